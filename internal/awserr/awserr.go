@@ -1,0 +1,119 @@
+// Package awserr is localwatch's one AWS-style error: an AWS error code (such as
+// InvalidParameterValue or ResourceNotFoundException), a message that names the
+// offending field and value, and the HTTP status AWS would answer with.
+//
+// Callers test errors with errors.Is against a sentinel of the same code:
+//
+//	if errors.Is(err, awserr.ErrInvalidParameterValue) { ... }
+//
+// Each service defines sentinels for its own codes with [Sentinel]; the common
+// CloudWatch codes are here.
+package awserr
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error is an AWS-style error.
+type Error struct {
+	// Code is the AWS error code, e.g. "InvalidParameterValue".
+	Code string
+	// Message says what was wrong, naming the field and value.
+	Message string
+	// StatusCode is the HTTP status AWS answers with (400 unless set).
+	StatusCode int
+}
+
+// Error formats the error as the AWS CLI prints it: "Code: message".
+func (e *Error) Error() string {
+	if e.Message == "" {
+		return e.Code
+	}
+	return e.Code + ": " + e.Message
+}
+
+// Is reports whether target is an *Error with the same Code, so errors.Is(err,
+// sentinel) works for any message.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Code == e.Code
+}
+
+// ErrorCode returns Code (the shape the AWS SDK's smithy.APIError uses).
+func (e *Error) ErrorCode() string { return e.Code }
+
+// ErrorMessage returns Message.
+func (e *Error) ErrorMessage() string { return e.Message }
+
+// HTTPStatus returns StatusCode, defaulting to 400.
+func (e *Error) HTTPStatus() int {
+	if e.StatusCode == 0 {
+		return 400
+	}
+	return e.StatusCode
+}
+
+// Sentinel returns an *Error with only a code, for use with errors.Is.
+func Sentinel(code string) *Error { return &Error{Code: code} }
+
+// New returns an *Error with code and a formatted message.
+func New(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// WithStatus returns e with StatusCode set.
+func (e *Error) WithStatus(status int) *Error {
+	e.StatusCode = status
+	return e
+}
+
+// Code returns the AWS error code of err (the first *Error in its chain), or ""
+// when err carries none.
+func Code(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}
+
+// Message returns the AWS error message of err, or err.Error() when err is not an
+// *Error.
+func Message(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// Common CloudWatch (Query-protocol) error codes.
+var (
+	ErrInvalidParameterValue       = Sentinel("InvalidParameterValue")
+	ErrMissingParameter            = Sentinel("MissingParameter")
+	ErrInvalidParameterCombination = Sentinel("InvalidParameterCombination")
+	ErrLimitExceeded               = Sentinel("LimitExceeded")
+	ErrResourceNotFound            = Sentinel("ResourceNotFound")
+	ErrInvalidNextToken            = Sentinel("InvalidNextToken")
+	ErrInternalServiceError        = Sentinel("InternalServiceError")
+	ErrInvalidFormat               = Sentinel("InvalidFormat")
+)
+
+// InvalidValue builds an InvalidParameterValue error naming field and value.
+func InvalidValue(field string, value any, why string) *Error {
+	return New("InvalidParameterValue", "The value %v for parameter %s is invalid: %s", value, field, why)
+}
+
+// Missing builds a MissingParameter error naming field.
+func Missing(field string) *Error {
+	return New("MissingParameter", "The parameter %s is required.", field)
+}
+
+// Combination builds an InvalidParameterCombination error.
+func Combination(format string, args ...any) *Error {
+	return New("InvalidParameterCombination", format, args...)
+}

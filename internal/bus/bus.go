@@ -1,0 +1,143 @@
+// Package bus is localwatch's in-memory event bus: typed, ordered, synchronous
+// publish/subscribe.
+//
+// Services never call each other; they publish events (an API call, metric data,
+// a notification to a topic) and the stack subscribes the consumers. Delivery is
+// synchronous on the publisher's goroutine, in subscription order, so with the
+// manual clock a whole cross-service flow completes inside one call.
+//
+// A handler that returns an error or panics does not stop delivery to the others:
+// every failure is collected into the error Publish returns and reported to the
+// bus's OnError hook, so failures are observable without being fatal.
+//
+// Handlers may publish (events then nest depth-first). The bus holds no lock while
+// a handler runs.
+package bus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"sync"
+)
+
+// Bus routes events by their Go type. The zero value is ready to use.
+type Bus struct {
+	mu      sync.RWMutex
+	subs    map[reflect.Type][]*subscription
+	nextID  uint64
+	onError func(error)
+}
+
+type subscription struct {
+	id      uint64
+	name    string
+	handler any // func(context.Context, T) error
+}
+
+// HandlerError is reported for each handler that failed during a Publish.
+type HandlerError struct {
+	// Subscriber is the name given to Subscribe.
+	Subscriber string
+	// Event is the event being delivered.
+	Event any
+	// Err is the handler's error; for a panic it wraps the panic value.
+	Err error
+	// Panicked tells whether the handler panicked.
+	Panicked bool
+}
+
+func (e *HandlerError) Error() string {
+	if e.Panicked {
+		return fmt.Sprintf("bus: subscriber %q panicked on %T: %v", e.Subscriber, e.Event, e.Err)
+	}
+	return fmt.Sprintf("bus: subscriber %q failed on %T: %v", e.Subscriber, e.Event, e.Err)
+}
+
+func (e *HandlerError) Unwrap() error { return e.Err }
+
+// OnError sets a function called with every *HandlerError (nil removes it). It is
+// called synchronously, after the failing handler, with no lock held.
+func (b *Bus) OnError(f func(error)) {
+	b.mu.Lock()
+	b.onError = f
+	b.mu.Unlock()
+}
+
+// Subscribe registers h for events of type T. name identifies the subscriber in
+// errors. It returns a function that removes the subscription.
+func Subscribe[T any](b *Bus, name string, h func(ctx context.Context, ev T) error) (unsubscribe func()) {
+	typ := reflect.TypeFor[T]()
+	b.mu.Lock()
+	if b.subs == nil {
+		b.subs = make(map[reflect.Type][]*subscription)
+	}
+	b.nextID++
+	id := b.nextID
+	// Copy on write: Publish iterates a snapshot without holding the lock.
+	list := append([]*subscription(nil), b.subs[typ]...)
+	b.subs[typ] = append(list, &subscription{id: id, name: name, handler: h})
+	b.mu.Unlock()
+	return func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		cur := b.subs[typ]
+		next := make([]*subscription, 0, len(cur))
+		for _, s := range cur {
+			if s.id != id {
+				next = append(next, s)
+			}
+		}
+		b.subs[typ] = next
+	}
+}
+
+// HasSubscribers reports whether anything subscribes to events of type T, so a
+// publisher can skip building an expensive event nobody reads.
+func HasSubscribers[T any](b *Bus) bool {
+	if b == nil {
+		return false
+	}
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return len(b.subs[reflect.TypeFor[T]()]) > 0
+}
+
+// Publish delivers ev to every subscriber of T, in subscription order. It returns
+// the failures joined (nil if every handler succeeded). A nil Bus drops the event.
+func Publish[T any](ctx context.Context, b *Bus, ev T) error {
+	if b == nil {
+		return nil
+	}
+	b.mu.RLock()
+	list := b.subs[reflect.TypeFor[T]()]
+	onError := b.onError
+	b.mu.RUnlock()
+	var errs []error
+	for _, s := range list {
+		if err := deliver(ctx, s, ev); err != nil {
+			errs = append(errs, err)
+			if onError != nil {
+				onError(err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func deliver[T any](ctx context.Context, s *subscription, ev T) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			perr, ok := r.(error)
+			if !ok {
+				perr = fmt.Errorf("%v", r)
+			}
+			err = &HandlerError{Subscriber: s.name, Event: ev, Err: perr, Panicked: true}
+		}
+	}()
+	if herr := s.handler.(func(context.Context, T) error)(ctx, ev); herr != nil {
+		return &HandlerError{Subscriber: s.name, Event: ev, Err: herr}
+	}
+	return nil
+}

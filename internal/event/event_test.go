@@ -1,0 +1,38 @@
+package event
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/internal/bus"
+	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/internal/identity"
+	"github.com/localwatch/localwatch/internal/ids"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRecorderPublishesAPICall(t *testing.T) {
+	var b bus.Bus
+	var got []APICall
+	bus.Subscribe(&b, "test", func(_ context.Context, ev APICall) error { got = append(got, ev); return nil })
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	r := &Recorder{Bus: &b, Clock: clock.NewManual(t0), IDs: ids.New(1), EventSource: "monitoring.amazonaws.com", Region: "us-east-1", AccountID: "123456789012"}
+	ctx := identity.With(context.Background(), identity.Root("123456789012"))
+	r.Record(ctx, Call{Name: "PutMetricAlarm", RequestParameters: map[string]any{"alarmName": "a"}, ResponseElements: "x"}, nil)
+	r.Record(context.Background(), Call{Name: "DescribeAlarms", ReadOnly: true, ResponseElements: "hidden"}, awserr.Missing("AlarmName"))
+	require.Len(t, got, 2)
+	assert.Equal(t, t0, got[0].Time)
+	assert.True(t, got[0].HasIdentity)
+	assert.Equal(t, "Root", got[0].Identity.Type)
+	assert.True(t, got[0].Management)
+	assert.Equal(t, "x", got[0].ResponseElements)
+	assert.Equal(t, "MissingParameter", got[1].ErrorCode)
+	assert.Nil(t, got[1].ResponseElements)
+	assert.False(t, got[1].HasIdentity)
+	assert.NotEmpty(t, got[1].RequestID)
+	var nilRec *Recorder
+	assert.Empty(t, nilRec.Record(ctx, Call{Name: "x"}, nil))
+}

@@ -1,0 +1,21 @@
+package identity
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestContextCarriesIdentity(t *testing.T) {
+	_, ok := From(context.Background())
+	assert.False(t, ok)
+	u := IAMUser("123456789012", "alice", "AKIAEXAMPLE")
+	got, ok := From(With(context.Background(), u))
+	assert.True(t, ok)
+	assert.Equal(t, u, got)
+	assert.Equal(t, "arn:aws:iam::123456789012:user/alice", got.ARN)
+	assert.Len(t, got.PrincipalID, 21)
+	assert.Equal(t, u.PrincipalID, IAMUser("123456789012", "alice", "x").PrincipalID)
+	assert.Equal(t, "arn:aws:iam::123456789012:root", Root("123456789012").ARN)
+}

@@ -1,0 +1,63 @@
+// Package localwatch is an in-process model of the AWS services that watch a
+// cloud — CloudTrail, CloudWatch metrics, alarms and Logs, AWS Config and SNS —
+// wired through one in-memory event bus and driven by one clock.
+//
+// Build a stack with [New]; drive time with a [ManualClock] in tests or the
+// [RealClock] in applications.
+package localwatch
+
+import (
+	"context"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/internal/bus"
+	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/identity"
+)
+
+// Clock is the source of time every service reads. See [NewManualClock].
+type Clock = clock.Clock
+
+// Timer is a pending call registered with Clock.AfterFunc.
+type Timer = clock.Timer
+
+// ManualClock is a clock that moves only on Advance or Set, firing due timers
+// synchronously in time order.
+type ManualClock = clock.Manual
+
+// RealClock is the wall clock.
+type RealClock = clock.Real
+
+// NewManualClock returns a manual clock set to start.
+func NewManualClock(start time.Time) *ManualClock { return clock.NewManual(start) }
+
+// Bus is the in-memory event bus the services share.
+type Bus = bus.Bus
+
+// Identity is the caller of an operation (CloudTrail's userIdentity).
+type Identity = identity.Identity
+
+// WithIdentity returns a context that carries the caller's identity; operations
+// called with it are recorded by CloudTrail as made by id.
+func WithIdentity(ctx context.Context, id Identity) context.Context { return identity.With(ctx, id) }
+
+// APICall is the event every service operation publishes on the bus.
+type APICall = event.APICall
+
+// Notification is a message for an SNS topic, published on the bus.
+type Notification = event.Notification
+
+// Error is the AWS-style error every operation returns: an AWS error code and a
+// message naming the offending field.
+type Error = awserr.Error
+
+// Sentinels for errors.Is on the common CloudWatch error codes.
+var (
+	ErrInvalidParameterValue       = awserr.ErrInvalidParameterValue
+	ErrMissingParameter            = awserr.ErrMissingParameter
+	ErrInvalidParameterCombination = awserr.ErrInvalidParameterCombination
+	ErrLimitExceeded               = awserr.ErrLimitExceeded
+	ErrResourceNotFound            = awserr.ErrResourceNotFound
+)
