@@ -60,6 +60,9 @@ type APICall struct {
 	ErrorMessage string
 	// RequestID is the call's request ID.
 	RequestID string
+	// EventID is the CloudTrail event ID the record of this call will carry
+	// (a UUID), so other consumers (Config's relatedEvents) can refer to it.
+	EventID string
 }
 
 // Resource is a resource an API call touched (CloudTrail's resources element).
@@ -151,6 +154,7 @@ func (r *Recorder) Record(ctx context.Context, c Call, err error) string {
 	}
 	if r.IDs != nil {
 		ev.RequestID = r.IDs.UUID()
+		ev.EventID = r.IDs.UUID()
 	}
 	ev.Identity, ev.HasIdentity = identity.From(ctx)
 	if err != nil {

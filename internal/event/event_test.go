@@ -33,6 +33,7 @@ func TestRecorderPublishesAPICall(t *testing.T) {
 	assert.Nil(t, got[1].ResponseElements)
 	assert.False(t, got[1].HasIdentity)
 	assert.NotEmpty(t, got[1].RequestID)
+	assert.NotEmpty(t, got[1].EventID)
 	var nilRec *Recorder
 	assert.Empty(t, nilRec.Record(ctx, Call{Name: "x"}, nil))
 }
