@@ -1,0 +1,445 @@
+package alarms
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Datapoint is one period's value as the evaluator sees it: the statistic of
+// the alarm's metric (or the value of its math expression) for the period that
+// starts at Timestamp.
+type Datapoint struct {
+	Timestamp time.Time
+	Value     float64
+	// SampleCount is the number of samples behind Value; 0 when unknown. It
+	// feeds the percentile low-sample rule and StateReasonData.
+	SampleCount float64
+	// Lower and Upper bound the anomaly-detection band at Timestamp; used only
+	// by the anomaly-detection comparison operators (HasBand must be true).
+	Lower, Upper float64
+	HasBand      bool
+}
+
+// EvaluationInput is what one evaluation of a metric alarm sees.
+type EvaluationInput struct {
+	// Time is the moment of the evaluation (StateReasonData's queryDate). The
+	// evaluation range ends at Time truncated to the alarm's cadence (a minute;
+	// 10 s for high-resolution alarms).
+	Time time.Time
+	// Previous is the alarm's state before this evaluation (empty means
+	// INSUFFICIENT_DATA, the state of a new alarm).
+	Previous StateValue
+	// Datapoints are the real datapoints the metric store returned for the
+	// evaluation range, in any order. Periods without data are simply absent;
+	// datapoints outside the range are ignored.
+	Datapoints []Datapoint
+}
+
+// Evaluation is the outcome of one evaluation.
+type Evaluation struct {
+	// State is the new state. When the rules keep the current state (ignore,
+	// low-sample percentiles, DynamoDB metrics), State equals the previous state.
+	State StateValue
+	// Changed reports State != the previous state.
+	Changed bool
+	// Reason and ReasonData are the StateReason text and StateReasonData JSON
+	// AWS would record for this outcome.
+	Reason     string
+	ReasonData string
+	// RangeStart and RangeEnd delimit the evaluation range [start, end).
+	RangeStart, RangeEnd time.Time
+}
+
+// EvaluationRangePeriods returns how many periods CloudWatch retrieves for an
+// alarm that evaluates n periods. AWS only says "more than EvaluationPeriods";
+// its documented tables retrieve 5 for N = 3. We use N + 2, which reproduces
+// every documented row (see doc.go, "Deliberate differences").
+func EvaluationRangePeriods(n int) int { return n + 2 }
+
+// Cadence returns how often CloudWatch evaluates an alarm with the given
+// period: every 10 seconds for high-resolution alarms (period 10 or 30), every
+// minute otherwise.
+func Cadence(period int) time.Duration {
+	if period > 0 && period < 60 {
+		return 10 * time.Second
+	}
+	return time.Minute
+}
+
+// EvaluationRange returns the evaluation range [start, end) of def at time t
+// and its number of periods.
+func EvaluationRange(def *PutMetricAlarmInput, t time.Time) (start, end time.Time, periods int) {
+	p := alarmPeriod(def)
+	end = t.Truncate(Cadence(p))
+	periods = EvaluationRangePeriods(max(def.EvaluationPeriods, 1))
+	start = end.Add(-time.Duration(periods*p) * time.Second)
+	return start, end, periods
+}
+
+// alarmPeriod is the alarm's period: Period, or for math alarms the period of
+// the returned query (the metrics' common period).
+func alarmPeriod(def *PutMetricAlarmInput) int {
+	if len(def.Metrics) == 0 {
+		return max(def.Period, 1)
+	}
+	p := 0
+	for _, q := range def.Metrics {
+		if q.MetricStat != nil && q.MetricStat.Period > 0 {
+			return q.MetricStat.Period
+		}
+		if q.Period > 0 && p == 0 {
+			p = q.Period
+		}
+	}
+	if p > 0 {
+		return p
+	}
+	return 60
+}
+
+// Evaluate is CloudWatch's alarm evaluation as a pure function: given a metric
+// alarm's definition, its previous state and the datapoints of the evaluation
+// range, it returns the new state with the StateReason and StateReasonData AWS
+// records. It implements M out of N, the evaluation range, the four
+// TreatMissingData behaviours with AWS's premature-ALARM guard, AWS/DynamoDB
+// metrics ignoring missing data, percentile alarms with low sample counts, and
+// the anomaly-detection band operators. Evaluate does not validate def; pass a
+// definition PutMetricAlarm accepts.
+func Evaluate(def PutMetricAlarmInput, in EvaluationInput) Evaluation {
+	var sc scratch
+	c := compile(&def)
+	return c.evaluate(&sc, in.Time, in.Previous, in.Datapoints, true)
+}
+
+// compiled is an alarm definition prepared for repeated evaluation.
+type compiled struct {
+	def        *PutMetricAlarmInput
+	n, m       int
+	period     int
+	cadence    time.Duration
+	rangeLen   int
+	threshold  float64
+	op         ComparisonOperator
+	treat      TreatMissingData // effective (DynamoDB → ignore)
+	lowSample  float64          // minimum samples for percentile alarms (0: no rule)
+	classic    bool             // DatapointsToAlarm unset: AWS's classic wording
+	statistic  string
+	returnID   string // math alarms: the id of the returned query
+	bandID     string
+	isMath     bool
+	namespaces []string
+}
+
+func compile(def *PutMetricAlarmInput) *compiled {
+	c := &compiled{def: def, n: max(def.EvaluationPeriods, 1), op: def.ComparisonOperator}
+	c.m = def.DatapointsToAlarm
+	c.classic = c.m == 0
+	if c.m <= 0 || c.m > c.n {
+		c.m = c.n
+	}
+	c.period = alarmPeriod(def)
+	c.cadence = Cadence(c.period)
+	c.rangeLen = EvaluationRangePeriods(c.n)
+	if def.Threshold != nil {
+		c.threshold = *def.Threshold
+	}
+	c.treat = def.TreatMissingData
+	if c.treat == "" {
+		c.treat = TreatMissing
+	}
+	c.statistic = string(def.Statistic)
+	if def.ExtendedStatistic != "" {
+		c.statistic = def.ExtendedStatistic
+		if def.EvaluateLowSampleCountPercentile == LowSampleIgnore {
+			c.lowSample = minSamples(def.ExtendedStatistic)
+		}
+	}
+	c.isMath = len(def.Metrics) > 0
+	c.bandID = def.ThresholdMetricId
+	if c.isMath {
+		for _, q := range def.Metrics {
+			if q.Id != c.bandID && (q.ReturnData == nil || *q.ReturnData) && c.returnID == "" {
+				c.returnID = q.Id
+			}
+			if q.MetricStat != nil {
+				c.namespaces = append(c.namespaces, q.MetricStat.Metric.Namespace)
+			}
+		}
+	} else {
+		c.namespaces = []string{def.Namespace}
+	}
+	// AWS: alarms on AWS/DynamoDB metrics always ignore missing data.
+	if slices.Contains(c.namespaces, "AWS/DynamoDB") {
+		c.treat = TreatIgnore
+	}
+	return c
+}
+
+// minSamples returns the sample count below which a percentile alarm's
+// EvaluateLowSampleCountPercentile setting applies: 10/(1-p) for p in
+// [0.5, 1), 10/p for p in (0, 0.5). Non-percentile statistics have no rule.
+func minSamples(stat string) float64 {
+	if len(stat) < 2 || (stat[0] != 'p' && stat[0] != 'P') {
+		return 0
+	}
+	v, err := strconv.ParseFloat(stat[1:], 64)
+	if err != nil {
+		return 0
+	}
+	p := v / 100
+	switch {
+	case p >= 0.5 && p < 1:
+		return 10 / (1 - p)
+	case p > 0 && p < 0.5:
+		return 10 / p
+	}
+	return 0
+}
+
+// slot is one period of the evaluation range.
+type slot struct {
+	real    bool
+	breach  bool
+	lowData bool
+	dp      Datapoint
+}
+
+// scratch holds the reusable buffers of evaluations run one after another.
+type scratch struct {
+	slots  []slot
+	window []int // slot indexes evaluated, newest first
+}
+
+func (c *compiled) breaches(dp *Datapoint) bool {
+	v := dp.Value
+	switch c.op {
+	case GreaterThanOrEqualToThreshold:
+		return v >= c.threshold
+	case GreaterThanThreshold:
+		return v > c.threshold
+	case LessThanThreshold:
+		return v < c.threshold
+	case LessThanOrEqualToThreshold:
+		return v <= c.threshold
+	case LessThanLowerOrGreaterThanUpperThreshold:
+		return dp.HasBand && (v < dp.Lower || v > dp.Upper)
+	case LessThanLowerThreshold:
+		return dp.HasBand && v < dp.Lower
+	case GreaterThanUpperThreshold:
+		return dp.HasBand && v > dp.Upper
+	}
+	return false
+}
+
+// outcome is the decision of an evaluation before any text is produced.
+type outcome struct {
+	state  StateValue
+	keep   bool // the rules keep the previous state
+	filled int  // missing periods filled by TreatMissingData
+	guard  bool // ALARM by the premature-ALARM rule
+}
+
+// evaluate runs one evaluation. With text false it skips the StateReason and
+// StateReasonData unless the state changes (the scheduler's fast path).
+func (c *compiled) evaluate(sc *scratch, t time.Time, prev StateValue, dps []Datapoint, text bool) Evaluation {
+	if prev == "" {
+		prev = StateInsufficientData
+	}
+	end := t.Truncate(c.cadence)
+	pd := time.Duration(c.period) * time.Second
+	start := end.Add(-time.Duration(c.rangeLen) * pd)
+	if cap(sc.slots) < c.rangeLen {
+		sc.slots = make([]slot, c.rangeLen)
+	}
+	sc.slots = sc.slots[:c.rangeLen]
+	clear(sc.slots)
+	for k := range sc.slots {
+		sc.slots[k].dp.Timestamp = start.Add(time.Duration(k) * pd)
+	}
+	startUnix := start.UnixNano()
+	pn := int64(pd)
+	for i := range dps {
+		d := dps[i].Timestamp.UnixNano() - startUnix
+		if d < 0 {
+			continue
+		}
+		k := int(d / pn)
+		if k >= c.rangeLen {
+			continue
+		}
+		s := &sc.slots[k]
+		s.real = true
+		s.dp = dps[i]
+		s.dp.Timestamp = start.Add(time.Duration(k) * pd)
+		s.breach = c.breaches(&dps[i])
+		s.lowData = c.lowSample > 0 && dps[i].SampleCount > 0 && dps[i].SampleCount < c.lowSample
+	}
+	o := c.decide(sc, prev)
+	ev := Evaluation{State: o.state, RangeStart: start, RangeEnd: end}
+	if o.keep {
+		ev.State = prev
+	}
+	ev.Changed = ev.State != prev
+	if text || ev.Changed {
+		ev.Reason, ev.ReasonData = c.describe(sc, o, prev, t, start)
+	}
+	return ev
+}
+
+// decide applies AWS's evaluation rules to the slots. It fills sc.window with
+// the evaluated slots, newest first.
+func (c *compiled) decide(sc *scratch, prev StateValue) outcome {
+	sc.window = sc.window[:0]
+	nReal := 0
+	for i := len(sc.slots) - 1; i >= 0; i-- {
+		if sc.slots[i].real {
+			nReal++
+		}
+	}
+	if nReal >= c.n {
+		// Enough real datapoints: evaluate the newest N of them; missing data
+		// is not needed and TreatMissingData is not used.
+		br := 0
+		for i := len(sc.slots) - 1; i >= 0 && len(sc.window) < c.n; i-- {
+			if sc.slots[i].real {
+				sc.window = append(sc.window, i)
+				if sc.slots[i].breach {
+					br++
+				}
+			}
+		}
+		if c.lowSampleInWindow(sc) {
+			return outcome{keep: true}
+		}
+		if br >= c.m {
+			return outcome{state: StateAlarm}
+		}
+		return outcome{state: StateOK}
+	}
+	// Fewer than N real datapoints: every real datapoint of the range is
+	// evaluated, and as few missing periods as possible (the newest ones) are
+	// filled by TreatMissingData to make N.
+	filled := c.n - nReal
+	for i := len(sc.slots) - 1; i >= 0; i-- {
+		if sc.slots[i].real {
+			sc.window = append(sc.window, i)
+		} else if filled > 0 {
+			sc.window = append(sc.window, i)
+			filled--
+		}
+	}
+	slices.Sort(sc.window)
+	slices.Reverse(sc.window)
+	filled = c.n - nReal
+	if c.lowSampleInWindow(sc) {
+		return outcome{keep: true, filled: filled}
+	}
+	realBreach, realGood := 0, 0
+	oldestBreach := -1 // position from the newest period of the range, 1-based
+	for _, i := range sc.window {
+		s := &sc.slots[i]
+		if !s.real {
+			continue
+		}
+		if s.breach {
+			realBreach++
+			oldestBreach = len(sc.slots) - i
+		} else {
+			realGood++
+		}
+	}
+	switch c.treat {
+	case TreatBreaching:
+		if realBreach+filled >= c.m {
+			return outcome{state: StateAlarm, filled: filled}
+		}
+		return outcome{state: StateOK, filled: filled}
+	case TreatNotBreaching:
+		if realBreach >= c.m {
+			return outcome{state: StateAlarm, filled: filled}
+		}
+		return outcome{state: StateOK, filled: filled}
+	case TreatIgnore:
+		if nReal == 0 {
+			return outcome{keep: true, filled: filled}
+		}
+		if realBreach >= c.m {
+			return outcome{state: StateAlarm, filled: filled}
+		}
+		if realGood > 0 {
+			return outcome{state: StateOK, filled: filled}
+		}
+		return outcome{keep: true, filled: filled}
+	default: // missing
+		if realBreach >= c.m {
+			return outcome{state: StateAlarm, filled: filled}
+		}
+		if realGood > 0 {
+			return outcome{state: StateOK, filled: filled}
+		}
+		// Only breaching (or no) real datapoints, fewer than M. AWS's guard
+		// against premature ALARM: go to ALARM only when the oldest breaching
+		// datapoint is at least M periods old and nothing newer is good.
+		if realBreach > 0 && oldestBreach >= c.m {
+			return outcome{state: StateAlarm, filled: filled, guard: true}
+		}
+		return outcome{state: StateInsufficientData, filled: filled}
+	}
+}
+
+func (c *compiled) lowSampleInWindow(sc *scratch) bool {
+	if c.lowSample == 0 {
+		return false
+	}
+	for _, i := range sc.window {
+		if sc.slots[i].real && sc.slots[i].lowData {
+			return true
+		}
+	}
+	return false
+}
+
+// javaDouble formats v as Java's Double.toString does, which is how AWS prints
+// numbers in StateReason and StateReasonData ("90.0", "0.0175", "1.0E7").
+func javaDouble(v float64) string {
+	if math.IsNaN(v) {
+		return "NaN"
+	}
+	if math.IsInf(v, 0) {
+		if v > 0 {
+			return "Infinity"
+		}
+		return "-Infinity"
+	}
+	if v == 0 {
+		if math.Signbit(v) {
+			return "-0.0"
+		}
+		return "0.0"
+	}
+	a := math.Abs(v)
+	if a >= 1e-3 && a < 1e7 {
+		s := strconv.FormatFloat(v, 'f', -1, 64)
+		if !strings.Contains(s, ".") {
+			s += ".0"
+		}
+		return s
+	}
+	s := strconv.FormatFloat(v, 'e', -1, 64)
+	mant, exp, _ := strings.Cut(s, "e")
+	if !strings.Contains(mant, ".") {
+		mant += ".0"
+	}
+	neg := strings.HasPrefix(exp, "-")
+	exp = strings.TrimLeft(exp, "+-0")
+	if exp == "" {
+		exp = "0"
+	}
+	if neg {
+		exp = "-" + exp
+	}
+	return mant + "E" + exp
+}
