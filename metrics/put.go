@@ -1,0 +1,168 @@
+package metrics
+
+import (
+	"context"
+	"fmt"
+	"hash/maphash"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/awserr"
+)
+
+type putScratch struct {
+	hashes []uint64
+	ts     []int64
+}
+
+// PutMetricData publishes datapoints, creating metrics as needed. Each datum
+// carries exactly one of Value, Values (with optional Counts) or
+// StatisticValues. The call is validated as a whole first: on any error nothing
+// is stored. The datapoints of one call become visible to readers atomically.
+//
+// Custom namespaces may not start with "AWS/" (reserved for AWS services, that
+// is, for producers inside the stack that send a [DataEvent] with Internal set).
+func (s *Service) PutMetricData(ctx context.Context, in PutMetricDataInput) (*PutMetricDataOutput, error) {
+	err := s.put(in, false)
+	s.record(ctx, "PutMetricData", false, true, func() any { return putParams(&in) }, err)
+	if err != nil {
+		return nil, err
+	}
+	return &PutMetricDataOutput{}, nil
+}
+
+func (s *Service) put(in PutMetricDataInput, internal bool) error {
+	nowT := s.clock.Now()
+	now := nowT.Unix()
+	if err := validateNamespace("Namespace", in.Namespace, internal); err != nil {
+		return err
+	}
+	if len(in.MetricData) == 0 {
+		return awserr.Missing("MetricData")
+	}
+	if len(in.MetricData) > MaxDatumsPerCall {
+		return awserr.InvalidValue("MetricData", len(in.MetricData), fmt.Sprintf("the collection must not have more than %d members", MaxDatumsPerCall))
+	}
+	if sz := EstimateRequestSize(&in); sz > MaxRequestBytes {
+		return awserr.New("RequestEntityTooLarge", "Request size %d bytes exceeds the limit of %d bytes", sz, MaxRequestBytes).WithStatus(413)
+	}
+	sc := s.scratch.Get().(*putScratch)
+	defer s.scratch.Put(sc)
+	sc.hashes = sc.hashes[:0]
+	sc.ts = sc.ts[:0]
+	nsHash := maphash.String(s.seed, in.Namespace)
+	for i := range in.MetricData {
+		d := &in.MetricData[i]
+		if err := validateDatum(i, d, now); err != nil {
+			return err
+		}
+		sc.hashes = append(sc.hashes, s.metricHash(nsHash, d.MetricName, d.Dimensions))
+		t := now
+		if !d.Timestamp.IsZero() {
+			t = d.Timestamp.Unix()
+		}
+		sc.ts = append(sc.ts, t)
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var last *series
+	var lastStream *stream
+	for i := range in.MetricData {
+		d := &in.MetricData[i]
+		h := sc.hashes[i]
+		sr := last
+		if sr == nil || sr.hash != h || !sr.matches(in.Namespace, d.MetricName, d.Dimensions) {
+			sr = s.lookup(h, in.Namespace, d.MetricName, d.Dimensions)
+			if sr == nil {
+				sr = s.create(h, in.Namespace, d.MetricName, d.Dimensions)
+			}
+			last, lastStream = sr, nil
+		}
+		u := unitOf(d.Unit)
+		st := lastStream
+		if st == nil || st.unit != u {
+			st = sr.stream(u)
+			lastStream = st
+		}
+		t := sc.ts[i]
+		hires := d.StorageResolution == 1
+		sec := int(t - floorDiv(t, 60)*60)
+		if !hires {
+			sec = 0
+		}
+		b := st.blockAt(t - int64(t-floorDiv(t, 60)*60))
+		switch {
+		case d.Value != nil:
+			b.add(sec, *d.Value, 1, hires)
+		case d.StatisticValues != nil:
+			sv := *d.StatisticValues
+			switch {
+			case sv.Minimum == sv.Maximum && sv.Sum == sv.Minimum*sv.SampleCount:
+				// CloudWatch can compute percentiles for a set that is n copies of
+				// one value (SampleCount 1 with Min = Max = Sum is the n = 1 case).
+				b.add(sec, sv.Minimum, sv.SampleCount, hires)
+			default:
+				b.addSet(sec, sv, hires)
+			}
+		default:
+			for j, v := range d.Values {
+				w := 1.0
+				if len(d.Counts) > 0 {
+					w = d.Counts[j]
+				}
+				if w > 0 {
+					b.add(sec, v, w, hires)
+				}
+			}
+		}
+		if t > sr.lastTS {
+			sr.lastTS = t
+		}
+		if now > sr.lastRecv {
+			sr.lastRecv = now
+		}
+	}
+	return nil
+}
+
+// putParams renders a PutMetricData request as CloudTrail shows it.
+func putParams(in *PutMetricDataInput) any {
+	data := make([]map[string]any, 0, len(in.MetricData))
+	for _, d := range in.MetricData {
+		m := map[string]any{"metricName": d.MetricName}
+		if len(d.Dimensions) > 0 {
+			m["dimensions"] = dimParams(d.Dimensions)
+		}
+		if !d.Timestamp.IsZero() {
+			m["timestamp"] = d.Timestamp.UTC().Format(time.RFC3339)
+		}
+		if d.Value != nil {
+			m["value"] = *d.Value
+		}
+		if len(d.Values) > 0 {
+			m["values"] = d.Values
+		}
+		if len(d.Counts) > 0 {
+			m["counts"] = d.Counts
+		}
+		if sv := d.StatisticValues; sv != nil {
+			m["statisticValues"] = map[string]any{"sampleCount": sv.SampleCount, "sum": sv.Sum, "minimum": sv.Minimum, "maximum": sv.Maximum}
+		}
+		if d.Unit != "" {
+			m["unit"] = string(d.Unit)
+		}
+		if d.StorageResolution != 0 {
+			m["storageResolution"] = d.StorageResolution
+		}
+		data = append(data, m)
+	}
+	return map[string]any{"namespace": in.Namespace, "metricData": data}
+}
+
+func dimParams(dims []Dimension) []map[string]any {
+	out := make([]map[string]any, len(dims))
+	for i, d := range dims {
+		out[i] = map[string]any{"name": d.Name, "value": d.Value}
+	}
+	return out
+}

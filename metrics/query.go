@@ -1,0 +1,450 @@
+package metrics
+
+import (
+	"context"
+	"fmt"
+	"hash/maphash"
+	"slices"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/awserr"
+)
+
+// Retention boundaries by age (CloudWatch "Metrics retention").
+const (
+	subMinuteRetention = 3 * time.Hour
+	minuteRetention    = 15 * 24 * time.Hour
+	fiveMinRetention   = 63 * 24 * time.Hour
+	hourRetention      = 455 * 24 * time.Hour
+)
+
+// MaxDatapoints is the number of datapoints one GetMetricStatistics call may
+// return.
+const MaxDatapoints = 1440
+
+// validatePeriod applies GetMetricStatistics' period rules: 1, 5, 10, 30 or a
+// multiple of 60 seconds; a multiple of 60 when StartTime is more than 3 hours
+// ago, of 300 when more than 15 days ago, of 3600 when more than 63 days ago.
+func validatePeriod(field string, period int, start, now time.Time) error {
+	if period == 0 {
+		return awserr.Missing(field)
+	}
+	if period < 0 || period < 60 && period != 1 && period != 5 && period != 10 && period != 30 || period >= 60 && period%60 != 0 {
+		return awserr.InvalidValue(field, period, "the period must be 1, 5, 10, 30 or a multiple of 60")
+	}
+	age := now.Sub(start)
+	switch {
+	case age > fiveMinRetention && period%3600 != 0:
+		return awserr.InvalidValue(field, period, "for a StartTime more than 63 days ago the period must be a multiple of 3600")
+	case age > minuteRetention && period%300 != 0:
+		return awserr.InvalidValue(field, period, "for a StartTime more than 15 days ago the period must be a multiple of 300")
+	case age > subMinuteRetention && period%60 != 0:
+		return awserr.InvalidValue(field, period, "for a StartTime more than 3 hours ago the period must be a multiple of 60")
+	}
+	return nil
+}
+
+// alignStart rounds StartTime down as GetMetricStatistics does: periods of 5,
+// 10 or 30 seconds to that division of the minute, period 1 to the second;
+// otherwise to the minute when StartTime is less than 15 days ago, to 5 minutes
+// when 15–63 days ago, to the hour beyond.
+func alignStart(start time.Time, period int, now time.Time) int64 {
+	t := floorDiv(start.UnixNano(), 1e9)
+	var unit int64
+	switch {
+	case period < 60:
+		unit = int64(period)
+	case now.Sub(start) > fiveMinRetention:
+		unit = 3600
+	case now.Sub(start) > minuteRetention:
+		unit = 300
+	default:
+		unit = 60
+	}
+	return floorDiv(t, unit) * unit
+}
+
+// endSeconds is EndTime in whole seconds, rounded up (EndTime is exclusive).
+func endSeconds(end time.Time) int64 { return -floorDiv(-end.UnixNano(), 1e9) }
+
+// scan aggregates the stream's data in [start, end) by periods of length
+// period starting at start, calling emit for each period with data, in
+// ascending order. needDist asks for the distribution (extended statistics).
+// The caller holds s.mu (read).
+func (st *stream) scan(start, end, period int64, needDist bool, a *agg, emit func(k int64, a *agg)) {
+	cur := int64(-1)
+	flush := func(k int64) {
+		if cur >= 0 && k != cur {
+			if a.count > 0 {
+				emit(cur, a)
+			}
+			a.reset()
+		}
+		cur = k
+	}
+	a.reset()
+	for _, level := range [...][]block{st.h1, st.m5, st.raw} {
+		i, _ := slices.BinarySearchFunc(level, start, cmpBlockStart)
+		if i > 0 && period < 60 && level[i-1].start+60 > start {
+			i-- // a minute block straddling a sub-minute start
+		}
+		for ; i < len(level) && level[i].start < end; i++ {
+			b := &level[i]
+			if period >= 60 || (b.x != nil && b.x.sk != nil) {
+				if b.start < start {
+					continue
+				}
+				flush((b.start - start) / period)
+				b.whole(a, needDist)
+				continue
+			}
+			for s0 := int64(0); s0 < 60; s0 += period {
+				t := b.start + s0
+				if t < start || t >= end {
+					continue
+				}
+				flush((t - start) / period)
+				b.part(a, int(s0), int(s0+period), needDist)
+			}
+		}
+	}
+	flush(-2)
+}
+
+func cmpBlockStart(b block, t int64) int {
+	switch {
+	case b.start < t:
+		return -1
+	case b.start > t:
+		return 1
+	}
+	return 0
+}
+
+// whole adds the whole block to a.
+func (b *block) whole(a *agg, needDist bool) {
+	a.addSummary(b.count(), b.sum, b.min, b.max)
+	if !needDist {
+		return
+	}
+	x := b.x
+	if x == nil {
+		a.vals = append(a.vals, b.vals...)
+		return
+	}
+	if x.noPct {
+		a.noPct = true
+		return
+	}
+	if x.sk != nil {
+		a.addSketch(x.sk)
+	}
+	for i, v := range b.vals {
+		w := 1.0
+		if x.weights != nil {
+			w = x.weights[i]
+		}
+		a.addValue(v, w)
+	}
+}
+
+// part adds the block's data at seconds [lo, hi) to a.
+func (b *block) part(a *agg, lo, hi int, needDist bool) {
+	if lo == 0 && hi >= 60 {
+		b.whole(a, needDist)
+		return
+	}
+	x := b.x
+	if x == nil {
+		i := 0
+		for occ := b.occ & secMask; occ != 0; occ &= occ - 1 {
+			s := bits64(occ)
+			if s >= hi {
+				break
+			}
+			if s >= lo {
+				v := b.vals[i]
+				a.addSummary(1, v, v, v)
+				if needDist {
+					a.addValue(v, 1)
+				}
+			}
+			i++
+		}
+		return
+	}
+	for i, v := range b.vals {
+		s := int(x.secs[i])
+		if s < lo || s >= hi {
+			continue
+		}
+		w := 1.0
+		if x.weights != nil {
+			w = x.weights[i]
+		}
+		a.addSummary(w, v*w, v, v)
+		if needDist {
+			a.addValue(v, w)
+		}
+	}
+	for _, c := range x.sets {
+		if int(c.sec) >= lo && int(c.sec) < hi {
+			a.addSummary(c.count, c.sum, c.min, c.max)
+			a.noPct = true
+		}
+	}
+}
+
+// merge adds o into a.
+func (a *agg) merge(o *agg) {
+	a.addSummary(o.count, o.sum, o.min, o.max)
+	a.noPct = a.noPct || o.noPct
+	if o.sk != nil {
+		a.addSketch(o.sk)
+	}
+	for i, v := range o.vals {
+		w := 1.0
+		if o.wts != nil {
+			w = o.wts[i]
+		}
+		a.addValue(v, w)
+	}
+}
+
+func (a *agg) clone() *agg {
+	c := &agg{}
+	c.merge(a)
+	return c
+}
+
+// findSeries returns the series of m, or nil. The caller holds s.mu.
+func (s *Service) findSeries(m *Metric) *series {
+	h := s.metricHash(maphash.String(s.seed, m.Namespace), m.MetricName, m.Dimensions)
+	return s.lookup(h, m.Namespace, m.MetricName, m.Dimensions)
+}
+
+func validateMetric(prefix string, m *Metric) error {
+	if err := validateNamespace(prefix+"Namespace", m.Namespace, true); err != nil {
+		return err
+	}
+	if err := validateMetricName(prefix+"MetricName", m.MetricName); err != nil {
+		return err
+	}
+	return validateDimensions(fieldRef{prefix + "Dimensions", -1}, m.Dimensions)
+}
+
+// statSeries returns, for one MetricStat, the period-start timestamps
+// (ascending) of every period in [start, end) that has data, and the requested
+// statistic (basic or extended, e.g. "Average", "p99", "TM(10%:90%)") for
+// each. It validates Stat and Period like GetMetricStatistics (awserr errors)
+// but has no 1,440 limit. start is aligned as GetMetricStatistics aligns
+// StartTime. Without a Unit, data of every unit is aggregated together (as
+// GetMetricData does); periods whose statistic is unavailable (e.g. a
+// percentile of data with negative values) are left out.
+func (s *Service) statSeries(ms MetricStat, start, end time.Time) (timestamps []time.Time, values []float64, err error) {
+	if err := validateMetric("MetricStat.Metric.", &ms.Metric); err != nil {
+		return nil, nil, err
+	}
+	if ms.Stat == "" {
+		return nil, nil, awserr.Missing("MetricStat.Stat")
+	}
+	st, err := parseStat(ms.Stat)
+	if err != nil {
+		return nil, nil, awserr.InvalidValue("MetricStat.Stat", quote(ms.Stat), "not a valid statistic")
+	}
+	if !validUnit(ms.Unit) {
+		return nil, nil, awserr.InvalidValue("MetricStat.Unit", quote(string(ms.Unit)), "not a CloudWatch standard unit")
+	}
+	now := s.clock.Now()
+	if err := validatePeriod("MetricStat.Period", ms.Period, start, now); err != nil {
+		return nil, nil, err
+	}
+	if !start.Before(end) {
+		return nil, nil, awserr.InvalidValue("StartTime", start.UTC().Format(time.RFC3339), "the parameter StartTime must be less than the parameter EndTime")
+	}
+	p := int64(ms.Period)
+	t0 := alignStart(start, ms.Period, now)
+	t1 := endSeconds(end)
+	emit := func(k int64, a *agg) {
+		if v, ok := a.eval(st); ok {
+			timestamps = append(timestamps, time.Unix(t0+k*p, 0).UTC())
+			values = append(values, v)
+		}
+	}
+
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	sr := s.findSeries(&ms.Metric)
+	if sr == nil {
+		return nil, nil, nil
+	}
+	var streams []*stream
+	for _, x := range sr.streams {
+		if ms.Unit == "" || x.unit == unitOf(ms.Unit) {
+			streams = append(streams, x)
+		}
+	}
+	var a agg
+	switch len(streams) {
+	case 0:
+	case 1:
+		streams[0].scan(t0, t1, p, st.extended(), &a, emit)
+	default:
+		byPeriod := map[int64]*agg{}
+		var keys []int64
+		for _, x := range streams {
+			x.scan(t0, t1, p, st.extended(), &a, func(k int64, a *agg) {
+				if m := byPeriod[k]; m != nil {
+					m.merge(a)
+					return
+				}
+				byPeriod[k] = a.clone()
+				keys = append(keys, k)
+			})
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			emit(k, byPeriod[k])
+		}
+	}
+	return timestamps, values, nil
+}
+
+// GetMetricStatistics returns statistics of one metric (namespace, name and
+// exactly its dimensions) for each period in [StartTime, EndTime) that has
+// data. Ask for Statistics or ExtendedStatistics, not both. Without a Unit,
+// data published with different units comes back as separate datapoints, each
+// with its Unit.
+//
+// Unlike AWS, Datapoints are sorted by Timestamp ascending (then by unit, in
+// the order the units were first published).
+func (s *Service) GetMetricStatistics(ctx context.Context, in GetMetricStatisticsInput) (*GetMetricStatisticsOutput, error) {
+	out, err := s.getMetricStatistics(in)
+	s.record(ctx, "GetMetricStatistics", true, true, func() any { return statsParams(&in) }, err)
+	return out, err
+}
+
+func (s *Service) getMetricStatistics(in GetMetricStatisticsInput) (*GetMetricStatisticsOutput, error) {
+	m := Metric{Namespace: in.Namespace, MetricName: in.MetricName, Dimensions: in.Dimensions}
+	if err := validateMetric("", &m); err != nil {
+		return nil, err
+	}
+	if in.StartTime.IsZero() {
+		return nil, awserr.Missing("StartTime")
+	}
+	if in.EndTime.IsZero() {
+		return nil, awserr.Missing("EndTime")
+	}
+	if !in.StartTime.Before(in.EndTime) {
+		return nil, awserr.InvalidValue("StartTime", in.StartTime.UTC().Format(time.RFC3339), "the parameter StartTime must be less than the parameter EndTime")
+	}
+	if len(in.Statistics) == 0 && len(in.ExtendedStatistics) == 0 {
+		return nil, awserr.Combination("Must specify either Statistics or ExtendedStatistics.")
+	}
+	if len(in.Statistics) > 0 && len(in.ExtendedStatistics) > 0 {
+		return nil, awserr.Combination("The parameters Statistics and ExtendedStatistics are mutually exclusive.")
+	}
+	if len(in.Statistics) > 5 {
+		return nil, awserr.InvalidValue("Statistics", len(in.Statistics), "the collection must not have more than 5 members")
+	}
+	if len(in.ExtendedStatistics) > 10 {
+		return nil, awserr.InvalidValue("ExtendedStatistics", len(in.ExtendedStatistics), "the collection must not have more than 10 members")
+	}
+	basics := make([]stat, len(in.Statistics))
+	for i, name := range in.Statistics {
+		st, ok := parseBasic(string(name))
+		if !ok {
+			return nil, awserr.InvalidValue(fmt.Sprintf("Statistics.member.%d", i+1), quote(string(name)), "must be one of SampleCount, Average, Sum, Minimum, Maximum")
+		}
+		basics[i] = st
+	}
+	exts := make([]stat, len(in.ExtendedStatistics))
+	for i, name := range in.ExtendedStatistics {
+		st, err := parseExtended(name)
+		if err != nil {
+			return nil, awserr.InvalidValue(fmt.Sprintf("ExtendedStatistics.member.%d", i+1), quote(name), awserr.Message(err))
+		}
+		exts[i] = st
+	}
+	if !validUnit(in.Unit) {
+		return nil, awserr.InvalidValue("Unit", quote(string(in.Unit)), "not a CloudWatch standard unit")
+	}
+	now := s.clock.Now()
+	if err := validatePeriod("Period", in.Period, in.StartTime, now); err != nil {
+		return nil, err
+	}
+	p := int64(in.Period)
+	t0 := alignStart(in.StartTime, in.Period, now)
+	t1 := endSeconds(in.EndTime)
+	if n := (t1 - t0 + p - 1) / p; n > MaxDatapoints {
+		return nil, awserr.Combination("You have requested up to %d datapoints, which exceeds the limit of %d. You may reduce the datapoints requested by increasing Period, or decreasing the time range.", n, MaxDatapoints)
+	}
+
+	out := &GetMetricStatisticsOutput{Label: in.MetricName, Datapoints: []Datapoint{}}
+	s.mu.RLock()
+	sr := s.findSeries(&m)
+	if sr != nil {
+		var a agg
+		for _, x := range sr.streams {
+			if in.Unit != "" && x.unit != unitOf(in.Unit) {
+				continue
+			}
+			unit := x.unit
+			x.scan(t0, t1, p, len(exts) > 0, &a, func(k int64, a *agg) {
+				dp := Datapoint{Timestamp: time.Unix(t0+k*p, 0).UTC(), Unit: unit}
+				for _, st := range basics {
+					v := a.basic(st.kind)
+					switch st.kind {
+					case kSampleCount:
+						dp.SampleCount = &v
+					case kAverage:
+						dp.Average = &v
+					case kSum:
+						dp.Sum = &v
+					case kMinimum:
+						dp.Minimum = &v
+					case kMaximum:
+						dp.Maximum = &v
+					}
+				}
+				for i, st := range exts {
+					if v, ok := a.eval(st); ok {
+						if dp.ExtendedStatistics == nil {
+							dp.ExtendedStatistics = make(map[string]float64, len(exts))
+						}
+						dp.ExtendedStatistics[in.ExtendedStatistics[i]] = v
+					}
+				}
+				out.Datapoints = append(out.Datapoints, dp)
+			})
+		}
+	}
+	s.mu.RUnlock()
+	if sr != nil && len(sr.streams) > 1 {
+		slices.SortStableFunc(out.Datapoints, func(a, b Datapoint) int { return a.Timestamp.Compare(b.Timestamp) })
+	}
+	return out, nil
+}
+
+func statsParams(in *GetMetricStatisticsInput) any {
+	m := map[string]any{
+		"namespace":  in.Namespace,
+		"metricName": in.MetricName,
+		"startTime":  in.StartTime.UTC().Format(time.RFC3339),
+		"endTime":    in.EndTime.UTC().Format(time.RFC3339),
+		"period":     in.Period,
+	}
+	if len(in.Dimensions) > 0 {
+		m["dimensions"] = dimParams(in.Dimensions)
+	}
+	if len(in.Statistics) > 0 {
+		m["statistics"] = in.Statistics
+	}
+	if len(in.ExtendedStatistics) > 0 {
+		m["extendedStatistics"] = in.ExtendedStatistics
+	}
+	if in.Unit != "" {
+		m["unit"] = in.Unit
+	}
+	return m
+}

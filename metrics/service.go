@@ -1,0 +1,129 @@
+package metrics
+
+import (
+	"context"
+	"hash/maphash"
+	"sync"
+	"time"
+
+	"github.com/google/btree"
+
+	"github.com/localwatch/localwatch/internal/bus"
+	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/ids"
+)
+
+// EventSource is the CloudTrail event source of the metrics service.
+const EventSource = "monitoring.amazonaws.com"
+
+// sweepInterval is how often retention and rollup run on the clock.
+const sweepInterval = time.Minute
+
+// Options configures a [Service]. The zero value is usable.
+type Options struct {
+	// Clock drives timestamps, retention and rollup (nil: the wall clock).
+	Clock clock.Clock
+	// Bus, when set, is where the service records API calls (event.APICall)
+	// and from which it ingests [DataEvent]s.
+	Bus *bus.Bus
+	// IDs generates request and event IDs (nil: random).
+	IDs *ids.Source
+	// Region is the AWS Region (default "us-east-1").
+	Region string
+	// AccountID is the AWS account (default "123456789012").
+	AccountID string
+}
+
+// Service is an in-process CloudWatch metrics endpoint for one account and
+// Region. Its methods are safe for concurrent use.
+type Service struct {
+	clock   clock.Clock
+	bus     *bus.Bus
+	rec     event.Recorder
+	region  string
+	account string
+	seed    maphash.Seed
+
+	mu      sync.RWMutex
+	byHash  map[uint64]*series
+	catalog *btree.BTreeG[*series] // ordered by series key: ListMetrics order
+
+	unsubscribe func()
+	sweeper     clock.Timer
+	closeOnce   sync.Once
+
+	scratch sync.Pool // *putScratch
+}
+
+// New returns a metrics service. If o.Bus is set it subscribes to [DataEvent]
+// and records every operation as an event.APICall. Call Close to stop its
+// retention timer and bus subscription.
+func New(o Options) *Service {
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
+	if o.IDs == nil {
+		o.IDs = ids.Random()
+	}
+	if o.Region == "" {
+		o.Region = "us-east-1"
+	}
+	if o.AccountID == "" {
+		o.AccountID = "123456789012"
+	}
+	s := &Service{
+		clock:   o.Clock,
+		bus:     o.Bus,
+		region:  o.Region,
+		account: o.AccountID,
+		seed:    maphash.MakeSeed(),
+		byHash:  make(map[uint64]*series),
+		catalog: btree.NewG(16, func(a, b *series) bool { return a.key < b.key }),
+		rec: event.Recorder{
+			Bus: o.Bus, Clock: o.Clock, IDs: o.IDs,
+			EventSource: EventSource, Region: o.Region, AccountID: o.AccountID,
+		},
+	}
+	s.scratch.New = func() any { return new(putScratch) }
+	if o.Bus != nil {
+		s.unsubscribe = bus.Subscribe(o.Bus, "metrics", s.onDataEvent)
+	}
+	s.sweeper = clock.Every(o.Clock, sweepInterval, s.sweep)
+	return s
+}
+
+// Close stops the retention timer and the bus subscription. Data stays
+// readable; Close is idempotent.
+func (s *Service) Close() {
+	s.closeOnce.Do(func() {
+		if s.sweeper != nil {
+			s.sweeper.Stop()
+		}
+		if s.unsubscribe != nil {
+			s.unsubscribe()
+		}
+	})
+}
+
+// onDataEvent ingests metric data sent over the bus by producers inside the
+// stack. Internal producers (metric filters, AWS services) may use AWS/
+// namespaces and are not API calls, so they are not recorded; other events are
+// recorded as PutMetricData calls (as the CloudWatch agent's calls are).
+func (s *Service) onDataEvent(ctx context.Context, ev DataEvent) error {
+	if ev.Internal {
+		return s.put(ev.Input, true)
+	}
+	_, err := s.PutMetricData(ctx, ev.Input)
+	return err
+}
+
+// record publishes the API-call event of one operation. CloudTrail logs
+// PutMetricData, GetMetricData and GetMetricStatistics as data events (resource
+// type AWS::CloudWatch::Metric); ListMetrics is a read-only management event.
+func (s *Service) record(ctx context.Context, name string, readOnly, data bool, params func() any, err error) {
+	if s.bus == nil || !bus.HasSubscribers[event.APICall](s.bus) {
+		return
+	}
+	s.rec.Record(ctx, event.Call{Name: name, ReadOnly: readOnly, Data: data, RequestParameters: params()}, err)
+}

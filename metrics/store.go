@@ -1,0 +1,356 @@
+package metrics
+
+import (
+	"hash/maphash"
+	"math"
+	"math/bits"
+	"slices"
+	"strings"
+)
+
+// series is one metric: (namespace, name, dimensions). Its data is split by
+// unit into streams, because CloudWatch aggregates data published with
+// different units separately.
+type series struct {
+	key     string // canonical, sortable identity (ListMetrics order)
+	metric  Metric // dimensions sorted by name
+	hash    uint64
+	next    *series // hash-collision chain
+	streams []*stream
+	// lastTS is the newest datapoint timestamp (Unix seconds); lastRecv the
+	// clock time (Unix seconds) of the latest publish, which ListMetrics'
+	// two-week and RecentlyActive rules use.
+	lastTS   int64
+	lastRecv int64
+}
+
+// stream holds one unit's data of a series in three levels of blocks, each
+// level sorted by start time and disjoint from the others (h1 < m5 < raw):
+//
+//   - raw: one block per minute, with per-second detail for high-resolution
+//     data (kept 3 h) and raw values (kept while the data is at its
+//     storage resolution);
+//   - m5: 5-minute blocks (from minute data older than 15 days);
+//   - h1: 1-hour blocks (from 5-minute data older than 63 days; dropped after
+//     455 days).
+type stream struct {
+	unit StandardUnit
+	raw  []block
+	m5   []block
+	h1   []block
+
+	// chunk is shared value storage for raw blocks in simple mode: each new
+	// newest block gets chunk[used:used:len(chunk)], so appending to the
+	// newest block writes in place and never touches another block's values.
+	chunk   []float64
+	used    int
+	tailOff int
+	hasTail bool
+}
+
+// block is one storage cell group: the data of one minute (raw level), five
+// minutes or one hour. In simple mode (x == nil) it holds unit-weight raw
+// values, exactly one per second set in occ, in ascending second order; any
+// other data (several values in one second, weights from Counts, statistic
+// sets, out-of-order seconds, rolled-up sketches) switches it to general mode,
+// described by x.
+type block struct {
+	start         int64 // Unix seconds, aligned to the block span
+	sum, min, max float64
+	occ           uint64 // simple mode: bit s = a value at second s; bit 63: high-resolution data
+	vals          []float64
+	x             *blockExt
+}
+
+const hiResBit = 1 << 63
+const secMask = 1<<60 - 1
+
+type blockExt struct {
+	count   float64
+	secs    []uint8   // second of each vals entry (raw level)
+	weights []float64 // weight of each vals entry; nil: all 1
+	sets    []cellSet // statistic sets that are not expressible as raw values
+	sk      *sketch   // distribution after rollup (vals then empty)
+	noPct   bool      // some data has no individual values (percentiles unavailable)
+}
+
+type cellSet struct {
+	sec                    uint8
+	count, sum, min, max float64
+}
+
+func (b *block) count() float64 {
+	if b.x == nil {
+		return float64(len(b.vals))
+	}
+	return b.x.count
+}
+
+func (b *block) summarize(v, w float64) {
+	if b.count() == 0 {
+		b.min, b.max = v, v
+	} else {
+		b.min = min(b.min, v)
+		b.max = max(b.max, v)
+	}
+	b.sum += v * w
+}
+
+// add adds value v with weight w at second sec of the block.
+func (b *block) add(sec int, v, w float64, hires bool) {
+	if hires {
+		b.occ |= hiResBit
+	}
+	if b.x == nil && w == 1 && sec >= bits.Len64(b.occ&secMask) {
+		b.summarize(v, 1)
+		b.occ |= 1 << sec
+		b.vals = append(b.vals, v)
+		return
+	}
+	x := b.general()
+	b.summarize(v, w)
+	x.count += w
+	if x.sk != nil {
+		x.sk.add(v, w)
+		return
+	}
+	if w != 1 && x.weights == nil {
+		x.weights = make([]float64, len(b.vals), cap(b.vals))
+		for i := range x.weights {
+			x.weights[i] = 1
+		}
+	}
+	b.vals = append(b.vals, v)
+	x.secs = append(x.secs, uint8(sec))
+	if x.weights != nil {
+		x.weights = append(x.weights, w)
+	}
+}
+
+// addSet adds a statistic set that has no raw-value equivalent.
+func (b *block) addSet(sec int, set StatisticSet, hires bool) {
+	if hires {
+		b.occ |= hiResBit
+	}
+	x := b.general()
+	if x.count == 0 {
+		b.min, b.max = set.Minimum, set.Maximum
+	} else {
+		b.min = min(b.min, set.Minimum)
+		b.max = max(b.max, set.Maximum)
+	}
+	b.sum += set.Sum
+	x.count += set.SampleCount
+	x.noPct = true
+	if x.sk == nil {
+		x.sets = append(x.sets, cellSet{uint8(sec), set.SampleCount, set.Sum, set.Minimum, set.Maximum})
+	}
+}
+
+// general switches the block to general mode, copying its values out of the
+// shared chunk.
+func (b *block) general() *blockExt {
+	if b.x != nil {
+		return b.x
+	}
+	x := &blockExt{count: float64(len(b.vals))}
+	x.secs = make([]uint8, 0, len(b.vals)+4)
+	for occ := b.occ & secMask; occ != 0; occ &= occ - 1 {
+		x.secs = append(x.secs, uint8(bits.TrailingZeros64(occ)))
+	}
+	vals := make([]float64, len(b.vals), len(b.vals)+4)
+	copy(vals, b.vals)
+	b.vals = vals
+	b.occ &= hiResBit
+	b.x = x
+	return x
+}
+
+// chunkBacked reports whether b's values live at the tail of st.chunk.
+func (st *stream) chunkBacked(b *block) bool {
+	return st.hasTail && cap(b.vals) > 0 && st.tailOff < len(st.chunk) &&
+		&b.vals[:cap(b.vals)][0] == &st.chunk[st.tailOff]
+}
+
+// blockAt returns the raw block of the minute starting at start, creating it.
+func (st *stream) blockAt(start int64) *block {
+	n := len(st.raw)
+	if n > 0 {
+		last := &st.raw[n-1]
+		if last.start == start {
+			return last
+		}
+		if start > last.start {
+			return st.newTail(start)
+		}
+	} else {
+		return st.newTail(start)
+	}
+	i, found := slices.BinarySearchFunc(st.raw, start, func(b block, t int64) int {
+		switch {
+		case b.start < t:
+			return -1
+		case b.start > t:
+			return 1
+		}
+		return 0
+	})
+	if !found {
+		st.raw = slices.Insert(st.raw, i, block{start: start})
+	}
+	return &st.raw[i]
+}
+
+// chunk sizes: the first chunk holds one minute of 1-second data, later ones
+// two minutes, so a series keeps at most ~one minute of unused capacity.
+const firstChunk, nextChunk = 60, 120
+
+func (st *stream) newTail(start int64) *block {
+	if n := len(st.raw); n > 0 && st.hasTail {
+		t := &st.raw[n-1]
+		if st.chunkBacked(t) {
+			st.used = st.tailOff + len(t.vals)
+			t.vals = t.vals[:len(t.vals):len(t.vals)]
+		}
+	}
+	if len(st.chunk)-st.used < 60 {
+		size := nextChunk
+		if st.chunk == nil {
+			size = firstChunk
+		}
+		st.chunk = make([]float64, size)
+		st.used = 0
+	}
+	st.raw = append(st.raw, block{start: start, vals: st.chunk[st.used:st.used:len(st.chunk)]})
+	st.tailOff = st.used
+	st.hasTail = true
+	return &st.raw[len(st.raw)-1]
+}
+
+func (st *stream) empty() bool { return len(st.raw)+len(st.m5)+len(st.h1) == 0 }
+
+// --- identity -------------------------------------------------------------
+
+func mix64(x uint64) uint64 {
+	x ^= x >> 33
+	x *= 0xff51afd7ed558ccd
+	x ^= x >> 33
+	x *= 0xc4ceb9fe1a85ec53
+	x ^= x >> 33
+	return x
+}
+
+// metricHash hashes a metric identity order-insensitively over dimensions. nsHash
+// is maphash.String(seed, namespace).
+func (s *Service) metricHash(nsHash uint64, name string, dims []Dimension) uint64 {
+	h := nsHash ^ mix64(maphash.String(s.seed, name)+0x9e3779b97f4a7c15)
+	var d uint64
+	for i := range dims {
+		a := maphash.String(s.seed, dims[i].Name)
+		b := maphash.String(s.seed, dims[i].Value)
+		d += mix64(a*0x9e3779b97f4a7c15 ^ (b + 0x632be59bd9b4e019))
+	}
+	return mix64(h ^ d*0xbf58476d1ce4e5b9)
+}
+
+func (sr *series) matches(ns, name string, dims []Dimension) bool {
+	m := &sr.metric
+	if len(m.Dimensions) != len(dims) || m.MetricName != name || m.Namespace != ns {
+		return false
+	}
+outer:
+	for i := range dims {
+		if m.Dimensions[i] == dims[i] {
+			continue
+		}
+		for j := range m.Dimensions {
+			if m.Dimensions[j] == dims[i] {
+				continue outer
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// lookup finds the series of a metric; the caller holds s.mu.
+func (s *Service) lookup(h uint64, ns, name string, dims []Dimension) *series {
+	for sr := s.byHash[h]; sr != nil; sr = sr.next {
+		if sr.matches(ns, name, dims) {
+			return sr
+		}
+	}
+	return nil
+}
+
+// create adds a new series; the caller holds s.mu for writing.
+func (s *Service) create(h uint64, ns, name string, dims []Dimension) *series {
+	m := Metric{Namespace: ns, MetricName: name}
+	if len(dims) > 0 {
+		m.Dimensions = slices.Clone(dims)
+		slices.SortFunc(m.Dimensions, func(a, b Dimension) int { return strings.Compare(a.Name, b.Name) })
+	}
+	sr := &series{key: metricKey(m), metric: m, hash: h, next: s.byHash[h]}
+	s.byHash[h] = sr
+	s.catalog.ReplaceOrInsert(sr)
+	return sr
+}
+
+// remove drops a series without data; the caller holds s.mu for writing.
+func (s *Service) remove(sr *series) {
+	p := s.byHash[sr.hash]
+	if p == sr {
+		if sr.next == nil {
+			delete(s.byHash, sr.hash)
+		} else {
+			s.byHash[sr.hash] = sr.next
+		}
+	} else {
+		for ; p != nil && p.next != sr; p = p.next {
+		}
+		if p != nil {
+			p.next = sr.next
+		}
+	}
+	s.catalog.Delete(sr)
+}
+
+// metricKey is the canonical key of a metric whose dimensions are sorted by
+// name: namespace, name and dimensions separated by bytes below any valid
+// character, so keys sort by namespace, then name, then dimensions.
+func metricKey(m Metric) string {
+	var b strings.Builder
+	b.WriteString(m.Namespace)
+	b.WriteByte(0)
+	b.WriteString(m.MetricName)
+	for _, d := range m.Dimensions {
+		b.WriteByte(0)
+		b.WriteString(d.Name)
+		b.WriteByte(1)
+		b.WriteString(d.Value)
+	}
+	return b.String()
+}
+
+func (sr *series) stream(u StandardUnit) *stream {
+	for _, st := range sr.streams {
+		if st.unit == u {
+			return st
+		}
+	}
+	st := &stream{unit: u}
+	sr.streams = append(sr.streams, st)
+	return st
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+var _ = math.Inf
+
+func bits64(x uint64) int { return bits.TrailingZeros64(x) }
