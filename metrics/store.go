@@ -75,7 +75,7 @@ type blockExt struct {
 }
 
 type cellSet struct {
-	sec                    uint8
+	sec                  uint8
 	count, sum, min, max float64
 }
 
