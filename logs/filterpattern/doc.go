@@ -1,0 +1,47 @@
+// Package filterpattern compiles and evaluates CloudWatch Logs filter patterns:
+// the one language that FilterLogEvents, metric filters and subscription filters
+// use to select log events.
+//
+// A pattern is compiled once with [Compile] and then matched against many
+// messages with [Pattern.Match]; compilation rejects anything AWS would reject
+// with an InvalidParameterException naming the problem, so a pattern that does not
+// parse never silently matches everything (or nothing).
+//
+// The language has three forms, chosen by the pattern's first character:
+//
+//   - Unstructured terms: `ERROR`, `ERROR Exception` (both, any order),
+//     `"Failed login"` (an exact phrase), `?ERROR ?WARN` (either), `ERROR -Exiting`
+//     (exclusion). Terms are case sensitive and match anywhere in the message
+//     (`ERROR` matches "ERRORCODE"). Bare terms may contain only letters, digits and
+//     underscore; anything else must be quoted. A `?` starts a new alternative and
+//     the terms after it, up to the next `?`, must all hold for that alternative
+//     (so `?ERROR MainThread ?WARN Deadlock` is (ERROR and MainThread) or (WARN and
+//     Deadlock), the shape the AWS CDK generates). The empty pattern and `" "`
+//     match every event. A regular expression `%...%` may stand in for a term.
+//   - JSON: `{ $.status = 500 && $.latency > 1000 }` with selectors `$.a.b`,
+//     `$.a[0]`, string operators = and != (values quoted or not, `*` wildcards at the
+//     start and/or end), numeric operators = != < > <= >=, `IS NULL`, `NOT EXISTS`,
+//     `IS TRUE`, `IS FALSE`, `%regex%` values, && || and parentheses (&& binds
+//     tighter). The message must be a JSON object. A comparison whose selector is
+//     absent, or points at an object, array, boolean or null, is false (for != too).
+//   - Space-delimited: `[ip, user, ..., status_code = 4*, bytes > 1000]`. The
+//     message is split on spaces; text inside "double quotes" or [square brackets]
+//     is one field (without its delimiters). `...` stands for any number of fields;
+//     without it the field count must be equal. Conditions use the same operators
+//     and values as JSON and may be joined with && and ||.
+//
+// Regular expressions follow AWS's restricted syntax: letters, digits, the symbols
+// _ # = @ / ; , - : and the operators ^ $ ? [ ] { } | \ * + . only (no parentheses,
+// no multi-byte characters), at most two per pattern. They are searched for
+// (unanchored unless ^ or $ is used). Matching uses Go's RE2, which is linear time.
+//
+// Data layout: a compiled pattern is an immutable tree; JSON patterns also carry a
+// trie of the selectors they use, so evaluating one walks the message once, skips
+// every subtree no selector needs, and allocates nothing.
+//
+// Deliberate differences from AWS, where AWS's documentation is silent or
+// self-contradictory: in a space-delimited pattern every comparison inside one
+// element applies to that element's field (AWS's guide shows
+// `status_code = 4* && bytes > 1000` as a single element); and runs of spaces
+// separate fields like a single space.
+package filterpattern

@@ -1,0 +1,225 @@
+package filterpattern
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// FuzzCompile checks that the parser never panics or hangs and that a compiled
+// pattern can be matched against any message.
+func FuzzCompile(f *testing.F) {
+	for _, s := range []string{
+		``, `ERROR`, `?ERROR ?WARN -x`, `"a b" -"c"`, `%a{1,3}%`, `{ $.a = 1 }`,
+		`{ ($.a.b[0] = "x*" || $.c > 1e3) && $.d NOT EXISTS }`, `[a, ..., b = 4* && b != 404, c > 1]`,
+		`[..., request=*.html*, status_code=4*,]`, `{ $.x = %^a|b$% }`, `[`, `{`, `{ $.a = "`, `((((`,
+	} {
+		f.Add(s, `{"a": 1, "b": [1, {"c": "x"}], "d": null} ERROR WARN [x y] "q r" 404`)
+	}
+	f.Fuzz(func(t *testing.T, pattern, msg string) {
+		p, err := Compile(pattern)
+		if err != nil {
+			if p != nil {
+				t.Fatal("error with a pattern")
+			}
+			return
+		}
+		p.MatchString(msg)
+		p.Fields([]byte(msg))
+	})
+}
+
+// gen turns fuzz bytes into a valid pattern and a message likely to exercise it.
+type gen struct {
+	b []byte
+	i int
+}
+
+func (g *gen) n(k int) int {
+	if g.i >= len(g.b) || k <= 1 {
+		g.i++
+		return 0
+	}
+	v := int(g.b[g.i]) % k
+	g.i++
+	return v
+}
+
+func (g *gen) pick(xs ...string) string { return xs[g.n(len(xs))] }
+
+func (g *gen) word() string { return g.pick("a", "b", "ERROR", "WARN", "404", "500", "x1", "ab") }
+
+func (g *gen) val() string {
+	return g.pick("a", "b", "a*", "*b", "*a*", "*", `"a b"`, "404", "4*", "-1.5", "1e2", "%^a%", "%4[0-9]%", `""`, "ERROR")
+}
+
+func (g *gen) numVal() string { return g.pick("0", "404", "-1.5", "1e2", "+3", "500") }
+
+func (g *gen) cmp(lhs string) string {
+	switch g.n(6) {
+	case 0:
+		return lhs + " = " + g.val()
+	case 1:
+		return lhs + " != " + g.val()
+	case 2:
+		return lhs + " " + g.pick("<", ">", "<=", ">=") + " " + g.numVal()
+	}
+	if strings.HasPrefix(lhs, "$") {
+		return lhs + g.pick(" IS NULL", " NOT EXISTS", " IS TRUE", " IS FALSE")
+	}
+	return lhs + " = " + g.val()
+}
+
+func (g *gen) boolExpr(depth int, leaf func() string) string {
+	if depth > 2 || g.n(3) == 0 {
+		return leaf()
+	}
+	l := g.boolExpr(depth+1, leaf)
+	r := g.boolExpr(depth+1, leaf)
+	s := l + g.pick(" && ", " || ") + r
+	if g.n(2) == 0 {
+		s = "(" + s + ")"
+	}
+	return s
+}
+
+func (g *gen) jsonScalar() string {
+	return g.pick(`"a"`, `"b"`, `"a b"`, `404`, `-1.5`, `1e2`, `500`, `null`, `true`, `false`, `"ERROR"`, `"4x"`, `[1,2]`, `{"z":1}`, `"\u0061"`)
+}
+
+func (g *gen) generate() (pattern, msg string) {
+	regexes := 0
+	switch g.n(3) {
+	case 0: // terms
+		var parts []string
+		for k := 0; k <= g.n(4); k++ {
+			t := g.word()
+			switch g.n(5) {
+			case 0:
+				t = "?" + t
+			case 1:
+				t = "-" + t
+			case 2:
+				t = `"` + t + ` ` + g.word() + `"`
+			case 3:
+				if regexes < MaxRegex {
+					regexes++
+					t = "%" + g.pick("^a", "b$", "[0-9]{3}", "ER+OR", "a|W") + "%"
+				}
+			}
+			parts = append(parts, t)
+		}
+		pattern = strings.Join(parts, " ")
+		var m []string
+		for k := 0; k <= g.n(6); k++ {
+			m = append(m, g.word())
+		}
+		msg = strings.Join(m, g.pick(" ", "", "-"))
+	case 1: // JSON
+		sels := []string{"$.a", "$.b", "$.c.d", "$.e[0]", "$.e[1]"}
+		pattern = "{ " + g.boolExpr(0, func() string {
+			s := g.cmp(g.pick(sels...))
+			if strings.Contains(s, "%") {
+				if regexes >= MaxRegex {
+					return g.pick(sels...) + " NOT EXISTS"
+				}
+				regexes++
+			}
+			return s
+		}) + " }"
+		var fields []string
+		for _, k := range []string{"a", "b"} {
+			if g.n(4) != 0 {
+				fields = append(fields, fmt.Sprintf("%q: %s", k, g.jsonScalar()))
+			}
+		}
+		if g.n(2) == 0 {
+			fields = append(fields, fmt.Sprintf(`"c": {"d": %s}`, g.jsonScalar()))
+		}
+		if g.n(2) == 0 {
+			fields = append(fields, fmt.Sprintf(`"e": [%s, %s]`, g.jsonScalar(), g.jsonScalar()))
+		}
+		msg = "{" + strings.Join(fields, ", ") + "}"
+	default: // space-delimited
+		var elems []string
+		ell := false
+		for k := 0; k <= g.n(4); k++ {
+			name := fmt.Sprintf("f%d", k)
+			switch g.n(4) {
+			case 0:
+				if !ell || g.n(3) == 0 {
+					elems = append(elems, "...")
+					ell = true
+					continue
+				}
+				elems = append(elems, name)
+			case 1:
+				elems = append(elems, name)
+			default:
+				elems = append(elems, g.boolExpr(1, func() string {
+					s := g.cmp(name)
+					if strings.Contains(s, "%") {
+						if regexes >= MaxRegex {
+							return name + " = *"
+						}
+						regexes++
+					}
+					return s
+				}))
+			}
+		}
+		pattern = "[" + strings.Join(elems, ", ") + "]"
+		var m []string
+		for k := 0; k <= g.n(6); k++ {
+			m = append(m, g.pick("a", "b", "404", "-1.5", "1e2", `"a b"`, "[x y]", "ERROR", "ab", "4x"))
+		}
+		msg = strings.Join(m, g.pick(" ", "  "))
+	}
+	return pattern, msg
+}
+
+// FuzzMatchesReference checks the compiled matcher against the slow reference
+// matcher on generated valid patterns.
+func FuzzMatchesReference(f *testing.F) {
+	for i := range 64 {
+		f.Add([]byte(fmt.Sprintf("%d-seed-%d-%d", i, i*7, i*13)))
+	}
+	f.Fuzz(func(t *testing.T, seed []byte) {
+		g := &gen{b: seed}
+		pattern, msg := g.generate()
+		p, err := Compile(pattern)
+		if err != nil {
+			t.Fatalf("generated pattern %q does not compile: %v", pattern, err)
+		}
+		want := refMatch(t, pattern, msg)
+		if got := p.MatchString(msg); got != want {
+			t.Fatalf("pattern %q on %q: matcher %v, reference %v", pattern, msg, got, want)
+		}
+	})
+}
+
+// TestMatchesReferenceOnManyGeneratedPatterns runs the generator without the fuzz
+// engine so every `go test` compares thousands of cases.
+func TestMatchesReferenceOnManyGeneratedPatterns(t *testing.T) {
+	n := 20000
+	if testing.Short() {
+		n = 2000
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	seed := make([]byte, 48)
+	for range n {
+		for k := range seed {
+			seed[k] = byte(rng.Uint32())
+		}
+		g := &gen{b: seed}
+		pattern, msg := g.generate()
+		p, err := Compile(pattern)
+		if err != nil {
+			t.Fatalf("generated pattern %q does not compile: %v", pattern, err)
+		}
+		if got, want := p.MatchString(msg), refMatch(t, pattern, msg); got != want {
+			t.Fatalf("pattern %q on %q: matcher %v, reference %v", pattern, msg, got, want)
+		}
+	}
+}

@@ -1,0 +1,430 @@
+package filterpattern
+
+import (
+	"bytes"
+	"encoding/json"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// This file is a slow, obvious reference matcher written straight from the AWS
+// guide, independent of the compiled matcher: tokens first, then a recursive
+// evaluator over encoding/json's decoded values and a brute-force alignment of
+// space-delimited fields. Tests and the fuzzer check that both agree.
+
+func refMatch(t testing.TB, pattern, msg string) bool {
+	ok, err := refEval(pattern, msg)
+	if err != nil {
+		t.Fatalf("reference matcher cannot evaluate %q: %v", pattern, err)
+	}
+	return ok
+}
+
+type refTok struct {
+	kind string // word, str, re, op, punct
+	text string
+}
+
+var refTokRE = regexp.MustCompile(`^(?:\s+|"(?:[^"\\]|\\.)*"|%[^%]*%|&&|\|\||!=|<=|>=|=|<|>|\(|\)|\{|\}|\[|\]|,|\.\.\.|[^\s"%&|!=<>(){}\[\],]+)`)
+
+func refTokens(s string) []refTok {
+	var out []refTok
+	for len(s) > 0 {
+		m := refTokRE.FindString(s)
+		if m == "" {
+			out = append(out, refTok{"punct", s[:1]})
+			s = s[1:]
+			continue
+		}
+		s = s[len(m):]
+		switch {
+		case strings.TrimSpace(m) == "":
+		case m[0] == '"':
+			u := m[1 : len(m)-1]
+			var b strings.Builder
+			for i := 0; i < len(u); i++ {
+				if u[i] == '\\' && i+1 < len(u) {
+					i++
+				}
+				b.WriteByte(u[i])
+			}
+			out = append(out, refTok{"str", b.String()})
+		case m[0] == '%' && len(m) > 1:
+			out = append(out, refTok{"re", m[1 : len(m)-1]})
+		case strings.Contains("&&||!=<=>=<>", m) && len(m) <= 2 && strings.Trim(m, "&|!=<>") == "":
+			out = append(out, refTok{"op", m})
+		case len(m) == 1 && strings.Contains("(){}[],", m):
+			out = append(out, refTok{"punct", m})
+		case m == "...":
+			out = append(out, refTok{"punct", m})
+		default:
+			out = append(out, refTok{"word", m})
+		}
+	}
+	return out
+}
+
+type refErr string
+
+func (e refErr) Error() string { return string(e) }
+
+func refEval(pattern, msg string) (bool, error) {
+	p := strings.TrimSpace(pattern)
+	switch {
+	case p == "" || strings.TrimSpace(strings.Trim(p, `"`)) == "" && strings.Count(p, `"`) == 2:
+		return true, nil
+	case p[0] == '{':
+		toks := refTokens(p)
+		var doc map[string]any
+		d := json.NewDecoder(strings.NewReader(msg))
+		d.UseNumber()
+		if err := d.Decode(&doc); err != nil || d.More() {
+			return false, nil
+		}
+		if _, err := d.Token(); err == nil {
+			return false, nil
+		}
+		r := &refJSON{toks: toks[1 : len(toks)-1], doc: doc}
+		return r.or(), nil
+	case p[0] == '[':
+		return refDelimited(p, msg)
+	}
+	// Unstructured: split into alternatives at each '?'.
+	toks := refTokens(p)
+	var groups [][]refTok
+	for i := 0; i < len(toks); i++ {
+		tk := toks[i]
+		if tk.kind == "punct" && tk.text == "?" || tk.kind == "word" && strings.HasPrefix(tk.text, "?") {
+			groups = append(groups, nil)
+			if tk.text == "?" {
+				continue
+			}
+			tk.text = tk.text[1:]
+			if tk.text == "" {
+				continue
+			}
+		}
+		if len(groups) == 0 {
+			groups = append(groups, nil)
+		}
+		groups[len(groups)-1] = append(groups[len(groups)-1], tk)
+	}
+	for _, g := range groups {
+		ok := true
+		neg := false
+		for _, tk := range g {
+			if tk.kind == "word" && tk.text == "-" {
+				neg = true
+				continue
+			}
+			text := tk.text
+			if tk.kind == "word" && strings.HasPrefix(text, "-") {
+				neg = true
+				text = text[1:]
+			}
+			var has bool
+			if tk.kind == "re" {
+				has = regexp.MustCompile(text).MatchString(msg)
+			} else {
+				has = strings.Contains(msg, text)
+			}
+			if has == neg {
+				ok = false
+			}
+			neg = false
+		}
+		if ok {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+type refJSON struct {
+	toks []refTok
+	i    int
+	doc  map[string]any
+}
+
+func (r *refJSON) peek() refTok {
+	if r.i < len(r.toks) {
+		return r.toks[r.i]
+	}
+	return refTok{}
+}
+
+func (r *refJSON) or() bool {
+	v := r.and()
+	for r.peek().text == "||" {
+		r.i++
+		w := r.and()
+		v = v || w
+	}
+	return v
+}
+
+func (r *refJSON) and() bool {
+	v := r.unary()
+	for r.peek().text == "&&" {
+		r.i++
+		w := r.unary()
+		v = v && w
+	}
+	return v
+}
+
+func (r *refJSON) unary() bool {
+	if r.peek().text == "(" {
+		r.i++
+		v := r.or()
+		r.i++ // ')'
+		return v
+	}
+	// Selector: words and [n] tokens up to an operator.
+	sel := ""
+	for r.peek().kind == "word" || r.peek().text == "[" || r.peek().text == "]" {
+		if r.peek().text == "IS" || r.peek().text == "NOT" {
+			break
+		}
+		sel += r.peek().text
+		r.i++
+	}
+	val, found := refLookup(r.doc, sel)
+	tk := r.peek()
+	r.i++
+	if tk.text == "IS" || tk.text == "NOT" {
+		kw := r.peek().text
+		r.i++
+		switch tk.text + " " + kw {
+		case "IS NULL":
+			return found && val == nil
+		case "NOT EXISTS":
+			return !found
+		case "IS TRUE":
+			return found && val == true
+		case "IS FALSE":
+			return found && val == false
+		}
+		return false
+	}
+	rhs := r.peek()
+	r.i++
+	if !found {
+		return false
+	}
+	var text string
+	isNum := false
+	switch v := val.(type) {
+	case string:
+		text = v
+	case json.Number:
+		text, isNum = string(v), true
+	default:
+		return false
+	}
+	return refCompare(tk.text, rhs, text, isNum)
+}
+
+// refCompare applies op with right-hand token rhs to a field's text. isNum says
+// the field is numeric (a JSON number, or any field that parses as a number in a
+// space-delimited event).
+func refCompare(op string, rhs refTok, text string, isNum bool) bool {
+	rn, rIsNum := float64(0), false
+	if rhs.kind == "word" {
+		if f, err := strconv.ParseFloat(strings.TrimPrefix(rhs.text, "+"), 64); err == nil && !strings.ContainsAny(rhs.text, "xXnN_") && !strings.HasPrefix(rhs.text, ".") {
+			rn, rIsNum = f, true
+		}
+	}
+	fn, ferr := strconv.ParseFloat(text, 64)
+	if op != "=" && op != "!=" {
+		if !isNum || ferr != nil {
+			return false
+		}
+		switch op {
+		case "<":
+			return fn < rn
+		case ">":
+			return fn > rn
+		case "<=":
+			return fn <= rn
+		case ">=":
+			return fn >= rn
+		}
+	}
+	var eq bool
+	switch {
+	case rhs.kind == "re":
+		eq = regexp.MustCompile(rhs.text).MatchString(text)
+	case rIsNum && isNum && ferr == nil:
+		eq = fn == rn
+	default:
+		pat := rhs.text
+		switch {
+		case pat != "" && strings.Trim(pat, "*") == "":
+			eq = true
+		case strings.HasPrefix(pat, "*") && strings.HasSuffix(pat, "*"):
+			eq = strings.Contains(text, pat[1:len(pat)-1])
+		case strings.HasPrefix(pat, "*"):
+			eq = strings.HasSuffix(text, pat[1:])
+		case strings.HasSuffix(pat, "*"):
+			eq = strings.HasPrefix(text, pat[:len(pat)-1])
+		default:
+			eq = text == pat
+		}
+	}
+	return eq == (op == "=")
+}
+
+var refStepRE = regexp.MustCompile(`\.([A-Za-z0-9_-]+)|\[(\d+)\]`)
+
+func refLookup(doc map[string]any, sel string) (any, bool) {
+	var cur any = doc
+	for _, m := range refStepRE.FindAllStringSubmatch(strings.TrimPrefix(sel, "$"), -1) {
+		if m[1] != "" {
+			obj, ok := cur.(map[string]any)
+			if !ok {
+				return nil, false
+			}
+			if cur, ok = obj[m[1]]; !ok {
+				return nil, false
+			}
+			continue
+		}
+		arr, ok := cur.([]any)
+		n, _ := strconv.Atoi(m[2])
+		if !ok || n >= len(arr) {
+			return nil, false
+		}
+		cur = arr[n]
+	}
+	return cur, true
+}
+
+var refFieldRE = regexp.MustCompile(`"(?:[^"\\]|\\.)*"?|\[[^\]]*\]?|[^\s]+`)
+
+func refDelimited(p, msg string) (bool, error) {
+	// Elements: split the inside of [...] at top-level commas.
+	body := p[1 : len(p)-1]
+	var elems []string
+	depth, inQ, inR, start := 0, false, false, 0
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		switch {
+		case inQ:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inQ = false
+			}
+		case inR:
+			if c == '%' {
+				inR = false
+			}
+		case c == '"':
+			inQ = true
+		case c == '%':
+			inR = true
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case c == ',' && depth == 0:
+			elems = append(elems, strings.TrimSpace(body[start:i]))
+			start = i + 1
+		}
+	}
+	elems = append(elems, strings.TrimSpace(body[start:]))
+	var fields []string
+	for _, f := range refFieldRE.FindAllString(msg, -1) {
+		if f[0] == '"' || f[0] == '[' {
+			f = f[1:]
+			if strings.HasSuffix(f, `"`) || strings.HasSuffix(f, "]") {
+				f = f[:len(f)-1]
+			}
+		}
+		fields = append(fields, f)
+	}
+	var try func(ei, fi int) bool
+	try = func(ei, fi int) bool {
+		if ei == len(elems) {
+			return fi == len(fields)
+		}
+		if elems[ei] == "..." {
+			for k := fi; k <= len(fields); k++ {
+				if try(ei+1, k) {
+					return true
+				}
+			}
+			return false
+		}
+		if fi >= len(fields) {
+			return false
+		}
+		return refElem(elems[ei], fields[fi]) && try(ei+1, fi+1)
+	}
+	return try(0, 0), nil
+}
+
+// refElem evaluates one element's conditions against its field.
+func refElem(el, field string) bool {
+	toks := refTokens(el)
+	if len(toks) <= 1 {
+		return true
+	}
+	_, numErr := strconv.ParseFloat(field, 64)
+	r := &refDelim{toks: toks, field: field, isNum: numErr == nil}
+	return r.or()
+}
+
+type refDelim struct {
+	toks  []refTok
+	i     int
+	field string
+	isNum bool
+}
+
+func (r *refDelim) peek() string {
+	if r.i < len(r.toks) {
+		return r.toks[r.i].text
+	}
+	return ""
+}
+
+func (r *refDelim) or() bool {
+	v := r.and()
+	for r.peek() == "||" {
+		r.i++
+		w := r.and()
+		v = v || w
+	}
+	return v
+}
+
+func (r *refDelim) and() bool {
+	v := r.unary()
+	for r.peek() == "&&" {
+		r.i++
+		w := r.unary()
+		v = v && w
+	}
+	return v
+}
+
+func (r *refDelim) unary() bool {
+	if r.peek() == "(" {
+		r.i++
+		v := r.or()
+		r.i++
+		return v
+	}
+	r.i++ // name
+	op := r.peek()
+	r.i++
+	rhs := r.toks[r.i]
+	r.i++
+	return refCompare(op, rhs, r.field, r.isNum)
+}
+
+var _ = bytes.Equal
