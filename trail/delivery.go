@@ -1,0 +1,392 @@
+package trail
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/bus"
+	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/objstore"
+)
+
+// Digest is a CloudTrail digest file, field for field and in AWS's key order.
+// Nullable fields are pointers (null in the first digest of a chain and, for
+// the event times, in a digest without log files).
+type Digest struct {
+	AWSAccountID                string          `json:"awsAccountId"`
+	DigestStartTime             string          `json:"digestStartTime"`
+	DigestEndTime               string          `json:"digestEndTime"`
+	DigestS3Bucket              string          `json:"digestS3Bucket"`
+	DigestS3Object              string          `json:"digestS3Object"`
+	DigestPublicKeyFingerprint  string          `json:"digestPublicKeyFingerprint"`
+	DigestSignatureAlgorithm    string          `json:"digestSignatureAlgorithm"`
+	NewestEventTime             *string         `json:"newestEventTime"`
+	OldestEventTime             *string         `json:"oldestEventTime"`
+	PreviousDigestS3Bucket      *string         `json:"previousDigestS3Bucket"`
+	PreviousDigestS3Object      *string         `json:"previousDigestS3Object"`
+	PreviousDigestHashValue     *string         `json:"previousDigestHashValue"`
+	PreviousDigestHashAlgorithm *string         `json:"previousDigestHashAlgorithm"`
+	PreviousDigestSignature     *string         `json:"previousDigestSignature"`
+	LogFiles                    []DigestLogFile `json:"logFiles"`
+}
+
+// DigestLogFile is a digest's entry for one log file: the hex SHA-256 of the
+// log file's uncompressed bytes and its event time range.
+type DigestLogFile struct {
+	S3Bucket        string `json:"s3Bucket"`
+	S3Object        string `json:"s3Object"`
+	HashValue       string `json:"hashValue"`
+	HashAlgorithm   string `json:"hashAlgorithm"`
+	NewestEventTime string `json:"newestEventTime"`
+	OldestEventTime string `json:"oldestEventTime"`
+}
+
+// StringToSign returns what a digest's signature covers, as AWS defines it:
+// digestEndTime, "bucket/key", the hex SHA-256 of the uncompressed digest
+// bytes and the previous digest's signature ("null" for none), joined by
+// newlines with no trailing newline.
+func StringToSign(digestEndTime, bucket, key string, inflated []byte, previousSignature *string) []byte {
+	h := sha256.Sum256(inflated)
+	prev := "null"
+	if previousSignature != nil {
+		prev = *previousSignature
+	}
+	return []byte(digestEndTime + "\n" + bucket + "/" + key + "\n" + hex.EncodeToString(h[:]) + "\n" + prev)
+}
+
+// regionalState is one trail's digest chain in this Region.
+type regionalState struct {
+	cfg        *trailConfig // last configuration seen
+	gen        uint64       // Gen of the chain (or of the last one)
+	chain      bool         // a digest chain is open
+	chainStart time.Time    // start of the next digest
+	prev       *Digest      // previous digest of the chain (nil: first)
+	prevHash   string
+	prevSig    string
+	logs       []DigestLogFile
+}
+
+// outbox collects what a delivery publishes on the bus, sent once no lock is
+// held.
+type outbox struct {
+	logs   []event.LogDelivery
+	notes  []event.Notification
+	status []func(*trailStatus)
+	arns   []string
+}
+
+func (o *outbox) setStatus(arn string, f func(*trailStatus)) {
+	o.arns = append(o.arns, arn)
+	o.status = append(o.status, f)
+}
+
+// tick is the delivery schedule: at every DeliveryInterval boundary each
+// trail with pending events gets one log file; at every DigestInterval
+// boundary each trail with validation on gets a digest (also when empty).
+func (s *Service) tick(at time.Time) {
+	s.mu.Lock()
+	if v := s.shared.version.Load(); v != s.viewsVer {
+		s.refreshViewsLocked()
+	}
+	s.history.expire(at.Add(-HistoryRetention).Unix())
+	views := slices.Clone(s.views)
+	bufs := s.bufs
+	s.bufs = make(map[string][]*Record, len(bufs))
+	s.mu.Unlock()
+
+	digestDue := at.UnixNano()%int64(s.digestIv) == 0
+	var ob outbox
+	s.deliverMu.Lock()
+	seen := make(map[string]bool, len(views))
+	for _, c := range views {
+		seen[c.ARN] = true
+		s.deliverLocked(&ob, c, bufs[c.ARN], at, digestDue, false)
+	}
+	for arn, rs := range s.regional {
+		if !seen[arn] {
+			s.deliverLocked(&ob, rs.cfg, bufs[arn], at, digestDue, true)
+		}
+	}
+	s.deliverMu.Unlock()
+	s.send(&ob)
+}
+
+// finish delivers a trail's pending events and closes its digest chain at
+// once (StopLogging, DeleteTrail in the home Region).
+func (s *Service) finish(arn string) {
+	s.mu.Lock()
+	if v := s.shared.version.Load(); v != s.viewsVer {
+		s.refreshViewsLocked()
+	}
+	recs := s.bufs[arn]
+	delete(s.bufs, arn)
+	var cfg *trailConfig
+	for _, c := range s.views {
+		if c.ARN == arn {
+			cfg = c
+		}
+	}
+	s.mu.Unlock()
+	now := s.clock.Now().UTC().Truncate(time.Second)
+	var ob outbox
+	s.deliverMu.Lock()
+	gone := cfg == nil
+	if gone {
+		if rs := s.regional[arn]; rs != nil {
+			cfg = rs.cfg
+		}
+	}
+	if cfg != nil {
+		s.deliverLocked(&ob, cfg, recs, now, false, gone)
+	}
+	s.deliverMu.Unlock()
+	s.send(&ob)
+}
+
+// deliverLocked writes c's log file for recs and advances its digest chain.
+// gone means the trail no longer applies here (deleted or no longer
+// multi-Region): deliver what is left and close the chain.
+func (s *Service) deliverLocked(ob *outbox, c *trailConfig, recs []*Record, at time.Time, digestDue, gone bool) {
+	rs := s.regional[c.ARN]
+	if rs == nil {
+		rs = &regionalState{}
+		s.regional[c.ARN] = rs
+	}
+	rs.cfg = c
+	closing := rs.chain && (gone || rs.gen != c.Gen || !c.Logging)
+	if !closing && !rs.chain && !gone && c.Logging && c.Validation && rs.gen != c.Gen {
+		rs.chain, rs.gen, rs.chainStart, rs.prev, rs.logs = true, c.Gen, c.ChainStart, nil, nil
+	}
+	if len(recs) > 0 {
+		s.writeLog(ob, rs, c, recs, at)
+	}
+	if closing {
+		end := at
+		if !c.Logging && !c.StopTime.IsZero() && c.StopTime.After(rs.chainStart) && c.StopTime.Before(at) {
+			end = c.StopTime
+		}
+		s.writeDigest(ob, rs, c, end)
+		rs.chain = false
+		if !gone && c.Logging && c.Validation && rs.gen != c.Gen {
+			rs.chain, rs.gen, rs.chainStart, rs.prev, rs.logs = true, c.Gen, c.ChainStart, nil, nil
+		}
+	} else if rs.chain && digestDue {
+		s.writeDigest(ob, rs, c, at)
+		if !c.Validation {
+			rs.chain = false // validation off: the chain ends after this digest
+		}
+	}
+	if gone && !rs.chain {
+		delete(s.regional, c.ARN)
+	}
+}
+
+// keyBase is "[prefix/]AWSLogs/[o-id/]account/".
+func keyBase(c *trailConfig) string {
+	var b strings.Builder
+	if c.S3KeyPrefix != "" {
+		b.WriteString(strings.TrimSuffix(c.S3KeyPrefix, "/"))
+		b.WriteByte('/')
+	}
+	b.WriteString("AWSLogs/")
+	if c.Org && c.OrgID != "" {
+		b.WriteString(c.OrgID)
+		b.WriteByte('/')
+	}
+	b.WriteString(c.Account)
+	b.WriteByte('/')
+	return b.String()
+}
+
+// LogFileKey returns the S3 key CloudTrail gives a log file delivered at t.
+func LogFileKey(prefix, orgID, account, region string, t time.Time, unique string) string {
+	c := &trailConfig{S3KeyPrefix: prefix, OrgID: orgID, Org: orgID != "", Account: account}
+	return logKey(c, region, t, unique)
+}
+
+func logKey(c *trailConfig, region string, t time.Time, unique string) string {
+	t = t.UTC()
+	return fmt.Sprintf("%sCloudTrail/%s/%s/%s_CloudTrail_%s_%s_%s.json.gz",
+		keyBase(c), region, t.Format("2006/01/02"), c.Account, region, t.Format("20060102T1504Z"), unique)
+}
+
+// DigestFileKey returns the S3 key of a digest file ending at end.
+func DigestFileKey(prefix, orgID, account, sourceRegion, trailName, homeRegion string, end time.Time) string {
+	c := &trailConfig{S3KeyPrefix: prefix, OrgID: orgID, Org: orgID != "", Account: account, Name: trailName, HomeRegion: homeRegion}
+	return digestKey(c, sourceRegion, end)
+}
+
+func digestKey(c *trailConfig, region string, end time.Time) string {
+	end = end.UTC()
+	return fmt.Sprintf("%sCloudTrail-Digest/%s/%s/%s_CloudTrail-Digest_%s_%s_%s_%s.json.gz",
+		keyBase(c), region, end.Format("2006/01/02"), c.Account, region, c.Name, c.HomeRegion, end.Format("20060102T150405Z"))
+}
+
+const uniqueAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+var gzipPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression); return w }}
+
+func gzipBytes(b []byte) []byte {
+	var out bytes.Buffer
+	out.Grow(len(b)/8 + 64)
+	w := gzipPool.Get().(*gzip.Writer)
+	w.Reset(&out)
+	_, _ = w.Write(b)
+	_ = w.Close()
+	gzipPool.Put(w)
+	return out.Bytes()
+}
+
+// encodeLogFile writes {"Records":[...]} for recs.
+func encodeLogFile(recs []*Record) []byte {
+	var buf bytes.Buffer
+	buf.Grow(len(recs) * 800)
+	buf.WriteString(`{"Records":[`)
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(true)
+	for i, r := range recs {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		if err := enc.Encode(r); err != nil {
+			fmt.Fprintf(&buf, `{"eventID":%q,"errorMessage":%q}`, r.EventID, "record could not be encoded: "+err.Error())
+			continue
+		}
+		buf.Truncate(buf.Len() - 1) // Encoder's newline
+	}
+	buf.WriteString("]}")
+	return buf.Bytes()
+}
+
+func (s *Service) writeLog(ob *outbox, rs *regionalState, c *trailConfig, recs []*Record, at time.Time) {
+	body := encodeLogFile(recs)
+	sum := sha256.Sum256(body)
+	key := logKey(c, s.region, at, s.ids.String(16, uniqueAlphabet))
+	oldest, newest := recs[0].EventTime, recs[0].EventTime
+	for _, r := range recs[1:] {
+		if r.EventTime.Before(oldest) {
+			oldest = r.EventTime
+		}
+		if r.EventTime.After(newest) {
+			newest = r.EventTime
+		}
+	}
+	err := s.shared.store().Put(context.Background(), objstore.Object{Bucket: c.S3BucketName, Key: key, Body: gzipBytes(body)})
+	if err != nil {
+		msg := err.Error()
+		ob.setStatus(c.ARN, func(ts *trailStatus) { ts.deliveryErr = msg })
+		return
+	}
+	ob.setStatus(c.ARN, func(ts *trailStatus) { ts.latestDelivery, ts.deliveryErr = at, "" })
+	if rs.chain {
+		rs.logs = append(rs.logs, DigestLogFile{
+			S3Bucket: c.S3BucketName, S3Object: key, HashValue: hex.EncodeToString(sum[:]), HashAlgorithm: "SHA-256",
+			NewestEventTime: newest.UTC().Format(TimeFormat), OldestEventTime: oldest.UTC().Format(TimeFormat),
+		})
+	}
+	if c.SnsTopicARN != "" {
+		msg, _ := json.Marshal(map[string]any{"s3Bucket": c.S3BucketName, "s3ObjectKey": []string{key}})
+		ob.notes = append(ob.notes, event.Notification{TopicARN: c.SnsTopicARN, Message: string(msg), Source: EventSource})
+		ob.setStatus(c.ARN, func(ts *trailStatus) { ts.latestNotification = at })
+	}
+	if group := logGroupOf(c.CWLGroupARN); group != "" {
+		ld := event.LogDelivery{LogGroupName: group, LogStreamName: c.Account + "_CloudTrail_" + s.region, Source: EventSource}
+		for _, r := range recs {
+			b, err := json.Marshal(r)
+			if err != nil || len(b) > 256*1024 {
+				continue // CloudTrail does not send events over 256 KB to CloudWatch Logs
+			}
+			ld.Events = append(ld.Events, event.LogEvent{Timestamp: r.EventTime.UnixMilli(), Message: string(b)})
+		}
+		ob.logs = append(ob.logs, ld)
+		ob.setStatus(c.ARN, func(ts *trailStatus) { ts.latestCWL, ts.cwlErr = at, "" })
+	}
+}
+
+// writeDigest writes the digest that closes [rs.chainStart, end] and links
+// it into the chain.
+func (s *Service) writeDigest(ob *outbox, rs *regionalState, c *trailConfig, end time.Time) {
+	end = end.UTC().Truncate(time.Second)
+	if !end.After(rs.chainStart) {
+		end = rs.chainStart.Add(time.Second) // never reuse the previous digest's key
+	}
+	key := digestKey(c, s.region, end)
+	sk := s.shared.regionKey(s.account, s.region, end)
+	d := Digest{
+		AWSAccountID:               c.Account,
+		DigestStartTime:            rs.chainStart.UTC().Format(TimeFormat),
+		DigestEndTime:              end.Format(TimeFormat),
+		DigestS3Bucket:             c.S3BucketName,
+		DigestS3Object:             key,
+		DigestPublicKeyFingerprint: sk.fingerprint,
+		DigestSignatureAlgorithm:   SignatureAlgorithm,
+		LogFiles:                   rs.logs,
+	}
+	if d.LogFiles == nil {
+		d.LogFiles = []DigestLogFile{}
+	}
+	if len(rs.logs) > 0 {
+		newest, oldest := rs.logs[0].NewestEventTime, rs.logs[0].OldestEventTime
+		for _, lf := range rs.logs[1:] {
+			newest = max(newest, lf.NewestEventTime)
+			oldest = min(oldest, lf.OldestEventTime)
+		}
+		d.NewestEventTime, d.OldestEventTime = &newest, &oldest
+	}
+	if rs.prev != nil {
+		b, k, h, a, sig := rs.prev.DigestS3Bucket, rs.prev.DigestS3Object, rs.prevHash, "SHA-256", rs.prevSig
+		d.PreviousDigestS3Bucket, d.PreviousDigestS3Object = &b, &k
+		d.PreviousDigestHashValue, d.PreviousDigestHashAlgorithm, d.PreviousDigestSignature = &h, &a, &sig
+	}
+	body, _ := json.Marshal(&d)
+	sig, err := sk.sign(StringToSign(d.DigestEndTime, d.DigestS3Bucket, d.DigestS3Object, body, d.PreviousDigestSignature))
+	if err == nil {
+		err = s.shared.store().Put(context.Background(), objstore.Object{
+			Bucket: c.S3BucketName, Key: key, Body: gzipBytes(body),
+			Metadata: map[string]string{"signature": hex.EncodeToString(sig), "signature-algorithm": SignatureAlgorithm},
+		})
+	}
+	if err != nil {
+		msg := err.Error()
+		ob.setStatus(c.ARN, func(ts *trailStatus) { ts.digestErr = msg })
+		return // the logs stay pending for the next digest
+	}
+	h := sha256.Sum256(body)
+	rs.prev, rs.prevHash, rs.prevSig = &d, hex.EncodeToString(h[:]), hex.EncodeToString(sig)
+	rs.chainStart, rs.logs = end, nil
+	ob.setStatus(c.ARN, func(ts *trailStatus) { ts.latestDigest, ts.digestErr = end, "" })
+}
+
+// send applies status updates and publishes collected events, with no lock of
+// this Service held.
+func (s *Service) send(ob *outbox) {
+	if len(ob.status) > 0 {
+		sh := s.shared
+		sh.mu.Lock()
+		for i, arn := range ob.arns {
+			if st := sh.trails[arn]; st != nil {
+				ob.status[i](&st.status)
+			}
+		}
+		sh.mu.Unlock()
+	}
+	if s.bus == nil {
+		return
+	}
+	ctx := context.Background()
+	for _, ld := range ob.logs {
+		_ = bus.Publish(ctx, s.bus, ld)
+	}
+	for _, n := range ob.notes {
+		_ = bus.Publish(ctx, s.bus, n)
+	}
+}

@@ -1,0 +1,470 @@
+package trail
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"iter"
+	"slices"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/internal/event"
+)
+
+// LookupAttributeKey is an attribute LookupEvents can filter on.
+type LookupAttributeKey string
+
+// The lookup attribute keys.
+const (
+	LookupEventID      LookupAttributeKey = "EventId"
+	LookupEventName    LookupAttributeKey = "EventName"
+	LookupReadOnly     LookupAttributeKey = "ReadOnly"
+	LookupUsername     LookupAttributeKey = "Username"
+	LookupResourceType LookupAttributeKey = "ResourceType"
+	LookupResourceName LookupAttributeKey = "ResourceName"
+	LookupEventSource  LookupAttributeKey = "EventSource"
+	LookupAccessKeyID  LookupAttributeKey = "AccessKeyId"
+)
+
+var lookupKeys = []LookupAttributeKey{LookupEventID, LookupEventName, LookupReadOnly, LookupUsername,
+	LookupResourceType, LookupResourceName, LookupEventSource, LookupAccessKeyID}
+
+// LookupAttribute is one attribute key and value to match.
+type LookupAttribute struct {
+	AttributeKey   LookupAttributeKey
+	AttributeValue string
+}
+
+// LookupEventsInput is the LookupEvents request.
+type LookupEventsInput struct {
+	// LookupAttributes may hold at most one attribute.
+	LookupAttributes []LookupAttribute `json:",omitempty"`
+	// StartTime and EndTime are inclusive; the defaults are the oldest event
+	// kept (90 days) and now.
+	StartTime *time.Time `json:",omitempty"`
+	EndTime   *time.Time `json:",omitempty"`
+	// EventCategory may only be "insight" (Insights events, of which this
+	// model has none); omitted, management events are returned.
+	EventCategory string `json:",omitempty"`
+	// MaxResults is 1–50 (default 50).
+	MaxResults *int32  `json:",omitempty"`
+	NextToken  *string `json:",omitempty"`
+}
+
+// LookupEventsOutput is the LookupEvents response.
+type LookupEventsOutput struct {
+	Events    []Event
+	NextToken *string `json:",omitempty"`
+}
+
+// Event is an event-history entry as LookupEvents returns it.
+type Event struct {
+	EventId     string
+	EventName   string
+	ReadOnly    string // "true" or "false"
+	AccessKeyId string `json:",omitempty"`
+	EventTime   time.Time
+	EventSource string
+	Username    string          `json:",omitempty"`
+	Resources   []EventResource `json:",omitempty"`
+	// CloudTrailEvent is the full record as a JSON string.
+	CloudTrailEvent string
+}
+
+// EventResource is a resource of a history event. ResourceName is the ARN the
+// record lists.
+type EventResource struct {
+	ResourceType string
+	ResourceName string
+}
+
+// hentry is one event of the history. The history is a slice of hentries
+// sorted by (t, seq): arrival order, which is time order except when a
+// concurrent caller's event lands a second late (then it is inserted in
+// place). Lookups binary-search the time range and walk it backwards, so a
+// page costs O(log n + page). Attribute lookups use posting lists built
+// lazily on the first lookup after events arrive, so recording stays an
+// append.
+type hentry struct {
+	t   int64 // eventTime, Unix seconds
+	seq uint64
+	r   *Record
+}
+
+func (e hentry) less(t int64, seq uint64) bool { return e.t < t || (e.t == t && e.seq < seq) }
+
+type history struct {
+	entries []hentry
+	seq     uint64
+
+	indexed   int  // entries[:indexed] are in the posting lists
+	dirty     bool // an out-of-order insert invalidated the posting lists
+	trimmed   int  // entries dropped since the lists were built
+	postings  map[LookupAttributeKey]map[string][]hentry
+	byEventID map[string]hentry
+}
+
+func (h *history) add(r *Record) {
+	h.seq++
+	e := hentry{t: r.EventTime.Unix(), seq: h.seq, r: r}
+	n := len(h.entries)
+	if n == 0 || h.entries[n-1].t <= e.t {
+		h.entries = append(h.entries, e)
+		return
+	}
+	i, _ := slices.BinarySearchFunc(h.entries, e, func(a, b hentry) int {
+		if a.less(b.t, b.seq) {
+			return -1
+		}
+		return 1
+	})
+	h.entries = slices.Insert(h.entries, i, e)
+	if i < h.indexed {
+		h.dirty = true
+	}
+}
+
+// expire drops events older than cutoff.
+func (h *history) expire(cutoff int64) {
+	i, _ := slices.BinarySearchFunc(h.entries, cutoff, func(e hentry, t int64) int {
+		if e.t < t {
+			return -1
+		}
+		return 1
+	})
+	if i == 0 {
+		return
+	}
+	if i > len(h.entries)/2 {
+		h.entries = slices.Clone(h.entries[i:])
+	} else {
+		h.entries = h.entries[i:]
+	}
+	h.indexed = max(h.indexed-i, 0)
+	h.trimmed += i
+	if h.trimmed > len(h.entries) {
+		h.dirty = true
+	}
+}
+
+func attrValues(key LookupAttributeKey, r *Record, yield func(string)) {
+	switch key {
+	case LookupEventName:
+		yield(r.EventName)
+	case LookupReadOnly:
+		if r.ReadOnly != nil && *r.ReadOnly {
+			yield("true")
+		} else {
+			yield("false")
+		}
+	case LookupUsername:
+		if u := usernameOf(r.UserIdentity); u != "" {
+			yield(u)
+		}
+	case LookupResourceType:
+		for _, res := range r.Resources {
+			yield(res.Type)
+		}
+	case LookupResourceName:
+		for _, res := range r.Resources {
+			yield(res.ARN)
+		}
+	case LookupEventSource:
+		yield(r.EventSource)
+	case LookupAccessKeyID:
+		if r.UserIdentity != nil && r.UserIdentity.AccessKeyID != "" {
+			yield(r.UserIdentity.AccessKeyID)
+		}
+	}
+}
+
+// index brings the posting lists up to date.
+func (h *history) index() {
+	if h.dirty || h.postings == nil {
+		h.postings = make(map[LookupAttributeKey]map[string][]hentry, len(lookupKeys))
+		for _, k := range lookupKeys {
+			h.postings[k] = make(map[string][]hentry)
+		}
+		h.byEventID = make(map[string]hentry, len(h.entries))
+		h.indexed, h.dirty, h.trimmed = 0, false, 0
+	}
+	for _, e := range h.entries[h.indexed:] {
+		h.byEventID[e.r.EventID] = e
+		for _, k := range lookupKeys[1:] {
+			m := h.postings[k]
+			attrValues(k, e.r, func(v string) {
+				l := m[v]
+				if n := len(l); n > 0 && l[n-1].seq == e.seq {
+					return // same value twice in one record
+				}
+				m[v] = append(l, e)
+			})
+		}
+	}
+	h.indexed = len(h.entries)
+}
+
+// candidates returns the entries a lookup walks (all, or one posting list).
+func (h *history) candidates(attr *LookupAttribute) []hentry {
+	if attr == nil {
+		return h.entries
+	}
+	h.index()
+	if attr.AttributeKey == LookupEventID {
+		if e, ok := h.byEventID[attr.AttributeValue]; ok {
+			return []hentry{e}
+		}
+		return nil
+	}
+	return h.postings[attr.AttributeKey][attr.AttributeValue]
+}
+
+// lookupValueLen is AttributeValue's length as LookupEvents counts it:
+// '_', ' ', ',' and '\n' count twice.
+func lookupValueLen(v string) int {
+	n := 0
+	for _, c := range v {
+		n++
+		switch c {
+		case '_', ' ', ',', '\n':
+			n++
+		}
+	}
+	return n
+}
+
+type lookupToken struct {
+	t    int64
+	seq  uint64
+	hash [8]byte
+}
+
+func lookupParamsHash(in *LookupEventsInput) [8]byte {
+	h := sha256.New()
+	for _, a := range in.LookupAttributes {
+		h.Write([]byte(string(a.AttributeKey) + "\x00" + a.AttributeValue + "\x00"))
+	}
+	var b [8]byte
+	if in.StartTime != nil {
+		binary.BigEndian.PutUint64(b[:], uint64(in.StartTime.UnixNano()))
+		h.Write(b[:])
+	}
+	h.Write([]byte{0})
+	if in.EndTime != nil {
+		binary.BigEndian.PutUint64(b[:], uint64(in.EndTime.UnixNano()))
+		h.Write(b[:])
+	}
+	h.Write([]byte(in.EventCategory))
+	copy(b[:], h.Sum(nil))
+	return b
+}
+
+func encodeLookupToken(tok lookupToken) string {
+	var b [24]byte
+	binary.BigEndian.PutUint64(b[0:], uint64(tok.t))
+	binary.BigEndian.PutUint64(b[8:], tok.seq)
+	copy(b[16:], tok.hash[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+func decodeLookupToken(s string) (lookupToken, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) != 24 {
+		return lookupToken{}, false
+	}
+	var tok lookupToken
+	tok.t = int64(binary.BigEndian.Uint64(b[0:]))
+	tok.seq = binary.BigEndian.Uint64(b[8:])
+	copy(tok.hash[:], b[16:])
+	return tok, true
+}
+
+// LookupEvents returns management events of this Region's event history (the
+// last 90 days), newest first, optionally filtered by one lookup attribute and
+// a time range, a page of at most MaxResults (default 50) at a time. Errors as
+// AWS: InvalidLookupAttributesException (more than one attribute, an unknown
+// key, an empty or too long value), InvalidTimeRangeException (start after
+// end), InvalidMaxResultsException (outside 1–50), InvalidNextTokenException
+// (a token not from the same parameters), InvalidEventCategoryException. AWS
+// throttles LookupEvents at 2 requests per second; this model does not.
+func (s *Service) LookupEvents(ctx context.Context, in LookupEventsInput) (out *LookupEventsOutput, err error) {
+	params := map[string]any{}
+	if len(in.LookupAttributes) > 0 {
+		la := make([]map[string]any, len(in.LookupAttributes))
+		for i, a := range in.LookupAttributes {
+			la[i] = map[string]any{"attributeKey": a.AttributeKey, "attributeValue": a.AttributeValue}
+		}
+		params["lookupAttributes"] = la
+	}
+	if in.StartTime != nil {
+		params["startTime"] = in.StartTime.UTC().Format("Jan 2, 2006, 3:04:05 PM")
+	}
+	if in.EndTime != nil {
+		params["endTime"] = in.EndTime.UTC().Format("Jan 2, 2006, 3:04:05 PM")
+	}
+	if in.MaxResults != nil {
+		params["maxResults"] = *in.MaxResults
+	}
+	defer func() {
+		s.rec.Record(ctx, event.Call{Name: "LookupEvents", ReadOnly: true, RequestParameters: params}, err)
+	}()
+	return s.lookupEvents(in)
+}
+
+func (s *Service) lookupEvents(in LookupEventsInput) (*LookupEventsOutput, error) {
+	var attr *LookupAttribute
+	switch len(in.LookupAttributes) {
+	case 0:
+	case 1:
+		attr = &in.LookupAttributes[0]
+		if !slices.Contains(lookupKeys, attr.AttributeKey) {
+			return nil, awserr.New("InvalidLookupAttributesException", "Invalid attribute key: %s. Valid keys are %v.", attr.AttributeKey, lookupKeys)
+		}
+		if attr.AttributeValue == "" {
+			return nil, awserr.New("InvalidLookupAttributesException", "The attribute value for %s must not be empty.", attr.AttributeKey)
+		}
+		if lookupValueLen(attr.AttributeValue) > 2000 {
+			return nil, awserr.New("InvalidLookupAttributesException", "The attribute value for %s exceeds the maximum length of 2000.", attr.AttributeKey)
+		}
+	default:
+		return nil, awserr.New("InvalidLookupAttributesException", "You cannot specify more than one lookup attribute (got %d).", len(in.LookupAttributes))
+	}
+	if in.StartTime != nil && in.EndTime != nil && in.StartTime.After(*in.EndTime) {
+		return nil, awserr.New("InvalidTimeRangeException", "Start time %s is after end time %s.", in.StartTime.UTC().Format(TimeFormat), in.EndTime.UTC().Format(TimeFormat))
+	}
+	limit := 50
+	if in.MaxResults != nil {
+		if *in.MaxResults < 1 || *in.MaxResults > 50 {
+			return nil, awserr.New("InvalidMaxResultsException", "MaxResults %d is invalid: it must be between 1 and 50.", *in.MaxResults)
+		}
+		limit = int(*in.MaxResults)
+	}
+	hash := lookupParamsHash(&in)
+	var after *lookupToken
+	if in.NextToken != nil {
+		tok, ok := decodeLookupToken(*in.NextToken)
+		if !ok || tok.hash != hash {
+			return nil, awserr.New("InvalidNextTokenException", "Invalid NextToken %q: a token must come from a previous call with the same parameters.", *in.NextToken)
+		}
+		after = &tok
+	}
+	switch in.EventCategory {
+	case "":
+	case "insight":
+		return &LookupEventsOutput{Events: []Event{}}, nil // no Insights events in this model
+	default:
+		return nil, awserr.New("InvalidEventCategoryException", "Invalid EventCategory %q: the only valid value is insight.", in.EventCategory)
+	}
+	now := s.clock.Now()
+	start := now.Add(-HistoryRetention).Unix()
+	if in.StartTime != nil {
+		start = max(start, ceilUnix(*in.StartTime))
+	}
+	end, endSeq := now.Unix(), uint64(1<<64-1)
+	if in.EndTime != nil {
+		end = min(end, in.EndTime.Unix())
+	}
+	if after != nil && (after.t < end || (after.t == end && after.seq <= endSeq)) {
+		end, endSeq = after.t, after.seq-1
+		if after.seq == 0 {
+			end, endSeq = after.t-1, 1<<64-1
+		}
+	}
+
+	s.mu.Lock()
+	s.history.expire(now.Add(-HistoryRetention).Unix())
+	cands := s.history.candidates(attr)
+	hi, _ := slices.BinarySearchFunc(cands, end, func(e hentry, t int64) int {
+		if e.t > t || (e.t == t && e.seq > endSeq) {
+			return 1
+		}
+		return -1
+	})
+	var picked []*Record
+	var last hentry
+	more := false
+	for i := hi - 1; i >= 0; i-- {
+		e := cands[i]
+		if e.t < start {
+			break
+		}
+		if len(picked) == limit {
+			more = true
+			break
+		}
+		picked = append(picked, e.r)
+		last = e
+	}
+	s.mu.Unlock()
+
+	out := &LookupEventsOutput{Events: make([]Event, 0, len(picked))}
+	for _, r := range picked {
+		out.Events = append(out.Events, eventOf(r))
+	}
+	if more {
+		tok := encodeLookupToken(lookupToken{t: last.t, seq: last.seq, hash: hash})
+		out.NextToken = &tok
+	}
+	return out, nil
+}
+
+func ceilUnix(t time.Time) int64 {
+	u := t.Unix()
+	if t.Nanosecond() > 0 {
+		u++
+	}
+	return u
+}
+
+func eventOf(r *Record) Event {
+	ev := Event{
+		EventId:     r.EventID,
+		EventName:   r.EventName,
+		ReadOnly:    "false",
+		EventTime:   r.EventTime,
+		EventSource: r.EventSource,
+		Username:    usernameOf(r.UserIdentity),
+	}
+	if r.ReadOnly != nil && *r.ReadOnly {
+		ev.ReadOnly = "true"
+	}
+	if r.UserIdentity != nil {
+		ev.AccessKeyId = r.UserIdentity.AccessKeyID
+	}
+	for _, res := range r.Resources {
+		ev.Resources = append(ev.Resources, EventResource{ResourceType: res.Type, ResourceName: res.ARN})
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		b, _ = json.Marshal(map[string]string{"eventID": r.EventID, "error": err.Error()})
+	}
+	ev.CloudTrailEvent = string(b)
+	return ev
+}
+
+// AllEvents walks every page of LookupEvents for in (newest first), for Go
+// callers who want an iterator instead of NextToken. It stops at the first
+// error, yielding it.
+func (s *Service) AllEvents(ctx context.Context, in LookupEventsInput) iter.Seq2[Event, error] {
+	return func(yield func(Event, error) bool) {
+		for {
+			out, err := s.LookupEvents(ctx, in)
+			if err != nil {
+				yield(Event{}, err)
+				return
+			}
+			for _, ev := range out.Events {
+				if !yield(ev, nil) {
+					return
+				}
+			}
+			if out.NextToken == nil {
+				return
+			}
+			in.NextToken = out.NextToken
+		}
+	}
+}

@@ -1,0 +1,212 @@
+package trail
+
+import (
+	"context"
+	"crypto"
+	"crypto/md5"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"math/big"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/internal/event"
+)
+
+// SignatureAlgorithm is the digest signature algorithm CloudTrail uses.
+const SignatureAlgorithm = "SHA256withRSA"
+
+// signingKey is one Region's digest signing key.
+type signingKey struct {
+	priv        *rsa.PrivateKey
+	der         []byte // PKCS #1 RSAPublicKey DER, as ListPublicKeys returns it
+	fingerprint string // hex MD5 of der
+	created     time.Time
+}
+
+type keyID struct {
+	seed            uint64
+	account, region string
+	bits            int
+}
+
+// keyCache memoizes generated keys process-wide: generation is deterministic,
+// so every Service (and test) with the same seed, account and Region shares
+// one key and pays the generation cost once.
+var keyCache sync.Map // keyID -> *keyOnce
+
+type keyOnce struct {
+	once sync.Once
+	priv *rsa.PrivateKey
+}
+
+// keyBits is the RSA modulus size (AWS's digest keys are 2048-bit).
+const keyBits = 2048
+
+// regionKey returns the signing key of a Region, generating it on first use.
+// now becomes the key's ValidityStartTime.
+func (sh *Shared) regionKey(account, region string, now time.Time) *signingKey {
+	sh.mu.Lock()
+	if sh.keys == nil {
+		sh.keys = make(map[string]*signingKey)
+	}
+	k := sh.keys[account+"/"+region]
+	seed := sh.KeySeed
+	sh.mu.Unlock()
+	if k != nil {
+		return k
+	}
+	priv := deterministicKey(keyID{seed: seed, account: account, region: region, bits: keyBits})
+	der := x509.MarshalPKCS1PublicKey(&priv.PublicKey)
+	sum := md5.Sum(der)
+	nk := &signingKey{priv: priv, der: der, fingerprint: hex.EncodeToString(sum[:]), created: now.UTC().Truncate(time.Second)}
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if k := sh.keys[account+"/"+region]; k != nil {
+		return k
+	}
+	sh.keys[account+"/"+region] = nk
+	return nk
+}
+
+func deterministicKey(id keyID) *rsa.PrivateKey {
+	v, _ := keyCache.LoadOrStore(id, &keyOnce{})
+	ko := v.(*keyOnce)
+	ko.once.Do(func() { ko.priv = generateKey(id) })
+	return ko.priv
+}
+
+// generateKey makes an RSA key from a ChaCha8 stream seeded by the key's
+// identity. crypto/rsa.GenerateKey cannot be used: since Go 1.26 it ignores
+// its random source, so it cannot be made deterministic.
+func generateKey(id keyID) *rsa.PrivateKey {
+	seed := sha256.Sum256(fmt.Appendf(nil, "localwatch/trail/digest-key/%d/%s/%s/%d", id.seed, id.account, id.region, id.bits))
+	rng := rand.NewChaCha8(seed)
+	e := big.NewInt(65537)
+	one := big.NewInt(1)
+	for {
+		p := randomPrime(rng, id.bits/2)
+		q := randomPrime(rng, id.bits/2)
+		if p.Cmp(q) == 0 {
+			continue
+		}
+		n := new(big.Int).Mul(p, q)
+		if n.BitLen() != id.bits {
+			continue
+		}
+		pm1 := new(big.Int).Sub(p, one)
+		qm1 := new(big.Int).Sub(q, one)
+		phi := new(big.Int).Mul(pm1, qm1)
+		d := new(big.Int).ModInverse(e, phi)
+		if d == nil {
+			continue
+		}
+		key := &rsa.PrivateKey{PublicKey: rsa.PublicKey{N: n, E: 65537}, D: d, Primes: []*big.Int{p, q}}
+		key.Precompute()
+		if key.Validate() == nil {
+			return key
+		}
+	}
+}
+
+func randomPrime(rng *rand.ChaCha8, bits int) *big.Int {
+	buf := make([]byte, bits/8)
+	for {
+		for i := 0; i < len(buf); i += 8 {
+			var w [8]byte
+			binary.LittleEndian.PutUint64(w[:], rng.Uint64())
+			copy(buf[i:], w[:])
+		}
+		buf[0] |= 0xc0 // top two bits: the product has exactly 2*bits bits
+		buf[len(buf)-1] |= 1
+		p := new(big.Int).SetBytes(buf)
+		// Search upwards from the random odd start; a prime is usually found
+		// within a few hundred candidates.
+		for i := 0; i < 4096; i++ {
+			if p.BitLen() == bits && p.ProbablyPrime(20) {
+				return p
+			}
+			p.Add(p, big.NewInt(2))
+		}
+	}
+}
+
+// sign signs the digest string to sign with RSA PKCS #1 v1.5 over SHA-256.
+func (k *signingKey) sign(msg []byte) ([]byte, error) {
+	h := sha256.Sum256(msg)
+	return rsa.SignPKCS1v15(nil, k.priv, crypto.SHA256, h[:])
+}
+
+// PublicKey is a digest-signing public key (ListPublicKeys).
+type PublicKey struct {
+	// Value is the DER-encoded PKCS #1 RSAPublicKey (base64 in JSON).
+	Value             []byte
+	ValidityStartTime time.Time
+	ValidityEndTime   time.Time
+	// Fingerprint is the lower-case hex MD5 of Value; digest files name it in
+	// digestPublicKeyFingerprint.
+	Fingerprint string
+}
+
+// ListPublicKeysInput is the ListPublicKeys request.
+type ListPublicKeysInput struct {
+	StartTime *time.Time `json:",omitempty"`
+	EndTime   *time.Time `json:",omitempty"`
+	NextToken *string    `json:",omitempty"`
+}
+
+// ListPublicKeysOutput is the ListPublicKeys response.
+type ListPublicKeysOutput struct {
+	PublicKeyList []PublicKey
+	NextToken     *string `json:",omitempty"`
+}
+
+// ListPublicKeys returns the public keys whose validity overlaps the time
+// range (default: now) in this Region. This model has one key per Region,
+// generated deterministically from Shared.KeySeed when first needed and never
+// rotated: its ValidityStartTime is when it was generated and its
+// ValidityEndTime the current time.
+func (s *Service) ListPublicKeys(ctx context.Context, in ListPublicKeysInput) (out *ListPublicKeysOutput, err error) {
+	params := map[string]any{}
+	if in.StartTime != nil {
+		params["startTime"] = in.StartTime.UTC().Format(TimeFormat)
+	}
+	if in.EndTime != nil {
+		params["endTime"] = in.EndTime.UTC().Format(TimeFormat)
+	}
+	defer func() {
+		s.rec.Record(ctx, event.Call{Name: "ListPublicKeys", ReadOnly: true, RequestParameters: params}, err)
+	}()
+	now := s.clock.Now().UTC()
+	start, end := now, now
+	if in.StartTime != nil {
+		start = *in.StartTime
+	}
+	if in.EndTime != nil {
+		end = *in.EndTime
+	}
+	if start.After(end) {
+		return nil, awserr.New("InvalidTimeRangeException", "Start time %s is after end time %s.", start.Format(TimeFormat), end.Format(TimeFormat))
+	}
+	if in.NextToken != nil {
+		return nil, awserr.New("InvalidTokenException", "Invalid NextToken %q.", *in.NextToken)
+	}
+	k := s.shared.regionKey(s.account, s.region, now)
+	out = &ListPublicKeysOutput{PublicKeyList: []PublicKey{}}
+	validTo := now.Truncate(time.Second)
+	if validTo.Before(k.created) {
+		validTo = k.created
+	}
+	if !k.created.After(end) && !validTo.Before(start.Truncate(time.Second)) {
+		out.PublicKeyList = append(out.PublicKeyList, PublicKey{
+			Value: append([]byte(nil), k.der...), ValidityStartTime: k.created, ValidityEndTime: validTo, Fingerprint: k.fingerprint,
+		})
+	}
+	return out, nil
+}

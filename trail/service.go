@@ -1,0 +1,494 @@
+package trail
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/internal/bus"
+	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/identity"
+	"github.com/localwatch/localwatch/internal/ids"
+	"github.com/localwatch/localwatch/objstore"
+)
+
+// EventSource is CloudTrail's own eventSource.
+const EventSource = "cloudtrail.amazonaws.com"
+
+// Default cadences and retention (see the package comment).
+const (
+	DefaultDeliveryInterval = 5 * time.Minute
+	DefaultDigestInterval   = time.Hour
+	HistoryRetention        = 90 * 24 * time.Hour
+)
+
+// Options configures a [Service]. The zero value works: real clock, no bus,
+// random IDs, us-east-1, account 123456789012, a private [Shared] with an
+// in-memory object store.
+type Options struct {
+	Clock     clock.Clock
+	Bus       *bus.Bus
+	IDs       *ids.Source
+	Region    string
+	AccountID string
+	// Store is where log and digest files go when Shared is nil (nil: a new
+	// objstore.Memory). With a Shared, Shared.Store is used.
+	Store objstore.Store
+	// Shared is what the Regions of one account share (multi-Region trails,
+	// the object store, the signing keys). Give every Region's Service the same
+	// Shared; nil makes a private one.
+	Shared *Shared
+	// OrganizationID ("o-...") enables organization trails
+	// (IsOrganizationTrail); their keys contain AWSLogs/<o-id>/<account>/.
+	OrganizationID string
+	// DeliveryInterval is the log-file cadence (default 5 minutes);
+	// DigestInterval the digest cadence (default 1 hour, rounded up to a
+	// multiple of DeliveryInterval). Both are aligned to the Unix epoch.
+	DeliveryInterval time.Duration
+	DigestInterval   time.Duration
+}
+
+// Shared holds what CloudTrail shares across the Regions of one account: the
+// trail definitions (a multi-Region trail is defined once, in its home Region,
+// and shadowed in every other Region), the object store log and digest files
+// are delivered to, and the per-Region signing keys. The zero value is ready
+// to use (its Store then defaults to an objstore.Memory).
+type Shared struct {
+	// Store receives log and digest files (nil: an objstore.Memory, created on
+	// first use).
+	Store objstore.Store
+	// KeySeed seeds the per-Region RSA signing keys: the key of Region r is
+	// generated deterministically from (KeySeed, account, r), so the same seed
+	// gives the same keys, fingerprints and signatures on every run.
+	KeySeed uint64
+
+	mu      sync.Mutex
+	trails  map[string]*trailState // by ARN
+	order   uint64
+	version atomic.Uint64
+	keys    map[string]*signingKey // by account + "/" + region
+}
+
+func (sh *Shared) store() objstore.Store {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if sh.Store == nil {
+		sh.Store = &objstore.Memory{}
+	}
+	return sh.Store
+}
+
+// Service is CloudTrail in one Region of one account: it turns every
+// event.APICall on the bus into a record, keeps the Region's event history,
+// and delivers the Region's part of every trail that applies to it.
+type Service struct {
+	clock    clock.Clock
+	bus      *bus.Bus
+	ids      *ids.Source
+	region   string
+	account  string
+	orgID    string
+	shared   *Shared
+	rec      event.Recorder
+	interval time.Duration
+	digestIv time.Duration
+
+	unsub func()
+	timer clock.Timer
+
+	mu        sync.Mutex
+	history   history
+	views     []*trailConfig // trails applying in this Region, logging or not
+	viewsVer  uint64
+	bufs      map[string][]*Record // pending records per trail ARN
+	lastID    identity.Identity
+	lastHasID bool
+	lastUI    *UserIdentity
+
+	deliverMu sync.Mutex                // serializes deliveries; guards regional
+	regional  map[string]*regionalState // per trail ARN: digest chain
+}
+
+// New returns a CloudTrail Service for opts.Region. It subscribes to
+// event.APICall on opts.Bus and registers the delivery schedule on the clock;
+// Close undoes both.
+func New(opts Options) *Service {
+	s := &Service{
+		clock:    opts.Clock,
+		bus:      opts.Bus,
+		ids:      opts.IDs,
+		region:   opts.Region,
+		account:  opts.AccountID,
+		orgID:    opts.OrganizationID,
+		shared:   opts.Shared,
+		interval: opts.DeliveryInterval,
+		digestIv: opts.DigestInterval,
+		bufs:     make(map[string][]*Record),
+		regional: make(map[string]*regionalState),
+	}
+	if s.clock == nil {
+		s.clock = clock.Real{}
+	}
+	if s.ids == nil {
+		s.ids = ids.Random()
+	}
+	if s.region == "" {
+		s.region = "us-east-1"
+	}
+	if s.account == "" {
+		s.account = "123456789012"
+	}
+	if s.shared == nil {
+		s.shared = &Shared{Store: opts.Store}
+	}
+	if s.interval <= 0 {
+		s.interval = DefaultDeliveryInterval
+	}
+	if s.digestIv <= 0 {
+		s.digestIv = DefaultDigestInterval
+	}
+	if r := s.digestIv % s.interval; r != 0 {
+		s.digestIv += s.interval - r
+	}
+	s.rec = event.Recorder{Bus: s.bus, Clock: s.clock, IDs: s.ids, EventSource: EventSource, Region: s.region, AccountID: s.account}
+	if s.bus != nil {
+		s.unsub = bus.Subscribe(s.bus, "trail/"+s.region, func(_ context.Context, ev event.APICall) error {
+			s.consume(&ev)
+			return nil
+		})
+	}
+	s.timer = clock.Every(s.clock, s.interval, s.tick)
+	return s
+}
+
+// Close unsubscribes from the bus and stops the delivery schedule. Pending
+// records that were not delivered yet are dropped.
+func (s *Service) Close() {
+	if s.unsub != nil {
+		s.unsub()
+	}
+	if s.timer != nil {
+		s.timer.Stop()
+	}
+}
+
+// Region returns the Service's Region.
+func (s *Service) Region() string { return s.region }
+
+// Store returns the object store log and digest files are delivered to.
+func (s *Service) Store() objstore.Store { return s.shared.store() }
+
+// globalSources are the services whose events CloudTrail records in
+// us-east-1 whatever Region the caller used (CloudTrail concepts: global
+// service events, since November 2021).
+var globalSources = map[string]bool{
+	"iam.amazonaws.com":        true,
+	"sts.amazonaws.com":        true,
+	"cloudfront.amazonaws.com": true,
+}
+
+// isGlobalEvent reports whether a trail treats the event as a global service
+// event (IncludeGlobalServiceEvents): IAM, STS, CloudFront and console
+// sign-in.
+func isGlobalEvent(source string) bool {
+	return globalSources[source] || source == "signin.amazonaws.com"
+}
+
+// consume turns an API call from the bus into a record.
+func (s *Service) consume(ev *event.APICall) {
+	region := ev.AWSRegion
+	if globalSources[ev.EventSource] {
+		region = "us-east-1"
+	}
+	if region == "" {
+		region = s.region
+	}
+	if region != s.region || (ev.RecipientAccountID != "" && ev.RecipientAccountID != s.account) {
+		return
+	}
+	r := &Record{
+		EventVersion:       EventVersion,
+		EventTime:          ev.Time.UTC().Truncate(time.Second),
+		EventSource:        ev.EventSource,
+		EventName:          ev.EventName,
+		AWSRegion:          region,
+		ErrorCode:          truncate(ev.ErrorCode, 1024),
+		ErrorMessage:       truncate(ev.ErrorMessage, 1024),
+		RequestParameters:  ev.RequestParameters,
+		ResponseElements:   ev.ResponseElements,
+		RequestID:          ev.RequestID,
+		EventID:            ev.EventID,
+		ReadOnly:           boolPtr(ev.ReadOnly),
+		EventType:          EventType(ev.EventType),
+		ManagementEvent:    boolPtr(ev.Management),
+		RecipientAccountID: s.account,
+		EventCategory:      CategoryManagement,
+	}
+	if ev.Time.IsZero() {
+		r.EventTime = s.clock.Now().UTC().Truncate(time.Second)
+	}
+	if r.EventType == "" {
+		r.EventType = EventTypeAPICall
+	}
+	if !ev.Management {
+		r.EventCategory = CategoryData
+	}
+	if len(ev.Resources) > 0 {
+		r.Resources = make([]Resource, len(ev.Resources))
+		for i, res := range ev.Resources {
+			r.Resources[i] = Resource{AccountID: res.AccountID, Type: res.Type, ARN: res.ARN}
+		}
+	}
+	s.mu.Lock()
+	if r.EventID == "" {
+		r.EventID = s.ids.UUID()
+	}
+	r.UserIdentity, r.SourceIPAddress, r.UserAgent = s.identityLocked(ev.Identity, ev.HasIdentity)
+	s.addLocked(r)
+	s.mu.Unlock()
+}
+
+// DefaultSourceIPAddress is the sourceIPAddress recorded for a caller whose
+// identity carries none.
+const DefaultSourceIPAddress = "127.0.0.1"
+
+// identityLocked converts the caller identity, caching the last conversion
+// (consecutive calls usually come from the same caller). A call whose context
+// carried no identity is recorded as made by the account's root user.
+func (s *Service) identityLocked(id identity.Identity, has bool) (*UserIdentity, string, string) {
+	if !has {
+		id = identity.Root(s.account)
+	}
+	if s.lastUI == nil || id != s.lastID {
+		s.lastID, s.lastUI = id, userIdentityOf(id)
+	}
+	ip := id.SourceIPAddress
+	if ip == "" {
+		if id.Type == "AWSService" && id.InvokedBy != "" {
+			ip = id.InvokedBy
+		} else {
+			ip = DefaultSourceIPAddress
+		}
+	}
+	return s.lastUI, ip, truncate(id.UserAgent, 1024)
+}
+
+func userIdentityOf(id identity.Identity) *UserIdentity {
+	ui := &UserIdentity{
+		Type:        id.Type,
+		PrincipalID: id.PrincipalID,
+		ARN:         id.ARN,
+		AccountID:   id.AccountID,
+		AccessKeyID: id.AccessKeyID,
+		UserName:    id.UserName,
+		InvokedBy:   id.InvokedBy,
+	}
+	if ui.Type == "" {
+		ui.Type = "Unknown"
+	}
+	if id.SessionIssuer != nil {
+		mfa := "false"
+		if id.MFAAuthenticated {
+			mfa = "true"
+		}
+		ui.SessionContext = &SessionContext{
+			SessionIssuer: &SessionIssuer{
+				Type: id.SessionIssuer.Type, PrincipalID: id.SessionIssuer.PrincipalID,
+				ARN: id.SessionIssuer.ARN, AccountID: id.SessionIssuer.AccountID, UserName: id.SessionIssuer.UserName,
+			},
+			Attributes: &SessionAttributes{MFAAuthenticated: mfa},
+		}
+	}
+	return ui
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// addLocked puts r into the event history (management events) and into the
+// pending file of every logging trail that selects it.
+func (s *Service) addLocked(r *Record) {
+	if r.EventCategory == CategoryManagement {
+		s.history.add(r)
+	}
+	if v := s.shared.version.Load(); v != s.viewsVer {
+		s.refreshViewsLocked()
+	}
+	global := isGlobalEvent(r.EventSource)
+	for _, t := range s.views {
+		if !t.Logging || (global && !t.IncludeGlobal) || !t.match(r) {
+			continue
+		}
+		s.bufs[t.ARN] = append(s.bufs[t.ARN], r)
+	}
+}
+
+// refreshViewsLocked re-reads the trails that apply to this Region.
+func (s *Service) refreshViewsLocked() {
+	sh := s.shared
+	sh.mu.Lock()
+	s.viewsVer = sh.version.Load()
+	s.views = s.views[:0]
+	for _, st := range sh.trails {
+		c := st.cfg
+		if c.Account == s.account && (c.HomeRegion == s.region || c.MultiRegion) {
+			s.views = append(s.views, c)
+		}
+	}
+	sh.mu.Unlock()
+	sortConfigs(s.views)
+}
+
+// RecordEventInput is an event an application records itself (see
+// [Service.RecordEvent]). Zero fields get CloudTrail's defaults.
+type RecordEventInput struct {
+	// EventType defaults to AwsApiCall.
+	EventType EventType
+	// EventCategory defaults to Management (Data for an S3 object-level or
+	// other data event: data events go only to trails that select them, never
+	// to event history).
+	EventCategory       EventCategory
+	EventSource         string
+	EventName           string
+	ReadOnly            bool
+	SourceIPAddress     string
+	UserAgent           string
+	ErrorCode           string
+	ErrorMessage        string
+	RequestParameters   any
+	ResponseElements    any
+	AdditionalEventData any
+	ServiceEventDetails any
+	Resources           []Resource
+	RequestID           string
+	// EventID defaults to a new UUID.
+	EventID string
+	// UserIdentity overrides the identity from the context (for example an
+	// AwsServiceEvent's {"type":"AWSService","invokedBy":...} or a failed
+	// sign-in's HIDDEN_DUE_TO_SECURITY_REASONS user name).
+	UserIdentity                 *UserIdentity
+	VPCEndpointID                string
+	SessionCredentialFromConsole bool
+	TLSDetails                   *TLSDetails
+	APIVersion                   string
+	SharedEventID                string
+}
+
+// RecordEventOutput returns the record as written.
+type RecordEventOutput struct {
+	Record *Record
+}
+
+// RecordEvent records an event the application itself observed: a console
+// sign-in (EventType AwsConsoleSignIn, source signin.amazonaws.com), an S3
+// object-level data event (EventCategory Data), a service event
+// (AwsServiceEvent), or any API call not made through a localwatch service.
+// The caller identity comes from ctx (the account root when ctx has none) and
+// the time from the clock. It goes to event history (management events) and
+// to every logging trail whose selectors match, exactly like API calls from
+// the bus. RecordEvent is not itself an API call and records none.
+func (s *Service) RecordEvent(ctx context.Context, in RecordEventInput) (*RecordEventOutput, error) {
+	if in.EventSource == "" {
+		return nil, awserr.New("InvalidParameterException", "EventSource is required")
+	}
+	if in.EventName == "" && in.EventType != EventTypeInsight {
+		return nil, awserr.New("InvalidParameterException", "EventName is required")
+	}
+	cat := in.EventCategory
+	if cat == "" {
+		cat = CategoryManagement
+	}
+	switch cat {
+	case CategoryManagement, CategoryData, CategoryNetworkActivity:
+	default:
+		return nil, awserr.New("InvalidParameterException", "EventCategory %q is not Management, Data or NetworkActivity", cat)
+	}
+	et := in.EventType
+	if et == "" {
+		et = EventTypeAPICall
+	}
+	switch et {
+	case EventTypeAPICall, EventTypeServiceEvent, EventTypeConsoleAction, EventTypeConsoleSignIn:
+	default:
+		return nil, awserr.New("InvalidParameterException", "EventType %q is not AwsApiCall, AwsServiceEvent, AwsConsoleAction or AwsConsoleSignIn", et)
+	}
+	region := s.region
+	r := &Record{
+		EventVersion:        EventVersion,
+		EventTime:           s.clock.Now().UTC().Truncate(time.Second),
+		EventSource:         in.EventSource,
+		EventName:           in.EventName,
+		AWSRegion:           region,
+		ErrorCode:           truncate(in.ErrorCode, 1024),
+		ErrorMessage:        truncate(in.ErrorMessage, 1024),
+		RequestParameters:   in.RequestParameters,
+		ResponseElements:    in.ResponseElements,
+		AdditionalEventData: in.AdditionalEventData,
+		ServiceEventDetails: in.ServiceEventDetails,
+		RequestID:           in.RequestID,
+		EventID:             in.EventID,
+		ReadOnly:            boolPtr(in.ReadOnly),
+		Resources:           append([]Resource(nil), in.Resources...),
+		EventType:           et,
+		APIVersion:          in.APIVersion,
+		ManagementEvent:     boolPtr(cat == CategoryManagement),
+		RecipientAccountID:  s.account,
+		SharedEventID:       in.SharedEventID,
+		VPCEndpointID:       in.VPCEndpointID,
+		EventCategory:       cat,
+		TLSDetails:          in.TLSDetails,
+	}
+	if in.SessionCredentialFromConsole {
+		r.SessionCredentialFromConsole = "true"
+	}
+	id, has := identity.From(ctx)
+	s.mu.Lock()
+	if r.EventID == "" {
+		r.EventID = s.ids.UUID()
+	}
+	r.UserIdentity, r.SourceIPAddress, r.UserAgent = s.identityLocked(id, has)
+	if in.UserIdentity != nil {
+		ui := *in.UserIdentity
+		r.UserIdentity = &ui
+	}
+	if in.SourceIPAddress != "" {
+		r.SourceIPAddress = in.SourceIPAddress
+	}
+	if in.UserAgent != "" {
+		r.UserAgent = truncate(in.UserAgent, 1024)
+	}
+	s.addLocked(r)
+	s.mu.Unlock()
+	return &RecordEventOutput{Record: r}, nil
+}
+
+// usernameOf is LookupEvents' Username for a record: the IAM user name, the
+// session name of an assumed role, "root" for the root user, or the invoking
+// service.
+func usernameOf(ui *UserIdentity) string {
+	if ui == nil {
+		return ""
+	}
+	switch ui.Type {
+	case "Root":
+		if ui.UserName != "" {
+			return ui.UserName
+		}
+		return "root"
+	case "AssumedRole", "FederatedUser":
+		if i := strings.LastIndexByte(ui.ARN, '/'); i >= 0 {
+			return ui.ARN[i+1:]
+		}
+	case "AWSService":
+		return ui.InvokedBy
+	}
+	return ui.UserName
+}

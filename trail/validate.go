@@ -1,0 +1,528 @@
+package trail
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/localwatch/localwatch/objstore"
+)
+
+// ValidateInput configures [ValidateLogs], the equivalent of
+// `aws cloudtrail validate-logs`.
+type ValidateInput struct {
+	// Store holds the delivered files (an objstore.Dir over a copy of the S3
+	// bucket works for files AWS delivered).
+	Store objstore.Store
+	// TrailARN names the trail (arn:aws:cloudtrail:<home>:<account>:trail/<name>).
+	TrailARN string
+	// Bucket and Prefix locate the files (the trail's S3BucketName and
+	// S3KeyPrefix).
+	Bucket string
+	Prefix string
+	// AccountID defaults to the ARN's account (set it for organization
+	// trails, with OrganizationID).
+	AccountID      string
+	OrganizationID string
+	// SourceRegion is the Region whose files to validate (default: the home
+	// Region), as the CLI's --region.
+	SourceRegion string
+	// StartTime and EndTime bound the digests' delivery times. EndTime is
+	// required here (the CLI defaults it to now).
+	StartTime time.Time
+	EndTime   time.Time
+	// PublicKeys are the Region's public keys (ListPublicKeys over the range,
+	// from this package or from AWS).
+	PublicKeys []PublicKey
+}
+
+// FileKind tells a digest file from a log file in a result.
+type FileKind string
+
+// The kinds of validated files, worded as the CLI prints them.
+const (
+	DigestFileKind FileKind = "Digest file"
+	LogFileKind    FileKind = "Log file"
+)
+
+// Problems the validator reports, worded as the CLI prints them after
+// "INVALID: ".
+const (
+	ProblemNotFound          = "not found"
+	ProblemHashMismatch      = "hash value doesn't match"
+	ProblemSignature         = "signature verification failed"
+	ProblemInvalidFormat     = "invalid format"
+	ProblemMoved             = "has been moved from its original location"
+	problemKeyNotFoundPrefix = "public key not found in region "
+)
+
+// ValidationResult is the verdict on one file.
+type ValidationResult struct {
+	Kind   FileKind
+	Bucket string
+	Key    string
+	// Problem is empty for a valid file, else what is wrong (ProblemNotFound
+	// for a deleted file, ProblemHashMismatch for a modified log file,
+	// ProblemSignature for a modified digest, ...).
+	Problem string
+}
+
+// Valid reports whether the file validated.
+func (r ValidationResult) Valid() bool { return r.Problem == "" }
+
+// String formats the result as the CLI does ("Log file\ts3://b/k\tvalid").
+func (r ValidationResult) String() string {
+	if r.Problem == "" {
+		return fmt.Sprintf("%s\ts3://%s/%s\tvalid", r.Kind, r.Bucket, r.Key)
+	}
+	return fmt.Sprintf("%s\ts3://%s/%s\tINVALID: %s", r.Kind, r.Bucket, r.Key, r.Problem)
+}
+
+// Gap is a break in the digest chain (a chain that started anew: logging
+// stopped or validation was off in between). It is not an error.
+type Gap struct{ From, To time.Time }
+
+// ValidationReport is the outcome of [ValidateLogs].
+type ValidationReport struct {
+	TrailARN             string
+	StartTime, EndTime   time.Time
+	Results              []ValidationResult
+	Gaps                 []Gap
+	ValidDigests         int
+	InvalidDigests       int
+	ValidLogs            int
+	InvalidLogs          int
+	FoundStart, FoundEnd time.Time // the range the valid digests covered
+	// Unreferenced lists log files of the Region delivered within the range
+	// covered by valid digests that no digest lists: files added to the
+	// bucket, or delivered while validation was off. The CLI does not
+	// report these.
+	Unreferenced []string
+
+	out []statusLine
+}
+
+type statusLine struct {
+	msg   string
+	isErr bool
+}
+
+// OK reports whether nothing was invalid (the CLI's exit status 0).
+func (r *ValidationReport) OK() bool { return r.InvalidDigests == 0 && r.InvalidLogs == 0 }
+
+// WriteText prints the report exactly as `aws cloudtrail validate-logs`
+// does: the header and summary (and, with verbose, valid files) to stdout,
+// invalid files and chain gaps to stderr.
+func (r *ValidationReport) WriteText(stdout, stderr io.Writer, verbose bool) {
+	fmt.Fprintf(stdout, "Validating log files for trail %s between %s and %s\n\n", r.TrailARN, r.StartTime.UTC().Format(TimeFormat), r.EndTime.UTC().Format(TimeFormat))
+	double := true
+	for _, l := range r.out {
+		if l.isErr {
+			if double {
+				fmt.Fprintf(stderr, "%s\n\n", l.msg)
+			} else {
+				fmt.Fprintf(stderr, "\n%s\n\n", l.msg)
+			}
+			double = true
+		} else if verbose {
+			double = false
+			fmt.Fprintf(stdout, "%s\n", l.msg)
+		}
+	}
+	if !double {
+		fmt.Fprint(stdout, "\n")
+	}
+	fmt.Fprintf(stdout, "Results requested for %s to %s\n", r.StartTime.UTC().Format(TimeFormat), r.EndTime.UTC().Format(TimeFormat))
+	if r.ValidDigests == 0 && r.InvalidDigests == 0 {
+		fmt.Fprint(stdout, "No digests found\n")
+		return
+	}
+	if r.FoundStart.IsZero() || r.FoundEnd.IsZero() {
+		fmt.Fprint(stdout, "No valid digests found in range\n")
+	} else {
+		fmt.Fprintf(stdout, "Results found for %s to %s:\n", r.FoundStart.UTC().Format(TimeFormat), r.FoundEnd.UTC().Format(TimeFormat))
+	}
+	ratio := func(valid, invalid int, name string) {
+		if total := valid + invalid; total > 0 {
+			fmt.Fprintf(stdout, "\n%d/%d %s files valid", valid, total, name)
+			if invalid > 0 {
+				fmt.Fprintf(stdout, ", %d/%d %s files INVALID", invalid, total, name)
+			}
+		}
+	}
+	ratio(r.ValidDigests, r.InvalidDigests, "digest")
+	ratio(r.ValidLogs, r.InvalidLogs, "log")
+	fmt.Fprint(stdout, "\n")
+}
+
+func (r *ValidationReport) add(res ValidationResult) {
+	r.Results = append(r.Results, res)
+	r.out = append(r.out, statusLine{msg: res.String(), isErr: !res.Valid()})
+	switch {
+	case res.Kind == DigestFileKind && res.Valid():
+		r.ValidDigests++
+	case res.Kind == DigestFileKind:
+		r.InvalidDigests++
+	case res.Valid():
+		r.ValidLogs++
+	default:
+		r.InvalidLogs++
+	}
+}
+
+var validateARN = regexp.MustCompile(`^arn:.+:cloudtrail:(.+):(\d{12}):trail/(.+)$`)
+
+const keyDateFormat = "20060102T150405Z"
+
+// digestKeyDate is the CLI's key[-24:-8]: the end timestamp of a digest key.
+func digestKeyDate(key string) string {
+	if len(key) < 24 {
+		return ""
+	}
+	return key[len(key)-24 : len(key)-8]
+}
+
+// ValidateLogs validates a trail's digest and log files over a time range the
+// way `aws cloudtrail validate-logs` does: it starts from the newest digest in
+// the range and walks the chain backwards through previousDigestS3Object,
+// checking each digest's location, public key and RSA signature, and each
+// listed log file's SHA-256. A missing digest or log file is reported as
+// "not found", a modified log file as "hash value doesn't match", a modified,
+// re-signed or chain-edited digest as "signature verification failed".
+// It returns an error only when it cannot run (bad ARN, no public keys,
+// listing failure); file problems are in the report.
+func ValidateLogs(ctx context.Context, in ValidateInput) (*ValidationReport, error) {
+	m := validateARN.FindStringSubmatch(in.TrailARN)
+	if m == nil {
+		return nil, fmt.Errorf("trail: invalid trail ARN %q (want arn:aws:cloudtrail:region:account:trail/name)", in.TrailARN)
+	}
+	home, account, name := m[1], m[2], m[3]
+	if in.AccountID != "" {
+		account = in.AccountID
+	}
+	src := in.SourceRegion
+	if src == "" {
+		src = home
+	}
+	if in.Store == nil || in.Bucket == "" {
+		return nil, errors.New("trail: ValidateLogs needs a Store and a Bucket")
+	}
+	start, end := in.StartTime.UTC().Truncate(time.Second), in.EndTime.UTC().Truncate(time.Second)
+	if start.After(end) {
+		return nil, errors.New("Invalid time range specified: start-time must occur before end-time")
+	}
+	rep := &ValidationReport{TrailARN: in.TrailARN, StartTime: start, EndTime: end}
+	keys := map[string]PublicKey{}
+	for _, k := range in.PublicKeys {
+		keys[k.Fingerprint] = k
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("No public keys found between %s and %s", start.Format(TimeFormat), end.Format(TimeFormat))
+	}
+	cfg := &trailConfig{S3KeyPrefix: in.Prefix, OrgID: in.OrganizationID, Org: in.OrganizationID != "", Account: account, Name: name, HomeRegion: home}
+	base := keyBase(cfg)
+	keyRe := regexp.MustCompile("^" + regexp.QuoteMeta(base) + "CloudTrail-Digest/" + regexp.QuoteMeta(src) +
+		`/\d+/\d+/\d+/` + regexp.QuoteMeta(account) + "_CloudTrail-Digest_" + regexp.QuoteMeta(src) + "_" +
+		regexp.QuoteMeta(name) + "_" + regexp.QuoteMeta(home) + `_.+\.json\.gz$`)
+	loadDigests := func(bucket string) ([]string, error) {
+		all, err := in.Store.List(ctx, bucket, base+"CloudTrail-Digest/"+src+"/")
+		if err != nil {
+			return nil, err
+		}
+		marker := digestKey(cfg, src, start.Add(-time.Minute))
+		lo, hi := start.Format(keyDateFormat), end.Add(time.Hour).Format(keyDateFormat)
+		var out []string
+		for _, k := range all {
+			if k <= marker || !keyRe.MatchString(k) {
+				continue
+			}
+			d := digestKeyDate(k)
+			if d > hi {
+				break
+			}
+			if d >= lo {
+				out = append(out, k)
+			}
+		}
+		return out, nil
+	}
+	bucket := in.Bucket
+	digests, err := loadDigests(bucket)
+	if err != nil {
+		return nil, err
+	}
+	// pop removes and returns the newest digest key older than before (or
+	// the newest of all when before is "").
+	pop := func(before string) (string, time.Time) {
+		bd := digestKeyDate(before)
+		for len(digests) > 0 {
+			k := digests[len(digests)-1]
+			digests = digests[:len(digests)-1]
+			t, err := time.Parse(keyDateFormat, digestKeyDate(k))
+			if err != nil {
+				continue
+			}
+			if before == "" || digestKeyDate(k) < bd {
+				return k, t
+			}
+		}
+		return "", time.Time{}
+	}
+	referenced := map[string]bool{}
+	key, keyEnd := pop("")
+	lastStart := keyEnd
+	for key != "" && !start.After(lastStart) {
+		d, problem, missing := loadDigest(ctx, in.Store, keys, home, bucket, key)
+		if problem != "" || missing {
+			if missing {
+				problem = ProblemNotFound
+			}
+			rep.add(ValidationResult{Kind: DigestFileKind, Bucket: bucket, Key: key, Problem: problem})
+			key, keyEnd = pop(key)
+			continue
+		}
+		rep.add(ValidationResult{Kind: DigestFileKind, Bucket: bucket, Key: key})
+		ds, _ := time.Parse(time.RFC3339, d.DigestStartTime)
+		de, _ := time.Parse(time.RFC3339, d.DigestEndTime)
+		if ds.After(start) {
+			rep.FoundStart = ds
+		} else if rep.FoundStart.IsZero() {
+			rep.FoundStart = start
+		}
+		if rep.FoundEnd.IsZero() {
+			rep.FoundEnd = de
+			if end.Before(de) {
+				rep.FoundEnd = end
+			}
+		}
+		for _, lf := range d.LogFiles {
+			referenced[lf.S3Bucket+"/"+lf.S3Object] = true
+			rep.add(ValidationResult{Kind: LogFileKind, Bucket: lf.S3Bucket, Key: lf.S3Object, Problem: checkLogFile(ctx, in.Store, lf)})
+		}
+		lastStart = ds
+		if d.PreviousDigestS3Bucket == nil {
+			key, keyEnd = pop(key)
+			if key != "" {
+				rep.Gaps = append(rep.Gaps, Gap{From: keyEnd, To: lastStart})
+				rep.out = append(rep.out, statusLine{isErr: true, msg: fmt.Sprintf("No log files were delivered by CloudTrail between %s and %s",
+					keyEnd.Format(TimeFormat), lastStart.Format(TimeFormat))})
+			}
+			continue
+		}
+		key = deref(d.PreviousDigestS3Object)
+		if pb := *d.PreviousDigestS3Bucket; pb != bucket {
+			bucket = pb
+			if digests, err = loadDigests(bucket); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if !rep.FoundEnd.IsZero() {
+		logs, err := in.Store.List(ctx, in.Bucket, base+"CloudTrail/"+src+"/")
+		if err == nil {
+			lo, hi := rep.FoundStart.Format("20060102T1504Z"), rep.FoundEnd.Format("20060102T1504Z")
+			for _, k := range logs {
+				if referenced[in.Bucket+"/"+k] {
+					continue
+				}
+				if t := logKeyDate(k); t != "" && t > lo && t <= hi {
+					rep.Unreferenced = append(rep.Unreferenced, k)
+				}
+			}
+		}
+	}
+	return rep, nil
+}
+
+// logKeyDate extracts "YYYYMMDDTHHmmZ" from a log file key
+// (..._20150801T0210Z_<16 chars>.json.gz).
+func logKeyDate(key string) string {
+	const tail = len("_20150801T0210Z_Mu0KsOhtH1ar15ZZ.json.gz")
+	if len(key) < tail {
+		return ""
+	}
+	return key[len(key)-tail+1 : len(key)-tail+15]
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+var requiredDigestKeys = []string{"digestPublicKeyFingerprint", "digestS3Bucket", "digestS3Object",
+	"previousDigestSignature", "digestEndTime", "digestStartTime"}
+
+// loadDigest fetches and verifies one digest as the CLI does.
+func loadDigest(ctx context.Context, store objstore.Store, keys map[string]PublicKey, home, bucket, key string) (*Digest, string, bool) {
+	obj, err := store.Get(ctx, bucket, key)
+	if errors.Is(err, objstore.ErrNotFound) {
+		return nil, "", true
+	}
+	if err != nil {
+		return nil, err.Error(), false
+	}
+	inflated, err := gunzip(obj.Body)
+	if err != nil {
+		return nil, ProblemInvalidFormat, false
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(inflated, &raw); err != nil {
+		return nil, ProblemInvalidFormat, false
+	}
+	sigHex, ok1 := obj.Metadata["signature"]
+	_, ok2 := obj.Metadata["signature-algorithm"]
+	if !ok1 || !ok2 {
+		return nil, ProblemSignature, false
+	}
+	for _, k := range requiredDigestKeys {
+		if _, ok := raw[k]; !ok {
+			return nil, ProblemInvalidFormat, false
+		}
+	}
+	var d Digest
+	if err := json.Unmarshal(inflated, &d); err != nil {
+		return nil, ProblemInvalidFormat, false
+	}
+	if d.DigestS3Bucket != bucket || d.DigestS3Object != key {
+		return nil, ProblemMoved, false
+	}
+	pk, ok := keys[d.DigestPublicKeyFingerprint]
+	if !ok {
+		return nil, problemKeyNotFoundPrefix + home + " for fingerprint " + d.DigestPublicKeyFingerprint, false
+	}
+	pub, err := parsePublicKey(pk.Value)
+	if err != nil {
+		return nil, "Unable to load PKCS #1 key with fingerprint " + d.DigestPublicKeyFingerprint, false
+	}
+	sig, err := hex.DecodeString(sigHex)
+	if err != nil {
+		if len(sigHex)%2 == 1 {
+			return nil, "Odd-length string", false
+		}
+		return nil, "Non-hexadecimal digit found", false
+	}
+	h := sha256.Sum256(StringToSign(d.DigestEndTime, d.DigestS3Bucket, d.DigestS3Object, inflated, d.PreviousDigestSignature))
+	if rsa.VerifyPKCS1v15(pub, crypto.SHA256, h[:], sig) != nil {
+		return nil, ProblemSignature, false
+	}
+	return &d, "", false
+}
+
+// parsePublicKey accepts PKCS #1 RSAPublicKey DER (what CloudTrail returns)
+// and X.509 SubjectPublicKeyInfo DER (one AWS doc sample uses it).
+func parsePublicKey(der []byte) (*rsa.PublicKey, error) {
+	if k, err := x509.ParsePKCS1PublicKey(der); err == nil {
+		return k, nil
+	}
+	k, err := x509.ParsePKIXPublicKey(der)
+	if err != nil {
+		return nil, err
+	}
+	rk, ok := k.(*rsa.PublicKey)
+	if !ok {
+		return nil, errors.New("not an RSA key")
+	}
+	return rk, nil
+}
+
+func gunzip(b []byte) ([]byte, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(zr)
+}
+
+var hashPool = sync.Pool{New: func() any { return &logHasher{buf: make([]byte, 64<<10)} }}
+
+type logHasher struct {
+	zr  gzip.Reader
+	buf []byte
+}
+
+// hashGzip returns the hex SHA-256 of the uncompressed content of a gzip
+// stream, streaming through a pooled reader and buffer.
+func hashGzip(b []byte) (string, error) {
+	lh := hashPool.Get().(*logHasher)
+	defer hashPool.Put(lh)
+	if err := lh.zr.Reset(bytes.NewReader(b)); err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	if _, err := io.CopyBuffer(h, &lh.zr, lh.buf); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func checkLogFile(ctx context.Context, store objstore.Store, lf DigestLogFile) string {
+	obj, err := store.Get(ctx, lf.S3Bucket, lf.S3Object)
+	if errors.Is(err, objstore.ErrNotFound) {
+		return ProblemNotFound
+	}
+	if err != nil {
+		return ProblemInvalidFormat
+	}
+	sum, err := hashGzip(obj.Body)
+	if err != nil {
+		return ProblemInvalidFormat
+	}
+	if !strings.EqualFold(sum, lf.HashValue) {
+		return ProblemHashMismatch
+	}
+	return ""
+}
+
+// ValidateLogsInput is the input of [Service.ValidateLogs].
+type ValidateLogsInput struct {
+	// TrailName is the trail's name or ARN.
+	TrailName string
+	StartTime time.Time
+	// EndTime defaults to now.
+	EndTime *time.Time
+}
+
+// ValidateLogs validates this Region's files of a trail with the Service's
+// store and public keys (what `aws cloudtrail validate-logs --region <this
+// Region>` does against AWS). It is a convenience, not an AWS API call, and
+// records no event.
+func (s *Service) ValidateLogs(ctx context.Context, in ValidateLogsInput) (*ValidationReport, error) {
+	sh := s.shared
+	sh.mu.Lock()
+	st, err := s.findLocked(in.TrailName)
+	var c *trailConfig
+	if err == nil {
+		c = st.cfg
+	}
+	sh.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now().UTC()
+	end := now
+	if in.EndTime != nil {
+		end = *in.EndTime
+	}
+	k := sh.regionKey(s.account, s.region, now)
+	pk := PublicKey{Value: k.der, ValidityStartTime: k.created, ValidityEndTime: now, Fingerprint: k.fingerprint}
+	return ValidateLogs(ctx, ValidateInput{
+		Store: sh.store(), TrailARN: c.ARN, Bucket: c.S3BucketName, Prefix: c.S3KeyPrefix,
+		AccountID: c.Account, OrganizationID: c.OrgID, SourceRegion: s.region,
+		StartTime: in.StartTime, EndTime: end, PublicKeys: []PublicKey{pk},
+	})
+}
