@@ -1,0 +1,586 @@
+package config
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/event"
+)
+
+// --- PutResourceConfig / DeleteResourceConfig --------------------------------
+
+// PutResourceConfigInput is the input of PutResourceConfig.
+type PutResourceConfigInput struct {
+	ResourceType    string            `json:"ResourceType"`
+	SchemaVersionID string            `json:"SchemaVersionId"`
+	ResourceID      string            `json:"ResourceId"`
+	ResourceName    string            `json:"ResourceName,omitempty"`
+	Configuration   string            `json:"Configuration"`
+	Tags            map[string]string `json:"Tags,omitempty"`
+}
+
+// PutResourceConfigOutput is empty.
+type PutResourceConfigOutput struct{}
+
+// reservedOrgs are the first ResourceType parts AWS forbids for custom types.
+var reservedOrgs = map[string]bool{"aws": true, "amzn": true, "amazon": true, "alexa": true, "custom": true}
+
+// PutResourceConfig records the configuration of a custom (third-party)
+// resource, as AWS's API does: the type's organization (up to the first ::)
+// must not be AWS, Amzn, Amazon, Alexa or Custom, SchemaVersionId is
+// required, the configuration is a JSON document of at most 51,200
+// characters, and the recorder must be recording
+// (NoRunningConfigurationRecorderException).
+func (s *Service) PutResourceConfig(ctx context.Context, in PutResourceConfigInput) (*PutResourceConfigOutput, error) {
+	err := s.putResourceConfig(ctx, in)
+	s.rec.Record(ctx, event.Call{Name: "PutResourceConfig", RequestParameters: map[string]any{
+		"resourceType": in.ResourceType, "schemaVersionId": in.SchemaVersionID, "resourceId": in.ResourceID,
+		"resourceName": in.ResourceName, "configuration": in.Configuration, "tags": in.Tags}}, err)
+	if err != nil {
+		return nil, err
+	}
+	return &PutResourceConfigOutput{}, nil
+}
+
+func validateCustomType(t string) error {
+	org, _, ok := strings.Cut(t, "::")
+	if !ok || org == "" {
+		return errf("ValidationException", "The resourceType %q is not valid: it must have the form Organization::Service::Type.", t)
+	}
+	if reservedOrgs[strings.ToLower(org)] {
+		return errf("ValidationException", "The resourceType %q uses the reserved organization name %q.", t, org)
+	}
+	return nil
+}
+
+func (s *Service) putResourceConfig(ctx context.Context, in PutResourceConfigInput) error {
+	if err := validateKey(in.ResourceType, in.ResourceID); err != nil {
+		return err
+	}
+	if err := validateCustomType(in.ResourceType); err != nil {
+		return err
+	}
+	if in.SchemaVersionID == "" || len(in.SchemaVersionID) > 128 {
+		return errf("ValidationException", "The schemaVersionId %q is not valid: 1 to 128 characters.", in.SchemaVersionID)
+	}
+	for _, c := range in.SchemaVersionID {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+			return errf("ValidationException", "The schemaVersionId %q is not valid: letters, digits and '-' only.", in.SchemaVersionID)
+		}
+	}
+	if in.Configuration == "" || len(in.Configuration) > 51200 {
+		return errf("ValidationException", "The configuration is not valid: 1 to 51200 characters (got %d).", len(in.Configuration))
+	}
+	if len(in.Tags) > 50 {
+		return errf("ValidationException", "Tags has %d entries; at most 50 are allowed.", len(in.Tags))
+	}
+	for k, v := range in.Tags {
+		if k == "" || len(k) > 128 || len(v) > 256 {
+			return errf("ValidationException", "The tag %q is not valid: keys are 1 to 128 and values 0 to 256 characters.", truncate(k, 40))
+		}
+	}
+	st, err := buildState(ResourceConfig{ResourceType: in.ResourceType, ResourceID: in.ResourceID, ResourceName: in.ResourceName, Configuration: in.Configuration, Tags: in.Tags})
+	if err != nil {
+		return err
+	}
+	var out outbox
+	s.mu.Lock()
+	if !s.recordingLocked() {
+		s.mu.Unlock()
+		return errf("NoRunningConfigurationRecorderException", "There is no configuration recorder running to record the resource %s %s.", in.ResourceType, in.ResourceID)
+	}
+	s.declareLocked(ResourceKey{in.ResourceType, in.ResourceID}, st, nil, &out)
+	s.mu.Unlock()
+	s.deliver(ctx, &out)
+	return nil
+}
+
+// DeleteResourceConfigInput is the input of DeleteResourceConfig.
+type DeleteResourceConfigInput struct {
+	ResourceType string `json:"ResourceType"`
+	ResourceID   string `json:"ResourceId"`
+}
+
+// DeleteResourceConfigOutput is empty.
+type DeleteResourceConfigOutput struct{}
+
+// DeleteResourceConfig records the deletion of a custom resource (a
+// ResourceDeleted item).
+func (s *Service) DeleteResourceConfig(ctx context.Context, in DeleteResourceConfigInput) (*DeleteResourceConfigOutput, error) {
+	err := validateKey(in.ResourceType, in.ResourceID)
+	if err == nil {
+		err = validateCustomType(in.ResourceType)
+	}
+	var out outbox
+	if err == nil {
+		s.mu.Lock()
+		if !s.recordingLocked() {
+			err = errf("NoRunningConfigurationRecorderException", "There is no configuration recorder running to record the deletion of %s %s.", in.ResourceType, in.ResourceID)
+		} else {
+			s.deleteLocked(ResourceKey{in.ResourceType, in.ResourceID}, nil, &out)
+		}
+		s.mu.Unlock()
+	}
+	s.rec.Record(ctx, event.Call{Name: "DeleteResourceConfig", RequestParameters: map[string]any{"resourceType": in.ResourceType, "resourceId": in.ResourceID}}, err)
+	if err != nil {
+		return nil, err
+	}
+	s.deliver(ctx, &out)
+	return &DeleteResourceConfigOutput{}, nil
+}
+
+// --- GetResourceConfigHistory -------------------------------------------------
+
+// GetResourceConfigHistoryInput is the input of GetResourceConfigHistory.
+type GetResourceConfigHistoryInput struct {
+	ResourceType       string             `json:"resourceType"`
+	ResourceID         string             `json:"resourceId"`
+	LaterTime          *time.Time         `json:"laterTime,omitempty"`
+	EarlierTime        *time.Time         `json:"earlierTime,omitempty"`
+	ChronologicalOrder ChronologicalOrder `json:"chronologicalOrder,omitempty"`
+	Limit              int                `json:"limit,omitempty"`
+	NextToken          string             `json:"nextToken,omitempty"`
+}
+
+// GetResourceConfigHistoryOutput is a page of configuration items.
+type GetResourceConfigHistoryOutput struct {
+	ConfigurationItems []ConfigurationItem `json:"configurationItems"`
+	NextToken          string              `json:"nextToken,omitempty"`
+}
+
+// GetResourceConfigHistory returns the resource's configuration items whose
+// capture time is within [EarlierTime, LaterTime] (defaults: the first item,
+// now), newest first unless ChronologicalOrder is Forward, at most Limit (0:
+// 10, at most 100) per page. Items older than the retention period are not
+// returned, except the latest item of an existing resource.
+func (s *Service) GetResourceConfigHistory(ctx context.Context, in GetResourceConfigHistoryInput) (*GetResourceConfigHistoryOutput, error) {
+	out, err := s.history(in)
+	s.rec.Record(ctx, event.Call{Name: "GetResourceConfigHistory", ReadOnly: true, RequestParameters: map[string]any{
+		"resourceType": in.ResourceType, "resourceId": in.ResourceID, "laterTime": in.LaterTime, "earlierTime": in.EarlierTime,
+		"chronologicalOrder": in.ChronologicalOrder, "limit": in.Limit, "nextToken": in.NextToken}}, err)
+	return out, err
+}
+
+type pageToken struct {
+	order   ChronologicalOrder
+	key     ResourceKey
+	stateID int64
+}
+
+func (t pageToken) String() string {
+	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%s\x00%s\x00%s\x00%d", t.order, t.key.ResourceType, t.key.ResourceID, t.stateID))
+}
+
+func parsePageToken(s string) (pageToken, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return pageToken{}, false
+	}
+	parts := strings.Split(string(b), "\x00")
+	if len(parts) != 4 {
+		return pageToken{}, false
+	}
+	id, err := strconv.ParseInt(parts[3], 10, 64)
+	if err != nil {
+		return pageToken{}, false
+	}
+	return pageToken{ChronologicalOrder(parts[0]), ResourceKey{parts[1], parts[2]}, id}, true
+}
+
+func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigHistoryOutput, error) {
+	if in.ResourceType == "" {
+		return nil, errf("ValidationException", "The resourceType is required.")
+	}
+	if in.ResourceID == "" || len(in.ResourceID) > 768 {
+		return nil, errf("ValidationException", "The resourceId %q is not valid: 1 to 768 characters.", truncate(in.ResourceID, 40))
+	}
+	order := in.ChronologicalOrder
+	if order == "" {
+		order = Reverse
+	}
+	if order != Reverse && order != Forward {
+		return nil, errf("ValidationException", "The chronologicalOrder %q is not valid: Reverse or Forward.", order)
+	}
+	if in.Limit < 0 || in.Limit > 100 {
+		return nil, errf("InvalidLimitException", "The limit %d is not valid: 0 to 100.", in.Limit)
+	}
+	limit := in.Limit
+	if limit == 0 {
+		limit = 10
+	}
+	if in.EarlierTime != nil && in.LaterTime != nil && in.EarlierTime.After(*in.LaterTime) {
+		return nil, errf("InvalidTimeRangeException", "The earlierTime %s is later than the laterTime %s.", in.EarlierTime.UTC().Format(time.RFC3339), in.LaterTime.UTC().Format(time.RFC3339))
+	}
+	key := ResourceKey{in.ResourceType, in.ResourceID}
+	var tok pageToken
+	if in.NextToken != "" {
+		var ok bool
+		tok, ok = parsePageToken(in.NextToken)
+		if !ok || tok.key != key || tok.order != order {
+			return nil, errf("InvalidNextTokenException", "The nextToken %q is not valid for this request.", truncate(in.NextToken, 40))
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.resources[key]
+	if r == nil || r.items == nil || r.items.Len() == 0 {
+		if s.recorder == nil {
+			return nil, errf("NoAvailableConfigurationRecorderException", "There is no configuration recorder in this region.")
+		}
+		return nil, errf("ResourceNotDiscoveredException", "Resource %s of resourceType:%s is unknown or has not been discovered.", in.ResourceID, in.ResourceType)
+	}
+	now := s.now()
+	later := now
+	if in.LaterTime != nil {
+		later = in.LaterTime.UTC()
+	}
+	cutoff := s.retentionCutoffLocked(now)
+	var lo time.Time
+	if in.EarlierTime != nil {
+		lo = in.EarlierTime.UTC()
+	}
+	out := &GetResourceConfigHistoryOutput{ConfigurationItems: []ConfigurationItem{}}
+	visit := func(ci *ConfigurationItem) bool {
+		if ci.ConfigurationItemCaptureTime.After(later) {
+			return false // only reached going Forward: past the range
+		}
+		if ci.ConfigurationItemCaptureTime.Before(lo) {
+			return false // only reached going Reverse: past the range
+		}
+		if ci.ConfigurationItemCaptureTime.Before(cutoff) && !(r.exists && ci == r.last) {
+			return true // expired
+		}
+		if len(out.ConfigurationItems) == limit {
+			out.NextToken = pageToken{order, key, ci.stateID}.String()
+			return false
+		}
+		out.ConfigurationItems = append(out.ConfigurationItems, cloneItem(ci))
+		return true
+	}
+	if order == Forward {
+		start := &ConfigurationItem{ConfigurationItemCaptureTime: lo}
+		if in.NextToken != "" {
+			start = s.itemByStateLocked(r, tok.stateID)
+			if start == nil {
+				return nil, errf("InvalidNextTokenException", "The nextToken %q is not valid for this request.", truncate(in.NextToken, 40))
+			}
+		}
+		r.items.AscendGreaterOrEqual(start, visit)
+	} else {
+		start := &ConfigurationItem{ConfigurationItemCaptureTime: later, stateID: math.MaxInt64}
+		if in.NextToken != "" {
+			start = s.itemByStateLocked(r, tok.stateID)
+			if start == nil {
+				return nil, errf("InvalidNextTokenException", "The nextToken %q is not valid for this request.", truncate(in.NextToken, 40))
+			}
+		}
+		r.items.DescendLessOrEqual(start, visit)
+	}
+	return out, nil
+}
+
+func (s *Service) itemByStateLocked(r *resource, stateID int64) *ConfigurationItem {
+	var found *ConfigurationItem
+	r.items.Ascend(func(ci *ConfigurationItem) bool {
+		if ci.stateID == stateID {
+			found = ci
+			return false
+		}
+		return ci.stateID < stateID
+	})
+	return found
+}
+
+// ConfigurationItemAt returns the resource's configuration item in effect at
+// t: the last item captured at or before t (a ResourceDeleted item if it was
+// deleted then). It fails with ResourceNotDiscoveredException if the resource
+// had no item by t. Not an AWS API (AWS answers it with
+// GetResourceConfigHistory laterTime=t limit=1); it records no API call.
+func (s *Service) ConfigurationItemAt(key ResourceKey, t time.Time) (*ConfigurationItem, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ci := s.itemAtLocked(key, t)
+	if ci == nil {
+		return nil, errf("ResourceNotDiscoveredException", "Resource %s of resourceType:%s had not been discovered at %s.", key.ResourceID, key.ResourceType, t.UTC().Format(time.RFC3339))
+	}
+	c := cloneItem(ci)
+	return &c, nil
+}
+
+func (s *Service) itemAtLocked(key ResourceKey, t time.Time) *ConfigurationItem {
+	r := s.resources[key]
+	if r == nil || r.items == nil {
+		return nil
+	}
+	var found *ConfigurationItem
+	r.items.DescendLessOrEqual(&ConfigurationItem{ConfigurationItemCaptureTime: t, stateID: math.MaxInt64}, func(ci *ConfigurationItem) bool {
+		found = ci
+		return false
+	})
+	return found
+}
+
+// --- BatchGetResourceConfig ---------------------------------------------------
+
+// BatchGetResourceConfigInput lists 1 to 100 resource keys.
+type BatchGetResourceConfigInput struct {
+	ResourceKeys []ResourceKey `json:"resourceKeys"`
+}
+
+// BatchGetResourceConfigOutput holds the current items and the keys not
+// processed (always empty here: every request is processed in full).
+type BatchGetResourceConfigOutput struct {
+	BaseConfigurationItems  []BaseConfigurationItem `json:"baseConfigurationItems"`
+	UnprocessedResourceKeys []ResourceKey           `json:"unprocessedResourceKeys"`
+}
+
+// BatchGetResourceConfig returns the current configuration of each resource.
+// As in AWS it returns nothing for deleted or unknown resources and no tags.
+func (s *Service) BatchGetResourceConfig(ctx context.Context, in BatchGetResourceConfigInput) (*BatchGetResourceConfigOutput, error) {
+	var err error
+	out := &BatchGetResourceConfigOutput{BaseConfigurationItems: []BaseConfigurationItem{}, UnprocessedResourceKeys: []ResourceKey{}}
+	switch {
+	case len(in.ResourceKeys) == 0 || len(in.ResourceKeys) > 100:
+		err = errf("ValidationException", "resourceKeys has %d members; 1 to 100 are allowed.", len(in.ResourceKeys))
+	default:
+		for _, k := range in.ResourceKeys {
+			if err = validateKey(k.ResourceType, k.ResourceID); err != nil {
+				break
+			}
+		}
+	}
+	if err == nil {
+		s.mu.Lock()
+		if s.recorder == nil {
+			err = errf("NoAvailableConfigurationRecorderException", "There is no configuration recorder in this region.")
+		}
+		seen := map[ResourceKey]bool{}
+		for _, k := range in.ResourceKeys {
+			if err != nil || seen[k] {
+				continue
+			}
+			seen[k] = true
+			r := s.resources[k]
+			if r == nil || r.last == nil || isDeletion(r.last.ConfigurationItemStatus) {
+				continue
+			}
+			out.BaseConfigurationItems = append(out.BaseConfigurationItems, baseItem(r.last))
+		}
+		s.mu.Unlock()
+	}
+	s.rec.Record(ctx, event.Call{Name: "BatchGetResourceConfig", ReadOnly: true, RequestParameters: map[string]any{"resourceKeys": in.ResourceKeys}}, err)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func baseItem(ci *ConfigurationItem) BaseConfigurationItem {
+	c := cloneItem(ci)
+	delete(c.SupplementaryConfiguration, "Tags")
+	return BaseConfigurationItem{
+		Version: c.Version, AccountID: c.AccountID, ConfigurationItemCaptureTime: c.ConfigurationItemCaptureTime,
+		ConfigurationItemStatus: c.ConfigurationItemStatus, ConfigurationStateID: c.ConfigurationStateID, ARN: c.ARN,
+		ResourceType: c.ResourceType, ResourceID: c.ResourceID, ResourceName: c.ResourceName, AWSRegion: c.AWSRegion,
+		AvailabilityZone: c.AvailabilityZone, ResourceCreationTime: c.ResourceCreationTime, Configuration: c.Configuration,
+		SupplementaryConfiguration: c.SupplementaryConfiguration, RecordingFrequency: c.RecordingFrequency,
+		ConfigurationItemDeliveryTime: c.ConfigurationItemDeliveryTime,
+	}
+}
+
+// --- ListDiscoveredResources ------------------------------------------------
+
+// ListDiscoveredResourcesInput is the input of ListDiscoveredResources.
+type ListDiscoveredResourcesInput struct {
+	ResourceType            string   `json:"resourceType"`
+	ResourceIDs             []string `json:"resourceIds,omitempty"`
+	ResourceName            string   `json:"resourceName,omitempty"`
+	Limit                   int      `json:"limit,omitempty"`
+	IncludeDeletedResources bool     `json:"includeDeletedResources,omitempty"`
+	NextToken               string   `json:"nextToken,omitempty"`
+}
+
+// ListDiscoveredResourcesOutput is a page of resource identifiers.
+type ListDiscoveredResourcesOutput struct {
+	ResourceIdentifiers []ResourceIdentifier `json:"resourceIdentifiers"`
+	NextToken           string               `json:"nextToken,omitempty"`
+}
+
+// ListDiscoveredResources lists the discovered resources of a type, sorted by
+// resource ID: at most 20 ResourceIDs or a ResourceName (not both), Limit 0
+// (100) to 100 per page, deleted resources only with IncludeDeletedResources.
+func (s *Service) ListDiscoveredResources(ctx context.Context, in ListDiscoveredResourcesInput) (*ListDiscoveredResourcesOutput, error) {
+	out, err := s.listDiscovered(in)
+	s.rec.Record(ctx, event.Call{Name: "ListDiscoveredResources", ReadOnly: true, RequestParameters: map[string]any{
+		"resourceType": in.ResourceType, "resourceIds": in.ResourceIDs, "resourceName": in.ResourceName, "limit": in.Limit,
+		"includeDeletedResources": in.IncludeDeletedResources, "nextToken": in.NextToken}}, err)
+	return out, err
+}
+
+func (s *Service) listDiscovered(in ListDiscoveredResourcesInput) (*ListDiscoveredResourcesOutput, error) {
+	switch {
+	case in.ResourceType == "":
+		return nil, errf("ValidationException", "The resourceType is required.")
+	case len(in.ResourceIDs) > 20:
+		return nil, errf("ValidationException", "resourceIds has %d members; at most 20 are allowed.", len(in.ResourceIDs))
+	case len(in.ResourceIDs) > 0 && in.ResourceName != "":
+		return nil, errf("ValidationException", "You can specify either resourceIds or resourceName, but not both.")
+	case in.Limit < 0 || in.Limit > 100:
+		return nil, errf("InvalidLimitException", "The limit %d is not valid: 0 to 100.", in.Limit)
+	}
+	limit := in.Limit
+	if limit == 0 {
+		limit = 100
+	}
+	after := ""
+	if in.NextToken != "" {
+		b, err := base64.RawURLEncoding.DecodeString(in.NextToken)
+		t, id, ok := strings.Cut(string(b), "\x00")
+		if err != nil || !ok || t != in.ResourceType {
+			return nil, errf("InvalidNextTokenException", "The nextToken %q is not valid for this request.", truncate(in.NextToken, 40))
+		}
+		after = id
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.recorder == nil {
+		return nil, errf("NoAvailableConfigurationRecorderException", "There is no configuration recorder in this region.")
+	}
+	var all []ResourceIdentifier
+	for k, r := range s.resources {
+		if k.ResourceType != in.ResourceType || r.last == nil {
+			continue
+		}
+		if len(in.ResourceIDs) > 0 && !slices.Contains(in.ResourceIDs, k.ResourceID) {
+			continue
+		}
+		if in.ResourceName != "" && r.last.ResourceName != in.ResourceName {
+			continue
+		}
+		id := ResourceIdentifier{ResourceType: k.ResourceType, ResourceID: k.ResourceID, ResourceName: r.last.ResourceName}
+		if isDeletion(r.last.ConfigurationItemStatus) {
+			if !in.IncludeDeletedResources {
+				continue
+			}
+			t := r.last.ConfigurationItemCaptureTime
+			id.ResourceDeletionTime = &t
+		}
+		if after != "" && k.ResourceID <= after {
+			continue
+		}
+		all = append(all, id)
+	}
+	slices.SortFunc(all, func(a, b ResourceIdentifier) int { return strings.Compare(a.ResourceID, b.ResourceID) })
+	out := &ListDiscoveredResourcesOutput{ResourceIdentifiers: []ResourceIdentifier{}}
+	if len(all) > limit {
+		all = all[:limit]
+		out.NextToken = base64.RawURLEncoding.EncodeToString([]byte(in.ResourceType + "\x00" + all[limit-1].ResourceID))
+	}
+	out.ResourceIdentifiers = append(out.ResourceIdentifiers, all...)
+	return out, nil
+}
+
+// --- relationship graph ---------------------------------------------------------
+
+// ImpactInput asks what a change to a resource would touch.
+type ImpactInput struct {
+	ResourceType string
+	ResourceID   string
+	// At is the instant whose relationships to follow (zero: now).
+	At time.Time
+	// MaxDepth bounds the walk (0: unlimited); 1 gives the direct relations.
+	MaxDepth int
+}
+
+// ImpactedResource is a resource reachable from the changed one.
+type ImpactedResource struct {
+	ResourceType string
+	ResourceID   string
+	ResourceName string
+	// Depth is the number of relationships from the changed resource.
+	Depth int
+	// Path is the chain of relationships that reaches it, starting at the
+	// changed resource (each entry names the next resource and how the
+	// previous one relates to it).
+	Path []Relationship
+	// Status is the status of its item at the instant (ResourceNotRecorded,
+	// ..., or "" if Config never recorded the resource).
+	Status ConfigurationItemStatus
+}
+
+// ImpactOutput lists the reachable resources in breadth-first order (by
+// depth, then type and ID).
+type ImpactOutput struct {
+	Resources []ImpactedResource
+}
+
+// Impact answers "what does a change to this resource affect": the resources
+// reachable from it through the relationships recorded in the items in effect
+// at In.At, transitively up to MaxDepth, each once at its shortest distance.
+// Not an AWS API; it records no API call.
+func (s *Service) Impact(in ImpactInput) (*ImpactOutput, error) {
+	if err := validateKey(in.ResourceType, in.ResourceID); err != nil {
+		return nil, err
+	}
+	if in.MaxDepth < 0 {
+		return nil, errf("ValidationException", "MaxDepth %d is negative.", in.MaxDepth)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	at := in.At
+	if at.IsZero() {
+		at = s.now()
+	}
+	start := ResourceKey{in.ResourceType, in.ResourceID}
+	ci := s.itemAtLocked(start, at)
+	if ci == nil {
+		return nil, errf("ResourceNotDiscoveredException", "Resource %s of resourceType:%s had not been discovered at %s.", in.ResourceID, in.ResourceType, at.UTC().Format(time.RFC3339))
+	}
+	type node struct {
+		key  ResourceKey
+		path []Relationship
+	}
+	seen := map[ResourceKey]bool{start: true}
+	frontier := []node{{key: start}}
+	out := &ImpactOutput{}
+	for depth := 1; len(frontier) > 0 && (in.MaxDepth == 0 || depth <= in.MaxDepth); depth++ {
+		var next []node
+		var level []ImpactedResource
+		for _, n := range frontier {
+			item := s.itemAtLocked(n.key, at)
+			if item == nil || isDeletion(item.ConfigurationItemStatus) {
+				continue
+			}
+			for _, rel := range item.Relationships {
+				k := ResourceKey{rel.ResourceType, rel.ResourceID}
+				if seen[k] {
+					continue
+				}
+				seen[k] = true
+				path := append(slices.Clone(n.path), rel)
+				ir := ImpactedResource{ResourceType: k.ResourceType, ResourceID: k.ResourceID, ResourceName: rel.ResourceName, Depth: depth, Path: path}
+				if tci := s.itemAtLocked(k, at); tci != nil {
+					ir.Status = tci.ConfigurationItemStatus
+					if tci.ResourceName != "" {
+						ir.ResourceName = tci.ResourceName
+					}
+				}
+				level = append(level, ir)
+				next = append(next, node{k, path})
+			}
+		}
+		slices.SortFunc(level, func(a, b ImpactedResource) int {
+			return compareKeys(ResourceKey{a.ResourceType, a.ResourceID}, ResourceKey{b.ResourceType, b.ResourceID})
+		})
+		out.Resources = append(out.Resources, level...)
+		frontier = next
+	}
+	return out, nil
+}
+

@@ -1,0 +1,727 @@
+package config
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/btree"
+	"github.com/localwatch/localwatch/internal/bus"
+	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/internal/event"
+)
+
+// AvailabilityZoneNotApplicable is the availabilityZone AWS reports for regional and global
+// resources.
+const AvailabilityZoneNotApplicable = "Not Applicable"
+
+// ResourceConfig declares the current state of a resource, as the AWS service
+// that owns it would expose it to Config's discovery. The embedding
+// application calls [Service.RecordResource] with it whenever the resource is
+// created or changes.
+type ResourceConfig struct {
+	// ResourceType is an AWS type such as "AWS::EC2::Instance" or a custom
+	// type such as "MyCompany::Build::Runner". Required.
+	ResourceType string
+	// ResourceID identifies the resource within its type (1 to 768
+	// characters). Required.
+	ResourceID string
+	// ResourceName, ARN and AvailabilityZone are copied to the items
+	// (AvailabilityZone defaults to "Not Applicable").
+	ResourceName     string
+	ARN              string
+	AvailabilityZone string
+	// ResourceCreationTime defaults to the time the resource was first declared.
+	ResourceCreationTime time.Time
+	// Configuration is the configuration document: JSON text (string, []byte
+	// or json.RawMessage) or any value encoding/json can marshal. Keys are
+	// stored sorted, so the key order of the input does not matter.
+	Configuration any
+	// SupplementaryConfiguration holds extra documents by name (for example
+	// "BucketVersioningConfiguration" for an S3 bucket), each JSON text or a
+	// marshalable value.
+	SupplementaryConfiguration map[string]any
+	// Tags are the resource's tags.
+	Tags map[string]string
+	// Relationships are this resource's relationships to others. Config adds
+	// the reverse relationship to the related resource's items (and records a
+	// new item for it when it changes), as AWS does.
+	Relationships []ResourceRelationship
+	// RelatedEvents are CloudTrail event IDs to list on the new item in
+	// addition to those linked automatically from the bus.
+	RelatedEvents []string
+}
+
+// ResourceRelationship is a declared relationship to another resource.
+type ResourceRelationship struct {
+	ResourceType     string
+	ResourceID       string
+	ResourceName     string
+	RelationshipName string // e.g. "Is associated with SecurityGroup"
+	// ReverseRelationshipName is the name on the related resource's items. By
+	// default it is derived from RelationshipName as AWS names them: "Contains
+	// X" ↔ "Is contained in Y", otherwise the last word (the related type's
+	// short name) is replaced by this resource's short type name ("Is
+	// associated with SecurityGroup" on an instance becomes "Is associated
+	// with Instance" on the security group).
+	ReverseRelationshipName string
+}
+
+// ChangeEvent is published on the bus for every new configuration item, after
+// it is stored. Previous is the resource's prior item (nil for the first).
+// Diff is the configurationItemDiff of the change notification.
+type ChangeEvent struct {
+	ConfigurationItem ConfigurationItem
+	Previous          *ConfigurationItem
+	Diff              ConfigurationItemDiff
+}
+
+// state is a declared resource state. It is immutable once built; items
+// share its maps and strings.
+type state struct {
+	name, arn, az string
+	created       time.Time
+	configuration string
+	supplementary map[string]string
+	tags          map[string]string
+	rels          []ResourceRelationship
+}
+
+type inKey struct {
+	from ResourceKey
+	name string
+}
+
+// resource is everything Config knows about one resource.
+//
+// Layout: the declared (actual) state is kept apart from the recorded items,
+// because the recorder may be stopped, may not record the type, or may record
+// it DAILY; reconcile compares the two and appends an item when they differ.
+// Items live in a btree ordered by capture time (configurationStateId breaks
+// ties and is strictly increasing per resource), so a point-in-time lookup is
+// one descending seek and a history page is one range scan.
+type resource struct {
+	key      ResourceKey
+	exists   bool
+	st       *state
+	incoming map[inKey]Relationship // reverse relationships declared by others
+
+	items    *btree.BTreeG[*ConfigurationItem]
+	last     *ConfigurationItem
+	lastHash string
+	pending  []string // related event IDs for the next item
+	dirty    bool     // DAILY: changed since the last item
+}
+
+func itemLess(a, b *ConfigurationItem) bool {
+	if !a.ConfigurationItemCaptureTime.Equal(b.ConfigurationItemCaptureTime) {
+		return a.ConfigurationItemCaptureTime.Before(b.ConfigurationItemCaptureTime)
+	}
+	return a.stateID < b.stateID
+}
+
+func compareKeys(a, b ResourceKey) int {
+	if c := strings.Compare(a.ResourceType, b.ResourceType); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ResourceID, b.ResourceID)
+}
+
+func isDeletion(st ConfigurationItemStatus) bool {
+	return st == StatusResourceDeleted || st == StatusResourceDeletedNotRecorded
+}
+
+// change is one new item, collected under the lock and delivered after it.
+type change struct {
+	item *ConfigurationItem
+	prev *ConfigurationItem
+}
+
+// outbox collects what to publish once the lock is released.
+type outbox struct {
+	changes []change
+}
+
+// RecordResource declares that a resource exists with the given state (the
+// analogue of the owning service's change reaching Config). If the recorder
+// records the type and the state differs from the last item, a new item is
+// recorded (ResourceDiscovered for a new resource, OK for a change); an
+// unchanged state records nothing. Related resources whose relationships
+// change get items too. While the recorder is stopped the state is kept and
+// recorded when it starts.
+//
+// RecordResource is not an AWS API and records no API call; the API for
+// custom resources is [Service.PutResourceConfig].
+func (s *Service) RecordResource(ctx context.Context, rc ResourceConfig) error {
+	st, err := buildState(rc)
+	if err != nil {
+		return err
+	}
+	var out outbox
+	s.mu.Lock()
+	s.declareLocked(ResourceKey{rc.ResourceType, rc.ResourceID}, st, rc.RelatedEvents, &out)
+	s.mu.Unlock()
+	s.deliver(ctx, &out)
+	return nil
+}
+
+// RecordDeletion declares that a resource was deleted: a ResourceDeleted item
+// is recorded (ResourceDeletedNotRecorded for an unrecorded type) and related
+// resources lose their reverse relationships. Deleting an unknown or already
+// deleted resource does nothing.
+func (s *Service) RecordDeletion(ctx context.Context, key ResourceKey, relatedEvents ...string) error {
+	if key.ResourceType == "" || key.ResourceID == "" {
+		return errf("ValidationException", "resourceType and resourceId are required.")
+	}
+	var out outbox
+	s.mu.Lock()
+	s.deleteLocked(key, relatedEvents, &out)
+	s.mu.Unlock()
+	s.deliver(ctx, &out)
+	return nil
+}
+
+func validateKey(t, id string) error {
+	if t == "" || len(t) > 196 {
+		return errf("ValidationException", "The resourceType %q is not valid: 1 to 196 characters.", t)
+	}
+	if id == "" || len(id) > 768 {
+		return errf("ValidationException", "The resourceId %q is not valid: 1 to 768 characters.", truncate(id, 40))
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}
+
+func buildState(rc ResourceConfig) (*state, error) {
+	if err := validateKey(rc.ResourceType, rc.ResourceID); err != nil {
+		return nil, err
+	}
+	if len(rc.ResourceName) > 768 {
+		return nil, errf("ValidationException", "The resourceName is longer than 768 characters.")
+	}
+	conf, err := canonicalJSON(rc.Configuration)
+	if err != nil {
+		return nil, errf("ValidationException", "The configuration of %s %s is not valid JSON: %v", rc.ResourceType, rc.ResourceID, err)
+	}
+	st := &state{name: rc.ResourceName, arn: rc.ARN, az: rc.AvailabilityZone, created: rc.ResourceCreationTime.UTC(), configuration: conf}
+	if st.az == "" {
+		st.az = AvailabilityZoneNotApplicable
+	}
+	if len(rc.SupplementaryConfiguration) > 0 {
+		st.supplementary = make(map[string]string, len(rc.SupplementaryConfiguration))
+		for k, v := range rc.SupplementaryConfiguration {
+			c, err := canonicalJSON(v)
+			if err != nil {
+				return nil, errf("ValidationException", "The supplementaryConfiguration %s of %s %s is not valid JSON: %v", k, rc.ResourceType, rc.ResourceID, err)
+			}
+			st.supplementary[k] = c
+		}
+	}
+	if len(rc.Tags) > 0 {
+		st.tags = maps.Clone(rc.Tags)
+	}
+	seen := map[inKey]bool{}
+	for _, r := range rc.Relationships {
+		if err := validateKey(r.ResourceType, r.ResourceID); err != nil {
+			return nil, err
+		}
+		if r.RelationshipName == "" {
+			return nil, errf("ValidationException", "The relationship to %s %s has no relationshipName.", r.ResourceType, r.ResourceID)
+		}
+		k := inKey{ResourceKey{r.ResourceType, r.ResourceID}, r.RelationshipName}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if r.ReverseRelationshipName == "" {
+			r.ReverseRelationshipName = ReverseRelationshipName(r.RelationshipName, rc.ResourceType)
+		}
+		st.rels = append(st.rels, r)
+	}
+	return st, nil
+}
+
+// canonicalJSON returns v as compact JSON with object keys sorted ("null" for nil).
+func canonicalJSON(v any) (string, error) {
+	var raw []byte
+	switch x := v.(type) {
+	case nil:
+		return "null", nil
+	case string:
+		raw = []byte(x)
+	case []byte:
+		raw = x
+	case json.RawMessage:
+		raw = x
+	default:
+		b, err := json.Marshal(x)
+		if err != nil {
+			return "", err
+		}
+		raw = b
+	}
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	var doc any
+	if err := d.Decode(&doc); err != nil {
+		return "", err
+	}
+	if _, err := d.Token(); err != io.EOF {
+		return "", errf("ValidationException", "trailing data after the JSON document")
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
+
+// ReverseRelationshipName derives the name of the reverse of relationship
+// name declared by a resource of type fromType (see
+// ResourceRelationship.ReverseRelationshipName).
+func ReverseRelationshipName(name, fromType string) string {
+	short := ShortTypeName(fromType)
+	switch {
+	case strings.HasPrefix(name, "Contains "):
+		return "Is contained in " + short
+	case strings.HasPrefix(name, "Is contained in "):
+		return "Contains " + short
+	}
+	if i := strings.LastIndexByte(name, ' '); i >= 0 {
+		return name[:i+1] + short
+	}
+	return name
+}
+
+// ShortTypeName is the last part of a resource type ("AWS::EC2::Instance" →
+// "Instance"), as relationship names use it.
+func ShortTypeName(t string) string {
+	if i := strings.LastIndex(t, "::"); i >= 0 {
+		return t[i+2:]
+	}
+	return t
+}
+
+func (s *Service) getLocked(k ResourceKey) *resource {
+	r := s.resources[k]
+	if r == nil {
+		r = &resource{key: k}
+		s.resources[k] = r
+		s.byID[k.ResourceID] = append(s.byID[k.ResourceID], k)
+	}
+	return r
+}
+
+func (s *Service) declareLocked(k ResourceKey, st *state, related []string, out *outbox) {
+	now := s.now()
+	r := s.getLocked(k)
+	var old []ResourceRelationship
+	if r.exists && r.st != nil {
+		old = r.st.rels
+		if st.created.IsZero() {
+			st.created = r.st.created
+		}
+	}
+	if st.created.IsZero() {
+		st.created = now
+	}
+	if r.st != nil && r.st.arn != "" && r.st.arn != st.arn {
+		delete(s.byARN, r.st.arn)
+	}
+	if st.arn != "" {
+		s.byARN[st.arn] = k
+	}
+	r.exists = true
+	r.st = st
+	r.addPending(related)
+	touched := s.relinkLocked(k, old, st.rels)
+	s.reconcileLocked(k, now, false, out)
+	for _, t := range touched {
+		s.reconcileLocked(t, now, false, out)
+	}
+}
+
+func (s *Service) deleteLocked(k ResourceKey, related []string, out *outbox) {
+	r := s.resources[k]
+	if r == nil || !r.exists {
+		return
+	}
+	now := s.now()
+	r.exists = false
+	r.addPending(related)
+	touched := s.relinkLocked(k, r.st.rels, nil)
+	s.reconcileLocked(k, now, false, out)
+	for _, t := range touched {
+		s.reconcileLocked(t, now, false, out)
+	}
+}
+
+// relinkLocked updates the reverse relationships of the resources k relates
+// to and returns those whose set changed, in a stable order.
+func (s *Service) relinkLocked(k ResourceKey, old, cur []ResourceRelationship) []ResourceKey {
+	if len(old) == 0 && len(cur) == 0 {
+		return nil
+	}
+	var name string
+	if r := s.resources[k]; r != nil && r.st != nil {
+		name = r.st.name
+	}
+	type entry struct {
+		tgt ResourceKey
+		rel Relationship
+	}
+	want := map[inKey]entry{}
+	for _, rr := range cur {
+		tgt := ResourceKey{rr.ResourceType, rr.ResourceID}
+		want[inKey{tgt, rr.RelationshipName}] = entry{tgt, Relationship{ResourceType: k.ResourceType, ResourceID: k.ResourceID, ResourceName: name, RelationshipName: rr.ReverseRelationshipName}}
+	}
+	var touched []ResourceKey
+	mark := func(t ResourceKey) {
+		if !slices.Contains(touched, t) {
+			touched = append(touched, t)
+		}
+	}
+	for _, rr := range old {
+		tgt := ResourceKey{rr.ResourceType, rr.ResourceID}
+		if e, ok := want[inKey{tgt, rr.RelationshipName}]; ok && e.rel.RelationshipName == rr.ReverseRelationshipName {
+			continue
+		}
+		if t := s.resources[tgt]; t != nil {
+			delete(t.incoming, inKey{k, rr.ReverseRelationshipName})
+			mark(tgt)
+		}
+	}
+	for _, rr := range cur {
+		tgt := ResourceKey{rr.ResourceType, rr.ResourceID}
+		e := want[inKey{tgt, rr.RelationshipName}]
+		t := s.getLocked(tgt)
+		ik := inKey{k, e.rel.RelationshipName}
+		if prev, ok := t.incoming[ik]; ok && prev == e.rel {
+			continue
+		}
+		if t.incoming == nil {
+			t.incoming = map[inKey]Relationship{}
+		}
+		t.incoming[ik] = e.rel
+		mark(tgt)
+	}
+	slices.SortFunc(touched, compareKeys)
+	return touched
+}
+
+func (r *resource) addPending(ids []string) {
+	for _, id := range ids {
+		if id == "" || slices.Contains(r.pending, id) {
+			continue
+		}
+		if len(r.pending) >= 100 {
+			r.pending = r.pending[1:]
+		}
+		r.pending = append(r.pending, id)
+	}
+}
+
+// relationshipsLocked returns the effective relationships of r: its declared
+// ones plus the reverse ones others declared, sorted by resource ID.
+func (r *resource) relationships() []Relationship {
+	n := len(r.incoming)
+	if r.st != nil {
+		n += len(r.st.rels)
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Relationship, 0, n)
+	if r.st != nil {
+		for _, rr := range r.st.rels {
+			out = append(out, Relationship{ResourceType: rr.ResourceType, ResourceID: rr.ResourceID, ResourceName: rr.ResourceName, RelationshipName: rr.RelationshipName})
+		}
+	}
+	for _, rel := range r.incoming {
+		out = append(out, rel)
+	}
+	slices.SortFunc(out, func(a, b Relationship) int {
+		if c := strings.Compare(a.ResourceID, b.ResourceID); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.ResourceType, b.ResourceType); c != 0 {
+			return c
+		}
+		return strings.Compare(a.RelationshipName, b.RelationshipName)
+	})
+	return out
+}
+
+// reconcileLocked records a new item for k if its declared state differs from
+// its last recorded item. flush is true when the DAILY timer records.
+func (s *Service) reconcileLocked(k ResourceKey, now time.Time, flush bool, out *outbox) {
+	r := s.resources[k]
+	if r == nil || !s.recordingLocked() {
+		return
+	}
+	recorded, freq := s.recordsLocked(k.ResourceType)
+	if freq == Daily && !flush {
+		r.dirty = true
+		return
+	}
+	r.dirty = false
+	lastGone := r.last == nil || isDeletion(r.last.ConfigurationItemStatus)
+	ci := &ConfigurationItem{
+		Version: ItemVersion, AccountID: s.account, ResourceType: k.ResourceType, ResourceID: k.ResourceID,
+		AWSRegion: s.region, ConfigurationItemCaptureTime: now,
+	}
+	var hash string
+	switch {
+	case !r.exists:
+		if lastGone {
+			return
+		}
+		ci.ConfigurationItemStatus = StatusResourceDeleted
+		if r.last.ConfigurationItemStatus == StatusResourceNotRecorded || !recorded {
+			ci.ConfigurationItemStatus = StatusResourceDeletedNotRecorded
+		}
+		ci.ARN, ci.ResourceName, ci.AvailabilityZone = r.last.ARN, r.last.ResourceName, r.last.AvailabilityZone
+		ci.ResourceCreationTime = r.last.ResourceCreationTime
+	case !recorded:
+		if !lastGone {
+			return
+		}
+		ci.ConfigurationItemStatus = StatusResourceNotRecorded
+		ci.ARN, ci.ResourceName, ci.AvailabilityZone = r.st.arn, r.st.name, r.st.az
+	default:
+		st := r.st
+		created := st.created
+		ci.ARN, ci.ResourceName, ci.AvailabilityZone = st.arn, st.name, st.az
+		ci.ResourceCreationTime = &created
+		ci.Tags = st.tags
+		ci.Relationships = r.relationships()
+		ci.Configuration = st.configuration
+		ci.SupplementaryConfiguration = st.supplementary
+		hash = stateHash(ci)
+		if !lastGone && r.last.ConfigurationItemStatus != StatusResourceNotRecorded && hash == r.lastHash {
+			return // unchanged: AWS records no new item
+		}
+		ci.ConfigurationItemMD5Hash = hash
+		ci.ConfigurationItemStatus = StatusOK
+		if lastGone || r.last.ConfigurationItemStatus == StatusResourceNotRecorded {
+			ci.ConfigurationItemStatus = StatusResourceDiscovered
+		}
+	}
+	if freq == Daily && recorded {
+		ci.RecordingFrequency = Daily
+		t := now
+		ci.ConfigurationItemDeliveryTime = &t
+	}
+	id := now.UnixMilli()
+	if r.last != nil && id <= r.last.stateID {
+		id = r.last.stateID + 1
+	}
+	ci.stateID = id
+	ci.ConfigurationStateID = strconv.FormatInt(id, 10)
+	ci.RelatedEvents = r.pending
+	r.pending = nil
+	if r.items == nil {
+		r.items = btree.NewG(16, itemLess)
+	}
+	r.items.ReplaceOrInsert(ci)
+	out.changes = append(out.changes, change{item: ci, prev: r.last})
+	r.last = ci
+	r.lastHash = hash
+}
+
+// stateHash is the MD5 of everything an item records about the resource's
+// state (not its capture time or status), hex-encoded.
+func stateHash(ci *ConfigurationItem) string {
+	h := md5.New()
+	w := func(parts ...string) {
+		for _, p := range parts {
+			io.WriteString(h, p)
+			h.Write([]byte{0})
+		}
+	}
+	w(ci.ARN, ci.ResourceName, ci.AvailabilityZone, ci.Configuration)
+	if ci.ResourceCreationTime != nil {
+		w(ci.ResourceCreationTime.Format(time.RFC3339Nano))
+	}
+	for _, k := range slices.Sorted(maps.Keys(ci.Tags)) {
+		w("t", k, ci.Tags[k])
+	}
+	for _, k := range slices.Sorted(maps.Keys(ci.SupplementaryConfiguration)) {
+		w("s", k, ci.SupplementaryConfiguration[k])
+	}
+	for _, r := range ci.Relationships {
+		w("r", r.ResourceType, r.ResourceID, r.ResourceName, r.RelationshipName)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// --- DAILY recording ---------------------------------------------------------
+
+// armDailyLocked runs the DAILY flush every 24 hours while the recorder
+// records and has a DAILY frequency anywhere.
+func (s *Service) armDailyLocked() {
+	need := s.recordingLocked() && !s.closed && (s.recorder.RecordingMode.RecordingFrequency == Daily ||
+		slices.ContainsFunc(s.recorder.RecordingMode.RecordingModeOverrides, func(o RecordingModeOverride) bool { return o.RecordingFrequency == Daily }))
+	if need == (s.dailyTimer != nil) {
+		return
+	}
+	if !need {
+		s.dailyTimer.Stop()
+		s.dailyTimer = nil
+		return
+	}
+	s.dailyTimer = clock.Every(s.clk, 24*time.Hour, func(at time.Time) { s.flushDaily(at) })
+}
+
+func (s *Service) flushDaily(at time.Time) {
+	var out outbox
+	s.mu.Lock()
+	keys := make([]ResourceKey, 0)
+	for k, r := range s.resources {
+		if r.dirty {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, compareKeys)
+	for _, k := range keys {
+		s.reconcileLocked(k, at, true, &out)
+	}
+	s.mu.Unlock()
+	s.deliver(context.Background(), &out)
+}
+
+// --- related CloudTrail events --------------------------------------------
+
+// onAPICall links successful mutating API calls of other services to the
+// resources they name (in Resources or anywhere in requestParameters); the
+// event IDs appear in the resource's next item's relatedEvents.
+func (s *Service) onAPICall(_ context.Context, ev event.APICall) error {
+	if ev.EventSource == EventSource || ev.ReadOnly || ev.ErrorCode != "" || ev.EventID == "" {
+		return nil
+	}
+	var names []string
+	for _, r := range ev.Resources {
+		names = append(names, r.ARN)
+	}
+	if ev.RequestParameters != nil {
+		if b, err := json.Marshal(ev.RequestParameters); err == nil {
+			var doc any
+			if json.Unmarshal(b, &doc) == nil {
+				collectStrings(doc, &names)
+			}
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, n := range names {
+		if k, ok := s.byARN[n]; ok {
+			s.resources[k].addPending([]string{ev.EventID})
+		}
+		for _, k := range s.byID[n] {
+			if r := s.resources[k]; r.st != nil {
+				r.addPending([]string{ev.EventID})
+			}
+		}
+	}
+	return nil
+}
+
+func collectStrings(v any, out *[]string) {
+	switch x := v.(type) {
+	case string:
+		if x != "" && len(x) <= 2048 {
+			*out = append(*out, x)
+		}
+	case []any:
+		for _, e := range x {
+			collectStrings(e, out)
+		}
+	case map[string]any:
+		for _, e := range x {
+			collectStrings(e, out)
+		}
+	}
+}
+
+// --- delivery --------------------------------------------------------------
+
+// deliver publishes the ChangeEvents and change notifications for the items
+// collected in out and runs the change-triggered rules. It is called with no
+// lock held.
+func (s *Service) deliver(ctx context.Context, out *outbox) {
+	if len(out.changes) == 0 {
+		return
+	}
+	s.mu.Lock()
+	topic := ""
+	if s.channel != nil {
+		topic = s.channel.SNSTopicARN
+	}
+	s.mu.Unlock()
+	wantEvents := bus.HasSubscribers[ChangeEvent](s.bus)
+	wantNotes := topic != "" && bus.HasSubscribers[event.Notification](s.bus)
+	for _, c := range out.changes {
+		if wantEvents || wantNotes {
+			diff := Diff(c.prev, c.item)
+			if wantEvents {
+				ev := ChangeEvent{ConfigurationItem: cloneItem(c.item), Diff: diff}
+				if c.prev != nil {
+					p := cloneItem(c.prev)
+					ev.Previous = &p
+				}
+				_ = bus.Publish(ctx, s.bus, ev)
+			}
+			if wantNotes {
+				s.notifyChange(ctx, topic, c, diff)
+			}
+		}
+		s.evaluateChange(ctx, c)
+	}
+}
+
+func cloneItem(ci *ConfigurationItem) ConfigurationItem {
+	c := *ci
+	c.Tags = maps.Clone(ci.Tags)
+	if c.Tags == nil {
+		c.Tags = map[string]string{}
+	}
+	c.SupplementaryConfiguration = maps.Clone(ci.SupplementaryConfiguration)
+	if c.SupplementaryConfiguration == nil {
+		c.SupplementaryConfiguration = map[string]string{}
+	}
+	c.RelatedEvents = slices.Clone(ci.RelatedEvents)
+	if c.RelatedEvents == nil {
+		c.RelatedEvents = []string{}
+	}
+	c.Relationships = slices.Clone(ci.Relationships)
+	if c.Relationships == nil {
+		c.Relationships = []Relationship{}
+	}
+	if ci.ResourceCreationTime != nil {
+		t := *ci.ResourceCreationTime
+		c.ResourceCreationTime = &t
+	}
+	if ci.ConfigurationItemDeliveryTime != nil {
+		t := *ci.ConfigurationItemDeliveryTime
+		c.ConfigurationItemDeliveryTime = &t
+	}
+	return c
+}
+

@@ -1,0 +1,1109 @@
+package config
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/arn"
+	"github.com/localwatch/localwatch/internal/bus"
+	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/internal/event"
+)
+
+// ComplianceType is the result of evaluating a resource against a rule.
+type ComplianceType string
+
+// Compliance types.
+const (
+	Compliant        ComplianceType = "COMPLIANT"
+	NonCompliant     ComplianceType = "NON_COMPLIANT"
+	NotApplicable    ComplianceType = "NOT_APPLICABLE"
+	InsufficientData ComplianceType = "INSUFFICIENT_DATA"
+)
+
+// Owner says who provides a rule's logic.
+type Owner string
+
+// Rule owners. CUSTOM_LAMBDA rules run a Go function registered with
+// [Service.RegisterRuleFunction] under the rule's SourceIdentifier.
+const (
+	OwnerAWS          Owner = "AWS"
+	OwnerCustomLambda Owner = "CUSTOM_LAMBDA"
+	OwnerCustomPolicy Owner = "CUSTOM_POLICY"
+)
+
+// ConfigRuleState is the state of a rule.
+type ConfigRuleState string
+
+// Rule states.
+const (
+	RuleActive          ConfigRuleState = "ACTIVE"
+	RuleDeleting        ConfigRuleState = "DELETING"
+	RuleDeletingResults ConfigRuleState = "DELETING_RESULTS"
+	RuleEvaluating      ConfigRuleState = "EVALUATING"
+)
+
+// ConfigRule is an AWS Config rule.
+type ConfigRule struct {
+	ConfigRuleName            string                    `json:"ConfigRuleName"`
+	ConfigRuleArn             string                    `json:"ConfigRuleArn,omitempty"`
+	ConfigRuleID              string                    `json:"ConfigRuleId,omitempty"`
+	Description               string                    `json:"Description,omitempty"`
+	Scope                     *Scope                    `json:"Scope,omitempty"`
+	Source                    *Source                   `json:"Source"`
+	InputParameters           string                    `json:"InputParameters,omitempty"`
+	MaximumExecutionFrequency MaximumExecutionFrequency `json:"MaximumExecutionFrequency,omitempty"`
+	ConfigRuleState           ConfigRuleState           `json:"ConfigRuleState,omitempty"`
+	CreatedBy                 string                    `json:"CreatedBy,omitempty"`
+}
+
+// Scope limits the resources whose changes trigger a rule.
+type Scope struct {
+	ComplianceResourceTypes []string `json:"ComplianceResourceTypes,omitempty"`
+	TagKey                  string   `json:"TagKey,omitempty"`
+	TagValue                string   `json:"TagValue,omitempty"`
+	ComplianceResourceID    string   `json:"ComplianceResourceId,omitempty"`
+}
+
+// Source is the owner and identifier of a rule's logic and its triggers.
+type Source struct {
+	Owner            Owner          `json:"Owner"`
+	SourceIdentifier string         `json:"SourceIdentifier,omitempty"`
+	SourceDetails    []SourceDetail `json:"SourceDetails,omitempty"`
+}
+
+// SourceDetail is one trigger of a custom rule.
+type SourceDetail struct {
+	EventSource               string                    `json:"EventSource,omitempty"` // "aws.config"
+	MessageType               string                    `json:"MessageType,omitempty"`
+	MaximumExecutionFrequency MaximumExecutionFrequency `json:"MaximumExecutionFrequency,omitempty"`
+}
+
+// Evaluation is a rule's verdict on one resource (PutEvaluations).
+type Evaluation struct {
+	ComplianceResourceType string         `json:"ComplianceResourceType"`
+	ComplianceResourceID   string         `json:"ComplianceResourceId"`
+	ComplianceType         ComplianceType `json:"ComplianceType"`
+	Annotation             string         `json:"Annotation,omitempty"`
+	OrderingTimestamp      time.Time      `json:"OrderingTimestamp"`
+}
+
+// EvaluationResultQualifier names the rule and resource of a result.
+type EvaluationResultQualifier struct {
+	ConfigRuleName string `json:"ConfigRuleName"`
+	ResourceType   string `json:"ResourceType"`
+	ResourceID     string `json:"ResourceId"`
+}
+
+// EvaluationResultIdentifier identifies a result.
+type EvaluationResultIdentifier struct {
+	EvaluationResultQualifier EvaluationResultQualifier `json:"EvaluationResultQualifier"`
+	OrderingTimestamp         time.Time                 `json:"OrderingTimestamp"`
+}
+
+// EvaluationResult is the stored result of a rule for a resource.
+type EvaluationResult struct {
+	EvaluationResultIdentifier EvaluationResultIdentifier `json:"EvaluationResultIdentifier"`
+	ComplianceType             ComplianceType             `json:"ComplianceType"`
+	ResultRecordedTime         time.Time                  `json:"ResultRecordedTime"`
+	ConfigRuleInvokedTime      time.Time                  `json:"ConfigRuleInvokedTime"`
+	Annotation                 string                     `json:"Annotation,omitempty"`
+	ResultToken                string                     `json:"ResultToken,omitempty"`
+}
+
+// RuleEvent is what a custom rule's function receives: AWS's Lambda
+// invocation event for Config rules (invokingEvent and ruleParameters are JSON
+// strings), plus decoded conveniences that are not part of AWS's event.
+type RuleEvent struct {
+	Version          string `json:"version"`
+	InvokingEvent    string `json:"invokingEvent"`
+	RuleParameters   string `json:"ruleParameters,omitempty"`
+	ResultToken      string `json:"resultToken"`
+	EventLeftScope   bool   `json:"eventLeftScope"`
+	ExecutionRoleArn string `json:"executionRoleArn,omitempty"`
+	ConfigRuleArn    string `json:"configRuleArn"`
+	ConfigRuleName   string `json:"configRuleName"`
+	ConfigRuleID     string `json:"configRuleId"`
+	AccountID        string `json:"accountId"`
+
+	// MessageType is the invokingEvent's messageType.
+	MessageType string `json:"-"`
+	// ConfigurationItem is the item that triggered a change evaluation (API
+	// shape), nil for scheduled and snapshot invocations.
+	ConfigurationItem *ConfigurationItem `json:"-"`
+	// Parameters is ruleParameters decoded (string values).
+	Parameters map[string]string `json:"-"`
+	// Time is the invocation time.
+	Time time.Time `json:"-"`
+}
+
+// RuleFunction is the logic of a custom rule, the analogue of the Lambda
+// function of a CUSTOM_LAMBDA rule. It returns the evaluations to record (as
+// the function's PutEvaluations call would, with the event's result token);
+// it may also call [Service.PutEvaluations] itself. It runs with no lock held,
+// on the goroutine that caused the evaluation.
+type RuleFunction func(ctx context.Context, ev RuleEvent) ([]Evaluation, error)
+
+// ComplianceChangeEvent is published on the bus when a resource's compliance
+// with a rule changes (including its first result).
+type ComplianceChangeEvent struct {
+	ConfigRuleName string
+	ResourceType   string
+	ResourceID     string
+	Old            *EvaluationResult
+	New            EvaluationResult
+}
+
+type rule struct {
+	cfg       ConfigRule
+	params    map[string]string
+	managed   *managedRule
+	change    bool          // triggered by configuration changes
+	period    time.Duration // periodic (0: not)
+	snapshot  bool          // triggered by snapshot delivery
+	timer     clock.Timer
+	results   map[ResourceKey]*EvaluationResult
+	lastStart time.Time
+}
+
+// RegisterRuleFunction registers fn as the Lambda function with ARN
+// lambdaARN, so CUSTOM_LAMBDA rules whose SourceIdentifier is lambdaARN run
+// it. Registering again replaces the function.
+func (s *Service) RegisterRuleFunction(lambdaARN string, fn RuleFunction) {
+	s.mu.Lock()
+	s.functions[lambdaARN] = fn
+	s.mu.Unlock()
+}
+
+var validMessageTypes = map[string]bool{MessageConfigurationItemChange: true, MessageOversizedConfigurationItemChange: true, MessageScheduled: true, MessageSnapshotDeliveryCompleted: true}
+
+// PutConfigRuleInput is the input of PutConfigRule.
+type PutConfigRuleInput struct {
+	ConfigRule ConfigRule `json:"ConfigRule"`
+}
+
+// PutConfigRuleOutput is empty.
+type PutConfigRuleOutput struct{}
+
+// PutConfigRule creates or updates a rule and evaluates it at once against
+// every recorded resource in scope (change-triggered) and once on schedule
+// (periodic), as AWS does when a rule is created.
+func (s *Service) PutConfigRule(ctx context.Context, in PutConfigRuleInput) (*PutConfigRuleOutput, error) {
+	name, err := s.putRule(in.ConfigRule)
+	s.rec.Record(ctx, event.Call{Name: "PutConfigRule", RequestParameters: map[string]any{"configRule": in.ConfigRule}}, err)
+	if err != nil {
+		return nil, err
+	}
+	s.evaluateRules(ctx, []string{name})
+	return &PutConfigRuleOutput{}, nil
+}
+
+func invalid(format string, args ...any) error {
+	return errf("InvalidParameterValueException", format, args...)
+}
+
+func (s *Service) putRule(c ConfigRule) (string, error) {
+	if c.ConfigRuleName == "" || len(c.ConfigRuleName) > 128 {
+		return "", invalid("The ConfigRuleName %q is not valid: 1 to 128 characters.", c.ConfigRuleName)
+	}
+	if len(c.Description) > 256 {
+		return "", invalid("The Description of rule %s is longer than 256 characters.", c.ConfigRuleName)
+	}
+	if c.Source == nil || c.Source.Owner == "" {
+		return "", invalid("The Source of rule %s is required.", c.ConfigRuleName)
+	}
+	if len(c.InputParameters) > 1024 {
+		return "", invalid("The InputParameters of rule %s are longer than 1024 characters.", c.ConfigRuleName)
+	}
+	params := map[string]string{}
+	if c.InputParameters != "" {
+		var raw map[string]any
+		if err := json.Unmarshal([]byte(c.InputParameters), &raw); err != nil {
+			return "", invalid("The InputParameters %q of rule %s are not a valid JSON object.", truncate(c.InputParameters, 60), c.ConfigRuleName)
+		}
+		for k, v := range raw {
+			switch x := v.(type) {
+			case string:
+				params[k] = x
+			default:
+				b, _ := json.Marshal(x)
+				params[k] = string(b)
+			}
+		}
+	}
+	if c.MaximumExecutionFrequency != "" && c.MaximumExecutionFrequency.Duration() == 0 {
+		return "", invalid("The MaximumExecutionFrequency %q is not valid: One_Hour, Three_Hours, Six_Hours, Twelve_Hours or TwentyFour_Hours.", c.MaximumExecutionFrequency)
+	}
+	if sc := c.Scope; sc != nil {
+		if len(sc.ComplianceResourceTypes) > 100 {
+			return "", invalid("Scope.ComplianceResourceTypes has %d members; at most 100 are allowed.", len(sc.ComplianceResourceTypes))
+		}
+		if sc.TagValue != "" && sc.TagKey == "" {
+			return "", invalid("Scope.TagValue requires Scope.TagKey.")
+		}
+		if len(sc.TagKey) > 128 || len(sc.TagValue) > 256 {
+			return "", invalid("Scope.TagKey is 1 to 128 and Scope.TagValue 0 to 256 characters.")
+		}
+		if sc.ComplianceResourceID != "" && len(sc.ComplianceResourceTypes) != 1 {
+			return "", invalid("Scope.ComplianceResourceId requires exactly one ComplianceResourceTypes entry (got %d).", len(sc.ComplianceResourceTypes))
+		}
+		if len(sc.ComplianceResourceID) > 768 {
+			return "", invalid("Scope.ComplianceResourceId is longer than 768 characters.")
+		}
+	}
+	r := &rule{params: params, results: map[ResourceKey]*EvaluationResult{}}
+	switch c.Source.Owner {
+	case OwnerAWS:
+		m, ok := managedRules[c.Source.SourceIdentifier]
+		if !ok {
+			return "", invalid("The sourceIdentifier %q is not a known AWS managed rule identifier.", c.Source.SourceIdentifier)
+		}
+		if len(c.Source.SourceDetails) > 0 {
+			return "", invalid("SourceDetails cannot be set for the AWS managed rule %s.", c.Source.SourceIdentifier)
+		}
+		if c.MaximumExecutionFrequency != "" {
+			return "", invalid("A maximum execution frequency is not allowed for the managed rule %s, which is triggered by configuration changes.", c.Source.SourceIdentifier)
+		}
+		p, err := m.checkParams(params)
+		if err != nil {
+			return "", err
+		}
+		r.params, r.managed, r.change = p, m, true
+	case OwnerCustomLambda:
+		a, err := arn.Parse(c.Source.SourceIdentifier)
+		if err != nil || a.Service != "lambda" {
+			return "", invalid("The sourceIdentifier %q is not a Lambda function ARN.", c.Source.SourceIdentifier)
+		}
+		if len(c.Source.SourceDetails) == 0 || len(c.Source.SourceDetails) > 25 {
+			return "", invalid("A CUSTOM_LAMBDA rule needs 1 to 25 SourceDetails (got %d).", len(c.Source.SourceDetails))
+		}
+		for _, d := range c.Source.SourceDetails {
+			if d.EventSource != "" && d.EventSource != "aws.config" {
+				return "", invalid("The EventSource %q is not valid: aws.config.", d.EventSource)
+			}
+			if !validMessageTypes[d.MessageType] {
+				return "", invalid("The MessageType %q is not valid.", d.MessageType)
+			}
+			if d.MaximumExecutionFrequency != "" {
+				if d.MessageType != MessageScheduled {
+					return "", invalid("MaximumExecutionFrequency is allowed only with MessageType ScheduledNotification (got %s).", d.MessageType)
+				}
+				if d.MaximumExecutionFrequency.Duration() == 0 {
+					return "", invalid("The MaximumExecutionFrequency %q is not valid.", d.MaximumExecutionFrequency)
+				}
+			}
+			switch d.MessageType {
+			case MessageConfigurationItemChange, MessageOversizedConfigurationItemChange:
+				r.change = true
+			case MessageSnapshotDeliveryCompleted:
+				r.snapshot = true
+			case MessageScheduled:
+				f := c.MaximumExecutionFrequency
+				if d.MaximumExecutionFrequency != "" {
+					f = d.MaximumExecutionFrequency
+				}
+				if f == "" {
+					f = TwentyFourHours // periodic rules default to every 24 hours
+				}
+				r.period = f.Duration()
+			}
+		}
+		if c.MaximumExecutionFrequency != "" && r.period == 0 {
+			return "", invalid("A maximum execution frequency is allowed only for rules with a ScheduledNotification trigger.")
+		}
+	case OwnerCustomPolicy:
+		return "", invalid("The rule %s uses Owner CUSTOM_POLICY (Guard): localwatch models managed rules and CUSTOM_LAMBDA rules backed by Go functions only.", c.ConfigRuleName)
+	default:
+		return "", invalid("The Owner %q is not valid: AWS, CUSTOM_LAMBDA or CUSTOM_POLICY.", c.Source.Owner)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c.Source.Owner == OwnerCustomLambda && s.functions[c.Source.SourceIdentifier] == nil {
+		return "", errf("InsufficientPermissionsException", "The rule %s cannot be created because AWS Config cannot invoke the function %s (register it with RegisterRuleFunction).", c.ConfigRuleName, c.Source.SourceIdentifier)
+	}
+	if s.recorder == nil {
+		return "", errf("NoAvailableConfigurationRecorderException", "There are no configuration recorders available to provide the configuration item change notification for the rule %s.", c.ConfigRuleName)
+	}
+	old := s.rules[c.ConfigRuleName]
+	if old == nil && len(s.rules) >= MaxConfigRules {
+		return "", errf("MaxNumberOfConfigRulesExceededException", "Failed to put rule %s because the maximum number of config rules: %d is reached.", c.ConfigRuleName, MaxConfigRules)
+	}
+	if old != nil {
+		if c.ConfigRuleArn != "" && c.ConfigRuleArn != old.cfg.ConfigRuleArn || c.ConfigRuleID != "" && c.ConfigRuleID != old.cfg.ConfigRuleID {
+			return "", invalid("The ConfigRuleArn or ConfigRuleId does not match the rule %s.", c.ConfigRuleName)
+		}
+		c.ConfigRuleArn, c.ConfigRuleID = old.cfg.ConfigRuleArn, old.cfg.ConfigRuleID
+		r.results = old.results
+		if old.timer != nil {
+			old.timer.Stop()
+		}
+	} else {
+		if c.ConfigRuleArn != "" || c.ConfigRuleID != "" {
+			return "", invalid("ConfigRuleArn and ConfigRuleId must not be set when creating the rule %s.", c.ConfigRuleName)
+		}
+		id := "config-rule-" + s.ids.String(6, "abcdefghijklmnopqrstuvwxyz0123456789")
+		c.ConfigRuleID = id
+		c.ConfigRuleArn = arn.New("config", s.region, s.account, "config-rule/"+id)
+	}
+	c.ConfigRuleState = RuleActive
+	c.Scope = cloneScope(c.Scope)
+	src := *c.Source
+	src.SourceDetails = slices.Clone(src.SourceDetails)
+	c.Source = &src
+	r.cfg = c
+	if r.period > 0 && !s.closed {
+		ruleName := c.ConfigRuleName
+		r.timer = clock.Every(s.clk, r.period, func(at time.Time) { s.runScheduled(ruleName, at) })
+	}
+	s.rules[c.ConfigRuleName] = r
+	return c.ConfigRuleName, nil
+}
+
+func cloneScope(sc *Scope) *Scope {
+	if sc == nil {
+		return nil
+	}
+	c := *sc
+	c.ComplianceResourceTypes = slices.Clone(sc.ComplianceResourceTypes)
+	return &c
+}
+
+func cloneRule(c ConfigRule) ConfigRule {
+	c.Scope = cloneScope(c.Scope)
+	if c.Source != nil {
+		src := *c.Source
+		src.SourceDetails = slices.Clone(src.SourceDetails)
+		c.Source = &src
+	}
+	return c
+}
+
+// DescribeConfigRulesInput is the input of DescribeConfigRules.
+type DescribeConfigRulesInput struct {
+	ConfigRuleNames []string `json:"ConfigRuleNames,omitempty"`
+	NextToken       string   `json:"NextToken,omitempty"`
+}
+
+// DescribeConfigRulesOutput is a page of rules.
+type DescribeConfigRulesOutput struct {
+	ConfigRules []ConfigRule `json:"ConfigRules"`
+	NextToken   string       `json:"NextToken,omitempty"`
+}
+
+// describePage is the page size of the Describe* rule operations.
+const describePage = 25
+
+// DescribeConfigRules returns the named rules (at most 25 names;
+// NoSuchConfigRuleException for an unknown one) or all rules, 25 per page,
+// sorted by name.
+func (s *Service) DescribeConfigRules(ctx context.Context, in DescribeConfigRulesInput) (*DescribeConfigRulesOutput, error) {
+	out := &DescribeConfigRulesOutput{ConfigRules: []ConfigRule{}}
+	names, next, err := s.ruleNames(in.ConfigRuleNames, in.NextToken)
+	if err == nil {
+		s.mu.Lock()
+		for _, n := range names {
+			out.ConfigRules = append(out.ConfigRules, cloneRule(s.rules[n].cfg))
+		}
+		s.mu.Unlock()
+		out.NextToken = next
+	}
+	s.rec.Record(ctx, event.Call{Name: "DescribeConfigRules", ReadOnly: true, RequestParameters: map[string]any{"configRuleNames": in.ConfigRuleNames, "nextToken": in.NextToken}}, err)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ruleNames resolves a ConfigRuleNames filter and a page token to one page of
+// rule names.
+func (s *Service) ruleNames(filter []string, token string) ([]string, string, error) {
+	if len(filter) > 25 {
+		return nil, "", invalid("ConfigRuleNames has %d members; at most 25 are allowed.", len(filter))
+	}
+	after := ""
+	if token != "" {
+		b, err := base64.RawURLEncoding.DecodeString(token)
+		if err != nil || len(b) == 0 {
+			return nil, "", errf("InvalidNextTokenException", "The nextToken %q is not valid.", truncate(token, 40))
+		}
+		after = string(b)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var names []string
+	if len(filter) > 0 {
+		for _, n := range filter {
+			if s.rules[n] == nil {
+				return nil, "", errf("NoSuchConfigRuleException", "The ConfigRule '%s' provided in the request is invalid. Please check the configRule name.", n)
+			}
+		}
+		names = slices.Clone(filter)
+	} else {
+		names = slices.Collect(maps.Keys(s.rules))
+	}
+	slices.Sort(names)
+	names = slices.Compact(names)
+	if after != "" {
+		i, _ := slices.BinarySearch(names, after)
+		for i < len(names) && names[i] <= after {
+			i++
+		}
+		names = names[i:]
+	}
+	next := ""
+	if len(names) > describePage {
+		names = names[:describePage]
+		next = base64.RawURLEncoding.EncodeToString([]byte(names[describePage-1]))
+	}
+	return names, next, nil
+}
+
+// DeleteConfigRuleInput names the rule to delete.
+type DeleteConfigRuleInput struct {
+	ConfigRuleName string `json:"ConfigRuleName"`
+}
+
+// DeleteConfigRuleOutput is empty.
+type DeleteConfigRuleOutput struct{}
+
+// DeleteConfigRule deletes a rule and all its evaluation results (at once;
+// AWS passes through the DELETING state).
+func (s *Service) DeleteConfigRule(ctx context.Context, in DeleteConfigRuleInput) (*DeleteConfigRuleOutput, error) {
+	var err error
+	s.mu.Lock()
+	r := s.rules[in.ConfigRuleName]
+	if r == nil {
+		err = errf("NoSuchConfigRuleException", "The ConfigRule '%s' provided in the request is invalid. Please check the configRule name.", in.ConfigRuleName)
+	} else {
+		if r.timer != nil {
+			r.timer.Stop()
+		}
+		delete(s.rules, in.ConfigRuleName)
+	}
+	s.mu.Unlock()
+	s.rec.Record(ctx, event.Call{Name: "DeleteConfigRule", RequestParameters: map[string]any{"configRuleName": in.ConfigRuleName}}, err)
+	if err != nil {
+		return nil, err
+	}
+	return &DeleteConfigRuleOutput{}, nil
+}
+
+// StartConfigRulesEvaluationInput names 1 to 25 rules.
+type StartConfigRulesEvaluationInput struct {
+	ConfigRuleNames []string `json:"ConfigRuleNames"`
+}
+
+// StartConfigRulesEvaluationOutput is empty.
+type StartConfigRulesEvaluationOutput struct{}
+
+// StartConfigRulesEvaluation re-evaluates the rules now (synchronously) and
+// sends ConfigRulesEvaluationStarted to the delivery channel's topic. As in
+// AWS, a rule can be started at most once a minute (LimitExceededException).
+func (s *Service) StartConfigRulesEvaluation(ctx context.Context, in StartConfigRulesEvaluationInput) (*StartConfigRulesEvaluationOutput, error) {
+	var err error
+	names := slices.Clone(in.ConfigRuleNames)
+	slices.Sort(names)
+	names = slices.Compact(names)
+	now := s.now()
+	topic := ""
+	if len(names) == 0 || len(names) > 25 {
+		err = invalid("ConfigRuleNames has %d members; 1 to 25 are allowed.", len(in.ConfigRuleNames))
+	} else {
+		s.mu.Lock()
+		for _, n := range names {
+			r := s.rules[n]
+			if r == nil {
+				err = errf("NoSuchConfigRuleException", "The ConfigRule '%s' provided in the request is invalid. Please check the configRule name.", n)
+				break
+			}
+			if !r.lastStart.IsZero() && now.Sub(r.lastStart) < time.Minute {
+				err = errf("LimitExceededException", "The evaluation of rule %s was started less than a minute ago.", n)
+				break
+			}
+		}
+		if err == nil {
+			for _, n := range names {
+				s.rules[n].lastStart = now
+			}
+			if s.channel != nil {
+				topic = s.channel.SNSTopicARN
+			}
+		}
+		s.mu.Unlock()
+	}
+	s.rec.Record(ctx, event.Call{Name: "StartConfigRulesEvaluation", RequestParameters: map[string]any{"configRuleNames": in.ConfigRuleNames}}, err)
+	if err != nil {
+		return nil, err
+	}
+	if topic != "" {
+		b, _ := json.Marshal(map[string]any{"awsAccountId": s.account, "awsRegion": s.region, "configRuleNames": names,
+			"notificationCreationTime": isoMillis(now), "messageType": MessageConfigRulesEvaluationStarted, "recordVersion": "1.0"})
+		s.publishNote(ctx, topic, s.subjectPrefix()+"Config Rules Evaluation Started for Account "+s.account, b)
+	}
+	s.evaluateRules(ctx, names)
+	return &StartConfigRulesEvaluationOutput{}, nil
+}
+
+// --- evaluation -------------------------------------------------------------
+
+// job is one rule invocation, prepared under the lock and run without it.
+type job struct {
+	rule    string
+	managed *managedRule
+	fn      RuleFunction
+	ev      RuleEvent
+	ci      *ConfigurationItem
+	key     ResourceKey
+}
+
+func scopeMatches(sc *Scope, ci *ConfigurationItem) bool {
+	if sc == nil {
+		return true
+	}
+	if len(sc.ComplianceResourceTypes) > 0 && !slices.Contains(sc.ComplianceResourceTypes, ci.ResourceType) {
+		return false
+	}
+	if sc.ComplianceResourceID != "" && sc.ComplianceResourceID != ci.ResourceID {
+		return false
+	}
+	if sc.TagKey != "" {
+		v, ok := ci.Tags[sc.TagKey]
+		if !ok || (sc.TagValue != "" && v != sc.TagValue) {
+			return false
+		}
+	}
+	return true
+}
+
+func (r *rule) applies(ci *ConfigurationItem) bool {
+	if r.managed != nil && !slices.Contains(r.managed.types, ci.ResourceType) {
+		return false
+	}
+	return scopeMatches(r.cfg.Scope, ci)
+}
+
+func (s *Service) newTokenLocked(rule string) string {
+	t := s.ids.UUID()
+	s.tokens[t] = rule
+	s.tokenList = append(s.tokenList, t)
+	if len(s.tokenList) > 10000 {
+		delete(s.tokens, s.tokenList[0])
+		s.tokenList = s.tokenList[1:]
+	}
+	return t
+}
+
+func (s *Service) baseEventLocked(r *rule, now time.Time) RuleEvent {
+	return RuleEvent{Version: "1.0", RuleParameters: r.cfg.InputParameters, ResultToken: s.newTokenLocked(r.cfg.ConfigRuleName),
+		ConfigRuleArn: r.cfg.ConfigRuleArn, ConfigRuleName: r.cfg.ConfigRuleName, ConfigRuleID: r.cfg.ConfigRuleID,
+		AccountID: s.account, Parameters: maps.Clone(r.params), Time: now}
+}
+
+// changeJobLocked prepares the invocation of r for item ci (prev is the
+// resource's previous item).
+func (s *Service) changeJobLocked(r *rule, ci, prev *ConfigurationItem, leftScope bool, now time.Time) job {
+	j := job{rule: r.cfg.ConfigRuleName, managed: r.managed, ci: ci, key: ResourceKey{ci.ResourceType, ci.ResourceID}}
+	if r.managed != nil {
+		return j
+	}
+	j.fn = s.functions[r.cfg.Source.SourceIdentifier]
+	ev := s.baseEventLocked(r, now)
+	c := cloneItem(ci)
+	ev.ConfigurationItem = &c
+	ev.EventLeftScope = leftScope
+	ev.MessageType = MessageConfigurationItemChange
+	diff := Diff(prev, ci)
+	b, _ := json.Marshal(ConfigurationItemChangeNotification{ConfigurationItemDiff: &diff, ConfigurationItem: ci.NotificationForm(),
+		NotificationCreationTime: isoMillis(now), MessageType: MessageConfigurationItemChange, RecordVersion: "1.3"})
+	ev.InvokingEvent = string(b)
+	j.ev = ev
+	return j
+}
+
+// evaluateChange runs the change-triggered rules for a new item.
+func (s *Service) evaluateChange(ctx context.Context, c change) {
+	ci := c.item
+	if ci.ConfigurationItemStatus == StatusResourceNotRecorded {
+		return
+	}
+	key := ResourceKey{ci.ResourceType, ci.ResourceID}
+	now := s.now()
+	var jobs []job
+	s.mu.Lock()
+	if len(s.rules) == 0 {
+		s.mu.Unlock()
+		return
+	}
+	for _, name := range slices.Sorted(maps.Keys(s.rules)) {
+		r := s.rules[name]
+		if !r.change {
+			continue
+		}
+		_, had := r.results[key]
+		switch {
+		case isDeletion(ci.ConfigurationItemStatus):
+			if had || (c.prev != nil && r.applies(c.prev)) {
+				jobs = append(jobs, s.changeJobLocked(r, ci, c.prev, false, now))
+			}
+		case r.applies(ci):
+			jobs = append(jobs, s.changeJobLocked(r, ci, c.prev, false, now))
+		case had:
+			jobs = append(jobs, s.changeJobLocked(r, ci, c.prev, true, now))
+		}
+	}
+	s.mu.Unlock()
+	s.runJobs(ctx, jobs, now)
+}
+
+// evaluateRules evaluates the named rules against everything in scope now
+// (after PutConfigRule and StartConfigRulesEvaluation).
+func (s *Service) evaluateRules(ctx context.Context, names []string) {
+	now := s.now()
+	var jobs []job
+	s.mu.Lock()
+	keys := make([]ResourceKey, 0, len(s.resources))
+	for k, r := range s.resources {
+		if r.last != nil {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, compareKeys)
+	for _, n := range names {
+		r := s.rules[n]
+		if r == nil {
+			continue
+		}
+		if r.change {
+			for _, k := range keys {
+				res := s.resources[k]
+				ci := res.last
+				if isDeletion(ci.ConfigurationItemStatus) || ci.ConfigurationItemStatus == StatusResourceNotRecorded {
+					continue
+				}
+				if r.applies(ci) {
+					prev := s.previousLocked(res, ci)
+					jobs = append(jobs, s.changeJobLocked(r, ci, prev, false, now))
+				}
+			}
+		}
+		if r.period > 0 {
+			jobs = append(jobs, s.scheduledJobLocked(r, now))
+		}
+	}
+	s.mu.Unlock()
+	s.runJobs(ctx, jobs, now)
+}
+
+func (s *Service) previousLocked(r *resource, ci *ConfigurationItem) *ConfigurationItem {
+	var prev *ConfigurationItem
+	r.items.DescendLessOrEqual(ci, func(x *ConfigurationItem) bool {
+		if x == ci {
+			return true
+		}
+		prev = x
+		return false
+	})
+	return prev
+}
+
+func (s *Service) scheduledJobLocked(r *rule, now time.Time) job {
+	ev := s.baseEventLocked(r, now)
+	ev.MessageType = MessageScheduled
+	b, _ := json.Marshal(map[string]string{"awsAccountId": s.account, "notificationCreationTime": isoMillis(now), "messageType": MessageScheduled, "recordVersion": "1.0"})
+	ev.InvokingEvent = string(b)
+	return job{rule: r.cfg.ConfigRuleName, fn: s.functions[r.cfg.Source.SourceIdentifier], ev: ev}
+}
+
+func (s *Service) runScheduled(name string, at time.Time) {
+	s.mu.Lock()
+	r := s.rules[name]
+	if r == nil {
+		s.mu.Unlock()
+		return
+	}
+	j := s.scheduledJobLocked(r, at)
+	s.mu.Unlock()
+	s.runJobs(context.Background(), []job{j}, at)
+}
+
+func (s *Service) invokeSnapshotRules(ctx context.Context, invoking string, now time.Time) {
+	var jobs []job
+	s.mu.Lock()
+	for _, name := range slices.Sorted(maps.Keys(s.rules)) {
+		r := s.rules[name]
+		if !r.snapshot {
+			continue
+		}
+		ev := s.baseEventLocked(r, now)
+		ev.MessageType = MessageSnapshotDeliveryCompleted
+		ev.InvokingEvent = invoking
+		jobs = append(jobs, job{rule: name, fn: s.functions[r.cfg.Source.SourceIdentifier], ev: ev})
+	}
+	s.mu.Unlock()
+	s.runJobs(ctx, jobs, now)
+}
+
+func (s *Service) runJobs(ctx context.Context, jobs []job, now time.Time) {
+	for _, j := range jobs {
+		var evals []Evaluation
+		token := j.ev.ResultToken
+		switch {
+		case j.managed != nil:
+			ct, ann := NotApplicable, ""
+			if !isDeletion(j.ci.ConfigurationItemStatus) && j.ci.ConfigurationItemStatus != StatusResourceNotRecorded {
+				s.mu.Lock()
+				r := s.rules[j.rule]
+				var params map[string]string
+				var inScope bool
+				if r != nil {
+					params, inScope = r.params, r.applies(j.ci)
+				}
+				s.mu.Unlock()
+				if r == nil {
+					continue
+				}
+				if inScope {
+					ct, ann = j.managed.eval(j.ci, params)
+				}
+			}
+			evals = []Evaluation{{ComplianceResourceType: j.key.ResourceType, ComplianceResourceID: j.key.ResourceID, ComplianceType: ct, Annotation: ann, OrderingTimestamp: j.ci.ConfigurationItemCaptureTime}}
+		case j.fn != nil:
+			var err error
+			evals, err = j.fn(ctx, j.ev)
+			if err != nil {
+				continue // a failing function records nothing, as a failing Lambda
+			}
+		default:
+			continue
+		}
+		_ = s.storeEvaluations(ctx, j.rule, token, evals, now)
+	}
+}
+
+// storeEvaluations records evaluations for a rule and sends compliance change
+// notifications and events.
+func (s *Service) storeEvaluations(ctx context.Context, ruleName, token string, evals []Evaluation, invoked time.Time) error {
+	type changed struct {
+		old *EvaluationResult
+		cur EvaluationResult
+	}
+	var changes []changed
+	now := s.now()
+	s.mu.Lock()
+	r := s.rules[ruleName]
+	if r == nil {
+		s.mu.Unlock()
+		return errf("NoSuchConfigRuleException", "The ConfigRule '%s' no longer exists.", ruleName)
+	}
+	ruleARN := r.cfg.ConfigRuleArn
+	topic := ""
+	if s.channel != nil {
+		topic = s.channel.SNSTopicARN
+	}
+	for _, e := range evals {
+		k := ResourceKey{e.ComplianceResourceType, e.ComplianceResourceID}
+		old := r.results[k]
+		if old != nil && e.OrderingTimestamp.Before(old.EvaluationResultIdentifier.OrderingTimestamp) {
+			continue // an older evaluation does not replace a newer one
+		}
+		res := &EvaluationResult{
+			EvaluationResultIdentifier: EvaluationResultIdentifier{
+				EvaluationResultQualifier: EvaluationResultQualifier{ConfigRuleName: ruleName, ResourceType: k.ResourceType, ResourceID: k.ResourceID},
+				OrderingTimestamp:         e.OrderingTimestamp.UTC(),
+			},
+			ComplianceType: e.ComplianceType, ResultRecordedTime: now, ConfigRuleInvokedTime: invoked, Annotation: e.Annotation, ResultToken: token,
+		}
+		r.results[k] = res
+		if old == nil || old.ComplianceType != res.ComplianceType {
+			var oc *EvaluationResult
+			if old != nil {
+				o := *old
+				oc = &o
+			}
+			changes = append(changes, changed{oc, *res})
+		}
+	}
+	s.mu.Unlock()
+	for _, c := range changes {
+		q := c.cur.EvaluationResultIdentifier.EvaluationResultQualifier
+		_ = bus.Publish(ctx, s.bus, ComplianceChangeEvent{ConfigRuleName: ruleName, ResourceType: q.ResourceType, ResourceID: q.ResourceID, Old: c.old, New: c.cur})
+		if topic == "" {
+			continue
+		}
+		msg := map[string]any{
+			"awsAccountId": s.account, "configRuleName": ruleName, "configRuleARN": ruleARN,
+			"resourceType": q.ResourceType, "resourceId": q.ResourceID, "awsRegion": s.region,
+			"newEvaluationResult": noteResult(&c.cur), "oldEvaluationResult": noteResult(c.old),
+			"notificationCreationTime": isoMillis(now), "messageType": MessageComplianceChange, "recordVersion": "1.0",
+		}
+		b, _ := json.Marshal(msg)
+		subj := fmt.Sprintf("%s%s %s is %s with %s in Account %s", s.subjectPrefix(), q.ResourceType, q.ResourceID, c.cur.ComplianceType, ruleName, s.account)
+		s.publishNote(ctx, topic, subj, b)
+	}
+	return nil
+}
+
+// noteResult is an evaluation result in the camelCase notification shape.
+func noteResult(r *EvaluationResult) any {
+	if r == nil {
+		return nil
+	}
+	q := r.EvaluationResultIdentifier.EvaluationResultQualifier
+	var ann, tok any
+	if r.Annotation != "" {
+		ann = r.Annotation
+	}
+	if r.ResultToken != "" {
+		tok = r.ResultToken
+	}
+	return map[string]any{
+		"evaluationResultIdentifier": map[string]any{
+			"evaluationResultQualifier": map[string]any{"configRuleName": q.ConfigRuleName, "resourceType": q.ResourceType, "resourceId": q.ResourceID},
+			"orderingTimestamp":         isoMillis(r.EvaluationResultIdentifier.OrderingTimestamp),
+		},
+		"complianceType": r.ComplianceType, "resultRecordedTime": isoMillis(r.ResultRecordedTime),
+		"configRuleInvokedTime": isoMillis(r.ConfigRuleInvokedTime), "annotation": ann, "resultToken": tok,
+	}
+}
+
+// PutEvaluationsInput is the input of PutEvaluations.
+type PutEvaluationsInput struct {
+	Evaluations []Evaluation `json:"Evaluations,omitempty"`
+	ResultToken string       `json:"ResultToken"`
+	TestMode    bool         `json:"TestMode,omitempty"`
+}
+
+// PutEvaluationsOutput lists evaluations that failed (none: the request
+// succeeds or fails as a whole).
+type PutEvaluationsOutput struct {
+	FailedEvaluations []Evaluation `json:"FailedEvaluations"`
+}
+
+// PutEvaluations records a custom rule's evaluations under the result token
+// of its invocation: at most 100, ComplianceType COMPLIANT, NON_COMPLIANT or
+// NOT_APPLICABLE (INSUFFICIENT_DATA is rejected), Annotation at most 256
+// characters. With TestMode any non-empty token is accepted and nothing is
+// stored.
+func (s *Service) PutEvaluations(ctx context.Context, in PutEvaluationsInput) (*PutEvaluationsOutput, error) {
+	err := s.putEvaluations(ctx, in)
+	s.rec.Record(ctx, event.Call{Name: "PutEvaluations", RequestParameters: map[string]any{"evaluations": in.Evaluations, "resultToken": in.ResultToken, "testMode": in.TestMode}}, err)
+	if err != nil {
+		return nil, err
+	}
+	return &PutEvaluationsOutput{FailedEvaluations: []Evaluation{}}, nil
+}
+
+func (s *Service) putEvaluations(ctx context.Context, in PutEvaluationsInput) error {
+	if in.ResultToken == "" {
+		return invalid("The ResultToken is required.")
+	}
+	if len(in.Evaluations) > 100 {
+		return invalid("Evaluations has %d members; at most 100 are allowed.", len(in.Evaluations))
+	}
+	for i, e := range in.Evaluations {
+		switch {
+		case e.ComplianceResourceType == "" || len(e.ComplianceResourceType) > 256:
+			return invalid("Evaluations[%d].ComplianceResourceType %q is not valid: 1 to 256 characters.", i, e.ComplianceResourceType)
+		case e.ComplianceResourceID == "" || len(e.ComplianceResourceID) > 768:
+			return invalid("Evaluations[%d].ComplianceResourceId is not valid: 1 to 768 characters.", i)
+		case e.ComplianceType == InsufficientData:
+			return invalid("Evaluations[%d].ComplianceType INSUFFICIENT_DATA is not allowed in PutEvaluations.", i)
+		case e.ComplianceType != Compliant && e.ComplianceType != NonCompliant && e.ComplianceType != NotApplicable:
+			return invalid("Evaluations[%d].ComplianceType %q is not valid: COMPLIANT, NON_COMPLIANT or NOT_APPLICABLE.", i, e.ComplianceType)
+		case len(e.Annotation) > 256:
+			return invalid("Evaluations[%d].Annotation is longer than 256 characters.", i)
+		case e.OrderingTimestamp.IsZero():
+			return invalid("Evaluations[%d].OrderingTimestamp is required.", i)
+		}
+	}
+	if in.TestMode {
+		return nil
+	}
+	s.mu.Lock()
+	name, ok := s.tokens[in.ResultToken]
+	exists := ok && s.rules[name] != nil
+	s.mu.Unlock()
+	if !ok {
+		return errf("InvalidResultTokenException", "The result token %q is not valid.", truncate(in.ResultToken, 40))
+	}
+	if !exists {
+		return errf("NoSuchConfigRuleException", "The ConfigRule '%s' of the result token no longer exists.", name)
+	}
+	return s.storeEvaluations(ctx, name, in.ResultToken, in.Evaluations, s.now())
+}
+
+// ComplianceContributorCount counts the non-compliant resources (capped at 100).
+type ComplianceContributorCount struct {
+	CappedCount int  `json:"CappedCount"`
+	CapExceeded bool `json:"CapExceeded"`
+}
+
+// Compliance is a rule's overall compliance.
+type Compliance struct {
+	ComplianceType             ComplianceType              `json:"ComplianceType"`
+	ComplianceContributorCount *ComplianceContributorCount `json:"ComplianceContributorCount,omitempty"`
+}
+
+// ComplianceByConfigRule is one rule's compliance.
+type ComplianceByConfigRule struct {
+	ConfigRuleName string      `json:"ConfigRuleName"`
+	Compliance     *Compliance `json:"Compliance"`
+}
+
+// DescribeComplianceByConfigRuleInput is the input of DescribeComplianceByConfigRule.
+type DescribeComplianceByConfigRuleInput struct {
+	ConfigRuleNames []string         `json:"ConfigRuleNames,omitempty"`
+	ComplianceTypes []ComplianceType `json:"ComplianceTypes,omitempty"`
+	NextToken       string           `json:"NextToken,omitempty"`
+}
+
+// DescribeComplianceByConfigRuleOutput is a page of rule compliance.
+type DescribeComplianceByConfigRuleOutput struct {
+	ComplianceByConfigRules []ComplianceByConfigRule `json:"ComplianceByConfigRules"`
+	NextToken               string                   `json:"NextToken,omitempty"`
+}
+
+// ruleCompliance derives a rule's compliance from its results:
+// NON_COMPLIANT if any resource is, else COMPLIANT if any resource is, else
+// INSUFFICIENT_DATA.
+func ruleCompliance(r *rule) Compliance {
+	nc, c := 0, 0
+	for _, res := range r.results {
+		switch res.ComplianceType {
+		case NonCompliant:
+			nc++
+		case Compliant:
+			c++
+		}
+	}
+	switch {
+	case nc > 0:
+		return Compliance{ComplianceType: NonCompliant, ComplianceContributorCount: &ComplianceContributorCount{CappedCount: min(nc, 100), CapExceeded: nc > 100}}
+	case c > 0:
+		return Compliance{ComplianceType: Compliant}
+	}
+	return Compliance{ComplianceType: InsufficientData}
+}
+
+// DescribeComplianceByConfigRule reports whether each rule is compliant
+// (filtered by ComplianceTypes: COMPLIANT, NON_COMPLIANT, INSUFFICIENT_DATA).
+func (s *Service) DescribeComplianceByConfigRule(ctx context.Context, in DescribeComplianceByConfigRuleInput) (*DescribeComplianceByConfigRuleOutput, error) {
+	out := &DescribeComplianceByConfigRuleOutput{ComplianceByConfigRules: []ComplianceByConfigRule{}}
+	var err error
+	if len(in.ComplianceTypes) > 3 {
+		err = invalid("ComplianceTypes has %d members; at most 3 are allowed.", len(in.ComplianceTypes))
+	}
+	for _, t := range in.ComplianceTypes {
+		if err == nil && t != Compliant && t != NonCompliant && t != InsufficientData {
+			err = invalid("The ComplianceType %q is not valid here: COMPLIANT, NON_COMPLIANT or INSUFFICIENT_DATA.", t)
+		}
+	}
+	var names []string
+	if err == nil {
+		names, out.NextToken, err = s.ruleNames(in.ConfigRuleNames, in.NextToken)
+	}
+	if err == nil {
+		s.mu.Lock()
+		for _, n := range names {
+			r := s.rules[n]
+			if r == nil {
+				continue
+			}
+			c := ruleCompliance(r)
+			if len(in.ComplianceTypes) > 0 && !slices.Contains(in.ComplianceTypes, c.ComplianceType) {
+				continue
+			}
+			out.ComplianceByConfigRules = append(out.ComplianceByConfigRules, ComplianceByConfigRule{ConfigRuleName: n, Compliance: &c})
+		}
+		s.mu.Unlock()
+	}
+	s.rec.Record(ctx, event.Call{Name: "DescribeComplianceByConfigRule", ReadOnly: true, RequestParameters: map[string]any{"configRuleNames": in.ConfigRuleNames, "complianceTypes": in.ComplianceTypes, "nextToken": in.NextToken}}, err)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// GetComplianceDetailsByConfigRuleInput is the input of GetComplianceDetailsByConfigRule.
+type GetComplianceDetailsByConfigRuleInput struct {
+	ConfigRuleName  string           `json:"ConfigRuleName"`
+	ComplianceTypes []ComplianceType `json:"ComplianceTypes,omitempty"`
+	Limit           int              `json:"Limit,omitempty"`
+	NextToken       string           `json:"NextToken,omitempty"`
+}
+
+// GetComplianceDetailsByConfigRuleOutput is a page of evaluation results.
+type GetComplianceDetailsByConfigRuleOutput struct {
+	EvaluationResults []EvaluationResult `json:"EvaluationResults"`
+	NextToken         string             `json:"NextToken,omitempty"`
+}
+
+// GetComplianceDetailsByConfigRule returns a rule's evaluation results sorted
+// by resource type and ID, filtered by up to 3 ComplianceTypes (COMPLIANT,
+// NON_COMPLIANT, NOT_APPLICABLE; INSUFFICIENT_DATA cannot be a filter),
+// Limit 0 (10) to 100 per page.
+func (s *Service) GetComplianceDetailsByConfigRule(ctx context.Context, in GetComplianceDetailsByConfigRuleInput) (*GetComplianceDetailsByConfigRuleOutput, error) {
+	out, err := s.complianceDetails(in)
+	s.rec.Record(ctx, event.Call{Name: "GetComplianceDetailsByConfigRule", ReadOnly: true, RequestParameters: map[string]any{"configRuleName": in.ConfigRuleName, "complianceTypes": in.ComplianceTypes, "limit": in.Limit, "nextToken": in.NextToken}}, err)
+	return out, err
+}
+
+func (s *Service) complianceDetails(in GetComplianceDetailsByConfigRuleInput) (*GetComplianceDetailsByConfigRuleOutput, error) {
+	if in.ConfigRuleName == "" || len(in.ConfigRuleName) > 128 {
+		return nil, invalid("The ConfigRuleName %q is not valid: 1 to 128 characters.", in.ConfigRuleName)
+	}
+	if len(in.ComplianceTypes) > 3 {
+		return nil, invalid("ComplianceTypes has %d members; at most 3 are allowed.", len(in.ComplianceTypes))
+	}
+	for _, t := range in.ComplianceTypes {
+		if t != Compliant && t != NonCompliant && t != NotApplicable {
+			return nil, invalid("The ComplianceType %q is not valid as a filter: COMPLIANT, NON_COMPLIANT or NOT_APPLICABLE.", t)
+		}
+	}
+	if in.Limit < 0 || in.Limit > 100 {
+		return nil, invalid("The Limit %d is not valid: 0 to 100.", in.Limit)
+	}
+	limit := in.Limit
+	if limit == 0 {
+		limit = 10
+	}
+	var after *ResourceKey
+	if in.NextToken != "" {
+		b, err := base64.RawURLEncoding.DecodeString(in.NextToken)
+		t, id, ok := strings.Cut(string(b), "\x00")
+		if err != nil || !ok {
+			return nil, errf("InvalidNextTokenException", "The nextToken %q is not valid.", truncate(in.NextToken, 40))
+		}
+		after = &ResourceKey{t, id}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.rules[in.ConfigRuleName]
+	if r == nil {
+		return nil, errf("NoSuchConfigRuleException", "The ConfigRule '%s' provided in the request is invalid. Please check the configRule name.", in.ConfigRuleName)
+	}
+	keys := slices.SortedFunc(maps.Keys(r.results), compareKeys)
+	out := &GetComplianceDetailsByConfigRuleOutput{EvaluationResults: []EvaluationResult{}}
+	for _, k := range keys {
+		if after != nil && compareKeys(k, *after) <= 0 {
+			continue
+		}
+		res := r.results[k]
+		if len(in.ComplianceTypes) > 0 && !slices.Contains(in.ComplianceTypes, res.ComplianceType) {
+			continue
+		}
+		if len(out.EvaluationResults) == limit {
+			last := out.EvaluationResults[limit-1].EvaluationResultIdentifier.EvaluationResultQualifier
+			out.NextToken = base64.RawURLEncoding.EncodeToString([]byte(last.ResourceType + "\x00" + last.ResourceID))
+			break
+		}
+		out.EvaluationResults = append(out.EvaluationResults, *res)
+	}
+	return out, nil
+}

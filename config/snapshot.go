@@ -1,0 +1,171 @@
+package config
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/objstore"
+)
+
+// Snapshot is the body of a configuration snapshot file (gzipped JSON in the
+// object store).
+type Snapshot struct {
+	FileVersion        string             `json:"fileVersion"`
+	RequestID          string             `json:"requestId"`
+	ConfigurationItems []NotificationItem `json:"configurationItems"`
+}
+
+// ParseSnapshot reads a snapshot file: gzipped (as stored) or plain JSON.
+func ParseSnapshot(data []byte) (*Snapshot, error) {
+	if len(data) >= 2 && data[0] == 0x1f && data[1] == 0x8b {
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			return nil, fmt.Errorf("config: snapshot: %w", err)
+		}
+		data, err = io.ReadAll(io.LimitReader(zr, 1<<30))
+		if err != nil {
+			return nil, fmt.Errorf("config: snapshot: %w", err)
+		}
+	}
+	var s Snapshot
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("config: snapshot: %w", err)
+	}
+	if s.FileVersion == "" {
+		return nil, fmt.Errorf("config: snapshot: missing fileVersion")
+	}
+	return &s, nil
+}
+
+// DeliverConfigSnapshotInput names the delivery channel.
+type DeliverConfigSnapshotInput struct {
+	DeliveryChannelName string `json:"deliveryChannelName"`
+}
+
+// DeliverConfigSnapshotOutput carries the snapshot ID.
+type DeliverConfigSnapshotOutput struct {
+	ConfigSnapshotID string `json:"configSnapshotId"`
+}
+
+// snapshotNote is the message of the snapshot delivery notifications.
+type snapshotNote struct {
+	ConfigSnapshotID         string `json:"configSnapshotId"`
+	S3ObjectKey              string `json:"s3ObjectKey,omitempty"`
+	S3Bucket                 string `json:"s3Bucket,omitempty"`
+	NotificationCreationTime string `json:"notificationCreationTime"`
+	MessageType              string `json:"messageType"`
+	RecordVersion            string `json:"recordVersion"`
+}
+
+// DeliverConfigSnapshot writes a snapshot of the current configuration of
+// every recorded resource to the delivery channel's bucket, under
+// [prefix/]AWSLogs/<account>/Config/<region>/<Y>/<M>/<D>/ConfigSnapshot/<account>_Config_<region>_ConfigSnapshot_<YYYYMMDDTHHMMSSZ>_<id>.json.gz,
+// and notifies the channel's topic (delivery started, then completed or
+// failed). Delivery happens synchronously, before the call returns.
+func (s *Service) DeliverConfigSnapshot(ctx context.Context, in DeliverConfigSnapshotInput) (*DeliverConfigSnapshotOutput, error) {
+	var err error
+	s.mu.Lock()
+	switch {
+	case s.channel == nil || s.channel.Name != in.DeliveryChannelName:
+		err = errf("NoSuchDeliveryChannelException", "Cannot find delivery channel with specified name '%s'.", in.DeliveryChannelName)
+	case s.recorder == nil:
+		err = errf("NoAvailableConfigurationRecorderException", "There is no configuration recorder in this region.")
+	case !s.recorderState.Recording:
+		err = errf("NoRunningConfigurationRecorderException", "There is no running configuration recorder to deliver a snapshot.")
+	}
+	s.mu.Unlock()
+	var out *DeliverConfigSnapshotOutput
+	if err == nil {
+		out = &DeliverConfigSnapshotOutput{ConfigSnapshotID: s.ids.UUID()}
+	}
+	s.rec.Record(ctx, event.Call{Name: "DeliverConfigSnapshot", RequestParameters: map[string]any{"deliveryChannelName": in.DeliveryChannelName}, ResponseElements: out}, err)
+	if err != nil {
+		return nil, err
+	}
+	s.deliverSnapshot(ctx, out.ConfigSnapshotID, s.now())
+	return out, nil
+}
+
+func (s *Service) periodicSnapshot(at time.Time) {
+	s.mu.Lock()
+	ok := s.channel != nil && s.recordingLocked()
+	s.mu.Unlock()
+	if ok {
+		s.deliverSnapshot(context.Background(), s.ids.UUID(), at)
+	}
+}
+
+func (s *Service) deliverSnapshot(ctx context.Context, id string, now time.Time) {
+	s.mu.Lock()
+	if s.channel == nil {
+		s.mu.Unlock()
+		return
+	}
+	ch := *s.channel
+	var items []NotificationItem
+	keys := make([]ResourceKey, 0, len(s.resources))
+	for k, r := range s.resources {
+		if r.last != nil && !isDeletion(r.last.ConfigurationItemStatus) && r.last.ConfigurationItemStatus != StatusResourceNotRecorded {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, compareKeys)
+	for _, k := range keys {
+		items = append(items, s.resources[k].last.NotificationForm())
+	}
+	s.mu.Unlock()
+	if items == nil {
+		items = []NotificationItem{}
+	}
+	prefix := ""
+	if ch.S3KeyPrefix != nil {
+		prefix = *ch.S3KeyPrefix + "/"
+	}
+	subj := s.subjectPrefix() + "Configuration Snapshot Delivery %s for Account " + s.account
+	note := func(n snapshotNote, verb string) {
+		b, _ := json.Marshal(n)
+		s.publishNote(ctx, ch.SNSTopicARN, fmt.Sprintf(subj, verb), b)
+	}
+	note(snapshotNote{ConfigSnapshotID: id, NotificationCreationTime: isoMillis(now), MessageType: MessageSnapshotDeliveryStarted, RecordVersion: "1.1"}, "Started")
+	body, _ := json.Marshal(Snapshot{FileVersion: "1.0", RequestID: s.ids.UUID(), ConfigurationItems: items})
+	key := fmt.Sprintf("%sAWSLogs/%s/Config/%s/%s/ConfigSnapshot/%s_Config_%s_ConfigSnapshot_%s_%s.json.gz",
+		prefix, s.account, s.region, datePath(now), s.account, s.region, now.UTC().Format("20060102T150405Z"), id)
+	check := prefix + "AWSLogs/" + s.account + "/Config/ConfigWritabilityCheckFile"
+	err := s.store.Put(ctx, objstore.Object{Bucket: ch.S3BucketName, Key: check, Body: []byte{}})
+	if err == nil {
+		err = s.store.Put(ctx, objstore.Object{Bucket: ch.S3BucketName, Key: key, Body: gzipBytes(body)})
+	}
+	s.mu.Lock()
+	if info := s.channelState.ConfigSnapshotDeliveryInfo; info != nil && s.channel != nil {
+		t := now
+		info.LastAttemptTime = &t
+		if err != nil {
+			info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Failure", "NoSuchBucket", err.Error()
+		} else {
+			info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Success", "", ""
+			info.LastSuccessfulTime = &t
+		}
+		if s.channel.ConfigSnapshotDeliveryProperties != nil {
+			if d := s.channel.ConfigSnapshotDeliveryProperties.DeliveryFrequency.Duration(); d > 0 {
+				next := now.Truncate(d).Add(d)
+				info.NextDeliveryTime = &next
+			}
+		}
+	}
+	s.mu.Unlock()
+	if err != nil {
+		note(snapshotNote{ConfigSnapshotID: id, NotificationCreationTime: isoMillis(now), MessageType: MessageSnapshotDeliveryFailed, RecordVersion: "1.1"}, "Failed")
+		return
+	}
+	done := snapshotNote{ConfigSnapshotID: id, S3ObjectKey: key, S3Bucket: ch.S3BucketName, NotificationCreationTime: isoMillis(now), MessageType: MessageSnapshotDeliveryCompleted, RecordVersion: "1.1"}
+	note(done, "Completed")
+	b, _ := json.Marshal(done)
+	s.invokeSnapshotRules(ctx, string(b), now)
+}
