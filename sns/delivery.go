@@ -1,0 +1,549 @@
+package sns
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/localwatch/localwatch/sns/filterpolicy"
+)
+
+// publication is what one Publish / PublishBatch delivers: the admitted
+// messages and a snapshot of the topic's confirmed subscriptions, taken under
+// the lock and delivered after it is released.
+type publication struct {
+	topic       string
+	displayName string
+	sigVersion  string
+	fifo        bool
+	time        time.Time
+	msgs        []pubMessage
+	targets     []target
+}
+
+type pubMessage struct {
+	*message
+	id, seq string
+
+	once      sync.Once
+	attrMsg   *filterpolicy.Message
+	bodyMsgs  map[string]*filterpolicy.Message // by body text; nil value: not a JSON object
+	signature map[string]string                // by message text
+}
+
+// target is an immutable snapshot of a subscription for delivery.
+type target struct {
+	subArn, protocol, endpoint string
+	raw                        bool
+	dlq                        string
+	filter                     *filterpolicy.Policy
+	retry                      RetryPolicy
+	contentType                string
+}
+
+// DeliveryAttempt reports one attempt to deliver a message to a subscription
+// (the analogue of SNS delivery status logs).
+type DeliveryAttempt struct {
+	Time            time.Time
+	MessageId       string
+	TopicArn        string
+	SubscriptionArn string
+	Protocol        string
+	Endpoint        string
+	// Type is Notification, SubscriptionConfirmation or UnsubscribeConfirmation.
+	Type string
+	// Attempt counts from 1; retries reuse the MessageId.
+	Attempt int
+	// StatusCode is the HTTP status (HTTP/S only; 0 when no response arrived).
+	StatusCode int
+	// Err is nil when the attempt delivered the message.
+	Err error
+	// Final is true when no further attempt will follow.
+	Final bool
+	// DeadLettered is true when the message went to the subscription's
+	// dead-letter queue after this attempt.
+	DeadLettered bool
+}
+
+// text returns the message body for protocol (MessageStructure=json picks the
+// protocol's key, falling back to "default").
+func (m *pubMessage) text(protocol string) string {
+	if m.perProtocol != nil {
+		if v, ok := m.perProtocol[protocol]; ok {
+			return v
+		}
+	}
+	return m.body
+}
+
+// accepts applies the subscription's filter policy, flattening the message at
+// most once per scope and body text.
+func (m *pubMessage) accepts(t *target) bool {
+	if t.filter == nil {
+		return true
+	}
+	if t.filter.Scope() == filterpolicy.ScopeMessageBody {
+		body := m.text(t.protocol)
+		if m.bodyMsgs == nil {
+			m.bodyMsgs = map[string]*filterpolicy.Message{}
+		}
+		fm, ok := m.bodyMsgs[body]
+		if !ok {
+			fm, _ = filterpolicy.FromJSON([]byte(body))
+			m.bodyMsgs[body] = fm
+		}
+		return fm != nil && t.filter.Matches(fm)
+	}
+	if m.attrMsg == nil {
+		fa := make(map[string]filterpolicy.Attribute, len(m.attrs))
+		for k, v := range m.attrs {
+			fa[k] = filterpolicy.Attribute{DataType: v.DataType, StringValue: v.StringValue}
+		}
+		m.attrMsg = filterpolicy.FromAttributes(fa)
+	}
+	return t.filter.Matches(m.attrMsg)
+}
+
+func envelopeAttrs(attrs map[string]MessageAttributeValue, lambda bool) map[string]EnvelopeAttribute {
+	if len(attrs) == 0 {
+		return nil
+	}
+	out := make(map[string]EnvelopeAttribute, len(attrs))
+	for k, v := range attrs {
+		a := EnvelopeAttribute{Type: v.DataType, Value: v.StringValue}
+		if strings.HasPrefix(v.DataType, "Binary") {
+			a.Value = base64.StdEncoding.EncodeToString(v.BinaryValue)
+		}
+		if lambda && (v.DataType == "String.Array" || strings.HasPrefix(v.DataType, "Number")) {
+			a.Type = "String"
+		}
+		out[k] = a
+	}
+	return out
+}
+
+// envelope builds the signed Notification for a target.
+func (s *Service) envelope(p *publication, m *pubMessage, t *target) (*Envelope, error) {
+	body := m.text(t.protocol)
+	e := &Envelope{
+		Type: TypeNotification, MessageId: m.id, TopicArn: p.topic, Subject: m.subject, Message: body,
+		Timestamp: timestamp(p.time), UnsubscribeURL: s.endpoint + "/?Action=Unsubscribe&SubscriptionArn=" + t.subArn,
+	}
+	if p.fifo {
+		e.SequenceNumber = m.seq
+	}
+	if m.perProtocol == nil {
+		e.MessageAttributes = envelopeAttrs(m.attrs, false)
+	}
+	h, err := s.signer()
+	if err != nil {
+		return nil, err
+	}
+	e.SigningCertURL = s.endpoint + "/" + h.file
+	// The signature covers only fields shared by every subscription, so each
+	// message text is signed once per publication.
+	if sig, ok := m.signature[body]; ok {
+		e.SignatureVersion, e.Signature = versionOr1(p.sigVersion), sig
+		return e, nil
+	}
+	if err := signEnvelope(e, h.key, p.sigVersion); err != nil {
+		return nil, err
+	}
+	if m.signature == nil {
+		m.signature = map[string]string{}
+	}
+	m.signature[body] = e.Signature
+	return e, nil
+}
+
+func versionOr1(v string) string {
+	if v == "" {
+		return "1"
+	}
+	return v
+}
+
+// job is one message on its way to one subscription, with its retry state.
+type job struct {
+	topic   string
+	target  target
+	msgType string
+	id      string
+	attempt int
+	// Prepared payloads.
+	body      string                           // HTTP body, queue body, outbox body
+	headers   http.Header                      // HTTP
+	queueAttr map[string]MessageAttributeValue // SQS
+	queueSys  map[string]string                // SQS FIFO system attributes
+	lambda    *LambdaEvent
+	subject   string // outbox
+	dlqBody   string
+}
+
+// deliverAll delivers a publication synchronously, in subscription order.
+func (s *Service) deliverAll(ctx context.Context, p *publication) {
+	if p == nil {
+		return
+	}
+	for i := range p.msgs {
+		m := &p.msgs[i]
+		for j := range p.targets {
+			t := &p.targets[j]
+			if !m.accepts(t) {
+				continue
+			}
+			j, err := s.prepare(p, m, t)
+			if err != nil {
+				s.log.Error("sns: preparing delivery", "subscription", t.subArn, "err", err)
+				continue
+			}
+			s.run(ctx, j)
+		}
+	}
+}
+
+// prepare builds the payload a target receives.
+func (s *Service) prepare(p *publication, m *pubMessage, t *target) (*job, error) {
+	j := &job{topic: p.topic, target: *t, msgType: TypeNotification, id: m.id}
+	body := m.text(t.protocol)
+	rawOK := t.raw && (t.protocol == ProtocolSQS || t.protocol == ProtocolHTTP || t.protocol == ProtocolHTTPS || t.protocol == ProtocolFirehose)
+	var envJSON string
+	if !rawOK || t.dlq != "" {
+		switch t.protocol {
+		case ProtocolEmail, ProtocolSMS, ProtocolApplication:
+		default:
+			e, err := s.envelope(p, m, t)
+			if err != nil {
+				return nil, err
+			}
+			b, _ := e.MarshalJSON()
+			envJSON = string(b)
+			if t.protocol == ProtocolLambda {
+				lm := LambdaMessage{Type: e.Type, MessageId: e.MessageId, TopicArn: e.TopicArn, Message: e.Message, Timestamp: e.Timestamp,
+					SignatureVersion: e.SignatureVersion, Signature: e.Signature, SigningCertUrl: e.SigningCertURL, UnsubscribeUrl: e.UnsubscribeURL,
+					MessageAttributes: envelopeAttrs(m.attrs, true)}
+				if lm.MessageAttributes == nil {
+					lm.MessageAttributes = map[string]EnvelopeAttribute{}
+				}
+				if m.subject != "" {
+					subj := m.subject
+					lm.Subject = &subj
+				}
+				j.lambda = &LambdaEvent{Records: []LambdaRecord{{EventSource: "aws:sns", EventVersion: "1.0", EventSubscriptionArn: t.subArn, Sns: lm}}}
+			}
+		}
+	}
+	j.dlqBody = envJSON
+	if rawOK {
+		j.dlqBody = body
+	}
+	switch t.protocol {
+	case ProtocolHTTP, ProtocolHTTPS:
+		j.headers = s.headers(TypeNotification, m.id, p.topic, t.subArn, t.contentType)
+		if rawOK {
+			j.body = body
+			j.headers.Set("x-amz-sns-rawdelivery", "true")
+		} else {
+			j.body = envJSON
+		}
+	case ProtocolSQS:
+		if rawOK {
+			j.body = body
+			j.queueAttr = m.attrs
+		} else {
+			j.body = envJSON
+		}
+		if p.fifo {
+			j.queueSys = map[string]string{"MessageGroupId": m.groupID, "MessageDeduplicationId": m.dedupID, "SequenceNumber": m.seq}
+		}
+	case ProtocolEmail:
+		j.subject = m.subject
+		if j.subject == "" {
+			j.subject = "AWS Notification Message"
+		}
+		j.body = body + "\n\n--\nIf you wish to stop receiving notifications from this topic, please click or visit the link below to unsubscribe:\n" +
+			s.endpoint + "/?Action=Unsubscribe&SubscriptionArn=" + t.subArn +
+			"\n\nPlease do not reply directly to this email. If you have any questions or comments regarding this email, please contact us at https://aws.amazon.com/support"
+	case ProtocolEmailJSON:
+		j.subject = m.subject
+		if j.subject == "" {
+			j.subject = "AWS Notification Message"
+		}
+		j.body = envJSON
+	case ProtocolFirehose:
+		if rawOK {
+			j.body = body
+		} else {
+			j.body = envJSON
+		}
+	default: // sms, application
+		j.body = body
+	}
+	return j, nil
+}
+
+func (s *Service) headers(msgType, id, topicARN, subARN, contentType string) http.Header {
+	h := http.Header{}
+	h.Set("x-amz-sns-message-type", msgType)
+	h.Set("x-amz-sns-message-id", id)
+	h.Set("x-amz-sns-topic-arn", topicARN)
+	if subARN != "" {
+		h.Set("x-amz-sns-subscription-arn", subARN)
+	}
+	if contentType == "" {
+		contentType = "text/plain; charset=UTF-8"
+	}
+	h.Set("Content-Type", contentType)
+	h.Set("User-Agent", "Amazon Simple Notification Service Agent")
+	h.Set("Connection", "Keep-Alive")
+	return h
+}
+
+// errClient marks a delivery failure SNS does not retry (the endpoint does not
+// exist): it goes to the dead-letter queue at once.
+type clientError struct{ msg string }
+
+func (e *clientError) Error() string { return e.msg }
+
+// attempt makes one delivery attempt.
+func (s *Service) attempt(ctx context.Context, j *job) (status int, err error) {
+	switch j.target.protocol {
+	case ProtocolHTTP, ProtocolHTTPS:
+		return s.post(ctx, j.target.endpoint, j.headers, j.body)
+	case ProtocolSQS:
+		q, ok := s.Queue(j.target.endpoint)
+		if !ok {
+			return 0, &clientError{"queue " + j.target.endpoint + " does not exist"}
+		}
+		if len(j.queueAttr) > 10 {
+			return 0, &clientError{"raw delivery to SQS carries at most 10 message attributes"}
+		}
+		q.send(j.body, j.queueAttr, j.queueSys)
+		return 0, nil
+	case ProtocolLambda:
+		fn, ok := s.lookupFunction(j.target.endpoint)
+		if !ok {
+			return 0, &clientError{"function " + j.target.endpoint + " does not exist"}
+		}
+		return 0, callFunction(ctx, fn, *j.lambda)
+	default:
+		s.addOutbox(OutboxMessage{Time: s.clock.Now(), Protocol: j.target.protocol, Endpoint: j.target.endpoint, TopicArn: j.topic,
+			SubscriptionArn: j.target.subArn, MessageId: j.id, Type: j.msgType, Subject: j.subject, Body: j.body})
+		return 0, nil
+	}
+}
+
+func callFunction(ctx context.Context, fn Function, ev LambdaEvent) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("function panicked: %v", r)
+		}
+	}()
+	return fn(ctx, ev)
+}
+
+// post makes the HTTP/S POST. SNS counts statuses 200–4xx as delivered and
+// anything else (5xx, 1xx/3xx outside that range never happen after the
+// client's redirect handling) or a transport error as a failed attempt.
+func (s *Service) post(ctx context.Context, url string, h http.Header, body string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		return 0, &clientError{err.Error()}
+	}
+	req.Header = h.Clone()
+	resp, err := s.httpClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode >= 500 {
+		return resp.StatusCode, fmt.Errorf("endpoint answered HTTP %d", resp.StatusCode)
+	}
+	return resp.StatusCode, nil
+}
+
+// retryState is a job waiting for its next attempt on the clock.
+type retryState struct{ j *job }
+
+// nextDelay returns the wait before the retry after j.attempt attempts.
+func (j *job) nextDelay() (time.Duration, bool) {
+	switch j.target.protocol {
+	case ProtocolHTTP, ProtocolHTTPS:
+		if j.attempt > j.target.retry.NumRetries {
+			return 0, false
+		}
+		return j.target.retry.delay(j.attempt), true
+	case ProtocolLambda:
+		return managedDelay(j.attempt)
+	}
+	return 0, false
+}
+
+// run attempts j until it is delivered, must wait (a timer on the clock is
+// registered and run returns), or fails for good (dead-lettered or dropped).
+func (s *Service) run(ctx context.Context, j *job) {
+	for {
+		j.attempt++
+		status, err := s.attempt(ctx, j)
+		rep := DeliveryAttempt{Time: s.clock.Now(), MessageId: j.id, TopicArn: j.topic, SubscriptionArn: j.target.subArn, Protocol: j.target.protocol,
+			Endpoint: j.target.endpoint, Type: j.msgType, Attempt: j.attempt, StatusCode: status, Err: err}
+		if err == nil {
+			rep.Final = true
+			s.report(rep)
+			return
+		}
+		var ce *clientError
+		d, again := j.nextDelay()
+		if errors.As(err, &ce) || !again || j.msgType != TypeNotification {
+			rep.Final = true
+			rep.DeadLettered = j.msgType == TypeNotification && s.deadLetter(j, err)
+			s.report(rep)
+			return
+		}
+		s.report(rep)
+		if d <= 0 {
+			continue
+		}
+		st := &retryState{j: j}
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			return
+		}
+		s.timers[st] = s.clock.AfterFunc(d, func() {
+			s.mu.Lock()
+			_, live := s.timers[st]
+			delete(s.timers, st)
+			s.mu.Unlock()
+			if live {
+				s.run(context.Background(), st.j)
+			}
+		})
+		s.mu.Unlock()
+		return
+	}
+}
+
+func (s *Service) report(a DeliveryAttempt) {
+	s.log.Debug("sns: delivery attempt", "messageId", a.MessageId, "subscription", a.SubscriptionArn, "attempt", a.Attempt, "err", a.Err)
+	if s.onDelivery != nil {
+		s.onDelivery(a)
+	}
+}
+
+// deadLetter moves a failed message to the subscription's dead-letter queue,
+// with the ErrorCode, ErrorMessage and RequestID message attributes SNS adds.
+// It reports whether a queue took the message.
+func (s *Service) deadLetter(j *job, cause error) bool {
+	if j.target.dlq == "" {
+		return false
+	}
+	q, ok := s.Queue(j.target.dlq)
+	if !ok {
+		return false
+	}
+	code := "ServerError"
+	var ce *clientError
+	if errors.As(cause, &ce) {
+		code = "ClientError"
+	}
+	attrs := map[string]MessageAttributeValue{
+		"ErrorCode":    {DataType: "String", StringValue: code},
+		"ErrorMessage": {DataType: "String", StringValue: cause.Error()},
+		"RequestID":    {DataType: "String", StringValue: s.ids.UUID()},
+	}
+	if j.target.raw {
+		maps.Copy(attrs, j.queueAttr)
+	}
+	q.send(j.dlqBody, attrs, j.queueSys)
+	return true
+}
+
+// ---- confirmation and unsubscribe messages ----
+
+// outgoing is a control message prepared under the lock and sent after.
+type outgoing struct {
+	protocol, endpoint, subArn, topicArn, sigVersion, contentType string
+	env                                                           *Envelope
+}
+
+// controlMessageLocked builds a SubscriptionConfirmation or
+// UnsubscribeConfirmation for sub (lock held). The unsubscribe token restores
+// the subscription when confirmed, as visiting its SubscribeURL does in AWS.
+func (s *Service) controlMessageLocked(sub *subscription, typ string) *outgoing {
+	t := sub.topic
+	_, ct := sub.httpPolicy(t)
+	e := &Envelope{Type: typ, MessageId: s.ids.UUID(), TopicArn: t.arn, Timestamp: timestamp(s.clock.Now())}
+	if typ == TypeSubscriptionConfirmation {
+		e.Token = sub.token
+		e.Message = "You have chosen to subscribe to the topic " + t.arn + ".\nTo confirm the subscription, visit the SubscribeURL included in this message."
+	} else {
+		if sub.token != "" {
+			delete(s.tokens, sub.token)
+		}
+		sub.token = s.ids.Hex(256)
+		sub.tokenExpires = s.clock.Now().Add(tokenLifetime)
+		sub.pending = true
+		s.tokens[sub.token] = sub
+		e.Token = sub.token
+		e.Message = "You have chosen to deactivate subscription " + sub.arn + ".\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message."
+	}
+	e.SubscribeURL = s.endpoint + "/?Action=ConfirmSubscription&TopicArn=" + t.arn + "&Token=" + e.Token
+	return &outgoing{protocol: sub.protocol, endpoint: sub.endpoint, subArn: sub.arn, topicArn: t.arn, sigVersion: t.attrs["SignatureVersion"], contentType: ct, env: e}
+}
+
+// sendConfirmation signs and sends a control message (one attempt).
+func (s *Service) sendConfirmation(ctx context.Context, o *outgoing) {
+	if o == nil {
+		return
+	}
+	h, err := s.signer()
+	if err != nil {
+		s.log.Error("sns: signing key", "err", err)
+		return
+	}
+	o.env.SigningCertURL = s.endpoint + "/" + h.file
+	if err := signEnvelope(o.env, h.key, o.sigVersion); err != nil {
+		s.log.Error("sns: signing", "err", err)
+		return
+	}
+	b, _ := o.env.MarshalJSON()
+	j := &job{topic: o.topicArn, msgType: o.env.Type, id: o.env.MessageId, body: string(b),
+		target: target{subArn: o.subArn, protocol: o.protocol, endpoint: o.endpoint}}
+	switch o.protocol {
+	case ProtocolHTTP, ProtocolHTTPS:
+		// AWS's SubscriptionConfirmation carries no subscription-arn header.
+		sub := o.subArn
+		if o.env.Type == TypeSubscriptionConfirmation {
+			sub = ""
+		}
+		j.headers = s.headers(o.env.Type, o.env.MessageId, o.topicArn, sub, o.contentType)
+	case ProtocolEmail:
+		j.subject = "AWS Notification - Subscription Confirmation"
+		j.body = "You have chosen to subscribe to the topic: \n" + o.topicArn +
+			"\n\nTo confirm this subscription, click or visit the link below (If this was in error no action is necessary): \nConfirm subscription " + o.env.SubscribeURL +
+			"\n\nPlease do not reply directly to this email. If you wish to remove yourself from receiving all future SNS subscription confirmation requests please send an email to sns-opt-out"
+	case ProtocolEmailJSON:
+		j.subject = "AWS Notification - Subscription Confirmation"
+	case ProtocolSQS, ProtocolLambda, ProtocolFirehose:
+		// Cross-account AWS endpoints: the confirmation goes to the queue if we
+		// hold it; otherwise the owner confirms with the token out of band.
+		if o.protocol != ProtocolSQS {
+			return
+		}
+		if _, ok := s.Queue(o.endpoint); !ok {
+			return
+		}
+	default:
+		return
+	}
+	s.run(ctx, j)
+}

@@ -1,0 +1,426 @@
+package sns
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/localwatch/localwatch/internal/arn"
+	"github.com/localwatch/localwatch/internal/event"
+)
+
+// Publish limits.
+const (
+	// MaxMessageSize is the largest message, body plus attributes, in bytes.
+	MaxMessageSize = 262144
+	maxSubject     = 100
+	maxBatch       = 10
+)
+
+var (
+	attrNameRE = regexp.MustCompile(`^[A-Za-z0-9_\-.]{1,256}$`)
+	batchIDRE  = regexp.MustCompile(`^[A-Za-z0-9_-]{1,80}$`)
+	groupIDRE  = regexp.MustCompile("^[A-Za-z0-9!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~]{1,128}$")
+)
+
+// message is one validated message to publish.
+type message struct {
+	body        string
+	subject     string
+	perProtocol map[string]string // MessageStructure=json
+	attrs       map[string]MessageAttributeValue
+	groupID     string
+	dedupID     string
+}
+
+// size counts the message toward the 256 KB limit: the body and each
+// attribute's name, type and value.
+func messageSize(body string, attrs map[string]MessageAttributeValue) int {
+	n := len(body)
+	for k, v := range attrs {
+		n += len(k) + len(v.DataType) + len(v.StringValue) + len(v.BinaryValue)
+	}
+	return n
+}
+
+func validateAttributes(attrs map[string]MessageAttributeValue) error {
+	for _, name := range slices.Sorted(maps.Keys(attrs)) {
+		v := attrs[name]
+		lower := strings.ToLower(name)
+		if !attrNameRE.MatchString(name) || strings.HasPrefix(name, ".") || strings.HasSuffix(name, ".") ||
+			strings.Contains(name, "..") || strings.HasPrefix(lower, "aws.") || strings.HasPrefix(lower, "amazon.") {
+			return invalidValue("The message attribute name '%s' is invalid. Names may contain A-Z, a-z, 0-9, underscore, hyphen and period, must not start or end with a period or contain consecutive periods, and must not start with AWS. or Amazon.", name)
+		}
+		if v.DataType == "" {
+			return invalidValue("The message attribute '%s' must contain non-empty message attribute type.", name)
+		}
+		if len(v.DataType) > 256 {
+			return invalidValue("The message attribute '%s' has a type that is longer than 256 characters.", name)
+		}
+		base, _, _ := strings.Cut(v.DataType, ".")
+		switch {
+		case v.DataType == "String.Array":
+			if v.StringValue == "" {
+				return invalidValue("The message attribute '%s' must contain non-empty message attribute value for message attribute type 'String.Array'.", name)
+			}
+			var arr []any
+			if err := json.Unmarshal([]byte(v.StringValue), &arr); err != nil {
+				return invalidValue("The message attribute '%s' has an invalid value for message attribute type 'String.Array'.", name)
+			}
+			for _, e := range arr {
+				switch e.(type) {
+				case string, float64, bool, nil:
+				default:
+					return invalidValue("The message attribute '%s' has an invalid value for message attribute type 'String.Array'.", name)
+				}
+			}
+		case base == "String" || base == "Number":
+			if len(v.BinaryValue) > 0 {
+				return invalidValue("The message attribute '%s' with type '%s' must use field 'String'.", name, base)
+			}
+			if v.StringValue == "" {
+				return invalidValue("The message attribute '%s' must contain non-empty message attribute value for message attribute type '%s'.", name, base)
+			}
+			if base == "Number" {
+				f, err := strconv.ParseFloat(strings.TrimSpace(v.StringValue), 64)
+				if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+					return invalidValue("Could not cast message attribute '%s' value to number.", name)
+				}
+				if math.Abs(f) > 1e9 {
+					return invalidValue("Value %s for message attribute '%s' of type 'Number' is out of range: numbers must be between -10^9 and 10^9.", v.StringValue, name)
+				}
+			}
+		case base == "Binary":
+			if v.StringValue != "" {
+				return invalidValue("The message attribute '%s' with type 'Binary' must use field 'Binary'.", name)
+			}
+			if len(v.BinaryValue) == 0 {
+				return invalidValue("The message attribute '%s' must contain non-empty message attribute value for message attribute type 'Binary'.", name)
+			}
+		default:
+			return invalidValue("The message attribute '%s' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.", name)
+		}
+	}
+	return nil
+}
+
+// validateMessage applies the Publish rules shared with PublishBatch entries.
+func validateMessage(t *topic, body string, subject, structure, dedupID, groupID *string, attrs map[string]MessageAttributeValue) (*message, error) {
+	m := &message{body: body, attrs: attrs}
+	if body == "" {
+		return nil, invalidParam("Empty message")
+	}
+	if !utf8.ValidString(body) {
+		return nil, invalidParam("Message")
+	}
+	if subject != nil {
+		s := *subject
+		if s == "" || utf8.RuneCountInString(s) > maxSubject || !utf8.ValidString(s) || strings.IndexFunc(s, unicode.IsControl) >= 0 {
+			return nil, invalidParam("Subject")
+		}
+		m.subject = s
+	}
+	if err := validateAttributes(attrs); err != nil {
+		return nil, err
+	}
+	if messageSize(body, attrs) > MaxMessageSize {
+		return nil, invalidParam("Message too long")
+	}
+	if structure != nil && *structure != "" {
+		if *structure != "json" {
+			return nil, invalidParam("MessageStructure")
+		}
+		var doc map[string]any
+		if err := json.Unmarshal([]byte(body), &doc); err != nil {
+			return nil, invalidParam("Message Structure - JSON message body failed to parse")
+		}
+		def, ok := doc["default"].(string)
+		if !ok {
+			return nil, invalidParam("Message Structure - No default entry in JSON message body")
+		}
+		m.body = def
+		m.perProtocol = map[string]string{}
+		for k, v := range doc {
+			if s, ok := v.(string); ok && k != "default" {
+				m.perProtocol[k] = s
+			}
+		}
+	}
+	if groupID != nil {
+		if !groupIDRE.MatchString(*groupID) {
+			return nil, invalidParam("MessageGroupId Reason: MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
+		}
+		m.groupID = *groupID
+	}
+	if dedupID != nil {
+		if !t.fifo {
+			return nil, invalidParam("MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type")
+		}
+		if !groupIDRE.MatchString(*dedupID) {
+			return nil, invalidParam("MessageDeduplicationId Reason: MessageDeduplicationId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
+		}
+		m.dedupID = *dedupID
+	}
+	if t.fifo {
+		if m.groupID == "" {
+			return nil, invalidParam("The MessageGroupId parameter is required for FIFO topics")
+		}
+		if m.dedupID == "" {
+			if t.attrs["ContentBasedDeduplication"] != "true" {
+				return nil, invalidParam("The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly")
+			}
+			// Content-based deduplication hashes the body only.
+			sum := sha256.Sum256([]byte(body))
+			m.dedupID = hex.EncodeToString(sum[:])
+		}
+	}
+	return m, nil
+}
+
+// Publish sends a message to every subscription of a topic whose filter policy
+// accepts it (or, with PhoneNumber, one SMS to the outbox). Delivery happens
+// before Publish returns: Go functions and queues are called, HTTP/S endpoints
+// POSTed to; failed HTTP/S and function deliveries are retried on the clock.
+func (s *Service) Publish(ctx context.Context, in PublishInput) (*PublishOutput, error) {
+	return s.publish(ctx, in, false)
+}
+
+func (s *Service) publish(ctx context.Context, in PublishInput, _ bool) (*PublishOutput, error) {
+	out, deliveries, err := s.preparePublish(in)
+	params := map[string]any{"message": "HIDDEN_DUE_TO_SECURITY_REASONS"}
+	for k, v := range map[string]string{"topicArn": in.TopicArn, "targetArn": in.TargetArn, "phoneNumber": in.PhoneNumber} {
+		if v != "" {
+			params[k] = v
+		}
+	}
+	if in.Subject != nil {
+		params["subject"] = "HIDDEN_DUE_TO_SECURITY_REASONS"
+	}
+	if in.MessageStructure != nil {
+		params["messageStructure"] = *in.MessageStructure
+	}
+	if in.MessageGroupId != nil {
+		params["messageGroupId"] = *in.MessageGroupId
+	}
+	var resp any
+	if out != nil {
+		resp = map[string]any{"messageId": out.MessageId}
+	}
+	target := in.TopicArn
+	if target == "" {
+		target = in.TargetArn
+	}
+	var res []event.Resource
+	if target != "" {
+		res = topicResource(target, s.account)
+	}
+	s.rec.Record(ctx, event.Call{Name: "Publish", Data: true, RequestParameters: params, ResponseElements: resp, Resources: res}, err)
+	if err != nil {
+		return nil, err
+	}
+	s.deliverAll(ctx, deliveries)
+	return out, nil
+}
+
+func (s *Service) preparePublish(in PublishInput) (*PublishOutput, *publication, error) {
+	n := 0
+	for _, v := range []string{in.TopicArn, in.TargetArn, in.PhoneNumber} {
+		if v != "" {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil, nil, invalidParam("TopicArn or TargetArn Reason: no value for required parameter")
+	}
+	if n > 1 {
+		return nil, nil, invalidParam("TopicArn or TargetArn Reason: Only one of TopicArn, TargetArn or PhoneNumber may be specified")
+	}
+	if in.PhoneNumber != "" {
+		return s.publishSMS(in)
+	}
+	topicARN := in.TopicArn
+	if in.TargetArn != "" {
+		a, err := arn.Parse(in.TargetArn)
+		if err != nil {
+			return nil, nil, invalidParam("TargetArn")
+		}
+		if strings.HasPrefix(a.Resource, "endpoint/") {
+			return nil, nil, notFound("Endpoint")
+		}
+		topicARN = in.TargetArn
+	}
+	s.mu.Lock()
+	t, err := s.lookupTopic(topicARN)
+	s.mu.Unlock()
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := validateMessage(t, in.Message, in.Subject, in.MessageStructure, in.MessageDeduplicationId, in.MessageGroupId, in.MessageAttributes)
+	if err != nil {
+		return nil, nil, err
+	}
+	pubs, results, err := s.admit(t.arn, []*message{m})
+	if err != nil {
+		return nil, nil, err
+	}
+	return &PublishOutput{MessageId: results[0].id, SequenceNumber: results[0].seq}, pubs, nil
+}
+
+func (s *Service) publishSMS(in PublishInput) (*PublishOutput, *publication, error) {
+	if !phoneRE.MatchString(in.PhoneNumber) {
+		return nil, nil, invalidParam("PhoneNumber Reason: %s is not valid to publish to", in.PhoneNumber)
+	}
+	if in.Message == "" {
+		return nil, nil, invalidParam("Empty message")
+	}
+	if len(in.Message) > 1600 {
+		return nil, nil, invalidParam("Message too long")
+	}
+	id := s.ids.UUID()
+	s.addOutbox(OutboxMessage{Time: s.clock.Now(), Protocol: ProtocolSMS, Endpoint: in.PhoneNumber, MessageId: id, Type: TypeNotification, Body: in.Message})
+	return &PublishOutput{MessageId: id}, nil, nil
+}
+
+type admitted struct {
+	id  string
+	seq *string
+}
+
+// admit assigns IDs (and FIFO sequence numbers, applying the 5-minute
+// deduplication window) and snapshots the subscriptions, under the lock.
+func (s *Service) admit(topicARN string, msgs []*message) (*publication, []admitted, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, err := s.lookupTopic(topicARN)
+	if err != nil {
+		return nil, nil, err
+	}
+	now := s.clock.Now()
+	pub := &publication{topic: t.arn, displayName: t.attrs["DisplayName"], sigVersion: t.attrs["SignatureVersion"], fifo: t.fifo, time: now}
+	results := make([]admitted, len(msgs))
+	if t.fifo {
+		for k, e := range t.dedup {
+			if now.Sub(e.at) >= dedupWindow {
+				delete(t.dedup, k)
+			}
+		}
+	}
+	for i, m := range msgs {
+		if t.fifo {
+			if e, ok := t.dedup[m.dedupID]; ok {
+				seq := e.seq
+				results[i] = admitted{id: e.messageID, seq: &seq}
+				continue // a duplicate is accepted but not delivered again
+			}
+			s.seq++
+			seq := fmt.Sprintf("%020d", uint64(1e19)+s.seq*1000)
+			id := s.ids.UUID()
+			t.dedup[m.dedupID] = dedupEntry{messageID: id, seq: seq, at: now}
+			results[i] = admitted{id: id, seq: &seq}
+			pub.msgs = append(pub.msgs, pubMessage{message: m, id: id, seq: seq})
+			continue
+		}
+		id := s.ids.UUID()
+		results[i] = admitted{id: id}
+		pub.msgs = append(pub.msgs, pubMessage{message: m, id: id})
+	}
+	pub.targets = make([]target, 0, len(t.subs))
+	for _, sub := range t.subs {
+		if sub.pending {
+			continue
+		}
+		rp, ct := sub.httpPolicy(t)
+		pub.targets = append(pub.targets, target{
+			subArn: sub.arn, protocol: sub.protocol, endpoint: sub.endpoint, raw: sub.raw, dlq: sub.dlq,
+			filter: sub.filter, retry: rp, contentType: ct,
+		})
+	}
+	return pub, results, nil
+}
+
+// PublishBatch publishes up to 10 messages to a topic. Entries that fail
+// validation are reported in Failed; the others are published and delivered.
+func (s *Service) PublishBatch(ctx context.Context, in PublishBatchInput) (*PublishBatchOutput, error) {
+	out, pub, err := s.preparePublishBatch(in)
+	var ids []string
+	for _, e := range in.PublishBatchRequestEntries {
+		ids = append(ids, e.Id)
+	}
+	var resp any
+	if out != nil {
+		resp = map[string]any{"successful": len(out.Successful), "failed": len(out.Failed)}
+	}
+	s.rec.Record(ctx, event.Call{Name: "PublishBatch", Data: true, RequestParameters: map[string]any{"topicArn": in.TopicArn, "publishBatchRequestEntries": ids}, ResponseElements: resp, Resources: topicResource(in.TopicArn, s.account)}, err)
+	if err != nil {
+		return nil, err
+	}
+	s.deliverAll(ctx, pub)
+	return out, nil
+}
+
+func (s *Service) preparePublishBatch(in PublishBatchInput) (*PublishBatchOutput, *publication, error) {
+	entries := in.PublishBatchRequestEntries
+	s.mu.Lock()
+	t, err := s.lookupTopic(in.TopicArn)
+	s.mu.Unlock()
+	if err != nil {
+		return nil, nil, err
+	}
+	switch {
+	case len(entries) == 0:
+		return nil, nil, codeErr("EmptyBatchRequest", 400, "The batch request doesn't contain any entries.")
+	case len(entries) > maxBatch:
+		return nil, nil, codeErr("TooManyEntriesInBatchRequest", 400, "The batch request contains more entries than permissible.")
+	}
+	seen := map[string]bool{}
+	total := 0
+	for _, e := range entries {
+		if !batchIDRE.MatchString(e.Id) {
+			return nil, nil, codeErr("InvalidBatchEntryId", 400, "The Id of a batch entry in a batch request doesn't abide by the specification.")
+		}
+		if seen[e.Id] {
+			return nil, nil, codeErr("BatchEntryIdsNotDistinct", 400, "Two or more batch entries in the request have the same Id.")
+		}
+		seen[e.Id] = true
+		total += messageSize(e.Message, e.MessageAttributes)
+	}
+	if total > MaxMessageSize {
+		return nil, nil, codeErr("BatchRequestTooLong", 400, "The length of all the messages put together is more than the limit.")
+	}
+	out := &PublishBatchOutput{Successful: []PublishBatchResultEntry{}, Failed: []BatchResultErrorEntry{}}
+	var ok []*message
+	var okIDs []string
+	for _, e := range entries {
+		m, err := validateMessage(t, e.Message, e.Subject, e.MessageStructure, e.MessageDeduplicationId, e.MessageGroupId, e.MessageAttributes)
+		if err != nil {
+			out.Failed = append(out.Failed, BatchResultErrorEntry{Id: e.Id, Code: errCode(err), Message: errMessage(err), SenderFault: true})
+			continue
+		}
+		ok = append(ok, m)
+		okIDs = append(okIDs, e.Id)
+	}
+	if len(ok) == 0 {
+		return out, nil, nil
+	}
+	pub, results, err := s.admit(t.arn, ok)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i, r := range results {
+		out.Successful = append(out.Successful, PublishBatchResultEntry{Id: okIDs[i], MessageId: r.id, SequenceNumber: r.seq})
+	}
+	return out, pub, nil
+}
+
+func timestamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }

@@ -1,0 +1,272 @@
+package sns
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/arn"
+	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/internal/ids"
+)
+
+// Queue is an in-memory analogue of an Amazon SQS queue, the endpoint of "sqs"
+// subscriptions and the target of RedrivePolicy dead-letter queues. Messages
+// stay until deleted; a received message is invisible for the visibility
+// timeout (on the service clock) and then may be received again. A FIFO queue
+// (name ending in ".fifo") returns messages in order and holds back a message
+// group while one of its messages is in flight. Retention periods, long
+// polling and queue policies are not modelled. Safe for concurrent use.
+type Queue struct {
+	arn, name string
+	fifo      bool
+	clock     clock.Clock
+	ids       *ids.Source
+
+	mu                sync.Mutex
+	visibilityTimeout time.Duration
+	msgs              []*queued
+	deleted           bool
+}
+
+type queued struct {
+	msg       QueueMessage
+	sent      time.Time
+	visibleAt time.Time
+	receives  int
+	groupID   string
+}
+
+// QueueMessage is a message as ReceiveMessage returns it. Attributes hold the
+// system attributes (SentTimestamp, ApproximateReceiveCount,
+// ApproximateFirstReceiveTimestamp, SenderId, and MessageGroupId /
+// MessageDeduplicationId / SequenceNumber on FIFO queues).
+type QueueMessage struct {
+	MessageId         string
+	ReceiptHandle     string
+	MD5OfBody         string
+	Body              string
+	Attributes        map[string]string
+	MessageAttributes map[string]MessageAttributeValue
+}
+
+// ReceiveMessageInput is the input of Queue.ReceiveMessage.
+type ReceiveMessageInput struct {
+	// MaxNumberOfMessages is 1–10 (0 means 1).
+	MaxNumberOfMessages int
+	// VisibilityTimeout overrides the queue's (0–43200 seconds).
+	VisibilityTimeout *int
+}
+
+// ReceiveMessageOutput is the output of Queue.ReceiveMessage.
+type ReceiveMessageOutput struct {
+	Messages []QueueMessage
+}
+
+func validQueueName(name string) bool {
+	base := strings.TrimSuffix(name, ".fifo")
+	if base == "" || len(name) > 80 {
+		return false
+	}
+	for _, c := range base {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// CreateQueue creates (or returns) the in-memory queue name in the service's
+// account and Region; its ARN is arn:aws:sqs:<region>:<account>:<name>.
+func (s *Service) CreateQueue(name string) (*Queue, error) {
+	if !validQueueName(name) {
+		return nil, codeErr("InvalidParameterValue", 400, "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")
+	}
+	a := arn.New("sqs", s.region, s.account, name)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if q, ok := s.queues[a]; ok {
+		return q, nil
+	}
+	q := &Queue{arn: a, name: name, fifo: strings.HasSuffix(name, ".fifo"), clock: s.clock, ids: s.ids, visibilityTimeout: 30 * time.Second}
+	s.queues[a] = q
+	return q, nil
+}
+
+// Queue returns the queue with that ARN or name.
+func (s *Service) Queue(arnOrName string) (*Queue, bool) {
+	a := arnOrName
+	if !strings.HasPrefix(a, "arn:") {
+		a = arn.New("sqs", s.region, s.account, arnOrName)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q, ok := s.queues[a]
+	return q, ok
+}
+
+// DeleteQueue deletes a queue; deliveries to it then fail as a client error.
+func (s *Service) DeleteQueue(arnOrName string) {
+	q, ok := s.Queue(arnOrName)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	delete(s.queues, q.arn)
+	s.mu.Unlock()
+	q.mu.Lock()
+	q.deleted = true
+	q.mu.Unlock()
+}
+
+// ARN returns the queue ARN.
+func (q *Queue) ARN() string { return q.arn }
+
+// Name returns the queue name.
+func (q *Queue) Name() string { return q.name }
+
+// SetVisibilityTimeout sets the queue's default visibility timeout (SQS's
+// VisibilityTimeout attribute, 0–43200 seconds; default 30).
+func (q *Queue) SetVisibilityTimeout(seconds int) error {
+	if seconds < 0 || seconds > 43200 {
+		return codeErr("InvalidAttributeValue", 400, "Invalid value for the parameter VisibilityTimeout.")
+	}
+	q.mu.Lock()
+	q.visibilityTimeout = time.Duration(seconds) * time.Second
+	q.mu.Unlock()
+	return nil
+}
+
+// SendMessage adds a message, as SQS SendMessage does, and returns its MessageId.
+func (q *Queue) SendMessage(body string, attrs map[string]MessageAttributeValue) string {
+	return q.send(body, attrs, nil)
+}
+
+func (q *Queue) send(body string, attrs map[string]MessageAttributeValue, sys map[string]string) string {
+	sum := md5.Sum([]byte(body))
+	now := q.clock.Now()
+	m := &queued{sent: now, visibleAt: now, msg: QueueMessage{MessageId: q.ids.UUID(), MD5OfBody: hex.EncodeToString(sum[:]), Body: body, MessageAttributes: attrs}}
+	m.msg.Attributes = map[string]string{"SentTimestamp": strconv.FormatInt(now.UnixMilli(), 10), "SenderId": "AIDAIT2UOQQY3AUEKVGXU"}
+	for k, v := range sys {
+		m.msg.Attributes[k] = v
+	}
+	m.groupID = sys["MessageGroupId"]
+	q.mu.Lock()
+	q.msgs = append(q.msgs, m)
+	q.mu.Unlock()
+	return m.msg.MessageId
+}
+
+// ReceiveMessage returns up to MaxNumberOfMessages visible messages and hides
+// them for the visibility timeout.
+func (q *Queue) ReceiveMessage(in ReceiveMessageInput) (*ReceiveMessageOutput, error) {
+	n := in.MaxNumberOfMessages
+	if n == 0 {
+		n = 1
+	}
+	if n < 1 || n > 10 {
+		return nil, codeErr("InvalidParameterValue", 400, "Value %d for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided.", n)
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	vt := q.visibilityTimeout
+	if in.VisibilityTimeout != nil {
+		if *in.VisibilityTimeout < 0 || *in.VisibilityTimeout > 43200 {
+			return nil, codeErr("InvalidParameterValue", 400, "Value %d for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200, if provided.", *in.VisibilityTimeout)
+		}
+		vt = time.Duration(*in.VisibilityTimeout) * time.Second
+	}
+	now := q.clock.Now()
+	blocked := map[string]bool{} // FIFO groups with a message in flight or skipped
+	out := &ReceiveMessageOutput{Messages: []QueueMessage{}}
+	for _, m := range q.msgs {
+		if len(out.Messages) == n {
+			break
+		}
+		visible := !now.Before(m.visibleAt)
+		if q.fifo && m.groupID != "" {
+			if blocked[m.groupID] {
+				continue
+			}
+			if !visible {
+				blocked[m.groupID] = true
+				continue
+			}
+		}
+		if !visible {
+			continue
+		}
+		m.receives++
+		if m.receives == 1 {
+			m.msg.Attributes["ApproximateFirstReceiveTimestamp"] = strconv.FormatInt(now.UnixMilli(), 10)
+		}
+		m.msg.Attributes["ApproximateReceiveCount"] = strconv.Itoa(m.receives)
+		m.visibleAt = now.Add(vt)
+		m.msg.ReceiptHandle = q.ids.Hex(64)
+		cp := m.msg
+		cp.Attributes = copyMap(m.msg.Attributes)
+		out.Messages = append(out.Messages, cp)
+	}
+	return out, nil
+}
+
+func copyMap(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// DeleteMessage deletes the message last received with receiptHandle.
+func (q *Queue) DeleteMessage(receiptHandle string) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	i := slices.IndexFunc(q.msgs, func(m *queued) bool { return m.msg.ReceiptHandle == receiptHandle && receiptHandle != "" })
+	if i < 0 {
+		return codeErr("ReceiptHandleIsInvalid", 400, "The input receipt handle \"%s\" is not a valid receipt handle.", receiptHandle)
+	}
+	q.msgs = slices.Delete(q.msgs, i, i+1)
+	return nil
+}
+
+// ChangeMessageVisibility makes a received message visible again after
+// seconds (0 makes it visible at once).
+func (q *Queue) ChangeMessageVisibility(receiptHandle string, seconds int) error {
+	if seconds < 0 || seconds > 43200 {
+		return codeErr("InvalidParameterValue", 400, "Value %d for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200, if provided.", seconds)
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	i := slices.IndexFunc(q.msgs, func(m *queued) bool { return m.msg.ReceiptHandle == receiptHandle && receiptHandle != "" })
+	if i < 0 {
+		return codeErr("ReceiptHandleIsInvalid", 400, "The input receipt handle \"%s\" is not a valid receipt handle.", receiptHandle)
+	}
+	q.msgs[i].visibleAt = q.clock.Now().Add(time.Duration(seconds) * time.Second)
+	return nil
+}
+
+// ApproximateNumberOfMessages returns how many messages are visible now.
+func (q *Queue) ApproximateNumberOfMessages() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	now := q.clock.Now()
+	n := 0
+	for _, m := range q.msgs {
+		if !now.Before(m.visibleAt) {
+			n++
+		}
+	}
+	return n
+}
+
+// Len returns how many messages the queue holds, visible or not.
+func (q *Queue) Len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.msgs)
+}

@@ -1,0 +1,190 @@
+package sns
+
+import (
+	"context"
+	"crypto/rsa"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/bus"
+	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/ids"
+	"github.com/localwatch/localwatch/sns/filterpolicy"
+)
+
+// Options configures a Service. The zero value works.
+type Options struct {
+	// Clock drives timestamps, the FIFO deduplication window, queue visibility
+	// and delivery retries. Nil means the wall clock.
+	Clock clock.Clock
+	// Bus receives an event.APICall per operation; New subscribes to
+	// event.Notification on it. Nil means no events.
+	Bus *bus.Bus
+	// IDs generates message IDs, subscription IDs and tokens. Nil means random.
+	IDs *ids.Source
+	// Region defaults to "us-east-1"; AccountID to "123456789012".
+	Region, AccountID string
+
+	// HTTPClient makes HTTP/S deliveries. Nil means a client whose Timeout is
+	// HTTPTimeout.
+	HTTPClient *http.Client
+	// HTTPTimeout bounds one HTTP/S delivery attempt when HTTPClient is nil.
+	// Zero means 15 seconds, as AWS.
+	HTTPTimeout time.Duration
+	// Endpoint is the base URL at which the embedding application serves
+	// [Service.Handler]; SubscribeURL, UnsubscribeURL and SigningCertURL are built
+	// on it. Empty means AWS's "https://sns.<region>.amazonaws.com".
+	Endpoint string
+	// SigningKey signs HTTP/S, SQS, Lambda and email-json messages. Nil means a
+	// 2048-bit RSA key generated from crypto/rand on first use (Go's crypto
+	// ignores seeded readers, so pass a key for byte-identical signatures).
+	SigningKey *rsa.PrivateKey
+
+	// MaxFilterPoliciesPerTopic and MaxFilterPoliciesPerAccount are AWS's
+	// default quotas (200 and 10,000); raise them as a Service Quotas increase would.
+	MaxFilterPoliciesPerTopic, MaxFilterPoliciesPerAccount int
+	// OnDelivery, if set, is called after every delivery attempt (AWS's
+	// delivery status logging), without the service lock held.
+	OnDelivery func(DeliveryAttempt)
+	// Logger receives debug logs of deliveries. Nil discards them.
+	Logger *slog.Logger
+}
+
+// Service is an in-process Amazon SNS for one account and Region. All methods
+// are safe for concurrent use.
+type Service struct {
+	clock      clock.Clock
+	bus        *bus.Bus
+	ids        *ids.Source
+	region     string
+	account    string
+	endpoint   string
+	httpClient *http.Client
+	rec        *event.Recorder
+	onDelivery func(DeliveryAttempt)
+	log        *slog.Logger
+	maxFPTopic int
+	maxFPAcct  int
+
+	unsubscribeBus func()
+	sign           signerHolder
+
+	mu        sync.Mutex
+	closed    bool
+	topics    map[string]*topic // by ARN
+	subs      map[string]*subscription
+	tokens    map[string]*subscription // pending confirmation tokens
+	queues    map[string]*Queue        // by ARN
+	functions map[string]Function      // by ARN
+	outbox    []OutboxMessage
+	timers    map[*retryState]clock.Timer
+	fifoCount int
+	seq       uint64 // FIFO sequence numbers
+}
+
+// New returns a Service. If opts.Bus is set, it subscribes to event.Notification
+// so alarms, Config and other stack members can publish to topics.
+func New(opts Options) *Service {
+	s := &Service{
+		clock:      opts.Clock,
+		bus:        opts.Bus,
+		ids:        opts.IDs,
+		region:     opts.Region,
+		account:    opts.AccountID,
+		endpoint:   strings.TrimRight(opts.Endpoint, "/"),
+		httpClient: opts.HTTPClient,
+		onDelivery: opts.OnDelivery,
+		log:        opts.Logger,
+		maxFPTopic: opts.MaxFilterPoliciesPerTopic,
+		maxFPAcct:  opts.MaxFilterPoliciesPerAccount,
+		topics:     map[string]*topic{},
+		subs:       map[string]*subscription{},
+		tokens:     map[string]*subscription{},
+		queues:     map[string]*Queue{},
+		functions:  map[string]Function{},
+		timers:     map[*retryState]clock.Timer{},
+	}
+	if s.clock == nil {
+		s.clock = clock.Real{}
+	}
+	if s.ids == nil {
+		s.ids = ids.Random()
+	}
+	if s.region == "" {
+		s.region = "us-east-1"
+	}
+	if s.account == "" {
+		s.account = "123456789012"
+	}
+	if s.endpoint == "" {
+		s.endpoint = "https://sns." + s.region + ".amazonaws.com"
+	}
+	if s.httpClient == nil {
+		to := opts.HTTPTimeout
+		if to <= 0 {
+			to = 15 * time.Second
+		}
+		s.httpClient = &http.Client{Timeout: to}
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.maxFPTopic <= 0 {
+		s.maxFPTopic = 200
+	}
+	if s.maxFPAcct <= 0 {
+		s.maxFPAcct = 10000
+	}
+	s.sign.key = opts.SigningKey
+	s.rec = &event.Recorder{Bus: opts.Bus, Clock: s.clock, IDs: s.ids, EventSource: "sns.amazonaws.com", Region: s.region, AccountID: s.account}
+	if opts.Bus != nil {
+		s.unsubscribeBus = bus.Subscribe(opts.Bus, "sns", s.handleNotification)
+	}
+	return s
+}
+
+// Close stops every pending delivery retry and the bus subscription. Pending
+// retries are dropped.
+func (s *Service) Close() {
+	s.mu.Lock()
+	s.closed = true
+	timers := s.timers
+	s.timers = map[*retryState]clock.Timer{}
+	s.mu.Unlock()
+	for _, t := range timers {
+		t.Stop()
+	}
+	if s.unsubscribeBus != nil {
+		s.unsubscribeBus()
+	}
+}
+
+// Region returns the service's Region.
+func (s *Service) Region() string { return s.region }
+
+// AccountID returns the service's account.
+func (s *Service) AccountID() string { return s.account }
+
+// handleNotification publishes an event.Notification from the bus to its topic.
+// Errors (an unknown topic, an invalid message) go back to the bus publisher.
+func (s *Service) handleNotification(ctx context.Context, n event.Notification) error {
+	attrs := make(map[string]MessageAttributeValue, len(n.MessageAttributes))
+	for k, v := range n.MessageAttributes {
+		attrs[k] = MessageAttributeValue{DataType: v.DataType, StringValue: v.StringValue, BinaryValue: v.BinaryValue}
+	}
+	in := PublishInput{TopicArn: n.TopicARN, Message: n.Message, MessageAttributes: attrs}
+	if n.Subject != "" {
+		in.Subject = &n.Subject
+	}
+	_, err := s.publish(ctx, in, true)
+	return err
+}
+
+// filterFor compiles a stored policy.
+func compilePolicy(policy string, scope string) (*filterpolicy.Policy, error) {
+	return filterpolicy.Compile(policy, filterpolicy.Scope(scope))
+}

@@ -1,0 +1,592 @@
+package sns
+
+import (
+	"context"
+	"encoding/json"
+	"maps"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/arn"
+	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/sns/filterpolicy"
+)
+
+// Protocols SNS accepts.
+const (
+	ProtocolHTTP        = "http"
+	ProtocolHTTPS       = "https"
+	ProtocolEmail       = "email"
+	ProtocolEmailJSON   = "email-json"
+	ProtocolSMS         = "sms"
+	ProtocolSQS         = "sqs"
+	ProtocolApplication = "application"
+	ProtocolLambda      = "lambda"
+	ProtocolFirehose    = "firehose"
+)
+
+// PendingConfirmation is what Subscribe returns as the SubscriptionArn while
+// the subscription awaits confirmation.
+const PendingConfirmation = "pending confirmation"
+
+// tokenLifetime: confirmation tokens are valid for two days.
+const tokenLifetime = 48 * time.Hour
+
+type subscription struct {
+	arn          string
+	topic        *topic
+	protocol     string
+	endpoint     string
+	owner        string
+	pending      bool
+	token        string
+	tokenExpires time.Time
+	authOnUnsub  bool
+	authed       bool
+	attrs        map[string]string // as set: DeliveryPolicy, FilterPolicy, FilterPolicyScope, RawMessageDelivery, RedrivePolicy, SubscriptionRoleArn
+	filter       *filterpolicy.Policy
+	raw          bool
+	dlq          string
+	delivery     *subDeliveryPolicy
+}
+
+var settableSubAttrs = []string{"DeliveryPolicy", "FilterPolicy", "FilterPolicyScope", "RawMessageDelivery", "RedrivePolicy", "SubscriptionRoleArn"}
+
+var phoneRE = regexp.MustCompile(`^\+?[1-9][0-9]{4,14}$`)
+
+func validEndpoint(protocol, endpoint string) error {
+	switch protocol {
+	case ProtocolHTTP, ProtocolHTTPS:
+		u, err := url.Parse(endpoint)
+		if err != nil || u.Scheme != protocol || u.Host == "" {
+			return invalidParam("Invalid %s endpoint: %s", strings.ToUpper(protocol), endpoint)
+		}
+	case ProtocolEmail, ProtocolEmailJSON:
+		at := strings.IndexByte(endpoint, '@')
+		if at < 1 || at == len(endpoint)-1 || strings.ContainsAny(endpoint, " \t\r\n") {
+			return invalidParam("Email address")
+		}
+	case ProtocolSMS:
+		if !phoneRE.MatchString(strings.NewReplacer("-", "", " ", "", "(", "", ")", "").Replace(endpoint)) {
+			return invalidParam("Invalid SMS endpoint: %s", endpoint)
+		}
+	case ProtocolSQS:
+		a, err := arn.Parse(endpoint)
+		if err != nil || a.Service != "sqs" {
+			return invalidParam("Invalid SQS endpoint ARN: %s", endpoint)
+		}
+	case ProtocolLambda:
+		a, err := arn.Parse(endpoint)
+		if err != nil || a.Service != "lambda" || !strings.HasPrefix(a.Resource, "function:") {
+			return invalidParam("Invalid Lambda endpoint ARN: %s", endpoint)
+		}
+	case ProtocolFirehose:
+		a, err := arn.Parse(endpoint)
+		if err != nil || a.Service != "firehose" {
+			return invalidParam("Invalid Firehose endpoint ARN: %s", endpoint)
+		}
+	case ProtocolApplication:
+		a, err := arn.Parse(endpoint)
+		if err != nil || a.Service != "sns" || !strings.HasPrefix(a.Resource, "endpoint/") {
+			return invalidParam("Invalid application endpoint ARN: %s", endpoint)
+		}
+	default:
+		return invalidParam("Amazon SNS does not support this protocol string: %s", protocol)
+	}
+	return nil
+}
+
+// subSettings is a validated set of subscription attributes.
+type subSettings struct {
+	attrs    map[string]string
+	filter   *filterpolicy.Policy
+	raw      bool
+	dlq      string
+	delivery *subDeliveryPolicy
+}
+
+// validateSubAttrs checks attributes for protocol; viaSubscribe selects AWS's
+// "Attributes Reason: " message prefix.
+func (s *Service) validateSubAttrs(protocol string, attrs map[string]string, viaSubscribe bool) (*subSettings, error) {
+	reason := ""
+	if viaSubscribe {
+		reason = "Attributes Reason: "
+	}
+	st := &subSettings{attrs: map[string]string{}}
+	for _, k := range slices.Sorted(maps.Keys(attrs)) {
+		v := attrs[k]
+		switch k {
+		case "RawMessageDelivery":
+			lv := strings.ToLower(v)
+			if lv != "true" && lv != "false" {
+				return nil, invalidParam("%sRawMessageDelivery: Invalid value [%s]. Must be true or false.", reason, v)
+			}
+			if lv == "true" && !slices.Contains([]string{ProtocolSQS, ProtocolHTTP, ProtocolHTTPS, ProtocolFirehose}, protocol) {
+				return nil, invalidParam("%sDelivery protocol [%s] does not support raw message delivery.", reason, protocol)
+			}
+			st.raw = lv == "true"
+		case "RedrivePolicy":
+			if v != "" {
+				var rp struct {
+					DeadLetterTargetArn string `json:"deadLetterTargetArn"`
+				}
+				if err := json.Unmarshal([]byte(v), &rp); err != nil {
+					return nil, invalidParam("%sRedrivePolicy: failed to parse JSON.", reason)
+				}
+				a, err := arn.Parse(rp.DeadLetterTargetArn)
+				if err != nil || a.Service != "sqs" {
+					return nil, invalidParam("%sRedrivePolicy: deadLetterTargetArn is an invalid arn", reason)
+				}
+				if a.AccountID != s.account || a.Region != s.region {
+					return nil, invalidParam("%sRedrivePolicy: deadLetterTargetArn must be in the same account and region as the subscription", reason)
+				}
+				st.dlq = rp.DeadLetterTargetArn
+			}
+		case "DeliveryPolicy":
+			if v != "" {
+				if protocol != ProtocolHTTP && protocol != ProtocolHTTPS {
+					return nil, invalidParam("%sDeliveryPolicy: Delivery policy can only be set for HTTP/S subscriptions", reason)
+				}
+				dp, err := parseSubDeliveryPolicy(v)
+				if err != nil {
+					return nil, err
+				}
+				st.delivery = dp
+			}
+		case "FilterPolicy", "FilterPolicyScope", "SubscriptionRoleArn":
+			if k == "SubscriptionRoleArn" && v != "" && !arn.IsARN(v) {
+				return nil, invalidParam("%sSubscriptionRoleArn", reason)
+			}
+		default:
+			return nil, invalidParam("%sUnknown attribute: %s", reason, k)
+		}
+		st.attrs[k] = v
+	}
+	if protocol == ProtocolFirehose && st.attrs["SubscriptionRoleArn"] == "" {
+		return nil, invalidParam("%sSubscriptionRoleArn is required for the firehose protocol", reason)
+	}
+	if p := st.attrs["FilterPolicy"]; p != "" || st.attrs["FilterPolicyScope"] != "" {
+		scope := st.attrs["FilterPolicyScope"]
+		if scope != "" && scope != string(filterpolicy.ScopeMessageAttributes) && scope != string(filterpolicy.ScopeMessageBody) {
+			return nil, invalidParam("%sFilterPolicyScope: Invalid value [%s]. Please use either MessageBody or MessageAttributes", reason, scope)
+		}
+		if p != "" {
+			f, err := compilePolicy(p, scope)
+			if err != nil {
+				return nil, invalidParam("%s%v", reason, err)
+			}
+			st.filter = f
+		}
+	}
+	return st, nil
+}
+
+func (s *Service) needsConfirmation(protocol, endpoint string) bool {
+	switch protocol {
+	case ProtocolHTTP, ProtocolHTTPS, ProtocolEmail, ProtocolEmailJSON:
+		return true
+	case ProtocolSQS, ProtocolLambda, ProtocolFirehose:
+		a, err := arn.Parse(endpoint)
+		return err == nil && a.AccountID != s.account
+	}
+	return false
+}
+
+// Subscribe subscribes an endpoint to a topic. HTTP/S, e-mail and cross-account
+// subscriptions start pending: a SubscriptionConfirmation is sent to the
+// endpoint (POSTed, put in the outbox, or queued) and the subscription becomes
+// active on ConfirmSubscription. Subscribing the same endpoint again with the
+// same attributes returns the existing subscription (and resends a pending
+// confirmation).
+func (s *Service) Subscribe(ctx context.Context, in SubscribeInput) (*SubscribeOutput, error) {
+	out, err := s.subscribe(ctx, in)
+	params := map[string]any{"topicArn": in.TopicArn, "protocol": in.Protocol, "returnSubscriptionArn": in.ReturnSubscriptionArn}
+	if in.Endpoint != nil {
+		params["endpoint"] = *in.Endpoint
+	}
+	if len(in.Attributes) > 0 {
+		params["attributes"] = in.Attributes
+	}
+	var resp any
+	if out != nil {
+		resp = map[string]any{"subscriptionArn": *out.SubscriptionArn}
+	}
+	s.rec.Record(ctx, event.Call{Name: "Subscribe", RequestParameters: params, ResponseElements: resp, Resources: topicResource(in.TopicArn, s.account)}, err)
+	return out, err
+}
+
+func (s *Service) subscribe(ctx context.Context, in SubscribeInput) (*SubscribeOutput, error) {
+	if in.Protocol == "" {
+		return nil, invalidParam("Protocol")
+	}
+	if in.Endpoint == nil || *in.Endpoint == "" {
+		return nil, invalidParam("Endpoint")
+	}
+	protocol, endpoint := strings.ToLower(in.Protocol), *in.Endpoint
+	if err := validEndpoint(protocol, endpoint); err != nil {
+		return nil, err
+	}
+	st, err := s.validateSubAttrs(protocol, in.Attributes, true)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	t, err := s.lookupTopic(in.TopicArn)
+	if err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
+	if err := s.authorize(ctx, t, "Subscribe"); err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
+	if t.fifo && (protocol != ProtocolSQS || !strings.HasSuffix(endpoint, ".fifo")) {
+		s.mu.Unlock()
+		if protocol == ProtocolSQS {
+			return nil, invalidParam("Endpoint Reason: FIFO SNS Topics currently only support FIFO SQS Queues as endpoints")
+		}
+		return nil, invalidParam("Protocol Reason: FIFO topics currently only support SQS FIFO queues as endpoints")
+	}
+	for _, sub := range t.subs {
+		if sub.protocol != protocol || sub.endpoint != endpoint {
+			continue
+		}
+		if !maps.Equal(sub.attrs, st.attrs) && len(st.attrs) > 0 {
+			s.mu.Unlock()
+			return nil, invalidParam("Attributes Reason: Subscription already exists with different attributes")
+		}
+		var conf *outgoing
+		if sub.pending {
+			conf = s.renewTokenLocked(sub)
+		}
+		out := s.subscribeOutput(sub, in.ReturnSubscriptionArn)
+		s.mu.Unlock()
+		s.sendConfirmation(ctx, conf)
+		return out, nil
+	}
+	if st.filter != nil {
+		if err := s.checkFilterQuotaLocked(t, nil); err != nil {
+			s.mu.Unlock()
+			return nil, err
+		}
+	}
+	sub := &subscription{
+		arn: t.arn + ":" + s.ids.UUID(), topic: t, protocol: protocol, endpoint: endpoint, owner: s.account,
+		attrs: st.attrs, filter: st.filter, raw: st.raw, dlq: st.dlq, delivery: st.delivery,
+	}
+	var conf *outgoing
+	if s.needsConfirmation(protocol, endpoint) {
+		sub.pending = true
+		conf = s.renewTokenLocked(sub)
+	}
+	t.subs = append(t.subs, sub)
+	s.subs[sub.arn] = sub
+	out := s.subscribeOutput(sub, in.ReturnSubscriptionArn)
+	s.mu.Unlock()
+	s.sendConfirmation(ctx, conf)
+	return out, nil
+}
+
+func (s *Service) subscribeOutput(sub *subscription, returnARN bool) *SubscribeOutput {
+	a := sub.arn
+	if sub.pending && !returnARN {
+		a = PendingConfirmation
+	}
+	return &SubscribeOutput{SubscriptionArn: &a}
+}
+
+// checkFilterQuotaLocked enforces the filter-policy quotas when a subscription
+// (other than except) gains a policy.
+func (s *Service) checkFilterQuotaLocked(t *topic, except *subscription) error {
+	perTopic, perAcct := 0, 0
+	for _, sub := range s.subs {
+		if sub.filter == nil || sub == except {
+			continue
+		}
+		perAcct++
+		if sub.topic == t {
+			perTopic++
+		}
+	}
+	if perTopic >= s.maxFPTopic || perAcct >= s.maxFPAcct {
+		return codeErr("FilterPolicyLimitExceeded", 403, "Filter policy limit exceeded")
+	}
+	return nil
+}
+
+// renewTokenLocked issues a fresh confirmation token and returns the
+// confirmation message to send once the lock is released.
+func (s *Service) renewTokenLocked(sub *subscription) *outgoing {
+	if sub.token != "" {
+		delete(s.tokens, sub.token)
+	}
+	sub.token = s.ids.Hex(256)
+	sub.tokenExpires = s.clock.Now().Add(tokenLifetime)
+	s.tokens[sub.token] = sub
+	return s.controlMessageLocked(sub, TypeSubscriptionConfirmation)
+}
+
+// ConfirmSubscription confirms a pending subscription with the token sent to
+// its endpoint. Tokens expire after two days. Confirming an already confirmed
+// subscription returns its ARN.
+func (s *Service) ConfirmSubscription(ctx context.Context, in ConfirmSubscriptionInput) (*ConfirmSubscriptionOutput, error) {
+	out, err := s.confirmSubscription(in)
+	params := map[string]any{"topicArn": in.TopicArn, "token": in.Token}
+	if in.AuthenticateOnUnsubscribe != nil {
+		params["authenticateOnUnsubscribe"] = *in.AuthenticateOnUnsubscribe
+	}
+	var resp any
+	if out != nil {
+		resp = map[string]any{"subscriptionArn": *out.SubscriptionArn}
+	}
+	s.rec.Record(ctx, event.Call{Name: "ConfirmSubscription", RequestParameters: params, ResponseElements: resp, Resources: topicResource(in.TopicArn, s.account)}, err)
+	return out, err
+}
+
+func (s *Service) confirmSubscription(in ConfirmSubscriptionInput) (*ConfirmSubscriptionOutput, error) {
+	if in.Token == "" {
+		return nil, invalidParam("Token")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.lookupTopic(in.TopicArn); err != nil {
+		return nil, err
+	}
+	sub, ok := s.tokens[in.Token]
+	if !ok || sub.topic.arn != in.TopicArn || s.clock.Now().After(sub.tokenExpires) {
+		return nil, invalidParam("Invalid token")
+	}
+	if _, live := s.subs[sub.arn]; !live {
+		// The token of an UnsubscribeConfirmation restores the subscription.
+		if s.topics[sub.topic.arn] != sub.topic {
+			return nil, notFound("Topic")
+		}
+		sub.topic.subs = append(sub.topic.subs, sub)
+		sub.topic.deleted--
+		s.subs[sub.arn] = sub
+	}
+	if sub.pending {
+		sub.pending = false
+		if in.AuthenticateOnUnsubscribe != nil && strings.EqualFold(*in.AuthenticateOnUnsubscribe, "true") {
+			sub.authOnUnsub = true
+			sub.authed = true
+		}
+	}
+	a := sub.arn
+	return &ConfirmSubscriptionOutput{SubscriptionArn: &a}, nil
+}
+
+// dropSubscriptionLocked forgets sub.
+func (s *Service) dropSubscriptionLocked(sub *subscription) {
+	delete(s.subs, sub.arn)
+	if sub.token != "" {
+		delete(s.tokens, sub.token)
+	}
+	t := sub.topic
+	t.subs = slices.DeleteFunc(t.subs, func(x *subscription) bool { return x == sub })
+	t.deleted++
+}
+
+// Unsubscribe deletes a subscription. HTTP/S endpoints receive an
+// UnsubscribeConfirmation. If the subscription was confirmed with
+// AuthenticateOnUnsubscribe, only the topic or subscription owner may
+// unsubscribe.
+func (s *Service) Unsubscribe(ctx context.Context, in UnsubscribeInput) (*UnsubscribeOutput, error) {
+	err := s.unsubscribe(ctx, in, true)
+	s.rec.Record(ctx, event.Call{Name: "Unsubscribe", RequestParameters: map[string]any{"subscriptionArn": in.SubscriptionArn}}, err)
+	if err != nil {
+		return nil, err
+	}
+	return &UnsubscribeOutput{}, nil
+}
+
+func (s *Service) unsubscribe(ctx context.Context, in UnsubscribeInput, signed bool) error {
+	if in.SubscriptionArn == "" {
+		return invalidParam("SubscriptionArn")
+	}
+	if !arn.IsARN(in.SubscriptionArn) {
+		return invalidParam("SubscriptionArn Reason: An ARN must have at least 6 elements, not %d", len(strings.Split(in.SubscriptionArn, ":")))
+	}
+	s.mu.Lock()
+	sub, ok := s.subs[in.SubscriptionArn]
+	if !ok {
+		s.mu.Unlock()
+		return notFound("Subscription")
+	}
+	if sub.authOnUnsub && (!signed || s.authorize(ctx, sub.topic, "Unsubscribe") != nil) {
+		s.mu.Unlock()
+		return authorizationError("Unsubscribe requires an authenticated request by the topic or subscription owner")
+	}
+	s.dropSubscriptionLocked(sub)
+	var msg *outgoing
+	if sub.protocol == ProtocolHTTP || sub.protocol == ProtocolHTTPS {
+		msg = s.controlMessageLocked(sub, TypeUnsubscribeConfirmation)
+	}
+	s.mu.Unlock()
+	s.sendConfirmation(ctx, msg)
+	return nil
+}
+
+// GetSubscriptionAttributes returns a subscription's attributes.
+func (s *Service) GetSubscriptionAttributes(ctx context.Context, in GetSubscriptionAttributesInput) (*GetSubscriptionAttributesOutput, error) {
+	out, err := s.getSubscriptionAttributes(in)
+	s.rec.Record(ctx, event.Call{Name: "GetSubscriptionAttributes", ReadOnly: true, RequestParameters: map[string]any{"subscriptionArn": in.SubscriptionArn}}, err)
+	return out, err
+}
+
+func (s *Service) getSubscriptionAttributes(in GetSubscriptionAttributesInput) (*GetSubscriptionAttributesOutput, error) {
+	if !arn.IsARN(in.SubscriptionArn) {
+		return nil, invalidParam("SubscriptionArn")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sub, ok := s.subs[in.SubscriptionArn]
+	if !ok {
+		return nil, notFound("Subscription")
+	}
+	a := maps.Clone(sub.attrs)
+	a["SubscriptionArn"] = sub.arn
+	a["TopicArn"] = sub.topic.arn
+	a["Owner"] = sub.owner
+	a["Protocol"] = sub.protocol
+	a["Endpoint"] = sub.endpoint
+	a["PendingConfirmation"] = boolStr(sub.pending)
+	a["ConfirmationWasAuthenticated"] = boolStr(!sub.pending && (sub.authed || !s.needsConfirmation(sub.protocol, sub.endpoint)))
+	a["RawMessageDelivery"] = boolStr(sub.raw)
+	a["EffectiveDeliveryPolicy"] = sub.effectiveDeliveryPolicy(sub.topic)
+	if a["FilterPolicy"] != "" && a["FilterPolicyScope"] == "" {
+		a["FilterPolicyScope"] = string(filterpolicy.ScopeMessageAttributes)
+	}
+	for k, v := range a {
+		if v == "" && k != "Endpoint" {
+			delete(a, k)
+		}
+	}
+	return &GetSubscriptionAttributesOutput{Attributes: a}, nil
+}
+
+func boolStr(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+// SetSubscriptionAttributes sets one of DeliveryPolicy, FilterPolicy,
+// FilterPolicyScope, RawMessageDelivery, RedrivePolicy, SubscriptionRoleArn.
+// An empty FilterPolicy removes the policy.
+func (s *Service) SetSubscriptionAttributes(ctx context.Context, in SetSubscriptionAttributesInput) (*SetSubscriptionAttributesOutput, error) {
+	err := s.setSubscriptionAttributes(in)
+	params := map[string]any{"subscriptionArn": in.SubscriptionArn, "attributeName": in.AttributeName}
+	if in.AttributeValue != nil {
+		params["attributeValue"] = *in.AttributeValue
+	}
+	s.rec.Record(ctx, event.Call{Name: "SetSubscriptionAttributes", RequestParameters: params}, err)
+	if err != nil {
+		return nil, err
+	}
+	return &SetSubscriptionAttributesOutput{}, nil
+}
+
+func (s *Service) setSubscriptionAttributes(in SetSubscriptionAttributesInput) error {
+	if !slices.Contains(settableSubAttrs, in.AttributeName) {
+		return invalidParam("AttributeName")
+	}
+	if !arn.IsARN(in.SubscriptionArn) {
+		return invalidParam("SubscriptionArn")
+	}
+	value := ""
+	if in.AttributeValue != nil {
+		value = *in.AttributeValue
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sub, ok := s.subs[in.SubscriptionArn]
+	if !ok {
+		return notFound("Subscription")
+	}
+	attrs := maps.Clone(sub.attrs)
+	attrs[in.AttributeName] = value
+	if value == "" {
+		delete(attrs, in.AttributeName)
+	}
+	if in.AttributeName == "RawMessageDelivery" && value == "" {
+		return invalidParam("RawMessageDelivery: Invalid value []. Must be true or false.")
+	}
+	st, err := s.validateSubAttrs(sub.protocol, attrs, false)
+	if err != nil {
+		return err
+	}
+	if st.filter != nil && sub.filter == nil {
+		if err := s.checkFilterQuotaLocked(sub.topic, sub); err != nil {
+			return err
+		}
+	}
+	sub.attrs, sub.filter, sub.raw, sub.dlq, sub.delivery = st.attrs, st.filter, st.raw, st.dlq, st.delivery
+	return nil
+}
+
+// ListSubscriptions lists all subscriptions, 100 per page.
+func (s *Service) ListSubscriptions(ctx context.Context, in ListSubscriptionsInput) (*ListSubscriptionsOutput, error) {
+	s.mu.Lock()
+	var all []Subscription
+	for _, a := range slices.Sorted(maps.Keys(s.topics)) {
+		for _, sub := range s.topics[a].subs {
+			all = append(all, sub.listEntry())
+		}
+	}
+	s.mu.Unlock()
+	page, next, err := paginate(all, in.NextToken)
+	var out *ListSubscriptionsOutput
+	if err == nil {
+		out = &ListSubscriptionsOutput{Subscriptions: page, NextToken: next}
+	}
+	params := map[string]any{}
+	if in.NextToken != nil {
+		params["nextToken"] = *in.NextToken
+	}
+	s.rec.Record(ctx, event.Call{Name: "ListSubscriptions", ReadOnly: true, RequestParameters: params}, err)
+	return out, err
+}
+
+// ListSubscriptionsByTopic lists a topic's subscriptions, 100 per page.
+func (s *Service) ListSubscriptionsByTopic(ctx context.Context, in ListSubscriptionsByTopicInput) (*ListSubscriptionsByTopicOutput, error) {
+	s.mu.Lock()
+	var all []Subscription
+	t, err := s.lookupTopic(in.TopicArn)
+	if err == nil {
+		err = s.authorize(ctx, t, "ListSubscriptionsByTopic")
+	}
+	if err == nil {
+		for _, sub := range t.subs {
+			all = append(all, sub.listEntry())
+		}
+	}
+	s.mu.Unlock()
+	var out *ListSubscriptionsByTopicOutput
+	if err == nil {
+		var page []Subscription
+		var next *string
+		page, next, err = paginate(all, in.NextToken)
+		if err == nil {
+			out = &ListSubscriptionsByTopicOutput{Subscriptions: page, NextToken: next}
+		}
+	}
+	params := map[string]any{"topicArn": in.TopicArn}
+	if in.NextToken != nil {
+		params["nextToken"] = *in.NextToken
+	}
+	s.rec.Record(ctx, event.Call{Name: "ListSubscriptionsByTopic", ReadOnly: true, RequestParameters: params, Resources: topicResource(in.TopicArn, s.account)}, err)
+	return out, err
+}
+
+func (sub *subscription) listEntry() Subscription {
+	a := sub.arn
+	if sub.pending {
+		a = "PendingConfirmation"
+	}
+	return Subscription{SubscriptionArn: a, Owner: sub.owner, Protocol: sub.protocol, Endpoint: sub.endpoint, TopicArn: sub.topic.arn}
+}
