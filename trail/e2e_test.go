@@ -3,7 +3,7 @@ package trail
 import (
 	"bytes"
 	"context"
-		"testing"
+	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"

@@ -2,6 +2,9 @@ package trail
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"testing"
 	"time"
 
@@ -59,3 +62,10 @@ func (e *env) keys(t testing.TB, prefix string) []string {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func sha256Hex(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
