@@ -62,10 +62,10 @@ type Record struct {
 	ResponseElements    any           `json:"responseElements"`
 	AdditionalEventData any           `json:"additionalEventData,omitempty"`
 	RequestID           string        `json:"requestID,omitempty"`
-	EventID             string        `json:"eventID"`
+	EventID             string        `json:"eventID,omitempty"`
 	ReadOnly            *bool         `json:"readOnly,omitempty"`
 	Resources           []Resource    `json:"resources,omitempty"`
-	EventType           EventType     `json:"eventType"`
+	EventType           EventType     `json:"eventType,omitempty"`
 	APIVersion          string        `json:"apiVersion,omitempty"`
 	ManagementEvent     *bool         `json:"managementEvent,omitempty"`
 	RecipientAccountID  string        `json:"recipientAccountId,omitempty"`
@@ -75,7 +75,7 @@ type Record struct {
 	// VPCEndpointAccountID is the account owning the VPC endpoint (network
 	// activity events).
 	VPCEndpointAccountID string        `json:"vpcEndpointAccountId,omitempty"`
-	EventCategory        EventCategory `json:"eventCategory"`
+	EventCategory        EventCategory `json:"eventCategory,omitempty"`
 	Addendum             *Addendum     `json:"addendum,omitempty"`
 	// SessionCredentialFromConsole is "true" when present (CloudTrail writes
 	// the string, and omits the field otherwise).
