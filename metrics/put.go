@@ -3,7 +3,6 @@ package metrics
 import (
 	"context"
 	"fmt"
-	"hash/maphash"
 	"time"
 
 	"github.com/localwatch/localwatch/internal/awserr"
@@ -42,55 +41,53 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 	if len(in.MetricData) > MaxDatumsPerCall {
 		return awserr.InvalidValue("MetricData", len(in.MetricData), fmt.Sprintf("the collection must not have more than %d members", MaxDatumsPerCall))
 	}
-	if sz := EstimateRequestSize(&in); sz > MaxRequestBytes {
-		return awserr.New("RequestEntityTooLarge", "Request size %d bytes exceeds the limit of %d bytes", sz, MaxRequestBytes).WithStatus(413)
-	}
 	sc := s.scratch.Get().(*putScratch)
 	defer s.scratch.Put(sc)
 	sc.hashes = sc.hashes[:0]
 	sc.ts = sc.ts[:0]
-	nsHash := maphash.String(s.seed, in.Namespace)
+	nsHash, _ := strHash(in.Namespace)
+	size := requestBaseSize(&in)
 	for i := range in.MetricData {
 		d := &in.MetricData[i]
+		h, ok := metricHash(nsHash, d.MetricName, d.Dimensions)
+		if !ok {
+			if err := validateDimensions(fieldRef{"MetricData.member.%d.Dimensions", i}, d.Dimensions); err != nil {
+				return err
+			}
+		}
 		if err := validateDatum(i, d, now); err != nil {
 			return err
 		}
-		sc.hashes = append(sc.hashes, s.metricHash(nsHash, d.MetricName, d.Dimensions))
+		size += datumSize(i, d)
+		sc.hashes = append(sc.hashes, h)
 		t := now
 		if !d.Timestamp.IsZero() {
 			t = d.Timestamp.Unix()
 		}
 		sc.ts = append(sc.ts, t)
 	}
+	if size > MaxRequestBytes {
+		return awserr.New("RequestEntityTooLarge", "Request size %d bytes exceeds the limit of %d bytes", size, MaxRequestBytes).WithStatus(413)
+	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var last *series
-	var lastStream *stream
 	for i := range in.MetricData {
 		d := &in.MetricData[i]
 		h := sc.hashes[i]
-		sr := last
-		if sr == nil || sr.hash != h || !sr.matches(in.Namespace, d.MetricName, d.Dimensions) {
-			sr = s.lookup(h, in.Namespace, d.MetricName, d.Dimensions)
-			if sr == nil {
-				sr = s.create(h, in.Namespace, d.MetricName, d.Dimensions)
-			}
-			last, lastStream = sr, nil
+		sr := s.lookup(h, in.Namespace, d.MetricName, d.Dimensions)
+		if sr == nil {
+			sr = s.create(h, in.Namespace, d.MetricName, d.Dimensions)
 		}
-		u := unitOf(d.Unit)
-		st := lastStream
-		if st == nil || st.unit != u {
-			st = sr.stream(u)
-			lastStream = st
-		}
+		st := sr.stream(unitOf(d.Unit))
 		t := sc.ts[i]
 		hires := d.StorageResolution == 1
-		sec := int(t - floorDiv(t, 60)*60)
-		if !hires {
-			sec = 0
+		minute := floorDiv(t, 60) * 60
+		sec := 0
+		if hires {
+			sec = int(t - minute)
 		}
-		b := st.blockAt(t - int64(t-floorDiv(t, 60)*60))
+		b := st.blockAt(minute, hires)
 		switch {
 		case d.Value != nil:
 			b.add(sec, *d.Value, 1, hires)

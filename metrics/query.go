@@ -3,7 +3,6 @@ package metrics
 import (
 	"context"
 	"fmt"
-	"hash/maphash"
 	"slices"
 	"time"
 
@@ -219,7 +218,8 @@ func (a *agg) clone() *agg {
 
 // findSeries returns the series of m, or nil. The caller holds s.mu.
 func (s *Service) findSeries(m *Metric) *series {
-	h := s.metricHash(maphash.String(s.seed, m.Namespace), m.MetricName, m.Dimensions)
+	nsHash, _ := strHash(m.Namespace)
+	h, _ := metricHash(nsHash, m.MetricName, m.Dimensions)
 	return s.lookup(h, m.Namespace, m.MetricName, m.Dimensions)
 }
 

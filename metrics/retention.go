@@ -20,15 +20,12 @@ func (s *Service) sweep(at time.Time) {
 	defer s.mu.Unlock()
 	var dead []*series
 	s.catalog.Ascend(func(sr *series) bool {
-		alive := sr.streams[:0]
+		empty := true
 		for _, st := range sr.streams {
 			st.age(now)
-			if !st.empty() {
-				alive = append(alive, st)
-			}
+			empty = empty && st.empty()
 		}
-		sr.streams = alive
-		if len(alive) == 0 {
+		if empty {
 			dead = append(dead, sr)
 		}
 		return true

@@ -2,7 +2,6 @@ package metrics
 
 import (
 	"context"
-	"hash/maphash"
 	"sync"
 	"time"
 
@@ -43,10 +42,10 @@ type Service struct {
 	rec     event.Recorder
 	region  string
 	account string
-	seed    maphash.Seed
 
 	mu      sync.RWMutex
-	byHash  map[uint64]*series
+	table   []*series // open-addressing index by identity hash (store.go)
+	nseries int
 	catalog *btree.BTreeG[*series] // ordered by series key: ListMetrics order
 
 	unsubscribe func()
@@ -77,8 +76,6 @@ func New(o Options) *Service {
 		bus:     o.Bus,
 		region:  o.Region,
 		account: o.AccountID,
-		seed:    maphash.MakeSeed(),
-		byHash:  make(map[uint64]*series),
 		catalog: btree.NewG(16, func(a, b *series) bool { return a.key < b.key }),
 		rec: event.Recorder{
 			Bus: o.Bus, Clock: o.Clock, IDs: o.IDs,

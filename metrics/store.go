@@ -1,11 +1,12 @@
 package metrics
 
 import (
-	"hash/maphash"
+	"encoding/binary"
 	"math"
 	"math/bits"
 	"slices"
 	"strings"
+	"unsafe"
 )
 
 // series is one metric: (namespace, name, dimensions). Its data is split by
@@ -15,8 +16,10 @@ type series struct {
 	key     string // canonical, sortable identity (ListMetrics order)
 	metric  Metric // dimensions sorted by name
 	hash    uint64
-	next    *series // hash-collision chain
+	// streams are the per-unit streams; streams[0] is &first once used, so the
+	// common single-unit series needs no extra pointer hop on ingest.
 	streams []*stream
+	first   stream
 	// lastTS is the newest datapoint timestamp (Unix seconds); lastRecv the
 	// clock time (Unix seconds) of the latest publish, which ListMetrics'
 	// two-week and RecentlyActive rules use.
@@ -173,7 +176,7 @@ func (st *stream) chunkBacked(b *block) bool {
 }
 
 // blockAt returns the raw block of the minute starting at start, creating it.
-func (st *stream) blockAt(start int64) *block {
+func (st *stream) blockAt(start int64, hires bool) *block {
 	n := len(st.raw)
 	if n > 0 {
 		last := &st.raw[n-1]
@@ -181,10 +184,10 @@ func (st *stream) blockAt(start int64) *block {
 			return last
 		}
 		if start > last.start {
-			return st.newTail(start)
+			return st.newTail(start, hires)
 		}
 	} else {
-		return st.newTail(start)
+		return st.newTail(start, hires)
 	}
 	i, found := slices.BinarySearchFunc(st.raw, start, func(b block, t int64) int {
 		switch {
@@ -201,11 +204,14 @@ func (st *stream) blockAt(start int64) *block {
 	return &st.raw[i]
 }
 
-// chunk sizes: the first chunk holds one minute of 1-second data, later ones
-// two minutes, so a series keeps at most ~one minute of unused capacity.
-const firstChunk, nextChunk = 60, 120
+// chunkLen is the length of a value chunk: one minute of 1-second data, 480
+// bytes, which is exactly a Go allocation size class (no rounding waste). A new
+// newest block of high-resolution data starts a fresh chunk unless 60 slots
+// are free; one of standard-resolution data (usually one value a minute) only
+// needs a free slot, and reallocates its values if it outgrows the chunk.
+const chunkLen = 60
 
-func (st *stream) newTail(start int64) *block {
+func (st *stream) newTail(start int64, hires bool) *block {
 	if n := len(st.raw); n > 0 && st.hasTail {
 		t := &st.raw[n-1]
 		if st.chunkBacked(t) {
@@ -213,12 +219,12 @@ func (st *stream) newTail(start int64) *block {
 			t.vals = t.vals[:len(t.vals):len(t.vals)]
 		}
 	}
-	if len(st.chunk)-st.used < 60 {
-		size := nextChunk
-		if st.chunk == nil {
-			size = firstChunk
-		}
-		st.chunk = make([]float64, size)
+	need := 1
+	if hires {
+		need = chunkLen
+	}
+	if len(st.chunk)-st.used < need {
+		st.chunk = make([]float64, chunkLen)
 		st.used = 0
 	}
 	st.raw = append(st.raw, block{start: start, vals: st.chunk[st.used:st.used:len(st.chunk)]})
@@ -240,17 +246,66 @@ func mix64(x uint64) uint64 {
 	return x
 }
 
-// metricHash hashes a metric identity order-insensitively over dimensions. nsHash
-// is maphash.String(seed, namespace).
-func (s *Service) metricHash(nsHash uint64, name string, dims []Dimension) uint64 {
-	h := nsHash ^ mix64(maphash.String(s.seed, name)+0x9e3779b97f4a7c15)
-	var d uint64
+// strHash hashes s eight bytes at a time and returns the OR of its bytes'
+// words too (so callers can check for non-ASCII bytes in the same pass).
+func strHash(s string) (h, or uint64) {
+	n := len(s)
+	h = uint64(n) * 0x9e3779b97f4a7c15
+	b := unsafe.Slice(unsafe.StringData(s), n)
+	switch {
+	case n == 0:
+		return h, 0
+	case n < 4:
+		w := uint64(b[0]) | uint64(b[n>>1])<<8 | uint64(b[n-1])<<16
+		or = w
+		h = (h ^ w) * 0xbf58476d1ce4e5b9
+	case n <= 8:
+		w := uint64(binary.LittleEndian.Uint32(b)) | uint64(binary.LittleEndian.Uint32(b[n-4:]))<<32
+		or = w
+		h = (h ^ w) * 0xbf58476d1ce4e5b9
+	default:
+		i := 0
+		for ; i+8 < n; i += 8 {
+			w := binary.LittleEndian.Uint64(b[i:])
+			or |= w
+			h = bits.RotateLeft64((h^w)*0xbf58476d1ce4e5b9, 29)
+		}
+		w := binary.LittleEndian.Uint64(b[n-8:]) // the last 8 bytes, overlapping
+		or |= w
+		h = (h ^ w) * 0x94d049bb133111eb
+	}
+	return h ^ h>>31, or
+}
+
+const nonASCII = 0x8080808080808080
+
+// metricHash hashes a metric identity, order-insensitively over dimensions.
+// nsHash is strHash(namespace). ok is false when a dimension is not plainly
+// valid (empty, too long, non-ASCII, starting with a colon or whitespace);
+// the caller then runs the full validation, which says what is wrong.
+func metricHash(nsHash uint64, name string, dims []Dimension) (h uint64, ok bool) {
+	hn, _ := strHash(name)
+	h = nsHash ^ (hn + 0x9e3779b97f4a7c15)
+	var d, or uint64
+	ok = true
 	for i := range dims {
-		a := maphash.String(s.seed, dims[i].Name)
-		b := maphash.String(s.seed, dims[i].Value)
+		dn, dv := dims[i].Name, dims[i].Value
+		if len(dn) == 0 || len(dv) == 0 || len(dn) > maxNameLen || len(dv) > maxDimValueLen ||
+			dn[0] == ':' || dn[0] <= ' ' || dv[0] <= ' ' {
+			ok = false
+		}
+		a, o1 := strHash(dn)
+		b, o2 := strHash(dv)
+		or |= o1 | o2
 		d += mix64(a*0x9e3779b97f4a7c15 ^ (b + 0x632be59bd9b4e019))
 	}
-	return mix64(h ^ d*0xbf58476d1ce4e5b9)
+	if or&nonASCII != 0 {
+		ok = false
+	}
+	for i := 1; i < len(dims) && ok; i++ {
+		ok = !dupName(dims[:i], dims[i].Name)
+	}
+	return mix64(h ^ d*0xbf58476d1ce4e5b9), ok
 }
 
 func (sr *series) matches(ns, name string, dims []Dimension) bool {
@@ -273,14 +328,35 @@ outer:
 	return true
 }
 
-// lookup finds the series of a metric; the caller holds s.mu.
+// The series index is an open-addressing hash table (linear probing, load
+// factor at most 1/2) of series pointers keyed by their 64-bit identity hash:
+// a lookup is usually one slot load plus the identity check, with no Go map
+// overhead on the ingest path.
+
+// lookup finds the series of a metric. The caller holds s.mu (read or write).
 func (s *Service) lookup(h uint64, ns, name string, dims []Dimension) *series {
-	for sr := s.byHash[h]; sr != nil; sr = sr.next {
-		if sr.matches(ns, name, dims) {
+	if len(s.table) == 0 {
+		return nil
+	}
+	mask := uint64(len(s.table) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		sr := s.table[i]
+		if sr == nil {
+			return nil
+		}
+		if sr.hash == h && sr.matches(ns, name, dims) {
 			return sr
 		}
 	}
-	return nil
+}
+
+func (s *Service) tableInsert(sr *series) {
+	mask := uint64(len(s.table) - 1)
+	i := sr.hash & mask
+	for s.table[i] != nil {
+		i = (i + 1) & mask
+	}
+	s.table[i] = sr
 }
 
 // create adds a new series; the caller holds s.mu for writing.
@@ -290,29 +366,44 @@ func (s *Service) create(h uint64, ns, name string, dims []Dimension) *series {
 		m.Dimensions = slices.Clone(dims)
 		slices.SortFunc(m.Dimensions, func(a, b Dimension) int { return strings.Compare(a.Name, b.Name) })
 	}
-	sr := &series{key: metricKey(m), metric: m, hash: h, next: s.byHash[h]}
-	s.byHash[h] = sr
+	sr := &series{key: metricKey(m), metric: m, hash: h}
 	s.catalog.ReplaceOrInsert(sr)
+	s.nseries++
+	if 2*s.nseries > len(s.table) {
+		old := s.table
+		s.table = make([]*series, max(1024, 2*len(old)))
+		for _, o := range old {
+			if o != nil {
+				s.tableInsert(o)
+			}
+		}
+	}
+	s.tableInsert(sr)
 	return sr
 }
 
 // remove drops a series without data; the caller holds s.mu for writing.
+// Deletion shifts later entries of the probe run back (no tombstones).
 func (s *Service) remove(sr *series) {
-	p := s.byHash[sr.hash]
-	if p == sr {
-		if sr.next == nil {
-			delete(s.byHash, sr.hash)
-		} else {
-			s.byHash[sr.hash] = sr.next
+	s.catalog.Delete(sr)
+	mask := uint64(len(s.table) - 1)
+	i := sr.hash & mask
+	for s.table[i] != sr {
+		if s.table[i] == nil {
+			return
 		}
-	} else {
-		for ; p != nil && p.next != sr; p = p.next {
-		}
-		if p != nil {
-			p.next = sr.next
+		i = (i + 1) & mask
+	}
+	s.nseries--
+	for j := (i + 1) & mask; s.table[j] != nil; j = (j + 1) & mask {
+		k := s.table[j].hash & mask // home slot of the entry at j
+		// Move it to the hole at i unless its home lies cyclically in (i, j].
+		if (j > i && (k <= i || k > j)) || (j < i && k <= i && k > j) {
+			s.table[i] = s.table[j]
+			i = j
 		}
 	}
-	s.catalog.Delete(sr)
+	s.table[i] = nil
 }
 
 // metricKey is the canonical key of a metric whose dimensions are sorted by
@@ -333,7 +424,15 @@ func metricKey(m Metric) string {
 }
 
 func (sr *series) stream(u StandardUnit) *stream {
-	for _, st := range sr.streams {
+	if sr.first.unit == u {
+		return &sr.first
+	}
+	if sr.first.unit == "" {
+		sr.first.unit = u
+		sr.streams = append(sr.streams, &sr.first)
+		return &sr.first
+	}
+	for _, st := range sr.streams[1:] {
 		if st.unit == u {
 			return st
 		}

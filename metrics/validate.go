@@ -194,10 +194,8 @@ func validateDatum(i int, d *MetricDatum, now int64) error {
 	if d.MetricName == "" || len(d.MetricName) > maxNameLen || blank(d.MetricName) {
 		return validateMetricName(member(i, "MetricName"), d.MetricName)
 	}
-	if len(d.Dimensions) > 0 {
-		if err := validateDimensions(fieldRef{"MetricData.member.%d.Dimensions", i}, d.Dimensions); err != nil {
-			return err
-		}
+	if len(d.Dimensions) > MaxDimensions {
+		return validateDimensions(fieldRef{"MetricData.member.%d.Dimensions", i}, d.Dimensions)
 	}
 	n := 0
 	if d.Value != nil {
@@ -298,38 +296,47 @@ const (
 // 24 bytes (the longest shortest-form float64) and every timestamp as 20 bytes.
 // It does not allocate.
 func EstimateRequestSize(in *PutMetricDataInput) int {
-	n := len("Action=PutMetricData&Version=2010-08-01&Namespace=") + len(in.Namespace)
+	n := requestBaseSize(in)
 	for i := range in.MetricData {
-		d := &in.MetricData[i]
-		// "&MetricData.member.N." prefix for each field.
-		p := len("&MetricData.member..") + digits(i+1)
-		n += p + len("MetricName=") + len(d.MetricName)
-		for j := range d.Dimensions {
-			dp := p + len("Dimensions.member..") + digits(j+1)
-			n += dp + len("Name=") + len(d.Dimensions[j].Name)
-			n += dp + len("Value=") + len(d.Dimensions[j].Value)
-		}
-		if !d.Timestamp.IsZero() {
-			n += p + len("Timestamp=") + timestampBytes
-		}
-		if d.Value != nil {
-			n += p + len("Value=") + numberBytes
-		}
-		if d.StatisticValues != nil {
-			n += 4*p + len("StatisticValues.SampleCount=StatisticValues.Sum=StatisticValues.Minimum=StatisticValues.Maximum=") + 4*numberBytes
-		}
-		for j := range d.Values {
-			n += p + len("Values.member.=") + digits(j+1) + numberBytes
-		}
-		for j := range d.Counts {
-			n += p + len("Counts.member.=") + digits(j+1) + numberBytes
-		}
-		if d.Unit != "" {
-			n += p + len("Unit=") + len(d.Unit)
-		}
-		if d.StorageResolution != 0 {
-			n += p + len("StorageResolution=") + digits(d.StorageResolution)
-		}
+		n += datumSize(i, &in.MetricData[i])
+	}
+	return n
+}
+
+func requestBaseSize(in *PutMetricDataInput) int {
+	return len("Action=PutMetricData&Version=2010-08-01&Namespace=") + len(in.Namespace)
+}
+
+// datumSize is the estimated Query-protocol size of MetricData.member.(i+1).
+func datumSize(i int, d *MetricDatum) int {
+	// "&MetricData.member.N." prefix for each field.
+	p := len("&MetricData.member..") + digits(i+1)
+	n := p + len("MetricName=") + len(d.MetricName)
+	for j := range d.Dimensions {
+		dp := p + len("Dimensions.member..") + digits(j+1)
+		n += dp + len("Name=") + len(d.Dimensions[j].Name)
+		n += dp + len("Value=") + len(d.Dimensions[j].Value)
+	}
+	if !d.Timestamp.IsZero() {
+		n += p + len("Timestamp=") + timestampBytes
+	}
+	if d.Value != nil {
+		n += p + len("Value=") + numberBytes
+	}
+	if d.StatisticValues != nil {
+		n += 4*p + len("StatisticValues.SampleCount=StatisticValues.Sum=StatisticValues.Minimum=StatisticValues.Maximum=") + 4*numberBytes
+	}
+	for j := range d.Values {
+		n += p + len("Values.member.=") + digits(j+1) + numberBytes
+	}
+	for j := range d.Counts {
+		n += p + len("Counts.member.=") + digits(j+1) + numberBytes
+	}
+	if d.Unit != "" {
+		n += p + len("Unit=") + len(d.Unit)
+	}
+	if d.StorageResolution != 0 {
+		n += p + len("StorageResolution=") + digits(d.StorageResolution)
 	}
 	return n
 }

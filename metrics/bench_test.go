@@ -1,0 +1,131 @@
+package metrics
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/clock"
+)
+
+// The benchmark workload (issue 2): 1,000 series (metric Latency, dimension
+// Host), 1-second resolution, 3,600 points each, values from a seeded
+// log-normal, fed in time order through PutMetricData in batches of 1,000
+// datums (one second of every series per call).
+const (
+	benchSeries = 1000
+	benchPoints = 3600
+)
+
+var benchStart = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+
+func benchValues() []float64 {
+	r := rand.New(rand.NewPCG(42, 7))
+	vs := make([]float64, benchSeries*benchPoints)
+	for i := range vs {
+		vs[i] = math.Exp(3 + 0.5*r.NormFloat64())
+	}
+	return vs
+}
+
+// ingestWorkload feeds the workload into a new service and returns it.
+func ingestWorkload(tb testing.TB, vals []float64) *Service {
+	c := clock.NewManual(benchStart.Add(benchPoints * time.Second))
+	s := New(Options{Clock: c})
+	ctx := context.Background()
+	data := make([]MetricDatum, benchSeries)
+	dims := make([][]Dimension, benchSeries)
+	for j := range data {
+		dims[j] = []Dimension{{Name: "Host", Value: fmt.Sprintf("host-%04d", j)}}
+		data[j] = MetricDatum{MetricName: "Latency", Dimensions: dims[j], Unit: UnitMilliseconds, StorageResolution: 1}
+	}
+	in := PutMetricDataInput{Namespace: "Bench", MetricData: data}
+	for t := 0; t < benchPoints; t++ {
+		ts := benchStart.Add(time.Duration(t) * time.Second)
+		row := vals[t*benchSeries : (t+1)*benchSeries]
+		for j := range data {
+			data[j].Timestamp = ts
+			data[j].Value = &row[j]
+		}
+		if _, err := s.PutMetricData(ctx, in); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return s
+}
+
+func heapAlloc() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapAlloc
+}
+
+// BenchmarkIngest measures PutMetricData throughput on the workload and the
+// heap the stored data takes (bytes per datapoint, after GC).
+func BenchmarkIngest(b *testing.B) {
+	vals := benchValues()
+	var bytesPer float64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		before := heapAlloc()
+		b.StartTimer()
+		s := ingestWorkload(b, vals)
+		b.StopTimer()
+		bytesPer = float64(heapAlloc()-before) / (benchSeries * benchPoints)
+		runtime.KeepAlive(s)
+		s.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(b.N)*benchSeries*benchPoints/b.Elapsed().Seconds(), "points/s")
+	b.ReportMetric(bytesPer, "heapB/point")
+}
+
+var (
+	benchOnce sync.Once
+	benchSvc  *Service
+)
+
+func benchService(b *testing.B) *Service {
+	benchOnce.Do(func() { benchSvc = ingestWorkload(b, benchValues()) })
+	return benchSvc
+}
+
+func benchQuery(b *testing.B, in GetMetricStatisticsInput) {
+	s := benchService(b)
+	ctx := context.Background()
+	in.Namespace, in.MetricName = "Bench", "Latency"
+	in.StartTime, in.EndTime, in.Period = benchStart, benchStart.Add(benchPoints*time.Second), 60
+	dims := make([][]Dimension, benchSeries)
+	for j := range dims {
+		dims[j] = []Dimension{{Name: "Host", Value: fmt.Sprintf("host-%04d", j)}}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for j := 0; j < benchSeries; j++ {
+			in.Dimensions = dims[j]
+			out, err := s.GetMetricStatistics(ctx, in)
+			if err != nil || len(out.Datapoints) != 60 {
+				b.Fatal(err, len(out.Datapoints))
+			}
+		}
+	}
+}
+
+// BenchmarkStatistics: all 1,000 series, the hour, 60-s periods, the five
+// basic statistics (one op = 1,000 GetMetricStatistics calls).
+func BenchmarkStatistics(b *testing.B) {
+	benchQuery(b, GetMetricStatisticsInput{Statistics: []Statistic{StatSampleCount, StatAverage, StatSum, StatMinimum, StatMaximum}})
+}
+
+// BenchmarkP99: p99 per 60-s period for all 1,000 series.
+func BenchmarkP99(b *testing.B) {
+	benchQuery(b, GetMetricStatisticsInput{ExtendedStatistics: []string{"p99"}})
+}
