@@ -278,11 +278,7 @@ func unionKeys(a, b map[string]string) map[string]bool {
 }
 
 func relValue(r Relationship) any {
-	var name any
-	if r.ResourceName != "" {
-		name = r.ResourceName
-	}
-	return map[string]any{"resourceId": r.ResourceID, "resourceName": name, "resourceType": r.ResourceType, "name": r.RelationshipName}
+	return NotificationRelationship{ResourceID: r.ResourceID, ResourceName: strPtr(r.ResourceName), ResourceType: r.ResourceType, Name: r.RelationshipName}
 }
 
 func decodeJSON(s string) any {

@@ -229,18 +229,18 @@ func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigH
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r := s.resources[key]
-	if r == nil || r.items == nil || r.items.Len() == 0 {
+	now := s.now()
+	cutoff := s.retentionCutoffLocked(now)
+	if r == nil || r.items == nil || r.items.Len() == 0 || (!r.exists && r.last.ConfigurationItemCaptureTime.Before(cutoff)) {
 		if s.recorder == nil {
 			return nil, errf("NoAvailableConfigurationRecorderException", "There is no configuration recorder in this region.")
 		}
 		return nil, errf("ResourceNotDiscoveredException", "Resource %s of resourceType:%s is unknown or has not been discovered.", in.ResourceID, in.ResourceType)
 	}
-	now := s.now()
 	later := now
 	if in.LaterTime != nil {
 		later = in.LaterTime.UTC()
 	}
-	cutoff := s.retentionCutoffLocked(now)
 	var lo time.Time
 	if in.EarlierTime != nil {
 		lo = in.EarlierTime.UTC()

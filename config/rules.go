@@ -600,7 +600,11 @@ func (s *Service) newTokenLocked(rule string) string {
 }
 
 func (s *Service) baseEventLocked(r *rule, now time.Time) RuleEvent {
-	return RuleEvent{Version: "1.0", RuleParameters: r.cfg.InputParameters, ResultToken: s.newTokenLocked(r.cfg.ConfigRuleName),
+	role := ""
+	if s.recorder != nil {
+		role = s.recorder.RoleARN
+	}
+	return RuleEvent{Version: "1.0", RuleParameters: r.cfg.InputParameters, ExecutionRoleArn: role, ResultToken: s.newTokenLocked(r.cfg.ConfigRuleName),
 		ConfigRuleArn: r.cfg.ConfigRuleArn, ConfigRuleName: r.cfg.ConfigRuleName, ConfigRuleID: r.cfg.ConfigRuleID,
 		AccountID: s.account, Parameters: maps.Clone(r.params), Time: now}
 }
