@@ -583,4 +583,3 @@ func (s *Service) Impact(in ImpactInput) (*ImpactOutput, error) {
 	}
 	return out, nil
 }
-

@@ -724,4 +724,3 @@ func cloneItem(ci *ConfigurationItem) ConfigurationItem {
 	}
 	return c
 }
-

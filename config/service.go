@@ -846,4 +846,3 @@ func (s *Service) sweepRetention(now time.Time) {
 		}
 	}
 }
-
