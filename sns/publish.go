@@ -197,7 +197,7 @@ func (s *Service) Publish(ctx context.Context, in PublishInput) (*PublishOutput,
 }
 
 func (s *Service) publish(ctx context.Context, in PublishInput, _ bool) (*PublishOutput, error) {
-	out, deliveries, err := s.preparePublish(in)
+	out, deliveries, err := s.preparePublish(ctx, in)
 	params := map[string]any{"message": "HIDDEN_DUE_TO_SECURITY_REASONS"}
 	for k, v := range map[string]string{"topicArn": in.TopicArn, "targetArn": in.TargetArn, "phoneNumber": in.PhoneNumber} {
 		if v != "" {
@@ -233,7 +233,7 @@ func (s *Service) publish(ctx context.Context, in PublishInput, _ bool) (*Publis
 	return out, nil
 }
 
-func (s *Service) preparePublish(in PublishInput) (*PublishOutput, *publication, error) {
+func (s *Service) preparePublish(ctx context.Context, in PublishInput) (*PublishOutput, *publication, error) {
 	n := 0
 	for _, v := range []string{in.TopicArn, in.TargetArn, in.PhoneNumber} {
 		if v != "" {
@@ -262,6 +262,9 @@ func (s *Service) preparePublish(in PublishInput) (*PublishOutput, *publication,
 	}
 	s.mu.Lock()
 	t, err := s.lookupTopic(topicARN)
+	if err == nil {
+		err = s.authorize(ctx, t, "Publish")
+	}
 	s.mu.Unlock()
 	if err != nil {
 		return nil, nil, err
@@ -352,7 +355,7 @@ func (s *Service) admit(topicARN string, msgs []*message) (*publication, []admit
 // PublishBatch publishes up to 10 messages to a topic. Entries that fail
 // validation are reported in Failed; the others are published and delivered.
 func (s *Service) PublishBatch(ctx context.Context, in PublishBatchInput) (*PublishBatchOutput, error) {
-	out, pub, err := s.preparePublishBatch(in)
+	out, pub, err := s.preparePublishBatch(ctx, in)
 	var ids []string
 	for _, e := range in.PublishBatchRequestEntries {
 		ids = append(ids, e.Id)
@@ -369,10 +372,13 @@ func (s *Service) PublishBatch(ctx context.Context, in PublishBatchInput) (*Publ
 	return out, nil
 }
 
-func (s *Service) preparePublishBatch(in PublishBatchInput) (*PublishBatchOutput, *publication, error) {
+func (s *Service) preparePublishBatch(ctx context.Context, in PublishBatchInput) (*PublishBatchOutput, *publication, error) {
 	entries := in.PublishBatchRequestEntries
 	s.mu.Lock()
 	t, err := s.lookupTopic(in.TopicArn)
+	if err == nil {
+		err = s.authorize(ctx, t, "Publish")
+	}
 	s.mu.Unlock()
 	if err != nil {
 		return nil, nil, err
