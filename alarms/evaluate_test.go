@@ -49,8 +49,8 @@ const keep = StateValue("keep")
 // state is evaluated when data is missing" (AWS user guide).
 func TestMissingDataTables(t *testing.T) {
 	type row struct {
-		points                                 string
-		filled                                 int
+		points                                   string
+		filled                                   int
 		missing, ignore, breaching, notBreaching StateValue
 	}
 	tables := []struct {

@@ -1,0 +1,448 @@
+package alarms
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/bus"
+	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/metrics"
+)
+
+// pending collects what a state change must deliver once the service's lock
+// is released: bus events, hook calls and actions.
+type pending struct {
+	changes []StateChange
+	hooks   []*func(StateChange)
+	actions []actionJob
+}
+
+type actionJob struct {
+	alarmName string
+	alarmType AlarmType
+	kind      ActionKind
+	handler   ActionHandler
+	topic     string
+	subject   string
+	req       ActionRequest
+}
+
+// transitionLocked moves a to a new state: history, the StateChange event,
+// actions (when enabled) and the re-evaluation of composite alarms that
+// reference a.
+func (s *Service) transitionLocked(a *alarm, state StateValue, reason, data string, t time.Time, out *pending) {
+	s.transitionCascadeLocked(a, state, reason, data, t, out, map[string]bool{})
+}
+
+func (s *Service) transitionCascadeLocked(a *alarm, state StateValue, reason, data string, t time.Time, out *pending, visited map[string]bool) {
+	old, oldReason, oldData := a.state, a.reason, a.reasonData
+	a.state, a.reason, a.reasonData = state, reason, data
+	a.stateUpdated, a.transitioned = t, t
+	s.addHistoryLocked(AlarmHistoryItem{
+		AlarmName: a.name, AlarmType: a.typ, Timestamp: t, HistoryItemType: HistoryStateUpdate,
+		HistorySummary: fmt.Sprintf("Alarm updated from %s to %s", old, state),
+		HistoryData:    stateUpdateHistoryData(old, oldReason, oldData, state, reason, data),
+	})
+	change := StateChange{AlarmName: a.name, AlarmArn: a.arn, AlarmType: a.typ, OldState: old, NewState: state, StateReason: reason, StateReasonData: data, Time: t}
+	out.changes = append(out.changes, change)
+	if out.hooks == nil {
+		out.hooks = append(out.hooks, s.hooks...)
+	}
+	s.queueActionsLocked(a, old, t, out)
+	if old == StateAlarm && state != StateAlarm {
+		for _, c := range s.alarms {
+			if c.typ == AlarmTypeComposite && c.cdef.ActionsSuppressor != "" && s.resolve(c.cdef.ActionsSuppressor) == a.name {
+				c.suppressorLeft = t
+			}
+		}
+	}
+	visited[a.name] = true
+	for _, p := range s.parents[a.name] {
+		if c := s.alarms[p]; c != nil && !visited[p] {
+			s.evaluateCompositeLocked(c, a, t, out, visited)
+		}
+	}
+}
+
+// compositeReasonLayout is how AWS writes times in composite StateReason text
+// ("... transitioned to ALARM at Friday 28 August, 2020 12:54:24 UTC").
+const compositeReasonLayout = "Monday 2 January, 2006 15:04:05 MST"
+
+// evaluateCompositeLocked recomputes a composite alarm's state from its rule.
+// trigger is the child whose change caused the evaluation (nil on creation).
+func (s *Service) evaluateCompositeLocked(c *alarm, trigger *alarm, t time.Time, out *pending, visited map[string]bool) {
+	if visited[c.name] {
+		return // AWS stops evaluating composite alarms when it detects a cycle.
+	}
+	visited[c.name] = true
+	defer delete(visited, c.name)
+	state := StateOK
+	if c.rule.Eval(func(ref string) StateValue {
+		if x := s.alarms[s.resolve(ref)]; x != nil {
+			return x.state
+		}
+		return ""
+	}) {
+		state = StateAlarm
+	}
+	if state == c.state {
+		return
+	}
+	if trigger == nil {
+		for _, ref := range c.rule.alarms {
+			x := s.alarms[s.resolve(ref)]
+			if x != nil && (trigger == nil || x.transitioned.After(trigger.transitioned)) {
+				trigger = x
+			}
+		}
+	}
+	reason := "No alarms in the rule are in the required state."
+	data := `{"triggeringAlarms":[]}`
+	c.triggering = nil
+	if trigger != nil {
+		reason = fmt.Sprintf("%s transitioned to %s at %s", trigger.arn, trigger.state, trigger.transitioned.UTC().Format(compositeReasonLayout))
+		c.triggering = []triggeringChild{{arn: trigger.arn, state: trigger.state, at: trigger.transitioned}}
+		data = fmt.Sprintf(`{"triggeringAlarms":[{"arn":%q,"state":{"value":%q,"timestamp":%q}}]}`,
+			trigger.arn, trigger.state, trigger.transitioned.UTC().Format(reasonDataTimeLayout))
+	}
+	s.transitionCascadeLocked(c, state, reason, data, t, out, visited)
+}
+
+func (a *alarm) actionsFor(state StateValue) []string {
+	var ok, al, ins []string
+	if a.def != nil {
+		ok, al, ins = a.def.OKActions, a.def.AlarmActions, a.def.InsufficientDataActions
+	} else {
+		ok, al, ins = a.cdef.OKActions, a.cdef.AlarmActions, a.cdef.InsufficientDataActions
+	}
+	switch state {
+	case StateOK:
+		return ok
+	case StateAlarm:
+		return al
+	}
+	return ins
+}
+
+// queueActionsLocked queues the actions of a's new state, applying a composite
+// alarm's actions suppressor.
+func (s *Service) queueActionsLocked(a *alarm, old StateValue, t time.Time, out *pending) {
+	if !a.actionsEnabled || len(a.actionsFor(a.state)) == 0 {
+		return
+	}
+	if a.typ == AlarmTypeComposite && a.cdef.ActionsSuppressor != "" {
+		if a.waitTimer != nil {
+			a.waitTimer.Stop()
+			a.waitTimer = nil
+		}
+		supName := s.resolve(a.cdef.ActionsSuppressor)
+		sup := s.alarms[supName]
+		ext := time.Duration(derefInt(a.cdef.ActionsSuppressorExtensionPeriod)) * time.Second
+		wait := time.Duration(derefInt(a.cdef.ActionsSuppressorWaitPeriod)) * time.Second
+		switch {
+		case sup != nil && sup.state == StateAlarm:
+			a.suppressedBy, a.suppressedReason = SuppressedByAlarm, fmt.Sprintf("Alarm %s is in ALARM state.", supName)
+			return
+		case !a.suppressorLeft.IsZero() && t.Before(a.suppressorLeft.Add(ext)):
+			a.suppressedBy, a.suppressedReason = SuppressedByExtensionPeriod, fmt.Sprintf("Alarm %s left ALARM state less than %d seconds ago.", supName, int(ext/time.Second))
+			return
+		case a.state == StateAlarm && wait > 0 && !s.closed:
+			a.suppressedBy, a.suppressedReason = SuppressedByWaitPeriod, fmt.Sprintf("Waiting %d seconds for alarm %s to go to ALARM state.", int(wait/time.Second), supName)
+			version, since := a.version, a.transitioned
+			a.waitTimer = s.clock.AfterFunc(wait, func() { s.waitPeriodEnded(a, version, since, old) })
+			return
+		}
+		a.suppressedBy, a.suppressedReason = "", ""
+	}
+	s.queueListLocked(a, old, a.actionsFor(a.state), t, out, "")
+}
+
+// waitPeriodEnded runs a composite alarm's ALARM actions once the suppressor's
+// wait period has passed without the suppressor going to ALARM.
+func (s *Service) waitPeriodEnded(a *alarm, version uint64, since time.Time, old StateValue) {
+	s.mu.Lock()
+	if s.closed || s.alarms[a.name] != a || a.version != version || a.state != StateAlarm || !a.transitioned.Equal(since) {
+		s.mu.Unlock()
+		return
+	}
+	a.waitTimer = nil
+	supName := s.resolve(a.cdef.ActionsSuppressor)
+	if sup := s.alarms[supName]; sup != nil && (sup.state == StateAlarm || sup.transitioned.After(since)) {
+		if sup.state == StateAlarm {
+			a.suppressedBy, a.suppressedReason = SuppressedByAlarm, fmt.Sprintf("Alarm %s is in ALARM state.", supName)
+		}
+		s.mu.Unlock()
+		return
+	}
+	a.suppressedBy, a.suppressedReason = "", ""
+	out := &pending{}
+	if a.actionsEnabled {
+		s.queueListLocked(a, old, a.actionsFor(a.state), s.clock.Now(), out, "")
+	}
+	s.mu.Unlock()
+	s.deliver(context.Background(), out)
+}
+
+func derefInt(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// repeatAutoScalingLocked re-runs the Auto Scaling actions of an alarm that
+// stays in a state: AWS invokes them "for every period that the alarm remains in
+// the new state".
+func (s *Service) repeatAutoScalingLocked(a *alarm, t time.Time, out *pending) {
+	if !a.actionsEnabled || t.Sub(a.lastAutoScaling) < time.Duration(a.comp.period)*time.Second {
+		return
+	}
+	s.queueListLocked(a, a.state, a.actionsFor(a.state), t, out, ActionAutoScaling)
+}
+
+func (s *Service) queueListLocked(a *alarm, old StateValue, list []string, t time.Time, out *pending, only ActionKind) {
+	var msg string
+	for _, action := range list {
+		kind, op, err := s.actionKind(action)
+		if err != nil || (only != "" && kind != only) {
+			continue
+		}
+		if msg == "" {
+			msg = s.notificationLocked(a, old, t)
+		}
+		if kind == ActionAutoScaling {
+			a.lastAutoScaling = t
+		}
+		req := ActionRequest{Kind: kind, ActionARN: action, EC2Action: op, AlarmName: a.name, AlarmArn: a.arn,
+			OldState: old, NewState: a.state, Reason: a.reason, Time: t, Message: msg}
+		if a.def != nil {
+			for _, d := range a.def.Dimensions {
+				if d.Name == "InstanceId" {
+					req.InstanceID = d.Value
+				}
+			}
+		}
+		j := actionJob{alarmName: a.name, alarmType: a.typ, kind: kind, handler: s.handlers[kind], req: req}
+		if kind == ActionSNS {
+			j.topic = action
+			j.subject = notificationSubject(a.state, a.name, s.region)
+		}
+		out.actions = append(out.actions, j)
+	}
+}
+
+// deliver publishes StateChange events, calls hooks and runs actions, outside
+// the service's lock; each action becomes an Action history item.
+func (s *Service) deliver(ctx context.Context, out *pending) {
+	for _, c := range out.changes {
+		_ = bus.Publish(ctx, s.bus, c)
+		for _, h := range out.hooks {
+			(*h)(c)
+		}
+	}
+	for _, j := range out.actions {
+		var err error
+		switch {
+		case j.kind == ActionSNS:
+			err = bus.Publish(ctx, s.bus, event.Notification{TopicARN: j.topic, Subject: j.subject, Message: j.req.Message, Source: "cloudwatch.amazonaws.com"})
+		case j.handler != nil:
+			err = callHandler(ctx, j.handler, j.req)
+		default:
+			err = fmt.Errorf("no handler is registered for %s actions", j.kind)
+		}
+		item := AlarmHistoryItem{AlarmName: j.alarmName, AlarmType: j.alarmType, Timestamp: j.req.Time, HistoryItemType: HistoryAction}
+		data := map[string]any{"stateUpdateTimestamp": j.req.Time.UnixMilli()}
+		if err == nil {
+			item.HistorySummary = "Successfully executed action " + j.req.ActionARN
+			data["actionState"] = "Succeeded"
+		} else {
+			item.HistorySummary = "Failed to execute action " + j.req.ActionARN
+			data["actionState"] = "Failed"
+			data["error"] = err.Error()
+		}
+		if j.kind == ActionSNS {
+			data["notificationResource"] = j.req.ActionARN
+			data["publishedMessage"] = j.req.Message
+		} else {
+			data["actionResource"] = j.req.ActionARN
+		}
+		item.HistoryData = string(marshal(data))
+		s.mu.Lock()
+		s.addHistoryLocked(item)
+		s.mu.Unlock()
+	}
+}
+
+func callHandler(ctx context.Context, h ActionHandler, req ActionRequest) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("action handler panicked: %v", r)
+		}
+	}()
+	return h(ctx, req)
+}
+
+// regionNames are the long region names AWS writes in alarm notifications.
+var regionNames = map[string]string{
+	"us-east-1": "US East (N. Virginia)", "us-east-2": "US East (Ohio)", "us-west-1": "US West (N. California)",
+	"us-west-2": "US West (Oregon)", "af-south-1": "Africa (Cape Town)", "ap-east-1": "Asia Pacific (Hong Kong)",
+	"ap-south-1": "Asia Pacific (Mumbai)", "ap-south-2": "Asia Pacific (Hyderabad)", "ap-southeast-1": "Asia Pacific (Singapore)",
+	"ap-southeast-2": "Asia Pacific (Sydney)", "ap-southeast-3": "Asia Pacific (Jakarta)", "ap-southeast-4": "Asia Pacific (Melbourne)",
+	"ap-northeast-1": "Asia Pacific (Tokyo)", "ap-northeast-2": "Asia Pacific (Seoul)", "ap-northeast-3": "Asia Pacific (Osaka)",
+	"ca-central-1": "Canada (Central)", "ca-west-1": "Canada West (Calgary)", "eu-central-1": "EU (Frankfurt)", "eu-central-2": "EU (Zurich)",
+	"eu-west-1": "EU (Ireland)", "eu-west-2": "EU (London)", "eu-west-3": "EU (Paris)", "eu-south-1": "EU (Milan)",
+	"eu-south-2": "EU (Spain)", "eu-north-1": "EU (Stockholm)", "il-central-1": "Israel (Tel Aviv)", "me-south-1": "Middle East (Bahrain)",
+	"me-central-1": "Middle East (UAE)", "sa-east-1": "South America (Sao Paulo)", "us-gov-west-1": "AWS GovCloud (US-West)",
+	"us-gov-east-1": "AWS GovCloud (US-East)", "cn-north-1": "China (Beijing)", "cn-northwest-1": "China (Ningxia)",
+}
+
+// RegionName returns the long name AWS uses for region in alarm notifications
+// ("US East (N. Virginia)"), or region itself when unknown.
+func RegionName(region string) string {
+	if n, ok := regionNames[region]; ok {
+		return n
+	}
+	return region
+}
+
+// notificationSubject is the SNS Subject of an alarm notification,
+// e.g. `ALARM: "HighCPU" in US East (N. Virginia)`, cut to SNS's 100 characters.
+func notificationSubject(state StateValue, name, region string) string {
+	s := fmt.Sprintf("%s: %q in %s", state, name, RegionName(region))
+	if len(s) > 100 {
+		s = s[:100]
+	}
+	return s
+}
+
+// statisticName is the Trigger.Statistic of a notification: AWS writes the
+// statistic in upper snake case ("AVERAGE", "SAMPLE_COUNT").
+func statisticName(s metrics.Statistic) string {
+	if s == metrics.StatSampleCount {
+		return "SAMPLE_COUNT"
+	}
+	return strings.ToUpper(string(s))
+}
+
+// marshal encodes v as JSON without Go's HTML escaping ("->" stays "->", as
+// in AWS's messages).
+func marshal(v any) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	return bytes.TrimRight(b.Bytes(), "\n")
+}
+
+func jsonStr(s string) string { return string(marshal(s)) }
+
+func jsonList(l []string) string {
+	if l == nil {
+		l = []string{}
+	}
+	return string(marshal(l))
+}
+
+const notificationTimeLayout = "2006-01-02T15:04:05.000-0700"
+
+// notificationLocked builds AWS's alarm notification JSON (the SNS message body
+// of an alarm action), field for field in AWS's order.
+func (s *Service) notificationLocked(a *alarm, old StateValue, t time.Time) string {
+	var b strings.Builder
+	var desc string
+	var ok, al, ins []string
+	if a.def != nil {
+		desc, ok, al, ins = a.def.AlarmDescription, a.def.OKActions, a.def.AlarmActions, a.def.InsufficientDataActions
+	} else {
+		desc, ok, al, ins = a.cdef.AlarmDescription, a.cdef.OKActions, a.cdef.AlarmActions, a.cdef.InsufficientDataActions
+	}
+	b.WriteString(`{"AlarmName":` + jsonStr(a.name))
+	if desc == "" {
+		b.WriteString(`,"AlarmDescription":null`)
+	} else {
+		b.WriteString(`,"AlarmDescription":` + jsonStr(desc))
+	}
+	b.WriteString(`,"AWSAccountId":` + jsonStr(s.account))
+	b.WriteString(`,"AlarmConfigurationUpdatedTimestamp":` + jsonStr(a.configUpdated.UTC().Format(notificationTimeLayout)))
+	b.WriteString(`,"NewStateValue":` + jsonStr(string(a.state)))
+	b.WriteString(`,"NewStateReason":` + jsonStr(a.reason))
+	b.WriteString(`,"StateChangeTime":` + jsonStr(t.UTC().Format(notificationTimeLayout)))
+	b.WriteString(`,"Region":` + jsonStr(RegionName(s.region)))
+	b.WriteString(`,"AlarmArn":` + jsonStr(a.arn))
+	b.WriteString(`,"OldStateValue":` + jsonStr(string(old)))
+	b.WriteString(`,"OKActions":` + jsonList(ok))
+	b.WriteString(`,"AlarmActions":` + jsonList(al))
+	b.WriteString(`,"InsufficientDataActions":` + jsonList(ins))
+	if a.def == nil {
+		b.WriteString(`,"AlarmRule":` + jsonStr(a.cdef.AlarmRule))
+		b.WriteString(`,"TriggeringChildren":[`)
+		for i, c := range a.triggering {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString(`{"Arn":` + jsonStr(c.arn) + `,"State":{"Value":` + jsonStr(string(c.state)) + `,"Timestamp":` + jsonStr(c.at.UTC().Format(notificationTimeLayout)) + `}}`)
+		}
+		b.WriteString("]}")
+		return b.String()
+	}
+	d := a.def
+	b.WriteString(`,"Trigger":{`)
+	if len(d.Metrics) == 0 {
+		b.WriteString(`"MetricName":` + jsonStr(d.MetricName) + `,"Namespace":` + jsonStr(d.Namespace))
+		if d.ExtendedStatistic != "" {
+			b.WriteString(`,"StatisticType":"ExtendedStatistic","ExtendedStatistic":` + jsonStr(d.ExtendedStatistic))
+		} else {
+			b.WriteString(`,"StatisticType":"Statistic","Statistic":` + jsonStr(statisticName(d.Statistic)))
+		}
+		if d.Unit == "" {
+			b.WriteString(`,"Unit":null`)
+		} else {
+			b.WriteString(`,"Unit":` + jsonStr(string(d.Unit)))
+		}
+		b.WriteString(`,"Dimensions":[`)
+		for i, dim := range d.Dimensions {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString(`{"value":` + jsonStr(dim.Value) + `,"name":` + jsonStr(dim.Name) + `}`)
+		}
+		b.WriteString(`],"Period":` + strconv.Itoa(d.Period))
+	} else {
+		b.WriteString(`"Period":` + strconv.Itoa(a.comp.period))
+	}
+	b.WriteString(`,"EvaluationPeriods":` + strconv.Itoa(d.EvaluationPeriods))
+	if d.DatapointsToAlarm > 0 {
+		b.WriteString(`,"DatapointsToAlarm":` + strconv.Itoa(d.DatapointsToAlarm))
+	}
+	b.WriteString(`,"ComparisonOperator":` + jsonStr(string(d.ComparisonOperator)))
+	if d.ThresholdMetricId != "" {
+		b.WriteString(`,"ThresholdMetricId":` + jsonStr(d.ThresholdMetricId))
+	} else {
+		b.WriteString(`,"Threshold":` + javaDouble(a.comp.threshold))
+	}
+	b.WriteString(`,"TreatMissingData":` + jsonStr(string(d.TreatMissingData)))
+	b.WriteString(`,"EvaluateLowSampleCountPercentile":` + jsonStr(d.EvaluateLowSampleCountPercentile))
+	if len(d.Metrics) > 0 {
+		b.WriteString(`,"Metrics":`)
+		b.Write(marshal(d.Metrics))
+	}
+	b.WriteString("}}")
+	return b.String()
+}
+
+// stateUpdateHistoryData is the HistoryData of a StateUpdate item.
+func stateUpdateHistoryData(old StateValue, oldReason, oldData string, state StateValue, reason, data string) string {
+	part := func(v StateValue, r, d string) string {
+		s := `{"stateValue":` + jsonStr(string(v)) + `,"stateReason":` + jsonStr(r)
+		if d != "" && validJSON(d) {
+			s += `,"stateReasonData":` + d
+		}
+		return s + "}"
+	}
+	return `{"version":"1.0","oldState":` + part(old, oldReason, oldData) + `,"newState":` + part(state, reason, data) + "}"
+}

@@ -1,0 +1,788 @@
+package alarms
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/internal/bus"
+	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/metrics"
+)
+
+// record publishes the event.APICall of an operation (what CloudTrail shows).
+func (s *Service) record(ctx context.Context, name string, readOnly bool, in any, arns []string, err error) {
+	if s.bus == nil || !bus.HasSubscribers[event.APICall](s.bus) {
+		return
+	}
+	var res []event.Resource
+	for _, a := range arns {
+		res = append(res, event.Resource{ARN: a, AccountID: s.account, Type: "AWS::CloudWatch::Alarm"})
+	}
+	s.rec.Record(ctx, event.Call{Name: name, ReadOnly: readOnly, RequestParameters: camel(in), Resources: res}, err)
+}
+
+func cloneDef(in PutMetricAlarmInput) *PutMetricAlarmInput {
+	d := in
+	d.OKActions = slices.Clone(in.OKActions)
+	d.AlarmActions = slices.Clone(in.AlarmActions)
+	d.InsufficientDataActions = slices.Clone(in.InsufficientDataActions)
+	d.Dimensions = slices.Clone(in.Dimensions)
+	d.Tags = slices.Clone(in.Tags)
+	if in.Threshold != nil {
+		t := *in.Threshold
+		d.Threshold = &t
+	}
+	if in.ActionsEnabled != nil {
+		e := *in.ActionsEnabled
+		d.ActionsEnabled = &e
+	}
+	d.Metrics = make([]metrics.MetricDataQuery, len(in.Metrics))
+	for i, q := range in.Metrics {
+		if q.MetricStat != nil {
+			ms := *q.MetricStat
+			ms.Metric.Dimensions = slices.Clone(ms.Metric.Dimensions)
+			q.MetricStat = &ms
+		}
+		if q.ReturnData != nil {
+			q.ReturnData = metrics.Bool(*q.ReturnData)
+		}
+		d.Metrics[i] = q
+	}
+	if len(in.Metrics) == 0 {
+		d.Metrics = nil
+	}
+	return &d
+}
+
+func (s *Service) insertNameLocked(name string) {
+	i, found := slices.BinarySearch(s.names, name)
+	if !found {
+		s.names = slices.Insert(s.names, i, name)
+	}
+}
+
+func (s *Service) removeNameLocked(name string) {
+	if i, found := slices.BinarySearch(s.names, name); found {
+		s.names = slices.Delete(s.names, i, i+1)
+	}
+}
+
+// PutMetricAlarm creates or updates a metric alarm (single metric or metric
+// math). A new alarm starts in INSUFFICIENT_DATA and is evaluated at the next
+// minute (10 seconds for high-resolution alarms); updating an alarm keeps its
+// state, as in AWS, and tags given on update are ignored.
+func (s *Service) PutMetricAlarm(ctx context.Context, in PutMetricAlarmInput) (*PutMetricAlarmOutput, error) {
+	err := s.putMetricAlarm(in)
+	s.record(ctx, "PutMetricAlarm", false, in, []string{s.alarmARN(in.AlarmName)}, err)
+	if err != nil {
+		return nil, err
+	}
+	return &PutMetricAlarmOutput{}, nil
+}
+
+func (s *Service) putMetricAlarm(in PutMetricAlarmInput) error {
+	if err := s.validatePutMetricAlarm(&in); err != nil {
+		return err
+	}
+	def := cloneDef(in)
+	c := compile(def)
+	q := buildQuery(def)
+	gi := 0
+	if c.period < 60 {
+		gi = 1
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.clock.Now()
+	a := s.alarms[def.AlarmName]
+	if a != nil && a.typ != AlarmTypeMetric {
+		return awserr.InvalidValue("AlarmName", def.AlarmName, "a composite alarm with this name already exists")
+	}
+	if a == nil {
+		a = &alarm{name: def.AlarmName, arn: s.alarmARN(def.AlarmName), typ: AlarmTypeMetric,
+			state: StateInsufficientData, reason: "Unchecked: Initial alarm creation",
+			stateUpdated: now, transitioned: now, tags: slices.Clone(def.Tags), group: gi}
+		s.setMetricDefLocked(a, def, c, q, now)
+		s.alarms[a.name] = a
+		s.insertNameLocked(a.name)
+		s.joinGroupLocked(a)
+		s.addHistoryLocked(AlarmHistoryItem{AlarmName: a.name, AlarmType: a.typ, Timestamp: now, HistoryItemType: HistoryConfigurationUpdate,
+			HistorySummary: fmt.Sprintf("Alarm %q created", a.name), HistoryData: configurationHistoryData("Create", s.metricAlarmLocked(a), nil)})
+		return nil
+	}
+	before := s.metricAlarmLocked(a)
+	if a.group != gi {
+		s.leaveGroupLocked(a)
+		a.group = gi
+		s.joinGroupLocked(a)
+	}
+	s.setMetricDefLocked(a, def, c, q, now)
+	after := s.metricAlarmLocked(a)
+	s.addHistoryLocked(AlarmHistoryItem{AlarmName: a.name, AlarmType: a.typ, Timestamp: now, HistoryItemType: HistoryConfigurationUpdate,
+		HistorySummary: fmt.Sprintf("Alarm %q updated", a.name), HistoryData: configurationHistoryData("Update", after, diffFields(before, after))})
+	return nil
+}
+
+func (s *Service) setMetricDefLocked(a *alarm, def *PutMetricAlarmInput, c *compiled, q *metrics.GetMetricDataInput, now time.Time) {
+	a.version++
+	a.def, a.comp, a.query = def, c, q
+	a.actionsEnabled = def.ActionsEnabled == nil || *def.ActionsEnabled
+	a.configUpdated = now
+	a.hasAutoScaling = false
+	for _, l := range [][]string{def.OKActions, def.AlarmActions, def.InsufficientDataActions} {
+		for _, x := range l {
+			if strings.HasPrefix(x, "arn:aws:autoscaling:") || strings.Contains(x, ":autoscaling:") {
+				a.hasAutoScaling = true
+			}
+		}
+	}
+}
+
+func (s *Service) metricAlarmLocked(a *alarm) MetricAlarm {
+	d := a.def
+	return MetricAlarm{
+		AlarmName: a.name, AlarmArn: a.arn, AlarmDescription: d.AlarmDescription,
+		AlarmConfigurationUpdatedTimestamp: a.configUpdated, ActionsEnabled: a.actionsEnabled,
+		OKActions: nonNil(d.OKActions), AlarmActions: nonNil(d.AlarmActions), InsufficientDataActions: nonNil(d.InsufficientDataActions),
+		StateValue: a.state, StateReason: a.reason, StateReasonData: a.reasonData, StateUpdatedTimestamp: a.stateUpdated,
+		MetricName: d.MetricName, Namespace: d.Namespace, Statistic: d.Statistic, ExtendedStatistic: d.ExtendedStatistic,
+		Dimensions: slices.Clone(d.Dimensions), Period: d.Period, Unit: d.Unit, EvaluationPeriods: d.EvaluationPeriods,
+		DatapointsToAlarm: d.DatapointsToAlarm, Threshold: d.Threshold, ComparisonOperator: d.ComparisonOperator,
+		TreatMissingData: d.TreatMissingData, EvaluateLowSampleCountPercentile: d.EvaluateLowSampleCountPercentile,
+		Metrics: slices.Clone(d.Metrics), ThresholdMetricId: d.ThresholdMetricId, EvaluationState: a.evaluationState,
+		StateTransitionedTimestamp: a.transitioned,
+	}
+}
+
+func nonNil(l []string) []string {
+	if l == nil {
+		return []string{}
+	}
+	return slices.Clone(l)
+}
+
+func (s *Service) compositeAlarmLocked(a *alarm) CompositeAlarm {
+	d := a.cdef
+	return CompositeAlarm{
+		AlarmName: a.name, AlarmArn: a.arn, AlarmDescription: d.AlarmDescription, AlarmRule: d.AlarmRule,
+		AlarmConfigurationUpdatedTimestamp: a.configUpdated, ActionsEnabled: a.actionsEnabled,
+		OKActions: nonNil(d.OKActions), AlarmActions: nonNil(d.AlarmActions), InsufficientDataActions: nonNil(d.InsufficientDataActions),
+		StateValue: a.state, StateReason: a.reason, StateReasonData: a.reasonData, StateUpdatedTimestamp: a.stateUpdated,
+		StateTransitionedTimestamp: a.transitioned, ActionsSuppressedBy: a.suppressedBy, ActionsSuppressedReason: a.suppressedReason,
+		ActionsSuppressor: d.ActionsSuppressor, ActionsSuppressorWaitPeriod: d.ActionsSuppressorWaitPeriod,
+		ActionsSuppressorExtensionPeriod: d.ActionsSuppressorExtensionPeriod,
+	}
+}
+
+// PutCompositeAlarm creates or updates a composite alarm. Every alarm its rule
+// references must exist. The alarm is evaluated at once and again whenever one
+// of its children changes state.
+func (s *Service) PutCompositeAlarm(ctx context.Context, in PutCompositeAlarmInput) (*PutCompositeAlarmOutput, error) {
+	out, err := s.putCompositeAlarm(in)
+	s.record(ctx, "PutCompositeAlarm", false, in, []string{s.alarmARN(in.AlarmName)}, err)
+	if err != nil {
+		return nil, err
+	}
+	s.deliver(ctx, out)
+	return &PutCompositeAlarmOutput{}, nil
+}
+
+func (s *Service) putCompositeAlarm(in PutCompositeAlarmInput) (*pending, error) {
+	if err := validateAlarmName("AlarmName", in.AlarmName); err != nil {
+		return nil, err
+	}
+	if len(in.AlarmDescription) > MaxAlarmDescriptionLength {
+		return nil, validation("alarmDescription", "...", "Member must have length less than or equal to 1024")
+	}
+	if in.AlarmRule == "" {
+		return nil, awserr.Missing("AlarmRule")
+	}
+	if len(in.AlarmRule) > MaxAlarmRuleLength {
+		return nil, validation("alarmRule", "...", "Member must have length less than or equal to 10240")
+	}
+	rule, err := ParseAlarmRule(in.AlarmRule)
+	if err != nil {
+		return nil, awserr.InvalidValue("AlarmRule", in.AlarmRule, err.Error())
+	}
+	if err := s.validateActions(false, false, in.OKActions, in.AlarmActions, in.InsufficientDataActions); err != nil {
+		return nil, err
+	}
+	if err := validateTags(in.Tags); err != nil {
+		return nil, err
+	}
+	if in.ActionsSuppressor == "" {
+		if in.ActionsSuppressorWaitPeriod != nil || in.ActionsSuppressorExtensionPeriod != nil {
+			return nil, awserr.Combination("ActionsSuppressorWaitPeriod and ActionsSuppressorExtensionPeriod require ActionsSuppressor.")
+		}
+	} else {
+		if len(in.ActionsSuppressor) > 1600 {
+			return nil, validation("actionsSuppressor", in.ActionsSuppressor, "Member must have length less than or equal to 1600")
+		}
+		if in.ActionsSuppressorWaitPeriod == nil {
+			return nil, awserr.Missing("ActionsSuppressorWaitPeriod")
+		}
+		if in.ActionsSuppressorExtensionPeriod == nil {
+			return nil, awserr.Missing("ActionsSuppressorExtensionPeriod")
+		}
+		if *in.ActionsSuppressorWaitPeriod < 0 || *in.ActionsSuppressorExtensionPeriod < 0 {
+			return nil, awserr.InvalidValue("ActionsSuppressorWaitPeriod", *in.ActionsSuppressorWaitPeriod, "periods must not be negative")
+		}
+	}
+	def := in
+	def.OKActions, def.AlarmActions, def.InsufficientDataActions = slices.Clone(in.OKActions), slices.Clone(in.AlarmActions), slices.Clone(in.InsufficientDataActions)
+	def.Tags = slices.Clone(in.Tags)
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var missing []string
+	for _, ref := range rule.alarms {
+		name := s.resolve(ref)
+		if s.alarms[name] == nil && name != in.AlarmName {
+			missing = append(missing, ref)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, awserr.InvalidValue("AlarmRule", in.AlarmRule, fmt.Sprintf("Could not save the composite alarm as alarms [%s] in the alarm rule do not exist", strings.Join(missing, ", ")))
+	}
+	if in.ActionsSuppressor != "" && s.alarms[s.resolve(in.ActionsSuppressor)] == nil {
+		return nil, awserr.InvalidValue("ActionsSuppressor", in.ActionsSuppressor, "the alarm does not exist")
+	}
+	now := s.clock.Now()
+	a := s.alarms[in.AlarmName]
+	if a != nil && a.typ != AlarmTypeComposite {
+		return nil, awserr.InvalidValue("AlarmName", in.AlarmName, "a metric alarm with this name already exists")
+	}
+	created := a == nil
+	var before CompositeAlarm
+	if created {
+		a = &alarm{name: in.AlarmName, arn: s.alarmARN(in.AlarmName), typ: AlarmTypeComposite,
+			state: StateInsufficientData, reason: "Unchecked: Initial alarm creation", stateUpdated: now, transitioned: now, tags: def.Tags}
+		s.alarms[a.name] = a
+		s.insertNameLocked(a.name)
+	} else {
+		before = s.compositeAlarmLocked(a)
+		s.unlinkParentsLocked(a)
+	}
+	a.version++
+	a.cdef, a.rule = &def, rule
+	a.actionsEnabled = in.ActionsEnabled == nil || *in.ActionsEnabled
+	a.configUpdated = now
+	for _, ref := range rule.alarms {
+		child := s.resolve(ref)
+		if !slices.Contains(s.parents[child], a.name) {
+			s.parents[child] = append(s.parents[child], a.name)
+		}
+	}
+	after := s.compositeAlarmLocked(a)
+	if created {
+		s.addHistoryLocked(AlarmHistoryItem{AlarmName: a.name, AlarmType: a.typ, Timestamp: now, HistoryItemType: HistoryConfigurationUpdate,
+			HistorySummary: fmt.Sprintf("Alarm %q created", a.name), HistoryData: configurationHistoryData("Create", after, nil)})
+	} else {
+		s.addHistoryLocked(AlarmHistoryItem{AlarmName: a.name, AlarmType: a.typ, Timestamp: now, HistoryItemType: HistoryConfigurationUpdate,
+			HistorySummary: fmt.Sprintf("Alarm %q updated", a.name), HistoryData: configurationHistoryData("Update", after, diffFields(before, after))})
+	}
+	out := &pending{}
+	s.evaluateCompositeLocked(a, nil, now, out, map[string]bool{})
+	return out, nil
+}
+
+func (s *Service) unlinkParentsLocked(a *alarm) {
+	for _, ref := range a.rule.alarms {
+		child := s.resolve(ref)
+		s.parents[child] = slices.DeleteFunc(s.parents[child], func(p string) bool { return p == a.name })
+		if len(s.parents[child]) == 0 {
+			delete(s.parents, child)
+		}
+	}
+}
+
+func checkMaxRecords(n int) error {
+	if n != 0 && (n < 1 || n > 100) {
+		return validation("maxRecords", n, "Member must have value between 1 and 100")
+	}
+	return nil
+}
+
+func checkAlarmTypes(types []AlarmType) error {
+	for _, t := range types {
+		if t != AlarmTypeMetric && t != AlarmTypeComposite {
+			return validation("alarmTypes", t, "Member must satisfy enum value set: [CompositeAlarm, MetricAlarm]")
+		}
+	}
+	return nil
+}
+
+// DescribeAlarms lists alarms in name order. Filters combine; without
+// AlarmTypes only metric alarms are returned, as in AWS.
+func (s *Service) DescribeAlarms(ctx context.Context, in DescribeAlarmsInput) (*DescribeAlarmsOutput, error) {
+	out, err := s.describeAlarms(in)
+	s.record(ctx, "DescribeAlarms", true, in, nil, err)
+	return out, err
+}
+
+func (s *Service) describeAlarms(in DescribeAlarmsInput) (*DescribeAlarmsOutput, error) {
+	if err := checkMaxRecords(in.MaxRecords); err != nil {
+		return nil, err
+	}
+	if err := checkAlarmTypes(in.AlarmTypes); err != nil {
+		return nil, err
+	}
+	if len(in.AlarmNames) > MaxNamesPerCall {
+		return nil, validation("alarmNames", len(in.AlarmNames), "Member must have length less than or equal to 100")
+	}
+	if len(in.AlarmNames) > 0 && in.AlarmNamePrefix != "" {
+		return nil, awserr.Combination("AlarmNames and AlarmNamePrefix cannot be used together.")
+	}
+	if (in.ChildrenOfAlarmName != "" || in.ParentsOfAlarmName != "") &&
+		(len(in.AlarmNames) > 0 || in.AlarmNamePrefix != "" || in.StateValue != "" || in.ActionPrefix != "" || in.ChildrenOfAlarmName != "" && in.ParentsOfAlarmName != "") {
+		return nil, awserr.Combination("ChildrenOfAlarmName and ParentsOfAlarmName cannot be combined with other filters except AlarmTypes.")
+	}
+	switch in.StateValue {
+	case "", StateOK, StateAlarm, StateInsufficientData:
+	default:
+		return nil, validation("stateValue", in.StateValue, "Member must satisfy enum value set: [INSUFFICIENT_DATA, ALARM, OK]")
+	}
+	after := ""
+	if in.NextToken != "" {
+		t, ok := decodeToken(in.NextToken)
+		if !ok || !strings.HasPrefix(t, "a") {
+			return nil, awserr.New("InvalidNextToken", "The NextToken %q is not valid.", in.NextToken)
+		}
+		after = t[1:]
+	}
+	limit := in.MaxRecords
+	if limit == 0 {
+		limit = 50
+	}
+	types := in.AlarmTypes
+	if len(types) == 0 {
+		types = []AlarmType{AlarmTypeMetric}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var only map[string]bool
+	switch {
+	case len(in.AlarmNames) > 0:
+		only = map[string]bool{}
+		for _, n := range in.AlarmNames {
+			only[n] = true
+		}
+	case in.ChildrenOfAlarmName != "":
+		only = map[string]bool{}
+		if c := s.alarms[in.ChildrenOfAlarmName]; c != nil && c.rule != nil {
+			for _, ref := range c.rule.alarms {
+				only[s.resolve(ref)] = true
+			}
+		}
+	case in.ParentsOfAlarmName != "":
+		only = map[string]bool{}
+		for _, p := range s.parents[in.ParentsOfAlarmName] {
+			only[p] = true
+		}
+	}
+	out := &DescribeAlarmsOutput{MetricAlarms: []MetricAlarm{}}
+	start, _ := slices.BinarySearch(s.names, after)
+	count := 0
+	for _, name := range s.names[start:] {
+		if after != "" && name <= after {
+			continue
+		}
+		a := s.alarms[name]
+		if only != nil && !only[name] || !strings.HasPrefix(name, in.AlarmNamePrefix) || !slices.Contains(types, a.typ) {
+			continue
+		}
+		if in.StateValue != "" && a.state != in.StateValue {
+			continue
+		}
+		if in.ActionPrefix != "" && !hasActionPrefix(a, in.ActionPrefix) {
+			continue
+		}
+		if count == limit {
+			out.NextToken = encodeToken("a" + s.lastListed(out))
+			break
+		}
+		count++
+		if a.typ == AlarmTypeMetric {
+			out.MetricAlarms = append(out.MetricAlarms, s.metricAlarmLocked(a))
+		} else {
+			out.CompositeAlarms = append(out.CompositeAlarms, s.compositeAlarmLocked(a))
+		}
+	}
+	return out, nil
+}
+
+// lastListed is the greatest alarm name in a page.
+func (s *Service) lastListed(out *DescribeAlarmsOutput) string {
+	last := ""
+	if n := len(out.MetricAlarms); n > 0 {
+		last = out.MetricAlarms[n-1].AlarmName
+	}
+	if n := len(out.CompositeAlarms); n > 0 && out.CompositeAlarms[n-1].AlarmName > last {
+		last = out.CompositeAlarms[n-1].AlarmName
+	}
+	return last
+}
+
+func hasActionPrefix(a *alarm, prefix string) bool {
+	for _, st := range []StateValue{StateOK, StateAlarm, StateInsufficientData} {
+		for _, x := range a.actionsFor(st) {
+			if strings.HasPrefix(x, prefix) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// DescribeAlarmsForMetric returns the metric alarms on a metric; the optional
+// Statistic, ExtendedStatistic, Dimensions, Period and Unit narrow the match.
+// Metric-math alarms whose metrics include the metric are returned too.
+func (s *Service) DescribeAlarmsForMetric(ctx context.Context, in DescribeAlarmsForMetricInput) (*DescribeAlarmsForMetricOutput, error) {
+	out, err := s.describeAlarmsForMetric(in)
+	s.record(ctx, "DescribeAlarmsForMetric", true, in, nil, err)
+	return out, err
+}
+
+func sameDimensions(a, b []metrics.Dimension) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, d := range a {
+		if !slices.Contains(b, d) {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Service) describeAlarmsForMetric(in DescribeAlarmsForMetricInput) (*DescribeAlarmsForMetricOutput, error) {
+	if in.MetricName == "" {
+		return nil, awserr.Missing("MetricName")
+	}
+	if in.Namespace == "" {
+		return nil, awserr.Missing("Namespace")
+	}
+	if in.Statistic != "" && in.ExtendedStatistic != "" {
+		return nil, awserr.Combination("Statistic and ExtendedStatistic cannot both be specified.")
+	}
+	if err := validateDimensions("dimensions", in.Dimensions); err != nil {
+		return nil, err
+	}
+	matches := func(m metrics.Metric, stat string, period int, unit metrics.StandardUnit) bool {
+		if m.Namespace != in.Namespace || m.MetricName != in.MetricName {
+			return false
+		}
+		if in.Dimensions != nil && !sameDimensions(in.Dimensions, m.Dimensions) {
+			return false
+		}
+		if in.Statistic != "" && stat != string(in.Statistic) || in.ExtendedStatistic != "" && stat != in.ExtendedStatistic {
+			return false
+		}
+		return (in.Period == 0 || period == in.Period) && (in.Unit == "" || unit == in.Unit)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := &DescribeAlarmsForMetricOutput{MetricAlarms: []MetricAlarm{}}
+	for _, name := range s.names {
+		a := s.alarms[name]
+		if a.typ != AlarmTypeMetric {
+			continue
+		}
+		d := a.def
+		ok := false
+		if len(d.Metrics) == 0 {
+			stat := string(d.Statistic)
+			if d.ExtendedStatistic != "" {
+				stat = d.ExtendedStatistic
+			}
+			ok = matches(metrics.Metric{Namespace: d.Namespace, MetricName: d.MetricName, Dimensions: d.Dimensions}, stat, d.Period, d.Unit)
+		} else {
+			for _, q := range d.Metrics {
+				if q.MetricStat != nil && matches(q.MetricStat.Metric, q.MetricStat.Stat, q.MetricStat.Period, q.MetricStat.Unit) {
+					ok = true
+				}
+			}
+		}
+		if ok {
+			out.MetricAlarms = append(out.MetricAlarms, s.metricAlarmLocked(a))
+		}
+	}
+	return out, nil
+}
+
+// DeleteAlarms deletes alarms. If any named alarm does not exist, nothing is
+// deleted (ResourceNotFound). A composite alarm that another composite alarm's
+// rule references cannot be deleted (break the dependency first, as in AWS).
+// History of deleted alarms stays readable until it expires.
+func (s *Service) DeleteAlarms(ctx context.Context, in DeleteAlarmsInput) (*DeleteAlarmsOutput, error) {
+	var arns []string
+	for _, n := range in.AlarmNames {
+		arns = append(arns, s.alarmARN(n))
+	}
+	err := s.deleteAlarms(in)
+	s.record(ctx, "DeleteAlarms", false, in, arns, err)
+	if err != nil {
+		return nil, err
+	}
+	return &DeleteAlarmsOutput{}, nil
+}
+
+func (s *Service) deleteAlarms(in DeleteAlarmsInput) error {
+	if len(in.AlarmNames) == 0 {
+		return awserr.Missing("AlarmNames")
+	}
+	if len(in.AlarmNames) > MaxNamesPerCall {
+		return validation("alarmNames", len(in.AlarmNames), "Member must have length less than or equal to 100")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	deleting := map[string]bool{}
+	for _, n := range in.AlarmNames {
+		if s.alarms[n] == nil {
+			return awserr.New("ResourceNotFound", "The alarm %s does not exist.", n)
+		}
+		deleting[n] = true
+	}
+	for _, n := range in.AlarmNames {
+		if s.alarms[n].typ != AlarmTypeComposite {
+			continue
+		}
+		for _, p := range s.parents[n] {
+			if !deleting[p] {
+				return awserr.InvalidValue("AlarmNames", n, "the composite alarm is referenced by the rule of composite alarm "+p)
+			}
+		}
+	}
+	now := s.clock.Now()
+	for _, n := range in.AlarmNames {
+		a := s.alarms[n]
+		if a == nil {
+			continue // named twice
+		}
+		var snapshot any
+		if a.typ == AlarmTypeMetric {
+			snapshot = s.metricAlarmLocked(a)
+			s.leaveGroupLocked(a)
+		} else {
+			snapshot = s.compositeAlarmLocked(a)
+			s.unlinkParentsLocked(a)
+			if a.waitTimer != nil {
+				a.waitTimer.Stop()
+			}
+		}
+		delete(s.alarms, n)
+		s.removeNameLocked(n)
+		s.addHistoryLocked(AlarmHistoryItem{AlarmName: n, AlarmType: a.typ, Timestamp: now, HistoryItemType: HistoryConfigurationUpdate,
+			HistorySummary: fmt.Sprintf("Alarm %q deleted", n), HistoryData: configurationHistoryData("Delete", snapshot, nil)})
+	}
+	return nil
+}
+
+// SetAlarmState sets an alarm's state temporarily, as AWS does: the change is
+// recorded and its actions run, and the next evaluation (the next minute, for a
+// metric alarm; the next change of a child, for a composite alarm) may change
+// it back.
+func (s *Service) SetAlarmState(ctx context.Context, in SetAlarmStateInput) (*SetAlarmStateOutput, error) {
+	out, err := s.setAlarmState(in)
+	s.record(ctx, "SetAlarmState", false, in, []string{s.alarmARN(in.AlarmName)}, err)
+	if err != nil {
+		return nil, err
+	}
+	s.deliver(ctx, out)
+	return &SetAlarmStateOutput{}, nil
+}
+
+func (s *Service) setAlarmState(in SetAlarmStateInput) (*pending, error) {
+	if err := validateAlarmName("AlarmName", in.AlarmName); err != nil {
+		return nil, err
+	}
+	switch in.StateValue {
+	case "":
+		return nil, awserr.Missing("StateValue")
+	case StateOK, StateAlarm, StateInsufficientData:
+	default:
+		return nil, validation("stateValue", in.StateValue, "Member must satisfy enum value set: [INSUFFICIENT_DATA, ALARM, OK]")
+	}
+	if in.StateReason == "" {
+		return nil, awserr.Missing("StateReason")
+	}
+	if len(in.StateReason) > MaxStateReasonLength {
+		return nil, validation("stateReason", "...", "Member must have length less than or equal to 1023")
+	}
+	if len(in.StateReasonData) > MaxStateReasonDataLength {
+		return nil, validation("stateReasonData", "...", "Member must have length less than or equal to 4000")
+	}
+	if in.StateReasonData != "" && !validJSON(in.StateReasonData) {
+		return nil, awserr.New("InvalidFormat", "StateReasonData is not valid JSON.")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.alarms[in.AlarmName]
+	if a == nil {
+		return nil, awserr.New("ResourceNotFound", "The alarm %s does not exist.", in.AlarmName)
+	}
+	now := s.clock.Now()
+	out := &pending{}
+	if a.state == in.StateValue {
+		a.reason, a.reasonData, a.stateUpdated = in.StateReason, in.StateReasonData, now
+		return out, nil
+	}
+	s.transitionLocked(a, in.StateValue, in.StateReason, in.StateReasonData, now, out)
+	return out, nil
+}
+
+// EnableAlarmActions enables the actions of the named alarms; unknown names
+// are ignored.
+func (s *Service) EnableAlarmActions(ctx context.Context, in EnableAlarmActionsInput) (*EnableAlarmActionsOutput, error) {
+	err := s.setActionsEnabled(in.AlarmNames, true)
+	s.record(ctx, "EnableAlarmActions", false, in, nil, err)
+	if err != nil {
+		return nil, err
+	}
+	return &EnableAlarmActionsOutput{}, nil
+}
+
+// DisableAlarmActions disables the actions of the named alarms; unknown names
+// are ignored. State changes are still evaluated and recorded.
+func (s *Service) DisableAlarmActions(ctx context.Context, in DisableAlarmActionsInput) (*DisableAlarmActionsOutput, error) {
+	err := s.setActionsEnabled(in.AlarmNames, false)
+	s.record(ctx, "DisableAlarmActions", false, in, nil, err)
+	if err != nil {
+		return nil, err
+	}
+	return &DisableAlarmActionsOutput{}, nil
+}
+
+func (s *Service) setActionsEnabled(names []string, on bool) error {
+	if len(names) == 0 {
+		return awserr.Missing("AlarmNames")
+	}
+	if len(names) > MaxNamesPerCall {
+		return validation("alarmNames", len(names), "Member must have length less than or equal to 100")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, n := range names {
+		if a := s.alarms[n]; a != nil {
+			a.actionsEnabled = on
+		}
+	}
+	return nil
+}
+
+// DescribeAlarmHistory returns history items (newest first unless ScanBy is
+// TimestampAscending), kept for two weeks. Without AlarmTypes only metric
+// alarms' items are returned, as in AWS. History of deleted alarms is included.
+func (s *Service) DescribeAlarmHistory(ctx context.Context, in DescribeAlarmHistoryInput) (*DescribeAlarmHistoryOutput, error) {
+	out, err := s.describeAlarmHistory(in)
+	s.record(ctx, "DescribeAlarmHistory", true, in, nil, err)
+	return out, err
+}
+
+func (s *Service) describeAlarmHistory(in DescribeAlarmHistoryInput) (*DescribeAlarmHistoryOutput, error) {
+	if err := checkMaxRecords(in.MaxRecords); err != nil {
+		return nil, err
+	}
+	if err := checkAlarmTypes(in.AlarmTypes); err != nil {
+		return nil, err
+	}
+	if len(in.AlarmName) > MaxAlarmNameLength {
+		return nil, validation("alarmName", in.AlarmName, "Member must have length less than or equal to 255")
+	}
+	switch in.HistoryItemType {
+	case "", HistoryConfigurationUpdate, HistoryStateUpdate, HistoryAction, HistoryAlarmContributorStateUpdate, HistoryAlarmContributorAction:
+	default:
+		return nil, validation("historyItemType", in.HistoryItemType, "Member must satisfy enum value set: [ConfigurationUpdate, StateUpdate, Action, AlarmContributorStateUpdate, AlarmContributorAction]")
+	}
+	switch in.ScanBy {
+	case "", ScanByTimestampDescending, ScanByTimestampAscending:
+	default:
+		return nil, validation("scanBy", in.ScanBy, "Member must satisfy enum value set: [TimestampDescending, TimestampAscending]")
+	}
+	if !in.StartDate.IsZero() && !in.EndDate.IsZero() && in.StartDate.After(in.EndDate) {
+		return nil, awserr.InvalidValue("StartDate", in.StartDate.Format(time.RFC3339), "StartDate must be before EndDate")
+	}
+	var after uint64
+	hasToken := in.NextToken != ""
+	if hasToken {
+		seq, ok := decodeSeqToken(in.NextToken)
+		if !ok {
+			return nil, awserr.New("InvalidNextToken", "The NextToken %q is not valid.", in.NextToken)
+		}
+		after = seq
+	}
+	limit := in.MaxRecords
+	if limit == 0 {
+		limit = 50
+	}
+	types := in.AlarmTypes
+	if len(types) == 0 {
+		types = []AlarmType{AlarmTypeMetric}
+	}
+	asc := in.ScanBy == ScanByTimestampAscending
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.addHistoryPruneLocked()
+	out := &DescribeAlarmHistoryOutput{AlarmHistoryItems: []AlarmHistoryItem{}}
+	var lastSeq uint64
+	n := len(s.history)
+	for k := 0; k < n; k++ {
+		i := k
+		if !asc {
+			i = n - 1 - k
+		}
+		e := &s.history[i]
+		if hasToken && (asc && e.seq <= after || !asc && e.seq >= after) {
+			continue
+		}
+		it := &e.item
+		if in.AlarmName != "" && it.AlarmName != in.AlarmName || in.HistoryItemType != "" && it.HistoryItemType != in.HistoryItemType ||
+			!slices.Contains(types, it.AlarmType) ||
+			!in.StartDate.IsZero() && it.Timestamp.Before(in.StartDate) || !in.EndDate.IsZero() && it.Timestamp.After(in.EndDate) {
+			continue
+		}
+		if len(out.AlarmHistoryItems) == limit {
+			out.NextToken = encodeSeqToken(lastSeq)
+			break
+		}
+		out.AlarmHistoryItems = append(out.AlarmHistoryItems, *it)
+		lastSeq = e.seq
+	}
+	return out, nil
+}
+
+// addHistoryPruneLocked drops expired history items.
+func (s *Service) addHistoryPruneLocked() {
+	cut := s.clock.Now().Add(-HistoryRetention)
+	drop := 0
+	for drop < len(s.history) && s.history[drop].item.Timestamp.Before(cut) {
+		drop++
+	}
+	if drop > 0 {
+		s.history = append(s.history[:0], s.history[drop:]...)
+	}
+}
+
+// ListTagsForResource returns the tags of an alarm, by ARN.
+func (s *Service) ListTagsForResource(ctx context.Context, in ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
+	out, err := s.listTags(in)
+	s.record(ctx, "ListTagsForResource", true, in, nil, err)
+	return out, err
+}
+
+func (s *Service) listTags(in ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
+	if in.ResourceARN == "" {
+		return nil, awserr.Missing("ResourceARN")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.alarms[s.resolve(in.ResourceARN)]
+	if a == nil || a.arn != in.ResourceARN {
+		return nil, awserr.New("ResourceNotFound", "The resource %s does not exist.", in.ResourceARN)
+	}
+	return &ListTagsForResourceOutput{Tags: append([]Tag{}, a.tags...)}, nil
+}

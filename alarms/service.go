@@ -1,0 +1,489 @@
+package alarms
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/arn"
+	"github.com/localwatch/localwatch/internal/bus"
+	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/ids"
+	"github.com/localwatch/localwatch/metrics"
+)
+
+// MetricSource answers the metric queries of alarm evaluations. metrics.Service
+// implements it. Implementations must not modify the queries they are given
+// (the alarms service reuses them across evaluations).
+type MetricSource interface {
+	GetMetricData(ctx context.Context, in metrics.GetMetricDataInput) (*metrics.GetMetricDataOutput, error)
+}
+
+// MetricSourceFunc adapts a function to MetricSource (handy in tests).
+type MetricSourceFunc func(ctx context.Context, in metrics.GetMetricDataInput) (*metrics.GetMetricDataOutput, error)
+
+// GetMetricData calls f.
+func (f MetricSourceFunc) GetMetricData(ctx context.Context, in metrics.GetMetricDataInput) (*metrics.GetMetricDataOutput, error) {
+	return f(ctx, in)
+}
+
+// ActionKind classifies alarm actions by the service they invoke.
+type ActionKind string
+
+// The action kinds.
+const (
+	ActionSNS         ActionKind = "sns"         // arn:aws:sns:... topic: a notification on the bus
+	ActionAutoScaling ActionKind = "autoscaling" // arn:aws:autoscaling:...:scalingPolicy:...
+	ActionEC2         ActionKind = "ec2"         // arn:aws:automate:region:ec2:stop|terminate|reboot|recover
+	ActionLambda      ActionKind = "lambda"      // arn:aws:lambda:...:function:...
+	ActionSSM         ActionKind = "ssm"         // Systems Manager OpsItems and Incident Manager
+)
+
+// ActionRequest is what an action handler receives when an alarm action runs.
+type ActionRequest struct {
+	Kind ActionKind
+	// ActionARN is the action as configured on the alarm.
+	ActionARN string
+	// EC2Action is stop, terminate, reboot or recover for ActionEC2.
+	EC2Action string
+	// InstanceID is the InstanceId dimension of the alarm's metric, if any (the
+	// instance an EC2 action applies to).
+	InstanceID string
+	AlarmName  string
+	AlarmArn   string
+	OldState   StateValue
+	NewState   StateValue
+	Reason     string
+	Time       time.Time
+	// Message is AWS's alarm notification JSON (what an SNS topic would get).
+	Message string
+}
+
+// ActionHandler performs an alarm action. Its error is recorded as a failed
+// Action history item.
+type ActionHandler func(ctx context.Context, req ActionRequest) error
+
+// StateChange is published on the bus (and passed to OnStateChange hooks) for
+// every state change of every alarm, metric or composite.
+type StateChange struct {
+	AlarmName       string
+	AlarmArn        string
+	AlarmType       AlarmType
+	OldState        StateValue
+	NewState        StateValue
+	StateReason     string
+	StateReasonData string
+	Time            time.Time
+}
+
+// Options configures a Service. The zero value works: the real clock, no bus,
+// random IDs, us-east-1, account 123456789012 and no metric source (alarms then
+// see no data).
+type Options struct {
+	Clock     clock.Clock
+	Bus       *bus.Bus
+	IDs       *ids.Source
+	Region    string
+	AccountID string
+	// Metrics answers the alarms' metric queries; metrics.Service implements it.
+	Metrics MetricSource
+	// ActionHandlers run Auto Scaling, EC2, Lambda and Systems Manager actions.
+	// SNS actions need no handler: they publish event.Notification on the bus.
+	// An action without a handler is recorded as a failed Action.
+	ActionHandlers map[ActionKind]ActionHandler
+	// OnStateChange is called after every state change, outside the service's
+	// lock.
+	OnStateChange func(StateChange)
+}
+
+// Service is an in-memory CloudWatch alarms service. It is safe for concurrent
+// use.
+type Service struct {
+	mu       sync.Mutex
+	clock    clock.Clock
+	bus      *bus.Bus
+	ids      *ids.Source
+	region   string
+	account  string
+	rec      event.Recorder
+	source   MetricSource
+	handlers map[ActionKind]ActionHandler
+	hooks    []*func(StateChange)
+
+	alarms  map[string]*alarm
+	names   []string            // sorted alarm names
+	parents map[string][]string // alarm name -> composite alarms whose rule references it
+	history []histEntry
+	histSeq uint64
+	lastSeq uint64    // scratch of describeAlarmHistory
+	groups  [2]*group // standard (1 minute) and high-resolution (10 s) evaluation
+	closed  bool
+}
+
+// group is the set of alarms evaluated at one cadence, driven by one clock
+// schedule for all of them (not a timer per alarm).
+type group struct {
+	cadence time.Duration
+	timer   clock.Timer
+	members []*alarm
+	run     sync.Mutex // serializes ticks, guards the scratch buffers below
+	jobs    []job
+	sc      scratch
+	dps     []Datapoint
+}
+
+type job struct {
+	a       *alarm
+	c       *compiled
+	q       *metrics.GetMetricDataInput
+	prev    StateValue
+	version uint64
+}
+
+// alarm is one alarm's definition and state.
+type alarm struct {
+	name, arn string
+	typ       AlarmType
+	version   uint64
+
+	def   *PutMetricAlarmInput // metric alarms
+	comp  *compiled
+	query *metrics.GetMetricDataInput
+	group int
+
+	cdef *PutCompositeAlarmInput // composite alarms
+	rule *AlarmRule
+
+	actionsEnabled  bool
+	state           StateValue
+	reason          string
+	reasonData      string
+	evaluationState string
+	stateUpdated    time.Time
+	transitioned    time.Time
+	configUpdated   time.Time
+	tags            []Tag
+	hasAutoScaling  bool
+	lastAutoScaling time.Time
+
+	// composite action suppression
+	suppressedBy     ActionsSuppressedBy
+	suppressedReason string
+	suppressorLeft   time.Time // when the suppressor last left ALARM
+	waitTimer        clock.Timer
+	triggering       []triggeringChild
+}
+
+type triggeringChild struct {
+	arn   string
+	state StateValue
+	at    time.Time
+}
+
+// New returns a Service. Close stops its evaluation schedules.
+func New(opts Options) *Service {
+	s := &Service{
+		clock: opts.Clock, bus: opts.Bus, ids: opts.IDs, region: opts.Region, account: opts.AccountID,
+		source: opts.Metrics, handlers: map[ActionKind]ActionHandler{},
+		alarms: map[string]*alarm{}, parents: map[string][]string{},
+	}
+	if s.clock == nil {
+		s.clock = clock.Real{}
+	}
+	if s.ids == nil {
+		s.ids = ids.Random()
+	}
+	if s.region == "" {
+		s.region = "us-east-1"
+	}
+	if s.account == "" {
+		s.account = "123456789012"
+	}
+	for k, h := range opts.ActionHandlers {
+		s.handlers[k] = h
+	}
+	if opts.OnStateChange != nil {
+		f := opts.OnStateChange
+		s.hooks = append(s.hooks, &f)
+	}
+	s.rec = event.Recorder{Bus: s.bus, Clock: s.clock, IDs: s.ids, EventSource: "monitoring.amazonaws.com", Region: s.region, AccountID: s.account}
+	s.groups[0] = &group{cadence: time.Minute}
+	s.groups[1] = &group{cadence: 10 * time.Second}
+	return s
+}
+
+// Close stops the evaluation schedules and pending action-suppression timers.
+// The service answers API calls after Close but no longer evaluates.
+func (s *Service) Close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	for _, g := range s.groups {
+		if g.timer != nil {
+			g.timer.Stop()
+			g.timer = nil
+		}
+	}
+	for _, a := range s.alarms {
+		if a.waitTimer != nil {
+			a.waitTimer.Stop()
+			a.waitTimer = nil
+		}
+	}
+}
+
+// SetActionHandler registers (or, with nil, removes) the handler of one kind of
+// alarm action.
+func (s *Service) SetActionHandler(kind ActionKind, h ActionHandler) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if h == nil {
+		delete(s.handlers, kind)
+		return
+	}
+	s.handlers[kind] = h
+}
+
+// OnStateChange registers f to be called after every alarm state change,
+// outside the service's lock, and returns a function that removes it.
+func (s *Service) OnStateChange(f func(StateChange)) (remove func()) {
+	p := &f
+	s.mu.Lock()
+	s.hooks = append(s.hooks, p)
+	s.mu.Unlock()
+	return func() {
+		s.mu.Lock()
+		s.hooks = slices.DeleteFunc(s.hooks, func(q *func(StateChange)) bool { return q == p })
+		s.mu.Unlock()
+	}
+}
+
+func (s *Service) alarmARN(name string) string {
+	return arn.New("cloudwatch", s.region, s.account, "alarm:"+name)
+}
+
+// resolve maps a name or alarm ARN of this account and region to a name.
+func (s *Service) resolve(ref string) string {
+	if a, err := arn.Parse(ref); err == nil && a.Service == "cloudwatch" {
+		if name, ok := cutPrefix(a.Resource, "alarm:"); ok && a.Region == s.region && a.AccountID == s.account {
+			return name
+		}
+	}
+	return ref
+}
+
+func cutPrefix(s, p string) (string, bool) {
+	if len(s) >= len(p) && s[:len(p)] == p {
+		return s[len(p):], true
+	}
+	return s, false
+}
+
+// ---- scheduling ----
+
+// joinGroupLocked adds a to its evaluation group, starting the group's schedule
+// when it gets its first member.
+func (s *Service) joinGroupLocked(a *alarm) {
+	g := s.groups[a.group]
+	g.members = append(g.members, a)
+	if g.timer == nil && !s.closed {
+		gi := a.group
+		g.timer = clock.Every(s.clock, g.cadence, func(at time.Time) { s.tick(gi, at) })
+	}
+}
+
+func (s *Service) leaveGroupLocked(a *alarm) {
+	g := s.groups[a.group]
+	if i := slices.Index(g.members, a); i >= 0 {
+		g.members = slices.Delete(g.members, i, i+1)
+	}
+	if len(g.members) == 0 && g.timer != nil {
+		g.timer.Stop()
+		g.timer = nil
+	}
+}
+
+// tick evaluates every alarm of group gi at time at. The service lock is held
+// only to snapshot the alarms and to apply transitions; metric queries and all
+// deliveries happen outside it.
+func (s *Service) tick(gi int, at time.Time) {
+	g := s.groups[gi]
+	g.run.Lock()
+	defer g.run.Unlock()
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	g.jobs = g.jobs[:0]
+	for _, a := range g.members {
+		g.jobs = append(g.jobs, job{a: a, c: a.comp, q: a.query, prev: a.state, version: a.version})
+	}
+	s.mu.Unlock()
+
+	ctx := context.Background()
+	var out *pending
+	for i := range g.jobs {
+		j := &g.jobs[i]
+		dps, evalState := s.fetch(ctx, j, at, &g.dps)
+		g.dps = dps
+		ev := j.c.evaluate(&g.sc, at, j.prev, dps, false)
+		asRepeat := j.a.hasAutoScaling && !ev.Changed
+		if !ev.Changed && evalState == "" && !asRepeat && j.a.evaluationState == "" {
+			continue
+		}
+		if out == nil {
+			out = &pending{}
+		}
+		s.mu.Lock()
+		if s.alarms[j.a.name] == j.a && j.a.version == j.version {
+			j.a.evaluationState = evalState
+			if ev.Changed && j.a.state == j.prev {
+				s.transitionLocked(j.a, ev.State, ev.Reason, ev.ReasonData, at, out)
+			} else if asRepeat && j.a.state == j.prev {
+				s.repeatAutoScalingLocked(j.a, at, out)
+			}
+		}
+		s.mu.Unlock()
+	}
+	if out != nil {
+		s.deliver(ctx, out)
+	}
+}
+
+// buildQuery prepares the GetMetricData request of a metric alarm: for a
+// single-metric alarm, the statistic and the SampleCount of the metric; for a
+// math alarm, its Metrics as they are.
+func buildQuery(def *PutMetricAlarmInput) *metrics.GetMetricDataInput {
+	q := &metrics.GetMetricDataInput{ScanBy: metrics.ScanByTimestampAscending}
+	if len(def.Metrics) > 0 {
+		q.MetricDataQueries = slices.Clone(def.Metrics)
+		return q
+	}
+	m := metrics.Metric{Namespace: def.Namespace, MetricName: def.MetricName, Dimensions: def.Dimensions}
+	stat := string(def.Statistic)
+	if def.ExtendedStatistic != "" {
+		stat = def.ExtendedStatistic
+	}
+	q.MetricDataQueries = []metrics.MetricDataQuery{
+		{Id: "m1", MetricStat: &metrics.MetricStat{Metric: m, Period: def.Period, Stat: stat, Unit: def.Unit}, ReturnData: metrics.Bool(true)},
+		{Id: "sc", MetricStat: &metrics.MetricStat{Metric: m, Period: def.Period, Stat: string(metrics.StatSampleCount), Unit: def.Unit}, ReturnData: metrics.Bool(true)},
+	}
+	return q
+}
+
+// fetch queries the metric source for a job's evaluation range and turns the
+// results into datapoints (reusing buf). evalState is PARTIAL_DATA or
+// EVALUATION_ERROR when the source said so.
+func (s *Service) fetch(ctx context.Context, j *job, at time.Time, buf *[]Datapoint) ([]Datapoint, string) {
+	dps := (*buf)[:0]
+	if s.source == nil {
+		return dps, ""
+	}
+	start, end, _ := EvaluationRange(j.c.def, at)
+	in := *j.q
+	in.StartTime, in.EndTime = start, end
+	out, err := s.source.GetMetricData(ctx, in)
+	if err != nil || out == nil {
+		return dps, "EVALUATION_ERROR"
+	}
+	return resultsToDatapoints(j.c, out, dps)
+}
+
+// resultsToDatapoints extracts the alarm's series from a GetMetricData output.
+func resultsToDatapoints(c *compiled, out *metrics.GetMetricDataOutput, dps []Datapoint) ([]Datapoint, string) {
+	evalState := ""
+	valueID, countID := "m1", "sc"
+	if c.isMath {
+		valueID, countID = c.returnID, ""
+	}
+	var band []*metrics.MetricDataResult
+	for i := range out.MetricDataResults {
+		r := &out.MetricDataResults[i]
+		if r.StatusCode == metrics.StatusPartialData {
+			evalState = "PARTIAL_DATA"
+		}
+		if r.Id == valueID {
+			for k, ts := range r.Timestamps {
+				if k < len(r.Values) {
+					dps = append(dps, Datapoint{Timestamp: ts, Value: r.Values[k]})
+				}
+			}
+		}
+		if c.bandID != "" && r.Id == c.bandID {
+			band = append(band, r)
+		}
+	}
+	for i := range out.MetricDataResults {
+		r := &out.MetricDataResults[i]
+		if countID == "" || r.Id != countID {
+			continue
+		}
+		for k, ts := range r.Timestamps {
+			for d := range dps {
+				if dps[d].Timestamp.Equal(ts) && k < len(r.Values) {
+					dps[d].SampleCount = r.Values[k]
+					break
+				}
+			}
+		}
+	}
+	if len(band) > 0 {
+		applyBand(dps, band)
+	}
+	return dps, evalState
+}
+
+// applyBand attaches the anomaly-detection band to the datapoints. The band
+// expression yields two series (lower and upper); they are told apart by their
+// labels ("...Lower"/"...Upper" as in the CloudWatch console) or, failing that,
+// by their values.
+func applyBand(dps []Datapoint, band []*metrics.MetricDataResult) {
+	if len(band) < 2 {
+		return
+	}
+	lo, hi := band[0], band[1]
+	if containsFold(lo.Label, "upper") || containsFold(hi.Label, "lower") {
+		lo, hi = hi, lo
+	} else if !containsFold(lo.Label, "lower") && len(lo.Values) > 0 && len(hi.Values) > 0 && lo.Values[0] > hi.Values[0] {
+		lo, hi = hi, lo
+	}
+	at := func(r *metrics.MetricDataResult, ts time.Time) (float64, bool) {
+		for k, t := range r.Timestamps {
+			if t.Equal(ts) && k < len(r.Values) {
+				return r.Values[k], true
+			}
+		}
+		return 0, false
+	}
+	for i := range dps {
+		l, ok1 := at(lo, dps[i].Timestamp)
+		u, ok2 := at(hi, dps[i].Timestamp)
+		if ok1 && ok2 {
+			dps[i].Lower, dps[i].Upper, dps[i].HasBand = l, u, true
+		}
+	}
+}
+
+func containsFold(s, sub string) bool {
+	n := len(sub)
+	for i := 0; i+n <= len(s); i++ {
+		match := true
+		for k := 0; k < n; k++ {
+			a, b := s[i+k], sub[k]
+			if 'A' <= a && a <= 'Z' {
+				a += 'a' - 'A'
+			}
+			if a != b {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	return false
+}
