@@ -406,8 +406,9 @@ func selectRank(vs []float64, k int) float64 {
 //     largest, TM(2%:98%) of 100 values drops two at each end;
 //   - absolute ranges (a:b): values v with a < v ≤ b;
 //   - TM mean, TC count (weight), TS sum of the values in range; WM the mean of
-//     all values clamped to the range's bounding values; PR the percentage of
-//     the weight within (a, b].
+//     all values, each clamped to the range: for percentages, to the smallest
+//     and largest value the range keeps; PR the percentage of the weight
+//     within (a, b].
 func evalSorted(st stat, vs, ws []float64) (float64, bool) {
 	n := len(vs)
 	if n == 0 {
@@ -462,12 +463,24 @@ func evalSorted(st stat, vs, ws []float64) (float64, bool) {
 	case kWM:
 		var lo, hi float64
 		if st.pct {
-			lo, hi = vs[0], vs[n-1]
-			if st.hasLo {
-				lo = pctValue(st.lo)
+			// Clamp to the smallest and largest values that the same trimmed
+			// range keeps ("the value at the edge of the boundary").
+			loR, hiR := pctRanks(st, total)
+			if loR >= hiR {
+				return 0, false
 			}
-			if st.hasHi {
-				hi = pctValue(st.hi)
+			var c float64
+			lo, hi = vs[0], vs[n-1]
+			foundLo := false
+			for i := 0; i < n; i++ {
+				c += w(i)
+				if !foundLo && c > loR+1e-9*total {
+					lo, foundLo = vs[i], true
+				}
+				if c >= hiR-1e-9*total {
+					hi = vs[i]
+					break
+				}
 			}
 		} else {
 			lo, hi = math.Inf(-1), math.Inf(1)
@@ -487,13 +500,7 @@ func evalSorted(st stat, vs, ws []float64) (float64, bool) {
 	// TM, TC, TS: the weight of each value inside the range.
 	var cnt, sum float64
 	if st.pct {
-		loR, hiR := 0.0, total
-		if st.hasLo {
-			loR = math.Floor(st.lo/100*total + 1e-9)
-		}
-		if st.hasHi {
-			hiR = math.Ceil(st.hi/100*total - 1e-9)
-		}
+		loR, hiR := pctRanks(st, total)
 		var c float64
 		for i := 0; i < n; i++ {
 			wi := w(i)
@@ -530,4 +537,17 @@ func evalSorted(st stat, vs, ws []float64) (float64, bool) {
 		return 0, false
 	}
 	return sum / cnt, true
+}
+
+// pctRanks returns the cumulative-weight range (loR, hiR] a percentage range
+// keeps: (floor(a·W/100), ceil(b·W/100)].
+func pctRanks(st stat, total float64) (loR, hiR float64) {
+	loR, hiR = 0, total
+	if st.hasLo {
+		loR = math.Floor(st.lo/100*total + 1e-9)
+	}
+	if st.hasHi {
+		hiR = math.Ceil(st.hi/100*total - 1e-9)
+	}
+	return loR, hiR
 }
