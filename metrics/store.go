@@ -13,9 +13,9 @@ import (
 // unit into streams, because CloudWatch aggregates data published with
 // different units separately.
 type series struct {
-	key     string // canonical, sortable identity (ListMetrics order)
-	metric  Metric // dimensions sorted by name
-	hash    uint64
+	key    string // canonical, sortable identity (ListMetrics order)
+	metric Metric // dimensions sorted by name
+	hash   uint64
 	// streams are the per-unit streams; streams[0] is &first once used, so the
 	// common single-unit series needs no extra pointer hop on ingest.
 	streams []*stream
