@@ -54,6 +54,8 @@ type Pattern struct {
 	groups []termGroup
 	// literal is a byte string every matching message contains (nil if none).
 	literal []byte
+	// literalOnly: containing literal is also sufficient to match.
+	literalOnly bool
 
 	// KindJSON
 	jexpr *expr
@@ -97,6 +99,10 @@ func (p *Pattern) RegexCount() int { return p.regexN }
 // there is none. Callers scanning many contiguous messages can search for it first
 // and evaluate p only around its occurrences. The slice must not be modified.
 func (p *Pattern) Literal() []byte { return p.literal }
+
+// LiteralOnly reports whether containing Literal() is all it takes to match (the
+// pattern is a single term or quoted phrase).
+func (p *Pattern) LiteralOnly() bool { return p.literalOnly }
 
 // FieldNames returns the names of a space-delimited pattern's named fields in
 // order (nil for other kinds).
@@ -310,7 +316,9 @@ func (p *Pattern) parseTerms(src string) error {
 		return nil
 	}
 	if len(p.groups) == 1 {
-		for _, t := range p.groups[0].include {
+		g := p.groups[0]
+		p.literalOnly = len(g.include) == 1 && len(g.exclude) == 0 && g.include[0].re == nil && len(g.include[0].lit) > 0
+		for _, t := range g.include {
 			if t.re == nil && len(t.lit) > len(p.literal) {
 				p.literal = t.lit
 			}

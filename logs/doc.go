@@ -1,0 +1,62 @@
+// Package logs is an in-memory Amazon CloudWatch Logs: log groups and log
+// streams, events, the filter-pattern language, metric filters and subscription
+// filters, driven by an injected clock and wired to the rest of localwatch over
+// the event bus.
+//
+// # Model
+//
+// A log group holds log streams; a stream holds events (a millisecond timestamp
+// and a UTF-8 message) in time order. PutLogEvents appends a batch under AWS's
+// current rules: at most 10,000 events and 1,048,576 bytes counting 26 bytes of
+// overhead per event, each event at most 1 MB, the batch in chronological order
+// and spanning at most 24 hours. Events more than 14 days old, older than the
+// group's retention, or more than 2 hours in the future are left out and
+// reported in RejectedLogEventsInfo while the others are stored. Sequence tokens
+// are ignored, as AWS now ignores them. GetLogEvents pages through one stream with
+// forward and backward tokens; FilterLogEvents searches many streams and
+// interleaves the matches in time order.
+//
+// Filter patterns (package [github.com/localwatch/localwatch/logs/filterpattern])
+// are compiled once and shared by FilterLogEvents, metric filters and subscription
+// filters; a pattern that does not parse is an InvalidParameterException.
+//
+// # Data flow
+//
+//   - API calls: every operation publishes an event.APICall (event source
+//     logs.amazonaws.com) for trail. PutLogEvents, GetLogEvents and
+//     FilterLogEvents are marked as data events.
+//   - Metric filters: events ingested after a metric filter exists are matched;
+//     values are aggregated per metric, dimension set and minute of event time,
+//     and published every minute (clock timer) as metrics.DataEvent with
+//     StatisticValues. FlushMetrics publishes at once.
+//   - Subscription filters: the matching events of each ingested batch are
+//     delivered as one DATA_MESSAGE in AWS's gzip-compressed JSON format, to the
+//     Destination registered for the destination ARN (RegisterDestination; the
+//     Lambda-function analogue) and as a SubscriptionDelivery on the bus.
+//   - CloudTrail: New subscribes to event.LogDelivery; a trail's events are
+//     ingested into the named group (which must exist), creating the stream if
+//     needed, under PutLogEvents' rules.
+//   - Retention: expired events are hidden from reads at once and deleted by a
+//     periodic sweep on the clock (hourly by default).
+//
+// # Storage
+//
+// Each stream keeps its messages concatenated in one byte slice in time order,
+// with parallel columns for timestamps, ingestion times and sequence numbers. A
+// one-term search is a bytes.Index over contiguous memory; late batches are
+// appended and the affected tail re-sorted on the next read.
+//
+// # Differences from AWS
+//
+//   - Writes are visible at once (AWS is eventually consistent: lastEventTimestamp
+//     may lag by up to an hour, new events take seconds to be searchable).
+//   - Event IDs are 56 decimal digits built from the timestamp and a service-wide
+//     sequence number, so they are deterministic and sort in time order.
+//   - nextToken values are opaque but not interchangeable between operations;
+//     a FilterLogEvents token resumes after the last event returned.
+//   - Group storedBytes counts message bytes; stream storedBytes is 0, as AWS now
+//     reports it.
+//   - Destination errors are dropped (AWS retries, then drops).
+//   - KMS keys, data protection, account policies, transformers, Logs Insights,
+//     Live Tail and cross-account destinations are not modelled.
+package logs

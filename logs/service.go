@@ -1,0 +1,829 @@
+package logs
+
+import (
+	"context"
+	"encoding/base64"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/arn"
+	"github.com/localwatch/localwatch/internal/bus"
+	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/ids"
+)
+
+// Limits AWS documents for CloudWatch Logs.
+const (
+	MaxLogGroupNameLength     = 512
+	MaxLogStreamNameLength    = 512
+	MaxBatchEvents            = 10000
+	MaxBatchBytes             = 1048576
+	EventOverheadBytes        = 26
+	MaxEventBytes             = 1048576 - EventOverheadBytes // 1 MB per event, with its overhead, fits a batch
+	MaxBatchSpan              = 24 * time.Hour
+	MaxEventAge               = 14 * 24 * time.Hour
+	MaxEventFuture            = 2 * time.Hour
+	MaxMetricFiltersPerGroup  = 100
+	MaxSubscriptionsPerGroup  = 2
+	MaxRegexFiltersPerGroup   = 5
+	MaxFilterPatternLength    = 1024
+	MaxTagsPerResource        = 50
+	MaxLogGroupsPerRegion     = 1000000
+	MaxDescribeLimit          = 50
+	MaxEventsLimit            = 10000
+	MaxResponseBytes          = 1048576
+	MaxFilterLogStreamNames   = 100
+	MaxTestMetricFilterEvents = 50
+)
+
+// RetentionDays lists the retention periods PutRetentionPolicy accepts.
+var RetentionDays = []int32{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+// Options configure a Service. The zero value works.
+type Options struct {
+	// Clock drives timestamps, retention and metric publication (nil: the wall clock).
+	Clock clock.Clock
+	// Bus carries API-call events, metric data, subscription deliveries, and the
+	// CloudTrail deliveries this service ingests (nil: no events).
+	Bus *bus.Bus
+	// IDs makes request IDs (nil: random).
+	IDs *ids.Source
+	// Region and AccountID name the service's ARNs (defaults us-east-1, 123456789012).
+	Region    string
+	AccountID string
+	// RetentionSweep is how often expired events are deleted (default one hour).
+	// Expired events are hidden from reads at once either way.
+	RetentionSweep time.Duration
+}
+
+// Service is an in-memory CloudWatch Logs: log groups and streams, events,
+// metric filters and subscription filters. It is safe for concurrent use.
+type Service struct {
+	clock   clock.Clock
+	bus     *bus.Bus
+	ids     *ids.Source
+	region  string
+	account string
+	rec     *event.Recorder
+
+	mu     sync.RWMutex
+	groups map[string]*group
+	names  []string // sorted group names
+	seq    uint64   // last event sequence number
+	closed bool
+
+	mfMu    sync.Mutex
+	pending map[bucketKey]*bucket // metric filter data awaiting publication
+
+	destMu sync.RWMutex
+	dests  map[string]Destination
+
+	timers []clock.Timer
+	unsub  []func()
+}
+
+type group struct {
+	name      string
+	arn       string
+	created   int64
+	retention int32
+	kms       string
+	class     LogGroupClass
+	tags      map[string]string
+	stored    int64
+
+	streams     map[string]*stream
+	streamNames []string // sorted
+
+	metricFilters map[string]*metricFilter
+	subs          map[string]*subscriptionFilter
+}
+
+// New returns a Service. It subscribes to event.LogDelivery on the bus (CloudTrail
+// sending events to a log group) and registers its retention and metric
+// publication timers on the clock; Close stops them.
+func New(opts Options) *Service {
+	s := &Service{
+		clock:   opts.Clock,
+		bus:     opts.Bus,
+		ids:     opts.IDs,
+		region:  opts.Region,
+		account: opts.AccountID,
+		groups:  map[string]*group{},
+		pending: map[bucketKey]*bucket{},
+		dests:   map[string]Destination{},
+	}
+	if s.clock == nil {
+		s.clock = clock.Real{}
+	}
+	if s.ids == nil {
+		s.ids = ids.Random()
+	}
+	if s.region == "" {
+		s.region = "us-east-1"
+	}
+	if s.account == "" {
+		s.account = "123456789012"
+	}
+	s.rec = &event.Recorder{Bus: s.bus, Clock: s.clock, IDs: s.ids, EventSource: "logs.amazonaws.com", Region: s.region, AccountID: s.account}
+	sweep := opts.RetentionSweep
+	if sweep <= 0 {
+		sweep = time.Hour
+	}
+	s.timers = append(s.timers,
+		clock.Every(s.clock, sweep, func(time.Time) { s.sweepRetention() }),
+		clock.Every(s.clock, time.Minute, func(time.Time) { s.FlushMetrics(context.Background()) }),
+	)
+	if s.bus != nil {
+		s.unsub = append(s.unsub, bus.Subscribe(s.bus, "logs", s.onLogDelivery))
+	}
+	return s
+}
+
+// Close publishes pending metric filter data, stops the service's timers and
+// bus subscriptions. Later calls fail with ServiceUnavailableException.
+func (s *Service) Close() {
+	s.FlushMetrics(context.Background())
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	timers, unsub := s.timers, s.unsub
+	s.timers, s.unsub = nil, nil
+	s.mu.Unlock()
+	for _, t := range timers {
+		t.Stop()
+	}
+	for _, u := range unsub {
+		u()
+	}
+}
+
+func (s *Service) nowMS() int64 { return s.clock.Now().UnixMilli() }
+
+func (s *Service) groupARN(name string) string {
+	return arn.New("logs", s.region, s.account, "log-group:"+name)
+}
+
+func (s *Service) record(ctx context.Context, c event.Call, err error) {
+	s.rec.Record(ctx, c, err)
+}
+
+func (s *Service) groupResource(name string) []event.Resource {
+	return []event.Resource{{ARN: s.groupARN(name), AccountID: s.account, Type: "AWS::Logs::LogGroup"}}
+}
+
+var (
+	groupNameRE  = regexp.MustCompile(`^[\.\-_/#A-Za-z0-9]+$`)
+	tagKeyRE     = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$`)
+	tagValueRE   = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+	groupPattern = regexp.MustCompile(`^[\.\-_/#A-Za-z0-9]*$`)
+)
+
+func validateGroupName(field, name string) error {
+	if name == "" {
+		return errConstraint(field, name, "Member must have length greater than or equal to 1")
+	}
+	if len(name) > MaxLogGroupNameLength {
+		return errConstraint(field, name, "Member must have length less than or equal to 512")
+	}
+	if !groupNameRE.MatchString(name) {
+		return errConstraint(field, name, `Member must satisfy regular expression pattern: [\.\-_/#A-Za-z0-9]+`)
+	}
+	return nil
+}
+
+func validateStreamName(field, name string) error {
+	if name == "" {
+		return errConstraint(field, name, "Member must have length greater than or equal to 1")
+	}
+	if len(name) > MaxLogStreamNameLength {
+		return errConstraint(field, name, "Member must have length less than or equal to 512")
+	}
+	if strings.ContainsAny(name, ":*") {
+		return errConstraint(field, name, `Member must satisfy regular expression pattern: [^:*]*`)
+	}
+	return nil
+}
+
+func validateTags(tags map[string]string) error {
+	if len(tags) > MaxTagsPerResource {
+		return errConstraint("tags", len(tags), "Member must have length less than or equal to 50")
+	}
+	for k, v := range tags {
+		if len(k) < 1 || len(k) > 128 || !tagKeyRE.MatchString(k) {
+			return errInvalid("Invalid tag key %q: a tag key is 1-128 letters, digits, spaces and _.:/=+-@", k)
+		}
+		if strings.HasPrefix(strings.ToLower(k), "aws:") {
+			return errInvalid("Invalid tag key %q: the aws: prefix is reserved for AWS use", k)
+		}
+		if len(v) > 256 || !tagValueRE.MatchString(v) {
+			return errInvalid("Invalid tag value %q for key %q: a tag value is 0-256 letters, digits, spaces and _.:/=+-@", v, k)
+		}
+	}
+	return nil
+}
+
+func (s *Service) checkOpen() error {
+	if s.closed {
+		return ErrServiceUnavailable
+	}
+	return nil
+}
+
+// CreateLogGroup creates a log group. Names are 1-512 characters of
+// a-z A-Z 0-9 _ - / . #, and may not start with "aws/".
+func (s *Service) CreateLogGroup(ctx context.Context, in CreateLogGroupInput) (out *CreateLogGroupOutput, err error) {
+	defer func() {
+		s.record(ctx, event.Call{Name: "CreateLogGroup", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
+	}()
+	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
+		return nil, err
+	}
+	if strings.HasPrefix(in.LogGroupName, "aws/") {
+		return nil, errInvalid("Log group names can't start with the string aws/: %s", in.LogGroupName)
+	}
+	if len(in.KmsKeyID) > 256 {
+		return nil, errConstraint("kmsKeyId", in.KmsKeyID, "Member must have length less than or equal to 256")
+	}
+	class := in.LogGroupClass
+	switch class {
+	case "":
+		class = LogGroupClassStandard
+	case LogGroupClassStandard, LogGroupClassInfrequentAccess, LogGroupClassDelivery:
+	default:
+		return nil, errConstraint("logGroupClass", class, "Member must satisfy enum value set: [STANDARD, INFREQUENT_ACCESS, DELIVERY]")
+	}
+	if err := validateTags(in.Tags); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
+	if _, ok := s.groups[in.LogGroupName]; ok {
+		return nil, awserrNew("ResourceAlreadyExistsException", "The specified log group already exists: %s", in.LogGroupName)
+	}
+	if len(s.groups) >= MaxLogGroupsPerRegion {
+		return nil, errLimit("log groups per account and Region")
+	}
+	g := &group{
+		name: in.LogGroupName, arn: s.groupARN(in.LogGroupName), created: s.nowMS(), kms: in.KmsKeyID,
+		class: class, tags: map[string]string{}, streams: map[string]*stream{},
+		metricFilters: map[string]*metricFilter{}, subs: map[string]*subscriptionFilter{},
+	}
+	for k, v := range in.Tags {
+		g.tags[k] = v
+	}
+	s.groups[g.name] = g
+	i, _ := slices.BinarySearch(s.names, g.name)
+	s.names = slices.Insert(s.names, i, g.name)
+	return &CreateLogGroupOutput{}, nil
+}
+
+// DeleteLogGroup deletes a log group with all its streams, events, metric filters
+// and subscription filters.
+func (s *Service) DeleteLogGroup(ctx context.Context, in DeleteLogGroupInput) (out *DeleteLogGroupOutput, err error) {
+	defer func() {
+		s.record(ctx, event.Call{Name: "DeleteLogGroup", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
+	}()
+	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
+	if _, ok := s.groups[in.LogGroupName]; !ok {
+		return nil, errGroupNotFound(in.LogGroupName)
+	}
+	delete(s.groups, in.LogGroupName)
+	i, _ := slices.BinarySearch(s.names, in.LogGroupName)
+	s.names = slices.Delete(s.names, i, i+1)
+	return &DeleteLogGroupOutput{}, nil
+}
+
+func retentionPtr(d int32) *int32 {
+	if d == 0 {
+		return nil
+	}
+	return &d
+}
+
+func (s *Service) describeGroup(g *group) LogGroup {
+	return LogGroup{
+		LogGroupName: g.name, CreationTime: g.created, RetentionInDays: retentionPtr(g.retention),
+		MetricFilterCount: int32(len(g.metricFilters)), Arn: g.arn + ":*", StoredBytes: g.stored,
+		KmsKeyID: g.kms, LogGroupClass: g.class, LogGroupArn: g.arn,
+	}
+}
+
+func encodeToken(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+func decodeToken(tok string) (string, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(tok)
+	return string(b), err == nil
+}
+
+func limitOf(field string, l *int32, def, maxV int32) (int, error) {
+	if l == nil {
+		return int(def), nil
+	}
+	if *l < 1 {
+		return 0, errConstraint(field, *l, "Member must have value greater than or equal to 1")
+	}
+	if *l > maxV {
+		return 0, errConstraint(field, *l, "Member must have value less than or equal to "+strconv.Itoa(int(maxV)))
+	}
+	return int(*l), nil
+}
+
+// DescribeLogGroups lists log groups in name order, optionally those whose names
+// start with LogGroupNamePrefix or contain LogGroupNamePattern (not both), up to
+// Limit (1-50, default 50) per page.
+func (s *Service) DescribeLogGroups(ctx context.Context, in DescribeLogGroupsInput) (out *DescribeLogGroupsOutput, err error) {
+	defer func() { s.record(ctx, event.Call{Name: "DescribeLogGroups", ReadOnly: true, RequestParameters: in}, err) }()
+	limit, err := limitOf("limit", in.Limit, MaxDescribeLimit, MaxDescribeLimit)
+	if err != nil {
+		return nil, err
+	}
+	if in.LogGroupNamePrefix != "" && in.LogGroupNamePattern != "" {
+		return nil, errInvalid("LogGroupNamePrefix and LogGroupNamePattern are mutually exclusive. Only one of them can be specified.")
+	}
+	if in.LogGroupNamePrefix != "" {
+		if err := validateGroupName("logGroupNamePrefix", in.LogGroupNamePrefix); err != nil {
+			return nil, err
+		}
+	}
+	if len(in.LogGroupNamePattern) > 512 || !groupPattern.MatchString(in.LogGroupNamePattern) {
+		return nil, errConstraint("logGroupNamePattern", in.LogGroupNamePattern, `Member must satisfy regular expression pattern: [\.\-_/#A-Za-z0-9]*`)
+	}
+	after := ""
+	if in.NextToken != "" {
+		t, ok := decodeToken(in.NextToken)
+		if !ok || !strings.HasPrefix(t, "g:") {
+			return nil, errBadToken(in.NextToken)
+		}
+		after = t[2:]
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out = &DescribeLogGroupsOutput{LogGroups: []LogGroup{}}
+	start := sort.SearchStrings(s.names, in.LogGroupNamePrefix)
+	if after != "" {
+		start = max(start, sort.Search(len(s.names), func(i int) bool { return s.names[i] > after }))
+	}
+	for i := start; i < len(s.names); i++ {
+		name := s.names[i]
+		if !strings.HasPrefix(name, in.LogGroupNamePrefix) {
+			break
+		}
+		if in.LogGroupNamePattern != "" && !strings.Contains(name, in.LogGroupNamePattern) {
+			continue
+		}
+		g := s.groups[name]
+		if in.LogGroupClass != "" && g.class != in.LogGroupClass {
+			continue
+		}
+		if len(out.LogGroups) == limit {
+			out.NextToken = encodeToken("g:" + out.LogGroups[limit-1].LogGroupName)
+			break
+		}
+		out.LogGroups = append(out.LogGroups, s.describeGroup(g))
+	}
+	return out, nil
+}
+
+// CreateLogStream creates a log stream in a log group. Stream names are 1-512
+// characters without ':' or '*'.
+func (s *Service) CreateLogStream(ctx context.Context, in CreateLogStreamInput) (out *CreateLogStreamOutput, err error) {
+	defer func() {
+		s.record(ctx, event.Call{Name: "CreateLogStream", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
+	}()
+	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
+		return nil, err
+	}
+	if err := validateStreamName("logStreamName", in.LogStreamName); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
+	g, ok := s.groups[in.LogGroupName]
+	if !ok {
+		return nil, errGroupNotFound(in.LogGroupName)
+	}
+	if _, ok := g.streams[in.LogStreamName]; ok {
+		return nil, awserrNew("ResourceAlreadyExistsException", "The specified log stream already exists: %s", in.LogStreamName)
+	}
+	s.addStreamLocked(g, in.LogStreamName)
+	return &CreateLogStreamOutput{}, nil
+}
+
+func (s *Service) addStreamLocked(g *group, name string) *stream {
+	st := newStream(name, g.arn+":log-stream:"+name, s.nowMS())
+	g.streams[name] = st
+	i, _ := slices.BinarySearch(g.streamNames, name)
+	g.streamNames = slices.Insert(g.streamNames, i, name)
+	return st
+}
+
+// DeleteLogStream deletes a log stream and its events. (Single events cannot be
+// deleted; CloudWatch Logs has no operation for it.)
+func (s *Service) DeleteLogStream(ctx context.Context, in DeleteLogStreamInput) (out *DeleteLogStreamOutput, err error) {
+	defer func() {
+		s.record(ctx, event.Call{Name: "DeleteLogStream", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
+	}()
+	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
+		return nil, err
+	}
+	if err := validateStreamName("logStreamName", in.LogStreamName); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
+	g, ok := s.groups[in.LogGroupName]
+	if !ok {
+		return nil, errGroupNotFound(in.LogGroupName)
+	}
+	st, ok := g.streams[in.LogStreamName]
+	if !ok {
+		return nil, errStreamNotFound(in.LogGroupName, in.LogStreamName)
+	}
+	g.stored -= int64(len(st.buf))
+	delete(g.streams, in.LogStreamName)
+	i, _ := slices.BinarySearch(g.streamNames, in.LogStreamName)
+	g.streamNames = slices.Delete(g.streamNames, i, i+1)
+	return &DeleteLogStreamOutput{}, nil
+}
+
+// resolveGroupLocked finds a group from a name or identifier (name or ARN).
+func (s *Service) resolveGroupLocked(name, identifier string) (*group, error) {
+	if name != "" && identifier != "" {
+		return nil, errInvalid("LogGroup name and LogGroup ARN are mutually exclusive parameters.")
+	}
+	if name == "" && identifier == "" {
+		return nil, errInvalid("Either logGroupName or logGroupIdentifier must be specified.")
+	}
+	if identifier != "" {
+		name = identifier
+		if strings.HasPrefix(identifier, "arn:") {
+			a, err := arn.Parse(identifier)
+			if err != nil || !strings.HasPrefix(a.Resource, "log-group:") {
+				return nil, errInvalid("Invalid logGroupIdentifier: %s", identifier)
+			}
+			name = strings.TrimSuffix(strings.TrimPrefix(a.Resource, "log-group:"), ":*")
+			if a.AccountID != s.account || a.Region != s.region {
+				return nil, errGroupNotFound(identifier)
+			}
+		}
+	}
+	if err := validateGroupName("logGroupName", name); err != nil {
+		return nil, err
+	}
+	g, ok := s.groups[name]
+	if !ok {
+		return nil, errGroupNotFound(name)
+	}
+	return g, nil
+}
+
+func describeStream(st *stream) LogStream {
+	ls := LogStream{LogStreamName: st.name, CreationTime: st.created, Arn: st.arn}
+	if st.hasEvents {
+		f, l, li := st.first, st.last, st.lastIngest
+		ls.FirstEventTimestamp, ls.LastEventTimestamp, ls.LastIngestionTime = &f, &l, &li
+	}
+	return ls
+}
+
+// DescribeLogStreams lists a group's streams ordered by name (default, with an
+// optional LogStreamNamePrefix) or by LastEventTime (no prefix allowed), in
+// ascending or Descending order, up to Limit (1-50, default 50) per page.
+func (s *Service) DescribeLogStreams(ctx context.Context, in DescribeLogStreamsInput) (out *DescribeLogStreamsOutput, err error) {
+	defer func() {
+		s.record(ctx, event.Call{Name: "DescribeLogStreams", ReadOnly: true, RequestParameters: in}, err)
+	}()
+	limit, err := limitOf("limit", in.Limit, MaxDescribeLimit, MaxDescribeLimit)
+	if err != nil {
+		return nil, err
+	}
+	order := in.OrderBy
+	switch order {
+	case "":
+		order = OrderByLogStreamName
+	case OrderByLogStreamName, OrderByLastEventTime:
+	default:
+		return nil, errConstraint("orderBy", order, "Member must satisfy enum value set: [LogStreamName, LastEventTime]")
+	}
+	if in.LogStreamNamePrefix != "" {
+		if order == OrderByLastEventTime {
+			return nil, errInvalid("Cannot order by LastEventTime with a logStreamNamePrefix.")
+		}
+		if err := validateStreamName("logStreamNamePrefix", in.LogStreamNamePrefix); err != nil {
+			return nil, err
+		}
+	}
+	desc := in.Descending != nil && *in.Descending
+	offset := 0
+	if in.NextToken != "" {
+		t, ok := decodeToken(in.NextToken)
+		if !ok || !strings.HasPrefix(t, "s:") {
+			return nil, errBadToken(in.NextToken)
+		}
+		n, err := strconv.Atoi(t[2:])
+		if err != nil || n < 0 {
+			return nil, errBadToken(in.NextToken)
+		}
+		offset = n
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	g, err := s.resolveGroupLocked(in.LogGroupName, in.LogGroupIdentifier)
+	if err != nil {
+		return nil, err
+	}
+	var list []*stream
+	start := sort.SearchStrings(g.streamNames, in.LogStreamNamePrefix)
+	for i := start; i < len(g.streamNames); i++ {
+		if !strings.HasPrefix(g.streamNames[i], in.LogStreamNamePrefix) {
+			break
+		}
+		list = append(list, g.streams[g.streamNames[i]])
+	}
+	if order == OrderByLastEventTime {
+		// Streams without events sort first; ties keep name order.
+		sort.SliceStable(list, func(a, b int) bool {
+			la, lb := int64(-1<<62), int64(-1<<62)
+			if list[a].hasEvents {
+				la = list[a].last
+			}
+			if list[b].hasEvents {
+				lb = list[b].last
+			}
+			return la < lb
+		})
+	}
+	if desc {
+		slices.Reverse(list)
+	}
+	out = &DescribeLogStreamsOutput{LogStreams: []LogStream{}}
+	for i := offset; i < len(list) && len(out.LogStreams) < limit; i++ {
+		out.LogStreams = append(out.LogStreams, describeStream(list[i]))
+	}
+	if offset+limit < len(list) {
+		out.NextToken = encodeToken("s:" + strconv.Itoa(offset+limit))
+	}
+	return out, nil
+}
+
+// PutRetentionPolicy sets how many days a group keeps events: one of
+// RetentionDays. Events older than that are hidden at once and deleted by the
+// next retention sweep.
+func (s *Service) PutRetentionPolicy(ctx context.Context, in PutRetentionPolicyInput) (out *PutRetentionPolicyOutput, err error) {
+	defer func() {
+		s.record(ctx, event.Call{Name: "PutRetentionPolicy", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
+	}()
+	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
+		return nil, err
+	}
+	if !slices.Contains(RetentionDays, in.RetentionInDays) {
+		return nil, errConstraint("retentionInDays", in.RetentionInDays,
+			"Member must satisfy enum value set: [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
+	g, ok := s.groups[in.LogGroupName]
+	if !ok {
+		return nil, errGroupNotFound(in.LogGroupName)
+	}
+	g.retention = in.RetentionInDays
+	return &PutRetentionPolicyOutput{}, nil
+}
+
+// DeleteRetentionPolicy makes a group keep its events forever.
+func (s *Service) DeleteRetentionPolicy(ctx context.Context, in DeleteRetentionPolicyInput) (out *DeleteRetentionPolicyOutput, err error) {
+	defer func() {
+		s.record(ctx, event.Call{Name: "DeleteRetentionPolicy", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
+	}()
+	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
+	g, ok := s.groups[in.LogGroupName]
+	if !ok {
+		return nil, errGroupNotFound(in.LogGroupName)
+	}
+	g.retention = 0
+	return &DeleteRetentionPolicyOutput{}, nil
+}
+
+// retentionCutoff returns the oldest timestamp a group still keeps (or MinInt64).
+func retentionCutoff(g *group, now int64) int64 {
+	if g.retention == 0 {
+		return -1 << 63
+	}
+	return now - int64(g.retention)*24*3600*1000
+}
+
+// sweepRetention deletes expired events (AWS deletes them some time after they
+// expire; reads already hide them).
+func (s *Service) sweepRetention() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.nowMS()
+	for _, g := range s.groups {
+		if g.retention == 0 {
+			continue
+		}
+		cut := retentionCutoff(g, now)
+		for _, st := range g.streams {
+			st.sortTail()
+			g.stored -= st.dropBefore(cut)
+		}
+	}
+}
+
+// groupFromARN resolves a TagResource-style ARN to a group name.
+func (s *Service) groupFromARN(field, resourceARN string) (string, error) {
+	a, err := arn.Parse(resourceARN)
+	if err != nil || a.Service != "logs" {
+		return "", errInvalid("Invalid %s: %s is not a CloudWatch Logs ARN", field, resourceARN)
+	}
+	if !strings.HasPrefix(a.Resource, "log-group:") {
+		return "", errInvalid("Invalid %s: %s; only log groups can be tagged here", field, resourceARN)
+	}
+	if a.AccountID != s.account || a.Region != s.region {
+		return "", awserrNew("ResourceNotFoundException", "The specified resource does not exist: %s", resourceARN)
+	}
+	return strings.TrimSuffix(strings.TrimPrefix(a.Resource, "log-group:"), ":*"), nil
+}
+
+func (s *Service) tagLocked(name string, tags map[string]string) error {
+	g, ok := s.groups[name]
+	if !ok {
+		return errGroupNotFound(name)
+	}
+	merged := maps2(g.tags)
+	for k, v := range tags {
+		merged[k] = v
+	}
+	if len(merged) > MaxTagsPerResource {
+		return errLimit("tags per resource (50)")
+	}
+	g.tags = merged
+	return nil
+}
+
+func maps2(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// TagResource adds or replaces tags on a log group given its ARN.
+func (s *Service) TagResource(ctx context.Context, in TagResourceInput) (out *TagResourceOutput, err error) {
+	defer func() { s.record(ctx, event.Call{Name: "TagResource", RequestParameters: in}, err) }()
+	name, err := s.groupFromARN("resourceArn", in.ResourceArn)
+	if err != nil {
+		return nil, err
+	}
+	if len(in.Tags) == 0 {
+		return nil, errConstraint("tags", "{}", "Member must have length greater than or equal to 1")
+	}
+	if err := validateTags(in.Tags); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.tagLocked(name, in.Tags); err != nil {
+		return nil, err
+	}
+	return &TagResourceOutput{}, nil
+}
+
+// UntagResource removes tags from a log group given its ARN.
+func (s *Service) UntagResource(ctx context.Context, in UntagResourceInput) (out *UntagResourceOutput, err error) {
+	defer func() { s.record(ctx, event.Call{Name: "UntagResource", RequestParameters: in}, err) }()
+	name, err := s.groupFromARN("resourceArn", in.ResourceArn)
+	if err != nil {
+		return nil, err
+	}
+	if len(in.TagKeys) == 0 || len(in.TagKeys) > MaxTagsPerResource {
+		return nil, errConstraint("tagKeys", len(in.TagKeys), "Member must have length between 1 and 50")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, ok := s.groups[name]
+	if !ok {
+		return nil, errGroupNotFound(name)
+	}
+	tags := maps2(g.tags)
+	for _, k := range in.TagKeys {
+		delete(tags, k)
+	}
+	g.tags = tags
+	return &UntagResourceOutput{}, nil
+}
+
+// ListTagsForResource returns a log group's tags given its ARN.
+func (s *Service) ListTagsForResource(ctx context.Context, in ListTagsForResourceInput) (out *ListTagsForResourceOutput, err error) {
+	defer func() {
+		s.record(ctx, event.Call{Name: "ListTagsForResource", ReadOnly: true, RequestParameters: in}, err)
+	}()
+	name, err := s.groupFromARN("resourceArn", in.ResourceArn)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	g, ok := s.groups[name]
+	if !ok {
+		return nil, errGroupNotFound(name)
+	}
+	return &ListTagsForResourceOutput{Tags: maps2(g.tags)}, nil
+}
+
+// TagLogGroup is the legacy form of TagResource, by group name.
+func (s *Service) TagLogGroup(ctx context.Context, in TagLogGroupInput) (out *TagLogGroupOutput, err error) {
+	defer func() { s.record(ctx, event.Call{Name: "TagLogGroup", RequestParameters: in}, err) }()
+	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
+		return nil, err
+	}
+	if len(in.Tags) == 0 {
+		return nil, errConstraint("tags", "{}", "Member must have length greater than or equal to 1")
+	}
+	if err := validateTags(in.Tags); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.tagLocked(in.LogGroupName, in.Tags); err != nil {
+		return nil, err
+	}
+	return &TagLogGroupOutput{}, nil
+}
+
+// UntagLogGroup is the legacy form of UntagResource, by group name.
+func (s *Service) UntagLogGroup(ctx context.Context, in UntagLogGroupInput) (out *UntagLogGroupOutput, err error) {
+	defer func() { s.record(ctx, event.Call{Name: "UntagLogGroup", RequestParameters: in}, err) }()
+	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
+		return nil, err
+	}
+	if len(in.Tags) == 0 {
+		return nil, errConstraint("tags", "[]", "Member must have length greater than or equal to 1")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, ok := s.groups[in.LogGroupName]
+	if !ok {
+		return nil, errGroupNotFound(in.LogGroupName)
+	}
+	tags := maps2(g.tags)
+	for _, k := range in.Tags {
+		delete(tags, k)
+	}
+	g.tags = tags
+	return &UntagLogGroupOutput{}, nil
+}
+
+// ListTagsLogGroup is the legacy form of ListTagsForResource, by group name.
+func (s *Service) ListTagsLogGroup(ctx context.Context, in ListTagsLogGroupInput) (out *ListTagsLogGroupOutput, err error) {
+	defer func() {
+		s.record(ctx, event.Call{Name: "ListTagsLogGroup", ReadOnly: true, RequestParameters: in}, err)
+	}()
+	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	g, ok := s.groups[in.LogGroupName]
+	if !ok {
+		return nil, errGroupNotFound(in.LogGroupName)
+	}
+	return &ListTagsLogGroupOutput{Tags: maps2(g.tags)}, nil
+}

@@ -1,0 +1,351 @@
+package logs
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/localwatch/localwatch/internal/arn"
+	"github.com/localwatch/localwatch/internal/bus"
+	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/logs/filterpattern"
+)
+
+// SubscriptionMessage is the payload CloudWatch Logs sends to a subscription
+// destination, as JSON before gzip: a DATA_MESSAGE with the matching events of
+// one log stream, or a CONTROL_MESSAGE checking that a Kinesis or Firehose
+// destination is reachable.
+type SubscriptionMessage struct {
+	MessageType         string                 `json:"messageType"`
+	Owner               string                 `json:"owner"`
+	LogGroup            string                 `json:"logGroup"`
+	LogStream           string                 `json:"logStream"`
+	SubscriptionFilters []string               `json:"subscriptionFilters"`
+	LogEvents           []SubscriptionLogEvent `json:"logEvents"`
+}
+
+// SubscriptionLogEvent is one event of a SubscriptionMessage. ExtractedFields
+// carries the fields of a space-delimited pattern ("$1", "$name").
+type SubscriptionLogEvent struct {
+	ID              string            `json:"id"`
+	Timestamp       int64             `json:"timestamp"`
+	Message         string            `json:"message"`
+	ExtractedFields map[string]string `json:"extractedFields,omitempty"`
+}
+
+// SubscriptionDelivery is one delivery to a subscription destination. It is
+// published on the bus for every destination ARN, and handed to the Destination
+// registered for that ARN, if any.
+type SubscriptionDelivery struct {
+	DestinationArn string
+	RoleArn        string
+	FilterName     string
+	LogGroupName   string
+	// Data is the gzip-compressed JSON of Message, the bytes a Kinesis record or
+	// Firehose record carries (and, base64-encoded, a Lambda event's awslogs.data).
+	Data []byte
+	// Message is Data decoded.
+	Message SubscriptionMessage
+}
+
+// LambdaEvent returns the event a Lambda function subscribed to a log group
+// receives: {"awslogs":{"data":"<base64 of Data>"}}.
+func (d SubscriptionDelivery) LambdaEvent() []byte {
+	b, _ := json.Marshal(map[string]map[string]string{"awslogs": {"data": base64.StdEncoding.EncodeToString(d.Data)}})
+	return b
+}
+
+// DecodeSubscriptionData decodes a delivery's gzip-compressed JSON payload.
+func DecodeSubscriptionData(data []byte) (SubscriptionMessage, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return SubscriptionMessage{}, err
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		return SubscriptionMessage{}, err
+	}
+	var m SubscriptionMessage
+	err = json.Unmarshal(raw, &m)
+	return m, err
+}
+
+func encodeSubscriptionData(m SubscriptionMessage) []byte {
+	raw, _ := json.Marshal(m)
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	_, _ = zw.Write(raw)
+	_ = zw.Close()
+	return buf.Bytes()
+}
+
+// Destination receives subscription deliveries for a destination ARN; it plays
+// the part of the Lambda function (or Kinesis stream, Firehose stream) the ARN
+// names. It is called synchronously, after the PutLogEvents that produced the
+// events has stored them; its error is dropped, as AWS drops a delivery after
+// its retries fail.
+type Destination func(ctx context.Context, d SubscriptionDelivery) error
+
+// RegisterDestination makes fn receive the deliveries of every subscription
+// filter whose destinationArn is arnStr. It returns a function that removes it.
+func (s *Service) RegisterDestination(arnStr string, fn Destination) (unregister func()) {
+	s.destMu.Lock()
+	s.dests[arnStr] = fn
+	s.destMu.Unlock()
+	return func() {
+		s.destMu.Lock()
+		delete(s.dests, arnStr)
+		s.destMu.Unlock()
+	}
+}
+
+type subscriptionFilter struct {
+	desc    SubscriptionFilter
+	pattern *filterpattern.Pattern
+}
+
+func destinationService(destinationArn string) (string, error) {
+	a, err := arn.Parse(destinationArn)
+	if err != nil {
+		return "", errInvalid("Invalid destinationArn %q: %v", destinationArn, err)
+	}
+	switch a.Service {
+	case "lambda", "kinesis", "firehose", "logs":
+		return a.Service, nil
+	}
+	return "", errInvalid("Invalid destinationArn %q: the destination must be a Lambda function, Kinesis data stream, Firehose delivery stream or CloudWatch Logs destination", destinationArn)
+}
+
+// PutSubscriptionFilter creates or replaces a subscription filter (at most 2 per
+// log group). Matching events ingested from then on are delivered to the
+// destination. Kinesis and Firehose destinations need a RoleArn and receive a
+// CONTROL_MESSAGE when the filter is created.
+func (s *Service) PutSubscriptionFilter(ctx context.Context, in PutSubscriptionFilterInput) (out *PutSubscriptionFilterOutput, err error) {
+	defer func() {
+		s.record(ctx, event.Call{Name: "PutSubscriptionFilter", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
+	}()
+	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
+		return nil, err
+	}
+	if err := validateFilterName(in.FilterName); err != nil {
+		return nil, err
+	}
+	p, err := compilePattern(in.FilterPattern)
+	if err != nil {
+		return nil, err
+	}
+	if in.DestinationArn == "" {
+		return nil, errConstraint("destinationArn", "", "Member must have length greater than or equal to 1")
+	}
+	svc, err := destinationService(in.DestinationArn)
+	if err != nil {
+		return nil, err
+	}
+	if (svc == "kinesis" || svc == "firehose") && in.RoleArn == "" {
+		return nil, errInvalid("A roleArn is required to deliver to %s", in.DestinationArn)
+	}
+	if in.RoleArn != "" && !arn.IsARN(in.RoleArn) {
+		return nil, errInvalid("Invalid roleArn %q", in.RoleArn)
+	}
+	dist := in.Distribution
+	switch dist {
+	case "":
+		dist = DistributionByLogStream
+	case DistributionRandom, DistributionByLogStream:
+	default:
+		return nil, errConstraint("distribution", dist, "Member must satisfy enum value set: [Random, ByLogStream]")
+	}
+	s.mu.Lock()
+	if err := s.checkOpen(); err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
+	g, ok := s.groups[in.LogGroupName]
+	if !ok {
+		s.mu.Unlock()
+		return nil, errGroupNotFound(in.LogGroupName)
+	}
+	old, replacing := g.subs[in.FilterName]
+	if !replacing && len(g.subs) >= MaxSubscriptionsPerGroup {
+		s.mu.Unlock()
+		return nil, errLimit("subscription filters per log group (2)")
+	}
+	if p.RegexCount() > 0 && regexFiltersLocked(g, "", in.FilterName) >= MaxRegexFiltersPerGroup {
+		s.mu.Unlock()
+		return nil, errLimit("filter patterns containing regular expressions per log group (5)")
+	}
+	sf := &subscriptionFilter{pattern: p, desc: SubscriptionFilter{
+		FilterName: in.FilterName, LogGroupName: in.LogGroupName, FilterPattern: in.FilterPattern,
+		DestinationArn: in.DestinationArn, RoleArn: in.RoleArn, Distribution: dist,
+		ApplyOnTransformedLogs: in.ApplyOnTransformedLogs, CreationTime: s.nowMS(),
+	}}
+	if replacing {
+		sf.desc.CreationTime = old.desc.CreationTime
+	}
+	g.subs[in.FilterName] = sf
+	now := s.nowMS()
+	s.mu.Unlock()
+	if svc == "kinesis" || svc == "firehose" {
+		msg := SubscriptionMessage{
+			MessageType: "CONTROL_MESSAGE", Owner: "CloudwatchLogs", LogGroup: "", LogStream: "", SubscriptionFilters: []string{},
+			LogEvents: []SubscriptionLogEvent{{ID: "", Timestamp: now, Message: "CWL CONTROL MESSAGE: Checking health of destination " + map[string]string{"kinesis": "Kinesis stream.", "firehose": "Firehose."}[svc]}},
+		}
+		s.deliver(ctx, SubscriptionDelivery{DestinationArn: in.DestinationArn, RoleArn: in.RoleArn, FilterName: in.FilterName,
+			LogGroupName: in.LogGroupName, Data: encodeSubscriptionData(msg), Message: msg})
+	}
+	return &PutSubscriptionFilterOutput{}, nil
+}
+
+// DeleteSubscriptionFilter deletes a subscription filter.
+func (s *Service) DeleteSubscriptionFilter(ctx context.Context, in DeleteSubscriptionFilterInput) (out *DeleteSubscriptionFilterOutput, err error) {
+	defer func() {
+		s.record(ctx, event.Call{Name: "DeleteSubscriptionFilter", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
+	}()
+	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
+		return nil, err
+	}
+	if err := validateFilterName(in.FilterName); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, ok := s.groups[in.LogGroupName]
+	if !ok {
+		return nil, errGroupNotFound(in.LogGroupName)
+	}
+	if _, ok := g.subs[in.FilterName]; !ok {
+		return nil, awserrNew("ResourceNotFoundException", "The specified subscription filter does not exist: %s", in.FilterName)
+	}
+	delete(g.subs, in.FilterName)
+	return &DeleteSubscriptionFilterOutput{}, nil
+}
+
+// DescribeSubscriptionFilters lists a group's subscription filters in name order.
+func (s *Service) DescribeSubscriptionFilters(ctx context.Context, in DescribeSubscriptionFiltersInput) (out *DescribeSubscriptionFiltersOutput, err error) {
+	defer func() {
+		s.record(ctx, event.Call{Name: "DescribeSubscriptionFilters", ReadOnly: true, RequestParameters: in}, err)
+	}()
+	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
+		return nil, err
+	}
+	limit, err := limitOf("limit", in.Limit, MaxDescribeLimit, MaxDescribeLimit)
+	if err != nil {
+		return nil, err
+	}
+	offset, err := offsetToken(in.NextToken, "u:")
+	if err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	g, ok := s.groups[in.LogGroupName]
+	if !ok {
+		return nil, errGroupNotFound(in.LogGroupName)
+	}
+	var all []SubscriptionFilter
+	for _, name := range sortedKeys(g.subs) {
+		if strings.HasPrefix(name, in.FilterNamePrefix) {
+			all = append(all, g.subs[name].desc)
+		}
+	}
+	out = &DescribeSubscriptionFiltersOutput{}
+	out.SubscriptionFilters, out.NextToken = page(all, offset, limit, "u:")
+	return out, nil
+}
+
+// deliverSubscriptions sends each subscription filter's matching events of a
+// batch to its destination, as one DATA_MESSAGE.
+func (s *Service) deliverSubscriptions(ctx context.Context, w *ingested) {
+	for _, sf := range w.subs {
+		delimited := sf.pattern.Kind() == filterpattern.KindSpaceDelimited
+		var evs []SubscriptionLogEvent
+		for i := range w.events {
+			e := &w.events[i]
+			var fields map[string]string
+			var ok bool
+			if delimited {
+				fields, ok = sf.pattern.Fields([]byte(e.Message))
+			} else {
+				ok = sf.pattern.Match([]byte(e.Message))
+			}
+			if ok {
+				evs = append(evs, SubscriptionLogEvent{
+					ID: eventID(key{e.Timestamp, w.seq0 + uint64(i)}), Timestamp: e.Timestamp, Message: e.Message, ExtractedFields: fields,
+				})
+			}
+		}
+		if len(evs) == 0 {
+			continue
+		}
+		msg := SubscriptionMessage{
+			MessageType: "DATA_MESSAGE", Owner: s.account, LogGroup: w.group, LogStream: w.stream,
+			SubscriptionFilters: []string{sf.desc.FilterName}, LogEvents: evs,
+		}
+		s.deliver(ctx, SubscriptionDelivery{
+			DestinationArn: sf.desc.DestinationArn, RoleArn: sf.desc.RoleArn, FilterName: sf.desc.FilterName,
+			LogGroupName: w.group, Data: encodeSubscriptionData(msg), Message: msg,
+		})
+	}
+}
+
+func (s *Service) deliver(ctx context.Context, d SubscriptionDelivery) {
+	s.destMu.RLock()
+	fn := s.dests[d.DestinationArn]
+	s.destMu.RUnlock()
+	if fn != nil {
+		_ = fn(ctx, d)
+	}
+	if s.bus != nil {
+		_ = bus.Publish(ctx, s.bus, d)
+	}
+}
+
+// onLogDelivery ingests events a trail sends to a log group (CloudTrail →
+// CloudWatch Logs): the stream is created if missing, and the events are stored
+// in PutLogEvents-sized batches under PutLogEvents' rules (too old or too new
+// events are dropped).
+func (s *Service) onLogDelivery(ctx context.Context, d event.LogDelivery) error {
+	if len(d.Events) == 0 {
+		return nil
+	}
+	if err := validateGroupName("logGroupName", d.LogGroupName); err != nil {
+		return err
+	}
+	if err := validateStreamName("logStreamName", d.LogStreamName); err != nil {
+		return err
+	}
+	evs := make([]InputLogEvent, 0, len(d.Events))
+	for _, e := range d.Events {
+		if e.Message == "" || len(e.Message) > MaxEventBytes || e.Timestamp < 0 {
+			continue
+		}
+		evs = append(evs, InputLogEvent{Timestamp: e.Timestamp, Message: strings.ToValidUTF8(e.Message, "\uFFFD")})
+	}
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].Timestamp < evs[j].Timestamp })
+	var errs []error
+	for len(evs) > 0 {
+		n, size := 0, 0
+		for n < len(evs) && n < MaxBatchEvents {
+			sz := len(evs[n].Message) + EventOverheadBytes
+			if size+sz > MaxBatchBytes || evs[n].Timestamp-evs[0].Timestamp > MaxBatchSpan.Milliseconds() {
+				break
+			}
+			size += sz
+			n++
+		}
+		_, work, err := s.ingest(d.LogGroupName, d.LogStreamName, evs[:n], true)
+		if err != nil {
+			errs = append(errs, err)
+			break
+		}
+		s.afterIngest(ctx, work)
+		evs = evs[n:]
+	}
+	return errors.Join(errs...)
+}
