@@ -9,7 +9,6 @@ import (
 	"maps"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/localwatch/localwatch/sns/filterpolicy"
@@ -32,7 +31,6 @@ type pubMessage struct {
 	*message
 	id, seq string
 
-	once      sync.Once
 	attrMsg   *filterpolicy.Message
 	bodyMsgs  map[string]*filterpolicy.Message // by body text; nil value: not a JSON object
 	signature map[string]string                // by message text

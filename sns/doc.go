@@ -1,0 +1,86 @@
+// Package sns is an in-process Amazon SNS: topics, subscriptions, publishing,
+// delivery to HTTP/S endpoints, in-memory queues, Go functions and an outbox,
+// subscription filter policies and message signing, all with AWS's names,
+// limits, validation rules and error codes.
+//
+// # Model
+//
+// A [Service] holds one account's topics in one Region. [Service.CreateTopic]
+// makes a standard or FIFO topic; [Service.Subscribe] attaches endpoints:
+//
+//   - "http"/"https": the real POST with AWS's headers (x-amz-sns-message-type,
+//     -message-id, -topic-arn, -subscription-arn, Content-Type text/plain;
+//     charset=UTF-8, User-Agent "Amazon Simple Notification Service Agent") and
+//     AWS's JSON body, byte for byte in key order and spacing. The subscription
+//     starts pending: a signed SubscriptionConfirmation is POSTed and the
+//     subscription becomes active when the endpoint visits its SubscribeURL
+//     (served by [Service.Handler]) or the application calls
+//     [Service.ConfirmSubscription]. Unsubscribe POSTs an UnsubscribeConfirmation.
+//   - "sqs": an in-memory [Queue] ([Service.CreateQueue]) with ReceiveMessage,
+//     DeleteMessage and visibility timeouts on the clock. Queues also serve as
+//     RedrivePolicy dead-letter queues.
+//   - "lambda": a Go [Function] registered with [Service.RegisterFunction],
+//     called with the [LambdaEvent] Lambda would receive.
+//   - "email", "email-json", "sms", "application", "firehose": nothing leaves
+//     the process; messages go to an outbox ([Service.Outbox],
+//     [Service.TakeOutbox]). E-mail subscriptions get the confirmation e-mail
+//     there.
+//
+// # Data flow
+//
+// [Service.Publish] validates the message (size with attributes ≤ 256 KB,
+// Subject, MessageStructure=json, attributes, FIFO group and deduplication),
+// assigns the MessageId (and, on FIFO topics, the SequenceNumber, returning
+// the original id for a duplicate within the 5-minute deduplication window),
+// snapshots the confirmed subscriptions under the lock, releases it, and then
+// delivers synchronously in the calling goroutine, in subscription order. Each
+// subscription's compiled filter policy (package filterpolicy) is applied to
+// the attributes or the JSON body, flattened once per message. Envelopes are
+// signed once per message (the signature covers no per-subscription field).
+//
+// The service subscribes to event.Notification on the bus, so alarms and
+// Config publish to topics by ARN; a failure (unknown topic, invalid message)
+// is returned to the bus publisher.
+//
+// A failed HTTP/S attempt (a 5xx status, a transport error or a timeout; AWS
+// counts 200–4xx as delivered) is retried on the clock per the subscription's
+// or topic's DeliveryPolicy, by default AWS's 3 retries 20 seconds apart. A
+// failing [Function] is retried on AWS's policy for AWS-managed endpoints (3
+// immediate retries, 2 after 1 s, 10 with backoff to 20 s, then every 20 s).
+// When retries run out, or at once for a client error (a missing queue or
+// function), the message goes to the RedrivePolicy queue with ErrorCode,
+// ErrorMessage and RequestID attributes, or is dropped. No goroutines are
+// started: a retry is a timer on the clock whose callback POSTs, and
+// [Service.Close] stops them.
+//
+// # Signing
+//
+// Notifications and confirmations are signed as AWS signs them:
+// SignatureVersion 1 is SHA1withRSA and 2 (the topic attribute
+// SignatureVersion=2) SHA256withRSA, over [StringToSign]. The key is
+// Options.SigningKey or an RSA-2048 key generated from crypto/rand on first use;
+// the self-signed certificate is served by [Service.Handler] at SigningCertURL
+// and returned by [Service.SigningCertificate]. [Verify] and [VerifyJSON] check
+// messages as the AWS SDKs' message validators do.
+//
+// Every operation publishes an event.APICall (EventSource sns.amazonaws.com);
+// Publish and PublishBatch are data events and hide the message text as
+// CloudTrail does.
+//
+// # Differences from AWS
+//
+//   - URLs in messages point at Options.Endpoint (default AWS's
+//     https://sns.<region>.amazonaws.com); SDK validators that insist on an
+//     amazonaws.com certificate host reject them unless configured.
+//   - Retry delays have no jitter, so schedules are exact on the manual clock;
+//     the arithmetic and geometric backoff curves are our reading of AWS's
+//     graphs. Throttle policies are stored, not enforced.
+//   - The topic policy is evaluated only for callers from other accounts (IAM
+//     identity policies are not modelled); conditions other than the caller's
+//     account or ARN never grant access.
+//   - FIFO topics deliver only to FIFO queues, in publish order. Message
+//     archiving (ArchivePolicy), data protection policies and KMS encryption
+//     are stored but have no effect. Platform applications, SMS sandbox and
+//     origination numbers are not modelled.
+//   - Unconfirmed subscriptions are not deleted after three days.
+package sns
