@@ -1,4 +1,119 @@
-// Package metrics models Amazon CloudWatch metrics in process: namespaces, metrics
-// with dimensions, PutMetricData, statistics and percentiles, GetMetricStatistics,
-// GetMetricData with metric math, ListMetrics, and retention with rollup by age.
+// Package metrics models Amazon CloudWatch metrics in process: custom and
+// AWS namespaces, metrics identified by (namespace, metric name, dimensions),
+// PutMetricData, the basic and extended statistics, GetMetricStatistics,
+// ListMetrics, and retention with rollup by age, all driven by an injected
+// clock. GetMetricData and metric math live beside it in this package.
+//
+// # Model
+//
+// A metric is a namespace, a metric name and up to 30 dimensions; dimension
+// order does not matter (Host=a,AZ=x is AZ=x,Host=a) but every distinct set is
+// a distinct metric, exactly as in CloudWatch. Data published with different
+// units is aggregated separately: GetMetricStatistics without a Unit returns
+// one datapoint per unit and period, each labelled with its unit. Namespaces
+// starting with "AWS/" are reserved for AWS services: PutMetricData rejects
+// them, while producers inside the stack (a logs metric filter, a modelled AWS
+// service) send a [DataEvent] with Internal set over the bus and may use them.
+//
+// Every PutMetricData call is validated whole before anything is stored (at
+// most 1,000 datums, 150 Values per datum, values finite and within
+// ±2^360 with magnitude ≥ 2^-360 or zero, timestamps from two weeks in the past
+// to two hours in the future, names and dimensions per CloudWatch's rules, the
+// 1 MB request limit estimated by [EstimateRequestSize]), so a rejected call
+// changes nothing; an accepted call is applied under one write lock, so
+// readers see all of its datapoints or none.
+//
+// # Data flow
+//
+//	PutMetricData / DataEvent ──▶ validate (allocation-free) ──▶ series index ──▶ stream(unit) ──▶ minute block
+//	clock (every minute) ──▶ sweep: 3 h per-second detail → sketch, 15 d minute → 5 min, 63 d → 1 h, 455 d → gone
+//	GetMetricStatistics / statSeries ──▶ scan blocks per period ──▶ basic statistics from block summaries,
+//	                                      extended statistics from raw values (exact) or sketches (≤ 1 %)
+//
+// Every operation is recorded on the bus as an event.APICall with event source
+// monitoring.amazonaws.com. CloudTrail logs CloudWatch's PutMetricData,
+// GetMetricStatistics and GetMetricData as data events (resource type
+// AWS::CloudWatch::Metric), so they are recorded with Data set; ListMetrics is
+// a read-only management event.
+//
+// # Storage layout
+//
+// The hot path is laid out like a time-series database head (Prometheus
+// TSDB): a series is found once per datum and its newest block is appended to.
+//
+//   - Series index: an open-addressing hash table keyed by a 64-bit hash of the
+//     identity (namespace, name, and an order-insensitive sum of per-dimension
+//     hashes), computed eight bytes at a time in the same pass that checks the
+//     dimensions are ASCII. A hit costs one slot load plus an identity
+//     comparison; there are no allocations per datum. A google/btree ordered by
+//     the canonical key (namespace, name, sorted dimensions) is the catalogue
+//     that gives ListMetrics its deterministic order and resumable NextToken.
+//   - Series → streams: one per unit; the first stream is embedded in the
+//     series to save a pointer hop.
+//   - Stream → three levels of blocks, each a slice sorted by start time:
+//     minute blocks (raw), 5-minute blocks and 1-hour blocks. Data arrives in
+//     time order in practice, so a datum lands in the last minute block; an
+//     older minute is found by binary search.
+//   - Minute block (72 bytes): start, Sum, Minimum, Maximum, a 64-bit occupancy
+//     mask (bit s: a value at second s; bit 63: high-resolution data) and the
+//     raw values in second order. Values of consecutive blocks are appended into
+//     shared 60-value chunks (480 bytes, exactly a Go size class), so one hour of
+//     1-second data is 8 bytes per value plus ~1.3 bytes of block and chunk
+//     overhead. The per-block summary means 60-second (and coarser) basic
+//     statistics read one block per minute and never rescan values; a p99 over a
+//     minute selects over that block's contiguous values.
+//   - Anything unusual — two values in the same second, out-of-order seconds,
+//     Values with Counts (weights), statistic sets — moves that one block to a
+//     general form (per-value seconds, optional weights, a list of statistic
+//     sets). Standard-resolution data is stored at second 0 of its minute: one
+//     cell per minute, as CloudWatch aggregates values within a storage period.
+//
+// # Retention and rollup
+//
+// A sweep on the clock every minute applies CloudWatch's retention: data with
+// periods under a minute is available for 3 hours (then high-resolution
+// blocks lose their per-second detail and their raw values move into a
+// sketch), 1-minute data for 15 days (then minute blocks merge into 5-minute
+// blocks), 5-minute data for 63 days (then 1-hour blocks), and 1-hour data for
+// 455 days, after which it is dropped; a metric whose data is all gone leaves
+// the catalogue. Rollup keeps SampleCount, Sum, Minimum and Maximum exactly.
+// GetMetricStatistics enforces the matching period rules by the age of
+// StartTime (a multiple of 60 beyond 3 hours, of 300 beyond 15 days, of 3600
+// beyond 63 days) and rounds StartTime as AWS does (to 5/10/30-second
+// divisions for those periods; to the minute, 5 minutes or hour by age).
+//
+// # Statistics
+//
+// SampleCount, Sum, Average, Minimum and Maximum, and the extended statistics
+// in every documented syntax: pNN and pNN.NN; tmX, wmX, tcX, tsX (shorthand for
+// an upper percentage bound); TM, WM, TC, TS with (a%:b%) percentage or (a:b)
+// absolute bounds, either side open; PR(a:b); IQM. Absolute ranges exclude the
+// lower and include the upper bound. Percentiles use the nearest-rank
+// definition (the smallest value whose cumulative count reaches p%); a
+// percentage range keeps the values whose ranks fall in
+// (floor(a·n/100), ceil(b·n/100)].
+//
+// Percentiles are exact while raw values are retained: 3 hours for
+// high-resolution data, 15 days for standard-resolution data. After that they
+// come from a mergeable DDSketch-style log histogram with relative accuracy
+// 1%: every quantile read from it is within 1% of a value of the exact rank.
+//
+// As in CloudWatch, the percentile family (percentiles, trimmed and
+// winsorized means, trimmed count and sum, percentile rank) needs individual
+// values: a statistic set counts as individual values only when
+// SampleCount is 1 and Minimum = Maximum = Sum, or Minimum = Maximum and Sum =
+// Minimum × SampleCount; a period that contains any other statistic set, or any
+// negative value, has no percentile-family statistics (the datapoint is
+// returned with the basic statistics only).
+//
+// # Differences from AWS
+//
+//   - GetMetricStatistics returns Datapoints sorted by Timestamp (AWS leaves
+//     them unordered).
+//   - A new metric appears in ListMetrics at once (AWS may take up to 15
+//     minutes), and data is readable as soon as PutMetricData returns.
+//   - The 1 MB request limit is checked against a deterministic estimate of the
+//     Query-protocol request size (see [EstimateRequestSize]), not real bytes.
+//   - AWS computes percentiles from its own approximate sketches; ours are
+//     exact until rollup and within 1% after.
 package metrics
