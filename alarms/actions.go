@@ -54,8 +54,9 @@ func (s *Service) transitionCascadeLocked(a *alarm, state StateValue, reason, da
 		out.hooks = append(out.hooks, s.hooks...)
 	}
 	s.queueActionsLocked(a, old, t, out)
-	if old == StateAlarm && state != StateAlarm {
-		for _, c := range s.alarms {
+	if old == StateAlarm && state != StateAlarm && s.suppressors > 0 {
+		for _, name := range s.names {
+			c := s.alarms[name]
 			if c.typ == AlarmTypeComposite && c.cdef.ActionsSuppressor != "" && s.resolve(c.cdef.ActionsSuppressor) == a.name {
 				c.suppressorLeft = t
 			}
@@ -256,22 +257,33 @@ func (s *Service) deliver(ctx context.Context, out *pending) {
 			err = fmt.Errorf("no handler is registered for %s actions", j.kind)
 		}
 		item := AlarmHistoryItem{AlarmName: j.alarmName, AlarmType: j.alarmType, Timestamp: j.req.Time, HistoryItemType: HistoryAction}
-		data := map[string]any{"stateUpdateTimestamp": j.req.Time.UnixMilli()}
+		// HistoryData: {"actionState":"Succeeded","stateUpdateTimestamp":ms,
+		// "notificationResource":arn,"publishedMessage":message} (SNS) or
+		// "actionResource" (other actions); failures add "error".
+		data := make([]byte, 0, 64+len(j.req.ActionARN)+len(j.req.Message)*11/10)
 		if err == nil {
 			item.HistorySummary = "Successfully executed action " + j.req.ActionARN
-			data["actionState"] = "Succeeded"
+			data = append(data, `{"actionState":"Succeeded"`...)
 		} else {
 			item.HistorySummary = "Failed to execute action " + j.req.ActionARN
-			data["actionState"] = "Failed"
-			data["error"] = err.Error()
+			data = append(data, `{"actionState":"Failed"`...)
 		}
+		data = append(data, `,"stateUpdateTimestamp":`...)
+		data = strconv.AppendInt(data, j.req.Time.UnixMilli(), 10)
 		if j.kind == ActionSNS {
-			data["notificationResource"] = j.req.ActionARN
-			data["publishedMessage"] = j.req.Message
+			data = append(data, `,"notificationResource":`...)
+			data = appendJSONString(data, j.req.ActionARN)
+			data = append(data, `,"publishedMessage":`...)
+			data = appendJSONString(data, j.req.Message)
 		} else {
-			data["actionResource"] = j.req.ActionARN
+			data = append(data, `,"actionResource":`...)
+			data = appendJSONString(data, j.req.ActionARN)
 		}
-		item.HistoryData = string(marshal(data))
+		if err != nil {
+			data = append(data, `,"error":`...)
+			data = appendJSONString(data, err.Error())
+		}
+		item.HistoryData = string(append(data, '}'))
 		s.mu.Lock()
 		s.addHistoryLocked(item)
 		s.mu.Unlock()
@@ -339,7 +351,38 @@ func marshal(v any) []byte {
 	return bytes.TrimRight(b.Bytes(), "\n")
 }
 
-func jsonStr(s string) string { return string(marshal(s)) }
+// jsonStr quotes s as a JSON string (without HTML escaping).
+func jsonStr(s string) string {
+	return string(appendJSONString(make([]byte, 0, len(s)+2), s))
+}
+
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
+		}
+		b = append(b, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		default:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		}
+		start = i + 1
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
 
 func jsonList(l []string) string {
 	if l == nil {
@@ -439,7 +482,7 @@ func (s *Service) notificationLocked(a *alarm, old StateValue, t time.Time) stri
 func stateUpdateHistoryData(old StateValue, oldReason, oldData string, state StateValue, reason, data string) string {
 	part := func(v StateValue, r, d string) string {
 		s := `{"stateValue":` + jsonStr(string(v)) + `,"stateReason":` + jsonStr(r)
-		if d != "" && validJSON(d) {
+		if d != "" {
 			s += `,"stateReasonData":` + d
 		}
 		return s + "}"

@@ -268,6 +268,12 @@ func (s *Service) putCompositeAlarm(in PutCompositeAlarmInput) (*pending, error)
 		s.unlinkParentsLocked(a)
 	}
 	a.version++
+	if a.cdef != nil && a.cdef.ActionsSuppressor != "" {
+		s.suppressors--
+	}
+	if def.ActionsSuppressor != "" {
+		s.suppressors++
+	}
 	a.cdef, a.rule = &def, rule
 	a.actionsEnabled = in.ActionsEnabled == nil || *in.ActionsEnabled
 	a.configUpdated = now
@@ -570,6 +576,9 @@ func (s *Service) deleteAlarms(in DeleteAlarmsInput) error {
 		} else {
 			snapshot = s.compositeAlarmLocked(a)
 			s.unlinkParentsLocked(a)
+			if a.cdef.ActionsSuppressor != "" {
+				s.suppressors--
+			}
 			if a.waitTimer != nil {
 				a.waitTimer.Stop()
 			}

@@ -256,9 +256,6 @@ func (c *compiled) evaluate(sc *scratch, t time.Time, prev StateValue, dps []Dat
 	}
 	sc.slots = sc.slots[:c.rangeLen]
 	clear(sc.slots)
-	for k := range sc.slots {
-		sc.slots[k].dp.Timestamp = start.Add(time.Duration(k) * pd)
-	}
 	startUnix := start.UnixNano()
 	pn := int64(pd)
 	for i := range dps {
@@ -284,6 +281,12 @@ func (c *compiled) evaluate(sc *scratch, t time.Time, prev StateValue, dps []Dat
 	}
 	ev.Changed = ev.State != prev
 	if text || ev.Changed {
+		// Missing periods get their timestamps only when text is needed.
+		for k := range sc.slots {
+			if !sc.slots[k].real {
+				sc.slots[k].dp.Timestamp = start.Add(time.Duration(k) * pd)
+			}
+		}
 		ev.Reason, ev.ReasonData = c.describe(sc, o, prev, t, start)
 	}
 	return ev

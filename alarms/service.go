@@ -120,6 +120,9 @@ type Service struct {
 	lastSeq uint64    // scratch of describeAlarmHistory
 	groups  [2]*group // standard (1 minute) and high-resolution (10 s) evaluation
 	closed  bool
+	// suppressors counts composite alarms with an ActionsSuppressor (so state
+	// changes need not look for them when there are none).
+	suppressors int
 }
 
 // group is the set of alarms evaluated at one cadence, driven by one clock
@@ -327,9 +330,19 @@ func (s *Service) tick(gi int, at time.Time) {
 	var out *pending
 	for i := range g.jobs {
 		j := &g.jobs[i]
-		dps, evalState := s.fetch(ctx, j, at, &g.dps)
+		// Routine evaluations query the statistic alone; the SampleCount
+		// series (for the low-sample rule and StateReasonData) is queried
+		// only when needed: percentile alarms that ignore low samples, and
+		// evaluations that change the state.
+		full := j.c.lowSample > 0 || j.c.isMath
+		dps, evalState := s.fetch(ctx, j, at, &g.dps, full)
 		g.dps = dps
 		ev := j.c.evaluate(&g.sc, at, j.prev, dps, false)
+		if ev.Changed && !full {
+			dps, evalState = s.fetch(ctx, j, at, &g.dps, true)
+			g.dps = dps
+			ev = j.c.evaluate(&g.sc, at, j.prev, dps, false)
+		}
 		asRepeat := j.a.hasAutoScaling && !ev.Changed
 		if !ev.Changed && evalState == "" && !asRepeat && j.a.evaluationState == "" {
 			continue
@@ -377,14 +390,17 @@ func buildQuery(def *PutMetricAlarmInput) *metrics.GetMetricDataInput {
 // fetch queries the metric source for a job's evaluation range and turns the
 // results into datapoints (reusing buf). evalState is PARTIAL_DATA or
 // EVALUATION_ERROR when the source said so.
-func (s *Service) fetch(ctx context.Context, j *job, at time.Time, buf *[]Datapoint) ([]Datapoint, string) {
+func (s *Service) fetch(ctx context.Context, j *job, at time.Time, buf *[]Datapoint, full bool) ([]Datapoint, string) {
 	dps := (*buf)[:0]
 	if s.source == nil {
 		return dps, ""
 	}
-	start, end, _ := EvaluationRange(j.c.def, at)
+	end := at.Truncate(j.c.cadence)
 	in := *j.q
-	in.StartTime, in.EndTime = start, end
+	in.StartTime, in.EndTime = end.Add(-time.Duration(j.c.rangeLen*j.c.period)*time.Second), end
+	if !full && !j.c.isMath {
+		in.MetricDataQueries = in.MetricDataQueries[:1] // the statistic without SampleCount
+	}
 	out, err := s.source.GetMetricData(ctx, in)
 	if err != nil || out == nil {
 		return dps, "EVALUATION_ERROR"
@@ -421,12 +437,18 @@ func resultsToDatapoints(c *compiled, out *metrics.GetMetricDataOutput, dps []Da
 		if countID == "" || r.Id != countID {
 			continue
 		}
+		// Both series are ascending and usually have the same timestamps:
+		// walk them together.
+		d := 0
 		for k, ts := range r.Timestamps {
-			for d := range dps {
-				if dps[d].Timestamp.Equal(ts) && k < len(r.Values) {
-					dps[d].SampleCount = r.Values[k]
-					break
-				}
+			if k >= len(r.Values) {
+				break
+			}
+			for d < len(dps) && dps[d].Timestamp.Before(ts) {
+				d++
+			}
+			if d < len(dps) && dps[d].Timestamp.Equal(ts) {
+				dps[d].SampleCount = r.Values[k]
 			}
 		}
 	}

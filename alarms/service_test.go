@@ -458,10 +458,14 @@ func TestHighResolutionAlarmEvaluatesEveryTenSeconds(t *testing.T) {
 	require.NoError(t, err)
 	h.src.put("CPU", t0.Add(2*time.Second), 99)
 	h.clk.Advance(10 * time.Second)
-	assert.Equal(t, StateAlarm, h.state(t, "HighCPU").StateValue)
-	assert.Equal(t, 1, h.src.calls*1, "one query at 19:00:10")
+	a := h.state(t, "HighCPU")
+	assert.Equal(t, StateAlarm, a.StateValue)
+	assert.Equal(t, t0.Add(10*time.Second), a.StateTransitionedTimestamp)
+	// The range is 3 periods of 10 s: the point leaves it at 19:00:40.
 	h.clk.Advance(50 * time.Second)
-	assert.Equal(t, 6, h.src.calls)
+	a = h.state(t, "HighCPU")
+	assert.Equal(t, StateInsufficientData, a.StateValue)
+	assert.Equal(t, t0.Add(40*time.Second), a.StateTransitionedTimestamp)
 }
 
 func TestSourceErrorSetsEvaluationState(t *testing.T) {
