@@ -182,6 +182,7 @@ type job struct {
 	queueSys  map[string]string                // SQS FIFO system attributes
 	lambda    *LambdaEvent
 	subject   string // outbox
+	from      string // outbox (e-mail)
 	dlqBody   string
 }
 
@@ -209,7 +210,7 @@ func (s *Service) deliverAll(ctx context.Context, p *publication) {
 
 // prepare builds the payload a target receives.
 func (s *Service) prepare(p *publication, m *pubMessage, t *target) (*job, error) {
-	j := &job{topic: p.topic, target: *t, msgType: TypeNotification, id: m.id}
+	j := &job{topic: p.topic, target: *t, msgType: TypeNotification, id: m.id, from: emailFrom(p.displayName)}
 	body := m.text(t.protocol)
 	rawOK := t.raw && (t.protocol == ProtocolSQS || t.protocol == ProtocolHTTP || t.protocol == ProtocolHTTPS || t.protocol == ProtocolFirehose)
 	var envJSON string
@@ -333,7 +334,7 @@ func (s *Service) attempt(ctx context.Context, j *job) (status int, err error) {
 		return 0, callFunction(ctx, fn, *j.lambda)
 	default:
 		s.addOutbox(OutboxMessage{Time: s.clock.Now(), Protocol: j.target.protocol, Endpoint: j.target.endpoint, TopicArn: j.topic,
-			SubscriptionArn: j.target.subArn, MessageId: j.id, Type: j.msgType, Subject: j.subject, Body: j.body})
+			SubscriptionArn: j.target.subArn, MessageId: j.id, Type: j.msgType, From: j.from, Subject: j.subject, Body: j.body})
 		return 0, nil
 	}
 }
@@ -469,8 +470,8 @@ func (s *Service) deadLetter(j *job, cause error) bool {
 
 // outgoing is a control message prepared under the lock and sent after.
 type outgoing struct {
-	protocol, endpoint, subArn, topicArn, sigVersion, contentType string
-	env                                                           *Envelope
+	protocol, endpoint, subArn, topicArn, sigVersion, contentType, displayName string
+	env                                                                        *Envelope
 }
 
 // controlMessageLocked builds a SubscriptionConfirmation or
@@ -495,7 +496,7 @@ func (s *Service) controlMessageLocked(sub *subscription, typ string) *outgoing 
 		e.Message = "You have chosen to deactivate subscription " + sub.arn + ".\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message."
 	}
 	e.SubscribeURL = s.endpoint + "/?Action=ConfirmSubscription&TopicArn=" + t.arn + "&Token=" + e.Token
-	return &outgoing{protocol: sub.protocol, endpoint: sub.endpoint, subArn: sub.arn, topicArn: t.arn, sigVersion: t.attrs["SignatureVersion"], contentType: ct, env: e}
+	return &outgoing{protocol: sub.protocol, endpoint: sub.endpoint, subArn: sub.arn, topicArn: t.arn, sigVersion: t.attrs["SignatureVersion"], contentType: ct, displayName: t.attrs["DisplayName"], env: e}
 }
 
 // sendConfirmation signs and sends a control message (one attempt).
@@ -514,7 +515,7 @@ func (s *Service) sendConfirmation(ctx context.Context, o *outgoing) {
 		return
 	}
 	b, _ := o.env.MarshalJSON()
-	j := &job{topic: o.topicArn, msgType: o.env.Type, id: o.env.MessageId, body: string(b),
+	j := &job{topic: o.topicArn, msgType: o.env.Type, id: o.env.MessageId, body: string(b), from: emailFrom(o.displayName),
 		target: target{subArn: o.subArn, protocol: o.protocol, endpoint: o.endpoint}}
 	switch o.protocol {
 	case ProtocolHTTP, ProtocolHTTPS:
@@ -544,4 +545,11 @@ func (s *Service) sendConfirmation(ctx context.Context, o *outgoing) {
 		return
 	}
 	s.run(ctx, j)
+}
+
+func emailFrom(displayName string) string {
+	if displayName == "" {
+		displayName = "AWS Notifications"
+	}
+	return displayName + " <no-reply@sns.amazonaws.com>"
 }

@@ -71,6 +71,9 @@ type OutboxMessage struct {
 	MessageId       string
 	// Type is Notification or SubscriptionConfirmation.
 	Type string
+	// From is the e-mail sender: the topic's DisplayName (or "AWS
+	// Notifications") <no-reply@sns.amazonaws.com>.
+	From string
 	// Subject is the e-mail subject ("AWS Notification Message" by default).
 	Subject string
 	// Body is the e-mail text, the email-json/firehose JSON, or the SMS text.

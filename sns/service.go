@@ -128,7 +128,8 @@ func New(opts Options) *Service {
 		if to <= 0 {
 			to = 15 * time.Second
 		}
-		s.httpClient = &http.Client{Timeout: to}
+		// SNS does not follow redirects: a 3xx is within 200–4xx, a delivery.
+		s.httpClient = &http.Client{Timeout: to, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

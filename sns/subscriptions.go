@@ -12,6 +12,7 @@ import (
 
 	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/identity"
 	"github.com/localwatch/localwatch/sns/filterpolicy"
 )
 
@@ -267,14 +268,22 @@ func (s *Service) subscribe(ctx context.Context, in SubscribeInput) (*SubscribeO
 		s.sendConfirmation(ctx, conf)
 		return out, nil
 	}
+	if err := checkDLQType(t, st.dlq, true); err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
 	if st.filter != nil {
 		if err := s.checkFilterQuotaLocked(t, nil); err != nil {
 			s.mu.Unlock()
 			return nil, err
 		}
 	}
+	owner := s.account
+	if id, ok := identity.From(ctx); ok && id.AccountID != "" {
+		owner = id.AccountID
+	}
 	sub := &subscription{
-		arn: t.arn + ":" + s.ids.UUID(), topic: t, protocol: protocol, endpoint: endpoint, owner: s.account,
+		arn: t.arn + ":" + s.ids.UUID(), topic: t, protocol: protocol, endpoint: endpoint, owner: owner,
 		attrs: st.attrs, filter: st.filter, raw: st.raw, dlq: st.dlq, delivery: st.delivery,
 	}
 	var conf *outgoing
@@ -520,6 +529,9 @@ func (s *Service) setSubscriptionAttributes(in SetSubscriptionAttributesInput) e
 	if err != nil {
 		return err
 	}
+	if err := checkDLQType(sub.topic, st.dlq, false); err != nil {
+		return err
+	}
 	if st.filter != nil && sub.filter == nil {
 		if err := s.checkFilterQuotaLocked(sub.topic, sub); err != nil {
 			return err
@@ -589,4 +601,20 @@ func (sub *subscription) listEntry() Subscription {
 		a = "PendingConfirmation"
 	}
 	return Subscription{SubscriptionArn: a, Owner: sub.owner, Protocol: sub.protocol, Endpoint: sub.endpoint, TopicArn: sub.topic.arn}
+}
+
+// checkDLQType: a FIFO topic's subscriptions dead-letter to FIFO queues and a
+// standard topic's to standard queues.
+func checkDLQType(t *topic, dlq string, viaSubscribe bool) error {
+	if dlq == "" || t.fifo == strings.HasSuffix(dlq, ".fifo") {
+		return nil
+	}
+	reason := ""
+	if viaSubscribe {
+		reason = "Attributes Reason: "
+	}
+	if t.fifo {
+		return invalidParam("%sRedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.", reason)
+	}
+	return invalidParam("%sRedrivePolicy: must use a standard queue as DLQ for a standard Subscription to a standard Topic.", reason)
 }

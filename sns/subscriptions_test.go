@@ -221,3 +221,33 @@ func TestCloseStopsPendingRetries(t *testing.T) {
 	f.clock.Advance(time.Hour)
 	assert.Equal(t, 4, calls)
 }
+
+func TestDeadLetterQueueTypeMatchesTopicType(t *testing.T) {
+	f := newFixture(t)
+	fifo := f.topic(t, "t.fifo", map[string]string{"FifoTopic": "true"})
+	q := f.queue(t, "q.fifo")
+	std := f.queue(t, "std")
+	_, err := f.s.Subscribe(context.Background(), SubscribeInput{TopicArn: fifo, Protocol: "sqs", Endpoint: ptr(q.ARN()),
+		Attributes: map[string]string{"RedrivePolicy": `{"deadLetterTargetArn":"` + std.ARN() + `"}`}})
+	requireCode(t, err, "InvalidParameter")
+	assert.Contains(t, err.Error(), "must use a FIFO queue as DLQ")
+}
+
+func TestEmailFromUsesDisplayName(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	a := f.topic(t, "t", map[string]string{"DisplayName": "Ops"})
+	f.subscribe(t, a, "email", "ops@example.com", nil)
+	box := f.s.TakeOutbox()
+	require.Len(t, box, 1)
+	assert.Equal(t, "Ops <no-reply@sns.amazonaws.com>", box[0].From)
+	token := regexp.MustCompile(`Token=([0-9a-f]+)`).FindStringSubmatch(box[0].Body)[1]
+	_, err := f.s.ConfirmSubscription(ctx, ConfirmSubscriptionInput{TopicArn: a, Token: token})
+	require.NoError(t, err)
+	_, err = f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "m"})
+	require.NoError(t, err)
+	box = f.s.TakeOutbox()
+	require.Len(t, box, 1)
+	assert.Equal(t, "Ops <no-reply@sns.amazonaws.com>", box[0].From)
+	assert.Equal(t, "AWS Notification Message", box[0].Subject)
+}
