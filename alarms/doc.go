@@ -1,0 +1,73 @@
+// Package alarms is an in-process model of Amazon CloudWatch alarms: metric
+// alarms (on one metric or on a metric-math expression, including
+// anomaly-detection bands), composite alarms, their history and their actions,
+// evaluated exactly as CloudWatch evaluates them, on a clock you control.
+//
+// # Model
+//
+// A metric alarm watches one statistic of one metric (or the value of a math
+// expression) over a Period. Every minute — every 10 seconds for
+// high-resolution alarms with a Period of 10 or 30 seconds — the Service asks
+// its MetricSource (normally metrics.Service) for the datapoints of the
+// alarm's evaluation range and runs the evaluator:
+//
+//   - with at least EvaluationPeriods (N) real datapoints in the range, the
+//     newest N real datapoints are evaluated and TreatMissingData is not used;
+//   - with fewer, every real datapoint of the range is evaluated together with
+//     as few missing periods as needed to make N, treated as TreatMissingData
+//     says (missing, breaching, notBreaching, ignore);
+//   - the alarm goes to ALARM when at least DatapointsToAlarm (M) evaluated
+//     datapoints breach, and to OK otherwise; with missing data treated as
+//     missing, AWS's guard against premature ALARM applies, and an empty range
+//     means INSUFFICIENT_DATA (or, with ignore, no change);
+//   - alarms on AWS/DynamoDB metrics always ignore missing data, and percentile
+//     alarms with EvaluateLowSampleCountPercentile "ignore" keep their state
+//     while a period has fewer samples than 10/(1-p) (or 10/p below p50).
+//
+// The evaluator is exported as the pure function Evaluate, which also returns
+// the StateReason text and StateReasonData JSON in AWS's words and shape;
+// Backtest replays a recorded series (SeriesFromGetMetricData reads
+// `aws cloudwatch get-metric-data` output) and returns the state timeline.
+//
+// A composite alarm's AlarmRule (ParseAlarmRule) combines the states of other
+// alarms with AND, OR, NOT, parentheses, TRUE, FALSE and AT_LEAST; it is
+// evaluated whenever one of its children changes state. An ActionsSuppressor
+// alarm, with its wait and extension periods, suppresses its actions.
+//
+// # Data flow
+//
+// Scheduling uses one clock schedule per cadence for all alarms (not a timer
+// per alarm); with a manual clock, Advance runs every evaluation that falls
+// due, synchronously. On a state change the Service records a StateUpdate
+// history item, publishes a StateChange on the bus and calls OnStateChange
+// hooks; then, when actions are enabled, it runs the actions of the new state:
+// an SNS topic ARN becomes an event.Notification on the bus carrying AWS's alarm
+// notification JSON and Subject (the sns package delivers it); Auto Scaling,
+// EC2 (arn:aws:automate:region:ec2:stop|terminate|reboot|recover), Lambda and
+// Systems Manager actions call the ActionHandler registered for their kind.
+// Each action becomes an Action history item that says whether it succeeded.
+// Every API operation publishes an event.APICall (event source
+// monitoring.amazonaws.com) for CloudTrail.
+//
+// Alarm definitions decode directly from `aws cloudwatch describe-alarms` JSON
+// (DescribeAlarmsOutput, MetricAlarm.Definition).
+//
+// # Deliberate differences from AWS
+//
+//   - AWS does not publish how many periods its evaluation range holds beyond
+//     EvaluationPeriods; we use N + 2, which reproduces every row of the
+//     user guide's missing-data tables (N = 3, range 5).
+//   - Evaluation is exact and immediate: the range ends at the evaluation time
+//     (minute aligned), with no ingestion delay and no retry on late data.
+//   - AWS's wording is reproduced from real StateReason examples; the
+//     wording of rarer cases (anomaly bands, M of N with filled missing data,
+//     composite alarms created while children are already in ALARM) follows
+//     the same pattern but could not be checked against AWS output.
+//   - For anomaly-detection alarms the band expression (ThresholdMetricId)
+//     must come back from the MetricSource as two results with that Id, told
+//     apart by labels containing "Lower"/"Upper" (or by value).
+//   - Auto Scaling actions repeat every Period while the alarm stays in the
+//     state (as AWS documents); other actions run on transitions only.
+//   - A composite alarm whose child is deleted treats the child as in no state.
+//     A composite alarm that another composite references cannot be deleted.
+package alarms
