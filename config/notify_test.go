@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -200,18 +201,41 @@ func FuzzParseSnapshot(f *testing.F) {
 	})
 }
 
+func decodeNumbers(s string) (any, error) {
+	d := json.NewDecoder(strings.NewReader(s))
+	d.UseNumber()
+	var v any
+	err := d.Decode(&v)
+	return v, err
+}
+
+// FuzzCanonicalJSON checks the canonicalizer against encoding/json: it accepts
+// exactly the valid documents, keeps their meaning, sorts keys, and is stable.
 func FuzzCanonicalJSON(f *testing.F) {
-	for _, s := range []string{`{"b":1,"a":[1,2,{"z":null}]}`, `[]`, `"x"`, `1e400`, `{"a":1}{"b":2}`, `{`} {
+	for _, s := range []string{`{"b":1,"a":[1,2,{"z":null}]}`, `[]`, `"x"`, `1e400`, `{"a":1}{"b":2}`, `{`, `{"a":1,"a":2}`, `{"\u0062":1,"a":2}`, " {\"k\" : [ true , false ] } ", `"\xff"`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		c, err := canonicalJSON(s)
+		if (err == nil) != json.Valid([]byte(s)) {
+			t.Fatalf("canonicalJSON(%q) error %v, json.Valid %v", s, err, json.Valid([]byte(s)))
+		}
 		if err != nil {
 			return
 		}
-		c2, err := canonicalJSON(c)
-		if err != nil || c2 != c {
+		want, err1 := decodeNumbers(s)
+		got, err2 := decodeNumbers(c)
+		if err1 != nil || err2 != nil || !reflect.DeepEqual(want, got) {
+			t.Fatalf("meaning changed: %q -> %q", s, c)
+		}
+		if c2, err := canonicalJSON(c); err != nil || c2 != c {
 			t.Fatalf("canonical form is not stable: %q -> %q -> %q (%v)", s, c, c2, err)
+		}
+		if m, ok := want.(map[string]any); ok {
+			b, _ := json.Marshal(m)
+			if want2, _ := decodeNumbers(string(b)); !reflect.DeepEqual(want2, got) {
+				t.Fatalf("not equal to the sorted encoding: %q", c)
+			}
 		}
 	})
 }

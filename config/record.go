@@ -1,7 +1,6 @@
 package config
 
 import (
-	"bytes"
 	"context"
 	"crypto/md5"
 	"encoding/hex"
@@ -253,41 +252,6 @@ func buildState(rc ResourceConfig) (*state, error) {
 		st.rels = append(st.rels, r)
 	}
 	return st, nil
-}
-
-// canonicalJSON returns v as compact JSON with object keys sorted ("null" for nil).
-func canonicalJSON(v any) (string, error) {
-	var raw []byte
-	switch x := v.(type) {
-	case nil:
-		return "null", nil
-	case string:
-		raw = []byte(x)
-	case []byte:
-		raw = x
-	case json.RawMessage:
-		raw = x
-	default:
-		b, err := json.Marshal(x)
-		if err != nil {
-			return "", err
-		}
-		raw = b
-	}
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.UseNumber()
-	var doc any
-	if err := d.Decode(&doc); err != nil {
-		return "", err
-	}
-	if _, err := d.Token(); err != io.EOF {
-		return "", errf("ValidationException", "trailing data after the JSON document")
-	}
-	b, err := json.Marshal(doc)
-	if err != nil {
-		return "", err
-	}
-	return string(b), nil
 }
 
 // ReverseRelationshipName derives the name of the reverse of relationship
