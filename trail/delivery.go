@@ -100,7 +100,7 @@ func (s *Service) tick(at time.Time) {
 	s.history.expire(at.Add(-HistoryRetention).Unix())
 	views := slices.Clone(s.views)
 	bufs := s.bufs
-	s.bufs = make(map[string][]*Record, len(bufs))
+	s.bufs = make(map[string]*chunked[*entry], len(bufs))
 	s.mu.Unlock()
 
 	digestDue := at.UnixNano()%int64(s.digestIv) == 0
@@ -109,15 +109,22 @@ func (s *Service) tick(at time.Time) {
 	seen := make(map[string]bool, len(views))
 	for _, c := range views {
 		seen[c.ARN] = true
-		s.deliverLocked(&ob, c, bufs[c.ARN], at, digestDue, false)
+		s.deliverLocked(&ob, c, pendingOf(bufs[c.ARN]), at, digestDue, false)
 	}
 	for arn, rs := range s.regional {
 		if !seen[arn] {
-			s.deliverLocked(&ob, rs.cfg, bufs[arn], at, digestDue, true)
+			s.deliverLocked(&ob, rs.cfg, pendingOf(bufs[arn]), at, digestDue, true)
 		}
 	}
 	s.deliverMu.Unlock()
 	s.send(&ob)
+}
+
+func pendingOf(p *chunked[*entry]) []*entry {
+	if p == nil {
+		return nil
+	}
+	return p.slice()
 }
 
 // finish delivers a trail's pending events and closes its digest chain at
@@ -127,7 +134,7 @@ func (s *Service) finish(arn string) {
 	if v := s.shared.version.Load(); v != s.viewsVer {
 		s.refreshViewsLocked()
 	}
-	recs := s.bufs[arn]
+	recs := pendingOf(s.bufs[arn])
 	delete(s.bufs, arn)
 	var cfg *trailConfig
 	for _, c := range s.views {
@@ -155,7 +162,7 @@ func (s *Service) finish(arn string) {
 // deliverLocked writes c's log file for recs and advances its digest chain.
 // gone means the trail no longer applies here (deleted or no longer
 // multi-Region): deliver what is left and close the chain.
-func (s *Service) deliverLocked(ob *outbox, c *trailConfig, recs []*Record, at time.Time, digestDue, gone bool) {
+func (s *Service) deliverLocked(ob *outbox, c *trailConfig, recs []*entry, at time.Time, digestDue, gone bool) {
 	rs := s.regional[c.ARN]
 	if rs == nil {
 		rs = &regionalState{}
@@ -247,17 +254,19 @@ func gzipBytes(b []byte) []byte {
 }
 
 // encodeLogFile writes {"Records":[...]} for recs.
-func encodeLogFile(recs []*Record) []byte {
+func (s *Service) encodeLogFile(recs []*entry) []byte {
+	var r Record
 	var buf bytes.Buffer
 	buf.Grow(len(recs) * 800)
 	buf.WriteString(`{"Records":[`)
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(true)
-	for i, r := range recs {
+	for i, e := range recs {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
-		if err := enc.Encode(r); err != nil {
+		s.fill(e, &r)
+		if err := enc.Encode(&r); err != nil {
 			fmt.Fprintf(&buf, `{"eventID":%q,"errorMessage":%q}`, r.EventID, "record could not be encoded: "+err.Error())
 			continue
 		}
@@ -267,18 +276,13 @@ func encodeLogFile(recs []*Record) []byte {
 	return buf.Bytes()
 }
 
-func (s *Service) writeLog(ob *outbox, rs *regionalState, c *trailConfig, recs []*Record, at time.Time) {
-	body := encodeLogFile(recs)
+func (s *Service) writeLog(ob *outbox, rs *regionalState, c *trailConfig, recs []*entry, at time.Time) {
+	body := s.encodeLogFile(recs)
 	sum := sha256.Sum256(body)
 	key := logKey(c, s.region, at, s.ids.String(16, uniqueAlphabet))
-	oldest, newest := recs[0].EventTime, recs[0].EventTime
-	for _, r := range recs[1:] {
-		if r.EventTime.Before(oldest) {
-			oldest = r.EventTime
-		}
-		if r.EventTime.After(newest) {
-			newest = r.EventTime
-		}
+	oldest, newest := recs[0].t, recs[0].t
+	for _, e := range recs[1:] {
+		oldest, newest = min(oldest, e.t), max(newest, e.t)
 	}
 	err := s.shared.store().Put(context.Background(), objstore.Object{Bucket: c.S3BucketName, Key: key, Body: gzipBytes(body)})
 	if err != nil {
@@ -290,7 +294,7 @@ func (s *Service) writeLog(ob *outbox, rs *regionalState, c *trailConfig, recs [
 	if rs.chain {
 		rs.logs = append(rs.logs, DigestLogFile{
 			S3Bucket: c.S3BucketName, S3Object: key, HashValue: hex.EncodeToString(sum[:]), HashAlgorithm: "SHA-256",
-			NewestEventTime: newest.UTC().Format(TimeFormat), OldestEventTime: oldest.UTC().Format(TimeFormat),
+			NewestEventTime: time.Unix(newest, 0).UTC().Format(TimeFormat), OldestEventTime: time.Unix(oldest, 0).UTC().Format(TimeFormat),
 		})
 	}
 	if c.SnsTopicARN != "" {
@@ -300,12 +304,14 @@ func (s *Service) writeLog(ob *outbox, rs *regionalState, c *trailConfig, recs [
 	}
 	if group := logGroupOf(c.CWLGroupARN); group != "" {
 		ld := event.LogDelivery{LogGroupName: group, LogStreamName: c.Account + "_CloudTrail_" + s.region, Source: EventSource}
-		for _, r := range recs {
-			b, err := json.Marshal(r)
+		var r Record
+		for _, e := range recs {
+			s.fill(e, &r)
+			b, err := json.Marshal(&r)
 			if err != nil || len(b) > 256*1024 {
 				continue // CloudTrail does not send events over 256 KB to CloudWatch Logs
 			}
-			ld.Events = append(ld.Events, event.LogEvent{Timestamp: r.EventTime.UnixMilli(), Message: string(b)})
+			ld.Events = append(ld.Events, event.LogEvent{Timestamp: e.t * 1000, Message: string(b)})
 		}
 		ob.logs = append(ob.logs, ld)
 		ob.setStatus(c.ARN, func(ts *trailStatus) { ts.latestCWL, ts.cwlErr = at, "" })

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"iter"
 	"slices"
+	"sort"
 	"time"
 
 	"github.com/localwatch/localwatch/internal/awserr"
@@ -91,13 +92,13 @@ type EventResource struct {
 type hentry struct {
 	t   int64 // eventTime, Unix seconds
 	seq uint64
-	r   *Record
+	e   *entry
 }
 
 func (e hentry) less(t int64, seq uint64) bool { return e.t < t || (e.t == t && e.seq < seq) }
 
 type history struct {
-	entries []hentry
+	entries chunked[hentry]
 	seq     uint64
 
 	indexed   int  // entries[:indexed] are in the posting lists
@@ -107,21 +108,25 @@ type history struct {
 	byEventID map[string]hentry
 }
 
-func (h *history) add(r *Record) {
+func (h *history) add(en *entry) {
 	h.seq++
-	e := hentry{t: r.EventTime.Unix(), seq: h.seq, r: r}
-	n := len(h.entries)
-	if n == 0 || h.entries[n-1].t <= e.t {
-		h.entries = append(h.entries, e)
+	en.seq = h.seq
+	e := hentry{t: en.t, seq: h.seq, e: en}
+	n := h.entries.len()
+	if n == 0 || h.entries.at(n-1).t <= e.t {
+		h.entries.push(e)
 		return
 	}
-	i, _ := slices.BinarySearchFunc(h.entries, e, func(a, b hentry) int {
+	// Out of order (a concurrent caller's event a second late): rare, so the
+	// simple way.
+	all := h.entries.slice()
+	i, _ := slices.BinarySearchFunc(all, e, func(a, b hentry) int {
 		if a.less(b.t, b.seq) {
 			return -1
 		}
 		return 1
 	})
-	h.entries = slices.Insert(h.entries, i, e)
+	h.entries.reset(slices.Insert(all, i, e))
 	if i < h.indexed {
 		h.dirty = true
 	}
@@ -129,54 +134,45 @@ func (h *history) add(r *Record) {
 
 // expire drops events older than cutoff.
 func (h *history) expire(cutoff int64) {
-	i, _ := slices.BinarySearchFunc(h.entries, cutoff, func(e hentry, t int64) int {
-		if e.t < t {
-			return -1
-		}
-		return 1
-	})
+	i := sort.Search(h.entries.len(), func(i int) bool { return h.entries.at(i).t >= cutoff })
 	if i == 0 {
 		return
 	}
-	if i > len(h.entries)/2 {
-		h.entries = slices.Clone(h.entries[i:])
-	} else {
-		h.entries = h.entries[i:]
-	}
+	h.entries.dropFront(i)
 	h.indexed = max(h.indexed-i, 0)
 	h.trimmed += i
-	if h.trimmed > len(h.entries) {
+	if h.trimmed > h.entries.len() {
 		h.dirty = true
 	}
 }
 
-func attrValues(key LookupAttributeKey, r *Record, yield func(string)) {
+func attrValues(key LookupAttributeKey, e *entry, yield func(string)) {
 	switch key {
 	case LookupEventName:
-		yield(r.EventName)
+		yield(e.name)
 	case LookupReadOnly:
-		if r.ReadOnly != nil && *r.ReadOnly {
+		if e.readOnly() {
 			yield("true")
 		} else {
 			yield("false")
 		}
 	case LookupUsername:
-		if u := usernameOf(r.UserIdentity); u != "" {
+		if u := usernameOf(e.ui); u != "" {
 			yield(u)
 		}
 	case LookupResourceType:
-		for _, res := range r.Resources {
+		for _, res := range e.resources {
 			yield(res.Type)
 		}
 	case LookupResourceName:
-		for _, res := range r.Resources {
+		for _, res := range e.resources {
 			yield(res.ARN)
 		}
 	case LookupEventSource:
-		yield(r.EventSource)
+		yield(e.source)
 	case LookupAccessKeyID:
-		if r.UserIdentity != nil && r.UserIdentity.AccessKeyID != "" {
-			yield(r.UserIdentity.AccessKeyID)
+		if k := e.accessKeyID(); k != "" {
+			yield(k)
 		}
 	}
 }
@@ -188,14 +184,15 @@ func (h *history) index() {
 		for _, k := range lookupKeys {
 			h.postings[k] = make(map[string][]hentry)
 		}
-		h.byEventID = make(map[string]hentry, len(h.entries))
+		h.byEventID = make(map[string]hentry, h.entries.len())
 		h.indexed, h.dirty, h.trimmed = 0, false, 0
 	}
-	for _, e := range h.entries[h.indexed:] {
-		h.byEventID[e.r.EventID] = e
+	for i := h.indexed; i < h.entries.len(); i++ {
+		e := h.entries.at(i)
+		h.byEventID[e.e.eventID] = e
 		for _, k := range lookupKeys[1:] {
 			m := h.postings[k]
-			attrValues(k, e.r, func(v string) {
+			attrValues(k, e.e, func(v string) {
 				l := m[v]
 				if n := len(l); n > 0 && l[n-1].seq == e.seq {
 					return // same value twice in one record
@@ -204,22 +201,25 @@ func (h *history) index() {
 			})
 		}
 	}
-	h.indexed = len(h.entries)
+	h.indexed = h.entries.len()
 }
 
-// candidates returns the entries a lookup walks (all, or one posting list).
-func (h *history) candidates(attr *LookupAttribute) []hentry {
+// candidates returns the entries a lookup walks (all, or one posting list),
+// as a length and an accessor.
+func (h *history) candidates(attr *LookupAttribute) (int, func(int) hentry) {
 	if attr == nil {
-		return h.entries
+		return h.entries.len(), h.entries.at
 	}
 	h.index()
+	var list []hentry
 	if attr.AttributeKey == LookupEventID {
 		if e, ok := h.byEventID[attr.AttributeValue]; ok {
-			return []hentry{e}
+			list = []hentry{e}
 		}
-		return nil
+	} else {
+		list = h.postings[attr.AttributeKey][attr.AttributeValue]
 	}
-	return h.postings[attr.AttributeKey][attr.AttributeValue]
+	return len(list), func(i int) hentry { return list[i] }
 }
 
 // lookupValueLen is AttributeValue's length as LookupEvents counts it:
@@ -376,18 +376,16 @@ func (s *Service) lookupEvents(in LookupEventsInput) (*LookupEventsOutput, error
 
 	s.mu.Lock()
 	s.history.expire(now.Add(-HistoryRetention).Unix())
-	cands := s.history.candidates(attr)
-	hi, _ := slices.BinarySearchFunc(cands, end, func(e hentry, t int64) int {
-		if e.t > t || (e.t == t && e.seq > endSeq) {
-			return 1
-		}
-		return -1
+	n, at := s.history.candidates(attr)
+	hi := sort.Search(n, func(i int) bool {
+		e := at(i)
+		return e.t > end || (e.t == end && e.seq > endSeq)
 	})
-	var picked []*Record
+	var picked []*entry
 	var last hentry
 	more := false
 	for i := hi - 1; i >= 0; i-- {
-		e := cands[i]
+		e := at(i)
 		if e.t < start {
 			break
 		}
@@ -395,14 +393,14 @@ func (s *Service) lookupEvents(in LookupEventsInput) (*LookupEventsOutput, error
 			more = true
 			break
 		}
-		picked = append(picked, e.r)
+		picked = append(picked, e.e)
 		last = e
 	}
 	s.mu.Unlock()
 
 	out := &LookupEventsOutput{Events: make([]Event, 0, len(picked))}
 	for _, r := range picked {
-		out.Events = append(out.Events, eventOf(r))
+		out.Events = append(out.Events, s.eventOf(r))
 	}
 	if more {
 		tok := encodeLookupToken(lookupToken{t: last.t, seq: last.seq, hash: hash})
@@ -419,7 +417,9 @@ func ceilUnix(t time.Time) int64 {
 	return u
 }
 
-func eventOf(r *Record) Event {
+func (s *Service) eventOf(e *entry) Event {
+	var r Record
+	s.fill(e, &r)
 	ev := Event{
 		EventId:     r.EventID,
 		EventName:   r.EventName,
@@ -437,7 +437,7 @@ func eventOf(r *Record) Event {
 	for _, res := range r.Resources {
 		ev.Resources = append(ev.Resources, EventResource{ResourceType: res.Type, ResourceName: res.ARN})
 	}
-	b, err := json.Marshal(r)
+	b, err := json.Marshal(&r)
 	if err != nil {
 		b, _ = json.Marshal(map[string]string{"eventID": r.EventID, "error": err.Error()})
 	}

@@ -230,7 +230,7 @@ func TestOutOfOrderEventsStaySorted(t *testing.T) {
 		names = append(names, ev.EventName)
 	}
 	assert.Equal(t, []string{"2s", "1s", "0s"}, names)
-	assert.True(t, slices.IsSortedFunc(e.svc.history.entries, func(a, b hentry) int { return int(a.t - b.t) }))
+	assert.True(t, slices.IsSortedFunc(e.svc.history.entries.slice(), func(a, b hentry) int { return int(a.t - b.t) }))
 }
 
 func bus0(e *env, ev event.APICall) error {
@@ -239,3 +239,26 @@ func bus0(e *env, ev event.APICall) error {
 }
 
 var _ = errors.Is
+
+func TestChunkedMatchesSlice(t *testing.T) {
+	var c chunked[int]
+	var ref []int
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 30000 {
+		switch rng.IntN(10) {
+		case 0:
+			k := rng.IntN(chunkSize * 2)
+			c.dropFront(k)
+			ref = ref[min(k, len(ref)):]
+		default:
+			v := rng.Int()
+			c.push(v)
+			ref = append(ref, v)
+		}
+		require.Equal(t, len(ref), c.len())
+	}
+	assert.Equal(t, ref, c.slice())
+	for i := range ref {
+		require.Equal(t, ref[i], c.at(i))
+	}
+}

@@ -247,7 +247,7 @@ func compileSelectors(basic []EventSelector, adv []AdvancedEventSelector) func(*
 			return false
 		}
 	default:
-		return func(r *Record) bool { return r.EventCategory == CategoryManagement }
+		return nil // management events only; checked without materializing
 	}
 }
 

@@ -104,10 +104,12 @@ type Service struct {
 	history   history
 	views     []*trailConfig // trails applying in this Region, logging or not
 	viewsVer  uint64
-	bufs      map[string][]*Record // pending records per trail ARN
+	bufs      map[string]*chunked[*entry] // pending records per trail ARN
 	lastID    identity.Identity
 	lastHasID bool
 	lastUI    *UserIdentity
+	slab      []entry
+	scratch   Record // for selector matching, under mu
 
 	deliverMu sync.Mutex                // serializes deliveries; guards regional
 	regional  map[string]*regionalState // per trail ARN: digest chain
@@ -127,7 +129,7 @@ func New(opts Options) *Service {
 		shared:   opts.Shared,
 		interval: opts.DeliveryInterval,
 		digestIv: opts.DigestInterval,
-		bufs:     make(map[string][]*Record),
+		bufs:     make(map[string]*chunked[*entry]),
 		regional: make(map[string]*regionalState),
 	}
 	if s.clock == nil {
@@ -210,46 +212,55 @@ func (s *Service) consume(ev *event.APICall) {
 	if region != s.region || (ev.RecipientAccountID != "" && ev.RecipientAccountID != s.account) {
 		return
 	}
-	r := &Record{
-		EventVersion:       EventVersion,
-		EventTime:          ev.Time.UTC().Truncate(time.Second),
-		EventSource:        ev.EventSource,
-		EventName:          ev.EventName,
-		AWSRegion:          region,
-		ErrorCode:          truncate(ev.ErrorCode, 1024),
-		ErrorMessage:       truncate(ev.ErrorMessage, 1024),
-		RequestParameters:  ev.RequestParameters,
-		ResponseElements:   ev.ResponseElements,
-		RequestID:          ev.RequestID,
-		EventID:            ev.EventID,
-		ReadOnly:           boolPtr(ev.ReadOnly),
-		EventType:          EventType(ev.EventType),
-		ManagementEvent:    boolPtr(ev.Management),
-		RecipientAccountID: s.account,
-		EventCategory:      CategoryManagement,
-	}
+	s.mu.Lock()
+	e := s.allocEntryLocked()
+	e.t = ev.Time.Unix()
 	if ev.Time.IsZero() {
-		r.EventTime = s.clock.Now().UTC().Truncate(time.Second)
+		e.t = s.clock.Now().Unix()
 	}
-	if r.EventType == "" {
-		r.EventType = EventTypeAPICall
+	e.source, e.name, e.reqID, e.eventID = ev.EventSource, ev.EventName, ev.RequestID, ev.EventID
+	e.params, e.resp = ev.RequestParameters, ev.ResponseElements
+	if ev.ReadOnly {
+		e.flags |= flagReadOnly
 	}
-	if !ev.Management {
-		r.EventCategory = CategoryData
+	if ev.Management {
+		e.flags |= flagManagement
 	}
 	if len(ev.Resources) > 0 {
-		r.Resources = make([]Resource, len(ev.Resources))
+		e.resources = make([]Resource, len(ev.Resources))
 		for i, res := range ev.Resources {
-			r.Resources[i] = Resource{AccountID: res.AccountID, Type: res.Type, ARN: res.ARN}
+			e.resources[i] = Resource{AccountID: res.AccountID, Type: res.Type, ARN: res.ARN}
 		}
 	}
-	s.mu.Lock()
-	if r.EventID == "" {
-		r.EventID = s.ids.UUID()
+	if e.eventID == "" {
+		e.eventID = s.ids.UUID()
 	}
-	r.UserIdentity, r.SourceIPAddress, r.UserAgent = s.identityLocked(ev.Identity, ev.HasIdentity)
-	s.addLocked(r)
+	e.ui, e.ip, e.ua = s.identityLocked(ev.Identity, ev.HasIdentity)
+	if ev.ErrorCode != "" || ev.ErrorMessage != "" || (ev.EventType != "" && ev.EventType != string(EventTypeAPICall)) || region != ev.AWSRegion {
+		r := s.record(e)
+		r.ErrorCode, r.ErrorMessage = truncate(ev.ErrorCode, 1024), truncate(ev.ErrorMessage, 1024)
+		if ev.EventType != "" {
+			r.EventType = EventType(ev.EventType)
+		}
+		r.AWSRegion = region
+		e.full = r
+	}
+	s.addLocked(e)
 	s.mu.Unlock()
+}
+
+// recordSlab is how many records consume allocates at once: records are
+// retained together (history, pending files) and expire together, so one
+// allocation per slab saves the per-object allocation cost on the hot path.
+const recordSlab = 128
+
+func (s *Service) allocEntryLocked() *entry {
+	if len(s.slab) == 0 {
+		s.slab = make([]entry, recordSlab)
+	}
+	r := &s.slab[0]
+	s.slab = s.slab[1:]
+	return r
 }
 
 // DefaultSourceIPAddress is the sourceIPAddress recorded for a caller whose
@@ -315,19 +326,41 @@ func truncate(s string, n int) string {
 
 // addLocked puts r into the event history (management events) and into the
 // pending file of every logging trail that selects it.
-func (s *Service) addLocked(r *Record) {
-	if r.EventCategory == CategoryManagement {
-		s.history.add(r)
+func (s *Service) addLocked(e *entry) {
+	if e.management() {
+		s.history.add(e)
 	}
 	if v := s.shared.version.Load(); v != s.viewsVer {
 		s.refreshViewsLocked()
 	}
-	global := isGlobalEvent(r.EventSource)
+	global := isGlobalEvent(e.source)
+	filled := false
 	for _, t := range s.views {
-		if !t.Logging || (global && !t.IncludeGlobal) || !t.match(r) {
+		if !t.Logging || (global && !t.IncludeGlobal) {
 			continue
 		}
-		s.bufs[t.ARN] = append(s.bufs[t.ARN], r)
+		if t.match == nil {
+			if !e.management() {
+				continue // default selectors: management events only
+			}
+		} else {
+			if !filled {
+				s.fill(e, &s.scratch)
+				filled = true
+			}
+			if !t.match(&s.scratch) {
+				continue
+			}
+		}
+		p := s.bufs[t.ARN]
+		if p == nil {
+			p = new(chunked[*entry])
+			s.bufs[t.ARN] = p
+		}
+		p.push(e)
+	}
+	if filled {
+		s.scratch = Record{} // drop references
 	}
 }
 
@@ -465,7 +498,9 @@ func (s *Service) RecordEvent(ctx context.Context, in RecordEventInput) (*Record
 	if in.UserAgent != "" {
 		r.UserAgent = truncate(in.UserAgent, 1024)
 	}
-	s.addLocked(r)
+	e := s.allocEntryLocked()
+	*e = entryOf(r)
+	s.addLocked(e)
 	s.mu.Unlock()
 	return &RecordEventOutput{Record: r}, nil
 }

@@ -1,0 +1,103 @@
+// Package trail is AWS CloudTrail for the localwatch stack: it records who did
+// what, keeps a searchable 90-day event history, delivers trails' log files to
+// an object store, and proves them untampered with signed, chained digest
+// files that [ValidateLogs] checks the way `aws cloudtrail validate-logs` does.
+//
+// # Model
+//
+// A [Service] is CloudTrail in one Region of one account. It subscribes to
+// event.APICall on the bus, so every operation of every localwatch service
+// becomes a [Record] (eventVersion 1.11, AWS's field names, eventTime in
+// whole UTC seconds). The eventID is the APICall's EventID when set. The
+// caller comes from the call's context; a call whose context carried no
+// identity is recorded as made by the account's root user from
+// sourceIPAddress 127.0.0.1 ([DefaultSourceIPAddress]). Applications record
+// events that do not come from a localwatch service — a console sign-in, an
+// S3 object-level data event, a service event — with [Service.RecordEvent].
+// Every public operation of this package records its own APICall (event
+// source cloudtrail.amazonaws.com); consuming records never publishes one,
+// so there is no loop.
+//
+// Each record goes to
+//
+//   - the Region's event history, if it is a management event: kept 90 days
+//     on the clock and searched by [Service.LookupEvents] (one lookup
+//     attribute, inclusive time range, newest first, at most 50 per page);
+//   - every logging trail that applies to the Region and whose event
+//     selectors (basic or advanced) select it. Data events reach only trails
+//     that select them.
+//
+// Global-service events (IAM, STS, CloudFront) are recorded in us-east-1 —
+// awsRegion is rewritten to us-east-1 and only the us-east-1 Service keeps
+// them — as AWS has done since November 2021. These and console sign-in
+// events reach a trail only if it includes global service events.
+//
+// # Regions and Shared
+//
+// The stack builds one Service per Region, all given the same [Shared]: the
+// trail definitions (a multi-Region trail is created in its home Region and
+// appears as a shadow trail in every other Region; StartLogging, StopLogging,
+// UpdateTrail, DeleteTrail and PutEventSelectors must be called in the home
+// Region), the object store, and the per-Region signing keys. Each Region's
+// Service delivers its own Region's part of a multi-Region trail, under its
+// own Region in the key layout, with its own digest chain and key.
+//
+// # Delivery cadence (deterministic)
+//
+// Delivery is a timer on the clock, aligned to the Unix epoch:
+//
+//   - at every 5-minute boundary (Options.DeliveryInterval), each trail with
+//     pending records gets one log file, [prefix/]AWSLogs/[o-id/]account/
+//     CloudTrail/region/YYYY/MM/DD/account_CloudTrail_region_YYYYMMDDTHHmmZ_
+//     <16 characters>.json.gz, holding gzip {"Records":[...]} in arrival
+//     order; the key time is the delivery time. No file is written when there
+//     are no records. The same records go, as one event.LogDelivery, to the
+//     trail's CloudWatch Logs group (stream account_CloudTrail_region), and an
+//     event.Notification {"s3Bucket","s3ObjectKey":[key]} goes to its SNS topic.
+//   - at every hour boundary (Options.DigestInterval), each trail with log
+//     file validation gets a digest file, even when no log file was delivered,
+//     covering the log files delivered since the previous digest. The first
+//     digest of a chain starts when logging (or validation) started and has
+//     null previous-digest fields; StopLogging and DeleteTrail deliver the
+//     pending records and a final digest at once in the home Region (at the
+//     next tick in other Regions). Disabling validation ends the chain after
+//     the next digest.
+//
+// AWS's digest times are offset by seconds from the hour (14:01:31); ours are
+// on the hour, except final digests, which end at the StopLogging time.
+//
+// # Integrity
+//
+// A digest is AWS's JSON, in AWS's key order, with the SHA-256 of each log
+// file's uncompressed bytes, the SHA-256 and signature of the previous digest,
+// and an RSA PKCS #1 v1.5 SHA-256 signature over AWS's string to sign
+// ([StringToSign]) in the object's metadata ("signature", hex, and
+// "signature-algorithm": SHA256withRSA). The hashes and signature cover the
+// exact bytes that are gzipped and stored. Each Region has one 2048-bit key
+// pair, generated deterministically from Shared.KeySeed, the account and the
+// Region on first use (a few hundred milliseconds, then cached process-wide);
+// its public key (PKCS #1 DER) and fingerprint (MD5 of the DER) come from
+// [Service.ListPublicKeys]. Keys are never rotated.
+//
+// [ValidateLogs] walks the chain from the newest digest in a time range
+// backwards, exactly as the AWS CLI does, and reports each digest and log file
+// as valid or INVALID (not found, hash value doesn't match, signature
+// verification failed, invalid format, moved, unknown public key), gaps in
+// the chain, the CLI's summary ([ValidationReport.WriteText] prints it byte
+// for byte), and in addition log files no digest references. It works on
+// files AWS delivered, given AWS's public keys. The examples/trailvalidate
+// program runs it over a directory store.
+//
+// # Deliberate differences from AWS
+//
+//   - No throttling (AWS allows LookupEvents 2 calls per second), no Insights
+//     events (EventCategory "insight" returns nothing), no KMS encryption of
+//     files (KmsKeyId is validated and stored only), no S3 bucket policy or
+//     existence checks, no event data stores or Lake, no tags API.
+//   - LookupEvents' ResourceName is the resource ARN the record lists.
+//   - Log files are not split at 50 MB.
+//   - API CreateTrail leaves the trail not logging until StartLogging (the
+//     console starts it; AWS's API behaviour is not documented).
+//   - Within one advanced field selector, all given operators must hold
+//     (values of one operator are OR'ed).
+package trail
