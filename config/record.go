@@ -5,7 +5,6 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"maps"
 	"slices"
 	"strconv"
@@ -230,9 +229,7 @@ func buildState(rc ResourceConfig) (*state, error) {
 			st.supplementary[k] = c
 		}
 	}
-	if len(rc.Tags) > 0 {
-		st.tags = maps.Clone(rc.Tags)
-	}
+	st.tags = rc.Tags // cloned (or shared with the previous state) by declareLocked
 	seen := map[inKey]bool{}
 	for _, r := range rc.Relationships {
 		if err := validateKey(r.ResourceType, r.ResourceID); err != nil {
@@ -308,6 +305,15 @@ func (s *Service) declareLocked(k ResourceKey, st *state, related []string, out 
 	}
 	if st.arn != "" {
 		s.byARN[st.arn] = k
+	}
+	// Items share their state's maps: reuse the previous map when the tags did
+	// not change, otherwise take a private copy of the caller's map.
+	if r.st != nil && maps.Equal(r.st.tags, st.tags) {
+		st.tags = r.st.tags
+	} else if len(st.tags) > 0 {
+		st.tags = maps.Clone(st.tags)
+	} else {
+		st.tags = nil
 	}
 	r.exists = true
 	r.st = st
@@ -508,29 +514,44 @@ func (s *Service) reconcileLocked(k ResourceKey, now time.Time, flush bool, out 
 }
 
 // stateHash is the MD5 of everything an item records about the resource's
-// state (not its capture time or status), hex-encoded.
+// state (not its capture time or status), hex-encoded. The fields are
+// appended to one buffer and hashed once.
 func stateHash(ci *ConfigurationItem) string {
-	h := md5.New()
+	buf := make([]byte, 0, 256+len(ci.Configuration))
 	w := func(parts ...string) {
 		for _, p := range parts {
-			io.WriteString(h, p)
-			h.Write([]byte{0})
+			buf = append(buf, p...)
+			buf = append(buf, 0)
 		}
 	}
 	w(ci.ARN, ci.ResourceName, ci.AvailabilityZone, ci.Configuration)
 	if ci.ResourceCreationTime != nil {
-		w(ci.ResourceCreationTime.Format(time.RFC3339Nano))
+		buf = ci.ResourceCreationTime.AppendFormat(buf, time.RFC3339Nano)
+		buf = append(buf, 0)
 	}
-	for _, k := range slices.Sorted(maps.Keys(ci.Tags)) {
+	for _, k := range sortedKeys(ci.Tags) {
 		w("t", k, ci.Tags[k])
 	}
-	for _, k := range slices.Sorted(maps.Keys(ci.SupplementaryConfiguration)) {
+	for _, k := range sortedKeys(ci.SupplementaryConfiguration) {
 		w("s", k, ci.SupplementaryConfiguration[k])
 	}
 	for _, r := range ci.Relationships {
 		w("r", r.ResourceType, r.ResourceID, r.ResourceName, r.RelationshipName)
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	sum := md5.Sum(buf)
+	return hex.EncodeToString(sum[:])
+}
+
+func sortedKeys(m map[string]string) []string {
+	switch len(m) {
+	case 0:
+		return nil
+	case 1:
+		for k := range m {
+			return []string{k}
+		}
+	}
+	return slices.Sorted(maps.Keys(m))
 }
 
 // --- DAILY recording ---------------------------------------------------------
