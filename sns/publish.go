@@ -338,17 +338,20 @@ func (s *Service) admit(topicARN string, msgs []*message) (*publication, []admit
 		results[i] = admitted{id: id}
 		pub.msgs = append(pub.msgs, pubMessage{message: m, id: id})
 	}
-	pub.targets = make([]target, 0, len(t.subs))
-	for _, sub := range t.subs {
-		if sub.pending {
-			continue
+	if t.targets == nil {
+		t.targets = make([]target, 0, len(t.subs))
+		for _, sub := range t.subs {
+			if sub.pending {
+				continue
+			}
+			rp, ct := sub.httpPolicy(t)
+			t.targets = append(t.targets, target{
+				subArn: sub.arn, protocol: sub.protocol, endpoint: sub.endpoint, raw: sub.raw, dlq: sub.dlq,
+				filter: sub.filter, retry: rp, contentType: ct,
+			})
 		}
-		rp, ct := sub.httpPolicy(t)
-		pub.targets = append(pub.targets, target{
-			subArn: sub.arn, protocol: sub.protocol, endpoint: sub.endpoint, raw: sub.raw, dlq: sub.dlq,
-			filter: sub.filter, retry: rp, contentType: ct,
-		})
 	}
+	pub.targets = t.targets
 	return pub, results, nil
 }
 

@@ -292,6 +292,7 @@ func (s *Service) subscribe(ctx context.Context, in SubscribeInput) (*SubscribeO
 		conf = s.renewTokenLocked(sub)
 	}
 	t.subs = append(t.subs, sub)
+	t.targets = nil
 	s.subs[sub.arn] = sub
 	out := s.subscribeOutput(sub, in.ReturnSubscriptionArn)
 	s.mu.Unlock()
@@ -374,11 +375,13 @@ func (s *Service) confirmSubscription(in ConfirmSubscriptionInput) (*ConfirmSubs
 			return nil, notFound("Topic")
 		}
 		sub.topic.subs = append(sub.topic.subs, sub)
+		sub.topic.targets = nil
 		sub.topic.deleted--
 		s.subs[sub.arn] = sub
 	}
 	if sub.pending {
 		sub.pending = false
+		sub.topic.targets = nil
 		if in.AuthenticateOnUnsubscribe != nil && strings.EqualFold(*in.AuthenticateOnUnsubscribe, "true") {
 			sub.authOnUnsub = true
 			sub.authed = true
@@ -396,6 +399,7 @@ func (s *Service) dropSubscriptionLocked(sub *subscription) {
 	}
 	t := sub.topic
 	t.subs = slices.DeleteFunc(t.subs, func(x *subscription) bool { return x == sub })
+	t.targets = nil
 	t.deleted++
 }
 
@@ -538,6 +542,7 @@ func (s *Service) setSubscriptionAttributes(in SetSubscriptionAttributesInput) e
 		}
 	}
 	sub.attrs, sub.filter, sub.raw, sub.dlq, sub.delivery = st.attrs, st.filter, st.raw, st.dlq, st.delivery
+	sub.topic.targets = nil
 	return nil
 }
 

@@ -32,6 +32,10 @@ type topic struct {
 	dedup      map[string]dedupEntry
 	delivery   *topicDeliveryPolicy
 	dataPolicy *string
+	// targets caches the delivery snapshot of the confirmed subscriptions; it
+	// is rebuilt (never mutated) after any change, so a publication may keep
+	// the slice it got after the lock is released.
+	targets []target
 }
 
 type dedupEntry struct {
@@ -396,6 +400,7 @@ func (s *Service) setTopicAttributes(ctx context.Context, in SetTopicAttributesI
 	default:
 		t.attrs[in.AttributeName] = value
 	}
+	t.targets = nil
 	if in.AttributeName == "DeliveryPolicy" {
 		t.delivery = nil
 		if value != "" {

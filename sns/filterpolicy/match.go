@@ -35,6 +35,38 @@ type Value struct {
 // policies. The zero value is a message with no fields.
 type Message struct {
 	fields map[string][]Value
+	// small messages (most have a handful of attributes) are also kept as
+	// parallel slices: a linear scan with length-first string comparison beats
+	// hashing the key for every policy condition.
+	keys []string
+	vals [][]Value
+}
+
+// smallMessage is the field count up to which lookups scan the slices.
+const smallMessage = 12
+
+func (m *Message) index() *Message {
+	if len(m.fields) <= smallMessage {
+		m.keys = make([]string, 0, len(m.fields))
+		m.vals = make([][]Value, 0, len(m.fields))
+		for k, v := range m.fields {
+			m.keys = append(m.keys, k)
+			m.vals = append(m.vals, v)
+		}
+	}
+	return m
+}
+
+func (m *Message) lookup(path string) []Value {
+	if m.keys != nil || len(m.fields) == 0 {
+		for i, k := range m.keys {
+			if k == path {
+				return m.vals[i]
+			}
+		}
+		return nil
+	}
+	return m.fields[path]
 }
 
 // Fields returns the flattened fields (read-only).
@@ -86,7 +118,7 @@ func FromAttributes(attrs map[string]Attribute) *Message {
 			m.fields[name] = []Value{{Kind: KindString, Str: a.StringValue}}
 		}
 	}
-	return m
+	return m.index()
 }
 
 // ErrNotObject is returned by FromJSON for a body that is not a JSON object; SNS
@@ -112,7 +144,7 @@ func FromJSON(body []byte) (*Message, error) {
 	}
 	m := &Message{fields: make(map[string][]Value)}
 	m.flatten("", obj)
-	return m, nil
+	return m.index(), nil
 }
 
 func (m *Message) flatten(path string, v any) {
@@ -163,23 +195,22 @@ func (p *Policy) Matches(msg *Message) bool {
 	if p == nil {
 		return true
 	}
-	var fields map[string][]Value
-	if msg != nil {
-		fields = msg.fields
+	if msg == nil {
+		msg = &Message{}
 	}
-	return p.root.matches(fields)
+	return p.root.matches(msg)
 }
 
-func (g *group) matches(fields map[string][]Value) bool {
+func (g *group) matches(msg *Message) bool {
 	for i := range g.conds {
-		if !g.conds[i].matches(fields[g.conds[i].path]) {
+		if !g.conds[i].matches(msg.lookup(g.conds[i].path)) {
 			return false
 		}
 	}
 	for _, alts := range g.ors {
 		ok := false
 		for i := range alts {
-			if alts[i].matches(fields) {
+			if alts[i].matches(msg) {
 				ok = true
 				break
 			}
