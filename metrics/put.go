@@ -47,9 +47,10 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 	sc.ts = sc.ts[:0]
 	nsHash, _ := strHash(in.Namespace)
 	size := requestBaseSize(&in)
+	var memo [2]hashMemo
 	for i := range in.MetricData {
 		d := &in.MetricData[i]
-		h, ok := metricHash(nsHash, d.MetricName, d.Dimensions)
+		h, ok := metricHash(nsHash, d.MetricName, d.Dimensions, &memo)
 		if !ok {
 			if err := validateDimensions(fieldRef{"MetricData.member.%d.Dimensions", i}, d.Dimensions); err != nil {
 				return err

@@ -162,7 +162,7 @@ func TestRejectedCallStoresNothingEvenAfterValidDatums(t *testing.T) {
 func TestValidationDoesNotAllocate(t *testing.T) {
 	d := MetricDatum{MetricName: "Latency", Dimensions: []Dimension{{"Host", "host-1"}}, Value: Float(3), Unit: UnitMilliseconds, StorageResolution: 1, Timestamp: t0}
 	allocs := testing.AllocsPerRun(100, func() {
-		if _, ok := metricHash(1, d.MetricName, d.Dimensions); !ok {
+		if _, ok := metricHash(1, d.MetricName, d.Dimensions, nil); !ok {
 			t.Fatal("not ok")
 		}
 		if err := validateDatum(0, &d, t0.Unix()); err != nil {

@@ -82,7 +82,7 @@ func (st *stream) scan(start, end, period int64, needDist bool, a *agg, emit fun
 		cur = k
 	}
 	a.reset()
-	for _, level := range [...][]block{st.h1, st.m5, st.raw} {
+	for _, level := range st.levels() {
 		i, _ := slices.BinarySearchFunc(level, start, cmpBlockStart)
 		if i > 0 && period < 60 && level[i-1].start+60 > start {
 			i-- // a minute block straddling a sub-minute start
@@ -128,7 +128,17 @@ func (b *block) whole(a *agg, needDist bool) {
 	}
 	x := b.x
 	if x == nil {
-		a.vals = append(a.vals, b.vals...)
+		if len(b.vals) > 0 {
+			if a.wts != nil {
+				a.materialize()
+				a.vals = append(a.vals, b.vals...)
+				for range b.vals {
+					a.wts = append(a.wts, 1)
+				}
+				return
+			}
+			a.parts = append(a.parts, b.vals)
+		}
 		return
 	}
 	if x.noPct {
@@ -196,6 +206,7 @@ func (b *block) part(a *agg, lo, hi int, needDist bool) {
 
 // merge adds o into a.
 func (a *agg) merge(o *agg) {
+	o.materialize()
 	a.addSummary(o.count, o.sum, o.min, o.max)
 	a.noPct = a.noPct || o.noPct
 	if o.sk != nil {
@@ -219,7 +230,7 @@ func (a *agg) clone() *agg {
 // findSeries returns the series of m, or nil. The caller holds s.mu.
 func (s *Service) findSeries(m *Metric) *series {
 	nsHash, _ := strHash(m.Namespace)
-	h, _ := metricHash(nsHash, m.MetricName, m.Dimensions)
+	h, _ := metricHash(nsHash, m.MetricName, m.Dimensions, nil)
 	return s.lookup(h, m.Namespace, m.MetricName, m.Dimensions)
 }
 
@@ -380,10 +391,11 @@ func (s *Service) getMetricStatistics(in GetMetricStatisticsInput) (*GetMetricSt
 		return nil, awserr.Combination("You have requested up to %d datapoints, which exceeds the limit of %d. You may reduce the datapoints requested by increasing Period, or decreasing the time range.", n, MaxDatapoints)
 	}
 
-	out := &GetMetricStatisticsOutput{Label: in.MetricName, Datapoints: []Datapoint{}}
+	out := &GetMetricStatisticsOutput{Label: in.MetricName}
 	s.mu.RLock()
 	sr := s.findSeries(&m)
 	if sr != nil {
+		out.Datapoints = make([]Datapoint, 0, min((t1-t0+p-1)/p, 64))
 		var a agg
 		for _, x := range sr.streams {
 			if in.Unit != "" && x.unit != unitOf(in.Unit) {
@@ -420,6 +432,9 @@ func (s *Service) getMetricStatistics(in GetMetricStatisticsInput) (*GetMetricSt
 		}
 	}
 	s.mu.RUnlock()
+	if out.Datapoints == nil {
+		out.Datapoints = []Datapoint{}
+	}
 	if sr != nil && len(sr.streams) > 1 {
 		slices.SortStableFunc(out.Datapoints, func(a, b Datapoint) int { return a.Timestamp.Compare(b.Timestamp) })
 	}

@@ -39,6 +39,9 @@ func secs(d time.Duration) int64 { return int64(d / time.Second) }
 
 // age rolls up and expires the stream's blocks at time now (Unix seconds).
 func (st *stream) age(now int64) {
+	if st.hasHead && st.head[0].start+60 <= now-secs(subMinuteRetention) {
+		st.retireHead() // aging works on raw
+	}
 	// Sub-minute detail: 3 hours.
 	for i := range st.raw {
 		b := &st.raw[i]
@@ -51,8 +54,7 @@ func (st *stream) age(now int64) {
 	}
 	// Minute → 5 minutes after 15 days.
 	st.raw, st.m5 = rollup(st.raw, st.m5, 300, now-secs(minuteRetention))
-	if len(st.raw) == 0 {
-		st.hasTail = false
+	if len(st.raw) == 0 && !st.hasHead {
 		st.chunk, st.used = nil, 0
 	}
 	// 5 minutes → 1 hour after 63 days.

@@ -204,6 +204,9 @@ func parseDecimal(s string, maxFrac int, signed bool) (float64, bool) {
 // weighted, and/or a sketch).
 type agg struct {
 	count, sum, min, max float64
+	// parts are unit-weight values still inside simple-mode blocks (not
+	// copied; never modified); vals are copied values, reordered at will.
+	parts                [][]float64
 	vals                 []float64
 	wts                  []float64 // parallel to vals, or nil when every weight is 1
 	sk                   *sketch
@@ -213,7 +216,7 @@ type agg struct {
 func (a *agg) reset() {
 	a.count, a.sum, a.min, a.max = 0, 0, 0, 0
 	a.vals = a.vals[:0]
-	a.wts = a.wts[:0]
+	a.parts = a.parts[:0]
 	a.wts = nil
 	a.sk = nil
 	a.noPct = false
@@ -231,6 +234,19 @@ func (a *agg) addSummary(count, sum, mn, mx float64) {
 	}
 	a.count += count
 	a.sum += sum
+}
+
+// materialize copies parts into vals.
+func (a *agg) materialize() {
+	for _, p := range a.parts {
+		if a.wts != nil {
+			for range p {
+				a.wts = append(a.wts, 1)
+			}
+		}
+		a.vals = append(a.vals, p...)
+	}
+	a.parts = a.parts[:0]
 }
 
 func (a *agg) addValue(v, w float64) {
@@ -282,6 +298,20 @@ func (a *agg) eval(st stat) (float64, bool) {
 	if a.noPct || a.min < 0 {
 		return 0, false
 	}
+	if st.kind == kPercentile && a.wts == nil && a.sk == nil {
+		// Nearest rank over unit-weight values: the extremes need no scan.
+		n := len(a.vals)
+		for _, p := range a.parts {
+			n += len(p)
+		}
+		switch percentileRank(st.p, n) {
+		case n:
+			return a.max, true
+		case 1:
+			return a.min, true
+		}
+	}
+	a.materialize()
 	if a.sk != nil {
 		// Rolled-up data: evaluate on the sketch (relative error ≤ 1%).
 		sk := a.sk.clone()

@@ -12,14 +12,17 @@ import (
 // series is one metric: (namespace, name, dimensions). Its data is split by
 // unit into streams, because CloudWatch aggregates data published with
 // different units separately.
+//
+// Field order is for the ingest path: the identity check reads hash and
+// metric, then the embedded first stream's head block, which are adjacent.
 type series struct {
-	key    string // canonical, sortable identity (ListMetrics order)
-	metric Metric // dimensions sorted by name
 	hash   uint64
+	metric Metric // dimensions sorted by name
+	first  stream
 	// streams are the per-unit streams; streams[0] is &first once used, so the
 	// common single-unit series needs no extra pointer hop on ingest.
 	streams []*stream
-	first   stream
+	key     string // canonical, sortable identity (ListMetrics order)
 	// lastTS is the newest datapoint timestamp (Unix seconds); lastRecv the
 	// clock time (Unix seconds) of the latest publish, which ListMetrics'
 	// two-week and RecentlyActive rules use.
@@ -27,28 +30,32 @@ type series struct {
 	lastRecv int64
 }
 
-// stream holds one unit's data of a series in three levels of blocks, each
-// level sorted by start time and disjoint from the others (h1 < m5 < raw):
+// stream holds one unit's data of a series in levels of blocks, each level
+// sorted by start time and disjoint from the others (h1 < m5 < raw < head):
 //
-//   - raw: one block per minute, with per-second detail for high-resolution
+//   - head: the newest minute block, embedded so that appending to it
+//     touches no other allocation than the value chunk;
+//   - raw: older minute blocks, with per-second detail for high-resolution
 //     data (kept 3 h) and raw values (kept while the data is at its
 //     storage resolution);
 //   - m5: 5-minute blocks (from minute data older than 15 days);
 //   - h1: 1-hour blocks (from 5-minute data older than 63 days; dropped after
 //     455 days).
 type stream struct {
-	unit StandardUnit
-	raw  []block
-	m5   []block
-	h1   []block
+	unit    StandardUnit
+	head    [1]block // head[0] is valid when hasHead
+	hasHead bool
+	raw     []block
+	m5      []block
+	h1      []block
 
-	// chunk is shared value storage for raw blocks in simple mode: each new
-	// newest block gets chunk[used:used:len(chunk)], so appending to the
-	// newest block writes in place and never touches another block's values.
+	// chunk is shared value storage for minute blocks in simple mode: each new
+	// head gets chunk[used:used:len(chunk)], so appending to the head writes
+	// in place; when the head is retired its values are clipped, so no block
+	// ever writes into another block's values.
 	chunk   []float64
 	used    int
-	tailOff int
-	hasTail bool
+	headOff int // offset of the head's values in chunk
 }
 
 // block is one storage cell group: the data of one minute (raw level), five
@@ -169,56 +176,48 @@ func (b *block) general() *blockExt {
 	return x
 }
 
-// chunkBacked reports whether b's values live at the tail of st.chunk.
-func (st *stream) chunkBacked(b *block) bool {
-	return st.hasTail && cap(b.vals) > 0 && st.tailOff < len(st.chunk) &&
-		&b.vals[:cap(b.vals)][0] == &st.chunk[st.tailOff]
-}
-
-// blockAt returns the raw block of the minute starting at start, creating it.
+// blockAt returns the minute block starting at start, creating it.
 func (st *stream) blockAt(start int64, hires bool) *block {
-	n := len(st.raw)
-	if n > 0 {
-		last := &st.raw[n-1]
-		if last.start == start {
-			return last
+	h := &st.head[0]
+	if st.hasHead {
+		if h.start == start {
+			return h
 		}
-		if start > last.start {
-			return st.newTail(start, hires)
+		if start > h.start {
+			st.retireHead()
+			return st.newHead(start, hires)
 		}
-	} else {
-		return st.newTail(start, hires)
+	} else if n := len(st.raw); n == 0 || start > st.raw[n-1].start {
+		return st.newHead(start, hires)
 	}
-	i, found := slices.BinarySearchFunc(st.raw, start, func(b block, t int64) int {
-		switch {
-		case b.start < t:
-			return -1
-		case b.start > t:
-			return 1
-		}
-		return 0
-	})
+	i, found := slices.BinarySearchFunc(st.raw, start, cmpBlockStart)
 	if !found {
 		st.raw = slices.Insert(st.raw, i, block{start: start})
 	}
 	return &st.raw[i]
 }
 
+// retireHead moves the head block into raw, clipping its values so that the
+// rest of the chunk can serve the next head.
+func (st *stream) retireHead() {
+	h := &st.head[0]
+	if cap(h.vals) > 0 && st.headOff < len(st.chunk) && &h.vals[:cap(h.vals)][0] == &st.chunk[st.headOff] {
+		st.used = st.headOff + len(h.vals)
+		h.vals = h.vals[:len(h.vals):len(h.vals)]
+	}
+	st.raw = append(st.raw, *h)
+	*h = block{}
+	st.hasHead = false
+}
+
 // chunkLen is the length of a value chunk: one minute of 1-second data, 480
 // bytes, which is exactly a Go allocation size class (no rounding waste). A new
-// newest block of high-resolution data starts a fresh chunk unless 60 slots
-// are free; one of standard-resolution data (usually one value a minute) only
-// needs a free slot, and reallocates its values if it outgrows the chunk.
+// head for high-resolution data starts a fresh chunk unless 60 slots are free;
+// one for standard-resolution data (usually one value a minute) only needs a
+// free slot, and reallocates its values if it outgrows the chunk.
 const chunkLen = 60
 
-func (st *stream) newTail(start int64, hires bool) *block {
-	if n := len(st.raw); n > 0 && st.hasTail {
-		t := &st.raw[n-1]
-		if st.chunkBacked(t) {
-			st.used = st.tailOff + len(t.vals)
-			t.vals = t.vals[:len(t.vals):len(t.vals)]
-		}
-	}
+func (st *stream) newHead(start int64, hires bool) *block {
 	need := 1
 	if hires {
 		need = chunkLen
@@ -227,13 +226,22 @@ func (st *stream) newTail(start int64, hires bool) *block {
 		st.chunk = make([]float64, chunkLen)
 		st.used = 0
 	}
-	st.raw = append(st.raw, block{start: start, vals: st.chunk[st.used:st.used:len(st.chunk)]})
-	st.tailOff = st.used
-	st.hasTail = true
-	return &st.raw[len(st.raw)-1]
+	st.head[0] = block{start: start, vals: st.chunk[st.used:st.used:len(st.chunk)]}
+	st.headOff = st.used
+	st.hasHead = true
+	return &st.head[0]
 }
 
-func (st *stream) empty() bool { return len(st.raw)+len(st.m5)+len(st.h1) == 0 }
+// levels returns the stream's block levels, oldest first.
+func (st *stream) levels() [4][]block {
+	n := 0
+	if st.hasHead {
+		n = 1
+	}
+	return [4][]block{st.h1, st.m5, st.raw, st.head[:n]}
+}
+
+func (st *stream) empty() bool { return !st.hasHead && len(st.raw)+len(st.m5)+len(st.h1) == 0 }
 
 // --- identity -------------------------------------------------------------
 
@@ -279,12 +287,40 @@ func strHash(s string) (h, or uint64) {
 
 const nonASCII = 0x8080808080808080
 
+// hashMemo remembers the hash of the last string hashed in one role (metric
+// name, dimension name). Batches usually repeat the same string values — often
+// the very same backing bytes — so a pointer-and-length comparison skips
+// rehashing them.
+type hashMemo struct {
+	p    *byte
+	n    int
+	h    uint64
+	or   uint64
+	used bool
+}
+
+func (m *hashMemo) hash(s string) (uint64, uint64) {
+	p := unsafe.StringData(s)
+	if m.used && p == m.p && len(s) == m.n {
+		return m.h, m.or
+	}
+	h, or := strHash(s)
+	*m = hashMemo{p, len(s), h, or, true}
+	return h, or
+}
+
 // metricHash hashes a metric identity, order-insensitively over dimensions.
 // nsHash is strHash(namespace). ok is false when a dimension is not plainly
-// valid (empty, too long, non-ASCII, starting with a colon or whitespace);
-// the caller then runs the full validation, which says what is wrong.
-func metricHash(nsHash uint64, name string, dims []Dimension) (h uint64, ok bool) {
-	hn, _ := strHash(name)
+// valid (empty, too long, non-ASCII, starting with a colon or whitespace,
+// repeated); the caller then runs the full validation, which says what is
+// wrong. memo may be nil.
+func metricHash(nsHash uint64, name string, dims []Dimension, memo *[2]hashMemo) (h uint64, ok bool) {
+	var hn uint64
+	if memo != nil {
+		hn, _ = memo[0].hash(name)
+	} else {
+		hn, _ = strHash(name)
+	}
 	h = nsHash ^ (hn + 0x9e3779b97f4a7c15)
 	var d, or uint64
 	ok = true
@@ -294,7 +330,12 @@ func metricHash(nsHash uint64, name string, dims []Dimension) (h uint64, ok bool
 			dn[0] == ':' || dn[0] <= ' ' || dv[0] <= ' ' {
 			ok = false
 		}
-		a, o1 := strHash(dn)
+		var a, o1 uint64
+		if memo != nil {
+			a, o1 = memo[1].hash(dn)
+		} else {
+			a, o1 = strHash(dn)
+		}
 		b, o2 := strHash(dv)
 		or |= o1 | o2
 		d += mix64(a*0x9e3779b97f4a7c15 ^ (b + 0x632be59bd9b4e019))
