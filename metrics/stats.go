@@ -206,11 +206,11 @@ type agg struct {
 	count, sum, min, max float64
 	// parts are unit-weight values still inside simple-mode blocks (not
 	// copied; never modified); vals are copied values, reordered at will.
-	parts                [][]float64
-	vals                 []float64
-	wts                  []float64 // parallel to vals, or nil when every weight is 1
-	sk                   *sketch
-	noPct                bool
+	parts [][]float64
+	vals  []float64
+	wts   []float64 // parallel to vals, or nil when every weight is 1
+	sk    *sketch
+	noPct bool
 }
 
 func (a *agg) reset() {
