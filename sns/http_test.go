@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -126,6 +127,12 @@ func TestHTTPSubscriptionConfirmationFlow(t *testing.T) {
 	attrs, err := f.s.GetSubscriptionAttributes(ctx, GetSubscriptionAttributesInput{SubscriptionArn: subARN})
 	require.NoError(t, err)
 	assert.Equal(t, "false", attrs.Attributes["PendingConfirmation"])
+
+	// The certificate URL passes the SDK validators' checks once our host is allowed.
+	assert.Error(t, CheckSigningCertURL(env.SigningCertURL, nil, true), "127.0.0.1 is not an AWS host")
+	require.NoError(t, CheckSigningCertURL(env.SigningCertURL, regexp.MustCompile(`^127\.0\.0\.1$`), true))
+	assert.Error(t, CheckSigningCertURL(env.SigningCertURL, regexp.MustCompile(`^127\.0\.0\.1$`), false), "not https")
+	require.NoError(t, CheckSigningCertURL("https://sns.us-west-2.amazonaws.com/SimpleNotificationService-f3ecfb7224c7233fe7bb5f59f96de52f.pem", nil, false))
 
 	// The certificate is served at SigningCertURL.
 	resp, err := http.Get(env.SigningCertURL)

@@ -12,6 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -308,4 +310,33 @@ func (m LambdaMessage) Envelope() *Envelope {
 		e.Subject = *m.Subject
 	}
 	return e
+}
+
+// AWSCertHost is the host pattern the AWS SDK message validators require of
+// SigningCertURL.
+var AWSCertHost = regexp.MustCompile(`^sns\.[a-zA-Z0-9\-]{3,}\.amazonaws\.com(\.cn)?$`)
+
+// CheckSigningCertURL applies the AWS SDK validators' origin check to a
+// SigningCertURL before it is fetched: the scheme must be https, the path must
+// end in ".pem" and the host must match hostPattern (nil means [AWSCertHost]).
+// Pass a pattern for your own Options.Endpoint host to accept this service's
+// certificate URL; an http endpoint (as in tests) also needs allowHTTP.
+func CheckSigningCertURL(certURL string, hostPattern *regexp.Regexp, allowHTTP bool) error {
+	if hostPattern == nil {
+		hostPattern = AWSCertHost
+	}
+	u, err := url.Parse(certURL)
+	if err != nil {
+		return fmt.Errorf("sns: SigningCertURL %q does not parse: %w", certURL, err)
+	}
+	if u.Scheme != "https" && !(allowHTTP && u.Scheme == "http") {
+		return fmt.Errorf("sns: SigningCertURL %q is not https", certURL)
+	}
+	if !strings.HasSuffix(u.Path, ".pem") {
+		return fmt.Errorf("sns: SigningCertURL %q does not end in .pem", certURL)
+	}
+	if !hostPattern.MatchString(u.Hostname()) {
+		return fmt.Errorf("sns: SigningCertURL host %q is not a recognised source", u.Hostname())
+	}
+	return nil
 }

@@ -186,6 +186,13 @@ func TestCombinationsAsDocumented(t *testing.T) {
 	// $or sums its branches.
 	p = MustCompile(`{"source":["aws.cloudwatch"],"$or":[{"metricName":["CPUUtilization","ReadLatency"]},{"namespace":["AWS/EC2","AWS/ES"]}]}`, ScopeMessageAttributes)
 	assert.Equal(t, 4, p.Combinations())
+	// The AND/OR logic page's nested $or example: 2 + (2 + 3) = 7.
+	p = MustCompile(`{"source":["aws.cloudwatch"],"$or":[{"metricName":["CPUUtilization","ReadLatency"]},{"metricType":["MetricType"],"$or":[{"metricId":[1234,4321]},{"spaceId":[1000,2000,3000]}]}]}`, ScopeMessageAttributes)
+	assert.Equal(t, 7, p.Combinations())
+	msg := FromAttributes(map[string]Attribute{"source": {DataType: "String", StringValue: "aws.cloudwatch"}, "metricType": {DataType: "String", StringValue: "MetricType"}, "spaceId": {DataType: "Number", StringValue: "2000"}})
+	assert.True(t, p.Matches(msg))
+	msg = FromAttributes(map[string]Attribute{"source": {DataType: "String", StringValue: "aws.cloudwatch"}, "spaceId": {DataType: "Number", StringValue: "2000"}})
+	assert.False(t, p.Matches(msg), "metricType is required on that branch")
 }
 
 // reference is a slow, obviously correct matcher for flat string policies of
