@@ -190,11 +190,13 @@ func minSamples(stat string) float64 {
 		return 0
 	}
 	p := v / 100
+	// Sample counts are whole numbers: "fewer than 10/(1-p)" is "fewer than
+	// the next integer" (the epsilon absorbs 10/(1-0.9) = 100.00000000000003).
 	switch {
 	case p >= 0.5 && p < 1:
-		return 10 / (1 - p)
+		return math.Ceil(10/(1-p) - 1e-9)
 	case p > 0 && p < 0.5:
-		return 10 / p
+		return math.Ceil(10/p - 1e-9)
 	}
 	return 0
 }

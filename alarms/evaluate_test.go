@@ -192,10 +192,12 @@ func TestPercentileLowSampleCount(t *testing.T) {
 	ev = Evaluate(def, EvaluationInput{Time: evalTime, Previous: StateOK, Datapoints: dp})
 	assert.Equal(t, StateAlarm, ev.State, "evaluate uses the datapoint whatever its sample count")
 
-	assert.InDelta(t, 1000, minSamples("p99"), 1e-6)
-	assert.InDelta(t, 20, minSamples("p50"), 1e-9)
-	assert.InDelta(t, 100, minSamples("p10"), 1e-9)
-	assert.InDelta(t, 200, minSamples("p95"), 1e-6)
+	assert.Equal(t, 1000.0, minSamples("p99"))
+	assert.Equal(t, 100.0, minSamples("p90"))
+	assert.Equal(t, 20.0, minSamples("p50"))
+	assert.Equal(t, 100.0, minSamples("p10"))
+	assert.Equal(t, 200.0, minSamples("p95"))
+	assert.Equal(t, 31.0, minSamples("p33"))
 	assert.Zero(t, minSamples("tm99"))
 	assert.Zero(t, minSamples("p100"))
 }

@@ -143,6 +143,9 @@ type job struct {
 	q       *metrics.GetMetricDataInput
 	prev    StateValue
 	version uint64
+	// snapshots taken under the lock
+	autoScaling bool
+	evalState   string
 }
 
 // alarm is one alarm's definition and state.
@@ -322,7 +325,8 @@ func (s *Service) tick(gi int, at time.Time) {
 	}
 	g.jobs = g.jobs[:0]
 	for _, a := range g.members {
-		g.jobs = append(g.jobs, job{a: a, c: a.comp, q: a.query, prev: a.state, version: a.version})
+		g.jobs = append(g.jobs, job{a: a, c: a.comp, q: a.query, prev: a.state, version: a.version,
+			autoScaling: a.hasAutoScaling, evalState: a.evaluationState})
 	}
 	s.mu.Unlock()
 
@@ -343,8 +347,8 @@ func (s *Service) tick(gi int, at time.Time) {
 			g.dps = dps
 			ev = j.c.evaluate(&g.sc, at, j.prev, dps, false)
 		}
-		asRepeat := j.a.hasAutoScaling && !ev.Changed
-		if !ev.Changed && evalState == "" && !asRepeat && j.a.evaluationState == "" {
+		asRepeat := j.autoScaling && !ev.Changed
+		if !ev.Changed && evalState == j.evalState && !asRepeat {
 			continue
 		}
 		if out == nil {

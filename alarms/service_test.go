@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +25,7 @@ var t0 = time.Date(2026, 11, 24, 19, 0, 0, 0, time.UTC)
 const topic = "arn:aws:sns:us-east-1:123456789012:ops"
 
 type harness struct {
+	mu     sync.Mutex // guards the slices below (subscribers may run concurrently)
 	clk    *clock.Manual
 	bus    *bus.Bus
 	src    *fakeSource
@@ -37,9 +39,24 @@ func newHarness(t *testing.T) *harness {
 	h := &harness{clk: clock.NewManual(t0), bus: &bus.Bus{}, src: newFake()}
 	h.svc = New(Options{Clock: h.clk, Bus: h.bus, IDs: ids.New(1), Metrics: h.src})
 	t.Cleanup(h.svc.Close)
-	bus.Subscribe(h.bus, "test", func(_ context.Context, n event.Notification) error { h.notes = append(h.notes, n); return nil })
-	bus.Subscribe(h.bus, "test", func(_ context.Context, c StateChange) error { h.change = append(h.change, c); return nil })
-	bus.Subscribe(h.bus, "test", func(_ context.Context, c event.APICall) error { h.calls = append(h.calls, c); return nil })
+	bus.Subscribe(h.bus, "test", func(_ context.Context, n event.Notification) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.notes = append(h.notes, n)
+		return nil
+	})
+	bus.Subscribe(h.bus, "test", func(_ context.Context, c StateChange) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.change = append(h.change, c)
+		return nil
+	})
+	bus.Subscribe(h.bus, "test", func(_ context.Context, c event.APICall) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.calls = append(h.calls, c)
+		return nil
+	})
 	return h
 }
 
