@@ -214,7 +214,7 @@ func (s *Service) prepare(p *publication, m *pubMessage, t *target) (*job, error
 	body := m.text(t.protocol)
 	rawOK := t.raw && (t.protocol == ProtocolSQS || t.protocol == ProtocolHTTP || t.protocol == ProtocolHTTPS || t.protocol == ProtocolFirehose)
 	var envJSON string
-	if !rawOK || t.dlq != "" {
+	if !rawOK {
 		switch t.protocol {
 		case ProtocolEmail, ProtocolSMS, ProtocolApplication:
 		default:

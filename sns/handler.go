@@ -54,7 +54,7 @@ func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		if v := r.Form.Get("AuthenticateOnUnsubscribe"); v != "" {
 			in.AuthenticateOnUnsubscribe = &v
 		}
-		out, err := s.ConfirmSubscription(ctx, in)
+		out, err := s.confirm(ctx, in, false)
 		if err != nil {
 			s.writeError(w, err)
 			return

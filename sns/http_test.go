@@ -127,6 +127,7 @@ func TestHTTPSubscriptionConfirmationFlow(t *testing.T) {
 	attrs, err := f.s.GetSubscriptionAttributes(ctx, GetSubscriptionAttributesInput{SubscriptionArn: subARN})
 	require.NoError(t, err)
 	assert.Equal(t, "false", attrs.Attributes["PendingConfirmation"])
+	assert.Equal(t, "false", attrs.Attributes["ConfirmationWasAuthenticated"], "confirmed by visiting the SubscribeURL")
 
 	// The certificate URL passes the SDK validators' checks once our host is allowed.
 	assert.Error(t, CheckSigningCertURL(env.SigningCertURL, nil, true), "127.0.0.1 is not an AWS host")

@@ -12,6 +12,7 @@ import (
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/identity"
 	"github.com/localwatch/localwatch/internal/ids"
 	"github.com/localwatch/localwatch/sns/filterpolicy"
 )
@@ -180,6 +181,11 @@ func (s *Service) handleNotification(ctx context.Context, n event.Notification) 
 	in := PublishInput{TopicArn: n.TopicARN, Message: n.Message, MessageAttributes: attrs}
 	if n.Subject != "" {
 		in.Subject = &n.Subject
+	}
+	if _, ok := identity.From(ctx); !ok && strings.HasSuffix(n.Source, ".amazonaws.com") {
+		// An AWS service publishing on the account's behalf, as CloudTrail
+		// records it (invokedBy the service).
+		ctx = identity.With(ctx, identity.Service(n.Source))
 	}
 	_, err := s.publish(ctx, in, true)
 	return err

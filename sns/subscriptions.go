@@ -343,7 +343,14 @@ func (s *Service) renewTokenLocked(sub *subscription) *outgoing {
 // its endpoint. Tokens expire after two days. Confirming an already confirmed
 // subscription returns its ARN.
 func (s *Service) ConfirmSubscription(ctx context.Context, in ConfirmSubscriptionInput) (*ConfirmSubscriptionOutput, error) {
-	out, err := s.confirmSubscription(in)
+	return s.confirm(ctx, in, true)
+}
+
+// confirm confirms a subscription; signed tells whether the request was an
+// authenticated API call (ConfirmationWasAuthenticated) rather than a visit to
+// the SubscribeURL.
+func (s *Service) confirm(ctx context.Context, in ConfirmSubscriptionInput, signed bool) (*ConfirmSubscriptionOutput, error) {
+	out, err := s.confirmSubscription(in, signed)
 	params := map[string]any{"topicArn": in.TopicArn, "token": in.Token}
 	if in.AuthenticateOnUnsubscribe != nil {
 		params["authenticateOnUnsubscribe"] = *in.AuthenticateOnUnsubscribe
@@ -356,7 +363,7 @@ func (s *Service) ConfirmSubscription(ctx context.Context, in ConfirmSubscriptio
 	return out, err
 }
 
-func (s *Service) confirmSubscription(in ConfirmSubscriptionInput) (*ConfirmSubscriptionOutput, error) {
+func (s *Service) confirmSubscription(in ConfirmSubscriptionInput, signed bool) (*ConfirmSubscriptionOutput, error) {
 	if in.Token == "" {
 		return nil, invalidParam("Token")
 	}
@@ -382,9 +389,10 @@ func (s *Service) confirmSubscription(in ConfirmSubscriptionInput) (*ConfirmSubs
 	if sub.pending {
 		sub.pending = false
 		sub.topic.targets = nil
-		if in.AuthenticateOnUnsubscribe != nil && strings.EqualFold(*in.AuthenticateOnUnsubscribe, "true") {
+		sub.authed = signed
+		// AuthenticateOnUnsubscribe takes effect only on a signed request.
+		if signed && in.AuthenticateOnUnsubscribe != nil && strings.EqualFold(*in.AuthenticateOnUnsubscribe, "true") {
 			sub.authOnUnsub = true
-			sub.authed = true
 		}
 	}
 	a := sub.arn
