@@ -795,3 +795,71 @@ func (s *Service) listTags(in ListTagsForResourceInput) (*ListTagsForResourceOut
 	}
 	return &ListTagsForResourceOutput{Tags: append([]Tag{}, a.tags...)}, nil
 }
+
+// TagResource adds or replaces tags on an alarm (at most 50 in all).
+func (s *Service) TagResource(ctx context.Context, in TagResourceInput) (*TagResourceOutput, error) {
+	err := s.tagResource(in)
+	s.record(ctx, "TagResource", false, in, []string{in.ResourceARN}, err)
+	if err != nil {
+		return nil, err
+	}
+	return &TagResourceOutput{}, nil
+}
+
+func (s *Service) tagResource(in TagResourceInput) error {
+	if in.ResourceARN == "" {
+		return awserr.Missing("ResourceARN")
+	}
+	if len(in.Tags) == 0 {
+		return awserr.Missing("Tags")
+	}
+	if err := validateTags(in.Tags); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.alarms[s.resolve(in.ResourceARN)]
+	if a == nil || a.arn != in.ResourceARN {
+		return awserr.New("ResourceNotFound", "The resource %s does not exist.", in.ResourceARN)
+	}
+	tags := slices.Clone(a.tags)
+	for _, t := range in.Tags {
+		if i := slices.IndexFunc(tags, func(x Tag) bool { return x.Key == t.Key }); i >= 0 {
+			tags[i].Value = t.Value
+		} else {
+			tags = append(tags, t)
+		}
+	}
+	if len(tags) > MaxTags {
+		return awserr.New("LimitExceeded", "The resource %s would have %d tags; the maximum is %d.", in.ResourceARN, len(tags), MaxTags)
+	}
+	a.tags = tags
+	return nil
+}
+
+// UntagResource removes tags from an alarm; unknown keys are ignored.
+func (s *Service) UntagResource(ctx context.Context, in UntagResourceInput) (*UntagResourceOutput, error) {
+	err := s.untagResource(in)
+	s.record(ctx, "UntagResource", false, in, []string{in.ResourceARN}, err)
+	if err != nil {
+		return nil, err
+	}
+	return &UntagResourceOutput{}, nil
+}
+
+func (s *Service) untagResource(in UntagResourceInput) error {
+	if in.ResourceARN == "" {
+		return awserr.Missing("ResourceARN")
+	}
+	if len(in.TagKeys) == 0 {
+		return awserr.Missing("TagKeys")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.alarms[s.resolve(in.ResourceARN)]
+	if a == nil || a.arn != in.ResourceARN {
+		return awserr.New("ResourceNotFound", "The resource %s does not exist.", in.ResourceARN)
+	}
+	a.tags = slices.DeleteFunc(slices.Clone(a.tags), func(t Tag) bool { return slices.Contains(in.TagKeys, t.Key) })
+	return nil
+}

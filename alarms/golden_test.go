@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -131,4 +132,43 @@ func TestStateReasonGolden(t *testing.T) {
 			assert.False(t, strings.Contains(ev.ReasonData, `\u003e`))
 		})
 	}
+}
+
+func TestDescribeAlarmsEntryDecodesIntoPutMetricAlarmInput(t *testing.T) {
+	b, err := os.ReadFile("testdata/describe-alarms.json")
+	require.NoError(t, err)
+	var raw struct{ MetricAlarms []json.RawMessage }
+	require.NoError(t, json.Unmarshal(b, &raw))
+	var def PutMetricAlarmInput
+	require.NoError(t, json.Unmarshal(raw.MetricAlarms[0], &def), "output-only fields are ignored")
+	assert.Equal(t, "web-cpu-high", def.AlarmName)
+	assert.True(t, *def.ActionsEnabled)
+	h := newHarness(t)
+	_, err = h.svc.PutMetricAlarm(context.Background(), def)
+	require.NoError(t, err)
+}
+
+func TestTags(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	def := cpuAlarm()
+	def.Tags = []Tag{{Key: "team", Value: "web"}}
+	_, err := h.svc.PutMetricAlarm(ctx, def)
+	require.NoError(t, err)
+	arn := "arn:aws:cloudwatch:us-east-1:123456789012:alarm:HighCPU"
+	_, err = h.svc.TagResource(ctx, TagResourceInput{ResourceARN: arn, Tags: []Tag{{Key: "team", Value: "sre"}, {Key: "tier", Value: "1"}}})
+	require.NoError(t, err)
+	_, err = h.svc.UntagResource(ctx, UntagResourceInput{ResourceARN: arn, TagKeys: []string{"tier", "nope"}})
+	require.NoError(t, err)
+	out, err := h.svc.ListTagsForResource(ctx, ListTagsForResourceInput{ResourceARN: arn})
+	require.NoError(t, err)
+	assert.Equal(t, []Tag{{Key: "team", Value: "sre"}}, out.Tags)
+	_, err = h.svc.TagResource(ctx, TagResourceInput{ResourceARN: arn + "x", Tags: []Tag{{Key: "a", Value: "b"}}})
+	assert.ErrorIs(t, err, ErrResourceNotFound)
+	many := make([]Tag, 50)
+	for i := range many {
+		many[i] = Tag{Key: fmt.Sprint("k", i), Value: "v"}
+	}
+	_, err = h.svc.TagResource(ctx, TagResourceInput{ResourceARN: arn, Tags: many})
+	assert.ErrorIs(t, err, ErrLimitExceeded)
 }

@@ -376,3 +376,21 @@ type ListTagsForResourceInput struct {
 type ListTagsForResourceOutput struct {
 	Tags []Tag
 }
+
+// TagResourceInput is the request of TagResource.
+type TagResourceInput struct {
+	ResourceARN string
+	Tags        []Tag
+}
+
+// TagResourceOutput is the (empty) response of TagResource.
+type TagResourceOutput struct{}
+
+// UntagResourceInput is the request of UntagResource.
+type UntagResourceInput struct {
+	ResourceARN string
+	TagKeys     []string
+}
+
+// UntagResourceOutput is the (empty) response of UntagResource.
+type UntagResourceOutput struct{}
