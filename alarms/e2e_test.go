@@ -1,0 +1,128 @@
+package alarms_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/localwatch/localwatch/alarms"
+	"github.com/localwatch/localwatch/internal/bus"
+	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/ids"
+	"github.com/localwatch/localwatch/metrics"
+)
+
+// statisticsSource answers single-metric alarm queries with the real metrics
+// service's GetMetricStatistics, so the scenario below runs the whole path
+// metrics → alarm → notification on the real store.
+type statisticsSource struct{ m *metrics.Service }
+
+func (s statisticsSource) GetMetricData(ctx context.Context, in metrics.GetMetricDataInput) (*metrics.GetMetricDataOutput, error) {
+	out := &metrics.GetMetricDataOutput{}
+	for _, q := range in.MetricDataQueries {
+		ms := q.MetricStat
+		gi := metrics.GetMetricStatisticsInput{Namespace: ms.Metric.Namespace, MetricName: ms.Metric.MetricName,
+			Dimensions: ms.Metric.Dimensions, StartTime: in.StartTime, EndTime: in.EndTime, Period: ms.Period, Unit: ms.Unit}
+		basic := false
+		switch metrics.Statistic(ms.Stat) {
+		case metrics.StatAverage, metrics.StatSum, metrics.StatMinimum, metrics.StatMaximum, metrics.StatSampleCount:
+			basic = true
+			gi.Statistics = []metrics.Statistic{metrics.Statistic(ms.Stat)}
+		default:
+			gi.ExtendedStatistics = []string{ms.Stat}
+		}
+		st, err := s.m.GetMetricStatistics(ctx, gi)
+		if err != nil {
+			return nil, err
+		}
+		r := metrics.MetricDataResult{Id: q.Id, StatusCode: metrics.StatusComplete}
+		for _, dp := range st.Datapoints {
+			var v *float64
+			if basic {
+				v = map[metrics.Statistic]*float64{metrics.StatAverage: dp.Average, metrics.StatSum: dp.Sum,
+					metrics.StatMinimum: dp.Minimum, metrics.StatMaximum: dp.Maximum, metrics.StatSampleCount: dp.SampleCount}[metrics.Statistic(ms.Stat)]
+			} else if x, ok := dp.ExtendedStatistics[ms.Stat]; ok {
+				v = &x
+			}
+			if v != nil {
+				r.Timestamps, r.Values = append(r.Timestamps, dp.Timestamp), append(r.Values, *v)
+			}
+		}
+		out.MetricDataResults = append(out.MetricDataResults, r)
+	}
+	return out, nil
+}
+
+// TestEndToEndMetricsToNotification: data published on the bus (as a logs
+// metric filter or the runtime agent would) reaches the metrics service, the
+// alarm evaluates it on the manual clock and its SNS action publishes AWS's
+// notification on the bus.
+func TestEndToEndMetricsToNotification(t *testing.T) {
+	ctx := context.Background()
+	start := time.Date(2026, 11, 24, 19, 0, 0, 0, time.UTC)
+	clk := clock.NewManual(start)
+	b := &bus.Bus{}
+	ms := metrics.New(metrics.Options{Clock: clk, Bus: b, IDs: ids.New(1)})
+	defer ms.Close()
+	svc := alarms.New(alarms.Options{Clock: clk, Bus: b, IDs: ids.New(2), Metrics: statisticsSource{ms}})
+	defer svc.Close()
+	var notes []event.Notification
+	bus.Subscribe(b, "test", func(_ context.Context, n event.Notification) error { notes = append(notes, n); return nil })
+
+	threshold := 100.0
+	_, err := svc.PutMetricAlarm(ctx, alarms.PutMetricAlarmInput{
+		AlarmName: "api-latency-p90", Namespace: "Shop", MetricName: "Latency",
+		Dimensions: []metrics.Dimension{{Name: "Service", Value: "api"}}, ExtendedStatistic: "p90",
+		Period: 60, EvaluationPeriods: 2, DatapointsToAlarm: 2, Threshold: &threshold, Unit: metrics.UnitMilliseconds,
+		ComparisonOperator: alarms.GreaterThanThreshold, TreatMissingData: alarms.TreatBreaching,
+		AlarmActions: []string{"arn:aws:sns:us-east-1:123456789012:oncall"}, OKActions: []string{"arn:aws:sns:us-east-1:123456789012:oncall"},
+	})
+	require.NoError(t, err)
+
+	publish := func(at time.Time, values ...float64) {
+		clk.Set(at)
+		require.NoError(t, bus.Publish(ctx, b, metrics.DataEvent{Input: metrics.PutMetricDataInput{Namespace: "Shop",
+			MetricData: []metrics.MetricDatum{{MetricName: "Latency", Dimensions: []metrics.Dimension{{Name: "Service", Value: "api"}},
+				Timestamp: at, Values: values, Unit: metrics.UnitMilliseconds}}}}))
+	}
+	fast := []float64{20, 30, 40, 50, 60, 70, 80, 90, 95, 99}
+	slow := []float64{20, 30, 40, 50, 60, 70, 80, 90, 250, 300}
+	publish(start.Add(5*time.Second), fast...)
+	publish(start.Add(65*time.Second), fast...)
+	clk.Set(start.Add(2 * time.Minute))
+	publish(start.Add(125*time.Second), slow...)
+	publish(start.Add(185*time.Second), slow...)
+	clk.Set(start.Add(4 * time.Minute))
+
+	out, err := svc.DescribeAlarms(ctx, alarms.DescribeAlarmsInput{AlarmNames: []string{"api-latency-p90"}})
+	require.NoError(t, err)
+	a := out.MetricAlarms[0]
+	require.Equal(t, alarms.StateAlarm, a.StateValue, a.StateReason)
+	assert.Equal(t, start.Add(4*time.Minute), a.StateTransitionedTimestamp)
+	assert.Contains(t, a.StateReason, "2 out of the last 2 datapoints [")
+	assert.Contains(t, a.StateReasonData, `"unit":"Milliseconds","statistic":"p90"`)
+	assert.Contains(t, a.StateReasonData, `"sampleCount":10.0`)
+
+	require.Len(t, notes, 2)
+	assert.Equal(t, `OK: "api-latency-p90" in US East (N. Virginia)`, notes[0].Subject)
+	assert.Equal(t, `ALARM: "api-latency-p90" in US East (N. Virginia)`, notes[1].Subject)
+	var msg struct {
+		NewStateValue, OldStateValue string
+		Trigger                      struct{ StatisticType, ExtendedStatistic, Unit string }
+	}
+	require.NoError(t, json.Unmarshal([]byte(notes[1].Message), &msg))
+	assert.Equal(t, "ALARM", msg.NewStateValue)
+	assert.Equal(t, "ExtendedStatistic", msg.Trigger.StatisticType)
+	assert.Equal(t, "p90", msg.Trigger.ExtendedStatistic)
+	assert.Equal(t, "Milliseconds", msg.Trigger.Unit)
+
+	// The metric stops: with missing data treated as breaching the alarm stays
+	// in ALARM (no new notification) and never goes back to OK.
+	clk.Advance(10 * time.Minute)
+	assert.Len(t, notes, 2)
+}
