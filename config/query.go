@@ -167,14 +167,17 @@ func (s *Service) GetResourceConfigHistory(ctx context.Context, in GetResourceCo
 	return out, err
 }
 
+// pageToken resumes a history page at the item with capture time at (Unix
+// nanoseconds) and configurationStateId stateID.
 type pageToken struct {
 	order   ChronologicalOrder
 	key     ResourceKey
+	at      int64
 	stateID int64
 }
 
 func (t pageToken) String() string {
-	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%s\x00%s\x00%s\x00%d", t.order, t.key.ResourceType, t.key.ResourceID, t.stateID))
+	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%s\x00%s\x00%s\x00%d\x00%d", t.order, t.key.ResourceType, t.key.ResourceID, t.at, t.stateID))
 }
 
 func parsePageToken(s string) (pageToken, bool) {
@@ -183,14 +186,15 @@ func parsePageToken(s string) (pageToken, bool) {
 		return pageToken{}, false
 	}
 	parts := strings.Split(string(b), "\x00")
-	if len(parts) != 4 {
+	if len(parts) != 5 {
 		return pageToken{}, false
 	}
-	id, err := strconv.ParseInt(parts[3], 10, 64)
-	if err != nil {
+	at, err1 := strconv.ParseInt(parts[3], 10, 64)
+	id, err2 := strconv.ParseInt(parts[4], 10, 64)
+	if err1 != nil || err2 != nil {
 		return pageToken{}, false
 	}
-	return pageToken{ChronologicalOrder(parts[0]), ResourceKey{parts[1], parts[2]}, id}, true
+	return pageToken{ChronologicalOrder(parts[0]), ResourceKey{parts[1], parts[2]}, at, id}, true
 }
 
 func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigHistoryOutput, error) {
@@ -246,7 +250,8 @@ func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigH
 		lo = in.EarlierTime.UTC()
 	}
 	out := &GetResourceConfigHistoryOutput{ConfigurationItems: []ConfigurationItem{}}
-	visit := func(ci *ConfigurationItem) bool {
+	visit := func(ref itemRef) bool {
+		ci := ref.ci
 		if ci.ConfigurationItemCaptureTime.After(later) {
 			return false // only reached going Forward: past the range
 		}
@@ -257,44 +262,29 @@ func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigH
 			return true // expired
 		}
 		if len(out.ConfigurationItems) == limit {
-			out.NextToken = pageToken{order, key, ci.stateID}.String()
+			out.NextToken = pageToken{order, key, ref.at, ref.sid}.String()
 			return false
 		}
 		out.ConfigurationItems = append(out.ConfigurationItems, cloneItem(ci))
 		return true
 	}
 	if order == Forward {
-		start := &ConfigurationItem{ConfigurationItemCaptureTime: lo}
+		start := itemRef{at: lo.UnixNano(), sid: math.MinInt64}
+		if lo.IsZero() {
+			start.at = math.MinInt64
+		}
 		if in.NextToken != "" {
-			start = s.itemByStateLocked(r, tok.stateID)
-			if start == nil {
-				return nil, errf("InvalidNextTokenException", "The nextToken %q is not valid for this request.", truncate(in.NextToken, 40))
-			}
+			start = itemRef{at: tok.at, sid: tok.stateID}
 		}
 		r.items.AscendGreaterOrEqual(start, visit)
 	} else {
-		start := &ConfigurationItem{ConfigurationItemCaptureTime: later, stateID: math.MaxInt64}
+		start := itemRef{at: later.UnixNano(), sid: math.MaxInt64}
 		if in.NextToken != "" {
-			start = s.itemByStateLocked(r, tok.stateID)
-			if start == nil {
-				return nil, errf("InvalidNextTokenException", "The nextToken %q is not valid for this request.", truncate(in.NextToken, 40))
-			}
+			start = itemRef{at: tok.at, sid: tok.stateID}
 		}
 		r.items.DescendLessOrEqual(start, visit)
 	}
 	return out, nil
-}
-
-func (s *Service) itemByStateLocked(r *resource, stateID int64) *ConfigurationItem {
-	var found *ConfigurationItem
-	r.items.Ascend(func(ci *ConfigurationItem) bool {
-		if ci.stateID == stateID {
-			found = ci
-			return false
-		}
-		return ci.stateID < stateID
-	})
-	return found
 }
 
 // ConfigurationItemAt returns the resource's configuration item in effect at
@@ -319,8 +309,8 @@ func (s *Service) itemAtLocked(key ResourceKey, t time.Time) *ConfigurationItem 
 		return nil
 	}
 	var found *ConfigurationItem
-	r.items.DescendLessOrEqual(&ConfigurationItem{ConfigurationItemCaptureTime: t, stateID: math.MaxInt64}, func(ci *ConfigurationItem) bool {
-		found = ci
+	r.items.DescendLessOrEqual(itemRef{at: t.UnixNano(), sid: math.MaxInt64}, func(ref itemRef) bool {
+		found = ref.ci
 		return false
 	})
 	return found

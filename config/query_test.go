@@ -80,7 +80,7 @@ func TestGetResourceConfigHistoryErrors(t *testing.T) {
 		{"negative limit", GetResourceConfigHistoryInput{ResourceType: other, ResourceID: "sg-1", Limit: -1}, "InvalidLimitException"},
 		{"earlierTime after laterTime", GetResourceConfigHistoryInput{ResourceType: other, ResourceID: "sg-1", EarlierTime: &e, LaterTime: &l}, "InvalidTimeRangeException"},
 		{"garbage nextToken", GetResourceConfigHistoryInput{ResourceType: other, ResourceID: "sg-1", NextToken: "!!"}, "InvalidNextTokenException"},
-		{"nextToken of another resource", GetResourceConfigHistoryInput{ResourceType: other, ResourceID: "sg-1", NextToken: pageToken{Reverse, ResourceKey{other, "sg-2"}, 1}.String()}, "InvalidNextTokenException"},
+		{"nextToken of another resource", GetResourceConfigHistoryInput{ResourceType: other, ResourceID: "sg-1", NextToken: pageToken{Reverse, ResourceKey{other, "sg-2"}, 1, 1}.String()}, "InvalidNextTokenException"},
 		{"bad chronologicalOrder", GetResourceConfigHistoryInput{ResourceType: other, ResourceID: "sg-1", ChronologicalOrder: "Sideways"}, "ValidationException"},
 		{"unknown resource", GetResourceConfigHistoryInput{ResourceType: other, ResourceID: "sg-9"}, "ResourceNotDiscoveredException"},
 	}

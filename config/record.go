@@ -112,18 +112,32 @@ type resource struct {
 	st       *state
 	incoming map[inKey]Relationship // reverse relationships declared by others
 
-	items    *btree.BTreeG[*ConfigurationItem]
+	items    *btree.BTreeG[itemRef]
 	last     *ConfigurationItem
 	lastHash string
 	pending  []string // related event IDs for the next item
 	dirty    bool     // DAILY: changed since the last item
 }
 
-func itemLess(a, b *ConfigurationItem) bool {
-	if !a.ConfigurationItemCaptureTime.Equal(b.ConfigurationItemCaptureTime) {
-		return a.ConfigurationItemCaptureTime.Before(b.ConfigurationItemCaptureTime)
+// itemRef is a btree entry: the ordering key inline (capture time in Unix
+// nanoseconds, then configurationStateId) and the item. Keeping the key in the
+// node, not behind the pointer, means a seek touches only the tree's nodes,
+// not one scattered item per comparison.
+type itemRef struct {
+	at  int64
+	sid int64
+	ci  *ConfigurationItem
+}
+
+func refOf(ci *ConfigurationItem) itemRef {
+	return itemRef{ci.ConfigurationItemCaptureTime.UnixNano(), ci.stateID, ci}
+}
+
+func itemLess(a, b itemRef) bool {
+	if a.at != b.at {
+		return a.at < b.at
 	}
-	return a.stateID < b.stateID
+	return a.sid < b.sid
 }
 
 func compareKeys(a, b ResourceKey) int {
@@ -507,7 +521,7 @@ func (s *Service) reconcileLocked(k ResourceKey, now time.Time, flush bool, out 
 	if r.items == nil {
 		r.items = btree.NewG(16, itemLess)
 	}
-	r.items.ReplaceOrInsert(ci)
+	r.items.ReplaceOrInsert(refOf(ci))
 	out.changes = append(out.changes, change{item: ci, prev: r.last})
 	r.last = ci
 	r.lastHash = hash

@@ -706,11 +706,11 @@ func (s *Service) evaluateRules(ctx context.Context, names []string) {
 
 func (s *Service) previousLocked(r *resource, ci *ConfigurationItem) *ConfigurationItem {
 	var prev *ConfigurationItem
-	r.items.DescendLessOrEqual(ci, func(x *ConfigurationItem) bool {
-		if x == ci {
+	r.items.DescendLessOrEqual(refOf(ci), func(x itemRef) bool {
+		if x.ci == ci {
 			return true
 		}
-		prev = x
+		prev = x.ci
 		return false
 	})
 	return prev

@@ -833,14 +833,14 @@ func (s *Service) sweepRetention(now time.Time) {
 		}
 		for r.items.Len() > 1 {
 			oldest, _ := r.items.Min()
-			if !oldest.ConfigurationItemCaptureTime.Before(cutoff) {
+			if !oldest.ci.ConfigurationItemCaptureTime.Before(cutoff) {
 				break
 			}
 			r.items.DeleteMin()
 		}
 		if r.items.Len() == 1 {
 			last, _ := r.items.Min()
-			if isDeletion(last.ConfigurationItemStatus) && last.ConfigurationItemCaptureTime.Before(cutoff) {
+			if isDeletion(last.ci.ConfigurationItemStatus) && last.ci.ConfigurationItemCaptureTime.Before(cutoff) {
 				r.items.DeleteMin()
 			}
 		}
