@@ -97,8 +97,11 @@ func validateAttributes(attrs map[string]MessageAttributeValue) error {
 				if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 					return invalidValue("Could not cast message attribute '%s' value to number.", name)
 				}
-				if math.Abs(f) > 1e9 {
-					return invalidValue("Value %s for message attribute '%s' of type 'Number' is out of range: numbers must be between -10^9 and 10^9.", v.StringValue, name)
+				// Number attributes hold up to 38 significant digits between
+				// 10^-128 and 10^126 in magnitude (filter policies compare
+				// them as float64).
+				if a := math.Abs(f); a > 1e126 || (a != 0 && a < 1e-128) || significantDigits(v.StringValue) > 38 {
+					return invalidValue("Value %s for message attribute '%s' of type 'Number' is out of range or has more than 38 digits of precision.", v.StringValue, name)
 				}
 			}
 		case base == "Binary":
@@ -433,3 +436,17 @@ func (s *Service) preparePublishBatch(ctx context.Context, in PublishBatchInput)
 }
 
 func timestamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+func significantDigits(num string) int {
+	mant, _, _ := strings.Cut(strings.ToLower(strings.TrimSpace(num)), "e")
+	digits := strings.TrimLeft(strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, mant), "0")
+	if strings.Contains(mant, ".") {
+		digits = strings.TrimRight(digits, "0")
+	}
+	return len(digits)
+}
