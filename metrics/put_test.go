@@ -165,7 +165,7 @@ func TestValidationDoesNotAllocate(t *testing.T) {
 		if _, ok := metricHash(1, d.MetricName, d.Dimensions, nil); !ok {
 			t.Fatal("not ok")
 		}
-		if err := validateDatum(0, &d, t0.Unix()); err != nil {
+		if err := validateDatum(0, &d, t0.Unix(), new(StandardUnit)); err != nil {
 			t.Fatal(err)
 		}
 		_ = datumSize(0, &d)

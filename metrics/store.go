@@ -18,6 +18,9 @@ import (
 type series struct {
 	hash   uint64
 	metric Metric // dimensions sorted by name
+	// inline holds the dimensions of a metric with at most two, so the
+	// identity check reads no other allocation.
+	inline [2]Dimension
 	first  stream
 	// streams are the per-unit streams; streams[0] is &first once used, so the
 	// common single-unit series needs no extra pointer hop on ingest.
@@ -402,12 +405,18 @@ func (s *Service) tableInsert(sr *series) {
 
 // create adds a new series; the caller holds s.mu for writing.
 func (s *Service) create(h uint64, ns, name string, dims []Dimension) *series {
+	sr := &series{hash: h}
 	m := Metric{Namespace: ns, MetricName: name}
 	if len(dims) > 0 {
-		m.Dimensions = slices.Clone(dims)
+		if len(dims) <= len(sr.inline) {
+			m.Dimensions = sr.inline[:len(dims):len(dims)]
+			copy(m.Dimensions, dims)
+		} else {
+			m.Dimensions = slices.Clone(dims)
+		}
 		slices.SortFunc(m.Dimensions, func(a, b Dimension) int { return strings.Compare(a.Name, b.Name) })
 	}
-	sr := &series{key: metricKey(m), metric: m, hash: h}
+	sr.metric, sr.key = m, metricKey(m)
 	s.catalog.ReplaceOrInsert(sr)
 	s.nseries++
 	if 2*s.nseries > len(s.table) {

@@ -190,7 +190,7 @@ func member(i int, f string) string { return fmt.Sprintf("MetricData.member.%d.%
 
 // validateDatum checks one MetricDatum. now is the receive time (Unix
 // seconds). It does not allocate unless it fails.
-func validateDatum(i int, d *MetricDatum, now int64) error {
+func validateDatum(i int, d *MetricDatum, now int64, lastUnit *StandardUnit) error {
 	if d.MetricName == "" || len(d.MetricName) > maxNameLen || blank(d.MetricName) {
 		return validateMetricName(member(i, "MetricName"), d.MetricName)
 	}
@@ -263,8 +263,11 @@ func validateDatum(i int, d *MetricDatum, now int64) error {
 			}
 		}
 	}
-	if !validUnit(d.Unit) {
-		return awserr.InvalidValue(member(i, "Unit"), quote(string(d.Unit)), "not a CloudWatch standard unit")
+	if d.Unit != *lastUnit {
+		if !validUnit(d.Unit) {
+			return awserr.InvalidValue(member(i, "Unit"), quote(string(d.Unit)), "not a CloudWatch standard unit")
+		}
+		*lastUnit = d.Unit
 	}
 	if d.StorageResolution != 0 && d.StorageResolution != 1 && d.StorageResolution != 60 {
 		return awserr.InvalidValue(member(i, "StorageResolution"), d.StorageResolution, "must be 1 or 60")
@@ -342,6 +345,14 @@ func datumSize(i int, d *MetricDatum) int {
 }
 
 func digits(v int) int {
+	switch {
+	case v < 10:
+		return 1
+	case v < 100:
+		return 2
+	case v < 1000:
+		return 3
+	}
 	n := 1
 	for v >= 10 {
 		v /= 10
