@@ -12,7 +12,7 @@ import (
 
 func TestEndToEndDeliveryDigestsAndValidation(t *testing.T) {
 	e := newEnv(t)
-	tr := e.trail(t, "main-trail", true)
+	e.trail(t, "main-trail", true)
 	e.call("PutMetricAlarm", false)
 	e.call("DescribeAlarms", true)
 	e.clk.Advance(3 * time.Minute) // 10:05: first log file
@@ -31,10 +31,9 @@ func TestEndToEndDeliveryDigestsAndValidation(t *testing.T) {
 	}
 	assert.Equal(t, []string{"StartLogging", "PutMetricAlarm", "DescribeAlarms"}, names)
 
-	for i := range 30 {
+	for range 30 {
 		e.call("PutMetricData", false)
 		e.clk.Advance(7 * time.Minute)
-		_ = i
 	}
 	digests := e.keys(t, "AWSLogs/123456789012/CloudTrail-Digest/")
 	require.NotEmpty(t, digests)
@@ -55,5 +54,4 @@ func TestEndToEndDeliveryDigestsAndValidation(t *testing.T) {
 	}
 	assert.Equal(t, delivered, rep.ValidLogs)
 	assert.Empty(t, rep.Unreferenced)
-	_ = tr
 }

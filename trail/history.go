@@ -354,6 +354,9 @@ func (s *Service) lookupEvents(in LookupEventsInput) (*LookupEventsOutput, error
 	switch in.EventCategory {
 	case "":
 	case "insight":
+		if attr != nil && attr.AttributeKey != LookupEventID && attr.AttributeKey != LookupEventName && attr.AttributeKey != LookupEventSource {
+			return nil, awserr.New("InvalidLookupAttributesException", "Insights events can be looked up only by EventId, EventName or EventSource, not %s.", attr.AttributeKey)
+		}
 		return &LookupEventsOutput{Events: []Event{}}, nil // no Insights events in this model
 	default:
 		return nil, awserr.New("InvalidEventCategoryException", "Invalid EventCategory %q: the only valid value is insight.", in.EventCategory)

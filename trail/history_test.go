@@ -2,7 +2,6 @@ package trail
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -35,6 +34,7 @@ func TestLookupEventsValidation(t *testing.T) {
 		{"MaxResults 51", LookupEventsInput{MaxResults: ptr[int32](51)}, ErrInvalidMaxResults},
 		{"garbage NextToken", LookupEventsInput{NextToken: ptr("nope")}, ErrInvalidNextToken},
 		{"unknown event category", LookupEventsInput{EventCategory: "Management"}, ErrInvalidEventCategory},
+		{"insight lookup by Username", LookupEventsInput{EventCategory: "insight", LookupAttributes: []LookupAttribute{{AttributeKey: LookupUsername, AttributeValue: "bob"}}}, ErrInvalidLookupAttributes},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -62,12 +62,10 @@ func TestLookupEventsPaginatesNewestFirst(t *testing.T) {
 	}
 	var names []string
 	in := LookupEventsInput{LookupAttributes: []LookupAttribute{{AttributeKey: LookupEventSource, AttributeValue: "monitoring.amazonaws.com"}}, MaxResults: ptr[int32](7)}
-	pages := 0
 	for ev, err := range e.svc.AllEvents(context.Background(), in) {
 		require.NoError(t, err)
 		names = append(names, ev.EventName)
 	}
-	_ = pages
 	require.Len(t, names, 120)
 	assert.Equal(t, "Op119", names[0])
 	assert.Equal(t, "Op000", names[119])
@@ -237,8 +235,6 @@ func bus0(e *env, ev event.APICall) error {
 	e.svc.consume(&ev)
 	return nil
 }
-
-var _ = errors.Is
 
 func TestChunkedMatchesSlice(t *testing.T) {
 	var c chunked[int]
