@@ -377,6 +377,12 @@ func buildQuery(def *PutMetricAlarmInput) *metrics.GetMetricDataInput {
 	q := &metrics.GetMetricDataInput{ScanBy: metrics.ScanByTimestampAscending}
 	if len(def.Metrics) > 0 {
 		q.MetricDataQueries = slices.Clone(def.Metrics)
+		for i := range q.MetricDataQueries {
+			// The anomaly band must come back even if ReturnData says false.
+			if q.MetricDataQueries[i].Id == def.ThresholdMetricId {
+				q.MetricDataQueries[i].ReturnData = metrics.Bool(true)
+			}
+		}
 		return q
 	}
 	m := metrics.Metric{Namespace: def.Namespace, MetricName: def.MetricName, Dimensions: def.Dimensions}
@@ -441,17 +447,17 @@ func resultsToDatapoints(c *compiled, out *metrics.GetMetricDataOutput, dps []Da
 		if countID == "" || r.Id != countID {
 			continue
 		}
-		// Both series are ascending and usually have the same timestamps:
-		// walk them together.
-		d := 0
+		// The statistic's datapoints are sorted (the query asks for
+		// TimestampAscending; sort if the source ignored it), so each sample
+		// count is placed by binary search.
+		if !slices.IsSortedFunc(dps, cmpDatapoint) {
+			slices.SortFunc(dps, cmpDatapoint)
+		}
 		for k, ts := range r.Timestamps {
 			if k >= len(r.Values) {
 				break
 			}
-			for d < len(dps) && dps[d].Timestamp.Before(ts) {
-				d++
-			}
-			if d < len(dps) && dps[d].Timestamp.Equal(ts) {
+			if d, ok := slices.BinarySearchFunc(dps, ts, func(dp Datapoint, t time.Time) int { return dp.Timestamp.Compare(t) }); ok {
 				dps[d].SampleCount = r.Values[k]
 			}
 		}
@@ -492,6 +498,8 @@ func applyBand(dps []Datapoint, band []*metrics.MetricDataResult) {
 		}
 	}
 }
+
+func cmpDatapoint(a, b Datapoint) int { return a.Timestamp.Compare(b.Timestamp) }
 
 func containsFold(s, sub string) bool {
 	n := len(sub)
