@@ -44,6 +44,7 @@ type target struct {
 	filter                     *filterpolicy.Policy
 	retry                      RetryPolicy
 	contentType                string
+	maxPerSecond               int // HTTP/S throttlePolicy.maxReceivesPerSecond
 }
 
 // DeliveryAttempt reports one attempt to deliver a message to a subscription
@@ -390,6 +391,10 @@ func (j *job) nextDelay() (time.Duration, bool) {
 // registered and run returns), or fails for good (dead-lettered or dropped).
 func (s *Service) run(ctx context.Context, j *job) {
 	for {
+		if wait := s.throttleWait(j); wait > 0 {
+			s.schedule(j, wait)
+			return
+		}
 		j.attempt++
 		status, err := s.attempt(ctx, j)
 		rep := DeliveryAttempt{Time: s.clock.Now(), MessageId: j.id, TopicArn: j.topic, SubscriptionArn: j.target.subArn, Protocol: j.target.protocol,
@@ -411,24 +416,57 @@ func (s *Service) run(ctx context.Context, j *job) {
 		if d <= 0 {
 			continue
 		}
-		st := &retryState{j: j}
-		s.mu.Lock()
-		if s.closed {
-			s.mu.Unlock()
-			return
-		}
-		s.timers[st] = s.clock.AfterFunc(d, func() {
-			s.mu.Lock()
-			_, live := s.timers[st]
-			delete(s.timers, st)
-			s.mu.Unlock()
-			if live {
-				s.run(context.Background(), st.j)
-			}
-		})
-		s.mu.Unlock()
+		s.schedule(j, d)
 		return
 	}
+}
+
+// schedule runs j again after d on the clock.
+func (s *Service) schedule(j *job, d time.Duration) {
+	st := &retryState{j: j}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	s.timers[st] = s.clock.AfterFunc(d, func() {
+		s.mu.Lock()
+		_, live := s.timers[st]
+		delete(s.timers, st)
+		s.mu.Unlock()
+		if live {
+			s.run(context.Background(), st.j)
+		}
+	})
+}
+
+// throttleWait applies the subscription's maxReceivesPerSecond: it counts an
+// attempt against the current clock second, or returns how long to wait for
+// the next second when the budget is spent.
+func (s *Service) throttleWait(j *job) time.Duration {
+	limit := j.target.maxPerSecond
+	if limit <= 0 || j.msgType != TypeNotification {
+		return 0
+	}
+	now := s.clock.Now()
+	sec := now.Truncate(time.Second)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := s.throttles[j.target.subArn]
+	if st == nil || !st.second.Equal(sec) {
+		st = &throttleState{second: sec}
+		s.throttles[j.target.subArn] = st
+	}
+	if st.n < limit {
+		st.n++
+		return 0
+	}
+	return sec.Add(time.Second).Sub(now)
+}
+
+type throttleState struct {
+	second time.Time
+	n      int
 }
 
 func (s *Service) report(a DeliveryAttempt) {

@@ -72,6 +72,9 @@ func parseTopicDeliveryPolicy(s string) (*topicDeliveryPolicy, error) {
 		if err := validateRequest(p.HTTP.DefaultRequestPolicy); err != nil {
 			return nil, err
 		}
+		if err := validateThrottle(p.HTTP.DefaultThrottlePolicy); err != nil {
+			return nil, err
+		}
 	}
 	return &p, nil
 }
@@ -87,7 +90,17 @@ func parseSubDeliveryPolicy(s string) (*subDeliveryPolicy, error) {
 	if err := validateRequest(p.RequestPolicy); err != nil {
 		return nil, err
 	}
+	if err := validateThrottle(p.ThrottlePolicy); err != nil {
+		return nil, err
+	}
 	return &p, nil
+}
+
+func validateThrottle(t *throttlePolicy) error {
+	if t != nil && t.MaxReceivesPerSecond < 0 {
+		return invalidParam("DeliveryPolicy: throttlePolicy.maxReceivesPerSecond must be at least 1")
+	}
+	return nil
 }
 
 func validateRequest(r *requestPolicy) error {
@@ -256,4 +269,22 @@ func (sub *subscription) effectiveDeliveryPolicy(t *topic) string {
 	}
 	b, _ := json.Marshal(e)
 	return string(b)
+}
+
+// throttle returns the subscription's maxReceivesPerSecond (0: unthrottled),
+// following the same override rule as the retry policy.
+func (sub *subscription) throttle(t *topic) int {
+	n := 0
+	override := true
+	if t != nil && t.delivery != nil && t.delivery.HTTP != nil {
+		h := t.delivery.HTTP
+		if h.DefaultThrottlePolicy != nil {
+			n = h.DefaultThrottlePolicy.MaxReceivesPerSecond
+		}
+		override = !h.DisableSubscriptionOverrides
+	}
+	if override && sub.delivery != nil && sub.delivery.ThrottlePolicy != nil {
+		n = sub.delivery.ThrottlePolicy.MaxReceivesPerSecond
+	}
+	return n
 }

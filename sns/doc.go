@@ -74,7 +74,8 @@
 //     amazonaws.com certificate host reject them unless configured.
 //   - Retry delays have no jitter, so schedules are exact on the manual clock;
 //     the arithmetic and geometric backoff curves are our reading of AWS's
-//     graphs. Throttle policies are stored, not enforced.
+//     graphs. A throttlePolicy (maxReceivesPerSecond) holds deliveries over
+//     the budget until the next clock second.
 //   - The topic policy is evaluated only for callers from other accounts (IAM
 //     identity policies are not modelled); conditions other than the caller's
 //     account or ARN never grant access.

@@ -348,3 +348,26 @@ func TestHandlerErrorsAreAWSXML(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, 404, resp.StatusCode)
 }
+
+func TestThrottlePolicySpreadsDeliveriesOverSeconds(t *testing.T) {
+	var attempts []DeliveryAttempt
+	f, _ := httpFixture(t, func(o *Options) { o.OnDelivery = func(a DeliveryAttempt) { attempts = append(attempts, a) } })
+	ctx := context.Background()
+	a := f.topic(t, "t", nil)
+	ep := newEndpoint(t, f.cert)
+	f.subscribe(t, a, "http", ep.srv.URL, map[string]string{"DeliveryPolicy": `{"throttlePolicy":{"maxReceivesPerSecond":2}}`})
+	attempts = nil
+	for range 5 {
+		_, err := f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "m"})
+		require.NoError(t, err)
+	}
+	assert.Len(t, attempts, 2, "two deliveries in the first second")
+	f.clock.Advance(time.Second)
+	assert.Len(t, attempts, 4)
+	f.clock.Advance(time.Second)
+	require.Len(t, attempts, 5)
+	assert.Equal(t, t0.Add(2*time.Second), attempts[4].Time)
+	for _, x := range attempts {
+		assert.Equal(t, 1, x.Attempt, "waiting for the throttle is not a retry")
+	}
+}

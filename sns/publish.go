@@ -350,7 +350,7 @@ func (s *Service) admit(topicARN string, msgs []*message) (*publication, []admit
 			rp, ct := sub.httpPolicy(t)
 			t.targets = append(t.targets, target{
 				subArn: sub.arn, protocol: sub.protocol, endpoint: sub.endpoint, raw: sub.raw, dlq: sub.dlq,
-				filter: sub.filter, retry: rp, contentType: ct,
+				filter: sub.filter, retry: rp, contentType: ct, maxPerSecond: sub.throttle(t),
 			})
 		}
 	}

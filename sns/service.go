@@ -83,6 +83,7 @@ type Service struct {
 	functions map[string]Function      // by ARN
 	outbox    []OutboxMessage
 	timers    map[*retryState]clock.Timer
+	throttles map[string]*throttleState // by subscription ARN
 	fifoCount int
 	seq       uint64 // FIFO sequence numbers
 }
@@ -108,6 +109,7 @@ func New(opts Options) *Service {
 		queues:     map[string]*Queue{},
 		functions:  map[string]Function{},
 		timers:     map[*retryState]clock.Timer{},
+		throttles:  map[string]*throttleState{},
 	}
 	if s.clock == nil {
 		s.clock = clock.Real{}

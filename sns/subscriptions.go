@@ -408,6 +408,7 @@ func (s *Service) dropSubscriptionLocked(sub *subscription) {
 	t := sub.topic
 	t.subs = slices.DeleteFunc(t.subs, func(x *subscription) bool { return x == sub })
 	t.targets = nil
+	delete(s.throttles, sub.arn)
 	t.deleted++
 }
 
