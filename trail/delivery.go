@@ -129,7 +129,7 @@ func pendingOf(p *chunked[*entry]) []*entry {
 
 // finish delivers a trail's pending events and closes its digest chain at
 // once (StopLogging, DeleteTrail in the home Region).
-func (s *Service) finish(arn string) {
+func (s *Service) finish(arn string, last *trailConfig) {
 	s.mu.Lock()
 	if v := s.shared.version.Load(); v != s.viewsVer {
 		s.refreshViewsLocked()
@@ -148,9 +148,7 @@ func (s *Service) finish(arn string) {
 	s.deliverMu.Lock()
 	gone := cfg == nil
 	if gone {
-		if rs := s.regional[arn]; rs != nil {
-			cfg = rs.cfg
-		}
+		cfg = last
 	}
 	if cfg != nil {
 		s.deliverLocked(&ob, cfg, recs, now, false, gone)
@@ -169,10 +167,13 @@ func (s *Service) deliverLocked(ob *outbox, c *trailConfig, recs []*entry, at ti
 		s.regional[c.ARN] = rs
 	}
 	rs.cfg = c
-	closing := rs.chain && (gone || rs.gen != c.Gen || !c.Logging)
-	if !closing && !rs.chain && !gone && c.Logging && c.Validation && rs.gen != c.Gen {
+	// A chain starts with the first delivery after logging (or validation)
+	// started — also when the trail stopped or went before that delivery, so
+	// its only log file still gets a (final) digest.
+	if !rs.chain && c.Validation && rs.gen != c.Gen && (c.Logging || len(recs) > 0) {
 		rs.chain, rs.gen, rs.chainStart, rs.prev, rs.logs = true, c.Gen, c.ChainStart, nil, nil
 	}
+	closing := rs.chain && (gone || rs.gen != c.Gen || !c.Logging)
 	if len(recs) > 0 {
 		s.writeLog(ob, rs, c, recs, at)
 	}

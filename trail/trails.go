@@ -515,12 +515,13 @@ func (s *Service) DeleteTrail(ctx context.Context, in DeleteTrailInput) (out *De
 		return nil, err
 	}
 	sh.mu.Lock()
+	last := st.cfg
 	if cur := sh.trails[st.cfg.ARN]; cur == st {
 		delete(sh.trails, st.cfg.ARN)
 		s.publishLocked()
 	}
 	sh.mu.Unlock()
-	s.finish(st.cfg.ARN)
+	s.finish(last.ARN, last)
 	return &DeleteTrailOutput{}, nil
 }
 
@@ -601,8 +602,9 @@ func (s *Service) StopLogging(ctx context.Context, in StopLoggingInput) (out *St
 		st.cfg = &c
 		s.publishLocked()
 	}
+	last := st.cfg
 	sh.mu.Unlock()
-	s.finish(st.cfg.ARN)
+	s.finish(last.ARN, last)
 	return &StopLoggingOutput{}, nil
 }
 

@@ -316,3 +316,43 @@ func TestDisablingValidationEndsTheChainAtTheNextDigest(t *testing.T) {
 	assert.Len(t, rep.Gaps, 1)
 	assert.NotEmpty(t, rep.Unreferenced, "files delivered while validation was off are in no digest")
 }
+
+func TestTrailDeletedBeforeFirstDeliveryStillGetsFinalDigest(t *testing.T) {
+	for _, op := range []string{"DeleteTrail", "StopLogging"} {
+		t.Run(op, func(t *testing.T) {
+			e := newEnv(t)
+			e.trail(t, "audit", true)
+			e.call("PutMetricAlarm", false)
+			e.clk.Advance(time.Minute) // before the 10:05 delivery
+			var err error
+			if op == "DeleteTrail" {
+				_, err = e.svc.DeleteTrail(e.ctx, DeleteTrailInput{Name: "audit"})
+			} else {
+				_, err = e.svc.StopLogging(e.ctx, StopLoggingInput{Name: "audit"})
+			}
+			require.NoError(t, err)
+			logs := e.keys(t, "AWSLogs/123456789012/CloudTrail/")
+			digests := e.keys(t, "AWSLogs/123456789012/CloudTrail-Digest/")
+			require.Len(t, logs, 1)
+			require.Len(t, digests, 1)
+			d := e.readDigest(t, digests[0])
+			assert.Equal(t, "2026-03-01T10:02:00Z", d.DigestStartTime)
+			assert.Equal(t, "2026-03-01T10:03:00Z", d.DigestEndTime)
+			require.Len(t, d.LogFiles, 1)
+			assert.Equal(t, op, e.recordNames(t, "AWSLogs/123456789012/CloudTrail/")[2])
+			e.clk.Advance(2 * time.Hour)
+			assert.Len(t, e.keys(t, "AWSLogs/123456789012/CloudTrail-Digest/"), 1, "no digests after the final one")
+			rep, err := ValidateLogs(context.Background(), ValidateInput{Store: e.store, TrailARN: "arn:aws:cloudtrail:us-east-1:123456789012:trail/audit",
+				Bucket: "trail-bucket", StartTime: t0, EndTime: e.clk.Now(), PublicKeys: e.publicKeys(t)})
+			require.NoError(t, err)
+			assert.True(t, rep.OK())
+			assert.Equal(t, 1, rep.ValidLogs)
+		})
+	}
+}
+
+func (e *env) publicKeys(t *testing.T) []PublicKey {
+	out, err := e.svc.ListPublicKeys(context.Background(), ListPublicKeysInput{StartTime: &t0})
+	require.NoError(t, err)
+	return out.PublicKeyList
+}
