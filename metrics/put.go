@@ -103,6 +103,9 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 			sec = int(t - minute)
 		}
 		b := st.blockAt(minute, hires)
+		if due := detailDue(minute); due < s.nextDue {
+			s.nextDue = due
+		}
 		switch {
 		case d.Value != nil:
 			b.add(sec, *d.Value, 1, hires)

@@ -1,6 +1,10 @@
 package metrics
 
-import "time"
+import (
+	"math"
+	"slices"
+	"time"
+)
 
 // sweep applies retention and rollup by age (CloudWatch "Metrics retention"),
 // run by the clock every minute:
@@ -14,16 +18,26 @@ import "time"
 //     all gone leaves the catalogue.
 //
 // A block is old when its whole span is: its end ≤ now − retention.
+//
+// The sweep costs O(1) while nothing is due: it keeps the earliest time at
+// which any block needs work (nextDue), and PutMetricData lowers it for new
+// blocks, so a manual clock moved by months runs through its minute timers
+// quickly.
 func (s *Service) sweep(at time.Time) {
 	now := at.Unix()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if now < s.nextDue {
+		return
+	}
+	next := int64(math.MaxInt64)
 	var dead []*series
 	s.catalog.Ascend(func(sr *series) bool {
 		empty := true
 		for _, st := range sr.streams {
 			st.age(now)
 			empty = empty && st.empty()
+			next = min(next, st.nextDue())
 		}
 		if empty {
 			dead = append(dead, sr)
@@ -33,24 +47,53 @@ func (s *Service) sweep(at time.Time) {
 	for _, sr := range dead {
 		s.remove(sr)
 	}
+	s.nextDue = next
 }
 
 func secs(d time.Duration) int64 { return int64(d / time.Second) }
 
+// detailDue is when a minute block starting at start loses its per-second
+// detail.
+func detailDue(start int64) int64 { return start + 60 + secs(subMinuteRetention) }
+
+// nextDue returns the earliest time (Unix seconds) at which age has work.
+func (st *stream) nextDue() int64 {
+	next := int64(math.MaxInt64)
+	if st.hasHead {
+		next = detailDue(st.head[0].start)
+	}
+	if len(st.raw) > 0 {
+		next = min(next, floorDiv(st.raw[0].start, 300)*300+300+secs(minuteRetention))
+		if st.agedTo != math.MaxInt64 {
+			next = min(next, detailDue(st.agedTo))
+		}
+	}
+	if len(st.m5) > 0 {
+		next = min(next, floorDiv(st.m5[0].start, 3600)*3600+3600+secs(fiveMinRetention))
+	}
+	if len(st.h1) > 0 {
+		next = min(next, st.h1[0].start+3600+secs(hourRetention))
+	}
+	return next
+}
+
 // age rolls up and expires the stream's blocks at time now (Unix seconds).
 func (st *stream) age(now int64) {
-	if st.hasHead && st.head[0].start+60 <= now-secs(subMinuteRetention) {
+	cut := now - secs(subMinuteRetention)
+	if st.hasHead && st.head[0].start+60 <= cut {
 		st.retireHead() // aging works on raw
 	}
-	// Sub-minute detail: 3 hours.
-	for i := range st.raw {
-		b := &st.raw[i]
-		if b.start+60 > now-secs(subMinuteRetention) {
-			break
-		}
-		if b.occ&hiResBit != 0 {
+	// Sub-minute detail: 3 hours. Blocks before agedTo are already done.
+	i, _ := slices.BinarySearchFunc(st.raw, st.agedTo, cmpBlockStart)
+	for ; i < len(st.raw) && st.raw[i].start+60 <= cut; i++ {
+		if b := &st.raw[i]; b.occ&hiResBit != 0 {
 			b.toSketch()
 		}
+	}
+	if i < len(st.raw) {
+		st.agedTo = st.raw[i].start
+	} else {
+		st.agedTo = math.MaxInt64 // nothing pending until a block is touched
 	}
 	// Minute → 5 minutes after 15 days.
 	st.raw, st.m5 = rollup(st.raw, st.m5, 300, now-secs(minuteRetention))
@@ -65,7 +108,8 @@ func (st *stream) age(now int64) {
 		n++
 	}
 	if n > 0 {
-		st.h1 = append(st.h1[:0:0], st.h1[n:]...)
+		clear(st.h1[:n])
+		st.h1 = st.h1[n:]
 	}
 }
 
@@ -109,9 +153,8 @@ func rollup(src, dst []block, span, cutoff int64) ([]block, []block) {
 		}
 		mergeInto(&dst[len(dst)-1], b)
 	}
-	rest := make([]block, len(src)-n, max(len(src)-n, 8))
-	copy(rest, src[n:])
-	return rest, dst
+	clear(src[:n]) // release values for the GC; the slice's front is reclaimed when it next grows
+	return src[n:], dst
 }
 
 // mergeInto adds block b's data to the rolled-up block d.

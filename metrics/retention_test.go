@@ -176,3 +176,18 @@ func TestCloseStopsTheSweep(t *testing.T) {
 	assert.Equal(t, pending-1, c.Pending())
 	s.Close() // idempotent
 }
+
+func TestSweepIsCheapWhenNothingIsDue(t *testing.T) {
+	s, c := newTestService(t)
+	put(t, s, "App", datum("M", 1))
+	c.Advance(4 * time.Hour) // the head block is retired and aged
+	st := s.findSeries(&Metric{Namespace: "App", MetricName: "M"}).streams[0]
+	require.Len(t, st.raw, 1)
+	due := s.nextDue
+	assert.Greater(t, due, c.Now().Add(14*24*time.Hour).Unix(), "next work is the 15-day rollup")
+	// Old data published later lowers the next due time again.
+	put(t, s, "App", MetricDatum{MetricName: "M", Value: Float(2), StorageResolution: 1, Timestamp: c.Now().Add(-5 * time.Hour)})
+	assert.Less(t, s.nextDue, due)
+	c.Advance(2 * time.Minute)
+	assert.NotNil(t, st.raw[0].x.sk, "the late high-resolution minute lost its per-second detail")
+}

@@ -59,6 +59,9 @@ type stream struct {
 	chunk   []float64
 	used    int
 	headOff int // offset of the head's values in chunk
+	// agedTo: raw blocks starting before it have no sub-minute detail left to
+	// age (see age); lowered when an older minute gets data.
+	agedTo int64
 }
 
 // block is one storage cell group: the data of one minute (raw level), five
@@ -197,6 +200,7 @@ func (st *stream) blockAt(start int64, hires bool) *block {
 	if !found {
 		st.raw = slices.Insert(st.raw, i, block{start: start})
 	}
+	st.agedTo = min(st.agedTo, start)
 	return &st.raw[i]
 }
 
@@ -208,6 +212,7 @@ func (st *stream) retireHead() {
 		st.used = st.headOff + len(h.vals)
 		h.vals = h.vals[:len(h.vals):len(h.vals)]
 	}
+	st.agedTo = min(st.agedTo, h.start)
 	st.raw = append(st.raw, *h)
 	*h = block{}
 	st.hasHead = false
