@@ -49,6 +49,20 @@ type keyOnce struct {
 // keyBits is the RSA modulus size (AWS's digest keys are 2048-bit).
 const keyBits = 2048
 
+// noteRegion records when a Region's Service began: its key is valid from
+// then, even though it is generated only when first needed.
+func (sh *Shared) noteRegion(account, region string, now time.Time) {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if sh.since == nil {
+		sh.since = make(map[string]time.Time)
+	}
+	k := account + "/" + region
+	if t, ok := sh.since[k]; !ok || now.Before(t) {
+		sh.since[k] = now.UTC().Truncate(time.Second)
+	}
+}
+
 // regionKey returns the signing key of a Region, generating it on first use.
 // now becomes the key's ValidityStartTime.
 func (sh *Shared) regionKey(account, region string, now time.Time) *signingKey {
@@ -68,6 +82,9 @@ func (sh *Shared) regionKey(account, region string, now time.Time) *signingKey {
 	nk := &signingKey{priv: priv, der: der, fingerprint: hex.EncodeToString(sum[:]), created: now.UTC().Truncate(time.Second)}
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
+	if t, ok := sh.since[account+"/"+region]; ok && t.Before(nk.created) {
+		nk.created = t // valid since the Region's Service began
+	}
 	if k := sh.keys[account+"/"+region]; k != nil {
 		return k
 	}
@@ -170,8 +187,8 @@ type ListPublicKeysOutput struct {
 // ListPublicKeys returns the public keys whose validity overlaps the time
 // range (default: now) in this Region. This model has one key per Region,
 // generated deterministically from Shared.KeySeed when first needed and never
-// rotated: its ValidityStartTime is when it was generated and its
-// ValidityEndTime the current time.
+// rotated: its ValidityStartTime is when the Region's first Service was
+// created and its ValidityEndTime the current time.
 func (s *Service) ListPublicKeys(ctx context.Context, in ListPublicKeysInput) (out *ListPublicKeysOutput, err error) {
 	params := map[string]any{}
 	if in.StartTime != nil {

@@ -71,6 +71,7 @@ type Shared struct {
 	order   uint64
 	version atomic.Uint64
 	keys    map[string]*signingKey // by account + "/" + region
+	since   map[string]time.Time   // when each Region's Service began
 }
 
 func (sh *Shared) store() objstore.Store {
@@ -156,6 +157,7 @@ func New(opts Options) *Service {
 	if r := s.digestIv % s.interval; r != 0 {
 		s.digestIv += s.interval - r
 	}
+	s.shared.noteRegion(s.account, s.region, s.clock.Now())
 	s.rec = event.Recorder{Bus: s.bus, Clock: s.clock, IDs: s.ids, EventSource: EventSource, Region: s.region, AccountID: s.account}
 	if s.bus != nil {
 		s.unsub = bus.Subscribe(s.bus, "trail/"+s.region, func(_ context.Context, ev event.APICall) error {

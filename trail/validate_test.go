@@ -356,3 +356,25 @@ func (e *env) publicKeys(t *testing.T) []PublicKey {
 	require.NoError(t, err)
 	return out.PublicKeyList
 }
+
+func TestPublicKeyCoversTheWholeValidationRange(t *testing.T) {
+	e, _, _ := tamperEnv(t)
+	// Validate only the first hour: the CLI asks ListPublicKeys for exactly
+	// that range, before the key signed its first digest at 11:00.
+	end := t0.Add(30 * time.Minute)
+	keys, err := e.svc.ListPublicKeys(context.Background(), ListPublicKeysInput{StartTime: &t0, EndTime: &end})
+	require.NoError(t, err)
+	require.Len(t, keys.PublicKeyList, 1)
+	assert.Equal(t, t0, keys.PublicKeyList[0].ValidityStartTime)
+	rep, err := ValidateLogs(context.Background(), ValidateInput{Store: e.store, TrailARN: "arn:aws:cloudtrail:us-east-1:123456789012:trail/audit",
+		Bucket: "trail-bucket", StartTime: t0, EndTime: end, PublicKeys: keys.PublicKeyList})
+	require.NoError(t, err)
+	assert.True(t, rep.OK())
+	assert.Equal(t, 1, rep.ValidDigests, "the 11:00 digest is within end+1h")
+	before := t0.Add(-time.Hour)
+	keys, err = e.svc.ListPublicKeys(context.Background(), ListPublicKeysInput{StartTime: &before, EndTime: &before})
+	require.NoError(t, err)
+	assert.Empty(t, keys.PublicKeyList)
+	_, err = e.svc.ListPublicKeys(context.Background(), ListPublicKeysInput{StartTime: &end, EndTime: &t0})
+	assert.ErrorIs(t, err, ErrInvalidTimeRange)
+}
