@@ -378,3 +378,32 @@ func TestPublicKeyCoversTheWholeValidationRange(t *testing.T) {
 	_, err = e.svc.ListPublicKeys(context.Background(), ListPublicKeysInput{StartTime: &end, EndTime: &t0})
 	assert.ErrorIs(t, err, ErrInvalidTimeRange)
 }
+
+func TestValidationFollowsTheChainAcrossBuckets(t *testing.T) {
+	e := newEnv(t)
+	e.trail(t, "audit", true)
+	e.clk.Advance(time.Hour) // digest 11:00 in trail-bucket
+	_, err := e.svc.UpdateTrail(e.ctx, UpdateTrailInput{Name: "audit", S3BucketName: ptr("new-bucket")})
+	require.NoError(t, err)
+	e.clk.Advance(time.Hour) // digest 12:00 in new-bucket, linking back
+	newKeys, _ := e.store.List(context.Background(), "new-bucket", "AWSLogs/123456789012/CloudTrail-Digest/")
+	require.Len(t, newKeys, 1)
+	d := e.readDigestIn(t, "new-bucket", newKeys[0])
+	assert.Equal(t, "trail-bucket", *d.PreviousDigestS3Bucket)
+	rep, err := e.svc.ValidateLogs(context.Background(), ValidateLogsInput{TrailName: "audit", StartTime: t0})
+	require.NoError(t, err)
+	assert.True(t, rep.OK(), problems(rep))
+	assert.Equal(t, 2, rep.ValidDigests)
+	assert.Equal(t, 2, rep.ValidLogs)
+}
+
+func (e *env) readDigestIn(t *testing.T, bucket, key string) *Digest {
+	t.Helper()
+	obj, err := e.store.Get(context.Background(), bucket, key)
+	require.NoError(t, err)
+	body, err := gunzip(obj.Body)
+	require.NoError(t, err)
+	var d Digest
+	require.NoError(t, json.Unmarshal(body, &d))
+	return &d
+}
