@@ -83,5 +83,6 @@
 //     archiving (ArchivePolicy), data protection policies and KMS encryption
 //     are stored but have no effect. Platform applications, SMS sandbox and
 //     origination numbers are not modelled.
-//   - Unconfirmed subscriptions are not deleted after three days.
+//   - Unconfirmed subscriptions are not deleted after three days, and filter
+//     policy changes apply at once (AWS: up to 15 minutes).
 package sns

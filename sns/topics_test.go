@@ -121,6 +121,28 @@ func TestListTopicsPagesBy100(t *testing.T) {
 	assert.Nil(t, p2.NextToken)
 	_, err = f.s.ListTopics(ctx, ListTopicsInput{NextToken: ptr("bogus")})
 	requireCode(t, err, "InvalidParameter")
+	n := 0
+	for tp, err := range f.s.Topics(ctx) {
+		require.NoError(t, err)
+		assert.Contains(t, tp.TopicArn, ":t")
+		n++
+	}
+	assert.Equal(t, 150, n)
+	q := f.queue(t, "q")
+	for i := range 120 {
+		f.subscribe(t, fmt.Sprintf("arn:aws:sns:us-east-1:123456789012:t%03d", i%2), "sqs", q.ARN()+fmt.Sprint(i), nil)
+	}
+	n = 0
+	for _, err := range f.s.Subscriptions(ctx, "arn:aws:sns:us-east-1:123456789012:t000") {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Equal(t, 60, n)
+	n = 0
+	for range f.s.Subscriptions(ctx, "") {
+		n++
+	}
+	assert.Equal(t, 120, n)
 }
 
 func TestTagsLimitsAndErrors(t *testing.T) {
