@@ -3,6 +3,7 @@ package config
 import (
 	"context"
 	"encoding/json"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,14 +30,30 @@ type harness struct {
 	changes []ChangeEvent
 	calls   []event.APICall
 	ctx     context.Context
+	mu      sync.Mutex // guards the collected events under concurrent use
 }
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	h := &harness{t: t, clk: clock.NewManual(t0), bus: &bus.Bus{}, ctx: context.Background()}
-	bus.Subscribe(h.bus, "notes", func(_ context.Context, n event.Notification) error { h.notes = append(h.notes, n); return nil })
-	bus.Subscribe(h.bus, "changes", func(_ context.Context, c ChangeEvent) error { h.changes = append(h.changes, c); return nil })
-	bus.Subscribe(h.bus, "calls", func(_ context.Context, c event.APICall) error { h.calls = append(h.calls, c); return nil })
+	bus.Subscribe(h.bus, "notes", func(_ context.Context, n event.Notification) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.notes = append(h.notes, n)
+		return nil
+	})
+	bus.Subscribe(h.bus, "changes", func(_ context.Context, c ChangeEvent) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.changes = append(h.changes, c)
+		return nil
+	})
+	bus.Subscribe(h.bus, "calls", func(_ context.Context, c event.APICall) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.calls = append(h.calls, c)
+		return nil
+	})
 	h.svc = New(Options{Clock: h.clk, Bus: h.bus, IDs: ids.New(7)})
 	t.Cleanup(h.svc.Close)
 	return h
