@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -255,4 +256,30 @@ func TestEmailFromUsesDisplayName(t *testing.T) {
 	require.Len(t, box, 1)
 	assert.Equal(t, "Ops <no-reply@sns.amazonaws.com>", box[0].From)
 	assert.Equal(t, "AWS Notification Message", box[0].Subject)
+}
+
+func TestConcurrentPublishAndSubscribe(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	a := f.topic(t, "t", nil)
+	q := f.queue(t, "q")
+	f.subscribe(t, a, "sqs", q.ARN(), map[string]string{"RawMessageDelivery": "true"})
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				_, err := f.s.Publish(ctx, PublishInput{TopicArn: a, Message: fmt.Sprint(g, "-", i)})
+				assert.NoError(t, err)
+				if i%10 == 0 {
+					ep := f.queue(t, fmt.Sprint("q", g, "-", i)).ARN()
+					_, err := f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "sqs", Endpoint: &ep})
+					assert.NoError(t, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, 200, q.Len())
 }
