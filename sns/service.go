@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
@@ -89,7 +90,8 @@ type Service struct {
 }
 
 // New returns a Service. If opts.Bus is set, it subscribes to event.Notification
-// so alarms, Config and other stack members can publish to topics.
+// so alarms, Config and other stack members can publish to topics; it handles
+// the notifications addressed to its own account and Region.
 func New(opts Options) *Service {
 	s := &Service{
 		clock:      opts.Clock,
@@ -175,7 +177,13 @@ func (s *Service) AccountID() string { return s.account }
 
 // handleNotification publishes an event.Notification from the bus to its topic.
 // Errors (an unknown topic, an invalid message) go back to the bus publisher.
+//
+// A notification for a topic of another account or Region is left to the
+// Service of that account and Region (a stack may run several on one bus).
 func (s *Service) handleNotification(ctx context.Context, n event.Notification) error {
+	if a, err := arn.Parse(n.TopicARN); err == nil && a.Service == "sns" && (a.AccountID != s.account || a.Region != s.region) {
+		return nil
+	}
 	attrs := make(map[string]MessageAttributeValue, len(n.MessageAttributes))
 	for k, v := range n.MessageAttributes {
 		attrs[k] = MessageAttributeValue{DataType: v.DataType, StringValue: v.StringValue, BinaryValue: v.BinaryValue}

@@ -208,6 +208,8 @@ func TestBusNotificationsArePublished(t *testing.T) {
 	assert.Equal(t, "", c.Identity.InvokedBy, "Source \"alarms\" is not a service host")
 	require.NoError(t, bus.Publish(context.Background(), f.bus, event.Notification{TopicARN: a, Message: "{}", Source: "cloudwatch.amazonaws.com"}))
 	assert.Equal(t, "cloudwatch.amazonaws.com", f.lastCall().Identity.InvokedBy)
+	require.NoError(t, bus.Publish(context.Background(), f.bus, event.Notification{TopicARN: "arn:aws:sns:eu-west-1:123456789012:alarms", Message: "{}"}),
+		"another Region's topic is another Service's business")
 	err = bus.Publish(context.Background(), f.bus, event.Notification{TopicARN: a + "-missing", Message: "{}"})
 	require.Error(t, err)
 	assert.ErrorIs(t, err, ErrNotFound)
