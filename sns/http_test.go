@@ -371,3 +371,29 @@ func TestThrottlePolicySpreadsDeliveriesOverSeconds(t *testing.T) {
 		assert.Equal(t, 1, x.Attempt, "waiting for the throttle is not a retry")
 	}
 }
+
+func TestHTTPSDeliveryWithTheApplicationsClient(t *testing.T) {
+	var bodies []string
+	tlsSrv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		bodies = append(bodies, string(b))
+	}))
+	t.Cleanup(tlsSrv.Close)
+	f := newFixture(t, func(o *Options) { o.HTTPClient = tlsSrv.Client() })
+	ctx := context.Background()
+	a := f.topic(t, "t", nil)
+	out, err := f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "https", Endpoint: &tlsSrv.URL})
+	require.NoError(t, err)
+	require.Len(t, bodies, 1)
+	conf, err := ParseEnvelope([]byte(bodies[0]))
+	require.NoError(t, err)
+	_, err = f.s.ConfirmSubscription(ctx, ConfirmSubscriptionInput{TopicArn: a, Token: conf.Token})
+	require.NoError(t, err)
+	assert.Equal(t, PendingConfirmation, *out.SubscriptionArn)
+	_, err = f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "over TLS"})
+	require.NoError(t, err)
+	require.Len(t, bodies, 2)
+	e, err := VerifyJSON([]byte(bodies[1]), f.cert())
+	require.NoError(t, err)
+	assert.Equal(t, "over TLS", e.Message)
+}

@@ -32,7 +32,9 @@ type Options struct {
 	Region, AccountID string
 
 	// HTTPClient makes HTTP/S deliveries. Nil means a client whose Timeout is
-	// HTTPTimeout.
+	// HTTPTimeout, that verifies certificates against the system roots (AWS
+	// requires a trusted CA too) and does not follow redirects. To deliver to
+	// an httptest.NewTLSServer, pass its Client().
 	HTTPClient *http.Client
 	// HTTPTimeout bounds one HTTP/S delivery attempt when HTTPClient is nil.
 	// Zero means 15 seconds, as AWS.
