@@ -333,3 +333,35 @@ func TestComplianceQueriesValidation(t *testing.T) {
 	_, err = h.svc.DescribeComplianceByConfigRule(h.ctx, DescribeComplianceByConfigRuleInput{ConfigRuleNames: []string{"nope"}})
 	assert.True(t, errors.Is(err, ErrNoSuchConfigRule))
 }
+
+func TestComplianceByResource(t *testing.T) {
+	h := newHarness(t).started(nil, nil)
+	_, err := h.svc.PutConfigRule(h.ctx, managed("tags", "REQUIRED_TAGS", `{"tag1Key":"team"}`, nil))
+	require.NoError(t, err)
+	_, err = h.svc.PutConfigRule(h.ctx, managed("types", "DESIRED_INSTANCE_TYPE", `{"instanceType":"t2.micro"}`, nil))
+	require.NoError(t, err)
+	h.record(instance("i-1", "sg-1", "t2.micro", map[string]string{"team": "a"}))
+	h.record(instance("i-2", "sg-1", "m5.large", nil))
+	out, err := h.svc.DescribeComplianceByResource(h.ctx, DescribeComplianceByResourceInput{ResourceType: "AWS::EC2::Instance"})
+	require.NoError(t, err)
+	require.Len(t, out.ComplianceByResources, 2)
+	assert.Equal(t, Compliant, out.ComplianceByResources[0].Compliance.ComplianceType)
+	assert.Equal(t, NonCompliant, out.ComplianceByResources[1].Compliance.ComplianceType)
+	assert.Equal(t, 2, out.ComplianceByResources[1].Compliance.ComplianceContributorCount.CappedCount, "i-2 breaks both rules")
+	only, err := h.svc.DescribeComplianceByResource(h.ctx, DescribeComplianceByResourceInput{ComplianceTypes: []ComplianceType{NonCompliant}})
+	require.NoError(t, err)
+	require.Len(t, only.ComplianceByResources, 1)
+	assert.Equal(t, "i-2", only.ComplianceByResources[0].ResourceID)
+
+	d, err := h.svc.GetComplianceDetailsByResource(h.ctx, GetComplianceDetailsByResourceInput{ResourceType: "AWS::EC2::Instance", ResourceID: "i-2"})
+	require.NoError(t, err)
+	require.Len(t, d.EvaluationResults, 2)
+	assert.Equal(t, "tags", d.EvaluationResults[0].EvaluationResultIdentifier.EvaluationResultQualifier.ConfigRuleName)
+
+	_, err = h.svc.DescribeComplianceByResource(h.ctx, DescribeComplianceByResourceInput{ResourceID: "i-1"})
+	assert.True(t, errors.Is(err, ErrInvalidParameterValue), "ResourceId needs ResourceType")
+	_, err = h.svc.GetComplianceDetailsByResource(h.ctx, GetComplianceDetailsByResourceInput{ResourceType: "AWS::EC2::Instance", ResourceID: "i-1", ComplianceTypes: []ComplianceType{InsufficientData}})
+	assert.True(t, errors.Is(err, ErrInvalidParameterValue))
+	_, err = h.svc.GetComplianceDetailsByResource(h.ctx, GetComplianceDetailsByResourceInput{ResourceType: "AWS::EC2::Instance"})
+	assert.True(t, errors.Is(err, ErrInvalidParameterValue), "ResourceId is required")
+}
