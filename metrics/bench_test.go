@@ -129,3 +129,26 @@ func BenchmarkStatistics(b *testing.B) {
 func BenchmarkP99(b *testing.B) {
 	benchQuery(b, GetMetricStatisticsInput{ExtendedStatistics: []string{"p99"}})
 }
+
+// BenchmarkIngestBaseline is a yardstick for the noisy shared machine: the
+// same workload appended to a map of plain slices with no validation,
+// aggregation or locking. Compare BenchmarkIngest with it within one run.
+func BenchmarkIngestBaseline(b *testing.B) {
+	vals := benchValues()
+	hosts := make([]string, benchSeries)
+	for j := range hosts {
+		hosts[j] = fmt.Sprintf("host-%04d", j)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m := make(map[string][]float64, benchSeries)
+		for t := 0; t < benchPoints; t++ {
+			row := vals[t*benchSeries : (t+1)*benchSeries]
+			for j, h := range hosts {
+				m[h] = append(m[h], row[j])
+			}
+		}
+		runtime.KeepAlive(m)
+	}
+	b.ReportMetric(float64(b.N)*benchSeries*benchPoints/b.Elapsed().Seconds(), "points/s")
+}

@@ -16,8 +16,13 @@ import (
 // Field order is for the ingest path: the identity check reads hash and
 // metric, then the embedded first stream's head block, which are adjacent.
 type series struct {
-	hash   uint64
-	metric Metric // dimensions sorted by name
+	hash uint64
+	// lastTS is the newest datapoint timestamp (Unix seconds); lastRecv the
+	// clock time (Unix seconds) of the latest publish, which ListMetrics'
+	// two-week and RecentlyActive rules use.
+	lastTS   int64
+	lastRecv int64
+	metric   Metric // dimensions sorted by name
 	// inline holds the dimensions of a metric with at most two, so the
 	// identity check reads no other allocation.
 	inline [2]Dimension
@@ -26,11 +31,6 @@ type series struct {
 	// common single-unit series needs no extra pointer hop on ingest.
 	streams []*stream
 	key     string // canonical, sortable identity (ListMetrics order)
-	// lastTS is the newest datapoint timestamp (Unix seconds); lastRecv the
-	// clock time (Unix seconds) of the latest publish, which ListMetrics'
-	// two-week and RecentlyActive rules use.
-	lastTS   int64
-	lastRecv int64
 }
 
 // stream holds one unit's data of a series in levels of blocks, each level
@@ -46,8 +46,8 @@ type series struct {
 //     455 days).
 type stream struct {
 	unit    StandardUnit
-	head    [1]block // head[0] is valid when hasHead
 	hasHead bool
+	head    [1]block // head[0] is valid when hasHead
 	raw     []block
 	m5      []block
 	h1      []block
