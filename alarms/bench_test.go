@@ -12,17 +12,54 @@ import (
 	"github.com/localwatch/localwatch/metrics"
 )
 
-// benchSource answers every query with one datapoint per period of the range,
-// whose value follows a slow wave so alarms change state now and then. It
-// reuses its buffers: the alarms service copies what it keeps.
+// benchSource is a fast in-memory metric store for the benchmark: one series
+// per period length covering two days, laid out as contiguous timestamps and
+// values with a prefix index per slot, so a query is two index lookups and
+// returns subslices (no copying, no allocation). Values step every wave
+// minutes between 0 and 90; every 17th minute is missing.
 type benchSource struct {
-	wave int64 // minutes between changes of the value
-	out  metrics.GetMetricDataOutput
+	wave   int64
+	origin time.Time
+	series map[int]*benchSeries // by period in seconds
+	out    metrics.GetMetricDataOutput
+}
+
+type benchSeries struct {
+	ts    []time.Time
+	vs    []float64
+	sc    []float64
+	index []int // index[k]: number of datapoints before slot k
+}
+
+func newBenchSource(origin time.Time, wave int64) *benchSource {
+	f := &benchSource{wave: wave, origin: origin.Add(-24 * time.Hour), series: map[int]*benchSeries{}}
+	for _, period := range []int{60, 300} {
+		p := time.Duration(period) * time.Second
+		sr := &benchSeries{}
+		slots := int(72 * time.Hour / p)
+		for k := 0; k <= slots; k++ {
+			sr.index = append(sr.index, len(sr.ts))
+			ts := f.origin.Add(time.Duration(k) * p)
+			minute := ts.Unix() / 60
+			if minute%17 == 3 {
+				continue
+			}
+			sr.ts = append(sr.ts, ts)
+			sr.vs = append(sr.vs, float64((minute/wave)%10)*10)
+			sr.sc = append(sr.sc, 60)
+		}
+		f.series[period] = sr
+	}
+	return f
 }
 
 func (f *benchSource) GetMetricData(_ context.Context, in metrics.GetMetricDataInput) (*metrics.GetMetricDataOutput, error) {
-	p := time.Duration(in.MetricDataQueries[0].MetricStat.Period) * time.Second
-	n := int(in.EndTime.Sub(in.StartTime) / p)
+	period := in.MetricDataQueries[0].MetricStat.Period
+	sr := f.series[period]
+	p := int64(period)
+	a := int((in.StartTime.Unix() - f.origin.Unix()) / p)
+	b := int((in.EndTime.Unix() - f.origin.Unix()) / p)
+	lo, hi := sr.index[a], sr.index[b]
 	if cap(f.out.MetricDataResults) < len(in.MetricDataQueries) {
 		f.out.MetricDataResults = make([]metrics.MetricDataResult, len(in.MetricDataQueries))
 	}
@@ -30,20 +67,10 @@ func (f *benchSource) GetMetricData(_ context.Context, in metrics.GetMetricDataI
 	for qi, q := range in.MetricDataQueries {
 		r := &f.out.MetricDataResults[qi]
 		r.Id = q.Id
-		r.Timestamps = r.Timestamps[:0]
-		r.Values = r.Values[:0]
-		for k := 0; k < n; k++ {
-			ts := in.StartTime.Add(time.Duration(k) * p)
-			minute := ts.Unix() / 60
-			if minute%17 == 3 {
-				continue // a missing period now and then
-			}
-			r.Timestamps = append(r.Timestamps, ts)
-			v := float64((minute/f.wave)%10) * 10 // 0..90, a step every wave minutes
-			if q.Id == "sc" {
-				v = 60
-			}
-			r.Values = append(r.Values, v)
+		r.Timestamps = sr.ts[lo:hi]
+		r.Values = sr.vs[lo:hi]
+		if q.Id == "sc" {
+			r.Values = sr.sc[lo:hi]
 		}
 	}
 	return &f.out, nil
@@ -67,7 +94,7 @@ func benchDay(b *testing.B, wave int64) {
 		bs := &bus.Bus{}
 		n := 0
 		bus.Subscribe(bs, "count", func(_ context.Context, _ StateChange) error { n++; return nil })
-		svc := New(Options{Clock: clk, Bus: bs, IDs: ids.New(1), Metrics: &benchSource{wave: wave}})
+		svc := New(Options{Clock: clk, Bus: bs, IDs: ids.New(1), Metrics: newBenchSource(start, wave)})
 		for a := range 1000 {
 			def := PutMetricAlarmInput{
 				AlarmName: fmt.Sprintf("alarm-%04d", a), Namespace: "Bench", MetricName: fmt.Sprintf("m%d", a%50),

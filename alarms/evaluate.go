@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/localwatch/localwatch/metrics"
 )
 
 // Datapoint is one period's value as the evaluator sees it: the statistic of
@@ -206,13 +208,20 @@ type slot struct {
 	real    bool
 	breach  bool
 	lowData bool
+	band    uint8 // bandLower|bandUpper once both bounds are known
 	dp      Datapoint
 }
 
+const (
+	bandLower = 1 << iota
+	bandUpper
+)
+
 // scratch holds the reusable buffers of evaluations run one after another.
 type scratch struct {
-	slots  []slot
-	window []int // slot indexes evaluated, newest first
+	startNs, periodNs int64
+	slots             []slot
+	window            []int // slot indexes evaluated, newest first
 }
 
 func (c *compiled) breaches(dp *Datapoint) bool {
@@ -244,37 +253,129 @@ type outcome struct {
 	guard  bool // ALARM by the premature-ALARM rule
 }
 
-// evaluate runs one evaluation. With text false it skips the StateReason and
-// StateReasonData unless the state changes (the scheduler's fast path).
-func (c *compiled) evaluate(sc *scratch, t time.Time, prev StateValue, dps []Datapoint, text bool) Evaluation {
-	if prev == "" {
-		prev = StateInsufficientData
+// begin prepares sc's slots for an evaluation at t and returns the range.
+func (c *compiled) begin(sc *scratch, t time.Time) (start, end time.Time) {
+	end = t
+	if t.Nanosecond() != 0 || t.Unix()%int64(c.cadence/time.Second) != 0 {
+		end = t.Truncate(c.cadence) // the scheduler's times are already aligned
 	}
-	end := t.Truncate(c.cadence)
-	pd := time.Duration(c.period) * time.Second
-	start := end.Add(-time.Duration(c.rangeLen) * pd)
+	start = end.Add(-time.Duration(c.rangeLen*c.period) * time.Second)
 	if cap(sc.slots) < c.rangeLen {
 		sc.slots = make([]slot, c.rangeLen)
 	}
 	sc.slots = sc.slots[:c.rangeLen]
 	clear(sc.slots)
-	startUnix := start.UnixNano()
-	pn := int64(pd)
+	sc.startNs = start.UnixNano()
+	sc.periodNs = int64(c.period) * int64(time.Second)
+	return start, end
+}
+
+// slotOf returns the slot of a timestamp, or -1 outside the range.
+func (c *compiled) slotOf(sc *scratch, ts time.Time) int {
+	d := ts.UnixNano() - sc.startNs
+	if d < 0 {
+		return -1
+	}
+	k := int(d / sc.periodNs)
+	if k >= len(sc.slots) {
+		return -1
+	}
+	return k
+}
+
+// evaluate runs one evaluation of datapoints. With text false it skips the
+// StateReason and StateReasonData unless the state changes (the scheduler's
+// fast path).
+func (c *compiled) evaluate(sc *scratch, t time.Time, prev StateValue, dps []Datapoint, text bool) Evaluation {
+	start, end := c.begin(sc, t)
 	for i := range dps {
-		d := dps[i].Timestamp.UnixNano() - startUnix
-		if d < 0 {
-			continue
-		}
-		k := int(d / pn)
-		if k >= c.rangeLen {
+		k := c.slotOf(sc, dps[i].Timestamp)
+		if k < 0 {
 			continue
 		}
 		s := &sc.slots[k]
 		s.real = true
 		s.dp = dps[i]
-		s.dp.Timestamp = start.Add(time.Duration(k) * pd)
-		s.breach = c.breaches(&dps[i])
-		s.lowData = c.lowSample > 0 && dps[i].SampleCount > 0 && dps[i].SampleCount < c.lowSample
+		if dps[i].HasBand {
+			s.band = bandLower | bandUpper
+		}
+	}
+	return c.finish(sc, t, prev, start, end, text)
+}
+
+// evaluateOutput runs one evaluation straight from a GetMetricData output:
+// the alarm's series (m1, or the returned expression of a math alarm), its
+// sample counts (sc) and the anomaly band (ThresholdMetricId, two results told
+// apart by their labels "...Lower"/"...Upper", or by value).
+func (c *compiled) evaluateOutput(sc *scratch, t time.Time, prev StateValue, out *metrics.GetMetricDataOutput, text bool) Evaluation {
+	start, end := c.begin(sc, t)
+	valueID, countID := "m1", "sc"
+	if c.isMath {
+		valueID, countID = c.returnID, ""
+	}
+	var band [2]*metrics.MetricDataResult
+	nband := 0
+	for i := range out.MetricDataResults {
+		r := &out.MetricDataResults[i]
+		switch {
+		case r.Id == valueID:
+			for k, ts := range r.Timestamps {
+				if k >= len(r.Values) {
+					break
+				}
+				if j := c.slotOf(sc, ts); j >= 0 {
+					sc.slots[j].real = true
+					sc.slots[j].dp.Timestamp = ts
+					sc.slots[j].dp.Value = r.Values[k]
+				}
+			}
+		case countID != "" && r.Id == countID:
+			for k, ts := range r.Timestamps {
+				if j := c.slotOf(sc, ts); j >= 0 && k < len(r.Values) {
+					sc.slots[j].dp.SampleCount = r.Values[k]
+				}
+			}
+		case c.bandID != "" && r.Id == c.bandID && nband < 2:
+			band[nband] = r
+			nband++
+		}
+	}
+	if nband == 2 {
+		lo, hi := band[0], band[1]
+		if containsFold(lo.Label, "upper") || containsFold(hi.Label, "lower") {
+			lo, hi = hi, lo
+		} else if !containsFold(lo.Label, "lower") && len(lo.Values) > 0 && len(hi.Values) > 0 && lo.Values[0] > hi.Values[0] {
+			lo, hi = hi, lo
+		}
+		for k, ts := range lo.Timestamps {
+			if j := c.slotOf(sc, ts); j >= 0 && k < len(lo.Values) {
+				sc.slots[j].dp.Lower = lo.Values[k]
+				sc.slots[j].band |= bandLower
+			}
+		}
+		for k, ts := range hi.Timestamps {
+			if j := c.slotOf(sc, ts); j >= 0 && k < len(hi.Values) {
+				sc.slots[j].dp.Upper = hi.Values[k]
+				sc.slots[j].band |= bandUpper
+			}
+		}
+	}
+	return c.finish(sc, t, prev, start, end, text)
+}
+
+// finish classifies the filled slots, decides and, when needed, describes.
+func (c *compiled) finish(sc *scratch, t time.Time, prev StateValue, start, end time.Time, text bool) Evaluation {
+	if prev == "" {
+		prev = StateInsufficientData
+	}
+	for k := range sc.slots {
+		s := &sc.slots[k]
+		if !s.real {
+			continue
+		}
+		s.dp.HasBand = s.band == bandLower|bandUpper
+		s.breach = c.breaches(&s.dp)
+		s.lowData = c.lowSample > 0 && s.dp.SampleCount > 0 && s.dp.SampleCount < c.lowSample
 	}
 	o := c.decide(sc, prev)
 	ev := Evaluation{State: o.state, RangeStart: start, RangeEnd: end}
@@ -283,11 +384,10 @@ func (c *compiled) evaluate(sc *scratch, t time.Time, prev StateValue, dps []Dat
 	}
 	ev.Changed = ev.State != prev
 	if text || ev.Changed {
-		// Missing periods get their timestamps only when text is needed.
+		// Slots get their period-start timestamps only when text is needed.
+		pd := time.Duration(sc.periodNs)
 		for k := range sc.slots {
-			if !sc.slots[k].real {
-				sc.slots[k].dp.Timestamp = start.Add(time.Duration(k) * pd)
-			}
+			sc.slots[k].dp.Timestamp = start.Add(time.Duration(k) * pd)
 		}
 		ev.Reason, ev.ReasonData = c.describe(sc, o, prev, t, start)
 	}

@@ -134,7 +134,6 @@ type group struct {
 	run     sync.Mutex // serializes ticks, guards the scratch buffers below
 	jobs    []job
 	sc      scratch
-	dps     []Datapoint
 }
 
 type job struct {
@@ -339,13 +338,9 @@ func (s *Service) tick(gi int, at time.Time) {
 		// only when needed: percentile alarms that ignore low samples, and
 		// evaluations that change the state.
 		full := j.c.lowSample > 0 || j.c.isMath
-		dps, evalState := s.fetch(ctx, j, at, &g.dps, full)
-		g.dps = dps
-		ev := j.c.evaluate(&g.sc, at, j.prev, dps, false)
+		ev, evalState := s.evaluateJob(ctx, g, j, at, full)
 		if ev.Changed && !full {
-			dps, evalState = s.fetch(ctx, j, at, &g.dps, true)
-			g.dps = dps
-			ev = j.c.evaluate(&g.sc, at, j.prev, dps, false)
+			ev, evalState = s.evaluateJob(ctx, g, j, at, true)
 		}
 		asRepeat := j.autoScaling && !ev.Changed
 		if !ev.Changed && evalState == j.evalState && !asRepeat {
@@ -397,15 +392,17 @@ func buildQuery(def *PutMetricAlarmInput) *metrics.GetMetricDataInput {
 	return q
 }
 
-// fetch queries the metric source for a job's evaluation range and turns the
-// results into datapoints (reusing buf). evalState is PARTIAL_DATA or
-// EVALUATION_ERROR when the source said so.
-func (s *Service) fetch(ctx context.Context, j *job, at time.Time, buf *[]Datapoint, full bool) ([]Datapoint, string) {
-	dps := (*buf)[:0]
+// evaluateJob queries the metric source for a job's evaluation range and
+// evaluates the answer. evalState is PARTIAL_DATA or EVALUATION_ERROR when the
+// source said so; on an error the state is kept.
+func (s *Service) evaluateJob(ctx context.Context, g *group, j *job, at time.Time, full bool) (Evaluation, string) {
 	if s.source == nil {
-		return dps, ""
+		return j.c.evaluate(&g.sc, at, j.prev, nil, false), ""
 	}
-	end := at.Truncate(j.c.cadence)
+	end := at
+	if at.Nanosecond() != 0 || at.Unix()%int64(j.c.cadence/time.Second) != 0 {
+		end = at.Truncate(j.c.cadence)
+	}
 	in := *j.q
 	in.StartTime, in.EndTime = end.Add(-time.Duration(j.c.rangeLen*j.c.period)*time.Second), end
 	if !full && !j.c.isMath {
@@ -413,93 +410,16 @@ func (s *Service) fetch(ctx context.Context, j *job, at time.Time, buf *[]Datapo
 	}
 	out, err := s.source.GetMetricData(ctx, in)
 	if err != nil || out == nil {
-		return dps, "EVALUATION_ERROR"
+		return Evaluation{State: j.prev}, "EVALUATION_ERROR"
 	}
-	return resultsToDatapoints(j.c, out, dps)
-}
-
-// resultsToDatapoints extracts the alarm's series from a GetMetricData output.
-func resultsToDatapoints(c *compiled, out *metrics.GetMetricDataOutput, dps []Datapoint) ([]Datapoint, string) {
 	evalState := ""
-	valueID, countID := "m1", "sc"
-	if c.isMath {
-		valueID, countID = c.returnID, ""
-	}
-	var band []*metrics.MetricDataResult
 	for i := range out.MetricDataResults {
-		r := &out.MetricDataResults[i]
-		if r.StatusCode == metrics.StatusPartialData {
+		if out.MetricDataResults[i].StatusCode == metrics.StatusPartialData {
 			evalState = "PARTIAL_DATA"
 		}
-		if r.Id == valueID {
-			for k, ts := range r.Timestamps {
-				if k < len(r.Values) {
-					dps = append(dps, Datapoint{Timestamp: ts, Value: r.Values[k]})
-				}
-			}
-		}
-		if c.bandID != "" && r.Id == c.bandID {
-			band = append(band, r)
-		}
 	}
-	for i := range out.MetricDataResults {
-		r := &out.MetricDataResults[i]
-		if countID == "" || r.Id != countID {
-			continue
-		}
-		// The statistic's datapoints are sorted (the query asks for
-		// TimestampAscending; sort if the source ignored it), so each sample
-		// count is placed by binary search.
-		if !slices.IsSortedFunc(dps, cmpDatapoint) {
-			slices.SortFunc(dps, cmpDatapoint)
-		}
-		for k, ts := range r.Timestamps {
-			if k >= len(r.Values) {
-				break
-			}
-			if d, ok := slices.BinarySearchFunc(dps, ts, func(dp Datapoint, t time.Time) int { return dp.Timestamp.Compare(t) }); ok {
-				dps[d].SampleCount = r.Values[k]
-			}
-		}
-	}
-	if len(band) > 0 {
-		applyBand(dps, band)
-	}
-	return dps, evalState
+	return j.c.evaluateOutput(&g.sc, at, j.prev, out, false), evalState
 }
-
-// applyBand attaches the anomaly-detection band to the datapoints. The band
-// expression yields two series (lower and upper); they are told apart by their
-// labels ("...Lower"/"...Upper" as in the CloudWatch console) or, failing that,
-// by their values.
-func applyBand(dps []Datapoint, band []*metrics.MetricDataResult) {
-	if len(band) < 2 {
-		return
-	}
-	lo, hi := band[0], band[1]
-	if containsFold(lo.Label, "upper") || containsFold(hi.Label, "lower") {
-		lo, hi = hi, lo
-	} else if !containsFold(lo.Label, "lower") && len(lo.Values) > 0 && len(hi.Values) > 0 && lo.Values[0] > hi.Values[0] {
-		lo, hi = hi, lo
-	}
-	at := func(r *metrics.MetricDataResult, ts time.Time) (float64, bool) {
-		for k, t := range r.Timestamps {
-			if t.Equal(ts) && k < len(r.Values) {
-				return r.Values[k], true
-			}
-		}
-		return 0, false
-	}
-	for i := range dps {
-		l, ok1 := at(lo, dps[i].Timestamp)
-		u, ok2 := at(hi, dps[i].Timestamp)
-		if ok1 && ok2 {
-			dps[i].Lower, dps[i].Upper, dps[i].HasBand = l, u, true
-		}
-	}
-}
-
-func cmpDatapoint(a, b Datapoint) int { return a.Timestamp.Compare(b.Timestamp) }
 
 func containsFold(s, sub string) bool {
 	n := len(sub)
