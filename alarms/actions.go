@@ -471,8 +471,14 @@ func (s *Service) notificationLocked(a *alarm, old StateValue, t time.Time) stri
 	b.WriteString(`,"TreatMissingData":` + jsonStr(string(d.TreatMissingData)))
 	b.WriteString(`,"EvaluateLowSampleCountPercentile":` + jsonStr(d.EvaluateLowSampleCountPercentile))
 	if len(d.Metrics) > 0 {
-		b.WriteString(`,"Metrics":`)
-		b.Write(marshal(d.Metrics))
+		b.WriteString(`,"Metrics":[`)
+		for i, q := range d.Metrics {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			writeTriggerQuery(&b, q)
+		}
+		b.WriteString("]")
 	}
 	b.WriteString("}}")
 	return b.String()
@@ -488,4 +494,34 @@ func stateUpdateHistoryData(old StateValue, oldReason, oldData string, state Sta
 		return s + "}"
 	}
 	return `{"version":"1.0","oldState":` + part(old, oldReason, oldData) + `,"newState":` + part(state, reason, data) + "}"
+}
+
+// writeTriggerQuery writes one entry of a math alarm notification's
+// Trigger.Metrics as AWS does: Expression or MetricStat, Id, Label,
+// ReturnData, with dimensions as {"value","name"} pairs.
+func writeTriggerQuery(b *strings.Builder, q metrics.MetricDataQuery) {
+	b.WriteString("{")
+	if q.Expression != "" {
+		b.WriteString(`"Expression":` + jsonStr(q.Expression) + `,`)
+	}
+	b.WriteString(`"Id":` + jsonStr(q.Id))
+	if q.Label != "" {
+		b.WriteString(`,"Label":` + jsonStr(q.Label))
+	}
+	if ms := q.MetricStat; ms != nil {
+		b.WriteString(`,"MetricStat":{"Metric":{"Dimensions":[`)
+		for i, d := range ms.Metric.Dimensions {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString(`{"value":` + jsonStr(d.Value) + `,"name":` + jsonStr(d.Name) + `}`)
+		}
+		b.WriteString(`],"MetricName":` + jsonStr(ms.Metric.MetricName) + `,"Namespace":` + jsonStr(ms.Metric.Namespace) + `}`)
+		b.WriteString(`,"Period":` + strconv.Itoa(ms.Period) + `,"Stat":` + jsonStr(ms.Stat))
+		if ms.Unit != "" {
+			b.WriteString(`,"Unit":` + jsonStr(string(ms.Unit)))
+		}
+		b.WriteString("}")
+	}
+	b.WriteString(`,"ReturnData":` + strconv.FormatBool(q.ReturnData == nil || *q.ReturnData) + "}")
 }

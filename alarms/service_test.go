@@ -549,6 +549,15 @@ func TestMathAlarmQueriesItsMetrics(t *testing.T) {
 	assert.Equal(t, t0.Add(time.Minute), seen.EndTime)
 	a := h.state(t, "ErrorRate")
 	assert.Equal(t, StateAlarm, a.StateValue)
+	def.AlarmActions = []string{topic}
+	_, err = h.svc.PutMetricAlarm(context.Background(), def)
+	require.NoError(t, err)
+	_, err = h.svc.SetAlarmState(context.Background(), SetAlarmStateInput{AlarmName: "ErrorRate", StateValue: StateOK, StateReason: "x"})
+	require.NoError(t, err)
+	_, err = h.svc.SetAlarmState(context.Background(), SetAlarmStateInput{AlarmName: "ErrorRate", StateValue: StateAlarm, StateReason: "x"})
+	require.NoError(t, err)
+	require.NotEmpty(t, h.notes)
+	assert.Contains(t, h.notes[len(h.notes)-1].Message, `"Trigger":{"Period":60,"EvaluationPeriods":1,"ComparisonOperator":"GreaterThanThreshold","Threshold":10.0,"TreatMissingData":"","EvaluateLowSampleCountPercentile":"","Metrics":[{"Expression":"100*(m1/m2)","Id":"e1","Label":"Error rate","ReturnData":true},{"Id":"m1","MetricStat":{"Metric":{"Dimensions":[],"MetricName":"Errors","Namespace":"App"},"Period":60,"Stat":"Sum"},"ReturnData":false}`)
 	assert.Equal(t, `{"version":"1.0","queryDate":"2026-11-24T19:01:00.000+0000","startDate":"2026-11-24T19:00:00.000+0000","period":60,"recentDatapoints":[25.0],"threshold":10.0,"evaluatedDatapoints":[{"timestamp":"2026-11-24T19:00:00.000+0000","value":25.0}]}`, a.StateReasonData)
 }
 
