@@ -216,9 +216,8 @@ func (s *Service) readStreams(pick func() ([]*stream, error), f func([]*stream) 
 			}
 		}
 		if !dirty {
-			err = f(sts)
-			s.mu.RUnlock()
-			return err
+			defer s.mu.RUnlock()
+			return f(sts)
 		}
 		s.mu.RUnlock()
 		s.mu.Lock()
@@ -283,7 +282,8 @@ func (s *Service) GetLogEvents(ctx context.Context, in GetLogEventsInput) (out *
 			if hasTok {
 				lo = max(a, st.after(tokKey))
 			}
-			hi, bytes := lo, 0
+			hi = lo
+			bytes := 0
 			for hi < b && hi-lo < limit {
 				sz := st.off[hi+1] - st.off[hi] + EventOverheadBytes
 				if hi > lo && bytes+sz > MaxResponseBytes {

@@ -352,7 +352,9 @@ func limitOf(field string, l *int32, def, maxV int32) (int, error) {
 // start with LogGroupNamePrefix or contain LogGroupNamePattern (not both), up to
 // Limit (1-50, default 50) per page.
 func (s *Service) DescribeLogGroups(ctx context.Context, in DescribeLogGroupsInput) (out *DescribeLogGroupsOutput, err error) {
-	defer func() { s.record(ctx, event.Call{Name: "DescribeLogGroups", ReadOnly: true, RequestParameters: in}, err) }()
+	defer func() {
+		s.record(ctx, event.Call{Name: "DescribeLogGroups", ReadOnly: true, RequestParameters: in}, err)
+	}()
 	limit, err := limitOf("limit", in.Limit, MaxDescribeLimit, MaxDescribeLimit)
 	if err != nil {
 		return nil, err
