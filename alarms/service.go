@@ -16,7 +16,18 @@ import (
 
 // MetricSource answers the metric queries of alarm evaluations. metrics.Service
 // implements it. Implementations must not modify the queries they are given
-// (the alarms service reuses them across evaluations).
+// (the alarms service reuses them across evaluations), and the alarms service
+// does not keep the output beyond the call that evaluates it.
+//
+// Each evaluation at time T (a minute boundary; a 10-second boundary for
+// high-resolution alarms) sends one GetMetricData request with StartTime
+// T − (EvaluationPeriods+2)·Period, EndTime T and ScanBy TimestampAscending;
+// periods are expected to start at StartTime. A single-metric alarm asks for
+// query "m1" (its statistic) and, when the state changes or the alarm is a
+// percentile alarm that ignores low samples, "sc" (the SampleCount of the same
+// metric). A metric-math alarm sends its Metrics as they are and reads the
+// query whose ReturnData is true, plus, for anomaly-detection operators, the
+// two results (lower and upper band) of its ThresholdMetricId.
 type MetricSource interface {
 	GetMetricData(ctx context.Context, in metrics.GetMetricDataInput) (*metrics.GetMetricDataOutput, error)
 }
