@@ -28,6 +28,7 @@ const (
 	MessageSnapshotDeliveryStarted          = "ConfigurationSnapshotDeliveryStarted"
 	MessageSnapshotDeliveryCompleted        = "ConfigurationSnapshotDeliveryCompleted"
 	MessageSnapshotDeliveryFailed           = "ConfigurationSnapshotDeliveryFailed"
+	MessageHistoryDeliveryCompleted         = "ConfigurationHistoryDeliveryCompleted"
 	MessageComplianceChange                 = "ComplianceChangeNotification"
 	MessageConfigRulesEvaluationStarted     = "ConfigRulesEvaluationStarted"
 )

@@ -239,3 +239,27 @@ func FuzzCanonicalJSON(f *testing.F) {
 		}
 	})
 }
+
+func TestConfigurationHistoryFilesEverySixHours(t *testing.T) {
+	h := newHarness(t).started(nil, nil)
+	h.clk.Advance(time.Hour)
+	h.record(instance("i-1", "sg-1", "t2.micro", nil))
+	h.clk.Advance(30 * time.Minute)
+	h.record(instance("i-1", "sg-1", "m5.large", nil))
+	h.record(securityGroup("sg-1"))
+	h.clk.Set(time.Date(2026, 3, 7, 12, 0, 0, 0, time.UTC))
+	done := h.notesOfType(MessageHistoryDeliveryCompleted)
+	require.Len(t, done, 2, "one file per resource type with changes")
+	assert.Equal(t, "[AWS Config:us-east-1] Configuration History Delivery Completed for Account 123456789012", done[0].Subject)
+	var m map[string]string
+	require.NoError(t, json.Unmarshal([]byte(done[0].Message), &m))
+	assert.Equal(t, "AWSLogs/123456789012/Config/us-east-1/2026/3/7/ConfigHistory/123456789012_Config_us-east-1_ConfigHistory_AWS::EC2::Instance_20260307T110000Z_20260307T113000Z_1.json.gz", m["s3ObjectKey"])
+	assert.Equal(t, "1.1", m["recordVersion"])
+	obj, err := h.svc.Store().Get(h.ctx, "config-bucket", m["s3ObjectKey"])
+	require.NoError(t, err)
+	snap, err := ParseSnapshot(obj.Body)
+	require.NoError(t, err)
+	assert.Len(t, snap.ConfigurationItems, 2, "both instance items of the window")
+	h.clk.Advance(6 * time.Hour)
+	assert.Len(t, h.notesOfType(MessageHistoryDeliveryCompleted), 2, "no file for a window without changes")
+}

@@ -50,6 +50,10 @@ type Options struct {
 	// Store is the object store delivery channels deliver to (nil: an
 	// in-memory store, reachable with [Service.Store]).
 	Store objstore.Store
+	// HistoryDeliveryInterval is how often configuration history files are
+	// delivered to the channel's bucket (AWS: "every six hours", which it
+	// does not guarantee). Zero means 6 hours; negative disables them.
+	HistoryDeliveryInterval time.Duration
 }
 
 // Service is AWS Config for one account and region. Create it with [New]; all
@@ -70,6 +74,9 @@ type Service struct {
 	channel       *DeliveryChannel
 	channelState  DeliveryChannelStatus
 	snapTimer     clock.Timer
+	histTimer     clock.Timer
+	histEvery     time.Duration
+	histFrom      time.Time // start of the next history window
 	dailyTimer    clock.Timer
 	retention     *RetentionConfiguration
 	retTimer      clock.Timer
@@ -107,8 +114,12 @@ func New(o Options) *Service {
 	if o.Store == nil {
 		o.Store = &objstore.Memory{}
 	}
+	if o.HistoryDeliveryInterval == 0 {
+		o.HistoryDeliveryInterval = 6 * time.Hour
+	}
 	s := &Service{
-		clk: o.Clock, bus: o.Bus, ids: o.IDs, region: o.Region, account: o.AccountID, store: o.Store,
+		histEvery: o.HistoryDeliveryInterval,
+		clk:       o.Clock, bus: o.Bus, ids: o.IDs, region: o.Region, account: o.AccountID, store: o.Store,
 		rec:       event.Recorder{Bus: o.Bus, Clock: o.Clock, IDs: o.IDs, EventSource: EventSource, Region: o.Region, AccountID: o.AccountID},
 		resources: make(map[ResourceKey]*resource),
 		byID:      make(map[string][]ResourceKey),
@@ -138,7 +149,7 @@ func (s *Service) Close() {
 	if s.unsubscribe != nil {
 		s.unsubscribe()
 	}
-	for _, t := range []clock.Timer{s.snapTimer, s.dailyTimer, s.retTimer} {
+	for _, t := range []clock.Timer{s.snapTimer, s.histTimer, s.dailyTimer, s.retTimer} {
 		if t != nil {
 			t.Stop()
 		}
@@ -605,6 +616,10 @@ func (s *Service) putChannel(c DeliveryChannel) error {
 	}
 	s.channel = &c
 	s.armSnapshotsLocked()
+	if s.histTimer == nil && s.histEvery > 0 && !s.closed {
+		s.histFrom = s.now()
+		s.histTimer = clock.Every(s.clk, s.histEvery, func(at time.Time) { s.deliverHistory(context.Background(), at) })
+	}
 	return nil
 }
 
@@ -710,6 +725,10 @@ func (s *Service) DeleteDeliveryChannel(ctx context.Context, in DeleteDeliveryCh
 	default:
 		s.channel = nil
 		s.armSnapshotsLocked()
+		if s.histTimer != nil {
+			s.histTimer.Stop()
+			s.histTimer = nil
+		}
 	}
 	s.mu.Unlock()
 	s.rec.Record(ctx, event.Call{Name: "DeleteDeliveryChannel", RequestParameters: map[string]any{"deliveryChannelName": in.DeliveryChannelName}}, err)

@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/localwatch/localwatch/internal/event"
@@ -56,7 +58,7 @@ type DeliverConfigSnapshotOutput struct {
 
 // snapshotNote is the message of the snapshot delivery notifications.
 type snapshotNote struct {
-	ConfigSnapshotID         string `json:"configSnapshotId"`
+	ConfigSnapshotID         string `json:"configSnapshotId,omitempty"`
 	S3ObjectKey              string `json:"s3ObjectKey,omitempty"`
 	S3Bucket                 string `json:"s3Bucket,omitempty"`
 	NotificationCreationTime string `json:"notificationCreationTime"`
@@ -168,4 +170,86 @@ func (s *Service) deliverSnapshot(ctx context.Context, id string, now time.Time)
 	note(done, "Completed")
 	b, _ := json.Marshal(done)
 	s.invokeSnapshotRules(ctx, string(b), now)
+}
+
+// historyFile is the body of a configuration history file.
+type historyFile struct {
+	FileVersion        string             `json:"fileVersion"`
+	ConfigurationItems []NotificationItem `json:"configurationItems"`
+}
+
+// deliverHistory writes, for each resource type with items captured since the
+// last delivery, a configuration history file
+// ([prefix/]AWSLogs/account/Config/region/Y/M/D/ConfigHistory/account_Config_region_ConfigHistory_type_first_last_1.json.gz)
+// and sends ConfigurationHistoryDeliveryCompleted for it.
+func (s *Service) deliverHistory(ctx context.Context, at time.Time) {
+	s.mu.Lock()
+	from := s.histFrom
+	s.histFrom = at
+	if s.channel == nil || !s.recordingLocked() {
+		s.mu.Unlock()
+		return
+	}
+	ch := *s.channel
+	byType := map[string][]*ConfigurationItem{}
+	for _, r := range s.resources {
+		if r.items == nil || r.last == nil || !r.last.ConfigurationItemCaptureTime.After(from) {
+			continue
+		}
+		r.items.AscendGreaterOrEqual(itemRef{at: from.UnixNano() + 1}, func(ref itemRef) bool {
+			if ref.ci.ConfigurationItemCaptureTime.After(at) {
+				return false
+			}
+			byType[ref.ci.ResourceType] = append(byType[ref.ci.ResourceType], ref.ci)
+			return true
+		})
+	}
+	type file struct {
+		key  string
+		body []byte
+	}
+	var files []file
+	prefix := ""
+	if ch.S3KeyPrefix != nil {
+		prefix = *ch.S3KeyPrefix + "/"
+	}
+	for _, t := range slices.Sorted(maps.Keys(byType)) {
+		items := byType[t]
+		slices.SortFunc(items, func(a, b *ConfigurationItem) int {
+			if c := a.ConfigurationItemCaptureTime.Compare(b.ConfigurationItemCaptureTime); c != 0 {
+				return c
+			}
+			return strings.Compare(a.ResourceID, b.ResourceID)
+		})
+		h := historyFile{FileVersion: "1.0"}
+		for _, ci := range items {
+			h.ConfigurationItems = append(h.ConfigurationItems, ci.NotificationForm())
+		}
+		body, _ := json.Marshal(h)
+		first, last := items[0].ConfigurationItemCaptureTime.UTC(), items[len(items)-1].ConfigurationItemCaptureTime.UTC()
+		key := fmt.Sprintf("%sAWSLogs/%s/Config/%s/%s/ConfigHistory/%s_Config_%s_ConfigHistory_%s_%s_%s_1.json.gz",
+			prefix, s.account, s.region, datePath(at), s.account, s.region, t, first.Format("20060102T150405Z"), last.Format("20060102T150405Z"))
+		files = append(files, file{key, gzipBytes(body)})
+	}
+	s.mu.Unlock()
+	for _, f := range files {
+		err := s.store.Put(ctx, objstore.Object{Bucket: ch.S3BucketName, Key: f.key, Body: f.body})
+		s.mu.Lock()
+		if info := s.channelState.ConfigHistoryDeliveryInfo; info != nil && s.channel != nil {
+			t := at
+			info.LastAttemptTime = &t
+			if err != nil {
+				info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Failure", "NoSuchBucket", err.Error()
+			} else {
+				info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Success", "", ""
+				info.LastSuccessfulTime = &t
+			}
+		}
+		s.mu.Unlock()
+		if err != nil {
+			continue
+		}
+		b, _ := json.Marshal(snapshotNote{S3ObjectKey: f.key, S3Bucket: ch.S3BucketName, NotificationCreationTime: isoMillis(at), MessageType: MessageHistoryDeliveryCompleted, RecordVersion: "1.1"})
+		s.publishNote(ctx, ch.SNSTopicARN, s.subjectPrefix()+"Configuration History Delivery Completed for Account "+s.account, b)
+	}
 }
