@@ -193,3 +193,34 @@ func TestDimensionOrderDoesNotMatter(t *testing.T) {
 	assert.Equal(t, 4.0, *st.Datapoints[0].Sum)
 	assert.Equal(t, 2.0, *st.Datapoints[0].SampleCount)
 }
+
+// FuzzPutMetricData: any request either is stored whole or changes nothing,
+// and never panics; the fast validation path agrees with the full one.
+func FuzzPutMetricData(f *testing.F) {
+	f.Add("App", "Latency", "Host", "a", 1.5, "Seconds", 1, int64(0))
+	f.Add("AWS/EC2", "CPU", ":x", " ", math.NaN(), "Bogus", 10, int64(-3600))
+	f.Add("a b", " m", "é", "v", 1e-200, "", 60, int64(7200))
+	f.Fuzz(func(t *testing.T, ns, name, dn, dv string, v float64, unit string, res int, offset int64) {
+		s, _ := newTestService(t)
+		ctx := context.Background()
+		d := MetricDatum{MetricName: name, Value: Float(v), Unit: StandardUnit(unit), StorageResolution: res,
+			Timestamp: t0.Add(time.Duration(offset%(30*24*3600)) * time.Second)}
+		if dn != "" || dv != "" {
+			d.Dimensions = []Dimension{{dn, dv}}
+		}
+		_, err := s.PutMetricData(ctx, PutMetricDataInput{Namespace: ns, MetricData: []MetricDatum{d}})
+		fullErr := validateDimensions(fieldRef{"D", -1}, d.Dimensions)
+		if _, ok := metricHash(0, name, d.Dimensions, nil); ok {
+			assert.NoError(t, fullErr, "fast path accepted what full validation rejects")
+		}
+		out, lerr := s.ListMetrics(ctx, ListMetricsInput{})
+		require.NoError(t, lerr)
+		if err != nil {
+			assert.NotEmpty(t, awserr.Code(err))
+			assert.Empty(t, out.Metrics)
+			return
+		}
+		require.NoError(t, fullErr)
+		require.Len(t, out.Metrics, 1)
+	})
+}

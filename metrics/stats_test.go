@@ -81,7 +81,7 @@ func FuzzParseExtended(f *testing.F) {
 		// Whatever parses evaluates without panicking and within bounds.
 		vs := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
 		v, ok := evalSorted(st, vs, nil)
-		if ok && (st.kind == kPercentile || st.kind == kTM || st.kind == kWM) {
+		if ok && (st.kind == kPercentile || st.kind == kTM || st.kind == kWM && st.pct) {
 			assert.GreaterOrEqual(t, v, 1.0)
 			assert.LessOrEqual(t, v, 10.0)
 		}
