@@ -167,6 +167,7 @@ type rule struct {
 	change    bool          // triggered by configuration changes
 	period    time.Duration // periodic (0: not)
 	snapshot  bool          // triggered by snapshot delivery
+	oversized bool          // accepts OversizedConfigurationItemChangeNotification
 	timer     clock.Timer
 	results   map[ResourceKey]*EvaluationResult
 	lastStart time.Time
@@ -299,8 +300,10 @@ func (s *Service) putRule(c ConfigRule) (string, error) {
 				}
 			}
 			switch d.MessageType {
-			case MessageConfigurationItemChange, MessageOversizedConfigurationItemChange:
+			case MessageConfigurationItemChange:
 				r.change = true
+			case MessageOversizedConfigurationItemChange:
+				r.change, r.oversized = true, true
 			case MessageSnapshotDeliveryCompleted:
 				r.snapshot = true
 			case MessageScheduled:
@@ -626,6 +629,18 @@ func (s *Service) changeJobLocked(r *rule, ci, prev *ConfigurationItem, leftScop
 	b, _ := json.Marshal(ConfigurationItemChangeNotification{ConfigurationItemDiff: &diff, ConfigurationItem: ci.NotificationForm(),
 		NotificationCreationTime: isoMillis(now), MessageType: MessageConfigurationItemChange, RecordVersion: "1.3"})
 	ev.InvokingEvent = string(b)
+	if len(b) > MaxSNSMessageBytes && r.oversized {
+		// Too large to deliver whole: AWS sends the item's summary.
+		n := ci.NotificationForm()
+		sum := oversizedSummary{ChangeType: diff.ChangeType, ConfigurationItemVersion: n.ConfigurationItemVersion, ConfigurationItemCaptureTime: n.ConfigurationItemCaptureTime,
+			ConfigurationStateID: n.ConfigurationStateID, AWSAccountID: n.AWSAccountID, ConfigurationItemStatus: n.ConfigurationItemStatus,
+			ResourceType: n.ResourceType, ResourceID: n.ResourceID, ResourceName: n.ResourceName, ARN: n.ARN, AWSRegion: n.AWSRegion,
+			AvailabilityZone: n.AvailabilityZone, ConfigurationStateMd5Hash: n.ConfigurationStateMd5Hash, ResourceCreationTime: n.ResourceCreationTime}
+		b, _ = json.Marshal(map[string]any{"configurationItemSummary": sum, "messageType": MessageOversizedConfigurationItemChange,
+			"notificationCreationTime": isoMillis(now), "recordVersion": "1.0"})
+		ev.InvokingEvent = string(b)
+		ev.MessageType = MessageOversizedConfigurationItemChange
+	}
 	j.ev = ev
 	return j
 }

@@ -365,3 +365,18 @@ func TestComplianceByResource(t *testing.T) {
 	_, err = h.svc.GetComplianceDetailsByResource(h.ctx, GetComplianceDetailsByResourceInput{ResourceType: "AWS::EC2::Instance"})
 	assert.True(t, errors.Is(err, ErrInvalidParameterValue), "ResourceId is required")
 }
+
+func TestOversizedItemInvokesRulesWithTheSummary(t *testing.T) {
+	h := newHarness(t).started(nil, nil)
+	lambda := "arn:aws:lambda:us-east-1:123456789012:function:big"
+	var got []RuleEvent
+	h.svc.RegisterRuleFunction(lambda, func(_ context.Context, ev RuleEvent) ([]Evaluation, error) { got = append(got, ev); return nil, nil })
+	_, err := h.svc.PutConfigRule(h.ctx, PutConfigRuleInput{ConfigRule{ConfigRuleName: "big", Source: &Source{Owner: OwnerCustomLambda, SourceIdentifier: lambda,
+		SourceDetails: []SourceDetail{{EventSource: "aws.config", MessageType: MessageConfigurationItemChange}, {EventSource: "aws.config", MessageType: MessageOversizedConfigurationItemChange}}}}})
+	require.NoError(t, err)
+	h.record(ResourceConfig{ResourceType: "AWS::EC2::Instance", ResourceID: "i-big", Configuration: map[string]any{"userData": strings.Repeat("x", MaxSNSMessageBytes)}})
+	require.Len(t, got, 1)
+	assert.Equal(t, MessageOversizedConfigurationItemChange, got[0].MessageType)
+	assert.Contains(t, got[0].InvokingEvent, `"configurationItemSummary":{"changeType":"CREATE"`)
+	assert.Less(t, len(got[0].InvokingEvent), 4096)
+}
