@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"iter"
-	"strings"
 	"time"
 
 	"github.com/localwatch/localwatch/internal/awserr"
@@ -204,4 +203,3 @@ func listParams(in *ListMetricsInput) any {
 	return m
 }
 
-var _ = strings.Compare

@@ -3,6 +3,7 @@ package metrics
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"slices"
 	"time"
 
@@ -165,20 +166,17 @@ func (b *block) part(a *agg, lo, hi int, needDist bool) {
 	}
 	x := b.x
 	if x == nil {
-		i := 0
-		for occ := b.occ & secMask; occ != 0; occ &= occ - 1 {
-			s := bits64(occ)
-			if s >= hi {
-				break
+		// Values are in second order, one per set bit: the values of seconds
+		// [lo, hi) are contiguous, starting after the set bits below lo.
+		occ := b.occ & secMask
+		below := uint64(1)<<lo - 1
+		i := bits.OnesCount64(occ & below)
+		n := bits.OnesCount64(occ & (uint64(1)<<hi - 1) &^ below)
+		for _, v := range b.vals[i : i+n] {
+			a.addSummary(1, v, v, v)
+			if needDist {
+				a.addValue(v, 1)
 			}
-			if s >= lo {
-				v := b.vals[i]
-				a.addSummary(1, v, v, v)
-				if needDist {
-					a.addValue(v, 1)
-				}
-			}
-			i++
 		}
 		return
 	}

@@ -2,7 +2,6 @@ package metrics
 
 import (
 	"encoding/binary"
-	"math"
 	"math/bits"
 	"slices"
 	"strings"
@@ -505,6 +504,4 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-var _ = math.Inf
 
-func bits64(x uint64) int { return bits.TrailingZeros64(x) }
