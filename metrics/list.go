@@ -202,4 +202,3 @@ func listParams(in *ListMetricsInput) any {
 	}
 	return m
 }
-
