@@ -1,8 +1,8 @@
 package alarms
 
 import (
+	"math"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -84,7 +84,7 @@ func (c *compiled) describe(sc *scratch, o outcome, prev StateValue, t, start ti
 		support = support[:limit]
 	}
 
-	var b strings.Builder
+	b := &byteBuilder{buf: make([]byte, 0, 256)}
 	switch {
 	case o.state == StateInsufficientData:
 		b.WriteString("Insufficient Data: ")
@@ -120,22 +120,22 @@ func (c *compiled) describe(sc *scratch, o outcome, prev StateValue, t, start ti
 				b.WriteString(", ")
 			}
 			s := &sc.slots[i]
-			b.WriteString(javaDouble(s.dp.Value))
-			b.WriteString(" (")
-			b.WriteString(s.dp.Timestamp.UTC().Format(reasonTextTimeLayout))
-			b.WriteString(")")
+			b.buf = appendJavaDouble(b.buf, s.dp.Value)
+			b.buf = append(b.buf, " ("...)
+			b.buf = s.dp.Timestamp.UTC().AppendFormat(b.buf, reasonTextTimeLayout)
+			b.buf = append(b.buf, ')')
 		}
 		b.WriteString(plural(k, "] was ", "] were "))
 		if o.state == StateOK {
 			b.WriteString("not ")
 		}
 		if band {
-			writeBand(&b, c.op, sc, listed)
+			writeBand(b, c.op, sc, listed)
 		} else {
 			b.WriteString(opText(c.op))
 			b.WriteString(" the threshold (")
-			b.WriteString(javaDouble(c.threshold))
-			b.WriteString(")")
+			b.buf = appendJavaDouble(b.buf, c.threshold)
+			b.buf = append(b.buf, ')')
 		}
 		if o.filled > 0 && fillLabel != "" {
 			b.WriteString(" and ")
@@ -159,10 +159,31 @@ func (c *compiled) describe(sc *scratch, o outcome, prev StateValue, t, start ti
 		}
 		b.WriteString(".")
 	}
-	return b.String(), c.reasonData(sc, support, t)
+	return string(b.buf), c.reasonData(sc, support, t)
 }
 
-func writeBand(b *strings.Builder, op ComparisonOperator, sc *scratch, listed []int) {
+// byteBuilder is a strings.Builder-like buffer that also takes appends.
+type byteBuilder struct{ buf []byte }
+
+func (b *byteBuilder) WriteString(s string) { b.buf = append(b.buf, s...) }
+
+// appendJavaDouble appends v as Java's Double.toString writes it.
+func appendJavaDouble(b []byte, v float64) []byte {
+	a := math.Abs(v)
+	if v != 0 && a >= 1e-3 && a < 1e7 && !math.IsInf(v, 0) {
+		n := len(b)
+		b = strconv.AppendFloat(b, v, 'f', -1, 64)
+		for _, c := range b[n:] {
+			if c == '.' {
+				return b
+			}
+		}
+		return append(b, '.', '0')
+	}
+	return append(b, javaDouble(v)...)
+}
+
+func writeBand(b *byteBuilder, op ComparisonOperator, sc *scratch, listed []int) {
 	list := func(upper bool) {
 		b.WriteString("[")
 		for j, i := range listed {
@@ -170,9 +191,9 @@ func writeBand(b *strings.Builder, op ComparisonOperator, sc *scratch, listed []
 				b.WriteString(", ")
 			}
 			if upper {
-				b.WriteString(javaDouble(sc.slots[i].dp.Upper))
+				b.buf = appendJavaDouble(b.buf, sc.slots[i].dp.Upper)
 			} else {
-				b.WriteString(javaDouble(sc.slots[i].dp.Lower))
+				b.buf = appendJavaDouble(b.buf, sc.slots[i].dp.Lower)
 			}
 		}
 		b.WriteString("]")
@@ -194,9 +215,9 @@ func writeBand(b *strings.Builder, op ComparisonOperator, sc *scratch, listed []
 
 // reasonData builds StateReasonData, field for field in AWS's order.
 func (c *compiled) reasonData(sc *scratch, support []int, t time.Time) string {
-	var b strings.Builder
+	b := &byteBuilder{buf: make([]byte, 0, 320+96*len(support))}
 	b.WriteString(`{"version":"1.0","queryDate":"`)
-	b.WriteString(t.UTC().Format(reasonDataTimeLayout))
+	b.buf = t.UTC().AppendFormat(b.buf, reasonDataTimeLayout)
 	b.WriteString(`"`)
 	anyReal := false
 	oldest := -1
@@ -210,7 +231,7 @@ func (c *compiled) reasonData(sc *scratch, support []int, t time.Time) string {
 	}
 	if anyReal {
 		b.WriteString(`,"startDate":"`)
-		b.WriteString(sc.slots[oldest].dp.Timestamp.UTC().Format(reasonDataTimeLayout))
+		b.buf = sc.slots[oldest].dp.Timestamp.UTC().AppendFormat(b.buf, reasonDataTimeLayout)
 		b.WriteString(`"`)
 	}
 	if !c.isMath {
@@ -234,7 +255,7 @@ func (c *compiled) reasonData(sc *scratch, support []int, t time.Time) string {
 			b.WriteString(",")
 		}
 		first = false
-		b.WriteString(javaDouble(s.dp.Value))
+		b.buf = appendJavaDouble(b.buf, s.dp.Value)
 	}
 	b.WriteString("]")
 	if c.op.IsAnomalyOperator() {
@@ -255,16 +276,16 @@ func (c *compiled) reasonData(sc *scratch, support []int, t time.Time) string {
 				}
 				first = false
 				if upper {
-					b.WriteString(javaDouble(s.dp.Upper))
+					b.buf = appendJavaDouble(b.buf, s.dp.Upper)
 				} else {
-					b.WriteString(javaDouble(s.dp.Lower))
+					b.buf = appendJavaDouble(b.buf, s.dp.Lower)
 				}
 			}
 			b.WriteString("]")
 		}
 	} else {
 		b.WriteString(`,"threshold":`)
-		b.WriteString(javaDouble(c.threshold))
+		b.buf = appendJavaDouble(b.buf, c.threshold)
 	}
 	b.WriteString(`,"evaluatedDatapoints":[`)
 	for j, i := range support {
@@ -273,18 +294,18 @@ func (c *compiled) reasonData(sc *scratch, support []int, t time.Time) string {
 		}
 		s := &sc.slots[i]
 		b.WriteString(`{"timestamp":"`)
-		b.WriteString(s.dp.Timestamp.UTC().Format(reasonDataTimeLayout))
+		b.buf = s.dp.Timestamp.UTC().AppendFormat(b.buf, reasonDataTimeLayout)
 		b.WriteString(`"`)
 		if s.real {
 			if s.dp.SampleCount > 0 {
 				b.WriteString(`,"sampleCount":`)
-				b.WriteString(javaDouble(s.dp.SampleCount))
+				b.buf = appendJavaDouble(b.buf, s.dp.SampleCount)
 			}
 			b.WriteString(`,"value":`)
-			b.WriteString(javaDouble(s.dp.Value))
+			b.buf = appendJavaDouble(b.buf, s.dp.Value)
 		}
 		b.WriteString("}")
 	}
 	b.WriteString("]}")
-	return b.String()
+	return string(b.buf)
 }
