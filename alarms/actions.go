@@ -396,7 +396,7 @@ const notificationTimeLayout = "2006-01-02T15:04:05.000-0700"
 // notificationLocked builds AWS's alarm notification JSON (the SNS message body
 // of an alarm action), field for field in AWS's order.
 func (s *Service) notificationLocked(a *alarm, old StateValue, t time.Time) string {
-	var b strings.Builder
+	b := &byteBuilder{buf: make([]byte, 0, 1024)}
 	var desc string
 	var ok, al, ins []string
 	if a.def != nil {
@@ -404,25 +404,34 @@ func (s *Service) notificationLocked(a *alarm, old StateValue, t time.Time) stri
 	} else {
 		desc, ok, al, ins = a.cdef.AlarmDescription, a.cdef.OKActions, a.cdef.AlarmActions, a.cdef.InsufficientDataActions
 	}
-	b.WriteString(`{"AlarmName":` + jsonStr(a.name))
+	b.WriteString(`{"AlarmName":`)
+	b.buf = appendJSONString(b.buf, a.name)
 	if desc == "" {
 		b.WriteString(`,"AlarmDescription":null`)
 	} else {
-		b.WriteString(`,"AlarmDescription":` + jsonStr(desc))
+		b.WriteString(`,"AlarmDescription":`)
+		b.buf = appendJSONString(b.buf, desc)
 	}
-	b.WriteString(`,"AWSAccountId":` + jsonStr(s.account))
+	b.WriteString(`,"AWSAccountId":`)
+	b.buf = appendJSONString(b.buf, s.account)
 	b.WriteString(`,"AlarmConfigurationUpdatedTimestamp":` + jsonStr(a.configUpdated.UTC().Format(notificationTimeLayout)))
-	b.WriteString(`,"NewStateValue":` + jsonStr(string(a.state)))
-	b.WriteString(`,"NewStateReason":` + jsonStr(a.reason))
+	b.WriteString(`,"NewStateValue":`)
+	b.buf = appendJSONString(b.buf, string(a.state))
+	b.WriteString(`,"NewStateReason":`)
+	b.buf = appendJSONString(b.buf, a.reason)
 	b.WriteString(`,"StateChangeTime":` + jsonStr(t.UTC().Format(notificationTimeLayout)))
-	b.WriteString(`,"Region":` + jsonStr(RegionName(s.region)))
-	b.WriteString(`,"AlarmArn":` + jsonStr(a.arn))
-	b.WriteString(`,"OldStateValue":` + jsonStr(string(old)))
+	b.WriteString(`,"Region":`)
+	b.buf = appendJSONString(b.buf, RegionName(s.region))
+	b.WriteString(`,"AlarmArn":`)
+	b.buf = appendJSONString(b.buf, a.arn)
+	b.WriteString(`,"OldStateValue":`)
+	b.buf = appendJSONString(b.buf, string(old))
 	b.WriteString(`,"OKActions":` + jsonList(ok))
 	b.WriteString(`,"AlarmActions":` + jsonList(al))
 	b.WriteString(`,"InsufficientDataActions":` + jsonList(ins))
 	if a.def == nil {
-		b.WriteString(`,"AlarmRule":` + jsonStr(a.cdef.AlarmRule))
+		b.WriteString(`,"AlarmRule":`)
+		b.buf = appendJSONString(b.buf, a.cdef.AlarmRule)
 		b.WriteString(`,"TriggeringChildren":[`)
 		for i, c := range a.triggering {
 			if i > 0 {
@@ -431,21 +440,24 @@ func (s *Service) notificationLocked(a *alarm, old StateValue, t time.Time) stri
 			b.WriteString(`{"Arn":` + jsonStr(c.arn) + `,"State":{"Value":` + jsonStr(string(c.state)) + `,"Timestamp":` + jsonStr(c.at.UTC().Format(notificationTimeLayout)) + `}}`)
 		}
 		b.WriteString("]}")
-		return b.String()
+		return string(b.buf)
 	}
 	d := a.def
 	b.WriteString(`,"Trigger":{`)
 	if len(d.Metrics) == 0 {
 		b.WriteString(`"MetricName":` + jsonStr(d.MetricName) + `,"Namespace":` + jsonStr(d.Namespace))
 		if d.ExtendedStatistic != "" {
-			b.WriteString(`,"StatisticType":"ExtendedStatistic","ExtendedStatistic":` + jsonStr(d.ExtendedStatistic))
+			b.WriteString(`,"StatisticType":"ExtendedStatistic","ExtendedStatistic":`)
+			b.buf = appendJSONString(b.buf, d.ExtendedStatistic)
 		} else {
-			b.WriteString(`,"StatisticType":"Statistic","Statistic":` + jsonStr(statisticName(d.Statistic)))
+			b.WriteString(`,"StatisticType":"Statistic","Statistic":`)
+			b.buf = appendJSONString(b.buf, statisticName(d.Statistic))
 		}
 		if d.Unit == "" {
 			b.WriteString(`,"Unit":null`)
 		} else {
-			b.WriteString(`,"Unit":` + jsonStr(string(d.Unit)))
+			b.WriteString(`,"Unit":`)
+			b.buf = appendJSONString(b.buf, string(d.Unit))
 		}
 		b.WriteString(`,"Dimensions":[`)
 		for i, dim := range d.Dimensions {
@@ -462,26 +474,30 @@ func (s *Service) notificationLocked(a *alarm, old StateValue, t time.Time) stri
 	if d.DatapointsToAlarm > 0 {
 		b.WriteString(`,"DatapointsToAlarm":` + strconv.Itoa(d.DatapointsToAlarm))
 	}
-	b.WriteString(`,"ComparisonOperator":` + jsonStr(string(d.ComparisonOperator)))
+	b.WriteString(`,"ComparisonOperator":`)
+	b.buf = appendJSONString(b.buf, string(d.ComparisonOperator))
 	if d.ThresholdMetricId != "" {
-		b.WriteString(`,"ThresholdMetricId":` + jsonStr(d.ThresholdMetricId))
+		b.WriteString(`,"ThresholdMetricId":`)
+		b.buf = appendJSONString(b.buf, d.ThresholdMetricId)
 	} else {
 		b.WriteString(`,"Threshold":` + javaDouble(a.comp.threshold))
 	}
-	b.WriteString(`,"TreatMissingData":` + jsonStr(string(d.TreatMissingData)))
-	b.WriteString(`,"EvaluateLowSampleCountPercentile":` + jsonStr(d.EvaluateLowSampleCountPercentile))
+	b.WriteString(`,"TreatMissingData":`)
+	b.buf = appendJSONString(b.buf, string(d.TreatMissingData))
+	b.WriteString(`,"EvaluateLowSampleCountPercentile":`)
+	b.buf = appendJSONString(b.buf, d.EvaluateLowSampleCountPercentile)
 	if len(d.Metrics) > 0 {
 		b.WriteString(`,"Metrics":[`)
 		for i, q := range d.Metrics {
 			if i > 0 {
 				b.WriteString(",")
 			}
-			writeTriggerQuery(&b, q)
+			writeTriggerQuery(b, q)
 		}
 		b.WriteString("]")
 	}
 	b.WriteString("}}")
-	return b.String()
+	return string(b.buf)
 }
 
 // stateUpdateHistoryData is the HistoryData of a StateUpdate item.
@@ -499,7 +515,7 @@ func stateUpdateHistoryData(old StateValue, oldReason, oldData string, state Sta
 // writeTriggerQuery writes one entry of a math alarm notification's
 // Trigger.Metrics as AWS does: Expression or MetricStat, Id, Label,
 // ReturnData, with dimensions as {"value","name"} pairs.
-func writeTriggerQuery(b *strings.Builder, q metrics.MetricDataQuery) {
+func writeTriggerQuery(b *byteBuilder, q metrics.MetricDataQuery) {
 	b.WriteString("{")
 	if q.Expression != "" {
 		b.WriteString(`"Expression":` + jsonStr(q.Expression) + `,`)
