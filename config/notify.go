@@ -89,9 +89,12 @@ func (ci ConfigurationItem) NotificationForm() NotificationItem {
 		ConfigurationItemCaptureTime: isoMillis(ci.ConfigurationItemCaptureTime), AWSAccountID: ci.AccountID,
 		ConfigurationItemStatus: ci.ConfigurationItemStatus, ResourceType: ci.ResourceType, ResourceID: ci.ResourceID,
 		ResourceName: strPtr(ci.ResourceName), ARN: ci.ARN, AWSRegion: ci.AWSRegion, AvailabilityZone: ci.AvailabilityZone,
-		ConfigurationStateMd5Hash: ci.ConfigurationItemMD5Hash, RecordingFrequency: ci.RecordingFrequency,
+		ConfigurationStateMd5Hash: ci.md5Hex(), RecordingFrequency: ci.RecordingFrequency,
 	}
-	n.ConfigurationStateID, _ = strconv.ParseInt(ci.ConfigurationStateID, 10, 64)
+	n.ConfigurationStateID = ci.stateID
+	if n.ConfigurationStateID == 0 {
+		n.ConfigurationStateID, _ = strconv.ParseInt(ci.ConfigurationStateID, 10, 64)
+	}
 	if n.RelatedEvents == nil {
 		n.RelatedEvents = []string{}
 	}

@@ -3,11 +3,9 @@ package config
 import (
 	"context"
 	"crypto/md5"
-	"encoding/hex"
 	"encoding/json"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -114,7 +112,7 @@ type resource struct {
 
 	items    *btree.BTreeG[itemRef]
 	last     *ConfigurationItem
-	lastHash string
+	lastHash [16]byte
 	pending  []string // related event IDs for the next item
 	dirty    bool     // DAILY: changed since the last item
 }
@@ -468,7 +466,7 @@ func (s *Service) reconcileLocked(k ResourceKey, now time.Time, flush bool, out 
 		Version: ItemVersion, AccountID: s.account, ResourceType: k.ResourceType, ResourceID: k.ResourceID,
 		AWSRegion: s.region, ConfigurationItemCaptureTime: now,
 	}
-	var hash string
+	var hash [16]byte
 	switch {
 	case !r.exists:
 		if lastGone {
@@ -499,7 +497,10 @@ func (s *Service) reconcileLocked(k ResourceKey, now time.Time, flush bool, out 
 		if !lastGone && r.last.ConfigurationItemStatus != StatusResourceNotRecorded && hash == r.lastHash {
 			return // unchanged: AWS records no new item
 		}
-		ci.ConfigurationItemMD5Hash = hash
+		ci.md5 = hash
+		if !lastGone && r.last.ResourceCreationTime != nil && r.last.ResourceCreationTime.Equal(created) {
+			ci.ResourceCreationTime = r.last.ResourceCreationTime // shared, immutable
+		}
 		ci.ConfigurationItemStatus = StatusOK
 		if lastGone || r.last.ConfigurationItemStatus == StatusResourceNotRecorded {
 			ci.ConfigurationItemStatus = StatusResourceDiscovered
@@ -515,7 +516,6 @@ func (s *Service) reconcileLocked(k ResourceKey, now time.Time, flush bool, out 
 		id = r.last.stateID + 1
 	}
 	ci.stateID = id
-	ci.ConfigurationStateID = strconv.FormatInt(id, 10)
 	ci.RelatedEvents = r.pending
 	r.pending = nil
 	if r.items == nil {
@@ -530,7 +530,7 @@ func (s *Service) reconcileLocked(k ResourceKey, now time.Time, flush bool, out 
 // stateHash is the MD5 of everything an item records about the resource's
 // state (not its capture time or status), hex-encoded. The fields are
 // appended to one buffer and hashed once.
-func stateHash(ci *ConfigurationItem) string {
+func stateHash(ci *ConfigurationItem) [16]byte {
 	buf := make([]byte, 0, 256+len(ci.Configuration))
 	w := func(parts ...string) {
 		for _, p := range parts {
@@ -552,8 +552,7 @@ func stateHash(ci *ConfigurationItem) string {
 	for _, r := range ci.Relationships {
 		w("r", r.ResourceType, r.ResourceID, r.ResourceName, r.RelationshipName)
 	}
-	sum := md5.Sum(buf)
-	return hex.EncodeToString(sum[:])
+	return md5.Sum(buf)
 }
 
 func sortedKeys(m map[string]string) []string {
@@ -697,6 +696,8 @@ func (s *Service) deliver(ctx context.Context, out *outbox) {
 
 func cloneItem(ci *ConfigurationItem) ConfigurationItem {
 	c := *ci
+	c.ConfigurationStateID = ci.stateIDString()
+	c.ConfigurationItemMD5Hash = ci.md5Hex()
 	c.Tags = maps.Clone(ci.Tags)
 	if c.Tags == nil {
 		c.Tags = map[string]string{}

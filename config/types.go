@@ -1,6 +1,8 @@
 package config
 
 import (
+	"encoding/hex"
+	"strconv"
 	"time"
 )
 
@@ -116,7 +118,27 @@ type ConfigurationItem struct {
 	RecordingFrequency            RecordingFrequency      `json:"recordingFrequency,omitempty"`
 	ConfigurationItemDeliveryTime *time.Time              `json:"configurationItemDeliveryTime,omitempty"`
 
+	// Stored items leave ConfigurationStateID and ConfigurationItemMD5Hash
+	// empty and keep them here (no per-item string allocations); copies
+	// handed out fill them in.
 	stateID int64 // numeric configurationStateId, the order of a resource's items
+	md5     [16]byte
+}
+
+// stateIDString returns the configurationStateId as the API shows it.
+func (ci *ConfigurationItem) stateIDString() string {
+	if ci.ConfigurationStateID != "" || ci.stateID == 0 {
+		return ci.ConfigurationStateID
+	}
+	return strconv.FormatInt(ci.stateID, 10)
+}
+
+// md5Hex returns the configurationItemMD5Hash.
+func (ci *ConfigurationItem) md5Hex() string {
+	if ci.ConfigurationItemMD5Hash != "" || ci.md5 == [16]byte{} {
+		return ci.ConfigurationItemMD5Hash
+	}
+	return hex.EncodeToString(ci.md5[:])
 }
 
 // BaseConfigurationItem is what BatchGetResourceConfig returns: a
