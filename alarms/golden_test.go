@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/localwatch/localwatch/metrics"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/golden")
@@ -171,4 +173,33 @@ func TestTags(t *testing.T) {
 	}
 	_, err = h.svc.TagResource(ctx, TagResourceInput{ResourceARN: arn, Tags: many})
 	assert.ErrorIs(t, err, ErrLimitExceeded)
+}
+
+func FuzzSeriesFromGetMetricData(f *testing.F) {
+	b, err := os.ReadFile("testdata/get-metric-data.json")
+	require.NoError(f, err)
+	f.Add(string(b), "m1")
+	f.Add(`{"MetricDataResults":[{"Id":"a","Timestamps":[],"Values":[1]}]}`, "")
+	f.Fuzz(func(t *testing.T, doc, id string) {
+		series, err := SeriesFromGetMetricData(strings.NewReader(doc), id)
+		if err != nil {
+			return
+		}
+		for i := 1; i < len(series); i++ {
+			if series[i].Timestamp.Before(series[i-1].Timestamp) {
+				t.Fatal("series not sorted")
+			}
+		}
+	})
+}
+
+func TestPartialDataSetsEvaluationState(t *testing.T) {
+	h := newHarness(t)
+	h.svc.source = MetricSourceFunc(func(_ context.Context, in metrics.GetMetricDataInput) (*metrics.GetMetricDataOutput, error) {
+		return &metrics.GetMetricDataOutput{MetricDataResults: []metrics.MetricDataResult{{Id: "m1", StatusCode: metrics.StatusPartialData}}}, nil
+	})
+	_, err := h.svc.PutMetricAlarm(context.Background(), cpuAlarm())
+	require.NoError(t, err)
+	h.clk.Advance(time.Minute)
+	assert.Equal(t, "PARTIAL_DATA", h.state(t, "HighCPU").EvaluationState)
 }
