@@ -109,6 +109,8 @@ func BenchmarkLookupEvents(b *testing.B) {
 	for _, tc := range cases {
 		b.Run(tc.name, func(b *testing.B) {
 			b.ReportAllocs()
+			cpu := cpuTime()
+			defer func() { reportCPU(b, cpu, "pages") }()
 			for range b.N {
 				out, err := e.svc.lookupEvents(tc.in)
 				if err != nil || len(out.Events) == 0 {
@@ -138,10 +140,12 @@ func BenchmarkDeliverLogFile(b *testing.B) {
 	b.SetBytes(int64(raw))
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := cpuTime()
 	for range b.N {
 		var ob outbox
 		e.svc.writeLog(&ob, rs, c, recs, e.clk.Now())
 	}
+	reportCPU(b, cpu, "files")
 }
 
 var (
@@ -184,6 +188,8 @@ func BenchmarkValidate(b *testing.B) {
 	b.Run("floor-gunzip-sha256", func(b *testing.B) {
 		b.SetBytes(raw)
 		buf := make([]byte, 64<<10)
+		cpu := cpuTime()
+		defer func() { reportCPU(b, cpu, "runs") }()
 		for range b.N {
 			for _, g := range gz {
 				zr, _ := gzip.NewReader(bytes.NewReader(g))
@@ -195,6 +201,8 @@ func BenchmarkValidate(b *testing.B) {
 	})
 	b.Run("validate-logs", func(b *testing.B) {
 		b.SetBytes(raw)
+		cpu := cpuTime()
+		defer func() { reportCPU(b, cpu, "runs") }()
 		for range b.N {
 			rep, err := e.svc.ValidateLogs(context.Background(), ValidateLogsInput{TrailName: "audit", StartTime: t0.Add(-time.Hour)})
 			if err != nil || !rep.OK() || rep.ValidLogs != len(gz) {
