@@ -358,12 +358,12 @@ func metricHash(nsHash uint64, name string, dims []Dimension, memo *[2]hashMemo)
 
 func (sr *series) matches(ns, name string, dims []Dimension) bool {
 	m := &sr.metric
-	if len(m.Dimensions) != len(dims) || m.MetricName != name || m.Namespace != ns {
+	if len(m.Dimensions) != len(dims) || !streq(m.MetricName, name) || !streq(m.Namespace, ns) {
 		return false
 	}
 outer:
 	for i := range dims {
-		if m.Dimensions[i] == dims[i] {
+		if streq(m.Dimensions[i].Name, dims[i].Name) && streq(m.Dimensions[i].Value, dims[i].Value) {
 			continue
 		}
 		for j := range m.Dimensions {
@@ -374,6 +374,12 @@ outer:
 		return false
 	}
 	return true
+}
+
+// streq is string equality that skips the byte comparison when both strings
+// share their bytes — the common case when a producer reuses its name strings.
+func streq(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
 // The series index is an open-addressing hash table (linear probing, load

@@ -1,0 +1,403 @@
+package metrics
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/internal/metricmath"
+)
+
+// GetMetricData limits.
+const (
+	// MaxMetricDataQueries is how many queries one GetMetricData call takes.
+	MaxMetricDataQueries = 500
+	// MaxMetricDataPoints is the default (and largest) MaxDatapoints: how many
+	// datapoints one GetMetricData call returns before paginating.
+	MaxMetricDataPoints = 100800
+	maxQueryIDLength    = 255
+	maxLabelLength      = 1024
+)
+
+func validationError(format string, args ...any) *awserr.Error {
+	return awserr.New("ValidationError", format, args...)
+}
+
+// GetMetricData retrieves metric values and evaluates metric math over them,
+// as CloudWatch's GetMetricData does: up to 500 MetricDataQueries, each a
+// MetricStat (metric, period, statistic incl. extended statistics, unit) or an
+// Expression (metric math, including METRICS() and SEARCH over the ListMetrics
+// catalogue), with a Label (dynamic labels such as ${MAX} and
+// ${PROP('Dim.InstanceId')} are expanded per returned series) and ReturnData.
+//
+// StartTime is rounded down like GetMetricStatistics rounds it (to the minute
+// for data less than 15 days old, and so on); EndTime is exclusive. Results
+// come in request order, one per returned query, or one per series for an
+// expression that yields an array of time series (all with the query's Id);
+// datapoints are newest first unless ScanBy is TimestampAscending. When the
+// results hold more than MaxDatapoints (default 100,800) datapoints, the call
+// returns the first MaxDatapoints with NextToken; every page lists every
+// result, StatusCode PartialData marking those with datapoints still to come.
+//
+// Expression errors (unknown Id, a cycle, bad syntax with its position, a
+// scalar result) are ValidationError errors. A result from which points were
+// dropped because they were not finite numbers (division by zero) carries the
+// message ArithmeticError; a SEARCH that matched more than 500 metrics returns
+// the first 500, with StatusCode PartialData and the message
+// MaxMetricsExceeded.
+//
+// Differences from AWS: Metrics Insights (SQL) queries, cross-account queries
+// (AccountId other than the service's own), ANOMALY_DETECTION_BAND and
+// functions that read other services (SERVICE_QUOTA, INSIGHT_RULE_METRIC,
+// DB_PERF_INSIGHTS, LAMBDA) are rejected with ValidationError.
+func (s *Service) GetMetricData(ctx context.Context, in GetMetricDataInput) (*GetMetricDataOutput, error) {
+	out, err := s.getMetricData(&in)
+	s.record(ctx, "GetMetricData", true, true, func() any { return getMetricDataParams(&in) }, err)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// returnsData reports whether the query's data is returned (default true).
+func returnsData(q *MetricDataQuery) bool { return q.ReturnData == nil || *q.ReturnData }
+
+func (s *Service) validateGetMetricData(in *GetMetricDataInput) error {
+	if len(in.MetricDataQueries) == 0 {
+		return awserr.Missing("MetricDataQueries")
+	}
+	if n := len(in.MetricDataQueries); n > MaxMetricDataQueries {
+		return validationError("1 validation error detected: Value at 'metricDataQueries' failed to satisfy constraint: Member must have length less than or equal to %d (got %d)", MaxMetricDataQueries, n)
+	}
+	if in.StartTime.IsZero() {
+		return awserr.Missing("StartTime")
+	}
+	if in.EndTime.IsZero() {
+		return awserr.Missing("EndTime")
+	}
+	if !in.StartTime.Before(in.EndTime) {
+		return validationError("The parameter StartTime must be less than the parameter EndTime.")
+	}
+	switch in.ScanBy {
+	case "", ScanByTimestampDescending, ScanByTimestampAscending:
+	default:
+		return validationError("1 validation error detected: Value '%s' at 'scanBy' failed to satisfy constraint: Member must satisfy enum value set: [TimestampDescending, TimestampAscending]", in.ScanBy)
+	}
+	if in.MaxDatapoints < 0 {
+		return validationError("The value %d for parameter MaxDatapoints is invalid: it must be positive.", in.MaxDatapoints)
+	}
+	if in.LabelOptions != nil {
+		if _, err := metricmath.ParseTimezone(in.LabelOptions.Timezone); err != nil {
+			return validationError("The value %s for parameter LabelOptions.Timezone is invalid: %s", quote(in.LabelOptions.Timezone), err.Error())
+		}
+	}
+	now := s.clock.Now()
+	returned := false
+	for i := range in.MetricDataQueries {
+		q := &in.MetricDataQueries[i]
+		field := "MetricDataQueries.member." + strconv.Itoa(i+1)
+		if q.Id == "" {
+			return validationError("The parameter %s.Id is required.", field)
+		}
+		if len(q.Id) > maxQueryIDLength || !metricmath.ValidID(q.Id) {
+			return validationError("Invalid metric Id %s in %s.Id: an Id must start with a lower-case letter and contain only letters, numbers and underscores (at most %d characters).", quote(q.Id), field, maxQueryIDLength)
+		}
+		if len(q.Label) > maxLabelLength {
+			return validationError("The value of %s.Label must be at most %d characters long.", field, maxLabelLength)
+		}
+		if q.AccountId != "" && q.AccountId != s.account {
+			return validationError("The value %s for parameter %s.AccountId is invalid: cross-account queries are not available in this account.", quote(q.AccountId), field)
+		}
+		switch {
+		case q.MetricStat == nil && q.Expression == "":
+			return validationError("The parameter %s.MetricStat is required.", field)
+		case q.MetricStat != nil && q.Expression != "":
+			return validationError("The parameters %s.MetricStat and %s.Expression are mutually exclusive: specify exactly one.", field, field)
+		case q.MetricStat != nil:
+			ms := q.MetricStat
+			prefix := field + ".MetricStat."
+			if err := validateMetric(prefix+"Metric.", &ms.Metric); err != nil {
+				return err
+			}
+			if ms.Stat == "" {
+				return awserr.Missing(prefix + "Stat")
+			}
+			if _, err := parseStat(ms.Stat); err != nil {
+				return awserr.InvalidValue(prefix+"Stat", quote(ms.Stat), "not a valid statistic")
+			}
+			if !validUnit(ms.Unit) {
+				return awserr.InvalidValue(prefix+"Unit", quote(string(ms.Unit)), "not a CloudWatch standard unit")
+			}
+			if err := validatePeriod(prefix+"Period", ms.Period, in.StartTime, now); err != nil {
+				return err
+			}
+		default:
+			if q.Period != 0 {
+				if err := validatePeriod(field+".Period", q.Period, in.StartTime, now); err != nil {
+					return err
+				}
+			}
+		}
+		if returnsData(q) {
+			returned = true
+		}
+	}
+	if !returned {
+		return validationError("At least one MetricDataQuery must have ReturnData set to true.")
+	}
+	return nil
+}
+
+func (s *Service) getMetricData(in *GetMetricDataInput) (*GetMetricDataOutput, error) {
+	if err := s.validateGetMetricData(in); err != nil {
+		return nil, err
+	}
+	maxPoints := in.MaxDatapoints
+	if maxPoints == 0 {
+		maxPoints = MaxMetricDataPoints
+	}
+	offset := 0
+	if in.NextToken != "" {
+		var ok bool
+		if offset, ok = decodeGMDToken(in.NextToken, requestKey(in)); !ok {
+			return nil, awserr.New("InvalidNextToken", "The NextToken %s is not valid for this request.", quote(in.NextToken))
+		}
+	}
+
+	// Compile the request: one metricmath query per MetricDataQuery.
+	queries := make([]metricmath.Query, len(in.MetricDataQueries))
+	src := &mathSource{s: s, start: in.StartTime, end: in.EndTime,
+		stats: map[string]*MetricDataQuery{}, labels: map[string]string{}}
+	minPer := 0
+	for i := range in.MetricDataQueries {
+		q := &in.MetricDataQueries[i]
+		if q.MetricStat != nil {
+			queries[i] = metricmath.Query{ID: q.Id, Period: q.MetricStat.Period}
+			src.stats[q.Id] = q
+			src.labels[q.Id] = q.Label
+			minPer = pmin(minPer, q.MetricStat.Period)
+		} else {
+			queries[i] = metricmath.Query{ID: q.Id, Expression: q.Expression, Period: q.Period}
+			minPer = pmin(minPer, q.Period)
+		}
+	}
+	prog, err := metricmath.Compile(queries)
+	if err != nil {
+		return nil, err
+	}
+	if minPer == 0 {
+		minPer = 60
+	}
+	now := s.clock.Now()
+	env := metricmath.Env{Start: alignStart(in.StartTime, minPer, now), End: endSeconds(in.EndTime), Period: minPer}
+	results, err := prog.Eval(env, src)
+	if err != nil {
+		return nil, err
+	}
+
+	lc := metricmath.LabelContext{Now: now, Location: time.UTC, Region: s.region, AccountID: s.account}
+	if in.LabelOptions != nil {
+		lc.Location, _ = metricmath.ParseTimezone(in.LabelOptions.Timezone)
+	}
+	descending := in.ScanBy != ScanByTimestampAscending
+	var all []MetricDataResult
+	for i := range in.MetricDataQueries {
+		q := &in.MetricDataQueries[i]
+		if !returnsData(q) {
+			continue
+		}
+		r := results[i]
+		if r.Kind == metricmath.KindScalar {
+			return nil, validationError("Error in expression %s: the expression returns a single number; the result of an expression must be a time series or an array of time series (use TIME_SERIES to make one).", q.Id)
+		}
+		status := StatusComplete
+		if r.Partial {
+			status = StatusPartialData
+		}
+		var msgs []MessageData
+		for _, m := range r.Messages {
+			msgs = append(msgs, MessageData{Code: m.Code, Value: m.Value})
+		}
+		for k := range r.Series {
+			ser := &r.Series[k]
+			res := MetricDataResult{
+				Id:         q.Id,
+				Label:      resultLabel(q, r.Kind, ser, lc),
+				Timestamps: make([]time.Time, len(ser.Times)),
+				Values:     slices.Clone(ser.Values),
+				StatusCode: status,
+				Messages:   msgs,
+			}
+			for j, t := range ser.Times {
+				res.Timestamps[j] = time.Unix(t, 0).UTC()
+			}
+			if descending {
+				slices.Reverse(res.Timestamps)
+				slices.Reverse(res.Values)
+			}
+			if res.Values == nil {
+				res.Values = []float64{}
+			}
+			all = append(all, res)
+		}
+	}
+	return paginate(all, offset, maxPoints, requestKey(in)), nil
+}
+
+func pmin(a, b int) int {
+	switch {
+	case a == 0:
+		return b
+	case b == 0:
+		return a
+	}
+	return min(a, b)
+}
+
+// resultLabel is the label of one returned series. A MetricStat query's
+// default label is the metric name; an expression's is its Id. A member of an
+// array (METRICS(), SEARCH) is labelled "<expression label> <member label>",
+// or with the member's label alone when the expression has none. A label with
+// dynamic values (${...}) is expanded for each series, ${LABEL} standing for
+// the default label.
+func resultLabel(q *MetricDataQuery, kind metricmath.Kind, s *metricmath.Series, lc metricmath.LabelContext) string {
+	def := q.Id
+	switch {
+	case q.MetricStat != nil:
+		def = q.MetricStat.Metric.MetricName
+	case kind == metricmath.KindArray:
+		def = s.Label
+		if def == "" {
+			def = q.Id
+		}
+	}
+	lc.Default = def
+	switch {
+	case q.Label == "":
+		return def
+	case metricmath.HasDynamic(q.Label):
+		return metricmath.ExpandLabel(q.Label, s, lc)
+	case kind == metricmath.KindArray && q.MetricStat == nil:
+		return q.Label + " " + def
+	}
+	return q.Label
+}
+
+// paginate returns the page of results holding the datapoints [offset,
+// offset+maxPoints) of the concatenated results.
+func paginate(all []MetricDataResult, offset, maxPoints int, key uint64) *GetMetricDataOutput {
+	out := &GetMetricDataOutput{MetricDataResults: make([]MetricDataResult, 0, len(all))}
+	end := offset + maxPoints
+	pos := 0
+	for _, r := range all {
+		n := len(r.Values)
+		a, b := min(max(offset-pos, 0), n), min(max(end-pos, 0), n)
+		page := r
+		page.Timestamps = r.Timestamps[a:b]
+		page.Values = r.Values[a:b]
+		if b < n {
+			page.StatusCode = StatusPartialData
+		}
+		out.MetricDataResults = append(out.MetricDataResults, page)
+		pos += n
+	}
+	if end < pos {
+		out.NextToken = encodeGMDToken(end, key)
+	}
+	return out
+}
+
+// requestKey fingerprints the parts of a request a NextToken must match.
+func requestKey(in *GetMetricDataInput) uint64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%d|%d|%s|%d|", in.StartTime.UnixNano(), in.EndTime.UnixNano(), in.ScanBy, in.MaxDatapoints)
+	if in.LabelOptions != nil {
+		fmt.Fprintf(h, "%s|", in.LabelOptions.Timezone)
+	}
+	for _, q := range in.MetricDataQueries {
+		fmt.Fprintf(h, "%q|%q|%q|%v|%d|", q.Id, q.Expression, q.Label, returnsData(&q), q.Period)
+		if ms := q.MetricStat; ms != nil {
+			fmt.Fprintf(h, "%q|%q|%v|%d|%q|%q|", ms.Metric.Namespace, ms.Metric.MetricName, ms.Metric.Dimensions, ms.Period, ms.Stat, ms.Unit)
+		}
+	}
+	return h.Sum64()
+}
+
+func encodeGMDToken(offset int, key uint64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf("gmd1:%d:%x", offset, key)))
+}
+
+func decodeGMDToken(tok string, key uint64) (int, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(tok)
+	if err != nil {
+		return 0, false
+	}
+	parts := strings.Split(string(b), ":")
+	if len(parts) != 3 || parts[0] != "gmd1" || parts[2] != strconv.FormatUint(key, 16) {
+		return 0, false
+	}
+	off, err := strconv.Atoi(parts[1])
+	if err != nil || off <= 0 {
+		return 0, false
+	}
+	return off, true
+}
+
+// getMetricDataParams renders the request as CloudTrail shows it.
+func getMetricDataParams(in *GetMetricDataInput) any {
+	qs := make([]map[string]any, len(in.MetricDataQueries))
+	for i, q := range in.MetricDataQueries {
+		m := map[string]any{"id": q.Id}
+		if ms := q.MetricStat; ms != nil {
+			metric := map[string]any{"namespace": ms.Metric.Namespace, "metricName": ms.Metric.MetricName}
+			if len(ms.Metric.Dimensions) > 0 {
+				metric["dimensions"] = dimParams(ms.Metric.Dimensions)
+			}
+			stat := map[string]any{"metric": metric, "period": ms.Period, "stat": ms.Stat}
+			if ms.Unit != "" {
+				stat["unit"] = ms.Unit
+			}
+			m["metricStat"] = stat
+		}
+		if q.Expression != "" {
+			m["expression"] = q.Expression
+		}
+		if q.Label != "" {
+			m["label"] = q.Label
+		}
+		if q.ReturnData != nil {
+			m["returnData"] = *q.ReturnData
+		}
+		if q.Period != 0 {
+			m["period"] = q.Period
+		}
+		if q.AccountId != "" {
+			m["accountId"] = q.AccountId
+		}
+		qs[i] = m
+	}
+	m := map[string]any{
+		"metricDataQueries": qs,
+		"startTime":         in.StartTime.UTC().Format(time.RFC3339),
+		"endTime":           in.EndTime.UTC().Format(time.RFC3339),
+	}
+	if in.NextToken != "" {
+		m["nextToken"] = in.NextToken
+	}
+	if in.ScanBy != "" {
+		m["scanBy"] = in.ScanBy
+	}
+	if in.MaxDatapoints != 0 {
+		m["maxDatapoints"] = in.MaxDatapoints
+	}
+	if in.LabelOptions != nil && in.LabelOptions.Timezone != "" {
+		m["labelOptions"] = map[string]any{"timezone": in.LabelOptions.Timezone}
+	}
+	return m
+}

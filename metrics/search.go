@@ -1,0 +1,106 @@
+package metrics
+
+import (
+	"strings"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/internal/metricmath"
+)
+
+// mathSource is what GetMetricData's expressions read: the MetricStat queries
+// of the request (fetched with statSeries on first use) and SEARCH over the
+// ListMetrics catalogue.
+type mathSource struct {
+	s          *Service
+	start, end time.Time
+	stats      map[string]*MetricDataQuery // MetricStat queries by Id
+	labels     map[string]string           // explicit labels of MetricStat queries
+}
+
+func dimsToMath(ds []Dimension) []metricmath.Dimension {
+	out := make([]metricmath.Dimension, len(ds))
+	for i, d := range ds {
+		out[i] = metricmath.Dimension{Name: d.Name, Value: d.Value}
+	}
+	return out
+}
+
+func (src *mathSource) read(ms MetricStat, label string) (metricmath.Series, error) {
+	times, values, err := src.s.statSeries(ms, src.start, src.end)
+	if err != nil {
+		return metricmath.Series{}, err
+	}
+	out := metricmath.Series{
+		Label:  label,
+		Period: ms.Period,
+		Times:  make([]int64, len(times)),
+		Values: values,
+		Metric: &metricmath.MetricInfo{
+			Namespace:  ms.Metric.Namespace,
+			MetricName: ms.Metric.MetricName,
+			Dimensions: dimsToMath(ms.Metric.Dimensions),
+			Stat:       ms.Stat,
+			Period:     ms.Period,
+			AccountID:  src.s.account,
+			Region:     src.s.region,
+		},
+	}
+	for i, t := range times {
+		out.Times[i] = t.Unix()
+	}
+	return out, nil
+}
+
+// Metric implements metricmath.Source.
+func (src *mathSource) Metric(id string) (metricmath.Series, error) {
+	q := src.stats[id]
+	label := src.labels[id]
+	if label == "" || metricmath.HasDynamic(label) {
+		label = q.MetricStat.Metric.MetricName
+	}
+	return src.read(*q.MetricStat, label)
+}
+
+// Search implements metricmath.Source: it runs q over the metrics ListMetrics
+// shows (data in the past two weeks), in ListMetrics order, and reads each
+// match with stat and period. It stops after one more match than SEARCH
+// returns, so that the caller can tell the result was cut off.
+func (src *mathSource) Search(q *metricmath.SearchQuery, stat string, period int) ([]metricmath.Series, error) {
+	var matches []Metric
+	var dims []metricmath.Dimension
+	src.s.forEachMetric(func(m Metric, _ time.Time) bool {
+		dims = dims[:0]
+		for _, d := range m.Dimensions {
+			dims = append(dims, metricmath.Dimension{Name: d.Name, Value: d.Value})
+		}
+		if q.Match(m.Namespace, m.MetricName, dims) {
+			matches = append(matches, m)
+		}
+		return len(matches) <= metricmath.MaxSearchResults
+	})
+	out := make([]metricmath.Series, 0, len(matches))
+	for _, m := range matches {
+		s, err := src.read(MetricStat{Metric: m, Period: period, Stat: stat}, searchLabel(&m))
+		if err != nil {
+			return nil, awserr.New("ValidationError", "Invalid SEARCH statistic or period: %s", awserr.Message(err))
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// searchLabel is the label a SEARCH result gets: the metric's dimension
+// values, then its name ("i-0abc CPUUtilization"), or the name alone.
+func searchLabel(m *Metric) string {
+	if len(m.Dimensions) == 0 {
+		return m.MetricName
+	}
+	var b strings.Builder
+	for _, d := range m.Dimensions {
+		b.WriteString(d.Value)
+		b.WriteByte(' ')
+	}
+	b.WriteString(m.MetricName)
+	return b.String()
+}
