@@ -417,7 +417,8 @@ type RecordEventInput struct {
 	SharedEventID                string
 }
 
-// RecordEventOutput returns the record as written.
+// RecordEventOutput returns the record as written. It is the stored record:
+// read it, do not modify it.
 type RecordEventOutput struct {
 	Record *Record
 }
@@ -479,7 +480,10 @@ func (s *Service) RecordEvent(ctx context.Context, in RecordEventInput) (*Record
 		SharedEventID:       in.SharedEventID,
 		VPCEndpointID:       in.VPCEndpointID,
 		EventCategory:       cat,
-		TLSDetails:          in.TLSDetails,
+	}
+	if in.TLSDetails != nil {
+		tls := *in.TLSDetails
+		r.TLSDetails = &tls
 	}
 	if in.SessionCredentialFromConsole {
 		r.SessionCredentialFromConsole = "true"
