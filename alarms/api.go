@@ -72,21 +72,60 @@ func (s *Service) removeNameLocked(name string) {
 }
 
 // PutMetricAlarm creates or updates a metric alarm (single metric or metric
-// math). A new alarm starts in INSUFFICIENT_DATA and is evaluated at the next
-// minute (10 seconds for high-resolution alarms); updating an alarm keeps its
-// state, as in AWS, and tags given on update are ignored.
+// math). As in AWS, a new alarm starts in INSUFFICIENT_DATA and is evaluated at
+// once (its actions run if that changes its state), then every minute (10
+// seconds for high-resolution alarms); updating an alarm keeps its state, and
+// tags given on update are ignored.
 func (s *Service) PutMetricAlarm(ctx context.Context, in PutMetricAlarmInput) (*PutMetricAlarmOutput, error) {
-	err := s.putMetricAlarm(in)
+	created, err := s.putMetricAlarm(in)
 	s.record(ctx, "PutMetricAlarm", false, in, []string{s.alarmARN(in.AlarmName)}, err)
 	if err != nil {
 		return nil, err
 	}
+	if created {
+		// AWS: "the alarm state is immediately set to INSUFFICIENT_DATA. The
+		// alarm is then evaluated and its state is set appropriately."
+		s.evaluateNow(ctx, in.AlarmName)
+	}
 	return &PutMetricAlarmOutput{}, nil
 }
 
-func (s *Service) putMetricAlarm(in PutMetricAlarmInput) error {
+// evaluateNow evaluates one metric alarm at the current time, outside the
+// schedule (after creation).
+func (s *Service) evaluateNow(ctx context.Context, name string) {
+	s.mu.Lock()
+	a := s.alarms[name]
+	if a == nil || a.typ != AlarmTypeMetric || s.closed {
+		s.mu.Unlock()
+		return
+	}
+	j := job{a: a, c: a.comp, q: a.query, prev: a.state, version: a.version, evalState: a.evaluationState}
+	at := s.clock.Now()
+	s.mu.Unlock()
+	g := &group{} // private scratch: a tick may be running (and may be our caller)
+	full := j.c.lowSample > 0 || j.c.isMath
+	ev, evalState := s.evaluateJob(ctx, g, &j, at, full)
+	if ev.Changed && !full {
+		ev, evalState = s.evaluateJob(ctx, g, &j, at, true)
+	}
+	if !ev.Changed && evalState == j.evalState {
+		return
+	}
+	out := &pending{}
+	s.mu.Lock()
+	if s.alarms[name] == a && a.version == j.version {
+		a.evaluationState = evalState
+		if ev.Changed && a.state == j.prev {
+			s.transitionLocked(a, ev.State, ev.Reason, ev.ReasonData, at, out)
+		}
+	}
+	s.mu.Unlock()
+	s.deliver(ctx, out)
+}
+
+func (s *Service) putMetricAlarm(in PutMetricAlarmInput) (created bool, err error) {
 	if err := s.validatePutMetricAlarm(&in); err != nil {
-		return err
+		return false, err
 	}
 	def := cloneDef(in)
 	c := compile(def)
@@ -100,7 +139,7 @@ func (s *Service) putMetricAlarm(in PutMetricAlarmInput) error {
 	now := s.clock.Now()
 	a := s.alarms[def.AlarmName]
 	if a != nil && a.typ != AlarmTypeMetric {
-		return awserr.InvalidValue("AlarmName", def.AlarmName, "a composite alarm with this name already exists")
+		return false, awserr.InvalidValue("AlarmName", def.AlarmName, "a composite alarm with this name already exists")
 	}
 	if a == nil {
 		a = &alarm{name: def.AlarmName, arn: s.alarmARN(def.AlarmName), typ: AlarmTypeMetric,
@@ -112,7 +151,7 @@ func (s *Service) putMetricAlarm(in PutMetricAlarmInput) error {
 		s.joinGroupLocked(a)
 		s.addHistoryLocked(AlarmHistoryItem{AlarmName: a.name, AlarmType: a.typ, Timestamp: now, HistoryItemType: HistoryConfigurationUpdate,
 			HistorySummary: fmt.Sprintf("Alarm %q created", a.name), HistoryData: configurationHistoryData("Create", s.metricAlarmLocked(a), nil)})
-		return nil
+		return true, nil
 	}
 	before := s.metricAlarmLocked(a)
 	if a.group != gi {
@@ -124,7 +163,7 @@ func (s *Service) putMetricAlarm(in PutMetricAlarmInput) error {
 	after := s.metricAlarmLocked(a)
 	s.addHistoryLocked(AlarmHistoryItem{AlarmName: a.name, AlarmType: a.typ, Timestamp: now, HistoryItemType: HistoryConfigurationUpdate,
 		HistorySummary: fmt.Sprintf("Alarm %q updated", a.name), HistoryData: configurationHistoryData("Update", after, diffFields(before, after))})
-	return nil
+	return false, nil
 }
 
 func (s *Service) setMetricDefLocked(a *alarm, def *PutMetricAlarmInput, c *compiled, q *metrics.GetMetricDataInput, now time.Time) {

@@ -108,14 +108,19 @@ func TestEndToEndMetricsToNotification(t *testing.T) {
 	assert.Contains(t, a.StateReasonData, `"unit":"Milliseconds","statistic":"p90"`)
 	assert.Contains(t, a.StateReasonData, `"sampleCount":10.0`)
 
-	require.Len(t, notes, 2)
-	assert.Equal(t, `OK: "api-latency-p90" in US East (N. Virginia)`, notes[0].Subject)
-	assert.Equal(t, `ALARM: "api-latency-p90" in US East (N. Virginia)`, notes[1].Subject)
+	// As users of real CloudWatch see: created with no data and missing data
+	// treated as breaching, the alarm goes to ALARM at once ("no datapoints
+	// were received for 2 periods..."), then OK on good data, then ALARM.
+	require.Len(t, notes, 3)
+	assert.Equal(t, `ALARM: "api-latency-p90" in US East (N. Virginia)`, notes[0].Subject)
+	assert.Contains(t, notes[0].Message, `"NewStateReason":"Threshold Crossed: no datapoints were received for 2 periods and 2 missing datapoints were treated as [Breaching]."`)
+	assert.Equal(t, `OK: "api-latency-p90" in US East (N. Virginia)`, notes[1].Subject)
+	assert.Equal(t, `ALARM: "api-latency-p90" in US East (N. Virginia)`, notes[2].Subject)
 	var msg struct {
 		NewStateValue, OldStateValue string
 		Trigger                      struct{ StatisticType, ExtendedStatistic, Unit string }
 	}
-	require.NoError(t, json.Unmarshal([]byte(notes[1].Message), &msg))
+	require.NoError(t, json.Unmarshal([]byte(notes[2].Message), &msg))
 	assert.Equal(t, "ALARM", msg.NewStateValue)
 	assert.Equal(t, "ExtendedStatistic", msg.Trigger.StatisticType)
 	assert.Equal(t, "p90", msg.Trigger.ExtendedStatistic)
@@ -124,5 +129,5 @@ func TestEndToEndMetricsToNotification(t *testing.T) {
 	// The metric stops: with missing data treated as breaching the alarm stays
 	// in ALARM (no new notification) and never goes back to OK.
 	clk.Advance(10 * time.Minute)
-	assert.Len(t, notes, 2)
+	assert.Len(t, notes, 3)
 }

@@ -503,9 +503,10 @@ func TestCloseStopsEvaluation(t *testing.T) {
 	h := newHarness(t)
 	_, err := h.svc.PutMetricAlarm(context.Background(), cpuAlarm())
 	require.NoError(t, err)
+	calls := h.src.calls // one evaluation at creation
 	h.svc.Close()
 	h.clk.Advance(time.Hour)
-	assert.Zero(t, h.src.calls)
+	assert.Equal(t, calls, h.src.calls)
 	assert.Zero(t, h.clk.Pending())
 }
 
@@ -558,7 +559,8 @@ func TestMathAlarmQueriesItsMetrics(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEmpty(t, h.notes)
 	assert.Contains(t, h.notes[len(h.notes)-1].Message, `"Trigger":{"Period":60,"EvaluationPeriods":1,"ComparisonOperator":"GreaterThanThreshold","Threshold":10.0,"TreatMissingData":"","EvaluateLowSampleCountPercentile":"","Metrics":[{"Expression":"100*(m1/m2)","Id":"e1","Label":"Error rate","ReturnData":true},{"Id":"m1","MetricStat":{"Metric":{"Dimensions":[],"MetricName":"Errors","Namespace":"App"},"Period":60,"Stat":"Sum"},"ReturnData":false}`)
-	assert.Equal(t, `{"version":"1.0","queryDate":"2026-11-24T19:01:00.000+0000","startDate":"2026-11-24T19:00:00.000+0000","period":60,"recentDatapoints":[25.0],"threshold":10.0,"evaluatedDatapoints":[{"timestamp":"2026-11-24T19:00:00.000+0000","value":25.0}]}`, a.StateReasonData)
+	// Evaluated at creation (19:00) on the period 18:59.
+	assert.Equal(t, `{"version":"1.0","queryDate":"2026-11-24T19:00:00.000+0000","startDate":"2026-11-24T18:59:00.000+0000","period":60,"recentDatapoints":[25.0],"threshold":10.0,"evaluatedDatapoints":[{"timestamp":"2026-11-24T18:59:00.000+0000","value":25.0}]}`, a.StateReasonData)
 }
 
 func TestAnomalyAlarmReadsBandFromSource(t *testing.T) {
