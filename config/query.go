@@ -235,7 +235,7 @@ func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigH
 	r := s.resources[key]
 	now := s.now()
 	cutoff := s.retentionCutoffLocked(now)
-	if r == nil || r.items == nil || r.items.Len() == 0 || (!r.exists && r.last.ConfigurationItemCaptureTime.Before(cutoff)) {
+	if r == nil || r.items == nil || r.items.Len() == 0 || (!r.exists && r.last.captureTime().Before(cutoff)) {
 		if s.recorder == nil {
 			return nil, errf("NoAvailableConfigurationRecorderException", "There is no configuration recorder in this region.")
 		}
@@ -251,21 +251,21 @@ func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigH
 	}
 	out := &GetResourceConfigHistoryOutput{ConfigurationItems: []ConfigurationItem{}}
 	visit := func(ref itemRef) bool {
-		ci := ref.ci
-		if ci.ConfigurationItemCaptureTime.After(later) {
+		at := ref.it.captureTime()
+		if at.After(later) {
 			return false // only reached going Forward: past the range
 		}
-		if ci.ConfigurationItemCaptureTime.Before(lo) {
+		if at.Before(lo) {
 			return false // only reached going Reverse: past the range
 		}
-		if ci.ConfigurationItemCaptureTime.Before(cutoff) && !(r.exists && ci == r.last) {
+		if at.Before(cutoff) && !(r.exists && ref.it == r.last) {
 			return true // expired
 		}
 		if len(out.ConfigurationItems) == limit {
 			out.NextToken = pageToken{order, key, ref.at, ref.sid}.String()
 			return false
 		}
-		out.ConfigurationItems = append(out.ConfigurationItems, cloneItem(ci))
+		out.ConfigurationItems = append(out.ConfigurationItems, *s.full(ref.it))
 		return true
 	}
 	if order == Forward {
@@ -295,22 +295,21 @@ func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigH
 func (s *Service) ConfigurationItemAt(key ResourceKey, t time.Time) (*ConfigurationItem, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ci := s.itemAtLocked(key, t)
-	if ci == nil {
+	it := s.itemAtLocked(key, t)
+	if it == nil {
 		return nil, errf("ResourceNotDiscoveredException", "Resource %s of resourceType:%s had not been discovered at %s.", key.ResourceID, key.ResourceType, t.UTC().Format(time.RFC3339))
 	}
-	c := cloneItem(ci)
-	return &c, nil
+	return s.full(it), nil
 }
 
-func (s *Service) itemAtLocked(key ResourceKey, t time.Time) *ConfigurationItem {
+func (s *Service) itemAtLocked(key ResourceKey, t time.Time) *item {
 	r := s.resources[key]
 	if r == nil || r.items == nil {
 		return nil
 	}
-	var found *ConfigurationItem
+	var found *item
 	r.items.DescendLessOrEqual(itemRef{at: t.UnixNano(), sid: math.MaxInt64}, func(ref itemRef) bool {
-		found = ref.ci
+		found = ref.it
 		return false
 	})
 	return found
@@ -357,10 +356,10 @@ func (s *Service) BatchGetResourceConfig(ctx context.Context, in BatchGetResourc
 			}
 			seen[k] = true
 			r := s.resources[k]
-			if r == nil || r.last == nil || isDeletion(r.last.ConfigurationItemStatus) {
+			if r == nil || r.last == nil || isDeletion(r.last.status) {
 				continue
 			}
-			out.BaseConfigurationItems = append(out.BaseConfigurationItems, baseItem(r.last))
+			out.BaseConfigurationItems = append(out.BaseConfigurationItems, baseItem(s.full(r.last)))
 		}
 		s.mu.Unlock()
 	}
@@ -371,8 +370,7 @@ func (s *Service) BatchGetResourceConfig(ctx context.Context, in BatchGetResourc
 	return out, nil
 }
 
-func baseItem(ci *ConfigurationItem) BaseConfigurationItem {
-	c := cloneItem(ci)
+func baseItem(c *ConfigurationItem) BaseConfigurationItem {
 	delete(c.SupplementaryConfiguration, "Tags")
 	return BaseConfigurationItem{
 		Version: c.Version, AccountID: c.AccountID, ConfigurationItemCaptureTime: c.ConfigurationItemCaptureTime,
@@ -450,15 +448,16 @@ func (s *Service) listDiscovered(in ListDiscoveredResourcesInput) (*ListDiscover
 		if len(in.ResourceIDs) > 0 && !slices.Contains(in.ResourceIDs, k.ResourceID) {
 			continue
 		}
-		if in.ResourceName != "" && r.last.ResourceName != in.ResourceName {
+		name := r.last.st.name
+		if in.ResourceName != "" && name != in.ResourceName {
 			continue
 		}
-		id := ResourceIdentifier{ResourceType: k.ResourceType, ResourceID: k.ResourceID, ResourceName: r.last.ResourceName}
-		if isDeletion(r.last.ConfigurationItemStatus) {
+		id := ResourceIdentifier{ResourceType: k.ResourceType, ResourceID: k.ResourceID, ResourceName: name}
+		if isDeletion(r.last.status) {
 			if !in.IncludeDeletedResources {
 				continue
 			}
-			t := r.last.ConfigurationItemCaptureTime
+			t := r.last.captureTime()
 			id.ResourceDeletionTime = &t
 		}
 		if after != "" && k.ResourceID <= after {
@@ -543,11 +542,11 @@ func (s *Service) Impact(in ImpactInput) (*ImpactOutput, error) {
 		var next []node
 		var level []ImpactedResource
 		for _, n := range frontier {
-			item := s.itemAtLocked(n.key, at)
-			if item == nil || isDeletion(item.ConfigurationItemStatus) {
+			it := s.itemAtLocked(n.key, at)
+			if it == nil || isDeletion(it.status) {
 				continue
 			}
-			for _, rel := range item.Relationships {
+			for _, rel := range it.rels {
 				k := ResourceKey{rel.ResourceType, rel.ResourceID}
 				if seen[k] {
 					continue
@@ -555,10 +554,10 @@ func (s *Service) Impact(in ImpactInput) (*ImpactOutput, error) {
 				seen[k] = true
 				path := append(slices.Clone(n.path), rel)
 				ir := ImpactedResource{ResourceType: k.ResourceType, ResourceID: k.ResourceID, ResourceName: rel.ResourceName, Depth: depth, Path: path}
-				if tci := s.itemAtLocked(k, at); tci != nil {
-					ir.Status = tci.ConfigurationItemStatus
-					if tci.ResourceName != "" {
-						ir.ResourceName = tci.ResourceName
+				if t := s.itemAtLocked(k, at); t != nil {
+					ir.Status = t.status
+					if t.st != nil && t.st.name != "" {
+						ir.ResourceName = t.st.name
 					}
 				}
 				level = append(level, ir)

@@ -3,7 +3,9 @@ package config
 import (
 	"context"
 	"crypto/md5"
+	"encoding/hex"
 	"encoding/json"
+	"strconv"
 	"maps"
 	"slices"
 	"strings"
@@ -111,24 +113,37 @@ type resource struct {
 	incoming map[inKey]Relationship // reverse relationships declared by others
 
 	items    *btree.BTreeG[itemRef]
-	last     *ConfigurationItem
-	lastHash [16]byte
+	last     *item
 	pending  []string // related event IDs for the next item
 	dirty    bool     // DAILY: changed since the last item
 }
 
-// itemRef is a btree entry: the ordering key inline (capture time in Unix
-// nanoseconds, then configurationStateId) and the item. Keeping the key in the
-// node, not behind the pointer, means a seek touches only the tree's nodes,
-// not one scattered item per comparison.
+// item is a stored configuration item, kept compact: it points to the
+// immutable declared state it recorded (shared by consecutive items and
+// never copied) and holds only what is its own. The API-shape
+// [ConfigurationItem] is built from it on demand ([Service.full]).
+type item struct {
+	at      int64 // capture time, Unix nanoseconds
+	sid     int64 // configurationStateId
+	res     *resource
+	st      *state
+	rels    []Relationship
+	related []string
+	md5     [16]byte
+	status  ConfigurationItemStatus
+	daily   bool
+}
+
+func (it *item) captureTime() time.Time { return time.Unix(0, it.at).UTC() }
+
+// itemRef is a btree entry: the ordering key inline (capture time, then
+// configurationStateId) and the item. Keeping the key in the node, not behind
+// the pointer, means a seek touches only the tree's nodes, not one scattered
+// item per comparison.
 type itemRef struct {
 	at  int64
 	sid int64
-	ci  *ConfigurationItem
-}
-
-func refOf(ci *ConfigurationItem) itemRef {
-	return itemRef{ci.ConfigurationItemCaptureTime.UnixNano(), ci.stateID, ci}
+	it  *item
 }
 
 func itemLess(a, b itemRef) bool {
@@ -149,7 +164,12 @@ func isDeletion(st ConfigurationItemStatus) bool {
 	return st == StatusResourceDeleted || st == StatusResourceDeletedNotRecorded
 }
 
-// change is one new item, collected under the lock and delivered after it.
+// rawChange is one new item, collected under the lock and delivered after it.
+type rawChange struct {
+	it, prev *item
+}
+
+// change is a new item and the resource's previous one, in the API shape.
 type change struct {
 	item *ConfigurationItem
 	prev *ConfigurationItem
@@ -157,7 +177,7 @@ type change struct {
 
 // outbox collects what to publish once the lock is released.
 type outbox struct {
-	changes []change
+	changes []rawChange
 }
 
 // RecordResource declares that a resource exists with the given state (the
@@ -461,95 +481,73 @@ func (s *Service) reconcileLocked(k ResourceKey, now time.Time, flush bool, out 
 		return
 	}
 	r.dirty = false
-	lastGone := r.last == nil || isDeletion(r.last.ConfigurationItemStatus)
-	ci := &ConfigurationItem{
-		Version: ItemVersion, AccountID: s.account, ResourceType: k.ResourceType, ResourceID: k.ResourceID,
-		AWSRegion: s.region, ConfigurationItemCaptureTime: now,
-	}
-	var hash [16]byte
+	lastGone := r.last == nil || isDeletion(r.last.status)
+	it := &item{at: now.UnixNano(), res: r}
 	switch {
 	case !r.exists:
 		if lastGone {
 			return
 		}
-		ci.ConfigurationItemStatus = StatusResourceDeleted
-		if r.last.ConfigurationItemStatus == StatusResourceNotRecorded || !recorded {
-			ci.ConfigurationItemStatus = StatusResourceDeletedNotRecorded
+		it.status = StatusResourceDeleted
+		if r.last.status == StatusResourceNotRecorded || !recorded {
+			it.status = StatusResourceDeletedNotRecorded
 		}
-		ci.ARN, ci.ResourceName, ci.AvailabilityZone = r.last.ARN, r.last.ResourceName, r.last.AvailabilityZone
-		ci.ResourceCreationTime = r.last.ResourceCreationTime
+		it.st = r.last.st
 	case !recorded:
 		if !lastGone {
 			return
 		}
-		ci.ConfigurationItemStatus = StatusResourceNotRecorded
-		ci.ARN, ci.ResourceName, ci.AvailabilityZone = r.st.arn, r.st.name, r.st.az
+		it.status = StatusResourceNotRecorded
+		it.st = r.st
 	default:
-		st := r.st
-		created := st.created
-		ci.ARN, ci.ResourceName, ci.AvailabilityZone = st.arn, st.name, st.az
-		ci.ResourceCreationTime = &created
-		ci.Tags = st.tags
-		ci.Relationships = r.relationships()
-		ci.Configuration = st.configuration
-		ci.SupplementaryConfiguration = st.supplementary
-		hash = stateHash(ci)
-		if !lastGone && r.last.ConfigurationItemStatus != StatusResourceNotRecorded && hash == r.lastHash {
+		it.st = r.st
+		it.rels = r.relationships()
+		it.md5 = stateHash(it.st, it.rels)
+		if !lastGone && r.last.status != StatusResourceNotRecorded && it.md5 == r.last.md5 {
 			return // unchanged: AWS records no new item
 		}
-		ci.md5 = hash
-		if !lastGone && r.last.ResourceCreationTime != nil && r.last.ResourceCreationTime.Equal(created) {
-			ci.ResourceCreationTime = r.last.ResourceCreationTime // shared, immutable
-		}
-		ci.ConfigurationItemStatus = StatusOK
-		if lastGone || r.last.ConfigurationItemStatus == StatusResourceNotRecorded {
-			ci.ConfigurationItemStatus = StatusResourceDiscovered
+		it.status = StatusOK
+		if lastGone || r.last.status == StatusResourceNotRecorded {
+			it.status = StatusResourceDiscovered
 		}
 	}
-	if freq == Daily && recorded {
-		ci.RecordingFrequency = Daily
-		t := now
-		ci.ConfigurationItemDeliveryTime = &t
-	}
+	it.daily = freq == Daily && recorded
 	id := now.UnixMilli()
-	if r.last != nil && id <= r.last.stateID {
-		id = r.last.stateID + 1
+	if r.last != nil && id <= r.last.sid {
+		id = r.last.sid + 1
 	}
-	ci.stateID = id
-	ci.RelatedEvents = r.pending
+	it.sid = id
+	it.related = r.pending
 	r.pending = nil
 	if r.items == nil {
 		r.items = btree.NewG(16, itemLess)
 	}
-	r.items.ReplaceOrInsert(refOf(ci))
-	out.changes = append(out.changes, change{item: ci, prev: r.last})
-	r.last = ci
-	r.lastHash = hash
+	r.items.ReplaceOrInsert(itemRef{it.at, it.sid, it})
+	out.changes = append(out.changes, rawChange{it: it, prev: r.last})
+	r.last = it
 }
 
 // stateHash is the MD5 of everything an item records about the resource's
-// state (not its capture time or status), hex-encoded. The fields are
-// appended to one buffer and hashed once.
-func stateHash(ci *ConfigurationItem) [16]byte {
-	buf := make([]byte, 0, 256+len(ci.Configuration))
+// state (not its capture time or status). The fields are appended to one
+// buffer and hashed once.
+func stateHash(st *state, rels []Relationship) [16]byte {
+	buf := make([]byte, 0, 256+len(st.configuration))
 	w := func(parts ...string) {
 		for _, p := range parts {
 			buf = append(buf, p...)
 			buf = append(buf, 0)
 		}
 	}
-	w(ci.ARN, ci.ResourceName, ci.AvailabilityZone, ci.Configuration)
-	if ci.ResourceCreationTime != nil {
-		buf = ci.ResourceCreationTime.AppendFormat(buf, time.RFC3339Nano)
-		buf = append(buf, 0)
+	w(st.arn, st.name, st.az, st.configuration)
+	buf = st.created.AppendFormat(buf, time.RFC3339Nano)
+	buf = append(buf, 0)
+	for _, k := range sortedKeys(st.tags) {
+		w("t", k, st.tags[k])
 	}
-	for _, k := range sortedKeys(ci.Tags) {
-		w("t", k, ci.Tags[k])
+	for _, k := range sortedKeys(st.supplementary) {
+		w("s", k, st.supplementary[k])
 	}
-	for _, k := range sortedKeys(ci.SupplementaryConfiguration) {
-		w("s", k, ci.SupplementaryConfiguration[k])
-	}
-	for _, r := range ci.Relationships {
+	for _, r := range rels {
 		w("r", r.ResourceType, r.ResourceID, r.ResourceName, r.RelationshipName)
 	}
 	return md5.Sum(buf)
@@ -675,7 +673,18 @@ func (s *Service) deliver(ctx context.Context, out *outbox) {
 	s.mu.Unlock()
 	wantEvents := bus.HasSubscribers[ChangeEvent](s.bus)
 	wantNotes := topic != "" && bus.HasSubscribers[event.Notification](s.bus)
-	for _, c := range out.changes {
+	s.mu.Lock()
+	rules := len(s.rules) > 0
+	s.mu.Unlock()
+	if !wantEvents && !wantNotes && !rules {
+		return
+	}
+	for _, rc := range out.changes {
+		// Items and states are immutable: building the API shape needs no lock.
+		c := change{item: s.full(rc.it)}
+		if rc.prev != nil {
+			c.prev = s.full(rc.prev)
+		}
 		if wantEvents || wantNotes {
 			diff := Diff(c.prev, c.item)
 			if wantEvents {
@@ -692,6 +701,43 @@ func (s *Service) deliver(ctx context.Context, out *outbox) {
 		}
 		s.evaluateChange(ctx, c)
 	}
+}
+
+// full builds the API-shape item of it. The result shares nothing mutable
+// with the store.
+func (s *Service) full(it *item) *ConfigurationItem {
+	ci := &ConfigurationItem{
+		Version: ItemVersion, AccountID: s.account, ConfigurationItemCaptureTime: it.captureTime(),
+		ConfigurationItemStatus: it.status, ConfigurationStateID: strconv.FormatInt(it.sid, 10),
+		ResourceType: it.res.key.ResourceType, ResourceID: it.res.key.ResourceID, AWSRegion: s.region,
+		Tags: map[string]string{}, RelatedEvents: slices.Clone(it.related), Relationships: slices.Clone(it.rels),
+		SupplementaryConfiguration: map[string]string{}, stateID: it.sid, md5: it.md5,
+	}
+	if ci.RelatedEvents == nil {
+		ci.RelatedEvents = []string{}
+	}
+	if ci.Relationships == nil {
+		ci.Relationships = []Relationship{}
+	}
+	if st := it.st; st != nil {
+		ci.ARN, ci.ResourceName, ci.AvailabilityZone = st.arn, st.name, st.az
+		if it.status != StatusResourceNotRecorded {
+			created := st.created
+			ci.ResourceCreationTime = &created
+		}
+		if it.status == StatusOK || it.status == StatusResourceDiscovered {
+			ci.Configuration = st.configuration
+			maps.Copy(ci.Tags, st.tags)
+			maps.Copy(ci.SupplementaryConfiguration, st.supplementary)
+			ci.ConfigurationItemMD5Hash = hex.EncodeToString(it.md5[:])
+		}
+	}
+	if it.daily {
+		ci.RecordingFrequency = Daily
+		t := ci.ConfigurationItemCaptureTime
+		ci.ConfigurationItemDeliveryTime = &t
+	}
+	return ci
 }
 
 func cloneItem(ci *ConfigurationItem) ConfigurationItem {

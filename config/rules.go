@@ -701,12 +701,18 @@ func (s *Service) evaluateRules(ctx context.Context, names []string) {
 		if r.change {
 			for _, k := range keys {
 				res := s.resources[k]
-				ci := res.last
-				if isDeletion(ci.ConfigurationItemStatus) || ci.ConfigurationItemStatus == StatusResourceNotRecorded {
+				it := res.last
+				if isDeletion(it.status) || it.status == StatusResourceNotRecorded {
 					continue
 				}
-				if r.applies(ci) {
-					prev := s.previousLocked(res, ci)
+				if r.managed != nil && !slices.Contains(r.managed.types, k.ResourceType) {
+					continue
+				}
+				if ci := s.full(it); r.applies(ci) {
+					var prev *ConfigurationItem
+					if p := s.previousLocked(res, it); p != nil {
+						prev = s.full(p)
+					}
 					jobs = append(jobs, s.changeJobLocked(r, ci, prev, false, now))
 				}
 			}
@@ -719,13 +725,13 @@ func (s *Service) evaluateRules(ctx context.Context, names []string) {
 	s.runJobs(ctx, jobs, now)
 }
 
-func (s *Service) previousLocked(r *resource, ci *ConfigurationItem) *ConfigurationItem {
-	var prev *ConfigurationItem
-	r.items.DescendLessOrEqual(refOf(ci), func(x itemRef) bool {
-		if x.ci == ci {
+func (s *Service) previousLocked(r *resource, it *item) *item {
+	var prev *item
+	r.items.DescendLessOrEqual(itemRef{it.at, it.sid, it}, func(x itemRef) bool {
+		if x.it == it {
 			return true
 		}
-		prev = x.ci
+		prev = x.it
 		return false
 	})
 	return prev

@@ -852,14 +852,14 @@ func (s *Service) sweepRetention(now time.Time) {
 		}
 		for r.items.Len() > 1 {
 			oldest, _ := r.items.Min()
-			if !oldest.ci.ConfigurationItemCaptureTime.Before(cutoff) {
+			if !oldest.it.captureTime().Before(cutoff) {
 				break
 			}
 			r.items.DeleteMin()
 		}
 		if r.items.Len() == 1 {
 			last, _ := r.items.Min()
-			if isDeletion(last.ci.ConfigurationItemStatus) && last.ci.ConfigurationItemCaptureTime.Before(cutoff) {
+			if isDeletion(last.it.status) && last.it.captureTime().Before(cutoff) {
 				r.items.DeleteMin()
 			}
 		}

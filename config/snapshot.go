@@ -114,13 +114,13 @@ func (s *Service) deliverSnapshot(ctx context.Context, id string, now time.Time)
 	var items []NotificationItem
 	keys := make([]ResourceKey, 0, len(s.resources))
 	for k, r := range s.resources {
-		if r.last != nil && !isDeletion(r.last.ConfigurationItemStatus) && r.last.ConfigurationItemStatus != StatusResourceNotRecorded {
+		if r.last != nil && !isDeletion(r.last.status) && r.last.status != StatusResourceNotRecorded {
 			keys = append(keys, k)
 		}
 	}
 	slices.SortFunc(keys, compareKeys)
 	for _, k := range keys {
-		items = append(items, s.resources[k].last.NotificationForm())
+		items = append(items, s.full(s.resources[k].last).NotificationForm())
 	}
 	s.mu.Unlock()
 	if items == nil {
@@ -193,14 +193,15 @@ func (s *Service) deliverHistory(ctx context.Context, at time.Time) {
 	ch := *s.channel
 	byType := map[string][]*ConfigurationItem{}
 	for _, r := range s.resources {
-		if r.items == nil || r.last == nil || !r.last.ConfigurationItemCaptureTime.After(from) {
+		if r.items == nil || r.last == nil || !r.last.captureTime().After(from) {
 			continue
 		}
 		r.items.AscendGreaterOrEqual(itemRef{at: from.UnixNano() + 1}, func(ref itemRef) bool {
-			if ref.ci.ConfigurationItemCaptureTime.After(at) {
+			ci := s.full(ref.it)
+			if ci.ConfigurationItemCaptureTime.After(at) {
 				return false
 			}
-			byType[ref.ci.ResourceType] = append(byType[ref.ci.ResourceType], ref.ci)
+			byType[ci.ResourceType] = append(byType[ci.ResourceType], ci)
 			return true
 		})
 	}
