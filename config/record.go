@@ -5,9 +5,9 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/json"
-	"strconv"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -112,10 +112,10 @@ type resource struct {
 	st       *state
 	incoming map[inKey]Relationship // reverse relationships declared by others
 
-	items    *btree.BTreeG[itemRef]
-	last     *item
-	pending  []string // related event IDs for the next item
-	dirty    bool     // DAILY: changed since the last item
+	items   *btree.BTreeG[itemRef]
+	last    *item
+	pending []string // related event IDs for the next item
+	dirty   bool     // DAILY: changed since the last item
 }
 
 // item is a stored configuration item, kept compact: it points to the
