@@ -118,10 +118,9 @@ type ConfigurationItem struct {
 	RecordingFrequency            RecordingFrequency      `json:"recordingFrequency,omitempty"`
 	ConfigurationItemDeliveryTime *time.Time              `json:"configurationItemDeliveryTime,omitempty"`
 
-	// Stored items leave ConfigurationStateID and ConfigurationItemMD5Hash
-	// empty and keep them here (no per-item string allocations); copies
-	// handed out fill them in.
-	stateID int64 // numeric configurationStateId, the order of a resource's items
+	// The numeric configurationStateId and raw MD5, kept for conversions to
+	// the notification shape (zero in items built by hand).
+	stateID int64
 	md5     [16]byte
 }
 
