@@ -26,7 +26,7 @@
 // # Data flow
 //
 //	PutMetricData / DataEvent ──▶ validate (allocation-free) ──▶ series index ──▶ stream(unit) ──▶ minute block
-//	clock (every minute) ──▶ sweep: 3 h per-second detail → sketch, 15 d minute → 5 min, 63 d → 1 h, 455 d → gone
+//	clock (every minute) ──▶ sweep: 3 h drop per-second detail, 15 d minute → 5 min (sketch), 63 d → 1 h, 455 d → gone
 //	GetMetricStatistics / statSeries ──▶ scan blocks per period ──▶ basic statistics from block summaries,
 //	                                      extended statistics from raw values (exact) or sketches (≤ 1 %)
 //
@@ -72,11 +72,11 @@
 //
 // A sweep on the clock every minute applies CloudWatch's retention: data with
 // periods under a minute is available for 3 hours (then high-resolution
-// blocks lose their per-second detail and their raw values move into a
-// sketch), 1-minute data for 15 days (then minute blocks merge into 5-minute
-// blocks), 5-minute data for 63 days (then 1-hour blocks), and 1-hour data for
-// 455 days, after which it is dropped; a metric whose data is all gone leaves
-// the catalogue. Rollup keeps SampleCount, Sum, Minimum and Maximum exactly.
+// blocks lose their per-second detail but keep their values), 1-minute data
+// for 15 days (then minute blocks merge into 5-minute blocks and their values
+// into a sketch), 5-minute data for 63 days (then 1-hour blocks), and 1-hour
+// data for 455 days, after which it is dropped; a metric whose data is all
+// gone leaves the catalogue. Rollup keeps SampleCount, Sum, Minimum and Maximum exactly.
 // GetMetricStatistics enforces the matching period rules by the age of
 // StartTime (a multiple of 60 beyond 3 hours, of 300 beyond 15 days, of 3600
 // beyond 63 days) and rounds StartTime as AWS does (to 5/10/30-second
@@ -93,10 +93,11 @@
 // percentage range keeps the values whose ranks fall in
 // (floor(a·n/100), ceil(b·n/100)].
 //
-// Percentiles are exact while raw values are retained: 3 hours for
-// high-resolution data, 15 days for standard-resolution data. After that they
-// come from a mergeable DDSketch-style log histogram with relative accuracy
-// 1%: every quantile read from it is within 1% of a value of the exact rank.
+// Percentiles are exact while raw values are retained: 15 days, for data of
+// either resolution (a minute's values cost no more than a sketch of them).
+// After the 15-day rollup they come from a mergeable DDSketch-style log
+// histogram with relative accuracy 1%: every quantile read from it is within
+// 1% of a value of the exact rank.
 //
 // As in CloudWatch, the percentile family (percentiles, trimmed and
 // winsorized means, trimmed count and sum, percentile rank) needs individual

@@ -90,7 +90,7 @@ func (st *stream) scan(start, end, period int64, needDist bool, a *agg, emit fun
 		}
 		for ; i < len(level) && level[i].start < end; i++ {
 			b := &level[i]
-			if period >= 60 || (b.x != nil && b.x.sk != nil) {
+			if period >= 60 || b.minuteOnly() {
 				if b.start < start {
 					continue
 				}
@@ -162,6 +162,12 @@ func (b *block) whole(a *agg, needDist bool) {
 func (b *block) part(a *agg, lo, hi int, needDist bool) {
 	if lo == 0 && hi >= 60 {
 		b.whole(a, needDist)
+		return
+	}
+	if b.minuteOnly() {
+		if lo == 0 {
+			b.whole(a, needDist)
+		}
 		return
 	}
 	x := b.x

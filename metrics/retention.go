@@ -10,9 +10,10 @@ import (
 // run by the clock every minute:
 //
 //   - high-resolution minute blocks older than 3 hours lose their per-second
-//     detail: their values move into a sketch (sub-minute periods are no
-//     longer available for them);
-//   - minute blocks older than 15 days merge into 5-minute blocks;
+//     detail (sub-minute periods are no longer available for them) but keep
+//     their values;
+//   - minute blocks older than 15 days merge into 5-minute blocks, their
+//     values into a sketch;
 //   - 5-minute blocks older than 63 days merge into 1-hour blocks;
 //   - 1-hour blocks older than 455 days are dropped, and a metric whose data is
 //     all gone leaves the catalogue.
@@ -87,7 +88,7 @@ func (st *stream) age(now int64) {
 	i, _ := slices.BinarySearchFunc(st.raw, st.agedTo, cmpBlockStart)
 	for ; i < len(st.raw) && st.raw[i].start+60 <= cut; i++ {
 		if b := &st.raw[i]; b.occ&hiResBit != 0 {
-			b.toSketch()
+			b.dropDetail()
 		}
 	}
 	if i < len(st.raw) {
@@ -111,27 +112,6 @@ func (st *stream) age(now int64) {
 		clear(st.h1[:n])
 		st.h1 = st.h1[n:]
 	}
-}
-
-// toSketch replaces the block's raw values and per-second detail by a sketch,
-// keeping SampleCount, Sum, Minimum and Maximum.
-func (b *block) toSketch() {
-	if b.x != nil && b.x.sk != nil {
-		b.occ &^= hiResBit
-		return
-	}
-	x := b.general()
-	sk := &sketch{}
-	for i, v := range b.vals {
-		w := 1.0
-		if x.weights != nil {
-			w = x.weights[i]
-		}
-		sk.add(v, w)
-	}
-	b.x = &blockExt{count: x.count, sk: sk, noPct: x.noPct}
-	b.vals = nil
-	b.occ = 0
 }
 
 // rollup moves the blocks of src whose coarse bucket (span seconds) ends at or

@@ -85,17 +85,23 @@ func TestRetentionAndRollupByAge(t *testing.T) {
 
 	// After 3 hours: sub-minute detail is gone (sub-minute periods are refused
 	// for such StartTimes); minute statistics keep every basic statistic and
-	// percentiles come from the sketch within 1%.
+	// percentiles stay exact (the values are kept at 1-minute resolution).
 	c.Set(start.Add(4 * time.Hour))
 	check(60)
-	assert.InEpsilon(t, exact, p99(3600), 0.01)
+	assert.Equal(t, exact, p99(3600))
 	_, err := gms(s, GetMetricStatisticsInput{StartTime: start, EndTime: start.Add(time.Hour), Period: 1})
 	assert.Error(t, err)
 	st := s.findSeries(&Metric{Namespace: "App", MetricName: "M"}).streams[0]
 	assert.Len(t, st.raw, 60)
-	assert.NotNil(t, st.raw[0].x.sk)
+	assert.True(t, st.raw[0].minuteOnly())
+	// Values published late for an old minute count as at second 0.
+	put(t, s, "App", MetricDatum{MetricName: "M", Value: Float(0), StorageResolution: 1, Timestamp: start.Add(30 * time.Second)})
+	want.n++
+	want.min = 0
+	check(60)
 
-	// After 15 days: 5-minute blocks.
+	exact = refPercentile(append(vals, 0), 99)
+	// After 15 days: 5-minute blocks, percentiles from the sketch (≤ 1%).
 	c.Set(start.Add(15*24*time.Hour + 2*time.Hour))
 	require.Len(t, st.m5, 12)
 	assert.Empty(t, st.raw)
@@ -153,7 +159,7 @@ func TestRollupPreservesBasicStatistics(t *testing.T) {
 				}
 			}
 			if r.IntN(2) == 0 {
-				b.toSketch()
+				b.dropDetail()
 			}
 			minutes = append(minutes, b)
 		}
@@ -189,5 +195,5 @@ func TestSweepIsCheapWhenNothingIsDue(t *testing.T) {
 	put(t, s, "App", MetricDatum{MetricName: "M", Value: Float(2), StorageResolution: 1, Timestamp: c.Now().Add(-5 * time.Hour)})
 	assert.Less(t, s.nextDue, due)
 	c.Advance(2 * time.Minute)
-	assert.NotNil(t, st.raw[0].x.sk, "the late high-resolution minute lost its per-second detail")
+	assert.True(t, st.raw[0].minuteOnly(), "the late high-resolution minute lost its per-second detail")
 }

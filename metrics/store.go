@@ -72,13 +72,16 @@ type stream struct {
 type block struct {
 	start         int64 // Unix seconds, aligned to the block span
 	sum, min, max float64
-	occ           uint64 // simple mode: bit s = a value at second s; bit 63: high-resolution data
+	occ           uint64 // simple mode: bit s = a value at second s; bit 63: high-resolution data; bit 62: minute only
 	vals          []float64
 	x             *blockExt
 }
 
-const hiResBit = 1 << 63
-const secMask = 1<<60 - 1
+const (
+	hiResBit      = 1 << 63 // the block has per-second detail to drop after 3 hours
+	minuteOnlyBit = 1 << 62 // simple mode without per-second detail: all values at second 0
+	secMask       = 1<<60 - 1
+)
 
 type blockExt struct {
 	count   float64
@@ -87,6 +90,26 @@ type blockExt struct {
 	sets    []cellSet // statistic sets that are not expressible as raw values
 	sk      *sketch   // distribution after rollup (vals then empty)
 	noPct   bool      // some data has no individual values (percentiles unavailable)
+	// minuteOnly: the per-second detail is gone (secs nil): all data counts
+	// as at second 0.
+	minuteOnly bool
+}
+
+// minuteOnly reports whether the block has no per-second detail.
+func (b *block) minuteOnly() bool {
+	return b.occ&minuteOnlyBit != 0 || b.x != nil && (b.x.minuteOnly || b.x.sk != nil)
+}
+
+// dropDetail forgets the per-second detail of a minute block (sub-minute
+// periods are kept 3 hours), keeping its values, so percentiles stay exact.
+func (b *block) dropDetail() {
+	if b.x == nil {
+		b.occ = minuteOnlyBit
+		return
+	}
+	b.occ = 0
+	b.x.secs = nil
+	b.x.minuteOnly = true
 }
 
 type cellSet struct {
@@ -116,7 +139,7 @@ func (b *block) add(sec int, v, w float64, hires bool) {
 	if hires {
 		b.occ |= hiResBit
 	}
-	if b.x == nil && w == 1 && sec >= bits.Len64(b.occ&secMask) {
+	if b.x == nil && w == 1 && b.occ&minuteOnlyBit == 0 && sec >= bits.Len64(b.occ&secMask) {
 		b.summarize(v, 1)
 		b.occ |= 1 << sec
 		b.vals = append(b.vals, v)
@@ -136,7 +159,9 @@ func (b *block) add(sec int, v, w float64, hires bool) {
 		}
 	}
 	b.vals = append(b.vals, v)
-	x.secs = append(x.secs, uint8(sec))
+	if !x.minuteOnly {
+		x.secs = append(x.secs, uint8(sec))
+	}
 	if x.weights != nil {
 		x.weights = append(x.weights, w)
 	}
@@ -169,9 +194,13 @@ func (b *block) general() *blockExt {
 		return b.x
 	}
 	x := &blockExt{count: float64(len(b.vals))}
-	x.secs = make([]uint8, 0, len(b.vals)+4)
-	for occ := b.occ & secMask; occ != 0; occ &= occ - 1 {
-		x.secs = append(x.secs, uint8(bits.TrailingZeros64(occ)))
+	if b.occ&minuteOnlyBit != 0 {
+		x.minuteOnly = true
+	} else {
+		x.secs = make([]uint8, 0, len(b.vals)+4)
+		for occ := b.occ & secMask; occ != 0; occ &= occ - 1 {
+			x.secs = append(x.secs, uint8(bits.TrailingZeros64(occ)))
+		}
 	}
 	vals := make([]float64, len(b.vals), len(b.vals)+4)
 	copy(vals, b.vals)
