@@ -131,3 +131,114 @@ func TestEndToEndMetricsToNotification(t *testing.T) {
 	clk.Advance(10 * time.Minute)
 	assert.Len(t, notes, 3)
 }
+
+// metrics.Service is the MetricSource of a full stack.
+var _ alarms.MetricSource = (*metrics.Service)(nil)
+
+type stack struct {
+	clk   *clock.Manual
+	bus   *bus.Bus
+	ms    *metrics.Service
+	svc   *alarms.Service
+	notes []event.Notification
+}
+
+func newStack(t *testing.T, start time.Time) *stack {
+	st := &stack{clk: clock.NewManual(start), bus: &bus.Bus{}}
+	st.ms = metrics.New(metrics.Options{Clock: st.clk, Bus: st.bus, IDs: ids.New(1)})
+	st.svc = alarms.New(alarms.Options{Clock: st.clk, Bus: st.bus, IDs: ids.New(2), Metrics: st.ms})
+	t.Cleanup(st.svc.Close)
+	t.Cleanup(st.ms.Close)
+	bus.Subscribe(st.bus, "test", func(_ context.Context, n event.Notification) error { st.notes = append(st.notes, n); return nil })
+	return st
+}
+
+func (st *stack) put(t *testing.T, ns, name string, dims []metrics.Dimension, at time.Time, values ...float64) {
+	t.Helper()
+	// Internal producers (the runtime agent, logs metric filters) send data
+	// over the bus and may use AWS/ namespaces.
+	require.NoError(t, bus.Publish(context.Background(), st.bus, metrics.DataEvent{Internal: true, Input: metrics.PutMetricDataInput{Namespace: ns,
+		MetricData: []metrics.MetricDatum{{MetricName: name, Dimensions: dims, Timestamp: at, Values: values}}}}))
+}
+
+func (st *stack) alarm(t *testing.T, name string) alarms.MetricAlarm {
+	t.Helper()
+	out, err := st.svc.DescribeAlarms(context.Background(), alarms.DescribeAlarmsInput{AlarmNames: []string{name}})
+	require.NoError(t, err)
+	require.Len(t, out.MetricAlarms, 1)
+	return out.MetricAlarms[0]
+}
+
+// TestEndToEndWithGetMetricData runs the real metrics.Service as the alarms'
+// MetricSource: PutMetricData → GetMetricData → evaluation → notification.
+func TestEndToEndWithGetMetricData(t *testing.T) {
+	ctx := context.Background()
+	start := time.Date(2026, 11, 24, 19, 0, 0, 0, time.UTC)
+	st := newStack(t, start)
+	dims := []metrics.Dimension{{Name: "InstanceId", Value: "i-0abc"}}
+	threshold := 80.0
+	_, err := st.svc.PutMetricAlarm(ctx, alarms.PutMetricAlarmInput{
+		AlarmName: "cpu-high", Namespace: "AWS/EC2", MetricName: "CPUUtilization", Dimensions: dims,
+		Statistic: metrics.StatAverage, Period: 300, EvaluationPeriods: 2, DatapointsToAlarm: 2, Threshold: &threshold,
+		ComparisonOperator: alarms.GreaterThanThreshold, AlarmActions: []string{"arn:aws:sns:us-east-1:123456789012:ops"},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, alarms.StateInsufficientData, st.alarm(t, "cpu-high").StateValue)
+
+	// Ten minutes of samples every minute: quiet, then busy from 19:05.
+	for m := range 15 {
+		at := start.Add(time.Duration(m)*time.Minute + 30*time.Second)
+		st.clk.Set(at)
+		v := 20.0
+		if m >= 5 {
+			v = 95
+		}
+		st.put(t, "AWS/EC2", "CPUUtilization", dims, at, v)
+	}
+	st.clk.Set(start.Add(15 * time.Minute))
+	a := st.alarm(t, "cpu-high")
+	require.Equal(t, alarms.StateAlarm, a.StateValue, a.StateReason)
+	// The 5-minute periods slide with the evaluation minute: at 19:15 the last
+	// two periods [19:05, 19:10) and [19:10, 19:15) are both busy; the first
+	// evaluation with two busy periods is at 19:15.
+	assert.Equal(t, start.Add(15*time.Minute), a.StateTransitionedTimestamp)
+	assert.Equal(t, "Threshold Crossed: 2 out of the last 2 datapoints [95.0 (24/11/26 19:10:00), 95.0 (24/11/26 19:05:00)] "+
+		"were greater than the threshold (80.0) (minimum 2 datapoints for OK -> ALARM transition).", a.StateReason)
+	assert.Contains(t, a.StateReasonData, `"evaluatedDatapoints":[{"timestamp":"2026-11-24T19:10:00.000+0000","sampleCount":5.0,"value":95.0},{"timestamp":"2026-11-24T19:05:00.000+0000","sampleCount":5.0,"value":95.0}]`)
+	require.Len(t, st.notes, 1)
+	assert.Equal(t, `ALARM: "cpu-high" in US East (N. Virginia)`, st.notes[0].Subject)
+}
+
+// TestEndToEndMetricMathAlarm evaluates a metric-math alarm with the real
+// metric math of metrics.Service.
+func TestEndToEndMetricMathAlarm(t *testing.T) {
+	ctx := context.Background()
+	start := time.Date(2026, 11, 24, 19, 0, 0, 0, time.UTC)
+	st := newStack(t, start)
+	threshold := 5.0
+	_, err := st.svc.PutMetricAlarm(ctx, alarms.PutMetricAlarmInput{
+		AlarmName: "error-rate", EvaluationPeriods: 3, DatapointsToAlarm: 2, Threshold: &threshold,
+		ComparisonOperator: alarms.GreaterThanThreshold, TreatMissingData: alarms.TreatNotBreaching,
+		AlarmActions: []string{"arn:aws:sns:us-east-1:123456789012:ops"},
+		Metrics: []metrics.MetricDataQuery{
+			{Id: "rate", Expression: "100 * errors / requests", Label: "Error rate"},
+			{Id: "errors", MetricStat: &metrics.MetricStat{Metric: metrics.Metric{Namespace: "Shop", MetricName: "Errors"}, Period: 60, Stat: "Sum"}, ReturnData: metrics.Bool(false)},
+			{Id: "requests", MetricStat: &metrics.MetricStat{Metric: metrics.Metric{Namespace: "Shop", MetricName: "Requests"}, Period: 60, Stat: "Sum"}, ReturnData: metrics.Bool(false)},
+		},
+	})
+	require.NoError(t, err)
+	errorsPerMinute := []float64{1, 2, 9, 1, 12}
+	for m, e := range errorsPerMinute {
+		at := start.Add(time.Duration(m)*time.Minute + 10*time.Second)
+		st.clk.Set(at)
+		st.put(t, "Shop", "Requests", nil, at, 100)
+		st.put(t, "Shop", "Errors", nil, at, e)
+	}
+	st.clk.Set(start.Add(5 * time.Minute))
+	a := st.alarm(t, "error-rate")
+	require.Equal(t, alarms.StateAlarm, a.StateValue, a.StateReason)
+	assert.Equal(t, start.Add(5*time.Minute), a.StateTransitionedTimestamp, "9% at 19:02 and 12% at 19:04 are 2 of the last 3")
+	assert.Contains(t, a.StateReason, "2 out of the last 3 datapoints [12.0 (24/11/26 19:04:00), 9.0 (24/11/26 19:02:00)]")
+	require.Len(t, st.notes, 1)
+	assert.Contains(t, st.notes[0].Message, `"Metrics":[{"Expression":"100 * errors / requests","Id":"rate","Label":"Error rate","ReturnData":true}`)
+}
