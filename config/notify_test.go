@@ -263,3 +263,15 @@ func TestConfigurationHistoryFilesEverySixHours(t *testing.T) {
 	h.clk.Advance(6 * time.Hour)
 	assert.Len(t, h.notesOfType(MessageHistoryDeliveryCompleted), 2, "no file for a window without changes")
 }
+
+func TestComplianceChangeNotificationGolden(t *testing.T) {
+	h := newHarness(t).started(nil, nil)
+	_, err := h.svc.PutConfigRule(h.ctx, managed("required-tags", "REQUIRED_TAGS", `{"tag1Key":"CostCenter"}`, nil))
+	require.NoError(t, err)
+	h.record(instance("i-1", "sg-1", "t2.micro", map[string]string{"CostCenter": "42"}))
+	h.clk.Advance(time.Minute + 217*time.Millisecond)
+	h.record(instance("i-1", "sg-1", "t2.micro", nil))
+	cc := h.notesOfType(MessageComplianceChange)
+	require.Len(t, cc, 2)
+	golden(t, "compliance_change.json", []byte(cc[1].Message))
+}

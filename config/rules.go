@@ -545,8 +545,14 @@ func (s *Service) StartConfigRulesEvaluation(ctx context.Context, in StartConfig
 		return nil, err
 	}
 	if topic != "" {
-		b, _ := json.Marshal(map[string]any{"awsAccountId": s.account, "awsRegion": s.region, "configRuleNames": names,
-			"notificationCreationTime": isoMillis(now), "messageType": MessageConfigRulesEvaluationStarted, "recordVersion": "1.0"})
+		b, _ := json.Marshal(struct {
+			AWSAccountID             string   `json:"awsAccountId"`
+			AWSRegion                string   `json:"awsRegion"`
+			ConfigRuleNames          []string `json:"configRuleNames"`
+			NotificationCreationTime string   `json:"notificationCreationTime"`
+			MessageType              string   `json:"messageType"`
+			RecordVersion            string   `json:"recordVersion"`
+		}{s.account, s.region, names, isoMillis(now), MessageConfigRulesEvaluationStarted, "1.0"})
 		s.publishNote(ctx, topic, s.subjectPrefix()+"Config Rules Evaluation Started for Account "+s.account, b)
 	}
 	s.evaluateRules(ctx, names)
@@ -636,8 +642,12 @@ func (s *Service) changeJobLocked(r *rule, ci, prev *ConfigurationItem, leftScop
 			ConfigurationStateID: n.ConfigurationStateID, AWSAccountID: n.AWSAccountID, ConfigurationItemStatus: n.ConfigurationItemStatus,
 			ResourceType: n.ResourceType, ResourceID: n.ResourceID, ResourceName: n.ResourceName, ARN: n.ARN, AWSRegion: n.AWSRegion,
 			AvailabilityZone: n.AvailabilityZone, ConfigurationStateMd5Hash: n.ConfigurationStateMd5Hash, ResourceCreationTime: n.ResourceCreationTime}
-		b, _ = json.Marshal(map[string]any{"configurationItemSummary": sum, "messageType": MessageOversizedConfigurationItemChange,
-			"notificationCreationTime": isoMillis(now), "recordVersion": "1.0"})
+		b, _ = json.Marshal(struct {
+			ConfigurationItemSummary oversizedSummary `json:"configurationItemSummary"`
+			MessageType              string           `json:"messageType"`
+			NotificationCreationTime string           `json:"notificationCreationTime"`
+			RecordVersion            string           `json:"recordVersion"`
+		}{sum, MessageOversizedConfigurationItemChange, isoMillis(now), "1.0"})
 		ev.InvokingEvent = string(b)
 		ev.MessageType = MessageOversizedConfigurationItemChange
 	}
@@ -740,7 +750,12 @@ func (s *Service) previousLocked(r *resource, it *item) *item {
 func (s *Service) scheduledJobLocked(r *rule, now time.Time) job {
 	ev := s.baseEventLocked(r, now)
 	ev.MessageType = MessageScheduled
-	b, _ := json.Marshal(map[string]string{"awsAccountId": s.account, "notificationCreationTime": isoMillis(now), "messageType": MessageScheduled, "recordVersion": "1.0"})
+	b, _ := json.Marshal(struct {
+		AWSAccountID             string `json:"awsAccountId"`
+		NotificationCreationTime string `json:"notificationCreationTime"`
+		MessageType              string `json:"messageType"`
+		RecordVersion            string `json:"recordVersion"`
+	}{s.account, isoMillis(now), MessageScheduled, "1.0"})
 	ev.InvokingEvent = string(b)
 	return job{rule: r.cfg.ConfigRuleName, fn: s.functions[r.cfg.Source.SourceIdentifier], ev: ev}
 }
@@ -861,11 +876,11 @@ func (s *Service) storeEvaluations(ctx context.Context, ruleName, token string, 
 		if topic == "" {
 			continue
 		}
-		msg := map[string]any{
-			"awsAccountId": s.account, "configRuleName": ruleName, "configRuleARN": ruleARN,
-			"resourceType": q.ResourceType, "resourceId": q.ResourceID, "awsRegion": s.region,
-			"newEvaluationResult": noteResult(&c.cur), "oldEvaluationResult": noteResult(c.old),
-			"notificationCreationTime": isoMillis(now), "messageType": MessageComplianceChange, "recordVersion": "1.0",
+		msg := complianceNote{
+			AWSAccountID: s.account, ConfigRuleName: ruleName, ConfigRuleARN: ruleARN,
+			ResourceType: q.ResourceType, ResourceID: q.ResourceID, AWSRegion: s.region,
+			NewEvaluationResult: noteResult(&c.cur), OldEvaluationResult: noteResult(c.old),
+			NotificationCreationTime: isoMillis(now), MessageType: MessageComplianceChange, RecordVersion: "1.0",
 		}
 		b, _ := json.Marshal(msg)
 		subj := fmt.Sprintf("%s%s %s is %s with %s in Account %s", s.subjectPrefix(), q.ResourceType, q.ResourceID, c.cur.ComplianceType, ruleName, s.account)
@@ -874,26 +889,55 @@ func (s *Service) storeEvaluations(ctx context.Context, ruleName, token string, 
 	return nil
 }
 
-// noteResult is an evaluation result in the camelCase notification shape.
-func noteResult(r *EvaluationResult) any {
+// complianceNote is the ComplianceChangeNotification message, fields in
+// AWS's order.
+type complianceNote struct {
+	AWSAccountID             string          `json:"awsAccountId"`
+	ConfigRuleName           string          `json:"configRuleName"`
+	ConfigRuleARN            string          `json:"configRuleARN"`
+	ResourceType             string          `json:"resourceType"`
+	ResourceID               string          `json:"resourceId"`
+	AWSRegion                string          `json:"awsRegion"`
+	NewEvaluationResult      *noteEvalResult `json:"newEvaluationResult"`
+	OldEvaluationResult      *noteEvalResult `json:"oldEvaluationResult"`
+	NotificationCreationTime string          `json:"notificationCreationTime"`
+	MessageType              string          `json:"messageType"`
+	RecordVersion            string          `json:"recordVersion"`
+}
+
+type noteQualifier struct {
+	ConfigRuleName string `json:"configRuleName"`
+	ResourceType   string `json:"resourceType"`
+	ResourceID     string `json:"resourceId"`
+}
+
+type noteIdentifier struct {
+	EvaluationResultQualifier noteQualifier `json:"evaluationResultQualifier"`
+	OrderingTimestamp         string        `json:"orderingTimestamp"`
+}
+
+// noteEvalResult is an evaluation result in the camelCase notification shape.
+type noteEvalResult struct {
+	EvaluationResultIdentifier noteIdentifier `json:"evaluationResultIdentifier"`
+	ComplianceType             ComplianceType `json:"complianceType"`
+	ResultRecordedTime         string         `json:"resultRecordedTime"`
+	ConfigRuleInvokedTime      string         `json:"configRuleInvokedTime"`
+	Annotation                 *string        `json:"annotation"`
+	ResultToken                *string        `json:"resultToken"`
+}
+
+func noteResult(r *EvaluationResult) *noteEvalResult {
 	if r == nil {
 		return nil
 	}
 	q := r.EvaluationResultIdentifier.EvaluationResultQualifier
-	var ann, tok any
-	if r.Annotation != "" {
-		ann = r.Annotation
-	}
-	if r.ResultToken != "" {
-		tok = r.ResultToken
-	}
-	return map[string]any{
-		"evaluationResultIdentifier": map[string]any{
-			"evaluationResultQualifier": map[string]any{"configRuleName": q.ConfigRuleName, "resourceType": q.ResourceType, "resourceId": q.ResourceID},
-			"orderingTimestamp":         isoMillis(r.EvaluationResultIdentifier.OrderingTimestamp),
+	return &noteEvalResult{
+		EvaluationResultIdentifier: noteIdentifier{
+			EvaluationResultQualifier: noteQualifier{ConfigRuleName: q.ConfigRuleName, ResourceType: q.ResourceType, ResourceID: q.ResourceID},
+			OrderingTimestamp:         isoMillis(r.EvaluationResultIdentifier.OrderingTimestamp),
 		},
-		"complianceType": r.ComplianceType, "resultRecordedTime": isoMillis(r.ResultRecordedTime),
-		"configRuleInvokedTime": isoMillis(r.ConfigRuleInvokedTime), "annotation": ann, "resultToken": tok,
+		ComplianceType: r.ComplianceType, ResultRecordedTime: isoMillis(r.ResultRecordedTime),
+		ConfigRuleInvokedTime: isoMillis(r.ConfigRuleInvokedTime), Annotation: strPtr(r.Annotation), ResultToken: strPtr(r.ResultToken),
 	}
 }
 
