@@ -106,9 +106,9 @@ func (s *Service) ingest(groupName, streamName string, evs []InputLogEvent, crea
 	acc := evs[lo:hi]
 	seq0 := s.seq + 1
 	s.seq += uint64(len(acc))
-	before := len(st.buf)
+	before := st.bytes
 	st.appendBatch(acc, seq0, now)
-	g.stored += int64(len(st.buf) - before)
+	g.stored += int64(st.bytes - before)
 	out := &PutLogEventsOutput{NextSequenceToken: fmt.Sprintf("%056d", s.seq)}
 	if info != (RejectedLogEventsInfo{}) {
 		out.RejectedLogEventsInfo = &info
@@ -285,7 +285,7 @@ func (s *Service) GetLogEvents(ctx context.Context, in GetLogEventsInput) (out *
 			hi = lo
 			bytes := 0
 			for hi < b && hi-lo < limit {
-				sz := st.off[hi+1] - st.off[hi] + EventOverheadBytes
+				sz := st.size(hi) + EventOverheadBytes
 				if hi > lo && bytes+sz > MaxResponseBytes {
 					break
 				}
@@ -309,7 +309,7 @@ func (s *Service) GetLogEvents(ctx context.Context, in GetLogEventsInput) (out *
 			lo = hi
 			bytes := 0
 			for lo > a && hi-lo < limit {
-				sz := st.off[lo] - st.off[lo-1] + EventOverheadBytes
+				sz := st.size(lo-1) + EventOverheadBytes
 				if lo < hi && bytes+sz > MaxResponseBytes {
 					break
 				}
@@ -327,7 +327,7 @@ func (s *Service) GetLogEvents(ctx context.Context, in GetLogEventsInput) (out *
 		}
 		out.Events = make([]OutputLogEvent, 0, hi-lo)
 		for i := lo; i < hi; i++ {
-			out.Events = append(out.Events, OutputLogEvent{Timestamp: st.ts[i], Message: string(st.msg(i)), IngestionTime: st.ing[i]})
+			out.Events = append(out.Events, OutputLogEvent{Timestamp: st.tsAt(i), Message: string(st.msg(i)), IngestionTime: st.ingAt(i)})
 		}
 		out.NextForwardToken = formatKey("f/", st.keyAt(hi-1))
 		out.NextBackwardToken = formatKey("b/", st.keyAt(lo))
@@ -401,7 +401,7 @@ func (st *stream) keyAtOrEnd(i int) key {
 	if st.n() == 0 {
 		return key{}
 	}
-	return key{st.ts[st.n()-1] + 1, 0}
+	return key{st.tsAt(st.n()-1) + 1, 0}
 }
 
 // FilterLogEvents searches a group's streams (all, LogStreamNames, or those with
@@ -505,7 +505,7 @@ func (s *Service) FilterLogEvents(ctx context.Context, in FilterLogEventsInput) 
 			}
 			c := &curs[best]
 			st, i := c.st, c.cur
-			sz := st.off[i+1] - st.off[i] + EventOverheadBytes
+			sz := st.size(i) + EventOverheadBytes
 			if len(out.Events) == limit || len(out.Events) > 0 && bytes+sz > MaxResponseBytes {
 				last := out.Events[len(out.Events)-1]
 				out.NextToken = "n/" + last.EventID + "/s"
@@ -515,7 +515,7 @@ func (s *Service) FilterLogEvents(ctx context.Context, in FilterLogEventsInput) 
 			k := st.keyAt(i)
 			out.Events = append(out.Events, FilteredLogEvent{
 				LogStreamName: st.name, Timestamp: k.ts, Message: string(st.msg(i)),
-				IngestionTime: st.ing[i], EventID: eventID(k),
+				IngestionTime: st.ingAt(i), EventID: eventID(k),
 			})
 			c.next(p, lit, litOnly)
 			if c.cur < 0 {

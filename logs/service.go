@@ -467,7 +467,7 @@ func (s *Service) DeleteLogStream(ctx context.Context, in DeleteLogStreamInput) 
 	if !ok {
 		return nil, errStreamNotFound(in.LogGroupName, in.LogStreamName)
 	}
-	g.stored -= int64(len(st.buf))
+	g.stored -= int64(st.bytes)
 	delete(g.streams, in.LogStreamName)
 	i, _ := slices.BinarySearch(g.streamNames, in.LogStreamName)
 	g.streamNames = slices.Delete(g.streamNames, i, i+1)

@@ -11,22 +11,23 @@ import (
 // stream stores one log stream's events.
 //
 // Layout: the events are kept sorted by (timestamp, sequence number) in
-// parallel columns, and their messages are concatenated in that order in one
-// byte slice, so a search over a time range is a scan of one contiguous span of
-// memory (bytes.Index over it runs at memory speed). A batch that arrives with
-// timestamps earlier than the stream's newest event is appended anyway and the
-// stream marked unsorted; the next read re-sorts only the tail from the first
-// displaced event.
+// segments of up to 32,768 events. Within a segment, messages are concatenated
+// in order in one byte slice, with parallel columns for offsets, timestamps,
+// ingestion times and sequence numbers; so a search over a time range is a scan
+// of a few large contiguous spans of memory (bytes.Index runs at memory speed),
+// and growing a stream never copies what it already holds. A batch that arrives
+// with timestamps earlier than the stream's newest event is appended anyway and
+// the stream marked unsorted; the next read re-sorts only the tail from the
+// first displaced event.
 type stream struct {
 	name    string
 	arn     string
 	created int64
 
-	buf []byte  // messages, concatenated
-	off []int   // off[i] is where message i starts; off[len] == len(buf)
-	ts  []int64 // timestamps (ms)
-	ing []int64 // ingestion times (ms)
-	seq []uint64
+	segs  []*segment
+	base  int // events dropped (retention) from the front of segs[0]
+	count int // live events
+	bytes int // live message bytes
 
 	sortedN int // events [0, sortedN) are sorted; the rest arrived out of order
 
@@ -34,15 +35,102 @@ type stream struct {
 	hasEvents               bool
 }
 
-func newStream(name, arn string, created int64) *stream {
-	return &stream{name: name, arn: arn, created: created, off: []int{0}}
+const (
+	segShift = 15
+	segCap   = 1 << segShift
+	segMask  = segCap - 1
+)
+
+type segment struct {
+	buf []byte
+	off []int // off[j] is where message j starts; off[len(ts)] == len(buf)
+	ts  []int64
+	ing []int64
+	seq []uint64
 }
 
-func (st *stream) n() int { return len(st.ts) }
+func newStream(name, arn string, created int64) *stream {
+	return &stream{name: name, arn: arn, created: created}
+}
 
-func (st *stream) msg(i int) []byte { return st.buf[st.off[i]:st.off[i+1]] }
+func (st *stream) n() int { return st.count }
 
-func (st *stream) dirty() bool { return st.sortedN != len(st.ts) }
+// loc maps a live event index to its segment and index there.
+func (st *stream) loc(i int) (*segment, int) {
+	g := i + st.base
+	return st.segs[g>>segShift], g & segMask
+}
+
+func (st *stream) msg(i int) []byte {
+	sg, j := st.loc(i)
+	return sg.buf[sg.off[j]:sg.off[j+1]]
+}
+
+func (st *stream) size(i int) int {
+	sg, j := st.loc(i)
+	return sg.off[j+1] - sg.off[j]
+}
+
+func (st *stream) tsAt(i int) int64 {
+	sg, j := st.loc(i)
+	return sg.ts[j]
+}
+
+func (st *stream) ingAt(i int) int64 {
+	sg, j := st.loc(i)
+	return sg.ing[j]
+}
+
+func (st *stream) dirty() bool { return st.sortedN != st.count }
+
+// grow makes room for n more elements, doubling the capacity up to limit (when
+// limit > 0); append's growth for large slices is ~1.25x, which would copy a
+// big segment several times over while it fills.
+func grow[T any](s []T, n, limit int) []T {
+	if cap(s)-len(s) >= n {
+		return s
+	}
+	c := max(2*cap(s), len(s)+n, 64)
+	if limit > 0 {
+		c = max(min(c, limit), len(s)+n)
+	}
+	out := make([]T, len(s), c)
+	copy(out, s)
+	return out
+}
+
+// push appends events with sequence numbers seq0, seq0+1, ... to the
+// segments, without touching the sorted bookkeeping.
+func (st *stream) push(evs []InputLogEvent, seqs func(int) uint64, ings func(int) int64) {
+	for k := 0; k < len(evs); {
+		g := st.count + st.base
+		if g>>segShift == len(st.segs) {
+			st.segs = append(st.segs, &segment{off: make([]int, 1, 64)})
+		}
+		sg := st.segs[g>>segShift]
+		room := segCap - len(sg.ts)
+		take := min(room, len(evs)-k)
+		size := 0
+		for i := k; i < k+take; i++ {
+			size += len(evs[i].Message)
+		}
+		sg.buf = grow(sg.buf, size, 0)
+		sg.off = grow(sg.off, take, segCap+1)
+		sg.ts = grow(sg.ts, take, segCap)
+		sg.ing = grow(sg.ing, take, segCap)
+		sg.seq = grow(sg.seq, take, segCap)
+		for i := k; i < k+take; i++ {
+			sg.buf = append(sg.buf, evs[i].Message...)
+			sg.off = append(sg.off, len(sg.buf))
+			sg.ts = append(sg.ts, evs[i].Timestamp)
+			sg.ing = append(sg.ing, ings(i))
+			sg.seq = append(sg.seq, seqs(i))
+		}
+		st.count += take
+		st.bytes += size
+		k += take
+	}
+}
 
 // appendBatch appends chronologically ordered events with sequence numbers
 // seq0, seq0+1, ...
@@ -50,25 +138,10 @@ func (st *stream) appendBatch(evs []InputLogEvent, seq0 uint64, now int64) {
 	if len(evs) == 0 {
 		return
 	}
-	inOrder := !st.dirty() && (len(st.ts) == 0 || evs[0].Timestamp >= st.ts[len(st.ts)-1])
-	size := 0
-	for i := range evs {
-		size += len(evs[i].Message)
-	}
-	st.buf = slices.Grow(st.buf, size)
-	st.off = slices.Grow(st.off, len(evs))
-	st.ts = slices.Grow(st.ts, len(evs))
-	st.ing = slices.Grow(st.ing, len(evs))
-	st.seq = slices.Grow(st.seq, len(evs))
-	for i := range evs {
-		st.buf = append(st.buf, evs[i].Message...)
-		st.off = append(st.off, len(st.buf))
-		st.ts = append(st.ts, evs[i].Timestamp)
-		st.ing = append(st.ing, now)
-		st.seq = append(st.seq, seq0+uint64(i))
-	}
+	inOrder := !st.dirty() && (st.count == 0 || evs[0].Timestamp >= st.tsAt(st.count-1))
+	st.push(evs, func(i int) uint64 { return seq0 + uint64(i) }, func(int) int64 { return now })
 	if inOrder {
-		st.sortedN = len(st.ts)
+		st.sortedN = st.count
 	}
 	if !st.hasEvents || evs[0].Timestamp < st.first {
 		st.first = evs[0].Timestamp
@@ -80,82 +153,90 @@ func (st *stream) appendBatch(evs []InputLogEvent, seq0 uint64, now int64) {
 	st.lastIngest = now
 }
 
+// truncate drops the events from index p on.
+func (st *stream) truncate(p int) {
+	g := p + st.base
+	si, j := g>>segShift, g&segMask
+	if si < len(st.segs) {
+		sg := st.segs[si]
+		st.bytes -= len(sg.buf) - sg.off[j]
+		sg.buf, sg.off = sg.buf[:sg.off[j]], sg.off[:j+1]
+		sg.ts, sg.ing, sg.seq = sg.ts[:j], sg.ing[:j], sg.seq[:j]
+		for _, later := range st.segs[si+1:] {
+			st.bytes -= len(later.buf)
+		}
+		st.segs = st.segs[:si+1]
+	}
+	st.count = p
+	st.sortedN = min(st.sortedN, p)
+}
+
 // sortTail restores the sorted order after out-of-order appends, re-sorting
 // only from the first event the late ones displace.
 func (st *stream) sortTail() {
 	if !st.dirty() {
 		return
 	}
-	n := len(st.ts)
-	minTS := st.ts[st.sortedN]
+	n := st.count
+	minTS := st.tsAt(st.sortedN)
 	for i := st.sortedN; i < n; i++ {
-		minTS = min(minTS, st.ts[i])
+		minTS = min(minTS, st.tsAt(i))
 	}
 	// Late events sort after existing events with the same timestamp (their
 	// sequence numbers are larger).
-	p := sort.Search(st.sortedN, func(i int) bool { return st.ts[i] > minTS })
-	idx := make([]int, n-p)
-	for i := range idx {
-		idx[i] = p + i
+	p := sort.Search(st.sortedN, func(i int) bool { return st.tsAt(i) > minTS })
+	type rec struct {
+		k   key
+		ing int64
+		msg string
 	}
-	slices.SortFunc(idx, func(a, b int) int {
-		if st.ts[a] != st.ts[b] {
-			if st.ts[a] < st.ts[b] {
-				return -1
-			}
-			return 1
-		}
-		if st.seq[a] < st.seq[b] {
+	recs := make([]rec, 0, n-p)
+	for i := p; i < n; i++ {
+		recs = append(recs, rec{st.keyAt(i), st.ingAt(i), string(st.msg(i))})
+	}
+	slices.SortFunc(recs, func(a, b rec) int {
+		if a.k.less(b.k) {
 			return -1
 		}
-		if st.seq[a] > st.seq[b] {
+		if b.k.less(a.k) {
 			return 1
 		}
 		return 0
 	})
-	base := st.off[p]
-	msgs := make([]byte, 0, len(st.buf)-base)
-	ts := make([]int64, len(idx))
-	ing := make([]int64, len(idx))
-	seq := make([]uint64, len(idx))
-	offs := make([]int, len(idx))
-	for k, i := range idx {
-		offs[k] = base + len(msgs)
-		msgs = append(msgs, st.msg(i)...)
-		ts[k], ing[k], seq[k] = st.ts[i], st.ing[i], st.seq[i]
+	evs := make([]InputLogEvent, len(recs))
+	for i, r := range recs {
+		evs[i] = InputLogEvent{Timestamp: r.k.ts, Message: r.msg}
 	}
-	copy(st.buf[base:], msgs)
-	copy(st.ts[p:], ts)
-	copy(st.ing[p:], ing)
-	copy(st.seq[p:], seq)
-	copy(st.off[p:], offs)
-	st.sortedN = n
+	st.truncate(p)
+	st.push(evs, func(i int) uint64 { return recs[i].k.seq }, func(i int) int64 { return recs[i].ing })
+	st.sortedN = st.count
 }
 
 // dropBefore deletes the events with timestamps before cutoff (retention) and
 // returns the bytes freed. The stream must be sorted.
 func (st *stream) dropBefore(cutoff int64) int64 {
-	k := sort.Search(len(st.ts), func(i int) bool { return st.ts[i] >= cutoff })
+	k := st.atOrAfterTS(cutoff)
 	if k == 0 {
 		return 0
 	}
-	freed := int64(st.off[k])
-	n := len(st.ts) - k
-	buf := make([]byte, len(st.buf)-st.off[k])
-	copy(buf, st.buf[st.off[k]:])
-	off := make([]int, n+1)
-	for i := range off {
-		off[i] = st.off[k+i] - st.off[k]
+	freed := 0
+	for i := range k {
+		freed += st.size(i)
 	}
-	st.buf, st.off = buf, off
-	st.ts = slices.Clone(st.ts[k:])
-	st.ing = slices.Clone(st.ing[k:])
-	st.seq = slices.Clone(st.seq[k:])
-	st.sortedN = n
-	if n > 0 {
-		st.first = st.ts[0]
+	st.base += k
+	st.count -= k
+	st.sortedN -= k
+	st.bytes -= freed
+	for len(st.segs) > 1 && st.base >= segCap {
+		st.segs = st.segs[1:]
+		st.base -= segCap
 	}
-	return freed
+	if st.count == 0 {
+		st.segs, st.base = nil, 0
+	} else {
+		st.first = st.tsAt(0)
+	}
+	return int64(freed)
 }
 
 // key is an event's position in time order: its timestamp, then its sequence
@@ -167,16 +248,19 @@ type key struct {
 
 func (k key) less(o key) bool { return k.ts < o.ts || k.ts == o.ts && k.seq < o.seq }
 
-func (st *stream) keyAt(i int) key { return key{st.ts[i], st.seq[i]} }
+func (st *stream) keyAt(i int) key {
+	sg, j := st.loc(i)
+	return key{sg.ts[j], sg.seq[j]}
+}
 
 // after returns the index of the first event whose key is greater than k.
 func (st *stream) after(k key) int {
-	return sort.Search(len(st.ts), func(i int) bool { return k.less(st.keyAt(i)) })
+	return sort.Search(st.count, func(i int) bool { return k.less(st.keyAt(i)) })
 }
 
 // atOrAfterTS returns the index of the first event with timestamp >= t.
 func (st *stream) atOrAfterTS(t int64) int {
-	return sort.Search(len(st.ts), func(i int) bool { return st.ts[i] >= t })
+	return sort.Search(st.count, func(i int) bool { return st.tsAt(i) >= t })
 }
 
 // cursor walks one stream's matching events in [i, end).
@@ -189,30 +273,36 @@ type cursor struct {
 
 // next advances to the next event in [c.i, c.end) that matches p. It uses the
 // pattern's required literal, when it has one, to jump between candidates with
-// bytes.Index over the contiguous messages.
+// bytes.Index over each segment's contiguous messages.
 func (c *cursor) next(p *filterpattern.Pattern, lit []byte, litOnly bool) {
 	st := c.st
 	for c.i < c.end {
-		i := c.i
-		if lit != nil {
-			hay := st.buf[st.off[i]:st.off[c.end]]
-			pos := bytes.Index(hay, lit)
-			if pos < 0 {
-				c.i = c.end
-				break
+		sg, j := st.loc(c.i)
+		if lit == nil {
+			i := c.i
+			c.i++
+			if p.Match(sg.buf[sg.off[j]:sg.off[j+1]]) {
+				c.cur = i
+				return
 			}
-			abs := st.off[i] + pos
-			// The event containing abs: the last i with off[i] <= abs.
-			j := i + sort.Search(c.end-i, func(k int) bool { return st.off[i+k+1] > abs })
-			if abs+len(lit) > st.off[j+1] {
-				// The occurrence spans two messages; resume at the next one.
-				c.i = j + 1
-				continue
-			}
-			i = j
+			continue
 		}
+		segEnd := min(c.end, c.i+len(sg.ts)-j) // global end of the search in this segment
+		jEnd := j + (segEnd - c.i)
+		pos := bytes.Index(sg.buf[sg.off[j]:sg.off[jEnd]], lit)
+		if pos < 0 {
+			c.i = segEnd
+			continue
+		}
+		abs := sg.off[j] + pos
+		// The message containing abs: the last k with off[k] <= abs.
+		k := j + sort.Search(jEnd-j, func(x int) bool { return sg.off[j+x+1] > abs })
+		i := c.i + (k - j)
 		c.i = i + 1
-		if litOnly || p.Match(st.msg(i)) {
+		if abs+len(lit) > sg.off[k+1] {
+			continue // the occurrence spans two messages
+		}
+		if litOnly || p.Match(sg.buf[sg.off[k]:sg.off[k+1]]) {
 			c.cur = i
 			return
 		}
