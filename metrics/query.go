@@ -400,6 +400,7 @@ func (s *Service) getMetricStatistics(in GetMetricStatisticsInput) (*GetMetricSt
 	sr := s.findSeries(&m)
 	if sr != nil {
 		out.Datapoints = make([]Datapoint, 0, min((t1-t0+p-1)/p, 64))
+		var pool []float64
 		var a agg
 		for _, x := range sr.streams {
 			if in.Unit != "" && x.unit != unitOf(in.Unit) {
@@ -409,18 +410,24 @@ func (s *Service) getMetricStatistics(in GetMetricStatisticsInput) (*GetMetricSt
 			x.scan(t0, t1, p, len(exts) > 0, &a, func(k int64, a *agg) {
 				dp := Datapoint{Timestamp: time.Unix(t0+k*p, 0).UTC(), Unit: unit}
 				for _, st := range basics {
-					v := a.basic(st.kind)
+					// Statistic values live in shared arrays: one allocation for
+					// many datapoints instead of one per field.
+					if len(pool) == cap(pool) {
+						pool = make([]float64, 0, 5*64)
+					}
+					pool = append(pool, a.basic(st.kind))
+					v := &pool[len(pool)-1]
 					switch st.kind {
 					case kSampleCount:
-						dp.SampleCount = &v
+						dp.SampleCount = v
 					case kAverage:
-						dp.Average = &v
+						dp.Average = v
 					case kSum:
-						dp.Sum = &v
+						dp.Sum = v
 					case kMinimum:
-						dp.Minimum = &v
+						dp.Minimum = v
 					case kMaximum:
-						dp.Maximum = &v
+						dp.Maximum = v
 					}
 				}
 				for i, st := range exts {
