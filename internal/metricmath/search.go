@@ -26,11 +26,16 @@ type SearchQuery struct {
 	// Namespace and Dimensions are the schema's namespace and dimension names.
 	Namespace  string
 	Dimensions []string
-	expr       searchNode
+	expr       *searchNode
 }
 
-type searchNode interface {
-	match(m *searchTarget) bool
+// searchNode is a node of the search term: AND, OR, NOT or a term. It is a
+// concrete type (not an interface) so that matching does not make the
+// matched metric escape to the heap.
+type searchNode struct {
+	op   byte // '&', '|', '!' or 't'
+	x, y *searchNode
+	term *searchTerm
 }
 
 type searchTarget struct {
@@ -38,25 +43,27 @@ type searchTarget struct {
 	dims            []Dimension
 }
 
-type (
-	searchAnd struct{ x, y searchNode }
-	searchOr  struct{ x, y searchNode }
-	searchNot struct{ x searchNode }
-	// searchTerm is one term: an exact string or a partial-match pattern,
-	// optionally bound to a property (MetricName, Namespace or a dimension
-	// name).
-	searchTerm struct {
-		prop  string
-		exact bool
-		value string
-		words [][]string // partial match: words of the term, each as tokens
-		full  string     // partial match of one word: the word itself
-	}
-)
+// searchTerm is one term: an exact string or a partial-match pattern,
+// optionally bound to a property (MetricName, Namespace or a dimension name).
+type searchTerm struct {
+	prop  string
+	exact bool
+	value string
+	words [][]string // partial match: words of the term, each as tokens
+	full  string     // partial match of one word: the word itself
+}
 
-func (n *searchAnd) match(m *searchTarget) bool { return n.x.match(m) && n.y.match(m) }
-func (n *searchOr) match(m *searchTarget) bool  { return n.x.match(m) || n.y.match(m) }
-func (n *searchNot) match(m *searchTarget) bool { return !n.x.match(m) }
+func (n *searchNode) match(m *searchTarget) bool {
+	switch n.op {
+	case '&':
+		return n.x.match(m) && n.y.match(m)
+	case '|':
+		return n.x.match(m) || n.y.match(m)
+	case '!':
+		return !n.x.match(m)
+	}
+	return n.term.match(m)
+}
 
 func (t *searchTerm) matchString(s string) bool {
 	if t.exact {
@@ -124,7 +131,8 @@ func (q *SearchQuery) Match(namespace, metricName string, dims []Dimension) bool
 	if q.expr == nil {
 		return true
 	}
-	return q.expr.match(&searchTarget{namespace: namespace, name: metricName, dims: dims})
+	m := searchTarget{namespace: namespace, name: metricName, dims: dims}
+	return q.expr.match(&m)
 }
 
 type span struct{ start, end int }
@@ -185,9 +193,21 @@ func partialMatch(words [][]string, full, s string) bool {
 	if full != "" && fullTokenEqual(s, full) {
 		return true
 	}
+	if len(words) == 0 {
+		return false
+	}
+	// Every token of the term is a substring of s, regardless of case: a
+	// cheap test that rejects most names before tokenizing them.
+	for _, w := range words {
+		for _, wt := range w {
+			if !containsFold(s, wt) {
+				return false
+			}
+		}
+	}
 	var arr [48]span
 	toks := tokenize(s, arr[:0])
-	if len(words) == 0 || len(toks) == 0 {
+	if len(toks) == 0 {
 		return false
 	}
 	need := 0
@@ -408,7 +428,7 @@ func (p *searchTermParser) peek() *stok {
 	return nil
 }
 
-func (p *searchTermParser) or(depth int) (searchNode, error) {
+func (p *searchTermParser) or(depth int) (*searchNode, error) {
 	if depth > maxDepth {
 		return nil, errors.New("the search term is nested too deeply")
 	}
@@ -422,12 +442,12 @@ func (p *searchTermParser) or(depth int) (searchNode, error) {
 		if err != nil {
 			return nil, err
 		}
-		x = &searchOr{x, y}
+		x = &searchNode{op: '|', x: x, y: y}
 	}
 	return x, nil
 }
 
-func (p *searchTermParser) and(depth int) (searchNode, error) {
+func (p *searchTermParser) and(depth int) (*searchNode, error) {
 	x, err := p.not(depth)
 	if err != nil {
 		return nil, err
@@ -444,11 +464,11 @@ func (p *searchTermParser) and(depth int) (searchNode, error) {
 		if err != nil {
 			return nil, err
 		}
-		x = &searchAnd{x, y}
+		x = &searchNode{op: '&', x: x, y: y}
 	}
 }
 
-func (p *searchTermParser) not(depth int) (searchNode, error) {
+func (p *searchTermParser) not(depth int) (*searchNode, error) {
 	t := p.peek()
 	if t != nil && t.kind == 'k' && t.text == "NOT" {
 		p.i++
@@ -459,12 +479,12 @@ func (p *searchTermParser) not(depth int) (searchNode, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &searchNot{x}, nil
+		return &searchNode{op: '!', x: x}, nil
 	}
 	return p.primary(depth)
 }
 
-func (p *searchTermParser) primary(depth int) (searchNode, error) {
+func (p *searchTermParser) primary(depth int) (*searchNode, error) {
 	t := p.peek()
 	if t == nil {
 		return nil, errors.New("unexpected end of the search term")
@@ -496,9 +516,9 @@ func (p *searchTermParser) primary(depth int) (searchNode, error) {
 	return nil, fmt.Errorf("unexpected %q at position %d", t.text, t.pos)
 }
 
-func newTerm(prop string, t *stok) (*searchTerm, error) {
+func newTerm(prop string, t *stok) (*searchNode, error) {
 	if t.kind == 'q' {
-		return &searchTerm{prop: prop, exact: true, value: t.text}, nil
+		return &searchNode{op: 't', term: &searchTerm{prop: prop, exact: true, value: t.text}}, nil
 	}
 	term := &searchTerm{prop: prop, value: t.text}
 	start := -1
@@ -520,5 +540,27 @@ func newTerm(prop string, t *stok) (*searchTerm, error) {
 	if len(term.words) == 1 {
 		term.full = strings.Join(term.words[0], "")
 	}
-	return term, nil
+	return &searchNode{op: 't', term: term}, nil
+}
+
+// containsFold reports whether s contains sub, ASCII case-insensitively.
+func containsFold(s, sub string) bool {
+	n := len(sub)
+	if n == 0 {
+		return true
+	}
+	first := sub[0] | 0x20
+	for i := 0; i+n <= len(s); i++ {
+		if s[i]|0x20 != first {
+			continue
+		}
+		j := 1
+		for j < n && s[i+j]|0x20 == sub[j]|0x20 {
+			j++
+		}
+		if j == n {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,117 @@
+package metrics
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/clock"
+)
+
+// benchHourService holds 100 metrics with one value a minute for an hour.
+func benchHourService(b *testing.B) *Service {
+	c := clock.NewManual(gmdT0)
+	s := New(Options{Clock: c})
+	b.Cleanup(s.Close)
+	var data []MetricDatum
+	for m := range 100 {
+		for i := range 60 {
+			data = append(data, MetricDatum{MetricName: "Requests", Dimensions: []Dimension{{Name: "Host", Value: fmt.Sprintf("h%03d", m)}},
+				Timestamp: gmdT0.Add(time.Duration(i) * time.Minute), Value: Float(float64(i + m))})
+		}
+	}
+	for i := 0; i < len(data); i += 1000 {
+		if _, err := s.PutMetricData(context.Background(), PutMetricDataInput{Namespace: "Bench", MetricData: data[i:min(i+1000, len(data))]}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	c.Advance(time.Hour + time.Minute)
+	return s
+}
+
+func benchQueries(returnData bool) []MetricDataQuery {
+	qs := make([]MetricDataQuery, 100)
+	for m := range qs {
+		qs[m] = MetricDataQuery{Id: fmt.Sprintf("m%d", m), ReturnData: Bool(returnData), MetricStat: &MetricStat{
+			Metric: Metric{Namespace: "Bench", MetricName: "Requests", Dimensions: []Dimension{{Name: "Host", Value: fmt.Sprintf("h%03d", m)}}},
+			Period: 60, Stat: "Sum"}}
+	}
+	return qs
+}
+
+// BenchmarkGetMetricDataMetricStats is the baseline: the 100 MetricStat
+// queries returned as they are (100 series × 60 points).
+func BenchmarkGetMetricDataMetricStats(b *testing.B) {
+	s := benchHourService(b)
+	in := GetMetricDataInput{StartTime: gmdT0, EndTime: gmdT0.Add(time.Hour), MetricDataQueries: benchQueries(true)}
+	b.ReportAllocs()
+	for b.Loop() {
+		out, err := s.GetMetricData(context.Background(), in)
+		if err != nil || len(out.MetricDataResults) != 100 || len(out.MetricDataResults[0].Values) != 60 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkGetMetricDataMathExpression reads the same 100 series and returns
+// only SUM(METRICS())/PERIOD(m0).
+func BenchmarkGetMetricDataMathExpression(b *testing.B) {
+	s := benchHourService(b)
+	qs := append(benchQueries(false), MetricDataQuery{Id: "e1", Expression: "SUM(METRICS())/PERIOD(m0)"})
+	in := GetMetricDataInput{StartTime: gmdT0, EndTime: gmdT0.Add(time.Hour), MetricDataQueries: qs}
+	b.ReportAllocs()
+	for b.Loop() {
+		out, err := s.GetMetricData(context.Background(), in)
+		if err != nil || len(out.MetricDataResults) != 1 || len(out.MetricDataResults[0].Values) != 60 {
+			b.Fatal(err)
+		}
+	}
+}
+
+var (
+	searchOnce sync.Once
+	searchSvc  *Service
+)
+
+// searchCatalogue is a service with 100,000 metrics: 1,000 hosts × 100
+// metric names, one datapoint each.
+func searchCatalogue(b *testing.B) *Service {
+	searchOnce.Do(func() {
+		c := clock.NewManual(gmdT0)
+		s := New(Options{Clock: c})
+		data := make([]MetricDatum, 0, 1000)
+		for h := range 1000 {
+			data = data[:0]
+			for n := range 100 {
+				data = append(data, MetricDatum{MetricName: fmt.Sprintf("Metric%02dCount", n),
+					Dimensions: []Dimension{{Name: "Host", Value: fmt.Sprintf("web-%04d", h)}},
+					Timestamp:  gmdT0, Value: Float(1)})
+			}
+			if _, err := s.PutMetricData(context.Background(), PutMetricDataInput{Namespace: "Fleet", MetricData: data}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		c.Advance(10 * time.Minute)
+		searchSvc = s
+	})
+	return searchSvc
+}
+
+// BenchmarkGetMetricDataSearch runs one SEARCH over a catalogue of 100,000
+// metrics that matches 10 of them.
+func BenchmarkGetMetricDataSearch(b *testing.B) {
+	s := searchCatalogue(b)
+	in := GetMetricDataInput{StartTime: gmdT0, EndTime: gmdT0.Add(time.Hour), MetricDataQueries: []MetricDataQuery{
+		{Id: "e1", Expression: `SEARCH('{Fleet,Host} MetricName="Metric07Count" web-00*', 'Sum', 300)`},
+	}}
+	in.MetricDataQueries[0].Expression = `SEARCH('{Fleet,Host} MetricName="Metric07Count" AND (Host="web-0001" OR Host="web-0002" OR web-0010 OR web-0011 OR web-0012 OR web-0013 OR web-0014 OR web-0015 OR web-0016 OR web-0017)', 'Sum', 300)`
+	b.ReportAllocs()
+	for b.Loop() {
+		out, err := s.GetMetricData(context.Background(), in)
+		if err != nil || len(out.MetricDataResults) != 10 {
+			b.Fatal(err, len(out.MetricDataResults))
+		}
+	}
+}
