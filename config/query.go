@@ -249,7 +249,7 @@ func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigH
 	if in.EarlierTime != nil {
 		lo = in.EarlierTime.UTC()
 	}
-	out := &GetResourceConfigHistoryOutput{ConfigurationItems: []ConfigurationItem{}}
+	out := &GetResourceConfigHistoryOutput{ConfigurationItems: make([]ConfigurationItem, 0, min(limit, r.items.Len()))}
 	visit := func(ref itemRef) bool {
 		at := ref.it.captureTime()
 		if at.After(later) {
@@ -265,7 +265,8 @@ func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigH
 			out.NextToken = pageToken{order, key, ref.at, ref.sid}.String()
 			return false
 		}
-		out.ConfigurationItems = append(out.ConfigurationItems, *s.full(ref.it))
+		out.ConfigurationItems = append(out.ConfigurationItems, ConfigurationItem{})
+		s.fill(&out.ConfigurationItems[len(out.ConfigurationItems)-1], ref.it)
 		return true
 	}
 	if order == Forward {

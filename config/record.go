@@ -706,7 +706,14 @@ func (s *Service) deliver(ctx context.Context, out *outbox) {
 // full builds the API-shape item of it. The result shares nothing mutable
 // with the store.
 func (s *Service) full(it *item) *ConfigurationItem {
-	ci := &ConfigurationItem{
+	ci := new(ConfigurationItem)
+	s.fill(ci, it)
+	return ci
+}
+
+// fill writes the API-shape item of it into ci.
+func (s *Service) fill(ci *ConfigurationItem, it *item) {
+	*ci = ConfigurationItem{
 		Version: ItemVersion, AccountID: s.account, ConfigurationItemCaptureTime: it.captureTime(),
 		ConfigurationItemStatus: it.status, ConfigurationStateID: strconv.FormatInt(it.sid, 10),
 		ResourceType: it.res.key.ResourceType, ResourceID: it.res.key.ResourceID, AWSRegion: s.region,
@@ -737,7 +744,6 @@ func (s *Service) full(it *item) *ConfigurationItem {
 		t := ci.ConfigurationItemCaptureTime
 		ci.ConfigurationItemDeliveryTime = &t
 	}
-	return ci
 }
 
 func cloneItem(ci *ConfigurationItem) ConfigurationItem {
