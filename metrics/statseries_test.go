@@ -20,7 +20,7 @@ func newTestService(t testing.TB) (*Service, *clock.Manual) {
 	return s, c
 }
 
-func TestStatSeriesSmoke(t *testing.T) {
+func TestStatSeriesAndForEachMetric(t *testing.T) {
 	s, c := newTestService(t)
 	ctx := context.Background()
 	var data []MetricDatum
