@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/localwatch/localwatch/internal/awserr"
@@ -187,7 +188,7 @@ func (s *Service) getMetricData(in *GetMetricDataInput) (*GetMetricDataOutput, e
 			minPer = pmin(minPer, q.Period)
 		}
 	}
-	prog, err := metricmath.Compile(queries)
+	prog, err := compileCached(queries)
 	if err != nil {
 		return nil, err
 	}
@@ -248,6 +249,42 @@ func (s *Service) getMetricData(in *GetMetricDataInput) (*GetMetricDataOutput, e
 		}
 	}
 	return paginate(all, offset, maxPoints, requestKey(in)), nil
+}
+
+// programCache keeps compiled metric-math programs by their queries, so that
+// a caller repeating the same request (an alarm on metric math, a dashboard
+// refresh) parses its expressions once. Programs are immutable and shared by
+// every Service; the cache is bounded and simply emptied when full.
+var programCache struct {
+	sync.Mutex
+	m map[string]*metricmath.Program
+}
+
+const programCacheSize = 1024
+
+func compileCached(queries []metricmath.Query) (*metricmath.Program, error) {
+	var b strings.Builder
+	for _, q := range queries {
+		fmt.Fprintf(&b, "%s\x00%s\x00%d\x00", q.ID, q.Expression, q.Period)
+	}
+	key := b.String()
+	programCache.Lock()
+	p := programCache.m[key]
+	programCache.Unlock()
+	if p != nil {
+		return p, nil
+	}
+	p, err := metricmath.Compile(queries)
+	if err != nil {
+		return nil, err
+	}
+	programCache.Lock()
+	if programCache.m == nil || len(programCache.m) >= programCacheSize {
+		programCache.m = make(map[string]*metricmath.Program)
+	}
+	programCache.m[key] = p
+	programCache.Unlock()
+	return p, nil
 }
 
 func pmin(a, b int) int {
