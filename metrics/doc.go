@@ -41,27 +41,35 @@
 // The hot path is laid out like a time-series database head (Prometheus
 // TSDB): a series is found once per datum and its newest block is appended to.
 //
-//   - Series index: an open-addressing hash table keyed by a 64-bit hash of the
-//     identity (namespace, name, and an order-insensitive sum of per-dimension
-//     hashes), computed eight bytes at a time in the same pass that checks the
-//     dimensions are ASCII. A hit costs one slot load plus an identity
-//     comparison; there are no allocations per datum. A google/btree ordered by
-//     the canonical key (namespace, name, sorted dimensions) is the catalogue
-//     that gives ListMetrics its deterministic order and resumable NextToken.
-//   - Series → streams: one per unit; the first stream is embedded in the
-//     series to save a pointer hop.
-//   - Stream → three levels of blocks, each a slice sorted by start time:
-//     minute blocks (raw), 5-minute blocks and 1-hour blocks. Data arrives in
-//     time order in practice, so a datum lands in the last minute block; an
-//     older minute is found by binary search.
+//   - Series index: an open-addressing hash table (linear probing, load ≤ 1/2)
+//     keyed by a 64-bit hash of the identity (namespace, name, and an
+//     order-insensitive sum of per-dimension hashes), computed eight bytes at a
+//     time in the same pass that checks the dimensions are ASCII; hashes of a
+//     repeated metric or dimension name (same string bytes) are remembered
+//     within a call. A hit is one slot load plus an identity comparison that
+//     short-circuits on shared string bytes; nothing is allocated per datum.
+//     One pass over a call validates, hashes and looks up each datum (creating
+//     missing series only once the whole call is valid); a second appends.
+//   - A google/btree ordered by the canonical key (namespace, name, sorted
+//     dimensions) is the catalogue: ListMetrics' deterministic order and
+//     resumable NextToken, and the retention sweep's walk.
+//   - Series: identity, up to two dimensions inline, and the first (usually
+//     only) unit's stream embedded, whose newest minute block (the head) is
+//     embedded in turn: appending a datum touches the series and one value
+//     chunk, nothing else.
+//   - Stream → levels of blocks, each a slice sorted by start time: the head,
+//     older minute blocks (raw), 5-minute blocks and 1-hour blocks. An older
+//     minute is found by binary search.
 //   - Minute block (72 bytes): start, Sum, Minimum, Maximum, a 64-bit occupancy
-//     mask (bit s: a value at second s; bit 63: high-resolution data) and the
-//     raw values in second order. Values of consecutive blocks are appended into
-//     shared 60-value chunks (480 bytes, exactly a Go size class), so one hour of
-//     1-second data is 8 bytes per value plus ~1.3 bytes of block and chunk
-//     overhead. The per-block summary means 60-second (and coarser) basic
-//     statistics read one block per minute and never rescan values; a p99 over a
-//     minute selects over that block's contiguous values.
+//     mask (bit s: a value at second s) and the raw values in second order.
+//     Values of consecutive blocks are appended into shared 60-value chunks
+//     (480 bytes, exactly a Go size class), so one hour of 1-second data is 8
+//     bytes per value plus ~1.6 bytes of block, chunk and series overhead. The
+//     per-block summary means 60-second (and coarser) basic statistics read one
+//     block per minute and never rescan values; a percentile over a minute
+//     reads that block's contiguous values in place (a nearest-rank extreme,
+//     such as p99 of fewer than 100 values, is the block's Maximum), and
+//     sub-minute periods slice them by popcount of the mask.
 //   - Anything unusual — two values in the same second, out-of-order seconds,
 //     Values with Counts (weights), statistic sets — moves that one block to a
 //     general form (per-value seconds, optional weights, a list of statistic
