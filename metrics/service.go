@@ -44,7 +44,7 @@ type Service struct {
 	account string
 
 	mu      sync.RWMutex
-	table   []*series // open-addressing index by identity hash (store.go)
+	table   []slot // open-addressing index by identity hash (store.go)
 	nseries int
 	nextDue int64                  // earliest time (Unix s) the retention sweep has work
 	catalog *btree.BTreeG[*series] // ordered by series key: ListMetrics order

@@ -2,6 +2,8 @@ package metrics
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -53,4 +55,33 @@ func TestStatSeriesAndForEachMetric(t *testing.T) {
 		return true
 	})
 	assert.Equal(t, 1, n)
+}
+
+// The open-addressing series index keeps every series findable through
+// inserts and backward-shift deletions, with heavy collisions.
+func TestSeriesIndexWithCollisions(t *testing.T) {
+	s, _ := newTestService(t)
+	r := rand.New(rand.NewPCG(13, 14))
+	live := map[string]*series{}
+	for op := 0; op < 5000; op++ {
+		if len(live) > 0 && r.IntN(3) == 0 {
+			for k, sr := range live {
+				s.remove(sr)
+				delete(live, k)
+				break
+			}
+		} else {
+			name := fmt.Sprintf("m%d", op)
+			// Hashes crowd into a few home slots, wrapping around the table end.
+			h := uint64(r.IntN(8))*uint64(len(s.table)+1)/8 + uint64(1023)*uint64(r.IntN(2)) + uint64(op)<<32
+			live[name] = s.create(h, "App", name, nil)
+		}
+		if op%97 == 0 {
+			for name, sr := range live {
+				require.Same(t, sr, s.lookup(sr.hash, "App", name, nil), name)
+			}
+		}
+	}
+	assert.Equal(t, len(live), s.nseries)
+	assert.Equal(t, len(live), s.catalog.Len())
 }

@@ -416,6 +416,13 @@ func streq(a, b string) bool {
 // a lookup is usually one slot load plus the identity check, with no Go map
 // overhead on the ingest path.
 
+// slot is one entry of the series index: the identity hash beside the
+// pointer, so probing past other series never dereferences them.
+type slot struct {
+	hash uint64
+	sr   *series
+}
+
 // lookup finds the series of a metric. The caller holds s.mu (read or write).
 func (s *Service) lookup(h uint64, ns, name string, dims []Dimension) *series {
 	if len(s.table) == 0 {
@@ -423,12 +430,12 @@ func (s *Service) lookup(h uint64, ns, name string, dims []Dimension) *series {
 	}
 	mask := uint64(len(s.table) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
-		sr := s.table[i]
-		if sr == nil {
+		e := &s.table[i]
+		if e.sr == nil {
 			return nil
 		}
-		if sr.hash == h && sr.matches(ns, name, dims) {
-			return sr
+		if e.hash == h && e.sr.matches(ns, name, dims) {
+			return e.sr
 		}
 	}
 }
@@ -436,10 +443,10 @@ func (s *Service) lookup(h uint64, ns, name string, dims []Dimension) *series {
 func (s *Service) tableInsert(sr *series) {
 	mask := uint64(len(s.table) - 1)
 	i := sr.hash & mask
-	for s.table[i] != nil {
+	for s.table[i].sr != nil {
 		i = (i + 1) & mask
 	}
-	s.table[i] = sr
+	s.table[i] = slot{sr.hash, sr}
 }
 
 // create adds a new series; the caller holds s.mu for writing.
@@ -460,10 +467,10 @@ func (s *Service) create(h uint64, ns, name string, dims []Dimension) *series {
 	s.nseries++
 	if 2*s.nseries > len(s.table) {
 		old := s.table
-		s.table = make([]*series, max(1024, 2*len(old)))
+		s.table = make([]slot, max(1024, 2*len(old)))
 		for _, o := range old {
-			if o != nil {
-				s.tableInsert(o)
+			if o.sr != nil {
+				s.tableInsert(o.sr)
 			}
 		}
 	}
@@ -477,14 +484,14 @@ func (s *Service) remove(sr *series) {
 	s.catalog.Delete(sr)
 	mask := uint64(len(s.table) - 1)
 	i := sr.hash & mask
-	for s.table[i] != sr {
-		if s.table[i] == nil {
+	for s.table[i].sr != sr {
+		if s.table[i].sr == nil {
 			return
 		}
 		i = (i + 1) & mask
 	}
 	s.nseries--
-	for j := (i + 1) & mask; s.table[j] != nil; j = (j + 1) & mask {
+	for j := (i + 1) & mask; s.table[j].sr != nil; j = (j + 1) & mask {
 		k := s.table[j].hash & mask // home slot of the entry at j
 		// Move it to the hole at i unless its home lies cyclically in (i, j].
 		if (j > i && (k <= i || k > j)) || (j < i && k <= i && k > j) {
@@ -492,7 +499,7 @@ func (s *Service) remove(sr *series) {
 			i = j
 		}
 	}
-	s.table[i] = nil
+	s.table[i] = slot{}
 }
 
 // metricKey is the canonical key of a metric whose dimensions are sorted by
