@@ -99,7 +99,6 @@ func (s *Service) validateGetMetricData(in *GetMetricDataInput) error {
 		}
 	}
 	now := s.clock.Now()
-	returned := false
 	for i := range in.MetricDataQueries {
 		q := &in.MetricDataQueries[i]
 		field := "MetricDataQueries.member." + strconv.Itoa(i+1)
@@ -145,12 +144,6 @@ func (s *Service) validateGetMetricData(in *GetMetricDataInput) error {
 				}
 			}
 		}
-		if returnsData(q) {
-			returned = true
-		}
-	}
-	if !returned {
-		return validationError("At least one MetricDataQuery must have ReturnData set to true.")
 	}
 	return nil
 }

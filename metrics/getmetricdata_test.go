@@ -280,7 +280,6 @@ func TestGetMetricDataValidation(t *testing.T) {
 		{"a bad statistic", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{{Id: "m1", MetricStat: gmdStat("Requests", "Median")}}}, "InvalidParameterValue", "MetricDataQueries.member.1.MetricStat.Stat"},
 		{"a bad period", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{{Id: "m1", MetricStat: &MetricStat{Metric: Metric{Namespace: "App", MetricName: "R"}, Period: 45, Stat: "Sum"}}}}, "InvalidParameterValue", "MetricDataQueries.member.1.MetricStat.Period"},
 		{"a bad expression period", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{ok, {Id: "e1", Expression: "m1", Period: 90}}}, "InvalidParameterValue", "MetricDataQueries.member.2.Period"},
-		{"nothing returned", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{{Id: "m1", MetricStat: gmdStat("Requests", "Sum"), ReturnData: Bool(false)}}}, "ValidationError", "ReturnData"},
 		{"an unknown Id in an expression", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{ok, {Id: "e1", Expression: "m1 + m9"}}}, "ValidationError", `Unknown metric or expression Id "m9" at position 6`},
 		{"a syntax error", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{ok, {Id: "e1", Expression: "SUM(m1"}}}, "ValidationError", "Error in expression e1"},
 		{"a cycle", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{{Id: "e1", Expression: "e2"}, {Id: "e2", Expression: "e1 * 2"}}}, "ValidationError", "Circular dependency"},
@@ -319,6 +318,13 @@ func TestGetMetricDataIsRecorded(t *testing.T) {
 	assert.Equal(t, "double", qs[1]["label"])
 	assert.Equal(t, "2026-11-25T12:00:00Z", params["startTime"])
 	assert.Equal(t, "ValidationError", calls[1].ErrorCode)
+}
+
+func TestGetMetricDataWithNothingToReturn(t *testing.T) {
+	s, _ := gmdService(t)
+	out, err := gmd(s, GetMetricDataInput{MetricDataQueries: []MetricDataQuery{{Id: "m1", MetricStat: gmdStat("Requests", "Sum"), ReturnData: Bool(false)}}})
+	require.NoError(t, err)
+	assert.Empty(t, out.MetricDataResults)
 }
 
 func TestGetMetricDataEmptyMetric(t *testing.T) {
