@@ -2,6 +2,9 @@ package config
 
 import (
 	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -243,4 +246,63 @@ func TestPutResourceConfigValidation(t *testing.T) {
 	_, err = h.svc.DeleteResourceConfig(h.ctx, DeleteResourceConfigInput{ResourceType: "MyCorp::Build::Runner", ResourceID: "r-1"})
 	require.NoError(t, err)
 	assert.Equal(t, []ConfigurationItemStatus{StatusResourceDiscovered, StatusResourceDeleted}, statuses(h.history("MyCorp::Build::Runner", "r-1")))
+}
+
+// TestRelationshipsMatchReference declares and deletes resources with random
+// relationships and checks every live resource's current item against a
+// reference computed from the declarations alone: its own relationships plus
+// the reverse of every live resource's relationship to it.
+func TestRelationshipsMatchReference(t *testing.T) {
+	h := newHarness(t).started(nil, nil)
+	rng := rand.New(rand.NewPCG(3, 4))
+	const n = 12
+	id := func(i int) string { return fmt.Sprintf("r-%02d", i) }
+	declared := map[int][]int{} // live resource -> targets
+	for step := range 400 {
+		i := rng.IntN(n)
+		if rng.IntN(5) == 0 {
+			require.NoError(t, h.svc.RecordDeletion(h.ctx, ResourceKey{"AWS::EC2::Volume", id(i)}))
+			delete(declared, i)
+		} else {
+			var targets []int
+			var rels []ResourceRelationship
+			for j := range n {
+				if j != i && rng.IntN(4) == 0 {
+					targets = append(targets, j)
+					rels = append(rels, ResourceRelationship{ResourceType: "AWS::EC2::Volume", ResourceID: id(j), RelationshipName: "Is attached to Volume"})
+				}
+			}
+			h.record(ResourceConfig{ResourceType: "AWS::EC2::Volume", ResourceID: id(i), Configuration: `{}`, Relationships: rels})
+			declared[i] = targets
+		}
+		h.clk.Advance(time.Duration(rng.IntN(3)) * time.Millisecond)
+		if step%20 != 19 {
+			continue
+		}
+		for i := range n {
+			ci, err := h.svc.ConfigurationItemAt(ResourceKey{"AWS::EC2::Volume", id(i)}, h.clk.Now())
+			if _, live := declared[i]; !live {
+				if err == nil {
+					assert.True(t, isDeletion(ci.ConfigurationItemStatus), "%s is deleted", id(i))
+				}
+				continue
+			}
+			require.NoError(t, err)
+			want := map[string]bool{}
+			for _, j := range declared[i] {
+				want[id(j)+" Is attached to Volume"] = true
+			}
+			for k, targets := range declared {
+				if slices.Contains(targets, i) {
+					want[id(k)+" Is attached to Volume"] = true // the reverse name of the same words
+				}
+			}
+			got := map[string]bool{}
+			for _, r := range ci.Relationships {
+				assert.False(t, got[r.ResourceID+" "+r.RelationshipName], "no duplicate relationships")
+				got[r.ResourceID+" "+r.RelationshipName] = true
+			}
+			assert.Equal(t, want, got, "relationships of %s at step %d", id(i), step)
+		}
+	}
 }

@@ -463,9 +463,13 @@ func (r *resource) relationships() []Relationship {
 		if c := strings.Compare(a.ResourceType, b.ResourceType); c != 0 {
 			return c
 		}
-		return strings.Compare(a.RelationshipName, b.RelationshipName)
+		if c := strings.Compare(a.RelationshipName, b.RelationshipName); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ResourceName, b.ResourceName)
 	})
-	return out
+	// A declared relationship and the reverse of another's can coincide.
+	return slices.Compact(out)
 }
 
 // reconcileLocked records a new item for k if its declared state differs from
