@@ -105,7 +105,18 @@ func (st *stream) push(evs []InputLogEvent, seqs func(int) uint64, ings func(int
 	for k := 0; k < len(evs); {
 		g := st.count + st.base
 		if g>>segShift == len(st.segs) {
-			st.segs = append(st.segs, &segment{off: make([]int, 1, 64)})
+			sg := &segment{off: make([]int, 1, 64)}
+			if len(st.segs) > 0 {
+				// Later segments are sized from the last one, so filling them
+				// copies nothing.
+				prev := st.segs[len(st.segs)-1]
+				sg.buf = make([]byte, 0, len(prev.buf)+len(prev.buf)/8)
+				sg.off = make([]int, 1, segCap+1)
+				sg.ts = make([]int64, 0, segCap)
+				sg.ing = make([]int64, 0, segCap)
+				sg.seq = make([]uint64, 0, segCap)
+			}
+			st.segs = append(st.segs, sg)
 		}
 		sg := st.segs[g>>segShift]
 		room := segCap - len(sg.ts)
@@ -114,7 +125,10 @@ func (st *stream) push(evs []InputLogEvent, seqs func(int) uint64, ings func(int
 		for i := k; i < k+take; i++ {
 			size += len(evs[i].Message)
 		}
-		sg.buf = grow(sg.buf, size, 0)
+		if cap(sg.buf)-len(sg.buf) < size {
+			// Grow by 4x: a filling segment then copies its bytes about once.
+			sg.buf = grow(sg.buf, max(size, 3*cap(sg.buf)), 0)
+		}
 		sg.off = grow(sg.off, take, segCap+1)
 		sg.ts = grow(sg.ts, take, segCap)
 		sg.ing = grow(sg.ing, take, segCap)

@@ -290,45 +290,23 @@ func (s *scanner) lit(word string, n *jnode, k ValueKind) bool {
 }
 
 // str scans a string at s.i (the opening quote) and returns the index of its
-// closing quote and whether it contains escapes.
+// closing quote and whether it contains escapes. Strings in log lines are short,
+// so a plain byte loop beats two IndexByte calls.
 func (s *scanner) str() (end int, esc bool, ok bool) {
-	i := s.i + 1
-	for {
-		q := bytes.IndexByte(s.b[i:], '"')
-		if q < 0 {
+	b := s.b
+	for i := s.i + 1; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '"':
+			s.i = i + 1
+			return i, esc, true
+		case c == '\\':
+			esc = true
+			i++
+		case c < 0x20:
 			return 0, false, false
 		}
-		seg := s.b[i : i+q]
-		bs := bytes.IndexByte(seg, '\\')
-		if bs < 0 {
-			for _, c := range seg {
-				if c < 0x20 {
-					return 0, false, false
-				}
-			}
-			s.i = i + q + 1
-			return i + q, esc, true
-		}
-		esc = true
-		// Walk the escapes up to and past this quote.
-		j := i
-		for j < len(s.b) {
-			c := s.b[j]
-			if c == '\\' {
-				j += 2
-				continue
-			}
-			if c == '"' {
-				s.i = j + 1
-				return j, true, true
-			}
-			if c < 0x20 {
-				return 0, false, false
-			}
-			j++
-		}
-		return 0, false, false
 	}
+	return 0, false, false
 }
 
 func (s *scanner) number() bool {
