@@ -197,7 +197,7 @@ type PutConfigRuleOutput struct{}
 // (periodic), as AWS does when a rule is created.
 func (s *Service) PutConfigRule(ctx context.Context, in PutConfigRuleInput) (*PutConfigRuleOutput, error) {
 	name, err := s.putRule(in.ConfigRule)
-	s.rec.Record(ctx, event.Call{Name: "PutConfigRule", RequestParameters: map[string]any{"configRule": in.ConfigRule}}, err)
+	s.rec.Record(ctx, event.Call{Name: "PutConfigRule", RequestParameters: map[string]any{"configRule": in.ConfigRule}, Resources: s.ruleResource(name)}, err)
 	if err != nil {
 		return nil, err
 	}
@@ -368,6 +368,17 @@ func (s *Service) putRule(c ConfigRule) (string, error) {
 	return c.ConfigRuleName, nil
 }
 
+// ruleResource is the CloudTrail resources element naming a rule (nil if
+// there is no such rule).
+func (s *Service) ruleResource(name string) []event.Resource {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r := s.rules[name]; r != nil {
+		return []event.Resource{{ARN: r.cfg.ConfigRuleArn, AccountID: s.account, Type: "AWS::Config::ConfigRule"}}
+	}
+	return nil
+}
+
 func cloneScope(sc *Scope) *Scope {
 	if sc == nil {
 		return nil
@@ -479,6 +490,7 @@ type DeleteConfigRuleOutput struct{}
 // AWS passes through the DELETING state).
 func (s *Service) DeleteConfigRule(ctx context.Context, in DeleteConfigRuleInput) (*DeleteConfigRuleOutput, error) {
 	var err error
+	res := s.ruleResource(in.ConfigRuleName)
 	s.mu.Lock()
 	r := s.rules[in.ConfigRuleName]
 	if r == nil {
@@ -490,7 +502,7 @@ func (s *Service) DeleteConfigRule(ctx context.Context, in DeleteConfigRuleInput
 		delete(s.rules, in.ConfigRuleName)
 	}
 	s.mu.Unlock()
-	s.rec.Record(ctx, event.Call{Name: "DeleteConfigRule", RequestParameters: map[string]any{"configRuleName": in.ConfigRuleName}}, err)
+	s.rec.Record(ctx, event.Call{Name: "DeleteConfigRule", RequestParameters: map[string]any{"configRuleName": in.ConfigRuleName}, Resources: res}, err)
 	if err != nil {
 		return nil, err
 	}
