@@ -31,10 +31,11 @@
 //	                                      extended statistics from raw values (exact) or sketches (≤ 1 %)
 //
 // Every operation is recorded on the bus as an event.APICall with event source
-// monitoring.amazonaws.com. CloudTrail logs CloudWatch's PutMetricData,
-// GetMetricStatistics and GetMetricData as data events (resource type
-// AWS::CloudWatch::Metric), so they are recorded with Data set; ListMetrics is
-// a read-only management event.
+// monitoring.amazonaws.com. CloudTrail logs CloudWatch's metric APIs
+// (PutMetricData, GetMetricData, GetMetricStatistics, ListMetrics) as data
+// events with resource type AWS::CloudWatch::Metric, so they are recorded with
+// Data set and that resource. Data sent by internal producers ([DataEvent] with
+// Internal set) is not an API call and is not recorded.
 //
 // # Storage layout
 //

@@ -26,7 +26,7 @@ const (
 // is stored (AWS may take up to 15 minutes).
 func (s *Service) ListMetrics(ctx context.Context, in ListMetricsInput) (*ListMetricsOutput, error) {
 	out, err := s.listMetrics(in)
-	s.record(ctx, "ListMetrics", true, false, func() any { return listParams(&in) }, err)
+	s.record(ctx, "ListMetrics", true, true, func() any { return listParams(&in) }, err)
 	return out, err
 }
 

@@ -174,8 +174,9 @@ func TestBusIngestAndAPICallRecording(t *testing.T) {
 	assert.Equal(t, EventSource, calls[1].EventSource)
 	assert.Equal(t, "eu-west-1", calls[1].AWSRegion)
 	assert.Equal(t, map[string]any{"namespace": "Agent", "metricData": []map[string]any{{"metricName": "mem_used", "value": 1.0}}}, calls[1].RequestParameters)
+	assert.Equal(t, []event.Resource{{Type: "AWS::CloudWatch::Metric"}}, calls[1].Resources)
 	assert.Equal(t, "ListMetrics", calls[2].EventName)
-	assert.True(t, calls[2].Management)
+	assert.False(t, calls[2].Management, "ListMetrics is a CloudTrail data event too")
 	assert.True(t, calls[2].ReadOnly)
 
 	out, err := s.ListMetrics(ctx, ListMetricsInput{})

@@ -117,11 +117,17 @@ func (s *Service) onDataEvent(ctx context.Context, ev DataEvent) error {
 }
 
 // record publishes the API-call event of one operation. CloudTrail logs
-// PutMetricData, GetMetricData and GetMetricStatistics as data events (resource
-// type AWS::CloudWatch::Metric); ListMetrics is a read-only management event.
+// CloudWatch's metric APIs — PutMetricData, GetMetricData,
+// GetMetricStatistics and ListMetrics — as data events on the resource type
+// AWS::CloudWatch::Metric (CloudWatch User Guide, "CloudWatch data events in
+// CloudTrail"), so data calls carry that resource.
 func (s *Service) record(ctx context.Context, name string, readOnly, data bool, params func() any, err error) {
 	if s.bus == nil || !bus.HasSubscribers[event.APICall](s.bus) {
 		return
 	}
-	s.rec.Record(ctx, event.Call{Name: name, ReadOnly: readOnly, Data: data, RequestParameters: params()}, err)
+	c := event.Call{Name: name, ReadOnly: readOnly, Data: data, RequestParameters: params()}
+	if data {
+		c.Resources = []event.Resource{{Type: "AWS::CloudWatch::Metric"}}
+	}
+	s.rec.Record(ctx, c, err)
 }
