@@ -3,7 +3,6 @@ package metrics
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/localwatch/localwatch/internal/awserr"
 )
@@ -148,6 +147,10 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 	return nil
 }
 
+// CloudTrailTimeLayout is how CloudTrail records show the times in CloudWatch
+// metric requests ("startTime": "Apr 19, 2024, 4:00:00 AM", UTC).
+const CloudTrailTimeLayout = "Jan 2, 2006, 3:04:05 PM"
+
 // putParams renders a PutMetricData request as CloudTrail shows it.
 func putParams(in *PutMetricDataInput) any {
 	data := make([]map[string]any, 0, len(in.MetricData))
@@ -157,7 +160,7 @@ func putParams(in *PutMetricDataInput) any {
 			m["dimensions"] = dimParams(d.Dimensions)
 		}
 		if !d.Timestamp.IsZero() {
-			m["timestamp"] = d.Timestamp.UTC().Format(time.RFC3339)
+			m["timestamp"] = d.Timestamp.UTC().Format(CloudTrailTimeLayout)
 		}
 		if d.Value != nil {
 			m["value"] = *d.Value

@@ -456,8 +456,8 @@ func statsParams(in *GetMetricStatisticsInput) any {
 	m := map[string]any{
 		"namespace":  in.Namespace,
 		"metricName": in.MetricName,
-		"startTime":  in.StartTime.UTC().Format(time.RFC3339),
-		"endTime":    in.EndTime.UTC().Format(time.RFC3339),
+		"startTime":  in.StartTime.UTC().Format(CloudTrailTimeLayout),
+		"endTime":    in.EndTime.UTC().Format(CloudTrailTimeLayout),
 		"period":     in.Period,
 	}
 	if len(in.Dimensions) > 0 {
