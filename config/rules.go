@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/localwatch/localwatch/internal/arn"
+	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
@@ -171,6 +172,7 @@ type rule struct {
 	timer     clock.Timer
 	results   map[ResourceKey]*EvaluationResult
 	lastStart time.Time
+	status    ConfigRuleEvaluationStatus
 }
 
 // RegisterRuleFunction registers fn as the Lambda function with ARN
@@ -356,6 +358,13 @@ func (s *Service) putRule(c ConfigRule) (string, error) {
 	}
 	c.ConfigRuleState = RuleActive
 	c.Scope = cloneScope(c.Scope)
+	if old != nil {
+		r.status = old.status
+	} else {
+		t := s.now()
+		r.status.FirstActivatedTime = &t
+	}
+	r.status.ConfigRuleName, r.status.ConfigRuleArn, r.status.ConfigRuleID = c.ConfigRuleName, c.ConfigRuleArn, c.ConfigRuleID
 	src := *c.Source
 	src.SourceDetails = slices.Clone(src.SourceDetails)
 	c.Source = &src
@@ -827,15 +836,108 @@ func (s *Service) runJobs(ctx context.Context, jobs []job, now time.Time) {
 			evals = []Evaluation{{ComplianceResourceType: j.key.ResourceType, ComplianceResourceID: j.key.ResourceID, ComplianceType: ct, Annotation: ann, OrderingTimestamp: j.ci.ConfigurationItemCaptureTime}}
 		case j.fn != nil:
 			var err error
-			evals, err = j.fn(ctx, j.ev)
+			evals, err = invoke(ctx, j.fn, j.ev)
+			if err == nil {
+				err = validateEvaluations(evals)
+			}
+			s.noteInvocation(j.rule, now, err)
 			if err != nil {
 				continue // a failing function records nothing, as a failing Lambda
 			}
 		default:
 			continue
 		}
+		if j.fn == nil {
+			s.noteInvocation(j.rule, now, nil)
+		}
 		_ = s.storeEvaluations(ctx, j.rule, token, evals, now)
 	}
+}
+
+// invoke runs a rule function, turning a panic into an error as a crashing
+// Lambda function fails its invocation.
+func invoke(ctx context.Context, fn RuleFunction, ev RuleEvent) (evals []Evaluation, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = errf("FunctionError", "the rule function panicked: %v", p)
+		}
+	}()
+	return fn(ctx, ev)
+}
+
+// noteInvocation updates a rule's evaluation status after an invocation.
+func (s *Service) noteInvocation(name string, now time.Time, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.rules[name]
+	if r == nil {
+		return
+	}
+	st := &r.status
+	st.FirstEvaluationStarted = true
+	t := now
+	if err != nil {
+		st.LastFailedInvocationTime, st.LastFailedEvaluationTime = &t, &t
+		st.LastErrorCode = awserr.Code(err)
+		if st.LastErrorCode == "" {
+			st.LastErrorCode = "FunctionError"
+		}
+		st.LastErrorMessage = awserr.Message(err)
+		return
+	}
+	st.LastSuccessfulInvocationTime, st.LastSuccessfulEvaluationTime = &t, &t
+}
+
+// ConfigRuleEvaluationStatus is what DescribeConfigRuleEvaluationStatus
+// reports for a rule: when it was activated and last invoked, and its last
+// error (for a custom rule, the error its function returned or its invalid
+// evaluations).
+type ConfigRuleEvaluationStatus struct {
+	ConfigRuleName               string     `json:"ConfigRuleName"`
+	ConfigRuleArn                string     `json:"ConfigRuleArn"`
+	ConfigRuleID                 string     `json:"ConfigRuleId"`
+	LastSuccessfulInvocationTime *time.Time `json:"LastSuccessfulInvocationTime,omitempty"`
+	LastFailedInvocationTime     *time.Time `json:"LastFailedInvocationTime,omitempty"`
+	LastSuccessfulEvaluationTime *time.Time `json:"LastSuccessfulEvaluationTime,omitempty"`
+	LastFailedEvaluationTime     *time.Time `json:"LastFailedEvaluationTime,omitempty"`
+	FirstActivatedTime           *time.Time `json:"FirstActivatedTime,omitempty"`
+	LastErrorCode                string     `json:"LastErrorCode,omitempty"`
+	LastErrorMessage             string     `json:"LastErrorMessage,omitempty"`
+	FirstEvaluationStarted       bool       `json:"FirstEvaluationStarted"`
+}
+
+// DescribeConfigRuleEvaluationStatusInput is the input of DescribeConfigRuleEvaluationStatus.
+type DescribeConfigRuleEvaluationStatusInput struct {
+	ConfigRuleNames []string `json:"ConfigRuleNames,omitempty"`
+	NextToken       string   `json:"NextToken,omitempty"`
+}
+
+// DescribeConfigRuleEvaluationStatusOutput is a page of rule statuses.
+type DescribeConfigRuleEvaluationStatusOutput struct {
+	ConfigRulesEvaluationStatus []ConfigRuleEvaluationStatus `json:"ConfigRulesEvaluationStatus"`
+	NextToken                   string                       `json:"NextToken,omitempty"`
+}
+
+// DescribeConfigRuleEvaluationStatus reports each rule's last invocations and
+// last error, 25 per page sorted by name.
+func (s *Service) DescribeConfigRuleEvaluationStatus(ctx context.Context, in DescribeConfigRuleEvaluationStatusInput) (*DescribeConfigRuleEvaluationStatusOutput, error) {
+	out := &DescribeConfigRuleEvaluationStatusOutput{ConfigRulesEvaluationStatus: []ConfigRuleEvaluationStatus{}}
+	names, next, err := s.ruleNames(in.ConfigRuleNames, in.NextToken)
+	if err == nil {
+		s.mu.Lock()
+		for _, n := range names {
+			if r := s.rules[n]; r != nil {
+				out.ConfigRulesEvaluationStatus = append(out.ConfigRulesEvaluationStatus, r.status)
+			}
+		}
+		s.mu.Unlock()
+		out.NextToken = next
+	}
+	s.rec.Record(ctx, event.Call{Name: "DescribeConfigRuleEvaluationStatus", ReadOnly: true, RequestParameters: map[string]any{"configRuleNames": in.ConfigRuleNames, "nextToken": in.NextToken}}, err)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // storeEvaluations records evaluations for a rule and sends compliance change
@@ -984,24 +1086,8 @@ func (s *Service) putEvaluations(ctx context.Context, in PutEvaluationsInput) er
 	if in.ResultToken == "" {
 		return invalid("The ResultToken is required.")
 	}
-	if len(in.Evaluations) > 100 {
-		return invalid("Evaluations has %d members; at most 100 are allowed.", len(in.Evaluations))
-	}
-	for i, e := range in.Evaluations {
-		switch {
-		case e.ComplianceResourceType == "" || len(e.ComplianceResourceType) > 256:
-			return invalid("Evaluations[%d].ComplianceResourceType %q is not valid: 1 to 256 characters.", i, e.ComplianceResourceType)
-		case e.ComplianceResourceID == "" || len(e.ComplianceResourceID) > 768:
-			return invalid("Evaluations[%d].ComplianceResourceId is not valid: 1 to 768 characters.", i)
-		case e.ComplianceType == InsufficientData:
-			return invalid("Evaluations[%d].ComplianceType INSUFFICIENT_DATA is not allowed in PutEvaluations.", i)
-		case e.ComplianceType != Compliant && e.ComplianceType != NonCompliant && e.ComplianceType != NotApplicable:
-			return invalid("Evaluations[%d].ComplianceType %q is not valid: COMPLIANT, NON_COMPLIANT or NOT_APPLICABLE.", i, e.ComplianceType)
-		case len(e.Annotation) > 256:
-			return invalid("Evaluations[%d].Annotation is longer than 256 characters.", i)
-		case e.OrderingTimestamp.IsZero():
-			return invalid("Evaluations[%d].OrderingTimestamp is required.", i)
-		}
+	if err := validateEvaluations(in.Evaluations); err != nil {
+		return err
 	}
 	if in.TestMode {
 		return nil
@@ -1017,6 +1103,30 @@ func (s *Service) putEvaluations(ctx context.Context, in PutEvaluationsInput) er
 		return errf("NoSuchConfigRuleException", "The ConfigRule '%s' of the result token no longer exists.", name)
 	}
 	return s.storeEvaluations(ctx, name, in.ResultToken, in.Evaluations, s.now())
+}
+
+// validateEvaluations applies PutEvaluations' rules to evaluations.
+func validateEvaluations(evals []Evaluation) error {
+	if len(evals) > 100 {
+		return invalid("Evaluations has %d members; at most 100 are allowed.", len(evals))
+	}
+	for i, e := range evals {
+		switch {
+		case e.ComplianceResourceType == "" || len(e.ComplianceResourceType) > 256:
+			return invalid("Evaluations[%d].ComplianceResourceType %q is not valid: 1 to 256 characters.", i, e.ComplianceResourceType)
+		case e.ComplianceResourceID == "" || len(e.ComplianceResourceID) > 768:
+			return invalid("Evaluations[%d].ComplianceResourceId is not valid: 1 to 768 characters.", i)
+		case e.ComplianceType == InsufficientData:
+			return invalid("Evaluations[%d].ComplianceType INSUFFICIENT_DATA is not allowed in PutEvaluations.", i)
+		case e.ComplianceType != Compliant && e.ComplianceType != NonCompliant && e.ComplianceType != NotApplicable:
+			return invalid("Evaluations[%d].ComplianceType %q is not valid: COMPLIANT, NON_COMPLIANT or NOT_APPLICABLE.", i, e.ComplianceType)
+		case len(e.Annotation) > 256:
+			return invalid("Evaluations[%d].Annotation is longer than 256 characters.", i)
+		case e.OrderingTimestamp.IsZero():
+			return invalid("Evaluations[%d].OrderingTimestamp is required.", i)
+		}
+	}
+	return nil
 }
 
 // ComplianceContributorCount counts the non-compliant resources (capped at 100).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -379,4 +380,48 @@ func TestOversizedItemInvokesRulesWithTheSummary(t *testing.T) {
 	assert.Equal(t, MessageOversizedConfigurationItemChange, got[0].MessageType)
 	assert.Contains(t, got[0].InvokingEvent, `"configurationItemSummary":{"changeType":"CREATE"`)
 	assert.Less(t, len(got[0].InvokingEvent), 4096)
+}
+
+func TestRuleEvaluationStatusReportsFunctionFailures(t *testing.T) {
+	h := newHarness(t).started(nil, nil)
+	lambda := "arn:aws:lambda:us-east-1:123456789012:function:flaky"
+	mode := "ok"
+	h.svc.RegisterRuleFunction(lambda, func(_ context.Context, ev RuleEvent) ([]Evaluation, error) {
+		ci := ev.ConfigurationItem
+		switch mode {
+		case "error":
+			return nil, errors.New("boom")
+		case "panic":
+			panic("kaboom")
+		case "invalid":
+			return []Evaluation{{ComplianceResourceType: ci.ResourceType, ComplianceResourceID: ci.ResourceID, ComplianceType: InsufficientData, OrderingTimestamp: ev.Time}}, nil
+		}
+		return []Evaluation{{ComplianceResourceType: ci.ResourceType, ComplianceResourceID: ci.ResourceID, ComplianceType: Compliant, OrderingTimestamp: ev.Time}}, nil
+	})
+	_, err := h.svc.PutConfigRule(h.ctx, PutConfigRuleInput{ConfigRule{ConfigRuleName: "flaky", Source: &Source{Owner: OwnerCustomLambda, SourceIdentifier: lambda,
+		SourceDetails: []SourceDetail{{EventSource: "aws.config", MessageType: MessageConfigurationItemChange}}}}})
+	require.NoError(t, err)
+	status := func() ConfigRuleEvaluationStatus {
+		out, err := h.svc.DescribeConfigRuleEvaluationStatus(h.ctx, DescribeConfigRuleEvaluationStatusInput{ConfigRuleNames: []string{"flaky"}})
+		require.NoError(t, err)
+		require.Len(t, out.ConfigRulesEvaluationStatus, 1)
+		return out.ConfigRulesEvaluationStatus[0]
+	}
+	st := status()
+	assert.Equal(t, t0, *st.FirstActivatedTime)
+	assert.False(t, st.FirstEvaluationStarted)
+	for i, m := range []string{"ok", "error", "panic", "invalid"} {
+		mode = m
+		h.clk.Advance(time.Second)
+		h.record(instance("i-1", "sg-1", fmt.Sprintf("t%d", i), nil))
+		st = status()
+		if m == "ok" {
+			assert.Equal(t, h.clk.Now(), *st.LastSuccessfulInvocationTime)
+			continue
+		}
+		assert.Equal(t, h.clk.Now(), *st.LastFailedInvocationTime, m)
+		assert.NotEmpty(t, st.LastErrorCode, m)
+	}
+	assert.Equal(t, "InvalidParameterValueException", st.LastErrorCode, "invalid evaluations fail like the function's PutEvaluations call")
+	assert.Equal(t, Compliant, h.compliance("flaky")["i-1"], "failed invocations record nothing")
 }
