@@ -67,14 +67,17 @@
 // and with a depth bound. Each resource's items are kept in a btree ordered by
 // capture time, so both are logarithmic in the history length.
 //
-// # Snapshots and retention
+// # Snapshots, history files and retention
 //
 // DeliverConfigSnapshot (and the channel's periodic delivery, on the clock)
 // writes the current items to
 // [prefix/]AWSLogs/account/Config/region/Y/M/D/ConfigSnapshot/account_Config_region_ConfigSnapshot_YYYYMMDDTHHMMSSZ_id.json.gz
 // (month and day not zero-padded, as AWS writes them) with the
 // delivery-started and delivery-completed notifications; [ParseSnapshot]
-// reads such files. Items older than the retention period
+// reads such files. Every Options.HistoryDeliveryInterval (6 hours by
+// default) a configuration history file per resource type with the window's
+// items goes to .../ConfigHistory/, announced by
+// ConfigurationHistoryDeliveryCompleted. Items older than the retention period
 // (PutRetentionConfiguration, 30 to 2557 days, default 2557) are not returned
 // and are swept daily, except the current item of an existing resource.
 //
@@ -93,7 +96,11 @@
 // (ScheduledNotification, One_Hour to TwentyFour_Hours), after snapshot
 // delivery, when created, and on StartConfigRulesEvaluation. Each change of a
 // resource's compliance publishes a [ComplianceChangeEvent] and a
-// ComplianceChangeNotification.
+// ComplianceChangeNotification. DescribeComplianceByConfigRule,
+// DescribeComplianceByResource, GetComplianceDetailsByConfigRule,
+// GetComplianceDetailsByResource and DescribeConfigRuleEvaluationStatus (which
+// shows a function's last error: a returned error, a panic or evaluations
+// PutEvaluations would reject) read the results.
 //
 // # Differences from AWS
 //
@@ -109,8 +116,11 @@
 //   - Related resources that were never declared get no items (AWS would
 //     discover them itself).
 //   - Guard rules (CUSTOM_POLICY), conformance packs, aggregators,
-//     SelectResourceConfig, remediation and the six-hourly history files are not
-//     modelled. BatchGetResourceConfig never returns unprocessed keys.
+//     SelectResourceConfig, remediation, evaluation modes and KMS encryption
+//     of deliveries are not modelled. BatchGetResourceConfig never returns
+//     unprocessed keys. The object store has no bucket policies, so
+//     InsufficientDeliveryPolicyException and NoSuchBucketException (beyond an
+//     empty name) never occur; a failing Put is reported as a failed delivery.
 //   - RecordResource, RecordDeletion, ConfigurationItemAt, Impact and
 //     RegisterRuleFunction are not AWS APIs and record no event.APICall; every
 //     AWS operation does (EventSource config.amazonaws.com).
