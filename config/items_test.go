@@ -306,3 +306,15 @@ func TestRelationshipsMatchReference(t *testing.T) {
 		}
 	}
 }
+
+func TestWideningTheRecordingGroupDiscoversResources(t *testing.T) {
+	h := newHarness(t).started(&RecordingGroup{ResourceTypes: []string{"AWS::EC2::Instance"}}, nil)
+	h.record(ResourceConfig{ResourceType: "AWS::S3::Bucket", ResourceID: "b", Configuration: `{"v":1}`})
+	assert.Equal(t, StatusResourceNotRecorded, h.history("AWS::S3::Bucket", "b")[0].ConfigurationItemStatus)
+	h.clk.Advance(time.Minute)
+	_, err := h.svc.PutConfigurationRecorder(h.ctx, PutConfigurationRecorderInput{ConfigurationRecorder{Name: "default", RoleARN: testRole}})
+	require.NoError(t, err)
+	items := h.history("AWS::S3::Bucket", "b")
+	assert.Equal(t, []ConfigurationItemStatus{StatusResourceNotRecorded, StatusResourceDiscovered}, statuses(items))
+	assert.Equal(t, `{"v":1}`, items[1].Configuration)
+}

@@ -184,13 +184,20 @@ type PutConfigurationRecorderOutput struct{}
 // updates it (same name). A second recorder under another name fails with
 // MaxNumberOfConfigurationRecordersExceededException. A new recorder is not
 // recording until StartConfigurationRecorder.
+//
+// Changing the recording group of a running recorder records, as discovery
+// would, the resources of newly included types.
 func (s *Service) PutConfigurationRecorder(ctx context.Context, in PutConfigurationRecorderInput) (*PutConfigurationRecorderOutput, error) {
-	out, err := s.putRecorder(in)
+	var ob outbox
+	out, err := s.putRecorder(in, &ob)
 	s.rec.Record(ctx, event.Call{Name: "PutConfigurationRecorder", RequestParameters: map[string]any{"configurationRecorder": in.ConfigurationRecorder}}, err)
+	if err == nil {
+		s.deliver(ctx, &ob)
+	}
 	return out, err
 }
 
-func (s *Service) putRecorder(in PutConfigurationRecorderInput) (*PutConfigurationRecorderOutput, error) {
+func (s *Service) putRecorder(in PutConfigurationRecorderInput, ob *outbox) (*PutConfigurationRecorderOutput, error) {
 	r := cloneRecorder(in.ConfigurationRecorder)
 	if r.Name == "" {
 		r.Name = "default"
@@ -226,6 +233,9 @@ func (s *Service) putRecorder(in PutConfigurationRecorderInput) (*PutConfigurati
 	}
 	s.recorder = &r
 	s.armDailyLocked()
+	if s.recorderState.Recording {
+		s.reconcileAllLocked(s.now(), ob)
+	}
 	return &PutConfigurationRecorderOutput{}, nil
 }
 
@@ -371,6 +381,19 @@ func (s *Service) recordsLocked(t string) (bool, RecordingFrequency) {
 	return true, freq
 }
 
+// reconcileAllLocked is discovery: it reconciles every declared resource, in
+// a stable order.
+func (s *Service) reconcileAllLocked(now time.Time, out *outbox) {
+	keys := make([]ResourceKey, 0, len(s.resources))
+	for k := range s.resources {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, compareKeys)
+	for _, k := range keys {
+		s.reconcileLocked(k, now, false, out)
+	}
+}
+
 func (s *Service) recordingLocked() bool { return s.recorder != nil && s.recorderState.Recording }
 
 // DescribeConfigurationRecordersInput is the input of DescribeConfigurationRecorders.
@@ -467,15 +490,7 @@ func (s *Service) StartConfigurationRecorder(ctx context.Context, in StartConfig
 		s.recorderState.LastStatus = "Success"
 		s.recorderState.LastStatusChangeTime = &now
 		s.armDailyLocked()
-		// Discovery: reconcile every declared resource.
-		keys := make([]ResourceKey, 0, len(s.resources))
-		for k := range s.resources {
-			keys = append(keys, k)
-		}
-		slices.SortFunc(keys, compareKeys)
-		for _, k := range keys {
-			s.reconcileLocked(k, now, false, &out)
-		}
+		s.reconcileAllLocked(now, &out)
 	}
 	s.mu.Unlock()
 	s.rec.Record(ctx, event.Call{Name: "StartConfigurationRecorder", RequestParameters: map[string]any{"configurationRecorderName": in.ConfigurationRecorderName}}, err)
