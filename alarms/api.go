@@ -169,6 +169,7 @@ func (s *Service) putMetricAlarm(in PutMetricAlarmInput) (created bool, err erro
 func (s *Service) setMetricDefLocked(a *alarm, def *PutMetricAlarmInput, c *compiled, q *metrics.GetMetricDataInput, now time.Time) {
 	a.version++
 	a.def, a.comp, a.query = def, c, q
+	a.batchKey = batchKeyOf(def, c)
 	a.actionsEnabled = def.ActionsEnabled == nil || *def.ActionsEnabled
 	a.configUpdated = now
 	a.hasAutoScaling = false

@@ -303,6 +303,20 @@ func (c *compiled) evaluate(sc *scratch, t time.Time, prev StateValue, dps []Dat
 	return c.finish(sc, t, prev, start, end, text)
 }
 
+// evaluateSeries runs one evaluation of a series given as parallel
+// timestamps and values (a GetMetricData result).
+func (c *compiled) evaluateSeries(sc *scratch, t time.Time, prev StateValue, ts []time.Time, vs []float64, text bool) Evaluation {
+	start, end := c.begin(sc, t)
+	for k := range min(len(ts), len(vs)) {
+		if j := c.slotOf(sc, ts[k]); j >= 0 {
+			sc.slots[j].real = true
+			sc.slots[j].dp.Timestamp = ts[k]
+			sc.slots[j].dp.Value = vs[k]
+		}
+	}
+	return c.finish(sc, t, prev, start, end, text)
+}
+
 // evaluateOutput runs one evaluation straight from a GetMetricData output:
 // the alarm's series (m1, or the returned expression of a math alarm), its
 // sample counts (sc) and the anomaly band (ThresholdMetricId, two results told

@@ -196,7 +196,7 @@ func FuzzSeriesFromGetMetricData(f *testing.F) {
 func TestPartialDataSetsEvaluationState(t *testing.T) {
 	h := newHarness(t)
 	h.svc.source = MetricSourceFunc(func(_ context.Context, in metrics.GetMetricDataInput) (*metrics.GetMetricDataOutput, error) {
-		return &metrics.GetMetricDataOutput{MetricDataResults: []metrics.MetricDataResult{{Id: "m1", StatusCode: metrics.StatusPartialData}}}, nil
+		return &metrics.GetMetricDataOutput{MetricDataResults: []metrics.MetricDataResult{{Id: in.MetricDataQueries[0].Id, StatusCode: metrics.StatusPartialData}}}, nil
 	})
 	_, err := h.svc.PutMetricAlarm(context.Background(), cpuAlarm())
 	require.NoError(t, err)

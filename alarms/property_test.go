@@ -142,3 +142,29 @@ func TestPercentileLowSamplesThroughTheService(t *testing.T) {
 	assert.Equal(t, StateAlarm, a.StateValue)
 	assert.Contains(t, a.StateReasonData, `"sampleCount":100.0`)
 }
+
+func TestTickBatchesQueries(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	for i := range 10 {
+		def := cpuAlarm()
+		def.AlarmName = fmt.Sprintf("same-%d", i)
+		def.Threshold = f64(float64(50 + i))
+		def.Dimensions = nil
+		_, err := h.svc.PutMetricAlarm(ctx, def)
+		require.NoError(t, err)
+	}
+	calls := h.src.calls
+	h.clk.Advance(time.Minute)
+	assert.Equal(t, calls+1, h.src.calls, "ten alarms on one series share one query")
+	def := cpuAlarm()
+	def.AlarmName, def.EvaluationPeriods, def.DatapointsToAlarm = "longer", 5, 0
+	_, err := h.svc.PutMetricAlarm(ctx, def)
+	require.NoError(t, err)
+	def.AlarmName, def.MetricName = "other", "Memory"
+	_, err = h.svc.PutMetricAlarm(ctx, def)
+	require.NoError(t, err)
+	calls = h.src.calls
+	h.clk.Advance(time.Minute)
+	assert.Equal(t, calls+2, h.src.calls, "one call per evaluation range; the two 5-period alarms share a call")
+}

@@ -3,6 +3,8 @@ package alarms
 import (
 	"context"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -145,6 +147,10 @@ type group struct {
 	run     sync.Mutex // serializes ticks, guards the scratch buffers below
 	jobs    []job
 	sc      scratch
+	batch   []batchQuery
+	index   map[string]int // batchKey -> index in batch
+	order   []int
+	in      metrics.GetMetricDataInput
 }
 
 type job struct {
@@ -156,6 +162,21 @@ type job struct {
 	// snapshots taken under the lock
 	autoScaling bool
 	evalState   string
+	key         string // batchKey of the alarm ("" when not batchable)
+	batch       int    // index in group.batch, or -1
+}
+
+// batchQuery is one distinct statistic query of a tick: every single-metric
+// alarm of the tick with the same metric, statistic, unit, period and range
+// shares it, and queries with the same range share GetMetricData calls (up to
+// 500 queries each). Its series is copied into group-owned buffers.
+type batchQuery struct {
+	q         metrics.MetricDataQuery
+	rangeSec  int64
+	points    int
+	ts        []time.Time
+	vs        []float64
+	evalState string
 }
 
 // alarm is one alarm's definition and state.
@@ -164,10 +185,11 @@ type alarm struct {
 	typ       AlarmType
 	version   uint64
 
-	def   *PutMetricAlarmInput // metric alarms
-	comp  *compiled
-	query *metrics.GetMetricDataInput
-	group int
+	def      *PutMetricAlarmInput // metric alarms
+	comp     *compiled
+	query    *metrics.GetMetricDataInput
+	group    int
+	batchKey string // identity of its routine query and range, for batching
 
 	cdef *PutCompositeAlarmInput // composite alarms
 	rule *AlarmRule
@@ -336,20 +358,33 @@ func (s *Service) tick(gi int, at time.Time) {
 	g.jobs = g.jobs[:0]
 	for _, a := range g.members {
 		g.jobs = append(g.jobs, job{a: a, c: a.comp, q: a.query, prev: a.state, version: a.version,
-			autoScaling: a.hasAutoScaling, evalState: a.evaluationState})
+			autoScaling: a.hasAutoScaling, evalState: a.evaluationState, key: a.batchKey, batch: -1})
 	}
 	s.mu.Unlock()
 
 	ctx := context.Background()
+	s.runBatches(ctx, g, at)
 	var out *pending
 	for i := range g.jobs {
 		j := &g.jobs[i]
-		// Routine evaluations query the statistic alone; the SampleCount
-		// series (for the low-sample rule and StateReasonData) is queried
-		// only when needed: percentile alarms that ignore low samples, and
-		// evaluations that change the state.
+		// Routine evaluations query the statistic alone (batched, below); the
+		// SampleCount series (for the low-sample rule and StateReasonData) is
+		// queried only when needed: percentile alarms that ignore low
+		// samples, and evaluations that change the state.
 		full := j.c.lowSample > 0 || j.c.isMath
-		ev, evalState := s.evaluateJob(ctx, g, j, at, full)
+		var ev Evaluation
+		var evalState string
+		if j.batch >= 0 {
+			b := &g.batch[j.batch]
+			evalState = b.evalState
+			if b.evalState == "EVALUATION_ERROR" {
+				ev = Evaluation{State: j.prev}
+			} else {
+				ev = j.c.evaluateSeries(&g.sc, at, j.prev, b.ts, b.vs, false)
+			}
+		} else {
+			ev, evalState = s.evaluateJob(ctx, g, j, at, full)
+		}
 		if ev.Changed && !full {
 			ev, evalState = s.evaluateJob(ctx, g, j, at, true)
 		}
@@ -451,4 +486,162 @@ func containsFold(s, sub string) bool {
 		}
 	}
 	return false
+}
+
+// Batch limits: GetMetricData takes up to 500 queries; keeping each call well
+// under its 100,800-datapoint page avoids pagination.
+const (
+	batchMaxQueries = metrics.MaxMetricDataQueries
+	batchMaxPoints  = 100000
+)
+
+// batchKeyOf identifies a single-metric alarm's routine query and range:
+// alarms with equal keys evaluate the same series.
+func batchKeyOf(def *PutMetricAlarmInput, c *compiled) string {
+	if c.isMath || c.lowSample > 0 {
+		return ""
+	}
+	dims := slices.Clone(def.Dimensions)
+	slices.SortFunc(dims, func(a, b metrics.Dimension) int { return strings.Compare(a.Name, b.Name) })
+	var b strings.Builder
+	b.WriteString(def.Namespace)
+	b.WriteByte(0)
+	b.WriteString(def.MetricName)
+	for _, d := range dims {
+		b.WriteByte(0)
+		b.WriteString(d.Name)
+		b.WriteByte('=')
+		b.WriteString(d.Value)
+	}
+	b.WriteByte(0)
+	b.WriteString(string(def.Statistic))
+	b.WriteString(def.ExtendedStatistic)
+	b.WriteByte(0)
+	b.WriteString(string(def.Unit))
+	b.WriteByte(0)
+	b.WriteString(strconv.Itoa(c.period))
+	b.WriteByte('/')
+	b.WriteString(strconv.Itoa(c.rangeLen * c.period))
+	return b.String()
+}
+
+// runBatches answers the routine queries of a tick's single-metric alarms with
+// as few GetMetricData calls as possible: one distinct query per distinct
+// series, grouped by evaluation range, up to 500 queries per call.
+func (s *Service) runBatches(ctx context.Context, g *group, at time.Time) {
+	g.batch = g.batch[:0]
+	if g.index == nil {
+		g.index = map[string]int{}
+	}
+	clear(g.index)
+	if s.source == nil {
+		return
+	}
+	for i := range g.jobs {
+		j := &g.jobs[i]
+		if j.key == "" {
+			continue
+		}
+		idx, ok := g.index[j.key]
+		if !ok {
+			idx = len(g.batch)
+			q := j.q.MetricDataQueries[0]
+			q.Id = "q" + strconv.Itoa(idx)
+			g.batch = append(g.batch, batchQuery{q: q, rangeSec: int64(j.c.rangeLen * j.c.period), points: j.c.rangeLen,
+				ts: g.batchTS(idx), vs: g.batchVS(idx)})
+			g.index[j.key] = idx
+		}
+		j.batch = idx
+	}
+	if len(g.batch) == 0 {
+		return
+	}
+	end := at
+	if at.Nanosecond() != 0 || at.Unix()%int64(g.cadence/time.Second) != 0 {
+		end = at.Truncate(g.cadence)
+	}
+	g.order = g.order[:0]
+	for i := range g.batch {
+		g.order = append(g.order, i)
+	}
+	slices.SortStableFunc(g.order, func(a, b int) int { return cmpInt64(g.batch[a].rangeSec, g.batch[b].rangeSec) })
+	for lo := 0; lo < len(g.order); {
+		rangeSec := g.batch[g.order[lo]].rangeSec
+		hi, points := lo, 0
+		for hi < len(g.order) && g.batch[g.order[hi]].rangeSec == rangeSec && hi-lo < batchMaxQueries &&
+			(hi == lo || points+g.batch[g.order[hi]].points <= batchMaxPoints) {
+			points += g.batch[g.order[hi]].points
+			hi++
+		}
+		s.runBatch(ctx, g, g.order[lo:hi], end.Add(-time.Duration(rangeSec)*time.Second), end)
+		lo = hi
+	}
+}
+
+func (s *Service) runBatch(ctx context.Context, g *group, idxs []int, start, end time.Time) {
+	in := &g.in
+	in.MetricDataQueries = in.MetricDataQueries[:0]
+	for _, i := range idxs {
+		in.MetricDataQueries = append(in.MetricDataQueries, g.batch[i].q)
+	}
+	in.StartTime, in.EndTime, in.ScanBy, in.NextToken = start, end, metrics.ScanByTimestampAscending, ""
+	for page := 0; ; page++ {
+		out, err := s.source.GetMetricData(ctx, *in)
+		if err != nil || out == nil {
+			for _, i := range idxs {
+				g.batch[i].evalState = "EVALUATION_ERROR"
+			}
+			return
+		}
+		for r := range out.MetricDataResults {
+			res := &out.MetricDataResults[r]
+			if len(res.Id) < 2 || res.Id[0] != 'q' {
+				continue
+			}
+			i, err := strconv.Atoi(res.Id[1:])
+			if err != nil || i < 0 || i >= len(g.batch) {
+				continue
+			}
+			b := &g.batch[i]
+			n := min(len(res.Timestamps), len(res.Values))
+			b.ts = append(b.ts, res.Timestamps[:n]...)
+			b.vs = append(b.vs, res.Values[:n]...)
+			if res.StatusCode == metrics.StatusPartialData && out.NextToken == "" {
+				b.evalState = "PARTIAL_DATA"
+			}
+		}
+		if out.NextToken == "" || page > 100 {
+			return
+		}
+		in.NextToken = out.NextToken
+	}
+}
+
+// batchTS and batchVS hand out the reusable series buffers of batch slot i.
+func (g *group) batchTS(i int) []time.Time {
+	if i < cap(g.batch) {
+		if old := g.batch[:cap(g.batch)][i].ts; old != nil {
+			return old[:0]
+		}
+	}
+	return nil
+}
+
+func (g *group) batchVS(i int) []float64 {
+	if i < cap(g.batch) {
+		if old := g.batch[:cap(g.batch)][i].vs; old != nil {
+			return old[:0]
+		}
+	}
+	return nil
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
