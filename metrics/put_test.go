@@ -3,6 +3,7 @@ package metrics
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -223,4 +224,32 @@ func FuzzPutMetricData(f *testing.F) {
 		require.NoError(t, fullErr)
 		require.Len(t, out.Metrics, 1)
 	})
+}
+
+// Steady-state ingest into existing series allocates per call, not per datum.
+func TestPutMetricDataAllocatesPerCallNotPerDatum(t *testing.T) {
+	s, c := newTestService(t)
+	data := make([]MetricDatum, 1000)
+	vals := make([]float64, 1000)
+	for i := range data {
+		data[i] = MetricDatum{MetricName: "Latency", Dimensions: []Dimension{{"Host", fmt.Sprintf("h%d", i)}}, Value: &vals[i], StorageResolution: 1,
+			Timestamp: t0.Add(-time.Hour)}
+	}
+	in := PutMetricDataInput{Namespace: "App", MetricData: data}
+	ctx := context.Background()
+	_, err := s.PutMetricData(ctx, in)
+	require.NoError(t, err)
+	sec := 0
+	allocs := testing.AllocsPerRun(40, func() {
+		sec++ // next second of the same minute: no new blocks or chunks
+		for i := range data {
+			data[i].Timestamp = t0.Add(-time.Hour + time.Duration(sec)*time.Second)
+		}
+		if _, err := s.PutMetricData(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	})
+	_ = c
+	assert.LessOrEqual(t, allocs, 3.0)
+	assert.Equal(t, 1000, s.nseries)
 }
