@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/ids"
 )
 
@@ -114,5 +116,36 @@ func BenchmarkHistoryPage(b *testing.B) {
 		if err != nil || len(out.ConfigurationItems) != 100 {
 			b.Fatal(err, len(out.ConfigurationItems))
 		}
+	}
+}
+
+// BenchmarkRecordChangeWithRuleAndNotifications records changes with a
+// REQUIRED_TAGS rule active and subscribers for ChangeEvent and the SNS
+// notifications: the full per-change pipeline (diff, two JSON messages, rule
+// evaluation).
+func BenchmarkRecordChangeWithRuleAndNotifications(b *testing.B) {
+	clk := clock.NewManual(t0)
+	bs := &bus.Bus{}
+	bus.Subscribe(bs, "sink", func(context.Context, event.Notification) error { return nil })
+	bus.Subscribe(bs, "sink", func(context.Context, ChangeEvent) error { return nil })
+	s := New(Options{Clock: clk, Bus: bs, IDs: ids.New(1)})
+	b.Cleanup(s.Close)
+	ctx := context.Background()
+	_, _ = s.PutConfigurationRecorder(ctx, PutConfigurationRecorderInput{ConfigurationRecorder{RoleARN: testRole}})
+	_, _ = s.PutDeliveryChannel(ctx, PutDeliveryChannelInput{DeliveryChannel{S3BucketName: "b", SNSTopicARN: testTopic}})
+	_, _ = s.StartConfigurationRecorder(ctx, StartConfigurationRecorderInput{"default"})
+	if _, err := s.PutConfigRule(ctx, PutConfigRuleInput{ConfigRule{ConfigRuleName: "tags", InputParameters: `{"tag1Key":"team"}`,
+		Source: &Source{Owner: OwnerAWS, SourceIdentifier: "REQUIRED_TAGS"}}}); err != nil {
+		b.Fatal(err)
+	}
+	rcs := make([]ResourceConfig, 1000)
+	for i := range rcs {
+		id := "i-" + strconv.Itoa(i)
+		rcs[i] = ResourceConfig{ResourceType: "AWS::EC2::Instance", ResourceID: id, Tags: map[string]string{"team": "web"}}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for n := range b.N {
+		benchRecord(b, s, clk, rcs, n)
 	}
 }
