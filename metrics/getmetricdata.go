@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"hash/fnv"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -64,6 +65,25 @@ func (s *Service) GetMetricData(ctx context.Context, in GetMetricDataInput) (*Ge
 		return nil, err
 	}
 	return out, nil
+}
+
+// GetMetricDataPages walks every page of a GetMetricData request, following
+// NextToken from in.NextToken (usually empty) to the last page. It stops at
+// the first error, which it yields.
+func (s *Service) GetMetricDataPages(ctx context.Context, in GetMetricDataInput) iter.Seq2[*GetMetricDataOutput, error] {
+	return func(yield func(*GetMetricDataOutput, error) bool) {
+		for {
+			out, err := s.GetMetricData(ctx, in)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !yield(out, nil) || out.NextToken == "" {
+				return
+			}
+			in.NextToken = out.NextToken
+		}
+	}
 }
 
 // returnsData reports whether the query's data is returned (default true).

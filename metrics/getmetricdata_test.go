@@ -199,6 +199,17 @@ func TestGetMetricDataPagination(t *testing.T) {
 	assert.Equal(t, []float64{1, 3, 4, 5}, errs)
 	assert.Equal(t, StatusComplete, pages[2].MetricDataResults[1].StatusCode)
 
+	// The page walker sees the same pages.
+	in.NextToken = ""
+	in.StartTime, in.EndTime = gmdT0, gmdT0.Add(5*time.Minute)
+	var walked int
+	for out, err := range s.GetMetricDataPages(context.Background(), in) {
+		require.NoError(t, err)
+		assert.Equal(t, pages[walked].MetricDataResults, out.MetricDataResults)
+		walked++
+	}
+	assert.Equal(t, 3, walked)
+
 	// A token belongs to its request.
 	in.NextToken = pages[0].NextToken
 	in.MetricDataQueries[0].Label = "changed"
