@@ -674,7 +674,16 @@ func (s *Service) DescribeDeliveryChannels(ctx context.Context, in DescribeDeliv
 		}
 	}
 	if err == nil && s.channel != nil {
-		out.DeliveryChannels = append(out.DeliveryChannels, *s.channel)
+		c := *s.channel
+		if c.S3KeyPrefix != nil {
+			p := *c.S3KeyPrefix
+			c.S3KeyPrefix = &p
+		}
+		if c.ConfigSnapshotDeliveryProperties != nil {
+			p := *c.ConfigSnapshotDeliveryProperties
+			c.ConfigSnapshotDeliveryProperties = &p
+		}
+		out.DeliveryChannels = append(out.DeliveryChannels, c)
 	}
 	s.mu.Unlock()
 	s.rec.Record(ctx, event.Call{Name: "DescribeDeliveryChannels", ReadOnly: true, RequestParameters: map[string]any{"deliveryChannelNames": in.DeliveryChannelNames}}, err)
