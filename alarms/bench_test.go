@@ -54,17 +54,17 @@ func newBenchSource(origin time.Time, wave int64) *benchSource {
 }
 
 func (f *benchSource) GetMetricData(_ context.Context, in metrics.GetMetricDataInput) (*metrics.GetMetricDataOutput, error) {
-	period := in.MetricDataQueries[0].MetricStat.Period
-	sr := f.series[period]
-	p := int64(period)
-	a := int((in.StartTime.Unix() - f.origin.Unix()) / p)
-	b := int((in.EndTime.Unix() - f.origin.Unix()) / p)
-	lo, hi := sr.index[a], sr.index[b]
 	if cap(f.out.MetricDataResults) < len(in.MetricDataQueries) {
 		f.out.MetricDataResults = make([]metrics.MetricDataResult, len(in.MetricDataQueries))
 	}
 	f.out.MetricDataResults = f.out.MetricDataResults[:len(in.MetricDataQueries)]
 	for qi, q := range in.MetricDataQueries {
+		period := q.MetricStat.Period
+		sr := f.series[period]
+		p := int64(period)
+		a := int((in.StartTime.Unix() - f.origin.Unix()) / p)
+		b := int((in.EndTime.Unix() - f.origin.Unix()) / p)
+		lo, hi := sr.index[a], sr.index[b]
 		r := &f.out.MetricDataResults[qi]
 		r.Id = q.Id
 		r.Timestamps = sr.ts[lo:hi]
