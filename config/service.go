@@ -451,7 +451,14 @@ func (s *Service) DescribeConfigurationRecorderStatus(ctx context.Context, in De
 		}
 	}
 	if err == nil && s.recorder != nil {
-		out.ConfigurationRecordersStatus = append(out.ConfigurationRecordersStatus, s.recorderState)
+		st := s.recorderState
+		for _, p := range []**time.Time{&st.LastStartTime, &st.LastStopTime, &st.LastStatusChangeTime} {
+			if *p != nil {
+				t := **p
+				*p = &t
+			}
+		}
+		out.ConfigurationRecordersStatus = append(out.ConfigurationRecordersStatus, st)
 	}
 	s.mu.Unlock()
 	s.rec.Record(ctx, event.Call{Name: "DescribeConfigurationRecorderStatus", ReadOnly: true, RequestParameters: map[string]any{"configurationRecorderNames": in.ConfigurationRecorderNames}}, err)
