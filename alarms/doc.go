@@ -39,7 +39,8 @@
 //
 // Scheduling uses one clock schedule per cadence for all alarms (not a timer
 // per alarm); with a manual clock, Advance runs every evaluation that falls
-// due, synchronously. On a state change the Service records a StateUpdate
+// due, synchronously. Each tick batches the alarms' queries: one query per
+// distinct series, one GetMetricData call per evaluation range. On a state change the Service records a StateUpdate
 // history item, publishes a StateChange on the bus and calls OnStateChange
 // hooks; then, when actions are enabled, it runs the actions of the new state:
 // an SNS topic ARN becomes an event.Notification on the bus carrying AWS's alarm

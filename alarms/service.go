@@ -21,15 +21,18 @@ import (
 // (the alarms service reuses them across evaluations), and the alarms service
 // does not keep the output beyond the call that evaluates it.
 //
-// Each evaluation at time T (a minute boundary; a 10-second boundary for
-// high-resolution alarms) sends one GetMetricData request with StartTime
-// T − (EvaluationPeriods+2)·Period, EndTime T and ScanBy TimestampAscending;
-// periods are expected to start at StartTime. A single-metric alarm asks for
-// query "m1" (its statistic) and, when the state changes or the alarm is a
-// percentile alarm that ignores low samples, "sc" (the SampleCount of the same
-// metric). A metric-math alarm sends its Metrics as they are and reads the
-// query whose ReturnData is true, plus, for anomaly-detection operators, the
-// two results (lower and upper band) of its ThresholdMetricId.
+// An evaluation at time T (a minute boundary; a 10-second boundary for
+// high-resolution alarms) covers StartTime T − (EvaluationPeriods+2)·Period to
+// EndTime T, with ScanBy TimestampAscending; periods are expected to start at
+// StartTime. Routine evaluations of single-metric alarms are batched: each
+// tick sends one query per distinct series (metric, statistic, unit, period,
+// range), with Ids q0, q1, …, in one GetMetricData call per evaluation range
+// (up to 500 queries). When an alarm's state changes — and always for
+// percentile alarms that ignore low samples — the alarm sends its own request
+// with "m1" (its statistic) and "sc" (the SampleCount of the same metric) for
+// StateReasonData. A metric-math alarm sends its Metrics as they are and reads
+// the query whose ReturnData is true, plus, for anomaly-detection operators,
+// the two results (lower and upper band) of its ThresholdMetricId.
 type MetricSource interface {
 	GetMetricData(ctx context.Context, in metrics.GetMetricDataInput) (*metrics.GetMetricDataOutput, error)
 }
