@@ -1,10 +1,12 @@
 package filterpattern
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // FuzzCompile checks that the parser never panics or hangs and that a compiled
@@ -222,4 +224,50 @@ func TestMatchesReferenceOnManyGeneratedPatterns(t *testing.T) {
 			t.Fatalf("pattern %q on %q: matcher %v, reference %v", pattern, msg, got, want)
 		}
 	}
+}
+
+// FuzzJSONScanner checks that every valid JSON object is accepted by the
+// scanner and that a selector finds what encoding/json finds.
+func FuzzJSONScanner(f *testing.F) {
+	for _, s := range []string{`{"a":1}`, `{"a":{"b":[1,"x",null,true]}}`, ` {"a" : "\u00e9\n"} `, `{"a":[[]],"a":2}`, `{`, `{"a":1,}`, `[1]`} {
+		f.Add([]byte(s))
+	}
+	p := MustCompile(`{ $.a = * || $.a IS NULL || $.a IS TRUE || $.a.b[1] = * }`)
+	path, _ := CompilePath("$.a")
+	f.Fuzz(func(t *testing.T, msg []byte) {
+		var v any
+		valid := json.Unmarshal(msg, &v) == nil
+		obj, isObj := v.(map[string]any)
+		p.Match(msg)
+		text, kind := path.Lookup(msg)
+		if !valid || !isObj || !utf8.Valid(msg) {
+			return // CloudWatch Logs messages are valid UTF-8
+		}
+		sc := scanner{b: msg, slots: make([]jval, 1)}
+		if !sc.document(path.trie) {
+			t.Fatalf("valid JSON object %q rejected", msg)
+		}
+		want, has := obj["a"]
+		switch w := want.(type) {
+		case string:
+			if kind != String || text != w {
+				t.Fatalf("%q: $.a = %q (%v), want string %q", msg, text, kind, w)
+			}
+		case nil:
+			if has && kind != Null {
+				t.Fatalf("%q: $.a kind %v, want null", msg, kind)
+			}
+			if !has && kind != Missing {
+				t.Fatalf("%q: $.a kind %v, want missing", msg, kind)
+			}
+		case bool:
+			if (kind == True) != w || (kind == False) == w {
+				t.Fatalf("%q: $.a kind %v, want %v", msg, kind, w)
+			}
+		case float64:
+			if kind != Number {
+				t.Fatalf("%q: $.a kind %v, want number", msg, kind)
+			}
+		}
+	})
 }

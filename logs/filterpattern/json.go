@@ -206,116 +206,117 @@ type jval struct {
 const maxJSONDepth = 512
 
 // scanner walks one JSON document once, filling the slots of the selectors in
-// the trie and skipping everything else.
+// the trie and skipping everything else. The position is passed in and out of
+// each method (rather than kept in the struct) so it stays in a register.
 type scanner struct {
 	b     []byte
-	i     int
 	depth int
 	slots []jval
 }
 
-func (s *scanner) ws() {
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case ' ', '\t', '\n', '\r':
-			s.i++
-		default:
-			return
-		}
+func skipWS(b []byte, i int) int {
+	for i < len(b) && b[i] <= ' ' && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
 	}
-}
-
-func (s *scanner) set(n *jnode, v jval) {
-	if n != nil && n.slot >= 0 {
-		s.slots[n.slot] = v
-	}
+	return i
 }
 
 // document scans a whole message that must be a JSON object.
 func (s *scanner) document(root *jnode) bool {
-	s.ws()
-	if s.i >= len(s.b) || s.b[s.i] != '{' {
+	i := skipWS(s.b, 0)
+	if i >= len(s.b) || s.b[i] != '{' {
 		return false
 	}
-	if !s.value(root) {
+	i, ok := s.object(i, root)
+	if !ok {
 		return false
 	}
-	s.ws()
-	return s.i == len(s.b)
+	return skipWS(s.b, i) == len(s.b)
 }
 
-func (s *scanner) value(n *jnode) bool {
-	s.ws()
-	if s.i >= len(s.b) {
-		return false
-	}
-	switch c := s.b[s.i]; c {
-	case '{':
-		s.set(n, jval{kind: Object})
-		return s.object(n)
-	case '[':
-		s.set(n, jval{kind: Array})
-		return s.array(n)
-	case '"':
-		start := s.i + 1
-		end, esc, ok := s.str()
-		if !ok {
-			return false
-		}
-		s.set(n, jval{kind: String, esc: esc, start: int32(start), end: int32(end)})
-		return true
-	case 't':
-		return s.lit("true", n, True)
-	case 'f':
-		return s.lit("false", n, False)
-	case 'n':
-		return s.lit("null", n, Null)
-	default:
-		start := s.i
-		if !s.number() {
-			return false
-		}
-		s.set(n, jval{kind: Number, start: int32(start), end: int32(s.i)})
-		return true
-	}
-}
-
-func (s *scanner) lit(word string, n *jnode, k ValueKind) bool {
-	if len(s.b)-s.i < len(word) || string(s.b[s.i:s.i+len(word)]) != word {
-		return false
-	}
-	s.i += len(word)
-	s.set(n, jval{kind: k})
-	return true
-}
-
-// str scans a string at s.i (the opening quote) and returns the index of its
-// closing quote and whether it contains escapes. Strings in log lines are short,
-// so a plain byte loop beats two IndexByte calls.
-func (s *scanner) str() (end int, esc bool, ok bool) {
+// value scans the value at i (no leading whitespace) and returns the index
+// after it.
+func (s *scanner) value(i int, n *jnode) (int, bool) {
 	b := s.b
-	for i := s.i + 1; i < len(b); i++ {
-		switch c := b[i]; {
-		case c == '"':
-			s.i = i + 1
+	if i >= len(b) {
+		return i, false
+	}
+	var v jval
+	switch c := b[i]; c {
+	case '{':
+		if n != nil && n.slot >= 0 {
+			s.slots[n.slot] = jval{kind: Object}
+		}
+		return s.object(i, n)
+	case '[':
+		if n != nil && n.slot >= 0 {
+			s.slots[n.slot] = jval{kind: Array}
+		}
+		return s.array(i, n)
+	case '"':
+		end, esc, ok := scanString(b, i)
+		if !ok {
+			return i, false
+		}
+		v = jval{kind: String, esc: esc, start: int32(i + 1), end: int32(end)}
+		i = end + 1
+	case 't':
+		if len(b)-i < 4 || string(b[i:i+4]) != "true" {
+			return i, false
+		}
+		v = jval{kind: True}
+		i += 4
+	case 'f':
+		if len(b)-i < 5 || string(b[i:i+5]) != "false" {
+			return i, false
+		}
+		v = jval{kind: False}
+		i += 5
+	case 'n':
+		if len(b)-i < 4 || string(b[i:i+4]) != "null" {
+			return i, false
+		}
+		v = jval{kind: Null}
+		i += 4
+	default:
+		end, ok := scanNumber(b, i)
+		if !ok {
+			return i, false
+		}
+		v = jval{kind: Number, start: int32(i), end: int32(end)}
+		i = end
+	}
+	if n != nil && n.slot >= 0 {
+		s.slots[n.slot] = v
+	}
+	return i, true
+}
+
+// scanString scans the string whose opening quote is at i and returns the
+// index of its closing quote and whether it contains escapes. Strings in log
+// lines are short, so a plain byte loop beats IndexByte.
+func scanString(b []byte, i int) (end int, esc bool, ok bool) {
+	for i++; i < len(b); i++ {
+		c := b[i]
+		if c == '"' {
 			return i, esc, true
-		case c == '\\':
+		}
+		if c == '\\' {
 			esc = true
 			i++
-		case c < 0x20:
+		} else if c < 0x20 {
 			return 0, false, false
 		}
 	}
 	return 0, false, false
 }
 
-func (s *scanner) number() bool {
-	b, i := s.b, s.i
+func scanNumber(b []byte, i int) (int, bool) {
 	if i < len(b) && b[i] == '-' {
 		i++
 	}
 	if i >= len(b) {
-		return false
+		return i, false
 	}
 	if b[i] == '0' {
 		i++
@@ -324,7 +325,7 @@ func (s *scanner) number() bool {
 			i++
 		}
 	} else {
-		return false
+		return i, false
 	}
 	if i < len(b) && b[i] == '.' {
 		i++
@@ -333,7 +334,7 @@ func (s *scanner) number() bool {
 			i++
 		}
 		if i == st {
-			return false
+			return i, false
 		}
 	}
 	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
@@ -346,102 +347,98 @@ func (s *scanner) number() bool {
 			i++
 		}
 		if i == st {
-			return false
+			return i, false
 		}
 	}
-	s.i = i
-	return true
+	return i, true
 }
 
-func (s *scanner) object(n *jnode) bool {
+func (s *scanner) object(i int, n *jnode) (int, bool) {
+	b := s.b
 	s.depth++
 	if s.depth > maxJSONDepth {
-		return false
+		return i, false
 	}
-	s.i++
-	s.ws()
-	if s.i < len(s.b) && s.b[s.i] == '}' {
-		s.i++
+	i = skipWS(b, i+1)
+	if i < len(b) && b[i] == '}' {
 		s.depth--
-		return true
+		return i + 1, true
 	}
 	for {
-		s.ws()
-		if s.i >= len(s.b) || s.b[s.i] != '"' {
-			return false
+		i = skipWS(b, i)
+		if i >= len(b) || b[i] != '"' {
+			return i, false
 		}
-		kstart := s.i + 1
-		kend, kesc, ok := s.str()
+		kend, kesc, ok := scanString(b, i)
 		if !ok {
-			return false
+			return i, false
 		}
 		var child *jnode
 		if n != nil && len(n.keys) > 0 {
-			key := s.b[kstart:kend]
+			key := b[i+1 : kend]
 			if kesc {
 				key = unescape(nil, key)
 			}
 			child = n.childKey(key)
 		}
-		s.ws()
-		if s.i >= len(s.b) || s.b[s.i] != ':' {
-			return false
+		i = skipWS(b, kend+1)
+		if i >= len(b) || b[i] != ':' {
+			return i, false
 		}
-		s.i++
-		if !s.value(child) {
-			return false
+		i = skipWS(b, i+1)
+		if i, ok = s.value(i, child); !ok {
+			return i, false
 		}
-		s.ws()
-		if s.i >= len(s.b) {
-			return false
+		i = skipWS(b, i)
+		if i >= len(b) {
+			return i, false
 		}
-		if s.b[s.i] == ',' {
-			s.i++
+		if b[i] == ',' {
+			i++
 			continue
 		}
-		if s.b[s.i] == '}' {
-			s.i++
+		if b[i] == '}' {
 			s.depth--
-			return true
+			return i + 1, true
 		}
-		return false
+		return i, false
 	}
 }
 
-func (s *scanner) array(n *jnode) bool {
+func (s *scanner) array(i int, n *jnode) (int, bool) {
+	b := s.b
 	s.depth++
 	if s.depth > maxJSONDepth {
-		return false
+		return i, false
 	}
-	s.i++
-	s.ws()
-	if s.i < len(s.b) && s.b[s.i] == ']' {
-		s.i++
+	i = skipWS(b, i+1)
+	if i < len(b) && b[i] == ']' {
 		s.depth--
-		return true
+		return i + 1, true
 	}
 	for k := 0; ; k++ {
 		var child *jnode
 		if n != nil && len(n.idx) > 0 {
 			child = n.childIdx(k)
 		}
-		if !s.value(child) {
-			return false
+		i = skipWS(b, i)
+		var ok bool
+		if i, ok = s.value(i, child); !ok {
+			return i, false
 		}
-		s.ws()
-		if s.i >= len(s.b) {
-			return false
+		i = skipWS(b, i)
+		if i >= len(b) {
+			return i, false
 		}
-		if s.b[s.i] == ',' {
-			s.i++
+		if b[i] == ',' {
+			i++
 			continue
 		}
-		if s.b[s.i] == ']' {
-			s.i++
+		if b[i] == ']' {
 			s.depth--
-			return true
+			return i + 1, true
 		}
-		return false
+		return i, false
 	}
 }
 
