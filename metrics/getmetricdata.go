@@ -366,7 +366,9 @@ func paginate(all []MetricDataResult, offset, maxPoints int, key uint64) *GetMet
 // requestKey fingerprints the parts of a request a NextToken must match.
 func requestKey(in *GetMetricDataInput) uint64 {
 	h := fnv.New64a()
-	fmt.Fprintf(h, "%d|%d|%s|%d|", in.StartTime.UnixNano(), in.EndTime.UnixNano(), in.ScanBy, in.MaxDatapoints)
+	// MaxDatapoints may change from page to page: the token is an offset in
+	// datapoints.
+	fmt.Fprintf(h, "%d|%d|%s|", in.StartTime.UnixNano(), in.EndTime.UnixNano(), in.ScanBy)
 	if in.LabelOptions != nil {
 		fmt.Fprintf(h, "%s|", in.LabelOptions.Timezone)
 	}
