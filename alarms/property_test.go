@@ -168,3 +168,33 @@ func TestTickBatchesQueries(t *testing.T) {
 	h.clk.Advance(time.Minute)
 	assert.Equal(t, calls+2, h.src.calls, "one call per evaluation range; the two 5-period alarms share a call")
 }
+
+func TestWalkers(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	for i := range 120 {
+		def := cpuAlarm()
+		def.AlarmName = fmt.Sprintf("a%03d", i)
+		_, err := h.svc.PutMetricAlarm(ctx, def)
+		require.NoError(t, err)
+	}
+	n := 0
+	for a, err := range h.svc.MetricAlarms(ctx, DescribeAlarmsInput{MaxRecords: 50}) {
+		require.NoError(t, err)
+		assert.Equal(t, fmt.Sprintf("a%03d", n), a.AlarmName)
+		n++
+	}
+	assert.Equal(t, 120, n)
+	n = 0
+	for _, err := range h.svc.HistoryItems(ctx, DescribeAlarmHistoryInput{HistoryItemType: HistoryConfigurationUpdate}) {
+		require.NoError(t, err)
+		n++
+		if n == 70 {
+			break
+		}
+	}
+	assert.Equal(t, 70, n)
+	for _, err := range h.svc.HistoryItems(ctx, DescribeAlarmHistoryInput{MaxRecords: 500}) {
+		assert.ErrorIs(t, err, ErrValidation)
+	}
+}
