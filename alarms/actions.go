@@ -186,7 +186,7 @@ func (s *Service) waitPeriodEnded(a *alarm, version uint64, since time.Time, old
 		s.queueListLocked(a, old, a.actionsFor(a.state), s.clock.Now(), out, "")
 	}
 	s.mu.Unlock()
-	s.deliver(context.Background(), out)
+	s.deliver(serviceContext, out)
 }
 
 func derefInt(p *int) int {

@@ -12,6 +12,7 @@ import (
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/identity"
 	"github.com/localwatch/localwatch/internal/ids"
 	"github.com/localwatch/localwatch/metrics"
 )
@@ -36,6 +37,10 @@ import (
 type MetricSource interface {
 	GetMetricData(ctx context.Context, in metrics.GetMetricDataInput) (*metrics.GetMetricDataOutput, error)
 }
+
+// serviceContext carries the identity of CloudWatch itself, for the queries
+// and actions of scheduled evaluations.
+var serviceContext = identity.With(context.Background(), identity.Service("monitoring.amazonaws.com"))
 
 // MetricSourceFunc adapts a function to MetricSource (handy in tests).
 type MetricSourceFunc func(ctx context.Context, in metrics.GetMetricDataInput) (*metrics.GetMetricDataOutput, error)
@@ -365,7 +370,8 @@ func (s *Service) tick(gi int, at time.Time) {
 	}
 	s.mu.Unlock()
 
-	ctx := context.Background()
+	// Evaluations query the metric source as CloudWatch itself, not as a user.
+	ctx := serviceContext
 	s.runBatches(ctx, g, at)
 	var out *pending
 	for i := range g.jobs {
