@@ -86,9 +86,9 @@
 // into a sketch), 5-minute data for 63 days (then 1-hour blocks), and 1-hour
 // data for 455 days, after which it is dropped; a metric whose data is all
 // gone leaves the catalogue. Rollup keeps SampleCount, Sum, Minimum and Maximum exactly.
-// GetMetricStatistics enforces the matching period rules by the age of
+// GetMetricStatistics applies the matching period rules by the age of
 // StartTime (a multiple of 60 beyond 3 hours, of 300 beyond 15 days, of 3600
-// beyond 63 days) and rounds StartTime as AWS does (to 5/10/30-second
+// beyond 63 days; otherwise no datapoints) and rounds StartTime as AWS does (to 5/10/30-second
 // divisions for those periods; to the minute, 5 minutes or hour by age).
 //
 // # Statistics
@@ -110,11 +110,18 @@
 //
 // As in CloudWatch, the percentile family (percentiles, trimmed and
 // winsorized means, trimmed count and sum, percentile rank) needs individual
-// values: a statistic set counts as individual values only when
-// SampleCount is 1 and Minimum = Maximum = Sum, or Minimum = Maximum and Sum =
-// Minimum × SampleCount; a period that contains any other statistic set, or any
-// negative value, has no percentile-family statistics (the datapoint is
-// returned with the basic statistics only).
+// values. A statistic set counts as individual values when its SampleCount is
+// 1 or its Minimum equals its Maximum (the API Reference's rule; the user
+// guide's stricter wording adds that Sum must agree): it then stands for
+// SampleCount copies of Minimum (or of Sum when SampleCount is 1), while its
+// own Sum, Minimum and Maximum still feed the basic statistics. A period that
+// contains any other statistic set, or any negative value, has no
+// percentile-family statistics (the datapoint keeps its basic statistics).
+//
+// Periods: 1, 5, 10, 20, 30 or a multiple of 60 seconds (20 is listed for
+// MetricStat; we accept it in GetMetricStatistics too). A period too fine for
+// the age of StartTime is not an error: as AWS documents, no datapoints are
+// returned.
 //
 // # Differences from AWS
 //

@@ -118,11 +118,18 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 			b.add(sec, *d.Value, 1, hires)
 		case d.StatisticValues != nil:
 			sv := *d.StatisticValues
+			// CloudWatch keeps percentile statistics for a statistic set whose
+			// SampleCount is 1 or whose Minimum equals its Maximum (API
+			// Reference, GetMetricStatistics): it is then SampleCount copies of
+			// one value. Any other set has no individual values.
 			switch {
-			case sv.Minimum == sv.Maximum && sv.Sum == sv.Minimum*sv.SampleCount:
-				// CloudWatch can compute percentiles for a set that is n copies of
-				// one value (SampleCount 1 with Min = Max = Sum is the n = 1 case).
+			case sv.SampleCount == 1 && sv.Minimum == sv.Maximum && sv.Sum == sv.Minimum,
+				sv.Minimum == sv.Maximum && sv.Sum == sv.Minimum*sv.SampleCount:
 				b.add(sec, sv.Minimum, sv.SampleCount, hires)
+			case sv.SampleCount == 1:
+				b.addSetValue(sec, sv, sv.Sum, hires) // one value: the Sum
+			case sv.Minimum == sv.Maximum:
+				b.addSetValue(sec, sv, sv.Minimum, hires)
 			default:
 				b.addSet(sec, sv, hires)
 			}

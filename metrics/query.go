@@ -22,26 +22,39 @@ const (
 // return.
 const MaxDatapoints = 1440
 
-// validatePeriod applies GetMetricStatistics' period rules: 1, 5, 10, 30 or a
-// multiple of 60 seconds; a multiple of 60 when StartTime is more than 3 hours
-// ago, of 300 when more than 15 days ago, of 3600 when more than 63 days ago.
+// validatePeriod applies the period rule of GetMetricStatistics and
+// MetricStat: 1, 5, 10, 20, 30 or a multiple of 60 seconds (MetricStat lists
+// 20; we accept it in both). The age rules are not errors: see periodServes.
 func validatePeriod(field string, period int, start, now time.Time) error {
 	if period == 0 {
 		return awserr.Missing(field)
 	}
-	if period < 0 || period < 60 && period != 1 && period != 5 && period != 10 && period != 30 || period >= 60 && period%60 != 0 {
-		return awserr.InvalidValue(field, period, "the period must be 1, 5, 10, 30 or a multiple of 60")
+	valid := period >= 60 && period%60 == 0
+	switch period {
+	case 1, 5, 10, 20, 30:
+		valid = true
 	}
-	age := now.Sub(start)
-	switch {
-	case age > fiveMinRetention && period%3600 != 0:
-		return awserr.InvalidValue(field, period, "for a StartTime more than 63 days ago the period must be a multiple of 3600")
-	case age > minuteRetention && period%300 != 0:
-		return awserr.InvalidValue(field, period, "for a StartTime more than 15 days ago the period must be a multiple of 300")
-	case age > subMinuteRetention && period%60 != 0:
-		return awserr.InvalidValue(field, period, "for a StartTime more than 3 hours ago the period must be a multiple of 60")
+	if !valid {
+		return awserr.InvalidValue(field, period, "the period must be 1, 5, 10, 20, 30 or a multiple of 60")
 	}
 	return nil
+}
+
+// periodServes applies the age rules: when StartTime is more than 3 hours ago
+// the period must be a multiple of 60, more than 15 days ago of 300, more than
+// 63 days ago of 3600 — "or no data points in that time range is returned"
+// (CloudWatch API Reference): the request succeeds with no data.
+func periodServes(period int, start, now time.Time) bool {
+	age := now.Sub(start)
+	switch {
+	case age > fiveMinRetention:
+		return period%3600 == 0
+	case age > minuteRetention:
+		return period%300 == 0
+	case age > subMinuteRetention:
+		return period%60 == 0
+	}
+	return true
 }
 
 // alignStart rounds StartTime down as GetMetricStatistics does: periods of 5,
@@ -277,6 +290,9 @@ func (s *Service) statSeries(ms MetricStat, start, end time.Time) (timestamps []
 	if !start.Before(end) {
 		return nil, nil, awserr.InvalidValue("StartTime", start.UTC().Format(time.RFC3339), "the parameter StartTime must be less than the parameter EndTime")
 	}
+	if !periodServes(ms.Period, start, now) {
+		return nil, nil, nil
+	}
 	p := int64(ms.Period)
 	t0 := alignStart(start, ms.Period, now)
 	t1 := endSeconds(end)
@@ -396,6 +412,10 @@ func (s *Service) getMetricStatistics(in GetMetricStatisticsInput) (*GetMetricSt
 	}
 
 	out := &GetMetricStatisticsOutput{Label: in.MetricName}
+	if !periodServes(in.Period, in.StartTime, now) {
+		out.Datapoints = []Datapoint{}
+		return out, nil
+	}
 	s.mu.RLock()
 	sr := s.findSeries(&m)
 	if sr != nil {

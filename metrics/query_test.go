@@ -47,12 +47,13 @@ func TestGetMetricStatisticsValidation(t *testing.T) {
 		{"period 10", GetMetricStatisticsInput{StartTime: now.Add(-time.Hour), EndTime: now, Period: 10}, ""},
 		{"period 30", GetMetricStatisticsInput{StartTime: now.Add(-time.Hour), EndTime: now, Period: 30}, ""},
 		{"period 15 is not allowed", GetMetricStatisticsInput{StartTime: now.Add(-time.Hour), EndTime: now, Period: 15}, "InvalidParameterValue"},
+		{"period 20 (listed for MetricStat) is allowed", GetMetricStatisticsInput{StartTime: now.Add(-time.Hour), EndTime: now, Period: 20}, ""},
+		{"period 2 is not allowed", GetMetricStatisticsInput{StartTime: now.Add(-time.Hour), EndTime: now, Period: 2}, "InvalidParameterValue"},
 		{"period 90 is not a multiple of 60", GetMetricStatisticsInput{StartTime: now.Add(-time.Hour), EndTime: now, Period: 90}, "InvalidParameterValue"},
 		{"negative period", GetMetricStatisticsInput{StartTime: now.Add(-time.Hour), EndTime: now, Period: -60}, "InvalidParameterValue"},
-		{"sub-minute period with StartTime over 3 hours ago", GetMetricStatisticsInput{StartTime: now.Add(-3*time.Hour - time.Second), EndTime: now.Add(-3 * time.Hour), Period: 30}, "InvalidParameterValue"},
-		{"period 60 with StartTime over 15 days ago", GetMetricStatisticsInput{StartTime: now.Add(-15*24*time.Hour - time.Minute), EndTime: now.Add(-15 * 24 * time.Hour), Period: 60}, "InvalidParameterValue"},
+
 		{"period 300 with StartTime over 15 days ago", GetMetricStatisticsInput{StartTime: now.Add(-20 * 24 * time.Hour), EndTime: now.Add(-19 * 24 * time.Hour), Period: 300}, ""},
-		{"period 300 with StartTime over 63 days ago", GetMetricStatisticsInput{StartTime: now.Add(-64 * 24 * time.Hour), EndTime: now.Add(-63 * 24 * time.Hour), Period: 300}, "InvalidParameterValue"},
+
 		{"period 3600 with StartTime over 63 days ago", GetMetricStatisticsInput{StartTime: now.Add(-64 * 24 * time.Hour), EndTime: now.Add(-63 * 24 * time.Hour), Period: 3600}, ""},
 		{"1,440 datapoints are allowed", GetMetricStatisticsInput{StartTime: now.Add(-24 * time.Hour), EndTime: now, Period: 60}, ""},
 		{"1,441 datapoints are too many", GetMetricStatisticsInput{StartTime: now.Add(-24*time.Hour - time.Minute), EndTime: now, Period: 60}, "InvalidParameterCombination"},
@@ -75,6 +76,40 @@ func TestGetMetricStatisticsValidation(t *testing.T) {
 			}
 			require.Error(t, err)
 			assert.Equal(t, tc.code, awserr.Code(err), err.Error())
+		})
+	}
+}
+
+// AWS: "If the StartTime parameter specifies a time stamp that is greater
+// than 3 hours ago, you must specify the period as follows or no data points
+// in that time range is returned" — the call succeeds, with no data.
+func TestPeriodTooFineForTheAgeReturnsNoData(t *testing.T) {
+	cases := []struct {
+		name   string
+		age    time.Duration // of the datapoint when queried
+		period int
+		want   int
+	}{
+		{"sub-minute period with StartTime over 3 hours ago", 5 * time.Hour, 30, 0},
+		{"period 60 with StartTime over 3 hours ago", 5 * time.Hour, 60, 1},
+		{"period 60 with StartTime over 15 days ago", 20 * 24 * time.Hour, 60, 0},
+		{"period 300 with StartTime over 15 days ago", 20 * 24 * time.Hour, 300, 1},
+		{"period 300 with StartTime over 63 days ago", 70 * 24 * time.Hour, 300, 0},
+		{"period 3600 with StartTime over 63 days ago", 70 * 24 * time.Hour, 3600, 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, c := newTestService(t)
+			at := t0.Add(-time.Hour)
+			put(t, s, "App", MetricDatum{MetricName: "M", Value: Float(1), StorageResolution: 1, Timestamp: at})
+			c.Set(at.Add(tc.age))
+			start, end := at.Add(-2*time.Hour), at.Add(2*time.Hour)
+			out, err := gms(s, GetMetricStatisticsInput{StartTime: start, EndTime: end, Period: tc.period})
+			require.NoError(t, err)
+			assert.Len(t, out.Datapoints, tc.want)
+			ts, _, err := s.statSeries(MetricStat{Metric: Metric{Namespace: "App", MetricName: "M"}, Period: tc.period, Stat: "Sum"}, start, end)
+			require.NoError(t, err)
+			assert.Len(t, ts, tc.want)
 		})
 	}
 }
@@ -247,6 +282,9 @@ func TestPercentilesAndStatisticSets(t *testing.T) {
 		{"a statistic set of one repeated value (Min = Max, Sum = Min × SampleCount) keeps percentiles",
 			[]MetricDatum{{MetricName: "M", StatisticValues: &StatisticSet{4, 8, 2, 2}}, {MetricName: "M", Value: Float(10)}},
 			map[string]float64{"p50": 2, "p90": 10}},
+		{"a statistic set with Min = Max but a different Sum still keeps percentiles (its Sum stays the Sum)",
+			[]MetricDatum{{MetricName: "M", StatisticValues: &StatisticSet{2, 5, 2, 2}}, {MetricName: "M", Value: Float(10)}},
+			map[string]float64{"p50": 2, "p100": 10}},
 		{"a general statistic set makes percentiles unavailable",
 			[]MetricDatum{{MetricName: "M", StatisticValues: &StatisticSet{3, 6, 1, 3}}, {MetricName: "M", Value: Float(10)}},
 			nil},

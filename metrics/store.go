@@ -187,6 +187,39 @@ func (b *block) addSet(sec int, set StatisticSet, hires bool) {
 	}
 }
 
+// addSetValue adds a statistic set that stands for SampleCount copies of
+// value v for percentiles, while its own Sum, Minimum and Maximum feed the
+// basic statistics unchanged.
+func (b *block) addSetValue(sec int, set StatisticSet, v float64, hires bool) {
+	if hires {
+		b.occ |= hiResBit
+	}
+	x := b.general()
+	if x.count == 0 {
+		b.min, b.max = set.Minimum, set.Maximum
+	} else {
+		b.min = min(b.min, set.Minimum)
+		b.max = max(b.max, set.Maximum)
+	}
+	b.sum += set.Sum
+	x.count += set.SampleCount
+	if x.sk != nil {
+		x.sk.add(v, set.SampleCount)
+		return
+	}
+	if x.weights == nil {
+		x.weights = make([]float64, len(b.vals), cap(b.vals))
+		for i := range x.weights {
+			x.weights[i] = 1
+		}
+	}
+	b.vals = append(b.vals, v)
+	x.weights = append(x.weights, set.SampleCount)
+	if !x.minuteOnly {
+		x.secs = append(x.secs, uint8(sec))
+	}
+}
+
 // general switches the block to general mode, copying its values out of the
 // shared chunk.
 func (b *block) general() *blockExt {
