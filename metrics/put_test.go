@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -55,7 +56,10 @@ func TestPutMetricDataValidation(t *testing.T) {
 		{"more than 1,000 datums are rejected", "App", many(1001), "InvalidParameterValue"},
 		{"metric name is required", "App", []MetricDatum{{Value: Float(1)}}, "MissingParameter"},
 		{"metric name longer than 255 is rejected", "App", []MetricDatum{datum(strings.Repeat("m", 256), 1)}, "InvalidParameterValue"},
-		{"metric name of only whitespace is rejected", "App", []MetricDatum{datum("  ", 1)}, "InvalidParameterValue"},
+		{"metric name may contain spaces", "App", []MetricDatum{datum("Request Latency", 1)}, ""},
+		{"dimension value with a control character is rejected", "App", []MetricDatum{{MetricName: "M", Value: Float(1), Dimensions: []Dimension{{"n", "a\x01b"}}}}, "InvalidParameterValue"},
+		{"dimension name with a tab is rejected", "App", []MetricDatum{{MetricName: "M", Value: Float(1), Dimensions: []Dimension{{"a\tb", "v"}}}}, "InvalidParameterValue"},
+		{"long dimension value with DEL is rejected", "App", []MetricDatum{{MetricName: "M", Value: Float(1), Dimensions: []Dimension{{"n", "abcdefghijklmnop\x7fq"}}}}, "InvalidParameterValue"},
 		{"30 dimensions are accepted", "App", []MetricDatum{{MetricName: "M", Value: Float(1), Dimensions: dims(30)}}, ""},
 		{"31 dimensions are rejected", "App", []MetricDatum{{MetricName: "M", Value: Float(1), Dimensions: dims(31)}}, "InvalidParameterValue"},
 		{"dimension name is required", "App", []MetricDatum{{MetricName: "M", Value: Float(1), Dimensions: []Dimension{{Value: "v"}}}}, "MissingParameter"},
@@ -254,4 +258,31 @@ func TestPutMetricDataAllocatesPerCallNotPerDatum(t *testing.T) {
 	// against 1,000 datums.
 	assert.LessOrEqual(t, allocs, 10.0)
 	assert.Equal(t, 1000, s.nseries)
+}
+
+// The word-at-a-time check in strHash agrees with a byte loop.
+func TestStrHashFlagsExactly(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	alphabet := []byte{0, 1, 0x1f, 0x20, 0x21, 'a', 'Z', 0x7e, 0x7f, 0x80, 0xc3, 0xff}
+	for trial := 0; trial < 20000; trial++ {
+		n := r.IntN(40)
+		b := make([]byte, n)
+		for i := range b {
+			if r.IntN(4) == 0 {
+				b[i] = alphabet[r.IntN(len(alphabet))]
+			} else {
+				b[i] = byte(0x20 + r.IntN(0x5f))
+			}
+		}
+		s := string(b)
+		_, bad := strHash(s)
+		want := false
+		for _, c := range b {
+			if c < 0x20 || c >= 0x7f {
+				want = true
+			}
+		}
+		require.Equal(t, want, bad, "%q", s)
+		require.Equal(t, !want, ascii(s), "%q", s)
+	}
 }

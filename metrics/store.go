@@ -323,38 +323,55 @@ func mix64(x uint64) uint64 {
 	return x
 }
 
-// strHash hashes s eight bytes at a time and returns the OR of its bytes'
-// words too (so callers can check for non-ASCII bytes in the same pass).
-func strHash(s string) (h, or uint64) {
+// strHash hashes s eight bytes at a time and, in the same pass, reports
+// whether s has a byte that is not printable-or-space ASCII: a non-ASCII
+// byte, an ASCII control character (below 0x20) or DEL (0x7f).
+func strHash(s string) (h uint64, bad bool) {
 	n := len(s)
 	h = uint64(n) * 0x9e3779b97f4a7c15
 	b := unsafe.Slice(unsafe.StringData(s), n)
 	switch {
 	case n == 0:
-		return h, 0
+		return h, false
 	case n < 4:
-		w := uint64(b[0]) | uint64(b[n>>1])<<8 | uint64(b[n-1])<<16
-		or = w
+		c0, c1, c2 := b[0], b[n>>1], b[n-1] // every byte when n ≤ 3
+		w := uint64(c0) | uint64(c1)<<8 | uint64(c2)<<16
+		bad = c0 < 0x20 || c0 >= 0x7f || c1 < 0x20 || c1 >= 0x7f || c2 < 0x20 || c2 >= 0x7f
 		h = (h ^ w) * 0xbf58476d1ce4e5b9
 	case n <= 8:
 		w := uint64(binary.LittleEndian.Uint32(b)) | uint64(binary.LittleEndian.Uint32(b[n-4:]))<<32
-		or = w
+		bad = badWord(w)
 		h = (h ^ w) * 0xbf58476d1ce4e5b9
 	default:
+		var acc uint64
 		i := 0
 		for ; i+8 < n; i += 8 {
 			w := binary.LittleEndian.Uint64(b[i:])
-			or |= w
+			acc |= badBits(w)
 			h = bits.RotateLeft64((h^w)*0xbf58476d1ce4e5b9, 29)
 		}
 		w := binary.LittleEndian.Uint64(b[n-8:]) // the last 8 bytes, overlapping
-		or |= w
+		acc |= badBits(w)
+		bad = acc != 0
 		h = (h ^ w) * 0x94d049bb133111eb
 	}
-	return h ^ h>>31, or
+	return h ^ h>>31, bad
 }
 
-const nonASCII = 0x8080808080808080
+const (
+	lows  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// badBits is nonzero when a byte of w is ≥ 0x80, < 0x20 or 0x7f. (For bytes
+// below 0x80 the "has less than" and "has zero" word tricks are exact.)
+func badBits(w uint64) uint64 {
+	less := (w - 0x20*lows) &^ w & highs
+	del := w ^ 0x7f*lows
+	return w&highs | less | (del-lows)&^del&highs
+}
+
+func badWord(w uint64) bool { return badBits(w) != 0 }
 
 // hashMemo remembers the hash of the last string hashed in one role (metric
 // name, dimension name). Batches usually repeat the same string values — often
@@ -364,18 +381,18 @@ type hashMemo struct {
 	p    *byte
 	n    int
 	h    uint64
-	or   uint64
+	bad  bool
 	used bool
 }
 
-func (m *hashMemo) hash(s string) (uint64, uint64) {
+func (m *hashMemo) hash(s string) (uint64, bool) {
 	p := unsafe.StringData(s)
 	if m.used && p == m.p && len(s) == m.n {
-		return m.h, m.or
+		return m.h, m.bad
 	}
-	h, or := strHash(s)
-	*m = hashMemo{p, len(s), h, or, true}
-	return h, or
+	h, bad := strHash(s)
+	*m = hashMemo{p, len(s), h, bad, true}
+	return h, bad
 }
 
 // metricHash hashes a metric identity, order-insensitively over dimensions.
@@ -390,8 +407,9 @@ func metricHash(nsHash uint64, name string, dims []Dimension, memo *[2]hashMemo)
 	} else {
 		hn, _ = strHash(name)
 	}
+	bad := false
 	h = nsHash ^ (hn + 0x9e3779b97f4a7c15)
-	var d, or uint64
+	var d uint64
 	ok = true
 	for i := range dims {
 		dn, dv := dims[i].Name, dims[i].Value
@@ -399,17 +417,18 @@ func metricHash(nsHash uint64, name string, dims []Dimension, memo *[2]hashMemo)
 			dn[0] == ':' || dn[0] <= ' ' || dv[0] <= ' ' {
 			ok = false
 		}
-		var a, o1 uint64
+		var a uint64
+		var b1 bool
 		if memo != nil {
-			a, o1 = memo[1].hash(dn)
+			a, b1 = memo[1].hash(dn)
 		} else {
-			a, o1 = strHash(dn)
+			a, b1 = strHash(dn)
 		}
-		b, o2 := strHash(dv)
-		or |= o1 | o2
+		b, b2 := strHash(dv)
+		bad = bad || b1 || b2
 		d += mix64(a*0x9e3779b97f4a7c15 ^ (b + 0x632be59bd9b4e019))
 	}
-	if or&nonASCII != 0 {
+	if bad {
 		ok = false
 	}
 	for i := 1; i < len(dims) && ok; i++ {

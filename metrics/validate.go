@@ -83,16 +83,14 @@ func validateNamespace(field, ns string, internal bool) error {
 	return nil
 }
 
-// validateMetricName: 1–255 characters with at least one non-whitespace one.
+// validateMetricName: 1–255 characters (the API's only documented
+// constraint on metric names).
 func validateMetricName(field, name string) error {
 	if name == "" {
 		return awserr.Missing(field)
 	}
 	if len(name) > maxNameLen {
 		return awserr.InvalidValue(field, quote(name), "must be at most 255 characters")
-	}
-	if blank(name) {
-		return awserr.InvalidValue(field, quote(name), "must contain at least one non-whitespace character")
 	}
 	return nil
 }
@@ -120,11 +118,11 @@ func validateDimensions(ref fieldRef, dims []Dimension) error {
 		}
 		if len(d.Name) > maxNameLen || !ascii(d.Name) || blank(d.Name) || d.Name[0] == ':' {
 			return awserr.InvalidValue(fmt.Sprintf("%s.member.%d.Name", field, i+1), quote(d.Name),
-				"must be 1-255 ASCII characters, not all whitespace, not starting with a colon")
+				"must be 1-255 ASCII characters without control characters, not all whitespace, not starting with a colon")
 		}
 		if len(d.Value) > maxDimValueLen || !ascii(d.Value) || blank(d.Value) {
 			return awserr.InvalidValue(fmt.Sprintf("%s.member.%d.Value", field, i+1), quote(d.Value),
-				"must be 1-1024 ASCII characters, not all whitespace")
+				"must be 1-1024 ASCII characters without control characters, not all whitespace")
 		}
 		return awserr.InvalidValue(field, quote(d.Name), "dimension names must be unique")
 	}
@@ -154,9 +152,12 @@ func (r fieldRef) String() string {
 	return fmt.Sprintf(r.f, r.i+1)
 }
 
+// ascii reports whether s is printable ASCII or whitespace: CloudWatch
+// dimensions take ASCII characters but no ASCII control characters (tab and
+// other whitespace controls included, as AWS words it).
 func ascii(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
+		if c := s[i]; c >= 0x7f || c < 0x20 {
 			return false
 		}
 	}
@@ -191,7 +192,7 @@ func member(i int, f string) string { return fmt.Sprintf("MetricData.member.%d.%
 // validateDatum checks one MetricDatum. now is the receive time (Unix
 // seconds). It does not allocate unless it fails.
 func validateDatum(i int, d *MetricDatum, now int64, lastUnit *StandardUnit) error {
-	if d.MetricName == "" || len(d.MetricName) > maxNameLen || blank(d.MetricName) {
+	if d.MetricName == "" || len(d.MetricName) > maxNameLen {
 		return validateMetricName(member(i, "MetricName"), d.MetricName)
 	}
 	if len(d.Dimensions) > MaxDimensions {
