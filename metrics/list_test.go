@@ -69,7 +69,7 @@ func TestListMetricsValidation(t *testing.T) {
 		code string
 	}{
 		{"RecentlyActive accepts only PT3H", ListMetricsInput{RecentlyActive: "PT1H"}, "InvalidParameterValue"},
-		{"bad namespace", ListMetricsInput{Namespace: "a!"}, "InvalidParameterValue"},
+		{"bad namespace", ListMetricsInput{Namespace: ":a"}, "InvalidParameterValue"},
 		{"dimension filter needs a name", ListMetricsInput{Dimensions: []DimensionFilter{{Value: "x"}}}, "MissingParameter"},
 		{"at most 10 dimension filters", ListMetricsInput{Dimensions: make([]DimensionFilter, 11)}, "InvalidParameterValue"},
 		{"garbage NextToken", ListMetricsInput{NextToken: "!!"}, "InvalidParameterValue"},

@@ -64,7 +64,7 @@ func TestGetMetricStatisticsValidation(t *testing.T) {
 		{"malformed extended statistic", GetMetricStatisticsInput{StartTime: now.Add(-time.Hour), EndTime: now, Period: 60, ExtendedStatistics: []string{"p101"}}, "InvalidParameterValue"},
 		{"unknown unit", GetMetricStatisticsInput{StartTime: now.Add(-time.Hour), EndTime: now, Period: 60, Unit: "Hours"}, "InvalidParameterValue"},
 		{"AWS/ namespaces can be read", GetMetricStatisticsInput{Namespace: "AWS/EC2", StartTime: now.Add(-time.Hour), EndTime: now, Period: 60}, ""},
-		{"invalid namespace", GetMetricStatisticsInput{Namespace: "a!b", StartTime: now.Add(-time.Hour), EndTime: now, Period: 60}, "InvalidParameterValue"},
+		{"invalid namespace", GetMetricStatisticsInput{Namespace: "a\x00b", StartTime: now.Add(-time.Hour), EndTime: now, Period: 60}, "InvalidParameterValue"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

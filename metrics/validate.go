@@ -57,9 +57,9 @@ func unitOf(u StandardUnit) StandardUnit {
 	return u
 }
 
-// validateNamespace applies CloudWatch's namespace rules: 1–255 characters from
-// [0-9A-Za-z.-_/#: ] (space included), not starting with a colon. User calls may
-// not use the AWS/ prefix, which is reserved for AWS services.
+// validateNamespace applies the namespace rules of the API Reference: 1–255
+// ASCII characters without control characters, not starting with a colon.
+// User calls may not use the AWS/ prefix, which is reserved for AWS services.
 func validateNamespace(field, ns string, internal bool) error {
 	if ns == "" {
 		return awserr.Missing(field)
@@ -70,12 +70,8 @@ func validateNamespace(field, ns string, internal bool) error {
 	if ns[0] == ':' {
 		return awserr.InvalidValue(field, quote(ns), "must not start with a colon")
 	}
-	for i := 0; i < len(ns); i++ {
-		c := ns[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' ||
-			c == '.' || c == '-' || c == '_' || c == '/' || c == '#' || c == ':' || c == ' ') {
-			return awserr.InvalidValue(field, quote(ns), "contains a character outside [0-9A-Za-z.-_/#: ]")
-		}
+	if !ascii(ns) {
+		return awserr.InvalidValue(field, quote(ns), "must contain only ASCII characters, without control characters")
 	}
 	if !internal && len(ns) >= 4 && ns[:4] == "AWS/" {
 		return awserr.InvalidValue(field, quote(ns), "the AWS/ namespace prefix is reserved for AWS services")
