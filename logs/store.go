@@ -1,7 +1,6 @@
 package logs
 
 import (
-	"bytes"
 	"slices"
 	"sort"
 
@@ -126,8 +125,8 @@ func (st *stream) push(evs []InputLogEvent, seqs func(int) uint64, ings func(int
 			size += len(evs[i].Message)
 		}
 		if cap(sg.buf)-len(sg.buf) < size {
-			// Grow by 4x: a filling segment then copies its bytes about once.
-			sg.buf = grow(sg.buf, max(size, 3*cap(sg.buf)), 0)
+			// Double: a filling segment then copies its bytes about once.
+			sg.buf = grow(sg.buf, max(size, cap(sg.buf)), 0)
 		}
 		sg.off = grow(sg.off, take, segCap+1)
 		sg.ts = grow(sg.ts, take, segCap)
@@ -303,7 +302,7 @@ func (c *cursor) next(p *filterpattern.Pattern, lit []byte, litOnly bool) {
 		}
 		segEnd := min(c.end, c.i+len(sg.ts)-j) // global end of the search in this segment
 		jEnd := j + (segEnd - c.i)
-		pos := bytes.Index(sg.buf[sg.off[j]:sg.off[jEnd]], lit)
+		pos := p.IndexLiteral(sg.buf[sg.off[j]:sg.off[jEnd]])
 		if pos < 0 {
 			c.i = segEnd
 			continue

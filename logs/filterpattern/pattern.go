@@ -56,6 +56,7 @@ type Pattern struct {
 	literal []byte
 	// literalOnly: containing literal is also sufficient to match.
 	literalOnly bool
+	litSearch   literalSearch
 
 	// KindJSON
 	jexpr *expr
@@ -322,6 +323,9 @@ func (p *Pattern) parseTerms(src string) error {
 			if t.re == nil && len(t.lit) > len(p.literal) {
 				p.literal = t.lit
 			}
+		}
+		if p.literal != nil {
+			p.litSearch = newLiteralSearch(p.literal)
 		}
 	}
 	return nil

@@ -1,6 +1,7 @@
 package filterpattern
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
@@ -377,4 +378,15 @@ func TestPathLookup(t *testing.T) {
 	assert.Error(t, err)
 	_, err = CompilePath("$.a b")
 	assert.Error(t, err)
+}
+
+func TestIndexLiteralAgreesWithBytesIndex(t *testing.T) {
+	hay := []byte(strings.Repeat("GET /api/v1/items HTTP/1.1 200 RRRR ", 40) + "ERROR here" + strings.Repeat(" x", 200))
+	for _, lit := range []string{"ERROR", "R", "RRRRR", "here", "x x", "nope", "GET", "1 200 RRRR"} {
+		p := MustCompile(`"` + lit + `"`)
+		for start := 0; start < len(hay); start += 97 {
+			assert.Equal(t, bytes.Index(hay[start:], []byte(lit)), p.IndexLiteral(hay[start:]), "%q from %d", lit, start)
+		}
+	}
+	assert.Equal(t, -1, MustCompile(`?a ?b`).IndexLiteral(hay))
 }
