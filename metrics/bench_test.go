@@ -17,6 +17,13 @@ import (
 // Host), 1-second resolution, 3,600 points each, values from a seeded
 // log-normal, fed in time order through PutMetricData in batches of 1,000
 // datums (one second of every series per call).
+//
+//	go test ./metrics -run XXX -bench 'Ingest|Statistics$|P99' -cpu 1 -benchtime 3x -count 5
+//
+// Medians on the shared 2-core build machine (2026-11-25, load ≈ 1.5; the
+// machine is noisy, compare within one run): Ingest 6.7 M points/s (best
+// 8.2 M; IngestBaseline, a bare map-of-slices append, 20.9 M), 9.64 heap
+// bytes/point; Statistics 8.2 ms; P99 24 ms.
 const (
 	benchSeries = 1000
 	benchPoints = 3600
