@@ -233,6 +233,9 @@ func FuzzPutMetricData(f *testing.F) {
 
 // Steady-state ingest into existing series allocates per call, not per datum.
 func TestPutMetricDataAllocatesPerCallNotPerDatum(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector makes sync.Pool drop items at random")
+	}
 	s, c := newTestService(t)
 	data := make([]MetricDatum, 1000)
 	vals := make([]float64, 1000)
@@ -255,9 +258,7 @@ func TestPutMetricDataAllocatesPerCallNotPerDatum(t *testing.T) {
 		}
 	})
 	_ = c
-	// A few per call (the race detector makes sync.Pool miss now and then),
-	// against 1,000 datums.
-	assert.LessOrEqual(t, allocs, 10.0)
+	assert.LessOrEqual(t, allocs, 3.0, "allocations per call of 1,000 datums")
 	assert.Equal(t, 1000, s.nseries)
 }
 
