@@ -2,6 +2,8 @@ package filterpattern
 
 import (
 	"bytes"
+	"encoding/binary"
+	"math/bits"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -293,10 +295,25 @@ func (s *scanner) value(i int, n *jnode) (int, bool) {
 }
 
 // scanString scans the string whose opening quote is at i and returns the
-// index of its closing quote and whether it contains escapes. Strings in log
-// lines are short, so a plain byte loop beats IndexByte.
+// index of its closing quote and whether it contains escapes. It checks eight
+// bytes at a time for a quote, a backslash or a control character (SWAR).
 func scanString(b []byte, i int) (end int, esc bool, ok bool) {
+	const lsb, msb = 0x0101010101010101, 0x8080808080808080
 	for i++; i < len(b); i++ {
+		for i+8 <= len(b) {
+			w := binary.LittleEndian.Uint64(b[i:])
+			q := w ^ (lsb * '"')
+			bs := w ^ (lsb * '\\')
+			m := ((q - lsb) &^ q) | ((bs - lsb) &^ bs) | ((w - lsb*0x20) &^ w)
+			if m &= msb; m != 0 {
+				i += bits.TrailingZeros64(m) / 8
+				break
+			}
+			i += 8
+		}
+		if i >= len(b) {
+			break
+		}
 		c := b[i]
 		if c == '"' {
 			return i, esc, true
