@@ -16,6 +16,8 @@
 // forward and backward tokens; FilterLogEvents searches many streams and
 // interleaves the matches in time order.
 //
+// FilterLogEventsSeq and DescribeLogGroupsSeq walk all pages as iter.Seq2.
+//
 // Filter patterns (package [github.com/localwatch/localwatch/logs/filterpattern])
 // are compiled once and shared by FilterLogEvents, metric filters and subscription
 // filters; a pattern that does not parse is an InvalidParameterException.
@@ -35,7 +37,8 @@
 //     Lambda-function analogue) and as a SubscriptionDelivery on the bus.
 //   - CloudTrail: New subscribes to event.LogDelivery; a trail's events are
 //     ingested into the named group (which must exist), creating the stream if
-//     needed, under PutLogEvents' rules.
+//     needed, under PutLogEvents' rules (too old/new events are dropped). This
+//     ingestion records no APICall, so a trail delivering to logs cannot loop.
 //   - Retention: expired events are hidden from reads at once and deleted by a
 //     periodic sweep on the clock (hourly by default).
 //

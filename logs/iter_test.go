@@ -36,3 +36,60 @@ func TestSeqWalkersFollowPages(t *testing.T) {
 		assertCode(t, err, "ResourceNotFoundException")
 	}
 }
+
+func TestConcurrentWritersAndReaders(t *testing.T) {
+	e := newEnv(t)
+	e.group(t, "g", "a", "b", "c", "d")
+	_, err := e.s.PutMetricFilter(ctx, mfInput("m", "ERROR", MetricTransformation{MetricName: "E", MetricNamespace: "N", MetricValue: "1"}))
+	require.NoError(t, err)
+	_, err = e.s.PutSubscriptionFilter(ctx, PutSubscriptionFilterInput{LogGroupName: "g", FilterName: "s", FilterPattern: "ERROR", DestinationArn: lambdaARN})
+	require.NoError(t, err)
+	now := e.now()
+	done := make(chan struct{})
+	for w, st := range []string{"a", "b", "c", "d"} {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range 50 {
+				// Every other batch is late, so reads also re-sort.
+				ts := now - int64((i%2)*5000) + int64(i)
+				_, err := e.s.PutLogEvents(ctx, PutLogEventsInput{LogGroupName: "g", LogStreamName: st, LogEvents: []InputLogEvent{
+					ev(ts, fmt.Sprint("ERROR w", w, " i", i)), ev(ts+1, "INFO"),
+				}})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for range 20 {
+				if _, err := e.s.FilterLogEvents(ctx, FilterLogEventsInput{LogGroupName: "g", FilterPattern: "ERROR"}); err != nil {
+					t.Error(err)
+					return
+				}
+				_, _ = e.s.GetLogEvents(ctx, GetLogEventsInput{LogGroupName: "g", LogStreamName: st})
+			}
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+	out, err := e.s.FilterLogEvents(ctx, FilterLogEventsInput{LogGroupName: "g", FilterPattern: "ERROR"})
+	require.NoError(t, err)
+	assert.Len(t, out.Events, 200)
+	for i := 1; i < len(out.Events); i++ {
+		assert.LessOrEqual(t, out.Events[i-1].Timestamp, out.Events[i].Timestamp)
+	}
+	e.s.FlushMetrics(ctx)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var sum float64
+	for _, d := range e.data {
+		for _, m := range d.Input.MetricData {
+			sum += m.StatisticValues.Sum
+		}
+	}
+	assert.Equal(t, 200.0, sum)
+	assert.Len(t, e.subs, 200)
+}
