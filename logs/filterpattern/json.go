@@ -1,7 +1,6 @@
 package filterpattern
 
 import (
-	"bytes"
 	"encoding/binary"
 	"math/bits"
 	"strconv"
@@ -15,10 +14,13 @@ type jnode struct {
 	keys []jkey
 	idx  []jidx
 	slot int
+	// lens has bit n set when some key of keys is n bytes long (n < 64), so
+	// most keys of a document are dismissed without a comparison.
+	lens uint64
 }
 
 type jkey struct {
-	name []byte
+	name string
 	next *jnode
 }
 
@@ -34,8 +36,11 @@ type step struct {
 }
 
 func (n *jnode) childKey(name []byte) *jnode {
+	if l := len(name); l < 64 && n.lens&(1<<l) == 0 {
+		return nil
+	}
 	for i := range n.keys {
-		if bytes.Equal(n.keys[i].name, name) {
+		if n.keys[i].name == string(name) {
 			return n.keys[i].next
 		}
 	}
@@ -60,7 +65,12 @@ func (n *jnode) insert(path []step, nslots *int) int {
 			next = cur.childKey([]byte(st.key))
 			if next == nil {
 				next = &jnode{slot: -1}
-				cur.keys = append(cur.keys, jkey{name: []byte(st.key), next: next})
+				cur.keys = append(cur.keys, jkey{name: st.key, next: next})
+				if len(st.key) < 64 {
+					cur.lens |= 1 << len(st.key)
+				} else {
+					cur.lens = ^uint64(0) // long keys: no length filter
+				}
 			}
 		} else {
 			next = cur.childIdx(st.index)
