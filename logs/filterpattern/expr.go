@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // op is a comparison operator.
@@ -376,6 +377,15 @@ func (ep *exprParser) parseValue(o op, bareStop string, regexN *int) (value, err
 		}
 		if j == ep.i {
 			return value{}, ep.errf("a value is missing after the operator")
+		}
+		// AWS's guide: values with unicode or characters such as @, $ and \
+		// must be enclosed in double quotes.
+		start := ep.i
+		for k := start; k < j; k++ {
+			if c := ep.src[k]; c == '@' || c == '$' || c == '\\' || c == '"' || c >= utf8.RuneSelf {
+				ep.i = k
+				return value{}, ep.errf("the value %q must be enclosed in double quotes", ep.src[start:j])
+			}
 		}
 		v = newValue(ep.src[ep.i:j], false)
 		ep.i = j
