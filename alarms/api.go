@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/localwatch/localwatch/internal/pagetoken"
+
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/event"
@@ -394,7 +396,7 @@ func (s *Service) describeAlarms(in DescribeAlarmsInput) (*DescribeAlarmsOutput,
 	}
 	after := ""
 	if in.NextToken != "" {
-		t, ok := decodeToken(in.NextToken)
+		t, ok := pagetoken.Decode(in.NextToken)
 		if !ok || !strings.HasPrefix(t, "a") {
 			return nil, awserr.New("InvalidNextToken", "The NextToken %q is not valid.", in.NextToken)
 		}
@@ -448,7 +450,7 @@ func (s *Service) describeAlarms(in DescribeAlarmsInput) (*DescribeAlarmsOutput,
 			continue
 		}
 		if count == limit {
-			out.NextToken = encodeToken("a" + s.lastListed(out))
+			out.NextToken = pagetoken.Encode("a" + s.lastListed(out))
 			break
 		}
 		count++

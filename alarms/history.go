@@ -1,13 +1,14 @@
 package alarms
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
 // HistoryRetention is how long alarm history is kept (AWS: two weeks).
@@ -114,17 +115,6 @@ func diffFields(old, new any) map[string]any {
 	return out
 }
 
-// page tokens are opaque to callers: base64 of the position to resume from.
-func encodeToken(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
-
-func decodeToken(tok string) (string, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(tok)
-	if err != nil {
-		return "", false
-	}
-	return string(b), true
-}
-
 // histEntry is a history item with its sequence number (page tokens refer to
 // sequence numbers, which survive the pruning of old items).
 type histEntry struct {
@@ -132,10 +122,10 @@ type histEntry struct {
 	item AlarmHistoryItem
 }
 
-func encodeSeqToken(seq uint64) string { return encodeToken("h" + strconv.FormatUint(seq, 10)) }
+func encodeSeqToken(seq uint64) string { return pagetoken.Encode("h" + strconv.FormatUint(seq, 10)) }
 
 func decodeSeqToken(tok string) (uint64, bool) {
-	s, ok := decodeToken(tok)
+	s, ok := pagetoken.Decode(tok)
 	if !ok || !strings.HasPrefix(s, "h") {
 		return 0, false
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/localwatch/localwatch/internal/pagetoken"
+
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/logs/filterpattern"
@@ -331,7 +333,7 @@ func offsetToken(tok, prefix string) (int, error) {
 	if tok == "" {
 		return 0, nil
 	}
-	t, ok := decodeToken(tok)
+	t, ok := pagetoken.Decode(tok)
 	if !ok || !strings.HasPrefix(t, prefix) {
 		return 0, errBadToken(tok)
 	}
@@ -348,7 +350,7 @@ func page[T any](all []T, offset, limit int, prefix string) ([]T, string) {
 		out = append(out, all[offset:min(len(all), offset+limit)]...)
 	}
 	if offset+limit < len(all) {
-		return out, encodeToken(prefix + strconv.Itoa(offset+limit))
+		return out, pagetoken.Encode(prefix + strconv.Itoa(offset+limit))
 	}
 	return out, ""
 }

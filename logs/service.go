@@ -2,7 +2,6 @@ package logs
 
 import (
 	"context"
-	"encoding/base64"
 	"regexp"
 	"slices"
 	"sort"
@@ -10,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/localwatch/localwatch/internal/pagetoken"
 
 	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/bus"
@@ -328,13 +329,6 @@ func (s *Service) describeGroup(g *group) LogGroup {
 	}
 }
 
-func encodeToken(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
-
-func decodeToken(tok string) (string, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(tok)
-	return string(b), err == nil
-}
-
 func limitOf(field string, l *int32, def, maxV int32) (int, error) {
 	if l == nil {
 		return int(def), nil
@@ -372,7 +366,7 @@ func (s *Service) DescribeLogGroups(ctx context.Context, in DescribeLogGroupsInp
 	}
 	after := ""
 	if in.NextToken != "" {
-		t, ok := decodeToken(in.NextToken)
+		t, ok := pagetoken.Decode(in.NextToken)
 		if !ok || !strings.HasPrefix(t, "g:") {
 			return nil, errBadToken(in.NextToken)
 		}
@@ -398,7 +392,7 @@ func (s *Service) DescribeLogGroups(ctx context.Context, in DescribeLogGroupsInp
 			continue
 		}
 		if len(out.LogGroups) == limit {
-			out.NextToken = encodeToken("g:" + out.LogGroups[limit-1].LogGroupName)
+			out.NextToken = pagetoken.Encode("g:" + out.LogGroups[limit-1].LogGroupName)
 			break
 		}
 		out.LogGroups = append(out.LogGroups, s.describeGroup(g))
@@ -544,7 +538,7 @@ func (s *Service) DescribeLogStreams(ctx context.Context, in DescribeLogStreamsI
 	desc := in.Descending != nil && *in.Descending
 	offset := 0
 	if in.NextToken != "" {
-		t, ok := decodeToken(in.NextToken)
+		t, ok := pagetoken.Decode(in.NextToken)
 		if !ok || !strings.HasPrefix(t, "s:") {
 			return nil, errBadToken(in.NextToken)
 		}
@@ -589,7 +583,7 @@ func (s *Service) DescribeLogStreams(ctx context.Context, in DescribeLogStreamsI
 		out.LogStreams = append(out.LogStreams, describeStream(list[i]))
 	}
 	if offset+limit < len(list) {
-		out.NextToken = encodeToken("s:" + strconv.Itoa(offset+limit))
+		out.NextToken = pagetoken.Encode("s:" + strconv.Itoa(offset+limit))
 	}
 	return out, nil
 }
