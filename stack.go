@@ -94,7 +94,7 @@ func New(opts Options) *Stack {
 // NewAgent returns a runtime agent publishing this process's Go runtime
 // metrics into the stack's metrics service (call Start on it).
 func (s *Stack) NewAgent(opts agent.Options) *agent.Agent {
-	opts.Clock, opts.Bus = s.Clock, s.Bus
+	opts.Clock, opts.Bus, opts.AccountID, opts.Region = s.Clock, s.Bus, s.AccountID, s.Region
 	return agent.New(opts)
 }
 

@@ -71,6 +71,10 @@ type Options struct {
 	Clock clock.Clock
 	// Bus receives metrics.DataEvent (required for anything to be published).
 	Bus *bus.Bus
+	// AccountID and Region address the metrics service that stores the data
+	// when several share the bus (empty: any).
+	AccountID string
+	Region    string
 	// Namespace is the metrics namespace (default "CWAgent"). It must not start
 	// with "AWS/".
 	Namespace string
@@ -188,7 +192,7 @@ func (a *Agent) collect(ctx context.Context, at time.Time) error {
 	if in == nil || len(in.MetricData) == 0 {
 		return nil
 	}
-	return bus.Publish(ctx, a.opts.Bus, metrics.DataEvent{Input: *in, Internal: true})
+	return bus.Publish(ctx, a.opts.Bus, metrics.DataEvent{AccountID: a.opts.AccountID, Region: a.opts.Region, Input: *in, Internal: true})
 }
 
 var units = map[string]metrics.StandardUnit{

@@ -610,7 +610,8 @@ func (s *Service) flushDaily(at time.Time) {
 // resources they name (in Resources or anywhere in requestParameters); the
 // event IDs appear in the resource's next item's relatedEvents.
 func (s *Service) onAPICall(_ context.Context, ev event.APICall) error {
-	if ev.EventSource == EventSource || ev.ReadOnly || ev.ErrorCode != "" || ev.EventID == "" {
+	if ev.EventSource == EventSource || ev.ReadOnly || ev.ErrorCode != "" || ev.EventID == "" ||
+		(ev.AWSRegion != "" && ev.AWSRegion != s.region) || (ev.RecipientAccountID != "" && ev.RecipientAccountID != s.account) {
 		return nil
 	}
 	var names []string

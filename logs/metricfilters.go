@@ -503,7 +503,7 @@ func (s *Service) FlushMetrics(ctx context.Context) {
 	for _, k := range keys {
 		b := pending[k]
 		if len(evs) == 0 || evs[len(evs)-1].Input.Namespace != k.ns || len(evs[len(evs)-1].Input.MetricData) == 1000 {
-			evs = append(evs, metrics.DataEvent{Input: metrics.PutMetricDataInput{Namespace: k.ns}})
+			evs = append(evs, metrics.DataEvent{AccountID: s.account, Region: s.region, Input: metrics.PutMetricDataInput{Namespace: k.ns}})
 		}
 		in := &evs[len(evs)-1].Input
 		in.MetricData = append(in.MetricData, metrics.MetricDatum{

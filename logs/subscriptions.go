@@ -311,7 +311,7 @@ func (s *Service) deliver(ctx context.Context, d SubscriptionDelivery) {
 // in PutLogEvents-sized batches under PutLogEvents' rules (too old or too new
 // events are dropped).
 func (s *Service) onLogDelivery(ctx context.Context, d event.LogDelivery) error {
-	if len(d.Events) == 0 {
+	if len(d.Events) == 0 || (d.AccountID != "" && d.AccountID != s.account) || (d.Region != "" && d.Region != s.region) {
 		return nil
 	}
 	if err := validateGroupName("logGroupName", d.LogGroupName); err != nil {

@@ -109,6 +109,9 @@ func (s *Service) Close() {
 // namespaces and are not API calls, so they are not recorded; other events are
 // recorded as PutMetricData calls (as the CloudWatch agent's calls are).
 func (s *Service) onDataEvent(ctx context.Context, ev DataEvent) error {
+	if (ev.AccountID != "" && ev.AccountID != s.account) || (ev.Region != "" && ev.Region != s.region) {
+		return nil
+	}
 	if ev.Internal {
 		return s.put(ev.Input, true)
 	}

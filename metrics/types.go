@@ -239,8 +239,13 @@ type ListMetricsOutput struct {
 // the stack (a logs metric filter, the runtime agent) to the metrics service.
 // Producers inside the stack may use AWS/ namespaces; Internal marks them.
 type DataEvent struct {
-	Input    PutMetricDataInput
-	Internal bool
+	// AccountID and Region address the metrics service that stores the data: a
+	// service ignores events addressed to another account or Region. Empty
+	// fields match any (one service on the bus).
+	AccountID string
+	Region    string
+	Input     PutMetricDataInput
+	Internal  bool
 }
 
 // Float returns a pointer to v, for MetricDatum.Value and similar fields.

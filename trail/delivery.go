@@ -305,8 +305,10 @@ func (s *Service) writeLog(ob *outbox, rs *regionalState, c *trailConfig, recs [
 		ob.notes = append(ob.notes, event.Notification{TopicARN: c.SnsTopicARN, Message: string(msg), Source: EventSource})
 		ob.setStatus(c.ARN, func(ts *trailStatus) { ts.latestNotification = at })
 	}
-	if group := logGroupOf(c.CWLGroupARN); group != "" {
-		ld := event.LogDelivery{LogGroupName: group, LogStreamName: c.Account + "_CloudTrail_" + s.region, Source: EventSource}
+	if group, acct, region := logGroupAddress(c.CWLGroupARN); group != "" {
+		// The log group is in the trail's home Region; every Region of a
+		// multi-Region trail delivers there.
+		ld := event.LogDelivery{AccountID: acct, Region: region, LogGroupName: group, LogStreamName: c.Account + "_CloudTrail_" + s.region, Source: EventSource}
 		var r Record
 		for _, e := range recs {
 			s.fill(e, &r)

@@ -226,15 +226,22 @@ func (s *Service) validateConfig(c *trailConfig) error {
 // logGroupOf returns the log group name of a CloudWatch Logs log-group ARN
 // ("arn:aws:logs:r:a:log-group:name:*"), or "" if it is not one.
 func logGroupOf(s string) string {
+	name, _, _ := logGroupAddress(s)
+	return name
+}
+
+// logGroupAddress returns the log group name, account and Region of a
+// CloudWatch Logs log-group ARN ("" name if it is not one).
+func logGroupAddress(s string) (name, account, region string) {
 	a, err := arn.Parse(s)
 	if err != nil || a.Service != "logs" || !strings.HasPrefix(a.Resource, "log-group:") {
-		return ""
+		return "", "", ""
 	}
-	name := strings.TrimSuffix(strings.TrimPrefix(a.Resource, "log-group:"), ":*")
+	name = strings.TrimSuffix(strings.TrimPrefix(a.Resource, "log-group:"), ":*")
 	if !logGroupName.MatchString(name) {
-		return ""
+		return "", "", ""
 	}
-	return name
+	return name, a.AccountID, a.Region
 }
 
 // visibleLocked lists the trails that exist in this Region (own and shadow).

@@ -97,6 +97,11 @@ type MessageAttribute struct {
 // creates the stream if it does not exist (as services delivering to CloudWatch
 // Logs do) and ingests the events under PutLogEvents rules.
 type LogDelivery struct {
+	// AccountID and Region address the log group's account and Region. A logs
+	// service ignores a delivery addressed to another account or Region; empty
+	// fields match any (one service on the bus).
+	AccountID     string
+	Region        string
 	LogGroupName  string
 	LogStreamName string
 	Events        []LogEvent
