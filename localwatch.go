@@ -15,6 +15,7 @@ import (
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/identity"
+	"github.com/localwatch/localwatch/internal/ids"
 )
 
 // Clock is the source of time every service reads. See [NewManualClock].
@@ -61,3 +62,19 @@ var (
 	ErrLimitExceeded               = awserr.ErrLimitExceeded
 	ErrResourceNotFound            = awserr.ErrResourceNotFound
 )
+
+// LoopClock is the wall clock for applications: its timers run only while
+// [Account.Run] (or [Stack.Run]) runs, one at a time on Run's goroutine. It is
+// the default clock of [New] and [NewAccount].
+type LoopClock = clock.Loop
+
+// NewLoopClock returns a LoopClock with no timers.
+func NewLoopClock() *LoopClock { return clock.NewLoop() }
+
+// IDSource generates the request, event and message IDs of a service. Give a
+// service built on its own (metrics.New, trail.New, ...) a seeded source to
+// make its IDs reproducible; the stack does this for Options.IDSeed.
+type IDSource = ids.Source
+
+// NewIDSource returns a deterministic IDSource: the same seed gives the same IDs.
+func NewIDSource(seed uint64) *IDSource { return ids.New(seed) }

@@ -3,13 +3,19 @@ package localwatch
 import (
 	"cmp"
 	"context"
+	"errors"
+	"log/slog"
+	"regexp"
+	"slices"
 	"sync"
 
 	"github.com/localwatch/localwatch/agent"
 	"github.com/localwatch/localwatch/alarms"
 	"github.com/localwatch/localwatch/config"
+	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/ids"
 	"github.com/localwatch/localwatch/logs"
 	"github.com/localwatch/localwatch/metrics"
@@ -24,34 +30,72 @@ const (
 	DefaultRegion    = "us-east-1"
 )
 
-// Options configures a Stack. The zero value gives a stack for account
-// 123456789012 in us-east-1 on the real clock with random IDs.
+// Options configures an [Account] (and the one-Region [Stack] that [New]
+// returns). The zero value gives account 123456789012 in us-east-1 on a
+// [LoopClock] (call Run) with random IDs and an in-memory object store.
 type Options struct {
-	// AccountID is the account (default "123456789012").
+	// AccountID is the 12-digit account ID (default "123456789012").
 	AccountID string
-	// Region is the region (default "us-east-1").
+	// Region is the Region [New] builds (default "us-east-1").
 	Region string
-	// Clock drives every service (default: the real clock). Use
-	// NewManualClock in tests and move time with Advance.
+	// Regions are the Regions [NewAccount] builds, in order (default: Region
+	// alone). CloudTrail records global-service events (IAM, STS, CloudFront)
+	// in us-east-1, as AWS has since November 2021: include us-east-1 to keep
+	// them.
+	Regions []string
+	// Clock drives every service. Default: a [LoopClock], whose scheduled work
+	// (alarm evaluation, trail delivery, retention, metric filters, retries)
+	// runs only while [Account.Run] runs. Use [NewManualClock] in tests and
+	// move time with Advance.
 	Clock Clock
 	// IDSeed, when non-zero, makes every generated ID (request IDs, event IDs,
-	// message IDs) and the CloudTrail digest keys deterministic.
+	// message IDs) and the CloudTrail signing keys deterministic.
 	IDSeed uint64
-	// Store receives CloudTrail log and digest files and Config snapshots
-	// (default: an in-memory store).
+	// Store receives CloudTrail log and digest files and Config snapshots and
+	// history files (default: an in-memory store).
 	Store objstore.Store
+	// Logger, when set, receives alarm state changes (Info), failed bus
+	// handlers and SNS deliveries that failed for good (Warn), and rejected
+	// API calls and SNS delivery attempts (Debug). Nil discards.
+	Logger *slog.Logger
 }
 
-// Stack is the six services of one account and region on one bus and one clock.
-// Services talk only over the bus: API calls become CloudTrail records, metric
-// filters feed metrics, alarm and Config notifications reach SNS, CloudTrail
-// delivers to CloudWatch Logs.
+// Account is one AWS account: a [Stack] of the six services per Region, all
+// on one bus, one clock and one object store, sharing what AWS shares across
+// the Regions of an account — multi-Region trails (defined in their home
+// Region, delivered by every Region, each with its own digest chain and
+// signing key) and the Region global-service events are recorded in. Each
+// Region's services answer only for their Region: an alarm's SNS action, a
+// trail's CloudWatch Logs group and a metric filter's metric reach the
+// services of the Region their ARN or producer names.
+type Account struct {
+	// AccountID is the account's ID.
+	AccountID string
+	// Clock drives every Region's services.
+	Clock Clock
+	// Bus carries every Region's events.
+	Bus *Bus
+	// Store receives every Region's files.
+	Store objstore.Store
+
+	log     *slog.Logger
+	stacks  []*Stack // in Options.Regions order
+	unsub   []func()
+	closeMu sync.Mutex
+	closed  bool
+}
+
+// Stack is the six services of one account and Region. Services talk only
+// over the bus: API calls become CloudTrail records, metric filters feed
+// metrics, alarm and Config notifications reach SNS, CloudTrail delivers to
+// CloudWatch Logs.
 type Stack struct {
 	AccountID string
 	Region    string
 	Clock     Clock
-	Bus       *Bus
-	Store     objstore.Store
+	// Bus is the account's bus (shared by all its Regions).
+	Bus   *Bus
+	Store objstore.Store
 
 	Metrics *metrics.Service
 	Alarms  *alarms.Service
@@ -60,15 +104,36 @@ type Stack struct {
 	Config  *config.Service
 	SNS     *sns.Service
 
-	closeOnce sync.Once
+	account *Account
 }
 
-// New builds a stack. Call Close when done to stop its timers.
-func New(opts Options) *Stack {
+var (
+	accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
+	regionPattern    = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$`)
+)
+
+// NewAccount builds the services of every Region in opts. It returns an
+// InvalidParameterValue error for a malformed account ID or Region name and for
+// a Region listed twice. Call Close when done.
+func NewAccount(opts Options) (*Account, error) {
 	opts.AccountID = cmp.Or(opts.AccountID, DefaultAccountID)
 	opts.Region = cmp.Or(opts.Region, DefaultRegion)
+	if len(opts.Regions) == 0 {
+		opts.Regions = []string{opts.Region}
+	}
+	if !accountIDPattern.MatchString(opts.AccountID) {
+		return nil, awserr.InvalidValue("AccountID", opts.AccountID, "must be 12 digits")
+	}
+	for i, r := range opts.Regions {
+		if !regionPattern.MatchString(r) {
+			return nil, awserr.InvalidValue("Regions", r, "is not a Region name such as us-east-1")
+		}
+		if slices.Contains(opts.Regions[:i], r) {
+			return nil, awserr.InvalidValue("Regions", r, "is listed twice")
+		}
+	}
 	if opts.Clock == nil {
-		opts.Clock = clock.Real{}
+		opts.Clock = clock.NewLoop()
 	}
 	if opts.Store == nil {
 		opts.Store = &objstore.Memory{}
@@ -78,42 +143,175 @@ func New(opts Options) *Stack {
 	if opts.IDSeed != 0 {
 		src, seed = ids.New(opts.IDSeed), opts.IDSeed
 	}
-	b := &bus.Bus{}
-	s := &Stack{AccountID: opts.AccountID, Region: opts.Region, Clock: opts.Clock, Bus: b, Store: opts.Store}
+	a := &Account{AccountID: opts.AccountID, Clock: opts.Clock, Bus: &bus.Bus{}, Store: opts.Store, log: opts.Logger}
+	a.watch()
+	shared := &trail.Shared{Store: opts.Store, KeySeed: seed}
+	for _, region := range opts.Regions {
+		a.stacks = append(a.stacks, newStack(a, region, src, shared))
+	}
+	return a, nil
+}
+
+// newStack builds the services of one Region on the account's bus.
+func newStack(a *Account, region string, src *ids.Source, shared *trail.Shared) *Stack {
+	s := &Stack{AccountID: a.AccountID, Region: region, Clock: a.Clock, Bus: a.Bus, Store: a.Store, account: a}
+	c, b := a.Clock, a.Bus
 	// Trail subscribes first so it records the API calls of everything built after it.
-	s.Trail = trail.New(trail.Options{Clock: opts.Clock, Bus: b, IDs: src, Region: opts.Region, AccountID: opts.AccountID,
-		Store: opts.Store, Shared: &trail.Shared{Store: opts.Store, KeySeed: seed}})
-	s.Metrics = metrics.New(metrics.Options{Clock: opts.Clock, Bus: b, IDs: src, Region: opts.Region, AccountID: opts.AccountID})
-	s.SNS = sns.New(sns.Options{Clock: opts.Clock, Bus: b, IDs: src, Region: opts.Region, AccountID: opts.AccountID})
-	s.Alarms = alarms.New(alarms.Options{Clock: opts.Clock, Bus: b, IDs: src, Region: opts.Region, AccountID: opts.AccountID, Metrics: s.Metrics})
-	s.Logs = logs.New(logs.Options{Clock: opts.Clock, Bus: b, IDs: src, Region: opts.Region, AccountID: opts.AccountID})
-	s.Config = config.New(config.Options{Clock: opts.Clock, Bus: b, IDs: src, Region: opts.Region, AccountID: opts.AccountID, Store: opts.Store})
+	s.Trail = trail.New(trail.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Shared: shared})
+	s.Metrics = metrics.New(metrics.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID})
+	s.SNS = sns.New(sns.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Logger: a.log, OnDelivery: a.logDelivery})
+	s.Alarms = alarms.New(alarms.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics})
+	s.Logs = logs.New(logs.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID})
+	s.Config = config.New(config.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Store: a.Store})
 	return s
 }
 
+// New builds a one-Region account (opts.Region; opts.Regions is ignored) and
+// returns its stack. It panics if opts.AccountID or opts.Region is malformed;
+// use [NewAccount] to get an error instead. Call Close when done.
+func New(opts Options) *Stack {
+	opts.Regions = nil
+	a, err := NewAccount(opts)
+	if err != nil {
+		panic("localwatch.New: " + err.Error())
+	}
+	return a.stacks[0]
+}
+
+// Region returns the stack of the named Region, or nil if the account was not
+// built with it.
+func (a *Account) Region(name string) *Stack {
+	for _, s := range a.stacks {
+		if s.Region == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// Regions returns the account's Regions in the order they were given.
+func (a *Account) Regions() []string {
+	out := make([]string, len(a.stacks))
+	for i, s := range a.stacks {
+		out[i] = s.Region
+	}
+	return out
+}
+
+// ErrManualClock is returned by Run when the clock is a [ManualClock], which
+// moves only with Advance and Set.
+var ErrManualClock = errors.New("localwatch: Run needs a wall clock; a ManualClock moves only with Advance or Set")
+
+// Run drives the account's scheduled work — alarm evaluations, trail
+// deliveries and digests, metric-filter publishing, retention, SNS retries —
+// until ctx is done, then returns ctx.Err(). With the default [LoopClock] the
+// work runs on Run's goroutine, one piece at a time. With a [RealClock] the
+// work runs on its own timer goroutines and Run only waits. With a
+// [ManualClock] Run returns [ErrManualClock] at once: advance the clock
+// instead. Run does not close the account; call Close afterwards.
+func (a *Account) Run(ctx context.Context) error {
+	switch c := a.Clock.(type) {
+	case *clock.Manual:
+		return ErrManualClock
+	case *clock.Loop:
+		return c.Run(ctx)
+	default:
+		<-ctx.Done()
+		return ctx.Err()
+	}
+}
+
+// Close stops every Region's timers and bus subscriptions. It is safe to call
+// more than once.
+func (a *Account) Close() {
+	a.closeMu.Lock()
+	defer a.closeMu.Unlock()
+	if a.closed {
+		return
+	}
+	a.closed = true
+	for _, s := range a.stacks {
+		s.closeServices()
+	}
+	for _, u := range a.unsub {
+		u()
+	}
+	a.Bus.OnError(nil)
+}
+
+// watch logs what Options.Logger asks for.
+func (a *Account) watch() {
+	if a.log == nil {
+		return
+	}
+	a.Bus.OnError(func(err error) {
+		a.log.Warn("localwatch: bus handler failed", "err", err)
+	})
+	a.unsub = append(a.unsub,
+		bus.Subscribe(a.Bus, "localwatch/log", func(ctx context.Context, c alarms.StateChange) error {
+			a.log.InfoContext(ctx, "alarm state change", "alarm", c.AlarmName, "arn", c.AlarmArn,
+				"from", string(c.OldState), "to", string(c.NewState), "reason", c.StateReason, "time", c.Time)
+			return nil
+		}),
+		bus.Subscribe(a.Bus, "localwatch/log", func(ctx context.Context, c event.APICall) error {
+			if c.ErrorCode != "" {
+				a.log.DebugContext(ctx, "API call rejected", "source", c.EventSource, "name", c.EventName,
+					"region", c.AWSRegion, "code", c.ErrorCode, "message", c.ErrorMessage)
+			}
+			return nil
+		}),
+	)
+}
+
+// logDelivery logs SNS delivery attempts: failures that end a message's
+// delivery at Warn, the rest at Debug.
+func (a *Account) logDelivery(d sns.DeliveryAttempt) {
+	if a.log == nil {
+		return
+	}
+	attrs := []any{"topic", d.TopicArn, "subscription", d.SubscriptionArn, "protocol", d.Protocol,
+		"endpoint", d.Endpoint, "messageId", d.MessageId, "attempt", d.Attempt}
+	switch {
+	case d.Err != nil && d.Final:
+		a.log.Warn("SNS delivery failed", append(attrs, "err", d.Err, "deadLettered", d.DeadLettered)...)
+	case d.Err != nil:
+		a.log.Debug("SNS delivery attempt failed", append(attrs, "err", d.Err)...)
+	default:
+		a.log.Debug("SNS delivery", attrs...)
+	}
+}
+
 // NewAgent returns a runtime agent publishing this process's Go runtime
-// metrics into the stack's metrics service (call Start on it).
+// metrics into this Region's metrics service (call Start on it).
 func (s *Stack) NewAgent(opts agent.Options) *agent.Agent {
 	opts.Clock, opts.Bus, opts.AccountID, opts.Region = s.Clock, s.Bus, s.AccountID, s.Region
 	return agent.New(opts)
 }
 
-// Close stops every service's timers and bus subscriptions. It is safe to call
-// more than once.
-func (s *Stack) Close() {
-	s.closeOnce.Do(func() {
-		s.Alarms.Close()
-		s.Config.Close()
-		s.Logs.Close()
-		s.SNS.Close()
-		s.Metrics.Close()
-		s.Trail.Close()
-	})
+// Account returns the account the stack belongs to.
+func (s *Stack) Account() *Account { return s.account }
+
+// Run drives the scheduled work of the stack's account; see [Account.Run].
+func (s *Stack) Run(ctx context.Context) error { return s.account.Run(ctx) }
+
+// Close stops the timers and bus subscriptions of the stack's account (every
+// Region, for a stack from [NewAccount]). It is safe to call more than once.
+func (s *Stack) Close() { s.account.Close() }
+
+func (s *Stack) closeServices() {
+	s.Alarms.Close()
+	s.Config.Close()
+	s.Logs.Close()
+	s.SNS.Close()
+	s.Metrics.Close()
+	s.Trail.Close()
 }
 
 // Subscribe registers h for events of type T on the stack's bus (for example
-// alarms.StateChange, Notification or APICall). It returns a function that
-// removes the subscription.
+// alarms.StateChange, Notification or APICall). The bus is the account's, so
+// h sees the events of every Region of the account; the events name their
+// Region (an alarm's ARN, an API call's AWSRegion). It returns a function
+// that removes the subscription.
 func Subscribe[T any](s *Stack, name string, h func(ctx context.Context, ev T) error) (unsubscribe func()) {
 	return bus.Subscribe(s.Bus, name, h)
 }

@@ -66,12 +66,13 @@ type Shared struct {
 	// gives the same keys, fingerprints and signatures on every run.
 	KeySeed uint64
 
-	mu      sync.Mutex
-	trails  map[string]*trailState // by ARN
-	order   uint64
-	version atomic.Uint64
-	keys    map[string]*signingKey // by account + "/" + region
-	since   map[string]time.Time   // when each Region's Service began
+	mu       sync.Mutex
+	services map[string]*Service    // by account + "/" + region: the open Services
+	trails   map[string]*trailState // by ARN
+	order    uint64
+	version  atomic.Uint64
+	keys     map[string]*signingKey // by account + "/" + region
+	since    map[string]time.Time   // when each Region's Service began
 }
 
 func (sh *Shared) store() objstore.Store {
@@ -158,6 +159,7 @@ func New(opts Options) *Service {
 		s.digestIv += s.interval - r
 	}
 	s.shared.noteRegion(s.account, s.region, s.clock.Now())
+	s.shared.register(s)
 	s.rec = event.Recorder{Bus: s.bus, Clock: s.clock, IDs: s.ids, EventSource: EventSource, Region: s.region, AccountID: s.account}
 	if s.bus != nil {
 		s.unsub = bus.Subscribe(s.bus, "trail/"+s.region, func(_ context.Context, ev event.APICall) error {
@@ -172,6 +174,7 @@ func New(opts Options) *Service {
 // Close unsubscribes from the bus and stops the delivery schedule. Pending
 // records that were not delivered yet are dropped.
 func (s *Service) Close() {
+	s.shared.unregister(s)
 	if s.unsub != nil {
 		s.unsub()
 	}
@@ -185,6 +188,35 @@ func (s *Service) Region() string { return s.region }
 
 // Store returns the object store log and digest files are delivered to.
 func (s *Service) Store() objstore.Store { return s.shared.store() }
+
+// globalRegion is where CloudTrail records global-service events.
+const globalRegion = "us-east-1"
+
+// register makes s the Service of its account and Region in sh (for events
+// other Regions hand over: global-service events).
+func (sh *Shared) register(s *Service) {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if sh.services == nil {
+		sh.services = make(map[string]*Service)
+	}
+	sh.services[s.account+"/"+s.region] = s
+}
+
+func (sh *Shared) unregister(s *Service) {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if k := s.account + "/" + s.region; sh.services[k] == s {
+		delete(sh.services, k)
+	}
+}
+
+// service returns the open Service of account and region, or nil.
+func (sh *Shared) service(account, region string) *Service {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	return sh.services[account+"/"+region]
+}
 
 // globalSources are the services whose events CloudTrail records in
 // us-east-1 whatever Region the caller used (CloudTrail concepts: global
@@ -206,7 +238,7 @@ func isGlobalEvent(source string) bool {
 func (s *Service) consume(ev *event.APICall) {
 	region := ev.AWSRegion
 	if globalSources[ev.EventSource] {
-		region = "us-east-1"
+		region = globalRegion
 	}
 	if region == "" {
 		region = s.region
@@ -431,6 +463,10 @@ type RecordEventOutput struct {
 // the time from the clock. It goes to event history (management events) and
 // to every logging trail whose selectors match, exactly like API calls from
 // the bus. RecordEvent is not itself an API call and records none.
+//
+// A global-service event (IAM, STS, CloudFront) belongs to us-east-1: outside
+// us-east-1 RecordEvent hands it to the us-east-1 Service sharing this
+// Service's [Shared], or, without one, keeps nothing and returns a nil Record.
 func (s *Service) RecordEvent(ctx context.Context, in RecordEventInput) (*RecordEventOutput, error) {
 	if in.EventSource == "" {
 		return nil, awserr.New("InvalidParameterException", "EventSource is required")
@@ -455,6 +491,13 @@ func (s *Service) RecordEvent(ctx context.Context, in RecordEventInput) (*Record
 	case EventTypeAPICall, EventTypeServiceEvent, EventTypeConsoleAction, EventTypeConsoleSignIn:
 	default:
 		return nil, awserr.New("InvalidParameterException", "EventType %q is not AwsApiCall, AwsServiceEvent, AwsConsoleAction or AwsConsoleSignIn", et)
+	}
+	if globalSources[in.EventSource] && s.region != globalRegion {
+		// A global-service event belongs to us-east-1's history and trails.
+		if home := s.shared.service(s.account, globalRegion); home != nil {
+			return home.RecordEvent(ctx, in)
+		}
+		return &RecordEventOutput{}, nil
 	}
 	region := s.region
 	r := &Record{

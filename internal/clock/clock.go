@@ -6,12 +6,15 @@
 //
 //   - [Real] uses the wall clock and [time.AfterFunc]. Callbacks run on their own
 //     goroutines, as with the standard library.
+//   - [Loop] uses the wall clock, but its timers run only while [Loop.Run]
+//     runs, one at a time on Run's goroutine, in due order — scheduled work of
+//     an application never runs concurrently with itself.
 //   - [Manual] moves only when told to ([Manual.Advance], [Manual.Set]). It fires due
 //     timers synchronously, on the caller's goroutine, in time order (ties in
 //     registration order), and sets Now to each timer's due time while it runs, so a
 //     test is a plain sequence of calls and every run is identical.
 //
-// Neither starts goroutines of its own beyond what [time.AfterFunc] does for Real.
+// None starts goroutines of its own beyond what [time.AfterFunc] does for Real.
 package clock
 
 import (
@@ -75,7 +78,7 @@ func (m *Manual) AfterFunc(d time.Duration, f func()) Timer {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.seq++
-	t := &manualTimer{clock: m, at: m.now.Add(max(d, 0)), seq: m.seq, f: f, index: -1}
+	t := &manualTimer{mu: &m.mu, heap: &m.timers, at: m.now.Add(max(d, 0)), seq: m.seq, f: f, index: -1}
 	heap.Push(&m.timers, t)
 	return t
 }
@@ -135,8 +138,11 @@ func (m *Manual) runUntil(target time.Time) {
 	m.mu.Unlock()
 }
 
+// manualTimer is a timer in a timerHeap guarded by mu (the Manual's or the
+// Loop's).
 type manualTimer struct {
-	clock *Manual
+	mu    *sync.Mutex
+	heap  *timerHeap
 	at    time.Time
 	seq   uint64
 	f     func()
@@ -144,13 +150,12 @@ type manualTimer struct {
 }
 
 func (t *manualTimer) Stop() bool {
-	m := t.clock
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	if t.index < 0 {
 		return false
 	}
-	heap.Remove(&m.timers, t.index)
+	heap.Remove(t.heap, t.index)
 	return true
 }
 
