@@ -248,7 +248,7 @@ func TestLoggerSeesStateChangesRejectedCallsAndFailedHandlers(t *testing.T) {
 	localwatch.Subscribe(st, "broken", func(context.Context, alarms.StateChange) error { return errors.New("boom") })
 	_, err := st.Alarms.PutMetricAlarm(ctx, alarms.PutMetricAlarmInput{AlarmName: "quiet", Namespace: "Shop",
 		MetricName: "Orders", Statistic: metrics.StatSum, Period: 60, EvaluationPeriods: 1, Threshold: metrics.Float(1),
-		ComparisonOperator: alarms.GreaterThanOrEqualToThreshold, TreatMissingData: alarms.TreatMissingData("notBreaching")})
+		ComparisonOperator: alarms.GreaterThanOrEqualToThreshold, TreatMissingData: alarms.TreatNotBreaching})
 	require.NoError(t, err)
 	_, err = st.Metrics.PutMetricData(ctx, metrics.PutMetricDataInput{Namespace: "AWS/EC2",
 		MetricData: []metrics.MetricDatum{{MetricName: "x", Value: metrics.Float(1)}}})

@@ -89,7 +89,7 @@ func run() error {
 		MetricTransformations: []logs.MetricTransformation{{MetricName: "FailedLogins", MetricNamespace: "Shop", MetricValue: "1", DefaultValue: metrics.Float(0)}}}))
 	must(st.Alarms.PutMetricAlarm(ctx, alarms.PutMetricAlarmInput{AlarmName: "too-many-failed-logins",
 		Namespace: "Shop", MetricName: "FailedLogins", Statistic: metrics.StatSum, Period: 60, EvaluationPeriods: 1,
-		Threshold: metrics.Float(3), ComparisonOperator: alarms.GreaterThanOrEqualToThreshold, TreatMissingData: alarms.TreatMissingData("notBreaching"),
+		Threshold: metrics.Float(3), ComparisonOperator: alarms.GreaterThanOrEqualToThreshold, TreatMissingData: alarms.TreatNotBreaching,
 		AlarmActions: []string{topic.TopicArn}}))
 	st.Alarms.OnStateChange(func(c alarms.StateChange) {
 		fmt.Printf("   %s alarm %q: %s → %s\n", c.Time.Format(time.TimeOnly), c.AlarmName, c.OldState, c.NewState)
