@@ -18,11 +18,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/localwatch/localwatch"
 	"github.com/localwatch/localwatch/config"
-	"github.com/localwatch/localwatch/internal/bus"
-	"github.com/localwatch/localwatch/internal/clock"
-	"github.com/localwatch/localwatch/internal/event"
-	"github.com/localwatch/localwatch/internal/ids"
 )
 
 var start = time.Date(2026, 3, 7, 9, 0, 0, 0, time.UTC)
@@ -52,17 +49,17 @@ func fail(format string, args ...any) {
 
 func run(w io.Writer, key config.ResourceKey, at time.Time, depth int) error {
 	ctx := context.Background()
-	clk := clock.NewManual(start)
-	b := &bus.Bus{}
-	var alerts []event.Notification
-	bus.Subscribe(b, "alerts", func(_ context.Context, n event.Notification) error {
+	clk := localwatch.NewManualClock(start)
+	st := localwatch.New(localwatch.Options{Clock: clk, IDSeed: 42})
+	defer st.Close()
+	var alerts []localwatch.Notification
+	localwatch.Subscribe(st, "alerts", func(_ context.Context, n localwatch.Notification) error {
 		if strings.Contains(n.Message, `"messageType":"ComplianceChangeNotification"`) && strings.Contains(n.Message, `"complianceType":"NON_COMPLIANT"`) {
 			alerts = append(alerts, n)
 		}
 		return nil
 	})
-	svc := config.New(config.Options{Clock: clk, Bus: b, IDs: ids.New(42)})
-	defer svc.Close()
+	svc := st.Config
 
 	must := func(_ any, err error) {
 		if err != nil {
