@@ -1,9 +1,3 @@
-// Package localwatch is an in-process model of the AWS services that watch a
-// cloud — CloudTrail, CloudWatch metrics, alarms and Logs, AWS Config and SNS —
-// wired through one in-memory event bus and driven by one clock.
-//
-// Build a stack with [New]; drive time with a [ManualClock] in tests or the
-// [RealClock] in applications.
 package localwatch
 
 import (
