@@ -290,3 +290,38 @@ func TestGlobalServiceEventOutsideUSEast1WithoutUSEast1(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, got.Events)
 }
+
+// CloudTrail does not log the metric queries of alarm evaluations; the
+// actions they take (the SNS publish) and users' own queries are logged.
+func TestAlarmEvaluationQueriesAreNotLogged(t *testing.T) {
+	clk := localwatch.NewManualClock(acctStart)
+	st := localwatch.New(localwatch.Options{Clock: clk, IDSeed: 1})
+	defer st.Close()
+	var calls []string
+	localwatch.Subscribe(st, "calls", func(_ context.Context, c localwatch.APICall) error {
+		calls = append(calls, c.EventSource+" "+c.EventName)
+		return nil
+	})
+	ctx := context.Background()
+	topic, err := st.SNS.CreateTopic(ctx, sns.CreateTopicInput{Name: "alerts"})
+	require.NoError(t, err)
+	_, err = st.Alarms.PutMetricAlarm(ctx, alarms.PutMetricAlarmInput{AlarmName: "busy", Namespace: "Shop",
+		MetricName: "Orders", Statistic: metrics.StatSum, Period: 60, EvaluationPeriods: 1, Threshold: metrics.Float(1),
+		ComparisonOperator: alarms.GreaterThanOrEqualToThreshold, AlarmActions: []string{topic.TopicArn}})
+	require.NoError(t, err)
+	_, err = st.Metrics.PutMetricData(ctx, metrics.PutMetricDataInput{Namespace: "Shop",
+		MetricData: []metrics.MetricDatum{{MetricName: "Orders", Value: metrics.Float(5)}}})
+	require.NoError(t, err)
+	clk.Advance(10 * time.Minute)
+	_, err = st.Metrics.GetMetricData(ctx, metrics.GetMetricDataInput{StartTime: acctStart, EndTime: clk.Now(),
+		MetricDataQueries: []metrics.MetricDataQuery{{Id: "m", MetricStat: &metrics.MetricStat{
+			Metric: metrics.Metric{Namespace: "Shop", MetricName: "Orders"}, Period: 60, Stat: "Sum"}}}})
+	require.NoError(t, err)
+	require.Equal(t, []string{
+		"sns.amazonaws.com CreateTopic",
+		"monitoring.amazonaws.com PutMetricAlarm",
+		"monitoring.amazonaws.com PutMetricData",
+		"sns.amazonaws.com Publish",
+		"monitoring.amazonaws.com GetMetricData",
+	}, calls)
+}

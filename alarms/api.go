@@ -87,14 +87,16 @@ func (s *Service) PutMetricAlarm(ctx context.Context, in PutMetricAlarmInput) (*
 	if created {
 		// AWS: "the alarm state is immediately set to INSUFFICIENT_DATA. The
 		// alarm is then evaluated and its state is set appropriately."
-		s.evaluateNow(ctx, in.AlarmName)
+		s.evaluateNow(in.AlarmName)
 	}
 	return &PutMetricAlarmOutput{}, nil
 }
 
 // evaluateNow evaluates one metric alarm at the current time, outside the
-// schedule (after creation).
-func (s *Service) evaluateNow(ctx context.Context, name string) {
+// schedule (after creation), as CloudWatch itself: the query is not logged,
+// the actions are.
+func (s *Service) evaluateNow(name string) {
+	ctx := queryContext
 	s.mu.Lock()
 	a := s.alarms[name]
 	if a == nil || a.typ != AlarmTypeMetric || s.closed {
@@ -122,7 +124,7 @@ func (s *Service) evaluateNow(ctx context.Context, name string) {
 		}
 	}
 	s.mu.Unlock()
-	s.deliver(ctx, out)
+	s.deliver(serviceContext, out)
 }
 
 func (s *Service) putMetricAlarm(in PutMetricAlarmInput) (created bool, err error) {

@@ -42,6 +42,10 @@ type MetricSource interface {
 // and actions of scheduled evaluations.
 var serviceContext = identity.With(context.Background(), identity.Service("monitoring.amazonaws.com"))
 
+// queryContext is serviceContext for the metric queries of evaluations, which
+// CloudTrail does not log.
+var queryContext = event.Unrecorded(serviceContext)
+
 // MetricSourceFunc adapts a function to MetricSource (handy in tests).
 type MetricSourceFunc func(ctx context.Context, in metrics.GetMetricDataInput) (*metrics.GetMetricDataOutput, error)
 
@@ -370,8 +374,9 @@ func (s *Service) tick(gi int, at time.Time) {
 	}
 	s.mu.Unlock()
 
-	// Evaluations query the metric source as CloudWatch itself, not as a user.
-	ctx := serviceContext
+	// Evaluations query the metric source as CloudWatch itself, not as a
+	// user, and CloudTrail does not log these queries.
+	ctx := queryContext
 	s.runBatches(ctx, g, at)
 	var out *pending
 	for i := range g.jobs {
@@ -416,7 +421,7 @@ func (s *Service) tick(gi int, at time.Time) {
 		s.mu.Unlock()
 	}
 	if out != nil {
-		s.deliver(ctx, out)
+		s.deliver(serviceContext, out) // actions are logged
 	}
 }
 

@@ -140,7 +140,7 @@ type Call struct {
 // returns the request ID used. Delivery failures are reported by the bus's
 // OnError hook, not returned: a trail failing never fails the caller's request.
 func (r *Recorder) Record(ctx context.Context, c Call, err error) string {
-	if r == nil || r.Bus == nil || !bus.HasSubscribers[APICall](r.Bus) {
+	if r == nil || r.Bus == nil || !bus.HasSubscribers[APICall](r.Bus) || IsUnrecorded(ctx) {
 		return ""
 	}
 	ev := APICall{

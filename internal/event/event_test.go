@@ -37,3 +37,16 @@ func TestRecorderPublishesAPICall(t *testing.T) {
 	var nilRec *Recorder
 	assert.Empty(t, nilRec.Record(ctx, Call{Name: "x"}, nil))
 }
+
+func TestRecordSkipsUnrecordedContexts(t *testing.T) {
+	var b bus.Bus
+	var got []APICall
+	bus.Subscribe(&b, "t", func(_ context.Context, ev APICall) error { got = append(got, ev); return nil })
+	r := &Recorder{Bus: &b, EventSource: "monitoring.amazonaws.com"}
+	require.Empty(t, r.Record(Unrecorded(context.Background()), Call{Name: "GetMetricData", ReadOnly: true}, nil))
+	require.Empty(t, got)
+	r.Record(context.Background(), Call{Name: "GetMetricData", ReadOnly: true}, nil)
+	require.Len(t, got, 1)
+	require.True(t, IsUnrecorded(Unrecorded(context.Background())))
+	require.False(t, IsUnrecorded(context.Background()))
+}
