@@ -49,7 +49,9 @@
 // Systems Manager actions call the ActionHandler registered for their kind.
 // Each action becomes an Action history item that says whether it succeeded.
 // Every API operation publishes an event.APICall (event source
-// monitoring.amazonaws.com) for CloudTrail.
+// monitoring.amazonaws.com) for CloudTrail. Evaluations query the metric
+// source as CloudWatch itself (monitoring.amazonaws.com) and, as in AWS, those
+// queries are not CloudTrail events; the actions they take are.
 //
 // Alarm definitions decode directly from `aws cloudwatch describe-alarms` JSON
 // (DescribeAlarmsOutput, MetricAlarm.Definition).
