@@ -47,6 +47,13 @@ type Options struct {
 	// 2048-bit RSA key generated from crypto/rand on first use (Go's crypto
 	// ignores seeded readers, so pass a key for byte-identical signatures).
 	SigningKey *rsa.PrivateKey
+	// SigningKeySeed, when SigningKey is nil and the seed is non-zero,
+	// derives the signing key deterministically from the seed, account and
+	// Region (cached process-wide), so that two services built alike sign
+	// byte-identically. The key is only as strong as the 64-bit seed: use it
+	// for tests and reproducible runs, not for endpoints that must trust the
+	// signatures.
+	SigningKeySeed uint64
 
 	// MaxFilterPoliciesPerTopic and MaxFilterPoliciesPerAccount are AWS's
 	// default quotas (200 and 10,000); raise them as a Service Quotas increase would.
@@ -148,6 +155,7 @@ func New(opts Options) *Service {
 		s.maxFPAcct = 10000
 	}
 	s.sign.key = opts.SigningKey
+	s.sign.seed = opts.SigningKeySeed
 	s.rec = &event.Recorder{Bus: opts.Bus, Clock: s.clock, IDs: s.ids, EventSource: "sns.amazonaws.com", Region: s.region, AccountID: s.account}
 	if opts.Bus != nil {
 		s.unsubscribeBus = bus.Subscribe(opts.Bus, "sns", s.handleNotification)

@@ -14,14 +14,16 @@ import (
 )
 
 // signerHolder lazily builds the service's signing key and self-signed
-// certificate. The key is Options.SigningKey or a 2048-bit RSA key from
-// crypto/rand; the certificate is created once, valid from the service clock's
-// time at creation for ten years, with a serial number from the seeded ids
-// source, so with a fixed key the certificate and every signature are
+// certificate. The key is Options.SigningKey, the key derived from
+// Options.SigningKeySeed, or a 2048-bit RSA key from crypto/rand; the
+// certificate is created once, valid from the service clock's time at
+// creation for ten years, with a serial number from the seeded ids source, so
+// with a fixed (or seeded) key the certificate and every signature are
 // byte-identical across runs.
 type signerHolder struct {
 	once    sync.Once
 	key     *rsa.PrivateKey
+	seed    uint64 // Options.SigningKeySeed
 	cert    *x509.Certificate
 	certPEM []byte
 	file    string // SimpleNotificationService-<md5>.pem
@@ -31,6 +33,9 @@ type signerHolder struct {
 func (s *Service) signer() (*signerHolder, error) {
 	h := &s.sign
 	h.once.Do(func() {
+		if h.key == nil && h.seed != 0 {
+			h.key = keyFromSeed(h.seed, s.account, s.region)
+		}
 		if h.key == nil {
 			h.key, h.err = rsa.GenerateKey(rand.Reader, 2048)
 			if h.err != nil {
