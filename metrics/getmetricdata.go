@@ -121,47 +121,94 @@ func (s *Service) validateGetMetricData(in *GetMetricDataInput) error {
 	now := s.clock.Now()
 	for i := range in.MetricDataQueries {
 		q := &in.MetricDataQueries[i]
-		field := "MetricDataQueries.member." + strconv.Itoa(i+1)
-		if q.Id == "" {
-			return validationError("The parameter %s.Id is required.", field)
+		if ms := q.MetricStat; ms != nil && q.Expression == "" && plainQuery(q, s.account) && plainMetric(&ms.Metric) &&
+			validUnit(ms.Unit) && plainPeriod(ms.Period) {
+			if _, ok := parseBasic(ms.Stat); ok {
+				continue // the common case, checked without naming fields
+			}
 		}
-		if len(q.Id) > maxQueryIDLength || !metricmath.ValidID(q.Id) {
-			return validationError("Invalid metric Id %s in %s.Id: an Id must start with a lower-case letter and contain only letters, numbers and underscores (at most %d characters).", quote(q.Id), field, maxQueryIDLength)
+		if err := s.validateQuery(i, q, in.StartTime, now); err != nil {
+			return err
 		}
-		if len(q.Label) > maxLabelLength {
-			return validationError("The value of %s.Label must be at most %d characters long.", field, maxLabelLength)
+	}
+	return nil
+}
+
+// plainQuery reports whether q's Id, Label and AccountId are valid.
+func plainQuery(q *MetricDataQuery, account string) bool {
+	return q.Id != "" && len(q.Id) <= maxQueryIDLength && metricmath.ValidID(q.Id) && len(q.Label) <= maxLabelLength &&
+		(q.AccountId == "" || q.AccountId == account)
+}
+
+// plainMetric reports whether m passes validateMetric, without naming fields.
+func plainMetric(m *Metric) bool {
+	ns := m.Namespace
+	if ns == "" || len(ns) > maxNameLen || ns[0] == ':' || !ascii(ns) || m.MetricName == "" || len(m.MetricName) > maxNameLen ||
+		len(m.Dimensions) > MaxDimensions {
+		return false
+	}
+	for i := range m.Dimensions {
+		d := &m.Dimensions[i]
+		if d.Name == "" || d.Value == "" || len(d.Name) > maxNameLen || len(d.Value) > maxDimValueLen ||
+			d.Name[0] == ':' || !ascii(d.Name) || !ascii(d.Value) || blank(d.Name) || blank(d.Value) || dupName(m.Dimensions[:i], d.Name) {
+			return false
 		}
-		if q.AccountId != "" && q.AccountId != s.account {
-			return validationError("The value %s for parameter %s.AccountId is invalid: cross-account queries are not available in this account.", quote(q.AccountId), field)
+	}
+	return true
+}
+
+// plainPeriod reports whether validatePeriod accepts period.
+func plainPeriod(period int) bool {
+	switch period {
+	case 1, 5, 10, 20, 30:
+		return true
+	}
+	return period >= 60 && period%60 == 0
+}
+
+// validateQuery checks MetricDataQueries.member.(i+1), naming the offending
+// field.
+func (s *Service) validateQuery(i int, q *MetricDataQuery, start, now time.Time) error {
+	field := "MetricDataQueries.member." + strconv.Itoa(i+1)
+	if q.Id == "" {
+		return validationError("The parameter %s.Id is required.", field)
+	}
+	if len(q.Id) > maxQueryIDLength || !metricmath.ValidID(q.Id) {
+		return validationError("Invalid metric Id %s in %s.Id: an Id must start with a lower-case letter and contain only letters, numbers and underscores (at most %d characters).", quote(q.Id), field, maxQueryIDLength)
+	}
+	if len(q.Label) > maxLabelLength {
+		return validationError("The value of %s.Label must be at most %d characters long.", field, maxLabelLength)
+	}
+	if q.AccountId != "" && q.AccountId != s.account {
+		return validationError("The value %s for parameter %s.AccountId is invalid: cross-account queries are not available in this account.", quote(q.AccountId), field)
+	}
+	switch {
+	case q.MetricStat == nil && q.Expression == "":
+		return validationError("The parameter %s.MetricStat is required.", field)
+	case q.MetricStat != nil && q.Expression != "":
+		return validationError("The parameters %s.MetricStat and %s.Expression are mutually exclusive: specify exactly one.", field, field)
+	case q.MetricStat != nil:
+		ms := q.MetricStat
+		prefix := field + ".MetricStat."
+		if err := validateMetric(prefix+"Metric.", &ms.Metric); err != nil {
+			return err
 		}
-		switch {
-		case q.MetricStat == nil && q.Expression == "":
-			return validationError("The parameter %s.MetricStat is required.", field)
-		case q.MetricStat != nil && q.Expression != "":
-			return validationError("The parameters %s.MetricStat and %s.Expression are mutually exclusive: specify exactly one.", field, field)
-		case q.MetricStat != nil:
-			ms := q.MetricStat
-			prefix := field + ".MetricStat."
-			if err := validateMetric(prefix+"Metric.", &ms.Metric); err != nil {
+		if ms.Stat == "" {
+			return awserr.Missing(prefix + "Stat")
+		}
+		if _, err := parseStat(ms.Stat); err != nil {
+			return awserr.InvalidValue(prefix+"Stat", quote(ms.Stat), "not a valid statistic")
+		}
+		if !validUnit(ms.Unit) {
+			return awserr.InvalidValue(prefix+"Unit", quote(string(ms.Unit)), "not a CloudWatch standard unit")
+		}
+		if err := validatePeriod(prefix+"Period", ms.Period, start, now); err != nil {
+			return err
+		}
+	default:
+		if q.Period != 0 {
+			if err := validatePeriod(field+".Period", q.Period, start, now); err != nil {
 				return err
-			}
-			if ms.Stat == "" {
-				return awserr.Missing(prefix + "Stat")
-			}
-			if _, err := parseStat(ms.Stat); err != nil {
-				return awserr.InvalidValue(prefix+"Stat", quote(ms.Stat), "not a valid statistic")
-			}
-			if !validUnit(ms.Unit) {
-				return awserr.InvalidValue(prefix+"Unit", quote(string(ms.Unit)), "not a CloudWatch standard unit")
-			}
-			if err := validatePeriod(prefix+"Period", ms.Period, in.StartTime, now); err != nil {
-				return err
-			}
-		default:
-			if q.Period != 0 {
-				if err := validatePeriod(field+".Period", q.Period, in.StartTime, now); err != nil {
-					return err
-				}
 			}
 		}
 	}
@@ -169,6 +216,12 @@ func (s *Service) validateGetMetricData(in *GetMetricDataInput) error {
 }
 
 func (s *Service) getMetricData(in *GetMetricDataInput) (*GetMetricDataOutput, error) {
+	return s.getMetricDataVia(in, true)
+}
+
+// getMetricDataVia answers a request; fast allows the MetricStat fast path
+// (tests turn it off to compare both paths).
+func (s *Service) getMetricDataVia(in *GetMetricDataInput, fast bool) (*GetMetricDataOutput, error) {
 	if err := s.validateGetMetricData(in); err != nil {
 		return nil, err
 	}
@@ -182,6 +235,9 @@ func (s *Service) getMetricData(in *GetMetricDataInput) (*GetMetricDataOutput, e
 		if offset, ok = decodeGMDToken(in.NextToken, requestKey(in)); !ok {
 			return nil, awserr.New("InvalidNextToken", "The NextToken %s is not valid for this request.", quote(in.NextToken))
 		}
+	}
+	if fast && onlyMetricStats(in) {
+		return s.metricStatData(in, offset, maxPoints)
 	}
 
 	// Compile the request: one metricmath query per MetricDataQuery.
@@ -261,7 +317,7 @@ func (s *Service) getMetricData(in *GetMetricDataInput) (*GetMetricDataOutput, e
 			all = append(all, res)
 		}
 	}
-	return paginate(all, offset, maxPoints, requestKey(in)), nil
+	return paginate(all, offset, maxPoints, in), nil
 }
 
 // programCache keeps compiled metric-math programs by their queries, so that
@@ -341,24 +397,30 @@ func resultLabel(q *MetricDataQuery, kind metricmath.Kind, s *metricmath.Series,
 
 // paginate returns the page of results holding the datapoints [offset,
 // offset+maxPoints) of the concatenated results.
-func paginate(all []MetricDataResult, offset, maxPoints int, key uint64) *GetMetricDataOutput {
-	out := &GetMetricDataOutput{MetricDataResults: make([]MetricDataResult, 0, len(all))}
+// The results are paged in place (all is the caller's to give away); in is
+// fingerprinted only when a NextToken is due.
+func paginate(all []MetricDataResult, offset, maxPoints int, in *GetMetricDataInput) *GetMetricDataOutput {
+	if all == nil {
+		all = []MetricDataResult{}
+	}
+	out := &GetMetricDataOutput{MetricDataResults: all}
 	end := offset + maxPoints
 	pos := 0
-	for _, r := range all {
+	for i := range all {
+		r := &all[i]
 		n := len(r.Values)
-		a, b := min(max(offset-pos, 0), n), min(max(end-pos, 0), n)
-		page := r
-		page.Timestamps = r.Timestamps[a:b]
-		page.Values = r.Values[a:b]
-		if b < n {
-			page.StatusCode = StatusPartialData
+		if offset > pos || end < pos+n {
+			a, b := min(max(offset-pos, 0), n), min(max(end-pos, 0), n)
+			r.Timestamps = r.Timestamps[a:b]
+			r.Values = r.Values[a:b]
+			if b < n {
+				r.StatusCode = StatusPartialData
+			}
 		}
-		out.MetricDataResults = append(out.MetricDataResults, page)
 		pos += n
 	}
 	if end < pos {
-		out.NextToken = encodeGMDToken(end, key)
+		out.NextToken = encodeGMDToken(end, requestKey(in))
 	}
 	return out
 }

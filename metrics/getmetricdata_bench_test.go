@@ -115,3 +115,48 @@ func BenchmarkGetMetricDataSearch(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkGetMetricDataAlarmBatch is what the alarms service sends every
+// minute for a batch of single-metric alarms: 50 MetricStat queries (Average,
+// 5-minute period) over the last 25 minutes of 50 metrics that received one
+// value a minute for a day. "fast" is GetMetricData (the MetricStat fast
+// path), "general" the metric-math path the fast path must match.
+func BenchmarkGetMetricDataAlarmBatch(b *testing.B) {
+	day := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	c := clock.NewManual(day)
+	s := New(Options{Clock: c})
+	b.Cleanup(s.Close)
+	data := make([]MetricDatum, 50)
+	for minute := range 1440 {
+		at := day.Add(time.Duration(minute) * time.Minute)
+		for m := range data {
+			data[m] = MetricDatum{MetricName: fmt.Sprintf("m%d", m), Timestamp: at, Value: Float(float64((minute/180 + m) % 10 * 10))}
+		}
+		c.Set(at.Add(time.Second))
+		if _, err := s.PutMetricData(context.Background(), PutMetricDataInput{Namespace: "Bench", MetricData: data}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	end := day.Add(24 * time.Hour)
+	c.Set(end)
+	in := GetMetricDataInput{StartTime: end.Add(-25 * time.Minute), EndTime: end, ScanBy: ScanByTimestampAscending}
+	for m := range 50 {
+		in.MetricDataQueries = append(in.MetricDataQueries, MetricDataQuery{Id: fmt.Sprintf("q%d", m), MetricStat: &MetricStat{
+			Metric: Metric{Namespace: "Bench", MetricName: fmt.Sprintf("m%d", m)}, Period: 300, Stat: "Average"}})
+	}
+	for _, path := range []struct {
+		name string
+		fast bool
+	}{{"fast", true}, {"general", false}} {
+		b.Run(path.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				out, err := s.getMetricDataVia(&in, path.fast)
+				if err != nil || len(out.MetricDataResults) != 50 || len(out.MetricDataResults[0].Values) != 5 {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/50, "ns/query")
+		})
+	}
+}

@@ -97,7 +97,7 @@ func (st *stream) scan(start, end, period int64, needDist bool, a *agg, emit fun
 	}
 	a.reset()
 	for _, level := range st.levels() {
-		i, _ := slices.BinarySearchFunc(level, start, cmpBlockStart)
+		i := firstFrom(level, start)
 		if i > 0 && period < 60 && level[i-1].start+60 > start {
 			i-- // a minute block straddling a sub-minute start
 		}
@@ -122,6 +122,93 @@ func (st *stream) scan(start, end, period int64, needDist bool, a *agg, emit fun
 		}
 	}
 	flush(-2)
+}
+
+// firstFrom returns the index of the first block of level starting at or
+// after t (len(level) if none). Queries mostly read the newest data, so it
+// gallops back from the end before bisecting: O(log d) for a block d from the
+// end.
+func firstFrom(level []block, t int64) int {
+	n := len(level)
+	if n == 0 || level[n-1].start < t {
+		return n
+	}
+	hi, step := n-1, 1 // level[hi].start >= t
+	lo := hi - step
+	for lo >= 0 && level[lo].start >= t {
+		hi = lo
+		step *= 2
+		lo = hi - step
+	}
+	lo = max(lo, -1) // level[lo].start < t, or lo = -1
+	for hi-lo > 1 {
+		m := int(uint(lo+hi) >> 1)
+		if level[m].start >= t {
+			hi = m
+		} else {
+			lo = m
+		}
+	}
+	return hi
+}
+
+// scanBasic is scan for a basic statistic over periods of at least a
+// minute: it sums whole blocks into the period's summary in place, with the
+// same arithmetic in the same order as scan and agg, and appends each
+// period's statistic to sc.
+func (st *stream) scanBasic(sc *statScratch, t0, t1, p int64, kind statKind) {
+	cur := int64(-1)
+	var count, sum, mn, mx float64
+	emit := func() {
+		if count > 0 {
+			v := mx
+			switch kind {
+			case kSampleCount:
+				v = count
+			case kAverage:
+				v = sum / count
+			case kSum:
+				v = sum
+			case kMinimum:
+				v = mn
+			}
+			sc.ts = append(sc.ts, t0+cur*p)
+			sc.vs = append(sc.vs, v)
+		}
+		count, sum, mn, mx = 0, 0, 0, 0
+	}
+	next := t0 // end of period cur; blocks start at or after t0
+	for _, level := range st.levels() {
+		for i := firstFrom(level, t0); i < len(level) && level[i].start < t1; i++ {
+			b := &level[i]
+			if b.start >= next {
+				if cur >= 0 {
+					emit()
+				}
+				if b.start < next+p {
+					cur++ // the next period: no division
+				} else {
+					cur = (b.start - t0) / p
+				}
+				next = t0 + (cur+1)*p
+			}
+			c := b.count()
+			if c <= 0 {
+				continue
+			}
+			if count == 0 {
+				mn, mx = b.min, b.max
+			} else {
+				mn = min(mn, b.min)
+				mx = max(mx, b.max)
+			}
+			count += c
+			sum += b.sum
+		}
+	}
+	if cur >= 0 {
+		emit()
+	}
 }
 
 func cmpBlockStart(b block, t int64) int {
@@ -293,38 +380,77 @@ func (s *Service) statSeries(ms MetricStat, start, end time.Time) (timestamps []
 	if !periodServes(ms.Period, start, now) {
 		return nil, nil, nil
 	}
-	p := int64(ms.Period)
 	t0 := alignStart(start, ms.Period, now)
-	t1 := endSeconds(end)
-	emit := func(k int64, a *agg) {
-		if v, ok := a.eval(st); ok {
-			timestamps = append(timestamps, time.Unix(t0+k*p, 0).UTC())
-			values = append(values, v)
-		}
-	}
-
+	var sc statScratch
 	s.mu.RLock()
-	defer s.mu.RUnlock()
-	sr := s.findSeries(&ms.Metric)
-	if sr == nil {
+	s.appendStat(&sc, &ms.Metric, ms.Unit, st, t0, endSeconds(end), int64(ms.Period))
+	s.mu.RUnlock()
+	if len(sc.vs) == 0 {
 		return nil, nil, nil
+	}
+	timestamps = make([]time.Time, len(sc.ts))
+	for i, t := range sc.ts {
+		timestamps[i] = time.Unix(t, 0).UTC()
+	}
+	return timestamps, sc.vs, nil
+}
+
+// statScratch collects the statistic series of MetricStat queries: period
+// start times (Unix seconds) and values, appended query after query.
+type statScratch struct {
+	ts []int64
+	vs []float64
+	a  agg
+}
+
+// appendStat appends to sc the periods of [t0, t1) (t0 aligned, length p)
+// that have data in the series of m, with statistic st of each, in ascending
+// order. With a unit, only data published with that unit counts. Periods
+// whose statistic is unavailable are left out. The caller holds s.mu (read).
+func (s *Service) appendStat(sc *statScratch, m *Metric, unit StandardUnit, st stat, t0, t1, p int64) {
+	sr := s.findSeries(m)
+	if sr == nil {
+		return
+	}
+	need := st.extended()
+	if len(sr.streams) == 1 {
+		x := sr.streams[0]
+		if unit != "" && x.unit != unitOf(unit) {
+			return
+		}
+		if !need && p >= 60 {
+			x.scanBasic(sc, t0, t1, p, st.kind)
+			return
+		}
+		x.scan(t0, t1, p, need, &sc.a, func(k int64, a *agg) {
+			if v, ok := a.eval(st); ok {
+				sc.ts = append(sc.ts, t0+k*p)
+				sc.vs = append(sc.vs, v)
+			}
+		})
+		return
 	}
 	var streams []*stream
 	for _, x := range sr.streams {
-		if ms.Unit == "" || x.unit == unitOf(ms.Unit) {
+		if unit == "" || x.unit == unitOf(unit) {
 			streams = append(streams, x)
 		}
 	}
-	var a agg
+	emit := func(k int64, a *agg) {
+		if v, ok := a.eval(st); ok {
+			sc.ts = append(sc.ts, t0+k*p)
+			sc.vs = append(sc.vs, v)
+		}
+	}
 	switch len(streams) {
 	case 0:
 	case 1:
-		streams[0].scan(t0, t1, p, st.extended(), &a, emit)
+		streams[0].scan(t0, t1, p, need, &sc.a, emit)
 	default:
 		byPeriod := map[int64]*agg{}
 		var keys []int64
 		for _, x := range streams {
-			x.scan(t0, t1, p, st.extended(), &a, func(k int64, a *agg) {
+			x.scan(t0, t1, p, need, &sc.a, func(k int64, a *agg) {
 				if m := byPeriod[k]; m != nil {
 					m.merge(a)
 					return
@@ -338,7 +464,6 @@ func (s *Service) statSeries(ms MetricStat, start, end time.Time) (timestamps []
 			emit(k, byPeriod[k])
 		}
 	}
-	return timestamps, values, nil
 }
 
 // GetMetricStatistics returns statistics of one metric (namespace, name and

@@ -31,10 +31,19 @@ func (src *mathSource) read(ms MetricStat, label string) (metricmath.Series, err
 	if err != nil {
 		return metricmath.Series{}, err
 	}
-	out := metricmath.Series{
+	ts := make([]int64, len(times))
+	for i, t := range times {
+		ts[i] = t.Unix()
+	}
+	return src.s.mathSeries(ms, label, ts, values), nil
+}
+
+// mathSeries is the metric-math series of one MetricStat's data.
+func (s *Service) mathSeries(ms MetricStat, label string, times []int64, values []float64) metricmath.Series {
+	return metricmath.Series{
 		Label:  label,
 		Period: ms.Period,
-		Times:  make([]int64, len(times)),
+		Times:  times,
 		Values: values,
 		Metric: &metricmath.MetricInfo{
 			Namespace:  ms.Metric.Namespace,
@@ -42,14 +51,10 @@ func (src *mathSource) read(ms MetricStat, label string) (metricmath.Series, err
 			Dimensions: dimsToMath(ms.Metric.Dimensions),
 			Stat:       ms.Stat,
 			Period:     ms.Period,
-			AccountID:  src.s.account,
-			Region:     src.s.region,
+			AccountID:  s.account,
+			Region:     s.region,
 		},
 	}
-	for i, t := range times {
-		out.Times[i] = t.Unix()
-	}
-	return out, nil
 }
 
 // Metric implements metricmath.Source.

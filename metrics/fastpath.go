@@ -1,0 +1,177 @@
+package metrics
+
+import (
+	"sync"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/internal/metricmath"
+)
+
+// The MetricStat fast path of GetMetricData.
+//
+// A request made only of MetricStat queries — what an alarm sends, one or a
+// batch of single-metric queries over a short range — needs no metric math:
+// each returned query is its metric's statistic series. metricStatData answers
+// it without compiling a program or building intermediate series: it looks
+// every series up by identity hash under one read lock, aggregates only the
+// blocks of the range into one reusable buffer, and hands out the results in
+// two allocations (all timestamps, all values) plus the result slice. Its
+// output is identical to the general path's (a property test compares them).
+
+// onlyMetricStats reports whether every query of in is a MetricStat query.
+func onlyMetricStats(in *GetMetricDataInput) bool {
+	for i := range in.MetricDataQueries {
+		if in.MetricDataQueries[i].MetricStat == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// gmdScratch is the reusable working memory of metricStatData.
+type gmdScratch struct {
+	statScratch
+	spans []gmdSpan
+	idSet []int32 // checkUniqueIDs: query index + 1 by Id hash; 0 empty
+}
+
+// gmdSpan locates one returned query's datapoints in the scratch buffers.
+type gmdSpan struct {
+	q, off, n int
+}
+
+var gmdScratchPool = sync.Pool{New: func() any { return new(gmdScratch) }}
+
+// dupIDError is the error metric math gives for a repeated query Id.
+func dupIDError(id string) error {
+	return awserr.New("ValidationError", "The value %s for field Id is not unique: Ids must be unique within a request.", id)
+}
+
+// checkUniqueIDs returns the error for the first query whose Id repeats an
+// earlier one, as metricmath.Compile does. Larger requests use a small
+// open-addressing set of query indexes keyed by the Id's hash.
+func checkUniqueIDs(qs []MetricDataQuery, sc *gmdScratch) error {
+	if len(qs) <= 8 {
+		for i := 1; i < len(qs); i++ {
+			for j := 0; j < i; j++ {
+				if qs[i].Id == qs[j].Id {
+					return dupIDError(qs[i].Id)
+				}
+			}
+		}
+		return nil
+	}
+	size := 16
+	for size < 2*len(qs) {
+		size *= 2
+	}
+	if cap(sc.idSet) < size {
+		sc.idSet = make([]int32, size)
+	}
+	set := sc.idSet[:size]
+	clear(set)
+	mask := uint64(size - 1)
+	for i := range qs {
+		id := qs[i].Id
+		h, _ := strHash(id)
+		for k := h & mask; ; k = (k + 1) & mask {
+			j := set[k] - 1
+			if j < 0 {
+				set[k] = int32(i + 1)
+				break
+			}
+			if qs[j].Id == id {
+				return dupIDError(id)
+			}
+		}
+	}
+	return nil
+}
+
+// metricStatData answers a validated request of MetricStat queries only.
+func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int) (*GetMetricDataOutput, error) {
+	sc := gmdScratchPool.Get().(*gmdScratch)
+	defer gmdScratchPool.Put(sc)
+	if err := checkUniqueIDs(in.MetricDataQueries, sc); err != nil {
+		return nil, err
+	}
+	sc.ts, sc.vs, sc.spans = sc.ts[:0], sc.vs[:0], sc.spans[:0]
+	now := s.clock.Now()
+	t1 := endSeconds(in.EndTime)
+	lastPeriod, serves, t0 := 0, false, int64(0)
+	s.mu.RLock()
+	for i := range in.MetricDataQueries {
+		q := &in.MetricDataQueries[i]
+		if !returnsData(q) {
+			continue // no error is possible: the request is validated
+		}
+		ms := q.MetricStat
+		off := len(sc.vs)
+		if ms.Period != lastPeriod {
+			// Requests usually share one period: align once per period.
+			lastPeriod = ms.Period
+			serves = periodServes(ms.Period, in.StartTime, now)
+			t0 = alignStart(in.StartTime, ms.Period, now)
+		}
+		if serves {
+			st, ok := parseBasic(ms.Stat)
+			if !ok {
+				st, _ = parseExtended(ms.Stat)
+			}
+			s.appendStat(&sc.statScratch, &ms.Metric, ms.Unit, st, t0, t1, int64(ms.Period))
+		}
+		sc.spans = append(sc.spans, gmdSpan{i, off, len(sc.vs) - off})
+	}
+	s.mu.RUnlock()
+	// Drop references into blocks held by the aggregation buffer.
+	clear(sc.a.parts[:cap(sc.a.parts)])
+	sc.a.parts = sc.a.parts[:0]
+
+	total := len(sc.vs)
+	times := make([]time.Time, total)
+	values := make([]float64, total)
+	var results []MetricDataResult
+	if len(sc.spans) > 0 {
+		results = make([]MetricDataResult, len(sc.spans))
+	}
+	descending := in.ScanBy != ScanByTimestampAscending
+	var lc *metricmath.LabelContext
+	for r, sp := range sc.spans {
+		q := &in.MetricDataQueries[sp.q]
+		end := sp.off + sp.n
+		ts, vs := times[sp.off:end:end], values[sp.off:end:end]
+		src := sc.vs[sp.off:end]
+		srcT := sc.ts[sp.off:end]
+		if descending {
+			for j := range src {
+				k := sp.n - 1 - j
+				ts[k] = time.Unix(srcT[j], 0).UTC()
+				vs[k] = src[j]
+			}
+		} else {
+			for j := range src {
+				ts[j] = time.Unix(srcT[j], 0).UTC()
+			}
+			copy(vs, src)
+		}
+		res := &results[r]
+		res.Id, res.Timestamps, res.Values, res.StatusCode = q.Id, ts, vs, StatusComplete
+		switch {
+		case q.Label == "":
+			res.Label = q.MetricStat.Metric.MetricName
+		case metricmath.HasDynamic(q.Label):
+			if lc == nil {
+				lc = &metricmath.LabelContext{Now: now, Location: time.UTC, Region: s.region, AccountID: s.account}
+				if in.LabelOptions != nil {
+					lc.Location, _ = metricmath.ParseTimezone(in.LabelOptions.Timezone)
+				}
+			}
+			ser := s.mathSeries(*q.MetricStat, q.MetricStat.Metric.MetricName, srcT, src)
+			res.Label = resultLabel(q, metricmath.KindSeries, &ser, *lc)
+		default:
+			res.Label = q.Label
+		}
+	}
+	return paginate(results, offset, maxPoints, in), nil
+}

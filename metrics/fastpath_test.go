@@ -1,0 +1,180 @@
+package metrics
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/localwatch/localwatch/internal/clock"
+)
+
+// TestMetricStatFastPathMatchesGeneralPath publishes random data (several
+// metrics, units, both storage resolutions, Values with Counts, statistic
+// sets, data aged past the sub-minute and minute retention) and checks that
+// GetMetricData's MetricStat fast path answers random MetricStat-only requests
+// exactly as the general (metric-math) path does: results, labels, order,
+// pagination tokens and errors.
+func TestMetricStatFastPathMatchesGeneralPath(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	var errs, points, pages, results int
+	for scenario := range 6 {
+		c := clock.NewManual(gmdT0)
+		s := New(Options{Clock: c})
+		names := []string{"Latency", "Errors", "CPU"}
+		hosts := []string{"web-1", "web-2"}
+		units := []StandardUnit{"", UnitCount, UnitMilliseconds}
+		// Publish for six hours (advancing the clock, so the sweep drops
+		// sub-minute detail), then in some scenarios jump 20 days ahead so
+		// that minute data rolls up to 5-minute blocks.
+		for step := range 36 {
+			var data []MetricDatum
+			now := c.Now()
+			for range 1 + r.IntN(300) {
+				d := MetricDatum{MetricName: names[r.IntN(len(names))],
+					Timestamp: now.Add(-time.Duration(r.IntN(600)) * time.Second)}
+				switch r.IntN(3) {
+				case 0:
+					d.Dimensions = []Dimension{{Name: "Host", Value: hosts[r.IntN(len(hosts))]}}
+				case 1:
+					d.Dimensions = []Dimension{{Name: "Host", Value: hosts[r.IntN(len(hosts))]}, {Name: "Az", Value: "a"}}
+				}
+				if r.IntN(6) == 0 {
+					d.Unit = units[r.IntN(len(units))]
+				}
+				if r.IntN(2) == 0 {
+					d.StorageResolution = 1
+				}
+				switch r.IntN(8) {
+				case 0:
+					for range 1 + r.IntN(4) {
+						d.Values = append(d.Values, float64(r.IntN(100)))
+						d.Counts = append(d.Counts, float64(1+r.IntN(3)))
+					}
+				case 1:
+					mn := float64(r.IntN(10))
+					d.StatisticValues = &StatisticSet{SampleCount: float64(1 + r.IntN(5)), Sum: mn * 7, Minimum: mn, Maximum: mn + float64(r.IntN(5))}
+				case 2:
+					d.Value = Float(-float64(r.IntN(50)))
+				default:
+					d.Value = Float(float64(r.IntN(1000)) / 10)
+				}
+				data = append(data, d)
+			}
+			_, err := s.PutMetricData(context.Background(), PutMetricDataInput{Namespace: "App", MetricData: data})
+			require.NoError(t, err, "step %d", step)
+			c.Advance(10 * time.Minute)
+		}
+		if scenario%3 == 2 {
+			c.Advance(20 * 24 * time.Hour)
+		}
+		for trial := range 150 {
+			in := randomMetricStatRequest(r, c.Now(), names, hosts, units)
+			ctx := fmt.Sprintf("scenario %d trial %d: %+v", scenario, trial, in)
+			for page := 0; ; page++ {
+				a, b := in, in
+				fast, errFast := s.getMetricDataVia(&a, true)
+				general, errGeneral := s.getMetricDataVia(&b, false)
+				if errGeneral != nil || errFast != nil {
+					require.Error(t, errFast, ctx)
+					require.Error(t, errGeneral, ctx)
+					require.Equal(t, errGeneral.Error(), errFast.Error(), ctx)
+					errs++
+					break
+				}
+				require.Equal(t, general, fast, ctx)
+				pages++
+				for _, res := range fast.MetricDataResults {
+					results++
+					points += len(res.Values)
+				}
+				if fast.NextToken == "" || page > 20 {
+					break
+				}
+				in.NextToken = fast.NextToken
+			}
+		}
+		s.Close()
+	}
+	// The requests exercise every outcome.
+	t.Logf("%d errors, %d pages, %d results, %d datapoints", errs, pages, results, points)
+	require.Greater(t, errs, 20)
+	require.Greater(t, points, 10000)
+}
+
+func randomMetricStatRequest(r *rand.Rand, now time.Time, names, hosts []string, units []StandardUnit) GetMetricDataInput {
+	stats := []string{"SampleCount", "Sum", "Minimum", "Maximum", "Average", "p0", "p50", "p99.9", "p100",
+		"tm90", "TM(10%:90%)", "wm99", "WM(5%:95%)", "tc90", "ts90", "PR(0:50)", "PR(:10)", "IQM", "TC(:0.5)", "TS(10:)", "TM(-5:5)"}
+	periods := []int{1, 5, 10, 20, 30, 60, 120, 300, 3600}
+	in := GetMetricDataInput{}
+	span := time.Duration(1+r.IntN(8*3600)) * time.Second
+	if r.IntN(5) == 0 {
+		span = time.Duration(1+r.IntN(25*24)) * time.Hour
+	}
+	in.EndTime = now.Add(-time.Duration(r.IntN(4*3600))*time.Second + time.Duration(r.IntN(1000))*time.Millisecond)
+	in.StartTime = in.EndTime.Add(-span)
+	if r.IntN(3) == 0 {
+		in.StartTime = in.StartTime.Add(time.Duration(r.IntN(1000)) * time.Millisecond)
+	}
+	switch r.IntN(3) {
+	case 0:
+		in.ScanBy = ScanByTimestampAscending
+	case 1:
+		in.ScanBy = ScanByTimestampDescending
+	}
+	if r.IntN(3) == 0 {
+		in.MaxDatapoints = 1 + r.IntN(40)
+	}
+	if r.IntN(5) == 0 {
+		in.LabelOptions = &LabelOptions{Timezone: "+0130"}
+	}
+	n := 1 + r.IntN(6)
+	if r.IntN(6) == 0 {
+		n = 9 + r.IntN(30) // past checkUniqueIDs' small-request loop
+	}
+	for i := range n {
+		m := Metric{Namespace: "App", MetricName: names[r.IntN(len(names))]}
+		switch r.IntN(5) {
+		case 0:
+			m.Dimensions = []Dimension{{Name: "Host", Value: hosts[r.IntN(len(hosts))]}}
+		case 1:
+			m.Dimensions = []Dimension{{Name: "Az", Value: "a"}, {Name: "Host", Value: hosts[r.IntN(len(hosts))]}}
+		case 2:
+			m.MetricName = "Missing" // no such series
+		}
+		ms := &MetricStat{Metric: m, Stat: stats[r.IntN(len(stats))], Period: periods[r.IntN(len(periods))]}
+		if r.IntN(4) == 0 {
+			ms.Unit = units[r.IntN(len(units))]
+		}
+		if r.IntN(8) == 0 {
+			ms.Unit = UnitPercent
+		}
+		switch r.IntN(60) {
+		case 0:
+			ms.Stat = "bogus"
+		case 1:
+			ms.Period = 45
+		}
+		q := MetricDataQuery{Id: fmt.Sprintf("m%d", i), MetricStat: ms}
+		switch r.IntN(6) {
+		case 0:
+			q.Label = "plain label"
+		case 1:
+			q.Label = "${LABEL} max ${MAX} at ${MAX_TIME} (${PROP('Dim.Host')}, ${PROP('Stat')})"
+		}
+		switch r.IntN(8) {
+		case 0:
+			q.ReturnData = Bool(false)
+		case 1:
+			q.ReturnData = Bool(true)
+		}
+		if r.IntN(80) == 0 && i > 0 {
+			q.Id = fmt.Sprintf("m%d", r.IntN(i)) // a repeated Id
+		}
+		in.MetricDataQueries = append(in.MetricDataQueries, q)
+	}
+	return in
+}
