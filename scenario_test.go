@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/localwatch/localwatch"
-	"github.com/localwatch/localwatch/internal/identity"
 	"github.com/localwatch/localwatch/objstore"
 	"github.com/stretchr/testify/require"
 )
@@ -29,6 +28,10 @@ const (
 	region  = "us-east-1"
 )
 
+// aliceIdentity is an IAM user, as CloudTrail's userIdentity shows one.
+var aliceIdentity = localwatch.Identity{Type: "IAMUser", PrincipalID: "AIDAJ45Q7YFFAREXAMPLE", ARN: "arn:aws:iam::123456789012:user/alice",
+	AccountID: account, AccessKeyID: "AKIAIOSFODNN7EXAMPLE", UserName: "alice"}
+
 type scenario struct {
 	st    *localwatch.Stack
 	clk   *localwatch.ManualClock
@@ -43,7 +46,7 @@ func newScenario(t testing.TB) *scenario {
 	st := localwatch.New(localwatch.Options{Clock: clk, IDSeed: 1, Store: store})
 	t.Cleanup(st.Close)
 	return &scenario{st: st, clk: clk, store: store,
-		alice: localwatch.WithIdentity(context.Background(), identity.IAMUser(account, "alice", "AKIAIOSFODNN7EXAMPLE"))}
+		alice: localwatch.WithIdentity(context.Background(), aliceIdentity)}
 }
 
 // get returns an object's body, gunzipped when its key ends in .gz.
