@@ -7,7 +7,9 @@ import (
 
 	"github.com/localwatch/localwatch"
 	"github.com/localwatch/localwatch/config"
+	"github.com/localwatch/localwatch/logs"
 	"github.com/localwatch/localwatch/sns"
+	"github.com/localwatch/localwatch/trail"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -153,4 +155,57 @@ func assertRuleCompliance(t *testing.T, sc *scenario, want config.ComplianceType
 	require.NoError(t, err)
 	require.Len(t, out.ComplianceByConfigRules, 1)
 	assert.Equal(t, want, out.ComplianceByConfigRules[0].Compliance.ComplianceType)
+}
+
+// The configuration change ↔ CloudTrail link: the API call that changed a
+// recorded resource (here a log group's retention, through the logs service)
+// is listed in the resource's next configuration item's relatedEvents, and
+// LookupEvents finds it by that event ID.
+func TestScenarioConfigItemsListTheTrailEventsThatChangedThem(t *testing.T) {
+	sc := newScenario(t)
+	st, ctx := sc.st, sc.alice
+	_, err := st.Config.PutConfigurationRecorder(ctx, config.PutConfigurationRecorderInput{ConfigurationRecorder: config.ConfigurationRecorder{RoleARN: "arn:aws:iam::123456789012:role/config"}})
+	require.NoError(t, err)
+	_, err = st.Config.PutDeliveryChannel(ctx, config.PutDeliveryChannelInput{DeliveryChannel: config.DeliveryChannel{S3BucketName: "config-bucket"}})
+	require.NoError(t, err)
+	_, err = st.Config.StartConfigurationRecorder(ctx, config.StartConfigurationRecorderInput{ConfigurationRecorderName: "default"})
+	require.NoError(t, err)
+
+	// The application plays the logs service's part for Config: it declares
+	// the group's state after each change.
+	const groupARN = "arn:aws:logs:us-east-1:123456789012:log-group:/app/web"
+	declare := func(retention *int32) {
+		t.Helper()
+		cfg := map[string]any{"logGroupName": "/app/web", "arn": groupARN + ":*"}
+		if retention != nil {
+			cfg["retentionInDays"] = *retention
+		}
+		require.NoError(t, st.Config.RecordResource(ctx, config.ResourceConfig{ResourceType: "AWS::Logs::LogGroup", ResourceID: "/app/web",
+			ResourceName: "/app/web", ARN: groupARN, Configuration: cfg}))
+	}
+	_, err = st.Logs.CreateLogGroup(ctx, logs.CreateLogGroupInput{LogGroupName: "/app/web"})
+	require.NoError(t, err)
+	declare(nil)
+
+	sc.clk.Advance(time.Minute)
+	days := int32(30)
+	_, err = st.Logs.PutRetentionPolicy(ctx, logs.PutRetentionPolicyInput{LogGroupName: "/app/web", RetentionInDays: days})
+	require.NoError(t, err)
+	_, err = st.Logs.DescribeLogGroups(ctx, logs.DescribeLogGroupsInput{}) // read-only: not related
+	require.NoError(t, err)
+	declare(&days)
+
+	hist, err := st.Config.GetResourceConfigHistory(ctx, config.GetResourceConfigHistoryInput{ResourceType: "AWS::Logs::LogGroup", ResourceID: "/app/web", ChronologicalOrder: config.Forward})
+	require.NoError(t, err)
+	require.Len(t, hist.ConfigurationItems, 2)
+	assert.Empty(t, hist.ConfigurationItems[0].RelatedEvents, "CreateLogGroup came before Config knew the group")
+	related := hist.ConfigurationItems[1].RelatedEvents
+	require.Len(t, related, 1)
+	ev, err := st.Trail.LookupEvents(ctx, trail.LookupEventsInput{LookupAttributes: []trail.LookupAttribute{{AttributeKey: trail.LookupEventID, AttributeValue: related[0]}}})
+	require.NoError(t, err)
+	require.Len(t, ev.Events, 1)
+	assert.Equal(t, "PutRetentionPolicy", ev.Events[0].EventName)
+	assert.Equal(t, "logs.amazonaws.com", ev.Events[0].EventSource)
+	assert.Equal(t, "alice", ev.Events[0].Username)
+	assert.Equal(t, scenarioStart.Add(time.Minute), ev.Events[0].EventTime)
 }
