@@ -99,6 +99,18 @@ func TestScenarioCISConsoleLoginFailures(t *testing.T) {
 	assert.Empty(t, failures())
 	sc.clk.Advance(time.Second) // 10:05 delivery
 	assert.Equal(t, 4, signins())
+	failed, err := st.Logs.FilterLogEvents(ctx, logs.FilterLogEventsInput{LogGroupName: "CloudTrail/DefaultLogGroup",
+		FilterPattern: `{ ($.eventName = "ConsoleLogin") && ($.errorMessage = "Failed authentication") }`})
+	require.NoError(t, err)
+	require.Len(t, failed.Events, 2)
+	for _, e := range failed.Events {
+		assert.Equal(t, "123456789012_CloudTrail_us-east-1", e.LogStreamName)
+		assert.Equal(t, scenarioStart.Add(30*time.Second).UnixMilli(), e.Timestamp, "a log event's timestamp is the record's eventTime")
+		rec := jsonMap(t, []byte(e.Message))
+		assert.Equal(t, "AwsConsoleSignIn", rec["eventType"])
+		assert.Equal(t, map[string]any{"ConsoleLogin": "Failure"}, rec["responseElements"])
+		assert.Equal(t, "HIDDEN_DUE_TO_SECURITY_REASONS", rec["userIdentity"].(map[string]any)["userName"])
+	}
 	assert.Equal(t, map[string]float64{"10:00": 2}, failures(), "only the failed sign-ins count")
 	assert.Equal(t, alarms.StateOK, state())
 
