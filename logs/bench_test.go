@@ -3,6 +3,7 @@ package logs
 import (
 	"bytes"
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -263,6 +264,23 @@ func BenchmarkJSONPatternOverJSONLines(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(msgs))*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 	b.ReportMetric(float64(n), "matches")
+}
+
+// benchWorkloadSum is FNV-1a over the workload's first 10,000 lines, each
+// followed by a newline. logs/internal/gjsonbench (a separate module, so that
+// gjson stays out of go.mod) copies benchLine to compare the JSON matcher with
+// gjson on the same lines and pins the same checksum.
+const benchWorkloadSum = 0x0601af7e8338dff6
+
+func TestBenchWorkloadIsPinned(t *testing.T) {
+	r := rand.New(rand.NewPCG(42, 7))
+	h := fnv.New64a()
+	for i := range 10000 {
+		h.Write([]byte(benchLine(r, i) + "\n"))
+	}
+	if got := h.Sum64(); got != benchWorkloadSum {
+		t.Fatalf("workload checksum %#x, want %#x: update logs/internal/gjsonbench's copy of benchLine too", got, benchWorkloadSum)
+	}
 }
 
 func TestBenchWorkloadShape(t *testing.T) {

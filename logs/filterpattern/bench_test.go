@@ -66,3 +66,33 @@ func BenchmarkCompile(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkScanJSONLines compares the scanner's two string strategies on the
+// JSON lines of the workload (cache-resident): the quote index for short
+// messages without escapes, and the byte scan every other message takes.
+func BenchmarkScanJSONLines(b *testing.B) {
+	var msgs [][]byte
+	var size int64
+	for _, m := range benchMessages(1 << 12) {
+		if m[0] == '{' {
+			msgs = append(msgs, m)
+			size += int64(len(m))
+		}
+	}
+	p := MustCompile(`{ $.status = 500 && $.latency > 1000 }`)
+	for _, c := range []struct {
+		name    string
+		noIndex bool
+	}{{"index", false}, {"bytes", true}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(size / int64(len(msgs)))
+			var slots [2]jval
+			for i := range b.N {
+				sc := scanner{b: msgs[i%len(msgs)], slots: slots[:], noIndex: c.noIndex}
+				if !sc.document(p.jtrie) {
+					b.Fatal("rejected")
+				}
+			}
+		})
+	}
+}

@@ -32,6 +32,27 @@ func FuzzCompile(f *testing.F) {
 	})
 }
 
+// jsonDepth is the deepest nesting of objects and arrays in a valid document.
+func jsonDepth(msg []byte) int {
+	d, max, inStr := 0, 0, false
+	for i := 0; i < len(msg); i++ {
+		switch c := msg[i]; {
+		case inStr && c == '\\':
+			i++
+		case c == '"':
+			inStr = !inStr
+		case inStr:
+		case c == '{' || c == '[':
+			if d++; d > max {
+				max = d
+			}
+		case c == '}' || c == ']':
+			d--
+		}
+	}
+	return max
+}
+
 // gen turns fuzz bytes into a valid pattern and a message likely to exercise it.
 type gen struct {
 	b []byte
@@ -142,7 +163,35 @@ func (g *gen) generate() (pattern, msg string) {
 		if g.n(2) == 0 {
 			fields = append(fields, fmt.Sprintf(`"e": [%s, %s]`, g.jsonScalar(), g.jsonScalar()))
 		}
-		msg = "{" + strings.Join(fields, ", ") + "}"
+		// Duplicate keys (the last one wins), also replacing an object or an
+		// array the pattern looks into.
+		switch g.n(6) {
+		case 0:
+			fields = append(fields, fmt.Sprintf(`"a": %s`, g.jsonScalar()))
+		case 1:
+			fields = append(fields, fmt.Sprintf(`"c": %s`, g.pick(`{"d": 404}`, `{"x": 1}`, `5`, `[1]`)))
+		case 2:
+			fields = append(fields, fmt.Sprintf(`"e": %s`, g.pick(`[404]`, `["a", "b", "c"]`, `{"0": 1}`)))
+		}
+		// Keys and values with escapes, and unselected values of every shape.
+		if g.n(3) == 0 {
+			fields = append(fields, g.pick(`"\u0062": "a"`, `"x\"y": [{"z": [true, null]}, -0.5e+3]`, `"t": "tab\there"`, `"n": {}`, `"m": []`))
+		}
+		msg = "{" + strings.Join(fields, g.pick(", ", ",", " ,\n ")) + "}"
+		// Malformed messages never match.
+		if g.n(5) == 0 {
+			k := g.n(len(msg))
+			switch g.n(4) {
+			case 0:
+				msg = msg[:k]
+			case 1:
+				msg = msg[:k] + g.pick(`"`, `,`, `}`, `]`, `\`, "\x01", `:`) + msg[k:]
+			case 2:
+				msg += g.pick(`}`, ` x`, `{}`, `,`)
+			default:
+				msg = strings.Replace(msg, g.pick(`:`, `,`, `"`, `1`, `true`), g.pick(``, `::`, `tru`, `01`, `'`), 1)
+			}
+		}
 	default: // space-delimited
 		var elems []string
 		ell := false
@@ -229,7 +278,8 @@ func TestMatchesReferenceOnManyGeneratedPatterns(t *testing.T) {
 // FuzzJSONScanner checks that every valid JSON object is accepted by the
 // scanner and that a selector finds what encoding/json finds.
 func FuzzJSONScanner(f *testing.F) {
-	for _, s := range []string{`{"a":1}`, `{"a":{"b":[1,"x",null,true]}}`, ` {"a" : "\u00e9\n"} `, `{"a":[[]],"a":2}`, `{`, `{"a":1,}`, `[1]`} {
+	for _, s := range []string{`{"a":1}`, `{"a":{"b":[1,"x",null,true]}}`, ` {"a" : "\u00e9\n"} `, `{"a":[[]],"a":2}`, `{`, `{"a":1,}`, `[1]`,
+		`{"a":"x\q"}`, "{\"a\":\"x\ny\"}", `{"a":1}}`, `{"a":01}`, `{"b":[1,2}`, `{"a\u0000":1,"\u0061":2}`, `{"a":"12345678\"9"}`} {
 		f.Add([]byte(s))
 	}
 	p := MustCompile(`{ $.a = * || $.a IS NULL || $.a IS TRUE || $.a.b[1] = * }`)
@@ -240,12 +290,25 @@ func FuzzJSONScanner(f *testing.F) {
 		obj, isObj := v.(map[string]any)
 		p.Match(msg)
 		text, kind := path.Lookup(msg)
-		if !valid || !isObj || !utf8.Valid(msg) {
+		if !utf8.Valid(msg) {
 			return // CloudWatch Logs messages are valid UTF-8
+		}
+		if !valid || !isObj {
+			// Neither scan accepts what is not one JSON object.
+			for _, noIndex := range []bool{false, true} {
+				sc := scanner{b: msg, slots: make([]jval, 1), noIndex: noIndex}
+				if sc.document(path.trie) && (!valid || jsonDepth(msg) <= maxJSONDepth) {
+					t.Fatalf("%q (valid JSON %v, an object %v) accepted, noIndex %v", msg, valid, isObj, noIndex)
+				}
+			}
+			return
 		}
 		sc := scanner{b: msg, slots: make([]jval, 1)}
 		if !sc.document(path.trie) {
 			t.Fatalf("valid JSON object %q rejected", msg)
+		}
+		if sc2 := (scanner{b: msg, slots: make([]jval, 1), noIndex: true}); !sc2.document(path.trie) || sc2.slots[0] != sc.slots[0] {
+			t.Fatalf("%q: the byte scan and the indexed scan disagree", msg)
 		}
 		want, has := obj["a"]
 		switch w := want.(type) {

@@ -17,6 +17,9 @@ type jnode struct {
 	// lens has bit n set when some key of keys is n bytes long (n < 64), so
 	// most keys of a document are dismissed without a comparison.
 	lens uint64
+	// below lists the slots of the selectors that go deeper than this node:
+	// they are reset when a duplicate key gives the node a new value.
+	below []int
 }
 
 type jkey struct {
@@ -86,6 +89,23 @@ func (n *jnode) insert(path []step, nslots *int) int {
 		*nslots++
 	}
 	return cur.slot
+}
+
+// finish fills in below for n and the nodes under it and returns the slots of
+// n's subtree.
+func (n *jnode) finish() []int {
+	var all []int
+	for _, k := range n.keys {
+		all = append(all, k.next.finish()...)
+	}
+	for _, k := range n.idx {
+		all = append(all, k.next.finish()...)
+	}
+	n.below = all
+	if n.slot >= 0 {
+		return append([]int{n.slot}, all...)
+	}
+	return all
 }
 
 func isSelectorByte(c byte) bool { return isWordByte(c) || c == '-' }
@@ -204,6 +224,7 @@ func (p *Pattern) parseJSON(src string) error {
 		return ep.errf("unexpected text after the closing } of a JSON pattern")
 	}
 	p.jexpr = e
+	p.jtrie.finish()
 	return nil
 }
 
@@ -215,19 +236,38 @@ type jval struct {
 	start, end int32
 }
 
+// maxJSONDepth is how deeply objects and arrays may nest in a message before
+// the scanner gives up on it (the message then matches no JSON pattern).
 const maxJSONDepth = 512
 
-// scanner walks one JSON document once, filling the slots of the selectors in
-// the trie and skipping everything else. The position is passed in and out of
-// each method (rather than kept in the struct) so it stays in a register.
+// scanner walks one JSON document once, validating all of it, filling the
+// slots of the selectors in the trie and skipping everything else. The
+// position is passed in and out of each method (rather than kept in the
+// struct) so it stays in a register.
+//
+// Only the objects and arrays on a selector's path are walked member by
+// member; every other value is skipped by skip/skipContainer, which validate
+// the JSON grammar without recording anything (strings eight bytes at a time).
 type scanner struct {
 	b     []byte
 	depth int
 	slots []jval
+	// qm, when qn > 0, has bit j%64 of word j/64 set when b[j] is a double
+	// quote: the message has no backslash and no control character, so every
+	// quote delimits a string and a string ends at the next quote. It is kept
+	// in the scanner (not behind a slice) so it stays on the caller's stack.
+	qm [indexMax / 64]uint64
+	qn int
+	// noIndex makes document use the byte-scanning path only (for tests).
+	noIndex bool
 }
 
+func isWS(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// skipWS returns the index of the first non-whitespace byte at or after i.
+// Callers test b[i] <= ' ' first, so compact JSON never calls it.
 func skipWS(b []byte, i int) int {
-	for i < len(b) && b[i] <= ' ' && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+	for i < len(b) && isWS(b[i]) {
 		i++
 	}
 	return i
@@ -235,109 +275,172 @@ func skipWS(b []byte, i int) int {
 
 // document scans a whole message that must be a JSON object.
 func (s *scanner) document(root *jnode) bool {
-	i := skipWS(s.b, 0)
-	if i >= len(s.b) || s.b[i] != '{' {
+	b := s.b
+	if !s.noIndex {
+		s.index()
+	}
+	i := skipWS(b, 0)
+	if i >= len(b) || b[i] != '{' {
 		return false
 	}
-	i, ok := s.object(i, root)
+	var ok bool
+	if len(root.keys) > 0 {
+		i, ok = s.object(i, root)
+	} else {
+		i, ok = s.skipContainer(i)
+	}
 	if !ok {
 		return false
 	}
-	return skipWS(s.b, i) == len(s.b)
+	return i == len(b) || skipWS(b, i) == len(b)
 }
 
-// value scans the value at i (no leading whitespace) and returns the index
-// after it.
-func (s *scanner) value(i int, n *jnode) (int, bool) {
+// indexMax is the longest message document indexes (the index lives on the
+// stack); longer ones are scanned byte by byte, eight at a time.
+const indexMax = 2048
+
+// index fills s.qm when the message qualifies (see scanner.qm): one pass
+// eight bytes at a time, with exact per-byte tests (no borrow between bytes).
+func (s *scanner) index() {
 	b := s.b
-	if i >= len(b) {
-		return i, false
+	qm := &s.qm
+	n := len(b)
+	if n < 8 || n > indexMax {
+		return
 	}
-	var v jval
-	switch c := b[i]; c {
-	case '{':
-		if n != nil && n.slot >= 0 {
-			s.slots[n.slot] = jval{kind: Object}
+	const lo7 = 0x7f7f7f7f7f7f7f7f
+	// Each test leaves the high bit of a byte set when the byte is a quote
+	// (qz), a backslash or below 0x20 (bad); the quote bits are gathered into
+	// one byte by the multiplication and collected in acc, a word at a time.
+	var bad, acc uint64
+	k := 0
+	for ; k+8 <= n; k += 8 {
+		w := binary.LittleEndian.Uint64(b[k:])
+		q := w ^ (lsb * '"')
+		bs := w ^ (lsb * '\\')
+		bad |= ^(((bs & lo7) + lo7) | bs) | ^(((w & lo7) + lsb*0x60) | w)
+		qz := ^(((q & lo7) + lo7) | q) & msb
+		acc |= ((qz >> 7) * 0x0102040810204080 >> 56) << (k & 63)
+		if k&63 == 56 {
+			qm[k>>6] = acc
+			acc = 0
 		}
-		return s.object(i, n)
-	case '[':
-		if n != nil && n.slot >= 0 {
-			s.slots[n.slot] = jval{kind: Array}
-		}
-		return s.array(i, n)
-	case '"':
-		end, esc, ok := scanString(b, i)
-		if !ok {
-			return i, false
-		}
-		v = jval{kind: String, esc: esc, start: int32(i + 1), end: int32(end)}
-		i = end + 1
-	case 't':
-		if len(b)-i < 4 || string(b[i:i+4]) != "true" {
-			return i, false
-		}
-		v = jval{kind: True}
-		i += 4
-	case 'f':
-		if len(b)-i < 5 || string(b[i:i+5]) != "false" {
-			return i, false
-		}
-		v = jval{kind: False}
-		i += 5
-	case 'n':
-		if len(b)-i < 4 || string(b[i:i+4]) != "null" {
-			return i, false
-		}
-		v = jval{kind: Null}
-		i += 4
-	default:
-		end, ok := scanNumber(b, i)
-		if !ok {
-			return i, false
-		}
-		v = jval{kind: Number, start: int32(i), end: int32(end)}
-		i = end
 	}
-	if n != nil && n.slot >= 0 {
-		s.slots[n.slot] = v
+	if k < n {
+		// The last n-k bytes, from the final eight, with spaces above them.
+		sh := uint(8 * (8 - (n - k)))
+		w := binary.LittleEndian.Uint64(b[n-8:])>>sh | (lsb*' ')<<(64-sh)
+		q := w ^ (lsb * '"')
+		bs := w ^ (lsb * '\\')
+		bad |= ^(((bs & lo7) + lo7) | bs) | ^(((w & lo7) + lsb*0x60) | w)
+		qz := ^(((q & lo7) + lo7) | q) & msb
+		acc |= ((qz >> 7) * 0x0102040810204080 >> 56) << (k & 63)
 	}
-	return i, true
+	if k&63 != 0 || k < n {
+		qm[k>>6] = acc
+	}
+	if bad&msb == 0 {
+		s.qn = (n + 63) / 64
+	}
 }
 
-// scanString scans the string whose opening quote is at i and returns the
-// index of its closing quote and whether it contains escapes. It checks eight
-// bytes at a time for a quote, a backslash or a control character (SWAR).
-func scanString(b []byte, i int) (end int, esc bool, ok bool) {
-	const lsb, msb = 0x0101010101010101, 0x8080808080808080
-	for i++; i < len(b); i++ {
-		for i+8 <= len(b) {
+// quick returns the index of the next quote at or after i when the message
+// is indexed and that quote is in the same index word; otherwise -1 (and the
+// caller asks str). It is small enough to be inlined.
+func (s *scanner) quick(i int) int {
+	if s.qn != 0 {
+		if m := s.qm[(i>>6)&(indexMax/64-1)] >> (uint(i) & 63); m != 0 {
+			return i + bits.TrailingZeros64(m)
+		}
+	}
+	return -1
+}
+
+// str returns the index of the closing quote of the string whose body starts
+// at i and whether the body has escapes; -1 when the string is malformed.
+func (s *scanner) str(i int) (int, bool) {
+	if s.qn == 0 {
+		return strEnd(s.b, i)
+	}
+	qm := s.qm[:s.qn]
+	w := i >> 6
+	if w >= len(qm) {
+		return -1, false
+	}
+	if m := qm[w] >> (uint(i) & 63); m != 0 {
+		return i + bits.TrailingZeros64(m), false
+	}
+	for w++; w < len(qm); w++ {
+		if qm[w] != 0 {
+			return w<<6 + bits.TrailingZeros64(qm[w]), false
+		}
+	}
+	return -1, false
+}
+
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// strEnd returns the index of the closing quote of the JSON string whose body
+// starts at i (just after the opening quote) and whether the body has escape
+// sequences; end is -1 when the string is malformed: unterminated, with a raw
+// control character, or with an escape JSON does not define. It looks at eight
+// bytes at a time for a quote, a backslash or a control character (SWAR: the
+// lowest flagged byte of each test is exact, which is the only one used).
+func strEnd(b []byte, i int) (end int, esc bool) {
+	for {
+		for ; i+8 <= len(b); i += 8 {
 			w := binary.LittleEndian.Uint64(b[i:])
 			q := w ^ (lsb * '"')
 			bs := w ^ (lsb * '\\')
-			m := ((q - lsb) &^ q) | ((bs - lsb) &^ bs) | ((w - lsb*0x20) &^ w)
-			if m &= msb; m != 0 {
-				i += bits.TrailingZeros64(m) / 8
-				break
+			if m := (((q - lsb) &^ q) | ((bs - lsb) &^ bs) | ((w - lsb*0x20) &^ w)) & msb; m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				goto special
 			}
-			i += 8
 		}
-		if i >= len(b) {
-			break
+		for ; i < len(b); i++ {
+			if c := b[i]; c == '"' || c == '\\' || c < 0x20 {
+				goto special
+			}
 		}
-		c := b[i]
-		if c == '"' {
-			return i, esc, true
-		}
-		if c == '\\' {
+		return -1, false
+	special:
+		switch b[i] {
+		case '"':
+			return i, esc
+		case '\\':
+			n := escLen(b, i)
+			if n == 0 {
+				return -1, false
+			}
 			esc = true
-			i++
-		} else if c < 0x20 {
-			return 0, false, false
+			i += n
+		default:
+			return -1, false
 		}
 	}
-	return 0, false, false
 }
 
+// escLen returns the length of the escape sequence starting with the
+// backslash at b[i], or 0 when it is not one JSON defines.
+func escLen(b []byte, i int) int {
+	if i+1 >= len(b) {
+		return 0
+	}
+	switch b[i+1] {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		return 2
+	case 'u':
+		if i+6 <= len(b) && hex4(b[i+2:i+6]) >= 0 {
+			return 6
+		}
+	}
+	return 0
+}
+
+// scanNumber returns the index after the JSON number at i.
 func scanNumber(b []byte, i int) (int, bool) {
 	if i < len(b) && b[i] == '-' {
 		i++
@@ -348,8 +451,7 @@ func scanNumber(b []byte, i int) (int, bool) {
 	if b[i] == '0' {
 		i++
 	} else if b[i] >= '1' && b[i] <= '9' {
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
+		for i++; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
 		}
 	} else {
 		return i, false
@@ -380,48 +482,307 @@ func scanNumber(b []byte, i int) (int, bool) {
 	return i, true
 }
 
+// literal returns the index after the literal lit (true, false or null) at i.
+func literal(b []byte, i int, lit string) (int, bool) {
+	if len(b)-i < len(lit) || string(b[i:i+len(lit)]) != lit {
+		return i, false
+	}
+	return i + len(lit), true
+}
+
+// skipScalar returns the index after the string, number or literal at i.
+func (s *scanner) skipScalar(i int) (int, bool) {
+	b := s.b
+	switch b[i] {
+	case '"':
+		end, _ := s.str(i + 1)
+		return end + 1, end >= 0
+	case 't':
+		return literal(b, i, "true")
+	case 'f':
+		return literal(b, i, "false")
+	case 'n':
+		return literal(b, i, "null")
+	}
+	return scanNumber(b, i)
+}
+
+// skip validates and skips the value at i (no leading whitespace).
+func (s *scanner) skip(i int) (int, bool) {
+	b := s.b
+	if i >= len(b) {
+		return i, false
+	}
+	if c := b[i]; c == '{' || c == '[' {
+		return s.skipContainer(i)
+	}
+	return s.skipScalar(i)
+}
+
+// memberKey scans an object member's key and colon at i and returns the index
+// of its value.
+func (s *scanner) memberKey(i int) (int, bool) {
+	b := s.b
+	if i >= len(b) || b[i] != '"' {
+		return i, false
+	}
+	end, _ := s.str(i + 1)
+	if end < 0 {
+		return i, false
+	}
+	i = end + 1
+	if i < len(b) && b[i] <= ' ' {
+		i = skipWS(b, i)
+	}
+	if i >= len(b) || b[i] != ':' {
+		return i, false
+	}
+	i++
+	if i < len(b) && b[i] <= ' ' {
+		i = skipWS(b, i)
+	}
+	return i, true
+}
+
+// skipContainer validates and skips the object or array at i without
+// recursion: a bit per open container says whether it is an object.
+func (s *scanner) skipContainer(i int) (int, bool) {
+	b := s.b
+	var objs [maxJSONDepth / 64]uint64
+	d, room := 0, maxJSONDepth-s.depth
+	var ok bool
+	for {
+		// A value starts at i.
+		if i >= len(b) {
+			return i, false
+		}
+		if c := b[i]; c == '{' || c == '[' {
+			if d == room {
+				return i, false
+			}
+			if c == '{' {
+				objs[d>>6] |= 1 << (d & 63)
+			} else {
+				objs[d>>6] &^= 1 << (d & 63)
+			}
+			d++
+			i++
+			if i < len(b) && b[i] <= ' ' {
+				i = skipWS(b, i)
+			}
+			if i >= len(b) {
+				return i, false
+			}
+			if b[i] != c+2 { // not empty: '{'+2 is '}', '['+2 is ']'
+				if c == '{' {
+					if i, ok = s.memberKey(i); !ok {
+						return i, false
+					}
+				}
+				continue
+			}
+			i++
+			d--
+		} else if i, ok = s.skipScalar(i); !ok {
+			return i, false
+		}
+		// After a value: close containers until a ',' starts the next one.
+		for {
+			if d == 0 {
+				return i, true
+			}
+			if i < len(b) && b[i] <= ' ' {
+				i = skipWS(b, i)
+			}
+			if i >= len(b) {
+				return i, false
+			}
+			top := d - 1
+			obj := objs[top>>6]&(1<<(top&63)) != 0
+			c := b[i]
+			if c == ',' {
+				i++
+				if i < len(b) && b[i] <= ' ' {
+					i = skipWS(b, i)
+				}
+				if obj {
+					if i, ok = s.memberKey(i); !ok {
+						return i, false
+					}
+				}
+				break
+			}
+			if c == '}' && obj || c == ']' && !obj {
+				i++
+				d--
+				continue
+			}
+			return i, false
+		}
+	}
+}
+
+// value scans the value at i (no leading whitespace) for the selector node n
+// and returns the index after it.
+func (s *scanner) value(i int, n *jnode) (int, bool) {
+	b := s.b
+	if i >= len(b) {
+		return i, false
+	}
+	// A later duplicate key replaces the earlier value (last wins), so what an
+	// earlier value put below this node is forgotten.
+	for _, k := range n.below {
+		s.slots[k] = jval{}
+	}
+	var v jval
+	switch c := b[i]; c {
+	case '{':
+		if n.slot >= 0 {
+			s.slots[n.slot] = jval{kind: Object}
+		}
+		if len(n.keys) > 0 {
+			return s.object(i, n)
+		}
+		return s.skipContainer(i)
+	case '[':
+		if n.slot >= 0 {
+			s.slots[n.slot] = jval{kind: Array}
+		}
+		if len(n.idx) > 0 {
+			return s.array(i, n)
+		}
+		return s.skipContainer(i)
+	case '"':
+		end, esc := s.quick(i+1), false
+		if end < 0 {
+			if end, esc = s.str(i + 1); end < 0 {
+				return i, false
+			}
+		}
+		v = jval{kind: String, esc: esc, start: int32(i + 1), end: int32(end)}
+		i = end + 1
+	case 't':
+		v.kind = True
+		i += 4
+		if i > len(b) || string(b[i-4:i]) != "true" {
+			return i, false
+		}
+	case 'f':
+		v.kind = False
+		i += 5
+		if i > len(b) || string(b[i-5:i]) != "false" {
+			return i, false
+		}
+	case 'n':
+		v.kind = Null
+		i += 4
+		if i > len(b) || string(b[i-4:i]) != "null" {
+			return i, false
+		}
+	default:
+		end, ok := scanNumber(b, i)
+		if !ok {
+			return i, false
+		}
+		v = jval{kind: Number, start: int32(i), end: int32(end)}
+		i = end
+	}
+	if n.slot >= 0 {
+		s.slots[n.slot] = v
+	}
+	return i, true
+}
+
+// object walks the members of the object at i for the selector node n (which
+// has keys): selected members are scanned with value, the others skipped.
 func (s *scanner) object(i int, n *jnode) (int, bool) {
 	b := s.b
 	s.depth++
 	if s.depth > maxJSONDepth {
 		return i, false
 	}
-	i = skipWS(b, i+1)
+	i++
+	if i < len(b) && b[i] <= ' ' {
+		i = skipWS(b, i)
+	}
 	if i < len(b) && b[i] == '}' {
 		s.depth--
 		return i + 1, true
 	}
+	lens := n.lens
 	for {
-		i = skipWS(b, i)
 		if i >= len(b) || b[i] != '"' {
 			return i, false
 		}
-		kend, kesc, ok := scanString(b, i)
-		if !ok {
-			return i, false
+		kend, kesc := s.quick(i+1), false
+		if kend < 0 {
+			if kend, kesc = s.str(i + 1); kend < 0 {
+				return i, false
+			}
 		}
 		var child *jnode
-		if n != nil && len(n.keys) > 0 {
+		if l := uint(kend - i - 1); kesc || l >= 64 || lens&(1<<l) != 0 {
 			key := b[i+1 : kend]
 			if kesc {
-				key = unescape(nil, key)
+				var buf [64]byte
+				key = unescape(buf[:0], key)
 			}
 			child = n.childKey(key)
 		}
-		i = skipWS(b, kend+1)
+		i = kend + 1
+		if i < len(b) && b[i] <= ' ' {
+			i = skipWS(b, i)
+		}
 		if i >= len(b) || b[i] != ':' {
 			return i, false
 		}
-		i = skipWS(b, i+1)
-		if i, ok = s.value(i, child); !ok {
+		i++
+		if i < len(b) && b[i] <= ' ' {
+			i = skipWS(b, i)
+		}
+		if i >= len(b) {
 			return i, false
 		}
-		i = skipWS(b, i)
+		switch c := b[i]; {
+		case child != nil:
+			var ok bool
+			if i, ok = s.value(i, child); !ok {
+				return i, false
+			}
+		case c == '"': // the common unselected values, inline
+			end := s.quick(i + 1)
+			if end < 0 {
+				if end, _ = s.str(i + 1); end < 0 {
+					return i, false
+				}
+			}
+			i = end + 1
+		case c >= '1' && c <= '9':
+			for i++; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			}
+			if i < len(b) && (b[i] == '.' || b[i]|0x20 == 'e') {
+				var ok bool
+				if i, ok = scanNumber(b, i-1); !ok { // i-1 is a digit
+					return i, false
+				}
+			}
+		default:
+			var ok bool
+			if i, ok = s.skip(i); !ok {
+				return i, false
+			}
+		}
+		if i < len(b) && b[i] <= ' ' {
+			i = skipWS(b, i)
+		}
 		if i >= len(b) {
 			return i, false
 		}
 		if b[i] == ',' {
 			i++
+			if i < len(b) && b[i] <= ' ' {
+				i = skipWS(b, i)
+			}
 			continue
 		}
 		if b[i] == '}' {
@@ -432,33 +793,43 @@ func (s *scanner) object(i int, n *jnode) (int, bool) {
 	}
 }
 
+// array walks the elements of the array at i for the selector node n (which
+// has indexes).
 func (s *scanner) array(i int, n *jnode) (int, bool) {
 	b := s.b
 	s.depth++
 	if s.depth > maxJSONDepth {
 		return i, false
 	}
-	i = skipWS(b, i+1)
+	i++
+	if i < len(b) && b[i] <= ' ' {
+		i = skipWS(b, i)
+	}
 	if i < len(b) && b[i] == ']' {
 		s.depth--
 		return i + 1, true
 	}
 	for k := 0; ; k++ {
-		var child *jnode
-		if n != nil && len(n.idx) > 0 {
-			child = n.childIdx(k)
-		}
-		i = skipWS(b, i)
 		var ok bool
-		if i, ok = s.value(i, child); !ok {
+		if child := n.childIdx(k); child != nil {
+			i, ok = s.value(i, child)
+		} else {
+			i, ok = s.skip(i)
+		}
+		if !ok {
 			return i, false
 		}
-		i = skipWS(b, i)
+		if i < len(b) && b[i] <= ' ' {
+			i = skipWS(b, i)
+		}
 		if i >= len(b) {
 			return i, false
 		}
 		if b[i] == ',' {
 			i++
+			if i < len(b) && b[i] <= ' ' {
+				i = skipWS(b, i)
+			}
 			continue
 		}
 		if b[i] == ']' {
@@ -580,6 +951,7 @@ func CompilePath(sel string) (*Path, error) {
 	p := &Path{src: sel, trie: &jnode{slot: -1}}
 	n := 0
 	p.trie.insert(path, &n)
+	p.trie.finish()
 	return p, nil
 }
 

@@ -3,6 +3,7 @@ package filterpattern
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -80,11 +81,11 @@ func refEval(pattern, msg string) (bool, error) {
 		var doc map[string]any
 		d := json.NewDecoder(strings.NewReader(msg))
 		d.UseNumber()
-		if err := d.Decode(&doc); err != nil || d.More() {
+		if err := d.Decode(&doc); err != nil || doc == nil || d.More() { // nil: the message was null
 			return false, nil
 		}
-		if _, err := d.Token(); err == nil {
-			return false, nil
+		if _, err := d.Token(); err != io.EOF {
+			return false, nil // more after the object, even a stray } or ]
 		}
 		r := &refJSON{toks: toks[1 : len(toks)-1], doc: doc}
 		return r.or(), nil
