@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/objstore"
@@ -82,6 +83,14 @@ type outbox struct {
 	notes  []event.Notification
 	status []func(*trailStatus)
 	arns   []string
+	// logFor and noteFor name the trail and delivery time of each of logs
+	// and notes: their status is set from the outcome of the publish.
+	logFor, noteFor []sentFor
+}
+
+type sentFor struct {
+	arn string
+	at  time.Time
 }
 
 func (o *outbox) setStatus(arn string, f func(*trailStatus)) {
@@ -303,7 +312,7 @@ func (s *Service) writeLog(ob *outbox, rs *regionalState, c *trailConfig, recs [
 	if c.SnsTopicARN != "" {
 		msg, _ := json.Marshal(map[string]any{"s3Bucket": c.S3BucketName, "s3ObjectKey": []string{key}})
 		ob.notes = append(ob.notes, event.Notification{TopicARN: c.SnsTopicARN, Message: string(msg), Source: EventSource})
-		ob.setStatus(c.ARN, func(ts *trailStatus) { ts.latestNotification = at })
+		ob.noteFor = append(ob.noteFor, sentFor{c.ARN, at})
 	}
 	if group, acct, region := logGroupAddress(c.CWLGroupARN); group != "" {
 		// The log group is in the trail's home Region; every Region of a
@@ -319,7 +328,7 @@ func (s *Service) writeLog(ob *outbox, rs *regionalState, c *trailConfig, recs [
 			ld.Events = append(ld.Events, event.LogEvent{Timestamp: e.t * 1000, Message: string(b)})
 		}
 		ob.logs = append(ob.logs, ld)
-		ob.setStatus(c.ARN, func(ts *trailStatus) { ts.latestCWL, ts.cwlErr = at, "" })
+		ob.logFor = append(ob.logFor, sentFor{c.ARN, at})
 	}
 }
 
@@ -378,26 +387,72 @@ func (s *Service) writeDigest(ob *outbox, rs *regionalState, c *trailConfig, end
 }
 
 // send applies status updates and publishes collected events, with no lock of
-// this Service held.
+// this Service held. The outcome of each CloudWatch Logs delivery and SNS
+// notification (the error the logs or sns service returned on the bus: a
+// missing log group or topic) becomes the trail's
+// LatestCloudWatchLogsDeliveryError or LatestNotificationError; a success
+// clears it and moves the latest delivery or notification time.
 func (s *Service) send(ob *outbox) {
-	if len(ob.status) > 0 {
-		sh := s.shared
-		sh.mu.Lock()
-		for i, arn := range ob.arns {
-			if st := sh.trails[arn]; st != nil {
-				ob.status[i](&st.status)
+	s.applyStatus(ob)
+	ob.arns, ob.status = nil, nil
+	ctx := context.Background()
+	for i, ld := range ob.logs {
+		f, code := ob.logFor[i], deliveryError(s.publish(ctx, ld))
+		ob.setStatus(f.arn, func(ts *trailStatus) {
+			if ts.cwlErr = code; code == "" {
+				ts.latestCWL = f.at
 			}
-		}
-		sh.mu.Unlock()
+		})
 	}
-	if s.bus == nil {
+	for i, n := range ob.notes {
+		f, code := ob.noteFor[i], deliveryError(s.publish(ctx, n))
+		ob.setStatus(f.arn, func(ts *trailStatus) {
+			ts.latestNotificationAttempt = f.at
+			if ts.notificationErr = code; code == "" {
+				ts.latestNotification = f.at
+			}
+		})
+	}
+	s.applyStatus(ob)
+}
+
+func (s *Service) applyStatus(ob *outbox) {
+	if len(ob.status) == 0 {
 		return
 	}
-	ctx := context.Background()
-	for _, ld := range ob.logs {
-		_ = bus.Publish(ctx, s.bus, ld)
+	sh := s.shared
+	sh.mu.Lock()
+	for i, arn := range ob.arns {
+		if st := sh.trails[arn]; st != nil {
+			ob.status[i](&st.status)
+		}
 	}
-	for _, n := range ob.notes {
-		_ = bus.Publish(ctx, s.bus, n)
+	sh.mu.Unlock()
+}
+
+// publish publishes ev on the bus (nothing to do, and no failure, without one).
+func (s *Service) publish(ctx context.Context, ev any) error {
+	if s.bus == nil {
+		return nil
 	}
+	switch ev := ev.(type) {
+	case event.LogDelivery:
+		return bus.Publish(ctx, s.bus, ev)
+	case event.Notification:
+		return bus.Publish(ctx, s.bus, ev)
+	}
+	return nil
+}
+
+// deliveryError is the status text of a failed delivery: the AWS error code
+// the receiving service returned (ResourceNotFoundException for a missing log
+// group, NotFound for a missing topic), else the error's text.
+func deliveryError(err error) string {
+	if err == nil {
+		return ""
+	}
+	if code := awserr.Code(err); code != "" {
+		return code
+	}
+	return err.Error()
 }

@@ -48,6 +48,7 @@ type trailState struct {
 
 type trailStatus struct {
 	latestDelivery, latestDigest, latestCWL, latestNotification time.Time
+	latestNotificationAttempt                                   time.Time
 	deliveryErr, digestErr, cwlErr, notificationErr             string
 }
 
@@ -786,7 +787,7 @@ func (s *Service) GetTrailStatus(ctx context.Context, in GetTrailStatusInput) (o
 		LatestDigestDeliveryTime:          tptr(ts.latestDigest),
 		LatestDigestDeliveryError:         ts.digestErr,
 		LatestDeliveryAttemptTime:         tstr(ts.latestDelivery),
-		LatestNotificationAttemptTime:     tstr(ts.latestNotification),
+		LatestNotificationAttemptTime:     tstr(ts.latestNotificationAttempt),
 		TimeLoggingStarted:                tstr(c.StartTime),
 		TimeLoggingStopped:                tstr(c.StopTime),
 	}
