@@ -133,6 +133,13 @@ func firstFrom(level []block, t int64) int {
 	if n == 0 || level[n-1].start < t {
 		return n
 	}
+	// Minute data is usually one block a minute: guess the index from the
+	// distance to the newest block.
+	if d := (level[n-1].start - t) / 60; d < int64(n) {
+		if g := n - 1 - int(d); level[g].start >= t && (g == 0 || level[g-1].start < t) {
+			return g
+		}
+	}
 	hi, step := n-1, 1 // level[hi].start >= t
 	lo := hi - step
 	for lo >= 0 && level[lo].start >= t {
@@ -158,9 +165,10 @@ func firstFrom(level []block, t int64) int {
 // period's statistic to sc.
 func (st *stream) scanBasic(sc *statScratch, t0, t1, p int64, kind statKind) {
 	cur := int64(-1)
+	have := false // the period has data (count > 0)
 	var count, sum, mn, mx float64
 	emit := func() {
-		if count > 0 {
+		if have {
 			v := mx
 			switch kind {
 			case kSampleCount:
@@ -175,12 +183,32 @@ func (st *stream) scanBasic(sc *statScratch, t0, t1, p int64, kind statKind) {
 			sc.ts = append(sc.ts, t0+cur*p)
 			sc.vs = append(sc.vs, v)
 		}
-		count, sum, mn, mx = 0, 0, 0, 0
+		have, count, sum, mn, mx = false, 0, 0, 0, 0
 	}
 	next := t0 // end of period cur; blocks start at or after t0
-	for _, level := range st.levels() {
-		for i := firstFrom(level, t0); i < len(level) && level[i].start < t1; i++ {
-			b := &level[i]
+	for l := range 4 {
+		var level []block
+		switch l {
+		case 0:
+			level = st.h1
+		case 1:
+			level = st.m5
+		case 2:
+			level = st.raw
+		default:
+			if st.hasHead {
+				level = st.head[:]
+			}
+		}
+		if len(level) == 0 {
+			continue
+		}
+		blocks := level[firstFrom(level, t0):]
+		for i := range blocks {
+			b := &blocks[i]
+			if b.start >= t1 {
+				break
+			}
 			if b.start >= next {
 				if cur >= 0 {
 					emit()
@@ -192,12 +220,18 @@ func (st *stream) scanBasic(sc *statScratch, t0, t1, p int64, kind statKind) {
 				}
 				next = t0 + (cur+1)*p
 			}
-			c := b.count()
-			if c <= 0 {
+			var c float64
+			if b.x == nil {
+				n := len(b.vals)
+				if n == 0 {
+					continue
+				}
+				c = float64(n)
+			} else if c = b.x.count; c <= 0 {
 				continue
 			}
-			if count == 0 {
-				mn, mx = b.min, b.max
+			if !have {
+				mn, mx, have = b.min, b.max, true
 			} else {
 				mn = min(mn, b.min)
 				mx = max(mx, b.max)

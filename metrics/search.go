@@ -71,19 +71,40 @@ func (src *mathSource) Metric(id string) (metricmath.Series, error) {
 // shows (data in the past two weeks), in ListMetrics order, and reads each
 // match with stat and period. It stops after one more match than SEARCH
 // returns, so that the caller can tell the result was cut off.
+//
+// The catalogue is walked in place under the read lock (q.Match is pure), so
+// only the matches are copied; a query with a schema walks only its
+// namespace's keys.
 func (src *mathSource) Search(q *metricmath.SearchQuery, stat string, period int) ([]metricmath.Series, error) {
 	var matches []Metric
 	var dims []metricmath.Dimension
-	src.s.forEachMetric(func(m Metric, _ time.Time) bool {
+	since := src.s.clock.Now().Add(-listVisibility).Unix()
+	visit := func(sr *series) bool {
+		if sr.lastRecv < since {
+			return true
+		}
+		m := &sr.metric
 		dims = dims[:0]
 		for _, d := range m.Dimensions {
 			dims = append(dims, metricmath.Dimension{Name: d.Name, Value: d.Value})
 		}
 		if q.Match(m.Namespace, m.MetricName, dims) {
-			matches = append(matches, m)
+			matches = append(matches, cloneMetric(m))
 		}
 		return len(matches) <= metricmath.MaxSearchResults
-	})
+	}
+	s := src.s
+	s.mu.RLock()
+	if q.HasSchema {
+		// Keys start with the namespace and a 0 byte, so the namespace's
+		// metrics are consecutive from ns+"\x00" on.
+		s.catalog.AscendGreaterOrEqual(&series{key: q.Namespace + "\x00"}, func(sr *series) bool {
+			return sr.metric.Namespace == q.Namespace && visit(sr)
+		})
+	} else {
+		s.catalog.Ascend(visit)
+	}
+	s.mu.RUnlock()
 	out := make([]metricmath.Series, 0, len(matches))
 	for _, m := range matches {
 		s, err := src.read(MetricStat{Metric: m, Period: period, Stat: stat}, searchLabel(&m))
