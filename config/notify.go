@@ -15,6 +15,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/objstore"
@@ -402,12 +403,20 @@ func (s *Service) publishNote(ctx context.Context, topic, subj string, msg []byt
 	if topic == "" || s.bus == nil {
 		return
 	}
-	_ = bus.Publish(ctx, s.bus, event.Notification{TopicARN: topic, Subject: subject(subj), Message: string(msg), Source: EventSource})
+	err := bus.Publish(ctx, s.bus, event.Notification{TopicARN: topic, Subject: subject(subj), Message: string(msg), Source: EventSource})
 	now := s.now()
 	s.mu.Lock()
-	if s.channel != nil && s.channelState.ConfigStreamDeliveryInfo != nil {
-		s.channelState.ConfigStreamDeliveryInfo.LastStatus = "Success"
-		s.channelState.ConfigStreamDeliveryInfo.LastStatusChangeTime = &now
+	if info := s.channelState.ConfigStreamDeliveryInfo; s.channel != nil && info != nil {
+		// A rejected notification (SNS returns NotFound for a missing topic)
+		// is a failed stream delivery.
+		info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Success", "", ""
+		if err != nil {
+			info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Failure", awserr.Code(err), awserr.Message(err)
+			if info.LastErrorCode == "" {
+				info.LastErrorCode = "InternalFailure"
+			}
+		}
+		info.LastStatusChangeTime = &now
 	}
 	s.mu.Unlock()
 }
