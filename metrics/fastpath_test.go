@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/internal/metricmath"
 )
 
 // TestMetricStatFastPathMatchesGeneralPath publishes random data (several
@@ -177,4 +178,68 @@ func randomMetricStatRequest(r *rand.Rand, now time.Time, names, hosts []string,
 		in.MetricDataQueries = append(in.MetricDataQueries, q)
 	}
 	return in
+}
+
+// TestSearchMatchesCatalogueReference checks SEARCH's in-place catalogue walk
+// against the plain reference (every visible metric copied out in ListMetrics
+// order, then matched): namespaces that prefix one another, metrics older
+// than the two-week visibility, queries with and without a schema, and more
+// matches than SEARCH returns.
+func TestSearchMatchesCatalogueReference(t *testing.T) {
+	c := clock.NewManual(gmdT0)
+	s := New(Options{Clock: c})
+	defer s.Close()
+	put := func(ns string, n int, name string) {
+		var data []MetricDatum
+		for i := range n {
+			d := MetricDatum{MetricName: name, Value: Float(1)}
+			switch i % 3 {
+			case 0:
+				d.Dimensions = []Dimension{{Name: "Host", Value: fmt.Sprintf("web-%03d", i)}}
+			case 1:
+				d.Dimensions = []Dimension{{Name: "Host", Value: fmt.Sprintf("web-%03d", i)}, {Name: "Az", Value: "a"}}
+			}
+			data = append(data, d)
+		}
+		for i := 0; i < len(data); i += 1000 {
+			_, err := s.PutMetricData(context.Background(), PutMetricDataInput{Namespace: ns, MetricData: data[i:min(i+1000, len(data))]})
+			require.NoError(t, err)
+		}
+	}
+	put("Old", 20, "Errors") // invisible after the jump below
+	c.Advance(15 * 24 * time.Hour)
+	for _, ns := range []string{"Ap", "App", "App2", "App/Sub", "Bpp"} {
+		put(ns, 700, "Errors")
+		put(ns, 50, "Latency")
+	}
+	put("Old", 3, "Fresh")
+	queries := []string{
+		`{App,Host} Errors`, `{App} Errors`, `{App,Az,Host}`, `{Ap,Host}`, `{App2,Host} MetricName="Latency"`,
+		`Errors`, `Latency web`, `Namespace="App" OR Namespace="Old"`, `{Old} Fresh`, `{Old}`, `{Nope,Host}`,
+		`{"App/Sub",Host} web-01*`, `NOT Errors`, `Host="web-003"`,
+	}
+	for _, qs := range queries {
+		q, err := metricmath.ParseSearch(qs)
+		require.NoError(t, err, qs)
+		var want []string
+		s.forEachMetric(func(m Metric, _ time.Time) bool {
+			if q.Match(m.Namespace, m.MetricName, dimsToMath(m.Dimensions)) {
+				want = append(want, metricKey(m))
+			}
+			return len(want) <= metricmath.MaxSearchResults
+		})
+		src := &mathSource{s: s, start: c.Now().Add(-time.Hour), end: c.Now()}
+		series, err := src.Search(q, "Sum", 60)
+		require.NoError(t, err, qs)
+		var got []string
+		for _, sr := range series {
+			mi := sr.Metric
+			m := Metric{Namespace: mi.Namespace, MetricName: mi.MetricName}
+			for _, d := range mi.Dimensions {
+				m.Dimensions = append(m.Dimensions, Dimension{Name: d.Name, Value: d.Value})
+			}
+			got = append(got, metricKey(m))
+		}
+		require.Equal(t, want, got, qs)
+	}
 }
