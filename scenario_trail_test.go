@@ -211,3 +211,51 @@ func resultLines(rep *trail.ValidationReport) []string {
 	}
 	return l
 }
+
+// A trail whose CloudWatch Logs group and SNS topic do not exist yet: the
+// logs and SNS services reject its deliveries over the bus, GetTrailStatus
+// shows their error codes, and once both exist the next delivery succeeds.
+func TestScenarioTrailDeliveryFailuresShowInTrailStatus(t *testing.T) {
+	sc := newScenario(t)
+	st, ctx := sc.st, sc.alice
+	_, err := st.Trail.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: "audit-bucket", SnsTopicName: "trail-files",
+		CloudWatchLogsLogGroupArn: "arn:aws:logs:us-east-1:123456789012:log-group:trail-events:*",
+		CloudWatchLogsRoleArn:     "arn:aws:iam::123456789012:role/trail-to-logs"})
+	require.NoError(t, err)
+	_, err = st.Trail.StartLogging(ctx, trail.StartLoggingInput{Name: "audit"})
+	require.NoError(t, err)
+	status := func() *trail.GetTrailStatusOutput {
+		t.Helper()
+		out, err := st.Trail.GetTrailStatus(ctx, trail.GetTrailStatusInput{Name: "audit"})
+		require.NoError(t, err)
+		return out
+	}
+
+	sc.clk.Advance(4 * time.Minute) // 10:05
+	s := status()
+	assert.Equal(t, scenarioStart.Add(4*time.Minute), *s.LatestDeliveryTime, "the S3 delivery succeeded")
+	assert.Equal(t, "ResourceNotFoundException", s.LatestCloudWatchLogsDeliveryError)
+	assert.Nil(t, s.LatestCloudWatchLogsDeliveryTime)
+	assert.Equal(t, "NotFound", s.LatestNotificationError)
+	assert.Nil(t, s.LatestNotificationTime)
+
+	_, err = st.Logs.CreateLogGroup(ctx, logs.CreateLogGroupInput{LogGroupName: "trail-events"})
+	require.NoError(t, err)
+	_, err = st.SNS.CreateTopic(ctx, sns.CreateTopicInput{Name: "trail-files"})
+	require.NoError(t, err)
+	sc.clk.Advance(5 * time.Minute) // 10:10
+	s = status()
+	assert.Empty(t, s.LatestCloudWatchLogsDeliveryError)
+	assert.Equal(t, scenarioStart.Add(9*time.Minute), *s.LatestCloudWatchLogsDeliveryTime)
+	assert.Empty(t, s.LatestNotificationError)
+	assert.Equal(t, scenarioStart.Add(9*time.Minute), *s.LatestNotificationTime)
+	got, err := st.Logs.FilterLogEvents(ctx, logs.FilterLogEventsInput{LogGroupName: "trail-events"})
+	require.NoError(t, err)
+	var names []string
+	for _, e := range got.Events {
+		names = append(names, jsonMap(t, []byte(e.Message))["eventName"].(string))
+	}
+	// The 10:05 file's records never reach the group (the model does not
+	// retry a rejected delivery); the 10:10 file's do.
+	assert.Equal(t, []string{"GetTrailStatus", "CreateLogGroup", "CreateTopic"}, names)
+}
