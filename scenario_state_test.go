@@ -55,6 +55,20 @@ func TestScenarioAlarmStateChangesObservable(t *testing.T) {
 			Timestamp: scenarioStart.Add(time.Duration(i)*time.Minute + 30*time.Second), Value: metrics.Float(v)}}})
 		require.NoError(t, err)
 	}
+	// Hooks may call back into the service: each one reads the alarm's
+	// state as it is after the change.
+	var described []string
+	st.Alarms.OnStateChange(func(c alarms.StateChange) {
+		out, err := st.Alarms.DescribeAlarms(ctx, alarms.DescribeAlarmsInput{AlarmNames: []string{c.AlarmName}, AlarmTypes: []alarms.AlarmType{alarms.AlarmTypeMetric, alarms.AlarmTypeComposite}})
+		if assert.NoError(t, err) {
+			for _, a := range out.MetricAlarms {
+				described = append(described, a.AlarmName+" "+string(a.StateValue))
+			}
+			for _, a := range out.CompositeAlarms {
+				described = append(described, a.AlarmName+" "+string(a.StateValue))
+			}
+		}
+	})
 	var reasons []string
 	st.Alarms.OnStateChange(func(c alarms.StateChange) {
 		reasons = append(reasons, c.AlarmName+" "+string(c.AlarmType)+": "+c.StateReason)
@@ -84,6 +98,7 @@ func TestScenarioAlarmStateChangesObservable(t *testing.T) {
 	}
 	assert.Equal(t, want, viaBus, "bus subscribers see each transition once, in order")
 	assert.Equal(t, want, viaHook, "OnStateChange hooks see the same")
+	assert.Equal(t, []string{"cpu-high ALARM", "disk-full ALARM", "service-down ALARM", "disk-full INSUFFICIENT_DATA", "service-down OK"}, described)
 	assert.Equal(t, []string{
 		"cpu-high MetricAlarm: Threshold Crossed: 2 out of the last 2 datapoints [95.0 (25/11/26 10:02:00), 90.0 (25/11/26 10:01:00)] were greater than the threshold (80.0) (minimum 2 datapoints for INSUFFICIENT_DATA -> ALARM transition).",
 		"disk-full MetricAlarm: testing the pager",
