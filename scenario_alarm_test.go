@@ -2,6 +2,8 @@ package localwatch_test
 
 import (
 	"context"
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"net/http"
@@ -19,27 +21,26 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// endpoint is an HTTP subscriber: it records every POST SNS makes and
-// verifies each message's signature with the sns package's verifier.
+// endpoint is an HTTP subscriber that checks every POST as an application
+// would with an SNS message validator: it parses the message, checks the
+// SigningCertURL, fetches the certificate (from the application's server of
+// st.SNS.Handler(), standing in for AWS's host) and verifies the signature
+// with the sns package's verifier.
 type endpoint struct {
-	t    *testing.T
-	srv  *httptest.Server
-	sns  *sns.Service
-	mu   sync.Mutex
-	msgs []*sns.Envelope
-	hdrs []http.Header
-	bad  []error
+	srv     *httptest.Server
+	handler *httptest.Server
+	mu      sync.Mutex
+	certs   map[string]*x509.Certificate
+	msgs    []*sns.Envelope
+	hdrs    []http.Header
+	bad     []error
 }
 
-func newEndpoint(t *testing.T, svc *sns.Service) *endpoint {
-	e := &endpoint{t: t, sns: svc}
+func newEndpoint(t *testing.T, handler *httptest.Server) *endpoint {
+	e := &endpoint{handler: handler, certs: map[string]*x509.Certificate{}}
 	e.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
-		cert, err := svc.SigningCertificate()
-		var env *sns.Envelope
-		if err == nil {
-			env, err = sns.VerifyJSON(body, cert)
-		}
+		env, err := e.verify(body)
 		e.mu.Lock()
 		defer e.mu.Unlock()
 		if err != nil {
@@ -54,11 +55,49 @@ func newEndpoint(t *testing.T, svc *sns.Service) *endpoint {
 	return e
 }
 
+func (e *endpoint) verify(body []byte) (*sns.Envelope, error) {
+	env, err := sns.ParseEnvelope(body)
+	if err != nil {
+		return nil, err
+	}
+	if err := sns.CheckSigningCertURL(env.SigningCertURL, nil, false); err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	cert := e.certs[env.SigningCertURL]
+	e.mu.Unlock()
+	if cert == nil {
+		resp, err := http.Get(onHandler(e.handler, env.SigningCertURL))
+		if err != nil {
+			return nil, err
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		block, _ := pem.Decode(b)
+		if resp.StatusCode != http.StatusOK || block == nil {
+			return nil, fmt.Errorf("fetching %s: %s %q", env.SigningCertURL, resp.Status, b)
+		}
+		if cert, err = x509.ParseCertificate(block.Bytes); err != nil {
+			return nil, err
+		}
+		e.mu.Lock()
+		e.certs[env.SigningCertURL] = cert
+		e.mu.Unlock()
+	}
+	return env, sns.Verify(env, cert)
+}
+
+// onHandler points one of SNS's URLs (SubscribeURL, SigningCertURL) at the
+// application's server of st.SNS.Handler() instead of AWS's host.
+func onHandler(handler *httptest.Server, u string) string {
+	return strings.Replace(u, "https://sns.us-east-1.amazonaws.com", handler.URL, 1)
+}
+
 // confirmVia visits a SubscriptionConfirmation's SubscribeURL on the SNS
 // handler server instead of AWS's host.
 func confirmVia(t *testing.T, handler *httptest.Server, env *sns.Envelope) {
 	t.Helper()
-	u := strings.Replace(env.SubscribeURL, "https://sns.us-east-1.amazonaws.com", handler.URL, 1)
+	u := onHandler(handler, env.SubscribeURL)
 	require.NotEqual(t, env.SubscribeURL, u)
 	resp, err := http.Get(u)
 	require.NoError(t, err)
@@ -75,7 +114,7 @@ func TestScenarioLogsToMetricToAlarmToSNS(t *testing.T) {
 	require.NoError(t, err)
 	handler := httptest.NewServer(st.SNS.Handler())
 	t.Cleanup(handler.Close)
-	ep := newEndpoint(t, st.SNS)
+	ep := newEndpoint(t, handler)
 	url := ep.srv.URL + "/sns"
 	sub, err := st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "http", Endpoint: &url})
 	require.NoError(t, err)
@@ -163,6 +202,7 @@ func TestScenarioLogsToMetricToAlarmToSNS(t *testing.T) {
 	defer ep.mu.Unlock()
 	require.Empty(t, ep.bad)
 	require.Len(t, ep.msgs, 4)
+	assert.Len(t, ep.certs, 1, "one signing certificate, fetched from its SigningCertURL")
 	wantSubjects := []string{`OK: "server-errors" in US East (N. Virginia)`, `ALARM: "server-errors" in US East (N. Virginia)`, `OK: "server-errors" in US East (N. Virginia)`}
 	for i, m := range ep.msgs[1:] {
 		assert.Equal(t, sns.TypeNotification, m.Type)
