@@ -48,6 +48,10 @@ type Service struct {
 	nseries int
 	nextDue int64                  // earliest time (Unix s) the retention sweep has work
 	catalog *btree.BTreeG[*series] // ordered by series key: ListMetrics order
+	// lastPut is the series of each datum of the latest accepted
+	// PutMetricData call, by position: the next call's datum i is checked
+	// against lastPut[i] first (series.is). Emptied when a series is removed.
+	lastPut []*series
 
 	unsubscribe func()
 	sweeper     clock.Timer

@@ -457,6 +457,25 @@ outer:
 	return true
 }
 
+// is reports whether sr is exactly the metric (ns, name, dims) with dims in
+// sr's (sorted) order. Such dims are valid and unique, because sr's are, so
+// a datum that passes needs no dimension validation. sr may be nil.
+func (sr *series) is(ns, name string, dims []Dimension) bool {
+	if sr == nil {
+		return false
+	}
+	m := &sr.metric
+	if len(m.Dimensions) != len(dims) || !streq(m.MetricName, name) || !streq(m.Namespace, ns) {
+		return false
+	}
+	for i := range dims {
+		if !streq(m.Dimensions[i].Name, dims[i].Name) || !streq(m.Dimensions[i].Value, dims[i].Value) {
+			return false
+		}
+	}
+	return true
+}
+
 // streq is string equality that skips the byte comparison when both strings
 // share their bytes — the common case when a producer reuses its name strings.
 func streq(a, b string) bool {
@@ -534,6 +553,8 @@ func (s *Service) create(h uint64, ns, name string, dims []Dimension) *series {
 // Deletion shifts later entries of the probe run back (no tombstones).
 func (s *Service) remove(sr *series) {
 	s.catalog.Delete(sr)
+	clear(s.lastPut)
+	s.lastPut = s.lastPut[:0]
 	mask := uint64(len(s.table) - 1)
 	i := sr.hash & mask
 	for s.table[i].sr != sr {

@@ -1,0 +1,70 @@
+package metrics
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestPutReusedDatumsFindTheirSeries pins down the positional series cache of
+// PutMetricData: a producer that reuses its datum slices (and overwrites
+// them between calls), reorders its dimensions, changes namespace, or sends
+// a bad dimension where a good one was must always reach the right series or
+// error, and a series removed by retention is created afresh.
+func TestPutReusedDatumsFindTheirSeries(t *testing.T) {
+	s, c := newTestService(t)
+	ctx := context.Background()
+	dims := []Dimension{{Name: "Az", Value: "a"}, {Name: "Host", Value: "h1"}}
+	data := []MetricDatum{{MetricName: "M", Dimensions: dims, Value: Float(1)}, {MetricName: "N", Value: Float(2)}}
+	call := func(ns string) error {
+		_, err := s.PutMetricData(ctx, PutMetricDataInput{Namespace: ns, MetricData: data})
+		return err
+	}
+	sum := func(ns, name string, ds ...Dimension) float64 {
+		out, err := s.GetMetricStatistics(ctx, GetMetricStatisticsInput{Namespace: ns, MetricName: name, Dimensions: ds,
+			StartTime: c.Now().Add(-time.Hour), EndTime: c.Now().Add(time.Minute), Period: 3600, Statistics: []Statistic{StatSum}})
+		require.NoError(t, err)
+		total := 0.0
+		for _, dp := range out.Datapoints {
+			total += *dp.Sum
+		}
+		return total
+	}
+	require.NoError(t, call("App"))
+	require.NoError(t, call("App")) // same slices again
+	dims[1].Value = "h2"            // overwritten in place
+	require.NoError(t, call("App"))
+	dims[0], dims[1] = dims[1], dims[0] // reordered: same metric as the last call
+	require.NoError(t, call("App"))
+	require.NoError(t, call("Other"))
+	assert.Equal(t, 2.0, sum("App", "M", Dimension{"Az", "a"}, Dimension{"Host", "h1"}))
+	assert.Equal(t, 2.0, sum("App", "M", Dimension{"Host", "h2"}, Dimension{"Az", "a"}))
+	assert.Equal(t, 8.0, sum("App", "N"))
+	assert.Equal(t, 1.0, sum("Other", "M", Dimension{"Az", "a"}, Dimension{"Host", "h2"}))
+
+	// A duplicate or invalid dimension where a valid one was is still rejected.
+	dims[0] = Dimension{Name: "Az", Value: "a"}
+	dims[1] = Dimension{Name: "Az", Value: "a"}
+	require.Error(t, call("App"))
+	dims[1] = Dimension{Name: "Host", Value: "h\x01"}
+	require.Error(t, call("App"))
+	dims[1] = Dimension{Name: "Host", Value: "h1"}
+	require.NoError(t, call("App"))
+
+	// After everything expires, the series are removed; the same slices create
+	// them again.
+	c.Advance(456 * 24 * time.Hour)
+	out, err := s.ListMetrics(ctx, ListMetricsInput{})
+	require.NoError(t, err)
+	assert.Empty(t, out.Metrics)
+	require.Zero(t, s.nseries, "retention removed the series")
+	require.Empty(t, s.lastPut)
+	require.NoError(t, call("App"))
+	out, err = s.ListMetrics(ctx, ListMetricsInput{Namespace: "App"})
+	require.NoError(t, err)
+	assert.Len(t, out.Metrics, 2)
+	assert.Equal(t, 1.0, sum("App", "M", Dimension{"Az", "a"}, Dimension{"Host", "h1"}))
+}
