@@ -118,10 +118,21 @@ func TestScenarioAlarmStateChangesObservable(t *testing.T) {
 		states = append(states, n["OldStateValue"].(string)+"->"+n["NewStateValue"].(string))
 		assert.Equal(t, `ALARM("cpu-high") AND ALARM("disk-full")`, n["AlarmRule"])
 		assert.NotContains(t, n, "Trigger")
+		require.NoError(t, queue.DeleteMessage(m.ReceiptHandle))
 	}
 	assert.Equal(t, []string{"INSUFFICIENT_DATA->OK", "OK->ALARM", "ALARM->OK"}, states)
 	alarm := jsonMap(t, []byte(out.Messages[1].Body))
 	assert.Equal(t, []any{map[string]any{"Arn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:disk-full",
 		"State": map[string]any{"Value": "ALARM", "Timestamp": "2026-11-25T10:04:00.000+0000"}}}, alarm["TriggeringChildren"])
 	assert.Equal(t, "2026-11-25T10:04:00.000+0000", alarm["StateChangeTime"])
+
+	// With the composite's actions disabled, its transitions are still
+	// observable, but nothing is sent.
+	_, err = st.Alarms.DisableAlarmActions(ctx, alarms.DisableAlarmActionsInput{AlarmNames: []string{"service-down"}})
+	require.NoError(t, err)
+	_, err = st.Alarms.SetAlarmState(ctx, alarms.SetAlarmStateInput{AlarmName: "disk-full", StateValue: alarms.StateAlarm, StateReason: "again"})
+	require.NoError(t, err)
+	assert.Equal(t, seen{"service-down", "OK", "ALARM", "10:06:00"}, viaBus[len(viaBus)-1])
+	assert.Equal(t, viaBus, viaHook)
+	assert.Equal(t, 0, queue.Len(), "actions disabled: no notification")
 }
