@@ -3,7 +3,9 @@ package metrics
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"sort"
 	"testing"
 	"time"
 
@@ -241,5 +243,28 @@ func TestSearchMatchesCatalogueReference(t *testing.T) {
 			got = append(got, metricKey(m))
 		}
 		require.Equal(t, want, got, qs)
+	}
+}
+
+// TestFirstFromMatchesBinarySearch checks the galloping block search against
+// sort.Search on dense, sparse and empty levels, for times before, inside and
+// after them (including extreme ones).
+func TestFirstFromMatchesBinarySearch(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for trial := range 2000 {
+		var level []block
+		at := int64(1_700_000_000 - r.IntN(1000)*60)
+		for range r.IntN(50) {
+			level = append(level, block{start: at})
+			at += 60 * int64(1+r.IntN(3)*r.IntN(2))
+		}
+		ts := []int64{math.MinInt64, math.MaxInt64, 0, at, at - 60, 1_700_000_000 - 2000*60}
+		for range 10 {
+			ts = append(ts, 1_700_000_000-int64(r.IntN(3000))*60+int64(r.IntN(3))*20)
+		}
+		for _, x := range ts {
+			want := sort.Search(len(level), func(i int) bool { return level[i].start >= x })
+			require.Equal(t, want, firstFrom(level, x), "trial %d t %d", trial, x)
+		}
 	}
 }

@@ -135,7 +135,7 @@ func firstFrom(level []block, t int64) int {
 	}
 	// Minute data is usually one block a minute: guess the index from the
 	// distance to the newest block.
-	if d := (level[n-1].start - t) / 60; d < int64(n) {
+	if d := (level[n-1].start - t) / 60; d >= 0 && d < int64(n) {
 		if g := n - 1 - int(d); level[g].start >= t && (g == 0 || level[g-1].start < t) {
 			return g
 		}
@@ -243,16 +243,6 @@ func (st *stream) scanBasic(sc *statScratch, t0, t1, p int64, kind statKind) {
 	if cur >= 0 {
 		emit()
 	}
-}
-
-func cmpBlockStart(b block, t int64) int {
-	switch {
-	case b.start < t:
-		return -1
-	case b.start > t:
-		return 1
-	}
-	return 0
 }
 
 // whole adds the whole block to a.

@@ -2,7 +2,6 @@ package metrics
 
 import (
 	"math"
-	"slices"
 	"time"
 )
 
@@ -85,7 +84,7 @@ func (st *stream) age(now int64) {
 		st.retireHead() // aging works on raw
 	}
 	// Sub-minute detail: 3 hours. Blocks before agedTo are already done.
-	i, _ := slices.BinarySearchFunc(st.raw, st.agedTo, cmpBlockStart)
+	i := firstFrom(st.raw, st.agedTo)
 	for ; i < len(st.raw) && st.raw[i].start+60 <= cut; i++ {
 		if b := &st.raw[i]; b.occ&hiResBit != 0 {
 			b.dropDetail()

@@ -257,8 +257,8 @@ func (st *stream) blockAt(start int64, hires bool) *block {
 	} else if n := len(st.raw); n == 0 || start > st.raw[n-1].start {
 		return st.newHead(start, hires)
 	}
-	i, found := slices.BinarySearchFunc(st.raw, start, cmpBlockStart)
-	if !found {
+	i := firstFrom(st.raw, start)
+	if i == len(st.raw) || st.raw[i].start != start {
 		st.raw = slices.Insert(st.raw, i, block{start: start})
 	}
 	st.agedTo = min(st.agedTo, start)
