@@ -268,3 +268,69 @@ func TestFirstFromMatchesBinarySearch(t *testing.T) {
 		}
 	}
 }
+
+// TestScanBasicMatchesScan checks the whole-block basic-statistic scan
+// against the general scan and aggregation, bit for bit, over streams with
+// minute, 5-minute and hour blocks (data aged through both rollups), weighted
+// values, statistic sets and negative values.
+func TestScanBasicMatchesScan(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	c := clock.NewManual(gmdT0)
+	s := New(Options{Clock: c})
+	defer s.Close()
+	for range 80 {
+		var data []MetricDatum
+		for range 1 + r.IntN(60) {
+			d := MetricDatum{MetricName: "M", Timestamp: c.Now().Add(-time.Duration(r.IntN(86400)) * time.Second)}
+			if r.IntN(2) == 0 {
+				d.StorageResolution = 1
+			}
+			switch r.IntN(5) {
+			case 0:
+				d.Values, d.Counts = []float64{float64(r.IntN(9)), -1.5}, []float64{2, 0.5}
+			case 1:
+				d.StatisticValues = &StatisticSet{SampleCount: 3, Sum: 10, Minimum: -2, Maximum: 7}
+			default:
+				d.Value = Float(r.NormFloat64() * 100)
+			}
+			data = append(data, d)
+		}
+		_, err := s.PutMetricData(context.Background(), PutMetricDataInput{Namespace: "App", MetricData: data})
+		require.NoError(t, err)
+		c.Advance(24 * time.Hour)
+	}
+	_, err := s.PutMetricData(context.Background(), PutMetricDataInput{Namespace: "App", MetricData: []MetricDatum{{MetricName: "M", Value: Float(1)}}})
+	require.NoError(t, err)
+	sr := s.findSeries(&Metric{Namespace: "App", MetricName: "M"})
+	require.NotNil(t, sr)
+	st := sr.streams[0]
+	require.True(t, len(st.h1) > 0 && len(st.m5) > 0 && len(st.raw) > 0 && st.hasHead, "every level has blocks")
+	now := c.Now().Unix()
+	trials := 1000
+	if testing.Short() {
+		trials = 100
+	}
+	for trial := range trials {
+		p := []int64{60, 120, 300, 600, 3600, 7200, 86400}[r.IntN(7)]
+		unit := []int64{60, 300, 3600}[r.IntN(3)]
+		t0 := (now - int64(r.IntN(90*86400))) / unit * unit
+		t1 := t0 + 1 + int64(r.IntN(20*86400))
+		for kind := kSampleCount; kind <= kMaximum; kind++ {
+			var want statScratch
+			var a agg
+			st.scan(t0, t1, p, false, &a, func(k int64, a *agg) {
+				if v, ok := a.eval(stat{kind: kind}); ok {
+					want.ts = append(want.ts, t0+k*p)
+					want.vs = append(want.vs, v)
+				}
+			})
+			var got statScratch
+			st.scanBasic(&got, t0, t1, p, kind)
+			require.Equal(t, want.ts, got.ts, "trial %d kind %d", trial, kind)
+			require.Equal(t, len(want.vs), len(got.vs))
+			for i := range want.vs {
+				require.Equal(t, math.Float64bits(want.vs[i]), math.Float64bits(got.vs[i]), "trial %d kind %d at %d", trial, kind, want.ts[i])
+			}
+		}
+	}
+}
