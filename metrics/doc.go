@@ -29,6 +29,8 @@
 //	clock (every minute) ──▶ sweep: 3 h drop per-second detail, 15 d minute → 5 min (sketch), 63 d → 1 h, 455 d → gone
 //	GetMetricStatistics / statSeries ──▶ scan blocks per period ──▶ basic statistics from block summaries,
 //	                                      extended statistics from raw values (exact) or sketches (≤ 1 %)
+//	GetMetricData, MetricStat queries only ──▶ fast path: one read lock, series by hash, blocks of the range
+//	GetMetricData with expressions ──▶ compiled metric math (cached) ──▶ MetricStat reads / SEARCH over the catalogue
 //
 // Every operation is recorded on the bus as an event.APICall with event source
 // monitoring.amazonaws.com. CloudTrail logs CloudWatch's metric APIs
@@ -51,6 +53,10 @@
 //     short-circuits on shared string bytes; nothing is allocated per datum.
 //     One pass over a call validates, hashes and looks up each datum (creating
 //     missing series only once the whole call is valid); a second appends.
+//     Producers usually send the same metrics in the same order every
+//     interval, so datum i is first checked against the series datum i had in
+//     the previous call (an identity comparison in sorted dimension order,
+//     which also proves the dimensions valid); only a mismatch is hashed.
 //   - A google/btree ordered by the canonical key (namespace, name, sorted
 //     dimensions) is the catalogue: ListMetrics' deterministic order and
 //     resumable NextToken, and the retention sweep's walk.
@@ -59,8 +65,10 @@
 //     embedded in turn: appending a datum touches the series and one value
 //     chunk, nothing else.
 //   - Stream → levels of blocks, each a slice sorted by start time: the head,
-//     older minute blocks (raw), 5-minute blocks and 1-hour blocks. An older
-//     minute is found by binary search.
+//     older minute blocks (raw), 5-minute blocks and 1-hour blocks. A block is
+//     found by a search that guesses from the distance to the newest block
+//     (minute blocks are usually dense) and otherwise gallops back from the
+//     end: queries and the retention sweep mostly read recent data.
 //   - Minute block (72 bytes): start, Sum, Minimum, Maximum, a 64-bit occupancy
 //     mask (bit s: a value at second s) and the raw values in second order.
 //     Values of consecutive blocks are appended into shared 60-value chunks
@@ -76,6 +84,18 @@
 //     general form (per-value seconds, optional weights, a list of statistic
 //     sets). Standard-resolution data is stored at second 0 of its minute: one
 //     cell per minute, as CloudWatch aggregates values within a storage period.
+//
+// # GetMetricData
+//
+// A request made only of MetricStat queries (what alarms send: one query, or
+// a batch of single-metric queries over a short range) takes a fast path: no
+// metric math is compiled; every series is looked up by identity hash under
+// one read lock; basic statistics over periods of a minute or more are summed
+// from whole blocks in place; the results share two allocations (timestamps,
+// values). It answers exactly as the general path does (a property test
+// compares them). Other requests compile their expressions once (cached) and
+// evaluate them over MetricStat reads; SEARCH walks the catalogue in place
+// under the read lock, copying only matches.
 //
 // # Retention and rollup
 //
