@@ -283,6 +283,7 @@ func FuzzJSONScanner(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	p := MustCompile(`{ $.a = * || $.a IS NULL || $.a IS TRUE || $.a.b[1] = * }`)
+	flat := MustCompile(`{ $.a = * || $.a IS NULL || $.a IS TRUE || $.b NOT EXISTS }`) // top-level keys only
 	path, _ := CompilePath("$.a")
 	f.Fuzz(func(t *testing.T, msg []byte) {
 		var v any
@@ -293,24 +294,41 @@ func FuzzJSONScanner(f *testing.F) {
 		if !utf8.Valid(msg) {
 			return // CloudWatch Logs messages are valid UTF-8
 		}
+		flatGot := flat.Match(msg)
 		if !valid || !isObj {
+			if flatGot && (!valid || jsonDepth(msg) <= maxJSONDepth) {
+				t.Fatalf("%q (valid JSON %v, an object %v) matched", msg, valid, isObj)
+			}
 			// Neither scan accepts what is not one JSON object.
 			for _, noIndex := range []bool{false, true} {
-				sc := scanner{b: msg, slots: make([]jval, 1), noIndex: noIndex}
-				if sc.document(path.trie) && (!valid || jsonDepth(msg) <= maxJSONDepth) {
+				sc := scanner{b: msg, noIndex: noIndex}
+				if sc.document(path.trie, make([]jval, 1)) && (!valid || jsonDepth(msg) <= maxJSONDepth) {
 					t.Fatalf("%q (valid JSON %v, an object %v) accepted, noIndex %v", msg, valid, isObj, noIndex)
 				}
 			}
 			return
 		}
-		sc := scanner{b: msg, slots: make([]jval, 1)}
-		if !sc.document(path.trie) {
+		sc, slots := scanner{b: msg}, make([]jval, 1)
+		if !sc.document(path.trie, slots) {
 			t.Fatalf("valid JSON object %q rejected", msg)
 		}
-		if sc2 := (scanner{b: msg, slots: make([]jval, 1), noIndex: true}); !sc2.document(path.trie) || sc2.slots[0] != sc.slots[0] {
+		if sc2, slots2 := (scanner{b: msg, noIndex: true}), make([]jval, 1); !sc2.document(path.trie, slots2) || slots2[0] != slots[0] {
 			t.Fatalf("%q: the byte scan and the indexed scan disagree", msg)
 		}
 		want, has := obj["a"]
+		_, hasB := obj["b"]
+		var flatWant bool
+		switch want.(type) {
+		case string, float64:
+			flatWant = true
+		case nil:
+			flatWant = has
+		case bool:
+			flatWant = want == true
+		}
+		if flatWant = flatWant || !hasB; flatGot != flatWant && jsonDepth(msg) <= maxJSONDepth {
+			t.Fatalf("%q: flat pattern %v, want %v", msg, flatGot, flatWant)
+		}
 		switch w := want.(type) {
 		case string:
 			if kind != String || text != w {

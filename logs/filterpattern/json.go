@@ -20,6 +20,8 @@ type jnode struct {
 	// below lists the slots of the selectors that go deeper than this node:
 	// they are reset when a duplicate key gives the node a new value.
 	below []int
+	// bit is 1<<k for the k-th key of the parent node (0 past 64 keys).
+	bit uint64
 }
 
 type jkey struct {
@@ -68,6 +70,9 @@ func (n *jnode) insert(path []step, nslots *int) int {
 			next = cur.childKey([]byte(st.key))
 			if next == nil {
 				next = &jnode{slot: -1}
+				if len(cur.keys) < 64 {
+					next.bit = 1 << len(cur.keys)
+				}
 				cur.keys = append(cur.keys, jkey{name: st.key, next: next})
 				if len(st.key) < 64 {
 					cur.lens |= 1 << len(st.key)
@@ -225,6 +230,12 @@ func (p *Pattern) parseJSON(src string) error {
 	}
 	p.jexpr = e
 	p.jtrie.finish()
+	p.jflat = len(p.jtrie.keys)
+	for _, k := range p.jtrie.keys {
+		if len(k.next.keys) > 0 || len(k.next.idx) > 0 {
+			p.jflat = 0
+		}
+	}
 	return nil
 }
 
@@ -248,10 +259,14 @@ const maxJSONDepth = 512
 // Only the objects and arrays on a selector's path are walked member by
 // member; every other value is skipped by skip/skipContainer, which validate
 // the JSON grammar without recording anything (strings eight bytes at a time).
+//
+// The slots are passed alongside rather than kept in the scanner: escape
+// analysis treats a struct's fields as one, and the message (which the
+// expression's regular expressions may retain) must not drag the caller's
+// stack buffer of slots to the heap.
 type scanner struct {
 	b     []byte
 	depth int
-	slots []jval
 	// qm, when qn > 0, has bit j%64 of word j/64 set when b[j] is a double
 	// quote: the message has no backslash and no control character, so every
 	// quote delimits a string and a string ends at the next quote. It is kept
@@ -260,6 +275,13 @@ type scanner struct {
 	qn int
 	// noIndex makes document use the byte-scanning path only (for tests).
 	noIndex bool
+
+	// For Pattern.Match on a flat pattern (see Pattern.jflat), the shortcut
+	// of scanner.flat: the pattern's expression, the number of top-level keys
+	// it selects, and whether it may be used.
+	e     *expr
+	nkeys int
+	short bool
 }
 
 func isWS(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
@@ -274,7 +296,7 @@ func skipWS(b []byte, i int) int {
 }
 
 // document scans a whole message that must be a JSON object.
-func (s *scanner) document(root *jnode) bool {
+func (s *scanner) document(root *jnode, slots []jval) bool {
 	b := s.b
 	if !s.noIndex {
 		s.index()
@@ -284,8 +306,10 @@ func (s *scanner) document(root *jnode) bool {
 		return false
 	}
 	var ok bool
-	if len(root.keys) > 0 {
-		i, ok = s.object(i, root)
+	if s.qn > 0 && s.nkeys > 0 {
+		i, ok = s.flat(i, root, slots)
+	} else if len(root.keys) > 0 {
+		i, ok = s.object(i, root, slots)
 	} else {
 		i, ok = s.skipContainer(i)
 	}
@@ -299,6 +323,9 @@ func (s *scanner) document(root *jnode) bool {
 // stack); longer ones are scanned byte by byte, eight at a time.
 const indexMax = 2048
 
+// opaqueZero is always 0; see index.
+var opaqueZero uint64
+
 // index fills s.qm when the message qualifies (see scanner.qm): one pass
 // eight bytes at a time, with exact per-byte tests (no borrow between bytes).
 func (s *scanner) index() {
@@ -308,19 +335,25 @@ func (s *scanner) index() {
 	if n < 8 || n > indexMax {
 		return
 	}
-	const lo7 = 0x7f7f7f7f7f7f7f7f
-	// Each test leaves the high bit of a byte set when the byte is a quote
-	// (qz), a backslash or below 0x20 (bad); the quote bits are gathered into
-	// one byte by the multiplication and collected in acc, a word at a time.
+	// The constants are loaded into registers once: opaque is 0, but the
+	// compiler cannot tell, so it does not rematerialize them every word.
+	opaque := opaqueZero
+	kq, kbs, k20 := lsb*'"'|opaque, lsb*'\\'|opaque, lsb*0x20|opaque
+	one, lo7, gather := lsb|opaque, 0x7f7f7f7f7f7f7f7f|opaque, 0x0102040810204080|opaque
+	// Per word, bit 0 of each byte of qz is set when the byte is a quote
+	// (exact per byte: no borrow crosses bytes), and bad collects in its high
+	// bits whether any byte is a backslash or below 0x20 (these tests let a
+	// borrow run on past a flagged byte, so they are exact as a yes or no
+	// only, which is all bad needs). The multiplication gathers qz's bits
+	// into one byte; acc collects them a word at a time.
 	var bad, acc uint64
 	k := 0
 	for ; k+8 <= n; k += 8 {
-		w := binary.LittleEndian.Uint64(b[k:])
-		q := w ^ (lsb * '"')
-		bs := w ^ (lsb * '\\')
-		bad |= ^(((bs & lo7) + lo7) | bs) | ^(((w & lo7) + lsb*0x60) | w)
-		qz := ^(((q & lo7) + lo7) | q) & msb
-		acc |= ((qz >> 7) * 0x0102040810204080 >> 56) << (k & 63)
+		w := binary.LittleEndian.Uint64(b[k : k+8])
+		q, bs := w^kq, w^kbs
+		bad |= (bs-one)&^bs | (w-k20)&^w
+		qz := ^(((q & lo7) + lo7) | q) >> 7 & one
+		acc |= qz * gather >> 56 << (k & 63)
 		if k&63 == 56 {
 			qm[k>>6] = acc
 			acc = 0
@@ -330,11 +363,10 @@ func (s *scanner) index() {
 		// The last n-k bytes, from the final eight, with spaces above them.
 		sh := uint(8 * (8 - (n - k)))
 		w := binary.LittleEndian.Uint64(b[n-8:])>>sh | (lsb*' ')<<(64-sh)
-		q := w ^ (lsb * '"')
-		bs := w ^ (lsb * '\\')
-		bad |= ^(((bs & lo7) + lo7) | bs) | ^(((w & lo7) + lsb*0x60) | w)
-		qz := ^(((q & lo7) + lo7) | q) & msb
-		acc |= ((qz >> 7) * 0x0102040810204080 >> 56) << (k & 63)
+		q, bs := w^kq, w^kbs
+		bad |= (bs-one)&^bs | (w-k20)&^w
+		qz := ^(((q & lo7) + lo7) | q) >> 7 & one
+		acc |= qz * gather >> 56 << (k & 63)
 	}
 	if k&63 != 0 || k < n {
 		qm[k>>6] = acc
@@ -363,17 +395,16 @@ func (s *scanner) str(i int) (int, bool) {
 		return strEnd(s.b, i)
 	}
 	qm := s.qm[:s.qn]
-	w := i >> 6
-	if w >= len(qm) {
-		return -1, false
-	}
-	if m := qm[w] >> (uint(i) & 63); m != 0 {
-		return i + bits.TrailingZeros64(m), false
-	}
-	for w++; w < len(qm); w++ {
-		if qm[w] != 0 {
-			return w<<6 + bits.TrailingZeros64(qm[w]), false
+	for i < len(s.b) {
+		w := i >> 6
+		m := qm[w] >> (uint(i) & 63)
+		for m == 0 {
+			if w++; w == len(qm) {
+				return -1, false
+			}
+			m, i = qm[w], w<<6
 		}
+		return i + bits.TrailingZeros64(m), false
 	}
 	return -1, false
 }
@@ -622,9 +653,192 @@ func (s *scanner) skipContainer(i int) (int, bool) {
 	}
 }
 
+// nextQuote is a cursor over the quote index: it returns the position of the
+// next quote, -1 when there is none, and the cursor's new state (the word
+// cw of the index and the bits cm of that word not yet returned). Stepping
+// the cursor does not depend on the scanning position, so the scan's work on
+// one string does not wait for the previous string's end to be found.
+func nextQuote(qm *[indexMax / 64]uint64, qn, cw int, cm uint64) (int, int, uint64) {
+	for cm == 0 {
+		if cw++; cw >= qn {
+			return -1, cw, 0
+		}
+		cm = qm[cw&(indexMax/64-1)]
+	}
+	return cw<<6 | bits.TrailingZeros64(cm), cw, cm & (cm - 1)
+}
+
+// flat scans the root object at i for a pattern whose selectors are all
+// top-level keys, with the quote index (s.qn > 0): strings come from the
+// quote cursor, the members' values are recorded or validated inline, and
+// nested objects and arrays are left to skipContainer.
+//
+// The shortcut: once every key the pattern selects has been met and the
+// expression is false on the values found, only a later duplicate of one of
+// those keys (the last one wins) could change the outcome. The index has no
+// backslash, so such a duplicate would be a later string spelling the key: if
+// no later string does (a length test per string, from the cursor), the
+// message does not match, valid JSON or not, and the rest need not be
+// validated; it reports ok=false. Otherwise scanning goes on and validates
+// everything.
+func (s *scanner) flat(i int, root *jnode, slots []jval) (int, bool) {
+	b := s.b
+	qm, qn := &s.qm, s.qn
+	cw, cm := 0, qm[0]
+	var open, end int
+	lens := root.lens
+	var seen uint64
+	all := uint64(1)<<s.nkeys - 1
+	short := s.short
+	s.depth = 1
+	i++
+	if i < len(b) && b[i] <= ' ' {
+		i = skipWS(b, i)
+	}
+	if i < len(b) && b[i] == '}' {
+		return i + 1, true
+	}
+	for {
+		// The key: its quotes are the cursor's next two.
+		if open, cw, cm = nextQuote(qm, qn, cw, cm); open != i {
+			return i, false
+		}
+		if end, cw, cm = nextQuote(qm, qn, cw, cm); end < 0 {
+			return i, false
+		}
+		var child *jnode
+		if l := uint(end - i - 1); l >= 64 || lens&(1<<l) != 0 {
+			child = root.childKey(b[i+1 : end])
+		}
+		i = end + 1
+		if i < len(b) && b[i] <= ' ' {
+			i = skipWS(b, i)
+		}
+		if i >= len(b) || b[i] != ':' {
+			return i, false
+		}
+		i++
+		if i < len(b) && b[i] <= ' ' {
+			i = skipWS(b, i)
+		}
+		if i >= len(b) {
+			return i, false
+		}
+		var v jval
+		switch c := b[i]; {
+		case c == '"':
+			if open, cw, cm = nextQuote(qm, qn, cw, cm); open != i {
+				return i, false
+			}
+			if end, cw, cm = nextQuote(qm, qn, cw, cm); end < 0 {
+				return i, false
+			}
+			v = jval{kind: String, start: int32(i + 1), end: int32(end)}
+			i = end + 1
+		case c >= '0' && c <= '9' || c == '-':
+			st := i
+			if c == '-' {
+				i++
+			}
+			if i < len(b) && b[i] >= '1' && b[i] <= '9' {
+				for i++; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+				}
+				if i < len(b) && (b[i] == '.' || b[i]|0x20 == 'e') {
+					var ok bool
+					if i, ok = scanNumber(b, st); !ok {
+						return i, false
+					}
+				}
+			} else {
+				var ok bool
+				if i, ok = scanNumber(b, st); !ok {
+					return i, false
+				}
+			}
+			v = jval{kind: Number, start: int32(st), end: int32(i)}
+		case c == '{' || c == '[':
+			v.kind = Object
+			if c == '[' {
+				v.kind = Array
+			}
+			var ok bool
+			if i, ok = s.skipContainer(i); !ok {
+				return i, false
+			}
+			// Move the cursor past the container's strings.
+			cw = i >> 6
+			if cw >= qn {
+				cw, cm = qn, 0
+			} else {
+				cm = qm[cw&(indexMax/64-1)] &^ (1<<(uint(i)&63) - 1)
+			}
+		default:
+			var ok bool
+			if i, ok = s.skipScalar(i); !ok {
+				return i, false
+			}
+			switch c {
+			case 't':
+				v.kind = True
+			case 'f':
+				v.kind = False
+			default:
+				v.kind = Null
+			}
+		}
+		if child != nil {
+			slots[child.slot] = v
+			if seen |= child.bit; short && seen == all {
+				short = false
+				if !evalJSON(s.e, b, slots) && !s.keyAhead(root, cw, cm) {
+					return i, false
+				}
+			}
+		}
+		if i < len(b) && b[i] <= ' ' {
+			i = skipWS(b, i)
+		}
+		if i >= len(b) {
+			return i, false
+		}
+		if b[i] == ',' {
+			i++
+			if i < len(b) && b[i] <= ' ' {
+				i = skipWS(b, i)
+			}
+			if i >= len(b) || b[i] != '"' {
+				return i, false
+			}
+			continue
+		}
+		if b[i] == '}' {
+			return i + 1, true
+		}
+		return i, false
+	}
+}
+
+// keyAhead reports whether a string after the cursor (taking the quotes that
+// follow in pairs) spells one of root's keys.
+func (s *scanner) keyAhead(root *jnode, cw int, cm uint64) bool {
+	b, qm, qn, lens := s.b, &s.qm, s.qn, root.lens
+	var open, end int
+	for {
+		if open, cw, cm = nextQuote(qm, qn, cw, cm); open < 0 {
+			return false
+		}
+		if end, cw, cm = nextQuote(qm, qn, cw, cm); end < 0 {
+			return false
+		}
+		if l := uint(end - open - 1); (l >= 64 || lens&(1<<l) != 0) && root.childKey(b[open+1:end]) != nil {
+			return true
+		}
+	}
+}
+
 // value scans the value at i (no leading whitespace) for the selector node n
 // and returns the index after it.
-func (s *scanner) value(i int, n *jnode) (int, bool) {
+func (s *scanner) value(i int, n *jnode, slots []jval) (int, bool) {
 	b := s.b
 	if i >= len(b) {
 		return i, false
@@ -632,24 +846,24 @@ func (s *scanner) value(i int, n *jnode) (int, bool) {
 	// A later duplicate key replaces the earlier value (last wins), so what an
 	// earlier value put below this node is forgotten.
 	for _, k := range n.below {
-		s.slots[k] = jval{}
+		slots[k] = jval{}
 	}
 	var v jval
 	switch c := b[i]; c {
 	case '{':
 		if n.slot >= 0 {
-			s.slots[n.slot] = jval{kind: Object}
+			slots[n.slot] = jval{kind: Object}
 		}
 		if len(n.keys) > 0 {
-			return s.object(i, n)
+			return s.object(i, n, slots)
 		}
 		return s.skipContainer(i)
 	case '[':
 		if n.slot >= 0 {
-			s.slots[n.slot] = jval{kind: Array}
+			slots[n.slot] = jval{kind: Array}
 		}
 		if len(n.idx) > 0 {
-			return s.array(i, n)
+			return s.array(i, n, slots)
 		}
 		return s.skipContainer(i)
 	case '"':
@@ -688,14 +902,14 @@ func (s *scanner) value(i int, n *jnode) (int, bool) {
 		i = end
 	}
 	if n.slot >= 0 {
-		s.slots[n.slot] = v
+		slots[n.slot] = v
 	}
 	return i, true
 }
 
 // object walks the members of the object at i for the selector node n (which
 // has keys): selected members are scanned with value, the others skipped.
-func (s *scanner) object(i int, n *jnode) (int, bool) {
+func (s *scanner) object(i int, n *jnode, slots []jval) (int, bool) {
 	b := s.b
 	s.depth++
 	if s.depth > maxJSONDepth {
@@ -746,9 +960,10 @@ func (s *scanner) object(i int, n *jnode) (int, bool) {
 		switch c := b[i]; {
 		case child != nil:
 			var ok bool
-			if i, ok = s.value(i, child); !ok {
+			if i, ok = s.value(i, child, slots); !ok {
 				return i, false
 			}
+
 		case c == '"': // the common unselected values, inline
 			end := s.quick(i + 1)
 			if end < 0 {
@@ -795,7 +1010,7 @@ func (s *scanner) object(i int, n *jnode) (int, bool) {
 
 // array walks the elements of the array at i for the selector node n (which
 // has indexes).
-func (s *scanner) array(i int, n *jnode) (int, bool) {
+func (s *scanner) array(i int, n *jnode, slots []jval) (int, bool) {
 	b := s.b
 	s.depth++
 	if s.depth > maxJSONDepth {
@@ -812,7 +1027,7 @@ func (s *scanner) array(i int, n *jnode) (int, bool) {
 	for k := 0; ; k++ {
 		var ok bool
 		if child := n.childIdx(k); child != nil {
-			i, ok = s.value(i, child)
+			i, ok = s.value(i, child, slots)
 		} else {
 			i, ok = s.skip(i)
 		}
@@ -908,8 +1123,8 @@ func (p *Pattern) matchJSON(msg []byte) bool {
 	} else {
 		slots = make([]jval, p.jn)
 	}
-	sc := scanner{b: msg, slots: slots}
-	if !sc.document(p.jtrie) {
+	sc := scanner{b: msg, e: p.jexpr, nkeys: p.jflat, short: p.jflat <= 64}
+	if !sc.document(p.jtrie, slots) {
 		return false
 	}
 	return evalJSON(p.jexpr, msg, slots)
@@ -963,8 +1178,8 @@ func (p *Path) String() string { return p.src }
 // has nothing at the selector.
 func (p *Path) Lookup(msg []byte) (text string, kind ValueKind) {
 	var slots [1]jval
-	sc := scanner{b: msg, slots: slots[:]}
-	if !sc.document(p.trie) {
+	sc := scanner{b: msg}
+	if !sc.document(p.trie, slots[:]) {
 		return "", Missing
 	}
 	v := slots[0]

@@ -16,8 +16,8 @@ func matchBothWays(t *testing.T, p *Pattern, msg string) bool {
 	var got [2]bool
 	for k, noIndex := range []bool{false, true} {
 		slots := make([]jval, p.jn)
-		sc := scanner{b: []byte(msg), slots: slots, noIndex: noIndex}
-		got[k] = sc.document(p.jtrie) && evalJSON(p.jexpr, []byte(msg), slots)
+		sc := scanner{b: []byte(msg), noIndex: noIndex}
+		got[k] = sc.document(p.jtrie, slots) && evalJSON(p.jexpr, []byte(msg), slots)
 	}
 	require.Equal(t, got[0], got[1], "indexed and byte scans disagree on %q", msg)
 	require.Equal(t, got[0], p.MatchString(msg), "Match disagrees on %q", msg)
@@ -136,5 +136,28 @@ func TestJSONIndexBoundaries(t *testing.T) {
 	for _, n := range []int{indexMax - 40, indexMax - 20, indexMax, indexMax + 10} {
 		msg := `{"p":"` + strings.Repeat("y", n) + `","k":"v","n":1}`
 		assert.True(t, matchBothWays(t, p, msg), "%d", n)
+	}
+}
+
+// Match stops early on a message it has decided against (see
+// scanner.decidedFalse); these are the cases where it must not.
+func TestJSONShortcutNeverHidesALaterDuplicate(t *testing.T) {
+	p := MustCompile(`{ $.status = 500 && $.latency > 1000 }`)
+	for _, c := range []struct {
+		msg  string
+		want bool
+	}{
+		{`{"status":200,"latency":5,"x":1,"status":500,"latency":5000}`, true},
+		{`{"status":200,"latency":5,"st\u0061tus":500,"latency":5000}`, true},
+		{`{"status":500,"latency":5,"x":[{"latency":1}],"latency":5000}`, true},
+		{`{"status":500,"latency":5,"x":"latency","latency":5000}`, true},
+		{`{"status":200,"latency":5000,"x":"\"","status":500}`, true},
+		{`{"status":200,"latency":5000,"x":1,"status":500`, false},
+		{`{"status":200,"latency":5000,"x":1}}`, false},
+		{`{"status":200,"latency":5000,` + strings.Repeat(" ", 3000) + `"status":500}`, true},
+	} {
+		got := p.MatchString(c.msg)
+		assert.Equal(t, c.want, got, "%q", c.msg)
+		assert.Equal(t, c.want, matchBothWays(t, p, c.msg), "%q", c.msg)
 	}
 }

@@ -62,6 +62,10 @@ type Pattern struct {
 	jexpr *expr
 	jtrie *jnode
 	jn    int // number of selector slots
+	// jflat is the number of top-level keys the selectors use when every
+	// selector is a top-level key ($.status, not $.a.b or $.a[0]), else 0:
+	// such patterns take scanner.flat.
+	jflat int
 
 	// KindSpaceDelimited
 	elems    []delimElem
