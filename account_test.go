@@ -325,3 +325,53 @@ func TestAlarmEvaluationQueriesAreNotLogged(t *testing.T) {
 		"monitoring.amazonaws.com GetMetricData",
 	}, calls)
 }
+
+func TestStackCloseClosesItsRegionOnly(t *testing.T) {
+	clk := localwatch.NewManualClock(acctStart)
+	a, err := localwatch.NewAccount(localwatch.Options{Clock: clk, Regions: []string{"us-east-1", "eu-west-1"}})
+	require.NoError(t, err)
+	defer a.Close()
+	before := clk.Pending()
+	a.Region("eu-west-1").Close()
+	a.Region("eu-west-1").Close() // idempotent
+	afterOne := clk.Pending()
+	require.Less(t, afterOne, before)
+	require.Positive(t, afterOne, "us-east-1 keeps its schedules")
+	var seen int
+	localwatch.Subscribe(a, "count", func(context.Context, localwatch.APICall) error { seen++; return nil })
+	_, err = a.Region("us-east-1").Metrics.ListMetrics(context.Background(), metrics.ListMetricsInput{})
+	require.NoError(t, err)
+	require.Equal(t, 1, seen, "Subscribe on the account sees the calls of its Regions")
+	a.Close()
+	require.Zero(t, clk.Pending())
+}
+
+func TestSNSEndpointAndSeededSigning(t *testing.T) {
+	run := func() string {
+		a, err := localwatch.NewAccount(localwatch.Options{Clock: localwatch.NewManualClock(acctStart), IDSeed: 3,
+			Regions: []string{"eu-west-1"}, SNSEndpoint: "http://127.0.0.1:8080/sns/{region}"})
+		require.NoError(t, err)
+		defer a.Close()
+		st := a.Region("eu-west-1")
+		ctx := context.Background()
+		topic, err := st.SNS.CreateTopic(ctx, sns.CreateTopicInput{Name: "t"})
+		require.NoError(t, err)
+		q, err := st.SNS.CreateQueue("q")
+		require.NoError(t, err)
+		qarn := q.ARN()
+		_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: &qarn})
+		require.NoError(t, err)
+		require.NoError(t, localwatch.Publish(ctx, st, localwatch.Notification{TopicARN: topic.TopicArn, Message: "hello"}))
+		got, err := q.ReceiveMessage(sns.ReceiveMessageInput{MaxNumberOfMessages: 1})
+		require.NoError(t, err)
+		require.Len(t, got.Messages, 1)
+		return got.Messages[0].Body
+	}
+	body := run()
+	var env map[string]string
+	require.NoError(t, json.Unmarshal([]byte(body), &env))
+	require.True(t, strings.HasPrefix(env["SigningCertURL"], "http://127.0.0.1:8080/sns/eu-west-1"), env["SigningCertURL"])
+	require.True(t, strings.HasPrefix(env["UnsubscribeURL"], "http://127.0.0.1:8080/sns/eu-west-1"), env["UnsubscribeURL"])
+	require.Equal(t, "hello", env["Message"])
+	require.Equal(t, body, run(), "same seed, same envelope, signature included")
+}

@@ -36,9 +36,10 @@
 // created in its home Region and shadowed in the others, each Region delivers
 // its own log files with its own digest chain and signing key, and
 // global-service events (IAM, STS, CloudFront) are recorded in us-east-1. Each
-// Region's services answer only for their Region: an alarm notifies the topic
-// its action ARN names, a metric filter's data reaches its own Region's
-// metrics.
+// Region's services answer only for their Region: an alarm action's topic
+// ARN picks the Region whose SNS delivers it, a metric filter's data reaches
+// its own Region's metrics, a trail's log group ARN picks the Region whose
+// CloudWatch Logs receives its records.
 //
 // # Errors
 //

@@ -12,40 +12,123 @@ import (
 	"github.com/localwatch/localwatch/internal/ids"
 )
 
-// Clock is the source of time every service reads. See [NewManualClock].
+// The types below live in internal packages and are re-exported here, so that
+// every package's Options can be filled from outside the module. Because they
+// are aliases, `go doc` shows their methods only on the original; their doc
+// comments list what they offer.
+
+// Clock is the source of time every service reads: Now() time.Time and
+// AfterFunc(d, f) Timer. Use [NewManualClock] in tests and the default
+// [LoopClock] (or [RealClock]) in applications.
 type Clock = clock.Clock
 
-// Timer is a pending call registered with Clock.AfterFunc.
+// Timer is a pending call registered with Clock.AfterFunc. Stop() bool
+// cancels it (false if it already ran or was stopped).
 type Timer = clock.Timer
 
-// ManualClock is a clock that moves only on Advance or Set, firing due timers
-// synchronously in time order.
+// ManualClock is a clock that moves only when told to, firing due timers
+// synchronously on the caller's goroutine, in time order (ties in
+// registration order), with Now equal to each timer's due time while it runs.
+// Methods: Now, AfterFunc, Advance(d) (move forward by d), Set(t) (move to t;
+// never backwards) and Pending() int (timers waiting). Callbacks may call
+// Advance re-entrantly. Safe for concurrent use.
 type ManualClock = clock.Manual
-
-// RealClock is the wall clock.
-type RealClock = clock.Real
 
 // NewManualClock returns a manual clock set to start.
 func NewManualClock(start time.Time) *ManualClock { return clock.NewManual(start) }
 
-// Bus is the in-memory event bus the services share.
+// LoopClock is the wall clock for applications: Now reads the wall clock, and
+// timers run only while [Account.Run] (or [Stack.Run]) runs, one at a time on
+// Run's goroutine. Methods: Now, AfterFunc, Run(ctx) error (used by
+// Account.Run) and Pending() int. It is the default clock of [New] and
+// [NewAccount].
+type LoopClock = clock.Loop
+
+// NewLoopClock returns a LoopClock with no timers.
+func NewLoopClock() *LoopClock { return clock.NewLoop() }
+
+// RealClock is the wall clock with [time.AfterFunc] timers, whose callbacks
+// run on their own goroutines. Its zero value is ready to use.
+type RealClock = clock.Real
+
+// Bus is the typed, synchronous, in-memory event bus the services share (the
+// zero value is ready to use). Subscribe to it with [Subscribe]; set
+// Bus.OnError(func(error)) to see handler failures (each a *bus.HandlerError
+// naming the subscriber and the event).
 type Bus = bus.Bus
 
-// Identity is the caller of an operation (CloudTrail's userIdentity).
+// Identity is the caller of an operation, shaped like CloudTrail's
+// userIdentity: Type (Root, IAMUser, AssumedRole, FederatedUser, AWSAccount,
+// AWSService, ...), PrincipalID, ARN, AccountID, AccessKeyID, UserName,
+// InvokedBy, SessionIssuer (for AssumedRole), MFAAuthenticated, and the
+// request's SourceIPAddress and UserAgent. Build one with [IAMUser], [Root] or
+// [AssumedRole], or fill the fields; pass it with [WithIdentity].
 type Identity = identity.Identity
 
+// SessionIssuer is the role an AssumedRole session came from (CloudTrail's
+// sessionContext.sessionIssuer): Type, PrincipalID, ARN, AccountID, UserName.
+type SessionIssuer = identity.SessionIssuer
+
 // WithIdentity returns a context that carries the caller's identity; operations
-// called with it are recorded by CloudTrail as made by id.
+// called with it are recorded by CloudTrail as made by id. Without one, calls
+// are recorded as the account's root user.
 func WithIdentity(ctx context.Context, id Identity) context.Context { return identity.With(ctx, id) }
 
-// APICall is the event every service operation publishes on the bus.
+// IAMUser returns the identity of IAM user name of account, signing with
+// accessKeyID (may be empty), with a stable principal ID.
+func IAMUser(account, name, accessKeyID string) Identity {
+	return identity.IAMUser(account, name, accessKeyID)
+}
+
+// Root returns the identity of account's root user.
+func Root(account string) Identity { return identity.Root(account) }
+
+// AssumedRole returns the identity of session sessionName of role roleName of
+// account (temporary credentials, normally an ASIA… accessKeyID), with its
+// session issuer.
+func AssumedRole(account, roleName, sessionName, accessKeyID string) Identity {
+	return identity.AssumedRole(account, roleName, sessionName, accessKeyID)
+}
+
+// APICall is the event every service operation publishes on the bus; trail
+// turns it into a CloudTrail record. Fields: Time, EventSource
+// ("monitoring.amazonaws.com", ...), EventName, AWSRegion,
+// RecipientAccountID, Identity and HasIdentity, ReadOnly, Management (false
+// for data events), EventType, RequestParameters and ResponseElements (as
+// CloudTrail shows them), Resources, ErrorCode and ErrorMessage, RequestID,
+// EventID.
 type APICall = event.APICall
 
-// Notification is a message for an SNS topic, published on the bus.
+// Resource is a resource an API call touched (CloudTrail's resources
+// element): ARN, AccountID, Type ("AWS::CloudWatch::Alarm", ...).
+type Resource = event.Resource
+
+// Notification is a message for an SNS topic, published on the bus by alarm
+// actions, Config and CloudTrail and delivered by the SNS service of the
+// topic's Region: TopicARN, Subject, Message, MessageAttributes, Source (the
+// publishing service's host).
 type Notification = event.Notification
 
-// Error is the AWS-style error every operation returns: an AWS error code and a
-// message naming the offending field.
+// MessageAttribute is an SNS message attribute of a [Notification]: DataType
+// (String, Number, Binary, String.Array), StringValue, BinaryValue.
+type MessageAttribute = event.MessageAttribute
+
+// LogDelivery carries log events to a CloudWatch Logs group and stream (how
+// CloudTrail delivers to CloudWatch Logs; an application may publish its own
+// on the bus): AccountID and Region (empty: any), LogGroupName,
+// LogStreamName, Events ([]LogEvent), Source. The stream is created if
+// missing; the events are ingested under PutLogEvents rules.
+type LogDelivery = event.LogDelivery
+
+// LogEvent is one event of a [LogDelivery]: Timestamp (milliseconds since the
+// epoch) and Message.
+type LogEvent = event.LogEvent
+
+// Error is the AWS-style error every operation returns: Code (the AWS error
+// code, e.g. "InvalidParameterValue"), Message (naming the offending field)
+// and StatusCode (the HTTP status AWS would return; 0 means 400). errors.Is
+// matches errors by Code, so errors.Is(err, ErrInvalidParameterValue) works,
+// and each service package exports sentinels for its own codes.
 type Error = awserr.Error
 
 // Sentinels for errors.Is on the common CloudWatch error codes.
@@ -57,18 +140,34 @@ var (
 	ErrResourceNotFound            = awserr.ErrResourceNotFound
 )
 
-// LoopClock is the wall clock for applications: its timers run only while
-// [Account.Run] (or [Stack.Run]) runs, one at a time on Run's goroutine. It is
-// the default clock of [New] and [NewAccount].
-type LoopClock = clock.Loop
-
-// NewLoopClock returns a LoopClock with no timers.
-func NewLoopClock() *LoopClock { return clock.NewLoop() }
-
 // IDSource generates the request, event and message IDs of a service. Give a
 // service built on its own (metrics.New, trail.New, ...) a seeded source to
-// make its IDs reproducible; the stack does this for Options.IDSeed.
+// make its IDs reproducible; the stack does this for Options.IDSeed. Safe for
+// concurrent use.
 type IDSource = ids.Source
 
 // NewIDSource returns a deterministic IDSource: the same seed gives the same IDs.
 func NewIDSource(seed uint64) *IDSource { return ids.New(seed) }
+
+// Publish publishes ev on the bus of an account or stack, synchronously, to
+// every subscriber of its type (a [LogDelivery], a [Notification], a
+// metrics.DataEvent, ...). It returns the subscribers' errors joined.
+func Publish[T any](ctx context.Context, on EventBus, ev T) error {
+	return bus.Publish(ctx, on.EventBus(), ev)
+}
+
+// EventBus is what [Subscribe] and [Publish] take: an [Account] or a [Stack]
+// (whose bus is its account's).
+type EventBus interface {
+	EventBus() *Bus
+}
+
+// Subscribe registers h for events of type T on the bus of an account or a
+// stack (for example alarms.StateChange, Notification or APICall). The bus is
+// the account's, so h sees the events of every Region; the events name their
+// Region (an alarm's ARN, an API call's AWSRegion). Handlers run
+// synchronously in the publisher's goroutine. It returns a function that
+// removes the subscription.
+func Subscribe[T any](on EventBus, name string, h func(ctx context.Context, ev T) error) (unsubscribe func()) {
+	return bus.Subscribe(on.EventBus(), name, h)
+}

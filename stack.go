@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/http"
 	"regexp"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/localwatch/localwatch/agent"
@@ -49,11 +51,25 @@ type Options struct {
 	// move time with Advance.
 	Clock Clock
 	// IDSeed, when non-zero, makes every generated ID (request IDs, event IDs,
-	// message IDs) and the CloudTrail signing keys deterministic.
+	// message IDs) and the CloudTrail and SNS signing keys deterministic, so
+	// the same calls give byte-identical outputs. Keys derived from a 64-bit
+	// seed are for tests and reproducible runs only; leave IDSeed zero when
+	// real endpoints must trust SNS signatures.
 	IDSeed uint64
 	// Store receives CloudTrail log and digest files and Config snapshots and
 	// history files (default: an in-memory store).
 	Store objstore.Store
+	// SNSEndpoint is the base URL at which the application serves each
+	// Region's SNS Handler (sns.Service.Handler), with "{region}" replaced by
+	// the Region, e.g. "http://127.0.0.1:8080/sns/{region}". SNS builds the
+	// SubscribeURL, UnsubscribeURL and SigningCertURL of its messages on it, so
+	// HTTP/S subscribers can confirm and verify against the application.
+	// Empty means AWS's "https://sns.<region>.amazonaws.com".
+	SNSEndpoint string
+	// HTTPClient makes SNS's HTTP/S deliveries (nil: a client that verifies
+	// certificates against the system roots, as AWS requires). To deliver to
+	// an httptest.NewTLSServer, pass its Client().
+	HTTPClient *http.Client
 	// Logger, when set, receives alarm state changes (Info), failed bus
 	// handlers and SNS deliveries that failed for good (Warn), and rejected
 	// API calls and SNS delivery attempts (Debug). Nil discards.
@@ -105,6 +121,8 @@ type Stack struct {
 	SNS     *sns.Service
 
 	account *Account
+	owner   bool // built by New: Close closes the account
+	closed  bool // guarded by account.closeMu
 }
 
 var (
@@ -114,7 +132,8 @@ var (
 
 // NewAccount builds the services of every Region in opts. It returns an
 // InvalidParameterValue error for a malformed account ID or Region name and for
-// a Region listed twice. Call Close when done.
+// a Region listed twice. With the default clock, start `go acct.Run(ctx)` for
+// scheduled work to happen (see [Account.Run]). Call Close when done.
 func NewAccount(opts Options) (*Account, error) {
 	opts.AccountID = cmp.Or(opts.AccountID, DefaultAccountID)
 	opts.Region = cmp.Or(opts.Region, DefaultRegion)
@@ -147,35 +166,45 @@ func NewAccount(opts Options) (*Account, error) {
 	a.watch()
 	shared := &trail.Shared{Store: opts.Store, KeySeed: seed}
 	for _, region := range opts.Regions {
-		a.stacks = append(a.stacks, newStack(a, region, src, shared))
+		a.stacks = append(a.stacks, newStack(a, region, src, shared, &opts))
 	}
 	return a, nil
 }
 
 // newStack builds the services of one Region on the account's bus.
-func newStack(a *Account, region string, src *ids.Source, shared *trail.Shared) *Stack {
+func newStack(a *Account, region string, src *ids.Source, shared *trail.Shared, opts *Options) *Stack {
 	s := &Stack{AccountID: a.AccountID, Region: region, Clock: a.Clock, Bus: a.Bus, Store: a.Store, account: a}
 	c, b := a.Clock, a.Bus
 	// Trail subscribes first so it records the API calls of everything built after it.
 	s.Trail = trail.New(trail.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Shared: shared})
 	s.Metrics = metrics.New(metrics.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID})
-	s.SNS = sns.New(sns.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Logger: a.log, OnDelivery: a.logDelivery})
+	s.SNS = sns.New(sns.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID,
+		SigningKeySeed: opts.IDSeed, Endpoint: strings.ReplaceAll(opts.SNSEndpoint, "{region}", region),
+		HTTPClient: opts.HTTPClient, Logger: a.log, OnDelivery: a.logDelivery})
 	s.Alarms = alarms.New(alarms.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics})
 	s.Logs = logs.New(logs.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID})
 	s.Config = config.New(config.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Store: a.Store})
 	return s
 }
 
-// New builds a one-Region account (opts.Region; opts.Regions is ignored) and
-// returns its stack. It panics if opts.AccountID or opts.Region is malformed;
-// use [NewAccount] to get an error instead. Call Close when done.
+// New builds a one-Region account (opts.Region; opts.Regions is ignored: use
+// [NewAccount] for several) and returns its stack. It panics if
+// opts.AccountID or opts.Region is malformed; use [NewAccount] to get an
+// error instead.
+//
+// With the default clock, scheduled work — alarm evaluations, trail
+// deliveries, metric-filter publishing, retention — happens only while
+// [Stack.Run] runs: start it with `go st.Run(ctx)`. With a [ManualClock], call
+// Advance instead. Call Close when done.
 func New(opts Options) *Stack {
 	opts.Regions = nil
 	a, err := NewAccount(opts)
 	if err != nil {
 		panic("localwatch.New: " + err.Error())
 	}
-	return a.stacks[0]
+	s := a.stacks[0]
+	s.owner = true
+	return s
 }
 
 // Region returns the stack of the named Region, or nil if the account was not
@@ -231,7 +260,10 @@ func (a *Account) Close() {
 	}
 	a.closed = true
 	for _, s := range a.stacks {
-		s.closeServices()
+		if !s.closed {
+			s.closed = true
+			s.closeServices()
+		}
 	}
 	for _, u := range a.unsub {
 		u()
@@ -294,9 +326,28 @@ func (s *Stack) Account() *Account { return s.account }
 // Run drives the scheduled work of the stack's account; see [Account.Run].
 func (s *Stack) Run(ctx context.Context) error { return s.account.Run(ctx) }
 
-// Close stops the timers and bus subscriptions of the stack's account (every
-// Region, for a stack from [NewAccount]). It is safe to call more than once.
-func (s *Stack) Close() { s.account.Close() }
+// Close stops the Region's timers and bus subscriptions; for the stack
+// [New] returned, it closes its whole account. It is safe to call more than
+// once.
+func (s *Stack) Close() {
+	if s.owner {
+		s.account.Close()
+		return
+	}
+	a := s.account
+	a.closeMu.Lock()
+	defer a.closeMu.Unlock()
+	if !s.closed {
+		s.closed = true
+		s.closeServices()
+	}
+}
+
+// EventBus returns the account's bus, for [Subscribe] and [Publish].
+func (s *Stack) EventBus() *Bus { return s.Bus }
+
+// EventBus returns the account's bus, for [Subscribe] and [Publish].
+func (a *Account) EventBus() *Bus { return a.Bus }
 
 func (s *Stack) closeServices() {
 	s.Alarms.Close()
@@ -305,13 +356,4 @@ func (s *Stack) closeServices() {
 	s.SNS.Close()
 	s.Metrics.Close()
 	s.Trail.Close()
-}
-
-// Subscribe registers h for events of type T on the stack's bus (for example
-// alarms.StateChange, Notification or APICall). The bus is the account's, so
-// h sees the events of every Region of the account; the events name their
-// Region (an alarm's ARN, an API call's AWSRegion). It returns a function
-// that removes the subscription.
-func Subscribe[T any](s *Stack, name string, h func(ctx context.Context, ev T) error) (unsubscribe func()) {
-	return bus.Subscribe(s.Bus, name, h)
 }

@@ -41,6 +41,7 @@ import (
 
 func main() {
 	duration := flag.Duration("duration", 30*time.Second, "how long to serve and drive traffic (0: until interrupted)")
+	requests := flag.Int64("requests", 0, "stop after this many requests (0: no limit)")
 	verbose := flag.Bool("v", false, "log SNS deliveries and rejected API calls too (slog debug)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -55,7 +56,7 @@ func main() {
 		level = slog.LevelDebug
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stdout, &slog.HandlerOptions{Level: level}))
-	if err := run(ctx, logger, os.Stdout); err != nil {
+	if err := run(ctx, logger, os.Stdout, *requests); err != nil {
 		fmt.Fprintln(os.Stderr, "embed:", err)
 		os.Exit(1)
 	}
@@ -73,7 +74,11 @@ const (
 	logGroup  = "/embed/access"
 )
 
-func run(ctx context.Context, logger *slog.Logger, out io.Writer) error {
+// run serves and drives traffic until ctx is done or, when stopAfter > 0,
+// stopAfter requests were served, then prints a summary.
+func run(ctx context.Context, logger *slog.Logger, out io.Writer, stopAfter int64) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	acct, err := localwatch.NewAccount(localwatch.Options{Logger: logger})
 	if err != nil {
 		return err
@@ -112,6 +117,10 @@ loop:
 		case <-ctx.Done():
 			break loop
 		case <-tick.C:
+		}
+		if stopAfter > 0 && a.requests.Load() >= stopAfter {
+			cancel()
+			break loop
 		}
 		el := time.Since(started)
 		a.failing.Store(el > 8*time.Second && el < 18*time.Second)

@@ -31,10 +31,8 @@ func run() error {
 	clk := localwatch.NewManualClock(start)
 	st := localwatch.New(localwatch.Options{Clock: clk, IDSeed: 1})
 	defer st.Close()
-	ctx := localwatch.WithIdentity(context.Background(), localwatch.Identity{
-		Type: "IAMUser", UserName: "alice", ARN: "arn:aws:iam::123456789012:user/alice",
-		AccountID: "123456789012", PrincipalID: "AIDAEXAMPLEALICE", AccessKeyID: "AKIAEXAMPLE",
-	})
+	// Calls made with this context are recorded by CloudTrail as IAM user alice.
+	ctx := localwatch.WithIdentity(context.Background(), localwatch.IAMUser("123456789012", "alice", "AKIAIOSFODNN7EXAMPLE"))
 
 	fmt.Println("== metrics: PutMetricData, then GetMetricStatistics")
 	for i := range 5 {
@@ -87,13 +85,13 @@ func run() error {
 	must(st.Logs.PutMetricFilter(ctx, logs.PutMetricFilterInput{LogGroupName: "/app/auth", FilterName: "failed-logins",
 		FilterPattern:         `{ $.event = "login" && $.ok IS FALSE }`,
 		MetricTransformations: []logs.MetricTransformation{{MetricName: "FailedLogins", MetricNamespace: "Shop", MetricValue: "1", DefaultValue: metrics.Float(0)}}}))
+	st.Alarms.OnStateChange(func(c alarms.StateChange) {
+		fmt.Printf("   %s alarm %q: %s → %s\n", c.Time.Format(time.TimeOnly), c.AlarmName, c.OldState, c.NewState)
+	})
 	must(st.Alarms.PutMetricAlarm(ctx, alarms.PutMetricAlarmInput{AlarmName: "too-many-failed-logins",
 		Namespace: "Shop", MetricName: "FailedLogins", Statistic: metrics.StatSum, Period: 60, EvaluationPeriods: 1,
 		Threshold: metrics.Float(3), ComparisonOperator: alarms.GreaterThanOrEqualToThreshold, TreatMissingData: alarms.TreatNotBreaching,
 		AlarmActions: []string{topic.TopicArn}}))
-	st.Alarms.OnStateChange(func(c alarms.StateChange) {
-		fmt.Printf("   %s alarm %q: %s → %s\n", c.Time.Format(time.TimeOnly), c.AlarmName, c.OldState, c.NewState)
-	})
 	clk.Advance(time.Minute)
 	var events []logs.InputLogEvent
 	for i := range 5 {
@@ -111,6 +109,8 @@ func run() error {
 	for _, m := range out.Messages {
 		fmt.Printf("   queue received %d bytes of alarm notification JSON: %.110s...\n", len(m.Body), m.Body)
 	}
+	fmt.Println("   no failed logins since; moving the clock 2 more minutes")
+	clk.Advance(2 * time.Minute)
 
 	fmt.Println("\n== config: a recorded resource and its history")
 	must(st.Config.PutConfigurationRecorder(ctx, config.PutConfigurationRecorderInput{ConfigurationRecorder: config.ConfigurationRecorder{RoleARN: "arn:aws:iam::123456789012:role/config"}}))

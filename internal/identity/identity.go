@@ -83,6 +83,22 @@ func IAMUser(account, name, accessKeyID string) Identity {
 	}
 }
 
+// AssumedRole returns the identity of a session of role roleName of account
+// (temporary credentials from sts:AssumeRole), with its session issuer, as
+// CloudTrail records it.
+func AssumedRole(account, roleName, sessionName, accessKeyID string) Identity {
+	roleID := "AROA" + principalSuffix(account+"role/"+roleName)
+	return Identity{
+		Type:        "AssumedRole",
+		PrincipalID: roleID + ":" + sessionName,
+		ARN:         "arn:aws:sts::" + account + ":assumed-role/" + roleName + "/" + sessionName,
+		AccountID:   account,
+		AccessKeyID: accessKeyID,
+		SessionIssuer: &SessionIssuer{Type: "Role", PrincipalID: roleID,
+			ARN: "arn:aws:iam::" + account + ":role/" + roleName, AccountID: account, UserName: roleName},
+	}
+}
+
 // Service returns the identity AWS records for a request an AWS service makes
 // itself (type AWSService, invokedBy and source the service's host name).
 func Service(host string) Identity {
