@@ -313,9 +313,9 @@ var regionNames = map[string]string{
 	"us-gov-east-1": "AWS GovCloud (US-East)", "cn-north-1": "China (Beijing)", "cn-northwest-1": "China (Ningxia)",
 }
 
-// RegionName returns the long name AWS uses for region in alarm notifications
+// regionName returns the long name AWS uses for region in alarm notifications
 // ("US East (N. Virginia)"), or region itself when unknown.
-func RegionName(region string) string {
+func regionName(region string) string {
 	if n, ok := regionNames[region]; ok {
 		return n
 	}
@@ -325,7 +325,7 @@ func RegionName(region string) string {
 // notificationSubject is the SNS Subject of an alarm notification,
 // e.g. `ALARM: "HighCPU" in US East (N. Virginia)`, cut to SNS's 100 characters.
 func notificationSubject(state StateValue, name, region string) string {
-	s := fmt.Sprintf("%s: %q in %s", state, name, RegionName(region))
+	s := fmt.Sprintf("%s: %q in %s", state, name, regionName(region))
 	if len(s) > 100 {
 		s = s[:100]
 	}
@@ -421,7 +421,7 @@ func (s *Service) notificationLocked(a *alarm, old StateValue, t time.Time) stri
 	b.buf = appendJSONString(b.buf, a.reason)
 	b.WriteString(`,"StateChangeTime":` + jsonStr(t.UTC().Format(notificationTimeLayout)))
 	b.WriteString(`,"Region":`)
-	b.buf = appendJSONString(b.buf, RegionName(s.region))
+	b.buf = appendJSONString(b.buf, regionName(s.region))
 	b.WriteString(`,"AlarmArn":`)
 	b.buf = appendJSONString(b.buf, a.arn)
 	b.WriteString(`,"OldStateValue":`)

@@ -20,11 +20,25 @@ type Transition struct {
 }
 
 // Backtest replays a recorded series through an alarm definition and returns
-// the state changes the alarm would have made, evaluating at AWS's cadence
-// (each minute; each 10 seconds for high-resolution alarms) from the first
-// datapoint until the last one has left the evaluation range. The alarm starts
-// in INSUFFICIENT_DATA. For a math alarm, series is the value of the returned
-// expression. def is validated as PutMetricAlarm would.
+// the state changes the alarm would have made. The alarm starts in
+// INSUFFICIENT_DATA and is evaluated as the Service evaluates it: at every
+// evaluation time aligned to its cadence (each minute; each 10 seconds for
+// high-resolution alarms with a Period of 10 or 30 seconds), from the first
+// such time after the first datapoint until the last datapoint has left the
+// evaluation range. A Transition's Time is the evaluation time.
+//
+// Each evaluation divides the range into periods that end at the evaluation
+// time, not at the series' own timestamps, and puts each datapoint in the
+// period containing its timestamp (the later one wins if two share a period).
+// The datapoint timestamps in StateReason and StateReasonData are therefore
+// the starts of those periods: with a 300-second Period, datapoints at 10:00
+// and 10:05 first count at the 10:01 and 10:06 evaluations and appear as the
+// periods 09:56 and 10:01. A datapoint keeps counting, as the newest period,
+// at every evaluation until it is a Period old, so a change shows at the first
+// evaluation after the datapoint that causes it.
+//
+// For a math alarm, series is the value of the returned expression. def is
+// validated as PutMetricAlarm would.
 func Backtest(def PutMetricAlarmInput, series []Datapoint) ([]Transition, error) {
 	s := New(Options{})
 	if err := s.validatePutMetricAlarm(&def); err != nil {

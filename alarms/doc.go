@@ -35,12 +35,27 @@
 // evaluated whenever one of its children changes state. An ActionsSuppressor
 // alarm, with its wait and extension periods, suppresses its actions.
 //
+// # Use
+//
+// Build a Service with New, giving it the clock, the bus and the metric
+// source to query (normally a metrics.Service); every Options field may be
+// left zero. Inside the full stack (localwatch.New) this wiring is done for
+// you and the service is Stack.Alarms.
+//
+//	clk := localwatch.NewManualClock(t0) // nil Clock: the wall clock
+//	m := metrics.New(metrics.Options{Clock: clk})
+//	a := alarms.New(alarms.Options{Clock: clk, Metrics: m})
+//	defer a.Close()
+//	_, err := a.PutMetricAlarm(ctx, alarms.PutMetricAlarmInput{...})
+//	clk.Advance(3 * time.Minute) // runs the evaluations that fall due
+//	out, err := a.DescribeAlarms(ctx, alarms.DescribeAlarmsInput{})
+//
+// To try a definition against data without a service, call Evaluate for one
+// evaluation or Backtest for a whole series.
+//
 // # Data flow
 //
-// Scheduling uses one clock schedule per cadence for all alarms (not a timer
-// per alarm); with a manual clock, Advance runs every evaluation that falls
-// due, synchronously. Each tick batches the alarms' queries: one query per
-// distinct series, one GetMetricData call per evaluation range. On a state change the Service records a StateUpdate
+// On a state change the Service records a StateUpdate
 // history item, publishes a StateChange on the bus and calls OnStateChange
 // hooks; then, when actions are enabled, it runs the actions of the new state:
 // an SNS topic ARN becomes an event.Notification on the bus carrying AWS's alarm
@@ -55,6 +70,13 @@
 //
 // Alarm definitions decode directly from `aws cloudwatch describe-alarms` JSON
 // (DescribeAlarmsOutput, MetricAlarm.Definition).
+//
+// # Scheduling
+//
+// Evaluations use one clock schedule per cadence for all alarms (not a timer
+// per alarm); with a manual clock, Advance runs every evaluation that falls
+// due, synchronously. Each tick batches the alarms' queries: one query per
+// distinct series, one GetMetricData call per evaluation range.
 //
 // # Deliberate differences from AWS
 //

@@ -55,16 +55,16 @@ type Evaluation struct {
 	RangeStart, RangeEnd time.Time
 }
 
-// EvaluationRangePeriods returns how many periods CloudWatch retrieves for an
+// evaluationRangePeriods returns how many periods CloudWatch retrieves for an
 // alarm that evaluates n periods. AWS only says "more than EvaluationPeriods";
 // its documented tables retrieve 5 for N = 3. We use N + 2, which reproduces
 // every documented row (see doc.go, "Deliberate differences").
-func EvaluationRangePeriods(n int) int { return n + 2 }
+func evaluationRangePeriods(n int) int { return n + 2 }
 
-// Cadence returns how often CloudWatch evaluates an alarm with the given
+// cadence returns how often CloudWatch evaluates an alarm with the given
 // period: every 10 seconds for high-resolution alarms (period 10 or 30), every
 // minute otherwise.
-func Cadence(period int) time.Duration {
+func cadence(period int) time.Duration {
 	if period > 0 && period < 60 {
 		return 10 * time.Second
 	}
@@ -72,11 +72,13 @@ func Cadence(period int) time.Duration {
 }
 
 // EvaluationRange returns the evaluation range [start, end) of def at time t
-// and its number of periods.
+// and its number of periods: the range ends at t truncated to the alarm's
+// evaluation cadence (a minute; 10 seconds for a Period of 10 or 30 seconds)
+// and holds EvaluationPeriods + 2 periods of Period seconds each.
 func EvaluationRange(def *PutMetricAlarmInput, t time.Time) (start, end time.Time, periods int) {
 	p := alarmPeriod(def)
-	end = t.Truncate(Cadence(p))
-	periods = EvaluationRangePeriods(max(def.EvaluationPeriods, 1))
+	end = t.Truncate(cadence(p))
+	periods = evaluationRangePeriods(max(def.EvaluationPeriods, 1))
 	start = end.Add(-time.Duration(periods*p) * time.Second)
 	return start, end, periods
 }
@@ -143,8 +145,8 @@ func compile(def *PutMetricAlarmInput) *compiled {
 		c.m = c.n
 	}
 	c.period = alarmPeriod(def)
-	c.cadence = Cadence(c.period)
-	c.rangeLen = EvaluationRangePeriods(c.n)
+	c.cadence = cadence(c.period)
+	c.rangeLen = evaluationRangePeriods(c.n)
 	if def.Threshold != nil {
 		c.threshold = *def.Threshold
 	}

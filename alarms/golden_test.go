@@ -81,6 +81,26 @@ func TestBacktestFromGetMetricDataJSON(t *testing.T) {
 	assert.Error(t, err, "the definition is validated")
 }
 
+func TestBacktestReportsPeriodsEndingAtEachEvaluation(t *testing.T) {
+	// A 5-minute alarm is evaluated every minute; its periods end at the
+	// evaluation time, so the series' 10:00 and 10:05 datapoints appear as
+	// the periods starting 09:56 and 10:01.
+	def := PutMetricAlarmInput{AlarmName: "five", Namespace: "App", MetricName: "Errors", Statistic: "Sum",
+		Period: 300, EvaluationPeriods: 1, Threshold: f64(10), ComparisonOperator: GreaterThanThreshold}
+	t0 := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+	tl, err := Backtest(def, []Datapoint{{Timestamp: t0, Value: 20}, {Timestamp: t0.Add(5 * time.Minute), Value: 1}})
+	require.NoError(t, err)
+	require.Len(t, tl, 3)
+	assert.Equal(t, t0.Add(time.Minute), tl[0].Time)
+	assert.Equal(t, StateAlarm, tl[0].NewState)
+	assert.Equal(t, "Threshold Crossed: 1 datapoint [20.0 (01/01/26 09:56:00)] was greater than the threshold (10.0).", tl[0].StateReason)
+	assert.Contains(t, tl[0].StateReasonData, `"evaluatedDatapoints":[{"timestamp":"2026-01-01T09:56:00.000+0000","value":20.0}]`)
+	assert.Equal(t, t0.Add(6*time.Minute), tl[1].Time)
+	assert.Equal(t, StateOK, tl[1].NewState)
+	assert.Contains(t, tl[1].StateReason, "[1.0 (01/01/26 10:01:00)]")
+	assert.Equal(t, StateInsufficientData, tl[2].NewState, "after the series ends the range empties")
+}
+
 // goldenCase is one evaluation whose StateReason and StateReasonData are
 // pinned in testdata/golden.
 type goldenCase struct {

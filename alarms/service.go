@@ -107,9 +107,19 @@ type StateChange struct {
 // random IDs, us-east-1, account 123456789012 and no metric source (alarms then
 // see no data).
 type Options struct {
-	Clock     clock.Clock
-	Bus       *bus.Bus
-	IDs       *ids.Source
+	// Clock schedules evaluations and stamps history. Nil means the wall clock
+	// (localwatch.RealClock{}); tests pass localwatch.NewManualClock(t0) and
+	// drive evaluations with Advance.
+	Clock clock.Clock
+	// Bus carries the events the service publishes (event.APICall, StateChange,
+	// event.Notification for SNS actions). Nil means no events; pass
+	// new(localwatch.Bus), or the stack's, to connect CloudTrail and SNS.
+	Bus *bus.Bus
+	// IDs generates request and event IDs. Nil means random;
+	// localwatch.NewIDSource(seed) makes them reproducible.
+	IDs *ids.Source
+	// Region defaults to "us-east-1"; AccountID to "123456789012". Both appear
+	// in alarm ARNs and notifications.
 	Region    string
 	AccountID string
 	// Metrics answers the alarms' metric queries; metrics.Service implements it.

@@ -589,3 +589,22 @@ func TestAnomalyAlarmReadsBandFromSource(t *testing.T) {
 }
 
 func errCode(err error) string { return awserr.Code(err) }
+
+func TestDescribeAlarmHistoryRequestParametersOmitAbsentDates(t *testing.T) {
+	// CloudTrail shows only the parameters the caller sent: no StartDate or
+	// EndDate means no startDate or endDate (not "0001-01-01T00:00:00Z").
+	h := newHarness(t)
+	_, err := h.svc.DescribeAlarmHistory(context.Background(), DescribeAlarmHistoryInput{AlarmName: "HighCPU"})
+	require.NoError(t, err)
+	_, err = h.svc.DescribeAlarmHistory(context.Background(), DescribeAlarmHistoryInput{AlarmName: "HighCPU", StartDate: t0})
+	require.NoError(t, err)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	require.Len(t, h.calls, 2)
+	assert.Equal(t, map[string]any{"alarmName": "HighCPU"}, h.calls[0].RequestParameters)
+	assert.Equal(t, map[string]any{"alarmName": "HighCPU", "startDate": "2026-11-24T19:00:00Z"}, h.calls[1].RequestParameters)
+
+	b, err := json.Marshal(MetricAlarm{AlarmName: "a"})
+	require.NoError(t, err)
+	assert.NotContains(t, string(b), "StateTransitionedTimestamp", "a zero StateTransitionedTimestamp is absent")
+}

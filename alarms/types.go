@@ -180,7 +180,7 @@ type MetricAlarm struct {
 	// EvaluationState is PARTIAL_DATA when the metric source returned partial
 	// data, EVALUATION_ERROR when it failed; empty otherwise.
 	EvaluationState            string    `json:",omitempty"`
-	StateTransitionedTimestamp time.Time `json:",omitempty"`
+	StateTransitionedTimestamp time.Time `json:",omitzero"`
 }
 
 // Definition returns the PutMetricAlarmInput that defines a, so an alarm read
@@ -341,8 +341,8 @@ type DescribeAlarmHistoryInput struct {
 	AlarmName       string          `json:",omitempty"`
 	AlarmTypes      []AlarmType     `json:",omitempty"`
 	HistoryItemType HistoryItemType `json:",omitempty"`
-	StartDate       time.Time       `json:",omitempty"`
-	EndDate         time.Time       `json:",omitempty"`
+	StartDate       time.Time       `json:",omitzero"`
+	EndDate         time.Time       `json:",omitzero"`
 	// MaxRecords is 1..100 (default 50).
 	MaxRecords int    `json:",omitempty"`
 	NextToken  string `json:",omitempty"`
