@@ -332,11 +332,20 @@ var programCache struct {
 const programCacheSize = 1024
 
 func compileCached(queries []metricmath.Query) (*metricmath.Program, error) {
-	var b strings.Builder
+	n := 0
 	for _, q := range queries {
-		fmt.Fprintf(&b, "%s\x00%s\x00%d\x00", q.ID, q.Expression, q.Period)
+		n += len(q.ID) + len(q.Expression) + 24
 	}
-	key := b.String()
+	buf := make([]byte, 0, n)
+	for _, q := range queries {
+		buf = append(buf, q.ID...)
+		buf = append(buf, 0)
+		buf = append(buf, q.Expression...)
+		buf = append(buf, 0)
+		buf = strconv.AppendInt(buf, int64(q.Period), 10)
+		buf = append(buf, 0)
+	}
+	key := string(buf)
 	programCache.Lock()
 	p := programCache.m[key]
 	programCache.Unlock()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/localwatch/localwatch/internal/awserr"
@@ -381,42 +382,69 @@ func validateMetric(prefix string, m *Metric) error {
 // GetMetricData does); periods whose statistic is unavailable (e.g. a
 // percentile of data with negative values) are left out.
 func (s *Service) statSeries(ms MetricStat, start, end time.Time) (timestamps []time.Time, values []float64, err error) {
-	if err := validateMetric("MetricStat.Metric.", &ms.Metric); err != nil {
+	st, err := s.checkStat(&ms, start, end)
+	if err != nil {
 		return nil, nil, err
 	}
+	ts, values := s.statData(&ms, st, start, end, s.clock.Now())
+	if len(values) == 0 {
+		return nil, nil, nil
+	}
+	timestamps = make([]time.Time, len(ts))
+	for i, t := range ts {
+		timestamps[i] = time.Unix(t, 0).UTC()
+	}
+	return timestamps, values, nil
+}
+
+// checkStat validates a MetricStat for statSeries and returns its parsed
+// statistic.
+func (s *Service) checkStat(ms *MetricStat, start, end time.Time) (stat, error) {
+	if !plainMetric(&ms.Metric) {
+		if err := validateMetric("MetricStat.Metric.", &ms.Metric); err != nil {
+			return stat{}, err
+		}
+	}
 	if ms.Stat == "" {
-		return nil, nil, awserr.Missing("MetricStat.Stat")
+		return stat{}, awserr.Missing("MetricStat.Stat")
 	}
 	st, err := parseStat(ms.Stat)
 	if err != nil {
-		return nil, nil, awserr.InvalidValue("MetricStat.Stat", quote(ms.Stat), "not a valid statistic")
+		return stat{}, awserr.InvalidValue("MetricStat.Stat", quote(ms.Stat), "not a valid statistic")
 	}
 	if !validUnit(ms.Unit) {
-		return nil, nil, awserr.InvalidValue("MetricStat.Unit", quote(string(ms.Unit)), "not a CloudWatch standard unit")
+		return stat{}, awserr.InvalidValue("MetricStat.Unit", quote(string(ms.Unit)), "not a CloudWatch standard unit")
 	}
-	now := s.clock.Now()
-	if err := validatePeriod("MetricStat.Period", ms.Period, start, now); err != nil {
-		return nil, nil, err
+	if err := validatePeriod("MetricStat.Period", ms.Period, start, s.clock.Now()); err != nil {
+		return stat{}, err
 	}
 	if !start.Before(end) {
-		return nil, nil, awserr.InvalidValue("StartTime", start.UTC().Format(time.RFC3339), "the parameter StartTime must be less than the parameter EndTime")
+		return stat{}, awserr.InvalidValue("StartTime", start.UTC().Format(time.RFC3339), "the parameter StartTime must be less than the parameter EndTime")
 	}
+	return st, nil
+}
+
+var statScratchPool = sync.Pool{New: func() any { return new(statScratch) }}
+
+// statData is statSeries' data for a validated MetricStat with statistic
+// st: period start times (Unix seconds) and values, in slices of their exact
+// length (nil when there is no data).
+func (s *Service) statData(ms *MetricStat, st stat, start, end, now time.Time) (ts []int64, values []float64) {
 	if !periodServes(ms.Period, start, now) {
-		return nil, nil, nil
+		return nil, nil
 	}
-	t0 := alignStart(start, ms.Period, now)
-	var sc statScratch
+	sc := statScratchPool.Get().(*statScratch)
+	sc.ts, sc.vs = sc.ts[:0], sc.vs[:0]
 	s.mu.RLock()
-	s.appendStat(&sc, &ms.Metric, ms.Unit, st, t0, endSeconds(end), int64(ms.Period))
+	s.appendStat(sc, &ms.Metric, ms.Unit, st, alignStart(start, ms.Period, now), endSeconds(end), int64(ms.Period))
 	s.mu.RUnlock()
-	if len(sc.vs) == 0 {
-		return nil, nil, nil
+	if len(sc.vs) > 0 {
+		ts, values = slices.Clone(sc.ts), slices.Clone(sc.vs)
 	}
-	timestamps = make([]time.Time, len(sc.ts))
-	for i, t := range sc.ts {
-		timestamps[i] = time.Unix(t, 0).UTC()
-	}
-	return timestamps, sc.vs, nil
+	clear(sc.a.parts[:cap(sc.a.parts)]) // references into blocks
+	sc.a.parts = sc.a.parts[:0]
+	statScratchPool.Put(sc)
+	return ts, values
 }
 
 // statScratch collects the statistic series of MetricStat queries: period

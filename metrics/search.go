@@ -27,13 +27,13 @@ func dimsToMath(ds []Dimension) []metricmath.Dimension {
 }
 
 func (src *mathSource) read(ms MetricStat, label string) (metricmath.Series, error) {
-	times, values, err := src.s.statSeries(ms, src.start, src.end)
+	st, err := src.s.checkStat(&ms, src.start, src.end)
 	if err != nil {
 		return metricmath.Series{}, err
 	}
-	ts := make([]int64, len(times))
-	for i, t := range times {
-		ts[i] = t.Unix()
+	ts, values := src.s.statData(&ms, st, src.start, src.end, src.s.clock.Now())
+	if ts == nil {
+		ts = []int64{}
 	}
 	return src.s.mathSeries(ms, label, ts, values), nil
 }
