@@ -29,6 +29,10 @@ func (s *Service) PutMetricData(ctx context.Context, in PutMetricDataInput) (*Pu
 	return &PutMetricDataOutput{}, nil
 }
 
+// maxPutCaches bounds the namespaces PutMetricData keeps a positional series
+// cache for (Service.lastPut).
+const maxPutCaches = 64
+
 func (s *Service) put(in PutMetricDataInput, internal bool) error {
 	nowT := s.clock.Now()
 	now := nowT.Unix()
@@ -61,6 +65,7 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 	// of consecutive datums' strings and series.
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	last := s.lastPut[in.Namespace]
 	for i := range in.MetricData {
 		d := &in.MetricData[i]
 		// A producer usually sends the same metrics in the same order every
@@ -68,8 +73,8 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 		// an identity check confirms without hashing (see lastPut).
 		var sr *series
 		var h uint64
-		if i < len(s.lastPut) && s.lastPut[i].is(in.Namespace, d.MetricName, d.Dimensions) {
-			sr = s.lastPut[i]
+		if i < len(last) && last[i].is(in.Namespace, d.MetricName, d.Dimensions) {
+			sr = last[i]
 			h = sr.hash
 		} else {
 			var ok bool
@@ -109,7 +114,13 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 			}
 		}
 	}
-	s.lastPut = append(s.lastPut[:0], sc.series...)
+	if last == nil && len(s.lastPut) >= maxPutCaches {
+		clear(s.lastPut)
+	}
+	if s.lastPut == nil {
+		s.lastPut = make(map[string][]*series)
+	}
+	s.lastPut[in.Namespace] = append(last[:0], sc.series...)
 	for i := range in.MetricData {
 		d := &in.MetricData[i]
 		sr := sc.series[i]

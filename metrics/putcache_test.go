@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -67,4 +68,28 @@ func TestPutReusedDatumsFindTheirSeries(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, out.Metrics, 2)
 	assert.Equal(t, 1.0, sum("App", "M", Dimension{"Az", "a"}, Dimension{"Host", "h1"}))
+}
+
+// TestPutCacheAlternatingProducers: producers taking turns on different
+// namespaces (an agent and a metric filter) each keep their positional cache,
+// and many namespaces do not grow it without bound.
+func TestPutCacheAlternatingProducers(t *testing.T) {
+	s, _ := newTestService(t)
+	agent := []MetricDatum{{MetricName: "CPU", Value: Float(1)}, {MetricName: "Mem", Value: Float(2)}}
+	filter := []MetricDatum{{MetricName: "Errors", Value: Float(3)}}
+	for range 3 {
+		put(t, s, "Agent", agent...)
+		put(t, s, "Logs", filter...)
+	}
+	s.mu.RLock()
+	require.Len(t, s.lastPut, 2)
+	assert.Len(t, s.lastPut["Agent"], 2)
+	assert.Same(t, s.findSeries(&Metric{Namespace: "Logs", MetricName: "Errors"}), s.lastPut["Logs"][0])
+	s.mu.RUnlock()
+	for i := range 2 * maxPutCaches {
+		put(t, s, fmt.Sprintf("NS%d", i), filter...)
+	}
+	s.mu.RLock()
+	assert.LessOrEqual(t, len(s.lastPut), maxPutCaches)
+	s.mu.RUnlock()
 }

@@ -48,10 +48,12 @@ type Service struct {
 	nseries int
 	nextDue int64                  // earliest time (Unix s) the retention sweep has work
 	catalog *btree.BTreeG[*series] // ordered by series key: ListMetrics order
-	// lastPut is the series of each datum of the latest accepted
-	// PutMetricData call, by position: the next call's datum i is checked
-	// against lastPut[i] first (series.is). Emptied when a series is removed.
-	lastPut []*series
+	// lastPut holds, per namespace, the series of each datum of the latest
+	// accepted PutMetricData call to it, by position: the next call's datum i
+	// is checked against lastPut[ns][i] first (series.is), so producers that
+	// take turns (an agent, metric filters) each keep theirs. Emptied when a
+	// series is removed; at most maxPutCaches namespaces.
+	lastPut map[string][]*series
 
 	unsubscribe func()
 	sweeper     clock.Timer

@@ -554,7 +554,6 @@ func (s *Service) create(h uint64, ns, name string, dims []Dimension) *series {
 func (s *Service) remove(sr *series) {
 	s.catalog.Delete(sr)
 	clear(s.lastPut)
-	s.lastPut = s.lastPut[:0]
 	mask := uint64(len(s.table) - 1)
 	i := sr.hash & mask
 	for s.table[i].sr != sr {
