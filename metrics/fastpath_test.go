@@ -213,12 +213,18 @@ func TestSearchMatchesCatalogueReference(t *testing.T) {
 	for _, ns := range []string{"Ap", "App", "App2", "App/Sub", "Bpp"} {
 		put(ns, 700, "Errors")
 		put(ns, 50, "Latency")
+		put(ns, 10, "Err")
+		put(ns, 10, "Errors2")
+		put(ns, 10, "Errors 2")
 	}
 	put("Old", 3, "Fresh")
 	queries := []string{
 		`{App,Host} Errors`, `{App} Errors`, `{App,Az,Host}`, `{Ap,Host}`, `{App2,Host} MetricName="Latency"`,
 		`Errors`, `Latency web`, `Namespace="App" OR Namespace="Old"`, `{Old} Fresh`, `{Old}`, `{Nope,Host}`,
 		`{"App/Sub",Host} web-01*`, `NOT Errors`, `Host="web-003"`,
+		`{App,Host} MetricName="Err"`, `{App,Host} MetricName="Errors" AND web-01*`, `{App} MetricName="Errors2"`,
+		`{App,Host} web-01* AND MetricName="Errors 2"`, `{App,Host} MetricName="Errors" OR Latency`, `{App,Host} MetricName="Nope"`,
+		`{App,Host} NOT MetricName="Errors"`, `{Ap} MetricName="Errors"`, `{App,Az,Host} (MetricName="Err" AND a) AND web`,
 	}
 	for _, qs := range queries {
 		q, err := metricmath.ParseSearch(qs)

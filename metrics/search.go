@@ -74,7 +74,8 @@ func (src *mathSource) Metric(id string) (metricmath.Series, error) {
 //
 // The catalogue is walked in place under the read lock (q.Match is pure), so
 // only the matches are copied; a query with a schema walks only its
-// namespace's keys.
+// namespace's keys, and only one metric name's when the term requires a
+// MetricName exactly.
 func (src *mathSource) Search(q *metricmath.SearchQuery, stat string, period int) ([]metricmath.Series, error) {
 	var matches []Metric
 	var dims []metricmath.Dimension
@@ -96,10 +97,17 @@ func (src *mathSource) Search(q *metricmath.SearchQuery, stat string, period int
 	s := src.s
 	s.mu.RLock()
 	if q.HasSchema {
-		// Keys start with the namespace and a 0 byte, so the namespace's
-		// metrics are consecutive from ns+"\x00" on.
-		s.catalog.AscendGreaterOrEqual(&series{key: q.Namespace + "\x00"}, func(sr *series) bool {
-			return sr.metric.Namespace == q.Namespace && visit(sr)
+		// Keys are the namespace, a 0 byte, the metric name, then the
+		// dimensions each after a 0 byte, so the namespace's metrics are
+		// consecutive from ns+"\x00" on, and those of one name from
+		// ns+"\x00"+name on.
+		from := q.Namespace + "\x00"
+		name, byName := q.MetricNameEquals()
+		if byName {
+			from += name
+		}
+		s.catalog.AscendGreaterOrEqual(&series{key: from}, func(sr *series) bool {
+			return sr.metric.Namespace == q.Namespace && (!byName || sr.metric.MetricName == name) && visit(sr)
 		})
 	} else {
 		s.catalog.Ascend(visit)

@@ -135,6 +135,30 @@ func (q *SearchQuery) Match(namespace, metricName string, dims []Dimension) bool
 	return q.expr.match(&m)
 }
 
+// MetricNameEquals returns the metric name every match has, when the search
+// term requires one exactly: a MetricName="..." term that the whole term
+// joins with AND. A catalogue ordered by namespace and metric name can then
+// visit just that name's metrics.
+func (q *SearchQuery) MetricNameEquals() (string, bool) { return q.expr.requiredName() }
+
+func (n *searchNode) requiredName() (string, bool) {
+	if n == nil {
+		return "", false
+	}
+	switch n.op {
+	case '&':
+		if v, ok := n.x.requiredName(); ok {
+			return v, true
+		}
+		return n.y.requiredName()
+	case 't':
+		if n.term.prop == "MetricName" && n.term.exact {
+			return n.term.value, true
+		}
+	}
+	return "", false
+}
+
 type span struct{ start, end int }
 
 func isAlnum(c byte) bool {

@@ -116,3 +116,24 @@ func TestSearchSyntaxErrors(t *testing.T) {
 	_, err := ParseSearch(string(long))
 	assert.Error(t, err)
 }
+
+func TestSearchMetricNameEquals(t *testing.T) {
+	cases := map[string]string{ // query -> required name ("" for none)
+		`{AWS/EC2,InstanceId} MetricName="CPUUtilization"`:                    "CPUUtilization",
+		`{App,Host} web AND MetricName="Errors"`:                              "Errors",
+		`{App,Host} (MetricName="Errors" AND web) AND Host="a"`:               "Errors",
+		`{App,Host} MetricName="Errors" OR Latency`:                           "",
+		`{App,Host} NOT MetricName="Errors"`:                                  "",
+		`{App,Host} MetricName=Errors`:                                        "", // partial match
+		`{App,Host}`:                                                          "",
+		`Errors`:                                                              "",
+		`{App,Host} (MetricName="Errors" OR MetricName="Faults") AND web-01*`: "",
+	}
+	for query, want := range cases {
+		q, err := ParseSearch(query)
+		require.NoError(t, err, query)
+		got, ok := q.MetricNameEquals()
+		assert.Equal(t, want != "", ok, query)
+		assert.Equal(t, want, got, query)
+	}
+}
