@@ -81,6 +81,12 @@ func BenchmarkScanJSONLines(b *testing.B) {
 		}
 	}
 	p := MustCompile(`{ $.status = 500 && $.latency > 1000 }`)
+	b.Run("indexonly", func(b *testing.B) {
+		for i := range b.N {
+			sc := scanner{b: msgs[i%len(msgs)]}
+			sc.index()
+		}
+	})
 	b.Run("Match", func(b *testing.B) {
 		b.SetBytes(size / int64(len(msgs)))
 		for i := range b.N {

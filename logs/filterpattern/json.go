@@ -27,6 +27,20 @@ type jnode struct {
 type jkey struct {
 	name string
 	next *jnode
+	// head is the name's first eight bytes, little-endian, zero-padded.
+	head uint64
+}
+
+// keyHead is the first eight bytes of b (zero-padded), little-endian.
+func keyHead(b []byte) uint64 {
+	if len(b) >= 8 {
+		return binary.LittleEndian.Uint64(b)
+	}
+	var w uint64
+	for i := len(b) - 1; i >= 0; i-- {
+		w = w<<8 | uint64(b[i])
+	}
+	return w
 }
 
 type jidx struct {
@@ -47,6 +61,28 @@ func (n *jnode) childKey(name []byte) *jnode {
 	for i := range n.keys {
 		if n.keys[i].name == string(name) {
 			return n.keys[i].next
+		}
+	}
+	return nil
+}
+
+// childKeyIn is childKey for the key b[st:end] of a message whose byte at end
+// is its closing quote, comparing eight bytes at a time where it can.
+func (n *jnode) childKeyIn(b []byte, st, end int) *jnode {
+	l := end - st
+	var head uint64
+	if st+8 <= len(b) {
+		head = binary.LittleEndian.Uint64(b[st:])
+		if l < 8 {
+			head &= 1<<(8*uint(l)) - 1
+		}
+	} else {
+		head = keyHead(b[st:end])
+	}
+	for i := range n.keys {
+		k := &n.keys[i]
+		if k.head == head && len(k.name) == l && (l <= 8 || k.name[8:] == string(b[st+8:end])) {
+			return k.next
 		}
 	}
 	return nil
@@ -73,7 +109,7 @@ func (n *jnode) insert(path []step, nslots *int) int {
 				if len(cur.keys) < 64 {
 					next.bit = 1 << len(cur.keys)
 				}
-				cur.keys = append(cur.keys, jkey{name: st.key, next: next})
+				cur.keys = append(cur.keys, jkey{name: st.key, next: next, head: keyHead([]byte(st.key))})
 				if len(st.key) < 64 {
 					cur.lens |= 1 << len(st.key)
 				} else {
@@ -244,7 +280,9 @@ func (p *Pattern) parseJSON(src string) error {
 type jval struct {
 	kind       ValueKind
 	esc        bool
+	hasNum     bool // num holds the number's value (integers the scan read)
 	start, end int32
+	num        float64
 }
 
 // maxJSONDepth is how deeply objects and arrays may nest in a message before
@@ -321,13 +359,13 @@ func (s *scanner) document(root *jnode, slots []jval) bool {
 
 // indexMax is the longest message document indexes (the index lives on the
 // stack); longer ones are scanned byte by byte, eight at a time.
-const indexMax = 2048
+const indexMax = 1024
 
 // opaqueZero is always 0; see index.
 var opaqueZero uint64
 
-// index fills s.qm when the message qualifies (see scanner.qm): one pass
-// eight bytes at a time, with exact per-byte tests (no borrow between bytes).
+// index fills s.qm when the message qualifies (see scanner.qm): with SSE2 on
+// amd64 (sixteen bytes at a time), else with indexSWAR.
 func (s *scanner) index() {
 	b := s.b
 	qm := &s.qm
@@ -335,6 +373,20 @@ func (s *scanner) index() {
 	if n < 8 || n > indexMax {
 		return
 	}
+	if haveIndexAsm && n >= 16 {
+		if !quoteIndexSSE2(b, qm) {
+			s.qn = (n + 63) / 64
+		}
+		return
+	}
+	s.indexSWAR()
+}
+
+// indexSWAR is index in portable Go, eight bytes at a time.
+func (s *scanner) indexSWAR() {
+	b := s.b
+	qm := &s.qm
+	n := len(b)
 	// The constants are loaded into registers once: opaque is 0, but the
 	// compiler cannot tell, so it does not rematerialize them every word.
 	opaque := opaqueZero
@@ -708,7 +760,7 @@ func (s *scanner) flat(i int, root *jnode, slots []jval) (int, bool) {
 		}
 		var child *jnode
 		if l := uint(end - i - 1); l >= 64 || lens&(1<<l) != 0 {
-			child = root.childKey(b[i+1 : end])
+			child = root.childKeyIn(b, i+1, end)
 		}
 		i = end + 1
 		if i < len(b) && b[i] <= ' ' {
@@ -740,13 +792,22 @@ func (s *scanner) flat(i int, root *jnode, slots []jval) (int, bool) {
 			if c == '-' {
 				i++
 			}
+			v = jval{kind: Number}
 			if i < len(b) && b[i] >= '1' && b[i] <= '9' {
+				// An integer's value is read on the way (exact up to 2^53).
+				u := uint64(b[i] - '0')
 				for i++; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+					u = u*10 + uint64(b[i]-'0')
 				}
 				if i < len(b) && (b[i] == '.' || b[i]|0x20 == 'e') {
 					var ok bool
 					if i, ok = scanNumber(b, st); !ok {
 						return i, false
+					}
+				} else if i-st <= 15 {
+					v.hasNum, v.num = true, float64(u)
+					if c == '-' {
+						v.num = -v.num
 					}
 				}
 			} else {
@@ -755,7 +816,7 @@ func (s *scanner) flat(i int, root *jnode, slots []jval) (int, bool) {
 					return i, false
 				}
 			}
-			v = jval{kind: Number, start: int32(st), end: int32(i)}
+			v.start, v.end = int32(st), int32(i)
 		case c == '{' || c == '[':
 			v.kind = Object
 			if c == '[' {
@@ -819,8 +880,49 @@ func (s *scanner) flat(i int, root *jnode, slots []jval) (int, bool) {
 }
 
 // keyAhead reports whether a string after the cursor (taking the quotes that
-// follow in pairs) spells one of root's keys.
+// follow in pairs) spells one of root's keys. It works a word of the index at
+// a time: a prefix XOR of the quote bits marks the inside of strings, which
+// splits them into opening and closing quotes, and a string of length L is an
+// opening quote L+1 bits before a closing one; such strings are compared
+// with the keys.
 func (s *scanner) keyAhead(root *jnode, cw int, cm uint64) bool {
+	b, qm, qn, lens := s.b, &s.qm, s.qn, root.lens
+	if lens>>62 != 0 {
+		return s.keyAheadSlow(root, cw, cm)
+	}
+	var inside, prevOpen uint64 // inside: all ones when a string spans into the word
+	for w := cw; w < qn; w++ {
+		q := qm[w&(indexMax/64-1)]
+		if w == cw {
+			q = cm
+		}
+		p := q
+		p ^= p << 1
+		p ^= p << 2
+		p ^= p << 4
+		p ^= p << 8
+		p ^= p << 16
+		p ^= p << 32
+		p ^= inside
+		open, closing := q&p, q&^p
+		inside = -(p >> 63)
+		for ls := lens; ls != 0; ls &= ls - 1 {
+			l := uint(bits.TrailingZeros64(ls))
+			for m := closing & (open<<(l+1) | prevOpen>>(63-l)); m != 0; m &= m - 1 {
+				end := w<<6 | bits.TrailingZeros64(m)
+				if root.childKeyIn(b, end-int(l), end) != nil {
+					return true
+				}
+			}
+		}
+		prevOpen = open
+	}
+	return false
+}
+
+// keyAheadSlow is keyAhead taking the strings one by one (for keys of 62
+// bytes or more).
+func (s *scanner) keyAheadSlow(root *jnode, cw int, cm uint64) bool {
 	b, qm, qn, lens := s.b, &s.qm, s.qn, root.lens
 	var open, end int
 	for {
@@ -830,7 +932,7 @@ func (s *scanner) keyAhead(root *jnode, cw int, cm uint64) bool {
 		if end, cw, cm = nextQuote(qm, qn, cw, cm); end < 0 {
 			return false
 		}
-		if l := uint(end - open - 1); (l >= 64 || lens&(1<<l) != 0) && root.childKey(b[open+1:end]) != nil {
+		if l := uint(end - open - 1); (l >= 64 || lens&(1<<l) != 0) && root.childKeyIn(b, open+1, end) != nil {
 			return true
 		}
 	}
@@ -1116,7 +1218,7 @@ func hex4(b []byte) rune {
 }
 
 func (p *Pattern) matchJSON(msg []byte) bool {
-	var buf [16]jval
+	var buf [8]jval
 	var slots []jval
 	if p.jn <= len(buf) {
 		slots = buf[:p.jn]
@@ -1137,7 +1239,23 @@ func evalJSON(e *expr, msg []byte, slots []jval) bool {
 	case e.or:
 		return evalJSON(e.l, msg, slots) || evalJSON(e.r, msg, slots)
 	}
-	v := slots[e.slot]
+	v := &slots[e.slot]
+	if v.hasNum && e.val.isNum {
+		switch f, n := v.num, e.val.num; e.op {
+		case opEq:
+			return f == n
+		case opNe:
+			return f != n
+		case opLt:
+			return f < n
+		case opGt:
+			return f > n
+		case opLe:
+			return f <= n
+		case opGe:
+			return f >= n
+		}
+	}
 	text := msg[v.start:v.end]
 	if v.esc {
 		var tmp [128]byte

@@ -1,6 +1,7 @@
 package filterpattern
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -159,5 +160,43 @@ func TestJSONShortcutNeverHidesALaterDuplicate(t *testing.T) {
 		got := p.MatchString(c.msg)
 		assert.Equal(t, c.want, got, "%q", c.msg)
 		assert.Equal(t, c.want, matchBothWays(t, p, c.msg), "%q", c.msg)
+	}
+}
+
+// The assembly quote index and the portable one agree, byte for byte, on
+// messages dense in the bytes they look for (and in '#', which a careless
+// zero-byte test confuses with a quote after a quote).
+func TestQuoteIndexImplementationsAgree(t *testing.T) {
+	if !haveIndexAsm {
+		t.Skip("no assembly on this architecture")
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	alphabet := []byte("\"\"\"##\\\x00\x1f\x20\x21\x7f\x80\xff\n{}:,ab")
+	for range 3000 {
+		n := 16 + rng.IntN(indexMax-15)
+		if rng.IntN(2) == 0 {
+			n = 16 + rng.IntN(200)
+		}
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+			if rng.IntN(4) != 0 {
+				b[i] = 'x' // mostly clean, so that some messages qualify
+			}
+		}
+		if rng.IntN(2) == 0 { // no backslash or control byte
+			for i, c := range b {
+				if c == '\\' || c < 0x20 {
+					b[i] = '#'
+				}
+			}
+		}
+		asm, swar := scanner{b: b}, scanner{b: b}
+		asm.index()
+		swar.indexSWAR()
+		require.Equal(t, swar.qn, asm.qn, "%q", b)
+		if asm.qn > 0 {
+			require.Equal(t, swar.qm, asm.qm, "%q", b)
+		}
 	}
 }
