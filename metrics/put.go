@@ -3,6 +3,7 @@ package metrics
 import (
 	"context"
 	"fmt"
+	"math/bits"
 
 	"github.com/localwatch/localwatch/internal/awserr"
 )
@@ -132,13 +133,35 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 		if hires {
 			sec = int(t - minute)
 		}
-		b := st.blockAt(minute, hires)
+		var b *block
+		if h := &st.head[0]; st.hasHead && h.start == minute {
+			b = h // the common case, without a call
+		} else {
+			b = st.blockAt(minute, hires)
+		}
 		if due := detailDue(minute); due < s.nextDue {
 			s.nextDue = due
 		}
 		switch {
 		case d.Value != nil:
-			b.add(sec, *d.Value, 1, hires)
+			v := *d.Value
+			if hires {
+				b.occ |= hiResBit
+			}
+			if b.x == nil && b.occ&minuteOnlyBit == 0 && sec >= bits.Len64(b.occ&secMask) {
+				// block.add's simple-mode append, inlined.
+				if len(b.vals) == 0 {
+					b.min, b.max = v, v
+				} else {
+					b.min = min(b.min, v)
+					b.max = max(b.max, v)
+				}
+				b.sum += v
+				b.occ |= 1 << sec
+				b.vals = append(b.vals, v)
+			} else {
+				b.add(sec, v, 1, hires)
+			}
 		case d.StatisticValues != nil:
 			sv := *d.StatisticValues
 			// CloudWatch keeps percentile statistics for a statistic set whose
