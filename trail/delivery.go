@@ -268,6 +268,7 @@ func gzipBytes(b []byte) []byte {
 // encodeLogFile writes {"Records":[...]} for recs.
 func (s *Service) encodeLogFile(recs []*entry) []byte {
 	var r Record
+	var w recordJSON
 	var buf bytes.Buffer
 	buf.Grow(len(recs) * 800)
 	buf.WriteString(`{"Records":[`)
@@ -278,7 +279,8 @@ func (s *Service) encodeLogFile(recs []*entry) []byte {
 			buf.WriteByte(',')
 		}
 		s.fill(e, &r)
-		if err := enc.Encode(&r); err != nil {
+		w.set(&r)
+		if err := enc.Encode(&w); err != nil {
 			fmt.Fprintf(&buf, `{"eventID":%q,"errorMessage":%q}`, r.EventID, "record could not be encoded: "+err.Error())
 			continue
 		}

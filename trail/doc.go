@@ -11,12 +11,30 @@
 // whole UTC seconds). The eventID is the APICall's EventID when set. The
 // caller comes from the call's context; a call whose context carried no
 // identity is recorded as made by the account's root user from
-// sourceIPAddress 127.0.0.1 ([DefaultSourceIPAddress]). Applications record
-// events that do not come from a localwatch service — a console sign-in, an
-// S3 object-level data event, a service event — with [Service.RecordEvent].
+// sourceIPAddress 127.0.0.1 ([DefaultSourceIPAddress]); a caller without a
+// user agent gets userAgent "localwatch" ([DefaultUserAgent]), since
+// CloudTrail always writes one. Applications record events that do not come
+// from a localwatch service — a console sign-in, an S3 object-level data
+// event, a service event — with [Service.RecordEvent]; sign-in records get
+// AWS's userIdentity shape (an empty accessKeyId, no arn for a failed IAM
+// user sign-in).
 // Every public operation of this package records its own APICall (event
 // source cloudtrail.amazonaws.com); consuming records never publishes one,
 // so there is no loop.
+//
+// # Use
+//
+// Give New the bus and clock the other services use (inside the full stack,
+// localwatch.New, this is done for you: Stack.Trail). Create a trail and
+// start logging as with the AWS API; advancing the clock delivers files:
+//
+//	t := trail.New(trail.Options{Clock: clk, Bus: b}) // clk := localwatch.NewManualClock(t0); b := new(localwatch.Bus)
+//	defer t.Close()
+//	t.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: "logs", EnableLogFileValidation: true})
+//	t.StartLogging(ctx, trail.StartLoggingInput{Name: "audit"})
+//	// ... API calls of the other services ...
+//	clk.Advance(5 * time.Minute)  // the log file is in t.Store()
+//	t.LookupEvents(ctx, trail.LookupEventsInput{})
 //
 // Each record goes to
 //

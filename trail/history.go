@@ -440,7 +440,9 @@ func (s *Service) eventOf(e *entry) Event {
 	for _, res := range r.Resources {
 		ev.Resources = append(ev.Resources, EventResource{ResourceType: res.Type, ResourceName: res.ARN})
 	}
-	b, err := json.Marshal(&r)
+	var w recordJSON
+	w.set(&r)
+	b, err := json.Marshal(&w)
 	if err != nil {
 		b, _ = json.Marshal(map[string]string{"eventID": r.EventID, "error": err.Error()})
 	}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -41,6 +43,85 @@ func TestAWSRecordsRoundTrip(t *testing.T) {
 	out, err := json.Marshal(f)
 	require.NoError(t, err)
 	assert.JSONEq(t, string(raw), string(out))
+}
+
+// aws_console_login_failure.json holds the failed sign-in records of the
+// CloudTrail user guide (an IAM user, a mistyped user name, the root user;
+// user agents shortened): "accessKeyId": "" must survive decoding.
+func TestAWSFailedSignInsRoundTrip(t *testing.T) {
+	raw, err := os.ReadFile("testdata/aws_console_login_failure.json")
+	require.NoError(t, err)
+	f, err := ParseLogFile(raw)
+	require.NoError(t, err)
+	require.Len(t, f.Records, 3)
+	out, err := json.Marshal(f)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(raw), string(out))
+}
+
+func TestConsoleSignInIdentityAsAWSWritesIt(t *testing.T) {
+	failure := map[string]any{"ConsoleLogin": "Failure"}
+	success := map[string]any{"ConsoleLogin": "Success"}
+	root := identity.With(context.Background(), identity.Root("123456789012"))
+	for _, tc := range []struct {
+		name string
+		ctx  func(e *env) context.Context
+		in   RecordEventInput
+		want string
+	}{
+		{"an IAM user's successful sign-in has no accessKeyId", func(e *env) context.Context { return e.ctx },
+			RecordEventInput{ResponseElements: success},
+			`{"type":"IAMUser","principalId":"%s","arn":"arn:aws:iam::123456789012:user/alice","accountId":"123456789012","userName":"alice"}`},
+		{"an IAM user's failed sign-in has an empty accessKeyId and no arn", func(e *env) context.Context { return e.ctx },
+			RecordEventInput{ErrorMessage: "Failed authentication", ResponseElements: failure},
+			`{"type":"IAMUser","principalId":"%s","accountId":"123456789012","accessKeyId":"","userName":"alice"}`},
+		{"a mistyped user name is hidden", func(e *env) context.Context { return context.Background() },
+			RecordEventInput{ErrorMessage: "No username found in supplied account", ResponseElements: failure,
+				UserIdentity: &UserIdentity{Type: "IAMUser", AccountID: "123456789012", UserName: "HIDDEN_DUE_TO_SECURITY_REASONS"}},
+			`{"type":"IAMUser","accountId":"123456789012","accessKeyId":"","userName":"HIDDEN_DUE_TO_SECURITY_REASONS"}`},
+		{"the root user's failed sign-in keeps its arn", func(*env) context.Context { return root },
+			RecordEventInput{ErrorMessage: "Failed authentication", ResponseElements: failure},
+			`{"type":"Root","principalId":"123456789012","arn":"arn:aws:iam::123456789012:root","accountId":"123456789012","accessKeyId":""}`},
+		{"the root user's successful sign-in has an empty accessKeyId", func(*env) context.Context { return root },
+			RecordEventInput{ResponseElements: success},
+			`{"type":"Root","principalId":"123456789012","arn":"arn:aws:iam::123456789012:root","accountId":"123456789012","accessKeyId":""}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			in := tc.in
+			in.EventType, in.EventSource, in.EventName = EventTypeConsoleSignIn, "signin.amazonaws.com", "ConsoleLogin"
+			in.SourceIPAddress, in.UserAgent = "192.0.2.0", "Mozilla/5.0 (...)"
+			out, err := e.svc.RecordEvent(tc.ctx(e), in)
+			require.NoError(t, err)
+			want := tc.want
+			if strings.Contains(want, "%s") {
+				want = fmt.Sprintf(want, identity.IAMUser("123456789012", "alice", "").PrincipalID)
+			}
+			assert.JSONEq(t, want, string(mustJSON(out.Record.UserIdentity)))
+			b := string(mustJSON(out.Record))
+			assert.NotContains(t, b, "errorCode", "a failed sign-in has an errorMessage only")
+			assert.Contains(t, b, `"userAgent":"Mozilla/5.0 (...)"`)
+		})
+	}
+}
+
+func TestUserAgentIsAlwaysRecorded(t *testing.T) {
+	// CloudTrail always writes userAgent: a caller without one is recorded
+	// with DefaultUserAgent, an AWS service with its host.
+	e := newEnv(t)
+	e.rec.Record(e.ctx, event.Call{Name: "DescribeAlarms", ReadOnly: true}, nil)
+	e.rec.Record(identity.With(context.Background(), identity.Identity{Type: "AWSService", InvokedBy: "config.amazonaws.com"}),
+		event.Call{Name: "GetMetricData", ReadOnly: true}, nil)
+	out, err := e.svc.LookupEvents(context.Background(), LookupEventsInput{})
+	require.NoError(t, err)
+	require.Len(t, out.Events, 2)
+	agents := map[string]string{}
+	for _, ev := range out.Events {
+		var r Record
+		require.NoError(t, json.Unmarshal([]byte(ev.CloudTrailEvent), &r))
+		agents[r.EventName] = r.UserAgent
+	}
+	assert.Equal(t, map[string]string{"DescribeAlarms": DefaultUserAgent, "GetMetricData": "config.amazonaws.com"}, agents)
 }
 
 func TestLargeNumbersSurviveRoundTrip(t *testing.T) {
@@ -130,4 +211,25 @@ func FuzzParseLogFile(f *testing.F) {
 		}
 		_, _ = json.Marshal(lf)
 	})
+}
+
+func TestLogFileEncodingMatchesMarshal(t *testing.T) {
+	// recordJSON (log files, LookupEvents) must write exactly what
+	// json.Marshal writes for a Record.
+	raw, err := os.ReadFile("testdata/aws_console_login_failure.json")
+	require.NoError(t, err)
+	f, err := ParseLogFile(raw)
+	require.NoError(t, err)
+	sealed := *f.Records[0]
+	ui := *sealed.UserIdentity
+	sealed.UserIdentity = ui.sealed()
+	for _, r := range []*Record{f.Records[0], f.Records[1], f.Records[2], &sealed, {EventVersion: EventVersion, EventName: "x"}} {
+		want, err := json.Marshal(r)
+		require.NoError(t, err)
+		var w recordJSON
+		w.set(r)
+		got, err := json.Marshal(&w)
+		require.NoError(t, err)
+		assert.Equal(t, string(want), string(got))
+	}
 }

@@ -30,9 +30,19 @@ const (
 // random IDs, us-east-1, account 123456789012, a private [Shared] with an
 // in-memory object store.
 type Options struct {
-	Clock     clock.Clock
-	Bus       *bus.Bus
-	IDs       *ids.Source
+	// Clock stamps eventTime and drives delivery, digests and the 90-day
+	// history. Nil means the wall clock (localwatch.RealClock{}); tests pass
+	// localwatch.NewManualClock(t0) and deliver files with Advance.
+	Clock clock.Clock
+	// Bus is where the service listens for event.APICall (the other services'
+	// operations) and publishes its own calls, log deliveries and
+	// notifications. Nil means no events: pass new(localwatch.Bus), or the
+	// bus the other services use.
+	Bus *bus.Bus
+	// IDs generates event IDs, request IDs and log file names. Nil means
+	// random; localwatch.NewIDSource(seed) makes them reproducible.
+	IDs *ids.Source
+	// Region defaults to "us-east-1"; AccountID to "123456789012".
 	Region    string
 	AccountID string
 	// Store is where log and digest files go when Shared is nil (nil: a new
@@ -301,6 +311,13 @@ func (s *Service) allocEntryLocked() *entry {
 // identity carries none.
 const DefaultSourceIPAddress = "127.0.0.1"
 
+// DefaultUserAgent is the userAgent recorded for a caller whose identity
+// carries none. CloudTrail always writes userAgent (the SDK's or CLI's agent
+// string, for calls through an SDK); calls made through the localwatch services
+// are recorded with this one. An AWSService caller without a user agent is
+// recorded with its service host (invokedBy), as AWS does.
+const DefaultUserAgent = "localwatch"
+
 // identityLocked converts the caller identity, caching the last conversion
 // (consecutive calls usually come from the same caller). A call whose context
 // carried no identity is recorded as made by the account's root user.
@@ -309,7 +326,7 @@ func (s *Service) identityLocked(id identity.Identity, has bool) (*UserIdentity,
 		id = identity.Root(s.account)
 	}
 	if s.lastUI == nil || id != s.lastID {
-		s.lastID, s.lastUI = id, userIdentityOf(id)
+		s.lastID, s.lastUI = id, userIdentityOf(id).sealed()
 	}
 	ip := id.SourceIPAddress
 	if ip == "" {
@@ -319,7 +336,15 @@ func (s *Service) identityLocked(id identity.Identity, has bool) (*UserIdentity,
 			ip = DefaultSourceIPAddress
 		}
 	}
-	return s.lastUI, ip, truncate(id.UserAgent, 1024)
+	ua := id.UserAgent
+	if ua == "" {
+		if id.Type == "AWSService" && id.InvokedBy != "" {
+			ua = id.InvokedBy
+		} else {
+			ua = DefaultUserAgent
+		}
+	}
+	return s.lastUI, ip, truncate(ua, 1024)
 }
 
 func userIdentityOf(id identity.Identity) *UserIdentity {
@@ -539,7 +564,10 @@ func (s *Service) RecordEvent(ctx context.Context, in RecordEventInput) (*Record
 	r.UserIdentity, r.SourceIPAddress, r.UserAgent = s.identityLocked(id, has)
 	if in.UserIdentity != nil {
 		ui := *in.UserIdentity
-		r.UserIdentity = &ui
+		r.UserIdentity = ui.sealed()
+	}
+	if et == EventTypeConsoleSignIn {
+		r.UserIdentity = signInIdentity(r.UserIdentity, in, in.UserIdentity == nil).sealed()
 	}
 	if in.SourceIPAddress != "" {
 		r.SourceIPAddress = in.SourceIPAddress
@@ -552,6 +580,31 @@ func (s *Service) RecordEvent(ctx context.Context, in RecordEventInput) (*Record
 	s.addLocked(e)
 	s.mu.Unlock()
 	return &RecordEventOutput{Record: r}, nil
+}
+
+// signInIdentity shapes the userIdentity of a console sign-in record as
+// CloudTrail writes it: a sign-in uses a password, not an access key, so an
+// identity from the context loses its access key ID; "accessKeyId": "" is
+// written for every sign-in event except an IAM user's successful
+// ConsoleLogin (which has none); and a failed sign-in of an IAM user whose
+// identity came from the context has no arn. An identity the caller
+// gave in RecordEventInput.UserIdentity keeps its fields (for a mistyped user
+// name, give {Type: "IAMUser", AccountID: ..., UserName:
+// "HIDDEN_DUE_TO_SECURITY_REASONS"} and ErrorMessage "No username found in
+// supplied account").
+func signInIdentity(ui *UserIdentity, in RecordEventInput, fromContext bool) *UserIdentity {
+	failed := in.ErrorMessage != "" || in.ErrorCode != ""
+	out := *ui
+	if fromContext {
+		out.AccessKeyID = ""
+	}
+	if out.AccessKeyID == "" && (failed || out.Type != "IAMUser" || in.EventName != "ConsoleLogin") {
+		out.emptyKey = true
+	}
+	if failed && fromContext && out.Type == "IAMUser" {
+		out.ARN = ""
+	}
+	return &out
 }
 
 // usernameOf is LookupEvents' Username for a record: the IAM user name, the
