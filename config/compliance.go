@@ -29,8 +29,8 @@ type GetComplianceDetailsByResourceOutput struct {
 // (COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE), 25 per page.
 func (s *Service) GetComplianceDetailsByResource(ctx context.Context, in GetComplianceDetailsByResourceInput) (*GetComplianceDetailsByResourceOutput, error) {
 	out, err := s.complianceByResourceDetails(in)
-	s.rec.Record(ctx, event.Call{Name: "GetComplianceDetailsByResource", ReadOnly: true, RequestParameters: map[string]any{
-		"resourceType": in.ResourceType, "resourceId": in.ResourceID, "complianceTypes": in.ComplianceTypes, "nextToken": in.NextToken}}, err)
+	s.rec.Record(ctx, event.Call{Name: "GetComplianceDetailsByResource", ReadOnly: true, RequestParameters: params(map[string]any{
+		"resourceType": in.ResourceType, "resourceId": in.ResourceID, "complianceTypes": in.ComplianceTypes, "nextToken": in.NextToken})}, err)
 	return out, err
 }
 
@@ -106,8 +106,8 @@ type DescribeComplianceByResourceOutput struct {
 // NON_COMPLIANT, INSUFFICIENT_DATA); Limit is 0 (10) to 100.
 func (s *Service) DescribeComplianceByResource(ctx context.Context, in DescribeComplianceByResourceInput) (*DescribeComplianceByResourceOutput, error) {
 	out, err := s.complianceByResource(in)
-	s.rec.Record(ctx, event.Call{Name: "DescribeComplianceByResource", ReadOnly: true, RequestParameters: map[string]any{
-		"resourceType": in.ResourceType, "resourceId": in.ResourceID, "complianceTypes": in.ComplianceTypes, "limit": in.Limit, "nextToken": in.NextToken}}, err)
+	s.rec.Record(ctx, event.Call{Name: "DescribeComplianceByResource", ReadOnly: true, RequestParameters: params(map[string]any{
+		"resourceType": in.ResourceType, "resourceId": in.ResourceID, "complianceTypes": in.ComplianceTypes, "limit": in.Limit, "nextToken": in.NextToken})}, err)
 	return out, err
 }
 

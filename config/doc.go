@@ -21,6 +21,16 @@
 // (third-party) resources can also use AWS's own API, PutResourceConfig and
 // DeleteResourceConfig, with its validation.
 //
+// # Use
+//
+//	c := config.New(config.Options{Clock: clk, Bus: b}) // inside localwatch.New: Stack.Config
+//	defer c.Close()
+//	c.PutConfigurationRecorder(ctx, config.PutConfigurationRecorderInput{ConfigurationRecorder: config.ConfigurationRecorder{Name: "default", RoleARN: role}})
+//	c.PutDeliveryChannel(ctx, config.PutDeliveryChannelInput{DeliveryChannel: config.DeliveryChannel{Name: "default", S3BucketName: "config-bucket"}})
+//	c.StartConfigurationRecorder(ctx, config.StartConfigurationRecorderInput{ConfigurationRecorderName: "default"})
+//	c.RecordResource(ctx, config.ResourceConfig{ResourceType: "AWS::EC2::Instance", ResourceID: "i-1", Configuration: cfg})
+//	c.GetResourceConfigHistory(ctx, config.GetResourceConfigHistoryInput{ResourceType: "AWS::EC2::Instance", ResourceID: "i-1"})
+//
 // # Data flow
 //
 // The declared state is kept apart from the recorded items. When the recorder

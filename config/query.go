@@ -39,9 +39,9 @@ var reservedOrgs = map[string]bool{"aws": true, "amzn": true, "amazon": true, "a
 // (NoRunningConfigurationRecorderException).
 func (s *Service) PutResourceConfig(ctx context.Context, in PutResourceConfigInput) (*PutResourceConfigOutput, error) {
 	err := s.putResourceConfig(ctx, in)
-	s.rec.Record(ctx, event.Call{Name: "PutResourceConfig", RequestParameters: map[string]any{
+	s.rec.Record(ctx, event.Call{Name: "PutResourceConfig", RequestParameters: params(map[string]any{
 		"resourceType": in.ResourceType, "schemaVersionId": in.SchemaVersionID, "resourceId": in.ResourceID,
-		"resourceName": in.ResourceName, "configuration": in.Configuration, "tags": in.Tags}}, err)
+		"resourceName": in.ResourceName, "configuration": in.Configuration, "tags": in.Tags})}, err)
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +127,7 @@ func (s *Service) DeleteResourceConfig(ctx context.Context, in DeleteResourceCon
 		}
 		s.mu.Unlock()
 	}
-	s.rec.Record(ctx, event.Call{Name: "DeleteResourceConfig", RequestParameters: map[string]any{"resourceType": in.ResourceType, "resourceId": in.ResourceID}}, err)
+	s.rec.Record(ctx, event.Call{Name: "DeleteResourceConfig", RequestParameters: params(map[string]any{"resourceType": in.ResourceType, "resourceId": in.ResourceID})}, err)
 	if err != nil {
 		return nil, err
 	}
@@ -161,9 +161,9 @@ type GetResourceConfigHistoryOutput struct {
 // returned, except the latest item of an existing resource.
 func (s *Service) GetResourceConfigHistory(ctx context.Context, in GetResourceConfigHistoryInput) (*GetResourceConfigHistoryOutput, error) {
 	out, err := s.history(in)
-	s.rec.Record(ctx, event.Call{Name: "GetResourceConfigHistory", ReadOnly: true, RequestParameters: map[string]any{
+	s.rec.Record(ctx, event.Call{Name: "GetResourceConfigHistory", ReadOnly: true, RequestParameters: params(map[string]any{
 		"resourceType": in.ResourceType, "resourceId": in.ResourceID, "laterTime": in.LaterTime, "earlierTime": in.EarlierTime,
-		"chronologicalOrder": in.ChronologicalOrder, "limit": in.Limit, "nextToken": in.NextToken}}, err)
+		"chronologicalOrder": in.ChronologicalOrder, "limit": in.Limit, "nextToken": in.NextToken})}, err)
 	return out, err
 }
 
@@ -364,7 +364,7 @@ func (s *Service) BatchGetResourceConfig(ctx context.Context, in BatchGetResourc
 		}
 		s.mu.Unlock()
 	}
-	s.rec.Record(ctx, event.Call{Name: "BatchGetResourceConfig", ReadOnly: true, RequestParameters: map[string]any{"resourceKeys": in.ResourceKeys}}, err)
+	s.rec.Record(ctx, event.Call{Name: "BatchGetResourceConfig", ReadOnly: true, RequestParameters: params(map[string]any{"resourceKeys": in.ResourceKeys})}, err)
 	if err != nil {
 		return nil, err
 	}
@@ -406,9 +406,9 @@ type ListDiscoveredResourcesOutput struct {
 // (100) to 100 per page, deleted resources only with IncludeDeletedResources.
 func (s *Service) ListDiscoveredResources(ctx context.Context, in ListDiscoveredResourcesInput) (*ListDiscoveredResourcesOutput, error) {
 	out, err := s.listDiscovered(in)
-	s.rec.Record(ctx, event.Call{Name: "ListDiscoveredResources", ReadOnly: true, RequestParameters: map[string]any{
+	s.rec.Record(ctx, event.Call{Name: "ListDiscoveredResources", ReadOnly: true, RequestParameters: params(map[string]any{
 		"resourceType": in.ResourceType, "resourceIds": in.ResourceIDs, "resourceName": in.ResourceName, "limit": in.Limit,
-		"includeDeletedResources": in.IncludeDeletedResources, "nextToken": in.NextToken}}, err)
+		"includeDeletedResources": in.IncludeDeletedResources, "nextToken": in.NextToken})}, err)
 	return out, err
 }
 

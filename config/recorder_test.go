@@ -2,6 +2,7 @@ package config
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -172,4 +173,33 @@ func TestRetentionConfiguration(t *testing.T) {
 	assert.Equal(t, `{"groupId":"sg-1","v":2}`, items[0].Configuration)
 	_, err = h.svc.GetResourceConfigHistory(h.ctx, GetResourceConfigHistoryInput{ResourceType: "AWS::EC2::SecurityGroup", ResourceID: "sg-old"})
 	assert.True(t, errors.Is(err, ErrResourceNotDiscovered), "a deleted resource's history expires entirely")
+}
+
+func TestRequestParametersOmitAbsentParameters(t *testing.T) {
+	// CloudTrail shows the parameters the caller sent: AWS's record of a
+	// DescribeConfigurationRecorders call without names has
+	// "requestParameters": null, not {"configurationRecorderNames": null}.
+	h := newHarness(t).started(nil, nil)
+	ctx := context.Background()
+	_, err := h.svc.DescribeConfigurationRecorders(ctx, DescribeConfigurationRecordersInput{})
+	require.NoError(t, err)
+	_, err = h.svc.DescribeConfigurationRecorders(ctx, DescribeConfigurationRecordersInput{ConfigurationRecorderNames: []string{"default"}})
+	require.NoError(t, err)
+	_, err = h.svc.GetResourceConfigHistory(ctx, GetResourceConfigHistoryInput{ResourceType: "AWS::EC2::Instance", ResourceID: "i-1"})
+	require.Error(t, err)
+	_, err = h.svc.DescribeDeliveryChannelStatus(ctx, DescribeDeliveryChannelStatusInput{})
+	require.NoError(t, err)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	got := map[string][]string{}
+	for _, c := range h.calls[len(h.calls)-4:] {
+		b, err := json.Marshal(c.RequestParameters)
+		require.NoError(t, err)
+		got[c.EventName] = append(got[c.EventName], string(b))
+	}
+	assert.Equal(t, map[string][]string{
+		"DescribeConfigurationRecorders": {`null`, `{"configurationRecorderNames":["default"]}`},
+		"GetResourceConfigHistory":       {`{"resourceId":"i-1","resourceType":"AWS::EC2::Instance"}`},
+		"DescribeDeliveryChannelStatus":  {`null`},
+	}, got)
 }

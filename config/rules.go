@@ -199,7 +199,7 @@ type PutConfigRuleOutput struct{}
 // (periodic), as AWS does when a rule is created.
 func (s *Service) PutConfigRule(ctx context.Context, in PutConfigRuleInput) (*PutConfigRuleOutput, error) {
 	name, err := s.putRule(in.ConfigRule)
-	s.rec.Record(ctx, event.Call{Name: "PutConfigRule", RequestParameters: map[string]any{"configRule": in.ConfigRule}, Resources: s.ruleResource(name)}, err)
+	s.rec.Record(ctx, event.Call{Name: "PutConfigRule", RequestParameters: params(map[string]any{"configRule": in.ConfigRule}), Resources: s.ruleResource(name)}, err)
 	if err != nil {
 		return nil, err
 	}
@@ -436,7 +436,7 @@ func (s *Service) DescribeConfigRules(ctx context.Context, in DescribeConfigRule
 		s.mu.Unlock()
 		out.NextToken = next
 	}
-	s.rec.Record(ctx, event.Call{Name: "DescribeConfigRules", ReadOnly: true, RequestParameters: map[string]any{"configRuleNames": in.ConfigRuleNames, "nextToken": in.NextToken}}, err)
+	s.rec.Record(ctx, event.Call{Name: "DescribeConfigRules", ReadOnly: true, RequestParameters: params(map[string]any{"configRuleNames": in.ConfigRuleNames, "nextToken": in.NextToken})}, err)
 	if err != nil {
 		return nil, err
 	}
@@ -511,7 +511,7 @@ func (s *Service) DeleteConfigRule(ctx context.Context, in DeleteConfigRuleInput
 		delete(s.rules, in.ConfigRuleName)
 	}
 	s.mu.Unlock()
-	s.rec.Record(ctx, event.Call{Name: "DeleteConfigRule", RequestParameters: map[string]any{"configRuleName": in.ConfigRuleName}, Resources: res}, err)
+	s.rec.Record(ctx, event.Call{Name: "DeleteConfigRule", RequestParameters: params(map[string]any{"configRuleName": in.ConfigRuleName}), Resources: res}, err)
 	if err != nil {
 		return nil, err
 	}
@@ -561,7 +561,7 @@ func (s *Service) StartConfigRulesEvaluation(ctx context.Context, in StartConfig
 		}
 		s.mu.Unlock()
 	}
-	s.rec.Record(ctx, event.Call{Name: "StartConfigRulesEvaluation", RequestParameters: map[string]any{"configRuleNames": in.ConfigRuleNames}}, err)
+	s.rec.Record(ctx, event.Call{Name: "StartConfigRulesEvaluation", RequestParameters: params(map[string]any{"configRuleNames": in.ConfigRuleNames})}, err)
 	if err != nil {
 		return nil, err
 	}
@@ -933,7 +933,7 @@ func (s *Service) DescribeConfigRuleEvaluationStatus(ctx context.Context, in Des
 		s.mu.Unlock()
 		out.NextToken = next
 	}
-	s.rec.Record(ctx, event.Call{Name: "DescribeConfigRuleEvaluationStatus", ReadOnly: true, RequestParameters: map[string]any{"configRuleNames": in.ConfigRuleNames, "nextToken": in.NextToken}}, err)
+	s.rec.Record(ctx, event.Call{Name: "DescribeConfigRuleEvaluationStatus", ReadOnly: true, RequestParameters: params(map[string]any{"configRuleNames": in.ConfigRuleNames, "nextToken": in.NextToken})}, err)
 	if err != nil {
 		return nil, err
 	}
@@ -1075,7 +1075,7 @@ type PutEvaluationsOutput struct {
 // stored.
 func (s *Service) PutEvaluations(ctx context.Context, in PutEvaluationsInput) (*PutEvaluationsOutput, error) {
 	err := s.putEvaluations(ctx, in)
-	s.rec.Record(ctx, event.Call{Name: "PutEvaluations", RequestParameters: map[string]any{"evaluations": in.Evaluations, "resultToken": in.ResultToken, "testMode": in.TestMode}}, err)
+	s.rec.Record(ctx, event.Call{Name: "PutEvaluations", RequestParameters: params(map[string]any{"evaluations": in.Evaluations, "resultToken": in.ResultToken, "testMode": in.TestMode})}, err)
 	if err != nil {
 		return nil, err
 	}
@@ -1214,7 +1214,7 @@ func (s *Service) DescribeComplianceByConfigRule(ctx context.Context, in Describ
 		}
 		s.mu.Unlock()
 	}
-	s.rec.Record(ctx, event.Call{Name: "DescribeComplianceByConfigRule", ReadOnly: true, RequestParameters: map[string]any{"configRuleNames": in.ConfigRuleNames, "complianceTypes": in.ComplianceTypes, "nextToken": in.NextToken}}, err)
+	s.rec.Record(ctx, event.Call{Name: "DescribeComplianceByConfigRule", ReadOnly: true, RequestParameters: params(map[string]any{"configRuleNames": in.ConfigRuleNames, "complianceTypes": in.ComplianceTypes, "nextToken": in.NextToken})}, err)
 	if err != nil {
 		return nil, err
 	}
@@ -1241,7 +1241,7 @@ type GetComplianceDetailsByConfigRuleOutput struct {
 // Limit 0 (10) to 100 per page.
 func (s *Service) GetComplianceDetailsByConfigRule(ctx context.Context, in GetComplianceDetailsByConfigRuleInput) (*GetComplianceDetailsByConfigRuleOutput, error) {
 	out, err := s.complianceDetails(in)
-	s.rec.Record(ctx, event.Call{Name: "GetComplianceDetailsByConfigRule", ReadOnly: true, RequestParameters: map[string]any{"configRuleName": in.ConfigRuleName, "complianceTypes": in.ComplianceTypes, "limit": in.Limit, "nextToken": in.NextToken}}, err)
+	s.rec.Record(ctx, event.Call{Name: "GetComplianceDetailsByConfigRule", ReadOnly: true, RequestParameters: params(map[string]any{"configRuleName": in.ConfigRuleName, "complianceTypes": in.ComplianceTypes, "limit": in.Limit, "nextToken": in.NextToken})}, err)
 	return out, err
 }
 

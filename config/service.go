@@ -36,13 +36,16 @@ const (
 // Options configures a [Service]. The zero value works.
 type Options struct {
 	// Clock drives capture times, DAILY recording, periodic rules, snapshot
-	// delivery and retention (nil: the wall clock).
+	// delivery and retention. Nil means the wall clock
+	// (localwatch.RealClock{}); tests pass localwatch.NewManualClock(t0).
 	Clock clock.Clock
 	// Bus carries the events the service publishes (event.APICall,
 	// event.Notification, ChangeEvent) and the API calls it links to
-	// configuration items as related events (nil: no events).
+	// configuration items as related events. Nil means no events; pass
+	// new(localwatch.Bus), or the bus the other services use.
 	Bus *bus.Bus
-	// IDs is the source of request, snapshot and result-token IDs (nil: random).
+	// IDs is the source of request, snapshot and result-token IDs. Nil means
+	// random; localwatch.NewIDSource(seed) makes them reproducible.
 	IDs *ids.Source
 	// Region defaults to "us-east-1"; AccountID to "123456789012".
 	Region    string
@@ -190,7 +193,7 @@ type PutConfigurationRecorderOutput struct{}
 func (s *Service) PutConfigurationRecorder(ctx context.Context, in PutConfigurationRecorderInput) (*PutConfigurationRecorderOutput, error) {
 	var ob outbox
 	out, err := s.putRecorder(in, &ob)
-	s.rec.Record(ctx, event.Call{Name: "PutConfigurationRecorder", RequestParameters: map[string]any{"configurationRecorder": in.ConfigurationRecorder}}, err)
+	s.rec.Record(ctx, event.Call{Name: "PutConfigurationRecorder", RequestParameters: params(map[string]any{"configurationRecorder": in.ConfigurationRecorder})}, err)
 	if err == nil {
 		s.deliver(ctx, &ob)
 	}
@@ -422,7 +425,7 @@ func (s *Service) DescribeConfigurationRecorders(ctx context.Context, in Describ
 		out.ConfigurationRecorders = append(out.ConfigurationRecorders, cloneRecorder(*s.recorder))
 	}
 	s.mu.Unlock()
-	s.rec.Record(ctx, event.Call{Name: "DescribeConfigurationRecorders", ReadOnly: true, RequestParameters: map[string]any{"configurationRecorderNames": in.ConfigurationRecorderNames}}, err)
+	s.rec.Record(ctx, event.Call{Name: "DescribeConfigurationRecorders", ReadOnly: true, RequestParameters: params(map[string]any{"configurationRecorderNames": in.ConfigurationRecorderNames})}, err)
 	if err != nil {
 		return nil, err
 	}
@@ -461,7 +464,7 @@ func (s *Service) DescribeConfigurationRecorderStatus(ctx context.Context, in De
 		out.ConfigurationRecordersStatus = append(out.ConfigurationRecordersStatus, st)
 	}
 	s.mu.Unlock()
-	s.rec.Record(ctx, event.Call{Name: "DescribeConfigurationRecorderStatus", ReadOnly: true, RequestParameters: map[string]any{"configurationRecorderNames": in.ConfigurationRecorderNames}}, err)
+	s.rec.Record(ctx, event.Call{Name: "DescribeConfigurationRecorderStatus", ReadOnly: true, RequestParameters: params(map[string]any{"configurationRecorderNames": in.ConfigurationRecorderNames})}, err)
 	if err != nil {
 		return nil, err
 	}
@@ -500,7 +503,7 @@ func (s *Service) StartConfigurationRecorder(ctx context.Context, in StartConfig
 		s.reconcileAllLocked(now, &out)
 	}
 	s.mu.Unlock()
-	s.rec.Record(ctx, event.Call{Name: "StartConfigurationRecorder", RequestParameters: map[string]any{"configurationRecorderName": in.ConfigurationRecorderName}}, err)
+	s.rec.Record(ctx, event.Call{Name: "StartConfigurationRecorder", RequestParameters: params(map[string]any{"configurationRecorderName": in.ConfigurationRecorderName})}, err)
 	if err != nil {
 		return nil, err
 	}
@@ -531,7 +534,7 @@ func (s *Service) StopConfigurationRecorder(ctx context.Context, in StopConfigur
 		s.armDailyLocked()
 	}
 	s.mu.Unlock()
-	s.rec.Record(ctx, event.Call{Name: "StopConfigurationRecorder", RequestParameters: map[string]any{"configurationRecorderName": in.ConfigurationRecorderName}}, err)
+	s.rec.Record(ctx, event.Call{Name: "StopConfigurationRecorder", RequestParameters: params(map[string]any{"configurationRecorderName": in.ConfigurationRecorderName})}, err)
 	if err != nil {
 		return nil, err
 	}
@@ -559,7 +562,7 @@ func (s *Service) DeleteConfigurationRecorder(ctx context.Context, in DeleteConf
 		s.armDailyLocked()
 	}
 	s.mu.Unlock()
-	s.rec.Record(ctx, event.Call{Name: "DeleteConfigurationRecorder", RequestParameters: map[string]any{"configurationRecorderName": in.ConfigurationRecorderName}}, err)
+	s.rec.Record(ctx, event.Call{Name: "DeleteConfigurationRecorder", RequestParameters: params(map[string]any{"configurationRecorderName": in.ConfigurationRecorderName})}, err)
 	if err != nil {
 		return nil, err
 	}
@@ -582,7 +585,7 @@ type PutDeliveryChannelOutput struct{}
 // periodically on the clock while the recorder records.
 func (s *Service) PutDeliveryChannel(ctx context.Context, in PutDeliveryChannelInput) (*PutDeliveryChannelOutput, error) {
 	err := s.putChannel(in.DeliveryChannel)
-	s.rec.Record(ctx, event.Call{Name: "PutDeliveryChannel", RequestParameters: map[string]any{"deliveryChannel": in.DeliveryChannel}}, err)
+	s.rec.Record(ctx, event.Call{Name: "PutDeliveryChannel", RequestParameters: params(map[string]any{"deliveryChannel": in.DeliveryChannel})}, err)
 	if err != nil {
 		return nil, err
 	}
@@ -693,7 +696,7 @@ func (s *Service) DescribeDeliveryChannels(ctx context.Context, in DescribeDeliv
 		out.DeliveryChannels = append(out.DeliveryChannels, c)
 	}
 	s.mu.Unlock()
-	s.rec.Record(ctx, event.Call{Name: "DescribeDeliveryChannels", ReadOnly: true, RequestParameters: map[string]any{"deliveryChannelNames": in.DeliveryChannelNames}}, err)
+	s.rec.Record(ctx, event.Call{Name: "DescribeDeliveryChannels", ReadOnly: true, RequestParameters: params(map[string]any{"deliveryChannelNames": in.DeliveryChannelNames})}, err)
 	if err != nil {
 		return nil, err
 	}
@@ -728,7 +731,7 @@ func (s *Service) DescribeDeliveryChannelStatus(ctx context.Context, in Describe
 		out.DeliveryChannelsStatus = append(out.DeliveryChannelsStatus, st)
 	}
 	s.mu.Unlock()
-	s.rec.Record(ctx, event.Call{Name: "DescribeDeliveryChannelStatus", ReadOnly: true, RequestParameters: map[string]any{"deliveryChannelNames": in.DeliveryChannelNames}}, err)
+	s.rec.Record(ctx, event.Call{Name: "DescribeDeliveryChannelStatus", ReadOnly: true, RequestParameters: params(map[string]any{"deliveryChannelNames": in.DeliveryChannelNames})}, err)
 	if err != nil {
 		return nil, err
 	}
@@ -762,7 +765,7 @@ func (s *Service) DeleteDeliveryChannel(ctx context.Context, in DeleteDeliveryCh
 		}
 	}
 	s.mu.Unlock()
-	s.rec.Record(ctx, event.Call{Name: "DeleteDeliveryChannel", RequestParameters: map[string]any{"deliveryChannelName": in.DeliveryChannelName}}, err)
+	s.rec.Record(ctx, event.Call{Name: "DeleteDeliveryChannel", RequestParameters: params(map[string]any{"deliveryChannelName": in.DeliveryChannelName})}, err)
 	if err != nil {
 		return nil, err
 	}
@@ -796,7 +799,7 @@ func (s *Service) PutRetentionConfiguration(ctx context.Context, in PutRetention
 		s.mu.Unlock()
 		out = &PutRetentionConfigurationOutput{RetentionConfiguration: rc}
 	}
-	s.rec.Record(ctx, event.Call{Name: "PutRetentionConfiguration", RequestParameters: map[string]any{"retentionPeriodInDays": in.RetentionPeriodInDays}, ResponseElements: out}, err)
+	s.rec.Record(ctx, event.Call{Name: "PutRetentionConfiguration", RequestParameters: params(map[string]any{"retentionPeriodInDays": in.RetentionPeriodInDays}), ResponseElements: out}, err)
 	if err != nil {
 		return nil, err
 	}
@@ -832,7 +835,7 @@ func (s *Service) DescribeRetentionConfigurations(ctx context.Context, in Descri
 		out.RetentionConfigurations = append(out.RetentionConfigurations, *s.retention)
 	}
 	s.mu.Unlock()
-	s.rec.Record(ctx, event.Call{Name: "DescribeRetentionConfigurations", ReadOnly: true, RequestParameters: map[string]any{"retentionConfigurationNames": in.RetentionConfigurationNames}}, err)
+	s.rec.Record(ctx, event.Call{Name: "DescribeRetentionConfigurations", ReadOnly: true, RequestParameters: params(map[string]any{"retentionConfigurationNames": in.RetentionConfigurationNames})}, err)
 	if err != nil {
 		return nil, err
 	}
@@ -857,7 +860,7 @@ func (s *Service) DeleteRetentionConfiguration(ctx context.Context, in DeleteRet
 		s.retention = nil
 	}
 	s.mu.Unlock()
-	s.rec.Record(ctx, event.Call{Name: "DeleteRetentionConfiguration", RequestParameters: map[string]any{"retentionConfigurationName": in.RetentionConfigurationName}}, err)
+	s.rec.Record(ctx, event.Call{Name: "DeleteRetentionConfiguration", RequestParameters: params(map[string]any{"retentionConfigurationName": in.RetentionConfigurationName})}, err)
 	if err != nil {
 		return nil, err
 	}

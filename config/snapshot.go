@@ -87,7 +87,7 @@ func (s *Service) DeliverConfigSnapshot(ctx context.Context, in DeliverConfigSna
 	if err == nil {
 		out = &DeliverConfigSnapshotOutput{ConfigSnapshotID: s.ids.UUID()}
 	}
-	s.rec.Record(ctx, event.Call{Name: "DeliverConfigSnapshot", RequestParameters: map[string]any{"deliveryChannelName": in.DeliveryChannelName}, ResponseElements: out}, err)
+	s.rec.Record(ctx, event.Call{Name: "DeliverConfigSnapshot", RequestParameters: params(map[string]any{"deliveryChannelName": in.DeliveryChannelName}), ResponseElements: out}, err)
 	if err != nil {
 		return nil, err
 	}
