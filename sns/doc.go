@@ -26,6 +26,16 @@
 //     [Service.TakeOutbox]). E-mail subscriptions get the confirmation e-mail
 //     there.
 //
+// # Use
+//
+//	s := sns.New(sns.Options{Clock: clk, Bus: b}) // inside localwatch.New: Stack.SNS
+//	defer s.Close()
+//	topic, _ := s.CreateTopic(ctx, sns.CreateTopicInput{Name: "ops"})
+//	q, _ := s.CreateQueue("ops-inbox")
+//	s.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: q.ARN()})
+//	s.Publish(ctx, sns.PublishInput{TopicArn: topic.TopicArn, Message: "hello"})
+//	msgs, _ := q.ReceiveMessage(sns.ReceiveMessageInput{MaxNumberOfMessages: 10})
+//
 // # Data flow
 //
 // [Service.Publish] validates the message (size with attributes ≤ 256 KB,

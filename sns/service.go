@@ -21,12 +21,15 @@ import (
 // Options configures a Service. The zero value works.
 type Options struct {
 	// Clock drives timestamps, the FIFO deduplication window, queue visibility
-	// and delivery retries. Nil means the wall clock.
+	// and delivery retries. Nil means the wall clock (localwatch.RealClock{});
+	// tests pass localwatch.NewManualClock(t0) and run retries with Advance.
 	Clock clock.Clock
 	// Bus receives an event.APICall per operation; New subscribes to
-	// event.Notification on it. Nil means no events.
+	// event.Notification on it (how alarms and Config reach topics). Nil means
+	// no events; pass new(localwatch.Bus), or the bus the other services use.
 	Bus *bus.Bus
-	// IDs generates message IDs, subscription IDs and tokens. Nil means random.
+	// IDs generates message IDs, subscription IDs and tokens. Nil means
+	// random; localwatch.NewIDSource(seed) makes them reproducible.
 	IDs *ids.Source
 	// Region defaults to "us-east-1"; AccountID to "123456789012".
 	Region, AccountID string
