@@ -74,9 +74,11 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 		// an identity check confirms without hashing (see lastPut).
 		var sr *series
 		var h uint64
+		idSize := -1
 		if i < len(last) && last[i].is(in.Namespace, d.MetricName, d.Dimensions) {
 			sr = last[i]
 			h = sr.hash
+			idSize = sr.idSize // the same strings, in the same order
 		} else {
 			var ok bool
 			h, ok = metricHash(nsHash, d.MetricName, d.Dimensions, &memo)
@@ -90,7 +92,10 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 		if err := validateDatum(i, d, now, &lastUnit); err != nil {
 			return err
 		}
-		size += datumSize(i, d)
+		if idSize < 0 {
+			idSize = identitySize(d.MetricName, d.Dimensions)
+		}
+		size += datumSizeWith(i, d, idSize)
 		t := now
 		if !d.Timestamp.IsZero() {
 			t = d.Timestamp.Unix()

@@ -3,6 +3,7 @@ package metrics
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -92,4 +93,29 @@ func TestPutCacheAlternatingProducers(t *testing.T) {
 	s.mu.RLock()
 	assert.LessOrEqual(t, len(s.lastPut), maxPutCaches)
 	s.mu.RUnlock()
+}
+
+// TestCachedIdentitySizeMatchesDatumSize: the request-size estimate of a datum
+// that hits the positional cache (computed from its series' identity size)
+// equals EstimateRequestSize's, for identities with up to 30 dimensions.
+func TestCachedIdentitySizeMatchesDatumSize(t *testing.T) {
+	s, _ := newTestService(t)
+	var data []MetricDatum
+	for i := range 40 {
+		d := MetricDatum{MetricName: strings.Repeat("n", 1+i%7), Value: Float(1), Unit: UnitCount}
+		for j := range i % 31 {
+			d.Dimensions = append(d.Dimensions, Dimension{Name: fmt.Sprintf("D%02d", j), Value: strings.Repeat("v", 1+(i*j)%50)})
+		}
+		data = append(data, d)
+	}
+	put(t, s, "App", data...)
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for i := range data {
+		sr := s.lastPut["App"][i]
+		require.True(t, sr.is("App", data[i].MetricName, data[i].Dimensions), "datum %d hits the cache", i)
+		for _, pos := range []int{i, 8, 99, 999} {
+			assert.Equal(t, datumSize(pos, &data[i]), datumSizeWith(pos, &data[i], sr.idSize), "datum %d at %d", i, pos)
+		}
+	}
 }

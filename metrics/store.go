@@ -30,6 +30,7 @@ type series struct {
 	// common single-unit series needs no extra pointer hop on ingest.
 	streams []*stream
 	key     string // canonical, sortable identity (ListMetrics order)
+	idSize  int    // identitySize of the metric (dimensions in sorted order)
 }
 
 // stream holds one unit's data of a series in levels of blocks, each level
@@ -533,7 +534,7 @@ func (s *Service) create(h uint64, ns, name string, dims []Dimension) *series {
 		}
 		slices.SortFunc(m.Dimensions, func(a, b Dimension) int { return strings.Compare(a.Name, b.Name) })
 	}
-	sr.metric, sr.key = m, metricKey(m)
+	sr.metric, sr.key, sr.idSize = m, metricKey(m), identitySize(m.MetricName, m.Dimensions)
 	s.catalog.ReplaceOrInsert(sr)
 	s.nseries++
 	if 2*s.nseries > len(s.table) {

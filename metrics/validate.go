@@ -309,14 +309,26 @@ func requestBaseSize(in *PutMetricDataInput) int {
 
 // datumSize is the estimated Query-protocol size of MetricData.member.(i+1).
 func datumSize(i int, d *MetricDatum) int {
+	return datumSizeWith(i, d, identitySize(d.MetricName, d.Dimensions))
+}
+
+// identitySize is the part of a datum's size that its identity contributes
+// besides the per-field member prefixes: "MetricName=name" and, for each
+// dimension j, "Dimensions.member.J.Name=…" and "Dimensions.member.J.Value=…".
+// A series keeps its own (series.idSize).
+func identitySize(name string, dims []Dimension) int {
+	n := len("MetricName=") + len(name)
+	for j := range dims {
+		n += 2*(len("Dimensions.member..")+digits(j+1)) + len("Name=") + len("Value=") + len(dims[j].Name) + len(dims[j].Value)
+	}
+	return n
+}
+
+// datumSizeWith is datumSize given the datum's identitySize.
+func datumSizeWith(i int, d *MetricDatum, idSize int) int {
 	// "&MetricData.member.N." prefix for each field.
 	p := len("&MetricData.member..") + digits(i+1)
-	n := p + len("MetricName=") + len(d.MetricName)
-	for j := range d.Dimensions {
-		dp := p + len("Dimensions.member..") + digits(j+1)
-		n += dp + len("Name=") + len(d.Dimensions[j].Name)
-		n += dp + len("Value=") + len(d.Dimensions[j].Value)
-	}
+	n := p*(1+2*len(d.Dimensions)) + idSize
 	if !d.Timestamp.IsZero() {
 		n += p + len("Timestamp=") + timestampBytes
 	}
