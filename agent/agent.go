@@ -11,7 +11,25 @@
 //
 // The agent only runs when the application asks: [Agent.Start] registers the
 // schedule on the clock; [Agent.Collect] takes one sample now. It publishes
-// metrics.DataEvent on the bus; the metrics service stores them.
+// metrics.DataEvent on the bus; the metrics service stores them. Inside the
+// full stack, build it with Stack.NewAgent, which fills in the clock, bus,
+// account and Region.
+//
+// # Metric names (a deliberate difference)
+//
+// The metric names — HeapAllocBytes, HeapObjects, RuntimeMemoryBytes,
+// ResidentMemoryBytes, Goroutines, CPUUtilization, GCCycles, GCPauseTime,
+// with the dimension ProcessName — are this package's own, not the
+// CloudWatch agent's. The CloudWatch agent measures processes from the
+// outside (its procstat plugin: procstat_cpu_usage, procstat_memory_rss, …,
+// with pid_file/exe/pattern dimensions) and hosts (mem_used_percent, …); an
+// in-process Go runtime is not a procstat target, and most of what it reports
+// (heap, goroutines, GC cycles and pauses) has no agent metric at all.
+// Borrowing agent names for the two that overlap would mislead:
+// CPUUtilization here is the share of all cores (0–100), where
+// procstat_cpu_usage is the share of one core and exceeds 100 on several;
+// ResidentMemoryBytes is what procstat_memory_rss reports. Only the namespace,
+// CWAgent, is the agent's default.
 package agent
 
 import (
@@ -67,9 +85,11 @@ type Sampler func() Sample
 
 // Options configures an Agent.
 type Options struct {
-	// Clock drives the schedule (nil: the real clock).
+	// Clock drives the schedule. Nil means the wall clock
+	// (localwatch.RealClock{}); tests pass localwatch.NewManualClock(t0).
 	Clock clock.Clock
-	// Bus receives metrics.DataEvent (required for anything to be published).
+	// Bus receives metrics.DataEvent; pass the bus the metrics service
+	// listens on (new(localwatch.Bus) or the stack's). Nil publishes nothing.
 	Bus *bus.Bus
 	// AccountID and Region address the metrics service that stores the data
 	// when several share the bus (empty: any).
