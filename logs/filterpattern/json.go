@@ -720,6 +720,101 @@ func nextQuote(qm *[indexMax / 64]uint64, qn, cw int, cm uint64) (int, int, uint
 	return cw<<6 | bits.TrailingZeros64(cm), cw, cm & (cm - 1)
 }
 
+// What plainMembers stopped at.
+const (
+	memOther       = iota // a member for flat's general code, at i
+	memEnd                // the end of the object (i is after the '}')
+	memSelected           // a selected member, recorded; i is the next key
+	memSelectedEnd        // a selected member, recorded, that ends the object
+)
+
+// plainMembers scans, from the key whose opening quote is b[i], the members
+// of the root object that are plain: a key written compactly ("key":) of
+// under nine bytes, and a string or positive integer value followed by a
+// comma and the next key's quote, or by the closing brace. It records the
+// value of a selected one and returns after it, so that flat does the rest;
+// it also returns, with the position and the quote cursor at its start, at
+// the first member that is not plain. The loop makes no calls, so its state
+// stays in registers.
+func plainMembers(b []byte, qm *[indexMax / 64]uint64, root *jnode, slots []jval, i, cw int, cm uint64) (int, int, uint64, *jnode, int) {
+	// The index words past the message are zero: the cursor may run to the
+	// end of the array.
+	const qn = indexMax / 64
+	for {
+		kw, km := skipQuote(qm, qn, cw, cm)
+		var kend int
+		if kend, kw, km = nextQuote(qm, qn, kw, km); kend < 0 {
+			return i, cw, cm, nil, memOther
+		}
+		j := kend + 2
+		if j >= len(b) || b[j-1] != ':' {
+			return i, cw, cm, nil, memOther
+		}
+		var child *jnode
+		if l := kend - i - 1; l >= 64 || root.lens&(1<<uint(l)) != 0 {
+			if l > 8 || i+9 > len(b) {
+				return i, cw, cm, nil, memOther
+			}
+			head := binary.LittleEndian.Uint64(b[i+1:i+9]) & (1<<(8*uint(l)) - 1)
+			if l == 8 {
+				head = binary.LittleEndian.Uint64(b[i+1 : i+9])
+			}
+			for k := range root.keys {
+				if root.keys[k].head == head && len(root.keys[k].name) == l {
+					child = root.keys[k].next
+					break
+				}
+			}
+		}
+		var v jval
+		switch c := b[j]; {
+		case c == '"':
+			kw, km = skipQuote(qm, qn, kw, km)
+			var vend int
+			if vend, kw, km = nextQuote(qm, qn, kw, km); vend < 0 {
+				return i, cw, cm, nil, memOther
+			}
+			v = jval{kind: String, start: int32(j + 1), end: int32(vend)}
+			j = vend + 1
+		case c >= '1' && c <= '9':
+			st := j
+			u := uint64(c - '0')
+			for j++; j < len(b) && b[j] >= '0' && b[j] <= '9'; j++ {
+				u = u*10 + uint64(b[j]-'0')
+			}
+			v = jval{kind: Number, hasNum: j-st <= 15, start: int32(st), end: int32(j), num: float64(u)}
+		default:
+			return i, cw, cm, nil, memOther
+		}
+		more := j+1 < len(b) && b[j] == ',' && b[j+1] == '"'
+		if !more && (j >= len(b) || b[j] != '}') {
+			return i, cw, cm, nil, memOther
+		}
+		if child != nil {
+			slots[child.slot] = v
+			if more {
+				return j + 1, kw, km, child, memSelected
+			}
+			return j + 1, kw, km, child, memSelectedEnd
+		}
+		if !more {
+			return j + 1, kw, km, nil, memEnd
+		}
+		i, cw, cm = j+1, kw, km
+	}
+}
+
+// skipQuote moves the quote cursor past the next quote.
+func skipQuote(qm *[indexMax / 64]uint64, qn, cw int, cm uint64) (int, uint64) {
+	for cm == 0 {
+		if cw++; cw >= qn {
+			return cw, 0
+		}
+		cm = qm[cw&(indexMax/64-1)]
+	}
+	return cw, cm & (cm - 1)
+}
+
 // flat scans the root object at i for a pattern whose selectors are all
 // top-level keys, with the quote index (s.qn > 0): strings come from the
 // quote cursor, the members' values are recorded or validated inline, and
@@ -737,7 +832,7 @@ func (s *scanner) flat(i int, root *jnode, slots []jval) (int, bool) {
 	b := s.b
 	qm, qn := &s.qm, s.qn
 	cw, cm := 0, qm[0]
-	var open, end int
+	var end int
 	lens := root.lens
 	var seen uint64
 	all := uint64(1)<<s.nkeys - 1
@@ -750,15 +845,39 @@ func (s *scanner) flat(i int, root *jnode, slots []jval) (int, bool) {
 	if i < len(b) && b[i] == '}' {
 		return i + 1, true
 	}
+	if i >= len(b) || b[i] != '"' {
+		return i, false
+	}
 	for {
-		// The key: its quotes are the cursor's next two.
-		if open, cw, cm = nextQuote(qm, qn, cw, cm); open != i {
-			return i, false
+		// The plain members first, in a loop without calls (so its state
+		// stays in registers); it stops at a member it leaves to the code
+		// below: a key that may be selected, or anything unusual.
+		var child *jnode
+		var at int
+		i, cw, cm, child, at = plainMembers(b, qm, root, slots, i, cw, cm)
+		switch at {
+		case memEnd:
+			return i, true
+		case memSelected, memSelectedEnd:
+			if seen |= child.bit; short && seen == all {
+				short = false
+				if !evalJSON(s.e, b, slots) && !s.keyAhead(root, cw, cm) {
+					return i, false
+				}
+			}
+			if at == memSelectedEnd {
+				return i, true
+			}
+			continue
 		}
+		// The key (b[i] is its opening quote): every quote before i has been
+		// taken, so the cursor's next quote is this one and the one after it
+		// closes the key.
+		cw, cm = skipQuote(qm, qn, cw, cm)
 		if end, cw, cm = nextQuote(qm, qn, cw, cm); end < 0 {
 			return i, false
 		}
-		var child *jnode
+		child = nil
 		if l := uint(end - i - 1); l >= 64 || lens&(1<<l) != 0 {
 			child = root.childKeyIn(b, i+1, end)
 		}
@@ -779,9 +898,7 @@ func (s *scanner) flat(i int, root *jnode, slots []jval) (int, bool) {
 		var v jval
 		switch c := b[i]; {
 		case c == '"':
-			if open, cw, cm = nextQuote(qm, qn, cw, cm); open != i {
-				return i, false
-			}
+			cw, cm = skipQuote(qm, qn, cw, cm)
 			if end, cw, cm = nextQuote(qm, qn, cw, cm); end < 0 {
 				return i, false
 			}
