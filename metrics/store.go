@@ -21,6 +21,7 @@ type series struct {
 	// two-week and RecentlyActive rules use.
 	lastTS   int64
 	lastRecv int64
+	idSize   int    // identitySize of the metric (dimensions in sorted order)
 	metric   Metric // dimensions sorted by name
 	// inline holds the dimensions of a metric with at most two, so the
 	// identity check reads no other allocation.
@@ -30,7 +31,6 @@ type series struct {
 	// common single-unit series needs no extra pointer hop on ingest.
 	streams []*stream
 	key     string // canonical, sortable identity (ListMetrics order)
-	idSize  int    // identitySize of the metric (dimensions in sorted order)
 }
 
 // stream holds one unit's data of a series in levels of blocks, each level
