@@ -20,7 +20,8 @@ type jnode struct {
 	// below lists the slots of the selectors that go deeper than this node:
 	// they are reset when a duplicate key gives the node a new value.
 	below []int
-	// bit is 1<<k for the k-th key of the parent node (0 past 64 keys).
+	// bit is 1<<k for the k-th key of the parent node (0 from the 64th key
+	// on: bit 63 is flat's "never decided" mark).
 	bit uint64
 }
 
@@ -106,7 +107,7 @@ func (n *jnode) insert(path []step, nslots *int) int {
 			next = cur.childKey([]byte(st.key))
 			if next == nil {
 				next = &jnode{slot: -1}
-				if len(cur.keys) < 64 {
+				if len(cur.keys) < 63 {
 					next.bit = 1 << len(cur.keys)
 				}
 				cur.keys = append(cur.keys, jkey{name: st.key, next: next, head: keyHead([]byte(st.key))})
@@ -722,21 +723,20 @@ func nextQuote(qm *[indexMax / 64]uint64, qn, cw int, cm uint64) (int, int, uint
 
 // What plainMembers stopped at.
 const (
-	memOther       = iota // a member for flat's general code, at i
-	memEnd                // the end of the object (i is after the '}')
-	memSelected           // a selected member, recorded; i is the next key
-	memSelectedEnd        // a selected member, recorded, that ends the object
+	memOther  = iota // a member for flat's general code, at i
+	memEnd           // the end of the object (i is after the '}')
+	memDecide        // need became 0 at a selected member; i is the next key
 )
 
 // plainMembers scans, from the key whose opening quote is b[i], the members
 // of the root object that are plain: a key written compactly ("key":) of
 // under nine bytes, and a string or positive integer value followed by a
 // comma and the next key's quote, or by the closing brace. It records the
-// value of a selected one and returns after it, so that flat does the rest;
-// it also returns, with the position and the quote cursor at its start, at
-// the first member that is not plain. The loop makes no calls, so its state
-// stays in registers.
-func plainMembers(b []byte, qm *[indexMax / 64]uint64, root *jnode, slots []jval, i, cw int, cm uint64) (int, int, uint64, *jnode, int) {
+// value of a selected one and clears its bit in need, returning when need
+// becomes 0 so that flat can try its shortcut; it also returns, with the
+// position and the quote cursor at its start, at the first member that is not
+// plain. The loop makes no calls, so its state stays in registers.
+func plainMembers(b []byte, qm *[indexMax / 64]uint64, root *jnode, slots []jval, i, cw int, cm, need uint64) (int, int, uint64, uint64, int) {
 	// The index words past the message are zero: the cursor may run to the
 	// end of the array.
 	const qn = indexMax / 64
@@ -744,16 +744,16 @@ func plainMembers(b []byte, qm *[indexMax / 64]uint64, root *jnode, slots []jval
 		kw, km := skipQuote(qm, qn, cw, cm)
 		var kend int
 		if kend, kw, km = nextQuote(qm, qn, kw, km); kend < 0 {
-			return i, cw, cm, nil, memOther
+			return i, cw, cm, need, memOther
 		}
 		j := kend + 2
 		if j >= len(b) || b[j-1] != ':' {
-			return i, cw, cm, nil, memOther
+			return i, cw, cm, need, memOther
 		}
 		var child *jnode
 		if l := kend - i - 1; l >= 64 || root.lens&(1<<uint(l)) != 0 {
 			if l > 8 || i+9 > len(b) {
-				return i, cw, cm, nil, memOther
+				return i, cw, cm, need, memOther
 			}
 			head := binary.LittleEndian.Uint64(b[i+1:i+9]) & (1<<(8*uint(l)) - 1)
 			if l == 8 {
@@ -772,7 +772,7 @@ func plainMembers(b []byte, qm *[indexMax / 64]uint64, root *jnode, slots []jval
 			kw, km = skipQuote(qm, qn, kw, km)
 			var vend int
 			if vend, kw, km = nextQuote(qm, qn, kw, km); vend < 0 {
-				return i, cw, cm, nil, memOther
+				return i, cw, cm, need, memOther
 			}
 			v = jval{kind: String, start: int32(j + 1), end: int32(vend)}
 			j = vend + 1
@@ -784,23 +784,23 @@ func plainMembers(b []byte, qm *[indexMax / 64]uint64, root *jnode, slots []jval
 			}
 			v = jval{kind: Number, hasNum: j-st <= 15, start: int32(st), end: int32(j), num: float64(u)}
 		default:
-			return i, cw, cm, nil, memOther
+			return i, cw, cm, need, memOther
 		}
 		more := j+1 < len(b) && b[j] == ',' && b[j+1] == '"'
 		if !more && (j >= len(b) || b[j] != '}') {
-			return i, cw, cm, nil, memOther
+			return i, cw, cm, need, memOther
 		}
 		if child != nil {
 			slots[child.slot] = v
-			if more {
-				return j + 1, kw, km, child, memSelected
-			}
-			return j + 1, kw, km, child, memSelectedEnd
+			need &^= child.bit
 		}
 		if !more {
-			return j + 1, kw, km, nil, memEnd
+			return j + 1, kw, km, need, memEnd
 		}
 		i, cw, cm = j+1, kw, km
+		if need == 0 {
+			return i, cw, cm, need, memDecide
+		}
 	}
 }
 
@@ -834,9 +834,12 @@ func (s *scanner) flat(i int, root *jnode, slots []jval) (int, bool) {
 	cw, cm := 0, qm[0]
 	var end int
 	lens := root.lens
-	var seen uint64
-	all := uint64(1)<<s.nkeys - 1
-	short := s.short
+	// need has the bits of the selected keys not met yet, and bit 63 when
+	// the shortcut is not (or no longer) to be tried.
+	need := uint64(1)<<s.nkeys - 1
+	if !s.short {
+		need |= 1 << 63
+	}
 	s.depth = 1
 	i++
 	if i < len(b) && b[i] <= ' ' {
@@ -852,24 +855,19 @@ func (s *scanner) flat(i int, root *jnode, slots []jval) (int, bool) {
 		// The plain members first, in a loop without calls (so its state
 		// stays in registers); it stops at a member it leaves to the code
 		// below: a key that may be selected, or anything unusual.
-		var child *jnode
 		var at int
-		i, cw, cm, child, at = plainMembers(b, qm, root, slots, i, cw, cm)
+		i, cw, cm, need, at = plainMembers(b, qm, root, slots, i, cw, cm, need)
 		switch at {
 		case memEnd:
 			return i, true
-		case memSelected, memSelectedEnd:
-			if seen |= child.bit; short && seen == all {
-				short = false
-				if !evalJSON(s.e, b, slots) && !s.keyAhead(root, cw, cm) {
-					return i, false
-				}
-			}
-			if at == memSelectedEnd {
-				return i, true
+		case memDecide:
+			need = 1 << 63
+			if !evalJSON(s.e, b, slots) && !s.keyAhead(root, cw, cm) {
+				return i, false
 			}
 			continue
 		}
+		var child *jnode
 		// The key (b[i] is its opening quote): every quote before i has been
 		// taken, so the cursor's next quote is this one and the one after it
 		// closes the key.
@@ -877,7 +875,6 @@ func (s *scanner) flat(i int, root *jnode, slots []jval) (int, bool) {
 		if end, cw, cm = nextQuote(qm, qn, cw, cm); end < 0 {
 			return i, false
 		}
-		child = nil
 		if l := uint(end - i - 1); l >= 64 || lens&(1<<l) != 0 {
 			child = root.childKeyIn(b, i+1, end)
 		}
@@ -966,8 +963,8 @@ func (s *scanner) flat(i int, root *jnode, slots []jval) (int, bool) {
 		}
 		if child != nil {
 			slots[child.slot] = v
-			if seen |= child.bit; short && seen == all {
-				short = false
+			if need &^= child.bit; need == 0 {
+				need = 1 << 63
 				if !evalJSON(s.e, b, slots) && !s.keyAhead(root, cw, cm) {
 					return i, false
 				}
@@ -1342,7 +1339,7 @@ func (p *Pattern) matchJSON(msg []byte) bool {
 	} else {
 		slots = make([]jval, p.jn)
 	}
-	sc := scanner{b: msg, e: p.jexpr, nkeys: p.jflat, short: p.jflat <= 64}
+	sc := scanner{b: msg, e: p.jexpr, nkeys: p.jflat, short: p.jflat <= 63}
 	if !sc.document(p.jtrie, slots) {
 		return false
 	}
