@@ -189,6 +189,10 @@ type expr struct {
 	slot    int // JSON selector slot
 	op      op
 	val     value
+	// numMask, for a JSON comparison with a number, says which outcomes of
+	// comparing the field's number with it are true: bit 0 less, bit 1
+	// equal, bit 2 greater (0 when the comparison is of another kind).
+	numMask uint8
 }
 
 // compare evaluates one comparison against a field of the given kind. text is

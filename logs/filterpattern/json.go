@@ -247,6 +247,9 @@ func (p *Pattern) parseJSON(src string) error {
 			return nil, ep.errf("unexpected text after a condition")
 		}
 		e.slot = p.jtrie.insert(path, &p.jn)
+		if e.val.isNum {
+			e.numMask = [...]uint8{opEq: 0b010, opNe: 0b101, opLt: 0b001, opGt: 0b100, opLe: 0b011, opGe: 0b110, opIsNull: 0, opNotExists: 0, opIsTrue: 0, opIsFalse: 0}[e.op]
+		}
 		return e, nil
 	}
 	e, err := ep.parseOr(0)
@@ -741,19 +744,21 @@ func plainMembers(b []byte, qm *[indexMax / 64]uint64, root *jnode, slots []jval
 	// end of the array.
 	const qn = indexMax / 64
 	for {
-		kw, km := skipQuote(qm, qn, cw, cm)
+		st := i // the member's start, where flat resumes when it is not plain
+		cw, cm = skipQuote(qm, qn, cw, cm)
 		var kend int
-		if kend, kw, km = nextQuote(qm, qn, kw, km); kend < 0 {
-			return i, cw, cm, need, memOther
+		if kend, cw, cm = nextQuote(qm, qn, cw, cm); kend < 0 {
+			return st, 0, 0, need, memOther
 		}
+		// The closing quote and the colon, as two bytes; then the value.
 		j := kend + 2
-		if j >= len(b) || b[j-1] != ':' {
-			return i, cw, cm, need, memOther
+		if j >= len(b) || binary.LittleEndian.Uint16(b[kend:j]) != '"'|':'<<8 {
+			return st, 0, 0, need, memOther
 		}
 		var child *jnode
 		if l := kend - i - 1; l >= 64 || root.lens&(1<<uint(l)) != 0 {
 			if l > 8 || i+9 > len(b) {
-				return i, cw, cm, need, memOther
+				return st, 0, 0, need, memOther
 			}
 			head := binary.LittleEndian.Uint64(b[i+1:i+9]) & (1<<(8*uint(l)) - 1)
 			if l == 8 {
@@ -766,38 +771,46 @@ func plainMembers(b []byte, qm *[indexMax / 64]uint64, root *jnode, slots []jval
 				}
 			}
 		}
-		var v jval
+		vs := j
+		var u uint64
+		isNum := false
 		switch c := b[j]; {
 		case c == '"':
-			kw, km = skipQuote(qm, qn, kw, km)
-			var vend int
-			if vend, kw, km = nextQuote(qm, qn, kw, km); vend < 0 {
-				return i, cw, cm, need, memOther
+			cw, cm = skipQuote(qm, qn, cw, cm)
+			if j, cw, cm = nextQuote(qm, qn, cw, cm); j < 0 {
+				return st, 0, 0, need, memOther
 			}
-			v = jval{kind: String, start: int32(j + 1), end: int32(vend)}
-			j = vend + 1
+			vs++
 		case c >= '1' && c <= '9':
-			st := j
-			u := uint64(c - '0')
+			u = uint64(c - '0')
 			for j++; j < len(b) && b[j] >= '0' && b[j] <= '9'; j++ {
 				u = u*10 + uint64(b[j]-'0')
 			}
-			v = jval{kind: Number, hasNum: j-st <= 15, start: int32(st), end: int32(j), num: float64(u)}
+			isNum = true
 		default:
-			return i, cw, cm, need, memOther
+			return st, 0, 0, need, memOther
 		}
-		more := j+1 < len(b) && b[j] == ',' && b[j+1] == '"'
+		// j is the end of the value's text (its closing quote for a string).
+		e := j
+		if !isNum {
+			j++
+		}
+		more := j+2 <= len(b) && binary.LittleEndian.Uint16(b[j:j+2]) == ','|'"'<<8
 		if !more && (j >= len(b) || b[j] != '}') {
-			return i, cw, cm, need, memOther
+			return st, 0, 0, need, memOther
 		}
 		if child != nil {
-			slots[child.slot] = v
+			if isNum {
+				slots[child.slot] = jval{kind: Number, hasNum: e-vs <= 15, start: int32(vs), end: int32(e), num: float64(u)}
+			} else {
+				slots[child.slot] = jval{kind: String, start: int32(vs), end: int32(e)}
+			}
 			need &^= child.bit
 		}
 		if !more {
-			return j + 1, kw, km, need, memEnd
+			return j + 1, cw, cm, need, memEnd
 		}
-		i, cw, cm = j+1, kw, km
+		i = j + 1
 		if need == 0 {
 			return i, cw, cm, need, memDecide
 		}
@@ -867,6 +880,9 @@ func (s *scanner) flat(i int, root *jnode, slots []jval) (int, bool) {
 			}
 			continue
 		}
+		// Back at the start of a member: the cursor is at its first quote.
+		cw = i >> 6
+		cm = qm[cw&(indexMax/64-1)] &^ (1<<(uint(i)&63) - 1)
 		var child *jnode
 		// The key (b[i] is its opening quote): every quote before i has been
 		// taken, so the cursor's next quote is this one and the one after it
@@ -997,10 +1013,10 @@ func (s *scanner) flat(i int, root *jnode, slots []jval) (int, bool) {
 // follow in pairs) spells one of root's keys. It works a word of the index at
 // a time: a prefix XOR of the quote bits marks the inside of strings, which
 // splits them into opening and closing quotes, and a string of length L is an
-// opening quote L+1 bits before a closing one; such strings are compared
-// with the keys.
+// opening quote L+1 bits before a closing one; when there is such a string,
+// keyAheadSlow compares the strings with the keys.
 func (s *scanner) keyAhead(root *jnode, cw int, cm uint64) bool {
-	b, qm, qn, lens := s.b, &s.qm, s.qn, root.lens
+	qm, qn, lens := &s.qm, s.qn, root.lens
 	if lens>>62 != 0 {
 		return s.keyAheadSlow(root, cw, cm)
 	}
@@ -1022,11 +1038,10 @@ func (s *scanner) keyAhead(root *jnode, cw int, cm uint64) bool {
 		inside = -(p >> 63)
 		for ls := lens; ls != 0; ls &= ls - 1 {
 			l := uint(bits.TrailingZeros64(ls))
-			for m := closing & (open<<(l+1) | prevOpen>>(63-l)); m != 0; m &= m - 1 {
-				end := w<<6 | bits.TrailingZeros64(m)
-				if root.childKeyIn(b, end-int(l), end) != nil {
-					return true
-				}
+			if closing&(open<<(l+1)|prevOpen>>(63-l)) != 0 {
+				// A string as long as a key: compare them one by one (rare;
+				// and a loop without calls keeps its state in registers).
+				return s.keyAheadSlow(root, cw, cm)
 			}
 		}
 		prevOpen = open
@@ -1034,8 +1049,8 @@ func (s *scanner) keyAhead(root *jnode, cw int, cm uint64) bool {
 	return false
 }
 
-// keyAheadSlow is keyAhead taking the strings one by one (for keys of 62
-// bytes or more).
+// keyAheadSlow is keyAhead taking the strings one by one and comparing those
+// of a key's length with the keys.
 func (s *scanner) keyAheadSlow(root *jnode, cw int, cm uint64) bool {
 	b, qm, qn, lens := s.b, &s.qm, s.qn, root.lens
 	var open, end int
@@ -1332,7 +1347,7 @@ func hex4(b []byte) rune {
 }
 
 func (p *Pattern) matchJSON(msg []byte) bool {
-	var buf [8]jval
+	var buf [4]jval
 	var slots []jval
 	if p.jn <= len(buf) {
 		slots = buf[:p.jn]
@@ -1346,30 +1361,52 @@ func (p *Pattern) matchJSON(msg []byte) bool {
 	return evalJSON(p.jexpr, msg, slots)
 }
 
+// numLeaf evaluates a numeric comparison on a number the scan has read, the
+// common case, without a call (it is inlined); ok is false for anything else.
+func numLeaf(e *expr, slots []jval) (result, ok bool) {
+	if e.numMask == 0 || !slots[e.slot].hasNum {
+		return false, false
+	}
+	f, c := slots[e.slot].num, uint(1)
+	if f < e.val.num {
+		c = 0
+	} else if f > e.val.num {
+		c = 2
+	}
+	return e.numMask>>c&1 != 0, true
+}
+
 func evalJSON(e *expr, msg []byte, slots []jval) bool {
 	switch {
 	case e.and:
-		return evalJSON(e.l, msg, slots) && evalJSON(e.r, msg, slots)
+		if r, ok := numLeaf(e.l, slots); ok {
+			if !r {
+				return false
+			}
+		} else if !evalJSON(e.l, msg, slots) {
+			return false
+		}
+		if r, ok := numLeaf(e.r, slots); ok {
+			return r
+		}
+		return evalJSON(e.r, msg, slots)
 	case e.or:
-		return evalJSON(e.l, msg, slots) || evalJSON(e.r, msg, slots)
+		if r, ok := numLeaf(e.l, slots); ok {
+			if r {
+				return true
+			}
+		} else if evalJSON(e.l, msg, slots) {
+			return true
+		}
+		if r, ok := numLeaf(e.r, slots); ok {
+			return r
+		}
+		return evalJSON(e.r, msg, slots)
+	}
+	if r, ok := numLeaf(e, slots); ok {
+		return r
 	}
 	v := &slots[e.slot]
-	if v.hasNum && e.val.isNum {
-		switch f, n := v.num, e.val.num; e.op {
-		case opEq:
-			return f == n
-		case opNe:
-			return f != n
-		case opLt:
-			return f < n
-		case opGt:
-			return f > n
-		case opLe:
-			return f <= n
-		case opGe:
-			return f >= n
-		}
-	}
 	text := msg[v.start:v.end]
 	if v.esc {
 		var tmp [128]byte
