@@ -108,7 +108,8 @@ func (g *gen) boolExpr(depth int, leaf func() string) string {
 }
 
 func (g *gen) jsonScalar() string {
-	return g.pick(`"a"`, `"b"`, `"a b"`, `404`, `-1.5`, `1e2`, `500`, `null`, `true`, `false`, `"ERROR"`, `"4x"`, `[1,2]`, `{"z":1}`, `"\u0061"`)
+	return g.pick(`"a"`, `"b"`, `"a b"`, `404`, `-1.5`, `1e2`, `500`, `null`, `true`, `false`, `"ERROR"`, `"4x"`, `[1,2]`, `{"z":1}`, `"\u0061"`,
+		`0`, `-0`, `404.0`, `4e2`, `1234567890123456789`, `-404`, `"404"`, `"#"`, `""`)
 }
 
 func (g *gen) generate() (pattern, msg string) {
@@ -152,26 +153,30 @@ func (g *gen) generate() (pattern, msg string) {
 			return s
 		}) + " }"
 		var fields []string
+		colon := g.pick(": ", ":") // compact messages take the matcher's fast loop
 		for _, k := range []string{"a", "b"} {
 			if g.n(4) != 0 {
-				fields = append(fields, fmt.Sprintf("%q: %s", k, g.jsonScalar()))
+				fields = append(fields, fmt.Sprintf("%q%s%s", k, colon, g.jsonScalar()))
 			}
 		}
 		if g.n(2) == 0 {
-			fields = append(fields, fmt.Sprintf(`"c": {"d": %s}`, g.jsonScalar()))
+			fields = append(fields, fmt.Sprintf(`"c"%s{"d": %s}`, colon, g.jsonScalar()))
 		}
 		if g.n(2) == 0 {
-			fields = append(fields, fmt.Sprintf(`"e": [%s, %s]`, g.jsonScalar(), g.jsonScalar()))
+			fields = append(fields, fmt.Sprintf(`"e"%s[%s, %s]`, colon, g.jsonScalar(), g.jsonScalar()))
+		}
+		if g.n(2) == 0 {
+			fields = append(fields, fmt.Sprintf(`"pad"%s"%s"`, colon, strings.Repeat("x", g.n(80))))
 		}
 		// Duplicate keys (the last one wins), also replacing an object or an
 		// array the pattern looks into.
 		switch g.n(6) {
 		case 0:
-			fields = append(fields, fmt.Sprintf(`"a": %s`, g.jsonScalar()))
+			fields = append(fields, fmt.Sprintf(`"a"%s%s`, colon, g.jsonScalar()))
 		case 1:
-			fields = append(fields, fmt.Sprintf(`"c": %s`, g.pick(`{"d": 404}`, `{"x": 1}`, `5`, `[1]`)))
+			fields = append(fields, fmt.Sprintf(`"c"%s%s`, colon, g.pick(`{"d": 404}`, `{"x": 1}`, `5`, `[1]`)))
 		case 2:
-			fields = append(fields, fmt.Sprintf(`"e": %s`, g.pick(`[404]`, `["a", "b", "c"]`, `{"0": 1}`)))
+			fields = append(fields, fmt.Sprintf(`"e"%s%s`, colon, g.pick(`[404]`, `["a", "b", "c"]`, `{"0": 1}`)))
 		}
 		// Keys and values with escapes, and unselected values of every shape.
 		if g.n(3) == 0 {

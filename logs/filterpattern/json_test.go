@@ -200,3 +200,49 @@ func TestQuoteIndexImplementationsAgree(t *testing.T) {
 		}
 	}
 }
+
+// Compact messages with the issue's shape take the matcher's fast paths
+// (quote index, call-free member loop, early "no"): it agrees with the slow
+// reference on many of them, with duplicates, odd numbers and broken tails.
+func TestJSONFastPathsAgreeWithTheReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	pick := func(xs ...string) string { return xs[rng.IntN(len(xs))] }
+	patterns := []string{
+		`{ $.status = 500 && $.latency > 1000 }`,
+		`{ $.status != 500 || $.latency <= 10 }`,
+		`{ $.level = "ERROR" && $.status >= 400 }`,
+		`{ $.latency NOT EXISTS || $.level = W* }`,
+		`{ $.status = 5* && $.a IS NULL }`,
+	}
+	n := 20000
+	if testing.Short() {
+		n = 3000
+	}
+	for range n {
+		var fields []string
+		for k := rng.IntN(7); k >= 0; k-- {
+			key := pick("status", "latency", "level", "stat", "latencyx", "a", "path", "st\\u0061tus")
+			val := pick("500", "200", "1500", "999", "0", "-5", "500.0", "5e2", "12345678901234567", `"500"`, `"ERROR"`,
+				`"WARN"`, `"/api/v1/items/1"`, "null", "true", `[500]`, `{"status":500}`, `""`)
+			fields = append(fields, `"`+key+`":`+val)
+		}
+		msg := "{" + strings.Join(fields, ",") + "}"
+		switch rng.IntN(8) {
+		case 0:
+			msg = msg[:rng.IntN(len(msg))]
+		case 1:
+			k := rng.IntN(len(msg))
+			msg = msg[:k] + pick(`"`, `,`, `}`, `x`, ` `, `:`) + msg[k:]
+		case 2:
+			msg = strings.ReplaceAll(msg, ":", ": ")
+		}
+		for _, pat := range patterns {
+			p := MustCompile(pat)
+			want := refMatch(t, pat, msg)
+			if got := p.MatchString(msg); got != want {
+				t.Fatalf("pattern %s on %q: matcher %v, reference %v", pat, msg, got, want)
+			}
+			matchBothWays(t, p, msg)
+		}
+	}
+}
