@@ -402,8 +402,9 @@ func (s *Service) lookupEvents(in LookupEventsInput) (*LookupEventsOutput, error
 	s.mu.Unlock()
 
 	out := &LookupEventsOutput{Events: make([]Event, 0, len(picked))}
+	sc := new(eventScratch)
 	for _, r := range picked {
-		out.Events = append(out.Events, s.eventOf(r))
+		out.Events = append(out.Events, s.eventOf(r, sc))
 	}
 	if more {
 		tok := encodeLookupToken(lookupToken{t: last.t, seq: last.seq, hash: hash})
@@ -420,9 +421,15 @@ func ceilUnix(t time.Time) int64 {
 	return u
 }
 
-func (s *Service) eventOf(e *entry) Event {
-	var r Record
-	s.fill(e, &r)
+// eventScratch is the reusable encoding state of one LookupEvents page.
+type eventScratch struct {
+	r Record
+	w recordJSON
+}
+
+func (s *Service) eventOf(e *entry, sc *eventScratch) Event {
+	r := &sc.r
+	s.fill(e, r)
 	ev := Event{
 		EventId:     r.EventID,
 		EventName:   r.EventName,
@@ -440,9 +447,8 @@ func (s *Service) eventOf(e *entry) Event {
 	for _, res := range r.Resources {
 		ev.Resources = append(ev.Resources, EventResource{ResourceType: res.Type, ResourceName: res.ARN})
 	}
-	var w recordJSON
-	w.set(&r)
-	b, err := json.Marshal(&w)
+	sc.w.set(r)
+	b, err := json.Marshal(&sc.w)
 	if err != nil {
 		b, _ = json.Marshal(map[string]string{"eventID": r.EventID, "error": err.Error()})
 	}

@@ -107,9 +107,6 @@ type UserIdentity struct {
 
 	// emptyKey: the JSON carries "accessKeyId": "" when AccessKeyID is empty.
 	emptyKey bool
-	// wire caches the wire form of identities this package built (shared by
-	// all the records of one caller, and immutable like them).
-	wire *userIdentityJSON
 }
 
 // userIdentityJSON is UserIdentity's wire form, with accessKeyId a pointer so
@@ -130,49 +127,41 @@ type userIdentityJSON struct {
 
 // MarshalJSON writes AWS's userIdentity element.
 func (u UserIdentity) MarshalJSON() ([]byte, error) {
-	if u.wire != nil {
-		return json.Marshal(u.wire)
-	}
-	return json.Marshal(wireOf(u))
+	var w userIdentityJSON
+	w.set(&u)
+	return json.Marshal(&w)
 }
 
-func wireOf(u UserIdentity) *userIdentityJSON {
-	w := &userIdentityJSON{Type: u.Type, PrincipalID: u.PrincipalID, ARN: u.ARN, AccountID: u.AccountID,
+// set fills w from u (w then points into u).
+func (w *userIdentityJSON) set(u *UserIdentity) {
+	*w = userIdentityJSON{Type: u.Type, PrincipalID: u.PrincipalID, ARN: u.ARN, AccountID: u.AccountID,
 		UserName: u.UserName, SessionContext: u.SessionContext, InvokedBy: u.InvokedBy,
 		IdentityProvider: u.IdentityProvider, CredentialID: u.CredentialID, OnBehalfOf: u.OnBehalfOf}
 	if u.AccessKeyID != "" || u.emptyKey {
-		key := u.AccessKeyID
-		w.AccessKeyID = &key
+		w.AccessKeyID = &u.AccessKeyID
 	}
-	return w
-}
-
-// sealed caches u's wire form and returns u; u must not change afterwards.
-func (u *UserIdentity) sealed() *UserIdentity {
-	u.wire = wireOf(*u)
-	return u
 }
 
 // recordJSON is how this package encodes a Record in log files and
 // LookupEvents: the same JSON as json.Marshal(record), but the userIdentity
-// is encoded from its cached wire form rather than through
+// is encoded from its wire form directly rather than through
 // UserIdentity.MarshalJSON, whose output encoding/json would scan again (a
 // third of the cost of a log file). The depth-0 fields hide the embedded
-// Record's eventVersion and userIdentity and keep AWS's key order.
+// Record's eventVersion and userIdentity and keep AWS's key order. A
+// recordJSON is reused from record to record without allocating.
 type recordJSON struct {
 	EventVersion string            `json:"eventVersion"`
 	UserIdentity *userIdentityJSON `json:"userIdentity,omitempty"`
 	*Record
+	ui userIdentityJSON
 }
 
 // set points w at r.
 func (w *recordJSON) set(r *Record) {
 	w.Record, w.EventVersion, w.UserIdentity = r, r.EventVersion, nil
-	if ui := r.UserIdentity; ui != nil {
-		w.UserIdentity = ui.wire
-		if w.UserIdentity == nil {
-			w.UserIdentity = wireOf(*ui)
-		}
+	if r.UserIdentity != nil {
+		w.ui.set(r.UserIdentity)
+		w.UserIdentity = &w.ui
 	}
 }
 

@@ -326,7 +326,7 @@ func (s *Service) identityLocked(id identity.Identity, has bool) (*UserIdentity,
 		id = identity.Root(s.account)
 	}
 	if s.lastUI == nil || id != s.lastID {
-		s.lastID, s.lastUI = id, userIdentityOf(id).sealed()
+		s.lastID, s.lastUI = id, userIdentityOf(id)
 	}
 	ip := id.SourceIPAddress
 	if ip == "" {
@@ -564,10 +564,10 @@ func (s *Service) RecordEvent(ctx context.Context, in RecordEventInput) (*Record
 	r.UserIdentity, r.SourceIPAddress, r.UserAgent = s.identityLocked(id, has)
 	if in.UserIdentity != nil {
 		ui := *in.UserIdentity
-		r.UserIdentity = ui.sealed()
+		r.UserIdentity = &ui
 	}
 	if et == EventTypeConsoleSignIn {
-		r.UserIdentity = signInIdentity(r.UserIdentity, in, in.UserIdentity == nil).sealed()
+		r.UserIdentity = signInIdentity(r.UserIdentity, in, in.UserIdentity == nil)
 	}
 	if in.SourceIPAddress != "" {
 		r.SourceIPAddress = in.SourceIPAddress
