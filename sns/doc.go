@@ -32,7 +32,8 @@
 //	defer s.Close()
 //	topic, _ := s.CreateTopic(ctx, sns.CreateTopicInput{Name: "ops"})
 //	q, _ := s.CreateQueue("ops-inbox")
-//	s.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: q.ARN()})
+//	queueARN := q.ARN()
+//	s.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: &queueARN})
 //	s.Publish(ctx, sns.PublishInput{TopicArn: topic.TopicArn, Message: "hello"})
 //	msgs, _ := q.ReceiveMessage(sns.ReceiveMessageInput{MaxNumberOfMessages: 10})
 //
