@@ -375,3 +375,22 @@ func TestSNSEndpointAndSeededSigning(t *testing.T) {
 	require.Equal(t, "hello", env["Message"])
 	require.Equal(t, body, run(), "same seed, same envelope, signature included")
 }
+
+// Services built on their own share a bare Bus, which Subscribe and Publish
+// take too.
+func TestSubscribeOnABareBus(t *testing.T) {
+	b := new(localwatch.Bus)
+	svc := metrics.New(metrics.Options{Clock: localwatch.NewManualClock(acctStart), Bus: b, IDs: localwatch.NewIDSource(1)})
+	defer svc.Close()
+	var names []string
+	localwatch.Subscribe(b, "calls", func(_ context.Context, c localwatch.APICall) error {
+		names = append(names, c.EventName)
+		return nil
+	})
+	require.NoError(t, localwatch.Publish(context.Background(), b, metrics.DataEvent{Input: metrics.PutMetricDataInput{
+		Namespace: "Shop", MetricData: []metrics.MetricDatum{{MetricName: "Orders", Value: metrics.Float(1)}}}}))
+	out, err := svc.ListMetrics(context.Background(), metrics.ListMetricsInput{})
+	require.NoError(t, err)
+	require.Len(t, out.Metrics, 1)
+	require.Equal(t, []string{"PutMetricData", "ListMetrics"}, names)
+}

@@ -149,21 +149,22 @@ type IDSource = ids.Source
 // NewIDSource returns a deterministic IDSource: the same seed gives the same IDs.
 func NewIDSource(seed uint64) *IDSource { return ids.New(seed) }
 
-// Publish publishes ev on the bus of an account or stack, synchronously, to
+// Publish publishes ev on the bus of an account, a stack or a bare *Bus, synchronously, to
 // every subscriber of its type (a [LogDelivery], a [Notification], a
 // metrics.DataEvent, ...). It returns the subscribers' errors joined.
 func Publish[T any](ctx context.Context, on EventBus, ev T) error {
 	return bus.Publish(ctx, on.EventBus(), ev)
 }
 
-// EventBus is what [Subscribe] and [Publish] take: an [Account] or a [Stack]
-// (whose bus is its account's).
+// EventBus is what [Subscribe] and [Publish] take: an [Account], a [Stack]
+// (whose bus is its account's) or a bare *[Bus] given to services built on
+// their own.
 type EventBus interface {
 	EventBus() *Bus
 }
 
-// Subscribe registers h for events of type T on the bus of an account or a
-// stack (for example alarms.StateChange, Notification or APICall). The bus is
+// Subscribe registers h for events of type T on the bus of an account, a
+// stack or a bare *Bus (for example alarms.StateChange, Notification or APICall). The bus is
 // the account's, so h sees the events of every Region; the events name their
 // Region (an alarm's ARN, an API call's AWSRegion). Handlers run
 // synchronously in the publisher's goroutine. It returns a function that

@@ -57,6 +57,10 @@ func (e *HandlerError) Error() string {
 
 func (e *HandlerError) Unwrap() error { return e.Err }
 
+// EventBus returns b, so a bare *Bus serves wherever an account or stack's
+// bus is asked for (localwatch.Subscribe, localwatch.Publish).
+func (b *Bus) EventBus() *Bus { return b }
+
 // OnError sets a function called with every *HandlerError (nil removes it). It is
 // called synchronously, after the failing handler, with no lock held.
 func (b *Bus) OnError(f func(error)) {
