@@ -5,11 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/localwatch/localwatch"
 	"github.com/localwatch/localwatch/alarms"
-	"github.com/localwatch/localwatch/internal/bus"
-	"github.com/localwatch/localwatch/internal/clock"
-	"github.com/localwatch/localwatch/internal/event"
-	"github.com/localwatch/localwatch/internal/ids"
 	"github.com/localwatch/localwatch/metrics"
 )
 
@@ -18,8 +15,8 @@ import (
 // the SNS notification.
 func Example() {
 	start := time.Date(2026, 11, 24, 19, 0, 0, 0, time.UTC)
-	clk := clock.NewManual(start)
-	b := &bus.Bus{}
+	clk := localwatch.NewManualClock(start)
+	b := new(localwatch.Bus)
 
 	// A metric source with one datapoint per minute: 40, 95, 97.
 	values := map[time.Time]float64{start: 40, start.Add(time.Minute): 95, start.Add(2 * time.Minute): 97}
@@ -33,13 +30,13 @@ func Example() {
 		return &metrics.GetMetricDataOutput{MetricDataResults: []metrics.MetricDataResult{r}}, nil
 	})
 
-	svc := alarms.New(alarms.Options{Clock: clk, Bus: b, IDs: ids.New(1), Metrics: src})
+	svc := alarms.New(alarms.Options{Clock: clk, Bus: b, IDs: localwatch.NewIDSource(1), Metrics: src})
 	defer svc.Close()
-	bus.Subscribe(b, "example", func(_ context.Context, c alarms.StateChange) error {
+	localwatch.Subscribe(b, "example", func(_ context.Context, c alarms.StateChange) error {
 		fmt.Printf("%s %s: %s -> %s\n", c.Time.Format("15:04"), c.AlarmName, c.OldState, c.NewState)
 		return nil
 	})
-	bus.Subscribe(b, "example", func(_ context.Context, n event.Notification) error {
+	localwatch.Subscribe(b, "example", func(_ context.Context, n localwatch.Notification) error {
 		fmt.Println("notification:", n.Subject)
 		return nil
 	})

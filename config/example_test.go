@@ -5,22 +5,19 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/localwatch/localwatch"
 	"github.com/localwatch/localwatch/config"
-	"github.com/localwatch/localwatch/internal/bus"
-	"github.com/localwatch/localwatch/internal/clock"
-	"github.com/localwatch/localwatch/internal/event"
-	"github.com/localwatch/localwatch/internal/ids"
 )
 
 func Example() {
 	ctx := context.Background()
-	clk := clock.NewManual(time.Date(2026, 3, 7, 10, 0, 0, 0, time.UTC))
-	b := &bus.Bus{}
-	bus.Subscribe(b, "print", func(_ context.Context, n event.Notification) error {
+	clk := localwatch.NewManualClock(time.Date(2026, 3, 7, 10, 0, 0, 0, time.UTC))
+	b := new(localwatch.Bus)
+	localwatch.Subscribe(b, "print", func(_ context.Context, n localwatch.Notification) error {
 		fmt.Println("SNS:", n.Subject)
 		return nil
 	})
-	svc := config.New(config.Options{Clock: clk, Bus: b, IDs: ids.New(1)})
+	svc := config.New(config.Options{Clock: clk, Bus: b, IDs: localwatch.NewIDSource(1)})
 	defer svc.Close()
 
 	svc.PutConfigurationRecorder(ctx, config.PutConfigurationRecorderInput{ConfigurationRecorder: config.ConfigurationRecorder{

@@ -5,8 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/localwatch/localwatch/internal/bus"
-	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch"
 	"github.com/localwatch/localwatch/logs"
 	"github.com/localwatch/localwatch/metrics"
 )
@@ -15,16 +14,16 @@ import (
 // and count errors with a metric filter whose data arrives on the bus.
 func Example() {
 	ctx := context.Background()
-	clk := clock.NewManual(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
-	var b bus.Bus
-	bus.Subscribe(&b, "print", func(_ context.Context, d metrics.DataEvent) error {
+	clk := localwatch.NewManualClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	b := new(localwatch.Bus)
+	localwatch.Subscribe(b, "print", func(_ context.Context, d metrics.DataEvent) error {
 		for _, m := range d.Input.MetricData {
 			fmt.Printf("metric %s/%s at %s: sum %g of %g samples\n", d.Input.Namespace, m.MetricName,
 				m.Timestamp.Format("15:04"), m.StatisticValues.Sum, m.StatisticValues.SampleCount)
 		}
 		return nil
 	})
-	s := logs.New(logs.Options{Clock: clk, Bus: &b})
+	s := logs.New(logs.Options{Clock: clk, Bus: b})
 	defer s.Close()
 
 	_, _ = s.CreateLogGroup(ctx, logs.CreateLogGroupInput{LogGroupName: "/app/web"})

@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch"
 	"github.com/localwatch/localwatch/metrics"
 )
 
 func Example() {
 	start := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	clk := clock.NewManual(start)
+	clk := localwatch.NewManualClock(start)
 	svc := metrics.New(metrics.Options{Clock: clk})
 	defer svc.Close()
 	ctx := context.Background()

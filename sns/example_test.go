@@ -5,8 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/localwatch/localwatch/internal/clock"
-	"github.com/localwatch/localwatch/internal/ids"
+	"github.com/localwatch/localwatch"
 	"github.com/localwatch/localwatch/sns"
 )
 
@@ -14,7 +13,7 @@ import (
 // filter policy.
 func Example() {
 	ctx := context.Background()
-	svc := sns.New(sns.Options{Clock: clock.NewManual(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)), IDs: ids.New(1)})
+	svc := sns.New(sns.Options{Clock: localwatch.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)), IDs: localwatch.NewIDSource(1)})
 	defer svc.Close()
 
 	topic, _ := svc.CreateTopic(ctx, sns.CreateTopicInput{Name: "orders"})

@@ -6,11 +6,9 @@ import (
 	"os"
 	"time"
 
-	"github.com/localwatch/localwatch/internal/bus"
-	"github.com/localwatch/localwatch/internal/clock"
-	"github.com/localwatch/localwatch/internal/event"
-	"github.com/localwatch/localwatch/internal/identity"
-	"github.com/localwatch/localwatch/internal/ids"
+	"github.com/localwatch/localwatch"
+	"github.com/localwatch/localwatch/alarms"
+	"github.com/localwatch/localwatch/metrics"
 	"github.com/localwatch/localwatch/objstore"
 	"github.com/localwatch/localwatch/trail"
 )
@@ -19,19 +17,24 @@ import (
 // files and hourly digests on the manual clock, and the delivered files
 // validate.
 func Example() {
-	ctx := identity.With(context.Background(), identity.IAMUser("123456789012", "alice", "AKIAEXAMPLE"))
-	clk := clock.NewManual(time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC))
-	var b bus.Bus
+	ctx := localwatch.WithIdentity(context.Background(), localwatch.IAMUser("123456789012", "alice", "AKIAEXAMPLE"))
+	clk := localwatch.NewManualClock(time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC))
+	b := new(localwatch.Bus)
 	store := &objstore.Memory{}
-	ct := trail.New(trail.Options{Clock: clk, Bus: &b, IDs: ids.New(1), Shared: &trail.Shared{Store: store, KeySeed: 1}})
+	ct := trail.New(trail.Options{Clock: clk, Bus: b, IDs: localwatch.NewIDSource(1), Shared: &trail.Shared{Store: store, KeySeed: 1}})
 	defer ct.Close()
 
 	_, _ = ct.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: "my-trail-bucket", EnableLogFileValidation: true})
 	_, _ = ct.StartLogging(ctx, trail.StartLoggingInput{Name: "audit"})
 
-	// Any service of the stack publishes its API calls on the bus.
-	cw := event.Recorder{Bus: &b, Clock: clk, EventSource: "monitoring.amazonaws.com", Region: "us-east-1", AccountID: "123456789012"}
-	cw.Record(ctx, event.Call{Name: "PutMetricAlarm", RequestParameters: map[string]any{"alarmName": "cpu-high"}}, nil)
+	// Every service on the same bus publishes its API calls, which the trail
+	// records: here CloudWatch alarms.
+	cw := alarms.New(alarms.Options{Clock: clk, Bus: b, IDs: localwatch.NewIDSource(2)})
+	defer cw.Close()
+	threshold := 90.0
+	_, _ = cw.PutMetricAlarm(ctx, alarms.PutMetricAlarmInput{AlarmName: "cpu-high", Namespace: "AWS/EC2", MetricName: "CPUUtilization",
+		Statistic: metrics.StatAverage, Period: 300, EvaluationPeriods: 1, Threshold: &threshold,
+		ComparisonOperator: alarms.GreaterThanThreshold})
 
 	out, _ := ct.LookupEvents(ctx, trail.LookupEventsInput{LookupAttributes: []trail.LookupAttribute{
 		{AttributeKey: trail.LookupUsername, AttributeValue: "alice"}}})

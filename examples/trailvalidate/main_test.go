@@ -10,10 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/localwatch/localwatch/internal/bus"
-	"github.com/localwatch/localwatch/internal/clock"
-	"github.com/localwatch/localwatch/internal/identity"
-	"github.com/localwatch/localwatch/internal/ids"
+	"github.com/localwatch/localwatch"
 	"github.com/localwatch/localwatch/objstore"
 	"github.com/localwatch/localwatch/trail"
 	"github.com/stretchr/testify/assert"
@@ -23,10 +20,10 @@ import (
 func TestValidatesADirectoryStore(t *testing.T) {
 	dir := t.TempDir()
 	t0 := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
-	clk := clock.NewManual(t0)
-	ct := trail.New(trail.Options{Clock: clk, Bus: &bus.Bus{}, IDs: ids.New(1), Shared: &trail.Shared{Store: objstore.NewDir(dir), KeySeed: 1}})
+	clk := localwatch.NewManualClock(t0)
+	ct := trail.New(trail.Options{Clock: clk, Bus: new(localwatch.Bus), IDs: localwatch.NewIDSource(1), Shared: &trail.Shared{Store: objstore.NewDir(dir), KeySeed: 1}})
 	defer ct.Close()
-	ctx := identity.With(context.Background(), identity.Root("123456789012"))
+	ctx := localwatch.WithIdentity(context.Background(), localwatch.Root("123456789012"))
 	_, err := ct.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: "trail-bucket", EnableLogFileValidation: true})
 	require.NoError(t, err)
 	_, err = ct.StartLogging(ctx, trail.StartLoggingInput{Name: "audit"})
