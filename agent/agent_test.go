@@ -2,7 +2,6 @@ package agent
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
@@ -103,22 +102,3 @@ func TestRuntimeSamplerReadsTheRuntime(t *testing.T) {
 	assert.GreaterOrEqual(t, s.CPUTotalSecs, s.CPUUsedSecs)
 }
 
-func ExampleAgent() {
-	c := clock.NewManual(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	var b bus.Bus
-	bus.Subscribe(&b, "print", func(_ context.Context, ev metrics.DataEvent) error {
-		for _, d := range ev.Input.MetricData {
-			if d.MetricName == "Goroutines" {
-				fmt.Println(ev.Input.Namespace, d.MetricName, d.Timestamp.Format(time.TimeOnly))
-			}
-		}
-		return nil
-	})
-	a := New(Options{Clock: c, Bus: &b, Monitoring: Detailed})
-	a.Start()
-	defer a.Stop()
-	c.Advance(2 * time.Minute)
-	// Output:
-	// CWAgent Goroutines 00:01:00
-	// CWAgent Goroutines 00:02:00
-}
