@@ -90,7 +90,8 @@ func checkUniqueIDs(qs []MetricDataQuery, sc *gmdScratch) error {
 }
 
 // metricStatData answers a validated request of MetricStat queries only.
-func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int) (*GetMetricDataOutput, error) {
+// With into, the answer is written there, reusing its memory.
+func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int, into *GetMetricDataOutput) (*GetMetricDataOutput, error) {
 	sc := gmdScratchPool.Get().(*gmdScratch)
 	defer gmdScratchPool.Put(sc)
 	if err := checkUniqueIDs(in.MetricDataQueries, sc); err != nil {
@@ -128,19 +129,39 @@ func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int) 
 	clear(sc.a.parts[:cap(sc.a.parts)])
 	sc.a.parts = sc.a.parts[:0]
 
-	total := len(sc.vs)
-	times := make([]time.Time, total)
-	values := make([]float64, total)
+	var times []time.Time
+	var values []float64
 	var results []MetricDataResult
-	if len(sc.spans) > 0 {
-		results = make([]MetricDataResult, len(sc.spans))
+	if into == nil {
+		total := len(sc.vs)
+		times = make([]time.Time, total)
+		values = make([]float64, total)
+		if len(sc.spans) > 0 {
+			results = make([]MetricDataResult, len(sc.spans))
+		}
+	} else {
+		// Reuse the results and their series: result r keeps the buffers it
+		// had in the previous answer written to into.
+		results = into.MetricDataResults[:cap(into.MetricDataResults)]
+		if n := len(sc.spans); len(results) < n {
+			results = append(results, make([]MetricDataResult, n-len(results))...)
+		}
+		results = results[:len(sc.spans)]
 	}
 	descending := in.ScanBy != ScanByTimestampAscending
 	var lc *metricmath.LabelContext
 	for r, sp := range sc.spans {
 		q := &in.MetricDataQueries[sp.q]
 		end := sp.off + sp.n
-		ts, vs := times[sp.off:end:end], values[sp.off:end:end]
+		res := &results[r]
+		var ts []time.Time
+		var vs []float64
+		if into == nil {
+			ts, vs = times[sp.off:end:end], values[sp.off:end:end]
+		} else {
+			ts, vs = reuseSlice(res.Timestamps, sp.n), reuseSlice(res.Values, sp.n)
+			res.Messages = nil
+		}
 		src := sc.vs[sp.off:end]
 		srcT := sc.ts[sp.off:end]
 		if descending {
@@ -155,7 +176,6 @@ func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int) 
 			}
 			copy(vs, src)
 		}
-		res := &results[r]
 		res.Id, res.Timestamps, res.Values, res.StatusCode = q.Id, ts, vs, StatusComplete
 		switch {
 		case q.Label == "":
@@ -173,5 +193,18 @@ func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int) 
 			res.Label = q.Label
 		}
 	}
-	return paginate(results, offset, maxPoints, in), nil
+	if into == nil {
+		into = new(GetMetricDataOutput)
+	}
+	paginateInto(into, results, offset, maxPoints, in)
+	return into, nil
+}
+
+// reuseSlice returns buf resized to n (non-nil), reallocated only when its
+// capacity is short.
+func reuseSlice[T any](buf []T, n int) []T {
+	if cap(buf) < n || buf == nil {
+		return make([]T, n)
+	}
+	return buf[:n]
 }

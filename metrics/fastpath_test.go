@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/localwatch/localwatch/internal/clock"
@@ -24,6 +25,7 @@ import (
 func TestMetricStatFastPathMatchesGeneralPath(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 22))
 	var errs, points, pages, results int
+	var reused GetMetricDataOutput
 	for scenario := range 6 {
 		c := clock.NewManual(gmdT0)
 		s := New(Options{Clock: c})
@@ -79,8 +81,8 @@ func TestMetricStatFastPathMatchesGeneralPath(t *testing.T) {
 			ctx := fmt.Sprintf("scenario %d trial %d: %+v", scenario, trial, in)
 			for page := 0; ; page++ {
 				a, b := in, in
-				fast, errFast := s.getMetricDataVia(&a, true)
-				general, errGeneral := s.getMetricDataVia(&b, false)
+				fast, errFast := s.getMetricDataVia(&a, true, nil)
+				general, errGeneral := s.getMetricDataVia(&b, false, nil)
 				if errGeneral != nil || errFast != nil {
 					require.Error(t, errFast, ctx)
 					require.Error(t, errGeneral, ctx)
@@ -89,6 +91,10 @@ func TestMetricStatFastPathMatchesGeneralPath(t *testing.T) {
 					break
 				}
 				require.Equal(t, general, fast, ctx)
+				// GetMetricDataInto, reusing one output across all requests,
+				// answers the same.
+				require.NoError(t, s.GetMetricDataInto(context.Background(), in, &reused), ctx)
+				require.Equal(t, general, &reused, ctx)
 				pages++
 				for _, res := range fast.MetricDataResults {
 					results++
@@ -339,4 +345,33 @@ func TestScanBasicMatchesScan(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestGetMetricDataIntoReusesMemory: once its output has grown, a repeated
+// alarm-style request through GetMetricDataInto allocates nothing.
+func TestGetMetricDataIntoReusesMemory(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	s, _ := gmdService(t)
+	in := GetMetricDataInput{StartTime: gmdT0, EndTime: gmdT0.Add(5 * time.Minute), ScanBy: ScanByTimestampAscending,
+		MetricDataQueries: []MetricDataQuery{{Id: "q0", MetricStat: gmdStat("Requests", "Average")}, {Id: "q1", MetricStat: gmdStat("Errors", "Maximum")}}}
+	var out GetMetricDataOutput
+	ctx := context.Background()
+	require.NoError(t, s.GetMetricDataInto(ctx, in, &out))
+	want, err := s.GetMetricData(ctx, in)
+	require.NoError(t, err)
+	require.Equal(t, want, &out)
+	allocs := testing.AllocsPerRun(50, func() {
+		if err := s.GetMetricDataInto(ctx, in, &out); err != nil {
+			t.Fatal(err)
+		}
+	})
+	assert.Zero(t, allocs)
+	// An invalid request leaves out as it was.
+	bad := in
+	bad.MetricDataQueries = append([]MetricDataQuery(nil), in.MetricDataQueries...)
+	bad.MetricDataQueries[1].Id = "q0"
+	require.Error(t, s.GetMetricDataInto(ctx, bad, &out))
+	require.Equal(t, want, &out)
 }

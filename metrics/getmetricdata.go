@@ -67,6 +67,25 @@ func (s *Service) GetMetricData(ctx context.Context, in GetMetricDataInput) (*Ge
 	return out, nil
 }
 
+// GetMetricDataInto is GetMetricData writing its answer into out and reusing
+// the memory out holds from an earlier answer (its results and their
+// Timestamps and Values), for callers that query again and again, such as an
+// alarm scheduler: a request of MetricStat queries then allocates nothing
+// once out has grown to size. Everything out referred to before the call is
+// overwritten, so the caller must no longer use it. On error, out is left
+// unchanged.
+func (s *Service) GetMetricDataInto(ctx context.Context, in GetMetricDataInput, out *GetMetricDataOutput) error {
+	res, err := s.getMetricDataVia(&in, true, out)
+	s.record(ctx, "GetMetricData", true, true, func() any { return getMetricDataParams(&in) }, err)
+	if err != nil {
+		return err
+	}
+	if res != out {
+		*out = *res
+	}
+	return nil
+}
+
 // GetMetricDataPages walks every page of a GetMetricData request, following
 // NextToken from in.NextToken (usually empty) to the last page. It stops at
 // the first error, which it yields.
@@ -216,12 +235,13 @@ func (s *Service) validateQuery(i int, q *MetricDataQuery, start, now time.Time)
 }
 
 func (s *Service) getMetricData(in *GetMetricDataInput) (*GetMetricDataOutput, error) {
-	return s.getMetricDataVia(in, true)
+	return s.getMetricDataVia(in, true, nil)
 }
 
 // getMetricDataVia answers a request; fast allows the MetricStat fast path
-// (tests turn it off to compare both paths).
-func (s *Service) getMetricDataVia(in *GetMetricDataInput, fast bool) (*GetMetricDataOutput, error) {
+// (tests turn it off to compare both paths). The fast path writes into into
+// when it is set, reusing its memory.
+func (s *Service) getMetricDataVia(in *GetMetricDataInput, fast bool, into *GetMetricDataOutput) (*GetMetricDataOutput, error) {
 	if err := s.validateGetMetricData(in); err != nil {
 		return nil, err
 	}
@@ -237,7 +257,7 @@ func (s *Service) getMetricDataVia(in *GetMetricDataInput, fast bool) (*GetMetri
 		}
 	}
 	if fast && onlyMetricStats(in) {
-		return s.metricStatData(in, offset, maxPoints)
+		return s.metricStatData(in, offset, maxPoints, into)
 	}
 
 	// Compile the request: one metricmath query per MetricDataQuery.
@@ -409,10 +429,17 @@ func resultLabel(q *MetricDataQuery, kind metricmath.Kind, s *metricmath.Series,
 // The results are paged in place (all is the caller's to give away); in is
 // fingerprinted only when a NextToken is due.
 func paginate(all []MetricDataResult, offset, maxPoints int, in *GetMetricDataInput) *GetMetricDataOutput {
+	out := new(GetMetricDataOutput)
+	paginateInto(out, all, offset, maxPoints, in)
+	return out
+}
+
+// paginateInto is paginate writing into out.
+func paginateInto(out *GetMetricDataOutput, all []MetricDataResult, offset, maxPoints int, in *GetMetricDataInput) {
 	if all == nil {
 		all = []MetricDataResult{}
 	}
-	out := &GetMetricDataOutput{MetricDataResults: all}
+	*out = GetMetricDataOutput{MetricDataResults: all}
 	end := offset + maxPoints
 	pos := 0
 	for i := range all {
@@ -431,7 +458,6 @@ func paginate(all []MetricDataResult, offset, maxPoints int, in *GetMetricDataIn
 	if end < pos {
 		out.NextToken = encodeGMDToken(end, requestKey(in))
 	}
-	return out
 }
 
 // requestKey fingerprints the parts of a request a NextToken must match.

@@ -154,7 +154,7 @@ func BenchmarkGetMetricDataAlarmBatch(b *testing.B) {
 			b.ReportAllocs()
 			cpu := processCPU()
 			for b.Loop() {
-				out, err := s.getMetricDataVia(&in, path.fast)
+				out, err := s.getMetricDataVia(&in, path.fast, nil)
 				if err != nil || len(out.MetricDataResults) != 50 || len(out.MetricDataResults[0].Values) != 5 {
 					b.Fatal(err)
 				}
