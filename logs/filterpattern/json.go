@@ -732,9 +732,10 @@ const (
 )
 
 // plainMembers scans, from the key whose opening quote is b[i], the members
-// of the root object that are plain: a key written compactly ("key":) of
-// under nine bytes, and a string or positive integer value followed by a
-// comma and the next key's quote, or by the closing brace. It records the
+// of the root object that are plain: a key of up to eight bytes followed by a
+// colon (and at most one space), and a string or positive integer value
+// followed by a comma (and at most one space) and the next key's quote, or by
+// the closing brace. It records the
 // value of a selected one and clears its bit in need, returning when need
 // becomes 0 so that flat can try its shortcut; it also returns, with the
 // position and the quote cursor at its start, at the first member that is not
@@ -750,7 +751,8 @@ func plainMembers(b []byte, qm *[indexMax / 64]uint64, root *jnode, slots []jval
 		if kend, cw, cm = nextQuote(qm, qn, cw, cm); kend < 0 {
 			return st, 0, 0, need, memOther
 		}
-		// The closing quote and the colon, as two bytes; then the value.
+		// The closing quote and the colon, as two bytes, and at most one
+		// space (as Python's json.dumps writes); then the value.
 		j := kend + 2
 		if j >= len(b) || binary.LittleEndian.Uint16(b[kend:j]) != '"'|':'<<8 {
 			return st, 0, 0, need, memOther
@@ -771,10 +773,17 @@ func plainMembers(b []byte, qm *[indexMax / 64]uint64, root *jnode, slots []jval
 				}
 			}
 		}
+		c := b[j]
+		if c == ' ' {
+			if j++; j >= len(b) {
+				return st, 0, 0, need, memOther
+			}
+			c = b[j]
+		}
 		vs := j
 		var u uint64
 		isNum := false
-		switch c := b[j]; {
+		switch {
 		case c == '"':
 			cw, cm = skipQuote(qm, qn, cw, cm)
 			if j, cw, cm = nextQuote(qm, qn, cw, cm); j < 0 {
@@ -796,6 +805,10 @@ func plainMembers(b []byte, qm *[indexMax / 64]uint64, root *jnode, slots []jval
 			j++
 		}
 		more := j+2 <= len(b) && binary.LittleEndian.Uint16(b[j:j+2]) == ','|'"'<<8
+		if !more && j+3 <= len(b) && binary.LittleEndian.Uint16(b[j:j+2]) == ','|' '<<8 && b[j+2] == '"' {
+			more = true
+			j++ // ", "
+		}
 		if !more && (j >= len(b) || b[j] != '}') {
 			return st, 0, 0, need, memOther
 		}

@@ -235,6 +235,10 @@ func TestJSONFastPathsAgreeWithTheReference(t *testing.T) {
 			msg = msg[:k] + pick(`"`, `,`, `}`, `x`, ` `, `:`) + msg[k:]
 		case 2:
 			msg = strings.ReplaceAll(msg, ":", ": ")
+		case 3:
+			msg = strings.ReplaceAll(strings.ReplaceAll(msg, ":", ": "), ",", ", ")
+		case 4:
+			msg = strings.ReplaceAll(msg, ",", pick(", ", " ,", ",  "))
 		}
 		for _, pat := range patterns {
 			p := MustCompile(pat)
