@@ -1360,6 +1360,18 @@ func hex4(b []byte) rune {
 }
 
 func (p *Pattern) matchJSON(msg []byte) bool {
+	// An object starts with '{' and ends with '}' (whitespace aside): most
+	// messages that are not one are dismissed before any setup.
+	i, j := 0, len(msg)-1
+	for i < len(msg) && msg[i] <= ' ' && isWS(msg[i]) {
+		i++
+	}
+	for j > i && msg[j] <= ' ' && isWS(msg[j]) {
+		j--
+	}
+	if j <= i || msg[i] != '{' || msg[j] != '}' {
+		return false
+	}
 	var buf [4]jval
 	var slots []jval
 	if p.jn <= len(buf) {
