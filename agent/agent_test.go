@@ -101,4 +101,3 @@ func TestRuntimeSamplerReadsTheRuntime(t *testing.T) {
 	assert.Equal(t, len(s.GCPauseBounds), len(s.GCPauseCounts)+1)
 	assert.GreaterOrEqual(t, s.CPUTotalSecs, s.CPUUsedSecs)
 }
-
