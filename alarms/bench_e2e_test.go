@@ -17,6 +17,16 @@ import (
 // (ingest is included in the timing), and 1,000 alarms on them are evaluated
 // every minute for a simulated day. The alarms ask for 500 distinct series
 // (50 metrics × 2 periods × 5 evaluation ranges), two alarms per series.
+//
+//	go test ./alarms -run XXX -bench SimulatedDay -cpu 1 -count 5
+//
+// Medians, old and new metrics code alternated in one run (2026-11-26, shared
+// 2-core machine, load ≈ 2): 5.9 s before metrics' MetricStat fast path,
+// 1.15 s after (best 0.91 s); BenchmarkSimulatedDay1000Alarms (fake source,
+// 50 distinct series) 0.46 s in the same run. About a third of the rest is
+// metrics.GetMetricData, mostly the result slices it allocates: answering
+// through metrics' GetMetricDataInto (reusing the batch's output) took a
+// trial run to about 0.75× of that.
 func BenchmarkSimulatedDayRealMetrics(b *testing.B) {
 	start := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 	for i := 0; i < b.N; i++ {

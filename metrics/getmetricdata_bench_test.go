@@ -10,6 +10,18 @@ import (
 	"github.com/localwatch/localwatch/internal/clock"
 )
 
+// GetMetricData benchmarks:
+//
+//	go test ./metrics -run XXX -bench GetMetricData -benchtime 30x -cpu 1 -count 5
+//
+// Medians, the code before the MetricStat fast path and the in-place SEARCH
+// walk alternated with the new in one run (2026-11-26, shared 2-core machine,
+// load ≈ 3): MetricStats 1.59 → 0.175 ms (4,150 → 5 allocations);
+// MathExpression 1.69 → 0.32 ms (1.8× MetricStats, target ≤ 2×); Search
+// 84 → 0.88 ms (its MetricName="…" term limits the walk to one name);
+// SearchScan (all 100,000 metrics visited) 94 → 40 ms; AlarmBatch 383
+// cpu-ns per query on the fast path vs 1,300 on the general path.
+
 // benchHourService holds 100 metrics with one value a minute for an hour.
 func benchHourService(b *testing.B) *Service {
 	c := clock.NewManual(gmdT0)
