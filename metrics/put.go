@@ -89,17 +89,24 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 			}
 			sr = s.lookup(h, in.Namespace, d.MetricName, d.Dimensions)
 		}
-		if err := validateDatum(i, d, now, &lastUnit); err != nil {
-			return err
-		}
-		if idSize < 0 {
-			idSize = identitySize(d.MetricName, d.Dimensions)
-		}
-		size += datumSizeWith(i, d, idSize)
 		t := now
 		if !d.Timestamp.IsZero() {
 			t = d.Timestamp.Unix()
 		}
+		if idSize >= 0 && d.Value != nil && d.StatisticValues == nil && len(d.Values)+len(d.Counts) == 0 &&
+			d.Unit == lastUnit && validValue(*d.Value) && (d.StorageResolution == 0 || d.StorageResolution == 1 || d.StorageResolution == 60) &&
+			t >= now-secs(pastWindow) && t <= now+secs(futureWindow) {
+			// A cached series (so a valid identity) with one valid value:
+			// validateDatum would accept it.
+		} else {
+			if err := validateDatum(i, d, now, &lastUnit); err != nil {
+				return err
+			}
+			if idSize < 0 {
+				idSize = identitySize(d.MetricName, d.Dimensions)
+			}
+		}
+		size += datumSizeWith(i, d, idSize)
 		missing = missing || sr == nil
 		sc.hashes = append(sc.hashes, h)
 		sc.ts = append(sc.ts, t)

@@ -3,6 +3,7 @@ package metrics
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -116,6 +117,54 @@ func TestCachedIdentitySizeMatchesDatumSize(t *testing.T) {
 		require.True(t, sr.is("App", data[i].MetricName, data[i].Dimensions), "datum %d hits the cache", i)
 		for _, pos := range []int{i, 8, 99, 999} {
 			assert.Equal(t, datumSize(pos, &data[i]), datumSizeWith(pos, &data[i], sr.idSize), "datum %d at %d", i, pos)
+		}
+	}
+}
+
+// TestPutCachedDatumsAreValidatedInFull: a datum whose series is cached still
+// goes through every value rule; the errors are those of a fresh service.
+func TestPutCachedDatumsAreValidatedInFull(t *testing.T) {
+	ctx := context.Background()
+	base := func() []MetricDatum {
+		return []MetricDatum{
+			{MetricName: "A", Dimensions: []Dimension{{Name: "Host", Value: "h"}}, Value: Float(1), Unit: UnitCount},
+			{MetricName: "B", Value: Float(2), Unit: UnitCount},
+		}
+	}
+	bad := map[string]func(d *MetricDatum, now time.Time){
+		"NaN value":             func(d *MetricDatum, _ time.Time) { d.Value = Float(math.NaN()) },
+		"tiny value":            func(d *MetricDatum, _ time.Time) { d.Value = Float(1e-200) },
+		"Counts with Value":     func(d *MetricDatum, _ time.Time) { d.Counts = []float64{1} },
+		"Value and Values":      func(d *MetricDatum, _ time.Time) { d.Values = []float64{1} },
+		"Value and set":         func(d *MetricDatum, _ time.Time) { d.StatisticValues = &StatisticSet{1, 1, 1, 1} },
+		"no value":              func(d *MetricDatum, _ time.Time) { d.Value = nil },
+		"bad unit":              func(d *MetricDatum, _ time.Time) { d.Unit = "Furlongs" },
+		"bad resolution":        func(d *MetricDatum, _ time.Time) { d.StorageResolution = 30 },
+		"too old":               func(d *MetricDatum, now time.Time) { d.Timestamp = now.Add(-15 * 24 * time.Hour) },
+		"too new":               func(d *MetricDatum, now time.Time) { d.Timestamp = now.Add(3 * time.Hour) },
+		"other unit (accepted)": func(d *MetricDatum, _ time.Time) { d.Unit = UnitSeconds },
+		"hi-res (accepted)":     func(d *MetricDatum, _ time.Time) { d.StorageResolution = 1 },
+		"old edge (accepted)":   func(d *MetricDatum, now time.Time) { d.Timestamp = now.Add(-14 * 24 * time.Hour) },
+		"new edge (accepted)":   func(d *MetricDatum, now time.Time) { d.Timestamp = now.Add(2 * time.Hour) },
+	}
+	for name, spoil := range bad {
+		for pos := range 2 {
+			warm, c := newTestService(t)
+			_, err := warm.PutMetricData(ctx, PutMetricDataInput{Namespace: "App", MetricData: base()})
+			require.NoError(t, err)
+			fresh, _ := newTestService(t)
+			data := base()
+			spoil(&data[pos], c.Now())
+			_, errWarm := warm.PutMetricData(ctx, PutMetricDataInput{Namespace: "App", MetricData: data})
+			_, errFresh := fresh.PutMetricData(ctx, PutMetricDataInput{Namespace: "App", MetricData: data})
+			if strings.HasSuffix(name, "(accepted)") {
+				assert.NoError(t, errWarm, name)
+				assert.NoError(t, errFresh, name)
+				continue
+			}
+			require.Error(t, errFresh, name)
+			require.Error(t, errWarm, name)
+			assert.Equal(t, errFresh.Error(), errWarm.Error(), "%s at %d", name, pos)
 		}
 	}
 }
