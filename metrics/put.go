@@ -94,7 +94,7 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 			t = d.Timestamp.Unix()
 		}
 		if idSize >= 0 && d.Value != nil && d.StatisticValues == nil && len(d.Values)+len(d.Counts) == 0 &&
-			d.Unit == lastUnit && validValue(*d.Value) && (d.StorageResolution == 0 || d.StorageResolution == 1 || d.StorageResolution == 60) &&
+			streq(string(d.Unit), string(lastUnit)) && validValue(*d.Value) && (d.StorageResolution == 0 || d.StorageResolution == 1 || d.StorageResolution == 60) &&
 			t >= now-secs(pastWindow) && t <= now+secs(futureWindow) {
 			// A cached series (so a valid identity) with one valid value:
 			// validateDatum would accept it.

@@ -593,7 +593,7 @@ func metricKey(m Metric) string {
 }
 
 func (sr *series) stream(u StandardUnit) *stream {
-	if sr.first.unit == u {
+	if streq(string(sr.first.unit), string(u)) {
 		return &sr.first
 	}
 	if sr.first.unit == "" {
