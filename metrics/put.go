@@ -75,36 +75,37 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 		var sr *series
 		var h uint64
 		idSize := -1
+		plain := true // the identity is known valid (name, dimension count and dimensions)
 		if i < len(last) && last[i].is(in.Namespace, d.MetricName, d.Dimensions) {
 			sr = last[i]
 			h = sr.hash
-			idSize = sr.idSize // the same strings, in the same order
+			idSize = sr.idSize // the same strings
 		} else {
-			var ok bool
-			h, ok = metricHash(nsHash, d.MetricName, d.Dimensions, &memo)
-			if !ok {
+			h, plain = metricHash(nsHash, d.MetricName, d.Dimensions, &memo)
+			if !plain {
 				if err := validateDimensions(fieldRef{"MetricData.member.%d.Dimensions", i}, d.Dimensions); err != nil {
 					return err
 				}
 			}
-			sr = s.lookup(h, in.Namespace, d.MetricName, d.Dimensions)
+			plain = plain && d.MetricName != "" && len(d.MetricName) <= maxNameLen && len(d.Dimensions) <= MaxDimensions
+			if sr = s.lookup(h, in.Namespace, d.MetricName, d.Dimensions); sr != nil {
+				idSize = sr.idSize // identitySize does not depend on dimension order
+			}
 		}
 		t := now
 		if !d.Timestamp.IsZero() {
 			t = d.Timestamp.Unix()
 		}
-		if idSize >= 0 && d.Value != nil && d.StatisticValues == nil && len(d.Values)+len(d.Counts) == 0 &&
+		if plain && d.Value != nil && d.StatisticValues == nil && len(d.Values)+len(d.Counts) == 0 &&
 			streq(string(d.Unit), string(lastUnit)) && validValue(*d.Value) && (d.StorageResolution == 0 || d.StorageResolution == 1 || d.StorageResolution == 60) &&
 			t >= now-secs(pastWindow) && t <= now+secs(futureWindow) {
-			// A cached series (so a valid identity) with one valid value:
-			// validateDatum would accept it.
-		} else {
-			if err := validateDatum(i, d, now, &lastUnit); err != nil {
-				return err
-			}
-			if idSize < 0 {
-				idSize = identitySize(d.MetricName, d.Dimensions)
-			}
+			// A valid identity with one valid value: validateDatum would
+			// accept it.
+		} else if err := validateDatum(i, d, now, &lastUnit); err != nil {
+			return err
+		}
+		if idSize < 0 {
+			idSize = identitySize(d.MetricName, d.Dimensions)
 		}
 		size += datumSizeWith(i, d, idSize)
 		missing = missing || sr == nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -118,6 +119,12 @@ func TestCachedIdentitySizeMatchesDatumSize(t *testing.T) {
 		for _, pos := range []int{i, 8, 99, 999} {
 			assert.Equal(t, datumSize(pos, &data[i]), datumSizeWith(pos, &data[i], sr.idSize), "datum %d at %d", i, pos)
 		}
+		// The identity size does not depend on the dimensions' order (a
+		// series found by hash serves a datum listing them in any order).
+		rev := data[i]
+		rev.Dimensions = slices.Clone(rev.Dimensions)
+		slices.Reverse(rev.Dimensions)
+		assert.Equal(t, datumSize(i, &rev), datumSizeWith(i, &rev, sr.idSize), "datum %d reversed", i)
 	}
 }
 
