@@ -67,6 +67,7 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	last := s.lastPut[in.Namespace]
+	hits, misses := 0, 0
 	for i := range in.MetricData {
 		d := &in.MetricData[i]
 		// A producer usually sends the same metrics in the same order every
@@ -76,11 +77,14 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 		var h uint64
 		idSize := -1
 		plain := true // the identity is known valid (name, dimension count and dimensions)
-		if i < len(last) && last[i].is(in.Namespace, d.MetricName, d.Dimensions) {
+		// (A call that keeps missing stops trying: its order has changed.)
+		if i < len(last) && (misses <= 8 || hits >= misses) && last[i].is(in.Namespace, d.MetricName, d.Dimensions) {
 			sr = last[i]
 			h = sr.hash
 			idSize = sr.idSize // the same strings
+			hits++
 		} else {
+			misses++
 			h, plain = metricHash(nsHash, d.MetricName, d.Dimensions, &memo)
 			if !plain {
 				if err := validateDimensions(fieldRef{"MetricData.member.%d.Dimensions", i}, d.Dimensions); err != nil {
