@@ -21,12 +21,12 @@ import (
 //	go test ./alarms -run XXX -bench SimulatedDay -cpu 1 -count 5
 //
 // Medians, old and new metrics code alternated in one run (2026-11-26, shared
-// 2-core machine, load ≈ 2): 5.9 s before metrics' MetricStat fast path,
-// 1.15 s after (best 0.91 s); BenchmarkSimulatedDay1000Alarms (fake source,
-// 50 distinct series) 0.46 s in the same run. About a third of the rest is
-// metrics.GetMetricData, mostly the result slices it allocates: answering
-// through metrics' GetMetricDataInto (reusing the batch's output) took a
-// trial run to about 0.75× of that.
+// 2-core machine, load ≈ 1): 5.4 s before metrics' MetricStat fast path,
+// 1.05–1.16 s after (best 0.94 s); BenchmarkSimulatedDay1000Alarms (fake
+// source, 50 distinct series) 0.41 s in the same run. About a third of the
+// rest is metrics.GetMetricData, mostly the result slices it allocates: with
+// runBatch answering through metrics' GetMetricDataInto into a reused output
+// (a trial, not applied here), 0.85 s (0.80×).
 func BenchmarkSimulatedDayRealMetrics(b *testing.B) {
 	start := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 	for i := 0; i < b.N; i++ {

@@ -16,11 +16,12 @@ import (
 //
 // Medians, the code before the MetricStat fast path and the in-place SEARCH
 // walk alternated with the new in one run (2026-11-26, shared 2-core machine,
-// load ≈ 3): MetricStats 1.59 → 0.175 ms (4,150 → 5 allocations);
-// MathExpression 1.69 → 0.32 ms (1.8× MetricStats, target ≤ 2×); Search
-// 84 → 0.88 ms (its MetricName="…" term limits the walk to one name);
-// SearchScan (all 100,000 metrics visited) 94 → 40 ms; AlarmBatch 383
-// cpu-ns per query on the fast path vs 1,300 on the general path.
+// load 1–3): MetricStats 1.58 → 0.18–0.29 ms (4,150 → 5 allocations);
+// MathExpression 1.48 → 0.32–0.47 ms (≤ 1.8× MetricStats, target ≤ 2×);
+// Search 83 → 0.83 ms (its MetricName="…" term limits the walk to one name);
+// SearchScan (all 100,000 metrics visited) 83 → 40–43 ms; AlarmBatch per query
+// 350–380 cpu-ns on the fast path, 240 through GetMetricDataInto (no
+// allocation), 1,500 on the general path.
 
 // benchHourService holds 100 metrics with one value a minute for an hour.
 func benchHourService(b *testing.B) *Service {
@@ -134,7 +135,8 @@ func BenchmarkGetMetricDataSearch(b *testing.B) {
 // minute for a batch of single-metric alarms: 50 MetricStat queries (Average,
 // 5-minute period) over the last 25 minutes of 50 metrics that received one
 // value a minute for a day. "fast" is GetMetricData (the MetricStat fast
-// path), "general" the metric-math path the fast path must match.
+// path), "general" the metric-math path the fast path must match, "into"
+// GetMetricDataInto reusing one output.
 func BenchmarkGetMetricDataAlarmBatch(b *testing.B) {
 	day := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 	c := clock.NewManual(day)
@@ -161,12 +163,13 @@ func BenchmarkGetMetricDataAlarmBatch(b *testing.B) {
 	for _, path := range []struct {
 		name string
 		fast bool
-	}{{"fast", true}, {"general", false}} {
+		into *GetMetricDataOutput
+	}{{"fast", true, nil}, {"general", false, nil}, {"into", true, new(GetMetricDataOutput)}} {
 		b.Run(path.name, func(b *testing.B) {
 			b.ReportAllocs()
 			cpu := processCPU()
 			for b.Loop() {
-				out, err := s.getMetricDataVia(&in, path.fast, nil)
+				out, err := s.getMetricDataVia(&in, path.fast, path.into)
 				if err != nil || len(out.MetricDataResults) != 50 || len(out.MetricDataResults[0].Values) != 5 {
 					b.Fatal(err)
 				}
