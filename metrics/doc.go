@@ -93,7 +93,9 @@
 // one read lock; basic statistics over periods of a minute or more are summed
 // from whole blocks in place; the results share two allocations (timestamps,
 // values). It answers exactly as the general path does (a property test
-// compares them). Other requests compile their expressions once (cached) and
+// compares them). [Service.GetMetricDataInto] writes the answer into the
+// caller's previous output instead, reusing its memory, so a scheduler that
+// asks the same kind of question every minute allocates nothing. Other requests compile their expressions once (cached) and
 // evaluate them over MetricStat reads; SEARCH walks the catalogue in place
 // under the read lock, copying only matches.
 //
