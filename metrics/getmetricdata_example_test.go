@@ -58,3 +58,37 @@ func ExampleService_GetMetricData() {
 	// rate "Error rate (%)" [1 1 1]
 	// total "Per second, peak 8.41667" [3.3666666666666667 6.733333333333333 8.416666666666666]
 }
+
+// A poller that asks the same question every minute, as an alarm scheduler
+// does, answering into one reused output.
+func ExampleService_GetMetricDataInto() {
+	start := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	clk := clock.NewManual(start)
+	svc := metrics.New(metrics.Options{Clock: clk})
+	defer svc.Close()
+	ctx := context.Background()
+
+	latency := metrics.Metric{Namespace: "Shop", MetricName: "Latency"}
+	var out metrics.GetMetricDataOutput // reused by every poll
+	for minute, v := range []float64{120, 180, 90} {
+		if _, err := svc.PutMetricData(ctx, metrics.PutMetricDataInput{Namespace: "Shop", MetricData: []metrics.MetricDatum{
+			{MetricName: "Latency", Value: metrics.Float(v)}}}); err != nil {
+			fmt.Println(err)
+			return
+		}
+		clk.Advance(time.Minute)
+		err := svc.GetMetricDataInto(ctx, metrics.GetMetricDataInput{
+			StartTime: clk.Now().Add(-3 * time.Minute), EndTime: clk.Now(), ScanBy: metrics.ScanByTimestampAscending,
+			MetricDataQueries: []metrics.MetricDataQuery{{Id: "m1", MetricStat: &metrics.MetricStat{Metric: latency, Period: 60, Stat: "Maximum"}}},
+		}, &out)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println("minute", minute, out.MetricDataResults[0].Values)
+	}
+	// Output:
+	// minute 0 [120]
+	// minute 1 [120 180]
+	// minute 2 [120 180 90]
+}
