@@ -173,6 +173,13 @@ type group struct {
 	index   map[string]int // batchKey -> index in batch
 	order   []int
 	in      metrics.GetMetricDataInput
+	out     metrics.GetMetricDataOutput // reused by sources that answer into it
+}
+
+// metricSourceInto is a MetricSource that can answer into a caller's output,
+// reusing its memory (metrics.Service does); batches use it when offered.
+type metricSourceInto interface {
+	GetMetricDataInto(ctx context.Context, in metrics.GetMetricDataInput, out *metrics.GetMetricDataOutput) error
 }
 
 type job struct {
@@ -609,8 +616,16 @@ func (s *Service) runBatch(ctx context.Context, g *group, idxs []int, start, end
 		in.MetricDataQueries = append(in.MetricDataQueries, g.batch[i].q)
 	}
 	in.StartTime, in.EndTime, in.ScanBy, in.NextToken = start, end, metrics.ScanByTimestampAscending, ""
+	into, reuse := s.source.(metricSourceInto)
 	for page := 0; ; page++ {
-		out, err := s.source.GetMetricData(ctx, *in)
+		var out *metrics.GetMetricDataOutput
+		var err error
+		if reuse {
+			// The answer is copied into the batch slots before the next call.
+			err, out = into.GetMetricDataInto(ctx, *in, &g.out), &g.out
+		} else {
+			out, err = s.source.GetMetricData(ctx, *in)
+		}
 		if err != nil || out == nil {
 			for _, i := range idxs {
 				g.batch[i].evalState = "EVALUATION_ERROR"
