@@ -174,6 +174,15 @@ type group struct {
 	order   []int
 	in      metrics.GetMetricDataInput
 	out     metrics.GetMetricDataOutput // reused by sources that answer into it
+	ids     []string                    // "q0", "q1", ...: batch query Ids
+}
+
+// batchID returns the query Id of batch slot i ("q<i>"), built once.
+func (g *group) batchID(i int) string {
+	for len(g.ids) <= i {
+		g.ids = append(g.ids, "q"+strconv.Itoa(len(g.ids)))
+	}
+	return g.ids[i]
 }
 
 // metricSourceInto is a MetricSource that can answer into a caller's output,
@@ -577,7 +586,7 @@ func (s *Service) runBatches(ctx context.Context, g *group, at time.Time) {
 		if !ok {
 			idx = len(g.batch)
 			q := j.q.MetricDataQueries[0]
-			q.Id = "q" + strconv.Itoa(idx)
+			q.Id = g.batchID(idx)
 			g.batch = append(g.batch, batchQuery{q: q, rangeSec: int64(j.c.rangeLen * j.c.period), points: j.c.rangeLen,
 				ts: g.batchTS(idx), vs: g.batchVS(idx)})
 			g.index[j.key] = idx
