@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch"
 	"github.com/localwatch/localwatch/metrics"
 )
 
@@ -14,7 +14,7 @@ import (
 // dynamic label.
 func ExampleService_GetMetricData() {
 	start := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	clk := clock.NewManual(start)
+	clk := localwatch.NewManualClock(start)
 	svc := metrics.New(metrics.Options{Clock: clk})
 	defer svc.Close()
 	ctx := context.Background()
@@ -63,7 +63,7 @@ func ExampleService_GetMetricData() {
 // does, answering into one reused output.
 func ExampleService_GetMetricDataInto() {
 	start := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	clk := clock.NewManual(start)
+	clk := localwatch.NewManualClock(start)
 	svc := metrics.New(metrics.Options{Clock: clk})
 	defer svc.Close()
 	ctx := context.Background()
