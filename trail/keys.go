@@ -7,16 +7,13 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
-	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"math/big"
-	"math/rand/v2"
-	"sync"
 	"time"
 
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/seededkey"
 )
 
 // SignatureAlgorithm is the digest signature algorithm CloudTrail uses.
@@ -28,22 +25,6 @@ type signingKey struct {
 	der         []byte // PKCS #1 RSAPublicKey DER, as ListPublicKeys returns it
 	fingerprint string // hex MD5 of der
 	created     time.Time
-}
-
-type keyID struct {
-	seed            uint64
-	account, region string
-	bits            int
-}
-
-// keyCache memoizes generated keys process-wide: generation is deterministic,
-// so every Service (and test) with the same seed, account and Region shares
-// one key and pays the generation cost once.
-var keyCache sync.Map // keyID -> *keyOnce
-
-type keyOnce struct {
-	once sync.Once
-	priv *rsa.PrivateKey
 }
 
 // keyBits is the RSA modulus size (AWS's digest keys are 2048-bit).
@@ -76,7 +57,9 @@ func (sh *Shared) regionKey(account, region string, now time.Time) *signingKey {
 	if k != nil {
 		return k
 	}
-	priv := deterministicKey(keyID{seed: seed, account: account, region: region, bits: keyBits})
+	// Generated deterministically from (KeySeed, account, Region), once per
+	// process (a few hundred milliseconds).
+	priv := seededkey.RSA(fmt.Sprintf("localwatch/trail/digest-key/%d/%s/%s/%d", seed, account, region, keyBits), keyBits)
 	der := x509.MarshalPKCS1PublicKey(&priv.PublicKey)
 	sum := md5.Sum(der)
 	nk := &signingKey{priv: priv, der: der, fingerprint: hex.EncodeToString(sum[:]), created: now.UTC().Truncate(time.Second)}
@@ -90,68 +73,6 @@ func (sh *Shared) regionKey(account, region string, now time.Time) *signingKey {
 	}
 	sh.keys[account+"/"+region] = nk
 	return nk
-}
-
-func deterministicKey(id keyID) *rsa.PrivateKey {
-	v, _ := keyCache.LoadOrStore(id, &keyOnce{})
-	ko := v.(*keyOnce)
-	ko.once.Do(func() { ko.priv = generateKey(id) })
-	return ko.priv
-}
-
-// generateKey makes an RSA key from a ChaCha8 stream seeded by the key's
-// identity. crypto/rsa.GenerateKey cannot be used: since Go 1.26 it ignores
-// its random source, so it cannot be made deterministic.
-func generateKey(id keyID) *rsa.PrivateKey {
-	seed := sha256.Sum256(fmt.Appendf(nil, "localwatch/trail/digest-key/%d/%s/%s/%d", id.seed, id.account, id.region, id.bits))
-	rng := rand.NewChaCha8(seed)
-	e := big.NewInt(65537)
-	one := big.NewInt(1)
-	for {
-		p := randomPrime(rng, id.bits/2)
-		q := randomPrime(rng, id.bits/2)
-		if p.Cmp(q) == 0 {
-			continue
-		}
-		n := new(big.Int).Mul(p, q)
-		if n.BitLen() != id.bits {
-			continue
-		}
-		pm1 := new(big.Int).Sub(p, one)
-		qm1 := new(big.Int).Sub(q, one)
-		phi := new(big.Int).Mul(pm1, qm1)
-		d := new(big.Int).ModInverse(e, phi)
-		if d == nil {
-			continue
-		}
-		key := &rsa.PrivateKey{PublicKey: rsa.PublicKey{N: n, E: 65537}, D: d, Primes: []*big.Int{p, q}}
-		key.Precompute()
-		if key.Validate() == nil {
-			return key
-		}
-	}
-}
-
-func randomPrime(rng *rand.ChaCha8, bits int) *big.Int {
-	buf := make([]byte, bits/8)
-	for {
-		for i := 0; i < len(buf); i += 8 {
-			var w [8]byte
-			binary.LittleEndian.PutUint64(w[:], rng.Uint64())
-			copy(buf[i:], w[:])
-		}
-		buf[0] |= 0xc0 // top two bits: the product has exactly 2*bits bits
-		buf[len(buf)-1] |= 1
-		p := new(big.Int).SetBytes(buf)
-		// Search upwards from the random odd start; a prime is usually found
-		// within a few hundred candidates.
-		for i := 0; i < 4096; i++ {
-			if p.BitLen() == bits && p.ProbablyPrime(20) {
-				return p
-			}
-			p.Add(p, big.NewInt(2))
-		}
-	}
 }
 
 // sign signs the digest string to sign with RSA PKCS #1 v1.5 over SHA-256.
