@@ -23,7 +23,7 @@ type Transition struct {
 // the state changes the alarm would have made. The alarm starts in
 // INSUFFICIENT_DATA and is evaluated as the Service evaluates it: at every
 // evaluation time aligned to its cadence (each minute; each 10 seconds for
-// high-resolution alarms with a Period of 10 or 30 seconds), from the first
+// high-resolution alarms with a Period of 10, 20 or 30 seconds), from the first
 // such time after the first datapoint until the last datapoint has left the
 // evaluation range. A Transition's Time is the evaluation time.
 //

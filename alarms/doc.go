@@ -8,7 +8,7 @@
 // A metric alarm watches one statistic of one metric (or the value of a math
 // expression) over a Period. It is evaluated when it is created and then every
 // minute — every 10 seconds for
-// high-resolution alarms with a Period of 10 or 30 seconds — the Service asks
+// high-resolution alarms with a Period of 10, 20 or 30 seconds — the Service asks
 // its MetricSource (normally metrics.Service) for the datapoints of the
 // alarm's evaluation range and runs the evaluator:
 //

@@ -62,7 +62,7 @@ type Evaluation struct {
 func evaluationRangePeriods(n int) int { return n + 2 }
 
 // cadence returns how often CloudWatch evaluates an alarm with the given
-// period: every 10 seconds for high-resolution alarms (period 10 or 30), every
+// period: every 10 seconds for high-resolution alarms (period 10, 20 or 30), every
 // minute otherwise.
 func cadence(period int) time.Duration {
 	if period > 0 && period < 60 {
@@ -73,7 +73,7 @@ func cadence(period int) time.Duration {
 
 // EvaluationRange returns the evaluation range [start, end) of def at time t
 // and its number of periods: the range ends at t truncated to the alarm's
-// evaluation cadence (a minute; 10 seconds for a Period of 10 or 30 seconds)
+// evaluation cadence (a minute; 10 seconds for a Period of 10, 20 or 30 seconds)
 // and holds EvaluationPeriods + 2 periods of Period seconds each.
 func EvaluationRange(def *PutMetricAlarmInput, t time.Time) (start, end time.Time, periods int) {
 	p := alarmPeriod(def)

@@ -608,3 +608,22 @@ func TestDescribeAlarmHistoryRequestParametersOmitAbsentDates(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotContains(t, string(b), "StateTransitionedTimestamp", "a zero StateTransitionedTimestamp is absent")
 }
+
+// A Period of 20 seconds is a high-resolution alarm (PutMetricAlarm: "Valid
+// values are 10, 20, 30, and any multiple of 60"), evaluated every 10 seconds.
+func TestTwentySecondAlarmIsHighResolution(t *testing.T) {
+	h := newHarness(t)
+	def := cpuAlarm()
+	def.Period, def.EvaluationPeriods, def.DatapointsToAlarm = 20, 1, 0
+	_, err := h.svc.PutMetricAlarm(context.Background(), def)
+	require.NoError(t, err)
+	h.src.put("CPU", t0.Add(12*time.Second), 99)
+	h.clk.Advance(20 * time.Second)
+	a := h.state(t, "HighCPU")
+	require.Equal(t, StateAlarm, a.StateValue, a.StateReason)
+	require.Equal(t, t0.Add(20*time.Second), a.StateTransitionedTimestamp, "evaluated on the 10-second cadence")
+	start, end, n := EvaluationRange(&def, t0.Add(25*time.Second))
+	require.Equal(t, t0.Add(20*time.Second), end)
+	require.Equal(t, end.Add(-60*time.Second), start)
+	require.Equal(t, 3, n)
+}

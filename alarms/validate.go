@@ -93,7 +93,7 @@ func init() {
 	}
 }
 
-func validPeriod(p int) bool { return p == 10 || p == 30 || p >= 60 && p%60 == 0 }
+func validPeriod(p int) bool { return p == 10 || p == 20 || p == 30 || p >= 60 && p%60 == 0 }
 
 func validateDimensions(field string, dims []metrics.Dimension) error {
 	if len(dims) > MaxDimensions {
@@ -310,7 +310,7 @@ func (s *Service) validatePutMetricAlarm(in *PutMetricAlarmInput) error {
 		return validation("period", period, "Member must have value greater than or equal to 1")
 	}
 	if !validPeriod(period) {
-		return awserr.InvalidValue("Period", period, "valid values are 10, 30 and any multiple of 60")
+		return awserr.InvalidValue("Period", period, "valid values are 10, 20, 30 and any multiple of 60")
 	}
 	total := period * in.EvaluationPeriods
 	if period < 3600 && total > MaxEvaluationSeconds {

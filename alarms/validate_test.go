@@ -47,7 +47,7 @@ func TestPutMetricAlarmValidation(t *testing.T) {
 		{"Statistic enum", func(a *PutMetricAlarmInput) { a.Statistic = "Median" }, "ValidationError"},
 		{"ExtendedStatistic syntax", func(a *PutMetricAlarmInput) { a.Statistic, a.ExtendedStatistic = "", "p101" }, "InvalidParameterValue"},
 		{"Period is required", func(a *PutMetricAlarmInput) { a.Period = 0 }, "MissingParameter"},
-		{"Period 20 is not 10, 30 or a multiple of 60", func(a *PutMetricAlarmInput) { a.Period = 20 }, "InvalidParameterValue"},
+		{"Period 15 is not 10, 20, 30 or a multiple of 60", func(a *PutMetricAlarmInput) { a.Period = 15 }, "InvalidParameterValue"},
 		{"Period 90 is not a multiple of 60", func(a *PutMetricAlarmInput) { a.Period = 90 }, "InvalidParameterValue"},
 		{"Period x EvaluationPeriods at most a day under an hour", func(a *PutMetricAlarmInput) { a.Period, a.EvaluationPeriods, a.DatapointsToAlarm = 300, 289, 0 }, "InvalidParameterCombination"},
 		{"Period x EvaluationPeriods at most 7 days", func(a *PutMetricAlarmInput) { a.Period, a.EvaluationPeriods, a.DatapointsToAlarm = 3600, 169, 0 }, "InvalidParameterCombination"},
