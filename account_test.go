@@ -394,3 +394,28 @@ func TestSubscribeOnABareBus(t *testing.T) {
 	require.Len(t, out.Metrics, 1)
 	require.Equal(t, []string{"PutMetricData", "ListMetrics"}, names)
 }
+
+// An assumed-role caller is recorded with AWS's userIdentity: the sts ARN,
+// the session issuer, and the session attributes.
+func TestAssumedRoleRecord(t *testing.T) {
+	clk := localwatch.NewManualClock(acctStart)
+	st := localwatch.New(localwatch.Options{Clock: clk, IDSeed: 1})
+	defer st.Close()
+	id := localwatch.AssumedRole("123456789012", "deploy", "ci-42", "ASIAEXAMPLE")
+	id.SessionCreated = acctStart.Add(-10 * time.Minute)
+	_, err := st.SNS.CreateTopic(localwatch.WithIdentity(context.Background(), id), sns.CreateTopicInput{Name: "t"})
+	require.NoError(t, err)
+	out, err := st.Trail.LookupEvents(context.Background(), trail.LookupEventsInput{LookupAttributes: []trail.LookupAttribute{
+		{AttributeKey: "Username", AttributeValue: "ci-42"}}})
+	require.NoError(t, err)
+	require.Len(t, out.Events, 1)
+	var rec struct {
+		UserIdentity json.RawMessage `json:"userIdentity"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out.Events[0].CloudTrailEvent), &rec))
+	require.JSONEq(t, `{"type":"AssumedRole","principalId":"`+id.PrincipalID+`",
+		"arn":"arn:aws:sts::123456789012:assumed-role/deploy/ci-42","accountId":"123456789012","accessKeyId":"ASIAEXAMPLE",
+		"sessionContext":{"sessionIssuer":{"type":"Role","principalId":"`+id.SessionIssuer.PrincipalID+`",
+			"arn":"arn:aws:iam::123456789012:role/deploy","accountId":"123456789012","userName":"deploy"},
+			"attributes":{"creationDate":"2026-11-25T11:50:00Z","mfaAuthenticated":"false"}}}`, string(rec.UserIdentity))
+}

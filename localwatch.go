@@ -60,8 +60,8 @@ type Bus = bus.Bus
 // Identity is the caller of an operation, shaped like CloudTrail's
 // userIdentity: Type (Root, IAMUser, AssumedRole, FederatedUser, AWSAccount,
 // AWSService, ...), PrincipalID, ARN, AccountID, AccessKeyID, UserName,
-// InvokedBy, SessionIssuer (for AssumedRole), MFAAuthenticated, and the
-// request's SourceIPAddress and UserAgent. Build one with [IAMUser], [Root] or
+// InvokedBy, SessionIssuer and SessionCreated (for AssumedRole),
+// MFAAuthenticated, and the request's SourceIPAddress and UserAgent. Build one with [IAMUser], [Root] or
 // [AssumedRole], or fill the fields; pass it with [WithIdentity].
 type Identity = identity.Identity
 
@@ -85,7 +85,8 @@ func Root(account string) Identity { return identity.Root(account) }
 
 // AssumedRole returns the identity of session sessionName of role roleName of
 // account (temporary credentials, normally an ASIA… accessKeyID), with its
-// session issuer.
+// session issuer. Set the result's SessionCreated to when the credentials were
+// issued (CloudTrail's sessionContext.attributes.creationDate).
 func AssumedRole(account, roleName, sessionName, accessKeyID string) Identity {
 	return identity.AssumedRole(account, roleName, sessionName, accessKeyID)
 }

@@ -373,6 +373,9 @@ func userIdentityOf(id identity.Identity) *UserIdentity {
 			Attributes: &SessionAttributes{MFAAuthenticated: mfa},
 		}
 	}
+	if !id.SessionCreated.IsZero() && ui.SessionContext != nil {
+		ui.SessionContext.Attributes.CreationDate = id.SessionCreated.UTC().Format(TimeFormat)
+	}
 	return ui
 }
 

@@ -3,7 +3,10 @@
 // userIdentity element.
 package identity
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Identity is the principal making a request, shaped like CloudTrail's
 // userIdentity, plus the request's network origin.
@@ -28,6 +31,10 @@ type Identity struct {
 	SessionIssuer *SessionIssuer `json:"-"`
 	// MFAAuthenticated tells whether the session used MFA.
 	MFAAuthenticated bool `json:"-"`
+	// SessionCreated is when the temporary credentials of an AssumedRole or
+	// FederatedUser session were issued (sessionContext.attributes.creationDate);
+	// zero leaves creationDate out of CloudTrail records.
+	SessionCreated time.Time `json:"-"`
 	// SourceIPAddress is the request's source IP, or a service's DNS name for
 	// requests made by AWS services.
 	SourceIPAddress string `json:"-"`
@@ -85,7 +92,8 @@ func IAMUser(account, name, accessKeyID string) Identity {
 
 // AssumedRole returns the identity of a session of role roleName of account
 // (temporary credentials from sts:AssumeRole), with its session issuer, as
-// CloudTrail records it.
+// CloudTrail records it. Set SessionCreated to when the credentials were
+// issued for records to carry sessionContext.attributes.creationDate.
 func AssumedRole(account, roleName, sessionName, accessKeyID string) Identity {
 	roleID := "AROA" + principalSuffix(account+"role/"+roleName)
 	return Identity{
