@@ -42,6 +42,7 @@ func TestNewAccountRejectsBadOptions(t *testing.T) {
 		{"letters in account", localwatch.Options{AccountID: "12345678901a"}, "AccountID"},
 		{"bad region", localwatch.Options{Regions: []string{"us-east-1", "Mars"}}, "Mars"},
 		{"duplicate region", localwatch.Options{Regions: []string{"eu-west-1", "us-east-1", "eu-west-1"}}, "listed twice"},
+		{"bad Region names the field and shows spaces", localwatch.Options{Region: "us-east-1 "}, `"us-east-1 " for parameter Region `},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a, err := localwatch.NewAccount(tc.opts)
@@ -51,6 +52,8 @@ func TestNewAccountRejectsBadOptions(t *testing.T) {
 		})
 	}
 	require.Panics(t, func() { localwatch.New(localwatch.Options{Region: "nowhere"}) })
+	_, err := localwatch.NewAccount(localwatch.Options{Region: "eu-west-1", Regions: []string{"us-east-1"}})
+	require.ErrorIs(t, err, localwatch.ErrInvalidParameterCombination)
 }
 
 func TestAccountRegionsAreSeparate(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -38,7 +39,8 @@ const (
 type Options struct {
 	// AccountID is the 12-digit account ID (default "123456789012").
 	AccountID string
-	// Region is the Region [New] builds (default "us-east-1").
+	// Region is the Region [New] builds (default "us-east-1"). Given to
+	// [NewAccount] with Regions, it must be one of them.
 	Region string
 	// Regions are the Regions [NewAccount] builds, in order (default: Region
 	// alone). CloudTrail records global-service events (IAM, STS, CloudFront)
@@ -72,7 +74,7 @@ type Options struct {
 	HTTPClient *http.Client
 	// Logger, when set, receives alarm state changes (Info), failed bus
 	// handlers and SNS deliveries that failed for good (Warn), and rejected
-	// API calls and SNS delivery attempts (Debug). Nil discards.
+	// API calls and every SNS delivery attempt (Debug). Nil discards.
 	Logger *slog.Logger
 }
 
@@ -132,23 +134,26 @@ var (
 
 // NewAccount builds the services of every Region in opts. It returns an
 // InvalidParameterValue error for a malformed account ID or Region name and for
-// a Region listed twice. With the default clock, start `go acct.Run(ctx)` for
+// a Region listed twice, and InvalidParameterCombination for a Region that is
+// not one of Regions. With the default clock, start `go acct.Run(ctx)` for
 // scheduled work to happen (see [Account.Run]). Call Close when done.
 func NewAccount(opts Options) (*Account, error) {
 	opts.AccountID = cmp.Or(opts.AccountID, DefaultAccountID)
-	opts.Region = cmp.Or(opts.Region, DefaultRegion)
+	field := "Regions"
 	if len(opts.Regions) == 0 {
-		opts.Regions = []string{opts.Region}
+		opts.Regions, field = []string{cmp.Or(opts.Region, DefaultRegion)}, "Region"
+	} else if opts.Region != "" && !slices.Contains(opts.Regions, opts.Region) {
+		return nil, awserr.Combination("Region %q is not one of Regions %q.", opts.Region, opts.Regions)
 	}
 	if !accountIDPattern.MatchString(opts.AccountID) {
-		return nil, awserr.InvalidValue("AccountID", opts.AccountID, "must be 12 digits")
+		return nil, awserr.InvalidValue("AccountID", fmt.Sprintf("%q", opts.AccountID), "must be 12 digits")
 	}
 	for i, r := range opts.Regions {
 		if !regionPattern.MatchString(r) {
-			return nil, awserr.InvalidValue("Regions", r, "is not a Region name such as us-east-1")
+			return nil, awserr.InvalidValue(field, fmt.Sprintf("%q", r), "is not a Region name such as us-east-1")
 		}
 		if slices.Contains(opts.Regions[:i], r) {
-			return nil, awserr.InvalidValue("Regions", r, "is listed twice")
+			return nil, awserr.InvalidValue(field, fmt.Sprintf("%q", r), "is listed twice")
 		}
 	}
 	if opts.Clock == nil {
@@ -277,7 +282,7 @@ func (a *Account) watch() {
 		return
 	}
 	a.Bus.OnError(func(err error) {
-		a.log.Warn("localwatch: bus handler failed", "err", err)
+		a.log.Warn("bus handler failed", "err", err)
 	})
 	a.unsub = append(a.unsub,
 		bus.Subscribe(a.Bus, "localwatch/log", func(ctx context.Context, c alarms.StateChange) error {
@@ -295,22 +300,14 @@ func (a *Account) watch() {
 	)
 }
 
-// logDelivery logs SNS delivery attempts: failures that end a message's
-// delivery at Warn, the rest at Debug.
+// logDelivery logs, at Warn, SNS deliveries that failed for good (the sns
+// package itself logs every attempt at Debug).
 func (a *Account) logDelivery(d sns.DeliveryAttempt) {
-	if a.log == nil {
+	if a.log == nil || d.Err == nil || !d.Final {
 		return
 	}
-	attrs := []any{"topic", d.TopicArn, "subscription", d.SubscriptionArn, "protocol", d.Protocol,
-		"endpoint", d.Endpoint, "messageId", d.MessageId, "attempt", d.Attempt}
-	switch {
-	case d.Err != nil && d.Final:
-		a.log.Warn("SNS delivery failed", append(attrs, "err", d.Err, "deadLettered", d.DeadLettered)...)
-	case d.Err != nil:
-		a.log.Debug("SNS delivery attempt failed", append(attrs, "err", d.Err)...)
-	default:
-		a.log.Debug("SNS delivery", attrs...)
-	}
+	a.log.Warn("SNS delivery failed", "topic", d.TopicArn, "subscription", d.SubscriptionArn, "protocol", d.Protocol,
+		"endpoint", d.Endpoint, "messageId", d.MessageId, "attempt", d.Attempt, "err", d.Err, "deadLettered", d.DeadLettered)
 }
 
 // NewAgent returns a runtime agent publishing this process's Go runtime
