@@ -1,0 +1,139 @@
+package metrics
+
+import (
+	"strings"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/metricmath"
+)
+
+// Band implements metricmath.BandSource: the band of the query id over the
+// request's range, from a model trained on the query's data of the two weeks
+// before StartTime (see the model notes in anomaly_model.go). A metric
+// query's model is the anomaly detector of its metric and statistic, whose
+// Configuration (ExcludedTimeRanges, MetricTimezone) applies; as in
+// CloudWatch, a band of a metric without a detector creates the detector (up
+// to MaxAnomalyDetectors). An expression's model trains on the expression
+// evaluated over the training window (a metric math anomaly detector).
+//
+// Band points are on the period grid of the range, up to the current time;
+// with too little training data there are none.
+func (src *mathSource) Band(id string, arg metricmath.Series, stddevs float64) (lower, upper metricmath.Series, err error) {
+	s := src.s
+	now := s.clock.Now()
+	period := int64(arg.Period)
+	if period <= 0 {
+		period = 60
+	}
+	start := alignStart(src.start, int(period), now)
+	end := min(endSeconds(src.end), now.Unix()+1)
+	label := arg.Label
+	lower = metricmath.Series{Label: label + " Lower", Period: int(period), Times: []int64{}, Values: []float64{}}
+	upper = metricmath.Series{Label: label + " Upper", Period: int(period), Times: []int64{}, Values: []float64{}}
+	trainStart := time.Unix(start, 0).Add(-AnomalyTrainingWindow)
+	if period < 60 {
+		trainStart = maxTime(trainStart, now.Add(-subMinuteRetention+time.Minute))
+	}
+	trainEnd := time.Unix(start, 0)
+	var (
+		ts     []int64
+		values []float64
+		d      *detector
+		clamp  bool
+	)
+	if q := src.stats[id]; q != nil {
+		ms := *q.MetricStat
+		st, err := s.checkStat(&ms, trainStart, trainEnd)
+		if err != nil {
+			return lower, upper, err
+		}
+		d = s.singleDetector(&ms)
+		if trainStart.Before(trainEnd) {
+			ts, values = s.statData(&ms, st, trainStart, trainEnd, now)
+		}
+		clamp = st.kind == kSampleCount || strings.HasPrefix(ms.Metric.Namespace, "AWS/")
+	} else {
+		ts, values, err = src.trainExpression(id, trainStart, trainEnd)
+		if err != nil {
+			return lower, upper, err
+		}
+	}
+	loc := time.UTC
+	if d != nil {
+		ts = excludeRanges(ts, values, d.config.ExcludedTimeRanges)
+		values = values[:len(ts)]
+		loc = d.loc
+	}
+	m := trainAnomalyModel(ts, values, period, loc, clamp)
+	if m == nil || start >= end {
+		return lower, upper, nil
+	}
+	targets := make([]int64, 0, (end-start+period-1)/period)
+	for t := start; t < end; t += period {
+		targets = append(targets, t)
+	}
+	lo, hi := m.band(targets, stddevs)
+	lower.Times, lower.Values = targets, lo
+	upper.Times, upper.Values = append([]int64(nil), targets...), hi
+	return lower, upper, nil
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// singleDetector returns the detector of a MetricStat's metric and statistic,
+// creating it when there is none (the implicit model of a band).
+func (s *Service) singleDetector(ms *MetricStat) *detector {
+	t, err := s.target(ms.Metric.Namespace, ms.Metric.MetricName, ms.Metric.Dimensions, ms.Stat, nil, nil)
+	if err != nil {
+		return nil
+	}
+	s.admu.Lock()
+	defer s.admu.Unlock()
+	if d := s.anomaly.detectors[t.key]; d != nil {
+		return d
+	}
+	d := &detector{key: t.key, single: t.single, loc: time.UTC}
+	if s.anomaly.detectors == nil {
+		s.anomaly.detectors = map[string]*detector{}
+	}
+	if len(s.anomaly.detectors) < MaxAnomalyDetectors {
+		s.anomaly.detectors[t.key] = d
+	}
+	return d
+}
+
+// trainExpression evaluates the expression query id of the request over the
+// training window, with the request's other queries (those without a band).
+func (src *mathSource) trainExpression(id string, start, end time.Time) ([]int64, []float64, error) {
+	if len(src.queries) == 0 || !start.Before(end) {
+		return nil, nil, nil
+	}
+	var qs []MetricDataQuery
+	for _, q := range src.queries {
+		if q.Expression != "" && strings.Contains(strings.ToUpper(q.Expression), "ANOMALY_DETECTION_BAND") {
+			continue
+		}
+		q.ReturnData = Bool(q.Id == id)
+		q.Label = ""
+		qs = append(qs, q)
+	}
+	in := GetMetricDataInput{MetricDataQueries: qs, StartTime: start, EndTime: end, ScanBy: ScanByTimestampAscending}
+	out, err := src.s.getMetricData(&in)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(out.MetricDataResults) != 1 {
+		return nil, nil, nil // not one time series: no model
+	}
+	r := &out.MetricDataResults[0]
+	ts := make([]int64, len(r.Timestamps))
+	for i, t := range r.Timestamps {
+		ts[i] = t.Unix()
+	}
+	return ts, r.Values, nil
+}
