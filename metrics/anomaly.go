@@ -187,12 +187,12 @@ type detectorTarget struct {
 }
 
 func singleKey(m *SingleMetricAnomalyDetector) string {
-	return "S\x00" + metricKey(Metric{Namespace: m.Namespace, MetricName: m.MetricName, Dimensions: m.Dimensions}) + "\x02" + m.Stat
+	return "1\x00" + metricKey(Metric{Namespace: m.Namespace, MetricName: m.MetricName, Dimensions: m.Dimensions}) + "\x02" + m.Stat
 }
 
 func mathKey(m *MetricMathAnomalyDetector) string {
 	b, _ := json.Marshal(m.MetricDataQueries)
-	return "M\x00" + string(b)
+	return "2\x00" + string(b)
 }
 
 // target validates the model designation shared by Put and Delete.

@@ -31,10 +31,16 @@ func (src *mathSource) Band(id string, arg metricmath.Series, stddevs float64) (
 	lower = metricmath.Series{Label: label + " Lower", Period: int(period), Times: []int64{}, Values: []float64{}}
 	upper = metricmath.Series{Label: label + " Upper", Period: int(period), Times: []int64{}, Values: []float64{}}
 	trainStart := time.Unix(start, 0).Add(-AnomalyTrainingWindow)
-	if period < 60 {
+	// Data at the period's resolution is kept only so long (sub-minute 3 h,
+	// minute 15 days, 5-minute 63 days): train on what is still there.
+	switch {
+	case period < 60:
 		trainStart = maxTime(trainStart, now.Add(-subMinuteRetention+time.Minute))
+	case period%300 != 0:
+		trainStart = maxTime(trainStart, now.Add(-minuteRetention+time.Minute))
 	}
 	trainEnd := time.Unix(start, 0)
+	trainStart = time.Unix(-floorDiv(-trainStart.Unix(), period)*period, 0) // a period boundary
 	var (
 		ts     []int64
 		values []float64

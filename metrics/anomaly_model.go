@@ -27,16 +27,19 @@ import (
 //     in the slot the profile is used as it is; with one or two it is blended
 //     with the recent level (the median of the last hour of training data, at
 //     least 10 datapoints) with weight days/3; with none the level is used.
-//     When the slot has three or more days and the same time of the week has
-//     training data (one or two weeks back), the weekly effect — the median
-//     difference between those values and the daily profile — is added, half
-//     of it with one week of history, all of it with two.
+//     When the slot has three or more days, the weekly effect of t's hour of
+//     the week — the median difference between the training values of that
+//     hour of the week and the daily profile — is added, half of it with one
+//     week of history, all of it with two.
 //   - Spread: 1.4826 × the median absolute deviation (a robust standard
 //     deviation) of the residuals of the training values whose slot has three
 //     or more days against the daily profile; with fewer than 10 such values,
 //     of all training values around their median. The spread is at least 1%
 //     of the absolute median training value.
-//   - Band: expected ± stddevs × spread. For a statistic that cannot be
+//   - Band: expected ± stddevs × spread × √(1 + π/(2·days)), the last factor
+//     widening the band by the standard error of a median of that many days
+//     (days = the slot's count when the profile stands alone, else no
+//     widening). For a statistic that cannot be
 //     negative (SampleCount) or a metric of an AWS/ namespace whose training
 //     values are all non-negative, the lower bound is not below zero, as the
 //     guide says CloudWatch ensures for common AWS metrics.
@@ -59,15 +62,17 @@ const (
 	minSpreadRatio = 0.01
 	day            = 86400
 	week           = 7 * day
+	weekHours      = 7 * 24
 )
 
 // anomalyModel is a trained model.
 type anomalyModel struct {
 	period    int64
 	loc       *time.Location
-	daily     []float64 // median per time-of-day slot
-	dailyN    []int32   // training values per slot
-	weekAdj   map[int64][2]float64
+	daily     []float64          // median per time-of-day slot
+	dailyN    []int32            // training values per slot
+	weekAdj   [weekHours]float64 // median residual per hour of the week
+	weekW     [weekHours]float64 // its weight: weeks of history / 2
 	level     float64
 	spread    float64
 	clampZero bool
@@ -151,52 +156,50 @@ func trainAnomalyModel(times []int64, values []float64, period int64, loc *time.
 	m.spread = madScale * median(res)
 	all := slices.Clone(values)
 	m.spread = max(m.spread, minSpreadRatio*math.Abs(median(all)))
-	// Weekly effects: the time-of-week slots with history, for slots whose
-	// daily profile stands alone.
-	m.weekAdj = make(map[int64][2]float64)
+	// Weekly effects: per hour of the week, the median residual of the
+	// training values (of slots whose daily profile stands alone).
+	var buckets [weekHours][]float64
 	for i, v := range values {
-		k := slotOf[i]
-		if m.dailyN[k] < seasonalDays {
-			continue
+		if k := slotOf[i]; m.dailyN[k] >= seasonalDays {
+			h := weekOf[i] * period / 3600
+			buckets[h] = append(buckets[h], v-m.daily[k])
 		}
-		w := m.weekAdj[weekOf[i]]
-		d := v - m.daily[k]
-		if w[1] == 0 {
-			w = [2]float64{d, 1}
-		} else {
-			// At most two weeks of history: the median of two is their mean.
-			w = [2]float64{(w[0]*w[1] + d) / (w[1] + 1), w[1] + 1}
+	}
+	perHour := float64(max(3600/period, 1))
+	for h := range buckets {
+		if n := len(buckets[h]); n > 0 {
+			m.weekAdj[h] = median(buckets[h])
+			m.weekW[h] = min(float64(n)/(2*perHour), 1)
 		}
-		m.weekAdj[weekOf[i]] = w
 	}
 	return m
 }
 
-// expected is the model's expected value at t.
-func (m *anomalyModel) expected(t int64) float64 {
+// expected is the model's expected value at t and the days of its slot.
+func (m *anomalyModel) expected(t int64) (float64, int32) {
 	lt := t + localOffset(t, m.loc)
 	k := posMod(lt, day) / m.period
 	c := m.dailyN[k]
 	switch {
 	case c >= seasonalDays:
-		e := m.daily[k]
-		if w, ok := m.weekAdj[posMod(lt, week)/m.period]; ok {
-			e += w[0] * min(w[1], 2) / 2
-		}
-		return e
+		h := posMod(lt, week) / 3600
+		return m.daily[k] + m.weekW[h]*m.weekAdj[h], c
 	case c > 0:
 		w := float64(c) / seasonalDays
-		return w*m.daily[k] + (1-w)*m.level
+		return w*m.daily[k] + (1-w)*m.level, c
 	}
-	return m.level
+	return m.level, 0
 }
 
 // band returns the lower and upper bounds at each target time.
 func (m *anomalyModel) band(targets []int64, stddevs float64) (lower, upper []float64) {
 	lower, upper = make([]float64, len(targets)), make([]float64, len(targets))
-	w := stddevs * m.spread
 	for i, t := range targets {
-		e := m.expected(t)
+		e, c := m.expected(t)
+		w := stddevs * m.spread
+		if c >= seasonalDays {
+			w *= math.Sqrt(1 + math.Pi/(2*float64(c)))
+		}
 		lo := e - w
 		if m.clampZero && lo < 0 {
 			lo = 0
