@@ -14,7 +14,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/internal/event"
 )
 
 var adT0 = time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC) // a Monday
@@ -362,4 +364,125 @@ func BenchmarkAnomalyBand(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestAnomalyBandOfExpression: the band of a metric math expression trains on
+// the expression evaluated over the two weeks before the range.
+func TestAnomalyBandOfExpression(t *testing.T) {
+	ctx := context.Background()
+	s, c := adService(t, 3, 13)
+	start := c.Now().Add(-2 * time.Hour)
+	m := adMetric()
+	in := GetMetricDataInput{StartTime: start, EndTime: c.Now(), ScanBy: ScanByTimestampAscending, MetricDataQueries: []MetricDataQuery{
+		{Id: "m1", MetricStat: &MetricStat{Metric: m, Period: 60, Stat: "Average"}, ReturnData: Bool(false)},
+		{Id: "e1", Expression: "m1 * 10"},
+		{Id: "ad1", Expression: "ANOMALY_DETECTION_BAND(e1)"},
+		{Id: "ad2", Expression: "ANOMALY_DETECTION_BAND(m1)"},
+	}}
+	out, err := s.GetMetricData(ctx, in)
+	require.NoError(t, err)
+	require.Len(t, out.MetricDataResults, 5)
+	e, lo, hi, lo1, hi1 := out.MetricDataResults[0], out.MetricDataResults[1], out.MetricDataResults[2], out.MetricDataResults[3], out.MetricDataResults[4]
+	require.Len(t, lo.Values, 120)
+	require.Len(t, lo1.Values, 120)
+	for i := range lo.Values {
+		// A linear transform of the data transforms the band alike.
+		assert.InDelta(t, 10*lo1.Values[i], lo.Values[i], 1e-6)
+		assert.InDelta(t, 10*hi1.Values[i], hi.Values[i], 1e-6)
+	}
+	assert.Len(t, e.Values, 120)
+	assert.Equal(t, "Latency Upper", hi.Label, "the bounds take the label of the series the expression yields")
+}
+
+// TestAnomalyBandConfiguration: ExcludedTimeRanges leave data out of
+// training and MetricTimezone shifts the daily profile.
+func TestAnomalyBandConfiguration(t *testing.T) {
+	ctx := context.Background()
+	s, c := adService(t, 4, 17)
+	m := adMetric()
+	// An incident on day 2: a plateau at 10,000 for six hours.
+	incident := Range{StartTime: adT0.Add(2*24*time.Hour + 6*time.Hour), EndTime: adT0.Add(2*24*time.Hour + 12*time.Hour)}
+	c.Set(adT0.Add(4 * 24 * time.Hour))
+	for ts := incident.StartTime; ts.Before(incident.EndTime); ts = ts.Add(time.Minute) {
+		_, err := s.PutMetricData(ctx, PutMetricDataInput{Namespace: m.Namespace, MetricData: []MetricDatum{
+			{MetricName: m.MetricName, Dimensions: m.Dimensions, Timestamp: ts.Add(time.Second), Value: Float(1e4), Unit: UnitCount}}})
+		require.NoError(t, err)
+	}
+	q := bandQuery(c.Now().Add(-24*time.Hour), c.Now(), "ANOMALY_DETECTION_BAND(m1)")
+	band := func() (lo, hi []float64) {
+		out, err := s.GetMetricData(ctx, q)
+		require.NoError(t, err)
+		return out.MetricDataResults[1].Values, out.MetricDataResults[2].Values
+	}
+	_, hiWith := band()
+	_, err := s.PutAnomalyDetector(ctx, PutAnomalyDetectorInput{SingleMetricAnomalyDetector: adSingle(),
+		Configuration: &AnomalyDetectorConfiguration{ExcludedTimeRanges: []Range{incident}}})
+	require.NoError(t, err)
+	_, hiWithout := band()
+	require.Len(t, hiWith, 1440)
+	// 06:00–12:00 is where the incident was: excluded, the band there is the
+	// normal one again.
+	at9 := 9 * 60
+	assert.Less(t, hiWithout[at9], hiWith[at9])
+	assert.Less(t, hiWithout[at9], 200.0)
+
+	_, err = s.PutAnomalyDetector(ctx, PutAnomalyDetectorInput{SingleMetricAnomalyDetector: adSingle(),
+		Configuration: &AnomalyDetectorConfiguration{ExcludedTimeRanges: []Range{incident}, MetricTimezone: "Asia/Tokyo"}})
+	require.NoError(t, err)
+	_, hiTokyo := band()
+	assert.Equal(t, hiWithout, hiTokyo, "a fixed offset only renames the slots of the day")
+}
+
+// TestAnomalyModelTimezone: the daily profile follows the MetricTimezone's
+// days across a daylight saving time change.
+func TestAnomalyModelTimezone(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no time zone database")
+	}
+	// Hourly data, Mar 1–11 2026 (DST starts Mar 8): 100 at 09:00 New York
+	// time, 0 otherwise.
+	from := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	var ts []int64
+	var vs []float64
+	for h := range 10 * 24 {
+		at := from.Add(time.Duration(h) * time.Hour)
+		ts = append(ts, at.Unix())
+		v := 0.0
+		if at.In(ny).Hour() == 9 {
+			v = 100
+		}
+		vs = append(vs, v)
+	}
+	target := []int64{time.Date(2026, 3, 11, 9, 0, 0, 0, ny).Unix()}
+	lo, hi := trainAnomalyModel(ts, vs, 3600, ny, false).band(target, 2)
+	assert.InDelta(t, 100, (lo[0]+hi[0])/2, 1e-9, "09:00 in New York, before and after the change")
+	lo, hi = trainAnomalyModel(ts, vs, 3600, time.UTC, false).band(target, 2)
+	assert.InDelta(t, 0, (lo[0]+hi[0])/2, 1e-9, "13:00 UTC was 08:00 in New York before the change")
+}
+
+func TestAnomalyDetectorCallsAreRecorded(t *testing.T) {
+	var b bus.Bus
+	var calls []event.APICall
+	bus.Subscribe(&b, "test", func(_ context.Context, ev event.APICall) error { calls = append(calls, ev); return nil })
+	s := New(Options{Clock: clock.NewManual(adT0), Bus: &b})
+	defer s.Close()
+	ctx := context.Background()
+	_, err := s.PutAnomalyDetector(ctx, PutAnomalyDetectorInput{SingleMetricAnomalyDetector: adSingle(), Configuration: &AnomalyDetectorConfiguration{MetricTimezone: "UTC"}})
+	require.NoError(t, err)
+	_, err = s.DescribeAnomalyDetectors(ctx, DescribeAnomalyDetectorsInput{Namespace: "App"})
+	require.NoError(t, err)
+	_, err = s.DeleteAnomalyDetector(ctx, DeleteAnomalyDetectorInput{SingleMetricAnomalyDetector: adSingle()})
+	require.NoError(t, err)
+	_, err = s.DeleteAnomalyDetector(ctx, DeleteAnomalyDetectorInput{SingleMetricAnomalyDetector: adSingle()})
+	require.Error(t, err)
+	require.Len(t, calls, 4)
+	assert.Equal(t, []string{"PutAnomalyDetector", "DescribeAnomalyDetectors", "DeleteAnomalyDetector", "DeleteAnomalyDetector"},
+		[]string{calls[0].EventName, calls[1].EventName, calls[2].EventName, calls[3].EventName})
+	assert.False(t, calls[0].ReadOnly)
+	assert.True(t, calls[1].ReadOnly)
+	p := calls[0].RequestParameters.(map[string]any)
+	assert.Equal(t, "Latency", p["singleMetricAnomalyDetector"].(map[string]any)["metricName"])
+	assert.Equal(t, map[string]any{"metricTimezone": "UTC"}, p["configuration"])
+	assert.Equal(t, "ResourceNotFoundException", calls[3].ErrorCode)
 }
