@@ -1,7 +1,9 @@
 package metrics
 
 import (
+	"math"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/localwatch/localwatch/internal/metricmath"
@@ -30,17 +32,26 @@ func (src *mathSource) Band(id string, arg metricmath.Series, stddevs float64) (
 	label := arg.Label
 	lower = metricmath.Series{Label: label + " Lower", Period: int(period), Times: []int64{}, Values: []float64{}}
 	upper = metricmath.Series{Label: label + " Upper", Period: int(period), Times: []int64{}, Values: []float64{}}
-	trainStart := time.Unix(start, 0).Add(-AnomalyTrainingWindow)
+	// The model is retrained at each hour boundary: it trains on the two
+	// weeks before the hour holding StartTime (before StartTime itself for a
+	// period that does not divide an hour), so the alarms evaluating a band
+	// every minute share one trained model per hour (see bandCache).
+	q := period
+	if 3600%period == 0 {
+		q = 3600
+	}
+	trainEnd := floorDiv(start, q) * q
+	trainStart := trainEnd - int64(AnomalyTrainingWindow/time.Second)
 	// Data at the period's resolution is kept only so long (sub-minute 3 h,
 	// minute 15 days, 5-minute 63 days): train on what is still there.
 	switch {
 	case period < 60:
-		trainStart = maxTime(trainStart, now.Add(-subMinuteRetention+time.Minute))
+		trainStart = max(trainStart, now.Add(-subMinuteRetention+time.Minute).Unix())
 	case period%300 != 0:
-		trainStart = maxTime(trainStart, now.Add(-minuteRetention+time.Minute))
+		trainStart = max(trainStart, now.Add(-minuteRetention+time.Minute).Unix())
 	}
-	trainEnd := time.Unix(start, 0)
-	trainStart = time.Unix(-floorDiv(-trainStart.Unix(), period)*period, 0) // a period boundary
+	trainStart = -floorDiv(-trainStart, q) * q // a boundary, rounded up
+	trainFrom, trainTo := time.Unix(trainStart, 0), time.Unix(trainEnd, 0)
 	var (
 		ts     []int64
 		values []float64
@@ -49,17 +60,17 @@ func (src *mathSource) Band(id string, arg metricmath.Series, stddevs float64) (
 	)
 	if q := src.stats[id]; q != nil {
 		ms := *q.MetricStat
-		st, err := s.checkStat(&ms, trainStart, trainEnd)
+		st, err := s.checkStat(&ms, src.start, src.end)
 		if err != nil {
 			return lower, upper, err
 		}
 		d = s.singleDetector(&ms)
-		if trainStart.Before(trainEnd) {
-			ts, values = s.statData(&ms, st, trainStart, trainEnd, now)
+		if trainStart < trainEnd {
+			ts, values = s.statData(&ms, st, trainFrom, trainTo, now)
 		}
 		clamp = st.kind == kSampleCount || strings.HasPrefix(ms.Metric.Namespace, "AWS/")
 	} else {
-		ts, values, err = src.trainExpression(id, trainStart, trainEnd)
+		ts, values, err = src.trainExpression(id, trainFrom, trainTo)
 		if err != nil {
 			return lower, upper, err
 		}
@@ -70,7 +81,7 @@ func (src *mathSource) Band(id string, arg metricmath.Series, stddevs float64) (
 		values = values[:len(ts)]
 		loc = d.loc
 	}
-	m := trainAnomalyModel(ts, values, period, loc, clamp)
+	m := s.bands.model(ts, values, period, loc, clamp)
 	if m == nil || start >= end {
 		return lower, upper, nil
 	}
@@ -84,11 +95,51 @@ func (src *mathSource) Band(id string, arg metricmath.Series, stddevs float64) (
 	return lower, upper, nil
 }
 
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
+// bandCache keeps trained models by a fingerprint of their training data
+// (a 64-bit multiply-xorshift hash of the timestamps and values) and parameters, so a model is
+// trained once per distinct training set: a cache hit returns exactly the
+// model training would build. It is bounded and emptied when full.
+type bandCache struct {
+	mu sync.Mutex
+	m  map[bandKey]*anomalyModel
+}
+
+type bandKey struct {
+	hash   uint64
+	n      int
+	period int64
+	loc    string
+	clamp  bool
+}
+
+const bandCacheSize = 256
+
+func (c *bandCache) model(ts []int64, values []float64, period int64, loc *time.Location, clamp bool) *anomalyModel {
+	if len(values) < AnomalyMinTrainingPoints {
+		return nil
 	}
-	return b
+	h := uint64(14695981039346656037)
+	for i, t := range ts {
+		h = (h ^ uint64(t)) * 0x9E3779B97F4A7C15
+		h ^= h >> 29
+		h = (h ^ math.Float64bits(values[i])) * 0xBF58476D1CE4E5B9
+		h ^= h >> 32
+	}
+	k := bandKey{hash: h, n: len(ts), period: period, loc: loc.String(), clamp: clamp}
+	c.mu.Lock()
+	m := c.m[k]
+	c.mu.Unlock()
+	if m != nil {
+		return m
+	}
+	m = trainAnomalyModel(ts, values, period, loc, clamp)
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= bandCacheSize {
+		c.m = make(map[bandKey]*anomalyModel)
+	}
+	c.m[k] = m
+	c.mu.Unlock()
+	return m
 }
 
 // singleDetector returns the detector of a MetricStat's metric and statistic,

@@ -16,9 +16,12 @@ import (
 // localwatch therefore uses a documented, deterministic APPROXIMATION:
 //
 //   - Training data: the metric's statistic at the query's period over the
-//     two weeks before the query's StartTime (three hours for periods under a
-//     minute, which CloudWatch keeps no longer), without the periods that start
-//     inside the detector's ExcludedTimeRanges.
+//     two weeks before the hour that holds the query's StartTime (the model
+//     is retrained at each hour boundary; before StartTime itself for a
+//     period that does not divide an hour), as far back as data at that
+//     period is kept (three hours for periods under a minute, 15 days for
+//     minute periods), without the periods that start inside the detector's
+//     ExcludedTimeRanges.
 //   - Too little data: with fewer than [AnomalyMinTrainingPoints] training
 //     datapoints the model is untrained and the band has no points.
 //   - Expected value at time t: the daily profile, the median of the training

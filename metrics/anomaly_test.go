@@ -351,8 +351,9 @@ func sortFloats(xs []float64) {
 	}
 }
 
-// BenchmarkAnomalyBand: a band over one day at 60 s with two weeks of
-// training data.
+// BenchmarkAnomalyBand: GetMetricData of a band over one day at 60 s with
+// two weeks of training data, repeated (the trained model is cached, the
+// training data is read and fingerprinted each time, as for an alarm).
 func BenchmarkAnomalyBand(b *testing.B) {
 	s, c := adService(b, 15, 3)
 	day14 := c.Now().Add(-24 * time.Hour)
@@ -485,4 +486,22 @@ func TestAnomalyDetectorCallsAreRecorded(t *testing.T) {
 	assert.Equal(t, "Latency", p["singleMetricAnomalyDetector"].(map[string]any)["metricName"])
 	assert.Equal(t, map[string]any{"metricTimezone": "UTC"}, p["configuration"])
 	assert.Equal(t, "ResourceNotFoundException", calls[3].ErrorCode)
+}
+
+// BenchmarkAnomalyTrain: training a model on two weeks of minute data (what
+// a band costs when its training data changed, once per hour for an alarm).
+func BenchmarkAnomalyTrain(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 1))
+	n := 14 * 1440
+	ts, vs := make([]int64, n), make([]float64, n)
+	for i := range n {
+		at := adT0.Add(time.Duration(i) * time.Minute)
+		ts[i], vs[i] = at.Unix(), seasonal(at, r)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if trainAnomalyModel(ts, vs, 60, time.UTC, false) == nil {
+			b.Fatal("no model")
+		}
+	}
 }

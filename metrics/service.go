@@ -63,6 +63,7 @@ type Service struct {
 
 	admu    sync.Mutex // guards anomaly (never held with mu)
 	anomaly anomalyState
+	bands   bandCache
 }
 
 // New returns a metrics service. If o.Bus is set it subscribes to [DataEvent]
