@@ -65,8 +65,21 @@ func (src *mathSource) Band(id string, arg metricmath.Series, stddevs float64) (
 			return lower, upper, err
 		}
 		d = s.singleDetector(&ms)
-		if trainStart < trainEnd {
-			ts, values = s.statData(&ms, st, trainFrom, trainTo, now)
+		if trainStart < trainEnd && periodServes(ms.Period, trainFrom, now) {
+			// Read into pooled scratch memory: the training data is only
+			// fingerprinted (and trained on when the model is not cached),
+			// never kept.
+			sc := statScratchPool.Get().(*statScratch)
+			defer func() {
+				clear(sc.a.parts[:cap(sc.a.parts)]) // references into blocks
+				sc.a.parts = sc.a.parts[:0]
+				statScratchPool.Put(sc)
+			}()
+			sc.ts, sc.vs = sc.ts[:0], sc.vs[:0]
+			s.mu.RLock()
+			s.appendStat(sc, &ms.Metric, ms.Unit, st, alignStart(trainFrom, ms.Period, now), endSeconds(trainTo), period)
+			s.mu.RUnlock()
+			ts, values = sc.ts, sc.vs
 		}
 		clamp = st.kind == kSampleCount || strings.HasPrefix(ms.Metric.Namespace, "AWS/")
 	} else {
