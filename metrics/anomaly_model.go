@@ -113,7 +113,7 @@ func trainAnomalyModel(times []int64, values []float64, period int64, loc *time.
 	for i, t := range times {
 		lt := t + localOffset(t, loc)
 		slotOf[i] = int32(posMod(lt, day) / period)
-		weekOf[i] = posMod(lt, week) / period
+		weekOf[i] = posMod(lt, week) / 3600 // hour of the week
 		m.dailyN[slotOf[i]]++
 		if values[i] < 0 {
 			nonNeg = false
@@ -164,7 +164,7 @@ func trainAnomalyModel(times []int64, values []float64, period int64, loc *time.
 	var buckets [weekHours][]float64
 	for i, v := range values {
 		if k := slotOf[i]; m.dailyN[k] >= seasonalDays {
-			h := weekOf[i] * period / 3600
+			h := weekOf[i]
 			buckets[h] = append(buckets[h], v-m.daily[k])
 		}
 	}
