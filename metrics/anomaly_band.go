@@ -16,7 +16,9 @@ import (
 // Configuration (ExcludedTimeRanges, MetricTimezone) applies; as in
 // CloudWatch, a band of a metric without a detector creates the detector (up
 // to MaxAnomalyDetectors). An expression's model trains on the expression
-// evaluated over the training window (a metric math anomaly detector).
+// evaluated over the training window, with the Configuration of the metric
+// math anomaly detector of that expression if there is one (see
+// mathDetectorFor); no detector is created implicitly for an expression.
 //
 // Band points are on the period grid of the range, up to the current time;
 // with too little training data there are none.
@@ -87,6 +89,7 @@ func (src *mathSource) Band(id string, arg metricmath.Series, stddevs float64) (
 		if err != nil {
 			return lower, upper, err
 		}
+		d = s.mathDetectorFor(id, src.queries)
 	}
 	loc := time.UTC
 	if d != nil {
@@ -175,6 +178,59 @@ func (s *Service) singleDetector(ms *MetricStat) *detector {
 		s.anomaly.detectors[t.key] = d
 	}
 	return d
+}
+
+// mathDetectorFor returns the metric math anomaly detector that models the
+// expression query id of a request: the detector's returned query has that
+// Id and the same expression, and each of its MetricStat queries is in the
+// request with the same Id and MetricStat. Nil when there is none (the band
+// then trains without ExcludedTimeRanges, in UTC).
+func (s *Service) mathDetectorFor(id string, queries []MetricDataQuery) *detector {
+	byID := make(map[string]*MetricDataQuery, len(queries))
+	for i := range queries {
+		byID[queries[i].Id] = &queries[i]
+	}
+	q := byID[id]
+	if q == nil {
+		return nil
+	}
+	norm := func(e string) string { return strings.Join(strings.Fields(e), " ") }
+	s.admu.Lock()
+	defer s.admu.Unlock()
+	var found *detector
+	for _, d := range s.anomaly.detectors {
+		if d.math == nil || found != nil && found.key < d.key {
+			continue
+		}
+		ok := false
+		for _, dq := range d.math.MetricDataQueries {
+			if returnsData(&dq) {
+				ok = dq.Id == id && norm(dq.Expression) == norm(q.Expression) && dq.Expression != ""
+				break
+			}
+		}
+		for _, dq := range d.math.MetricDataQueries {
+			if !ok {
+				break
+			}
+			if dq.MetricStat != nil {
+				rq := byID[dq.Id]
+				ok = rq != nil && rq.MetricStat != nil && sameMetricStat(dq.MetricStat, rq.MetricStat)
+			}
+		}
+		if ok {
+			found = d // the first by key, for determinism
+		}
+	}
+	return found
+}
+
+func sameMetricStat(a, b *MetricStat) bool {
+	if a.Period != b.Period || a.Stat != b.Stat || a.Unit != b.Unit || a.Metric.Namespace != b.Metric.Namespace ||
+		a.Metric.MetricName != b.Metric.MetricName || len(a.Metric.Dimensions) != len(b.Metric.Dimensions) {
+		return false
+	}
+	return hasDims(a.Metric.Dimensions, b.Metric.Dimensions)
 }
 
 // trainExpression evaluates the expression query id of the request over the

@@ -395,6 +395,43 @@ func TestAnomalyBandOfExpression(t *testing.T) {
 	assert.Equal(t, "Latency Upper", hi.Label, "the bounds take the label of the series the expression yields")
 }
 
+// TestAnomalyBandOfExpressionUsesMathDetector: a metric math anomaly
+// detector's ExcludedTimeRanges apply to the band of its expression.
+func TestAnomalyBandOfExpressionUsesMathDetector(t *testing.T) {
+	ctx := context.Background()
+	s, c := adService(t, 4, 19)
+	m := adMetric()
+	incident := Range{StartTime: adT0.Add(2*24*time.Hour + 6*time.Hour), EndTime: adT0.Add(2*24*time.Hour + 12*time.Hour)}
+	for ts := incident.StartTime; ts.Before(incident.EndTime); ts = ts.Add(time.Minute) {
+		_, err := s.PutMetricData(ctx, PutMetricDataInput{Namespace: m.Namespace, MetricData: []MetricDatum{
+			{MetricName: m.MetricName, Dimensions: m.Dimensions, Timestamp: ts.Add(time.Second), Value: Float(1e4)}}})
+		require.NoError(t, err)
+	}
+	queries := []MetricDataQuery{
+		{Id: "m1", MetricStat: &MetricStat{Metric: m, Period: 60, Stat: "Average"}, ReturnData: Bool(false)},
+		{Id: "e1", Expression: "m1 / 2"},
+	}
+	q := GetMetricDataInput{StartTime: c.Now().Add(-24 * time.Hour), EndTime: c.Now(), ScanBy: ScanByTimestampAscending,
+		MetricDataQueries: append(slicesClone(queries), MetricDataQuery{Id: "ad1", Expression: "ANOMALY_DETECTION_BAND(e1)"})}
+	upperAt9 := func() float64 {
+		out, err := s.GetMetricData(ctx, q)
+		require.NoError(t, err)
+		require.Len(t, out.MetricDataResults, 3)
+		return out.MetricDataResults[2].Values[9*60]
+	}
+	with := upperAt9()
+	_, err := s.PutAnomalyDetector(ctx, PutAnomalyDetectorInput{MetricMathAnomalyDetector: &MetricMathAnomalyDetector{MetricDataQueries: queries},
+		Configuration: &AnomalyDetectorConfiguration{ExcludedTimeRanges: []Range{incident}}})
+	require.NoError(t, err)
+	without := upperAt9()
+	assert.Less(t, without, with)
+	assert.Less(t, without, 100.0)
+	d, err := s.DescribeAnomalyDetectors(ctx, DescribeAnomalyDetectorsInput{AnomalyDetectorTypes: []AnomalyDetectorType{AnomalyDetectorMetricMath}})
+	require.NoError(t, err)
+	require.Len(t, d.AnomalyDetectors, 1)
+	assert.Equal(t, AnomalyStateTrained, d.AnomalyDetectors[0].StateValue)
+}
+
 // TestAnomalyBandConfiguration: ExcludedTimeRanges leave data out of
 // training and MetricTimezone shifts the daily profile.
 func TestAnomalyBandConfiguration(t *testing.T) {

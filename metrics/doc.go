@@ -179,5 +179,8 @@
 //     less than a day of data, TRAINED otherwise) rather than by a training
 //     job. MetricCharacteristics.PeriodicSpikes is stored and returned but
 //     does not change the model. Cross-account models (AccountId) are
-//     rejected.
+//     rejected. A band of an expression uses a metric math detector's
+//     Configuration when one models that expression, but does not create one.
+//     DescribeAnomalyDetectors' NextToken is a position in the listing and
+//     does not expire.
 package metrics
