@@ -111,10 +111,10 @@ func (src *mathSource) Band(id string, arg metricmath.Series, stddevs float64) (
 	return lower, upper, nil
 }
 
-// bandCache keeps trained models by a fingerprint of their training data
-// (a 64-bit multiply-xorshift hash of the timestamps and values) and parameters, so a model is
-// trained once per distinct training set: a cache hit returns exactly the
-// model training would build. It is bounded and emptied when full.
+// bandCache keeps trained models by a fingerprint of their training data (a
+// 64-bit multiply-xorshift hash of the timestamps and values) and parameters,
+// so a model is trained once per distinct training set: a cache hit returns
+// the model training would build. It is bounded and emptied when full.
 type bandCache struct {
 	mu sync.Mutex
 	m  map[bandKey]*anomalyModel
