@@ -91,7 +91,11 @@
 //     the same pattern but could not be checked against AWS output.
 //   - For anomaly-detection alarms the band expression (ThresholdMetricId)
 //     must come back from the MetricSource as two results with that Id, told
-//     apart by labels containing "Lower"/"Upper" (or by value).
+//     apart by labels ending in "Lower"/"Upper" (as metrics.Service labels
+//     them), else containing those words, else by value. With
+//     metrics.Service as the source the band comes from its approximate
+//     anomaly model (see the metrics package), which the alarm's band
+//     creates implicitly.
 //   - Auto Scaling actions repeat every Period while the alarm stays in the
 //     state (as AWS documents); other actions run on transitions only.
 //   - A composite alarm whose child is deleted treats the child as in no state.

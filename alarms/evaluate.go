@@ -358,7 +358,14 @@ func (c *compiled) evaluateOutput(sc *scratch, t time.Time, prev StateValue, out
 	}
 	if nband == 2 {
 		lo, hi := band[0], band[1]
-		if containsFold(lo.Label, "upper") || containsFold(hi.Label, "lower") {
+		// The metrics service labels the bounds "<label> Lower" and
+		// "<label> Upper" (in that order); a label that merely contains
+		// the words (a metric named UpperBound) decides only without them.
+		if loS, hiS := suffixFold(lo.Label, "lower") || suffixFold(hi.Label, "upper"), suffixFold(lo.Label, "upper") || suffixFold(hi.Label, "lower"); loS || hiS {
+			if hiS && !loS {
+				lo, hi = hi, lo
+			}
+		} else if containsFold(lo.Label, "upper") || containsFold(hi.Label, "lower") {
 			lo, hi = hi, lo
 		} else if !containsFold(lo.Label, "lower") && len(lo.Values) > 0 && len(hi.Values) > 0 && lo.Values[0] > hi.Values[0] {
 			lo, hi = hi, lo
@@ -563,4 +570,9 @@ func javaDouble(v float64) string {
 		exp = "-" + exp
 	}
 	return mant + "E" + exp
+}
+
+// suffixFold reports whether s ends with the lower-case word sub, in any case.
+func suffixFold(s, sub string) bool {
+	return len(s) >= len(sub) && containsFold(s[len(s)-len(sub):], sub)
 }

@@ -588,6 +588,38 @@ func TestAnomalyAlarmReadsBandFromSource(t *testing.T) {
 	assert.Contains(t, a.StateReason, "greater than the upper thresholds [40.0]")
 }
 
+// The metrics service labels the bounds "<label> Lower" and "<label> Upper";
+// a metric whose name contains the other word (UpperBound) does not confuse
+// the alarm, whichever order the results come in.
+func TestAnomalyAlarmTellsBoundsBySuffix(t *testing.T) {
+	for _, lowerFirst := range []bool{true, false} {
+		h := newHarness(t)
+		def := PutMetricAlarmInput{
+			AlarmName: "Upper", EvaluationPeriods: 1, ThresholdMetricId: "ad1", ComparisonOperator: LessThanLowerThreshold,
+			Metrics: []metrics.MetricDataQuery{
+				{Id: "m1", MetricStat: &metrics.MetricStat{Metric: metrics.Metric{Namespace: "App", MetricName: "UpperBound"}, Period: 60, Stat: "Average"}},
+				{Id: "ad1", Expression: "ANOMALY_DETECTION_BAND(m1)"},
+			},
+		}
+		h.svc.source = MetricSourceFunc(func(_ context.Context, in metrics.GetMetricDataInput) (*metrics.GetMetricDataOutput, error) {
+			ts := []time.Time{in.EndTime.Add(-time.Minute)}
+			lo := metrics.MetricDataResult{Id: "ad1", Label: "UpperBound Lower", Timestamps: ts, Values: []float64{10}}
+			hi := metrics.MetricDataResult{Id: "ad1", Label: "UpperBound Upper", Timestamps: ts, Values: []float64{40}}
+			if !lowerFirst {
+				lo, hi = hi, lo
+			}
+			return &metrics.GetMetricDataOutput{MetricDataResults: []metrics.MetricDataResult{
+				{Id: "m1", Timestamps: ts, Values: []float64{5}}, lo, hi}}, nil
+		})
+		_, err := h.svc.PutMetricAlarm(context.Background(), def)
+		require.NoError(t, err)
+		h.clk.Advance(time.Minute)
+		a := h.state(t, "Upper")
+		assert.Equal(t, StateAlarm, a.StateValue, a.StateReason)
+		assert.Contains(t, a.StateReason, "less than the lower thresholds [10.0]")
+	}
+}
+
 func errCode(err error) string { return awserr.Code(err) }
 
 func TestDescribeAlarmHistoryRequestParametersOmitAbsentDates(t *testing.T) {

@@ -382,7 +382,7 @@ func validateMathMetrics(in *PutMetricAlarmInput) (int, error) {
 		}
 		if q.Id == in.ThresholdMetricId {
 			bandFound = true
-			if q.Expression == "" {
+			if !isBandExpression(q.Expression) {
 				return 0, awserr.InvalidValue("ThresholdMetricId", in.ThresholdMetricId, "it must refer to an ANOMALY_DETECTION_BAND expression")
 			}
 			continue
@@ -404,6 +404,13 @@ func validateMathMetrics(in *PutMetricAlarmInput) (int, error) {
 		return 0, awserr.Missing("Metrics.member.N.MetricStat.Period")
 	}
 	return period, nil
+}
+
+// isBandExpression reports whether expr is an ANOMALY_DETECTION_BAND call.
+func isBandExpression(expr string) bool {
+	const fn = "ANOMALY_DETECTION_BAND"
+	e := strings.TrimSpace(expr)
+	return len(e) > len(fn) && strings.EqualFold(e[:len(fn)], fn) && strings.HasPrefix(strings.TrimSpace(e[len(fn):]), "(")
 }
 
 func validJSON(s string) bool { return json.Valid([]byte(s)) }

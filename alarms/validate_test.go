@@ -106,6 +106,12 @@ func TestPutMetricAlarmValidation(t *testing.T) {
 			m.Threshold, m.ThresholdMetricId, m.ComparisonOperator = nil, "ad9", LessThanLowerThreshold
 			*a = m
 		}, "InvalidParameterValue"},
+		{"ThresholdMetricId must be an ANOMALY_DETECTION_BAND", func(a *PutMetricAlarmInput) {
+			m := mathAlarm()
+			m.Threshold, m.ThresholdMetricId, m.ComparisonOperator = nil, "e1", LessThanLowerThreshold
+			m.Metrics = append(m.Metrics, metrics.MetricDataQuery{Id: "e2", Expression: "m1 * 2"})
+			*a = m
+		}, "InvalidParameterValue"},
 		{"not both Threshold and ThresholdMetricId", func(a *PutMetricAlarmInput) {
 			m := mathAlarm()
 			m.ThresholdMetricId, m.ComparisonOperator = "e1", LessThanLowerThreshold

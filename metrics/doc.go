@@ -99,6 +99,23 @@
 // evaluate them over MetricStat reads; SEARCH walks the catalogue in place
 // under the read lock, copying only matches.
 //
+// # Anomaly detection
+//
+// [Service.PutAnomalyDetector], [Service.DescribeAnomalyDetectors] and
+// [Service.DeleteAnomalyDetector] manage anomaly detection models (single
+// metric and statistic, or a metric math expression), with their
+// Configuration (ExcludedTimeRanges, MetricTimezone); at most
+// [MaxAnomalyDetectors]. ANOMALY_DETECTION_BAND(m1[, stddevs]) in
+// GetMetricData (and so in anomaly-detection alarms, whose band is their
+// ThresholdMetricId) returns two results with the expression's Id: the lower
+// bound, labelled "... Lower", then the upper bound, "... Upper". A band of a
+// metric without a model creates the model, as CloudWatch does when an alarm
+// or graph uses one. CloudWatch's algorithm is unpublished; localwatch's model
+// is a documented, deterministic approximation (daily profile by median per
+// time-of-day slot, weekly effect per hour of the week, spread from the median
+// absolute deviation of the residuals; see anomaly_model.go), retrained per
+// hour and cached by a fingerprint of its training data.
+//
 // # Retention and rollup
 //
 // A sweep on the clock every minute applies CloudWatch's retention: data with
@@ -155,4 +172,15 @@
 //     Query-protocol request size (see [EstimateRequestSize]), not real bytes.
 //   - AWS computes percentiles from its own approximate sketches; ours are
 //     exact until rollup and within 1% after.
+//   - Anomaly detection bands come from an approximate, documented model, not
+//     CloudWatch's machine learning; StateValue is computed from the data at
+//     the time of DescribeAnomalyDetectors (PENDING_TRAINING with no data,
+//     TRAINED_INSUFFICIENT_DATA with fewer than 10 five-minute datapoints or
+//     less than a day of data, TRAINED otherwise) rather than by a training
+//     job. MetricCharacteristics.PeriodicSpikes is stored and returned but
+//     does not change the model. Cross-account models (AccountId) are
+//     rejected. A band of an expression uses a metric math detector's
+//     Configuration when one models that expression, but does not create one.
+//     DescribeAnomalyDetectors' NextToken is a position in the listing and
+//     does not expire.
 package metrics

@@ -54,9 +54,14 @@ func validationError(format string, args ...any) *awserr.Error {
 // the first 500, with StatusCode PartialData and the message
 // MaxMetricsExceeded.
 //
+// ANOMALY_DETECTION_BAND(m1[, stddevs]) returns two results with the
+// expression's Id, the lower bound (label ending in "Lower") then the upper
+// bound ("Upper"), from the anomaly detection model of m1 (see
+// PutAnomalyDetector and the model notes: an approximation of CloudWatch's
+// unpublished algorithm).
+//
 // Differences from AWS: Metrics Insights (SQL) queries, cross-account queries
-// (AccountId other than the service's own), ANOMALY_DETECTION_BAND and
-// functions that read other services (SERVICE_QUOTA, INSIGHT_RULE_METRIC,
+// (AccountId other than the service's own) and functions that read other services (SERVICE_QUOTA, INSIGHT_RULE_METRIC,
 // DB_PERF_INSIGHTS, LAMBDA) are rejected with ValidationError.
 func (s *Service) GetMetricData(ctx context.Context, in GetMetricDataInput) (*GetMetricDataOutput, error) {
 	out, err := s.getMetricData(&in)
@@ -262,7 +267,7 @@ func (s *Service) getMetricDataVia(in *GetMetricDataInput, fast bool, into *GetM
 
 	// Compile the request: one metricmath query per MetricDataQuery.
 	queries := make([]metricmath.Query, len(in.MetricDataQueries))
-	src := &mathSource{s: s, start: in.StartTime, end: in.EndTime,
+	src := &mathSource{s: s, start: in.StartTime, end: in.EndTime, queries: in.MetricDataQueries,
 		stats: map[string]*MetricDataQuery{}, labels: map[string]string{}}
 	minPer := 0
 	for i := range in.MetricDataQueries {

@@ -296,7 +296,9 @@ func TestGetMetricDataValidation(t *testing.T) {
 		{"a cycle", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{{Id: "e1", Expression: "e2"}, {Id: "e2", Expression: "e1 * 2"}}}, "ValidationError", "Circular dependency"},
 		{"a scalar result", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{{Id: "m1", MetricStat: gmdStat("Requests", "Sum"), ReturnData: Bool(false)}, {Id: "e1", Expression: "AVG(m1)"}}}, "ValidationError", "single number"},
 		{"another account", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{{Id: "m1", MetricStat: gmdStat("Requests", "Sum"), AccountId: "999999999999"}}}, "ValidationError", "AccountId"},
-		{"an anomaly band", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{ok, {Id: "e1", Expression: "ANOMALY_DETECTION_BAND(m1)"}}}, "ValidationError", "anomaly detection model"},
+		{"an anomaly band of an array", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{ok, {Id: "e1", Expression: "ANOMALY_DETECTION_BAND(METRICS())"}}}, "ValidationError", "Unsupported operand type(s) for ANOMALY_DETECTION_BAND: '[Array[TimeSeries]]'"},
+		{"an anomaly band with a series threshold", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{ok, {Id: "e1", Expression: "ANOMALY_DETECTION_BAND(m1, m1)"}}}, "ValidationError", "Unsupported operand type(s) for ANOMALY_DETECTION_BAND: '[TimeSeries, TimeSeries]'"},
+		{"an anomaly band of zero deviations", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{ok, {Id: "e1", Expression: "ANOMALY_DETECTION_BAND(m1, 0)"}}}, "ValidationError", "positive number"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

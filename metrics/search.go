@@ -16,6 +16,7 @@ type mathSource struct {
 	start, end time.Time
 	stats      map[string]*MetricDataQuery // MetricStat queries by Id
 	labels     map[string]string           // explicit labels of MetricStat queries
+	queries    []MetricDataQuery           // the request's queries (bands of expressions)
 }
 
 func dimsToMath(ds []Dimension) []metricmath.Dimension {

@@ -60,6 +60,10 @@ type Service struct {
 	closeOnce   sync.Once
 
 	scratch sync.Pool // *putScratch
+
+	admu    sync.Mutex // guards anomaly (never held with mu)
+	anomaly anomalyState
+	bands   bandCache
 }
 
 // New returns a metrics service. If o.Bus is set it subscribes to [DataEvent]

@@ -34,9 +34,10 @@
 // name the 1-based character position.
 //
 // Deliberate differences from AWS: STDDEV is the population standard
-// deviation (AWS does not document which); ANOMALY_DETECTION_BAND is parsed
-// but rejected at evaluation because localwatch trains no anomaly model;
-// INSIGHT_RULE_METRIC, SERVICE_QUOTA, DB_PERF_INSIGHTS and LAMBDA are rejected
+// deviation (AWS does not document which); ANOMALY_DETECTION_BAND asks the
+// Source for the band (BandSource; the metrics service trains an approximate,
+// documented model) and returns it as an array of two series, lower then
+// upper; INSIGHT_RULE_METRIC, SERVICE_QUOTA, DB_PERF_INSIGHTS and LAMBDA are rejected
 // because localwatch does not model those services. Where AWS would number the
 // labels of a SORT result on a console graph, the API results here keep the
 // members' own labels.

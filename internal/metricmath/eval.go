@@ -898,9 +898,67 @@ func (e *evaluator) slice(c *Call, args []value) (value, error) {
 	return value{kind: KindArray, series: slices.Clone(x.series[from:to])}, nil
 }
 
-// band is ANOMALY_DETECTION_BAND. CloudWatch computes the band from a machine
-// learning model trained on up to two weeks of the metric's history; localwatch
-// trains no such model, so it rejects the function rather than invent a band.
-func (e *evaluator) band(c *Call, _ []value) (value, error) {
-	return value{}, e.errorf(c, "ANOMALY_DETECTION_BAND needs a trained anomaly detection model, which localwatch does not provide")
+// BandSource is implemented by Sources that can compute anomaly detection
+// bands (the metrics service does); ANOMALY_DETECTION_BAND fails with a
+// ValidationError when the Source does not implement it.
+type BandSource interface {
+	// Band returns the lower and upper bounds of the anomaly detection band,
+	// with stddevs standard deviations, of the query with the given Id over
+	// the evaluation's range. arg is that query's series as evaluated over
+	// the range (its Period is the band's period). The model trains on the
+	// query's history before the range. Series without points mean the model
+	// has too little data.
+	Band(id string, arg Series, stddevs float64) (lower, upper Series, err error)
+}
+
+// DefaultBandStdDevs is ANOMALY_DETECTION_BAND's default number of standard
+// deviations.
+const DefaultBandStdDevs = 2.0
+
+// band is ANOMALY_DETECTION_BAND(m[, stddevs]): an array of two series, the
+// lower bound then the upper bound of the band of the query m (a metric or an
+// expression that yields one time series). The model is the Source's
+// (BandSource).
+func (e *evaluator) band(c *Call, args []value) (value, error) {
+	typeName := func(v value) string {
+		switch v.kind {
+		case KindScalar:
+			return "Scalar"
+		case KindSeries:
+			return "TimeSeries"
+		case KindArray:
+			return "Array[TimeSeries]"
+		}
+		return "Keyword"
+	}
+	bad := func() error {
+		names := make([]string, len(args))
+		for i, a := range args {
+			names[i] = typeName(a)
+		}
+		return e.errorf(c, "Unsupported operand type(s) for ANOMALY_DETECTION_BAND: '[%s]'", strings.Join(names, ", "))
+	}
+	id, isRef := c.Args[0].(*Ident)
+	if args[0].kind != KindSeries || len(args) == 2 && args[1].kind != KindScalar {
+		return value{}, bad()
+	}
+	if !isRef {
+		return value{}, e.errorf(c.Args[0], "The first argument of ANOMALY_DETECTION_BAND must be the Id of a metric or of an expression")
+	}
+	k := DefaultBandStdDevs
+	if len(args) == 2 {
+		k = args[1].scalar
+		if math.IsNaN(k) || math.IsInf(k, 0) || k <= 0 {
+			return value{}, e.errorf(c.Args[1], "The number of standard deviations of ANOMALY_DETECTION_BAND must be a positive number")
+		}
+	}
+	bs, ok := e.src.(BandSource)
+	if !ok {
+		return value{}, e.errorf(c, "ANOMALY_DETECTION_BAND needs an anomaly detection model, which this source does not provide")
+	}
+	lo, hi, err := bs.Band(id.Name, args[0].series[0], k)
+	if err != nil {
+		return value{}, err
+	}
+	return value{kind: KindArray, series: []Series{lo, hi}}, nil
 }

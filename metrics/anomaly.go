@@ -1,0 +1,647 @@
+package metrics
+
+import (
+	"cmp"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/internal/metricmath"
+)
+
+// AnomalyDetectorStateValue is the training state of an anomaly detection
+// model (AnomalyDetector.StateValue).
+type AnomalyDetectorStateValue string
+
+// The anomaly detector states. localwatch trains a model when it is used (the
+// model is a function of the data, see the model notes in anomaly_model.go),
+// so the state describes the data the model would train on now: the metric's
+// datapoints of the last two weeks outside the ExcludedTimeRanges, at a
+// 5-minute period (the default period of a model's graph).
+//
+//   - PENDING_TRAINING: no datapoint at all;
+//   - TRAINED_INSUFFICIENT_DATA: fewer than AnomalyMinTrainingPoints
+//     5-minute datapoints, or data spanning less than a day (no daily
+//     pattern can be learnt yet);
+//   - TRAINED: otherwise.
+const (
+	AnomalyStatePendingTraining         AnomalyDetectorStateValue = "PENDING_TRAINING"
+	AnomalyStateTrainedInsufficientData AnomalyDetectorStateValue = "TRAINED_INSUFFICIENT_DATA"
+	AnomalyStateTrained                 AnomalyDetectorStateValue = "TRAINED"
+)
+
+// AnomalyDetectorType is the kind of an anomaly detector.
+type AnomalyDetectorType string
+
+// The anomaly detector types.
+const (
+	AnomalyDetectorSingleMetric AnomalyDetectorType = "SINGLE_METRIC"
+	AnomalyDetectorMetricMath   AnomalyDetectorType = "METRIC_MATH"
+)
+
+// Anomaly detection limits.
+const (
+	// MaxAnomalyDetectors is how many anomaly detection models an account
+	// may have per Region.
+	MaxAnomalyDetectors = 500
+	// MaxExcludedTimeRanges is how many ExcludedTimeRanges a configuration
+	// may hold.
+	MaxExcludedTimeRanges = 10
+	// MaxDescribeAnomalyDetectors is DescribeAnomalyDetectors' largest
+	// MaxResults.
+	MaxDescribeAnomalyDetectors = 100
+	maxMetricTimezoneLength     = 50
+	maxAnomalyStatLength        = 50
+)
+
+// ErrResourceNotFoundException is returned by DeleteAnomalyDetector for a
+// model that does not exist.
+var ErrResourceNotFoundException = awserr.Sentinel("ResourceNotFoundException")
+
+// Range is a time range, StartTime inclusive, EndTime exclusive.
+type Range struct {
+	StartTime time.Time
+	EndTime   time.Time
+}
+
+// AnomalyDetectorConfiguration says how a model trains: up to 10 time ranges
+// to leave out of training (deployments, incidents) and the time zone whose
+// days (and daylight saving time changes) the daily pattern follows.
+type AnomalyDetectorConfiguration struct {
+	ExcludedTimeRanges []Range `json:",omitempty"`
+	// MetricTimezone is an IANA time zone name such as "America/New_York"
+	// (default UTC).
+	MetricTimezone string `json:",omitempty"`
+}
+
+// SingleMetricAnomalyDetector designates one metric and statistic.
+type SingleMetricAnomalyDetector struct {
+	AccountId  string      `json:",omitempty"`
+	Namespace  string      `json:",omitempty"`
+	MetricName string      `json:",omitempty"`
+	Dimensions []Dimension `json:",omitempty"`
+	Stat       string      `json:",omitempty"`
+}
+
+// MetricMathAnomalyDetector designates a metric math expression: the queries,
+// exactly one of which returns data (the expression the model is for).
+type MetricMathAnomalyDetector struct {
+	MetricDataQueries []MetricDataQuery
+}
+
+// MetricCharacteristics describes the metric to the model.
+type MetricCharacteristics struct {
+	// PeriodicSpikes says that spikes recur and are normal.
+	PeriodicSpikes *bool `json:",omitempty"`
+}
+
+// PutAnomalyDetectorInput is the request of PutAnomalyDetector. Give either
+// SingleMetricAnomalyDetector, MetricMathAnomalyDetector, or the deprecated
+// top-level Namespace, MetricName, Dimensions and Stat.
+type PutAnomalyDetectorInput struct {
+	Namespace                   string      `json:",omitempty"`
+	MetricName                  string      `json:",omitempty"`
+	Dimensions                  []Dimension `json:",omitempty"`
+	Stat                        string      `json:",omitempty"`
+	Configuration               *AnomalyDetectorConfiguration
+	MetricCharacteristics       *MetricCharacteristics
+	SingleMetricAnomalyDetector *SingleMetricAnomalyDetector
+	MetricMathAnomalyDetector   *MetricMathAnomalyDetector
+}
+
+// PutAnomalyDetectorOutput is the (empty) response of PutAnomalyDetector.
+type PutAnomalyDetectorOutput struct{}
+
+// DeleteAnomalyDetectorInput designates the model to delete, as in
+// PutAnomalyDetectorInput.
+type DeleteAnomalyDetectorInput struct {
+	Namespace                   string      `json:",omitempty"`
+	MetricName                  string      `json:",omitempty"`
+	Dimensions                  []Dimension `json:",omitempty"`
+	Stat                        string      `json:",omitempty"`
+	SingleMetricAnomalyDetector *SingleMetricAnomalyDetector
+	MetricMathAnomalyDetector   *MetricMathAnomalyDetector
+}
+
+// DeleteAnomalyDetectorOutput is the (empty) response of DeleteAnomalyDetector.
+type DeleteAnomalyDetectorOutput struct{}
+
+// DescribeAnomalyDetectorsInput filters and pages the models.
+type DescribeAnomalyDetectorsInput struct {
+	NextToken  string      `json:",omitempty"`
+	MaxResults int         `json:",omitempty"`
+	Namespace  string      `json:",omitempty"`
+	MetricName string      `json:",omitempty"`
+	Dimensions []Dimension `json:",omitempty"`
+	// AnomalyDetectorTypes defaults to SINGLE_METRIC.
+	AnomalyDetectorTypes []AnomalyDetectorType `json:",omitempty"`
+}
+
+// AnomalyDetector describes one model. For a single-metric model the
+// deprecated top-level Namespace, MetricName, Dimensions and Stat repeat
+// SingleMetricAnomalyDetector, as AWS returns them.
+type AnomalyDetector struct {
+	Namespace                   string      `json:",omitempty"`
+	MetricName                  string      `json:",omitempty"`
+	Dimensions                  []Dimension `json:",omitempty"`
+	Stat                        string      `json:",omitempty"`
+	Configuration               *AnomalyDetectorConfiguration
+	StateValue                  AnomalyDetectorStateValue
+	MetricCharacteristics       *MetricCharacteristics       `json:",omitempty"`
+	SingleMetricAnomalyDetector *SingleMetricAnomalyDetector `json:",omitempty"`
+	MetricMathAnomalyDetector   *MetricMathAnomalyDetector   `json:",omitempty"`
+}
+
+// DescribeAnomalyDetectorsOutput is a page of models.
+type DescribeAnomalyDetectorsOutput struct {
+	AnomalyDetectors []AnomalyDetector
+	NextToken        string `json:",omitempty"`
+}
+
+// detector is a stored model definition.
+type detector struct {
+	key    string
+	single *SingleMetricAnomalyDetector // dimensions sorted by name
+	math   *MetricMathAnomalyDetector
+	config AnomalyDetectorConfiguration
+	loc    *time.Location
+	chars  *MetricCharacteristics
+}
+
+// anomalyState is the anomaly detectors of a Service (own lock: training
+// reads the store under s.mu).
+type anomalyState struct {
+	detectors map[string]*detector
+}
+
+// detectorTarget is a request's designation of a model, normalised.
+type detectorTarget struct {
+	key    string
+	single *SingleMetricAnomalyDetector
+	math   *MetricMathAnomalyDetector
+}
+
+func singleKey(m *SingleMetricAnomalyDetector) string {
+	return "1\x00" + metricKey(Metric{Namespace: m.Namespace, MetricName: m.MetricName, Dimensions: m.Dimensions}) + "\x02" + m.Stat
+}
+
+func mathKey(m *MetricMathAnomalyDetector) string {
+	b, _ := json.Marshal(m.MetricDataQueries)
+	return "2\x00" + string(b)
+}
+
+// target validates the model designation shared by Put and Delete.
+func (s *Service) target(ns, name string, dims []Dimension, stat string, single *SingleMetricAnomalyDetector, mm *MetricMathAnomalyDetector) (detectorTarget, error) {
+	legacy := ns != "" || name != "" || len(dims) > 0 || stat != ""
+	n := 0
+	for _, b := range []bool{legacy, single != nil, mm != nil} {
+		if b {
+			n++
+		}
+	}
+	if n > 1 {
+		return detectorTarget{}, awserr.Combination("Specify exactly one of SingleMetricAnomalyDetector, MetricMathAnomalyDetector, or the Namespace, MetricName, Dimensions and Stat parameters.")
+	}
+	if mm != nil {
+		if err := s.validateMathDetector(mm); err != nil {
+			return detectorTarget{}, err
+		}
+		c := &MetricMathAnomalyDetector{MetricDataQueries: slices.Clone(mm.MetricDataQueries)}
+		return detectorTarget{key: mathKey(c), math: c}, nil
+	}
+	prefix := ""
+	m := SingleMetricAnomalyDetector{Namespace: ns, MetricName: name, Dimensions: dims, Stat: stat}
+	if single != nil {
+		prefix = "SingleMetricAnomalyDetector."
+		m = *single
+	}
+	if m.AccountId != "" && m.AccountId != s.account {
+		return detectorTarget{}, awserr.InvalidValue(prefix+"AccountId", quote(m.AccountId), "cross-account anomaly detection is not available in this account")
+	}
+	if m.Namespace == "" {
+		return detectorTarget{}, awserr.Missing(prefix + "Namespace")
+	}
+	if m.MetricName == "" {
+		return detectorTarget{}, awserr.Missing(prefix + "MetricName")
+	}
+	if m.Stat == "" {
+		return detectorTarget{}, awserr.Missing(prefix + "Stat")
+	}
+	if err := validateMetric(prefix, &Metric{Namespace: m.Namespace, MetricName: m.MetricName, Dimensions: m.Dimensions}); err != nil {
+		return detectorTarget{}, err
+	}
+	if len(m.Stat) > maxAnomalyStatLength {
+		return detectorTarget{}, awserr.InvalidValue(prefix+"Stat", quote(m.Stat), "must be at most 50 characters")
+	}
+	if _, err := parseStat(m.Stat); err != nil {
+		return detectorTarget{}, awserr.InvalidValue(prefix+"Stat", quote(m.Stat), "not a valid statistic")
+	}
+	m.AccountId = ""
+	m.Dimensions = slices.Clone(m.Dimensions)
+	slices.SortFunc(m.Dimensions, func(a, b Dimension) int { return cmp.Compare(a.Name, b.Name) })
+	return detectorTarget{key: singleKey(&m), single: &m}, nil
+}
+
+// validateMathDetector checks a MetricMathAnomalyDetector: valid queries,
+// exactly one of which returns data, and an expression that compiles.
+func (s *Service) validateMathDetector(mm *MetricMathAnomalyDetector) error {
+	const f = "MetricMathAnomalyDetector.MetricDataQueries"
+	if len(mm.MetricDataQueries) == 0 {
+		return awserr.Missing(f)
+	}
+	if len(mm.MetricDataQueries) > MaxMetricDataQueries {
+		return awserr.InvalidValue(f, len(mm.MetricDataQueries), "at most 500 queries")
+	}
+	returned := 0
+	queries := make([]metricmath.Query, len(mm.MetricDataQueries))
+	for i := range mm.MetricDataQueries {
+		q := &mm.MetricDataQueries[i]
+		if err := s.validateQuery(i, q, s.clock.Now().Add(-time.Hour), s.clock.Now()); err != nil {
+			return err
+		}
+		if returnsData(q) {
+			returned++
+		}
+		if q.MetricStat != nil {
+			queries[i] = metricmath.Query{ID: q.Id, Period: q.MetricStat.Period}
+		} else {
+			if strings.Contains(strings.ToUpper(q.Expression), "ANOMALY_DETECTION_BAND") {
+				return awserr.InvalidValue(f+".member."+strconv.Itoa(i+1)+".Expression", quote(q.Expression), "an anomaly detector's expression cannot use ANOMALY_DETECTION_BAND")
+			}
+			queries[i] = metricmath.Query{ID: q.Id, Expression: q.Expression, Period: q.Period}
+		}
+	}
+	if returned != 1 {
+		return awserr.InvalidValue(f, returned, "exactly one query must have ReturnData set to true")
+	}
+	if _, err := metricmath.Compile(queries); err != nil {
+		return err
+	}
+	return nil
+}
+
+// validateConfiguration checks a configuration and returns its time zone.
+func validateConfiguration(c *AnomalyDetectorConfiguration) (*time.Location, error) {
+	if c == nil {
+		return time.UTC, nil
+	}
+	if len(c.ExcludedTimeRanges) > MaxExcludedTimeRanges {
+		return nil, awserr.InvalidValue("Configuration.ExcludedTimeRanges", len(c.ExcludedTimeRanges), "you can specify at most 10 time ranges")
+	}
+	for i, r := range c.ExcludedTimeRanges {
+		f := "Configuration.ExcludedTimeRanges.member." + strconv.Itoa(i+1)
+		if r.StartTime.IsZero() {
+			return nil, awserr.Missing(f + ".StartTime")
+		}
+		if r.EndTime.IsZero() {
+			return nil, awserr.Missing(f + ".EndTime")
+		}
+		if !r.StartTime.Before(r.EndTime) {
+			return nil, awserr.InvalidValue(f+".EndTime", r.EndTime.UTC().Format(time.RFC3339), "the end time must be after the start time")
+		}
+	}
+	if c.MetricTimezone == "" {
+		return time.UTC, nil
+	}
+	if len(c.MetricTimezone) > maxMetricTimezoneLength {
+		return nil, awserr.InvalidValue("Configuration.MetricTimezone", quote(c.MetricTimezone), "must be at most 50 characters")
+	}
+	loc, err := time.LoadLocation(c.MetricTimezone)
+	if err != nil || strings.EqualFold(c.MetricTimezone, "Local") {
+		return nil, awserr.InvalidValue("Configuration.MetricTimezone", quote(c.MetricTimezone), "not a valid time zone name")
+	}
+	return loc, nil
+}
+
+// PutAnomalyDetector creates an anomaly detection model for a metric and
+// statistic (SingleMetricAnomalyDetector, or the deprecated top-level
+// Namespace, MetricName, Dimensions and Stat) or for a metric math expression
+// (MetricMathAnomalyDetector), or replaces the Configuration of an existing
+// one. The model is what ANOMALY_DETECTION_BAND reads; see the model notes
+// for how localwatch approximates CloudWatch's unpublished algorithm.
+//
+// Errors: MissingParameter (Namespace, MetricName, Stat),
+// InvalidParameterValue (a bad name, dimension, statistic, time range or time
+// zone), InvalidParameterCombination (more than one way of designating the
+// model), LimitExceeded (more than MaxAnomalyDetectors models).
+func (s *Service) PutAnomalyDetector(ctx context.Context, in PutAnomalyDetectorInput) (*PutAnomalyDetectorOutput, error) {
+	err := s.putAnomalyDetector(&in)
+	s.record(ctx, "PutAnomalyDetector", false, false, func() any {
+		return anomalyParams(in.Namespace, in.MetricName, in.Dimensions, in.Stat, in.SingleMetricAnomalyDetector, in.MetricMathAnomalyDetector, in.Configuration)
+	}, err)
+	if err != nil {
+		return nil, err
+	}
+	return &PutAnomalyDetectorOutput{}, nil
+}
+
+func (s *Service) putAnomalyDetector(in *PutAnomalyDetectorInput) error {
+	t, err := s.target(in.Namespace, in.MetricName, in.Dimensions, in.Stat, in.SingleMetricAnomalyDetector, in.MetricMathAnomalyDetector)
+	if err != nil {
+		return err
+	}
+	loc, err := validateConfiguration(in.Configuration)
+	if err != nil {
+		return err
+	}
+	d := &detector{key: t.key, single: t.single, math: t.math, loc: loc}
+	if in.Configuration != nil {
+		d.config = AnomalyDetectorConfiguration{ExcludedTimeRanges: slices.Clone(in.Configuration.ExcludedTimeRanges), MetricTimezone: in.Configuration.MetricTimezone}
+	}
+	if in.MetricCharacteristics != nil {
+		c := *in.MetricCharacteristics
+		d.chars = &c
+	}
+	s.admu.Lock()
+	defer s.admu.Unlock()
+	if s.anomaly.detectors == nil {
+		s.anomaly.detectors = map[string]*detector{}
+	}
+	if _, ok := s.anomaly.detectors[t.key]; !ok && len(s.anomaly.detectors) >= MaxAnomalyDetectors {
+		return awserr.New("LimitExceeded", "The maximum number of anomaly detection models (%d) has been reached.", MaxAnomalyDetectors)
+	}
+	s.anomaly.detectors[t.key] = d
+	return nil
+}
+
+// DeleteAnomalyDetector deletes a model, designated as in PutAnomalyDetector.
+// A model that does not exist is a ResourceNotFoundException.
+func (s *Service) DeleteAnomalyDetector(ctx context.Context, in DeleteAnomalyDetectorInput) (*DeleteAnomalyDetectorOutput, error) {
+	err := s.deleteAnomalyDetector(&in)
+	s.record(ctx, "DeleteAnomalyDetector", false, false, func() any {
+		return anomalyParams(in.Namespace, in.MetricName, in.Dimensions, in.Stat, in.SingleMetricAnomalyDetector, in.MetricMathAnomalyDetector, nil)
+	}, err)
+	if err != nil {
+		return nil, err
+	}
+	return &DeleteAnomalyDetectorOutput{}, nil
+}
+
+func (s *Service) deleteAnomalyDetector(in *DeleteAnomalyDetectorInput) error {
+	t, err := s.target(in.Namespace, in.MetricName, in.Dimensions, in.Stat, in.SingleMetricAnomalyDetector, in.MetricMathAnomalyDetector)
+	if err != nil {
+		return err
+	}
+	s.admu.Lock()
+	defer s.admu.Unlock()
+	if _, ok := s.anomaly.detectors[t.key]; !ok {
+		return awserr.New("ResourceNotFoundException", "The anomaly detection model does not exist.").WithStatus(404)
+	}
+	delete(s.anomaly.detectors, t.key)
+	return nil
+}
+
+// DescribeAnomalyDetectors lists the models, in a stable order (by metric
+// then statistic; metric math models after single-metric ones). Namespace,
+// MetricName and Dimensions (each given dimension must be one of the
+// model's) filter the single-metric models; AnomalyDetectorTypes (default
+// SINGLE_METRIC) says which kinds to list. MaxResults is 1 to 100 (default
+// 100); NextToken continues a listing (InvalidNextToken if it does not come
+// from this listing). StateValue is computed from the data at the time of the
+// call, as described at AnomalyStatePendingTraining.
+func (s *Service) DescribeAnomalyDetectors(ctx context.Context, in DescribeAnomalyDetectorsInput) (*DescribeAnomalyDetectorsOutput, error) {
+	out, err := s.describeAnomalyDetectors(&in)
+	s.record(ctx, "DescribeAnomalyDetectors", true, false, func() any { return describeAnomalyParams(&in) }, err)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (s *Service) describeAnomalyDetectors(in *DescribeAnomalyDetectorsInput) (*DescribeAnomalyDetectorsOutput, error) {
+	if in.MaxResults < 0 || in.MaxResults > MaxDescribeAnomalyDetectors {
+		return nil, awserr.InvalidValue("MaxResults", in.MaxResults, "must be between 1 and 100")
+	}
+	limit := in.MaxResults
+	if limit == 0 {
+		limit = MaxDescribeAnomalyDetectors
+	}
+	if len(in.AnomalyDetectorTypes) > 2 {
+		return nil, awserr.InvalidValue("AnomalyDetectorTypes", len(in.AnomalyDetectorTypes), "at most 2 types")
+	}
+	types := map[AnomalyDetectorType]bool{}
+	for i, t := range in.AnomalyDetectorTypes {
+		if t != AnomalyDetectorSingleMetric && t != AnomalyDetectorMetricMath {
+			return nil, awserr.InvalidValue("AnomalyDetectorTypes.member."+strconv.Itoa(i+1), quote(string(t)), "must be one of SINGLE_METRIC, METRIC_MATH")
+		}
+		types[t] = true
+	}
+	if len(types) == 0 {
+		types[AnomalyDetectorSingleMetric] = true
+	}
+	if in.Namespace != "" {
+		if err := validateNamespace("Namespace", in.Namespace, true); err != nil {
+			return nil, err
+		}
+	}
+	if in.MetricName != "" {
+		if err := validateMetricName("MetricName", in.MetricName); err != nil {
+			return nil, err
+		}
+	}
+	if err := validateDimensions(fieldRef{"Dimensions", -1}, in.Dimensions); err != nil {
+		return nil, err
+	}
+	after := ""
+	if in.NextToken != "" {
+		b, err := base64.RawURLEncoding.DecodeString(in.NextToken)
+		if err != nil || !strings.HasPrefix(string(b), "ad1:") {
+			return nil, awserr.New("InvalidNextToken", "The NextToken %s is not valid.", quote(in.NextToken))
+		}
+		after = string(b[4:])
+	}
+	s.admu.Lock()
+	var list []*detector
+	for k, d := range s.anomaly.detectors {
+		if after != "" && k <= after {
+			continue
+		}
+		if d.single != nil {
+			if !types[AnomalyDetectorSingleMetric] ||
+				in.Namespace != "" && d.single.Namespace != in.Namespace ||
+				in.MetricName != "" && d.single.MetricName != in.MetricName ||
+				!hasDims(d.single.Dimensions, in.Dimensions) {
+				continue
+			}
+		} else if !types[AnomalyDetectorMetricMath] {
+			continue
+		}
+		list = append(list, d)
+	}
+	s.admu.Unlock()
+	slices.SortFunc(list, func(a, b *detector) int { return strings.Compare(a.key, b.key) })
+	out := &DescribeAnomalyDetectorsOutput{AnomalyDetectors: []AnomalyDetector{}}
+	if len(list) > limit {
+		list = list[:limit]
+		out.NextToken = base64.RawURLEncoding.EncodeToString([]byte("ad1:" + list[limit-1].key))
+	}
+	for _, d := range list {
+		out.AnomalyDetectors = append(out.AnomalyDetectors, s.describe(d))
+	}
+	return out, nil
+}
+
+func hasDims(have, want []Dimension) bool {
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// describe renders a detector with its current state.
+func (s *Service) describe(d *detector) AnomalyDetector {
+	cfg := AnomalyDetectorConfiguration{ExcludedTimeRanges: slices.Clone(d.config.ExcludedTimeRanges), MetricTimezone: d.config.MetricTimezone}
+	a := AnomalyDetector{Configuration: &cfg, StateValue: AnomalyStatePendingTraining}
+	if d.chars != nil {
+		c := *d.chars
+		a.MetricCharacteristics = &c
+	}
+	if d.math != nil {
+		a.MetricMathAnomalyDetector = &MetricMathAnomalyDetector{MetricDataQueries: slices.Clone(d.math.MetricDataQueries)}
+		a.StateValue = s.mathState(d)
+		return a
+	}
+	m := *d.single
+	m.Dimensions = slices.Clone(m.Dimensions)
+	a.SingleMetricAnomalyDetector = &m
+	a.Namespace, a.MetricName, a.Dimensions, a.Stat = m.Namespace, m.MetricName, slices.Clone(m.Dimensions), m.Stat
+	ms := MetricStat{Metric: Metric{Namespace: m.Namespace, MetricName: m.MetricName, Dimensions: m.Dimensions}, Period: 300, Stat: m.Stat}
+	now := s.clock.Now()
+	st, err := parseStat(m.Stat)
+	if err != nil {
+		return a
+	}
+	ts, _ := s.statData(&ms, st, now.Add(-AnomalyTrainingWindow), now, now)
+	a.StateValue = trainingState(excludeRanges(ts, nil, d.config.ExcludedTimeRanges))
+	return a
+}
+
+// mathState is the state of a metric math model: its expression evaluated
+// over the training window at its period.
+func (s *Service) mathState(d *detector) AnomalyDetectorStateValue {
+	now := s.clock.Now()
+	in := GetMetricDataInput{MetricDataQueries: d.math.MetricDataQueries, StartTime: now.Add(-AnomalyTrainingWindow), EndTime: now, ScanBy: ScanByTimestampAscending}
+	out, err := s.getMetricData(&in)
+	if err != nil || len(out.MetricDataResults) == 0 {
+		return AnomalyStatePendingTraining
+	}
+	r := out.MetricDataResults[0]
+	ts := make([]int64, len(r.Timestamps))
+	for i, t := range r.Timestamps {
+		ts[i] = t.Unix()
+	}
+	return trainingState(excludeRanges(ts, nil, d.config.ExcludedTimeRanges))
+}
+
+func trainingState(ts []int64) AnomalyDetectorStateValue {
+	switch {
+	case len(ts) == 0:
+		return AnomalyStatePendingTraining
+	case len(ts) < AnomalyMinTrainingPoints || ts[len(ts)-1]-ts[0] < day:
+		return AnomalyStateTrainedInsufficientData
+	}
+	return AnomalyStateTrained
+}
+
+// excludeRanges drops the datapoints whose period start lies in one of rs
+// (values may be nil). It filters in place.
+func excludeRanges(ts []int64, values []float64, rs []Range) []int64 {
+	if len(rs) == 0 {
+		return ts
+	}
+	n := 0
+	for i, t := range ts {
+		skip := false
+		for _, r := range rs {
+			if t >= r.StartTime.Unix() && t < r.EndTime.Unix() {
+				skip = true
+				break
+			}
+		}
+		if skip {
+			continue
+		}
+		ts[n] = t
+		if values != nil {
+			values[n] = values[i]
+		}
+		n++
+	}
+	return ts[:n]
+}
+
+// anomalyParams renders a Put/Delete request as CloudTrail shows it.
+func anomalyParams(ns, name string, dims []Dimension, stat string, single *SingleMetricAnomalyDetector, mm *MetricMathAnomalyDetector, cfg *AnomalyDetectorConfiguration) any {
+	m := map[string]any{}
+	if ns != "" {
+		m["namespace"] = ns
+	}
+	if name != "" {
+		m["metricName"] = name
+	}
+	if len(dims) > 0 {
+		m["dimensions"] = dimParams(dims)
+	}
+	if stat != "" {
+		m["stat"] = stat
+	}
+	if single != nil {
+		sm := map[string]any{"namespace": single.Namespace, "metricName": single.MetricName, "stat": single.Stat}
+		if len(single.Dimensions) > 0 {
+			sm["dimensions"] = dimParams(single.Dimensions)
+		}
+		if single.AccountId != "" {
+			sm["accountId"] = single.AccountId
+		}
+		m["singleMetricAnomalyDetector"] = sm
+	}
+	if mm != nil {
+		q := getMetricDataParams(&GetMetricDataInput{MetricDataQueries: mm.MetricDataQueries}).(map[string]any)["metricDataQueries"]
+		m["metricMathAnomalyDetector"] = map[string]any{"metricDataQueries": q}
+	}
+	if cfg != nil {
+		c := map[string]any{}
+		if len(cfg.ExcludedTimeRanges) > 0 {
+			rs := make([]map[string]any, len(cfg.ExcludedTimeRanges))
+			for i, r := range cfg.ExcludedTimeRanges {
+				rs[i] = map[string]any{"startTime": r.StartTime.UTC().Format(time.RFC3339), "endTime": r.EndTime.UTC().Format(time.RFC3339)}
+			}
+			c["excludedTimeRanges"] = rs
+		}
+		if cfg.MetricTimezone != "" {
+			c["metricTimezone"] = cfg.MetricTimezone
+		}
+		m["configuration"] = c
+	}
+	return m
+}
+
+func describeAnomalyParams(in *DescribeAnomalyDetectorsInput) any {
+	m := map[string]any{}
+	if in.NextToken != "" {
+		m["nextToken"] = in.NextToken
+	}
+	if in.MaxResults != 0 {
+		m["maxResults"] = in.MaxResults
+	}
+	if in.Namespace != "" {
+		m["namespace"] = in.Namespace
+	}
+	if in.MetricName != "" {
+		m["metricName"] = in.MetricName
+	}
+	if len(in.Dimensions) > 0 {
+		m["dimensions"] = dimParams(in.Dimensions)
+	}
+	if len(in.AnomalyDetectorTypes) > 0 {
+		m["anomalyDetectorTypes"] = in.AnomalyDetectorTypes
+	}
+	return m
+}
