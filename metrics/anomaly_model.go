@@ -225,7 +225,7 @@ func median(xs []float64) float64 {
 		}
 		return (xs[n/2-1] + xs[n/2]) / 2
 	}
-	hi := selectK(xs, n/2)
+	hi := selectRank(xs, n/2+1) // leaves the lower half before it
 	if n%2 == 1 {
 		return hi
 	}
@@ -235,47 +235,4 @@ func median(xs []float64) float64 {
 		lo = max(lo, v)
 	}
 	return (lo + hi) / 2
-}
-
-// selectK partially orders xs so that xs[k] is the k-th smallest value, with
-// smaller or equal values before it, and returns it. The pivot is the median
-// of three, so the result does not depend on any random source.
-func selectK(xs []float64, k int) float64 {
-	lo, hi := 0, len(xs)-1
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		if xs[mid] < xs[lo] {
-			xs[mid], xs[lo] = xs[lo], xs[mid]
-		}
-		if xs[hi] < xs[lo] {
-			xs[hi], xs[lo] = xs[lo], xs[hi]
-		}
-		if xs[hi] < xs[mid] {
-			xs[hi], xs[mid] = xs[mid], xs[hi]
-		}
-		p := xs[mid]
-		i, j := lo, hi
-		for i <= j {
-			for xs[i] < p {
-				i++
-			}
-			for xs[j] > p {
-				j--
-			}
-			if i <= j {
-				xs[i], xs[j] = xs[j], xs[i]
-				i++
-				j--
-			}
-		}
-		switch {
-		case k <= j:
-			hi = j
-		case k >= i:
-			lo = i
-		default:
-			return xs[k]
-		}
-	}
-	return xs[k]
 }

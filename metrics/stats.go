@@ -367,7 +367,8 @@ func percentileRank(p float64, n int) int {
 }
 
 // selectRank returns the k-th smallest (1-based) of vs, reordering vs
-// (quickselect; O(n)).
+// (quickselect with a median-of-three pivot; O(n); deterministic). For
+// 1 < k < len(vs) the values before position k-1 are ≤ the result.
 func selectRank(vs []float64, k int) float64 {
 	n := len(vs)
 	if k == n {
