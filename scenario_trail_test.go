@@ -212,17 +212,26 @@ func resultLines(rep *trail.ValidationReport) []string {
 	return l
 }
 
-// A trail whose CloudWatch Logs group and SNS topic do not exist yet: the
-// logs and SNS services reject its deliveries over the bus, GetTrailStatus
-// shows their error codes, and once both exist the next delivery succeeds.
+// CreateTrail checks that the CloudWatch Logs group exists. A trail whose
+// group was deleted after it was created, and whose SNS topic does not exist:
+// the logs and SNS services reject its deliveries over the bus,
+// GetTrailStatus shows their error codes, and once both exist the next
+// delivery succeeds.
 func TestScenarioTrailDeliveryFailuresShowInTrailStatus(t *testing.T) {
 	sc := newScenario(t)
 	st, ctx := sc.st, sc.alice
-	_, err := st.Trail.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: "audit-bucket", SnsTopicName: "trail-files",
+	in := trail.CreateTrailInput{Name: "audit", S3BucketName: "audit-bucket", SnsTopicName: "trail-files",
 		CloudWatchLogsLogGroupArn: "arn:aws:logs:us-east-1:123456789012:log-group:trail-events:*",
-		CloudWatchLogsRoleArn:     "arn:aws:iam::123456789012:role/trail-to-logs"})
+		CloudWatchLogsRoleArn:     "arn:aws:iam::123456789012:role/trail-to-logs"}
+	_, err := st.Trail.CreateTrail(ctx, in)
+	require.ErrorIs(t, err, trail.ErrInvalidCloudWatchLogsLogGroupArn, "the group does not exist yet")
+	_, err = st.Logs.CreateLogGroup(ctx, logs.CreateLogGroupInput{LogGroupName: "trail-events"})
+	require.NoError(t, err)
+	_, err = st.Trail.CreateTrail(ctx, in)
 	require.NoError(t, err)
 	_, err = st.Trail.StartLogging(ctx, trail.StartLoggingInput{Name: "audit"})
+	require.NoError(t, err)
+	_, err = st.Logs.DeleteLogGroup(ctx, logs.DeleteLogGroupInput{LogGroupName: "trail-events"})
 	require.NoError(t, err)
 	status := func() *trail.GetTrailStatusOutput {
 		t.Helper()

@@ -15,6 +15,7 @@ import (
 	"github.com/localwatch/localwatch/agent"
 	"github.com/localwatch/localwatch/alarms"
 	"github.com/localwatch/localwatch/config"
+	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
@@ -181,7 +182,8 @@ func newStack(a *Account, region string, src *ids.Source, shared *trail.Shared, 
 	s := &Stack{AccountID: a.AccountID, Region: region, Clock: a.Clock, Bus: a.Bus, Store: a.Store, account: a}
 	c, b := a.Clock, a.Bus
 	// Trail subscribes first so it records the API calls of everything built after it.
-	s.Trail = trail.New(trail.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Shared: shared})
+	s.Trail = trail.New(trail.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Shared: shared,
+		LogGroupExists: a.logGroupExists})
 	s.Metrics = metrics.New(metrics.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID})
 	s.SNS = sns.New(sns.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID,
 		SigningKeySeed: opts.IDSeed, Endpoint: strings.ReplaceAll(opts.SNSEndpoint, "{region}", region),
@@ -298,6 +300,31 @@ func (a *Account) watch() {
 			return nil
 		}),
 	)
+}
+
+// logGroupExists tells trail whether the log group of a CloudWatch Logs ARN
+// exists in the account's Region it names (trail cannot see logs itself). The
+// lookup is CloudTrail's own and is not recorded as an API call.
+func (a *Account) logGroupExists(ctx context.Context, groupARN string) bool {
+	p, err := arn.Parse(groupARN)
+	if err != nil || p.AccountID != a.AccountID {
+		return false
+	}
+	st := a.Region(p.Region)
+	name, ok := strings.CutPrefix(p.Resource, "log-group:")
+	if st == nil || !ok {
+		return false
+	}
+	name = strings.TrimSuffix(name, ":*")
+	for g, err := range st.Logs.DescribeLogGroupsSeq(event.Unrecorded(ctx), logs.DescribeLogGroupsInput{LogGroupNamePrefix: name}) {
+		if err != nil {
+			return false
+		}
+		if g.LogGroupName == name {
+			return true
+		}
+	}
+	return false
 }
 
 // logDelivery logs, at Warn, SNS deliveries that failed for good (the sns

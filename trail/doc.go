@@ -118,10 +118,10 @@
 //     console starts it; AWS's API behaviour is not documented).
 //   - Within one advanced field selector, all given operators must hold
 //     (values of one operator are OR'ed).
-//   - CreateTrail and UpdateTrail do not check that the CloudWatch Logs group
-//     exists (AWS answers InvalidCloudWatchLogsLogGroupArnException): trail
-//     cannot see the logs service. A missing group shows at the next delivery
-//     as GetTrailStatus' LatestCloudWatchLogsDeliveryError.
+//   - CreateTrail and UpdateTrail check that the CloudWatch Logs group exists
+//     only when Options.LogGroupExists is set (the stack sets it); otherwise a
+//     missing group shows at the next delivery as GetTrailStatus'
+//     LatestCloudWatchLogsDeliveryError. The role is never checked.
 //   - Records of calls made through localwatch's services carry no
 //     tlsDetails (an optional field in AWS's record contents): those calls are
 //     in-process, not TLS. RecordEventInput.TLSDetails sets it.

@@ -60,6 +60,12 @@ type Options struct {
 	// multiple of DeliveryInterval). Both are aligned to the Unix epoch.
 	DeliveryInterval time.Duration
 	DigestInterval   time.Duration
+	// LogGroupExists, when set, tells whether the CloudWatch Logs log group
+	// of an ARN exists; CreateTrail and UpdateTrail then reject a trail whose
+	// CloudWatchLogsLogGroupArn names a missing group with
+	// InvalidCloudWatchLogsLogGroupArnException, as AWS does. The stack wires
+	// it to the account's CloudWatch Logs; nil skips the check.
+	LogGroupExists func(ctx context.Context, logGroupARN string) bool
 }
 
 // Shared holds what CloudTrail shares across the Regions of one account: the
@@ -108,6 +114,7 @@ type Service struct {
 	rec      event.Recorder
 	interval time.Duration
 	digestIv time.Duration
+	groupOK  func(ctx context.Context, logGroupARN string) bool
 
 	unsub func()
 	timer clock.Timer
@@ -141,6 +148,7 @@ func New(opts Options) *Service {
 		shared:   opts.Shared,
 		interval: opts.DeliveryInterval,
 		digestIv: opts.DigestInterval,
+		groupOK:  opts.LogGroupExists,
 		bufs:     make(map[string]*chunked[*entry]),
 		regional: make(map[string]*regionalState),
 	}

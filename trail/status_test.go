@@ -8,6 +8,7 @@ import (
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/ids"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -72,4 +73,33 @@ func TestTrailStatusReportsFailedLogsAndSNSDeliveries(t *testing.T) {
 	assert.Equal(t, "NotFound", st.LatestNotificationError)
 	assert.Equal(t, "2026-03-01T10:15:00Z", st.LatestNotificationAttemptTime)
 	assert.Equal(t, "2026-03-01T10:10:00Z", st.LatestNotificationAttemptSucceeded)
+}
+
+// With Options.LogGroupExists, CreateTrail and UpdateTrail reject a log group
+// that does not exist (InvalidCloudWatchLogsLogGroupArnException) and change
+// nothing.
+func TestMissingLogGroupRejectedWhenCheckable(t *testing.T) {
+	e := newEnv(t)
+	existing := "arn:aws:logs:us-east-1:123456789012:log-group:trail-events:*"
+	var asked []string
+	svc := New(Options{Clock: e.clk, IDs: ids.New(3), Shared: &Shared{Store: e.store, KeySeed: 7},
+		LogGroupExists: func(_ context.Context, a string) bool { asked = append(asked, a); return a == existing }})
+	t.Cleanup(svc.Close)
+	role := "arn:aws:iam::123456789012:role/ct"
+	_, err := svc.CreateTrail(e.ctx, CreateTrailInput{Name: "audit", S3BucketName: "b-1",
+		CloudWatchLogsLogGroupArn: "arn:aws:logs:us-east-1:123456789012:log-group:missing:*", CloudWatchLogsRoleArn: role})
+	require.ErrorIs(t, err, ErrInvalidCloudWatchLogsLogGroupArn)
+	got, err := svc.DescribeTrails(e.ctx, DescribeTrailsInput{})
+	require.NoError(t, err)
+	require.Empty(t, got.TrailList)
+
+	_, err = svc.CreateTrail(e.ctx, CreateTrailInput{Name: "audit", S3BucketName: "b-1", CloudWatchLogsLogGroupArn: existing, CloudWatchLogsRoleArn: role})
+	require.NoError(t, err)
+	missing := "arn:aws:logs:us-east-1:123456789012:log-group:gone:*"
+	_, err = svc.UpdateTrail(e.ctx, UpdateTrailInput{Name: "audit", CloudWatchLogsLogGroupArn: &missing})
+	require.ErrorIs(t, err, ErrInvalidCloudWatchLogsLogGroupArn)
+	tr, err := svc.GetTrail(e.ctx, GetTrailInput{Name: "audit"})
+	require.NoError(t, err)
+	assert.Equal(t, existing, tr.Trail.CloudWatchLogsLogGroupArn)
+	assert.Equal(t, []string{"arn:aws:logs:us-east-1:123456789012:log-group:missing:*", existing, missing}, asked)
 }

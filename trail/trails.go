@@ -224,6 +224,15 @@ func (s *Service) validateConfig(c *trailConfig) error {
 	return nil
 }
 
+// checkLogGroup rejects a CloudWatch Logs group ARN whose group does not
+// exist, when Options.LogGroupExists can tell. Call it without locks held.
+func (s *Service) checkLogGroup(ctx context.Context, groupARN string) error {
+	if groupARN == "" || s.groupOK == nil || s.groupOK(ctx, groupARN) {
+		return nil
+	}
+	return awserr.New("InvalidCloudWatchLogsLogGroupArnException", "CloudTrail cannot validate the specified log group ARN.")
+}
+
 // logGroupOf returns the log group name of a CloudWatch Logs log-group ARN
 // ("arn:aws:logs:r:a:log-group:name:*"), or "" if it is not one.
 func logGroupOf(s string) string {
@@ -371,6 +380,9 @@ func (s *Service) CreateTrail(ctx context.Context, in CreateTrailInput) (out *Cr
 	if err := s.validateConfig(c); err != nil {
 		return nil, err
 	}
+	if err := s.checkLogGroup(ctx, c.CWLGroupARN); err != nil {
+		return nil, err
+	}
 	c.match = compileSelectors(nil, nil)
 	sh := s.shared
 	sh.mu.Lock()
@@ -439,6 +451,12 @@ func (s *Service) UpdateTrail(ctx context.Context, in UpdateTrailInput) (out *Up
 		}
 		s.rec.Record(ctx, event.Call{Name: "UpdateTrail", RequestParameters: params, ResponseElements: resp, Resources: res}, err)
 	}()
+	if in.CloudWatchLogsLogGroupArn != nil && logGroupOf(*in.CloudWatchLogsLogGroupArn) != "" {
+		// Checked before the lock: the check asks another service.
+		if err := s.checkLogGroup(ctx, *in.CloudWatchLogsLogGroupArn); err != nil {
+			return nil, err
+		}
+	}
 	sh := s.shared
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
