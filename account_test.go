@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -421,4 +422,86 @@ func TestAssumedRoleRecord(t *testing.T) {
 		"sessionContext":{"sessionIssuer":{"type":"Role","principalId":"`+id.SessionIssuer.PrincipalID+`",
 			"arn":"arn:aws:iam::123456789012:role/deploy","accountId":"123456789012","userName":"deploy"},
 			"attributes":{"creationDate":"2026-11-25T11:50:00Z","mfaAuthenticated":"false"}}}`, string(rec.UserIdentity))
+}
+
+// The embedding pattern under the race detector: Run drives scheduled work on
+// its goroutine while several goroutines call the services.
+func TestRunWithConcurrentCallers(t *testing.T) {
+	st := localwatch.New(localwatch.Options{IDSeed: 9})
+	defer st.Close()
+	loop := st.Clock.(*localwatch.LoopClock)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// Scheduled work of our own on the loop, reading what the callers write.
+	var ticks int
+	var tick func()
+	tick = func() {
+		ticks++
+		if _, err := st.Metrics.ListMetrics(ctx, metrics.ListMetricsInput{Namespace: "Load"}); err != nil {
+			t.Error(err)
+		}
+		st.Logs.FlushMetrics(ctx)
+		if ctx.Err() == nil {
+			loop.AfterFunc(time.Millisecond, tick)
+		}
+	}
+	loop.AfterFunc(0, tick)
+	runErr := make(chan error, 1)
+	go func() { runErr <- st.Run(ctx) }()
+
+	_, err := st.Logs.CreateLogGroup(ctx, logs.CreateLogGroupInput{LogGroupName: "g"})
+	require.NoError(t, err)
+	_, err = st.Logs.PutMetricFilter(ctx, logs.PutMetricFilterInput{LogGroupName: "g", FilterName: "errors", FilterPattern: "ERROR",
+		MetricTransformations: []logs.MetricTransformation{{MetricName: "Errors", MetricNamespace: "Load", MetricValue: "1"}}})
+	require.NoError(t, err)
+	errs := make(chan error, 64)
+	done := make(chan struct{})
+	for w := range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			stream := fmt.Sprintf("w%d", w)
+			if _, err := st.Logs.CreateLogStream(ctx, logs.CreateLogStreamInput{LogGroupName: "g", LogStreamName: stream}); err != nil {
+				errs <- err
+				return
+			}
+			for i := range 50 {
+				now := st.Clock.Now()
+				if _, err := st.Metrics.PutMetricData(ctx, metrics.PutMetricDataInput{Namespace: "Load", MetricData: []metrics.MetricDatum{
+					{MetricName: "Work", Dimensions: []metrics.Dimension{{Name: "Worker", Value: stream}}, Value: metrics.Float(float64(i))}}}); err != nil {
+					errs <- err
+				}
+				if _, err := st.Logs.PutLogEvents(ctx, logs.PutLogEventsInput{LogGroupName: "g", LogStreamName: stream,
+					LogEvents: []logs.InputLogEvent{{Timestamp: now.UnixMilli(), Message: "ERROR " + stream}}}); err != nil {
+					errs <- err
+				}
+				if _, err := st.Alarms.PutMetricAlarm(ctx, alarms.PutMetricAlarmInput{AlarmName: stream, Namespace: "Load", MetricName: "Work",
+					Dimensions: []metrics.Dimension{{Name: "Worker", Value: stream}}, Statistic: metrics.StatMaximum, Period: 10,
+					EvaluationPeriods: 1, Threshold: metrics.Float(25), ComparisonOperator: alarms.GreaterThanThreshold}); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	cancel()
+	require.ErrorIs(t, <-runErr, context.Canceled)
+	require.Positive(t, ticks)
+	out, err := st.Alarms.DescribeAlarms(context.Background(), alarms.DescribeAlarmsInput{})
+	require.NoError(t, err)
+	require.Len(t, out.MetricAlarms, 4)
+	st.Logs.FlushMetrics(context.Background())
+	stats, err := st.Metrics.GetMetricStatistics(context.Background(), metrics.GetMetricStatisticsInput{Namespace: "Load", MetricName: "Errors",
+		StartTime: st.Clock.Now().Add(-time.Hour), EndTime: st.Clock.Now().Add(time.Minute), Period: 3600, Statistics: []metrics.Statistic{metrics.StatSum}})
+	require.NoError(t, err)
+	var sum float64
+	for _, d := range stats.Datapoints {
+		sum += *d.Sum
+	}
+	require.Equal(t, 200.0, sum, "every ERROR line counted once by the metric filter")
 }
