@@ -109,19 +109,23 @@ type Account struct {
 // metrics, alarm and Config notifications reach SNS, CloudTrail delivers to
 // CloudWatch Logs.
 type Stack struct {
+	// AccountID and Region are the stack's account and Region.
 	AccountID string
 	Region    string
-	Clock     Clock
+	// Clock drives the account's services (see Options.Clock).
+	Clock Clock
 	// Bus is the account's bus (shared by all its Regions).
-	Bus   *Bus
+	Bus *Bus
+	// Store is the account's object store (CloudTrail and Config files).
 	Store objstore.Store
 
-	Metrics *metrics.Service
-	Alarms  *alarms.Service
-	Logs    *logs.Service
-	Trail   *trail.Service
-	Config  *config.Service
-	SNS     *sns.Service
+	// The services of the Region, each documented in its package.
+	Metrics *metrics.Service // CloudWatch metrics, GetMetricData, anomaly detectors
+	Alarms  *alarms.Service  // CloudWatch alarms
+	Logs    *logs.Service    // CloudWatch Logs
+	Trail   *trail.Service   // CloudTrail
+	Config  *config.Service  // AWS Config
+	SNS     *sns.Service     // SNS
 
 	account *Account
 	owner   bool // built by New: Close closes the account
