@@ -2,12 +2,12 @@ package config
 
 import (
 	"context"
-	"encoding/base64"
 	"maps"
 	"slices"
 	"strings"
 
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
 // GetComplianceDetailsByResourceInput is the input of GetComplianceDetailsByResource.
@@ -48,11 +48,11 @@ func (s *Service) complianceByResourceDetails(in GetComplianceDetailsByResourceI
 	}
 	after := ""
 	if in.NextToken != "" {
-		b, err := base64.RawURLEncoding.DecodeString(in.NextToken)
-		if err != nil || len(b) == 0 {
+		pos, ok := pagetoken.Decode(in.NextToken)
+		if !ok || pos == "" {
 			return nil, errf("InvalidNextTokenException", "The nextToken %q is not valid.", truncate(in.NextToken, 40))
 		}
-		after = string(b)
+		after = pos
 	}
 	key := ResourceKey{in.ResourceType, in.ResourceID}
 	s.mu.Lock()
@@ -67,7 +67,7 @@ func (s *Service) complianceByResourceDetails(in GetComplianceDetailsByResourceI
 			continue
 		}
 		if len(out.EvaluationResults) == describePage {
-			out.NextToken = base64.RawURLEncoding.EncodeToString([]byte(out.EvaluationResults[describePage-1].EvaluationResultIdentifier.EvaluationResultQualifier.ConfigRuleName))
+			out.NextToken = pagetoken.Encode(out.EvaluationResults[describePage-1].EvaluationResultIdentifier.EvaluationResultQualifier.ConfigRuleName)
 			break
 		}
 		out.EvaluationResults = append(out.EvaluationResults, *res)
@@ -132,9 +132,9 @@ func (s *Service) complianceByResource(in DescribeComplianceByResourceInput) (*D
 	}
 	var after *ResourceKey
 	if in.NextToken != "" {
-		b, err := base64.RawURLEncoding.DecodeString(in.NextToken)
-		t, id, ok := strings.Cut(string(b), "\x00")
-		if err != nil || !ok {
+		pos, decoded := pagetoken.Decode(in.NextToken)
+		t, id, ok := strings.Cut(pos, "\x00")
+		if !decoded || !ok {
 			return nil, errf("InvalidNextTokenException", "The nextToken %q is not valid.", truncate(in.NextToken, 40))
 		}
 		after = &ResourceKey{t, id}
@@ -179,7 +179,7 @@ func (s *Service) complianceByResource(in DescribeComplianceByResourceInput) (*D
 		}
 		if len(out.ComplianceByResources) == limit {
 			last := out.ComplianceByResources[limit-1]
-			out.NextToken = base64.RawURLEncoding.EncodeToString([]byte(last.ResourceType + "\x00" + last.ResourceID))
+			out.NextToken = pagetoken.Encode(last.ResourceType + "\x00" + last.ResourceID)
 			break
 		}
 		out.ComplianceByResources = append(out.ComplianceByResources, ComplianceByResource{ResourceType: k.ResourceType, ResourceID: k.ResourceID, Compliance: &c})

@@ -2,7 +2,6 @@ package config
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"math"
 	"slices"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
 // --- PutResourceConfig / DeleteResourceConfig --------------------------------
@@ -177,15 +177,15 @@ type pageToken struct {
 }
 
 func (t pageToken) String() string {
-	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%s\x00%s\x00%s\x00%d\x00%d", t.order, t.key.ResourceType, t.key.ResourceID, t.at, t.stateID))
+	return pagetoken.Encode(fmt.Sprintf("%s\x00%s\x00%s\x00%d\x00%d", t.order, t.key.ResourceType, t.key.ResourceID, t.at, t.stateID))
 }
 
 func parsePageToken(s string) (pageToken, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
+	pos, ok := pagetoken.Decode(s)
+	if !ok {
 		return pageToken{}, false
 	}
-	parts := strings.Split(string(b), "\x00")
+	parts := strings.Split(pos, "\x00")
 	if len(parts) != 5 {
 		return pageToken{}, false
 	}
@@ -429,9 +429,9 @@ func (s *Service) listDiscovered(in ListDiscoveredResourcesInput) (*ListDiscover
 	}
 	after := ""
 	if in.NextToken != "" {
-		b, err := base64.RawURLEncoding.DecodeString(in.NextToken)
-		t, id, ok := strings.Cut(string(b), "\x00")
-		if err != nil || !ok || t != in.ResourceType {
+		pos, decoded := pagetoken.Decode(in.NextToken)
+		t, id, ok := strings.Cut(pos, "\x00")
+		if !decoded || !ok || t != in.ResourceType {
 			return nil, errf("InvalidNextTokenException", "The nextToken %q is not valid for this request.", truncate(in.NextToken, 40))
 		}
 		after = id
@@ -470,7 +470,7 @@ func (s *Service) listDiscovered(in ListDiscoveredResourcesInput) (*ListDiscover
 	out := &ListDiscoveredResourcesOutput{ResourceIdentifiers: []ResourceIdentifier{}}
 	if len(all) > limit {
 		all = all[:limit]
-		out.NextToken = base64.RawURLEncoding.EncodeToString([]byte(in.ResourceType + "\x00" + all[limit-1].ResourceID))
+		out.NextToken = pagetoken.Encode(in.ResourceType + "\x00" + all[limit-1].ResourceID)
 	}
 	out.ResourceIdentifiers = append(out.ResourceIdentifiers, all...)
 	return out, nil

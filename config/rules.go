@@ -2,7 +2,6 @@ package config
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -15,6 +14,7 @@ import (
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
 // ComplianceType is the result of evaluating a resource against a rule.
@@ -451,11 +451,11 @@ func (s *Service) ruleNames(filter []string, token string) ([]string, string, er
 	}
 	after := ""
 	if token != "" {
-		b, err := base64.RawURLEncoding.DecodeString(token)
-		if err != nil || len(b) == 0 {
+		pos, ok := pagetoken.Decode(token)
+		if !ok || pos == "" {
 			return nil, "", errf("InvalidNextTokenException", "The nextToken %q is not valid.", truncate(token, 40))
 		}
-		after = string(b)
+		after = pos
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -482,7 +482,7 @@ func (s *Service) ruleNames(filter []string, token string) ([]string, string, er
 	next := ""
 	if len(names) > describePage {
 		names = names[:describePage]
-		next = base64.RawURLEncoding.EncodeToString([]byte(names[describePage-1]))
+		next = pagetoken.Encode(names[describePage-1])
 	}
 	return names, next, nil
 }
@@ -1266,9 +1266,9 @@ func (s *Service) complianceDetails(in GetComplianceDetailsByConfigRuleInput) (*
 	}
 	var after *ResourceKey
 	if in.NextToken != "" {
-		b, err := base64.RawURLEncoding.DecodeString(in.NextToken)
-		t, id, ok := strings.Cut(string(b), "\x00")
-		if err != nil || !ok {
+		pos, decoded := pagetoken.Decode(in.NextToken)
+		t, id, ok := strings.Cut(pos, "\x00")
+		if !decoded || !ok {
 			return nil, errf("InvalidNextTokenException", "The nextToken %q is not valid.", truncate(in.NextToken, 40))
 		}
 		after = &ResourceKey{t, id}
@@ -1291,7 +1291,7 @@ func (s *Service) complianceDetails(in GetComplianceDetailsByConfigRuleInput) (*
 		}
 		if len(out.EvaluationResults) == limit {
 			last := out.EvaluationResults[limit-1].EvaluationResultIdentifier.EvaluationResultQualifier
-			out.NextToken = base64.RawURLEncoding.EncodeToString([]byte(last.ResourceType + "\x00" + last.ResourceID))
+			out.NextToken = pagetoken.Encode(last.ResourceType + "\x00" + last.ResourceID)
 			break
 		}
 		out.EvaluationResults = append(out.EvaluationResults, *res)

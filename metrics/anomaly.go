@@ -3,7 +3,6 @@ package metrics
 import (
 	"cmp"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"slices"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/metricmath"
+	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
 // AnomalyDetectorStateValue is the training state of an anomaly detection
@@ -449,11 +449,12 @@ func (s *Service) describeAnomalyDetectors(in *DescribeAnomalyDetectorsInput) (*
 	}
 	after := ""
 	if in.NextToken != "" {
-		b, err := base64.RawURLEncoding.DecodeString(in.NextToken)
-		if err != nil || !strings.HasPrefix(string(b), "ad1:") {
+		pos, _ := pagetoken.Decode(in.NextToken)
+		rest, ok := strings.CutPrefix(pos, "ad1:")
+		if !ok {
 			return nil, awserr.New("InvalidNextToken", "The NextToken %s is not valid.", quote(in.NextToken))
 		}
-		after = string(b[4:])
+		after = rest
 	}
 	s.admu.Lock()
 	var list []*detector
@@ -478,7 +479,7 @@ func (s *Service) describeAnomalyDetectors(in *DescribeAnomalyDetectorsInput) (*
 	out := &DescribeAnomalyDetectorsOutput{AnomalyDetectors: []AnomalyDetector{}}
 	if len(list) > limit {
 		list = list[:limit]
-		out.NextToken = base64.RawURLEncoding.EncodeToString([]byte("ad1:" + list[limit-1].key))
+		out.NextToken = pagetoken.Encode("ad1:" + list[limit-1].key)
 	}
 	for _, d := range list {
 		out.AnomalyDetectors = append(out.AnomalyDetectors, s.describe(d))

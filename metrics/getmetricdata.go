@@ -2,7 +2,6 @@ package metrics
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"hash/fnv"
 	"iter"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/metricmath"
+	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
 // GetMetricData limits.
@@ -484,15 +484,15 @@ func requestKey(in *GetMetricDataInput) uint64 {
 }
 
 func encodeGMDToken(offset int, key uint64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf("gmd1:%d:%x", offset, key)))
+	return pagetoken.Encode(fmt.Sprintf("gmd1:%d:%x", offset, key))
 }
 
 func decodeGMDToken(tok string, key uint64) (int, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(tok)
-	if err != nil {
+	pos, ok := pagetoken.Decode(tok)
+	if !ok {
 		return 0, false
 	}
-	parts := strings.Split(string(b), ":")
+	parts := strings.Split(pos, ":")
 	if len(parts) != 3 || parts[0] != "gmd1" || parts[2] != strconv.FormatUint(key, 16) {
 		return 0, false
 	}

@@ -2,11 +2,11 @@ package metrics
 
 import (
 	"context"
-	"encoding/base64"
 	"iter"
 	"time"
 
 	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
 // Limits of ListMetrics.
@@ -65,11 +65,11 @@ func (s *Service) listMetrics(in ListMetricsInput) (*ListMetricsOutput, error) {
 	}
 	after := ""
 	if in.NextToken != "" {
-		b, err := base64.RawURLEncoding.DecodeString(in.NextToken)
-		if err != nil || len(b) == 0 {
+		pos, ok := pagetoken.Decode(in.NextToken)
+		if !ok || pos == "" {
 			return nil, awserr.InvalidValue("NextToken", quote(in.NextToken), "invalid pagination token")
 		}
-		after = string(b)
+		after = pos
 	}
 	since := s.clock.Now().Add(-window).Unix()
 
@@ -92,7 +92,7 @@ func (s *Service) listMetrics(in ListMetricsInput) (*ListMetricsOutput, error) {
 			return true
 		}
 		if len(out.Metrics) == listPageSize {
-			out.NextToken = base64.RawURLEncoding.EncodeToString([]byte(metricKey(out.Metrics[len(out.Metrics)-1])))
+			out.NextToken = pagetoken.Encode(metricKey(out.Metrics[len(out.Metrics)-1]))
 			return false
 		}
 		out.Metrics = append(out.Metrics, cloneMetric(m))

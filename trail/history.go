@@ -3,7 +3,6 @@ package trail
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
 	"iter"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
 // LookupAttributeKey is an attribute LookupEvents can filter on.
@@ -267,14 +267,15 @@ func encodeLookupToken(tok lookupToken) string {
 	binary.BigEndian.PutUint64(b[0:], uint64(tok.t))
 	binary.BigEndian.PutUint64(b[8:], tok.seq)
 	copy(b[16:], tok.hash[:])
-	return base64.RawURLEncoding.EncodeToString(b[:])
+	return pagetoken.Encode(string(b[:]))
 }
 
 func decodeLookupToken(s string) (lookupToken, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(b) != 24 {
+	pos, ok := pagetoken.Decode(s)
+	if !ok || len(pos) != 24 {
 		return lookupToken{}, false
 	}
+	b := []byte(pos)
 	var tok lookupToken
 	tok.t = int64(binary.BigEndian.Uint64(b[0:]))
 	tok.seq = binary.BigEndian.Uint64(b[8:])
