@@ -10,14 +10,13 @@ import (
 	"github.com/localwatch/localwatch/internal/pagetoken"
 
 	"github.com/localwatch/localwatch/internal/awserr"
-	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/metrics"
 )
 
 // record publishes the event.APICall of an operation (what CloudTrail shows).
 func (s *Service) record(ctx context.Context, name string, readOnly bool, in any, arns []string, err error) {
-	if s.bus == nil || !bus.HasSubscribers[event.APICall](s.bus) {
+	if !s.rec.Records(ctx) {
 		return
 	}
 	var res []event.Resource

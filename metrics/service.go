@@ -135,7 +135,7 @@ func (s *Service) onDataEvent(ctx context.Context, ev DataEvent) error {
 // AWS::CloudWatch::Metric (CloudWatch User Guide, "CloudWatch data events in
 // CloudTrail"), so data calls carry that resource.
 func (s *Service) record(ctx context.Context, name string, readOnly, data bool, params func() any, err error) {
-	if s.bus == nil || !bus.HasSubscribers[event.APICall](s.bus) {
+	if !s.rec.Records(ctx) {
 		return
 	}
 	c := event.Call{Name: name, ReadOnly: readOnly, Data: data, RequestParameters: params()}

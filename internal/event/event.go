@@ -136,11 +136,18 @@ type Call struct {
 	Resources         []Resource
 }
 
+// Records reports whether Record would publish anything for a call made with
+// ctx: the Recorder has a bus with an APICall subscriber and ctx is not
+// [Unrecorded]. Callers check it before building request parameters.
+func (r *Recorder) Records(ctx context.Context) bool {
+	return r != nil && r.Bus != nil && bus.HasSubscribers[APICall](r.Bus) && !IsUnrecorded(ctx)
+}
+
 // Record publishes the APICall for c, completed with err (nil for success). It
 // returns the request ID used. Delivery failures are reported by the bus's
 // OnError hook, not returned: a trail failing never fails the caller's request.
 func (r *Recorder) Record(ctx context.Context, c Call, err error) string {
-	if r == nil || r.Bus == nil || !bus.HasSubscribers[APICall](r.Bus) || IsUnrecorded(ctx) {
+	if !r.Records(ctx) {
 		return ""
 	}
 	ev := APICall{

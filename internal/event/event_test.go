@@ -50,3 +50,14 @@ func TestRecordSkipsUnrecordedContexts(t *testing.T) {
 	require.True(t, IsUnrecorded(Unrecorded(context.Background())))
 	require.False(t, IsUnrecorded(context.Background()))
 }
+
+func TestRecordsTellsWhetherRecordWouldPublish(t *testing.T) {
+	var nilRec *Recorder
+	require.False(t, nilRec.Records(context.Background()))
+	var b bus.Bus
+	r := &Recorder{Bus: &b}
+	require.False(t, r.Records(context.Background()), "no subscriber")
+	bus.Subscribe(&b, "t", func(context.Context, APICall) error { return nil })
+	require.True(t, r.Records(context.Background()))
+	require.False(t, r.Records(Unrecorded(context.Background())))
+}
