@@ -65,6 +65,7 @@ func main() {
 // app is the embedding application: its HTTP handlers report to the stack.
 type app struct {
 	st       *localwatch.Stack
+	log      *slog.Logger
 	failing  atomic.Bool // the burst of errors in the middle of the run
 	requests atomic.Int64
 }
@@ -97,7 +98,7 @@ func run(ctx context.Context, logger *slog.Logger, out io.Writer, stopAfter int6
 	ag.Start()
 	defer ag.Stop()
 
-	a := &app{st: st}
+	a := &app{st: st, log: logger}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -199,13 +200,13 @@ func (a *app) report(ctx context.Context, route string, status int, latencyMs fl
 		Value: metrics.Float(latencyMs), Unit: metrics.UnitMilliseconds, StorageResolution: 1,
 	}}})
 	if err != nil {
-		slog.Error("PutMetricData", "err", err)
+		a.log.Error("PutMetricData", "err", err)
 	}
 	line, _ := json.Marshal(map[string]any{"route": route, "status": status, "latencyMs": latencyMs})
 	_, err = a.st.Logs.PutLogEvents(ctx, logs.PutLogEventsInput{LogGroupName: logGroup, LogStreamName: "web",
 		LogEvents: []logs.InputLogEvent{{Timestamp: at.UnixMilli(), Message: string(line)}}})
 	if err != nil {
-		slog.Error("PutLogEvents", "err", err)
+		a.log.Error("PutLogEvents", "err", err)
 	}
 }
 
