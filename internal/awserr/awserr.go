@@ -117,3 +117,13 @@ func Missing(field string) *Error {
 func Combination(format string, args ...any) *Error {
 	return New("InvalidParameterCombination", format, args...)
 }
+
+// Closed returns the error every operation of a service answers after the
+// service's Close: code is the service's own "unavailable" code
+// ("ServiceUnavailable" for CloudWatch and SNS, "ServiceUnavailableException"
+// for CloudWatch Logs, CloudTrail and Config), with HTTP status 503. One
+// contract for all services: after Close nothing is read or changed, every
+// call fails with this error, and Close may be called again.
+func Closed(code string) *Error {
+	return &Error{Code: code, Message: "The service has been closed.", StatusCode: 503}
+}
