@@ -37,6 +37,17 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
+// isTerminal reports whether r is a terminal (a character device), where
+// reading would wait for someone to type.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
 // valueRef is a metric value: a literal, a JSON selector or a delimited field.
 type valueRef struct {
 	lit   *float64
@@ -93,6 +104,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	metricValue := fs.String("metric-value", "", "metric filter mode: a number, $.selector or $field")
 	defaultValue := fs.String("default-value", "", "metric filter defaultValue for lines that do not match")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if len(args) == 0 || fs.NArg() == 0 && isTerminal(stdin) {
+		// Nothing to do, or nothing piped in: say how to use it rather than
+		// wait for a terminal's input.
+		fmt.Fprintln(stderr, "usage: filterpattern -p PATTERN [-fields] [-count] [FILE...]")
+		fmt.Fprintln(stderr, "       filterpattern -p PATTERN -metric-value VALUE [-default-value N] [FILE...]")
+		fmt.Fprintln(stderr, "Each line of the files (or of standard input, when piped) is one log event.")
+		fs.PrintDefaults()
 		return 2
 	}
 	p, err := filterpattern.Compile(*pattern)

@@ -46,3 +46,9 @@ func TestFieldsAndErrors(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errs, "space-delimited")
 }
+
+func TestNoArgumentsPrintsUsageInsteadOfWaiting(t *testing.T) {
+	_, errOut, code := runCLI()
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "usage: filterpattern -p PATTERN")
+}

@@ -20,6 +20,11 @@
 //
 // Output and exit status are the CLI's (1 when any file is invalid); log
 // files that no digest references are listed after the summary.
+//
+// Run with no arguments, it shows itself: it builds a localwatch stack on a
+// manual clock writing to a temporary directory, creates a trail with log
+// file validation, records a few API calls over two simulated hours, and
+// validates the signed files it delivered, printing the command line it used.
 package main
 
 import (
@@ -42,6 +47,9 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer, now time.Time) int {
+	if len(args) == 0 {
+		return demo(stdout, stderr)
+	}
 	fs := flag.NewFlagSet("trailvalidate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dir := fs.String("dir", "", "directory store root (required)")

@@ -63,3 +63,11 @@ func TestUsageErrors(t *testing.T) {
 	assert.Equal(t, 2, run(nil, &stdout, &stderr, time.Now()))
 	assert.Contains(t, stderr.String(), "required")
 }
+
+func TestNoArgumentsValidatesAGeneratedTrail(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, 0, run(nil, &stdout, &stderr, time.Time{}), stderr.String())
+	assert.Contains(t, stdout.String(), "2/2 digest files valid\n")
+	assert.Contains(t, stdout.String(), "log files valid\n")
+	assert.NotContains(t, stdout.String(), "INVALID")
+}
