@@ -60,7 +60,7 @@ func TestValidatesADirectoryStore(t *testing.T) {
 
 func TestUsageErrors(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	assert.Equal(t, 2, run(nil, &stdout, &stderr, time.Now()))
+	assert.Equal(t, 2, run([]string{"-verbose"}, &stdout, &stderr, time.Now()))
 	assert.Contains(t, stderr.String(), "required")
 }
 
