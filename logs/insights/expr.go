@@ -554,11 +554,11 @@ func init() {
 			return null
 		}},
 		// IP address strings.
-		"isvalidip":       {1, 1, nil, ipFunc(func(a netip.Addr) bool { return true })},
-		"isvalidipv4":     {1, 1, nil, ipFunc(func(a netip.Addr) bool { return a.Is4() })},
-		"isvalidipv6":     {1, 1, nil, ipFunc(func(a netip.Addr) bool { return a.Is6() && !a.Is4In6() })},
-		"isipinsubnet":    {2, 2, nil, subnetFunc(func(netip.Addr) bool { return true })},
-		"isipv4insubnet":  {2, 2, nil, subnetFunc(func(a netip.Addr) bool { return a.Is4() })},
-		"isipv6insubnet":  {2, 2, nil, subnetFunc(func(a netip.Addr) bool { return a.Is6() && !a.Is4In6() })},
+		"isvalidip":      {1, 1, nil, ipFunc(func(a netip.Addr) bool { return true })},
+		"isvalidipv4":    {1, 1, nil, ipFunc(func(a netip.Addr) bool { return a.Is4() })},
+		"isvalidipv6":    {1, 1, nil, ipFunc(func(a netip.Addr) bool { return a.Is6() && !a.Is4In6() })},
+		"isipinsubnet":   {2, 2, nil, subnetFunc(func(netip.Addr) bool { return true })},
+		"isipv4insubnet": {2, 2, nil, subnetFunc(func(a netip.Addr) bool { return a.Is4() })},
+		"isipv6insubnet": {2, 2, nil, subnetFunc(func(a netip.Addr) bool { return a.Is6() && !a.Is4In6() })},
 	}
 }

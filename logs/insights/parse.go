@@ -37,9 +37,9 @@ type stage struct {
 	// filter
 	cond expr
 	// stats
-	aggs  []aggSpec // the aggregate calls, each with its slot
-	outs  []item    // the stats items (expressions over aggregate slots)
-	by    []item    // grouping expressions
+	aggs []aggSpec // the aggregate calls, each with its slot
+	outs []item    // the stats items (expressions over aggregate slots)
+	by   []item    // grouping expressions
 	// sort
 	keys []sortKey
 	// limit

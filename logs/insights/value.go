@@ -31,9 +31,9 @@ type value struct {
 
 var null = value{}
 
-func str(s string) value      { return value{k: kStr, s: s} }
-func num(f float64) value     { return value{k: kNum, n: f} }
-func boolean(b bool) value    { return value{k: kBool, n: b2f(b)} }
+func str(s string) value       { return value{k: kStr, s: s} }
+func num(f float64) value      { return value{k: kNum, n: f} }
+func boolean(b bool) value     { return value{k: kBool, n: b2f(b)} }
 func timestamp(ms int64) value { return value{k: kTime, n: float64(ms)} }
 
 func b2f(b bool) float64 {
