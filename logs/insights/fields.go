@@ -101,12 +101,7 @@ func (r *row) get(slot int) value {
 	default:
 		if !r.discovered {
 			r.discovered = true
-			discover(r.ev.Message, r.q.wanted, r.q.prefixes, func(name string, slot int, x value) bool {
-				if !r.has(slot) {
-					r.set(slot, x)
-				}
-				return true
-			})
+			discover(r.ev.Message, r.q.wanted, r.q.prefixes, r)
 			if r.gen[slot] == r.cur {
 				return r.vals[slot]
 			}
@@ -114,6 +109,20 @@ func (r *row) get(slot int) value {
 	}
 	r.set(slot, v)
 	return v
+}
+
+// put is the sink of discovery: a discovered field fills its slot unless an
+// earlier command set it.
+func (r *row) put(_ string, slot int, x value) bool {
+	if !r.has(slot) {
+		r.set(slot, x)
+	}
+	return true
+}
+
+// sink receives discovered fields; put returns false to stop.
+type sink interface {
+	put(name string, slot int, v value) bool
 }
 
 func optStr(s string) value {
@@ -130,7 +139,7 @@ func optStr(s string) value {
 // wanted names (emit's slot is the wanted slot) and stops early once all are
 // found; with wanted nil it reports every field (slot -1), up to
 // MaxJSONFields. emit returns false to stop.
-func discover(message string, wanted map[string]int, prefixes map[string]bool, emit func(name string, slot int, v value) bool) {
+func discover(message string, wanted map[string]int, prefixes map[string]bool, emit sink) {
 	i := 0
 	for i < len(message) && (message[i] == ' ' || message[i] == '\t' || message[i] == '\r' || message[i] == '\n') {
 		i++
@@ -140,7 +149,8 @@ func discover(message string, wanted map[string]int, prefixes map[string]bool, e
 		if wanted == nil {
 			js.left = MaxJSONFields
 		}
-		js.value(nil, 0)
+		var buf [256]byte // the flattened name being built, on the stack
+		js.value(buf[:0], 0)
 		return
 	}
 	switch {
@@ -151,12 +161,12 @@ func discover(message string, wanted map[string]int, prefixes map[string]bool, e
 	}
 }
 
-func emitWanted(name string, v value, wanted map[string]int, emit func(string, int, value) bool) bool {
+func emitWanted(name string, v value, wanted map[string]int, emit sink) bool {
 	if wanted == nil {
-		return emit(name, -1, v)
+		return emit.put(name, -1, v)
 	}
 	if slot, ok := wanted[name]; ok {
-		return emit(name, slot, v)
+		return emit.put(name, slot, v)
 	}
 	return true
 }
@@ -171,7 +181,7 @@ func numOrStr(s string) value {
 
 // discoverLambda reads Lambda's platform lines, e.g.
 // "REPORT RequestId: id\tDuration: 102.25 ms\tBilled Duration: 103 ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB".
-func discoverLambda(message string, wanted map[string]int, emit func(string, int, value) bool) {
+func discoverLambda(message string, wanted map[string]int, emit sink) {
 	typ, rest, _ := strings.Cut(message, " ")
 	if !emitWanted("@type", str(typ), wanted, emit) {
 		return
@@ -223,8 +233,9 @@ var route53Fields = []string{"version", "queryTimestamp", "hostZoneId", "queryNa
 // discoverSpaceDelimited recognises VPC flow logs and Route 53 query logs by
 // their shape (AWS knows a log group's type; localwatch infers it from the
 // line).
-func discoverSpaceDelimited(message string, wanted map[string]int, emit func(string, int, value) bool) {
-	if len(message) > 512 || strings.IndexByte(message, ' ') < 0 {
+func discoverSpaceDelimited(message string, wanted map[string]int, emit sink) {
+	// Both formats start with their version: "2 " (VPC) or "1.0 " (Route 53).
+	if len(message) > 512 || !strings.HasPrefix(message, "2 ") && !strings.HasPrefix(message, "1.0 ") {
 		return
 	}
 	f := strings.Fields(message)
@@ -256,10 +267,9 @@ type jsonScan struct {
 	i        int
 	wanted   map[string]int
 	prefixes map[string]bool
-	emit     func(string, int, value) bool
+	emit     sink
 	left     int // fields still wanted (or allowed, when flattening all)
 	stop     bool
-	path     []byte
 }
 
 func (s *jsonScan) ws() {
@@ -335,7 +345,6 @@ func (s *jsonScan) value(path []byte, depth int) {
 			} else {
 				child = strconv.AppendInt(child, int64(idx), 10)
 			}
-			s.path = child
 			s.value(child, depth+1)
 			if s.stop {
 				return
@@ -377,12 +386,12 @@ func (s *jsonScan) report(path []byte, v value) {
 		return
 	}
 	if s.wanted == nil {
-		if !s.emit(string(path), -1, v) {
+		if !s.emit.put(string(path), -1, v) {
 			s.stop = true
 		}
 		s.left--
 	} else if slot, ok := s.wanted[string(path)]; ok {
-		if !s.emit("", slot, v) {
+		if !s.emit.put("", slot, v) {
 			s.stop = true
 		}
 		s.left--
@@ -505,10 +514,14 @@ type Field struct {
 // fields every event has. GetLogGroupFields counts them over a log group's
 // events.
 func Fields(message string) []Field {
-	var out []Field
-	discover(message, nil, nil, func(name string, _ int, v value) bool {
-		out = append(out, Field{Name: name, Value: v.String()})
-		return len(out) < MaxJSONFields
-	})
+	var out fieldList
+	discover(message, nil, nil, &out)
 	return out
+}
+
+type fieldList []Field
+
+func (l *fieldList) put(name string, _ int, v value) bool {
+	*l = append(*l, Field{Name: name, Value: v.String()})
+	return len(*l) < MaxJSONFields
 }
