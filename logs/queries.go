@@ -230,16 +230,16 @@ type queryStore struct {
 }
 
 type query struct {
-	info      QueryInfo
-	q         *insights.Query
-	groups    []string
-	start     int64 // ms, inclusive
-	end       int64 // ms, inclusive
-	limit     int
-	results   [][]ResultField
-	stats     QueryStatistics
-	timer     interface{ Stop() bool }
-	finished  int64 // ms
+	info     QueryInfo
+	q        *insights.Query
+	groups   []string
+	start    int64 // ms, inclusive
+	end      int64 // ms, inclusive
+	limit    int
+	results  [][]ResultField
+	stats    QueryStatistics
+	timer    interface{ Stop() bool }
+	finished int64 // ms
 }
 
 // StartQuery schedules a Logs Insights query over the events of the named
@@ -757,7 +757,7 @@ func (s *Service) GetLogGroupFields(ctx context.Context, in GetLogGroupFieldsInp
 		}
 		end = *in.Time*1000 + 999
 	}
-	start := end - (15*time.Minute).Milliseconds()
+	start := end - (15 * time.Minute).Milliseconds()
 	var msgs []string
 	s.mu.Lock()
 	g, err := s.resolveGroupLocked(in.LogGroupName, in.LogGroupIdentifier)
