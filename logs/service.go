@@ -87,6 +87,8 @@ type Service struct {
 
 	timers []clock.Timer
 	unsub  []func()
+
+	queryStore queryStore // Logs Insights queries and saved definitions (queries.go)
 }
 
 type group struct {
