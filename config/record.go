@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/hex"
-	"encoding/json"
 	"maps"
 	"slices"
 	"strconv"
@@ -315,6 +314,7 @@ func (s *Service) getLocked(k ResourceKey) *resource {
 		r = &resource{key: k}
 		s.resources[k] = r
 		s.byID[k.ResourceID] = append(s.byID[k.ResourceID], k)
+		s.known.Store(true)
 	}
 	return r
 }
@@ -602,63 +602,6 @@ func (s *Service) flushDaily(at time.Time) {
 	}
 	s.mu.Unlock()
 	s.deliver(context.Background(), &out)
-}
-
-// --- related CloudTrail events --------------------------------------------
-
-// onAPICall links successful mutating API calls of other services to the
-// resources they name (in Resources or anywhere in requestParameters); the
-// event IDs appear in the resource's next item's relatedEvents.
-func (s *Service) onAPICall(_ context.Context, ev event.APICall) error {
-	if ev.EventSource == EventSource || ev.ReadOnly || ev.ErrorCode != "" || ev.EventID == "" ||
-		(ev.AWSRegion != "" && ev.AWSRegion != s.region) || (ev.RecipientAccountID != "" && ev.RecipientAccountID != s.account) {
-		return nil
-	}
-	var names []string
-	for _, r := range ev.Resources {
-		names = append(names, r.ARN)
-	}
-	if ev.RequestParameters != nil {
-		if b, err := json.Marshal(ev.RequestParameters); err == nil {
-			var doc any
-			if json.Unmarshal(b, &doc) == nil {
-				collectStrings(doc, &names)
-			}
-		}
-	}
-	if len(names) == 0 {
-		return nil
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, n := range names {
-		if k, ok := s.byARN[n]; ok {
-			s.resources[k].addPending([]string{ev.EventID})
-		}
-		for _, k := range s.byID[n] {
-			if r := s.resources[k]; r.st != nil {
-				r.addPending([]string{ev.EventID})
-			}
-		}
-	}
-	return nil
-}
-
-func collectStrings(v any, out *[]string) {
-	switch x := v.(type) {
-	case string:
-		if x != "" && len(x) <= 2048 {
-			*out = append(*out, x)
-		}
-	case []any:
-		for _, e := range x {
-			collectStrings(e, out)
-		}
-	case map[string]any:
-		for _, e := range x {
-			collectStrings(e, out)
-		}
-	}
 }
 
 // --- delivery --------------------------------------------------------------

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/localwatch/localwatch/internal/arn"
@@ -87,6 +88,7 @@ type Service struct {
 	resources map[ResourceKey]*resource
 	byID      map[string][]ResourceKey // resource ID -> keys, to link API calls
 	byARN     map[string]ResourceKey
+	known     atomic.Bool // some resource was declared: API calls may name one
 
 	rules     map[string]*rule
 	ruleSeq   int
@@ -132,7 +134,7 @@ func New(o Options) *Service {
 		tokens:    make(map[string]string),
 	}
 	if o.Bus != nil {
-		s.unsubscribe = bus.Subscribe(o.Bus, "config", s.onAPICall)
+		s.unsubscribe = bus.SubscribeFiltered(o.Bus, "config", s.wantsCall, s.onAPICall)
 	}
 	s.retTimer = clock.Every(s.clk, 24*time.Hour, func(at time.Time) { s.sweepRetention(at) })
 	return s
