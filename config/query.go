@@ -270,7 +270,7 @@ func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigH
 		return true
 	}
 	if order == Forward {
-		start := itemRef{at: lo.UnixNano(), sid: math.MinInt64}
+		start := itemRef{at: unixNano(lo), sid: math.MinInt64}
 		if lo.IsZero() {
 			start.at = math.MinInt64
 		}
@@ -279,7 +279,7 @@ func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigH
 		}
 		r.items.AscendGreaterOrEqual(start, visit)
 	} else {
-		start := itemRef{at: later.UnixNano(), sid: math.MaxInt64}
+		start := itemRef{at: unixNano(later), sid: math.MaxInt64}
 		if in.NextToken != "" {
 			start = itemRef{at: tok.at, sid: tok.stateID}
 		}
@@ -309,7 +309,7 @@ func (s *Service) itemAtLocked(key ResourceKey, t time.Time) *item {
 		return nil
 	}
 	var found *item
-	r.items.DescendLessOrEqual(itemRef{at: t.UnixNano(), sid: math.MaxInt64}, func(ref itemRef) bool {
+	r.items.DescendLessOrEqual(itemRef{at: unixNano(t), sid: math.MaxInt64}, func(ref itemRef) bool {
 		found = ref.it
 		return false
 	})

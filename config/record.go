@@ -2,6 +2,7 @@ package config
 
 import (
 	"context"
+	"math"
 	"crypto/md5"
 	"encoding/hex"
 	"maps"
@@ -134,6 +135,25 @@ type item struct {
 }
 
 func (it *item) captureTime() time.Time { return time.Unix(0, it.at).UTC() }
+
+var (
+	minNanoTime = time.Unix(0, math.MinInt64)
+	maxNanoTime = time.Unix(0, math.MaxInt64)
+)
+
+// unixNano is t.UnixNano clamped to int64. time.Time.UnixNano is undefined
+// outside the years 1678 to 2262 (a LaterTime in 2300 became a date in 1715
+// and hid every item): a bound beyond either end still orders correctly
+// against every capture time.
+func unixNano(t time.Time) int64 {
+	switch {
+	case t.Before(minNanoTime):
+		return math.MinInt64
+	case t.After(maxNanoTime):
+		return math.MaxInt64
+	}
+	return t.UnixNano()
+}
 
 // itemRef is a btree entry: the ordering key inline (capture time, then
 // configurationStateId) and the item. Keeping the key in the node, not behind
@@ -486,7 +506,7 @@ func (s *Service) reconcileLocked(k ResourceKey, now time.Time, flush bool, out 
 	}
 	r.dirty = false
 	lastGone := r.last == nil || isDeletion(r.last.status)
-	it := &item{at: now.UnixNano(), res: r}
+	it := &item{at: unixNano(now), res: r}
 	switch {
 	case !r.exists:
 		if lastGone {

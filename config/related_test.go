@@ -71,8 +71,8 @@ type stringOpt struct {
 }
 
 type conflict struct {
-	A string `json:"name"`
-	B string `json:"name"`
+	A    string `json:"Name"`
+	Name string
 }
 
 func TestRequestParameterStringsMatchTheJSONDocument(t *testing.T) {
@@ -91,7 +91,7 @@ func TestRequestParameterStringsMatchTheJSONDocument(t *testing.T) {
 		{"pointer to struct", &tagged{ID: "i-3"}},
 		{"embedded struct", embedded{tagged: tagged{ID: "i-4"}, Extra: "e"}},
 		{"string option", stringOpt{N: 5, S: "s"}},
-		{"two fields of one name", conflict{A: "a", B: "b"}},
+		{"two fields of one name", conflict{A: "a", Name: "b"}},
 		{"invalid UTF-8 is coerced", map[string]any{"id": "a\xffb\xfe"}},
 		{"too long and empty strings", []any{long, "", "ok"}},
 		{"NaN fails the whole document", map[string]any{"id": "i-1", "v": math.NaN()}},

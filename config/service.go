@@ -80,7 +80,8 @@ type Service struct {
 	snapTimer     clock.Timer
 	histTimer     clock.Timer
 	histEvery     time.Duration
-	histFrom      time.Time // start of the next history window
+	histFrom      time.Time            // start of the next history window
+	histRetry     map[string]time.Time // per resource type: start of an undelivered window
 	dailyTimer    clock.Timer
 	retention     *RetentionConfiguration
 	retTimer      clock.Timer
@@ -132,6 +133,7 @@ func New(o Options) *Service {
 		rules:     make(map[string]*rule),
 		functions: make(map[string]RuleFunction),
 		tokens:    make(map[string]string),
+		histRetry: make(map[string]time.Time),
 	}
 	if o.Bus != nil {
 		s.unsubscribe = bus.SubscribeFiltered(o.Bus, "config", s.wantsCall, s.onAPICall)
