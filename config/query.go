@@ -38,6 +38,9 @@ var reservedOrgs = map[string]bool{"aws": true, "amzn": true, "amazon": true, "a
 // characters, and the recorder must be recording
 // (NoRunningConfigurationRecorderException).
 func (s *Service) PutResourceConfig(ctx context.Context, in PutResourceConfigInput) (*PutResourceConfigOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	err := s.putResourceConfig(ctx, in)
 	s.rec.Record(ctx, event.Call{Name: "PutResourceConfig", RequestParameters: params(map[string]any{
 		"resourceType": in.ResourceType, "schemaVersionId": in.SchemaVersionID, "resourceId": in.ResourceID,
@@ -113,6 +116,9 @@ type DeleteResourceConfigOutput struct{}
 // DeleteResourceConfig records the deletion of a custom resource (a
 // ResourceDeleted item).
 func (s *Service) DeleteResourceConfig(ctx context.Context, in DeleteResourceConfigInput) (*DeleteResourceConfigOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	err := validateKey(in.ResourceType, in.ResourceID)
 	if err == nil {
 		err = validateCustomType(in.ResourceType)
@@ -160,6 +166,9 @@ type GetResourceConfigHistoryOutput struct {
 // 10, at most 100) per page. Items older than the retention period are not
 // returned, except the latest item of an existing resource.
 func (s *Service) GetResourceConfigHistory(ctx context.Context, in GetResourceConfigHistoryInput) (*GetResourceConfigHistoryOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	out, err := s.history(in)
 	s.rec.Record(ctx, event.Call{Name: "GetResourceConfigHistory", ReadOnly: true, RequestParameters: params(map[string]any{
 		"resourceType": in.ResourceType, "resourceId": in.ResourceID, "laterTime": in.LaterTime, "earlierTime": in.EarlierTime,
@@ -294,6 +303,9 @@ func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigH
 // had no item by t. Not an AWS API (AWS answers it with
 // GetResourceConfigHistory laterTime=t limit=1); it records no API call.
 func (s *Service) ConfigurationItemAt(key ResourceKey, t time.Time) (*ConfigurationItem, error) {
+	if s.done.Load() {
+		return nil, errClosed()
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	it := s.itemAtLocked(key, t)
@@ -333,6 +345,9 @@ type BatchGetResourceConfigOutput struct {
 // BatchGetResourceConfig returns the current configuration of each resource.
 // As in AWS it returns nothing for deleted or unknown resources and no tags.
 func (s *Service) BatchGetResourceConfig(ctx context.Context, in BatchGetResourceConfigInput) (*BatchGetResourceConfigOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	var err error
 	out := &BatchGetResourceConfigOutput{BaseConfigurationItems: []BaseConfigurationItem{}, UnprocessedResourceKeys: []ResourceKey{}}
 	switch {
@@ -405,6 +420,9 @@ type ListDiscoveredResourcesOutput struct {
 // resource ID: at most 20 ResourceIDs or a ResourceName (not both), Limit 0
 // (100) to 100 per page, deleted resources only with IncludeDeletedResources.
 func (s *Service) ListDiscoveredResources(ctx context.Context, in ListDiscoveredResourcesInput) (*ListDiscoveredResourcesOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	out, err := s.listDiscovered(in)
 	s.rec.Record(ctx, event.Call{Name: "ListDiscoveredResources", ReadOnly: true, RequestParameters: params(map[string]any{
 		"resourceType": in.ResourceType, "resourceIds": in.ResourceIDs, "resourceName": in.ResourceName, "limit": in.Limit,
@@ -515,6 +533,9 @@ type ImpactOutput struct {
 // at In.At, transitively up to MaxDepth, each once at its shortest distance.
 // Not an AWS API; it records no API call.
 func (s *Service) Impact(in ImpactInput) (*ImpactOutput, error) {
+	if s.done.Load() {
+		return nil, errClosed()
+	}
 	if err := validateKey(in.ResourceType, in.ResourceID); err != nil {
 		return nil, err
 	}

@@ -2,10 +2,10 @@ package config
 
 import (
 	"context"
-	"math"
 	"crypto/md5"
 	"encoding/hex"
 	"maps"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -210,6 +210,9 @@ type outbox struct {
 // RecordResource is not an AWS API and records no API call; the API for
 // custom resources is [Service.PutResourceConfig].
 func (s *Service) RecordResource(ctx context.Context, rc ResourceConfig) error {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return errClosed()
+	}
 	st, err := buildState(rc)
 	if err != nil {
 		return err
@@ -227,6 +230,9 @@ func (s *Service) RecordResource(ctx context.Context, rc ResourceConfig) error {
 // resources lose their reverse relationships. Deleting an unknown or already
 // deleted resource does nothing.
 func (s *Service) RecordDeletion(ctx context.Context, key ResourceKey, relatedEvents ...string) error {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return errClosed()
+	}
 	if key.ResourceType == "" || key.ResourceID == "" {
 		return errf("ValidationException", "resourceType and resourceId are required.")
 	}

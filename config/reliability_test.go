@@ -3,10 +3,12 @@ package config
 import (
 	"context"
 	"errors"
+	"reflect"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/ids"
@@ -89,4 +91,88 @@ func TestHistoryFileUndeliveredIsRetriedOnTheNextInterval(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 2, items, "the item of the failed window is delivered with the next window's")
+}
+
+// operations calls every exported method of s that returns an error with
+// ctx (where it takes one) and zero values for the other arguments, and
+// returns each method's error (a panic fails the test).
+func operations(t *testing.T, s *Service, ctx context.Context) map[string]error {
+	t.Helper()
+	errType := reflect.TypeFor[error]()
+	ctxType := reflect.TypeFor[context.Context]()
+	out := map[string]error{}
+	v := reflect.ValueOf(s)
+	for i := range v.NumMethod() {
+		m := v.Type().Method(i)
+		mt := m.Type
+		if mt.NumOut() == 0 || mt.Out(mt.NumOut()-1) != errType {
+			continue
+		}
+		args := []reflect.Value{v}
+		for a := 1; a < mt.NumIn(); a++ {
+			if mt.In(a) == ctxType {
+				if ctx == nil {
+					args = append(args, reflect.Zero(ctxType))
+				} else {
+					args = append(args, reflect.ValueOf(ctx))
+				}
+				continue
+			}
+			if mt.IsVariadic() && a == mt.NumIn()-1 {
+				break
+			}
+			args = append(args, reflect.Zero(mt.In(a)))
+		}
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("%s panicked: %v", m.Name, r)
+				}
+			}()
+			res := m.Func.Call(args)
+			err, _ := res[len(res)-1].Interface().(error)
+			out[m.Name] = err
+		}()
+	}
+	require.NotEmpty(t, out)
+	return out
+}
+
+// The lead's contract (issue 16 item 12): a nil context is
+// context.Background(), never a panic.
+func TestNilContextIsBackground(t *testing.T) {
+	h := newHarness(t).started(nil, nil)
+	h.record(instance("i-1", "sg-1", "t2.micro", nil))
+	//nolint:staticcheck // a nil context is the point of the test
+	ops := operations(t, h.svc, nil)
+	assert.Greater(t, len(ops), 30)
+	//nolint:staticcheck
+	require.NoError(t, h.svc.RecordResource(nil, instance("i-2", "sg-1", "t2.micro", nil)))
+}
+
+// After Close every operation fails with ServiceUnavailableException, and
+// Close may be called again.
+func TestEveryOperationAfterCloseIsServiceUnavailable(t *testing.T) {
+	h := newHarness(t).started(nil, nil)
+	h.record(instance("i-1", "sg-1", "t2.micro", nil))
+	h.svc.Close()
+	h.svc.Close()
+	for name, err := range operations(t, h.svc, h.ctx) {
+		var ae *awserr.Error
+		if assert.ErrorAs(t, err, &ae, name) {
+			assert.Equal(t, "ServiceUnavailableException", ae.Code, name)
+			assert.Equal(t, 503, ae.StatusCode, name)
+		}
+	}
+}
+
+// Issue 16 item 12: interval options have a lower bound.
+func TestHistoryDeliveryIntervalHasALowerBound(t *testing.T) {
+	clk := clock.NewManual(t0)
+	svc := New(Options{Clock: clk, HistoryDeliveryInterval: time.Nanosecond})
+	t.Cleanup(svc.Close)
+	assert.Equal(t, MinHistoryDeliveryInterval, svc.histEvery)
+	off := New(Options{Clock: clk, HistoryDeliveryInterval: -1})
+	t.Cleanup(off.Close)
+	assert.Negative(t, off.histEvery, "negative still disables history files")
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/localwatch/localwatch/internal/arn"
+	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
@@ -56,9 +57,15 @@ type Options struct {
 	Store objstore.Store
 	// HistoryDeliveryInterval is how often configuration history files are
 	// delivered to the channel's bucket (AWS: "every six hours", which it
-	// does not guarantee). Zero means 6 hours; negative disables them.
+	// does not guarantee). Zero means 6 hours; negative disables them; a
+	// positive value below MinHistoryDeliveryInterval is raised to it (a
+	// nanosecond would make every millisecond of simulated time cost a
+	// delivery).
 	HistoryDeliveryInterval time.Duration
 }
+
+// MinHistoryDeliveryInterval is the shortest Options.HistoryDeliveryInterval.
+const MinHistoryDeliveryInterval = time.Minute
 
 // Service is AWS Config for one account and region. Create it with [New]; all
 // methods are safe for concurrent use.
@@ -99,6 +106,20 @@ type Service struct {
 
 	unsubscribe func()
 	closed      bool
+	done        atomic.Bool // closed, readable without mu: every operation checks it first
+}
+
+// errClosed is what every operation answers after Close (the contract all
+// localwatch services share).
+func errClosed() error { return awserr.Closed("ServiceUnavailableException") }
+
+// orBackground treats a nil context as context.Background(), so no
+// operation panics on one.
+func orBackground(ctx context.Context) context.Context {
+	if ctx == nil {
+		return context.Background()
+	}
+	return ctx
 }
 
 // New returns a Service. It subscribes to event.APICall on the bus (to link
@@ -123,6 +144,9 @@ func New(o Options) *Service {
 	if o.HistoryDeliveryInterval == 0 {
 		o.HistoryDeliveryInterval = 6 * time.Hour
 	}
+	if o.HistoryDeliveryInterval > 0 {
+		o.HistoryDeliveryInterval = max(o.HistoryDeliveryInterval, MinHistoryDeliveryInterval)
+	}
 	s := &Service{
 		histEvery: o.HistoryDeliveryInterval,
 		clk:       o.Clock, bus: o.Bus, ids: o.IDs, region: o.Region, account: o.AccountID, store: o.Store,
@@ -146,6 +170,8 @@ func New(o Options) *Service {
 func (s *Service) Store() objstore.Store { return s.store }
 
 // Close stops every timer the service registered and its bus subscription.
+// Afterwards every operation fails with ServiceUnavailableException (HTTP
+// 503); Close may be called again.
 func (s *Service) Close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -153,6 +179,7 @@ func (s *Service) Close() {
 		return
 	}
 	s.closed = true
+	s.done.Store(true)
 	if s.unsubscribe != nil {
 		s.unsubscribe()
 	}
@@ -195,6 +222,9 @@ type PutConfigurationRecorderOutput struct{}
 // Changing the recording group of a running recorder records, as discovery
 // would, the resources of newly included types.
 func (s *Service) PutConfigurationRecorder(ctx context.Context, in PutConfigurationRecorderInput) (*PutConfigurationRecorderOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	var ob outbox
 	out, err := s.putRecorder(in, &ob)
 	s.rec.Record(ctx, event.Call{Name: "PutConfigurationRecorder", RequestParameters: params(map[string]any{"configurationRecorder": in.ConfigurationRecorder})}, err)
@@ -417,6 +447,9 @@ type DescribeConfigurationRecordersOutput struct {
 // fails with NoSuchConfigurationRecorderException for a name that does not
 // exist).
 func (s *Service) DescribeConfigurationRecorders(ctx context.Context, in DescribeConfigurationRecordersInput) (*DescribeConfigurationRecordersOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	s.mu.Lock()
 	out := &DescribeConfigurationRecordersOutput{ConfigurationRecorders: []ConfigurationRecorder{}}
 	var err error
@@ -449,6 +482,9 @@ type DescribeConfigurationRecorderStatusOutput struct {
 // DescribeConfigurationRecorderStatus reports whether the recorder is
 // recording and its last start/stop times.
 func (s *Service) DescribeConfigurationRecorderStatus(ctx context.Context, in DescribeConfigurationRecorderStatusInput) (*DescribeConfigurationRecorderStatusOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	s.mu.Lock()
 	out := &DescribeConfigurationRecorderStatusOutput{ConfigurationRecordersStatus: []ConfigurationRecorderStatus{}}
 	var err error
@@ -489,6 +525,9 @@ type StartConfigurationRecorderOutput struct{}
 // from its last recorded item (ResourceDiscovered for resources never
 // recorded).
 func (s *Service) StartConfigurationRecorder(ctx context.Context, in StartConfigurationRecorderInput) (*StartConfigurationRecorderOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	var err error
 	var out outbox
 	s.mu.Lock()
@@ -526,6 +565,9 @@ type StopConfigurationRecorderOutput struct{}
 // StopConfigurationRecorder stops recording: changes declared while stopped
 // are recorded (as one item per resource) when the recorder starts again.
 func (s *Service) StopConfigurationRecorder(ctx context.Context, in StopConfigurationRecorderInput) (*StopConfigurationRecorderOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	var err error
 	s.mu.Lock()
 	if s.recorder == nil || s.recorder.Name != in.ConfigurationRecorderName {
@@ -556,6 +598,9 @@ type DeleteConfigurationRecorderOutput struct{}
 // DeleteConfigurationRecorder deletes the recorder. Recorded items stay
 // readable with GetResourceConfigHistory, as in AWS.
 func (s *Service) DeleteConfigurationRecorder(ctx context.Context, in DeleteConfigurationRecorderInput) (*DeleteConfigurationRecorderOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	var err error
 	s.mu.Lock()
 	if s.recorder == nil || s.recorder.Name != in.ConfigurationRecorderName {
@@ -588,6 +633,9 @@ type PutDeliveryChannelOutput struct{}
 // ConfigSnapshotDeliveryProperties sets a frequency, snapshots are delivered
 // periodically on the clock while the recorder records.
 func (s *Service) PutDeliveryChannel(ctx context.Context, in PutDeliveryChannelInput) (*PutDeliveryChannelOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	err := s.putChannel(in.DeliveryChannel)
 	s.rec.Record(ctx, event.Call{Name: "PutDeliveryChannel", RequestParameters: params(map[string]any{"deliveryChannel": in.DeliveryChannel})}, err)
 	if err != nil {
@@ -679,6 +727,9 @@ type DescribeDeliveryChannelsOutput struct {
 
 // DescribeDeliveryChannels returns the delivery channel.
 func (s *Service) DescribeDeliveryChannels(ctx context.Context, in DescribeDeliveryChannelsInput) (*DescribeDeliveryChannelsOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	s.mu.Lock()
 	out := &DescribeDeliveryChannelsOutput{DeliveryChannels: []DeliveryChannel{}}
 	var err error
@@ -720,6 +771,9 @@ type DescribeDeliveryChannelStatusOutput struct {
 // DescribeDeliveryChannelStatus reports the last snapshot delivery and the
 // last notification sent.
 func (s *Service) DescribeDeliveryChannelStatus(ctx context.Context, in DescribeDeliveryChannelStatusInput) (*DescribeDeliveryChannelStatusOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	s.mu.Lock()
 	out := &DescribeDeliveryChannelStatusOutput{DeliveryChannelsStatus: []DeliveryChannelStatus{}}
 	var err error
@@ -753,6 +807,9 @@ type DeleteDeliveryChannelOutput struct{}
 // DeleteDeliveryChannel deletes the delivery channel; it fails with
 // LastDeliveryChannelDeleteFailedException while the recorder is recording.
 func (s *Service) DeleteDeliveryChannel(ctx context.Context, in DeleteDeliveryChannelInput) (*DeleteDeliveryChannelOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	var err error
 	s.mu.Lock()
 	switch {
@@ -792,6 +849,9 @@ type PutRetentionConfigurationOutput struct {
 // older than the period are not returned and are deleted by a daily sweep on
 // the clock; the latest item of a resource that still exists is kept.
 func (s *Service) PutRetentionConfiguration(ctx context.Context, in PutRetentionConfigurationInput) (*PutRetentionConfigurationOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	var err error
 	var out *PutRetentionConfigurationOutput
 	if in.RetentionPeriodInDays < MinRetentionDays || in.RetentionPeriodInDays > MaxRetentionDays {
@@ -824,6 +884,9 @@ type DescribeRetentionConfigurationsOutput struct {
 
 // DescribeRetentionConfigurations returns the retention configuration, if set.
 func (s *Service) DescribeRetentionConfigurations(ctx context.Context, in DescribeRetentionConfigurationsInput) (*DescribeRetentionConfigurationsOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	var err error
 	out := &DescribeRetentionConfigurationsOutput{RetentionConfigurations: []RetentionConfiguration{}}
 	if len(in.RetentionConfigurationNames) > 1 {
@@ -856,6 +919,9 @@ type DeleteRetentionConfigurationOutput struct{}
 
 // DeleteRetentionConfiguration returns retention to the default (2557 days).
 func (s *Service) DeleteRetentionConfiguration(ctx context.Context, in DeleteRetentionConfigurationInput) (*DeleteRetentionConfigurationOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	var err error
 	s.mu.Lock()
 	if s.retention == nil || s.retention.Name != in.RetentionConfigurationName {

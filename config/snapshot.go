@@ -73,6 +73,9 @@ type snapshotNote struct {
 // and notifies the channel's topic (delivery started, then completed or
 // failed). Delivery happens synchronously, before the call returns.
 func (s *Service) DeliverConfigSnapshot(ctx context.Context, in DeliverConfigSnapshotInput) (*DeliverConfigSnapshotOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	var err error
 	s.mu.Lock()
 	switch {
