@@ -210,6 +210,9 @@ func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigH
 	if in.ResourceType == "" {
 		return nil, errf("ValidationException", "The resourceType is required.")
 	}
+	if err := s.checkQueryType("resourceType", in.ResourceType); err != nil {
+		return nil, err
+	}
 	if in.ResourceID == "" || len(in.ResourceID) > 768 {
 		return nil, errf("ValidationException", "The resourceId %q is not valid: 1 to 768 characters.", truncate(in.ResourceID, 40))
 	}
@@ -358,6 +361,9 @@ func (s *Service) BatchGetResourceConfig(ctx context.Context, in BatchGetResourc
 			if err = validateKey(k.ResourceType, k.ResourceID); err != nil {
 				break
 			}
+			if err = s.checkQueryType("resourceKeys.member.resourceType", k.ResourceType); err != nil {
+				break
+			}
 		}
 	}
 	if err == nil {
@@ -434,6 +440,8 @@ func (s *Service) listDiscovered(in ListDiscoveredResourcesInput) (*ListDiscover
 	switch {
 	case in.ResourceType == "":
 		return nil, errf("ValidationException", "The resourceType is required.")
+	case s.checkQueryType("resourceType", in.ResourceType) != nil:
+		return nil, s.checkQueryType("resourceType", in.ResourceType)
 	case len(in.ResourceIDs) > 20:
 		return nil, errf("ValidationException", "resourceIds has %d members; at most 20 are allowed.", len(in.ResourceIDs))
 	case len(in.ResourceIDs) > 0 && in.ResourceName != "":

@@ -265,6 +265,9 @@ func buildState(rc ResourceConfig) (*state, error) {
 	if err := validateKey(rc.ResourceType, rc.ResourceID); err != nil {
 		return nil, err
 	}
+	if err := validateTypeForm("resourceType", rc.ResourceType); err != nil {
+		return nil, err
+	}
 	if len(rc.ResourceName) > 768 {
 		return nil, errf("ValidationException", "The resourceName is longer than 768 characters.")
 	}
@@ -340,6 +343,7 @@ func (s *Service) getLocked(k ResourceKey) *resource {
 		r = &resource{key: k}
 		s.resources[k] = r
 		s.byID[k.ResourceID] = append(s.byID[k.ResourceID], k)
+		s.declaredTypes[k.ResourceType] = true
 		s.known.Store(true)
 	}
 	return r

@@ -224,6 +224,9 @@ func (s *Service) putRule(c ConfigRule) (string, error) {
 	if c.Source == nil || c.Source.Owner == "" {
 		return "", invalid("The Source of rule %s is required.", c.ConfigRuleName)
 	}
+	if err := validateRuleState(c.ConfigRuleState); err != nil {
+		return "", err
+	}
 	if len(c.InputParameters) > 1024 {
 		return "", invalid("The InputParameters of rule %s are longer than 1024 characters.", c.ConfigRuleName)
 	}

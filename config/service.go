@@ -98,6 +98,8 @@ type Service struct {
 	byARN     map[string]ResourceKey
 	known     atomic.Bool // some resource was declared: API calls may name one
 
+	declaredTypes map[string]bool // types of the resources declared
+
 	rules     map[string]*rule
 	ruleSeq   int
 	functions map[string]RuleFunction
@@ -158,6 +160,8 @@ func New(o Options) *Service {
 		functions: make(map[string]RuleFunction),
 		tokens:    make(map[string]string),
 		histRetry: make(map[string]time.Time),
+
+		declaredTypes: make(map[string]bool),
 	}
 	if o.Bus != nil {
 		s.unsubscribe = bus.SubscribeFiltered(o.Bus, "config", s.wantsCall, s.onAPICall)
@@ -277,6 +281,14 @@ func (s *Service) putRecorder(in PutConfigurationRecorderInput, ob *outbox) (*Pu
 }
 
 func validateRecordingGroup(g *RecordingGroup) error {
+	if err := validateResourceTypes("configurationRecorder.recordingGroup.resourceTypes", g.ResourceTypes); err != nil {
+		return err
+	}
+	if g.ExclusionByResourceTypes != nil {
+		if err := validateResourceTypes("configurationRecorder.recordingGroup.exclusionByResourceTypes.resourceTypes", g.ExclusionByResourceTypes.ResourceTypes); err != nil {
+			return err
+		}
+	}
 	strategy := AllSupportedResourceTypes
 	if g.RecordingStrategy != nil && g.RecordingStrategy.UseOnly != "" {
 		strategy = g.RecordingStrategy.UseOnly
@@ -347,6 +359,9 @@ func validateRecordingMode(m *RecordingMode) error {
 		}
 		if len(o.ResourceTypes) == 0 {
 			return errf("ValidationException", "A recording mode override must list at least one resource type.")
+		}
+		if err := validateResourceTypes("configurationRecorder.recordingMode.recordingModeOverrides.member.resourceTypes", o.ResourceTypes); err != nil {
+			return err
 		}
 		if len(o.Description) > 256 {
 			return errf("ValidationException", "The override description is longer than 256 characters.")
@@ -651,8 +666,8 @@ func (s *Service) putChannel(c DeliveryChannel) error {
 	if len(c.Name) > 256 || strings.TrimSpace(c.Name) == "" {
 		return errf("InvalidDeliveryChannelNameException", "The delivery channel name %q is not valid: 1 to 256 characters.", c.Name)
 	}
-	if c.S3BucketName == "" {
-		return errf("NoSuchBucketException", "Cannot find a S3 bucket with an empty bucket name.")
+	if err := validateBucketName(c.S3BucketName); err != nil {
+		return err
 	}
 	if c.S3KeyPrefix != nil {
 		p := *c.S3KeyPrefix
