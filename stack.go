@@ -296,11 +296,9 @@ func (a *Account) watch() {
 				"from", string(c.OldState), "to", string(c.NewState), "reason", c.StateReason, "time", c.Time)
 			return nil
 		}),
-		bus.Subscribe(a.Bus, "localwatch/log", func(ctx context.Context, c event.APICall) error {
-			if c.ErrorCode != "" {
-				a.log.DebugContext(ctx, "API call rejected", "source", c.EventSource, "name", c.EventName,
-					"region", c.AWSRegion, "code", c.ErrorCode, "message", c.ErrorMessage)
-			}
+		bus.SubscribeFiltered(a.Bus, "localwatch/log", func(c *event.APICall) bool { return c.ErrorCode != "" }, func(ctx context.Context, c event.APICall) error {
+			a.log.DebugContext(ctx, "API call rejected", "source", c.EventSource, "name", c.EventName,
+				"region", c.AWSRegion, "code", c.ErrorCode, "message", c.ErrorMessage)
 			return nil
 		}),
 	)

@@ -23,7 +23,7 @@ func (s *Service) record(ctx context.Context, name string, readOnly bool, in any
 	for _, a := range arns {
 		res = append(res, event.Resource{ARN: a, AccountID: s.account, Type: "AWS::CloudWatch::Alarm"})
 	}
-	s.rec.Record(ctx, event.Call{Name: name, ReadOnly: readOnly, RequestParameters: camel(in), Resources: res}, err)
+	s.rec.RecordFunc(ctx, event.Call{Name: name, ReadOnly: readOnly, Resources: res}, func() any { return camel(in) }, err)
 }
 
 func cloneDef(in PutMetricAlarmInput) *PutMetricAlarmInput {

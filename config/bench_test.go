@@ -23,7 +23,7 @@ func benchService(b *testing.B) (*Service, *clock.Manual, []ResourceConfig) {
 	if _, err := s.PutConfigurationRecorder(ctx, PutConfigurationRecorderInput{ConfigurationRecorder{RoleARN: testRole}}); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := s.PutDeliveryChannel(ctx, PutDeliveryChannelInput{DeliveryChannel{S3BucketName: "b"}}); err != nil {
+	if _, err := s.PutDeliveryChannel(ctx, PutDeliveryChannelInput{DeliveryChannel{S3BucketName: "bkt"}}); err != nil {
 		b.Fatal(err)
 	}
 	if _, err := s.StartConfigurationRecorder(ctx, StartConfigurationRecorderInput{"default"}); err != nil {
@@ -132,7 +132,7 @@ func BenchmarkRecordChangeWithRuleAndNotifications(b *testing.B) {
 	b.Cleanup(s.Close)
 	ctx := context.Background()
 	_, _ = s.PutConfigurationRecorder(ctx, PutConfigurationRecorderInput{ConfigurationRecorder{RoleARN: testRole}})
-	_, _ = s.PutDeliveryChannel(ctx, PutDeliveryChannelInput{DeliveryChannel{S3BucketName: "b", SNSTopicARN: testTopic}})
+	_, _ = s.PutDeliveryChannel(ctx, PutDeliveryChannelInput{DeliveryChannel{S3BucketName: "bkt", SNSTopicARN: testTopic}})
 	_, _ = s.StartConfigurationRecorder(ctx, StartConfigurationRecorderInput{"default"})
 	if _, err := s.PutConfigRule(ctx, PutConfigRuleInput{ConfigRule{ConfigRuleName: "tags", InputParameters: `{"tag1Key":"team"}`,
 		Source: &Source{Owner: OwnerAWS, SourceIdentifier: "REQUIRED_TAGS"}}}); err != nil {

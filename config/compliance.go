@@ -28,6 +28,9 @@ type GetComplianceDetailsByResourceOutput struct {
 // for one resource, sorted by rule name, filtered by up to 3 ComplianceTypes
 // (COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE), 25 per page.
 func (s *Service) GetComplianceDetailsByResource(ctx context.Context, in GetComplianceDetailsByResourceInput) (*GetComplianceDetailsByResourceOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	out, err := s.complianceByResourceDetails(in)
 	s.rec.Record(ctx, event.Call{Name: "GetComplianceDetailsByResource", ReadOnly: true, RequestParameters: params(map[string]any{
 		"resourceType": in.ResourceType, "resourceId": in.ResourceID, "complianceTypes": in.ComplianceTypes, "nextToken": in.NextToken})}, err)
@@ -105,6 +108,9 @@ type DescribeComplianceByResourceOutput struct {
 // compliant, else INSUFFICIENT_DATA. ComplianceTypes filters (COMPLIANT,
 // NON_COMPLIANT, INSUFFICIENT_DATA); Limit is 0 (10) to 100.
 func (s *Service) DescribeComplianceByResource(ctx context.Context, in DescribeComplianceByResourceInput) (*DescribeComplianceByResourceOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	out, err := s.complianceByResource(in)
 	s.rec.Record(ctx, event.Call{Name: "DescribeComplianceByResource", ReadOnly: true, RequestParameters: params(map[string]any{
 		"resourceType": in.ResourceType, "resourceId": in.ResourceID, "complianceTypes": in.ComplianceTypes, "limit": in.Limit, "nextToken": in.NextToken})}, err)

@@ -161,19 +161,22 @@ func TestReverseRelationshipNames(t *testing.T) {
 func TestRelatedEventsLinkAPICallsOfOtherServices(t *testing.T) {
 	h := newHarness(t).started(nil, nil)
 	h.record(instance("i-1", "sg-1", "t2.micro", nil))
-	_ = bus.Publish(h.ctx, h.bus, event.APICall{EventSource: "ec2.amazonaws.com", EventName: "ModifyInstanceAttribute", EventID: "ev-1",
+	_ = bus.Publish(h.ctx, h.bus, event.APICall{EventSource: "ec2.amazonaws.com", EventName: "ModifyInstanceAttribute", EventID: "ev-1", Management: true,
 		RequestParameters: map[string]any{"instanceId": "i-1", "instanceType": map[string]any{"value": "m5.large"}}})
-	_ = bus.Publish(h.ctx, h.bus, event.APICall{EventSource: "ec2.amazonaws.com", EventName: "CreateTags", EventID: "ev-2",
+	_ = bus.Publish(h.ctx, h.bus, event.APICall{EventSource: "ec2.amazonaws.com", EventName: "CreateTags", EventID: "ev-2", Management: true,
 		Resources: []event.Resource{{ARN: "arn:aws:ec2:us-east-1:123456789012:instance/i-1"}}})
-	_ = bus.Publish(h.ctx, h.bus, event.APICall{EventSource: "ec2.amazonaws.com", EventName: "DescribeInstances", EventID: "ev-read", ReadOnly: true,
+	_ = bus.Publish(h.ctx, h.bus, event.APICall{EventSource: "ec2.amazonaws.com", EventName: "DescribeInstances", EventID: "ev-read", ReadOnly: true, Management: true,
 		RequestParameters: map[string]any{"instanceId": "i-1"}})
-	_ = bus.Publish(h.ctx, h.bus, event.APICall{EventSource: "ec2.amazonaws.com", EventName: "StopInstances", EventID: "ev-failed", ErrorCode: "UnauthorizedOperation",
+	_ = bus.Publish(h.ctx, h.bus, event.APICall{EventSource: "ec2.amazonaws.com", EventName: "StopInstances", EventID: "ev-failed", ErrorCode: "UnauthorizedOperation", Management: true,
 		RequestParameters: map[string]any{"instanceId": "i-1"}})
+	// A data event never changes a resource's configuration.
+	_ = bus.Publish(h.ctx, h.bus, event.APICall{EventSource: "sns.amazonaws.com", EventName: "Publish", EventID: "ev-data",
+		RequestParameters: map[string]any{"message": "i-1"}})
 	h.record(instance("i-1", "sg-1", "m5.large", nil))
 	items := h.history("AWS::EC2::Instance", "i-1")
 	require.Len(t, items, 2)
 	assert.Empty(t, items[0].RelatedEvents)
-	assert.Equal(t, []string{"ev-1", "ev-2"}, items[1].RelatedEvents, "successful mutating calls naming the resource")
+	assert.Equal(t, []string{"ev-1", "ev-2"}, items[1].RelatedEvents, "successful write management calls naming the resource")
 	h.record(instance("i-1", "sg-1", "m5.xlarge", nil))
 	assert.Empty(t, h.history("AWS::EC2::Instance", "i-1")[2].RelatedEvents, "events are linked once")
 }

@@ -38,6 +38,9 @@ var reservedOrgs = map[string]bool{"aws": true, "amzn": true, "amazon": true, "a
 // characters, and the recorder must be recording
 // (NoRunningConfigurationRecorderException).
 func (s *Service) PutResourceConfig(ctx context.Context, in PutResourceConfigInput) (*PutResourceConfigOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	err := s.putResourceConfig(ctx, in)
 	s.rec.Record(ctx, event.Call{Name: "PutResourceConfig", RequestParameters: params(map[string]any{
 		"resourceType": in.ResourceType, "schemaVersionId": in.SchemaVersionID, "resourceId": in.ResourceID,
@@ -113,6 +116,9 @@ type DeleteResourceConfigOutput struct{}
 // DeleteResourceConfig records the deletion of a custom resource (a
 // ResourceDeleted item).
 func (s *Service) DeleteResourceConfig(ctx context.Context, in DeleteResourceConfigInput) (*DeleteResourceConfigOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	err := validateKey(in.ResourceType, in.ResourceID)
 	if err == nil {
 		err = validateCustomType(in.ResourceType)
@@ -160,6 +166,9 @@ type GetResourceConfigHistoryOutput struct {
 // 10, at most 100) per page. Items older than the retention period are not
 // returned, except the latest item of an existing resource.
 func (s *Service) GetResourceConfigHistory(ctx context.Context, in GetResourceConfigHistoryInput) (*GetResourceConfigHistoryOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	out, err := s.history(in)
 	s.rec.Record(ctx, event.Call{Name: "GetResourceConfigHistory", ReadOnly: true, RequestParameters: params(map[string]any{
 		"resourceType": in.ResourceType, "resourceId": in.ResourceID, "laterTime": in.LaterTime, "earlierTime": in.EarlierTime,
@@ -200,6 +209,9 @@ func parsePageToken(s string) (pageToken, bool) {
 func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigHistoryOutput, error) {
 	if in.ResourceType == "" {
 		return nil, errf("ValidationException", "The resourceType is required.")
+	}
+	if err := s.checkQueryType("resourceType", in.ResourceType); err != nil {
+		return nil, err
 	}
 	if in.ResourceID == "" || len(in.ResourceID) > 768 {
 		return nil, errf("ValidationException", "The resourceId %q is not valid: 1 to 768 characters.", truncate(in.ResourceID, 40))
@@ -270,7 +282,7 @@ func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigH
 		return true
 	}
 	if order == Forward {
-		start := itemRef{at: lo.UnixNano(), sid: math.MinInt64}
+		start := itemRef{at: unixNano(lo), sid: math.MinInt64}
 		if lo.IsZero() {
 			start.at = math.MinInt64
 		}
@@ -279,7 +291,7 @@ func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigH
 		}
 		r.items.AscendGreaterOrEqual(start, visit)
 	} else {
-		start := itemRef{at: later.UnixNano(), sid: math.MaxInt64}
+		start := itemRef{at: unixNano(later), sid: math.MaxInt64}
 		if in.NextToken != "" {
 			start = itemRef{at: tok.at, sid: tok.stateID}
 		}
@@ -294,6 +306,9 @@ func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigH
 // had no item by t. Not an AWS API (AWS answers it with
 // GetResourceConfigHistory laterTime=t limit=1); it records no API call.
 func (s *Service) ConfigurationItemAt(key ResourceKey, t time.Time) (*ConfigurationItem, error) {
+	if s.done.Load() {
+		return nil, errClosed()
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	it := s.itemAtLocked(key, t)
@@ -309,7 +324,7 @@ func (s *Service) itemAtLocked(key ResourceKey, t time.Time) *item {
 		return nil
 	}
 	var found *item
-	r.items.DescendLessOrEqual(itemRef{at: t.UnixNano(), sid: math.MaxInt64}, func(ref itemRef) bool {
+	r.items.DescendLessOrEqual(itemRef{at: unixNano(t), sid: math.MaxInt64}, func(ref itemRef) bool {
 		found = ref.it
 		return false
 	})
@@ -333,6 +348,9 @@ type BatchGetResourceConfigOutput struct {
 // BatchGetResourceConfig returns the current configuration of each resource.
 // As in AWS it returns nothing for deleted or unknown resources and no tags.
 func (s *Service) BatchGetResourceConfig(ctx context.Context, in BatchGetResourceConfigInput) (*BatchGetResourceConfigOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	var err error
 	out := &BatchGetResourceConfigOutput{BaseConfigurationItems: []BaseConfigurationItem{}, UnprocessedResourceKeys: []ResourceKey{}}
 	switch {
@@ -341,6 +359,9 @@ func (s *Service) BatchGetResourceConfig(ctx context.Context, in BatchGetResourc
 	default:
 		for _, k := range in.ResourceKeys {
 			if err = validateKey(k.ResourceType, k.ResourceID); err != nil {
+				break
+			}
+			if err = s.checkQueryType("resourceKeys.member.resourceType", k.ResourceType); err != nil {
 				break
 			}
 		}
@@ -405,6 +426,9 @@ type ListDiscoveredResourcesOutput struct {
 // resource ID: at most 20 ResourceIDs or a ResourceName (not both), Limit 0
 // (100) to 100 per page, deleted resources only with IncludeDeletedResources.
 func (s *Service) ListDiscoveredResources(ctx context.Context, in ListDiscoveredResourcesInput) (*ListDiscoveredResourcesOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	out, err := s.listDiscovered(in)
 	s.rec.Record(ctx, event.Call{Name: "ListDiscoveredResources", ReadOnly: true, RequestParameters: params(map[string]any{
 		"resourceType": in.ResourceType, "resourceIds": in.ResourceIDs, "resourceName": in.ResourceName, "limit": in.Limit,
@@ -416,6 +440,8 @@ func (s *Service) listDiscovered(in ListDiscoveredResourcesInput) (*ListDiscover
 	switch {
 	case in.ResourceType == "":
 		return nil, errf("ValidationException", "The resourceType is required.")
+	case s.checkQueryType("resourceType", in.ResourceType) != nil:
+		return nil, s.checkQueryType("resourceType", in.ResourceType)
 	case len(in.ResourceIDs) > 20:
 		return nil, errf("ValidationException", "resourceIds has %d members; at most 20 are allowed.", len(in.ResourceIDs))
 	case len(in.ResourceIDs) > 0 && in.ResourceName != "":
@@ -515,6 +541,9 @@ type ImpactOutput struct {
 // at In.At, transitively up to MaxDepth, each once at its shortest distance.
 // Not an AWS API; it records no API call.
 func (s *Service) Impact(in ImpactInput) (*ImpactOutput, error) {
+	if s.done.Load() {
+		return nil, errClosed()
+	}
 	if err := validateKey(in.ResourceType, in.ResourceID); err != nil {
 		return nil, err
 	}

@@ -4,8 +4,8 @@ import (
 	"context"
 	"crypto/md5"
 	"encoding/hex"
-	"encoding/json"
 	"maps"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -136,6 +136,25 @@ type item struct {
 
 func (it *item) captureTime() time.Time { return time.Unix(0, it.at).UTC() }
 
+var (
+	minNanoTime = time.Unix(0, math.MinInt64)
+	maxNanoTime = time.Unix(0, math.MaxInt64)
+)
+
+// unixNano is t.UnixNano clamped to int64. time.Time.UnixNano is undefined
+// outside the years 1678 to 2262 (a LaterTime in 2300 became a date in 1715
+// and hid every item): a bound beyond either end still orders correctly
+// against every capture time.
+func unixNano(t time.Time) int64 {
+	switch {
+	case t.Before(minNanoTime):
+		return math.MinInt64
+	case t.After(maxNanoTime):
+		return math.MaxInt64
+	}
+	return t.UnixNano()
+}
+
 // itemRef is a btree entry: the ordering key inline (capture time, then
 // configurationStateId) and the item. Keeping the key in the node, not behind
 // the pointer, means a seek touches only the tree's nodes, not one scattered
@@ -191,6 +210,9 @@ type outbox struct {
 // RecordResource is not an AWS API and records no API call; the API for
 // custom resources is [Service.PutResourceConfig].
 func (s *Service) RecordResource(ctx context.Context, rc ResourceConfig) error {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return errClosed()
+	}
 	st, err := buildState(rc)
 	if err != nil {
 		return err
@@ -208,6 +230,9 @@ func (s *Service) RecordResource(ctx context.Context, rc ResourceConfig) error {
 // resources lose their reverse relationships. Deleting an unknown or already
 // deleted resource does nothing.
 func (s *Service) RecordDeletion(ctx context.Context, key ResourceKey, relatedEvents ...string) error {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return errClosed()
+	}
 	if key.ResourceType == "" || key.ResourceID == "" {
 		return errf("ValidationException", "resourceType and resourceId are required.")
 	}
@@ -238,6 +263,9 @@ func truncate(s string, n int) string {
 
 func buildState(rc ResourceConfig) (*state, error) {
 	if err := validateKey(rc.ResourceType, rc.ResourceID); err != nil {
+		return nil, err
+	}
+	if err := validateTypeForm("resourceType", rc.ResourceType); err != nil {
 		return nil, err
 	}
 	if len(rc.ResourceName) > 768 {
@@ -315,6 +343,8 @@ func (s *Service) getLocked(k ResourceKey) *resource {
 		r = &resource{key: k}
 		s.resources[k] = r
 		s.byID[k.ResourceID] = append(s.byID[k.ResourceID], k)
+		s.declaredTypes[k.ResourceType] = true
+		s.known.Store(true)
 	}
 	return r
 }
@@ -486,7 +516,7 @@ func (s *Service) reconcileLocked(k ResourceKey, now time.Time, flush bool, out 
 	}
 	r.dirty = false
 	lastGone := r.last == nil || isDeletion(r.last.status)
-	it := &item{at: now.UnixNano(), res: r}
+	it := &item{at: unixNano(now), res: r}
 	switch {
 	case !r.exists:
 		if lastGone {
@@ -602,63 +632,6 @@ func (s *Service) flushDaily(at time.Time) {
 	}
 	s.mu.Unlock()
 	s.deliver(context.Background(), &out)
-}
-
-// --- related CloudTrail events --------------------------------------------
-
-// onAPICall links successful mutating API calls of other services to the
-// resources they name (in Resources or anywhere in requestParameters); the
-// event IDs appear in the resource's next item's relatedEvents.
-func (s *Service) onAPICall(_ context.Context, ev event.APICall) error {
-	if ev.EventSource == EventSource || ev.ReadOnly || ev.ErrorCode != "" || ev.EventID == "" ||
-		(ev.AWSRegion != "" && ev.AWSRegion != s.region) || (ev.RecipientAccountID != "" && ev.RecipientAccountID != s.account) {
-		return nil
-	}
-	var names []string
-	for _, r := range ev.Resources {
-		names = append(names, r.ARN)
-	}
-	if ev.RequestParameters != nil {
-		if b, err := json.Marshal(ev.RequestParameters); err == nil {
-			var doc any
-			if json.Unmarshal(b, &doc) == nil {
-				collectStrings(doc, &names)
-			}
-		}
-	}
-	if len(names) == 0 {
-		return nil
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, n := range names {
-		if k, ok := s.byARN[n]; ok {
-			s.resources[k].addPending([]string{ev.EventID})
-		}
-		for _, k := range s.byID[n] {
-			if r := s.resources[k]; r.st != nil {
-				r.addPending([]string{ev.EventID})
-			}
-		}
-	}
-	return nil
-}
-
-func collectStrings(v any, out *[]string) {
-	switch x := v.(type) {
-	case string:
-		if x != "" && len(x) <= 2048 {
-			*out = append(*out, x)
-		}
-	case []any:
-		for _, e := range x {
-			collectStrings(e, out)
-		}
-	case map[string]any:
-		for _, e := range x {
-			collectStrings(e, out)
-		}
-	}
 }
 
 // --- delivery --------------------------------------------------------------

@@ -72,7 +72,7 @@ func TestOneRecorderPerRegion(t *testing.T) {
 func TestRecorderAndChannelLifecycle(t *testing.T) {
 	h := newHarness(t)
 	ctx := h.ctx
-	_, err := h.svc.PutDeliveryChannel(ctx, PutDeliveryChannelInput{DeliveryChannel{S3BucketName: "b"}})
+	_, err := h.svc.PutDeliveryChannel(ctx, PutDeliveryChannelInput{DeliveryChannel{S3BucketName: "bkt"}})
 	assert.True(t, errors.Is(err, ErrNoAvailableConfigurationRecorder), "a channel needs a recorder")
 	_, err = h.svc.StartConfigurationRecorder(ctx, StartConfigurationRecorderInput{"default"})
 	assert.True(t, errors.Is(err, ErrNoSuchConfigurationRecorder))
@@ -87,18 +87,18 @@ func TestRecorderAndChannelLifecycle(t *testing.T) {
 		code string
 	}{
 		{"a bucket is required", DeliveryChannel{}, "NoSuchBucketException"},
-		{"an empty key prefix is rejected", DeliveryChannel{S3BucketName: "b", S3KeyPrefix: strp("")}, "InvalidS3KeyPrefixException"},
-		{"the key prefix cannot contain AWSLogs", DeliveryChannel{S3BucketName: "b", S3KeyPrefix: strp("x/AWSLogs")}, "InvalidS3KeyPrefixException"},
-		{"the topic must be an SNS ARN", DeliveryChannel{S3BucketName: "b", SNSTopicARN: "arn:aws:sqs:us-east-1:123456789012:q"}, "InvalidSNSTopicARNException"},
-		{"the delivery frequency is an enum", DeliveryChannel{S3BucketName: "b", ConfigSnapshotDeliveryProperties: &ConfigSnapshotDeliveryProperties{DeliveryFrequency: "Two_Hours"}}, "ValidationException"},
+		{"an empty key prefix is rejected", DeliveryChannel{S3BucketName: "bkt", S3KeyPrefix: strp("")}, "InvalidS3KeyPrefixException"},
+		{"the key prefix cannot contain AWSLogs", DeliveryChannel{S3BucketName: "bkt", S3KeyPrefix: strp("x/AWSLogs")}, "InvalidS3KeyPrefixException"},
+		{"the topic must be an SNS ARN", DeliveryChannel{S3BucketName: "bkt", SNSTopicARN: "arn:aws:sqs:us-east-1:123456789012:q"}, "InvalidSNSTopicARNException"},
+		{"the delivery frequency is an enum", DeliveryChannel{S3BucketName: "bkt", ConfigSnapshotDeliveryProperties: &ConfigSnapshotDeliveryProperties{DeliveryFrequency: "Two_Hours"}}, "ValidationException"},
 	}
 	for _, c := range chanCases {
 		_, err := h.svc.PutDeliveryChannel(ctx, PutDeliveryChannelInput{c.ch})
 		assert.Equal(t, c.code, awserr.Code(err), c.name)
 	}
-	_, err = h.svc.PutDeliveryChannel(ctx, PutDeliveryChannelInput{DeliveryChannel{S3BucketName: "b", SNSTopicARN: testTopic}})
+	_, err = h.svc.PutDeliveryChannel(ctx, PutDeliveryChannelInput{DeliveryChannel{S3BucketName: "bkt", SNSTopicARN: testTopic}})
 	require.NoError(t, err)
-	_, err = h.svc.PutDeliveryChannel(ctx, PutDeliveryChannelInput{DeliveryChannel{Name: "second", S3BucketName: "b"}})
+	_, err = h.svc.PutDeliveryChannel(ctx, PutDeliveryChannelInput{DeliveryChannel{Name: "second", S3BucketName: "bkt"}})
 	assert.True(t, errors.Is(err, ErrMaxNumberOfDeliveryChannelsExceeded))
 
 	_, err = h.svc.StartConfigurationRecorder(ctx, StartConfigurationRecorderInput{"default"})

@@ -198,6 +198,9 @@ type PutConfigRuleOutput struct{}
 // every recorded resource in scope (change-triggered) and once on schedule
 // (periodic), as AWS does when a rule is created.
 func (s *Service) PutConfigRule(ctx context.Context, in PutConfigRuleInput) (*PutConfigRuleOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	name, err := s.putRule(in.ConfigRule)
 	s.rec.Record(ctx, event.Call{Name: "PutConfigRule", RequestParameters: params(map[string]any{"configRule": in.ConfigRule}), Resources: s.ruleResource(name)}, err)
 	if err != nil {
@@ -220,6 +223,9 @@ func (s *Service) putRule(c ConfigRule) (string, error) {
 	}
 	if c.Source == nil || c.Source.Owner == "" {
 		return "", invalid("The Source of rule %s is required.", c.ConfigRuleName)
+	}
+	if err := validateRuleState(c.ConfigRuleState); err != nil {
+		return "", err
 	}
 	if len(c.InputParameters) > 1024 {
 		return "", invalid("The InputParameters of rule %s are longer than 1024 characters.", c.ConfigRuleName)
@@ -426,6 +432,9 @@ const describePage = 25
 // NoSuchConfigRuleException for an unknown one) or all rules, 25 per page,
 // sorted by name.
 func (s *Service) DescribeConfigRules(ctx context.Context, in DescribeConfigRulesInput) (*DescribeConfigRulesOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	out := &DescribeConfigRulesOutput{ConfigRules: []ConfigRule{}}
 	names, next, err := s.ruleNames(in.ConfigRuleNames, in.NextToken)
 	if err == nil {
@@ -498,6 +507,9 @@ type DeleteConfigRuleOutput struct{}
 // DeleteConfigRule deletes a rule and all its evaluation results (at once;
 // AWS passes through the DELETING state).
 func (s *Service) DeleteConfigRule(ctx context.Context, in DeleteConfigRuleInput) (*DeleteConfigRuleOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	var err error
 	res := s.ruleResource(in.ConfigRuleName)
 	s.mu.Lock()
@@ -530,6 +542,9 @@ type StartConfigRulesEvaluationOutput struct{}
 // sends ConfigRulesEvaluationStarted to the delivery channel's topic. As in
 // AWS, a rule can be started at most once a minute (LimitExceededException).
 func (s *Service) StartConfigRulesEvaluation(ctx context.Context, in StartConfigRulesEvaluationInput) (*StartConfigRulesEvaluationOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	var err error
 	names := slices.Clone(in.ConfigRuleNames)
 	slices.Sort(names)
@@ -921,6 +936,9 @@ type DescribeConfigRuleEvaluationStatusOutput struct {
 // DescribeConfigRuleEvaluationStatus reports each rule's last invocations and
 // last error, 25 per page sorted by name.
 func (s *Service) DescribeConfigRuleEvaluationStatus(ctx context.Context, in DescribeConfigRuleEvaluationStatusInput) (*DescribeConfigRuleEvaluationStatusOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	out := &DescribeConfigRuleEvaluationStatusOutput{ConfigRulesEvaluationStatus: []ConfigRuleEvaluationStatus{}}
 	names, next, err := s.ruleNames(in.ConfigRuleNames, in.NextToken)
 	if err == nil {
@@ -1074,6 +1092,9 @@ type PutEvaluationsOutput struct {
 // characters. With TestMode any non-empty token is accepted and nothing is
 // stored.
 func (s *Service) PutEvaluations(ctx context.Context, in PutEvaluationsInput) (*PutEvaluationsOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	err := s.putEvaluations(ctx, in)
 	s.rec.Record(ctx, event.Call{Name: "PutEvaluations", RequestParameters: params(map[string]any{"evaluations": in.Evaluations, "resultToken": in.ResultToken, "testMode": in.TestMode})}, err)
 	if err != nil {
@@ -1185,6 +1206,9 @@ func ruleCompliance(r *rule) Compliance {
 // DescribeComplianceByConfigRule reports whether each rule is compliant
 // (filtered by ComplianceTypes: COMPLIANT, NON_COMPLIANT, INSUFFICIENT_DATA).
 func (s *Service) DescribeComplianceByConfigRule(ctx context.Context, in DescribeComplianceByConfigRuleInput) (*DescribeComplianceByConfigRuleOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	out := &DescribeComplianceByConfigRuleOutput{ComplianceByConfigRules: []ComplianceByConfigRule{}}
 	var err error
 	if len(in.ComplianceTypes) > 3 {
@@ -1240,6 +1264,9 @@ type GetComplianceDetailsByConfigRuleOutput struct {
 // NON_COMPLIANT, NOT_APPLICABLE; INSUFFICIENT_DATA cannot be a filter),
 // Limit 0 (10) to 100 per page.
 func (s *Service) GetComplianceDetailsByConfigRule(ctx context.Context, in GetComplianceDetailsByConfigRuleInput) (*GetComplianceDetailsByConfigRuleOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	out, err := s.complianceDetails(in)
 	s.rec.Record(ctx, event.Call{Name: "GetComplianceDetailsByConfigRule", ReadOnly: true, RequestParameters: params(map[string]any{"configRuleName": in.ConfigRuleName, "complianceTypes": in.ComplianceTypes, "limit": in.Limit, "nextToken": in.NextToken})}, err)
 	return out, err

@@ -5,9 +5,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/localwatch/localwatch/internal/arn"
+	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
@@ -55,9 +57,15 @@ type Options struct {
 	Store objstore.Store
 	// HistoryDeliveryInterval is how often configuration history files are
 	// delivered to the channel's bucket (AWS: "every six hours", which it
-	// does not guarantee). Zero means 6 hours; negative disables them.
+	// does not guarantee). Zero means 6 hours; negative disables them; a
+	// positive value below MinHistoryDeliveryInterval is raised to it (a
+	// nanosecond would make every millisecond of simulated time cost a
+	// delivery).
 	HistoryDeliveryInterval time.Duration
 }
+
+// MinHistoryDeliveryInterval is the shortest Options.HistoryDeliveryInterval.
+const MinHistoryDeliveryInterval = time.Minute
 
 // Service is AWS Config for one account and region. Create it with [New]; all
 // methods are safe for concurrent use.
@@ -79,7 +87,8 @@ type Service struct {
 	snapTimer     clock.Timer
 	histTimer     clock.Timer
 	histEvery     time.Duration
-	histFrom      time.Time // start of the next history window
+	histFrom      time.Time            // start of the next history window
+	histRetry     map[string]time.Time // per resource type: start of an undelivered window
 	dailyTimer    clock.Timer
 	retention     *RetentionConfiguration
 	retTimer      clock.Timer
@@ -87,6 +96,9 @@ type Service struct {
 	resources map[ResourceKey]*resource
 	byID      map[string][]ResourceKey // resource ID -> keys, to link API calls
 	byARN     map[string]ResourceKey
+	known     atomic.Bool // some resource was declared: API calls may name one
+
+	declaredTypes map[string]bool // types of the resources declared
 
 	rules     map[string]*rule
 	ruleSeq   int
@@ -96,6 +108,20 @@ type Service struct {
 
 	unsubscribe func()
 	closed      bool
+	done        atomic.Bool // closed, readable without mu: every operation checks it first
+}
+
+// errClosed is what every operation answers after Close (the contract all
+// localwatch services share).
+func errClosed() error { return awserr.Closed("ServiceUnavailableException") }
+
+// orBackground treats a nil context as context.Background(), so no
+// operation panics on one.
+func orBackground(ctx context.Context) context.Context {
+	if ctx == nil {
+		return context.Background()
+	}
+	return ctx
 }
 
 // New returns a Service. It subscribes to event.APICall on the bus (to link
@@ -120,6 +146,9 @@ func New(o Options) *Service {
 	if o.HistoryDeliveryInterval == 0 {
 		o.HistoryDeliveryInterval = 6 * time.Hour
 	}
+	if o.HistoryDeliveryInterval > 0 {
+		o.HistoryDeliveryInterval = max(o.HistoryDeliveryInterval, MinHistoryDeliveryInterval)
+	}
 	s := &Service{
 		histEvery: o.HistoryDeliveryInterval,
 		clk:       o.Clock, bus: o.Bus, ids: o.IDs, region: o.Region, account: o.AccountID, store: o.Store,
@@ -130,9 +159,12 @@ func New(o Options) *Service {
 		rules:     make(map[string]*rule),
 		functions: make(map[string]RuleFunction),
 		tokens:    make(map[string]string),
+		histRetry: make(map[string]time.Time),
+
+		declaredTypes: make(map[string]bool),
 	}
 	if o.Bus != nil {
-		s.unsubscribe = bus.Subscribe(o.Bus, "config", s.onAPICall)
+		s.unsubscribe = bus.SubscribeFiltered(o.Bus, "config", s.wantsCall, s.onAPICall)
 	}
 	s.retTimer = clock.Every(s.clk, 24*time.Hour, func(at time.Time) { s.sweepRetention(at) })
 	return s
@@ -142,6 +174,8 @@ func New(o Options) *Service {
 func (s *Service) Store() objstore.Store { return s.store }
 
 // Close stops every timer the service registered and its bus subscription.
+// Afterwards every operation fails with ServiceUnavailableException (HTTP
+// 503); Close may be called again.
 func (s *Service) Close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -149,6 +183,7 @@ func (s *Service) Close() {
 		return
 	}
 	s.closed = true
+	s.done.Store(true)
 	if s.unsubscribe != nil {
 		s.unsubscribe()
 	}
@@ -191,6 +226,9 @@ type PutConfigurationRecorderOutput struct{}
 // Changing the recording group of a running recorder records, as discovery
 // would, the resources of newly included types.
 func (s *Service) PutConfigurationRecorder(ctx context.Context, in PutConfigurationRecorderInput) (*PutConfigurationRecorderOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	var ob outbox
 	out, err := s.putRecorder(in, &ob)
 	s.rec.Record(ctx, event.Call{Name: "PutConfigurationRecorder", RequestParameters: params(map[string]any{"configurationRecorder": in.ConfigurationRecorder})}, err)
@@ -243,6 +281,14 @@ func (s *Service) putRecorder(in PutConfigurationRecorderInput, ob *outbox) (*Pu
 }
 
 func validateRecordingGroup(g *RecordingGroup) error {
+	if err := validateResourceTypes("configurationRecorder.recordingGroup.resourceTypes", g.ResourceTypes); err != nil {
+		return err
+	}
+	if g.ExclusionByResourceTypes != nil {
+		if err := validateResourceTypes("configurationRecorder.recordingGroup.exclusionByResourceTypes.resourceTypes", g.ExclusionByResourceTypes.ResourceTypes); err != nil {
+			return err
+		}
+	}
 	strategy := AllSupportedResourceTypes
 	if g.RecordingStrategy != nil && g.RecordingStrategy.UseOnly != "" {
 		strategy = g.RecordingStrategy.UseOnly
@@ -313,6 +359,9 @@ func validateRecordingMode(m *RecordingMode) error {
 		}
 		if len(o.ResourceTypes) == 0 {
 			return errf("ValidationException", "A recording mode override must list at least one resource type.")
+		}
+		if err := validateResourceTypes("configurationRecorder.recordingMode.recordingModeOverrides.member.resourceTypes", o.ResourceTypes); err != nil {
+			return err
 		}
 		if len(o.Description) > 256 {
 			return errf("ValidationException", "The override description is longer than 256 characters.")
@@ -413,6 +462,9 @@ type DescribeConfigurationRecordersOutput struct {
 // fails with NoSuchConfigurationRecorderException for a name that does not
 // exist).
 func (s *Service) DescribeConfigurationRecorders(ctx context.Context, in DescribeConfigurationRecordersInput) (*DescribeConfigurationRecordersOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	s.mu.Lock()
 	out := &DescribeConfigurationRecordersOutput{ConfigurationRecorders: []ConfigurationRecorder{}}
 	var err error
@@ -445,6 +497,9 @@ type DescribeConfigurationRecorderStatusOutput struct {
 // DescribeConfigurationRecorderStatus reports whether the recorder is
 // recording and its last start/stop times.
 func (s *Service) DescribeConfigurationRecorderStatus(ctx context.Context, in DescribeConfigurationRecorderStatusInput) (*DescribeConfigurationRecorderStatusOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	s.mu.Lock()
 	out := &DescribeConfigurationRecorderStatusOutput{ConfigurationRecordersStatus: []ConfigurationRecorderStatus{}}
 	var err error
@@ -485,6 +540,9 @@ type StartConfigurationRecorderOutput struct{}
 // from its last recorded item (ResourceDiscovered for resources never
 // recorded).
 func (s *Service) StartConfigurationRecorder(ctx context.Context, in StartConfigurationRecorderInput) (*StartConfigurationRecorderOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	var err error
 	var out outbox
 	s.mu.Lock()
@@ -522,6 +580,9 @@ type StopConfigurationRecorderOutput struct{}
 // StopConfigurationRecorder stops recording: changes declared while stopped
 // are recorded (as one item per resource) when the recorder starts again.
 func (s *Service) StopConfigurationRecorder(ctx context.Context, in StopConfigurationRecorderInput) (*StopConfigurationRecorderOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	var err error
 	s.mu.Lock()
 	if s.recorder == nil || s.recorder.Name != in.ConfigurationRecorderName {
@@ -552,6 +613,9 @@ type DeleteConfigurationRecorderOutput struct{}
 // DeleteConfigurationRecorder deletes the recorder. Recorded items stay
 // readable with GetResourceConfigHistory, as in AWS.
 func (s *Service) DeleteConfigurationRecorder(ctx context.Context, in DeleteConfigurationRecorderInput) (*DeleteConfigurationRecorderOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	var err error
 	s.mu.Lock()
 	if s.recorder == nil || s.recorder.Name != in.ConfigurationRecorderName {
@@ -584,6 +648,9 @@ type PutDeliveryChannelOutput struct{}
 // ConfigSnapshotDeliveryProperties sets a frequency, snapshots are delivered
 // periodically on the clock while the recorder records.
 func (s *Service) PutDeliveryChannel(ctx context.Context, in PutDeliveryChannelInput) (*PutDeliveryChannelOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	err := s.putChannel(in.DeliveryChannel)
 	s.rec.Record(ctx, event.Call{Name: "PutDeliveryChannel", RequestParameters: params(map[string]any{"deliveryChannel": in.DeliveryChannel})}, err)
 	if err != nil {
@@ -599,8 +666,8 @@ func (s *Service) putChannel(c DeliveryChannel) error {
 	if len(c.Name) > 256 || strings.TrimSpace(c.Name) == "" {
 		return errf("InvalidDeliveryChannelNameException", "The delivery channel name %q is not valid: 1 to 256 characters.", c.Name)
 	}
-	if c.S3BucketName == "" {
-		return errf("NoSuchBucketException", "Cannot find a S3 bucket with an empty bucket name.")
+	if err := validateBucketName(c.S3BucketName); err != nil {
+		return err
 	}
 	if c.S3KeyPrefix != nil {
 		p := *c.S3KeyPrefix
@@ -675,6 +742,9 @@ type DescribeDeliveryChannelsOutput struct {
 
 // DescribeDeliveryChannels returns the delivery channel.
 func (s *Service) DescribeDeliveryChannels(ctx context.Context, in DescribeDeliveryChannelsInput) (*DescribeDeliveryChannelsOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	s.mu.Lock()
 	out := &DescribeDeliveryChannelsOutput{DeliveryChannels: []DeliveryChannel{}}
 	var err error
@@ -716,6 +786,9 @@ type DescribeDeliveryChannelStatusOutput struct {
 // DescribeDeliveryChannelStatus reports the last snapshot delivery and the
 // last notification sent.
 func (s *Service) DescribeDeliveryChannelStatus(ctx context.Context, in DescribeDeliveryChannelStatusInput) (*DescribeDeliveryChannelStatusOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	s.mu.Lock()
 	out := &DescribeDeliveryChannelStatusOutput{DeliveryChannelsStatus: []DeliveryChannelStatus{}}
 	var err error
@@ -749,6 +822,9 @@ type DeleteDeliveryChannelOutput struct{}
 // DeleteDeliveryChannel deletes the delivery channel; it fails with
 // LastDeliveryChannelDeleteFailedException while the recorder is recording.
 func (s *Service) DeleteDeliveryChannel(ctx context.Context, in DeleteDeliveryChannelInput) (*DeleteDeliveryChannelOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	var err error
 	s.mu.Lock()
 	switch {
@@ -788,6 +864,9 @@ type PutRetentionConfigurationOutput struct {
 // older than the period are not returned and are deleted by a daily sweep on
 // the clock; the latest item of a resource that still exists is kept.
 func (s *Service) PutRetentionConfiguration(ctx context.Context, in PutRetentionConfigurationInput) (*PutRetentionConfigurationOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	var err error
 	var out *PutRetentionConfigurationOutput
 	if in.RetentionPeriodInDays < MinRetentionDays || in.RetentionPeriodInDays > MaxRetentionDays {
@@ -820,6 +899,9 @@ type DescribeRetentionConfigurationsOutput struct {
 
 // DescribeRetentionConfigurations returns the retention configuration, if set.
 func (s *Service) DescribeRetentionConfigurations(ctx context.Context, in DescribeRetentionConfigurationsInput) (*DescribeRetentionConfigurationsOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	var err error
 	out := &DescribeRetentionConfigurationsOutput{RetentionConfigurations: []RetentionConfiguration{}}
 	if len(in.RetentionConfigurationNames) > 1 {
@@ -852,6 +934,9 @@ type DeleteRetentionConfigurationOutput struct{}
 
 // DeleteRetentionConfiguration returns retention to the default (2557 days).
 func (s *Service) DeleteRetentionConfiguration(ctx context.Context, in DeleteRetentionConfigurationInput) (*DeleteRetentionConfigurationOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	var err error
 	s.mu.Lock()
 	if s.retention == nil || s.retention.Name != in.RetentionConfigurationName {

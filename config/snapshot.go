@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -72,6 +73,9 @@ type snapshotNote struct {
 // and notifies the channel's topic (delivery started, then completed or
 // failed). Delivery happens synchronously, before the call returns.
 func (s *Service) DeliverConfigSnapshot(ctx context.Context, in DeliverConfigSnapshotInput) (*DeliverConfigSnapshotOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
 	var err error
 	s.mu.Lock()
 	switch {
@@ -191,21 +195,40 @@ func (s *Service) deliverHistory(ctx context.Context, at time.Time) {
 		return
 	}
 	ch := *s.channel
+	// A type whose last file failed to reach the bucket is delivered again
+	// from where that window began, so nothing is lost to an outage (issue
+	// 16 item 8): the window of the other types moves on.
+	since := func(t string) time.Time {
+		if f, ok := s.histRetry[t]; ok {
+			return f
+		}
+		return from
+	}
 	byType := map[string][]*ConfigurationItem{}
+	windows := map[string]time.Time{}
 	for _, r := range s.resources {
-		if r.items == nil || r.last == nil || !r.last.captureTime().After(from) {
+		t := r.key.ResourceType
+		start := since(t)
+		if r.items == nil || r.last == nil || !r.last.captureTime().After(start) {
 			continue
 		}
-		r.items.AscendGreaterOrEqual(itemRef{at: from.UnixNano() + 1}, func(ref itemRef) bool {
+		lo := unixNano(start)
+		if lo < math.MaxInt64 {
+			lo++ // the window is (start, at]
+		}
+		r.items.AscendGreaterOrEqual(itemRef{at: lo}, func(ref itemRef) bool {
 			ci := s.full(ref.it)
 			if ci.ConfigurationItemCaptureTime.After(at) {
 				return false
 			}
 			byType[ci.ResourceType] = append(byType[ci.ResourceType], ci)
+			windows[ci.ResourceType] = start
 			return true
 		})
 	}
 	type file struct {
+		typ  string
+		from time.Time
 		key  string
 		body []byte
 	}
@@ -230,7 +253,7 @@ func (s *Service) deliverHistory(ctx context.Context, at time.Time) {
 		first, last := items[0].ConfigurationItemCaptureTime.UTC(), items[len(items)-1].ConfigurationItemCaptureTime.UTC()
 		key := fmt.Sprintf("%sAWSLogs/%s/Config/%s/%s/ConfigHistory/%s_Config_%s_ConfigHistory_%s_%s_%s_1.json.gz",
 			prefix, s.account, s.region, datePath(at), s.account, s.region, t, first.Format("20060102T150405Z"), last.Format("20060102T150405Z"))
-		files = append(files, file{key, gzipBytes(body)})
+		files = append(files, file{t, windows[t], key, gzipBytes(body)})
 	}
 	s.mu.Unlock()
 	for _, f := range files {
@@ -245,6 +268,13 @@ func (s *Service) deliverHistory(ctx context.Context, at time.Time) {
 				info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Success", "", ""
 				info.LastSuccessfulTime = &t
 			}
+		}
+		if err != nil {
+			if _, ok := s.histRetry[f.typ]; !ok {
+				s.histRetry[f.typ] = f.from
+			}
+		} else {
+			delete(s.histRetry, f.typ)
 		}
 		s.mu.Unlock()
 		if err != nil {

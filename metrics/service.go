@@ -138,9 +138,9 @@ func (s *Service) record(ctx context.Context, name string, readOnly, data bool, 
 	if !s.rec.Records(ctx) {
 		return
 	}
-	c := event.Call{Name: name, ReadOnly: readOnly, Data: data, RequestParameters: params()}
+	c := event.Call{Name: name, ReadOnly: readOnly, Data: data}
 	if data {
 		c.Resources = []event.Resource{{Type: "AWS::CloudWatch::Metric"}}
 	}
-	s.rec.Record(ctx, c, err)
+	s.rec.RecordFunc(ctx, c, params, err)
 }

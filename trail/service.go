@@ -116,8 +116,9 @@ type Service struct {
 	digestIv time.Duration
 	groupOK  func(ctx context.Context, logGroupARN string) bool
 
-	unsub func()
-	timer clock.Timer
+	unsub   func()
+	timer   clock.Timer
+	dataSel atomic.Pointer[dataSelection] // cache of selectsData
 
 	mu        sync.Mutex
 	history   history
@@ -180,7 +181,7 @@ func New(opts Options) *Service {
 	s.shared.register(s)
 	s.rec = event.Recorder{Bus: s.bus, Clock: s.clock, IDs: s.ids, EventSource: EventSource, Region: s.region, AccountID: s.account}
 	if s.bus != nil {
-		s.unsub = bus.Subscribe(s.bus, "trail/"+s.region, func(_ context.Context, ev event.APICall) error {
+		s.unsub = bus.SubscribeFiltered(s.bus, "trail/"+s.region, s.wantsCall, func(_ context.Context, ev event.APICall) error {
 			s.consume(&ev)
 			return nil
 		})
@@ -250,6 +251,42 @@ var globalSources = map[string]bool{
 // sign-in.
 func isGlobalEvent(source string) bool {
 	return globalSources[source] || source == "signin.amazonaws.com"
+}
+
+// wantsCall is the Service's filter on the API calls of the bus: event history
+// keeps management events only, and a data event reaches a trail only through
+// event selectors (the default selectors log management events only), so a
+// data event matters only while some trail of the account applying to the
+// Region has selectors. A call without an EventID is taken too: consume draws
+// its ID. Filtered-out calls are never built (event.APICall).
+func (s *Service) wantsCall(ev *event.APICall) bool {
+	return ev.Management || ev.EventID == "" || s.selectsData()
+}
+
+type dataSelection struct {
+	ver uint64
+	on  bool
+}
+
+// selectsData reports whether a trail applying to the Region has selectors,
+// recomputed only when the trails changed.
+func (s *Service) selectsData() bool {
+	sh := s.shared
+	v := sh.version.Load()
+	if c := s.dataSel.Load(); c != nil && c.ver == v {
+		return c.on
+	}
+	on := false
+	sh.mu.Lock()
+	for _, st := range sh.trails {
+		if c := st.cfg; c.match != nil && c.Account == s.account && (c.HomeRegion == s.region || c.MultiRegion) {
+			on = true
+			break
+		}
+	}
+	sh.mu.Unlock()
+	s.dataSel.Store(&dataSelection{ver: v, on: on})
+	return on
 }
 
 // consume turns an API call from the bus into a record.

@@ -12,6 +12,12 @@
 //
 // Handlers may publish (events then nest depth-first). The bus holds no lock while
 // a handler runs.
+//
+// A subscriber pays only for the events it uses: one that reads only some events
+// of a type subscribes with [SubscribeFiltered], and its predicate keeps the
+// others from reaching it. A publisher whose event is costly to complete asks
+// [Wanted] first, with the cheap part built, and completes and publishes it only
+// when some subscriber will read it.
 package bus
 
 import (
@@ -34,6 +40,7 @@ type subscription struct {
 	id      uint64
 	name    string
 	handler any // func(context.Context, T) error
+	wants   any // nil (every event) or func(*T) bool
 }
 
 // HandlerError is reported for each handler that failed during a Publish.
@@ -72,6 +79,23 @@ func (b *Bus) OnError(f func(error)) {
 // Subscribe registers h for events of type T. name identifies the subscriber in
 // errors. It returns a function that removes the subscription.
 func Subscribe[T any](b *Bus, name string, h func(ctx context.Context, ev T) error) (unsubscribe func()) {
+	return subscribe(b, name, h, nil)
+}
+
+// SubscribeFiltered is [Subscribe] for a subscriber that reads only the events
+// of type T for which wants returns true: Publish skips it for the others, and
+// [Wanted] counts it only for the events it wants. wants must be cheap, safe
+// for concurrent use, and decide on what a publisher fills before it asks
+// Wanted (an event type documents which fields those are); it must not
+// subscribe or unsubscribe. A panic in wants is reported like a panic in h.
+func SubscribeFiltered[T any](b *Bus, name string, wants func(ev *T) bool, h func(ctx context.Context, ev T) error) (unsubscribe func()) {
+	if wants == nil {
+		return subscribe(b, name, h, nil)
+	}
+	return subscribe(b, name, h, wants)
+}
+
+func subscribe[T any](b *Bus, name string, h func(ctx context.Context, ev T) error, wants any) (unsubscribe func()) {
 	typ := reflect.TypeFor[T]()
 	b.mu.Lock()
 	if b.subs == nil {
@@ -81,7 +105,7 @@ func Subscribe[T any](b *Bus, name string, h func(ctx context.Context, ev T) err
 	id := b.nextID
 	// Copy on write: Publish iterates a snapshot without holding the lock.
 	list := append([]*subscription(nil), b.subs[typ]...)
-	b.subs[typ] = append(list, &subscription{id: id, name: name, handler: h})
+	b.subs[typ] = append(list, &subscription{id: id, name: name, handler: h, wants: wants})
 	b.mu.Unlock()
 	return func() {
 		b.mu.Lock()
@@ -108,7 +132,37 @@ func HasSubscribers[T any](b *Bus) bool {
 	return len(b.subs[reflect.TypeFor[T]()]) > 0
 }
 
-// Publish delivers ev to every subscriber of T, in subscription order. It returns
+// Wanted reports whether Publish would deliver ev to any subscriber: some
+// subscriber of T reads every event, or the predicate of a [SubscribeFiltered]
+// one returns true for ev (a predicate that panics counts as true, so the
+// panic is reported when the event is published). Publishers call it with the
+// cheap part of an event built, to skip completing one nobody reads.
+func Wanted[T any](b *Bus, ev *T) bool {
+	if b == nil {
+		return false
+	}
+	b.mu.RLock()
+	list := b.subs[reflect.TypeFor[T]()]
+	b.mu.RUnlock()
+	for _, s := range list {
+		if s.wants == nil || wants(s, ev) {
+			return true
+		}
+	}
+	return false
+}
+
+func wants[T any](s *subscription, ev *T) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = true
+		}
+	}()
+	return s.wants.(func(*T) bool)(ev)
+}
+
+// Publish delivers ev to every subscriber of T that wants it (see
+// [SubscribeFiltered]), in subscription order. It returns
 // the failures joined (nil if every handler succeeded). A nil Bus drops the event.
 func Publish[T any](ctx context.Context, b *Bus, ev T) error {
 	if b == nil {
@@ -140,6 +194,9 @@ func deliver[T any](ctx context.Context, s *subscription, ev T) (err error) {
 			err = &HandlerError{Subscriber: s.name, Event: ev, Err: perr, Panicked: true}
 		}
 	}()
+	if s.wants != nil && !s.wants.(func(*T) bool)(&ev) {
+		return nil
+	}
 	if herr := s.handler.(func(context.Context, T) error)(ctx, ev); herr != nil {
 		return &HandlerError{Subscriber: s.name, Event: ev, Err: herr}
 	}

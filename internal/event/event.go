@@ -25,6 +25,12 @@ import (
 
 // APICall is one AWS API call handled by a service of the stack, with what
 // CloudTrail needs to record it.
+//
+// A subscriber that reads only some calls subscribes with
+// bus.SubscribeFiltered. Its predicate sees every field except
+// RequestParameters and ResponseElements, which [Recorder.Record] builds only
+// after bus.Wanted says some subscriber will read the call: a call nobody
+// reads costs its publisher no parameters at all.
 type APICall struct {
 	// Time is when the call was handled (clock time).
 	Time time.Time
@@ -146,7 +152,20 @@ func (r *Recorder) Records(ctx context.Context) bool {
 // Record publishes the APICall for c, completed with err (nil for success). It
 // returns the request ID used. Delivery failures are reported by the bus's
 // OnError hook, not returned: a trail failing never fails the caller's request.
+//
+// The request and event IDs are drawn whenever Records is true, read or not,
+// so that the IDs of a seeded source do not depend on who subscribes with
+// what filter. The parameters are built, and the call published, only when
+// bus.Wanted says some subscriber reads it.
 func (r *Recorder) Record(ctx context.Context, c Call, err error) string {
+	return r.RecordFunc(ctx, c, nil, err)
+}
+
+// RecordFunc is [Recorder.Record] for an operation whose request parameters
+// are costly to build (a PutMetricData of 1,000 datums): params, when not nil,
+// builds them (replacing c.RequestParameters) only if some subscriber reads
+// the call. params is only called, never kept.
+func (r *Recorder) RecordFunc(ctx context.Context, c Call, params func() any, err error) string {
 	if !r.Records(ctx) {
 		return ""
 	}
@@ -158,7 +177,6 @@ func (r *Recorder) Record(ctx context.Context, c Call, err error) string {
 		ReadOnly:           c.ReadOnly,
 		Management:         !c.Data,
 		EventType:          "AwsApiCall",
-		RequestParameters:  c.RequestParameters,
 		Resources:          c.Resources,
 	}
 	if r.Clock != nil {
@@ -175,7 +193,15 @@ func (r *Recorder) Record(ctx context.Context, c Call, err error) string {
 			ev.ErrorCode = "InternalFailure"
 		}
 		ev.ErrorMessage = awserr.Message(err)
-	} else if !c.ReadOnly {
+	}
+	if !bus.Wanted(r.Bus, &ev) {
+		return ev.RequestID
+	}
+	ev.RequestParameters = c.RequestParameters
+	if params != nil {
+		ev.RequestParameters = params()
+	}
+	if err == nil && !c.ReadOnly {
 		ev.ResponseElements = c.ResponseElements
 	}
 	_ = bus.Publish(ctx, r.Bus, ev)

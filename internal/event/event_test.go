@@ -61,3 +61,43 @@ func TestRecordsTellsWhetherRecordWouldPublish(t *testing.T) {
 	require.True(t, r.Records(context.Background()))
 	require.False(t, r.Records(Unrecorded(context.Background())))
 }
+
+func TestRecorderBuildsParametersOnlyForCallsSomeoneReads(t *testing.T) {
+	var b bus.Bus
+	var got []APICall
+	// A subscriber that reads management calls only (as CloudTrail's event
+	// history does).
+	bus.SubscribeFiltered(&b, "mgmt", func(ev *APICall) bool { return ev.Management }, func(_ context.Context, ev APICall) error { got = append(got, ev); return nil })
+	r := &Recorder{Bus: &b, Clock: clock.NewManual(time.Unix(0, 0)), IDs: ids.New(1), EventSource: "monitoring.amazonaws.com"}
+	built := 0
+	params := func() any { built++; return map[string]any{"namespace": "App"} }
+
+	id := r.RecordFunc(context.Background(), Call{Name: "PutMetricData", Data: true}, params, nil)
+	assert.NotEmpty(t, id, "the request ID is drawn whether or not anyone reads the call")
+	assert.Zero(t, built, "no subscriber reads data events: their parameters are never built")
+	assert.Empty(t, got)
+
+	r.RecordFunc(context.Background(), Call{Name: "PutMetricAlarm", ResponseElements: "r"}, params, nil)
+	assert.Equal(t, 1, built)
+	require.Len(t, got, 1)
+	assert.Equal(t, map[string]any{"namespace": "App"}, got[0].RequestParameters)
+	assert.Equal(t, "r", got[0].ResponseElements)
+}
+
+func TestRecorderDrawsTheSameIDsWhateverTheFilters(t *testing.T) {
+	draw := func(filter bool) []string {
+		var b bus.Bus
+		var ids2 []string
+		h := func(_ context.Context, ev APICall) error { ids2 = append(ids2, ev.EventID); return nil }
+		if filter {
+			bus.SubscribeFiltered(&b, "mgmt", func(ev *APICall) bool { return ev.Management }, h)
+		} else {
+			bus.Subscribe(&b, "all", h)
+		}
+		r := &Recorder{Bus: &b, IDs: ids.New(7)}
+		r.Record(context.Background(), Call{Name: "PutMetricData", Data: true}, nil)
+		r.Record(context.Background(), Call{Name: "PutMetricAlarm"}, nil)
+		return ids2[len(ids2)-1:]
+	}
+	assert.Equal(t, draw(false), draw(true))
+}
