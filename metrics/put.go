@@ -22,6 +22,10 @@ type putScratch struct {
 // Custom namespaces may not start with "AWS/" (reserved for AWS services, that
 // is, for producers inside the stack that send a [DataEvent] with Internal set).
 func (s *Service) PutMetricData(ctx context.Context, in PutMetricDataInput) (*PutMetricDataOutput, error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	err := s.put(in, false)
 	s.record(ctx, "PutMetricData", false, true, func() any { return putParams(&in) }, err)
 	if err != nil {
@@ -91,7 +95,7 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 					return err
 				}
 			}
-			plain = plain && d.MetricName != "" && len(d.MetricName) <= maxNameLen && len(d.Dimensions) <= MaxDimensions
+			plain = plain && d.MetricName != "" && len(d.MetricName) <= maxNameLen && len(d.Dimensions) <= MaxDimensions && printable(d.MetricName)
 			if sr = s.lookup(h, in.Namespace, d.MetricName, d.Dimensions); sr != nil {
 				idSize = sr.idSize // identitySize does not depend on dimension order
 			}

@@ -578,18 +578,36 @@ func (s *Service) remove(sr *series) {
 // metricKey is the canonical key of a metric whose dimensions are sorted by
 // name: namespace, name and dimensions separated by bytes below any valid
 // character, so keys sort by namespace, then name, then dimensions.
+//
+// Validation refuses control characters in every part, but the key does not
+// rely on it: a byte below 3 inside a part is escaped as 2 followed by the
+// byte + 3, so the separators 0 and 1 only ever separate and no two metrics
+// can share a key (two metrics sharing one made one vanish from ListMetrics
+// and retention).
 func metricKey(m Metric) string {
-	var b strings.Builder
-	b.WriteString(m.Namespace)
-	b.WriteByte(0)
-	b.WriteString(m.MetricName)
+	b := make([]byte, 0, len(m.Namespace)+len(m.MetricName)+1+identitySize("", m.Dimensions))
+	b = appendKeyPart(b, m.Namespace)
+	b = append(b, 0)
+	b = appendKeyPart(b, m.MetricName)
 	for _, d := range m.Dimensions {
-		b.WriteByte(0)
-		b.WriteString(d.Name)
-		b.WriteByte(1)
-		b.WriteString(d.Value)
+		b = append(b, 0)
+		b = appendKeyPart(b, d.Name)
+		b = append(b, 1)
+		b = appendKeyPart(b, d.Value)
 	}
-	return b.String()
+	return string(b)
+}
+
+// appendKeyPart appends one part of a metric key, escaping bytes below 3.
+func appendKeyPart(b []byte, part string) []byte {
+	for i := 0; i < len(part); i++ {
+		if c := part[i]; c < 3 {
+			b = append(b, 2, c+3)
+		} else {
+			b = append(b, c)
+		}
+	}
+	return b
 }
 
 func (sr *series) stream(u StandardUnit) *stream {

@@ -3,7 +3,11 @@ package metrics
 import (
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/localwatch/localwatch/internal/awserr"
 )
@@ -79,8 +83,12 @@ func validateNamespace(field, ns string, internal bool) error {
 	return nil
 }
 
-// validateMetricName: 1–255 characters (the API's only documented
-// constraint on metric names).
+// validateMetricName: 1–255 characters (the API model's constraint), and,
+// like namespaces and dimensions, no ASCII control characters; the name must
+// be valid UTF-8. AWS documents no character rule for metric names, but its
+// Query and XML wire formats cannot carry control characters or invalid
+// UTF-8, so no AWS metric has them; a name holding the catalogue key's
+// separators (0x00, 0x01) once made another metric vanish.
 func validateMetricName(field, name string) error {
 	if name == "" {
 		return awserr.Missing(field)
@@ -88,7 +96,25 @@ func validateMetricName(field, name string) error {
 	if len(name) > maxNameLen {
 		return awserr.InvalidValue(field, quote(name), "must be at most 255 characters")
 	}
+	if !printable(name) {
+		return awserr.InvalidValue(field, strconv.Quote(name), "must be valid UTF-8 without control characters")
+	}
 	return nil
+}
+
+// printable reports whether s is valid UTF-8 without ASCII control
+// characters.
+func printable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c == 0x7f {
+			return false
+		}
+		if c >= 0x80 {
+			return utf8.ValidString(s[i:]) && !strings.ContainsFunc(s[i:], unicode.IsControl)
+		}
+	}
+	return true
 }
 
 // validateDimensions: at most 30; names 1–255 and values 1–1024 ASCII
@@ -188,7 +214,7 @@ func member(i int, f string) string { return fmt.Sprintf("MetricData.member.%d.%
 // validateDatum checks one MetricDatum. now is the receive time (Unix
 // seconds). It does not allocate unless it fails.
 func validateDatum(i int, d *MetricDatum, now int64, lastUnit *StandardUnit) error {
-	if d.MetricName == "" || len(d.MetricName) > maxNameLen {
+	if d.MetricName == "" || len(d.MetricName) > maxNameLen || !printable(d.MetricName) {
 		return validateMetricName(member(i, "MetricName"), d.MetricName)
 	}
 	if len(d.Dimensions) > MaxDimensions {
