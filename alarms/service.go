@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/localwatch/localwatch/internal/arn"
+	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
@@ -291,7 +292,8 @@ func New(opts Options) *Service {
 }
 
 // Close stops the evaluation schedules and pending action-suppression timers.
-// The service answers API calls after Close but no longer evaluates.
+// After Close every operation answers awserr.Closed("ServiceUnavailable")
+// (HTTP 503) and reads or changes nothing; Close is idempotent.
 func (s *Service) Close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -327,12 +329,12 @@ func (s *Service) SetActionHandler(kind ActionKind, h ActionHandler) {
 func (s *Service) OnStateChange(f func(StateChange)) (remove func()) {
 	p := &f
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.hooks = append(s.hooks, p)
-	s.mu.Unlock()
 	return func() {
 		s.mu.Lock()
+		defer s.mu.Unlock()
 		s.hooks = slices.DeleteFunc(s.hooks, func(q *func(StateChange)) bool { return q == p })
-		s.mu.Unlock()
 	}
 }
 
@@ -388,17 +390,9 @@ func (s *Service) tick(gi int, at time.Time) {
 	g := s.groups[gi]
 	g.run.Lock()
 	defer g.run.Unlock()
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
+	if !s.snapshotJobs(g) {
 		return
 	}
-	g.jobs = g.jobs[:0]
-	for _, a := range g.members {
-		g.jobs = append(g.jobs, job{a: a, c: a.comp, q: a.query, prev: a.state, version: a.version,
-			autoScaling: a.hasAutoScaling, evalState: a.evaluationState, key: a.batchKey, batch: -1})
-	}
-	s.mu.Unlock()
 
 	// Evaluations query the metric source as CloudWatch itself, not as a
 	// user, and CloudTrail does not log these queries.
@@ -435,19 +429,41 @@ func (s *Service) tick(gi int, at time.Time) {
 		if out == nil {
 			out = &pending{}
 		}
-		s.mu.Lock()
-		if s.alarms[j.a.name] == j.a && j.a.version == j.version {
-			j.a.evaluationState = evalState
-			if ev.Changed && j.a.state == j.prev {
-				s.transitionLocked(j.a, ev.State, ev.Reason, ev.ReasonData, at, out)
-			} else if asRepeat && j.a.state == j.prev {
-				s.repeatAutoScalingLocked(j.a, at, out)
-			}
-		}
-		s.mu.Unlock()
+		s.applyEvaluation(j, ev, evalState, asRepeat, at, out)
 	}
 	if out != nil {
 		s.deliver(serviceContext, out) // actions are logged
+	}
+}
+
+// snapshotJobs fills g.jobs with the group's alarms under the lock; false
+// when the service is closed.
+func (s *Service) snapshotJobs(g *group) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	g.jobs = g.jobs[:0]
+	for _, a := range g.members {
+		g.jobs = append(g.jobs, job{a: a, c: a.comp, q: a.query, prev: a.state, version: a.version,
+			autoScaling: a.hasAutoScaling, evalState: a.evaluationState, key: a.batchKey, batch: -1})
+	}
+	return true
+}
+
+// applyEvaluation applies one job's evaluation under the lock, unless the
+// alarm changed meanwhile.
+func (s *Service) applyEvaluation(j *job, ev Evaluation, evalState string, asRepeat bool, at time.Time, out *pending) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.alarms[j.a.name] == j.a && j.a.version == j.version {
+		j.a.evaluationState = evalState
+		if ev.Changed && j.a.state == j.prev {
+			s.transitionLocked(j.a, ev.State, ev.Reason, ev.ReasonData, at, out)
+		} else if asRepeat && j.a.state == j.prev {
+			s.repeatAutoScalingLocked(j.a, at, out)
+		}
 	}
 }
 
@@ -692,4 +708,27 @@ func cmpInt64(a, b int64) int {
 		return 1
 	}
 	return 0
+}
+
+// ErrClosed is the error every operation answers after Close
+// (errors.Is(err, ErrClosed)).
+var ErrClosed = awserr.Sentinel("ServiceUnavailable")
+
+// checkOpen answers awserr.Closed once the service is closed.
+func (s *Service) checkOpen() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return awserr.Closed("ServiceUnavailable")
+	}
+	return nil
+}
+
+// orBackground treats a nil context as context.Background(), the contract of
+// every exported operation.
+func orBackground(ctx context.Context) context.Context {
+	if ctx == nil {
+		return context.Background()
+	}
+	return ctx
 }

@@ -395,3 +395,11 @@ func digits(v int) int {
 	}
 	return n
 }
+
+// ValidateMetric checks a metric's identity — namespace, name and
+// dimensions — by the rules PutMetricData applies, except that AWS/
+// namespaces are allowed (alarms and queries read them). Error messages name
+// the fields under prefix (e.g. "Metrics.member.1.MetricStat.Metric."). The
+// alarms service uses it so that an alarm can only name a metric that could
+// exist.
+func ValidateMetric(prefix string, m Metric) error { return validateMetric(prefix, &m) }
