@@ -247,7 +247,7 @@ func (s *Service) deliver(ctx context.Context, out *pending) {
 	for _, c := range out.changes {
 		_ = bus.Publish(ctx, s.bus, c)
 		for _, h := range out.hooks {
-			(*h)(c)
+			s.callHook(*h, c)
 		}
 	}
 	for _, j := range out.actions {
@@ -297,6 +297,17 @@ func (s *Service) addHistory(it AlarmHistoryItem) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.addHistoryLocked(it)
+}
+
+// callHook runs one OnStateChange hook under recover: user code must not stop
+// the evaluation loop or the delivery of the other hooks and actions.
+func (s *Service) callHook(h func(StateChange), c StateChange) {
+	defer func() {
+		if r := recover(); r != nil && s.log != nil {
+			s.log.Error("alarms: OnStateChange hook panicked", "job", "OnStateChange", "alarm", c.AlarmName, "panic", fmt.Sprint(r))
+		}
+	}()
+	h(c)
 }
 
 func callHandler(ctx context.Context, h ActionHandler, req ActionRequest) (err error) {

@@ -3,6 +3,7 @@ package alarms
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"math"
 	"strings"
 	"testing"
@@ -202,4 +203,25 @@ func TestEveryOperationAfterCloseAnswersServiceUnavailable(t *testing.T) {
 		require.ErrorAs(t, err, &e)
 		assert.Equal(t, 503, e.HTTPStatus(), op)
 	}
+}
+
+// A panicking OnStateChange hook is recovered and reported; the other hooks
+// and the actions still run.
+func TestPanickingStateChangeHookIsReportedAndTheRestRuns(t *testing.T) {
+	var logged strings.Builder
+	h := newHarness(t)
+	h.svc.log = slog.New(slog.NewTextHandler(&logged, nil))
+	h.svc.OnStateChange(func(StateChange) { panic("boom") })
+	var seen int
+	h.svc.OnStateChange(func(StateChange) { seen++ })
+	_, err := h.svc.PutMetricAlarm(context.Background(), cpuAlarm())
+	require.NoError(t, err)
+	require.NotPanics(t, func() {
+		_, err = h.svc.SetAlarmState(context.Background(), SetAlarmStateInput{AlarmName: "HighCPU", StateValue: StateAlarm, StateReason: "test"})
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 1, seen)
+	assert.Len(t, h.notes, 1, "the ALARM action ran")
+	assert.Contains(t, logged.String(), "boom")
+	assert.Contains(t, logged.String(), "HighCPU")
 }

@@ -2,6 +2,7 @@ package alarms
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -130,8 +131,12 @@ type Options struct {
 	// An action without a handler is recorded as a failed Action.
 	ActionHandlers map[ActionKind]ActionHandler
 	// OnStateChange is called after every state change, outside the service's
-	// lock.
+	// lock. A hook that panics is recovered and reported to Logger; the other
+	// hooks, the actions and the evaluation loop go on.
 	OnStateChange func(StateChange)
+	// Logger, when set, receives the panics of OnStateChange hooks (Error,
+	// naming the hook's alarm). Nil discards them.
+	Logger *slog.Logger
 }
 
 // Service is an in-memory CloudWatch alarms service. It is safe for concurrent
@@ -147,6 +152,7 @@ type Service struct {
 	source   MetricSource
 	handlers map[ActionKind]ActionHandler
 	hooks    []*func(StateChange)
+	log      *slog.Logger
 
 	alarms  map[string]*alarm
 	names   []string            // sorted alarm names
@@ -263,7 +269,7 @@ type triggeringChild struct {
 func New(opts Options) *Service {
 	s := &Service{
 		clock: opts.Clock, bus: opts.Bus, ids: opts.IDs, region: opts.Region, account: opts.AccountID,
-		source: opts.Metrics, handlers: map[ActionKind]ActionHandler{},
+		source: opts.Metrics, handlers: map[ActionKind]ActionHandler{}, log: opts.Logger,
 		alarms: map[string]*alarm{}, parents: map[string][]string{},
 	}
 	if s.clock == nil {
