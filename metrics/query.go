@@ -612,6 +612,11 @@ func (s *Service) getMetricStatistics(in GetMetricStatisticsInput) (*GetMetricSt
 		}
 		exts[i] = st
 	}
+	extNames := in.ExtendedStatistics
+	if len(extNames) > 1 {
+		// A name asked for twice appears once (as in AWS's map).
+		extNames, exts = dedupeStats(extNames, exts)
+	}
 	if !validUnit(in.Unit) {
 		return nil, awserr.InvalidValue("Unit", quote(string(in.Unit)), "not a CloudWatch standard unit")
 	}
@@ -631,7 +636,7 @@ func (s *Service) getMetricStatistics(in GetMetricStatisticsInput) (*GetMetricSt
 		out.Datapoints = []Datapoint{}
 		return out, nil
 	}
-	multi := s.collectStatistics(&in, &m, basics, exts, t0, t1, out)
+	multi := s.collectStatistics(&in, &m, basics, exts, extNames, t0, t1, out)
 	if out.Datapoints == nil {
 		out.Datapoints = []Datapoint{}
 	}
@@ -656,7 +661,7 @@ func requestedDatapoints(start, end time.Time, p int64) int64 {
 // collectStatistics appends to out the datapoints of GetMetricStatistics
 // under the read lock (released by defer) and reports whether the metric has
 // several units (the datapoints then need sorting).
-func (s *Service) collectStatistics(in *GetMetricStatisticsInput, m *Metric, basics, exts []stat, t0, t1 int64, out *GetMetricStatisticsOutput) (multi bool) {
+func (s *Service) collectStatistics(in *GetMetricStatisticsInput, m *Metric, basics, exts []stat, extNames []string, t0, t1 int64, out *GetMetricStatisticsOutput) (multi bool) {
 	p := int64(in.Period)
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -664,6 +669,7 @@ func (s *Service) collectStatistics(in *GetMetricStatisticsInput, m *Metric, bas
 	if sr != nil {
 		out.Datapoints = make([]Datapoint, 0, min((t1-t0+p-1)/p, 64))
 		var pool []float64
+		var xpool ExtendedStatistics
 		var a agg
 		for _, x := range sr.streams {
 			if in.Unit != "" && x.unit != unitOf(in.Unit) {
@@ -693,12 +699,20 @@ func (s *Service) collectStatistics(in *GetMetricStatisticsInput, m *Metric, bas
 						dp.Maximum = v
 					}
 				}
-				for i, st := range exts {
-					if v, ok := a.eval(st); ok {
-						if dp.ExtendedStatistics == nil {
-							dp.ExtendedStatistics = make(map[string]float64, len(exts))
+				if len(exts) > 0 {
+					// Extended statistics are carved from a shared array too
+					// (full slice expressions keep datapoints apart).
+					if cap(xpool)-len(xpool) < len(exts) {
+						xpool = make(ExtendedStatistics, 0, len(exts)*64)
+					}
+					from := len(xpool)
+					for i, st := range exts {
+						if v, ok := a.eval(st); ok {
+							xpool = append(xpool, ExtendedStatistic{extNames[i], v})
 						}
-						dp.ExtendedStatistics[in.ExtendedStatistics[i]] = v
+					}
+					if len(xpool) > from {
+						dp.ExtendedStatistics = xpool[from:len(xpool):len(xpool)]
 					}
 				}
 				out.Datapoints = append(out.Datapoints, dp)
@@ -729,4 +743,17 @@ func statsParams(in *GetMetricStatisticsInput) any {
 		m["unit"] = in.Unit
 	}
 	return m
+}
+
+// dedupeStats drops repeated names (and their parsed statistics), keeping the
+// first of each.
+func dedupeStats(names []string, sts []stat) ([]string, []stat) {
+	var outN []string
+	var outS []stat
+	for i, n := range names {
+		if !slices.Contains(outN, n) {
+			outN, outS = append(outN, n), append(outS, sts[i])
+		}
+	}
+	return outN, outS
 }

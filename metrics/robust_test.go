@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -139,4 +140,48 @@ func TestEveryOperationAfterCloseAnswersServiceUnavailable(t *testing.T) {
 		require.ErrorAs(t, err, &e)
 		assert.Equal(t, 503, e.HTTPStatus(), op)
 	}
+}
+
+// Issue 15: ExtendedStatistics keep AWS's JSON shape (a map) while
+// GetMetricStatistics carves them from one allocation.
+func TestExtendedStatisticsKeepAWSJSONShape(t *testing.T) {
+	const aws = `{"Timestamp":"2026-11-25T12:00:00Z","Unit":"Milliseconds","ExtendedStatistics":{"TM(10%:90%)":7.25,"p99":12.5}}`
+	var dp Datapoint
+	require.NoError(t, json.Unmarshal([]byte(aws), &dp))
+	v, ok := dp.ExtendedStatistics.Get("p99")
+	assert.True(t, ok)
+	assert.Equal(t, 12.5, v)
+	assert.Equal(t, map[string]float64{"p99": 12.5, "TM(10%:90%)": 7.25}, dp.ExtendedStatistics.Map())
+	b, err := json.Marshal(dp)
+	require.NoError(t, err)
+	assert.JSONEq(t, aws, string(b))
+	assert.Contains(t, string(b), `"ExtendedStatistics":{"TM(10%:90%)":7.25,"p99":12.5}`, "keys sorted as a map's")
+}
+
+func TestExtendedStatisticsAskedTwiceAppearOnce(t *testing.T) {
+	s, _ := newTestService(t)
+	put(t, s, "App", MetricDatum{MetricName: "M", Values: []float64{1, 2, 3}, Timestamp: t0})
+	out, err := gms(s, GetMetricStatisticsInput{StartTime: t0, EndTime: t0.Add(time.Minute), Period: 60, ExtendedStatistics: []string{"p50", "p50", "p100"}})
+	require.NoError(t, err)
+	require.Len(t, out.Datapoints, 1)
+	assert.Equal(t, ExtendedStatistics{{"p50", 2}, {"p100", 3}}, out.Datapoints[0].ExtendedStatistics)
+}
+
+// A map per datapoint made p99 over an hour cost two allocations per
+// datapoint; now the call's datapoints share them.
+func TestGetMetricStatisticsExtendedAllocatesPerCallNotPerDatapoint(t *testing.T) {
+	s, _ := newTestService(t)
+	var data []MetricDatum
+	for i := range 60 {
+		data = append(data, MetricDatum{MetricName: "M", Values: []float64{1, 2, float64(i)}, Timestamp: t0.Add(time.Duration(i-60) * time.Minute)})
+	}
+	put(t, s, "App", data...)
+	in := GetMetricStatisticsInput{Namespace: "App", MetricName: "M", StartTime: t0.Add(-time.Hour), EndTime: t0, Period: 60, ExtendedStatistics: []string{"p99"}}
+	allocs := testing.AllocsPerRun(20, func() {
+		out, err := s.GetMetricStatistics(context.Background(), in)
+		if err != nil || len(out.Datapoints) != 60 {
+			t.Fatal(err)
+		}
+	})
+	assert.LessOrEqual(t, allocs, 12.0, "allocations per call of 60 datapoints")
 }
