@@ -225,3 +225,37 @@ func TestPanickingStateChangeHookIsReportedAndTheRestRuns(t *testing.T) {
 	assert.Contains(t, logged.String(), "boom")
 	assert.Contains(t, logged.String(), "HighCPU")
 }
+
+// Issue 15: alarm evaluations query the metrics as CloudWatch itself, which
+// CloudTrail does not log; with a trail listening for API calls they cost
+// no more than with nobody listening (no request parameters are built).
+func TestEvaluationQueriesCostNothingExtraWhenUnrecorded(t *testing.T) {
+	allocsPerTick := func(withTrail bool) float64 {
+		clk := clock.NewManual(t0)
+		b := new(bus.Bus)
+		calls := 0
+		if withTrail {
+			bus.Subscribe(b, "trail", func(ctx context.Context, ev event.APICall) error { calls++; return nil })
+		}
+		ms := metrics.New(metrics.Options{Clock: clk, Bus: b})
+		defer ms.Close()
+		s := New(Options{Clock: clk, Bus: b, Metrics: ms})
+		defer s.Close()
+		for i := range 20 {
+			a := cpuAlarm()
+			a.AlarmName = "a" + string(rune('a'+i))
+			a.AlarmActions, a.OKActions = nil, nil
+			_, err := s.PutMetricAlarm(context.Background(), a)
+			require.NoError(t, err)
+		}
+		_, err := ms.PutMetricData(context.Background(), metrics.PutMetricDataInput{Namespace: "App", MetricData: []metrics.MetricDatum{{MetricName: "CPU", Value: metrics.Float(50)}}})
+		require.NoError(t, err)
+		clk.Advance(10 * time.Minute) // warm the buffers
+		before := calls
+		n := testing.AllocsPerRun(20, func() { clk.Advance(time.Minute) })
+		assert.Equal(t, before, calls, "evaluation queries are not recorded")
+		return n
+	}
+	bare, traced := allocsPerTick(false), allocsPerTick(true)
+	assert.LessOrEqual(t, traced, bare, "allocations per evaluation tick: %v with a trail listening, %v without", traced, bare)
+}
