@@ -183,6 +183,16 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 			} else {
 				b.add(sec, v, 1, hires)
 			}
+		case d.StatisticValues != nil && len(d.Values) > 0:
+			// Both: AWS accepts the datum (LocalStack's AWS-validated test
+			// "For some strange reason the AWS implementation allows this"),
+			// and the CloudWatch agent sends exactly this shape for its
+			// distributions: an exact statistic set beside approximate
+			// Values/Counts (amazon-cloudwatch-agent, plugins/outputs/
+			// cloudwatch). We keep both, as the agent relies on: SampleCount,
+			// Sum, Minimum and Maximum from StatisticValues, percentiles from
+			// Values and Counts.
+			b.addSetDist(sec, *d.StatisticValues, d.Values, d.Counts, hires)
 		case d.StatisticValues != nil:
 			sv := *d.StatisticValues
 			// CloudWatch keeps percentile statistics for a statistic set whose

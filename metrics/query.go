@@ -447,7 +447,7 @@ func (s *Service) checkStat(ms *MetricStat, start, end time.Time) (stat, error) 
 		return stat{}, err
 	}
 	if !start.Before(end) {
-		return stat{}, awserr.InvalidValue("StartTime", start.UTC().Format(time.RFC3339), "the parameter StartTime must be less than the parameter EndTime")
+		return stat{}, errStartAfterEnd()
 	}
 	return st, nil
 }
@@ -582,7 +582,7 @@ func (s *Service) getMetricStatistics(in GetMetricStatisticsInput) (*GetMetricSt
 		return nil, awserr.Missing("EndTime")
 	}
 	if !in.StartTime.Before(in.EndTime) {
-		return nil, awserr.InvalidValue("StartTime", in.StartTime.UTC().Format(time.RFC3339), "the parameter StartTime must be less than the parameter EndTime")
+		return nil, errStartAfterEnd()
 	}
 	if len(in.Statistics) == 0 && len(in.ExtendedStatistics) == 0 {
 		return nil, awserr.Combination("Must specify either Statistics or ExtendedStatistics.")
@@ -756,4 +756,10 @@ func dedupeStats(names []string, sts []stat) ([]string, []stat) {
 		}
 	}
 	return outN, outS
+}
+
+// errStartAfterEnd is AWS's answer to StartTime >= EndTime (recorded from
+// CloudWatch: InvalidParameterValue, this exact text).
+func errStartAfterEnd() error {
+	return awserr.New("InvalidParameterValue", "The parameter StartTime must be less than the parameter EndTime.")
 }

@@ -221,6 +221,48 @@ func (b *block) addSetValue(sec int, set StatisticSet, v float64, hires bool) {
 	}
 }
 
+// addSetDist adds a statistic set whose Sum, Minimum, Maximum and SampleCount
+// feed the basic statistics, with the distribution values (weights from
+// counts, 1 when counts is empty) standing for its samples in percentiles.
+func (b *block) addSetDist(sec int, set StatisticSet, values, counts []float64, hires bool) {
+	if hires {
+		b.occ |= hiResBit
+	}
+	x := b.general()
+	if x.count == 0 {
+		b.min, b.max = set.Minimum, set.Maximum
+	} else {
+		b.min = min(b.min, set.Minimum)
+		b.max = max(b.max, set.Maximum)
+	}
+	b.sum += set.Sum
+	x.count += set.SampleCount
+	if x.weights == nil && x.sk == nil {
+		x.weights = make([]float64, len(b.vals), cap(b.vals))
+		for i := range x.weights {
+			x.weights[i] = 1
+		}
+	}
+	for j, v := range values {
+		w := 1.0
+		if len(counts) > 0 {
+			w = counts[j]
+		}
+		if w <= 0 {
+			continue
+		}
+		if x.sk != nil {
+			x.sk.add(v, w)
+			continue
+		}
+		b.vals = append(b.vals, v)
+		x.weights = append(x.weights, w)
+		if !x.minuteOnly {
+			x.secs = append(x.secs, uint8(sec))
+		}
+	}
+}
+
 // general switches the block to general mode, copying its values out of the
 // shared chunk.
 func (b *block) general() *blockExt {

@@ -220,26 +220,25 @@ func validateDatum(i int, d *MetricDatum, now int64, lastUnit *StandardUnit) err
 	if len(d.Dimensions) > MaxDimensions {
 		return validateDimensions(fieldRef{"MetricData.member.%d.Dimensions", i}, d.Dimensions)
 	}
-	n := 0
-	if d.Value != nil {
-		n++
-	}
-	if d.StatisticValues != nil {
-		n++
-	}
-	if len(d.Values) > 0 {
-		n++
-	}
-	if n == 0 {
+	if d.Value == nil && d.StatisticValues == nil && len(d.Values) == 0 {
 		if len(d.Counts) > 0 {
 			return awserr.Combination("The parameter %s requires %s.", member(i, "Counts"), member(i, "Values"))
 		}
 		return awserr.Combination("Exactly one of the parameters %s, %s or %s must be specified.",
 			member(i, "Value"), member(i, "StatisticValues"), member(i, "Values"))
 	}
-	if n > 1 {
-		return awserr.Combination("The parameters %s, %s and %s are mutually exclusive.",
-			member(i, "Value"), member(i, "StatisticValues"), member(i, "Values"))
+	// AWS's texts, as recorded from CloudWatch (LocalStack's AWS-validated
+	// snapshots). Values with StatisticValues is accepted: see put.
+	if d.Value != nil && len(d.Values) > 0 {
+		return awserr.Combination("The parameters %s and %s are mutually exclusive and you have specified both.", member(i, "Value"), member(i, "Values"))
+	}
+	if d.Value != nil && d.StatisticValues != nil {
+		return awserr.Combination("The parameters %s and %s are mutually exclusive and you have specified both.", member(i, "Value"), member(i, "StatisticValues"))
+	}
+	if d.StatisticValues != nil && len(d.Values) > 0 {
+		if err := validateStatisticSet(i, d.StatisticValues); err != nil {
+			return err
+		}
 	}
 	switch {
 	case d.Value != nil:
@@ -249,31 +248,19 @@ func validateDatum(i int, d *MetricDatum, now int64, lastUnit *StandardUnit) err
 		if !validValue(*d.Value) {
 			return awserr.InvalidValue(member(i, "Value"), *d.Value, "values must be finite and between -2^360 and 2^360 (magnitude at least 2^-360 unless zero)")
 		}
-	case d.StatisticValues != nil:
+	case d.StatisticValues != nil && len(d.Values) == 0:
 		if len(d.Counts) > 0 {
 			return awserr.Combination("The parameter %s requires %s.", member(i, "Counts"), member(i, "Values"))
 		}
-		sv := d.StatisticValues
-		for _, f := range [...]struct {
-			name string
-			v    float64
-		}{{"SampleCount", sv.SampleCount}, {"Sum", sv.Sum}, {"Minimum", sv.Minimum}, {"Maximum", sv.Maximum}} {
-			if !validValue(f.v) {
-				return awserr.InvalidValue(member(i, "StatisticValues."+f.name), f.v, "values must be finite and between -2^360 and 2^360 (magnitude at least 2^-360 unless zero)")
-			}
-		}
-		if sv.SampleCount <= 0 {
-			return awserr.InvalidValue(member(i, "StatisticValues.SampleCount"), sv.SampleCount, "must be greater than zero")
-		}
-		if sv.Minimum > sv.Maximum {
-			return awserr.InvalidValue(member(i, "StatisticValues.Minimum"), sv.Minimum, "must not be greater than StatisticValues.Maximum")
+		if err := validateStatisticSet(i, d.StatisticValues); err != nil {
+			return err
 		}
 	default:
 		if len(d.Values) > MaxValuesPerDatum {
 			return awserr.InvalidValue(member(i, "Values"), len(d.Values), "the collection must not have more than 150 members")
 		}
 		if len(d.Counts) > 0 && len(d.Counts) != len(d.Values) {
-			return awserr.InvalidValue(member(i, "Counts"), len(d.Counts), "must have as many members as Values")
+			return awserr.New("InvalidParameterValue", "The parameters %s and %s must be of the same size.", member(i, "Values"), member(i, "Counts"))
 		}
 		for j, v := range d.Values {
 			if !validValue(v) {
@@ -303,6 +290,25 @@ func validateDatum(i int, d *MetricDatum, now int64, lastUnit *StandardUnit) err
 		if ts > now+int64(futureWindow/time.Second) {
 			return awserr.InvalidValue(member(i, "Timestamp"), d.Timestamp.UTC().Format(time.RFC3339), "must specify a time no more than two hours in the future")
 		}
+	}
+	return nil
+}
+
+// validateStatisticSet checks MetricData.member.(i+1).StatisticValues.
+func validateStatisticSet(i int, sv *StatisticSet) error {
+	for _, f := range [...]struct {
+		name string
+		v    float64
+	}{{"SampleCount", sv.SampleCount}, {"Sum", sv.Sum}, {"Minimum", sv.Minimum}, {"Maximum", sv.Maximum}} {
+		if !validValue(f.v) {
+			return awserr.InvalidValue(member(i, "StatisticValues."+f.name), f.v, "values must be finite and between -2^360 and 2^360 (magnitude at least 2^-360 unless zero)")
+		}
+	}
+	if sv.SampleCount <= 0 {
+		return awserr.InvalidValue(member(i, "StatisticValues.SampleCount"), sv.SampleCount, "must be greater than zero")
+	}
+	if sv.Minimum > sv.Maximum {
+		return awserr.InvalidValue(member(i, "StatisticValues.Minimum"), sv.Minimum, "must not be greater than StatisticValues.Maximum")
 	}
 	return nil
 }
