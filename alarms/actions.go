@@ -166,10 +166,16 @@ func (s *Service) queueActionsLocked(a *alarm, old StateValue, t time.Time, out 
 // waitPeriodEnded runs a composite alarm's ALARM actions once the suppressor's
 // wait period has passed without the suppressor going to ALARM.
 func (s *Service) waitPeriodEnded(a *alarm, version uint64, since time.Time, old StateValue) {
+	if out := s.waitPeriodEndedLocked(a, version, since, old); out != nil {
+		s.deliver(serviceContext, out)
+	}
+}
+
+func (s *Service) waitPeriodEndedLocked(a *alarm, version uint64, since time.Time, old StateValue) *pending {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.closed || s.alarms[a.name] != a || a.version != version || a.state != StateAlarm || !a.transitioned.Equal(since) {
-		s.mu.Unlock()
-		return
+		return nil
 	}
 	a.waitTimer = nil
 	supName := s.resolve(a.cdef.ActionsSuppressor)
@@ -177,16 +183,14 @@ func (s *Service) waitPeriodEnded(a *alarm, version uint64, since time.Time, old
 		if sup.state == StateAlarm {
 			a.suppressedBy, a.suppressedReason = SuppressedByAlarm, fmt.Sprintf("Alarm %s is in ALARM state.", supName)
 		}
-		s.mu.Unlock()
-		return
+		return nil
 	}
 	a.suppressedBy, a.suppressedReason = "", ""
 	out := &pending{}
 	if a.actionsEnabled {
 		s.queueListLocked(a, old, a.actionsFor(a.state), s.clock.Now(), out, "")
 	}
-	s.mu.Unlock()
-	s.deliver(serviceContext, out)
+	return out
 }
 
 func derefInt(p *int) int {
@@ -243,7 +247,7 @@ func (s *Service) deliver(ctx context.Context, out *pending) {
 	for _, c := range out.changes {
 		_ = bus.Publish(ctx, s.bus, c)
 		for _, h := range out.hooks {
-			(*h)(c)
+			s.callHook(*h, c)
 		}
 	}
 	for _, j := range out.actions {
@@ -284,10 +288,26 @@ func (s *Service) deliver(ctx context.Context, out *pending) {
 			data = appendJSONString(data, err.Error())
 		}
 		item.HistoryData = string(append(data, '}'))
-		s.mu.Lock()
-		s.addHistoryLocked(item)
-		s.mu.Unlock()
+		s.addHistory(item)
 	}
+}
+
+// addHistory adds one history item under the lock.
+func (s *Service) addHistory(it AlarmHistoryItem) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.addHistoryLocked(it)
+}
+
+// callHook runs one OnStateChange hook under recover: user code must not stop
+// the evaluation loop or the delivery of the other hooks and actions.
+func (s *Service) callHook(h func(StateChange), c StateChange) {
+	defer func() {
+		if r := recover(); r != nil && s.log != nil {
+			s.log.Error("alarms: OnStateChange hook panicked", "job", "OnStateChange", "alarm", c.AlarmName, "panic", fmt.Sprint(r))
+		}
+	}()
+	h(c)
 }
 
 func callHandler(ctx context.Context, h ActionHandler, req ActionRequest) (err error) {

@@ -3,6 +3,7 @@ package alarms
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -78,6 +79,10 @@ func (s *Service) removeNameLocked(name string) {
 // seconds for high-resolution alarms); updating an alarm keeps its state, and
 // tags given on update are ignored.
 func (s *Service) PutMetricAlarm(ctx context.Context, in PutMetricAlarmInput) (*PutMetricAlarmOutput, error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	created, err := s.putMetricAlarm(in)
 	s.record(ctx, "PutMetricAlarm", false, in, []string{s.alarmARN(in.AlarmName)}, err)
 	if err != nil {
@@ -96,15 +101,10 @@ func (s *Service) PutMetricAlarm(ctx context.Context, in PutMetricAlarmInput) (*
 // the actions are.
 func (s *Service) evaluateNow(name string) {
 	ctx := queryContext
-	s.mu.Lock()
-	a := s.alarms[name]
-	if a == nil || a.typ != AlarmTypeMetric || s.closed {
-		s.mu.Unlock()
+	j, at, ok := s.snapshotJob(name)
+	if !ok {
 		return
 	}
-	j := job{a: a, c: a.comp, q: a.query, prev: a.state, version: a.version, evalState: a.evaluationState}
-	at := s.clock.Now()
-	s.mu.Unlock()
 	g := &group{} // private scratch: a tick may be running (and may be our caller)
 	full := j.c.lowSample > 0 || j.c.isMath
 	ev, evalState := s.evaluateJob(ctx, g, &j, at, full)
@@ -115,15 +115,19 @@ func (s *Service) evaluateNow(name string) {
 		return
 	}
 	out := &pending{}
-	s.mu.Lock()
-	if s.alarms[name] == a && a.version == j.version {
-		a.evaluationState = evalState
-		if ev.Changed && a.state == j.prev {
-			s.transitionLocked(a, ev.State, ev.Reason, ev.ReasonData, at, out)
-		}
-	}
-	s.mu.Unlock()
+	s.applyEvaluation(&j, ev, evalState, false, at, out)
 	s.deliver(serviceContext, out)
+}
+
+// snapshotJob takes the job of one metric alarm under the lock.
+func (s *Service) snapshotJob(name string) (job, time.Time, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.alarms[name]
+	if a == nil || a.typ != AlarmTypeMetric || s.closed {
+		return job{}, time.Time{}, false
+	}
+	return job{a: a, c: a.comp, q: a.query, prev: a.state, version: a.version, evalState: a.evaluationState}, s.clock.Now(), true
 }
 
 func (s *Service) putMetricAlarm(in PutMetricAlarmInput) (created bool, err error) {
@@ -225,6 +229,10 @@ func (s *Service) compositeAlarmLocked(a *alarm) CompositeAlarm {
 // references must exist. The alarm is evaluated at once and again whenever one
 // of its children changes state.
 func (s *Service) PutCompositeAlarm(ctx context.Context, in PutCompositeAlarmInput) (*PutCompositeAlarmOutput, error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	out, err := s.putCompositeAlarm(in)
 	s.record(ctx, "PutCompositeAlarm", false, in, []string{s.alarmARN(in.AlarmName)}, err)
 	if err != nil {
@@ -238,14 +246,14 @@ func (s *Service) putCompositeAlarm(in PutCompositeAlarmInput) (*pending, error)
 	if err := validateAlarmName("AlarmName", in.AlarmName); err != nil {
 		return nil, err
 	}
-	if len(in.AlarmDescription) > MaxAlarmDescriptionLength {
-		return nil, validation("alarmDescription", "...", "Member must have length less than or equal to 1024")
+	if err := validateText("alarmDescription", in.AlarmDescription, MaxAlarmDescriptionLength); err != nil {
+		return nil, err
 	}
 	if in.AlarmRule == "" {
 		return nil, awserr.Missing("AlarmRule")
 	}
-	if len(in.AlarmRule) > MaxAlarmRuleLength {
-		return nil, validation("alarmRule", "...", "Member must have length less than or equal to 10240")
+	if err := validateText("alarmRule", in.AlarmRule, MaxAlarmRuleLength); err != nil {
+		return nil, err
 	}
 	rule, err := ParseAlarmRule(in.AlarmRule)
 	if err != nil {
@@ -265,6 +273,9 @@ func (s *Service) putCompositeAlarm(in PutCompositeAlarmInput) (*pending, error)
 		if len(in.ActionsSuppressor) > 1600 {
 			return nil, validation("actionsSuppressor", in.ActionsSuppressor, "Member must have length less than or equal to 1600")
 		}
+		if err := validateToken("ActionsSuppressor", in.ActionsSuppressor); err != nil {
+			return nil, err
+		}
 		if in.ActionsSuppressorWaitPeriod == nil {
 			return nil, awserr.Missing("ActionsSuppressorWaitPeriod")
 		}
@@ -273,6 +284,14 @@ func (s *Service) putCompositeAlarm(in PutCompositeAlarmInput) (*pending, error)
 		}
 		if *in.ActionsSuppressorWaitPeriod < 0 || *in.ActionsSuppressorExtensionPeriod < 0 {
 			return nil, awserr.InvalidValue("ActionsSuppressorWaitPeriod", *in.ActionsSuppressorWaitPeriod, "periods must not be negative")
+		}
+		// SuppressorPeriod is a 32-bit Integer on AWS's wire: larger values
+		// cannot be sent (and would overflow a time.Duration).
+		if *in.ActionsSuppressorWaitPeriod > math.MaxInt32 {
+			return nil, validation("actionsSuppressorWaitPeriod", *in.ActionsSuppressorWaitPeriod, "Member must have value less than or equal to 2147483647")
+		}
+		if *in.ActionsSuppressorExtensionPeriod > math.MaxInt32 {
+			return nil, validation("actionsSuppressorExtensionPeriod", *in.ActionsSuppressorExtensionPeriod, "Member must have value less than or equal to 2147483647")
 		}
 	}
 	def := in
@@ -368,6 +387,10 @@ func checkAlarmTypes(types []AlarmType) error {
 // DescribeAlarms lists alarms in name order. Filters combine; without
 // AlarmTypes only metric alarms are returned, as in AWS.
 func (s *Service) DescribeAlarms(ctx context.Context, in DescribeAlarmsInput) (*DescribeAlarmsOutput, error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	out, err := s.describeAlarms(in)
 	s.record(ctx, "DescribeAlarms", true, in, nil, err)
 	return out, err
@@ -491,6 +514,10 @@ func hasActionPrefix(a *alarm, prefix string) bool {
 // Statistic, ExtendedStatistic, Dimensions, Period and Unit narrow the match.
 // Metric-math alarms whose metrics include the metric are returned too.
 func (s *Service) DescribeAlarmsForMetric(ctx context.Context, in DescribeAlarmsForMetricInput) (*DescribeAlarmsForMetricOutput, error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	out, err := s.describeAlarmsForMetric(in)
 	s.record(ctx, "DescribeAlarmsForMetric", true, in, nil, err)
 	return out, err
@@ -568,6 +595,10 @@ func (s *Service) describeAlarmsForMetric(in DescribeAlarmsForMetricInput) (*Des
 // rule references cannot be deleted (break the dependency first, as in AWS).
 // History of deleted alarms stays readable until it expires.
 func (s *Service) DeleteAlarms(ctx context.Context, in DeleteAlarmsInput) (*DeleteAlarmsOutput, error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	var arns []string
 	for _, n := range in.AlarmNames {
 		arns = append(arns, s.alarmARN(n))
@@ -639,6 +670,10 @@ func (s *Service) deleteAlarms(in DeleteAlarmsInput) error {
 // metric alarm; the next change of a child, for a composite alarm) may change
 // it back.
 func (s *Service) SetAlarmState(ctx context.Context, in SetAlarmStateInput) (*SetAlarmStateOutput, error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	out, err := s.setAlarmState(in)
 	s.record(ctx, "SetAlarmState", false, in, []string{s.alarmARN(in.AlarmName)}, err)
 	if err != nil {
@@ -662,11 +697,11 @@ func (s *Service) setAlarmState(in SetAlarmStateInput) (*pending, error) {
 	if in.StateReason == "" {
 		return nil, awserr.Missing("StateReason")
 	}
-	if len(in.StateReason) > MaxStateReasonLength {
-		return nil, validation("stateReason", "...", "Member must have length less than or equal to 1023")
+	if err := validateText("stateReason", in.StateReason, MaxStateReasonLength); err != nil {
+		return nil, err
 	}
-	if len(in.StateReasonData) > MaxStateReasonDataLength {
-		return nil, validation("stateReasonData", "...", "Member must have length less than or equal to 4000")
+	if err := validateText("stateReasonData", in.StateReasonData, MaxStateReasonDataLength); err != nil {
+		return nil, err
 	}
 	if in.StateReasonData != "" && !validJSON(in.StateReasonData) {
 		return nil, awserr.New("InvalidFormat", "StateReasonData is not valid JSON.")
@@ -690,6 +725,10 @@ func (s *Service) setAlarmState(in SetAlarmStateInput) (*pending, error) {
 // EnableAlarmActions enables the actions of the named alarms; unknown names
 // are ignored.
 func (s *Service) EnableAlarmActions(ctx context.Context, in EnableAlarmActionsInput) (*EnableAlarmActionsOutput, error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	err := s.setActionsEnabled(in.AlarmNames, true)
 	s.record(ctx, "EnableAlarmActions", false, in, nil, err)
 	if err != nil {
@@ -701,6 +740,10 @@ func (s *Service) EnableAlarmActions(ctx context.Context, in EnableAlarmActionsI
 // DisableAlarmActions disables the actions of the named alarms; unknown names
 // are ignored. State changes are still evaluated and recorded.
 func (s *Service) DisableAlarmActions(ctx context.Context, in DisableAlarmActionsInput) (*DisableAlarmActionsOutput, error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	err := s.setActionsEnabled(in.AlarmNames, false)
 	s.record(ctx, "DisableAlarmActions", false, in, nil, err)
 	if err != nil {
@@ -730,6 +773,10 @@ func (s *Service) setActionsEnabled(names []string, on bool) error {
 // TimestampAscending), kept for two weeks. Without AlarmTypes only metric
 // alarms' items are returned, as in AWS. History of deleted alarms is included.
 func (s *Service) DescribeAlarmHistory(ctx context.Context, in DescribeAlarmHistoryInput) (*DescribeAlarmHistoryOutput, error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	out, err := s.describeAlarmHistory(in)
 	s.record(ctx, "DescribeAlarmHistory", true, in, nil, err)
 	return out, err
@@ -821,6 +868,10 @@ func (s *Service) addHistoryPruneLocked() {
 
 // ListTagsForResource returns the tags of an alarm, by ARN.
 func (s *Service) ListTagsForResource(ctx context.Context, in ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	out, err := s.listTags(in)
 	s.record(ctx, "ListTagsForResource", true, in, nil, err)
 	return out, err
@@ -841,6 +892,10 @@ func (s *Service) listTags(in ListTagsForResourceInput) (*ListTagsForResourceOut
 
 // TagResource adds or replaces tags on an alarm (at most 50 in all).
 func (s *Service) TagResource(ctx context.Context, in TagResourceInput) (*TagResourceOutput, error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	err := s.tagResource(in)
 	s.record(ctx, "TagResource", false, in, []string{in.ResourceARN}, err)
 	if err != nil {
@@ -882,6 +937,10 @@ func (s *Service) tagResource(in TagResourceInput) error {
 
 // UntagResource removes tags from an alarm; unknown keys are ignored.
 func (s *Service) UntagResource(ctx context.Context, in UntagResourceInput) (*UntagResourceOutput, error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	err := s.untagResource(in)
 	s.record(ctx, "UntagResource", false, in, []string{in.ResourceARN}, err)
 	if err != nil {

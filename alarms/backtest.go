@@ -7,8 +7,13 @@ import (
 	"slices"
 	"time"
 
+	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/metrics"
 )
+
+// MaxBacktestSpan is the longest time a Backtest series may span: 455 days,
+// how long CloudWatch keeps any metric data.
+const MaxBacktestSpan = 455 * 24 * time.Hour
 
 // Transition is one state change in a Backtest timeline.
 type Transition struct {
@@ -39,9 +44,12 @@ type Transition struct {
 //
 // For a math alarm, series is the value of the returned expression. def is
 // validated as PutMetricAlarm would.
+//
+// The series may span at most MaxBacktestSpan (455 days, CloudWatch's longest
+// retention), which bounds the number of evaluations; a longer one is an
+// InvalidParameterValue error.
 func Backtest(def PutMetricAlarmInput, series []Datapoint) ([]Transition, error) {
-	s := New(Options{})
-	if err := s.validatePutMetricAlarm(&def); err != nil {
+	if err := validateDefinition(&def); err != nil {
 		return nil, err
 	}
 	if len(series) == 0 {
@@ -49,6 +57,9 @@ func Backtest(def PutMetricAlarmInput, series []Datapoint) ([]Transition, error)
 	}
 	pts := slices.Clone(series)
 	slices.SortFunc(pts, func(a, b Datapoint) int { return a.Timestamp.Compare(b.Timestamp) })
+	if span := pts[len(pts)-1].Timestamp.Sub(pts[0].Timestamp); span > MaxBacktestSpan {
+		return nil, awserr.InvalidValue("series", span.String(), "a backtest series may span at most 455 days")
+	}
 	c := compile(&def)
 	var sc scratch
 	pd := time.Duration(c.period) * time.Second

@@ -123,7 +123,7 @@ func BenchmarkEvaluate(b *testing.B) {
 	def := tableAlarm(2, 3, TreatMissing)
 	dps := series("0 X X - X", evalTime, 5*time.Minute)
 	for b.Loop() {
-		Evaluate(def, EvaluationInput{Time: evalTime, Previous: StateOK, Datapoints: dps})
+		mustEvaluate(b, def, EvaluationInput{Time: evalTime, Previous: StateOK, Datapoints: dps})
 	}
 }
 

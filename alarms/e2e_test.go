@@ -46,7 +46,7 @@ func (s statisticsSource) GetMetricData(ctx context.Context, in metrics.GetMetri
 			if basic {
 				v = map[metrics.Statistic]*float64{metrics.StatAverage: dp.Average, metrics.StatSum: dp.Sum,
 					metrics.StatMinimum: dp.Minimum, metrics.StatMaximum: dp.Maximum, metrics.StatSampleCount: dp.SampleCount}[metrics.Statistic(ms.Stat)]
-			} else if x, ok := dp.ExtendedStatistics[ms.Stat]; ok {
+			} else if x, ok := dp.ExtendedStatistics.Get(ms.Stat); ok {
 				v = &x
 			}
 			if v != nil {

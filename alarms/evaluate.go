@@ -110,12 +110,36 @@ func alarmPeriod(def *PutMetricAlarmInput) int {
 // records. It implements M out of N, the evaluation range, the four
 // TreatMissingData behaviours with AWS's premature-ALARM guard, AWS/DynamoDB
 // metrics ignoring missing data, percentile alarms with low sample counts, and
-// the anomaly-detection band operators. Evaluate does not validate def; pass a
-// definition PutMetricAlarm accepts.
-func Evaluate(def PutMetricAlarmInput, in EvaluationInput) Evaluation {
+// the anomaly-detection band operators.
+//
+// Evaluate first validates def as PutMetricAlarm does (bounded
+// EvaluationPeriods, DatapointsToAlarm and Period among the rest) and answers
+// the same typed error (*awserr.Error, e.g. InvalidParameterCombination)
+// for a definition AWS would refuse, so its cost is bounded by AWS's limits.
+// EC2 actions are checked against the us-east-1 Region. Previous must be
+// empty or a StateValue.
+func Evaluate(def PutMetricAlarmInput, in EvaluationInput) (Evaluation, error) {
+	if err := validateDefinition(&def); err != nil {
+		return Evaluation{}, err
+	}
+	switch in.Previous {
+	case "", StateOK, StateAlarm, StateInsufficientData:
+	default:
+		return Evaluation{}, validation("previous", in.Previous, "Member must satisfy enum value set: [INSUFFICIENT_DATA, ALARM, OK]")
+	}
 	var sc scratch
 	c := compile(&def)
-	return c.evaluate(&sc, in.Time, in.Previous, in.Datapoints, true)
+	return c.evaluate(&sc, in.Time, in.Previous, in.Datapoints, true), nil
+}
+
+// validator validates definitions for Evaluate and Backtest (a Service with
+// the default Region and account; it schedules nothing until an alarm is
+// stored, and none ever is).
+var validator = New(Options{})
+
+// validateDefinition validates def as PutMetricAlarm does.
+func validateDefinition(def *PutMetricAlarmInput) error {
+	return validator.validatePutMetricAlarm(def)
 }
 
 // compiled is an alarm definition prepared for repeated evaluation.

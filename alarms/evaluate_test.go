@@ -86,7 +86,7 @@ func TestMissingDataTables(t *testing.T) {
 				t.Run(fmt.Sprintf("%s/%s/%s", tb.name, r.points, col.treat), func(t *testing.T) {
 					def := tableAlarm(tb.m, tb.n, col.treat)
 					for _, prev := range []StateValue{StateOK, StateAlarm, StateInsufficientData} {
-						ev := Evaluate(def, EvaluationInput{Time: evalTime, Previous: prev, Datapoints: series(r.points, evalTime, 5*time.Minute)})
+						ev := mustEvaluate(t, def, EvaluationInput{Time: evalTime, Previous: prev, Datapoints: series(r.points, evalTime, 5*time.Minute)})
 						want := col.want
 						if want == keep {
 							want = prev
@@ -110,9 +110,9 @@ func TestBreachingFillsOnlyAfterGoodPointLeavesRange(t *testing.T) {
 	// data is still missing it will go to ALARM".
 	def := tableAlarm(3, 3, TreatBreaching)
 	dps := series("0 - - - -", evalTime, 5*time.Minute)
-	ev := Evaluate(def, EvaluationInput{Time: evalTime, Previous: StateOK, Datapoints: dps})
+	ev := mustEvaluate(t, def, EvaluationInput{Time: evalTime, Previous: StateOK, Datapoints: dps})
 	assert.Equal(t, StateOK, ev.State)
-	ev = Evaluate(def, EvaluationInput{Time: evalTime.Add(5 * time.Minute), Previous: StateOK, Datapoints: dps})
+	ev = mustEvaluate(t, def, EvaluationInput{Time: evalTime.Add(5 * time.Minute), Previous: StateOK, Datapoints: dps})
 	assert.Equal(t, StateAlarm, ev.State)
 }
 
@@ -134,7 +134,7 @@ func TestMOfNWithoutMissingData(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			def := tableAlarm(tc.m, tc.n, TreatMissing)
-			ev := Evaluate(def, EvaluationInput{Time: evalTime, Previous: StateInsufficientData, Datapoints: series(tc.points, evalTime, 5*time.Minute)})
+			ev := mustEvaluate(t, def, EvaluationInput{Time: evalTime, Previous: StateInsufficientData, Datapoints: series(tc.points, evalTime, 5*time.Minute)})
 			assert.Equal(t, tc.want, ev.State)
 		})
 	}
@@ -160,7 +160,7 @@ func TestComparisonOperators(t *testing.T) {
 			def := tableAlarm(1, 1, TreatMissing)
 			def.Threshold = f64(10)
 			def.ComparisonOperator = tc.op
-			ev := Evaluate(def, EvaluationInput{Time: evalTime, Datapoints: []Datapoint{{Timestamp: evalTime.Add(-5 * time.Minute), Value: tc.value}}})
+			ev := mustEvaluate(t, def, EvaluationInput{Time: evalTime, Datapoints: []Datapoint{{Timestamp: evalTime.Add(-5 * time.Minute), Value: tc.value}}})
 			assert.Equal(t, tc.want, ev.State)
 		})
 	}
@@ -169,10 +169,10 @@ func TestComparisonOperators(t *testing.T) {
 func TestDynamoDBAlwaysIgnoresMissingData(t *testing.T) {
 	def := tableAlarm(1, 1, TreatBreaching)
 	def.Namespace = "AWS/DynamoDB"
-	ev := Evaluate(def, EvaluationInput{Time: evalTime, Previous: StateOK})
+	ev := mustEvaluate(t, def, EvaluationInput{Time: evalTime, Previous: StateOK})
 	assert.Equal(t, StateOK, ev.State, "missing data keeps the state whatever TreatMissingData says")
 	assert.False(t, ev.Changed)
-	ev = Evaluate(def, EvaluationInput{Time: evalTime, Previous: StateAlarm})
+	ev = mustEvaluate(t, def, EvaluationInput{Time: evalTime, Previous: StateAlarm})
 	assert.Equal(t, StateAlarm, ev.State)
 }
 
@@ -182,14 +182,14 @@ func TestPercentileLowSampleCount(t *testing.T) {
 	def.ExtendedStatistic = "p99"
 	dp := []Datapoint{{Timestamp: evalTime.Add(-5 * time.Minute), Value: 5, SampleCount: 999}}
 	def.EvaluateLowSampleCountPercentile = LowSampleIgnore
-	ev := Evaluate(def, EvaluationInput{Time: evalTime, Previous: StateOK, Datapoints: dp})
+	ev := mustEvaluate(t, def, EvaluationInput{Time: evalTime, Previous: StateOK, Datapoints: dp})
 	assert.Equal(t, StateOK, ev.State, "p99 with fewer than 1000 samples is ignored")
 	dp[0].SampleCount = 1000
-	ev = Evaluate(def, EvaluationInput{Time: evalTime, Previous: StateOK, Datapoints: dp})
+	ev = mustEvaluate(t, def, EvaluationInput{Time: evalTime, Previous: StateOK, Datapoints: dp})
 	assert.Equal(t, StateAlarm, ev.State, "1000 samples are enough for p99")
 	dp[0].SampleCount = 3
 	def.EvaluateLowSampleCountPercentile = LowSampleEvaluate
-	ev = Evaluate(def, EvaluationInput{Time: evalTime, Previous: StateOK, Datapoints: dp})
+	ev = mustEvaluate(t, def, EvaluationInput{Time: evalTime, Previous: StateOK, Datapoints: dp})
 	assert.Equal(t, StateAlarm, ev.State, "evaluate uses the datapoint whatever its sample count")
 
 	assert.Equal(t, 1000.0, minSamples("p99"))
@@ -227,7 +227,7 @@ func TestAnomalyBandOperators(t *testing.T) {
 	}
 	for _, tc := range cases {
 		def.ComparisonOperator = tc.op
-		ev := Evaluate(def, EvaluationInput{Time: evalTime, Datapoints: []Datapoint{{Timestamp: at, Value: tc.value, Lower: 2, Upper: 10, HasBand: true}}})
+		ev := mustEvaluate(t, def, EvaluationInput{Time: evalTime, Datapoints: []Datapoint{{Timestamp: at, Value: tc.value, Lower: 2, Upper: 10, HasBand: true}}})
 		assert.Equal(t, tc.want, ev.State, "%s %v", tc.op, tc.value)
 		assert.True(t, json.Valid([]byte(ev.ReasonData)), ev.ReasonData)
 	}
@@ -246,7 +246,7 @@ func TestJavaDouble(t *testing.T) {
 func TestReasonDataIsValidJSON(t *testing.T) {
 	for _, treat := range []TreatMissingData{TreatMissing, TreatBreaching, TreatNotBreaching, TreatIgnore} {
 		for _, row := range []string{"0 - X - X", "- - - - -", "0 X X - X", "- - X - -", "0 - - - -"} {
-			ev := Evaluate(tableAlarm(2, 3, treat), EvaluationInput{Time: evalTime, Datapoints: series(row, evalTime, 5*time.Minute)})
+			ev := mustEvaluate(t, tableAlarm(2, 3, treat), EvaluationInput{Time: evalTime, Datapoints: series(row, evalTime, 5*time.Minute)})
 			if ev.ReasonData == "" {
 				continue
 			}
@@ -255,4 +255,12 @@ func TestReasonDataIsValidJSON(t *testing.T) {
 			assert.Equal(t, "1.0", m["version"])
 		}
 	}
+}
+
+// mustEvaluate is Evaluate for definitions the test knows are valid.
+func mustEvaluate(tb testing.TB, def PutMetricAlarmInput, in EvaluationInput) Evaluation {
+	tb.Helper()
+	ev, err := Evaluate(def, in)
+	require.NoError(tb, err)
+	return ev
 }

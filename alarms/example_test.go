@@ -73,8 +73,11 @@ func ExampleEvaluate() {
 	}
 	now := time.Date(2026, 11, 24, 19, 0, 0, 0, time.UTC)
 	// "- - X - -": one breaching datapoint three periods ago, nothing since.
-	ev := alarms.Evaluate(def, alarms.EvaluationInput{Time: now, Previous: alarms.StateOK,
+	ev, err := alarms.Evaluate(def, alarms.EvaluationInput{Time: now, Previous: alarms.StateOK,
 		Datapoints: []alarms.Datapoint{{Timestamp: now.Add(-15 * time.Minute), Value: 4, SampleCount: 4}}})
+	if err != nil {
+		panic(err)
+	}
 	fmt.Println(ev.State)
 	fmt.Println(ev.Reason)
 	// Output:

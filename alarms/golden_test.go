@@ -141,7 +141,7 @@ func TestStateReasonGolden(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			ev := Evaluate(tc.def, EvaluationInput{Time: evalTime.Add(1234 * time.Millisecond), Previous: tc.prev, Datapoints: series(tc.row, evalTime, 5*time.Minute)})
+			ev := mustEvaluate(t, tc.def, EvaluationInput{Time: evalTime.Add(1234 * time.Millisecond), Previous: tc.prev, Datapoints: series(tc.row, evalTime, 5*time.Minute)})
 			require.True(t, json.Valid([]byte(ev.ReasonData)), ev.ReasonData)
 			got := "state: " + string(ev.State) + "\nreason: " + ev.Reason + "\nreasonData: " + ev.ReasonData + "\n"
 			path := filepath.Join("testdata", "golden", tc.name+".txt")

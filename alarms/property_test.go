@@ -33,7 +33,7 @@ func TestEvaluatorProperties(t *testing.T) {
 		row := randomRow(r, evaluationRangePeriods(n))
 		prev := []StateValue{StateOK, StateAlarm, StateInsufficientData}[r.IntN(3)]
 		def := tableAlarm(m, n, treat)
-		ev := Evaluate(def, EvaluationInput{Time: evalTime, Previous: prev, Datapoints: series(row, evalTime, 5*time.Minute)})
+		ev := mustEvaluate(t, def, EvaluationInput{Time: evalTime, Previous: prev, Datapoints: series(row, evalTime, 5*time.Minute)})
 		name := fmt.Sprintf("%d of %d %s %q from %s", m, n, treat, row, prev)
 
 		cells := strings.Fields(row)
@@ -72,7 +72,7 @@ func TestEvaluatorProperties(t *testing.T) {
 		}
 		// Breaching fills never make an alarm less alarming than notBreaching.
 		if treat == TreatBreaching {
-			nb := Evaluate(tableAlarm(m, n, TreatNotBreaching), EvaluationInput{Time: evalTime, Previous: prev, Datapoints: series(row, evalTime, 5*time.Minute)})
+			nb := mustEvaluate(t, tableAlarm(m, n, TreatNotBreaching), EvaluationInput{Time: evalTime, Previous: prev, Datapoints: series(row, evalTime, 5*time.Minute)})
 			if nb.State == StateAlarm {
 				require.Equal(t, StateAlarm, ev.State, name)
 			}

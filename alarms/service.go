@@ -2,6 +2,7 @@ package alarms
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/localwatch/localwatch/internal/arn"
+	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
@@ -129,8 +131,12 @@ type Options struct {
 	// An action without a handler is recorded as a failed Action.
 	ActionHandlers map[ActionKind]ActionHandler
 	// OnStateChange is called after every state change, outside the service's
-	// lock.
+	// lock. A hook that panics is recovered and reported to Logger; the other
+	// hooks, the actions and the evaluation loop go on.
 	OnStateChange func(StateChange)
+	// Logger, when set, receives the panics of OnStateChange hooks (Error,
+	// naming the hook's alarm). Nil discards them.
+	Logger *slog.Logger
 }
 
 // Service is an in-memory CloudWatch alarms service. It is safe for concurrent
@@ -146,6 +152,7 @@ type Service struct {
 	source   MetricSource
 	handlers map[ActionKind]ActionHandler
 	hooks    []*func(StateChange)
+	log      *slog.Logger
 
 	alarms  map[string]*alarm
 	names   []string            // sorted alarm names
@@ -262,7 +269,7 @@ type triggeringChild struct {
 func New(opts Options) *Service {
 	s := &Service{
 		clock: opts.Clock, bus: opts.Bus, ids: opts.IDs, region: opts.Region, account: opts.AccountID,
-		source: opts.Metrics, handlers: map[ActionKind]ActionHandler{},
+		source: opts.Metrics, handlers: map[ActionKind]ActionHandler{}, log: opts.Logger,
 		alarms: map[string]*alarm{}, parents: map[string][]string{},
 	}
 	if s.clock == nil {
@@ -291,7 +298,8 @@ func New(opts Options) *Service {
 }
 
 // Close stops the evaluation schedules and pending action-suppression timers.
-// The service answers API calls after Close but no longer evaluates.
+// After Close every operation answers awserr.Closed("ServiceUnavailable")
+// (HTTP 503) and reads or changes nothing; Close is idempotent.
 func (s *Service) Close() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -327,12 +335,12 @@ func (s *Service) SetActionHandler(kind ActionKind, h ActionHandler) {
 func (s *Service) OnStateChange(f func(StateChange)) (remove func()) {
 	p := &f
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.hooks = append(s.hooks, p)
-	s.mu.Unlock()
 	return func() {
 		s.mu.Lock()
+		defer s.mu.Unlock()
 		s.hooks = slices.DeleteFunc(s.hooks, func(q *func(StateChange)) bool { return q == p })
-		s.mu.Unlock()
 	}
 }
 
@@ -388,17 +396,9 @@ func (s *Service) tick(gi int, at time.Time) {
 	g := s.groups[gi]
 	g.run.Lock()
 	defer g.run.Unlock()
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
+	if !s.snapshotJobs(g) {
 		return
 	}
-	g.jobs = g.jobs[:0]
-	for _, a := range g.members {
-		g.jobs = append(g.jobs, job{a: a, c: a.comp, q: a.query, prev: a.state, version: a.version,
-			autoScaling: a.hasAutoScaling, evalState: a.evaluationState, key: a.batchKey, batch: -1})
-	}
-	s.mu.Unlock()
 
 	// Evaluations query the metric source as CloudWatch itself, not as a
 	// user, and CloudTrail does not log these queries.
@@ -435,19 +435,41 @@ func (s *Service) tick(gi int, at time.Time) {
 		if out == nil {
 			out = &pending{}
 		}
-		s.mu.Lock()
-		if s.alarms[j.a.name] == j.a && j.a.version == j.version {
-			j.a.evaluationState = evalState
-			if ev.Changed && j.a.state == j.prev {
-				s.transitionLocked(j.a, ev.State, ev.Reason, ev.ReasonData, at, out)
-			} else if asRepeat && j.a.state == j.prev {
-				s.repeatAutoScalingLocked(j.a, at, out)
-			}
-		}
-		s.mu.Unlock()
+		s.applyEvaluation(j, ev, evalState, asRepeat, at, out)
 	}
 	if out != nil {
 		s.deliver(serviceContext, out) // actions are logged
+	}
+}
+
+// snapshotJobs fills g.jobs with the group's alarms under the lock; false
+// when the service is closed.
+func (s *Service) snapshotJobs(g *group) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	g.jobs = g.jobs[:0]
+	for _, a := range g.members {
+		g.jobs = append(g.jobs, job{a: a, c: a.comp, q: a.query, prev: a.state, version: a.version,
+			autoScaling: a.hasAutoScaling, evalState: a.evaluationState, key: a.batchKey, batch: -1})
+	}
+	return true
+}
+
+// applyEvaluation applies one job's evaluation under the lock, unless the
+// alarm changed meanwhile.
+func (s *Service) applyEvaluation(j *job, ev Evaluation, evalState string, asRepeat bool, at time.Time, out *pending) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.alarms[j.a.name] == j.a && j.a.version == j.version {
+		j.a.evaluationState = evalState
+		if ev.Changed && j.a.state == j.prev {
+			s.transitionLocked(j.a, ev.State, ev.Reason, ev.ReasonData, at, out)
+		} else if asRepeat && j.a.state == j.prev {
+			s.repeatAutoScalingLocked(j.a, at, out)
+		}
 	}
 }
 
@@ -692,4 +714,27 @@ func cmpInt64(a, b int64) int {
 		return 1
 	}
 	return 0
+}
+
+// ErrClosed is the error every operation answers after Close
+// (errors.Is(err, ErrClosed)).
+var ErrClosed = awserr.Sentinel("ServiceUnavailable")
+
+// checkOpen answers awserr.Closed once the service is closed.
+func (s *Service) checkOpen() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return awserr.Closed("ServiceUnavailable")
+	}
+	return nil
+}
+
+// orBackground treats a nil context as context.Background(), the contract of
+// every exported operation.
+func orBackground(ctx context.Context) context.Context {
+	if ctx == nil {
+		return context.Background()
+	}
+	return ctx
 }

@@ -2,9 +2,11 @@ package alarms
 
 import (
 	"encoding/json"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/awserr"
@@ -50,6 +52,8 @@ func validation(field string, value any, constraint string) error {
 	return awserr.New("ValidationError", "1 validation error detected: Value '%v' at '%s' failed to satisfy constraint: %s", value, field, constraint)
 }
 
+// validateAlarmName applies AWS's alarm-name rule: 1–255 characters of
+// UTF-8 without ASCII control characters (PutMetricAlarm API Reference).
 func validateAlarmName(field, name string) error {
 	if name == "" {
 		return awserr.Missing(field)
@@ -57,10 +61,44 @@ func validateAlarmName(field, name string) error {
 	if len(name) > MaxAlarmNameLength {
 		return validation(field, name, "Member must have length less than or equal to 255")
 	}
+	if !utf8.ValidString(name) {
+		return awserr.InvalidValue(field, strconv.Quote(name), "alarm names must be valid UTF-8")
+	}
 	for _, r := range name {
 		if r < 0x20 || r == 0x7f {
 			return awserr.InvalidValue(field, strconv.Quote(name), "alarm names must not contain ASCII control characters")
 		}
+	}
+	return nil
+}
+
+// validateText checks a free-text field (a description, a state reason, a
+// tag): at most max bytes, valid UTF-8 and no NUL, which AWS's wire formats
+// cannot carry. Tabs and line breaks are allowed.
+func validateText(field, s string, max int) error {
+	if len(s) > max {
+		return validation(field, "...", "Member must have length less than or equal to "+strconv.Itoa(max))
+	}
+	if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+		return awserr.InvalidValue(field, strconv.Quote(s), "the value must be valid UTF-8 without NUL characters")
+	}
+	return nil
+}
+
+// validateToken checks an identifier-like field (an action ARN, a tag key, an
+// alarm reference): valid UTF-8 without ASCII control characters.
+func validateToken(field, s string) error {
+	if !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return awserr.InvalidValue(field, strconv.Quote(s), "the value must be valid UTF-8 without control characters")
+	}
+	return nil
+}
+
+// validateThreshold refuses NaN and ±Inf: AWS's wire formats have no such
+// double, and an alarm holding one could never be compared or marshalled.
+func validateThreshold(field string, v float64) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return awserr.InvalidValue(field, v, "the threshold must be a finite number")
 	}
 	return nil
 }
@@ -121,6 +159,9 @@ func validateDimensions(field string, dims []metrics.Dimension) error {
 func (s *Service) actionKind(action string) (ActionKind, string, error) {
 	if len(action) > MaxActionLength {
 		return "", "", validation("actions", action, "Member must have length less than or equal to 1024")
+	}
+	if err := validateToken("actions", action); err != nil {
+		return "", "", err
 	}
 	a, err := arn.Parse(action)
 	if err != nil {
@@ -200,6 +241,12 @@ func validateTags(tags []Tag) error {
 		if len(t.Value) > 256 {
 			return validation("tags.member."+strconv.Itoa(i+1)+".value", t.Value, "Member must have length less than or equal to 256")
 		}
+		if err := validateToken("Tags.member."+strconv.Itoa(i+1)+".Key", t.Key); err != nil {
+			return err
+		}
+		if err := validateText("Tags.member."+strconv.Itoa(i+1)+".Value", t.Value, 256); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -209,8 +256,8 @@ func (s *Service) validatePutMetricAlarm(in *PutMetricAlarmInput) error {
 	if err := validateAlarmName("AlarmName", in.AlarmName); err != nil {
 		return err
 	}
-	if len(in.AlarmDescription) > MaxAlarmDescriptionLength {
-		return validation("alarmDescription", "...", "Member must have length less than or equal to 1024")
+	if err := validateText("alarmDescription", in.AlarmDescription, MaxAlarmDescriptionLength); err != nil {
+		return err
 	}
 	if in.EvaluationPeriods < 1 {
 		if in.EvaluationPeriods == 0 {
@@ -222,7 +269,9 @@ func (s *Service) validatePutMetricAlarm(in *PutMetricAlarmInput) error {
 		return validation("datapointsToAlarm", in.DatapointsToAlarm, "Member must have value greater than or equal to 1")
 	}
 	if in.DatapointsToAlarm > in.EvaluationPeriods {
-		return awserr.Combination("DatapointsToAlarm (%d) must be less than or equal to EvaluationPeriods (%d).", in.DatapointsToAlarm, in.EvaluationPeriods)
+		// AWS's text, as the CLI prints it: "ValidationError: DatapointsToAlarm
+		// must be less than or equal to EvaluationPeriods".
+		return awserr.New("ValidationError", "DatapointsToAlarm must be less than or equal to EvaluationPeriods")
 	}
 	if in.ComparisonOperator == "" {
 		return awserr.Missing("ComparisonOperator")
@@ -258,6 +307,11 @@ func (s *Service) validatePutMetricAlarm(in *PutMetricAlarmInput) error {
 	}
 	if in.ThresholdMetricId == "" && in.Threshold == nil {
 		return awserr.Missing("Threshold")
+	}
+	if in.Threshold != nil {
+		if err := validateThreshold("Threshold", *in.Threshold); err != nil {
+			return err
+		}
 	}
 
 	period := in.Period
@@ -299,6 +353,9 @@ func (s *Service) validatePutMetricAlarm(in *PutMetricAlarmInput) error {
 		if err := validateDimensions("dimensions", in.Dimensions); err != nil {
 			return err
 		}
+		if err := metrics.ValidateMetric("", metrics.Metric{Namespace: in.Namespace, MetricName: in.MetricName, Dimensions: in.Dimensions}); err != nil {
+			return err
+		}
 		if in.Period == 0 {
 			return awserr.Missing("Period")
 		}
@@ -312,12 +369,13 @@ func (s *Service) validatePutMetricAlarm(in *PutMetricAlarmInput) error {
 	if !validPeriod(period) {
 		return awserr.InvalidValue("Period", period, "valid values are 10, 20, 30 and any multiple of 60")
 	}
-	total := period * in.EvaluationPeriods
-	if period < 3600 && total > MaxEvaluationSeconds {
-		return awserr.Combination("The evaluation period of %d seconds (Period * EvaluationPeriods) exceeds the maximum allowed %d seconds.", total, MaxEvaluationSeconds)
-	}
-	if total > MaxEvaluationSecondsLong {
-		return awserr.Combination("The evaluation period of %d seconds (Period * EvaluationPeriods) exceeds the maximum allowed %d seconds.", total, MaxEvaluationSecondsLong)
+	// PutMetricAlarm API Reference: "Period multiplied by EvaluationPeriods
+	// can't be more than 604,800 seconds. For alarms with a period of less
+	// than one hour (3,600 seconds), the total evaluation period can't be
+	// longer than one day (86,400 seconds)." Compared by division, so a huge
+	// EvaluationPeriods cannot overflow the product.
+	if err := checkEvaluationSpan(period, in.EvaluationPeriods); err != nil {
+		return err
 	}
 	if err := s.validateActions(len(in.Metrics) == 0, true, in.OKActions, in.AlarmActions, in.InsufficientDataActions); err != nil {
 		return err
@@ -355,6 +413,9 @@ func validateMathMetrics(in *PutMetricAlarmInput) (int, error) {
 				return 0, awserr.Missing(f + ".MetricStat.Metric.MetricName and Namespace")
 			}
 			if err := validateDimensions(f+".metricStat.metric.dimensions", ms.Metric.Dimensions); err != nil {
+				return 0, err
+			}
+			if err := metrics.ValidateMetric(f+".MetricStat.Metric.", ms.Metric); err != nil {
 				return 0, err
 			}
 			if ms.Stat == "" {
@@ -414,3 +475,22 @@ func isBandExpression(expr string) bool {
 }
 
 func validJSON(s string) bool { return json.Valid([]byte(s)) }
+
+// checkEvaluationSpan applies the limit on Period × EvaluationPeriods without
+// computing the product (which overflows for huge EvaluationPeriods). The
+// code and text are AWS's as Eucalyptus's API-compatible CloudWatch reproduces
+// them: InvalidParameterCombination, "Metrics cannot be checked across more
+// than a day (EvaluationPeriods * Period must be <= 86400)."; the week limit
+// (added later for periods of an hour or more) is worded the same way.
+func checkEvaluationSpan(period, evaluationPeriods int) error {
+	if period <= 0 || evaluationPeriods <= 0 {
+		return nil // reported by the field checks
+	}
+	if period < 3600 && evaluationPeriods > MaxEvaluationSeconds/period {
+		return awserr.Combination("Metrics cannot be checked across more than a day (EvaluationPeriods * Period must be <= 86400).")
+	}
+	if evaluationPeriods > MaxEvaluationSecondsLong/period {
+		return awserr.Combination("Metrics cannot be checked across more than a week (EvaluationPeriods * Period must be <= 604800).")
+	}
+	return nil
+}

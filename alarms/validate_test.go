@@ -32,7 +32,7 @@ func TestPutMetricAlarmValidation(t *testing.T) {
 		{"description at most 1024 characters", func(a *PutMetricAlarmInput) { a.AlarmDescription = strings.Repeat("d", 1025) }, "ValidationError"},
 		{"EvaluationPeriods is required", func(a *PutMetricAlarmInput) { a.EvaluationPeriods = 0 }, "MissingParameter"},
 		{"EvaluationPeriods at least 1", func(a *PutMetricAlarmInput) { a.EvaluationPeriods = -1 }, "ValidationError"},
-		{"DatapointsToAlarm at most EvaluationPeriods", func(a *PutMetricAlarmInput) { a.DatapointsToAlarm = 4 }, "InvalidParameterCombination"},
+		{"DatapointsToAlarm at most EvaluationPeriods", func(a *PutMetricAlarmInput) { a.DatapointsToAlarm = 4 }, "ValidationError"},
 		{"DatapointsToAlarm at least 1", func(a *PutMetricAlarmInput) { a.DatapointsToAlarm = -2 }, "ValidationError"},
 		{"ComparisonOperator is required", func(a *PutMetricAlarmInput) { a.ComparisonOperator = "" }, "MissingParameter"},
 		{"ComparisonOperator enum", func(a *PutMetricAlarmInput) { a.ComparisonOperator = "Above" }, "ValidationError"},

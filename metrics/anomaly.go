@@ -330,6 +330,10 @@ func validateConfiguration(c *AnomalyDetectorConfiguration) (*time.Location, err
 // zone), InvalidParameterCombination (more than one way of designating the
 // model), LimitExceeded (more than MaxAnomalyDetectors models).
 func (s *Service) PutAnomalyDetector(ctx context.Context, in PutAnomalyDetectorInput) (*PutAnomalyDetectorOutput, error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	err := s.putAnomalyDetector(&in)
 	s.record(ctx, "PutAnomalyDetector", false, false, func() any {
 		return anomalyParams(in.Namespace, in.MetricName, in.Dimensions, in.Stat, in.SingleMetricAnomalyDetector, in.MetricMathAnomalyDetector, in.Configuration)
@@ -372,6 +376,10 @@ func (s *Service) putAnomalyDetector(in *PutAnomalyDetectorInput) error {
 // DeleteAnomalyDetector deletes a model, designated as in PutAnomalyDetector.
 // A model that does not exist is a ResourceNotFoundException.
 func (s *Service) DeleteAnomalyDetector(ctx context.Context, in DeleteAnomalyDetectorInput) (*DeleteAnomalyDetectorOutput, error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	err := s.deleteAnomalyDetector(&in)
 	s.record(ctx, "DeleteAnomalyDetector", false, false, func() any {
 		return anomalyParams(in.Namespace, in.MetricName, in.Dimensions, in.Stat, in.SingleMetricAnomalyDetector, in.MetricMathAnomalyDetector, nil)
@@ -405,6 +413,10 @@ func (s *Service) deleteAnomalyDetector(in *DeleteAnomalyDetectorInput) error {
 // from this listing). StateValue is computed from the data at the time of the
 // call, as described at AnomalyStatePendingTraining.
 func (s *Service) DescribeAnomalyDetectors(ctx context.Context, in DescribeAnomalyDetectorsInput) (*DescribeAnomalyDetectorsOutput, error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	out, err := s.describeAnomalyDetectors(&in)
 	s.record(ctx, "DescribeAnomalyDetectors", true, false, func() any { return describeAnomalyParams(&in) }, err)
 	if err != nil {
@@ -456,25 +468,27 @@ func (s *Service) describeAnomalyDetectors(in *DescribeAnomalyDetectorsInput) (*
 		}
 		after = rest
 	}
-	s.admu.Lock()
 	var list []*detector
-	for k, d := range s.anomaly.detectors {
-		if after != "" && k <= after {
-			continue
-		}
-		if d.single != nil {
-			if !types[AnomalyDetectorSingleMetric] ||
-				in.Namespace != "" && d.single.Namespace != in.Namespace ||
-				in.MetricName != "" && d.single.MetricName != in.MetricName ||
-				!hasDims(d.single.Dimensions, in.Dimensions) {
+	func() {
+		s.admu.Lock()
+		defer s.admu.Unlock()
+		for k, d := range s.anomaly.detectors {
+			if after != "" && k <= after {
 				continue
 			}
-		} else if !types[AnomalyDetectorMetricMath] {
-			continue
+			if d.single != nil {
+				if !types[AnomalyDetectorSingleMetric] ||
+					in.Namespace != "" && d.single.Namespace != in.Namespace ||
+					in.MetricName != "" && d.single.MetricName != in.MetricName ||
+					!hasDims(d.single.Dimensions, in.Dimensions) {
+					continue
+				}
+			} else if !types[AnomalyDetectorMetricMath] {
+				continue
+			}
+			list = append(list, d)
 		}
-		list = append(list, d)
-	}
-	s.admu.Unlock()
+	}()
 	slices.SortFunc(list, func(a, b *detector) int { return strings.Compare(a.key, b.key) })
 	out := &DescribeAnomalyDetectorsOutput{AnomalyDetectors: []AnomalyDetector{}}
 	if len(list) > limit {

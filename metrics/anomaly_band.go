@@ -78,9 +78,7 @@ func (src *mathSource) Band(id string, arg metricmath.Series, stddevs float64) (
 				statScratchPool.Put(sc)
 			}()
 			sc.ts, sc.vs = sc.ts[:0], sc.vs[:0]
-			s.mu.RLock()
-			s.appendStat(sc, &ms.Metric, ms.Unit, st, alignStart(trainFrom, ms.Period, now), endSeconds(trainTo), period)
-			s.mu.RUnlock()
+			s.appendStatRLocked(sc, &ms.Metric, ms.Unit, st, alignStart(trainFrom, ms.Period, now), endSeconds(trainTo), period)
 			ts, values = sc.ts, sc.vs
 		}
 		clamp = st.kind == kSampleCount || strings.HasPrefix(ms.Metric.Namespace, "AWS/")
@@ -142,19 +140,12 @@ func (c *bandCache) model(ts []int64, values []float64, period int64, loc *time.
 		h ^= h >> 32
 	}
 	k := bandKey{hash: h, n: len(ts), period: period, loc: loc.String(), clamp: clamp}
-	c.mu.Lock()
-	m := c.m[k]
-	c.mu.Unlock()
+	m := c.get(k)
 	if m != nil {
 		return m
 	}
 	m = trainAnomalyModel(ts, values, period, loc, clamp)
-	c.mu.Lock()
-	if c.m == nil || len(c.m) >= bandCacheSize {
-		c.m = make(map[bandKey]*anomalyModel)
-	}
-	c.m[k] = m
-	c.mu.Unlock()
+	c.put(k, m)
 	return m
 }
 
@@ -262,4 +253,19 @@ func (src *mathSource) trainExpression(id string, start, end time.Time) ([]int64
 		ts[i] = t.Unix()
 	}
 	return ts, r.Values, nil
+}
+
+func (c *bandCache) get(k bandKey) *anomalyModel {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[k]
+}
+
+func (c *bandCache) put(k bandKey, m *anomalyModel) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= bandCacheSize {
+		c.m = make(map[bandKey]*anomalyModel)
+	}
+	c.m[k] = m
 }

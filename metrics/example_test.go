@@ -57,7 +57,9 @@ func Example() {
 		StartTime:  start, EndTime: start.Add(2 * time.Minute), Period: 120,
 		ExtendedStatistics: []string{"p90", "TM(10%:90%)"},
 	})
-	fmt.Println(p.Datapoints[0].ExtendedStatistics["p90"], p.Datapoints[0].ExtendedStatistics["TM(10%:90%)"])
+	p90, _ := p.Datapoints[0].ExtendedStatistics.Get("p90")
+	tm, _ := p.Datapoints[0].ExtendedStatistics.Get("TM(10%:90%)")
+	fmt.Println(p90, tm)
 
 	_, err = svc.PutMetricData(ctx, metrics.PutMetricDataInput{Namespace: "AWS/EC2", MetricData: data[:1]})
 	fmt.Println(err)

@@ -101,30 +101,32 @@ func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int, 
 	now := s.clock.Now()
 	t1 := endSeconds(in.EndTime)
 	lastPeriod, serves, t0 := 0, false, int64(0)
-	s.mu.RLock()
-	for i := range in.MetricDataQueries {
-		q := &in.MetricDataQueries[i]
-		if !returnsData(q) {
-			continue // no error is possible: the request is validated
-		}
-		ms := q.MetricStat
-		off := len(sc.vs)
-		if ms.Period != lastPeriod {
-			// Requests usually share one period: align once per period.
-			lastPeriod = ms.Period
-			serves = periodServes(ms.Period, in.StartTime, now)
-			t0 = alignStart(in.StartTime, ms.Period, now)
-		}
-		if serves {
-			st, ok := parseBasic(ms.Stat)
-			if !ok {
-				st, _ = parseExtended(ms.Stat)
+	func() {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		for i := range in.MetricDataQueries {
+			q := &in.MetricDataQueries[i]
+			if !returnsData(q) {
+				continue // no error is possible: the request is validated
 			}
-			s.appendStat(&sc.statScratch, &ms.Metric, ms.Unit, st, t0, t1, int64(ms.Period))
+			ms := q.MetricStat
+			off := len(sc.vs)
+			if ms.Period != lastPeriod {
+				// Requests usually share one period: align once per period.
+				lastPeriod = ms.Period
+				serves = periodServes(ms.Period, in.StartTime, now)
+				t0 = alignStart(in.StartTime, ms.Period, now)
+			}
+			if serves {
+				st, ok := parseBasic(ms.Stat)
+				if !ok {
+					st, _ = parseExtended(ms.Stat)
+				}
+				s.appendStat(&sc.statScratch, &ms.Metric, ms.Unit, st, t0, t1, int64(ms.Period))
+			}
+			sc.spans = append(sc.spans, gmdSpan{i, off, len(sc.vs) - off})
 		}
-		sc.spans = append(sc.spans, gmdSpan{i, off, len(sc.vs) - off})
-	}
-	s.mu.RUnlock()
+	}()
 	// Drop references into blocks held by the aggregation buffer.
 	clear(sc.a.parts[:cap(sc.a.parts)])
 	sc.a.parts = sc.a.parts[:0]

@@ -64,6 +64,10 @@ func validationError(format string, args ...any) *awserr.Error {
 // (AccountId other than the service's own) and functions that read other services (SERVICE_QUOTA, INSIGHT_RULE_METRIC,
 // DB_PERF_INSIGHTS, LAMBDA) are rejected with ValidationError.
 func (s *Service) GetMetricData(ctx context.Context, in GetMetricDataInput) (*GetMetricDataOutput, error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	out, err := s.getMetricData(&in)
 	s.record(ctx, "GetMetricData", true, true, func() any { return getMetricDataParams(&in) }, err)
 	if err != nil {
@@ -80,6 +84,10 @@ func (s *Service) GetMetricData(ctx context.Context, in GetMetricDataInput) (*Ge
 // overwritten, so the caller must no longer use it. On error, out is left
 // unchanged.
 func (s *Service) GetMetricDataInto(ctx context.Context, in GetMetricDataInput, out *GetMetricDataOutput) error {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return err
+	}
 	res, err := s.getMetricDataVia(&in, true, out)
 	s.record(ctx, "GetMetricData", true, true, func() any { return getMetricDataParams(&in) }, err)
 	if err != nil {
@@ -167,7 +175,7 @@ func plainQuery(q *MetricDataQuery, account string) bool {
 // plainMetric reports whether m passes validateMetric, without naming fields.
 func plainMetric(m *Metric) bool {
 	ns := m.Namespace
-	if ns == "" || len(ns) > maxNameLen || ns[0] == ':' || !ascii(ns) || m.MetricName == "" || len(m.MetricName) > maxNameLen ||
+	if ns == "" || len(ns) > maxNameLen || ns[0] == ':' || !ascii(ns) || m.MetricName == "" || len(m.MetricName) > maxNameLen || !printable(m.MetricName) ||
 		len(m.Dimensions) > MaxDimensions {
 		return false
 	}
@@ -371,23 +379,30 @@ func compileCached(queries []metricmath.Query) (*metricmath.Program, error) {
 		buf = append(buf, 0)
 	}
 	key := string(buf)
-	programCache.Lock()
-	p := programCache.m[key]
-	programCache.Unlock()
-	if p != nil {
+	if p := cachedProgram(key); p != nil {
 		return p, nil
 	}
 	p, err := metricmath.Compile(queries)
 	if err != nil {
 		return nil, err
 	}
+	cacheProgram(key, p)
+	return p, nil
+}
+
+func cachedProgram(key string) *metricmath.Program {
 	programCache.Lock()
+	defer programCache.Unlock()
+	return programCache.m[key]
+}
+
+func cacheProgram(key string, p *metricmath.Program) {
+	programCache.Lock()
+	defer programCache.Unlock()
 	if programCache.m == nil || len(programCache.m) >= programCacheSize {
 		programCache.m = make(map[string]*metricmath.Program)
 	}
 	programCache.m[key] = p
-	programCache.Unlock()
-	return p, nil
 }
 
 func pmin(a, b int) int {
@@ -470,7 +485,7 @@ func requestKey(in *GetMetricDataInput) uint64 {
 	h := fnv.New64a()
 	// MaxDatapoints may change from page to page: the token is an offset in
 	// datapoints.
-	fmt.Fprintf(h, "%d|%d|%s|", in.StartTime.UnixNano(), in.EndTime.UnixNano(), in.ScanBy)
+	fmt.Fprintf(h, "%d.%d|%d.%d|%s|", in.StartTime.Unix(), in.StartTime.Nanosecond(), in.EndTime.Unix(), in.EndTime.Nanosecond(), in.ScanBy)
 	if in.LabelOptions != nil {
 		fmt.Fprintf(h, "%s|", in.LabelOptions.Timezone)
 	}

@@ -25,6 +25,10 @@ const (
 // dimensions (sorted by name). A metric appears as soon as its first datapoint
 // is stored (AWS may take up to 15 minutes).
 func (s *Service) ListMetrics(ctx context.Context, in ListMetricsInput) (*ListMetricsOutput, error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	out, err := s.listMetrics(in)
 	s.record(ctx, "ListMetrics", true, true, func() any { return listParams(&in) }, err)
 	return out, err
@@ -158,14 +162,16 @@ func (s *Service) forEachMetric(fn func(m Metric, last time.Time) bool) {
 		last int64
 	}
 	var items []item
-	s.mu.RLock()
-	s.catalog.Ascend(func(sr *series) bool {
-		if sr.lastRecv >= since {
-			items = append(items, item{cloneMetric(&sr.metric), sr.lastTS})
-		}
-		return true
-	})
-	s.mu.RUnlock()
+	func() {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		s.catalog.Ascend(func(sr *series) bool {
+			if sr.lastRecv >= since {
+				items = append(items, item{cloneMetric(&sr.metric), sr.lastTS})
+			}
+			return true
+		})
+	}()
 	for _, it := range items {
 		if !fn(it.m, time.Unix(it.last, 0).UTC()) {
 			return

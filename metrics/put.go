@@ -22,6 +22,10 @@ type putScratch struct {
 // Custom namespaces may not start with "AWS/" (reserved for AWS services, that
 // is, for producers inside the stack that send a [DataEvent] with Internal set).
 func (s *Service) PutMetricData(ctx context.Context, in PutMetricDataInput) (*PutMetricDataOutput, error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	err := s.put(in, false)
 	s.record(ctx, "PutMetricData", false, true, func() any { return putParams(&in) }, err)
 	if err != nil {
@@ -91,7 +95,7 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 					return err
 				}
 			}
-			plain = plain && d.MetricName != "" && len(d.MetricName) <= maxNameLen && len(d.Dimensions) <= MaxDimensions
+			plain = plain && d.MetricName != "" && len(d.MetricName) <= maxNameLen && len(d.Dimensions) <= MaxDimensions && printable(d.MetricName)
 			if sr = s.lookup(h, in.Namespace, d.MetricName, d.Dimensions); sr != nil {
 				idSize = sr.idSize // identitySize does not depend on dimension order
 			}
@@ -179,6 +183,16 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 			} else {
 				b.add(sec, v, 1, hires)
 			}
+		case d.StatisticValues != nil && len(d.Values) > 0:
+			// Both: AWS accepts the datum (LocalStack's AWS-validated test
+			// "For some strange reason the AWS implementation allows this"),
+			// and the CloudWatch agent sends exactly this shape for its
+			// distributions: an exact statistic set beside approximate
+			// Values/Counts (amazon-cloudwatch-agent, plugins/outputs/
+			// cloudwatch). We keep both, as the agent relies on: SampleCount,
+			// Sum, Minimum and Maximum from StatisticValues, percentiles from
+			// Values and Counts.
+			b.addSetDist(sec, *d.StatisticValues, d.Values, d.Counts, hires)
 		case d.StatisticValues != nil:
 			sv := *d.StatisticValues
 			// CloudWatch keeps percentile statistics for a statistic set whose

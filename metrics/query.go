@@ -63,7 +63,7 @@ func periodServes(period int, start, now time.Time) bool {
 // otherwise to the minute when StartTime is less than 15 days ago, to 5 minutes
 // when 15–63 days ago, to the hour beyond.
 func alignStart(start time.Time, period int, now time.Time) int64 {
-	t := floorDiv(start.UnixNano(), 1e9)
+	t := unixSeconds(start)
 	var unit int64
 	switch {
 	case period < 60:
@@ -79,7 +79,35 @@ func alignStart(start time.Time, period int, now time.Time) int64 {
 }
 
 // endSeconds is EndTime in whole seconds, rounded up (EndTime is exclusive).
-func endSeconds(end time.Time) int64 { return -floorDiv(-end.UnixNano(), 1e9) }
+func endSeconds(end time.Time) int64 {
+	t := unixSeconds(end)
+	if end.Nanosecond() != 0 && t < maxUnix {
+		t++
+	}
+	return t
+}
+
+// The timestamps AWS's APIs take are ISO 8601 dates with four-digit years:
+// query times outside years 0001–9999 are clamped to that range, so the
+// arithmetic on them in Unix seconds cannot overflow (time.UnixNano does
+// beyond 2262, which once made GetMetricStatistics compute a negative
+// datapoint count and panic while holding the service's lock).
+const (
+	minUnix = -62135596800 // 0001-01-01T00:00:00Z
+	maxUnix = 253402300799 // 9999-12-31T23:59:59Z
+)
+
+// unixSeconds is t in Unix seconds (rounded down), clamped to [minUnix,
+// maxUnix].
+func unixSeconds(t time.Time) int64 {
+	switch {
+	case t.Before(time.Unix(minUnix, 0)):
+		return minUnix
+	case t.After(time.Unix(maxUnix, 0)):
+		return maxUnix
+	}
+	return t.Unix()
+}
 
 // scan aggregates the stream's data in [start, end) by periods of length
 // period starting at start, calling emit for each period with data, in
@@ -419,7 +447,7 @@ func (s *Service) checkStat(ms *MetricStat, start, end time.Time) (stat, error) 
 		return stat{}, err
 	}
 	if !start.Before(end) {
-		return stat{}, awserr.InvalidValue("StartTime", start.UTC().Format(time.RFC3339), "the parameter StartTime must be less than the parameter EndTime")
+		return stat{}, errStartAfterEnd()
 	}
 	return st, nil
 }
@@ -435,9 +463,7 @@ func (s *Service) statData(ms *MetricStat, st stat, start, end, now time.Time) (
 	}
 	sc := statScratchPool.Get().(*statScratch)
 	sc.ts, sc.vs = sc.ts[:0], sc.vs[:0]
-	s.mu.RLock()
-	s.appendStat(sc, &ms.Metric, ms.Unit, st, alignStart(start, ms.Period, now), endSeconds(end), int64(ms.Period))
-	s.mu.RUnlock()
+	s.appendStatRLocked(sc, &ms.Metric, ms.Unit, st, alignStart(start, ms.Period, now), endSeconds(end), int64(ms.Period))
 	if len(sc.vs) > 0 {
 		ts, values = slices.Clone(sc.ts), slices.Clone(sc.vs)
 	}
@@ -453,6 +479,14 @@ type statScratch struct {
 	ts []int64
 	vs []float64
 	a  agg
+}
+
+// appendStatRLocked is appendStat under the read lock, released by defer
+// so that nothing can leave it held.
+func (s *Service) appendStatRLocked(sc *statScratch, m *Metric, unit StandardUnit, st stat, t0, t1, p int64) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	s.appendStat(sc, m, unit, st, t0, t1, p)
 }
 
 // appendStat appends to sc the periods of [t0, t1) (t0 aligned, length p)
@@ -527,6 +561,10 @@ func (s *Service) appendStat(sc *statScratch, m *Metric, unit StandardUnit, st s
 // Unlike AWS, Datapoints are sorted by Timestamp ascending (then by unit, in
 // the order the units were first published).
 func (s *Service) GetMetricStatistics(ctx context.Context, in GetMetricStatisticsInput) (*GetMetricStatisticsOutput, error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	out, err := s.getMetricStatistics(in)
 	s.record(ctx, "GetMetricStatistics", true, true, func() any { return statsParams(&in) }, err)
 	return out, err
@@ -544,7 +582,7 @@ func (s *Service) getMetricStatistics(in GetMetricStatisticsInput) (*GetMetricSt
 		return nil, awserr.Missing("EndTime")
 	}
 	if !in.StartTime.Before(in.EndTime) {
-		return nil, awserr.InvalidValue("StartTime", in.StartTime.UTC().Format(time.RFC3339), "the parameter StartTime must be less than the parameter EndTime")
+		return nil, errStartAfterEnd()
 	}
 	if len(in.Statistics) == 0 && len(in.ExtendedStatistics) == 0 {
 		return nil, awserr.Combination("Must specify either Statistics or ExtendedStatistics.")
@@ -574,6 +612,11 @@ func (s *Service) getMetricStatistics(in GetMetricStatisticsInput) (*GetMetricSt
 		}
 		exts[i] = st
 	}
+	extNames := in.ExtendedStatistics
+	if len(extNames) > 1 {
+		// A name asked for twice appears once (as in AWS's map).
+		extNames, exts = dedupeStats(extNames, exts)
+	}
 	if !validUnit(in.Unit) {
 		return nil, awserr.InvalidValue("Unit", quote(string(in.Unit)), "not a CloudWatch standard unit")
 	}
@@ -584,7 +627,7 @@ func (s *Service) getMetricStatistics(in GetMetricStatisticsInput) (*GetMetricSt
 	p := int64(in.Period)
 	t0 := alignStart(in.StartTime, in.Period, now)
 	t1 := endSeconds(in.EndTime)
-	if n := (t1 - t0 + p - 1) / p; n > MaxDatapoints {
+	if n := requestedDatapoints(in.StartTime, in.EndTime, p); n > MaxDatapoints {
 		return nil, awserr.Combination("You have requested up to %d datapoints, which exceeds the limit of %d. You may reduce the datapoints requested by increasing Period, or decreasing the time range.", n, MaxDatapoints)
 	}
 
@@ -593,11 +636,40 @@ func (s *Service) getMetricStatistics(in GetMetricStatisticsInput) (*GetMetricSt
 		out.Datapoints = []Datapoint{}
 		return out, nil
 	}
+	multi := s.collectStatistics(&in, &m, basics, exts, extNames, t0, t1, out)
+	if out.Datapoints == nil {
+		out.Datapoints = []Datapoint{}
+	}
+	if multi {
+		slices.SortStableFunc(out.Datapoints, func(a, b Datapoint) int { return a.Timestamp.Compare(b.Timestamp) })
+	}
+	return out, nil
+}
+
+// requestedDatapoints is the number of datapoints a GetMetricStatistics
+// request asks for as AWS counts it for its 1,440 limit: (EndTime -
+// StartTime) / Period, rounded up, on the times as given (not on the aligned
+// StartTime), so a day at one-minute periods from any second is 1,440.
+func requestedDatapoints(start, end time.Time, p int64) int64 {
+	d := unixSeconds(end) - unixSeconds(start)
+	if end.Nanosecond() > start.Nanosecond() {
+		d++ // part of a second more
+	}
+	return (d + p - 1) / p
+}
+
+// collectStatistics appends to out the datapoints of GetMetricStatistics
+// under the read lock (released by defer) and reports whether the metric has
+// several units (the datapoints then need sorting).
+func (s *Service) collectStatistics(in *GetMetricStatisticsInput, m *Metric, basics, exts []stat, extNames []string, t0, t1 int64, out *GetMetricStatisticsOutput) (multi bool) {
+	p := int64(in.Period)
 	s.mu.RLock()
-	sr := s.findSeries(&m)
+	defer s.mu.RUnlock()
+	sr := s.findSeries(m)
 	if sr != nil {
 		out.Datapoints = make([]Datapoint, 0, min((t1-t0+p-1)/p, 64))
 		var pool []float64
+		var xpool ExtendedStatistics
 		var a agg
 		for _, x := range sr.streams {
 			if in.Unit != "" && x.unit != unitOf(in.Unit) {
@@ -627,26 +699,27 @@ func (s *Service) getMetricStatistics(in GetMetricStatisticsInput) (*GetMetricSt
 						dp.Maximum = v
 					}
 				}
-				for i, st := range exts {
-					if v, ok := a.eval(st); ok {
-						if dp.ExtendedStatistics == nil {
-							dp.ExtendedStatistics = make(map[string]float64, len(exts))
+				if len(exts) > 0 {
+					// Extended statistics are carved from a shared array too
+					// (full slice expressions keep datapoints apart).
+					if cap(xpool)-len(xpool) < len(exts) {
+						xpool = make(ExtendedStatistics, 0, len(exts)*64)
+					}
+					from := len(xpool)
+					for i, st := range exts {
+						if v, ok := a.eval(st); ok {
+							xpool = append(xpool, ExtendedStatistic{extNames[i], v})
 						}
-						dp.ExtendedStatistics[in.ExtendedStatistics[i]] = v
+					}
+					if len(xpool) > from {
+						dp.ExtendedStatistics = xpool[from:len(xpool):len(xpool)]
 					}
 				}
 				out.Datapoints = append(out.Datapoints, dp)
 			})
 		}
 	}
-	s.mu.RUnlock()
-	if out.Datapoints == nil {
-		out.Datapoints = []Datapoint{}
-	}
-	if sr != nil && len(sr.streams) > 1 {
-		slices.SortStableFunc(out.Datapoints, func(a, b Datapoint) int { return a.Timestamp.Compare(b.Timestamp) })
-	}
-	return out, nil
+	return sr != nil && len(sr.streams) > 1
 }
 
 func statsParams(in *GetMetricStatisticsInput) any {
@@ -670,4 +743,23 @@ func statsParams(in *GetMetricStatisticsInput) any {
 		m["unit"] = in.Unit
 	}
 	return m
+}
+
+// dedupeStats drops repeated names (and their parsed statistics), keeping the
+// first of each.
+func dedupeStats(names []string, sts []stat) ([]string, []stat) {
+	var outN []string
+	var outS []stat
+	for i, n := range names {
+		if !slices.Contains(outN, n) {
+			outN, outS = append(outN, n), append(outS, sts[i])
+		}
+	}
+	return outN, outS
+}
+
+// errStartAfterEnd is AWS's answer to StartTime >= EndTime (recorded from
+// CloudWatch: InvalidParameterValue, this exact text).
+func errStartAfterEnd() error {
+	return awserr.New("InvalidParameterValue", "The parameter StartTime must be less than the parameter EndTime.")
 }

@@ -304,7 +304,7 @@ func TestPercentilesAndStatisticSets(t *testing.T) {
 			out, err := gms(s, GetMetricStatisticsInput{StartTime: t0, EndTime: t0.Add(time.Minute), Period: 60, ExtendedStatistics: names})
 			require.NoError(t, err)
 			require.Len(t, out.Datapoints, 1, "the period has data")
-			got := out.Datapoints[0].ExtendedStatistics
+			got := out.Datapoints[0].ExtendedStatistics.Map()
 			if tc.want == nil {
 				assert.Empty(t, got)
 				return

@@ -74,7 +74,8 @@ func TestRetentionAndRollupByAge(t *testing.T) {
 		out, err := gms(s, GetMetricStatisticsInput{StartTime: start, EndTime: start.Add(time.Hour), Period: period, ExtendedStatistics: []string{"p99"}})
 		require.NoError(t, err)
 		require.NotEmpty(t, out.Datapoints)
-		return out.Datapoints[0].ExtendedStatistics["p99"]
+		v, _ := out.Datapoints[0].ExtendedStatistics.Get("p99")
+		return v
 	}
 	exact := refPercentile(vals, 99)
 

@@ -96,31 +96,33 @@ func (src *mathSource) Search(q *metricmath.SearchQuery, stat string, period int
 		return len(matches) <= metricmath.MaxSearchResults
 	}
 	s := src.s
-	s.mu.RLock()
-	if q.HasSchema {
-		// Keys are the namespace, a 0 byte, the metric name, then the
-		// dimensions each after a 0 byte, so the namespace's metrics are
-		// consecutive from ns+"\x00" on, and those of one name from
-		// ns+"\x00"+name on.
-		from := q.Namespace + "\x00"
-		name, byName := q.MetricNameEquals()
-		if byName {
-			from += name
-		}
-		inRange := func(sr *series) bool {
-			return sr.metric.Namespace == q.Namespace && (!byName || sr.metric.MetricName == name) && visit(sr)
-		}
-		if first, ok := s.catalog.Min(); ok && first.key >= from {
-			// The range starts at the first metric: walking from the start
-			// spares the btree's start-key search in every node it visits.
-			s.catalog.Ascend(inRange)
+	func() {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		if q.HasSchema {
+			// Keys are the namespace, a 0 byte, the metric name, then the
+			// dimensions each after a 0 byte, so the namespace's metrics are
+			// consecutive from ns+"\x00" on, and those of one name from
+			// ns+"\x00"+name on.
+			from := q.Namespace + "\x00"
+			name, byName := q.MetricNameEquals()
+			if byName {
+				from = string(appendKeyPart([]byte(from), name))
+			}
+			inRange := func(sr *series) bool {
+				return sr.metric.Namespace == q.Namespace && (!byName || sr.metric.MetricName == name) && visit(sr)
+			}
+			if first, ok := s.catalog.Min(); ok && first.key >= from {
+				// The range starts at the first metric: walking from the start
+				// spares the btree's start-key search in every node it visits.
+				s.catalog.Ascend(inRange)
+			} else {
+				s.catalog.AscendGreaterOrEqual(&series{key: from}, inRange)
+			}
 		} else {
-			s.catalog.AscendGreaterOrEqual(&series{key: from}, inRange)
+			s.catalog.Ascend(visit)
 		}
-	} else {
-		s.catalog.Ascend(visit)
-	}
-	s.mu.RUnlock()
+	}()
 	out := make([]metricmath.Series, 0, len(matches))
 	for _, m := range matches {
 		s, err := src.read(MetricStat{Metric: m, Period: period, Stat: stat}, searchLabel(&m))

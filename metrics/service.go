@@ -3,10 +3,12 @@ package metrics
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/btree"
 
+	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
@@ -58,6 +60,7 @@ type Service struct {
 	unsubscribe func()
 	sweeper     clock.Timer
 	closeOnce   sync.Once
+	closed      atomic.Bool // set by Close: every operation then answers awserr.Closed
 
 	scratch sync.Pool // *putScratch
 
@@ -101,10 +104,12 @@ func New(o Options) *Service {
 	return s
 }
 
-// Close stops the retention timer and the bus subscription. Data stays
-// readable; Close is idempotent.
+// Close stops the retention timer and the bus subscription. After Close every
+// operation answers awserr.Closed("ServiceUnavailable") (HTTP 503) and reads
+// or changes nothing; Close is idempotent.
 func (s *Service) Close() {
 	s.closeOnce.Do(func() {
+		s.closed.Store(true)
 		if s.sweeper != nil {
 			s.sweeper.Stop()
 		}
@@ -123,6 +128,9 @@ func (s *Service) onDataEvent(ctx context.Context, ev DataEvent) error {
 		return nil
 	}
 	if ev.Internal {
+		if err := s.checkOpen(); err != nil {
+			return err
+		}
 		return s.put(ev.Input, true)
 	}
 	_, err := s.PutMetricData(ctx, ev.Input)
@@ -143,4 +151,25 @@ func (s *Service) record(ctx context.Context, name string, readOnly, data bool, 
 		c.Resources = []event.Resource{{Type: "AWS::CloudWatch::Metric"}}
 	}
 	s.rec.RecordFunc(ctx, c, params, err)
+}
+
+// ErrClosed is the error every operation answers after Close
+// (errors.Is(err, ErrClosed)).
+var ErrClosed = awserr.Sentinel("ServiceUnavailable")
+
+// checkOpen answers awserr.Closed once the service is closed.
+func (s *Service) checkOpen() error {
+	if s.closed.Load() {
+		return awserr.Closed("ServiceUnavailable")
+	}
+	return nil
+}
+
+// orBackground treats a nil context as context.Background(), the contract of
+// every exported operation.
+func orBackground(ctx context.Context) context.Context {
+	if ctx == nil {
+		return context.Background()
+	}
+	return ctx
 }

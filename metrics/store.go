@@ -221,6 +221,48 @@ func (b *block) addSetValue(sec int, set StatisticSet, v float64, hires bool) {
 	}
 }
 
+// addSetDist adds a statistic set whose Sum, Minimum, Maximum and SampleCount
+// feed the basic statistics, with the distribution values (weights from
+// counts, 1 when counts is empty) standing for its samples in percentiles.
+func (b *block) addSetDist(sec int, set StatisticSet, values, counts []float64, hires bool) {
+	if hires {
+		b.occ |= hiResBit
+	}
+	x := b.general()
+	if x.count == 0 {
+		b.min, b.max = set.Minimum, set.Maximum
+	} else {
+		b.min = min(b.min, set.Minimum)
+		b.max = max(b.max, set.Maximum)
+	}
+	b.sum += set.Sum
+	x.count += set.SampleCount
+	if x.weights == nil && x.sk == nil {
+		x.weights = make([]float64, len(b.vals), cap(b.vals))
+		for i := range x.weights {
+			x.weights[i] = 1
+		}
+	}
+	for j, v := range values {
+		w := 1.0
+		if len(counts) > 0 {
+			w = counts[j]
+		}
+		if w <= 0 {
+			continue
+		}
+		if x.sk != nil {
+			x.sk.add(v, w)
+			continue
+		}
+		b.vals = append(b.vals, v)
+		x.weights = append(x.weights, w)
+		if !x.minuteOnly {
+			x.secs = append(x.secs, uint8(sec))
+		}
+	}
+}
+
 // general switches the block to general mode, copying its values out of the
 // shared chunk.
 func (b *block) general() *blockExt {
@@ -578,18 +620,36 @@ func (s *Service) remove(sr *series) {
 // metricKey is the canonical key of a metric whose dimensions are sorted by
 // name: namespace, name and dimensions separated by bytes below any valid
 // character, so keys sort by namespace, then name, then dimensions.
+//
+// Validation refuses control characters in every part, but the key does not
+// rely on it: a byte below 3 inside a part is escaped as 2 followed by the
+// byte + 3, so the separators 0 and 1 only ever separate and no two metrics
+// can share a key (two metrics sharing one made one vanish from ListMetrics
+// and retention).
 func metricKey(m Metric) string {
-	var b strings.Builder
-	b.WriteString(m.Namespace)
-	b.WriteByte(0)
-	b.WriteString(m.MetricName)
+	b := make([]byte, 0, len(m.Namespace)+len(m.MetricName)+1+identitySize("", m.Dimensions))
+	b = appendKeyPart(b, m.Namespace)
+	b = append(b, 0)
+	b = appendKeyPart(b, m.MetricName)
 	for _, d := range m.Dimensions {
-		b.WriteByte(0)
-		b.WriteString(d.Name)
-		b.WriteByte(1)
-		b.WriteString(d.Value)
+		b = append(b, 0)
+		b = appendKeyPart(b, d.Name)
+		b = append(b, 1)
+		b = appendKeyPart(b, d.Value)
 	}
-	return b.String()
+	return string(b)
+}
+
+// appendKeyPart appends one part of a metric key, escaping bytes below 3.
+func appendKeyPart(b []byte, part string) []byte {
+	for i := 0; i < len(part); i++ {
+		if c := part[i]; c < 3 {
+			b = append(b, 2, c+3)
+		} else {
+			b = append(b, c)
+		}
+	}
+	return b
 }
 
 func (sr *series) stream(u StandardUnit) *stream {

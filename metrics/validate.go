@@ -3,7 +3,11 @@ package metrics
 import (
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/localwatch/localwatch/internal/awserr"
 )
@@ -79,8 +83,12 @@ func validateNamespace(field, ns string, internal bool) error {
 	return nil
 }
 
-// validateMetricName: 1–255 characters (the API's only documented
-// constraint on metric names).
+// validateMetricName: 1–255 characters (the API model's constraint), and,
+// like namespaces and dimensions, no ASCII control characters; the name must
+// be valid UTF-8. AWS documents no character rule for metric names, but its
+// Query and XML wire formats cannot carry control characters or invalid
+// UTF-8, so no AWS metric has them; a name holding the catalogue key's
+// separators (0x00, 0x01) once made another metric vanish.
 func validateMetricName(field, name string) error {
 	if name == "" {
 		return awserr.Missing(field)
@@ -88,7 +96,25 @@ func validateMetricName(field, name string) error {
 	if len(name) > maxNameLen {
 		return awserr.InvalidValue(field, quote(name), "must be at most 255 characters")
 	}
+	if !printable(name) {
+		return awserr.InvalidValue(field, strconv.Quote(name), "must be valid UTF-8 without control characters")
+	}
 	return nil
+}
+
+// printable reports whether s is valid UTF-8 without ASCII control
+// characters.
+func printable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c == 0x7f {
+			return false
+		}
+		if c >= 0x80 {
+			return utf8.ValidString(s[i:]) && !strings.ContainsFunc(s[i:], unicode.IsControl)
+		}
+	}
+	return true
 }
 
 // validateDimensions: at most 30; names 1–255 and values 1–1024 ASCII
@@ -188,32 +214,31 @@ func member(i int, f string) string { return fmt.Sprintf("MetricData.member.%d.%
 // validateDatum checks one MetricDatum. now is the receive time (Unix
 // seconds). It does not allocate unless it fails.
 func validateDatum(i int, d *MetricDatum, now int64, lastUnit *StandardUnit) error {
-	if d.MetricName == "" || len(d.MetricName) > maxNameLen {
+	if d.MetricName == "" || len(d.MetricName) > maxNameLen || !printable(d.MetricName) {
 		return validateMetricName(member(i, "MetricName"), d.MetricName)
 	}
 	if len(d.Dimensions) > MaxDimensions {
 		return validateDimensions(fieldRef{"MetricData.member.%d.Dimensions", i}, d.Dimensions)
 	}
-	n := 0
-	if d.Value != nil {
-		n++
-	}
-	if d.StatisticValues != nil {
-		n++
-	}
-	if len(d.Values) > 0 {
-		n++
-	}
-	if n == 0 {
+	if d.Value == nil && d.StatisticValues == nil && len(d.Values) == 0 {
 		if len(d.Counts) > 0 {
 			return awserr.Combination("The parameter %s requires %s.", member(i, "Counts"), member(i, "Values"))
 		}
 		return awserr.Combination("Exactly one of the parameters %s, %s or %s must be specified.",
 			member(i, "Value"), member(i, "StatisticValues"), member(i, "Values"))
 	}
-	if n > 1 {
-		return awserr.Combination("The parameters %s, %s and %s are mutually exclusive.",
-			member(i, "Value"), member(i, "StatisticValues"), member(i, "Values"))
+	// AWS's texts, as recorded from CloudWatch (LocalStack's AWS-validated
+	// snapshots). Values with StatisticValues is accepted: see put.
+	if d.Value != nil && len(d.Values) > 0 {
+		return awserr.Combination("The parameters %s and %s are mutually exclusive and you have specified both.", member(i, "Value"), member(i, "Values"))
+	}
+	if d.Value != nil && d.StatisticValues != nil {
+		return awserr.Combination("The parameters %s and %s are mutually exclusive and you have specified both.", member(i, "Value"), member(i, "StatisticValues"))
+	}
+	if d.StatisticValues != nil && len(d.Values) > 0 {
+		if err := validateStatisticSet(i, d.StatisticValues); err != nil {
+			return err
+		}
 	}
 	switch {
 	case d.Value != nil:
@@ -223,31 +248,19 @@ func validateDatum(i int, d *MetricDatum, now int64, lastUnit *StandardUnit) err
 		if !validValue(*d.Value) {
 			return awserr.InvalidValue(member(i, "Value"), *d.Value, "values must be finite and between -2^360 and 2^360 (magnitude at least 2^-360 unless zero)")
 		}
-	case d.StatisticValues != nil:
+	case d.StatisticValues != nil && len(d.Values) == 0:
 		if len(d.Counts) > 0 {
 			return awserr.Combination("The parameter %s requires %s.", member(i, "Counts"), member(i, "Values"))
 		}
-		sv := d.StatisticValues
-		for _, f := range [...]struct {
-			name string
-			v    float64
-		}{{"SampleCount", sv.SampleCount}, {"Sum", sv.Sum}, {"Minimum", sv.Minimum}, {"Maximum", sv.Maximum}} {
-			if !validValue(f.v) {
-				return awserr.InvalidValue(member(i, "StatisticValues."+f.name), f.v, "values must be finite and between -2^360 and 2^360 (magnitude at least 2^-360 unless zero)")
-			}
-		}
-		if sv.SampleCount <= 0 {
-			return awserr.InvalidValue(member(i, "StatisticValues.SampleCount"), sv.SampleCount, "must be greater than zero")
-		}
-		if sv.Minimum > sv.Maximum {
-			return awserr.InvalidValue(member(i, "StatisticValues.Minimum"), sv.Minimum, "must not be greater than StatisticValues.Maximum")
+		if err := validateStatisticSet(i, d.StatisticValues); err != nil {
+			return err
 		}
 	default:
 		if len(d.Values) > MaxValuesPerDatum {
 			return awserr.InvalidValue(member(i, "Values"), len(d.Values), "the collection must not have more than 150 members")
 		}
 		if len(d.Counts) > 0 && len(d.Counts) != len(d.Values) {
-			return awserr.InvalidValue(member(i, "Counts"), len(d.Counts), "must have as many members as Values")
+			return awserr.New("InvalidParameterValue", "The parameters %s and %s must be of the same size.", member(i, "Values"), member(i, "Counts"))
 		}
 		for j, v := range d.Values {
 			if !validValue(v) {
@@ -277,6 +290,25 @@ func validateDatum(i int, d *MetricDatum, now int64, lastUnit *StandardUnit) err
 		if ts > now+int64(futureWindow/time.Second) {
 			return awserr.InvalidValue(member(i, "Timestamp"), d.Timestamp.UTC().Format(time.RFC3339), "must specify a time no more than two hours in the future")
 		}
+	}
+	return nil
+}
+
+// validateStatisticSet checks MetricData.member.(i+1).StatisticValues.
+func validateStatisticSet(i int, sv *StatisticSet) error {
+	for _, f := range [...]struct {
+		name string
+		v    float64
+	}{{"SampleCount", sv.SampleCount}, {"Sum", sv.Sum}, {"Minimum", sv.Minimum}, {"Maximum", sv.Maximum}} {
+		if !validValue(f.v) {
+			return awserr.InvalidValue(member(i, "StatisticValues."+f.name), f.v, "values must be finite and between -2^360 and 2^360 (magnitude at least 2^-360 unless zero)")
+		}
+	}
+	if sv.SampleCount <= 0 {
+		return awserr.InvalidValue(member(i, "StatisticValues.SampleCount"), sv.SampleCount, "must be greater than zero")
+	}
+	if sv.Minimum > sv.Maximum {
+		return awserr.InvalidValue(member(i, "StatisticValues.Minimum"), sv.Minimum, "must not be greater than StatisticValues.Maximum")
 	}
 	return nil
 }
@@ -369,3 +401,11 @@ func digits(v int) int {
 	}
 	return n
 }
+
+// ValidateMetric checks a metric's identity — namespace, name and
+// dimensions — by the rules PutMetricData applies, except that AWS/
+// namespaces are allowed (alarms and queries read them). Error messages name
+// the fields under prefix (e.g. "Metrics.member.1.MetricStat.Metric."). The
+// alarms service uses it so that an alarm can only name a metric that could
+// exist.
+func ValidateMetric(prefix string, m Metric) error { return validateMetric(prefix, &m) }

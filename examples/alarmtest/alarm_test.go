@@ -137,7 +137,8 @@ func TestCheckoutLatencyAlarmDecisions(t *testing.T) {
 				require.NoError(t, json.Unmarshal([]byte(v), &f))
 				dps = append(dps, alarms.Datapoint{Timestamp: now.Add(time.Duration(i-5) * time.Minute), Value: f})
 			}
-			ev := alarms.Evaluate(def, alarms.EvaluationInput{Time: now, Previous: alarms.StateOK, Datapoints: dps})
+			ev, err := alarms.Evaluate(def, alarms.EvaluationInput{Time: now, Previous: alarms.StateOK, Datapoints: dps})
+			require.NoError(t, err)
 			assert.Equal(t, tc.want, ev.State, ev.Reason)
 		})
 	}

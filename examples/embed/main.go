@@ -248,6 +248,6 @@ func summary(st *localwatch.Stack, a *app, out io.Writer) error {
 		return *p
 	}
 	fmt.Fprintf(out, "\nsummary: %d requests served; Latency n=%.0f avg=%.1f ms p99=%.1f ms; ServerErrors (metric filter) sum=%.0f; %d alarm state changes\n",
-		a.requests.Load(), val(lat.SampleCount), val(lat.Average), p99.ExtendedStatistics["p99"], val(errs.Sum), len(hist.AlarmHistoryItems))
+		a.requests.Load(), val(lat.SampleCount), val(lat.Average), p99.ExtendedStatistics.Map()["p99"], val(errs.Sum), len(hist.AlarmHistoryItems))
 	return nil
 }

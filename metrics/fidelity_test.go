@@ -1,0 +1,106 @@
+package metrics
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/localwatch/localwatch/internal/awserr"
+)
+
+// Issue 18.1: AWS counts (EndTime - StartTime) / Period against the 1,440
+// datapoint limit, so a day at one-minute periods from any second is allowed.
+func TestADayAtOneMinutePeriodsFromAnySecondIsAllowed(t *testing.T) {
+	for _, sec := range []int{0, 1, 29, 59} {
+		s, c := newTestService(t)
+		now := t0.Add(time.Duration(sec) * time.Second)
+		c.Set(now)
+		out, err := gms(s, GetMetricStatisticsInput{StartTime: now, EndTime: now.Add(24 * time.Hour), Period: 60})
+		require.NoError(t, err, "second %d", sec)
+		assert.Empty(t, out.Datapoints)
+	}
+	s, _ := newTestService(t)
+	_, err := gms(s, GetMetricStatisticsInput{StartTime: t0.Add(30 * time.Second), EndTime: t0.Add(24*time.Hour + 31*time.Second), Period: 60})
+	require.Error(t, err)
+	assert.Equal(t, "InvalidParameterCombination", awserr.Code(err))
+	assert.Contains(t, err.Error(), "You have requested up to 1441 datapoints")
+}
+
+// Issue 18.12: AWS's exact texts, as recorded from CloudWatch.
+func TestValidationMessagesAreAWSWordForWord(t *testing.T) {
+	cases := []struct {
+		name string
+		call func(s *Service) error
+		code string
+		msg  string
+	}{
+		{"Value with Values", func(s *Service) error {
+			_, err := s.PutMetricData(context.Background(), PutMetricDataInput{Namespace: "App", MetricData: []MetricDatum{{MetricName: "m", Value: Float(1.5), Values: []float64{1, 10}}}})
+			return err
+		}, "InvalidParameterCombination", "The parameters MetricData.member.1.Value and MetricData.member.1.Values are mutually exclusive and you have specified both."},
+		{"Value with StatisticValues", func(s *Service) error {
+			_, err := s.PutMetricData(context.Background(), PutMetricDataInput{Namespace: "App", MetricData: []MetricDatum{{MetricName: "m", Value: Float(1.5), StatisticValues: &StatisticSet{SampleCount: 10, Sum: 55, Minimum: 1, Maximum: 10}}}})
+			return err
+		}, "InvalidParameterCombination", "The parameters MetricData.member.1.Value and MetricData.member.1.StatisticValues are mutually exclusive and you have specified both."},
+		{"Values and Counts of different sizes", func(s *Service) error {
+			_, err := s.PutMetricData(context.Background(), PutMetricDataInput{Namespace: "App", MetricData: []MetricDatum{{MetricName: "m", Values: []float64{1, 10}, Counts: []float64{2, 4, 5}}}})
+			return err
+		}, "InvalidParameterValue", "The parameters MetricData.member.1.Values and MetricData.member.1.Counts must be of the same size."},
+		{"StartTime not before EndTime", func(s *Service) error {
+			_, err := gms(s, GetMetricStatisticsInput{StartTime: t0, EndTime: t0, Period: 1, Statistics: []Statistic{StatSampleCount}})
+			return err
+		}, "InvalidParameterValue", "The parameter StartTime must be less than the parameter EndTime."},
+		{"a day at period 1", func(s *Service) error {
+			_, err := gms(s, GetMetricStatisticsInput{StartTime: t0, EndTime: t0.Add(24 * time.Hour), Period: 1, Statistics: []Statistic{StatSampleCount}})
+			return err
+		}, "InvalidParameterCombination", "You have requested up to 86400 datapoints, which exceeds the limit of 1440. You may reduce the datapoints requested by increasing Period, or decreasing the time range."},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _ := newTestService(t)
+			err := tc.call(s)
+			require.Error(t, err)
+			assert.Equal(t, tc.code, awserr.Code(err))
+			assert.Equal(t, tc.msg, awserr.Message(err))
+		})
+	}
+}
+
+// Issue 18.7: AWS accepts a datum with both Values and StatisticValues (the
+// CloudWatch agent sends its distributions so); the statistic set gives the
+// basic statistics, Values and Counts the percentiles.
+func TestValuesWithStatisticValuesAreAcceptedAndBothKept(t *testing.T) {
+	s, _ := newTestService(t)
+	put(t, s, "App", MetricDatum{MetricName: "M", Timestamp: t0, Unit: UnitCount,
+		Values: []float64{1.0488, 2.0438, 2.9924}, Counts: []float64{1, 1, 1},
+		StatisticValues: &StatisticSet{SampleCount: 3, Sum: 6, Minimum: 1, Maximum: 3}})
+	out, err := gms(s, GetMetricStatisticsInput{StartTime: t0, EndTime: t0.Add(time.Minute), Period: 60,
+		Statistics: []Statistic{StatSampleCount, StatSum, StatMinimum, StatMaximum}})
+	require.NoError(t, err)
+	require.Len(t, out.Datapoints, 1)
+	dp := out.Datapoints[0]
+	assert.Equal(t, []float64{3, 6, 1, 3}, []float64{*dp.SampleCount, *dp.Sum, *dp.Minimum, *dp.Maximum})
+	out, err = gms(s, GetMetricStatisticsInput{StartTime: t0, EndTime: t0.Add(time.Minute), Period: 60, ExtendedStatistics: []string{"p50"}})
+	require.NoError(t, err)
+	require.Len(t, out.Datapoints, 1)
+	v, ok := out.Datapoints[0].ExtendedStatistics.Get("p50")
+	require.True(t, ok, "percentiles come from Values")
+	assert.Equal(t, 2.0438, v, "the median of the distribution (p0 and p100 are the set's exact Minimum and Maximum)")
+}
+
+// AWS's recorded answer for Values [1, 10] with Counts [2, 4]: SampleCount 6,
+// Sum 42, Maximum 10.
+func TestValuesWithCountsWeighTheValues(t *testing.T) {
+	s, _ := newTestService(t)
+	put(t, s, "App", MetricDatum{MetricName: "M", Timestamp: t0, Unit: UnitCount, Values: []float64{1, 10}, Counts: []float64{2, 4}})
+	out, err := gms(s, GetMetricStatisticsInput{StartTime: t0.Add(-time.Minute), EndTime: t0.Add(time.Minute), Period: 60,
+		Statistics: []Statistic{StatSampleCount, StatSum, StatMaximum}})
+	require.NoError(t, err)
+	require.Len(t, out.Datapoints, 1)
+	dp := out.Datapoints[0]
+	assert.Equal(t, []float64{6, 42, 10}, []float64{*dp.SampleCount, *dp.Sum, *dp.Maximum})
+	assert.Equal(t, UnitCount, dp.Unit)
+}
