@@ -3,7 +3,6 @@ package filterpattern
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -80,7 +79,7 @@ type termGroup struct {
 
 type term struct {
 	lit []byte
-	re  *regexp.Regexp
+	re  *regex
 }
 
 func (t *term) in(msg []byte) bool {
@@ -364,16 +363,19 @@ func quoted(src string, i int) (string, int, error) {
 	return "", 0, invalid(src, start, "unterminated double-quoted string")
 }
 
-// regexAllowed reports whether c may appear inside %regex% (AWS's documented set).
+// regexAllowed reports whether c may appear inside %regex%: AWS's documented
+// set (letters, digits, : _ # = @ / ; , - and the operators ^ $ ? [ ] { } | \ *
+// + .) and the space, which the guide's own example uses
+// (`%^starting|^initializing|^shutting down%`, issue 19).
 func regexAllowed(c byte) bool {
 	if isWordByte(c) {
 		return true
 	}
-	return strings.IndexByte("#=@/;,-:^$?[]{}|\\*+.", c) >= 0
+	return strings.IndexByte(" #=@/;,-:^$?[]{}|\\*+.", c) >= 0
 }
 
 // regexTerm parses %regex% starting at src[i] == '%'.
-func regexTerm(src string, i int) (*regexp.Regexp, int, error) {
+func regexTerm(src string, i int) (*regex, int, error) {
 	start := i
 	i++
 	j := i
@@ -400,9 +402,9 @@ func regexTerm(src string, i int) (*regexp.Regexp, int, error) {
 	if body == "" {
 		return nil, 0, invalid(src, start, "empty regular expression")
 	}
-	re, err := regexp.Compile(body)
-	if err != nil {
-		return nil, 0, invalid(src, start, "invalid regular expression: "+err.Error())
+	re, why := compileRegex(body)
+	if re == nil {
+		return nil, 0, invalid(src, start, why)
 	}
 	return re, j + 1, nil
 }

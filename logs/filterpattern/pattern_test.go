@@ -93,6 +93,8 @@ func TestUnstructuredTermsFromTheGuide(t *testing.T) {
 		{"regex repetition", `%a{3,5}%`, `baaab`, true},
 		{"regex repetition misses", `%a{3,5}%`, `baab`, false},
 		{"regex with terms", `ERROR %4[0-9]{2}%`, `ERROR 404`, true},
+		{"regex with a space, the guide's example", `%^starting|^initializing|^shutting down%`, `shutting down now`, true},
+		{"regex with a space, the guide's example, not at the start", `%^starting|^initializing|^shutting down%`, `now shutting down`, false},
 	})
 }
 
@@ -306,7 +308,6 @@ func TestCompileRejectsBadPatternsWithInvalidParameterException(t *testing.T) {
 		{"unterminated regex", `%abc`, "unterminated"},
 		{"regex with parentheses", `%(a|b)%`, "( and )"},
 		{"regex with unsupported character", `%something!%`, "not supported"},
-		{"regex with a space", `%a b%`, "not supported"},
 		{"regex multi-byte", `%é%`, "multi-byte"},
 		{"regex invalid", `%a{2,1}%`, "invalid regular expression"},
 		{"three regexes", `{ $.a = %a% || $.b = %b% || $.c = %c% }`, "at most 2"},
