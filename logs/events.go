@@ -199,35 +199,67 @@ func parseKey(tok, prefix string) (key, bool) {
 	return key{int64(ts), seq}, true
 }
 
-// readLocked runs f with the read lock held and the given streams sorted.
+// testHookScan, when set by a test, runs as FilterLogEvents starts scanning.
+var testHookScan func()
+
+// readStreams picks streams under the read lock (sorting any that received
+// late events first, under the write lock), takes snapshots of them, and runs
+// f on the snapshots without any lock: a long scan (a costly pattern over a
+// large group) never holds up writers or other readers. pick runs with the lock
+// held and must read everything else f needs (retention) itself.
 func (s *Service) readStreams(pick func() ([]*stream, error), f func([]*stream) error) error {
-	for {
-		s.mu.RLock()
-		sts, err := pick()
-		if err != nil {
-			s.mu.RUnlock()
-			return err
-		}
-		dirty := false
-		for _, st := range sts {
-			if st.dirty() {
-				dirty = true
-				break
-			}
-		}
-		if !dirty {
-			defer s.mu.RUnlock()
-			return f(sts)
-		}
-		s.mu.RUnlock()
-		s.mu.Lock()
-		if sts, err = pick(); err == nil {
-			for _, st := range sts {
-				st.sortTail()
-			}
-		}
-		s.mu.Unlock()
+	snaps, err := s.snapshotStreams(pick)
+	if err != nil {
+		return err
 	}
+	return f(snaps)
+}
+
+func (s *Service) snapshotStreams(pick func() ([]*stream, error)) ([]*stream, error) {
+	for {
+		snaps, dirty, err := s.snapshotLocked(pick)
+		if err != nil || !dirty {
+			return snaps, err
+		}
+		if err := s.sortPicked(pick); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (s *Service) snapshotLocked(pick func() ([]*stream, error)) (snaps []*stream, dirty bool, err error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := s.checkOpen(); err != nil {
+		return nil, false, err
+	}
+	sts, err := pick()
+	if err != nil {
+		return nil, false, err
+	}
+	for _, st := range sts {
+		if st.dirty() {
+			return nil, true, nil
+		}
+	}
+	snaps = make([]*stream, len(sts))
+	for i, st := range sts {
+		snaps[i] = st.snapshot()
+	}
+	return snaps, false, nil
+}
+
+func (s *Service) sortPicked(pick func() ([]*stream, error)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sts, err := pick()
+	if err != nil {
+		return err
+	}
+	for _, st := range sts {
+		st.sortTail()
+	}
+	return nil
 }
 
 // GetLogEvents reads a stream's events in time order: from the oldest
@@ -261,12 +293,13 @@ func (s *Service) GetLogEvents(ctx context.Context, in GetLogEventsInput) (out *
 			return nil, errBadToken(in.NextToken)
 		}
 	}
-	var g *group
+	var cut int64
 	err = s.readStreams(func() ([]*stream, error) {
-		var err error
-		if g, err = s.resolveGroupLocked(in.LogGroupName, in.LogGroupIdentifier); err != nil {
+		g, err := s.resolveGroupLocked(in.LogGroupName, in.LogGroupIdentifier)
+		if err != nil {
 			return nil, err
 		}
+		cut = retentionCutoff(g, s.nowMS())
 		st, ok := g.streams[in.LogStreamName]
 		if !ok {
 			return nil, errStreamNotFound(g.name, in.LogStreamName)
@@ -274,7 +307,7 @@ func (s *Service) GetLogEvents(ctx context.Context, in GetLogEventsInput) (out *
 		return []*stream{st}, nil
 	}, func(sts []*stream) error {
 		st := sts[0]
-		a, b := st.window(in.StartTime, in.EndTime, false, retentionCutoff(g, s.nowMS()))
+		a, b := st.window(in.StartTime, in.EndTime, false, cut)
 		out = &GetLogEventsOutput{Events: []OutputLogEvent{}}
 		var lo, hi int // the returned events are st[lo:hi]
 		if forward {
@@ -452,12 +485,13 @@ func (s *Service) FilterLogEvents(ctx context.Context, in FilterLogEventsInput) 
 		}
 		tokKey, hasTok = k, true
 	}
-	var g *group
+	var cut int64
 	err = s.readStreams(func() ([]*stream, error) {
-		var err error
-		if g, err = s.resolveGroupLocked(in.LogGroupName, in.LogGroupIdentifier); err != nil {
+		g, err := s.resolveGroupLocked(in.LogGroupName, in.LogGroupIdentifier)
+		if err != nil {
 			return nil, err
 		}
+		cut = retentionCutoff(g, s.nowMS())
 		var sts []*stream
 		switch {
 		case len(in.LogStreamNames) > 0:
@@ -477,8 +511,10 @@ func (s *Service) FilterLogEvents(ctx context.Context, in FilterLogEventsInput) 
 		}
 		return sts, nil
 	}, func(sts []*stream) error {
+		if testHookScan != nil {
+			testHookScan()
+		}
 		out = &FilterLogEventsOutput{Events: []FilteredLogEvent{}}
-		cut := retentionCutoff(g, s.nowMS())
 		lit, litOnly := p.Literal(), p.LiteralOnly()
 		curs := make([]cursor, 0, len(sts))
 		for _, st := range sts {

@@ -106,3 +106,56 @@ var _ = errors.New
 var _ = bus.Publish[int]
 var _ clock.Clock
 var _ context.Context
+
+// Issue 16.6: FilterLogEvents held the service-wide lock while it scanned, so a
+// costly pattern over a large group held up every PutLogEvents.
+func TestFilterLogEventsScansWithoutHoldingUpWriters(t *testing.T) {
+	e := newEnv(t)
+	e.group(t, "big", "s")
+	e.group(t, "other", "s")
+	e.put(t, "big", "s", ev(e.now(), "aaaa"), ev(e.now()+1, "ab"))
+	wrote := make(chan error, 1)
+	testHookScan = func() {
+		testHookScan = nil
+		go func() {
+			_, err := e.s.PutLogEvents(ctx, PutLogEventsInput{LogGroupName: "other", LogStreamName: "s", LogEvents: []InputLogEvent{ev(e.now(), "x")}})
+			wrote <- err
+		}()
+		select {
+		case err := <-wrote:
+			assert.NoError(t, err)
+		case <-time.After(10 * time.Second):
+			t.Error("PutLogEvents into another group waited for the scan")
+		}
+	}
+	defer func() { testHookScan = nil }()
+	out, err := e.s.FilterLogEvents(ctx, FilterLogEventsInput{LogGroupName: "big", FilterPattern: "%a{1,1000}b%"})
+	require.NoError(t, err)
+	assert.Len(t, out.Events, 1)
+}
+
+// A scan reads a snapshot: events stored (even late ones, which re-sort the
+// stream's tail) while it runs do not disturb what it reads.
+func TestFilterLogEventsReadsASnapshotWhileLateEventsAreSorted(t *testing.T) {
+	e := newEnv(t)
+	e.group(t, "g", "s")
+	now := e.now()
+	e.put(t, "g", "s", ev(now, "one"), ev(now+10, "three"))
+	testHookScan = func() {
+		testHookScan = nil
+		e.put(t, "g", "s", ev(now+5, "two late"))
+		_, err := e.s.GetLogEvents(ctx, GetLogEventsInput{LogGroupName: "g", LogStreamName: "s"}) // sorts the tail
+		require.NoError(t, err)
+	}
+	defer func() { testHookScan = nil }()
+	out, err := e.s.FilterLogEvents(ctx, FilterLogEventsInput{LogGroupName: "g"})
+	require.NoError(t, err)
+	var msgs []string
+	for _, x := range out.Events {
+		msgs = append(msgs, x.Message)
+	}
+	assert.Equal(t, []string{"one", "three"}, msgs)
+	out, err = e.s.FilterLogEvents(ctx, FilterLogEventsInput{LogGroupName: "g"})
+	require.NoError(t, err)
+	assert.Len(t, out.Events, 3)
+}
