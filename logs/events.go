@@ -3,6 +3,7 @@ package logs
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -132,6 +133,10 @@ func (s *Service) ingest(groupName, streamName string, evs []InputLogEvent, crea
 // the stored events may not span more than 24 hours. Sequence tokens are ignored.
 // Matching metric filters and subscription filters run on the stored events.
 func (s *Service) PutLogEvents(ctx context.Context, in PutLogEventsInput) (out *PutLogEventsOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "PutLogEvents", Data: true, RequestParameters: map[string]any{
 			"logGroupName": in.LogGroupName, "logStreamName": in.LogStreamName}, Resources: s.groupResource(in.LogGroupName)}, err)
@@ -268,6 +273,10 @@ func (s *Service) sortPicked(pick func() ([]*stream, error)) error {
 // Limit events (default and maximum 10,000) or 1 MB are returned per call; at
 // the end the same token comes back.
 func (s *Service) GetLogEvents(ctx context.Context, in GetLogEventsInput) (out *GetLogEventsOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "GetLogEvents", ReadOnly: true, Data: true, RequestParameters: in}, err)
 	}()
@@ -398,8 +407,8 @@ func (st *stream) window(start, end *int64, inclusiveEnd bool, cutoff int64) (in
 	b := st.n()
 	if end != nil {
 		e := *end
-		if inclusiveEnd {
-			e++
+		if inclusiveEnd && e < math.MaxInt64 {
+			e++ // cannot overflow: [start, MaxInt64] is everything from start
 		}
 		b = st.atOrAfterTS(e)
 	}
@@ -443,6 +452,10 @@ func (st *stream) keyAtOrEnd(i int) key {
 // (default and maximum 10,000) events or 1 MB per page. NextToken is set while
 // more matching events remain.
 func (s *Service) FilterLogEvents(ctx context.Context, in FilterLogEventsInput) (out *FilterLogEventsOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "FilterLogEvents", ReadOnly: true, Data: true, RequestParameters: in}, err)
 	}()

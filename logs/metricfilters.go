@@ -234,6 +234,10 @@ func regexFiltersLocked(g *group, skipMetric, skipSub string) int {
 // it instead. Values are aggregated per minute of event time and published as
 // metrics.DataEvent on the bus every minute.
 func (s *Service) PutMetricFilter(ctx context.Context, in PutMetricFilterInput) (out *PutMetricFilterOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "PutMetricFilter", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
 	}()
@@ -270,6 +274,10 @@ func (s *Service) PutMetricFilter(ctx context.Context, in PutMetricFilterInput) 
 
 // DeleteMetricFilter deletes a metric filter.
 func (s *Service) DeleteMetricFilter(ctx context.Context, in DeleteMetricFilterInput) (out *DeleteMetricFilterOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "DeleteMetricFilter", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
 	}()
@@ -298,6 +306,10 @@ func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys
 // order: of one group (optionally with FilterNamePrefix), or of all groups, or
 // those publishing MetricName in MetricNamespace (give both or neither).
 func (s *Service) DescribeMetricFilters(ctx context.Context, in DescribeMetricFiltersInput) (out *DescribeMetricFiltersOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "DescribeMetricFilters", ReadOnly: true, RequestParameters: in}, err)
 	}()
@@ -388,6 +400,10 @@ func page[T any](all []T, offset, limit int, prefix string) ([]T, string) {
 // TestMetricFilter applies a filter pattern to up to 50 sample messages and
 // returns the matching ones with their extracted fields.
 func (s *Service) TestMetricFilter(ctx context.Context, in TestMetricFilterInput) (out *TestMetricFilterOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "TestMetricFilter", ReadOnly: true, RequestParameters: in}, err)
 	}()
@@ -546,6 +562,7 @@ func datumOK(b *bucket) bool {
 // dimension set and minute). The service does this every minute on its clock;
 // call it to publish at once (tests, shutdown).
 func (s *Service) FlushMetrics(ctx context.Context) {
+	ctx = orBackground(ctx)
 	s.mfMu.Lock()
 	pending := s.pending
 	s.pending = map[bucketKey]*bucket{}

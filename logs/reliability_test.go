@@ -3,10 +3,14 @@ package logs
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"math"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/ids"
@@ -102,10 +106,6 @@ func TestAMinuteWhoseSumOverflowsDoesNotLoseTheOtherMinutesAndFilters(t *testing
 	assert.Equal(t, 3.0, sumOf(t, m, "App", "Latency", e.clk.Now()))
 }
 
-var _ = errors.New
-var _ = bus.Publish[int]
-var _ clock.Clock
-var _ context.Context
 
 // Issue 16.6: FilterLogEvents held the service-wide lock while it scanned, so a
 // costly pattern over a large group held up every PutLogEvents.
@@ -158,4 +158,115 @@ func TestFilterLogEventsReadsASnapshotWhileLateEventsAreSorted(t *testing.T) {
 	out, err = e.s.FilterLogEvents(ctx, FilterLogEventsInput{LogGroupName: "g"})
 	require.NoError(t, err)
 	assert.Len(t, out.Events, 3)
+}
+
+// operations calls every exported operation of the shape
+// Op(ctx, Input) (*Output, error) with ctx and a zero Input.
+func operations(t *testing.T, s *Service, c context.Context, check func(name string, err error)) {
+	t.Helper()
+	v := reflect.ValueOf(s)
+	ctxType := reflect.TypeFor[context.Context]()
+	errType := reflect.TypeFor[error]()
+	n := 0
+	for i := range v.NumMethod() {
+		m := v.Type().Method(i)
+		ft := m.Type
+		if ft.NumIn() != 3 || ft.In(1) != ctxType || ft.NumOut() != 2 || ft.Out(1) != errType {
+			continue
+		}
+		n++
+		arg := reflect.ValueOf(c)
+		if c == nil {
+			arg = reflect.Zero(ctxType)
+		}
+		var out []reflect.Value
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("%s panicked: %v", m.Name, r)
+				}
+			}()
+			out = v.Method(i).Call([]reflect.Value{arg, reflect.Zero(ft.In(2))})
+		}()
+		if out != nil {
+			err, _ := out[1].Interface().(error)
+			check(m.Name, err)
+		}
+	}
+	require.Greater(t, n, 20)
+}
+
+func TestANilContextBehavesAsBackgroundInEveryOperation(t *testing.T) {
+	e := newEnv(t)
+	e.group(t, "g", "s")
+	operations(t, e.s, nil, func(string, error) {})
+	e.s.FlushMetrics(nil) //nolint:staticcheck // the contract under test
+}
+
+func TestAfterCloseEveryOperationAnswersServiceUnavailableException(t *testing.T) {
+	e := newEnv(t)
+	e.group(t, "g", "s")
+	e.s.Close()
+	e.s.Close() // idempotent
+	operations(t, e.s, ctx, func(name string, err error) {
+		require.Error(t, err, name)
+		assert.Equal(t, "ServiceUnavailableException", awserr.Code(err), "%s: %v", name, err)
+		assert.True(t, errors.Is(err, ErrServiceUnavailable), name)
+		var ae *awserr.Error
+		require.True(t, errors.As(err, &ae))
+		assert.Equal(t, 503, ae.HTTPStatus(), name)
+	})
+}
+
+func TestAPanickingDestinationIsRecoveredAndReported(t *testing.T) {
+	var logged strings.Builder
+	clk := clock.NewManual(t0)
+	b := &bus.Bus{}
+	s := New(Options{Clock: clk, Bus: b, IDs: ids.New(1), Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+	t.Cleanup(s.Close)
+	var onBus int
+	bus.Subscribe(b, "t", func(context.Context, SubscriptionDelivery) error { onBus++; return nil })
+	_, err := s.CreateLogGroup(ctx, CreateLogGroupInput{LogGroupName: "g"})
+	require.NoError(t, err)
+	_, err = s.CreateLogStream(ctx, CreateLogStreamInput{LogGroupName: "g", LogStreamName: "s"})
+	require.NoError(t, err)
+	fn := "arn:aws:lambda:us-east-1:123456789012:function:boom"
+	s.RegisterDestination(fn, func(context.Context, SubscriptionDelivery) error { panic("boom") })
+	_, err = s.PutSubscriptionFilter(ctx, PutSubscriptionFilterInput{LogGroupName: "g", FilterName: "f", DestinationArn: fn})
+	require.NoError(t, err)
+	_, err = s.PutLogEvents(ctx, PutLogEventsInput{LogGroupName: "g", LogStreamName: "s", LogEvents: []InputLogEvent{ev(t0.UnixMilli(), "x")}})
+	require.NoError(t, err, "the write succeeded; the destination's panic is not the caller's")
+	assert.Equal(t, 1, onBus, "the delivery still reached the bus")
+	assert.Contains(t, logged.String(), "boom")
+	assert.Contains(t, logged.String(), fn)
+	// The service still works.
+	_, err = s.PutLogEvents(ctx, PutLogEventsInput{LogGroupName: "g", LogStreamName: "s", LogEvents: []InputLogEvent{ev(t0.UnixMilli(), "y")}})
+	require.NoError(t, err)
+}
+
+func TestTimeRangesAtTheExtremesDoNotOverflow(t *testing.T) {
+	e := newEnv(t)
+	e.group(t, "g", "s")
+	e.put(t, "g", "s", ev(e.now(), "a"), ev(e.now()+1, "b"))
+	maxT := int64(math.MaxInt64)
+	zero := int64(0)
+	out, err := e.s.FilterLogEvents(ctx, FilterLogEventsInput{LogGroupName: "g", StartTime: &zero, EndTime: &maxT})
+	require.NoError(t, err)
+	assert.Len(t, out.Events, 2, "EndTime at the maximum covers every event")
+	got, err := e.s.GetLogEvents(ctx, GetLogEventsInput{LogGroupName: "g", LogStreamName: "s", StartTime: &zero, EndTime: &maxT})
+	require.NoError(t, err)
+	assert.Len(t, got.Events, 2)
+	out, err = e.s.FilterLogEvents(ctx, FilterLogEventsInput{LogGroupName: "g", StartTime: &maxT, EndTime: &maxT})
+	require.NoError(t, err)
+	assert.Empty(t, out.Events)
+}
+
+func TestRetentionSweepIntervalHasALowerBound(t *testing.T) {
+	clk := clock.NewManual(t0)
+	s := New(Options{Clock: clk, RetentionSweep: time.Nanosecond})
+	t.Cleanup(s.Close)
+	clk.Advance(time.Millisecond)
+	assert.Equal(t, 0, s.sweeps, "a 1 ns interval is raised to MinRetentionSweep")
+	clk.Advance(time.Minute)
+	assert.Equal(t, 1, s.sweeps)
 }

@@ -127,6 +127,10 @@ func destinationService(destinationArn string) (string, error) {
 // destination. Kinesis and Firehose destinations need a RoleArn and receive a
 // CONTROL_MESSAGE when the filter is created.
 func (s *Service) PutSubscriptionFilter(ctx context.Context, in PutSubscriptionFilterInput) (out *PutSubscriptionFilterOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "PutSubscriptionFilter", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
 	}()
@@ -161,36 +165,10 @@ func (s *Service) PutSubscriptionFilter(ctx context.Context, in PutSubscriptionF
 	default:
 		return nil, errConstraint("distribution", dist, "Member must satisfy enum value set: [Random, ByLogStream]")
 	}
-	s.mu.Lock()
-	if err := s.checkOpen(); err != nil {
-		s.mu.Unlock()
+	now, err := s.storeSubscription(in, p, dist)
+	if err != nil {
 		return nil, err
 	}
-	g, ok := s.groups[in.LogGroupName]
-	if !ok {
-		s.mu.Unlock()
-		return nil, errGroupNotFound(in.LogGroupName)
-	}
-	old, replacing := g.subs[in.FilterName]
-	if !replacing && len(g.subs) >= MaxSubscriptionsPerGroup {
-		s.mu.Unlock()
-		return nil, errLimit("subscription filters per log group (2)")
-	}
-	if p.RegexCount() > 0 && regexFiltersLocked(g, "", in.FilterName) >= MaxRegexFiltersPerGroup {
-		s.mu.Unlock()
-		return nil, errLimit("filter patterns containing regular expressions per log group (5)")
-	}
-	sf := &subscriptionFilter{pattern: p, desc: SubscriptionFilter{
-		FilterName: in.FilterName, LogGroupName: in.LogGroupName, FilterPattern: in.FilterPattern,
-		DestinationArn: in.DestinationArn, RoleArn: in.RoleArn, Distribution: dist,
-		ApplyOnTransformedLogs: in.ApplyOnTransformedLogs, CreationTime: s.nowMS(),
-	}}
-	if replacing {
-		sf.desc.CreationTime = old.desc.CreationTime
-	}
-	g.subs[in.FilterName] = sf
-	now := s.nowMS()
-	s.mu.Unlock()
 	if svc == "kinesis" || svc == "firehose" {
 		msg := SubscriptionMessage{
 			MessageType: "CONTROL_MESSAGE", Owner: "CloudwatchLogs", LogGroup: "", LogStream: "", SubscriptionFilters: []string{},
@@ -202,8 +180,44 @@ func (s *Service) PutSubscriptionFilter(ctx context.Context, in PutSubscriptionF
 	return &PutSubscriptionFilterOutput{}, nil
 }
 
+// storeSubscription stores a validated subscription filter under the lock and
+// returns the time it was stored.
+func (s *Service) storeSubscription(in PutSubscriptionFilterInput, p *filterpattern.Pattern, dist Distribution) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.checkOpen(); err != nil {
+		return 0, err
+	}
+	g, ok := s.groups[in.LogGroupName]
+	if !ok {
+		return 0, errGroupNotFound(in.LogGroupName)
+	}
+	old, replacing := g.subs[in.FilterName]
+	if !replacing && len(g.subs) >= MaxSubscriptionsPerGroup {
+		return 0, errLimit("subscription filters per log group (2)")
+	}
+	if p.RegexCount() > 0 && regexFiltersLocked(g, "", in.FilterName) >= MaxRegexFiltersPerGroup {
+		return 0, errLimit("filter patterns containing regular expressions per log group (5)")
+	}
+	now := s.nowMS()
+	sf := &subscriptionFilter{pattern: p, desc: SubscriptionFilter{
+		FilterName: in.FilterName, LogGroupName: in.LogGroupName, FilterPattern: in.FilterPattern,
+		DestinationArn: in.DestinationArn, RoleArn: in.RoleArn, Distribution: dist,
+		ApplyOnTransformedLogs: in.ApplyOnTransformedLogs, CreationTime: now,
+	}}
+	if replacing {
+		sf.desc.CreationTime = old.desc.CreationTime
+	}
+	g.subs[in.FilterName] = sf
+	return now, nil
+}
+
 // DeleteSubscriptionFilter deletes a subscription filter.
 func (s *Service) DeleteSubscriptionFilter(ctx context.Context, in DeleteSubscriptionFilterInput) (out *DeleteSubscriptionFilterOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "DeleteSubscriptionFilter", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
 	}()
@@ -228,6 +242,10 @@ func (s *Service) DeleteSubscriptionFilter(ctx context.Context, in DeleteSubscri
 
 // DescribeSubscriptionFilters lists a group's subscription filters in name order.
 func (s *Service) DescribeSubscriptionFilters(ctx context.Context, in DescribeSubscriptionFiltersInput) (out *DescribeSubscriptionFiltersOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "DescribeSubscriptionFilters", ReadOnly: true, RequestParameters: in}, err)
 	}()
@@ -299,7 +317,7 @@ func (s *Service) deliver(ctx context.Context, d SubscriptionDelivery) {
 	fn := s.dests[d.DestinationArn]
 	s.destMu.RUnlock()
 	if fn != nil {
-		_ = fn(ctx, d)
+		s.callDestination(ctx, fn, d)
 	}
 	if s.bus != nil {
 		_ = bus.Publish(ctx, s.bus, d)
@@ -348,4 +366,16 @@ func (s *Service) onLogDelivery(ctx context.Context, d event.LogDelivery) error 
 		evs = evs[n:]
 	}
 	return errors.Join(errs...)
+}
+
+// callDestination runs a user's Destination under recover: a panic is reported
+// through Options.Logger, naming the destination, and delivery goes on (to the
+// bus and to the other filters), as an error from the function would.
+func (s *Service) callDestination(ctx context.Context, fn Destination, d SubscriptionDelivery) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.reportPanic("subscription destination "+d.DestinationArn, r)
+		}
+	}()
+	_ = fn(ctx, d)
 }
