@@ -106,7 +106,6 @@ func TestAMinuteWhoseSumOverflowsDoesNotLoseTheOtherMinutesAndFilters(t *testing
 	assert.Equal(t, 3.0, sumOf(t, m, "App", "Latency", e.clk.Now()))
 }
 
-
 // Issue 16.6: FilterLogEvents held the service-wide lock while it scanned, so a
 // costly pattern over a large group held up every PutLogEvents.
 func TestFilterLogEventsScansWithoutHoldingUpWriters(t *testing.T) {
