@@ -519,7 +519,12 @@ func (s *Service) applyMetricFilters(w *ingested) {
 	if len(samples) == 0 {
 		return
 	}
+	s.addSamples(samples)
+}
+
+func (s *Service) addSamples(samples []sample) {
 	s.mfMu.Lock()
+	defer s.mfMu.Unlock()
 	for _, sm := range samples {
 		b := s.pending[sm.k]
 		if b == nil {
@@ -528,7 +533,14 @@ func (s *Service) applyMetricFilters(w *ingested) {
 		}
 		b.add(sm.v)
 	}
-	s.mfMu.Unlock()
+}
+
+func (s *Service) takePending() map[bucketKey]*bucket {
+	s.mfMu.Lock()
+	defer s.mfMu.Unlock()
+	pending := s.pending
+	s.pending = map[bucketKey]*bucket{}
+	return pending
 }
 
 // dimValueOK reports whether CloudWatch accepts v as a dimension value (1-1024
@@ -563,10 +575,7 @@ func datumOK(b *bucket) bool {
 // call it to publish at once (tests, shutdown).
 func (s *Service) FlushMetrics(ctx context.Context) {
 	ctx = orBackground(ctx)
-	s.mfMu.Lock()
-	pending := s.pending
-	s.pending = map[bucketKey]*bucket{}
-	s.mfMu.Unlock()
+	pending := s.takePending()
 	if len(pending) == 0 || s.bus == nil {
 		return
 	}

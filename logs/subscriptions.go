@@ -95,14 +95,8 @@ type Destination func(ctx context.Context, d SubscriptionDelivery) error
 // RegisterDestination makes fn receive the deliveries of every subscription
 // filter whose destinationArn is arnStr. It returns a function that removes it.
 func (s *Service) RegisterDestination(arnStr string, fn Destination) (unregister func()) {
-	s.destMu.Lock()
-	s.dests[arnStr] = fn
-	s.destMu.Unlock()
-	return func() {
-		s.destMu.Lock()
-		delete(s.dests, arnStr)
-		s.destMu.Unlock()
-	}
+	s.setDestination(arnStr, fn)
+	return func() { s.setDestination(arnStr, nil) }
 }
 
 type subscriptionFilter struct {
@@ -313,10 +307,7 @@ func (s *Service) deliverSubscriptions(ctx context.Context, w *ingested) {
 }
 
 func (s *Service) deliver(ctx context.Context, d SubscriptionDelivery) {
-	s.destMu.RLock()
-	fn := s.dests[d.DestinationArn]
-	s.destMu.RUnlock()
-	if fn != nil {
+	if fn := s.destination(d.DestinationArn); fn != nil {
 		s.callDestination(ctx, fn, d)
 	}
 	if s.bus != nil {
@@ -378,4 +369,21 @@ func (s *Service) callDestination(ctx context.Context, fn Destination, d Subscri
 		}
 	}()
 	_ = fn(ctx, d)
+}
+
+// setDestination registers fn for arnStr (nil removes it).
+func (s *Service) setDestination(arnStr string, fn Destination) {
+	s.destMu.Lock()
+	defer s.destMu.Unlock()
+	if fn == nil {
+		delete(s.dests, arnStr)
+		return
+	}
+	s.dests[arnStr] = fn
+}
+
+func (s *Service) destination(arnStr string) Destination {
+	s.destMu.RLock()
+	defer s.destMu.RUnlock()
+	return s.dests[arnStr]
 }
