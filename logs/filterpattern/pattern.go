@@ -322,11 +322,7 @@ func (p *Pattern) parseTerms(src string) error {
 	if len(p.groups) == 1 {
 		g := p.groups[0]
 		p.literalOnly = len(g.include) == 1 && len(g.exclude) == 0 && g.include[0].re == nil && len(g.include[0].lit) > 0
-		for _, t := range g.include {
-			if t.re == nil && len(t.lit) > len(p.literal) {
-				p.literal = t.lit
-			}
-		}
+		p.literal = rarestLiteral(g.include)
 		if p.literal != nil {
 			p.litSearch = newLiteralSearch(p.literal)
 		}
