@@ -357,11 +357,11 @@ func TestKindsAndLiteral(t *testing.T) {
 	// The prefilter's literal is the term most likely to be rare, not the
 	// longest (issue 15): its rarest byte is the rarest in log text.
 	for pattern, want := range map[string]string{
-		`ERROR timeout`:          "ERROR",
-		`timeout ERROR`:          "ERROR",
-		`ERROR Exception`:        "ERROR",
-		`"status=500" the`:       "status=500",
-		`the there`:              "there",
+		`ERROR timeout`:    "ERROR",
+		`timeout ERROR`:    "ERROR",
+		`ERROR Exception`:  "ERROR",
+		`"status=500" the`: "status=500",
+		`the there`:        "there",
 	} {
 		assert.Equal(t, want, string(MustCompile(pattern).Literal()), pattern)
 	}
