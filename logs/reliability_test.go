@@ -269,3 +269,36 @@ func TestRetentionSweepIntervalHasALowerBound(t *testing.T) {
 	clk.Advance(time.Minute)
 	assert.Equal(t, 1, s.sweeps)
 }
+
+// Issue 15: metric filters and subscription filters pay nothing per event for
+// the events they do not want: a batch none of the filters matches allocates
+// as much as a batch into a group without filters.
+func TestFiltersDoNoPerEventWorkForEventsTheyDoNotWant(t *testing.T) {
+	e := newEnv(t)
+	e.group(t, "plain", "s")
+	e.group(t, "filtered", "s")
+	for _, f := range []PutMetricFilterInput{
+		mfInput("terms", "ERROR timeout", MetricTransformation{MetricName: "E", MetricNamespace: "N", MetricValue: "1"}),
+		mfInput("json", "{ $.status = 500 }", MetricTransformation{MetricName: "J", MetricNamespace: "N", MetricValue: "$.latency"}),
+		mfInput("fields", "[ip, user, status = 500, bytes]", MetricTransformation{MetricName: "B", MetricNamespace: "N", MetricValue: "$bytes"}),
+	} {
+		f.LogGroupName = "filtered"
+		_, err := e.s.PutMetricFilter(ctx, f)
+		require.NoError(t, err)
+	}
+	_, err := e.s.PutSubscriptionFilter(ctx, PutSubscriptionFilterInput{LogGroupName: "filtered", FilterName: "sub",
+		FilterPattern: "[ip, user, status = 503, bytes]", DestinationArn: "arn:aws:lambda:us-east-1:123456789012:function:f"})
+	require.NoError(t, err)
+	evs := make([]InputLogEvent, 1000)
+	for i := range evs {
+		evs[i] = ev(e.now(), "10.0.0.1 bob 200 1234")
+	}
+	allocs := func(g string) float64 {
+		return testing.AllocsPerRun(5, func() {
+			_, err := e.s.PutLogEvents(ctx, PutLogEventsInput{LogGroupName: g, LogStreamName: "s", LogEvents: evs})
+			require.NoError(t, err)
+		})
+	}
+	plain, filtered := allocs("plain"), allocs("filtered")
+	assert.LessOrEqual(t, filtered, plain+20, "allocations per batch of 1,000 unwanted events: %v with filters, %v without", filtered, plain)
+}

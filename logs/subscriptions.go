@@ -279,12 +279,11 @@ func (s *Service) deliverSubscriptions(ctx context.Context, w *ingested) {
 		var evs []SubscriptionLogEvent
 		for i := range w.events {
 			e := &w.events[i]
+			msg := bytesOf(e.Message)
+			ok := sf.pattern.Match(msg)
 			var fields map[string]string
-			var ok bool
-			if delimited {
-				fields, ok = sf.pattern.Fields([]byte(e.Message))
-			} else {
-				ok = sf.pattern.Match([]byte(e.Message))
+			if ok && delimited {
+				fields, ok = sf.pattern.Fields(msg)
 			}
 			if ok {
 				evs = append(evs, SubscriptionLogEvent{
