@@ -233,7 +233,9 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\
 // parseTerms parses an unstructured pattern.
 func (p *Pattern) parseTerms(src string) error {
 	i := 0
-	cur := -1
+	var plain termGroup    // the terms without "?": all must hold
+	var either []termGroup // the "?" terms, one group each: any may hold
+	hasPlain := false
 	onlyBlankPhrase := false
 	nterms := 0
 	for {
@@ -302,16 +304,27 @@ func (p *Pattern) parseTerms(src string) error {
 			return invalid(src, i, fmt.Sprintf("unexpected character %q after a term; separate terms with spaces, and put terms with other characters in double quotes", src[i:i+1]))
 		}
 		nterms++
-		if alt || cur < 0 {
-			p.groups = append(p.groups, termGroup{})
-			cur = len(p.groups) - 1
+		g := &plain
+		if alt {
+			either = append(either, termGroup{})
+			g = &either[len(either)-1]
+		} else {
+			hasPlain = true
 		}
-		g := &p.groups[cur]
 		if neg {
 			g.exclude = append(g.exclude, t)
 		} else {
 			g.include = append(g.include, t)
 		}
+	}
+	// The current guide: "?" terms match events with any of them, but "if you
+	// combine "?" with other filter patterns, all question mark terms will be
+	// ignored" (`?ERROR ?ARGUMENTS REQUEST` matches every event containing
+	// REQUEST). See the package doc for why this reading and not the CDK's.
+	if hasPlain {
+		p.groups = []termGroup{plain}
+	} else {
+		p.groups = either
 	}
 	if nterms == 1 && onlyBlankPhrase && len(p.groups[0].include) == 1 {
 		// AWS documents `" "` as the pattern that matches everything.
