@@ -337,7 +337,6 @@ func TestCompileRejectsBadPatternsWithInvalidParameterException(t *testing.T) {
 		{"delimited bad separator", `[a b]`, "expected , or ]"},
 		{"delimited duplicate names", `[a, a]`, "twice"},
 		{"delimited numeric operator with string", `[a > x]`, "need a number"},
-		{"delimited empty", `[]`, "at least one field"},
 		{"delimited text after", `[a] b`, "after the closing"},
 		{"delimited bare name in compound", `[a = 1 && b]`, "operator and a value"},
 		{"delimited value list in parentheses", `[a, b = (1 || 2)]`, "operator and a value"},
@@ -411,4 +410,19 @@ func TestIndexLiteralAgreesWithBytesIndex(t *testing.T) {
 		}
 	}
 	assert.Equal(t, -1, MustCompile(`?a ?b`).IndexLiteral(hay))
+}
+
+// Issue 19.1: `[]` is valid; it matches every event and extracts $1 ... $n (the
+// API Reference's TestMetricFilter example "without specifying any fields").
+func TestEmptySpaceDelimitedPatternMatchesEveryEventAndExtractsEachField(t *testing.T) {
+	for _, src := range []string{`[]`, `[ ]`} {
+		p, err := Compile(src)
+		require.NoError(t, err, src)
+		assert.Equal(t, KindSpaceDelimited, p.Kind())
+		f, ok := p.Fields([]byte(`127.0.0.1 - frank "GET /index.html" 200`))
+		require.True(t, ok)
+		assert.Equal(t, map[string]string{"$1": "127.0.0.1", "$2": "-", "$3": "frank", "$4": "GET /index.html", "$5": "200"}, f)
+		assert.True(t, p.MatchString("x"))
+		assert.True(t, refMatch(t, src, "x"))
+	}
 }

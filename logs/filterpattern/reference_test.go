@@ -340,6 +340,9 @@ func refDelimited(p, msg string) (bool, error) {
 		}
 	}
 	elems = append(elems, strings.TrimSpace(body[start:]))
+	if len(elems) == 1 && elems[0] == "" {
+		return true, nil // `[]` matches every event (API Reference, TestMetricFilter)
+	}
 	var fields []string
 	for _, f := range refFieldRE.FindAllString(msg, -1) {
 		if f[0] == '"' || f[0] == '[' {
