@@ -25,7 +25,9 @@ var (
 	// ErrDataAlreadyAccepted is DataAlreadyAcceptedException; like
 	// ErrInvalidSequenceToken, AWS no longer returns it.
 	ErrDataAlreadyAccepted = awserr.Sentinel("DataAlreadyAcceptedException")
-	// ErrServiceUnavailable is ServiceUnavailableException (returned after Close).
+	// ErrServiceUnavailable is ServiceUnavailableException; after Close every
+	// operation answers awserr.Closed("ServiceUnavailableException"), which
+	// errors.Is matches with it.
 	ErrServiceUnavailable = awserr.Sentinel("ServiceUnavailableException")
 	// ErrOperationAborted is OperationAbortedException: a conflicting operation
 	// on the same resource.

@@ -3,6 +3,7 @@ package logs
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -132,6 +133,10 @@ func (s *Service) ingest(groupName, streamName string, evs []InputLogEvent, crea
 // the stored events may not span more than 24 hours. Sequence tokens are ignored.
 // Matching metric filters and subscription filters run on the stored events.
 func (s *Service) PutLogEvents(ctx context.Context, in PutLogEventsInput) (out *PutLogEventsOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "PutLogEvents", Data: true, RequestParameters: map[string]any{
 			"logGroupName": in.LogGroupName, "logStreamName": in.LogStreamName}, Resources: s.groupResource(in.LogGroupName)}, err)
@@ -199,35 +204,67 @@ func parseKey(tok, prefix string) (key, bool) {
 	return key{int64(ts), seq}, true
 }
 
-// readLocked runs f with the read lock held and the given streams sorted.
+// testHookScan, when set by a test, runs as FilterLogEvents starts scanning.
+var testHookScan func()
+
+// readStreams picks streams under the read lock (sorting any that received
+// late events first, under the write lock), takes snapshots of them, and runs
+// f on the snapshots without any lock: a long scan (a costly pattern over a
+// large group) never holds up writers or other readers. pick runs with the lock
+// held and must read everything else f needs (retention) itself.
 func (s *Service) readStreams(pick func() ([]*stream, error), f func([]*stream) error) error {
-	for {
-		s.mu.RLock()
-		sts, err := pick()
-		if err != nil {
-			s.mu.RUnlock()
-			return err
-		}
-		dirty := false
-		for _, st := range sts {
-			if st.dirty() {
-				dirty = true
-				break
-			}
-		}
-		if !dirty {
-			defer s.mu.RUnlock()
-			return f(sts)
-		}
-		s.mu.RUnlock()
-		s.mu.Lock()
-		if sts, err = pick(); err == nil {
-			for _, st := range sts {
-				st.sortTail()
-			}
-		}
-		s.mu.Unlock()
+	snaps, err := s.snapshotStreams(pick)
+	if err != nil {
+		return err
 	}
+	return f(snaps)
+}
+
+func (s *Service) snapshotStreams(pick func() ([]*stream, error)) ([]*stream, error) {
+	for {
+		snaps, dirty, err := s.snapshotLocked(pick)
+		if err != nil || !dirty {
+			return snaps, err
+		}
+		if err := s.sortPicked(pick); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (s *Service) snapshotLocked(pick func() ([]*stream, error)) (snaps []*stream, dirty bool, err error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if err := s.checkOpen(); err != nil {
+		return nil, false, err
+	}
+	sts, err := pick()
+	if err != nil {
+		return nil, false, err
+	}
+	for _, st := range sts {
+		if st.dirty() {
+			return nil, true, nil
+		}
+	}
+	snaps = make([]*stream, len(sts))
+	for i, st := range sts {
+		snaps[i] = st.snapshot()
+	}
+	return snaps, false, nil
+}
+
+func (s *Service) sortPicked(pick func() ([]*stream, error)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sts, err := pick()
+	if err != nil {
+		return err
+	}
+	for _, st := range sts {
+		st.sortTail()
+	}
+	return nil
 }
 
 // GetLogEvents reads a stream's events in time order: from the oldest
@@ -236,6 +273,10 @@ func (s *Service) readStreams(pick func() ([]*stream, error), f func([]*stream) 
 // Limit events (default and maximum 10,000) or 1 MB are returned per call; at
 // the end the same token comes back.
 func (s *Service) GetLogEvents(ctx context.Context, in GetLogEventsInput) (out *GetLogEventsOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "GetLogEvents", ReadOnly: true, Data: true, RequestParameters: in}, err)
 	}()
@@ -261,12 +302,13 @@ func (s *Service) GetLogEvents(ctx context.Context, in GetLogEventsInput) (out *
 			return nil, errBadToken(in.NextToken)
 		}
 	}
-	var g *group
+	var cut int64
 	err = s.readStreams(func() ([]*stream, error) {
-		var err error
-		if g, err = s.resolveGroupLocked(in.LogGroupName, in.LogGroupIdentifier); err != nil {
+		g, err := s.resolveGroupLocked(in.LogGroupName, in.LogGroupIdentifier)
+		if err != nil {
 			return nil, err
 		}
+		cut = retentionCutoff(g, s.nowMS())
 		st, ok := g.streams[in.LogStreamName]
 		if !ok {
 			return nil, errStreamNotFound(g.name, in.LogStreamName)
@@ -274,7 +316,7 @@ func (s *Service) GetLogEvents(ctx context.Context, in GetLogEventsInput) (out *
 		return []*stream{st}, nil
 	}, func(sts []*stream) error {
 		st := sts[0]
-		a, b := st.window(in.StartTime, in.EndTime, false, retentionCutoff(g, s.nowMS()))
+		a, b := st.window(in.StartTime, in.EndTime, false, cut)
 		out = &GetLogEventsOutput{Events: []OutputLogEvent{}}
 		var lo, hi int // the returned events are st[lo:hi]
 		if forward {
@@ -365,8 +407,8 @@ func (st *stream) window(start, end *int64, inclusiveEnd bool, cutoff int64) (in
 	b := st.n()
 	if end != nil {
 		e := *end
-		if inclusiveEnd {
-			e++
+		if inclusiveEnd && e < math.MaxInt64 {
+			e++ // cannot overflow: [start, MaxInt64] is everything from start
 		}
 		b = st.atOrAfterTS(e)
 	}
@@ -410,6 +452,10 @@ func (st *stream) keyAtOrEnd(i int) key {
 // (default and maximum 10,000) events or 1 MB per page. NextToken is set while
 // more matching events remain.
 func (s *Service) FilterLogEvents(ctx context.Context, in FilterLogEventsInput) (out *FilterLogEventsOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "FilterLogEvents", ReadOnly: true, Data: true, RequestParameters: in}, err)
 	}()
@@ -452,12 +498,13 @@ func (s *Service) FilterLogEvents(ctx context.Context, in FilterLogEventsInput) 
 		}
 		tokKey, hasTok = k, true
 	}
-	var g *group
+	var cut int64
 	err = s.readStreams(func() ([]*stream, error) {
-		var err error
-		if g, err = s.resolveGroupLocked(in.LogGroupName, in.LogGroupIdentifier); err != nil {
+		g, err := s.resolveGroupLocked(in.LogGroupName, in.LogGroupIdentifier)
+		if err != nil {
 			return nil, err
 		}
+		cut = retentionCutoff(g, s.nowMS())
 		var sts []*stream
 		switch {
 		case len(in.LogStreamNames) > 0:
@@ -477,8 +524,10 @@ func (s *Service) FilterLogEvents(ctx context.Context, in FilterLogEventsInput) 
 		}
 		return sts, nil
 	}, func(sts []*stream) error {
+		if testHookScan != nil {
+			testHookScan()
+		}
 		out = &FilterLogEventsOutput{Events: []FilteredLogEvent{}}
-		cut := retentionCutoff(g, s.nowMS())
 		lit, litOnly := p.Literal(), p.LiteralOnly()
 		curs := make([]cursor, 0, len(sts))
 		for _, st := range sts {

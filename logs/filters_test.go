@@ -43,7 +43,10 @@ func TestPutMetricFilterValidation(t *testing.T) {
 		{"non-numeric literal", mfInput("e", "ERROR", with(func(m *MetricTransformation) { m.MetricValue = "one" })), "InvalidParameterException"},
 		{"metric value too long", mfInput("e", "ERROR", with(func(m *MetricTransformation) { m.MetricValue = strings.Repeat("1", 101) })), "InvalidParameterException"},
 		{"metric name with $", mfInput("e", "ERROR", with(func(m *MetricTransformation) { m.MetricName = "a$b" })), "InvalidParameterException"},
-		{"namespace with :", mfInput("e", "ERROR", with(func(m *MetricTransformation) { m.MetricNamespace = "a:b" })), "InvalidParameterException"},
+		{"namespace with *", mfInput("e", "ERROR", with(func(m *MetricTransformation) { m.MetricNamespace = "a*b" })), "InvalidParameterException"},
+		{"namespace starting with :", mfInput("e", "ERROR", with(func(m *MetricTransformation) { m.MetricNamespace = ":ab" })), "InvalidParameterException"},
+		{"namespace containing : is accepted as AWS does", mfInput("ns", "ERROR", with(func(m *MetricTransformation) { m.MetricNamespace = "A.B-c_d/1#2:metricNamespace" })), ""},
+		{"metric name over 255 characters", mfInput("e", "ERROR", with(func(m *MetricTransformation) { m.MetricName = strings.Repeat("m", 256) })), "InvalidParameterException"},
 		{"empty metric name", mfInput("e", "ERROR", with(func(m *MetricTransformation) { m.MetricName = "" })), "InvalidParameterException"},
 		{"bad unit", mfInput("e", "ERROR", with(func(m *MetricTransformation) { m.Unit = "Furlongs" })), "InvalidParameterException"},
 		{"four dimensions", mfInput("e", "[a, b, c, d]", with(func(m *MetricTransformation) {
@@ -70,9 +73,9 @@ func TestPutMetricFilterValidation(t *testing.T) {
 	}
 	out, err := e.s.DescribeMetricFilters(ctx, DescribeMetricFiltersInput{LogGroupName: "g"})
 	require.NoError(t, err)
-	assert.Len(t, out.MetricFilters, 5, "rejected filters were not stored")
+	assert.Len(t, out.MetricFilters, 6, "rejected filters were not stored")
 	groups, _ := e.s.DescribeLogGroups(ctx, DescribeLogGroupsInput{})
-	assert.Equal(t, int32(5), groups.LogGroups[0].MetricFilterCount)
+	assert.Equal(t, int32(6), groups.LogGroups[0].MetricFilterCount)
 }
 
 func TestMetricFilterLimitsPerGroup(t *testing.T) {

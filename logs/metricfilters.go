@@ -4,10 +4,12 @@ import (
 	"cmp"
 	"context"
 	"maps"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/localwatch/localwatch/internal/pagetoken"
 
@@ -60,6 +62,21 @@ func (v valueRef) extract(msg []byte, fields map[string]string) (string, bool) {
 
 var metricNameBad = ":*$"
 
+// metricRangeRule is CloudWatch's rule for a metric value (PutMetricData: "Values
+// must be in the range of -2^360 to 2^360 ... special values (for example, NaN,
+// +Infinity, -Infinity) are not supported").
+const metricRangeRule = "a metric value must be a finite number between -2^360 and 2^360, of magnitude at least 2^-360 unless zero, as CloudWatch stores it"
+
+// metricValueOK reports whether CloudWatch accepts v as a datapoint value (the
+// metrics package's rule, so what a metric filter publishes is never refused).
+func metricValueOK(v float64) bool {
+	if v == 0 {
+		return true
+	}
+	a := math.Abs(v)
+	return a >= metrics.MinMagnitude && a <= metrics.MaxMagnitude // false for NaN and ±Inf
+}
+
 func parseValueRef(field, s string, p *filterpattern.Pattern, allowLiteral bool) (valueRef, error) {
 	switch {
 	case strings.HasPrefix(s, "$."):
@@ -84,6 +101,9 @@ func parseValueRef(field, s string, p *filterpattern.Pattern, allowLiteral bool)
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil || f != f {
 			return valueRef{}, errInvalid("Invalid %s %q: use a number, $.selector for JSON events or $field for space-delimited events", field, s)
+		}
+		if !metricValueOK(f) {
+			return valueRef{}, errInvalid("Invalid %s %q: %s", field, s, metricRangeRule)
 		}
 		return valueRef{isLit: true, lit: f}, nil
 	}
@@ -133,16 +153,27 @@ func compileMetricFilter(in PutMetricFilterInput) (*metricFilter, error) {
 		return nil, errConstraint("metricTransformations", len(in.MetricTransformations), "Member must have length equal to 1")
 	}
 	t := in.MetricTransformations[0]
-	for _, f := range []struct{ field, v string }{
-		{"metricTransformations.1.member.metricName", t.MetricName},
-		{"metricTransformations.1.member.metricNamespace", t.MetricNamespace},
+	for _, f := range []struct {
+		field, v, bad string
+	}{
+		{"metricTransformations.1.member.metricName", t.MetricName, metricNameBad},
+		// AWS's model gives namespaces the pattern [^:*$]* too, but AWS accepts
+		// a namespace with a colon (A.B-c_d/1#2:metricNamespace, recorded), as
+		// CloudWatch does anywhere but at the start; * and $ stay refused.
+		{"metricTransformations.1.member.metricNamespace", t.MetricNamespace, "*$"},
 	} {
-		if f.v == "" || len(f.v) > 255 {
-			return nil, errConstraint(f.field, f.v, "Member must have length between 1 and 255")
+		if len(f.v) > 255 {
+			return nil, errConstraint(f.field, f.v, "Member must have length less than or equal to 255")
 		}
-		if strings.ContainsAny(f.v, metricNameBad) {
+		if f.v == "" {
+			return nil, errConstraint(f.field, f.v, "Member must have length greater than or equal to 1")
+		}
+		if strings.ContainsAny(f.v, f.bad) || f.v[0] == ':' {
 			return nil, errConstraint(f.field, f.v, "Member must satisfy regular expression pattern: [^:*$]*")
 		}
+	}
+	if t.DefaultValue != nil && !metricValueOK(*t.DefaultValue) {
+		return nil, errInvalid("Invalid defaultValue %v: %s", *t.DefaultValue, metricRangeRule)
 	}
 	if t.MetricValue == "" || len(t.MetricValue) > 100 {
 		return nil, errConstraint("metricTransformations.1.member.metricValue", t.MetricValue, "Member must have length between 1 and 100")
@@ -204,6 +235,10 @@ func regexFiltersLocked(g *group, skipMetric, skipSub string) int {
 // it instead. Values are aggregated per minute of event time and published as
 // metrics.DataEvent on the bus every minute.
 func (s *Service) PutMetricFilter(ctx context.Context, in PutMetricFilterInput) (out *PutMetricFilterOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "PutMetricFilter", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
 	}()
@@ -240,6 +275,10 @@ func (s *Service) PutMetricFilter(ctx context.Context, in PutMetricFilterInput) 
 
 // DeleteMetricFilter deletes a metric filter.
 func (s *Service) DeleteMetricFilter(ctx context.Context, in DeleteMetricFilterInput) (out *DeleteMetricFilterOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "DeleteMetricFilter", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
 	}()
@@ -268,6 +307,10 @@ func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys
 // order: of one group (optionally with FilterNamePrefix), or of all groups, or
 // those publishing MetricName in MetricNamespace (give both or neither).
 func (s *Service) DescribeMetricFilters(ctx context.Context, in DescribeMetricFiltersInput) (out *DescribeMetricFiltersOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "DescribeMetricFilters", ReadOnly: true, RequestParameters: in}, err)
 	}()
@@ -358,6 +401,10 @@ func page[T any](all []T, offset, limit int, prefix string) ([]T, string) {
 // TestMetricFilter applies a filter pattern to up to 50 sample messages and
 // returns the matching ones with their extracted fields.
 func (s *Service) TestMetricFilter(ctx context.Context, in TestMetricFilterInput) (out *TestMetricFilterOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "TestMetricFilter", ReadOnly: true, RequestParameters: in}, err)
 	}()
@@ -419,35 +466,39 @@ func (s *Service) applyMetricFilters(w *ingested) {
 		}
 		for i := range w.events {
 			e := &w.events[i]
-			msg := []byte(e.Message)
-			minute := e.Timestamp - e.Timestamp%60000
-			var fields map[string]string
-			var ok bool
-			if needFields {
-				fields, ok = mf.pattern.Fields(msg)
-			} else {
-				ok = mf.pattern.Match(msg)
-			}
-			k := bucketKey{ns: mf.ns, name: mf.name, unit: mf.unit, minute: minute}
-			if !ok {
-				if mf.def != nil {
-					samples = append(samples, sample{k: k, v: *mf.def})
-				}
+			// Matching reads the message in place and allocates nothing; only
+			// an event the filter wants (or counts with its default) costs more.
+			msg := bytesOf(e.Message)
+			ok := mf.pattern.Match(msg)
+			if !ok && mf.def == nil {
 				continue
+			}
+			k := bucketKey{ns: mf.ns, name: mf.name, unit: mf.unit, minute: e.Timestamp - e.Timestamp%60000}
+			if !ok {
+				samples = append(samples, sample{k: k, v: *mf.def})
+				continue
+			}
+			var fields map[string]string
+			if needFields {
+				if fields, ok = mf.pattern.Fields(msg); !ok {
+					continue
+				}
 			}
 			text, ok := mf.value.extract(msg, fields)
 			if !ok {
 				continue
 			}
 			v, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
-			if err != nil || v != v {
-				continue // AWS publishes nothing for a non-numeric value
+			if err != nil || !metricValueOK(v) {
+				// AWS publishes nothing for an event whose value is not a
+				// number CloudWatch can store; the other events still count.
+				continue
 			}
 			var dims []metrics.Dimension
 			var dk strings.Builder
 			for _, d := range mf.dims {
 				dv, ok := d.ref.extract(msg, fields)
-				if !ok || dv == "" {
+				if !ok || !dimValueOK(dv) {
 					dims = nil
 					ok = false
 					break
@@ -471,7 +522,12 @@ func (s *Service) applyMetricFilters(w *ingested) {
 	if len(samples) == 0 {
 		return
 	}
+	s.addSamples(samples)
+}
+
+func (s *Service) addSamples(samples []sample) {
 	s.mfMu.Lock()
+	defer s.mfMu.Unlock()
 	for _, sm := range samples {
 		b := s.pending[sm.k]
 		if b == nil {
@@ -480,7 +536,45 @@ func (s *Service) applyMetricFilters(w *ingested) {
 		}
 		b.add(sm.v)
 	}
-	s.mfMu.Unlock()
+}
+
+func (s *Service) takePending() map[bucketKey]*bucket {
+	s.mfMu.Lock()
+	defer s.mfMu.Unlock()
+	pending := s.pending
+	s.pending = map[bucketKey]*bucket{}
+	return pending
+}
+
+// bytesOf returns the bytes of s without copying them, for read-only use
+// (matching): a per-event []byte(s) would allocate for every event of every
+// batch, wanted or not.
+func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
+// dimValueOK reports whether CloudWatch accepts v as a dimension value (1-1024
+// ASCII characters without control characters, not all whitespace); an event
+// whose dimension value is not is skipped, like one whose value is not a number.
+func dimValueOK(v string) bool {
+	if v == "" || len(v) > 1024 {
+		return false
+	}
+	blank := true
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c < 0x20 || c >= 0x7f {
+			return false
+		}
+		if c != ' ' {
+			blank = false
+		}
+	}
+	return !blank
+}
+
+// datumOK reports whether CloudWatch accepts an aggregate: a minute's sum of
+// values that are each in range can still overflow CloudWatch's range.
+func datumOK(b *bucket) bool {
+	return metricValueOK(b.count) && metricValueOK(b.sum) && metricValueOK(b.minV) && metricValueOK(b.maxV)
 }
 
 // FlushMetrics publishes the metric filter data aggregated so far as
@@ -488,10 +582,8 @@ func (s *Service) applyMetricFilters(w *ingested) {
 // dimension set and minute). The service does this every minute on its clock;
 // call it to publish at once (tests, shutdown).
 func (s *Service) FlushMetrics(ctx context.Context) {
-	s.mfMu.Lock()
-	pending := s.pending
-	s.pending = map[bucketKey]*bucket{}
-	s.mfMu.Unlock()
+	ctx = orBackground(ctx)
+	pending := s.takePending()
 	if len(pending) == 0 || s.bus == nil {
 		return
 	}
@@ -499,19 +591,29 @@ func (s *Service) FlushMetrics(ctx context.Context) {
 		return cmp.Or(cmp.Compare(a.ns, b.ns), cmp.Compare(a.minute, b.minute), cmp.Compare(a.name, b.name),
 			cmp.Compare(a.dims, b.dims), cmp.Compare(a.unit, b.unit))
 	})
-	var evs []metrics.DataEvent
+	// A PutMetricData is refused whole when one datum is out of CloudWatch's
+	// range, so an aggregate that is (a sum that overflowed) goes alone: it is
+	// refused and reported through the bus's OnError, and every other minute
+	// and metric is still published.
+	var evs, alone []metrics.DataEvent
 	for _, k := range keys {
 		b := pending[k]
+		d := metrics.MetricDatum{
+			MetricName: k.name, Dimensions: b.dims, Timestamp: time.UnixMilli(k.minute).UTC(), Unit: k.unit,
+			StatisticValues: &metrics.StatisticSet{SampleCount: b.count, Sum: b.sum, Minimum: b.minV, Maximum: b.maxV},
+		}
+		if !datumOK(b) {
+			alone = append(alone, metrics.DataEvent{AccountID: s.account, Region: s.region,
+				Input: metrics.PutMetricDataInput{Namespace: k.ns, MetricData: []metrics.MetricDatum{d}}})
+			continue
+		}
 		if len(evs) == 0 || evs[len(evs)-1].Input.Namespace != k.ns || len(evs[len(evs)-1].Input.MetricData) == 1000 {
 			evs = append(evs, metrics.DataEvent{AccountID: s.account, Region: s.region, Input: metrics.PutMetricDataInput{Namespace: k.ns}})
 		}
 		in := &evs[len(evs)-1].Input
-		in.MetricData = append(in.MetricData, metrics.MetricDatum{
-			MetricName: k.name, Dimensions: b.dims, Timestamp: time.UnixMilli(k.minute).UTC(), Unit: k.unit,
-			StatisticValues: &metrics.StatisticSet{SampleCount: b.count, Sum: b.sum, Minimum: b.minV, Maximum: b.maxV},
-		})
+		in.MetricData = append(in.MetricData, d)
 	}
-	for _, ev := range evs {
+	for _, ev := range append(evs, alone...) {
 		_ = bus.Publish(ctx, s.bus, ev)
 	}
 }

@@ -2,17 +2,21 @@ package logs
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/localwatch/localwatch/internal/pagetoken"
 
 	"github.com/localwatch/localwatch/internal/arn"
+	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
@@ -58,10 +62,19 @@ type Options struct {
 	// Region and AccountID name the service's ARNs (defaults us-east-1, 123456789012).
 	Region    string
 	AccountID string
-	// RetentionSweep is how often expired events are deleted (default one hour).
-	// Expired events are hidden from reads at once either way.
+	// RetentionSweep is how often expired events are deleted (default one hour,
+	// at least one minute: a shorter interval is raised to a minute, so that
+	// simulated time cannot cost more in sweeps than in work). Expired events
+	// are hidden from reads at once either way.
 	RetentionSweep time.Duration
+	// Logger, when set, receives the panics of scheduled work and of
+	// Destination functions (Error level, naming the job); they are recovered
+	// and the service goes on either way.
+	Logger *slog.Logger
 }
+
+// MinRetentionSweep is the shortest RetentionSweep interval.
+const MinRetentionSweep = time.Minute
 
 // Service is an in-memory CloudWatch Logs: log groups and streams, events,
 // metric filters and subscription filters. It is safe for concurrent use.
@@ -77,7 +90,8 @@ type Service struct {
 	groups map[string]*group
 	names  []string // sorted group names
 	seq    uint64   // last event sequence number
-	closed bool
+	sweeps int      // retention sweeps run (tests)
+	closed atomic.Bool
 
 	mfMu    sync.Mutex
 	pending map[bucketKey]*bucket // metric filter data awaiting publication
@@ -85,6 +99,7 @@ type Service struct {
 	destMu sync.RWMutex
 	dests  map[string]Destination
 
+	log    *slog.Logger
 	timers []clock.Timer
 	unsub  []func()
 
@@ -135,13 +150,17 @@ func New(opts Options) *Service {
 		s.account = "123456789012"
 	}
 	s.rec = &event.Recorder{Bus: s.bus, Clock: s.clock, IDs: s.ids, EventSource: "logs.amazonaws.com", Region: s.region, AccountID: s.account}
+	s.log = opts.Logger
 	sweep := opts.RetentionSweep
 	if sweep <= 0 {
 		sweep = time.Hour
 	}
+	sweep = max(sweep, MinRetentionSweep)
 	s.timers = append(s.timers,
-		clock.Every(s.clock, sweep, func(time.Time) { s.sweepRetention() }),
-		clock.Every(s.clock, time.Minute, func(time.Time) { s.FlushMetrics(context.Background()) }),
+		clock.Every(s.clock, sweep, func(time.Time) { s.runJob("logs retention sweep", s.sweepRetention) }),
+		clock.Every(s.clock, time.Minute, func(time.Time) {
+			s.runJob("logs metric filter publication", func() { s.FlushMetrics(context.Background()) })
+		}),
 	)
 	if s.bus != nil {
 		s.unsub = append(s.unsub, bus.Subscribe(s.bus, "logs", s.onLogDelivery))
@@ -152,22 +171,51 @@ func New(opts Options) *Service {
 // Close publishes pending metric filter data, stops the service's timers and
 // bus subscriptions. Later calls fail with ServiceUnavailableException.
 func (s *Service) Close() {
-	s.FlushMetrics(context.Background())
-	s.mu.Lock()
-	if s.closed {
-		s.mu.Unlock()
+	if s.closed.Load() {
 		return
 	}
-	s.closed = true
-	timers, unsub := s.timers, s.unsub
-	s.timers, s.unsub = nil, nil
-	s.mu.Unlock()
+	s.FlushMetrics(context.Background())
+	timers, unsub, ok := s.markClosed()
+	if !ok {
+		return
+	}
 	for _, t := range timers {
 		t.Stop()
 	}
 	for _, u := range unsub {
 		u()
 	}
+}
+
+// runJob runs scheduled work under recover: a panic is reported and the
+// clock's loop goes on with everything else.
+func (s *Service) runJob(name string, f func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.reportPanic(name, r)
+		}
+	}()
+	f()
+}
+
+func (s *Service) reportPanic(job string, r any) {
+	if s.log != nil {
+		s.log.Error("recovered from a panic", "service", "logs", "job", job, "panic", fmt.Sprint(r))
+	}
+}
+
+// markClosed sets closed under the write lock (so no operation that already
+// passed checkOpen under the lock is still running) and hands back the timers
+// and subscriptions to stop; ok is false when another Close got there first.
+func (s *Service) markClosed() (timers []clock.Timer, unsub []func(), ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed.Swap(true) {
+		return nil, nil, false
+	}
+	timers, unsub = s.timers, s.unsub
+	s.timers, s.unsub = nil, nil
+	return timers, unsub, true
 }
 
 func (s *Service) nowMS() int64 { return s.clock.Now().UnixMilli() }
@@ -235,16 +283,31 @@ func validateTags(tags map[string]string) error {
 	return nil
 }
 
+// checkOpen fails after Close with the one after-Close error every service
+// answers (awserr.Closed, ServiceUnavailableException for CloudWatch Logs).
 func (s *Service) checkOpen() error {
-	if s.closed {
-		return ErrServiceUnavailable
+	if s.closed.Load() {
+		return awserr.Closed("ServiceUnavailableException")
 	}
 	return nil
+}
+
+// orBackground treats a nil context as context.Background(), the shared
+// contract of every localwatch operation.
+func orBackground(ctx context.Context) context.Context {
+	if ctx == nil {
+		return context.Background()
+	}
+	return ctx
 }
 
 // CreateLogGroup creates a log group. Names are 1-512 characters of
 // a-z A-Z 0-9 _ - / . #, and may not start with "aws/".
 func (s *Service) CreateLogGroup(ctx context.Context, in CreateLogGroupInput) (out *CreateLogGroupOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "CreateLogGroup", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
 	}()
@@ -296,6 +359,10 @@ func (s *Service) CreateLogGroup(ctx context.Context, in CreateLogGroupInput) (o
 // DeleteLogGroup deletes a log group with all its streams, events, metric filters
 // and subscription filters.
 func (s *Service) DeleteLogGroup(ctx context.Context, in DeleteLogGroupInput) (out *DeleteLogGroupOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "DeleteLogGroup", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
 	}()
@@ -348,6 +415,10 @@ func limitOf(field string, l *int32, def, maxV int32) (int, error) {
 // start with LogGroupNamePrefix or contain LogGroupNamePattern (not both), up to
 // Limit (1-50, default 50) per page.
 func (s *Service) DescribeLogGroups(ctx context.Context, in DescribeLogGroupsInput) (out *DescribeLogGroupsOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "DescribeLogGroups", ReadOnly: true, RequestParameters: in}, err)
 	}()
@@ -405,6 +476,10 @@ func (s *Service) DescribeLogGroups(ctx context.Context, in DescribeLogGroupsInp
 // CreateLogStream creates a log stream in a log group. Stream names are 1-512
 // characters without ':' or '*'.
 func (s *Service) CreateLogStream(ctx context.Context, in CreateLogStreamInput) (out *CreateLogStreamOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "CreateLogStream", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
 	}()
@@ -441,6 +516,10 @@ func (s *Service) addStreamLocked(g *group, name string) *stream {
 // DeleteLogStream deletes a log stream and its events. (Single events cannot be
 // deleted; CloudWatch Logs has no operation for it.)
 func (s *Service) DeleteLogStream(ctx context.Context, in DeleteLogStreamInput) (out *DeleteLogStreamOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "DeleteLogStream", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
 	}()
@@ -514,6 +593,10 @@ func describeStream(st *stream) LogStream {
 // optional LogStreamNamePrefix) or by LastEventTime (no prefix allowed), in
 // ascending or Descending order, up to Limit (1-50, default 50) per page.
 func (s *Service) DescribeLogStreams(ctx context.Context, in DescribeLogStreamsInput) (out *DescribeLogStreamsOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "DescribeLogStreams", ReadOnly: true, RequestParameters: in}, err)
 	}()
@@ -594,6 +677,10 @@ func (s *Service) DescribeLogStreams(ctx context.Context, in DescribeLogStreamsI
 // RetentionDays. Events older than that are hidden at once and deleted by the
 // next retention sweep.
 func (s *Service) PutRetentionPolicy(ctx context.Context, in PutRetentionPolicyInput) (out *PutRetentionPolicyOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "PutRetentionPolicy", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
 	}()
@@ -619,6 +706,10 @@ func (s *Service) PutRetentionPolicy(ctx context.Context, in PutRetentionPolicyI
 
 // DeleteRetentionPolicy makes a group keep its events forever.
 func (s *Service) DeleteRetentionPolicy(ctx context.Context, in DeleteRetentionPolicyInput) (out *DeleteRetentionPolicyOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "DeleteRetentionPolicy", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
 	}()
@@ -651,6 +742,7 @@ func retentionCutoff(g *group, now int64) int64 {
 func (s *Service) sweepRetention() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.sweeps++
 	now := s.nowMS()
 	for _, g := range s.groups {
 		if g.retention == 0 {
@@ -705,6 +797,10 @@ func maps2(m map[string]string) map[string]string {
 
 // TagResource adds or replaces tags on a log group given its ARN.
 func (s *Service) TagResource(ctx context.Context, in TagResourceInput) (out *TagResourceOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() { s.record(ctx, event.Call{Name: "TagResource", RequestParameters: in}, err) }()
 	name, err := s.groupFromARN("resourceArn", in.ResourceArn)
 	if err != nil {
@@ -726,6 +822,10 @@ func (s *Service) TagResource(ctx context.Context, in TagResourceInput) (out *Ta
 
 // UntagResource removes tags from a log group given its ARN.
 func (s *Service) UntagResource(ctx context.Context, in UntagResourceInput) (out *UntagResourceOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() { s.record(ctx, event.Call{Name: "UntagResource", RequestParameters: in}, err) }()
 	name, err := s.groupFromARN("resourceArn", in.ResourceArn)
 	if err != nil {
@@ -750,6 +850,10 @@ func (s *Service) UntagResource(ctx context.Context, in UntagResourceInput) (out
 
 // ListTagsForResource returns a log group's tags given its ARN.
 func (s *Service) ListTagsForResource(ctx context.Context, in ListTagsForResourceInput) (out *ListTagsForResourceOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "ListTagsForResource", ReadOnly: true, RequestParameters: in}, err)
 	}()
@@ -768,6 +872,10 @@ func (s *Service) ListTagsForResource(ctx context.Context, in ListTagsForResourc
 
 // TagLogGroup is the legacy form of TagResource, by group name.
 func (s *Service) TagLogGroup(ctx context.Context, in TagLogGroupInput) (out *TagLogGroupOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() { s.record(ctx, event.Call{Name: "TagLogGroup", RequestParameters: in}, err) }()
 	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
 		return nil, err
@@ -788,6 +896,10 @@ func (s *Service) TagLogGroup(ctx context.Context, in TagLogGroupInput) (out *Ta
 
 // UntagLogGroup is the legacy form of UntagResource, by group name.
 func (s *Service) UntagLogGroup(ctx context.Context, in UntagLogGroupInput) (out *UntagLogGroupOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() { s.record(ctx, event.Call{Name: "UntagLogGroup", RequestParameters: in}, err) }()
 	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
 		return nil, err
@@ -811,6 +923,10 @@ func (s *Service) UntagLogGroup(ctx context.Context, in UntagLogGroupInput) (out
 
 // ListTagsLogGroup is the legacy form of ListTagsForResource, by group name.
 func (s *Service) ListTagsLogGroup(ctx context.Context, in ListTagsLogGroupInput) (out *ListTagsLogGroupOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "ListTagsLogGroup", ReadOnly: true, RequestParameters: in}, err)
 	}()

@@ -166,15 +166,35 @@ func (st *stream) appendBatch(evs []InputLogEvent, seq0 uint64, now int64) {
 	st.lastIngest = now
 }
 
-// truncate drops the events from index p on.
+// snapshot returns a read-only view of the stream as it is now, for scanning
+// without the service lock: the segment headers are copied, and the bytes they
+// cover are never written again (appends go past them, and truncate copies).
+func (st *stream) snapshot() *stream {
+	c := *st
+	c.segs = make([]*segment, len(st.segs))
+	for i, sg := range st.segs {
+		v := *sg
+		c.segs[i] = &v
+	}
+	return &c
+}
+
+// truncate drops the events from index p on. The segment it cuts is copied
+// first (copy on write), so snapshots taken before still read what they saw.
 func (st *stream) truncate(p int) {
 	g := p + st.base
 	si, j := g>>segShift, g&segMask
 	if si < len(st.segs) {
-		sg := st.segs[si]
-		st.bytes -= len(sg.buf) - sg.off[j]
-		sg.buf, sg.off = sg.buf[:sg.off[j]], sg.off[:j+1]
-		sg.ts, sg.ing, sg.seq = sg.ts[:j], sg.ing[:j], sg.seq[:j]
+		old := st.segs[si]
+		st.bytes -= len(old.buf) - old.off[j]
+		sg := &segment{
+			buf: append(make([]byte, 0, cap(old.buf)), old.buf[:old.off[j]]...),
+			off: append(make([]int, 0, cap(old.off)), old.off[:j+1]...),
+			ts:  append(make([]int64, 0, cap(old.ts)), old.ts[:j]...),
+			ing: append(make([]int64, 0, cap(old.ing)), old.ing[:j]...),
+			seq: append(make([]uint64, 0, cap(old.seq)), old.seq[:j]...),
+		}
+		st.segs[si] = sg
 		for _, later := range st.segs[si+1:] {
 			st.bytes -= len(later.buf)
 		}

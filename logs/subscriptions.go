@@ -95,14 +95,8 @@ type Destination func(ctx context.Context, d SubscriptionDelivery) error
 // RegisterDestination makes fn receive the deliveries of every subscription
 // filter whose destinationArn is arnStr. It returns a function that removes it.
 func (s *Service) RegisterDestination(arnStr string, fn Destination) (unregister func()) {
-	s.destMu.Lock()
-	s.dests[arnStr] = fn
-	s.destMu.Unlock()
-	return func() {
-		s.destMu.Lock()
-		delete(s.dests, arnStr)
-		s.destMu.Unlock()
-	}
+	s.setDestination(arnStr, fn)
+	return func() { s.setDestination(arnStr, nil) }
 }
 
 type subscriptionFilter struct {
@@ -127,6 +121,10 @@ func destinationService(destinationArn string) (string, error) {
 // destination. Kinesis and Firehose destinations need a RoleArn and receive a
 // CONTROL_MESSAGE when the filter is created.
 func (s *Service) PutSubscriptionFilter(ctx context.Context, in PutSubscriptionFilterInput) (out *PutSubscriptionFilterOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "PutSubscriptionFilter", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
 	}()
@@ -161,36 +159,10 @@ func (s *Service) PutSubscriptionFilter(ctx context.Context, in PutSubscriptionF
 	default:
 		return nil, errConstraint("distribution", dist, "Member must satisfy enum value set: [Random, ByLogStream]")
 	}
-	s.mu.Lock()
-	if err := s.checkOpen(); err != nil {
-		s.mu.Unlock()
+	now, err := s.storeSubscription(in, p, dist)
+	if err != nil {
 		return nil, err
 	}
-	g, ok := s.groups[in.LogGroupName]
-	if !ok {
-		s.mu.Unlock()
-		return nil, errGroupNotFound(in.LogGroupName)
-	}
-	old, replacing := g.subs[in.FilterName]
-	if !replacing && len(g.subs) >= MaxSubscriptionsPerGroup {
-		s.mu.Unlock()
-		return nil, errLimit("subscription filters per log group (2)")
-	}
-	if p.RegexCount() > 0 && regexFiltersLocked(g, "", in.FilterName) >= MaxRegexFiltersPerGroup {
-		s.mu.Unlock()
-		return nil, errLimit("filter patterns containing regular expressions per log group (5)")
-	}
-	sf := &subscriptionFilter{pattern: p, desc: SubscriptionFilter{
-		FilterName: in.FilterName, LogGroupName: in.LogGroupName, FilterPattern: in.FilterPattern,
-		DestinationArn: in.DestinationArn, RoleArn: in.RoleArn, Distribution: dist,
-		ApplyOnTransformedLogs: in.ApplyOnTransformedLogs, CreationTime: s.nowMS(),
-	}}
-	if replacing {
-		sf.desc.CreationTime = old.desc.CreationTime
-	}
-	g.subs[in.FilterName] = sf
-	now := s.nowMS()
-	s.mu.Unlock()
 	if svc == "kinesis" || svc == "firehose" {
 		msg := SubscriptionMessage{
 			MessageType: "CONTROL_MESSAGE", Owner: "CloudwatchLogs", LogGroup: "", LogStream: "", SubscriptionFilters: []string{},
@@ -202,8 +174,44 @@ func (s *Service) PutSubscriptionFilter(ctx context.Context, in PutSubscriptionF
 	return &PutSubscriptionFilterOutput{}, nil
 }
 
+// storeSubscription stores a validated subscription filter under the lock and
+// returns the time it was stored.
+func (s *Service) storeSubscription(in PutSubscriptionFilterInput, p *filterpattern.Pattern, dist Distribution) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.checkOpen(); err != nil {
+		return 0, err
+	}
+	g, ok := s.groups[in.LogGroupName]
+	if !ok {
+		return 0, errGroupNotFound(in.LogGroupName)
+	}
+	old, replacing := g.subs[in.FilterName]
+	if !replacing && len(g.subs) >= MaxSubscriptionsPerGroup {
+		return 0, errLimit("subscription filters per log group (2)")
+	}
+	if p.RegexCount() > 0 && regexFiltersLocked(g, "", in.FilterName) >= MaxRegexFiltersPerGroup {
+		return 0, errLimit("filter patterns containing regular expressions per log group (5)")
+	}
+	now := s.nowMS()
+	sf := &subscriptionFilter{pattern: p, desc: SubscriptionFilter{
+		FilterName: in.FilterName, LogGroupName: in.LogGroupName, FilterPattern: in.FilterPattern,
+		DestinationArn: in.DestinationArn, RoleArn: in.RoleArn, Distribution: dist,
+		ApplyOnTransformedLogs: in.ApplyOnTransformedLogs, CreationTime: now,
+	}}
+	if replacing {
+		sf.desc.CreationTime = old.desc.CreationTime
+	}
+	g.subs[in.FilterName] = sf
+	return now, nil
+}
+
 // DeleteSubscriptionFilter deletes a subscription filter.
 func (s *Service) DeleteSubscriptionFilter(ctx context.Context, in DeleteSubscriptionFilterInput) (out *DeleteSubscriptionFilterOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "DeleteSubscriptionFilter", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
 	}()
@@ -228,6 +236,10 @@ func (s *Service) DeleteSubscriptionFilter(ctx context.Context, in DeleteSubscri
 
 // DescribeSubscriptionFilters lists a group's subscription filters in name order.
 func (s *Service) DescribeSubscriptionFilters(ctx context.Context, in DescribeSubscriptionFiltersInput) (out *DescribeSubscriptionFiltersOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.record(ctx, event.Call{Name: "DescribeSubscriptionFilters", ReadOnly: true, RequestParameters: in}, err)
 	}()
@@ -267,12 +279,11 @@ func (s *Service) deliverSubscriptions(ctx context.Context, w *ingested) {
 		var evs []SubscriptionLogEvent
 		for i := range w.events {
 			e := &w.events[i]
+			msg := bytesOf(e.Message)
+			ok := sf.pattern.Match(msg)
 			var fields map[string]string
-			var ok bool
-			if delimited {
-				fields, ok = sf.pattern.Fields([]byte(e.Message))
-			} else {
-				ok = sf.pattern.Match([]byte(e.Message))
+			if ok && delimited {
+				fields, ok = sf.pattern.Fields(msg)
 			}
 			if ok {
 				evs = append(evs, SubscriptionLogEvent{
@@ -295,11 +306,8 @@ func (s *Service) deliverSubscriptions(ctx context.Context, w *ingested) {
 }
 
 func (s *Service) deliver(ctx context.Context, d SubscriptionDelivery) {
-	s.destMu.RLock()
-	fn := s.dests[d.DestinationArn]
-	s.destMu.RUnlock()
-	if fn != nil {
-		_ = fn(ctx, d)
+	if fn := s.destination(d.DestinationArn); fn != nil {
+		s.callDestination(ctx, fn, d)
 	}
 	if s.bus != nil {
 		_ = bus.Publish(ctx, s.bus, d)
@@ -348,4 +356,33 @@ func (s *Service) onLogDelivery(ctx context.Context, d event.LogDelivery) error 
 		evs = evs[n:]
 	}
 	return errors.Join(errs...)
+}
+
+// callDestination runs a user's Destination under recover: a panic is reported
+// through Options.Logger, naming the destination, and delivery goes on (to the
+// bus and to the other filters), as an error from the function would.
+func (s *Service) callDestination(ctx context.Context, fn Destination, d SubscriptionDelivery) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.reportPanic("subscription destination "+d.DestinationArn, r)
+		}
+	}()
+	_ = fn(ctx, d)
+}
+
+// setDestination registers fn for arnStr (nil removes it).
+func (s *Service) setDestination(arnStr string, fn Destination) {
+	s.destMu.Lock()
+	defer s.destMu.Unlock()
+	if fn == nil {
+		delete(s.dests, arnStr)
+		return
+	}
+	s.dests[arnStr] = fn
+}
+
+func (s *Service) destination(arnStr string) Destination {
+	s.destMu.RLock()
+	defer s.destMu.RUnlock()
+	return s.dests[arnStr]
 }

@@ -3,6 +3,7 @@ package filterpattern
 import (
 	"fmt"
 	"math/rand/v2"
+	"sort"
 	"testing"
 )
 
@@ -106,6 +107,58 @@ func BenchmarkScanJSONLines(b *testing.B) {
 					b.Fatal("rejected")
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkTwoTermPrefilter is issue 15's two-term case, `ERROR timeout`, over
+// contiguous messages as FilterLogEvents scans them: jump to the next
+// occurrence of the prefilter literal, evaluate the pattern on the message
+// there, go on after it. "timeout" is in most lines (a field of every request
+// log), "ERROR" in about 1%. longest-term is the old choice (the longest
+// term), rarest-term the new one (the term whose rarest byte is rarest).
+func BenchmarkTwoTermPrefilter(b *testing.B) {
+	r := rand.New(rand.NewPCG(42, 7))
+	var buf []byte
+	off := []int{0}
+	for range 1 << 16 {
+		level := "INFO"
+		if r.IntN(100) == 0 {
+			level = "ERROR"
+		}
+		buf = fmt.Appendf(buf, `{"level":"%s","status":%d,"latency":%d,"timeout":30000,"path":"/api/v1/items/%d","request_id":"%08x"}`,
+			level, []int{200, 200, 404, 500}[r.IntN(4)], r.IntN(2000), r.IntN(100000), r.Uint32())
+		off = append(off, len(buf))
+	}
+	p := MustCompile(`ERROR timeout`)
+	longest := *p
+	longest.literal = []byte("timeout")
+	longest.litSearch = newLiteralSearch(longest.literal)
+	for _, c := range []struct {
+		name string
+		p    *Pattern
+	}{{"longest-term", &longest}, {"rarest-term", p}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(buf)))
+			n, evals := 0, 0
+			for range b.N {
+				n, evals = 0, 0
+				for i := 0; i < len(buf); {
+					pos := c.p.IndexLiteral(buf[i:])
+					if pos < 0 {
+						break
+					}
+					abs := i + pos
+					k := sort.SearchInts(off, abs+1) - 1 // the message holding abs
+					evals++
+					if c.p.Match(buf[off[k]:off[k+1]]) {
+						n++
+					}
+					i = off[k+1]
+				}
+			}
+			b.ReportMetric(float64(n), "matches")
+			b.ReportMetric(float64(evals), "evaluated")
 		})
 	}
 }

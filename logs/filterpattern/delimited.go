@@ -98,7 +98,11 @@ func (p *Pattern) parseDelimited(src string) error {
 		return ep.errf("unexpected text after the closing ] of a space-delimited pattern")
 	}
 	if len(p.elems) == 1 && !p.elems[0].ellipsis && p.elems[0].name == "" && p.elems[0].cond == nil {
-		return invalid(src, 0, "a space-delimited pattern needs at least one field")
+		// `[]` names no field: AWS accepts it (it stores subscription filters
+		// with it) and it matches every event, extracting $1 ... $n (API
+		// Reference, TestMetricFilter), which is what `[...]` does.
+		p.elems[0].ellipsis = true
+		p.ellipses++
 	}
 	return nil
 }

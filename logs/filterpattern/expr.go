@@ -3,7 +3,6 @@ package filterpattern
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -50,7 +49,7 @@ const (
 // value is the right-hand side of a comparison.
 type value struct {
 	text     string // literal text, quotes removed
-	re       *regexp.Regexp
+	re       *regex
 	isNum    bool // unquoted and a number
 	num      float64
 	any      bool // only '*'
@@ -369,7 +368,7 @@ func (ep *exprParser) parseValue(o op, bareStop string, regexN *int) (value, err
 		}
 		*regexN++
 		ep.i = next
-		v = value{re: re, text: re.String()}
+		v = value{re: re, text: re.src}
 	default:
 		j := ep.i
 		for j < len(ep.src) {

@@ -28,6 +28,38 @@ var byteRank = func() [256]uint8 {
 	return r
 }()
 
+// rarestLiteral returns the plain term most likely to be rare in log text, for
+// the prefilter: every matching message contains it, so the scan jumps between
+// its occurrences, and the rarer it is the fewer messages are evaluated. The
+// longest term is a poor guess (`timeout` in `ERROR timeout` is longer than
+// `ERROR` and far commoner in most logs); like the rare-byte heuristic of
+// Rust's memchr and regex crates, a term is ranked by the estimated frequency
+// of its rarest byte, then of its second rarest, then by length.
+func rarestLiteral(terms []term) []byte {
+	var best []byte
+	var bestScore [3]int
+	for _, t := range terms {
+		if t.re != nil || len(t.lit) == 0 {
+			continue
+		}
+		r1, r2 := 256, 256 // the two lowest ranks (rarest bytes)
+		for _, c := range t.lit {
+			r := int(byteRank[c])
+			if r < r1 {
+				r1, r2 = r, r1
+			} else if r < r2 {
+				r2 = r
+			}
+		}
+		score := [3]int{r1, r2, -len(t.lit)}
+		if best == nil || score[0] < bestScore[0] ||
+			score[0] == bestScore[0] && (score[1] < bestScore[1] || score[1] == bestScore[1] && score[2] < bestScore[2]) {
+			best, bestScore = t.lit, score
+		}
+	}
+	return best
+}
+
 // literalSearch finds a literal by its rarest byte.
 type literalSearch struct {
 	lit  []byte

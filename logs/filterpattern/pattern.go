@@ -3,7 +3,6 @@ package filterpattern
 import (
 	"bytes"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -80,7 +79,7 @@ type termGroup struct {
 
 type term struct {
 	lit []byte
-	re  *regexp.Regexp
+	re  *regex
 }
 
 func (t *term) in(msg []byte) bool {
@@ -234,7 +233,9 @@ func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\
 // parseTerms parses an unstructured pattern.
 func (p *Pattern) parseTerms(src string) error {
 	i := 0
-	cur := -1
+	var plain termGroup    // the terms without "?": all must hold
+	var either []termGroup // the "?" terms, one group each: any may hold
+	hasPlain := false
 	onlyBlankPhrase := false
 	nterms := 0
 	for {
@@ -303,16 +304,27 @@ func (p *Pattern) parseTerms(src string) error {
 			return invalid(src, i, fmt.Sprintf("unexpected character %q after a term; separate terms with spaces, and put terms with other characters in double quotes", src[i:i+1]))
 		}
 		nterms++
-		if alt || cur < 0 {
-			p.groups = append(p.groups, termGroup{})
-			cur = len(p.groups) - 1
+		g := &plain
+		if alt {
+			either = append(either, termGroup{})
+			g = &either[len(either)-1]
+		} else {
+			hasPlain = true
 		}
-		g := &p.groups[cur]
 		if neg {
 			g.exclude = append(g.exclude, t)
 		} else {
 			g.include = append(g.include, t)
 		}
+	}
+	// The current guide: "?" terms match events with any of them, but "if you
+	// combine "?" with other filter patterns, all question mark terms will be
+	// ignored" (`?ERROR ?ARGUMENTS REQUEST` matches every event containing
+	// REQUEST). See the package doc for why this reading and not the CDK's.
+	if hasPlain {
+		p.groups = []termGroup{plain}
+	} else {
+		p.groups = either
 	}
 	if nterms == 1 && onlyBlankPhrase && len(p.groups[0].include) == 1 {
 		// AWS documents `" "` as the pattern that matches everything.
@@ -323,11 +335,7 @@ func (p *Pattern) parseTerms(src string) error {
 	if len(p.groups) == 1 {
 		g := p.groups[0]
 		p.literalOnly = len(g.include) == 1 && len(g.exclude) == 0 && g.include[0].re == nil && len(g.include[0].lit) > 0
-		for _, t := range g.include {
-			if t.re == nil && len(t.lit) > len(p.literal) {
-				p.literal = t.lit
-			}
-		}
+		p.literal = rarestLiteral(g.include)
 		if p.literal != nil {
 			p.litSearch = newLiteralSearch(p.literal)
 		}
@@ -364,16 +372,19 @@ func quoted(src string, i int) (string, int, error) {
 	return "", 0, invalid(src, start, "unterminated double-quoted string")
 }
 
-// regexAllowed reports whether c may appear inside %regex% (AWS's documented set).
+// regexAllowed reports whether c may appear inside %regex%: AWS's documented
+// set (letters, digits, : _ # = @ / ; , - and the operators ^ $ ? [ ] { } | \ *
+// + .) and the space, which the guide's own example uses
+// (`%^starting|^initializing|^shutting down%`, issue 19).
 func regexAllowed(c byte) bool {
 	if isWordByte(c) {
 		return true
 	}
-	return strings.IndexByte("#=@/;,-:^$?[]{}|\\*+.", c) >= 0
+	return strings.IndexByte(" #=@/;,-:^$?[]{}|\\*+.", c) >= 0
 }
 
 // regexTerm parses %regex% starting at src[i] == '%'.
-func regexTerm(src string, i int) (*regexp.Regexp, int, error) {
+func regexTerm(src string, i int) (*regex, int, error) {
 	start := i
 	i++
 	j := i
@@ -400,9 +411,9 @@ func regexTerm(src string, i int) (*regexp.Regexp, int, error) {
 	if body == "" {
 		return nil, 0, invalid(src, start, "empty regular expression")
 	}
-	re, err := regexp.Compile(body)
-	if err != nil {
-		return nil, 0, invalid(src, start, "invalid regular expression: "+err.Error())
+	re, why := compileRegex(body)
+	if re == nil {
+		return nil, 0, invalid(src, start, why)
 	}
 	return re, j + 1, nil
 }

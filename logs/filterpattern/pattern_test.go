@@ -71,9 +71,14 @@ func TestUnstructuredTermsFromTheGuide(t *testing.T) {
 		{"empty pattern matches everything", ``, `anything at all`, true},
 		{"blank pattern matches everything", `   `, `anything at all`, true},
 		{"quoted space matches everything", `" "`, `nospace`, true},
-		{"term groups as the CDK renders them: first group", `?"ERROR" "MainThread" ?"WARN" "Deadlock"`, `ERROR in MainThread`, true},
-		{"term groups as the CDK renders them: second group", `?"ERROR" "MainThread" ?"WARN" "Deadlock"`, `WARN Deadlock detected`, true},
-		{"term groups as the CDK renders them: mixed", `?"ERROR" "MainThread" ?"WARN" "Deadlock"`, `ERROR Deadlock`, false},
+		// The current guide: "If you combine "?" with other filter patterns,
+		// all question mark terms will be ignored" (issue 19.3).
+		{"question mark terms are ignored beside plain terms", `?ERROR ?ARGUMENTS REQUEST`, `REQUEST received`, true},
+		{"question mark terms are ignored beside plain terms: the ? term alone does not match", `?ERROR ?ARGUMENTS REQUEST`, `ERROR ARGUMENTS`, false},
+		{"question mark terms are ignored beside an exclusion", `?ERROR -DEBUG`, `WARN x`, true},
+		{"question mark terms are ignored beside an exclusion: the exclusion holds", `?ERROR -DEBUG`, `ERROR DEBUG`, false},
+		{"the CDK's term groups read as the guide says: the plain terms must all hold", `?"ERROR" "MainThread" ?"WARN" "Deadlock"`, `MainThread Deadlock`, true},
+		{"the CDK's term groups read as the guide says: one group alone does not match", `?"ERROR" "MainThread" ?"WARN" "Deadlock"`, `ERROR in MainThread`, false},
 		{"exclusion only", `-DEBUG`, `INFO started`, true},
 		{"exclusion only excludes", `-DEBUG`, `DEBUG started`, false},
 		{"quoted term with punctuation", `"user@example.com"`, `login by user@example.com ok`, true},
@@ -93,6 +98,8 @@ func TestUnstructuredTermsFromTheGuide(t *testing.T) {
 		{"regex repetition", `%a{3,5}%`, `baaab`, true},
 		{"regex repetition misses", `%a{3,5}%`, `baab`, false},
 		{"regex with terms", `ERROR %4[0-9]{2}%`, `ERROR 404`, true},
+		{"regex with a space, the guide's example", `%^starting|^initializing|^shutting down%`, `shutting down now`, true},
+		{"regex with a space, the guide's example, not at the start", `%^starting|^initializing|^shutting down%`, `now shutting down`, false},
 	})
 }
 
@@ -306,7 +313,6 @@ func TestCompileRejectsBadPatternsWithInvalidParameterException(t *testing.T) {
 		{"unterminated regex", `%abc`, "unterminated"},
 		{"regex with parentheses", `%(a|b)%`, "( and )"},
 		{"regex with unsupported character", `%something!%`, "not supported"},
-		{"regex with a space", `%a b%`, "not supported"},
 		{"regex multi-byte", `%é%`, "multi-byte"},
 		{"regex invalid", `%a{2,1}%`, "invalid regular expression"},
 		{"three regexes", `{ $.a = %a% || $.b = %b% || $.c = %c% }`, "at most 2"},
@@ -331,7 +337,6 @@ func TestCompileRejectsBadPatternsWithInvalidParameterException(t *testing.T) {
 		{"delimited bad separator", `[a b]`, "expected , or ]"},
 		{"delimited duplicate names", `[a, a]`, "twice"},
 		{"delimited numeric operator with string", `[a > x]`, "need a number"},
-		{"delimited empty", `[]`, "at least one field"},
 		{"delimited text after", `[a] b`, "after the closing"},
 		{"delimited bare name in compound", `[a = 1 && b]`, "operator and a value"},
 		{"delimited value list in parentheses", `[a, b = (1 || 2)]`, "operator and a value"},
@@ -353,7 +358,17 @@ func TestKindsAndLiteral(t *testing.T) {
 	assert.Equal(t, KindTerms, MustCompile("ERROR").Kind())
 	assert.Equal(t, KindJSON, MustCompile("{ $.a = 1 }").Kind())
 	assert.Equal(t, KindSpaceDelimited, MustCompile("[a]").Kind())
-	assert.Equal(t, "Exception", string(MustCompile(`ERROR Exception`).Literal()))
+	// The prefilter's literal is the term most likely to be rare, not the
+	// longest (issue 15): its rarest byte is the rarest in log text.
+	for pattern, want := range map[string]string{
+		`ERROR timeout`:    "ERROR",
+		`timeout ERROR`:    "ERROR",
+		`ERROR Exception`:  "ERROR",
+		`"status=500" the`: "status=500",
+		`the there`:        "there",
+	} {
+		assert.Equal(t, want, string(MustCompile(pattern).Literal()), pattern)
+	}
 	assert.Nil(t, MustCompile(`?ERROR ?WARN`).Literal())
 	assert.Nil(t, MustCompile(`%ERROR%`).Literal())
 	assert.Equal(t, 2, MustCompile(`{ $.a = %x% && $.b = %y% }`).RegexCount())
@@ -395,4 +410,19 @@ func TestIndexLiteralAgreesWithBytesIndex(t *testing.T) {
 		}
 	}
 	assert.Equal(t, -1, MustCompile(`?a ?b`).IndexLiteral(hay))
+}
+
+// Issue 19.1: `[]` is valid; it matches every event and extracts $1 ... $n (the
+// API Reference's TestMetricFilter example "without specifying any fields").
+func TestEmptySpaceDelimitedPatternMatchesEveryEventAndExtractsEachField(t *testing.T) {
+	for _, src := range []string{`[]`, `[ ]`} {
+		p, err := Compile(src)
+		require.NoError(t, err, src)
+		assert.Equal(t, KindSpaceDelimited, p.Kind())
+		f, ok := p.Fields([]byte(`127.0.0.1 - frank "GET /index.html" 200`))
+		require.True(t, ok)
+		assert.Equal(t, map[string]string{"$1": "127.0.0.1", "$2": "-", "$3": "frank", "$4": "GET /index.html", "$5": "200"}, f)
+		assert.True(t, p.MatchString("x"))
+		assert.True(t, refMatch(t, src, "x"))
+	}
 }

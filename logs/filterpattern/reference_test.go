@@ -92,55 +92,58 @@ func refEval(pattern, msg string) (bool, error) {
 	case p[0] == '[':
 		return refDelimited(p, msg)
 	}
-	// Unstructured: split into alternatives at each '?'.
-	toks := refTokens(p)
-	var groups [][]refTok
-	for i := 0; i < len(toks); i++ {
-		tk := toks[i]
-		if tk.kind == "punct" && tk.text == "?" || tk.kind == "word" && strings.HasPrefix(tk.text, "?") {
-			groups = append(groups, nil)
-			if tk.text == "?" {
-				continue
+	// Unstructured, as the current guide says: "?" terms match any of them, but
+	// "if you combine "?" with other filter patterns, all question mark terms
+	// will be ignored" (`?ERROR ?ARGUMENTS REQUEST` is `REQUEST`).
+	type refTerm struct {
+		q, neg bool
+		tk     refTok
+	}
+	var terms []refTerm
+	q, neg := false, false
+	for _, tk := range refTokens(p) {
+		if tk.kind == "punct" && tk.text == "?" {
+			q = true
+			continue
+		}
+		if tk.kind == "word" {
+			for strings.HasPrefix(tk.text, "?") || strings.HasPrefix(tk.text, "-") {
+				if tk.text[0] == '?' {
+					q = true
+				} else {
+					neg = true
+				}
+				tk.text = tk.text[1:]
 			}
-			tk.text = tk.text[1:]
 			if tk.text == "" {
 				continue
 			}
 		}
-		if len(groups) == 0 {
-			groups = append(groups, nil)
-		}
-		groups[len(groups)-1] = append(groups[len(groups)-1], tk)
+		terms = append(terms, refTerm{q: q, neg: neg, tk: tk})
+		q, neg = false, false
 	}
-	for _, g := range groups {
-		ok := true
-		neg := false
-		for _, tk := range g {
-			if tk.kind == "word" && tk.text == "-" {
-				neg = true
-				continue
-			}
-			text := tk.text
-			if tk.kind == "word" && strings.HasPrefix(text, "-") {
-				neg = true
-				text = text[1:]
-			}
-			var has bool
-			if tk.kind == "re" {
-				has = regexp.MustCompile(text).MatchString(msg)
-			} else {
-				has = strings.Contains(msg, text)
-			}
-			if has == neg {
-				ok = false
-			}
-			neg = false
+	holds := func(t refTerm) bool {
+		var has bool
+		if t.tk.kind == "re" {
+			has = regexp.MustCompile(t.tk.text).MatchString(msg)
+		} else {
+			has = strings.Contains(msg, t.tk.text)
 		}
-		if ok {
+		return has != t.neg
+	}
+	plain := false
+	for _, t := range terms {
+		plain = plain || !t.q
+	}
+	for _, t := range terms {
+		if plain && !t.q && !holds(t) {
+			return false, nil
+		}
+		if !plain && holds(t) {
 			return true, nil
 		}
 	}
-	return false, nil
+	return plain, nil
 }
 
 type refJSON struct {
@@ -337,6 +340,9 @@ func refDelimited(p, msg string) (bool, error) {
 		}
 	}
 	elems = append(elems, strings.TrimSpace(body[start:]))
+	if len(elems) == 1 && elems[0] == "" {
+		return true, nil // `[]` matches every event (API Reference, TestMetricFilter)
+	}
 	var fields []string
 	for _, f := range refFieldRE.FindAllString(msg, -1) {
 		if f[0] == '"' || f[0] == '[' {
