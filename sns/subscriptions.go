@@ -203,6 +203,10 @@ func (s *Service) needsConfirmation(protocol, endpoint string) bool {
 // same attributes returns the existing subscription (and resends a pending
 // confirmation).
 func (s *Service) Subscribe(ctx context.Context, in SubscribeInput) (*SubscribeOutput, error) {
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
+	}
 	out, err := s.subscribe(ctx, in)
 	params := map[string]any{"topicArn": in.TopicArn, "protocol": in.Protocol, "returnSubscriptionArn": in.ReturnSubscriptionArn}
 	if in.Endpoint != nil {
@@ -234,48 +238,51 @@ func (s *Service) subscribe(ctx context.Context, in SubscribeInput) (*SubscribeO
 	if err != nil {
 		return nil, err
 	}
+	out, conf, err := s.subscribeLocked(ctx, in, protocol, endpoint, st)
+	if err != nil {
+		return nil, err
+	}
+	s.sendConfirmation(ctx, conf)
+	return out, nil
+}
+
+// subscribeLocked adds the subscription (or finds the same one) under the
+// lock and returns the confirmation to send once it is released.
+func (s *Service) subscribeLocked(ctx context.Context, in SubscribeInput, protocol, endpoint string, st *subSettings) (*SubscribeOutput, *outgoing, error) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	t, err := s.lookupTopic(in.TopicArn)
 	if err != nil {
-		s.mu.Unlock()
-		return nil, err
+		return nil, nil, err
 	}
 	if err := s.authorize(ctx, t, "Subscribe"); err != nil {
-		s.mu.Unlock()
-		return nil, err
+		return nil, nil, err
 	}
 	if t.fifo && (protocol != ProtocolSQS || !strings.HasSuffix(endpoint, ".fifo")) {
-		s.mu.Unlock()
 		if protocol == ProtocolSQS {
-			return nil, invalidParam("Endpoint Reason: FIFO SNS Topics currently only support FIFO SQS Queues as endpoints")
+			return nil, nil, invalidParam("Endpoint Reason: FIFO SNS Topics currently only support FIFO SQS Queues as endpoints")
 		}
-		return nil, invalidParam("Protocol Reason: FIFO topics currently only support SQS FIFO queues as endpoints")
+		return nil, nil, invalidParam("Protocol Reason: FIFO topics currently only support SQS FIFO queues as endpoints")
 	}
 	for _, sub := range t.subs {
 		if sub.protocol != protocol || sub.endpoint != endpoint {
 			continue
 		}
 		if !maps.Equal(sub.attrs, st.attrs) && len(st.attrs) > 0 {
-			s.mu.Unlock()
-			return nil, invalidParam("Attributes Reason: Subscription already exists with different attributes")
+			return nil, nil, invalidParam("Attributes Reason: Subscription already exists with different attributes")
 		}
 		var conf *outgoing
 		if sub.pending {
 			conf = s.renewTokenLocked(sub)
 		}
-		out := s.subscribeOutput(sub, in.ReturnSubscriptionArn)
-		s.mu.Unlock()
-		s.sendConfirmation(ctx, conf)
-		return out, nil
+		return s.subscribeOutput(sub, in.ReturnSubscriptionArn), conf, nil
 	}
 	if err := checkDLQType(t, st.dlq, true); err != nil {
-		s.mu.Unlock()
-		return nil, err
+		return nil, nil, err
 	}
 	if st.filter != nil {
 		if err := s.checkFilterQuotaLocked(t, nil); err != nil {
-			s.mu.Unlock()
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	owner := s.account
@@ -294,10 +301,7 @@ func (s *Service) subscribe(ctx context.Context, in SubscribeInput) (*SubscribeO
 	t.subs = append(t.subs, sub)
 	t.targets = nil
 	s.subs[sub.arn] = sub
-	out := s.subscribeOutput(sub, in.ReturnSubscriptionArn)
-	s.mu.Unlock()
-	s.sendConfirmation(ctx, conf)
-	return out, nil
+	return s.subscribeOutput(sub, in.ReturnSubscriptionArn), conf, nil
 }
 
 func (s *Service) subscribeOutput(sub *subscription, returnARN bool) *SubscribeOutput {
@@ -343,6 +347,10 @@ func (s *Service) renewTokenLocked(sub *subscription) *outgoing {
 // its endpoint. Tokens expire after two days. Confirming an already confirmed
 // subscription returns its ARN.
 func (s *Service) ConfirmSubscription(ctx context.Context, in ConfirmSubscriptionInput) (*ConfirmSubscriptionOutput, error) {
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
+	}
 	return s.confirm(ctx, in, true)
 }
 
@@ -417,6 +425,10 @@ func (s *Service) dropSubscriptionLocked(sub *subscription) {
 // AuthenticateOnUnsubscribe, only the topic or subscription owner may
 // unsubscribe.
 func (s *Service) Unsubscribe(ctx context.Context, in UnsubscribeInput) (*UnsubscribeOutput, error) {
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
+	}
 	err := s.unsubscribe(ctx, in, true)
 	s.rec.Record(ctx, event.Call{Name: "Unsubscribe", RequestParameters: map[string]any{"subscriptionArn": in.SubscriptionArn}}, err)
 	if err != nil {
@@ -432,28 +444,39 @@ func (s *Service) unsubscribe(ctx context.Context, in UnsubscribeInput, signed b
 	if !arn.IsARN(in.SubscriptionArn) {
 		return invalidParam("SubscriptionArn Reason: An ARN must have at least 6 elements, not %d", len(strings.Split(in.SubscriptionArn, ":")))
 	}
-	s.mu.Lock()
-	sub, ok := s.subs[in.SubscriptionArn]
-	if !ok {
-		s.mu.Unlock()
-		return notFound("Subscription")
+	msg, err := s.unsubscribeLocked(ctx, in.SubscriptionArn, signed)
+	if err != nil {
+		return err
 	}
-	if sub.authOnUnsub && (!signed || s.authorize(ctx, sub.topic, "Unsubscribe") != nil) {
-		s.mu.Unlock()
-		return authorizationError("Unsubscribe requires an authenticated request by the topic or subscription owner")
-	}
-	s.dropSubscriptionLocked(sub)
-	var msg *outgoing
-	if sub.protocol == ProtocolHTTP || sub.protocol == ProtocolHTTPS {
-		msg = s.controlMessageLocked(sub, TypeUnsubscribeConfirmation)
-	}
-	s.mu.Unlock()
 	s.sendConfirmation(ctx, msg)
 	return nil
 }
 
+// unsubscribeLocked drops the subscription under the lock and returns the
+// UnsubscribeConfirmation to send once it is released.
+func (s *Service) unsubscribeLocked(ctx context.Context, subARN string, signed bool) (*outgoing, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sub, ok := s.subs[subARN]
+	if !ok {
+		return nil, notFound("Subscription")
+	}
+	if sub.authOnUnsub && (!signed || s.authorize(ctx, sub.topic, "Unsubscribe") != nil) {
+		return nil, authorizationError("Unsubscribe requires an authenticated request by the topic or subscription owner")
+	}
+	s.dropSubscriptionLocked(sub)
+	if sub.protocol == ProtocolHTTP || sub.protocol == ProtocolHTTPS {
+		return s.controlMessageLocked(sub, TypeUnsubscribeConfirmation), nil
+	}
+	return nil, nil
+}
+
 // GetSubscriptionAttributes returns a subscription's attributes.
 func (s *Service) GetSubscriptionAttributes(ctx context.Context, in GetSubscriptionAttributesInput) (*GetSubscriptionAttributesOutput, error) {
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
+	}
 	out, err := s.getSubscriptionAttributes(in)
 	s.rec.Record(ctx, event.Call{Name: "GetSubscriptionAttributes", ReadOnly: true, RequestParameters: map[string]any{"subscriptionArn": in.SubscriptionArn}}, err)
 	return out, err
@@ -501,6 +524,10 @@ func boolStr(b bool) string {
 // FilterPolicyScope, RawMessageDelivery, RedrivePolicy, SubscriptionRoleArn.
 // An empty FilterPolicy removes the policy.
 func (s *Service) SetSubscriptionAttributes(ctx context.Context, in SetSubscriptionAttributesInput) (*SetSubscriptionAttributesOutput, error) {
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
+	}
 	err := s.setSubscriptionAttributes(in)
 	params := map[string]any{"subscriptionArn": in.SubscriptionArn, "attributeName": in.AttributeName}
 	if in.AttributeValue != nil {
@@ -557,14 +584,18 @@ func (s *Service) setSubscriptionAttributes(in SetSubscriptionAttributesInput) e
 
 // ListSubscriptions lists all subscriptions, 100 per page.
 func (s *Service) ListSubscriptions(ctx context.Context, in ListSubscriptionsInput) (*ListSubscriptionsOutput, error) {
-	s.mu.Lock()
-	var all []Subscription
-	for _, a := range slices.Sorted(maps.Keys(s.topics)) {
-		for _, sub := range s.topics[a].subs {
-			all = append(all, sub.listEntry())
-		}
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
 	}
-	s.mu.Unlock()
+	var all []Subscription
+	s.locked(func() {
+		for _, a := range slices.Sorted(maps.Keys(s.topics)) {
+			for _, sub := range s.topics[a].subs {
+				all = append(all, sub.listEntry())
+			}
+		}
+	})
 	page, next, err := paginate(all, in.NextToken)
 	var out *ListSubscriptionsOutput
 	if err == nil {
@@ -580,18 +611,24 @@ func (s *Service) ListSubscriptions(ctx context.Context, in ListSubscriptionsInp
 
 // ListSubscriptionsByTopic lists a topic's subscriptions, 100 per page.
 func (s *Service) ListSubscriptionsByTopic(ctx context.Context, in ListSubscriptionsByTopicInput) (*ListSubscriptionsByTopicOutput, error) {
-	s.mu.Lock()
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
+	}
 	var all []Subscription
-	t, err := s.lookupTopic(in.TopicArn)
-	if err == nil {
-		err = s.authorize(ctx, t, "ListSubscriptionsByTopic")
-	}
-	if err == nil {
-		for _, sub := range t.subs {
-			all = append(all, sub.listEntry())
+	var err error
+	s.locked(func() {
+		var t *topic
+		t, err = s.lookupTopic(in.TopicArn)
+		if err == nil {
+			err = s.authorize(ctx, t, "ListSubscriptionsByTopic")
 		}
-	}
-	s.mu.Unlock()
+		if err == nil {
+			for _, sub := range t.subs {
+				all = append(all, sub.listEntry())
+			}
+		}
+	})
 	var out *ListSubscriptionsByTopicOutput
 	if err == nil {
 		var page []Subscription
