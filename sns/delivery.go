@@ -157,6 +157,12 @@ func (s *Service) envelope(p *publication, m *pubMessage, t *target) (*Envelope,
 	if m.perProtocol == nil {
 		e.MessageAttributes = envelopeAttrs(m.attrs, false)
 	}
+	if p.fifo {
+		// AWS does not sign FIFO notifications: the body is Type, MessageId,
+		// SequenceNumber, TopicArn, [Subject,] Message, Timestamp,
+		// UnsubscribeURL[, MessageAttributes] (recorded 2025).
+		return e, nil
+	}
 	h, err := s.signer()
 	if err != nil {
 		return nil, err
@@ -277,8 +283,14 @@ func (s *Service) prepare(p *publication, m *pubMessage, t *target) (*job, error
 		} else {
 			j.body = envJSON
 		}
-		if p.fifo {
+		switch fifoQueue := strings.HasSuffix(t.endpoint, ".fifo"); {
+		case p.fifo && fifoQueue:
 			j.queueSys = map[string]string{"MessageGroupId": m.groupID, "MessageDeduplicationId": m.dedupID, "SequenceNumber": m.seq}
+		case !p.fifo && m.groupID != "":
+			// A standard topic passes MessageGroupId on to standard queues
+			// (SQS fair queues); a FIFO topic does not to a standard queue
+			// (AWS, recorded 2025).
+			j.queueSys = map[string]string{"MessageGroupId": m.groupID}
 		}
 	case ProtocolEmail:
 		j.subject = m.subject
@@ -587,7 +599,7 @@ func (s *Service) controlMessageLocked(sub *subscription, typ string) *outgoing 
 		if sub.token != "" {
 			delete(s.tokens, sub.token)
 		}
-		sub.token = s.ids.Hex(256)
+		sub.token = s.newToken()
 		sub.tokenExpires = s.clock.Now().Add(tokenLifetime)
 		sub.pending = true
 		s.tokens[sub.token] = sub

@@ -109,10 +109,24 @@
 //   - The topic policy is evaluated only for callers from other accounts (IAM
 //     identity policies are not modelled); conditions other than the caller's
 //     account or ARN never grant access.
-//   - FIFO topics deliver only to FIFO queues, in publish order. Message
+//   - FIFO topics deliver to SQS queues only (FIFO queues in publish order,
+//     and since AWS's 2025 change standard queues too, with the
+//     SequenceNumber in the body and no FIFO system attributes); we refuse
+//     other protocols on FIFO topics with AWS's earlier message. Message
 //     archiving (ArchivePolicy), data protection policies and KMS encryption
 //     are stored but have no effect. Platform applications, SMS sandbox and
 //     origination numbers are not modelled.
+//   - A Subscribe repeated for the same endpoint returns the existing
+//     subscription when the attributes it gives agree with the stored ones
+//     after normalisation (booleans in any case, defaults such as
+//     FilterPolicyScope=MessageAttributes, JSON compacted); AWS's exact
+//     normalisation of policy documents beyond compaction is not known.
+//   - Confirmation tokens are 256 characters (AWS's vary in length); a token
+//     is "malformed" (AWS's "Invalid token") when it is not at least 64 hex
+//     digits, our reading of AWS's answers.
+//   - Deliveries to HTTP/S endpoints wait in a queue until [Service.Run]'s
+//     workers or [Service.Settle] send them; the Go application decides
+//     when, where AWS sends at once.
 //   - Unconfirmed subscriptions are not deleted after three days, and filter
 //     policy changes apply at once (AWS: up to 15 minutes).
 package sns

@@ -1,7 +1,9 @@
 package sns
 
 import (
+	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"maps"
 	"net/url"
@@ -42,6 +44,7 @@ type subscription struct {
 	protocol     string
 	endpoint     string
 	owner        string
+	principal    string // SubscriptionPrincipal: the IAM principal that subscribed
 	pending      bool
 	token        string
 	tokenExpires time.Time
@@ -199,9 +202,11 @@ func (s *Service) needsConfirmation(protocol, endpoint string) bool {
 // Subscribe subscribes an endpoint to a topic. HTTP/S, e-mail and cross-account
 // subscriptions start pending: a SubscriptionConfirmation is sent to the
 // endpoint (POSTed, put in the outbox, or queued) and the subscription becomes
-// active on ConfirmSubscription. Subscribing the same endpoint again with the
-// same attributes returns the existing subscription (and resends a pending
-// confirmation).
+// active on ConfirmSubscription. Subscribing the same endpoint again returns
+// the existing subscription (and resends a pending confirmation) when the
+// attributes given agree with the stored ones after normalisation (see
+// sameSubAttrs); a real conflict fails with "Subscription already exists with
+// different attributes".
 func (s *Service) Subscribe(ctx context.Context, in SubscribeInput) (*SubscribeOutput, error) {
 	ctx, cerr := s.enter(ctx)
 	if cerr != nil {
@@ -258,17 +263,14 @@ func (s *Service) subscribeLocked(ctx context.Context, in SubscribeInput, protoc
 	if err := s.authorize(ctx, t, "Subscribe"); err != nil {
 		return nil, nil, err
 	}
-	if t.fifo && (protocol != ProtocolSQS || !strings.HasSuffix(endpoint, ".fifo")) {
-		if protocol == ProtocolSQS {
-			return nil, nil, invalidParam("Endpoint Reason: FIFO SNS Topics currently only support FIFO SQS Queues as endpoints")
-		}
-		return nil, nil, invalidParam("Protocol Reason: FIFO topics currently only support SQS FIFO queues as endpoints")
+	if err := checkFIFOEndpoint(t, protocol, endpoint); err != nil {
+		return nil, nil, err
 	}
 	for _, sub := range t.subs {
 		if sub.protocol != protocol || sub.endpoint != endpoint {
 			continue
 		}
-		if !maps.Equal(sub.attrs, st.attrs) && len(st.attrs) > 0 {
+		if !sameSubAttrs(sub.attrs, in.Attributes) {
 			return nil, nil, invalidParam("Attributes Reason: Subscription already exists with different attributes")
 		}
 		var conf *outgoing
@@ -277,7 +279,7 @@ func (s *Service) subscribeLocked(ctx context.Context, in SubscribeInput, protoc
 		}
 		return s.subscribeOutput(sub, in.ReturnSubscriptionArn), conf, nil
 	}
-	if err := checkDLQType(t, st.dlq, true); err != nil {
+	if err := checkDLQType(t, endpoint, st.dlq, true); err != nil {
 		return nil, nil, err
 	}
 	if st.filter != nil {
@@ -285,12 +287,16 @@ func (s *Service) subscribeLocked(ctx context.Context, in SubscribeInput, protoc
 			return nil, nil, err
 		}
 	}
-	owner := s.account
+	owner, principal := s.account, "arn:aws:iam::"+s.account+":root"
 	if id, ok := identity.From(ctx); ok && id.AccountID != "" {
 		owner = id.AccountID
+		principal = "arn:aws:iam::" + id.AccountID + ":root"
+		if id.ARN != "" {
+			principal = id.ARN
+		}
 	}
 	sub := &subscription{
-		arn: t.arn + ":" + s.ids.UUID(), topic: t, protocol: protocol, endpoint: endpoint, owner: owner,
+		arn: t.arn + ":" + s.ids.UUID(), topic: t, protocol: protocol, endpoint: endpoint, owner: owner, principal: principal,
 		attrs: st.attrs, filter: st.filter, raw: st.raw, dlq: st.dlq, delivery: st.delivery,
 	}
 	var conf *outgoing
@@ -337,10 +343,32 @@ func (s *Service) renewTokenLocked(sub *subscription) *outgoing {
 	if sub.token != "" {
 		delete(s.tokens, sub.token)
 	}
-	sub.token = s.ids.Hex(256)
+	sub.token = s.newToken()
 	sub.tokenExpires = s.clock.Now().Add(tokenLifetime)
 	s.tokens[sub.token] = sub
 	return s.controlMessageLocked(sub, TypeSubscriptionConfirmation)
+}
+
+// newToken returns a confirmation token shaped like AWS's: the Region,
+// hex-encoded, then "/" (2f) and random hex digits, 256 in all.
+func (s *Service) newToken() string {
+	prefix := hex.EncodeToString([]byte(s.region + "/"))
+	return prefix + s.ids.Hex(256-len(prefix))
+}
+
+// wellFormedToken tells an SNS token (hex digits, at least 64) from
+// arbitrary text.
+func wellFormedToken(tok string) bool {
+	if len(tok) < 64 {
+		return false
+	}
+	for i := 0; i < len(tok); i++ {
+		c := tok[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 // ConfirmSubscription confirms a pending subscription with the token sent to
@@ -372,22 +400,36 @@ func (s *Service) confirm(ctx context.Context, in ConfirmSubscriptionInput, sign
 }
 
 func (s *Service) confirmSubscription(in ConfirmSubscriptionInput, signed bool) (*ConfirmSubscriptionOutput, error) {
+	// AWS's answers (recorded 2025): a TopicArn that is not an SNS ARN of
+	// this account and Region, or that names another existing topic than the
+	// token's, is "Invalid parameter: Topic"; a token that is not one of
+	// SNS's hex tokens is "Invalid token", one that is but is unknown or
+	// expired "Invalid parameter: Token". A valid token confirms even when
+	// TopicArn names a topic that does not exist in the Region.
+	if a, err := arn.Parse(in.TopicArn); err != nil || a.Service != "sns" || a.Region != s.region || a.AccountID != s.account {
+		return nil, invalidParam("Topic")
+	}
 	if in.Token == "" {
 		return nil, invalidParam("Token")
 	}
+	if !wellFormedToken(in.Token) {
+		return nil, codeErr("InvalidParameter", 400, "Invalid token")
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.lookupTopic(in.TopicArn); err != nil {
-		return nil, err
-	}
 	sub, ok := s.tokens[in.Token]
-	if !ok || sub.topic.arn != in.TopicArn || s.clock.Now().After(sub.tokenExpires) {
-		return nil, invalidParam("Invalid token")
+	if !ok || s.clock.Now().After(sub.tokenExpires) {
+		return nil, invalidParam("Token")
+	}
+	if sub.topic.arn != in.TopicArn {
+		if _, exists := s.topics[in.TopicArn]; exists {
+			return nil, invalidParam("Topic")
+		}
 	}
 	if _, live := s.subs[sub.arn]; !live {
 		// The token of an UnsubscribeConfirmation restores the subscription.
 		if s.topics[sub.topic.arn] != sub.topic {
-			return nil, notFound("Topic")
+			return nil, invalidParam("Token")
 		}
 		sub.topic.subs = append(sub.topic.subs, sub)
 		sub.topic.targets = nil
@@ -492,17 +534,26 @@ func (s *Service) getSubscriptionAttributes(in GetSubscriptionAttributesInput) (
 	if !ok {
 		return nil, notFound("Subscription")
 	}
+	// AWS's attribute set (recorded 2025): the nine below for every
+	// protocol, the attributes set on the subscription, FilterPolicyScope only
+	// while a FilterPolicy exists, and EffectiveDeliveryPolicy for HTTP/S only.
 	a := maps.Clone(sub.attrs)
 	a["SubscriptionArn"] = sub.arn
 	a["TopicArn"] = sub.topic.arn
 	a["Owner"] = sub.owner
+	a["SubscriptionPrincipal"] = sub.principal
 	a["Protocol"] = sub.protocol
 	a["Endpoint"] = sub.endpoint
 	a["PendingConfirmation"] = boolStr(sub.pending)
 	a["ConfirmationWasAuthenticated"] = boolStr(!sub.pending && (sub.authed || !s.needsConfirmation(sub.protocol, sub.endpoint)))
 	a["RawMessageDelivery"] = boolStr(sub.raw)
-	a["EffectiveDeliveryPolicy"] = sub.effectiveDeliveryPolicy(sub.topic)
-	if a["FilterPolicy"] != "" && a["FilterPolicyScope"] == "" {
+	if sub.protocol == ProtocolHTTP || sub.protocol == ProtocolHTTPS {
+		a["EffectiveDeliveryPolicy"] = sub.effectiveDeliveryPolicy(sub.topic)
+	}
+	switch {
+	case a["FilterPolicy"] == "":
+		delete(a, "FilterPolicyScope")
+	case a["FilterPolicyScope"] == "":
 		a["FilterPolicyScope"] = string(filterpolicy.ScopeMessageAttributes)
 	}
 	for k, v := range a {
@@ -569,7 +620,7 @@ func (s *Service) setSubscriptionAttributes(in SetSubscriptionAttributesInput) e
 	if err != nil {
 		return err
 	}
-	if err := checkDLQType(sub.topic, st.dlq, false); err != nil {
+	if err := checkDLQType(sub.topic, sub.endpoint, st.dlq, false); err != nil {
 		return err
 	}
 	if st.filter != nil && sub.filter == nil {
@@ -654,18 +705,76 @@ func (sub *subscription) listEntry() Subscription {
 	return Subscription{SubscriptionArn: a, Owner: sub.owner, Protocol: sub.protocol, Endpoint: sub.endpoint, TopicArn: sub.topic.arn}
 }
 
-// checkDLQType: a FIFO topic's subscriptions dead-letter to FIFO queues and a
-// standard topic's to standard queues.
-func checkDLQType(t *topic, dlq string, viaSubscribe bool) error {
-	if dlq == "" || t.fifo == strings.HasSuffix(dlq, ".fifo") {
+// checkDLQType: a FIFO subscription (a FIFO queue) to a FIFO topic
+// dead-letters to a FIFO queue, a standard topic's subscriptions to standard
+// queues; a standard queue subscribed to a FIFO topic may use a standard one
+// (AWS, recorded 2025).
+func checkDLQType(t *topic, endpoint, dlq string, viaSubscribe bool) error {
+	if dlq == "" {
+		return nil
+	}
+	fifoSub := t.fifo && strings.HasSuffix(endpoint, ".fifo")
+	if fifoSub == strings.HasSuffix(dlq, ".fifo") || t.fifo && !fifoSub {
 		return nil
 	}
 	reason := ""
 	if viaSubscribe {
 		reason = "Attributes Reason: "
 	}
-	if t.fifo {
+	if fifoSub {
 		return invalidParam("%sRedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.", reason)
 	}
 	return invalidParam("%sRedrivePolicy: must use a standard queue as DLQ for a standard Subscription to a standard Topic.", reason)
+}
+
+// checkFIFOEndpoint applies AWS's pairing of topic and queue types: a FIFO
+// topic delivers to SQS queues only, FIFO or standard (standard queues since
+// 2025: the ordering then holds only for FIFO queues), and a FIFO queue cannot
+// subscribe to a standard topic. AWS's message for the latter repeats its
+// "Invalid parameter: " prefix; so do we.
+func checkFIFOEndpoint(t *topic, protocol, endpoint string) error {
+	fifoQueue := protocol == ProtocolSQS && strings.HasSuffix(endpoint, ".fifo")
+	switch {
+	case t.fifo && protocol != ProtocolSQS:
+		return invalidParam("Protocol Reason: FIFO topics currently only support SQS FIFO queues as endpoints")
+	case !t.fifo && fifoQueue:
+		return invalidParam("Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics")
+	}
+	return nil
+}
+
+// subAttrDefaults are the values a subscription has for attributes it was
+// not given, as Subscribe's idempotency check compares them.
+var subAttrDefaults = map[string]string{"RawMessageDelivery": "false", "FilterPolicyScope": string(filterpolicy.ScopeMessageAttributes)}
+
+// normSubAttr normalises a subscription attribute for comparison: booleans
+// case-insensitively, JSON policies compactly.
+func normSubAttr(name, value string) string {
+	if value == "" {
+		value = subAttrDefaults[name]
+	}
+	switch name {
+	case "RawMessageDelivery":
+		return strings.ToLower(value)
+	case "FilterPolicy", "DeliveryPolicy", "RedrivePolicy":
+		var b bytes.Buffer
+		if json.Compact(&b, []byte(value)) == nil {
+			return b.String()
+		}
+	}
+	return value
+}
+
+// sameSubAttrs reports whether a Subscribe's attributes agree with a stored
+// subscription's, as AWS decides whether a repeated Subscribe returns the
+// existing subscription: every attribute given (none, or an empty map, agree)
+// must equal the stored value or, when none was stored, the default
+// ("True" equals "true"; FilterPolicyScope MessageAttributes equals no scope).
+func sameSubAttrs(stored, given map[string]string) bool {
+	for k, v := range given {
+		if normSubAttr(k, v) != normSubAttr(k, stored[k]) {
+			return false
+		}
+	}
+	return true
 }
