@@ -119,6 +119,7 @@ func TestScenarioLogsToMetricToAlarmToSNS(t *testing.T) {
 	sub, err := st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "http", Endpoint: &url})
 	require.NoError(t, err)
 	require.Equal(t, "pending confirmation", *sub.SubscriptionArn)
+	require.NoError(t, st.Settle(ctx))
 	require.Len(t, ep.msgs, 1)
 	confirmVia(t, handler, ep.msgs[0])
 
@@ -198,6 +199,7 @@ func TestScenarioLogsToMetricToAlarmToSNS(t *testing.T) {
 
 	// HTTP endpoint: the confirmation and three notifications, every one
 	// signed and verified.
+	require.NoError(t, st.Settle(ctx))
 	ep.mu.Lock()
 	defer ep.mu.Unlock()
 	require.Empty(t, ep.bad)

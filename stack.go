@@ -246,19 +246,40 @@ var ErrManualClock = errors.New("localwatch: Run needs a wall clock; a ManualClo
 // deliveries and digests, metric-filter publishing, retention, SNS retries —
 // until ctx is done, then returns ctx.Err(). With the default [LoopClock] the
 // work runs on Run's goroutine, one piece at a time. With a [RealClock] the
-// work runs on its own timer goroutines and Run only waits. With a
-// [ManualClock] Run returns [ErrManualClock] at once: advance the clock
-// instead. Run does not close the account; call Close afterwards.
+// work runs on its own timer goroutines and Run only waits. Either way Run
+// also runs each Region's SNS delivery workers (sns.Service.Run), which POST
+// to HTTP/S subscribers off the clock. With a [ManualClock] Run returns
+// [ErrManualClock] at once: advance the clock instead, and call
+// [Account.Settle] to have the queued HTTP/S deliveries sent. Run does not
+// close the account; call Close afterwards.
 func (a *Account) Run(ctx context.Context) error {
-	switch c := a.Clock.(type) {
-	case *clock.Manual:
+	if _, ok := a.Clock.(*clock.Manual); ok {
 		return ErrManualClock
+	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	for _, s := range a.stacks {
+		wg.Go(func() { _ = s.SNS.Run(ctx) })
+	}
+	switch c := a.Clock.(type) {
 	case *clock.Loop:
 		return c.Run(ctx)
 	default:
 		<-ctx.Done()
 		return ctx.Err()
 	}
+}
+
+// Settle waits until every Region's queued SNS HTTP/S deliveries have been
+// sent and their results applied (sns.Service.Settle): a test on a
+// [ManualClock] calls it after Advance to see what the endpoints received.
+// Without a running [Account.Run] it sends them itself, deterministically.
+func (a *Account) Settle(ctx context.Context) error {
+	var errs []error
+	for _, s := range a.stacks {
+		errs = append(errs, s.SNS.Settle(ctx))
+	}
+	return errors.Join(errs...)
 }
 
 // Close stops every Region's timers and bus subscriptions. It is safe to call
@@ -351,6 +372,10 @@ func (s *Stack) Account() *Account { return s.account }
 
 // Run drives the scheduled work of the stack's account; see [Account.Run].
 func (s *Stack) Run(ctx context.Context) error { return s.account.Run(ctx) }
+
+// Settle waits for the SNS deliveries of the stack's account; see
+// [Account.Settle].
+func (s *Stack) Settle(ctx context.Context) error { return s.account.Settle(ctx) }
 
 // Close stops the Region's timers and bus subscriptions; for the stack
 // [New] returned, it closes its whole account. It is safe to call more than

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -146,12 +147,25 @@ func principalMatches(p any, id identity.Identity) bool {
 	return false
 }
 
+var accountIDRE = regexp.MustCompile(`^[0-9]{12}$`)
+
+// validActions are the actions a topic policy statement may grant through
+// AddPermission: the topic actions of AWS's default policy and Receive. AWS
+// refuses anything else, "*" and account-level actions such as
+// SetSubscriptionAttributes included, with "Policy statement action out of
+// service scope!" (aws/aws-cli#3143; moto's recorded VALID_POLICY_ACTIONS).
 var validActions = []string{"AddPermission", "DeleteTopic", "GetTopicAttributes", "ListSubscriptionsByTopic",
-	"Publish", "RemovePermission", "SetTopicAttributes", "Subscribe", "ConfirmSubscription", "Receive", "GetDataProtectionPolicy", "PutDataProtectionPolicy"}
+	"Publish", "Receive", "RemovePermission", "SetTopicAttributes", "Subscribe"}
 
 // AddPermission adds a statement (Sid = Label) to the topic's policy allowing
-// the accounts the named actions.
+// the accounts the named actions. Each AWSAccountId must be a 12-digit account
+// ID ("Invalid parameter: A provided account ID is not valid", as AWS answers)
+// and each ActionName one of the topic actions (see validActions).
 func (s *Service) AddPermission(ctx context.Context, in AddPermissionInput) (*AddPermissionOutput, error) {
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
+	}
 	err := s.addPermission(ctx, in)
 	s.rec.Record(ctx, event.Call{Name: "AddPermission", RequestParameters: map[string]any{"topicArn": in.TopicArn, "label": in.Label, "aWSAccountId": in.AWSAccountId, "actionName": in.ActionName}, Resources: topicResource(in.TopicArn, s.account)}, err)
 	if err != nil {
@@ -170,8 +184,13 @@ func (s *Service) addPermission(ctx context.Context, in AddPermissionInput) erro
 	if len(in.ActionName) == 0 {
 		return invalidParam("ActionName")
 	}
+	for _, acct := range in.AWSAccountId {
+		if !accountIDRE.MatchString(acct) {
+			return invalidParam("A provided account ID is not valid")
+		}
+	}
 	for _, a := range in.ActionName {
-		if a != "*" && !slices.Contains(validActions, a) {
+		if !slices.Contains(validActions, a) {
 			return invalidParam("Policy statement action out of service scope!")
 		}
 	}
@@ -215,6 +234,10 @@ func (s *Service) addPermission(ctx context.Context, in AddPermissionInput) erro
 
 // RemovePermission removes the statement with Sid Label from the topic policy.
 func (s *Service) RemovePermission(ctx context.Context, in RemovePermissionInput) (*RemovePermissionOutput, error) {
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
+	}
 	err := s.removePermission(ctx, in)
 	s.rec.Record(ctx, event.Call{Name: "RemovePermission", RequestParameters: map[string]any{"topicArn": in.TopicArn, "label": in.Label}, Resources: topicResource(in.TopicArn, s.account)}, err)
 	if err != nil {

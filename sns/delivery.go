@@ -8,6 +8,7 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -44,7 +45,22 @@ type target struct {
 	filter                     *filterpolicy.Policy
 	retry                      RetryPolicy
 	contentType                string
-	maxPerSecond               int // HTTP/S throttlePolicy.maxReceivesPerSecond
+	maxPerSecond               int    // HTTP/S throttlePolicy.maxReceivesPerSecond
+	endpointKey                string // HTTP/S: the scheme and host the POSTs go to
+}
+
+// endpointKey names the party an HTTP/S endpoint reaches: its scheme and host
+// (with port). Deliveries are bounded per key, so one slow host holds only its
+// own share of the workers.
+func endpointKey(protocol, endpoint string) string {
+	if protocol != ProtocolHTTP && protocol != ProtocolHTTPS {
+		return ""
+	}
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return endpoint
+	}
+	return u.Scheme + "://" + strings.ToLower(u.Host)
 }
 
 // DeliveryAttempt reports one attempt to deliver a message to a subscription
@@ -141,6 +157,12 @@ func (s *Service) envelope(p *publication, m *pubMessage, t *target) (*Envelope,
 	if m.perProtocol == nil {
 		e.MessageAttributes = envelopeAttrs(m.attrs, false)
 	}
+	if p.fifo {
+		// AWS does not sign FIFO notifications: the body is Type, MessageId,
+		// SequenceNumber, TopicArn, [Subject,] Message, Timestamp,
+		// UnsubscribeURL[, MessageAttributes] (recorded 2025).
+		return e, nil
+	}
 	h, err := s.signer()
 	if err != nil {
 		return nil, err
@@ -176,6 +198,7 @@ type job struct {
 	msgType string
 	id      string
 	attempt int
+	seq     uint64 // queue order (HTTP/S)
 	// Prepared payloads.
 	body      string                           // HTTP body, queue body, outbox body
 	headers   http.Header                      // HTTP
@@ -204,7 +227,7 @@ func (s *Service) deliverAll(ctx context.Context, p *publication) {
 				s.log.Error("sns: preparing delivery", "subscription", t.subArn, "err", err)
 				continue
 			}
-			s.run(ctx, j)
+			s.dispatch(ctx, j)
 		}
 	}
 }
@@ -260,8 +283,14 @@ func (s *Service) prepare(p *publication, m *pubMessage, t *target) (*job, error
 		} else {
 			j.body = envJSON
 		}
-		if p.fifo {
+		switch fifoQueue := strings.HasSuffix(t.endpoint, ".fifo"); {
+		case p.fifo && fifoQueue:
 			j.queueSys = map[string]string{"MessageGroupId": m.groupID, "MessageDeduplicationId": m.dedupID, "SequenceNumber": m.seq}
+		case !p.fifo && m.groupID != "":
+			// A standard topic passes MessageGroupId on to standard queues
+			// (SQS fair queues); a FIFO topic does not to a standard queue
+			// (AWS, recorded 2025).
+			j.queueSys = map[string]string{"MessageGroupId": m.groupID}
 		}
 	case ProtocolEmail:
 		j.subject = m.subject
@@ -315,8 +344,6 @@ func (e *clientError) Error() string { return e.msg }
 // attempt makes one delivery attempt.
 func (s *Service) attempt(ctx context.Context, j *job) (status int, err error) {
 	switch j.target.protocol {
-	case ProtocolHTTP, ProtocolHTTPS:
-		return s.post(ctx, j.target.endpoint, j.headers, j.body)
 	case ProtocolSQS:
 		q, ok := s.Queue(j.target.endpoint)
 		if !ok {
@@ -332,7 +359,7 @@ func (s *Service) attempt(ctx context.Context, j *job) (status int, err error) {
 		if !ok {
 			return 0, &clientError{"function " + j.target.endpoint + " does not exist"}
 		}
-		return 0, callFunction(ctx, fn, *j.lambda)
+		return 0, s.callFunction(ctx, fn, *j.lambda)
 	default:
 		s.addOutbox(OutboxMessage{Time: s.clock.Now(), Protocol: j.target.protocol, Endpoint: j.target.endpoint, TopicArn: j.topic,
 			SubscriptionArn: j.target.subArn, MessageId: j.id, Type: j.msgType, From: j.from, Subject: j.subject, Body: j.body})
@@ -340,20 +367,23 @@ func (s *Service) attempt(ctx context.Context, j *job) (status int, err error) {
 	}
 }
 
-func callFunction(ctx context.Context, fn Function, ev LambdaEvent) (err error) {
+// callFunction calls a subscribed Go function under recover: a panic is a
+// failed delivery (retried as an error would be) and is logged.
+func (s *Service) callFunction(ctx context.Context, fn Function, ev LambdaEvent) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("function panicked: %v", r)
+			s.log.Error("sns: subscribed function panicked", "subscription", ev.Records[0].EventSubscriptionArn, "panic", r)
 		}
 	}()
 	return fn(ctx, ev)
 }
 
-// post makes the HTTP/S POST. SNS counts statuses 200–4xx as delivered and
+// postHTTP makes the HTTP/S POST. SNS counts statuses 200–4xx as delivered and
 // anything else (5xx, 1xx/3xx outside that range never happen after the
 // client's redirect handling) or a transport error as a failed attempt.
-func (s *Service) post(ctx context.Context, url string, h http.Header, body string) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(body))
+func (s *Service) postHTTP(ctx context.Context, endpoint string, h http.Header, body string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(body))
 	if err != nil {
 		return 0, &clientError{err.Error()}
 	}
@@ -387,38 +417,59 @@ func (j *job) nextDelay() (time.Duration, bool) {
 	return 0, false
 }
 
-// run attempts j until it is delivered, must wait (a timer on the clock is
-// registered and run returns), or fails for good (dead-lettered or dropped).
-func (s *Service) run(ctx context.Context, j *job) {
+// remote reports whether j goes to a party outside the process (HTTP/S): it
+// is queued for the workers instead of attempted in the calling goroutine.
+func (j *job) remote() bool {
+	return j.target.protocol == ProtocolHTTP || j.target.protocol == ProtocolHTTPS
+}
+
+// dispatch moves j on: it waits on the clock for the throttle, is queued for
+// the workers (HTTP/S), or is attempted here (queues, functions, the outbox:
+// in-process, deterministic) until it is delivered, must wait for a retry (a
+// timer on the clock), or fails for good (dead-lettered or dropped).
+func (s *Service) dispatch(ctx context.Context, j *job) {
 	for {
 		if wait := s.throttleWait(j); wait > 0 {
 			s.schedule(j, wait)
 			return
 		}
+		if j.remote() {
+			s.disp.push(j)
+			return
+		}
 		j.attempt++
 		status, err := s.attempt(ctx, j)
-		rep := DeliveryAttempt{Time: s.clock.Now(), MessageId: j.id, TopicArn: j.topic, SubscriptionArn: j.target.subArn, Protocol: j.target.protocol,
-			Endpoint: j.target.endpoint, Type: j.msgType, Attempt: j.attempt, StatusCode: status, Err: err}
-		if err == nil {
-			rep.Final = true
-			s.report(rep)
+		if !s.afterAttempt(j, status, err) {
 			return
 		}
-		var ce *clientError
-		d, again := j.nextDelay()
-		if errors.As(err, &ce) || !again || j.msgType != TypeNotification {
-			rep.Final = true
-			rep.DeadLettered = j.msgType == TypeNotification && s.deadLetter(j, err)
-			s.report(rep)
-			return
-		}
-		s.report(rep)
-		if d <= 0 {
-			continue
-		}
-		s.schedule(j, d)
-		return
 	}
+}
+
+// afterAttempt reports an attempt and decides what follows: nothing
+// (delivered, or failed for good and dead-lettered or dropped), a retry on the
+// clock, or an immediate retry (it returns true).
+func (s *Service) afterAttempt(j *job, status int, err error) (retryNow bool) {
+	rep := DeliveryAttempt{Time: s.clock.Now(), MessageId: j.id, TopicArn: j.topic, SubscriptionArn: j.target.subArn, Protocol: j.target.protocol,
+		Endpoint: j.target.endpoint, Type: j.msgType, Attempt: j.attempt, StatusCode: status, Err: err}
+	if err == nil {
+		rep.Final = true
+		s.report(rep)
+		return false
+	}
+	var ce *clientError
+	d, again := j.nextDelay()
+	if errors.As(err, &ce) || !again || j.msgType != TypeNotification {
+		rep.Final = true
+		rep.DeadLettered = j.msgType == TypeNotification && s.deadLetter(j, err)
+		s.report(rep)
+		return false
+	}
+	s.report(rep)
+	if d <= 0 {
+		return true
+	}
+	s.schedule(j, d)
+	return false
 }
 
 // schedule runs j again after d on the clock.
@@ -430,14 +481,21 @@ func (s *Service) schedule(j *job, d time.Duration) {
 		return
 	}
 	s.timers[st] = s.clock.AfterFunc(d, func() {
-		s.mu.Lock()
-		_, live := s.timers[st]
-		delete(s.timers, st)
-		s.mu.Unlock()
-		if live {
-			s.run(context.Background(), st.j)
+		if s.takeTimer(st) {
+			defer s.recoverJob("retry", st.j)
+			s.dispatch(context.Background(), st.j)
 		}
 	})
+}
+
+// takeTimer forgets a fired retry timer and reports whether it was still
+// live (not stopped by Close).
+func (s *Service) takeTimer(st *retryState) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, live := s.timers[st]
+	delete(s.timers, st)
+	return live
 }
 
 // throttleWait applies the subscription's maxReceivesPerSecond: it counts an
@@ -469,10 +527,25 @@ type throttleState struct {
 	n      int
 }
 
+// report logs an attempt and calls Options.OnDelivery under recover.
 func (s *Service) report(a DeliveryAttempt) {
 	s.log.Debug("sns: delivery attempt", "messageId", a.MessageId, "subscription", a.SubscriptionArn, "attempt", a.Attempt, "err", a.Err)
-	if s.onDelivery != nil {
-		s.onDelivery(a)
+	if s.onDelivery == nil {
+		return
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("sns: OnDelivery panicked", "messageId", a.MessageId, "subscription", a.SubscriptionArn, "panic", r)
+		}
+	}()
+	s.onDelivery(a)
+}
+
+// recoverJob, deferred by scheduled work, reports a panic and lets the clock
+// go on.
+func (s *Service) recoverJob(what string, j *job) {
+	if r := recover(); r != nil {
+		s.log.Error("sns: scheduled delivery panicked", "job", what, "messageId", j.id, "subscription", j.target.subArn, "panic", r)
 	}
 }
 
@@ -526,7 +599,7 @@ func (s *Service) controlMessageLocked(sub *subscription, typ string) *outgoing 
 		if sub.token != "" {
 			delete(s.tokens, sub.token)
 		}
-		sub.token = s.ids.Hex(256)
+		sub.token = s.newToken()
 		sub.tokenExpires = s.clock.Now().Add(tokenLifetime)
 		sub.pending = true
 		s.tokens[sub.token] = sub
@@ -554,7 +627,7 @@ func (s *Service) sendConfirmation(ctx context.Context, o *outgoing) {
 	}
 	b, _ := o.env.MarshalJSON()
 	j := &job{topic: o.topicArn, msgType: o.env.Type, id: o.env.MessageId, body: string(b), from: emailFrom(o.displayName),
-		target: target{subArn: o.subArn, protocol: o.protocol, endpoint: o.endpoint}}
+		target: target{subArn: o.subArn, protocol: o.protocol, endpoint: o.endpoint, endpointKey: endpointKey(o.protocol, o.endpoint)}}
 	switch o.protocol {
 	case ProtocolHTTP, ProtocolHTTPS:
 		// AWS's SubscriptionConfirmation carries no subscription-arn header.
@@ -582,7 +655,7 @@ func (s *Service) sendConfirmation(ctx context.Context, o *outgoing) {
 	default:
 		return
 	}
-	s.run(ctx, j)
+	s.dispatch(ctx, j)
 }
 
 func emailFrom(displayName string) string {

@@ -130,7 +130,8 @@ func validateRetry(r *RetryPolicy, name string) error {
 	case r.MaxDelayTarget > 3600:
 		return invalidParam("DeliveryPolicy: %s.maxDelayTarget must be less than or equal to 3600", name)
 	case r.NumNoDelayRetries < 0 || r.NumMinDelayRetries < 0 || r.NumMaxDelayRetries < 0 ||
-		r.NumNoDelayRetries+r.NumMinDelayRetries+r.NumMaxDelayRetries > r.NumRetries:
+		r.NumNoDelayRetries > r.NumRetries || r.NumMinDelayRetries > r.NumRetries || r.NumMaxDelayRetries > r.NumRetries ||
+		r.NumNoDelayRetries+r.NumMinDelayRetries+r.NumMaxDelayRetries > r.NumRetries: // each ≤ 100 first: the sum cannot overflow
 		return invalidParam("DeliveryPolicy: %s: numNoDelayRetries + numMinDelayRetries + numMaxDelayRetries must not exceed numRetries", name)
 	}
 	switch r.BackoffFunction {

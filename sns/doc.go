@@ -44,25 +44,44 @@
 // assigns the MessageId (and, on FIFO topics, the SequenceNumber, returning
 // the original id for a duplicate within the 5-minute deduplication window),
 // snapshots the confirmed subscriptions under the lock, releases it, and then
-// delivers synchronously in the calling goroutine, in subscription order. Each
-// subscription's compiled filter policy (package filterpolicy) is applied to
-// the attributes or the JSON body, flattened once per message. Envelopes are
-// signed once per message (the signature covers no per-subscription field).
+// fans the message out in subscription order. Each subscription's compiled
+// filter policy (package filterpolicy) is applied to the attributes or the
+// JSON body, flattened once per message. Envelopes are signed once per
+// message (the signature covers no per-subscription field).
+//
+// In-process endpoints — queues, Go functions, the outbox — are delivered
+// before Publish returns, on the caller's goroutine (a panicking function is
+// a failed attempt, logged; the loop goes on). HTTP/S endpoints are parties
+// outside the process: Publish only queues their POSTs and returns. The
+// queue is one FIFO per endpoint (scheme and host), sent by a bounded pool of
+// workers: [Service.Run] (started by localwatch's Account.Run) runs
+// Options.DeliveryWorkers of them, at most Options.MaxDeliveriesPerEndpoint
+// per endpoint, so one hanging endpoint never delays another; each attempt is
+// bounded by Options.HTTPTimeout (AWS's 15 seconds). On the manual clock, a
+// test calls [Service.Settle] to wait for the queue to drain; with no Run
+// active, Settle sends the POSTs itself (each endpoint's in order) and
+// applies the results in queue order, so seeded runs stay byte-identical.
 //
 // The service subscribes to event.Notification on the bus, so alarms and
 // Config publish to topics by ARN; a failure (unknown topic, invalid message)
 // is returned to the bus publisher.
 //
 // A failed HTTP/S attempt (a 5xx status, a transport error or a timeout; AWS
-// counts 200–4xx as delivered) is retried on the clock per the subscription's
-// or topic's DeliveryPolicy, by default AWS's 3 retries 20 seconds apart. A
-// failing [Function] is retried on AWS's policy for AWS-managed endpoints (3
-// immediate retries, 2 after 1 s, 10 with backoff to 20 s, then every 20 s).
-// When retries run out, or at once for a client error (a missing queue or
-// function), the message goes to the RedrivePolicy queue with ErrorCode,
-// ErrorMessage and RequestID attributes, or is dropped. No goroutines are
-// started: a retry is a timer on the clock whose callback POSTs, and
-// [Service.Close] stops them.
+// counts 200–4xx as delivered) is retried per the subscription's or topic's
+// DeliveryPolicy — the immediate, pre-backoff, backoff and post-backoff
+// phases of the developer guide's "Amazon SNS message delivery retries" — by
+// default AWS's 3 retries 20 seconds apart. A failing [Function] is retried
+// on AWS's policy for AWS-managed endpoints (3 immediate retries, 2 after
+// 1 s, 10 with backoff to 20 s, then every 20 s). When retries run out, or at
+// once for a client error (a missing queue or function), the message goes to
+// the RedrivePolicy queue with ErrorCode, ErrorMessage and RequestID
+// attributes, or is dropped. An immediate retry goes back to the queue; a
+// delayed one is a timer on the clock whose callback only queues the POST
+// (the clock never waits on an endpoint). The queue, the timers and the FIFO
+// deduplication window hold only messages in flight (a window empties on the
+// clock five minutes after its last message). No goroutines are started but
+// Run's workers and Settle's own, which it joins; [Service.Close] stops the
+// timers, drops the queue and aborts the POSTs in flight.
 //
 // # Signing
 //
@@ -90,10 +109,24 @@
 //   - The topic policy is evaluated only for callers from other accounts (IAM
 //     identity policies are not modelled); conditions other than the caller's
 //     account or ARN never grant access.
-//   - FIFO topics deliver only to FIFO queues, in publish order. Message
+//   - FIFO topics deliver to SQS queues only (FIFO queues in publish order,
+//     and since AWS's 2025 change standard queues too, with the
+//     SequenceNumber in the body and no FIFO system attributes); we refuse
+//     other protocols on FIFO topics with AWS's earlier message. Message
 //     archiving (ArchivePolicy), data protection policies and KMS encryption
 //     are stored but have no effect. Platform applications, SMS sandbox and
 //     origination numbers are not modelled.
+//   - A Subscribe repeated for the same endpoint returns the existing
+//     subscription when the attributes it gives agree with the stored ones
+//     after normalisation (booleans in any case, defaults such as
+//     FilterPolicyScope=MessageAttributes, JSON compacted); AWS's exact
+//     normalisation of policy documents beyond compaction is not known.
+//   - Confirmation tokens are 256 characters (AWS's vary in length); a token
+//     is "malformed" (AWS's "Invalid token") when it is not at least 64 hex
+//     digits, our reading of AWS's answers.
+//   - Deliveries to HTTP/S endpoints wait in a queue until [Service.Run]'s
+//     workers or [Service.Settle] send them; the Go application decides
+//     when, where AWS sends at once.
 //   - Unconfirmed subscriptions are not deleted after three days, and filter
 //     policy changes apply at once (AWS: up to 15 minutes).
 package sns

@@ -51,10 +51,12 @@ func TestAlarmNotificationReachesHTTPQueueAndFunctionWithFiltering(t *testing.T)
 		require.NoError(t, bus.Publish(ctx, f.bus, event.Notification{
 			TopicARN: topicARN, Subject: `ALARM: "cpu-high" in US East (N. Virginia)`, Message: alarmMessage(state, metric), Source: "cloudwatch.amazonaws.com"}))
 	}
+	f.settle(t)
 	before := len(ep.messages()) // the confirmation
 	publish("ALARM", "CPUUtilization")
 	publish("OK", "CPUUtilization")
 	publish("INSUFFICIENT_DATA", "NetworkIn")
+	f.settle(t)
 
 	// HTTP got only the ALARM notification, signed with SHA256withRSA.
 	got := ep.messages()[before:]

@@ -20,18 +20,15 @@ type Function func(ctx context.Context, ev LambdaEvent) error
 // Registering again replaces the function.
 func (s *Service) RegisterFunction(nameOrARN string, fn Function) string {
 	a := s.functionARN(nameOrARN)
-	s.mu.Lock()
-	s.functions[a] = fn
-	s.mu.Unlock()
+	s.locked(func() { s.functions[a] = fn })
 	return a
 }
 
 // UnregisterFunction removes a function; deliveries to it then fail as a
 // client error (dead-lettered at once).
 func (s *Service) UnregisterFunction(nameOrARN string) {
-	s.mu.Lock()
-	delete(s.functions, s.functionARN(nameOrARN))
-	s.mu.Unlock()
+	a := s.functionARN(nameOrARN)
+	s.locked(func() { delete(s.functions, a) })
 }
 
 func (s *Service) functionARN(nameOrARN string) string {
@@ -97,7 +94,5 @@ func (s *Service) TakeOutbox() []OutboxMessage {
 }
 
 func (s *Service) addOutbox(m OutboxMessage) {
-	s.mu.Lock()
-	s.outbox = append(s.outbox, m)
-	s.mu.Unlock()
+	s.locked(func() { s.outbox = append(s.outbox, m) })
 }

@@ -33,6 +33,10 @@ type responseMetadata struct {
 }
 
 func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.enter(r.Context()); err != nil {
+		s.writeError(w, err)
+		return
+	}
 	if strings.HasSuffix(r.URL.Path, ".pem") {
 		h, err := s.signer()
 		if err != nil || r.URL.Path != "/"+h.file && !strings.HasSuffix(r.URL.Path, "/"+h.file) {

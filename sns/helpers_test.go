@@ -107,3 +107,22 @@ func requireCode(t testing.TB, err error, code string) {
 	require.True(t, errors.As(err, &ae), "not an awserr: %v", err)
 	require.Equal(t, code, ae.Code, "message: %s", ae.Message)
 }
+
+// settle waits for the queued HTTP/S deliveries, as a test on the manual
+// clock does (the service sends them itself: no Run is active).
+func (f *fixture) settle(t testing.TB) {
+	t.Helper()
+	require.NoError(t, f.s.Settle(context.Background()))
+}
+
+// advance moves the clock by d a second at a time, settling deliveries after
+// each step, so that every retry is sent at the time it falls due.
+func (f *fixture) advance(t testing.TB, d time.Duration) {
+	t.Helper()
+	for d > 0 {
+		step := min(d, time.Second)
+		f.clock.Advance(step)
+		f.settle(t)
+		d -= step
+	}
+}

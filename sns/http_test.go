@@ -101,6 +101,8 @@ func TestHTTPSubscriptionConfirmationFlow(t *testing.T) {
 	out, err := f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "http", Endpoint: &ep.srv.URL})
 	require.NoError(t, err)
 	assert.Equal(t, "pending confirmation", *out.SubscriptionArn)
+	assert.Empty(t, ep.messages(), "the confirmation is queued, not sent by Subscribe")
+	f.settle(t)
 
 	got := ep.messages()
 	require.Len(t, got, 1)
@@ -149,6 +151,7 @@ func TestHTTPSubscriptionConfirmationFlow(t *testing.T) {
 	// Notifications carry every header and verify.
 	pub, err := f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "hello", Subject: ptr("s")})
 	require.NoError(t, err)
+	f.settle(t)
 	got = ep.messages()
 	require.Len(t, got, 2)
 	n := got[1]
@@ -162,6 +165,7 @@ func TestHTTPSubscriptionConfirmationFlow(t *testing.T) {
 	// Unsubscribe sends an UnsubscribeConfirmation whose SubscribeURL restores it.
 	_, err = f.s.Unsubscribe(ctx, UnsubscribeInput{SubscriptionArn: subARN})
 	require.NoError(t, err)
+	f.settle(t)
 	got = ep.messages()
 	require.Len(t, got, 3)
 	u := got[2]
@@ -197,15 +201,18 @@ func TestConfirmSubscriptionTokenRules(t *testing.T) {
 	ep.confirm = false
 	f.subscribe(t, a, "https", strings.Replace(ep.srv.URL, "http://", "https://", 1), nil) // unreachable TLS: still pending
 	f.subscribe(t, a, "http", ep.srv.URL, nil)
+	f.settle(t)
 	token := ep.messages()[0].env.Token
 	_, err := f.s.ConfirmSubscription(ctx, ConfirmSubscriptionInput{TopicArn: a, Token: "nope"})
 	requireCode(t, err, "InvalidParameter")
-	assert.Equal(t, "InvalidParameter: Invalid parameter: Invalid token", err.Error())
+	assert.Equal(t, "InvalidParameter: Invalid token", err.Error())
 	f.clock.Advance(49 * time.Hour)
 	_, err = f.s.ConfirmSubscription(ctx, ConfirmSubscriptionInput{TopicArn: a, Token: token})
 	requireCode(t, err, "InvalidParameter")
+	assert.Equal(t, "InvalidParameter: Invalid parameter: Token", err.Error(), "an expired token")
 	// Subscribing again resends the confirmation with a fresh token.
 	again := f.subscribe(t, a, "http", ep.srv.URL, nil)
+	f.settle(t)
 	got := ep.messages()
 	require.Len(t, got, 2)
 	out, err := f.s.ConfirmSubscription(ctx, ConfirmSubscriptionInput{TopicArn: a, Token: got[1].env.Token, AuthenticateOnUnsubscribe: ptr("true")})
@@ -230,18 +237,21 @@ func TestHTTPRetriesOnTheClockThenSucceed(t *testing.T) {
 	a := f.topic(t, "t", nil)
 	ep := newEndpoint(t, f.cert)
 	sub := f.subscribe(t, a, "http", ep.srv.URL, nil)
+	f.settle(t)
 	ep.failN = 2
 	attempts = nil
 	pub, err := f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "m"})
 	require.NoError(t, err)
+	assert.Empty(t, attempts, "Publish only queues the POST")
+	f.settle(t)
 	require.Len(t, attempts, 1)
 	assert.Error(t, attempts[0].Err)
 	assert.Equal(t, 500, attempts[0].StatusCode)
-	f.clock.Advance(19 * time.Second)
+	f.advance(t, 19*time.Second)
 	assert.Len(t, attempts, 1, "the default policy waits 20 s")
-	f.clock.Advance(time.Second)
+	f.advance(t, time.Second)
 	require.Len(t, attempts, 2)
-	f.clock.Advance(20 * time.Second)
+	f.advance(t, 20*time.Second)
 	require.Len(t, attempts, 3)
 	assert.NoError(t, attempts[2].Err)
 	assert.True(t, attempts[2].Final)
@@ -262,13 +272,15 @@ func TestHTTPRetriesExhaustedGoToDeadLetterQueue(t *testing.T) {
 	dlq := f.queue(t, "dlq")
 	ep := newEndpoint(t, f.cert)
 	sub := f.subscribe(t, a, "http", ep.srv.URL, nil)
+	f.settle(t)
 	_, err := f.s.SetSubscriptionAttributes(ctx, SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "RedrivePolicy", AttributeValue: ptr(`{"deadLetterTargetArn":"` + dlq.ARN() + `"}`)})
 	require.NoError(t, err)
 	ep.failN = 100
 	attempts = nil
 	_, err = f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "doomed"})
 	require.NoError(t, err)
-	f.clock.Advance(time.Hour)
+	f.settle(t)
+	f.advance(t, 2*time.Minute)
 	require.Len(t, attempts, 4, "the first attempt and 3 retries")
 	assert.True(t, attempts[3].Final)
 	assert.True(t, attempts[3].DeadLettered)
@@ -289,6 +301,7 @@ func TestCustomDeliveryPolicySchedule(t *testing.T) {
 	a := f.topic(t, "t", nil)
 	ep := newEndpoint(t, f.cert)
 	sub := f.subscribe(t, a, "http", ep.srv.URL, nil)
+	f.settle(t)
 	_, err := f.s.SetSubscriptionAttributes(ctx, SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "DeliveryPolicy",
 		AttributeValue: ptr(`{"healthyRetryPolicy":{"numRetries":5,"numNoDelayRetries":2,"minDelayTarget":1,"maxDelayTarget":8,"backoffFunction":"exponential"},"requestPolicy":{"headerContentType":"application/json"}}`)})
 	require.NoError(t, err)
@@ -296,8 +309,9 @@ func TestCustomDeliveryPolicySchedule(t *testing.T) {
 	attempts = nil
 	_, err = f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "m"})
 	require.NoError(t, err)
-	assert.Len(t, attempts, 3, "two no-delay retries happen inside Publish")
-	f.clock.Advance(time.Hour)
+	f.settle(t)
+	assert.Len(t, attempts, 3, "two no-delay retries follow at once")
+	f.advance(t, time.Minute)
 	require.Len(t, attempts, 6)
 	var at []time.Duration
 	for _, x := range attempts {
@@ -321,8 +335,10 @@ func TestRawHTTPDeliveryAndSignatureVersion2(t *testing.T) {
 	env := newEndpoint(t, f.cert)
 	f.subscribe(t, a, "http", raw.srv.URL, map[string]string{"RawMessageDelivery": "true"})
 	f.subscribe(t, a, "http", env.srv.URL, nil)
+	f.settle(t)
 	_, err := f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "plain body", MessageAttributes: map[string]MessageAttributeValue{"k": {DataType: "String", StringValue: "v"}}})
 	require.NoError(t, err)
+	f.settle(t)
 	r := raw.messages()
 	n := r[len(r)-1]
 	assert.Equal(t, "plain body", n.body)
@@ -341,8 +357,9 @@ func TestHandlerErrorsAreAWSXML(t *testing.T) {
 	require.NoError(t, err)
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	assert.Equal(t, 404, resp.StatusCode)
-	assert.Contains(t, string(b), "<Code>NotFound</Code>")
+	assert.Equal(t, 400, resp.StatusCode)
+	assert.Contains(t, string(b), "<Code>InvalidParameter</Code>")
+	assert.Contains(t, string(b), "<Message>Invalid token</Message>")
 	resp, err = http.Get(snsSrv.URL + "/SimpleNotificationService-0000.pem")
 	require.NoError(t, err)
 	resp.Body.Close()
@@ -356,15 +373,17 @@ func TestThrottlePolicySpreadsDeliveriesOverSeconds(t *testing.T) {
 	a := f.topic(t, "t", nil)
 	ep := newEndpoint(t, f.cert)
 	f.subscribe(t, a, "http", ep.srv.URL, map[string]string{"DeliveryPolicy": `{"throttlePolicy":{"maxReceivesPerSecond":2}}`})
+	f.settle(t)
 	attempts = nil
 	for range 5 {
 		_, err := f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "m"})
 		require.NoError(t, err)
 	}
+	f.settle(t)
 	assert.Len(t, attempts, 2, "two deliveries in the first second")
-	f.clock.Advance(time.Second)
+	f.advance(t, time.Second)
 	assert.Len(t, attempts, 4)
-	f.clock.Advance(time.Second)
+	f.advance(t, time.Second)
 	require.Len(t, attempts, 5)
 	assert.Equal(t, t0.Add(2*time.Second), attempts[4].Time)
 	for _, x := range attempts {
@@ -384,6 +403,7 @@ func TestHTTPSDeliveryWithTheApplicationsClient(t *testing.T) {
 	a := f.topic(t, "t", nil)
 	out, err := f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "https", Endpoint: &tlsSrv.URL})
 	require.NoError(t, err)
+	f.settle(t)
 	require.Len(t, bodies, 1)
 	conf, err := ParseEnvelope([]byte(bodies[0]))
 	require.NoError(t, err)
@@ -392,6 +412,7 @@ func TestHTTPSDeliveryWithTheApplicationsClient(t *testing.T) {
 	assert.Equal(t, PendingConfirmation, *out.SubscriptionArn)
 	_, err = f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "over TLS"})
 	require.NoError(t, err)
+	f.settle(t)
 	require.Len(t, bodies, 2)
 	e, err := VerifyJSON([]byte(bodies[1]), f.cert())
 	require.NoError(t, err)

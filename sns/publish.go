@@ -196,6 +196,10 @@ func validateMessage(t *topic, body string, subject, structure, dedupID, groupID
 // before Publish returns: Go functions and queues are called, HTTP/S endpoints
 // POSTed to; failed HTTP/S and function deliveries are retried on the clock.
 func (s *Service) Publish(ctx context.Context, in PublishInput) (*PublishOutput, error) {
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
+	}
 	return s.publish(ctx, in, false)
 }
 
@@ -263,12 +267,7 @@ func (s *Service) preparePublish(ctx context.Context, in PublishInput) (*Publish
 		}
 		topicARN = in.TargetArn
 	}
-	s.mu.Lock()
-	t, err := s.lookupTopic(topicARN)
-	if err == nil {
-		err = s.authorize(ctx, t, "Publish")
-	}
-	s.mu.Unlock()
+	t, err := s.publishTarget(ctx, topicARN)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -281,6 +280,17 @@ func (s *Service) preparePublish(ctx context.Context, in PublishInput) (*Publish
 		return nil, nil, err
 	}
 	return &PublishOutput{MessageId: results[0].id, SequenceNumber: results[0].seq}, pubs, nil
+}
+
+// publishTarget finds the topic and checks that the caller may publish to it.
+func (s *Service) publishTarget(ctx context.Context, topicARN string) (*topic, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, err := s.lookupTopic(topicARN)
+	if err != nil {
+		return nil, err
+	}
+	return t, s.authorize(ctx, t, "Publish")
 }
 
 func (s *Service) publishSMS(in PublishInput) (*PublishOutput, *publication, error) {
@@ -316,15 +326,12 @@ func (s *Service) admit(topicARN string, msgs []*message) (*publication, []admit
 	pub := &publication{topic: t.arn, displayName: t.attrs["DisplayName"], sigVersion: t.attrs["SignatureVersion"], fifo: t.fifo, time: now}
 	results := make([]admitted, len(msgs))
 	if t.fifo {
-		for k, e := range t.dedup {
-			if now.Sub(e.at) >= dedupWindow {
-				delete(t.dedup, k)
-			}
-		}
+		t.dedup.expire(now)
+		defer s.armExpiryLocked(t)
 	}
 	for i, m := range msgs {
 		if t.fifo {
-			if e, ok := t.dedup[m.dedupID]; ok {
+			if e, ok := t.dedup.byID[m.dedupID]; ok {
 				seq := e.seq
 				results[i] = admitted{id: e.messageID, seq: &seq}
 				continue // a duplicate is accepted but not delivered again
@@ -332,7 +339,7 @@ func (s *Service) admit(topicARN string, msgs []*message) (*publication, []admit
 			s.seq++
 			seq := fmt.Sprintf("%020d", uint64(1e19)+s.seq*1000)
 			id := s.ids.UUID()
-			t.dedup[m.dedupID] = dedupEntry{messageID: id, seq: seq, at: now}
+			t.dedup.add(m.dedupID, dedupEntry{messageID: id, seq: seq, at: now})
 			results[i] = admitted{id: id, seq: &seq}
 			pub.msgs = append(pub.msgs, pubMessage{message: m, id: id, seq: seq})
 			continue
@@ -350,7 +357,7 @@ func (s *Service) admit(topicARN string, msgs []*message) (*publication, []admit
 			rp, ct := sub.httpPolicy(t)
 			t.targets = append(t.targets, target{
 				subArn: sub.arn, protocol: sub.protocol, endpoint: sub.endpoint, raw: sub.raw, dlq: sub.dlq,
-				filter: sub.filter, retry: rp, contentType: ct, maxPerSecond: sub.throttle(t),
+				filter: sub.filter, retry: rp, contentType: ct, maxPerSecond: sub.throttle(t), endpointKey: endpointKey(sub.protocol, sub.endpoint),
 			})
 		}
 	}
@@ -361,6 +368,10 @@ func (s *Service) admit(topicARN string, msgs []*message) (*publication, []admit
 // PublishBatch publishes up to 10 messages to a topic. Entries that fail
 // validation are reported in Failed; the others are published and delivered.
 func (s *Service) PublishBatch(ctx context.Context, in PublishBatchInput) (*PublishBatchOutput, error) {
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
+	}
 	out, pub, err := s.preparePublishBatch(ctx, in)
 	var ids []string
 	for _, e := range in.PublishBatchRequestEntries {
@@ -380,12 +391,7 @@ func (s *Service) PublishBatch(ctx context.Context, in PublishBatchInput) (*Publ
 
 func (s *Service) preparePublishBatch(ctx context.Context, in PublishBatchInput) (*PublishBatchOutput, *publication, error) {
 	entries := in.PublishBatchRequestEntries
-	s.mu.Lock()
-	t, err := s.lookupTopic(in.TopicArn)
-	if err == nil {
-		err = s.authorize(ctx, t, "Publish")
-	}
-	s.mu.Unlock()
+	t, err := s.publishTarget(ctx, in.TopicArn)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -89,6 +89,9 @@ func (s *Service) CreateQueue(name string) (*Queue, error) {
 	a := arn.New("sqs", s.region, s.account, name)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.closed {
+		return nil, closedErr()
+	}
 	if q, ok := s.queues[a]; ok {
 		return q, nil
 	}
@@ -115,12 +118,15 @@ func (s *Service) DeleteQueue(arnOrName string) {
 	if !ok {
 		return
 	}
-	s.mu.Lock()
-	delete(s.queues, q.arn)
-	s.mu.Unlock()
+	s.locked(func() { delete(s.queues, q.arn) })
+	q.locked(func() { q.deleted = true })
+}
+
+// locked runs f with q.mu held, released even if f panics.
+func (q *Queue) locked(f func()) {
 	q.mu.Lock()
-	q.deleted = true
-	q.mu.Unlock()
+	defer q.mu.Unlock()
+	f()
 }
 
 // ARN returns the queue ARN.
@@ -135,9 +141,7 @@ func (q *Queue) SetVisibilityTimeout(seconds int) error {
 	if seconds < 0 || seconds > 43200 {
 		return codeErr("InvalidAttributeValue", 400, "Invalid value for the parameter VisibilityTimeout.")
 	}
-	q.mu.Lock()
-	q.visibilityTimeout = time.Duration(seconds) * time.Second
-	q.mu.Unlock()
+	q.locked(func() { q.visibilityTimeout = time.Duration(seconds) * time.Second })
 	return nil
 }
 
@@ -155,9 +159,7 @@ func (q *Queue) send(body string, attrs map[string]MessageAttributeValue, sys ma
 		m.msg.Attributes[k] = v
 	}
 	m.groupID = sys["MessageGroupId"]
-	q.mu.Lock()
-	q.msgs = append(q.msgs, m)
-	q.mu.Unlock()
+	q.locked(func() { q.msgs = append(q.msgs, m) })
 	return m.msg.MessageId
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/localwatch/localwatch/internal/arn"
+	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
@@ -39,9 +40,20 @@ type Options struct {
 	// requires a trusted CA too) and does not follow redirects. To deliver to
 	// an httptest.NewTLSServer, pass its Client().
 	HTTPClient *http.Client
-	// HTTPTimeout bounds one HTTP/S delivery attempt when HTTPClient is nil.
-	// Zero means 15 seconds, as AWS.
+	// HTTPTimeout bounds one HTTP/S delivery attempt (connection, request
+	// and response), whatever the client. Zero means 15 seconds, as AWS;
+	// values are kept between 10 ms and 15 minutes.
 	HTTPTimeout time.Duration
+	// DeliveryWorkers is how many HTTP/S deliveries may be in flight at once
+	// (see [Service.Run]); zero means 16, and values are kept between 1 and
+	// 1,024.
+	DeliveryWorkers int
+	// MaxDeliveriesPerEndpoint is how many of them may go to one endpoint
+	// (scheme and host) at once, so that a slow endpoint cannot take every
+	// worker. Zero means 4; values are kept between 1 and DeliveryWorkers.
+	// With more than one, an endpoint may receive a topic's messages out of
+	// order, as from AWS.
+	MaxDeliveriesPerEndpoint int
 	// Endpoint is the base URL at which the embedding application serves
 	// [Service.Handler]; SubscribeURL, UnsubscribeURL and SigningCertURL are built
 	// on it. Empty means AWS's "https://sns.<region>.amazonaws.com".
@@ -71,18 +83,22 @@ type Options struct {
 // Service is an in-process Amazon SNS for one account and Region. All methods
 // are safe for concurrent use.
 type Service struct {
-	clock      clock.Clock
-	bus        *bus.Bus
-	ids        *ids.Source
-	region     string
-	account    string
-	endpoint   string
-	httpClient *http.Client
-	rec        *event.Recorder
-	onDelivery func(DeliveryAttempt)
-	log        *slog.Logger
-	maxFPTopic int
-	maxFPAcct  int
+	clock       clock.Clock
+	bus         *bus.Bus
+	ids         *ids.Source
+	region      string
+	account     string
+	endpoint    string
+	httpClient  *http.Client
+	rec         *event.Recorder
+	onDelivery  func(DeliveryAttempt)
+	httpTimeout time.Duration
+	disp        *dispatcher
+	life        context.Context // ends at Close: aborts deliveries in flight
+	endLife     context.CancelFunc
+	log         *slog.Logger
+	maxFPTopic  int
+	maxFPAcct   int
 
 	unsubscribeBus func()
 	sign           signerHolder
@@ -140,14 +156,22 @@ func New(opts Options) *Service {
 	if s.endpoint == "" {
 		s.endpoint = "https://sns." + s.region + ".amazonaws.com"
 	}
+	s.httpTimeout = clampDuration(opts.HTTPTimeout, 15*time.Second, 10*time.Millisecond, 15*time.Minute)
 	if s.httpClient == nil {
-		to := opts.HTTPTimeout
-		if to <= 0 {
-			to = 15 * time.Second
-		}
 		// SNS does not follow redirects: a 3xx is within 200–4xx, a delivery.
-		s.httpClient = &http.Client{Timeout: to, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		s.httpClient = &http.Client{Timeout: s.httpTimeout, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
+	workers := opts.DeliveryWorkers
+	if workers == 0 {
+		workers = 16
+	}
+	workers = min(max(workers, 1), 1024)
+	per := opts.MaxDeliveriesPerEndpoint
+	if per == 0 {
+		per = 4
+	}
+	s.disp = newDispatcher(workers, min(max(per, 1), workers))
+	s.life, s.endLife = context.WithCancel(context.Background())
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -166,20 +190,69 @@ func New(opts Options) *Service {
 	return s
 }
 
-// Close stops every pending delivery retry and the bus subscription. Pending
-// retries are dropped.
+// Close stops the service: pending retries and queued deliveries are
+// dropped, deliveries in flight are aborted, Run and Settle return, the bus
+// subscription ends, and every operation afterwards returns the
+// ServiceUnavailable error (the SNS operations, CreateQueue, Run, Settle and
+// the Handler's actions; accessors such as Region, Queue, Outbox and
+// SigningCertificate still answer). It is safe to call more than once.
 func (s *Service) Close() {
-	s.mu.Lock()
-	s.closed = true
-	timers := s.timers
-	s.timers = map[*retryState]clock.Timer{}
-	s.mu.Unlock()
+	timers, first := s.markClosed()
+	if !first {
+		return
+	}
 	for _, t := range timers {
 		t.Stop()
 	}
+	s.endLife()
+	s.disp.close()
 	if s.unsubscribeBus != nil {
 		s.unsubscribeBus()
 	}
+}
+
+func (s *Service) markClosed() (timers []clock.Timer, first bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, false
+	}
+	s.closed = true
+	for _, t := range s.timers {
+		timers = append(timers, t)
+	}
+	s.timers = map[*retryState]clock.Timer{}
+	for _, t := range s.topics {
+		if t.dedup != nil && t.dedup.timer != nil {
+			timers = append(timers, t.dedup.timer)
+			t.dedup.timer = nil
+		}
+	}
+	return timers, true
+}
+
+// locked runs f with s.mu held, released even if f panics.
+func (s *Service) locked(f func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f()
+}
+
+// closedErr is what every operation answers after Close.
+func closedErr() error { return awserr.Closed("ServiceUnavailable") }
+
+// enter begins every operation: a nil ctx is context.Background(), and after
+// Close the operation fails with ServiceUnavailable.
+func (s *Service) enter(ctx context.Context) (context.Context, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ctx, closedErr()
+	}
+	return ctx, nil
 }
 
 // Region returns the service's Region.

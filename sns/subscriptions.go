@@ -1,7 +1,9 @@
 package sns
 
 import (
+	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"maps"
 	"net/url"
@@ -42,6 +44,7 @@ type subscription struct {
 	protocol     string
 	endpoint     string
 	owner        string
+	principal    string // SubscriptionPrincipal: the IAM principal that subscribed
 	pending      bool
 	token        string
 	tokenExpires time.Time
@@ -199,10 +202,16 @@ func (s *Service) needsConfirmation(protocol, endpoint string) bool {
 // Subscribe subscribes an endpoint to a topic. HTTP/S, e-mail and cross-account
 // subscriptions start pending: a SubscriptionConfirmation is sent to the
 // endpoint (POSTed, put in the outbox, or queued) and the subscription becomes
-// active on ConfirmSubscription. Subscribing the same endpoint again with the
-// same attributes returns the existing subscription (and resends a pending
-// confirmation).
+// active on ConfirmSubscription. Subscribing the same endpoint again returns
+// the existing subscription (and resends a pending confirmation) when the
+// attributes given agree with the stored ones after normalisation (see
+// sameSubAttrs); a real conflict fails with "Subscription already exists with
+// different attributes".
 func (s *Service) Subscribe(ctx context.Context, in SubscribeInput) (*SubscribeOutput, error) {
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
+	}
 	out, err := s.subscribe(ctx, in)
 	params := map[string]any{"topicArn": in.TopicArn, "protocol": in.Protocol, "returnSubscriptionArn": in.ReturnSubscriptionArn}
 	if in.Endpoint != nil {
@@ -234,56 +243,60 @@ func (s *Service) subscribe(ctx context.Context, in SubscribeInput) (*SubscribeO
 	if err != nil {
 		return nil, err
 	}
+	out, conf, err := s.subscribeLocked(ctx, in, protocol, endpoint, st)
+	if err != nil {
+		return nil, err
+	}
+	s.sendConfirmation(ctx, conf)
+	return out, nil
+}
+
+// subscribeLocked adds the subscription (or finds the same one) under the
+// lock and returns the confirmation to send once it is released.
+func (s *Service) subscribeLocked(ctx context.Context, in SubscribeInput, protocol, endpoint string, st *subSettings) (*SubscribeOutput, *outgoing, error) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	t, err := s.lookupTopic(in.TopicArn)
 	if err != nil {
-		s.mu.Unlock()
-		return nil, err
+		return nil, nil, err
 	}
 	if err := s.authorize(ctx, t, "Subscribe"); err != nil {
-		s.mu.Unlock()
-		return nil, err
+		return nil, nil, err
 	}
-	if t.fifo && (protocol != ProtocolSQS || !strings.HasSuffix(endpoint, ".fifo")) {
-		s.mu.Unlock()
-		if protocol == ProtocolSQS {
-			return nil, invalidParam("Endpoint Reason: FIFO SNS Topics currently only support FIFO SQS Queues as endpoints")
-		}
-		return nil, invalidParam("Protocol Reason: FIFO topics currently only support SQS FIFO queues as endpoints")
+	if err := checkFIFOEndpoint(t, protocol, endpoint); err != nil {
+		return nil, nil, err
 	}
 	for _, sub := range t.subs {
 		if sub.protocol != protocol || sub.endpoint != endpoint {
 			continue
 		}
-		if !maps.Equal(sub.attrs, st.attrs) && len(st.attrs) > 0 {
-			s.mu.Unlock()
-			return nil, invalidParam("Attributes Reason: Subscription already exists with different attributes")
+		if !sameSubAttrs(sub.attrs, in.Attributes) {
+			return nil, nil, invalidParam("Attributes Reason: Subscription already exists with different attributes")
 		}
 		var conf *outgoing
 		if sub.pending {
 			conf = s.renewTokenLocked(sub)
 		}
-		out := s.subscribeOutput(sub, in.ReturnSubscriptionArn)
-		s.mu.Unlock()
-		s.sendConfirmation(ctx, conf)
-		return out, nil
+		return s.subscribeOutput(sub, in.ReturnSubscriptionArn), conf, nil
 	}
-	if err := checkDLQType(t, st.dlq, true); err != nil {
-		s.mu.Unlock()
-		return nil, err
+	if err := checkDLQType(t, endpoint, st.dlq, true); err != nil {
+		return nil, nil, err
 	}
 	if st.filter != nil {
 		if err := s.checkFilterQuotaLocked(t, nil); err != nil {
-			s.mu.Unlock()
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	owner := s.account
+	owner, principal := s.account, "arn:aws:iam::"+s.account+":root"
 	if id, ok := identity.From(ctx); ok && id.AccountID != "" {
 		owner = id.AccountID
+		principal = "arn:aws:iam::" + id.AccountID + ":root"
+		if id.ARN != "" {
+			principal = id.ARN
+		}
 	}
 	sub := &subscription{
-		arn: t.arn + ":" + s.ids.UUID(), topic: t, protocol: protocol, endpoint: endpoint, owner: owner,
+		arn: t.arn + ":" + s.ids.UUID(), topic: t, protocol: protocol, endpoint: endpoint, owner: owner, principal: principal,
 		attrs: st.attrs, filter: st.filter, raw: st.raw, dlq: st.dlq, delivery: st.delivery,
 	}
 	var conf *outgoing
@@ -294,10 +307,7 @@ func (s *Service) subscribe(ctx context.Context, in SubscribeInput) (*SubscribeO
 	t.subs = append(t.subs, sub)
 	t.targets = nil
 	s.subs[sub.arn] = sub
-	out := s.subscribeOutput(sub, in.ReturnSubscriptionArn)
-	s.mu.Unlock()
-	s.sendConfirmation(ctx, conf)
-	return out, nil
+	return s.subscribeOutput(sub, in.ReturnSubscriptionArn), conf, nil
 }
 
 func (s *Service) subscribeOutput(sub *subscription, returnARN bool) *SubscribeOutput {
@@ -333,16 +343,42 @@ func (s *Service) renewTokenLocked(sub *subscription) *outgoing {
 	if sub.token != "" {
 		delete(s.tokens, sub.token)
 	}
-	sub.token = s.ids.Hex(256)
+	sub.token = s.newToken()
 	sub.tokenExpires = s.clock.Now().Add(tokenLifetime)
 	s.tokens[sub.token] = sub
 	return s.controlMessageLocked(sub, TypeSubscriptionConfirmation)
+}
+
+// newToken returns a confirmation token shaped like AWS's: the Region,
+// hex-encoded, then "/" (2f) and random hex digits, 256 in all.
+func (s *Service) newToken() string {
+	prefix := hex.EncodeToString([]byte(s.region + "/"))
+	return prefix + s.ids.Hex(256-len(prefix))
+}
+
+// wellFormedToken tells an SNS token (hex digits, at least 64) from
+// arbitrary text.
+func wellFormedToken(tok string) bool {
+	if len(tok) < 64 {
+		return false
+	}
+	for i := 0; i < len(tok); i++ {
+		c := tok[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 // ConfirmSubscription confirms a pending subscription with the token sent to
 // its endpoint. Tokens expire after two days. Confirming an already confirmed
 // subscription returns its ARN.
 func (s *Service) ConfirmSubscription(ctx context.Context, in ConfirmSubscriptionInput) (*ConfirmSubscriptionOutput, error) {
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
+	}
 	return s.confirm(ctx, in, true)
 }
 
@@ -364,22 +400,36 @@ func (s *Service) confirm(ctx context.Context, in ConfirmSubscriptionInput, sign
 }
 
 func (s *Service) confirmSubscription(in ConfirmSubscriptionInput, signed bool) (*ConfirmSubscriptionOutput, error) {
+	// AWS's answers (recorded 2025): a TopicArn that is not an SNS ARN of
+	// this account and Region, or that names another existing topic than the
+	// token's, is "Invalid parameter: Topic"; a token that is not one of
+	// SNS's hex tokens is "Invalid token", one that is but is unknown or
+	// expired "Invalid parameter: Token". A valid token confirms even when
+	// TopicArn names a topic that does not exist in the Region.
+	if a, err := arn.Parse(in.TopicArn); err != nil || a.Service != "sns" || a.Region != s.region || a.AccountID != s.account {
+		return nil, invalidParam("Topic")
+	}
 	if in.Token == "" {
 		return nil, invalidParam("Token")
 	}
+	if !wellFormedToken(in.Token) {
+		return nil, codeErr("InvalidParameter", 400, "Invalid token")
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.lookupTopic(in.TopicArn); err != nil {
-		return nil, err
-	}
 	sub, ok := s.tokens[in.Token]
-	if !ok || sub.topic.arn != in.TopicArn || s.clock.Now().After(sub.tokenExpires) {
-		return nil, invalidParam("Invalid token")
+	if !ok || s.clock.Now().After(sub.tokenExpires) {
+		return nil, invalidParam("Token")
+	}
+	if sub.topic.arn != in.TopicArn {
+		if _, exists := s.topics[in.TopicArn]; exists {
+			return nil, invalidParam("Topic")
+		}
 	}
 	if _, live := s.subs[sub.arn]; !live {
 		// The token of an UnsubscribeConfirmation restores the subscription.
 		if s.topics[sub.topic.arn] != sub.topic {
-			return nil, notFound("Topic")
+			return nil, invalidParam("Token")
 		}
 		sub.topic.subs = append(sub.topic.subs, sub)
 		sub.topic.targets = nil
@@ -417,6 +467,10 @@ func (s *Service) dropSubscriptionLocked(sub *subscription) {
 // AuthenticateOnUnsubscribe, only the topic or subscription owner may
 // unsubscribe.
 func (s *Service) Unsubscribe(ctx context.Context, in UnsubscribeInput) (*UnsubscribeOutput, error) {
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
+	}
 	err := s.unsubscribe(ctx, in, true)
 	s.rec.Record(ctx, event.Call{Name: "Unsubscribe", RequestParameters: map[string]any{"subscriptionArn": in.SubscriptionArn}}, err)
 	if err != nil {
@@ -432,28 +486,39 @@ func (s *Service) unsubscribe(ctx context.Context, in UnsubscribeInput, signed b
 	if !arn.IsARN(in.SubscriptionArn) {
 		return invalidParam("SubscriptionArn Reason: An ARN must have at least 6 elements, not %d", len(strings.Split(in.SubscriptionArn, ":")))
 	}
-	s.mu.Lock()
-	sub, ok := s.subs[in.SubscriptionArn]
-	if !ok {
-		s.mu.Unlock()
-		return notFound("Subscription")
+	msg, err := s.unsubscribeLocked(ctx, in.SubscriptionArn, signed)
+	if err != nil {
+		return err
 	}
-	if sub.authOnUnsub && (!signed || s.authorize(ctx, sub.topic, "Unsubscribe") != nil) {
-		s.mu.Unlock()
-		return authorizationError("Unsubscribe requires an authenticated request by the topic or subscription owner")
-	}
-	s.dropSubscriptionLocked(sub)
-	var msg *outgoing
-	if sub.protocol == ProtocolHTTP || sub.protocol == ProtocolHTTPS {
-		msg = s.controlMessageLocked(sub, TypeUnsubscribeConfirmation)
-	}
-	s.mu.Unlock()
 	s.sendConfirmation(ctx, msg)
 	return nil
 }
 
+// unsubscribeLocked drops the subscription under the lock and returns the
+// UnsubscribeConfirmation to send once it is released.
+func (s *Service) unsubscribeLocked(ctx context.Context, subARN string, signed bool) (*outgoing, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sub, ok := s.subs[subARN]
+	if !ok {
+		return nil, notFound("Subscription")
+	}
+	if sub.authOnUnsub && (!signed || s.authorize(ctx, sub.topic, "Unsubscribe") != nil) {
+		return nil, authorizationError("Unsubscribe requires an authenticated request by the topic or subscription owner")
+	}
+	s.dropSubscriptionLocked(sub)
+	if sub.protocol == ProtocolHTTP || sub.protocol == ProtocolHTTPS {
+		return s.controlMessageLocked(sub, TypeUnsubscribeConfirmation), nil
+	}
+	return nil, nil
+}
+
 // GetSubscriptionAttributes returns a subscription's attributes.
 func (s *Service) GetSubscriptionAttributes(ctx context.Context, in GetSubscriptionAttributesInput) (*GetSubscriptionAttributesOutput, error) {
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
+	}
 	out, err := s.getSubscriptionAttributes(in)
 	s.rec.Record(ctx, event.Call{Name: "GetSubscriptionAttributes", ReadOnly: true, RequestParameters: map[string]any{"subscriptionArn": in.SubscriptionArn}}, err)
 	return out, err
@@ -469,17 +534,26 @@ func (s *Service) getSubscriptionAttributes(in GetSubscriptionAttributesInput) (
 	if !ok {
 		return nil, notFound("Subscription")
 	}
+	// AWS's attribute set (recorded 2025): the nine below for every
+	// protocol, the attributes set on the subscription, FilterPolicyScope only
+	// while a FilterPolicy exists, and EffectiveDeliveryPolicy for HTTP/S only.
 	a := maps.Clone(sub.attrs)
 	a["SubscriptionArn"] = sub.arn
 	a["TopicArn"] = sub.topic.arn
 	a["Owner"] = sub.owner
+	a["SubscriptionPrincipal"] = sub.principal
 	a["Protocol"] = sub.protocol
 	a["Endpoint"] = sub.endpoint
 	a["PendingConfirmation"] = boolStr(sub.pending)
 	a["ConfirmationWasAuthenticated"] = boolStr(!sub.pending && (sub.authed || !s.needsConfirmation(sub.protocol, sub.endpoint)))
 	a["RawMessageDelivery"] = boolStr(sub.raw)
-	a["EffectiveDeliveryPolicy"] = sub.effectiveDeliveryPolicy(sub.topic)
-	if a["FilterPolicy"] != "" && a["FilterPolicyScope"] == "" {
+	if sub.protocol == ProtocolHTTP || sub.protocol == ProtocolHTTPS {
+		a["EffectiveDeliveryPolicy"] = sub.effectiveDeliveryPolicy(sub.topic)
+	}
+	switch {
+	case a["FilterPolicy"] == "":
+		delete(a, "FilterPolicyScope")
+	case a["FilterPolicyScope"] == "":
 		a["FilterPolicyScope"] = string(filterpolicy.ScopeMessageAttributes)
 	}
 	for k, v := range a {
@@ -501,6 +575,10 @@ func boolStr(b bool) string {
 // FilterPolicyScope, RawMessageDelivery, RedrivePolicy, SubscriptionRoleArn.
 // An empty FilterPolicy removes the policy.
 func (s *Service) SetSubscriptionAttributes(ctx context.Context, in SetSubscriptionAttributesInput) (*SetSubscriptionAttributesOutput, error) {
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
+	}
 	err := s.setSubscriptionAttributes(in)
 	params := map[string]any{"subscriptionArn": in.SubscriptionArn, "attributeName": in.AttributeName}
 	if in.AttributeValue != nil {
@@ -542,7 +620,7 @@ func (s *Service) setSubscriptionAttributes(in SetSubscriptionAttributesInput) e
 	if err != nil {
 		return err
 	}
-	if err := checkDLQType(sub.topic, st.dlq, false); err != nil {
+	if err := checkDLQType(sub.topic, sub.endpoint, st.dlq, false); err != nil {
 		return err
 	}
 	if st.filter != nil && sub.filter == nil {
@@ -557,14 +635,18 @@ func (s *Service) setSubscriptionAttributes(in SetSubscriptionAttributesInput) e
 
 // ListSubscriptions lists all subscriptions, 100 per page.
 func (s *Service) ListSubscriptions(ctx context.Context, in ListSubscriptionsInput) (*ListSubscriptionsOutput, error) {
-	s.mu.Lock()
-	var all []Subscription
-	for _, a := range slices.Sorted(maps.Keys(s.topics)) {
-		for _, sub := range s.topics[a].subs {
-			all = append(all, sub.listEntry())
-		}
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
 	}
-	s.mu.Unlock()
+	var all []Subscription
+	s.locked(func() {
+		for _, a := range slices.Sorted(maps.Keys(s.topics)) {
+			for _, sub := range s.topics[a].subs {
+				all = append(all, sub.listEntry())
+			}
+		}
+	})
 	page, next, err := paginate(all, in.NextToken)
 	var out *ListSubscriptionsOutput
 	if err == nil {
@@ -580,18 +662,24 @@ func (s *Service) ListSubscriptions(ctx context.Context, in ListSubscriptionsInp
 
 // ListSubscriptionsByTopic lists a topic's subscriptions, 100 per page.
 func (s *Service) ListSubscriptionsByTopic(ctx context.Context, in ListSubscriptionsByTopicInput) (*ListSubscriptionsByTopicOutput, error) {
-	s.mu.Lock()
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
+	}
 	var all []Subscription
-	t, err := s.lookupTopic(in.TopicArn)
-	if err == nil {
-		err = s.authorize(ctx, t, "ListSubscriptionsByTopic")
-	}
-	if err == nil {
-		for _, sub := range t.subs {
-			all = append(all, sub.listEntry())
+	var err error
+	s.locked(func() {
+		var t *topic
+		t, err = s.lookupTopic(in.TopicArn)
+		if err == nil {
+			err = s.authorize(ctx, t, "ListSubscriptionsByTopic")
 		}
-	}
-	s.mu.Unlock()
+		if err == nil {
+			for _, sub := range t.subs {
+				all = append(all, sub.listEntry())
+			}
+		}
+	})
 	var out *ListSubscriptionsByTopicOutput
 	if err == nil {
 		var page []Subscription
@@ -617,18 +705,76 @@ func (sub *subscription) listEntry() Subscription {
 	return Subscription{SubscriptionArn: a, Owner: sub.owner, Protocol: sub.protocol, Endpoint: sub.endpoint, TopicArn: sub.topic.arn}
 }
 
-// checkDLQType: a FIFO topic's subscriptions dead-letter to FIFO queues and a
-// standard topic's to standard queues.
-func checkDLQType(t *topic, dlq string, viaSubscribe bool) error {
-	if dlq == "" || t.fifo == strings.HasSuffix(dlq, ".fifo") {
+// checkDLQType: a FIFO subscription (a FIFO queue) to a FIFO topic
+// dead-letters to a FIFO queue, a standard topic's subscriptions to standard
+// queues; a standard queue subscribed to a FIFO topic may use a standard one
+// (AWS, recorded 2025).
+func checkDLQType(t *topic, endpoint, dlq string, viaSubscribe bool) error {
+	if dlq == "" {
+		return nil
+	}
+	fifoSub := t.fifo && strings.HasSuffix(endpoint, ".fifo")
+	if fifoSub == strings.HasSuffix(dlq, ".fifo") || t.fifo && !fifoSub {
 		return nil
 	}
 	reason := ""
 	if viaSubscribe {
 		reason = "Attributes Reason: "
 	}
-	if t.fifo {
+	if fifoSub {
 		return invalidParam("%sRedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.", reason)
 	}
 	return invalidParam("%sRedrivePolicy: must use a standard queue as DLQ for a standard Subscription to a standard Topic.", reason)
+}
+
+// checkFIFOEndpoint applies AWS's pairing of topic and queue types: a FIFO
+// topic delivers to SQS queues only, FIFO or standard (standard queues since
+// 2025: the ordering then holds only for FIFO queues), and a FIFO queue cannot
+// subscribe to a standard topic. AWS's message for the latter repeats its
+// "Invalid parameter: " prefix; so do we.
+func checkFIFOEndpoint(t *topic, protocol, endpoint string) error {
+	fifoQueue := protocol == ProtocolSQS && strings.HasSuffix(endpoint, ".fifo")
+	switch {
+	case t.fifo && protocol != ProtocolSQS:
+		return invalidParam("Protocol Reason: FIFO topics currently only support SQS FIFO queues as endpoints")
+	case !t.fifo && fifoQueue:
+		return invalidParam("Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics")
+	}
+	return nil
+}
+
+// subAttrDefaults are the values a subscription has for attributes it was
+// not given, as Subscribe's idempotency check compares them.
+var subAttrDefaults = map[string]string{"RawMessageDelivery": "false", "FilterPolicyScope": string(filterpolicy.ScopeMessageAttributes)}
+
+// normSubAttr normalises a subscription attribute for comparison: booleans
+// case-insensitively, JSON policies compactly.
+func normSubAttr(name, value string) string {
+	if value == "" {
+		value = subAttrDefaults[name]
+	}
+	switch name {
+	case "RawMessageDelivery":
+		return strings.ToLower(value)
+	case "FilterPolicy", "DeliveryPolicy", "RedrivePolicy":
+		var b bytes.Buffer
+		if json.Compact(&b, []byte(value)) == nil {
+			return b.String()
+		}
+	}
+	return value
+}
+
+// sameSubAttrs reports whether a Subscribe's attributes agree with a stored
+// subscription's, as AWS decides whether a repeated Subscribe returns the
+// existing subscription: every attribute given (none, or an empty map, agree)
+// must equal the stored value or, when none was stored, the default
+// ("True" equals "true"; FilterPolicyScope MessageAttributes equals no scope).
+func sameSubAttrs(stored, given map[string]string) bool {
+	for k, v := range given {
+		if normSubAttr(k, v) != normSubAttr(k, stored[k]) {
+			return false
+		}
+	}
+	return true
 }

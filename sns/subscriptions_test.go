@@ -63,7 +63,7 @@ func TestSetFilterPolicyErrorsUseTheShortPrefix(t *testing.T) {
 	sub := f.subscribe(t, a, "sqs", q.ARN(), nil)
 	_, err := f.s.SetSubscriptionAttributes(ctx, SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "FilterPolicy", AttributeValue: ptr(`{"a":[]}`)})
 	requireCode(t, err, "InvalidParameter")
-	assert.Equal(t, "InvalidParameter: Invalid parameter: FilterPolicy: Empty arrays are not allowed", err.Error())
+	assert.Equal(t, "InvalidParameter: Invalid parameter: FilterPolicy: Empty arrays are not allowed\n at [Source: (String)\"{\"a\":[]}\"; line: 1, column: 8]", err.Error())
 	// A body-scoped nested policy is fine; switching the scope back is not.
 	_, err = f.s.SetSubscriptionAttributes(ctx, SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "FilterPolicyScope", AttributeValue: ptr("MessageBody")})
 	require.NoError(t, err)

@@ -29,18 +29,13 @@ type topic struct {
 	tags       []Tag
 	subs       []*subscription
 	deleted    int
-	dedup      map[string]dedupEntry
+	dedup      *dedupCache // FIFO topics
 	delivery   *topicDeliveryPolicy
 	dataPolicy *string
 	// targets caches the delivery snapshot of the confirmed subscriptions; it
 	// is rebuilt (never mutated) after any change, so a publication may keep
 	// the slice it got after the lock is released.
 	targets []target
-}
-
-type dedupEntry struct {
-	messageID, seq string
-	at             time.Time
 }
 
 // settableTopicAttrs are the attributes SetTopicAttributes accepts (and
@@ -165,6 +160,10 @@ func validateTopicAttr(name, value string, fifo bool, creating bool) error {
 // CreateTopic creates a topic, or returns the existing topic's ARN when a topic
 // of that name exists with the same attributes and tags (AWS's idempotency).
 func (s *Service) CreateTopic(ctx context.Context, in CreateTopicInput) (*CreateTopicOutput, error) {
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
+	}
 	out, err := s.createTopic(in)
 	params := map[string]any{"name": in.Name}
 	if len(in.Attributes) > 0 {
@@ -237,7 +236,7 @@ func (s *Service) createTopic(in CreateTopicInput) (*CreateTopicOutput, error) {
 	if len(in.Tags) > maxTags {
 		return nil, codeErr("TagLimitExceeded", 400, "Could not complete request: tag quota of per resource exceeded")
 	}
-	t := &topic{arn: a, name: in.Name, fifo: fifo, attrs: map[string]string{}, dedup: map[string]dedupEntry{}}
+	t := &topic{arn: a, name: in.Name, fifo: fifo, attrs: map[string]string{}}
 	for k, v := range in.Attributes {
 		if k != "FifoTopic" {
 			t.attrs[k] = v
@@ -247,6 +246,7 @@ func (s *Service) createTopic(in CreateTopicInput) (*CreateTopicOutput, error) {
 		t.attrs["Policy"] = defaultPolicy(a, s.account)
 	}
 	if fifo {
+		t.dedup = newDedupCache()
 		if _, ok := t.attrs["ContentBasedDeduplication"]; !ok {
 			t.attrs["ContentBasedDeduplication"] = "false"
 		}
@@ -281,6 +281,10 @@ func (s *Service) lookupTopic(a string) (*topic, error) {
 // DeleteTopic deletes a topic and all its subscriptions. Deleting a topic that
 // does not exist succeeds, as in AWS.
 func (s *Service) DeleteTopic(ctx context.Context, in DeleteTopicInput) (*DeleteTopicOutput, error) {
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
+	}
 	err := s.deleteTopic(ctx, in)
 	s.rec.Record(ctx, event.Call{Name: "DeleteTopic", RequestParameters: map[string]any{"topicArn": in.TopicArn}, Resources: topicResource(in.TopicArn, s.account)}, err)
 	if err != nil {
@@ -307,6 +311,10 @@ func (s *Service) deleteTopic(ctx context.Context, in DeleteTopicInput) error {
 	}
 	if t.fifo {
 		s.fifoCount--
+		if t.dedup.timer != nil {
+			t.dedup.timer.Stop()
+			t.dedup.timer = nil
+		}
 	}
 	delete(s.topics, in.TopicArn)
 	return nil
@@ -316,6 +324,10 @@ func (s *Service) deleteTopic(ctx context.Context, in DeleteTopicInput) error {
 // Owner, TopicArn, Subscriptions{Confirmed,Pending,Deleted} and
 // EffectiveDeliveryPolicy.
 func (s *Service) GetTopicAttributes(ctx context.Context, in GetTopicAttributesInput) (*GetTopicAttributesOutput, error) {
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
+	}
 	out, err := s.getTopicAttributes(ctx, in)
 	s.rec.Record(ctx, event.Call{Name: "GetTopicAttributes", ReadOnly: true, RequestParameters: map[string]any{"topicArn": in.TopicArn}, Resources: topicResource(in.TopicArn, s.account)}, err)
 	return out, err
@@ -357,6 +369,10 @@ func (s *Service) getTopicAttributes(ctx context.Context, in GetTopicAttributesI
 
 // SetTopicAttributes sets one attribute. FifoTopic cannot change.
 func (s *Service) SetTopicAttributes(ctx context.Context, in SetTopicAttributesInput) (*SetTopicAttributesOutput, error) {
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
+	}
 	err := s.setTopicAttributes(ctx, in)
 	params := map[string]any{"topicArn": in.TopicArn, "attributeName": in.AttributeName}
 	if in.AttributeValue != nil {
@@ -412,9 +428,12 @@ func (s *Service) setTopicAttributes(ctx context.Context, in SetTopicAttributesI
 
 // ListTopics lists topic ARNs, 100 per page, in ARN order.
 func (s *Service) ListTopics(ctx context.Context, in ListTopicsInput) (*ListTopicsOutput, error) {
-	s.mu.Lock()
-	all := slices.Sorted(maps.Keys(s.topics))
-	s.mu.Unlock()
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
+	}
+	var all []string
+	s.locked(func() { all = slices.Sorted(maps.Keys(s.topics)) })
 	page, next, err := paginate(all, in.NextToken)
 	var out *ListTopicsOutput
 	if err == nil {
@@ -481,6 +500,10 @@ func setTag(tags []Tag, t Tag) []Tag {
 
 // TagResource adds or overwrites tags on a topic (at most 50 per topic).
 func (s *Service) TagResource(ctx context.Context, in TagResourceInput) (*TagResourceOutput, error) {
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
+	}
 	err := s.tagResource(in)
 	s.rec.Record(ctx, event.Call{Name: "TagResource", RequestParameters: map[string]any{"resourceArn": in.ResourceArn, "tags": in.Tags}, Resources: topicResource(in.ResourceArn, s.account)}, err)
 	if err != nil {
@@ -512,15 +535,19 @@ func (s *Service) tagResource(in TagResourceInput) error {
 
 // UntagResource removes tags from a topic.
 func (s *Service) UntagResource(ctx context.Context, in UntagResourceInput) (*UntagResourceOutput, error) {
-	s.mu.Lock()
-	t, ok := s.topics[in.ResourceArn]
-	var err error
-	if !ok {
-		err = codeErr("ResourceNotFound", 404, "Resource does not exist")
-	} else {
-		t.tags = slices.DeleteFunc(slices.Clone(t.tags), func(tag Tag) bool { return slices.Contains(in.TagKeys, tag.Key) })
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
 	}
-	s.mu.Unlock()
+	var err error
+	s.locked(func() {
+		t, ok := s.topics[in.ResourceArn]
+		if !ok {
+			err = codeErr("ResourceNotFound", 404, "Resource does not exist")
+			return
+		}
+		t.tags = slices.DeleteFunc(slices.Clone(t.tags), func(tag Tag) bool { return slices.Contains(in.TagKeys, tag.Key) })
+	})
 	s.rec.Record(ctx, event.Call{Name: "UntagResource", RequestParameters: map[string]any{"resourceArn": in.ResourceArn, "tagKeys": in.TagKeys}, Resources: topicResource(in.ResourceArn, s.account)}, err)
 	if err != nil {
 		return nil, err
@@ -530,19 +557,23 @@ func (s *Service) UntagResource(ctx context.Context, in UntagResourceInput) (*Un
 
 // ListTagsForResource lists a topic's tags in the order they were added.
 func (s *Service) ListTagsForResource(ctx context.Context, in ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
-	s.mu.Lock()
-	t, ok := s.topics[in.ResourceArn]
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
+	}
 	var out *ListTagsForResourceOutput
 	var err error
-	if !ok {
-		err = codeErr("ResourceNotFound", 404, "Resource does not exist")
-	} else {
+	s.locked(func() {
+		t, ok := s.topics[in.ResourceArn]
+		if !ok {
+			err = codeErr("ResourceNotFound", 404, "Resource does not exist")
+			return
+		}
 		out = &ListTagsForResourceOutput{Tags: slices.Clone(t.tags)}
 		if out.Tags == nil {
 			out.Tags = []Tag{}
 		}
-	}
-	s.mu.Unlock()
+	})
 	s.rec.Record(ctx, event.Call{Name: "ListTagsForResource", ReadOnly: true, RequestParameters: map[string]any{"resourceArn": in.ResourceArn}, Resources: topicResource(in.ResourceArn, s.account)}, err)
 	return out, err
 }

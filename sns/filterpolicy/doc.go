@@ -26,7 +26,11 @@
 //     prefix (the current documentation), though older SNS rejected suffix;
 //   - numeric operators match Number attributes and JSON numbers only; exact
 //     string values never match numbers and vice versa;
-//   - the "at [Source: …; line, column]" suffix of the "must be an object or an
-//     array" error points just past the offending value, which is close to but
-//     not guaranteed byte-identical with AWS's Jackson text.
+//   - validation errors end with Jackson's location as AWS's do ("\n at
+//     [Source: (String)"<policy>"; line: 1, column: N]", the policy quoted as
+//     Jackson re-serialises it, compactly, and N just after the last token
+//     AWS's streaming reader read); syntax errors carry Jackson's wording with
+//     the source redacted, as AWS answers since 2026. Both are pinned by
+//     tests against recorded AWS answers; Jackson messages for rarer syntax
+//     errors (bad escapes, numbers) are our reading of Jackson.
 package filterpolicy

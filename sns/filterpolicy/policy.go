@@ -49,6 +49,12 @@ func fieldErr(format string, args ...any) *Error {
 	return &Error{Reason: fmt.Sprintf(format, args...), Field: true}
 }
 
+// at returns the error located at offset off of the compact policy, as
+// Jackson locates it.
+func (c *compiler) at(off int, format string, args ...any) *Error {
+	return &Error{Reason: fmt.Sprintf(format, args...) + position(c.src, off), Field: true}
+}
+
 // Policy is a compiled filter policy. It is immutable and safe for concurrent
 // use; compile once, match many messages.
 //
@@ -95,9 +101,16 @@ func Compile(policy string, scope Scope) (*Policy, error) {
 	if len(policy) > MaxSize {
 		return nil, fieldErr("Filter policy is too long")
 	}
-	src := []byte(policy)
-	root, err := parseJSON(src)
+	root, err := parseJSON(policy)
 	if err != nil {
+		return nil, fieldErr("failed to parse JSON. %v", err)
+	}
+	// AWS's messages quote the policy re-serialised compactly and count
+	// columns in that text: parse it again for the offsets.
+	var b strings.Builder
+	root.compact(&b)
+	src := b.String()
+	if root, err = parseJSON(src); err != nil {
 		return nil, fieldErr("failed to parse JSON. %v", err)
 	}
 	if root.kind != nodeObject {
@@ -133,7 +146,7 @@ func MustCompile(policy string, scope Scope) *Policy {
 }
 
 type compiler struct {
-	src     []byte
+	src     string // the compact policy, for error locations
 	scope   Scope
 	nested  bool
 	ruleErr error // the first rule error, reported after the structural checks as AWS does
@@ -197,7 +210,7 @@ func (c *compiler) group(obj *node, prefix string, depth, combos int) (group, in
 			g.ors = append(g.ors, sub.ors...)
 		case m.val.kind == nodeArray:
 			if len(m.val.elems) == 0 {
-				return g, 0, fieldErr("Empty arrays are not allowed")
+				return g, 0, c.at(m.val.end, "Empty arrays are not allowed")
 			}
 			cond := condition{path: path}
 			for _, e := range m.val.elems {
@@ -213,13 +226,16 @@ func (c *compiler) group(obj *node, prefix string, depth, combos int) (group, in
 			g.conds = append(g.conds, cond)
 			combos *= len(m.val.elems) * depth
 		default:
-			return g, 0, fieldErr("%q must be an object or an array%s", m.key, position(c.src, m.val.end))
+			return g, 0, c.at(m.val.tokEnd, "%q must be an object or an array", m.key)
 		}
 	}
 	return g, combos, nil
 }
 
-// rule compiles one element of a key's value array.
+// rule compiles one element of a key's value array. Errors follow AWS's
+// streaming reader: a match expression's first key and value are checked
+// before a second key is noticed, and each error is located where the reader
+// stood (see node).
 func (c *compiler) rule(n *node) ([]matcher, error) {
 	switch n.kind {
 	case nodeString:
@@ -235,44 +251,57 @@ func (c *compiler) rule(n *node) ([]matcher, error) {
 	case nodeNull:
 		return []matcher{{op: opExactNull}}, nil
 	case nodeArray:
-		return nil, fieldErr("Match value must be String, number, true, false, or null")
+		return nil, c.at(n.tokEnd, "Match value must be String, number, true, false, or null")
 	}
-	if len(n.members) != 1 {
-		return nil, fieldErr("Only one key allowed in match expression")
+	if len(n.members) == 0 {
+		return nil, c.at(n.end, "Only one key allowed in match expression")
 	}
 	op, v := n.members[0].key, n.members[0].val
+	var ms []matcher
 	switch op {
 	case "prefix", "suffix", "equals-ignore-case", "wildcard":
 		if v.kind != nodeString {
-			return nil, fieldErr("%s match pattern must be a string", op)
+			return nil, c.at(v.tokEnd, "%s match pattern must be a string", op)
 		}
-		return []matcher{stringMatcher(op, v.str)}, c.checkWildcard(op, v.str)
+		if err := c.checkWildcard(op, v); err != nil {
+			return nil, err
+		}
+		ms = []matcher{stringMatcher(op, v.str)}
 	case "exists":
 		if v.kind != nodeBool {
-			return nil, fieldErr("exists match pattern must be either true or false.")
+			return nil, c.at(v.tokEnd, "exists match pattern must be either true or false.")
 		}
-		return []matcher{{op: opExists, b: v.b}}, nil
+		ms = []matcher{{op: opExists, b: v.b}}
 	case "anything-but":
-		return c.anythingBut(v)
+		m, err := c.anythingBut(v)
+		if err != nil {
+			return nil, err
+		}
+		ms = m
 	case "numeric":
-		m, err := numeric(v)
+		m, err := c.numeric(v)
 		if err != nil {
 			return nil, err
 		}
-		return []matcher{m}, nil
+		ms = []matcher{m}
 	case "cidr":
-		m, err := cidr(v)
+		m, err := c.cidr(v)
 		if err != nil {
 			return nil, err
 		}
-		return []matcher{m}, nil
+		ms = []matcher{m}
+	default:
+		return nil, c.at(v.tokEnd, "Unrecognized match type %s", op)
 	}
-	return nil, fieldErr("Unrecognized match type %s", op)
+	if len(n.members) > 1 {
+		return nil, c.at(n.members[1].val.tokEnd, "Only one key allowed in match expression")
+	}
+	return ms, nil
 }
 
-func (c *compiler) checkWildcard(op, s string) error {
-	if op == "wildcard" && strings.Contains(s, "**") {
-		return fieldErr("Consecutive wildcard characters at pos %d", strings.Index(s, "**")+1)
+func (c *compiler) checkWildcard(op string, v *node) error {
+	if op == "wildcard" && strings.Contains(v.str, "**") {
+		return c.at(v.textEnd, "Consecutive wildcard characters at pos %d", strings.Index(v.str, "**")+1)
 	}
 	return nil
 }
@@ -302,7 +331,7 @@ func (c *compiler) anythingBut(v *node) ([]matcher, error) {
 			}
 			m.nums = append(m.nums, f)
 		default:
-			return fieldErr("Inside anything but list, start|null|boolean is not supported.")
+			return c.at(e.tokEnd, "Inside anything but list, start|null|boolean is not supported.")
 		}
 		return nil
 	}
@@ -313,7 +342,7 @@ func (c *compiler) anythingBut(v *node) ([]matcher, error) {
 		}
 	case nodeArray:
 		if len(v.elems) == 0 {
-			return nil, fieldErr("Empty arrays are not allowed")
+			return nil, c.at(v.end, "Empty arrays are not allowed")
 		}
 		for _, e := range v.elems {
 			if err := add(e); err != nil {
@@ -321,25 +350,28 @@ func (c *compiler) anythingBut(v *node) ([]matcher, error) {
 			}
 		}
 	case nodeObject:
-		if len(v.members) != 1 {
-			return nil, fieldErr("Only one key allowed in match expression")
+		if len(v.members) == 0 {
+			return nil, c.at(v.end, "Only one key allowed in match expression")
 		}
 		op, inner := v.members[0].key, v.members[0].val
 		switch op {
 		case "prefix", "suffix", "equals-ignore-case", "wildcard":
 		default:
-			return nil, fieldErr("Unsupported anything-but pattern: %s", op)
+			return nil, c.at(inner.tokEnd, "Unsupported anything-but pattern: %s", op)
 		}
 		if inner.kind != nodeString {
-			return nil, fieldErr("%s match pattern must be a string", op)
+			return nil, c.at(inner.tokEnd, "%s match pattern must be a string", op)
 		}
-		if err := c.checkWildcard(op, inner.str); err != nil {
+		if err := c.checkWildcard(op, inner); err != nil {
 			return nil, err
+		}
+		if len(v.members) > 1 {
+			return nil, c.at(v.members[1].val.tokEnd, "Only one key allowed in match expression")
 		}
 		sm := stringMatcher(op, inner.str)
 		m.inner = &sm
 	default:
-		return nil, fieldErr("Value of anything-but must be an array or single string/number value.")
+		return nil, c.at(v.tokEnd, "Value of anything-but must be an array or single string/number value.")
 	}
 	return []matcher{m}, nil
 }
@@ -352,35 +384,44 @@ func number(n *node) (float64, error) {
 	return f, nil
 }
 
-func numeric(v *node) (matcher, error) {
-	if v.kind != nodeArray || len(v.elems) == 0 {
-		return matcher{}, fieldErr("Value of numeric must be an array.")
+// numeric compiles a numeric expression as AWS's reader walks it: operator,
+// value, then either the end or (after > or >=) a second operator and value,
+// then the end; each error located after the token that revealed it.
+func (c *compiler) numeric(v *node) (matcher, error) {
+	if v.kind != nodeArray {
+		return matcher{}, c.at(v.tokEnd, "Value of numeric must be an array.")
 	}
 	el := v.elems
-	opName := func(i int) (string, error) {
-		if el[i].kind != nodeString {
-			return "", fieldErr("Invalid member in numeric match: %s", el[i].literal())
+	// after returns where the reader stands once it has read element i (or
+	// the closing bracket when there is none).
+	after := func(i int) int {
+		if i < len(el) {
+			return el[i].tokEnd
 		}
-		return el[i].str, nil
+		return v.end
 	}
+	if len(el) == 0 || el[0].kind != nodeString {
+		what := "]"
+		if len(el) > 0 {
+			what = el[0].text()
+		}
+		return matcher{}, c.at(after(0), "Invalid member in numeric match: %s", what)
+	}
+	op1 := el[0].str
 	val := func(i int, op string) (float64, error) {
 		if op == "=" {
 			op = "equals"
 		}
 		if i >= len(el) || el[i].kind != nodeNumber {
-			return 0, fieldErr("Value of %s must be numeric", op)
+			return 0, c.at(after(i), "Value of %s must be numeric", op)
 		}
 		return number(el[i])
-	}
-	op1, err := opName(0)
-	if err != nil {
-		return matcher{}, err
 	}
 	m := matcher{op: opNumeric}
 	switch op1 {
 	case "=", "<", "<=", ">", ">=":
 	default:
-		return matcher{}, fieldErr("Unrecognized numeric range operator: %s", op1)
+		return matcher{}, c.at(after(1), "Unrecognized numeric range operator: %s", op1)
 	}
 	v1, err := val(1, op1)
 	if err != nil {
@@ -398,32 +439,34 @@ func numeric(v *node) (matcher, error) {
 		return m, nil
 	}
 	if op1 != ">" && op1 != ">=" {
-		return matcher{}, fieldErr("Too many elements in numeric expression")
+		return matcher{}, c.at(after(2), "Too many elements in numeric expression")
 	}
 	if el[2].kind != nodeString {
-		return matcher{}, fieldErr("Bad value in numeric range: %s", el[2].literal())
+		return matcher{}, c.at(after(2), "Bad value in numeric range: %s", el[2].text())
 	}
 	op2 := el[2].str
 	if op2 != "<" && op2 != "<=" {
-		return matcher{}, fieldErr("Bad numeric range operator: %s", op2)
+		return matcher{}, c.at(el[2].textEnd, "Bad numeric range operator: %s", op2)
 	}
 	v2, err := val(3, op2)
 	if err != nil {
 		return matcher{}, err
 	}
-	if v2 <= v1 {
-		return matcher{}, fieldErr("Bottom must be less than top")
-	}
 	if len(el) > 4 {
-		return matcher{}, fieldErr("Too many terms in numeric range expression")
+		return matcher{}, c.at(after(4), "Too many terms in numeric range expression")
+	}
+	if v2 <= v1 {
+		return matcher{}, c.at(v.end, "Bottom must be less than top")
 	}
 	m.hasHi, m.hiIncl, m.hi = true, op2 == "<=", v2
 	return m, nil
 }
 
-func cidr(v *node) (matcher, error) {
+// cidr compiles a CIDR block. AWS locates only the type error; the address
+// errors come without a location.
+func (c *compiler) cidr(v *node) (matcher, error) {
 	if v.kind != nodeString {
-		return matcher{}, fieldErr("prefix match pattern must be a string")
+		return matcher{}, c.at(v.tokEnd, "prefix match pattern must be a string")
 	}
 	addr, bits, ok := strings.Cut(v.str, "/")
 	if !ok || strings.Contains(bits, "/") {

@@ -162,7 +162,7 @@ func TestValidationErrorsAsAWS(t *testing.T) {
 		{"consecutive wildcards", `{"a":[{"wildcard":"a**b"}]}`, "", "FilterPolicy: Consecutive wildcard characters at pos 2"},
 		{"nested policy in attribute scope", `{"a":{"b":["c"]}}`, ScopeMessageAttributes, "Filter policy scope MessageAttributes does not support nested filter policy"},
 		{"unknown scope", `{"a":["b"]}`, "RandomValue", "FilterPolicyScope: Invalid value [RandomValue]. Please use either MessageBody or MessageAttributes"},
-		{"not JSON", `{"a":`, "", "FilterPolicy: failed to parse JSON. unexpected EOF"},
+		{"not JSON", `{"a":`, "", "FilterPolicy: failed to parse JSON. Unexpected end-of-input: expected a valid value (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"},
 		{"array inside values", `{"a":[["x"]]}`, "", "FilterPolicy: Match value must be String, number, true, false, or null"},
 	}
 	for _, tc := range cases {
@@ -171,7 +171,9 @@ func TestValidationErrorsAsAWS(t *testing.T) {
 			require.Error(t, err)
 			var pe *Error
 			require.ErrorAs(t, err, &pe)
-			assert.Equal(t, tc.want, pe.Error())
+			got, _, _ := strings.Cut(pe.Error(), "\n at [")
+			want, _, _ := strings.Cut(tc.want, "\n at [")
+			assert.Equal(t, want, got, "the reason (the location is pinned by TestErrorTextsAsRecordedFromAWS)")
 		})
 	}
 }

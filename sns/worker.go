@@ -1,0 +1,412 @@
+package sns
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/awserr"
+)
+
+// The HTTP/S delivery pipeline.
+//
+// A POST to an endpoint outside the process never runs on the goroutine of
+// the caller (Publish, Subscribe, Unsubscribe, a bus publisher) nor on the
+// clock: those queue a job and return. Jobs wait in one FIFO per endpoint —
+// the scheme and host of the URL, the party that answers — and a bounded set
+// of workers sends them:
+//
+//   - [Service.Run] (started by localwatch's Account.Run) runs
+//     Options.DeliveryWorkers workers until its context ends; an endpoint has
+//     at most Options.MaxDeliveriesPerEndpoint POSTs in flight, so a hanging
+//     endpoint holds only its own slots and never delays the others.
+//   - [Service.Settle] waits until nothing is queued or in flight. When no Run
+//     is active (the manual clock of a test), it sends the queued jobs itself
+//     in rounds, each endpoint's jobs one at a time in queue order on at most
+//     DeliveryWorkers goroutines that it joins before returning, and applies
+//     the results (reports, retries, dead-lettering) in queue order, so a
+//     seeded run is byte-identical from one run to the next.
+//
+// A failed attempt is retried per the subscription's delivery policy: an
+// immediate retry goes back to the queue, a delayed one is a timer on the
+// clock whose callback only queues the job. The queue and the timers hold the
+// messages in flight and nothing else: an endpoint's FIFO is dropped when it
+// empties.
+
+// dispatcher is the queue of HTTP/S jobs.
+type dispatcher struct {
+	workers     int
+	perEndpoint int
+
+	mu       sync.Mutex
+	cond     *sync.Cond // guarded by mu; broadcast on every change below
+	seq      uint64
+	queues   map[string]*endpointQueue // endpoints with queued or in-flight jobs
+	runnable []*endpointQueue          // endpoints with a queued job and a free slot, round robin
+	queued   int
+	inflight int
+	runners  int  // active Run calls
+	driving  bool // a Settle is sending a round itself
+	closed   bool
+}
+
+type endpointQueue struct {
+	key    string
+	jobs   []*job
+	active int
+	listed bool // in runnable
+}
+
+func newDispatcher(workers, perEndpoint int) *dispatcher {
+	d := &dispatcher{workers: workers, perEndpoint: perEndpoint, queues: map[string]*endpointQueue{}}
+	d.cond = sync.NewCond(&d.mu)
+	return d
+}
+
+// relistLocked puts q on the runnable list if it has a job and a free slot.
+func (d *dispatcher) relistLocked(q *endpointQueue) {
+	if !q.listed && len(q.jobs) > 0 && q.active < d.perEndpoint {
+		q.listed = true
+		d.runnable = append(d.runnable, q)
+	}
+}
+
+func (d *dispatcher) queueLocked(key string) *endpointQueue {
+	q := d.queues[key]
+	if q == nil {
+		q = &endpointQueue{key: key}
+		d.queues[key] = q
+	}
+	return q
+}
+
+// push queues j at the back of its endpoint's FIFO. It reports false after
+// Close.
+func (d *dispatcher) push(j *job) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return false
+	}
+	d.seq++
+	j.seq = d.seq
+	q := d.queueLocked(j.target.endpointKey)
+	q.jobs = append(q.jobs, j)
+	d.queued++
+	d.relistLocked(q)
+	d.cond.Broadcast()
+	return true
+}
+
+// requeue puts jobs that were taken but not attempted back at the front of
+// their FIFOs, in their original order.
+func (d *dispatcher) requeue(jobs []*job) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return
+	}
+	for i := len(jobs) - 1; i >= 0; i-- {
+		j := jobs[i]
+		q := d.queueLocked(j.target.endpointKey)
+		q.jobs = slices.Insert(q.jobs, 0, j)
+		d.queued++
+		d.relistLocked(q)
+	}
+	d.cond.Broadcast()
+}
+
+// take waits for a runnable job for a Run worker; nil means stop.
+func (d *dispatcher) take(ctx context.Context) *job {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for !d.closed && ctx.Err() == nil && len(d.runnable) == 0 {
+		d.cond.Wait()
+	}
+	if d.closed || ctx.Err() != nil {
+		return nil
+	}
+	q := d.runnable[0]
+	d.runnable = d.runnable[1:]
+	q.listed = false
+	j := q.jobs[0]
+	q.jobs[0] = nil
+	q.jobs = q.jobs[1:]
+	q.active++
+	d.queued--
+	d.inflight++
+	d.relistLocked(q)
+	return j
+}
+
+// done ends a Run worker's attempt at j.
+func (d *dispatcher) done(j *job) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.inflight--
+	if q := d.queues[j.target.endpointKey]; q != nil {
+		q.active--
+		d.forgetOrRelistLocked(q)
+	}
+	d.cond.Broadcast()
+}
+
+func (d *dispatcher) forgetOrRelistLocked(q *endpointQueue) {
+	if len(q.jobs) == 0 && q.active == 0 {
+		delete(d.queues, q.key)
+		return
+	}
+	d.relistLocked(q)
+}
+
+// nextRound waits until the queue has settled (done), or returns every queued
+// job for a Settle to send itself when no Run is active.
+func (d *dispatcher) nextRound(ctx context.Context) (round []*job, settled bool, err error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for {
+		switch {
+		case d.closed:
+			return nil, false, awserr.Closed("ServiceUnavailable")
+		case d.queued == 0 && d.inflight == 0:
+			return nil, true, nil
+		case ctx.Err() != nil:
+			return nil, false, ctx.Err()
+		case d.runners == 0 && !d.driving && d.queued > 0:
+			for _, q := range d.queues {
+				round = append(round, q.jobs...)
+				q.jobs, q.listed = nil, false
+				d.forgetOrRelistLocked(q)
+			}
+			slices.SortFunc(round, func(a, b *job) int { return compareSeq(a.seq, b.seq) })
+			d.runnable = d.runnable[:0]
+			d.queued -= len(round)
+			d.inflight += len(round)
+			d.driving = true
+			return round, false, nil
+		}
+		d.cond.Wait()
+	}
+}
+
+func compareSeq(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// endRound ends a Settle's round of n jobs.
+func (d *dispatcher) endRound(n int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.inflight -= n
+	d.driving = false
+	d.cond.Broadcast()
+}
+
+func (d *dispatcher) wake() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.cond.Broadcast()
+}
+
+func (d *dispatcher) addRunner(delta int) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed && delta > 0 {
+		return false
+	}
+	d.runners += delta
+	d.cond.Broadcast()
+	return true
+}
+
+// close drops every queued job and wakes every waiter.
+func (d *dispatcher) close() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.closed = true
+	d.queues = map[string]*endpointQueue{}
+	d.runnable = nil
+	d.queued = 0
+	d.cond.Broadcast()
+}
+
+// pending returns how many jobs are queued and in flight.
+func (d *dispatcher) pending() (queued, inflight int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.queued, d.inflight
+}
+
+// Run sends queued HTTP/S deliveries on Options.DeliveryWorkers workers until
+// ctx is done, then waits for the attempts in flight to end (an attempt
+// interrupted by ctx is queued again, not counted) and returns ctx.Err().
+// localwatch's Account.Run calls it; an application that builds a Service on
+// its own starts it with `go s.Run(ctx)`. Without Run, deliveries wait in the
+// queue until [Service.Settle] sends them. After Close it returns the
+// ServiceUnavailable error.
+func (s *Service) Run(ctx context.Context) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	d := s.disp
+	if !d.addRunner(1) {
+		return closedErr()
+	}
+	stop := context.AfterFunc(ctx, d.wake)
+	defer stop()
+	var wg sync.WaitGroup
+	for range d.workers {
+		wg.Go(func() { s.work(ctx) })
+	}
+	wg.Wait()
+	d.addRunner(-1)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return closedErr()
+}
+
+// work is one Run worker.
+func (s *Service) work(ctx context.Context) {
+	d := s.disp
+	for {
+		j := d.take(ctx)
+		if j == nil {
+			return
+		}
+		status, err := s.post(ctx, j)
+		if ctx.Err() != nil && err != nil {
+			// Run is stopping: the attempt did not happen as far as the
+			// subscription is concerned.
+			j.attempt--
+			d.done(j)
+			d.requeue([]*job{j})
+			continue
+		}
+		s.afterRemoteAttempt(j, status, err)
+		d.done(j)
+	}
+}
+
+// Settle waits until no HTTP/S delivery is queued or in flight: every queued
+// message has been POSTed and its result applied (a failed attempt's
+// immediate retries included; retries that wait on the clock are timers, sent
+// after the clock reaches them and Settle is called again). When no
+// [Service.Run] is active, Settle sends the deliveries itself (see the
+// package's Data flow), deterministically. It returns ctx.Err() if ctx ends
+// first, and the ServiceUnavailable error after Close. In-process deliveries
+// (queues, functions, the outbox) never wait: they happen before Publish
+// returns.
+func (s *Service) Settle(ctx context.Context) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	d := s.disp
+	stop := context.AfterFunc(ctx, d.wake)
+	defer stop()
+	for {
+		round, settled, err := d.nextRound(ctx)
+		if err != nil || settled {
+			return err
+		}
+		s.sendRound(ctx, round)
+	}
+}
+
+// sendRound POSTs a Settle's round: each endpoint's jobs in order, endpoints
+// concurrently on at most DeliveryWorkers goroutines; then the results are
+// applied in queue order.
+func (s *Service) sendRound(ctx context.Context, round []*job) {
+	d := s.disp
+	defer d.endRound(len(round))
+	type result struct {
+		status    int
+		err       error
+		attempted bool
+	}
+	results := make([]result, len(round))
+	var groups [][]int // indexes into round, per endpoint, in order
+	byKey := map[string]int{}
+	for i, j := range round {
+		g, ok := byKey[j.target.endpointKey]
+		if !ok {
+			g = len(groups)
+			byKey[j.target.endpointKey] = g
+			groups = append(groups, nil)
+		}
+		groups[g] = append(groups[g], i)
+	}
+	next := make(chan []int)
+	var wg sync.WaitGroup
+	for range min(d.workers, len(groups)) {
+		wg.Go(func() {
+			for g := range next {
+				for _, i := range g {
+					if ctx.Err() != nil {
+						break
+					}
+					st, err := s.post(ctx, round[i])
+					if ctx.Err() != nil && err != nil {
+						round[i].attempt-- // Settle gave up: not an attempt
+						break
+					}
+					results[i] = result{status: st, err: err, attempted: true}
+				}
+			}
+		})
+	}
+	for _, g := range groups {
+		next <- g
+	}
+	close(next)
+	wg.Wait()
+	var again []*job
+	for i, j := range round {
+		if !results[i].attempted {
+			again = append(again, j)
+			continue
+		}
+		s.afterRemoteAttempt(j, results[i].status, results[i].err)
+	}
+	if len(again) > 0 {
+		d.requeue(again)
+	}
+}
+
+// post makes one attempt at a queued HTTP/S job, bounded by the endpoint
+// timeout and aborted by Close. The caller undoes the attempt (attempt--)
+// when its own ctx ended it.
+func (s *Service) post(ctx context.Context, j *job) (int, error) {
+	j.attempt++
+	ctx, cancel := context.WithTimeout(ctx, s.httpTimeout)
+	defer cancel()
+	stop := context.AfterFunc(s.life, cancel)
+	defer stop()
+	return s.postHTTP(ctx, j.target.endpoint, j.headers, j.body)
+}
+
+// afterRemoteAttempt applies an HTTP/S attempt's result: report, retry (at
+// once through the queue, or later on the clock) or give up.
+func (s *Service) afterRemoteAttempt(j *job, status int, err error) {
+	if s.life.Err() != nil {
+		return // closed: results are dropped with the queue
+	}
+	if s.afterAttempt(j, status, err) {
+		s.dispatch(context.Background(), j)
+	}
+}
+
+// clampDuration keeps an option within [lo, hi].
+func clampDuration(d, def, lo, hi time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return min(max(d, lo), hi)
+}
