@@ -29,9 +29,11 @@ type Timer = clock.Timer
 // ManualClock is a clock that moves only when told to, firing due timers
 // synchronously on the caller's goroutine, in time order (ties in
 // registration order), with Now equal to each timer's due time while it runs.
-// Methods: Now, AfterFunc, Advance(d) (move forward by d), Set(t) (move to t;
-// never backwards) and Pending() int (timers waiting). Callbacks may call
-// Advance re-entrantly. Safe for concurrent use.
+// Methods: Now, AfterFunc, AfterFuncNamed(name, d, f), Advance(d) (move
+// forward by d), Set(t) (move to t; never backwards), Pending() int (timers
+// waiting) and OnPanic(f) (receive callbacks' recovered panics). Callbacks may
+// call Advance re-entrantly; a callback that panics is recovered and
+// reported, and the clock goes on. Safe for concurrent use.
 type ManualClock = clock.Manual
 
 // NewManualClock returns a manual clock set to start.
@@ -39,8 +41,9 @@ func NewManualClock(start time.Time) *ManualClock { return clock.NewManual(start
 
 // LoopClock is the wall clock for applications: Now reads the wall clock, and
 // timers run only while [Account.Run] (or [Stack.Run]) runs, one at a time on
-// Run's goroutine. Methods: Now, AfterFunc, Run(ctx) error (used by
-// Account.Run) and Pending() int. It is the default clock of [New] and
+// Run's goroutine. Methods: Now, AfterFunc, AfterFuncNamed(name, d, f),
+// Run(ctx) error (used by Account.Run), Pending() int and OnPanic(f); a
+// callback that panics is recovered and reported, and Run goes on. It is the default clock of [New] and
 // [NewAccount].
 type LoopClock = clock.Loop
 
@@ -54,8 +57,18 @@ type RealClock = clock.Real
 // Bus is the typed, synchronous, in-memory event bus the services share (the
 // zero value is ready to use). Subscribe to it with [Subscribe]; set
 // Bus.OnError(func(error)) to see handler failures (each a *bus.HandlerError
-// naming the subscriber and the event).
+// naming the subscriber and the event) and, on a stack, the scheduled jobs
+// that panicked (each a [*PanicError] naming the job).
 type Bus = bus.Bus
+
+// PanicError reports a scheduled job — a timer callback of the clock, such as
+// an alarm evaluation, a trail delivery or a user hook run from one — that
+// panicked: Job (its name), Value (what it panicked with) and Stack. The
+// clock recovers the panic and goes on with its other timers; a stack reports
+// it to its Logger (Warn) and its bus's OnError. Callbacks on a
+// [ManualClock] or [LoopClock] without a stack report to the hooks given to
+// their OnPanic method, or else to slog.Default.
+type PanicError = clock.PanicError
 
 // Identity is the caller of an operation, shaped like CloudTrail's
 // userIdentity: Type (Root, IAMUser, AssumedRole, FederatedUser, AWSAccount,

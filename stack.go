@@ -74,8 +74,9 @@ type Options struct {
 	// an httptest.NewTLSServer, pass its Client().
 	HTTPClient *http.Client
 	// Logger, when set, receives alarm state changes (Info), failed bus
-	// handlers and SNS deliveries that failed for good (Warn), and rejected
-	// API calls and every SNS delivery attempt (Debug). Nil discards.
+	// handlers, scheduled jobs that panicked and SNS deliveries that failed
+	// for good (Warn), and rejected API calls and every SNS delivery attempt
+	// (Debug). Nil discards.
 	Logger *slog.Logger
 }
 
@@ -174,6 +175,11 @@ func NewAccount(opts Options) (*Account, error) {
 	}
 	a := &Account{AccountID: opts.AccountID, Clock: opts.Clock, Bus: &bus.Bus{}, Store: opts.Store, log: opts.Logger}
 	a.watch()
+	if c, ok := opts.Clock.(interface {
+		OnPanic(func(*clock.PanicError)) func()
+	}); ok {
+		a.unsub = append(a.unsub, c.OnPanic(a.reportPanic))
+	}
 	shared := &trail.Shared{Store: opts.Store, KeySeed: seed}
 	for _, region := range opts.Regions {
 		a.stacks = append(a.stacks, newStack(a, region, src, shared, &opts))
@@ -309,6 +315,9 @@ func (a *Account) watch() {
 		return
 	}
 	a.Bus.OnError(func(err error) {
+		if _, ok := errors.AsType[*clock.PanicError](err); ok {
+			return // reportPanic logged it
+		}
 		a.log.Warn("bus handler failed", "err", err)
 	})
 	a.unsub = append(a.unsub,
@@ -323,6 +332,17 @@ func (a *Account) watch() {
 			return nil
 		}),
 	)
+}
+
+// reportPanic reports a scheduled job (a timer callback: alarm evaluation,
+// trail delivery, a user's OnStateChange hook or Destination run from one)
+// that panicked and that the clock recovered: at Warn to the Logger, and to
+// the bus's OnError as a *PanicError naming the job.
+func (a *Account) reportPanic(e *clock.PanicError) {
+	if a.log != nil {
+		a.log.Warn("scheduled job panicked", "job", e.Job, "panic", e.Value, "stack", string(e.Stack))
+	}
+	a.Bus.Report(e)
 }
 
 // logGroupExists tells trail whether the log group of a CloudWatch Logs ARN

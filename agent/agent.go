@@ -10,7 +10,14 @@
 // (Values/Counts in milliseconds), so percentiles of pauses are available.
 //
 // The agent only runs when the application asks: [Agent.Start] registers the
-// schedule on the clock; [Agent.Collect] takes one sample now. It publishes
+// schedule on the clock; [Agent.Collect] takes one sample now. Options.Interval
+// is the CloudWatch agent's metrics_collection_interval: how often to sample
+// (default 60 s, at least 1 s, at most 60 s); below 60 s Detailed publishes
+// high-resolution metrics (StorageResolution 1), as the agent does. A
+// Sampler that panics on the schedule is recovered and reported by the clock
+// (job "agent: sample"); from Collect it comes back as an error. After
+// [Agent.Close] the agent samples no more and Collect answers
+// ServiceUnavailable. It publishes
 // metrics.DataEvent on the bus; the metrics service stores them. Inside the
 // full stack, build it with Stack.NewAgent, which fills in the clock, bus,
 // account and Region.
@@ -34,6 +41,7 @@ package agent
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -45,6 +53,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/metrics"
@@ -105,13 +114,25 @@ type Options struct {
 	Dimensions []metrics.Dimension
 	// Sampler reads the runtime (default RuntimeSampler).
 	Sampler Sampler
+	// Interval is how often to sample: the CloudWatch agent's
+	// metrics_collection_interval ("If you set this value below 60 seconds,
+	// each metric is collected as a high-resolution metric. The default value
+	// is 60."). Zero means 60 s; values are kept within [MinInterval, 60 s]
+	// (a sub-second interval would cost more than it could show: CloudWatch
+	// stores at most one-second resolution).
+	Interval time.Duration
 }
+
+// MinInterval is the shortest Options.Interval: CloudWatch's finest storage
+// resolution, one second.
+const MinInterval = time.Second
 
 // Agent samples and publishes. Its methods are safe for concurrent use.
 type Agent struct {
 	opts Options
 
 	mu      sync.Mutex
+	closed  bool
 	timer   clock.Timer
 	prev    *Sample
 	pending []reading // one-minute readings not yet published (Basic)
@@ -142,20 +163,36 @@ func New(opts Options) *Agent {
 	if opts.Sampler == nil {
 		opts.Sampler = RuntimeSampler
 	}
+	if opts.Interval == 0 {
+		opts.Interval = time.Minute
+	}
+	opts.Interval = min(max(opts.Interval, MinInterval), time.Minute)
 	return &Agent{opts: opts}
 }
 
-// Start samples at every minute boundary of the clock until Stop. Starting a
-// started agent does nothing.
+// Start samples at every Interval boundary of the clock (every minute by
+// default) until Stop or Close. Starting a started or closed agent does
+// nothing.
 func (a *Agent) Start() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.timer != nil {
+	if a.timer != nil || a.closed {
 		return
 	}
-	a.timer = clock.Every(a.opts.Clock, time.Minute, func(at time.Time) {
+	a.timer = clock.EveryNamed(a.opts.Clock, "agent: sample", a.opts.Interval, func(at time.Time) {
 		_ = a.collect(context.Background(), at)
 	})
+}
+
+// Close stops the schedule for good: Start does nothing afterwards and
+// Collect answers ServiceUnavailable (the code CloudWatch, which the agent
+// publishes to, answers when unavailable). Close may be called more than
+// once.
+func (a *Agent) Close() {
+	a.mu.Lock()
+	a.closed = true
+	a.mu.Unlock()
+	a.Stop()
 }
 
 // Stop ends the schedule. Readings not yet published (Basic) are dropped.
@@ -172,14 +209,39 @@ func (a *Agent) Stop() {
 // Collect takes one sample at the clock's current time and publishes what is
 // due: the sample itself (Detailed), or the five-minute set when the time is a
 // five-minute boundary (Basic). The first sample only sets the baseline of the
-// counters. It returns the bus's delivery error, if any.
-func (a *Agent) Collect(ctx context.Context) error {
+// counters. It returns the bus's delivery error, if any; a nil ctx means
+// context.Background(); a Sampler that panics makes Collect return an error
+// and changes nothing.
+func (a *Agent) Collect(ctx context.Context) (err error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("agent: collect panicked: %v", r)
+		}
+	}()
 	return a.collect(ctx, a.opts.Clock.Now())
 }
 
+// window is the five-minute Basic window a sample taken at at belongs to: a
+// sample closes the interval that ends at its time, so the one at 12:05
+// belongs to 12:00–12:05.
+func window(at time.Time) time.Time { return at.Add(-time.Nanosecond).Truncate(5 * time.Minute) }
+
 func (a *Agent) collect(ctx context.Context, at time.Time) error {
+	a.mu.Lock()
+	closed := a.closed
+	a.mu.Unlock()
+	if closed {
+		return awserr.Closed("ServiceUnavailable")
+	}
 	s := a.opts.Sampler()
 	a.mu.Lock()
+	if a.closed {
+		a.mu.Unlock()
+		return awserr.Closed("ServiceUnavailable")
+	}
 	r := reading{at: at, gauges: map[string]float64{
 		"HeapAllocBytes":     s.HeapAllocBytes,
 		"HeapObjects":        s.HeapObjects,
@@ -200,11 +262,20 @@ func (a *Agent) collect(ctx context.Context, at time.Time) error {
 	var in *metrics.PutMetricDataInput
 	switch a.opts.Monitoring {
 	case Detailed:
-		in = a.buildInput([]reading{r}, at.Truncate(time.Minute))
+		if a.opts.Interval < time.Minute {
+			in = a.buildInput([]reading{r}, at.Truncate(time.Second))
+			for i := range in.MetricData {
+				in.MetricData[i].StorageResolution = 1
+			}
+		} else {
+			in = a.buildInput([]reading{r}, at.Truncate(time.Minute))
+		}
 	default:
 		a.pending = append(a.pending, r)
-		if at.Truncate(5*time.Minute).Equal(at.Truncate(time.Minute)) && len(a.pending) > 0 {
-			in = a.buildInput(a.pending, at.Truncate(5*time.Minute).Add(-5*time.Minute))
+		// Publish the window's set with its last sample: the next one falls
+		// in a later window.
+		if w := window(at); !window(at.Add(a.opts.Interval)).Equal(w) {
+			in = a.buildInput(a.pending, w)
 			a.pending = nil
 		}
 	}

@@ -76,6 +76,21 @@ func (b *Bus) OnError(f func(error)) {
 	b.mu.Unlock()
 }
 
+// Report hands err to the OnError function, if one is set: how the stack
+// reports failures that happen off the bus (a scheduled job that panicked)
+// to the same place as failed handlers.
+func (b *Bus) Report(err error) {
+	if b == nil || err == nil {
+		return
+	}
+	b.mu.RLock()
+	onError := b.onError
+	b.mu.RUnlock()
+	if onError != nil {
+		onError(err)
+	}
+}
+
 // Subscribe registers h for events of type T. name identifies the subscriber in
 // errors. It returns a function that removes the subscription.
 func Subscribe[T any](b *Bus, name string, h func(ctx context.Context, ev T) error) (unsubscribe func()) {

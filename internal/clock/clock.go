@@ -15,6 +15,16 @@
 //     test is a plain sequence of calls and every run is identical.
 //
 // None starts goroutines of its own beyond what [time.AfterFunc] does for Real.
+//
+// # Nothing scheduled kills the loop
+//
+// Every clock runs each callback under recover: a callback that panics is
+// reported as a [*PanicError] naming the job ([AfterFuncNamed], [EveryNamed],
+// or else the callback's function name), and the clock goes on with its other
+// timers; a schedule made with [Every] keeps its next run. Manual and Loop
+// report to the hooks registered with their OnPanic (the stack wires its
+// Logger and its bus's OnError there); with no hook, and on Real, the panic
+// is logged to [slog.Default].
 package clock
 
 import (
@@ -46,8 +56,14 @@ type Real struct{}
 // Now returns time.Now() in UTC.
 func (Real) Now() time.Time { return time.Now().UTC() }
 
-// AfterFunc wraps [time.AfterFunc].
-func (Real) AfterFunc(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }
+// AfterFunc wraps [time.AfterFunc]; f runs under recover (a panic is logged
+// to [slog.Default] with f's function name).
+func (r Real) AfterFunc(d time.Duration, f func()) Timer { return r.AfterFuncNamed("", d, f) }
+
+// AfterFuncNamed is [Real.AfterFunc] for a timer called name.
+func (Real) AfterFuncNamed(name string, d time.Duration, f func()) Timer {
+	return time.AfterFunc(d, func() { runJob(name, f, nil) })
+}
 
 // Manual is a clock that moves only when told to. It is safe for concurrent use
 // and re-entrant: a timer callback may read the time, register or stop timers, and
@@ -59,6 +75,7 @@ type Manual struct {
 	seq    uint64
 	firing bool      // an Advance/Set is running callbacks
 	target time.Time // how far the running Advance/Set goes
+	panics panicHooks
 }
 
 // NewManual returns a manual clock set to start (converted to UTC).
@@ -73,15 +90,27 @@ func (m *Manual) Now() time.Time {
 	return m.now
 }
 
-// AfterFunc registers f to run when the clock reaches Now()+d.
-func (m *Manual) AfterFunc(d time.Duration, f func()) Timer {
+// AfterFunc registers f to run when the clock reaches Now()+d. A panic of f
+// is recovered and reported (see [Manual.OnPanic]).
+func (m *Manual) AfterFunc(d time.Duration, f func()) Timer { return m.AfterFuncNamed("", d, f) }
+
+// AfterFuncNamed is [Manual.AfterFunc] for a timer called name (empty: f's
+// function name), the name a panic of f is reported with.
+func (m *Manual) AfterFuncNamed(name string, d time.Duration, f func()) Timer {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.seq++
-	t := &manualTimer{mu: &m.mu, heap: &m.timers, at: m.now.Add(max(d, 0)), seq: m.seq, f: f, index: -1}
+	t := &manualTimer{mu: &m.mu, heap: &m.timers, at: m.now.Add(max(d, 0)), seq: m.seq, name: name, f: f, index: -1}
 	heap.Push(&m.timers, t)
 	return t
 }
+
+// OnPanic registers f to receive every panic of a timer callback, which the
+// clock recovers before going on with the next timer. f runs on the goroutine
+// that ran the callback (Advance's or Set's). It returns a function that
+// removes f. With no function registered, panics are logged to
+// [slog.Default].
+func (m *Manual) OnPanic(f func(*PanicError)) (remove func()) { return m.panics.add(f) }
 
 // Advance moves the clock forward by d, running every timer that falls due on the
 // way, in time order. Each callback sees Now equal to its due time. A negative d is
@@ -128,7 +157,7 @@ func (m *Manual) runUntil(target time.Time) {
 			m.now = t.at
 		}
 		m.mu.Unlock()
-		t.f()
+		runJob(t.name, t.f, &m.panics)
 		m.mu.Lock()
 	}
 	if m.target.After(m.now) {
@@ -145,6 +174,7 @@ type manualTimer struct {
 	heap  *timerHeap
 	at    time.Time
 	seq   uint64
+	name  string // reported with a panic of f; empty: f's function name
 	f     func()
 	index int // position in the heap; -1 when not in it
 }
@@ -192,12 +222,20 @@ func (h *timerHeap) Pop() any {
 // Every runs f at each multiple of period (aligned to the Unix epoch, as AWS
 // aligns its schedules to period boundaries) strictly after the clock's current
 // time, until the returned Timer is stopped. f receives the scheduled time.
-// The next run is registered before f runs, so f may stop the schedule.
+// The next run is registered before f runs, so f may stop the schedule, and a
+// run that panics (recovered and reported by the clock, named after f's
+// function) does not end it.
 func Every(c Clock, period time.Duration, f func(at time.Time)) Timer {
+	return EveryNamed(c, "", period, f)
+}
+
+// EveryNamed is [Every] for a schedule called name (empty: f's function
+// name), the name a panic of f is reported with.
+func EveryNamed(c Clock, name string, period time.Duration, f func(at time.Time)) Timer {
 	if period <= 0 {
 		panic("clock.Every: period must be positive")
 	}
-	s := &schedule{c: c, period: period, f: f}
+	s := &schedule{c: c, name: jobName(name, f), period: period, f: f}
 	s.mu.Lock()
 	s.armLocked(c.Now())
 	s.mu.Unlock()
@@ -206,6 +244,7 @@ func Every(c Clock, period time.Duration, f func(at time.Time)) Timer {
 
 type schedule struct {
 	c       Clock
+	name    string
 	period  time.Duration
 	f       func(time.Time)
 	mu      sync.Mutex
@@ -215,7 +254,7 @@ type schedule struct {
 
 func (s *schedule) armLocked(now time.Time) {
 	next := now.Truncate(s.period).Add(s.period)
-	s.timer = s.c.AfterFunc(next.Sub(now), func() {
+	s.timer = AfterFuncNamed(s.c, s.name, next.Sub(now), func() {
 		s.mu.Lock()
 		if s.stopped {
 			s.mu.Unlock()

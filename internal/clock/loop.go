@@ -19,6 +19,7 @@ type Loop struct {
 	seq     uint64
 	running bool
 	wake    chan struct{} // buffered 1: a new earliest timer
+	panics  panicHooks
 }
 
 // NewLoop returns a Loop with no timers.
@@ -27,11 +28,22 @@ func NewLoop() *Loop { return &Loop{wake: make(chan struct{}, 1)} }
 // Now returns the wall-clock time in UTC.
 func (l *Loop) Now() time.Time { return time.Now().UTC() }
 
-// AfterFunc registers f to run on Run's goroutine once d has elapsed.
-func (l *Loop) AfterFunc(d time.Duration, f func()) Timer {
+// AfterFunc registers f to run on Run's goroutine once d has elapsed. A panic
+// of f is recovered and reported (see [Loop.OnPanic]); Run goes on.
+func (l *Loop) AfterFunc(d time.Duration, f func()) Timer { return l.AfterFuncNamed("", d, f) }
+
+// OnPanic registers f to receive every panic of a timer callback, which Run
+// recovers before going on with the next timer. f runs on Run's goroutine. It
+// returns a function that removes f. With no function registered, panics are
+// logged to [slog.Default].
+func (l *Loop) OnPanic(f func(*PanicError)) (remove func()) { return l.panics.add(f) }
+
+// AfterFuncNamed is [Loop.AfterFunc] for a timer called name (empty: f's
+// function name), the name a panic of f is reported with.
+func (l *Loop) AfterFuncNamed(name string, d time.Duration, f func()) Timer {
 	l.mu.Lock()
 	l.seq++
-	t := &manualTimer{mu: &l.mu, heap: &l.timers, at: time.Now().Add(max(d, 0)), seq: l.seq, f: f, index: -1}
+	t := &manualTimer{mu: &l.mu, heap: &l.timers, at: time.Now().Add(max(d, 0)), seq: l.seq, name: name, f: f, index: -1}
 	heap.Push(&l.timers, t)
 	first := t.index == 0
 	l.mu.Unlock()
@@ -80,7 +92,7 @@ func (l *Loop) Run(ctx context.Context) error {
 		if len(l.timers) > 0 && !l.timers[0].at.After(now) {
 			t := heap.Pop(&l.timers).(*manualTimer)
 			l.mu.Unlock()
-			t.f()
+			runJob(t.name, t.f, &l.panics)
 			continue
 		}
 		d := time.Hour

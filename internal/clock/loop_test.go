@@ -26,7 +26,7 @@ func TestLoopRunsTimersInDueOrderOnRunsGoroutine(t *testing.T) {
 			}
 		}
 	}
-	l.AfterFunc(30*time.Millisecond, add(3))
+	l.AfterFunc(300*time.Millisecond, add(3)) // far enough that a loaded machine still runs the 1 ms timer first
 	l.AfterFunc(0, add(1))
 	l.AfterFunc(0, add(2)) // tie: registration order
 	stopped := l.AfterFunc(10*time.Millisecond, add(99))
