@@ -127,8 +127,12 @@ type Service struct {
 	lastID    identity.Identity
 	lastHasID bool
 	lastUI    *UserIdentity
-	slab      []entry
-	scratch   Record // for selector matching, under mu
+	// mgmtSlab and dataSlab are where entries are carved from, one slab per
+	// retention class: a management event lives 90 days in event history, a
+	// data event only until its trails' next delivery. Sharing a slab would
+	// let one management event pin 127 data events' parameters for 90 days.
+	mgmtSlab, dataSlab []entry
+	scratch            Record // for selector matching, under mu
 
 	deliverMu sync.Mutex                // serializes deliveries; guards regional
 	regional  map[string]*regionalState // per trail ARN: digest chain
@@ -265,7 +269,7 @@ func (s *Service) consume(ev *event.APICall) {
 		return
 	}
 	s.mu.Lock()
-	e := s.allocEntryLocked()
+	e := s.allocEntryLocked(ev.Management)
 	e.t = ev.Time.Unix()
 	if ev.Time.IsZero() {
 		e.t = s.clock.Now().Unix()
@@ -301,17 +305,23 @@ func (s *Service) consume(ev *event.APICall) {
 	s.mu.Unlock()
 }
 
-// recordSlab is how many records consume allocates at once: records are
-// retained together (history, pending files) and expire together, so one
-// allocation per slab saves the per-object allocation cost on the hot path.
+// recordSlab is how many records consume allocates at once: records of one
+// retention class (management events: event history, 90 days; data events:
+// pending files only) are retained together and expire together, so one
+// allocation per slab saves the per-object allocation cost on the hot path
+// without keeping anything alive longer than its own retention.
 const recordSlab = 128
 
-func (s *Service) allocEntryLocked() *entry {
-	if len(s.slab) == 0 {
-		s.slab = make([]entry, recordSlab)
+func (s *Service) allocEntryLocked(management bool) *entry {
+	slab := &s.dataSlab
+	if management {
+		slab = &s.mgmtSlab
 	}
-	r := &s.slab[0]
-	s.slab = s.slab[1:]
+	if len(*slab) == 0 {
+		*slab = make([]entry, recordSlab)
+	}
+	r := &(*slab)[0]
+	*slab = (*slab)[1:]
 	return r
 }
 
@@ -586,7 +596,7 @@ func (s *Service) RecordEvent(ctx context.Context, in RecordEventInput) (*Record
 	if in.UserAgent != "" {
 		r.UserAgent = truncate(in.UserAgent, 1024)
 	}
-	e := s.allocEntryLocked()
+	e := s.allocEntryLocked(cat == CategoryManagement)
 	*e = entryOf(r)
 	s.addLocked(e)
 	s.mu.Unlock()
