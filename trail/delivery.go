@@ -74,7 +74,28 @@ type regionalState struct {
 	prevHash   string
 	prevSig    string
 	logs       []DigestLogFile
+	// unsent are log files the object store refused, oldest first: each
+	// delivery retries them in order before anything newer, for up to
+	// DeliveryRetryPeriod.
+	unsent []*logFile
 }
+
+// logFile is an encoded log file waiting to be stored.
+type logFile struct {
+	at   time.Time // when it was first due
+	key  string
+	body []byte // gzipped
+	lf   DigestLogFile
+}
+
+// DeliveryRetryPeriod is how long a log file the object store refuses is
+// retried, at every delivery, before it is given up: "If you misconfigure your
+// trail (for example, the S3 bucket is unreachable), CloudTrail will attempt
+// to redeliver the log files to your S3 bucket for 30 days" (CloudTrail User
+// Guide, Getting and viewing your CloudTrail log files). A log file given up
+// breaks the digest chain: the next digest starts a new chain at the time of
+// the loss, so [ValidateLogs] reports the gap.
+const DeliveryRetryPeriod = 30 * 24 * time.Hour
 
 // outbox collects what a delivery publishes on the bus, sent once no lock is
 // held.
@@ -184,8 +205,9 @@ func (s *Service) deliverLocked(ob *outbox, c *trailConfig, recs []*entry, at ti
 	}
 	closing := rs.chain && (gone || rs.gen != c.Gen || !c.Logging)
 	if len(recs) > 0 {
-		s.writeLog(ob, rs, c, recs, at)
+		s.queueLog(ob, rs, c, recs, at)
 	}
+	s.flushLogs(ob, rs, c, at)
 	if closing {
 		end := at
 		if !c.Logging && !c.StopTime.IsZero() && c.StopTime.After(rs.chainStart) && c.StopTime.Before(at) {
@@ -202,7 +224,7 @@ func (s *Service) deliverLocked(ob *outbox, c *trailConfig, recs []*entry, at ti
 			rs.chain = false // validation off: the chain ends after this digest
 		}
 	}
-	if gone && !rs.chain {
+	if gone && !rs.chain && len(rs.unsent) == 0 {
 		delete(s.regional, c.ARN)
 	}
 }
@@ -290,7 +312,10 @@ func (s *Service) encodeLogFile(recs []*entry) []byte {
 	return buf.Bytes()
 }
 
-func (s *Service) writeLog(ob *outbox, rs *regionalState, c *trailConfig, recs []*entry, at time.Time) {
+// queueLog encodes the log file of recs delivered at at, sends the records
+// to the trail's CloudWatch Logs group (a delivery of its own, independent of
+// the object store) and queues the file for the object store.
+func (s *Service) queueLog(ob *outbox, rs *regionalState, c *trailConfig, recs []*entry, at time.Time) {
 	body := s.encodeLogFile(recs)
 	sum := sha256.Sum256(body)
 	key := logKey(c, s.region, at, s.ids.String(16, uniqueAlphabet))
@@ -298,24 +323,10 @@ func (s *Service) writeLog(ob *outbox, rs *regionalState, c *trailConfig, recs [
 	for _, e := range recs[1:] {
 		oldest, newest = min(oldest, e.t), max(newest, e.t)
 	}
-	err := s.shared.store().Put(context.Background(), objstore.Object{Bucket: c.S3BucketName, Key: key, Body: gzipBytes(body)})
-	if err != nil {
-		msg := err.Error()
-		ob.setStatus(c.ARN, func(ts *trailStatus) { ts.deliveryErr = msg })
-		return
-	}
-	ob.setStatus(c.ARN, func(ts *trailStatus) { ts.latestDelivery, ts.deliveryErr = at, "" })
-	if rs.chain {
-		rs.logs = append(rs.logs, DigestLogFile{
-			S3Bucket: c.S3BucketName, S3Object: key, HashValue: hex.EncodeToString(sum[:]), HashAlgorithm: "SHA-256",
-			NewestEventTime: time.Unix(newest, 0).UTC().Format(TimeFormat), OldestEventTime: time.Unix(oldest, 0).UTC().Format(TimeFormat),
-		})
-	}
-	if c.SnsTopicARN != "" {
-		msg, _ := json.Marshal(map[string]any{"s3Bucket": c.S3BucketName, "s3ObjectKey": []string{key}})
-		ob.notes = append(ob.notes, event.Notification{TopicARN: c.SnsTopicARN, Message: string(msg), Source: EventSource})
-		ob.noteFor = append(ob.noteFor, sentFor{c.ARN, at})
-	}
+	rs.unsent = append(rs.unsent, &logFile{at: at, key: key, body: gzipBytes(body), lf: DigestLogFile{
+		S3Object: key, HashValue: hex.EncodeToString(sum[:]), HashAlgorithm: "SHA-256",
+		NewestEventTime: time.Unix(newest, 0).UTC().Format(TimeFormat), OldestEventTime: time.Unix(oldest, 0).UTC().Format(TimeFormat),
+	}})
 	if group, acct, region := logGroupAddress(c.CWLGroupARN); group != "" {
 		// The log group is in the trail's home Region; every Region of a
 		// multi-Region trail delivers there.
@@ -331,6 +342,60 @@ func (s *Service) writeLog(ob *outbox, rs *regionalState, c *trailConfig, recs [
 		}
 		ob.logs = append(ob.logs, ld)
 		ob.logFor = append(ob.logFor, sentFor{c.ARN, at})
+	}
+}
+
+// flushLogs stores the queued log files in order, stopping at the first the
+// store refuses (it and those after it are retried at the next delivery).
+// Each stored file joins the open digest chain and is announced on the
+// trail's SNS topic. Files refused for DeliveryRetryPeriod are given up, and
+// the digest chain restarts at at, so that validation shows the loss as a gap.
+func (s *Service) flushLogs(ob *outbox, rs *regionalState, c *trailConfig, at time.Time) {
+	if len(rs.unsent) == 0 {
+		return
+	}
+	sent := 0
+	var err error
+	for _, f := range rs.unsent {
+		err = s.shared.store().Put(context.Background(), objstore.Object{Bucket: c.S3BucketName, Key: f.key, Body: f.body})
+		if err != nil {
+			break
+		}
+		sent++
+		f.lf.S3Bucket = c.S3BucketName
+		if rs.chain {
+			rs.logs = append(rs.logs, f.lf)
+		}
+		if c.SnsTopicARN != "" {
+			msg, _ := json.Marshal(map[string]any{"s3Bucket": c.S3BucketName, "s3ObjectKey": []string{f.key}})
+			ob.notes = append(ob.notes, event.Notification{TopicARN: c.SnsTopicARN, Message: string(msg), Source: EventSource})
+			ob.noteFor = append(ob.noteFor, sentFor{c.ARN, at})
+		}
+	}
+	clear(rs.unsent[:sent])
+	rs.unsent = rs.unsent[sent:]
+	if err == nil {
+		rs.unsent = nil
+		ob.setStatus(c.ARN, func(ts *trailStatus) { ts.latestDelivery, ts.deliveryErr = at, "" })
+		return
+	}
+	if sent > 0 {
+		ob.setStatus(c.ARN, func(ts *trailStatus) { ts.latestDelivery = at })
+	}
+	msg := err.Error()
+	ob.setStatus(c.ARN, func(ts *trailStatus) { ts.deliveryErr = msg })
+	lost := 0
+	for lost < len(rs.unsent) && !rs.unsent[lost].at.After(at.Add(-DeliveryRetryPeriod)) {
+		lost++
+	}
+	if lost > 0 {
+		clear(rs.unsent[:lost])
+		rs.unsent = rs.unsent[lost:]
+		if rs.chain {
+			// The chain cannot vouch for what was lost: the next digest starts
+			// a new chain (null previous-digest fields) at the loss.
+			rs.prev, rs.chainStart = nil, at
+		}
 	}
 }
 

@@ -2,11 +2,13 @@ package trail
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/awserr"
@@ -171,6 +173,42 @@ func validateTrailName(name string) error {
 	return nil
 }
 
+// validatePrefix refuses an S3 key prefix no object store can hold as the
+// start of a key: AWS's InvalidS3PrefixException ("This exception is thrown
+// when the provided S3 prefix is not valid", CloudTrail API Reference) for a
+// prefix that is not UTF-8 (S3 keys are UTF-8), holds a control character
+// (NUL included) or a backslash, starts with "/" or has an empty, "." or
+// ".." path segment (which a file system store would resolve, escaping the
+// bucket or merging keys). A trailing "/" is allowed (CloudTrail adds one).
+func validatePrefix(p string) error {
+	bad := func(why string) error {
+		return awserr.New("InvalidS3PrefixException", "The provided S3 prefix is not valid. %s", why)
+	}
+	if !utf8.ValidString(p) {
+		return bad("It is not valid UTF-8.")
+	}
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f || r == '\\' {
+			return bad(fmt.Sprintf("It must not contain the character %U.", r))
+		}
+	}
+	if p == "" {
+		return nil
+	}
+	for i, seg := range strings.Split(strings.TrimSuffix(p, "/"), "/") {
+		switch seg {
+		case "":
+			if i == 0 {
+				return bad("It must not start with \"/\".")
+			}
+			return bad("It must not contain \"//\".")
+		case ".", "..":
+			return bad(fmt.Sprintf("It must not contain a %q path segment.", seg))
+		}
+	}
+	return nil
+}
+
 // normalized is a validated trail definition from Create/UpdateTrail.
 func (s *Service) validateConfig(c *trailConfig) error {
 	if c.S3BucketName == "" {
@@ -182,8 +220,8 @@ func (s *Service) validateConfig(c *trailConfig) error {
 	if len(c.S3KeyPrefix) > 200 {
 		return awserr.New("InvalidS3PrefixException", "S3KeyPrefix %q is longer than 200 characters.", c.S3KeyPrefix[:20]+"...")
 	}
-	if strings.HasPrefix(c.S3KeyPrefix, "/") || strings.Contains(c.S3KeyPrefix, "//") {
-		return awserr.New("InvalidS3PrefixException", "S3KeyPrefix %q is not valid.", c.S3KeyPrefix)
+	if err := validatePrefix(c.S3KeyPrefix); err != nil {
+		return err
 	}
 	c.SnsTopicARN = ""
 	if c.SnsTopicName != "" {
