@@ -296,25 +296,39 @@ func (s *Service) encodeLogFile(recs []*entry) []byte {
 	buf.WriteString(`{"Records":[`)
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(true)
-	for i, e := range recs {
-		if i > 0 {
+	n := 0
+	for _, e := range recs {
+		mark := buf.Len()
+		if n > 0 {
 			buf.WriteByte(',')
 		}
 		s.fill(e, &r)
 		w.set(&r)
 		if err := enc.Encode(&w); err != nil {
-			fmt.Fprintf(&buf, `{"eventID":%q,"errorMessage":%q}`, r.EventID, "record could not be encoded: "+err.Error())
-			continue
+			// Unreachable for records this package accepted (their free-form
+			// elements were checked), unless a caller changed a stored value:
+			// write the record without its free-form elements.
+			buf.Truncate(mark + min(n, 1))
+			stripFreeForm(&r)
+			w.set(&r)
+			if enc.Encode(&w) != nil {
+				buf.Truncate(mark)
+				continue
+			}
 		}
 		buf.Truncate(buf.Len() - 1) // Encoder's newline
+		n++
 	}
 	buf.WriteString("]}")
 	return buf.Bytes()
 }
 
-// queueLog encodes the log file of recs delivered at at, sends the records
-// to the trail's CloudWatch Logs group (a delivery of its own, independent of
-// the object store) and queues the file for the object store.
+// stripFreeForm removes a record's free-form elements (what callers supply).
+func stripFreeForm(r *Record) {
+	r.RequestParameters, r.ResponseElements, r.AdditionalEventData = nil, nil, nil
+	r.ServiceEventDetails, r.EdgeDeviceDetails, r.InsightDetails = nil, nil, nil
+}
+
 func (s *Service) queueLog(ob *outbox, rs *regionalState, c *trailConfig, recs []*entry, at time.Time) {
 	body := s.encodeLogFile(recs)
 	sum := sha256.Sum256(body)

@@ -451,7 +451,9 @@ func (s *Service) eventOf(e *entry, sc *eventScratch) Event {
 	sc.w.set(r)
 	b, err := json.Marshal(&sc.w)
 	if err != nil {
-		b, _ = json.Marshal(map[string]string{"eventID": r.EventID, "error": err.Error()})
+		stripFreeForm(r) // see encodeLogFile
+		sc.w.set(r)
+		b, _ = json.Marshal(&sc.w)
 	}
 	ev.CloudTrailEvent = string(b)
 	return ev

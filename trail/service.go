@@ -185,8 +185,7 @@ func New(opts Options) *Service {
 	s.rec = event.Recorder{Bus: s.bus, Clock: s.clock, IDs: s.ids, EventSource: EventSource, Region: s.region, AccountID: s.account}
 	if s.bus != nil {
 		s.unsub = bus.Subscribe(s.bus, "trail/"+s.region, func(_ context.Context, ev event.APICall) error {
-			s.consume(&ev)
-			return nil
+			return s.consume(&ev)
 		})
 	}
 	s.timer = clock.Every(s.clock, s.interval, s.tick)
@@ -256,8 +255,20 @@ func isGlobalEvent(source string) bool {
 	return globalSources[source] || source == "signin.amazonaws.com"
 }
 
-// consume turns an API call from the bus into a record.
-func (s *Service) consume(ev *event.APICall) {
+// consume turns an API call from the bus into a record. A call whose request
+// parameters or response elements cannot be encoded as JSON (NaN, a channel)
+// is recorded without them (null, as for calls that have none), never as a
+// record that cannot be written, and the publisher gets an
+// InvalidParameterException saying so.
+func (s *Service) consume(ev *event.APICall) (err error) {
+	if perr := checkEncodable(ev.RequestParameters); perr != nil {
+		err = awserr.New("InvalidParameterException", "The requestParameters of %s %s cannot be encoded as JSON (%v); the event is recorded without them.", ev.EventSource, ev.EventName, perr)
+		ev.RequestParameters = nil
+	}
+	if rerr := checkEncodable(ev.ResponseElements); rerr != nil {
+		err = awserr.New("InvalidParameterException", "The responseElements of %s %s cannot be encoded as JSON (%v); the event is recorded without them.", ev.EventSource, ev.EventName, rerr)
+		ev.ResponseElements = nil
+	}
 	region := ev.AWSRegion
 	if globalSources[ev.EventSource] {
 		region = globalRegion
@@ -266,7 +277,7 @@ func (s *Service) consume(ev *event.APICall) {
 		region = s.region
 	}
 	if region != s.region || (ev.RecipientAccountID != "" && ev.RecipientAccountID != s.account) {
-		return
+		return nil
 	}
 	s.mu.Lock()
 	e := s.allocEntryLocked(ev.Management)
@@ -303,6 +314,7 @@ func (s *Service) consume(ev *event.APICall) {
 	}
 	s.addLocked(e)
 	s.mu.Unlock()
+	return err
 }
 
 // recordSlab is how many records consume allocates at once: records of one
@@ -519,6 +531,16 @@ func (s *Service) RecordEvent(ctx context.Context, in RecordEventInput) (*Record
 	}
 	if in.EventName == "" && in.EventType != EventTypeInsight {
 		return nil, awserr.New("InvalidParameterException", "EventName is required")
+	}
+	// A record that cannot be encoded could never be delivered or looked up.
+	for _, f := range []struct {
+		name string
+		v    any
+	}{{"RequestParameters", in.RequestParameters}, {"ResponseElements", in.ResponseElements},
+		{"AdditionalEventData", in.AdditionalEventData}, {"ServiceEventDetails", in.ServiceEventDetails}} {
+		if err := checkEncodable(f.v); err != nil {
+			return nil, awserr.New("InvalidParameterException", "%s cannot be encoded as JSON: %v", f.name, err)
+		}
 	}
 	cat := in.EventCategory
 	if cat == "" {
