@@ -123,7 +123,19 @@ func (o *outbox) setStatus(arn string, f func(*trailStatus)) {
 // trail with pending events gets one log file; at every DigestInterval
 // boundary each trail with validation on gets a digest (also when empty).
 func (s *Service) tick(at time.Time) {
+	views, bufs := s.takePending(at)
+	// Whole seconds since the epoch (intervals are whole seconds): no
+	// UnixNano, which overflows after 2262.
+	digestDue := at.Nanosecond() == 0 && at.Unix()%int64(s.digestIv/time.Second) == 0
+	var ob outbox
+	s.deliverAll(&ob, views, bufs, at, digestDue)
+	s.send(&ob)
+}
+
+// takePending expires event history and takes every trail's pending records.
+func (s *Service) takePending(at time.Time) ([]*trailConfig, map[string]*chunked[*entry]) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if v := s.shared.version.Load(); v != s.viewsVer {
 		s.refreshViewsLocked()
 	}
@@ -131,23 +143,24 @@ func (s *Service) tick(at time.Time) {
 	views := slices.Clone(s.views)
 	bufs := s.bufs
 	s.bufs = make(map[string]*chunked[*entry], len(bufs))
-	s.mu.Unlock()
+	return views, bufs
+}
 
-	digestDue := at.UnixNano()%int64(s.digestIv) == 0
-	var ob outbox
+// deliverAll delivers every trail's records (and those of trails gone from
+// this Region) at a delivery boundary.
+func (s *Service) deliverAll(ob *outbox, views []*trailConfig, bufs map[string]*chunked[*entry], at time.Time, digestDue bool) {
 	s.deliverMu.Lock()
+	defer s.deliverMu.Unlock()
 	seen := make(map[string]bool, len(views))
 	for _, c := range views {
 		seen[c.ARN] = true
-		s.deliverLocked(&ob, c, pendingOf(bufs[c.ARN]), at, digestDue, false)
+		s.deliverLocked(ob, c, pendingOf(bufs[c.ARN]), at, digestDue, false)
 	}
 	for arn, rs := range s.regional {
 		if !seen[arn] {
-			s.deliverLocked(&ob, rs.cfg, pendingOf(bufs[arn]), at, digestDue, true)
+			s.deliverLocked(ob, rs.cfg, pendingOf(bufs[arn]), at, digestDue, true)
 		}
 	}
-	s.deliverMu.Unlock()
-	s.send(&ob)
 }
 
 func pendingOf(p *chunked[*entry]) []*entry {
@@ -160,7 +173,28 @@ func pendingOf(p *chunked[*entry]) []*entry {
 // finish delivers a trail's pending events and closes its digest chain at
 // once (StopLogging, DeleteTrail in the home Region).
 func (s *Service) finish(arn string, last *trailConfig) {
+	recs, cfg := s.takeTrailPending(arn)
+	now := s.clock.Now().UTC().Truncate(time.Second)
+	var ob outbox
+	func() {
+		s.deliverMu.Lock()
+		defer s.deliverMu.Unlock()
+		gone := cfg == nil
+		if gone {
+			cfg = last
+		}
+		if cfg != nil {
+			s.deliverLocked(&ob, cfg, recs, now, false, gone)
+		}
+	}()
+	s.send(&ob)
+}
+
+// takeTrailPending takes one trail's pending records, with its current
+// configuration in this Region (nil when it no longer applies here).
+func (s *Service) takeTrailPending(arn string) ([]*entry, *trailConfig) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if v := s.shared.version.Load(); v != s.viewsVer {
 		s.refreshViewsLocked()
 	}
@@ -172,19 +206,7 @@ func (s *Service) finish(arn string, last *trailConfig) {
 			cfg = c
 		}
 	}
-	s.mu.Unlock()
-	now := s.clock.Now().UTC().Truncate(time.Second)
-	var ob outbox
-	s.deliverMu.Lock()
-	gone := cfg == nil
-	if gone {
-		cfg = last
-	}
-	if cfg != nil {
-		s.deliverLocked(&ob, cfg, recs, now, false, gone)
-	}
-	s.deliverMu.Unlock()
-	s.send(&ob)
+	return recs, cfg
 }
 
 // deliverLocked writes c's log file for recs and advances its digest chain.
@@ -503,12 +525,12 @@ func (s *Service) applyStatus(ob *outbox) {
 	}
 	sh := s.shared
 	sh.mu.Lock()
+	defer sh.mu.Unlock()
 	for i, arn := range ob.arns {
 		if st := sh.trails[arn]; st != nil {
 			ob.status[i](&st.status)
 		}
 	}
-	sh.mu.Unlock()
 }
 
 // publish publishes ev on the bus (nothing to do, and no failure, without one).

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"iter"
+	"math"
 	"slices"
 	"sort"
 	"time"
@@ -248,14 +249,19 @@ func lookupParamsHash(in *LookupEventsInput) [8]byte {
 		h.Write([]byte(string(a.AttributeKey) + "\x00" + a.AttributeValue + "\x00"))
 	}
 	var b [8]byte
-	if in.StartTime != nil {
-		binary.BigEndian.PutUint64(b[:], uint64(in.StartTime.UnixNano()))
+	// Seconds and nanoseconds apart: UnixNano overflows outside 1678-2262.
+	putTime := func(t time.Time) {
+		binary.BigEndian.PutUint64(b[:], uint64(t.Unix()))
 		h.Write(b[:])
+		binary.BigEndian.PutUint64(b[:], uint64(t.Nanosecond()))
+		h.Write(b[:])
+	}
+	if in.StartTime != nil {
+		putTime(*in.StartTime)
 	}
 	h.Write([]byte{0})
 	if in.EndTime != nil {
-		binary.BigEndian.PutUint64(b[:], uint64(in.EndTime.UnixNano()))
-		h.Write(b[:])
+		putTime(*in.EndTime)
 	}
 	h.Write([]byte(in.EventCategory))
 	copy(b[:], h.Sum(nil))
@@ -292,6 +298,9 @@ func decodeLookupToken(s string) (lookupToken, bool) {
 // (a token not from the same parameters), InvalidEventCategoryException. AWS
 // throttles LookupEvents at 2 requests per second; this model does not.
 func (s *Service) LookupEvents(ctx context.Context, in LookupEventsInput) (out *LookupEventsOutput, err error) {
+	if err := s.begin(&ctx); err != nil {
+		return nil, err
+	}
 	params := map[string]any{}
 	if len(in.LookupAttributes) > 0 {
 		la := make([]map[string]any, len(in.LookupAttributes))
@@ -374,33 +383,14 @@ func (s *Service) lookupEvents(in LookupEventsInput) (*LookupEventsOutput, error
 	if after != nil && (after.t < end || (after.t == end && after.seq <= endSeq)) {
 		end, endSeq = after.t, after.seq-1
 		if after.seq == 0 {
+			if after.t == math.MinInt64 {
+				return &LookupEventsOutput{Events: []Event{}}, nil
+			}
 			end, endSeq = after.t-1, 1<<64-1
 		}
 	}
 
-	s.mu.Lock()
-	s.history.expire(now.Add(-HistoryRetention).Unix())
-	n, at := s.history.candidates(attr)
-	hi := sort.Search(n, func(i int) bool {
-		e := at(i)
-		return e.t > end || (e.t == end && e.seq > endSeq)
-	})
-	var picked []*entry
-	var last hentry
-	more := false
-	for i := hi - 1; i >= 0; i-- {
-		e := at(i)
-		if e.t < start {
-			break
-		}
-		if len(picked) == limit {
-			more = true
-			break
-		}
-		picked = append(picked, e.e)
-		last = e
-	}
-	s.mu.Unlock()
+	picked, last, more := s.pick(attr, now, start, end, endSeq, limit)
 
 	out := &LookupEventsOutput{Events: make([]Event, 0, len(picked))}
 	sc := new(eventScratch)
@@ -412,6 +402,31 @@ func (s *Service) lookupEvents(in LookupEventsInput) (*LookupEventsOutput, error
 		out.NextToken = &tok
 	}
 	return out, nil
+}
+
+// pick returns, newest first, at most limit history entries matching attr
+// between start and (end, endSeq), and whether there are more.
+func (s *Service) pick(attr *LookupAttribute, now time.Time, start, end int64, endSeq uint64, limit int) (picked []*entry, last hentry, more bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.history.expire(now.Add(-HistoryRetention).Unix())
+	n, at := s.history.candidates(attr)
+	hi := sort.Search(n, func(i int) bool {
+		e := at(i)
+		return e.t > end || (e.t == end && e.seq > endSeq)
+	})
+	for i := hi - 1; i >= 0; i-- {
+		e := at(i)
+		if e.t < start {
+			break
+		}
+		if len(picked) == limit {
+			return picked, last, true
+		}
+		picked = append(picked, e.e)
+		last = e
+	}
+	return picked, last, false
 }
 
 func ceilUnix(t time.Time) int64 {

@@ -24,6 +24,10 @@ const (
 	DefaultDeliveryInterval = 5 * time.Minute
 	DefaultDigestInterval   = time.Hour
 	HistoryRetention        = 90 * 24 * time.Hour
+	// MinInterval is the shortest DeliveryInterval and DigestInterval: shorter
+	// ones are raised to it (and both are rounded to whole seconds), so that
+	// simulated time costs in proportion to what happens in it.
+	MinInterval = time.Second
 )
 
 // Options configures a [Service]. The zero value works: real clock, no bus,
@@ -116,8 +120,9 @@ type Service struct {
 	digestIv time.Duration
 	groupOK  func(ctx context.Context, logGroupARN string) bool
 
-	unsub func()
-	timer clock.Timer
+	unsub  func()
+	timer  clock.Timer
+	closed atomic.Bool
 
 	mu        sync.Mutex
 	history   history
@@ -177,6 +182,8 @@ func New(opts Options) *Service {
 	if s.digestIv <= 0 {
 		s.digestIv = DefaultDigestInterval
 	}
+	s.interval = max(s.interval, MinInterval).Round(time.Second)
+	s.digestIv = max(s.digestIv, MinInterval).Round(time.Second)
 	if r := s.digestIv % s.interval; r != 0 {
 		s.digestIv += s.interval - r
 	}
@@ -193,8 +200,13 @@ func New(opts Options) *Service {
 }
 
 // Close unsubscribes from the bus and stops the delivery schedule. Pending
-// records that were not delivered yet are dropped.
+// records that were not delivered yet are dropped. After Close every
+// operation answers awserr.Closed("ServiceUnavailableException"); Close may
+// be called again.
 func (s *Service) Close() {
+	if s.closed.Swap(true) {
+		return
+	}
 	s.shared.unregister(s)
 	if s.unsub != nil {
 		s.unsub()
@@ -202,6 +214,18 @@ func (s *Service) Close() {
 	if s.timer != nil {
 		s.timer.Stop()
 	}
+}
+
+// begin is the common start of every operation: a nil ctx becomes
+// context.Background(), and a closed Service answers ServiceUnavailable.
+func (s *Service) begin(ctx *context.Context) error {
+	if *ctx == nil {
+		*ctx = context.Background()
+	}
+	if s.closed.Load() {
+		return awserr.Closed("ServiceUnavailableException")
+	}
+	return nil
 }
 
 // Region returns the Service's Region.
@@ -280,6 +304,7 @@ func (s *Service) consume(ev *event.APICall) (err error) {
 		return nil
 	}
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	e := s.allocEntryLocked(ev.Management)
 	e.t = ev.Time.Unix()
 	if ev.Time.IsZero() {
@@ -313,7 +338,6 @@ func (s *Service) consume(ev *event.APICall) (err error) {
 		e.full = r
 	}
 	s.addLocked(e)
-	s.mu.Unlock()
 	return err
 }
 
@@ -459,16 +483,18 @@ func (s *Service) addLocked(e *entry) {
 // refreshViewsLocked re-reads the trails that apply to this Region.
 func (s *Service) refreshViewsLocked() {
 	sh := s.shared
-	sh.mu.Lock()
-	s.viewsVer = sh.version.Load()
-	s.views = s.views[:0]
-	for _, st := range sh.trails {
-		c := st.cfg
-		if c.Account == s.account && (c.HomeRegion == s.region || c.MultiRegion) {
-			s.views = append(s.views, c)
+	func() {
+		sh.mu.Lock()
+		defer sh.mu.Unlock()
+		s.viewsVer = sh.version.Load()
+		s.views = s.views[:0]
+		for _, st := range sh.trails {
+			c := st.cfg
+			if c.Account == s.account && (c.HomeRegion == s.region || c.MultiRegion) {
+				s.views = append(s.views, c)
+			}
 		}
-	}
-	sh.mu.Unlock()
+	}()
 	sortConfigs(s.views)
 }
 
@@ -526,6 +552,9 @@ type RecordEventOutput struct {
 // us-east-1 RecordEvent hands it to the us-east-1 Service sharing this
 // Service's [Shared], or, without one, keeps nothing and returns a nil Record.
 func (s *Service) RecordEvent(ctx context.Context, in RecordEventInput) (*RecordEventOutput, error) {
+	if err := s.begin(&ctx); err != nil {
+		return nil, err
+	}
 	if in.EventSource == "" {
 		return nil, awserr.New("InvalidParameterException", "EventSource is required")
 	}
@@ -601,6 +630,7 @@ func (s *Service) RecordEvent(ctx context.Context, in RecordEventInput) (*Record
 	}
 	id, has := identity.From(ctx)
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if r.EventID == "" {
 		r.EventID = s.ids.UUID()
 	}
@@ -621,7 +651,6 @@ func (s *Service) RecordEvent(ctx context.Context, in RecordEventInput) (*Record
 	e := s.allocEntryLocked(cat == CategoryManagement)
 	*e = entryOf(r)
 	s.addLocked(e)
-	s.mu.Unlock()
 	return &RecordEventOutput{Record: r}, nil
 }
 

@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/objstore"
 )
 
@@ -202,14 +203,25 @@ func digestKeyDate(key string) string {
 // listed log file's SHA-256. A missing digest or log file is reported as
 // "not found", a modified log file as "hash value doesn't match", a modified,
 // re-signed or chain-edited digest as "signature verification failed".
-// It returns an error only when it cannot run (bad ARN, no public keys,
-// listing failure); file problems are in the report.
+// It returns an error only when it cannot run, always an *awserr.Error
+// (compare with errors.Is): CloudTrailARNInvalidException (an ARN the CLI
+// refuses), InvalidTrailNameException, InvalidS3PrefixException,
+// InvalidParameterException (no Store or Bucket, no public keys),
+// InvalidTimeRangeException (start after end) and InternalFailure (the store
+// could not list, which the error also wraps). File problems are in the
+// report. A nil ctx means context.Background().
 func ValidateLogs(ctx context.Context, in ValidateInput) (*ValidationReport, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	m := validateARN.FindStringSubmatch(in.TrailARN)
 	if m == nil {
-		return nil, fmt.Errorf("trail: invalid trail ARN %q (want arn:aws:cloudtrail:region:account:trail/name)", in.TrailARN)
+		return nil, awserr.New("CloudTrailARNInvalidException", "Invalid trail ARN provided: %s", in.TrailARN)
 	}
 	home, account, name := m[1], m[2], m[3]
+	if err := validateTrailName(name); err != nil {
+		return nil, err // a name no trail can have, which would build keys outside the trail's
+	}
 	if in.AccountID != "" {
 		account = in.AccountID
 	}
@@ -218,11 +230,14 @@ func ValidateLogs(ctx context.Context, in ValidateInput) (*ValidationReport, err
 		src = home
 	}
 	if in.Store == nil || in.Bucket == "" {
-		return nil, errors.New("trail: ValidateLogs needs a Store and a Bucket")
+		return nil, awserr.New("InvalidParameterException", "ValidateLogs needs a Store and a Bucket.")
+	}
+	if err := validatePrefix(in.Prefix); err != nil {
+		return nil, err
 	}
 	start, end := in.StartTime.UTC().Truncate(time.Second), in.EndTime.UTC().Truncate(time.Second)
 	if start.After(end) {
-		return nil, errors.New("Invalid time range specified: start-time must occur before end-time")
+		return nil, awserr.New("InvalidTimeRangeException", "Invalid time range specified: start-time must occur before end-time")
 	}
 	rep := &ValidationReport{TrailARN: in.TrailARN, StartTime: start, EndTime: end}
 	keys := map[string]PublicKey{}
@@ -230,7 +245,7 @@ func ValidateLogs(ctx context.Context, in ValidateInput) (*ValidationReport, err
 		keys[k.Fingerprint] = k
 	}
 	if len(keys) == 0 {
-		return nil, fmt.Errorf("No public keys found between %s and %s", start.Format(TimeFormat), end.Format(TimeFormat))
+		return nil, awserr.New("InvalidParameterException", "No public keys found between %s and %s", start.Format(TimeFormat), end.Format(TimeFormat))
 	}
 	cfg := &trailConfig{S3KeyPrefix: in.Prefix, OrgID: in.OrganizationID, Org: in.OrganizationID != "", Account: account, Name: name, HomeRegion: home}
 	base := keyBase(cfg)
@@ -240,7 +255,7 @@ func ValidateLogs(ctx context.Context, in ValidateInput) (*ValidationReport, err
 	loadDigests := func(bucket string) ([]string, error) {
 		all, err := in.Store.List(ctx, bucket, base+"CloudTrail-Digest/"+src+"/")
 		if err != nil {
-			return nil, err
+			return nil, storeError(bucket, err)
 		}
 		marker := digestKey(cfg, src, start.Add(-time.Minute))
 		lo, hi := start.Format(keyDateFormat), end.Add(time.Hour).Format(keyDateFormat)
@@ -345,6 +360,12 @@ func ValidateLogs(ctx context.Context, in ValidateInput) (*ValidationReport, err
 		}
 	}
 	return rep, nil
+}
+
+// storeError is the error ValidateLogs returns when the store cannot list a
+// bucket: an *awserr.Error (InternalFailure) that also wraps the store's error.
+func storeError(bucket string, err error) error {
+	return fmt.Errorf("%w: %w", awserr.New("InternalFailure", "listing the digest files of s3://%s failed", bucket), err)
 }
 
 // logKeyDate extracts "YYYYMMDDTHHmmZ" from a log file key
@@ -502,15 +523,18 @@ type ValidateLogsInput struct {
 // Region>` does against AWS). It is a convenience, not an AWS API call, and
 // records no event.
 func (s *Service) ValidateLogs(ctx context.Context, in ValidateLogsInput) (*ValidationReport, error) {
-	sh := s.shared
-	sh.mu.Lock()
-	st, err := s.findLocked(in.TrailName)
-	var c *trailConfig
-	if err == nil {
-		c = st.cfg
+	if err := s.begin(&ctx); err != nil {
+		return nil, err
 	}
-	sh.mu.Unlock()
-	if err != nil {
+	sh := s.shared
+	var c *trailConfig
+	if err := sh.locked(func() error {
+		st, err := s.findLocked(in.TrailName)
+		if err == nil {
+			c = st.cfg
+		}
+		return err
+	}); err != nil {
 		return nil, err
 	}
 	now := s.clock.Now().UTC()
