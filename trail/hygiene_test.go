@@ -20,15 +20,19 @@ import (
 func everyOperation(s *Service, ctx context.Context) map[string]func() error {
 	e := func(_ any, err error) error { return err }
 	return map[string]func() error{
-		"CreateTrail":       func() error { return e(s.CreateTrail(ctx, CreateTrailInput{Name: "other", S3BucketName: "trail-bucket"})) },
-		"UpdateTrail":       func() error { return e(s.UpdateTrail(ctx, UpdateTrailInput{Name: "audit", S3KeyPrefix: ptr("p")})) },
-		"StartLogging":      func() error { return e(s.StartLogging(ctx, StartLoggingInput{Name: "audit"})) },
-		"StopLogging":       func() error { return e(s.StopLogging(ctx, StopLoggingInput{Name: "audit"})) },
-		"GetTrail":          func() error { return e(s.GetTrail(ctx, GetTrailInput{Name: "audit"})) },
-		"DescribeTrails":    func() error { return e(s.DescribeTrails(ctx, DescribeTrailsInput{})) },
-		"ListTrails":        func() error { return e(s.ListTrails(ctx, ListTrailsInput{})) },
-		"GetTrailStatus":    func() error { return e(s.GetTrailStatus(ctx, GetTrailStatusInput{Name: "audit"})) },
-		"PutEventSelectors": func() error { return e(s.PutEventSelectors(ctx, PutEventSelectorsInput{TrailName: "audit", EventSelectors: []EventSelector{{}}})) },
+		"CreateTrail": func() error {
+			return e(s.CreateTrail(ctx, CreateTrailInput{Name: "other", S3BucketName: "trail-bucket"}))
+		},
+		"UpdateTrail":    func() error { return e(s.UpdateTrail(ctx, UpdateTrailInput{Name: "audit", S3KeyPrefix: ptr("p")})) },
+		"StartLogging":   func() error { return e(s.StartLogging(ctx, StartLoggingInput{Name: "audit"})) },
+		"StopLogging":    func() error { return e(s.StopLogging(ctx, StopLoggingInput{Name: "audit"})) },
+		"GetTrail":       func() error { return e(s.GetTrail(ctx, GetTrailInput{Name: "audit"})) },
+		"DescribeTrails": func() error { return e(s.DescribeTrails(ctx, DescribeTrailsInput{})) },
+		"ListTrails":     func() error { return e(s.ListTrails(ctx, ListTrailsInput{})) },
+		"GetTrailStatus": func() error { return e(s.GetTrailStatus(ctx, GetTrailStatusInput{Name: "audit"})) },
+		"PutEventSelectors": func() error {
+			return e(s.PutEventSelectors(ctx, PutEventSelectorsInput{TrailName: "audit", EventSelectors: []EventSelector{{}}}))
+		},
 		"GetEventSelectors": func() error { return e(s.GetEventSelectors(ctx, GetEventSelectorsInput{TrailName: "audit"})) },
 		"LookupEvents":      func() error { return e(s.LookupEvents(ctx, LookupEventsInput{})) },
 		"ListPublicKeys":    func() error { return e(s.ListPublicKeys(ctx, ListPublicKeysInput{})) },
@@ -165,7 +169,7 @@ func TestLookupEventsTimeExtremes(t *testing.T) {
 	}
 	// A token from one extreme range is not accepted for another that
 	// UnixNano would have confused with it.
-	a, b := time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(math.MaxInt64)).Add(time.Duration(math.MaxInt64)).Add(2 * time.Nanosecond)
+	a, b := time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(math.MaxInt64)).Add(time.Duration(math.MaxInt64)).Add(2*time.Nanosecond)
 	out, err := e.svc.LookupEvents(e.ctx, LookupEventsInput{EndTime: &a, MaxResults: ptr(int32(1))})
 	require.NoError(t, err)
 	require.NotNil(t, out.NextToken)
