@@ -74,6 +74,7 @@ type regionalState struct {
 	prevHash   string
 	prevSig    string
 	logs       []DigestLogFile
+	lastEnd    time.Time // end of the last digest written (of any chain)
 	// unsent are log files the object store refused, oldest first: each
 	// delivery retries them in order before anything newer, for up to
 	// DeliveryRetryPeriod.
@@ -223,7 +224,18 @@ func (s *Service) deliverLocked(ob *outbox, c *trailConfig, recs []*entry, at ti
 	// started — also when the trail stopped or went before that delivery, so
 	// its only log file still gets a (final) digest.
 	if !rs.chain && c.Validation && rs.gen != c.Gen && (c.Logging || len(recs) > 0) {
-		rs.chain, rs.gen, rs.chainStart, rs.prev, rs.logs = true, c.Gen, c.ChainStart, nil, nil
+		rs.startChain(c)
+	}
+	if rs.chain && !gone && rs.gen != c.Gen && c.Logging && c.Validation {
+		// Validation (or logging) was turned off and on again since the last
+		// delivery, within the chain's hour. The old chain ends where the new
+		// one starts — when validation came back — and this delivery's files
+		// belong to the new chain: digest ranges never overlap, and the
+		// validator sees one restart (a starting digest with null
+		// previous-digest fields, as the CloudTrail User Guide says a restart
+		// produces) rather than a reversed gap.
+		s.writeDigest(ob, rs, c, maxTime(c.ChainStart, rs.chainStart))
+		rs.startChain(c)
 	}
 	closing := rs.chain && (gone || rs.gen != c.Gen || !c.Logging)
 	if len(recs) > 0 {
@@ -237,9 +249,6 @@ func (s *Service) deliverLocked(ob *outbox, c *trailConfig, recs []*entry, at ti
 		}
 		s.writeDigest(ob, rs, c, end)
 		rs.chain = false
-		if !gone && c.Logging && c.Validation && rs.gen != c.Gen {
-			rs.chain, rs.gen, rs.chainStart, rs.prev, rs.logs = true, c.Gen, c.ChainStart, nil, nil
-		}
 	} else if rs.chain && digestDue {
 		s.writeDigest(ob, rs, c, at)
 		if !c.Validation {
@@ -249,6 +258,13 @@ func (s *Service) deliverLocked(ob *outbox, c *trailConfig, recs []*entry, at ti
 	if gone && !rs.chain && len(rs.unsent) == 0 {
 		delete(s.regional, c.ARN)
 	}
+}
+
+// startChain opens a new digest chain for c's current generation. It starts
+// when logging or validation (re)started, but never before the end of the
+// previous digest, so that digest ranges do not overlap.
+func (rs *regionalState) startChain(c *trailConfig) {
+	rs.chain, rs.gen, rs.chainStart, rs.prev, rs.logs = true, c.Gen, maxTime(c.ChainStart, rs.lastEnd), nil, nil
 }
 
 // keyBase is "[prefix/]AWSLogs/[o-id/]account/".
@@ -485,7 +501,7 @@ func (s *Service) writeDigest(ob *outbox, rs *regionalState, c *trailConfig, end
 	}
 	h := sha256.Sum256(body)
 	rs.prev, rs.prevHash, rs.prevSig = &d, hex.EncodeToString(h[:]), hex.EncodeToString(sig)
-	rs.chainStart, rs.logs = end, nil
+	rs.chainStart, rs.logs, rs.lastEnd = end, nil, end
 	ob.setStatus(c.ARN, func(ts *trailStatus) { ts.latestDigest, ts.digestErr = end, "" })
 }
 

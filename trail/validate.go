@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -72,7 +73,9 @@ const (
 
 // ValidationResult is the verdict on one file.
 type ValidationResult struct {
-	Kind   FileKind
+	Kind FileKind
+	// Backfill marks a backfill digest (printed "(backfill) Digest file").
+	Backfill bool
 	Bucket string
 	Key    string
 	// Problem is empty for a valid file, else what is wrong (ProblemNotFound
@@ -86,15 +89,22 @@ func (r ValidationResult) Valid() bool { return r.Problem == "" }
 
 // String formats the result as the CLI does ("Log file\ts3://b/k\tvalid").
 func (r ValidationResult) String() string {
-	if r.Problem == "" {
-		return fmt.Sprintf("%s\ts3://%s/%s\tvalid", r.Kind, r.Bucket, r.Key)
+	tag := ""
+	if r.Backfill {
+		tag = "(backfill) "
 	}
-	return fmt.Sprintf("%s\ts3://%s/%s\tINVALID: %s", r.Kind, r.Bucket, r.Key, r.Problem)
+	if r.Problem == "" {
+		return fmt.Sprintf("%s%s\ts3://%s/%s\tvalid", tag, r.Kind, r.Bucket, r.Key)
+	}
+	return fmt.Sprintf("%s%s\ts3://%s/%s\tINVALID: %s", tag, r.Kind, r.Bucket, r.Key, r.Problem)
 }
 
 // Gap is a break in the digest chain (a chain that started anew: logging
 // stopped or validation was off in between). It is not an error.
-type Gap struct{ From, To time.Time }
+type Gap struct {
+	From, To time.Time
+	Backfill bool // a break in the backfill digests' chain
+}
 
 // ValidationReport is the outcome of [ValidateLogs].
 type ValidationReport struct {
@@ -104,6 +114,10 @@ type ValidationReport struct {
 	Gaps                 []Gap
 	ValidDigests         int
 	InvalidDigests       int
+	// ValidBackfillDigests and InvalidBackfillDigests count backfill digests
+	// (the CLI's "backfill digest files" line).
+	ValidBackfillDigests   int
+	InvalidBackfillDigests int
 	ValidLogs            int
 	InvalidLogs          int
 	FoundStart, FoundEnd time.Time // the range the valid digests covered
@@ -122,7 +136,9 @@ type statusLine struct {
 }
 
 // OK reports whether nothing was invalid (the CLI's exit status 0).
-func (r *ValidationReport) OK() bool { return r.InvalidDigests == 0 && r.InvalidLogs == 0 }
+func (r *ValidationReport) OK() bool {
+	return r.InvalidDigests == 0 && r.InvalidBackfillDigests == 0 && r.InvalidLogs == 0
+}
 
 // WriteText prints the report exactly as `aws cloudtrail validate-logs`
 // does: the header and summary (and, with verbose, valid files) to stdout,
@@ -147,7 +163,7 @@ func (r *ValidationReport) WriteText(stdout, stderr io.Writer, verbose bool) {
 		fmt.Fprint(stdout, "\n")
 	}
 	fmt.Fprintf(stdout, "Results requested for %s to %s\n", r.StartTime.UTC().Format(TimeFormat), r.EndTime.UTC().Format(TimeFormat))
-	if r.ValidDigests == 0 && r.InvalidDigests == 0 {
+	if r.ValidDigests+r.ValidBackfillDigests == 0 && r.InvalidDigests+r.InvalidBackfillDigests == 0 {
 		fmt.Fprint(stdout, "No digests found\n")
 		return
 	}
@@ -165,6 +181,7 @@ func (r *ValidationReport) WriteText(stdout, stderr io.Writer, verbose bool) {
 		}
 	}
 	ratio(r.ValidDigests, r.InvalidDigests, "digest")
+	ratio(r.ValidBackfillDigests, r.InvalidBackfillDigests, "backfill digest")
 	ratio(r.ValidLogs, r.InvalidLogs, "log")
 	fmt.Fprint(stdout, "\n")
 }
@@ -173,6 +190,10 @@ func (r *ValidationReport) add(res ValidationResult) {
 	r.Results = append(r.Results, res)
 	r.out = append(r.out, statusLine{msg: res.String(), isErr: !res.Valid()})
 	switch {
+	case res.Kind == DigestFileKind && res.Backfill && res.Valid():
+		r.ValidBackfillDigests++
+	case res.Kind == DigestFileKind && res.Backfill:
+		r.InvalidBackfillDigests++
 	case res.Kind == DigestFileKind && res.Valid():
 		r.ValidDigests++
 	case res.Kind == DigestFileKind:
@@ -188,12 +209,42 @@ var validateARN = regexp.MustCompile(`^arn:.+:cloudtrail:(.+):(\d{12}):trail/(.+
 
 const keyDateFormat = "20060102T150405Z"
 
-// digestKeyDate is the CLI's key[-24:-8]: the end timestamp of a digest key.
+// BackfillSuffix ends the key of a backfill digest file, which CloudTrail
+// delivers "when CloudTrail needs to include log files that were not
+// referenced in the original digest due to processing delays" (CloudTrail
+// User Guide, digest file structure). The CLI validates backfill digests as a
+// chain of their own after the standard chain.
+const BackfillSuffix = "_backfill.json.gz"
+
+func isBackfillKey(key string) bool { return strings.HasSuffix(key, BackfillSuffix) }
+
+// digestKeyDate is the CLI's extract_digest_key_date: the end timestamp of a
+// digest key, key[-24:-8] (key[-33:-17] for a backfill digest).
 func digestKeyDate(key string) string {
+	if isBackfillKey(key) {
+		if len(key) < 33 {
+			return ""
+		}
+		return key[len(key)-33 : len(key)-17]
+	}
 	if len(key) < 24 {
 		return ""
 	}
 	return key[len(key)-24 : len(key)-8]
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // ValidateLogs validates a trail's digest and log files over a time range the
@@ -252,96 +303,118 @@ func ValidateLogs(ctx context.Context, in ValidateInput) (*ValidationReport, err
 	keyRe := regexp.MustCompile("^" + regexp.QuoteMeta(base) + "CloudTrail-Digest/" + regexp.QuoteMeta(src) +
 		`/\d+/\d+/\d+/` + regexp.QuoteMeta(account) + "_CloudTrail-Digest_" + regexp.QuoteMeta(src) + "_" +
 		regexp.QuoteMeta(name) + "_" + regexp.QuoteMeta(home) + `_.+\.json\.gz$`)
-	loadDigests := func(bucket string) ([]string, error) {
-		all, err := in.Store.List(ctx, bucket, base+"CloudTrail-Digest/"+src+"/")
-		if err != nil {
-			return nil, storeError(bucket, err)
-		}
-		marker := digestKey(cfg, src, start.Add(-time.Minute))
-		lo, hi := start.Format(keyDateFormat), end.Add(time.Hour).Format(keyDateFormat)
-		var out []string
-		for _, k := range all {
-			if k <= marker || !keyRe.MatchString(k) {
-				continue
-			}
-			d := digestKeyDate(k)
-			if d > hi {
-				break
-			}
-			if d >= lo {
-				out = append(out, k)
-			}
-		}
-		return out, nil
-	}
-	bucket := in.Bucket
-	digests, err := loadDigests(bucket)
-	if err != nil {
-		return nil, err
-	}
-	// pop removes and returns the newest digest key older than before (or
-	// the newest of all when before is "").
-	pop := func(before string) (string, time.Time) {
-		bd := digestKeyDate(before)
-		for len(digests) > 0 {
-			k := digests[len(digests)-1]
-			digests = digests[:len(digests)-1]
-			t, err := time.Parse(keyDateFormat, digestKeyDate(k))
+	// listDigests lists a bucket's digest keys in the range once, split into
+	// standard and backfill digests, as the CLI's DigestProvider does.
+	listed := map[string][2][]string{}
+	loadDigests := func(bucket string, backfill bool) ([]string, error) {
+		lists, ok := listed[bucket]
+		if !ok {
+			all, err := in.Store.List(ctx, bucket, base+"CloudTrail-Digest/"+src+"/")
 			if err != nil {
-				continue
+				return nil, storeError(bucket, err)
 			}
-			if before == "" || digestKeyDate(k) < bd {
-				return k, t
+			marker := digestKey(cfg, src, start.Add(-time.Minute))
+			lo, hi := start.Format(keyDateFormat), end.Add(time.Hour).Format(keyDateFormat)
+			for _, k := range all {
+				if k <= marker || !keyRe.MatchString(k) {
+					continue
+				}
+				d := digestKeyDate(k)
+				if d > hi {
+					break
+				}
+				if d < lo {
+					continue
+				}
+				if isBackfillKey(k) {
+					lists[1] = append(lists[1], k)
+				} else {
+					lists[0] = append(lists[0], k)
+				}
 			}
+			listed[bucket] = lists
 		}
-		return "", time.Time{}
+		l := lists[0]
+		if backfill {
+			l = lists[1]
+		}
+		return slices.Clone(l), nil
 	}
 	referenced := map[string]bool{}
-	key, keyEnd := pop("")
-	lastStart := keyEnd
-	for key != "" && !start.After(lastStart) {
-		d, problem, missing := loadDigest(ctx, in.Store, keys, home, bucket, key)
-		if problem != "" || missing {
-			if missing {
-				problem = ProblemNotFound
+	// track keeps the summary's range as the CLI's _track_found_times: the
+	// earliest digest start (not before the requested start) and the latest
+	// digest end (not after the requested end), over every valid digest.
+	track := func(ds, de time.Time) {
+		if fs := maxTime(ds, start); rep.FoundStart.IsZero() || fs.Before(rep.FoundStart) {
+			rep.FoundStart = fs
+		}
+		if fe := minTime(de, end); rep.FoundEnd.IsZero() || fe.After(rep.FoundEnd) {
+			rep.FoundEnd = fe
+		}
+	}
+	for _, backfill := range []bool{false, true} {
+		bucket := in.Bucket
+		digests, err := loadDigests(bucket, backfill)
+		if err != nil {
+			return nil, err
+		}
+		// pop removes and returns the newest digest key older than before
+		// (or the newest of all when before is "").
+		pop := func(before string) (string, time.Time) {
+			bd, _ := time.Parse(keyDateFormat, digestKeyDate(before))
+			for len(digests) > 0 {
+				k := digests[len(digests)-1]
+				digests = digests[:len(digests)-1]
+				t, err := time.Parse(keyDateFormat, digestKeyDate(k))
+				if err != nil {
+					continue
+				}
+				if before == "" || t.Before(bd) {
+					return k, t
+				}
 			}
-			rep.add(ValidationResult{Kind: DigestFileKind, Bucket: bucket, Key: key, Problem: problem})
-			key, keyEnd = pop(key)
-			continue
+			return "", time.Time{}
 		}
-		rep.add(ValidationResult{Kind: DigestFileKind, Bucket: bucket, Key: key})
-		ds, _ := time.Parse(time.RFC3339, d.DigestStartTime)
-		de, _ := time.Parse(time.RFC3339, d.DigestEndTime)
-		if ds.After(start) {
-			rep.FoundStart = ds
-		} else if rep.FoundStart.IsZero() {
-			rep.FoundStart = start
+		tag := ""
+		if backfill {
+			tag = "(backfill) "
 		}
-		if rep.FoundEnd.IsZero() {
-			rep.FoundEnd = de
-			if end.Before(de) {
-				rep.FoundEnd = end
+		key, keyEnd := pop("")
+		lastStart := keyEnd
+		for key != "" && !start.After(lastStart) {
+			d, problem, missing := loadDigest(ctx, in.Store, keys, home, bucket, key)
+			if problem != "" || missing {
+				if missing {
+					problem = ProblemNotFound
+				}
+				rep.add(ValidationResult{Kind: DigestFileKind, Backfill: backfill, Bucket: bucket, Key: key, Problem: problem})
+				key, keyEnd = pop(key)
+				continue
 			}
-		}
-		for _, lf := range d.LogFiles {
-			referenced[lf.S3Bucket+"/"+lf.S3Object] = true
-			rep.add(ValidationResult{Kind: LogFileKind, Bucket: lf.S3Bucket, Key: lf.S3Object, Problem: checkLogFile(ctx, in.Store, lf)})
-		}
-		lastStart = ds
-		if d.PreviousDigestS3Bucket == nil {
-			key, keyEnd = pop(key)
-			if key != "" {
-				rep.Gaps = append(rep.Gaps, Gap{From: keyEnd, To: lastStart})
-				rep.out = append(rep.out, statusLine{isErr: true, msg: fmt.Sprintf("No log files were delivered by CloudTrail between %s and %s",
-					keyEnd.Format(TimeFormat), lastStart.Format(TimeFormat))})
+			rep.add(ValidationResult{Kind: DigestFileKind, Backfill: backfill, Bucket: bucket, Key: key})
+			ds, _ := time.Parse(time.RFC3339, d.DigestStartTime)
+			de, _ := time.Parse(time.RFC3339, d.DigestEndTime)
+			track(ds, de)
+			for _, lf := range d.LogFiles {
+				referenced[lf.S3Bucket+"/"+lf.S3Object] = true
+				rep.add(ValidationResult{Kind: LogFileKind, Bucket: lf.S3Bucket, Key: lf.S3Object, Problem: checkLogFile(ctx, in.Store, lf)})
 			}
-			continue
-		}
-		key = deref(d.PreviousDigestS3Object)
-		if pb := *d.PreviousDigestS3Bucket; pb != bucket {
-			bucket = pb
-			if digests, err = loadDigests(bucket); err != nil {
-				return nil, err
+			lastStart = ds
+			if d.PreviousDigestS3Bucket == nil || d.PreviousDigestS3Object == nil {
+				key, keyEnd = pop(key)
+				if key != "" {
+					rep.Gaps = append(rep.Gaps, Gap{From: keyEnd, To: lastStart, Backfill: backfill})
+					rep.out = append(rep.out, statusLine{isErr: true, msg: fmt.Sprintf("%sNo log files were delivered by CloudTrail between %s and %s",
+						tag, keyEnd.Format(TimeFormat), lastStart.Format(TimeFormat))})
+				}
+				continue
+			}
+			key = *d.PreviousDigestS3Object
+			if pb := *d.PreviousDigestS3Bucket; pb != bucket {
+				bucket = pb
+				if digests, err = loadDigests(bucket, backfill); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
@@ -409,6 +482,9 @@ func loadDigest(ctx context.Context, store objstore.Store, keys map[string]Publi
 	_, ok2 := obj.Metadata["signature-algorithm"]
 	if !ok1 || !ok2 {
 		return nil, ProblemSignature, false
+	}
+	if _, ok := obj.Metadata["backfill-generation-timestamp"]; isBackfillKey(key) && !ok {
+		return nil, ProblemInvalidFormat, false // the CLI requires it of a backfill digest
 	}
 	for _, k := range requiredDigestKeys {
 		if _, ok := raw[k]; !ok {
