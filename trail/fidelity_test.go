@@ -146,3 +146,55 @@ func TestValidationOffAndOnWithinAnHourDoesNotOverlapDigests(t *testing.T) {
 	assert.False(t, rep.Gaps[0].From.After(rep.Gaps[0].To), "gap reversed: %v", rep.Gaps[0])
 	assert.Empty(t, rep.Unreferenced)
 }
+
+// Records of API calls carry a requestID ("The value that identifies the
+// request. The service being called generates this value"): RecordEvent
+// generates one for an AwsApiCall that has none; a sign-in has none, as in
+// AWS's examples.
+func TestRecordEventGeneratesARequestIDForAPICalls(t *testing.T) {
+	e := newEnv(t)
+	out, err := e.svc.RecordEvent(e.ctx, RecordEventInput{EventSource: "s3.amazonaws.com", EventName: "PutObject", EventCategory: CategoryData})
+	require.NoError(t, err)
+	assert.Len(t, out.Record.RequestID, 36, "a UUID")
+	out2, err := e.svc.RecordEvent(e.ctx, RecordEventInput{EventSource: "s3.amazonaws.com", EventName: "PutObject", EventCategory: CategoryData})
+	require.NoError(t, err)
+	assert.NotEqual(t, out.Record.RequestID, out2.Record.RequestID)
+	given, err := e.svc.RecordEvent(e.ctx, RecordEventInput{EventSource: "app.example.com", EventName: "Do", RequestID: "req-1"})
+	require.NoError(t, err)
+	assert.Equal(t, "req-1", given.Record.RequestID)
+	long, err := e.svc.RecordEvent(e.ctx, RecordEventInput{EventSource: "app.example.com", EventName: "Do", RequestID: strings.Repeat("r", 2000)})
+	require.NoError(t, err)
+	assert.Len(t, long.Record.RequestID, 1024, "truncated at 1 KB")
+	login, err := e.svc.RecordEvent(e.ctx, RecordEventInput{EventType: EventTypeConsoleSignIn, EventSource: "signin.amazonaws.com", EventName: "ConsoleLogin"})
+	require.NoError(t, err)
+	assert.Empty(t, login.Record.RequestID)
+}
+
+// LookupEvents' ResourceName matches the names AWS's records carry, not only
+// ARNs: an instance ID, a bucket name, a topic name, a log group name.
+func TestLookupEventsResourceNameMatchesNames(t *testing.T) {
+	e := newEnv(t)
+	record := func(name, typ, arn string) {
+		_, err := e.svc.RecordEvent(e.ctx, RecordEventInput{EventSource: "app.example.com", EventName: name,
+			Resources: []Resource{{Type: typ, ARN: arn, AccountID: "123456789012"}}})
+		require.NoError(t, err)
+	}
+	record("RunInstances", "AWS::EC2::Instance", "arn:aws:ec2:us-east-1:123456789012:instance/i-1234567")
+	record("CreateBucket", "AWS::S3::Bucket", "arn:aws:s3:::my-bucket")
+	record("CreateTopic", "AWS::SNS::Topic", "arn:aws:sns:us-east-1:123456789012:alerts")
+	record("CreateLogGroup", "AWS::Logs::LogGroup", "arn:aws:logs:us-east-1:123456789012:log-group:/app/web:*")
+	cases := map[string]string{
+		"i-1234567": "RunInstances", "arn:aws:ec2:us-east-1:123456789012:instance/i-1234567": "RunInstances",
+		"instance/i-1234567": "RunInstances", "my-bucket": "CreateBucket", "alerts": "CreateTopic",
+		"/app/web": "CreateLogGroup", "arn:aws:sns:us-east-1:123456789012:alerts": "CreateTopic",
+	}
+	for value, want := range cases {
+		out, err := e.svc.LookupEvents(e.ctx, LookupEventsInput{LookupAttributes: []LookupAttribute{{AttributeKey: LookupResourceName, AttributeValue: value}}})
+		require.NoError(t, err)
+		require.Len(t, out.Events, 1, value)
+		assert.Equal(t, want, out.Events[0].EventName, value)
+	}
+	out, err := e.svc.LookupEvents(e.ctx, LookupEventsInput{LookupAttributes: []LookupAttribute{{AttributeKey: LookupResourceName, AttributeValue: "i-999"}}})
+	require.NoError(t, err)
+	assert.Empty(t, out.Events)
+}

@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/localwatch/localwatch/internal/awserr"
@@ -77,7 +78,8 @@ type Event struct {
 }
 
 // EventResource is a resource of a history event. ResourceName is the ARN the
-// record lists.
+// record lists (a LookupEvents ResourceName lookup matches it and the names
+// in it, see resourceNames).
 type EventResource struct {
 	ResourceType string
 	ResourceName string
@@ -167,7 +169,9 @@ func attrValues(key LookupAttributeKey, e *entry, yield func(string)) {
 		}
 	case LookupResourceName:
 		for _, res := range e.resources {
-			yield(res.ARN)
+			for _, n := range resourceNames(res.ARN) {
+				yield(n)
+			}
 		}
 	case LookupEventSource:
 		yield(e.source)
@@ -176,6 +180,35 @@ func attrValues(key LookupAttributeKey, e *entry, yield func(string)) {
 			yield(k)
 		}
 	}
+}
+
+// resourceNames are the values LookupEvents' ResourceName matches for a
+// resource: its ARN and the names CloudTrail's records carry for it — the
+// ARN's resource part ("bucket" of arn:aws:s3:::bucket, "my-topic" of an SNS
+// topic), what follows its type ("i-1234567" of ...:instance/i-1234567,
+// "/app/web" of ...:log-group:/app/web:*) and its last "/"- or
+// ":"-separated name (a role's name after its path), as AWS's examples
+// look events up by "i-1234567", a bucket name or a topic name.
+func resourceNames(a string) []string {
+	out := []string{a}
+	parts := strings.SplitN(a, ":", 6)
+	if len(parts) < 6 || parts[0] != "arn" || parts[5] == "" {
+		return out
+	}
+	res := strings.TrimSuffix(parts[5], ":*")
+	add := func(n string) {
+		if n != "" && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	add(res)
+	if i := strings.IndexAny(res, "/:"); i >= 0 {
+		add(res[i+1:]) // "type/id", "type:name"
+	}
+	if i := strings.LastIndexAny(res, "/:"); i >= 0 {
+		add(res[i+1:])
+	}
+	return out
 }
 
 // index brings the posting lists up to date.

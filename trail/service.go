@@ -310,7 +310,7 @@ func (s *Service) consume(ev *event.APICall) (err error) {
 	if ev.Time.IsZero() {
 		e.t = s.clock.Now().Unix()
 	}
-	e.source, e.name, e.reqID, e.eventID = ev.EventSource, ev.EventName, ev.RequestID, ev.EventID
+	e.source, e.name, e.reqID, e.eventID = ev.EventSource, ev.EventName, truncate(ev.RequestID, 1024), ev.EventID
 	e.params, e.resp = ev.RequestParameters, ev.ResponseElements
 	if ev.ReadOnly {
 		e.flags |= flagReadOnly
@@ -519,7 +519,9 @@ type RecordEventInput struct {
 	AdditionalEventData any
 	ServiceEventDetails any
 	Resources           []Resource
-	RequestID           string
+	// RequestID defaults to a new UUID for an AwsApiCall (AWS's records of
+	// API calls always carry one); it is truncated to 1 KB as AWS does.
+	RequestID string
 	// EventID defaults to a new UUID.
 	EventID string
 	// UserIdentity overrides the identity from the context (for example an
@@ -609,7 +611,7 @@ func (s *Service) RecordEvent(ctx context.Context, in RecordEventInput) (*Record
 		ResponseElements:    in.ResponseElements,
 		AdditionalEventData: in.AdditionalEventData,
 		ServiceEventDetails: in.ServiceEventDetails,
-		RequestID:           in.RequestID,
+		RequestID:           truncate(in.RequestID, 1024),
 		EventID:             in.EventID,
 		ReadOnly:            boolPtr(in.ReadOnly),
 		Resources:           append([]Resource(nil), in.Resources...),
@@ -633,6 +635,11 @@ func (s *Service) RecordEvent(ctx context.Context, in RecordEventInput) (*Record
 	defer s.mu.Unlock()
 	if r.EventID == "" {
 		r.EventID = s.ids.UUID()
+	}
+	if r.RequestID == "" && et == EventTypeAPICall {
+		// "The value that identifies the request. The service being called
+		// generates this value" (record contents): every API call has one.
+		r.RequestID = s.ids.UUID()
 	}
 	r.UserIdentity, r.SourceIPAddress, r.UserAgent = s.identityLocked(id, has)
 	if in.UserIdentity != nil {
