@@ -76,8 +76,8 @@ type ValidationResult struct {
 	Kind FileKind
 	// Backfill marks a backfill digest (printed "(backfill) Digest file").
 	Backfill bool
-	Bucket string
-	Key    string
+	Bucket   string
+	Key      string
 	// Problem is empty for a valid file, else what is wrong (ProblemNotFound
 	// for a deleted file, ProblemHashMismatch for a modified log file,
 	// ProblemSignature for a modified digest, ...).
@@ -108,19 +108,19 @@ type Gap struct {
 
 // ValidationReport is the outcome of [ValidateLogs].
 type ValidationReport struct {
-	TrailARN             string
-	StartTime, EndTime   time.Time
-	Results              []ValidationResult
-	Gaps                 []Gap
-	ValidDigests         int
-	InvalidDigests       int
+	TrailARN           string
+	StartTime, EndTime time.Time
+	Results            []ValidationResult
+	Gaps               []Gap
+	ValidDigests       int
+	InvalidDigests     int
 	// ValidBackfillDigests and InvalidBackfillDigests count backfill digests
 	// (the CLI's "backfill digest files" line).
 	ValidBackfillDigests   int
 	InvalidBackfillDigests int
-	ValidLogs            int
-	InvalidLogs          int
-	FoundStart, FoundEnd time.Time // the range the valid digests covered
+	ValidLogs              int
+	InvalidLogs            int
+	FoundStart, FoundEnd   time.Time // the range the valid digests covered
 	// Unreferenced lists log files of the Region delivered within the range
 	// covered by valid digests that no digest lists: files added to the
 	// bucket, or delivered while validation was off. The CLI does not
