@@ -47,13 +47,7 @@ func (sh *Shared) noteRegion(account, region string, now time.Time) {
 // regionKey returns the signing key of a Region, generating it on first use.
 // now becomes the key's ValidityStartTime.
 func (sh *Shared) regionKey(account, region string, now time.Time) *signingKey {
-	sh.mu.Lock()
-	if sh.keys == nil {
-		sh.keys = make(map[string]*signingKey)
-	}
-	k := sh.keys[account+"/"+region]
-	seed := sh.KeySeed
-	sh.mu.Unlock()
+	k, seed := sh.cachedKey(account, region)
 	if k != nil {
 		return k
 	}
@@ -73,6 +67,15 @@ func (sh *Shared) regionKey(account, region string, now time.Time) *signingKey {
 	}
 	sh.keys[account+"/"+region] = nk
 	return nk
+}
+
+func (sh *Shared) cachedKey(account, region string) (*signingKey, uint64) {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if sh.keys == nil {
+		sh.keys = make(map[string]*signingKey)
+	}
+	return sh.keys[account+"/"+region], sh.KeySeed
 }
 
 // sign signs the digest string to sign with RSA PKCS #1 v1.5 over SHA-256.
@@ -111,6 +114,9 @@ type ListPublicKeysOutput struct {
 // rotated: its ValidityStartTime is when the Region's first Service was
 // created and its ValidityEndTime the current time.
 func (s *Service) ListPublicKeys(ctx context.Context, in ListPublicKeysInput) (out *ListPublicKeysOutput, err error) {
+	if err := s.begin(&ctx); err != nil {
+		return nil, err
+	}
 	params := map[string]any{}
 	if in.StartTime != nil {
 		params["startTime"] = in.StartTime.UTC().Format(TimeFormat)
