@@ -96,3 +96,19 @@ func BenchmarkDirectGetMetricData(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkHandlerSmallPutMetricData is the server's unit of work: one
+// datum, CBOR, through the handler (no socket).
+func BenchmarkHandlerSmallPutMetricData(b *testing.B) { benchHandler(b, "PutMetricData", putInput(1)) }
+
+func BenchmarkDirectSmallPutMetricData(b *testing.B) {
+	r := newRig(b, Options{})
+	st := r.acct.Region("us-east-1")
+	in := putInput(1)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := st.Metrics.PutMetricData(context.Background(), in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
