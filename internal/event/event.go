@@ -186,6 +186,9 @@ func (r *Recorder) RecordFunc(ctx context.Context, c Call, params func() any, er
 		ev.RequestID = r.IDs.UUID()
 		ev.EventID = r.IDs.UUID()
 	}
+	if id, ok := RequestIDFrom(ctx); ok {
+		ev.RequestID = id
+	}
 	ev.Identity, ev.HasIdentity = identity.From(ctx)
 	if err != nil {
 		ev.ErrorCode = awserr.Code(err)
