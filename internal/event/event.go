@@ -168,6 +168,9 @@ func (r *Recorder) Record(ctx context.Context, c Call, err error) string {
 		ev.RequestID = r.IDs.UUID()
 		ev.EventID = r.IDs.UUID()
 	}
+	if id, ok := RequestIDFrom(ctx); ok {
+		ev.RequestID = id
+	}
 	ev.Identity, ev.HasIdentity = identity.From(ctx)
 	if err != nil {
 		ev.ErrorCode = awserr.Code(err)

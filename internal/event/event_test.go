@@ -61,3 +61,15 @@ func TestRecordsTellsWhetherRecordWouldPublish(t *testing.T) {
 	require.True(t, r.Records(context.Background()))
 	require.False(t, r.Records(Unrecorded(context.Background())))
 }
+
+func TestRecordUsesRequestIDFromContext(t *testing.T) {
+	b := &bus.Bus{}
+	var got []APICall
+	bus.Subscribe(b, "test", func(_ context.Context, ev APICall) error { got = append(got, ev); return nil })
+	r := &Recorder{Bus: b, IDs: ids.New(1)}
+	id := r.Record(WithRequestID(context.Background(), "req-1"), Call{Name: "X"}, nil)
+	assert.Equal(t, "req-1", id)
+	require.Len(t, got, 1)
+	assert.Equal(t, "req-1", got[0].RequestID)
+	assert.NotEmpty(t, got[0].EventID)
+}
