@@ -1,5 +1,3 @@
-//go:build awsapi
-
 // Command localwatch serves a whole localwatch account — CloudWatch metrics
 // and alarms, CloudWatch Logs, CloudTrail, AWS Config and SNS, in every Region
 // given — over AWS's own wire protocols, so the AWS CLI and the AWS SDKs reach

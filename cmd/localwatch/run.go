@@ -1,5 +1,3 @@
-//go:build awsapi
-
 package main
 
 import (
@@ -221,9 +219,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return usageError{err}
 	}
 	defer acct.Close()
+	apiOpts := awsapi.Options{Credentials: creds, Strict: s.strict, Logger: logger}
+	if s.seed != 0 {
+		// Its own stream (seed+1), so request IDs do not repeat the account's event IDs.
+		apiOpts.RequestIDs = localwatch.NewIDSource(s.seed + 1)
+	}
 	srv := &server{
 		acct:    acct,
-		api:     awsapi.NewHandler(acct, awsapi.Options{Credentials: creds, Strict: s.strict, Logger: logger}),
+		api:     awsapi.NewHandler(acct, apiOpts),
 		started: acct.Clock.Now(),
 		version: buildVersion(),
 	}
@@ -300,7 +303,7 @@ const (
 	snsPrefix      = "/_localwatch/sns/"
 )
 
-// server routes localwatch's own paths and hands the rest to the AWS API.
+// server answers the health check and hands everything else to the AWS API.
 type server struct {
 	acct    *localwatch.Account
 	api     http.Handler
@@ -311,14 +314,15 @@ type server struct {
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	switch {
-	case !strings.HasPrefix(p, internalPrefix):
-		s.api.ServeHTTP(w, r)
 	case p == healthPath:
 		s.health(w, r)
-	case strings.HasPrefix(p, snsPrefix):
-		s.sns(w, r)
-	default:
+	case strings.HasPrefix(p, internalPrefix) && !strings.HasPrefix(p, snsPrefix):
 		http.NotFound(w, r)
+	default:
+		// The AWS APIs, and under /_localwatch/sns/<region>/ the Region's
+		// sns.Service.Handler (SubscribeURL, UnsubscribeURL,
+		// SigningCertURL), which the awsapi handler serves too.
+		s.api.ServeHTTP(w, r)
 	}
 }
 
@@ -348,17 +352,4 @@ func (s *server) health(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
 	_, _ = w.Write(append(b, '\n'))
-}
-
-// sns serves /_localwatch/sns/<region>/…: the SubscribeURL, UnsubscribeURL
-// and SigningCertURL of the Region's SNS messages (Options.SNSEndpoint points
-// here), answered by that Region's sns.Service.Handler.
-func (s *server) sns(w http.ResponseWriter, r *http.Request) {
-	region, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, snsPrefix), "/")
-	st := s.acct.Region(region)
-	if st == nil {
-		http.NotFound(w, r)
-		return
-	}
-	st.SNS.Handler().ServeHTTP(w, r)
 }

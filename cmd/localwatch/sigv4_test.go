@@ -1,5 +1,3 @@
-//go:build awsapi
-
 package main
 
 import (
