@@ -249,6 +249,7 @@ type query struct {
 // then. The query is compiled first: a malformed one answers
 // MalformedQueryException with the location (see logs/insights).
 func (s *Service) StartQuery(ctx context.Context, in StartQueryInput) (out *StartQueryOutput, err error) {
+	ctx = orBackground(ctx)
 	defer func() {
 		s.record(ctx, event.Call{Name: "StartQuery", ReadOnly: true, RequestParameters: in}, err)
 	}()
@@ -474,6 +475,7 @@ func (qs *queryStore) lookupLocked(id string) (*query, error) {
 // GetQueryResults returns a query's status and, once Complete, its rows (each
 // a list of fields; rows of events end with @ptr) and statistics.
 func (s *Service) GetQueryResults(ctx context.Context, in GetQueryResultsInput) (out *GetQueryResultsOutput, err error) {
+	ctx = orBackground(ctx)
 	defer func() {
 		s.record(ctx, event.Call{Name: "GetQueryResults", ReadOnly: true, RequestParameters: in}, err)
 	}()
@@ -498,6 +500,7 @@ func (s *Service) GetQueryResults(ctx context.Context, in GetQueryResultsInput) 
 // StopQuery cancels a query that is scheduled or running; a query that has
 // ended cannot be stopped (InvalidParameterException).
 func (s *Service) StopQuery(ctx context.Context, in StopQueryInput) (out *StopQueryOutput, err error) {
+	ctx = orBackground(ctx)
 	defer func() {
 		s.record(ctx, event.Call{Name: "StopQuery", RequestParameters: in}, err)
 	}()
@@ -526,6 +529,7 @@ func (s *Service) StopQuery(ctx context.Context, in StopQueryInput) (out *StopQu
 // optionally those of one log group or status, MaxResults (1-1000, default
 // 1000) per page.
 func (s *Service) DescribeQueries(ctx context.Context, in DescribeQueriesInput) (out *DescribeQueriesOutput, err error) {
+	ctx = orBackground(ctx)
 	defer func() {
 		s.record(ctx, event.Call{Name: "DescribeQueries", ReadOnly: true, RequestParameters: in}, err)
 	}()
@@ -579,6 +583,7 @@ func (s *Service) DescribeQueries(ctx context.Context, in DescribeQueriesInput) 
 // PutQueryDefinition saves a query (name 1-255 characters, query string
 // 1-10,000) or, given QueryDefinitionID, replaces a saved one.
 func (s *Service) PutQueryDefinition(ctx context.Context, in PutQueryDefinitionInput) (out *PutQueryDefinitionOutput, err error) {
+	ctx = orBackground(ctx)
 	defer func() {
 		s.record(ctx, event.Call{Name: "PutQueryDefinition", RequestParameters: in}, err)
 	}()
@@ -627,6 +632,7 @@ func (s *Service) PutQueryDefinition(ctx context.Context, in PutQueryDefinitionI
 // DescribeQueryDefinitions lists saved queries by name, optionally those
 // whose names start with a prefix, MaxResults (1-1000, default 1000) per page.
 func (s *Service) DescribeQueryDefinitions(ctx context.Context, in DescribeQueryDefinitionsInput) (out *DescribeQueryDefinitionsOutput, err error) {
+	ctx = orBackground(ctx)
 	defer func() {
 		s.record(ctx, event.Call{Name: "DescribeQueryDefinitions", ReadOnly: true, RequestParameters: in}, err)
 	}()
@@ -673,6 +679,7 @@ func (s *Service) DescribeQueryDefinitions(ctx context.Context, in DescribeQuery
 
 // DeleteQueryDefinition deletes a saved query.
 func (s *Service) DeleteQueryDefinition(ctx context.Context, in DeleteQueryDefinitionInput) (out *DeleteQueryDefinitionOutput, err error) {
+	ctx = orBackground(ctx)
 	defer func() {
 		s.record(ctx, event.Call{Name: "DeleteQueryDefinition", RequestParameters: in}, err)
 	}()
@@ -693,6 +700,7 @@ func (s *Service) DeleteQueryDefinition(ctx context.Context, in DeleteQueryDefin
 // fields (@timestamp, @message, @logStream, @log, @ingestionTime) and the
 // fields Logs Insights discovers in it.
 func (s *Service) GetLogRecord(ctx context.Context, in GetLogRecordInput) (out *GetLogRecordOutput, err error) {
+	ctx = orBackground(ctx)
 	defer func() {
 		s.record(ctx, event.Call{Name: "GetLogRecord", ReadOnly: true, Data: true, RequestParameters: in}, err)
 	}()
@@ -744,6 +752,7 @@ func (s *Service) GetLogRecord(ctx context.Context, in GetLogRecordInput) (out *
 // events that have each, most common first: the system fields and the fields
 // Logs Insights discovers.
 func (s *Service) GetLogGroupFields(ctx context.Context, in GetLogGroupFieldsInput) (out *GetLogGroupFieldsOutput, err error) {
+	ctx = orBackground(ctx)
 	defer func() {
 		s.record(ctx, event.Call{Name: "GetLogGroupFields", ReadOnly: true, RequestParameters: in}, err)
 	}()
@@ -807,8 +816,4 @@ func awsNotFound(format string, args ...any) error {
 }
 
 // open reports whether the service is still open (the after-Close contract).
-func (s *Service) open() error {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.checkOpen()
-}
+func (s *Service) open() error { return s.checkOpen() }
