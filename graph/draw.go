@@ -345,7 +345,11 @@ func drawTimeSeries(dc draw.Canvas, series []Series, colors []color.Color, opts 
 	for _, t := range ticks {
 		x := xOf(t)
 		dc.StrokeLine2(draw.LineStyle{Color: mutedColor, Width: 0.75}, x, a.Min.Y, x, a.Min.Y-3)
-		dc.FillText(ts, vg.Point{X: x, Y: a.Min.Y - 12}, t.In(opts.Location).Format(layout))
+		label := t.In(opts.Location).Format(layout)
+		if half := ts.Width(label) / 2; x-half < dc.Rectangle.Min.X || x+half > dc.Rectangle.Max.X {
+			continue // a label that would be cut off at the edge is left out
+		}
+		dc.FillText(ts, vg.Point{X: x, Y: a.Min.Y - 12}, label)
 	}
 
 	clip := dc
