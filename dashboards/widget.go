@@ -299,7 +299,25 @@ func buildQuery(w *MetricWidget, now time.Time, path string) (*query, []Validati
 		period = int(end.Sub(start).Seconds())
 		period = max(60, (period+59)/60*60)
 	}
+	// Rows of the same metric name need telling apart: without a label of
+	// their own they are labelled "<name> <dimension values>" (CloudWatch's
+	// console shows the dimension values for such rows; its exact default
+	// text is not documented).
+	nameCount := map[string]int{}
+	for _, r := range rows {
+		if r.opts.Expression == "" && len(r.strings) >= 2 {
+			nameCount[r.strings[1]]++
+		}
+	}
 	for i, r := range rows {
+		if r.opts.Label == "" && r.opts.Expression == "" && len(r.strings) > 2 && nameCount[r.strings[1]] > 1 {
+			var vals []string
+			for k := 3; k < len(r.strings); k += 2 {
+				vals = append(vals, r.strings[k])
+			}
+			r.opts.Label = r.strings[1] + " " + strings.Join(vals, " ")
+			rows[i] = r
+		}
 		id := r.opts.ID
 		if id == "" {
 			id = fmt.Sprintf("m%d", i+1)
