@@ -15,6 +15,7 @@ import (
 	"github.com/localwatch/localwatch/agent"
 	"github.com/localwatch/localwatch/alarms"
 	"github.com/localwatch/localwatch/config"
+	"github.com/localwatch/localwatch/dashboards"
 	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/bus"
@@ -123,10 +124,12 @@ type Stack struct {
 	// The services of the Region, each documented in its package.
 	Metrics *metrics.Service // CloudWatch metrics, GetMetricData, anomaly detectors
 	Alarms  *alarms.Service  // CloudWatch alarms
-	Logs    *logs.Service    // CloudWatch Logs
-	Trail   *trail.Service   // CloudTrail
-	Config  *config.Service  // AWS Config
-	SNS     *sns.Service     // SNS
+	// Dashboards are CloudWatch's dashboards and GetMetricWidgetImage.
+	Dashboards *dashboards.Service
+	Logs       *logs.Service   // CloudWatch Logs
+	Trail      *trail.Service  // CloudTrail
+	Config     *config.Service // AWS Config
+	SNS        *sns.Service    // SNS
 
 	account *Account
 	owner   bool // built by New: Close closes the account
@@ -200,6 +203,7 @@ func newStack(a *Account, region string, src *ids.Source, shared *trail.Shared, 
 		HTTPClient: opts.HTTPClient, Logger: a.log, OnDelivery: a.logDelivery})
 	s.Alarms = alarms.New(alarms.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics})
 	s.Logs = logs.New(logs.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID})
+	s.Dashboards = dashboards.New(dashboards.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics})
 	s.Config = config.New(config.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Store: a.Store})
 	return s
 }
@@ -422,6 +426,7 @@ func (a *Account) EventBus() *Bus { return a.Bus }
 
 func (s *Stack) closeServices() {
 	s.Alarms.Close()
+	s.Dashboards.Close()
 	s.Config.Close()
 	s.Logs.Close()
 	s.SNS.Close()

@@ -39,7 +39,7 @@ func TestErrorsPerProtocol(t *testing.T) {
 		{"json service error keeps its shape", jsonReq("Logs_20140328.DeleteLogGroup", `{"logGroupName":"nope"}`), 400, "ResourceNotFoundException", ""},
 		{"json 1.0 CloudWatch error carries the query code", jsonReq("GraniteServiceVersion20100801.PutMetricData", `{"Namespace":"AWS/EC2","MetricData":[{"MetricName":"m","Value":1}]}`), 400, "com.amazonaws.cloudwatch#InvalidParameterValueException", "InvalidParameterValue;Sender"},
 		{"json oversized body is RequestEntityTooLarge", jsonReq("GraniteServiceVersion20100801.PutMetricData", string(big)), 413, "com.amazonaws.cloudwatch#RequestEntityTooLarge", "RequestEntityTooLarge;Sender"},
-		{"cbor unknown operation is UnknownOperationException", cborReq("PutDashboard", []byte{0xa0}), 404, "com.amazonaws.cloudwatch#UnknownOperationException", "InvalidAction;Sender"},
+		{"cbor unknown operation is UnknownOperationException", cborReq("PutMetricStream", []byte{0xa0}), 404, "com.amazonaws.cloudwatch#UnknownOperationException", "InvalidAction;Sender"},
 		{"cbor missing authorization carries the query code", noAuth(cborReq("ListMetrics", []byte{0xa0})), 403, "com.amazonaws.cloudwatch#MissingAuthenticationTokenException", "MissingAuthenticationToken;Sender"},
 		{"cbor malformed body is SerializationException", cborReq("ListMetrics", []byte{0xa1, 0x69}), 400, "com.amazonaws.cloudwatch#SerializationException", "SerializationException;Sender"},
 		{"cbor wrong member type is SerializationException", cborReq("ListMetrics", []byte("\xa1iNamespace\x05")), 400, "com.amazonaws.cloudwatch#SerializationException", "SerializationException;Sender"},

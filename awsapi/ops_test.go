@@ -25,8 +25,8 @@ func TestOperationTable(t *testing.T) {
 			assert.True(t, s.modelOps[name], "%s.%s is in the model", id, name)
 		}
 	}
-	assert.Equal(t, map[string]int{"cloudwatch": 19, "logs": 33, "cloudtrail": 13, "config": 29, "sns": 19}, counts)
-	assert.Equal(t, 113, total)
+	assert.Equal(t, map[string]int{"cloudwatch": 24, "logs": 33, "cloudtrail": 13, "config": 29, "sns": 19}, counts)
+	assert.Equal(t, 118, total)
 }
 
 // TestEveryOperationAnswers sends every served operation an empty input in

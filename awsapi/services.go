@@ -65,6 +65,7 @@ var services = sync.OnceValue(func() map[string]*service {
 			[]func(*localwatch.Stack) reflect.Value{
 				recv(func(s *localwatch.Stack) any { return s.Metrics }),
 				recv(func(s *localwatch.Stack) any { return s.Alarms }),
+				recv(func(s *localwatch.Stack) any { return s.Dashboards }),
 			}},
 		{&service{id: "logs", signingName: "logs", namespace: "com.amazonaws.cloudwatchlogs",
 			prefixes: []string{"Logs_20140328"}, protocols: []protocol{protoJSON},
