@@ -405,20 +405,22 @@ func (s *Service) publishNote(ctx context.Context, topic, subj string, msg []byt
 	}
 	err := bus.Publish(ctx, s.bus, event.Notification{TopicARN: topic, Subject: subject(subj), Message: string(msg), Source: EventSource})
 	now := s.now()
-	s.mu.Lock()
-	if info := s.channelState.ConfigStreamDeliveryInfo; s.channel != nil && info != nil {
-		// A rejected notification (SNS returns NotFound for a missing topic)
-		// is a failed stream delivery.
-		info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Success", "", ""
-		if err != nil {
-			info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Failure", awserr.Code(err), awserr.Message(err)
-			if info.LastErrorCode == "" {
-				info.LastErrorCode = "InternalFailure"
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if info := s.channelState.ConfigStreamDeliveryInfo; s.channel != nil && info != nil {
+			// A rejected notification (SNS returns NotFound for a missing topic)
+			// is a failed stream delivery.
+			info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Success", "", ""
+			if err != nil {
+				info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Failure", awserr.Code(err), awserr.Message(err)
+				if info.LastErrorCode == "" {
+					info.LastErrorCode = "InternalFailure"
+				}
 			}
+			info.LastStatusChangeTime = &now
 		}
-		info.LastStatusChangeTime = &now
-	}
-	s.mu.Unlock()
+	}()
 }
 
 func (s *Service) notifyChange(ctx context.Context, topic string, c change, diff ConfigurationItemDiff) {

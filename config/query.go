@@ -125,13 +125,15 @@ func (s *Service) DeleteResourceConfig(ctx context.Context, in DeleteResourceCon
 	}
 	var out outbox
 	if err == nil {
-		s.mu.Lock()
-		if !s.recordingLocked() {
-			err = errf("NoRunningConfigurationRecorderException", "There is no configuration recorder running to record the deletion of %s %s.", in.ResourceType, in.ResourceID)
-		} else {
-			s.deleteLocked(ResourceKey{in.ResourceType, in.ResourceID}, nil, &out)
-		}
-		s.mu.Unlock()
+		func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if !s.recordingLocked() {
+				err = errf("NoRunningConfigurationRecorderException", "There is no configuration recorder running to record the deletion of %s %s.", in.ResourceType, in.ResourceID)
+			} else {
+				s.deleteLocked(ResourceKey{in.ResourceType, in.ResourceID}, nil, &out)
+			}
+		}()
 	}
 	s.rec.Record(ctx, event.Call{Name: "DeleteResourceConfig", RequestParameters: params(map[string]any{"resourceType": in.ResourceType, "resourceId": in.ResourceID})}, err)
 	if err != nil {

@@ -218,9 +218,11 @@ func (s *Service) RecordResource(ctx context.Context, rc ResourceConfig) error {
 		return err
 	}
 	var out outbox
-	s.mu.Lock()
-	s.declareLocked(ResourceKey{rc.ResourceType, rc.ResourceID}, st, rc.RelatedEvents, &out)
-	s.mu.Unlock()
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.declareLocked(ResourceKey{rc.ResourceType, rc.ResourceID}, st, rc.RelatedEvents, &out)
+	}()
 	s.deliver(ctx, &out)
 	return nil
 }
@@ -237,9 +239,11 @@ func (s *Service) RecordDeletion(ctx context.Context, key ResourceKey, relatedEv
 		return errf("ValidationException", "resourceType and resourceId are required.")
 	}
 	var out outbox
-	s.mu.Lock()
-	s.deleteLocked(key, relatedEvents, &out)
-	s.mu.Unlock()
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.deleteLocked(key, relatedEvents, &out)
+	}()
 	s.deliver(ctx, &out)
 	return nil
 }
@@ -619,18 +623,20 @@ func (s *Service) armDailyLocked() {
 
 func (s *Service) flushDaily(at time.Time) {
 	var out outbox
-	s.mu.Lock()
 	keys := make([]ResourceKey, 0)
-	for k, r := range s.resources {
-		if r.dirty {
-			keys = append(keys, k)
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for k, r := range s.resources {
+			if r.dirty {
+				keys = append(keys, k)
+			}
 		}
-	}
-	slices.SortFunc(keys, compareKeys)
-	for _, k := range keys {
-		s.reconcileLocked(k, at, true, &out)
-	}
-	s.mu.Unlock()
+		slices.SortFunc(keys, compareKeys)
+		for _, k := range keys {
+			s.reconcileLocked(k, at, true, &out)
+		}
+	}()
 	s.deliver(context.Background(), &out)
 }
 

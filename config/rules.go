@@ -179,9 +179,11 @@ type rule struct {
 // lambdaARN, so CUSTOM_LAMBDA rules whose SourceIdentifier is lambdaARN run
 // it. Registering again replaces the function.
 func (s *Service) RegisterRuleFunction(lambdaARN string, fn RuleFunction) {
-	s.mu.Lock()
-	s.functions[lambdaARN] = fn
-	s.mu.Unlock()
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.functions[lambdaARN] = fn
+	}()
 }
 
 var validMessageTypes = map[string]bool{MessageConfigurationItemChange: true, MessageOversizedConfigurationItemChange: true, MessageScheduled: true, MessageSnapshotDeliveryCompleted: true}
@@ -438,11 +440,13 @@ func (s *Service) DescribeConfigRules(ctx context.Context, in DescribeConfigRule
 	out := &DescribeConfigRulesOutput{ConfigRules: []ConfigRule{}}
 	names, next, err := s.ruleNames(in.ConfigRuleNames, in.NextToken)
 	if err == nil {
-		s.mu.Lock()
-		for _, n := range names {
-			out.ConfigRules = append(out.ConfigRules, cloneRule(s.rules[n].cfg))
-		}
-		s.mu.Unlock()
+		func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			for _, n := range names {
+				out.ConfigRules = append(out.ConfigRules, cloneRule(s.rules[n].cfg))
+			}
+		}()
 		out.NextToken = next
 	}
 	s.rec.Record(ctx, event.Call{Name: "DescribeConfigRules", ReadOnly: true, RequestParameters: params(map[string]any{"configRuleNames": in.ConfigRuleNames, "nextToken": in.NextToken})}, err)
@@ -942,13 +946,15 @@ func (s *Service) DescribeConfigRuleEvaluationStatus(ctx context.Context, in Des
 	out := &DescribeConfigRuleEvaluationStatusOutput{ConfigRulesEvaluationStatus: []ConfigRuleEvaluationStatus{}}
 	names, next, err := s.ruleNames(in.ConfigRuleNames, in.NextToken)
 	if err == nil {
-		s.mu.Lock()
-		for _, n := range names {
-			if r := s.rules[n]; r != nil {
-				out.ConfigRulesEvaluationStatus = append(out.ConfigRulesEvaluationStatus, r.status)
+		func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			for _, n := range names {
+				if r := s.rules[n]; r != nil {
+					out.ConfigRulesEvaluationStatus = append(out.ConfigRulesEvaluationStatus, r.status)
+				}
 			}
-		}
-		s.mu.Unlock()
+		}()
 		out.NextToken = next
 	}
 	s.rec.Record(ctx, event.Call{Name: "DescribeConfigRuleEvaluationStatus", ReadOnly: true, RequestParameters: params(map[string]any{"configRuleNames": in.ConfigRuleNames, "nextToken": in.NextToken})}, err)

@@ -77,16 +77,18 @@ func (s *Service) DeliverConfigSnapshot(ctx context.Context, in DeliverConfigSna
 		return nil, errClosed()
 	}
 	var err error
-	s.mu.Lock()
-	switch {
-	case s.channel == nil || s.channel.Name != in.DeliveryChannelName:
-		err = errf("NoSuchDeliveryChannelException", "Cannot find delivery channel with specified name '%s'.", in.DeliveryChannelName)
-	case s.recorder == nil:
-		err = errf("NoAvailableConfigurationRecorderException", "There is no configuration recorder in this region.")
-	case !s.recorderState.Recording:
-		err = errf("NoRunningConfigurationRecorderException", "There is no running configuration recorder to deliver a snapshot.")
-	}
-	s.mu.Unlock()
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		switch {
+		case s.channel == nil || s.channel.Name != in.DeliveryChannelName:
+			err = errf("NoSuchDeliveryChannelException", "Cannot find delivery channel with specified name '%s'.", in.DeliveryChannelName)
+		case s.recorder == nil:
+			err = errf("NoAvailableConfigurationRecorderException", "There is no configuration recorder in this region.")
+		case !s.recorderState.Recording:
+			err = errf("NoRunningConfigurationRecorderException", "There is no running configuration recorder to deliver a snapshot.")
+		}
+	}()
 	var out *DeliverConfigSnapshotOutput
 	if err == nil {
 		out = &DeliverConfigSnapshotOutput{ConfigSnapshotID: s.ids.UUID()}
@@ -148,24 +150,26 @@ func (s *Service) deliverSnapshot(ctx context.Context, id string, now time.Time)
 	if err == nil {
 		err = s.store.Put(ctx, objstore.Object{Bucket: ch.S3BucketName, Key: key, Body: gzipBytes(body)})
 	}
-	s.mu.Lock()
-	if info := s.channelState.ConfigSnapshotDeliveryInfo; info != nil && s.channel != nil {
-		t := now
-		info.LastAttemptTime = &t
-		if err != nil {
-			info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Failure", "NoSuchBucket", err.Error()
-		} else {
-			info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Success", "", ""
-			info.LastSuccessfulTime = &t
-		}
-		if s.channel.ConfigSnapshotDeliveryProperties != nil {
-			if d := s.channel.ConfigSnapshotDeliveryProperties.DeliveryFrequency.Duration(); d > 0 {
-				next := now.Truncate(d).Add(d)
-				info.NextDeliveryTime = &next
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if info := s.channelState.ConfigSnapshotDeliveryInfo; info != nil && s.channel != nil {
+			t := now
+			info.LastAttemptTime = &t
+			if err != nil {
+				info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Failure", "NoSuchBucket", err.Error()
+			} else {
+				info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Success", "", ""
+				info.LastSuccessfulTime = &t
+			}
+			if s.channel.ConfigSnapshotDeliveryProperties != nil {
+				if d := s.channel.ConfigSnapshotDeliveryProperties.DeliveryFrequency.Duration(); d > 0 {
+					next := now.Truncate(d).Add(d)
+					info.NextDeliveryTime = &next
+				}
 			}
 		}
-	}
-	s.mu.Unlock()
+	}()
 	if err != nil {
 		note(snapshotNote{ConfigSnapshotID: id, NotificationCreationTime: isoMillis(now), MessageType: MessageSnapshotDeliveryFailed, RecordVersion: "1.1"}, "Failed")
 		return
@@ -258,25 +262,27 @@ func (s *Service) deliverHistory(ctx context.Context, at time.Time) {
 	s.mu.Unlock()
 	for _, f := range files {
 		err := s.store.Put(ctx, objstore.Object{Bucket: ch.S3BucketName, Key: f.key, Body: f.body})
-		s.mu.Lock()
-		if info := s.channelState.ConfigHistoryDeliveryInfo; info != nil && s.channel != nil {
-			t := at
-			info.LastAttemptTime = &t
+		func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if info := s.channelState.ConfigHistoryDeliveryInfo; info != nil && s.channel != nil {
+				t := at
+				info.LastAttemptTime = &t
+				if err != nil {
+					info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Failure", "NoSuchBucket", err.Error()
+				} else {
+					info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Success", "", ""
+					info.LastSuccessfulTime = &t
+				}
+			}
 			if err != nil {
-				info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Failure", "NoSuchBucket", err.Error()
+				if _, ok := s.histRetry[f.typ]; !ok {
+					s.histRetry[f.typ] = f.from
+				}
 			} else {
-				info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Success", "", ""
-				info.LastSuccessfulTime = &t
+				delete(s.histRetry, f.typ)
 			}
-		}
-		if err != nil {
-			if _, ok := s.histRetry[f.typ]; !ok {
-				s.histRetry[f.typ] = f.from
-			}
-		} else {
-			delete(s.histRetry, f.typ)
-		}
-		s.mu.Unlock()
+		}()
 		if err != nil {
 			continue
 		}
