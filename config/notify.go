@@ -423,6 +423,20 @@ func (s *Service) publishNote(ctx context.Context, topic, subj string, msg []byt
 	}()
 }
 
+// channelBucket returns the channel's bucket and key prefix ("" without a
+// channel).
+func (s *Service) channelBucket() (bucket, prefix string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.channel != nil {
+		bucket = s.channel.S3BucketName
+		if s.channel.S3KeyPrefix != nil {
+			prefix = *s.channel.S3KeyPrefix + "/"
+		}
+	}
+	return bucket, prefix
+}
+
 func (s *Service) notifyChange(ctx context.Context, topic string, c change, diff ConfigurationItemDiff) {
 	ci := c.item
 	verb := "Updated"
@@ -487,15 +501,7 @@ func (s *Service) notifyOversized(ctx context.Context, topic, subj string, ci *C
 		ResourceType: n.ResourceType, ResourceID: n.ResourceID, ResourceName: n.ResourceName, ARN: n.ARN, AWSRegion: n.AWSRegion,
 		AvailabilityZone: n.AvailabilityZone, ConfigurationStateMd5Hash: n.ConfigurationStateMd5Hash, ResourceCreationTime: n.ResourceCreationTime}
 	msg := oversizedNotification{ConfigurationItemSummary: sum, NotificationCreationTime: isoMillis(now), MessageType: MessageOversizedConfigurationItemChange, RecordVersion: "1.0"}
-	s.mu.Lock()
-	bucket, prefix := "", ""
-	if s.channel != nil {
-		bucket = s.channel.S3BucketName
-		if s.channel.S3KeyPrefix != nil {
-			prefix = *s.channel.S3KeyPrefix + "/"
-		}
-	}
-	s.mu.Unlock()
+	bucket, prefix := s.channelBucket()
 	key := fmt.Sprintf("%sAWSLogs/%s/Config/%s/%s/OversizedChangeNotification/%s/%s/%s_Config_%s_ChangeNotification_%s_%s_%s_0.json.gz",
 		prefix, s.account, s.region, datePath(now), ci.ResourceType, ci.ResourceID, s.account, s.region, ci.ResourceType, ci.ResourceID, now.UTC().Format("20060102T150405Z"))
 	if err := s.store.Put(ctx, objstore.Object{Bucket: bucket, Key: key, Body: gzipBytes(body)}); err != nil {

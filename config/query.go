@@ -93,13 +93,17 @@ func (s *Service) putResourceConfig(ctx context.Context, in PutResourceConfigInp
 		return err
 	}
 	var out outbox
-	s.mu.Lock()
-	if !s.recordingLocked() {
-		s.mu.Unlock()
-		return errf("NoRunningConfigurationRecorderException", "There is no configuration recorder running to record the resource %s %s.", in.ResourceType, in.ResourceID)
+	if err := func() error {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if !s.recordingLocked() {
+			return errf("NoRunningConfigurationRecorderException", "There is no configuration recorder running to record the resource %s %s.", in.ResourceType, in.ResourceID)
+		}
+		s.declareLocked(ResourceKey{in.ResourceType, in.ResourceID}, st, nil, &out)
+		return nil
+	}(); err != nil {
+		return err
 	}
-	s.declareLocked(ResourceKey{in.ResourceType, in.ResourceID}, st, nil, &out)
-	s.mu.Unlock()
 	s.deliver(ctx, &out)
 	return nil
 }
@@ -369,23 +373,7 @@ func (s *Service) BatchGetResourceConfig(ctx context.Context, in BatchGetResourc
 		}
 	}
 	if err == nil {
-		s.mu.Lock()
-		if s.recorder == nil {
-			err = errf("NoAvailableConfigurationRecorderException", "There is no configuration recorder in this region.")
-		}
-		seen := map[ResourceKey]bool{}
-		for _, k := range in.ResourceKeys {
-			if err != nil || seen[k] {
-				continue
-			}
-			seen[k] = true
-			r := s.resources[k]
-			if r == nil || r.last == nil || isDeletion(r.last.status) {
-				continue
-			}
-			out.BaseConfigurationItems = append(out.BaseConfigurationItems, baseItem(s.full(r.last)))
-		}
-		s.mu.Unlock()
+		err = s.batchGetLocked(in.ResourceKeys, out)
 	}
 	s.rec.Record(ctx, event.Call{Name: "BatchGetResourceConfig", ReadOnly: true, RequestParameters: params(map[string]any{"resourceKeys": in.ResourceKeys})}, err)
 	if err != nil {
@@ -436,6 +424,28 @@ func (s *Service) ListDiscoveredResources(ctx context.Context, in ListDiscovered
 		"resourceType": in.ResourceType, "resourceIds": in.ResourceIDs, "resourceName": in.ResourceName, "limit": in.Limit,
 		"includeDeletedResources": in.IncludeDeletedResources, "nextToken": in.NextToken})}, err)
 	return out, err
+}
+
+// batchGetLocked appends the current items of keys to out, taking the lock.
+func (s *Service) batchGetLocked(keys []ResourceKey, out *BatchGetResourceConfigOutput) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.recorder == nil {
+		return errf("NoAvailableConfigurationRecorderException", "There is no configuration recorder in this region.")
+	}
+	seen := map[ResourceKey]bool{}
+	for _, k := range keys {
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		r := s.resources[k]
+		if r == nil || r.last == nil || isDeletion(r.last.status) {
+			continue
+		}
+		out.BaseConfigurationItems = append(out.BaseConfigurationItems, baseItem(s.full(r.last)))
+	}
+	return nil
 }
 
 func (s *Service) listDiscovered(in ListDiscoveredResourcesInput) (*ListDiscoveredResourcesOutput, error) {

@@ -649,17 +649,9 @@ func (s *Service) deliver(ctx context.Context, out *outbox) {
 	if len(out.changes) == 0 {
 		return
 	}
-	s.mu.Lock()
-	topic := ""
-	if s.channel != nil {
-		topic = s.channel.SNSTopicARN
-	}
-	s.mu.Unlock()
+	topic, rules := s.deliveryTargets()
 	wantEvents := bus.HasSubscribers[ChangeEvent](s.bus)
 	wantNotes := topic != "" && bus.HasSubscribers[event.Notification](s.bus)
-	s.mu.Lock()
-	rules := len(s.rules) > 0
-	s.mu.Unlock()
 	if !wantEvents && !wantNotes && !rules {
 		return
 	}
@@ -685,6 +677,16 @@ func (s *Service) deliver(ctx context.Context, out *outbox) {
 		}
 		s.evaluateChange(ctx, c)
 	}
+}
+
+// deliveryTargets returns the channel's topic and whether any rule exists.
+func (s *Service) deliveryTargets() (topic string, rules bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.channel != nil {
+		topic = s.channel.SNSTopicARN
+	}
+	return topic, len(s.rules) > 0
 }
 
 // full builds the API-shape item of it. The result shares nothing mutable
