@@ -34,7 +34,7 @@ var reservedOrgs = map[string]bool{"aws": true, "amzn": true, "amazon": true, "a
 // PutResourceConfig records the configuration of a custom (third-party)
 // resource, as AWS's API does: the type's organization (up to the first ::)
 // must not be AWS, Amzn, Amazon, Alexa or Custom, SchemaVersionId is
-// required, the configuration is a JSON document of at most 51,200
+// required, the configuration is a JSON document of at most 64 KB
 // characters, and the recorder must be recording
 // (NoRunningConfigurationRecorderException).
 func (s *Service) PutResourceConfig(ctx context.Context, in PutResourceConfigInput) (*PutResourceConfigOutput, error) {
@@ -50,6 +50,10 @@ func (s *Service) PutResourceConfig(ctx context.Context, in PutResourceConfigInp
 	}
 	return &PutResourceConfigOutput{}, nil
 }
+
+// MaxResourceConfigBytes is PutResourceConfig's limit on Configuration
+// ("The configuration JSON must not exceed 64 KB", API reference).
+const MaxResourceConfigBytes = 64 * 1024
 
 func validateCustomType(t string) error {
 	org, _, ok := strings.Cut(t, "::")
@@ -77,8 +81,8 @@ func (s *Service) putResourceConfig(ctx context.Context, in PutResourceConfigInp
 			return errf("ValidationException", "The schemaVersionId %q is not valid: letters, digits and '-' only.", in.SchemaVersionID)
 		}
 	}
-	if in.Configuration == "" || len(in.Configuration) > 51200 {
-		return errf("ValidationException", "The configuration is not valid: 1 to 51200 characters (got %d).", len(in.Configuration))
+	if in.Configuration == "" || len(in.Configuration) > MaxResourceConfigBytes {
+		return errf("ValidationException", "The configuration is not valid: 1 byte to 64 KB (got %d bytes).", len(in.Configuration))
 	}
 	if len(in.Tags) > 50 {
 		return errf("ValidationException", "Tags has %d entries; at most 50 are allowed.", len(in.Tags))

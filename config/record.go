@@ -520,7 +520,11 @@ func (s *Service) reconcileLocked(k ResourceKey, now time.Time, flush bool, out 
 	}
 	r.dirty = false
 	lastGone := r.last == nil || isDeletion(r.last.status)
-	it := &item{at: unixNano(now), res: r}
+	// Capture times are whole milliseconds, as AWS's items, notifications
+	// and rule events print them: a rule's lookup
+	// GetResourceConfigHistory(laterTime=<capture time>, limit=1) then finds
+	// the item itself (issue 21 item 9).
+	it := &item{at: unixNano(now.Truncate(time.Millisecond)), res: r}
 	switch {
 	case !r.exists:
 		if lastGone {

@@ -169,10 +169,26 @@ type rule struct {
 	period    time.Duration // periodic (0: not)
 	snapshot  bool          // triggered by snapshot delivery
 	oversized bool          // accepts OversizedConfigurationItemChangeNotification
-	timer     clock.Timer
-	results   map[ResourceKey]*EvaluationResult
-	lastStart time.Time
-	status    ConfigRuleEvaluationStatus
+
+	snapshotEvery time.Duration // snapshot-triggered: at most one run per (0: every delivery)
+	lastSnapshot  time.Time
+	timer         clock.Timer
+	results       map[ResourceKey]*EvaluationResult
+	lastStart     time.Time
+	status        ConfigRuleEvaluationStatus
+}
+
+// ruleNameByIDOrARN finds the rule with the given ID or ARN (either may be
+// empty; both, when given, must name the same rule).
+func (s *Service) ruleNameByIDOrARN(id, ruleARN string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for name, r := range s.rules {
+		if (id == "" || r.cfg.ConfigRuleID == id) && (ruleARN == "" || r.cfg.ConfigRuleArn == ruleARN) {
+			return name, true
+		}
+	}
+	return "", false
 }
 
 // RegisterRuleFunction registers fn as the Lambda function with ARN
@@ -217,6 +233,16 @@ func invalid(format string, args ...any) error {
 }
 
 func (s *Service) putRule(c ConfigRule) (string, error) {
+	if c.ConfigRuleName == "" && (c.ConfigRuleID != "" || c.ConfigRuleArn != "") {
+		// "If you are updating a rule that you added previously, you can
+		// specify the rule by ConfigRuleName, ConfigRuleId, or ConfigRuleArn"
+		// (PutConfigRule).
+		name, ok := s.ruleNameByIDOrARN(c.ConfigRuleID, c.ConfigRuleArn)
+		if !ok {
+			return "", invalid("No rule has the ConfigRuleId %q or ConfigRuleArn %q.", c.ConfigRuleID, c.ConfigRuleArn)
+		}
+		c.ConfigRuleName = name
+	}
 	if c.ConfigRuleName == "" || len(c.ConfigRuleName) > 128 {
 		return "", invalid("The ConfigRuleName %q is not valid: 1 to 128 characters.", c.ConfigRuleName)
 	}
@@ -254,6 +280,11 @@ func (s *Service) putRule(c ConfigRule) (string, error) {
 	if sc := c.Scope; sc != nil {
 		if len(sc.ComplianceResourceTypes) > 100 {
 			return "", invalid("Scope.ComplianceResourceTypes has %d members; at most 100 are allowed.", len(sc.ComplianceResourceTypes))
+		}
+		// "Scope cannot be applied to both resource and tag" (AWS's answer
+		// when a scope names resource types and a tag key).
+		if sc.TagKey != "" && (len(sc.ComplianceResourceTypes) > 0 || sc.ComplianceResourceID != "") {
+			return "", invalid("Scope cannot be applied to both resource and tag")
 		}
 		if sc.TagValue != "" && sc.TagKey == "" {
 			return "", invalid("Scope.TagValue requires Scope.TagKey.")
@@ -327,8 +358,16 @@ func (s *Service) putRule(c ConfigRule) (string, error) {
 				r.period = f.Duration()
 			}
 		}
-		if c.MaximumExecutionFrequency != "" && r.period == 0 {
-			return "", invalid("A maximum execution frequency is allowed only for rules with a ScheduledNotification trigger.")
+		// MaximumExecutionFrequency may be set "for an Config managed rule
+		// that is triggered at a periodic frequency" or when "your custom rule
+		// is triggered when Config delivers the configuration snapshot"
+		// (ConfigRule); for the latter it bounds how often snapshot
+		// deliveries run the rule.
+		if c.MaximumExecutionFrequency != "" && r.period == 0 && !r.snapshot {
+			return "", invalid("A maximum execution frequency is allowed only for rules with a ScheduledNotification or ConfigurationSnapshotDeliveryCompleted trigger.")
+		}
+		if r.snapshot {
+			r.snapshotEvery = c.MaximumExecutionFrequency.Duration()
 		}
 	case OwnerCustomPolicy:
 		return "", invalid("The rule %s uses Owner CUSTOM_POLICY (Guard): localwatch models managed rules and CUSTOM_LAMBDA rules backed by Go functions only.", c.ConfigRuleName)
@@ -824,9 +863,10 @@ func (s *Service) invokeSnapshotRules(ctx context.Context, invoking string, now 
 		defer s.mu.Unlock()
 		for _, name := range slices.Sorted(maps.Keys(s.rules)) {
 			r := s.rules[name]
-			if !r.snapshot {
+			if !r.snapshot || (r.snapshotEvery > 0 && !r.lastSnapshot.IsZero() && now.Sub(r.lastSnapshot) < r.snapshotEvery) {
 				continue
 			}
+			r.lastSnapshot = now
 			ev := s.baseEventLocked(r, now)
 			ev.MessageType = MessageSnapshotDeliveryCompleted
 			ev.InvokingEvent = invoking

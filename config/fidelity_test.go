@@ -1,0 +1,134 @@
+package config
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Issue 21: AWS Config behaviours, each test named after AWS's.
+
+// Item 9: capture times are milliseconds, so the lookup AWS's rule code
+// makes — GetResourceConfigHistory(laterTime=<capture time>, limit=1) —
+// finds the item itself.
+func TestCaptureTimeIsMillisecondsSoLaterTimeLookupFindsTheItem(t *testing.T) {
+	h := newHarness(t).started(nil, nil)
+	h.clk.Advance(1500 * time.Microsecond) // 1.5 ms past the second
+	h.record(instance("i-1", "sg-1", "t2.micro", nil))
+	h.clk.Advance(1200 * time.Microsecond)
+	h.record(instance("i-1", "sg-1", "m5.large", nil))
+	items := h.history("AWS::EC2::Instance", "i-1")
+	require.Len(t, items, 2)
+	capture := items[1].ConfigurationItemCaptureTime
+	assert.Equal(t, capture.Truncate(time.Millisecond), capture, "whole milliseconds")
+	printed, err := time.Parse(time.RFC3339Nano, capture.Format("2006-01-02T15:04:05.000Z"))
+	require.NoError(t, err)
+	out, err := h.svc.GetResourceConfigHistory(h.ctx, GetResourceConfigHistoryInput{ResourceType: "AWS::EC2::Instance", ResourceID: "i-1", LaterTime: &printed, Limit: 1})
+	require.NoError(t, err)
+	require.Len(t, out.ConfigurationItems, 1)
+	assert.Contains(t, out.ConfigurationItems[0].Configuration, "m5.large", "the item captured at that millisecond, not the one before")
+}
+
+// Item 12: "Scope cannot be applied to both resource and tag"
+// (InvalidParameterValueException).
+func TestScopeCannotBeAppliedToBothResourceAndTag(t *testing.T) {
+	h := newHarness(t).started(nil, nil)
+	src := &Source{Owner: OwnerAWS, SourceIdentifier: "EC2_INSTANCE_NO_PUBLIC_IP"}
+	for _, sc := range []*Scope{
+		{ComplianceResourceTypes: []string{"AWS::EC2::Instance"}, TagKey: "team"},
+		{ComplianceResourceTypes: []string{"AWS::EC2::Instance"}, ComplianceResourceID: "i-1", TagKey: "team"},
+	} {
+		_, err := h.svc.PutConfigRule(h.ctx, PutConfigRuleInput{ConfigRule{ConfigRuleName: "r", Scope: sc, Source: src}})
+		assert.Equal(t, "InvalidParameterValueException", code(err))
+		if err != nil {
+			assert.Contains(t, err.Error(), "Scope cannot be applied to both resource and tag")
+		}
+	}
+	_, err := h.svc.PutConfigRule(h.ctx, PutConfigRuleInput{ConfigRule{ConfigRuleName: "r", Scope: &Scope{TagKey: "team"}, Source: src}})
+	require.NoError(t, err, "a tag scope alone is fine")
+}
+
+// Item 13: ec2-instance-no-public-ip is NON_COMPLIANT "if the publicIp field
+// is present in the EC2 instance configuration item" — where AWS's items
+// carry it, under networkInterfaces[].association.
+func TestEC2InstanceNoPublicIPLooksForPublicIpAnywhereInTheItem(t *testing.T) {
+	h := newHarness(t).started(nil, nil)
+	_, err := h.svc.PutConfigRule(h.ctx, PutConfigRuleInput{ConfigRule{ConfigRuleName: "no-public-ip",
+		Source: &Source{Owner: OwnerAWS, SourceIdentifier: "EC2_INSTANCE_NO_PUBLIC_IP"}}})
+	require.NoError(t, err)
+	record := func(id, conf string) {
+		require.NoError(t, h.svc.RecordResource(h.ctx, ResourceConfig{ResourceType: "AWS::EC2::Instance", ResourceID: id, Configuration: conf}))
+	}
+	record("i-nested", `{"instanceId":"i-nested","networkInterfaces":[{"association":{"ipOwnerId":"amazon","publicDnsName":"ec2-3-4-5-6","publicIp":"3.4.5.6"}}]}`)
+	record("i-private", `{"instanceId":"i-private","networkInterfaces":[{"privateIpAddress":"10.0.0.5"}]}`)
+	record("i-top", `{"instanceId":"i-top","publicIpAddress":"3.4.5.7"}`)
+	assert.Equal(t, map[string]ComplianceType{"i-nested": NonCompliant, "i-private": Compliant, "i-top": NonCompliant}, h.compliance("no-public-ip"))
+}
+
+// Item 14: PutResourceConfig takes configurations up to 64 KB ("The
+// configuration JSON must not exceed 64 KB").
+func TestPutResourceConfigAcceptsConfigurationsUpTo64KB(t *testing.T) {
+	h := newHarness(t).started(nil, nil)
+	in := PutResourceConfigInput{ResourceType: "MyCorp::Build::Runner", SchemaVersionID: "v1", ResourceID: "r-1"}
+	in.Configuration = `{"x":"` + strings.Repeat("a", MaxResourceConfigBytes-8) + `"}`
+	require.Len(t, in.Configuration, MaxResourceConfigBytes)
+	_, err := h.svc.PutResourceConfig(h.ctx, in)
+	require.NoError(t, err, "60 KB, over the old 51,200-character limit, is accepted")
+	in.Configuration = `{"x":"` + strings.Repeat("a", MaxResourceConfigBytes-7) + `"}`
+	_, err = h.svc.PutResourceConfig(h.ctx, in)
+	assert.Equal(t, "ValidationException", code(err))
+}
+
+// Item 14: "If you are updating a rule that you added previously, you can
+// specify the rule by ConfigRuleName, ConfigRuleId, or ConfigRuleArn."
+func TestPutConfigRuleUpdatesARuleNamedByIdOrArn(t *testing.T) {
+	h := newHarness(t).started(nil, nil)
+	src := &Source{Owner: OwnerAWS, SourceIdentifier: "REQUIRED_TAGS"}
+	_, err := h.svc.PutConfigRule(h.ctx, PutConfigRuleInput{ConfigRule{ConfigRuleName: "tags", InputParameters: `{"tag1Key":"owner"}`, Source: src}})
+	require.NoError(t, err)
+	rules, err := h.svc.DescribeConfigRules(h.ctx, DescribeConfigRulesInput{})
+	require.NoError(t, err)
+	created := rules.ConfigRules[0]
+
+	_, err = h.svc.PutConfigRule(h.ctx, PutConfigRuleInput{ConfigRule{ConfigRuleID: created.ConfigRuleID, Description: "by id", InputParameters: `{"tag1Key":"owner"}`, Source: src}})
+	require.NoError(t, err)
+	_, err = h.svc.PutConfigRule(h.ctx, PutConfigRuleInput{ConfigRule{ConfigRuleArn: created.ConfigRuleArn, Description: "by arn", InputParameters: `{"tag1Key":"team"}`, Source: src}})
+	require.NoError(t, err)
+	rules, err = h.svc.DescribeConfigRules(h.ctx, DescribeConfigRulesInput{})
+	require.NoError(t, err)
+	require.Len(t, rules.ConfigRules, 1, "updated, not added")
+	assert.Equal(t, "tags", rules.ConfigRules[0].ConfigRuleName)
+	assert.Equal(t, "by arn", rules.ConfigRules[0].Description)
+	assert.Equal(t, created.ConfigRuleID, rules.ConfigRules[0].ConfigRuleID)
+
+	_, err = h.svc.PutConfigRule(h.ctx, PutConfigRuleInput{ConfigRule{ConfigRuleID: "config-rule-nosuch", InputParameters: `{"tag1Key":"owner"}`, Source: src}})
+	assert.Equal(t, "InvalidParameterValueException", code(err))
+}
+
+// Item 14: MaximumExecutionFrequency may be set when "your custom rule is
+// triggered when Config delivers the configuration snapshot"; it bounds how
+// often deliveries run the rule.
+func TestSnapshotTriggeredCustomRuleMaySetMaximumExecutionFrequency(t *testing.T) {
+	h := newHarness(t).started(nil, nil)
+	const lambda = "arn:aws:lambda:us-east-1:123456789012:function:snap"
+	runs := 0
+	h.svc.RegisterRuleFunction(lambda, func(context.Context, RuleEvent) ([]Evaluation, error) { runs++; return nil, nil })
+	_, err := h.svc.PutConfigRule(h.ctx, PutConfigRuleInput{ConfigRule{ConfigRuleName: "snap", MaximumExecutionFrequency: ThreeHours,
+		Source: &Source{Owner: OwnerCustomLambda, SourceIdentifier: lambda, SourceDetails: []SourceDetail{{EventSource: "aws.config", MessageType: MessageSnapshotDeliveryCompleted}}}}})
+	require.NoError(t, err)
+	deliver := func() {
+		_, err := h.svc.DeliverConfigSnapshot(h.ctx, DeliverConfigSnapshotInput{DeliveryChannelName: "default"})
+		require.NoError(t, err)
+	}
+	deliver()
+	h.clk.Advance(time.Hour)
+	deliver()
+	assert.Equal(t, 1, runs, "a second delivery within three hours does not run the rule again")
+	h.clk.Advance(2 * time.Hour)
+	deliver()
+	assert.Equal(t, 2, runs)
+}
