@@ -132,3 +132,46 @@ func TestSnapshotTriggeredCustomRuleMaySetMaximumExecutionFrequency(t *testing.T
 	deliver()
 	assert.Equal(t, 2, runs)
 }
+
+// Item 10: "Each call to the API is limited to span a duration of seven
+// days. It is likely that the number of records returned is smaller than the
+// specified limit. In such cases, you can make another call, using the
+// nextToken."
+func TestHistoryPageSpansAtMostSevenDaysAndMayBeShortOrEmpty(t *testing.T) {
+	for _, order := range []ChronologicalOrder{Reverse, Forward} {
+		t.Run(string(order), func(t *testing.T) {
+			h := newHarness(t).started(nil, nil)
+			day := 24 * time.Hour
+			for i, d := range []time.Duration{0, day, 20 * day} {
+				if d > 0 {
+					h.clk.Set(t0.Add(d))
+				}
+				h.record(instance("i-1", "sg-1", "t2.size"+string(rune('a'+i)), nil))
+			}
+			h.clk.Set(t0.Add(21 * day))
+			var all []ConfigurationItem
+			empty, pages, tok := 0, 0, ""
+			for {
+				out, err := h.svc.GetResourceConfigHistory(h.ctx, GetResourceConfigHistoryInput{ResourceType: "AWS::EC2::Instance", ResourceID: "i-1",
+					ChronologicalOrder: order, Limit: 100, NextToken: tok})
+				require.NoError(t, err)
+				pages++
+				items := out.ConfigurationItems
+				if len(items) == 0 {
+					empty++
+					assert.NotEmpty(t, out.NextToken, "an empty page still leads on")
+				} else {
+					first, last := items[0].ConfigurationItemCaptureTime, items[len(items)-1].ConfigurationItemCaptureTime
+					assert.Less(t, max(first.Sub(last), last.Sub(first)), HistoryPageSpan, "one page spans less than seven days")
+				}
+				all = append(all, items...)
+				if tok = out.NextToken; tok == "" {
+					break
+				}
+				require.Less(t, pages, 20)
+			}
+			assert.Len(t, all, 3, "every item is reached through the tokens")
+			assert.Positive(t, empty, "the week without changes is an empty page")
+		})
+	}
+}

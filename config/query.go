@@ -153,6 +153,11 @@ func (s *Service) DeleteResourceConfig(ctx context.Context, in DeleteResourceCon
 
 // --- GetResourceConfigHistory -------------------------------------------------
 
+// HistoryPageSpan is the longest time one GetResourceConfigHistory page
+// covers (AWS: "Each call to the API is limited to span a duration of seven
+// days").
+const HistoryPageSpan = 7 * 24 * time.Hour
+
 // GetResourceConfigHistoryInput is the input of GetResourceConfigHistory.
 type GetResourceConfigHistoryInput struct {
 	ResourceType       string             `json:"resourceType"`
@@ -272,6 +277,37 @@ func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigH
 		lo = in.EarlierTime.UTC()
 	}
 	out := &GetResourceConfigHistoryOutput{ConfigurationItems: make([]ConfigurationItem, 0, min(limit, r.items.Len()))}
+	// "Each call to the API is limited to span a duration of seven days. It
+	// is likely that the number of records returned is smaller than the
+	// specified limit. In such cases, you can make another call, using the
+	// nextToken." A page covers at most HistoryPageSpan from where it starts
+	// (laterTime going Reverse; earlierTime, or the first item, going
+	// Forward; the token's position on later pages); items beyond it are
+	// left to the next page, which may be short or empty.
+	var start itemRef
+	if order == Forward {
+		start = itemRef{at: unixNano(lo), sid: math.MinInt64}
+		if lo.IsZero() {
+			start.at = math.MinInt64
+		}
+	} else {
+		start = itemRef{at: unixNano(later), sid: math.MaxInt64}
+	}
+	if in.NextToken != "" {
+		start = itemRef{at: tok.at, sid: tok.stateID}
+	}
+	// The first page's window starts at the first item going Forward from
+	// before it, and at now going Reverse from a future laterTime (no item
+	// lies there); later pages start where the previous window ended.
+	window := start.at
+	if in.NextToken == "" {
+		if order == Forward {
+			window = math.MinInt64 // set from the first item
+		} else {
+			window = min(window, unixNano(now))
+		}
+	}
+	span := int64(HistoryPageSpan)
 	visit := func(ref itemRef) bool {
 		at := ref.it.captureTime()
 		if at.After(later) {
@@ -283,6 +319,17 @@ func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigH
 		if at.Before(cutoff) && !(r.exists && ref.it == r.last) {
 			return true // expired
 		}
+		if window == math.MinInt64 {
+			window = max(ref.at, start.at)
+		}
+		if order == Forward && ref.at-window >= span {
+			out.NextToken = pageToken{order, key, window + span, math.MinInt64}.String()
+			return false
+		}
+		if order == Reverse && window-ref.at >= span {
+			out.NextToken = pageToken{order, key, window - span, math.MaxInt64}.String()
+			return false
+		}
 		if len(out.ConfigurationItems) == limit {
 			out.NextToken = pageToken{order, key, ref.at, ref.sid}.String()
 			return false
@@ -292,19 +339,8 @@ func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigH
 		return true
 	}
 	if order == Forward {
-		start := itemRef{at: unixNano(lo), sid: math.MinInt64}
-		if lo.IsZero() {
-			start.at = math.MinInt64
-		}
-		if in.NextToken != "" {
-			start = itemRef{at: tok.at, sid: tok.stateID}
-		}
 		r.items.AscendGreaterOrEqual(start, visit)
 	} else {
-		start := itemRef{at: unixNano(later), sid: math.MaxInt64}
-		if in.NextToken != "" {
-			start = itemRef{at: tok.at, sid: tok.stateID}
-		}
 		r.items.DescendLessOrEqual(start, visit)
 	}
 	return out, nil
