@@ -2,6 +2,7 @@ package config
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -174,4 +175,50 @@ func TestHistoryPageSpansAtMostSevenDaysAndMayBeShortOrEmpty(t *testing.T) {
 			assert.Positive(t, empty, "the week without changes is an empty page")
 		})
 	}
+}
+
+// Item 11: an oversized item reaches a change-triggered rule as AWS's
+// OversizedConfigurationItemChangeNotification summary, never whole, whether
+// the rule lists ConfigurationItemChangeNotification or the oversized type.
+func TestOversizedItemReachesRulesAsTheSummaryOnly(t *testing.T) {
+	h := newHarness(t).started(nil, nil)
+	const lambda = "arn:aws:lambda:us-east-1:123456789012:function:big"
+	var got []RuleEvent
+	h.svc.RegisterRuleFunction(lambda, func(_ context.Context, ev RuleEvent) ([]Evaluation, error) { got = append(got, ev); return nil, nil })
+	_, err := h.svc.PutConfigRule(h.ctx, PutConfigRuleInput{ConfigRule{ConfigRuleName: "change-only",
+		Source: &Source{Owner: OwnerCustomLambda, SourceIdentifier: lambda, SourceDetails: []SourceDetail{{EventSource: "aws.config", MessageType: MessageConfigurationItemChange}}}}})
+	require.NoError(t, err)
+	got = nil
+	h.record(ResourceConfig{ResourceType: "AWS::EC2::Instance", ResourceID: "i-big", Configuration: map[string]any{"userData": strings.Repeat("x", MaxSNSMessageBytes)}})
+	require.Len(t, got, 1)
+	assert.Equal(t, MessageOversizedConfigurationItemChange, got[0].MessageType)
+	assert.Contains(t, got[0].InvokingEvent, `"configurationItemSummary"`)
+	assert.Less(t, len(got[0].InvokingEvent), MaxSNSMessageBytes, "the whole item does not reach the rule")
+}
+
+// Item 15: the oversized notification's console link ends with
+// ?time=<capture time> (AWS's example: ".../timeline/AWS::EC2::Instance/
+// resourceId_...?time=2016-10-06T16:46:16.261Z"), and a ResourceDeleted
+// item carries availabilityZone and resourceCreationTime as null.
+func TestOversizedNotificationLinkAndDeletedItemNulls(t *testing.T) {
+	h := newHarness(t).started(nil, nil)
+	h.clk.Advance(16261 * time.Millisecond)
+	h.record(ResourceConfig{ResourceType: "AWS::EC2::Instance", ResourceID: "i-big", AvailabilityZone: "us-east-1a",
+		Configuration: map[string]any{"userData": strings.Repeat("x", MaxSNSMessageBytes)}})
+	require.NotEmpty(t, h.notes)
+	assert.Contains(t, h.notes[len(h.notes)-1].Message,
+		"https://console.aws.amazon.com/config/home?region=us-east-1#/timeline/AWS::EC2::Instance/i-big?time=2026-03-07T10:00:16.261Z\n")
+
+	require.NoError(t, h.svc.RecordDeletion(h.ctx, ResourceKey{"AWS::EC2::Instance", "i-big"}))
+	items := h.history("AWS::EC2::Instance", "i-big")
+	deleted := items[len(items)-1]
+	require.Equal(t, StatusResourceDeleted, deleted.ConfigurationItemStatus)
+	assert.Nil(t, deleted.ResourceCreationTime)
+	n := deleted.NotificationForm()
+	assert.Nil(t, n.AvailabilityZone)
+	assert.Nil(t, n.ResourceCreationTime)
+	b, err := json.Marshal(n)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"availabilityZone":null`)
+	assert.Contains(t, string(b), `"resourceCreationTime":null`)
 }

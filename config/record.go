@@ -718,7 +718,12 @@ func (s *Service) fill(ci *ConfigurationItem, it *item) {
 	}
 	if st := it.st; st != nil {
 		ci.ARN, ci.ResourceName, ci.AvailabilityZone = st.arn, st.name, st.az
-		if it.status != StatusResourceNotRecorded {
+		// AWS's ResourceDeleted items carry availabilityZone and
+		// resourceCreationTime as null.
+		if isDeletion(it.status) {
+			ci.AvailabilityZone = ""
+		}
+		if it.status != StatusResourceNotRecorded && !isDeletion(it.status) {
 			created := st.created
 			ci.ResourceCreationTime = &created
 		}

@@ -715,8 +715,12 @@ func (s *Service) changeJobLocked(r *rule, ci, prev *ConfigurationItem, leftScop
 	b, _ := json.Marshal(ConfigurationItemChangeNotification{ConfigurationItemDiff: &diff, ConfigurationItem: ci.NotificationForm(),
 		NotificationCreationTime: isoMillis(now), MessageType: MessageConfigurationItemChange, RecordVersion: "1.3"})
 	ev.InvokingEvent = string(b)
-	if len(b) > MaxSNSMessageBytes && r.oversized {
-		// Too large to deliver whole: AWS sends the item's summary.
+	if len(b) > MaxSNSMessageBytes {
+		// Too large to deliver whole: AWS's event for a rule triggered by an
+		// oversized item carries the item's summary ("Example Event for AWS
+		// Config Rules Triggered by Oversized Configuration Item Changes"),
+		// whichever change message type the rule lists; the whole item
+		// reaches no rule.
 		n := ci.NotificationForm()
 		sum := oversizedSummary{ChangeType: diff.ChangeType, ConfigurationItemVersion: n.ConfigurationItemVersion, ConfigurationItemCaptureTime: n.ConfigurationItemCaptureTime,
 			ConfigurationStateID: n.ConfigurationStateID, AWSAccountID: n.AWSAccountID, ConfigurationItemStatus: n.ConfigurationItemStatus,
