@@ -170,7 +170,8 @@ type rule struct {
 	snapshot  bool          // triggered by snapshot delivery
 	oversized bool          // accepts OversizedConfigurationItemChangeNotification
 
-	snapshotEvery time.Duration // snapshot-triggered: at most one run per (0: every delivery)
+	tags          map[string]string // TagResource
+	snapshotEvery time.Duration     // snapshot-triggered: at most one run per (0: every delivery)
 	lastSnapshot  time.Time
 	timer         clock.Timer
 	results       map[ResourceKey]*EvaluationResult
@@ -392,6 +393,7 @@ func (s *Service) putRule(c ConfigRule) (string, error) {
 		}
 		c.ConfigRuleArn, c.ConfigRuleID = old.cfg.ConfigRuleArn, old.cfg.ConfigRuleID
 		r.results = old.results
+		r.tags = old.tags
 		if old.timer != nil {
 			old.timer.Stop()
 		}

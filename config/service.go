@@ -106,6 +106,8 @@ type Service struct {
 	tokens    map[string]string // result token -> rule name
 	tokenList []string
 
+	remediations map[string]RemediationConfiguration // by rule name
+
 	unsubscribe func()
 	closed      bool
 	done        atomic.Bool // closed, readable without mu: every operation checks it first
