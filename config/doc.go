@@ -55,9 +55,14 @@
 //     message in the object store;
 //   - runs the change-triggered rules in scope.
 //
-// It subscribes to event.APICall: successful mutating calls of other services
-// whose resources or request parameters name a known resource (by ARN or ID)
-// are listed in that resource's next item's relatedEvents.
+// It subscribes to event.APICall, filtered (bus.SubscribeFiltered) to the
+// calls that can change a resource: successful write management events of
+// other services, once some resource is declared. Those whose resources or
+// request parameters name a known resource (by ARN or ID; the parameters are
+// walked under encoding/json's rules, never encoded) are listed in that
+// resource's next item's relatedEvents. Data events (PutMetricData,
+// PutLogEvents, SNS Publish) and reads are never looked at, and their
+// parameters are not even built for Config.
 //
 // Items exist in two shapes, as in AWS: the API shape ([ConfigurationItem]:
 // version, accountId, arn, configurationItemMD5Hash, relationshipName,
@@ -69,8 +74,17 @@
 //
 // # Queries
 //
-// GetResourceConfigHistory, BatchGetResourceConfig and ListDiscoveredResources
-// follow AWS's parameters, limits, pagination and errors.
+// GetResourceConfigHistory, BatchGetResourceConfig, ListDiscoveredResources,
+// GetDiscoveredResourceCounts and SelectResourceConfig (the inventory query:
+// SELECT fields, WHERE with =, !=, IN, LIKE, AND/OR and tags, COUNT(*),
+// GROUP BY) follow AWS's parameters, limits, pagination and errors. A
+// history page spans at most seven days, as AWS's does, so it may be short
+// or empty with a nextToken. Capture times are whole milliseconds, so the
+// lookup GetResourceConfigHistory(laterTime=<capture time>, limit=1) that
+// AWS's rule code makes finds the item itself. Resource types are AWS's
+// ResourceType enum (from botocore's model) or custom
+// Organization::Service::Type names; the delivery channel's bucket follows
+// S3's bucket naming rules (NoSuchBucketException otherwise).
 // [Service.ConfigurationItemAt] answers "what did this resource look like at
 // T" and [Service.Impact] "what would a change to it affect": the resources
 // reachable through the relationships in effect at any instant, transitively
@@ -84,7 +98,8 @@
 // [prefix/]AWSLogs/account/Config/region/Y/M/D/ConfigSnapshot/account_Config_region_ConfigSnapshot_YYYYMMDDTHHMMSSZ_id.json.gz
 // (month and day not zero-padded, as AWS writes them) with the
 // delivery-started and delivery-completed notifications; [ParseSnapshot]
-// reads such files. Every Options.HistoryDeliveryInterval (6 hours by
+// reads such files. A history file that cannot be written is retried with
+// the next window instead of lost. Every Options.HistoryDeliveryInterval (6 hours by
 // default) a configuration history file per resource type with the window's
 // items goes to .../ConfigHistory/, announced by
 // ConfigurationHistoryDeliveryCompleted. Items older than the retention period
@@ -108,9 +123,22 @@
 // resource's compliance publishes a [ComplianceChangeEvent] and a
 // ComplianceChangeNotification. DescribeComplianceByConfigRule,
 // DescribeComplianceByResource, GetComplianceDetailsByConfigRule,
-// GetComplianceDetailsByResource and DescribeConfigRuleEvaluationStatus (which
-// shows a function's last error: a returned error, a panic or evaluations
-// PutEvaluations would reject) read the results.
+// GetComplianceDetailsByResource, GetComplianceSummaryByConfigRule,
+// GetComplianceSummaryByResourceType and DescribeConfigRuleEvaluationStatus
+// (which shows a function's last error: a returned error, a panic or
+// evaluations PutEvaluations would reject) read the results. An oversized
+// item reaches change-triggered rules as AWS's
+// OversizedConfigurationItemChangeNotification summary only. PutConfigRule
+// updates a rule named by ConfigRuleName, ConfigRuleId or ConfigRuleArn;
+// rules can be tagged (TagResource, UntagResource, ListTagsForResource) and
+// given remediation configurations (stored and described, never run);
+// PutExternalEvaluation records an outside verdict.
+//
+// # Lifecycle
+//
+// Every operation treats a nil context as context.Background(). After Close,
+// every operation fails with ServiceUnavailableException (HTTP 503); Close
+// may be called again. Every lock is released by defer.
 //
 // # Differences from AWS
 //
@@ -126,8 +154,19 @@
 //   - Related resources that were never declared get no items (AWS would
 //     discover them itself).
 //   - Guard rules (CUSTOM_POLICY), conformance packs, aggregators,
-//     SelectResourceConfig, remediation, evaluation modes and KMS encryption
-//     of deliveries are not modelled. BatchGetResourceConfig never returns
+//     remediation execution, evaluation modes and KMS encryption of
+//     deliveries are not modelled. SelectResourceConfig knows the SQL subset
+//     above (no BETWEEN, <, >, NOT on groups, ORDER BY) and orders results by
+//     type and ID. Tags apply to rules only. PutExternalEvaluation accepts
+//     any rule (AWS: process checks). GetComplianceSummaryByConfigRule caps
+//     its counts at 100 (AWS: 25).
+//   - RecordResource accepts AWS types outside Config's enum (the
+//     application acts as their owning service, e.g. AWS::Logs::LogGroup);
+//     the queries then accept those types too. A resource declared without a
+//     creation time gets the time it was first declared (AWS: null when
+//     unknown).
+//   - relatedEvents link only write management events: data events never
+//     change a configuration. BatchGetResourceConfig never returns
 //     unprocessed keys. The object store has no bucket policies, so
 //     InsufficientDeliveryPolicyException and NoSuchBucketException (beyond an
 //     empty name) never occur; a failing Put is reported as a failed delivery.

@@ -35,6 +35,10 @@ var (
 	ErrNoSuchRetentionConfiguration               = awserr.Sentinel("NoSuchRetentionConfigurationException")
 	ErrMaxNumberOfRetentionConfigurationsExceeded = awserr.Sentinel("MaxNumberOfRetentionConfigurationsExceededException")
 	ErrMaxActiveResourcesExceeded                 = awserr.Sentinel("MaxActiveResourcesExceededException")
+	ErrResourceNotFound                           = awserr.Sentinel("ResourceNotFoundException")
+	ErrTooManyTags                                = awserr.Sentinel("TooManyTagsException")
+	ErrNoSuchRemediationConfiguration             = awserr.Sentinel("NoSuchRemediationConfigurationException")
+	ErrInvalidExpression                          = awserr.Sentinel("InvalidExpressionException")
 )
 
 func errf(code, format string, args ...any) *awserr.Error { return awserr.New(code, format, args...) }

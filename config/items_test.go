@@ -225,8 +225,8 @@ func TestPutResourceConfigValidation(t *testing.T) {
 		{"schemaVersionId is alphanumeric", func(in *PutResourceConfigInput) { in.SchemaVersionID = "v 1" }},
 		{"configuration is required", func(in *PutResourceConfigInput) { in.Configuration = "" }},
 		{"configuration must be JSON", func(in *PutResourceConfigInput) { in.Configuration = "{cpu" }},
-		{"configuration is at most 51200 characters", func(in *PutResourceConfigInput) {
-			in.Configuration = `{"x":"` + strings.Repeat("a", 51200) + `"}`
+		{"configuration is at most 64 KB", func(in *PutResourceConfigInput) {
+			in.Configuration = `{"x":"` + strings.Repeat("a", 64*1024) + `"}`
 		}},
 		{"resourceId is at most 768 characters", func(in *PutResourceConfigInput) { in.ResourceID = strings.Repeat("r", 769) }},
 		{"at most 50 tags", func(in *PutResourceConfigInput) {

@@ -3,6 +3,7 @@ package config
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -93,21 +94,55 @@ var managedRules = map[string]*managedRule{
 	},
 	// ec2-instance-no-public-ip: "Checks if EC2 instances have a public IP
 	// association. The rule is NON_COMPLIANT if the publicIp field is present
-	// in the Amazon EC2 instance configuration item."
+	// in the EC2 instance configuration item." AWS's items carry it under
+	// networkInterfaces[].association (and privateIpAddresses[].association),
+	// so the field is looked for anywhere in the configuration; the top-level
+	// publicIpAddress of the instance counts too.
 	"EC2_INSTANCE_NO_PUBLIC_IP": {
 		types:  []string{"AWS::EC2::Instance"},
 		params: map[string]paramSpec{},
 		eval: func(ci *ConfigurationItem, _ map[string]string) (ComplianceType, string) {
-			var conf struct {
-				PublicIPAddress *string `json:"publicIpAddress"`
+			var doc any
+			_ = json.Unmarshal([]byte(ci.Configuration), &doc)
+			if ip, ok := findField(doc, "publicIp"); ok {
+				return NonCompliant, "The instance has the public IP address " + ip + "."
 			}
-			_ = json.Unmarshal([]byte(ci.Configuration), &conf)
-			if conf.PublicIPAddress != nil && *conf.PublicIPAddress != "" {
-				return NonCompliant, "The instance has the public IP address " + *conf.PublicIPAddress + "."
+			if m, ok := doc.(map[string]any); ok {
+				if ip, ok := m["publicIpAddress"].(string); ok && ip != "" {
+					return NonCompliant, "The instance has the public IP address " + ip + "."
+				}
 			}
 			return Compliant, ""
 		},
 	},
+}
+
+// findField returns the first non-empty value of a field named name anywhere
+// in a JSON document (objects visited in key order, so the answer is
+// deterministic).
+func findField(v any, name string) (string, bool) {
+	switch x := v.(type) {
+	case map[string]any:
+		if f, ok := x[name]; ok && f != nil && f != "" {
+			if s, ok := f.(string); ok {
+				return s, true
+			}
+			b, _ := json.Marshal(f)
+			return string(b), true
+		}
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			if s, ok := findField(x[k], name); ok {
+				return s, true
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if s, ok := findField(e, name); ok {
+				return s, true
+			}
+		}
+	}
+	return "", false
 }
 
 func requiredTagsParams() map[string]paramSpec {

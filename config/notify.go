@@ -64,7 +64,7 @@ type NotificationItem struct {
 	ResourceName                  *string                    `json:"resourceName"`
 	ARN                           string                     `json:"ARN"`
 	AWSRegion                     string                     `json:"awsRegion"`
-	AvailabilityZone              string                     `json:"availabilityZone"`
+	AvailabilityZone              *string                    `json:"availabilityZone"` // null on ResourceDeleted items
 	ConfigurationStateMd5Hash     string                     `json:"configurationStateMd5Hash"`
 	ResourceCreationTime          *string                    `json:"resourceCreationTime"`
 	RecordingFrequency            RecordingFrequency         `json:"recordingFrequency,omitempty"`
@@ -73,6 +73,13 @@ type NotificationItem struct {
 
 // isoMillis formats t as Config's notifications do: UTC with milliseconds.
 func isoMillis(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
 
 func strPtr(s string) *string {
 	if s == "" {
@@ -89,7 +96,7 @@ func (ci ConfigurationItem) NotificationForm() NotificationItem {
 		Tags: maps.Clone(ci.Tags), ConfigurationItemVersion: ci.Version,
 		ConfigurationItemCaptureTime: isoMillis(ci.ConfigurationItemCaptureTime), AWSAccountID: ci.AccountID,
 		ConfigurationItemStatus: ci.ConfigurationItemStatus, ResourceType: ci.ResourceType, ResourceID: ci.ResourceID,
-		ResourceName: strPtr(ci.ResourceName), ARN: ci.ARN, AWSRegion: ci.AWSRegion, AvailabilityZone: ci.AvailabilityZone,
+		ResourceName: strPtr(ci.ResourceName), ARN: ci.ARN, AWSRegion: ci.AWSRegion, AvailabilityZone: strPtr(ci.AvailabilityZone),
 		ConfigurationStateMd5Hash: ci.md5Hex(), RecordingFrequency: ci.RecordingFrequency,
 	}
 	n.ConfigurationStateID = ci.stateID
@@ -138,7 +145,7 @@ func (n NotificationItem) APIForm() (ConfigurationItem, error) {
 		Version: n.ConfigurationItemVersion, AccountID: n.AWSAccountID, ConfigurationItemCaptureTime: ct.UTC(),
 		ConfigurationItemStatus: n.ConfigurationItemStatus, ConfigurationStateID: strconv.FormatInt(n.ConfigurationStateID, 10),
 		ConfigurationItemMD5Hash: n.ConfigurationStateMd5Hash, ARN: n.ARN, ResourceType: n.ResourceType, ResourceID: n.ResourceID,
-		AWSRegion: n.AWSRegion, AvailabilityZone: n.AvailabilityZone, Tags: maps.Clone(n.Tags), RelatedEvents: slices.Clone(n.RelatedEvents),
+		AWSRegion: n.AWSRegion, AvailabilityZone: deref(n.AvailabilityZone), Tags: maps.Clone(n.Tags), RelatedEvents: slices.Clone(n.RelatedEvents),
 		Relationships: []Relationship{}, SupplementaryConfiguration: map[string]string{}, RecordingFrequency: n.RecordingFrequency,
 		stateID: n.ConfigurationStateID,
 	}
@@ -405,20 +412,36 @@ func (s *Service) publishNote(ctx context.Context, topic, subj string, msg []byt
 	}
 	err := bus.Publish(ctx, s.bus, event.Notification{TopicARN: topic, Subject: subject(subj), Message: string(msg), Source: EventSource})
 	now := s.now()
-	s.mu.Lock()
-	if info := s.channelState.ConfigStreamDeliveryInfo; s.channel != nil && info != nil {
-		// A rejected notification (SNS returns NotFound for a missing topic)
-		// is a failed stream delivery.
-		info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Success", "", ""
-		if err != nil {
-			info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Failure", awserr.Code(err), awserr.Message(err)
-			if info.LastErrorCode == "" {
-				info.LastErrorCode = "InternalFailure"
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if info := s.channelState.ConfigStreamDeliveryInfo; s.channel != nil && info != nil {
+			// A rejected notification (SNS returns NotFound for a missing topic)
+			// is a failed stream delivery.
+			info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Success", "", ""
+			if err != nil {
+				info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Failure", awserr.Code(err), awserr.Message(err)
+				if info.LastErrorCode == "" {
+					info.LastErrorCode = "InternalFailure"
+				}
 			}
+			info.LastStatusChangeTime = &now
 		}
-		info.LastStatusChangeTime = &now
+	}()
+}
+
+// channelBucket returns the channel's bucket and key prefix ("" without a
+// channel).
+func (s *Service) channelBucket() (bucket, prefix string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.channel != nil {
+		bucket = s.channel.S3BucketName
+		if s.channel.S3KeyPrefix != nil {
+			prefix = *s.channel.S3KeyPrefix + "/"
+		}
 	}
-	s.mu.Unlock()
+	return bucket, prefix
 }
 
 func (s *Service) notifyChange(ctx context.Context, topic string, c change, diff ConfigurationItemDiff) {
@@ -457,7 +480,7 @@ type oversizedSummary struct {
 	ResourceName                 *string                 `json:"resourceName"`
 	ARN                          string                  `json:"ARN"`
 	AWSRegion                    string                  `json:"awsRegion"`
-	AvailabilityZone             string                  `json:"availabilityZone"`
+	AvailabilityZone             *string                 `json:"availabilityZone"`
 	ConfigurationStateMd5Hash    string                  `json:"configurationStateMd5Hash"`
 	ResourceCreationTime         *string                 `json:"resourceCreationTime"`
 }
@@ -485,15 +508,7 @@ func (s *Service) notifyOversized(ctx context.Context, topic, subj string, ci *C
 		ResourceType: n.ResourceType, ResourceID: n.ResourceID, ResourceName: n.ResourceName, ARN: n.ARN, AWSRegion: n.AWSRegion,
 		AvailabilityZone: n.AvailabilityZone, ConfigurationStateMd5Hash: n.ConfigurationStateMd5Hash, ResourceCreationTime: n.ResourceCreationTime}
 	msg := oversizedNotification{ConfigurationItemSummary: sum, NotificationCreationTime: isoMillis(now), MessageType: MessageOversizedConfigurationItemChange, RecordVersion: "1.0"}
-	s.mu.Lock()
-	bucket, prefix := "", ""
-	if s.channel != nil {
-		bucket = s.channel.S3BucketName
-		if s.channel.S3KeyPrefix != nil {
-			prefix = *s.channel.S3KeyPrefix + "/"
-		}
-	}
-	s.mu.Unlock()
+	bucket, prefix := s.channelBucket()
 	key := fmt.Sprintf("%sAWSLogs/%s/Config/%s/%s/OversizedChangeNotification/%s/%s/%s_Config_%s_ChangeNotification_%s_%s_%s_0.json.gz",
 		prefix, s.account, s.region, datePath(now), ci.ResourceType, ci.ResourceID, s.account, s.region, ci.ResourceType, ci.ResourceID, now.UTC().Format("20060102T150405Z"))
 	if err := s.store.Put(ctx, objstore.Object{Bucket: bucket, Key: key, Body: gzipBytes(body)}); err != nil {
@@ -505,8 +520,10 @@ func (s *Service) notifyOversized(ctx context.Context, topic, subj string, ci *C
 		msg.S3DeliverySummary.S3BucketLocation = &loc
 	}
 	js, _ := json.MarshalIndent(msg, "    ", "  ")
-	text := fmt.Sprintf("View the Timeline for this Resource in the Console:\n    https://console.aws.amazon.com/config/home?region=%s#/timeline/%s/%s\n\n    The full configuration item change notification for this resource exceeded the maximum size allowed by Amazon Simple Notification Service (SNS). A summary of the configuration item is provided here. You can view the complete notification in the specified Amazon S3 bucket location.\n\n    New State Record Summary:\n    ----------------------------\n    %s",
-		s.region, ci.ResourceType, ci.ResourceID, js)
+	// The console link ends with ?time=<capture time>, as in AWS's example
+	// of the oversized notification.
+	text := fmt.Sprintf("View the Timeline for this Resource in the Console:\n    https://console.aws.amazon.com/config/home?region=%s#/timeline/%s/%s?time=%s\n\n    The full configuration item change notification for this resource exceeded the maximum size allowed by Amazon Simple Notification Service (SNS). A summary of the configuration item is provided here. You can view the complete notification in the specified Amazon S3 bucket location.\n\n    New State Record Summary:\n    ----------------------------\n    %s",
+		s.region, ci.ResourceType, ci.ResourceID, n.ConfigurationItemCaptureTime, js)
 	s.publishNote(ctx, topic, subj, []byte(text))
 }
 

@@ -34,7 +34,7 @@ var reservedOrgs = map[string]bool{"aws": true, "amzn": true, "amazon": true, "a
 // PutResourceConfig records the configuration of a custom (third-party)
 // resource, as AWS's API does: the type's organization (up to the first ::)
 // must not be AWS, Amzn, Amazon, Alexa or Custom, SchemaVersionId is
-// required, the configuration is a JSON document of at most 51,200
+// required, the configuration is a JSON document of at most 64 KB
 // characters, and the recorder must be recording
 // (NoRunningConfigurationRecorderException).
 func (s *Service) PutResourceConfig(ctx context.Context, in PutResourceConfigInput) (*PutResourceConfigOutput, error) {
@@ -50,6 +50,10 @@ func (s *Service) PutResourceConfig(ctx context.Context, in PutResourceConfigInp
 	}
 	return &PutResourceConfigOutput{}, nil
 }
+
+// MaxResourceConfigBytes is PutResourceConfig's limit on Configuration
+// ("The configuration JSON must not exceed 64 KB", API reference).
+const MaxResourceConfigBytes = 64 * 1024
 
 func validateCustomType(t string) error {
 	org, _, ok := strings.Cut(t, "::")
@@ -77,8 +81,8 @@ func (s *Service) putResourceConfig(ctx context.Context, in PutResourceConfigInp
 			return errf("ValidationException", "The schemaVersionId %q is not valid: letters, digits and '-' only.", in.SchemaVersionID)
 		}
 	}
-	if in.Configuration == "" || len(in.Configuration) > 51200 {
-		return errf("ValidationException", "The configuration is not valid: 1 to 51200 characters (got %d).", len(in.Configuration))
+	if in.Configuration == "" || len(in.Configuration) > MaxResourceConfigBytes {
+		return errf("ValidationException", "The configuration is not valid: 1 byte to 64 KB (got %d bytes).", len(in.Configuration))
 	}
 	if len(in.Tags) > 50 {
 		return errf("ValidationException", "Tags has %d entries; at most 50 are allowed.", len(in.Tags))
@@ -93,13 +97,17 @@ func (s *Service) putResourceConfig(ctx context.Context, in PutResourceConfigInp
 		return err
 	}
 	var out outbox
-	s.mu.Lock()
-	if !s.recordingLocked() {
-		s.mu.Unlock()
-		return errf("NoRunningConfigurationRecorderException", "There is no configuration recorder running to record the resource %s %s.", in.ResourceType, in.ResourceID)
+	if err := func() error {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if !s.recordingLocked() {
+			return errf("NoRunningConfigurationRecorderException", "There is no configuration recorder running to record the resource %s %s.", in.ResourceType, in.ResourceID)
+		}
+		s.declareLocked(ResourceKey{in.ResourceType, in.ResourceID}, st, nil, &out)
+		return nil
+	}(); err != nil {
+		return err
 	}
-	s.declareLocked(ResourceKey{in.ResourceType, in.ResourceID}, st, nil, &out)
-	s.mu.Unlock()
 	s.deliver(ctx, &out)
 	return nil
 }
@@ -125,13 +133,15 @@ func (s *Service) DeleteResourceConfig(ctx context.Context, in DeleteResourceCon
 	}
 	var out outbox
 	if err == nil {
-		s.mu.Lock()
-		if !s.recordingLocked() {
-			err = errf("NoRunningConfigurationRecorderException", "There is no configuration recorder running to record the deletion of %s %s.", in.ResourceType, in.ResourceID)
-		} else {
-			s.deleteLocked(ResourceKey{in.ResourceType, in.ResourceID}, nil, &out)
-		}
-		s.mu.Unlock()
+		func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if !s.recordingLocked() {
+				err = errf("NoRunningConfigurationRecorderException", "There is no configuration recorder running to record the deletion of %s %s.", in.ResourceType, in.ResourceID)
+			} else {
+				s.deleteLocked(ResourceKey{in.ResourceType, in.ResourceID}, nil, &out)
+			}
+		}()
 	}
 	s.rec.Record(ctx, event.Call{Name: "DeleteResourceConfig", RequestParameters: params(map[string]any{"resourceType": in.ResourceType, "resourceId": in.ResourceID})}, err)
 	if err != nil {
@@ -142,6 +152,11 @@ func (s *Service) DeleteResourceConfig(ctx context.Context, in DeleteResourceCon
 }
 
 // --- GetResourceConfigHistory -------------------------------------------------
+
+// HistoryPageSpan is the longest time one GetResourceConfigHistory page
+// covers (AWS: "Each call to the API is limited to span a duration of seven
+// days").
+const HistoryPageSpan = 7 * 24 * time.Hour
 
 // GetResourceConfigHistoryInput is the input of GetResourceConfigHistory.
 type GetResourceConfigHistoryInput struct {
@@ -262,6 +277,37 @@ func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigH
 		lo = in.EarlierTime.UTC()
 	}
 	out := &GetResourceConfigHistoryOutput{ConfigurationItems: make([]ConfigurationItem, 0, min(limit, r.items.Len()))}
+	// "Each call to the API is limited to span a duration of seven days. It
+	// is likely that the number of records returned is smaller than the
+	// specified limit. In such cases, you can make another call, using the
+	// nextToken." A page covers at most HistoryPageSpan from where it starts
+	// (laterTime going Reverse; earlierTime, or the first item, going
+	// Forward; the token's position on later pages); items beyond it are
+	// left to the next page, which may be short or empty.
+	var start itemRef
+	if order == Forward {
+		start = itemRef{at: unixNano(lo), sid: math.MinInt64}
+		if lo.IsZero() {
+			start.at = math.MinInt64
+		}
+	} else {
+		start = itemRef{at: unixNano(later), sid: math.MaxInt64}
+	}
+	if in.NextToken != "" {
+		start = itemRef{at: tok.at, sid: tok.stateID}
+	}
+	// The first page's window starts at the first item going Forward from
+	// before it, and at now going Reverse from a future laterTime (no item
+	// lies there); later pages start where the previous window ended.
+	window := start.at
+	if in.NextToken == "" {
+		if order == Forward {
+			window = math.MinInt64 // set from the first item
+		} else {
+			window = min(window, unixNano(now))
+		}
+	}
+	span := int64(HistoryPageSpan)
 	visit := func(ref itemRef) bool {
 		at := ref.it.captureTime()
 		if at.After(later) {
@@ -273,6 +319,17 @@ func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigH
 		if at.Before(cutoff) && !(r.exists && ref.it == r.last) {
 			return true // expired
 		}
+		if window == math.MinInt64 {
+			window = max(ref.at, start.at)
+		}
+		if order == Forward && ref.at-window >= span {
+			out.NextToken = pageToken{order, key, window + span, math.MinInt64}.String()
+			return false
+		}
+		if order == Reverse && window-ref.at >= span {
+			out.NextToken = pageToken{order, key, window - span, math.MaxInt64}.String()
+			return false
+		}
 		if len(out.ConfigurationItems) == limit {
 			out.NextToken = pageToken{order, key, ref.at, ref.sid}.String()
 			return false
@@ -282,19 +339,8 @@ func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigH
 		return true
 	}
 	if order == Forward {
-		start := itemRef{at: unixNano(lo), sid: math.MinInt64}
-		if lo.IsZero() {
-			start.at = math.MinInt64
-		}
-		if in.NextToken != "" {
-			start = itemRef{at: tok.at, sid: tok.stateID}
-		}
 		r.items.AscendGreaterOrEqual(start, visit)
 	} else {
-		start := itemRef{at: unixNano(later), sid: math.MaxInt64}
-		if in.NextToken != "" {
-			start = itemRef{at: tok.at, sid: tok.stateID}
-		}
 		r.items.DescendLessOrEqual(start, visit)
 	}
 	return out, nil
@@ -367,23 +413,7 @@ func (s *Service) BatchGetResourceConfig(ctx context.Context, in BatchGetResourc
 		}
 	}
 	if err == nil {
-		s.mu.Lock()
-		if s.recorder == nil {
-			err = errf("NoAvailableConfigurationRecorderException", "There is no configuration recorder in this region.")
-		}
-		seen := map[ResourceKey]bool{}
-		for _, k := range in.ResourceKeys {
-			if err != nil || seen[k] {
-				continue
-			}
-			seen[k] = true
-			r := s.resources[k]
-			if r == nil || r.last == nil || isDeletion(r.last.status) {
-				continue
-			}
-			out.BaseConfigurationItems = append(out.BaseConfigurationItems, baseItem(s.full(r.last)))
-		}
-		s.mu.Unlock()
+		err = s.batchGetLocked(in.ResourceKeys, out)
 	}
 	s.rec.Record(ctx, event.Call{Name: "BatchGetResourceConfig", ReadOnly: true, RequestParameters: params(map[string]any{"resourceKeys": in.ResourceKeys})}, err)
 	if err != nil {
@@ -434,6 +464,28 @@ func (s *Service) ListDiscoveredResources(ctx context.Context, in ListDiscovered
 		"resourceType": in.ResourceType, "resourceIds": in.ResourceIDs, "resourceName": in.ResourceName, "limit": in.Limit,
 		"includeDeletedResources": in.IncludeDeletedResources, "nextToken": in.NextToken})}, err)
 	return out, err
+}
+
+// batchGetLocked appends the current items of keys to out, taking the lock.
+func (s *Service) batchGetLocked(keys []ResourceKey, out *BatchGetResourceConfigOutput) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.recorder == nil {
+		return errf("NoAvailableConfigurationRecorderException", "There is no configuration recorder in this region.")
+	}
+	seen := map[ResourceKey]bool{}
+	for _, k := range keys {
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		r := s.resources[k]
+		if r == nil || r.last == nil || isDeletion(r.last.status) {
+			continue
+		}
+		out.BaseConfigurationItems = append(out.BaseConfigurationItems, baseItem(s.full(r.last)))
+	}
+	return nil
 }
 
 func (s *Service) listDiscovered(in ListDiscoveredResourcesInput) (*ListDiscoveredResourcesOutput, error) {

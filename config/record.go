@@ -218,9 +218,11 @@ func (s *Service) RecordResource(ctx context.Context, rc ResourceConfig) error {
 		return err
 	}
 	var out outbox
-	s.mu.Lock()
-	s.declareLocked(ResourceKey{rc.ResourceType, rc.ResourceID}, st, rc.RelatedEvents, &out)
-	s.mu.Unlock()
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.declareLocked(ResourceKey{rc.ResourceType, rc.ResourceID}, st, rc.RelatedEvents, &out)
+	}()
 	s.deliver(ctx, &out)
 	return nil
 }
@@ -237,9 +239,11 @@ func (s *Service) RecordDeletion(ctx context.Context, key ResourceKey, relatedEv
 		return errf("ValidationException", "resourceType and resourceId are required.")
 	}
 	var out outbox
-	s.mu.Lock()
-	s.deleteLocked(key, relatedEvents, &out)
-	s.mu.Unlock()
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.deleteLocked(key, relatedEvents, &out)
+	}()
 	s.deliver(ctx, &out)
 	return nil
 }
@@ -516,7 +520,11 @@ func (s *Service) reconcileLocked(k ResourceKey, now time.Time, flush bool, out 
 	}
 	r.dirty = false
 	lastGone := r.last == nil || isDeletion(r.last.status)
-	it := &item{at: unixNano(now), res: r}
+	// Capture times are whole milliseconds, as AWS's items, notifications
+	// and rule events print them: a rule's lookup
+	// GetResourceConfigHistory(laterTime=<capture time>, limit=1) then finds
+	// the item itself (issue 21 item 9).
+	it := &item{at: unixNano(now.Truncate(time.Millisecond)), res: r}
 	switch {
 	case !r.exists:
 		if lastGone {
@@ -619,18 +627,20 @@ func (s *Service) armDailyLocked() {
 
 func (s *Service) flushDaily(at time.Time) {
 	var out outbox
-	s.mu.Lock()
 	keys := make([]ResourceKey, 0)
-	for k, r := range s.resources {
-		if r.dirty {
-			keys = append(keys, k)
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for k, r := range s.resources {
+			if r.dirty {
+				keys = append(keys, k)
+			}
 		}
-	}
-	slices.SortFunc(keys, compareKeys)
-	for _, k := range keys {
-		s.reconcileLocked(k, at, true, &out)
-	}
-	s.mu.Unlock()
+		slices.SortFunc(keys, compareKeys)
+		for _, k := range keys {
+			s.reconcileLocked(k, at, true, &out)
+		}
+	}()
 	s.deliver(context.Background(), &out)
 }
 
@@ -643,17 +653,9 @@ func (s *Service) deliver(ctx context.Context, out *outbox) {
 	if len(out.changes) == 0 {
 		return
 	}
-	s.mu.Lock()
-	topic := ""
-	if s.channel != nil {
-		topic = s.channel.SNSTopicARN
-	}
-	s.mu.Unlock()
+	topic, rules := s.deliveryTargets()
 	wantEvents := bus.HasSubscribers[ChangeEvent](s.bus)
 	wantNotes := topic != "" && bus.HasSubscribers[event.Notification](s.bus)
-	s.mu.Lock()
-	rules := len(s.rules) > 0
-	s.mu.Unlock()
 	if !wantEvents && !wantNotes && !rules {
 		return
 	}
@@ -681,6 +683,16 @@ func (s *Service) deliver(ctx context.Context, out *outbox) {
 	}
 }
 
+// deliveryTargets returns the channel's topic and whether any rule exists.
+func (s *Service) deliveryTargets() (topic string, rules bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.channel != nil {
+		topic = s.channel.SNSTopicARN
+	}
+	return topic, len(s.rules) > 0
+}
+
 // full builds the API-shape item of it. The result shares nothing mutable
 // with the store.
 func (s *Service) full(it *item) *ConfigurationItem {
@@ -706,7 +718,12 @@ func (s *Service) fill(ci *ConfigurationItem, it *item) {
 	}
 	if st := it.st; st != nil {
 		ci.ARN, ci.ResourceName, ci.AvailabilityZone = st.arn, st.name, st.az
-		if it.status != StatusResourceNotRecorded {
+		// AWS's ResourceDeleted items carry availabilityZone and
+		// resourceCreationTime as null.
+		if isDeletion(it.status) {
+			ci.AvailabilityZone = ""
+		}
+		if it.status != StatusResourceNotRecorded && !isDeletion(it.status) {
 			created := st.created
 			ci.ResourceCreationTime = &created
 		}

@@ -3,7 +3,10 @@ package config
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -175,4 +178,31 @@ func TestHistoryDeliveryIntervalHasALowerBound(t *testing.T) {
 	off := New(Options{Clock: clk, HistoryDeliveryInterval: -1})
 	t.Cleanup(off.Close)
 	assert.Negative(t, off.histEvery, "negative still disables history files")
+}
+
+// Issue 16 item 1: every lock is released by defer, so a panic inside a
+// critical section (recovered by a caller such as net/http) cannot leave the
+// service wedged. The check is on the source: each s.mu.Lock() is followed by
+// its deferred Unlock.
+func TestEveryLockIsReleasedByDefer(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	require.NoError(t, err)
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		lines := strings.Split(string(b), "\n")
+		for i, l := range lines {
+			if strings.TrimSpace(l) != "s.mu.Lock()" {
+				continue
+			}
+			next := ""
+			if i+1 < len(lines) {
+				next = strings.TrimSpace(lines[i+1])
+			}
+			assert.Equal(t, "defer s.mu.Unlock()", next, "%s:%d: lock not released by defer", f, i+1)
+		}
+	}
 }

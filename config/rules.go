@@ -169,19 +169,38 @@ type rule struct {
 	period    time.Duration // periodic (0: not)
 	snapshot  bool          // triggered by snapshot delivery
 	oversized bool          // accepts OversizedConfigurationItemChangeNotification
-	timer     clock.Timer
-	results   map[ResourceKey]*EvaluationResult
-	lastStart time.Time
-	status    ConfigRuleEvaluationStatus
+
+	tags          map[string]string // TagResource
+	snapshotEvery time.Duration     // snapshot-triggered: at most one run per (0: every delivery)
+	lastSnapshot  time.Time
+	timer         clock.Timer
+	results       map[ResourceKey]*EvaluationResult
+	lastStart     time.Time
+	status        ConfigRuleEvaluationStatus
+}
+
+// ruleNameByIDOrARN finds the rule with the given ID or ARN (either may be
+// empty; both, when given, must name the same rule).
+func (s *Service) ruleNameByIDOrARN(id, ruleARN string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for name, r := range s.rules {
+		if (id == "" || r.cfg.ConfigRuleID == id) && (ruleARN == "" || r.cfg.ConfigRuleArn == ruleARN) {
+			return name, true
+		}
+	}
+	return "", false
 }
 
 // RegisterRuleFunction registers fn as the Lambda function with ARN
 // lambdaARN, so CUSTOM_LAMBDA rules whose SourceIdentifier is lambdaARN run
 // it. Registering again replaces the function.
 func (s *Service) RegisterRuleFunction(lambdaARN string, fn RuleFunction) {
-	s.mu.Lock()
-	s.functions[lambdaARN] = fn
-	s.mu.Unlock()
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.functions[lambdaARN] = fn
+	}()
 }
 
 var validMessageTypes = map[string]bool{MessageConfigurationItemChange: true, MessageOversizedConfigurationItemChange: true, MessageScheduled: true, MessageSnapshotDeliveryCompleted: true}
@@ -215,6 +234,16 @@ func invalid(format string, args ...any) error {
 }
 
 func (s *Service) putRule(c ConfigRule) (string, error) {
+	if c.ConfigRuleName == "" && (c.ConfigRuleID != "" || c.ConfigRuleArn != "") {
+		// "If you are updating a rule that you added previously, you can
+		// specify the rule by ConfigRuleName, ConfigRuleId, or ConfigRuleArn"
+		// (PutConfigRule).
+		name, ok := s.ruleNameByIDOrARN(c.ConfigRuleID, c.ConfigRuleArn)
+		if !ok {
+			return "", invalid("No rule has the ConfigRuleId %q or ConfigRuleArn %q.", c.ConfigRuleID, c.ConfigRuleArn)
+		}
+		c.ConfigRuleName = name
+	}
 	if c.ConfigRuleName == "" || len(c.ConfigRuleName) > 128 {
 		return "", invalid("The ConfigRuleName %q is not valid: 1 to 128 characters.", c.ConfigRuleName)
 	}
@@ -252,6 +281,11 @@ func (s *Service) putRule(c ConfigRule) (string, error) {
 	if sc := c.Scope; sc != nil {
 		if len(sc.ComplianceResourceTypes) > 100 {
 			return "", invalid("Scope.ComplianceResourceTypes has %d members; at most 100 are allowed.", len(sc.ComplianceResourceTypes))
+		}
+		// "Scope cannot be applied to both resource and tag" (AWS's answer
+		// when a scope names resource types and a tag key).
+		if sc.TagKey != "" && (len(sc.ComplianceResourceTypes) > 0 || sc.ComplianceResourceID != "") {
+			return "", invalid("Scope cannot be applied to both resource and tag")
 		}
 		if sc.TagValue != "" && sc.TagKey == "" {
 			return "", invalid("Scope.TagValue requires Scope.TagKey.")
@@ -325,8 +359,16 @@ func (s *Service) putRule(c ConfigRule) (string, error) {
 				r.period = f.Duration()
 			}
 		}
-		if c.MaximumExecutionFrequency != "" && r.period == 0 {
-			return "", invalid("A maximum execution frequency is allowed only for rules with a ScheduledNotification trigger.")
+		// MaximumExecutionFrequency may be set "for an Config managed rule
+		// that is triggered at a periodic frequency" or when "your custom rule
+		// is triggered when Config delivers the configuration snapshot"
+		// (ConfigRule); for the latter it bounds how often snapshot
+		// deliveries run the rule.
+		if c.MaximumExecutionFrequency != "" && r.period == 0 && !r.snapshot {
+			return "", invalid("A maximum execution frequency is allowed only for rules with a ScheduledNotification or ConfigurationSnapshotDeliveryCompleted trigger.")
+		}
+		if r.snapshot {
+			r.snapshotEvery = c.MaximumExecutionFrequency.Duration()
 		}
 	case OwnerCustomPolicy:
 		return "", invalid("The rule %s uses Owner CUSTOM_POLICY (Guard): localwatch models managed rules and CUSTOM_LAMBDA rules backed by Go functions only.", c.ConfigRuleName)
@@ -351,6 +393,7 @@ func (s *Service) putRule(c ConfigRule) (string, error) {
 		}
 		c.ConfigRuleArn, c.ConfigRuleID = old.cfg.ConfigRuleArn, old.cfg.ConfigRuleID
 		r.results = old.results
+		r.tags = old.tags
 		if old.timer != nil {
 			old.timer.Stop()
 		}
@@ -438,11 +481,13 @@ func (s *Service) DescribeConfigRules(ctx context.Context, in DescribeConfigRule
 	out := &DescribeConfigRulesOutput{ConfigRules: []ConfigRule{}}
 	names, next, err := s.ruleNames(in.ConfigRuleNames, in.NextToken)
 	if err == nil {
-		s.mu.Lock()
-		for _, n := range names {
-			out.ConfigRules = append(out.ConfigRules, cloneRule(s.rules[n].cfg))
-		}
-		s.mu.Unlock()
+		func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			for _, n := range names {
+				out.ConfigRules = append(out.ConfigRules, cloneRule(s.rules[n].cfg))
+			}
+		}()
 		out.NextToken = next
 	}
 	s.rec.Record(ctx, event.Call{Name: "DescribeConfigRules", ReadOnly: true, RequestParameters: params(map[string]any{"configRuleNames": in.ConfigRuleNames, "nextToken": in.NextToken})}, err)
@@ -512,17 +557,19 @@ func (s *Service) DeleteConfigRule(ctx context.Context, in DeleteConfigRuleInput
 	}
 	var err error
 	res := s.ruleResource(in.ConfigRuleName)
-	s.mu.Lock()
-	r := s.rules[in.ConfigRuleName]
-	if r == nil {
-		err = errf("NoSuchConfigRuleException", "The ConfigRule '%s' provided in the request is invalid. Please check the configRule name.", in.ConfigRuleName)
-	} else {
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		r := s.rules[in.ConfigRuleName]
+		if r == nil {
+			err = errf("NoSuchConfigRuleException", "The ConfigRule '%s' provided in the request is invalid. Please check the configRule name.", in.ConfigRuleName)
+			return
+		}
 		if r.timer != nil {
 			r.timer.Stop()
 		}
 		delete(s.rules, in.ConfigRuleName)
-	}
-	s.mu.Unlock()
+	}()
 	s.rec.Record(ctx, event.Call{Name: "DeleteConfigRule", RequestParameters: params(map[string]any{"configRuleName": in.ConfigRuleName}), Resources: res}, err)
 	if err != nil {
 		return nil, err
@@ -554,27 +601,26 @@ func (s *Service) StartConfigRulesEvaluation(ctx context.Context, in StartConfig
 	if len(names) == 0 || len(names) > 25 {
 		err = invalid("ConfigRuleNames has %d members; 1 to 25 are allowed.", len(in.ConfigRuleNames))
 	} else {
-		s.mu.Lock()
-		for _, n := range names {
-			r := s.rules[n]
-			if r == nil {
-				err = errf("NoSuchConfigRuleException", "The ConfigRule '%s' provided in the request is invalid. Please check the configRule name.", n)
-				break
+		err = func() error {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			for _, n := range names {
+				r := s.rules[n]
+				if r == nil {
+					return errf("NoSuchConfigRuleException", "The ConfigRule '%s' provided in the request is invalid. Please check the configRule name.", n)
+				}
+				if !r.lastStart.IsZero() && now.Sub(r.lastStart) < time.Minute {
+					return errf("LimitExceededException", "The evaluation of rule %s was started less than a minute ago.", n)
+				}
 			}
-			if !r.lastStart.IsZero() && now.Sub(r.lastStart) < time.Minute {
-				err = errf("LimitExceededException", "The evaluation of rule %s was started less than a minute ago.", n)
-				break
-			}
-		}
-		if err == nil {
 			for _, n := range names {
 				s.rules[n].lastStart = now
 			}
 			if s.channel != nil {
 				topic = s.channel.SNSTopicARN
 			}
-		}
-		s.mu.Unlock()
+			return nil
+		}()
 	}
 	s.rec.Record(ctx, event.Call{Name: "StartConfigRulesEvaluation", RequestParameters: params(map[string]any{"configRuleNames": in.ConfigRuleNames})}, err)
 	if err != nil {
@@ -671,8 +717,12 @@ func (s *Service) changeJobLocked(r *rule, ci, prev *ConfigurationItem, leftScop
 	b, _ := json.Marshal(ConfigurationItemChangeNotification{ConfigurationItemDiff: &diff, ConfigurationItem: ci.NotificationForm(),
 		NotificationCreationTime: isoMillis(now), MessageType: MessageConfigurationItemChange, RecordVersion: "1.3"})
 	ev.InvokingEvent = string(b)
-	if len(b) > MaxSNSMessageBytes && r.oversized {
-		// Too large to deliver whole: AWS sends the item's summary.
+	if len(b) > MaxSNSMessageBytes {
+		// Too large to deliver whole: AWS's event for a rule triggered by an
+		// oversized item carries the item's summary ("Example Event for AWS
+		// Config Rules Triggered by Oversized Configuration Item Changes"),
+		// whichever change message type the rule lists; the whole item
+		// reaches no rule.
 		n := ci.NotificationForm()
 		sum := oversizedSummary{ChangeType: diff.ChangeType, ConfigurationItemVersion: n.ConfigurationItemVersion, ConfigurationItemCaptureTime: n.ConfigurationItemCaptureTime,
 			ConfigurationStateID: n.ConfigurationStateID, AWSAccountID: n.AWSAccountID, ConfigurationItemStatus: n.ConfigurationItemStatus,
@@ -699,30 +749,29 @@ func (s *Service) evaluateChange(ctx context.Context, c change) {
 	}
 	key := ResourceKey{ci.ResourceType, ci.ResourceID}
 	now := s.now()
-	var jobs []job
-	s.mu.Lock()
-	if len(s.rules) == 0 {
-		s.mu.Unlock()
-		return
-	}
-	for _, name := range slices.Sorted(maps.Keys(s.rules)) {
-		r := s.rules[name]
-		if !r.change {
-			continue
-		}
-		_, had := r.results[key]
-		switch {
-		case isDeletion(ci.ConfigurationItemStatus):
-			if had || (c.prev != nil && r.applies(c.prev)) {
-				jobs = append(jobs, s.changeJobLocked(r, ci, c.prev, false, now))
+	jobs := func() []job {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		var jobs []job
+		for _, name := range slices.Sorted(maps.Keys(s.rules)) {
+			r := s.rules[name]
+			if !r.change {
+				continue
 			}
-		case r.applies(ci):
-			jobs = append(jobs, s.changeJobLocked(r, ci, c.prev, false, now))
-		case had:
-			jobs = append(jobs, s.changeJobLocked(r, ci, c.prev, true, now))
+			_, had := r.results[key]
+			switch {
+			case isDeletion(ci.ConfigurationItemStatus):
+				if had || (c.prev != nil && r.applies(c.prev)) {
+					jobs = append(jobs, s.changeJobLocked(r, ci, c.prev, false, now))
+				}
+			case r.applies(ci):
+				jobs = append(jobs, s.changeJobLocked(r, ci, c.prev, false, now))
+			case had:
+				jobs = append(jobs, s.changeJobLocked(r, ci, c.prev, true, now))
+			}
 		}
-	}
-	s.mu.Unlock()
+		return jobs
+	}()
 	s.runJobs(ctx, jobs, now)
 }
 
@@ -731,43 +780,45 @@ func (s *Service) evaluateChange(ctx context.Context, c change) {
 func (s *Service) evaluateRules(ctx context.Context, names []string) {
 	now := s.now()
 	var jobs []job
-	s.mu.Lock()
-	keys := make([]ResourceKey, 0, len(s.resources))
-	for k, r := range s.resources {
-		if r.last != nil {
-			keys = append(keys, k)
-		}
-	}
-	slices.SortFunc(keys, compareKeys)
-	for _, n := range names {
-		r := s.rules[n]
-		if r == nil {
-			continue
-		}
-		if r.change {
-			for _, k := range keys {
-				res := s.resources[k]
-				it := res.last
-				if isDeletion(it.status) || it.status == StatusResourceNotRecorded {
-					continue
-				}
-				if r.managed != nil && !slices.Contains(r.managed.types, k.ResourceType) {
-					continue
-				}
-				if ci := s.full(it); r.applies(ci) {
-					var prev *ConfigurationItem
-					if p := s.previousLocked(res, it); p != nil {
-						prev = s.full(p)
-					}
-					jobs = append(jobs, s.changeJobLocked(r, ci, prev, false, now))
-				}
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		keys := make([]ResourceKey, 0, len(s.resources))
+		for k, r := range s.resources {
+			if r.last != nil {
+				keys = append(keys, k)
 			}
 		}
-		if r.period > 0 {
-			jobs = append(jobs, s.scheduledJobLocked(r, now))
+		slices.SortFunc(keys, compareKeys)
+		for _, n := range names {
+			r := s.rules[n]
+			if r == nil {
+				continue
+			}
+			if r.change {
+				for _, k := range keys {
+					res := s.resources[k]
+					it := res.last
+					if isDeletion(it.status) || it.status == StatusResourceNotRecorded {
+						continue
+					}
+					if r.managed != nil && !slices.Contains(r.managed.types, k.ResourceType) {
+						continue
+					}
+					if ci := s.full(it); r.applies(ci) {
+						var prev *ConfigurationItem
+						if p := s.previousLocked(res, it); p != nil {
+							prev = s.full(p)
+						}
+						jobs = append(jobs, s.changeJobLocked(r, ci, prev, false, now))
+					}
+				}
+			}
+			if r.period > 0 {
+				jobs = append(jobs, s.scheduledJobLocked(r, now))
+			}
 		}
-	}
-	s.mu.Unlock()
+	}()
 	s.runJobs(ctx, jobs, now)
 }
 
@@ -797,31 +848,37 @@ func (s *Service) scheduledJobLocked(r *rule, now time.Time) job {
 }
 
 func (s *Service) runScheduled(name string, at time.Time) {
-	s.mu.Lock()
-	r := s.rules[name]
-	if r == nil {
-		s.mu.Unlock()
-		return
+	j, ok := func() (job, bool) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		r := s.rules[name]
+		if r == nil {
+			return job{}, false
+		}
+		return s.scheduledJobLocked(r, at), true
+	}()
+	if ok {
+		s.runJobs(context.Background(), []job{j}, at)
 	}
-	j := s.scheduledJobLocked(r, at)
-	s.mu.Unlock()
-	s.runJobs(context.Background(), []job{j}, at)
 }
 
 func (s *Service) invokeSnapshotRules(ctx context.Context, invoking string, now time.Time) {
 	var jobs []job
-	s.mu.Lock()
-	for _, name := range slices.Sorted(maps.Keys(s.rules)) {
-		r := s.rules[name]
-		if !r.snapshot {
-			continue
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for _, name := range slices.Sorted(maps.Keys(s.rules)) {
+			r := s.rules[name]
+			if !r.snapshot || (r.snapshotEvery > 0 && !r.lastSnapshot.IsZero() && now.Sub(r.lastSnapshot) < r.snapshotEvery) {
+				continue
+			}
+			r.lastSnapshot = now
+			ev := s.baseEventLocked(r, now)
+			ev.MessageType = MessageSnapshotDeliveryCompleted
+			ev.InvokingEvent = invoking
+			jobs = append(jobs, job{rule: name, fn: s.functions[r.cfg.Source.SourceIdentifier], ev: ev})
 		}
-		ev := s.baseEventLocked(r, now)
-		ev.MessageType = MessageSnapshotDeliveryCompleted
-		ev.InvokingEvent = invoking
-		jobs = append(jobs, job{rule: name, fn: s.functions[r.cfg.Source.SourceIdentifier], ev: ev})
-	}
-	s.mu.Unlock()
+	}()
 	s.runJobs(ctx, jobs, now)
 }
 
@@ -833,14 +890,17 @@ func (s *Service) runJobs(ctx context.Context, jobs []job, now time.Time) {
 		case j.managed != nil:
 			ct, ann := NotApplicable, ""
 			if !isDeletion(j.ci.ConfigurationItemStatus) && j.ci.ConfigurationItemStatus != StatusResourceNotRecorded {
-				s.mu.Lock()
-				r := s.rules[j.rule]
 				var params map[string]string
 				var inScope bool
-				if r != nil {
-					params, inScope = r.params, r.applies(j.ci)
-				}
-				s.mu.Unlock()
+				r := func() *rule {
+					s.mu.Lock()
+					defer s.mu.Unlock()
+					r := s.rules[j.rule]
+					if r != nil {
+						params, inScope = r.params, r.applies(j.ci)
+					}
+					return r
+				}()
 				if r == nil {
 					continue
 				}
@@ -942,13 +1002,15 @@ func (s *Service) DescribeConfigRuleEvaluationStatus(ctx context.Context, in Des
 	out := &DescribeConfigRuleEvaluationStatusOutput{ConfigRulesEvaluationStatus: []ConfigRuleEvaluationStatus{}}
 	names, next, err := s.ruleNames(in.ConfigRuleNames, in.NextToken)
 	if err == nil {
-		s.mu.Lock()
-		for _, n := range names {
-			if r := s.rules[n]; r != nil {
-				out.ConfigRulesEvaluationStatus = append(out.ConfigRulesEvaluationStatus, r.status)
+		func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			for _, n := range names {
+				if r := s.rules[n]; r != nil {
+					out.ConfigRulesEvaluationStatus = append(out.ConfigRulesEvaluationStatus, r.status)
+				}
 			}
-		}
-		s.mu.Unlock()
+		}()
 		out.NextToken = next
 	}
 	s.rec.Record(ctx, event.Call{Name: "DescribeConfigRuleEvaluationStatus", ReadOnly: true, RequestParameters: params(map[string]any{"configRuleNames": in.ConfigRuleNames, "nextToken": in.NextToken})}, err)
@@ -967,41 +1029,45 @@ func (s *Service) storeEvaluations(ctx context.Context, ruleName, token string, 
 	}
 	var changes []changed
 	now := s.now()
-	s.mu.Lock()
-	r := s.rules[ruleName]
-	if r == nil {
-		s.mu.Unlock()
-		return errf("NoSuchConfigRuleException", "The ConfigRule '%s' no longer exists.", ruleName)
-	}
-	ruleARN := r.cfg.ConfigRuleArn
-	topic := ""
-	if s.channel != nil {
-		topic = s.channel.SNSTopicARN
-	}
-	for _, e := range evals {
-		k := ResourceKey{e.ComplianceResourceType, e.ComplianceResourceID}
-		old := r.results[k]
-		if old != nil && e.OrderingTimestamp.Before(old.EvaluationResultIdentifier.OrderingTimestamp) {
-			continue // an older evaluation does not replace a newer one
+	var ruleARN, topic string
+	if err := func() error {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		r := s.rules[ruleName]
+		if r == nil {
+			return errf("NoSuchConfigRuleException", "The ConfigRule '%s' no longer exists.", ruleName)
 		}
-		res := &EvaluationResult{
-			EvaluationResultIdentifier: EvaluationResultIdentifier{
-				EvaluationResultQualifier: EvaluationResultQualifier{ConfigRuleName: ruleName, ResourceType: k.ResourceType, ResourceID: k.ResourceID},
-				OrderingTimestamp:         e.OrderingTimestamp.UTC(),
-			},
-			ComplianceType: e.ComplianceType, ResultRecordedTime: now, ConfigRuleInvokedTime: invoked, Annotation: e.Annotation, ResultToken: token,
+		ruleARN = r.cfg.ConfigRuleArn
+		if s.channel != nil {
+			topic = s.channel.SNSTopicARN
 		}
-		r.results[k] = res
-		if old == nil || old.ComplianceType != res.ComplianceType {
-			var oc *EvaluationResult
-			if old != nil {
-				o := *old
-				oc = &o
+		for _, e := range evals {
+			k := ResourceKey{e.ComplianceResourceType, e.ComplianceResourceID}
+			old := r.results[k]
+			if old != nil && e.OrderingTimestamp.Before(old.EvaluationResultIdentifier.OrderingTimestamp) {
+				continue // an older evaluation does not replace a newer one
 			}
-			changes = append(changes, changed{oc, *res})
+			res := &EvaluationResult{
+				EvaluationResultIdentifier: EvaluationResultIdentifier{
+					EvaluationResultQualifier: EvaluationResultQualifier{ConfigRuleName: ruleName, ResourceType: k.ResourceType, ResourceID: k.ResourceID},
+					OrderingTimestamp:         e.OrderingTimestamp.UTC(),
+				},
+				ComplianceType: e.ComplianceType, ResultRecordedTime: now, ConfigRuleInvokedTime: invoked, Annotation: e.Annotation, ResultToken: token,
+			}
+			r.results[k] = res
+			if old == nil || old.ComplianceType != res.ComplianceType {
+				var oc *EvaluationResult
+				if old != nil {
+					o := *old
+					oc = &o
+				}
+				changes = append(changes, changed{oc, *res})
+			}
 		}
+		return nil
+	}(); err != nil {
+		return err
 	}
-	s.mu.Unlock()
 	for _, c := range changes {
 		q := c.cur.EvaluationResultIdentifier.EvaluationResultQualifier
 		_ = bus.Publish(ctx, s.bus, ComplianceChangeEvent{ConfigRuleName: ruleName, ResourceType: q.ResourceType, ResourceID: q.ResourceID, Old: c.old, New: c.cur})
@@ -1113,10 +1179,14 @@ func (s *Service) putEvaluations(ctx context.Context, in PutEvaluationsInput) er
 	if in.TestMode {
 		return nil
 	}
-	s.mu.Lock()
-	name, ok := s.tokens[in.ResultToken]
-	exists := ok && s.rules[name] != nil
-	s.mu.Unlock()
+	var name string
+	var ok, exists bool
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		name, ok = s.tokens[in.ResultToken]
+		exists = ok && s.rules[name] != nil
+	}()
 	if !ok {
 		return errf("InvalidResultTokenException", "The result token %q is not valid.", truncate(in.ResultToken, 40))
 	}
@@ -1224,19 +1294,21 @@ func (s *Service) DescribeComplianceByConfigRule(ctx context.Context, in Describ
 		names, out.NextToken, err = s.ruleNames(in.ConfigRuleNames, in.NextToken)
 	}
 	if err == nil {
-		s.mu.Lock()
-		for _, n := range names {
-			r := s.rules[n]
-			if r == nil {
-				continue
+		func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			for _, n := range names {
+				r := s.rules[n]
+				if r == nil {
+					continue
+				}
+				c := ruleCompliance(r)
+				if len(in.ComplianceTypes) > 0 && !slices.Contains(in.ComplianceTypes, c.ComplianceType) {
+					continue
+				}
+				out.ComplianceByConfigRules = append(out.ComplianceByConfigRules, ComplianceByConfigRule{ConfigRuleName: n, Compliance: &c})
 			}
-			c := ruleCompliance(r)
-			if len(in.ComplianceTypes) > 0 && !slices.Contains(in.ComplianceTypes, c.ComplianceType) {
-				continue
-			}
-			out.ComplianceByConfigRules = append(out.ComplianceByConfigRules, ComplianceByConfigRule{ConfigRuleName: n, Compliance: &c})
-		}
-		s.mu.Unlock()
+		}()
 	}
 	s.rec.Record(ctx, event.Call{Name: "DescribeComplianceByConfigRule", ReadOnly: true, RequestParameters: params(map[string]any{"configRuleNames": in.ConfigRuleNames, "complianceTypes": in.ComplianceTypes, "nextToken": in.NextToken})}, err)
 	if err != nil {

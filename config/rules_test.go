@@ -198,7 +198,7 @@ func TestCustomRuleFunction(t *testing.T) {
 		return []Evaluation{{ComplianceResourceType: ci.ResourceType, ComplianceResourceID: ci.ResourceID, ComplianceType: ct, OrderingTimestamp: ci.ConfigurationItemCaptureTime}}, nil
 	})
 	_, err := h.svc.PutConfigRule(h.ctx, PutConfigRuleInput{ConfigRule{ConfigRuleName: "small", InputParameters: `{"max":"large"}`,
-		Scope:  &Scope{ComplianceResourceTypes: []string{"AWS::EC2::Instance"}, TagKey: "team", TagValue: "web"},
+		Scope:  &Scope{TagKey: "team", TagValue: "web"},
 		Source: &Source{Owner: OwnerCustomLambda, SourceIdentifier: lambda, SourceDetails: []SourceDetail{{EventSource: "aws.config", MessageType: MessageConfigurationItemChange}}}}})
 	require.NoError(t, err)
 	h.record(instance("i-1", "sg-1", "m5.xlarge", map[string]string{"team": "web"}))

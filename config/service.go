@@ -106,6 +106,8 @@ type Service struct {
 	tokens    map[string]string // result token -> rule name
 	tokenList []string
 
+	remediations map[string]RemediationConfiguration // by rule name
+
 	unsubscribe func()
 	closed      bool
 	done        atomic.Bool // closed, readable without mu: every operation checks it first
@@ -465,18 +467,20 @@ func (s *Service) DescribeConfigurationRecorders(ctx context.Context, in Describ
 	if ctx = orBackground(ctx); s.done.Load() {
 		return nil, errClosed()
 	}
-	s.mu.Lock()
 	out := &DescribeConfigurationRecordersOutput{ConfigurationRecorders: []ConfigurationRecorder{}}
 	var err error
-	for _, n := range in.ConfigurationRecorderNames {
-		if s.recorder == nil || s.recorder.Name != n {
-			err = errf("NoSuchConfigurationRecorderException", "Cannot find configuration recorder with the specified name '%s'.", n)
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for _, n := range in.ConfigurationRecorderNames {
+			if s.recorder == nil || s.recorder.Name != n {
+				err = errf("NoSuchConfigurationRecorderException", "Cannot find configuration recorder with the specified name '%s'.", n)
+			}
 		}
-	}
-	if err == nil && s.recorder != nil {
-		out.ConfigurationRecorders = append(out.ConfigurationRecorders, cloneRecorder(*s.recorder))
-	}
-	s.mu.Unlock()
+		if err == nil && s.recorder != nil {
+			out.ConfigurationRecorders = append(out.ConfigurationRecorders, cloneRecorder(*s.recorder))
+		}
+	}()
 	s.rec.Record(ctx, event.Call{Name: "DescribeConfigurationRecorders", ReadOnly: true, RequestParameters: params(map[string]any{"configurationRecorderNames": in.ConfigurationRecorderNames})}, err)
 	if err != nil {
 		return nil, err
@@ -500,25 +504,27 @@ func (s *Service) DescribeConfigurationRecorderStatus(ctx context.Context, in De
 	if ctx = orBackground(ctx); s.done.Load() {
 		return nil, errClosed()
 	}
-	s.mu.Lock()
 	out := &DescribeConfigurationRecorderStatusOutput{ConfigurationRecordersStatus: []ConfigurationRecorderStatus{}}
 	var err error
-	for _, n := range in.ConfigurationRecorderNames {
-		if s.recorder == nil || s.recorder.Name != n {
-			err = errf("NoSuchConfigurationRecorderException", "Cannot find configuration recorder with the specified name '%s'.", n)
-		}
-	}
-	if err == nil && s.recorder != nil {
-		st := s.recorderState
-		for _, p := range []**time.Time{&st.LastStartTime, &st.LastStopTime, &st.LastStatusChangeTime} {
-			if *p != nil {
-				t := **p
-				*p = &t
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for _, n := range in.ConfigurationRecorderNames {
+			if s.recorder == nil || s.recorder.Name != n {
+				err = errf("NoSuchConfigurationRecorderException", "Cannot find configuration recorder with the specified name '%s'.", n)
 			}
 		}
-		out.ConfigurationRecordersStatus = append(out.ConfigurationRecordersStatus, st)
-	}
-	s.mu.Unlock()
+		if err == nil && s.recorder != nil {
+			st := s.recorderState
+			for _, p := range []**time.Time{&st.LastStartTime, &st.LastStopTime, &st.LastStatusChangeTime} {
+				if *p != nil {
+					t := **p
+					*p = &t
+				}
+			}
+			out.ConfigurationRecordersStatus = append(out.ConfigurationRecordersStatus, st)
+		}
+	}()
 	s.rec.Record(ctx, event.Call{Name: "DescribeConfigurationRecorderStatus", ReadOnly: true, RequestParameters: params(map[string]any{"configurationRecorderNames": in.ConfigurationRecorderNames})}, err)
 	if err != nil {
 		return nil, err
@@ -545,22 +551,24 @@ func (s *Service) StartConfigurationRecorder(ctx context.Context, in StartConfig
 	}
 	var err error
 	var out outbox
-	s.mu.Lock()
-	switch {
-	case s.recorder == nil || s.recorder.Name != in.ConfigurationRecorderName:
-		err = errf("NoSuchConfigurationRecorderException", "Cannot find configuration recorder with the specified name '%s'.", in.ConfigurationRecorderName)
-	case s.channel == nil:
-		err = errf("NoAvailableDeliveryChannelException", "Delivery channel is not available to start configuration recorder.")
-	case !s.recorderState.Recording:
-		now := s.now()
-		s.recorderState.Recording = true
-		s.recorderState.LastStartTime = &now
-		s.recorderState.LastStatus = "Success"
-		s.recorderState.LastStatusChangeTime = &now
-		s.armDailyLocked()
-		s.reconcileAllLocked(now, &out)
-	}
-	s.mu.Unlock()
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		switch {
+		case s.recorder == nil || s.recorder.Name != in.ConfigurationRecorderName:
+			err = errf("NoSuchConfigurationRecorderException", "Cannot find configuration recorder with the specified name '%s'.", in.ConfigurationRecorderName)
+		case s.channel == nil:
+			err = errf("NoAvailableDeliveryChannelException", "Delivery channel is not available to start configuration recorder.")
+		case !s.recorderState.Recording:
+			now := s.now()
+			s.recorderState.Recording = true
+			s.recorderState.LastStartTime = &now
+			s.recorderState.LastStatus = "Success"
+			s.recorderState.LastStatusChangeTime = &now
+			s.armDailyLocked()
+			s.reconcileAllLocked(now, &out)
+		}
+	}()
 	s.rec.Record(ctx, event.Call{Name: "StartConfigurationRecorder", RequestParameters: params(map[string]any{"configurationRecorderName": in.ConfigurationRecorderName})}, err)
 	if err != nil {
 		return nil, err
@@ -584,17 +592,19 @@ func (s *Service) StopConfigurationRecorder(ctx context.Context, in StopConfigur
 		return nil, errClosed()
 	}
 	var err error
-	s.mu.Lock()
-	if s.recorder == nil || s.recorder.Name != in.ConfigurationRecorderName {
-		err = errf("NoSuchConfigurationRecorderException", "Cannot find configuration recorder with the specified name '%s'.", in.ConfigurationRecorderName)
-	} else if s.recorderState.Recording {
-		now := s.now()
-		s.recorderState.Recording = false
-		s.recorderState.LastStopTime = &now
-		s.recorderState.LastStatusChangeTime = &now
-		s.armDailyLocked()
-	}
-	s.mu.Unlock()
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.recorder == nil || s.recorder.Name != in.ConfigurationRecorderName {
+			err = errf("NoSuchConfigurationRecorderException", "Cannot find configuration recorder with the specified name '%s'.", in.ConfigurationRecorderName)
+		} else if s.recorderState.Recording {
+			now := s.now()
+			s.recorderState.Recording = false
+			s.recorderState.LastStopTime = &now
+			s.recorderState.LastStatusChangeTime = &now
+			s.armDailyLocked()
+		}
+	}()
 	s.rec.Record(ctx, event.Call{Name: "StopConfigurationRecorder", RequestParameters: params(map[string]any{"configurationRecorderName": in.ConfigurationRecorderName})}, err)
 	if err != nil {
 		return nil, err
@@ -617,15 +627,17 @@ func (s *Service) DeleteConfigurationRecorder(ctx context.Context, in DeleteConf
 		return nil, errClosed()
 	}
 	var err error
-	s.mu.Lock()
-	if s.recorder == nil || s.recorder.Name != in.ConfigurationRecorderName {
-		err = errf("NoSuchConfigurationRecorderException", "Cannot find configuration recorder with the specified name '%s'.", in.ConfigurationRecorderName)
-	} else {
-		s.recorder = nil
-		s.recorderState = ConfigurationRecorderStatus{}
-		s.armDailyLocked()
-	}
-	s.mu.Unlock()
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.recorder == nil || s.recorder.Name != in.ConfigurationRecorderName {
+			err = errf("NoSuchConfigurationRecorderException", "Cannot find configuration recorder with the specified name '%s'.", in.ConfigurationRecorderName)
+		} else {
+			s.recorder = nil
+			s.recorderState = ConfigurationRecorderStatus{}
+			s.armDailyLocked()
+		}
+	}()
 	s.rec.Record(ctx, event.Call{Name: "DeleteConfigurationRecorder", RequestParameters: params(map[string]any{"configurationRecorderName": in.ConfigurationRecorderName})}, err)
 	if err != nil {
 		return nil, err
@@ -745,27 +757,29 @@ func (s *Service) DescribeDeliveryChannels(ctx context.Context, in DescribeDeliv
 	if ctx = orBackground(ctx); s.done.Load() {
 		return nil, errClosed()
 	}
-	s.mu.Lock()
 	out := &DescribeDeliveryChannelsOutput{DeliveryChannels: []DeliveryChannel{}}
 	var err error
-	for _, n := range in.DeliveryChannelNames {
-		if s.channel == nil || s.channel.Name != n {
-			err = errf("NoSuchDeliveryChannelException", "Cannot find delivery channel with specified name '%s'.", n)
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for _, n := range in.DeliveryChannelNames {
+			if s.channel == nil || s.channel.Name != n {
+				err = errf("NoSuchDeliveryChannelException", "Cannot find delivery channel with specified name '%s'.", n)
+			}
 		}
-	}
-	if err == nil && s.channel != nil {
-		c := *s.channel
-		if c.S3KeyPrefix != nil {
-			p := *c.S3KeyPrefix
-			c.S3KeyPrefix = &p
+		if err == nil && s.channel != nil {
+			c := *s.channel
+			if c.S3KeyPrefix != nil {
+				p := *c.S3KeyPrefix
+				c.S3KeyPrefix = &p
+			}
+			if c.ConfigSnapshotDeliveryProperties != nil {
+				p := *c.ConfigSnapshotDeliveryProperties
+				c.ConfigSnapshotDeliveryProperties = &p
+			}
+			out.DeliveryChannels = append(out.DeliveryChannels, c)
 		}
-		if c.ConfigSnapshotDeliveryProperties != nil {
-			p := *c.ConfigSnapshotDeliveryProperties
-			c.ConfigSnapshotDeliveryProperties = &p
-		}
-		out.DeliveryChannels = append(out.DeliveryChannels, c)
-	}
-	s.mu.Unlock()
+	}()
 	s.rec.Record(ctx, event.Call{Name: "DescribeDeliveryChannels", ReadOnly: true, RequestParameters: params(map[string]any{"deliveryChannelNames": in.DeliveryChannelNames})}, err)
 	if err != nil {
 		return nil, err
@@ -789,21 +803,23 @@ func (s *Service) DescribeDeliveryChannelStatus(ctx context.Context, in Describe
 	if ctx = orBackground(ctx); s.done.Load() {
 		return nil, errClosed()
 	}
-	s.mu.Lock()
 	out := &DescribeDeliveryChannelStatusOutput{DeliveryChannelsStatus: []DeliveryChannelStatus{}}
 	var err error
-	for _, n := range in.DeliveryChannelNames {
-		if s.channel == nil || s.channel.Name != n {
-			err = errf("NoSuchDeliveryChannelException", "Cannot find delivery channel with specified name '%s'.", n)
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for _, n := range in.DeliveryChannelNames {
+			if s.channel == nil || s.channel.Name != n {
+				err = errf("NoSuchDeliveryChannelException", "Cannot find delivery channel with specified name '%s'.", n)
+			}
 		}
-	}
-	if err == nil && s.channel != nil {
-		st := s.channelState
-		a, b, c := *st.ConfigSnapshotDeliveryInfo, *st.ConfigHistoryDeliveryInfo, *st.ConfigStreamDeliveryInfo
-		st.ConfigSnapshotDeliveryInfo, st.ConfigHistoryDeliveryInfo, st.ConfigStreamDeliveryInfo = &a, &b, &c
-		out.DeliveryChannelsStatus = append(out.DeliveryChannelsStatus, st)
-	}
-	s.mu.Unlock()
+		if err == nil && s.channel != nil {
+			st := s.channelState
+			a, b, c := *st.ConfigSnapshotDeliveryInfo, *st.ConfigHistoryDeliveryInfo, *st.ConfigStreamDeliveryInfo
+			st.ConfigSnapshotDeliveryInfo, st.ConfigHistoryDeliveryInfo, st.ConfigStreamDeliveryInfo = &a, &b, &c
+			out.DeliveryChannelsStatus = append(out.DeliveryChannelsStatus, st)
+		}
+	}()
 	s.rec.Record(ctx, event.Call{Name: "DescribeDeliveryChannelStatus", ReadOnly: true, RequestParameters: params(map[string]any{"deliveryChannelNames": in.DeliveryChannelNames})}, err)
 	if err != nil {
 		return nil, err
@@ -826,21 +842,23 @@ func (s *Service) DeleteDeliveryChannel(ctx context.Context, in DeleteDeliveryCh
 		return nil, errClosed()
 	}
 	var err error
-	s.mu.Lock()
-	switch {
-	case s.channel == nil || s.channel.Name != in.DeliveryChannelName:
-		err = errf("NoSuchDeliveryChannelException", "Cannot find delivery channel with specified name '%s'.", in.DeliveryChannelName)
-	case s.recordingLocked():
-		err = errf("LastDeliveryChannelDeleteFailedException", "Failed to delete last specified delivery channel with name '%s', because there, because there is a running configuration recorder.", in.DeliveryChannelName)
-	default:
-		s.channel = nil
-		s.armSnapshotsLocked()
-		if s.histTimer != nil {
-			s.histTimer.Stop()
-			s.histTimer = nil
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		switch {
+		case s.channel == nil || s.channel.Name != in.DeliveryChannelName:
+			err = errf("NoSuchDeliveryChannelException", "Cannot find delivery channel with specified name '%s'.", in.DeliveryChannelName)
+		case s.recordingLocked():
+			err = errf("LastDeliveryChannelDeleteFailedException", "Failed to delete last specified delivery channel with name '%s', because there, because there is a running configuration recorder.", in.DeliveryChannelName)
+		default:
+			s.channel = nil
+			s.armSnapshotsLocked()
+			if s.histTimer != nil {
+				s.histTimer.Stop()
+				s.histTimer = nil
+			}
 		}
-	}
-	s.mu.Unlock()
+	}()
 	s.rec.Record(ctx, event.Call{Name: "DeleteDeliveryChannel", RequestParameters: params(map[string]any{"deliveryChannelName": in.DeliveryChannelName})}, err)
 	if err != nil {
 		return nil, err
@@ -873,9 +891,11 @@ func (s *Service) PutRetentionConfiguration(ctx context.Context, in PutRetention
 		err = errf("InvalidParameterValueException", "The RetentionPeriodInDays %d is not valid: it must be between %d and %d.", in.RetentionPeriodInDays, MinRetentionDays, MaxRetentionDays)
 	} else {
 		rc := RetentionConfiguration{Name: "default", RetentionPeriodInDays: in.RetentionPeriodInDays}
-		s.mu.Lock()
-		s.retention = &rc
-		s.mu.Unlock()
+		func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			s.retention = &rc
+		}()
 		out = &PutRetentionConfigurationOutput{RetentionConfiguration: rc}
 	}
 	s.rec.Record(ctx, event.Call{Name: "PutRetentionConfiguration", RequestParameters: params(map[string]any{"retentionPeriodInDays": in.RetentionPeriodInDays}), ResponseElements: out}, err)
@@ -907,16 +927,18 @@ func (s *Service) DescribeRetentionConfigurations(ctx context.Context, in Descri
 	if len(in.RetentionConfigurationNames) > 1 {
 		err = errf("InvalidParameterValueException", "RetentionConfigurationNames has %d members; at most 1 is allowed.", len(in.RetentionConfigurationNames))
 	}
-	s.mu.Lock()
-	for _, n := range in.RetentionConfigurationNames {
-		if err == nil && (s.retention == nil || n != s.retention.Name) {
-			err = errf("NoSuchRetentionConfigurationException", "Cannot find retention configuration with the specified name '%s'.", n)
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for _, n := range in.RetentionConfigurationNames {
+			if err == nil && (s.retention == nil || n != s.retention.Name) {
+				err = errf("NoSuchRetentionConfigurationException", "Cannot find retention configuration with the specified name '%s'.", n)
+			}
 		}
-	}
-	if err == nil && s.retention != nil {
-		out.RetentionConfigurations = append(out.RetentionConfigurations, *s.retention)
-	}
-	s.mu.Unlock()
+		if err == nil && s.retention != nil {
+			out.RetentionConfigurations = append(out.RetentionConfigurations, *s.retention)
+		}
+	}()
 	s.rec.Record(ctx, event.Call{Name: "DescribeRetentionConfigurations", ReadOnly: true, RequestParameters: params(map[string]any{"retentionConfigurationNames": in.RetentionConfigurationNames})}, err)
 	if err != nil {
 		return nil, err
@@ -938,13 +960,15 @@ func (s *Service) DeleteRetentionConfiguration(ctx context.Context, in DeleteRet
 		return nil, errClosed()
 	}
 	var err error
-	s.mu.Lock()
-	if s.retention == nil || s.retention.Name != in.RetentionConfigurationName {
-		err = errf("NoSuchRetentionConfigurationException", "Cannot find retention configuration with the specified name '%s'.", in.RetentionConfigurationName)
-	} else {
-		s.retention = nil
-	}
-	s.mu.Unlock()
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.retention == nil || s.retention.Name != in.RetentionConfigurationName {
+			err = errf("NoSuchRetentionConfigurationException", "Cannot find retention configuration with the specified name '%s'.", in.RetentionConfigurationName)
+		} else {
+			s.retention = nil
+		}
+	}()
 	s.rec.Record(ctx, event.Call{Name: "DeleteRetentionConfiguration", RequestParameters: params(map[string]any{"retentionConfigurationName": in.RetentionConfigurationName})}, err)
 	if err != nil {
 		return nil, err

@@ -77,16 +77,18 @@ func (s *Service) DeliverConfigSnapshot(ctx context.Context, in DeliverConfigSna
 		return nil, errClosed()
 	}
 	var err error
-	s.mu.Lock()
-	switch {
-	case s.channel == nil || s.channel.Name != in.DeliveryChannelName:
-		err = errf("NoSuchDeliveryChannelException", "Cannot find delivery channel with specified name '%s'.", in.DeliveryChannelName)
-	case s.recorder == nil:
-		err = errf("NoAvailableConfigurationRecorderException", "There is no configuration recorder in this region.")
-	case !s.recorderState.Recording:
-		err = errf("NoRunningConfigurationRecorderException", "There is no running configuration recorder to deliver a snapshot.")
-	}
-	s.mu.Unlock()
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		switch {
+		case s.channel == nil || s.channel.Name != in.DeliveryChannelName:
+			err = errf("NoSuchDeliveryChannelException", "Cannot find delivery channel with specified name '%s'.", in.DeliveryChannelName)
+		case s.recorder == nil:
+			err = errf("NoAvailableConfigurationRecorderException", "There is no configuration recorder in this region.")
+		case !s.recorderState.Recording:
+			err = errf("NoRunningConfigurationRecorderException", "There is no running configuration recorder to deliver a snapshot.")
+		}
+	}()
 	var out *DeliverConfigSnapshotOutput
 	if err == nil {
 		out = &DeliverConfigSnapshotOutput{ConfigSnapshotID: s.ids.UUID()}
@@ -99,34 +101,44 @@ func (s *Service) DeliverConfigSnapshot(ctx context.Context, in DeliverConfigSna
 	return out, nil
 }
 
-func (s *Service) periodicSnapshot(at time.Time) {
+// deliveringLocked reports, taking the lock, whether a channel exists and the
+// recorder records.
+func (s *Service) deliveringLocked() bool {
 	s.mu.Lock()
-	ok := s.channel != nil && s.recordingLocked()
-	s.mu.Unlock()
-	if ok {
+	defer s.mu.Unlock()
+	return s.channel != nil && s.recordingLocked()
+}
+
+func (s *Service) periodicSnapshot(at time.Time) {
+	if s.deliveringLocked() {
 		s.deliverSnapshot(context.Background(), s.ids.UUID(), at)
 	}
 }
 
 func (s *Service) deliverSnapshot(ctx context.Context, id string, now time.Time) {
-	s.mu.Lock()
-	if s.channel == nil {
-		s.mu.Unlock()
+	var ch DeliveryChannel
+	var items []NotificationItem
+	if !func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.channel == nil {
+			return false
+		}
+		ch = *s.channel
+		keys := make([]ResourceKey, 0, len(s.resources))
+		for k, r := range s.resources {
+			if r.last != nil && !isDeletion(r.last.status) && r.last.status != StatusResourceNotRecorded {
+				keys = append(keys, k)
+			}
+		}
+		slices.SortFunc(keys, compareKeys)
+		for _, k := range keys {
+			items = append(items, s.full(s.resources[k].last).NotificationForm())
+		}
+		return true
+	}() {
 		return
 	}
-	ch := *s.channel
-	var items []NotificationItem
-	keys := make([]ResourceKey, 0, len(s.resources))
-	for k, r := range s.resources {
-		if r.last != nil && !isDeletion(r.last.status) && r.last.status != StatusResourceNotRecorded {
-			keys = append(keys, k)
-		}
-	}
-	slices.SortFunc(keys, compareKeys)
-	for _, k := range keys {
-		items = append(items, s.full(s.resources[k].last).NotificationForm())
-	}
-	s.mu.Unlock()
 	if items == nil {
 		items = []NotificationItem{}
 	}
@@ -148,24 +160,26 @@ func (s *Service) deliverSnapshot(ctx context.Context, id string, now time.Time)
 	if err == nil {
 		err = s.store.Put(ctx, objstore.Object{Bucket: ch.S3BucketName, Key: key, Body: gzipBytes(body)})
 	}
-	s.mu.Lock()
-	if info := s.channelState.ConfigSnapshotDeliveryInfo; info != nil && s.channel != nil {
-		t := now
-		info.LastAttemptTime = &t
-		if err != nil {
-			info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Failure", "NoSuchBucket", err.Error()
-		} else {
-			info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Success", "", ""
-			info.LastSuccessfulTime = &t
-		}
-		if s.channel.ConfigSnapshotDeliveryProperties != nil {
-			if d := s.channel.ConfigSnapshotDeliveryProperties.DeliveryFrequency.Duration(); d > 0 {
-				next := now.Truncate(d).Add(d)
-				info.NextDeliveryTime = &next
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if info := s.channelState.ConfigSnapshotDeliveryInfo; info != nil && s.channel != nil {
+			t := now
+			info.LastAttemptTime = &t
+			if err != nil {
+				info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Failure", "NoSuchBucket", err.Error()
+			} else {
+				info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Success", "", ""
+				info.LastSuccessfulTime = &t
+			}
+			if s.channel.ConfigSnapshotDeliveryProperties != nil {
+				if d := s.channel.ConfigSnapshotDeliveryProperties.DeliveryFrequency.Duration(); d > 0 {
+					next := now.Truncate(d).Add(d)
+					info.NextDeliveryTime = &next
+				}
 			}
 		}
-	}
-	s.mu.Unlock()
+	}()
 	if err != nil {
 		note(snapshotNote{ConfigSnapshotID: id, NotificationCreationTime: isoMillis(now), MessageType: MessageSnapshotDeliveryFailed, RecordVersion: "1.1"}, "Failed")
 		return
@@ -187,45 +201,6 @@ type historyFile struct {
 // ([prefix/]AWSLogs/account/Config/region/Y/M/D/ConfigHistory/account_Config_region_ConfigHistory_type_first_last_1.json.gz)
 // and sends ConfigurationHistoryDeliveryCompleted for it.
 func (s *Service) deliverHistory(ctx context.Context, at time.Time) {
-	s.mu.Lock()
-	from := s.histFrom
-	s.histFrom = at
-	if s.channel == nil || !s.recordingLocked() {
-		s.mu.Unlock()
-		return
-	}
-	ch := *s.channel
-	// A type whose last file failed to reach the bucket is delivered again
-	// from where that window began, so nothing is lost to an outage (issue
-	// 16 item 8): the window of the other types moves on.
-	since := func(t string) time.Time {
-		if f, ok := s.histRetry[t]; ok {
-			return f
-		}
-		return from
-	}
-	byType := map[string][]*ConfigurationItem{}
-	windows := map[string]time.Time{}
-	for _, r := range s.resources {
-		t := r.key.ResourceType
-		start := since(t)
-		if r.items == nil || r.last == nil || !r.last.captureTime().After(start) {
-			continue
-		}
-		lo := unixNano(start)
-		if lo < math.MaxInt64 {
-			lo++ // the window is (start, at]
-		}
-		r.items.AscendGreaterOrEqual(itemRef{at: lo}, func(ref itemRef) bool {
-			ci := s.full(ref.it)
-			if ci.ConfigurationItemCaptureTime.After(at) {
-				return false
-			}
-			byType[ci.ResourceType] = append(byType[ci.ResourceType], ci)
-			windows[ci.ResourceType] = start
-			return true
-		})
-	}
 	type file struct {
 		typ  string
 		from time.Time
@@ -233,50 +208,96 @@ func (s *Service) deliverHistory(ctx context.Context, at time.Time) {
 		body []byte
 	}
 	var files []file
-	prefix := ""
-	if ch.S3KeyPrefix != nil {
-		prefix = *ch.S3KeyPrefix + "/"
-	}
-	for _, t := range slices.Sorted(maps.Keys(byType)) {
-		items := byType[t]
-		slices.SortFunc(items, func(a, b *ConfigurationItem) int {
-			if c := a.ConfigurationItemCaptureTime.Compare(b.ConfigurationItemCaptureTime); c != 0 {
-				return c
-			}
-			return strings.Compare(a.ResourceID, b.ResourceID)
-		})
-		h := historyFile{FileVersion: "1.0"}
-		for _, ci := range items {
-			h.ConfigurationItems = append(h.ConfigurationItems, ci.NotificationForm())
+	var ch DeliveryChannel
+	if !func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		from := s.histFrom
+		s.histFrom = at
+		if s.channel == nil || !s.recordingLocked() {
+			return false
 		}
-		body, _ := json.Marshal(h)
-		first, last := items[0].ConfigurationItemCaptureTime.UTC(), items[len(items)-1].ConfigurationItemCaptureTime.UTC()
-		key := fmt.Sprintf("%sAWSLogs/%s/Config/%s/%s/ConfigHistory/%s_Config_%s_ConfigHistory_%s_%s_%s_1.json.gz",
-			prefix, s.account, s.region, datePath(at), s.account, s.region, t, first.Format("20060102T150405Z"), last.Format("20060102T150405Z"))
-		files = append(files, file{t, windows[t], key, gzipBytes(body)})
+		ch = *s.channel
+		// A type whose last file failed to reach the bucket is delivered again
+		// from where that window began, so nothing is lost to an outage (issue
+		// 16 item 8): the window of the other types moves on.
+		since := func(t string) time.Time {
+			if f, ok := s.histRetry[t]; ok {
+				return f
+			}
+			return from
+		}
+		byType := map[string][]*ConfigurationItem{}
+		windows := map[string]time.Time{}
+		for _, r := range s.resources {
+			t := r.key.ResourceType
+			start := since(t)
+			if r.items == nil || r.last == nil || !r.last.captureTime().After(start) {
+				continue
+			}
+			lo := unixNano(start)
+			if lo < math.MaxInt64 {
+				lo++ // the window is (start, at]
+			}
+			r.items.AscendGreaterOrEqual(itemRef{at: lo}, func(ref itemRef) bool {
+				ci := s.full(ref.it)
+				if ci.ConfigurationItemCaptureTime.After(at) {
+					return false
+				}
+				byType[ci.ResourceType] = append(byType[ci.ResourceType], ci)
+				windows[ci.ResourceType] = start
+				return true
+			})
+		}
+		prefix := ""
+		if ch.S3KeyPrefix != nil {
+			prefix = *ch.S3KeyPrefix + "/"
+		}
+		for _, t := range slices.Sorted(maps.Keys(byType)) {
+			items := byType[t]
+			slices.SortFunc(items, func(a, b *ConfigurationItem) int {
+				if c := a.ConfigurationItemCaptureTime.Compare(b.ConfigurationItemCaptureTime); c != 0 {
+					return c
+				}
+				return strings.Compare(a.ResourceID, b.ResourceID)
+			})
+			h := historyFile{FileVersion: "1.0"}
+			for _, ci := range items {
+				h.ConfigurationItems = append(h.ConfigurationItems, ci.NotificationForm())
+			}
+			body, _ := json.Marshal(h)
+			first, last := items[0].ConfigurationItemCaptureTime.UTC(), items[len(items)-1].ConfigurationItemCaptureTime.UTC()
+			key := fmt.Sprintf("%sAWSLogs/%s/Config/%s/%s/ConfigHistory/%s_Config_%s_ConfigHistory_%s_%s_%s_1.json.gz",
+				prefix, s.account, s.region, datePath(at), s.account, s.region, t, first.Format("20060102T150405Z"), last.Format("20060102T150405Z"))
+			files = append(files, file{t, windows[t], key, gzipBytes(body)})
+		}
+		return true
+	}() {
+		return
 	}
-	s.mu.Unlock()
 	for _, f := range files {
 		err := s.store.Put(ctx, objstore.Object{Bucket: ch.S3BucketName, Key: f.key, Body: f.body})
-		s.mu.Lock()
-		if info := s.channelState.ConfigHistoryDeliveryInfo; info != nil && s.channel != nil {
-			t := at
-			info.LastAttemptTime = &t
+		func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if info := s.channelState.ConfigHistoryDeliveryInfo; info != nil && s.channel != nil {
+				t := at
+				info.LastAttemptTime = &t
+				if err != nil {
+					info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Failure", "NoSuchBucket", err.Error()
+				} else {
+					info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Success", "", ""
+					info.LastSuccessfulTime = &t
+				}
+			}
 			if err != nil {
-				info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Failure", "NoSuchBucket", err.Error()
+				if _, ok := s.histRetry[f.typ]; !ok {
+					s.histRetry[f.typ] = f.from
+				}
 			} else {
-				info.LastStatus, info.LastErrorCode, info.LastErrorMessage = "Success", "", ""
-				info.LastSuccessfulTime = &t
+				delete(s.histRetry, f.typ)
 			}
-		}
-		if err != nil {
-			if _, ok := s.histRetry[f.typ]; !ok {
-				s.histRetry[f.typ] = f.from
-			}
-		} else {
-			delete(s.histRetry, f.typ)
-		}
-		s.mu.Unlock()
+		}()
 		if err != nil {
 			continue
 		}

@@ -1,0 +1,635 @@
+package config
+
+import (
+	"cmp"
+	"context"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/arn"
+	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/pagetoken"
+)
+
+// --- ListConfigurationRecorders ------------------------------------------------
+
+// ListConfigurationRecordersInput is the input of ListConfigurationRecorders.
+// Filters are accepted and ignored: the one recorder is customer managed.
+type ListConfigurationRecordersInput struct {
+	MaxResults int    `json:"MaxResults,omitempty"`
+	NextToken  string `json:"NextToken,omitempty"`
+}
+
+// ConfigurationRecorderSummary is one recorder in ListConfigurationRecorders.
+type ConfigurationRecorderSummary struct {
+	ARN            string `json:"arn"`
+	Name           string `json:"name"`
+	RecordingScope string `json:"recordingScope"`
+}
+
+// ListConfigurationRecordersOutput lists the recorders.
+type ListConfigurationRecordersOutput struct {
+	ConfigurationRecorderSummaries []ConfigurationRecorderSummary `json:"ConfigurationRecorderSummaries"`
+	NextToken                      string                         `json:"NextToken,omitempty"`
+}
+
+// ListConfigurationRecorders returns a summary of the region's recorder
+// (none, or the one customer-managed recorder, recordingScope PAID).
+func (s *Service) ListConfigurationRecorders(ctx context.Context, in ListConfigurationRecordersInput) (*ListConfigurationRecordersOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
+	var err error
+	out := &ListConfigurationRecordersOutput{ConfigurationRecorderSummaries: []ConfigurationRecorderSummary{}}
+	if in.MaxResults < 0 || in.MaxResults > 20 {
+		err = errf("ValidationException", "The MaxResults %d is not valid: 0 to 20.", in.MaxResults)
+	} else {
+		func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if s.recorder != nil {
+				out.ConfigurationRecorderSummaries = append(out.ConfigurationRecorderSummaries, ConfigurationRecorderSummary{
+					ARN: s.recorderARN(s.recorder.Name), Name: s.recorder.Name, RecordingScope: "PAID"})
+			}
+		}()
+	}
+	s.rec.Record(ctx, event.Call{Name: "ListConfigurationRecorders", ReadOnly: true, RequestParameters: params(map[string]any{"MaxResults": in.MaxResults, "NextToken": in.NextToken})}, err)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (s *Service) recorderARN(name string) string {
+	return arn.New("config", s.region, s.account, "configuration-recorder/"+name)
+}
+
+// --- GetDiscoveredResourceCounts -------------------------------------------------
+
+// GetDiscoveredResourceCountsInput is the input of GetDiscoveredResourceCounts.
+type GetDiscoveredResourceCountsInput struct {
+	ResourceTypes []string `json:"resourceTypes,omitempty"`
+	Limit         int      `json:"limit,omitempty"`
+	NextToken     string   `json:"nextToken,omitempty"`
+}
+
+// ResourceCount is the number of discovered resources of one type.
+type ResourceCount struct {
+	ResourceType string `json:"resourceType"`
+	Count        int64  `json:"count"`
+}
+
+// GetDiscoveredResourceCountsOutput is a page of counts.
+type GetDiscoveredResourceCountsOutput struct {
+	TotalDiscoveredResources int64           `json:"totalDiscoveredResources"`
+	ResourceCounts           []ResourceCount `json:"resourceCounts"`
+	NextToken                string          `json:"nextToken,omitempty"`
+}
+
+// GetDiscoveredResourceCounts returns how many resources of each type Config
+// has discovered (existing resources it records), most numerous first, at
+// most 20 resourceTypes, Limit 0 (100) to 100 per page. "If you specify
+// resource types in the request, Config returns only the total number of
+// resources for those resource types" (totalDiscoveredResources is then
+// their total).
+func (s *Service) GetDiscoveredResourceCounts(ctx context.Context, in GetDiscoveredResourceCountsInput) (*GetDiscoveredResourceCountsOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
+	out, err := s.discoveredCounts(in)
+	s.rec.Record(ctx, event.Call{Name: "GetDiscoveredResourceCounts", ReadOnly: true, RequestParameters: params(map[string]any{
+		"resourceTypes": in.ResourceTypes, "limit": in.Limit, "nextToken": in.NextToken})}, err)
+	return out, err
+}
+
+func (s *Service) discoveredCounts(in GetDiscoveredResourceCountsInput) (*GetDiscoveredResourceCountsOutput, error) {
+	if len(in.ResourceTypes) > 20 {
+		return nil, errf("ValidationException", "resourceTypes has %d members; at most 20 are allowed.", len(in.ResourceTypes))
+	}
+	if in.Limit < 0 || in.Limit > 100 {
+		return nil, errf("InvalidLimitException", "The limit %d is not valid: 0 to 100.", in.Limit)
+	}
+	limit := cmp.Or(in.Limit, 100)
+	skip := 0
+	if in.NextToken != "" {
+		pos, ok := pagetoken.Decode(in.NextToken)
+		n, err := strconv.Atoi(pos)
+		if !ok || err != nil || n < 0 {
+			return nil, errf("InvalidNextTokenException", "The nextToken %q is not valid.", truncate(in.NextToken, 40))
+		}
+		skip = n
+	}
+	counts := map[string]int64{}
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for k, r := range s.resources {
+			if r.last == nil || isDeletion(r.last.status) || r.last.status == StatusResourceNotRecorded {
+				continue
+			}
+			if len(in.ResourceTypes) > 0 && !slices.Contains(in.ResourceTypes, k.ResourceType) {
+				continue
+			}
+			counts[k.ResourceType]++
+		}
+	}()
+	out := &GetDiscoveredResourceCountsOutput{ResourceCounts: []ResourceCount{}}
+	var all []ResourceCount
+	for t, n := range counts {
+		all = append(all, ResourceCount{t, n})
+		out.TotalDiscoveredResources += n
+	}
+	slices.SortFunc(all, func(a, b ResourceCount) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.ResourceType, b.ResourceType))
+	})
+	if skip > len(all) {
+		skip = len(all)
+	}
+	all = all[skip:]
+	if len(all) > limit {
+		all = all[:limit]
+		out.NextToken = pagetoken.Encode(strconv.Itoa(skip + limit))
+	}
+	out.ResourceCounts = append(out.ResourceCounts, all...)
+	return out, nil
+}
+
+// --- compliance summaries -----------------------------------------------------------
+
+// ComplianceSummary counts compliant and non-compliant rules or resources
+// (each count capped at 100, as AWS caps it).
+type ComplianceSummary struct {
+	CompliantResourceCount     *ComplianceContributorCount `json:"CompliantResourceCount"`
+	NonCompliantResourceCount  *ComplianceContributorCount `json:"NonCompliantResourceCount"`
+	ComplianceSummaryTimestamp time.Time                   `json:"ComplianceSummaryTimestamp"`
+}
+
+func capped(n int) *ComplianceContributorCount {
+	return &ComplianceContributorCount{CappedCount: min(n, 100), CapExceeded: n > 100}
+}
+
+// GetComplianceSummaryByConfigRuleOutput holds the rules' summary.
+type GetComplianceSummaryByConfigRuleOutput struct {
+	ComplianceSummary ComplianceSummary `json:"ComplianceSummary"`
+}
+
+// GetComplianceSummaryByConfigRule returns "the number of Config rules that
+// are compliant and noncompliant, up to a maximum of 25 for each"; here the
+// cap is 100, as for ComplianceContributorCount.
+func (s *Service) GetComplianceSummaryByConfigRule(ctx context.Context) (*GetComplianceSummaryByConfigRuleOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
+	c, nc := 0, 0
+	func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for _, r := range s.rules {
+			switch ruleCompliance(r).ComplianceType {
+			case Compliant:
+				c++
+			case NonCompliant:
+				nc++
+			}
+		}
+	}()
+	out := &GetComplianceSummaryByConfigRuleOutput{ComplianceSummary{CompliantResourceCount: capped(c), NonCompliantResourceCount: capped(nc), ComplianceSummaryTimestamp: s.now()}}
+	s.rec.Record(ctx, event.Call{Name: "GetComplianceSummaryByConfigRule", ReadOnly: true}, nil)
+	return out, nil
+}
+
+// GetComplianceSummaryByResourceTypeInput names up to 100 types (none: all).
+type GetComplianceSummaryByResourceTypeInput struct {
+	ResourceTypes []string `json:"ResourceTypes,omitempty"`
+}
+
+// ComplianceSummaryByResourceType is the summary of one type ("" for all).
+type ComplianceSummaryByResourceType struct {
+	ResourceType      string            `json:"ResourceType,omitempty"`
+	ComplianceSummary ComplianceSummary `json:"ComplianceSummary"`
+}
+
+// GetComplianceSummaryByResourceTypeOutput holds the summaries.
+type GetComplianceSummaryByResourceTypeOutput struct {
+	ComplianceSummariesByResourceType []ComplianceSummaryByResourceType `json:"ComplianceSummariesByResourceType"`
+}
+
+// GetComplianceSummaryByResourceType returns, for each named type (or for
+// all resources together when none is named), how many resources comply
+// with every rule that evaluates them and how many break at least one.
+func (s *Service) GetComplianceSummaryByResourceType(ctx context.Context, in GetComplianceSummaryByResourceTypeInput) (*GetComplianceSummaryByResourceTypeOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
+	var err error
+	out := &GetComplianceSummaryByResourceTypeOutput{ComplianceSummariesByResourceType: []ComplianceSummaryByResourceType{}}
+	if len(in.ResourceTypes) > 100 {
+		err = invalid("ResourceTypes has %d members; at most 100 are allowed.", len(in.ResourceTypes))
+	} else {
+		verdict := map[ResourceKey]ComplianceType{}
+		func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			for _, r := range s.rules {
+				for k, res := range r.results {
+					switch {
+					case res.ComplianceType == NonCompliant:
+						verdict[k] = NonCompliant
+					case res.ComplianceType == Compliant && verdict[k] != NonCompliant:
+						verdict[k] = Compliant
+					}
+				}
+			}
+		}()
+		now := s.now()
+		summary := func(match func(string) bool) ComplianceSummary {
+			c, nc := 0, 0
+			for k, v := range verdict {
+				if !match(k.ResourceType) {
+					continue
+				}
+				if v == NonCompliant {
+					nc++
+				} else if v == Compliant {
+					c++
+				}
+			}
+			return ComplianceSummary{CompliantResourceCount: capped(c), NonCompliantResourceCount: capped(nc), ComplianceSummaryTimestamp: now}
+		}
+		if len(in.ResourceTypes) == 0 {
+			out.ComplianceSummariesByResourceType = append(out.ComplianceSummariesByResourceType, ComplianceSummaryByResourceType{
+				ComplianceSummary: summary(func(string) bool { return true })})
+		}
+		for _, t := range in.ResourceTypes {
+			out.ComplianceSummariesByResourceType = append(out.ComplianceSummariesByResourceType, ComplianceSummaryByResourceType{
+				ResourceType: t, ComplianceSummary: summary(func(x string) bool { return x == t })})
+		}
+	}
+	s.rec.Record(ctx, event.Call{Name: "GetComplianceSummaryByResourceType", ReadOnly: true, RequestParameters: params(map[string]any{"ResourceTypes": in.ResourceTypes})}, err)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// --- tags -----------------------------------------------------------------------
+
+// Tag is a tag of a Config resource (a rule).
+type Tag struct {
+	Key   string `json:"Key"`
+	Value string `json:"Value"`
+}
+
+// TagResourceInput tags the Config resource ResourceArn (a rule's ARN).
+type TagResourceInput struct {
+	ResourceArn string `json:"ResourceArn"`
+	Tags        []Tag  `json:"Tags"`
+}
+
+// UntagResourceInput removes tags.
+type UntagResourceInput struct {
+	ResourceArn string   `json:"ResourceArn"`
+	TagKeys     []string `json:"TagKeys"`
+}
+
+// ListTagsForResourceInput lists a resource's tags.
+type ListTagsForResourceInput struct {
+	ResourceArn string `json:"ResourceArn"`
+	Limit       int    `json:"Limit,omitempty"`
+	NextToken   string `json:"NextToken,omitempty"`
+}
+
+// ListTagsForResourceOutput is the tags, sorted by key.
+type ListTagsForResourceOutput struct {
+	Tags      []Tag  `json:"Tags"`
+	NextToken string `json:"NextToken,omitempty"`
+}
+
+// MaxTagsPerResource is AWS Config's limit of tags on one resource.
+const MaxTagsPerResource = 50
+
+// ruleByARNLocked finds the rule with ARN a.
+func (s *Service) ruleByARNLocked(a string) *rule {
+	for _, r := range s.rules {
+		if r.cfg.ConfigRuleArn == a {
+			return r
+		}
+	}
+	return nil
+}
+
+func validTagKey(k string) bool {
+	return k != "" && len(k) <= 128 && !hasPrefixFold(k, "aws:")
+}
+
+func hasPrefixFold(s, p string) bool {
+	return len(s) >= len(p) && strings.EqualFold(s[:len(p)], p)
+}
+
+// TagResource adds or replaces tags on a Config rule (1 to 50 per request,
+// at most 50 per rule: TooManyTagsException; keys of 1 to 128 characters not
+// starting with aws:, values up to 256). An ARN that names no rule fails
+// with ResourceNotFoundException.
+func (s *Service) TagResource(ctx context.Context, in TagResourceInput) error {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return errClosed()
+	}
+	err := func() error {
+		if len(in.Tags) == 0 || len(in.Tags) > MaxTagsPerResource {
+			return errf("ValidationException", "Tags has %d members; 1 to 50 are allowed.", len(in.Tags))
+		}
+		for _, t := range in.Tags {
+			if !validTagKey(t.Key) || len(t.Value) > 256 {
+				return errf("ValidationException", "The tag %q is not valid: keys are 1 to 128 characters not starting with aws:, values at most 256.", truncate(t.Key, 40))
+			}
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		r := s.ruleByARNLocked(in.ResourceArn)
+		if r == nil {
+			return errf("ResourceNotFoundException", "The resource %s was not found.", truncate(in.ResourceArn, 256))
+		}
+		next := maps.Clone(r.tags)
+		if next == nil {
+			next = map[string]string{}
+		}
+		for _, t := range in.Tags {
+			next[t.Key] = t.Value
+		}
+		if len(next) > MaxTagsPerResource {
+			return errf("TooManyTagsException", "The resource %s would have %d tags; at most 50 are allowed.", in.ResourceArn, len(next))
+		}
+		r.tags = next
+		return nil
+	}()
+	s.rec.Record(ctx, event.Call{Name: "TagResource", RequestParameters: params(map[string]any{"ResourceArn": in.ResourceArn, "Tags": in.Tags})}, err)
+	return err
+}
+
+// UntagResource removes tag keys from a Config rule.
+func (s *Service) UntagResource(ctx context.Context, in UntagResourceInput) error {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return errClosed()
+	}
+	err := func() error {
+		if len(in.TagKeys) == 0 || len(in.TagKeys) > MaxTagsPerResource {
+			return errf("ValidationException", "TagKeys has %d members; 1 to 50 are allowed.", len(in.TagKeys))
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		r := s.ruleByARNLocked(in.ResourceArn)
+		if r == nil {
+			return errf("ResourceNotFoundException", "The resource %s was not found.", truncate(in.ResourceArn, 256))
+		}
+		next := maps.Clone(r.tags)
+		for _, k := range in.TagKeys {
+			delete(next, k)
+		}
+		r.tags = next
+		return nil
+	}()
+	s.rec.Record(ctx, event.Call{Name: "UntagResource", RequestParameters: params(map[string]any{"ResourceArn": in.ResourceArn, "TagKeys": in.TagKeys})}, err)
+	return err
+}
+
+// ListTagsForResource lists a Config rule's tags, sorted by key, Limit 0
+// (50) to 50 per page.
+func (s *Service) ListTagsForResource(ctx context.Context, in ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
+	out := &ListTagsForResourceOutput{Tags: []Tag{}}
+	err := func() error {
+		if in.Limit < 0 || in.Limit > 50 {
+			return errf("InvalidLimitException", "The limit %d is not valid: 0 to 50.", in.Limit)
+		}
+		after := ""
+		if in.NextToken != "" {
+			pos, ok := pagetoken.Decode(in.NextToken)
+			if !ok {
+				return errf("InvalidNextTokenException", "The nextToken %q is not valid.", truncate(in.NextToken, 40))
+			}
+			after = pos
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		r := s.ruleByARNLocked(in.ResourceArn)
+		if r == nil {
+			return errf("ResourceNotFoundException", "The resource %s was not found.", truncate(in.ResourceArn, 256))
+		}
+		limit := cmp.Or(in.Limit, 50)
+		for _, k := range slices.Sorted(maps.Keys(r.tags)) {
+			if after != "" && k <= after {
+				continue
+			}
+			if len(out.Tags) == limit {
+				out.NextToken = pagetoken.Encode(out.Tags[limit-1].Key)
+				break
+			}
+			out.Tags = append(out.Tags, Tag{k, r.tags[k]})
+		}
+		return nil
+	}()
+	s.rec.Record(ctx, event.Call{Name: "ListTagsForResource", ReadOnly: true, RequestParameters: params(map[string]any{"ResourceArn": in.ResourceArn, "Limit": in.Limit, "NextToken": in.NextToken})}, err)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// --- PutExternalEvaluation --------------------------------------------------------
+
+// PutExternalEvaluationInput records an evaluation made outside Config.
+type PutExternalEvaluationInput struct {
+	ConfigRuleName     string     `json:"ConfigRuleName"`
+	ExternalEvaluation Evaluation `json:"ExternalEvaluation"`
+}
+
+// PutExternalEvaluationOutput is empty.
+type PutExternalEvaluationOutput struct{}
+
+// PutExternalEvaluation stores an evaluation of the named rule, as
+// PutEvaluations does for a result token (AWS uses it for process checks;
+// here any rule accepts it). The rule must exist
+// (NoSuchConfigRuleException); the evaluation follows PutEvaluations' rules
+// (InvalidParameterValueException).
+func (s *Service) PutExternalEvaluation(ctx context.Context, in PutExternalEvaluationInput) (*PutExternalEvaluationOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
+	err := func() error {
+		if err := validateEvaluations([]Evaluation{in.ExternalEvaluation}); err != nil {
+			return err
+		}
+		if len(in.ExternalEvaluation.Annotation) > 256 {
+			return invalid("The Annotation is longer than 256 characters.")
+		}
+		return s.storeEvaluations(ctx, in.ConfigRuleName, "", []Evaluation{in.ExternalEvaluation}, s.now())
+	}()
+	s.rec.Record(ctx, event.Call{Name: "PutExternalEvaluation", RequestParameters: params(map[string]any{
+		"ConfigRuleName": in.ConfigRuleName, "ExternalEvaluation": in.ExternalEvaluation})}, err)
+	if err != nil {
+		return nil, err
+	}
+	return &PutExternalEvaluationOutput{}, nil
+}
+
+// --- remediation configurations ---------------------------------------------------
+
+// RemediationConfiguration is the remediation action of a rule (stored and
+// described; localwatch runs no remediation).
+type RemediationConfiguration struct {
+	ConfigRuleName           string         `json:"ConfigRuleName"`
+	TargetType               string         `json:"TargetType"` // SSM_DOCUMENT
+	TargetID                 string         `json:"TargetId"`
+	TargetVersion            string         `json:"TargetVersion,omitempty"`
+	Parameters               map[string]any `json:"Parameters,omitempty"`
+	ResourceType             string         `json:"ResourceType,omitempty"`
+	Automatic                bool           `json:"Automatic,omitempty"`
+	ExecutionControls        map[string]any `json:"ExecutionControls,omitempty"`
+	MaximumAutomaticAttempts int            `json:"MaximumAutomaticAttempts,omitempty"`
+	RetryAttemptSeconds      int64          `json:"RetryAttemptSeconds,omitempty"`
+	ARN                      string         `json:"Arn,omitempty"`
+}
+
+// PutRemediationConfigurationsInput holds 1 to 25 configurations.
+type PutRemediationConfigurationsInput struct {
+	RemediationConfigurations []RemediationConfiguration `json:"RemediationConfigurations"`
+}
+
+// FailedRemediationBatch lists configurations that were not stored.
+type FailedRemediationBatch struct {
+	FailureMessage string                     `json:"FailureMessage"`
+	FailedItems    []RemediationConfiguration `json:"FailedItems"`
+}
+
+// PutRemediationConfigurationsOutput lists the failures (none here: a bad
+// configuration fails the whole request, which changes nothing).
+type PutRemediationConfigurationsOutput struct {
+	FailedBatches []FailedRemediationBatch `json:"FailedBatches"`
+}
+
+// PutRemediationConfigurations adds or replaces the remediation
+// configuration of existing rules (TargetType SSM_DOCUMENT, TargetId
+// required, MaximumAutomaticAttempts 1 to 25, RetryAttemptSeconds 1 to
+// 2,678,000).
+func (s *Service) PutRemediationConfigurations(ctx context.Context, in PutRemediationConfigurationsInput) (*PutRemediationConfigurationsOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
+	err := func() error {
+		n := len(in.RemediationConfigurations)
+		if n == 0 || n > 25 {
+			return invalid("RemediationConfigurations has %d members; 1 to 25 are allowed.", n)
+		}
+		for _, c := range in.RemediationConfigurations {
+			switch {
+			case c.TargetType != "SSM_DOCUMENT":
+				return invalid("The TargetType %q is not valid: SSM_DOCUMENT.", c.TargetType)
+			case c.TargetID == "" || len(c.TargetID) > 256:
+				return invalid("The TargetId of rule %s is not valid: 1 to 256 characters.", c.ConfigRuleName)
+			case c.MaximumAutomaticAttempts < 0 || c.MaximumAutomaticAttempts > 25:
+				return invalid("MaximumAutomaticAttempts %d is not valid: 1 to 25.", c.MaximumAutomaticAttempts)
+			case c.RetryAttemptSeconds < 0 || c.RetryAttemptSeconds > 2678000:
+				return invalid("RetryAttemptSeconds %d is not valid: 1 to 2678000.", c.RetryAttemptSeconds)
+			}
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for _, c := range in.RemediationConfigurations {
+			if s.rules[c.ConfigRuleName] == nil {
+				return invalid("The ConfigRule '%s' does not exist.", c.ConfigRuleName)
+			}
+		}
+		if s.remediations == nil {
+			s.remediations = map[string]RemediationConfiguration{}
+		}
+		for _, c := range in.RemediationConfigurations {
+			c.ARN = arn.New("config", s.region, s.account, "remediation-configuration/"+c.ConfigRuleName+"/"+s.ids.UUID())
+			if old, ok := s.remediations[c.ConfigRuleName]; ok {
+				c.ARN = old.ARN
+			}
+			c.Parameters, c.ExecutionControls = maps.Clone(c.Parameters), maps.Clone(c.ExecutionControls)
+			s.remediations[c.ConfigRuleName] = c
+		}
+		return nil
+	}()
+	s.rec.Record(ctx, event.Call{Name: "PutRemediationConfigurations", RequestParameters: params(map[string]any{"RemediationConfigurations": in.RemediationConfigurations})}, err)
+	if err != nil {
+		return nil, err
+	}
+	return &PutRemediationConfigurationsOutput{FailedBatches: []FailedRemediationBatch{}}, nil
+}
+
+// DescribeRemediationConfigurationsInput names 0 to 25 rules.
+type DescribeRemediationConfigurationsInput struct {
+	ConfigRuleNames []string `json:"ConfigRuleNames"`
+}
+
+// DescribeRemediationConfigurationsOutput holds the configurations found.
+type DescribeRemediationConfigurationsOutput struct {
+	RemediationConfigurations []RemediationConfiguration `json:"RemediationConfigurations"`
+}
+
+// DescribeRemediationConfigurations returns the remediation configurations
+// of the named rules (rules without one are left out).
+func (s *Service) DescribeRemediationConfigurations(ctx context.Context, in DescribeRemediationConfigurationsInput) (*DescribeRemediationConfigurationsOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
+	out := &DescribeRemediationConfigurationsOutput{RemediationConfigurations: []RemediationConfiguration{}}
+	var err error
+	if len(in.ConfigRuleNames) > 25 {
+		err = invalid("ConfigRuleNames has %d members; at most 25 are allowed.", len(in.ConfigRuleNames))
+	} else {
+		func() {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			for _, n := range in.ConfigRuleNames {
+				if c, ok := s.remediations[n]; ok {
+					c.Parameters, c.ExecutionControls = maps.Clone(c.Parameters), maps.Clone(c.ExecutionControls)
+					out.RemediationConfigurations = append(out.RemediationConfigurations, c)
+				}
+			}
+		}()
+	}
+	s.rec.Record(ctx, event.Call{Name: "DescribeRemediationConfigurations", ReadOnly: true, RequestParameters: params(map[string]any{"ConfigRuleNames": in.ConfigRuleNames})}, err)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DeleteRemediationConfigurationInput names the rule.
+type DeleteRemediationConfigurationInput struct {
+	ConfigRuleName string `json:"ConfigRuleName"`
+	ResourceType   string `json:"ResourceType,omitempty"`
+}
+
+// DeleteRemediationConfigurationOutput is empty.
+type DeleteRemediationConfigurationOutput struct{}
+
+// DeleteRemediationConfiguration deletes a rule's remediation configuration
+// (NoSuchRemediationConfigurationException if it has none).
+func (s *Service) DeleteRemediationConfiguration(ctx context.Context, in DeleteRemediationConfigurationInput) (*DeleteRemediationConfigurationOutput, error) {
+	if ctx = orBackground(ctx); s.done.Load() {
+		return nil, errClosed()
+	}
+	err := func() error {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if _, ok := s.remediations[in.ConfigRuleName]; !ok {
+			return errf("NoSuchRemediationConfigurationException", "No RemediationConfiguration for rule %s exists.", in.ConfigRuleName)
+		}
+		delete(s.remediations, in.ConfigRuleName)
+		return nil
+	}()
+	s.rec.Record(ctx, event.Call{Name: "DeleteRemediationConfiguration", RequestParameters: params(map[string]any{"ConfigRuleName": in.ConfigRuleName, "ResourceType": in.ResourceType})}, err)
+	if err != nil {
+		return nil, err
+	}
+	return &DeleteRemediationConfigurationOutput{}, nil
+}
