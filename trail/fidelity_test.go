@@ -198,3 +198,37 @@ func TestLookupEventsResourceNameMatchesNames(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, out.Events)
 }
+
+// Deleting the newest digest goes unnoticed by AWS's validator, and so do the
+// log files it listed. localwatch's extra check (beyond the CLI) reports the
+// log files delivered after the newest remaining digest that a digest should
+// list by the end of the range, and says so in its own output line.
+func TestDeletedNewestDigestLeavesItsLogFilesUnreferenced(t *testing.T) {
+	e, digests, logs := tamperEnv(t) // digests 11:00, 12:00, 13:00; now 13:02
+	for range 24 {                   // to 15:02: digests 14:00, 15:00
+		e.call("PutMetricAlarm", false)
+		e.clk.Advance(5 * time.Minute)
+	}
+	digests = e.keys(t, "AWSLogs/123456789012/CloudTrail-Digest/")
+	require.Len(t, digests, 5)
+	newest := e.readDigest(t, digests[4])
+	require.NotEmpty(t, newest.LogFiles)
+	require.NoError(t, e.store.Delete(context.Background(), "trail-bucket", digests[4]))
+	rep := e.validate(t)
+	assert.True(t, rep.OK(), "the CLI's verdict: nothing invalid")
+	var want []string
+	for _, lf := range newest.LogFiles {
+		want = append(want, lf.S3Object)
+	}
+	assert.Equal(t, want, rep.Unreferenced, "the deleted digest's log files")
+	var out bytes.Buffer
+	rep.WriteUnreferenced(&out, "trail-bucket")
+	assert.Equal(t, "Log file\ts3://trail-bucket/"+want[0]+"\tnot referenced by any digest (a localwatch check beyond aws cloudtrail validate-logs)\n", strings.SplitAfter(out.String(), "\n")[0])
+	_ = logs
+
+	// Files of the current hour, which no digest lists yet, are not reported.
+	e2, _, _ := tamperEnv(t)
+	e2.call("PutMetricAlarm", false)
+	e2.clk.Advance(5 * time.Minute)
+	assert.Empty(t, e2.validate(t).Unreferenced)
+}
