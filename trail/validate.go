@@ -637,11 +637,11 @@ func (s *Service) ValidateLogs(ctx context.Context, in ValidateLogsInput) (*Vali
 	if in.EndTime != nil {
 		end = *in.EndTime
 	}
-	k := sh.regionKey(s.account, s.region, now)
-	pk := PublicKey{Value: k.der, ValidityStartTime: k.created, ValidityEndTime: now, Fingerprint: k.fingerprint}
+	// The CLI loads the keys of [start, end + 2 hours].
+	pks := sh.publicKeys(s.account, s.region, in.StartTime.UTC().Truncate(time.Second), end.Add(2*time.Hour), now)
 	return ValidateLogs(ctx, ValidateInput{
 		Store: sh.store(), TrailARN: c.ARN, Bucket: c.S3BucketName, Prefix: c.S3KeyPrefix,
 		AccountID: c.Account, OrganizationID: c.OrgID, SourceRegion: s.region,
-		StartTime: in.StartTime, EndTime: end, PublicKeys: []PublicKey{pk},
+		StartTime: in.StartTime, EndTime: end, PublicKeys: pks,
 	})
 }
