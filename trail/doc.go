@@ -132,9 +132,16 @@
 // # Deliberate differences from AWS
 //
 //   - No throttling (AWS allows LookupEvents 2 calls per second), no Insights
-//     events (EventCategory "insight" returns nothing), no KMS encryption of
-//     files (KmsKeyId is validated and stored only), no S3 bucket policy or
-//     existence checks, no event data stores or Lake, no tags API.
+//     events (PutInsightSelectors/GetInsightSelectors store and return
+//     selectors; EventCategory "insight" returns nothing), no KMS encryption
+//     of files (KmsKeyId is validated and stored only), no S3 bucket policy or
+//     existence checks, no event data stores, dashboards, channels or Lake
+//     (so the resource-policy operations, which apply only to those, answer
+//     ResourceTypeNotSupportedException for a trail and
+//     ResourceNotFoundException for the others). Trails carry tags (AddTags,
+//     RemoveTags, ListTags, CreateTrail's TagsList); a multi-Region trail's
+//     tags change only in its home Region (InvalidHomeRegionException, a
+//     code AWS's model does not list for AddTags).
 //   - LookupEvents returns a resource's ARN as its ResourceName; a
 //     ResourceName lookup matches the ARN and the names in it (an instance
 //     ID, a bucket, topic or log group name).
