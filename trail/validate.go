@@ -470,13 +470,6 @@ func logKeyDate(key string) string {
 	return key[len(key)-tail+1 : len(key)-tail+15]
 }
 
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
-}
-
 var requiredDigestKeys = []string{"digestPublicKeyFingerprint", "digestS3Bucket", "digestS3Object",
 	"previousDigestSignature", "digestEndTime", "digestStartTime"}
 
