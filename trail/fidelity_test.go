@@ -198,3 +198,79 @@ func TestLookupEventsResourceNameMatchesNames(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, out.Events)
 }
+
+// Deleting the newest digest goes unnoticed by AWS's validator, and so do the
+// log files it listed. localwatch's extra check (beyond the CLI) reports the
+// log files delivered after the newest remaining digest that a digest should
+// list by the end of the range, and says so in its own output line.
+func TestDeletedNewestDigestLeavesItsLogFilesUnreferenced(t *testing.T) {
+	e, digests, logs := tamperEnv(t) // digests 11:00, 12:00, 13:00; now 13:02
+	for range 24 {                   // to 15:02: digests 14:00, 15:00
+		e.call("PutMetricAlarm", false)
+		e.clk.Advance(5 * time.Minute)
+	}
+	digests = e.keys(t, "AWSLogs/123456789012/CloudTrail-Digest/")
+	require.Len(t, digests, 5)
+	newest := e.readDigest(t, digests[4])
+	require.NotEmpty(t, newest.LogFiles)
+	require.NoError(t, e.store.Delete(context.Background(), "trail-bucket", digests[4]))
+	rep := e.validate(t)
+	assert.True(t, rep.OK(), "the CLI's verdict: nothing invalid")
+	var want []string
+	for _, lf := range newest.LogFiles {
+		want = append(want, lf.S3Object)
+	}
+	assert.Equal(t, want, rep.Unreferenced, "the deleted digest's log files")
+	var out bytes.Buffer
+	rep.WriteUnreferenced(&out, "trail-bucket")
+	assert.Equal(t, "Log file\ts3://trail-bucket/"+want[0]+"\tnot referenced by any digest (a localwatch check beyond aws cloudtrail validate-logs)\n", strings.SplitAfter(out.String(), "\n")[0])
+	_ = logs
+
+	// Files of the current hour, which no digest lists yet, are not reported.
+	e2, _, _ := tamperEnv(t)
+	e2.call("PutMetricAlarm", false)
+	e2.clk.Advance(5 * time.Minute)
+	assert.Empty(t, e2.validate(t).Unreferenced)
+}
+
+// The digest signing key rotates every 30 days, as AWS's list-public-keys
+// example shows (a key valid for exactly 30 days); ListPublicKeys returns
+// every key of the range with its window, and a validation across a rotation
+// picks the right key for each digest.
+func TestDigestSigningKeyRotatesEvery30Days(t *testing.T) {
+	e := newEnv(t)
+	e.trail(t, "audit", true)
+	e.clk.Advance(KeyRotation - 2*time.Hour)
+	e.call("PutMetricAlarm", false)
+	e.clk.Advance(4 * time.Hour) // across the rotation
+	e.call("PutMetricAlarm", false)
+	e.clk.Advance(2 * time.Hour)
+
+	rotation := t0.Truncate(time.Second).Add(KeyRotation)
+	out, err := e.svc.ListPublicKeys(e.ctx, ListPublicKeysInput{StartTime: ptr(t0), EndTime: ptr(e.clk.Now())})
+	require.NoError(t, err)
+	require.Len(t, out.PublicKeyList, 2)
+	k0, k1 := out.PublicKeyList[0], out.PublicKeyList[1]
+	assert.Equal(t, t0, k0.ValidityStartTime)
+	assert.Equal(t, rotation, k0.ValidityEndTime, "30 days")
+	assert.Equal(t, rotation, k1.ValidityStartTime, "windows are contiguous")
+	assert.Equal(t, rotation.Add(KeyRotation), k1.ValidityEndTime)
+	assert.NotEqual(t, k0.Fingerprint, k1.Fingerprint)
+
+	now, err := e.svc.ListPublicKeys(e.ctx, ListPublicKeysInput{})
+	require.NoError(t, err)
+	require.Len(t, now.PublicKeyList, 1, "the current key")
+	assert.Equal(t, k1.Fingerprint, now.PublicKeyList[0].Fingerprint)
+
+	digests := e.keys(t, "AWSLogs/123456789012/CloudTrail-Digest/")
+	before := e.readDigest(t, digests[len(digests)-5]) // 10:00, before the rotation at 10:02
+	after := e.readDigest(t, digests[len(digests)-1])
+	assert.Equal(t, k0.Fingerprint, before.DigestPublicKeyFingerprint)
+	assert.Equal(t, k1.Fingerprint, after.DigestPublicKeyFingerprint)
+
+	rep, err := e.svc.ValidateLogs(context.Background(), ValidateLogsInput{TrailName: "audit", StartTime: rotation.Add(-3 * time.Hour)})
+	require.NoError(t, err)
+	assert.True(t, rep.OK(), problems(rep))
+	assert.Equal(t, 7, rep.ValidDigests, "08:00 to 14:00")
+	assert.Equal(t, 2, rep.ValidLogs)
+}

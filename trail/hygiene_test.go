@@ -44,7 +44,23 @@ func everyOperation(s *Service, ctx context.Context) map[string]func() error {
 			}
 			return nil
 		},
-		"DeleteTrail": func() error { return e(s.DeleteTrail(ctx, DeleteTrailInput{Name: "audit"})) },
+		"AddTags": func() error {
+			return e(s.AddTags(ctx, AddTagsInput{ResourceId: auditARN, TagsList: []Tag{{Key: "k"}}}))
+		},
+		"RemoveTags": func() error {
+			return e(s.RemoveTags(ctx, RemoveTagsInput{ResourceId: auditARN, TagsList: []Tag{{Key: "k"}}}))
+		},
+		"ListTags": func() error { return e(s.ListTags(ctx, ListTagsInput{ResourceIdList: []string{auditARN}})) },
+		"PutInsightSelectors": func() error {
+			return e(s.PutInsightSelectors(ctx, PutInsightSelectorsInput{TrailName: "audit", InsightSelectors: []InsightSelector{}}))
+		},
+		"GetInsightSelectors": func() error { return e(s.GetInsightSelectors(ctx, GetInsightSelectorsInput{TrailName: "audit"})) },
+		"PutResourcePolicy": func() error {
+			return e(s.PutResourcePolicy(ctx, PutResourcePolicyInput{ResourceArn: auditARN, ResourcePolicy: "{}"}))
+		},
+		"GetResourcePolicy":    func() error { return e(s.GetResourcePolicy(ctx, GetResourcePolicyInput{ResourceArn: auditARN})) },
+		"DeleteResourcePolicy": func() error { return e(s.DeleteResourcePolicy(ctx, DeleteResourcePolicyInput{ResourceArn: auditARN})) },
+		"DeleteTrail":          func() error { return e(s.DeleteTrail(ctx, DeleteTrailInput{Name: "audit"})) },
 	}
 }
 

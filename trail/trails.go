@@ -32,6 +32,7 @@ type trailConfig struct {
 	Validation, Org                bool
 	EventSelectors                 []EventSelector
 	Advanced                       []AdvancedEventSelector
+	Insights                       []InsightSelector
 	Logging                        bool
 	StartTime, StopTime            time.Time
 	// Gen changes whenever a digest chain must restart (logging started,
@@ -46,6 +47,7 @@ type trailConfig struct {
 type trailState struct {
 	cfg    *trailConfig
 	status trailStatus
+	tags   []Tag // replaced, never modified in place
 }
 
 type trailStatus struct {
@@ -86,6 +88,7 @@ func (c *trailConfig) trail() Trail {
 		HomeRegion: c.HomeRegion, TrailARN: c.ARN, LogFileValidationEnabled: c.Validation,
 		CloudWatchLogsLogGroupArn: c.CWLGroupARN, CloudWatchLogsRoleArn: c.CWLRoleARN,
 		KmsKeyId: c.KmsKeyID, HasCustomEventSelectors: c.EventSelectors != nil || c.Advanced != nil,
+		HasInsightSelectors: len(c.Insights) > 0,
 		IsOrganizationTrail: c.Org,
 	}
 }
@@ -414,6 +417,12 @@ func (s *Service) CreateTrail(ctx context.Context, in CreateTrailInput) (out *Cr
 	if err := validateTrailName(in.Name); err != nil {
 		return nil, err
 	}
+	if err := validateTags(in.TagsList); err != nil {
+		return nil, err
+	}
+	if len(in.TagsList) > MaxTagsPerTrail {
+		return nil, awserr.New("TagsLimitExceededException", "The number of tags per trail, event data store, dashboard, or channel has exceeded the permitted amount. Currently, the limit is %d.", MaxTagsPerTrail)
+	}
 	c := &trailConfig{
 		Name: in.Name, Account: s.account, HomeRegion: s.region,
 		ARN:          arn.New("cloudtrail", s.region, s.account, "trail/"+in.Name),
@@ -448,7 +457,7 @@ func (s *Service) CreateTrail(ctx context.Context, in CreateTrailInput) (out *Cr
 		}
 		sh.order++
 		c.order = sh.order
-		sh.trails[c.ARN] = &trailState{cfg: c}
+		sh.trails[c.ARN] = &trailState{cfg: c, tags: slices.Clone(in.TagsList)}
 		s.publishLocked()
 		return nil
 	}); err != nil {

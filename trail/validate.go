@@ -121,10 +121,14 @@ type ValidationReport struct {
 	ValidLogs              int
 	InvalidLogs            int
 	FoundStart, FoundEnd   time.Time // the range the valid digests covered
-	// Unreferenced lists log files of the Region delivered within the range
-	// covered by valid digests that no digest lists: files added to the
-	// bucket, or delivered while validation was off. The CLI does not
-	// report these.
+	// Unreferenced lists log files of the Region that no digest lists,
+	// delivered within the range covered by valid digests or after the
+	// newest of them up to the last hour boundary before EndTime (the
+	// digest of that hour should list them; AWS's digests, a minute or two
+	// past the hour, can make a file of that minute look unreferenced): files added to the bucket, delivered while
+	// validation was off, or listed by a newest digest that was deleted. This
+	// is a check beyond the CLI, which reports none of these (WriteText
+	// prints exactly what the CLI prints; WriteUnreferenced prints these).
 	Unreferenced []string
 
 	out []statusLine
@@ -184,6 +188,15 @@ func (r *ValidationReport) WriteText(stdout, stderr io.Writer, verbose bool) {
 	ratio(r.ValidBackfillDigests, r.InvalidBackfillDigests, "backfill digest")
 	ratio(r.ValidLogs, r.InvalidLogs, "log")
 	fmt.Fprint(stdout, "\n")
+}
+
+// WriteUnreferenced prints one line per Unreferenced log file, in the CLI's
+// tab-separated shape: "Log file\ts3://bucket/key\tnot referenced by any
+// digest (a localwatch check beyond aws cloudtrail validate-logs)".
+func (r *ValidationReport) WriteUnreferenced(w io.Writer, bucket string) {
+	for _, k := range r.Unreferenced {
+		fmt.Fprintf(w, "Log file\ts3://%s/%s\tnot referenced by any digest (a localwatch check beyond aws cloudtrail validate-logs)\n", bucket, k)
+	}
 }
 
 func (r *ValidationReport) add(res ValidationResult) {
@@ -421,7 +434,13 @@ func ValidateLogs(ctx context.Context, in ValidateInput) (*ValidationReport, err
 	if !rep.FoundEnd.IsZero() {
 		logs, err := in.Store.List(ctx, in.Bucket, base+"CloudTrail/"+src+"/")
 		if err == nil {
-			lo, hi := rep.FoundStart.Format("20060102T1504Z"), rep.FoundEnd.Format("20060102T1504Z")
+			// Within the range the valid digests cover; and beyond the newest
+			// of them, up to the last hour boundary before the requested end:
+			// a log file delivered by then is listed by that hour's digest,
+			// so one missing there means the newest digest (and what it
+			// listed) was deleted, which the CLI cannot see.
+			lo := rep.FoundStart.Format("20060102T1504Z")
+			hi := maxTime(rep.FoundEnd, end.Truncate(time.Hour)).Format("20060102T1504Z")
 			for _, k := range logs {
 				if referenced[in.Bucket+"/"+k] {
 					continue
@@ -449,13 +468,6 @@ func logKeyDate(key string) string {
 		return ""
 	}
 	return key[len(key)-tail+1 : len(key)-tail+15]
-}
-
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
 }
 
 var requiredDigestKeys = []string{"digestPublicKeyFingerprint", "digestS3Bucket", "digestS3Object",
@@ -618,11 +630,11 @@ func (s *Service) ValidateLogs(ctx context.Context, in ValidateLogsInput) (*Vali
 	if in.EndTime != nil {
 		end = *in.EndTime
 	}
-	k := sh.regionKey(s.account, s.region, now)
-	pk := PublicKey{Value: k.der, ValidityStartTime: k.created, ValidityEndTime: now, Fingerprint: k.fingerprint}
+	// The CLI loads the keys of [start, end + 2 hours].
+	pks := sh.publicKeys(s.account, s.region, in.StartTime.UTC().Truncate(time.Second), end.Add(2*time.Hour), now)
 	return ValidateLogs(ctx, ValidateInput{
 		Store: sh.store(), TrailARN: c.ARN, Bucket: c.S3BucketName, Prefix: c.S3KeyPrefix,
 		AccountID: c.Account, OrganizationID: c.OrgID, SourceRegion: s.region,
-		StartTime: in.StartTime, EndTime: end, PublicKeys: []PublicKey{pk},
+		StartTime: in.StartTime, EndTime: end, PublicKeys: pks,
 	})
 }
