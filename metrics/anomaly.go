@@ -533,7 +533,7 @@ func (s *Service) describe(d *detector) AnomalyDetector {
 	if err != nil {
 		return a
 	}
-	ts, _ := s.statData(&ms, st, now.Add(-AnomalyTrainingWindow), now, now)
+	ts, _, _ := s.statData(&ms, st, now.Add(-AnomalyTrainingWindow), now, now)
 	a.StateValue = trainingState(excludeRanges(ts, nil, d.config.ExcludedTimeRanges))
 	return a
 }

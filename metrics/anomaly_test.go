@@ -443,7 +443,7 @@ func TestAnomalyBandConfiguration(t *testing.T) {
 	c.Set(adT0.Add(4 * 24 * time.Hour))
 	for ts := incident.StartTime; ts.Before(incident.EndTime); ts = ts.Add(time.Minute) {
 		_, err := s.PutMetricData(ctx, PutMetricDataInput{Namespace: m.Namespace, MetricData: []MetricDatum{
-			{MetricName: m.MetricName, Dimensions: m.Dimensions, Timestamp: ts.Add(time.Second), Value: Float(1e4), Unit: UnitCount}}})
+			{MetricName: m.MetricName, Dimensions: m.Dimensions, Timestamp: ts.Add(time.Second), Value: Float(1e4)}}})
 		require.NoError(t, err)
 	}
 	q := bandQuery(c.Now().Add(-24*time.Hour), c.Now(), "ANOMALY_DETECTION_BAND(m1)")

@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -39,6 +40,7 @@ type gmdScratch struct {
 // gmdSpan locates one returned query's datapoints in the scratch buffers.
 type gmdSpan struct {
 	q, off, n int
+	units     []StandardUnit // several units had data: MultipleUnits
 }
 
 var gmdScratchPool = sync.Pool{New: func() any { return new(gmdScratch) }}
@@ -117,6 +119,7 @@ func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int, 
 				serves = periodServes(ms.Period, in.StartTime, now)
 				t0 = alignStart(in.StartTime, ms.Period, now)
 			}
+			sc.units = sc.units[:0]
 			if serves {
 				st, ok := parseBasic(ms.Stat)
 				if !ok {
@@ -124,7 +127,11 @@ func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int, 
 				}
 				s.appendStat(&sc.statScratch, &ms.Metric, ms.Unit, st, t0, t1, int64(ms.Period))
 			}
-			sc.spans = append(sc.spans, gmdSpan{i, off, len(sc.vs) - off})
+			var units []StandardUnit
+		if len(sc.units) > 0 {
+			units = slices.Clone(sc.units)
+		}
+		sc.spans = append(sc.spans, gmdSpan{i, off, len(sc.vs) - off, units})
 		}
 	}()
 	// Drop references into blocks held by the aggregation buffer.
@@ -179,6 +186,9 @@ func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int, 
 			copy(vs, src)
 		}
 		res.Id, res.Timestamps, res.Values, res.StatusCode = q.Id, ts, vs, StatusComplete
+		if len(sp.units) > 0 {
+			res.Messages = []MessageData{multipleUnitsMessage(sp.units)}
+		}
 		switch {
 		case q.Label == "":
 			res.Label = q.MetricStat.Metric.MetricName

@@ -104,3 +104,48 @@ func TestValuesWithCountsWeighTheValues(t *testing.T) {
 	assert.Equal(t, []float64{6, 42, 10}, []float64{*dp.SampleCount, *dp.Sum, *dp.Maximum})
 	assert.Equal(t, UnitCount, dp.Unit)
 }
+
+// Issue 18.3: GetMetricData without a Unit on a metric with data in several
+// units returns one unit's values (CloudWatch converts nothing) and the
+// message MultipleUnits, as recorded from AWS.
+func TestGetMetricDataWithoutUnitReturnsOneUnitAndMultipleUnits(t *testing.T) {
+	cases := []struct {
+		name string
+		data []MetricDatum
+		want []float64
+		msg  string
+	}{
+		{"60000 ms and 60 s", []MetricDatum{{Value: Float(60000), Unit: UnitMilliseconds}, {Value: Float(60), Unit: UnitSeconds}},
+			[]float64{60000}, "Multiple units returned: '[Milliseconds, Seconds]'"},
+		{"each twice", []MetricDatum{{Value: Float(60000), Unit: UnitMilliseconds}, {Value: Float(60), Unit: UnitSeconds}, {Value: Float(60000), Unit: UnitMilliseconds}, {Value: Float(60), Unit: UnitSeconds}},
+			[]float64{120000}, "Multiple units returned: '[Milliseconds, Seconds]'"},
+		{"with 5 Count", []MetricDatum{{Value: Float(60000), Unit: UnitMilliseconds}, {Value: Float(60), Unit: UnitSeconds}, {Value: Float(5), Unit: UnitCount}},
+			[]float64{5}, "Multiple units returned: '[Count, Milliseconds, Seconds]'"},
+		{"one unit has no message", []MetricDatum{{Value: Float(60), Unit: UnitSeconds}}, []float64{60}, ""},
+	}
+	for _, tc := range cases {
+		for _, fast := range []bool{true, false} {
+			t.Run(tc.name, func(t *testing.T) {
+				s, _ := newTestService(t)
+				for i := range tc.data {
+					tc.data[i].MetricName, tc.data[i].Timestamp = "m-test", t0
+				}
+				put(t, s, "App", tc.data...)
+				queries := []MetricDataQuery{{Id: "m1", MetricStat: &MetricStat{Metric: Metric{Namespace: "App", MetricName: "m-test"}, Period: 60, Stat: "Sum"}}}
+				if !fast {
+					queries = append(queries, MetricDataQuery{Id: "e1", Expression: "m1 * 1", ReturnData: Bool(false)})
+				}
+				out, err := s.getMetricDataVia(&GetMetricDataInput{StartTime: t0, EndTime: t0.Add(time.Minute), MetricDataQueries: queries}, fast, nil)
+				require.NoError(t, err)
+				require.Len(t, out.MetricDataResults, 1)
+				r := out.MetricDataResults[0]
+				assert.Equal(t, tc.want, r.Values)
+				if tc.msg == "" {
+					assert.Empty(t, r.Messages)
+					return
+				}
+				assert.Equal(t, []MessageData{{Code: "MultipleUnits", Value: tc.msg}}, r.Messages)
+			})
+		}
+	}
+}

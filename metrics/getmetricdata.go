@@ -47,6 +47,12 @@ func validationError(format string, args ...any) *awserr.Error {
 // returns the first MaxDatapoints with NextToken; every page lists every
 // result, StatusCode PartialData marking those with datapoints still to come.
 //
+// A MetricStat without a Unit on a metric that has data in several units in
+// the range returns the data of one unit only — CloudWatch converts nothing —
+// with the result message {"Code": "MultipleUnits", "Value": "Multiple units
+// returned: '[Milliseconds, Seconds]'"} (the units sorted); the unit is
+// chosen in the order AWS was observed to use (unitPreference).
+//
 // Expression errors (unknown Id, a cycle, bad syntax with its position, a
 // scalar result) are ValidationError errors. A result from which points were
 // dropped because they were not finite numbers (division by zero) carries the
@@ -326,6 +332,9 @@ func (s *Service) getMetricDataVia(in *GetMetricDataInput, fast bool, into *GetM
 		var msgs []MessageData
 		for _, m := range r.Messages {
 			msgs = append(msgs, MessageData{Code: m.Code, Value: m.Value})
+		}
+		if units := src.units[q.Id]; q.MetricStat != nil && len(units) > 0 {
+			msgs = append(msgs, multipleUnitsMessage(units))
 		}
 		for k := range r.Series {
 			ser := &r.Series[k]
