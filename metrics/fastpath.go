@@ -128,10 +128,10 @@ func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int, 
 				s.appendStat(&sc.statScratch, &ms.Metric, ms.Unit, st, t0, t1, int64(ms.Period))
 			}
 			var units []StandardUnit
-		if len(sc.units) > 0 {
-			units = slices.Clone(sc.units)
-		}
-		sc.spans = append(sc.spans, gmdSpan{i, off, len(sc.vs) - off, units})
+			if len(sc.units) > 0 {
+				units = slices.Clone(sc.units)
+			}
+			sc.spans = append(sc.spans, gmdSpan{i, off, len(sc.vs) - off, units})
 		}
 	}()
 	// Drop references into blocks held by the aggregation buffer.
