@@ -158,6 +158,7 @@ func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int, 
 		results = results[:len(sc.spans)]
 	}
 	descending := in.ScanBy != ScanByTimestampAscending
+	autos := statLabels(in.MetricDataQueries)
 	var lc *metricmath.LabelContext
 	for r, sp := range sc.spans {
 		q := &in.MetricDataQueries[sp.q]
@@ -190,6 +191,8 @@ func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int, 
 			res.Messages = []MessageData{multipleUnitsMessage(sp.units)}
 		}
 		switch {
+		case q.Label == "" && autoLabel(autos, sp.q) != "":
+			res.Label = autos[sp.q]
 		case q.Label == "":
 			res.Label = q.MetricStat.Metric.MetricName
 		case metricmath.HasDynamic(q.Label):
@@ -200,7 +203,7 @@ func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int, 
 				}
 			}
 			ser := s.mathSeries(*q.MetricStat, q.MetricStat.Metric.MetricName, srcT, src)
-			res.Label = resultLabel(q, metricmath.KindSeries, &ser, *lc)
+			res.Label = resultLabel(q, metricmath.KindSeries, &ser, *lc, autoLabel(autos, sp.q))
 		default:
 			res.Label = q.Label
 		}
