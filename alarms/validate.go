@@ -16,8 +16,11 @@ import (
 // Error sentinels of the alarms service (errors.Is matches by code).
 var (
 	// ErrResourceNotFound: the named alarm does not exist (SetAlarmState,
-	// DeleteAlarms, ListTagsForResource).
+	// DeleteAlarms; HTTP 404).
 	ErrResourceNotFound = awserr.Sentinel("ResourceNotFound")
+	// ErrResourceNotFoundException: TagResource or UntagResource named an
+	// ARN with no alarm (HTTP 404).
+	ErrResourceNotFoundException = awserr.Sentinel("ResourceNotFoundException")
 	// ErrValidation: a request field breaks a length, range or enum constraint
 	// of the API model (AWS's ValidationError).
 	ErrValidation = awserr.Sentinel("ValidationError")

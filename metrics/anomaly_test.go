@@ -195,7 +195,7 @@ func TestPutAnomalyDetectorLimit(t *testing.T) {
 		require.NoError(t, err)
 	}
 	_, err := s.PutAnomalyDetector(ctx, PutAnomalyDetectorInput{Namespace: "App", MetricName: "One too many", Stat: "Sum"})
-	assert.Equal(t, "LimitExceeded", awserr.Code(err))
+	assert.Equal(t, "LimitExceededException", awserr.Code(err))
 	_, err = s.PutAnomalyDetector(ctx, PutAnomalyDetectorInput{Namespace: "App", MetricName: "M0", Stat: "Sum"})
 	assert.NoError(t, err, "updating an existing model is not a new one")
 }
