@@ -94,6 +94,7 @@ func (s *Service) evaluateCompositeLocked(c *alarm, trigger *alarm, t time.Time,
 	if state == c.state {
 		return
 	}
+	creation := trigger == nil && c.reason == "Unchecked: Initial alarm creation"
 	if trigger == nil {
 		for _, ref := range c.rule.alarms {
 			x := s.alarms[s.resolve(ref)]
@@ -110,6 +111,29 @@ func (s *Service) evaluateCompositeLocked(c *alarm, trigger *alarm, t time.Time,
 		c.triggering = []triggeringChild{{arn: trigger.arn, state: trigger.state, at: trigger.transitioned}}
 		data = fmt.Sprintf(`{"triggeringAlarms":[{"arn":%q,"state":{"value":%q,"timestamp":%q}}]}`,
 			trigger.arn, trigger.state, trigger.transitioned.UTC().Format(reasonDataTimeLayout))
+	}
+	if creation && trigger != nil {
+		// A new composite's first evaluation lists every child alarm of its
+		// rule as triggering, in rule order (recorded from AWS), not only the
+		// one its StateReason names.
+		c.triggering = nil
+		var b strings.Builder
+		b.WriteString(`{"triggeringAlarms":[`)
+		seen := map[string]bool{}
+		for _, ref := range c.rule.alarms {
+			x := s.alarms[s.resolve(ref)]
+			if x == nil || seen[x.name] {
+				continue
+			}
+			seen[x.name] = true
+			if len(c.triggering) > 0 {
+				b.WriteByte(',')
+			}
+			c.triggering = append(c.triggering, triggeringChild{arn: x.arn, state: x.state, at: x.transitioned})
+			fmt.Fprintf(&b, `{"arn":%q,"state":{"value":%q,"timestamp":%q}}`, x.arn, x.state, x.transitioned.UTC().Format(reasonDataTimeLayout))
+		}
+		b.WriteString("]}")
+		data = b.String()
 	}
 	s.transitionCascadeLocked(c, state, reason, data, t, out, visited)
 }

@@ -73,3 +73,33 @@ func TestTagsOfADeletedAlarmAreAnEmptyList(t *testing.T) {
 	assert.NotNil(t, out.Tags)
 	assert.Empty(t, out.Tags)
 }
+
+// Issue 18.11: a new composite's first evaluation lists every child alarm as
+// triggering in StateReasonData (in rule order), not only the first.
+func TestNewCompositeListsEveryChildAsTriggering(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	for _, n := range []string{"a", "b", "c"} {
+		def := cpuAlarm()
+		def.AlarmName, def.AlarmActions, def.OKActions = n, nil, nil
+		_, err := h.svc.PutMetricAlarm(ctx, def)
+		require.NoError(t, err)
+	}
+	for _, n := range []string{"a", "b"} {
+		_, err := h.svc.SetAlarmState(ctx, SetAlarmStateInput{AlarmName: n, StateValue: StateAlarm, StateReason: "x"})
+		require.NoError(t, err)
+	}
+	_, err := h.svc.PutCompositeAlarm(ctx, PutCompositeAlarmInput{AlarmName: "all", AlarmRule: `ALARM(a) OR ALARM("b") OR ALARM(c)`})
+	require.NoError(t, err)
+	out, err := h.svc.DescribeAlarms(ctx, DescribeAlarmsInput{AlarmNames: []string{"all"}, AlarmTypes: []AlarmType{AlarmTypeComposite}})
+	require.NoError(t, err)
+	require.Len(t, out.CompositeAlarms, 1)
+	c := out.CompositeAlarms[0]
+	assert.Equal(t, StateAlarm, c.StateValue)
+	const arn = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:"
+	ts := "2026-11-24T19:00:00.000+0000"
+	assert.JSONEq(t, `{"triggeringAlarms":[`+
+		`{"arn":"`+arn+`a","state":{"value":"ALARM","timestamp":"`+ts+`"}},`+
+		`{"arn":"`+arn+`b","state":{"value":"ALARM","timestamp":"`+ts+`"}},`+
+		`{"arn":"`+arn+`c","state":{"value":"INSUFFICIENT_DATA","timestamp":"`+ts+`"}}]}`, c.StateReasonData)
+}
