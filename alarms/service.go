@@ -253,6 +253,7 @@ type alarm struct {
 
 	// composite action suppression
 	suppressedBy     ActionsSuppressedBy
+	pendingOld       StateValue // the old state of the transition whose actions are suppressed
 	suppressedReason string
 	suppressorLeft   time.Time // when the suppressor last left ALARM
 	waitTimer        clock.Timer
