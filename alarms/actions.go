@@ -41,6 +41,7 @@ func (s *Service) transitionLocked(a *alarm, state StateValue, reason, data stri
 
 func (s *Service) transitionCascadeLocked(a *alarm, state StateValue, reason, data string, t time.Time, out *pending, visited map[string]bool) {
 	old, oldReason, oldData := a.state, a.reason, a.reasonData
+	a.prev = prevState{value: old, reason: oldReason, data: oldData, at: a.stateUpdated}
 	a.state, a.reason, a.reasonData = state, reason, data
 	a.stateUpdated, a.transitioned = t, t
 	s.addHistoryLocked(AlarmHistoryItem{
@@ -256,10 +257,13 @@ func (s *Service) extensionEndedLocked(c *alarm, version uint64, since time.Time
 		c.suppressedBy, c.suppressedReason = SuppressedByAlarm, fmt.Sprintf("Alarm %s is in ALARM state.", supName)
 		return nil
 	}
+	held := prevState{value: c.state, reason: c.reason, data: c.reasonData, at: c.stateUpdated, suppressedBy: c.suppressedBy, suppressedReason: c.suppressedReason}
 	c.suppressedBy, c.suppressedReason = "", ""
 	out := &pending{}
 	if c.actionsEnabled {
+		c.resumed = &held
 		s.queueListLocked(c, c.pendingOld, c.actionsFor(c.state), s.clock.Now(), out, "")
+		c.resumed = nil
 	}
 	return out
 }
@@ -286,10 +290,13 @@ func (s *Service) waitPeriodEndedLocked(a *alarm, version uint64, since time.Tim
 		}
 		return nil // an extension period, if any, is already scheduled
 	}
+	held := prevState{value: a.state, reason: a.reason, data: a.reasonData, at: a.stateUpdated, suppressedBy: a.suppressedBy, suppressedReason: a.suppressedReason}
 	a.suppressedBy, a.suppressedReason = "", ""
 	out := &pending{}
 	if a.actionsEnabled {
+		a.resumed = &held
 		s.queueListLocked(a, old, a.actionsFor(a.state), s.clock.Now(), out, "")
+		a.resumed = nil
 	}
 	return out
 }
@@ -312,14 +319,24 @@ func (s *Service) repeatAutoScalingLocked(a *alarm, t time.Time, out *pending) {
 }
 
 func (s *Service) queueListLocked(a *alarm, old StateValue, list []string, t time.Time, out *pending, only ActionKind) {
-	var msg string
+	var note, event string
 	for _, action := range list {
 		kind, op, err := s.actionKind(action)
 		if err != nil || (only != "" && kind != only) {
 			continue
 		}
-		if msg == "" {
-			msg = s.notificationLocked(a, old, t)
+		var msg string
+		switch {
+		case kind == ActionLambda && event == "":
+			event = s.lambdaEventLocked(a, t)
+			msg = event
+		case kind == ActionLambda:
+			msg = event
+		case note == "":
+			note = s.notificationLocked(a, old, t)
+			msg = note
+		default:
+			msg = note
 		}
 		if kind == ActionAutoScaling {
 			a.lastAutoScaling = t

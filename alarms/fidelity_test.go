@@ -2,7 +2,10 @@ package alarms
 
 import (
 	"context"
+	"encoding/json"
+	"os"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -102,4 +105,82 @@ func TestNewCompositeListsEveryChildAsTriggering(t *testing.T) {
 		`{"arn":"`+arn+`a","state":{"value":"ALARM","timestamp":"`+ts+`"}},`+
 		`{"arn":"`+arn+`b","state":{"value":"ALARM","timestamp":"`+ts+`"}},`+
 		`{"arn":"`+arn+`c","state":{"value":"INSUFFICIENT_DATA","timestamp":"`+ts+`"}}]}`, c.StateReasonData)
+}
+
+// Issue 18.6: a Lambda action receives AWS's alarm event, not the SNS
+// notification. The golden file is AWS's event as recorded by LocalStack's
+// test_alarm_lambda_target against AWS (same alarm definition), with our ARN,
+// account, times and metric id.
+func TestLambdaActionReceivesTheAlarmEvent(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	var got []ActionRequest
+	h.svc.SetActionHandler(ActionLambda, func(_ context.Context, req ActionRequest) error {
+		got = append(got, req)
+		return nil
+	})
+	fn := "arn:aws:lambda:us-east-1:123456789012:function:fn"
+	_, err := h.svc.PutMetricAlarm(ctx, PutMetricAlarmInput{AlarmName: "lambda-alarm", AlarmDescription: "testing lambda alarm action",
+		MetricName: "metric1", Namespace: "App", Period: 10, Threshold: f64(2), Statistic: "Average", AlarmActions: []string{fn},
+		EvaluationPeriods: 2, ComparisonOperator: GreaterThanThreshold, TreatMissingData: TreatIgnore})
+	require.NoError(t, err)
+	h.clk.Advance(time.Minute)
+	_, err = h.svc.SetAlarmState(ctx, SetAlarmStateInput{AlarmName: "lambda-alarm", StateValue: StateAlarm, StateReason: "testing alarm"})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	var ev map[string]any
+	require.NoError(t, json.Unmarshal([]byte(got[0].Message), &ev))
+	metric := ev["alarmData"].(map[string]any)["configuration"].(map[string]any)["metrics"].([]any)[0].(map[string]any)
+	assert.Regexp(t, `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`, metric["id"])
+	metric["id"] = "ID"
+	b, err := json.Marshal(ev)
+	require.NoError(t, err)
+	want, err := os.ReadFile("testdata/lambda-metric-alarm.json")
+	require.NoError(t, err)
+	assert.JSONEq(t, string(want), string(b))
+}
+
+// A composite alarm's Lambda event carries its rule and suppressor settings,
+// and held-back actions show the suppression in previousState (AWS's example
+// event for composite alarms).
+func TestCompositeLambdaEventCarriesRuleAndSuppression(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	var got []ActionRequest
+	h.svc.SetActionHandler(ActionLambda, func(_ context.Context, req ActionRequest) error {
+		got = append(got, req)
+		return nil
+	})
+	for _, n := range []string{"child", "sup"} {
+		def := cpuAlarm()
+		def.AlarmName, def.AlarmActions, def.OKActions, def.TreatMissingData = n, nil, nil, TreatIgnore
+		_, err := h.svc.PutMetricAlarm(ctx, def)
+		require.NoError(t, err)
+	}
+	wait, ext := 120, 180
+	_, err := h.svc.PutCompositeAlarm(ctx, PutCompositeAlarmInput{AlarmName: "main", AlarmRule: "ALARM(child)",
+		AlarmActions: []string{"arn:aws:lambda:us-east-1:123456789012:function:fn"},
+		ActionsSuppressor: "sup", ActionsSuppressorWaitPeriod: &wait, ActionsSuppressorExtensionPeriod: &ext})
+	require.NoError(t, err)
+	_, err = h.svc.SetAlarmState(ctx, SetAlarmStateInput{AlarmName: "child", StateValue: StateAlarm, StateReason: "x"})
+	require.NoError(t, err)
+	require.Empty(t, got, "waiting for the suppressor")
+	h.clk.Advance(2 * time.Minute)
+	require.Len(t, got, 1)
+	var ev struct {
+		Source    string `json:"source"`
+		AlarmData struct {
+			State         map[string]any `json:"state"`
+			PreviousState map[string]any `json:"previousState"`
+			Configuration map[string]any `json:"configuration"`
+		} `json:"alarmData"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(got[0].Message), &ev))
+	assert.Equal(t, "aws.cloudwatch", ev.Source)
+	assert.Equal(t, map[string]any{"alarmRule": "ALARM(child)", "actionsSuppressor": "sup",
+		"actionsSuppressorWaitPeriod": 120.0, "actionsSuppressorExtensionPeriod": 180.0}, ev.AlarmData.Configuration)
+	assert.Equal(t, "ALARM", ev.AlarmData.State["value"])
+	assert.Equal(t, "ALARM", ev.AlarmData.PreviousState["value"])
+	assert.Equal(t, "WaitPeriod", ev.AlarmData.PreviousState["actionsSuppressedBy"])
+	assert.Contains(t, ev.AlarmData.State["reasonData"], "triggeringAlarms")
 }
