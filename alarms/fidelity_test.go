@@ -159,7 +159,7 @@ func TestCompositeLambdaEventCarriesRuleAndSuppression(t *testing.T) {
 	}
 	wait, ext := 120, 180
 	_, err := h.svc.PutCompositeAlarm(ctx, PutCompositeAlarmInput{AlarmName: "main", AlarmRule: "ALARM(child)",
-		AlarmActions: []string{"arn:aws:lambda:us-east-1:123456789012:function:fn"},
+		AlarmActions:      []string{"arn:aws:lambda:us-east-1:123456789012:function:fn"},
 		ActionsSuppressor: "sup", ActionsSuppressorWaitPeriod: &wait, ActionsSuppressorExtensionPeriod: &ext})
 	require.NoError(t, err)
 	_, err = h.svc.SetAlarmState(ctx, SetAlarmStateInput{AlarmName: "child", StateValue: StateAlarm, StateReason: "x"})
