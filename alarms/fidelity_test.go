@@ -184,3 +184,35 @@ func TestCompositeLambdaEventCarriesRuleAndSuppression(t *testing.T) {
 	assert.Equal(t, "WaitPeriod", ev.AlarmData.PreviousState["actionsSuppressedBy"])
 	assert.Contains(t, ev.AlarmData.State["reasonData"], "triggeringAlarms")
 }
+
+// Issue 18.12: PutMetricAlarm's texts where AWS's are known.
+func TestPutMetricAlarmMessagesAreAWSWordForWord(t *testing.T) {
+	cases := []struct {
+		name   string
+		mutate func(*PutMetricAlarmInput)
+		code   string
+		msg    string
+	}{
+		{"DatapointsToAlarm above EvaluationPeriods", func(a *PutMetricAlarmInput) { a.DatapointsToAlarm = 4 }, "ValidationError",
+			"DatapointsToAlarm must be less than or equal to EvaluationPeriods"},
+		{"more than a day of evaluation", func(a *PutMetricAlarmInput) { a.Period, a.EvaluationPeriods = 60, 1441 }, "InvalidParameterCombination",
+			"Metrics cannot be checked across more than a day (EvaluationPeriods * Period must be <= 86400)."},
+		{"unknown TreatMissingData", func(a *PutMetricAlarmInput) { a.TreatMissingData = "zero" }, "ValidationError",
+			"The value zero is not supported for TreatMissingData parameter. Supported values are [breaching, notBreaching, ignore, missing]."},
+		{"unknown EvaluateLowSampleCountPercentile", func(a *PutMetricAlarmInput) { a.EvaluateLowSampleCountPercentile = "skip" }, "ValidationError",
+			"Option skip is not supported. Supported options for parameter EvaluateLowSampleCountPercentile are evaluate and ignore."},
+		{"unknown extended statistic", func(a *PutMetricAlarmInput) { a.Statistic, a.ExtendedStatistic = "", "q99" }, "InvalidParameterValue",
+			"The value q99 for parameter ExtendedStatistic is not supported."},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			in := cpuAlarm()
+			tc.mutate(&in)
+			_, err := h.svc.PutMetricAlarm(context.Background(), in)
+			require.Error(t, err)
+			assert.Equal(t, tc.code, awserr.Code(err))
+			assert.Equal(t, tc.msg, awserr.Message(err))
+		})
+	}
+}
