@@ -41,6 +41,7 @@ func (s *Service) transitionLocked(a *alarm, state StateValue, reason, data stri
 
 func (s *Service) transitionCascadeLocked(a *alarm, state StateValue, reason, data string, t time.Time, out *pending, visited map[string]bool) {
 	old, oldReason, oldData := a.state, a.reason, a.reasonData
+	a.prev = prevState{value: old, reason: oldReason, data: oldData, at: a.stateUpdated}
 	a.state, a.reason, a.reasonData = state, reason, data
 	a.stateUpdated, a.transitioned = t, t
 	s.addHistoryLocked(AlarmHistoryItem{
@@ -54,11 +55,26 @@ func (s *Service) transitionCascadeLocked(a *alarm, state StateValue, reason, da
 		out.hooks = append(out.hooks, s.hooks...)
 	}
 	s.queueActionsLocked(a, old, t, out)
-	if old == StateAlarm && state != StateAlarm && s.suppressors > 0 {
+	if (old == StateAlarm) != (state == StateAlarm) && s.suppressors > 0 {
 		for _, name := range s.names {
 			c := s.alarms[name]
-			if c.typ == AlarmTypeComposite && c.cdef.ActionsSuppressor != "" && s.resolve(c.cdef.ActionsSuppressor) == a.name {
-				c.suppressorLeft = t
+			if c.typ != AlarmTypeComposite || c.cdef.ActionsSuppressor == "" || s.resolve(c.cdef.ActionsSuppressor) != a.name {
+				continue
+			}
+			if state == StateAlarm {
+				// The suppressor went to ALARM while c waited for it.
+				if c.suppressedBy == SuppressedByWaitPeriod {
+					c.stopWaitTimer()
+					c.suppressedBy, c.suppressedReason = SuppressedByAlarm, fmt.Sprintf("Alarm %s is in ALARM state.", a.name)
+				}
+				continue
+			}
+			c.suppressorLeft = t
+			if c.suppressedBy != "" {
+				// Actions held back while the suppressor was in ALARM run
+				// when the extension period ends (user guide, composite
+				// alarms, "Actions are not suppressed after ExtensionPeriod").
+				s.extendSuppressionLocked(c, a.name, t, out)
 			}
 		}
 	}
@@ -94,6 +110,7 @@ func (s *Service) evaluateCompositeLocked(c *alarm, trigger *alarm, t time.Time,
 	if state == c.state {
 		return
 	}
+	creation := trigger == nil && c.reason == "Unchecked: Initial alarm creation"
 	if trigger == nil {
 		for _, ref := range c.rule.alarms {
 			x := s.alarms[s.resolve(ref)]
@@ -110,6 +127,29 @@ func (s *Service) evaluateCompositeLocked(c *alarm, trigger *alarm, t time.Time,
 		c.triggering = []triggeringChild{{arn: trigger.arn, state: trigger.state, at: trigger.transitioned}}
 		data = fmt.Sprintf(`{"triggeringAlarms":[{"arn":%q,"state":{"value":%q,"timestamp":%q}}]}`,
 			trigger.arn, trigger.state, trigger.transitioned.UTC().Format(reasonDataTimeLayout))
+	}
+	if creation && trigger != nil {
+		// A new composite's first evaluation lists every child alarm of its
+		// rule as triggering, in rule order (recorded from AWS), not only the
+		// one its StateReason names.
+		c.triggering = nil
+		var b strings.Builder
+		b.WriteString(`{"triggeringAlarms":[`)
+		seen := map[string]bool{}
+		for _, ref := range c.rule.alarms {
+			x := s.alarms[s.resolve(ref)]
+			if x == nil || seen[x.name] {
+				continue
+			}
+			seen[x.name] = true
+			if len(c.triggering) > 0 {
+				b.WriteByte(',')
+			}
+			c.triggering = append(c.triggering, triggeringChild{arn: x.arn, state: x.state, at: x.transitioned})
+			fmt.Fprintf(&b, `{"arn":%q,"state":{"value":%q,"timestamp":%q}}`, x.arn, x.state, x.transitioned.UTC().Format(reasonDataTimeLayout))
+		}
+		b.WriteString("]}")
+		data = b.String()
 	}
 	s.transitionCascadeLocked(c, state, reason, data, t, out, visited)
 }
@@ -137,20 +177,19 @@ func (s *Service) queueActionsLocked(a *alarm, old StateValue, t time.Time, out 
 		return
 	}
 	if a.typ == AlarmTypeComposite && a.cdef.ActionsSuppressor != "" {
-		if a.waitTimer != nil {
-			a.waitTimer.Stop()
-			a.waitTimer = nil
-		}
+		a.stopWaitTimer()
 		supName := s.resolve(a.cdef.ActionsSuppressor)
 		sup := s.alarms[supName]
 		ext := time.Duration(derefInt(a.cdef.ActionsSuppressorExtensionPeriod)) * time.Second
 		wait := time.Duration(derefInt(a.cdef.ActionsSuppressorWaitPeriod)) * time.Second
+		a.pendingOld = old
 		switch {
 		case sup != nil && sup.state == StateAlarm:
 			a.suppressedBy, a.suppressedReason = SuppressedByAlarm, fmt.Sprintf("Alarm %s is in ALARM state.", supName)
 			return
 		case !a.suppressorLeft.IsZero() && t.Before(a.suppressorLeft.Add(ext)):
 			a.suppressedBy, a.suppressedReason = SuppressedByExtensionPeriod, fmt.Sprintf("Alarm %s left ALARM state less than %d seconds ago.", supName, int(ext/time.Second))
+			s.armExtensionEndLocked(a, a.suppressorLeft.Add(ext))
 			return
 		case a.state == StateAlarm && wait > 0 && !s.closed:
 			a.suppressedBy, a.suppressedReason = SuppressedByWaitPeriod, fmt.Sprintf("Waiting %d seconds for alarm %s to go to ALARM state.", int(wait/time.Second), supName)
@@ -161,6 +200,72 @@ func (s *Service) queueActionsLocked(a *alarm, old StateValue, t time.Time, out 
 		a.suppressedBy, a.suppressedReason = "", ""
 	}
 	s.queueListLocked(a, old, a.actionsFor(a.state), t, out, "")
+}
+
+// stopWaitTimer stops a composite's pending wait or extension timer.
+func (a *alarm) stopWaitTimer() {
+	if a.waitTimer != nil {
+		a.waitTimer.Stop()
+		a.waitTimer = nil
+	}
+}
+
+// extendSuppressionLocked starts a composite's extension period when its
+// suppressor leaves ALARM while its actions are held back: they run when the
+// period ends (at once without one) unless the suppressor is back in ALARM.
+func (s *Service) extendSuppressionLocked(c *alarm, supName string, t time.Time, out *pending) {
+	ext := time.Duration(derefInt(c.cdef.ActionsSuppressorExtensionPeriod)) * time.Second
+	c.stopWaitTimer()
+	if ext <= 0 || s.closed {
+		c.suppressedBy, c.suppressedReason = "", ""
+		if c.actionsEnabled && !s.closed {
+			s.queueListLocked(c, c.pendingOld, c.actionsFor(c.state), t, out, "")
+		}
+		return
+	}
+	c.suppressedBy, c.suppressedReason = SuppressedByExtensionPeriod, fmt.Sprintf("Alarm %s left ALARM state less than %d seconds ago.", supName, int(ext/time.Second))
+	s.armExtensionEndLocked(c, t.Add(ext))
+}
+
+// armExtensionEndLocked schedules extensionEnded for c at time at.
+func (s *Service) armExtensionEndLocked(c *alarm, at time.Time) {
+	c.stopWaitTimer()
+	if s.closed {
+		return
+	}
+	version, since := c.version, c.transitioned
+	c.waitTimer = s.clock.AfterFunc(max(at.Sub(s.clock.Now()), 0), func() { s.extensionEnded(c, version, since) })
+}
+
+// extensionEnded runs the held-back actions of a composite alarm's current
+// state when its suppressor's extension period ends.
+func (s *Service) extensionEnded(c *alarm, version uint64, since time.Time) {
+	if out := s.extensionEndedLocked(c, version, since); out != nil {
+		s.deliver(serviceContext, out)
+	}
+}
+
+func (s *Service) extensionEndedLocked(c *alarm, version uint64, since time.Time) *pending {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed || s.alarms[c.name] != c || c.version != version || !c.transitioned.Equal(since) || c.suppressedBy != SuppressedByExtensionPeriod {
+		return nil
+	}
+	c.waitTimer = nil
+	supName := s.resolve(c.cdef.ActionsSuppressor)
+	if sup := s.alarms[supName]; sup != nil && sup.state == StateAlarm {
+		c.suppressedBy, c.suppressedReason = SuppressedByAlarm, fmt.Sprintf("Alarm %s is in ALARM state.", supName)
+		return nil
+	}
+	held := prevState{value: c.state, reason: c.reason, data: c.reasonData, at: c.stateUpdated, suppressedBy: c.suppressedBy, suppressedReason: c.suppressedReason}
+	c.suppressedBy, c.suppressedReason = "", ""
+	out := &pending{}
+	if c.actionsEnabled {
+		c.resumed = &held
+		s.queueListLocked(c, c.pendingOld, c.actionsFor(c.state), s.clock.Now(), out, "")
+		c.resumed = nil
+	}
+	return out
 }
 
 // waitPeriodEnded runs a composite alarm's ALARM actions once the suppressor's
@@ -183,12 +288,15 @@ func (s *Service) waitPeriodEndedLocked(a *alarm, version uint64, since time.Tim
 		if sup.state == StateAlarm {
 			a.suppressedBy, a.suppressedReason = SuppressedByAlarm, fmt.Sprintf("Alarm %s is in ALARM state.", supName)
 		}
-		return nil
+		return nil // an extension period, if any, is already scheduled
 	}
+	held := prevState{value: a.state, reason: a.reason, data: a.reasonData, at: a.stateUpdated, suppressedBy: a.suppressedBy, suppressedReason: a.suppressedReason}
 	a.suppressedBy, a.suppressedReason = "", ""
 	out := &pending{}
 	if a.actionsEnabled {
+		a.resumed = &held
 		s.queueListLocked(a, old, a.actionsFor(a.state), s.clock.Now(), out, "")
+		a.resumed = nil
 	}
 	return out
 }
@@ -211,14 +319,24 @@ func (s *Service) repeatAutoScalingLocked(a *alarm, t time.Time, out *pending) {
 }
 
 func (s *Service) queueListLocked(a *alarm, old StateValue, list []string, t time.Time, out *pending, only ActionKind) {
-	var msg string
+	var note, event string
 	for _, action := range list {
 		kind, op, err := s.actionKind(action)
 		if err != nil || (only != "" && kind != only) {
 			continue
 		}
-		if msg == "" {
-			msg = s.notificationLocked(a, old, t)
+		var msg string
+		switch {
+		case kind == ActionLambda && event == "":
+			event = s.lambdaEventLocked(a, t)
+			msg = event
+		case kind == ActionLambda:
+			msg = event
+		case note == "":
+			note = s.notificationLocked(a, old, t)
+			msg = note
+		default:
+			msg = note
 		}
 		if kind == ActionAutoScaling {
 			a.lastAutoScaling = t

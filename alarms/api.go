@@ -623,7 +623,7 @@ func (s *Service) deleteAlarms(in DeleteAlarmsInput) error {
 	deleting := map[string]bool{}
 	for _, n := range in.AlarmNames {
 		if s.alarms[n] == nil {
-			return awserr.New("ResourceNotFound", "The alarm %s does not exist.", n)
+			return errAlarmNotFound()
 		}
 		deleting[n] = true
 	}
@@ -710,7 +710,7 @@ func (s *Service) setAlarmState(in SetAlarmStateInput) (*pending, error) {
 	defer s.mu.Unlock()
 	a := s.alarms[in.AlarmName]
 	if a == nil {
-		return nil, awserr.New("ResourceNotFound", "The alarm %s does not exist.", in.AlarmName)
+		return nil, errAlarmNotFound()
 	}
 	now := s.clock.Now()
 	out := &pending{}
@@ -885,7 +885,12 @@ func (s *Service) listTags(in ListTagsForResourceInput) (*ListTagsForResourceOut
 	defer s.mu.Unlock()
 	a := s.alarms[s.resolve(in.ResourceARN)]
 	if a == nil || a.arn != in.ResourceARN {
-		return nil, awserr.New("ResourceNotFound", "The resource %s does not exist.", in.ResourceARN)
+		// AWS answers {"Tags": []} for the ARN of a deleted alarm (recorded);
+		// we answer so for any alarm ARN of this account and Region.
+		if strings.HasPrefix(in.ResourceARN, s.alarmARN("")) {
+			return &ListTagsForResourceOutput{Tags: []Tag{}}, nil
+		}
+		return nil, errResourceNotFoundException(in.ResourceARN)
 	}
 	return &ListTagsForResourceOutput{Tags: append([]Tag{}, a.tags...)}, nil
 }
@@ -918,7 +923,7 @@ func (s *Service) tagResource(in TagResourceInput) error {
 	defer s.mu.Unlock()
 	a := s.alarms[s.resolve(in.ResourceARN)]
 	if a == nil || a.arn != in.ResourceARN {
-		return awserr.New("ResourceNotFound", "The resource %s does not exist.", in.ResourceARN)
+		return errResourceNotFoundException(in.ResourceARN)
 	}
 	tags := slices.Clone(a.tags)
 	for _, t := range in.Tags {
@@ -960,8 +965,21 @@ func (s *Service) untagResource(in UntagResourceInput) error {
 	defer s.mu.Unlock()
 	a := s.alarms[s.resolve(in.ResourceARN)]
 	if a == nil || a.arn != in.ResourceARN {
-		return awserr.New("ResourceNotFound", "The resource %s does not exist.", in.ResourceARN)
+		return errResourceNotFoundException(in.ResourceARN)
 	}
 	a.tags = slices.DeleteFunc(slices.Clone(a.tags), func(t Tag) bool { return slices.Contains(in.TagKeys, t.Key) })
 	return nil
+}
+
+// errAlarmNotFound is AWS's answer to SetAlarmState or DeleteAlarms naming an
+// alarm that does not exist: ResourceNotFound, HTTP 404 (API model) and no
+// message (recorded from CloudWatch).
+func errAlarmNotFound() error {
+	return awserr.Sentinel("ResourceNotFound").WithStatus(404)
+}
+
+// errResourceNotFoundException is the tagging operations' answer for an ARN
+// that names no alarm: ResourceNotFoundException, HTTP 404 (API model).
+func errResourceNotFoundException(arn string) error {
+	return awserr.New("ResourceNotFoundException", "The resource %s does not exist.", arn).WithStatus(404)
 }

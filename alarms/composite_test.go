@@ -212,15 +212,67 @@ func TestActionsSuppressor(t *testing.T) {
 	assert.Empty(t, h.notes)
 	assert.Equal(t, SuppressedByExtensionPeriod, suppressed())
 
-	// After the extension, the wait period passes without the suppressor: act.
+	// Issue 18.5: when the extension period ends, the composite takes the
+	// actions of its current state (user guide, "Example 5: Actions are not
+	// suppressed after ExtensionPeriod").
 	h.clk.Advance(10 * time.Minute)
+	require.Len(t, h.notes, 1, "the held-back ALARM actions ran when the extension ended")
+	assert.Equal(t, `ALARM: "svc" in US East (N. Virginia)`, h.notes[0].Subject)
+	assert.Contains(t, h.notes[0].Message, `"StateChangeTime":"2026-11-24T19:08:00.000+0000"`, "at the end of the extension period")
+	assert.Empty(t, suppressed())
+
+	// After the extension, the wait period passes without the suppressor: act.
 	set("child", StateOK)
 	set("child", StateAlarm)
-	assert.Empty(t, h.notes)
-	h.clk.Advance(2 * time.Minute)
 	require.Len(t, h.notes, 1)
-	assert.Equal(t, `ALARM: "svc" in US East (N. Virginia)`, h.notes[0].Subject)
+	h.clk.Advance(2 * time.Minute)
+	require.Len(t, h.notes, 2)
+	assert.Equal(t, `ALARM: "svc" in US East (N. Virginia)`, h.notes[1].Subject)
 	assert.Empty(t, suppressed())
+}
+
+// Issue 18.5: actions held back while the suppressor is in ALARM run once the
+// suppressor has been back in OK for the extension period.
+func TestSuppressedCompositeActionsRunWhenTheExtensionPeriodEnds(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	for _, n := range []string{"child", "maintenance"} {
+		def := cpuAlarm()
+		def.AlarmName, def.AlarmActions, def.OKActions, def.TreatMissingData = n, nil, nil, TreatIgnore
+		_, err := h.svc.PutMetricAlarm(ctx, def)
+		require.NoError(t, err)
+	}
+	wait, ext := 60, 180
+	_, err := h.svc.PutCompositeAlarm(ctx, PutCompositeAlarmInput{AlarmName: "svc", AlarmRule: `ALARM(child)`, AlarmActions: []string{topic}, OKActions: []string{topic},
+		ActionsSuppressor: "maintenance", ActionsSuppressorWaitPeriod: &wait, ActionsSuppressorExtensionPeriod: &ext})
+	require.NoError(t, err)
+	set := func(name string, st StateValue) {
+		_, err := h.svc.SetAlarmState(ctx, SetAlarmStateInput{AlarmName: name, StateValue: st, StateReason: "x"})
+		require.NoError(t, err)
+	}
+	notes := len(h.notes) // the creation's OK notification
+	set("maintenance", StateAlarm)
+	set("child", StateAlarm)
+	h.clk.Advance(5 * time.Minute)
+	assert.Len(t, h.notes, notes, "suppressed while the suppressor is in ALARM")
+	set("maintenance", StateOK)
+	h.clk.Advance(2 * time.Minute)
+	assert.Len(t, h.notes, notes, "still within the extension period")
+	h.clk.Advance(time.Minute)
+	require.Len(t, h.notes, notes+1, "the extension period ended")
+	assert.Equal(t, `ALARM: "svc" in US East (N. Virginia)`, h.notes[notes].Subject)
+
+	// The suppressor returning to ALARM within the extension keeps them held.
+	set("child", StateOK)
+	h.clk.Advance(2 * time.Minute)
+	n := len(h.notes)
+	set("maintenance", StateAlarm)
+	set("child", StateAlarm)
+	set("maintenance", StateOK)
+	h.clk.Advance(time.Minute)
+	set("maintenance", StateAlarm)
+	h.clk.Advance(5 * time.Minute)
+	assert.Len(t, h.notes, n, "the suppressor is back in ALARM")
 }
 
 func TestPutCompositeAlarmValidation(t *testing.T) {

@@ -82,7 +82,10 @@
 //
 //   - AWS does not publish how many periods its evaluation range holds beyond
 //     EvaluationPeriods; we use N + 2, which reproduces every row of the
-//     user guide's missing-data tables (N = 3, range 5).
+//     user guide's missing-data tables (N = 3, range 5). For high-resolution
+//     alarms (Period 10, 20 or 30) the range spans at least a minute and a
+//     period, so that standard-resolution data (one value a minute) is
+//     evaluated whatever second it was sent at, as AWS does.
 //   - Evaluation is exact and immediate: the range ends at the evaluation time
 //     (minute aligned), with no ingestion delay and no retry on late data.
 //   - AWS's wording is reproduced from real StateReason examples; the
@@ -100,4 +103,35 @@
 //     state (as AWS documents); other actions run on transitions only.
 //   - A composite alarm whose child is deleted treats the child as in no state.
 //     A composite alarm that another composite references cannot be deleted.
+//   - ListTagsForResource answers an empty list for the ARN of any alarm of
+//     the account that does not exist (AWS was recorded answering so for a
+//     deleted alarm); TagResource and UntagResource answer
+//     ResourceNotFoundException (404).
+//   - The metric id of a single-metric alarm in the Lambda alarm event is
+//     derived from the alarm ARN (AWS writes a random UUID).
+//   - Evaluate and Backtest validate the definition as PutMetricAlarm does
+//     (EC2 actions against us-east-1); Backtest takes series of at most 455
+//     days. OnStateChange hooks run under recover; a panic goes to
+//     Options.Logger and the rest goes on. After Close every operation
+//     answers ServiceUnavailable (503).
+//
+// # Where AWS's sources disagree, and what we follow
+//
+//   - Period × EvaluationPeriods: the API reference allows 604,800 s (7
+//     days), but only 86,400 s for periods under an hour; the older spec sheet
+//     said one day for all. We follow the API reference, comparing by
+//     division so no product can overflow, with the error AWS-compatible
+//     implementations record: InvalidParameterCombination, "Metrics cannot be
+//     checked across more than a day (EvaluationPeriods * Period must be <=
+//     86400)." (worded "a week ... 604800" for the longer limit).
+//   - Composite actions suppressed by the ActionsSuppressor: the API
+//     reference says only that after the extension period "the composite
+//     alarm performs its actions"; the user guide's Example 5 shows the held
+//     actions of the composite's current state running when the extension
+//     period ends. We follow the guide, also when the suppressor went to and
+//     left ALARM during a wait period.
+//   - Texts of validation errors: AWS's own where recorded (DatapointsToAlarm,
+//     SetAlarmState); elsewhere LocalStack's reproduction of CloudWatch's
+//     (TreatMissingData, EvaluateLowSampleCountPercentile, Period,
+//     ExtendedStatistic).
 package alarms

@@ -242,3 +242,29 @@ func TestEndToEndMetricMathAlarm(t *testing.T) {
 	require.Len(t, st.notes, 1)
 	assert.Contains(t, st.notes[0].Message, `"Metrics":[{"Expression":"100 * errors / requests","Id":"rate","Label":"Error rate","ReturnData":true}`)
 }
+
+// Issue 18.2: a Period-10 alarm (Average, threshold 21, TreatMissingData
+// ignore) on a metric that receives two standard-resolution values, 21 and
+// 22, goes to ALARM in AWS ("1 datapoint [21.5 ...] was greater than the
+// threshold (21.0)") whatever second of the minute the data is sent at.
+func TestHighResolutionAlarmEvaluatesStandardResolutionDataSentAtAnySecond(t *testing.T) {
+	for _, sec := range []int{1, 29, 31, 45, 59} {
+		t.Run(time.Duration(sec*int(time.Second)).String(), func(t *testing.T) {
+			start := time.Date(2026, 11, 24, 19, 0, 0, 0, time.UTC)
+			st := newStack(t, start)
+			ctx := context.Background()
+			_, err := st.svc.PutMetricAlarm(ctx, alarms.PutMetricAlarmInput{AlarmName: "hr", Namespace: "App", MetricName: "Temp",
+				Statistic: metrics.StatAverage, Period: 10, EvaluationPeriods: 1, Threshold: metrics.Float(21),
+				ComparisonOperator: alarms.GreaterThanThreshold, TreatMissingData: alarms.TreatIgnore})
+			require.NoError(t, err)
+			st.clk.Advance(time.Duration(sec) * time.Second)
+			_, err = st.ms.PutMetricData(ctx, metrics.PutMetricDataInput{Namespace: "App", MetricData: []metrics.MetricDatum{
+				{MetricName: "Temp", Value: metrics.Float(21)}, {MetricName: "Temp", Value: metrics.Float(22)}}})
+			require.NoError(t, err)
+			st.clk.Advance(30 * time.Second)
+			a := st.alarm(t, "hr")
+			require.Equal(t, alarms.StateAlarm, a.StateValue, a.StateReason)
+			assert.Contains(t, a.StateReason, "Threshold Crossed: 1 datapoint [21.5 (24/11/26 19:00:00)] was greater than the threshold (21.0).")
+		})
+	}
+}

@@ -56,10 +56,20 @@ type Evaluation struct {
 }
 
 // evaluationRangePeriods returns how many periods CloudWatch retrieves for an
-// alarm that evaluates n periods. AWS only says "more than EvaluationPeriods";
-// its documented tables retrieve 5 for N = 3. We use N + 2, which reproduces
-// every documented row (see doc.go, "Deliberate differences").
-func evaluationRangePeriods(n int) int { return n + 2 }
+// alarm that evaluates n periods of period seconds. AWS only says "more than
+// EvaluationPeriods"; its documented tables retrieve 5 for N = 3. We use
+// N + 2, which reproduces every documented row (see doc.go, "Deliberate
+// differences") — and, for high-resolution alarms (periods under a minute),
+// at least one minute and one period, so that standard-resolution data (one
+// value a minute, at the minute's start) is evaluated whatever second it was
+// sent at, as AWS evaluates it (a Period-10 alarm on two standard-resolution
+// values goes to ALARM on their average).
+func evaluationRangePeriods(n, period int) int {
+	if period > 0 && period < 60 {
+		return max(n+2, (60+period-1)/period+1)
+	}
+	return n + 2
+}
 
 // cadence returns how often CloudWatch evaluates an alarm with the given
 // period: every 10 seconds for high-resolution alarms (period 10, 20 or 30), every
@@ -78,7 +88,7 @@ func cadence(period int) time.Duration {
 func EvaluationRange(def *PutMetricAlarmInput, t time.Time) (start, end time.Time, periods int) {
 	p := alarmPeriod(def)
 	end = t.Truncate(cadence(p))
-	periods = evaluationRangePeriods(max(def.EvaluationPeriods, 1))
+	periods = evaluationRangePeriods(max(def.EvaluationPeriods, 1), p)
 	start = end.Add(-time.Duration(periods*p) * time.Second)
 	return start, end, periods
 }
@@ -170,7 +180,7 @@ func compile(def *PutMetricAlarmInput) *compiled {
 	}
 	c.period = alarmPeriod(def)
 	c.cadence = cadence(c.period)
-	c.rangeLen = evaluationRangePeriods(c.n)
+	c.rangeLen = evaluationRangePeriods(c.n, c.period)
 	if def.Threshold != nil {
 		c.threshold = *def.Threshold
 	}

@@ -186,7 +186,7 @@ func TestTags(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []Tag{{Key: "team", Value: "sre"}}, out.Tags)
 	_, err = h.svc.TagResource(ctx, TagResourceInput{ResourceARN: arn + "x", Tags: []Tag{{Key: "a", Value: "b"}}})
-	assert.ErrorIs(t, err, ErrResourceNotFound)
+	assert.ErrorIs(t, err, ErrResourceNotFoundException)
 	many := make([]Tag, 50)
 	for i := range many {
 		many[i] = Tag{Key: fmt.Sprint("k", i), Value: "v"}

@@ -30,7 +30,7 @@ func TestEvaluatorProperties(t *testing.T) {
 		n := 1 + r.IntN(5)
 		m := 1 + r.IntN(n)
 		treat := []TreatMissingData{TreatMissing, TreatBreaching, TreatNotBreaching, TreatIgnore}[r.IntN(4)]
-		row := randomRow(r, evaluationRangePeriods(n))
+		row := randomRow(r, evaluationRangePeriods(n, 300))
 		prev := []StateValue{StateOK, StateAlarm, StateInsufficientData}[r.IntN(3)]
 		def := tableAlarm(m, n, treat)
 		ev := mustEvaluate(t, def, EvaluationInput{Time: evalTime, Previous: prev, Datapoints: series(row, evalTime, 5*time.Minute)})

@@ -48,7 +48,7 @@ func TestEvaluateAndBacktestRefuseUnboundedDefinitions(t *testing.T) {
 		{"EvaluationPeriods 1<<40", func(d *PutMetricAlarmInput) { d.EvaluationPeriods = 1 << 40 }, "InvalidParameterCombination"},
 		{"EvaluationPeriods 5e7", func(d *PutMetricAlarmInput) { d.EvaluationPeriods = 50_000_000 }, "InvalidParameterCombination"},
 		{"DatapointsToAlarm above EvaluationPeriods", func(d *PutMetricAlarmInput) { d.DatapointsToAlarm = 1 << 40 }, "ValidationError"},
-		{"Period 7", func(d *PutMetricAlarmInput) { d.Period = 7 }, "InvalidParameterValue"},
+		{"Period 7", func(d *PutMetricAlarmInput) { d.Period = 7 }, "ValidationError"},
 		{"negative Period", func(d *PutMetricAlarmInput) { d.Period = -60 }, "ValidationError"},
 		{"NaN threshold", func(d *PutMetricAlarmInput) { d.Threshold = f64(math.NaN()) }, "InvalidParameterValue"},
 	}

@@ -84,7 +84,10 @@ type ActionRequest struct {
 	NewState   StateValue
 	Reason     string
 	Time       time.Time
-	// Message is AWS's alarm notification JSON (what an SNS topic would get).
+	// Message is the payload AWS sends the action: for Lambda actions the
+	// alarm event a function receives ({"source": "aws.cloudwatch",
+	// "alarmArn", "accountId", "time", "region", "alarmData": {...}}); for
+	// every other action the alarm notification JSON an SNS topic gets.
 	Message string
 }
 
@@ -250,9 +253,15 @@ type alarm struct {
 	tags            []Tag
 	hasAutoScaling  bool
 	lastAutoScaling time.Time
+	// prev is the state before the latest transition (the Lambda event's
+	// previousState); resumed, while held-back composite actions are queued,
+	// the suppression that held them.
+	prev    prevState
+	resumed *prevState
 
 	// composite action suppression
 	suppressedBy     ActionsSuppressedBy
+	pendingOld       StateValue // the old state of the transition whose actions are suppressed
 	suppressedReason string
 	suppressorLeft   time.Time // when the suppressor last left ALARM
 	waitTimer        clock.Timer

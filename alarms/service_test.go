@@ -478,11 +478,14 @@ func TestHighResolutionAlarmEvaluatesEveryTenSeconds(t *testing.T) {
 	a := h.state(t, "HighCPU")
 	assert.Equal(t, StateAlarm, a.StateValue)
 	assert.Equal(t, t0.Add(10*time.Second), a.StateTransitionedTimestamp)
-	// The range is 3 periods of 10 s: the point leaves it at 19:00:40.
-	h.clk.Advance(50 * time.Second)
+	// The range of a high-resolution alarm spans at least a minute and a
+	// period (7 periods of 10 s): the point leaves it at 19:01:20.
+	h.clk.Advance(60 * time.Second)
+	assert.Equal(t, StateAlarm, h.state(t, "HighCPU").StateValue)
+	h.clk.Advance(10 * time.Second)
 	a = h.state(t, "HighCPU")
 	assert.Equal(t, StateInsufficientData, a.StateValue)
-	assert.Equal(t, t0.Add(40*time.Second), a.StateTransitionedTimestamp)
+	assert.Equal(t, t0.Add(80*time.Second), a.StateTransitionedTimestamp)
 }
 
 func TestSourceErrorSetsEvaluationState(t *testing.T) {
@@ -656,6 +659,6 @@ func TestTwentySecondAlarmIsHighResolution(t *testing.T) {
 	require.Equal(t, t0.Add(20*time.Second), a.StateTransitionedTimestamp, "evaluated on the 10-second cadence")
 	start, end, n := EvaluationRange(&def, t0.Add(25*time.Second))
 	require.Equal(t, t0.Add(20*time.Second), end)
-	require.Equal(t, end.Add(-60*time.Second), start)
-	require.Equal(t, 3, n)
+	require.Equal(t, end.Add(-80*time.Second), start, "a minute and a period at least")
+	require.Equal(t, 4, n)
 }

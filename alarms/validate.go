@@ -16,8 +16,11 @@ import (
 // Error sentinels of the alarms service (errors.Is matches by code).
 var (
 	// ErrResourceNotFound: the named alarm does not exist (SetAlarmState,
-	// DeleteAlarms, ListTagsForResource).
+	// DeleteAlarms; HTTP 404).
 	ErrResourceNotFound = awserr.Sentinel("ResourceNotFound")
+	// ErrResourceNotFoundException: TagResource or UntagResource named an
+	// ARN with no alarm (HTTP 404).
+	ErrResourceNotFoundException = awserr.Sentinel("ResourceNotFoundException")
 	// ErrValidation: a request field breaks a length, range or enum constraint
 	// of the API model (AWS's ValidationError).
 	ErrValidation = awserr.Sentinel("ValidationError")
@@ -282,15 +285,17 @@ func (s *Service) validatePutMetricAlarm(in *PutMetricAlarmInput) error {
 	default:
 		return validation("comparisonOperator", in.ComparisonOperator, "Member must satisfy enum value set: [GreaterThanOrEqualToThreshold, GreaterThanThreshold, LessThanThreshold, LessThanOrEqualToThreshold, LessThanLowerOrGreaterThanUpperThreshold, LessThanLowerThreshold, GreaterThanUpperThreshold]")
 	}
+	// The texts of these two (and of Period and ExtendedStatistic below) are
+	// CloudWatch's as LocalStack's provider reproduces them.
 	switch in.TreatMissingData {
 	case "", TreatMissing, TreatBreaching, TreatNotBreaching, TreatIgnore:
 	default:
-		return awserr.InvalidValue("TreatMissingData", in.TreatMissingData, "valid values are breaching, notBreaching, ignore and missing")
+		return awserr.New("ValidationError", "The value %s is not supported for TreatMissingData parameter. Supported values are [breaching, notBreaching, ignore, missing].", in.TreatMissingData)
 	}
 	switch in.EvaluateLowSampleCountPercentile {
 	case "", LowSampleEvaluate, LowSampleIgnore:
 	default:
-		return awserr.InvalidValue("EvaluateLowSampleCountPercentile", in.EvaluateLowSampleCountPercentile, "valid values are evaluate and ignore")
+		return awserr.New("ValidationError", "Option %s is not supported. Supported options for parameter EvaluateLowSampleCountPercentile are evaluate and ignore.", in.EvaluateLowSampleCountPercentile)
 	}
 	if in.Unit != "" && !validUnits[in.Unit] {
 		return validation("unit", in.Unit, "Member must satisfy enum value set of StandardUnit")
@@ -348,7 +353,7 @@ func (s *Service) validatePutMetricAlarm(in *PutMetricAlarmInput) error {
 			return validation("statistic", in.Statistic, "Member must satisfy enum value set: [Maximum, SampleCount, Sum, Minimum, Average]")
 		}
 		if in.ExtendedStatistic != "" && !validExtendedStatistic(in.ExtendedStatistic) {
-			return awserr.InvalidValue("ExtendedStatistic", in.ExtendedStatistic, "it is not a valid extended statistic (e.g. p99, tm90, TM(10%:90%))")
+			return awserr.New("InvalidParameterValue", "The value %s for parameter ExtendedStatistic is not supported.", in.ExtendedStatistic)
 		}
 		if err := validateDimensions("dimensions", in.Dimensions); err != nil {
 			return err
@@ -367,7 +372,9 @@ func (s *Service) validatePutMetricAlarm(in *PutMetricAlarmInput) error {
 		return validation("period", period, "Member must have value greater than or equal to 1")
 	}
 	if !validPeriod(period) {
-		return awserr.InvalidValue("Period", period, "valid values are 10, 20, 30 and any multiple of 60")
+		// LocalStack's wording predates Period 20; the list is the API
+		// reference's.
+		return awserr.New("ValidationError", "Period must be 10, 20, 30 or a multiple of 60")
 	}
 	// PutMetricAlarm API Reference: "Period multiplied by EvaluationPeriods
 	// can't be more than 604,800 seconds. For alarms with a period of less

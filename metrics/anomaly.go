@@ -328,7 +328,7 @@ func validateConfiguration(c *AnomalyDetectorConfiguration) (*time.Location, err
 // Errors: MissingParameter (Namespace, MetricName, Stat),
 // InvalidParameterValue (a bad name, dimension, statistic, time range or time
 // zone), InvalidParameterCombination (more than one way of designating the
-// model), LimitExceeded (more than MaxAnomalyDetectors models).
+// model), LimitExceededException (the API model's code; more than MaxAnomalyDetectors models).
 func (s *Service) PutAnomalyDetector(ctx context.Context, in PutAnomalyDetectorInput) (*PutAnomalyDetectorOutput, error) {
 	ctx = orBackground(ctx)
 	if err := s.checkOpen(); err != nil {
@@ -367,7 +367,7 @@ func (s *Service) putAnomalyDetector(in *PutAnomalyDetectorInput) error {
 		s.anomaly.detectors = map[string]*detector{}
 	}
 	if _, ok := s.anomaly.detectors[t.key]; !ok && len(s.anomaly.detectors) >= MaxAnomalyDetectors {
-		return awserr.New("LimitExceeded", "The maximum number of anomaly detection models (%d) has been reached.", MaxAnomalyDetectors)
+		return awserr.New("LimitExceededException", "The maximum number of anomaly detection models (%d) has been reached.", MaxAnomalyDetectors)
 	}
 	s.anomaly.detectors[t.key] = d
 	return nil
@@ -533,7 +533,7 @@ func (s *Service) describe(d *detector) AnomalyDetector {
 	if err != nil {
 		return a
 	}
-	ts, _ := s.statData(&ms, st, now.Add(-AnomalyTrainingWindow), now, now)
+	ts, _, _ := s.statData(&ms, st, now.Add(-AnomalyTrainingWindow), now, now)
 	a.StateValue = trainingState(excludeRanges(ts, nil, d.config.ExcludedTimeRanges))
 	return a
 }

@@ -195,7 +195,7 @@ func TestPutAnomalyDetectorLimit(t *testing.T) {
 		require.NoError(t, err)
 	}
 	_, err := s.PutAnomalyDetector(ctx, PutAnomalyDetectorInput{Namespace: "App", MetricName: "One too many", Stat: "Sum"})
-	assert.Equal(t, "LimitExceeded", awserr.Code(err))
+	assert.Equal(t, "LimitExceededException", awserr.Code(err))
 	_, err = s.PutAnomalyDetector(ctx, PutAnomalyDetectorInput{Namespace: "App", MetricName: "M0", Stat: "Sum"})
 	assert.NoError(t, err, "updating an existing model is not a new one")
 }
@@ -443,7 +443,7 @@ func TestAnomalyBandConfiguration(t *testing.T) {
 	c.Set(adT0.Add(4 * 24 * time.Hour))
 	for ts := incident.StartTime; ts.Before(incident.EndTime); ts = ts.Add(time.Minute) {
 		_, err := s.PutMetricData(ctx, PutMetricDataInput{Namespace: m.Namespace, MetricData: []MetricDatum{
-			{MetricName: m.MetricName, Dimensions: m.Dimensions, Timestamp: ts.Add(time.Second), Value: Float(1e4), Unit: UnitCount}}})
+			{MetricName: m.MetricName, Dimensions: m.Dimensions, Timestamp: ts.Add(time.Second), Value: Float(1e4)}}})
 		require.NoError(t, err)
 	}
 	q := bandQuery(c.Now().Add(-24*time.Hour), c.Now(), "ANOMALY_DETECTION_BAND(m1)")

@@ -183,4 +183,32 @@
 //     Configuration when one models that expression, but does not create one.
 //     DescribeAnomalyDetectors' NextToken is a position in the listing and
 //     does not expire.
+//   - Query times outside years 0001–9999 (which AWS's ISO 8601 timestamps
+//     cannot express) are clamped to that range.
+//   - Metric names refuse ASCII control characters and invalid UTF-8, like
+//     namespaces and dimensions (AWS documents only their length; its wire
+//     formats cannot carry such names).
+//
+// # Where AWS's sources disagree, and what we follow
+//
+//   - Metric math arithmetic between two series: the user guide says "Missing
+//     values in a time series are treated as 0" (and shows it for
+//     comparisons); an earlier reading computed only at timestamps both
+//     series have. We follow the guide: m1 + m2 is computed at every
+//     timestamp either has, the missing side counting as 0, and a division
+//     by a missing value (0) drops the point.
+//   - GetMetricData without a Unit on a metric with data in several units:
+//     the API reference says data of every unit is returned "along with the
+//     corresponding units"; AWS's recorded answers return the values of one
+//     unit and the message MultipleUnits. We follow the recorded answers; the
+//     unit chosen follows the order observed on AWS (Count before
+//     Milliseconds before Seconds, see unitPreference).
+//   - A datum with both Values and StatisticValues: AWS accepts it without
+//     documenting it. The CloudWatch agent sends its distributions this way,
+//     so we keep both: the basic statistics from StatisticValues, the
+//     percentiles from Values and Counts (their extremes clamped to the set's
+//     Minimum and Maximum).
+//   - The 1,440-datapoint limit of GetMetricStatistics counts (EndTime -
+//     StartTime) / Period rounded up, as AWS's message does, not the periods
+//     after StartTime is rounded down.
 package metrics

@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -39,6 +40,7 @@ type gmdScratch struct {
 // gmdSpan locates one returned query's datapoints in the scratch buffers.
 type gmdSpan struct {
 	q, off, n int
+	units     []StandardUnit // several units had data: MultipleUnits
 }
 
 var gmdScratchPool = sync.Pool{New: func() any { return new(gmdScratch) }}
@@ -117,6 +119,7 @@ func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int, 
 				serves = periodServes(ms.Period, in.StartTime, now)
 				t0 = alignStart(in.StartTime, ms.Period, now)
 			}
+			sc.units = sc.units[:0]
 			if serves {
 				st, ok := parseBasic(ms.Stat)
 				if !ok {
@@ -124,7 +127,11 @@ func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int, 
 				}
 				s.appendStat(&sc.statScratch, &ms.Metric, ms.Unit, st, t0, t1, int64(ms.Period))
 			}
-			sc.spans = append(sc.spans, gmdSpan{i, off, len(sc.vs) - off})
+			var units []StandardUnit
+			if len(sc.units) > 0 {
+				units = slices.Clone(sc.units)
+			}
+			sc.spans = append(sc.spans, gmdSpan{i, off, len(sc.vs) - off, units})
 		}
 	}()
 	// Drop references into blocks held by the aggregation buffer.
@@ -151,6 +158,7 @@ func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int, 
 		results = results[:len(sc.spans)]
 	}
 	descending := in.ScanBy != ScanByTimestampAscending
+	autos := statLabels(in.MetricDataQueries)
 	var lc *metricmath.LabelContext
 	for r, sp := range sc.spans {
 		q := &in.MetricDataQueries[sp.q]
@@ -179,7 +187,12 @@ func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int, 
 			copy(vs, src)
 		}
 		res.Id, res.Timestamps, res.Values, res.StatusCode = q.Id, ts, vs, StatusComplete
+		if len(sp.units) > 0 {
+			res.Messages = []MessageData{multipleUnitsMessage(sp.units)}
+		}
 		switch {
+		case q.Label == "" && autoLabel(autos, sp.q) != "":
+			res.Label = autos[sp.q]
 		case q.Label == "":
 			res.Label = q.MetricStat.Metric.MetricName
 		case metricmath.HasDynamic(q.Label):
@@ -190,7 +203,7 @@ func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int, 
 				}
 			}
 			ser := s.mathSeries(*q.MetricStat, q.MetricStat.Metric.MetricName, srcT, src)
-			res.Label = resultLabel(q, metricmath.KindSeries, &ser, *lc)
+			res.Label = resultLabel(q, metricmath.KindSeries, &ser, *lc, autoLabel(autos, sp.q))
 		default:
 			res.Label = q.Label
 		}

@@ -104,3 +104,96 @@ func TestValuesWithCountsWeighTheValues(t *testing.T) {
 	assert.Equal(t, []float64{6, 42, 10}, []float64{*dp.SampleCount, *dp.Sum, *dp.Maximum})
 	assert.Equal(t, UnitCount, dp.Unit)
 }
+
+// Issue 18.3: GetMetricData without a Unit on a metric with data in several
+// units returns one unit's values (CloudWatch converts nothing) and the
+// message MultipleUnits, as recorded from AWS.
+func TestGetMetricDataWithoutUnitReturnsOneUnitAndMultipleUnits(t *testing.T) {
+	cases := []struct {
+		name string
+		data []MetricDatum
+		want []float64
+		msg  string
+	}{
+		{"60000 ms and 60 s", []MetricDatum{{Value: Float(60000), Unit: UnitMilliseconds}, {Value: Float(60), Unit: UnitSeconds}},
+			[]float64{60000}, "Multiple units returned: '[Milliseconds, Seconds]'"},
+		{"each twice", []MetricDatum{{Value: Float(60000), Unit: UnitMilliseconds}, {Value: Float(60), Unit: UnitSeconds}, {Value: Float(60000), Unit: UnitMilliseconds}, {Value: Float(60), Unit: UnitSeconds}},
+			[]float64{120000}, "Multiple units returned: '[Milliseconds, Seconds]'"},
+		{"with 5 Count", []MetricDatum{{Value: Float(60000), Unit: UnitMilliseconds}, {Value: Float(60), Unit: UnitSeconds}, {Value: Float(5), Unit: UnitCount}},
+			[]float64{5}, "Multiple units returned: '[Count, Milliseconds, Seconds]'"},
+		{"one unit has no message", []MetricDatum{{Value: Float(60), Unit: UnitSeconds}}, []float64{60}, ""},
+	}
+	for _, tc := range cases {
+		for _, fast := range []bool{true, false} {
+			t.Run(tc.name, func(t *testing.T) {
+				s, _ := newTestService(t)
+				for i := range tc.data {
+					tc.data[i].MetricName, tc.data[i].Timestamp = "m-test", t0
+				}
+				put(t, s, "App", tc.data...)
+				queries := []MetricDataQuery{{Id: "m1", MetricStat: &MetricStat{Metric: Metric{Namespace: "App", MetricName: "m-test"}, Period: 60, Stat: "Sum"}}}
+				if !fast {
+					queries = append(queries, MetricDataQuery{Id: "e1", Expression: "m1 * 1", ReturnData: Bool(false)})
+				}
+				out, err := s.getMetricDataVia(&GetMetricDataInput{StartTime: t0, EndTime: t0.Add(time.Minute), MetricDataQueries: queries}, fast, nil)
+				require.NoError(t, err)
+				require.Len(t, out.MetricDataResults, 1)
+				r := out.MetricDataResults[0]
+				assert.Equal(t, tc.want, r.Values)
+				if tc.msg == "" {
+					assert.Empty(t, r.Messages)
+					return
+				}
+				assert.Equal(t, []MessageData{{Code: "MultipleUnits", Value: tc.msg}}, r.Messages)
+			})
+		}
+	}
+}
+
+// Issue 18.4: queries on the same metric get labels that tell them apart,
+// as AWS labels them (recorded answers).
+func TestLabelsOfQueriesOnTheSameMetricTellThemApart(t *testing.T) {
+	type q struct {
+		stat   string
+		period int
+		unit   StandardUnit
+	}
+	cases := []struct {
+		name    string
+		queries []q
+		want    []string
+	}{
+		{"Sum 60 and Minimum 30", []q{{"Sum", 60, UnitSeconds}, {"Minimum", 30, UnitSeconds}}, []string{"metric1 Sum 60", "metric1 Minimum 30"}},
+		{"Sum 60 and Minimum 60", []q{{"Sum", 60, UnitSeconds}, {"Minimum", 60, UnitSeconds}}, []string{"metric1 Sum", "metric1 Minimum"}},
+		{"Sum 60 and Sum 30", []q{{"Sum", 60, UnitSeconds}, {"Sum", 30, UnitSeconds}}, []string{"metric1 60", "metric1 30"}},
+		{"Sum 60 and Minimum 30 in another unit", []q{{"Sum", 60, UnitSeconds}, {"Minimum", 30, UnitMilliseconds}}, []string{"metric1 Sum 60", "metric1 Minimum 30"}},
+		{"differing only by Unit", []q{{"Sum", 60, UnitSeconds}, {"Sum", 60, UnitMilliseconds}}, []string{"metric1", "metric1"}},
+		{"four statistics", []q{{"Average", 60, ""}, {"Sum", 60, ""}, {"Minimum", 60, ""}, {"Maximum", 60, ""}}, []string{"metric1 Average", "metric1 Sum", "metric1 Minimum", "metric1 Maximum"}},
+	}
+	for _, tc := range cases {
+		for _, fast := range []bool{true, false} {
+			t.Run(tc.name, func(t *testing.T) {
+				s, _ := newTestService(t)
+				var data []MetricDatum
+				for _, v := range []float64{0, 2, 7, 100} {
+					data = append(data, MetricDatum{MetricName: "metric1", Value: Float(v), Unit: UnitSeconds, Timestamp: t0})
+				}
+				put(t, s, "App", data...)
+				var qs []MetricDataQuery
+				for i, x := range tc.queries {
+					qs = append(qs, MetricDataQuery{Id: "r" + string(rune('a'+i)), MetricStat: &MetricStat{Metric: Metric{Namespace: "App", MetricName: "metric1"}, Period: x.period, Stat: x.stat, Unit: x.unit}})
+				}
+				if !fast {
+					qs = append(qs, MetricDataQuery{Id: "e", Expression: "ra * 1", ReturnData: Bool(false)})
+				}
+				out, err := s.getMetricDataVia(&GetMetricDataInput{StartTime: t0.Add(-time.Minute), EndTime: t0.Add(time.Minute), MetricDataQueries: qs}, fast, nil)
+				require.NoError(t, err)
+				var got []string
+				for _, r := range out.MetricDataResults {
+					got = append(got, r.Label)
+				}
+				assert.Equal(t, tc.want, got)
+			})
+		}
+	}
+}

@@ -47,6 +47,12 @@ func validationError(format string, args ...any) *awserr.Error {
 // returns the first MaxDatapoints with NextToken; every page lists every
 // result, StatusCode PartialData marking those with datapoints still to come.
 //
+// A MetricStat without a Unit on a metric that has data in several units in
+// the range returns the data of one unit only — CloudWatch converts nothing —
+// with the result message {"Code": "MultipleUnits", "Value": "Multiple units
+// returned: '[Milliseconds, Seconds]'"} (the units sorted); the unit is
+// chosen in the order AWS was observed to use (unitPreference).
+//
 // Expression errors (unknown Id, a cycle, bad syntax with its position, a
 // scalar result) are ValidationError errors. A result from which points were
 // dropped because they were not finite numbers (division by zero) carries the
@@ -309,6 +315,7 @@ func (s *Service) getMetricDataVia(in *GetMetricDataInput, fast bool, into *GetM
 		lc.Location, _ = metricmath.ParseTimezone(in.LabelOptions.Timezone)
 	}
 	descending := in.ScanBy != ScanByTimestampAscending
+	autos := statLabels(in.MetricDataQueries)
 	var all []MetricDataResult
 	for i := range in.MetricDataQueries {
 		q := &in.MetricDataQueries[i]
@@ -327,11 +334,14 @@ func (s *Service) getMetricDataVia(in *GetMetricDataInput, fast bool, into *GetM
 		for _, m := range r.Messages {
 			msgs = append(msgs, MessageData{Code: m.Code, Value: m.Value})
 		}
+		if units := src.units[q.Id]; q.MetricStat != nil && len(units) > 0 {
+			msgs = append(msgs, multipleUnitsMessage(units))
+		}
 		for k := range r.Series {
 			ser := &r.Series[k]
 			res := MetricDataResult{
 				Id:         q.Id,
-				Label:      resultLabel(q, r.Kind, ser, lc),
+				Label:      resultLabel(q, r.Kind, ser, lc, autoLabel(autos, i)),
 				Timestamps: make([]time.Time, len(ser.Times)),
 				Values:     slices.Clone(ser.Values),
 				StatusCode: status,
@@ -421,9 +431,11 @@ func pmin(a, b int) int {
 // or with the member's label alone when the expression has none. A label with
 // dynamic values (${...}) is expanded for each series, ${LABEL} standing for
 // the default label.
-func resultLabel(q *MetricDataQuery, kind metricmath.Kind, s *metricmath.Series, lc metricmath.LabelContext) string {
+func resultLabel(q *MetricDataQuery, kind metricmath.Kind, s *metricmath.Series, lc metricmath.LabelContext, auto string) string {
 	def := q.Id
 	switch {
+	case q.MetricStat != nil && auto != "":
+		def = auto
 	case q.MetricStat != nil:
 		def = q.MetricStat.Metric.MetricName
 	case kind == metricmath.KindArray:
@@ -569,4 +581,99 @@ func getMetricDataParams(in *GetMetricDataInput) any {
 		m["labelOptions"] = map[string]any{"timezone": in.LabelOptions.Timezone}
 	}
 	return m
+}
+
+// statLabels returns the default labels of MetricStat queries that share
+// their metric with another MetricStat query of the request, or nil when no
+// two do (the common case, decided without allocating per query). As AWS
+// labels them (recorded answers): the metric name, then the statistic when
+// the statistics of the metric's queries differ, then the period when their
+// periods differ — "metric1 Sum 60" and "metric1 Minimum 30", "metric1 Sum"
+// and "metric1 Minimum", "metric1 60" and "metric1 30" — and just the
+// metric name when they differ only by Unit.
+func statLabels(qs []MetricDataQuery) []string {
+	n := 0
+	for i := range qs {
+		if qs[i].MetricStat != nil {
+			n++
+		}
+	}
+	if n < 2 {
+		return nil
+	}
+	byName := make(map[string]int, n)
+	shared := false
+	for i := range qs {
+		if ms := qs[i].MetricStat; ms != nil {
+			byName[ms.Metric.MetricName]++
+			shared = shared || byName[ms.Metric.MetricName] > 1
+		}
+	}
+	if !shared {
+		return nil
+	}
+	var labels []string
+	done := make([]bool, len(qs))
+	for i := range qs {
+		a := qs[i].MetricStat
+		if a == nil || done[i] || byName[a.Metric.MetricName] < 2 {
+			continue
+		}
+		group := []int{i}
+		for j := i + 1; j < len(qs); j++ {
+			if b := qs[j].MetricStat; b != nil && !done[j] && sameMetric(&a.Metric, &b.Metric) {
+				group = append(group, j)
+			}
+		}
+		if len(group) < 2 {
+			continue
+		}
+		stats, periods := false, false
+		for _, j := range group[1:] {
+			b := qs[j].MetricStat
+			stats = stats || b.Stat != a.Stat
+			periods = periods || b.Period != a.Period
+		}
+		if !stats && !periods {
+			continue
+		}
+		if labels == nil {
+			labels = make([]string, len(qs))
+		}
+		for _, j := range group {
+			done[j] = true
+			b := qs[j].MetricStat
+			l := b.Metric.MetricName
+			if stats {
+				l += " " + b.Stat
+			}
+			if periods {
+				l += " " + strconv.Itoa(b.Period)
+			}
+			labels[j] = l
+		}
+	}
+	return labels
+}
+
+// autoLabel is labels[i], or "" without labels.
+func autoLabel(labels []string, i int) string {
+	if labels == nil {
+		return ""
+	}
+	return labels[i]
+}
+
+// sameMetric reports whether a and b name the same metric (dimensions in any
+// order).
+func sameMetric(a, b *Metric) bool {
+	if a.Namespace != b.Namespace || a.MetricName != b.MetricName || len(a.Dimensions) != len(b.Dimensions) {
+		return false
+	}
+	for _, d := range a.Dimensions {
+		if !slices.Contains(b.Dimensions, d) {
+			return false
+		}
+	}
+	return true
 }

@@ -9,9 +9,9 @@ import (
 	"github.com/localwatch/localwatch/metrics"
 )
 
-// An error rate computed with metric math: errors divided by requests, over
-// every minute where both have data, plus the total of all requests with a
-// dynamic label.
+// An error rate computed with metric math: errors divided by requests each
+// minute (a missing value counts as 0, as in CloudWatch), plus the total of
+// all requests with a dynamic label.
 func ExampleService_GetMetricData() {
 	start := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	clk := localwatch.NewManualClock(start)

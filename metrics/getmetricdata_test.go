@@ -81,9 +81,10 @@ func TestGetMetricDataMetricsAndExpressions(t *testing.T) {
 	assert.Equal(t, []float64{100, 200, 300, 400, 500}, req.Values)
 	assert.Equal(t, StatusComplete, req.StatusCode)
 	assert.Equal(t, "Error rate", rate.Label)
-	// Arithmetic between two series only at timestamps both have.
-	assert.Equal(t, minutes(0, 2, 3, 4), rate.Timestamps)
-	assert.Equal(t, []float64{1, 1, 1, 1}, rate.Values)
+	// Issue 18.8: the user guide's rule, "Missing values in a time series
+	// are treated as 0": minute 1 has requests but no errors, so its rate is 0.
+	assert.Equal(t, minutes(0, 1, 2, 3, 4), rate.Timestamps)
+	assert.Equal(t, []float64{1, 0, 1, 1, 1}, rate.Values)
 	assert.Empty(t, out.NextToken)
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/bits"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -406,15 +407,16 @@ func validateMetric(prefix string, m *Metric) error {
 // statistic (basic or extended, e.g. "Average", "p99", "TM(10%:90%)") for
 // each. It validates Stat and Period like GetMetricStatistics (awserr errors)
 // but has no 1,440 limit. start is aligned as GetMetricStatistics aligns
-// StartTime. Without a Unit, data of every unit is aggregated together (as
-// GetMetricData does); periods whose statistic is unavailable (e.g. a
-// percentile of data with negative values) are left out.
+// StartTime. Without a Unit, a metric with data in several units answers one
+// unit's data (as GetMetricData does, see unitPreference); periods whose
+// statistic is unavailable (e.g. a percentile of data with negative values)
+// are left out.
 func (s *Service) statSeries(ms MetricStat, start, end time.Time) (timestamps []time.Time, values []float64, err error) {
 	st, err := s.checkStat(&ms, start, end)
 	if err != nil {
 		return nil, nil, err
 	}
-	ts, values := s.statData(&ms, st, start, end, s.clock.Now())
+	ts, values, _ := s.statData(&ms, st, start, end, s.clock.Now())
 	if len(values) == 0 {
 		return nil, nil, nil
 	}
@@ -457,9 +459,9 @@ var statScratchPool = sync.Pool{New: func() any { return new(statScratch) }}
 // statData is statSeries' data for a validated MetricStat with statistic
 // st: period start times (Unix seconds) and values, in slices of their exact
 // length (nil when there is no data).
-func (s *Service) statData(ms *MetricStat, st stat, start, end, now time.Time) (ts []int64, values []float64) {
+func (s *Service) statData(ms *MetricStat, st stat, start, end, now time.Time) (ts []int64, values []float64, units []StandardUnit) {
 	if !periodServes(ms.Period, start, now) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	sc := statScratchPool.Get().(*statScratch)
 	sc.ts, sc.vs = sc.ts[:0], sc.vs[:0]
@@ -467,10 +469,13 @@ func (s *Service) statData(ms *MetricStat, st stat, start, end, now time.Time) (
 	if len(sc.vs) > 0 {
 		ts, values = slices.Clone(sc.ts), slices.Clone(sc.vs)
 	}
+	if len(sc.units) > 0 {
+		units = slices.Clone(sc.units)
+	}
 	clear(sc.a.parts[:cap(sc.a.parts)]) // references into blocks
 	sc.a.parts = sc.a.parts[:0]
 	statScratchPool.Put(sc)
-	return ts, values
+	return ts, values, units
 }
 
 // statScratch collects the statistic series of MetricStat queries: period
@@ -479,6 +484,9 @@ type statScratch struct {
 	ts []int64
 	vs []float64
 	a  agg
+	// units lists, sorted, the units of the metric that had data when the
+	// last appendStat had no unit and found several (empty otherwise).
+	units []StandardUnit
 }
 
 // appendStatRLocked is appendStat under the read lock, released by defer
@@ -494,6 +502,7 @@ func (s *Service) appendStatRLocked(sc *statScratch, m *Metric, unit StandardUni
 // order. With a unit, only data published with that unit counts. Periods
 // whose statistic is unavailable are left out. The caller holds s.mu (read).
 func (s *Service) appendStat(sc *statScratch, m *Metric, unit StandardUnit, st stat, t0, t1, p int64) {
+	sc.units = sc.units[:0]
 	sr := s.findSeries(m)
 	if sr == nil {
 		return
@@ -521,6 +530,9 @@ func (s *Service) appendStat(sc *statScratch, m *Metric, unit StandardUnit, st s
 		if unit == "" || x.unit == unitOf(unit) {
 			streams = append(streams, x)
 		}
+	}
+	if unit == "" && len(streams) > 1 {
+		streams = pickUnit(sc, streams, t0, t1)
 	}
 	emit := func(k int64, a *agg) {
 		if v, ok := a.eval(st); ok {
@@ -762,4 +774,77 @@ func dedupeStats(names []string, sts []stat) ([]string, []stat) {
 // CloudWatch: InvalidParameterValue, this exact text).
 func errStartAfterEnd() error {
 	return awserr.New("InvalidParameterValue", "The parameter StartTime must be less than the parameter EndTime.")
+}
+
+// unitPreference is the order in which GetMetricData, asked for no Unit,
+// picks the one unit whose data it returns when a metric has data in several
+// (CloudWatch does not convert units and returns one unit's values, with the
+// message MultipleUnits). AWS does not document the order; this is the order
+// LocalStack's engineers observed on AWS (tests/aws/services/cloudwatch/
+// test_cloudwatch.py, test_get_metric_data_different_units_no_unit_in_query),
+// which matches the recorded answers: Milliseconds over Seconds, Count over
+// both.
+var unitPreference = []StandardUnit{UnitMegabits, UnitTerabits, UnitGigabits, UnitCount, UnitBytes,
+	UnitGigabytes, UnitGigabytesSecond, UnitKilobytes, UnitKilobitsSecond, UnitTerabytes,
+	UnitTerabitsSecond, UnitBytesSecond, UnitPercent, UnitMegabytes, UnitMegabitsSecond,
+	UnitMilliseconds, UnitMicroseconds, UnitKilobytesSecond, UnitGigabitsSecond,
+	UnitMegabytesSecond, UnitBits, UnitBitsSecond, UnitCountSecond, UnitSeconds, UnitKilobits,
+	UnitTerabytesSecond, UnitNone}
+
+// pickUnit keeps, of streams, the one of the preferred unit among those
+// with data in [t0, t1), and records in sc.units the units that had data
+// when there were several.
+func pickUnit(sc *statScratch, streams []*stream, t0, t1 int64) []*stream {
+	var with []*stream
+	for _, x := range streams {
+		if x.hasData(t0, t1) {
+			with = append(with, x)
+		}
+	}
+	if len(with) <= 1 {
+		return with
+	}
+	best := with[0]
+	rank := func(u StandardUnit) int {
+		if i := slices.Index(unitPreference, u); i >= 0 {
+			return i
+		}
+		return len(unitPreference)
+	}
+	for _, x := range with[1:] {
+		if rank(x.unit) < rank(best.unit) {
+			best = x
+		}
+	}
+	for _, x := range with {
+		sc.units = append(sc.units, x.unit)
+	}
+	slices.Sort(sc.units)
+	return []*stream{best}
+}
+
+// hasData reports whether the stream has a block that starts in [t0, t1).
+func (st *stream) hasData(t0, t1 int64) bool {
+	for _, level := range st.levels() {
+		if i := firstFrom(level, t0); i < len(level) && level[i].start < t1 {
+			return true
+		}
+	}
+	return false
+}
+
+// multipleUnitsMessage is the result message GetMetricData adds when it
+// returned one unit's data of several: {"Code": "MultipleUnits", "Value":
+// "Multiple units returned: '[Milliseconds, Seconds]'"} (recorded from AWS).
+func multipleUnitsMessage(units []StandardUnit) MessageData {
+	var b strings.Builder
+	b.WriteString("Multiple units returned: '[")
+	for i, u := range units {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(string(u))
+	}
+	b.WriteString("]'")
+	return MessageData{Code: "MultipleUnits", Value: b.String()}
 }

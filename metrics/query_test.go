@@ -257,11 +257,12 @@ func TestUnitsAggregateSeparately(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, out.Datapoints)
 
-	// statSeries without a unit aggregates every unit.
+	// statSeries without a unit returns one unit's data, as GetMetricData
+	// does (Milliseconds before Seconds); units are never added together.
 	ts, vs, err := s.statSeries(MetricStat{Metric: Metric{Namespace: "App", MetricName: "M"}, Period: 60, Stat: "Sum"}, t0, t0.Add(2*time.Minute))
 	require.NoError(t, err)
-	assert.Equal(t, []time.Time{t0, t0.Add(time.Minute)}, ts)
-	assert.Equal(t, []float64{1001, 2}, vs)
+	assert.Equal(t, []time.Time{t0}, ts)
+	assert.Equal(t, []float64{1000}, vs)
 }
 
 func TestPercentilesAndStatisticSets(t *testing.T) {

@@ -17,6 +17,9 @@ type mathSource struct {
 	stats      map[string]*MetricDataQuery // MetricStat queries by Id
 	labels     map[string]string           // explicit labels of MetricStat queries
 	queries    []MetricDataQuery           // the request's queries (bands of expressions)
+	// units holds, by MetricStat query Id, the units of a metric read without
+	// a Unit that had data in several (GetMetricData's MultipleUnits).
+	units map[string][]StandardUnit
 }
 
 func dimsToMath(ds []Dimension) []metricmath.Dimension {
@@ -27,16 +30,16 @@ func dimsToMath(ds []Dimension) []metricmath.Dimension {
 	return out
 }
 
-func (src *mathSource) read(ms MetricStat, label string) (metricmath.Series, error) {
+func (src *mathSource) read(ms MetricStat, label string) (metricmath.Series, []StandardUnit, error) {
 	st, err := src.s.checkStat(&ms, src.start, src.end)
 	if err != nil {
-		return metricmath.Series{}, err
+		return metricmath.Series{}, nil, err
 	}
-	ts, values := src.s.statData(&ms, st, src.start, src.end, src.s.clock.Now())
+	ts, values, units := src.s.statData(&ms, st, src.start, src.end, src.s.clock.Now())
 	if ts == nil {
 		ts = []int64{}
 	}
-	return src.s.mathSeries(ms, label, ts, values), nil
+	return src.s.mathSeries(ms, label, ts, values), units, nil
 }
 
 // mathSeries is the metric-math series of one MetricStat's data.
@@ -65,7 +68,14 @@ func (src *mathSource) Metric(id string) (metricmath.Series, error) {
 	if label == "" || metricmath.HasDynamic(label) {
 		label = q.MetricStat.Metric.MetricName
 	}
-	return src.read(*q.MetricStat, label)
+	ser, units, err := src.read(*q.MetricStat, label)
+	if len(units) > 0 {
+		if src.units == nil {
+			src.units = map[string][]StandardUnit{}
+		}
+		src.units[id] = units
+	}
+	return ser, err
 }
 
 // Search implements metricmath.Source: it runs q over the metrics ListMetrics
@@ -125,7 +135,7 @@ func (src *mathSource) Search(q *metricmath.SearchQuery, stat string, period int
 	}()
 	out := make([]metricmath.Series, 0, len(matches))
 	for _, m := range matches {
-		s, err := src.read(MetricStat{Metric: m, Period: period, Stat: stat}, searchLabel(&m))
+		s, _, err := src.read(MetricStat{Metric: m, Period: period, Stat: stat}, searchLabel(&m))
 		if err != nil {
 			return nil, awserr.New("ValidationError", "Invalid SEARCH statistic or period: %s", awserr.Message(err))
 		}

@@ -255,9 +255,13 @@ func (e *evaluator) needData(n Node, v value) error {
 	return nil
 }
 
-// binary combines two values. Arithmetic between two series is computed at
-// the timestamps present in both; comparison and logical operators treat a
-// missing point as 0 (the user guide's metric1/metric2 example).
+// binary combines two values. Between two series, every operator is computed
+// at each timestamp present in either, a missing point counting as 0: the user
+// guide says so for arithmetic ("Missing values in a time series are treated
+// as 0. If the value of a data point causes a function to attempt to divide
+// by zero, the data point is dropped") and shows it for comparisons (its
+// metric1/metric2 example). So m1 + m2 where only m1 has a point is m1, and
+// m1 / m2 there is dropped (division by zero).
 func (e *evaluator) binary(n *Binary, x, y value) (value, error) {
 	if err := e.needData(n.X, x); err != nil {
 		return value{}, err
@@ -265,7 +269,7 @@ func (e *evaluator) binary(n *Binary, x, y value) (value, error) {
 	if err := e.needData(n.Y, y); err != nil {
 		return value{}, err
 	}
-	f, isCompare := opFunc(n.Op)
+	f, _ := opFunc(n.Op)
 	switch {
 	case x.kind == KindScalar && y.kind == KindScalar:
 		r := f(x.scalar, y.scalar)
@@ -277,10 +281,7 @@ func (e *evaluator) binary(n *Binary, x, y value) (value, error) {
 	case x.kind == KindArray && y.kind == KindArray:
 		return value{}, e.errorf(n, "Operator %s cannot combine two arrays of time series", n.Op)
 	}
-	pair := intersect
-	if isCompare {
-		pair = union
-	}
+	pair := union
 	if x.kind == KindSeries && y.kind == KindSeries {
 		return value{kind: KindSeries, series: []Series{pair(&x.series[0], &y.series[0], f, &e.drop)}}, nil
 	}

@@ -169,10 +169,10 @@ func TestArithmetic(t *testing.T) {
 		expr string
 		want []any
 	}{
-		{"series plus series only where both have a point", "m1 + m2", want(12, nil, 33, nil, 50)},
+		{"series plus series: a missing value counts as 0 (user guide)", "m1 + m2", want(12, 20, 33, 4, 50)},
 		{"series times scalar at every point", "5 * m1", want(50, 100, 150, nil, 250)},
 		{"scalar over series", "60 / m3", want(60, 60, 60, 60, 60)},
-		{"division by zero drops the point", "m1 / m2", want(5, nil, 10, nil, nil)},
+		{"division by zero (or by a missing value) drops the point", "m1 / m2", want(5, nil, 10, 0, nil)},
 		{"power is right-associative", "m3 * 2 ^ 3 ^ 2", want(512, 512, 512, 512, 512)},
 		{"unary minus binds looser than power", "m3 * -2 ^ 2", want(-4, -4, -4, -4, -4)},
 		{"precedence of * over +", "m3 + 2 * 3", want(7, 7, 7, 7, 7)},
@@ -185,7 +185,7 @@ func TestArithmetic(t *testing.T) {
 		{"DATAPOINT_COUNT of a series", "SUM(m1) / DATAPOINT_COUNT(m1) + 0 * m3", want(27.5, 27.5, 27.5, 27.5, 27.5)},
 		{"STDDEV of a series (population)", "m3 * STDDEV(m3)", want(0, 0, 0, 0, 0)},
 		{"ABS", "ABS(m2 - 3)", want(1, nil, 0, 1, 3)},
-		{"CEIL and FLOOR", "CEIL(m1 / 3) + FLOOR(m3 / 2)", want(4, 7, 10, nil, 17)},
+		{"CEIL and FLOOR", "CEIL(m1 / 3) + FLOOR(m3 / 2)", want(4, 7, 10, 0, 17)},
 		{"LOG10", "LOG10(m1)", want(1, math.Log10(20), math.Log10(30), nil, math.Log10(50))},
 		{"LOG of zero is dropped", "LOG(m2)", want(math.Log(2), nil, math.Log(3), math.Log(4), nil)},
 		{"DIFF", "DIFF(m1)", want(nil, 10, 10, nil, 20)},
@@ -205,7 +205,7 @@ func TestArithmetic(t *testing.T) {
 		{"IF(DAY(m1) < 6, m1) keeps weekdays", "IF(DAY(m1) < 6, m1)", want(10, 20, 30, 0, 50)},
 		{"EPOCH", "EPOCH(m3) - " + itoa(t0), want(0, 60, 120, 180, 240)},
 		{"comparison between scalars is a scalar", "m3 * (2 > 1)", want(1, 1, 1, 1, 1)},
-		{"!= and == then +", "(m1 != 20) + (m2 == 3)", want(1, nil, 2, nil, 1)},
+		{"!= and == then +", "(m1 != 20) + (m2 == 3)", want(1, 0, 2, 0, 1)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

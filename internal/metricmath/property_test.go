@@ -35,19 +35,18 @@ func reference(expr string, a, b, c []float64, i int) float64 {
 		}
 		return v
 	}
-	both := !math.IsNaN(a[i]) && !math.IsNaN(b[i])
 	any := !math.IsNaN(a[i]) || !math.IsNaN(b[i])
 	switch expr {
-	case "m1 + m2":
-		if !both {
+	case "m1 + m2": // a missing value counts as 0
+		if !any {
 			return nan
 		}
-		return a[i] + b[i]
+		return z(a[i]) + z(b[i])
 	case "m1 / m2":
-		if !both || b[i] == 0 {
+		if !any || z(b[i]) == 0 {
 			return nan
 		}
-		return a[i] / b[i]
+		return z(a[i]) / b[i]
 	case "m1 < m2":
 		if !any {
 			return nan

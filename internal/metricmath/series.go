@@ -76,32 +76,6 @@ func mapValues(s *Series, f func(float64) float64, drop *bool) Series {
 	return out
 }
 
-// intersect applies f at the timestamps present in both a and b (arithmetic
-// between two time series).
-func intersect(a, b *Series, f func(x, y float64) float64, drop *bool) Series {
-	out := Series{Period: minPeriod(a.Period, b.Period), Times: make([]int64, 0, min(len(a.Times), len(b.Times))), Values: make([]float64, 0, min(len(a.Times), len(b.Times)))}
-	i, j := 0, 0
-	for i < len(a.Times) && j < len(b.Times) {
-		switch {
-		case a.Times[i] < b.Times[j]:
-			i++
-		case a.Times[i] > b.Times[j]:
-			j++
-		default:
-			r := f(a.Values[i], b.Values[j])
-			if math.IsNaN(r) || math.IsInf(r, 0) {
-				*drop = true
-			} else {
-				out.Times = append(out.Times, a.Times[i])
-				out.Values = append(out.Values, r)
-			}
-			i++
-			j++
-		}
-	}
-	return out
-}
-
 // union applies f at every timestamp present in a or b, the missing side
 // counting as 0 (comparison and logical operators between two series).
 func union(a, b *Series, f func(x, y float64) float64, drop *bool) Series {
