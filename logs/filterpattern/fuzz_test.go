@@ -141,7 +141,8 @@ func (g *gen) generate() (pattern, msg string) {
 		}
 		msg = strings.Join(m, g.pick(" ", "", "-"))
 	case 1: // JSON
-		sels := []string{"$.a", "$.b", "$.c.d", "$.e[0]", "$.e[1]"}
+		sels := []string{"$.a", "$.b", "$.c.d", "$.e[0]", "$.e[1]", "$.a", "$.b", "$.c.d", "$.e[0]", "$.e[1]",
+			"$.e[*]", "$.*", "$.c.*", "$.['k.x']", `$.["c"].d`}
 		pattern = "{ " + g.boolExpr(0, func() string {
 			s := g.cmp(g.pick(sels...))
 			if strings.Contains(s, "%") {
@@ -167,6 +168,9 @@ func (g *gen) generate() (pattern, msg string) {
 		}
 		if g.n(2) == 0 {
 			fields = append(fields, fmt.Sprintf(`"pad"%s"%s"`, colon, strings.Repeat("x", g.n(80))))
+		}
+		if g.n(3) == 0 {
+			fields = append(fields, fmt.Sprintf(`"k.x"%s%s`, colon, g.jsonScalar()))
 		}
 		// Duplicate keys (the last one wins), also replacing an object or an
 		// array the pattern looks into.
