@@ -335,7 +335,7 @@ func (s *Service) CreateLogGroup(ctx context.Context, in CreateLogGroupInput) (o
 		return nil, err
 	}
 	if _, ok := s.groups[in.LogGroupName]; ok {
-		return nil, awserrNew("ResourceAlreadyExistsException", "The specified log group already exists: %s", in.LogGroupName)
+		return nil, awserrNew("ResourceAlreadyExistsException", msgGroupExists)
 	}
 	if len(s.groups) >= MaxLogGroupsPerRegion {
 		return nil, errLimit("log groups per account and Region")
@@ -497,7 +497,7 @@ func (s *Service) CreateLogStream(ctx context.Context, in CreateLogStreamInput) 
 		return nil, errGroupNotFound(in.LogGroupName)
 	}
 	if _, ok := g.streams[in.LogStreamName]; ok {
-		return nil, awserrNew("ResourceAlreadyExistsException", "The specified log stream already exists: %s", in.LogStreamName)
+		return nil, awserrNew("ResourceAlreadyExistsException", msgStreamExists)
 	}
 	s.addStreamLocked(g, in.LogStreamName)
 	return &CreateLogStreamOutput{}, nil
@@ -550,7 +550,7 @@ func (s *Service) DeleteLogStream(ctx context.Context, in DeleteLogStreamInput) 
 // resolveGroupLocked finds a group from a name or identifier (name or ARN).
 func (s *Service) resolveGroupLocked(name, identifier string) (*group, error) {
 	if name != "" && identifier != "" {
-		return nil, errInvalid("LogGroup name and LogGroup ARN are mutually exclusive parameters.")
+		return nil, awserr.New("ValidationException", msgNameAndIdentifier)
 	}
 	if name == "" && identifier == "" {
 		return nil, errInvalid("Either logGroupName or logGroupIdentifier must be specified.")
@@ -764,7 +764,7 @@ func (s *Service) groupFromARN(field, resourceARN string) (string, error) {
 		return "", errInvalid("Invalid %s: %s; only log groups can be tagged here", field, resourceARN)
 	}
 	if a.AccountID != s.account || a.Region != s.region {
-		return "", awserrNew("ResourceNotFoundException", "The specified resource does not exist: %s", resourceARN)
+		return "", awserrNew("ResourceNotFoundException", msgResourceNotFound)
 	}
 	return strings.TrimSuffix(strings.TrimPrefix(a.Resource, "log-group:"), ":*"), nil
 }

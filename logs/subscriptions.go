@@ -228,7 +228,7 @@ func (s *Service) DeleteSubscriptionFilter(ctx context.Context, in DeleteSubscri
 		return nil, errGroupNotFound(in.LogGroupName)
 	}
 	if _, ok := g.subs[in.FilterName]; !ok {
-		return nil, awserrNew("ResourceNotFoundException", "The specified subscription filter does not exist: %s", in.FilterName)
+		return nil, awserrNew("ResourceNotFoundException", msgSubFilterNotFound)
 	}
 	delete(g.subs, in.FilterName)
 	return &DeleteSubscriptionFilterOutput{}, nil

@@ -222,7 +222,10 @@ type PutLogEventsInput struct {
 
 // RejectedLogEventsInfo reports the events of a batch that were not stored.
 // Indexes are into the batch; because a batch is in chronological order, too-new
-// events are a suffix and too-old/expired events a prefix.
+// events are a suffix and too-old/expired events a prefix. The start index is
+// inclusive and the end indexes exclusive (one past the last rejected event), as
+// the API Reference says of tooOldLogEventEndIndex; expiredLogEventEndIndex,
+// which AWS does not describe, is read the same way.
 type RejectedLogEventsInfo struct {
 	TooNewLogEventStartIndex *int32 `json:"tooNewLogEventStartIndex,omitempty"`
 	TooOldLogEventEndIndex   *int32 `json:"tooOldLogEventEndIndex,omitempty"`
