@@ -69,6 +69,13 @@ const (
 	msgNameAndIdentifier    = "LogGroup name and LogGroup ARN are mutually exclusive parameters."
 )
 
+// errProtected refuses a deletion while the group's deletion protection is on
+// ("deletion protection blocks all deletion operations until it is explicitly
+// disabled"; DeleteLogGroup's errors include ValidationException).
+func errProtected() *awserr.Error {
+	return awserr.New("ValidationException", "The log group has deletion protection enabled; disable it with PutLogGroupDeletionProtection before deleting.")
+}
+
 func errGroupNotFound(string) *awserr.Error {
 	return awserr.New("ResourceNotFoundException", msgGroupNotFound)
 }

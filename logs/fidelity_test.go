@@ -82,3 +82,77 @@ func TestDescribeMetricFiltersByPrefixWithoutAGroupListsEveryGroup(t *testing.T)
 	assertCode(t, err, "InvalidParameterException")
 	assert.Contains(t, awserr.Message(err), "failed to satisfy constraint")
 }
+
+func TestCrossAccountLambdaDestinationIsAccessDeniedBeforeTheGroupIsLookedUp(t *testing.T) {
+	e := newEnv(t)
+	_, err := e.s.PutSubscriptionFilter(ctx, PutSubscriptionFilterInput{LogGroupName: "no-such-group", FilterName: "f",
+		DestinationArn: "arn:aws:lambda:us-east-1:999999999999:function:elsewhere"})
+	assert.ErrorIs(t, err, ErrAccessDenied)
+	assert.Equal(t, "Cross-account lambda invocation passing is not allowed. You must use DestinationPolicies to create cross account lambda triggers.", awserr.Message(err))
+}
+
+func TestDeletionProtectionBlocksDeletionUntilDisabled(t *testing.T) {
+	e := newEnv(t)
+	e.group(t, "g", "s")
+	d, err := e.s.DescribeLogGroups(ctx, DescribeLogGroupsInput{})
+	require.NoError(t, err)
+	assert.False(t, d.LogGroups[0].DeletionProtectionEnabled, "false by default")
+	on, off := true, false
+	_, err = e.s.PutLogGroupDeletionProtection(ctx, PutLogGroupDeletionProtectionInput{LogGroupIdentifier: "arn:aws:logs:us-east-1:123456789012:log-group:g", DeletionProtectionEnabled: &on})
+	require.NoError(t, err)
+	d, _ = e.s.DescribeLogGroups(ctx, DescribeLogGroupsInput{})
+	assert.True(t, d.LogGroups[0].DeletionProtectionEnabled)
+	_, err = e.s.DeleteLogGroup(ctx, DeleteLogGroupInput{LogGroupName: "g"})
+	assert.ErrorIs(t, err, ErrValidation)
+	_, err = e.s.DeleteLogStream(ctx, DeleteLogStreamInput{LogGroupName: "g", LogStreamName: "s"})
+	assert.ErrorIs(t, err, ErrValidation)
+	_, err = e.s.PutLogGroupDeletionProtection(ctx, PutLogGroupDeletionProtectionInput{LogGroupIdentifier: "g"})
+	assertCode(t, err, "InvalidParameterException")
+	_, err = e.s.PutLogGroupDeletionProtection(ctx, PutLogGroupDeletionProtectionInput{LogGroupIdentifier: "nope", DeletionProtectionEnabled: &off})
+	assertCode(t, err, "ResourceNotFoundException")
+	_, err = e.s.PutLogGroupDeletionProtection(ctx, PutLogGroupDeletionProtectionInput{LogGroupIdentifier: "g", DeletionProtectionEnabled: &off})
+	require.NoError(t, err)
+	_, err = e.s.DeleteLogGroup(ctx, DeleteLogGroupInput{LogGroupName: "g"})
+	require.NoError(t, err)
+	_, err = e.s.CreateLogGroup(ctx, CreateLogGroupInput{LogGroupName: "p", DeletionProtectionEnabled: &on})
+	require.NoError(t, err)
+	_, err = e.s.DeleteLogGroup(ctx, DeleteLogGroupInput{LogGroupName: "p"})
+	assert.ErrorIs(t, err, ErrValidation)
+}
+
+func TestListLogGroupsMatchesNamePatternsAndPages(t *testing.T) {
+	e := newEnv(t)
+	for _, g := range []string{"/aws/lambda/a", "/aws/lambda/b", "app-discovery", "other"} {
+		e.group(t, g)
+	}
+	names := func(in ListLogGroupsInput) []string {
+		var out []string
+		for {
+			o, err := e.s.ListLogGroups(ctx, in)
+			require.NoError(t, err)
+			for _, g := range o.LogGroups {
+				out = append(out, g.LogGroupName)
+				assert.Equal(t, LogGroupClassStandard, g.LogGroupClass)
+				assert.Equal(t, "arn:aws:logs:us-east-1:123456789012:log-group:"+g.LogGroupName, g.LogGroupArn)
+			}
+			if in.NextToken = o.NextToken; in.NextToken == "" {
+				return out
+			}
+		}
+	}
+	one := int32(1)
+	assert.Equal(t, []string{"/aws/lambda/a", "/aws/lambda/b", "app-discovery", "other"}, names(ListLogGroupsInput{Limit: &one}))
+	assert.Equal(t, []string{"/aws/lambda/a", "/aws/lambda/b", "app-discovery"}, names(ListLogGroupsInput{LogGroupNamePattern: "^/aws/lambda|discovery"}))
+	assert.Equal(t, []string{"other"}, names(ListLogGroupsInput{LogGroupNamePattern: "the"}))
+	for _, bad := range []ListLogGroupsInput{
+		{LogGroupNamePattern: "ab"},
+		{LogGroupNamePattern: "a*c"},
+		{LogGroupNamePattern: "aaa|bbb|ccc|ddd|eee|fff"},
+		{AccountIdentifiers: []string{"12"}},
+		{Limit: func() *int32 { v := int32(1001); return &v }()},
+		{NextToken: "bogus"},
+	} {
+		_, err := e.s.ListLogGroups(ctx, bad)
+		assertCode(t, err, "InvalidParameterException")
+	}
+}
