@@ -1,6 +1,7 @@
 package filterpattern
 
 import (
+	"bytes"
 	"math/bits"
 	"regexp"
 	"regexp/syntax"
@@ -56,6 +57,13 @@ func compileRegex(body string) (*regex, string) {
 		return nil, "the regular expression is too large (at most 4096 characters after expanding {m,n} repetitions)"
 	}
 	if ok {
+		// Every match starts with the expression's literal prefix (RE2's
+		// analysis): when no state is live the matcher jumps to its next
+		// occurrence with bytes.Index, as RE2 does, instead of stepping
+		// through every byte.
+		if prefix, _ := re.LiteralPrefix(); prefix != "" {
+			nfa.skip = []byte(prefix)
+		}
 		r.nfa = nfa
 		return r, ""
 	}
@@ -92,7 +100,8 @@ type bitNFA struct {
 	regions [2][]uint64
 	highs   [2][]uint64
 	tmp     []uint64
-	all     bool // an unanchored alternative matches the empty string
+	all     bool   // an unanchored alternative matches the empty string
+	skip    []byte // a literal every match starts with (nil: none known)
 }
 
 type atom struct {
@@ -323,11 +332,19 @@ func (n *bitNFA) match(b []byte) bool {
 			c = 128
 		}
 		row := n.tbl[c*w : (c+1)*w]
-		var carry uint64
+		var carry, live uint64
 		for k := range d {
 			v := d[k]
 			d[k] = ((v << 1) | carry | (v & n.loop[k])) & row[k]
 			carry = v >> 63
+			live |= d[k]
+		}
+		if live == 0 && n.skip != nil && i < len(b) {
+			k := bytes.Index(b[i:], n.skip)
+			if k < 0 {
+				return false
+			}
+			i += k
 		}
 	}
 }
@@ -354,6 +371,8 @@ func (n *bitNFA) closure(d []uint64) {
 func (n *bitNFA) match1(b []byte) bool {
 	start, loop, final, fend := n.start[0], n.loop[0], n.final[0], n.finalEnd[0]
 	reg0, hi0, reg1, hi1 := n.regions[0][0], n.highs[0][0], n.regions[1][0], n.highs[1][0]
+	tbl := (*[129]uint64)(n.tbl)
+	skip := n.skip
 	d := n.startAnc[0]
 	for i := 0; ; {
 		d |= start
@@ -377,7 +396,14 @@ func (n *bitNFA) match1(b []byte) bool {
 			i += sz
 			c = 128
 		}
-		d = (d<<1 | d&loop) & n.tbl[c]
+		d = (d<<1 | d&loop) & tbl[c]
+		if d == 0 && skip != nil && i < len(b) {
+			k := bytes.Index(b[i:], skip)
+			if k < 0 {
+				return false
+			}
+			i += k
+		}
 	}
 }
 
