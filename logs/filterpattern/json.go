@@ -1437,14 +1437,23 @@ func (p *Pattern) matchJSON(msg []byte) bool {
 		slots = make([]jval, p.jn)
 	}
 	if p.jwild {
-		sc := scanner{b: msg}
-		return sc.document(p.jtrie, slots) && matchWild(p.jexpr, msg)
+		return p.matchJSONWild(msg, slots)
 	}
 	sc := scanner{b: msg, e: p.jexpr, nkeys: p.jflat, short: p.jflat <= 63}
 	if !sc.document(p.jtrie, slots) {
 		return false
 	}
 	return evalJSON(p.jexpr, msg, slots)
+}
+
+// matchJSONWild validates msg with the scanner and evaluates a pattern with
+// wildcards on it. It is a function of its own so that matchJSON's frame
+// stays what the fast path needs.
+//
+//go:noinline
+func (p *Pattern) matchJSONWild(msg []byte, slots []jval) bool {
+	sc := scanner{b: msg}
+	return sc.document(p.jtrie, slots) && matchWild(p.jexpr, msg)
 }
 
 // matchWild evaluates a pattern with wildcard selectors on a message the
