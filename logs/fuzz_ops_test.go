@@ -164,4 +164,3 @@ func FuzzEveryOperation(f *testing.F) {
 		}
 	})
 }
-
