@@ -29,7 +29,9 @@ func validateBatch(evs []InputLogEvent) error {
 			return errConstraint(fmt.Sprintf("logEvents.%d.member.message", i+1), "", "Member must have length greater than or equal to 1")
 		}
 		if len(e.Message) > MaxEventBytes {
-			return errInvalid("Log event too large: logEvents[%d] is %d bytes; the maximum event size is %d bytes plus %d bytes of overhead", i, len(e.Message), MaxEventBytes, EventOverheadBytes)
+			// AWS's text, counting the 26 bytes of overhead ("Log event too
+			// large: 262145 bytes exceeds limit of 262144" under the old limit).
+			return errInvalid("Log event too large: %d bytes exceeds limit of %d", len(e.Message)+EventOverheadBytes, MaxEventBytes+EventOverheadBytes)
 		}
 		if !utf8.ValidString(e.Message) {
 			return errInvalid("Log event message at logEvents[%d] is not valid UTF-8", i)
@@ -43,7 +45,7 @@ func validateBatch(evs []InputLogEvent) error {
 		size += len(e.Message) + EventOverheadBytes
 	}
 	if size > MaxBatchBytes {
-		return errInvalid("Upload too large: the batch is %d bytes (messages plus %d bytes per event); the maximum is %d bytes", size, EventOverheadBytes, MaxBatchBytes)
+		return errInvalid("Upload too large: %d bytes exceeds limit of %d", size, MaxBatchBytes)
 	}
 	return nil
 }
