@@ -51,8 +51,20 @@ func compileRegex(body string) (*regex, string) {
 	if err != nil {
 		return nil, "invalid regular expression: " + err.Error()
 	}
+	// Each top-level alternative is parsed alone: parsing the whole would
+	// factor common prefixes (`^a|^b` becomes `^(?:a|b)`), a shape the
+	// automaton does not take.
+	var alts []*syntax.Regexp
+	for _, a := range splitAlternatives(body) {
+		x, err := syntax.Parse(a, syntax.Perl)
+		if err != nil {
+			alts = []*syntax.Regexp{ast} // a split RE2 reads otherwise
+			break
+		}
+		alts = append(alts, x)
+	}
 	r := &regex{src: body, re: re}
-	nfa, ok, tooBig := buildBitNFA(ast)
+	nfa, ok, tooBig := buildBitNFA(alts)
 	if tooBig {
 		return nil, "the regular expression is too large (at most 4096 characters after expanding {m,n} repetitions)"
 	}
@@ -112,10 +124,14 @@ type atom struct {
 
 // buildBitNFA translates a parsed expression. ok is false when its shape is
 // outside what Shift-And runs; tooBig when it has too many positions.
-func buildBitNFA(re *syntax.Regexp) (n *bitNFA, ok, tooBig bool) {
-	alts := []*syntax.Regexp{re}
-	if re.Op == syntax.OpAlternate {
-		alts = re.Sub
+func buildBitNFA(top []*syntax.Regexp) (n *bitNFA, ok, tooBig bool) {
+	var alts []*syntax.Regexp
+	for _, re := range top {
+		if re.Op == syntax.OpAlternate {
+			alts = append(alts, re.Sub...)
+		} else {
+			alts = append(alts, re)
+		}
 	}
 	type alt struct {
 		atoms      []atom
@@ -257,6 +273,36 @@ func buildBitNFA(re *syntax.Regexp) (n *bitNFA, ok, tooBig bool) {
 		pos = last + 1
 	}
 	return n, true, false
+}
+
+// splitAlternatives splits an expression of AWS's subset (no parentheses) at
+// its top-level | (not escaped, not inside a [class]).
+func splitAlternatives(body string) []string {
+	var out []string
+	start, inClass := 0, false
+	for i := 0; i < len(body); i++ {
+		switch c := body[i]; {
+		case c == '\\':
+			i++
+		case inClass:
+			if c == ']' {
+				inClass = false
+			}
+		case c == '[':
+			inClass = true
+			// A ] first in the class (after an optional ^) is literal.
+			if i+1 < len(body) && body[i+1] == '^' {
+				i++
+			}
+			if i+1 < len(body) && body[i+1] == ']' {
+				i++
+			}
+		case c == '|':
+			out = append(out, body[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, body[start:])
 }
 
 // atomOf returns the characters a single-character expression matches.
