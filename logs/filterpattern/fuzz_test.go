@@ -16,6 +16,8 @@ func FuzzCompile(f *testing.F) {
 		``, `ERROR`, `?ERROR ?WARN -x`, `"a b" -"c"`, `%a{1,3}%`, `{ $.a = 1 }`,
 		`{ ($.a.b[0] = "x*" || $.c > 1e3) && $.d NOT EXISTS }`, `[a, ..., b = 4* && b != 404, c > 1]`,
 		`[..., request=*.html*, status_code=4*,]`, `{ $.x = %^a|b$% }`, `[`, `{`, `{ $.a = "`, `((((`,
+		`[]`, `{ $.b[*].c = x }`, `{ $.* = 1 }`, `{ $.['a.b'] = 1 }`, `{ $.[' }`, `{ $.["x"] IS NULL }`,
+		`?a b ?c`, `%^x|^y z%`, `%a{1,1000}b%`,
 	} {
 		f.Add(s, `{"a": 1, "b": [1, {"c": "x"}], "d": null} ERROR WARN [x y] "q r" 404`)
 	}
