@@ -189,6 +189,9 @@ func BenchmarkFilterLogEvents1M(b *testing.B) {
 	for _, c := range []struct{ name, pattern string }{
 		{"term", "ERROR"},
 		{"rare-term", "NOSUCHTERM"},
+		// Issue 15: "request" is in every JSON line, ERROR in 1% of them;
+		// the prefilter should search for ERROR, not the longer term.
+		{"two-terms", "ERROR request"},
 		{"json", "{ $.status = 500 && $.latency > 1000 }"},
 		{"space-delimited", "[ip, id, user, ts, request, status = 500, bytes > 1000, referer, agent]"},
 	} {

@@ -11,12 +11,24 @@
 // overhead per event, each event at most 1 MB, the batch in chronological order
 // and spanning at most 24 hours. Events more than 14 days old, older than the
 // group's retention, or more than 2 hours in the future are left out and
-// reported in RejectedLogEventsInfo while the others are stored. Sequence tokens
-// are ignored, as AWS now ignores them. GetLogEvents pages through one stream with
+// reported in RejectedLogEventsInfo (end indexes exclusive: a single too-old
+// event gives tooOldLogEventEndIndex 1, as AWS answers) while the others are
+// stored. Sequence tokens are ignored, as AWS now ignores them. GetLogEvents pages through one stream with
 // forward and backward tokens; FilterLogEvents searches many streams and
 // interleaves the matches in time order.
 //
 // FilterLogEventsSeq and DescribeLogGroupsSeq walk all pages as iter.Seq2.
+// ListLogGroups lists name, ARN and class with AWS's logGroupNamePattern
+// (alternatives by |, ^ for a prefix). A group's deletion protection
+// (CreateLogGroup, PutLogGroupDeletionProtection) refuses DeleteLogGroup and
+// DeleteLogStream with ValidationException until it is turned off.
+//
+// Errors carry AWS's codes and, where AWS's texts are known, its exact fixed
+// messages ("The specified log group does not exist.", "The specified log
+// stream already exists", "Resource limit exceeded.", ...), which do not name
+// the resource. After Close every operation answers
+// awserr.Closed("ServiceUnavailableException") (errors.Is matches
+// ErrServiceUnavailable); a nil context is context.Background().
 //
 // Filter patterns (package [github.com/localwatch/localwatch/logs/filterpattern])
 // are compiled once and shared by FilterLogEvents, metric filters and subscription
@@ -30,17 +42,27 @@
 //   - Metric filters: events ingested after a metric filter exists are matched;
 //     values are aggregated per metric, dimension set and minute of event time,
 //     and published every minute (clock timer) as metrics.DataEvent with
-//     StatisticValues. FlushMetrics publishes at once.
+//     StatisticValues. FlushMetrics publishes at once. PutMetricFilter refuses
+//     a metricValue or defaultValue CloudWatch cannot store (NaN, ±Inf, beyond
+//     ±2^360); an event whose extracted value or dimension value CloudWatch
+//     would refuse adds nothing (the other events and filters still count); a
+//     minute whose aggregate overflows CloudWatch's range is published alone,
+//     refused and reported through the bus's OnError, and the rest of the
+//     flush goes through. Events no filter wants cost a match and nothing else.
 //   - Subscription filters: the matching events of each ingested batch are
 //     delivered as one DATA_MESSAGE in AWS's gzip-compressed JSON format, to the
 //     Destination registered for the destination ARN (RegisterDestination; the
-//     Lambda-function analogue) and as a SubscriptionDelivery on the bus.
+//     Lambda-function analogue) and as a SubscriptionDelivery on the bus. A
+//     Destination runs under recover: a panic is reported through
+//     Options.Logger and delivery goes on. A Lambda destination in another
+//     account is refused with AccessDeniedException, as AWS refuses it.
 //   - CloudTrail: New subscribes to event.LogDelivery; a trail's events are
 //     ingested into the named group (which must exist), creating the stream if
 //     needed, under PutLogEvents' rules (too old/new events are dropped). This
 //     ingestion records no APICall, so a trail delivering to logs cannot loop.
 //   - Retention: expired events are hidden from reads at once and deleted by a
-//     periodic sweep on the clock (hourly by default).
+//     periodic sweep on the clock (hourly by default, never more often than
+//     MinRetentionSweep). Scheduled jobs run under recover too.
 //
 // # Storage
 //
@@ -48,6 +70,13 @@
 // with parallel columns for timestamps, ingestion times and sequence numbers. A
 // one-term search is a bytes.Index over contiguous memory; late batches are
 // appended and the affected tail re-sorted on the next read.
+//
+// Reads take the service lock only to pick the streams and copy their segment
+// headers (a snapshot); GetLogEvents and FilterLogEvents then scan without any
+// lock, so a costly pattern over a large group never holds up writers. Bytes a
+// snapshot covers are never written again: appends go past them and the
+// re-sort copies the segment it cuts (copy on write). Metric filters and
+// subscription filters match at ingest after the lock is released.
 //
 // # Differences from AWS
 //
@@ -60,6 +89,16 @@
 //   - Group storedBytes counts message bytes; stream storedBytes is 0, as AWS now
 //     reports it.
 //   - Destination errors are dropped (AWS retries, then drops).
+//   - DescribeMetricFilters with filterNamePrefix and no logGroupName answers
+//     the matching filters of every group (as AWS was recorded answering,
+//     although the API Reference says the prefix is used only with a group).
+//   - Metric namespaces may contain ':' (not first), as AWS accepts, although
+//     its model gives the pattern [^:*$]*.
+//   - The message of a deletion refused by deletion protection is localwatch's
+//     (AWS's text is not known here); expiredLogEventEndIndex is read as
+//     exclusive like tooOldLogEventEndIndex (the API does not say).
 //   - KMS keys, data protection, account policies, transformers, Logs Insights,
-//     Live Tail and cross-account destinations are not modelled.
+//     Live Tail, linked accounts (ListLogGroups' accountIdentifiers select
+//     nothing beyond this account) and cross-account destinations are not
+//     modelled.
 package logs

@@ -1,8 +1,6 @@
 package logs
 
 import (
-	"fmt"
-
 	"github.com/localwatch/localwatch/internal/awserr"
 )
 
@@ -32,6 +30,13 @@ var (
 	// ErrOperationAborted is OperationAbortedException: a conflicting operation
 	// on the same resource.
 	ErrOperationAborted = awserr.Sentinel("OperationAbortedException")
+	// ErrValidation is ValidationException, AWS's answer to a request whose
+	// parameters conflict before any is read (logGroupName with
+	// logGroupIdentifier).
+	ErrValidation = awserr.Sentinel("ValidationException")
+	// ErrAccessDenied is AccessDeniedException (a cross-account Lambda
+	// destination without a destination policy).
+	ErrAccessDenied = awserr.Sentinel("AccessDeniedException")
 	// ErrUnrecognizedClient is UnrecognizedClientException.
 	ErrUnrecognizedClient = awserr.Sentinel("UnrecognizedClientException")
 )
@@ -46,20 +51,48 @@ func errConstraint(field string, value any, constraint string) *awserr.Error {
 		"1 validation error detected: Value '%v' at '%s' failed to satisfy constraint: %s", value, field, constraint)
 }
 
-func errGroupNotFound(name string) *awserr.Error {
-	return awserr.New("ResourceNotFoundException", "The specified log group does not exist: %s", name)
+// AWS's not-found, already-exists, limit and token messages are fixed strings
+// that do not name the resource (recorded from AWS; clients compare them, e.g.
+// "The specified log stream already exists", without a period).
+const (
+	msgGroupNotFound        = "The specified log group does not exist."
+	msgStreamNotFound       = "The specified log stream does not exist."
+	msgGroupExists          = "The specified log group already exists"
+	msgStreamExists         = "The specified log stream already exists"
+	msgLimit                = "Resource limit exceeded."
+	msgBadToken             = "The specified nextToken is invalid."
+	msgNotChronological     = "Log events in a single PutLogEvents request must be in chronological order."
+	msgSpan24h              = "The batch of log events in a single PutLogEvents request cannot span more than 24 hours."
+	msgMetricFilterNotFound = "The specified metric filter does not exist."
+	msgSubFilterNotFound    = "The specified subscription filter does not exist."
+	msgResourceNotFound     = "The specified resource does not exist."
+	msgNameAndIdentifier    = "LogGroup name and LogGroup ARN are mutually exclusive parameters."
+)
+
+// errProtected refuses a deletion while the group's deletion protection is on
+// ("deletion protection blocks all deletion operations until it is explicitly
+// disabled"; DeleteLogGroup's errors include ValidationException).
+func errProtected() *awserr.Error {
+	return awserr.New("ValidationException", "The log group has deletion protection enabled; disable it with PutLogGroupDeletionProtection before deleting.")
 }
 
-func errStreamNotFound(group, stream string) *awserr.Error {
-	return awserr.New("ResourceNotFoundException", "The specified log stream does not exist: %s in log group %s", stream, group)
+func errGroupNotFound(string) *awserr.Error {
+	return awserr.New("ResourceNotFoundException", msgGroupNotFound)
 }
 
+func errStreamNotFound(_, _ string) *awserr.Error {
+	return awserr.New("ResourceNotFoundException", msgStreamNotFound)
+}
+
+// errLimit is AWS's LimitExceededException; what names the quota for the
+// reader of this code only (AWS's message does not).
 func errLimit(what string) *awserr.Error {
-	return awserr.New("LimitExceededException", "Resource limit exceeded: %s", what)
+	_ = what
+	return awserr.New("LimitExceededException", msgLimit)
 }
 
-func errBadToken(token string) *awserr.Error {
-	return awserr.New("InvalidParameterException", "The specified nextToken is invalid: %s", fmt.Sprintf("%.64q", token))
+func errBadToken(string) *awserr.Error {
+	return awserr.New("InvalidParameterException", msgBadToken)
 }
 
 var awserrNew = awserr.New

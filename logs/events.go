@@ -29,7 +29,9 @@ func validateBatch(evs []InputLogEvent) error {
 			return errConstraint(fmt.Sprintf("logEvents.%d.member.message", i+1), "", "Member must have length greater than or equal to 1")
 		}
 		if len(e.Message) > MaxEventBytes {
-			return errInvalid("Log event too large: logEvents[%d] is %d bytes; the maximum event size is %d bytes plus %d bytes of overhead", i, len(e.Message), MaxEventBytes, EventOverheadBytes)
+			// AWS's text, counting the 26 bytes of overhead ("Log event too
+			// large: 262145 bytes exceeds limit of 262144" under the old limit).
+			return errInvalid("Log event too large: %d bytes exceeds limit of %d", len(e.Message)+EventOverheadBytes, MaxEventBytes+EventOverheadBytes)
 		}
 		if !utf8.ValidString(e.Message) {
 			return errInvalid("Log event message at logEvents[%d] is not valid UTF-8", i)
@@ -38,12 +40,12 @@ func validateBatch(evs []InputLogEvent) error {
 			return errConstraint(fmt.Sprintf("logEvents.%d.member.timestamp", i+1), e.Timestamp, "Member must have value greater than or equal to 0")
 		}
 		if i > 0 && e.Timestamp < evs[i-1].Timestamp {
-			return errInvalid("Log events in a single PutLogEvents request must be in chronological order: logEvents[%d] (timestamp %d) is earlier than logEvents[%d] (timestamp %d)", i, e.Timestamp, i-1, evs[i-1].Timestamp)
+			return errInvalid(msgNotChronological)
 		}
 		size += len(e.Message) + EventOverheadBytes
 	}
 	if size > MaxBatchBytes {
-		return errInvalid("Upload too large: the batch is %d bytes (messages plus %d bytes per event); the maximum is %d bytes", size, EventOverheadBytes, MaxBatchBytes)
+		return errInvalid("Upload too large: %d bytes exceeds limit of %d", size, MaxBatchBytes)
 	}
 	return nil
 }
@@ -90,19 +92,22 @@ func (s *Service) ingest(groupName, streamName string, evs []InputLogEvent, crea
 	for hi > lo && evs[hi-1].Timestamp > future {
 		hi--
 	}
+	// End indexes are exclusive, one past the last event of the kind (the
+	// API: "tooOldLogEventEndIndex ... the index of the last ... + 1"; AWS
+	// answers 1 for a batch whose only event is too old).
 	for i := range lo {
 		if evs[i].Timestamp < tooOld {
-			info.TooOldLogEventEndIndex = Int32(int32(i))
+			info.TooOldLogEventEndIndex = Int32(int32(i + 1))
 		}
 		if evs[i].Timestamp < expired {
-			info.ExpiredLogEventEndIndex = Int32(int32(i))
+			info.ExpiredLogEventEndIndex = Int32(int32(i + 1))
 		}
 	}
 	if hi < len(evs) {
 		info.TooNewLogEventStartIndex = Int32(int32(hi))
 	}
 	if hi > lo && evs[hi-1].Timestamp-evs[lo].Timestamp > MaxBatchSpan.Milliseconds() {
-		return nil, nil, errInvalid("The batch of log events in a single PutLogEvents request cannot span more than 24 hours (events from %d to %d)", evs[lo].Timestamp, evs[hi-1].Timestamp)
+		return nil, nil, errInvalid(msgSpan24h)
 	}
 	acc := evs[lo:hi]
 	seq0 := s.seq + 1

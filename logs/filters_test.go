@@ -204,8 +204,9 @@ func TestDescribeAndDeleteMetricFilters(t *testing.T) {
 	}
 	assert.Equal(t, []string{"a/x1", "a/x2", "a/y", "b/x1", "b/x2", "b/y"}, all)
 
-	_, err = e.s.DescribeMetricFilters(ctx, DescribeMetricFiltersInput{FilterNamePrefix: "x"})
-	assertCode(t, err, "InvalidParameterException")
+	byPrefix, err := e.s.DescribeMetricFilters(ctx, DescribeMetricFiltersInput{FilterNamePrefix: "x"})
+	require.NoError(t, err, "a prefix without a group lists every group's filters, as AWS does")
+	assert.Len(t, byPrefix.MetricFilters, 4)
 	_, err = e.s.DescribeMetricFilters(ctx, DescribeMetricFiltersInput{MetricName: "M"})
 	assertCode(t, err, "InvalidParameterException")
 	_, err = e.s.DeleteMetricFilter(ctx, DeleteMetricFilterInput{LogGroupName: "a", FilterName: "zzz"})

@@ -246,7 +246,7 @@ func TestDescribeLogStreamsOrderingAndFields(t *testing.T) {
 	_, err = e.s.DescribeLogStreams(ctx, DescribeLogStreamsInput{LogGroupName: "g", OrderBy: OrderByLastEventTime, LogStreamNamePrefix: "a"})
 	assertCode(t, err, "InvalidParameterException")
 	_, err = e.s.DescribeLogStreams(ctx, DescribeLogStreamsInput{LogGroupName: "g", LogGroupIdentifier: "g"})
-	assertCode(t, err, "InvalidParameterException")
+	assertCode(t, err, "ValidationException") // as AWS answers (issue 19.7)
 	_, err = e.s.DescribeLogStreams(ctx, DescribeLogStreamsInput{LogGroupName: "g", OrderBy: "Size"})
 	assertCode(t, err, "InvalidParameterException")
 	_, err = e.s.DescribeLogStreams(ctx, DescribeLogStreamsInput{LogGroupName: "nope"})
@@ -338,8 +338,9 @@ func TestPutLogEventsRejectsTooOldTooNewAndExpiredButKeepsTheRest(t *testing.T) 
 		ev(now+3*3600*1000, "too new too"),
 	)
 	require.NotNil(t, out.RejectedLogEventsInfo)
-	assert.Equal(t, int32(0), *out.RejectedLogEventsInfo.TooOldLogEventEndIndex)
-	assert.Equal(t, int32(1), *out.RejectedLogEventsInfo.ExpiredLogEventEndIndex)
+	// End indexes are exclusive: one past the last rejected event (issue 19.10).
+	assert.Equal(t, int32(1), *out.RejectedLogEventsInfo.TooOldLogEventEndIndex)
+	assert.Equal(t, int32(2), *out.RejectedLogEventsInfo.ExpiredLogEventEndIndex)
 	assert.Equal(t, int32(4), *out.RejectedLogEventsInfo.TooNewLogEventStartIndex)
 	got, err := e.s.GetLogEvents(ctx, GetLogEventsInput{LogGroupName: "g", LogStreamName: "s", StartFromHead: Bool(true)})
 	require.NoError(t, err)
@@ -356,7 +357,7 @@ func TestPutLogEventsRejectsTooOldTooNewAndExpiredButKeepsTheRest(t *testing.T) 
 	// Without retention, 14 days is the limit.
 	e.group(t, "g2", "s")
 	out = e.put(t, "g2", "s", ev(now-14*day-1, "too old"), ev(now-14*day, "just in time"))
-	assert.Equal(t, int32(0), *out.RejectedLogEventsInfo.TooOldLogEventEndIndex)
+	assert.Equal(t, int32(1), *out.RejectedLogEventsInfo.TooOldLogEventEndIndex, "AWS answers 1 for a single too-old event")
 	assert.Nil(t, out.RejectedLogEventsInfo.ExpiredLogEventEndIndex)
 }
 

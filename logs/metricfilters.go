@@ -128,15 +128,17 @@ var validUnits = map[metrics.StandardUnit]bool{
 	metrics.UnitTerabitsSecond: true, metrics.UnitCountSecond: true, metrics.UnitNone: true,
 }
 
-func validateFilterName(name string) error {
+func validateFilterName(name string) error { return validateFilterNameField("filterName", name) }
+
+func validateFilterNameField(field, name string) error {
 	if name == "" {
-		return errConstraint("filterName", name, "Member must have length greater than or equal to 1")
+		return errConstraint(field, name, "Member must have length greater than or equal to 1")
 	}
 	if len(name) > 512 {
-		return errConstraint("filterName", name, "Member must have length less than or equal to 512")
+		return errConstraint(field, name, "Member must have length less than or equal to 512")
 	}
 	if strings.ContainsAny(name, ":*") {
-		return errConstraint("filterName", name, "Member must satisfy regular expression pattern: [^:*]*")
+		return errConstraint(field, name, "Member must satisfy regular expression pattern: [^:*]*")
 	}
 	return nil
 }
@@ -295,7 +297,7 @@ func (s *Service) DeleteMetricFilter(ctx context.Context, in DeleteMetricFilterI
 		return nil, errGroupNotFound(in.LogGroupName)
 	}
 	if _, ok := g.metricFilters[in.FilterName]; !ok {
-		return nil, awserrNew("ResourceNotFoundException", "The specified metric filter does not exist: %s", in.FilterName)
+		return nil, awserrNew("ResourceNotFoundException", msgMetricFilterNotFound)
 	}
 	delete(g.metricFilters, in.FilterName)
 	return &DeleteMetricFilterOutput{}, nil
@@ -314,20 +316,35 @@ func (s *Service) DescribeMetricFilters(ctx context.Context, in DescribeMetricFi
 	defer func() {
 		s.record(ctx, event.Call{Name: "DescribeMetricFilters", ReadOnly: true, RequestParameters: in}, err)
 	}()
-	limit, err := limitOf("limit", in.Limit, MaxDescribeLimit, MaxDescribeLimit)
-	if err != nil {
-		return nil, err
-	}
-	if in.FilterNamePrefix != "" && in.LogGroupName == "" {
-		return nil, errInvalid("If you specify filterNamePrefix, you must also specify logGroupName")
-	}
-	if (in.MetricName == "") != (in.MetricNamespace == "") {
-		return nil, errInvalid("If you specify metricName, you must also specify metricNamespace, and the reverse")
-	}
+	// AWS's request validation (lengths, patterns) comes before the rules
+	// between parameters, and a filterNamePrefix without a logGroupName is
+	// not an error: AWS answers the matching filters of every group
+	// (recorded; issue 19).
 	if in.LogGroupName != "" {
 		if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
 			return nil, err
 		}
+	}
+	if in.FilterNamePrefix != "" {
+		if err := validateFilterNameField("filterNamePrefix", in.FilterNamePrefix); err != nil {
+			return nil, err
+		}
+	}
+	if len(in.MetricName) > 255 {
+		return nil, errConstraint("metricName", in.MetricName, "Member must have length less than or equal to 255")
+	}
+	if strings.ContainsAny(in.MetricName, metricNameBad) {
+		return nil, errConstraint("metricName", in.MetricName, "Member must satisfy regular expression pattern: [^:*$]*")
+	}
+	if len(in.MetricNamespace) > 255 {
+		return nil, errConstraint("metricNamespace", in.MetricNamespace, "Member must have length less than or equal to 255")
+	}
+	limit, err := limitOf("limit", in.Limit, MaxDescribeLimit, MaxDescribeLimit)
+	if err != nil {
+		return nil, err
+	}
+	if (in.MetricName == "") != (in.MetricNamespace == "") {
+		return nil, errInvalid("If you specify metricName, you must also specify metricNamespace, and the reverse")
 	}
 	offset, err := offsetToken(in.NextToken, "m:")
 	if err != nil {

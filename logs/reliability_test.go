@@ -198,7 +198,12 @@ func operations(t *testing.T, s *Service, c context.Context, check func(name str
 func TestANilContextBehavesAsBackgroundInEveryOperation(t *testing.T) {
 	e := newEnv(t)
 	e.group(t, "g", "s")
-	operations(t, e.s, nil, func(string, error) {})
+	operations(t, e.s, nil, func(name string, err error) {
+		if err != nil {
+			var ae *awserr.Error
+			assert.True(t, errors.As(err, &ae), "%s answers a typed AWS error, not %T", name, err)
+		}
+	})
 	e.s.FlushMetrics(nil) //nolint:staticcheck // the contract under test
 }
 

@@ -115,6 +115,7 @@ type group struct {
 	class     LogGroupClass
 	tags      map[string]string
 	stored    int64
+	protected bool // deletion protection
 
 	streams     map[string]*stream
 	streamNames []string // sorted
@@ -337,14 +338,14 @@ func (s *Service) CreateLogGroup(ctx context.Context, in CreateLogGroupInput) (o
 		return nil, err
 	}
 	if _, ok := s.groups[in.LogGroupName]; ok {
-		return nil, awserrNew("ResourceAlreadyExistsException", "The specified log group already exists: %s", in.LogGroupName)
+		return nil, awserrNew("ResourceAlreadyExistsException", msgGroupExists)
 	}
 	if len(s.groups) >= MaxLogGroupsPerRegion {
 		return nil, errLimit("log groups per account and Region")
 	}
 	g := &group{
 		name: in.LogGroupName, arn: s.groupARN(in.LogGroupName), created: s.nowMS(), kms: in.KmsKeyID,
-		class: class, tags: map[string]string{}, streams: map[string]*stream{},
+		class: class, tags: map[string]string{}, streams: map[string]*stream{}, protected: in.DeletionProtectionEnabled != nil && *in.DeletionProtectionEnabled,
 		metricFilters: map[string]*metricFilter{}, subs: map[string]*subscriptionFilter{},
 	}
 	for k, v := range in.Tags {
@@ -374,8 +375,12 @@ func (s *Service) DeleteLogGroup(ctx context.Context, in DeleteLogGroupInput) (o
 	if err := s.checkOpen(); err != nil {
 		return nil, err
 	}
-	if _, ok := s.groups[in.LogGroupName]; !ok {
+	g, ok := s.groups[in.LogGroupName]
+	if !ok {
 		return nil, errGroupNotFound(in.LogGroupName)
+	}
+	if g.protected {
+		return nil, errProtected()
 	}
 	delete(s.groups, in.LogGroupName)
 	i, _ := slices.BinarySearch(s.names, in.LogGroupName)
@@ -394,7 +399,7 @@ func (s *Service) describeGroup(g *group) LogGroup {
 	return LogGroup{
 		LogGroupName: g.name, CreationTime: g.created, RetentionInDays: retentionPtr(g.retention),
 		MetricFilterCount: int32(len(g.metricFilters)), Arn: g.arn + ":*", StoredBytes: g.stored,
-		KmsKeyID: g.kms, LogGroupClass: g.class, LogGroupArn: g.arn,
+		KmsKeyID: g.kms, LogGroupClass: g.class, LogGroupArn: g.arn, DeletionProtectionEnabled: g.protected,
 	}
 }
 
@@ -499,7 +504,7 @@ func (s *Service) CreateLogStream(ctx context.Context, in CreateLogStreamInput) 
 		return nil, errGroupNotFound(in.LogGroupName)
 	}
 	if _, ok := g.streams[in.LogStreamName]; ok {
-		return nil, awserrNew("ResourceAlreadyExistsException", "The specified log stream already exists: %s", in.LogStreamName)
+		return nil, awserrNew("ResourceAlreadyExistsException", msgStreamExists)
 	}
 	s.addStreamLocked(g, in.LogStreamName)
 	return &CreateLogStreamOutput{}, nil
@@ -542,6 +547,9 @@ func (s *Service) DeleteLogStream(ctx context.Context, in DeleteLogStreamInput) 
 	if !ok {
 		return nil, errStreamNotFound(in.LogGroupName, in.LogStreamName)
 	}
+	if g.protected {
+		return nil, errProtected()
+	}
 	g.stored -= int64(st.bytes)
 	delete(g.streams, in.LogStreamName)
 	i, _ := slices.BinarySearch(g.streamNames, in.LogStreamName)
@@ -552,7 +560,7 @@ func (s *Service) DeleteLogStream(ctx context.Context, in DeleteLogStreamInput) 
 // resolveGroupLocked finds a group from a name or identifier (name or ARN).
 func (s *Service) resolveGroupLocked(name, identifier string) (*group, error) {
 	if name != "" && identifier != "" {
-		return nil, errInvalid("LogGroup name and LogGroup ARN are mutually exclusive parameters.")
+		return nil, awserr.New("ValidationException", msgNameAndIdentifier)
 	}
 	if name == "" && identifier == "" {
 		return nil, errInvalid("Either logGroupName or logGroupIdentifier must be specified.")
@@ -766,7 +774,7 @@ func (s *Service) groupFromARN(field, resourceARN string) (string, error) {
 		return "", errInvalid("Invalid %s: %s; only log groups can be tagged here", field, resourceARN)
 	}
 	if a.AccountID != s.account || a.Region != s.region {
-		return "", awserrNew("ResourceNotFoundException", "The specified resource does not exist: %s", resourceARN)
+		return "", awserrNew("ResourceNotFoundException", msgResourceNotFound)
 	}
 	return strings.TrimSuffix(strings.TrimPrefix(a.Resource, "log-group:"), ":*"), nil
 }
@@ -940,4 +948,120 @@ func (s *Service) ListTagsLogGroup(ctx context.Context, in ListTagsLogGroupInput
 		return nil, errGroupNotFound(in.LogGroupName)
 	}
 	return &ListTagsLogGroupOutput{Tags: maps2(g.tags)}, nil
+}
+
+// PutLogGroupDeletionProtection turns a group's deletion protection on or off.
+// While it is on, DeleteLogGroup and DeleteLogStream are refused with
+// ValidationException.
+func (s *Service) PutLogGroupDeletionProtection(ctx context.Context, in PutLogGroupDeletionProtectionInput) (out *PutLogGroupDeletionProtectionOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
+	defer func() {
+		s.record(ctx, event.Call{Name: "PutLogGroupDeletionProtection", RequestParameters: in}, err)
+	}()
+	if in.LogGroupIdentifier == "" {
+		return nil, errConstraint("logGroupIdentifier", "", "Member must have length greater than or equal to 1")
+	}
+	if in.DeletionProtectionEnabled == nil {
+		return nil, errConstraint("deletionProtectionEnabled", "null", "Member must not be null")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, err := s.resolveGroupLocked("", in.LogGroupIdentifier)
+	if err != nil {
+		return nil, err
+	}
+	g.protected = *in.DeletionProtectionEnabled
+	return &PutLogGroupDeletionProtectionOutput{}, nil
+}
+
+// listPatternRE is AWS's LogGroupNameRegexPattern.
+var listPatternRE = regexp.MustCompile(`^(\^?[\.\-_/#A-Za-z0-9]{3,24})(\|\^?[\.\-_/#A-Za-z0-9]{3,24}){0,4}$`)
+
+var accountIDRE = regexp.MustCompile(`^[0-9]{12}$`)
+
+// ListLogGroups lists log groups in name order, each as a summary (name, ARN,
+// class), optionally those matching LogGroupNamePattern (alternatives split
+// by |; ^ anchors an alternative at the start of the name, otherwise it
+// matches anywhere) and of LogGroupClass, up to Limit (1-1000, default 50)
+// per page. This service is one account: AccountIdentifiers (at most 20 IDs)
+// with IncludeLinkedAccounts select no other account's groups.
+func (s *Service) ListLogGroups(ctx context.Context, in ListLogGroupsInput) (out *ListLogGroupsOutput, err error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
+	defer func() {
+		s.record(ctx, event.Call{Name: "ListLogGroups", ReadOnly: true, RequestParameters: in}, err)
+	}()
+	if in.LogGroupNamePattern != "" {
+		if len(in.LogGroupNamePattern) < 3 {
+			return nil, errConstraint("logGroupNamePattern", in.LogGroupNamePattern, "Member must have length greater than or equal to 3")
+		}
+		if len(in.LogGroupNamePattern) > 129 {
+			return nil, errConstraint("logGroupNamePattern", in.LogGroupNamePattern, "Member must have length less than or equal to 129")
+		}
+		if !listPatternRE.MatchString(in.LogGroupNamePattern) {
+			return nil, errConstraint("logGroupNamePattern", in.LogGroupNamePattern,
+				`Member must satisfy regular expression pattern: (\^?[\.\-_\/#A-Za-z0-9]{3,24})(\|\^?[\.\-_\/#A-Za-z0-9]{3,24}){0,4}`)
+		}
+	}
+	if len(in.AccountIdentifiers) > 20 {
+		return nil, errConstraint("accountIdentifiers", len(in.AccountIdentifiers), "Member must have length less than or equal to 20")
+	}
+	for i, a := range in.AccountIdentifiers {
+		if !accountIDRE.MatchString(a) {
+			return nil, errConstraint(fmt.Sprintf("accountIdentifiers.%d.member", i+1), a, "Member must satisfy regular expression pattern: ^\\d{12}$")
+		}
+	}
+	switch in.LogGroupClass {
+	case "", LogGroupClassStandard, LogGroupClassInfrequentAccess, LogGroupClassDelivery:
+	default:
+		return nil, errConstraint("logGroupClass", in.LogGroupClass, "Member must satisfy enum value set: [STANDARD, INFREQUENT_ACCESS, DELIVERY]")
+	}
+	limit, err := limitOf("limit", in.Limit, MaxDescribeLimit, 1000)
+	if err != nil {
+		return nil, err
+	}
+	after := ""
+	if in.NextToken != "" {
+		t, ok := pagetoken.Decode(in.NextToken)
+		if !ok || !strings.HasPrefix(t, "l:") {
+			return nil, errBadToken(in.NextToken)
+		}
+		after = t[2:]
+	}
+	var alts []string
+	if in.LogGroupNamePattern != "" {
+		alts = strings.Split(in.LogGroupNamePattern, "|")
+	}
+	matches := func(name string) bool {
+		if len(alts) == 0 {
+			return true
+		}
+		for _, a := range alts {
+			if p, ok := strings.CutPrefix(a, "^"); ok && strings.HasPrefix(name, p) || !ok && strings.Contains(name, a) {
+				return true
+			}
+		}
+		return false
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out = &ListLogGroupsOutput{LogGroups: []LogGroupSummary{}}
+	start := sort.Search(len(s.names), func(i int) bool { return s.names[i] > after })
+	for i := start; i < len(s.names); i++ {
+		g := s.groups[s.names[i]]
+		if !matches(g.name) || in.LogGroupClass != "" && g.class != in.LogGroupClass {
+			continue
+		}
+		if len(out.LogGroups) == limit {
+			out.NextToken = pagetoken.Encode("l:" + out.LogGroups[limit-1].LogGroupName)
+			break
+		}
+		out.LogGroups = append(out.LogGroups, LogGroupSummary{LogGroupName: g.name, LogGroupArn: g.arn, LogGroupClass: g.class})
+	}
+	return out, nil
 }

@@ -145,6 +145,11 @@ func (s *Service) PutSubscriptionFilter(ctx context.Context, in PutSubscriptionF
 	if err != nil {
 		return nil, err
 	}
+	// A Lambda function of another account needs a CloudWatch Logs
+	// destination (and its policy): AWS refuses it before looking the group up.
+	if a, _ := arn.Parse(in.DestinationArn); svc == "lambda" && a.AccountID != s.account {
+		return nil, awserrNew("AccessDeniedException", "Cross-account lambda invocation passing is not allowed. You must use DestinationPolicies to create cross account lambda triggers.")
+	}
 	if (svc == "kinesis" || svc == "firehose") && in.RoleArn == "" {
 		return nil, errInvalid("A roleArn is required to deliver to %s", in.DestinationArn)
 	}
@@ -228,7 +233,7 @@ func (s *Service) DeleteSubscriptionFilter(ctx context.Context, in DeleteSubscri
 		return nil, errGroupNotFound(in.LogGroupName)
 	}
 	if _, ok := g.subs[in.FilterName]; !ok {
-		return nil, awserrNew("ResourceNotFoundException", "The specified subscription filter does not exist: %s", in.FilterName)
+		return nil, awserrNew("ResourceNotFoundException", msgSubFilterNotFound)
 	}
 	delete(g.subs, in.FilterName)
 	return &DeleteSubscriptionFilterOutput{}, nil

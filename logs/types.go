@@ -45,6 +45,9 @@ type LogGroup struct {
 	KmsKeyID          string        `json:"kmsKeyId,omitempty"`
 	LogGroupClass     LogGroupClass `json:"logGroupClass,omitempty"`
 	LogGroupArn       string        `json:"logGroupArn"`
+	// DeletionProtectionEnabled is false unless set by CreateLogGroup or
+	// PutLogGroupDeletionProtection; AWS returns it on every group.
+	DeletionProtectionEnabled bool `json:"deletionProtectionEnabled"`
 }
 
 // LogStream describes a log stream as DescribeLogStreams returns it. The event
@@ -67,6 +70,45 @@ type CreateLogGroupInput struct {
 	KmsKeyID      string            `json:"kmsKeyId,omitempty"`
 	Tags          map[string]string `json:"tags,omitempty"`
 	LogGroupClass LogGroupClass     `json:"logGroupClass,omitempty"`
+	// DeletionProtectionEnabled turns deletion protection on from the start.
+	DeletionProtectionEnabled *bool `json:"deletionProtectionEnabled,omitempty"`
+}
+
+// PutLogGroupDeletionProtectionInput is the input of PutLogGroupDeletionProtection.
+type PutLogGroupDeletionProtectionInput struct {
+	// LogGroupIdentifier is the group's name or ARN.
+	LogGroupIdentifier        string `json:"logGroupIdentifier"`
+	DeletionProtectionEnabled *bool  `json:"deletionProtectionEnabled"`
+}
+
+// PutLogGroupDeletionProtectionOutput is the (empty) output of PutLogGroupDeletionProtection.
+type PutLogGroupDeletionProtectionOutput struct{}
+
+// ListLogGroupsInput is the input of ListLogGroups.
+type ListLogGroupsInput struct {
+	// LogGroupNamePattern is up to five alternatives separated by |, each 3-24
+	// characters of a-z A-Z 0-9 . - _ / #, optionally starting with ^ (a
+	// prefix; otherwise a substring).
+	LogGroupNamePattern   string        `json:"logGroupNamePattern,omitempty"`
+	LogGroupClass         LogGroupClass `json:"logGroupClass,omitempty"`
+	IncludeLinkedAccounts *bool         `json:"includeLinkedAccounts,omitempty"`
+	AccountIdentifiers    []string      `json:"accountIdentifiers,omitempty"`
+	NextToken             string        `json:"nextToken,omitempty"`
+	// Limit is 1-1000 (default 50).
+	Limit *int32 `json:"limit,omitempty"`
+}
+
+// LogGroupSummary is one group of a ListLogGroups answer.
+type LogGroupSummary struct {
+	LogGroupName  string        `json:"logGroupName"`
+	LogGroupArn   string        `json:"logGroupArn"`
+	LogGroupClass LogGroupClass `json:"logGroupClass"`
+}
+
+// ListLogGroupsOutput is the output of ListLogGroups.
+type ListLogGroupsOutput struct {
+	LogGroups []LogGroupSummary `json:"logGroups"`
+	NextToken string            `json:"nextToken,omitempty"`
 }
 
 // CreateLogGroupOutput is the (empty) output of CreateLogGroup.
@@ -222,7 +264,10 @@ type PutLogEventsInput struct {
 
 // RejectedLogEventsInfo reports the events of a batch that were not stored.
 // Indexes are into the batch; because a batch is in chronological order, too-new
-// events are a suffix and too-old/expired events a prefix.
+// events are a suffix and too-old/expired events a prefix. The start index is
+// inclusive and the end indexes exclusive (one past the last rejected event), as
+// the API Reference says of tooOldLogEventEndIndex; expiredLogEventEndIndex,
+// which AWS does not describe, is read the same way.
 type RejectedLogEventsInfo struct {
 	TooNewLogEventStartIndex *int32 `json:"tooNewLogEventStartIndex,omitempty"`
 	TooOldLogEventEndIndex   *int32 `json:"tooOldLogEventEndIndex,omitempty"`

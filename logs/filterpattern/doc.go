@@ -21,7 +21,10 @@
 //     empty pattern and `" "` match every event. A regular expression `%...%` may
 //     stand in for a term.
 //   - JSON: `{ $.status = 500 && $.latency > 1000 }` with selectors `$.a.b`,
-//     `$.a[0]`, string operators = and != (values quoted or not, `*` wildcards at the
+//     `$.a[0]`, bracket notation for keys with dots (`$.['cluster.name']`, as
+//     Kubernetes and OpenTelemetry logs need), and the wildcards `$.arrayKey[*]`
+//     (any element) and `$.*` (any member): a comparison on a wildcard holds
+//     when it holds for any value selected (NOT EXISTS when none is), string operators = and != (values quoted or not, `*` wildcards at the
 //     start and/or end), numeric operators = != < > <= >=, `IS NULL`, `NOT EXISTS`,
 //     `IS TRUE`, `IS FALSE`, `%regex%` values, && || and parentheses (&& binds
 //     tighter). The message must be one valid JSON object (RFC 8259; nesting up
@@ -49,6 +52,10 @@
 // shapes it cannot run (, an anchor inside a sequence) use RE2. localwatch
 // bounds an expression at 4,096 atom copies after expanding {m,n} (and an RE2
 // fallback at 200 instructions); AWS documents no such number.
+//
+// Patterns with wildcard selectors are evaluated on the message decoded by
+// encoding/json once the scanner has validated it, which is several times
+// slower than the scanner; patterns without wildcards never take that path.
 //
 // Data layout: a compiled pattern is an immutable tree; JSON patterns also carry a
 // trie of the selectors they use, so evaluating one walks the message once, skips

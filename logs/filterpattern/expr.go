@@ -185,7 +185,8 @@ func (v *value) matchString(s []byte) bool {
 type expr struct {
 	and, or bool
 	l, r    *expr
-	slot    int // JSON selector slot
+	slot    int    // JSON selector slot (-1 in a pattern with wildcards)
+	path    []step // JSON selector
 	op      op
 	val     value
 	// numMask, for a JSON comparison with a number, says which outcomes of

@@ -16,6 +16,8 @@ func FuzzCompile(f *testing.F) {
 		``, `ERROR`, `?ERROR ?WARN -x`, `"a b" -"c"`, `%a{1,3}%`, `{ $.a = 1 }`,
 		`{ ($.a.b[0] = "x*" || $.c > 1e3) && $.d NOT EXISTS }`, `[a, ..., b = 4* && b != 404, c > 1]`,
 		`[..., request=*.html*, status_code=4*,]`, `{ $.x = %^a|b$% }`, `[`, `{`, `{ $.a = "`, `((((`,
+		`[]`, `{ $.b[*].c = x }`, `{ $.* = 1 }`, `{ $.['a.b'] = 1 }`, `{ $.[' }`, `{ $.["x"] IS NULL }`,
+		`?a b ?c`, `%^x|^y z%`, `%a{1,1000}b%`,
 	} {
 		f.Add(s, `{"a": 1, "b": [1, {"c": "x"}], "d": null} ERROR WARN [x y] "q r" 404`)
 	}
@@ -141,7 +143,8 @@ func (g *gen) generate() (pattern, msg string) {
 		}
 		msg = strings.Join(m, g.pick(" ", "", "-"))
 	case 1: // JSON
-		sels := []string{"$.a", "$.b", "$.c.d", "$.e[0]", "$.e[1]"}
+		sels := []string{"$.a", "$.b", "$.c.d", "$.e[0]", "$.e[1]", "$.a", "$.b", "$.c.d", "$.e[0]", "$.e[1]",
+			"$.e[*]", "$.*", "$.c.*", "$.['k.x']", `$.["c"].d`}
 		pattern = "{ " + g.boolExpr(0, func() string {
 			s := g.cmp(g.pick(sels...))
 			if strings.Contains(s, "%") {
@@ -167,6 +170,9 @@ func (g *gen) generate() (pattern, msg string) {
 		}
 		if g.n(2) == 0 {
 			fields = append(fields, fmt.Sprintf(`"pad"%s"%s"`, colon, strings.Repeat("x", g.n(80))))
+		}
+		if g.n(3) == 0 {
+			fields = append(fields, fmt.Sprintf(`"k.x"%s%s`, colon, g.jsonScalar()))
 		}
 		// Duplicate keys (the last one wins), also replacing an object or an
 		// array the pattern looks into.

@@ -1,8 +1,12 @@
 package filterpattern
 
 import (
+	"bytes"
 	"encoding/binary"
+	"encoding/json"
+	"maps"
 	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -49,10 +53,25 @@ type jidx struct {
 	next *jnode
 }
 
-// step is one selector step: an object key or an array index.
+// step is one selector step: an object key, an array index, or a wildcard.
 type step struct {
 	key   string
-	index int // -1 for a key step
+	index int // -1 for a key step, anyMember for `.*`, anyElement for `[*]`
+}
+
+// Wildcard steps (issue 19: the current guide's `$.*` and `$.arrayKey[*]`).
+const (
+	anyMember  = -2
+	anyElement = -3
+)
+
+func hasWildcard(path []step) bool {
+	for _, st := range path {
+		if st.index == anyMember || st.index == anyElement {
+			return true
+		}
+	}
+	return false
 }
 
 func (n *jnode) childKey(name []byte) *jnode {
@@ -162,6 +181,33 @@ func parseSelector(ep *exprParser) ([]step, error) {
 	var path []step
 	for ep.i < len(ep.src) {
 		c := ep.src[ep.i]
+		if c == '.' && ep.i+1 < len(ep.src) && ep.src[ep.i+1] == '*' {
+			path = append(path, step{index: anyMember})
+			ep.i += 2
+			continue
+		}
+		if c == '.' && ep.i+1 < len(ep.src) && ep.src[ep.i+1] == '[' || c == '[' && ep.i+1 < len(ep.src) && (ep.src[ep.i+1] == '\'' || ep.src[ep.i+1] == '"') {
+			// Bracket notation for keys with dots or other characters:
+			// $.['cluster.name'] (or ["cluster.name"]).
+			if c == '.' {
+				ep.i++
+			}
+			if ep.i+1 >= len(ep.src) || (ep.src[ep.i+1] != '\'' && ep.src[ep.i+1] != '"') {
+				return nil, ep.errf("a quoted property name must follow '.[' in a selector, as in $.['cluster.name']")
+			}
+			q := ep.src[ep.i+1]
+			j := strings.IndexByte(ep.src[ep.i+2:], q)
+			if j < 0 || ep.i+2+j+1 >= len(ep.src) || ep.src[ep.i+2+j+1] != ']' {
+				return nil, ep.errf("unterminated bracketed property name; use $.['name']")
+			}
+			key := ep.src[ep.i+2 : ep.i+2+j]
+			if key == "" {
+				return nil, ep.errf("empty bracketed property name")
+			}
+			path = append(path, step{key: key, index: -1})
+			ep.i += 2 + j + 2
+			continue
+		}
 		if c == '.' {
 			ep.i++
 			j := ep.i
@@ -180,6 +226,11 @@ func parseSelector(ep *exprParser) ([]step, error) {
 				return nil, ep.errf("array elements must follow a property, as in $.list[0]")
 			}
 			ep.i++
+			if ep.peek2("*]") {
+				path = append(path, step{index: anyElement})
+				ep.i += 2
+				continue
+			}
 			j := ep.i
 			for j < len(ep.src) && ep.src[j] >= '0' && ep.src[j] <= '9' {
 				j++
@@ -246,7 +297,13 @@ func (p *Pattern) parseJSON(src string) error {
 		if ep.i < len(ep.src) && isWordByte(ep.src[ep.i]) {
 			return nil, ep.errf("unexpected text after a condition")
 		}
-		e.slot = p.jtrie.insert(path, &p.jn)
+		e.path = path
+		if hasWildcard(path) {
+			p.jwild = true
+			e.slot = -1
+		} else {
+			e.slot = p.jtrie.insert(path, &p.jn)
+		}
 		if e.val.isNum {
 			e.numMask = [...]uint8{opEq: 0b010, opNe: 0b101, opLt: 0b001, opGt: 0b100, opLe: 0b011, opGe: 0b110, opIsNull: 0, opNotExists: 0, opIsTrue: 0, opIsFalse: 0}[e.op]
 		}
@@ -1379,11 +1436,125 @@ func (p *Pattern) matchJSON(msg []byte) bool {
 	} else {
 		slots = make([]jval, p.jn)
 	}
+	if p.jwild {
+		return p.matchJSONWild(msg, slots)
+	}
 	sc := scanner{b: msg, e: p.jexpr, nkeys: p.jflat, short: p.jflat <= 63}
 	if !sc.document(p.jtrie, slots) {
 		return false
 	}
 	return evalJSON(p.jexpr, msg, slots)
+}
+
+// matchJSONWild validates msg with the scanner and evaluates a pattern with
+// wildcards on it. It is a function of its own so that matchJSON's frame
+// stays what the fast path needs.
+//
+//go:noinline
+func (p *Pattern) matchJSONWild(msg []byte, slots []jval) bool {
+	sc := scanner{b: msg}
+	return sc.document(p.jtrie, slots) && matchWild(p.jexpr, msg)
+}
+
+// matchWild evaluates a pattern with wildcard selectors on a message the
+// scanner has validated. A wildcard selects every member ($.*) or element
+// ([*]) at its step, and a comparison on it holds when it holds for any of the
+// values selected (for NOT EXISTS: when none is). Such patterns decode the
+// message with encoding/json: they are slower than the single-pass scanner,
+// which serves every pattern without wildcards.
+func matchWild(e *expr, msg []byte) bool {
+	d := json.NewDecoder(bytes.NewReader(msg))
+	d.UseNumber()
+	var doc any
+	if d.Decode(&doc) != nil {
+		return false
+	}
+	return evalWild(e, doc)
+}
+
+func evalWild(e *expr, doc any) bool {
+	switch {
+	case e.and:
+		return evalWild(e.l, doc) && evalWild(e.r, doc)
+	case e.or:
+		return evalWild(e.l, doc) || evalWild(e.r, doc)
+	}
+	found := false
+	hit := false
+	selectAll(doc, e.path, func(v any) bool {
+		found = true
+		kind, text := Missing, []byte(nil)
+		switch v := v.(type) {
+		case string:
+			kind, text = String, []byte(v)
+		case json.Number:
+			kind, text = Number, []byte(v)
+		case bool:
+			kind = False
+			if v {
+				kind = True
+			}
+		case nil:
+			kind = Null
+		case map[string]any:
+			kind = Object
+		case []any:
+			kind = Array
+		}
+		hit = e.compare(kind, text, false)
+		return !hit
+	})
+	if !found {
+		return e.compare(Missing, nil, false)
+	}
+	return hit
+}
+
+// selectAll calls f with each value path selects in v until f returns false.
+func selectAll(v any, path []step, f func(any) bool) bool {
+	if len(path) == 0 {
+		return f(v)
+	}
+	st := path[0]
+	switch st.index {
+	case anyMember:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return true
+		}
+		for _, k := range slices.Sorted(maps.Keys(obj)) {
+			if !selectAll(obj[k], path[1:], f) {
+				return false
+			}
+		}
+		return true
+	case anyElement:
+		arr, ok := v.([]any)
+		if !ok {
+			return true
+		}
+		for _, x := range arr {
+			if !selectAll(x, path[1:], f) {
+				return false
+			}
+		}
+		return true
+	case -1:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return true
+		}
+		x, ok := obj[st.key]
+		if !ok {
+			return true
+		}
+		return selectAll(x, path[1:], f)
+	}
+	arr, ok := v.([]any)
+	if !ok || st.index >= len(arr) {
+		return true
+	}
+	return selectAll(arr[st.index], path[1:], f)
 }
 
 // numLeaf evaluates a numeric comparison on a number the scan has read, the
@@ -1456,6 +1627,9 @@ func CompilePath(sel string) (*Path, error) {
 	}
 	if ep.i != len(sel) {
 		return nil, ep.errf("unexpected text after the selector")
+	}
+	if hasWildcard(path) {
+		return nil, ep.errf("a selector that takes one value cannot use the wildcards * or [*]")
 	}
 	p := &Path{src: sel, trie: &jnode{slot: -1}}
 	n := 0

@@ -61,6 +61,9 @@ type Pattern struct {
 	jexpr *expr
 	jtrie *jnode
 	jn    int // number of selector slots
+	// jwild: some selector uses a wildcard ($.*, [*]); the pattern is then
+	// evaluated on the decoded message (matchWild) after the scan validates it.
+	jwild bool
 	// jflat is the number of top-level keys the selectors use when every
 	// selector is a top-level key ($.status, not $.a.b or $.a[0]), else 0:
 	// such patterns take scanner.flat.

@@ -426,3 +426,42 @@ func TestEmptySpaceDelimitedPatternMatchesEveryEventAndExtractsEachField(t *test
 		assert.True(t, refMatch(t, src, "x"))
 	}
 }
+
+// Issue 19.2: the selectors the current guide documents.
+func TestJSONSelectorsOfTheCurrentGuide(t *testing.T) {
+	k8s := `{"cluster.name": "prod", "kubernetes": {"pod.name": "web-1", "labels": {"app": "web"}}, "arrayKey": ["a", 3, {"x": 1}], "level": "ERROR"}`
+	for _, c := range []struct {
+		name, pattern, msg string
+		want               bool
+	}{
+		{"[*] matches when any array element matches", `{ $.arrayKey[*] = "a" }`, k8s, true},
+		{"[*] compares numbers element by element", `{ $.arrayKey[*] > 2 }`, k8s, true},
+		{"[*] then a key looks into the objects of the array", `{ $.arrayKey[*].x = 1 }`, k8s, true},
+		{"[*] with no element matching", `{ $.arrayKey[*] = "b" }`, k8s, false},
+		{"[*] on a field that is not an array selects nothing", `{ $.level[*] = "ERROR" }`, k8s, false},
+		{"[*] NOT EXISTS on an absent array", `{ $.missing[*] NOT EXISTS }`, k8s, true},
+		{"$.* matches when any field matches", `{ $.* = "ERROR" }`, k8s, true},
+		{"$.* with no field matching", `{ $.* = "WARN" }`, k8s, false},
+		{"a nested * matches any field of that object", `{ $.kubernetes.labels.* = "web" }`, k8s, true},
+		{"bracket notation selects a key with dots", `{ $.['cluster.name'] = "prod" }`, k8s, true},
+		{"bracket notation inside a path", `{ $.kubernetes.['pod.name'] = "web-*" }`, k8s, true},
+		{"bracket notation with double quotes", `{ $.["cluster.name"] = "prod" }`, k8s, true},
+		{"a dotted path is not a dotted key", `{ $.cluster.name = "prod" }`, k8s, false},
+		{"wildcards combine with plain selectors", `{ $.level = "ERROR" && $.arrayKey[*] = 3 }`, k8s, true},
+		{"a wildcard pattern matches no non-JSON message", `{ $.* = "ERROR" }`, `ERROR`, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := Compile(c.pattern)
+			require.NoError(t, err)
+			assert.Equal(t, c.want, p.MatchString(c.msg))
+			assert.Equal(t, c.want, refMatch(t, c.pattern, c.msg), "reference")
+		})
+	}
+	_, err := CompilePath("$.arrayKey[*]")
+	assert.Error(t, err, "a metric value takes one value")
+	p, err := CompilePath("$.['cluster.name']")
+	require.NoError(t, err)
+	text, kind := p.Lookup([]byte(k8s))
+	assert.Equal(t, "prod", text)
+	assert.Equal(t, String, kind)
+}

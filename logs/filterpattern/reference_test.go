@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"maps"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -188,47 +190,64 @@ func (r *refJSON) unary() bool {
 	}
 	// Selector: words and [n] tokens up to an operator.
 	sel := ""
-	for r.peek().kind == "word" || r.peek().text == "[" || r.peek().text == "]" {
+	for r.peek().kind == "word" || r.peek().text == "[" || r.peek().text == "]" || r.peek().kind == "str" && strings.HasSuffix(sel, "[") {
 		if r.peek().text == "IS" || r.peek().text == "NOT" {
 			break
 		}
-		sel += r.peek().text
+		if r.peek().kind == "str" {
+			sel += "'" + r.peek().text + "'" // $.["key"]
+		} else {
+			sel += r.peek().text
+		}
 		r.i++
 	}
-	val, found := refLookup(r.doc, sel)
+	// A wildcard selects many values; the comparison holds when it holds for
+	// any (NOT EXISTS: when none is selected).
+	vals := refLookup(r.doc, sel)
 	tk := r.peek()
 	r.i++
 	if tk.text == "IS" || tk.text == "NOT" {
 		kw := r.peek().text
 		r.i++
-		switch tk.text + " " + kw {
-		case "IS NULL":
-			return found && val == nil
-		case "NOT EXISTS":
-			return !found
-		case "IS TRUE":
-			return found && val == true
-		case "IS FALSE":
-			return found && val == false
+		if tk.text+" "+kw == "NOT EXISTS" {
+			return len(vals) == 0
+		}
+		for _, val := range vals {
+			switch tk.text + " " + kw {
+			case "IS NULL":
+				if val == nil {
+					return true
+				}
+			case "IS TRUE":
+				if val == true {
+					return true
+				}
+			case "IS FALSE":
+				if val == false {
+					return true
+				}
+			}
 		}
 		return false
 	}
 	rhs := r.peek()
 	r.i++
-	if !found {
-		return false
+	for _, val := range vals {
+		var text string
+		isNum := false
+		switch v := val.(type) {
+		case string:
+			text = v
+		case json.Number:
+			text, isNum = string(v), true
+		default:
+			continue
+		}
+		if refCompare(tk.text, rhs, text, isNum) {
+			return true
+		}
 	}
-	var text string
-	isNum := false
-	switch v := val.(type) {
-	case string:
-		text = v
-	case json.Number:
-		text, isNum = string(v), true
-	default:
-		return false
-	}
-	return refCompare(tk.text, rhs, text, isNum)
+	return false
 }
 
 // refCompare applies op with right-hand token rhs to a field's text. isNum says
@@ -281,29 +300,39 @@ func refCompare(op string, rhs refTok, text string, isNum bool) bool {
 	return eq == (op == "=")
 }
 
-var refStepRE = regexp.MustCompile(`\.([A-Za-z0-9_-]+)|\[(\d+)\]`)
+var refStepRE = regexp.MustCompile(`\.?\[['"]([^'"]*)['"]\]|(\.\*)|(\[\*\])|\.([A-Za-z0-9_-]+)|\[(\d+)\]`)
 
-func refLookup(doc map[string]any, sel string) (any, bool) {
-	var cur any = doc
+// refLookup returns every value sel selects in doc: one at most without
+// wildcards ($.* any member, [*] any element).
+func refLookup(doc map[string]any, sel string) []any {
+	cur := []any{doc}
 	for _, m := range refStepRE.FindAllStringSubmatch(strings.TrimPrefix(sel, "$"), -1) {
-		if m[1] != "" {
-			obj, ok := cur.(map[string]any)
-			if !ok {
-				return nil, false
+		var next []any
+		for _, v := range cur {
+			obj, isObj := v.(map[string]any)
+			arr, isArr := v.([]any)
+			switch {
+			case m[1] != "" || m[4] != "":
+				key := m[1] + m[4]
+				if x, ok := obj[key]; isObj && ok {
+					next = append(next, x)
+				}
+			case m[2] != "":
+				for _, k := range slices.Sorted(maps.Keys(obj)) {
+					next = append(next, obj[k])
+				}
+			case m[3] != "":
+				next = append(next, arr...)
+			default:
+				n, _ := strconv.Atoi(m[5])
+				if isArr && n < len(arr) {
+					next = append(next, arr[n])
+				}
 			}
-			if cur, ok = obj[m[1]]; !ok {
-				return nil, false
-			}
-			continue
 		}
-		arr, ok := cur.([]any)
-		n, _ := strconv.Atoi(m[2])
-		if !ok || n >= len(arr) {
-			return nil, false
-		}
-		cur = arr[n]
+		cur = next
 	}
-	return cur, true
+	return cur
 }
 
 var refFieldRE = regexp.MustCompile(`"(?:[^"\\]|\\.)*"?|\[[^\]]*\]?|[^\s]+`)

@@ -1,6 +1,7 @@
 package filterpattern
 
 import (
+	"bytes"
 	"math/bits"
 	"regexp"
 	"regexp/syntax"
@@ -50,12 +51,31 @@ func compileRegex(body string) (*regex, string) {
 	if err != nil {
 		return nil, "invalid regular expression: " + err.Error()
 	}
+	// Each top-level alternative is parsed alone: parsing the whole would
+	// factor common prefixes (`^a|^b` becomes `^(?:a|b)`), a shape the
+	// automaton does not take.
+	var alts []*syntax.Regexp
+	for _, a := range splitAlternatives(body) {
+		x, err := syntax.Parse(a, syntax.Perl)
+		if err != nil {
+			alts = []*syntax.Regexp{ast} // a split RE2 reads otherwise
+			break
+		}
+		alts = append(alts, x)
+	}
 	r := &regex{src: body, re: re}
-	nfa, ok, tooBig := buildBitNFA(ast)
+	nfa, ok, tooBig := buildBitNFA(alts)
 	if tooBig {
 		return nil, "the regular expression is too large (at most 4096 characters after expanding {m,n} repetitions)"
 	}
 	if ok {
+		// Every match starts with the expression's literal prefix (RE2's
+		// analysis): when no state is live the matcher jumps to its next
+		// occurrence with bytes.Index, as RE2 does, instead of stepping
+		// through every byte.
+		if prefix, _ := re.LiteralPrefix(); prefix != "" {
+			nfa.skip = []byte(prefix)
+		}
 		r.nfa = nfa
 		return r, ""
 	}
@@ -92,7 +112,8 @@ type bitNFA struct {
 	regions [2][]uint64
 	highs   [2][]uint64
 	tmp     []uint64
-	all     bool // an unanchored alternative matches the empty string
+	all     bool   // an unanchored alternative matches the empty string
+	skip    []byte // a literal every match starts with (nil: none known)
 }
 
 type atom struct {
@@ -103,10 +124,14 @@ type atom struct {
 
 // buildBitNFA translates a parsed expression. ok is false when its shape is
 // outside what Shift-And runs; tooBig when it has too many positions.
-func buildBitNFA(re *syntax.Regexp) (n *bitNFA, ok, tooBig bool) {
-	alts := []*syntax.Regexp{re}
-	if re.Op == syntax.OpAlternate {
-		alts = re.Sub
+func buildBitNFA(top []*syntax.Regexp) (n *bitNFA, ok, tooBig bool) {
+	var alts []*syntax.Regexp
+	for _, re := range top {
+		if re.Op == syntax.OpAlternate {
+			alts = append(alts, re.Sub...)
+		} else {
+			alts = append(alts, re)
+		}
 	}
 	type alt struct {
 		atoms      []atom
@@ -250,6 +275,36 @@ func buildBitNFA(re *syntax.Regexp) (n *bitNFA, ok, tooBig bool) {
 	return n, true, false
 }
 
+// splitAlternatives splits an expression of AWS's subset (no parentheses) at
+// its top-level | (not escaped, not inside a [class]).
+func splitAlternatives(body string) []string {
+	var out []string
+	start, inClass := 0, false
+	for i := 0; i < len(body); i++ {
+		switch c := body[i]; {
+		case c == '\\':
+			i++
+		case inClass:
+			if c == ']' {
+				inClass = false
+			}
+		case c == '[':
+			inClass = true
+			// A ] first in the class (after an optional ^) is literal.
+			if i+1 < len(body) && body[i+1] == '^' {
+				i++
+			}
+			if i+1 < len(body) && body[i+1] == ']' {
+				i++
+			}
+		case c == '|':
+			out = append(out, body[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, body[start:])
+}
+
 // atomOf returns the characters a single-character expression matches.
 func atomOf(re *syntax.Regexp) (atom, bool) {
 	var at atom
@@ -323,11 +378,19 @@ func (n *bitNFA) match(b []byte) bool {
 			c = 128
 		}
 		row := n.tbl[c*w : (c+1)*w]
-		var carry uint64
+		var carry, live uint64
 		for k := range d {
 			v := d[k]
 			d[k] = ((v << 1) | carry | (v & n.loop[k])) & row[k]
 			carry = v >> 63
+			live |= d[k]
+		}
+		if live == 0 && n.skip != nil && i < len(b) {
+			k := bytes.Index(b[i:], n.skip)
+			if k < 0 {
+				return false
+			}
+			i += k
 		}
 	}
 }
@@ -354,6 +417,8 @@ func (n *bitNFA) closure(d []uint64) {
 func (n *bitNFA) match1(b []byte) bool {
 	start, loop, final, fend := n.start[0], n.loop[0], n.final[0], n.finalEnd[0]
 	reg0, hi0, reg1, hi1 := n.regions[0][0], n.highs[0][0], n.regions[1][0], n.highs[1][0]
+	tbl := (*[129]uint64)(n.tbl)
+	skip := n.skip
 	d := n.startAnc[0]
 	for i := 0; ; {
 		d |= start
@@ -377,7 +442,14 @@ func (n *bitNFA) match1(b []byte) bool {
 			i += sz
 			c = 128
 		}
-		d = (d<<1 | d&loop) & n.tbl[c]
+		d = (d<<1 | d&loop) & tbl[c]
+		if d == 0 && skip != nil && i < len(b) {
+			k := bytes.Index(b[i:], skip)
+			if k < 0 {
+				return false
+			}
+			i += k
+		}
 	}
 }
 

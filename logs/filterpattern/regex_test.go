@@ -119,3 +119,14 @@ func TestRegexSizeIsBounded(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "too large")
 }
+
+func TestAnchoredAlternativesRunBitParallel(t *testing.T) {
+	for _, src := range []string{`^starting|^initializing|^shutting down`, `^a[|]b|c`, `x\|y|z`, `[]a]|b`, `[^]a]|b`} {
+		re, why := compileRegex(src)
+		require.NotNil(t, re, why)
+		assert.NotNil(t, re.nfa, src)
+		for _, msg := range []string{"starting up", "now starting", "shutting down", "a|b", "x|y", "z", "]", "q"} {
+			assert.Equal(t, re.re.MatchString(msg), re.Match([]byte(msg)), "%s on %s", src, msg)
+		}
+	}
+}
