@@ -338,9 +338,22 @@ func TestEveryOperationAnswersServiceUnavailableAfterClose(t *testing.T) {
 			_, err := f.s.RemovePermission(ctx, RemovePermissionInput{TopicArn: a, Label: "l"})
 			return err
 		},
-		"CreateQueue": func() error { _, err := f.s.CreateQueue("other"); return err },
-		"Run":         func() error { return f.s.Run(ctx) },
-		"Settle":      func() error { return f.s.Settle(ctx) },
+		"CreateQueue":      func() error { _, err := f.s.CreateQueue("other"); return err },
+		"SetSMSAttributes": func() error { _, err := f.s.SetSMSAttributes(ctx, SetSMSAttributesInput{}); return err },
+		"ListPhoneNumbersOptedOut": func() error {
+			_, err := f.s.ListPhoneNumbersOptedOut(ctx, ListPhoneNumbersOptedOutInput{})
+			return err
+		},
+		"CreatePlatformApplication": func() error {
+			_, err := f.s.CreatePlatformApplication(ctx, CreatePlatformApplicationInput{Name: "a", Platform: "GCM", Attributes: map[string]string{"PlatformCredential": "k"}})
+			return err
+		},
+		"GetDataProtectionPolicy": func() error {
+			_, err := f.s.GetDataProtectionPolicy(ctx, GetDataProtectionPolicyInput{ResourceArn: a})
+			return err
+		},
+		"Run":    func() error { return f.s.Run(ctx) },
+		"Settle": func() error { return f.s.Settle(ctx) },
 	}
 	for name, op := range ops {
 		err := op()

@@ -114,7 +114,11 @@ type Service struct {
 	timers    map[*retryState]clock.Timer
 	throttles map[string]*throttleState // by subscription ARN
 	fifoCount int
-	seq       uint64 // FIFO sequence numbers
+	sms       map[string]string            // SMS attributes
+	optedOut  map[string]bool              // phone numbers
+	apps      map[string]*platformApp      // by ARN
+	endpoints map[string]*platformEndpoint // by ARN
+	seq       uint64                       // FIFO sequence numbers
 }
 
 // New returns a Service. If opts.Bus is set, it subscribes to event.Notification
@@ -140,6 +144,10 @@ func New(opts Options) *Service {
 		functions:  map[string]Function{},
 		timers:     map[*retryState]clock.Timer{},
 		throttles:  map[string]*throttleState{},
+		sms:        map[string]string{"MonthlySpendLimit": "1"},
+		optedOut:   map[string]bool{},
+		apps:       map[string]*platformApp{},
+		endpoints:  map[string]*platformEndpoint{},
 	}
 	if s.clock == nil {
 		s.clock = clock.Real{}
