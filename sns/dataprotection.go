@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/localwatch/localwatch/internal/event"
 )
@@ -202,7 +203,8 @@ func deidentify(st *dataPolicyStatement, raw json.RawMessage, body string) strin
 	_ = json.Unmarshal(raw, &cfg)
 	mask := "#"
 	if cfg.MaskConfig != nil && cfg.MaskConfig.MaskWithCharacter != "" {
-		mask = cfg.MaskConfig.MaskWithCharacter[:1]
+		r, _ := utf8.DecodeRuneInString(cfg.MaskConfig.MaskWithCharacter)
+		mask = string(r)
 	}
 	for _, id := range st.DataIdentifier {
 		name := identifierName(id)

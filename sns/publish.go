@@ -193,9 +193,12 @@ func validateMessage(t *topic, body string, subject, structure, dedupID, groupID
 }
 
 // Publish sends a message to every subscription of a topic whose filter policy
-// accepts it (or, with PhoneNumber, one SMS to the outbox). Delivery happens
-// before Publish returns: Go functions and queues are called, HTTP/S endpoints
-// POSTed to; failed HTTP/S and function deliveries are retried on the clock.
+// accepts it (or, with PhoneNumber, one SMS to the outbox; with an endpoint
+// TargetArn, one push message to the outbox). In-process deliveries happen
+// before Publish returns: queues get the message, Go functions are called.
+// HTTP/S deliveries are only queued: Run's workers (or Settle) POST them, so
+// a slow endpoint never slows the publisher. Failed deliveries are retried on
+// the clock.
 func (s *Service) Publish(ctx context.Context, in PublishInput) (*PublishOutput, error) {
 	ctx, cerr := s.enter(ctx)
 	if cerr != nil {
