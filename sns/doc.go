@@ -70,7 +70,10 @@
 // workers: [Service.Run] (started by localwatch's Account.Run) runs
 // Options.DeliveryWorkers of them, at most Options.MaxDeliveriesPerEndpoint
 // per endpoint, so one hanging endpoint never delays another; each attempt is
-// bounded by Options.HTTPTimeout (AWS's 15 seconds). On the manual clock, a
+// bounded by Options.HTTPTimeout (AWS's 15 seconds), and an endpoint that
+// falls Options.MaxQueuedPerEndpoint messages behind has further messages
+// fail at once (dead-lettered or dropped, and reported) rather than hold
+// memory without bound. On the manual clock, a
 // test calls [Service.Settle] to wait for the queue to drain; with no Run
 // active, Settle sends the POSTs itself (each endpoint's in order) and
 // applies the results in queue order, so seeded runs stay byte-identical.
