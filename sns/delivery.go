@@ -366,6 +366,13 @@ func (s *Service) attempt(ctx context.Context, j *job) (status int, err error) {
 			return 0, &clientError{"function " + j.target.endpoint + " does not exist"}
 		}
 		return 0, s.callFunction(ctx, fn, *j.lambda)
+	case ProtocolApplication:
+		if err := s.endpointUsable(j.target.endpoint); err != nil {
+			return 0, err
+		}
+		s.addOutbox(OutboxMessage{Time: s.clock.Now(), Protocol: j.target.protocol, Endpoint: j.target.endpoint, TopicArn: j.topic,
+			SubscriptionArn: j.target.subArn, MessageId: j.id, Type: j.msgType, Body: j.body})
+		return 0, nil
 	default:
 		s.addOutbox(OutboxMessage{Time: s.clock.Now(), Protocol: j.target.protocol, Endpoint: j.target.endpoint, TopicArn: j.topic,
 			SubscriptionArn: j.target.subArn, MessageId: j.id, Type: j.msgType, From: j.from, Subject: j.subject, Body: j.body})

@@ -682,6 +682,24 @@ func (s *Service) ListEndpointsByPlatformApplication(ctx context.Context, in Lis
 	return out, err
 }
 
+// endpointUsable tells whether a subscription's platform endpoint can take a
+// message: it must exist and it and its application be enabled. The failure
+// is a client error (not retried; dead-lettered).
+func (s *Service) endpointUsable(a string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.endpoints[a]
+	switch {
+	case !ok:
+		return &clientError{"endpoint " + a + " does not exist"}
+	case e.attrs["Enabled"] == "false":
+		return &clientError{"Endpoint is disabled"}
+	case s.apps[e.app] != nil && s.apps[e.app].attrs["Enabled"] == "false":
+		return &clientError{"Platform application is disabled"}
+	}
+	return nil
+}
+
 // publishToEndpoint delivers a Publish with an endpoint TargetArn to the
 // outbox: the message for the application's platform (MessageStructure json
 // picks the platform's key, then "default").

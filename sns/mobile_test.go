@@ -257,3 +257,33 @@ func TestDataProtectionPolicyIsStoredValidatedAndApplied(t *testing.T) {
 	got, _ = f.s.GetDataProtectionPolicy(ctx, GetDataProtectionPolicyInput{ResourceArn: a})
 	assert.JSONEq(t, deny, *got.DataProtectionPolicy, "a rejected policy changes nothing")
 }
+
+func TestSubscribedEndpointThatIsDisabledOrDeletedFailsTheDelivery(t *testing.T) {
+	var final []DeliveryAttempt
+	f := newFixture(t, func(o *Options) {
+		o.OnDelivery = func(a DeliveryAttempt) {
+			if a.Final {
+				final = append(final, a)
+			}
+		}
+	})
+	ctx := context.Background()
+	app, err := f.s.CreatePlatformApplication(ctx, CreatePlatformApplicationInput{Name: "app", Platform: "GCM", Attributes: map[string]string{"PlatformCredential": "key"}})
+	require.NoError(t, err)
+	ep, err := f.s.CreatePlatformEndpoint(ctx, CreatePlatformEndpointInput{PlatformApplicationArn: app.PlatformApplicationArn, Token: "t"})
+	require.NoError(t, err)
+	a := f.topic(t, "t", nil)
+	f.subscribe(t, a, "application", ep.EndpointArn, nil)
+	_, err = f.s.SetEndpointAttributes(ctx, SetEndpointAttributesInput{EndpointArn: ep.EndpointArn, Attributes: map[string]string{"Enabled": "false"}})
+	require.NoError(t, err)
+	_, err = f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "m"})
+	require.NoError(t, err)
+	_, err = f.s.DeleteEndpoint(ctx, EndpointInput{EndpointArn: ep.EndpointArn})
+	require.NoError(t, err)
+	_, err = f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "m"})
+	require.NoError(t, err)
+	assert.Empty(t, f.s.Outbox())
+	require.Len(t, final, 2)
+	assert.EqualError(t, final[0].Err, "Endpoint is disabled")
+	assert.Contains(t, final[1].Err.Error(), "does not exist")
+}
