@@ -297,8 +297,8 @@ func (s *Service) work(ctx context.Context) {
 			// Run is stopping: the attempt did not happen as far as the
 			// subscription is concerned.
 			j.attempt--
+			d.requeue([]*job{j}) // before done: a Settle never sees the job gone
 			d.done(j)
-			d.requeue([]*job{j})
 			continue
 		}
 		s.afterRemoteAttempt(j, status, err)
