@@ -341,6 +341,12 @@ type clientError struct{ msg string }
 
 func (e *clientError) Error() string { return e.msg }
 
+// finalError is a server-side failure not worth retrying (the endpoint's
+// queue is full): dead-lettered with ErrorCode ServerError.
+type finalError struct{ msg string }
+
+func (e *finalError) Error() string { return e.msg }
+
 // attempt makes one delivery attempt.
 func (s *Service) attempt(ctx context.Context, j *job) (status int, err error) {
 	switch j.target.protocol {
@@ -360,6 +366,13 @@ func (s *Service) attempt(ctx context.Context, j *job) (status int, err error) {
 			return 0, &clientError{"function " + j.target.endpoint + " does not exist"}
 		}
 		return 0, s.callFunction(ctx, fn, *j.lambda)
+	case ProtocolApplication:
+		if err := s.endpointUsable(j.target.endpoint); err != nil {
+			return 0, err
+		}
+		s.addOutbox(OutboxMessage{Time: s.clock.Now(), Protocol: j.target.protocol, Endpoint: j.target.endpoint, TopicArn: j.topic,
+			SubscriptionArn: j.target.subArn, MessageId: j.id, Type: j.msgType, Body: j.body})
+		return 0, nil
 	default:
 		s.addOutbox(OutboxMessage{Time: s.clock.Now(), Protocol: j.target.protocol, Endpoint: j.target.endpoint, TopicArn: j.topic,
 			SubscriptionArn: j.target.subArn, MessageId: j.id, Type: j.msgType, From: j.from, Subject: j.subject, Body: j.body})
@@ -434,7 +447,14 @@ func (s *Service) dispatch(ctx context.Context, j *job) {
 			return
 		}
 		if j.remote() {
-			s.disp.push(j)
+			if err := s.disp.push(j); errors.Is(err, errQueueFull) {
+				// An endpoint that has fallen this far behind is failing:
+				// the message fails for good (dead-lettered if the
+				// subscription has a queue for it) instead of holding
+				// memory that every other party needs.
+				j.attempt++
+				s.afterAttempt(j, 0, &finalError{fmt.Sprintf("%v: %d messages wait for %s", err, s.disp.maxQueued, j.target.endpointKey)})
+			}
 			return
 		}
 		j.attempt++
@@ -457,8 +477,9 @@ func (s *Service) afterAttempt(j *job, status int, err error) (retryNow bool) {
 		return false
 	}
 	var ce *clientError
+	var fe *finalError
 	d, again := j.nextDelay()
-	if errors.As(err, &ce) || !again || j.msgType != TypeNotification {
+	if errors.As(err, &ce) || errors.As(err, &fe) || !again || j.msgType != TypeNotification {
 		rep.Final = true
 		rep.DeadLettered = j.msgType == TypeNotification && s.deadLetter(j, err)
 		s.report(rep)

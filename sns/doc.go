@@ -24,7 +24,20 @@
 //   - "email", "email-json", "sms", "application", "firehose": nothing leaves
 //     the process; messages go to an outbox ([Service.Outbox],
 //     [Service.TakeOutbox]). E-mail subscriptions get the confirmation e-mail
-//     there.
+//     there. Mobile push is modelled as far as AWS's API goes: platform
+//     applications and endpoints ([Service.CreatePlatformApplication],
+//     [Service.CreatePlatformEndpoint], ...), with a Publish to an endpoint
+//     (TargetArn) or an "application" subscription landing in the outbox.
+//     The account's SMS preferences and opt-out list are kept
+//     ([Service.SetSMSAttributes], [Service.CheckIfPhoneNumberIsOptedOut],
+//     [Service.OptInPhoneNumber], [Service.ListPhoneNumbersOptedOut];
+//     [Service.OptOutPhoneNumber] stands for a recipient's STOP reply).
+//
+// A topic's message data protection policy ([Service.PutDataProtectionPolicy])
+// is validated and applied to inbound messages: Deny refuses a Publish whose
+// message contains one of the named managed data identifiers (EmailAddress,
+// CreditCardNumber, IpAddress, AwsSecretKey and PhoneNumber-US are detected,
+// by pattern), Deidentify masks or redacts them, Audit logs the findings.
 //
 // # Use
 //
@@ -57,7 +70,10 @@
 // workers: [Service.Run] (started by localwatch's Account.Run) runs
 // Options.DeliveryWorkers of them, at most Options.MaxDeliveriesPerEndpoint
 // per endpoint, so one hanging endpoint never delays another; each attempt is
-// bounded by Options.HTTPTimeout (AWS's 15 seconds). On the manual clock, a
+// bounded by Options.HTTPTimeout (AWS's 15 seconds), and an endpoint that
+// falls Options.MaxQueuedPerEndpoint messages behind has further messages
+// fail at once (dead-lettered or dropped, and reported) rather than hold
+// memory without bound. On the manual clock, a
 // test calls [Service.Settle] to wait for the queue to drain; with no Run
 // active, Settle sends the POSTs itself (each endpoint's in order) and
 // applies the results in queue order, so seeded runs stay byte-identical.
@@ -113,9 +129,15 @@
 //     and since AWS's 2025 change standard queues too, with the
 //     SequenceNumber in the body and no FIFO system attributes); we refuse
 //     other protocols on FIFO topics with AWS's earlier message. Message
-//     archiving (ArchivePolicy), data protection policies and KMS encryption
-//     are stored but have no effect. Platform applications, SMS sandbox and
-//     origination numbers are not modelled.
+//     archiving (ArchivePolicy) and KMS encryption are stored but have no
+//     effect. Data protection applies inbound statements for the identifiers
+//     above only (outbound statements, other and custom identifiers are
+//     stored, not applied; a Deny answers AuthorizationError, our reading);
+//     AWS stops offering it to new customers on 30 April 2026. Push
+//     credentials are not checked with the push services; the SMS sandbox,
+//     origination numbers and the 30-day opt-in limit are not modelled; an
+//     invalid DefaultSenderID answers "DefaultSenderID is invalid" (AWS's
+//     text unknown).
 //   - A Subscribe repeated for the same endpoint returns the existing
 //     subscription when the attributes it gives agree with the stored ones
 //     after normalisation (booleans in any case, defaults such as

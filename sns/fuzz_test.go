@@ -2,6 +2,7 @@ package sns
 
 import (
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 )
@@ -46,5 +47,28 @@ func FuzzValidateAttributes(f *testing.F) {
 	f.Add("n", "Number", "1e3")
 	f.Fuzz(func(t *testing.T, name, typ, value string) {
 		_ = validateAttributes(map[string]MessageAttributeValue{name: {DataType: typ, StringValue: value}})
+	})
+}
+
+// FuzzDataProtectionPolicy feeds policies and message bodies through the
+// validator and the inbound operations: a policy is refused with an
+// InvalidParameter or applied without panicking, and Deidentify never
+// lengthens a message.
+func FuzzDataProtectionPolicy(f *testing.F) {
+	f.Add(`{"Name":"p","Version":"2021-06-01","Statement":[{"DataDirection":"Inbound","Principal":["*"],"DataIdentifier":["arn:aws:dataprotection::aws:data-identifier/CreditCardNumber"],"Operation":{"Deidentify":{"MaskConfig":{"MaskWithCharacter":"é"}}}}]}`, "card 4111 1111 1111 1111")
+	f.Add(`{"Name":"p","Version":"2021-06-01","Statement":[{"DataDirection":"Inbound","Principal":["*"],"DataIdentifier":["arn:aws:dataprotection::aws:data-identifier/EmailAddress"],"Operation":{"Deny":{}}}]}`, "a@b.co")
+	s := New(Options{})
+	f.Fuzz(func(t *testing.T, policy, body string) {
+		doc, err := parseDataPolicy(policy)
+		if err != nil {
+			requireCode(t, err, "InvalidParameter")
+			return
+		}
+		out, err := s.applyInbound(doc, "arn:aws:sns:us-east-1:123456789012:t", "", body)
+		if err != nil {
+			requireCode(t, err, "AuthorizationError")
+			return
+		}
+		require.LessOrEqual(t, utf8.RuneCountInString(out), utf8.RuneCountInString(body), "masking keeps the length, redaction shortens")
 	})
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/identity"
 )
 
 // Publish limits.
@@ -192,9 +193,12 @@ func validateMessage(t *topic, body string, subject, structure, dedupID, groupID
 }
 
 // Publish sends a message to every subscription of a topic whose filter policy
-// accepts it (or, with PhoneNumber, one SMS to the outbox). Delivery happens
-// before Publish returns: Go functions and queues are called, HTTP/S endpoints
-// POSTed to; failed HTTP/S and function deliveries are retried on the clock.
+// accepts it (or, with PhoneNumber, one SMS to the outbox; with an endpoint
+// TargetArn, one push message to the outbox). In-process deliveries happen
+// before Publish returns: queues get the message, Go functions are called.
+// HTTP/S deliveries are only queued: Run's workers (or Settle) POST them, so
+// a slow endpoint never slows the publisher. Failed deliveries are retried on
+// the clock.
 func (s *Service) Publish(ctx context.Context, in PublishInput) (*PublishOutput, error) {
 	ctx, cerr := s.enter(ctx)
 	if cerr != nil {
@@ -263,16 +267,20 @@ func (s *Service) preparePublish(ctx context.Context, in PublishInput) (*Publish
 			return nil, nil, invalidParam("TargetArn")
 		}
 		if strings.HasPrefix(a.Resource, "endpoint/") {
-			return nil, nil, notFound("Endpoint")
+			out, err := s.publishToEndpoint(in)
+			return out, nil, err
 		}
 		topicARN = in.TargetArn
 	}
-	t, err := s.publishTarget(ctx, topicARN)
+	t, doc, err := s.publishTarget(ctx, topicARN)
 	if err != nil {
 		return nil, nil, err
 	}
 	m, err := validateMessage(t, in.Message, in.Subject, in.MessageStructure, in.MessageDeduplicationId, in.MessageGroupId, in.MessageAttributes)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.protect(ctx, doc, t.arn, m); err != nil {
 		return nil, nil, err
 	}
 	pubs, results, err := s.admit(t.arn, []*message{m})
@@ -282,15 +290,38 @@ func (s *Service) preparePublish(ctx context.Context, in PublishInput) (*Publish
 	return &PublishOutput{MessageId: results[0].id, SequenceNumber: results[0].seq}, pubs, nil
 }
 
-// publishTarget finds the topic and checks that the caller may publish to it.
-func (s *Service) publishTarget(ctx context.Context, topicARN string) (*topic, error) {
+// publishTarget finds the topic, checks that the caller may publish to it
+// and returns its data protection policy.
+func (s *Service) publishTarget(ctx context.Context, topicARN string) (*topic, *dataPolicyDoc, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, err := s.lookupTopic(topicARN)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return t, s.authorize(ctx, t, "Publish")
+	return t, t.dataDoc, s.authorize(ctx, t, "Publish")
+}
+
+// protect applies the topic's inbound data protection statements to every
+// text of m.
+func (s *Service) protect(ctx context.Context, doc *dataPolicyDoc, topicARN string, m *message) error {
+	if doc == nil {
+		return nil
+	}
+	caller := ""
+	if id, ok := identity.From(ctx); ok {
+		caller = id.ARN
+	}
+	var err error
+	if m.body, err = s.applyInbound(doc, topicARN, caller, m.body); err != nil {
+		return err
+	}
+	for k, v := range m.perProtocol {
+		if m.perProtocol[k], err = s.applyInbound(doc, topicARN, caller, v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Service) publishSMS(in PublishInput) (*PublishOutput, *publication, error) {
@@ -304,7 +335,11 @@ func (s *Service) publishSMS(in PublishInput) (*PublishOutput, *publication, err
 		return nil, nil, invalidParam("Message too long")
 	}
 	id := s.ids.UUID()
-	s.addOutbox(OutboxMessage{Time: s.clock.Now(), Protocol: ProtocolSMS, Endpoint: in.PhoneNumber, MessageId: id, Type: TypeNotification, Body: in.Message})
+	var optedOut bool
+	s.locked(func() { optedOut = s.optedOut[in.PhoneNumber] })
+	if !optedOut { // AWS accepts an SMS to an opted-out number and drops it
+		s.addOutbox(OutboxMessage{Time: s.clock.Now(), Protocol: ProtocolSMS, Endpoint: in.PhoneNumber, MessageId: id, Type: TypeNotification, Body: in.Message})
+	}
 	return &PublishOutput{MessageId: id}, nil, nil
 }
 
@@ -391,7 +426,7 @@ func (s *Service) PublishBatch(ctx context.Context, in PublishBatchInput) (*Publ
 
 func (s *Service) preparePublishBatch(ctx context.Context, in PublishBatchInput) (*PublishBatchOutput, *publication, error) {
 	entries := in.PublishBatchRequestEntries
-	t, err := s.publishTarget(ctx, in.TopicArn)
+	t, doc, err := s.publishTarget(ctx, in.TopicArn)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -421,6 +456,9 @@ func (s *Service) preparePublishBatch(ctx context.Context, in PublishBatchInput)
 	var okIDs []string
 	for _, e := range entries {
 		m, err := validateMessage(t, e.Message, e.Subject, e.MessageStructure, e.MessageDeduplicationId, e.MessageGroupId, e.MessageAttributes)
+		if err == nil {
+			err = s.protect(ctx, doc, t.arn, m)
+		}
 		if err != nil {
 			out.Failed = append(out.Failed, BatchResultErrorEntry{Id: e.Id, Code: errCode(err), Message: errMessage(err), SenderFault: true})
 			continue

@@ -338,9 +338,22 @@ func TestEveryOperationAnswersServiceUnavailableAfterClose(t *testing.T) {
 			_, err := f.s.RemovePermission(ctx, RemovePermissionInput{TopicArn: a, Label: "l"})
 			return err
 		},
-		"CreateQueue": func() error { _, err := f.s.CreateQueue("other"); return err },
-		"Run":         func() error { return f.s.Run(ctx) },
-		"Settle":      func() error { return f.s.Settle(ctx) },
+		"CreateQueue":      func() error { _, err := f.s.CreateQueue("other"); return err },
+		"SetSMSAttributes": func() error { _, err := f.s.SetSMSAttributes(ctx, SetSMSAttributesInput{}); return err },
+		"ListPhoneNumbersOptedOut": func() error {
+			_, err := f.s.ListPhoneNumbersOptedOut(ctx, ListPhoneNumbersOptedOutInput{})
+			return err
+		},
+		"CreatePlatformApplication": func() error {
+			_, err := f.s.CreatePlatformApplication(ctx, CreatePlatformApplicationInput{Name: "a", Platform: "GCM", Attributes: map[string]string{"PlatformCredential": "k"}})
+			return err
+		},
+		"GetDataProtectionPolicy": func() error {
+			_, err := f.s.GetDataProtectionPolicy(ctx, GetDataProtectionPolicyInput{ResourceArn: a})
+			return err
+		},
+		"Run":    func() error { return f.s.Run(ctx) },
+		"Settle": func() error { return f.s.Settle(ctx) },
 	}
 	for name, op := range ops {
 		err := op()
@@ -418,6 +431,7 @@ func TestOptionsHaveLowerBounds(t *testing.T) {
 	assert.Equal(t, 15*time.Second, g.s.httpTimeout, "AWS's 15 s")
 	assert.Equal(t, 16, g.s.disp.workers)
 	assert.Equal(t, 4, g.s.disp.perEndpoint)
+	assert.Equal(t, 10000, g.s.disp.maxQueued)
 }
 
 func TestRetryPolicyPhaseCountsCannotOverflow(t *testing.T) {
@@ -428,4 +442,34 @@ func TestRetryPolicyPhaseCountsCannotOverflow(t *testing.T) {
 		`,"numMinDelayRetries":` + strconv.Itoa(math.MaxInt) + `,"numMaxDelayRetries":2}}`
 	_, err := f.s.SetSubscriptionAttributes(context.Background(), SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "DeliveryPolicy", AttributeValue: &policy})
 	requireCode(t, err, "InvalidParameter")
+}
+
+func TestAnEndpointThatFallsBehindCannotHoldUnboundedMemory(t *testing.T) {
+	var final []DeliveryAttempt
+	f := newFixture(t, func(o *Options) {
+		o.MaxQueuedPerEndpoint = 3
+		o.OnDelivery = func(a DeliveryAttempt) {
+			if a.Final {
+				final = append(final, a)
+			}
+		}
+	})
+	a := f.topic(t, "t", nil)
+	dlq := f.queue(t, "dlq")
+	h := newHangingServer(t)
+	sub := f.confirmedHTTP(t, a, h.srv.URL)
+	_, err := f.s.SetSubscriptionAttributes(context.Background(), SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "RedrivePolicy", AttributeValue: ptr(`{"deadLetterTargetArn":"` + dlq.ARN() + `"}`)})
+	require.NoError(t, err)
+	for range 5 {
+		_, err := f.s.Publish(context.Background(), PublishInput{TopicArn: a, Message: "m"})
+		require.NoError(t, err, "Publish still succeeds, as AWS's does")
+	}
+	queued, _ := f.s.disp.pending()
+	assert.Equal(t, 3, queued)
+	require.Len(t, final, 2, "the messages beyond the bound fail at once...")
+	assert.True(t, final[0].DeadLettered, "...and go to the dead-letter queue")
+	assert.Contains(t, final[0].Err.Error(), "delivery queue is full")
+	msgs := receiveAll(t, dlq)
+	require.Len(t, msgs, 2)
+	assert.Equal(t, "ServerError", msgs[0].MessageAttributes["ErrorCode"].StringValue)
 }

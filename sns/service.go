@@ -54,6 +54,11 @@ type Options struct {
 	// With more than one, an endpoint may receive a topic's messages out of
 	// order, as from AWS.
 	MaxDeliveriesPerEndpoint int
+	// MaxQueuedPerEndpoint bounds the messages waiting for one endpoint;
+	// beyond it a delivery fails at once (dead-lettered or dropped, and
+	// reported), so that an endpoint that stopped answering cannot hold
+	// unbounded memory. Zero means 10,000; values are kept at least 1.
+	MaxQueuedPerEndpoint int
 	// Endpoint is the base URL at which the embedding application serves
 	// [Service.Handler]; SubscribeURL, UnsubscribeURL and SigningCertURL are built
 	// on it. Empty means AWS's "https://sns.<region>.amazonaws.com".
@@ -114,7 +119,11 @@ type Service struct {
 	timers    map[*retryState]clock.Timer
 	throttles map[string]*throttleState // by subscription ARN
 	fifoCount int
-	seq       uint64 // FIFO sequence numbers
+	sms       map[string]string            // SMS attributes
+	optedOut  map[string]bool              // phone numbers
+	apps      map[string]*platformApp      // by ARN
+	endpoints map[string]*platformEndpoint // by ARN
+	seq       uint64                       // FIFO sequence numbers
 }
 
 // New returns a Service. If opts.Bus is set, it subscribes to event.Notification
@@ -140,6 +149,10 @@ func New(opts Options) *Service {
 		functions:  map[string]Function{},
 		timers:     map[*retryState]clock.Timer{},
 		throttles:  map[string]*throttleState{},
+		sms:        map[string]string{"MonthlySpendLimit": "1"},
+		optedOut:   map[string]bool{},
+		apps:       map[string]*platformApp{},
+		endpoints:  map[string]*platformEndpoint{},
 	}
 	if s.clock == nil {
 		s.clock = clock.Real{}
@@ -170,7 +183,11 @@ func New(opts Options) *Service {
 	if per == 0 {
 		per = 4
 	}
-	s.disp = newDispatcher(workers, min(max(per, 1), workers))
+	queued := opts.MaxQueuedPerEndpoint
+	if queued == 0 {
+		queued = 10000
+	}
+	s.disp = newDispatcher(workers, min(max(per, 1), workers), max(queued, 1))
 	s.life, s.endLife = context.WithCancel(context.Background())
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -32,6 +32,7 @@ type topic struct {
 	dedup      *dedupCache // FIFO topics
 	delivery   *topicDeliveryPolicy
 	dataPolicy *string
+	dataDoc    *dataPolicyDoc // parsed dataPolicy
 	// targets caches the delivery snapshot of the confirmed subscriptions; it
 	// is rebuilt (never mutated) after any change, so a publication may keep
 	// the slice it got after the lock is released.
@@ -211,6 +212,14 @@ func (s *Service) createTopic(in CreateTopicInput) (*CreateTopicOutput, error) {
 	if err := validateTags(in.Tags); err != nil {
 		return nil, err
 	}
+	var dataDoc *dataPolicyDoc
+	if in.DataProtectionPolicy != nil && *in.DataProtectionPolicy != "" {
+		doc, err := parseDataPolicy(*in.DataProtectionPolicy)
+		if err != nil {
+			return nil, err
+		}
+		dataDoc = doc
+	}
 	a := s.topicARN(in.Name)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -258,7 +267,10 @@ func (s *Service) createTopic(in CreateTopicInput) (*CreateTopicOutput, error) {
 	for _, tag := range in.Tags {
 		t.tags = setTag(t.tags, tag)
 	}
-	t.dataPolicy = in.DataProtectionPolicy
+	if dataDoc != nil {
+		p := *in.DataProtectionPolicy
+		t.dataPolicy, t.dataDoc = &p, dataDoc
+	}
 	s.topics[a] = t
 	return &CreateTopicOutput{TopicArn: a}, nil
 }

@@ -18,7 +18,8 @@ type CreateTopicInput struct {
 	Attributes map[string]string
 	// Tags to add to the new topic.
 	Tags []Tag
-	// DataProtectionPolicy is stored and returned; it is not enforced.
+	// DataProtectionPolicy is the topic's message data protection policy
+	// (see PutDataProtectionPolicy).
 	DataProtectionPolicy *string
 }
 

@@ -2,6 +2,7 @@ package sns
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sync"
 	"time"
@@ -38,6 +39,7 @@ import (
 type dispatcher struct {
 	workers     int
 	perEndpoint int
+	maxQueued   int // per endpoint
 
 	mu       sync.Mutex
 	cond     *sync.Cond // guarded by mu; broadcast on every change below
@@ -58,8 +60,8 @@ type endpointQueue struct {
 	listed bool // in runnable
 }
 
-func newDispatcher(workers, perEndpoint int) *dispatcher {
-	d := &dispatcher{workers: workers, perEndpoint: perEndpoint, queues: map[string]*endpointQueue{}}
+func newDispatcher(workers, perEndpoint, maxQueued int) *dispatcher {
+	d := &dispatcher{workers: workers, perEndpoint: perEndpoint, maxQueued: maxQueued, queues: map[string]*endpointQueue{}}
 	d.cond = sync.NewCond(&d.mu)
 	return d
 }
@@ -81,13 +83,17 @@ func (d *dispatcher) queueLocked(key string) *endpointQueue {
 	return q
 }
 
-// push queues j at the back of its endpoint's FIFO. It reports false after
-// Close.
-func (d *dispatcher) push(j *job) bool {
+// push queues j at the back of its endpoint's FIFO. It fails after Close
+// (errClosedQueue) and when the endpoint already has maxQueued messages
+// waiting (errQueueFull).
+func (d *dispatcher) push(j *job) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed {
-		return false
+		return errClosedQueue
+	}
+	if q := d.queues[j.target.endpointKey]; q != nil && len(q.jobs) >= d.maxQueued {
+		return errQueueFull
 	}
 	d.seq++
 	j.seq = d.seq
@@ -96,8 +102,13 @@ func (d *dispatcher) push(j *job) bool {
 	d.queued++
 	d.relistLocked(q)
 	d.cond.Broadcast()
-	return true
+	return nil
 }
+
+var (
+	errClosedQueue = errors.New("sns: service closed")
+	errQueueFull   = errors.New("the endpoint's delivery queue is full")
+)
 
 // requeue puts jobs that were taken but not attempted back at the front of
 // their FIFOs, in their original order.
@@ -286,8 +297,8 @@ func (s *Service) work(ctx context.Context) {
 			// Run is stopping: the attempt did not happen as far as the
 			// subscription is concerned.
 			j.attempt--
+			d.requeue([]*job{j}) // before done: a Settle never sees the job gone
 			d.done(j)
-			d.requeue([]*job{j})
 			continue
 		}
 		s.afterRemoteAttempt(j, status, err)

@@ -1,0 +1,289 @@
+package sns
+
+import (
+	"context"
+	"encoding/json"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/localwatch/localwatch/internal/event"
+)
+
+// Message data protection: a topic's data protection policy names managed
+// data identifiers and what to do when an inbound (published) message
+// contains them. We detect a few managed identifiers by pattern (see
+// dataIdentifiers) and apply the inbound operations: Deny refuses the Publish
+// with AuthorizationError, Audit logs the findings through Options.Logger
+// (AWS writes them to the FindingsDestination), Deidentify masks the matches
+// with the MaskConfig character (default '#') or removes them (Redact).
+// Outbound statements, custom data identifiers and the machine-learning
+// identifiers are stored and returned but not applied.
+
+// PutDataProtectionPolicyInput is the input of PutDataProtectionPolicy.
+type PutDataProtectionPolicyInput struct {
+	ResourceArn          string
+	DataProtectionPolicy string
+}
+
+// PutDataProtectionPolicyOutput is the (empty) output of PutDataProtectionPolicy.
+type PutDataProtectionPolicyOutput struct{}
+
+// GetDataProtectionPolicyInput is the input of GetDataProtectionPolicy.
+type GetDataProtectionPolicyInput struct {
+	ResourceArn string
+}
+
+// GetDataProtectionPolicyOutput is the output of GetDataProtectionPolicy:
+// the policy as it was put (nil when the topic has none).
+type GetDataProtectionPolicyOutput struct {
+	DataProtectionPolicy *string
+}
+
+type dataPolicyDoc struct {
+	Name          string
+	Description   string `json:",omitempty"`
+	Version       string
+	Statement     []dataPolicyStatement
+	Configuration json.RawMessage `json:",omitempty"`
+}
+
+type dataPolicyStatement struct {
+	Sid            string `json:",omitempty"`
+	DataDirection  string
+	Principal      []string
+	DataIdentifier []string
+	Operation      map[string]json.RawMessage
+}
+
+// dataIdentifiers are the managed identifiers we detect, by the name at the
+// end of their ARN (arn:aws:dataprotection::aws:data-identifier/<name>).
+var dataIdentifiers = map[string]*regexp.Regexp{
+	"EmailAddress":     regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`),
+	"CreditCardNumber": regexp.MustCompile(`\b(?:\d[ -]?){12,18}\d\b`),
+	"IpAddress":        regexp.MustCompile(`\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b`),
+	"AwsSecretKey":     regexp.MustCompile(`\b[A-Za-z0-9/+]{40}\b`),
+	"PhoneNumber-US":   regexp.MustCompile(`\+?1?[ -.]?\(?\d{3}\)?[ -.]?\d{3}[ -.]?\d{4}\b`),
+}
+
+// luhn reports whether a card-number candidate passes the Luhn check, as
+// card-number detectors require.
+func luhn(s string) bool {
+	sum, n := 0, 0
+	for i := len(s) - 1; i >= 0; i-- {
+		c := s[i]
+		if c < '0' || c > '9' {
+			continue
+		}
+		d := int(c - '0')
+		if n%2 == 1 {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+		n++
+	}
+	return n >= 13 && sum%10 == 0
+}
+
+// parseDataPolicy validates a data protection policy as AWS's documents
+// describe it: Name, Version "2021-06-01", one or more statements with
+// DataDirection Inbound or Outbound, Principal, DataIdentifier and exactly one
+// operation (Audit — at most one per policy and inbound only —, Deny or
+// Deidentify).
+func parseDataPolicy(s string) (*dataPolicyDoc, error) {
+	var doc dataPolicyDoc
+	if err := decodeStrict(s, &doc); err != nil {
+		return nil, invalidParam("DataProtectionPolicy Reason: failed to parse JSON: %v", err)
+	}
+	switch {
+	case doc.Name == "":
+		return nil, invalidParam("DataProtectionPolicy Reason: Name is required")
+	case doc.Version != "2021-06-01":
+		return nil, invalidParam("DataProtectionPolicy Reason: Version must be 2021-06-01")
+	case len(doc.Statement) == 0:
+		return nil, invalidParam("DataProtectionPolicy Reason: at least one Statement is required")
+	}
+	audits := 0
+	for i, st := range doc.Statement {
+		if st.DataDirection != "Inbound" && st.DataDirection != "Outbound" {
+			return nil, invalidParam("DataProtectionPolicy Reason: Statement %d: DataDirection must be Inbound or Outbound", i)
+		}
+		if len(st.Principal) == 0 || len(st.DataIdentifier) == 0 {
+			return nil, invalidParam("DataProtectionPolicy Reason: Statement %d: Principal and DataIdentifier are required", i)
+		}
+		if len(st.Operation) != 1 {
+			return nil, invalidParam("DataProtectionPolicy Reason: Statement %d: exactly one Operation is required", i)
+		}
+		for op := range st.Operation {
+			switch op {
+			case "Audit":
+				audits++
+				if st.DataDirection != "Inbound" || audits > 1 {
+					return nil, invalidParam("DataProtectionPolicy Reason: only one Audit statement, for Inbound data, is allowed")
+				}
+			case "Deny", "Deidentify":
+			default:
+				return nil, invalidParam("DataProtectionPolicy Reason: Statement %d: unknown Operation %s", i, op)
+			}
+		}
+	}
+	return &doc, nil
+}
+
+// identifierName returns the managed identifier's name from its ARN.
+func identifierName(a string) string {
+	return a[strings.LastIndexByte(a, '/')+1:]
+}
+
+// findings returns the managed identifiers of st found in text.
+func (st *dataPolicyStatement) findings(text string) []string {
+	var found []string
+	for _, id := range st.DataIdentifier {
+		name := identifierName(id)
+		re := dataIdentifiers[name]
+		if re == nil {
+			continue
+		}
+		for _, m := range re.FindAllString(text, -1) {
+			if name == "CreditCardNumber" && !luhn(m) {
+				continue
+			}
+			found = append(found, name)
+			break
+		}
+	}
+	return found
+}
+
+// principalApplies reports whether a statement's Principal list covers the
+// caller ("*" or the caller's ARN or account).
+func principalApplies(principals []string, callerARN, account string) bool {
+	return slices.ContainsFunc(principals, func(p string) bool {
+		return p == "*" || p == callerARN || p == account || p == "arn:aws:iam::"+account+":root"
+	})
+}
+
+// applyInbound applies the inbound statements of a topic's policy to one
+// message body: it returns the body to deliver (de-identified), or an
+// AuthorizationError when a Deny statement finds sensitive data.
+func (s *Service) applyInbound(doc *dataPolicyDoc, topicARN, callerARN, body string) (string, error) {
+	for i := range doc.Statement {
+		st := &doc.Statement[i]
+		if st.DataDirection != "Inbound" || !principalApplies(st.Principal, callerARN, s.account) {
+			continue
+		}
+		for op, raw := range st.Operation {
+			found := st.findings(body)
+			switch op {
+			case "Audit":
+				s.log.Info("sns: data protection audit", "topic", topicARN, "statement", st.Sid, "findings", found)
+			case "Deny":
+				if len(found) > 0 {
+					return "", authorizationError("Publish to %s was denied by its data protection policy: the message contains %s", topicARN, strings.Join(found, ", "))
+				}
+			case "Deidentify":
+				body = deidentify(st, raw, body)
+			}
+		}
+	}
+	return body, nil
+}
+
+func deidentify(st *dataPolicyStatement, raw json.RawMessage, body string) string {
+	var cfg struct {
+		MaskConfig *struct {
+			MaskWithCharacter string
+		}
+		RedactConfig *struct{}
+	}
+	_ = json.Unmarshal(raw, &cfg)
+	mask := "#"
+	if cfg.MaskConfig != nil && cfg.MaskConfig.MaskWithCharacter != "" {
+		r, _ := utf8.DecodeRuneInString(cfg.MaskConfig.MaskWithCharacter)
+		mask = string(r)
+	}
+	for _, id := range st.DataIdentifier {
+		name := identifierName(id)
+		re := dataIdentifiers[name]
+		if re == nil {
+			continue
+		}
+		body = re.ReplaceAllStringFunc(body, func(m string) string {
+			if name == "CreditCardNumber" && !luhn(m) {
+				return m
+			}
+			if cfg.RedactConfig != nil {
+				return ""
+			}
+			return strings.Repeat(mask, len([]rune(m)))
+		})
+	}
+	return body
+}
+
+// PutDataProtectionPolicy adds or replaces a topic's data protection policy
+// (see the package's note on what is applied).
+func (s *Service) PutDataProtectionPolicy(ctx context.Context, in PutDataProtectionPolicyInput) (*PutDataProtectionPolicyOutput, error) {
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
+	}
+	err := s.putDataProtectionPolicy(ctx, in)
+	s.rec.Record(ctx, event.Call{Name: "PutDataProtectionPolicy", RequestParameters: map[string]any{"resourceArn": in.ResourceArn, "dataProtectionPolicy": in.DataProtectionPolicy}, Resources: topicResource(in.ResourceArn, s.account)}, err)
+	if err != nil {
+		return nil, err
+	}
+	return &PutDataProtectionPolicyOutput{}, nil
+}
+
+func (s *Service) putDataProtectionPolicy(ctx context.Context, in PutDataProtectionPolicyInput) error {
+	doc, err := parseDataPolicy(in.DataProtectionPolicy)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, err := s.lookupTopic(in.ResourceArn)
+	if err != nil {
+		return err
+	}
+	if err := s.authorize(ctx, t, "PutDataProtectionPolicy"); err != nil {
+		return err
+	}
+	p := in.DataProtectionPolicy
+	t.dataPolicy, t.dataDoc = &p, doc
+	return nil
+}
+
+// GetDataProtectionPolicy returns a topic's data protection policy.
+func (s *Service) GetDataProtectionPolicy(ctx context.Context, in GetDataProtectionPolicyInput) (*GetDataProtectionPolicyOutput, error) {
+	ctx, cerr := s.enter(ctx)
+	if cerr != nil {
+		return nil, cerr
+	}
+	out, err := s.getDataProtectionPolicy(ctx, in)
+	s.rec.Record(ctx, event.Call{Name: "GetDataProtectionPolicy", ReadOnly: true, RequestParameters: map[string]any{"resourceArn": in.ResourceArn}, Resources: topicResource(in.ResourceArn, s.account)}, err)
+	return out, err
+}
+
+func (s *Service) getDataProtectionPolicy(ctx context.Context, in GetDataProtectionPolicyInput) (*GetDataProtectionPolicyOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, err := s.lookupTopic(in.ResourceArn)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.authorize(ctx, t, "GetDataProtectionPolicy"); err != nil {
+		return nil, err
+	}
+	out := &GetDataProtectionPolicyOutput{}
+	if t.dataPolicy != nil {
+		p := *t.dataPolicy
+		out.DataProtectionPolicy = &p
+	}
+	return out, nil
+}
