@@ -143,7 +143,8 @@ func BenchmarkDeliverLogFile(b *testing.B) {
 	cpu := cpuTime()
 	for range b.N {
 		var ob outbox
-		e.svc.writeLog(&ob, rs, c, recs, e.clk.Now())
+		e.svc.queueLog(&ob, rs, c, recs, e.clk.Now())
+		e.svc.flushLogs(&ob, rs, c, e.clk.Now())
 	}
 	reportCPU(b, cpu, "files")
 }

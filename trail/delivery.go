@@ -74,7 +74,29 @@ type regionalState struct {
 	prevHash   string
 	prevSig    string
 	logs       []DigestLogFile
+	lastEnd    time.Time // end of the last digest written (of any chain)
+	// unsent are log files the object store refused, oldest first: each
+	// delivery retries them in order before anything newer, for up to
+	// DeliveryRetryPeriod.
+	unsent []*logFile
 }
+
+// logFile is an encoded log file waiting to be stored.
+type logFile struct {
+	at   time.Time // when it was first due
+	key  string
+	body []byte // gzipped
+	lf   DigestLogFile
+}
+
+// DeliveryRetryPeriod is how long a log file the object store refuses is
+// retried, at every delivery, before it is given up: "If you misconfigure your
+// trail (for example, the S3 bucket is unreachable), CloudTrail will attempt
+// to redeliver the log files to your S3 bucket for 30 days" (CloudTrail User
+// Guide, Getting and viewing your CloudTrail log files). A log file given up
+// breaks the digest chain: the next digest starts a new chain at the time of
+// the loss, so [ValidateLogs] reports the gap.
+const DeliveryRetryPeriod = 30 * 24 * time.Hour
 
 // outbox collects what a delivery publishes on the bus, sent once no lock is
 // held.
@@ -102,7 +124,19 @@ func (o *outbox) setStatus(arn string, f func(*trailStatus)) {
 // trail with pending events gets one log file; at every DigestInterval
 // boundary each trail with validation on gets a digest (also when empty).
 func (s *Service) tick(at time.Time) {
+	views, bufs := s.takePending(at)
+	// Whole seconds since the epoch (intervals are whole seconds): no
+	// UnixNano, which overflows after 2262.
+	digestDue := at.Nanosecond() == 0 && at.Unix()%int64(s.digestIv/time.Second) == 0
+	var ob outbox
+	s.deliverAll(&ob, views, bufs, at, digestDue)
+	s.send(&ob)
+}
+
+// takePending expires event history and takes every trail's pending records.
+func (s *Service) takePending(at time.Time) ([]*trailConfig, map[string]*chunked[*entry]) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if v := s.shared.version.Load(); v != s.viewsVer {
 		s.refreshViewsLocked()
 	}
@@ -110,23 +144,24 @@ func (s *Service) tick(at time.Time) {
 	views := slices.Clone(s.views)
 	bufs := s.bufs
 	s.bufs = make(map[string]*chunked[*entry], len(bufs))
-	s.mu.Unlock()
+	return views, bufs
+}
 
-	digestDue := at.UnixNano()%int64(s.digestIv) == 0
-	var ob outbox
+// deliverAll delivers every trail's records (and those of trails gone from
+// this Region) at a delivery boundary.
+func (s *Service) deliverAll(ob *outbox, views []*trailConfig, bufs map[string]*chunked[*entry], at time.Time, digestDue bool) {
 	s.deliverMu.Lock()
+	defer s.deliverMu.Unlock()
 	seen := make(map[string]bool, len(views))
 	for _, c := range views {
 		seen[c.ARN] = true
-		s.deliverLocked(&ob, c, pendingOf(bufs[c.ARN]), at, digestDue, false)
+		s.deliverLocked(ob, c, pendingOf(bufs[c.ARN]), at, digestDue, false)
 	}
 	for arn, rs := range s.regional {
 		if !seen[arn] {
-			s.deliverLocked(&ob, rs.cfg, pendingOf(bufs[arn]), at, digestDue, true)
+			s.deliverLocked(ob, rs.cfg, pendingOf(bufs[arn]), at, digestDue, true)
 		}
 	}
-	s.deliverMu.Unlock()
-	s.send(&ob)
 }
 
 func pendingOf(p *chunked[*entry]) []*entry {
@@ -139,7 +174,28 @@ func pendingOf(p *chunked[*entry]) []*entry {
 // finish delivers a trail's pending events and closes its digest chain at
 // once (StopLogging, DeleteTrail in the home Region).
 func (s *Service) finish(arn string, last *trailConfig) {
+	recs, cfg := s.takeTrailPending(arn)
+	now := s.clock.Now().UTC().Truncate(time.Second)
+	var ob outbox
+	func() {
+		s.deliverMu.Lock()
+		defer s.deliverMu.Unlock()
+		gone := cfg == nil
+		if gone {
+			cfg = last
+		}
+		if cfg != nil {
+			s.deliverLocked(&ob, cfg, recs, now, false, gone)
+		}
+	}()
+	s.send(&ob)
+}
+
+// takeTrailPending takes one trail's pending records, with its current
+// configuration in this Region (nil when it no longer applies here).
+func (s *Service) takeTrailPending(arn string) ([]*entry, *trailConfig) {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if v := s.shared.version.Load(); v != s.viewsVer {
 		s.refreshViewsLocked()
 	}
@@ -151,19 +207,7 @@ func (s *Service) finish(arn string, last *trailConfig) {
 			cfg = c
 		}
 	}
-	s.mu.Unlock()
-	now := s.clock.Now().UTC().Truncate(time.Second)
-	var ob outbox
-	s.deliverMu.Lock()
-	gone := cfg == nil
-	if gone {
-		cfg = last
-	}
-	if cfg != nil {
-		s.deliverLocked(&ob, cfg, recs, now, false, gone)
-	}
-	s.deliverMu.Unlock()
-	s.send(&ob)
+	return recs, cfg
 }
 
 // deliverLocked writes c's log file for recs and advances its digest chain.
@@ -180,12 +224,24 @@ func (s *Service) deliverLocked(ob *outbox, c *trailConfig, recs []*entry, at ti
 	// started — also when the trail stopped or went before that delivery, so
 	// its only log file still gets a (final) digest.
 	if !rs.chain && c.Validation && rs.gen != c.Gen && (c.Logging || len(recs) > 0) {
-		rs.chain, rs.gen, rs.chainStart, rs.prev, rs.logs = true, c.Gen, c.ChainStart, nil, nil
+		rs.startChain(c)
+	}
+	if rs.chain && !gone && rs.gen != c.Gen && c.Logging && c.Validation {
+		// Validation (or logging) was turned off and on again since the last
+		// delivery, within the chain's hour. The old chain ends where the new
+		// one starts — when validation came back — and this delivery's files
+		// belong to the new chain: digest ranges never overlap, and the
+		// validator sees one restart (a starting digest with null
+		// previous-digest fields, as the CloudTrail User Guide says a restart
+		// produces) rather than a reversed gap.
+		s.writeDigest(ob, rs, c, maxTime(c.ChainStart, rs.chainStart))
+		rs.startChain(c)
 	}
 	closing := rs.chain && (gone || rs.gen != c.Gen || !c.Logging)
 	if len(recs) > 0 {
-		s.writeLog(ob, rs, c, recs, at)
+		s.queueLog(ob, rs, c, recs, at)
 	}
+	s.flushLogs(ob, rs, c, at)
 	if closing {
 		end := at
 		if !c.Logging && !c.StopTime.IsZero() && c.StopTime.After(rs.chainStart) && c.StopTime.Before(at) {
@@ -193,18 +249,22 @@ func (s *Service) deliverLocked(ob *outbox, c *trailConfig, recs []*entry, at ti
 		}
 		s.writeDigest(ob, rs, c, end)
 		rs.chain = false
-		if !gone && c.Logging && c.Validation && rs.gen != c.Gen {
-			rs.chain, rs.gen, rs.chainStart, rs.prev, rs.logs = true, c.Gen, c.ChainStart, nil, nil
-		}
 	} else if rs.chain && digestDue {
 		s.writeDigest(ob, rs, c, at)
 		if !c.Validation {
 			rs.chain = false // validation off: the chain ends after this digest
 		}
 	}
-	if gone && !rs.chain {
+	if gone && !rs.chain && len(rs.unsent) == 0 {
 		delete(s.regional, c.ARN)
 	}
+}
+
+// startChain opens a new digest chain for c's current generation. It starts
+// when logging or validation (re)started, but never before the end of the
+// previous digest, so that digest ranges do not overlap.
+func (rs *regionalState) startChain(c *trailConfig) {
+	rs.chain, rs.gen, rs.chainStart, rs.prev, rs.logs = true, c.Gen, maxTime(c.ChainStart, rs.lastEnd), nil, nil
 }
 
 // keyBase is "[prefix/]AWSLogs/[o-id/]account/".
@@ -274,23 +334,40 @@ func (s *Service) encodeLogFile(recs []*entry) []byte {
 	buf.WriteString(`{"Records":[`)
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(true)
-	for i, e := range recs {
-		if i > 0 {
+	n := 0
+	for _, e := range recs {
+		mark := buf.Len()
+		if n > 0 {
 			buf.WriteByte(',')
 		}
 		s.fill(e, &r)
 		w.set(&r)
 		if err := enc.Encode(&w); err != nil {
-			fmt.Fprintf(&buf, `{"eventID":%q,"errorMessage":%q}`, r.EventID, "record could not be encoded: "+err.Error())
-			continue
+			// Unreachable for records this package accepted (their free-form
+			// elements were checked), unless a caller changed a stored value:
+			// write the record without its free-form elements.
+			buf.Truncate(mark + min(n, 1))
+			stripFreeForm(&r)
+			w.set(&r)
+			if enc.Encode(&w) != nil {
+				buf.Truncate(mark)
+				continue
+			}
 		}
 		buf.Truncate(buf.Len() - 1) // Encoder's newline
+		n++
 	}
 	buf.WriteString("]}")
 	return buf.Bytes()
 }
 
-func (s *Service) writeLog(ob *outbox, rs *regionalState, c *trailConfig, recs []*entry, at time.Time) {
+// stripFreeForm removes a record's free-form elements (what callers supply).
+func stripFreeForm(r *Record) {
+	r.RequestParameters, r.ResponseElements, r.AdditionalEventData = nil, nil, nil
+	r.ServiceEventDetails, r.EdgeDeviceDetails, r.InsightDetails = nil, nil, nil
+}
+
+func (s *Service) queueLog(ob *outbox, rs *regionalState, c *trailConfig, recs []*entry, at time.Time) {
 	body := s.encodeLogFile(recs)
 	sum := sha256.Sum256(body)
 	key := logKey(c, s.region, at, s.ids.String(16, uniqueAlphabet))
@@ -298,24 +375,10 @@ func (s *Service) writeLog(ob *outbox, rs *regionalState, c *trailConfig, recs [
 	for _, e := range recs[1:] {
 		oldest, newest = min(oldest, e.t), max(newest, e.t)
 	}
-	err := s.shared.store().Put(context.Background(), objstore.Object{Bucket: c.S3BucketName, Key: key, Body: gzipBytes(body)})
-	if err != nil {
-		msg := err.Error()
-		ob.setStatus(c.ARN, func(ts *trailStatus) { ts.deliveryErr = msg })
-		return
-	}
-	ob.setStatus(c.ARN, func(ts *trailStatus) { ts.latestDelivery, ts.deliveryErr = at, "" })
-	if rs.chain {
-		rs.logs = append(rs.logs, DigestLogFile{
-			S3Bucket: c.S3BucketName, S3Object: key, HashValue: hex.EncodeToString(sum[:]), HashAlgorithm: "SHA-256",
-			NewestEventTime: time.Unix(newest, 0).UTC().Format(TimeFormat), OldestEventTime: time.Unix(oldest, 0).UTC().Format(TimeFormat),
-		})
-	}
-	if c.SnsTopicARN != "" {
-		msg, _ := json.Marshal(map[string]any{"s3Bucket": c.S3BucketName, "s3ObjectKey": []string{key}})
-		ob.notes = append(ob.notes, event.Notification{TopicARN: c.SnsTopicARN, Message: string(msg), Source: EventSource})
-		ob.noteFor = append(ob.noteFor, sentFor{c.ARN, at})
-	}
+	rs.unsent = append(rs.unsent, &logFile{at: at, key: key, body: gzipBytes(body), lf: DigestLogFile{
+		S3Object: key, HashValue: hex.EncodeToString(sum[:]), HashAlgorithm: "SHA-256",
+		NewestEventTime: time.Unix(newest, 0).UTC().Format(TimeFormat), OldestEventTime: time.Unix(oldest, 0).UTC().Format(TimeFormat),
+	}})
 	if group, acct, region := logGroupAddress(c.CWLGroupARN); group != "" {
 		// The log group is in the trail's home Region; every Region of a
 		// multi-Region trail delivers there.
@@ -331,6 +394,60 @@ func (s *Service) writeLog(ob *outbox, rs *regionalState, c *trailConfig, recs [
 		}
 		ob.logs = append(ob.logs, ld)
 		ob.logFor = append(ob.logFor, sentFor{c.ARN, at})
+	}
+}
+
+// flushLogs stores the queued log files in order, stopping at the first the
+// store refuses (it and those after it are retried at the next delivery).
+// Each stored file joins the open digest chain and is announced on the
+// trail's SNS topic. Files refused for DeliveryRetryPeriod are given up, and
+// the digest chain restarts at at, so that validation shows the loss as a gap.
+func (s *Service) flushLogs(ob *outbox, rs *regionalState, c *trailConfig, at time.Time) {
+	if len(rs.unsent) == 0 {
+		return
+	}
+	sent := 0
+	var err error
+	for _, f := range rs.unsent {
+		err = s.shared.store().Put(context.Background(), objstore.Object{Bucket: c.S3BucketName, Key: f.key, Body: f.body})
+		if err != nil {
+			break
+		}
+		sent++
+		f.lf.S3Bucket = c.S3BucketName
+		if rs.chain {
+			rs.logs = append(rs.logs, f.lf)
+		}
+		if c.SnsTopicARN != "" {
+			msg, _ := json.Marshal(map[string]any{"s3Bucket": c.S3BucketName, "s3ObjectKey": []string{f.key}})
+			ob.notes = append(ob.notes, event.Notification{TopicARN: c.SnsTopicARN, Message: string(msg), Source: EventSource})
+			ob.noteFor = append(ob.noteFor, sentFor{c.ARN, at})
+		}
+	}
+	clear(rs.unsent[:sent])
+	rs.unsent = rs.unsent[sent:]
+	if err == nil {
+		rs.unsent = nil
+		ob.setStatus(c.ARN, func(ts *trailStatus) { ts.latestDelivery, ts.deliveryErr = at, "" })
+		return
+	}
+	if sent > 0 {
+		ob.setStatus(c.ARN, func(ts *trailStatus) { ts.latestDelivery = at })
+	}
+	msg := err.Error()
+	ob.setStatus(c.ARN, func(ts *trailStatus) { ts.deliveryErr = msg })
+	lost := 0
+	for lost < len(rs.unsent) && !rs.unsent[lost].at.After(at.Add(-DeliveryRetryPeriod)) {
+		lost++
+	}
+	if lost > 0 {
+		clear(rs.unsent[:lost])
+		rs.unsent = rs.unsent[lost:]
+		if rs.chain {
+			// The chain cannot vouch for what was lost: the next digest starts
+			// a new chain (null previous-digest fields) at the loss.
+			rs.prev, rs.chainStart = nil, at
+		}
 	}
 }
 
@@ -384,7 +501,7 @@ func (s *Service) writeDigest(ob *outbox, rs *regionalState, c *trailConfig, end
 	}
 	h := sha256.Sum256(body)
 	rs.prev, rs.prevHash, rs.prevSig = &d, hex.EncodeToString(h[:]), hex.EncodeToString(sig)
-	rs.chainStart, rs.logs = end, nil
+	rs.chainStart, rs.logs, rs.lastEnd = end, nil, end
 	ob.setStatus(c.ARN, func(ts *trailStatus) { ts.latestDigest, ts.digestErr = end, "" })
 }
 
@@ -424,12 +541,12 @@ func (s *Service) applyStatus(ob *outbox) {
 	}
 	sh := s.shared
 	sh.mu.Lock()
+	defer sh.mu.Unlock()
 	for i, arn := range ob.arns {
 		if st := sh.trails[arn]; st != nil {
 			ob.status[i](&st.status)
 		}
 	}
-	sh.mu.Unlock()
 }
 
 // publish publishes ev on the bus (nothing to do, and no failure, without one).

@@ -82,7 +82,10 @@
 //     the next digest.
 //
 // AWS's digest times are offset by seconds from the hour (14:01:31); ours are
-// on the hour, except final digests, which end at the StopLogging time.
+// on the hour, except final digests, which end at the StopLogging time, and
+// the last digest of a chain restarted within the hour, which ends when
+// validation came back. Options.DeliveryInterval and DigestInterval are
+// whole seconds, at least [MinInterval].
 //
 // # Integrity
 //
@@ -91,20 +94,40 @@
 // and an RSA PKCS #1 v1.5 SHA-256 signature over AWS's string to sign
 // ([StringToSign]) in the object's metadata ("signature", hex, and
 // "signature-algorithm": SHA256withRSA). The hashes and signature cover the
-// exact bytes that are gzipped and stored. Each Region has one 2048-bit key
-// pair, generated deterministically from Shared.KeySeed, the account and the
-// Region on first use (a few hundred milliseconds, then cached process-wide);
-// its public key (PKCS #1 DER) and fingerprint (MD5 of the DER) come from
-// [Service.ListPublicKeys]. Keys are never rotated.
+// exact bytes that are gzipped and stored. Each Region's 2048-bit key pair is
+// rotated every 30 days ([KeyRotation], AWS's list-public-keys example window)
+// from when the Region's first Service was created; each is generated
+// deterministically from Shared.KeySeed, the account, the Region and the
+// window on first use (a few hundred milliseconds, then cached
+// process-wide); the public keys (PKCS #1 DER), fingerprints (MD5 of the DER)
+// and 30-day validity windows come from [Service.ListPublicKeys].
 //
 // [ValidateLogs] walks the chain from the newest digest in a time range
-// backwards, exactly as the AWS CLI does, and reports each digest and log file
-// as valid or INVALID (not found, hash value doesn't match, signature
-// verification failed, invalid format, moved, unknown public key), gaps in
-// the chain, the CLI's summary ([ValidationReport.WriteText] prints it byte
-// for byte), and in addition log files no digest references. It works on
-// files AWS delivered, given AWS's public keys. The examples/trailvalidate
-// program runs it over a directory store.
+// backwards, exactly as the AWS CLI does, then the chain of backfill digests
+// (keys ending _backfill.json.gz, which AWS delivers for log files a digest
+// missed), and reports each digest and log file as valid or INVALID (not
+// found, hash value doesn't match, signature verification failed, invalid
+// format, moved, unknown public key), gaps in the chain, the CLI's summary
+// ([ValidationReport.WriteText] prints it byte for byte, "(backfill)" lines
+// and the "Results found for" range included), and in addition log files no
+// digest references — also those after the newest remaining digest, which a
+// deleted newest digest leaves behind ([ValidationReport.WriteUnreferenced]).
+// It works on files AWS delivered, given AWS's public keys. The
+// examples/trailvalidate program runs it over a directory store.
+//
+// # Failures and restarts
+//
+// A log file the object store refuses is kept and retried, in order, at every
+// delivery for 30 days ([DeliveryRetryPeriod]; AWS: "CloudTrail will attempt
+// to redeliver the log files to your S3 bucket for 30 days"), with
+// GetTrailStatus' LatestDeliveryError set meanwhile; a refused digest keeps
+// its log files for the next one. A log file given up restarts the digest
+// chain at that moment, so validation reports the loss as a gap. Turning
+// validation (or logging) off and on again starts a new chain (a starting
+// digest with null previous-digest fields): the old chain's last digest ends
+// where the new one starts, so digest ranges never overlap. This package does
+// not deliver backfill digests itself: its deliveries have no processing
+// delay that would leave a log file out of its digest.
 //
 // # Deliberate differences from AWS
 //
@@ -112,7 +135,9 @@
 //     events (EventCategory "insight" returns nothing), no KMS encryption of
 //     files (KmsKeyId is validated and stored only), no S3 bucket policy or
 //     existence checks, no event data stores or Lake, no tags API.
-//   - LookupEvents' ResourceName is the resource ARN the record lists.
+//   - LookupEvents returns a resource's ARN as its ResourceName; a
+//     ResourceName lookup matches the ARN and the names in it (an instance
+//     ID, a bucket, topic or log group name).
 //   - Log files are not split at 50 MB.
 //   - API CreateTrail leaves the trail not logging until StartLogging (the
 //     console starts it; AWS's API behaviour is not documented).
@@ -122,6 +147,12 @@
 //     only when Options.LogGroupExists is set (the stack sets it); otherwise a
 //     missing group shows at the next delivery as GetTrailStatus'
 //     LatestCloudWatchLogsDeliveryError. The role is never checked.
+//   - After Close every operation answers ServiceUnavailableException;
+//     records not yet delivered are dropped. A nil context is
+//     context.Background().
+//   - RecordEvent refuses free-form elements that have no JSON form (NaN,
+//     ±Inf, channels) with InvalidParameterException; an API call on the bus
+//     with such parameters is recorded without them.
 //   - Records of calls made through localwatch's services carry no
 //     tlsDetails (an optional field in AWS's record contents): those calls are
 //     in-process, not TLS. RecordEventInput.TLSDetails sets it.

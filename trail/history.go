@@ -6,8 +6,10 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"iter"
+	"math"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/localwatch/localwatch/internal/awserr"
@@ -76,7 +78,8 @@ type Event struct {
 }
 
 // EventResource is a resource of a history event. ResourceName is the ARN the
-// record lists.
+// record lists (a LookupEvents ResourceName lookup matches it and the names
+// in it, see resourceNames).
 type EventResource struct {
 	ResourceType string
 	ResourceName string
@@ -166,7 +169,9 @@ func attrValues(key LookupAttributeKey, e *entry, yield func(string)) {
 		}
 	case LookupResourceName:
 		for _, res := range e.resources {
-			yield(res.ARN)
+			for _, n := range resourceNames(res.ARN) {
+				yield(n)
+			}
 		}
 	case LookupEventSource:
 		yield(e.source)
@@ -175,6 +180,35 @@ func attrValues(key LookupAttributeKey, e *entry, yield func(string)) {
 			yield(k)
 		}
 	}
+}
+
+// resourceNames are the values LookupEvents' ResourceName matches for a
+// resource: its ARN and the names CloudTrail's records carry for it — the
+// ARN's resource part ("bucket" of arn:aws:s3:::bucket, "my-topic" of an SNS
+// topic), what follows its type ("i-1234567" of ...:instance/i-1234567,
+// "/app/web" of ...:log-group:/app/web:*) and its last "/"- or
+// ":"-separated name (a role's name after its path), as AWS's examples
+// look events up by "i-1234567", a bucket name or a topic name.
+func resourceNames(a string) []string {
+	out := []string{a}
+	parts := strings.SplitN(a, ":", 6)
+	if len(parts) < 6 || parts[0] != "arn" || parts[5] == "" {
+		return out
+	}
+	res := strings.TrimSuffix(parts[5], ":*")
+	add := func(n string) {
+		if n != "" && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	add(res)
+	if i := strings.IndexAny(res, "/:"); i >= 0 {
+		add(res[i+1:]) // "type/id", "type:name"
+	}
+	if i := strings.LastIndexAny(res, "/:"); i >= 0 {
+		add(res[i+1:])
+	}
+	return out
 }
 
 // index brings the posting lists up to date.
@@ -248,14 +282,19 @@ func lookupParamsHash(in *LookupEventsInput) [8]byte {
 		h.Write([]byte(string(a.AttributeKey) + "\x00" + a.AttributeValue + "\x00"))
 	}
 	var b [8]byte
-	if in.StartTime != nil {
-		binary.BigEndian.PutUint64(b[:], uint64(in.StartTime.UnixNano()))
+	// Seconds and nanoseconds apart: UnixNano overflows outside 1678-2262.
+	putTime := func(t time.Time) {
+		binary.BigEndian.PutUint64(b[:], uint64(t.Unix()))
 		h.Write(b[:])
+		binary.BigEndian.PutUint64(b[:], uint64(t.Nanosecond()))
+		h.Write(b[:])
+	}
+	if in.StartTime != nil {
+		putTime(*in.StartTime)
 	}
 	h.Write([]byte{0})
 	if in.EndTime != nil {
-		binary.BigEndian.PutUint64(b[:], uint64(in.EndTime.UnixNano()))
-		h.Write(b[:])
+		putTime(*in.EndTime)
 	}
 	h.Write([]byte(in.EventCategory))
 	copy(b[:], h.Sum(nil))
@@ -292,6 +331,9 @@ func decodeLookupToken(s string) (lookupToken, bool) {
 // (a token not from the same parameters), InvalidEventCategoryException. AWS
 // throttles LookupEvents at 2 requests per second; this model does not.
 func (s *Service) LookupEvents(ctx context.Context, in LookupEventsInput) (out *LookupEventsOutput, err error) {
+	if err := s.begin(&ctx); err != nil {
+		return nil, err
+	}
 	params := map[string]any{}
 	if len(in.LookupAttributes) > 0 {
 		la := make([]map[string]any, len(in.LookupAttributes))
@@ -374,33 +416,14 @@ func (s *Service) lookupEvents(in LookupEventsInput) (*LookupEventsOutput, error
 	if after != nil && (after.t < end || (after.t == end && after.seq <= endSeq)) {
 		end, endSeq = after.t, after.seq-1
 		if after.seq == 0 {
+			if after.t == math.MinInt64 {
+				return &LookupEventsOutput{Events: []Event{}}, nil
+			}
 			end, endSeq = after.t-1, 1<<64-1
 		}
 	}
 
-	s.mu.Lock()
-	s.history.expire(now.Add(-HistoryRetention).Unix())
-	n, at := s.history.candidates(attr)
-	hi := sort.Search(n, func(i int) bool {
-		e := at(i)
-		return e.t > end || (e.t == end && e.seq > endSeq)
-	})
-	var picked []*entry
-	var last hentry
-	more := false
-	for i := hi - 1; i >= 0; i-- {
-		e := at(i)
-		if e.t < start {
-			break
-		}
-		if len(picked) == limit {
-			more = true
-			break
-		}
-		picked = append(picked, e.e)
-		last = e
-	}
-	s.mu.Unlock()
+	picked, last, more := s.pick(attr, now, start, end, endSeq, limit)
 
 	out := &LookupEventsOutput{Events: make([]Event, 0, len(picked))}
 	sc := new(eventScratch)
@@ -412,6 +435,31 @@ func (s *Service) lookupEvents(in LookupEventsInput) (*LookupEventsOutput, error
 		out.NextToken = &tok
 	}
 	return out, nil
+}
+
+// pick returns, newest first, at most limit history entries matching attr
+// between start and (end, endSeq), and whether there are more.
+func (s *Service) pick(attr *LookupAttribute, now time.Time, start, end int64, endSeq uint64, limit int) (picked []*entry, last hentry, more bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.history.expire(now.Add(-HistoryRetention).Unix())
+	n, at := s.history.candidates(attr)
+	hi := sort.Search(n, func(i int) bool {
+		e := at(i)
+		return e.t > end || (e.t == end && e.seq > endSeq)
+	})
+	for i := hi - 1; i >= 0; i-- {
+		e := at(i)
+		if e.t < start {
+			break
+		}
+		if len(picked) == limit {
+			return picked, last, true
+		}
+		picked = append(picked, e.e)
+		last = e
+	}
+	return picked, last, false
 }
 
 func ceilUnix(t time.Time) int64 {
@@ -451,7 +499,9 @@ func (s *Service) eventOf(e *entry, sc *eventScratch) Event {
 	sc.w.set(r)
 	b, err := json.Marshal(&sc.w)
 	if err != nil {
-		b, _ = json.Marshal(map[string]string{"eventID": r.EventID, "error": err.Error()})
+		stripFreeForm(r) // see encodeLogFile
+		sc.w.set(r)
+		b, _ = json.Marshal(&sc.w)
 	}
 	ev.CloudTrailEvent = string(b)
 	return ev

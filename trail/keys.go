@@ -19,19 +19,27 @@ import (
 // SignatureAlgorithm is the digest signature algorithm CloudTrail uses.
 const SignatureAlgorithm = "SHA256withRSA"
 
-// signingKey is one Region's digest signing key.
+// signingKey is one Region's digest signing key for one validity window.
 type signingKey struct {
 	priv        *rsa.PrivateKey
 	der         []byte // PKCS #1 RSAPublicKey DER, as ListPublicKeys returns it
 	fingerprint string // hex MD5 of der
 	created     time.Time
+	expires     time.Time
 }
 
 // keyBits is the RSA modulus size (AWS's digest keys are 2048-bit).
 const keyBits = 2048
 
-// noteRegion records when a Region's Service began: its key is valid from
-// then, even though it is generated only when first needed.
+// KeyRotation is how long a Region's digest signing key is used before the
+// next one takes over: AWS's list-public-keys example returns a key with
+// ValidityStartTime 1453076702 and ValidityEndTime 1455668702, exactly 30
+// days apart. Windows are contiguous and start when the Region's first
+// Service was created.
+const KeyRotation = 30 * 24 * time.Hour
+
+// noteRegion records when a Region's Service began: its first key is valid
+// from then, even though it is generated only when first needed.
 func (sh *Shared) noteRegion(account, region string, now time.Time) {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -39,40 +47,92 @@ func (sh *Shared) noteRegion(account, region string, now time.Time) {
 		sh.since = make(map[string]time.Time)
 	}
 	k := account + "/" + region
-	if t, ok := sh.since[k]; !ok || now.Before(t) {
+	if _, ok := sh.since[k]; !ok {
 		sh.since[k] = now.UTC().Truncate(time.Second)
 	}
 }
 
-// regionKey returns the signing key of a Region, generating it on first use.
-// now becomes the key's ValidityStartTime.
-func (sh *Shared) regionKey(account, region string, now time.Time) *signingKey {
+// keyWindow returns the index of the key window holding t and the Region's
+// first window start.
+func (sh *Shared) keyWindow(account, region string, t time.Time) (int64, time.Time) {
 	sh.mu.Lock()
-	if sh.keys == nil {
-		sh.keys = make(map[string]*signingKey)
+	defer sh.mu.Unlock()
+	if sh.since == nil {
+		sh.since = make(map[string]time.Time)
 	}
-	k := sh.keys[account+"/"+region]
-	seed := sh.KeySeed
-	sh.mu.Unlock()
+	since, ok := sh.since[account+"/"+region]
+	if !ok {
+		since = t.UTC().Truncate(time.Second)
+		sh.since[account+"/"+region] = since
+	}
+	if !t.After(since) {
+		return 0, since
+	}
+	// time.Time.Sub saturates instead of overflowing, so a far clock gives a
+	// far window, never a negative one.
+	return int64(t.Sub(since) / KeyRotation), since
+}
+
+// regionKey returns the signing key of a Region whose window holds t,
+// generating it on first use.
+func (sh *Shared) regionKey(account, region string, t time.Time) *signingKey {
+	w, since := sh.keyWindow(account, region, t)
+	return sh.windowKey(account, region, w, since)
+}
+
+func (sh *Shared) windowKey(account, region string, w int64, since time.Time) *signingKey {
+	id := fmt.Sprintf("%s/%s/%d", account, region, w)
+	k, seed := sh.cachedKey(id)
 	if k != nil {
 		return k
 	}
-	// Generated deterministically from (KeySeed, account, Region), once per
-	// process (a few hundred milliseconds).
-	priv := seededkey.RSA(fmt.Sprintf("localwatch/trail/digest-key/%d/%s/%s/%d", seed, account, region, keyBits), keyBits)
+	// Generated deterministically from (KeySeed, account, Region, window),
+	// once per process (a few hundred milliseconds).
+	label := fmt.Sprintf("localwatch/trail/digest-key/%d/%s/%s/%d", seed, account, region, keyBits)
+	if w > 0 {
+		label += fmt.Sprintf("/%d", w)
+	}
+	priv := seededkey.RSA(label, keyBits)
 	der := x509.MarshalPKCS1PublicKey(&priv.PublicKey)
 	sum := md5.Sum(der)
-	nk := &signingKey{priv: priv, der: der, fingerprint: hex.EncodeToString(sum[:]), created: now.UTC().Truncate(time.Second)}
+	start := since.Add(time.Duration(w) * KeyRotation)
+	nk := &signingKey{priv: priv, der: der, fingerprint: hex.EncodeToString(sum[:]), created: start, expires: start.Add(KeyRotation)}
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if t, ok := sh.since[account+"/"+region]; ok && t.Before(nk.created) {
-		nk.created = t // valid since the Region's Service began
-	}
-	if k := sh.keys[account+"/"+region]; k != nil {
+	if k := sh.keys[id]; k != nil {
 		return k
 	}
-	sh.keys[account+"/"+region] = nk
+	sh.keys[id] = nk
 	return nk
+}
+
+func (sh *Shared) cachedKey(id string) (*signingKey, uint64) {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if sh.keys == nil {
+		sh.keys = make(map[string]*signingKey)
+	}
+	return sh.keys[id], sh.KeySeed
+}
+
+// publicKeys returns the Region's keys whose windows overlap [start, end],
+// up to the window holding now (no key exists before it is used).
+func (sh *Shared) publicKeys(account, region string, start, end, now time.Time) []PublicKey {
+	end = minTime(end, now)
+	if end.Before(start) {
+		return nil
+	}
+	first, since := sh.keyWindow(account, region, start)
+	last, _ := sh.keyWindow(account, region, end)
+	var out []PublicKey
+	for w := first; w <= last; w++ {
+		k := sh.windowKey(account, region, w, since)
+		if k.expires.Before(start) || k.created.After(end) {
+			continue
+		}
+		out = append(out, PublicKey{Value: append([]byte(nil), k.der...), ValidityStartTime: k.created, ValidityEndTime: k.expires, Fingerprint: k.fingerprint})
+	}
+	return out
 }
 
 // sign signs the digest string to sign with RSA PKCS #1 v1.5 over SHA-256.
@@ -106,11 +166,15 @@ type ListPublicKeysOutput struct {
 }
 
 // ListPublicKeys returns the public keys whose validity overlaps the time
-// range (default: now) in this Region. This model has one key per Region,
-// generated deterministically from Shared.KeySeed when first needed and never
-// rotated: its ValidityStartTime is when the Region's first Service was
-// created and its ValidityEndTime the current time.
+// range (default: now) in this Region, oldest first. Each Region's key is
+// rotated every 30 days ([KeyRotation]) from when the Region's first Service
+// was created; each is generated deterministically from Shared.KeySeed when
+// first needed and is listed with its whole 30-day window, as AWS lists the
+// current key. Keys of windows that have not begun are not listed.
 func (s *Service) ListPublicKeys(ctx context.Context, in ListPublicKeysInput) (out *ListPublicKeysOutput, err error) {
+	if err := s.begin(&ctx); err != nil {
+		return nil, err
+	}
 	params := map[string]any{}
 	if in.StartTime != nil {
 		params["startTime"] = in.StartTime.UTC().Format(TimeFormat)
@@ -135,16 +199,7 @@ func (s *Service) ListPublicKeys(ctx context.Context, in ListPublicKeysInput) (o
 	if in.NextToken != nil {
 		return nil, awserr.New("InvalidTokenException", "Invalid NextToken %q.", *in.NextToken)
 	}
-	k := s.shared.regionKey(s.account, s.region, now)
 	out = &ListPublicKeysOutput{PublicKeyList: []PublicKey{}}
-	validTo := now.Truncate(time.Second)
-	if validTo.Before(k.created) {
-		validTo = k.created
-	}
-	if !k.created.After(end) && !validTo.Before(start.Truncate(time.Second)) {
-		out.PublicKeyList = append(out.PublicKeyList, PublicKey{
-			Value: append([]byte(nil), k.der...), ValidityStartTime: k.created, ValidityEndTime: validTo, Fingerprint: k.fingerprint,
-		})
-	}
+	out.PublicKeyList = append(out.PublicKeyList, s.shared.publicKeys(s.account, s.region, start.Truncate(time.Second), end, now)...)
 	return out, nil
 }

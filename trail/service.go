@@ -24,6 +24,10 @@ const (
 	DefaultDeliveryInterval = 5 * time.Minute
 	DefaultDigestInterval   = time.Hour
 	HistoryRetention        = 90 * 24 * time.Hour
+	// MinInterval is the shortest DeliveryInterval and DigestInterval: shorter
+	// ones are raised to it (and both are rounded to whole seconds), so that
+	// simulated time costs in proportion to what happens in it.
+	MinInterval = time.Second
 )
 
 // Options configures a [Service]. The zero value works: real clock, no bus,
@@ -116,8 +120,9 @@ type Service struct {
 	digestIv time.Duration
 	groupOK  func(ctx context.Context, logGroupARN string) bool
 
-	unsub func()
-	timer clock.Timer
+	unsub  func()
+	timer  clock.Timer
+	closed atomic.Bool
 
 	mu        sync.Mutex
 	history   history
@@ -127,8 +132,12 @@ type Service struct {
 	lastID    identity.Identity
 	lastHasID bool
 	lastUI    *UserIdentity
-	slab      []entry
-	scratch   Record // for selector matching, under mu
+	// mgmtSlab and dataSlab are where entries are carved from, one slab per
+	// retention class: a management event lives 90 days in event history, a
+	// data event only until its trails' next delivery. Sharing a slab would
+	// let one management event pin 127 data events' parameters for 90 days.
+	mgmtSlab, dataSlab []entry
+	scratch            Record // for selector matching, under mu
 
 	deliverMu sync.Mutex                // serializes deliveries; guards regional
 	regional  map[string]*regionalState // per trail ARN: digest chain
@@ -173,6 +182,8 @@ func New(opts Options) *Service {
 	if s.digestIv <= 0 {
 		s.digestIv = DefaultDigestInterval
 	}
+	s.interval = max(s.interval, MinInterval).Round(time.Second)
+	s.digestIv = max(s.digestIv, MinInterval).Round(time.Second)
 	if r := s.digestIv % s.interval; r != 0 {
 		s.digestIv += s.interval - r
 	}
@@ -181,8 +192,7 @@ func New(opts Options) *Service {
 	s.rec = event.Recorder{Bus: s.bus, Clock: s.clock, IDs: s.ids, EventSource: EventSource, Region: s.region, AccountID: s.account}
 	if s.bus != nil {
 		s.unsub = bus.Subscribe(s.bus, "trail/"+s.region, func(_ context.Context, ev event.APICall) error {
-			s.consume(&ev)
-			return nil
+			return s.consume(&ev)
 		})
 	}
 	s.timer = clock.Every(s.clock, s.interval, s.tick)
@@ -190,8 +200,13 @@ func New(opts Options) *Service {
 }
 
 // Close unsubscribes from the bus and stops the delivery schedule. Pending
-// records that were not delivered yet are dropped.
+// records that were not delivered yet are dropped. After Close every
+// operation answers awserr.Closed("ServiceUnavailableException"); Close may
+// be called again.
 func (s *Service) Close() {
+	if s.closed.Swap(true) {
+		return
+	}
 	s.shared.unregister(s)
 	if s.unsub != nil {
 		s.unsub()
@@ -199,6 +214,18 @@ func (s *Service) Close() {
 	if s.timer != nil {
 		s.timer.Stop()
 	}
+}
+
+// begin is the common start of every operation: a nil ctx becomes
+// context.Background(), and a closed Service answers ServiceUnavailable.
+func (s *Service) begin(ctx *context.Context) error {
+	if *ctx == nil {
+		*ctx = context.Background()
+	}
+	if s.closed.Load() {
+		return awserr.Closed("ServiceUnavailableException")
+	}
+	return nil
 }
 
 // Region returns the Service's Region.
@@ -252,8 +279,20 @@ func isGlobalEvent(source string) bool {
 	return globalSources[source] || source == "signin.amazonaws.com"
 }
 
-// consume turns an API call from the bus into a record.
-func (s *Service) consume(ev *event.APICall) {
+// consume turns an API call from the bus into a record. A call whose request
+// parameters or response elements cannot be encoded as JSON (NaN, a channel)
+// is recorded without them (null, as for calls that have none), never as a
+// record that cannot be written, and the publisher gets an
+// InvalidParameterException saying so.
+func (s *Service) consume(ev *event.APICall) (err error) {
+	if perr := checkEncodable(ev.RequestParameters); perr != nil {
+		err = awserr.New("InvalidParameterException", "The requestParameters of %s %s cannot be encoded as JSON (%v); the event is recorded without them.", ev.EventSource, ev.EventName, perr)
+		ev.RequestParameters = nil
+	}
+	if rerr := checkEncodable(ev.ResponseElements); rerr != nil {
+		err = awserr.New("InvalidParameterException", "The responseElements of %s %s cannot be encoded as JSON (%v); the event is recorded without them.", ev.EventSource, ev.EventName, rerr)
+		ev.ResponseElements = nil
+	}
 	region := ev.AWSRegion
 	if globalSources[ev.EventSource] {
 		region = globalRegion
@@ -262,15 +301,16 @@ func (s *Service) consume(ev *event.APICall) {
 		region = s.region
 	}
 	if region != s.region || (ev.RecipientAccountID != "" && ev.RecipientAccountID != s.account) {
-		return
+		return nil
 	}
 	s.mu.Lock()
-	e := s.allocEntryLocked()
+	defer s.mu.Unlock()
+	e := s.allocEntryLocked(ev.Management)
 	e.t = ev.Time.Unix()
 	if ev.Time.IsZero() {
 		e.t = s.clock.Now().Unix()
 	}
-	e.source, e.name, e.reqID, e.eventID = ev.EventSource, ev.EventName, ev.RequestID, ev.EventID
+	e.source, e.name, e.reqID, e.eventID = ev.EventSource, ev.EventName, truncate(ev.RequestID, 1024), ev.EventID
 	e.params, e.resp = ev.RequestParameters, ev.ResponseElements
 	if ev.ReadOnly {
 		e.flags |= flagReadOnly
@@ -298,20 +338,26 @@ func (s *Service) consume(ev *event.APICall) {
 		e.full = r
 	}
 	s.addLocked(e)
-	s.mu.Unlock()
+	return err
 }
 
-// recordSlab is how many records consume allocates at once: records are
-// retained together (history, pending files) and expire together, so one
-// allocation per slab saves the per-object allocation cost on the hot path.
+// recordSlab is how many records consume allocates at once: records of one
+// retention class (management events: event history, 90 days; data events:
+// pending files only) are retained together and expire together, so one
+// allocation per slab saves the per-object allocation cost on the hot path
+// without keeping anything alive longer than its own retention.
 const recordSlab = 128
 
-func (s *Service) allocEntryLocked() *entry {
-	if len(s.slab) == 0 {
-		s.slab = make([]entry, recordSlab)
+func (s *Service) allocEntryLocked(management bool) *entry {
+	slab := &s.dataSlab
+	if management {
+		slab = &s.mgmtSlab
 	}
-	r := &s.slab[0]
-	s.slab = s.slab[1:]
+	if len(*slab) == 0 {
+		*slab = make([]entry, recordSlab)
+	}
+	r := &(*slab)[0]
+	*slab = (*slab)[1:]
 	return r
 }
 
@@ -437,16 +483,18 @@ func (s *Service) addLocked(e *entry) {
 // refreshViewsLocked re-reads the trails that apply to this Region.
 func (s *Service) refreshViewsLocked() {
 	sh := s.shared
-	sh.mu.Lock()
-	s.viewsVer = sh.version.Load()
-	s.views = s.views[:0]
-	for _, st := range sh.trails {
-		c := st.cfg
-		if c.Account == s.account && (c.HomeRegion == s.region || c.MultiRegion) {
-			s.views = append(s.views, c)
+	func() {
+		sh.mu.Lock()
+		defer sh.mu.Unlock()
+		s.viewsVer = sh.version.Load()
+		s.views = s.views[:0]
+		for _, st := range sh.trails {
+			c := st.cfg
+			if c.Account == s.account && (c.HomeRegion == s.region || c.MultiRegion) {
+				s.views = append(s.views, c)
+			}
 		}
-	}
-	sh.mu.Unlock()
+	}()
 	sortConfigs(s.views)
 }
 
@@ -471,7 +519,9 @@ type RecordEventInput struct {
 	AdditionalEventData any
 	ServiceEventDetails any
 	Resources           []Resource
-	RequestID           string
+	// RequestID defaults to a new UUID for an AwsApiCall (AWS's records of
+	// API calls always carry one); it is truncated to 1 KB as AWS does.
+	RequestID string
 	// EventID defaults to a new UUID.
 	EventID string
 	// UserIdentity overrides the identity from the context (for example an
@@ -504,11 +554,24 @@ type RecordEventOutput struct {
 // us-east-1 RecordEvent hands it to the us-east-1 Service sharing this
 // Service's [Shared], or, without one, keeps nothing and returns a nil Record.
 func (s *Service) RecordEvent(ctx context.Context, in RecordEventInput) (*RecordEventOutput, error) {
+	if err := s.begin(&ctx); err != nil {
+		return nil, err
+	}
 	if in.EventSource == "" {
 		return nil, awserr.New("InvalidParameterException", "EventSource is required")
 	}
 	if in.EventName == "" && in.EventType != EventTypeInsight {
 		return nil, awserr.New("InvalidParameterException", "EventName is required")
+	}
+	// A record that cannot be encoded could never be delivered or looked up.
+	for _, f := range []struct {
+		name string
+		v    any
+	}{{"RequestParameters", in.RequestParameters}, {"ResponseElements", in.ResponseElements},
+		{"AdditionalEventData", in.AdditionalEventData}, {"ServiceEventDetails", in.ServiceEventDetails}} {
+		if err := checkEncodable(f.v); err != nil {
+			return nil, awserr.New("InvalidParameterException", "%s cannot be encoded as JSON: %v", f.name, err)
+		}
 	}
 	cat := in.EventCategory
 	if cat == "" {
@@ -548,7 +611,7 @@ func (s *Service) RecordEvent(ctx context.Context, in RecordEventInput) (*Record
 		ResponseElements:    in.ResponseElements,
 		AdditionalEventData: in.AdditionalEventData,
 		ServiceEventDetails: in.ServiceEventDetails,
-		RequestID:           in.RequestID,
+		RequestID:           truncate(in.RequestID, 1024),
 		EventID:             in.EventID,
 		ReadOnly:            boolPtr(in.ReadOnly),
 		Resources:           append([]Resource(nil), in.Resources...),
@@ -569,8 +632,14 @@ func (s *Service) RecordEvent(ctx context.Context, in RecordEventInput) (*Record
 	}
 	id, has := identity.From(ctx)
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	if r.EventID == "" {
 		r.EventID = s.ids.UUID()
+	}
+	if r.RequestID == "" && et == EventTypeAPICall {
+		// "The value that identifies the request. The service being called
+		// generates this value" (record contents): every API call has one.
+		r.RequestID = s.ids.UUID()
 	}
 	r.UserIdentity, r.SourceIPAddress, r.UserAgent = s.identityLocked(id, has)
 	if in.UserIdentity != nil {
@@ -586,10 +655,9 @@ func (s *Service) RecordEvent(ctx context.Context, in RecordEventInput) (*Record
 	if in.UserAgent != "" {
 		r.UserAgent = truncate(in.UserAgent, 1024)
 	}
-	e := s.allocEntryLocked()
+	e := s.allocEntryLocked(cat == CategoryManagement)
 	*e = entryOf(r)
 	s.addLocked(e)
-	s.mu.Unlock()
 	return &RecordEventOutput{Record: r}, nil
 }
 

@@ -2,11 +2,13 @@ package trail
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/awserr"
@@ -171,6 +173,42 @@ func validateTrailName(name string) error {
 	return nil
 }
 
+// validatePrefix refuses an S3 key prefix no object store can hold as the
+// start of a key: AWS's InvalidS3PrefixException ("This exception is thrown
+// when the provided S3 prefix is not valid", CloudTrail API Reference) for a
+// prefix that is not UTF-8 (S3 keys are UTF-8), holds a control character
+// (NUL included) or a backslash, starts with "/" or has an empty, "." or
+// ".." path segment (which a file system store would resolve, escaping the
+// bucket or merging keys). A trailing "/" is allowed (CloudTrail adds one).
+func validatePrefix(p string) error {
+	bad := func(why string) error {
+		return awserr.New("InvalidS3PrefixException", "The provided S3 prefix is not valid. %s", why)
+	}
+	if !utf8.ValidString(p) {
+		return bad("It is not valid UTF-8.")
+	}
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f || r == '\\' {
+			return bad(fmt.Sprintf("It must not contain the character %U.", r))
+		}
+	}
+	if p == "" {
+		return nil
+	}
+	for i, seg := range strings.Split(strings.TrimSuffix(p, "/"), "/") {
+		switch seg {
+		case "":
+			if i == 0 {
+				return bad("It must not start with \"/\".")
+			}
+			return bad("It must not contain \"//\".")
+		case ".", "..":
+			return bad(fmt.Sprintf("It must not contain a %q path segment.", seg))
+		}
+	}
+	return nil
+}
+
 // normalized is a validated trail definition from Create/UpdateTrail.
 func (s *Service) validateConfig(c *trailConfig) error {
 	if c.S3BucketName == "" {
@@ -182,8 +220,8 @@ func (s *Service) validateConfig(c *trailConfig) error {
 	if len(c.S3KeyPrefix) > 200 {
 		return awserr.New("InvalidS3PrefixException", "S3KeyPrefix %q is longer than 200 characters.", c.S3KeyPrefix[:20]+"...")
 	}
-	if strings.HasPrefix(c.S3KeyPrefix, "/") || strings.Contains(c.S3KeyPrefix, "//") {
-		return awserr.New("InvalidS3PrefixException", "S3KeyPrefix %q is not valid.", c.S3KeyPrefix)
+	if err := validatePrefix(c.S3KeyPrefix); err != nil {
+		return err
 	}
 	c.SnsTopicARN = ""
 	if c.SnsTopicName != "" {
@@ -328,6 +366,13 @@ func (s *Service) checkLimitLocked(multi bool, exclude string) error {
 
 func (s *Service) publishLocked() { s.shared.version.Add(1) }
 
+// locked runs f with sh.mu held (released even if f panics).
+func (sh *Shared) locked(f func() error) error {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	return f()
+}
+
 func trailParams(name string) map[string]any { return map[string]any{"name": name} }
 
 // CreateTrail creates a trail in this (its home) Region. A new trail is not
@@ -335,6 +380,9 @@ func trailParams(name string) map[string]any { return map[string]any{"name": nam
 // not). A multi-Region trail must include global service events and is
 // shadowed in every Region of the stack.
 func (s *Service) CreateTrail(ctx context.Context, in CreateTrailInput) (out *CreateTrailOutput, err error) {
+	if err := s.begin(&ctx); err != nil {
+		return nil, err
+	}
 	params := map[string]any{"name": in.Name, "s3BucketName": in.S3BucketName}
 	if in.S3KeyPrefix != "" {
 		params["s3KeyPrefix"] = in.S3KeyPrefix
@@ -385,26 +433,27 @@ func (s *Service) CreateTrail(ctx context.Context, in CreateTrailInput) (out *Cr
 	}
 	c.match = compileSelectors(nil, nil)
 	sh := s.shared
-	sh.mu.Lock()
-	if sh.trails == nil {
-		sh.trails = make(map[string]*trailState)
-	}
-	for _, st := range sh.trails {
-		o := st.cfg
-		if o.Account == s.account && o.Name == c.Name && (o.HomeRegion == s.region || o.MultiRegion || c.MultiRegion) {
-			sh.mu.Unlock()
-			return nil, awserr.New("TrailAlreadyExistsException", "Trail %s already exists for customer: %s", c.Name, s.account)
+	if err := sh.locked(func() error {
+		if sh.trails == nil {
+			sh.trails = make(map[string]*trailState)
 		}
-	}
-	if err := s.checkLimitLocked(c.MultiRegion, ""); err != nil {
-		sh.mu.Unlock()
+		for _, st := range sh.trails {
+			o := st.cfg
+			if o.Account == s.account && o.Name == c.Name && (o.HomeRegion == s.region || o.MultiRegion || c.MultiRegion) {
+				return awserr.New("TrailAlreadyExistsException", "Trail %s already exists for customer: %s", c.Name, s.account)
+			}
+		}
+		if err := s.checkLimitLocked(c.MultiRegion, ""); err != nil {
+			return err
+		}
+		sh.order++
+		c.order = sh.order
+		sh.trails[c.ARN] = &trailState{cfg: c}
+		s.publishLocked()
+		return nil
+	}); err != nil {
 		return nil, err
 	}
-	sh.order++
-	c.order = sh.order
-	sh.trails[c.ARN] = &trailState{cfg: c}
-	s.publishLocked()
-	sh.mu.Unlock()
 	t := c.trail()
 	resp = map[string]any{"name": t.Name, "s3BucketName": t.S3BucketName, "trailARN": t.TrailARN,
 		"includeGlobalServiceEvents": t.IncludeGlobalServiceEvents, "isMultiRegionTrail": t.IsMultiRegionTrail,
@@ -418,6 +467,9 @@ func (s *Service) CreateTrail(ctx context.Context, in CreateTrailInput) (out *Cr
 // on. Disabling log file validation ends the digest chain at the next digest;
 // enabling it starts a new one.
 func (s *Service) UpdateTrail(ctx context.Context, in UpdateTrailInput) (out *UpdateTrailOutput, err error) {
+	if err := s.begin(&ctx); err != nil {
+		return nil, err
+	}
 	params := map[string]any{"name": in.Name}
 	setS := func(k string, v *string) {
 		if v != nil {
@@ -523,13 +575,17 @@ func (s *Service) UpdateTrail(ctx context.Context, in UpdateTrailInput) (out *Up
 // stay; pending events are delivered first, with a final digest when
 // validation is on.
 func (s *Service) DeleteTrail(ctx context.Context, in DeleteTrailInput) (out *DeleteTrailOutput, err error) {
-	sh := s.shared
-	sh.mu.Lock()
-	st, err := s.findLocked(in.Name)
-	if err == nil {
-		err = s.homeOnly(st.cfg, "DeleteTrail")
+	if err := s.begin(&ctx); err != nil {
+		return nil, err
 	}
-	sh.mu.Unlock()
+	sh := s.shared
+	var st *trailState
+	err = sh.locked(func() (err error) {
+		if st, err = s.findLocked(in.Name); err == nil {
+			err = s.homeOnly(st.cfg, "DeleteTrail")
+		}
+		return err
+	})
 	var res []event.Resource
 	if st != nil {
 		res = []event.Resource{{ARN: st.cfg.ARN, AccountID: s.account, Type: "AWS::CloudTrail::Trail"}}
@@ -540,13 +596,14 @@ func (s *Service) DeleteTrail(ctx context.Context, in DeleteTrailInput) (out *De
 	if err != nil {
 		return nil, err
 	}
-	sh.mu.Lock()
 	last := st.cfg
-	if cur := sh.trails[st.cfg.ARN]; cur == st {
-		delete(sh.trails, st.cfg.ARN)
-		s.publishLocked()
-	}
-	sh.mu.Unlock()
+	_ = sh.locked(func() error {
+		if cur := sh.trails[st.cfg.ARN]; cur == st {
+			delete(sh.trails, st.cfg.ARN)
+			s.publishLocked()
+		}
+		return nil
+	})
 	s.finish(last.ARN, last)
 	return &DeleteTrailOutput{}, nil
 }
@@ -574,6 +631,9 @@ type StopLoggingOutput struct{}
 // on, it starts a new digest chain whose first digest has null previous-digest
 // fields. Starting a trail that is logging does nothing.
 func (s *Service) StartLogging(ctx context.Context, in StartLoggingInput) (out *StartLoggingOutput, err error) {
+	if err := s.begin(&ctx); err != nil {
+		return nil, err
+	}
 	var res []event.Resource
 	defer func() {
 		s.rec.Record(ctx, event.Call{Name: "StartLogging", RequestParameters: trailParams(in.Name), Resources: res}, err)
@@ -606,13 +666,17 @@ func (s *Service) StartLogging(ctx context.Context, in StartLoggingInput) (out *
 // on; other Regions of a multi-Region trail deliver theirs at their next
 // delivery tick.
 func (s *Service) StopLogging(ctx context.Context, in StopLoggingInput) (out *StopLoggingOutput, err error) {
-	sh := s.shared
-	sh.mu.Lock()
-	st, err := s.findLocked(in.Name)
-	if err == nil {
-		err = s.homeOnly(st.cfg, "StopLogging")
+	if err := s.begin(&ctx); err != nil {
+		return nil, err
 	}
-	sh.mu.Unlock()
+	sh := s.shared
+	var st *trailState
+	err = sh.locked(func() (err error) {
+		if st, err = s.findLocked(in.Name); err == nil {
+			err = s.homeOnly(st.cfg, "StopLogging")
+		}
+		return err
+	})
 	var res []event.Resource
 	if st != nil {
 		res = []event.Resource{{ARN: st.cfg.ARN, AccountID: s.account, Type: "AWS::CloudTrail::Trail"}}
@@ -621,15 +685,17 @@ func (s *Service) StopLogging(ctx context.Context, in StopLoggingInput) (out *St
 	if err != nil {
 		return nil, err
 	}
-	sh.mu.Lock()
-	if st.cfg.Logging {
-		c := *st.cfg
-		c.Logging, c.StopTime = false, s.clock.Now().UTC().Truncate(time.Second)
-		st.cfg = &c
-		s.publishLocked()
-	}
-	last := st.cfg
-	sh.mu.Unlock()
+	var last *trailConfig
+	_ = sh.locked(func() error {
+		if st.cfg.Logging {
+			c := *st.cfg
+			c.Logging, c.StopTime = false, s.clock.Now().UTC().Truncate(time.Second)
+			st.cfg = &c
+			s.publishLocked()
+		}
+		last = st.cfg
+		return nil
+	})
 	s.finish(last.ARN, last)
 	return &StopLoggingOutput{}, nil
 }
@@ -642,6 +708,9 @@ type GetTrailOutput struct{ Trail *Trail }
 
 // GetTrail returns one trail (a name or ARN; shadow trails too).
 func (s *Service) GetTrail(ctx context.Context, in GetTrailInput) (out *GetTrailOutput, err error) {
+	if err := s.begin(&ctx); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.rec.Record(ctx, event.Call{Name: "GetTrail", ReadOnly: true, RequestParameters: trailParams(in.Name)}, err)
 	}()
@@ -673,6 +742,9 @@ type DescribeTrailsOutput struct {
 // trails unless IncludeShadowTrails is false). Names that match no trail are
 // left out, as AWS does.
 func (s *Service) DescribeTrails(ctx context.Context, in DescribeTrailsInput) (out *DescribeTrailsOutput, err error) {
+	if err := s.begin(&ctx); err != nil {
+		return nil, err
+	}
 	params := map[string]any{}
 	if in.TrailNameList != nil {
 		params["trailNameList"] = in.TrailNameList
@@ -722,6 +794,9 @@ type ListTrailsOutput struct {
 // ListTrails lists the trails visible in this Region (one page: a Region has
 // at most five).
 func (s *Service) ListTrails(ctx context.Context, in ListTrailsInput) (out *ListTrailsOutput, err error) {
+	if err := s.begin(&ctx); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.rec.Record(ctx, event.Call{Name: "ListTrails", ReadOnly: true, RequestParameters: map[string]any{}}, err)
 	}()
@@ -781,6 +856,9 @@ func tstr(t time.Time) string {
 // GetTrailStatus returns a trail's logging state and its latest deliveries
 // (log files, digests, notifications, CloudWatch Logs) and their errors.
 func (s *Service) GetTrailStatus(ctx context.Context, in GetTrailStatusInput) (out *GetTrailStatusOutput, err error) {
+	if err := s.begin(&ctx); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.rec.Record(ctx, event.Call{Name: "GetTrailStatus", ReadOnly: true, RequestParameters: trailParams(in.Name)}, err)
 	}()
@@ -836,6 +914,9 @@ type PutEventSelectorsOutput struct {
 // PutEventSelectors replaces a trail's selectors (basic or advanced: setting
 // one kind removes the other). It must be called in the trail's home Region.
 func (s *Service) PutEventSelectors(ctx context.Context, in PutEventSelectorsInput) (out *PutEventSelectorsOutput, err error) {
+	if err := s.begin(&ctx); err != nil {
+		return nil, err
+	}
 	params := map[string]any{"trailName": in.TrailName}
 	if in.EventSelectors != nil {
 		params["eventSelectors"] = in.EventSelectors
@@ -936,6 +1017,9 @@ type GetEventSelectorsOutput struct {
 
 // GetEventSelectors returns a trail's selectors.
 func (s *Service) GetEventSelectors(ctx context.Context, in GetEventSelectorsInput) (out *GetEventSelectorsOutput, err error) {
+	if err := s.begin(&ctx); err != nil {
+		return nil, err
+	}
 	defer func() {
 		s.rec.Record(ctx, event.Call{Name: "GetEventSelectors", ReadOnly: true, RequestParameters: map[string]any{"trailName": in.TrailName}}, err)
 	}()

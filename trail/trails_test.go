@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/localwatch/localwatch/internal/awserr"
 	"strings"
 	"testing"
 	"time"
@@ -33,6 +34,11 @@ func TestTrailNameRules(t *testing.T) {
 		{"my trail", false},
 		{"my/trail", false},
 		{"192.168.5.4", false},
+		{"..", false},
+		{"a..b", false},
+		{"abc\x00def", false},
+		{"abc\xffdef", false},
+		{"tr\u00e9il", false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -47,6 +53,23 @@ func TestTrailNameRules(t *testing.T) {
 	}
 }
 
+// UpdateTrail refuses a key prefix that can never be stored as CreateTrail
+// does (InvalidS3PrefixException) and changes nothing.
+func TestUpdateTrailRefusesUnstorablePrefix(t *testing.T) {
+	e := newEnv(t)
+	e.trail(t, "audit", false)
+	for _, p := range []string{"..", "a/../b", "a\x00b", "a/./b"} {
+		_, err := e.svc.UpdateTrail(e.ctx, UpdateTrailInput{Name: "audit", S3KeyPrefix: ptr(p)})
+		require.ErrorIs(t, err, ErrInvalidS3Prefix, "%q", p)
+		assert.Equal(t, "The provided S3 prefix is not valid.", awserr.Message(err)[:len("The provided S3 prefix is not valid.")])
+	}
+	got, err := e.svc.GetTrail(e.ctx, GetTrailInput{Name: "audit"})
+	require.NoError(t, err)
+	assert.Empty(t, got.Trail.S3KeyPrefix)
+	_, err = e.svc.UpdateTrail(e.ctx, UpdateTrailInput{Name: "audit", S3KeyPrefix: ptr("team/audit.logs/")})
+	require.NoError(t, err, "dots inside a segment and a trailing slash are fine")
+}
+
 func TestCreateTrailValidation(t *testing.T) {
 	cases := []struct {
 		name string
@@ -56,6 +79,13 @@ func TestCreateTrailValidation(t *testing.T) {
 		{"missing bucket", CreateTrailInput{Name: "tr1"}, ErrInvalidS3BucketName},
 		{"upper-case bucket", CreateTrailInput{Name: "tr1", S3BucketName: "MyBucket"}, ErrInvalidS3BucketName},
 		{"prefix over 200 characters", CreateTrailInput{Name: "tr1", S3BucketName: "b-1", S3KeyPrefix: strings.Repeat("p", 201)}, ErrInvalidS3Prefix},
+		{"prefix with a .. segment", CreateTrailInput{Name: "tr1", S3BucketName: "b-1", S3KeyPrefix: "logs/../other"}, ErrInvalidS3Prefix},
+		{"prefix that is ..", CreateTrailInput{Name: "tr1", S3BucketName: "b-1", S3KeyPrefix: ".."}, ErrInvalidS3Prefix},
+		{"prefix with a . segment", CreateTrailInput{Name: "tr1", S3BucketName: "b-1", S3KeyPrefix: "./logs"}, ErrInvalidS3Prefix},
+		{"prefix with NUL", CreateTrailInput{Name: "tr1", S3BucketName: "b-1", S3KeyPrefix: "logs\x00x"}, ErrInvalidS3Prefix},
+		{"prefix with a control character", CreateTrailInput{Name: "tr1", S3BucketName: "b-1", S3KeyPrefix: "logs\nx"}, ErrInvalidS3Prefix},
+		{"prefix with invalid UTF-8", CreateTrailInput{Name: "tr1", S3BucketName: "b-1", S3KeyPrefix: "logs\xff"}, ErrInvalidS3Prefix},
+		{"prefix with a backslash", CreateTrailInput{Name: "tr1", S3BucketName: "b-1", S3KeyPrefix: "logs\\..\\x"}, ErrInvalidS3Prefix},
 		{"bad topic name", CreateTrailInput{Name: "tr1", S3BucketName: "b-1", SnsTopicName: "no spaces"}, ErrInvalidSnsTopicName},
 		{"log group without role", CreateTrailInput{Name: "tr1", S3BucketName: "b-1", CloudWatchLogsLogGroupArn: "arn:aws:logs:us-east-1:123456789012:log-group:CloudTrail/logs:*"}, ErrInvalidCloudWatchLogsRoleArn},
 		{"role without log group", CreateTrailInput{Name: "tr1", S3BucketName: "b-1", CloudWatchLogsRoleArn: "arn:aws:iam::123456789012:role/CloudTrail_CloudWatchLogs_Role"}, ErrInvalidCloudWatchLogsLogGroupArn},

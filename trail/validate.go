@@ -14,10 +14,12 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/objstore"
 )
 
@@ -71,9 +73,11 @@ const (
 
 // ValidationResult is the verdict on one file.
 type ValidationResult struct {
-	Kind   FileKind
-	Bucket string
-	Key    string
+	Kind FileKind
+	// Backfill marks a backfill digest (printed "(backfill) Digest file").
+	Backfill bool
+	Bucket   string
+	Key      string
 	// Problem is empty for a valid file, else what is wrong (ProblemNotFound
 	// for a deleted file, ProblemHashMismatch for a modified log file,
 	// ProblemSignature for a modified digest, ...).
@@ -85,31 +89,46 @@ func (r ValidationResult) Valid() bool { return r.Problem == "" }
 
 // String formats the result as the CLI does ("Log file\ts3://b/k\tvalid").
 func (r ValidationResult) String() string {
-	if r.Problem == "" {
-		return fmt.Sprintf("%s\ts3://%s/%s\tvalid", r.Kind, r.Bucket, r.Key)
+	tag := ""
+	if r.Backfill {
+		tag = "(backfill) "
 	}
-	return fmt.Sprintf("%s\ts3://%s/%s\tINVALID: %s", r.Kind, r.Bucket, r.Key, r.Problem)
+	if r.Problem == "" {
+		return fmt.Sprintf("%s%s\ts3://%s/%s\tvalid", tag, r.Kind, r.Bucket, r.Key)
+	}
+	return fmt.Sprintf("%s%s\ts3://%s/%s\tINVALID: %s", tag, r.Kind, r.Bucket, r.Key, r.Problem)
 }
 
 // Gap is a break in the digest chain (a chain that started anew: logging
 // stopped or validation was off in between). It is not an error.
-type Gap struct{ From, To time.Time }
+type Gap struct {
+	From, To time.Time
+	Backfill bool // a break in the backfill digests' chain
+}
 
 // ValidationReport is the outcome of [ValidateLogs].
 type ValidationReport struct {
-	TrailARN             string
-	StartTime, EndTime   time.Time
-	Results              []ValidationResult
-	Gaps                 []Gap
-	ValidDigests         int
-	InvalidDigests       int
-	ValidLogs            int
-	InvalidLogs          int
-	FoundStart, FoundEnd time.Time // the range the valid digests covered
-	// Unreferenced lists log files of the Region delivered within the range
-	// covered by valid digests that no digest lists: files added to the
-	// bucket, or delivered while validation was off. The CLI does not
-	// report these.
+	TrailARN           string
+	StartTime, EndTime time.Time
+	Results            []ValidationResult
+	Gaps               []Gap
+	ValidDigests       int
+	InvalidDigests     int
+	// ValidBackfillDigests and InvalidBackfillDigests count backfill digests
+	// (the CLI's "backfill digest files" line).
+	ValidBackfillDigests   int
+	InvalidBackfillDigests int
+	ValidLogs              int
+	InvalidLogs            int
+	FoundStart, FoundEnd   time.Time // the range the valid digests covered
+	// Unreferenced lists log files of the Region that no digest lists,
+	// delivered within the range covered by valid digests or after the
+	// newest of them up to the last hour boundary before EndTime (the
+	// digest of that hour should list them; AWS's digests, a minute or two
+	// past the hour, can make a file of that minute look unreferenced): files added to the bucket, delivered while
+	// validation was off, or listed by a newest digest that was deleted. This
+	// is a check beyond the CLI, which reports none of these (WriteText
+	// prints exactly what the CLI prints; WriteUnreferenced prints these).
 	Unreferenced []string
 
 	out []statusLine
@@ -121,7 +140,9 @@ type statusLine struct {
 }
 
 // OK reports whether nothing was invalid (the CLI's exit status 0).
-func (r *ValidationReport) OK() bool { return r.InvalidDigests == 0 && r.InvalidLogs == 0 }
+func (r *ValidationReport) OK() bool {
+	return r.InvalidDigests == 0 && r.InvalidBackfillDigests == 0 && r.InvalidLogs == 0
+}
 
 // WriteText prints the report exactly as `aws cloudtrail validate-logs`
 // does: the header and summary (and, with verbose, valid files) to stdout,
@@ -146,7 +167,7 @@ func (r *ValidationReport) WriteText(stdout, stderr io.Writer, verbose bool) {
 		fmt.Fprint(stdout, "\n")
 	}
 	fmt.Fprintf(stdout, "Results requested for %s to %s\n", r.StartTime.UTC().Format(TimeFormat), r.EndTime.UTC().Format(TimeFormat))
-	if r.ValidDigests == 0 && r.InvalidDigests == 0 {
+	if r.ValidDigests+r.ValidBackfillDigests == 0 && r.InvalidDigests+r.InvalidBackfillDigests == 0 {
 		fmt.Fprint(stdout, "No digests found\n")
 		return
 	}
@@ -164,14 +185,28 @@ func (r *ValidationReport) WriteText(stdout, stderr io.Writer, verbose bool) {
 		}
 	}
 	ratio(r.ValidDigests, r.InvalidDigests, "digest")
+	ratio(r.ValidBackfillDigests, r.InvalidBackfillDigests, "backfill digest")
 	ratio(r.ValidLogs, r.InvalidLogs, "log")
 	fmt.Fprint(stdout, "\n")
+}
+
+// WriteUnreferenced prints one line per Unreferenced log file, in the CLI's
+// tab-separated shape: "Log file\ts3://bucket/key\tnot referenced by any
+// digest (a localwatch check beyond aws cloudtrail validate-logs)".
+func (r *ValidationReport) WriteUnreferenced(w io.Writer, bucket string) {
+	for _, k := range r.Unreferenced {
+		fmt.Fprintf(w, "Log file\ts3://%s/%s\tnot referenced by any digest (a localwatch check beyond aws cloudtrail validate-logs)\n", bucket, k)
+	}
 }
 
 func (r *ValidationReport) add(res ValidationResult) {
 	r.Results = append(r.Results, res)
 	r.out = append(r.out, statusLine{msg: res.String(), isErr: !res.Valid()})
 	switch {
+	case res.Kind == DigestFileKind && res.Backfill && res.Valid():
+		r.ValidBackfillDigests++
+	case res.Kind == DigestFileKind && res.Backfill:
+		r.InvalidBackfillDigests++
 	case res.Kind == DigestFileKind && res.Valid():
 		r.ValidDigests++
 	case res.Kind == DigestFileKind:
@@ -187,12 +222,42 @@ var validateARN = regexp.MustCompile(`^arn:.+:cloudtrail:(.+):(\d{12}):trail/(.+
 
 const keyDateFormat = "20060102T150405Z"
 
-// digestKeyDate is the CLI's key[-24:-8]: the end timestamp of a digest key.
+// BackfillSuffix ends the key of a backfill digest file, which CloudTrail
+// delivers "when CloudTrail needs to include log files that were not
+// referenced in the original digest due to processing delays" (CloudTrail
+// User Guide, digest file structure). The CLI validates backfill digests as a
+// chain of their own after the standard chain.
+const BackfillSuffix = "_backfill.json.gz"
+
+func isBackfillKey(key string) bool { return strings.HasSuffix(key, BackfillSuffix) }
+
+// digestKeyDate is the CLI's extract_digest_key_date: the end timestamp of a
+// digest key, key[-24:-8] (key[-33:-17] for a backfill digest).
 func digestKeyDate(key string) string {
+	if isBackfillKey(key) {
+		if len(key) < 33 {
+			return ""
+		}
+		return key[len(key)-33 : len(key)-17]
+	}
 	if len(key) < 24 {
 		return ""
 	}
 	return key[len(key)-24 : len(key)-8]
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // ValidateLogs validates a trail's digest and log files over a time range the
@@ -202,14 +267,25 @@ func digestKeyDate(key string) string {
 // listed log file's SHA-256. A missing digest or log file is reported as
 // "not found", a modified log file as "hash value doesn't match", a modified,
 // re-signed or chain-edited digest as "signature verification failed".
-// It returns an error only when it cannot run (bad ARN, no public keys,
-// listing failure); file problems are in the report.
+// It returns an error only when it cannot run, always an *awserr.Error
+// (compare with errors.Is): CloudTrailARNInvalidException (an ARN the CLI
+// refuses), InvalidTrailNameException, InvalidS3PrefixException,
+// InvalidParameterException (no Store or Bucket, no public keys),
+// InvalidTimeRangeException (start after end) and InternalFailure (the store
+// could not list, which the error also wraps). File problems are in the
+// report. A nil ctx means context.Background().
 func ValidateLogs(ctx context.Context, in ValidateInput) (*ValidationReport, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	m := validateARN.FindStringSubmatch(in.TrailARN)
 	if m == nil {
-		return nil, fmt.Errorf("trail: invalid trail ARN %q (want arn:aws:cloudtrail:region:account:trail/name)", in.TrailARN)
+		return nil, awserr.New("CloudTrailARNInvalidException", "Invalid trail ARN provided: %s", in.TrailARN)
 	}
 	home, account, name := m[1], m[2], m[3]
+	if err := validateTrailName(name); err != nil {
+		return nil, err // a name no trail can have, which would build keys outside the trail's
+	}
 	if in.AccountID != "" {
 		account = in.AccountID
 	}
@@ -218,11 +294,14 @@ func ValidateLogs(ctx context.Context, in ValidateInput) (*ValidationReport, err
 		src = home
 	}
 	if in.Store == nil || in.Bucket == "" {
-		return nil, errors.New("trail: ValidateLogs needs a Store and a Bucket")
+		return nil, awserr.New("InvalidParameterException", "ValidateLogs needs a Store and a Bucket.")
+	}
+	if err := validatePrefix(in.Prefix); err != nil {
+		return nil, err
 	}
 	start, end := in.StartTime.UTC().Truncate(time.Second), in.EndTime.UTC().Truncate(time.Second)
 	if start.After(end) {
-		return nil, errors.New("Invalid time range specified: start-time must occur before end-time")
+		return nil, awserr.New("InvalidTimeRangeException", "Invalid time range specified: start-time must occur before end-time")
 	}
 	rep := &ValidationReport{TrailARN: in.TrailARN, StartTime: start, EndTime: end}
 	keys := map[string]PublicKey{}
@@ -230,110 +309,138 @@ func ValidateLogs(ctx context.Context, in ValidateInput) (*ValidationReport, err
 		keys[k.Fingerprint] = k
 	}
 	if len(keys) == 0 {
-		return nil, fmt.Errorf("No public keys found between %s and %s", start.Format(TimeFormat), end.Format(TimeFormat))
+		return nil, awserr.New("InvalidParameterException", "No public keys found between %s and %s", start.Format(TimeFormat), end.Format(TimeFormat))
 	}
 	cfg := &trailConfig{S3KeyPrefix: in.Prefix, OrgID: in.OrganizationID, Org: in.OrganizationID != "", Account: account, Name: name, HomeRegion: home}
 	base := keyBase(cfg)
 	keyRe := regexp.MustCompile("^" + regexp.QuoteMeta(base) + "CloudTrail-Digest/" + regexp.QuoteMeta(src) +
 		`/\d+/\d+/\d+/` + regexp.QuoteMeta(account) + "_CloudTrail-Digest_" + regexp.QuoteMeta(src) + "_" +
 		regexp.QuoteMeta(name) + "_" + regexp.QuoteMeta(home) + `_.+\.json\.gz$`)
-	loadDigests := func(bucket string) ([]string, error) {
-		all, err := in.Store.List(ctx, bucket, base+"CloudTrail-Digest/"+src+"/")
+	// listDigests lists a bucket's digest keys in the range once, split into
+	// standard and backfill digests, as the CLI's DigestProvider does.
+	listed := map[string][2][]string{}
+	loadDigests := func(bucket string, backfill bool) ([]string, error) {
+		lists, ok := listed[bucket]
+		if !ok {
+			all, err := in.Store.List(ctx, bucket, base+"CloudTrail-Digest/"+src+"/")
+			if err != nil {
+				return nil, storeError(bucket, err)
+			}
+			marker := digestKey(cfg, src, start.Add(-time.Minute))
+			lo, hi := start.Format(keyDateFormat), end.Add(time.Hour).Format(keyDateFormat)
+			for _, k := range all {
+				if k <= marker || !keyRe.MatchString(k) {
+					continue
+				}
+				d := digestKeyDate(k)
+				if d > hi {
+					break
+				}
+				if d < lo {
+					continue
+				}
+				if isBackfillKey(k) {
+					lists[1] = append(lists[1], k)
+				} else {
+					lists[0] = append(lists[0], k)
+				}
+			}
+			listed[bucket] = lists
+		}
+		l := lists[0]
+		if backfill {
+			l = lists[1]
+		}
+		return slices.Clone(l), nil
+	}
+	referenced := map[string]bool{}
+	// track keeps the summary's range as the CLI's _track_found_times: the
+	// earliest digest start (not before the requested start) and the latest
+	// digest end (not after the requested end), over every valid digest.
+	track := func(ds, de time.Time) {
+		if fs := maxTime(ds, start); rep.FoundStart.IsZero() || fs.Before(rep.FoundStart) {
+			rep.FoundStart = fs
+		}
+		if fe := minTime(de, end); rep.FoundEnd.IsZero() || fe.After(rep.FoundEnd) {
+			rep.FoundEnd = fe
+		}
+	}
+	for _, backfill := range []bool{false, true} {
+		bucket := in.Bucket
+		digests, err := loadDigests(bucket, backfill)
 		if err != nil {
 			return nil, err
 		}
-		marker := digestKey(cfg, src, start.Add(-time.Minute))
-		lo, hi := start.Format(keyDateFormat), end.Add(time.Hour).Format(keyDateFormat)
-		var out []string
-		for _, k := range all {
-			if k <= marker || !keyRe.MatchString(k) {
+		// pop removes and returns the newest digest key older than before
+		// (or the newest of all when before is "").
+		pop := func(before string) (string, time.Time) {
+			bd, _ := time.Parse(keyDateFormat, digestKeyDate(before))
+			for len(digests) > 0 {
+				k := digests[len(digests)-1]
+				digests = digests[:len(digests)-1]
+				t, err := time.Parse(keyDateFormat, digestKeyDate(k))
+				if err != nil {
+					continue
+				}
+				if before == "" || t.Before(bd) {
+					return k, t
+				}
+			}
+			return "", time.Time{}
+		}
+		tag := ""
+		if backfill {
+			tag = "(backfill) "
+		}
+		key, keyEnd := pop("")
+		lastStart := keyEnd
+		for key != "" && !start.After(lastStart) {
+			d, problem, missing := loadDigest(ctx, in.Store, keys, home, bucket, key)
+			if problem != "" || missing {
+				if missing {
+					problem = ProblemNotFound
+				}
+				rep.add(ValidationResult{Kind: DigestFileKind, Backfill: backfill, Bucket: bucket, Key: key, Problem: problem})
+				key, keyEnd = pop(key)
 				continue
 			}
-			d := digestKeyDate(k)
-			if d > hi {
-				break
+			rep.add(ValidationResult{Kind: DigestFileKind, Backfill: backfill, Bucket: bucket, Key: key})
+			ds, _ := time.Parse(time.RFC3339, d.DigestStartTime)
+			de, _ := time.Parse(time.RFC3339, d.DigestEndTime)
+			track(ds, de)
+			for _, lf := range d.LogFiles {
+				referenced[lf.S3Bucket+"/"+lf.S3Object] = true
+				rep.add(ValidationResult{Kind: LogFileKind, Bucket: lf.S3Bucket, Key: lf.S3Object, Problem: checkLogFile(ctx, in.Store, lf)})
 			}
-			if d >= lo {
-				out = append(out, k)
-			}
-		}
-		return out, nil
-	}
-	bucket := in.Bucket
-	digests, err := loadDigests(bucket)
-	if err != nil {
-		return nil, err
-	}
-	// pop removes and returns the newest digest key older than before (or
-	// the newest of all when before is "").
-	pop := func(before string) (string, time.Time) {
-		bd := digestKeyDate(before)
-		for len(digests) > 0 {
-			k := digests[len(digests)-1]
-			digests = digests[:len(digests)-1]
-			t, err := time.Parse(keyDateFormat, digestKeyDate(k))
-			if err != nil {
+			lastStart = ds
+			if d.PreviousDigestS3Bucket == nil || d.PreviousDigestS3Object == nil {
+				key, keyEnd = pop(key)
+				if key != "" {
+					rep.Gaps = append(rep.Gaps, Gap{From: keyEnd, To: lastStart, Backfill: backfill})
+					rep.out = append(rep.out, statusLine{isErr: true, msg: fmt.Sprintf("%sNo log files were delivered by CloudTrail between %s and %s",
+						tag, keyEnd.Format(TimeFormat), lastStart.Format(TimeFormat))})
+				}
 				continue
 			}
-			if before == "" || digestKeyDate(k) < bd {
-				return k, t
-			}
-		}
-		return "", time.Time{}
-	}
-	referenced := map[string]bool{}
-	key, keyEnd := pop("")
-	lastStart := keyEnd
-	for key != "" && !start.After(lastStart) {
-		d, problem, missing := loadDigest(ctx, in.Store, keys, home, bucket, key)
-		if problem != "" || missing {
-			if missing {
-				problem = ProblemNotFound
-			}
-			rep.add(ValidationResult{Kind: DigestFileKind, Bucket: bucket, Key: key, Problem: problem})
-			key, keyEnd = pop(key)
-			continue
-		}
-		rep.add(ValidationResult{Kind: DigestFileKind, Bucket: bucket, Key: key})
-		ds, _ := time.Parse(time.RFC3339, d.DigestStartTime)
-		de, _ := time.Parse(time.RFC3339, d.DigestEndTime)
-		if ds.After(start) {
-			rep.FoundStart = ds
-		} else if rep.FoundStart.IsZero() {
-			rep.FoundStart = start
-		}
-		if rep.FoundEnd.IsZero() {
-			rep.FoundEnd = de
-			if end.Before(de) {
-				rep.FoundEnd = end
-			}
-		}
-		for _, lf := range d.LogFiles {
-			referenced[lf.S3Bucket+"/"+lf.S3Object] = true
-			rep.add(ValidationResult{Kind: LogFileKind, Bucket: lf.S3Bucket, Key: lf.S3Object, Problem: checkLogFile(ctx, in.Store, lf)})
-		}
-		lastStart = ds
-		if d.PreviousDigestS3Bucket == nil {
-			key, keyEnd = pop(key)
-			if key != "" {
-				rep.Gaps = append(rep.Gaps, Gap{From: keyEnd, To: lastStart})
-				rep.out = append(rep.out, statusLine{isErr: true, msg: fmt.Sprintf("No log files were delivered by CloudTrail between %s and %s",
-					keyEnd.Format(TimeFormat), lastStart.Format(TimeFormat))})
-			}
-			continue
-		}
-		key = deref(d.PreviousDigestS3Object)
-		if pb := *d.PreviousDigestS3Bucket; pb != bucket {
-			bucket = pb
-			if digests, err = loadDigests(bucket); err != nil {
-				return nil, err
+			key = *d.PreviousDigestS3Object
+			if pb := *d.PreviousDigestS3Bucket; pb != bucket {
+				bucket = pb
+				if digests, err = loadDigests(bucket, backfill); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
 	if !rep.FoundEnd.IsZero() {
 		logs, err := in.Store.List(ctx, in.Bucket, base+"CloudTrail/"+src+"/")
 		if err == nil {
-			lo, hi := rep.FoundStart.Format("20060102T1504Z"), rep.FoundEnd.Format("20060102T1504Z")
+			// Within the range the valid digests cover; and beyond the newest
+			// of them, up to the last hour boundary before the requested end:
+			// a log file delivered by then is listed by that hour's digest,
+			// so one missing there means the newest digest (and what it
+			// listed) was deleted, which the CLI cannot see.
+			lo := rep.FoundStart.Format("20060102T1504Z")
+			hi := maxTime(rep.FoundEnd, end.Truncate(time.Hour)).Format("20060102T1504Z")
 			for _, k := range logs {
 				if referenced[in.Bucket+"/"+k] {
 					continue
@@ -345,6 +452,12 @@ func ValidateLogs(ctx context.Context, in ValidateInput) (*ValidationReport, err
 		}
 	}
 	return rep, nil
+}
+
+// storeError is the error ValidateLogs returns when the store cannot list a
+// bucket: an *awserr.Error (InternalFailure) that also wraps the store's error.
+func storeError(bucket string, err error) error {
+	return fmt.Errorf("%w: %w", awserr.New("InternalFailure", "listing the digest files of s3://%s failed", bucket), err)
 }
 
 // logKeyDate extracts "YYYYMMDDTHHmmZ" from a log file key
@@ -388,6 +501,9 @@ func loadDigest(ctx context.Context, store objstore.Store, keys map[string]Publi
 	_, ok2 := obj.Metadata["signature-algorithm"]
 	if !ok1 || !ok2 {
 		return nil, ProblemSignature, false
+	}
+	if _, ok := obj.Metadata["backfill-generation-timestamp"]; isBackfillKey(key) && !ok {
+		return nil, ProblemInvalidFormat, false // the CLI requires it of a backfill digest
 	}
 	for _, k := range requiredDigestKeys {
 		if _, ok := raw[k]; !ok {
@@ -502,15 +618,18 @@ type ValidateLogsInput struct {
 // Region>` does against AWS). It is a convenience, not an AWS API call, and
 // records no event.
 func (s *Service) ValidateLogs(ctx context.Context, in ValidateLogsInput) (*ValidationReport, error) {
-	sh := s.shared
-	sh.mu.Lock()
-	st, err := s.findLocked(in.TrailName)
-	var c *trailConfig
-	if err == nil {
-		c = st.cfg
+	if err := s.begin(&ctx); err != nil {
+		return nil, err
 	}
-	sh.mu.Unlock()
-	if err != nil {
+	sh := s.shared
+	var c *trailConfig
+	if err := sh.locked(func() error {
+		st, err := s.findLocked(in.TrailName)
+		if err == nil {
+			c = st.cfg
+		}
+		return err
+	}); err != nil {
 		return nil, err
 	}
 	now := s.clock.Now().UTC()
@@ -518,11 +637,11 @@ func (s *Service) ValidateLogs(ctx context.Context, in ValidateLogsInput) (*Vali
 	if in.EndTime != nil {
 		end = *in.EndTime
 	}
-	k := sh.regionKey(s.account, s.region, now)
-	pk := PublicKey{Value: k.der, ValidityStartTime: k.created, ValidityEndTime: now, Fingerprint: k.fingerprint}
+	// The CLI loads the keys of [start, end + 2 hours].
+	pks := sh.publicKeys(s.account, s.region, in.StartTime.UTC().Truncate(time.Second), end.Add(2*time.Hour), now)
 	return ValidateLogs(ctx, ValidateInput{
 		Store: sh.store(), TrailARN: c.ARN, Bucket: c.S3BucketName, Prefix: c.S3KeyPrefix,
 		AccountID: c.Account, OrganizationID: c.OrgID, SourceRegion: s.region,
-		StartTime: in.StartTime, EndTime: end, PublicKeys: []PublicKey{pk},
+		StartTime: in.StartTime, EndTime: end, PublicKeys: pks,
 	})
 }
