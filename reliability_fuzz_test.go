@@ -687,6 +687,9 @@ func opOf(seedKey string) string {
 // without, a few per field; with LOCALWATCH_RELIABILITY=full, every hostile
 // value of every field (minutes).
 func TestOneFieldBadInputs(t *testing.T) {
+	if raceEnabled && testing.Short() {
+		t.Skip("skipped with -race -short: the mutator calls one operation at a time, so the race detector finds nothing here and costs minutes (run without -race)")
+	}
 	full := os.Getenv("LOCALWATCH_RELIABILITY") == "full"
 	one := testing.Short() && !full
 	fx := newFixture(t)
