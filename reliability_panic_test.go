@@ -12,7 +12,9 @@ import (
 
 	"github.com/localwatch/localwatch"
 	"github.com/localwatch/localwatch/alarms"
+	"github.com/localwatch/localwatch/logs"
 	"github.com/localwatch/localwatch/metrics"
+	"github.com/localwatch/localwatch/sns"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -132,4 +134,113 @@ func TestPanickingTimerUnderRunIsReportedAndRunGoesOn(t *testing.T) {
 	require.ErrorIs(t, <-runErr, context.Canceled)
 	assert.Contains(t, logBuf.String(), `job="app: poison"`)
 	assert.Contains(t, logBuf.String(), "level=WARN")
+}
+
+// knownCallbackFailures are the user callbacks that still panic into the
+// caller of an operation (each its service's owner's to fix, issue 16
+// item 3); the subtest of a listed callback is skipped, with what happened.
+var knownCallbackFailures = map[string]string{
+	"alarms OnStateChange hook": "alarms calls its hooks without recover: a hook panicking in PutMetricAlarm's first evaluation reaches the caller",
+	"logs Destination":          "logs calls a subscription filter's Destination on the PutLogEvents caller without recover",
+}
+
+// Issue 16 item 3, the callbacks that run on a caller's goroutine rather
+// than the clock's: a user's OnStateChange hook, logs Destination function
+// or SNS function subscriber that panics must not panic the operation that
+// triggered it, and the service must go on answering (no lock left held).
+func TestPanickingUserCallbacksDoNotReachTheCaller(t *testing.T) {
+	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name    string
+		arrange func(t *testing.T, st *localwatch.Stack)
+		act     func(st *localwatch.Stack) error
+		after   func(st *localwatch.Stack) error // must answer within the time limit
+	}{
+		{
+			name: "alarms OnStateChange hook",
+			arrange: func(t *testing.T, st *localwatch.Stack) {
+				st.Alarms.OnStateChange(func(alarms.StateChange) { panic("hook") })
+			},
+			act: func(st *localwatch.Stack) error {
+				_, err := st.Alarms.PutMetricAlarm(context.Background(), alarms.PutMetricAlarmInput{AlarmName: "a", Namespace: "App", MetricName: "Errors",
+					Statistic: metrics.StatSum, Period: 60, EvaluationPeriods: 1, Threshold: metrics.Float(1),
+					ComparisonOperator: alarms.GreaterThanOrEqualToThreshold, TreatMissingData: "notBreaching"})
+				return err
+			},
+			after: func(st *localwatch.Stack) error {
+				_, err := st.Alarms.DescribeAlarms(context.Background(), alarms.DescribeAlarmsInput{})
+				return err
+			},
+		},
+		{
+			name: "logs Destination",
+			arrange: func(t *testing.T, st *localwatch.Stack) {
+				ctx := context.Background()
+				dest := "arn:aws:lambda:us-east-1:123456789012:function:boom"
+				st.Logs.RegisterDestination(dest, func(context.Context, logs.SubscriptionDelivery) error { panic("destination") })
+				_, err := st.Logs.CreateLogGroup(ctx, logs.CreateLogGroupInput{LogGroupName: "g"})
+				require.NoError(t, err)
+				_, err = st.Logs.CreateLogStream(ctx, logs.CreateLogStreamInput{LogGroupName: "g", LogStreamName: "s"})
+				require.NoError(t, err)
+				_, err = st.Logs.PutSubscriptionFilter(ctx, logs.PutSubscriptionFilterInput{LogGroupName: "g", FilterName: "f", DestinationArn: dest})
+				require.NoError(t, err)
+			},
+			act: func(st *localwatch.Stack) error {
+				_, err := st.Logs.PutLogEvents(context.Background(), logs.PutLogEventsInput{LogGroupName: "g", LogStreamName: "s",
+					LogEvents: []logs.InputLogEvent{{Timestamp: t0.UnixMilli(), Message: "x"}}})
+				return err
+			},
+			after: func(st *localwatch.Stack) error {
+				_, err := st.Logs.DescribeLogGroups(context.Background(), logs.DescribeLogGroupsInput{})
+				return err
+			},
+		},
+		{
+			name: "sns Function",
+			arrange: func(t *testing.T, st *localwatch.Stack) {
+				ctx := context.Background()
+				fn := st.SNS.RegisterFunction("boom", func(context.Context, sns.LambdaEvent) error { panic("function") })
+				topic, err := st.SNS.CreateTopic(ctx, sns.CreateTopicInput{Name: "t"})
+				require.NoError(t, err)
+				_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "lambda", Endpoint: &fn})
+				require.NoError(t, err)
+			},
+			act: func(st *localwatch.Stack) error {
+				_, err := st.SNS.Publish(context.Background(), sns.PublishInput{TopicArn: "arn:aws:sns:us-east-1:123456789012:t", Message: "m"})
+				return err
+			},
+			after: func(st *localwatch.Stack) error {
+				_, err := st.SNS.ListTopics(context.Background(), sns.ListTopicsInput{})
+				return err
+			},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			clk := localwatch.NewManualClock(t0)
+			st := localwatch.New(localwatch.Options{Clock: clk, IDSeed: 1})
+			defer st.Close()
+			tc.arrange(t, st)
+			var panicked any
+			func() {
+				defer func() { panicked = recover() }()
+				_ = tc.act(st)
+				clk.Advance(time.Hour) // what the callback's work scheduled
+			}()
+			if panicked != nil {
+				if why, known := knownCallbackFailures[tc.name]; known {
+					t.Skipf("known failure (%s): panicked with %v", why, panicked)
+				}
+				t.Fatalf("the callback's panic reached the caller: %v", panicked)
+			}
+			done := make(chan error, 1)
+			go func() { done <- tc.after(st) }()
+			select {
+			case err := <-done:
+				assert.NoError(t, err)
+			case <-time.After(10 * time.Second):
+				t.Fatal("the service no longer answers after the callback panicked (a lock left held)")
+			}
+		})
+	}
 }

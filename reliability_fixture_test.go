@@ -1,0 +1,672 @@
+package localwatch_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/localwatch/localwatch"
+	"github.com/localwatch/localwatch/alarms"
+	"github.com/localwatch/localwatch/config"
+	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/logs"
+	"github.com/localwatch/localwatch/metrics"
+	"github.com/localwatch/localwatch/objstore"
+	"github.com/localwatch/localwatch/sns"
+	"github.com/localwatch/localwatch/trail"
+	"github.com/stretchr/testify/require"
+)
+
+// The reliability tests (reliability_*_test.go) share a fixture: a stack on
+// a manual clock holding one resource of every kind an operation can name,
+// valid seed inputs for every operation, and a snapshot of the stack's state
+// to prove that a rejected call changed nothing.
+
+var fixtureStart = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+
+const (
+	fxAccount   = "123456789012"
+	fxLambda    = "arn:aws:lambda:us-east-1:123456789012:function:rule-fn"
+	fxDestARN   = "arn:aws:lambda:us-east-1:123456789012:function:log-sink"
+	fxGroupARN  = "arn:aws:logs:us-east-1:123456789012:log-group:app"
+	fxAlarmARN  = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:high-latency"
+	fxTrailARN  = "arn:aws:cloudtrail:us-east-1:123456789012:trail/audit"
+	fxInstance  = "i-0abc123"
+	fxResType   = "AWS::EC2::Instance"
+	fxNamespace = "App"
+)
+
+// fixture is a stack with one of everything.
+type fixture struct {
+	st       *localwatch.Stack
+	clk      *localwatch.ManualClock
+	store    *objstore.Memory
+	topicArn string // "ops": a queue subscribes to it
+	quietArn string // "events": for alarm actions, Config and CloudTrail
+	fifoArn  string
+	subArn   string
+	queue    *sns.Queue
+	queue2   *sns.Queue // not subscribed yet
+	token    string     // a Config rule's result token, for PutEvaluations
+}
+
+// newFixture builds the stack and its resources; every call gives the same
+// state (IDSeed).
+func newFixture(t testing.TB) *fixture {
+	t.Helper()
+	clk := localwatch.NewManualClock(fixtureStart)
+	store := &objstore.Memory{}
+	st := localwatch.New(localwatch.Options{Clock: clk, IDSeed: 7, Store: store})
+	fx := &fixture{st: st, clk: clk, store: store}
+	ctx := context.Background()
+	must := func(_ any, err error) {
+		t.Helper()
+		require.NoError(t, err)
+	}
+
+	// SNS: a standard topic with a queue subscription, a FIFO topic.
+	topic, err := st.SNS.CreateTopic(ctx, sns.CreateTopicInput{Name: "ops", Tags: []sns.Tag{{Key: "team", Value: "web"}}})
+	require.NoError(t, err)
+	fx.topicArn = topic.TopicArn
+	// Alarm actions, Config and CloudTrail notify a topic nobody subscribes
+	// to: signing every envelope would cost most of the fixture's time.
+	quiet, err := st.SNS.CreateTopic(ctx, sns.CreateTopicInput{Name: "events"})
+	require.NoError(t, err)
+	fx.quietArn = quiet.TopicArn
+	fifo, err := st.SNS.CreateTopic(ctx, sns.CreateTopicInput{Name: "ops.fifo", Attributes: map[string]string{"FifoTopic": "true"}})
+	require.NoError(t, err)
+	fx.fifoArn = fifo.TopicArn
+	fx.queue, err = st.SNS.CreateQueue("ops-inbox")
+	require.NoError(t, err)
+	qarn := fx.queue.ARN()
+	sub, err := st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: fx.topicArn, Protocol: "sqs", Endpoint: &qarn, ReturnSubscriptionArn: true,
+		Attributes: map[string]string{"RawMessageDelivery": "true"}})
+	require.NoError(t, err)
+	fx.subArn = *sub.SubscriptionArn
+	_, err = st.SNS.AddPermission(ctx, sns.AddPermissionInput{TopicArn: fx.topicArn, Label: "allow-other", AWSAccountId: []string{"210987654321"}, ActionName: []string{"Publish"}})
+	require.NoError(t, err)
+	fx.queue2, err = st.SNS.CreateQueue("ops-inbox-2")
+	require.NoError(t, err)
+
+	// Metrics: data in the last hour, an anomaly detector.
+	for i := range 10 {
+		must(st.Metrics.PutMetricData(ctx, metrics.PutMetricDataInput{Namespace: fxNamespace, MetricData: []metrics.MetricDatum{{
+			MetricName: "Latency", Dimensions: []metrics.Dimension{{Name: "Service", Value: "web"}},
+			Timestamp: fixtureStart.Add(-time.Duration(i) * time.Minute), Value: metrics.Float(float64(10 + i)), Unit: metrics.UnitMilliseconds}}}))
+	}
+	must(st.Metrics.PutAnomalyDetector(ctx, metrics.PutAnomalyDetectorInput{SingleMetricAnomalyDetector: &metrics.SingleMetricAnomalyDetector{
+		Namespace: fxNamespace, MetricName: "Latency", Dimensions: []metrics.Dimension{{Name: "Service", Value: "web"}}, Stat: "Average"}}))
+
+	// Alarms: a metric alarm and a composite alarm on it.
+	must(st.Alarms.PutMetricAlarm(ctx, fxPutMetricAlarm(fx)))
+	must(st.Alarms.PutCompositeAlarm(ctx, fxPutCompositeAlarm(fx)))
+
+	// Logs: a group with a stream, events, a metric filter and a
+	// subscription filter to a registered destination.
+	st.Logs.RegisterDestination(fxDestARN, func(context.Context, logs.SubscriptionDelivery) error { return nil })
+	must(st.Logs.CreateLogGroup(ctx, logs.CreateLogGroupInput{LogGroupName: "app", Tags: map[string]string{"team": "web"}}))
+	must(st.Logs.CreateLogStream(ctx, logs.CreateLogStreamInput{LogGroupName: "app", LogStreamName: "web-1"}))
+	must(st.Logs.PutLogEvents(ctx, fxPutLogEvents()))
+	must(st.Logs.PutMetricFilter(ctx, fxPutMetricFilter()))
+	must(st.Logs.PutSubscriptionFilter(ctx, fxPutSubscriptionFilter()))
+	must(st.Logs.PutRetentionPolicy(ctx, logs.PutRetentionPolicyInput{LogGroupName: "app", RetentionInDays: 30}))
+
+	// CloudTrail: a logging trail.
+	must(st.Trail.CreateTrail(ctx, fxCreateTrail()))
+	must(st.Trail.StartLogging(ctx, trail.StartLoggingInput{Name: "audit"}))
+
+	// Config: a running recorder, a delivery channel, a managed and a custom
+	// rule, a recorded resource, a retention configuration.
+	st.Config.RegisterRuleFunction(fxLambda, func(_ context.Context, ev config.RuleEvent) ([]config.Evaluation, error) {
+		fx.token = ev.ResultToken
+		return nil, nil
+	})
+	must(st.Config.PutConfigurationRecorder(ctx, fxPutRecorder()))
+	must(st.Config.PutDeliveryChannel(ctx, fxPutDeliveryChannel(fx)))
+	must(st.Config.StartConfigurationRecorder(ctx, config.StartConfigurationRecorderInput{ConfigurationRecorderName: "default"}))
+	must(st.Config.PutConfigRule(ctx, fxPutManagedRule()))
+	must(st.Config.PutConfigRule(ctx, fxPutCustomRule()))
+	require.NoError(t, st.Config.RecordResource(ctx, config.ResourceConfig{ResourceType: fxResType, ResourceID: fxInstance,
+		Configuration: map[string]any{"instanceType": "t3.micro"}, Tags: map[string]string{"owner": "web"}}))
+	must(st.Config.PutResourceConfig(ctx, fxPutResourceConfig()))
+	must(st.Config.PutRetentionConfiguration(ctx, config.PutRetentionConfigurationInput{RetentionPeriodInDays: 30}))
+	require.NotEmpty(t, fx.token, "the custom rule ran on the recorded instance")
+	return fx
+}
+
+func fxPutMetricAlarm(fx *fixture) alarms.PutMetricAlarmInput {
+	return alarms.PutMetricAlarmInput{AlarmName: "high-latency", AlarmDescription: "p99 too high", Namespace: fxNamespace, MetricName: "Latency",
+		Dimensions: []metrics.Dimension{{Name: "Service", Value: "web"}}, Statistic: metrics.StatAverage, Period: 60,
+		EvaluationPeriods: 3, DatapointsToAlarm: 2, Threshold: metrics.Float(100), ComparisonOperator: alarms.GreaterThanThreshold,
+		TreatMissingData: "missing", AlarmActions: []string{fx.quietArn}, OKActions: []string{fx.quietArn},
+		Tags: []alarms.Tag{{Key: "team", Value: "web"}}}
+}
+
+func fxPutCompositeAlarm(fx *fixture) alarms.PutCompositeAlarmInput {
+	return alarms.PutCompositeAlarmInput{AlarmName: "service-down", AlarmRule: `ALARM("high-latency")`, AlarmActions: []string{fx.quietArn},
+		Tags: []alarms.Tag{{Key: "team", Value: "web"}}}
+}
+
+func fxPutLogEvents() logs.PutLogEventsInput {
+	return logs.PutLogEventsInput{LogGroupName: "app", LogStreamName: "web-1", LogEvents: []logs.InputLogEvent{
+		{Timestamp: fixtureStart.Add(-time.Minute).UnixMilli(), Message: `{"level":"ERROR","latency":12}`},
+		{Timestamp: fixtureStart.UnixMilli(), Message: `{"level":"INFO","latency":3}`}}}
+}
+
+func fxPutMetricFilter() logs.PutMetricFilterInput {
+	return logs.PutMetricFilterInput{LogGroupName: "app", FilterName: "errors", FilterPattern: `{ $.level = "ERROR" }`,
+		MetricTransformations: []logs.MetricTransformation{{MetricName: "Errors", MetricNamespace: fxNamespace, MetricValue: "$.latency",
+			DefaultValue: metrics.Float(0), Unit: metrics.UnitCount}}}
+}
+
+func fxPutSubscriptionFilter() logs.PutSubscriptionFilterInput {
+	return logs.PutSubscriptionFilterInput{LogGroupName: "app", FilterName: "to-sink", FilterPattern: "ERROR", DestinationArn: fxDestARN}
+}
+
+func fxCreateTrail() trail.CreateTrailInput {
+	return trail.CreateTrailInput{Name: "audit", S3BucketName: "audit-bucket", S3KeyPrefix: "logs", SnsTopicName: "events",
+		EnableLogFileValidation: true, TagsList: []trail.Tag{{Key: "team", Value: "sec"}}}
+}
+
+func fxPutRecorder() config.PutConfigurationRecorderInput {
+	return config.PutConfigurationRecorderInput{ConfigurationRecorder: config.ConfigurationRecorder{Name: "default",
+		RoleARN: "arn:aws:iam::123456789012:role/config", RecordingGroup: &config.RecordingGroup{AllSupported: true}}}
+}
+
+func fxPutDeliveryChannel(fx *fixture) config.PutDeliveryChannelInput {
+	return config.PutDeliveryChannelInput{DeliveryChannel: config.DeliveryChannel{Name: "default", S3BucketName: "config-bucket",
+		SNSTopicARN: fx.quietArn, ConfigSnapshotDeliveryProperties: &config.ConfigSnapshotDeliveryProperties{DeliveryFrequency: config.TwentyFourHours}}}
+}
+
+func fxPutManagedRule() config.PutConfigRuleInput {
+	return config.PutConfigRuleInput{ConfigRule: config.ConfigRule{ConfigRuleName: "instances-have-owner",
+		Scope:           &config.Scope{ComplianceResourceTypes: []string{fxResType}},
+		Source:          &config.Source{Owner: config.OwnerAWS, SourceIdentifier: "REQUIRED_TAGS"},
+		InputParameters: `{"tag1Key":"owner"}`}}
+}
+
+func fxPutCustomRule() config.PutConfigRuleInput {
+	return config.PutConfigRuleInput{ConfigRule: config.ConfigRule{ConfigRuleName: "custom-check",
+		Scope: &config.Scope{ComplianceResourceTypes: []string{fxResType}},
+		Source: &config.Source{Owner: config.OwnerCustomLambda, SourceIdentifier: fxLambda,
+			SourceDetails: []config.SourceDetail{{EventSource: "aws.config", MessageType: config.MessageConfigurationItemChange}}}}}
+}
+
+func fxPutResourceConfig() config.PutResourceConfigInput {
+	return config.PutResourceConfigInput{ResourceType: "MyCorp::Build::Runner", SchemaVersionID: "00000001", ResourceID: "r-1",
+		ResourceName: "runner", Configuration: `{"cpu":2}`, Tags: map[string]string{"team": "ci"}}
+}
+
+// seeds returns a valid input for every operation, keyed "Service.Operation"
+// (the service's package name), built afresh at each call so that a variant
+// can change it freely.
+func seeds(fx *fixture) map[string]any {
+	t0, t1 := fixtureStart.Add(-time.Hour), fixtureStart
+	dims := func() []metrics.Dimension { return []metrics.Dimension{{Name: "Service", Value: "web"}} }
+	query := func() []metrics.MetricDataQuery {
+		return []metrics.MetricDataQuery{
+			{Id: "m1", MetricStat: &metrics.MetricStat{Metric: metrics.Metric{Namespace: fxNamespace, MetricName: "Latency", Dimensions: dims()},
+				Period: 60, Stat: "Average", Unit: metrics.UnitMilliseconds}, ReturnData: metrics.Bool(false)},
+			{Id: "e1", Expression: "m1 * 2", Label: "double", Period: 60}}
+	}
+	str := func(s string) *string { return &s }
+	tm := func(t time.Time) *time.Time { return &t }
+	i64 := func(t time.Time) *int64 { v := t.UnixMilli(); return &v }
+	qarn := fx.queue2.ARN()
+	return map[string]any{
+		// metrics
+		"metrics.DeleteAnomalyDetector": metrics.DeleteAnomalyDetectorInput{SingleMetricAnomalyDetector: &metrics.SingleMetricAnomalyDetector{
+			Namespace: fxNamespace, MetricName: "Latency", Dimensions: dims(), Stat: "Average"}},
+		"metrics.DescribeAnomalyDetectors": metrics.DescribeAnomalyDetectorsInput{Namespace: fxNamespace, MetricName: "Latency", Dimensions: dims(),
+			MaxResults: 10, AnomalyDetectorTypes: []metrics.AnomalyDetectorType{"SINGLE_METRIC"}},
+		"metrics.GetMetricData": metrics.GetMetricDataInput{MetricDataQueries: query(), StartTime: t0, EndTime: t1, ScanBy: "TimestampAscending",
+			MaxDatapoints: 100, LabelOptions: &metrics.LabelOptions{Timezone: "+0130"}},
+		"metrics.GetMetricStatistics": metrics.GetMetricStatisticsInput{Namespace: fxNamespace, MetricName: "Latency", Dimensions: dims(),
+			StartTime: t0, EndTime: t1, Period: 60, Statistics: []metrics.Statistic{metrics.StatAverage}, Unit: metrics.UnitMilliseconds},
+		"metrics.GetMetricStatistics#extended": metrics.GetMetricStatisticsInput{Namespace: fxNamespace, MetricName: "Latency", Dimensions: dims(),
+			StartTime: t0, EndTime: t1, Period: 300, ExtendedStatistics: []string{"p99", "tm90"}},
+		"metrics.ListMetrics": metrics.ListMetricsInput{Namespace: fxNamespace, MetricName: "Latency",
+			Dimensions: []metrics.DimensionFilter{{Name: "Service", Value: "web"}}, RecentlyActive: "PT3H"},
+		"metrics.PutAnomalyDetector": metrics.PutAnomalyDetectorInput{SingleMetricAnomalyDetector: &metrics.SingleMetricAnomalyDetector{
+			Namespace: fxNamespace, MetricName: "Latency", Dimensions: dims(), Stat: "p90"},
+			Configuration:         &metrics.AnomalyDetectorConfiguration{ExcludedTimeRanges: []metrics.Range{{StartTime: t0, EndTime: t1}}, MetricTimezone: "UTC"},
+			MetricCharacteristics: &metrics.MetricCharacteristics{PeriodicSpikes: metrics.Bool(true)}},
+		"metrics.PutMetricData": metrics.PutMetricDataInput{Namespace: fxNamespace, MetricData: []metrics.MetricDatum{
+			{MetricName: "Latency", Dimensions: dims(), Timestamp: t1, Value: metrics.Float(12), Unit: metrics.UnitMilliseconds, StorageResolution: 1},
+			{MetricName: "Latency", Dimensions: dims(), Timestamp: t1, Values: []float64{1, 2}, Counts: []float64{3, 4}, Unit: metrics.UnitMilliseconds},
+			{MetricName: "Latency", Dimensions: dims(), Timestamp: t1, StatisticValues: &metrics.StatisticSet{SampleCount: 2, Sum: 30, Minimum: 10, Maximum: 20},
+				Unit: metrics.UnitMilliseconds}}},
+
+		// alarms
+		"alarms.DeleteAlarms":            alarms.DeleteAlarmsInput{AlarmNames: []string{"service-down"}},
+		"alarms.DescribeAlarmHistory":    alarms.DescribeAlarmHistoryInput{AlarmName: "high-latency", AlarmTypes: []alarms.AlarmType{"MetricAlarm"}, HistoryItemType: "StateUpdate", StartDate: t0, EndDate: t1.Add(time.Hour), MaxRecords: 10, ScanBy: "TimestampDescending"},
+		"alarms.DescribeAlarms#prefix":   alarms.DescribeAlarmsInput{AlarmNamePrefix: "high", ChildrenOfAlarmName: "", MaxRecords: 1},
+		"alarms.DescribeAlarms#children": alarms.DescribeAlarmsInput{ChildrenOfAlarmName: "service-down"},
+		"alarms.DescribeAlarms#parents":  alarms.DescribeAlarmsInput{ParentsOfAlarmName: "high-latency"},
+		"alarms.DescribeAlarms": alarms.DescribeAlarmsInput{AlarmNames: []string{"high-latency"}, AlarmTypes: []alarms.AlarmType{"MetricAlarm", "CompositeAlarm"},
+			StateValue: alarms.StateInsufficientData, ActionPrefix: "arn:aws:sns", MaxRecords: 10},
+		"alarms.DescribeAlarmsForMetric": alarms.DescribeAlarmsForMetricInput{MetricName: "Latency", Namespace: fxNamespace, Statistic: metrics.StatAverage,
+			Dimensions: dims(), Period: 60, Unit: metrics.UnitMilliseconds},
+		"alarms.DisableAlarmActions":  alarms.DisableAlarmActionsInput{AlarmNames: []string{"high-latency"}},
+		"alarms.EnableAlarmActions":   alarms.EnableAlarmActionsInput{AlarmNames: []string{"high-latency"}},
+		"alarms.ListTagsForResource":  alarms.ListTagsForResourceInput{ResourceARN: fxAlarmARN},
+		"alarms.PutCompositeAlarm":    fxPutCompositeAlarm(fx),
+		"alarms.PutMetricAlarm":       fxPutMetricAlarm(fx),
+		"alarms.SetAlarmState":        alarms.SetAlarmStateInput{AlarmName: "high-latency", StateValue: alarms.StateAlarm, StateReason: "testing", StateReasonData: `{"k":1}`},
+		"alarms.TagResource":          alarms.TagResourceInput{ResourceARN: fxAlarmARN, Tags: []alarms.Tag{{Key: "env", Value: "prod"}}},
+		"alarms.UntagResource":        alarms.UntagResourceInput{ResourceARN: fxAlarmARN, TagKeys: []string{"team"}},
+		"alarms.PutMetricAlarm#math":  fxMathAlarm(fx),
+		"alarms.DescribeAlarms#empty": alarms.DescribeAlarmsInput{},
+
+		// logs
+		"logs.CreateLogGroup":               logs.CreateLogGroupInput{LogGroupName: "new-group", KmsKeyID: "", Tags: map[string]string{"team": "web"}, LogGroupClass: "STANDARD"},
+		"logs.CreateLogStream":              logs.CreateLogStreamInput{LogGroupName: "app", LogStreamName: "web-2"},
+		"logs.DeleteLogGroup":               logs.DeleteLogGroupInput{LogGroupName: "app"},
+		"logs.DeleteLogStream":              logs.DeleteLogStreamInput{LogGroupName: "app", LogStreamName: "web-1"},
+		"logs.DeleteMetricFilter":           logs.DeleteMetricFilterInput{LogGroupName: "app", FilterName: "errors"},
+		"logs.DeleteRetentionPolicy":        logs.DeleteRetentionPolicyInput{LogGroupName: "app"},
+		"logs.DeleteSubscriptionFilter":     logs.DeleteSubscriptionFilterInput{LogGroupName: "app", FilterName: "to-sink"},
+		"logs.DescribeLogGroups":            logs.DescribeLogGroupsInput{LogGroupNamePrefix: "ap", LogGroupClass: "STANDARD", Limit: logs.Int32(10)},
+		"logs.DescribeLogGroups#pattern":    logs.DescribeLogGroupsInput{LogGroupNamePattern: "pp", Limit: logs.Int32(10)},
+		"logs.DescribeLogStreams":           logs.DescribeLogStreamsInput{LogGroupName: "app", LogStreamNamePrefix: "web", OrderBy: "LogStreamName", Descending: logs.Bool(true), Limit: logs.Int32(10)},
+		"logs.DescribeMetricFilters":        logs.DescribeMetricFiltersInput{LogGroupName: "app", FilterNamePrefix: "err", Limit: logs.Int32(10)},
+		"logs.DescribeMetricFilters#metric": logs.DescribeMetricFiltersInput{MetricName: "Errors", MetricNamespace: fxNamespace},
+		"logs.DescribeSubscriptionFilters":  logs.DescribeSubscriptionFiltersInput{LogGroupName: "app", FilterNamePrefix: "to", Limit: logs.Int32(10)},
+		"logs.FilterLogEvents": logs.FilterLogEventsInput{LogGroupName: "app", LogStreamNames: []string{"web-1"}, StartTime: i64(t0), EndTime: i64(t1.Add(time.Minute)),
+			FilterPattern: `{ $.latency > 5 }`, Limit: logs.Int32(10), Interleaved: logs.Bool(true)},
+		"logs.FilterLogEvents#prefix": logs.FilterLogEventsInput{LogGroupIdentifier: fxGroupARN, LogStreamNamePrefix: "web", FilterPattern: `%ERR[A-Z]+%`},
+		"logs.GetLogEvents": logs.GetLogEventsInput{LogGroupName: "app", LogStreamName: "web-1", StartTime: i64(t0), EndTime: i64(t1.Add(time.Minute)),
+			Limit: logs.Int32(10), StartFromHead: logs.Bool(true)},
+		"logs.ListTagsForResource": logs.ListTagsForResourceInput{ResourceArn: fxGroupARN},
+		"logs.ListTagsLogGroup":    logs.ListTagsLogGroupInput{LogGroupName: "app"},
+		"logs.PutLogEvents":        fxPutLogEvents(),
+		"logs.PutMetricFilter":     fxPutMetricFilter(),
+		"logs.PutMetricFilter#dims": logs.PutMetricFilterInput{LogGroupName: "app", FilterName: "by-level", FilterPattern: `{ $.latency = * }`,
+			MetricTransformations: []logs.MetricTransformation{{MetricName: "Latency", MetricNamespace: fxNamespace, MetricValue: "$.latency",
+				Dimensions: map[string]string{"Level": "$.level"}, Unit: metrics.UnitMilliseconds}}},
+		"logs.PutRetentionPolicy":    logs.PutRetentionPolicyInput{LogGroupName: "app", RetentionInDays: 7},
+		"logs.PutSubscriptionFilter": fxPutSubscriptionFilter(),
+		"logs.TagLogGroup":           logs.TagLogGroupInput{LogGroupName: "app", Tags: map[string]string{"env": "prod"}},
+		"logs.TagResource":           logs.TagResourceInput{ResourceArn: fxGroupARN, Tags: map[string]string{"env": "prod"}},
+		"logs.TestMetricFilter":      logs.TestMetricFilterInput{FilterPattern: `[ip, user, ts, req = "GET*", status = 5*, bytes]`, LogEventMessages: []string{`1.2.3.4 - [t] "GET /" 500 12`}},
+		"logs.UntagLogGroup":         logs.UntagLogGroupInput{LogGroupName: "app", Tags: []string{"team"}},
+		"logs.UntagResource":         logs.UntagResourceInput{ResourceArn: fxGroupARN, TagKeys: []string{"team"}},
+
+		// trail
+		"trail.CreateTrail": trail.CreateTrailInput{Name: "second", S3BucketName: "audit-bucket", S3KeyPrefix: "p", SnsTopicName: "events",
+			IncludeGlobalServiceEvents: metrics.Bool(true), IsMultiRegionTrail: true, EnableLogFileValidation: true,
+			CloudWatchLogsLogGroupArn: fxGroupARN + ":*", CloudWatchLogsRoleArn: "arn:aws:iam::123456789012:role/trail-to-logs",
+			TagsList: []trail.Tag{{Key: "team", Value: "sec"}}},
+		"trail.DeleteTrail":       trail.DeleteTrailInput{Name: "audit"},
+		"trail.DescribeTrails":    trail.DescribeTrailsInput{TrailNameList: []string{"audit"}, IncludeShadowTrails: metrics.Bool(true)},
+		"trail.GetEventSelectors": trail.GetEventSelectorsInput{TrailName: "audit"},
+		"trail.GetTrail":          trail.GetTrailInput{Name: fxTrailARN},
+		"trail.GetTrailStatus":    trail.GetTrailStatusInput{Name: "audit"},
+		"trail.ListPublicKeys":    trail.ListPublicKeysInput{StartTime: tm(t0), EndTime: tm(t1)},
+		"trail.ListTrails":        trail.ListTrailsInput{},
+		"trail.LookupEvents": trail.LookupEventsInput{LookupAttributes: []trail.LookupAttribute{{AttributeKey: "EventName", AttributeValue: "CreateTopic"}},
+			StartTime: tm(t0), EndTime: tm(t1), MaxResults: logs.Int32(10)},
+		"trail.PutEventSelectors": trail.PutEventSelectorsInput{TrailName: "audit", EventSelectors: []trail.EventSelector{{ReadWriteType: "All",
+			IncludeManagementEvents: metrics.Bool(true), DataResources: []trail.DataResource{{Type: "AWS::S3::Object", Values: []string{"arn:aws:s3:::bucket/"}}},
+			ExcludeManagementEventSources: []string{"kms.amazonaws.com"}}}},
+		"trail.PutEventSelectors#advanced": trail.PutEventSelectorsInput{TrailName: "audit", AdvancedEventSelectors: []trail.AdvancedEventSelector{{Name: "s3 writes",
+			FieldSelectors: []trail.AdvancedFieldSelector{{Field: "eventCategory", Equals: []string{"Data"}}, {Field: "resources.type", Equals: []string{"AWS::S3::Object"}},
+				{Field: "resources.ARN", StartsWith: []string{"arn:aws:s3:::bucket/"}, NotEndsWith: []string{".tmp"}}}}}},
+		"trail.RecordEvent": trail.RecordEventInput{EventType: "AwsApiCall", EventCategory: "Management", EventSource: "ec2.amazonaws.com", EventName: "RunInstances",
+			SourceIPAddress: "192.0.2.1", UserAgent: "app/1.0", RequestParameters: map[string]any{"instanceType": "t3.micro", "count": 1},
+			ResponseElements: map[string]any{"ok": true}, Resources: []trail.Resource{{AccountID: fxAccount, Type: "AWS::EC2::Instance", ARN: "arn:aws:ec2:us-east-1:123456789012:instance/i-1"}},
+			UserIdentity: &trail.UserIdentity{Type: "IAMUser", PrincipalID: "AIDAEXAMPLE", ARN: "arn:aws:iam::123456789012:user/alice", AccountID: fxAccount, UserName: "alice",
+				SessionContext: &trail.SessionContext{Attributes: &trail.SessionAttributes{CreationDate: "2026-06-01T11:00:00Z", MFAAuthenticated: "false"}}},
+			TLSDetails: &trail.TLSDetails{TLSVersion: "TLSv1.3", CipherSuite: "TLS_AES_128_GCM_SHA256", ClientProvidedHostHeader: "ec2.us-east-1.amazonaws.com"}},
+		"trail.StartLogging": trail.StartLoggingInput{Name: "audit"},
+		"trail.StopLogging":  trail.StopLoggingInput{Name: "audit"},
+		"trail.UpdateTrail":  trail.UpdateTrailInput{Name: "audit", S3BucketName: str("audit-bucket"), S3KeyPrefix: str("logs2"), SnsTopicName: str("ops"), EnableLogFileValidation: metrics.Bool(true)},
+		"trail.ValidateLogs": trail.ValidateLogsInput{TrailName: "audit", StartTime: t0, EndTime: tm(t1)},
+
+		// config
+		"config.BatchGetResourceConfig":              config.BatchGetResourceConfigInput{ResourceKeys: []config.ResourceKey{{ResourceType: fxResType, ResourceID: fxInstance}}},
+		"config.DeleteConfigRule":                    config.DeleteConfigRuleInput{ConfigRuleName: "instances-have-owner"},
+		"config.DeleteConfigurationRecorder":         config.DeleteConfigurationRecorderInput{ConfigurationRecorderName: "default"},
+		"config.DeleteDeliveryChannel":               config.DeleteDeliveryChannelInput{DeliveryChannelName: "default"},
+		"config.DeleteResourceConfig":                config.DeleteResourceConfigInput{ResourceType: "MyCorp::Build::Runner", ResourceID: "r-1"},
+		"config.DeleteRetentionConfiguration":        config.DeleteRetentionConfigurationInput{RetentionConfigurationName: "default"},
+		"config.DeliverConfigSnapshot":               config.DeliverConfigSnapshotInput{DeliveryChannelName: "default"},
+		"config.DescribeComplianceByConfigRule":      config.DescribeComplianceByConfigRuleInput{ConfigRuleNames: []string{"instances-have-owner"}, ComplianceTypes: []config.ComplianceType{config.NonCompliant}},
+		"config.DescribeComplianceByResource":        config.DescribeComplianceByResourceInput{ResourceType: fxResType, ResourceID: fxInstance, ComplianceTypes: []config.ComplianceType{config.Compliant}, Limit: 10},
+		"config.DescribeConfigRuleEvaluationStatus":  config.DescribeConfigRuleEvaluationStatusInput{ConfigRuleNames: []string{"instances-have-owner"}},
+		"config.DescribeConfigRules":                 config.DescribeConfigRulesInput{ConfigRuleNames: []string{"instances-have-owner"}},
+		"config.DescribeConfigurationRecorderStatus": config.DescribeConfigurationRecorderStatusInput{ConfigurationRecorderNames: []string{"default"}},
+		"config.DescribeConfigurationRecorders":      config.DescribeConfigurationRecordersInput{ConfigurationRecorderNames: []string{"default"}},
+		"config.DescribeDeliveryChannelStatus":       config.DescribeDeliveryChannelStatusInput{DeliveryChannelNames: []string{"default"}},
+		"config.DescribeDeliveryChannels":            config.DescribeDeliveryChannelsInput{DeliveryChannelNames: []string{"default"}},
+		"config.DescribeRetentionConfigurations":     config.DescribeRetentionConfigurationsInput{RetentionConfigurationNames: []string{"default"}},
+		"config.GetComplianceDetailsByConfigRule":    config.GetComplianceDetailsByConfigRuleInput{ConfigRuleName: "instances-have-owner", ComplianceTypes: []config.ComplianceType{config.Compliant}, Limit: 10},
+		"config.GetComplianceDetailsByResource":      config.GetComplianceDetailsByResourceInput{ResourceType: fxResType, ResourceID: fxInstance, ComplianceTypes: []config.ComplianceType{config.Compliant}},
+		"config.GetResourceConfigHistory": config.GetResourceConfigHistoryInput{ResourceType: fxResType, ResourceID: fxInstance, LaterTime: tm(t1.Add(time.Minute)),
+			EarlierTime: tm(t0), ChronologicalOrder: "Forward", Limit: 10},
+		"config.ListDiscoveredResources": config.ListDiscoveredResourcesInput{ResourceType: fxResType, ResourceIDs: []string{fxInstance}, Limit: 10, IncludeDeletedResources: true},
+		"config.PutConfigRule":           fxPutManagedRule(),
+		"config.PutConfigRule#custom":    fxPutCustomRule(),
+		"config.PutConfigRule#periodic": config.PutConfigRuleInput{ConfigRule: config.ConfigRule{ConfigRuleName: "periodic", Description: "every 3 h",
+			Source:                    &config.Source{Owner: config.OwnerCustomLambda, SourceIdentifier: fxLambda, SourceDetails: []config.SourceDetail{{EventSource: "aws.config", MessageType: config.MessageScheduled, MaximumExecutionFrequency: config.ThreeHours}}},
+			MaximumExecutionFrequency: config.ThreeHours, ConfigRuleState: "ACTIVE", Scope: &config.Scope{TagKey: "owner", TagValue: "web"}}},
+		"config.PutConfigurationRecorder": fxPutRecorder(),
+		"config.PutConfigurationRecorder#exclusions": config.PutConfigurationRecorderInput{ConfigurationRecorder: config.ConfigurationRecorder{Name: "default",
+			RoleARN: "arn:aws:iam::123456789012:role/config", RecordingGroup: &config.RecordingGroup{ExclusionByResourceTypes: &config.ExclusionByTypes{ResourceTypes: []string{"AWS::S3::Bucket"}},
+				RecordingStrategy: &config.RecordingStrategy{UseOnly: "EXCLUSION_BY_RESOURCE_TYPES"}},
+			RecordingMode: &config.RecordingMode{RecordingFrequency: "CONTINUOUS", RecordingModeOverrides: []config.RecordingModeOverride{{Description: "daily instances",
+				ResourceTypes: []string{fxResType}, RecordingFrequency: "DAILY"}}}}},
+		"config.PutDeliveryChannel": fxPutDeliveryChannel(fx),
+		"config.PutEvaluations": config.PutEvaluationsInput{ResultToken: fx.token, Evaluations: []config.Evaluation{{ComplianceResourceType: fxResType,
+			ComplianceResourceID: fxInstance, ComplianceType: config.Compliant, Annotation: "fine", OrderingTimestamp: t1}}},
+		"config.PutResourceConfig":          fxPutResourceConfig(),
+		"config.PutRetentionConfiguration":  config.PutRetentionConfigurationInput{RetentionPeriodInDays: 90},
+		"config.StartConfigRulesEvaluation": config.StartConfigRulesEvaluationInput{ConfigRuleNames: []string{"instances-have-owner"}},
+		"config.StartConfigurationRecorder": config.StartConfigurationRecorderInput{ConfigurationRecorderName: "default"},
+		"config.StopConfigurationRecorder":  config.StopConfigurationRecorderInput{ConfigurationRecorderName: "default"},
+
+		// sns
+		"sns.AddPermission":             sns.AddPermissionInput{TopicArn: fx.topicArn, Label: "allow-more", AWSAccountId: []string{"210987654321"}, ActionName: []string{"Publish"}},
+		"sns.ConfirmSubscription":       sns.ConfirmSubscriptionInput{TopicArn: fx.topicArn, Token: strings.Repeat("ab", 32), AuthenticateOnUnsubscribe: str("true")},
+		"sns.CreateTopic":               sns.CreateTopicInput{Name: "alerts", Attributes: map[string]string{"DisplayName": "Alerts"}, Tags: []sns.Tag{{Key: "team", Value: "web"}}, DataProtectionPolicy: str("")},
+		"sns.CreateTopic#fifo":          sns.CreateTopicInput{Name: "alerts.fifo", Attributes: map[string]string{"FifoTopic": "true", "ContentBasedDeduplication": "true"}},
+		"sns.DeleteTopic":               sns.DeleteTopicInput{TopicArn: fx.topicArn},
+		"sns.GetSubscriptionAttributes": sns.GetSubscriptionAttributesInput{SubscriptionArn: fx.subArn},
+		"sns.GetTopicAttributes":        sns.GetTopicAttributesInput{TopicArn: fx.topicArn},
+		"sns.ListSubscriptions":         sns.ListSubscriptionsInput{},
+		"sns.ListSubscriptionsByTopic":  sns.ListSubscriptionsByTopicInput{TopicArn: fx.topicArn},
+		"sns.ListTagsForResource":       sns.ListTagsForResourceInput{ResourceArn: fx.topicArn},
+		"sns.ListTopics":                sns.ListTopicsInput{},
+		"sns.Publish": sns.PublishInput{TopicArn: fx.topicArn, Message: "hello", Subject: str("greeting"),
+			MessageAttributes: map[string]sns.MessageAttributeValue{"kind": {DataType: "String", StringValue: "greeting"}, "n": {DataType: "Number", StringValue: "42"},
+				"blob": {DataType: "Binary", BinaryValue: []byte{1, 2, 3}}}},
+		"sns.Publish#structure": sns.PublishInput{TargetArn: fx.topicArn, Message: `{"default":"hi","sqs":"hi queue"}`, MessageStructure: str("json")},
+		"sns.Publish#fifo":      sns.PublishInput{TopicArn: fx.fifoArn, Message: "hello", MessageDeduplicationId: str("d-1"), MessageGroupId: str("g-1")},
+		"sns.PublishBatch": sns.PublishBatchInput{TopicArn: fx.topicArn, PublishBatchRequestEntries: []sns.PublishBatchRequestEntry{
+			{Id: "1", Message: "one", Subject: str("s"), MessageAttributes: map[string]sns.MessageAttributeValue{"k": {DataType: "String", StringValue: "v"}}},
+			{Id: "2", Message: `{"default":"two"}`, MessageStructure: str("json")}}},
+		"sns.PublishBatch#fifo": sns.PublishBatchInput{TopicArn: fx.fifoArn, PublishBatchRequestEntries: []sns.PublishBatchRequestEntry{
+			{Id: "1", Message: "one", MessageDeduplicationId: str("d-1"), MessageGroupId: str("g")}}},
+		"sns.RemovePermission":          sns.RemovePermissionInput{TopicArn: fx.topicArn, Label: "allow-other"},
+		"sns.SetSubscriptionAttributes": sns.SetSubscriptionAttributesInput{SubscriptionArn: fx.subArn, AttributeName: "FilterPolicy", AttributeValue: str(`{"kind":["greeting"]}`)},
+		"sns.SetTopicAttributes":        sns.SetTopicAttributesInput{TopicArn: fx.topicArn, AttributeName: "DisplayName", AttributeValue: str("Ops")},
+		"sns.Subscribe":                 sns.SubscribeInput{TopicArn: fx.topicArn, Protocol: "sqs", Endpoint: &qarn, Attributes: map[string]string{"RawMessageDelivery": "true"}, ReturnSubscriptionArn: true},
+		"sns.Subscribe#http":            sns.SubscribeInput{TopicArn: fx.topicArn, Protocol: "https", Endpoint: str("https://example.com/hook")},
+		"sns.TagResource":               sns.TagResourceInput{ResourceArn: fx.topicArn, Tags: []sns.Tag{{Key: "env", Value: "prod"}}},
+		"sns.Unsubscribe":               sns.UnsubscribeInput{SubscriptionArn: fx.subArn},
+		"sns.UntagResource":             sns.UntagResourceInput{ResourceArn: fx.topicArn, TagKeys: []string{"team"}},
+	}
+}
+
+func fxMathAlarm(fx *fixture) alarms.PutMetricAlarmInput {
+	return alarms.PutMetricAlarmInput{AlarmName: "math", EvaluationPeriods: 2, ComparisonOperator: alarms.LessThanLowerOrGreaterThanUpperThreshold,
+		ThresholdMetricId: "ad1", Metrics: []metrics.MetricDataQuery{
+			{Id: "m1", MetricStat: &metrics.MetricStat{Metric: metrics.Metric{Namespace: fxNamespace, MetricName: "Latency",
+				Dimensions: []metrics.Dimension{{Name: "Service", Value: "web"}}}, Period: 60, Stat: "Average"}, ReturnData: metrics.Bool(true)},
+			{Id: "ad1", Expression: "ANOMALY_DETECTION_BAND(m1, 2)", ReturnData: metrics.Bool(true)}},
+		AlarmActions: []string{fx.quietArn}}
+}
+
+// operation is one exported operation of a service, found by reflection:
+// a method shaped (ctx, XInput) (*XOutput, error).
+type operation struct {
+	name   string        // "logs.PutLogEvents"
+	method reflect.Value // bound to the service
+	in     reflect.Type
+}
+
+// operations enumerates every operation of the stack's six services, sorted
+// by name.
+func operations(st *localwatch.Stack) []operation {
+	ctxT, errT := reflect.TypeFor[context.Context](), reflect.TypeFor[error]()
+	var ops []operation
+	for _, svc := range []any{st.Metrics, st.Alarms, st.Logs, st.Trail, st.Config, st.SNS} {
+		v := reflect.ValueOf(svc)
+		pkg := v.Type().Elem().PkgPath()
+		pkg = pkg[strings.LastIndex(pkg, "/")+1:]
+		for i := range v.NumMethod() {
+			m, ft := v.Type().Method(i), v.Method(i).Type()
+			if ft.NumIn() == 2 && ft.In(0) == ctxT && ft.In(1).Kind() == reflect.Struct &&
+				ft.NumOut() == 2 && ft.Out(0).Kind() == reflect.Pointer && ft.Out(1) == errT {
+				ops = append(ops, operation{name: pkg + "." + m.Name, method: v.Method(i), in: ft.In(1)})
+			}
+		}
+	}
+	slices.SortFunc(ops, func(a, b operation) int { return strings.Compare(a.name, b.name) })
+	return ops
+}
+
+// call runs op with in on ctx and returns its error (a panic is returned as
+// a panicked value, not raised).
+func (op operation) call(ctx context.Context, in reflect.Value) (err error, panicked any) {
+	defer func() {
+		if r := recover(); r != nil {
+			panicked = r
+		}
+	}()
+	out := op.method.Call([]reflect.Value{reflect.ValueOf(&ctx).Elem(), in})
+	if e := out[1].Interface(); e != nil {
+		err = e.(error)
+	}
+	return err, nil
+}
+
+// snapshot renders everything a client can read back from the stack —
+// except CloudTrail's event history, which rightly records rejected calls —
+// so that two snapshots are equal exactly when no visible state changed.
+// Its reads are not recorded by CloudTrail.
+func (fx *fixture) snapshot() string {
+	ctx := event.Unrecorded(context.Background())
+	st := fx.st
+	var b strings.Builder
+	put := func(label string, v any, err error) {
+		b.WriteString(label)
+		b.WriteString(": ")
+		if err != nil {
+			b.WriteString("error " + err.Error())
+		} else {
+			dump(&b, reflect.ValueOf(v), 0)
+			// What an operation answers must be encodable: the AWS
+			// protocols are JSON (or XML, CBOR) on the wire.
+			if _, err := json.Marshal(v); err != nil {
+				b.WriteString(" " + unencodable + err.Error())
+			}
+		}
+		b.WriteByte('\n')
+	}
+	wide := fixtureStart.Add(-48 * time.Hour)
+	// metrics
+	ms, err := st.Metrics.ListMetrics(ctx, metrics.ListMetricsInput{})
+	put("ListMetrics", ms, err)
+	if err == nil {
+		for _, m := range ms.Metrics {
+			o, err := st.Metrics.GetMetricStatistics(ctx, metrics.GetMetricStatisticsInput{Namespace: m.Namespace, MetricName: m.MetricName,
+				Dimensions: m.Dimensions, StartTime: wide, EndTime: fixtureStart.Add(48 * time.Hour), Period: 86400,
+				Statistics: []metrics.Statistic{metrics.StatSampleCount, metrics.StatSum, metrics.StatMinimum, metrics.StatMaximum}})
+			put("  GetMetricStatistics "+m.MetricName, o, err)
+		}
+	}
+	ad, err := st.Metrics.DescribeAnomalyDetectors(ctx, metrics.DescribeAnomalyDetectorsInput{})
+	put("DescribeAnomalyDetectors", ad, err)
+	// alarms
+	al, err := st.Alarms.DescribeAlarms(ctx, alarms.DescribeAlarmsInput{AlarmTypes: []alarms.AlarmType{"MetricAlarm", "CompositeAlarm"}})
+	put("DescribeAlarms", al, err)
+	ah, err := st.Alarms.DescribeAlarmHistory(ctx, alarms.DescribeAlarmHistoryInput{})
+	put("DescribeAlarmHistory", ah, err)
+	if al != nil {
+		for _, a := range al.MetricAlarms {
+			tags, err := st.Alarms.ListTagsForResource(ctx, alarms.ListTagsForResourceInput{ResourceARN: a.AlarmArn})
+			put("  tags "+a.AlarmName, tags, err)
+		}
+		for _, a := range al.CompositeAlarms {
+			tags, err := st.Alarms.ListTagsForResource(ctx, alarms.ListTagsForResourceInput{ResourceARN: a.AlarmArn})
+			put("  tags "+a.AlarmName, tags, err)
+		}
+	}
+	// logs
+	lg, err := st.Logs.DescribeLogGroups(ctx, logs.DescribeLogGroupsInput{})
+	put("DescribeLogGroups", lg, err)
+	if lg != nil {
+		for _, g := range lg.LogGroups {
+			name := g.LogGroupName
+			s, err := st.Logs.DescribeLogStreams(ctx, logs.DescribeLogStreamsInput{LogGroupName: name})
+			put("  streams", s, err)
+			mf, err := st.Logs.DescribeMetricFilters(ctx, logs.DescribeMetricFiltersInput{LogGroupName: name})
+			put("  metric filters", mf, err)
+			sf, err := st.Logs.DescribeSubscriptionFilters(ctx, logs.DescribeSubscriptionFiltersInput{LogGroupName: name})
+			put("  subscription filters", sf, err)
+			tags, err := st.Logs.ListTagsLogGroup(ctx, logs.ListTagsLogGroupInput{LogGroupName: name})
+			put("  tags", tags, err)
+			ev, err := st.Logs.FilterLogEvents(ctx, logs.FilterLogEventsInput{LogGroupName: name})
+			put("  events", ev, err)
+		}
+	}
+	// trail (not the event history)
+	tr, err := st.Trail.DescribeTrails(ctx, trail.DescribeTrailsInput{})
+	put("DescribeTrails", tr, err)
+	if tr != nil {
+		for _, x := range tr.TrailList {
+			sel, err := st.Trail.GetEventSelectors(ctx, trail.GetEventSelectorsInput{TrailName: x.TrailARN})
+			put("  selectors", sel, err)
+			stat, err := st.Trail.GetTrailStatus(ctx, trail.GetTrailStatusInput{Name: x.TrailARN})
+			put("  status", stat, err)
+		}
+	}
+	// config
+	rec, err := st.Config.DescribeConfigurationRecorders(ctx, config.DescribeConfigurationRecordersInput{})
+	put("DescribeConfigurationRecorders", rec, err)
+	rs, err := st.Config.DescribeConfigurationRecorderStatus(ctx, config.DescribeConfigurationRecorderStatusInput{})
+	put("DescribeConfigurationRecorderStatus", rs, err)
+	dc, err := st.Config.DescribeDeliveryChannels(ctx, config.DescribeDeliveryChannelsInput{})
+	put("DescribeDeliveryChannels", dc, err)
+	rules, err := st.Config.DescribeConfigRules(ctx, config.DescribeConfigRulesInput{})
+	put("DescribeConfigRules", rules, err)
+	cr, err := st.Config.DescribeComplianceByConfigRule(ctx, config.DescribeComplianceByConfigRuleInput{})
+	put("DescribeComplianceByConfigRule", cr, err)
+	ret, err := st.Config.DescribeRetentionConfigurations(ctx, config.DescribeRetentionConfigurationsInput{})
+	put("DescribeRetentionConfigurations", ret, err)
+	for _, typ := range []string{fxResType, "MyCorp::Build::Runner"} {
+		lr, err := st.Config.ListDiscoveredResources(ctx, config.ListDiscoveredResourcesInput{ResourceType: typ, IncludeDeletedResources: true})
+		put("ListDiscoveredResources "+typ, lr, err)
+	}
+	h, err := st.Config.GetResourceConfigHistory(ctx, config.GetResourceConfigHistoryInput{ResourceType: fxResType, ResourceID: fxInstance})
+	put("GetResourceConfigHistory", h, err)
+	// sns
+	tp, err := st.SNS.ListTopics(ctx, sns.ListTopicsInput{})
+	put("ListTopics", tp, err)
+	if tp != nil {
+		for _, x := range tp.Topics {
+			a, err := st.SNS.GetTopicAttributes(ctx, sns.GetTopicAttributesInput{TopicArn: x.TopicArn})
+			put("  attributes", a, err)
+			tags, err := st.SNS.ListTagsForResource(ctx, sns.ListTagsForResourceInput{ResourceArn: x.TopicArn})
+			put("  tags", tags, err)
+		}
+	}
+	subs, err := st.SNS.ListSubscriptions(ctx, sns.ListSubscriptionsInput{})
+	put("ListSubscriptions", subs, err)
+	if subs != nil {
+		for _, s := range subs.Subscriptions {
+			a, err := st.SNS.GetSubscriptionAttributes(ctx, sns.GetSubscriptionAttributesInput{SubscriptionArn: s.SubscriptionArn})
+			put("  attributes", a, err)
+		}
+	}
+	fmt.Fprintf(&b, "queues %d %d outbox %d\n", fx.queue.Len(), fx.queue2.Len(), len(st.SNS.Outbox()))
+	// the object store
+	for _, bucket := range []string{"audit-bucket", "config-bucket"} {
+		keys, err := fx.store.List(context.Background(), bucket, "")
+		put("objects "+bucket, keys, err)
+	}
+	return b.String()
+}
+
+// unencodable marks, in a snapshot, an answer that JSON cannot encode.
+const unencodable = "UNENCODABLE: "
+
+// dump writes v deterministically: pointers followed, map keys sorted,
+// floats (NaN included) in full, times in RFC 3339.
+func dump(b *strings.Builder, v reflect.Value, depth int) {
+	if depth > 24 {
+		b.WriteString("…")
+		return
+	}
+	if !v.IsValid() {
+		b.WriteString("nil")
+		return
+	}
+	if t, ok := v.Interface().(time.Time); ok {
+		b.WriteString(t.UTC().Format(time.RFC3339Nano))
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			b.WriteString("nil")
+			return
+		}
+		dump(b, v.Elem(), depth+1)
+	case reflect.Struct:
+		b.WriteString("{")
+		for i := range v.NumField() {
+			if !v.Type().Field(i).IsExported() {
+				continue
+			}
+			b.WriteString(v.Type().Field(i).Name + ":")
+			dump(b, v.Field(i), depth+1)
+			b.WriteString(" ")
+		}
+		b.WriteString("}")
+	case reflect.Slice, reflect.Array:
+		if v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Uint8 {
+			fmt.Fprintf(b, "%q", v.Bytes())
+			return
+		}
+		b.WriteString("[")
+		for i := range v.Len() {
+			dump(b, v.Index(i), depth+1)
+			b.WriteString(",")
+		}
+		b.WriteString("]")
+	case reflect.Map:
+		keys := v.MapKeys()
+		slices.SortFunc(keys, func(x, y reflect.Value) int {
+			return strings.Compare(fmt.Sprint(x.Interface()), fmt.Sprint(y.Interface()))
+		})
+		b.WriteString("map[")
+		for _, k := range keys {
+			dump(b, k, depth+1)
+			b.WriteString(":")
+			dump(b, v.MapIndex(k), depth+1)
+			b.WriteString(",")
+		}
+		b.WriteString("]")
+	case reflect.Float32, reflect.Float64:
+		b.WriteString(strconv.FormatFloat(v.Float(), 'g', -1, 64))
+	case reflect.String:
+		if v.Len() > 256 {
+			fmt.Fprintf(b, "%q…(%d bytes)", v.String()[:64], v.Len())
+			return
+		}
+		fmt.Fprintf(b, "%q", v.String())
+	case reflect.Func, reflect.Chan, reflect.UnsafePointer:
+		b.WriteString(v.Type().String())
+	default:
+		fmt.Fprint(b, v.Interface())
+	}
+}
+
+// hostile values, by kind.
+var (
+	hugeString = strings.Repeat("a", 1<<20)
+	year1      = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	year9999   = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+	year2300   = time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC) // past UnixNano's range
+)
+
+var _ = math.NaN
