@@ -22,8 +22,8 @@ var (
 type fieldPlan struct {
 	name      string // wire name
 	index     []int  // path through embedded structs
-	omitEmpty bool // json's omitempty
-	omitZero  bool // json's omitzero
+	omitEmpty bool   // json's omitempty
+	omitZero  bool   // json's omitzero
 	typ       reflect.Type
 }
 
