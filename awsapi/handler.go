@@ -124,7 +124,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	status := h.serve(w, r, c)
-	h.log.Debug("awsapi", "op", c.op, "status", status, "requestId", c.reqID)
+	if h.log.Enabled(r.Context(), slog.LevelDebug) {
+		h.log.Debug("awsapi", "op", c.op, "status", status, "requestId", c.reqID)
+	}
 }
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, c *call) int {
