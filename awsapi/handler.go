@@ -366,7 +366,11 @@ func (h *Handler) writeOutput(w http.ResponseWriter, c *call, out reflect.Value)
 		b = append(b, `Response xmlns="`...)
 		b = append(b, c.svc.model.XMLNamespace...)
 		b = append(b, `">`...)
-		if out.Elem().NumField() > 0 {
+		// AWS writes <OpResult> for every operation whose output has a
+		// resultWrapper, even an empty one (<TagResourceResult/>), and the
+		// SDKs' query deserializers expect it; operations without output
+		// answer only ResponseMetadata.
+		if c.svc.wrapped[c.op] || out.Elem().NumField() > 0 {
 			b = append(append(append(b, '<'), c.op...), "Result>"...)
 			b = appendXMLMembers(b, out)
 			b = append(append(append(b, "</"...), c.op...), "Result>"...)
