@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"sync"
 	"time"
 
 	"github.com/fxamacker/cbor/v2"
@@ -53,6 +54,7 @@ func decodeCBOR(body []byte, dst any) error {
 		}
 		return &decodeError{"malformed CBOR: " + err.Error()}
 	}
+	toUTC(reflect.ValueOf(dst))
 	return nil
 }
 
@@ -181,4 +183,66 @@ func appendCBOR(b []byte, v reflect.Value) []byte {
 		return appendCBORFloat(b, v.Float())
 	}
 	return append(b, cborSimple|22)
+}
+
+// fxamacker/cbor decodes tag 1 into local time; AWS's timestamps are UTC,
+// and the services record and print what they are given, so decoded inputs
+// are walked once to move every time.Time to UTC. Types without timestamps
+// are skipped (hasTime is cached per type).
+func toUTC(v reflect.Value) {
+	if !hasTime(v.Type()) {
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			toUTC(v.Elem())
+		}
+	case reflect.Struct:
+		if v.Type() == timeType {
+			t := v.Interface().(time.Time)
+			if t.Location() != time.UTC && !t.IsZero() {
+				v.Set(reflect.ValueOf(t.UTC()))
+			}
+			return
+		}
+		p := planFor(v.Type())
+		for i := range p.fields {
+			if f := p.fields[i].get(v); f.IsValid() {
+				toUTC(f)
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			toUTC(v.Index(i))
+		}
+	case reflect.Map:
+		for _, k := range v.MapKeys() {
+			e := reflect.New(v.Type().Elem()).Elem()
+			e.Set(v.MapIndex(k))
+			toUTC(e)
+			v.SetMapIndex(k, e)
+		}
+	}
+}
+
+var hasTimeCache sync.Map // reflect.Type -> bool
+
+func hasTime(t reflect.Type) bool {
+	if b, ok := hasTimeCache.Load(t); ok {
+		return b.(bool)
+	}
+	hasTimeCache.Store(t, false) // cycles: assume none while walking
+	var b bool
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+		b = hasTime(t.Elem())
+	case reflect.Struct:
+		b = t == timeType
+		for _, f := range planFor(t).fields {
+			b = b || hasTime(f.typ)
+		}
+	}
+	hasTimeCache.Store(t, b)
+	return b
 }

@@ -34,50 +34,59 @@ func tooLarge(size, limit int64) *awserr.Error {
 		Message: fmt.Sprintf("Request size %d exceeded %d bytes", size, limit)}
 }
 
-func unknownOperation(c *call, what string) *awserr.Error {
-	if c.proto == protoQuery {
-		return &awserr.Error{Code: "InvalidAction", Message: fmt.Sprintf("The action %s is not valid for this web service.", c.op)}
-	}
+func unknownOperation(c *call, what string) error {
 	status := 400
 	if c.proto == protoCBOR {
 		status = 404 // smithy rpc-v2: an operation not found is a 404
 	}
-	return &awserr.Error{Code: "UnknownOperationException", Message: fmt.Sprintf("Operation %s is not supported.", what), StatusCode: status}
+	return &wireError{json: &awserr.Error{Code: "UnknownOperationException", Message: fmt.Sprintf("Operation %s is not supported.", what), StatusCode: status},
+		query: &awserr.Error{Code: "InvalidAction", Message: fmt.Sprintf("The action %s is not valid for this web service.", c.op)}}
 }
 
-// authError returns the JSON/CBOR code (status 400) or the query code and
-// status of an authentication failure.
-func (h *Handler) authError(c *call, jsonCode, queryCode string, queryStatus int, msg string) *awserr.Error {
-	if c.proto == protoQuery {
-		return &awserr.Error{Code: queryCode, Message: msg, StatusCode: queryStatus}
-	}
+// wireError is an error the handler itself raises whose code differs
+// between the JSON/CBOR protocols and query (authentication failures,
+// unknown operations): json is answered in JSON and CBOR, with query's code
+// in CloudWatch's x-amzn-query-error header; query is answered in query.
+type wireError struct{ json, query *awserr.Error }
+
+func (e *wireError) Error() string { return e.json.Error() }
+
+// authError returns an authentication failure: jsonCode with status 400 (403
+// for an unknown key or a wrong signature) in JSON and CBOR, queryCode with
+// queryStatus in query.
+func (h *Handler) authError(c *call, jsonCode, queryCode string, queryStatus int, msg string) error {
 	status := 400
 	if jsonCode == "UnrecognizedClientException" || jsonCode == "InvalidSignatureException" && queryCode == "SignatureDoesNotMatch" {
 		status = 403
 	}
-	return &awserr.Error{Code: jsonCode, Message: msg, StatusCode: status}
+	return &wireError{json: &awserr.Error{Code: jsonCode, Message: msg, StatusCode: status},
+		query: &awserr.Error{Code: queryCode, Message: msg, StatusCode: queryStatus}}
 }
 
-func authFailure(c *call, err error) *awserr.Error {
+func authFailure(c *call, err error) error {
 	var ae *authError
 	errors.As(err, &ae)
 	if ae != nil && ae.missing {
-		if c.proto == protoQuery {
-			return &awserr.Error{Code: "MissingAuthenticationToken", Message: "Request is missing Authentication Token", StatusCode: 403}
-		}
-		return &awserr.Error{Code: "MissingAuthenticationTokenException", Message: "Missing Authentication Token", StatusCode: 403}
+		return &wireError{json: &awserr.Error{Code: "MissingAuthenticationTokenException", Message: "Missing Authentication Token", StatusCode: 403},
+			query: &awserr.Error{Code: "MissingAuthenticationToken", Message: "Request is missing Authentication Token", StatusCode: 403}}
 	}
-	if c.proto == protoQuery {
-		return &awserr.Error{Code: "IncompleteSignature", Message: err.Error(), StatusCode: 400}
-	}
-	return &awserr.Error{Code: "IncompleteSignatureException", Message: err.Error(), StatusCode: 400}
+	return &wireError{json: &awserr.Error{Code: "IncompleteSignatureException", Message: err.Error(), StatusCode: 400},
+		query: &awserr.Error{Code: "IncompleteSignature", Message: err.Error(), StatusCode: 400}}
 }
 
 // writeError answers err in c's protocol and returns the status.
 func (h *Handler) writeError(w http.ResponseWriter, c *call, err error) int {
 	var ae *awserr.Error
 	var de *decodeError
+	var we *wireError
+	queryOverride := ""
 	switch {
+	case errors.As(err, &we):
+		ae = we.json
+		if c.proto == protoQuery {
+			ae = we.query
+		}
+		queryOverride = we.query.Code
 	case errors.As(err, &de):
 		ae = &awserr.Error{Code: "SerializationException", Message: de.msg}
 		if c.proto == protoQuery {
@@ -105,6 +114,9 @@ func (h *Handler) writeError(w http.ResponseWriter, c *call, err error) int {
 	}
 	if status == 0 {
 		status = 400
+	}
+	if queryOverride != "" {
+		queryCode = queryOverride
 	}
 	fault := "Sender"
 	if status >= 500 {

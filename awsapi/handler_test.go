@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -39,7 +40,8 @@ func TestErrorsPerProtocol(t *testing.T) {
 		{"json service error keeps its shape", jsonReq("Logs_20140328.DeleteLogGroup", `{"logGroupName":"nope"}`), 400, "ResourceNotFoundException", ""},
 		{"json 1.0 CloudWatch error carries the query code", jsonReq("GraniteServiceVersion20100801.PutMetricData", `{"Namespace":"AWS/EC2","MetricData":[{"MetricName":"m","Value":1}]}`), 400, "com.amazonaws.cloudwatch#InvalidParameterValueException", "InvalidParameterValue;Sender"},
 		{"json oversized body is RequestEntityTooLarge", jsonReq("GraniteServiceVersion20100801.PutMetricData", string(big)), 413, "com.amazonaws.cloudwatch#RequestEntityTooLarge", "RequestEntityTooLarge;Sender"},
-		{"cbor unknown operation is UnknownOperationException", cborReq("PutDashboard", []byte{0xa0}), 404, "com.amazonaws.cloudwatch#UnknownOperationException", "UnknownOperationException;Sender"},
+		{"cbor unknown operation is UnknownOperationException", cborReq("PutDashboard", []byte{0xa0}), 404, "com.amazonaws.cloudwatch#UnknownOperationException", "InvalidAction;Sender"},
+		{"cbor missing authorization carries the query code", noAuth(cborReq("ListMetrics", []byte{0xa0})), 403, "com.amazonaws.cloudwatch#MissingAuthenticationTokenException", "MissingAuthenticationToken;Sender"},
 		{"cbor malformed body is SerializationException", cborReq("ListMetrics", []byte{0xa1, 0x69}), 400, "com.amazonaws.cloudwatch#SerializationException", "SerializationException;Sender"},
 		{"cbor wrong member type is SerializationException", cborReq("ListMetrics", []byte("\xa1iNamespace\x05")), 400, "com.amazonaws.cloudwatch#SerializationException", "SerializationException;Sender"},
 		{"cbor missing parameter maps to MissingRequiredParameterException", cborReq("PutMetricData", []byte{0xa0}), 400, "com.amazonaws.cloudwatch#MissingRequiredParameterException", "MissingParameter;Sender"},
@@ -165,4 +167,35 @@ func TestTransportServesInProcess(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "{}", string(readAll(t, resp)))
 	assert.NotEmpty(t, resp.Header.Get("X-Amzn-Requestid"))
+}
+
+// TestTruncatedBody: a body shorter than its Content-Length is the
+// protocol's serialization error, and nothing is stored.
+func TestTruncatedBody(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		q    req
+		code string
+	}{
+		{"cbor", cborReq("PutMetricData", testdata(t, "cbor-putmetricdata.req")), "SerializationException"},
+		{"json", jsonReq("GraniteServiceVersion20100801.PutMetricData", string(testdata(t, "json10-putmetricdata.req"))), "SerializationException"},
+		{"query", queryReq("monitoring", "Action=PutMetricData&Version=2010-08-01&Namespace=App&MetricData.member.1.MetricName=m&MetricData.member.1.Value=1"), "InvalidParameterValue"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := newRig(t, Options{})
+			hr := httptest.NewRequest(c.q.method, "http://localhost"+c.q.path, bytes.NewReader(c.q.body[:len(c.q.body)/2]))
+			for k, v := range c.q.header {
+				hr.Header.Set(k, v)
+			}
+			hr.ContentLength = int64(len(c.q.body))
+			w := httptest.NewRecorder()
+			r.h.ServeHTTP(w, hr)
+			assert.Equal(t, 400, w.Code)
+			assert.Contains(t, w.Body.String(), c.code)
+			assert.Contains(t, w.Body.String(), "truncated")
+			out, err := r.acct.Region("us-east-1").Metrics.ListMetrics(context.Background(), metrics.ListMetricsInput{})
+			require.NoError(t, err)
+			assert.Empty(t, out.Metrics)
+		})
+	}
 }

@@ -126,12 +126,9 @@ func (s *signature) verify(r *http.Request, body []byte, secret string) bool {
 	cr.WriteByte('\n')
 	payload := r.Header.Get("X-Amz-Content-Sha256")
 	if payload == "" {
-		if s.presigned && r.Method == http.MethodGet {
-			payload = "UNSIGNED-PAYLOAD"
-		} else {
-			sum := sha256.Sum256(body)
-			payload = hex.EncodeToString(sum[:])
-		}
+		// Presigned URLs too: only S3 signs them with UNSIGNED-PAYLOAD.
+		sum := sha256.Sum256(body)
+		payload = hex.EncodeToString(sum[:])
 	}
 	cr.WriteString(payload)
 	crHash := sha256.Sum256([]byte(cr.String()))
