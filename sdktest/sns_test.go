@@ -1,6 +1,7 @@
 package sdktest
 
 import (
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"testing"
@@ -114,6 +115,23 @@ func TestSNSOperations(t *testing.T) {
 		tags, err := e.sns.ListTagsForResource(ctx, &sns.ListTagsForResourceInput{ResourceArn: aws.String(topic)})
 		require.NoError(t, err)
 		assert.Equal(t, []snstypes.Tag{{Key: aws.String("env"), Value: aws.String("prod")}}, tags.Tags)
+	})
+
+	t.Run("an HTTP subscription is confirmed with ConfirmSubscription and its token", func(t *testing.T) {
+		// No SNSEndpoint here: the SigningCertURL is AWS's, so the endpoint
+		// takes the certificate from the service instead of fetching it.
+		srv, messages := verifyingEndpoint(t, func(string) (*x509.Certificate, error) { return e.stack.SNS.SigningCertificate() })
+		pending, err := e.sns.Subscribe(ctx, &sns.SubscribeInput{TopicArn: aws.String(topic), Protocol: aws.String("http"), Endpoint: aws.String(srv.URL)})
+		require.NoError(t, err)
+		assert.Equal(t, "pending confirmation", aws.ToString(pending.SubscriptionArn))
+		c := receive(t, messages)
+		require.Equal(t, "SubscriptionConfirmation", c.Type)
+		confirmed, err := e.sns.ConfirmSubscription(ctx, &sns.ConfirmSubscriptionInput{TopicArn: aws.String(topic), Token: aws.String(c.Token),
+			AuthenticateOnUnsubscribe: aws.String("true")})
+		require.NoError(t, err)
+		assert.Contains(t, aws.ToString(confirmed.SubscriptionArn), topic+":")
+		_, err = e.sns.Unsubscribe(ctx, &sns.UnsubscribeInput{SubscriptionArn: confirmed.SubscriptionArn})
+		require.NoError(t, err)
 	})
 
 	t.Run("Unsubscribe and DeleteTopic", func(t *testing.T) {
