@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/localwatch/localwatch/alarms"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -37,6 +39,16 @@ func TestProtocolsDecodeAlike(t *testing.T) {
 			assert.Equal(t, fromJSON.Interface(), fromCBOR.Interface(), "JSON vs CBOR")
 			assert.Equal(t, fromJSON.Interface(), fromQuery.Interface(), "JSON vs query")
 			assert.False(t, fromJSON.Elem().IsZero())
+			if c.Op == "PutMetricAlarm" {
+				// An empty list stays an empty list (it clears the actions),
+				// an absent one stays absent.
+				for _, in := range []reflect.Value{fromJSON, fromCBOR, fromQuery} {
+					in := in.Interface().(*alarms.PutMetricAlarmInput)
+					assert.NotNil(t, in.OKActions)
+					assert.Empty(t, in.OKActions)
+					assert.Nil(t, in.InsufficientDataActions)
+				}
+			}
 		})
 	}
 }

@@ -124,7 +124,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	status := h.serve(w, r, c)
-	h.log.Debug("awsapi", "op", c.op, "status", status, "requestId", c.reqID)
+	if h.log.Enabled(r.Context(), slog.LevelDebug) {
+		h.log.Debug("awsapi", "op", c.op, "status", status, "requestId", c.reqID)
+	}
 }
 
 func (h *Handler) serve(w http.ResponseWriter, r *http.Request, c *call) int {
@@ -364,7 +366,11 @@ func (h *Handler) writeOutput(w http.ResponseWriter, c *call, out reflect.Value)
 		b = append(b, `Response xmlns="`...)
 		b = append(b, c.svc.model.XMLNamespace...)
 		b = append(b, `">`...)
-		if out.Elem().NumField() > 0 {
+		// AWS writes <OpResult> for every operation whose output has a
+		// resultWrapper, even an empty one (<TagResourceResult/>), and the
+		// SDKs' query deserializers expect it; operations without output
+		// answer only ResponseMetadata.
+		if c.svc.wrapped[c.op] || out.Elem().NumField() > 0 {
 			b = append(append(append(b, '<'), c.op...), "Result>"...)
 			b = appendXMLMembers(b, out)
 			b = append(append(append(b, "</"...), c.op...), "Result>"...)

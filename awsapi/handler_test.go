@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -166,4 +167,35 @@ func TestTransportServesInProcess(t *testing.T) {
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.Equal(t, "{}", string(readAll(t, resp)))
 	assert.NotEmpty(t, resp.Header.Get("X-Amzn-Requestid"))
+}
+
+// TestTruncatedBody: a body shorter than its Content-Length is the
+// protocol's serialization error, and nothing is stored.
+func TestTruncatedBody(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		q    req
+		code string
+	}{
+		{"cbor", cborReq("PutMetricData", testdata(t, "cbor-putmetricdata.req")), "SerializationException"},
+		{"json", jsonReq("GraniteServiceVersion20100801.PutMetricData", string(testdata(t, "json10-putmetricdata.req"))), "SerializationException"},
+		{"query", queryReq("monitoring", "Action=PutMetricData&Version=2010-08-01&Namespace=App&MetricData.member.1.MetricName=m&MetricData.member.1.Value=1"), "InvalidParameterValue"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := newRig(t, Options{})
+			hr := httptest.NewRequest(c.q.method, "http://localhost"+c.q.path, bytes.NewReader(c.q.body[:len(c.q.body)/2]))
+			for k, v := range c.q.header {
+				hr.Header.Set(k, v)
+			}
+			hr.ContentLength = int64(len(c.q.body))
+			w := httptest.NewRecorder()
+			r.h.ServeHTTP(w, hr)
+			assert.Equal(t, 400, w.Code)
+			assert.Contains(t, w.Body.String(), c.code)
+			assert.Contains(t, w.Body.String(), "truncated")
+			out, err := r.acct.Region("us-east-1").Metrics.ListMetrics(context.Background(), metrics.ListMetricsInput{})
+			require.NoError(t, err)
+			assert.Empty(t, out.Metrics)
+		})
+	}
 }

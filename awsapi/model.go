@@ -5,8 +5,13 @@ package awsapi
 // serviceModel is what awsapi takes from one AWS service model.
 type serviceModel struct {
 	APIVersion, Protocol, TargetPrefix, JSONVersion, XMLNamespace string
-	Operations                                                    []string     // every operation the model defines
-	Errors                                                        []errorShape // every error shape
+
+	Operations []string // every operation the model defines
+	// ResultWrapped are the operations whose awsQuery answer wraps the
+	// output in <OpResult>, even an empty one (their output shape has a
+	// resultWrapper); the others answer no Result element.
+	ResultWrapped []string
+	Errors        []errorShape // every error shape
 }
 
 // errorShape is one error shape of a model.

@@ -22,7 +22,8 @@ var (
 type fieldPlan struct {
 	name      string // wire name
 	index     []int  // path through embedded structs
-	omitEmpty bool
+	omitEmpty bool   // json's omitempty
+	omitZero  bool   // json's omitzero
 	typ       reflect.Type
 }
 
@@ -76,7 +77,7 @@ func collectFields(t reflect.Type, index []int, p *structPlan) {
 		if name == "" {
 			name = f.Name
 		}
-		p.fields = append(p.fields, fieldPlan{name: name, index: idx, omitEmpty: strings.Contains(opts, "omitempty"), typ: f.Type})
+		p.fields = append(p.fields, fieldPlan{name: name, index: idx, omitEmpty: strings.Contains(opts, "omitempty"), omitZero: strings.Contains(opts, "omitzero"), typ: f.Type})
 	}
 }
 
@@ -121,6 +122,9 @@ func (f *fieldPlan) set(v reflect.Value) reflect.Value {
 // an empty one: AWS answers [] for a list it has, even with no entries.
 func (f *fieldPlan) skip(v reflect.Value) bool {
 	if !v.IsValid() {
+		return true
+	}
+	if f.omitZero && v.IsZero() {
 		return true
 	}
 	switch v.Kind() {

@@ -22,6 +22,7 @@ type service struct {
 	model       *serviceModel
 	ops         map[string]*operation
 	modelOps    map[string]bool
+	wrapped     map[string]bool // query answers with an <OpResult> element
 	errByShape  map[string]*errorShape
 	errByCode   map[string]*errorShape
 }
@@ -96,6 +97,10 @@ var services = sync.OnceValue(func() map[string]*service {
 		s.modelOps = map[string]bool{}
 		for _, op := range s.model.Operations {
 			s.modelOps[op] = true
+		}
+		s.wrapped = map[string]bool{}
+		for _, op := range s.model.ResultWrapped {
+			s.wrapped[op] = true
 		}
 		s.errByShape = map[string]*errorShape{}
 		s.errByCode = map[string]*errorShape{}

@@ -81,3 +81,30 @@ func TestConcurrentRequests(t *testing.T) {
 	require.Len(t, out.Datapoints, 1)
 	assert.Equal(t, 80.0, *out.Datapoints[0].SampleCount)
 }
+
+// TestQueryEmptyResultWrapped is the regression test for SNS TagResource
+// answering without its empty <TagResourceResult/>, which aws-sdk-go-v2's
+// query deserializer needs ("deserialization failed, EOF"): an operation
+// whose output has a resultWrapper in the model answers the element even
+// when empty; one without output answers none.
+func TestQueryEmptyResultWrapped(t *testing.T) {
+	r := newRig(t, Options{})
+	resp := r.do(t, queryReq("sns", "Action=CreateTopic&Version=2010-03-31&Name=t"))
+	require.Equal(t, 200, resp.StatusCode)
+	arn := url.QueryEscape("arn:aws:sns:us-east-1:123456789012:t")
+	for _, c := range []struct{ body, want, not string }{
+		{"Action=TagResource&Version=2010-03-31&ResourceArn=" + arn + "&Tags.member.1.Key=k&Tags.member.1.Value=v", "<TagResourceResult></TagResourceResult>", ""},
+		{"Action=UntagResource&Version=2010-03-31&ResourceArn=" + arn + "&TagKeys.member.1=k", "<UntagResourceResult></UntagResourceResult>", ""},
+		{"Action=DeleteTopic&Version=2010-03-31&TopicArn=" + arn, "<DeleteTopicResponse", "Result"},
+	} {
+		resp := r.do(t, queryReq("sns", c.body))
+		body := string(readAll(t, resp))
+		assert.Equal(t, 200, resp.StatusCode, body)
+		assert.Contains(t, body, c.want)
+		if c.not != "" {
+			assert.NotContains(t, body, c.not)
+		}
+	}
+	resp = r.do(t, queryReq("monitoring", "Action=PutMetricData&Version=2010-08-01&Namespace=App&MetricData.member.1.MetricName=m&MetricData.member.1.Value=1"))
+	assert.NotContains(t, string(readAll(t, resp)), "Result")
+}

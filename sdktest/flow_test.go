@@ -33,9 +33,10 @@ type verifiedMessage struct {
 	err error
 }
 
-// verifyingEndpoint is an HTTP/S subscriber as a user writes one: it fetches
-// the SigningCertURL, checks the signature, and hands the message on.
-func verifyingEndpoint(t *testing.T) (*httptest.Server, <-chan verifiedMessage) {
+// verifyingEndpoint is an HTTP/S subscriber as a user writes one: it gets
+// the certificate of the SigningCertURL (with certFor: fetchCert fetches it),
+// checks the signature, and hands the message on.
+func verifyingEndpoint(t *testing.T, certFor func(url string) (*x509.Certificate, error)) (*httptest.Server, <-chan verifiedMessage) {
 	got := make(chan verifiedMessage, 16)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(r.Body)
@@ -46,7 +47,7 @@ func verifyingEndpoint(t *testing.T) (*httptest.Server, <-chan verifiedMessage) 
 		env, err := lwsns.ParseEnvelope(body)
 		if err == nil {
 			var cert *x509.Certificate
-			if cert, err = fetchCert(env.SigningCertURL); err == nil {
+			if cert, err = certFor(env.SigningCertURL); err == nil {
 				err = lwsns.Verify(env, cert)
 			}
 		}
@@ -106,7 +107,7 @@ func TestAlarmToSNSToHTTPEndpointThroughTheSDK(t *testing.T) {
 	defer snsSrv.Close()
 	e := newEnv(t, func(o *localwatch.Options, _ *awsapi.Options) { o.SNSEndpoint = snsSrv.URL })
 	snsHandler = e.stack.SNS.Handler()
-	endpointSrv, messages := verifyingEndpoint(t)
+	endpointSrv, messages := verifyingEndpoint(t, fetchCert)
 
 	topic, err := e.sns.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("pager")})
 	require.NoError(t, err)

@@ -1,10 +1,9 @@
 package sdktest
 
 import (
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
-	"os"
-	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -110,12 +109,29 @@ func TestSNSOperations(t *testing.T) {
 
 	t.Run("tags are listed, added and removed", func(t *testing.T) {
 		_, err := e.sns.TagResource(ctx, &sns.TagResourceInput{ResourceArn: aws.String(topic), Tags: []snstypes.Tag{{Key: aws.String("env"), Value: aws.String("prod")}}})
-		requireNoErrorButEmptyResult(t, err)
+		require.NoError(t, err)
 		_, err = e.sns.UntagResource(ctx, &sns.UntagResourceInput{ResourceArn: aws.String(topic), TagKeys: []string{"team"}})
-		requireNoErrorButEmptyResult(t, err)
+		require.NoError(t, err)
 		tags, err := e.sns.ListTagsForResource(ctx, &sns.ListTagsForResourceInput{ResourceArn: aws.String(topic)})
 		require.NoError(t, err)
 		assert.Equal(t, []snstypes.Tag{{Key: aws.String("env"), Value: aws.String("prod")}}, tags.Tags)
+	})
+
+	t.Run("an HTTP subscription is confirmed with ConfirmSubscription and its token", func(t *testing.T) {
+		// No SNSEndpoint here: the SigningCertURL is AWS's, so the endpoint
+		// takes the certificate from the service instead of fetching it.
+		srv, messages := verifyingEndpoint(t, func(string) (*x509.Certificate, error) { return e.stack.SNS.SigningCertificate() })
+		pending, err := e.sns.Subscribe(ctx, &sns.SubscribeInput{TopicArn: aws.String(topic), Protocol: aws.String("http"), Endpoint: aws.String(srv.URL)})
+		require.NoError(t, err)
+		assert.Equal(t, "pending confirmation", aws.ToString(pending.SubscriptionArn))
+		c := receive(t, messages)
+		require.Equal(t, "SubscriptionConfirmation", c.Type)
+		confirmed, err := e.sns.ConfirmSubscription(ctx, &sns.ConfirmSubscriptionInput{TopicArn: aws.String(topic), Token: aws.String(c.Token),
+			AuthenticateOnUnsubscribe: aws.String("true")})
+		require.NoError(t, err)
+		assert.Contains(t, aws.ToString(confirmed.SubscriptionArn), topic+":")
+		_, err = e.sns.Unsubscribe(ctx, &sns.UnsubscribeInput{SubscriptionArn: confirmed.SubscriptionArn})
+		require.NoError(t, err)
 	})
 
 	t.Run("Unsubscribe and DeleteTopic", func(t *testing.T) {
@@ -185,31 +201,13 @@ func TestSNSErrorsAreTyped(t *testing.T) {
 	assert.Empty(t, topics.Topics, "rejected requests store nothing")
 }
 
-// requireNoErrorButEmptyResult works around a known awsapi bug (see
-// TestSNSTagResourceAnswersItsEmptyResult): the SDK cannot read the answer of
-// an operation whose output is empty but wrapped (TagResource,
-// UntagResource), though the call itself succeeded. Anything else fails.
-func requireNoErrorButEmptyResult(t *testing.T, err error) {
-	t.Helper()
-	if err != nil && strings.Contains(err.Error(), "deserialization failed, EOF") {
-		t.Logf("known awsapi bug, worked around: %v", err)
-		return
-	}
-	require.NoError(t, err)
-}
-
-// TestSNSTagResourceAnswersItsEmptyResult pins down an awsapi bug: for an
+// TestSNSTagResourceAnswersItsEmptyResult is a regression test: for an
 // awsQuery operation whose output shape is empty but has a resultWrapper
-// (SNS TagResource and UntagResource; CloudWatch's TagResource, UntagResource,
-// PutAnomalyDetector, DeleteAnomalyDetector in the query protocol), AWS
-// answers <TagResourceResponse><TagResourceResult/><ResponseMetadata>…, and
-// aws-sdk-go-v2's SNS deserializer needs the empty <TagResourceResult/>
-// element ("deserialization failed, EOF" without it). It runs with
-// LOCALWATCH_KNOWN_BUGS=1 until the fix lands.
+// (SNS TagResource and UntagResource), AWS answers
+// <TagResourceResponse><TagResourceResult/><ResponseMetadata>…, and
+// aws-sdk-go-v2's SNS deserializer fails ("deserialization failed, EOF")
+// without the empty element, as awsapi first answered.
 func TestSNSTagResourceAnswersItsEmptyResult(t *testing.T) {
-	if os.Getenv("LOCALWATCH_KNOWN_BUGS") == "" {
-		t.Skip("known awsapi bug (empty <TagResourceResult/> missing); set LOCALWATCH_KNOWN_BUGS=1 to run")
-	}
 	e := newEnv(t)
 	topic, err := e.sns.CreateTopic(ctx, &sns.CreateTopicInput{Name: aws.String("tagged")})
 	require.NoError(t, err)

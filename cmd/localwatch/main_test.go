@@ -9,9 +9,11 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -220,4 +222,32 @@ func TestFlagsAndCredentials(t *testing.T) {
 	err = run(context.Background(), []string{"-addr", "127.0.0.1:0", "-account", "12"}, io.Discard, io.Discard)
 	assert.IsType(t, usageError{}, err, "a malformed account ID is a usage error")
 	assert.Equal(t, 2, exitCode(err))
+}
+
+// TestBinaryExitsZeroOnSIGINTAndSIGTERM builds the command and checks that
+// each signal shuts it down gracefully with exit status 0.
+func TestBinaryExitsZeroOnSIGINTAndSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "localwatch")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			cmd := exec.Command(bin, "-addr", "127.0.0.1:0")
+			stdout, err := cmd.StdoutPipe()
+			require.NoError(t, err)
+			var stderr lockedBuffer
+			cmd.Stderr = &stderr
+			require.NoError(t, cmd.Start())
+			line, err := bufio.NewReader(stdout).ReadString('\n')
+			require.NoError(t, err, "stderr: %s", stderr.String())
+			m := readyLine.FindStringSubmatch(strings.TrimSpace(line))
+			require.NotNil(t, m, "ready line %q", line)
+			assert.Equal(t, "ok", getHealth(t, m[1]).Status)
+			require.NoError(t, cmd.Process.Signal(sig))
+			require.NoError(t, cmd.Wait(), "exit status after %v; stderr: %s", sig, stderr.String())
+		})
+	}
 }

@@ -114,6 +114,12 @@ func main() {
 		for _, op := range ops {
 			fmt.Fprintf(&buf, "%q,", op)
 		}
+		buf.WriteString("},\nResultWrapped: []string{")
+		for _, op := range ops {
+			if o := m.Operations[op].Output; o != nil && o.ResultWrapper != "" {
+				fmt.Fprintf(&buf, "%q,", op)
+			}
+		}
 		buf.WriteString("},\nErrors: []errorShape{\n")
 		names := make([]string, 0)
 		for n, sh := range m.Shapes {
