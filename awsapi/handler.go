@@ -458,10 +458,17 @@ func (h *Handler) snsDelegated(r *http.Request) bool {
 	return a == "ConfirmSubscription" || a == "Unsubscribe"
 }
 
-// snsPrefix is where the handler serves each Region's SNS handler: set the
-// account's Options.SNSEndpoint to "http://<host:port>/_localwatch/sns/{region}"
-// so that SubscribeURL, UnsubscribeURL and SigningCertURL lead back here.
+// snsPrefix is where the handler serves each Region's SNS handler (see
+// [SNSEndpoint]).
 const snsPrefix = "/_localwatch/sns/"
+
+// SNSEndpoint returns the value for localwatch.Options.SNSEndpoint that
+// makes the SubscribeURL, UnsubscribeURL and SigningCertURL of SNS messages
+// lead back to a Handler served at baseURL (e.g. "http://127.0.0.1:4566"):
+// baseURL + "/_localwatch/sns/{region}".
+func SNSEndpoint(baseURL string) string {
+	return strings.TrimSuffix(baseURL, "/") + snsPrefix + "{region}"
+}
 
 func (h *Handler) serveSNS(w http.ResponseWriter, r *http.Request) int {
 	var stack *localwatch.Stack
