@@ -22,8 +22,8 @@
 //     SubscribeURL or UnsubscribeURL, the signing certificate, and anything
 //     under /_localwatch/sns/<region>/ go to that Region's
 //     sns.Service.Handler: set the account's Options.SNSEndpoint to
-//     "http://<host:port>/_localwatch/sns/{region}" so the URLs in SNS
-//     messages lead back to the handler.
+//     [SNSEndpoint](base URL) so the URLs in SNS messages lead back to the
+//     handler.
 //
 // Every operation localwatch implements is served: the method of the
 // Region's service named after the operation, called by reflection with the
