@@ -394,10 +394,10 @@ func decodeJSON(body []byte, dst reflect.Value) error {
 	d.UseNumber()
 	var tree any
 	if err := d.Decode(&tree); err != nil {
-		return &decodeError{"malformed JSON: " + err.Error()}
+		return &decodeError{msg: "malformed JSON: " + err.Error()}
 	}
 	if _, err := d.Token(); err != io.EOF {
-		return &decodeError{"malformed JSON: data after the top-level value"}
+		return &decodeError{msg: "malformed JSON: data after the top-level value"}
 	}
 	if _, ok := tree.(map[string]any); !ok {
 		return typeErr("", "a structure", tree)
@@ -416,11 +416,11 @@ func decodeQuery(form url.Values, dst reflect.Value) error {
 		parts := strings.Split(k, ".")
 		for i, p := range parts {
 			if p == "" {
-				return &decodeError{fmt.Sprintf("parameter %q is malformed", k)}
+				return &decodeError{msg: fmt.Sprintf("parameter %q is malformed", k)}
 			}
 			if i == len(parts)-1 {
 				if _, isMap := node[p].(map[string]any); isMap {
-					return &decodeError{fmt.Sprintf("parameter %q is both a value and a structure", k)}
+					return &decodeError{msg: fmt.Sprintf("parameter %q is both a value and a structure", k)}
 				}
 				node[p] = vs[0]
 				break
@@ -429,7 +429,7 @@ func decodeQuery(form url.Values, dst reflect.Value) error {
 			if !ok {
 				if _, isLeaf := node[p]; isLeaf {
 					if s, _ := node[p].(string); s != "" {
-						return &decodeError{fmt.Sprintf("parameter %q is both a value and a structure", k)}
+						return &decodeError{msg: fmt.Sprintf("parameter %q is both a value and a structure", k)}
 					}
 				}
 				next = map[string]any{}
