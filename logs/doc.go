@@ -75,7 +75,11 @@
 // headers (a snapshot); GetLogEvents and FilterLogEvents then scan without any
 // lock, so a costly pattern over a large group never holds up writers. Bytes a
 // snapshot covers are never written again: appends go past them and the
-// re-sort copies the segment it cuts (copy on write). Metric filters and
+// re-sort copies the segment it cuts (copy on write). The re-sort after late
+// events also runs on a snapshot, outside the lock: it sorts only the late
+// events and merges them into the events they displace, copying runs of bytes
+// and columns; the write lock is held only to swap the new segments in and
+// carry over what arrived meanwhile. Metric filters and
 // subscription filters match at ingest after the lock is released.
 //
 // # Differences from AWS

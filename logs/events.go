@@ -209,8 +209,9 @@ func parseKey(tok, prefix string) (key, bool) {
 	return key{int64(ts), seq}, true
 }
 
-// testHookScan, when set by a test, runs as FilterLogEvents starts scanning.
-var testHookScan func()
+// testHookScan, when set by a test, runs as FilterLogEvents starts scanning;
+// testHookSorted when a read has re-sorted streams, before it swaps them in.
+var testHookScan, testHookSorted func()
 
 // readStreams picks streams under the read lock (sorting any that received
 // late events first, under the write lock), takes snapshots of them, and runs
@@ -259,15 +260,40 @@ func (s *Service) snapshotLocked(pick func() ([]*stream, error)) (snaps []*strea
 	return snaps, false, nil
 }
 
+// sortPicked re-sorts the picked streams that received late events. The
+// sorting runs on snapshots without any lock; the write lock is held only to
+// swap the sorted segments in (and to carry over events appended meanwhile),
+// so a late event in a large stream never stalls the service.
 func (s *Service) sortPicked(pick func() ([]*stream, error)) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sts, err := pick()
+	type job struct{ live, sorted *stream }
+	var jobs []job
+	err := func() error {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		sts, err := pick()
+		if err != nil {
+			return err
+		}
+		for _, st := range sts {
+			if st.dirty() {
+				jobs = append(jobs, job{live: st, sorted: st.snapshot()})
+			}
+		}
+		return nil
+	}()
 	if err != nil {
 		return err
 	}
-	for _, st := range sts {
-		st.sortTail()
+	for _, j := range jobs {
+		j.sorted.sortTail() // a snapshot: only its own new segments are written
+	}
+	if testHookSorted != nil {
+		testHookSorted()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, j := range jobs {
+		j.live.adoptSorted(j.sorted)
 	}
 	return nil
 }

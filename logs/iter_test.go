@@ -3,6 +3,7 @@ package logs
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -72,7 +73,17 @@ func TestConcurrentWritersAndReaders(t *testing.T) {
 			}
 		}()
 	}
-	for range 8 {
+	// The clock runs meanwhile: metric publication and retention sweeps
+	// (RetentionSweep is raised to a minute) interleave with the calls.
+	_, err = e.s.PutRetentionPolicy(ctx, PutRetentionPolicyInput{LogGroupName: "g", RetentionInDays: 1})
+	require.NoError(t, err)
+	go func() {
+		defer func() { done <- struct{}{} }()
+		for range 30 {
+			e.clk.Advance(10 * time.Second)
+		}
+	}()
+	for range 9 {
 		<-done
 	}
 	out, err := e.s.FilterLogEvents(ctx, FilterLogEventsInput{LogGroupName: "g", FilterPattern: "ERROR"})

@@ -172,10 +172,6 @@ func New(opts Options) *Service {
 // Close publishes pending metric filter data, stops the service's timers and
 // bus subscriptions. Later calls fail with ServiceUnavailableException.
 func (s *Service) Close() {
-	if s.closed.Load() {
-		return
-	}
-	s.FlushMetrics(context.Background())
 	timers, unsub, ok := s.markClosed()
 	if !ok {
 		return
@@ -186,6 +182,8 @@ func (s *Service) Close() {
 	for _, u := range unsub {
 		u()
 	}
+	// After the last write was refused, so nothing stored is left unpublished.
+	s.FlushMetrics(context.Background())
 }
 
 // runJob runs scheduled work under recover: a panic is reported and the

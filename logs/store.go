@@ -98,24 +98,28 @@ func grow[T any](s []T, n, limit int) []T {
 	return out
 }
 
+// newSegment returns an empty segment to follow the last one. Later segments
+// are sized from the last one, so filling them copies nothing.
+func (st *stream) newSegment() *segment {
+	sg := &segment{off: make([]int, 1, 64)}
+	if len(st.segs) > 0 {
+		prev := st.segs[len(st.segs)-1]
+		sg.buf = make([]byte, 0, len(prev.buf)+len(prev.buf)/8)
+		sg.off = make([]int, 1, segCap+1)
+		sg.ts = make([]int64, 0, segCap)
+		sg.ing = make([]int64, 0, segCap)
+		sg.seq = make([]uint64, 0, segCap)
+	}
+	return sg
+}
+
 // push appends events with sequence numbers seq0, seq0+1, ... to the
 // segments, without touching the sorted bookkeeping.
 func (st *stream) push(evs []InputLogEvent, seqs func(int) uint64, ings func(int) int64) {
 	for k := 0; k < len(evs); {
 		g := st.count + st.base
 		if g>>segShift == len(st.segs) {
-			sg := &segment{off: make([]int, 1, 64)}
-			if len(st.segs) > 0 {
-				// Later segments are sized from the last one, so filling them
-				// copies nothing.
-				prev := st.segs[len(st.segs)-1]
-				sg.buf = make([]byte, 0, len(prev.buf)+len(prev.buf)/8)
-				sg.off = make([]int, 1, segCap+1)
-				sg.ts = make([]int64, 0, segCap)
-				sg.ing = make([]int64, 0, segCap)
-				sg.seq = make([]uint64, 0, segCap)
-			}
-			st.segs = append(st.segs, sg)
+			st.segs = append(st.segs, st.newSegment())
 		}
 		sg := st.segs[g>>segShift]
 		room := segCap - len(sg.ts)
@@ -204,45 +208,113 @@ func (st *stream) truncate(p int) {
 	st.sortedN = min(st.sortedN, p)
 }
 
-// sortTail restores the sorted order after out-of-order appends, re-sorting
-// only from the first event the late ones displace.
+// sortTail restores the sorted order after out-of-order appends. The events
+// [0, sortedN) are sorted and every later one arrived after them (so has a
+// larger sequence number); only the late ones are sorted (usually few), then
+// merged with the sorted events they displace, copying bytes and columns from
+// the old segments straight into new ones: no per-event allocation and no
+// sort of the whole tail, so a late event costs a copy of the tail, not a
+// re-sort of it.
 func (st *stream) sortTail() {
 	if !st.dirty() {
 		return
 	}
-	n := st.count
-	minTS := st.tsAt(st.sortedN)
-	for i := st.sortedN; i < n; i++ {
-		minTS = min(minTS, st.tsAt(i))
+	sN, n := st.sortedN, st.count
+	late := make([]int, 0, n-sN)
+	for i := sN; i < n; i++ {
+		late = append(late, i)
 	}
-	// Late events sort after existing events with the same timestamp (their
-	// sequence numbers are larger).
-	p := sort.Search(st.sortedN, func(i int) bool { return st.tsAt(i) > minTS })
-	type rec struct {
-		k   key
-		ing int64
-		msg string
-	}
-	recs := make([]rec, 0, n-p)
-	for i := p; i < n; i++ {
-		recs = append(recs, rec{st.keyAt(i), st.ingAt(i), string(st.msg(i))})
-	}
-	slices.SortFunc(recs, func(a, b rec) int {
-		if a.k.less(b.k) {
+	slices.SortFunc(late, func(a, b int) int {
+		ka, kb := st.keyAt(a), st.keyAt(b)
+		if ka.less(kb) {
 			return -1
 		}
-		if b.k.less(a.k) {
+		if kb.less(ka) {
 			return 1
 		}
 		return 0
 	})
-	evs := make([]InputLogEvent, len(recs))
-	for i, r := range recs {
-		evs[i] = InputLogEvent{Timestamp: r.k.ts, Message: r.msg}
-	}
+	// Late events sort after existing events with the same timestamp (their
+	// sequence numbers are larger).
+	minTS := st.tsAt(late[0])
+	p := sort.Search(sN, func(i int) bool { return st.tsAt(i) > minTS })
+	old := st.snapshot() // truncate copies the segment it cuts; old keeps the bytes
 	st.truncate(p)
-	st.push(evs, func(i int) uint64 { return recs[i].k.seq }, func(i int) int64 { return recs[i].ing })
+	i := p
+	for _, x := range late {
+		// The sorted events before this late one go over in bulk.
+		lk := old.keyAt(x)
+		k := i + sort.Search(sN-i, func(y int) bool { return lk.less(old.keyAt(i + y)) })
+		st.appendRange(old, i, k)
+		i = k
+		sg, j := old.loc(x)
+		st.appendRaw(sg.buf[sg.off[j]:sg.off[j+1]], sg.ts[j], sg.ing[j], sg.seq[j])
+	}
+	st.appendRange(old, i, sN)
 	st.sortedN = st.count
+}
+
+// appendRange appends the events [from, to) of src (a snapshot) at the end
+// of the segments, a run of bytes and columns at a time.
+func (st *stream) appendRange(src *stream, from, to int) {
+	for from < to {
+		g := st.count + st.base
+		if g>>segShift == len(st.segs) {
+			st.segs = append(st.segs, st.newSegment())
+		}
+		dst := st.segs[g>>segShift]
+		sg, ja := src.loc(from)
+		m := min(to-from, len(sg.ts)-ja, segCap-len(dst.ts))
+		jb := ja + m
+		shift := len(dst.buf) - sg.off[ja]
+		dst.buf = append(dst.buf, sg.buf[sg.off[ja]:sg.off[jb]]...)
+		for _, o := range sg.off[ja+1 : jb+1] {
+			dst.off = append(dst.off, o+shift)
+		}
+		dst.ts = append(dst.ts, sg.ts[ja:jb]...)
+		dst.ing = append(dst.ing, sg.ing[ja:jb]...)
+		dst.seq = append(dst.seq, sg.seq[ja:jb]...)
+		st.count += m
+		st.bytes += sg.off[jb] - sg.off[ja]
+		from += m
+	}
+}
+
+// adoptSorted replaces the stream's segments with those of sorted, a sorted
+// copy of an earlier snapshot of it, and appends after them the events that
+// arrived since. If events were dropped since (retention), it sorts in place.
+func (st *stream) adoptSorted(sorted *stream) {
+	n0 := sorted.count
+	switch {
+	case st.sortedN >= n0:
+		return // already sorted that far (another reader got here first)
+	case st.base != sorted.base || st.count < n0:
+		st.sortTail()
+		return
+	}
+	live := st.snapshot()
+	st.segs, st.count, st.bytes, st.sortedN = sorted.segs, n0, sorted.bytes, n0
+	st.appendRange(live, n0, live.count)
+	for st.sortedN < st.count && !st.keyAt(st.sortedN).less(st.keyAt(st.sortedN-1)) {
+		st.sortedN++
+	}
+}
+
+// appendRaw appends one event at the end of the segments, without touching
+// the sorted bookkeeping.
+func (st *stream) appendRaw(msg []byte, ts, ing int64, seq uint64) {
+	g := st.count + st.base
+	if g>>segShift == len(st.segs) {
+		st.segs = append(st.segs, st.newSegment())
+	}
+	sg := st.segs[g>>segShift]
+	sg.buf = append(sg.buf, msg...)
+	sg.off = append(sg.off, len(sg.buf))
+	sg.ts = append(sg.ts, ts)
+	sg.ing = append(sg.ing, ing)
+	sg.seq = append(sg.seq, seq)
+	st.count++
+	st.bytes += len(msg)
 }
 
 // dropBefore deletes the events with timestamps before cutoff (retention) and

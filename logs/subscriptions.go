@@ -88,8 +88,10 @@ func encodeSubscriptionData(m SubscriptionMessage) []byte {
 // Destination receives subscription deliveries for a destination ARN; it plays
 // the part of the Lambda function (or Kinesis stream, Firehose stream) the ARN
 // names. It is called synchronously, after the PutLogEvents that produced the
-// events has stored them; its error is dropped, as AWS drops a delivery after
-// its retries fail.
+// events has stored them and without any lock of the service held; its error
+// is dropped, as AWS drops a delivery after its retries fail. A panic in it is
+// recovered and reported through Options.Logger: it never reaches the caller
+// of PutLogEvents, and the other deliveries still happen.
 type Destination func(ctx context.Context, d SubscriptionDelivery) error
 
 // RegisterDestination makes fn receive the deliveries of every subscription

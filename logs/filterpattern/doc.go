@@ -35,7 +35,9 @@
 //   - Space-delimited: `[ip, user, ..., status_code = 4*, bytes > 1000]`. The
 //     message is split on spaces; text inside "double quotes" or [square brackets]
 //     is one field (without its delimiters). `...` stands for any number of fields;
-//     without it the field count must be equal. Conditions use the same operators
+//     without it the field count must be equal. `[]` names no field: it matches
+//     every event and extracts $1 ... $n (the API Reference's TestMetricFilter
+//     example; AWS stores subscription filters with it). Conditions use the same operators
 //     and values as JSON and may be joined with && and ||.
 //
 // Regular expressions follow AWS's restricted syntax: letters, digits, the symbols
