@@ -256,6 +256,9 @@ var ErrManualClock = errors.New("localwatch: Run needs a wall clock; a ManualClo
 // [ManualClock] Run returns [ErrManualClock] at once: advance the clock
 // instead. Run does not close the account; call Close afterwards.
 func (a *Account) Run(ctx context.Context) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	switch c := a.Clock.(type) {
 	case *clock.Manual:
 		return ErrManualClock
