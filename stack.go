@@ -201,7 +201,7 @@ func newStack(a *Account, region string, src *ids.Source, shared *trail.Shared, 
 	s.SNS = sns.New(sns.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID,
 		SigningKeySeed: opts.IDSeed, Endpoint: strings.ReplaceAll(opts.SNSEndpoint, "{region}", region),
 		HTTPClient: opts.HTTPClient, Logger: a.log, OnDelivery: a.logDelivery})
-	s.Alarms = alarms.New(alarms.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics})
+	s.Alarms = alarms.New(alarms.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics, Logger: a.log})
 	s.Logs = logs.New(logs.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Logger: a.log})
 	s.Dashboards = dashboards.New(dashboards.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics})
 	s.Config = config.New(config.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Store: a.Store})
@@ -263,6 +263,9 @@ var ErrManualClock = errors.New("localwatch: Run needs a wall clock; a ManualClo
 // [Account.Settle] to have the queued HTTP/S deliveries sent. Run does not
 // close the account; call Close afterwards.
 func (a *Account) Run(ctx context.Context) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	if _, ok := a.Clock.(*clock.Manual); ok {
 		return ErrManualClock
 	}

@@ -67,8 +67,12 @@ func (l *Loop) Pending() int {
 var ErrLoopRunning = errors.New("clock: Loop.Run is already running")
 
 // Run runs due callbacks until ctx is done, then returns ctx.Err(). Only one
-// Run may be in progress at a time.
+// Run may be in progress at a time. A nil ctx is context.Background() (Run
+// then never returns).
 func (l *Loop) Run(ctx context.Context) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	l.mu.Lock()
 	if l.running {
 		l.mu.Unlock()

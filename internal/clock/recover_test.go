@@ -127,3 +127,16 @@ func TestRealRecovers(t *testing.T) {
 	Real{}.AfterFuncNamed("real", 0, func() { defer close(done); panic("r") })
 	<-done // the process is still alive: the panic was recovered on the timer's goroutine
 }
+
+func TestLoopRunWithNilContextRuns(t *testing.T) {
+	l := NewLoop()
+	done := make(chan struct{})
+	l.AfterFunc(0, func() { close(done) })
+	//lint:ignore SA1012 a nil context is what this test is about
+	go func() { _ = l.Run(nil) }() //nolint:staticcheck
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run(nil) did not run the timer")
+	}
+}
