@@ -255,7 +255,8 @@ const (
 
 // scratch holds the reusable buffers of evaluations run one after another.
 type scratch struct {
-	startNs, periodNs int64
+	startSec, startNsec int64 // start of the evaluation range (Unix seconds, nanoseconds)
+	periodNs            int64
 	slots             []slot
 	window            []int // slot indexes evaluated, newest first
 }
@@ -301,14 +302,19 @@ func (c *compiled) begin(sc *scratch, t time.Time) (start, end time.Time) {
 	}
 	sc.slots = sc.slots[:c.rangeLen]
 	clear(sc.slots)
-	sc.startNs = start.UnixNano()
+	sc.startSec, sc.startNsec = start.Unix(), int64(start.Nanosecond())
 	sc.periodNs = int64(c.period) * int64(time.Second)
 	return start, end
 }
 
 // slotOf returns the slot of a timestamp, or -1 outside the range.
 func (c *compiled) slotOf(sc *scratch, ts time.Time) int {
-	d := ts.UnixNano() - sc.startNs
+	// In seconds first: UnixNano overflows after 2262.
+	ds := ts.Unix() - sc.startSec
+	if ds < 0 || ds > 1<<32 {
+		return -1
+	}
+	d := ds*int64(time.Second) + int64(ts.Nanosecond()) - sc.startNsec
 	if d < 0 {
 		return -1
 	}

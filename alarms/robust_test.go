@@ -285,3 +285,14 @@ func FuzzPutMetricAlarm(f *testing.F) {
 		h.clk.Advance(2 * time.Minute)
 	})
 }
+
+// Issue 16.1: evaluation times beyond UnixNano's range (after 2262) place
+// datapoints correctly instead of overflowing.
+func TestEvaluateAfter2262(t *testing.T) {
+	at := time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)
+	def := cpuAlarm()
+	def.DatapointsToAlarm = 1
+	ev, err := Evaluate(def, EvaluationInput{Time: at, Previous: StateOK, Datapoints: []Datapoint{{Timestamp: at.Add(-time.Minute), Value: 99}}})
+	require.NoError(t, err)
+	assert.Equal(t, StateAlarm, ev.State, ev.Reason)
+}
