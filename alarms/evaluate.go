@@ -257,8 +257,8 @@ const (
 type scratch struct {
 	startSec, startNsec int64 // start of the evaluation range (Unix seconds, nanoseconds)
 	periodNs            int64
-	slots             []slot
-	window            []int // slot indexes evaluated, newest first
+	slots               []slot
+	window              []int // slot indexes evaluated, newest first
 }
 
 func (c *compiled) breaches(dp *Datapoint) bool {
