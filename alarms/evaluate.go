@@ -84,7 +84,8 @@ func cadence(period int) time.Duration {
 // EvaluationRange returns the evaluation range [start, end) of def at time t
 // and its number of periods: the range ends at t truncated to the alarm's
 // evaluation cadence (a minute; 10 seconds for a Period of 10, 20 or 30 seconds)
-// and holds EvaluationPeriods + 2 periods of Period seconds each.
+// and holds EvaluationPeriods + 2 periods of Period seconds each (for a
+// high-resolution alarm, at least enough to span a minute and a period).
 func EvaluationRange(def *PutMetricAlarmInput, t time.Time) (start, end time.Time, periods int) {
 	p := alarmPeriod(def)
 	end = t.Truncate(cadence(p))
