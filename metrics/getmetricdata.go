@@ -222,7 +222,9 @@ func (s *Service) validateQuery(i int, q *MetricDataQuery, start, now time.Time)
 	}
 	switch {
 	case q.MetricStat == nil && q.Expression == "":
-		return validationError("The parameter %s.MetricStat is required.", field)
+		// AWS's text ends with a line break (moto: "AWS also returns the
+		// empty line").
+		return validationError("The parameter %s.MetricStat is required.\n", field)
 	case q.MetricStat != nil && q.Expression != "":
 		return validationError("The parameters %s.MetricStat and %s.Expression are mutually exclusive: specify exactly one.", field, field)
 	case q.MetricStat != nil:

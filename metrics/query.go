@@ -606,7 +606,8 @@ func (s *Service) getMetricStatistics(in GetMetricStatisticsInput) (*GetMetricSt
 		return nil, errStartAfterEnd()
 	}
 	if len(in.Statistics) == 0 && len(in.ExtendedStatistics) == 0 {
-		return nil, awserr.Combination("Must specify either Statistics or ExtendedStatistics.")
+		// moto's text, as AWS answers (no final period).
+		return nil, awserr.Combination("Must specify either Statistics or ExtendedStatistics")
 	}
 	if len(in.Statistics) > 0 && len(in.ExtendedStatistics) > 0 {
 		return nil, awserr.Combination("The parameters Statistics and ExtendedStatistics are mutually exclusive.")
