@@ -84,7 +84,8 @@ func cadence(period int) time.Duration {
 // EvaluationRange returns the evaluation range [start, end) of def at time t
 // and its number of periods: the range ends at t truncated to the alarm's
 // evaluation cadence (a minute; 10 seconds for a Period of 10, 20 or 30 seconds)
-// and holds EvaluationPeriods + 2 periods of Period seconds each.
+// and holds EvaluationPeriods + 2 periods of Period seconds each (for a
+// high-resolution alarm, at least enough to span a minute and a period).
 func EvaluationRange(def *PutMetricAlarmInput, t time.Time) (start, end time.Time, periods int) {
 	p := alarmPeriod(def)
 	end = t.Truncate(cadence(p))
@@ -255,9 +256,10 @@ const (
 
 // scratch holds the reusable buffers of evaluations run one after another.
 type scratch struct {
-	startNs, periodNs int64
-	slots             []slot
-	window            []int // slot indexes evaluated, newest first
+	startSec, startNsec int64 // start of the evaluation range (Unix seconds, nanoseconds)
+	periodNs            int64
+	slots               []slot
+	window              []int // slot indexes evaluated, newest first
 }
 
 func (c *compiled) breaches(dp *Datapoint) bool {
@@ -301,14 +303,19 @@ func (c *compiled) begin(sc *scratch, t time.Time) (start, end time.Time) {
 	}
 	sc.slots = sc.slots[:c.rangeLen]
 	clear(sc.slots)
-	sc.startNs = start.UnixNano()
+	sc.startSec, sc.startNsec = start.Unix(), int64(start.Nanosecond())
 	sc.periodNs = int64(c.period) * int64(time.Second)
 	return start, end
 }
 
 // slotOf returns the slot of a timestamp, or -1 outside the range.
 func (c *compiled) slotOf(sc *scratch, ts time.Time) int {
-	d := ts.UnixNano() - sc.startNs
+	// In seconds first: UnixNano overflows after 2262.
+	ds := ts.Unix() - sc.startSec
+	if ds < 0 || ds > 1<<32 {
+		return -1
+	}
+	d := ds*int64(time.Second) + int64(ts.Nanosecond()) - sc.startNsec
 	if d < 0 {
 		return -1
 	}

@@ -259,3 +259,40 @@ func TestEvaluationQueriesCostNothingExtraWhenUnrecorded(t *testing.T) {
 	bare, traced := allocsPerTick(false), allocsPerTick(true)
 	assert.LessOrEqual(t, traced, bare, "allocations per evaluation tick: %v with a trail listening, %v without", traced, bare)
 }
+
+// FuzzPutMetricAlarm: any numbers and names answer a typed error or an
+// alarm that evaluates without panicking; a rejected alarm is not stored.
+func FuzzPutMetricAlarm(f *testing.F) {
+	f.Add("HighCPU", 60, 3, 2, 80.0, "desc")
+	f.Add("x", 10, math.MaxInt64, 1, math.NaN(), "")
+	f.Add("a\x00b", -60, 0, -1, math.Inf(1), "\xff")
+	f.Fuzz(func(t *testing.T, name string, period, n, m int, threshold float64, desc string) {
+		h := newHarness(t)
+		in := cpuAlarm()
+		in.AlarmName, in.Period, in.EvaluationPeriods, in.DatapointsToAlarm, in.Threshold, in.AlarmDescription = name, period, n, m, &threshold, desc
+		_, err := h.svc.PutMetricAlarm(context.Background(), in)
+		out, derr := h.svc.DescribeAlarms(context.Background(), DescribeAlarmsInput{})
+		require.NoError(t, derr)
+		if err != nil {
+			require.NotEmpty(t, awserr.Code(err), "typed error: %v", err)
+			require.Empty(t, out.MetricAlarms, "a rejected alarm is not stored")
+			_, eerr := Evaluate(in, EvaluationInput{Time: t0})
+			require.Error(t, eerr)
+			return
+		}
+		_, err = json.Marshal(out)
+		require.NoError(t, err)
+		h.clk.Advance(2 * time.Minute)
+	})
+}
+
+// Issue 16.1: evaluation times beyond UnixNano's range (after 2262) place
+// datapoints correctly instead of overflowing.
+func TestEvaluateAfter2262(t *testing.T) {
+	at := time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)
+	def := cpuAlarm()
+	def.DatapointsToAlarm = 1
+	ev, err := Evaluate(def, EvaluationInput{Time: at, Previous: StateOK, Datapoints: []Datapoint{{Timestamp: at.Add(-time.Minute), Value: 99}}})
+	require.NoError(t, err)
+	assert.Equal(t, StateAlarm, ev.State, ev.Reason)
+}

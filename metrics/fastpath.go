@@ -35,12 +35,15 @@ type gmdScratch struct {
 	statScratch
 	spans []gmdSpan
 	idSet []int32 // checkUniqueIDs: query index + 1 by Id hash; 0 empty
+	// hashSet: sharedMetric's open-addressing set of identity hashes (| 1).
+	hashSet []uint64
 }
 
 // gmdSpan locates one returned query's datapoints in the scratch buffers.
 type gmdSpan struct {
 	q, off, n int
 	units     []StandardUnit // several units had data: MultipleUnits
+	hash      uint64         // identity hash of the query's metric
 }
 
 var gmdScratchPool = sync.Pool{New: func() any { return new(gmdScratch) }}
@@ -126,12 +129,14 @@ func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int, 
 					st, _ = parseExtended(ms.Stat)
 				}
 				s.appendStat(&sc.statScratch, &ms.Metric, ms.Unit, st, t0, t1, int64(ms.Period))
+			} else {
+				sc.hash = identityHash(&ms.Metric)
 			}
 			var units []StandardUnit
 			if len(sc.units) > 0 {
 				units = slices.Clone(sc.units)
 			}
-			sc.spans = append(sc.spans, gmdSpan{i, off, len(sc.vs) - off, units})
+			sc.spans = append(sc.spans, gmdSpan{i, off, len(sc.vs) - off, units, sc.hash})
 		}
 	}()
 	// Drop references into blocks held by the aggregation buffer.
@@ -158,7 +163,10 @@ func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int, 
 		results = results[:len(sc.spans)]
 	}
 	descending := in.ScanBy != ScanByTimestampAscending
-	autos := statLabels(in.MetricDataQueries)
+	var autos []string
+	if sharedMetric(sc) {
+		autos = statLabels(in.MetricDataQueries) // rare: allocates
+	}
 	var lc *metricmath.LabelContext
 	for r, sp := range sc.spans {
 		q := &in.MetricDataQueries[sp.q]
@@ -213,6 +221,41 @@ func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int, 
 	}
 	paginateInto(into, results, offset, maxPoints, in)
 	return into, nil
+}
+
+// sharedMetric reports whether two returned queries may name the same metric
+// (equal identity hashes), without allocating once the scratch has grown: the
+// common request, every query on its own metric, then needs no labels work.
+func sharedMetric(sc *gmdScratch) bool {
+	n := len(sc.spans)
+	if n < 2 {
+		return false
+	}
+	size := 16
+	for size < 2*n {
+		size *= 2
+	}
+	if cap(sc.hashSet) < size {
+		sc.hashSet = make([]uint64, size)
+	}
+	set := sc.hashSet[:size]
+	clear(set)
+	mask := uint64(size - 1)
+	for i := range sc.spans {
+		h := sc.spans[i].hash | 1 // 0 marks an empty slot
+		for k := h & mask; ; k = (k + 1) & mask {
+			switch set[k] {
+			case 0:
+				set[k] = h
+			case h:
+				return true
+			default:
+				continue
+			}
+			break
+		}
+	}
+	return false
 }
 
 // reuseSlice returns buf resized to n (non-nil), reallocated only when its

@@ -197,3 +197,16 @@ func TestLabelsOfQueriesOnTheSameMetricTellThemApart(t *testing.T) {
 		}
 	}
 }
+
+// Issue 18.12: texts moto reproduces from AWS.
+func TestQueryMessagesMatchAWS(t *testing.T) {
+	s, _ := newTestService(t)
+	_, err := s.GetMetricStatistics(context.Background(), GetMetricStatisticsInput{Namespace: "App", MetricName: "M", StartTime: t0.Add(-time.Hour), EndTime: t0, Period: 60})
+	require.Error(t, err)
+	assert.Equal(t, "InvalidParameterCombination", awserr.Code(err))
+	assert.Equal(t, "Must specify either Statistics or ExtendedStatistics", awserr.Message(err))
+	_, err = s.GetMetricData(context.Background(), GetMetricDataInput{StartTime: t0.Add(-time.Hour), EndTime: t0, MetricDataQueries: []MetricDataQuery{{Id: "m1"}}})
+	require.Error(t, err)
+	assert.Equal(t, "ValidationError", awserr.Code(err))
+	assert.Equal(t, "The parameter MetricDataQueries.member.1.MetricStat is required.\n", awserr.Message(err))
+}

@@ -222,7 +222,9 @@ func (s *Service) validateQuery(i int, q *MetricDataQuery, start, now time.Time)
 	}
 	switch {
 	case q.MetricStat == nil && q.Expression == "":
-		return validationError("The parameter %s.MetricStat is required.", field)
+		// AWS's text ends with a line break (moto: "AWS also returns the
+		// empty line").
+		return validationError("The parameter %s.MetricStat is required.\n", field)
 	case q.MetricStat != nil && q.Expression != "":
 		return validationError("The parameters %s.MetricStat and %s.Expression are mutually exclusive: specify exactly one.", field, field)
 	case q.MetricStat != nil:
@@ -583,30 +585,22 @@ func getMetricDataParams(in *GetMetricDataInput) any {
 	return m
 }
 
-// statLabels returns the default labels of MetricStat queries that share
-// their metric with another MetricStat query of the request, or nil when no
-// two do (the common case, decided without allocating per query). As AWS
+// statLabels returns the default labels of returned MetricStat queries that
+// share their metric with another returned MetricStat query of the request,
+// or nil when no two do. As AWS
 // labels them (recorded answers): the metric name, then the statistic when
 // the statistics of the metric's queries differ, then the period when their
 // periods differ — "metric1 Sum 60" and "metric1 Minimum 30", "metric1 Sum"
 // and "metric1 Minimum", "metric1 60" and "metric1 30" — and just the
 // metric name when they differ only by Unit.
 func statLabels(qs []MetricDataQuery) []string {
-	n := 0
-	for i := range qs {
-		if qs[i].MetricStat != nil {
-			n++
-		}
-	}
-	if n < 2 {
-		return nil
-	}
-	byName := make(map[string]int, n)
+	byHash := map[uint64][]int{}
 	shared := false
 	for i := range qs {
-		if ms := qs[i].MetricStat; ms != nil {
-			byName[ms.Metric.MetricName]++
-			shared = shared || byName[ms.Metric.MetricName] > 1
+		if ms := qs[i].MetricStat; ms != nil && returnsData(&qs[i]) {
+			h := identityHash(&ms.Metric)
+			byHash[h] = append(byHash[h], i)
+			shared = shared || len(byHash[h]) > 1
 		}
 	}
 	if !shared {
@@ -616,12 +610,12 @@ func statLabels(qs []MetricDataQuery) []string {
 	done := make([]bool, len(qs))
 	for i := range qs {
 		a := qs[i].MetricStat
-		if a == nil || done[i] || byName[a.Metric.MetricName] < 2 {
+		if a == nil || done[i] || !returnsData(&qs[i]) {
 			continue
 		}
-		group := []int{i}
-		for j := i + 1; j < len(qs); j++ {
-			if b := qs[j].MetricStat; b != nil && !done[j] && sameMetric(&a.Metric, &b.Metric) {
+		var group []int
+		for _, j := range byHash[identityHash(&a.Metric)] {
+			if !done[j] && sameMetric(&a.Metric, &qs[j].MetricStat.Metric) {
 				group = append(group, j)
 			}
 		}

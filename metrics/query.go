@@ -387,9 +387,15 @@ func (a *agg) clone() *agg {
 
 // findSeries returns the series of m, or nil. The caller holds s.mu.
 func (s *Service) findSeries(m *Metric) *series {
+	return s.lookup(identityHash(m), m.Namespace, m.MetricName, m.Dimensions)
+}
+
+// identityHash is the series-index hash of a metric (dimension order does not
+// matter).
+func identityHash(m *Metric) uint64 {
 	nsHash, _ := strHash(m.Namespace)
 	h, _ := metricHash(nsHash, m.MetricName, m.Dimensions, nil)
-	return s.lookup(h, m.Namespace, m.MetricName, m.Dimensions)
+	return h
 }
 
 func validateMetric(prefix string, m *Metric) error {
@@ -487,6 +493,8 @@ type statScratch struct {
 	// units lists, sorted, the units of the metric that had data when the
 	// last appendStat had no unit and found several (empty otherwise).
 	units []StandardUnit
+	// hash is the identity hash of the last appendStat's metric.
+	hash uint64
 }
 
 // appendStatRLocked is appendStat under the read lock, released by defer
@@ -503,7 +511,8 @@ func (s *Service) appendStatRLocked(sc *statScratch, m *Metric, unit StandardUni
 // whose statistic is unavailable are left out. The caller holds s.mu (read).
 func (s *Service) appendStat(sc *statScratch, m *Metric, unit StandardUnit, st stat, t0, t1, p int64) {
 	sc.units = sc.units[:0]
-	sr := s.findSeries(m)
+	sc.hash = identityHash(m)
+	sr := s.lookup(sc.hash, m.Namespace, m.MetricName, m.Dimensions)
 	if sr == nil {
 		return
 	}
@@ -597,7 +606,8 @@ func (s *Service) getMetricStatistics(in GetMetricStatisticsInput) (*GetMetricSt
 		return nil, errStartAfterEnd()
 	}
 	if len(in.Statistics) == 0 && len(in.ExtendedStatistics) == 0 {
-		return nil, awserr.Combination("Must specify either Statistics or ExtendedStatistics.")
+		// moto's text, as AWS answers (no final period).
+		return nil, awserr.Combination("Must specify either Statistics or ExtendedStatistics")
 	}
 	if len(in.Statistics) > 0 && len(in.ExtendedStatistics) > 0 {
 		return nil, awserr.Combination("The parameters Statistics and ExtendedStatistics are mutually exclusive.")

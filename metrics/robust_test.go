@@ -185,3 +185,35 @@ func TestGetMetricStatisticsExtendedAllocatesPerCallNotPerDatapoint(t *testing.T
 	})
 	assert.LessOrEqual(t, allocs, 12.0, "allocations per call of 60 datapoints")
 }
+
+// FuzzQueryTimes: any StartTime, EndTime and Period answer a typed error or
+// succeed, never panic, and leave the service usable.
+func FuzzQueryTimes(f *testing.F) {
+	f.Add(int64(-3600), int64(10_000_000_000), int64(0), 60)
+	f.Add(int64(0), int64(86400), int64(999_999_999), 1)
+	f.Add(int64(-1<<62), int64(1<<62), int64(5), 60_000_000)
+	s, _ := newTestService(f)
+	_, err := s.PutMetricData(context.Background(), PutMetricDataInput{Namespace: "App", MetricData: []MetricDatum{{MetricName: "M", Value: Float(7), Timestamp: t0.Add(-time.Minute)}}})
+	require.NoError(f, err)
+	f.Fuzz(func(t *testing.T, startOff, endOff, nanos int64, period int) {
+		start := t0.Add(time.Duration(startOff) * time.Second)
+		if startOff > 1<<33 || startOff < -(1<<33) {
+			start = time.Unix(startOff, nanos%1e9)
+		}
+		end := t0.Add(time.Duration(endOff) * time.Second)
+		if endOff > 1<<33 || endOff < -(1<<33) {
+			end = time.Unix(endOff, nanos%1e9)
+		}
+		_, err := gms(s, GetMetricStatisticsInput{StartTime: start, EndTime: end, Period: period, ExtendedStatistics: []string{"p99"}})
+		if err != nil && awserr.Code(err) == "" {
+			t.Fatalf("untyped error %v", err)
+		}
+		_, err = s.GetMetricData(context.Background(), GetMetricDataInput{StartTime: start, EndTime: end, MetricDataQueries: []MetricDataQuery{
+			{Id: "m", MetricStat: &MetricStat{Metric: Metric{Namespace: "App", MetricName: "M"}, Period: period, Stat: "Sum"}, ReturnData: Bool(false)},
+			{Id: "e", Expression: "FILL(m, 0)"},
+		}})
+		if err != nil && awserr.Code(err) == "" {
+			t.Fatalf("untyped error %v", err)
+		}
+	})
+}
