@@ -387,6 +387,10 @@ func (s *Service) queueLog(ob *outbox, rs *regionalState, c *trailConfig, recs [
 		for _, e := range recs {
 			s.fill(e, &r)
 			b, err := json.Marshal(&r)
+			if err != nil {
+				stripFreeForm(&r) // as in the log file (see encodeLogFile)
+				b, err = json.Marshal(&r)
+			}
 			if err != nil || len(b) > 256*1024 {
 				continue // CloudTrail does not send events over 256 KB to CloudWatch Logs
 			}
