@@ -343,9 +343,9 @@ func (s *Service) encodeLogFile(recs []*entry) []byte {
 		s.fill(e, &r)
 		w.set(&r)
 		if err := enc.Encode(&w); err != nil {
-			// Unreachable for records this package accepted (their free-form
-			// elements were checked), unless a caller changed a stored value:
-			// write the record without its free-form elements.
+			// A bus call whose free-form elements have no JSON form (RecordEvent
+			// refuses those), or a stored value a caller changed: write the
+			// record without its free-form elements, never a stub.
 			buf.Truncate(mark + min(n, 1))
 			stripFreeForm(&r)
 			w.set(&r)
@@ -387,6 +387,10 @@ func (s *Service) queueLog(ob *outbox, rs *regionalState, c *trailConfig, recs [
 		for _, e := range recs {
 			s.fill(e, &r)
 			b, err := json.Marshal(&r)
+			if err != nil {
+				stripFreeForm(&r) // as in the log file (see encodeLogFile)
+				b, err = json.Marshal(&r)
+			}
 			if err != nil || len(b) > 256*1024 {
 				continue // CloudTrail does not send events over 256 KB to CloudWatch Logs
 			}

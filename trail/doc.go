@@ -159,7 +159,7 @@
 //     context.Background().
 //   - RecordEvent refuses free-form elements that have no JSON form (NaN,
 //     ±Inf, channels) with InvalidParameterException; an API call on the bus
-//     with such parameters is recorded without them.
+//     with such elements is written without its free-form elements.
 //   - Records of calls made through localwatch's services carry no
 //     tlsDetails (an optional field in AWS's record contents): those calls are
 //     in-process, not TLS. RecordEventInput.TLSDetails sets it.

@@ -316,20 +316,13 @@ func (s *Service) selectsData() bool {
 	return on
 }
 
-// consume turns an API call from the bus into a record. A call whose request
-// parameters or response elements cannot be encoded as JSON (NaN, a channel)
-// is recorded without them (null, as for calls that have none), never as a
-// record that cannot be written, and the publisher gets an
-// InvalidParameterException saying so.
+// consume turns an API call from the bus into a record. Its request
+// parameters and response elements are not checked here, on the hot path
+// (localwatch's services validate what they record); a call whose elements
+// cannot be encoded as JSON (NaN, a channel) is written — in log files,
+// CloudWatch Logs and LookupEvents — without them (null, as for calls that
+// have none), never as a stub.
 func (s *Service) consume(ev *event.APICall) (err error) {
-	if perr := checkEncodable(ev.RequestParameters); perr != nil {
-		err = awserr.New("InvalidParameterException", "The requestParameters of %s %s cannot be encoded as JSON (%v); the event is recorded without them.", ev.EventSource, ev.EventName, perr)
-		ev.RequestParameters = nil
-	}
-	if rerr := checkEncodable(ev.ResponseElements); rerr != nil {
-		err = awserr.New("InvalidParameterException", "The responseElements of %s %s cannot be encoded as JSON (%v); the event is recorded without them.", ev.EventSource, ev.EventName, rerr)
-		ev.ResponseElements = nil
-	}
 	region := ev.AWSRegion
 	if globalSources[ev.EventSource] {
 		region = globalRegion
