@@ -194,7 +194,7 @@ func (r *Recorder) RecordFunc(ctx context.Context, c Call, params func() any, er
 		}
 		ev.ErrorMessage = awserr.Message(err)
 	}
-	if !bus.Wanted(r.Bus, &ev) {
+	if !bus.Wanted(r.Bus, ev) {
 		return ev.RequestID
 	}
 	ev.RequestParameters = c.RequestParameters
