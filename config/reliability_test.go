@@ -206,3 +206,4 @@ func TestEveryLockIsReleasedByDefer(t *testing.T) {
 		}
 	}
 }
+
