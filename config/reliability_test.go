@@ -206,4 +206,3 @@ func TestEveryLockIsReleasedByDefer(t *testing.T) {
 		}
 	}
 }
-
