@@ -101,3 +101,16 @@ func TestRecorderDrawsTheSameIDsWhateverTheFilters(t *testing.T) {
 	}
 	assert.Equal(t, draw(false), draw(true))
 }
+
+func TestRecorderTreatsNilContextAsBackground(t *testing.T) {
+	var b bus.Bus
+	var got []APICall
+	bus.Subscribe(&b, "all", func(_ context.Context, ev APICall) error { got = append(got, ev); return nil })
+	r := &Recorder{Bus: &b, IDs: ids.New(1)}
+	//nolint:staticcheck // a nil context is the point of the test
+	assert.True(t, r.Records(nil))
+	//nolint:staticcheck
+	assert.NotEmpty(t, r.Record(nil, Call{Name: "PutMetricAlarm"}, nil))
+	require.Len(t, got, 1)
+	assert.False(t, got[0].HasIdentity)
+}
