@@ -333,7 +333,7 @@ func (a *Account) watch() {
 				"from", string(c.OldState), "to", string(c.NewState), "reason", c.StateReason, "time", c.Time)
 			return nil
 		}),
-		bus.SubscribeFiltered(a.Bus, "localwatch/log", func(c *event.APICall) bool { return c.ErrorCode != "" }, func(ctx context.Context, c event.APICall) error {
+		bus.SubscribeFiltered(a.Bus, "localwatch/log", func(c event.APICall) bool { return c.ErrorCode != "" }, func(ctx context.Context, c event.APICall) error {
 			a.log.DebugContext(ctx, "API call rejected", "source", c.EventSource, "name", c.EventName,
 				"region", c.AWSRegion, "code", c.ErrorCode, "message", c.ErrorMessage)
 			return nil

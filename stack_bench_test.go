@@ -24,6 +24,9 @@ import (
 //
 //	go test . -run XXX -bench Stack -cpu 1 -count 5
 //
+// Each reports cpu-ns/op beside ns/op: the process CPU time of the timed
+// part per op, which a loaded machine disturbs far less than wall time.
+//
 // Nothing is delivered to a trail or recorded by Config unless the benchmark
 // says so: the figures are the cost of being in the stack, not of extra work
 // asked of it.
@@ -36,6 +39,18 @@ func benchStack(b *testing.B, t0 time.Time) (*localwatch.Stack, *localwatch.Manu
 	st := localwatch.New(localwatch.Options{Clock: clk, IDSeed: 1})
 	b.Cleanup(st.Close)
 	return st, clk
+}
+
+// cpuMeter accumulates the process CPU time of the timed parts of a
+// benchmark and reports it per op as cpu-ns/op (run with -cpu 1: GOMAXPROCS
+// 1 keeps other goroutines' CPU out of it), the figure to compare on a
+// loaded machine.
+type cpuMeter struct{ start, total int64 }
+
+func (m *cpuMeter) begin() { m.start = processCPU() }
+func (m *cpuMeter) end()   { m.total += processCPU() - m.start }
+func (m *cpuMeter) report(b *testing.B) {
+	b.ReportMetric(float64(m.total)/float64(b.N), "cpu-ns/op")
 }
 
 // bareOrStack runs f as /bare and /stack.
@@ -74,6 +89,8 @@ func BenchmarkStackPutMetricData(b *testing.B) {
 		ctx := context.Background()
 		b.ReportAllocs()
 		i := 0
+		var cpu cpuMeter
+		cpu.begin()
 		for b.Loop() {
 			ts := benchT0.Add(time.Duration(i%3600) * time.Second)
 			for j := range in.MetricData {
@@ -84,6 +101,8 @@ func BenchmarkStackPutMetricData(b *testing.B) {
 			}
 			i++
 		}
+		cpu.end()
+		cpu.report(b)
 		b.ReportMetric(float64(b.N)*1000/b.Elapsed().Seconds(), "datapoints/s")
 	})
 }
@@ -116,12 +135,16 @@ func BenchmarkStackGetMetricStatistics(b *testing.B) {
 			Statistics: []metrics.Statistic{metrics.StatSampleCount, metrics.StatAverage, metrics.StatSum, metrics.StatMinimum, metrics.StatMaximum}}
 		ctx := context.Background()
 		b.ReportAllocs()
+		var cpu cpuMeter
+		cpu.begin()
 		for b.Loop() {
 			out, err := ms.GetMetricStatistics(ctx, in)
 			if err != nil || len(out.Datapoints) != 60 {
 				b.Fatal(err)
 			}
 		}
+		cpu.end()
+		cpu.report(b)
 	})
 }
 
@@ -140,12 +163,16 @@ func BenchmarkStackGetMetricData(b *testing.B) {
 		in := metrics.GetMetricDataInput{StartTime: benchT0, EndTime: benchT0.Add(time.Hour), MetricDataQueries: qs}
 		ctx := context.Background()
 		b.ReportAllocs()
+		var cpu cpuMeter
+		cpu.begin()
 		for b.Loop() {
 			out, err := ms.GetMetricData(ctx, in)
 			if err != nil || len(out.MetricDataResults) != 100 || len(out.MetricDataResults[0].Values) != 60 {
 				b.Fatal(err)
 			}
 		}
+		cpu.end()
+		cpu.report(b)
 	})
 }
 
@@ -190,6 +217,8 @@ func BenchmarkStackPutLogEvents(b *testing.B) {
 		base := benchT0.UnixMilli()
 		b.ReportAllocs()
 		n := 0
+		var cpu cpuMeter
+		cpu.begin()
 		for b.Loop() {
 			for i := range batch {
 				batch[i].Timestamp = base + int64(n%(20*3600*1000))
@@ -199,6 +228,8 @@ func BenchmarkStackPutLogEvents(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
+		cpu.end()
+		cpu.report(b)
 		b.ReportMetric(float64(b.N)*1000/b.Elapsed().Seconds(), "events/s")
 	})
 }
@@ -221,6 +252,8 @@ func BenchmarkStackFilterLogEvents(b *testing.B) {
 			}
 		}
 		b.ReportAllocs()
+		var cpu cpuMeter
+		cpu.begin()
 		for b.Loop() {
 			n, tok := 0, ""
 			for {
@@ -237,6 +270,8 @@ func BenchmarkStackFilterLogEvents(b *testing.B) {
 				b.Fatal(n)
 			}
 		}
+		cpu.end()
+		cpu.report(b)
 	})
 }
 
@@ -247,6 +282,7 @@ func BenchmarkStackFilterLogEvents(b *testing.B) {
 func BenchmarkStackSimulatedDay1000Alarms(b *testing.B) {
 	bareOrStack(b, func(b *testing.B, stack bool) {
 		start := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+		var cpu cpuMeter
 		for b.Loop() {
 			b.StopTimer()
 			var ms *metrics.Service
@@ -291,11 +327,14 @@ func BenchmarkStackSimulatedDay1000Alarms(b *testing.B) {
 				}
 			}
 			b.StartTimer()
+			cpu.begin()
 			clk.Advance(24 * time.Hour)
+			cpu.end()
 			b.StopTimer()
 			done()
 			b.StartTimer()
 		}
+		cpu.report(b)
 	})
 }
 
@@ -322,11 +361,15 @@ func BenchmarkStackSNSPublish(b *testing.B) {
 		}
 		in := sns.PublishInput{TopicArn: topic.TopicArn, Message: "order placed"}
 		b.ReportAllocs()
+		var cpu cpuMeter
+		cpu.begin()
 		for b.Loop() {
 			if _, err := s.Publish(ctx, in); err != nil {
 				b.Fatal(err)
 			}
 		}
+		cpu.end()
+		cpu.report(b)
 	})
 }
 
@@ -350,11 +393,15 @@ func BenchmarkStackTrailRecording(b *testing.B) {
 			RecipientAccountID: "123456789012", Management: true, EventType: "AwsApiCall", EventID: "3d4a5f1e-0000-4000-8000-000000000000",
 			RequestParameters: map[string]any{"instancesSet": map[string]any{"items": []any{map[string]any{"instanceId": "i-0abc123"}}}}}
 		b.ReportAllocs()
+		var cpu cpuMeter
+		cpu.begin()
 		for b.Loop() {
 			if err := localwatch.Publish(ctx, on, ev); err != nil {
 				b.Fatal(err)
 			}
 		}
+		cpu.end()
+		cpu.report(b)
 	})
 }
 
@@ -384,6 +431,8 @@ func BenchmarkStackConfigRecording(b *testing.B) {
 		cfg := strings.Repeat(`"k":"v",`, 20)
 		b.ReportAllocs()
 		i := 0
+		var cpu cpuMeter
+		cpu.begin()
 		for b.Loop() {
 			id := fmt.Sprintf("i-%04d", i%100)
 			if err := c.RecordResource(ctx, config.ResourceConfig{ResourceType: "AWS::EC2::Instance", ResourceID: id,
@@ -392,5 +441,7 @@ func BenchmarkStackConfigRecording(b *testing.B) {
 			}
 			i++
 		}
+		cpu.end()
+		cpu.report(b)
 	})
 }

@@ -162,3 +162,27 @@ func TestRequestParameterStringsRandomDocuments(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRequestParameterStrings compares the reflective walk with the JSON
+// round trip it replaced, on documents decoded from the fuzzer's JSON (also
+// wrapped in a struct, to exercise tags and embedded fields).
+func FuzzRequestParameterStrings(f *testing.F) {
+	for _, s := range []string{`{"instanceId":"i-1","groups":["sg-1",{"id":"sg-2"}]}`, `["a\u00ff",1,null,true]`, `"x"`, `{"k":{"k":{"k":"deep"}}}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		var doc any
+		if json.Unmarshal([]byte(src), &doc) != nil {
+			return
+		}
+		for _, v := range []any{doc, embedded{tagged: tagged{ID: src, Tags: map[string]string{"k": src}}, Extra: src}, tagged{Nested: &tagged{ID: src}}, []any{doc, src}} {
+			want := jsonStrings(v)
+			got := paramStrings(v, nil)
+			slices.Sort(want)
+			slices.Sort(got)
+			if !slices.Equal(want, got) {
+				t.Fatalf("walk %q, round trip %q for %#v", got, want, v)
+			}
+		}
+	})
+}

@@ -166,7 +166,7 @@ func New(o Options) *Service {
 		declaredTypes: make(map[string]bool),
 	}
 	if o.Bus != nil {
-		s.unsubscribe = bus.SubscribeFiltered(o.Bus, "config", s.wantsCall, s.onAPICall)
+		s.unsubscribe = bus.SubscribeFiltered(o.Bus, "config", func(ev event.APICall) bool { return s.wantsCall(&ev) }, s.onAPICall)
 	}
 	s.retTimer = clock.Every(s.clk, 24*time.Hour, func(at time.Time) { s.sweepRetention(at) })
 	return s

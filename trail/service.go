@@ -192,7 +192,7 @@ func New(opts Options) *Service {
 	s.shared.register(s)
 	s.rec = event.Recorder{Bus: s.bus, Clock: s.clock, IDs: s.ids, EventSource: EventSource, Region: s.region, AccountID: s.account}
 	if s.bus != nil {
-		s.unsub = bus.SubscribeFiltered(s.bus, "trail/"+s.region, s.wantsCall, func(_ context.Context, ev event.APICall) error {
+		s.unsub = bus.SubscribeFiltered(s.bus, "trail/"+s.region, func(ev event.APICall) bool { return s.wantsCall(&ev) }, func(_ context.Context, ev event.APICall) error {
 			return s.consume(&ev)
 		})
 	}

@@ -40,7 +40,7 @@ type subscription struct {
 	id      uint64
 	name    string
 	handler any // func(context.Context, T) error
-	wants   any // nil (every event) or func(*T) bool
+	wants   any // nil (every event) or func(T) bool
 }
 
 // HandlerError is reported for each handler that failed during a Publish.
@@ -103,7 +103,9 @@ func Subscribe[T any](b *Bus, name string, h func(ctx context.Context, ev T) err
 // for concurrent use, and decide on what a publisher fills before it asks
 // Wanted (an event type documents which fields those are); it must not
 // subscribe or unsubscribe. A panic in wants is reported like a panic in h.
-func SubscribeFiltered[T any](b *Bus, name string, wants func(ev *T) bool, h func(ctx context.Context, ev T) error) (unsubscribe func()) {
+// wants takes the event by value, so checking it never moves the event to
+// the heap.
+func SubscribeFiltered[T any](b *Bus, name string, wants func(ev T) bool, h func(ctx context.Context, ev T) error) (unsubscribe func()) {
 	if wants == nil {
 		return subscribe(b, name, h, nil)
 	}
@@ -152,7 +154,7 @@ func HasSubscribers[T any](b *Bus) bool {
 // one returns true for ev (a predicate that panics counts as true, so the
 // panic is reported when the event is published). Publishers call it with the
 // cheap part of an event built, to skip completing one nobody reads.
-func Wanted[T any](b *Bus, ev *T) bool {
+func Wanted[T any](b *Bus, ev T) bool {
 	if b == nil {
 		return false
 	}
@@ -167,13 +169,13 @@ func Wanted[T any](b *Bus, ev *T) bool {
 	return false
 }
 
-func wants[T any](s *subscription, ev *T) (ok bool) {
+func wants[T any](s *subscription, ev T) (ok bool) {
 	defer func() {
 		if recover() != nil {
 			ok = true
 		}
 	}()
-	return s.wants.(func(*T) bool)(ev)
+	return s.wants.(func(T) bool)(ev)
 }
 
 // Publish delivers ev to every subscriber of T that wants it (see
@@ -209,7 +211,7 @@ func deliver[T any](ctx context.Context, s *subscription, ev T) (err error) {
 			err = &HandlerError{Subscriber: s.name, Event: ev, Err: perr, Panicked: true}
 		}
 	}()
-	if s.wants != nil && !s.wants.(func(*T) bool)(&ev) {
+	if s.wants != nil && !s.wants.(func(T) bool)(ev) {
 		return nil
 	}
 	if herr := s.handler.(func(context.Context, T) error)(ctx, ev); herr != nil {

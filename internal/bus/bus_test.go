@@ -61,31 +61,31 @@ func TestUnsubscribeAndNestedPublish(t *testing.T) {
 func TestFilteredSubscriberSeesOnlyWhatItWants(t *testing.T) {
 	var b Bus
 	var got []int
-	SubscribeFiltered(&b, "even", func(p *ping) bool { return p.N%2 == 0 }, func(_ context.Context, p ping) error {
+	SubscribeFiltered(&b, "even", func(p ping) bool { return p.N%2 == 0 }, func(_ context.Context, p ping) error {
 		got = append(got, p.N)
 		return nil
 	})
 	assert.True(t, HasSubscribers[ping](&b))
-	assert.True(t, Wanted(&b, &ping{2}))
-	assert.False(t, Wanted(&b, &ping{3}), "no subscriber reads odd pings")
+	assert.True(t, Wanted(&b, ping{2}))
+	assert.False(t, Wanted(&b, ping{3}), "no subscriber reads odd pings")
 	for n := range 5 {
 		require.NoError(t, Publish(context.Background(), &b, ping{n}))
 	}
 	assert.Equal(t, []int{0, 2, 4}, got)
 
 	unsub := Subscribe(&b, "all", func(context.Context, ping) error { return nil })
-	assert.True(t, Wanted(&b, &ping{3}), "an unfiltered subscriber reads every event")
+	assert.True(t, Wanted(&b, ping{3}), "an unfiltered subscriber reads every event")
 	unsub()
-	assert.False(t, Wanted(&b, &ping{3}))
-	assert.False(t, Wanted[ping](nil, &ping{2}))
+	assert.False(t, Wanted(&b, ping{3}))
+	assert.False(t, Wanted[ping](nil, ping{2}))
 }
 
 func TestPanickingPredicateIsReportedNotFatal(t *testing.T) {
 	var b Bus
 	var observed []error
 	b.OnError(func(err error) { observed = append(observed, err) })
-	SubscribeFiltered(&b, "bad", func(*ping) bool { panic("boom") }, func(context.Context, ping) error { return nil })
-	assert.True(t, Wanted(&b, &ping{1}), "a panicking predicate counts as wanting, so the panic is reported on Publish")
+	SubscribeFiltered(&b, "bad", func(ping) bool { panic("boom") }, func(context.Context, ping) error { return nil })
+	assert.True(t, Wanted(&b, ping{1}), "a panicking predicate counts as wanting, so the panic is reported on Publish")
 	err := Publish(context.Background(), &b, ping{1})
 	var he *HandlerError
 	require.ErrorAs(t, err, &he)

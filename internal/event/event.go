@@ -142,10 +142,16 @@ type Call struct {
 	Resources         []Resource
 }
 
-// Records reports whether Record would publish anything for a call made with
+// Records reports whether Record may publish anything for a call made with
 // ctx: the Recorder has a bus with an APICall subscriber and ctx is not
-// [Unrecorded]. Callers check it before building request parameters.
+// [Unrecorded]. Callers check it before building anything for Record; the
+// parameters themselves are best left to [Recorder.RecordFunc], which builds
+// them only when a subscriber wants the call. A nil ctx counts as
+// context.Background().
 func (r *Recorder) Records(ctx context.Context) bool {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	return r != nil && r.Bus != nil && bus.HasSubscribers[APICall](r.Bus) && !IsUnrecorded(ctx)
 }
 
@@ -166,6 +172,9 @@ func (r *Recorder) Record(ctx context.Context, c Call, err error) string {
 // builds them (replacing c.RequestParameters) only if some subscriber reads
 // the call. params is only called, never kept.
 func (r *Recorder) RecordFunc(ctx context.Context, c Call, params func() any, err error) string {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	if !r.Records(ctx) {
 		return ""
 	}
@@ -197,7 +206,7 @@ func (r *Recorder) RecordFunc(ctx context.Context, c Call, params func() any, er
 		}
 		ev.ErrorMessage = awserr.Message(err)
 	}
-	if !bus.Wanted(r.Bus, &ev) {
+	if !bus.Wanted(r.Bus, ev) {
 		return ev.RequestID
 	}
 	ev.RequestParameters = c.RequestParameters

@@ -67,7 +67,7 @@ func TestRecorderBuildsParametersOnlyForCallsSomeoneReads(t *testing.T) {
 	var got []APICall
 	// A subscriber that reads management calls only (as CloudTrail's event
 	// history does).
-	bus.SubscribeFiltered(&b, "mgmt", func(ev *APICall) bool { return ev.Management }, func(_ context.Context, ev APICall) error { got = append(got, ev); return nil })
+	bus.SubscribeFiltered(&b, "mgmt", func(ev APICall) bool { return ev.Management }, func(_ context.Context, ev APICall) error { got = append(got, ev); return nil })
 	r := &Recorder{Bus: &b, Clock: clock.NewManual(time.Unix(0, 0)), IDs: ids.New(1), EventSource: "monitoring.amazonaws.com"}
 	built := 0
 	params := func() any { built++; return map[string]any{"namespace": "App"} }
@@ -90,7 +90,7 @@ func TestRecorderDrawsTheSameIDsWhateverTheFilters(t *testing.T) {
 		var ids2 []string
 		h := func(_ context.Context, ev APICall) error { ids2 = append(ids2, ev.EventID); return nil }
 		if filter {
-			bus.SubscribeFiltered(&b, "mgmt", func(ev *APICall) bool { return ev.Management }, h)
+			bus.SubscribeFiltered(&b, "mgmt", func(ev APICall) bool { return ev.Management }, h)
 		} else {
 			bus.Subscribe(&b, "all", h)
 		}
@@ -112,4 +112,17 @@ func TestRecordUsesRequestIDFromContext(t *testing.T) {
 	require.Len(t, got, 1)
 	assert.Equal(t, "req-1", got[0].RequestID)
 	assert.NotEmpty(t, got[0].EventID)
+}
+
+func TestRecorderTreatsNilContextAsBackground(t *testing.T) {
+	var b bus.Bus
+	var got []APICall
+	bus.Subscribe(&b, "all", func(_ context.Context, ev APICall) error { got = append(got, ev); return nil })
+	r := &Recorder{Bus: &b, IDs: ids.New(1)}
+	//nolint:staticcheck // a nil context is the point of the test
+	assert.True(t, r.Records(nil))
+	//nolint:staticcheck
+	assert.NotEmpty(t, r.Record(nil, Call{Name: "PutMetricAlarm"}, nil))
+	require.Len(t, got, 1)
+	assert.False(t, got[0].HasIdentity)
 }
