@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 	"reflect"
+	"strconv"
 	"time"
 
 	"github.com/fxamacker/cbor/v2"
@@ -178,6 +179,14 @@ func appendCBOR(b []byte, v reflect.Value) []byte {
 		}
 		return b
 	case reflect.String:
+		if v.Type() == jsonNumberType { // a number inside a document member
+			if i, err := strconv.ParseInt(v.String(), 10, 64); err == nil {
+				return appendCBORInt(b, i)
+			}
+			if f, err := strconv.ParseFloat(v.String(), 64); err == nil {
+				return appendCBORFloat(b, f)
+			}
+		}
 		return appendCBORString(b, v.String())
 	case reflect.Bool:
 		if v.Bool() {

@@ -52,3 +52,26 @@ func TestProtocolsDecodeAlike(t *testing.T) {
 		})
 	}
 }
+
+// TestDocumentMembers: a member typed map[string]any (a document, such as
+// Config's remediation Parameters) decodes from JSON and CBOR to the same
+// values and encodes back to the same JSON.
+func TestDocumentMembers(t *testing.T) {
+	type input struct {
+		Name       string
+		Parameters map[string]any `json:",omitempty"`
+	}
+	doc := `{"Name":"r","Parameters":{"a":{"StaticValue":{"Values":["x","y"]}},"n":5,"f":1.5,"ok":true,"z":null}}`
+	var fromJSON input
+	require.NoError(t, decodeJSON([]byte(doc), reflect.ValueOf(&fromJSON).Elem()))
+	cb := []byte("\xa2dNamearjParameters\xa5aa\xa1kStaticValue\xa1fValues\x82axayan\x05af\xfb\x3f\xf8\x00\x00\x00\x00\x00\x00bok\xf5az\xf6")
+	var fromCBOR input
+	require.NoError(t, decodeCBOR(cb, &fromCBOR))
+	want := `{"Name":"r","Parameters":{"a":{"StaticValue":{"Values":["x","y"]}},"f":1.5,"n":5,"ok":true,"z":null}}`
+	assert.Equal(t, want, string(appendJSON(nil, reflect.ValueOf(fromJSON))))
+	assert.Equal(t, want, string(appendJSON(nil, reflect.ValueOf(fromCBOR))))
+	// CBOR answers carry numbers as numbers.
+	var back map[string]any
+	require.NoError(t, cborDec.Unmarshal(appendCBOR(nil, reflect.ValueOf(fromJSON)), &back))
+	assert.EqualValues(t, 5, back["Parameters"].(map[string]any)["n"])
+}
