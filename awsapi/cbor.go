@@ -113,6 +113,14 @@ func appendCBORTime(b []byte, t time.Time) []byte {
 
 func appendCBOR(b []byte, v reflect.Value) []byte {
 	switch v.Kind() {
+	case reflect.Struct, reflect.Slice, reflect.Map:
+		if customFor(v.Type()).marshal {
+			if x, ok := customValue(v); ok {
+				return appendCBOR(b, x)
+			}
+		}
+	}
+	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
 			return append(b, cborSimple|22)

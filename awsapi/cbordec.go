@@ -142,6 +142,14 @@ func (r *cborReader) decode(v reflect.Value, depth int) error {
 		return nil // null, undefined: absent
 	}
 	t := v.Type()
+	if k := t.Kind(); (k == reflect.Struct || k == reflect.Slice || k == reflect.Map) && customFor(t).unmarshal {
+		r.off = start
+		x, err := r.generic(depth)
+		if err != nil {
+			return err
+		}
+		return customDecode(v, x)
+	}
 	if t.Kind() == reflect.Interface && t.NumMethod() == 0 {
 		// A document member (map[string]any): CBOR's own types.
 		r.off = start

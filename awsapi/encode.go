@@ -21,6 +21,14 @@ import (
 
 func appendJSON(b []byte, v reflect.Value) []byte {
 	switch v.Kind() {
+	case reflect.Struct, reflect.Slice, reflect.Map:
+		if customFor(v.Type()).marshal {
+			if raw, ok := customJSON(v); ok {
+				return append(b, raw...)
+			}
+		}
+	}
+	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
 			return append(b, "null"...)
