@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 	"reflect"
+	"strconv"
 	"time"
 
 	"github.com/fxamacker/cbor/v2"
@@ -112,6 +113,14 @@ func appendCBORTime(b []byte, t time.Time) []byte {
 
 func appendCBOR(b []byte, v reflect.Value) []byte {
 	switch v.Kind() {
+	case reflect.Struct, reflect.Slice, reflect.Map:
+		if customFor(v.Type()).marshal {
+			if x, ok := customValue(v); ok {
+				return appendCBOR(b, x)
+			}
+		}
+	}
+	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
 			return append(b, cborSimple|22)
@@ -122,22 +131,30 @@ func appendCBOR(b []byte, v reflect.Value) []byte {
 			return appendCBORTime(b, v.Interface().(time.Time))
 		}
 		p := planFor(v.Type())
-		// Count first: definite-length maps, as smithy's encoders write.
+		// Definite-length maps, as smithy's encoders write: count the
+		// members first, remembering which (on the stack for AWS-sized
+		// structs).
+		var small [32]reflect.Value
+		vals := small[:0]
+		if len(p.fields) > len(small) {
+			vals = make([]reflect.Value, 0, len(p.fields))
+		}
 		n := 0
 		for i := range p.fields {
-			if !p.fields[i].skip(p.fields[i].get(v)) {
+			fv := p.fields[i].get(v)
+			if p.fields[i].skip(fv) {
+				fv = reflect.Value{}
+			} else {
 				n++
 			}
+			vals = append(vals, fv)
 		}
 		b = appendCBORHead(b, cborMap, uint64(n))
-		for i := range p.fields {
-			f := &p.fields[i]
-			fv := f.get(v)
-			if f.skip(fv) {
-				continue
+		for i, fv := range vals {
+			if fv.IsValid() {
+				b = appendCBORString(b, p.fields[i].name)
+				b = appendCBOR(b, fv)
 			}
-			b = appendCBORString(b, f.name)
-			b = appendCBOR(b, fv)
 		}
 		return b
 	case reflect.Slice:
@@ -170,6 +187,14 @@ func appendCBOR(b []byte, v reflect.Value) []byte {
 		}
 		return b
 	case reflect.String:
+		if v.Type() == jsonNumberType { // a number inside a document member
+			if i, err := strconv.ParseInt(v.String(), 10, 64); err == nil {
+				return appendCBORInt(b, i)
+			}
+			if f, err := strconv.ParseFloat(v.String(), 64); err == nil {
+				return appendCBORFloat(b, f)
+			}
+		}
 		return appendCBORString(b, v.String())
 	case reflect.Bool:
 		if v.Bool() {

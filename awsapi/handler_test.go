@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/localwatch/localwatch"
+	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/metrics"
 	"github.com/localwatch/localwatch/trail"
 	"github.com/stretchr/testify/assert"
@@ -28,7 +29,7 @@ func TestErrorsPerProtocol(t *testing.T) {
 		code       string // __type (JSON, CBOR) or <Code> (query)
 		queryError string // x-amzn-query-error, CloudWatch JSON and CBOR only
 	}{
-		{"json unknown operation is UnknownOperationException", jsonReq("Logs_20140328.PutDestination", `{}`), 400, "UnknownOperationException", ""},
+		{"json unknown operation is UnknownOperationException", jsonReq("Logs_20140328.Frobnicate", `{}`), 400, "UnknownOperationException", ""},
 		{"json unknown target prefix is UnknownOperationException", jsonReq("Nope_2020.Do", `{}`), 400, "UnknownOperationException", ""},
 		{"json malformed body is SerializationException", jsonReq("Logs_20140328.CreateLogGroup", `{"logGroupName":`), 400, "SerializationException", ""},
 		{"json wrong member type is SerializationException", jsonReq("Logs_20140328.CreateLogGroup", `{"logGroupName":5}`), 400, "SerializationException", ""},
@@ -40,13 +41,13 @@ func TestErrorsPerProtocol(t *testing.T) {
 		{"json service error keeps its shape", jsonReq("Logs_20140328.DeleteLogGroup", `{"logGroupName":"nope"}`), 400, "ResourceNotFoundException", ""},
 		{"json 1.0 CloudWatch error carries the query code", jsonReq("GraniteServiceVersion20100801.PutMetricData", `{"Namespace":"AWS/EC2","MetricData":[{"MetricName":"m","Value":1}]}`), 400, "com.amazonaws.cloudwatch#InvalidParameterValueException", "InvalidParameterValue;Sender"},
 		{"json oversized body is RequestEntityTooLarge", jsonReq("GraniteServiceVersion20100801.PutMetricData", string(big)), 413, "com.amazonaws.cloudwatch#RequestEntityTooLarge", "RequestEntityTooLarge;Sender"},
-		{"cbor unknown operation is UnknownOperationException", cborReq("PutMetricStream", []byte{0xa0}), 404, "com.amazonaws.cloudwatch#UnknownOperationException", "InvalidAction;Sender"},
+		{"cbor unknown operation is UnknownOperationException", cborReq("Frobnicate", []byte{0xa0}), 404, "com.amazonaws.cloudwatch#UnknownOperationException", "InvalidAction;Sender"},
 		{"cbor missing authorization carries the query code", noAuth(cborReq("ListMetrics", []byte{0xa0})), 403, "com.amazonaws.cloudwatch#MissingAuthenticationTokenException", "MissingAuthenticationToken;Sender"},
 		{"cbor malformed body is SerializationException", cborReq("ListMetrics", []byte{0xa1, 0x69}), 400, "com.amazonaws.cloudwatch#SerializationException", "SerializationException;Sender"},
 		{"cbor wrong member type is SerializationException", cborReq("ListMetrics", []byte("\xa1iNamespace\x05")), 400, "com.amazonaws.cloudwatch#SerializationException", "SerializationException;Sender"},
 		{"cbor missing parameter maps to MissingRequiredParameterException", cborReq("PutMetricData", []byte{0xa0}), 400, "com.amazonaws.cloudwatch#MissingRequiredParameterException", "MissingParameter;Sender"},
 		{"cbor wrong content type is SerializationException", withHeader(cborReq("ListMetrics", []byte{0xa0}), "Content-Type", "application/json"), 400, "com.amazonaws.cloudwatch#SerializationException", "SerializationException;Sender"},
-		{"query unknown action is InvalidAction", queryReq("sns", "Action=CreatePlatformApplication&Version=2010-03-31"), 400, "InvalidAction", ""},
+		{"query unknown action is InvalidAction", queryReq("sns", "Action=Frobnicate&Version=2010-03-31"), 400, "InvalidAction", ""},
 		{"query missing action is MissingAction", queryReq("sns", "Version=2010-03-31"), 400, "MissingAction", ""},
 		{"query missing authorization is MissingAuthenticationToken", noAuth(queryReq("sns", "Action=ListTopics&Version=2010-03-31")), 403, "MissingAuthenticationToken", ""},
 		{"query garbled authorization is IncompleteSignature", withHeader(queryReq("sns", "Action=ListTopics&Version=2010-03-31"), "Authorization", "Bearer x"), 400, "IncompleteSignature", ""},
@@ -197,5 +198,30 @@ func TestTruncatedBody(t *testing.T) {
 			require.NoError(t, err)
 			assert.Empty(t, out.Metrics)
 		})
+	}
+}
+
+// TestServiceUnavailableShape: the error every service answers after its
+// Close (awserr.Closed, status 503) comes out as a Receiver fault in each
+// protocol's shape.
+func TestServiceUnavailableShape(t *testing.T) {
+	r := newRig(t, Options{})
+	svcs := services()
+	for _, c := range []struct {
+		call *call
+		code string
+		want string
+	}{
+		{&call{proto: protoCBOR, svc: svcs["cloudwatch"]}, "ServiceUnavailable", "com.amazonaws.cloudwatch#ServiceUnavailable"},
+		{&call{proto: protoJSON, svc: svcs["logs"]}, "ServiceUnavailableException", `"__type":"ServiceUnavailableException"`},
+		{&call{proto: protoQuery, svc: svcs["sns"]}, "ServiceUnavailable", "<Type>Receiver</Type><Code>ServiceUnavailable</Code>"},
+	} {
+		w := httptest.NewRecorder()
+		assert.Equal(t, 503, r.h.writeError(w, c.call, awserr.Closed(c.code)))
+		assert.Equal(t, 503, w.Code)
+		assert.Contains(t, w.Body.String(), c.want)
+		if c.call.svc.id == "cloudwatch" {
+			assert.Equal(t, "ServiceUnavailable;Receiver", w.Header().Get("x-amzn-query-error"))
+		}
 	}
 }
