@@ -2,11 +2,8 @@ package awsapi
 
 import (
 	"encoding/binary"
-	"errors"
-	"fmt"
 	"math"
 	"reflect"
-	"sync"
 	"time"
 
 	"github.com/fxamacker/cbor/v2"
@@ -14,14 +11,15 @@ import (
 
 // ---- CBOR (smithy-rpc-v2-cbor) ----
 //
-// Requests are decoded by github.com/fxamacker/cbor/v2 straight into the
-// service's Input: it is the maintained, fuzzed Go CBOR implementation (RFC
-// 8949), it honours the json tags our types already carry, decodes tag 1
-// into time.Time, and enforces nesting, length and duplicate-key limits on
-// untrusted input. Responses are written by the small encoder below, which
-// writes exactly what smithy-go's CBOR deserializer expects: definite-length
-// maps and arrays, integers for integer shapes, 64-bit floats for doubles,
-// tag 1 (epoch seconds) for timestamps and byte strings for blobs.
+// Request bodies are first checked by github.com/fxamacker/cbor/v2
+// (Wellformed): it is the maintained, fuzzed Go implementation of RFC 8949,
+// and enforces nesting, length and UTF-8 rules on untrusted input before
+// anything is decoded. The cborReader (cbordec.go) then maps the body onto
+// the service's Input with the cached plans. Responses are written by the
+// small encoder below, which writes exactly what smithy-go's CBOR
+// deserializer expects: definite-length maps and arrays, integers for
+// integer shapes, 64-bit floats for doubles, tag 1 (epoch seconds) for
+// timestamps and byte strings for blobs.
 
 var cborDec = func() cbor.DecMode {
 	m, err := cbor.DecOptions{
@@ -42,19 +40,22 @@ var cborDec = func() cbor.DecMode {
 
 // decodeCBOR decodes a request body into dst (a pointer to an Input). An
 // empty body is an empty input (smithy clients send none for an input with no
-// members set).
+// members set). fxamacker/cbor checks the body is well-formed CBOR; the
+// cborReader maps it onto the Input.
 func decodeCBOR(body []byte, dst any) error {
 	if len(body) == 0 {
 		return nil
 	}
-	if err := cborDec.Unmarshal(body, dst); err != nil {
-		var te *cbor.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return &decodeError{fmt.Sprintf("%s: expected %s, found CBOR %s", pathOr(te.StructFieldName), te.GoType, te.CBORType)}
-		}
-		return &decodeError{"malformed CBOR: " + err.Error()}
+	if err := cborDec.Wellformed(body); err != nil {
+		return &decodeError{msg: "malformed CBOR: " + err.Error()}
 	}
-	toUTC(reflect.ValueOf(dst))
+	r := &cborReader{b: body}
+	if err := r.decode(reflect.ValueOf(dst).Elem(), 0); err != nil {
+		return err
+	}
+	if r.off != len(body) {
+		return &decodeError{msg: "malformed CBOR: data after the top-level item"}
+	}
 	return nil
 }
 
@@ -183,66 +184,4 @@ func appendCBOR(b []byte, v reflect.Value) []byte {
 		return appendCBORFloat(b, v.Float())
 	}
 	return append(b, cborSimple|22)
-}
-
-// fxamacker/cbor decodes tag 1 into local time; AWS's timestamps are UTC,
-// and the services record and print what they are given, so decoded inputs
-// are walked once to move every time.Time to UTC. Types without timestamps
-// are skipped (hasTime is cached per type).
-func toUTC(v reflect.Value) {
-	if !hasTime(v.Type()) {
-		return
-	}
-	switch v.Kind() {
-	case reflect.Pointer:
-		if !v.IsNil() {
-			toUTC(v.Elem())
-		}
-	case reflect.Struct:
-		if v.Type() == timeType {
-			t := v.Interface().(time.Time)
-			if t.Location() != time.UTC && !t.IsZero() {
-				v.Set(reflect.ValueOf(t.UTC()))
-			}
-			return
-		}
-		p := planFor(v.Type())
-		for i := range p.fields {
-			if f := p.fields[i].get(v); f.IsValid() {
-				toUTC(f)
-			}
-		}
-	case reflect.Slice, reflect.Array:
-		for i := range v.Len() {
-			toUTC(v.Index(i))
-		}
-	case reflect.Map:
-		for _, k := range v.MapKeys() {
-			e := reflect.New(v.Type().Elem()).Elem()
-			e.Set(v.MapIndex(k))
-			toUTC(e)
-			v.SetMapIndex(k, e)
-		}
-	}
-}
-
-var hasTimeCache sync.Map // reflect.Type -> bool
-
-func hasTime(t reflect.Type) bool {
-	if b, ok := hasTimeCache.Load(t); ok {
-		return b.(bool)
-	}
-	hasTimeCache.Store(t, false) // cycles: assume none while walking
-	var b bool
-	switch t.Kind() {
-	case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
-		b = hasTime(t.Elem())
-	case reflect.Struct:
-		b = t == timeType
-		for _, f := range planFor(t).fields {
-			b = b || hasTime(f.typ)
-		}
-	}
-	hasTimeCache.Store(t, b)
-	return b
 }

@@ -19,13 +19,37 @@ import (
 // the wire types from the Go types.
 
 // decodeError is a request body that does not fit the operation's input: the
-// protocol's SerializationException (JSON, CBOR) or a query error.
-type decodeError struct{ msg string }
+// protocol's SerializationException (JSON, CBOR) or a query error. at is the
+// member path, when the decoder tracks it apart from msg.
+type decodeError struct{ at, msg string }
 
-func (e *decodeError) Error() string { return e.msg }
+func (e *decodeError) Error() string {
+	if e.at == "" {
+		return e.msg
+	}
+	return e.at + ": " + e.msg
+}
+
+// within returns err with seg prepended to its member path (built only on
+// the error path, so decoding a valid body builds no path strings).
+func within(err error, seg string) error {
+	de, ok := err.(*decodeError)
+	if !ok || de == errCBORShort {
+		return err
+	}
+	at := seg
+	if de.at != "" {
+		if de.at[0] == '[' {
+			at += de.at
+		} else {
+			at += "." + de.at
+		}
+	}
+	return &decodeError{at: at, msg: de.msg}
+}
 
 func typeErr(path string, want string, got any) error {
-	return &decodeError{fmt.Sprintf("%s: expected %s, found %s", pathOr(path), want, kindOf(got))}
+	return &decodeError{msg: fmt.Sprintf("%s: expected %s, found %s", pathOr(path), want, kindOf(got))}
 }
 
 func pathOr(p string) string {
@@ -105,7 +129,7 @@ func assign(dst reflect.Value, v any, path string, query bool) error {
 			}
 			b, err := base64.StdEncoding.DecodeString(s)
 			if err != nil {
-				return &decodeError{fmt.Sprintf("%s: invalid base64: %v", path, err)}
+				return &decodeError{msg: fmt.Sprintf("%s: invalid base64: %v", path, err)}
 			}
 			dst.SetBytes(b)
 			return nil
@@ -124,7 +148,7 @@ func assign(dst reflect.Value, v any, path string, query bool) error {
 		return nil
 	case reflect.Map:
 		if t.Key().Kind() != reflect.String {
-			return &decodeError{path + ": unsupported map"}
+			return &decodeError{msg: path + ": unsupported map"}
 		}
 		entries, err := mapEntries(v, path, query)
 		if err != nil {
@@ -166,7 +190,7 @@ func assign(dst reflect.Value, v any, path string, query bool) error {
 		}
 		i, err := strconv.ParseInt(n, 10, 64)
 		if err != nil || dst.OverflowInt(i) {
-			return &decodeError{fmt.Sprintf("%s: %q is not an integer in range", path, n)}
+			return &decodeError{msg: fmt.Sprintf("%s: %q is not an integer in range", path, n)}
 		}
 		dst.SetInt(i)
 		return nil
@@ -177,7 +201,7 @@ func assign(dst reflect.Value, v any, path string, query bool) error {
 		}
 		i, err := strconv.ParseUint(n, 10, 64)
 		if err != nil || dst.OverflowUint(i) {
-			return &decodeError{fmt.Sprintf("%s: %q is not an integer in range", path, n)}
+			return &decodeError{msg: fmt.Sprintf("%s: %q is not an integer in range", path, n)}
 		}
 		dst.SetUint(i)
 		return nil
@@ -194,7 +218,7 @@ func assign(dst reflect.Value, v any, path string, query bool) error {
 			return nil
 		}
 	}
-	return &decodeError{fmt.Sprintf("%s: unsupported member type %s", path, t)}
+	return &decodeError{msg: fmt.Sprintf("%s: unsupported member type %s", path, t)}
 }
 
 func join(path, name string) string {
@@ -221,7 +245,7 @@ func parseFloat(v any, path string, query bool) (float64, error) {
 	case json.Number:
 		f, err := strconv.ParseFloat(string(n), 64)
 		if err != nil {
-			return 0, &decodeError{fmt.Sprintf("%s: %q is not a number", path, n)}
+			return 0, &decodeError{msg: fmt.Sprintf("%s: %q is not a number", path, n)}
 		}
 		return f, nil
 	case string:
@@ -238,7 +262,7 @@ func parseFloat(v any, path string, query bool) (float64, error) {
 			if err == nil {
 				return f, nil
 			}
-			return 0, &decodeError{fmt.Sprintf("%s: %q is not a number", path, n)}
+			return 0, &decodeError{msg: fmt.Sprintf("%s: %q is not a number", path, n)}
 		}
 	}
 	return 0, typeErr(path, "a number", v)
@@ -259,7 +283,7 @@ func parseTime(v any, path string) (time.Time, error) {
 	}
 	if f, err := strconv.ParseFloat(text, 64); err == nil {
 		if math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e11 {
-			return time.Time{}, &decodeError{fmt.Sprintf("%s: timestamp %s is out of range", path, text)}
+			return time.Time{}, &decodeError{msg: fmt.Sprintf("%s: timestamp %s is out of range", path, text)}
 		}
 		sec, frac := math.Modf(f)
 		return time.Unix(int64(sec), int64(math.Round(frac*1e3))*1e6).UTC(), nil
@@ -269,7 +293,7 @@ func parseTime(v any, path string) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, &decodeError{fmt.Sprintf("%s: %q is not a timestamp (ISO 8601 or epoch seconds)", path, text)}
+	return time.Time{}, &decodeError{msg: fmt.Sprintf("%s: %q is not a timestamp (ISO 8601 or epoch seconds)", path, text)}
 }
 
 // listItems returns the items of a list node: a JSON array, or a query node
@@ -303,7 +327,7 @@ func indexed(m map[string]any, path string) ([]any, error) {
 	for k, v := range m {
 		n, err := strconv.Atoi(k)
 		if err != nil || n < 1 {
-			return nil, &decodeError{fmt.Sprintf("%s: %q is not a list index (member.N, N from 1)", path, k)}
+			return nil, &decodeError{msg: fmt.Sprintf("%s: %q is not a list index (member.N, N from 1)", path, k)}
 		}
 		items = append(items, kv{n, v})
 	}
@@ -350,7 +374,7 @@ func mapEntries(v any, path string, query bool) ([]mapEntry, error) {
 		}
 		k, _ := first(e, "key", "Name").(string)
 		if k == "" {
-			return nil, &decodeError{path + ": map entry without a key"}
+			return nil, &decodeError{msg: path + ": map entry without a key"}
 		}
 		out = append(out, mapEntry{k, first(e, "value", "Value")})
 	}

@@ -22,8 +22,8 @@
 //     SubscribeURL or UnsubscribeURL, the signing certificate, and anything
 //     under /_localwatch/sns/<region>/ go to that Region's
 //     sns.Service.Handler: set the account's Options.SNSEndpoint to
-//     "http://<host:port>/_localwatch/sns/{region}" so the URLs in SNS
-//     messages lead back to the handler.
+//     [SNSEndpoint](base URL) so the URLs in SNS messages lead back to the
+//     handler.
 //
 // Every operation localwatch implements is served: the method of the
 // Region's service named after the operation, called by reflection with the
@@ -44,10 +44,13 @@
 // AWS does. Request bodies may be gzip-compressed (Content-Encoding: gzip,
 // which the SDKs use for PutMetricData).
 //
-// CBOR request bodies are decoded by github.com/fxamacker/cbor/v2: the
-// maintained, fuzzed RFC 8949 implementation for Go, which honours the json
-// tags the service types already carry, decodes tag 1 into time.Time and
-// enforces nesting, length and duplicate-key limits on untrusted input.
+// CBOR request bodies are checked by github.com/fxamacker/cbor/v2: the
+// maintained, fuzzed RFC 8949 implementation for Go, which enforces
+// well-formedness, nesting, length and UTF-8 rules on untrusted input. A
+// small plan-driven reader then maps the checked body onto the Input, with
+// about a quarter less CPU than fxamacker's reflective Unmarshal on a
+// 100-query GetMetricData, validation included; a fuzz target checks the two
+// decode alike.
 // Answers are written by this package's small CBOR encoder, which writes what
 // smithy-go's decoder expects (definite lengths, integers for integer shapes,
 // 64-bit floats, tag 1 timestamps).

@@ -26,7 +26,7 @@ import (
 // query code and the status (unless the error sets its own status).
 
 func serialization(format string, args ...any) error {
-	return &decodeError{fmt.Sprintf(format, args...)}
+	return &decodeError{msg: fmt.Sprintf(format, args...)}
 }
 
 func tooLarge(size, limit int64) *awserr.Error {
@@ -88,7 +88,7 @@ func (h *Handler) writeError(w http.ResponseWriter, c *call, err error) int {
 		}
 		queryOverride = we.query.Code
 	case errors.As(err, &de):
-		ae = &awserr.Error{Code: "SerializationException", Message: de.msg}
+		ae = &awserr.Error{Code: "SerializationException", Message: de.Error()}
 		if c.proto == protoQuery {
 			ae.Code = "InvalidParameterValue"
 			if c.svc != nil && c.svc.id == "sns" {

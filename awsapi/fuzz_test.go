@@ -32,9 +32,19 @@ func FuzzDecodeCBOR(f *testing.F) {
 	}
 	f.Add([]byte{0xbf, 0xff})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		checkDecodeErr(t, decodeCBOR(b, new(metrics.PutMetricDataInput)))
 		checkDecodeErr(t, decodeCBOR(b, new(metrics.GetMetricDataInput)))
 		checkDecodeErr(t, decodeCBOR(b, new(alarms.PutMetricAlarmInput)))
+		// Differential: where fxamacker's Unmarshal and the cborReader both
+		// accept a body, they decode the same Input.
+		var mine, theirs metrics.PutMetricDataInput
+		errMine := decodeCBOR(b, &mine)
+		checkDecodeErr(t, errMine)
+		if errMine == nil && cborDec.Unmarshal(b, &theirs) == nil {
+			a, c := appendJSON(nil, reflect.ValueOf(mine)), appendJSON(nil, reflect.ValueOf(theirs))
+			if !bytes.Equal(a, c) {
+				t.Fatalf("cborReader %s\nfxamacker %s", a, c)
+			}
+		}
 	})
 }
 

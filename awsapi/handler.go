@@ -394,10 +394,10 @@ func decodeJSON(body []byte, dst reflect.Value) error {
 	d.UseNumber()
 	var tree any
 	if err := d.Decode(&tree); err != nil {
-		return &decodeError{"malformed JSON: " + err.Error()}
+		return &decodeError{msg: "malformed JSON: " + err.Error()}
 	}
 	if _, err := d.Token(); err != io.EOF {
-		return &decodeError{"malformed JSON: data after the top-level value"}
+		return &decodeError{msg: "malformed JSON: data after the top-level value"}
 	}
 	if _, ok := tree.(map[string]any); !ok {
 		return typeErr("", "a structure", tree)
@@ -416,11 +416,11 @@ func decodeQuery(form url.Values, dst reflect.Value) error {
 		parts := strings.Split(k, ".")
 		for i, p := range parts {
 			if p == "" {
-				return &decodeError{fmt.Sprintf("parameter %q is malformed", k)}
+				return &decodeError{msg: fmt.Sprintf("parameter %q is malformed", k)}
 			}
 			if i == len(parts)-1 {
 				if _, isMap := node[p].(map[string]any); isMap {
-					return &decodeError{fmt.Sprintf("parameter %q is both a value and a structure", k)}
+					return &decodeError{msg: fmt.Sprintf("parameter %q is both a value and a structure", k)}
 				}
 				node[p] = vs[0]
 				break
@@ -429,7 +429,7 @@ func decodeQuery(form url.Values, dst reflect.Value) error {
 			if !ok {
 				if _, isLeaf := node[p]; isLeaf {
 					if s, _ := node[p].(string); s != "" {
-						return &decodeError{fmt.Sprintf("parameter %q is both a value and a structure", k)}
+						return &decodeError{msg: fmt.Sprintf("parameter %q is both a value and a structure", k)}
 					}
 				}
 				next = map[string]any{}
@@ -458,10 +458,17 @@ func (h *Handler) snsDelegated(r *http.Request) bool {
 	return a == "ConfirmSubscription" || a == "Unsubscribe"
 }
 
-// snsPrefix is where the handler serves each Region's SNS handler: set the
-// account's Options.SNSEndpoint to "http://<host:port>/_localwatch/sns/{region}"
-// so that SubscribeURL, UnsubscribeURL and SigningCertURL lead back here.
+// snsPrefix is where the handler serves each Region's SNS handler (see
+// [SNSEndpoint]).
 const snsPrefix = "/_localwatch/sns/"
+
+// SNSEndpoint returns the value for localwatch.Options.SNSEndpoint that
+// makes the SubscribeURL, UnsubscribeURL and SigningCertURL of SNS messages
+// lead back to a Handler served at baseURL (e.g. "http://127.0.0.1:4566"):
+// baseURL + "/_localwatch/sns/{region}".
+func SNSEndpoint(baseURL string) string {
+	return strings.TrimSuffix(baseURL, "/") + snsPrefix + "{region}"
+}
 
 func (h *Handler) serveSNS(w http.ResponseWriter, r *http.Request) int {
 	var stack *localwatch.Stack

@@ -34,6 +34,22 @@ type structPlan struct {
 
 var plans sync.Map // reflect.Type -> *structPlan
 
+// lookup finds the field of wire name key (or, failing that, of its lower
+// case): a scan for the small structs AWS shapes are, which beats hashing.
+func (p *structPlan) lookup(key []byte) (int, bool) {
+	if len(p.fields) <= 16 {
+		for i := range p.fields {
+			if p.fields[i].name == string(key) {
+				return i, true
+			}
+		}
+	} else if i, ok := p.byName[string(key)]; ok {
+		return i, true
+	}
+	i, ok := p.byName[strings.ToLower(string(key))]
+	return i, ok
+}
+
 func planFor(t reflect.Type) *structPlan {
 	if p, ok := plans.Load(t); ok {
 		return p.(*structPlan)

@@ -20,7 +20,7 @@ import (
 // reach the SNS handler of their Region through the handler.
 func TestSNSEndpointsDelegated(t *testing.T) {
 	acct, err := localwatch.NewAccount(localwatch.Options{Regions: []string{"us-east-1", "eu-west-1"}, IDSeed: 3,
-		Clock: localwatch.NewManualClock(t0), SNSEndpoint: "http://localwatch.test/_localwatch/sns/{region}"})
+		Clock: localwatch.NewManualClock(t0), SNSEndpoint: SNSEndpoint("http://localwatch.test/")})
 	require.NoError(t, err)
 	defer acct.Close()
 	h := NewHandler(acct, Options{})
