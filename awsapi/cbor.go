@@ -122,22 +122,30 @@ func appendCBOR(b []byte, v reflect.Value) []byte {
 			return appendCBORTime(b, v.Interface().(time.Time))
 		}
 		p := planFor(v.Type())
-		// Count first: definite-length maps, as smithy's encoders write.
+		// Definite-length maps, as smithy's encoders write: count the
+		// members first, remembering which (on the stack for AWS-sized
+		// structs).
+		var small [32]reflect.Value
+		vals := small[:0]
+		if len(p.fields) > len(small) {
+			vals = make([]reflect.Value, 0, len(p.fields))
+		}
 		n := 0
 		for i := range p.fields {
-			if !p.fields[i].skip(p.fields[i].get(v)) {
+			fv := p.fields[i].get(v)
+			if p.fields[i].skip(fv) {
+				fv = reflect.Value{}
+			} else {
 				n++
 			}
+			vals = append(vals, fv)
 		}
 		b = appendCBORHead(b, cborMap, uint64(n))
-		for i := range p.fields {
-			f := &p.fields[i]
-			fv := f.get(v)
-			if f.skip(fv) {
-				continue
+		for i, fv := range vals {
+			if fv.IsValid() {
+				b = appendCBORString(b, p.fields[i].name)
+				b = appendCBOR(b, fv)
 			}
-			b = appendCBORString(b, f.name)
-			b = appendCBOR(b, fv)
 		}
 		return b
 	case reflect.Slice:

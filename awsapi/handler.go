@@ -38,7 +38,8 @@ type Options struct {
 	// expired" in JSON and CBOR), as AWS does.
 	Strict bool
 	// Logger, when set, receives one Debug line per request (operation,
-	// status, request ID) and an Error line for a recovered panic.
+	// status, request ID), a Warn line for each 5xx answer and an Error line
+	// for a recovered panic.
 	Logger *slog.Logger
 	// RequestIDs generates request IDs (nil: random UUIDs). Give it a seeded
 	// localwatch.NewIDSource for reproducible x-amzn-RequestId values.
@@ -124,7 +125,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	status := h.serve(w, r, c)
-	if h.log.Enabled(r.Context(), slog.LevelDebug) {
+	if status >= 500 {
+		h.log.Warn("awsapi: request failed", "op", c.op, "status", status, "requestId", c.reqID)
+	} else if h.log.Enabled(r.Context(), slog.LevelDebug) {
 		h.log.Debug("awsapi", "op", c.op, "status", status, "requestId", c.reqID)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/localwatch/localwatch"
+	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/metrics"
 	"github.com/localwatch/localwatch/trail"
 	"github.com/stretchr/testify/assert"
@@ -197,5 +198,30 @@ func TestTruncatedBody(t *testing.T) {
 			require.NoError(t, err)
 			assert.Empty(t, out.Metrics)
 		})
+	}
+}
+
+// TestServiceUnavailableShape: the error every service answers after its
+// Close (awserr.Closed, status 503) comes out as a Receiver fault in each
+// protocol's shape.
+func TestServiceUnavailableShape(t *testing.T) {
+	r := newRig(t, Options{})
+	svcs := services()
+	for _, c := range []struct {
+		call *call
+		code string
+		want string
+	}{
+		{&call{proto: protoCBOR, svc: svcs["cloudwatch"]}, "ServiceUnavailable", "com.amazonaws.cloudwatch#ServiceUnavailable"},
+		{&call{proto: protoJSON, svc: svcs["logs"]}, "ServiceUnavailableException", `"__type":"ServiceUnavailableException"`},
+		{&call{proto: protoQuery, svc: svcs["sns"]}, "ServiceUnavailable", "<Type>Receiver</Type><Code>ServiceUnavailable</Code>"},
+	} {
+		w := httptest.NewRecorder()
+		assert.Equal(t, 503, r.h.writeError(w, c.call, awserr.Closed(c.code)))
+		assert.Equal(t, 503, w.Code)
+		assert.Contains(t, w.Body.String(), c.want)
+		if c.call.svc.id == "cloudwatch" {
+			assert.Equal(t, "ServiceUnavailable;Receiver", w.Header().Get("x-amzn-query-error"))
+		}
 	}
 }
