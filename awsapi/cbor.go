@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 	"reflect"
+	"strconv"
 	"time"
 
 	"github.com/fxamacker/cbor/v2"
@@ -112,6 +113,14 @@ func appendCBORTime(b []byte, t time.Time) []byte {
 
 func appendCBOR(b []byte, v reflect.Value) []byte {
 	switch v.Kind() {
+	case reflect.Struct, reflect.Slice, reflect.Map:
+		if customFor(v.Type()).marshal {
+			if x, ok := customValue(v); ok {
+				return appendCBOR(b, x)
+			}
+		}
+	}
+	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
 			return append(b, cborSimple|22)
@@ -178,6 +187,14 @@ func appendCBOR(b []byte, v reflect.Value) []byte {
 		}
 		return b
 	case reflect.String:
+		if v.Type() == jsonNumberType { // a number inside a document member
+			if i, err := strconv.ParseInt(v.String(), 10, 64); err == nil {
+				return appendCBORInt(b, i)
+			}
+			if f, err := strconv.ParseFloat(v.String(), 64); err == nil {
+				return appendCBORFloat(b, f)
+			}
+		}
 		return appendCBORString(b, v.String())
 	case reflect.Bool:
 		if v.Bool() {

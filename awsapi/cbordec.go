@@ -142,6 +142,26 @@ func (r *cborReader) decode(v reflect.Value, depth int) error {
 		return nil // null, undefined: absent
 	}
 	t := v.Type()
+	if k := t.Kind(); (k == reflect.Struct || k == reflect.Slice || k == reflect.Map) && customFor(t).unmarshal {
+		r.off = start
+		x, err := r.generic(depth)
+		if err != nil {
+			return err
+		}
+		return customDecode(v, x)
+	}
+	if t.Kind() == reflect.Interface && t.NumMethod() == 0 {
+		// A document member (map[string]any): CBOR's own types.
+		r.off = start
+		x, err := r.generic(depth)
+		if err != nil {
+			return err
+		}
+		if x != nil {
+			v.Set(reflect.ValueOf(x))
+		}
+		return nil
+	}
 	if t.Kind() == reflect.Pointer {
 		r.off = start
 		p := reflect.New(t.Elem())
@@ -385,4 +405,94 @@ func (r *cborReader) skip(depth int) error {
 		return r.skip(depth + 1)
 	}
 	return nil
+}
+
+// generic reads one item as a Go value for a document member: maps with
+// text keys as map[string]any, arrays as []any, integers as int64 (uint64
+// past its range), floats as float64, text as string, bytes as []byte, tag 1
+// as time.Time, null as nil.
+func (r *cborReader) generic(depth int) (any, error) {
+	if depth > 32 {
+		return nil, &decodeError{msg: "CBOR nested too deeply"}
+	}
+	start := r.off
+	major, info, arg, indef, err := r.head()
+	if err != nil {
+		return nil, err
+	}
+	switch major {
+	case 0:
+		if arg <= math.MaxInt64 {
+			return int64(arg), nil
+		}
+		return arg, nil
+	case 1:
+		if arg <= math.MaxInt64 {
+			return -1 - int64(arg), nil
+		}
+		return -1 - float64(arg), nil
+	case 2, 3:
+		b, err := r.text(major, arg, indef)
+		if major == 3 {
+			return string(b), err
+		}
+		return append([]byte{}, b...), err
+	case 4:
+		out := []any{}
+		for i := uint64(0); indef || i < arg; i++ {
+			if indef && r.isBreak() {
+				break
+			}
+			x, err := r.generic(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, x)
+		}
+		return out, nil
+	case 5:
+		out := map[string]any{}
+		for i := uint64(0); indef || i < arg; i++ {
+			if indef && r.isBreak() {
+				break
+			}
+			km, _, kn, kind, err := r.head()
+			if err != nil {
+				return nil, err
+			}
+			if km != 3 {
+				return nil, &decodeError{msg: "map key is CBOR " + cborTypeName(km) + ", not a text string"}
+			}
+			key, err := r.text(3, kn, kind)
+			if err != nil {
+				return nil, err
+			}
+			x, err := r.generic(depth + 1)
+			if err != nil {
+				return nil, within(err, string(key))
+			}
+			out[string(key)] = x
+		}
+		return out, nil
+	case 6:
+		if arg == 1 {
+			secs, err := r.number()
+			if err != nil {
+				return nil, err
+			}
+			whole, frac := math.Modf(secs)
+			return time.Unix(int64(whole), int64(frac*1e9)).UTC(), nil
+		}
+		return r.generic(depth + 1) // other tags: the tagged value
+	}
+	switch info {
+	case 20, 21:
+		return info == 21, nil
+	case 22, 23:
+		return nil, nil
+	case 25, 26, 27:
+		r.off = start
+		return r.number()
+	}
+	return nil, &decodeError{msg: "unsupported CBOR simple value"}
 }

@@ -52,3 +52,85 @@ func TestProtocolsDecodeAlike(t *testing.T) {
 		})
 	}
 }
+
+// TestDocumentMembers: a member typed map[string]any (a document, such as
+// Config's remediation Parameters) decodes from JSON and CBOR to the same
+// values and encodes back to the same JSON.
+func TestDocumentMembers(t *testing.T) {
+	type input struct {
+		Name       string
+		Parameters map[string]any `json:",omitempty"`
+	}
+	doc := `{"Name":"r","Parameters":{"a":{"StaticValue":{"Values":["x","y"]}},"n":5,"f":1.5,"ok":true,"z":null}}`
+	var fromJSON input
+	require.NoError(t, decodeJSON([]byte(doc), reflect.ValueOf(&fromJSON).Elem()))
+	cb := []byte("\xa2dNamearjParameters\xa5aa\xa1kStaticValue\xa1fValues\x82axayan\x05af\xfb\x3f\xf8\x00\x00\x00\x00\x00\x00bok\xf5az\xf6")
+	var fromCBOR input
+	require.NoError(t, decodeCBOR(cb, &fromCBOR))
+	want := `{"Name":"r","Parameters":{"a":{"StaticValue":{"Values":["x","y"]}},"f":1.5,"n":5,"ok":true,"z":null}}`
+	assert.Equal(t, want, string(appendJSON(nil, reflect.ValueOf(fromJSON))))
+	assert.Equal(t, want, string(appendJSON(nil, reflect.ValueOf(fromCBOR))))
+	// CBOR answers carry numbers as numbers.
+	var back map[string]any
+	require.NoError(t, cborDec.Unmarshal(appendCBOR(nil, reflect.ValueOf(fromJSON)), &back))
+	assert.EqualValues(t, 5, back["Parameters"].(map[string]any)["n"])
+}
+
+// orderedStats stands for a service type with its own JSON form (like
+// metrics.ExtendedStatistics): an ordered slice that AWS shows as an object.
+type orderedStats []struct {
+	Name  string
+	Value float64
+}
+
+func (o orderedStats) MarshalJSON() ([]byte, error) {
+	b := []byte{'{'}
+	for i, s := range o {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, s.Name)
+		b = append(b, ':')
+		b = appendJSONFloat(b, s.Value)
+	}
+	return append(b, '}'), nil
+}
+
+func (o *orderedStats) UnmarshalJSON(b []byte) error {
+	var m map[string]float64
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	*o = nil
+	for _, k := range []string{"p50", "p99"} {
+		if v, ok := m[k]; ok {
+			*o = append(*o, struct {
+				Name  string
+				Value float64
+			}{k, v})
+		}
+	}
+	return nil
+}
+
+// TestCustomJSONTypes: a member whose type has its own MarshalJSON and
+// UnmarshalJSON is written and read in that form in every protocol.
+func TestCustomJSONTypes(t *testing.T) {
+	type shape struct {
+		Stats orderedStats `json:",omitempty"`
+	}
+	in := shape{Stats: orderedStats{{"p99", 9}, {"p50", 1.5}}}
+	v := reflect.ValueOf(in)
+	assert.Equal(t, `{"Stats":{"p99":9,"p50":1.5}}`, string(appendJSON(nil, v)))
+	assert.Equal(t, `<Stats><entry><key>p50</key><value>1.5</value></entry><entry><key>p99</key><value>9</value></entry></Stats>`, string(appendXMLMembers(nil, v)))
+	var m map[string]map[string]float64
+	require.NoError(t, cborDec.Unmarshal(appendCBOR(nil, v), &m))
+	assert.Equal(t, map[string]float64{"p99": 9, "p50": 1.5}, m["Stats"])
+
+	var fromJSON, fromCBOR shape
+	require.NoError(t, decodeJSON([]byte(`{"Stats":{"p99":9,"p50":1.5}}`), reflect.ValueOf(&fromJSON).Elem()))
+	require.NoError(t, decodeCBOR(appendCBOR(nil, v), &fromCBOR))
+	want := orderedStats{{"p50", 1.5}, {"p99", 9}}
+	assert.Equal(t, want, fromJSON.Stats)
+	assert.Equal(t, want, fromCBOR.Stats)
+}

@@ -86,6 +86,12 @@ func assign(dst reflect.Value, v any, path string, query bool) error {
 	}
 	t := dst.Type()
 	switch t.Kind() {
+	case reflect.Struct, reflect.Slice, reflect.Map:
+		if customFor(t).unmarshal {
+			return customDecode(dst, v)
+		}
+	}
+	switch t.Kind() {
 	case reflect.Pointer:
 		p := reflect.New(t.Elem())
 		if err := assign(p.Elem(), v, path, query); err != nil {

@@ -2,6 +2,7 @@ package awsapi
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"math"
 	"reflect"
 	"slices"
@@ -19,6 +20,14 @@ import (
 // ---- JSON (awsJson1_0, awsJson1_1) ----
 
 func appendJSON(b []byte, v reflect.Value) []byte {
+	switch v.Kind() {
+	case reflect.Struct, reflect.Slice, reflect.Map:
+		if customFor(v.Type()).marshal {
+			if raw, ok := customJSON(v); ok {
+				return append(b, raw...)
+			}
+		}
+	}
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
@@ -90,6 +99,9 @@ func appendJSON(b []byte, v reflect.Value) []byte {
 		}
 		return append(b, '}')
 	case reflect.String:
+		if v.Type() == jsonNumberType && json.Valid([]byte(v.String())) {
+			return append(b, v.String()...) // a number inside a document member
+		}
 		return appendJSONString(b, v.String())
 	case reflect.Bool:
 		return strconv.AppendBool(b, v.Bool())
@@ -141,6 +153,8 @@ func appendEpoch(b []byte, t time.Time) []byte {
 	}
 	return strconv.AppendFloat(b, float64(ms)/1000, 'f', -1, 64)
 }
+
+var jsonNumberType = reflect.TypeFor[json.Number]()
 
 const hexDigits = "0123456789abcdef"
 

@@ -29,7 +29,7 @@ func TestErrorsPerProtocol(t *testing.T) {
 		code       string // __type (JSON, CBOR) or <Code> (query)
 		queryError string // x-amzn-query-error, CloudWatch JSON and CBOR only
 	}{
-		{"json unknown operation is UnknownOperationException", jsonReq("Logs_20140328.PutDestination", `{}`), 400, "UnknownOperationException", ""},
+		{"json unknown operation is UnknownOperationException", jsonReq("Logs_20140328.Frobnicate", `{}`), 400, "UnknownOperationException", ""},
 		{"json unknown target prefix is UnknownOperationException", jsonReq("Nope_2020.Do", `{}`), 400, "UnknownOperationException", ""},
 		{"json malformed body is SerializationException", jsonReq("Logs_20140328.CreateLogGroup", `{"logGroupName":`), 400, "SerializationException", ""},
 		{"json wrong member type is SerializationException", jsonReq("Logs_20140328.CreateLogGroup", `{"logGroupName":5}`), 400, "SerializationException", ""},
@@ -41,13 +41,13 @@ func TestErrorsPerProtocol(t *testing.T) {
 		{"json service error keeps its shape", jsonReq("Logs_20140328.DeleteLogGroup", `{"logGroupName":"nope"}`), 400, "ResourceNotFoundException", ""},
 		{"json 1.0 CloudWatch error carries the query code", jsonReq("GraniteServiceVersion20100801.PutMetricData", `{"Namespace":"AWS/EC2","MetricData":[{"MetricName":"m","Value":1}]}`), 400, "com.amazonaws.cloudwatch#InvalidParameterValueException", "InvalidParameterValue;Sender"},
 		{"json oversized body is RequestEntityTooLarge", jsonReq("GraniteServiceVersion20100801.PutMetricData", string(big)), 413, "com.amazonaws.cloudwatch#RequestEntityTooLarge", "RequestEntityTooLarge;Sender"},
-		{"cbor unknown operation is UnknownOperationException", cborReq("PutDashboard", []byte{0xa0}), 404, "com.amazonaws.cloudwatch#UnknownOperationException", "InvalidAction;Sender"},
+		{"cbor unknown operation is UnknownOperationException", cborReq("Frobnicate", []byte{0xa0}), 404, "com.amazonaws.cloudwatch#UnknownOperationException", "InvalidAction;Sender"},
 		{"cbor missing authorization carries the query code", noAuth(cborReq("ListMetrics", []byte{0xa0})), 403, "com.amazonaws.cloudwatch#MissingAuthenticationTokenException", "MissingAuthenticationToken;Sender"},
 		{"cbor malformed body is SerializationException", cborReq("ListMetrics", []byte{0xa1, 0x69}), 400, "com.amazonaws.cloudwatch#SerializationException", "SerializationException;Sender"},
 		{"cbor wrong member type is SerializationException", cborReq("ListMetrics", []byte("\xa1iNamespace\x05")), 400, "com.amazonaws.cloudwatch#SerializationException", "SerializationException;Sender"},
 		{"cbor missing parameter maps to MissingRequiredParameterException", cborReq("PutMetricData", []byte{0xa0}), 400, "com.amazonaws.cloudwatch#MissingRequiredParameterException", "MissingParameter;Sender"},
 		{"cbor wrong content type is SerializationException", withHeader(cborReq("ListMetrics", []byte{0xa0}), "Content-Type", "application/json"), 400, "com.amazonaws.cloudwatch#SerializationException", "SerializationException;Sender"},
-		{"query unknown action is InvalidAction", queryReq("sns", "Action=CreatePlatformApplication&Version=2010-03-31"), 400, "InvalidAction", ""},
+		{"query unknown action is InvalidAction", queryReq("sns", "Action=Frobnicate&Version=2010-03-31"), 400, "InvalidAction", ""},
 		{"query missing action is MissingAction", queryReq("sns", "Version=2010-03-31"), 400, "MissingAction", ""},
 		{"query missing authorization is MissingAuthenticationToken", noAuth(queryReq("sns", "Action=ListTopics&Version=2010-03-31")), 403, "MissingAuthenticationToken", ""},
 		{"query garbled authorization is IncompleteSignature", withHeader(queryReq("sns", "Action=ListTopics&Version=2010-03-31"), "Authorization", "Bearer x"), 400, "IncompleteSignature", ""},

@@ -54,6 +54,19 @@ func appendXMLElement(b []byte, name string, v reflect.Value) []byte {
 
 func appendXMLValue(b []byte, v reflect.Value) []byte {
 	switch v.Kind() {
+	case reflect.Struct, reflect.Slice, reflect.Map:
+		if customFor(v.Type()).marshal {
+			if x, ok := customValue(v); ok {
+				return appendXMLValue(b, x.Elem())
+			}
+		}
+	case reflect.Interface:
+		if v.IsNil() {
+			return b
+		}
+		return appendXMLValue(b, v.Elem())
+	}
+	switch v.Kind() {
 	case reflect.Struct:
 		if v.Type() == timeType {
 			return appendISO8601(b, v.Interface().(time.Time))
