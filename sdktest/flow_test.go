@@ -155,6 +155,7 @@ func TestAlarmToSNSToHTTPEndpointThroughTheSDK(t *testing.T) {
 	assert.Equal(t, accessKey, rec.UserIdentity.AccessKeyID)
 	assert.Equal(t, "arn:aws:iam::123456789012:user/alice", rec.UserIdentity.ARN)
 	assert.Contains(t, rec.UserAgent, "aws-sdk-go-v2")
+	assert.Equal(t, "127.0.0.1", rec.SourceIPAddress, "the in-process transport's client address")
 	assert.Equal(t, "high-latency", rec.RequestParameters["alarmName"])
 }
 

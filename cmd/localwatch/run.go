@@ -205,7 +205,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Regions:     s.regions,
 		Clock:       localwatch.NewLoopClock(),
 		IDSeed:      s.seed,
-		SNSEndpoint: base + snsPrefix + "{region}",
+		SNSEndpoint: awsapi.SNSEndpoint(base),
 		Logger:      logger,
 	}
 	if s.data != "" {
@@ -296,7 +296,8 @@ func buildVersion() string {
 	return "(devel)"
 }
 
-// Paths the server answers itself; everything else goes to the AWS API.
+// Paths the server answers itself; everything else, including the SNS
+// paths under /_localwatch/sns/ (awsapi.SNSEndpoint), goes to the AWS API.
 const (
 	internalPrefix = "/_localwatch/"
 	healthPath     = "/_localwatch/health"
