@@ -83,8 +83,12 @@ func fetchCert(url string) (*x509.Certificate, error) {
 	return x509.ParseCertificate(block.Bytes)
 }
 
-func receive(t *testing.T, ch <-chan verifiedMessage) *lwsns.Envelope {
+// receive has the account send its queued HTTP/S deliveries (on a manual
+// clock SNS POSTs only when settled: Account.Settle) and waits for the next
+// message the endpoint verified.
+func receive(t *testing.T, e *env, ch <-chan verifiedMessage) *lwsns.Envelope {
 	t.Helper()
+	require.NoError(t, e.acct.Settle(ctx))
 	select {
 	case m := <-ch:
 		require.NoError(t, m.err, "the message's signature verifies")
@@ -113,7 +117,7 @@ func TestAlarmToSNSToHTTPEndpointThroughTheSDK(t *testing.T) {
 	require.NoError(t, err)
 	_, err = e.sns.Subscribe(ctx, &sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: aws.String("http"), Endpoint: aws.String(endpointSrv.URL + "/hook")})
 	require.NoError(t, err)
-	confirmation := receive(t, messages)
+	confirmation := receive(t, e, messages)
 	require.Equal(t, "SubscriptionConfirmation", confirmation.Type)
 	require.True(t, strings.HasPrefix(confirmation.SubscribeURL, snsSrv.URL+"/?Action=ConfirmSubscription"), confirmation.SubscribeURL)
 	resp, err := http.Get(confirmation.SubscribeURL) // what the endpoint's owner does
@@ -132,7 +136,7 @@ func TestAlarmToSNSToHTTPEndpointThroughTheSDK(t *testing.T) {
 
 	e.clock.Advance(2 * time.Minute)
 
-	n := receive(t, messages)
+	n := receive(t, e, messages)
 	assert.Equal(t, "Notification", n.Type)
 	assert.Equal(t, `ALARM: "high-latency" in US East (N. Virginia)`, n.Subject)
 	var body struct{ AlarmName, NewStateValue, OldStateValue string }

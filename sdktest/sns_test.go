@@ -124,7 +124,7 @@ func TestSNSOperations(t *testing.T) {
 		pending, err := e.sns.Subscribe(ctx, &sns.SubscribeInput{TopicArn: aws.String(topic), Protocol: aws.String("http"), Endpoint: aws.String(srv.URL)})
 		require.NoError(t, err)
 		assert.Equal(t, "pending confirmation", aws.ToString(pending.SubscriptionArn))
-		c := receive(t, messages)
+		c := receive(t, e, messages)
 		require.Equal(t, "SubscriptionConfirmation", c.Type)
 		confirmed, err := e.sns.ConfirmSubscription(ctx, &sns.ConfirmSubscriptionInput{TopicArn: aws.String(topic), Token: aws.String(c.Token),
 			AuthenticateOnUnsubscribe: aws.String("true")})

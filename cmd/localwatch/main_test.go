@@ -141,7 +141,7 @@ func TestSNSPathsServeEachRegionsSNSHandler(t *testing.T) {
 		status     int
 		contains   string
 	}{
-		{"a confirmation for a topic that does not exist answers SNS's XML error", "/_localwatch/sns/eu-west-1/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:eu-west-1:123456789012:nope&Token=x", http.StatusNotFound, "<Code>NotFound</Code>"},
+		{"a confirmation with a token SNS never issued answers SNS's XML error (AWS: Invalid token)", "/_localwatch/sns/eu-west-1/?Action=ConfirmSubscription&TopicArn=arn:aws:sns:eu-west-1:123456789012:nope&Token=x", http.StatusBadRequest, "<Code>InvalidParameter</Code><Message>Invalid token</Message>"},
 		{"a Region the server does not serve is not found", "/_localwatch/sns/ap-south-1/?Action=ConfirmSubscription", http.StatusNotFound, ""},
 		{"an unknown internal path is not found", "/_localwatch/nothing", http.StatusNotFound, ""},
 	} {
