@@ -139,13 +139,13 @@ func optStr(s string) value {
 // wanted names (emit's slot is the wanted slot) and stops early once all are
 // found; with wanted nil it reports every field (slot -1), up to
 // MaxJSONFields. emit returns false to stop.
-func discover(message string, wanted map[string]int, prefixes map[string]bool, emit sink) {
+func discover(message string, wanted *fieldSet, prefixes map[string]bool, emit sink) {
 	i := 0
 	for i < len(message) && (message[i] == ' ' || message[i] == '\t' || message[i] == '\r' || message[i] == '\n') {
 		i++
 	}
 	if i < len(message) && message[i] == '{' {
-		js := jsonScan{src: message, i: i, wanted: wanted, prefixes: prefixes, emit: emit, left: len(wanted)}
+		js := jsonScan{src: message, i: i, wanted: wanted, prefixes: prefixes, emit: emit, left: wanted.len()}
 		if wanted == nil {
 			js.left = MaxJSONFields
 		}
@@ -161,11 +161,11 @@ func discover(message string, wanted map[string]int, prefixes map[string]bool, e
 	}
 }
 
-func emitWanted(name string, v value, wanted map[string]int, emit sink) bool {
+func emitWanted(name string, v value, wanted *fieldSet, emit sink) bool {
 	if wanted == nil {
 		return emit.put(name, -1, v)
 	}
-	if slot, ok := wanted[name]; ok {
+	if slot, ok := wanted.lookupString(name); ok {
 		return emit.put(name, slot, v)
 	}
 	return true
@@ -181,7 +181,7 @@ func numOrStr(s string) value {
 
 // discoverLambda reads Lambda's platform lines, e.g.
 // "REPORT RequestId: id\tDuration: 102.25 ms\tBilled Duration: 103 ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB".
-func discoverLambda(message string, wanted map[string]int, emit sink) {
+func discoverLambda(message string, wanted *fieldSet, emit sink) {
 	typ, rest, _ := strings.Cut(message, " ")
 	if !emitWanted("@type", str(typ), wanted, emit) {
 		return
@@ -233,7 +233,7 @@ var route53Fields = []string{"version", "queryTimestamp", "hostZoneId", "queryNa
 // discoverSpaceDelimited recognises VPC flow logs and Route 53 query logs by
 // their shape (AWS knows a log group's type; localwatch infers it from the
 // line).
-func discoverSpaceDelimited(message string, wanted map[string]int, emit sink) {
+func discoverSpaceDelimited(message string, wanted *fieldSet, emit sink) {
 	// Both formats start with their version: "2 " (VPC) or "1.0 " (Route 53).
 	if len(message) > 512 || !strings.HasPrefix(message, "2 ") && !strings.HasPrefix(message, "1.0 ") {
 		return
@@ -265,7 +265,7 @@ func discoverSpaceDelimited(message string, wanted map[string]int, emit sink) {
 type jsonScan struct {
 	src      string
 	i        int
-	wanted   map[string]int
+	wanted   *fieldSet
 	prefixes map[string]bool
 	emit     sink
 	left     int // fields still wanted (or allowed, when flattening all)
@@ -361,7 +361,12 @@ func (s *jsonScan) value(path []byte, depth int) {
 		s.report(path, str(v))
 	default:
 		start := s.i
-		for s.i < len(s.src) && !strings.ContainsRune(",}] \t\r\n", rune(s.src[s.i])) {
+	scan:
+		for s.i < len(s.src) {
+			switch s.src[s.i] {
+			case ',', '}', ']', ' ', '\t', '\r', '\n':
+				break scan
+			}
 			s.i++
 		}
 		lit := s.src[start:s.i]
@@ -371,8 +376,8 @@ func (s *jsonScan) value(path []byte, depth int) {
 		case "true", "false":
 			s.report(path, str(lit))
 		default:
-			f, err := strconv.ParseFloat(lit, 64)
-			if err != nil {
+			f, ok := parseJSONNumber(lit)
+			if !ok {
 				s.stop = true
 				return
 			}
@@ -390,7 +395,7 @@ func (s *jsonScan) report(path []byte, v value) {
 			s.stop = true
 		}
 		s.left--
-	} else if slot, ok := s.wanted[string(path)]; ok {
+	} else if slot, ok := s.wanted.lookup(path); ok {
 		if !s.emit.put("", slot, v) {
 			s.stop = true
 		}
@@ -410,17 +415,19 @@ func (s *jsonScan) str() (string, bool) {
 	}
 	s.i++
 	start := s.i
-	for s.i < len(s.src) {
-		switch s.src[s.i] {
+	// A plain loop: JSON keys and most values are short, where IndexByte's
+	// call costs more than it saves.
+	for i := start; i < len(s.src); i++ {
+		switch s.src[i] {
 		case '"':
-			v := s.src[start:s.i]
-			s.i++
-			return v, true
+			s.i = i + 1
+			return s.src[start:i], true
 		case '\\':
+			s.i = i
 			return s.strSlow(start)
 		}
-		s.i++
 	}
+	s.i = len(s.src)
 	return "", false
 }
 
@@ -524,4 +531,89 @@ type fieldList []Field
 func (l *fieldList) put(name string, _ int, v value) bool {
 	*l = append(*l, Field{Name: name, Value: v.String()})
 	return len(*l) < MaxJSONFields
+}
+
+// fieldSet is the set of field names a query may discover, with their
+// slots. A query names few fields, so below nine a linear comparison of the
+// name's bytes beats hashing them; larger sets use a map.
+type fieldSet struct {
+	names []string
+	slots []int
+	m     map[string]int
+}
+
+func newFieldSet(m map[string]int) *fieldSet {
+	f := &fieldSet{}
+	if len(m) > 8 {
+		f.m = m
+		return f
+	}
+	for n, s := range m {
+		f.names = append(f.names, n)
+		f.slots = append(f.slots, s)
+	}
+	return f
+}
+
+func (f *fieldSet) len() int {
+	if f == nil {
+		return 0
+	}
+	if f.m != nil {
+		return len(f.m)
+	}
+	return len(f.names)
+}
+
+func (f *fieldSet) lookup(b []byte) (int, bool) {
+	if f.m != nil {
+		s, ok := f.m[string(b)]
+		return s, ok
+	}
+	for i, n := range f.names {
+		if len(n) == len(b) && n == string(b) {
+			return f.slots[i], true
+		}
+	}
+	return 0, false
+}
+
+func (f *fieldSet) lookupString(name string) (int, bool) {
+	if f.m != nil {
+		s, ok := f.m[name]
+		return s, ok
+	}
+	for i, n := range f.names {
+		if n == name {
+			return f.slots[i], true
+		}
+	}
+	return 0, false
+}
+
+// parseJSONNumber reads a JSON number, with a fast path for the small
+// integers most log fields hold.
+func parseJSONNumber(lit string) (float64, bool) {
+	if n := len(lit); n > 0 && n < 16 {
+		neg := lit[0] == '-'
+		i := 0
+		if neg {
+			i = 1
+		}
+		if i < n {
+			var v int64
+			j := i
+			for ; j < n && lit[j] >= '0' && lit[j] <= '9'; j++ {
+				v = v*10 + int64(lit[j]-'0')
+			}
+			if j == n && (lit[i] != '0' || n-i == 1) {
+				if neg {
+					v = -v
+				}
+				return float64(v), true
+			}
+		}
+	}
+	f, err := strconv.ParseFloat(lit, 64)
+	return f, err == nil
 }

@@ -18,7 +18,7 @@ type Query struct {
 	// wanted are the fields that may be discovered in messages (every
 	// non-system field the query names), with the dotted prefixes of their
 	// names so JSON discovery can skip what no field needs.
-	wanted   map[string]int
+	wanted   *fieldSet
 	prefixes map[string]bool
 	hasStats bool
 }
@@ -78,19 +78,20 @@ func Compile(query string) (*Query, error) {
 	if err := p.parseQuery(); err != nil {
 		return nil, err
 	}
-	q.wanted = map[string]int{}
+	wanted := map[string]int{}
 	q.prefixes = map[string]bool{}
 	for slot, name := range q.names {
 		if slot < numSystemSlots || strings.HasPrefix(name, "\x00") {
 			continue
 		}
-		q.wanted[name] = slot
+		wanted[name] = slot
 		for i := 0; i < len(name); i++ {
 			if name[i] == '.' {
 				q.prefixes[name[:i]] = true
 			}
 		}
 	}
+	q.wanted = newFieldSet(wanted)
 	for _, st := range q.stages {
 		if st.kind == stStats {
 			q.hasStats = true
