@@ -1,0 +1,167 @@
+package console
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/localwatch/localwatch/graph"
+	"github.com/localwatch/localwatch/metrics"
+)
+
+// metricParams are a metric's query parameters on the metrics pages.
+func metricParams(m metrics.Metric) []string {
+	kv := []string{"ns", m.Namespace, "name", m.MetricName}
+	for _, d := range m.Dimensions {
+		kv = append(kv, "dim", d.Name+"="+d.Value)
+	}
+	return kv
+}
+
+// metricRow is one metric of a namespace.
+type metricRow struct {
+	Name string
+	Dims string
+	Link string
+}
+
+// nsRow is one namespace and its number of metrics.
+type nsRow struct {
+	Namespace string
+	Metrics   int
+}
+
+func (q *request) metrics(rest []string) error {
+	if len(rest) > 0 && rest[0] == "graph" {
+		return q.metricGraph()
+	}
+	if len(rest) > 0 && rest[0] != "" {
+		return notFound("There is no metrics page %q.", strings.Join(rest, "/"))
+	}
+	ns := q.q.Get("ns")
+	p := q.page("metrics", "Metrics")
+	if ns == "" {
+		counts := map[string]int{}
+		for m, err := range q.stack.Metrics.Metrics(q.ctx, metrics.ListMetricsInput{}) {
+			if err != nil {
+				return err
+			}
+			counts[m.Namespace]++
+		}
+		var rows []nsRow
+		for _, n := range sortedKeys(counts) {
+			rows = append(rows, nsRow{n, counts[n]})
+		}
+		p.Data = map[string]any{"Namespaces": rows}
+		return q.render("metrics", p)
+	}
+	p.Title = ns
+	p.Crumbs = []crumb{{"Metrics", p.Link("metrics")}}
+	var rows []metricRow
+	for m, err := range q.stack.Metrics.Metrics(q.ctx, metrics.ListMetricsInput{Namespace: ns, MetricName: q.q.Get("name")}) {
+		if err != nil {
+			return err
+		}
+		rows = append(rows, metricRow{Name: m.MetricName, Dims: dimString(m.Dimensions), Link: p.Link("metrics/graph", metricParams(m)...)})
+		if len(rows) >= 5000 {
+			break
+		}
+	}
+	if len(rows) == 0 {
+		return notFound("The namespace %q has no metrics in %s.", ns, q.region)
+	}
+	slices.SortFunc(rows, func(a, b metricRow) int {
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Dims, b.Dims)
+	})
+	p.Data = map[string]any{"Namespace": ns, "Metrics": rows}
+	return q.render("metrics", p)
+}
+
+func dimString(ds []metrics.Dimension) string {
+	var parts []string
+	for _, d := range ds {
+		parts = append(parts, d.Name+"="+d.Value)
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ", ")
+}
+
+// stats are the statistics the graph page offers.
+var stats = []string{"Average", "Sum", "Minimum", "Maximum", "SampleCount", "p50", "p90", "p99"}
+
+// periods are the periods the graph page offers, in seconds.
+var periods = []int{60, 300, 900, 3600, 21600, 86400}
+
+// datapoint is one row of the datapoints table.
+type datapoint struct {
+	Time  time.Time
+	Value string
+}
+
+func (q *request) metricGraph() error {
+	ns, name := q.q.Get("ns"), q.q.Get("name")
+	if ns == "" || name == "" {
+		return badRequest("A metric graph needs a namespace (ns) and a metric name (name).")
+	}
+	m := metrics.Metric{Namespace: ns, MetricName: name}
+	for _, d := range q.q["dim"] {
+		k, v, ok := strings.Cut(d, "=")
+		if !ok || k == "" {
+			return badRequest("The dimension %q is not Name=Value.", d)
+		}
+		m.Dimensions = append(m.Dimensions, metrics.Dimension{Name: k, Value: v})
+	}
+	stat := q.q.Get("stat")
+	if stat == "" {
+		stat = "Average"
+	}
+	period := 300
+	if s := q.q.Get("period"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 || (n < 60 && 60%n != 0) || (n >= 60 && n%60 != 0) {
+			return badRequest("The period %q is not a valid period: give seconds, 1, 5, 10, 30 or a multiple of 60.", s)
+		}
+		period = n
+	}
+	start, end, rangeLabel, err := q.parseRange(3 * time.Hour)
+	if err != nil {
+		return err
+	}
+	// Keep the datapoints under GetMetricData's 100,800 per call.
+	if n := end.Sub(start) / (time.Duration(period) * time.Second); n > 1440 {
+		return badRequest("The range %s at a period of %ds is %d datapoints; choose a longer period (at most 1,440 datapoints).", fmtDuration(end.Sub(start)), period, n)
+	}
+	res, err := q.stack.Metrics.GetMetricData(q.ctx, metrics.GetMetricDataInput{
+		MetricDataQueries: []metrics.MetricDataQuery{{Id: "m1", Label: name, MetricStat: &metrics.MetricStat{Metric: m, Period: period, Stat: stat}}},
+		StartTime:         start, EndTime: end})
+	if err != nil {
+		return err
+	}
+	var series []graph.Series
+	var rows []datapoint
+	for _, r := range res.MetricDataResults {
+		s := toSeries(r, time.Duration(period)*time.Second)
+		series = append(series, s)
+		for i := len(s.Times) - 1; i >= 0; i-- {
+			rows = append(rows, datapoint{s.Times[i], strconv.FormatFloat(s.Values[i], 'g', -1, 64)})
+		}
+	}
+	svg, gerr := drawSVG(series, graph.Options{Start: start, End: end, Left: graph.Axis{Label: stat}})
+	p := q.page("metrics", name, crumb{"Metrics", ""}, crumb{ns, ""})
+	p.Crumbs[0].Href = p.Link("metrics")
+	p.Crumbs[1].Href = p.Link("metrics", "ns", ns)
+	data := map[string]any{
+		"Metric": m, "Dims": dimString(m.Dimensions), "Stat": stat, "Stats": stats, "Period": period, "Periods": periods,
+		"Range": rangeLabel, "Ranges": ranges, "Start": q.q.Get("start"), "End": q.q.Get("end"),
+		"Graph": svg, "Rows": rows, "Params": metricParams(m), "DimValues": q.q["dim"],
+	}
+	if gerr != nil {
+		data["GraphError"] = gerr.Error()
+	}
+	p.Data = data
+	return q.render("metric", p)
+}
