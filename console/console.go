@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"embed"
-	"errors"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -167,6 +167,7 @@ type page struct {
 	Regions  []string
 	Now      time.Time
 	Refresh  int // seconds; 0: the page does not auto-refresh
+	Poll     int // seconds; the page reloads itself (a query still running)
 	Crumbs   []crumb
 	Data     any
 	defaultR string

@@ -1,11 +1,16 @@
 package console_test
 
 import (
+	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -13,6 +18,7 @@ import (
 	"github.com/localwatch/localwatch"
 	"github.com/localwatch/localwatch/console"
 	"github.com/localwatch/localwatch/console/internal/demo"
+	"github.com/localwatch/localwatch/logs"
 )
 
 // fixture is the demo account served by a console at /_localwatch/.
@@ -108,4 +114,91 @@ func TestStaticAssetsAreEmbedded(t *testing.T) {
 		assert.Equal(t, http.StatusOK, code, p)
 		assert.NotEmpty(t, body, p)
 	}
+}
+
+func TestLogsPages(t *testing.T) {
+	_, _, h := fixture(t)
+	cases := []struct {
+		name, path string
+		want       []string
+	}{
+		{"log groups", "/_localwatch/logs", []string{"/app/checkout", "/app/search"}},
+		{"a group's streams", "/_localwatch/logs/group?name=%2Fapp%2Fcheckout", []string{"web-1", "web-2", "Metric filters"}},
+		{"events with a filter pattern", "/_localwatch/logs/events?group=%2Fapp%2Fcheckout&filter=ERROR&range=3h", []string{"upstream timeout", "data-tail"}},
+		{"a stream's events", "/_localwatch/logs/events?group=%2Fapp%2Fcheckout&stream=web-1", []string{"GET /cart"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, body := get(t, h, c.path)
+			require.Equal(t, http.StatusOK, code, body)
+			for _, w := range c.want {
+				assert.Contains(t, body, w)
+			}
+		})
+	}
+	t.Run("filter pattern leaves out what does not match", func(t *testing.T) {
+		_, body := get(t, h, "/_localwatch/logs/events?group=%2Fapp%2Fcheckout&filter=ERROR&range=3h")
+		assert.NotContains(t, body, "GET /cart")
+	})
+	t.Run("unknown group is 404", func(t *testing.T) {
+		code, _ := get(t, h, "/_localwatch/logs/group?name=nope")
+		assert.Equal(t, 404, code)
+	})
+}
+
+func TestLiveTailReturnsOnlyNewEvents(t *testing.T) {
+	acct, clk, h := fixture(t)
+	after := clk.Now().UnixMilli()
+	_, err := acct.Region("us-east-1").Logs.PutLogEvents(context.Background(), logs.PutLogEventsInput{LogGroupName: "/app/checkout", LogStreamName: "web-1",
+		LogEvents: []logs.InputLogEvent{{Timestamp: after + 500, Message: "fresh <event>"}}})
+	require.NoError(t, err)
+	code, body := get(t, h, "/_localwatch/logs/tail?group=%2Fapp%2Fcheckout&after="+strconv.FormatInt(after, 10))
+	require.Equal(t, 200, code, body)
+	var out struct {
+		Events []struct{ ID, Time, Stream, Message string }
+		After  int64
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &out))
+	require.Len(t, out.Events, 1)
+	assert.Equal(t, "fresh <event>", out.Events[0].Message)
+	assert.Equal(t, after+500, out.After)
+	code, _ = get(t, h, "/_localwatch/logs/tail?group=%2Fapp%2Fcheckout&after=soon")
+	assert.Equal(t, 400, code)
+}
+
+func TestInsightsQueryRunsOnTheClock(t *testing.T) {
+	_, clk, h := fixture(t)
+	form := url.Values{"group": {"/app/checkout"}, "range": {"3h"}, "query": {"filter @message like /ERROR/ | stats count(*) as errors"}}
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, "/_localwatch/insights", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	h.ServeHTTP(rec, req)
+	require.Equal(t, http.StatusSeeOther, rec.Code, rec.Body.String())
+	loc := rec.Header().Get("Location")
+	require.Contains(t, loc, "/_localwatch/insights?id=")
+	clk.Advance(time.Minute) // a manual clock runs queries only when it moves
+	code, body := get(t, h, loc)
+	require.Equal(t, 200, code, body)
+	assert.Contains(t, body, "Complete")
+	assert.Contains(t, body, "<th>errors</th>")
+
+	t.Run("cross-site POST is refused", func(t *testing.T) {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodPost, "/_localwatch/insights", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		h.ServeHTTP(rec, req)
+		assert.Equal(t, http.StatusForbidden, rec.Code)
+	})
+	t.Run("no log group is a 400", func(t *testing.T) {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodPost, "/_localwatch/insights", strings.NewReader("query=fields+%40message&range=1h"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		h.ServeHTTP(rec, req)
+		assert.Equal(t, http.StatusBadRequest, rec.Code)
+	})
+	t.Run("unknown query is a 404", func(t *testing.T) {
+		code, _ := get(t, h, "/_localwatch/insights?id=nope")
+		assert.Equal(t, 404, code)
+	})
 }

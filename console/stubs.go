@@ -1,7 +1,5 @@
 package console
 
-func (q *request) logs(rest []string) error       { return notFound("not yet") }
-func (q *request) insights(rest []string) error   { return notFound("not yet") }
 func (q *request) trail(rest []string) error      { return notFound("not yet") }
 func (q *request) config(rest []string) error     { return notFound("not yet") }
 func (q *request) sns(rest []string) error        { return notFound("not yet") }

@@ -112,3 +112,9 @@
     });
   }
 })();
+
+// Pages waiting for a result (a Logs Insights query) reload until it is in.
+(function () {
+  var poll = parseInt(document.body.getAttribute("data-poll") || "0", 10);
+  if (poll > 0) setTimeout(function () { window.location.reload(); }, poll * 1000);
+})();

@@ -113,7 +113,7 @@ func Fill(st *localwatch.Stack, clk *localwatch.ManualClock) error {
 	for m := range 180 {
 		x := float64(m)
 		lat := 140 + 25*math.Sin(x/9) + 10*math.Sin(x/2.3)
-		if (m >= 95 && m < 125) || (m >= 160 && m < 170) {
+		if (m >= 95 && m < 125) || m >= 165 {
 			lat += 220
 		}
 		put("Latency", svc, lat)
