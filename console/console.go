@@ -78,12 +78,12 @@ func New(acct *localwatch.Account, opts Options) *Console {
 // parsePages parses the layout once per page template, so each page
 // defines its own "content".
 func parsePages() map[string]*template.Template {
-	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "assets/templates/layout.html"))
+	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(assets, "assets/templates/layout.html", "assets/templates/partials.html"))
 	names, _ := fs.Glob(assets, "assets/templates/*.html")
 	pages := map[string]*template.Template{}
 	for _, n := range names {
 		base := strings.TrimSuffix(n[strings.LastIndex(n, "/")+1:], ".html")
-		if base == "layout" {
+		if base == "layout" || base == "partials" {
 			continue
 		}
 		pages[base] = template.Must(template.Must(layout.Clone()).ParseFS(assets, n))

@@ -19,6 +19,7 @@ import (
 	"github.com/localwatch/localwatch/console"
 	"github.com/localwatch/localwatch/console/internal/demo"
 	"github.com/localwatch/localwatch/logs"
+	"github.com/localwatch/localwatch/trail"
 )
 
 // fixture is the demo account served by a console at /_localwatch/.
@@ -201,4 +202,72 @@ func TestInsightsQueryRunsOnTheClock(t *testing.T) {
 		code, _ := get(t, h, "/_localwatch/insights?id=nope")
 		assert.Equal(t, 404, code)
 	})
+}
+
+func TestAuditAndMessagingPages(t *testing.T) {
+	_, _, h := fixture(t)
+	cases := []struct {
+		name, path string
+		want       []string
+	}{
+		{"event history", "/_localwatch/trail", []string{"PutMetricAlarm", "monitoring.amazonaws.com", "Lookup attribute"}},
+		{"event history filtered by attribute", "/_localwatch/trail?key=EventName&value=CreateTopic", []string{"CreateTopic"}},
+		{"config overview", "/_localwatch/config", []string{"AWS::EC2::Instance", "team-tag", "Recording"}},
+		{"config resources of a type", "/_localwatch/config/resources?type=AWS%3A%3AEC2%3A%3AInstance", []string{"i-0abc123"}},
+		{"config timeline with diffs", "/_localwatch/config/resource?type=AWS%3A%3AEC2%3A%3AInstance&id=i-0abc123", []string{"configuration.instanceType", "m5.large", "t3.micro", "tags.owner"}},
+		{"config rule", "/_localwatch/config/rule?name=team-tag", []string{"REQUIRED_TAGS", "i-0abc123"}},
+		{"sns topics and subscriptions", "/_localwatch/sns", []string{"ops-alerts", "oncall@example.com", "Outbox"}},
+		{"sns topic", "/_localwatch/sns/topic?arn=arn%3Aaws%3Asns%3Aus-east-1%3A123456789012%3Aops-alerts", []string{"TopicArn", "oncall@example.com"}},
+		{"dashboards", "/_localwatch/dashboards", []string{"checkout"}},
+		{"dashboard draws metric widgets as SVG", "/_localwatch/dashboards/checkout", []string{"<svg", "grid-column:1 / span 12", "latency SLO"}},
+		{"other Region is empty but works", "/_localwatch/alarms?region=eu-west-1", []string{"No alarms", `value="eu-west-1" selected`}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			code, body := get(t, h, c.path)
+			require.Equal(t, http.StatusOK, code, body)
+			for _, w := range c.want {
+				assert.Contains(t, body, w)
+			}
+		})
+	}
+	for _, path := range []string{
+		"/_localwatch/trail/event?id=nope", "/_localwatch/config/resource?type=AWS%3A%3AEC2%3A%3AInstance&id=nope",
+		"/_localwatch/config/rule?name=nope", "/_localwatch/sns/topic?arn=nope", "/_localwatch/dashboards/nope",
+	} {
+		code, _ := get(t, h, path)
+		assert.Equal(t, http.StatusNotFound, code, path)
+	}
+	code, _ := get(t, h, "/_localwatch/trail?key=Color&value=red")
+	assert.Equal(t, http.StatusBadRequest, code)
+}
+
+func TestTrailEventShowsItsRecord(t *testing.T) {
+	acct, _, h := fixture(t)
+	out, err := acct.Region("us-east-1").Trail.LookupEvents(context.Background(), trail.LookupEventsInput{
+		LookupAttributes: []trail.LookupAttribute{{AttributeKey: trail.LookupEventName, AttributeValue: "CreateTopic"}}})
+	require.NoError(t, err)
+	require.NotEmpty(t, out.Events)
+	code, body := get(t, h, "/_localwatch/trail/event?id="+out.Events[0].EventId)
+	require.Equal(t, 200, code, body)
+	assert.Contains(t, body, "&#34;eventName&#34;: &#34;CreateTopic&#34;")
+}
+
+func TestConsoleReadsAreNotRecorded(t *testing.T) {
+	acct, _, h := fixture(t)
+	count := func() int {
+		n := 0
+		for e := range acct.Region("us-east-1").Trail.AllEvents(context.Background(), trail.LookupEventsInput{}) {
+			if e.EventName != "LookupEvents" { // this count's own calls
+				n++
+			}
+		}
+		return n
+	}
+	before := count()
+	for _, p := range []string{"/_localwatch/alarms", "/_localwatch/alarms/web-cpu", "/_localwatch/logs", "/_localwatch/sns", "/_localwatch/dashboards/checkout"} {
+		code, _ := get(t, h, p)
+		require.Equal(t, 200, code, p)
+	}
+	assert.Equal(t, before, count())
 }

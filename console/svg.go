@@ -24,7 +24,11 @@ func drawSVG(series []graph.Series, opts graph.Options) (template.HTML, error) {
 	if err := graph.Render(&buf, series, opts); err != nil {
 		return "", err
 	}
-	b := buf.Bytes()
+	return inlineSVG(buf.Bytes())
+}
+
+// inlineSVG makes a rendered SVG document an element to embed in a page.
+func inlineSVG(b []byte) (template.HTML, error) {
 	if i := bytes.Index(b, []byte("<svg")); i >= 0 {
 		b = b[i:]
 	}

@@ -1,0 +1,95 @@
+package console
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/localwatch/localwatch/trail"
+)
+
+// lookupKeys are LookupEvents' attribute keys, as the CloudTrail console
+// offers them.
+var lookupKeys = []trail.LookupAttributeKey{
+	trail.LookupEventName, trail.LookupUsername, trail.LookupResourceName, trail.LookupResourceType,
+	trail.LookupEventSource, trail.LookupReadOnly, trail.LookupAccessKeyID, trail.LookupEventID,
+}
+
+// maxTrailEvents bounds the events the event history shows.
+const maxTrailEvents = 500
+
+// trailRow is one trail with its status.
+type trailRow struct {
+	trail.Trail
+	Status *trail.GetTrailStatusOutput
+}
+
+func (q *request) trail(rest []string) error {
+	if len(rest) > 0 && rest[0] == "event" {
+		return q.trailEvent()
+	}
+	if len(rest) > 0 && rest[0] != "" {
+		return notFound("There is no CloudTrail page %q.", strings.Join(rest, "/"))
+	}
+	key, value := trail.LookupAttributeKey(q.q.Get("key")), q.q.Get("value")
+	in := trail.LookupEventsInput{}
+	if value != "" {
+		if key == "" {
+			key = trail.LookupEventName
+		}
+		if !slices.Contains(lookupKeys, key) {
+			return badRequest("The lookup attribute %q is not one of LookupEvents' keys.", key)
+		}
+		in.LookupAttributes = []trail.LookupAttribute{{AttributeKey: key, AttributeValue: value}}
+	}
+	start, end, rangeLabel, err := q.parseRange(24 * time.Hour)
+	if err != nil {
+		return err
+	}
+	in.StartTime, in.EndTime = &start, &end
+	var events []trail.Event
+	more := false
+	for ev, err := range q.stack.Trail.AllEvents(q.ctx, in) {
+		if err != nil {
+			return err
+		}
+		if len(events) == maxTrailEvents {
+			more = true
+			break
+		}
+		events = append(events, ev)
+	}
+	var trails []trailRow
+	if out, err := q.stack.Trail.DescribeTrails(q.ctx, trail.DescribeTrailsInput{}); err == nil {
+		for _, t := range out.TrailList {
+			r := trailRow{Trail: t}
+			if st, err := q.stack.Trail.GetTrailStatus(q.ctx, trail.GetTrailStatusInput{Name: t.TrailARN}); err == nil {
+				r.Status = st
+			}
+			trails = append(trails, r)
+		}
+	}
+	p := q.page("trail", "Event history")
+	p.Data = map[string]any{"Events": events, "More": more, "Max": maxTrailEvents, "Keys": lookupKeys, "Key": string(key), "Value": value,
+		"Range": rangeLabel, "Ranges": ranges, "Start": q.q.Get("start"), "End": q.q.Get("end"), "Trails": trails}
+	return q.render("trail", p)
+}
+
+func (q *request) trailEvent() error {
+	id := q.q.Get("id")
+	if id == "" {
+		return badRequest("Give an event ID (id).")
+	}
+	out, err := q.stack.Trail.LookupEvents(q.ctx, trail.LookupEventsInput{LookupAttributes: []trail.LookupAttribute{{AttributeKey: trail.LookupEventID, AttributeValue: id}}})
+	if err != nil {
+		return err
+	}
+	if len(out.Events) == 0 {
+		return notFound("There is no event %q in %s's event history.", id, q.region)
+	}
+	ev := out.Events[0]
+	p := q.page("trail", ev.EventName, crumb{"Event history", ""})
+	p.Crumbs[0].Href = p.Link("trail")
+	p.Data = map[string]any{"Event": ev, "Record": prettyJSON(ev.CloudTrailEvent)}
+	return q.render("trailevent", p)
+}
