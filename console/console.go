@@ -195,6 +195,22 @@ func (p *page) Link(path string, kv ...string) string {
 	return u
 }
 
+// ResourceLink is the console page of a resource a CloudTrail event or an
+// action names (an alarm, a topic, a log group), or else its CloudTrail
+// events.
+func (p *page) ResourceLink(typ, name string) string {
+	short := name[strings.LastIndex(name, ":")+1:]
+	switch {
+	case typ == "AWS::CloudWatch::Alarm" || strings.Contains(name, ":alarm:"):
+		return p.Link("alarms/" + url.PathEscape(short))
+	case typ == "AWS::SNS::Topic" || strings.HasPrefix(name, "arn:aws:sns:"):
+		return p.Link("sns/topic", "arn", name)
+	case typ == "AWS::Logs::LogGroup":
+		return p.Link("logs/group", "name", strings.TrimSuffix(strings.TrimPrefix(name[strings.Index(name, ":log-group:")+1:], "log-group:"), ":*"))
+	}
+	return p.Link("trail", "key", "ResourceName", "value", name)
+}
+
 // RegionLink is the current page's URL in another Region.
 func (p *page) RegionLink(region string) string {
 	return p.Base + "?region=" + url.QueryEscape(region)

@@ -40,6 +40,8 @@ func get(t *testing.T, h http.Handler, path string) (int, string) {
 	return rec.Code, string(b)
 }
 
+var demoStart = demo.Start
+
 func TestPages(t *testing.T) {
 	_, _, h := fixture(t)
 	cases := []struct {

@@ -95,7 +95,9 @@ func (q *request) dashboard(name string) error {
 					props["end"] = body.End
 				}
 			}
-			props["width"], props["height"] = b.Width*50, b.Height*38
+			// Drawn at about the size the grid gives the widget at 1280 x 800, so
+			// the SVG fills its box; it scales with the page from there.
+			props["width"], props["height"] = b.Width*43-20, b.Height*46-24
 			if _, ok := props["region"]; !ok {
 				props["region"] = q.region
 			}

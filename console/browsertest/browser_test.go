@@ -100,6 +100,10 @@ func TestConsoleInChromium(t *testing.T) {
 		{"metric", "metrics/graph?ns=MyApp&name=Latency&dim=Service%3Dcheckout", []string{"<svg", "Latency"}},
 		{"logs", "logs/events?group=%2Fapp%2Fcheckout&filter=ERROR", []string{"upstream timeout"}},
 		{"dashboard", "dashboards/checkout", []string{"<svg", "Latency"}},
+		{"trail", "trail?key=EventName&value=PutMetricAlarm", []string{"PutMetricAlarm", "monitoring.amazonaws.com"}},
+		{"config", "config/resource?type=AWS%3A%3AEC2%3A%3AInstance&id=i-0abc123", []string{"configuration.instanceType", "m5.large"}},
+		{"sns", "sns", []string{"ops-alerts", "oncall@example.com"}},
+		{"insights", "insights", []string{"Run query", "/app/checkout"}},
 	}
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {
