@@ -134,6 +134,9 @@ type historyRow struct {
 	From, To string
 }
 
+// maxHistory bounds the history items an alarm page reads.
+const maxHistory = 500
+
 // band is a stretch of time the alarm spent in one state.
 type band struct {
 	State      string
@@ -169,7 +172,7 @@ func (q *request) alarm(name string) error {
 			}
 		}
 		hist = append(hist, h)
-		if len(hist) >= 500 {
+		if len(hist) >= maxHistory {
 			break
 		}
 	}
@@ -231,6 +234,11 @@ func bands(hist []historyRow, current alarms.StateValue, start, end time.Time) [
 		}
 	}
 	slices.Reverse(ups) // oldest first
+	// Nothing is shaded before the alarm existed: its oldest history item
+	// (its creation, when the history reaches back that far) bounds the bands.
+	if n := len(hist); n > 0 && n < maxHistory && hist[n-1].Timestamp.After(start) {
+		start = hist[n-1].Timestamp
+	}
 	var out []band
 	state, from := "", start
 	if len(ups) == 0 {

@@ -18,8 +18,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/localwatch/localwatch"
+	"github.com/localwatch/localwatch/alarms"
 	"github.com/localwatch/localwatch/console"
 	"github.com/localwatch/localwatch/console/internal/demo"
+	"github.com/localwatch/localwatch/metrics"
 )
 
 // browser finds Chromium: $CHROMIUM, else chromium or chromium-browser on
@@ -39,9 +42,9 @@ func browser(t *testing.T) string {
 }
 
 // serve starts the demo account's console on a loopback port.
-func serve(t *testing.T) string {
+func serve(t *testing.T) (string, *localwatch.Account, *localwatch.ManualClock) {
 	t.Helper()
-	acct, _, err := demo.New()
+	acct, clk, err := demo.New()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,23 +58,30 @@ func serve(t *testing.T) string {
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
-	return "http://" + ln.Addr().String() + "/_localwatch/"
+	return "http://" + ln.Addr().String() + "/_localwatch/", acct, clk
 }
 
 // chromium runs headless Chromium with args on page and returns its stdout.
+// Whatever the page logs to the browser's console (errors, CSP violations,
+// uncaught exceptions) fails the test.
 func chromium(t *testing.T, bin, page string, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-		"--user-data-dir=" + t.TempDir(), "--window-size=1280,800", "--virtual-time-budget=3000"}
+		"--user-data-dir=" + t.TempDir(), "--window-size=1280,800", "--virtual-time-budget=3000", "--enable-logging=stderr", "--v=0"}
 	cmd := exec.CommandContext(ctx, bin, append(append(base, args...), page)...)
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("chromium %v on %s: %v\n%s", args, page, err, stderr.String())
+	}
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		if strings.Contains(line, ":CONSOLE") {
+			t.Errorf("%s logged to the browser console: %s", page, line)
+		}
 	}
 	return string(out)
 }
@@ -89,7 +99,7 @@ func shots(t *testing.T) string {
 
 func TestConsoleInChromium(t *testing.T) {
 	bin := browser(t)
-	base := serve(t)
+	base, _, _ := serve(t)
 	dir := shots(t)
 	pages := []struct {
 		name, path string
@@ -125,4 +135,47 @@ func TestConsoleInChromium(t *testing.T) {
 			t.Logf("screenshot: %s (%s)", shot, (&url.URL{Path: p.path}).String())
 		})
 	}
+}
+
+// TestAlarmDrivenOnTheClock drives an alarm into ALARM on the manual clock
+// while the console is served, and checks that the browser shows the new
+// state, the threshold and the ALARM period.
+func TestAlarmDrivenOnTheClock(t *testing.T) {
+	bin := browser(t)
+	base, acct, clk := serve(t)
+	st := acct.Region("us-east-1")
+	ctx := context.Background()
+	th := 50.0
+	_, err := st.Alarms.PutMetricAlarm(ctx, alarms.PutMetricAlarmInput{AlarmName: "browser-load", Namespace: "BrowserTest", MetricName: "Load",
+		Statistic: "Average", Period: 60, EvaluationPeriods: 2, Threshold: &th, ComparisonOperator: alarms.GreaterThanThreshold})
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := func(v float64) {
+		if _, err := st.Metrics.PutMetricData(ctx, metrics.PutMetricDataInput{Namespace: "BrowserTest", MetricData: []metrics.MetricDatum{{MetricName: "Load", Value: &v}}}); err != nil {
+			t.Fatal(err)
+		}
+		clk.Advance(time.Minute)
+	}
+	for range 10 {
+		put(20)
+	}
+	u := base + "alarms/browser-load"
+	if dom := chromium(t, bin, u, "--dump-dom"); !strings.Contains(dom, `class="badge good">OK<`) || strings.Contains(dom, "seg-alarm") {
+		t.Fatalf("before the load rises the alarm page should show OK and no ALARM period:\n%s", dom)
+	}
+	for range 5 {
+		put(90)
+	}
+	dom := chromium(t, bin, u, "--dump-dom")
+	for _, w := range []string{`class="badge bad">ALARM<`, "seg-alarm", "Threshold 50", "<svg", "OK</span> → <span class=\"badge bad\">ALARM"} {
+		if !strings.Contains(dom, w) {
+			t.Errorf("after the load rises the alarm page has no %q", w)
+		}
+	}
+	shot := filepath.Join(shots(t), "alarm-driven.png")
+	chromium(t, bin, u, "--screenshot="+shot)
+	phone := filepath.Join(shots(t), "alarms-phone.png")
+	chromium(t, bin, base+"alarms", "--screenshot="+phone, "--window-size=390,844")
+	t.Logf("screenshots: %s %s", shot, phone)
 }
