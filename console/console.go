@@ -113,6 +113,7 @@ var funcs = template.FuncMap{
 	},
 	"pretty": prettyJSON,
 	"badge":  badgeClass,
+	"inc":    func(i int) int { return i + 1 },
 }
 
 func fmtTime(t time.Time) string {

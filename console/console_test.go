@@ -273,3 +273,36 @@ func TestConsoleReadsAreNotRecorded(t *testing.T) {
 	}
 	assert.Equal(t, before, count())
 }
+
+func TestMetricGraphWithSeveralMetricsAndMath(t *testing.T) {
+	_, _, h := fixture(t)
+	q := url.Values{
+		"m":    {`{"Namespace":"MyApp","MetricName":"Requests","Dimensions":[{"Name":"Service","Value":"checkout"}]}`, `{"Namespace":"MyApp","MetricName":"Errors","Dimensions":[{"Name":"Service","Value":"checkout"}]}`},
+		"stat": {"Sum"}, "expr": {"m2 / m1 * 100"}, "range": {"3h"},
+	}
+	code, body := get(t, h, "/_localwatch/metrics/graph?"+q.Encode())
+	require.Equal(t, 200, code, body)
+	assert.Contains(t, body, "2 metrics")
+	assert.Contains(t, body, "Requests (checkout)")
+	assert.Contains(t, body, "m2 / m1 * 100")
+	assert.Contains(t, body, "<svg")
+
+	t.Run("alarms on a single metric are listed", func(t *testing.T) {
+		_, body := get(t, h, "/_localwatch/metrics/graph?ns=MyApp&name=Latency&dim=Service%3Dcheckout")
+		assert.Contains(t, body, "Alarms on this metric")
+		assert.Contains(t, body, "checkout-latency-high")
+	})
+	t.Run("a metric that is not JSON is a 400", func(t *testing.T) {
+		code, _ := get(t, h, "/_localwatch/metrics/graph?m=Latency")
+		assert.Equal(t, 400, code)
+	})
+	t.Run("no metric is a 400", func(t *testing.T) {
+		code, _ := get(t, h, "/_localwatch/metrics/graph")
+		assert.Equal(t, 400, code)
+	})
+	t.Run("a bad expression is a 4xx with AWS's message", func(t *testing.T) {
+		code, body := get(t, h, "/_localwatch/metrics/graph?ns=MyApp&name=Latency&expr=%28%28")
+		assert.True(t, code >= 400 && code < 500, "status %d", code)
+		assert.Contains(t, body, "Validation")
+	})
+}

@@ -1,11 +1,13 @@
 package console
 
 import (
+	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/localwatch/localwatch/alarms"
 	"github.com/localwatch/localwatch/graph"
 	"github.com/localwatch/localwatch/metrics"
 )
@@ -21,9 +23,8 @@ func metricParams(m metrics.Metric) []string {
 
 // metricRow is one metric of a namespace.
 type metricRow struct {
-	Name string
-	Dims string
-	Link string
+	Name, Dims, Link string
+	JSON             string // the metric as the graph's m parameter
 }
 
 // nsRow is one namespace and its number of metrics.
@@ -63,7 +64,7 @@ func (q *request) metrics(rest []string) error {
 		if err != nil {
 			return err
 		}
-		rows = append(rows, metricRow{Name: m.MetricName, Dims: dimString(m.Dimensions), Link: p.Link("metrics/graph", metricParams(m)...)})
+		rows = append(rows, metricRow{Name: m.MetricName, Dims: dimString(m.Dimensions), Link: p.Link("metrics/graph", metricParams(m)...), JSON: metricJSON(m)})
 		if len(rows) >= 5000 {
 			break
 		}
@@ -98,22 +99,74 @@ var periods = []int{60, 300, 900, 3600, 21600, 86400}
 
 // datapoint is one row of the datapoints table.
 type datapoint struct {
-	Time  time.Time
-	Value string
+	Time         time.Time
+	Value, Label string
+}
+
+// maxGraphMetrics bounds the metrics one graph shows.
+const maxGraphMetrics = 10
+
+// graphMetrics reads the metrics of a graph: one from ns, name and dim, and
+// any number (up to maxGraphMetrics in all) as m, each a metric's JSON
+// ({"Namespace":..., "MetricName":..., "Dimensions":[...]}).
+func (q *request) graphMetrics() ([]metrics.Metric, error) {
+	var ms []metrics.Metric
+	if ns, name := q.q.Get("ns"), q.q.Get("name"); ns != "" || name != "" {
+		if ns == "" || name == "" {
+			return nil, badRequest("A metric needs both a namespace (ns) and a name (name).")
+		}
+		m := metrics.Metric{Namespace: ns, MetricName: name}
+		for _, d := range q.q["dim"] {
+			k, v, ok := strings.Cut(d, "=")
+			if !ok || k == "" {
+				return nil, badRequest("The dimension %q is not Name=Value.", d)
+			}
+			m.Dimensions = append(m.Dimensions, metrics.Dimension{Name: k, Value: v})
+		}
+		ms = append(ms, m)
+	}
+	for _, js := range q.q["m"] {
+		var m metrics.Metric
+		if err := json.Unmarshal([]byte(js), &m); err != nil || m.Namespace == "" || m.MetricName == "" {
+			return nil, badRequest("The metric %q is not a metric's JSON with a Namespace and a MetricName.", js)
+		}
+		if !slices.ContainsFunc(ms, func(o metrics.Metric) bool {
+			return o.Namespace == m.Namespace && o.MetricName == m.MetricName && dimString(o.Dimensions) == dimString(m.Dimensions)
+		}) {
+			ms = append(ms, m)
+		}
+	}
+	if len(ms) == 0 {
+		return nil, badRequest("A metric graph needs a metric: a namespace (ns) and a metric name (name), or metrics (m).")
+	}
+	if len(ms) > maxGraphMetrics {
+		return nil, badRequest("A graph shows at most %d metrics; %d were given.", maxGraphMetrics, len(ms))
+	}
+	return ms, nil
+}
+
+// metricJSON is a metric's JSON, as the m parameter carries it.
+func metricJSON(m metrics.Metric) string {
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+// metricLabel names a metric in legends: its name and dimension values.
+func metricLabel(m metrics.Metric) string {
+	var vals []string
+	for _, d := range m.Dimensions {
+		vals = append(vals, d.Value)
+	}
+	if len(vals) == 0 {
+		return m.MetricName
+	}
+	return m.MetricName + " (" + strings.Join(vals, ", ") + ")"
 }
 
 func (q *request) metricGraph() error {
-	ns, name := q.q.Get("ns"), q.q.Get("name")
-	if ns == "" || name == "" {
-		return badRequest("A metric graph needs a namespace (ns) and a metric name (name).")
-	}
-	m := metrics.Metric{Namespace: ns, MetricName: name}
-	for _, d := range q.q["dim"] {
-		k, v, ok := strings.Cut(d, "=")
-		if !ok || k == "" {
-			return badRequest("The dimension %q is not Name=Value.", d)
-		}
-		m.Dimensions = append(m.Dimensions, metrics.Dimension{Name: k, Value: v})
+	ms, err := q.graphMetrics()
+	if err != nil {
+		return err
 	}
 	stat := q.q.Get("stat")
 	if stat == "" {
@@ -135,9 +188,15 @@ func (q *request) metricGraph() error {
 	if n := end.Sub(start) / (time.Duration(period) * time.Second); n > 1440 {
 		return badRequest("The range %s at a period of %ds is %d datapoints; choose a longer period (at most 1,440 datapoints).", fmtDuration(end.Sub(start)), period, n)
 	}
-	res, err := q.stack.Metrics.GetMetricData(q.ctx, metrics.GetMetricDataInput{
-		MetricDataQueries: []metrics.MetricDataQuery{{Id: "m1", Label: name, MetricStat: &metrics.MetricStat{Metric: m, Period: period, Stat: stat}}},
-		StartTime:         start, EndTime: end})
+	expr := strings.TrimSpace(q.q.Get("expr"))
+	var queries []metrics.MetricDataQuery
+	for i, m := range ms {
+		queries = append(queries, metrics.MetricDataQuery{Id: "m" + itoa(i+1), Label: metricLabel(m), MetricStat: &metrics.MetricStat{Metric: m, Period: period, Stat: stat}})
+	}
+	if expr != "" {
+		queries = append(queries, metrics.MetricDataQuery{Id: "e1", Label: expr, Expression: expr})
+	}
+	res, err := q.stack.Metrics.GetMetricData(q.ctx, metrics.GetMetricDataInput{MetricDataQueries: queries, StartTime: start, EndTime: end})
 	if err != nil {
 		return err
 	}
@@ -147,20 +206,39 @@ func (q *request) metricGraph() error {
 		s := toSeries(r, time.Duration(period)*time.Second)
 		series = append(series, s)
 		for i := len(s.Times) - 1; i >= 0; i-- {
-			rows = append(rows, datapoint{s.Times[i], strconv.FormatFloat(s.Values[i], 'g', -1, 64)})
+			rows = append(rows, datapoint{Time: s.Times[i], Value: strconv.FormatFloat(s.Values[i], 'g', -1, 64), Label: s.Label})
 		}
 	}
+	slices.SortStableFunc(rows, func(a, b datapoint) int { return b.Time.Compare(a.Time) })
 	svg, gerr := drawSVG(series, graph.Options{Start: start, End: end, Left: graph.Axis{Label: stat}})
-	p := q.page("metrics", name, crumb{"Metrics", ""}, crumb{ns, ""})
+	m := ms[0]
+	p := q.page("metrics", m.MetricName, crumb{"Metrics", ""}, crumb{m.Namespace, ""})
 	p.Crumbs[0].Href = p.Link("metrics")
-	p.Crumbs[1].Href = p.Link("metrics", "ns", ns)
+	p.Crumbs[1].Href = p.Link("metrics", "ns", m.Namespace)
+	var mjs []string
+	for _, m := range ms {
+		mjs = append(mjs, metricJSON(m))
+	}
 	data := map[string]any{
-		"Metric": m, "Dims": dimString(m.Dimensions), "Stat": stat, "Stats": stats, "Period": period, "Periods": periods,
-		"Range": rangeLabel, "Ranges": ranges, "Start": q.q.Get("start"), "End": q.q.Get("end"),
-		"Graph": svg, "Rows": rows, "Params": metricParams(m), "DimValues": q.q["dim"],
+		"Metrics": ms, "MetricJSON": mjs, "Stat": stat, "Stats": stats, "Period": period, "Periods": periods,
+		"Range": rangeLabel, "Ranges": ranges, "Start": q.q.Get("start"), "End": q.q.Get("end"), "Expr": expr,
+		"Graph": svg, "Rows": rows, "Title": metricLabel(m),
+	}
+	if len(ms) > 1 {
+		p.Title = itoa(len(ms)) + " metrics"
 	}
 	if gerr != nil {
 		data["GraphError"] = gerr.Error()
+	}
+	for _, r := range res.MetricDataResults {
+		for _, msg := range r.Messages {
+			data["GraphError"] = r.Label + ": " + msg.Value
+		}
+	}
+	if len(ms) == 1 {
+		if out, err := q.stack.Alarms.DescribeAlarmsForMetric(q.ctx, alarms.DescribeAlarmsForMetricInput{Namespace: m.Namespace, MetricName: m.MetricName, Dimensions: m.Dimensions}); err == nil {
+			data["Alarms"] = out.MetricAlarms
+		}
 	}
 	p.Data = data
 	return q.render("metric", p)
