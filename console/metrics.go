@@ -21,6 +21,9 @@ func metricParams(m metrics.Metric) []string {
 	return kv
 }
 
+// maxMetricRows bounds the metrics a namespace page lists.
+const maxMetricRows = 1000
+
 // metricRow is one metric of a namespace.
 type metricRow struct {
 	Name, Dims, Link string
@@ -59,26 +62,37 @@ func (q *request) metrics(rest []string) error {
 	}
 	p.Title = ns
 	p.Crumbs = []crumb{{"Metrics", p.Link("metrics")}}
-	var rows []metricRow
+	// A namespace can hold tens of thousands of metrics: the page shows the
+	// first maxMetricRows (by name) of those matching the search text.
+	search := strings.ToLower(q.q.Get("q"))
+	var all []metrics.Metric
+	total := 0
 	for m, err := range q.stack.Metrics.Metrics(q.ctx, metrics.ListMetricsInput{Namespace: ns, MetricName: q.q.Get("name")}) {
 		if err != nil {
 			return err
 		}
-		rows = append(rows, metricRow{Name: m.MetricName, Dims: dimString(m.Dimensions), Link: p.Link("metrics/graph", metricParams(m)...), JSON: metricJSON(m)})
-		if len(rows) >= 5000 {
-			break
+		total++
+		if search != "" && !strings.Contains(strings.ToLower(m.MetricName+" "+dimString(m.Dimensions)), search) {
+			continue
 		}
+		all = append(all, m)
 	}
-	if len(rows) == 0 {
+	if total == 0 {
 		return notFound("The namespace %q has no metrics in %s.", ns, q.region)
 	}
-	slices.SortFunc(rows, func(a, b metricRow) int {
-		if c := strings.Compare(a.Name, b.Name); c != 0 {
+	slices.SortFunc(all, func(a, b metrics.Metric) int {
+		if c := strings.Compare(a.MetricName, b.MetricName); c != 0 {
 			return c
 		}
-		return strings.Compare(a.Dims, b.Dims)
+		return strings.Compare(dimString(a.Dimensions), dimString(b.Dimensions))
 	})
-	p.Data = map[string]any{"Namespace": ns, "Metrics": rows}
+	matched := len(all)
+	all = all[:min(len(all), maxMetricRows)]
+	rows := make([]metricRow, len(all))
+	for i, m := range all {
+		rows[i] = metricRow{Name: m.MetricName, Dims: dimString(m.Dimensions), Link: p.Link("metrics/graph", metricParams(m)...), JSON: metricJSON(m)}
+	}
+	p.Data = map[string]any{"Namespace": ns, "Metrics": rows, "Total": total, "Matched": matched, "Search": q.q.Get("q"), "Max": maxMetricRows}
 	return q.render("metrics", p)
 }
 
