@@ -306,3 +306,18 @@ func TestMetricGraphWithSeveralMetricsAndMath(t *testing.T) {
 		assert.Contains(t, body, "Validation")
 	})
 }
+
+func TestInsightsBinStatsAreDrawn(t *testing.T) {
+	_, clk, h := fixture(t)
+	form := url.Values{"group": {"/app/checkout"}, "range": {"3h"}, "query": {"stats count(*) as events by bin(30m)"}}
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, "/_localwatch/insights", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	h.ServeHTTP(rec, req)
+	require.Equal(t, http.StatusSeeOther, rec.Code, rec.Body.String())
+	clk.Advance(time.Minute)
+	code, body := get(t, h, rec.Header().Get("Location"))
+	require.Equal(t, 200, code, body)
+	assert.Contains(t, body, "<th>bin(30m)</th>")
+	assert.Contains(t, body, "<svg")
+}

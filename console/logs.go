@@ -1,12 +1,14 @@
 package console
 
 import (
+	"html/template"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/localwatch/localwatch/graph"
 	"github.com/localwatch/localwatch/logs"
 )
 
@@ -249,6 +251,9 @@ func (q *request) insights(rest []string) error {
 		}
 		data["Result"] = res
 		data["Columns"] = cols
+		if svg := binGraph(cols, table); svg != "" {
+			data["Graph"] = svg
+		}
 		data["Table"] = table
 		data["ID"] = id
 		if res.Status == logs.QueryScheduled || res.Status == logs.QueryRunning {
@@ -296,4 +301,59 @@ func (q *request) startQuery() error {
 	p := q.page("insights", "")
 	http.Redirect(q.w, q.r, p.Link("insights", "id", out.QueryID), http.StatusSeeOther)
 	return nil
+}
+
+// binGraph draws the results of a "stats ... by bin(period)" query as the
+// Logs Insights console does: one line per numeric column over the bin
+// times. It returns "" when the results have no time column or no numbers.
+func binGraph(cols []string, table [][]string) template.HTML {
+	tcol := -1
+	for i, c := range cols {
+		if strings.HasPrefix(c, "bin(") {
+			tcol = i
+		}
+	}
+	if tcol < 0 || len(table) < 2 {
+		return ""
+	}
+	times := make([]time.Time, len(table))
+	for r, row := range table {
+		t, err := time.Parse("2006-01-02 15:04:05.000", row[tcol])
+		if err != nil {
+			return ""
+		}
+		times[r] = t
+	}
+	order := make([]int, len(table))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return times[a].Compare(times[b]) })
+	var series []graph.Series
+	for c, name := range cols {
+		if c == tcol {
+			continue
+		}
+		s := graph.Series{Label: name}
+		for _, r := range order {
+			v, err := strconv.ParseFloat(table[r][c], 64)
+			if err != nil {
+				s.Times = nil
+				break
+			}
+			s.Times = append(s.Times, times[r])
+			s.Values = append(s.Values, v)
+		}
+		if len(s.Times) > 0 {
+			series = append(series, s)
+		}
+	}
+	if len(series) == 0 {
+		return ""
+	}
+	svg, err := drawSVG(series, graph.Options{Height: 260})
+	if err != nil {
+		return ""
+	}
+	return svg
 }

@@ -18,7 +18,10 @@ var svgSize = regexp.MustCompile(`^<svg width="[^"]*" height="[^"]*"`)
 func drawSVG(series []graph.Series, opts graph.Options) (template.HTML, error) {
 	opts.Format = "svg"
 	if opts.Width == 0 {
-		opts.Width, opts.Height = 900, 320
+		opts.Width = 900
+	}
+	if opts.Height == 0 {
+		opts.Height = 320
 	}
 	var buf bytes.Buffer
 	if err := graph.Render(&buf, series, opts); err != nil {
