@@ -184,7 +184,7 @@ func (q *request) alarm(name string) error {
 		a := out.CompositeAlarms[0]
 		data["Composite"] = a
 		data["Definition"] = prettyJSON(a)
-		data["Actions"] = actionRows(a.AlarmActions, a.OKActions, a.InsufficientDataActions)
+		data["Actions"] = withOutcomes(actionRows(a.AlarmActions, a.OKActions, a.InsufficientDataActions), hist)
 		data["Bands"] = bands(hist, alarms.StateValue(a.StateValue), start, end)
 		var kids []alarmRow
 		if rule, err := alarms.ParseAlarmRule(a.AlarmRule); err == nil {
@@ -209,7 +209,7 @@ func (q *request) alarm(name string) error {
 	data["Alarm"] = a
 	data["Conditions"] = conditions(a)
 	data["Definition"] = prettyJSON(a)
-	data["Actions"] = actionRows(a.AlarmActions, a.OKActions, a.InsufficientDataActions)
+	data["Actions"] = withOutcomes(actionRows(a.AlarmActions, a.OKActions, a.InsufficientDataActions), hist)
 	bs := bands(hist, a.StateValue, start, end)
 	data["Bands"] = bs
 	if a.MetricName != "" {
@@ -353,9 +353,33 @@ func toSeries(r metrics.MetricDataResult, period time.Duration) graph.Series {
 	return s
 }
 
-// actionRow is one alarm action with the state it fires on.
+// actionRow is one alarm action with the state it fires on and the
+// outcome of its latest run (from the alarm's Action history items).
 type actionRow struct {
 	State, Action, Topic string
+	Outcome              string // Succeeded or Failed; empty if it never ran
+	OutcomeTime          time.Time
+	Error                string
+}
+
+// withOutcomes fills each action's latest outcome from the history (newest
+// first).
+func withOutcomes(rows []actionRow, hist []historyRow) []actionRow {
+	for i := range rows {
+		for _, h := range hist {
+			if h.HistoryItemType != alarms.HistoryAction || !strings.HasSuffix(h.HistorySummary, " "+rows[i].Action) {
+				continue
+			}
+			var d struct {
+				ActionState string `json:"actionState"`
+				Error       string `json:"error"`
+			}
+			_ = json.Unmarshal([]byte(h.HistoryData), &d)
+			rows[i].Outcome, rows[i].OutcomeTime, rows[i].Error = d.ActionState, h.Timestamp, d.Error
+			break
+		}
+	}
+	return rows
 }
 
 func actionRows(alarm, ok, insufficient []string) []actionRow {

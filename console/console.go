@@ -150,7 +150,7 @@ func badgeClass(s any) string {
 	switch strings.ToUpper(fmt.Sprint(s)) {
 	case "ALARM", "NON_COMPLIANT", "FAILED", "DELETED", "RESOURCEDELETED", "FALSE_FAIL":
 		return "badge bad"
-	case "OK", "COMPLIANT", "COMPLETE", "SUCCEEDED", "CONFIRMED", "OK_DISCOVERED", "DELIVERED":
+	case "OK", "COMPLIANT", "COMPLETE", "SUCCEEDED", "VALID", "CONFIRMED", "OK_DISCOVERED", "DELIVERED":
 		return "badge good"
 	case "INSUFFICIENT_DATA", "INSUFFICIENT_DATA_", "NOT_APPLICABLE", "PENDINGCONFIRMATION", "SCHEDULED", "RUNNING":
 		return "badge neutral"

@@ -49,7 +49,7 @@ func TestPages(t *testing.T) {
 		want       []string
 	}{
 		{"alarms list shows each alarm with its state", "/_localwatch/alarms", []string{"checkout-latency-high", "checkout-degraded", "web-cpu", "badge", "sortable"}},
-		{"alarm page draws the graph with the threshold", "/_localwatch/alarms/checkout-latency-high", []string{"<svg", "Threshold 250", "StateUpdate", "ops-alerts", "Definition"}},
+		{"alarm page draws the graph with the threshold", "/_localwatch/alarms/checkout-latency-high", []string{"<svg", "Threshold 250", "StateUpdate", "ops-alerts", "Definition", `class="badge good">Succeeded<`}},
 		{"composite alarm lists its children", "/_localwatch/alarms/checkout-degraded", []string{"Alarms in the rule", "checkout-errors", "ALARM(&#34;checkout-latency-high&#34;)"}},
 		{"metrics lists namespaces", "/_localwatch/metrics", []string{"MyApp", "MyHosts"}},
 		{"a namespace lists its metrics", "/_localwatch/metrics?ns=MyApp", []string{"Latency", "Service=checkout"}},
@@ -218,6 +218,7 @@ func TestAuditAndMessagingPages(t *testing.T) {
 		{"config resources of a type", "/_localwatch/config/resources?type=AWS%3A%3AEC2%3A%3AInstance", []string{"i-0abc123"}},
 		{"config timeline with diffs", "/_localwatch/config/resource?type=AWS%3A%3AEC2%3A%3AInstance&id=i-0abc123", []string{"configuration.instanceType", "m5.large", "t3.micro", "tags.owner"}},
 		{"config rule", "/_localwatch/config/rule?name=team-tag", []string{"REQUIRED_TAGS", "i-0abc123"}},
+		{"trail with its integrity validation", "/_localwatch/trail/trail?name=management", []string{"Integrity validation", `class="badge good">Valid<`, "Digest files"}},
 		{"sns topics and subscriptions", "/_localwatch/sns", []string{"ops-alerts", "oncall@example.com", "Outbox"}},
 		{"sns topic", "/_localwatch/sns/topic?arn=arn%3Aaws%3Asns%3Aus-east-1%3A123456789012%3Aops-alerts", []string{"TopicArn", "oncall@example.com"}},
 		{"dashboards", "/_localwatch/dashboards", []string{"checkout"}},

@@ -28,6 +28,9 @@ func (q *request) trail(rest []string) error {
 	if len(rest) > 0 && rest[0] == "event" {
 		return q.trailEvent()
 	}
+	if len(rest) > 0 && rest[0] == "trail" {
+		return q.trailDetail()
+	}
 	if len(rest) > 0 && rest[0] != "" {
 		return notFound("There is no CloudTrail page %q.", strings.Join(rest, "/"))
 	}
@@ -92,4 +95,43 @@ func (q *request) trailEvent() error {
 	p.Crumbs[0].Href = p.Link("trail")
 	p.Data = map[string]any{"Event": ev, "Record": prettyJSON(ev.CloudTrailEvent)}
 	return q.render("trailevent", p)
+}
+
+// trailDetail shows a trail, its status and the validation of its log and
+// digest files over the range (default the last day), as `aws cloudtrail
+// validate-logs` reports it.
+func (q *request) trailDetail() error {
+	name := q.q.Get("name")
+	if name == "" {
+		return badRequest("Give a trail name or ARN (name).")
+	}
+	out, err := q.stack.Trail.DescribeTrails(q.ctx, trail.DescribeTrailsInput{TrailNameList: []string{name}})
+	if err != nil || len(out.TrailList) == 0 {
+		return notFound("There is no trail %q in %s.", name, q.region)
+	}
+	t := out.TrailList[0]
+	st, err := q.stack.Trail.GetTrailStatus(q.ctx, trail.GetTrailStatusInput{Name: t.TrailARN})
+	if err != nil {
+		return err
+	}
+	start, end, rangeLabel, err := q.parseRange(24 * time.Hour)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"Trail": t, "Status": st, "Range": rangeLabel, "Ranges": ranges}
+	if t.LogFileValidationEnabled {
+		rep, err := q.stack.Trail.ValidateLogs(q.ctx, trail.ValidateLogsInput{TrailName: t.TrailARN, StartTime: start, EndTime: &end})
+		if err != nil {
+			data["ValidationError"] = err.Error()
+		} else {
+			var text strings.Builder
+			rep.WriteText(&text, &text, true)
+			data["Report"] = rep
+			data["ReportText"] = text.String()
+		}
+	}
+	p := q.page("trail", t.Name, crumb{"Event history", ""})
+	p.Crumbs[0].Href = p.Link("trail")
+	p.Data = data
+	return q.render("traildetail", p)
 }
