@@ -156,7 +156,7 @@ func (q *request) alarm(name string) error {
 		return err
 	}
 	var hist []historyRow
-	for it, err := range q.stack.Alarms.HistoryItems(q.ctx, alarms.DescribeAlarmHistoryInput{AlarmName: name, ScanBy: alarms.ScanByTimestampDescending}) {
+	for it, err := range q.stack.Alarms.HistoryItems(q.ctx, alarms.DescribeAlarmHistoryInput{AlarmName: name, AlarmTypes: []alarms.AlarmType{alarms.AlarmTypeMetric, alarms.AlarmTypeComposite}, ScanBy: alarms.ScanByTimestampDescending}) {
 		if err != nil {
 			return err
 		}

@@ -114,6 +114,10 @@ func TestConsoleInChromium(t *testing.T) {
 		{"config", "config/resource?type=AWS%3A%3AEC2%3A%3AInstance&id=i-0abc123", []string{"configuration.instanceType", "m5.large"}},
 		{"sns", "sns", []string{"ops-alerts", "oncall@example.com"}},
 		{"insights", "insights", []string{"Run query", "/app/checkout"}},
+		{"composite", "alarms/checkout-degraded", []string{"Alarms in the rule", "checkout-errors"}},
+		{"namespace", "metrics?ns=MyApp", []string{"Graph selected", "Latency"}},
+		{"configoverview", "config", []string{"team-tag", "NON_COMPLIANT"}},
+		{"traildetail", "trail/trail?name=management", []string{"Integrity validation", "Digest files"}},
 	}
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {
