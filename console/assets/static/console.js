@@ -12,6 +12,7 @@
   document.querySelectorAll("table.sortable").forEach(function (table) {
     var ths = table.querySelectorAll("thead th");
     ths.forEach(function (th, i) {
+      if (th.hasAttribute("data-nosort")) return;
       th.tabIndex = 0;
       function sort() {
         var kind = th.getAttribute("data-sort") || "text";
