@@ -3,6 +3,7 @@ package console
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -142,7 +143,8 @@ func (q *request) configResource() error {
 	p := q.page("config", id, crumb{"AWS Config", ""}, crumb{typ, ""})
 	p.Crumbs[0].Href = p.Link("config")
 	p.Crumbs[1].Href = p.Link("config/resources", "type", typ)
-	p.Data = map[string]any{"Type": typ, "ID": id, "Items": rows, "Latest": rows[0], "Compliance": compliance}
+	p.Data = map[string]any{"Type": typ, "ID": id, "Items": rows, "Latest": rows[0], "Compliance": compliance,
+		"Graph": relGraph(rows[0].Relationships)}
 	return q.render("configresource", p)
 }
 
@@ -221,4 +223,25 @@ func (q *request) configRule() error {
 	p.Crumbs[0].Href = p.Link("config")
 	p.Data = map[string]any{"Rule": rules.ConfigRules[0], "Results": results, "Definition": prettyJSON(rules.ConfigRules[0])}
 	return q.render("configrule", p)
+}
+
+// relNode is a related resource placed on the relationship graph.
+type relNode struct {
+	Type, ID, Name string
+	X, Y           int // the node's centre
+	LX, LY         int // the relationship label's position
+}
+
+// relGraph places a resource's related resources on a circle around it (the
+// resource sits at 400, 170 of an 800 x 340 drawing).
+func relGraph(rels []config.Relationship) []relNode {
+	n := len(rels)
+	out := make([]relNode, n)
+	for i, r := range rels {
+		a := 2*math.Pi*float64(i)/float64(max(n, 1)) - math.Pi/2
+		x, y := 400+int(300*math.Cos(a)), 170+int(125*math.Sin(a))
+		out[i] = relNode{Type: r.ResourceType, ID: r.ResourceID, Name: r.RelationshipName, X: x, Y: y,
+			LX: 400 + (x-400)*3/5, LY: 170 + (y-170)*3/5 - 4}
+	}
+	return out
 }

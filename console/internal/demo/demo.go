@@ -95,6 +95,10 @@ func Fill(st *localwatch.Stack, clk *localwatch.ManualClock) error {
 	inst := func(typ string, tags map[string]string) config.ResourceConfig {
 		return config.ResourceConfig{ResourceType: "AWS::EC2::Instance", ResourceID: "i-0abc123", AvailabilityZone: "us-east-1a",
 			ARN: "arn:aws:ec2:us-east-1:123456789012:instance/i-0abc123", Tags: tags,
+			Relationships: []config.ResourceRelationship{
+				{ResourceType: "AWS::EC2::VPC", ResourceID: "vpc-main", RelationshipName: "Is contained in Vpc"},
+				{ResourceType: "AWS::EC2::Volume", ResourceID: "vol-0abc", RelationshipName: "Is attached to Volume"},
+				{ResourceType: "AWS::EC2::SecurityGroup", ResourceID: "sg-web", RelationshipName: "Is associated with SecurityGroup"}},
 			Configuration: map[string]any{"instanceId": "i-0abc123", "instanceType": typ, "state": map[string]any{"name": "running"}}}
 	}
 	record := func(rc config.ResourceConfig) {
@@ -103,6 +107,8 @@ func Fill(st *localwatch.Stack, clk *localwatch.ManualClock) error {
 		}
 	}
 	record(config.ResourceConfig{ResourceType: "AWS::EC2::VPC", ResourceID: "vpc-main", Configuration: `{"cidrBlock":"10.0.0.0/16"}`, Tags: map[string]string{"team": "web"}})
+	record(config.ResourceConfig{ResourceType: "AWS::EC2::Volume", ResourceID: "vol-0abc", Configuration: `{"size":8}`, Tags: map[string]string{"team": "web"}})
+	record(config.ResourceConfig{ResourceType: "AWS::EC2::SecurityGroup", ResourceID: "sg-web", Configuration: `{"groupName":"web"}`, Tags: map[string]string{"team": "web"}})
 	record(inst("t3.micro", map[string]string{"team": "web"}))
 
 	try(st.Dashboards.PutDashboard(ctx, dashboards.PutDashboardInput{DashboardName: "checkout", DashboardBody: `{"widgets":[
