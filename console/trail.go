@@ -130,8 +130,51 @@ func (q *request) trailDetail() error {
 			data["ReportText"] = text.String()
 		}
 	}
+	data["Files"] = q.deliveredFiles(t)
 	p := q.page("trail", t.Name, crumb{"Event history", ""})
 	p.Crumbs[0].Href = p.Link("trail")
 	p.Data = data
 	return q.render("traildetail", p)
+}
+
+// deliveredFile is a log or digest file a trail delivered to its bucket.
+type deliveredFile struct{ Kind, Key string }
+
+// maxFiles bounds the delivered files a trail's page lists (the newest).
+const maxFiles = 50
+
+// deliveredFiles lists the newest files of this Region under the trail's
+// bucket and prefix, as CloudTrail names them
+// (<prefix>/AWSLogs/<account>/CloudTrail[-Digest]/<region>/yyyy/mm/dd/...).
+func (q *request) deliveredFiles(t trail.Trail) []deliveredFile {
+	prefix := t.S3KeyPrefix
+	if prefix != "" {
+		prefix += "/"
+	}
+	var out []deliveredFile
+	for _, kind := range []string{"CloudTrail", "CloudTrail-Digest"} {
+		keys, err := q.stack.Store.List(q.ctx, t.S3BucketName, prefix+"AWSLogs/"+q.stack.AccountID+"/"+kind+"/"+q.region+"/")
+		if err != nil {
+			continue
+		}
+		label := "Log file"
+		if kind == "CloudTrail-Digest" {
+			label = "Digest file"
+		}
+		for i := len(keys) - 1; i >= 0 && len(keys)-i <= maxFiles; i-- {
+			out = append(out, deliveredFile{label, keys[i]})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b deliveredFile) int { return strings.Compare(fileStamp(b.Key), fileStamp(a.Key)) })
+	return out[:min(len(out), maxFiles)]
+}
+
+// fileStamp is the yyyy/mm/dd/..._<yyyymmddThhmmZ> part of a file's key
+// that orders files by time.
+func fileStamp(key string) string {
+	parts := strings.Split(key, "/")
+	if len(parts) < 4 {
+		return key
+	}
+	return strings.Join(parts[len(parts)-4:], "/")
 }
