@@ -1,6 +1,8 @@
 package console
 
 import (
+	"net/http"
+	"net/url"
 	"encoding/json"
 	"slices"
 	"strconv"
@@ -41,6 +43,12 @@ func (q *request) describeAll(in alarms.DescribeAlarmsInput) (*alarms.DescribeAl
 }
 
 func (q *request) alarms(rest []string) error {
+	if len(rest) == 2 && rest[1] == "state" && q.r.Method == http.MethodPost {
+		return q.setAlarmState(rest[0])
+	}
+	if len(rest) > 1 {
+		return notFound("There is no alarms page %q.", strings.Join(rest, "/"))
+	}
 	if len(rest) > 0 && rest[0] != "" {
 		return q.alarm(rest[0])
 	}
@@ -176,7 +184,8 @@ func (q *request) alarm(name string) error {
 			break
 		}
 	}
-	data := map[string]any{"History": hist, "Range": rangeLabel, "Ranges": ranges, "Start": start, "End": end}
+	data := map[string]any{"History": hist, "Range": rangeLabel, "Ranges": ranges, "Start": start, "End": end, "AllowActions": q.c.opts.AllowActions,
+		"States": []alarms.StateValue{alarms.StateAlarm, alarms.StateOK, alarms.StateInsufficientData}}
 	p := q.page("alarms", name, crumb{"Alarms", ""})
 	p.Crumbs[0].Href = p.Link("alarms")
 	p.Refresh = int(q.c.opts.RefreshInterval / time.Second)
@@ -400,3 +409,25 @@ func actionRows(alarm, ok, insufficient []string) []actionRow {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// setAlarmState serves the alarm page's "Set state" form (only with
+// Options.AllowActions): SetAlarmState, then back to the alarm's page.
+func (q *request) setAlarmState(name string) error {
+	if err := sameOrigin(q.r); err != nil {
+		return err
+	}
+	if err := q.r.ParseForm(); err != nil {
+		return badRequest("The form could not be read: %v", err)
+	}
+	// A write, so CloudTrail records it (unlike the console's reads).
+	reason := q.r.PostForm.Get("reason")
+	if reason == "" {
+		reason = "Set from the localwatch console"
+	}
+	if _, err := q.stack.Alarms.SetAlarmState(q.r.Context(), alarms.SetAlarmStateInput{AlarmName: name,
+		StateValue: alarms.StateValue(q.r.PostForm.Get("state")), StateReason: reason}); err != nil {
+		return err
+	}
+	http.Redirect(q.w, q.r, q.page("alarms", "").Link("alarms/"+url.PathEscape(name)), http.StatusSeeOther)
+	return nil
+}

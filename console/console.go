@@ -39,6 +39,11 @@ type Options struct {
 	// RefreshInterval is how often pages with auto-refresh reload, and
 	// live tail polls (default 10s; live tail polls at most every 2s).
 	RefreshInterval time.Duration
+	// AllowActions turns on the console's one write action: setting an
+	// alarm's state (SetAlarmState, as `aws cloudwatch set-alarm-state`),
+	// from a form on the alarm's page, sent by POST from the console's own
+	// pages only. Off by default: the console is read-only.
+	AllowActions bool
 }
 
 // Console serves the web console. Create it with [New]; it is safe for
@@ -270,7 +275,8 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		segs = append(segs, u)
 	}
-	if r.Method != http.MethodGet && r.Method != http.MethodHead && !(r.Method == http.MethodPost && segs[0] == "insights") {
+	post := segs[0] == "insights" || (c.opts.AllowActions && segs[0] == "alarms" && len(segs) == 3 && segs[2] == "state")
+	if r.Method != http.MethodGet && r.Method != http.MethodHead && !(r.Method == http.MethodPost && post) {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed: the console is read-only", http.StatusMethodNotAllowed)
 		return
@@ -461,3 +467,23 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 func asErr[T error](err error, target *T) bool { return errors.As(err, target) }
+
+// sameOrigin refuses a POST that a browser says comes from another site
+// (Sec-Fetch-Site, else Origin), so another page cannot make a visitor's
+// browser start queries or change alarms.
+func sameOrigin(r *http.Request) error {
+	forbidden := &httpError{http.StatusForbidden, "The console accepts this request only from its own pages."}
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" {
+		if site != "same-origin" && site != "none" {
+			return forbidden
+		}
+		return nil
+	}
+	if o := r.Header.Get("Origin"); o != "" {
+		u, err := url.Parse(o)
+		if err != nil || u.Host != r.Host {
+			return forbidden
+		}
+	}
+	return nil
+}

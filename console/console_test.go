@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/localwatch/localwatch"
+	"github.com/localwatch/localwatch/alarms"
 	"github.com/localwatch/localwatch/console"
 	"github.com/localwatch/localwatch/console/internal/demo"
 	"github.com/localwatch/localwatch/logs"
@@ -321,4 +322,46 @@ func TestInsightsBinStatsAreDrawn(t *testing.T) {
 	require.Equal(t, 200, code, body)
 	assert.Contains(t, body, "<th>bin(30m)</th>")
 	assert.Contains(t, body, "<svg")
+}
+
+func TestSetAlarmStateOnlyWhenActionsAreAllowed(t *testing.T) {
+	acct, _, _ := fixture(t)
+	post := func(h http.Handler, site string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodPost, "/_localwatch/alarms/web-cpu/state", strings.NewReader("state=ALARM&reason=drill"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if site != "" {
+			req.Header.Set("Sec-Fetch-Site", site)
+		}
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	state := func() alarms.StateValue {
+		out, err := acct.Region("us-east-1").Alarms.DescribeAlarms(context.Background(), alarms.DescribeAlarmsInput{AlarmNames: []string{"web-cpu"}})
+		require.NoError(t, err)
+		return out.MetricAlarms[0].StateValue
+	}
+	readOnly := console.New(acct, console.Options{Path: "/_localwatch/"})
+	assert.Equal(t, http.StatusMethodNotAllowed, post(readOnly, "same-origin").Code)
+	_, body := get(t, readOnly, "/_localwatch/alarms/web-cpu")
+	assert.NotContains(t, body, "Set state")
+	assert.Equal(t, alarms.StateOK, state())
+
+	rw := console.New(acct, console.Options{Path: "/_localwatch/", AllowActions: true})
+	_, body = get(t, rw, "/_localwatch/alarms/web-cpu")
+	assert.Contains(t, body, "Set state")
+	assert.Equal(t, http.StatusForbidden, post(rw, "cross-site").Code)
+	assert.Equal(t, alarms.StateOK, state())
+	rec := post(rw, "same-origin")
+	require.Equal(t, http.StatusSeeOther, rec.Code, rec.Body.String())
+	assert.Equal(t, "/_localwatch/alarms/web-cpu", rec.Header().Get("Location"))
+	assert.Equal(t, alarms.StateAlarm, state())
+
+	t.Run("a bad state answers SetAlarmState's error", func(t *testing.T) {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodPost, "/_localwatch/alarms/web-cpu/state", strings.NewReader("state=MAYBE"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rw.ServeHTTP(rec, req)
+		assert.Equal(t, http.StatusBadRequest, rec.Code)
+	})
 }

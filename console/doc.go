@@ -10,10 +10,15 @@
 // asset is embedded, so the console works offline. A little JavaScript sorts
 // tables, refreshes pages and tails logs; every page works without it.
 //
-// The console is read-only: it calls only the services' read operations, with
-// one exception, Logs Insights, whose StartQuery is sent as a POST. Its reads
-// are not recorded by CloudTrail (they would bury the application's own
-// calls). Times are shown in UTC, in ISO 8601 form.
+// The console is read-only by default: it calls only the services' read
+// operations (and Logs Insights' StartQuery, sent as a POST). With
+// Options.AllowActions an alarm's page can also set its state
+// (SetAlarmState). Every POST must come from the console's own pages
+// (Sec-Fetch-Site or Origin); no GET changes anything. Its reads are not
+// recorded by CloudTrail (they would bury the application's own calls); its
+// writes are. Everything shown is escaped by html/template; graphs are SVG
+// whose texts the renderer escapes. Times are shown in UTC, in ISO 8601
+// form.
 //
 // Mount it at a path of your choice with [Options.Path]:
 //

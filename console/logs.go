@@ -279,9 +279,8 @@ func (q *request) startQuery() error {
 	if err := q.r.ParseForm(); err != nil {
 		return badRequest("The form could not be read: %v", err)
 	}
-	// The console's only write: refuse it from other sites.
-	if site := q.r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
-		return &httpError{http.StatusForbidden, "Queries can be started only from the console itself."}
+	if err := sameOrigin(q.r); err != nil {
+		return err
 	}
 	f := q.r.PostForm
 	groups := f["group"]
