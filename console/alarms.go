@@ -1,9 +1,9 @@
 package console
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
-	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
