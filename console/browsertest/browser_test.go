@@ -114,6 +114,8 @@ func TestConsoleInChromium(t *testing.T) {
 		{"config", "config/resource?type=AWS%3A%3AEC2%3A%3AInstance&id=i-0abc123", []string{"configuration.instanceType", "m5.large"}},
 		{"sns", "sns", []string{"ops-alerts", "oncall@example.com"}},
 		{"insights", "insights", []string{"Run query", "/app/checkout"}},
+		{"mathalarm", "alarms/checkout-error-rate", []string{"<svg", "errors / requests * 100"}},
+		{"loggroup", "logs/group?name=%2Fapp%2Fcheckout", []string{"web-1", "Metric filters"}},
 		{"composite", "alarms/checkout-degraded", []string{"Alarms in the rule", "checkout-errors"}},
 		{"namespace", "metrics?ns=MyApp", []string{"Graph selected", "Latency"}},
 		{"configoverview", "config", []string{"team-tag", "NON_COMPLIANT"}},

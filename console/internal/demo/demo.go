@@ -77,6 +77,13 @@ func Fill(st *localwatch.Stack, clk *localwatch.ManualClock) error {
 	try(st.Alarms.PutMetricAlarm(ctx, alarms.PutMetricAlarmInput{
 		AlarmName: HostileName, Namespace: "MyApp", MetricName: "Requests", Dimensions: svc, Statistic: metrics.Statistic("Sum"),
 		Period: 60, EvaluationPeriods: 1, Threshold: f(1), ComparisonOperator: alarms.LessThanThreshold}))
+	rd := false
+	try(st.Alarms.PutMetricAlarm(ctx, alarms.PutMetricAlarmInput{
+		AlarmName: "checkout-error-rate", AlarmDescription: "errors per 100 requests", EvaluationPeriods: 2, Threshold: f(1.5),
+		ComparisonOperator: alarms.GreaterThanThreshold, Metrics: []metrics.MetricDataQuery{
+			{Id: "errors", ReturnData: &rd, MetricStat: &metrics.MetricStat{Metric: metrics.Metric{Namespace: "MyApp", MetricName: "Errors", Dimensions: svc}, Period: 300, Stat: "Sum"}},
+			{Id: "requests", ReturnData: &rd, MetricStat: &metrics.MetricStat{Metric: metrics.Metric{Namespace: "MyApp", MetricName: "Requests", Dimensions: svc}, Period: 300, Stat: "Sum"}},
+			{Id: "rate", Label: "Error rate (%)", Expression: "errors / requests * 100"}}}))
 	try(st.Alarms.PutCompositeAlarm(ctx, alarms.PutCompositeAlarmInput{AlarmName: "checkout-degraded",
 		AlarmRule: `ALARM("checkout-latency-high") OR ALARM("checkout-errors")`, AlarmActions: []string{topic.TopicArn}}))
 
