@@ -46,18 +46,18 @@ type Options struct {
 	AllowActions bool
 }
 
-// Console serves the web console. Create it with [New]; it is safe for
-// concurrent use.
-type Console struct {
+// handler serves the web console; it is safe for concurrent use.
+type handler struct {
 	acct   *localwatch.Account
 	opts   Options
 	pages  map[string]*template.Template
 	static http.Handler
 }
 
-// New returns the console of acct. It reads the services on each request
-// and keeps no state of its own.
-func New(acct *localwatch.Account, opts Options) *Console {
+// New returns the web console of acct as an http.Handler. It reads the
+// services on each request and keeps no state of its own; it is safe for
+// concurrent use.
+func New(acct *localwatch.Account, opts Options) http.Handler {
 	if opts.Path == "" {
 		opts.Path = "/"
 	}
@@ -76,7 +76,7 @@ func New(acct *localwatch.Account, opts Options) *Console {
 		opts.RefreshInterval = 10 * time.Second
 	}
 	static, _ := fs.Sub(assets, "assets/static")
-	c := &Console{acct: acct, opts: opts, pages: parsePages(), static: http.FileServerFS(static)}
+	c := &handler{acct: acct, opts: opts, pages: parsePages(), static: http.FileServerFS(static)}
 	return c
 }
 
@@ -224,7 +224,7 @@ func (p *page) RegionLink(region string) string {
 
 // request is one request being served.
 type request struct {
-	c      *Console
+	c      *handler
 	w      http.ResponseWriter
 	r      *http.Request
 	ctx    context.Context
@@ -251,7 +251,7 @@ func badRequest(format string, a ...any) error {
 }
 
 // ServeHTTP routes a request to its page.
-func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (c *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.EscapedPath()
 	if !strings.HasPrefix(p, c.opts.Path) && p+"/" != c.opts.Path {
 		http.NotFound(w, r)
@@ -346,7 +346,7 @@ func (q *request) render(tmpl string, p *page) error {
 
 // fail renders an error page: a 4xx for bad input and unknown names, the
 // service's own status for its errors.
-func (c *Console) fail(w http.ResponseWriter, r *http.Request, q *request, err error) {
+func (c *handler) fail(w http.ResponseWriter, r *http.Request, q *request, err error) {
 	status, msg := http.StatusInternalServerError, err.Error()
 	var he *httpError
 	var ae *localwatch.Error

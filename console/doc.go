@@ -1,4 +1,4 @@
-// Package console is localwatch's web console: an [http.Handler] over an
+// Package console is localwatch's web console: an [http.Handler] over a
 // [localwatch.Account] that shows, the way the AWS console does, what the
 // account's services hold — alarms with their graphs and histories, metrics,
 // log groups and events (with filter patterns, live tail and Logs Insights
@@ -25,7 +25,7 @@
 //	mux.Handle("/console/", console.New(acct, console.Options{Path: "/console/"}))
 //
 // Differences from the AWS console: no sign-in (the embedding application
-// guards the path if it must), no write actions, and Logs Insights queries
-// run on the account's clock: on a manual clock they finish only when the
-// test calls Advance.
+// guards the path if it must), one write action at most (an alarm's state,
+// with AllowActions), and Logs Insights queries run on the account's clock:
+// on a manual clock they finish only when the test calls Advance.
 package console
