@@ -211,6 +211,7 @@ func (q *request) alarm(name string) error {
 			}
 		}
 		data["Children"] = kids
+		data["Rule"] = ruleTokens(a.AlarmRule, kids)
 		p.Data = data
 		return q.render("alarm", p)
 	}
@@ -430,4 +431,36 @@ func (q *request) setAlarmState(name string) error {
 	}
 	http.Redirect(q.w, q.r, q.page("alarms", "").Link("alarms/"+url.PathEscape(name)), http.StatusSeeOther)
 	return nil
+}
+
+// ruleToken is a piece of a composite alarm's rule: text, or a child
+// alarm's name with its current state.
+type ruleToken struct{ Text, Alarm, State string }
+
+// ruleTokens splits a rule so the page can show each named alarm with its
+// state: ALARM("a") OR ALARM("b") -> `ALARM("`, a (OK), `") OR ALARM("`, ...
+func ruleTokens(rule string, kids []alarmRow) []ruleToken {
+	state := map[string]string{}
+	for _, k := range kids {
+		state[k.Name] = k.State
+	}
+	var out []ruleToken
+	for rule != "" {
+		i := strings.IndexByte(rule, '"')
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(rule[i+1:], '"')
+		if j < 0 {
+			break
+		}
+		name := rule[i+1 : i+1+j]
+		short := name[strings.LastIndex(name, ":")+1:]
+		out = append(out, ruleToken{Text: rule[:i+1]}, ruleToken{Text: name, Alarm: short, State: state[short]}, ruleToken{Text: `"`})
+		rule = rule[i+2+j:]
+	}
+	if rule != "" {
+		out = append(out, ruleToken{Text: rule})
+	}
+	return out
 }

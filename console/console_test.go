@@ -51,7 +51,7 @@ func TestPages(t *testing.T) {
 	}{
 		{"alarms list shows each alarm with its state", "/_localwatch/alarms", []string{"checkout-latency-high", "checkout-degraded", "web-cpu", "badge", "sortable"}},
 		{"alarm page draws the graph with the threshold", "/_localwatch/alarms/checkout-latency-high", []string{"<svg", "Threshold 250", "StateUpdate", "ops-alerts", "Definition", `class="badge good">Succeeded<`}},
-		{"composite alarm lists its children", "/_localwatch/alarms/checkout-degraded", []string{"Alarms in the rule", "checkout-errors", "ALARM(&#34;checkout-latency-high&#34;)", "StateUpdate", `class="seg-alarm"`}},
+		{"composite alarm lists its children", "/_localwatch/alarms/checkout-degraded", []string{"Alarms in the rule", "checkout-errors", `class="rule-alarm alarm" title="ALARM">checkout-latency-high</a>`, "StateUpdate", `class="seg-alarm"`}},
 		{"metric-math alarm draws its expression", "/_localwatch/alarms/checkout-error-rate", []string{"<svg", "Threshold 1.5", "errors / requests * 100"}},
 		{"metrics lists namespaces", "/_localwatch/metrics", []string{"MyApp", "MyHosts"}},
 		{"a namespace lists its metrics", "/_localwatch/metrics?ns=MyApp", []string{"Latency", "Service=checkout"}},
