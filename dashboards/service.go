@@ -396,8 +396,32 @@ func (s *Service) GetMetricWidgetImage(ctx context.Context, in GetMetricWidgetIm
 	default:
 		return nil, awserr.InvalidValue("OutputFormat", in.OutputFormat, "only png (and image/png) is supported")
 	}
+	img, err := s.drawWidget(ctx, in.MetricWidget, "png")
+	if err != nil {
+		return nil, err
+	}
+	return &GetMetricWidgetImageOutput{MetricWidgetImage: img}, nil
+}
+
+// MetricWidgetSVG draws a metric widget as GetMetricWidgetImage does, but as
+// SVG, for pages that embed the graph (the console's dashboards). It is not
+// an AWS operation and records no API call; errors are GetMetricWidgetImage's.
+func (s *Service) MetricWidgetSVG(ctx context.Context, widget string) ([]byte, error) {
+	ctx = orBackground(ctx)
+	if err := s.checkOpen(); err != nil {
+		return nil, err
+	}
+	if widget == "" {
+		return nil, awserr.Missing("MetricWidget")
+	}
+	return s.drawWidget(ctx, widget, "svg")
+}
+
+// drawWidget validates a metric widget, queries its data and draws it in
+// format ("png" or "svg").
+func (s *Service) drawWidget(ctx context.Context, widget, format string) ([]byte, error) {
 	var w MetricWidget
-	dec := json.NewDecoder(strings.NewReader(in.MetricWidget))
+	dec := json.NewDecoder(strings.NewReader(widget))
 	dec.UseNumber()
 	if err := dec.Decode(&w); err != nil {
 		return nil, invalidInput([]ValidationMessage{{DataPath: "", Message: "The widget is not valid JSON: " + err.Error()}})
@@ -425,9 +449,11 @@ func (s *Service) GetMetricWidgetImage(ctx context.Context, in GetMetricWidgetIm
 			period = time.Duration(p) * time.Second
 		}
 	}
+	opts := q.opts
+	opts.Format = format
 	var buf bytes.Buffer
-	if err := graph.Render(&buf, q.series(data, period), q.opts); err != nil {
+	if err := graph.Render(&buf, q.series(data, period), opts); err != nil {
 		return nil, awserr.New("InvalidParameterInput", "The widget cannot be drawn: %v", err)
 	}
-	return &GetMetricWidgetImageOutput{MetricWidgetImage: buf.Bytes()}, nil
+	return buf.Bytes(), nil
 }

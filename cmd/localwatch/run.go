@@ -18,6 +18,7 @@ import (
 
 	"github.com/localwatch/localwatch"
 	"github.com/localwatch/localwatch/awsapi"
+	"github.com/localwatch/localwatch/console"
 	"github.com/localwatch/localwatch/objstore"
 )
 
@@ -227,6 +228,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	srv := &server{
 		acct:    acct,
 		api:     awsapi.NewHandler(acct, apiOpts),
+		console: console.New(acct, console.Options{Path: internalPrefix}),
 		started: acct.Clock.Now(),
 		version: buildVersion(),
 	}
@@ -308,6 +310,7 @@ const (
 type server struct {
 	acct    *localwatch.Account
 	api     http.Handler
+	console http.Handler // the web console, under internalPrefix
 	started time.Time
 	version string
 }
@@ -318,7 +321,7 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case p == healthPath:
 		s.health(w, r)
 	case strings.HasPrefix(p, internalPrefix) && !strings.HasPrefix(p, snsPrefix):
-		http.NotFound(w, r)
+		s.console.ServeHTTP(w, r)
 	default:
 		// The AWS APIs, and under /_localwatch/sns/<region>/ the Region's
 		// sns.Service.Handler (SubscribeURL, UnsubscribeURL,
