@@ -39,7 +39,9 @@ var measurementUnits = map[string]map[string]metrics.StandardUnit{
 
 type unitTable map[string]metrics.StandardUnit
 
-func unitsFor(u metrics.StandardUnit, names ...string) unitTable { return unitTable{}.with(u, names...) }
+func unitsFor(u metrics.StandardUnit, names ...string) unitTable {
+	return unitTable{}.with(u, names...)
+}
 
 func (t unitTable) with(u metrics.StandardUnit, names ...string) unitTable {
 	for _, n := range names {
