@@ -272,4 +272,3 @@ func (h *Host) sampleProcstat(p *ProcstatConfig, at time.Time) []point {
 	}
 	return pts
 }
-

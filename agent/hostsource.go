@@ -52,10 +52,10 @@ type procInfo struct {
 type gopsutilSource struct{}
 
 func (gopsutilSource) cpuTimes(perCPU bool) ([]cpu.TimesStat, error) { return cpu.Times(perCPU) }
-func (gopsutilSource) memory() (*mem.VirtualMemoryStat, error)        { return mem.VirtualMemory() }
-func (gopsutilSource) swap() (*mem.SwapMemoryStat, error)             { return mem.SwapMemory() }
-func (gopsutilSource) partitions() ([]disk.PartitionStat, error)      { return disk.Partitions(false) }
-func (gopsutilSource) diskUsage(p string) (*disk.UsageStat, error)    { return disk.Usage(p) }
+func (gopsutilSource) memory() (*mem.VirtualMemoryStat, error)       { return mem.VirtualMemory() }
+func (gopsutilSource) swap() (*mem.SwapMemoryStat, error)            { return mem.SwapMemory() }
+func (gopsutilSource) partitions() ([]disk.PartitionStat, error)     { return disk.Partitions(false) }
+func (gopsutilSource) diskUsage(p string) (*disk.UsageStat, error)   { return disk.Usage(p) }
 func (gopsutilSource) diskIO() (map[string]disk.IOCountersStat, error) {
 	return disk.IOCounters()
 }
