@@ -1,0 +1,71 @@
+package agent
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// fileID identifies a file across renames: its device and inode (zero
+// where the platform has none; then only paths identify files).
+type fileID struct{ dev, ino uint64 }
+
+// offsetState is what the state directory keeps per log file path: how far
+// the file's lines have been delivered (or dropped by a filter), and which
+// file that was. Like the agent, which keeps one state file per tailed path
+// in its state folder holding the offset and the path, it writes one small
+// file per path, named after the path with "/", " " and ":" replaced by "_";
+// the third line (device and inode) lets a restart tell a rotated file from
+// the one it was reading.
+type offsetState struct {
+	offset int64
+	id     fileID
+}
+
+type stateStore struct{ dir string }
+
+func stateFileName(path string) string {
+	return strings.NewReplacer("/", "_", "\\", "_", " ", "_", ":", "_").Replace(path)
+}
+
+func (s stateStore) load(path string) (offsetState, bool) {
+	if s.dir == "" {
+		return offsetState{}, false
+	}
+	b, err := os.ReadFile(filepath.Join(s.dir, stateFileName(path)))
+	if err != nil {
+		return offsetState{}, false
+	}
+	lines := strings.Split(string(b), "\n")
+	if len(lines) < 2 || lines[1] != path {
+		return offsetState{}, false
+	}
+	off, err := strconv.ParseInt(strings.TrimSpace(lines[0]), 10, 64)
+	if err != nil || off < 0 {
+		return offsetState{}, false
+	}
+	st := offsetState{offset: off}
+	if len(lines) > 2 {
+		fmt.Sscanf(lines[2], "%d %d", &st.id.dev, &st.id.ino)
+	}
+	return st, true
+}
+
+// save writes the state atomically (a temporary file renamed over the old).
+func (s stateStore) save(path string, st offsetState) error {
+	if s.dir == "" {
+		return nil
+	}
+	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+		return err
+	}
+	name := filepath.Join(s.dir, stateFileName(path))
+	tmp := name + ".tmp"
+	data := fmt.Sprintf("%d\n%s\n%d %d\n", st.offset, path, st.id.dev, st.id.ino)
+	if err := os.WriteFile(tmp, []byte(data), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, name)
+}
