@@ -605,11 +605,7 @@ func (t *logTailer) close(ctx context.Context) error {
 		return nil
 	}
 	t.closed = true
-	var errs []error
-	for _, key := range sortedKeys(t.streams) {
-		errs = append(errs, t.flush(ctx, t.streams[key]))
-	}
-	errs = append(errs, t.saveStates())
+	errs := []error{t.flushAll(ctx)}
 	for _, s := range t.sources {
 		for _, f := range s.files {
 			if f.f != nil {
@@ -618,6 +614,15 @@ func (t *logTailer) close(ctx context.Context) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// flushAll sends every stream's batch and saves the offsets.
+func (t *logTailer) flushAll(ctx context.Context) error {
+	var errs []error
+	for _, key := range sortedKeys(t.streams) {
+		errs = append(errs, t.flush(ctx, t.streams[key]))
+	}
+	return errors.Join(append(errs, t.saveStates())...)
 }
 
 // globFiles expands file_path: standard glob rules plus "**", the agent's
