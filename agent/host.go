@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	stdnet "net"
 	"os"
 	"slices"
@@ -53,6 +54,10 @@ type HostOptions struct {
 	InstanceID, InstanceType, ImageID, AutoScalingGroupName string
 	// LogPollInterval is how often log files are read (default 1 s).
 	LogPollInterval time.Duration
+	// Logger, when set, receives the errors of scheduled work (an
+	// unreadable file, a refused PutLogEvents, a failed publish) at Warn;
+	// what failed is retried at the next run. Nil discards.
+	Logger *slog.Logger
 	// source reads the host; nil means gopsutil. Tests inject fakes.
 	source hostSource
 }
@@ -61,6 +66,45 @@ type HostOptions struct {
 // metrics_collected sections on the clock and publishes them under the
 // agent's names, units and dimensions, and tails the collect_list files into
 // CloudWatch Logs. Its methods are safe for concurrent use.
+//
+// Metrics: each section is sampled at its metrics_collection_interval
+// (below 60 s: StorageResolution 1) and buffered; the buffer is published
+// as metrics.DataEvent every force_flush_interval (or at 1000 data).
+// Dimensions are the section's own (cpu, path/device/fstype, name,
+// interface, exe/pattern/pid_file + process_name), its append_dimensions,
+// then metrics.append_dimensions (values from HostOptions; they replace the
+// host dimension, as the guide says) or host. aggregation_dimensions add
+// rolled-up copies; values of one series at one time are published as a
+// statistic set. cpu usage_* are shares of the CPU time between two
+// samples, and diskio and net counters deltas between samples (the agent's
+// report_deltas): the first sample only sets their baseline.
+//
+// Logs: every LogPollInterval each collect_list glob is expanded (new files
+// are picked up; without publish_multi_logs only the most recently modified
+// match is read, and one it supersedes is read to its end first and, with
+// auto_removal, deleted), files are read from where they were left, lines
+// become events (multi_line_start_pattern joins lines; filters drop them;
+// timestamp_format dates them, else the clock's time), and each stream's
+// batch is sent with PutLogEvents when full (10,000 events, 1,048,576
+// bytes, 24 hours) or force_flush_interval old, in chronological order. A
+// file renamed away (logrotate's create) is read to its end before the new
+// one; a file truncated in place (copytruncate) is read again from its
+// start; a deleted file's remaining lines are read from the open handle.
+// A partial last line waits for its newline, or 5 s. Offsets move only when
+// a batch is accepted, and are saved in StateDir: a Host started again on
+// the same StateDir resumes each file exactly where the last one's
+// delivered lines end (a multi-line event or partial line not yet sent is
+// read again whole).
+//
+// Deliberate differences: no EC2 metadata (HostOptions gives what it would);
+// agent.region, logfile and debug are kept but the stack decides where data
+// goes; without multi_line_start_pattern every line is an event (what the
+// agent's tailer does; the guide's sentence about lines beginning with
+// whitespace does not match it); the files' lines are split at '\n' bytes,
+// so utf-16 files are decoded per line but not split correctly; lines
+// written to a rotated file after it was read to its end are not read; a
+// restart after the file at a path was replaced reads the new file from its
+// start (the old one's unread lines are lost, as with the agent).
 type Host struct {
 	cfg  *Config
 	opts HostOptions
@@ -82,11 +126,8 @@ type counterSample struct {
 }
 
 type bufferedDatum struct {
-	d        metrics.MetricDatum
-	highRes  bool
-	plugin   string
-	key      string // name + dimensions + unit + time
-	rollupOf bool
+	d       metrics.MetricDatum
+	highRes bool
 }
 
 // NewHost checks cfg against the options and returns a host that does
@@ -163,11 +204,17 @@ func (h *Host) Start() {
 				func(at time.Time) { h.sample(iv, at) }))
 		}
 		h.timers = append(h.timers, clock.EveryNamed(h.opts.Clock, "agent: metrics flush", m.ForceFlushInterval,
-			func(time.Time) { _ = h.FlushMetrics(context.Background()) }))
+			func(time.Time) { h.warn("metrics flush", h.FlushMetrics(context.Background())) }))
 	}
 	if h.logs != nil {
 		h.timers = append(h.timers, clock.EveryNamed(h.opts.Clock, "agent: log files", h.opts.LogPollInterval,
-			func(time.Time) { _ = h.PollLogs(context.Background()) }))
+			func(time.Time) { h.warn("log files", h.PollLogs(context.Background())) }))
+	}
+}
+
+func (h *Host) warn(job string, err error) {
+	if err != nil && h.opts.Logger != nil {
+		h.opts.Logger.Warn("CloudWatch agent: "+job+" failed", "err", err)
 	}
 }
 
@@ -259,7 +306,7 @@ func (h *Host) sample(iv time.Duration, at time.Time) {
 	// "if the size of the metrics in the buffer reaches 1 MB or 1000
 	// different metrics, the metrics are immediately sent".
 	if full {
-		_ = h.FlushMetrics(context.Background())
+		h.warn("metrics flush", h.FlushMetrics(context.Background()))
 	}
 }
 
@@ -290,12 +337,12 @@ func (h *Host) datums(plugin string, ms []Measurement, appendDims map[string]str
 		dims := append(slices.Clone(p.dims), extra...)
 		slices.SortFunc(dims, func(a, b metrics.Dimension) int { return strings.Compare(a.Name, b.Name) })
 		d := metrics.MetricDatum{MetricName: m.MetricName(), Dimensions: dims, Timestamp: ts, Unit: m.Unit, Value: metrics.Float(p.value)}
-		out = append(out, bufferedDatum{d: d, highRes: iv < time.Minute, plugin: plugin})
+		out = append(out, bufferedDatum{d: d, highRes: iv < time.Minute})
 		for _, agg := range h.cfg.Metrics.AggregationDimensions {
 			if rolled, ok := rollUp(dims, agg); ok {
 				r := d
 				r.Dimensions = rolled
-				out = append(out, bufferedDatum{d: r, highRes: iv < time.Minute, plugin: plugin, rollupOf: true})
+				out = append(out, bufferedDatum{d: r, highRes: iv < time.Minute})
 			}
 		}
 	}
