@@ -2,6 +2,8 @@ package agent
 
 import (
 	"fmt"
+	"hash/crc32"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -22,7 +24,16 @@ type fileID struct{ dev, ino uint64 }
 type offsetState struct {
 	offset int64
 	id     fileID
+	// fpLen and fp fingerprint the file: the CRC-32 of its first fpLen bytes
+	// (at most fingerprintBytes, at most offset). Inodes are reused: a file
+	// deleted and another created may share one, and the fingerprint tells
+	// them apart.
+	fpLen int64
+	fp    uint32
 }
+
+// fingerprintBytes is how much of a file's beginning its fingerprint covers.
+const fingerprintBytes = 1024
 
 type stateStore struct{ dir string }
 
@@ -48,9 +59,25 @@ func (s stateStore) load(path string) (offsetState, bool) {
 	}
 	st := offsetState{offset: off}
 	if len(lines) > 2 {
-		fmt.Sscanf(lines[2], "%d %d", &st.id.dev, &st.id.ino)
+		fmt.Sscanf(lines[2], "%d %d %d %d", &st.id.dev, &st.id.ino, &st.fpLen, &st.fp)
 	}
 	return st, true
+}
+
+// remove forgets a path's state (its file is gone).
+func (s stateStore) remove(path string) {
+	if s.dir != "" {
+		os.Remove(filepath.Join(s.dir, stateFileName(path)))
+	}
+}
+
+// fingerprint is the CRC-32 of the first n bytes of f.
+func fingerprint(f io.ReaderAt, n int64) (uint32, bool) {
+	b := make([]byte, n)
+	if _, err := f.ReadAt(b, 0); err != nil && !(err == io.EOF && n == 0) {
+		return 0, false
+	}
+	return crc32.ChecksumIEEE(b), true
 }
 
 // save writes the state atomically (a temporary file renamed over the old).
@@ -63,7 +90,7 @@ func (s stateStore) save(path string, st offsetState) error {
 	}
 	name := filepath.Join(s.dir, stateFileName(path))
 	tmp := name + ".tmp"
-	data := fmt.Sprintf("%d\n%s\n%d %d\n", st.offset, path, st.id.dev, st.id.ino)
+	data := fmt.Sprintf("%d\n%s\n%d %d %d %d\n", st.offset, path, st.id.dev, st.id.ino, st.fpLen, st.fp)
 	if err := os.WriteFile(tmp, []byte(data), 0o644); err != nil {
 		return err
 	}

@@ -102,6 +102,15 @@ type tailedFile struct {
 	queued     int // events in the stream buffer not yet delivered
 	gen        int // bumped on truncation: older events no longer move committed
 	dirty      bool
+	// The fingerprint last computed, over fpLen bytes of generation fpGen.
+	fp    uint32
+	fpLen int64
+	fpGen int
+	fpOK  bool
+	// headN and headCRC fingerprint the file's first bytes read, to see
+	// it rewritten in place.
+	headN   int64
+	headCRC uint32
 }
 
 type queuedEvent struct {
@@ -247,6 +256,9 @@ func (t *logTailer) pollSource(ctx context.Context, s *logSource, now time.Time)
 		if f.queued == 0 {
 			f.sb = nil
 		}
+		// Its offsets mean nothing for the next file at its path (which may
+		// even get its inode).
+		t.state.remove(f.path)
 	}
 	s.files = kept
 	for _, c := range targets {
@@ -282,8 +294,10 @@ func (t *logTailer) open(s *logSource, c candidate) (*tailedFile, error) {
 		return nil, err
 	}
 	f := &tailedFile{src: s, path: c.path, id: idOf(fi), f: fh}
-	if st, ok := t.state.load(c.path); ok && st.id == f.id && st.offset <= fi.Size() {
-		f.readOff, f.consumed, f.committed = st.offset, st.offset, st.offset
+	if st, ok := t.state.load(c.path); ok && st.id == f.id && st.offset <= fi.Size() && st.fpLen <= st.offset {
+		if fp, ok := fingerprint(fh, st.fpLen); ok && fp == st.fp {
+			f.readOff, f.consumed, f.committed = st.offset, st.offset, st.offset
+		}
 	}
 	stream := s.stream
 	if s.cfg.PublishMultiLogs {
@@ -313,7 +327,7 @@ func (t *logTailer) readFile(ctx context.Context, f *tailedFile, now time.Time, 
 		return true
 	}
 	size := fi.Size()
-	if size < f.readOff {
+	if size < f.readOff || !f.sameHead() {
 		// Truncated in place (copytruncate): what was held belongs to the
 		// old content; send it, then start over at the beginning.
 		if !t.endHeld(ctx, f, now) {
@@ -322,6 +336,7 @@ func (t *logTailer) readFile(ctx context.Context, f *tailedFile, now time.Time, 
 		_ = t.flush(ctx, f.sb)
 		f.gen++
 		f.readOff, f.consumed, f.committed, f.dirty = 0, 0, 0, true
+		f.headN, f.headCRC = 0, 0
 	}
 	for f.readOff < size {
 		n, _ := f.f.ReadAt(t.buf[:min(int64(len(t.buf)), size-f.readOff)], f.readOff)
@@ -353,6 +368,7 @@ func (t *logTailer) readFile(ctx context.Context, f *tailedFile, now time.Time, 
 			start += i + 1
 		}
 	}
+	f.extendHead()
 	if len(f.carry) == 0 && !f.carryCut {
 		f.partialSince = time.Time{}
 	} else if f.partialSince.IsZero() {
@@ -370,6 +386,27 @@ func (t *logTailer) readFile(ctx context.Context, f *tailedFile, now time.Time, 
 		return t.endPending(ctx, f, now)
 	}
 	return true
+}
+
+// sameHead reports whether the file still begins with the bytes it began
+// with. A file truncated in place and written again past the offset
+// reached, between two polls, is only told apart from one that grew by
+// its beginning.
+func (f *tailedFile) sameHead() bool {
+	if f.headN == 0 {
+		return true
+	}
+	crc, ok := fingerprint(f.f, f.headN)
+	return ok && crc == f.headCRC
+}
+
+// extendHead fingerprints up to fingerprintBytes of what has been read.
+func (f *tailedFile) extendHead() {
+	if n := min(f.readOff, fingerprintBytes); n > f.headN {
+		if crc, ok := fingerprint(f.f, n); ok {
+			f.headN, f.headCRC = n, crc
+		}
+	}
 }
 
 // hold keeps a partial line, at most one event's worth of it.
@@ -585,7 +622,13 @@ func (t *logTailer) saveStates() error {
 				}
 			}
 			if f.dirty {
-				if err := t.state.save(f.path, offsetState{offset: f.committed, id: f.id}); err != nil {
+				st := offsetState{offset: f.committed, id: f.id, fpLen: min(f.committed, fingerprintBytes)}
+				if f.fpLen != st.fpLen || f.fpGen != f.gen || !f.fpOK {
+					f.fp, f.fpOK = fingerprint(f.f, st.fpLen)
+					f.fpLen, f.fpGen = st.fpLen, f.gen
+				}
+				st.fp = f.fp
+				if err := t.state.save(f.path, st); err != nil {
 					errs = append(errs, err)
 				}
 				f.dirty = false

@@ -142,6 +142,14 @@ func (e *tailEnv) restart() {
 	e.start()
 }
 
+// crash closes the host while Logs may be refusing batches (Close then
+// reports the error, and the offsets stay where delivery stopped) and
+// starts another.
+func (e *tailEnv) crash() {
+	_ = e.host.Close()
+	e.start()
+}
+
 func (e *tailEnv) tick(d time.Duration) { e.clock.Advance(d) }
 
 func (e *tailEnv) write(name, data string) {
