@@ -25,7 +25,7 @@ type offsetState struct {
 	offset int64
 	id     fileID
 	// fpLen and fp fingerprint the file: the CRC-32 of its first fpLen bytes
-	// (at most fingerprintBytes, at most offset). Inodes are reused: a file
+	// (at most fingerprintBytes) as they were read. Inodes are reused: a file
 	// deleted and another created may share one, and the fingerprint tells
 	// them apart.
 	fpLen int64

@@ -102,11 +102,6 @@ type tailedFile struct {
 	queued     int // events in the stream buffer not yet delivered
 	gen        int // bumped on truncation: older events no longer move committed
 	dirty      bool
-	// The fingerprint last computed, over fpLen bytes of generation fpGen.
-	fp    uint32
-	fpLen int64
-	fpGen int
-	fpOK  bool
 	// headN and headCRC fingerprint the file's first bytes read, to see
 	// it rewritten in place.
 	headN   int64
@@ -294,9 +289,10 @@ func (t *logTailer) open(s *logSource, c candidate) (*tailedFile, error) {
 		return nil, err
 	}
 	f := &tailedFile{src: s, path: c.path, id: idOf(fi), f: fh}
-	if st, ok := t.state.load(c.path); ok && st.id == f.id && st.offset <= fi.Size() && st.fpLen <= st.offset {
+	if st, ok := t.state.load(c.path); ok && st.id == f.id && st.offset <= fi.Size() && st.fpLen <= fi.Size() {
 		if fp, ok := fingerprint(fh, st.fpLen); ok && fp == st.fp {
 			f.readOff, f.consumed, f.committed = st.offset, st.offset, st.offset
+			f.headN, f.headCRC = st.fpLen, st.fp
 		}
 	}
 	stream := s.stream
@@ -328,6 +324,7 @@ func (t *logTailer) readFile(ctx context.Context, f *tailedFile, now time.Time, 
 	}
 	size := fi.Size()
 	if size < f.readOff || !f.sameHead() {
+
 		// Truncated in place (copytruncate): what was held belongs to the
 		// old content; send it, then start over at the beginning.
 		if !t.endHeld(ctx, f, now) {
@@ -622,12 +619,9 @@ func (t *logTailer) saveStates() error {
 				}
 			}
 			if f.dirty {
-				st := offsetState{offset: f.committed, id: f.id, fpLen: min(f.committed, fingerprintBytes)}
-				if f.fpLen != st.fpLen || f.fpGen != f.gen || !f.fpOK {
-					f.fp, f.fpOK = fingerprint(f.f, st.fpLen)
-					f.fpLen, f.fpGen = st.fpLen, f.gen
-				}
-				st.fp = f.fp
+				// The fingerprint is of the bytes as they were read, not as
+				// they are now: a file rewritten since must not match.
+				st := offsetState{offset: f.committed, id: f.id, fpLen: f.headN, fp: f.headCRC}
 				if err := t.state.save(f.path, st); err != nil {
 					errs = append(errs, err)
 				}

@@ -152,6 +152,15 @@ func (e *tailEnv) crash() {
 
 func (e *tailEnv) tick(d time.Duration) { e.clock.Advance(d) }
 
+// deliver lets Logs accept batches again and polls until what was read is
+// sent.
+func (e *tailEnv) deliver() {
+	e.rec.mu.Lock()
+	e.rec.fail = 0
+	e.rec.mu.Unlock()
+	e.tick(2 * time.Second)
+}
+
 func (e *tailEnv) write(name, data string) {
 	f, err := os.OpenFile(e.path(name), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	require.NoError(e.t, err)
