@@ -29,7 +29,7 @@ func TestTailRandomWritesRotationsAndRestarts(t *testing.T) {
 			}
 			for range 60 {
 				op := rng.IntN(10)
-					switch {
+				switch {
 				case op < 4:
 					finishLine()
 					n := 1 + rng.IntN(30)
