@@ -189,3 +189,19 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+func FuzzTimestampFormat(f *testing.F) {
+	f.Add("%Y-%m-%d %H:%M:%S.%f", "2026-01-02 03:04:05.123 x")
+	f.Add("%b %-d %-I:%M %p %z", "Feb 9 3:07 PM -0700")
+	f.Add("%y%b%-d %A %a %Z", "25Dec7 Monday Mon UTC")
+	f.Fuzz(func(t *testing.T, format, line string) {
+		tf, err := parseTimestampFormat(format)
+		if err != nil {
+			return
+		}
+		now := time.Date(2026, 3, 4, 0, 0, 0, 0, time.UTC)
+		if ts, ok := tf.parse(line, now, time.UTC); ok && ts.IsZero() {
+			t.Fatalf("zero time from %q %q", format, line)
+		}
+	})
+}

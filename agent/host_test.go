@@ -4,7 +4,13 @@ import (
 	"context"
 	"errors"
 	"math"
+	"os"
+	"path/filepath"
+	"regexp"
 	"runtime"
+	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -302,4 +308,74 @@ func TestHostMetricsOnLinux(t *testing.T) {
 		assert.GreaterOrEqual(t, *d.Value, 0.0)
 		assert.LessOrEqual(t, *d.Value, 100.0)
 	}
+}
+
+// TestHostReadsEverySectionOnLinux runs every section against this machine
+// through gopsutil: each publishes under its names without failing.
+func TestHostReadsEverySectionOnLinux(t *testing.T) {
+	if runtime.GOOS != "linux" || testing.Short() {
+		t.Skip("Linux, not short")
+	}
+	self, err := os.Executable()
+	require.NoError(t, err)
+	pidFile := filepath.Join(t.TempDir(), "self.pid")
+	require.NoError(t, os.WriteFile(pidFile, []byte(strconv.Itoa(os.Getpid())), 0o644))
+	c := hostConfig(t, `{"metrics":{"metrics_collected":{
+		"diskio":{"measurement":["reads","writes","io_time"]},
+		"net":{"measurement":["bytes_sent","bytes_recv"],"resources":["*","lo"]},
+		"netstat":{"measurement":["tcp_established","tcp_listen","udp_socket"]},
+		"processes":{"measurement":["running","sleeping","total","total_threads"]},
+		"procstat":[{"pid_file":"`+pidFile+`","measurement":["memory_rss","cpu_usage","num_threads","pid"]},
+			{"exe":"`+strings.ReplaceAll(regexp.QuoteMeta(filepath.Base(self)), `\`, `\\`)+`","measurement":["pid_count"]}]}}}`)
+	mc := clock.NewManual(t0)
+	var b bus.Bus
+	got := capture(&b)
+	h, err := NewHost(c, HostOptions{Clock: mc, Bus: &b})
+	require.NoError(t, err)
+	require.NoError(t, h.CollectMetrics())
+	mc.Advance(time.Second)
+	require.NoError(t, h.CollectMetrics())
+	require.NoError(t, h.Close())
+	assert.NotEmpty(t, find(*got, "netstat_tcp_established"))
+	assert.Positive(t, *find(*got, "processes_total")[0].Value)
+	assert.NotEmpty(t, find(*got, "net_bytes_sent"), "lo is listed")
+	pid := find(*got, "procstat_pid", dim("pid_file", pidFile), dim("process_name", filepath.Base(self)[:min(15, len(filepath.Base(self)))]), dim("host", h.opts.Hostname))
+	require.NotEmpty(t, pid)
+	assert.Equal(t, float64(os.Getpid()), *pid[0].Value)
+	assert.Positive(t, *find(*got, "procstat_memory_rss")[0].Value)
+	n := find(*got, "procstat_lookup_pid_count")
+	require.NotEmpty(t, n)
+}
+
+// TestHostIsSafeForConcurrentUse runs every method at once (go test -race).
+func TestHostIsSafeForConcurrentUse(t *testing.T) {
+	dir := t.TempDir()
+	logFile := filepath.Join(dir, "app.log")
+	require.NoError(t, os.WriteFile(logFile, []byte("a\nb\n"), 0o644))
+	c := hostConfig(t, `{"metrics":{"metrics_collected":{"mem":{"measurement":["used_percent"]}}},
+		"logs":{"logs_collected":{"files":{"collect_list":[{"file_path":"`+logFile+`","log_group_name":"g"}]}}}}`)
+	mc := clock.NewManual(t0)
+	var b bus.Bus
+	h, err := NewHost(c, HostOptions{Clock: mc, Bus: &b, Logs: newRecorder(), StateDir: filepath.Join(dir, "state"), source: &fakeHost{c: mc}, Hostname: "h"})
+	require.NoError(t, err)
+	h.Start()
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Go(func() {
+			for range 50 {
+				switch i {
+				case 0:
+					_ = h.CollectMetrics()
+				case 1:
+					_ = h.FlushMetrics(nil) //nolint:staticcheck // a nil ctx is context.Background()
+				case 2:
+					_ = h.PollLogs(nil) //nolint:staticcheck
+				default:
+					mc.Advance(time.Second)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	require.NoError(t, h.Close())
 }
