@@ -335,6 +335,9 @@ func (h *Host) datums(plugin string, ms []Measurement, appendDims map[string]str
 			continue
 		}
 		dims := append(slices.Clone(p.dims), extra...)
+		// PutMetricData refuses an empty dimension value (a whole request
+		// would go): a dimension the host has no value for is left out.
+		dims = slices.DeleteFunc(dims, func(d metrics.Dimension) bool { return d.Value == "" })
 		slices.SortFunc(dims, func(a, b metrics.Dimension) int { return strings.Compare(a.Name, b.Name) })
 		d := metrics.MetricDatum{MetricName: m.MetricName(), Dimensions: dims, Timestamp: ts, Unit: m.Unit, Value: metrics.Float(p.value)}
 		out = append(out, bufferedDatum{d: d, highRes: iv < time.Minute})
