@@ -379,3 +379,23 @@ func TestHostIsSafeForConcurrentUse(t *testing.T) {
 	wg.Wait()
 	require.NoError(t, h.Close())
 }
+
+type namelessProcs struct{ fakeHost }
+
+func (namelessProcs) findProcesses(*ProcstatConfig) ([]procInfo, error) {
+	return []procInfo{{pid: 9, rss: 5}}, nil
+}
+
+func TestHostLeavesOutDimensionsWithoutAValue(t *testing.T) {
+	c := hostConfig(t, `{"metrics":{"metrics_collected":{"procstat":[{"exe":"x","measurement":["memory_rss"]}]}}}`)
+	mc := clock.NewManual(t0)
+	var b bus.Bus
+	got := capture(&b)
+	h, err := NewHost(c, HostOptions{Clock: mc, Bus: &b, source: namelessProcs{}, Hostname: "h"})
+	require.NoError(t, err)
+	require.NoError(t, h.CollectMetrics())
+	require.NoError(t, h.Close())
+	d := find(*got, "procstat_memory_rss")
+	require.Len(t, d, 1)
+	assert.Equal(t, []metrics.Dimension{dim("exe", "x"), dim("host", "h")}, d[0].Dimensions, "no empty process_name")
+}
