@@ -380,7 +380,7 @@ func TestHostIsSafeForConcurrentUse(t *testing.T) {
 	require.NoError(t, h.Close())
 }
 
-type namelessProcs struct{ fakeHost }
+type namelessProcs struct{ *fakeHost }
 
 func (namelessProcs) findProcesses(*ProcstatConfig) ([]procInfo, error) {
 	return []procInfo{{pid: 9, rss: 5}}, nil
@@ -391,7 +391,7 @@ func TestHostLeavesOutDimensionsWithoutAValue(t *testing.T) {
 	mc := clock.NewManual(t0)
 	var b bus.Bus
 	got := capture(&b)
-	h, err := NewHost(c, HostOptions{Clock: mc, Bus: &b, source: namelessProcs{}, Hostname: "h"})
+	h, err := NewHost(c, HostOptions{Clock: mc, Bus: &b, source: namelessProcs{&fakeHost{c: mc}}, Hostname: "h"})
 	require.NoError(t, err)
 	require.NoError(t, h.CollectMetrics())
 	require.NoError(t, h.Close())
