@@ -98,6 +98,9 @@ type PluginConfig struct {
 	DropDevice bool
 	// AppendDimensions are the section's own extra dimensions.
 	AppendDimensions map[string]string
+	// DropOriginalMetrics are the measurements (full names) published only
+	// rolled up by aggregation_dimensions, not with all their dimensions.
+	DropOriginalMetrics []string
 }
 
 // Measurement is one entry of a measurement list: a plain name or an object
@@ -506,8 +509,19 @@ func parsePlugin(name string, v any, path string, agent AgentConfig) (PluginConf
 		},
 		"metrics_collection_interval": seconds(&pc.Interval),
 		"append_dimensions":           stringMap(&pc.AppendDimensions),
-		// drop_original_metrics names metrics to publish only aggregated.
-		"drop_original_metrics": func(any, string) error { return nil },
+		"drop_original_metrics": func(v any, p string) error {
+			if err := strings_(&pc.DropOriginalMetrics)(v, p); err != nil {
+				return err
+			}
+			for i, n := range pc.DropOriginalMetrics {
+				full, _, ok := lookupMeasurement(name, n)
+				if !ok {
+					return cfgErr(fmt.Sprintf("%s[%d]", p, i), "unknown measurement %q", n)
+				}
+				pc.DropOriginalMetrics[i] = full
+			}
+			return nil
+		},
 	}
 	switch name {
 	case "cpu":

@@ -290,14 +290,14 @@ func (h *Host) sample(iv time.Duration, at time.Time) {
 		if iv != 0 && p.Interval != iv {
 			continue
 		}
-		out = append(out, h.datums(p.Plugin, p.Measurements, p.AppendDimensions, p.Interval, at, h.samplePlugin(p, at))...)
+		out = append(out, h.datums(p.Plugin, p.Measurements, p.AppendDimensions, p.DropOriginalMetrics, p.Interval, at, h.samplePlugin(p, at))...)
 	}
 	for i := range m.Procstat {
 		p := &m.Procstat[i]
 		if iv != 0 && p.Interval != iv {
 			continue
 		}
-		out = append(out, h.datums("procstat", p.Measurements, p.AppendDimensions, p.Interval, at, h.sampleProcstat(p, at))...)
+		out = append(out, h.datums("procstat", p.Measurements, p.AppendDimensions, nil, p.Interval, at, h.sampleProcstat(p, at))...)
 	}
 	h.mu.Lock()
 	h.buf = append(h.buf, out...)
@@ -321,7 +321,7 @@ type point struct {
 // datums turns points into data with the configured names, units and the
 // dimensions the agent adds: the section's append_dimensions, then the
 // global append_dimensions (which drop host) or host.
-func (h *Host) datums(plugin string, ms []Measurement, appendDims map[string]string, iv time.Duration, at time.Time, pts []point) []bufferedDatum {
+func (h *Host) datums(plugin string, ms []Measurement, appendDims map[string]string, drop []string, iv time.Duration, at time.Time, pts []point) []bufferedDatum {
 	want := make(map[string]Measurement, len(ms))
 	for _, m := range ms {
 		want[m.Name] = m
@@ -340,7 +340,9 @@ func (h *Host) datums(plugin string, ms []Measurement, appendDims map[string]str
 		dims = slices.DeleteFunc(dims, func(d metrics.Dimension) bool { return d.Value == "" })
 		slices.SortFunc(dims, func(a, b metrics.Dimension) int { return strings.Compare(a.Name, b.Name) })
 		d := metrics.MetricDatum{MetricName: m.MetricName(), Dimensions: dims, Timestamp: ts, Unit: m.Unit, Value: metrics.Float(p.value)}
-		out = append(out, bufferedDatum{d: d, highRes: iv < time.Minute})
+		if !slices.Contains(drop, p.name) || len(h.cfg.Metrics.AggregationDimensions) == 0 {
+			out = append(out, bufferedDatum{d: d, highRes: iv < time.Minute})
+		}
 		for _, agg := range h.cfg.Metrics.AggregationDimensions {
 			if rolled, ok := rollUp(dims, agg); ok {
 				r := d

@@ -190,7 +190,8 @@ func TestHostAppendAndAggregationDimensions(t *testing.T) {
 	c := hostConfig(t, `{"metrics":{
 		"append_dimensions":{"InstanceId":"${aws:InstanceId}","InstanceType":"${aws:InstanceType}"},
 		"aggregation_dimensions":[["InstanceId"],[]],
-		"metrics_collected":{"mem":{"measurement":["used_percent"],"append_dimensions":{"team":"web"}}}}}`)
+		"metrics_collected":{"mem":{"measurement":["used_percent"],"append_dimensions":{"team":"web"}},
+			"swap":{"measurement":["used_percent"],"drop_original_metrics":["swap_used_percent"]}}}}`)
 	got := runHost(t, c, HostOptions{InstanceID: "i-0123", InstanceType: "m5.large"}, time.Minute)
 	full := find(got, "mem_used_percent", dim("InstanceId", "i-0123"), dim("InstanceType", "m5.large"), dim("team", "web"))
 	require.Len(t, full, 1, "append_dimensions replace the host dimension")
@@ -203,6 +204,8 @@ func TestHostAppendAndAggregationDimensions(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 1, none, "[] rolls up to no dimensions")
+	assert.Len(t, find(got, "swap_used_percent"), 2, "drop_original_metrics: only the roll-ups")
+	assert.Empty(t, find(got, "swap_used_percent", dim("InstanceId", "i-0123"), dim("InstanceType", "m5.large")))
 }
 
 func TestHostProcstatAggregatesProcessesOfOneSelector(t *testing.T) {
