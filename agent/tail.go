@@ -227,13 +227,15 @@ func (t *logTailer) pollSource(ctx context.Context, s *logSource, now time.Time)
 	// superseded by a newer file: read them to their end first (their lines
 	// come before the new file's), then let them go.
 	kept := s.files[:0]
+	blocked := false
 	for _, f := range s.files {
-		if isTarget(f) {
+		if isTarget(f) || blocked {
 			kept = append(kept, f)
 			continue
 		}
 		if !t.readFile(ctx, f, now, true) {
 			kept = append(kept, f) // blocked by a refused batch: retry later
+			blocked = true
 			continue
 		}
 		if s.cfg.AutoRemoval {
@@ -256,6 +258,10 @@ func (t *logTailer) pollSource(ctx context.Context, s *logSource, now time.Time)
 		t.state.remove(f.path)
 	}
 	s.files = kept
+	if blocked {
+		// The newer files' lines must not overtake the rest of the old one.
+		return errors.Join(errs...)
+	}
 	for _, c := range targets {
 		if slices.ContainsFunc(s.files, func(f *tailedFile) bool { return f.id == c.id && (c.id != fileID{} || f.path == c.path) }) {
 			continue

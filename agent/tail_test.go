@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -419,4 +420,18 @@ func TestTailIntoTheLogsService(t *testing.T) {
 	assert.Equal(t, "hello", out.Events[0].Message)
 	require.NoError(t, h.Close())
 	assert.ErrorContains(t, h.PollLogs(context.Background()), "ServiceUnavailable")
+}
+
+func TestTailRotatedFileFinishesBeforeTheNewOneWhileBatchesAreRefused(t *testing.T) {
+	e := newTailEnv(t, plainEntry)
+	e.rec.fail = 4
+	e.write("app.log", joinLines(lines("old", 0, 12000))) // more than one batch
+	e.tick(time.Second)                                   // reading stops at a full, refused batch
+	require.NoError(t, os.Rename(e.path("app.log"), e.path("app.log.1")))
+	e.write("app.log", joinLines(lines("new", 0, 3)))
+	e.tick(10 * time.Second)
+	require.NoError(t, e.host.Close())
+	got, want := e.rec.messages("app i-0abc"), append(lines("old", 0, 12000), lines("new", 0, 3)...)
+	require.Len(t, got, len(want))
+	assert.True(t, slices.Equal(want, got), "the old file's lines first, each once")
 }
