@@ -370,9 +370,11 @@ func TestHostIsSafeForConcurrentUse(t *testing.T) {
 				case 0:
 					_ = h.CollectMetrics()
 				case 1:
-					_ = h.FlushMetrics(nil) //nolint:staticcheck // a nil ctx is context.Background()
+					//lint:ignore SA1012 a nil ctx behaves as context.Background()
+					_ = h.FlushMetrics(nil)
 				case 2:
-					_ = h.PollLogs(nil) //nolint:staticcheck
+					//lint:ignore SA1012 a nil ctx behaves as context.Background()
+					_ = h.PollLogs(nil)
 				default:
 					mc.Advance(time.Second)
 				}
