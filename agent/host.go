@@ -100,9 +100,8 @@ type HostOptions struct {
 // agent.region, logfile and debug are kept but the stack decides where data
 // goes; without multi_line_start_pattern every line is an event (what the
 // agent's tailer does; the guide's sentence about lines beginning with
-// whitespace does not match it); the files' lines are split at '\n' bytes,
-// so utf-16 files are decoded per line but not split correctly; lines
-// written to a rotated file after it was read to its end are not read; a
+// whitespace does not match it); a utf-16 file is little-endian unless it
+// begins with a big-endian BOM; lines written to a rotated file after it was read to its end are not read; a
 // restart after the file at a path was replaced reads the new file from its
 // start (the old one's unread lines are lost, as with the agent).
 type Host struct {

@@ -15,6 +15,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/unicode"
+
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/logs"
 )
@@ -83,6 +86,8 @@ type logSource struct {
 // the state directory keeps.
 type tailedFile struct {
 	src          *logSource
+	nl           []byte            // the line ending: "\n", or UTF-16's two bytes
+	enc          encoding.Encoding // nil: UTF-8
 	sb           *streamBuf
 	path         string
 	id           fileID
@@ -294,7 +299,16 @@ func (t *logTailer) open(s *logSource, c candidate) (*tailedFile, error) {
 		fh.Close()
 		return nil, err
 	}
-	f := &tailedFile{src: s, path: c.path, id: idOf(fi), f: fh}
+	f := &tailedFile{src: s, path: c.path, id: idOf(fi), f: fh, nl: []byte("\n"), enc: s.cfg.enc}
+	if strings.EqualFold(s.cfg.Encoding, "utf-16") {
+		// Little-endian unless the file starts with a big-endian BOM; the
+		// decoder drops the BOM of the first line.
+		f.nl, f.enc = []byte("\n\x00"), unicode.UTF16(unicode.LittleEndian, unicode.UseBOM)
+		var bom [2]byte
+		if n, _ := fh.ReadAt(bom[:], 0); n == 2 && bom == [2]byte{0xFE, 0xFF} {
+			f.nl, f.enc = []byte("\x00\n"), unicode.UTF16(unicode.BigEndian, unicode.UseBOM)
+		}
+	}
 	if st, ok := t.state.load(c.path); ok && st.id == f.id && st.offset <= fi.Size() && st.fpLen <= fi.Size() {
 		if fp, ok := fingerprint(fh, st.fpLen); ok && fp == st.fp {
 			f.readOff, f.consumed, f.committed = st.offset, st.offset, st.offset
@@ -351,12 +365,12 @@ func (t *logTailer) readFile(ctx context.Context, f *tailedFile, now time.Time, 
 		chunkStart := f.readOff - int64(n)
 		start := 0
 		for {
-			i := bytes.IndexByte(data[start:], '\n')
+			i := f.newline(data[start:], chunkStart+int64(start))
 			if i < 0 {
 				f.hold(data[start:])
 				break
 			}
-			end := chunkStart + int64(start+i+1)
+			end := chunkStart + int64(start+i+len(f.nl))
 			line := data[start : start+i]
 			if len(f.carry) > 0 || f.carryCut {
 				f.hold(line)
@@ -368,7 +382,7 @@ func (t *logTailer) readFile(ctx context.Context, f *tailedFile, now time.Time, 
 				return false
 			}
 			f.carry, f.carryCut = f.carry[:0], false
-			start += i + 1
+			start += i + len(f.nl)
 		}
 	}
 	f.extendHead()
@@ -412,6 +426,25 @@ func (f *tailedFile) extendHead() {
 	}
 }
 
+// newline returns the index in b (which starts at file offset off) of the
+// next line ending, or -1. A UTF-16 file's newline is two bytes at an even
+// offset.
+func (f *tailedFile) newline(b []byte, off int64) int {
+	if len(f.nl) == 1 {
+		return bytes.IndexByte(b, '\n')
+	}
+	for from := 0; ; {
+		i := bytes.Index(b[from:], f.nl)
+		if i < 0 {
+			return -1
+		}
+		if (off+int64(from+i))%2 == 0 {
+			return from + i
+		}
+		from += i + 1
+	}
+}
+
 // hold keeps a partial line, at most one event's worth of it.
 func (f *tailedFile) hold(b []byte) {
 	room := maxEventBytes + 1 - len(f.carry)
@@ -445,7 +478,7 @@ func (t *logTailer) endPending(ctx context.Context, f *tailedFile, now time.Time
 // does); with it, a line matching the pattern starts an event and the lines
 // after it that do not match belong to it.
 func (t *logTailer) line(ctx context.Context, f *tailedFile, raw []byte, end int64, now time.Time) bool {
-	text := f.src.decode(raw)
+	text := f.decode(raw)
 	ml := f.src.cfg.multiLine
 	if ml == nil {
 		if !t.emit(ctx, f, text, end, now) {
@@ -475,13 +508,13 @@ func (t *logTailer) line(ctx context.Context, f *tailedFile, raw []byte, end int
 // ending, from the file's encoding, with bytes that are not UTF-8 replaced
 // by U+FFFD (PutLogEvents takes only UTF-8; the guide: "characters that
 // can't be decoded are replaced with other characters").
-func (s *logSource) decode(raw []byte) string {
-	raw = bytes.TrimSuffix(raw, []byte("\r"))
-	if s.cfg.enc != nil {
-		if out, err := s.cfg.enc.NewDecoder().Bytes(raw); err == nil {
+func (f *tailedFile) decode(raw []byte) string {
+	if f.enc != nil {
+		if out, err := f.enc.NewDecoder().Bytes(raw); err == nil {
 			raw = out
 		}
 	}
+	raw = bytes.TrimSuffix(raw, []byte("\r"))
 	if utf8.Valid(raw) {
 		return string(raw)
 	}

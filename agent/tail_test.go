@@ -435,3 +435,32 @@ func TestTailRotatedFileFinishesBeforeTheNewOneWhileBatchesAreRefused(t *testing
 	require.Len(t, got, len(want))
 	assert.True(t, slices.Equal(want, got), "the old file's lines first, each once")
 }
+
+func TestTailUTF16Files(t *testing.T) {
+	utf16 := func(bom []byte, s string, be bool) string {
+		out := append([]byte{}, bom...)
+		for _, r := range s { // the Basic Multilingual Plane only
+			if be {
+				out = append(out, byte(r>>8), byte(r))
+			} else {
+				out = append(out, byte(r), byte(r>>8))
+			}
+		}
+		return string(out)
+	}
+	for _, tc := range []struct {
+		name string
+		bom  []byte
+		be   bool
+	}{{"little-endian with a BOM", []byte{0xFF, 0xFE}, false}, {"big-endian with a BOM", []byte{0xFE, 0xFF}, true}, {"no BOM is little-endian", nil, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newTailEnv(t, `{"file_path":"DIR/app.log","log_group_name":"app","log_stream_name":"s","encoding":"utf-16"}`)
+			e.write("app.log", utf16(tc.bom, "caf\u00e9 \u010a\r\nsecond\n", tc.be)) // U+010A has a 0x0A byte
+			e.tick(2 * time.Second)
+			e.write("app.log", utf16(nil, "third\n", tc.be))
+			e.tick(2 * time.Second)
+			require.NoError(t, e.host.Close())
+			assert.Equal(t, []string{"café \u010a", "second", "third"}, e.rec.messages("app s"))
+		})
+	}
+}
