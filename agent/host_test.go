@@ -404,3 +404,23 @@ func TestHostLeavesOutDimensionsWithoutAValue(t *testing.T) {
 	require.Len(t, d, 1)
 	assert.Equal(t, []metrics.Dimension{dim("exe", "x"), dim("host", "h")}, d[0].Dimensions, "no empty process_name")
 }
+
+// BenchmarkHostSample is one sampling pass of the guide's usual sections
+// over this machine with gopsutil (what every metrics_collection_interval
+// costs).
+func BenchmarkHostSample(b *testing.B) {
+	c, err := ParseConfig([]byte(`{"metrics":{"metrics_collected":{
+		"cpu":{"resources":["*"],"measurement":["usage_idle","usage_user","usage_system"]},
+		"mem":{"measurement":["used_percent"]},"swap":{"measurement":["used_percent"]},
+		"disk":{"measurement":["used_percent"]},"diskio":{"measurement":["reads","writes"]},
+		"net":{"measurement":["bytes_sent","bytes_recv"]}}}}`))
+	require.NoError(b, err)
+	mc := clock.NewManual(t0)
+	h, err := NewHost(c, HostOptions{Clock: mc, Bus: &bus.Bus{}})
+	require.NoError(b, err)
+	for b.Loop() {
+		mc.Advance(time.Second)
+		require.NoError(b, h.CollectMetrics())
+		require.NoError(b, h.FlushMetrics(context.Background()))
+	}
+}
