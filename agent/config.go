@@ -157,9 +157,10 @@ type LogFileConfig struct {
 	PublishMultiLogs      bool
 	LogGroupClass         string // "STANDARD" (default) or "INFREQUENT_ACCESS"
 
-	ts        *timestampFormat
-	multiLine *regexp.Regexp
-	enc       encoding.Encoding // nil: UTF-8
+	groupDefaulted bool // log_group_name was omitted
+	ts             *timestampFormat
+	multiLine      *regexp.Regexp
+	enc            encoding.Encoding // nil: UTF-8
 }
 
 // LogFilter is one entry of a collect_list entry's filters.
@@ -769,6 +770,7 @@ func (lc *LogsConfig) parseCollectList(v any, path string) error {
 		if f.LogGroupName == "" {
 			// "If you omit this field, the file path up to the final dot is
 			// used as the log group name."
+			f.groupDefaulted = true
 			f.LogGroupName = f.FilePath
 			if i := strings.LastIndex(f.FilePath, "."); i > 0 {
 				f.LogGroupName = f.FilePath[:i]

@@ -315,16 +315,21 @@ func (t *logTailer) open(s *logSource, c candidate) (*tailedFile, error) {
 			f.headN, f.headCRC = st.fpLen, st.fp
 		}
 	}
-	stream := s.stream
-	if s.cfg.PublishMultiLogs {
+	group, stream := s.group, s.stream
+	switch {
+	case s.cfg.PublishMultiLogs && s.cfg.groupDefaulted:
+		// The agent's generateLogGroupName: each file its own group, named
+		// after its path with characters a group name cannot have replaced.
+		group = invalidGroupChars.ReplaceAllString(c.path, "_")
+	case s.cfg.PublishMultiLogs:
 		// The agent's generateLogStreamName: the stream, "_", and the file's
 		// path with its separators replaced.
 		stream = stream + "_" + strings.ReplaceAll(invalidGroupChars.ReplaceAllString(c.path, "_"), "/", "_")
 	}
-	key := s.group + "\x00" + stream
+	key := group + "\x00" + stream
 	sb, ok := t.streams[key]
 	if !ok {
-		sb = &streamBuf{group: s.group, stream: stream, src: s}
+		sb = &streamBuf{group: group, stream: stream, src: s}
 		t.streams[key] = sb
 	}
 	f.sb = sb

@@ -345,6 +345,15 @@ func TestTailGlobPicksUpNewFiles(t *testing.T) {
 		assert.Equal(t, []string{"b"}, e.rec.messages(esc("logs/sub/b.log")))
 		require.NoError(t, e.host.Close())
 	})
+	t.Run("publish_multi_logs without a group gives each file its own group", func(t *testing.T) {
+		e := newTailEnv(t, `{"file_path":"DIR/*.log","log_stream_name":"s","publish_multi_logs":true}`)
+		e.write("a.log", "a\n")
+		e.write("b.log", "b\n")
+		e.tick(2 * time.Second)
+		assert.Equal(t, []string{"a"}, e.rec.messages(e.path("a.log")+" s"))
+		assert.Equal(t, []string{"b"}, e.rec.messages(e.path("b.log")+" s"))
+		require.NoError(t, e.host.Close())
+	})
 	t.Run("otherwise the newest file is tailed and the old one finished", func(t *testing.T) {
 		e := newTailEnv(t, `{"file_path":"DIR/access_log.*","log_group_name":"g","log_stream_name":"s","auto_removal":true}`)
 		e.write("access_log.01", "one\n")
