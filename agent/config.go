@@ -177,6 +177,7 @@ type ConfigError struct {
 	Msg  string
 }
 
+// Error returns "path: message".
 func (e *ConfigError) Error() string { return e.Path + ": " + e.Msg }
 
 func cfgErr(path, format string, args ...any) error {
