@@ -37,6 +37,23 @@
 // procstat_cpu_usage is the share of one core and exceeds 100 on several;
 // ResidentMemoryBytes is what procstat_memory_rss reports. Only the namespace,
 // CWAgent, is the agent's default.
+//
+// # The CloudWatch agent itself: Host
+//
+// [Host] is the agent people run on their servers, driven by the same JSON
+// configuration file ([LoadConfig]): it publishes the host's metrics under
+// the agent's names, units and dimensions (cpu_usage_idle by cpu,
+// mem_used_percent, disk_used_percent by path/device/fstype, diskio_reads
+// by name, net_bytes_sent by interface, procstat_memory_rss by exe, ...,
+// with host or append_dimensions) and tails the collect_list log files
+// into CloudWatch Logs, remembering in a state directory how far each file
+// was delivered. It reads the host with gopsutil
+// (github.com/shirou/gopsutil/v4) because that is what the agent's own
+// collectors (its Telegraf inputs) are built on: the same sources, the same
+// arithmetic. Everything it does runs in callbacks on the clock (inside
+// Run with the stack's loop clock, or on ManualClock.Advance); it starts no
+// goroutine. The runtime metrics above are an extra the real agent does not
+// have.
 package agent
 
 import (

@@ -40,6 +40,7 @@ type settings struct {
 	credentialsFile    string
 	keys               []string
 	verbose            bool
+	agentConfig        string
 }
 
 // keyFlags collects repeated -key flags.
@@ -69,6 +70,7 @@ func parseFlags(args []string, stderr io.Writer) (*settings, error) {
 	fs.StringVar(&s.credentialsFile, "credentials", "", "JSON `file` of access keys: {\"AKID\": {\"secretAccessKey\": …, \"user\"|\"role\"+\"session\"|\"root\": …}}")
 	fs.Var(&keys, "key", "access key `AKID:SECRET[:PRINCIPAL]`, repeatable; PRINCIPAL is user/NAME (default user/localwatch), role/NAME/SESSION or root")
 	fs.BoolVar(&s.verbose, "v", false, "log debug detail to stderr")
+	fs.StringVar(&s.agentConfig, "agent-config", "", "run this CloudWatch agent configuration `file` (host metrics, log files) against the account")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
@@ -220,6 +222,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return usageError{err}
 	}
 	defer acct.Close()
+	closeAgent := func() {}
+	if s.agentConfig != "" {
+		h, err := startAgent(acct, s, logger)
+		if err != nil {
+			return usageError{err}
+		}
+		closeAgent = func() { _ = h.Close() }
+	}
 	apiOpts := awsapi.Options{Credentials: creds, Strict: s.strict, Logger: logger}
 	if s.seed != 0 {
 		// Its own stream (seed+1), so request IDs do not repeat the account's event IDs.
@@ -259,6 +269,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	shutdownErr := hs.Shutdown(sctx)
 	stopRun()
 	<-runDone
+	closeAgent() // sends what it holds while the account still takes it
 	acct.Close()
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return serveErr
