@@ -105,8 +105,12 @@ func BenchmarkInsights1M(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			b.SetBytes(size)
 			b.ReportAllocs()
+			cpu := processCPU()
 			for range b.N {
 				q.Run(slices.Values(evs))
+			}
+			if cpu >= 0 {
+				b.ReportMetric(float64(processCPU()-cpu)/float64(b.N)/1e6, "cpu-ms/op")
 			}
 			b.ReportMetric(float64(benchLines)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 		})
@@ -115,8 +119,12 @@ func BenchmarkInsights1M(b *testing.B) {
 	// encoding/json into a struct and aggregate in maps.
 	b.Run("go-loop-avg-pct-by", func(b *testing.B) {
 		b.SetBytes(size)
+		cpu := processCPU()
 		for range b.N {
 			handAvgPct(evs)
+		}
+		if cpu >= 0 {
+			b.ReportMetric(float64(processCPU()-cpu)/float64(b.N)/1e6, "cpu-ms/op")
 		}
 	})
 	if benchFile == "" {
@@ -127,6 +135,7 @@ func BenchmarkInsights1M(b *testing.B) {
 	}
 	b.Run("jq-filter-stats-bin", func(b *testing.B) {
 		b.SetBytes(size)
+		var cpu int64
 		for range b.N {
 			cmd := exec.Command("jq", "-n", "-c",
 				`reduce (inputs | select(.status == 500 and .latency > 1000) | (.ts - (.ts % 300000))) as $b ({}; .[$b|tostring] += 1)`, benchFile)
@@ -134,7 +143,10 @@ func BenchmarkInsights1M(b *testing.B) {
 			if err := cmd.Run(); err != nil {
 				b.Fatal(err)
 			}
+			cpu += int64(cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime())
 		}
+		// jq's own CPU time, comparable with the queries' cpu-ms/op.
+		b.ReportMetric(float64(cpu)/float64(b.N)/1e6, "cpu-ms/op")
 	})
 }
 
