@@ -16,12 +16,13 @@ import (
 // closedCodes is the code each service answers with after Close (the
 // shared contract: awserr.Closed(code), HTTP 503).
 var closedCodes = map[string]string{
-	"metrics": "ServiceUnavailable",
-	"alarms":  "ServiceUnavailable",
-	"sns":     "ServiceUnavailable",
-	"logs":    "ServiceUnavailableException",
-	"trail":   "ServiceUnavailableException",
-	"config":  "ServiceUnavailableException",
+	"metrics":    "ServiceUnavailable",
+	"alarms":     "ServiceUnavailable",
+	"sns":        "ServiceUnavailable",
+	"dashboards": "ServiceUnavailable",
+	"logs":       "ServiceUnavailableException",
+	"trail":      "ServiceUnavailableException",
+	"config":     "ServiceUnavailableException",
 }
 
 // knownCloseFailures are the operations that do not yet answer the closed
