@@ -493,6 +493,14 @@ func seeds(fx *fixture) map[string]any {
 		"config.StartConfigurationRecorder": config.StartConfigurationRecorderInput{ConfigurationRecorderName: "default"},
 		"config.StopConfigurationRecorder":  config.StopConfigurationRecorderInput{ConfigurationRecorderName: "default"},
 
+		"config.GetComplianceSummaryByConfigRule": struct{}{},
+		"config.TagResource":                      config.TagResourceInput{ResourceArn: fx.ruleArn, Tags: []config.Tag{{Key: "env", Value: "prod"}}},
+		"config.UntagResource":                    config.UntagResourceInput{ResourceArn: fx.ruleArn, TagKeys: []string{"env"}},
+		"config.RecordResource": config.ResourceConfig{ResourceType: fxResType, ResourceID: fxInstance, ResourceName: "web-1",
+			ARN: "arn:aws:ec2:us-east-1:123456789012:instance/" + fxInstance, AvailabilityZone: "us-east-1a", ResourceCreationTime: t0,
+			Configuration: map[string]any{"instanceType": "t3.large", "ebsOptimized": true}, SupplementaryConfiguration: map[string]any{"Notes": `{"a":1}`},
+			Tags: map[string]string{"owner": "web"}, Relationships: []config.ResourceRelationship{{ResourceType: "AWS::EC2::VPC", ResourceID: "vpc-1", RelationshipName: "Is contained in Vpc"}},
+			RelatedEvents: []string{"11111111-2222-3333-4444-555555555555"}},
 		"config.PutRemediationConfigurations":       fxPutRemediation(),
 		"config.DescribeRemediationConfigurations":  config.DescribeRemediationConfigurationsInput{ConfigRuleNames: []string{"instances-have-owner"}},
 		"config.DeleteRemediationConfiguration":     config.DeleteRemediationConfigurationInput{ConfigRuleName: "instances-have-owner", ResourceType: fxResType},
@@ -566,15 +574,19 @@ func fxMathAlarm(fx *fixture) alarms.PutMetricAlarmInput {
 }
 
 // operation is one exported operation of a service, found by reflection:
-// a method shaped (ctx, XInput) (*XOutput, error).
+// a method shaped (ctx, XInput) (*XOutput, error), or one of the shapes of
+// the few operations that answer nothing but an error ((ctx, XInput)
+// error, as Config's TagResource) or take no input ((ctx) (*XOutput,
+// error), as Config's GetComplianceSummaryByConfigRule; its input is the
+// empty struct).
 type operation struct {
-	name   string        // "logs.PutLogEvents"
-	method reflect.Value // bound to the service
-	in     reflect.Type
+	name    string        // "logs.PutLogEvents"
+	method  reflect.Value // bound to the service
+	in      reflect.Type
+	noInput bool // the method takes the context only
 }
 
-// operations enumerates every operation of the stack's six services, sorted
-// by name.
+// operations lists every operation of every service of st, sorted by name.
 func operations(st *localwatch.Stack) []operation {
 	ctxT, errT := reflect.TypeFor[context.Context](), reflect.TypeFor[error]()
 	var ops []operation
@@ -584,9 +596,15 @@ func operations(st *localwatch.Stack) []operation {
 		pkg = pkg[strings.LastIndex(pkg, "/")+1:]
 		for i := range v.NumMethod() {
 			m, ft := v.Type().Method(i), v.Method(i).Type()
-			if ft.NumIn() == 2 && ft.In(0) == ctxT && ft.In(1).Kind() == reflect.Struct &&
-				ft.NumOut() == 2 && ft.Out(0).Kind() == reflect.Pointer && ft.Out(1) == errT {
+			if ft.NumIn() < 1 || ft.NumIn() > 2 || ft.In(0) != ctxT || ft.IsVariadic() || ft.NumOut() == 0 || ft.Out(ft.NumOut()-1) != errT {
+				continue
+			}
+			withOutput := ft.NumOut() == 2 && ft.Out(0).Kind() == reflect.Pointer
+			switch {
+			case ft.NumIn() == 2 && ft.In(1).Kind() == reflect.Struct && (withOutput || ft.NumOut() == 1):
 				ops = append(ops, operation{name: pkg + "." + m.Name, method: v.Method(i), in: ft.In(1)})
+			case ft.NumIn() == 1 && withOutput:
+				ops = append(ops, operation{name: pkg + "." + m.Name, method: v.Method(i), in: reflect.TypeFor[struct{}](), noInput: true})
 			}
 		}
 	}
@@ -602,8 +620,12 @@ func (op operation) call(ctx context.Context, in reflect.Value) (err error, pani
 			panicked = r
 		}
 	}()
-	out := op.method.Call([]reflect.Value{reflect.ValueOf(&ctx).Elem(), in})
-	if e := out[1].Interface(); e != nil {
+	args := []reflect.Value{reflect.ValueOf(&ctx).Elem()}
+	if !op.noInput {
+		args = append(args, in)
+	}
+	out := op.method.Call(args)
+	if e := out[len(out)-1].Interface(); e != nil {
 		err = e.(error)
 	}
 	return err, nil
