@@ -3,6 +3,7 @@ package localwatch_test
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"maps"
 	"math"
@@ -378,10 +379,16 @@ type finding struct {
 	what  string
 }
 
-// timeLimit is the one second, scaled for the race detector.
+// timeLimit is the one second, scaled for the race detector and for
+// fuzzing (-fuzz: coverage instrumentation and parallel workers make every
+// call several times slower; a replay of a slow input with go test
+// -run=Fuzz.../id is timed at 1 s again).
 func timeLimit() time.Duration {
 	if raceEnabled {
 		return 10 * time.Second
+	}
+	if f := flag.Lookup("test.fuzz"); f != nil && f.Value.String() != "" {
+		return 5 * time.Second
 	}
 	return time.Second
 }
