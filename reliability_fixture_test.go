@@ -15,6 +15,7 @@ import (
 	"github.com/localwatch/localwatch"
 	"github.com/localwatch/localwatch/alarms"
 	"github.com/localwatch/localwatch/config"
+	"github.com/localwatch/localwatch/dashboards"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/logs"
 	"github.com/localwatch/localwatch/metrics"
@@ -32,15 +33,16 @@ import (
 var fixtureStart = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 
 const (
-	fxAccount   = "123456789012"
-	fxLambda    = "arn:aws:lambda:us-east-1:123456789012:function:rule-fn"
-	fxDestARN   = "arn:aws:lambda:us-east-1:123456789012:function:log-sink"
-	fxGroupARN  = "arn:aws:logs:us-east-1:123456789012:log-group:app"
-	fxAlarmARN  = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:high-latency"
-	fxTrailARN  = "arn:aws:cloudtrail:us-east-1:123456789012:trail/audit"
-	fxInstance  = "i-0abc123"
-	fxResType   = "AWS::EC2::Instance"
-	fxNamespace = "App"
+	fxChannelARN = "arn:aws:cloudtrail:us-east-1:123456789012:channel/01234567-0123-0123-0123-012345678901"
+	fxAccount    = "123456789012"
+	fxLambda     = "arn:aws:lambda:us-east-1:123456789012:function:rule-fn"
+	fxDestARN    = "arn:aws:lambda:us-east-1:123456789012:function:log-sink"
+	fxGroupARN   = "arn:aws:logs:us-east-1:123456789012:log-group:app"
+	fxAlarmARN   = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:high-latency"
+	fxTrailARN   = "arn:aws:cloudtrail:us-east-1:123456789012:trail/audit"
+	fxInstance   = "i-0abc123"
+	fxResType    = "AWS::EC2::Instance"
+	fxNamespace  = "App"
 )
 
 // fixture is a stack with one of everything.
@@ -55,6 +57,14 @@ type fixture struct {
 	queue    *sns.Queue
 	queue2   *sns.Queue // not subscribed yet
 	token    string     // a Config rule's result token, for PutEvaluations
+
+	queryID     string // a completed Logs Insights query
+	runningID   string // a scheduled one (StopQuery)
+	queryDefID  string // a saved query definition
+	logPtr      string // an @ptr of the completed query
+	platformArn string // an SNS platform application
+	endpointArn string // its endpoint
+	ruleArn     string // the managed Config rule
 }
 
 // newFixture builds the stack and its resources; every call gives the same
@@ -138,8 +148,88 @@ func newFixture(t testing.TB) *fixture {
 	must(st.Config.PutResourceConfig(ctx, fxPutResourceConfig()))
 	must(st.Config.PutRetentionConfiguration(ctx, config.PutRetentionConfigurationInput{RetentionPeriodInDays: 30}))
 	require.NotEmpty(t, fx.token, "the custom rule ran on the recorded instance")
+	must(st.Config.PutRemediationConfigurations(ctx, fxPutRemediation()))
+	rules, err := st.Config.DescribeConfigRules(ctx, config.DescribeConfigRulesInput{ConfigRuleNames: []string{"instances-have-owner"}})
+	require.NoError(t, err)
+	fx.ruleArn = rules.ConfigRules[0].ConfigRuleArn
+
+	// Logs Insights: a saved query definition, a completed query (for its
+	// results and an @ptr) and a scheduled one (for StopQuery).
+	def, err := st.Logs.PutQueryDefinition(ctx, fxPutQueryDefinition())
+	require.NoError(t, err)
+	fx.queryDefID = def.QueryDefinitionID
+	q, err := st.Logs.StartQuery(ctx, fxStartQuery())
+	require.NoError(t, err)
+	fx.queryID = q.QueryID
+	clk.Advance(0) // runs the query
+	res, err := st.Logs.GetQueryResults(ctx, logs.GetQueryResultsInput{QueryID: fx.queryID})
+	require.NoError(t, err)
+	for _, row := range res.Results {
+		for _, f := range row {
+			if f.Field == "@ptr" {
+				fx.logPtr = f.Value
+			}
+		}
+	}
+	require.NotEmpty(t, fx.logPtr, "the query returned events with @ptr")
+	q, err = st.Logs.StartQuery(ctx, fxStartQuery())
+	require.NoError(t, err)
+	fx.runningID = q.QueryID
+
+	// CloudTrail Insights on the trail.
+	must(st.Trail.PutInsightSelectors(ctx, trail.PutInsightSelectorsInput{TrailName: "audit",
+		InsightSelectors: []trail.InsightSelector{{InsightType: trail.ApiCallRateInsight}}}))
+
+	// SNS mobile: a platform application with an endpoint, a data
+	// protection policy, SMS preferences and an opted-out number.
+	app, err := st.SNS.CreatePlatformApplication(ctx, fxCreatePlatformApplication())
+	require.NoError(t, err)
+	fx.platformArn = app.PlatformApplicationArn
+	ep, err := st.SNS.CreatePlatformEndpoint(ctx, sns.CreatePlatformEndpointInput{PlatformApplicationArn: fx.platformArn, Token: "device-1", CustomUserData: "phone"})
+	require.NoError(t, err)
+	fx.endpointArn = ep.EndpointArn
+	must(st.SNS.PutDataProtectionPolicy(ctx, sns.PutDataProtectionPolicyInput{ResourceArn: fx.topicArn, DataProtectionPolicy: fxDataProtectionPolicy}))
+	must(st.SNS.SetSMSAttributes(ctx, sns.SetSMSAttributesInput{Attributes: map[string]string{"DefaultSMSType": "Transactional"}}))
+	st.SNS.OptOutPhoneNumber("+15555550100")
+
+	// Dashboards: one dashboard.
+	must(st.Dashboards.PutDashboard(ctx, dashboards.PutDashboardInput{DashboardName: "ops-main", DashboardBody: fxDashboardBody}))
 	return fx
 }
+
+func fxPutRemediation() config.PutRemediationConfigurationsInput {
+	return config.PutRemediationConfigurationsInput{RemediationConfigurations: []config.RemediationConfiguration{{ConfigRuleName: "instances-have-owner",
+		TargetType: "SSM_DOCUMENT", TargetID: "AWS-StopEC2Instance", TargetVersion: "1", ResourceType: fxResType, Automatic: true,
+		Parameters:               map[string]any{"InstanceId": map[string]any{"ResourceValue": map[string]any{"Value": "RESOURCE_ID"}}},
+		ExecutionControls:        map[string]any{"SsmControls": map[string]any{"ConcurrentExecutionRatePercentage": 10}},
+		MaximumAutomaticAttempts: 5, RetryAttemptSeconds: 60}}}
+}
+
+func fxPutQueryDefinition() logs.PutQueryDefinitionInput {
+	return logs.PutQueryDefinitionInput{Name: "errors/by-level", LogGroupNames: []string{"app"},
+		QueryString: "fields @timestamp, @message | filter level = 'ERROR' | sort @timestamp desc | limit 20"}
+}
+
+func fxStartQuery() logs.StartQueryInput {
+	return logs.StartQueryInput{LogGroupNames: []string{"app"}, StartTime: fixtureStart.Add(-time.Hour).Unix(), EndTime: fixtureStart.Add(time.Minute).Unix(),
+		QueryString: "fields @timestamp, @message, latency | sort @timestamp desc", Limit: logs.Int32(100)}
+}
+
+func fxCreatePlatformApplication() sns.CreatePlatformApplicationInput {
+	return sns.CreatePlatformApplicationInput{Name: "mobile", Platform: "ADM",
+		Attributes: map[string]string{"PlatformCredential": "secret", "PlatformPrincipal": "principal"}}
+}
+
+const fxDataProtectionPolicy = `{"Name":"data_protection_policy","Description":"mask cards","Version":"2021-06-01","Statement":[` +
+	`{"Sid":"mask-card","DataDirection":"Inbound","Principal":["*"],"DataIdentifier":["arn:aws:dataprotection::aws:data-identifier/CreditCardNumber"],` +
+	`"Operation":{"Deidentify":{"MaskConfig":{"MaskWithCharacter":"*"}}}}]}`
+
+const fxDashboardBody = `{"widgets":[{"type":"metric","x":0,"y":0,"width":12,"height":6,` +
+	`"properties":{"metrics":[["App","Latency","Service","web"]],"region":"us-east-1","title":"Latency","stat":"Average","period":60}},` +
+	`{"type":"text","x":12,"y":0,"width":12,"height":6,"properties":{"markdown":"# Ops"}}]}`
+
+const fxMetricWidget = `{"metrics":[["App","Latency","Service","web",{"label":"web"}]],"view":"timeSeries","stat":"Average","period":60,` +
+	`"start":"-PT3H","end":"P0D","title":"Latency","width":400,"height":200}`
 
 func fxPutMetricAlarm(fx *fixture) alarms.PutMetricAlarmInput {
 	return alarms.PutMetricAlarmInput{AlarmName: "high-latency", AlarmDescription: "p99 too high", Namespace: fxNamespace, MetricName: "Latency",
@@ -219,6 +309,7 @@ func seeds(fx *fixture) map[string]any {
 	str := func(s string) *string { return &s }
 	tm := func(t time.Time) *time.Time { return &t }
 	i64 := func(t time.Time) *int64 { v := t.UnixMilli(); return &v }
+	sec := func(t time.Time) *int64 { v := t.Unix(); return &v }
 	qarn := fx.queue2.ARN()
 	return map[string]any{
 		// metrics
@@ -299,7 +390,37 @@ func seeds(fx *fixture) map[string]any {
 		"logs.UntagLogGroup":         logs.UntagLogGroupInput{LogGroupName: "app", Tags: []string{"team"}},
 		"logs.UntagResource":         logs.UntagResourceInput{ResourceArn: fxGroupARN, TagKeys: []string{"team"}},
 
+		"logs.StartQuery":                    fxStartQuery(),
+		"logs.StartQuery#identifiers":        logs.StartQueryInput{LogGroupIdentifiers: []string{fxGroupARN}, StartTime: t0.Unix(), EndTime: t1.Unix(), QueryString: "stats count(*) by bin(5m)"},
+		"logs.GetQueryResults":               logs.GetQueryResultsInput{QueryID: fx.queryID},
+		"logs.StopQuery":                     logs.StopQueryInput{QueryID: fx.runningID},
+		"logs.DescribeQueries":               logs.DescribeQueriesInput{LogGroupName: "app", Status: logs.QueryComplete, MaxResults: logs.Int32(10)},
+		"logs.PutQueryDefinition":            fxPutQueryDefinition(),
+		"logs.PutQueryDefinition#update":     logs.PutQueryDefinitionInput{Name: "errors/renamed", QueryDefinitionID: fx.queryDefID, QueryString: "fields @message | limit 5", ClientToken: "token-1"},
+		"logs.DescribeQueryDefinitions":      logs.DescribeQueryDefinitionsInput{QueryDefinitionNamePrefix: "errors", MaxResults: logs.Int32(10)},
+		"logs.DeleteQueryDefinition":         logs.DeleteQueryDefinitionInput{QueryDefinitionID: fx.queryDefID},
+		"logs.GetLogRecord":                  logs.GetLogRecordInput{LogRecordPointer: fx.logPtr, Unmask: true},
+		"logs.GetLogGroupFields":             logs.GetLogGroupFieldsInput{LogGroupName: "app", Time: sec(t1)},
+		"logs.PutLogGroupDeletionProtection": logs.PutLogGroupDeletionProtectionInput{LogGroupIdentifier: "app", DeletionProtectionEnabled: logs.Bool(true)},
+		"logs.ListLogGroups":                 logs.ListLogGroupsInput{LogGroupNamePattern: "app", LogGroupClass: "STANDARD", IncludeLinkedAccounts: logs.Bool(false), Limit: logs.Int32(10)},
+
+		// dashboards
+		"dashboards.PutDashboard":         dashboards.PutDashboardInput{DashboardName: "ops-second", DashboardBody: fxDashboardBody},
+		"dashboards.GetDashboard":         dashboards.GetDashboardInput{DashboardName: "ops-main"},
+		"dashboards.ListDashboards":       dashboards.ListDashboardsInput{DashboardNamePrefix: "ops"},
+		"dashboards.DeleteDashboards":     dashboards.DeleteDashboardsInput{DashboardNames: []string{"ops-main"}},
+		"dashboards.GetMetricWidgetImage": dashboards.GetMetricWidgetImageInput{MetricWidget: fxMetricWidget, OutputFormat: "png"},
+
 		// trail
+		"trail.AddTags":    trail.AddTagsInput{ResourceId: fxTrailARN, TagsList: []trail.Tag{{Key: "env", Value: "prod"}}},
+		"trail.RemoveTags": trail.RemoveTagsInput{ResourceId: fxTrailARN, TagsList: []trail.Tag{{Key: "team"}}},
+		"trail.ListTags":   trail.ListTagsInput{ResourceIdList: []string{fxTrailARN}},
+		"trail.PutInsightSelectors": trail.PutInsightSelectorsInput{TrailName: "audit", InsightSelectors: []trail.InsightSelector{
+			{InsightType: trail.ApiCallRateInsight, EventCategories: []trail.EventCategory{trail.CategoryManagement}}, {InsightType: trail.ApiErrorRateInsight}}},
+		"trail.GetInsightSelectors":  trail.GetInsightSelectorsInput{TrailName: "audit"},
+		"trail.PutResourcePolicy":    trail.PutResourcePolicyInput{ResourceArn: fxChannelARN, ResourcePolicy: `{"Version":"2012-10-17","Statement":[]}`},
+		"trail.GetResourcePolicy":    trail.GetResourcePolicyInput{ResourceArn: fxChannelARN},
+		"trail.DeleteResourcePolicy": trail.DeleteResourcePolicyInput{ResourceArn: fxChannelARN},
 		"trail.CreateTrail": trail.CreateTrailInput{Name: "second", S3BucketName: "audit-bucket", S3KeyPrefix: "p", SnsTopicName: "events",
 			IncludeGlobalServiceEvents: metrics.Bool(true), IsMultiRegionTrail: true, EnableLogFileValidation: true,
 			CloudWatchLogsLogGroupArn: fxGroupARN + ":*", CloudWatchLogsRoleArn: "arn:aws:iam::123456789012:role/trail-to-logs",
@@ -372,18 +493,56 @@ func seeds(fx *fixture) map[string]any {
 		"config.StartConfigurationRecorder": config.StartConfigurationRecorderInput{ConfigurationRecorderName: "default"},
 		"config.StopConfigurationRecorder":  config.StopConfigurationRecorderInput{ConfigurationRecorderName: "default"},
 
+		"config.GetComplianceSummaryByConfigRule": struct{}{},
+		"config.TagResource":                      config.TagResourceInput{ResourceArn: fx.ruleArn, Tags: []config.Tag{{Key: "env", Value: "prod"}}},
+		"config.UntagResource":                    config.UntagResourceInput{ResourceArn: fx.ruleArn, TagKeys: []string{"env"}},
+		"config.RecordResource": config.ResourceConfig{ResourceType: fxResType, ResourceID: fxInstance, ResourceName: "web-1",
+			ARN: "arn:aws:ec2:us-east-1:123456789012:instance/" + fxInstance, AvailabilityZone: "us-east-1a", ResourceCreationTime: t0,
+			Configuration: map[string]any{"instanceType": "t3.large", "ebsOptimized": true}, SupplementaryConfiguration: map[string]any{"Notes": `{"a":1}`},
+			Tags: map[string]string{"owner": "web"}, Relationships: []config.ResourceRelationship{{ResourceType: "AWS::EC2::VPC", ResourceID: "vpc-1", RelationshipName: "Is contained in Vpc"}},
+			RelatedEvents: []string{"11111111-2222-3333-4444-555555555555"}},
+		"config.PutRemediationConfigurations":       fxPutRemediation(),
+		"config.DescribeRemediationConfigurations":  config.DescribeRemediationConfigurationsInput{ConfigRuleNames: []string{"instances-have-owner"}},
+		"config.DeleteRemediationConfiguration":     config.DeleteRemediationConfigurationInput{ConfigRuleName: "instances-have-owner", ResourceType: fxResType},
+		"config.GetComplianceSummaryByResourceType": config.GetComplianceSummaryByResourceTypeInput{ResourceTypes: []string{fxResType}},
+		"config.GetDiscoveredResourceCounts":        config.GetDiscoveredResourceCountsInput{ResourceTypes: []string{fxResType}, Limit: 10},
+		"config.ListConfigurationRecorders":         config.ListConfigurationRecordersInput{MaxResults: 10},
+		"config.ListTagsForResource":                config.ListTagsForResourceInput{ResourceArn: fx.ruleArn, Limit: 10},
+		"config.PutExternalEvaluation": config.PutExternalEvaluationInput{ConfigRuleName: "instances-have-owner", ExternalEvaluation: config.Evaluation{
+			ComplianceResourceType: fxResType, ComplianceResourceID: fxInstance, ComplianceType: config.NonCompliant, Annotation: "checked by hand", OrderingTimestamp: t1}},
+		"config.SelectResourceConfig": config.SelectResourceConfigInput{Expression: "SELECT resourceId, resourceType, tags WHERE resourceType = 'AWS::EC2::Instance'", Limit: 10},
+
 		// sns
-		"sns.AddPermission":             sns.AddPermissionInput{TopicArn: fx.topicArn, Label: "allow-more", AWSAccountId: []string{"210987654321"}, ActionName: []string{"Publish"}},
-		"sns.ConfirmSubscription":       sns.ConfirmSubscriptionInput{TopicArn: fx.topicArn, Token: strings.Repeat("ab", 32), AuthenticateOnUnsubscribe: str("true")},
-		"sns.CreateTopic":               sns.CreateTopicInput{Name: "alerts", Attributes: map[string]string{"DisplayName": "Alerts"}, Tags: []sns.Tag{{Key: "team", Value: "web"}}, DataProtectionPolicy: str("")},
-		"sns.CreateTopic#fifo":          sns.CreateTopicInput{Name: "alerts.fifo", Attributes: map[string]string{"FifoTopic": "true", "ContentBasedDeduplication": "true"}},
-		"sns.DeleteTopic":               sns.DeleteTopicInput{TopicArn: fx.topicArn},
-		"sns.GetSubscriptionAttributes": sns.GetSubscriptionAttributesInput{SubscriptionArn: fx.subArn},
-		"sns.GetTopicAttributes":        sns.GetTopicAttributesInput{TopicArn: fx.topicArn},
-		"sns.ListSubscriptions":         sns.ListSubscriptionsInput{},
-		"sns.ListSubscriptionsByTopic":  sns.ListSubscriptionsByTopicInput{TopicArn: fx.topicArn},
-		"sns.ListTagsForResource":       sns.ListTagsForResourceInput{ResourceArn: fx.topicArn},
-		"sns.ListTopics":                sns.ListTopicsInput{},
+		"sns.CreatePlatformApplication":          fxCreatePlatformApplication(),
+		"sns.GetPlatformApplicationAttributes":   sns.PlatformApplicationInput{PlatformApplicationArn: fx.platformArn},
+		"sns.SetPlatformApplicationAttributes":   sns.SetPlatformApplicationAttributesInput{PlatformApplicationArn: fx.platformArn, Attributes: map[string]string{"SuccessFeedbackSampleRate": "50"}},
+		"sns.ListPlatformApplications":           sns.ListPlatformApplicationsInput{},
+		"sns.DeletePlatformApplication":          sns.PlatformApplicationInput{PlatformApplicationArn: fx.platformArn},
+		"sns.CreatePlatformEndpoint":             sns.CreatePlatformEndpointInput{PlatformApplicationArn: fx.platformArn, Token: "device-2", CustomUserData: "tablet", Attributes: map[string]string{"Enabled": "true"}},
+		"sns.GetEndpointAttributes":              sns.EndpointInput{EndpointArn: fx.endpointArn},
+		"sns.SetEndpointAttributes":              sns.SetEndpointAttributesInput{EndpointArn: fx.endpointArn, Attributes: map[string]string{"CustomUserData": "phone-2"}},
+		"sns.ListEndpointsByPlatformApplication": sns.ListEndpointsByPlatformApplicationInput{PlatformApplicationArn: fx.platformArn},
+		"sns.DeleteEndpoint":                     sns.EndpointInput{EndpointArn: fx.endpointArn},
+		"sns.PutDataProtectionPolicy":            sns.PutDataProtectionPolicyInput{ResourceArn: fx.topicArn, DataProtectionPolicy: fxDataProtectionPolicy},
+		"sns.GetDataProtectionPolicy":            sns.GetDataProtectionPolicyInput{ResourceArn: fx.topicArn},
+		"sns.SetSMSAttributes":                   sns.SetSMSAttributesInput{Attributes: map[string]string{"DefaultSMSType": "Promotional", "DefaultSenderID": "OPS", "MonthlySpendLimit": "10"}},
+		"sns.GetSMSAttributes":                   sns.GetSMSAttributesInput{Attributes: []string{"DefaultSMSType"}},
+		"sns.CheckIfPhoneNumberIsOptedOut":       sns.CheckIfPhoneNumberIsOptedOutInput{PhoneNumber: "+15555550100"},
+		"sns.ListPhoneNumbersOptedOut":           sns.ListPhoneNumbersOptedOutInput{},
+		"sns.OptInPhoneNumber":                   sns.OptInPhoneNumberInput{PhoneNumber: "+15555550100"},
+		"sns.Publish#sms":                        sns.PublishInput{PhoneNumber: "+15555550199", Message: "code 1234", MessageAttributes: map[string]sns.MessageAttributeValue{"AWS.SNS.SMS.SMSType": {DataType: "String", StringValue: "Transactional"}}},
+		"sns.Publish#endpoint":                   sns.PublishInput{TargetArn: fx.endpointArn, Message: `{"default":"hi","ADM":"{\"data\":{\"message\":\"hi\"}}"}`, MessageStructure: str("json")},
+		"sns.AddPermission":                      sns.AddPermissionInput{TopicArn: fx.topicArn, Label: "allow-more", AWSAccountId: []string{"210987654321"}, ActionName: []string{"Publish"}},
+		"sns.ConfirmSubscription":                sns.ConfirmSubscriptionInput{TopicArn: fx.topicArn, Token: strings.Repeat("ab", 32), AuthenticateOnUnsubscribe: str("true")},
+		"sns.CreateTopic":                        sns.CreateTopicInput{Name: "alerts", Attributes: map[string]string{"DisplayName": "Alerts"}, Tags: []sns.Tag{{Key: "team", Value: "web"}}, DataProtectionPolicy: str("")},
+		"sns.CreateTopic#fifo":                   sns.CreateTopicInput{Name: "alerts.fifo", Attributes: map[string]string{"FifoTopic": "true", "ContentBasedDeduplication": "true"}},
+		"sns.DeleteTopic":                        sns.DeleteTopicInput{TopicArn: fx.topicArn},
+		"sns.GetSubscriptionAttributes":          sns.GetSubscriptionAttributesInput{SubscriptionArn: fx.subArn},
+		"sns.GetTopicAttributes":                 sns.GetTopicAttributesInput{TopicArn: fx.topicArn},
+		"sns.ListSubscriptions":                  sns.ListSubscriptionsInput{},
+		"sns.ListSubscriptionsByTopic":           sns.ListSubscriptionsByTopicInput{TopicArn: fx.topicArn},
+		"sns.ListTagsForResource":                sns.ListTagsForResourceInput{ResourceArn: fx.topicArn},
+		"sns.ListTopics":                         sns.ListTopicsInput{},
 		"sns.Publish": sns.PublishInput{TopicArn: fx.topicArn, Message: "hello", Subject: str("greeting"),
 			MessageAttributes: map[string]sns.MessageAttributeValue{"kind": {DataType: "String", StringValue: "greeting"}, "n": {DataType: "Number", StringValue: "42"},
 				"blob": {DataType: "Binary", BinaryValue: []byte{1, 2, 3}}}},
@@ -415,27 +574,37 @@ func fxMathAlarm(fx *fixture) alarms.PutMetricAlarmInput {
 }
 
 // operation is one exported operation of a service, found by reflection:
-// a method shaped (ctx, XInput) (*XOutput, error).
+// a method shaped (ctx, XInput) (*XOutput, error), or one of the shapes of
+// the few operations that answer nothing but an error ((ctx, XInput)
+// error, as Config's TagResource) or take no input ((ctx) (*XOutput,
+// error), as Config's GetComplianceSummaryByConfigRule; its input is the
+// empty struct).
 type operation struct {
-	name   string        // "logs.PutLogEvents"
-	method reflect.Value // bound to the service
-	in     reflect.Type
+	name    string        // "logs.PutLogEvents"
+	method  reflect.Value // bound to the service
+	in      reflect.Type
+	noInput bool // the method takes the context only
 }
 
-// operations enumerates every operation of the stack's six services, sorted
-// by name.
+// operations lists every operation of every service of st, sorted by name.
 func operations(st *localwatch.Stack) []operation {
 	ctxT, errT := reflect.TypeFor[context.Context](), reflect.TypeFor[error]()
 	var ops []operation
-	for _, svc := range []any{st.Metrics, st.Alarms, st.Logs, st.Trail, st.Config, st.SNS} {
+	for _, svc := range []any{st.Metrics, st.Alarms, st.Logs, st.Trail, st.Config, st.SNS, st.Dashboards} {
 		v := reflect.ValueOf(svc)
 		pkg := v.Type().Elem().PkgPath()
 		pkg = pkg[strings.LastIndex(pkg, "/")+1:]
 		for i := range v.NumMethod() {
 			m, ft := v.Type().Method(i), v.Method(i).Type()
-			if ft.NumIn() == 2 && ft.In(0) == ctxT && ft.In(1).Kind() == reflect.Struct &&
-				ft.NumOut() == 2 && ft.Out(0).Kind() == reflect.Pointer && ft.Out(1) == errT {
+			if ft.NumIn() < 1 || ft.NumIn() > 2 || ft.In(0) != ctxT || ft.IsVariadic() || ft.NumOut() == 0 || ft.Out(ft.NumOut()-1) != errT {
+				continue
+			}
+			withOutput := ft.NumOut() == 2 && ft.Out(0).Kind() == reflect.Pointer
+			switch {
+			case ft.NumIn() == 2 && ft.In(1).Kind() == reflect.Struct && (withOutput || ft.NumOut() == 1):
 				ops = append(ops, operation{name: pkg + "." + m.Name, method: v.Method(i), in: ft.In(1)})
+			case ft.NumIn() == 1 && withOutput:
+				ops = append(ops, operation{name: pkg + "." + m.Name, method: v.Method(i), in: reflect.TypeFor[struct{}](), noInput: true})
 			}
 		}
 	}
@@ -451,8 +620,12 @@ func (op operation) call(ctx context.Context, in reflect.Value) (err error, pani
 			panicked = r
 		}
 	}()
-	out := op.method.Call([]reflect.Value{reflect.ValueOf(&ctx).Elem(), in})
-	if e := out[1].Interface(); e != nil {
+	args := []reflect.Value{reflect.ValueOf(&ctx).Elem()}
+	if !op.noInput {
+		args = append(args, in)
+	}
+	out := op.method.Call(args)
+	if e := out[len(out)-1].Interface(); e != nil {
 		err = e.(error)
 	}
 	return err, nil
@@ -528,6 +701,10 @@ func (fx *fixture) snapshot() string {
 			put("  events", ev, err)
 		}
 	}
+	qd, err := st.Logs.DescribeQueryDefinitions(ctx, logs.DescribeQueryDefinitionsInput{})
+	put("DescribeQueryDefinitions", qd, err)
+	qs, err := st.Logs.DescribeQueries(ctx, logs.DescribeQueriesInput{})
+	put("DescribeQueries", qs, err)
 	// trail (not the event history)
 	tr, err := st.Trail.DescribeTrails(ctx, trail.DescribeTrailsInput{})
 	put("DescribeTrails", tr, err)
@@ -537,6 +714,10 @@ func (fx *fixture) snapshot() string {
 			put("  selectors", sel, err)
 			stat, err := st.Trail.GetTrailStatus(ctx, trail.GetTrailStatusInput{Name: x.TrailARN})
 			put("  status", stat, err)
+			ins, err := st.Trail.GetInsightSelectors(ctx, trail.GetInsightSelectorsInput{TrailName: x.TrailARN})
+			put("  insight selectors", ins, err)
+			tags, err := st.Trail.ListTags(ctx, trail.ListTagsInput{ResourceIdList: []string{x.TrailARN}})
+			put("  tags", tags, err)
 		}
 	}
 	// config
@@ -555,6 +736,14 @@ func (fx *fixture) snapshot() string {
 	for _, typ := range []string{fxResType, "MyCorp::Build::Runner"} {
 		lr, err := st.Config.ListDiscoveredResources(ctx, config.ListDiscoveredResourcesInput{ResourceType: typ, IncludeDeletedResources: true})
 		put("ListDiscoveredResources "+typ, lr, err)
+	}
+	rem, err := st.Config.DescribeRemediationConfigurations(ctx, config.DescribeRemediationConfigurationsInput{ConfigRuleNames: []string{"instances-have-owner", "custom-check"}})
+	put("DescribeRemediationConfigurations", rem, err)
+	if rules != nil {
+		for _, r := range rules.ConfigRules {
+			tags, err := st.Config.ListTagsForResource(ctx, config.ListTagsForResourceInput{ResourceArn: r.ConfigRuleArn})
+			put("  tags "+r.ConfigRuleName, tags, err)
+		}
 	}
 	h, err := st.Config.GetResourceConfigHistory(ctx, config.GetResourceConfigHistoryInput{ResourceType: fxResType, ResourceID: fxInstance})
 	put("GetResourceConfigHistory", h, err)
@@ -575,6 +764,33 @@ func (fx *fixture) snapshot() string {
 		for _, s := range subs.Subscriptions {
 			a, err := st.SNS.GetSubscriptionAttributes(ctx, sns.GetSubscriptionAttributesInput{SubscriptionArn: s.SubscriptionArn})
 			put("  attributes", a, err)
+		}
+	}
+	if tp != nil {
+		for _, x := range tp.Topics {
+			dp, err := st.SNS.GetDataProtectionPolicy(ctx, sns.GetDataProtectionPolicyInput{ResourceArn: x.TopicArn})
+			put("  data protection", dp, err)
+		}
+	}
+	apps, err := st.SNS.ListPlatformApplications(ctx, sns.ListPlatformApplicationsInput{})
+	put("ListPlatformApplications", apps, err)
+	if apps != nil {
+		for _, a := range apps.PlatformApplications {
+			eps, err := st.SNS.ListEndpointsByPlatformApplication(ctx, sns.ListEndpointsByPlatformApplicationInput{PlatformApplicationArn: a.PlatformApplicationArn})
+			put("  endpoints", eps, err)
+		}
+	}
+	sms, err := st.SNS.GetSMSAttributes(ctx, sns.GetSMSAttributesInput{})
+	put("GetSMSAttributes", sms, err)
+	opted, err := st.SNS.ListPhoneNumbersOptedOut(ctx, sns.ListPhoneNumbersOptedOutInput{})
+	put("ListPhoneNumbersOptedOut", opted, err)
+	// dashboards
+	dl, err := st.Dashboards.ListDashboards(ctx, dashboards.ListDashboardsInput{})
+	put("ListDashboards", dl, err)
+	if dl != nil {
+		for _, d := range dl.DashboardEntries {
+			body, err := st.Dashboards.GetDashboard(ctx, dashboards.GetDashboardInput{DashboardName: d.DashboardName})
+			put("  dashboard", body, err)
 		}
 	}
 	fmt.Fprintf(&b, "queues %d %d outbox %d\n", fx.queue.Len(), fx.queue2.Len(), len(st.SNS.Outbox()))

@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -56,9 +54,9 @@ func TestPanickingOnStateChangeHookDoesNotStopTheStack(t *testing.T) {
 
 	var changes []string
 	st.Alarms.OnStateChange(func(c alarms.StateChange) {
-		// Only on ALARM, which a scheduled evaluation reaches: a hook
-		// panicking inside PutMetricAlarm's own evaluation reaches the caller
-		// (the alarms package's to recover; see the known failures).
+		// Only on ALARM, which a scheduled evaluation reaches (a hook
+		// panicking inside PutMetricAlarm's own evaluation is
+		// TestPanickingUserCallbacksDoNotReachTheCaller's).
 		if c.AlarmName == "poison" && c.NewState == alarms.StateAlarm {
 			panic("hook exploded on " + c.AlarmName)
 		}
@@ -83,13 +81,9 @@ func TestPanickingOnStateChangeHookDoesNotStopTheStack(t *testing.T) {
 	for _, a := range out.MetricAlarms {
 		assert.Equal(t, alarms.StateAlarm, a.StateValue, a.AlarmName)
 	}
-	// Known failure (alarms package, issue 16 item 3): the hooks of the other
-	// changes delivered in the same evaluation as the panicking one are
-	// skipped, because alarms calls its hooks without a recover of its own.
-	// Turn this into an assertion when alarms recovers each hook.
-	if !slices.Contains(changes, "healthy:ALARM") {
-		t.Log("known failure: alarms skips the remaining OnStateChange hooks of an evaluation after one panics")
-	}
+	// The hooks of the other changes delivered in the same evaluation as
+	// the panicking one still run (alarms recovers each hook).
+	assert.Contains(t, changes, "healthy:ALARM", "a panicking hook does not skip the other hooks of its evaluation")
 	// Later evaluations go on: with no more data both alarms return to OK.
 	for range 3 {
 		require.NotPanics(t, func() { clk.Advance(time.Minute) })
@@ -109,12 +103,9 @@ func TestPanickingOnStateChangeHookDoesNotStopTheStack(t *testing.T) {
 		assert.NotEmpty(t, pe.Job)
 		assert.Contains(t, logBuf.String(), "scheduled job panicked")
 	}
-	if !strings.Contains(logBuf.String(), "hook exploded on poison") {
-		// Known failure once alarms recovers its hooks: the stack must then
-		// pass its Logger to alarms (alarms.Options.Logger), or the panic
-		// goes unreported.
-		t.Logf("known failure: the hook's panic was not reported to the Logger (OnError saw %v)", reported)
-	}
+	// alarms recovers its hooks itself: the stack passes it its Logger
+	// (alarms.Options.Logger), or the panic would go unreported.
+	assert.Contains(t, logBuf.String(), "hook exploded on poison", "the hook's panic is reported to the Logger (OnError saw %v)", reported)
 }
 
 // The same on the LoopClock under Run: a panicking timer used to end Run
@@ -146,12 +137,11 @@ func TestPanickingTimerUnderRunIsReportedAndRunGoesOn(t *testing.T) {
 }
 
 // knownCallbackFailures are the user callbacks that still panic into the
-// caller of an operation (each its service's owner's to fix, issue 16
-// item 3); the subtest of a listed callback is skipped, with what happened.
-var knownCallbackFailures = map[string]string{
-	"alarms OnStateChange hook": "alarms calls its hooks without recover: a hook panicking in PutMetricAlarm's first evaluation reaches the caller",
-	"logs Destination":          "logs calls a subscription filter's Destination on the PutLogEvents caller without recover",
-}
+// caller of an operation, with the defect (issue 16 item 3). The subtest of
+// a listed callback that panics is skipped with what happened; a listed
+// callback that no longer panics fails the test, so that the list is
+// emptied as fixes land. Empty: every callback is recovered.
+var knownCallbackFailures = map[string]string{}
 
 // Issue 16 item 3, the callbacks that run on a caller's goroutine rather
 // than the clock's: a user's OnStateChange hook, logs Destination function
@@ -236,11 +226,14 @@ func TestPanickingUserCallbacksDoNotReachTheCaller(t *testing.T) {
 				_ = tc.act(st)
 				clk.Advance(time.Hour) // what the callback's work scheduled
 			}()
-			if panicked != nil {
-				if why, known := knownCallbackFailures[tc.name]; known {
-					t.Skipf("known failure (%s): panicked with %v", why, panicked)
-				}
+			why, known := knownCallbackFailures[tc.name]
+			switch {
+			case panicked != nil && known:
+				t.Skipf("known failure (%s): panicked with %v", why, panicked)
+			case panicked != nil:
 				t.Fatalf("the callback's panic reached the caller: %v", panicked)
+			case known:
+				t.Errorf("known failure %q (%s) no longer fails: remove it from knownCallbackFailures", tc.name, why)
 			}
 			done := make(chan error, 1)
 			go func() { done <- tc.after(st) }()

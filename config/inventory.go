@@ -3,6 +3,7 @@ package config
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"maps"
 	"slices"
 	"strconv"
@@ -535,6 +536,11 @@ func (s *Service) PutRemediationConfigurations(ctx context.Context, in PutRemedi
 				return invalid("MaximumAutomaticAttempts %d is not valid: 1 to 25.", c.MaximumAutomaticAttempts)
 			case c.RetryAttemptSeconds < 0 || c.RetryAttemptSeconds > 2678000:
 				return invalid("RetryAttemptSeconds %d is not valid: 1 to 2678000.", c.RetryAttemptSeconds)
+			case !isJSON(c.Parameters) || !isJSON(c.ExecutionControls):
+				// They arrive as JSON on the wire: a value JSON cannot hold
+				// (NaN, ±Inf, a func) would be stored and then make
+				// DescribeRemediationConfigurations unanswerable.
+				return invalid("The Parameters and ExecutionControls of rule %s must be JSON values.", c.ConfigRuleName)
 			}
 		}
 		s.mu.Lock()
@@ -632,4 +638,10 @@ func (s *Service) DeleteRemediationConfiguration(ctx context.Context, in DeleteR
 		return nil, err
 	}
 	return &DeleteRemediationConfigurationOutput{}, nil
+}
+
+// isJSON reports whether v can be encoded as JSON.
+func isJSON(v any) bool {
+	_, err := json.Marshal(v)
+	return err == nil
 }

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"encoding/json"
+	"math"
 	"testing"
 	"time"
 
@@ -132,6 +134,24 @@ func TestRemediationConfigurationsAreStoredAndDescribed(t *testing.T) {
 	bad.TargetType = "LAMBDA"
 	_, err = h.svc.PutRemediationConfigurations(h.ctx, PutRemediationConfigurationsInput{[]RemediationConfiguration{bad}})
 	assert.Equal(t, "InvalidParameterValueException", code(err))
+	for name, params := range map[string]map[string]any{
+		"NaN":  {"TopicArn": map[string]any{"StaticValue": map[string]any{"Values": []any{math.NaN()}}}},
+		"+Inf": {"Rate": math.Inf(1)},
+		"func": {"F": func() {}},
+	} {
+		bad := rc
+		bad.Parameters = params
+		_, err = h.svc.PutRemediationConfigurations(h.ctx, PutRemediationConfigurationsInput{[]RemediationConfiguration{bad}})
+		assert.Equal(t, "InvalidParameterValueException", code(err), "Parameters holding %s (not JSON)", name)
+		bad = rc
+		bad.ExecutionControls = params
+		_, err = h.svc.PutRemediationConfigurations(h.ctx, PutRemediationConfigurationsInput{[]RemediationConfiguration{bad}})
+		assert.Equal(t, "InvalidParameterValueException", code(err), "ExecutionControls holding %s (not JSON)", name)
+	}
+	out, err = h.svc.DescribeRemediationConfigurations(h.ctx, DescribeRemediationConfigurationsInput{ConfigRuleNames: []string{"tags"}})
+	require.NoError(t, err)
+	_, err = json.Marshal(out)
+	require.NoError(t, err, "what is stored can be described")
 	_, err = h.svc.DeleteRemediationConfiguration(h.ctx, DeleteRemediationConfigurationInput{ConfigRuleName: "tags"})
 	require.NoError(t, err)
 	_, err = h.svc.DeleteRemediationConfiguration(h.ctx, DeleteRemediationConfigurationInput{ConfigRuleName: "tags"})

@@ -275,6 +275,11 @@ func buildState(rc ResourceConfig) (*state, error) {
 	if len(rc.ResourceName) > 768 {
 		return nil, errf("ValidationException", "The resourceName is longer than 768 characters.")
 	}
+	if y := rc.ResourceCreationTime.UTC().Year(); !rc.ResourceCreationTime.IsZero() && (y < 1 || y > 9999) {
+		// Items carry it as an ISO 8601 time with a four-digit year: one
+		// outside years 0001-9999 could be recorded but never described.
+		return nil, errf("ValidationException", "The resourceCreationTime of %s %s is not a time between years 0001 and 9999.", rc.ResourceType, rc.ResourceID)
+	}
 	conf, err := canonicalJSON(rc.Configuration)
 	if err != nil {
 		return nil, errf("ValidationException", "The configuration of %s %s is not valid JSON: %v", rc.ResourceType, rc.ResourceID, err)

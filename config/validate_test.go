@@ -1,8 +1,10 @@
 package config
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/stretchr/testify/assert"
@@ -108,4 +110,21 @@ func TestResourceTypesOutsideTheEnumAreRejected(t *testing.T) {
 	require.NoError(t, err)
 	_, err = h.svc.ListDiscoveredResources(h.ctx, ListDiscoveredResourcesInput{ResourceType: "MyCompany::Build::Runner"})
 	require.NoError(t, err, "custom types are not AWS's enum")
+}
+
+// A resource creation time outside years 0001-9999 was recorded, and then
+// no item of the resource could be encoded (the mutator of issue 16).
+func TestRecordResourceRefusesCreationTimesJSONCannotHold(t *testing.T) {
+	h := newHarness(t).started(nil, nil)
+	for _, tm := range []time.Time{time.Unix(-1<<40, 0), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		err := h.svc.RecordResource(h.ctx, ResourceConfig{ResourceType: "AWS::EC2::Instance", ResourceID: "i-1", ResourceCreationTime: tm})
+		assert.Equal(t, "ValidationException", code(err), tm.String())
+	}
+	require.NoError(t, h.svc.RecordResource(h.ctx, ResourceConfig{ResourceType: "AWS::EC2::Instance", ResourceID: "i-1",
+		ResourceCreationTime: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)}))
+	out, err := h.svc.BatchGetResourceConfig(h.ctx, BatchGetResourceConfigInput{ResourceKeys: []ResourceKey{{ResourceType: "AWS::EC2::Instance", ResourceID: "i-1"}}})
+	require.NoError(t, err)
+	require.Len(t, out.BaseConfigurationItems, 1)
+	_, err = json.Marshal(out)
+	require.NoError(t, err)
 }

@@ -62,7 +62,10 @@
 //     ingestion records no APICall, so a trail delivering to logs cannot loop.
 //   - Retention: expired events are hidden from reads at once and deleted by a
 //     periodic sweep on the clock (hourly by default, never more often than
-//     MinRetentionSweep). Scheduled jobs run under recover too.
+//     MinRetentionSweep). Scheduled jobs run under recover too. The sweep
+//     frees memory in proportion to what expired: a stream holds at most
+//     about twice what its retention keeps (plus room to grow), however few
+//     events it takes a day.
 //
 // # Storage
 //

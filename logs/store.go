@@ -30,6 +30,10 @@ type stream struct {
 
 	sortedN int // events [0, sortedN) are sorted; the rest arrived out of order
 
+	// drops counts the retention sweeps that dropped events: a sorted
+	// snapshot taken before one cannot be adopted (its indexes moved).
+	drops uint64
+
 	first, last, lastIngest int64
 	hasEvents               bool
 }
@@ -288,7 +292,7 @@ func (st *stream) adoptSorted(sorted *stream) {
 	switch {
 	case st.sortedN >= n0:
 		return // already sorted that far (another reader got here first)
-	case st.base != sorted.base || st.count < n0:
+	case st.drops != sorted.drops || st.base != sorted.base || st.count < n0:
 		st.sortTail()
 		return
 	}
@@ -319,6 +323,14 @@ func (st *stream) appendRaw(msg []byte, ts, ing int64, seq uint64) {
 
 // dropBefore deletes the events with timestamps before cutoff (retention) and
 // returns the bytes freed. The stream must be sorted.
+//
+// Whole segments of dropped events are released at once. The dropped head
+// of the first segment is released too, once it holds as much memory as the
+// live events (the live events are then copied into new segments): a
+// segment holds up to 32,768 events, which at a few thousand events a day
+// would otherwise keep a one-day-retention stream's last 8 days (issue 16).
+// Memory is so bounded by about twice what retention keeps, and the copy
+// costs no more than what it frees.
 func (st *stream) dropBefore(cutoff int64) int64 {
 	k := st.atOrAfterTS(cutoff)
 	if k == 0 {
@@ -328,6 +340,7 @@ func (st *stream) dropBefore(cutoff int64) int64 {
 	for i := range k {
 		freed += st.size(i)
 	}
+	st.drops++
 	st.base += k
 	st.count -= k
 	st.sortedN -= k
@@ -338,10 +351,33 @@ func (st *stream) dropBefore(cutoff int64) int64 {
 	}
 	if st.count == 0 {
 		st.segs, st.base = nil, 0
-	} else {
-		st.first = st.tsAt(0)
+		return int64(freed)
 	}
+	if dead := st.segs[0].off[st.base] + st.base*eventColumnBytes; dead >= st.bytes+st.count*eventColumnBytes {
+		st.compact()
+	}
+	st.first = st.tsAt(0)
 	return int64(freed)
+}
+
+// eventColumnBytes is what an event costs in a segment besides its message:
+// its offset, timestamp, ingestion time and sequence number.
+const eventColumnBytes = 32
+
+// compact copies the live events into new segments, releasing the dropped
+// head of the first one. Snapshots keep the old segments they read.
+func (st *stream) compact() {
+	old := st.snapshot()
+	n, sortedN := st.count, st.sortedN
+	st.segs, st.base, st.count, st.bytes = nil, 0, 0, 0
+	if n <= segCap {
+		// One segment, sized to hold what is live (appending then copies
+		// nothing more).
+		st.segs = []*segment{{buf: make([]byte, 0, old.bytes), off: make([]int, 1, n+1),
+			ts: make([]int64, 0, n), ing: make([]int64, 0, n), seq: make([]uint64, 0, n)}}
+	}
+	st.appendRange(old, 0, n)
+	st.sortedN = sortedN
 }
 
 // key is an event's position in time order: its timestamp, then its sequence

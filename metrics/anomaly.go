@@ -301,6 +301,17 @@ func validateConfiguration(c *AnomalyDetectorConfiguration) (*time.Location, err
 		if r.EndTime.IsZero() {
 			return nil, awserr.Missing(f + ".EndTime")
 		}
+		// A timestamp is an ISO 8601 date with a four-digit year on the
+		// wire: a range outside years 0001-9999 could be stored but never
+		// described again (DescribeAnomalyDetectors could not encode it).
+		for _, tf := range []struct {
+			name string
+			t    time.Time
+		}{{"StartTime", r.StartTime}, {"EndTime", r.EndTime}} {
+			if u := tf.t.Unix(); u < minUnix || u > maxUnix {
+				return nil, awserr.InvalidValue(f+"."+tf.name, tf.t.UTC().String(), "must be a time between years 0001 and 9999")
+			}
+		}
 		if !r.StartTime.Before(r.EndTime) {
 			return nil, awserr.InvalidValue(f+".EndTime", r.EndTime.UTC().Format(time.RFC3339), "the end time must be after the start time")
 		}
