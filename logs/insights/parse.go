@@ -441,30 +441,14 @@ func (p *parser) parseExpr() (expr, error) {
 	return p.parseOr()
 }
 
-func (p *parser) parseOr() (expr, error) {
-	l, err := p.parseAnd()
-	if err != nil {
-		return nil, err
-	}
-	for {
-		t, err := p.peek()
-		if err != nil {
-			return nil, err
-		}
-		if !isKeyword(t, "or") {
-			return l, nil
-		}
-		p.next()
-		r, err := p.parseAnd()
-		if err != nil {
-			return nil, err
-		}
-		l = &logicExpr{or: true, l: l, r: r}
-	}
-}
+func (p *parser) parseOr() (expr, error) { return p.parseLogic("or", p.parseAnd) }
 
-func (p *parser) parseAnd() (expr, error) {
-	l, err := p.parseNot()
+func (p *parser) parseAnd() (expr, error) { return p.parseLogic("and", p.parseNot) }
+
+// parseLogic parses operands joined by the keyword kw ("or" or "and"), left
+// to right, each operand parsed by operand.
+func (p *parser) parseLogic(kw string, operand func() (expr, error)) (expr, error) {
+	l, err := operand()
 	if err != nil {
 		return nil, err
 	}
@@ -473,15 +457,15 @@ func (p *parser) parseAnd() (expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !isKeyword(t, "and") {
+		if !isKeyword(t, kw) {
 			return l, nil
 		}
 		p.next()
-		r, err := p.parseNot()
+		r, err := operand()
 		if err != nil {
 			return nil, err
 		}
-		l = &logicExpr{l: l, r: r}
+		l = &logicExpr{or: kw == "or", l: l, r: r}
 	}
 }
 
@@ -607,30 +591,14 @@ func (p *parser) parseCmp() (expr, error) {
 	return l, nil
 }
 
-func (p *parser) parseAdd() (expr, error) {
-	l, err := p.parseMul()
-	if err != nil {
-		return nil, err
-	}
-	for {
-		t, err := p.peek()
-		if err != nil {
-			return nil, err
-		}
-		if !isOp(t, "+") && !isOp(t, "-") {
-			return l, nil
-		}
-		p.next()
-		r, err := p.parseMul()
-		if err != nil {
-			return nil, err
-		}
-		l = &arithExpr{op: t.text[0], l: l, r: r}
-	}
-}
+func (p *parser) parseAdd() (expr, error) { return p.parseArith("+-", p.parseMul) }
 
-func (p *parser) parseMul() (expr, error) {
-	l, err := p.parseUnary()
+func (p *parser) parseMul() (expr, error) { return p.parseArith("*/%", p.parseUnary) }
+
+// parseArith parses operands joined by the one-character operators in ops,
+// left to right, each operand parsed by operand.
+func (p *parser) parseArith(ops string, operand func() (expr, error)) (expr, error) {
+	l, err := operand()
 	if err != nil {
 		return nil, err
 	}
@@ -639,11 +607,11 @@ func (p *parser) parseMul() (expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !isOp(t, "*") && !isOp(t, "/") && !isOp(t, "%") {
+		if t.kind != tOp || len(t.text) != 1 || !strings.Contains(ops, t.text) {
 			return l, nil
 		}
 		p.next()
-		r, err := p.parseUnary()
+		r, err := operand()
 		if err != nil {
 			return nil, err
 		}
