@@ -614,6 +614,8 @@ func operations(st *localwatch.Stack) []operation {
 
 // call runs op with in on ctx and returns its error (a panic is returned as
 // a panicked value, not raised).
+//
+//lint:ignore ST1008 the panicked value is a second result, not an alternative to the error
 func (op operation) call(ctx context.Context, in reflect.Value) (err error, panicked any) {
 	defer func() {
 		if r := recover(); r != nil {

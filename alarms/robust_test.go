@@ -181,7 +181,7 @@ func TestNilContextActsAsBackground(t *testing.T) {
 	s := New(Options{Clock: clock.NewManual(t0), Bus: b})
 	defer s.Close()
 	var errs map[string]error
-	require.NotPanics(t, func() { errs = everyOperation(s, nil) }) //nolint:staticcheck // nil context on purpose
+	require.NotPanics(t, func() { errs = everyOperation(s, nil) })
 	for op, err := range errs {
 		assert.NoError(t, err, op)
 	}

@@ -146,10 +146,9 @@ func operations(t *testing.T, s *Service, ctx context.Context) map[string]error 
 func TestNilContextIsBackground(t *testing.T) {
 	h := newHarness(t).started(nil, nil)
 	h.record(instance("i-1", "sg-1", "t2.micro", nil))
-	//nolint:staticcheck // a nil context is the point of the test
 	ops := operations(t, h.svc, nil)
 	assert.Greater(t, len(ops), 30)
-	//nolint:staticcheck
+	//lint:ignore SA1012 a nil context is what this test checks
 	require.NoError(t, h.svc.RecordResource(nil, instance("i-2", "sg-1", "t2.micro", nil)))
 }
 

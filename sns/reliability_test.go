@@ -370,7 +370,6 @@ func TestEveryOperationAnswersServiceUnavailableAfterClose(t *testing.T) {
 
 func TestNilContextIsBackground(t *testing.T) {
 	f := newFixture(t)
-	//nolint:staticcheck // a nil context is what the test is about
 	var nilCtx context.Context
 	out, err := f.s.CreateTopic(nilCtx, CreateTopicInput{Name: "t"})
 	require.NoError(t, err)

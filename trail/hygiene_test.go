@@ -88,7 +88,8 @@ func TestNilContextIsBackground(t *testing.T) {
 	for name, op := range everyOperation(e.svc, nil) {
 		assert.NotPanics(t, func() { _ = op() }, name)
 	}
-	_, err := ValidateLogs(nil, ValidateInput{}) //nolint:staticcheck // nil ctx on purpose
+	//lint:ignore SA1012 a nil context is what this test checks
+	_, err := ValidateLogs(nil, ValidateInput{})
 	assert.Error(t, err)
 }
 

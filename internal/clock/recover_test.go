@@ -133,7 +133,8 @@ func TestLoopRunWithNilContextRuns(t *testing.T) {
 	done := make(chan struct{})
 	l.AfterFunc(0, func() { close(done) })
 	//lint:ignore SA1012 a nil context is what this test is about
-	go func() { _ = l.Run(nil) }() //nolint:staticcheck
+	//lint:ignore SA1012 a nil context is what this test checks
+	go func() { _ = l.Run(nil) }()
 	select {
 	case <-done:
 	case <-time.After(10 * time.Second):

@@ -119,9 +119,9 @@ func TestRecorderTreatsNilContextAsBackground(t *testing.T) {
 	var got []APICall
 	bus.Subscribe(&b, "all", func(_ context.Context, ev APICall) error { got = append(got, ev); return nil })
 	r := &Recorder{Bus: &b, IDs: ids.New(1)}
-	//nolint:staticcheck // a nil context is the point of the test
+	//lint:ignore SA1012 a nil context is what this test checks
 	assert.True(t, r.Records(nil))
-	//nolint:staticcheck
+	//lint:ignore SA1012 a nil context is what this test checks
 	assert.NotEmpty(t, r.Record(nil, Call{Name: "PutMetricAlarm"}, nil))
 	require.Len(t, got, 1)
 	assert.False(t, got[0].HasIdentity)

@@ -525,10 +525,7 @@ func (p *parser) parseCmp() (expr, error) {
 			return nil, err
 		}
 		switch pt.kind {
-		case tString:
-			if isOp(t, "=~") {
-				// =~ "text" is a substring match too.
-			}
+		case tString: // like "text" and =~ "text" are substring matches
 			return &likeExpr{x: l, sub: pt.text, neg: neg}, nil
 		case tRegex:
 			re, err := regexp.Compile(pt.text)
