@@ -127,6 +127,7 @@ func newFixture(t testing.TB) *fixture {
 	must(st.Logs.PutMetricFilter(ctx, fxPutMetricFilter()))
 	must(st.Logs.PutSubscriptionFilter(ctx, fxPutSubscriptionFilter()))
 	must(st.Logs.PutRetentionPolicy(ctx, logs.PutRetentionPolicyInput{LogGroupName: "app", RetentionInDays: 30}))
+	must(st.Logs.PutDestination(ctx, fxPutDestination()))
 
 	// CloudTrail: a logging trail.
 	must(st.Trail.CreateTrail(ctx, fxCreateTrail()))
@@ -254,6 +255,10 @@ func fxPutMetricFilter() logs.PutMetricFilterInput {
 	return logs.PutMetricFilterInput{LogGroupName: "app", FilterName: "errors", FilterPattern: `{ $.level = "ERROR" }`,
 		MetricTransformations: []logs.MetricTransformation{{MetricName: "Errors", MetricNamespace: fxNamespace, MetricValue: "$.latency",
 			DefaultValue: metrics.Float(0), Unit: metrics.UnitCount}}}
+}
+
+func fxPutDestination() logs.PutDestinationInput {
+	return logs.PutDestinationInput{DestinationName: "central", TargetArn: fxDestARN, RoleArn: "arn:aws:iam::123456789012:role/cwl", Tags: map[string]string{"team": "sec"}}
 }
 
 func fxPutSubscriptionFilter() logs.PutSubscriptionFilterInput {
@@ -384,11 +389,18 @@ func seeds(fx *fixture) map[string]any {
 				Dimensions: map[string]string{"Level": "$.level"}, Unit: metrics.UnitMilliseconds}}},
 		"logs.PutRetentionPolicy":    logs.PutRetentionPolicyInput{LogGroupName: "app", RetentionInDays: 7},
 		"logs.PutSubscriptionFilter": fxPutSubscriptionFilter(),
-		"logs.TagLogGroup":           logs.TagLogGroupInput{LogGroupName: "app", Tags: map[string]string{"env": "prod"}},
-		"logs.TagResource":           logs.TagResourceInput{ResourceArn: fxGroupARN, Tags: map[string]string{"env": "prod"}},
-		"logs.TestMetricFilter":      logs.TestMetricFilterInput{FilterPattern: `[ip, user, ts, req = "GET*", status = 5*, bytes]`, LogEventMessages: []string{`1.2.3.4 - [t] "GET /" 500 12`}},
-		"logs.UntagLogGroup":         logs.UntagLogGroupInput{LogGroupName: "app", Tags: []string{"team"}},
-		"logs.UntagResource":         logs.UntagResourceInput{ResourceArn: fxGroupARN, TagKeys: []string{"team"}},
+		"logs.PutDestination":        fxPutDestination(),
+		"logs.PutDestinationPolicy": logs.PutDestinationPolicyInput{DestinationName: "central", ForceUpdate: true,
+			AccessPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"logs:PutSubscriptionFilter","Resource":"*"}]}`},
+		"logs.DescribeDestinations": logs.DescribeDestinationsInput{DestinationNamePrefix: "cen", Limit: logs.Int32(10)},
+		"logs.DeleteDestination":    logs.DeleteDestinationInput{DestinationName: "central"},
+		"logs.PutSubscriptionFilter#destination": logs.PutSubscriptionFilterInput{LogGroupName: "app", FilterName: "to-central",
+			DestinationArn: "arn:aws:logs:us-east-1:123456789012:destination:central"},
+		"logs.TagLogGroup":      logs.TagLogGroupInput{LogGroupName: "app", Tags: map[string]string{"env": "prod"}},
+		"logs.TagResource":      logs.TagResourceInput{ResourceArn: fxGroupARN, Tags: map[string]string{"env": "prod"}},
+		"logs.TestMetricFilter": logs.TestMetricFilterInput{FilterPattern: `[ip, user, ts, req = "GET*", status = 5*, bytes]`, LogEventMessages: []string{`1.2.3.4 - [t] "GET /" 500 12`}},
+		"logs.UntagLogGroup":    logs.UntagLogGroupInput{LogGroupName: "app", Tags: []string{"team"}},
+		"logs.UntagResource":    logs.UntagResourceInput{ResourceArn: fxGroupARN, TagKeys: []string{"team"}},
 
 		"logs.StartQuery":                    fxStartQuery(),
 		"logs.StartQuery#identifiers":        logs.StartQueryInput{LogGroupIdentifiers: []string{fxGroupARN}, StartTime: t0.Unix(), EndTime: t1.Unix(), QueryString: "stats count(*) by bin(5m)"},

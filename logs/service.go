@@ -99,6 +99,8 @@ type Service struct {
 	destMu sync.RWMutex
 	dests  map[string]Destination
 
+	destinations map[string]*destination // CloudWatch Logs destinations by name, under mu (destinations.go)
+
 	log    *slog.Logger
 	timers []clock.Timer
 	unsub  []func()
@@ -137,6 +139,8 @@ func New(opts Options) *Service {
 		groups:  map[string]*group{},
 		pending: map[bucketKey]*bucket{},
 		dests:   map[string]Destination{},
+
+		destinations: map[string]*destination{},
 	}
 	if s.clock == nil {
 		s.clock = clock.Real{}
