@@ -128,6 +128,8 @@ func newFixture(t testing.TB) *fixture {
 	must(st.Logs.PutSubscriptionFilter(ctx, fxPutSubscriptionFilter()))
 	must(st.Logs.PutRetentionPolicy(ctx, logs.PutRetentionPolicyInput{LogGroupName: "app", RetentionInDays: 30}))
 	must(st.Logs.PutDestination(ctx, fxPutDestination()))
+	must(st.Logs.PutResourcePolicy(ctx, logs.PutResourcePolicyInput{PolicyName: "route53",
+		PolicyDocument: `{"Statement":[{"Effect":"Allow","Principal":{"Service":"route53.amazonaws.com"},"Action":"logs:PutLogEvents","Resource":"*"}]}`}))
 
 	// CloudTrail: a logging trail.
 	must(st.Trail.CreateTrail(ctx, fxCreateTrail()))
@@ -394,6 +396,12 @@ func seeds(fx *fixture) map[string]any {
 			AccessPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"logs:PutSubscriptionFilter","Resource":"*"}]}`},
 		"logs.DescribeDestinations": logs.DescribeDestinationsInput{DestinationNamePrefix: "cen", Limit: logs.Int32(10)},
 		"logs.DeleteDestination":    logs.DeleteDestinationInput{DestinationName: "central"},
+		"logs.PutResourcePolicy": logs.PutResourcePolicyInput{PolicyName: "route53",
+			PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"route53.amazonaws.com"},"Action":"logs:PutLogEvents","Resource":"*"}]}`},
+		"logs.PutResourcePolicy#group": logs.PutResourcePolicyInput{ResourceArn: fxGroupARN,
+			PolicyDocument: `{"Statement":{"Effect":"Allow","Principal":"*","Action":"logs:PutLogEvents"}}`},
+		"logs.DescribeResourcePolicies": logs.DescribeResourcePoliciesInput{PolicyScope: "ACCOUNT", Limit: logs.Int32(10)},
+		"logs.DeleteResourcePolicy":     logs.DeleteResourcePolicyInput{PolicyName: "route53"},
 		"logs.PutSubscriptionFilter#destination": logs.PutSubscriptionFilterInput{LogGroupName: "app", FilterName: "to-central",
 			DestinationArn: "arn:aws:logs:us-east-1:123456789012:destination:central"},
 		"logs.TagLogGroup":      logs.TagLogGroupInput{LogGroupName: "app", Tags: map[string]string{"env": "prod"}},

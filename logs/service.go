@@ -99,7 +99,8 @@ type Service struct {
 	destMu sync.RWMutex
 	dests  map[string]Destination
 
-	destinations map[string]*destination // CloudWatch Logs destinations by name, under mu (destinations.go)
+	destinations map[string]*destination   // CloudWatch Logs destinations by name, under mu (destinations.go)
+	policies     map[string]ResourcePolicy // resource policies by policyKey, under mu (resourcepolicies.go)
 
 	log    *slog.Logger
 	timers []clock.Timer
@@ -141,6 +142,7 @@ func New(opts Options) *Service {
 		dests:   map[string]Destination{},
 
 		destinations: map[string]*destination{},
+		policies:     map[string]ResourcePolicy{},
 	}
 	if s.clock == nil {
 		s.clock = clock.Real{}
