@@ -60,6 +60,7 @@ type fixture struct {
 
 	queryID     string // a completed Logs Insights query
 	runningID   string // a scheduled one (StopQuery)
+	exportID    string // a completed logs export task
 	queryDefID  string // a saved query definition
 	logPtr      string // an @ptr of the completed query
 	platformArn string // an SNS platform application
@@ -161,6 +162,11 @@ func newFixture(t testing.TB) *fixture {
 	def, err := st.Logs.PutQueryDefinition(ctx, fxPutQueryDefinition())
 	require.NoError(t, err)
 	fx.queryDefID = def.QueryDefinitionID
+	// A logs export task, completed by the Advance below (one active task
+	// per account: the CreateExportTask seed may then start another).
+	exp, err := st.Logs.CreateExportTask(ctx, fxCreateExportTask())
+	require.NoError(t, err)
+	fx.exportID = exp.TaskID
 	q, err := st.Logs.StartQuery(ctx, fxStartQuery())
 	require.NoError(t, err)
 	fx.queryID = q.QueryID
@@ -257,6 +263,11 @@ func fxPutMetricFilter() logs.PutMetricFilterInput {
 	return logs.PutMetricFilterInput{LogGroupName: "app", FilterName: "errors", FilterPattern: `{ $.level = "ERROR" }`,
 		MetricTransformations: []logs.MetricTransformation{{MetricName: "Errors", MetricNamespace: fxNamespace, MetricValue: "$.latency",
 			DefaultValue: metrics.Float(0), Unit: metrics.UnitCount}}}
+}
+
+func fxCreateExportTask() logs.CreateExportTaskInput {
+	return logs.CreateExportTaskInput{TaskName: "export", LogGroupName: "app", LogStreamNamePrefix: "web", From: 0, To: 1 << 50,
+		Destination: "export-bucket", DestinationPrefix: "logs"}
 }
 
 func fxPutDestination() logs.PutDestinationInput {
@@ -402,6 +413,9 @@ func seeds(fx *fixture) map[string]any {
 			PolicyDocument: `{"Statement":{"Effect":"Allow","Principal":"*","Action":"logs:PutLogEvents"}}`},
 		"logs.DescribeResourcePolicies": logs.DescribeResourcePoliciesInput{PolicyScope: "ACCOUNT", Limit: logs.Int32(10)},
 		"logs.DeleteResourcePolicy":     logs.DeleteResourcePolicyInput{PolicyName: "route53"},
+		"logs.CreateExportTask":         fxCreateExportTask(),
+		"logs.DescribeExportTasks":      logs.DescribeExportTasksInput{TaskID: fx.exportID, StatusCode: "COMPLETED", Limit: logs.Int32(10)},
+		"logs.CancelExportTask":         logs.CancelExportTaskInput{TaskID: fx.exportID},
 		"logs.PutSubscriptionFilter#destination": logs.PutSubscriptionFilterInput{LogGroupName: "app", FilterName: "to-central",
 			DestinationArn: "arn:aws:logs:us-east-1:123456789012:destination:central"},
 		"logs.TagLogGroup":      logs.TagLogGroupInput{LogGroupName: "app", Tags: map[string]string{"env": "prod"}},

@@ -21,6 +21,7 @@ import (
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/ids"
+	"github.com/localwatch/localwatch/objstore"
 )
 
 // Limits AWS documents for CloudWatch Logs.
@@ -67,6 +68,9 @@ type Options struct {
 	// simulated time cannot cost more in sweeps than in work). Expired events
 	// are hidden from reads at once either way.
 	RetentionSweep time.Duration
+	// Store is the object store (the stack's S3) export tasks write to (nil:
+	// an in-memory store, reachable with [Service.Store]).
+	Store objstore.Store
 	// Logger, when set, receives the panics of scheduled work and of
 	// Destination functions (Error level, naming the job); they are recovered
 	// and the service goes on either way.
@@ -101,6 +105,8 @@ type Service struct {
 
 	destinations map[string]*destination   // CloudWatch Logs destinations by name, under mu (destinations.go)
 	policies     map[string]ResourcePolicy // resource policies by policyKey, under mu (resourcepolicies.go)
+	exports      []*exportTask             // export tasks in creation order, under mu (exporttasks.go)
+	store        objstore.Store            // where export tasks write
 
 	log    *slog.Logger
 	timers []clock.Timer
@@ -143,6 +149,10 @@ func New(opts Options) *Service {
 
 		destinations: map[string]*destination{},
 		policies:     map[string]ResourcePolicy{},
+		store:        opts.Store,
+	}
+	if s.store == nil {
+		s.store = &objstore.Memory{}
 	}
 	if s.clock == nil {
 		s.clock = clock.Real{}
