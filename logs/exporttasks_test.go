@@ -121,13 +121,13 @@ func TestExportTaskValidationAndOneActiveTask(t *testing.T) {
 	assertCode(t, err, "InvalidParameterException")
 }
 
-type failingStore struct{ objstore.Memory }
+type failingStore struct{ *objstore.Memory }
 
-func (failingStore) Put(context.Context, objstore.Object) error { return errors.New("access denied") }
+func (*failingStore) Put(context.Context, objstore.Object) error { return errors.New("access denied") }
 
 func TestExportTaskFailsWhenTheStoreRefuses(t *testing.T) {
 	clk := clock.NewManual(t0)
-	s := New(Options{Clock: clk, IDs: ids.New(1), Store: &failingStore{}})
+	s := New(Options{Clock: clk, IDs: ids.New(1), Store: &failingStore{&objstore.Memory{}}})
 	t.Cleanup(s.Close)
 	_, err := s.CreateLogGroup(ctx, CreateLogGroupInput{LogGroupName: "g"})
 	require.NoError(t, err)

@@ -103,10 +103,11 @@ type Service struct {
 	destMu sync.RWMutex
 	dests  map[string]Destination
 
-	destinations map[string]*destination   // CloudWatch Logs destinations by name, under mu (destinations.go)
-	policies     map[string]ResourcePolicy // resource policies by policyKey, under mu (resourcepolicies.go)
-	exports      []*exportTask             // export tasks in creation order, under mu (exporttasks.go)
-	store        objstore.Store            // where export tasks write
+	destinations   map[string]*destination   // CloudWatch Logs destinations by name, under mu (destinations.go)
+	policies       map[string]ResourcePolicy // resource policies by policyKey, under mu (resourcepolicies.go)
+	exports        []*exportTask             // export tasks in creation order, under mu (exporttasks.go)
+	store          objstore.Store            // where export tasks write
+	queryResultKms string                    // the query results' KMS key (kms.go), under mu
 
 	log    *slog.Logger
 	timers []clock.Timer
