@@ -237,3 +237,24 @@ func TestDestinationOperationsAfterCloseAndNilContext(t *testing.T) {
 	_, err = e.s.DeleteDestination(ctx, DeleteDestinationInput{DestinationName: "d"})
 	assertCode(t, err, "ServiceUnavailableException")
 }
+
+// FuzzPolicyDocument: any document is either refused with
+// InvalidParameterException or parsed with at least one statement, and the
+// access check never panics.
+func FuzzPolicyDocument(f *testing.F) {
+	f.Add(allowPolicy(sender, "*"))
+	f.Add(`{"Statement":{"Effect":"Deny","Principal":"*","Action":["logs:*"]}}`)
+	f.Add(`{"Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111111111111:root"]},"Action":"*"}]}`)
+	f.Add(`{"Statement":[]}`)
+	f.Add(`[]`)
+	f.Fuzz(func(t *testing.T, doc string) {
+		p, err := parsePolicy("accessPolicy", doc)
+		if err != nil {
+			assertCode(t, err, "InvalidParameterException")
+			assert.False(t, policyAllows(doc, sender, "logs:PutSubscriptionFilter"), "an invalid policy allows nothing")
+			return
+		}
+		assert.NotEmpty(t, p.Statement)
+		_ = policyAllows(doc, sender, "logs:PutSubscriptionFilter")
+	})
+}

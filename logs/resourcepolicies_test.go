@@ -95,6 +95,15 @@ func TestLogGroupResourcePolicyRevisions(t *testing.T) {
 	assertCode(t, err, "OperationAbortedException")
 	_, err = e.s.DeleteResourcePolicy(ctx, DeleteResourcePolicyInput{ResourceArn: groupARN, ExpectedRevisionID: out2.RevisionID})
 	require.NoError(t, err)
+
+	_, err = e.s.PutResourcePolicy(ctx, PutResourcePolicyInput{ResourceArn: groupARN, PolicyDocument: route53Policy})
+	require.NoError(t, err)
+	_, err = e.s.DeleteLogGroup(ctx, DeleteLogGroupInput{LogGroupName: "g"})
+	require.NoError(t, err)
+	e.group(t, "g")
+	res, err = e.s.DescribeResourcePolicies(ctx, DescribeResourcePoliciesInput{ResourceArn: groupARN})
+	require.NoError(t, err)
+	assert.Empty(t, res.ResourcePolicies, "a group's policy goes with the group, not to its successor")
 }
 
 func TestResourcePolicyOperationsAfterClose(t *testing.T) {

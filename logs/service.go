@@ -398,6 +398,10 @@ func (s *Service) DeleteLogGroup(ctx context.Context, in DeleteLogGroupInput) (o
 		return nil, errProtected()
 	}
 	delete(s.groups, in.LogGroupName)
+	// The group's own resource policy goes with it, so that a group created
+	// later under the same name does not inherit it.
+	delete(s.policies, policyKey("", g.arn))
+	delete(s.policies, policyKey("", g.arn+":*"))
 	i, _ := slices.BinarySearch(s.names, in.LogGroupName)
 	s.names = slices.Delete(s.names, i, i+1)
 	return &DeleteLogGroupOutput{}, nil
