@@ -60,6 +60,7 @@ type fixture struct {
 
 	queryID     string // a completed Logs Insights query
 	runningID   string // a scheduled one (StopQuery)
+	exportID    string // a completed logs export task
 	queryDefID  string // a saved query definition
 	logPtr      string // an @ptr of the completed query
 	platformArn string // an SNS platform application
@@ -127,6 +128,9 @@ func newFixture(t testing.TB) *fixture {
 	must(st.Logs.PutMetricFilter(ctx, fxPutMetricFilter()))
 	must(st.Logs.PutSubscriptionFilter(ctx, fxPutSubscriptionFilter()))
 	must(st.Logs.PutRetentionPolicy(ctx, logs.PutRetentionPolicyInput{LogGroupName: "app", RetentionInDays: 30}))
+	must(st.Logs.PutDestination(ctx, fxPutDestination()))
+	must(st.Logs.PutResourcePolicy(ctx, logs.PutResourcePolicyInput{PolicyName: "route53",
+		PolicyDocument: `{"Statement":[{"Effect":"Allow","Principal":{"Service":"route53.amazonaws.com"},"Action":"logs:PutLogEvents","Resource":"*"}]}`}))
 
 	// CloudTrail: a logging trail.
 	must(st.Trail.CreateTrail(ctx, fxCreateTrail()))
@@ -158,6 +162,11 @@ func newFixture(t testing.TB) *fixture {
 	def, err := st.Logs.PutQueryDefinition(ctx, fxPutQueryDefinition())
 	require.NoError(t, err)
 	fx.queryDefID = def.QueryDefinitionID
+	// A logs export task, completed by the Advance below (one active task
+	// per account: the CreateExportTask seed may then start another).
+	exp, err := st.Logs.CreateExportTask(ctx, fxCreateExportTask())
+	require.NoError(t, err)
+	fx.exportID = exp.TaskID
 	q, err := st.Logs.StartQuery(ctx, fxStartQuery())
 	require.NoError(t, err)
 	fx.queryID = q.QueryID
@@ -254,6 +263,15 @@ func fxPutMetricFilter() logs.PutMetricFilterInput {
 	return logs.PutMetricFilterInput{LogGroupName: "app", FilterName: "errors", FilterPattern: `{ $.level = "ERROR" }`,
 		MetricTransformations: []logs.MetricTransformation{{MetricName: "Errors", MetricNamespace: fxNamespace, MetricValue: "$.latency",
 			DefaultValue: metrics.Float(0), Unit: metrics.UnitCount}}}
+}
+
+func fxCreateExportTask() logs.CreateExportTaskInput {
+	return logs.CreateExportTaskInput{TaskName: "export", LogGroupName: "app", LogStreamNamePrefix: "web", From: 0, To: 1 << 50,
+		Destination: "export-bucket", DestinationPrefix: "logs"}
+}
+
+func fxPutDestination() logs.PutDestinationInput {
+	return logs.PutDestinationInput{DestinationName: "central", TargetArn: fxDestARN, RoleArn: "arn:aws:iam::123456789012:role/cwl", Tags: map[string]string{"team": "sec"}}
 }
 
 func fxPutSubscriptionFilter() logs.PutSubscriptionFilterInput {
@@ -384,11 +402,31 @@ func seeds(fx *fixture) map[string]any {
 				Dimensions: map[string]string{"Level": "$.level"}, Unit: metrics.UnitMilliseconds}}},
 		"logs.PutRetentionPolicy":    logs.PutRetentionPolicyInput{LogGroupName: "app", RetentionInDays: 7},
 		"logs.PutSubscriptionFilter": fxPutSubscriptionFilter(),
-		"logs.TagLogGroup":           logs.TagLogGroupInput{LogGroupName: "app", Tags: map[string]string{"env": "prod"}},
-		"logs.TagResource":           logs.TagResourceInput{ResourceArn: fxGroupARN, Tags: map[string]string{"env": "prod"}},
-		"logs.TestMetricFilter":      logs.TestMetricFilterInput{FilterPattern: `[ip, user, ts, req = "GET*", status = 5*, bytes]`, LogEventMessages: []string{`1.2.3.4 - [t] "GET /" 500 12`}},
-		"logs.UntagLogGroup":         logs.UntagLogGroupInput{LogGroupName: "app", Tags: []string{"team"}},
-		"logs.UntagResource":         logs.UntagResourceInput{ResourceArn: fxGroupARN, TagKeys: []string{"team"}},
+		"logs.PutDestination":        fxPutDestination(),
+		"logs.PutDestinationPolicy": logs.PutDestinationPolicyInput{DestinationName: "central", ForceUpdate: true,
+			AccessPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111111111111"},"Action":"logs:PutSubscriptionFilter","Resource":"*"}]}`},
+		"logs.DescribeDestinations": logs.DescribeDestinationsInput{DestinationNamePrefix: "cen", Limit: logs.Int32(10)},
+		"logs.DeleteDestination":    logs.DeleteDestinationInput{DestinationName: "central"},
+		"logs.PutResourcePolicy": logs.PutResourcePolicyInput{PolicyName: "route53",
+			PolicyDocument: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"route53.amazonaws.com"},"Action":"logs:PutLogEvents","Resource":"*"}]}`},
+		"logs.PutResourcePolicy#group": logs.PutResourcePolicyInput{ResourceArn: fxGroupARN,
+			PolicyDocument: `{"Statement":{"Effect":"Allow","Principal":"*","Action":"logs:PutLogEvents"}}`},
+		"logs.DescribeResourcePolicies": logs.DescribeResourcePoliciesInput{PolicyScope: "ACCOUNT", Limit: logs.Int32(10)},
+		"logs.DeleteResourcePolicy":     logs.DeleteResourcePolicyInput{PolicyName: "route53"},
+		"logs.CreateExportTask":         fxCreateExportTask(),
+		"logs.DescribeExportTasks":      logs.DescribeExportTasksInput{TaskID: fx.exportID, StatusCode: "COMPLETED", Limit: logs.Int32(10)},
+		"logs.CancelExportTask":         logs.CancelExportTaskInput{TaskID: fx.exportID},
+		"logs.AssociateKmsKey":          logs.AssociateKmsKeyInput{LogGroupName: "app", KmsKeyID: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+		"logs.AssociateKmsKey#queries": logs.AssociateKmsKeyInput{ResourceIdentifier: "arn:aws:logs:us-east-1:123456789012:query-result:*",
+			KmsKeyID: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+		"logs.DisassociateKmsKey": logs.DisassociateKmsKeyInput{ResourceIdentifier: fxGroupARN},
+		"logs.PutSubscriptionFilter#destination": logs.PutSubscriptionFilterInput{LogGroupName: "app", FilterName: "to-central",
+			DestinationArn: "arn:aws:logs:us-east-1:123456789012:destination:central"},
+		"logs.TagLogGroup":      logs.TagLogGroupInput{LogGroupName: "app", Tags: map[string]string{"env": "prod"}},
+		"logs.TagResource":      logs.TagResourceInput{ResourceArn: fxGroupARN, Tags: map[string]string{"env": "prod"}},
+		"logs.TestMetricFilter": logs.TestMetricFilterInput{FilterPattern: `[ip, user, ts, req = "GET*", status = 5*, bytes]`, LogEventMessages: []string{`1.2.3.4 - [t] "GET /" 500 12`}},
+		"logs.UntagLogGroup":    logs.UntagLogGroupInput{LogGroupName: "app", Tags: []string{"team"}},
+		"logs.UntagResource":    logs.UntagResourceInput{ResourceArn: fxGroupARN, TagKeys: []string{"team"}},
 
 		"logs.StartQuery":                    fxStartQuery(),
 		"logs.StartQuery#identifiers":        logs.StartQueryInput{LogGroupIdentifiers: []string{fxGroupARN}, StartTime: t0.Unix(), EndTime: t1.Unix(), QueryString: "stats count(*) by bin(5m)"},

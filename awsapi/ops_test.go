@@ -27,7 +27,7 @@ func TestOperationTable(t *testing.T) {
 	}
 	for id, ops := range map[string][]string{
 		"cloudwatch": {"PutMetricData", "GetMetricData", "GetMetricStatistics", "ListMetrics", "PutMetricAlarm", "DescribeAlarms", "SetAlarmState", "TagResource", "PutAnomalyDetector"},
-		"logs":       {"CreateLogGroup", "PutLogEvents", "GetLogEvents", "FilterLogEvents", "PutMetricFilter", "PutSubscriptionFilter", "TagResource"},
+		"logs":       {"CreateLogGroup", "PutLogEvents", "GetLogEvents", "FilterLogEvents", "PutMetricFilter", "PutSubscriptionFilter", "TagResource", "PutDestination", "PutDestinationPolicy", "DescribeDestinations", "DeleteDestination"},
 		"cloudtrail": {"CreateTrail", "StartLogging", "LookupEvents", "GetTrailStatus", "PutEventSelectors", "ListPublicKeys"},
 		"config":     {"PutConfigurationRecorder", "PutConfigRule", "GetResourceConfigHistory", "PutEvaluations", "DeliverConfigSnapshot"},
 		"sns":        {"CreateTopic", "Subscribe", "Publish", "PublishBatch", "GetTopicAttributes", "TagResource"},

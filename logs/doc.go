@@ -56,6 +56,23 @@
 //     Destination runs under recover: a panic is reported through
 //     Options.Logger and delivery goes on. A Lambda destination in another
 //     account is refused with AccessDeniedException, as AWS refuses it.
+//   - Destinations (PutDestination, PutDestinationPolicy, DescribeDestinations,
+//     DeleteDestination): a subscription filter whose destinationArn is a
+//     destination of this account has its deliveries forwarded to the
+//     destination's targetArn (the Destination registered for it, and the bus)
+//     with the destination's role. For another account's destination, register
+//     that account's CrossAccountDestination under the destination ARN: it
+//     checks the sender against the access policy (Allow/Deny statements naming
+//     the account and logs:PutSubscriptionFilter) and forwards.
+//   - Resource policies: account policies (at most 10 per Region) and log
+//     group policies with revision ids, documents checked as IAM JSON of at
+//     most 5,120 characters; stored and described, not enforced.
+//   - Export tasks write a time range of a group's events to Options.Store
+//     (the stack's object store) as <prefix>/<taskId>/<stream>/000000.gz,
+//     gzip-compressed "<ISO 8601 timestamp> <message>" lines, on the clock's
+//     next due work; one task may be active at a time.
+//   - AssociateKmsKey/DisassociateKmsKey store a key ARN for a group
+//     (kmsKeyId in DescribeLogGroups) or the account's query results.
 //   - CloudTrail: New subscribes to event.LogDelivery; a trail's events are
 //     ingested into the named group (which must exist), creating the stream if
 //     needed, under PutLogEvents' rules (too old/new events are dropped). This
@@ -104,8 +121,13 @@
 //   - The message of a deletion refused by deletion protection is localwatch's
 //     (AWS's text is not known here); expiredLogEventEndIndex is read as
 //     exclusive like tooOldLogEventEndIndex (the API does not say).
-//   - KMS keys, data protection, account policies, transformers, Logs Insights,
-//     Live Tail, linked accounts (ListLogGroups' accountIdentifiers select
-//     nothing beyond this account) and cross-account destinations are not
-//     modelled.
+//   - Encryption (KMS keys are stored, events are not encrypted), data
+//     protection, account policies, transformers, Live Tail and linked
+//     accounts (ListLogGroups' accountIdentifiers select nothing beyond this
+//     account) are not modelled.
+//   - Another account's destination policy is checked when a delivery reaches
+//     it, not by the sender's PutSubscriptionFilter (which cannot see it);
+//     policy Conditions are not evaluated.
+//   - An export task writes one object per stream (AWS splits large ones into
+//     numbered files) and runs when the clock next runs due work.
 package logs

@@ -21,6 +21,7 @@ import (
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/ids"
+	"github.com/localwatch/localwatch/objstore"
 )
 
 // Limits AWS documents for CloudWatch Logs.
@@ -67,6 +68,9 @@ type Options struct {
 	// simulated time cannot cost more in sweeps than in work). Expired events
 	// are hidden from reads at once either way.
 	RetentionSweep time.Duration
+	// Store is the object store (the stack's S3) export tasks write to (nil:
+	// an in-memory store, reachable with [Service.Store]).
+	Store objstore.Store
 	// Logger, when set, receives the panics of scheduled work and of
 	// Destination functions (Error level, naming the job); they are recovered
 	// and the service goes on either way.
@@ -98,6 +102,12 @@ type Service struct {
 
 	destMu sync.RWMutex
 	dests  map[string]Destination
+
+	destinations   map[string]*destination   // CloudWatch Logs destinations by name, under mu (destinations.go)
+	policies       map[string]ResourcePolicy // resource policies by policyKey, under mu (resourcepolicies.go)
+	exports        []*exportTask             // export tasks in creation order, under mu (exporttasks.go)
+	store          objstore.Store            // where export tasks write
+	queryResultKms string                    // the query results' KMS key (kms.go), under mu
 
 	log    *slog.Logger
 	timers []clock.Timer
@@ -137,6 +147,13 @@ func New(opts Options) *Service {
 		groups:  map[string]*group{},
 		pending: map[bucketKey]*bucket{},
 		dests:   map[string]Destination{},
+
+		destinations: map[string]*destination{},
+		policies:     map[string]ResourcePolicy{},
+		store:        opts.Store,
+	}
+	if s.store == nil {
+		s.store = &objstore.Memory{}
 	}
 	if s.clock == nil {
 		s.clock = clock.Real{}
@@ -381,6 +398,10 @@ func (s *Service) DeleteLogGroup(ctx context.Context, in DeleteLogGroupInput) (o
 		return nil, errProtected()
 	}
 	delete(s.groups, in.LogGroupName)
+	// The group's own resource policy goes with it, so that a group created
+	// later under the same name does not inherit it.
+	delete(s.policies, policyKey("", g.arn))
+	delete(s.policies, policyKey("", g.arn+":*"))
 	i, _ := slices.BinarySearch(s.names, in.LogGroupName)
 	s.names = slices.Delete(s.names, i, i+1)
 	return &DeleteLogGroupOutput{}, nil

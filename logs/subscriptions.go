@@ -193,6 +193,11 @@ func (s *Service) storeSubscription(in PutSubscriptionFilterInput, p *filterpatt
 	if !ok {
 		return 0, errGroupNotFound(in.LogGroupName)
 	}
+	// A destination of this account and Region must exist; another
+	// account's is checked when it receives the delivery.
+	if name, own := s.ownDestination(in.DestinationArn); own && s.destinations[name] == nil {
+		return 0, awserrNew("ResourceNotFoundException", msgDestinationNotFound)
+	}
 	old, replacing := g.subs[in.FilterName]
 	if !replacing && len(g.subs) >= MaxSubscriptionsPerGroup {
 		return 0, errLimit("subscription filters per log group (2)")
@@ -313,6 +318,15 @@ func (s *Service) deliverSubscriptions(ctx context.Context, w *ingested) {
 }
 
 func (s *Service) deliver(ctx context.Context, d SubscriptionDelivery) {
+	if _, own := s.ownDestination(d.DestinationArn); own {
+		// A destination of this account forwards to its target; the
+		// delivery to the destination itself is published too.
+		if s.bus != nil {
+			_ = bus.Publish(ctx, s.bus, d)
+		}
+		_ = s.forwardToDestination(ctx, d)
+		return
+	}
 	if fn := s.destination(d.DestinationArn); fn != nil {
 		s.callDestination(ctx, fn, d)
 	}
