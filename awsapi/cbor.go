@@ -50,8 +50,11 @@ func decodeCBOR(body []byte, dst any) error {
 	if err := cborDec.Wellformed(body); err != nil {
 		return &decodeError{msg: "malformed CBOR: " + err.Error()}
 	}
-	r := &cborReader{b: body}
-	if err := r.decode(reflect.ValueOf(dst).Elem(), 0); err != nil {
+	v := reflect.ValueOf(dst).Elem()
+	sc := scratchPool.Get().(*decScratch)
+	defer scratchPool.Put(sc)
+	r := &cborReader{b: body, decScratch: sc}
+	if err := r.decode(v, decPlanFor(v.Type()), 0); err != nil {
 		return err
 	}
 	if r.off != len(body) {

@@ -9,35 +9,19 @@ import (
 )
 
 // cborReader decodes a CBOR request body straight into a service's Input
-// with the cached structPlans: map keys are matched against the plan without
-// allocating, strings are copied once into their fields, and unknown members
-// are skipped. fxamacker/cbor has already checked that the body is
-// well-formed (cborDec.Wellformed: lengths within the body, nesting and
-// length limits, valid UTF-8), so this reader only maps values to types; it
-// still checks every bound, and answers a decodeError for anything it does
-// not expect. On a 100-query GetMetricData this path, validation included,
-// takes about a quarter less CPU than fxamacker's reflective Unmarshal
-// (FuzzDecodeCBOR checks that both decode alike).
+// with the cached decode plans (decplan.go): map keys are matched against
+// the plan without allocating (the member the encoder wrote next is tried
+// first), short strings are interned, small pointees come from slabs, and
+// unknown members are skipped. fxamacker/cbor has already checked that the
+// body is well-formed (cborDec.Wellformed: lengths within the body, nesting
+// and length limits, valid UTF-8), so this reader only maps values to
+// types; it still checks every bound, and answers a decodeError for
+// anything it does not expect. FuzzDecodeCBOR checks that it decodes as
+// fxamacker's reflective Unmarshal does.
 type cborReader struct {
 	b   []byte
 	off int
-	// A small cache of the plans of the struct types met, so the shared
-	// sync.Map is read once per type rather than once per value.
-	types [8]reflect.Type
-	plans [8]*structPlan
-}
-
-func (r *cborReader) plan(t reflect.Type) *structPlan {
-	for i, x := range r.types {
-		if x == t {
-			return r.plans[i]
-		}
-		if x == nil {
-			r.types[i], r.plans[i] = t, planFor(t)
-			return r.plans[i]
-		}
-	}
-	return planFor(t)
+	*decScratch
 }
 
 var errCBORShort = &decodeError{msg: "malformed CBOR: unexpected end of body"}
@@ -128,8 +112,8 @@ func cborTypeName(major byte) string {
 	return [...]string{"an unsigned integer", "a negative integer", "a byte string", "a text string", "an array", "a map", "a tag", "a simple value or float"}[major]
 }
 
-// decode reads one item into v.
-func (r *cborReader) decode(v reflect.Value, depth int) error {
+// decode reads one item into v, of plan p.
+func (r *cborReader) decode(v reflect.Value, p *decPlan, depth int) error {
 	if depth > 32 {
 		return &decodeError{msg: "CBOR nested too deeply"}
 	}
@@ -141,16 +125,18 @@ func (r *cborReader) decode(v reflect.Value, depth int) error {
 	if major == 7 && (info == 22 || info == 23) {
 		return nil // null, undefined: absent
 	}
-	t := v.Type()
-	if k := t.Kind(); (k == reflect.Struct || k == reflect.Slice || k == reflect.Map) && customFor(t).unmarshal {
+	mismatch := func(want string) error {
+		return &decodeError{msg: "expected " + want + ", found CBOR " + cborTypeName(major)}
+	}
+	switch p.kind {
+	case decCustom:
 		r.off = start
 		x, err := r.generic(depth)
 		if err != nil {
 			return err
 		}
 		return customDecode(v, x)
-	}
-	if t.Kind() == reflect.Interface && t.NumMethod() == 0 {
+	case decAny:
 		// A document member (map[string]any): CBOR's own types.
 		r.off = start
 		x, err := r.generic(depth)
@@ -161,40 +147,34 @@ func (r *cborReader) decode(v reflect.Value, depth int) error {
 			v.Set(reflect.ValueOf(x))
 		}
 		return nil
-	}
-	if t.Kind() == reflect.Pointer {
+	case decPointer:
 		r.off = start
-		p := reflect.New(t.Elem())
-		if err := r.decode(p.Elem(), depth); err != nil {
+		ptr := r.newPointee(p)
+		if err := r.decode(ptr.Elem(), p.elem, depth); err != nil {
 			return err
 		}
-		v.Set(p)
+		v.Set(ptr)
 		return nil
-	}
-	mismatch := func(want string) error {
-		return &decodeError{msg: "expected " + want + ", found CBOR " + cborTypeName(major)}
-	}
-	switch t.Kind() {
-	case reflect.Struct:
-		if t == timeType {
-			if major != 6 || arg != 1 {
-				return mismatch("a timestamp (tag 1)")
-			}
-			secs, err := r.number()
-			if err != nil {
-				return err
-			}
-			if math.IsNaN(secs) || math.Abs(secs) > 1e11 {
-				return &decodeError{msg: "timestamp out of range"}
-			}
-			whole, frac := math.Modf(secs)
-			v.Set(reflect.ValueOf(time.Unix(int64(whole), int64(frac*1e9)).UTC()))
-			return nil
+	case decTime:
+		if major != 6 || arg != 1 {
+			return mismatch("a timestamp (tag 1)")
 		}
+		secs, err := r.number()
+		if err != nil {
+			return err
+		}
+		if math.IsNaN(secs) || math.Abs(secs) > 1e11 {
+			return &decodeError{msg: "timestamp out of range"}
+		}
+		whole, frac := math.Modf(secs)
+		setTime(v, time.Unix(int64(whole), int64(frac*1e9)).UTC())
+		return nil
+	case decStruct:
 		if major != 5 {
 			return mismatch("a structure")
 		}
-		p := r.plan(t)
+		sp := p.plan
+		guess := 0
 		for i := uint64(0); indef || i < arg; i++ {
 			if indef && r.isBreak() {
 				break
@@ -210,31 +190,36 @@ func (r *cborReader) decode(v reflect.Value, depth int) error {
 			if err != nil {
 				return err
 			}
-			fi, ok := p.lookup(key)
+			// Encoders write members in the shape's order: try the one
+			// after the last match first.
+			fi, ok := guess, guess < len(sp.fields) && sp.fields[guess].name == string(key)
+			if !ok {
+				fi, ok = sp.lookup(key)
+			}
 			if !ok {
 				if err := r.skip(depth + 1); err != nil {
 					return err
 				}
 				continue
 			}
-			f := &p.fields[fi]
-			if err := r.decode(f.set(v), depth+1); err != nil {
+			guess = fi + 1
+			f := &sp.fields[fi]
+			if err := r.decode(f.set(v), p.fields[fi], depth+1); err != nil {
 				return within(err, f.name)
 			}
 		}
 		return nil
-	case reflect.Slice:
-		if t == bytesType {
-			if major != 2 {
-				return mismatch("a blob (byte string)")
-			}
-			b, err := r.text(2, arg, indef)
-			if err != nil {
-				return err
-			}
-			v.SetBytes(append([]byte{}, b...))
-			return nil
+	case decBytes:
+		if major != 2 {
+			return mismatch("a blob (byte string)")
 		}
+		b, err := r.text(2, arg, indef)
+		if err != nil {
+			return err
+		}
+		v.SetBytes(append([]byte{}, b...))
+		return nil
+	case decSlice:
 		if major != 4 {
 			return mismatch("a list")
 		}
@@ -242,29 +227,28 @@ func (r *cborReader) decode(v reflect.Value, depth int) error {
 			if arg > uint64(len(r.b)-r.off) { // each item takes at least a byte
 				return errCBORShort
 			}
-			s := reflect.MakeSlice(t, int(arg), int(arg))
+			growSlice(v, int(arg))
 			for i := range int(arg) {
-				if err := r.decode(s.Index(i), depth+1); err != nil {
+				if err := r.decode(v.Index(i), p.elem, depth+1); err != nil {
 					return within(err, "["+strconv.Itoa(i)+"]")
 				}
 			}
-			v.Set(s)
 			return nil
 		}
-		s := reflect.MakeSlice(t, 0, 4)
+		s := reflect.MakeSlice(p.typ, 0, 4)
 		for i := 0; !r.isBreak(); i++ {
-			s = reflect.Append(s, reflect.Zero(t.Elem()))
-			if err := r.decode(s.Index(i), depth+1); err != nil {
+			s = reflect.Append(s, reflect.Zero(p.typ.Elem()))
+			if err := r.decode(s.Index(i), p.elem, depth+1); err != nil {
 				return within(err, "["+strconv.Itoa(i)+"]")
 			}
 		}
 		v.Set(s)
 		return nil
-	case reflect.Map:
+	case decMap:
 		if major != 5 {
 			return mismatch("a map")
 		}
-		m := reflect.MakeMap(t)
+		m := reflect.MakeMap(p.typ)
 		for i := uint64(0); indef || i < arg; i++ {
 			if indef && r.isBreak() {
 				break
@@ -280,15 +264,15 @@ func (r *cborReader) decode(v reflect.Value, depth int) error {
 			if err != nil {
 				return err
 			}
-			e := reflect.New(t.Elem()).Elem()
-			if err := r.decode(e, depth+1); err != nil {
+			e := reflect.New(p.typ.Elem()).Elem()
+			if err := r.decode(e, p.elem, depth+1); err != nil {
 				return within(err, string(key))
 			}
-			m.SetMapIndex(reflect.ValueOf(string(key)).Convert(t.Key()), e)
+			m.SetMapIndex(reflect.ValueOf(string(key)).Convert(p.typ.Key()), e)
 		}
 		v.Set(m)
 		return nil
-	case reflect.String:
+	case decString:
 		if major != 3 {
 			return mismatch("a string")
 		}
@@ -296,15 +280,15 @@ func (r *cborReader) decode(v reflect.Value, depth int) error {
 		if err != nil {
 			return err
 		}
-		v.SetString(string(s))
+		v.SetString(r.intern(s))
 		return nil
-	case reflect.Bool:
+	case decBool:
 		if major != 7 || (info != 20 && info != 21) {
 			return mismatch("a boolean")
 		}
 		v.SetBool(info == 21)
 		return nil
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+	case decInt:
 		var n int64
 		switch {
 		case major == 0 && arg <= math.MaxInt64:
@@ -319,13 +303,13 @@ func (r *cborReader) decode(v reflect.Value, depth int) error {
 		}
 		v.SetInt(n)
 		return nil
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+	case decUint:
 		if major != 0 || v.OverflowUint(arg) {
 			return mismatch("a non-negative integer")
 		}
 		v.SetUint(arg)
 		return nil
-	case reflect.Float32, reflect.Float64:
+	case decFloat:
 		r.off = start
 		f, err := r.number()
 		if err != nil {
@@ -334,7 +318,7 @@ func (r *cborReader) decode(v reflect.Value, depth int) error {
 		v.SetFloat(f)
 		return nil
 	}
-	return &decodeError{msg: "unsupported member type " + t.String()}
+	return &decodeError{msg: "unsupported member type " + p.typ.String()}
 }
 
 // number reads an integer or a float (16, 32 or 64 bits) as a float64.
