@@ -52,9 +52,25 @@ func FuzzDecodeJSON(f *testing.F) {
 	b, _ := readTestdata("json10-putmetricdata.req")
 	f.Add(b)
 	f.Add([]byte(`{"logGroupName":"g","tags":{"a":"b"},"limit":5,"StartTime":1.7e9,"x":[null,true]}`))
+	f.Add([]byte(`{"MetricDataQueries":[{"Id":"m1","MetricStat":{"Metric":{"Namespace":"N","MetricName":"x","Dimensions":[{"Name":"a","Value":"b"}]},"Period":60,"Stat":"p99"},"ReturnData":true}],"StartTime":1.7e9,"EndTime":"2026-12-07T14:00:00Z","MaxDatapoints":10}`))
+	f.Add([]byte(`{"MetricData":[{"MetricName":"m","Value":"NaN","Values":[1,2.5e3],"Timestamp":1700000000.123,"StatisticValues":{"Sum":1}}],"Namespace":"caf\u00e9"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		checkDecodeErr(t, decodeJSON(b, reflect.New(reflect.TypeFor[metrics.PutMetricDataInput]()).Elem()))
 		checkDecodeErr(t, decodeJSON(b, reflect.New(reflect.TypeFor[config.GetResourceConfigHistoryInput]()).Elem()))
+		// Differential: what the one-pass reader accepts, the reference
+		// decoder accepts alike.
+		for _, typ := range []reflect.Type{reflect.TypeFor[metrics.PutMetricDataInput](), reflect.TypeFor[metrics.GetMetricDataInput](), reflect.TypeFor[config.GetResourceConfigHistoryInput]()} {
+			fast, ref := reflect.New(typ).Elem(), reflect.New(typ).Elem()
+			if decodeJSONFast(b, fast) != nil {
+				continue
+			}
+			if err := decodeJSONReference(b, ref); err != nil {
+				t.Fatalf("%s: the fast reader accepted what the reference rejects: %v", typ, err)
+			}
+			if a, c := appendJSON(nil, fast), appendJSON(nil, ref); !bytes.Equal(a, c) {
+				t.Fatalf("%s: fast %s\nreference %s", typ, a, c)
+			}
+		}
 	})
 }
 

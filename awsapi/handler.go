@@ -387,12 +387,23 @@ func (h *Handler) writeOutput(w http.ResponseWriter, c *call, out reflect.Value)
 	return http.StatusOK
 }
 
-// decodeJSON decodes an awsJson body into dst. An empty body is an empty
-// input.
+// decodeJSON decodes an awsJson body into dst (a zero Input). An empty
+// body is an empty input. The one-pass jsonReader (jsondec.go) decodes what
+// it can; otherwise decodeJSONReference does, and decides the error.
 func decodeJSON(body []byte, dst reflect.Value) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
+	if decodeJSONFast(body, dst) == nil {
+		return nil
+	}
+	dst.SetZero()
+	return decodeJSONReference(body, dst)
+}
+
+// decodeJSONReference decodes body with encoding/json into a tree, then
+// assigns the tree to dst.
+func decodeJSONReference(body []byte, dst reflect.Value) error {
 	d := json.NewDecoder(bytes.NewReader(body))
 	d.UseNumber()
 	var tree any
