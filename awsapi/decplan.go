@@ -1,7 +1,6 @@
 package awsapi
 
 import (
-	"hash/maphash"
 	"reflect"
 	"sync"
 	"time"
@@ -148,7 +147,6 @@ type slab struct {
 
 var (
 	scratchPool = sync.Pool{New: func() any { return new(decScratch) }}
-	internSeed  = maphash.MakeSeed()
 )
 
 // intern returns b as a string, shared with an earlier equal string when
@@ -162,7 +160,10 @@ func (s *decScratch) intern(b []byte) string {
 	if len(b) > 32 {
 		return string(b)
 	}
-	h := maphash.Bytes(internSeed, b) & 255
+	// A cheap hash of the length and a few bytes: a collision only costs
+	// an allocation.
+	n := len(b)
+	h := (uint(n)*131 + uint(b[0])*31 + uint(b[n-1])*7 + uint(b[n/2])*17 + uint(b[(n-1)/3])) & 255
 	if x := s.strs[h]; x == string(b) {
 		return x
 	}

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/localwatch/localwatch"
@@ -169,7 +170,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, c *call) int {
 	if c.svc != nil {
 		limit = c.svc.bodyLimit
 	}
-	raw, body, err := readBody(r, limit)
+	bb := bodyPool.Get().(*bodyBuf)
+	defer bb.release()
+	raw, body, err := readBody(r, limit, bb)
 	if err != nil {
 		return h.writeError(w, c, err)
 	}
@@ -254,19 +257,42 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, c *call) int {
 	return h.writeOutput(w, c, res[0])
 }
 
+// bodyBuf holds a request's body while it is served: the wire bytes and
+// the gzip-decoded ones, with the gzip reader. They are pooled: nothing
+// decoded from a body aliases it (the decoders copy every string and blob
+// out), so the buffers are reused by the next request.
+type bodyBuf struct {
+	raw, dec bytes.Buffer
+	zr       *gzip.Reader
+}
+
+var bodyPool = sync.Pool{New: func() any { return new(bodyBuf) }}
+
+func (bb *bodyBuf) release() {
+	if bb.raw.Cap() > 4*mib || bb.dec.Cap() > 4*mib {
+		return // a rare big body: leave it to the garbage collector
+	}
+	bb.raw.Reset()
+	bb.dec.Reset()
+	bodyPool.Put(bb)
+}
+
 // readBody reads at most limit bytes of r's body (and of its gzip-decoded
-// form): the wire bytes, for the signature, and the decoded ones.
-func readBody(r *http.Request, limit int64) (raw, body []byte, err error) {
+// form) into bb: the wire bytes, for the signature, and the decoded ones.
+func readBody(r *http.Request, limit int64, bb *bodyBuf) (raw, body []byte, err error) {
 	if r.ContentLength > limit {
 		return nil, nil, tooLarge(r.ContentLength, limit)
 	}
 	if r.Body == nil {
 		return nil, nil, nil
 	}
-	raw, err = io.ReadAll(io.LimitReader(r.Body, limit+1))
-	if err != nil {
+	if r.ContentLength > 0 {
+		bb.raw.Grow(int(r.ContentLength) + bytes.MinRead)
+	}
+	if _, err = bb.raw.ReadFrom(io.LimitReader(r.Body, limit+1)); err != nil {
 		return nil, nil, serialization("The request body could not be read: %v.", err)
 	}
+	raw = bb.raw.Bytes()
 	if int64(len(raw)) > limit {
 		return nil, nil, tooLarge(int64(len(raw)), limit)
 	}
@@ -277,16 +303,18 @@ func readBody(r *http.Request, limit int64) (raw, body []byte, err error) {
 	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
 	case "", "identity":
 	case "gzip":
-		zr, err := gzip.NewReader(bytes.NewReader(raw))
-		if err != nil {
+		if bb.zr == nil {
+			bb.zr = new(gzip.Reader)
+		}
+		if err := bb.zr.Reset(bytes.NewReader(raw)); err != nil {
 			return nil, nil, serialization("The gzip request body is malformed: %v.", err)
 		}
 		// The limit applies to the decoded body too: a small gzip body
 		// must not expand into gigabytes.
-		body, err = io.ReadAll(io.LimitReader(zr, limit+1))
-		if err != nil {
+		if _, err := bb.dec.ReadFrom(io.LimitReader(bb.zr, limit+1)); err != nil {
 			return nil, nil, serialization("The gzip request body is malformed: %v.", err)
 		}
+		body = bb.dec.Bytes()
 		if int64(len(body)) > limit {
 			return nil, nil, tooLarge(int64(len(body)), limit)
 		}

@@ -229,6 +229,45 @@ func (r *jsonReader) skip(depth int) error {
 	return errJSONSlow
 }
 
+// count returns the number of items of the non-empty array whose '[' was
+// just read, by a quick scan that only follows strings and nesting (decode
+// then checks every byte).
+func (r *jsonReader) count() (int, bool) {
+	b := r.b
+	n, depth := 1, 0
+	for i := r.off; i < len(b); i++ {
+		switch b[i] {
+		case '"':
+			for {
+				j := bytes.IndexByte(b[i+1:], '"')
+				if j < 0 {
+					return 0, false
+				}
+				i += j + 1
+				k := i - 1
+				for b[k] == '\\' {
+					k--
+				}
+				if (i-1-k)%2 == 0 {
+					break // the quote is not escaped
+				}
+			}
+		case '[', '{':
+			depth++
+		case ']', '}':
+			if depth == 0 {
+				return n, true
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				n++
+			}
+		}
+	}
+	return 0, false
+}
+
 // decode reads one value into v, of plan p.
 func (r *jsonReader) decode(v reflect.Value, p *decPlan, depth int) error {
 	if depth > 32 {
@@ -362,11 +401,17 @@ func (r *jsonReader) decode(v reflect.Value, p *decPlan, depth int) error {
 			growSlice(v, 0)
 			return nil
 		}
+		// Count the items first, so the slice is allocated once, at its
+		// size (growing it item by item would copy it over and over).
+		n, ok := r.count()
+		if !ok {
+			return errJSONSlow
+		}
+		growSlice(v, n)
 		for i := 0; ; i++ {
-			if v.Len() == v.Cap() {
-				v.Grow(1)
+			if i == n {
+				return errJSONSlow
 			}
-			v.SetLen(i + 1)
 			if err := r.decode(v.Index(i), p.elem, depth+1); err != nil {
 				return err
 			}
@@ -375,6 +420,9 @@ func (r *jsonReader) decode(v reflect.Value, p *decPlan, depth int) error {
 				r.off++
 			case ']':
 				r.off++
+				if i+1 != n {
+					return errJSONSlow
+				}
 				return nil
 			default:
 				return errJSONSlow
