@@ -39,21 +39,41 @@ var cborDec = func() cbor.DecMode {
 	return m
 }()
 
-// decodeCBOR decodes a request body into dst (a pointer to an Input). An
-// empty body is an empty input (smithy clients send none for an input with no
-// members set). fxamacker/cbor checks the body is well-formed CBOR; the
-// cborReader maps it onto the Input.
+// decodeCBOR decodes a request body into dst (a pointer to a zero Input).
+// An empty body is an empty input (smithy clients send none for an input
+// with no members set).
+//
+// The cborReader first decodes in one pass, in its fast mode, which is
+// stricter than fxamacker's well-formedness check (see cborReader.fast):
+// a body it accepts is one Wellformed accepts. Anything else (indefinite
+// lengths, which neither smithy-go nor botocore writes, and every error)
+// is decoded again the reference way: fxamacker/cbor checks the body is
+// well-formed, then the reader maps it onto the Input; that decides the
+// answer, so errors read exactly as they always have.
 func decodeCBOR(body []byte, dst any) error {
 	if len(body) == 0 {
 		return nil
 	}
+	v := reflect.ValueOf(dst).Elem()
+	if decodeCBORWith(body, v, true) == nil {
+		return nil
+	}
+	v.SetZero()
+	return decodeCBORReference(body, v)
+}
+
+// decodeCBORReference is decodeCBOR's reference road.
+func decodeCBORReference(body []byte, v reflect.Value) error {
 	if err := cborDec.Wellformed(body); err != nil {
 		return &decodeError{msg: "malformed CBOR: " + err.Error()}
 	}
-	v := reflect.ValueOf(dst).Elem()
+	return decodeCBORWith(body, v, false)
+}
+
+func decodeCBORWith(body []byte, v reflect.Value, fast bool) error {
 	sc := scratchPool.Get().(*decScratch)
 	defer scratchPool.Put(sc)
-	r := &cborReader{b: body, decScratch: sc}
+	r := &cborReader{b: body, fast: fast, decScratch: sc}
 	if err := r.decode(v, decPlanFor(v.Type()), 0); err != nil {
 		return err
 	}

@@ -21,8 +21,28 @@ import (
 type cborReader struct {
 	b   []byte
 	off int
+	// fast is the one-pass mode, on a body fxamacker has not checked: the
+	// reader is then stricter than cborDec.Wellformed (no indefinite
+	// lengths, one nesting level less, only the simple values smithy uses),
+	// so that whatever it accepts, Wellformed accepts too.
+	fast bool
 	*decScratch
 }
+
+// maxCBORItems is cborDec's MaxArrayElements and MaxMapPairs.
+const maxCBORItems = 1 << 17
+
+// depthOK reports whether an item at depth may be read: 32 levels, as
+// cborDec's MaxNestedLevels, one less in fast mode (where the container at
+// the limit is refused even when it is empty).
+func (r *cborReader) depthOK(depth int) bool {
+	if r.fast {
+		return depth < 32
+	}
+	return depth <= 32
+}
+
+var errCBORFast = &decodeError{msg: "malformed CBOR: outside the one-pass reader's subset"}
 
 var errCBORShort = &decodeError{msg: "malformed CBOR: unexpected end of body"}
 
@@ -63,9 +83,23 @@ func (r *cborReader) head() (major, info byte, arg uint64, indef bool, err error
 		arg = binary.BigEndian.Uint64(r.b[r.off:])
 		r.off += 8
 	case info == 31:
+		// Indefinite lengths are for strings, arrays and maps; a break
+		// is only read by isBreak.
+		if major != 2 && major != 3 && major != 4 && major != 5 {
+			return 0, 0, 0, false, &decodeError{msg: "malformed CBOR: invalid indefinite length"}
+		}
+		if r.fast {
+			return 0, 0, 0, false, errCBORFast
+		}
 		return major, info, 0, true, nil
 	default:
 		return 0, 0, 0, false, &decodeError{msg: "malformed CBOR: reserved additional information"}
+	}
+	if major == 7 && info == 24 && arg < 32 {
+		return 0, 0, 0, false, &decodeError{msg: "malformed CBOR: invalid simple value"}
+	}
+	if (major == 4 || major == 5) && arg > maxCBORItems {
+		return 0, 0, 0, false, &decodeError{msg: "malformed CBOR: too many items"}
 	}
 	return major, info, arg, false, nil
 }
@@ -114,7 +148,7 @@ func cborTypeName(major byte) string {
 
 // decode reads one item into v, of plan p.
 func (r *cborReader) decode(v reflect.Value, p *decPlan, depth int) error {
-	if depth > 32 {
+	if !r.depthOK(depth) {
 		return &decodeError{msg: "CBOR nested too deeply"}
 	}
 	start := r.off
@@ -361,10 +395,10 @@ func float16ToFloat32(h uint16) float32 {
 
 // skip passes over one item (an unknown member's value).
 func (r *cborReader) skip(depth int) error {
-	if depth > 32 {
+	if !r.depthOK(depth) {
 		return &decodeError{msg: "CBOR nested too deeply"}
 	}
-	major, _, arg, indef, err := r.head()
+	major, info, arg, indef, err := r.head()
 	if err != nil {
 		return err
 	}
@@ -387,6 +421,10 @@ func (r *cborReader) skip(depth int) error {
 		}
 	case 6:
 		return r.skip(depth + 1)
+	case 7:
+		if r.fast && (info < 20 || info > 23) && info != 25 && info != 26 && info != 27 {
+			return errCBORFast
+		}
 	}
 	return nil
 }
@@ -396,7 +434,7 @@ func (r *cborReader) skip(depth int) error {
 // past its range), floats as float64, text as string, bytes as []byte, tag 1
 // as time.Time, null as nil.
 func (r *cborReader) generic(depth int) (any, error) {
-	if depth > 32 {
+	if !r.depthOK(depth) {
 		return nil, &decodeError{msg: "CBOR nested too deeply"}
 	}
 	start := r.off

@@ -31,7 +31,23 @@ func FuzzDecodeCBOR(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add([]byte{0xbf, 0xff})
+	f.Add([]byte("\xa2iNamespaceaNjMetricData\x81\xa3jMetricNameamiTimestamp\xc1\x1a\x65\x53\xf1\x00eValue\xf9\x3c\x00"))
 	f.Fuzz(func(t *testing.T, b []byte) {
+		// Differential: what the one-pass reader accepts, the reference
+		// road (fxamacker's well-formedness check, then the reader)
+		// accepts alike.
+		for _, typ := range []reflect.Type{reflect.TypeFor[metrics.PutMetricDataInput](), reflect.TypeFor[metrics.GetMetricDataInput](), reflect.TypeFor[alarms.PutMetricAlarmInput]()} {
+			fast, ref := reflect.New(typ).Elem(), reflect.New(typ).Elem()
+			if len(b) == 0 || decodeCBORWith(b, fast, true) != nil {
+				continue
+			}
+			if err := decodeCBORReference(b, ref); err != nil {
+				t.Fatalf("%s: the fast reader accepted what the reference rejects: %v", typ, err)
+			}
+			if x, y := appendJSON(nil, fast), appendJSON(nil, ref); !bytes.Equal(x, y) {
+				t.Fatalf("%s: fast %s\nreference %s", typ, x, y)
+			}
+		}
 		checkDecodeErr(t, decodeCBOR(b, new(metrics.GetMetricDataInput)))
 		checkDecodeErr(t, decodeCBOR(b, new(alarms.PutMetricAlarmInput)))
 		// Differential: where fxamacker's Unmarshal and the cborReader both
