@@ -151,7 +151,7 @@ func appendCBOR(b []byte, v reflect.Value) []byte {
 		return appendCBOR(b, v.Elem())
 	case reflect.Struct:
 		if v.Type() == timeType {
-			return appendCBORTime(b, v.Interface().(time.Time))
+			return appendCBORTime(b, timeOf(v))
 		}
 		p := planFor(v.Type())
 		// Definite-length maps, as smithy's encoders write: count the
@@ -187,16 +187,15 @@ func appendCBOR(b []byte, v reflect.Value) []byte {
 		fallthrough
 	case reflect.Array:
 		b = appendCBORHead(b, cborArray, uint64(v.Len()))
-		switch s := v.Interface().(type) {
-		case []float64:
-			for _, f := range s {
+		if fs, ok := floatsOf(v); ok {
+			for _, f := range fs {
 				b = appendCBORFloat(b, f)
 			}
-		case []time.Time:
-			for _, t := range s {
+		} else if ts, ok := timesOf(v); ok {
+			for _, t := range ts {
 				b = appendCBORTime(b, t)
 			}
-		default:
+		} else {
 			for i := range v.Len() {
 				b = appendCBOR(b, v.Index(i))
 			}

@@ -36,7 +36,7 @@ func appendJSON(b []byte, v reflect.Value) []byte {
 		return appendJSON(b, v.Elem())
 	case reflect.Struct:
 		if v.Type() == timeType {
-			return appendEpoch(b, v.Interface().(time.Time))
+			return appendEpoch(b, timeOf(v))
 		}
 		p := planFor(v.Type())
 		b = append(b, '{')
@@ -63,22 +63,21 @@ func appendJSON(b []byte, v reflect.Value) []byte {
 		fallthrough
 	case reflect.Array:
 		b = append(b, '[')
-		switch s := v.Interface().(type) {
-		case []float64:
-			for i, f := range s {
+		if fs, ok := floatsOf(v); ok {
+			for i, f := range fs {
 				if i > 0 {
 					b = append(b, ',')
 				}
 				b = appendJSONFloat(b, f)
 			}
-		case []time.Time:
-			for i, t := range s {
+		} else if ts, ok := timesOf(v); ok {
+			for i, t := range ts {
 				if i > 0 {
 					b = append(b, ',')
 				}
 				b = appendEpoch(b, t)
 			}
-		default:
+		} else {
 			for i := range v.Len() {
 				if i > 0 {
 					b = append(b, ',')

@@ -380,18 +380,29 @@ func clientIP(remote string) string {
 }
 
 // writeOutput encodes a successful operation's output in c's protocol.
+// The encoders write into pooled buffers: the ResponseWriter copies.
+var outPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
 func (h *Handler) writeOutput(w http.ResponseWriter, c *call, out reflect.Value) int {
+	buf := outPool.Get().(*[]byte)
+	defer func() {
+		if cap(*buf) <= 4*mib {
+			outPool.Put(buf)
+		}
+	}()
 	switch c.proto {
 	case protoCBOR:
 		w.Header().Set("Smithy-Protocol", "rpc-v2-cbor")
 		w.Header().Set("Content-Type", "application/cbor")
-		_, _ = w.Write(appendCBOR(make([]byte, 0, 512), out))
+		*buf = appendCBOR((*buf)[:0], out)
+		_, _ = w.Write(*buf)
 	case protoJSON:
 		w.Header().Set("Content-Type", "application/x-amz-json-"+c.svc.model.JSONVersion)
-		_, _ = w.Write(appendJSON(make([]byte, 0, 512), out))
+		*buf = appendJSON((*buf)[:0], out)
+		_, _ = w.Write(*buf)
 	case protoQuery:
 		w.Header().Set("Content-Type", "text/xml")
-		b := make([]byte, 0, 512)
+		b := (*buf)[:0]
 		b = append(b, `<`...)
 		b = append(b, c.op...)
 		b = append(b, `Response xmlns="`...)
@@ -410,6 +421,7 @@ func (h *Handler) writeOutput(w http.ResponseWriter, c *call, out reflect.Value)
 		b = append(b, c.reqID...)
 		b = append(b, "</RequestId></ResponseMetadata></"...)
 		b = append(append(b, c.op...), "Response>"...)
+		*buf = b
 		_, _ = w.Write(b)
 	}
 	return http.StatusOK
