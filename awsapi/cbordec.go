@@ -104,6 +104,26 @@ func (r *cborReader) head() (major, info byte, arg uint64, indef bool, err error
 	return major, info, arg, false, nil
 }
 
+// shortText reads a text string shorter than 24 bytes (its length in the
+// initial byte), if one is next: the common case of member names and
+// values, without head's generality.
+func (r *cborReader) shortText() ([]byte, bool) {
+	if r.off >= len(r.b) {
+		return nil, false
+	}
+	c := r.b[r.off]
+	if c < cborText || c >= cborText|24 {
+		return nil, false
+	}
+	end := r.off + 1 + int(c&31)
+	if end > len(r.b) {
+		return nil, false
+	}
+	s := r.b[r.off+1 : end]
+	r.off = end
+	return s, true
+}
+
 // isBreak consumes a break byte (0xff) if one is next.
 func (r *cborReader) isBreak() bool {
 	if r.off < len(r.b) && r.b[r.off] == 0xff {
@@ -213,16 +233,18 @@ func (r *cborReader) decode(v reflect.Value, p *decPlan, depth int) error {
 			if indef && r.isBreak() {
 				break
 			}
-			km, _, kn, kind, err := r.head()
-			if err != nil {
-				return err
-			}
-			if km != 3 {
-				return &decodeError{msg: "map key is CBOR " + cborTypeName(km) + ", not a text string"}
-			}
-			key, err := r.text(3, kn, kind)
-			if err != nil {
-				return err
+			key, ok := r.shortText()
+			if !ok {
+				km, _, kn, kind, err := r.head()
+				if err != nil {
+					return err
+				}
+				if km != 3 {
+					return &decodeError{msg: "map key is CBOR " + cborTypeName(km) + ", not a text string"}
+				}
+				if key, err = r.text(3, kn, kind); err != nil {
+					return err
+				}
 			}
 			// Encoders write members in the shape's order: try the one
 			// after the last match first.
@@ -238,6 +260,13 @@ func (r *cborReader) decode(v reflect.Value, p *decPlan, depth int) error {
 			}
 			guess = fi + 1
 			f := &sp.fields[fi]
+			if p.fields[fi].kind == decString {
+				// The common case inline: a short string member.
+				if s, ok := r.shortText(); ok {
+					f.set(v).SetString(r.intern(s))
+					continue
+				}
+			}
 			if err := r.decode(f.set(v), p.fields[fi], depth+1); err != nil {
 				return within(err, f.name)
 			}
