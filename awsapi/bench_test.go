@@ -21,8 +21,8 @@ import (
 //
 //	go test -run '^$' -bench 'PutMetricData|GetMetricData' -count 5 -cpu 1 ./awsapi
 //
-// Handler<Op> is rpc-v2-cbor (what aws-sdk-go-v2's cloudwatch client
-// sends), HandlerJSON<Op> awsJson 1.0 (the aws CLI v2) and HandlerQuery<Op>
+// Handler<Op> is rpc-v2-cbor as aws-sdk-go-v2's cloudwatch client sends it
+// (smithy-go writes indefinite-length maps and arrays), HandlerJSON<Op> awsJson 1.0 (the aws CLI v2) and HandlerQuery<Op>
 // awsQuery (older SDKs and CLIs).
 
 func putInput(n int) metrics.PutMetricDataInput {
@@ -88,12 +88,49 @@ func queryForm(form url.Values, prefix string, v reflect.Value) {
 	}
 }
 
+// smithyCBOR rewrites a CBOR item's definite-length arrays and maps as
+// indefinite-length ones, as smithy-go's encoder writes them.
+func smithyCBOR(b []byte) []byte {
+	r := &cborReader{b: b}
+	var out []byte
+	var walk func()
+	walk = func() {
+		start := r.off
+		major, _, arg, _, err := r.head()
+		if err != nil {
+			panic(err)
+		}
+		switch major {
+		case 4, 5:
+			out = append(out, major<<5|31)
+			n := arg
+			if major == 5 {
+				n *= 2
+			}
+			for range n {
+				walk()
+			}
+			out = append(out, 0xff)
+		case 2, 3:
+			r.off += int(arg)
+			out = append(out, b[start:r.off]...)
+		case 6:
+			out = append(out, b[start:r.off]...)
+			walk()
+		default:
+			out = append(out, b[start:r.off]...)
+		}
+	}
+	walk()
+	return out
+}
+
 func benchHandler(b *testing.B, proto protocol, op string, in any) {
 	r := newRig(b, Options{})
 	var q req
 	switch proto {
 	case protoCBOR:
-		q = cborReq(op, appendCBOR(nil, reflect.ValueOf(in)))
+		q = cborReq(op, smithyCBOR(appendCBOR(nil, reflect.ValueOf(in))))
 	case protoJSON:
 		q = jsonReq("GraniteServiceVersion20100801."+op, string(appendJSON(nil, reflect.ValueOf(in))))
 	case protoQuery:

@@ -22,9 +22,11 @@ type cborReader struct {
 	b   []byte
 	off int
 	// fast is the one-pass mode, on a body fxamacker has not checked: the
-	// reader is then stricter than cborDec.Wellformed (no indefinite
-	// lengths, one nesting level less, only the simple values smithy uses),
-	// so that whatever it accepts, Wellformed accepts too.
+	// reader is then stricter than cborDec.Wellformed (no indefinite-length
+	// strings, and indefinite-length arrays and maps, which smithy-go
+	// writes, only in Input members; one nesting level less; only the
+	// simple values smithy uses; the same item limits), so that whatever it
+	// accepts, Wellformed accepts too.
 	fast bool
 	*decScratch
 }
@@ -88,7 +90,7 @@ func (r *cborReader) head() (major, info byte, arg uint64, indef bool, err error
 		if major != 2 && major != 3 && major != 4 && major != 5 {
 			return 0, 0, 0, false, &decodeError{msg: "malformed CBOR: invalid indefinite length"}
 		}
-		if r.fast {
+		if r.fast && (major == 2 || major == 3) {
 			return 0, 0, 0, false, errCBORFast
 		}
 		return major, info, 0, true, nil
@@ -233,6 +235,9 @@ func (r *cborReader) decode(v reflect.Value, p *decPlan, depth int) error {
 			if indef && r.isBreak() {
 				break
 			}
+			if i == maxCBORItems {
+				return &decodeError{msg: "malformed CBOR: too many items"}
+			}
 			key, ok := r.shortText()
 			if !ok {
 				km, _, kn, kind, err := r.head()
@@ -298,14 +303,20 @@ func (r *cborReader) decode(v reflect.Value, p *decPlan, depth int) error {
 			}
 			return nil
 		}
-		s := reflect.MakeSlice(p.typ, 0, 4)
+		// Indefinite length (smithy-go's lists): grow in place.
+		growSlice(v, 0)
 		for i := 0; !r.isBreak(); i++ {
-			s = reflect.Append(s, reflect.Zero(p.typ.Elem()))
-			if err := r.decode(s.Index(i), p.elem, depth+1); err != nil {
+			if i == maxCBORItems {
+				return &decodeError{msg: "malformed CBOR: too many items"}
+			}
+			if i == v.Cap() {
+				v.Grow(1)
+			}
+			v.SetLen(i + 1)
+			if err := r.decode(v.Index(i), p.elem, depth+1); err != nil {
 				return within(err, "["+strconv.Itoa(i)+"]")
 			}
 		}
-		v.Set(s)
 		return nil
 	case decMap:
 		if major != 5 {
@@ -315,6 +326,9 @@ func (r *cborReader) decode(v reflect.Value, p *decPlan, depth int) error {
 		for i := uint64(0); indef || i < arg; i++ {
 			if indef && r.isBreak() {
 				break
+			}
+			if i == maxCBORItems {
+				return &decodeError{msg: "malformed CBOR: too many items"}
 			}
 			km, _, kn, kind, err := r.head()
 			if err != nil {
@@ -442,7 +456,13 @@ func (r *cborReader) skip(depth int) error {
 		}
 		for i := uint64(0); indef || i < arg*per; i++ {
 			if indef && r.isBreak() {
+				if i%per != 0 {
+					return &decodeError{msg: "malformed CBOR: a map ends between a key and its value"}
+				}
 				return nil
+			}
+			if i == maxCBORItems*per {
+				return &decodeError{msg: "malformed CBOR: too many items"}
 			}
 			if err := r.skip(depth + 1); err != nil {
 				return err
@@ -488,11 +508,20 @@ func (r *cborReader) generic(depth int) (any, error) {
 			return string(b), err
 		}
 		return append([]byte{}, b...), err
+	case 4, 5:
+		if indef && r.fast {
+			return nil, errCBORFast
+		}
+	}
+	switch major {
 	case 4:
 		out := []any{}
 		for i := uint64(0); indef || i < arg; i++ {
 			if indef && r.isBreak() {
 				break
+			}
+			if i == maxCBORItems {
+				return nil, &decodeError{msg: "malformed CBOR: too many items"}
 			}
 			x, err := r.generic(depth + 1)
 			if err != nil {
@@ -506,6 +535,9 @@ func (r *cborReader) generic(depth int) (any, error) {
 		for i := uint64(0); indef || i < arg; i++ {
 			if indef && r.isBreak() {
 				break
+			}
+			if i == maxCBORItems {
+				return nil, &decodeError{msg: "malformed CBOR: too many items"}
 			}
 			km, _, kn, kind, err := r.head()
 			if err != nil {

@@ -32,6 +32,7 @@ func FuzzDecodeCBOR(f *testing.F) {
 	}
 	f.Add([]byte{0xbf, 0xff})
 	f.Add([]byte("\xa2iNamespaceaNjMetricData\x81\xa3jMetricNameamiTimestamp\xc1\x1a\x65\x53\xf1\x00eValue\xf9\x3c\x00"))
+	f.Add([]byte("\xbfiNamespaceaNjMetricData\x9f\xbfjDimensions\x9f\xbfdNamedHosteValueah\xff\xffjMetricNameameValue\xfb\x3f\xf0\x00\x00\x00\x00\x00\x00\xff\xff\xff"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		// Differential: what the one-pass reader accepts, the reference
 		// road (fxamacker's well-formedness check, then the reader)
