@@ -303,7 +303,23 @@ func (r *cborReader) decode(v reflect.Value, p *decPlan, depth int) error {
 			}
 			return nil
 		}
-		// Indefinite length (smithy-go's lists): grow in place.
+		// Indefinite length (smithy-go's lists): decode into the scratch
+		// list, then copy at the list's size.
+		if ls := r.listScratch(p); ls != nil {
+			n := 0
+			for ; !r.isBreak(); n++ {
+				if n == maxCBORItems {
+					ls.done(reflect.Value{}, n)
+					return &decodeError{msg: "malformed CBOR: too many items"}
+				}
+				if err := r.decode(ls.item(n), p.elem, depth+1); err != nil {
+					ls.done(reflect.Value{}, n+1)
+					return within(err, "["+strconv.Itoa(n)+"]")
+				}
+			}
+			ls.done(v, n)
+			return nil
+		}
 		growSlice(v, 0)
 		for i := 0; !r.isBreak(); i++ {
 			if i == maxCBORItems {

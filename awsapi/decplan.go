@@ -42,12 +42,15 @@ type decPlan struct {
 	// allocations; only small pointees are batched. slabID indexes the
 	// decoder's slabs.
 	slab, slabID int
+	// scratchID indexes the decoder's scratch lists (decSlice).
+	scratchID int
 }
 
 var (
-	decPlans  sync.Map   // reflect.Type -> *decPlan
-	decPlanMu sync.Mutex // serializes building, so recursive types resolve
-	slabIDs   int        // under decPlanMu
+	decPlans   sync.Map   // reflect.Type -> *decPlan
+	decPlanMu  sync.Mutex // serializes building, so recursive types resolve
+	slabIDs    int        // under decPlanMu
+	scratchIDs int        // under decPlanMu
 )
 
 func decPlanFor(t reflect.Type) *decPlan {
@@ -111,6 +114,8 @@ func buildDecPlan(t reflect.Type, building map[reflect.Type]*decPlan) *decPlan {
 		}
 		p.kind = decSlice
 		p.elem = buildDecPlan(t.Elem(), building)
+		p.scratchID = scratchIDs
+		scratchIDs++
 	case reflect.Map:
 		p.kind = decMap
 		p.elem = buildDecPlan(t.Elem(), building)
@@ -136,8 +141,62 @@ func setTime(v reflect.Value, t time.Time) {
 // decScratch is a decoder's reusable state, pooled across requests: the
 // string intern table and the pointee slabs.
 type decScratch struct {
-	strs  [256]string
-	slabs []slab // by decPlan.slabID
+	strs   [256]string
+	slabs  []slab        // by decPlan.slabID
+	splats []listScratch // by decPlan.scratchID
+}
+
+// listScratch is where a list of unknown length (CBOR's indefinite-length
+// arrays, as smithy-go writes every list) is decoded before it is copied,
+// at its size, into the Input: growing the Input's slice item by item would
+// allocate and copy it over and over. It is cleared after each use.
+type listScratch struct {
+	buf  reflect.Value // a slice of the list's type, len == cap
+	busy bool          // in use by an enclosing list of the same type
+}
+
+// listScratch returns p's scratch list, or nil when it is busy.
+func (s *decScratch) listScratch(p *decPlan) *listScratch {
+	for len(s.splats) <= p.scratchID {
+		s.splats = append(s.splats, listScratch{})
+	}
+	ls := &s.splats[p.scratchID]
+	if ls.busy {
+		return nil
+	}
+	if !ls.buf.IsValid() {
+		ls.buf = reflect.MakeSlice(p.typ, 8, 8)
+	}
+	ls.busy = true
+	return ls
+}
+
+// item returns the scratch's item i, growing the scratch as needed.
+func (ls *listScratch) item(i int) reflect.Value {
+	if i == ls.buf.Len() {
+		b := reflect.MakeSlice(ls.buf.Type(), 2*i, 2*i)
+		reflect.Copy(b, ls.buf)
+		ls.buf.Clear()
+		ls.buf = b
+	}
+	return ls.buf.Index(i)
+}
+
+// done copies the n first items into v, a settable slice (as a new slice
+// of length n, non-nil even when empty), when v is valid, and
+// clears the scratch for the next use.
+func (ls *listScratch) done(v reflect.Value, n int) {
+	if v.IsValid() {
+		growSlice(v, n)
+		reflect.Copy(v, ls.buf)
+	}
+	for i := range min(n, ls.buf.Len()) {
+		ls.buf.Index(i).SetZero()
+	}
+	if ls.buf.Len() > 1<<14 {
+		ls.buf = reflect.Value{} // a rare long list: do not keep it
+	}
+	ls.busy = false
 }
 
 type slab struct {
