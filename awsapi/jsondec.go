@@ -401,8 +401,29 @@ func (r *jsonReader) decode(v reflect.Value, p *decPlan, depth int) error {
 			growSlice(v, 0)
 			return nil
 		}
-		// Count the items first, so the slice is allocated once, at its
-		// size (growing it item by item would copy it over and over).
+		// Decode into the scratch list, then copy at the list's size
+		// (growing the slice item by item would copy it over and over).
+		if ls := r.listScratch(p); ls != nil {
+			for n := 0; ; {
+				if err := r.decode(ls.item(n), p.elem, depth+1); err != nil {
+					ls.done(reflect.Value{}, n+1)
+					return err
+				}
+				n++
+				switch r.peek() {
+				case ',':
+					r.off++
+				case ']':
+					r.off++
+					ls.done(v, n)
+					return nil
+				default:
+					ls.done(reflect.Value{}, n)
+					return errJSONSlow
+				}
+			}
+		}
+		// A list inside a list of its own type: count the items first.
 		n, ok := r.count()
 		if !ok {
 			return errJSONSlow
