@@ -190,8 +190,13 @@ func (ls *listScratch) done(v reflect.Value, n int) {
 		growSlice(v, n)
 		reflect.Copy(v, ls.buf)
 	}
-	for i := range min(n, ls.buf.Len()) {
-		ls.buf.Index(i).SetZero()
+	n = min(n, ls.buf.Len())
+	if n > 16 {
+		ls.buf.Slice(0, n).Clear() // one clear (and one small allocation)
+	} else {
+		for i := range n {
+			ls.buf.Index(i).SetZero()
+		}
 	}
 	if ls.buf.Len() > 1<<14 {
 		ls.buf = reflect.Value{} // a rare long list: do not keep it
