@@ -227,3 +227,16 @@ func BenchmarkDirectSmallPutMetricData(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecodeCBORPutMetricData is the CBOR decoder alone on the body of
+// BenchmarkHandlerPutMetricData.
+func BenchmarkDecodeCBORPutMetricData(b *testing.B) {
+	body := smithyCBOR(appendCBOR(nil, reflect.ValueOf(putInput(1000))))
+	b.ReportAllocs()
+	for b.Loop() {
+		var in metrics.PutMetricDataInput
+		if err := decodeCBOR(body, &in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
