@@ -118,7 +118,9 @@ type call struct {
 // ServeHTTP routes r by its protocol and signature and answers as AWS does.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &call{proto: protoQuery, reqID: h.ids.UUID()}
-	w.Header().Set("x-amzn-RequestId", c.reqID)
+	// Header keys in canonical form, set directly: what Header.Set would
+	// do, without canonicalizing the key on every request.
+	w.Header()["X-Amzn-Requestid"] = []string{c.reqID}
 	defer func() {
 		if p := recover(); p != nil {
 			h.log.Error("awsapi: panic serving request", "op", c.op, "requestId", c.reqID, "panic", p)
@@ -380,6 +382,17 @@ func clientIP(remote string) string {
 }
 
 // writeOutput encodes a successful operation's output in c's protocol.
+// jsonContentType is awsJson's Content-Type for a JSON version.
+func jsonContentType(version string) string {
+	switch version {
+	case "1.0":
+		return "application/x-amz-json-1.0"
+	case "1.1":
+		return "application/x-amz-json-1.1"
+	}
+	return "application/x-amz-json-" + version
+}
+
 // The encoders write into pooled buffers: the ResponseWriter copies.
 var outPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
@@ -392,16 +405,17 @@ func (h *Handler) writeOutput(w http.ResponseWriter, c *call, out reflect.Value)
 	}()
 	switch c.proto {
 	case protoCBOR:
-		w.Header().Set("Smithy-Protocol", "rpc-v2-cbor")
-		w.Header().Set("Content-Type", "application/cbor")
+		hd := w.Header()
+		hd["Smithy-Protocol"] = []string{"rpc-v2-cbor"}
+		hd["Content-Type"] = []string{"application/cbor"}
 		*buf = appendCBOR((*buf)[:0], out)
 		_, _ = w.Write(*buf)
 	case protoJSON:
-		w.Header().Set("Content-Type", "application/x-amz-json-"+c.svc.model.JSONVersion)
+		w.Header()["Content-Type"] = []string{jsonContentType(c.svc.model.JSONVersion)}
 		*buf = appendJSON((*buf)[:0], out)
 		_, _ = w.Write(*buf)
 	case protoQuery:
-		w.Header().Set("Content-Type", "text/xml")
+		w.Header()["Content-Type"] = []string{"text/xml"}
 		b := (*buf)[:0]
 		b = append(b, `<`...)
 		b = append(b, c.op...)
