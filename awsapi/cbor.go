@@ -134,6 +134,61 @@ func appendCBORTime(b []byte, t time.Time) []byte {
 	return appendCBORFloat(b, float64(ms)/1000)
 }
 
+// appendCBORPlanned is appendCBOR along v's plan (p.typ == v.Type()):
+// structs, lists and pointers pass their members' plans down, so the
+// answer's types are not looked up again for each value; anything else
+// takes appendCBOR.
+func appendCBORPlanned(b []byte, v reflect.Value, p *decPlan) []byte {
+	if p.marshal {
+		return appendCBOR(b, v)
+	}
+	switch p.kind {
+	case decPointer:
+		if v.IsNil() {
+			return append(b, cborSimple|22)
+		}
+		return appendCBORPlanned(b, v.Elem(), p.elem)
+	case decStruct:
+		sp := p.plan
+		var small [32]reflect.Value
+		vals := small[:0]
+		if len(sp.fields) > len(small) {
+			vals = make([]reflect.Value, 0, len(sp.fields))
+		}
+		n := 0
+		for i := range sp.fields {
+			fv := sp.fields[i].get(v)
+			if sp.fields[i].skip(fv) {
+				fv = reflect.Value{}
+			} else {
+				n++
+			}
+			vals = append(vals, fv)
+		}
+		b = appendCBORHead(b, cborMap, uint64(n))
+		for i, fv := range vals {
+			if fv.IsValid() {
+				b = appendCBORString(b, sp.fields[i].name)
+				b = appendCBORPlanned(b, fv, p.fields[i])
+			}
+		}
+		return b
+	case decSlice:
+		if _, ok := floatsOf(v); ok {
+			return appendCBOR(b, v)
+		}
+		if _, ok := timesOf(v); ok {
+			return appendCBOR(b, v)
+		}
+		b = appendCBORHead(b, cborArray, uint64(v.Len()))
+		for i := range v.Len() {
+			b = appendCBORPlanned(b, v.Index(i), p.elem)
+		}
+		return b
+	}
+	return appendCBOR(b, v)
+}
+
 func appendCBOR(b []byte, v reflect.Value) []byte {
 	switch v.Kind() {
 	case reflect.Struct, reflect.Slice, reflect.Map:

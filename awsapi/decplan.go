@@ -44,6 +44,9 @@ type decPlan struct {
 	slab, slabID int
 	// scratchID indexes the decoder's scratch lists (decSlice).
 	scratchID int
+	// marshal: the type has its own MarshalJSON (the encoders then take
+	// their generic road).
+	marshal bool
 }
 
 var (
@@ -78,6 +81,9 @@ func buildDecPlan(t reflect.Type, building map[reflect.Type]*decPlan) *decPlan {
 	}
 	p := &decPlan{typ: t}
 	building[t] = p
+	if k := t.Kind(); k == reflect.Struct || k == reflect.Slice || k == reflect.Map {
+		p.marshal = customFor(t).marshal
+	}
 	k := t.Kind()
 	if (k == reflect.Struct || k == reflect.Slice || k == reflect.Map) && customFor(t).unmarshal {
 		p.kind = decCustom

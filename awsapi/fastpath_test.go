@@ -1,6 +1,8 @@
 package awsapi
 
 import (
+	"time"
+
 	"reflect"
 	"testing"
 
@@ -46,5 +48,75 @@ func TestOnePassReadersTakeClientBodies(t *testing.T) {
 		require.NoError(t, decodeJSONReference(c.body, ref), c.name)
 		assert.Equal(t, ref.Interface(), fast.Interface(), c.name)
 		assert.False(t, fast.IsZero(), c.name)
+	}
+}
+
+// fill sets every member of v (recursively, lists and maps of two) to a
+// non-zero sample value.
+func fill(v reflect.Value, depth int) {
+	if depth > 6 {
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		fill(v.Elem(), depth+1)
+	case reflect.Struct:
+		if v.Type() == timeType {
+			v.Set(reflect.ValueOf(t0.Add(1500 * time.Millisecond)))
+			return
+		}
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fill(v.Field(i), depth+1)
+			}
+		}
+	case reflect.Slice:
+		if v.Type() == bytesType {
+			v.SetBytes([]byte("blob"))
+			return
+		}
+		v.Set(reflect.MakeSlice(v.Type(), 2, 2))
+		fill(v.Index(0), depth+1)
+		fill(v.Index(1), depth+1)
+	case reflect.Map:
+		m := reflect.MakeMap(v.Type())
+		for _, k := range []string{"b", "a"} {
+			e := reflect.New(v.Type().Elem()).Elem()
+			fill(e, depth+1)
+			m.SetMapIndex(reflect.ValueOf(k).Convert(v.Type().Key()), e)
+		}
+		v.Set(m)
+	case reflect.String:
+		v.SetString("s<&>\"é")
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.SetInt(-7)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		v.SetUint(7)
+	case reflect.Float32, reflect.Float64:
+		v.SetFloat(2.5)
+	case reflect.Interface:
+		v.Set(reflect.ValueOf(map[string]any{"k": []any{1.5, "x"}}))
+	}
+}
+
+// TestPlannedEncodersMatch: the encoders that follow a type's plan write
+// every served Output, zero and filled, exactly as the generic ones do.
+func TestPlannedEncodersMatch(t *testing.T) {
+	for id, s := range services() {
+		for name, op := range s.ops {
+			typ := op.fn.Type().Out(0)
+			for _, filled := range []bool{false, true} {
+				v := reflect.New(typ.Elem())
+				if filled {
+					fill(v.Elem(), 0)
+				}
+				p := decPlanFor(v.Type())
+				assert.Equal(t, appendCBOR(nil, v), appendCBORPlanned(nil, v, p), "%s.%s CBOR", id, name)
+				assert.Equal(t, string(appendJSON(nil, v)), string(appendJSONPlanned(nil, v, p)), "%s.%s JSON", id, name)
+			}
+		}
 	}
 }

@@ -408,11 +408,11 @@ func (h *Handler) writeOutput(w http.ResponseWriter, c *call, out reflect.Value)
 		hd := w.Header()
 		hd["Smithy-Protocol"] = []string{"rpc-v2-cbor"}
 		hd["Content-Type"] = []string{"application/cbor"}
-		*buf = appendCBOR((*buf)[:0], out)
+		*buf = appendCBORPlanned((*buf)[:0], out, decPlanFor(out.Type()))
 		_, _ = w.Write(*buf)
 	case protoJSON:
 		w.Header()["Content-Type"] = []string{jsonContentType(c.svc.model.JSONVersion)}
-		*buf = appendJSON((*buf)[:0], out)
+		*buf = appendJSONPlanned((*buf)[:0], out, decPlanFor(out.Type()))
 		_, _ = w.Write(*buf)
 	case protoQuery:
 		w.Header()["Content-Type"] = []string{"text/xml"}
