@@ -6,18 +6,24 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/localwatch/localwatch/metrics"
 )
 
-// The benchmarks compare an operation made through the handler (CBOR, as
-// aws-sdk-go-v2's cloudwatch client sends it, decoded, called, encoded)
-// with the same call made directly on the Go API, in one run:
+// The benchmarks compare an operation made through the handler (decoded,
+// called, encoded) in each protocol CloudWatch speaks, with the same call
+// made directly on the Go API, in one run:
 //
 //	go test -run '^$' -bench 'PutMetricData|GetMetricData' -count 5 -cpu 1 ./awsapi
+//
+// Handler<Op> is rpc-v2-cbor as aws-sdk-go-v2's cloudwatch client sends it
+// (smithy-go writes indefinite-length maps and arrays), HandlerJSON<Op> awsJson 1.0 (the aws CLI v2) and HandlerQuery<Op>
+// awsQuery (older SDKs and CLIs).
 
 func putInput(n int) metrics.PutMetricDataInput {
 	in := metrics.PutMetricDataInput{Namespace: "Bench"}
@@ -41,20 +47,107 @@ func getInput(n int) metrics.GetMetricDataInput {
 	return in
 }
 
-func benchHandler(b *testing.B, op string, in any) {
+// queryForm flattens an Input into awsQuery parameters, as botocore's query
+// serializer does (lists as Name.member.N, timestamps in ISO 8601).
+func queryForm(form url.Values, prefix string, v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			queryForm(form, prefix, v.Elem())
+		}
+	case reflect.Struct:
+		if v.Type() == timeType {
+			if t := v.Interface().(time.Time); !t.IsZero() {
+				form.Set(prefix, t.UTC().Format("2006-01-02T15:04:05Z"))
+			}
+			return
+		}
+		p := planFor(v.Type())
+		for i := range p.fields {
+			f := &p.fields[i]
+			fv := f.get(v)
+			if fv.IsZero() {
+				continue
+			}
+			name := f.name
+			if prefix != "" {
+				name = prefix + "." + name
+			}
+			queryForm(form, name, fv)
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			queryForm(form, prefix+".member."+strconv.Itoa(i+1), v.Index(i))
+		}
+	case reflect.String:
+		form.Set(prefix, v.String())
+	case reflect.Int:
+		form.Set(prefix, strconv.FormatInt(v.Int(), 10))
+	case reflect.Float64:
+		form.Set(prefix, strconv.FormatFloat(v.Float(), 'g', -1, 64))
+	}
+}
+
+// smithyCBOR rewrites a CBOR item's definite-length arrays and maps as
+// indefinite-length ones, as smithy-go's encoder writes them.
+func smithyCBOR(b []byte) []byte {
+	r := &cborReader{b: b}
+	var out []byte
+	var walk func()
+	walk = func() {
+		start := r.off
+		major, _, arg, _, err := r.head()
+		if err != nil {
+			panic(err)
+		}
+		switch major {
+		case 4, 5:
+			out = append(out, major<<5|31)
+			n := arg
+			if major == 5 {
+				n *= 2
+			}
+			for range n {
+				walk()
+			}
+			out = append(out, 0xff)
+		case 2, 3:
+			r.off += int(arg)
+			out = append(out, b[start:r.off]...)
+		case 6:
+			out = append(out, b[start:r.off]...)
+			walk()
+		default:
+			out = append(out, b[start:r.off]...)
+		}
+	}
+	walk()
+	return out
+}
+
+func benchHandler(b *testing.B, proto protocol, op string, in any) {
 	r := newRig(b, Options{})
-	body := appendCBOR(nil, reflect.ValueOf(in))
+	var q req
+	switch proto {
+	case protoCBOR:
+		q = cborReq(op, smithyCBOR(appendCBOR(nil, reflect.ValueOf(in))))
+	case protoJSON:
+		q = jsonReq("GraniteServiceVersion20100801."+op, string(appendJSON(nil, reflect.ValueOf(in))))
+	case protoQuery:
+		form := url.Values{"Action": {op}, "Version": {"2010-08-01"}}
+		queryForm(form, "", reflect.ValueOf(in))
+		q = queryReq("monitoring", form.Encode())
+	}
 	if op == "GetMetricData" {
 		_, err := r.acct.Region("us-east-1").Metrics.PutMetricData(context.Background(), putInput(1000))
 		if err != nil {
 			b.Fatal(err)
 		}
 	}
-	q := cborReq(op, body)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		hr := httptest.NewRequest("POST", "http://localhost"+q.path, bytes.NewReader(body))
+		hr := httptest.NewRequest("POST", "http://localhost"+q.path, bytes.NewReader(q.body))
 		for k, v := range q.header {
 			hr.Header.Set(k, v)
 		}
@@ -66,7 +159,17 @@ func benchHandler(b *testing.B, op string, in any) {
 	}
 }
 
-func BenchmarkHandlerPutMetricData(b *testing.B) { benchHandler(b, "PutMetricData", putInput(1000)) }
+func BenchmarkHandlerPutMetricData(b *testing.B) {
+	benchHandler(b, protoCBOR, "PutMetricData", putInput(1000))
+}
+
+func BenchmarkHandlerJSONPutMetricData(b *testing.B) {
+	benchHandler(b, protoJSON, "PutMetricData", putInput(1000))
+}
+
+func BenchmarkHandlerQueryPutMetricData(b *testing.B) {
+	benchHandler(b, protoQuery, "PutMetricData", putInput(1000))
+}
 
 func BenchmarkDirectPutMetricData(b *testing.B) {
 	r := newRig(b, Options{})
@@ -80,7 +183,17 @@ func BenchmarkDirectPutMetricData(b *testing.B) {
 	}
 }
 
-func BenchmarkHandlerGetMetricData(b *testing.B) { benchHandler(b, "GetMetricData", getInput(100)) }
+func BenchmarkHandlerGetMetricData(b *testing.B) {
+	benchHandler(b, protoCBOR, "GetMetricData", getInput(100))
+}
+
+func BenchmarkHandlerJSONGetMetricData(b *testing.B) {
+	benchHandler(b, protoJSON, "GetMetricData", getInput(100))
+}
+
+func BenchmarkHandlerQueryGetMetricData(b *testing.B) {
+	benchHandler(b, protoQuery, "GetMetricData", getInput(100))
+}
 
 func BenchmarkDirectGetMetricData(b *testing.B) {
 	r := newRig(b, Options{})
@@ -99,7 +212,9 @@ func BenchmarkDirectGetMetricData(b *testing.B) {
 
 // BenchmarkHandlerSmallPutMetricData is the server's unit of work: one
 // datum, CBOR, through the handler (no socket).
-func BenchmarkHandlerSmallPutMetricData(b *testing.B) { benchHandler(b, "PutMetricData", putInput(1)) }
+func BenchmarkHandlerSmallPutMetricData(b *testing.B) {
+	benchHandler(b, protoCBOR, "PutMetricData", putInput(1))
+}
 
 func BenchmarkDirectSmallPutMetricData(b *testing.B) {
 	r := newRig(b, Options{})
@@ -108,6 +223,19 @@ func BenchmarkDirectSmallPutMetricData(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := st.Metrics.PutMetricData(context.Background(), in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodeCBORPutMetricData is the CBOR decoder alone on the body of
+// BenchmarkHandlerPutMetricData.
+func BenchmarkDecodeCBORPutMetricData(b *testing.B) {
+	body := smithyCBOR(appendCBOR(nil, reflect.ValueOf(putInput(1000))))
+	b.ReportAllocs()
+	for b.Loop() {
+		var in metrics.PutMetricDataInput
+		if err := decodeCBOR(body, &in); err != nil {
 			b.Fatal(err)
 		}
 	}

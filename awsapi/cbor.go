@@ -39,19 +39,42 @@ var cborDec = func() cbor.DecMode {
 	return m
 }()
 
-// decodeCBOR decodes a request body into dst (a pointer to an Input). An
-// empty body is an empty input (smithy clients send none for an input with no
-// members set). fxamacker/cbor checks the body is well-formed CBOR; the
-// cborReader maps it onto the Input.
+// decodeCBOR decodes a request body into dst (a pointer to a zero Input).
+// An empty body is an empty input (smithy clients send none for an input
+// with no members set).
+//
+// The cborReader first decodes in one pass, in its fast mode, which is
+// stricter than fxamacker's well-formedness check (see cborReader.fast):
+// a body it accepts is one Wellformed accepts. Anything else (indefinite
+// lengths, which neither smithy-go nor botocore writes, and every error)
+// is decoded again the reference way: fxamacker/cbor checks the body is
+// well-formed, then the reader maps it onto the Input; that decides the
+// answer, so errors read exactly as they always have.
 func decodeCBOR(body []byte, dst any) error {
 	if len(body) == 0 {
 		return nil
 	}
+	v := reflect.ValueOf(dst).Elem()
+	if decodeCBORWith(body, v, true) == nil {
+		return nil
+	}
+	v.SetZero()
+	return decodeCBORReference(body, v)
+}
+
+// decodeCBORReference is decodeCBOR's reference road.
+func decodeCBORReference(body []byte, v reflect.Value) error {
 	if err := cborDec.Wellformed(body); err != nil {
 		return &decodeError{msg: "malformed CBOR: " + err.Error()}
 	}
-	r := &cborReader{b: body}
-	if err := r.decode(reflect.ValueOf(dst).Elem(), 0); err != nil {
+	return decodeCBORWith(body, v, false)
+}
+
+func decodeCBORWith(body []byte, v reflect.Value, fast bool) error {
+	sc := scratchPool.Get().(*decScratch)
+	defer scratchPool.Put(sc)
+	r := &cborReader{b: body, fast: fast, decScratch: sc}
+	if err := r.decode(v, decPlanFor(v.Type()), 0); err != nil {
 		return err
 	}
 	if r.off != len(body) {
@@ -111,6 +134,61 @@ func appendCBORTime(b []byte, t time.Time) []byte {
 	return appendCBORFloat(b, float64(ms)/1000)
 }
 
+// appendCBORPlanned is appendCBOR along v's plan (p.typ == v.Type()):
+// structs, lists and pointers pass their members' plans down, so the
+// answer's types are not looked up again for each value; anything else
+// takes appendCBOR.
+func appendCBORPlanned(b []byte, v reflect.Value, p *decPlan) []byte {
+	if p.marshal {
+		return appendCBOR(b, v)
+	}
+	switch p.kind {
+	case decPointer:
+		if v.IsNil() {
+			return append(b, cborSimple|22)
+		}
+		return appendCBORPlanned(b, v.Elem(), p.elem)
+	case decStruct:
+		sp := p.plan
+		var small [32]reflect.Value
+		vals := small[:0]
+		if len(sp.fields) > len(small) {
+			vals = make([]reflect.Value, 0, len(sp.fields))
+		}
+		n := 0
+		for i := range sp.fields {
+			fv := sp.fields[i].get(v)
+			if sp.fields[i].skip(fv) {
+				fv = reflect.Value{}
+			} else {
+				n++
+			}
+			vals = append(vals, fv)
+		}
+		b = appendCBORHead(b, cborMap, uint64(n))
+		for i, fv := range vals {
+			if fv.IsValid() {
+				b = appendCBORString(b, sp.fields[i].name)
+				b = appendCBORPlanned(b, fv, p.fields[i])
+			}
+		}
+		return b
+	case decSlice:
+		if _, ok := floatsOf(v); ok {
+			return appendCBOR(b, v)
+		}
+		if _, ok := timesOf(v); ok {
+			return appendCBOR(b, v)
+		}
+		b = appendCBORHead(b, cborArray, uint64(v.Len()))
+		for i := range v.Len() {
+			b = appendCBORPlanned(b, v.Index(i), p.elem)
+		}
+		return b
+	}
+	return appendCBOR(b, v)
+}
+
 func appendCBOR(b []byte, v reflect.Value) []byte {
 	switch v.Kind() {
 	case reflect.Struct, reflect.Slice, reflect.Map:
@@ -128,7 +206,7 @@ func appendCBOR(b []byte, v reflect.Value) []byte {
 		return appendCBOR(b, v.Elem())
 	case reflect.Struct:
 		if v.Type() == timeType {
-			return appendCBORTime(b, v.Interface().(time.Time))
+			return appendCBORTime(b, timeOf(v))
 		}
 		p := planFor(v.Type())
 		// Definite-length maps, as smithy's encoders write: count the
@@ -164,16 +242,15 @@ func appendCBOR(b []byte, v reflect.Value) []byte {
 		fallthrough
 	case reflect.Array:
 		b = appendCBORHead(b, cborArray, uint64(v.Len()))
-		switch s := v.Interface().(type) {
-		case []float64:
-			for _, f := range s {
+		if fs, ok := floatsOf(v); ok {
+			for _, f := range fs {
 				b = appendCBORFloat(b, f)
 			}
-		case []time.Time:
-			for _, t := range s {
+		} else if ts, ok := timesOf(v); ok {
+			for _, t := range ts {
 				b = appendCBORTime(b, t)
 			}
-		default:
+		} else {
 			for i := range v.Len() {
 				b = appendCBOR(b, v.Index(i))
 			}

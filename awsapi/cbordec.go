@@ -9,36 +9,42 @@ import (
 )
 
 // cborReader decodes a CBOR request body straight into a service's Input
-// with the cached structPlans: map keys are matched against the plan without
-// allocating, strings are copied once into their fields, and unknown members
-// are skipped. fxamacker/cbor has already checked that the body is
-// well-formed (cborDec.Wellformed: lengths within the body, nesting and
-// length limits, valid UTF-8), so this reader only maps values to types; it
-// still checks every bound, and answers a decodeError for anything it does
-// not expect. On a 100-query GetMetricData this path, validation included,
-// takes about a quarter less CPU than fxamacker's reflective Unmarshal
-// (FuzzDecodeCBOR checks that both decode alike).
+// with the cached decode plans (decplan.go): map keys are matched against
+// the plan without allocating (the member the encoder wrote next is tried
+// first), short strings are interned, small pointees come from slabs, and
+// unknown members are skipped. fxamacker/cbor has already checked that the
+// body is well-formed (cborDec.Wellformed: lengths within the body, nesting
+// and length limits, valid UTF-8), so this reader only maps values to
+// types; it still checks every bound, and answers a decodeError for
+// anything it does not expect. FuzzDecodeCBOR checks that it decodes as
+// fxamacker's reflective Unmarshal does.
 type cborReader struct {
 	b   []byte
 	off int
-	// A small cache of the plans of the struct types met, so the shared
-	// sync.Map is read once per type rather than once per value.
-	types [8]reflect.Type
-	plans [8]*structPlan
+	// fast is the one-pass mode, on a body fxamacker has not checked: the
+	// reader is then stricter than cborDec.Wellformed (no indefinite-length
+	// strings, and indefinite-length arrays and maps, which smithy-go
+	// writes, only in Input members; one nesting level less; only the
+	// simple values smithy uses; the same item limits), so that whatever it
+	// accepts, Wellformed accepts too.
+	fast bool
+	*decScratch
 }
 
-func (r *cborReader) plan(t reflect.Type) *structPlan {
-	for i, x := range r.types {
-		if x == t {
-			return r.plans[i]
-		}
-		if x == nil {
-			r.types[i], r.plans[i] = t, planFor(t)
-			return r.plans[i]
-		}
+// maxCBORItems is cborDec's MaxArrayElements and MaxMapPairs.
+const maxCBORItems = 1 << 17
+
+// depthOK reports whether an item at depth may be read: 32 levels, as
+// cborDec's MaxNestedLevels, one less in fast mode (where the container at
+// the limit is refused even when it is empty).
+func (r *cborReader) depthOK(depth int) bool {
+	if r.fast {
+		return depth < 32
 	}
-	return planFor(t)
+	return depth <= 32
 }
+
+var errCBORFast = &decodeError{msg: "malformed CBOR: outside the one-pass reader's subset"}
 
 var errCBORShort = &decodeError{msg: "malformed CBOR: unexpected end of body"}
 
@@ -79,11 +85,45 @@ func (r *cborReader) head() (major, info byte, arg uint64, indef bool, err error
 		arg = binary.BigEndian.Uint64(r.b[r.off:])
 		r.off += 8
 	case info == 31:
+		// Indefinite lengths are for strings, arrays and maps; a break
+		// is only read by isBreak.
+		if major != 2 && major != 3 && major != 4 && major != 5 {
+			return 0, 0, 0, false, &decodeError{msg: "malformed CBOR: invalid indefinite length"}
+		}
+		if r.fast && (major == 2 || major == 3) {
+			return 0, 0, 0, false, errCBORFast
+		}
 		return major, info, 0, true, nil
 	default:
 		return 0, 0, 0, false, &decodeError{msg: "malformed CBOR: reserved additional information"}
 	}
+	if major == 7 && info == 24 && arg < 32 {
+		return 0, 0, 0, false, &decodeError{msg: "malformed CBOR: invalid simple value"}
+	}
+	if (major == 4 || major == 5) && arg > maxCBORItems {
+		return 0, 0, 0, false, &decodeError{msg: "malformed CBOR: too many items"}
+	}
 	return major, info, arg, false, nil
+}
+
+// shortText reads a text string shorter than 24 bytes (its length in the
+// initial byte), if one is next: the common case of member names and
+// values, without head's generality.
+func (r *cborReader) shortText() ([]byte, bool) {
+	if r.off >= len(r.b) {
+		return nil, false
+	}
+	c := r.b[r.off]
+	if c < cborText || c >= cborText|24 {
+		return nil, false
+	}
+	end := r.off + 1 + int(c&31)
+	if end > len(r.b) {
+		return nil, false
+	}
+	s := r.b[r.off+1 : end]
+	r.off = end
+	return s, true
 }
 
 // isBreak consumes a break byte (0xff) if one is next.
@@ -128,9 +168,9 @@ func cborTypeName(major byte) string {
 	return [...]string{"an unsigned integer", "a negative integer", "a byte string", "a text string", "an array", "a map", "a tag", "a simple value or float"}[major]
 }
 
-// decode reads one item into v.
-func (r *cborReader) decode(v reflect.Value, depth int) error {
-	if depth > 32 {
+// decode reads one item into v, of plan p.
+func (r *cborReader) decode(v reflect.Value, p *decPlan, depth int) error {
+	if !r.depthOK(depth) {
 		return &decodeError{msg: "CBOR nested too deeply"}
 	}
 	start := r.off
@@ -141,16 +181,18 @@ func (r *cborReader) decode(v reflect.Value, depth int) error {
 	if major == 7 && (info == 22 || info == 23) {
 		return nil // null, undefined: absent
 	}
-	t := v.Type()
-	if k := t.Kind(); (k == reflect.Struct || k == reflect.Slice || k == reflect.Map) && customFor(t).unmarshal {
+	mismatch := func(want string) error {
+		return &decodeError{msg: "expected " + want + ", found CBOR " + cborTypeName(major)}
+	}
+	switch p.kind {
+	case decCustom:
 		r.off = start
 		x, err := r.generic(depth)
 		if err != nil {
 			return err
 		}
 		return customDecode(v, x)
-	}
-	if t.Kind() == reflect.Interface && t.NumMethod() == 0 {
+	case decAny:
 		// A document member (map[string]any): CBOR's own types.
 		r.off = start
 		x, err := r.generic(depth)
@@ -161,80 +203,91 @@ func (r *cborReader) decode(v reflect.Value, depth int) error {
 			v.Set(reflect.ValueOf(x))
 		}
 		return nil
-	}
-	if t.Kind() == reflect.Pointer {
+	case decPointer:
 		r.off = start
-		p := reflect.New(t.Elem())
-		if err := r.decode(p.Elem(), depth); err != nil {
+		ptr := r.newPointee(p)
+		if err := r.decode(ptr.Elem(), p.elem, depth); err != nil {
 			return err
 		}
-		v.Set(p)
+		v.Set(ptr)
 		return nil
-	}
-	mismatch := func(want string) error {
-		return &decodeError{msg: "expected " + want + ", found CBOR " + cborTypeName(major)}
-	}
-	switch t.Kind() {
-	case reflect.Struct:
-		if t == timeType {
-			if major != 6 || arg != 1 {
-				return mismatch("a timestamp (tag 1)")
-			}
-			secs, err := r.number()
-			if err != nil {
-				return err
-			}
-			if math.IsNaN(secs) || math.Abs(secs) > 1e11 {
-				return &decodeError{msg: "timestamp out of range"}
-			}
-			whole, frac := math.Modf(secs)
-			v.Set(reflect.ValueOf(time.Unix(int64(whole), int64(frac*1e9)).UTC()))
-			return nil
+	case decTime:
+		if major != 6 || arg != 1 {
+			return mismatch("a timestamp (tag 1)")
 		}
+		secs, err := r.number()
+		if err != nil {
+			return err
+		}
+		if math.IsNaN(secs) || math.Abs(secs) > 1e11 {
+			return &decodeError{msg: "timestamp out of range"}
+		}
+		whole, frac := math.Modf(secs)
+		setTime(v, time.Unix(int64(whole), int64(frac*1e9)).UTC())
+		return nil
+	case decStruct:
 		if major != 5 {
 			return mismatch("a structure")
 		}
-		p := r.plan(t)
+		sp := p.plan
+		guess := 0
 		for i := uint64(0); indef || i < arg; i++ {
 			if indef && r.isBreak() {
 				break
 			}
-			km, _, kn, kind, err := r.head()
-			if err != nil {
-				return err
+			if i == maxCBORItems {
+				return &decodeError{msg: "malformed CBOR: too many items"}
 			}
-			if km != 3 {
-				return &decodeError{msg: "map key is CBOR " + cborTypeName(km) + ", not a text string"}
+			key, ok := r.shortText()
+			if !ok {
+				km, _, kn, kind, err := r.head()
+				if err != nil {
+					return err
+				}
+				if km != 3 {
+					return &decodeError{msg: "map key is CBOR " + cborTypeName(km) + ", not a text string"}
+				}
+				if key, err = r.text(3, kn, kind); err != nil {
+					return err
+				}
 			}
-			key, err := r.text(3, kn, kind)
-			if err != nil {
-				return err
+			// Encoders write members in the shape's order: try the one
+			// after the last match first.
+			fi, ok := guess, guess < len(sp.fields) && sp.fields[guess].name == string(key)
+			if !ok {
+				fi, ok = sp.lookup(key)
 			}
-			fi, ok := p.lookup(key)
 			if !ok {
 				if err := r.skip(depth + 1); err != nil {
 					return err
 				}
 				continue
 			}
-			f := &p.fields[fi]
-			if err := r.decode(f.set(v), depth+1); err != nil {
+			guess = fi + 1
+			f := &sp.fields[fi]
+			if p.fields[fi].kind == decString {
+				// The common case inline: a short string member.
+				if s, ok := r.shortText(); ok {
+					f.set(v).SetString(r.intern(s))
+					continue
+				}
+			}
+			if err := r.decode(f.set(v), p.fields[fi], depth+1); err != nil {
 				return within(err, f.name)
 			}
 		}
 		return nil
-	case reflect.Slice:
-		if t == bytesType {
-			if major != 2 {
-				return mismatch("a blob (byte string)")
-			}
-			b, err := r.text(2, arg, indef)
-			if err != nil {
-				return err
-			}
-			v.SetBytes(append([]byte{}, b...))
-			return nil
+	case decBytes:
+		if major != 2 {
+			return mismatch("a blob (byte string)")
 		}
+		b, err := r.text(2, arg, indef)
+		if err != nil {
+			return err
+		}
+		v.SetBytes(append([]byte{}, b...))
+		return nil
+	case decSlice:
 		if major != 4 {
 			return mismatch("a list")
 		}
@@ -242,32 +295,56 @@ func (r *cborReader) decode(v reflect.Value, depth int) error {
 			if arg > uint64(len(r.b)-r.off) { // each item takes at least a byte
 				return errCBORShort
 			}
-			s := reflect.MakeSlice(t, int(arg), int(arg))
+			growSlice(v, int(arg))
 			for i := range int(arg) {
-				if err := r.decode(s.Index(i), depth+1); err != nil {
+				if err := r.decode(v.Index(i), p.elem, depth+1); err != nil {
 					return within(err, "["+strconv.Itoa(i)+"]")
 				}
 			}
-			v.Set(s)
 			return nil
 		}
-		s := reflect.MakeSlice(t, 0, 4)
+		// Indefinite length (smithy-go's lists): decode into the scratch
+		// list, then copy at the list's size.
+		if ls := r.listScratch(p); ls != nil {
+			n := 0
+			for ; !r.isBreak(); n++ {
+				if n == maxCBORItems {
+					ls.done(reflect.Value{}, n)
+					return &decodeError{msg: "malformed CBOR: too many items"}
+				}
+				if err := r.decode(ls.item(n), p.elem, depth+1); err != nil {
+					ls.done(reflect.Value{}, n+1)
+					return within(err, "["+strconv.Itoa(n)+"]")
+				}
+			}
+			ls.done(v, n)
+			return nil
+		}
+		growSlice(v, 0)
 		for i := 0; !r.isBreak(); i++ {
-			s = reflect.Append(s, reflect.Zero(t.Elem()))
-			if err := r.decode(s.Index(i), depth+1); err != nil {
+			if i == maxCBORItems {
+				return &decodeError{msg: "malformed CBOR: too many items"}
+			}
+			if i == v.Cap() {
+				v.Grow(1)
+			}
+			v.SetLen(i + 1)
+			if err := r.decode(v.Index(i), p.elem, depth+1); err != nil {
 				return within(err, "["+strconv.Itoa(i)+"]")
 			}
 		}
-		v.Set(s)
 		return nil
-	case reflect.Map:
+	case decMap:
 		if major != 5 {
 			return mismatch("a map")
 		}
-		m := reflect.MakeMap(t)
+		m := reflect.MakeMap(p.typ)
 		for i := uint64(0); indef || i < arg; i++ {
 			if indef && r.isBreak() {
 				break
+			}
+			if i == maxCBORItems {
+				return &decodeError{msg: "malformed CBOR: too many items"}
 			}
 			km, _, kn, kind, err := r.head()
 			if err != nil {
@@ -280,15 +357,15 @@ func (r *cborReader) decode(v reflect.Value, depth int) error {
 			if err != nil {
 				return err
 			}
-			e := reflect.New(t.Elem()).Elem()
-			if err := r.decode(e, depth+1); err != nil {
+			e := reflect.New(p.typ.Elem()).Elem()
+			if err := r.decode(e, p.elem, depth+1); err != nil {
 				return within(err, string(key))
 			}
-			m.SetMapIndex(reflect.ValueOf(string(key)).Convert(t.Key()), e)
+			m.SetMapIndex(reflect.ValueOf(string(key)).Convert(p.typ.Key()), e)
 		}
 		v.Set(m)
 		return nil
-	case reflect.String:
+	case decString:
 		if major != 3 {
 			return mismatch("a string")
 		}
@@ -296,15 +373,15 @@ func (r *cborReader) decode(v reflect.Value, depth int) error {
 		if err != nil {
 			return err
 		}
-		v.SetString(string(s))
+		v.SetString(r.intern(s))
 		return nil
-	case reflect.Bool:
+	case decBool:
 		if major != 7 || (info != 20 && info != 21) {
 			return mismatch("a boolean")
 		}
 		v.SetBool(info == 21)
 		return nil
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+	case decInt:
 		var n int64
 		switch {
 		case major == 0 && arg <= math.MaxInt64:
@@ -319,13 +396,13 @@ func (r *cborReader) decode(v reflect.Value, depth int) error {
 		}
 		v.SetInt(n)
 		return nil
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+	case decUint:
 		if major != 0 || v.OverflowUint(arg) {
 			return mismatch("a non-negative integer")
 		}
 		v.SetUint(arg)
 		return nil
-	case reflect.Float32, reflect.Float64:
+	case decFloat:
 		r.off = start
 		f, err := r.number()
 		if err != nil {
@@ -334,7 +411,7 @@ func (r *cborReader) decode(v reflect.Value, depth int) error {
 		v.SetFloat(f)
 		return nil
 	}
-	return &decodeError{msg: "unsupported member type " + t.String()}
+	return &decodeError{msg: "unsupported member type " + p.typ.String()}
 }
 
 // number reads an integer or a float (16, 32 or 64 bits) as a float64.
@@ -377,10 +454,10 @@ func float16ToFloat32(h uint16) float32 {
 
 // skip passes over one item (an unknown member's value).
 func (r *cborReader) skip(depth int) error {
-	if depth > 32 {
+	if !r.depthOK(depth) {
 		return &decodeError{msg: "CBOR nested too deeply"}
 	}
-	major, _, arg, indef, err := r.head()
+	major, info, arg, indef, err := r.head()
 	if err != nil {
 		return err
 	}
@@ -395,7 +472,13 @@ func (r *cborReader) skip(depth int) error {
 		}
 		for i := uint64(0); indef || i < arg*per; i++ {
 			if indef && r.isBreak() {
+				if i%per != 0 {
+					return &decodeError{msg: "malformed CBOR: a map ends between a key and its value"}
+				}
 				return nil
+			}
+			if i == maxCBORItems*per {
+				return &decodeError{msg: "malformed CBOR: too many items"}
 			}
 			if err := r.skip(depth + 1); err != nil {
 				return err
@@ -403,6 +486,10 @@ func (r *cborReader) skip(depth int) error {
 		}
 	case 6:
 		return r.skip(depth + 1)
+	case 7:
+		if r.fast && (info < 20 || info > 23) && info != 25 && info != 26 && info != 27 {
+			return errCBORFast
+		}
 	}
 	return nil
 }
@@ -412,7 +499,7 @@ func (r *cborReader) skip(depth int) error {
 // past its range), floats as float64, text as string, bytes as []byte, tag 1
 // as time.Time, null as nil.
 func (r *cborReader) generic(depth int) (any, error) {
-	if depth > 32 {
+	if !r.depthOK(depth) {
 		return nil, &decodeError{msg: "CBOR nested too deeply"}
 	}
 	start := r.off
@@ -437,11 +524,20 @@ func (r *cborReader) generic(depth int) (any, error) {
 			return string(b), err
 		}
 		return append([]byte{}, b...), err
+	case 4, 5:
+		if indef && r.fast {
+			return nil, errCBORFast
+		}
+	}
+	switch major {
 	case 4:
 		out := []any{}
 		for i := uint64(0); indef || i < arg; i++ {
 			if indef && r.isBreak() {
 				break
+			}
+			if i == maxCBORItems {
+				return nil, &decodeError{msg: "malformed CBOR: too many items"}
 			}
 			x, err := r.generic(depth + 1)
 			if err != nil {
@@ -455,6 +551,9 @@ func (r *cborReader) generic(depth int) (any, error) {
 		for i := uint64(0); indef || i < arg; i++ {
 			if indef && r.isBreak() {
 				break
+			}
+			if i == maxCBORItems {
+				return nil, &decodeError{msg: "malformed CBOR: too many items"}
 			}
 			km, _, kn, kind, err := r.head()
 			if err != nil {

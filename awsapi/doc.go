@@ -44,13 +44,23 @@
 // AWS does. Request bodies may be gzip-compressed (Content-Encoding: gzip,
 // which the SDKs use for PutMetricData).
 //
-// CBOR request bodies are checked by github.com/fxamacker/cbor/v2: the
-// maintained, fuzzed RFC 8949 implementation for Go, which enforces
-// well-formedness, nesting, length and UTF-8 rules on untrusted input. A
-// small plan-driven reader then maps the checked body onto the Input, with
-// about a quarter less CPU than fxamacker's reflective Unmarshal on a
-// 100-query GetMetricData, validation included; a fuzz target checks the two
-// decode alike.
+// Request bodies are decoded in one pass straight into the Input, by
+// decode plans computed once per Go type (decplan.go): each field is set by
+// index, with no intermediate map[string]any; short strings that repeat
+// (metric names, dimension names and values, units) are interned in a small
+// table; small pointees (a datum's *float64 Value) come from slabs; the
+// body buffers are pooled. The one-pass readers only take the common road:
+// the CBOR reader is stricter than the well-formedness check of
+// github.com/fxamacker/cbor/v2 (the maintained, fuzzed RFC 8949
+// implementation for Go: no indefinite lengths, which neither smithy-go nor
+// botocore writes, one nesting level less), and the JSON reader gives up on
+// escapes, duplicate members and anything unusual. Whatever they do not
+// accept goes the reference way — fxamacker's check and then the plan
+// reader for CBOR, encoding/json into a tree and then assign for JSON —
+// which decides every error, so answers read as they always have; fuzz
+// targets check the two roads decode alike, and the CBOR one against
+// fxamacker's reflective Unmarshal. awsQuery forms go through a tree.
+//
 // Answers are written by this package's small CBOR encoder, which writes what
 // smithy-go's decoder expects (definite lengths, integers for integer shapes,
 // 64-bit floats, tag 1 timestamps).

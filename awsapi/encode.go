@@ -19,6 +19,56 @@ import (
 
 // ---- JSON (awsJson1_0, awsJson1_1) ----
 
+// appendJSONPlanned is appendJSON along v's plan (p.typ == v.Type()), as
+// appendCBORPlanned is appendCBOR's.
+func appendJSONPlanned(b []byte, v reflect.Value, p *decPlan) []byte {
+	if p.marshal {
+		return appendJSON(b, v)
+	}
+	switch p.kind {
+	case decPointer:
+		if v.IsNil() {
+			return append(b, "null"...)
+		}
+		return appendJSONPlanned(b, v.Elem(), p.elem)
+	case decStruct:
+		sp := p.plan
+		b = append(b, '{')
+		n := 0
+		for i := range sp.fields {
+			f := &sp.fields[i]
+			fv := f.get(v)
+			if f.skip(fv) {
+				continue
+			}
+			if n > 0 {
+				b = append(b, ',')
+			}
+			n++
+			b = appendJSONString(b, f.name)
+			b = append(b, ':')
+			b = appendJSONPlanned(b, fv, p.fields[i])
+		}
+		return append(b, '}')
+	case decSlice:
+		if _, ok := floatsOf(v); ok {
+			return appendJSON(b, v)
+		}
+		if _, ok := timesOf(v); ok {
+			return appendJSON(b, v)
+		}
+		b = append(b, '[')
+		for i := range v.Len() {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONPlanned(b, v.Index(i), p.elem)
+		}
+		return append(b, ']')
+	}
+	return appendJSON(b, v)
+}
+
 func appendJSON(b []byte, v reflect.Value) []byte {
 	switch v.Kind() {
 	case reflect.Struct, reflect.Slice, reflect.Map:
@@ -36,7 +86,7 @@ func appendJSON(b []byte, v reflect.Value) []byte {
 		return appendJSON(b, v.Elem())
 	case reflect.Struct:
 		if v.Type() == timeType {
-			return appendEpoch(b, v.Interface().(time.Time))
+			return appendEpoch(b, timeOf(v))
 		}
 		p := planFor(v.Type())
 		b = append(b, '{')
@@ -63,22 +113,21 @@ func appendJSON(b []byte, v reflect.Value) []byte {
 		fallthrough
 	case reflect.Array:
 		b = append(b, '[')
-		switch s := v.Interface().(type) {
-		case []float64:
-			for i, f := range s {
+		if fs, ok := floatsOf(v); ok {
+			for i, f := range fs {
 				if i > 0 {
 					b = append(b, ',')
 				}
 				b = appendJSONFloat(b, f)
 			}
-		case []time.Time:
-			for i, t := range s {
+		} else if ts, ok := timesOf(v); ok {
+			for i, t := range ts {
 				if i > 0 {
 					b = append(b, ',')
 				}
 				b = appendEpoch(b, t)
 			}
-		default:
+		} else {
 			for i := range v.Len() {
 				if i > 0 {
 					b = append(b, ',')

@@ -31,7 +31,24 @@ func FuzzDecodeCBOR(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add([]byte{0xbf, 0xff})
+	f.Add([]byte("\xa2iNamespaceaNjMetricData\x81\xa3jMetricNameamiTimestamp\xc1\x1a\x65\x53\xf1\x00eValue\xf9\x3c\x00"))
+	f.Add([]byte("\xbfiNamespaceaNjMetricData\x9f\xbfjDimensions\x9f\xbfdNamedHosteValueah\xff\xffjMetricNameameValue\xfb\x3f\xf0\x00\x00\x00\x00\x00\x00\xff\xff\xff"))
 	f.Fuzz(func(t *testing.T, b []byte) {
+		// Differential: what the one-pass reader accepts, the reference
+		// road (fxamacker's well-formedness check, then the reader)
+		// accepts alike.
+		for _, typ := range []reflect.Type{reflect.TypeFor[metrics.PutMetricDataInput](), reflect.TypeFor[metrics.GetMetricDataInput](), reflect.TypeFor[alarms.PutMetricAlarmInput]()} {
+			fast, ref := reflect.New(typ).Elem(), reflect.New(typ).Elem()
+			if len(b) == 0 || decodeCBORWith(b, fast, true) != nil {
+				continue
+			}
+			if err := decodeCBORReference(b, ref); err != nil {
+				t.Fatalf("%s: the fast reader accepted what the reference rejects: %v", typ, err)
+			}
+			if x, y := appendJSON(nil, fast), appendJSON(nil, ref); !bytes.Equal(x, y) {
+				t.Fatalf("%s: fast %s\nreference %s", typ, x, y)
+			}
+		}
 		checkDecodeErr(t, decodeCBOR(b, new(metrics.GetMetricDataInput)))
 		checkDecodeErr(t, decodeCBOR(b, new(alarms.PutMetricAlarmInput)))
 		// Differential: where fxamacker's Unmarshal and the cborReader both
@@ -52,9 +69,25 @@ func FuzzDecodeJSON(f *testing.F) {
 	b, _ := readTestdata("json10-putmetricdata.req")
 	f.Add(b)
 	f.Add([]byte(`{"logGroupName":"g","tags":{"a":"b"},"limit":5,"StartTime":1.7e9,"x":[null,true]}`))
+	f.Add([]byte(`{"MetricDataQueries":[{"Id":"m1","MetricStat":{"Metric":{"Namespace":"N","MetricName":"x","Dimensions":[{"Name":"a","Value":"b"}]},"Period":60,"Stat":"p99"},"ReturnData":true}],"StartTime":1.7e9,"EndTime":"2026-12-07T14:00:00Z","MaxDatapoints":10}`))
+	f.Add([]byte(`{"MetricData":[{"MetricName":"m","Value":"NaN","Values":[1,2.5e3],"Timestamp":1700000000.123,"StatisticValues":{"Sum":1}}],"Namespace":"caf\u00e9"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		checkDecodeErr(t, decodeJSON(b, reflect.New(reflect.TypeFor[metrics.PutMetricDataInput]()).Elem()))
 		checkDecodeErr(t, decodeJSON(b, reflect.New(reflect.TypeFor[config.GetResourceConfigHistoryInput]()).Elem()))
+		// Differential: what the one-pass reader accepts, the reference
+		// decoder accepts alike.
+		for _, typ := range []reflect.Type{reflect.TypeFor[metrics.PutMetricDataInput](), reflect.TypeFor[metrics.GetMetricDataInput](), reflect.TypeFor[config.GetResourceConfigHistoryInput]()} {
+			fast, ref := reflect.New(typ).Elem(), reflect.New(typ).Elem()
+			if decodeJSONFast(b, fast) != nil {
+				continue
+			}
+			if err := decodeJSONReference(b, ref); err != nil {
+				t.Fatalf("%s: the fast reader accepted what the reference rejects: %v", typ, err)
+			}
+			if a, c := appendJSON(nil, fast), appendJSON(nil, ref); !bytes.Equal(a, c) {
+				t.Fatalf("%s: fast %s\nreference %s", typ, a, c)
+			}
+		}
 	})
 }
 

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/localwatch/localwatch"
@@ -117,7 +118,9 @@ type call struct {
 // ServeHTTP routes r by its protocol and signature and answers as AWS does.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &call{proto: protoQuery, reqID: h.ids.UUID()}
-	w.Header().Set("x-amzn-RequestId", c.reqID)
+	// Header keys in canonical form, set directly: what Header.Set would
+	// do, without canonicalizing the key on every request.
+	w.Header()["X-Amzn-Requestid"] = []string{c.reqID}
 	defer func() {
 		if p := recover(); p != nil {
 			h.log.Error("awsapi: panic serving request", "op", c.op, "requestId", c.reqID, "panic", p)
@@ -169,7 +172,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, c *call) int {
 	if c.svc != nil {
 		limit = c.svc.bodyLimit
 	}
-	raw, body, err := readBody(r, limit)
+	bb := bodyPool.Get().(*bodyBuf)
+	defer bb.release()
+	raw, body, err := readBody(r, limit, bb)
 	if err != nil {
 		return h.writeError(w, c, err)
 	}
@@ -254,19 +259,42 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, c *call) int {
 	return h.writeOutput(w, c, res[0])
 }
 
+// bodyBuf holds a request's body while it is served: the wire bytes and
+// the gzip-decoded ones, with the gzip reader. They are pooled: nothing
+// decoded from a body aliases it (the decoders copy every string and blob
+// out), so the buffers are reused by the next request.
+type bodyBuf struct {
+	raw, dec bytes.Buffer
+	zr       *gzip.Reader
+}
+
+var bodyPool = sync.Pool{New: func() any { return new(bodyBuf) }}
+
+func (bb *bodyBuf) release() {
+	if bb.raw.Cap() > 4*mib || bb.dec.Cap() > 4*mib {
+		return // a rare big body: leave it to the garbage collector
+	}
+	bb.raw.Reset()
+	bb.dec.Reset()
+	bodyPool.Put(bb)
+}
+
 // readBody reads at most limit bytes of r's body (and of its gzip-decoded
-// form): the wire bytes, for the signature, and the decoded ones.
-func readBody(r *http.Request, limit int64) (raw, body []byte, err error) {
+// form) into bb: the wire bytes, for the signature, and the decoded ones.
+func readBody(r *http.Request, limit int64, bb *bodyBuf) (raw, body []byte, err error) {
 	if r.ContentLength > limit {
 		return nil, nil, tooLarge(r.ContentLength, limit)
 	}
 	if r.Body == nil {
 		return nil, nil, nil
 	}
-	raw, err = io.ReadAll(io.LimitReader(r.Body, limit+1))
-	if err != nil {
+	if r.ContentLength > 0 {
+		bb.raw.Grow(int(r.ContentLength) + bytes.MinRead)
+	}
+	if _, err = bb.raw.ReadFrom(io.LimitReader(r.Body, limit+1)); err != nil {
 		return nil, nil, serialization("The request body could not be read: %v.", err)
 	}
+	raw = bb.raw.Bytes()
 	if int64(len(raw)) > limit {
 		return nil, nil, tooLarge(int64(len(raw)), limit)
 	}
@@ -277,16 +305,18 @@ func readBody(r *http.Request, limit int64) (raw, body []byte, err error) {
 	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
 	case "", "identity":
 	case "gzip":
-		zr, err := gzip.NewReader(bytes.NewReader(raw))
-		if err != nil {
+		if bb.zr == nil {
+			bb.zr = new(gzip.Reader)
+		}
+		if err := bb.zr.Reset(bytes.NewReader(raw)); err != nil {
 			return nil, nil, serialization("The gzip request body is malformed: %v.", err)
 		}
 		// The limit applies to the decoded body too: a small gzip body
 		// must not expand into gigabytes.
-		body, err = io.ReadAll(io.LimitReader(zr, limit+1))
-		if err != nil {
+		if _, err := bb.dec.ReadFrom(io.LimitReader(bb.zr, limit+1)); err != nil {
 			return nil, nil, serialization("The gzip request body is malformed: %v.", err)
 		}
+		body = bb.dec.Bytes()
 		if int64(len(body)) > limit {
 			return nil, nil, tooLarge(int64(len(body)), limit)
 		}
@@ -352,18 +382,41 @@ func clientIP(remote string) string {
 }
 
 // writeOutput encodes a successful operation's output in c's protocol.
+// jsonContentType is awsJson's Content-Type for a JSON version.
+func jsonContentType(version string) string {
+	switch version {
+	case "1.0":
+		return "application/x-amz-json-1.0"
+	case "1.1":
+		return "application/x-amz-json-1.1"
+	}
+	return "application/x-amz-json-" + version
+}
+
+// The encoders write into pooled buffers: the ResponseWriter copies.
+var outPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
 func (h *Handler) writeOutput(w http.ResponseWriter, c *call, out reflect.Value) int {
+	buf := outPool.Get().(*[]byte)
+	defer func() {
+		if cap(*buf) <= 4*mib {
+			outPool.Put(buf)
+		}
+	}()
 	switch c.proto {
 	case protoCBOR:
-		w.Header().Set("Smithy-Protocol", "rpc-v2-cbor")
-		w.Header().Set("Content-Type", "application/cbor")
-		_, _ = w.Write(appendCBOR(make([]byte, 0, 512), out))
+		hd := w.Header()
+		hd["Smithy-Protocol"] = []string{"rpc-v2-cbor"}
+		hd["Content-Type"] = []string{"application/cbor"}
+		*buf = appendCBORPlanned((*buf)[:0], out, decPlanFor(out.Type()))
+		_, _ = w.Write(*buf)
 	case protoJSON:
-		w.Header().Set("Content-Type", "application/x-amz-json-"+c.svc.model.JSONVersion)
-		_, _ = w.Write(appendJSON(make([]byte, 0, 512), out))
+		w.Header()["Content-Type"] = []string{jsonContentType(c.svc.model.JSONVersion)}
+		*buf = appendJSONPlanned((*buf)[:0], out, decPlanFor(out.Type()))
+		_, _ = w.Write(*buf)
 	case protoQuery:
-		w.Header().Set("Content-Type", "text/xml")
-		b := make([]byte, 0, 512)
+		w.Header()["Content-Type"] = []string{"text/xml"}
+		b := (*buf)[:0]
 		b = append(b, `<`...)
 		b = append(b, c.op...)
 		b = append(b, `Response xmlns="`...)
@@ -382,17 +435,29 @@ func (h *Handler) writeOutput(w http.ResponseWriter, c *call, out reflect.Value)
 		b = append(b, c.reqID...)
 		b = append(b, "</RequestId></ResponseMetadata></"...)
 		b = append(append(b, c.op...), "Response>"...)
+		*buf = b
 		_, _ = w.Write(b)
 	}
 	return http.StatusOK
 }
 
-// decodeJSON decodes an awsJson body into dst. An empty body is an empty
-// input.
+// decodeJSON decodes an awsJson body into dst (a zero Input). An empty
+// body is an empty input. The one-pass jsonReader (jsondec.go) decodes what
+// it can; otherwise decodeJSONReference does, and decides the error.
 func decodeJSON(body []byte, dst reflect.Value) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
 	}
+	if decodeJSONFast(body, dst) == nil {
+		return nil
+	}
+	dst.SetZero()
+	return decodeJSONReference(body, dst)
+}
+
+// decodeJSONReference decodes body with encoding/json into a tree, then
+// assigns the tree to dst.
+func decodeJSONReference(body []byte, dst reflect.Value) error {
 	d := json.NewDecoder(bytes.NewReader(body))
 	d.UseNumber()
 	var tree any

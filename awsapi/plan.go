@@ -148,7 +148,7 @@ func (f *fieldPlan) skip(v reflect.Value) bool {
 		return v.IsNil()
 	case reflect.Struct:
 		if v.Type() == timeType {
-			return v.Interface().(time.Time).IsZero()
+			return timeOf(v).IsZero()
 		}
 		return false
 	case reflect.Slice, reflect.Map:
@@ -166,3 +166,42 @@ func (f *fieldPlan) skip(v reflect.Value) bool {
 	}
 	return false
 }
+
+// timeOf returns the time.Time in v, without boxing it when v is
+// addressable (a field of an Output, which the encoders reach through its
+// pointer).
+func timeOf(v reflect.Value) time.Time {
+	if v.CanAddr() {
+		return *v.Addr().Interface().(*time.Time)
+	}
+	return v.Interface().(time.Time)
+}
+
+// floatsOf returns v's []float64 when v is one (the Values of
+// GetMetricData's results), without boxing the slice header when v is
+// addressable.
+func floatsOf(v reflect.Value) ([]float64, bool) {
+	if v.Type() != float64sType {
+		return nil, false
+	}
+	if v.CanAddr() {
+		return *v.Addr().Interface().(*[]float64), true
+	}
+	return v.Interface().([]float64), true
+}
+
+// timesOf is floatsOf for []time.Time (the Timestamps).
+func timesOf(v reflect.Value) ([]time.Time, bool) {
+	if v.Type() != timesType {
+		return nil, false
+	}
+	if v.CanAddr() {
+		return *v.Addr().Interface().(*[]time.Time), true
+	}
+	return v.Interface().([]time.Time), true
+}
+
+var (
+	float64sType = reflect.TypeFor[[]float64]()
+	timesType    = reflect.TypeFor[[]time.Time]()
+)

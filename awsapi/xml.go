@@ -69,7 +69,7 @@ func appendXMLValue(b []byte, v reflect.Value) []byte {
 	switch v.Kind() {
 	case reflect.Struct:
 		if v.Type() == timeType {
-			return appendISO8601(b, v.Interface().(time.Time))
+			return appendISO8601(b, timeOf(v))
 		}
 		return appendXMLMembers(b, v)
 	case reflect.Slice:
