@@ -117,6 +117,7 @@ func newFixture(t testing.TB) *fixture {
 	// Alarms: a metric alarm and a composite alarm on it.
 	must(st.Alarms.PutMetricAlarm(ctx, fxPutMetricAlarm(fx)))
 	must(st.Alarms.PutCompositeAlarm(ctx, fxPutCompositeAlarm(fx)))
+	must(st.Alarms.PutAlarmMuteRule(ctx, fxPutAlarmMuteRule()))
 
 	// Logs: a group with a stream, events, a metric filter and a
 	// subscription filter to a registered destination.
@@ -239,6 +240,13 @@ func fxPutMetricAlarm(fx *fixture) alarms.PutMetricAlarmInput {
 		Tags: []alarms.Tag{{Key: "team", Value: "web"}}}
 }
 
+func fxPutAlarmMuteRule() alarms.PutAlarmMuteRuleInput {
+	return alarms.PutAlarmMuteRuleInput{Name: "maintenance", Description: "nightly window",
+		Rule:        alarms.MuteRule{Schedule: alarms.MuteSchedule{Expression: "cron(0 2 * * *)", Duration: "PT4H", Timezone: "UTC"}},
+		MuteTargets: &alarms.MuteTargets{AlarmNames: []string{"high-latency"}}, Tags: []alarms.Tag{{Key: "team", Value: "web"}},
+		StartDate: fixtureStart.Add(-time.Hour), ExpireDate: fixtureStart.Add(24 * time.Hour)}
+}
+
 func fxPutCompositeAlarm(fx *fixture) alarms.PutCompositeAlarmInput {
 	return alarms.PutCompositeAlarmInput{AlarmName: "service-down", AlarmRule: `ALARM("high-latency")`, AlarmActions: []string{fx.quietArn},
 		Tags: []alarms.Tag{{Key: "team", Value: "web"}}}
@@ -355,6 +363,10 @@ func seeds(fx *fixture) map[string]any {
 		"alarms.UntagResource":        alarms.UntagResourceInput{ResourceARN: fxAlarmARN, TagKeys: []string{"team"}},
 		"alarms.PutMetricAlarm#math":  fxMathAlarm(fx),
 		"alarms.DescribeAlarms#empty": alarms.DescribeAlarmsInput{},
+		"alarms.PutAlarmMuteRule":     fxPutAlarmMuteRule(),
+		"alarms.GetAlarmMuteRule":     alarms.GetAlarmMuteRuleInput{AlarmMuteRuleName: "maintenance"},
+		"alarms.ListAlarmMuteRules":   alarms.ListAlarmMuteRulesInput{AlarmName: "high-latency", Statuses: []alarms.MuteRuleStatus{alarms.MuteRuleScheduled}, MaxRecords: 10},
+		"alarms.DeleteAlarmMuteRule":  alarms.DeleteAlarmMuteRuleInput{AlarmMuteRuleName: "maintenance"},
 
 		// logs
 		"logs.CreateLogGroup":               logs.CreateLogGroupInput{LogGroupName: "new-group", KmsKeyID: "", Tags: map[string]string{"team": "web"}, LogGroupClass: "STANDARD"},
