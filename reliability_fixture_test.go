@@ -114,6 +114,8 @@ func newFixture(t testing.TB) *fixture {
 	must(st.Metrics.PutAnomalyDetector(ctx, metrics.PutAnomalyDetectorInput{SingleMetricAnomalyDetector: &metrics.SingleMetricAnomalyDetector{
 		Namespace: fxNamespace, MetricName: "Latency", Dimensions: []metrics.Dimension{{Name: "Service", Value: "web"}}, Stat: "Average"}}))
 
+	must(st.Metrics.PutMetricStream(ctx, fxPutMetricStream()))
+
 	// Alarms: a metric alarm and a composite alarm on it.
 	must(st.Alarms.PutMetricAlarm(ctx, fxPutMetricAlarm(fx)))
 	must(st.Alarms.PutCompositeAlarm(ctx, fxPutCompositeAlarm(fx)))
@@ -240,6 +242,17 @@ func fxPutMetricAlarm(fx *fixture) alarms.PutMetricAlarmInput {
 		Tags: []alarms.Tag{{Key: "team", Value: "web"}}}
 }
 
+func fxPutMetricStream() metrics.PutMetricStreamInput {
+	return metrics.PutMetricStreamInput{Name: "to-lake", FirehoseArn: "arn:aws:firehose:us-east-1:" + fxAccount + ":deliverystream/lake",
+		RoleArn: "arn:aws:iam::" + fxAccount + ":role/streams", OutputFormat: metrics.MetricStreamJSON,
+		IncludeFilters: []metrics.MetricStreamFilter{{Namespace: fxNamespace, MetricNames: []string{"Latency"}}},
+		Tags:           []metrics.Tag{{Key: "team", Value: "web"}},
+		StatisticsConfigurations: []metrics.MetricStreamStatisticsConfiguration{{
+			IncludeMetrics:       []metrics.MetricStreamStatisticsMetric{{Namespace: fxNamespace, MetricName: "Latency"}},
+			AdditionalStatistics: []string{"p99", "tm90"}}},
+		IncludeLinkedAccountsMetrics: metrics.Bool(false)}
+}
+
 func fxPutAlarmMuteRule() alarms.PutAlarmMuteRuleInput {
 	return alarms.PutAlarmMuteRuleInput{Name: "maintenance", Description: "nightly window",
 		Rule:        alarms.MuteRule{Schedule: alarms.MuteSchedule{Expression: "cron(0 2 * * *)", Duration: "PT4H", Timezone: "UTC"}},
@@ -337,6 +350,15 @@ func seeds(fx *fixture) map[string]any {
 			Namespace: fxNamespace, MetricName: "Latency", Dimensions: dims(), Stat: "p90"},
 			Configuration:         &metrics.AnomalyDetectorConfiguration{ExcludedTimeRanges: []metrics.Range{{StartTime: t0, EndTime: t1}}, MetricTimezone: "UTC"},
 			MetricCharacteristics: &metrics.MetricCharacteristics{PeriodicSpikes: metrics.Bool(true)}},
+		"metrics.PutMetricStream": fxPutMetricStream(),
+		"metrics.PutMetricStream#exclude": metrics.PutMetricStreamInput{Name: "all-but", FirehoseArn: "arn:aws:firehose:us-east-1:" + fxAccount + ":deliverystream/lake",
+			RoleArn: "arn:aws:iam::" + fxAccount + ":role/streams", OutputFormat: metrics.MetricStreamOpenTelemetry10,
+			ExcludeFilters: []metrics.MetricStreamFilter{{Namespace: "Other"}}},
+		"metrics.GetMetricStream":    metrics.GetMetricStreamInput{Name: "to-lake"},
+		"metrics.ListMetricStreams":  metrics.ListMetricStreamsInput{MaxResults: 10},
+		"metrics.DeleteMetricStream": metrics.DeleteMetricStreamInput{Name: "to-lake"},
+		"metrics.StartMetricStreams": metrics.StartMetricStreamsInput{Names: []string{"to-lake"}},
+		"metrics.StopMetricStreams":  metrics.StopMetricStreamsInput{Names: []string{"to-lake"}},
 		"metrics.PutMetricData": metrics.PutMetricDataInput{Namespace: fxNamespace, MetricData: []metrics.MetricDatum{
 			{MetricName: "Latency", Dimensions: dims(), Timestamp: t1, Value: metrics.Float(12), Unit: metrics.UnitMilliseconds, StorageResolution: 1},
 			{MetricName: "Latency", Dimensions: dims(), Timestamp: t1, Values: []float64{1, 2}, Counts: []float64{3, 4}, Unit: metrics.UnitMilliseconds},
