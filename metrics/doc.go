@@ -249,8 +249,10 @@
 // StopMetricStreams naming an unknown stream answer ResourceNotFoundException
 // and change nothing ("all or nothing" per the model; the error is our
 // choice); DeleteMetricStream of an unknown name succeeds (the model lists
-// no not-found error). The opentelemetry formats are accepted and stored,
-// but their records are not produced yet. Metric streams take no part in
+// no not-found error). The opentelemetry1.0 format writes AWS's
+// ExportMetricsServiceRequest records (see streams_otel.go); the
+// opentelemetry0.7 format is accepted and stored, but no records are produced
+// for it. Metric streams take no part in
 // TagResource here. IncludeLinkedAccountsMetrics is stored (there are no
 // linked accounts).
 package metrics

@@ -622,7 +622,7 @@ func (s *Service) streamMinute(at time.Time) {
 	ms.mu.Lock()
 	var running []*metricStream
 	for _, st := range ms.streams {
-		if st.state == MetricStreamRunning && st.in.OutputFormat == MetricStreamJSON {
+		if st.state == MetricStreamRunning && st.in.OutputFormat != MetricStreamOpenTelemetry07 {
 			running = append(running, st)
 		}
 	}
@@ -657,7 +657,8 @@ func (s *Service) streamMinute(at time.Time) {
 	}
 }
 
-// streamRecords builds each stream's json record for the minute ending at.
+// streamRecords builds each stream's record for the minute ending at: json
+// lines, or one OpenTelemetry 1.0.0 request (streams_otel.go).
 func (s *Service) streamRecords(running []*metricStream, at time.Time) []MetricStreamRecord {
 	t1 := at.Truncate(time.Minute).Unix()
 	t0 := t1 - 60
@@ -667,6 +668,14 @@ func (s *Service) streamRecords(running []*metricStream, at time.Time) []MetricS
 			Minute: time.Unix(t0, 0).UTC()}
 	}
 	var a agg
+	otel := make([][]otelPoint, len(running))
+	defer func() {
+		for i, ps := range otel {
+			if len(ps) > 0 {
+				out[i].Data = appendOTelRequest(out[i].Data, s, running[i], t0, ps)
+			}
+		}
+	}()
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	s.catalog.Ascend(func(sr *series) bool {
@@ -681,6 +690,10 @@ func (s *Service) streamRecords(running []*metricStream, at time.Time) []MetricS
 			extra := st.stats[k]
 			for _, str := range sr.streams {
 				str.scan(t0, t1, 60, len(extra) > 0, &a, func(_ int64, a *agg) {
+					if st.in.OutputFormat == MetricStreamOpenTelemetry10 {
+						otel[i] = append(otel[i], otelPoint{sr: sr, unit: str.unit, count: a.count, sum: a.sum, min: a.min, max: a.max, qs: otelQuantiles(a, extra)})
+						return
+					}
 					out[i].Data = appendStreamJSON(out[i].Data, s, st, sr, str.unit, t0, a, st.names[k], extra)
 				})
 			}
