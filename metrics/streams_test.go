@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -314,4 +315,32 @@ func TestMetricStreamsAfterCloseAndNilContext(t *testing.T) {
 	} {
 		assert.ErrorIs(t, err, ErrClosed)
 	}
+}
+
+// BenchmarkMetricStreamMinute measures one minute's delivery of a JSON stream
+// over 1,000 series with one datapoint each (the clock's per-minute job).
+func BenchmarkMetricStreamMinute(b *testing.B) {
+	c := clock.NewManual(msT0)
+	s := New(Options{Clock: c})
+	defer s.Close()
+	var n int
+	s.OnMetricStream(fhArn, func(r MetricStreamRecord) { n += len(r.Data) })
+	in := streamIn("bench")
+	in.StatisticsConfigurations = []MetricStreamStatisticsConfiguration{{
+		IncludeMetrics: []MetricStreamStatisticsMetric{{Namespace: "App", MetricName: "Latency"}}, AdditionalStatistics: []string{"p99"}}}
+	if _, err := s.PutMetricStream(context.Background(), in); err != nil {
+		b.Fatal(err)
+	}
+	for i := range 1000 {
+		_, err := s.PutMetricData(context.Background(), PutMetricDataInput{Namespace: "App", MetricData: []MetricDatum{{MetricName: "Latency",
+			Dimensions: []Dimension{{Name: "Host", Value: strconv.Itoa(i)}}, Timestamp: msT0, Value: Float(float64(i))}}})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		s.streamMinute(msT0.Add(time.Minute))
+	}
+	_ = n
 }
