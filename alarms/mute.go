@@ -2,6 +2,7 @@ package alarms
 
 import (
 	"context"
+	"math/bits"
 	"regexp"
 	"slices"
 	"strconv"
@@ -278,8 +279,8 @@ func (sc *schedule) activeAt(t time.Time) (bool, time.Time) {
 	if !sc.once.IsZero() {
 		return !t.Before(sc.once) && t.Before(sc.once.Add(sc.dur)), sc.once
 	}
-	// Walk back minute by minute from t to t-dur, skipping whole days and
-	// hours that cannot match: at most 16 days x 24 hours x 60 minutes.
+	// Walk back from t to t-dur over matching minutes, skipping whole days
+	// and hours that cannot match: at most a few steps per hour of 16 days.
 	lt := t.In(sc.loc)
 	c := time.Date(lt.Year(), lt.Month(), lt.Day(), lt.Hour(), lt.Minute(), 0, 0, sc.loc)
 	limit := t.Add(-sc.dur)
@@ -291,7 +292,13 @@ func (sc *schedule) activeAt(t time.Time) (bool, time.Time) {
 		case sc.hour&(1<<c.Hour()) == 0:
 			c = time.Date(y, mo, d, c.Hour(), 0, 0, 0, sc.loc).Add(-time.Minute)
 		case sc.min&(1<<c.Minute()) == 0:
-			c = c.Add(-time.Minute)
+			// Jump to the latest matching minute of this hour, if any.
+			below := sc.min & (1<<c.Minute() - 1)
+			if below == 0 {
+				c = time.Date(y, mo, d, c.Hour(), 0, 0, 0, sc.loc).Add(-time.Minute)
+			} else {
+				c = time.Date(y, mo, d, c.Hour(), bits.Len64(below)-1, 0, 0, sc.loc)
+			}
 		default:
 			return true, c
 		}

@@ -308,3 +308,24 @@ func TestAlarmMuteRulesAfterCloseAndNilContext(t *testing.T) {
 		assert.ErrorIs(t, err, ErrClosed)
 	}
 }
+
+// TestMuteScheduleMatchesAReferenceWalk checks activeAt against a plain
+// minute-by-minute walk over a week of instants.
+func TestMuteScheduleMatchesAReferenceWalk(t *testing.T) {
+	for _, expr := range []string{"cron(59 * * * *)", "cron(0,15,45 3-5 * * MON,FRI)", "cron(30 23 1,15 * *)", "cron(7 0 * FEB-DEC SUN)"} {
+		sc, err := compileSchedule(MuteSchedule{Expression: expr, Duration: "P2DT7M"})
+		require.NoError(t, err)
+		ref := func(at time.Time) bool {
+			for c := at.Truncate(time.Minute); c.After(at.Add(-sc.dur)); c = c.Add(-time.Minute) {
+				if sc.mon&(1<<int(c.Month())) != 0 && sc.dayMatches(c) && sc.hour&(1<<c.Hour()) != 0 && sc.min&(1<<c.Minute()) != 0 {
+					return true
+				}
+			}
+			return false
+		}
+		for at := t0; at.Before(t0.Add(7 * 24 * time.Hour)); at = at.Add(37*time.Minute + 13*time.Second) {
+			got, _ := sc.activeAt(at)
+			require.Equal(t, ref(at), got, "%s at %v", expr, at)
+		}
+	}
+}

@@ -534,6 +534,10 @@ func (s *Service) DeleteMetricStream(ctx context.Context, in DeleteMetricStreamI
 		ms := &s.streams
 		ms.mu.Lock()
 		delete(ms.streams, in.Name)
+		if len(ms.streams) == 0 && ms.timer != nil {
+			ms.timer.Stop() // no stream left: no minute job either
+			ms.timer = nil
+		}
 		ms.mu.Unlock()
 	}
 	s.record(ctx, "DeleteMetricStream", false, false, func() any { return map[string]any{"name": in.Name} }, err)
