@@ -115,9 +115,12 @@ func newFixture(t testing.TB) *fixture {
 	must(st.Metrics.PutAnomalyDetector(ctx, metrics.PutAnomalyDetectorInput{SingleMetricAnomalyDetector: &metrics.SingleMetricAnomalyDetector{
 		Namespace: fxNamespace, MetricName: "Latency", Dimensions: []metrics.Dimension{{Name: "Service", Value: "web"}}, Stat: "Average"}}))
 
+	must(st.Metrics.PutMetricStream(ctx, fxPutMetricStream()))
+
 	// Alarms: a metric alarm and a composite alarm on it.
 	must(st.Alarms.PutMetricAlarm(ctx, fxPutMetricAlarm(fx)))
 	must(st.Alarms.PutCompositeAlarm(ctx, fxPutCompositeAlarm(fx)))
+	must(st.Alarms.PutAlarmMuteRule(ctx, fxPutAlarmMuteRule()))
 
 	// Logs: a group with a stream, events, a metric filter and a
 	// subscription filter to a registered destination.
@@ -248,6 +251,24 @@ func fxPutMetricAlarm(fx *fixture) alarms.PutMetricAlarmInput {
 		Tags: []alarms.Tag{{Key: "team", Value: "web"}}}
 }
 
+func fxPutMetricStream() metrics.PutMetricStreamInput {
+	return metrics.PutMetricStreamInput{Name: "to-lake", FirehoseArn: "arn:aws:firehose:us-east-1:" + fxAccount + ":deliverystream/lake",
+		RoleArn: "arn:aws:iam::" + fxAccount + ":role/streams", OutputFormat: metrics.MetricStreamJSON,
+		IncludeFilters: []metrics.MetricStreamFilter{{Namespace: fxNamespace, MetricNames: []string{"Latency"}}},
+		Tags:           []metrics.Tag{{Key: "team", Value: "web"}},
+		StatisticsConfigurations: []metrics.MetricStreamStatisticsConfiguration{{
+			IncludeMetrics:       []metrics.MetricStreamStatisticsMetric{{Namespace: fxNamespace, MetricName: "Latency"}},
+			AdditionalStatistics: []string{"p99", "tm90"}}},
+		IncludeLinkedAccountsMetrics: metrics.Bool(false)}
+}
+
+func fxPutAlarmMuteRule() alarms.PutAlarmMuteRuleInput {
+	return alarms.PutAlarmMuteRuleInput{Name: "maintenance", Description: "nightly window",
+		Rule:        alarms.MuteRule{Schedule: alarms.MuteSchedule{Expression: "cron(0 2 * * *)", Duration: "PT4H", Timezone: "UTC"}},
+		MuteTargets: &alarms.MuteTargets{AlarmNames: []string{"high-latency"}}, Tags: []alarms.Tag{{Key: "team", Value: "web"}},
+		StartDate: fixtureStart.Add(-time.Hour), ExpireDate: fixtureStart.Add(24 * time.Hour)}
+}
+
 func fxPutCompositeAlarm(fx *fixture) alarms.PutCompositeAlarmInput {
 	return alarms.PutCompositeAlarmInput{AlarmName: "service-down", AlarmRule: `ALARM("high-latency")`, AlarmActions: []string{fx.quietArn},
 		Tags: []alarms.Tag{{Key: "team", Value: "web"}}}
@@ -347,6 +368,15 @@ func seeds(fx *fixture) map[string]any {
 			Namespace: fxNamespace, MetricName: "Latency", Dimensions: dims(), Stat: "p90"},
 			Configuration:         &metrics.AnomalyDetectorConfiguration{ExcludedTimeRanges: []metrics.Range{{StartTime: t0, EndTime: t1}}, MetricTimezone: "UTC"},
 			MetricCharacteristics: &metrics.MetricCharacteristics{PeriodicSpikes: metrics.Bool(true)}},
+		"metrics.PutMetricStream": fxPutMetricStream(),
+		"metrics.PutMetricStream#exclude": metrics.PutMetricStreamInput{Name: "all-but", FirehoseArn: "arn:aws:firehose:us-east-1:" + fxAccount + ":deliverystream/lake",
+			RoleArn: "arn:aws:iam::" + fxAccount + ":role/streams", OutputFormat: metrics.MetricStreamOpenTelemetry10,
+			ExcludeFilters: []metrics.MetricStreamFilter{{Namespace: "Other"}}},
+		"metrics.GetMetricStream":    metrics.GetMetricStreamInput{Name: "to-lake"},
+		"metrics.ListMetricStreams":  metrics.ListMetricStreamsInput{MaxResults: 10},
+		"metrics.DeleteMetricStream": metrics.DeleteMetricStreamInput{Name: "to-lake"},
+		"metrics.StartMetricStreams": metrics.StartMetricStreamsInput{Names: []string{"to-lake"}},
+		"metrics.StopMetricStreams":  metrics.StopMetricStreamsInput{Names: []string{"to-lake"}},
 		"metrics.PutMetricData": metrics.PutMetricDataInput{Namespace: fxNamespace, MetricData: []metrics.MetricDatum{
 			{MetricName: "Latency", Dimensions: dims(), Timestamp: t1, Value: metrics.Float(12), Unit: metrics.UnitMilliseconds, StorageResolution: 1},
 			{MetricName: "Latency", Dimensions: dims(), Timestamp: t1, Values: []float64{1, 2}, Counts: []float64{3, 4}, Unit: metrics.UnitMilliseconds},
@@ -373,6 +403,10 @@ func seeds(fx *fixture) map[string]any {
 		"alarms.UntagResource":        alarms.UntagResourceInput{ResourceARN: fxAlarmARN, TagKeys: []string{"team"}},
 		"alarms.PutMetricAlarm#math":  fxMathAlarm(fx),
 		"alarms.DescribeAlarms#empty": alarms.DescribeAlarmsInput{},
+		"alarms.PutAlarmMuteRule":     fxPutAlarmMuteRule(),
+		"alarms.GetAlarmMuteRule":     alarms.GetAlarmMuteRuleInput{AlarmMuteRuleName: "maintenance"},
+		"alarms.ListAlarmMuteRules":   alarms.ListAlarmMuteRulesInput{AlarmName: "high-latency", Statuses: []alarms.MuteRuleStatus{alarms.MuteRuleScheduled}, MaxRecords: 10},
+		"alarms.DeleteAlarmMuteRule":  alarms.DeleteAlarmMuteRuleInput{AlarmMuteRuleName: "maintenance"},
 
 		// logs
 		"logs.CreateLogGroup":               logs.CreateLogGroupInput{LogGroupName: "new-group", KmsKeyID: "", Tags: map[string]string{"team": "web"}, LogGroupClass: "STANDARD"},

@@ -319,6 +319,9 @@ func (s *Service) repeatAutoScalingLocked(a *alarm, t time.Time, out *pending) {
 }
 
 func (s *Service) queueListLocked(a *alarm, old StateValue, list []string, t time.Time, out *pending, only ActionKind) {
+	if len(s.muteRules) > 0 && s.mutedLocked(a.name, t) {
+		return // an alarm mute rule applies: the state changes, the actions do not run
+	}
 	var note, event string
 	for _, action := range list {
 		kind, op, err := s.actionKind(action)

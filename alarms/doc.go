@@ -134,4 +134,41 @@
 //     SetAlarmState); elsewhere LocalStack's reproduction of CloudWatch's
 //     (TreatMissingData, EvaluateLowSampleCountPercentile, Period,
 //     ExtendedStatistic).
+//
+// # Alarm mute rules
+//
+// Alarm mute rules (PutAlarmMuteRule, GetAlarmMuteRule, ListAlarmMuteRules,
+// DeleteAlarmMuteRule) silence the actions of the alarms they target during
+// scheduled windows. From the CloudWatch API model (botocore 2010-08-01) and
+// its reference documentation:
+//
+//   - "When a mute rule is active, targeted alarms continue to evaluate
+//     metrics and transition between states, but their configured actions
+//     (such as Amazon SNS notifications or Auto Scaling actions) are muted."
+//     Here the state changes, history entries, bus events and OnStateChange
+//     hooks of a muted alarm happen as usual; only its actions (SNS, Lambda,
+//     EC2, Auto Scaling, Systems Manager) are not run.
+//   - The schedule is cron(Minutes Hours Day-of-month Month Day-of-week)
+//     (the characters *, - and , in every field, JAN-DEC and SUN-SAT names)
+//     for a recurring window, or at(yyyy-MM-ddThh:mm) for a one-time window;
+//     Duration is ISO 8601, PT1M to P15D; Timezone is an IANA name (UTC by
+//     default) and applies to the expression.
+//   - StartDate and ExpireDate bound when the rule applies; Status is
+//     SCHEDULED, ACTIVE or EXPIRED; MuteType ONE_TIME (at) or RECURRING (cron).
+//   - "When you delete a mute rule, any alarms that are currently being muted
+//     by that rule are immediately unmuted. If those alarms are in an ALARM
+//     state, their configured actions will trigger." DeleteAlarmMuteRule of
+//     an unknown name succeeds.
+//
+// What we could not confirm, and chose: Day-of-week numbers are cron's 0-6
+// (0 or 7 is Sunday) and, as in cron, a rule restricting both Day-of-month
+// and Day-of-week matches when either does; the error codes and texts of
+// invalid expressions, durations and time zones (we answer
+// InvalidParameterValue naming the field); whether ExpireDate must follow
+// StartDate (we require it); whether a window that ends on its own runs the
+// ALARM actions of a still-alarming alarm (we do not: only a deletion does,
+// as documented); a quota of mute rules (none); ListAlarmMuteRules naming an
+// alarm that does not exist answers ResourceNotFoundException (the model
+// lists that error; the condition is our inference). Target alarm names need
+// not exist yet: a rule mutes an alarm created after it.
 package alarms

@@ -168,6 +168,8 @@ type Service struct {
 	// suppressors counts composite alarms with an ActionsSuppressor (so state
 	// changes need not look for them when there are none).
 	suppressors int
+	// muteRules are the alarm mute rules by name (mute.go).
+	muteRules map[string]*muteRule
 }
 
 // group is the set of alarms evaluated at one cadence, driven by one clock

@@ -211,4 +211,48 @@
 //   - The 1,440-datapoint limit of GetMetricStatistics counts (EndTime -
 //     StartTime) / Period rounded up, as AWS's message does, not the periods
 //     after StartTime is rounded down.
+//
+// # Metric streams
+//
+// Metric streams (PutMetricStream, GetMetricStream, ListMetricStreams,
+// DeleteMetricStream, StartMetricStreams, StopMetricStreams) send each
+// minute's statistics of the account's metrics, filtered by namespace and
+// metric name, to a Kinesis Data Firehose delivery stream. Here the delivery
+// stream is a Go function registered for its ARN ([Service.OnMetricStream],
+// or a [MetricStreamQueue]); a FirehoseArn with no destination drops its
+// records, as a missing delivery stream would.
+//
+// From the API model (botocore 2010-08-01) and the user guide ("CloudWatch
+// metric stream output in JSON format"):
+//
+//   - A stream is created running; PutMetricStream on an existing stream
+//     replaces its configuration, keeps its state, and ignores Tags.
+//   - IncludeFilters and ExcludeFilters cannot be combined
+//     (InvalidParameterCombination); a filter without MetricNames covers its
+//     whole namespace; the filters hold at most 1,000 names (namespaces plus
+//     metric names); names are ASCII printable with a non-space character.
+//   - Every streamed metric carries count, sum, max and min; up to 100
+//     StatisticsConfigurations add up to 20 statistics each for up to 100
+//     namespace/metric pairs: any extended statistic (p99, tm98, wm90,
+//     PR(:300), TM(25%:75%)) for json, percentiles only for opentelemetry.
+//   - The json format: one object per line per metric and minute, with
+//     metric_stream_name, account_id, region, namespace, metric_name,
+//     dimensions (an object), timestamp (epoch milliseconds), value (count,
+//     sum, max, min and the additional statistics under their names) and unit.
+//
+// Deliberate differences and what we could not confirm: AWS streams with a
+// latency of minutes and re-sends nothing; we deliver the minute [T-60s, T)
+// at T on the clock, so a datapoint arriving later for a minute already sent
+// is not streamed. A minute's records for one stream are one Firehose record
+// (no 1,000 KiB split). FirehoseArn and RoleArn must be ARNs of this account
+// (firehose and iam); that they exist is not checked. StartMetricStreams and
+// StopMetricStreams naming an unknown stream answer ResourceNotFoundException
+// and change nothing ("all or nothing" per the model; the error is our
+// choice); DeleteMetricStream of an unknown name succeeds (the model lists
+// no not-found error). The opentelemetry1.0 format writes AWS's
+// ExportMetricsServiceRequest records (see streams_otel.go); the
+// opentelemetry0.7 format is accepted and stored, but no records are produced
+// for it. Metric streams take no part in
+// TagResource here. IncludeLinkedAccountsMetrics is stored (there are no
+// linked accounts).
 package metrics

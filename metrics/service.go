@@ -64,6 +64,8 @@ type Service struct {
 
 	scratch sync.Pool // *putScratch
 
+	streams metricStreams // metric streams (streams.go)
+
 	admu    sync.Mutex // guards anomaly (never held with mu)
 	anomaly anomalyState
 	bands   bandCache
@@ -113,6 +115,11 @@ func (s *Service) Close() {
 		if s.sweeper != nil {
 			s.sweeper.Stop()
 		}
+		s.streams.mu.Lock()
+		if s.streams.timer != nil {
+			s.streams.timer.Stop()
+		}
+		s.streams.mu.Unlock()
 		if s.unsubscribe != nil {
 			s.unsubscribe()
 		}
