@@ -221,7 +221,7 @@ func TestAuditAndMessagingPages(t *testing.T) {
 		{"config timeline with diffs", "/_localwatch/config/resource?type=AWS%3A%3AEC2%3A%3AInstance&id=i-0abc123", []string{"configuration.instanceType", "m5.large", "t3.micro", "tags.owner"}},
 		{"config rule", "/_localwatch/config/rule?name=team-tag", []string{"REQUIRED_TAGS", "i-0abc123"}},
 		{"trail with its integrity validation", "/_localwatch/trail/trail?name=management", []string{"Integrity validation", `class="badge good">Valid<`, "Digest files", "CloudTrail-Digest/us-east-1/", ".json.gz"}},
-		{"sns topics and subscriptions", "/_localwatch/sns", []string{"ops-alerts", "oncall@example.com", "Outbox"}},
+		{"sns topics and subscriptions", "/_localwatch/sns", []string{"ops-alerts", "oncall@example.com", "Outbox", "Recent deliveries", `class="badge good">Delivered<`}},
 		{"sns topic", "/_localwatch/sns/topic?arn=arn%3Aaws%3Asns%3Aus-east-1%3A123456789012%3Aops-alerts", []string{"TopicArn", "oncall@example.com"}},
 		{"dashboards", "/_localwatch/dashboards", []string{"checkout"}},
 		{"dashboard draws metric widgets as SVG", "/_localwatch/dashboards/checkout", []string{"<svg", "grid-column:1 / span 12", "latency SLO"}},

@@ -29,6 +29,41 @@ func (q *request) outboxRows(topic string) []sns.OutboxMessage {
 	return out
 }
 
+// deliveryRow is one delivery attempt as the SNS pages show it.
+type deliveryRow struct {
+	sns.DeliveryAttempt
+	Outcome string // Delivered, Retrying, Failed, Dead-lettered
+	Error   string
+}
+
+// deliveryRows are the Region's latest delivery attempts, newest first, of
+// one topic (or all for ""), failures marked.
+func (q *request) deliveryRows(topic string) []deliveryRow {
+	var out []deliveryRow
+	for _, a := range q.stack.SNS.RecentDeliveries() {
+		if topic != "" && a.TopicArn != topic {
+			continue
+		}
+		r := deliveryRow{DeliveryAttempt: a, Outcome: "Delivered"}
+		switch {
+		case a.Err != nil && a.DeadLettered:
+			r.Outcome = "Dead-lettered"
+		case a.Err != nil && a.Final:
+			r.Outcome = "Failed"
+		case a.Err != nil:
+			r.Outcome = "Retrying"
+		}
+		if a.Err != nil {
+			r.Error = a.Err.Error()
+		}
+		out = append(out, r)
+		if len(out) == maxOutbox {
+			break
+		}
+	}
+	return out
+}
+
 func (q *request) sns(rest []string) error {
 	if len(rest) > 0 && rest[0] == "topic" {
 		return q.snsTopic()
@@ -65,7 +100,7 @@ func (q *request) sns(rest []string) error {
 	slices.SortFunc(topics, func(a, b *topicRow) int { return strings.Compare(a.Name, b.Name) })
 	p := q.page("sns", "SNS")
 	p.Refresh = int(q.c.opts.RefreshInterval / 1e9)
-	p.Data = map[string]any{"Topics": topics, "Subscriptions": subs, "Outbox": q.outboxRows(""), "Max": maxOutbox}
+	p.Data = map[string]any{"Topics": topics, "Subscriptions": subs, "Outbox": q.outboxRows(""), "Deliveries": q.deliveryRows(""), "Max": maxOutbox}
 	return q.render("sns", p)
 }
 
@@ -96,6 +131,6 @@ func (q *request) snsTopic() error {
 	name := arn[strings.LastIndex(arn, ":")+1:]
 	p := q.page("sns", name, crumb{"SNS", ""})
 	p.Crumbs[0].Href = p.Link("sns")
-	p.Data = map[string]any{"ARN": arn, "Attributes": attrRows, "Subscriptions": subs, "Outbox": q.outboxRows(arn), "Max": maxOutbox}
+	p.Data = map[string]any{"ARN": arn, "Attributes": attrRows, "Subscriptions": subs, "Outbox": q.outboxRows(arn), "Deliveries": q.deliveryRows(arn), "Max": maxOutbox}
 	return q.render("snstopic", p)
 }

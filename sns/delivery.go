@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/localwatch/localwatch/sns/filterpolicy"
@@ -548,9 +549,48 @@ type throttleState struct {
 	n      int
 }
 
-// report logs an attempt and calls Options.OnDelivery under recover.
+// MaxRecentDeliveries is how many delivery attempts RecentDeliveries keeps.
+const MaxRecentDeliveries = 500
+
+// recentDeliveries is a ring of the latest attempts. Its zero value is ready;
+// mu guards the rest.
+type recentDeliveries struct {
+	mu   sync.Mutex
+	ring []DeliveryAttempt
+	next int
+}
+
+func (r *recentDeliveries) add(a DeliveryAttempt) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.ring) < MaxRecentDeliveries {
+		r.ring = append(r.ring, a)
+		return
+	}
+	r.ring[r.next] = a
+	r.next = (r.next + 1) % MaxRecentDeliveries
+}
+
+// RecentDeliveries returns the latest delivery attempts to HTTP/S endpoints,
+// queues, functions and the outbox — successes, retries and final failures —
+// newest first, at most MaxRecentDeliveries of them (what the console's SNS
+// page shows; CloudWatch's SNS delivery-status logs are the AWS equivalent).
+func (s *Service) RecentDeliveries() []DeliveryAttempt {
+	r := &s.recent
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]DeliveryAttempt, 0, len(r.ring))
+	for i := len(r.ring) - 1; i >= 0; i-- {
+		out = append(out, r.ring[(r.next+i)%len(r.ring)])
+	}
+	return out
+}
+
+// report logs an attempt, keeps it for RecentDeliveries and calls
+// Options.OnDelivery under recover.
 func (s *Service) report(a DeliveryAttempt) {
 	s.log.Debug("sns: delivery attempt", "messageId", a.MessageId, "subscription", a.SubscriptionArn, "attempt", a.Attempt, "err", a.Err)
+	s.recent.add(a)
 	if s.onDelivery == nil {
 		return
 	}

@@ -97,6 +97,7 @@ type Service struct {
 	httpClient  *http.Client
 	rec         *event.Recorder
 	onDelivery  func(DeliveryAttempt)
+	recent      recentDeliveries // the latest attempts, for RecentDeliveries
 	httpTimeout time.Duration
 	disp        *dispatcher
 	life        context.Context // ends at Close: aborts deliveries in flight
