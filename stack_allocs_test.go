@@ -28,6 +28,12 @@ const stackOverheadAllocs = 8
 // selectors, Config recording a resource — and the hot data-plane calls must
 // allocate what the bare service allocates plus a small constant.
 func TestStackSubscribersPayNothingForEventsTheyIgnore(t *testing.T) {
+	if raceEnabled {
+		// The race detector adds allocations of its own and sync.Pool drops
+		// items at random under it, so counts are not comparable; the test
+		// runs in the plain go test run.
+		t.Skip("allocation counts are not meaningful under the race detector")
+	}
 	t0 := time.Date(2026, 11, 25, 11, 0, 0, 0, time.UTC)
 	ctx := context.Background()
 	clk := localwatch.NewManualClock(t0)
