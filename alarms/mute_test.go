@@ -292,16 +292,16 @@ func TestAlarmMuteRulesAfterCloseAndNilContext(t *testing.T) {
 	h.svc.Close()
 	for _, err := range []error{
 		func() error {
-			_, err := h.svc.PutAlarmMuteRule(nil, muteIn("m", "cron(0 2 * * *)", "PT1H"))
+			_, err := h.svc.PutAlarmMuteRule(nilCtx, muteIn("m", "cron(0 2 * * *)", "PT1H"))
 			return err
 		}(), //nolint:staticcheck
 		func() error {
-			_, err := h.svc.GetAlarmMuteRule(nil, GetAlarmMuteRuleInput{AlarmMuteRuleName: "m"})
+			_, err := h.svc.GetAlarmMuteRule(nilCtx, GetAlarmMuteRuleInput{AlarmMuteRuleName: "m"})
 			return err
 		}(), //nolint:staticcheck
-		func() error { _, err := h.svc.ListAlarmMuteRules(nil, ListAlarmMuteRulesInput{}); return err }(), //nolint:staticcheck
+		func() error { _, err := h.svc.ListAlarmMuteRules(nilCtx, ListAlarmMuteRulesInput{}); return err }(), //nolint:staticcheck
 		func() error {
-			_, err := h.svc.DeleteAlarmMuteRule(nil, DeleteAlarmMuteRuleInput{AlarmMuteRuleName: "m"})
+			_, err := h.svc.DeleteAlarmMuteRule(nilCtx, DeleteAlarmMuteRuleInput{AlarmMuteRuleName: "m"})
 			return err
 		}(), //nolint:staticcheck
 	} {

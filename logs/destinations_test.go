@@ -225,7 +225,7 @@ func TestCrossAccountDeliveryNeedsTheDestinationPolicy(t *testing.T) {
 func TestDestinationOperationsAfterCloseAndNilContext(t *testing.T) {
 	e := newEnv(t)
 	//nolint:staticcheck // the nil-context contract
-	_, err := e.s.PutDestination(nil, PutDestinationInput{DestinationName: "d", TargetArn: kinesisARN, RoleArn: cwlRoleARN})
+	_, err := e.s.PutDestination(nilCtx, PutDestinationInput{DestinationName: "d", TargetArn: kinesisARN, RoleArn: cwlRoleARN})
 	require.NoError(t, err)
 	e.s.Close()
 	_, err = e.s.PutDestination(ctx, PutDestinationInput{DestinationName: "d", TargetArn: kinesisARN, RoleArn: cwlRoleARN})

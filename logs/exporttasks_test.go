@@ -143,7 +143,7 @@ func TestExportTaskOperationsAfterClose(t *testing.T) {
 	e := newEnv(t)
 	e.group(t, "g")
 	//nolint:staticcheck // the nil-context contract
-	_, err := e.s.DescribeExportTasks(nil, DescribeExportTasksInput{})
+	_, err := e.s.DescribeExportTasks(nilCtx, DescribeExportTasksInput{})
 	require.NoError(t, err)
 	e.s.Close()
 	_, err = e.s.CreateExportTask(ctx, CreateExportTaskInput{LogGroupName: "g", To: 1, Destination: "b"})

@@ -77,7 +77,7 @@ func TestKmsOperationsAfterClose(t *testing.T) {
 	e := newEnv(t)
 	e.group(t, "g")
 	//nolint:staticcheck // the nil-context contract
-	_, err := e.s.AssociateKmsKey(nil, AssociateKmsKeyInput{LogGroupName: "g", KmsKeyID: kmsKey})
+	_, err := e.s.AssociateKmsKey(nilCtx, AssociateKmsKeyInput{LogGroupName: "g", KmsKeyID: kmsKey})
 	require.NoError(t, err)
 	e.s.Close()
 	_, err = e.s.AssociateKmsKey(ctx, AssociateKmsKeyInput{LogGroupName: "g", KmsKeyID: kmsKey})

@@ -109,7 +109,7 @@ func TestLogGroupResourcePolicyRevisions(t *testing.T) {
 func TestResourcePolicyOperationsAfterClose(t *testing.T) {
 	e := newEnv(t)
 	//nolint:staticcheck // the nil-context contract
-	_, err := e.s.PutResourcePolicy(nil, PutResourcePolicyInput{PolicyName: "p", PolicyDocument: route53Policy})
+	_, err := e.s.PutResourcePolicy(nilCtx, PutResourcePolicyInput{PolicyName: "p", PolicyDocument: route53Policy})
 	require.NoError(t, err)
 	e.s.Close()
 	_, err = e.s.PutResourcePolicy(ctx, PutResourcePolicyInput{PolicyName: "p", PolicyDocument: route53Policy})

@@ -293,23 +293,23 @@ func TestMetricStreamDestinationPanicDoesNotStopOthers(t *testing.T) {
 
 func TestMetricStreamsAfterCloseAndNilContext(t *testing.T) {
 	s, c, q := newStreamSvc(t)
-	_, err := s.PutMetricStream(nil, streamIn("s")) //nolint:staticcheck // the contract: nil is Background
+	_, err := s.PutMetricStream(nilCtx, streamIn("s")) //nolint:staticcheck // the contract: nil is Background
 	require.NoError(t, err)
 	putStream(t, s, "App", "Latency", msT0, "", nil, 1)
 	s.Close()
 	c.Advance(time.Minute)
 	assert.Empty(t, q.Drain(), "a closed service streams nothing")
 	for _, err := range []error{
-		func() error { _, err := s.PutMetricStream(nil, streamIn("s")); return err }(),                         //nolint:staticcheck
-		func() error { _, err := s.GetMetricStream(nil, GetMetricStreamInput{Name: "s"}); return err }(),       //nolint:staticcheck
-		func() error { _, err := s.ListMetricStreams(nil, ListMetricStreamsInput{}); return err }(),            //nolint:staticcheck
-		func() error { _, err := s.DeleteMetricStream(nil, DeleteMetricStreamInput{Name: "s"}); return err }(), //nolint:staticcheck
+		func() error { _, err := s.PutMetricStream(nilCtx, streamIn("s")); return err }(),                         //nolint:staticcheck
+		func() error { _, err := s.GetMetricStream(nilCtx, GetMetricStreamInput{Name: "s"}); return err }(),       //nolint:staticcheck
+		func() error { _, err := s.ListMetricStreams(nilCtx, ListMetricStreamsInput{}); return err }(),            //nolint:staticcheck
+		func() error { _, err := s.DeleteMetricStream(nilCtx, DeleteMetricStreamInput{Name: "s"}); return err }(), //nolint:staticcheck
 		func() error {
-			_, err := s.StartMetricStreams(nil, StartMetricStreamsInput{Names: []string{"s"}})
+			_, err := s.StartMetricStreams(nilCtx, StartMetricStreamsInput{Names: []string{"s"}})
 			return err
 		}(), //nolint:staticcheck
 		func() error {
-			_, err := s.StopMetricStreams(nil, StopMetricStreamsInput{Names: []string{"s"}})
+			_, err := s.StopMetricStreams(nilCtx, StopMetricStreamsInput{Names: []string{"s"}})
 			return err
 		}(), //nolint:staticcheck
 	} {
