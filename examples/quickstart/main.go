@@ -1,6 +1,7 @@
 // Command quickstart walks through a whole localwatch stack in memory on a
 // manual clock: metrics in and statistics out, log events through a metric
-// filter into a metric, an alarm on it notifying an SNS queue, AWS Config
+// filter into a metric, an alarm on it notifying an SNS queue, a Logs Insights
+// query over the same events, AWS Config
 // recording a resource, and CloudTrail showing who did all of it.
 package main
 
@@ -111,6 +112,26 @@ func run() error {
 	}
 	fmt.Println("   no failed logins since; moving the clock 2 more minutes")
 	clk.Advance(2 * time.Minute)
+
+	fmt.Println("\n== logs insights: who failed to log in?")
+	q, err := st.Logs.StartQuery(ctx, logs.StartQueryInput{LogGroupName: "/app/auth",
+		StartTime: clk.Now().Add(-time.Hour).Unix(), EndTime: clk.Now().Unix(),
+		QueryString: `filter event = "login" and ok = "false" | stats count(*) as failures by user | sort user`})
+	if err != nil {
+		return err
+	}
+	clk.Advance(0) // queries run at the clock's next tick
+	res, err := st.Logs.GetQueryResults(ctx, logs.GetQueryResultsInput{QueryID: q.QueryID})
+	if err != nil {
+		return err
+	}
+	for _, row := range res.Results {
+		fmt.Printf("  ")
+		for _, f := range row {
+			fmt.Printf(" %s=%s", f.Field, f.Value)
+		}
+		fmt.Println()
+	}
 
 	fmt.Println("\n== config: a recorded resource and its history")
 	must(st.Config.PutConfigurationRecorder(ctx, config.PutConfigurationRecorderInput{ConfigurationRecorder: config.ConfigurationRecorder{RoleARN: "arn:aws:iam::123456789012:role/config"}}))
