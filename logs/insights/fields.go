@@ -216,8 +216,13 @@ func discoverLambda(message string, wanted *fieldSet, emit sink) {
 		default:
 			continue
 		}
-		v = strings.TrimSuffix(strings.TrimSuffix(v, " ms"), " MB")
-		if !emitWanted(name, numOrStr(v), wanted, emit) {
+		val := numOrStr(strings.TrimSuffix(strings.TrimSuffix(v, " ms"), " MB"))
+		if strings.HasSuffix(v, " MB") && val.k == kNum {
+			// Logs Insights gives memory in bytes (the guide's sample queries
+			// divide @maxMemoryUsed by 1000 * 1000 to show MB).
+			val.n *= 1000 * 1000
+		}
+		if !emitWanted(name, val, wanted, emit) {
 			return
 		}
 	}

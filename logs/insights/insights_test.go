@@ -165,7 +165,7 @@ func TestFunctions(t *testing.T) {
 
 func TestDiscoveredFields(t *testing.T) {
 	lambda := ev(0, "REPORT RequestId: 8f5ebd8a-e3c6-4a5c-b6de-5a4a13b8ad49\tDuration: 102.25 ms\tBilled Duration: 103 ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB\t")
-	assert.Equal(t, []string{"@type=REPORT @requestId=8f5ebd8a-e3c6-4a5c-b6de-5a4a13b8ad49 @duration=102.25 @billedDuration=103 @memorySize=128 @maxMemoryUsed=70"},
+	assert.Equal(t, []string{"@type=REPORT @requestId=8f5ebd8a-e3c6-4a5c-b6de-5a4a13b8ad49 @duration=102.25 @billedDuration=103 @memorySize=128000000 @maxMemoryUsed=70000000"},
 		run(t, `fields @type, @requestId, @duration, @billedDuration, @memorySize, @maxMemoryUsed`, lambda))
 	vpc := ev(0, "2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK")
 	assert.Equal(t, []string{"srcAddr=172.31.16.139 dstPort=22 bytes=4249 action=ACCEPT"},
