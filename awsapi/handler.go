@@ -256,7 +256,31 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, c *call) int {
 	if e, _ := res[1].Interface().(error); e != nil {
 		return h.writeError(w, c, e)
 	}
+	if png, ok := rawPNG(c.op, in.Elem(), res[0]); ok {
+		// GetMetricWidgetImage with OutputFormat image/png answers the PNG
+		// itself, "intended only for custom HTTP requests" (API reference).
+		w.Header()["Content-Type"] = []string{"image/png"}
+		_, _ = w.Write(png)
+		return http.StatusOK
+	}
 	return h.writeOutput(w, c, res[0])
+}
+
+// rawPNG returns the image of a GetMetricWidgetImage call that asked for
+// OutputFormat "image/png".
+func rawPNG(op string, in, out reflect.Value) ([]byte, bool) {
+	if op != "GetMetricWidgetImage" {
+		return nil, false
+	}
+	f := in.FieldByName("OutputFormat")
+	if !f.IsValid() || f.Kind() != reflect.String || f.String() != "image/png" || out.Kind() != reflect.Pointer || out.IsNil() {
+		return nil, false
+	}
+	img := out.Elem().FieldByName("MetricWidgetImage")
+	if !img.IsValid() || img.Kind() != reflect.Slice || img.Type().Elem().Kind() != reflect.Uint8 {
+		return nil, false
+	}
+	return img.Bytes(), true
 }
 
 // bodyBuf holds a request's body while it is served: the wire bytes and
