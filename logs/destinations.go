@@ -3,6 +3,7 @@ package logs
 import (
 	"context"
 	"encoding/json"
+	"github.com/localwatch/localwatch/internal/awserr"
 	"maps"
 	"strings"
 
@@ -186,7 +187,7 @@ func (s *Service) PutDestinationPolicy(ctx context.Context, in PutDestinationPol
 	}
 	d, ok := s.destinations[in.DestinationName]
 	if !ok {
-		return nil, awserrNew("ResourceNotFoundException", msgDestinationNotFound)
+		return nil, awserr.New("ResourceNotFoundException", msgDestinationNotFound)
 	}
 	d.desc.AccessPolicy = in.AccessPolicy
 	return &PutDestinationPolicyOutput{}, nil
@@ -247,7 +248,7 @@ func (s *Service) DeleteDestination(ctx context.Context, in DeleteDestinationInp
 		return nil, err
 	}
 	if _, ok := s.destinations[in.DestinationName]; !ok {
-		return nil, awserrNew("ResourceNotFoundException", msgDestinationNotFound)
+		return nil, awserr.New("ResourceNotFoundException", msgDestinationNotFound)
 	}
 	delete(s.destinations, in.DestinationName)
 	return &DeleteDestinationOutput{}, nil
@@ -284,7 +285,7 @@ func (s *Service) forwardToDestination(ctx context.Context, d SubscriptionDelive
 	}
 	name, ok := s.ownDestination(d.DestinationArn)
 	if !ok {
-		return awserrNew("ResourceNotFoundException", msgDestinationNotFound)
+		return awserr.New("ResourceNotFoundException", msgDestinationNotFound)
 	}
 	s.mu.RLock()
 	dest, ok := s.destinations[name]
@@ -294,11 +295,11 @@ func (s *Service) forwardToDestination(ctx context.Context, d SubscriptionDelive
 	}
 	s.mu.RUnlock()
 	if !ok {
-		return awserrNew("ResourceNotFoundException", msgDestinationNotFound)
+		return awserr.New("ResourceNotFoundException", msgDestinationNotFound)
 	}
 	sender := d.Message.Owner
 	if sender != "" && sender != s.account && !policyAllows(desc.AccessPolicy, sender, "logs:PutSubscriptionFilter") {
-		return awserrNew("AccessDeniedException", "User with accountId: %s is not authorized to perform: logs:PutSubscriptionFilter on resource: %s", sender, desc.Arn)
+		return awserr.New("AccessDeniedException", "User with accountId: %s is not authorized to perform: logs:PutSubscriptionFilter on resource: %s", sender, desc.Arn)
 	}
 	d.DestinationArn, d.RoleArn = desc.TargetArn, desc.RoleArn
 	s.deliver(ctx, d)

@@ -94,5 +94,3 @@ func errLimit(what string) *awserr.Error {
 func errBadToken(string) *awserr.Error {
 	return awserr.New("InvalidParameterException", msgBadToken)
 }
-
-var awserrNew = awserr.New

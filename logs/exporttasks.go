@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"github.com/localwatch/localwatch/internal/awserr"
 	"slices"
 	"strings"
 	"time"
@@ -353,7 +354,7 @@ func (s *Service) CancelExportTask(ctx context.Context, in CancelExportTaskInput
 	}
 	i := slices.IndexFunc(s.exports, func(t *exportTask) bool { return t.desc.TaskID == in.TaskID })
 	if i < 0 {
-		return nil, awserrNew("ResourceNotFoundException", msgExportNotFound)
+		return nil, awserr.New("ResourceNotFoundException", msgExportNotFound)
 	}
 	t := s.exports[i]
 	switch t.desc.Status.Code {
@@ -365,7 +366,7 @@ func (s *Service) CancelExportTask(ctx context.Context, in CancelExportTaskInput
 	case ExportRunning:
 		t.desc.Status = &ExportTaskStatus{Code: ExportPendingCancel}
 	default:
-		return nil, awserrNew("InvalidOperationException", "The specified export task has already finished")
+		return nil, awserr.New("InvalidOperationException", "The specified export task has already finished")
 	}
 	return &CancelExportTaskOutput{}, nil
 }

@@ -2,6 +2,7 @@ package logs
 
 import (
 	"context"
+	"github.com/localwatch/localwatch/internal/awserr"
 	"regexp"
 	"strings"
 
@@ -68,7 +69,7 @@ func (s *Service) resolveKmsTargetLocked(name, identifier string) (kmsTarget, er
 	}
 	if a.Resource == "query-result:*" {
 		if a.AccountID != s.account || a.Region != s.region {
-			return kmsTarget{}, awserrNew("ResourceNotFoundException", msgResourceNotFound)
+			return kmsTarget{}, awserr.New("ResourceNotFoundException", msgResourceNotFound)
 		}
 		return kmsTarget{}, nil
 	}

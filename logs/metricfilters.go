@@ -3,6 +3,7 @@ package logs
 import (
 	"cmp"
 	"context"
+	"github.com/localwatch/localwatch/internal/awserr"
 	"maps"
 	"math"
 	"slices"
@@ -297,7 +298,7 @@ func (s *Service) DeleteMetricFilter(ctx context.Context, in DeleteMetricFilterI
 		return nil, errGroupNotFound(in.LogGroupName)
 	}
 	if _, ok := g.metricFilters[in.FilterName]; !ok {
-		return nil, awserrNew("ResourceNotFoundException", msgMetricFilterNotFound)
+		return nil, awserr.New("ResourceNotFoundException", msgMetricFilterNotFound)
 	}
 	delete(g.metricFilters, in.FilterName)
 	return &DeleteMetricFilterOutput{}, nil

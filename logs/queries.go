@@ -327,7 +327,7 @@ func (s *Service) StartQuery(ctx context.Context, in StartQueryInput) (out *Star
 		}
 	}
 	if active >= MaxConcurrentQueries {
-		return nil, awsLimit("Account maximum query concurrency limit of [%d] reached.", MaxConcurrentQueries)
+		return nil, awserr.New("LimitExceededException", "Account maximum query concurrency limit of [%d] reached.", MaxConcurrentQueries)
 	}
 	q := &query{
 		info: QueryInfo{QueryLanguage: "CWLI", QueryID: s.ids.UUID(), QueryString: in.QueryString, Status: QueryScheduled,
@@ -346,10 +346,6 @@ func (s *Service) StartQuery(ctx context.Context, in StartQueryInput) (out *Star
 // maxEpochSeconds bounds query times (year 9999) so milliseconds never
 // overflow.
 const maxEpochSeconds = 253402300799
-
-func awsLimit(format string, args ...any) error {
-	return awserr.New("LimitExceededException", format, args...)
-}
 
 // runQuery executes a scheduled query: it copies the matching events under
 // the read lock, then evaluates without any lock held.
@@ -467,7 +463,7 @@ func (qs *queryStore) lookupLocked(id string) (*query, error) {
 	}
 	q, ok := qs.queries[id]
 	if !ok {
-		return nil, awsNotFound("Query does not exist: %s", id)
+		return nil, awserr.New("ResourceNotFoundException", "Query does not exist: %s", id)
 	}
 	return q, nil
 }
@@ -616,11 +612,11 @@ func (s *Service) PutQueryDefinition(ctx context.Context, in PutQueryDefinitionI
 	id := in.QueryDefinitionID
 	if id != "" {
 		if _, ok := qs.defs[id]; !ok {
-			return nil, awsNotFound("Query definition does not exist: %s", id)
+			return nil, awserr.New("ResourceNotFoundException", "Query definition does not exist: %s", id)
 		}
 	} else {
 		if len(qs.defs) >= MaxQueryDefinitions {
-			return nil, awsLimit("Query definition limit of %d exceeded.", MaxQueryDefinitions)
+			return nil, awserr.New("LimitExceededException", "Query definition limit of %d exceeded.", MaxQueryDefinitions)
 		}
 		id = s.ids.UUID()
 	}
@@ -690,7 +686,7 @@ func (s *Service) DeleteQueryDefinition(ctx context.Context, in DeleteQueryDefin
 	qs.mu.Lock()
 	defer qs.mu.Unlock()
 	if _, ok := qs.defs[in.QueryDefinitionID]; !ok {
-		return nil, awsNotFound("Query definition does not exist: %s", in.QueryDefinitionID)
+		return nil, awserr.New("ResourceNotFoundException", "Query definition does not exist: %s", in.QueryDefinitionID)
 	}
 	delete(qs.defs, in.QueryDefinitionID)
 	return &DeleteQueryDefinitionOutput{Success: true}, nil
@@ -719,7 +715,7 @@ func (s *Service) GetLogRecord(ctx context.Context, in GetLogRecordInput) (out *
 	}
 	if st == nil {
 		s.mu.Unlock()
-		return nil, awsNotFound("The log record pointed to does not exist.")
+		return nil, awserr.New("ResourceNotFoundException", "The log record pointed to does not exist.")
 	}
 	if st.dirty() {
 		st.sortTail()
@@ -727,7 +723,7 @@ func (s *Service) GetLogRecord(ctx context.Context, in GetLogRecordInput) (out *
 	i := sort.Search(st.n(), func(i int) bool { return !st.keyAt(i).less(k) })
 	if i >= st.n() || st.keyAt(i) != k || st.tsAt(i) < retentionCutoff(g, s.nowMS()) {
 		s.mu.Unlock()
-		return nil, awsNotFound("The log record pointed to does not exist.")
+		return nil, awserr.New("ResourceNotFoundException", "The log record pointed to does not exist.")
 	}
 	msg := string(st.msg(i))
 	ts, ing := st.tsAt(i), st.ingAt(i)
@@ -809,10 +805,6 @@ func (s *Service) GetLogGroupFields(ctx context.Context, in GetLogGroupFieldsInp
 		return cmp.Or(cmp.Compare(b.Percent, a.Percent), cmp.Compare(a.Name, b.Name))
 	})
 	return out, nil
-}
-
-func awsNotFound(format string, args ...any) error {
-	return awserr.New("ResourceNotFoundException", format, args...)
 }
 
 // open reports whether the service is still open (the after-Close contract).

@@ -2,6 +2,7 @@ package logs
 
 import (
 	"context"
+	"github.com/localwatch/localwatch/internal/awserr"
 	"strings"
 
 	"github.com/localwatch/localwatch/internal/event"
@@ -83,7 +84,7 @@ func policyKey(name, resourceArn string) string {
 }
 
 func errPolicyNotFound(name string) error {
-	return awserrNew("ResourceNotFoundException", "Policy with name [%s] does not exist", name)
+	return awserr.New("ResourceNotFoundException", "Policy with name [%s] does not exist", name)
 }
 
 // PutResourcePolicy creates or replaces a resource policy: an account policy
@@ -123,13 +124,13 @@ func (s *Service) PutResourcePolicy(ctx context.Context, in PutResourcePolicyInp
 	if in.ResourceArn != "" {
 		scope = PolicyScopeResource
 		if _, err := s.resolveGroupLocked("", strings.TrimSuffix(in.ResourceArn, ":*")); err != nil || !strings.HasPrefix(in.ResourceArn, "arn:") {
-			return nil, awserrNew("ResourceNotFoundException", msgResourceNotFound)
+			return nil, awserr.New("ResourceNotFoundException", msgResourceNotFound)
 		}
 	}
 	key := policyKey(in.PolicyName, in.ResourceArn)
 	old, replacing := s.policies[key]
 	if in.ExpectedRevisionID != "" && (!replacing || old.RevisionID != in.ExpectedRevisionID) {
-		return nil, awserrNew("OperationAbortedException", "The expectedRevisionId %s does not match the policy's current revision.", in.ExpectedRevisionID)
+		return nil, awserr.New("OperationAbortedException", "The expectedRevisionId %s does not match the policy's current revision.", in.ExpectedRevisionID)
 	}
 	if scope == PolicyScopeAccount && !replacing {
 		n := 0
@@ -213,7 +214,7 @@ func (s *Service) DeleteResourcePolicy(ctx context.Context, in DeleteResourcePol
 		return nil, errPolicyNotFound(in.PolicyName + in.ResourceArn)
 	}
 	if in.ExpectedRevisionID != "" && p.RevisionID != in.ExpectedRevisionID {
-		return nil, awserrNew("OperationAbortedException", "The expectedRevisionId %s does not match the policy's current revision.", in.ExpectedRevisionID)
+		return nil, awserr.New("OperationAbortedException", "The expectedRevisionId %s does not match the policy's current revision.", in.ExpectedRevisionID)
 	}
 	delete(s.policies, key)
 	return &DeleteResourcePolicyOutput{}, nil

@@ -353,7 +353,7 @@ func (s *Service) CreateLogGroup(ctx context.Context, in CreateLogGroupInput) (o
 		return nil, err
 	}
 	if _, ok := s.groups[in.LogGroupName]; ok {
-		return nil, awserrNew("ResourceAlreadyExistsException", msgGroupExists)
+		return nil, awserr.New("ResourceAlreadyExistsException", msgGroupExists)
 	}
 	if len(s.groups) >= MaxLogGroupsPerRegion {
 		return nil, errLimit("log groups per account and Region")
@@ -523,7 +523,7 @@ func (s *Service) CreateLogStream(ctx context.Context, in CreateLogStreamInput) 
 		return nil, errGroupNotFound(in.LogGroupName)
 	}
 	if _, ok := g.streams[in.LogStreamName]; ok {
-		return nil, awserrNew("ResourceAlreadyExistsException", msgStreamExists)
+		return nil, awserr.New("ResourceAlreadyExistsException", msgStreamExists)
 	}
 	s.addStreamLocked(g, in.LogStreamName)
 	return &CreateLogStreamOutput{}, nil
@@ -793,7 +793,7 @@ func (s *Service) groupFromARN(field, resourceARN string) (string, error) {
 		return "", errInvalid("Invalid %s: %s; only log groups can be tagged here", field, resourceARN)
 	}
 	if a.AccountID != s.account || a.Region != s.region {
-		return "", awserrNew("ResourceNotFoundException", msgResourceNotFound)
+		return "", awserr.New("ResourceNotFoundException", msgResourceNotFound)
 	}
 	return strings.TrimSuffix(strings.TrimPrefix(a.Resource, "log-group:"), ":*"), nil
 }

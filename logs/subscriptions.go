@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"github.com/localwatch/localwatch/internal/awserr"
 	"io"
 	"sort"
 	"strings"
@@ -150,7 +151,7 @@ func (s *Service) PutSubscriptionFilter(ctx context.Context, in PutSubscriptionF
 	// A Lambda function of another account needs a CloudWatch Logs
 	// destination (and its policy): AWS refuses it before looking the group up.
 	if a, _ := arn.Parse(in.DestinationArn); svc == "lambda" && a.AccountID != s.account {
-		return nil, awserrNew("AccessDeniedException", "Cross-account lambda invocation passing is not allowed. You must use DestinationPolicies to create cross account lambda triggers.")
+		return nil, awserr.New("AccessDeniedException", "Cross-account lambda invocation passing is not allowed. You must use DestinationPolicies to create cross account lambda triggers.")
 	}
 	if (svc == "kinesis" || svc == "firehose") && in.RoleArn == "" {
 		return nil, errInvalid("A roleArn is required to deliver to %s", in.DestinationArn)
@@ -196,7 +197,7 @@ func (s *Service) storeSubscription(in PutSubscriptionFilterInput, p *filterpatt
 	// A destination of this account and Region must exist; another
 	// account's is checked when it receives the delivery.
 	if name, own := s.ownDestination(in.DestinationArn); own && s.destinations[name] == nil {
-		return 0, awserrNew("ResourceNotFoundException", msgDestinationNotFound)
+		return 0, awserr.New("ResourceNotFoundException", msgDestinationNotFound)
 	}
 	old, replacing := g.subs[in.FilterName]
 	if !replacing && len(g.subs) >= MaxSubscriptionsPerGroup {
@@ -240,7 +241,7 @@ func (s *Service) DeleteSubscriptionFilter(ctx context.Context, in DeleteSubscri
 		return nil, errGroupNotFound(in.LogGroupName)
 	}
 	if _, ok := g.subs[in.FilterName]; !ok {
-		return nil, awserrNew("ResourceNotFoundException", msgSubFilterNotFound)
+		return nil, awserr.New("ResourceNotFoundException", msgSubFilterNotFound)
 	}
 	delete(g.subs, in.FilterName)
 	return &DeleteSubscriptionFilterOutput{}, nil
