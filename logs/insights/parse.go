@@ -441,13 +441,18 @@ func (p *parser) parseExpr() (expr, error) {
 	return p.parseOr()
 }
 
-func (p *parser) parseOr() (expr, error) { return p.parseLogic("or", p.parseAnd) }
+func (p *parser) parseOr() (expr, error) {
+	return p.parseBinary(func(t token) bool { return isKeyword(t, "or") }, p.parseAnd)
+}
 
-func (p *parser) parseAnd() (expr, error) { return p.parseLogic("and", p.parseNot) }
+func (p *parser) parseAnd() (expr, error) {
+	return p.parseBinary(func(t token) bool { return isKeyword(t, "and") }, p.parseNot)
+}
 
-// parseLogic parses operands joined by the keyword kw ("or" or "and"), left
-// to right, each operand parsed by operand.
-func (p *parser) parseLogic(kw string, operand func() (expr, error)) (expr, error) {
+// parseBinary parses operands joined by the operators is accepts, left to
+// right, each operand parsed by operand: the one loop of every binary level
+// (or, and, + -, * / %).
+func (p *parser) parseBinary(is func(token) bool, operand func() (expr, error)) (expr, error) {
 	l, err := operand()
 	if err != nil {
 		return nil, err
@@ -457,7 +462,7 @@ func (p *parser) parseLogic(kw string, operand func() (expr, error)) (expr, erro
 		if err != nil {
 			return nil, err
 		}
-		if !isKeyword(t, kw) {
+		if !is(t) {
 			return l, nil
 		}
 		p.next()
@@ -465,7 +470,14 @@ func (p *parser) parseLogic(kw string, operand func() (expr, error)) (expr, erro
 		if err != nil {
 			return nil, err
 		}
-		l = &logicExpr{or: kw == "or", l: l, r: r}
+		switch {
+		case isKeyword(t, "or"):
+			l = &logicExpr{or: true, l: l, r: r}
+		case isKeyword(t, "and"):
+			l = &logicExpr{l: l, r: r}
+		default:
+			l = &arithExpr{op: t.text[0], l: l, r: r}
+		}
 	}
 }
 
@@ -588,32 +600,13 @@ func (p *parser) parseCmp() (expr, error) {
 	return l, nil
 }
 
-func (p *parser) parseAdd() (expr, error) { return p.parseArith("+-", p.parseMul) }
+func (p *parser) parseAdd() (expr, error) { return p.parseBinary(arithOp("+-"), p.parseMul) }
 
-func (p *parser) parseMul() (expr, error) { return p.parseArith("*/%", p.parseUnary) }
+func (p *parser) parseMul() (expr, error) { return p.parseBinary(arithOp("*/%"), p.parseUnary) }
 
-// parseArith parses operands joined by the one-character operators in ops,
-// left to right, each operand parsed by operand.
-func (p *parser) parseArith(ops string, operand func() (expr, error)) (expr, error) {
-	l, err := operand()
-	if err != nil {
-		return nil, err
-	}
-	for {
-		t, err := p.peek()
-		if err != nil {
-			return nil, err
-		}
-		if t.kind != tOp || len(t.text) != 1 || !strings.Contains(ops, t.text) {
-			return l, nil
-		}
-		p.next()
-		r, err := operand()
-		if err != nil {
-			return nil, err
-		}
-		l = &arithExpr{op: t.text[0], l: l, r: r}
-	}
+// arithOp accepts the one-character operators in ops.
+func arithOp(ops string) func(token) bool {
+	return func(t token) bool { return t.kind == tOp && len(t.text) == 1 && strings.Contains(ops, t.text) }
 }
 
 func (p *parser) parseUnary() (expr, error) {
