@@ -347,19 +347,34 @@ func (s *Service) StartQuery(ctx context.Context, in StartQueryInput) (out *Star
 // overflow.
 const maxEpochSeconds = 253402300799
 
-// runQuery executes a scheduled query: it copies the matching events under
-// the read lock, then evaluates without any lock held.
+// runQuery executes a scheduled query: it copies the matching events from
+// snapshots of the streams, then evaluates without any lock held. A query
+// whose events cannot be read (the service was closed) fails.
 func (s *Service) runQuery(q *query) {
 	qs := &s.queryStore
-	qs.mu.Lock()
-	if q.info.Status != QueryScheduled {
-		qs.mu.Unlock()
+	start := func() bool {
+		qs.mu.Lock()
+		defer qs.mu.Unlock()
+		if q.info.Status != QueryScheduled {
+			return false
+		}
+		q.info.Status = QueryRunning
+		return true
+	}
+	if !start() {
 		return
 	}
-	q.info.Status = QueryRunning
-	qs.mu.Unlock()
 
-	events, scanned := s.queryEvents(q)
+	events, scanned, err := s.queryEvents(q)
+	if err != nil {
+		qs.mu.Lock()
+		defer qs.mu.Unlock()
+		if q.info.Status == QueryRunning {
+			q.info.Status = QueryFailed
+			q.finished = s.nowMS()
+		}
+		return
+	}
 	res := q.q.Run(slices.Values(events))
 	rows := res.Rows
 	if len(rows) > q.limit {
@@ -387,38 +402,52 @@ func (s *Service) runQuery(q *query) {
 }
 
 // queryEvents copies the events of the query's groups in its time range, in
-// time order, with an @ptr for each.
-func (s *Service) queryEvents(q *query) ([]insights.Event, int) {
-	var events []insights.Event
-	scanned := 0
-	s.mu.Lock() // sorting a stream's unsorted tail needs the write lock
-	defer s.mu.Unlock()
-	now := s.nowMS()
+// time order, with an @ptr for each. It reads snapshots of the streams
+// (readStreams), so no lock is held while the events are copied.
+func (s *Service) queryEvents(q *query) ([]insights.Event, int, error) {
+	type source struct {
+		group, stream string
+		cutoff        int64
+	}
+	var (
+		srcs    []source
+		events  []insights.Event
+		scanned int
+	)
 	start, end := q.start, q.end
-	for _, name := range q.groups {
-		g, ok := s.groups[name]
-		if !ok {
-			continue // deleted since StartQuery
-		}
-		scanned++
-		logID := s.account + ":" + g.name
-		for _, sn := range g.streamNames {
-			st := g.streams[sn]
-			if st.dirty() {
-				st.sortTail()
+	err := s.readStreams(func() ([]*stream, error) {
+		srcs, scanned = srcs[:0], 0 // pick may run again after a sort
+		now := s.nowMS()
+		var sts []*stream
+		for _, name := range q.groups {
+			g, ok := s.groups[name]
+			if !ok {
+				continue // deleted since StartQuery
 			}
-			a, b := st.window(&start, &end, true, retentionCutoff(g, now))
+			scanned++
+			cut := retentionCutoff(g, now)
+			for _, sn := range g.streamNames {
+				sts = append(sts, g.streams[sn])
+				srcs = append(srcs, source{g.name, sn, cut})
+			}
+		}
+		return sts, nil
+	}, func(sts []*stream) error {
+		for j, st := range sts {
+			src := srcs[j]
+			logID := s.account + ":" + src.group
+			a, b := st.window(&start, &end, true, src.cutoff)
 			for i := a; i < b; i++ {
-				k := st.keyAt(i)
 				events = append(events, insights.Event{
 					Timestamp: st.tsAt(i), IngestionTime: st.ingAt(i), Message: string(st.msg(i)),
-					LogStream: sn, Log: logID, Ptr: recordPointer(g.name, sn, k),
+					LogStream: src.stream, Log: logID, Ptr: recordPointer(src.group, src.stream, st.keyAt(i)),
 				})
 			}
 		}
-	}
+		return nil
+	})
 	slices.SortStableFunc(events, func(a, b insights.Event) int { return cmp.Compare(a.Timestamp, b.Timestamp) })
-	return events, scanned
+	return events, scanned, err
 }
 
 // recordPointer is an @ptr: the group, stream and event key, opaque to users.
@@ -707,27 +736,29 @@ func (s *Service) GetLogRecord(ctx context.Context, in GetLogRecordInput) (out *
 	if !ok {
 		return nil, errInvalid("The specified logRecordPointer is invalid: %.64q", in.LogRecordPointer)
 	}
-	s.mu.Lock()
-	g, ok := s.groups[gname]
-	var st *stream
-	if ok {
-		st = g.streams[sname]
+	notFound := awserr.New("ResourceNotFoundException", "The log record pointed to does not exist.")
+	var cutoff int64
+	var msg string
+	var ts, ing int64
+	err = s.readStreams(func() ([]*stream, error) {
+		g, ok := s.groups[gname]
+		if !ok || g.streams[sname] == nil {
+			return nil, notFound
+		}
+		cutoff = retentionCutoff(g, s.nowMS())
+		return []*stream{g.streams[sname]}, nil
+	}, func(sts []*stream) error {
+		st := sts[0]
+		i := sort.Search(st.n(), func(i int) bool { return !st.keyAt(i).less(k) })
+		if i >= st.n() || st.keyAt(i) != k || st.tsAt(i) < cutoff {
+			return notFound
+		}
+		msg, ts, ing = string(st.msg(i)), st.tsAt(i), st.ingAt(i)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	if st == nil {
-		s.mu.Unlock()
-		return nil, awserr.New("ResourceNotFoundException", "The log record pointed to does not exist.")
-	}
-	if st.dirty() {
-		st.sortTail()
-	}
-	i := sort.Search(st.n(), func(i int) bool { return !st.keyAt(i).less(k) })
-	if i >= st.n() || st.keyAt(i) != k || st.tsAt(i) < retentionCutoff(g, s.nowMS()) {
-		s.mu.Unlock()
-		return nil, awserr.New("ResourceNotFoundException", "The log record pointed to does not exist.")
-	}
-	msg := string(st.msg(i))
-	ts, ing := st.tsAt(i), st.ingAt(i)
-	s.mu.Unlock()
 	rec := map[string]string{
 		"@timestamp":     strconv.FormatInt(ts, 10),
 		"@message":       msg,
@@ -763,43 +794,49 @@ func (s *Service) GetLogGroupFields(ctx context.Context, in GetLogGroupFieldsInp
 		end = *in.Time*1000 + 999
 	}
 	start := end - (15 * time.Minute).Milliseconds()
-	var msgs []string
-	s.mu.Lock()
-	g, err := s.resolveGroupLocked(in.LogGroupName, in.LogGroupIdentifier)
-	if err != nil {
-		s.mu.Unlock()
-		return nil, err
-	}
-	for _, sn := range g.streamNames {
-		st := g.streams[sn]
-		if st.dirty() {
-			st.sortTail()
-		}
-		a, b := st.window(&start, &end, true, retentionCutoff(g, s.nowMS()))
-		for i := a; i < b; i++ {
-			msgs = append(msgs, string(st.msg(i)))
-		}
-	}
-	s.mu.Unlock()
-	out = &GetLogGroupFieldsOutput{LogGroupFields: []LogGroupField{}}
-	if len(msgs) == 0 {
-		return out, nil
-	}
+	var cutoff int64
 	counts := map[string]int{}
-	for _, m := range msgs {
+	total := 0
+	err = s.readStreams(func() ([]*stream, error) {
+		g, err := s.resolveGroupLocked(in.LogGroupName, in.LogGroupIdentifier)
+		if err != nil {
+			return nil, err
+		}
+		cutoff = retentionCutoff(g, s.nowMS())
+		sts := make([]*stream, 0, len(g.streamNames))
+		for _, sn := range g.streamNames {
+			sts = append(sts, g.streams[sn])
+		}
+		return sts, nil
+	}, func(sts []*stream) error {
 		seen := map[string]bool{}
-		for _, f := range insights.Fields(m) {
-			if !seen[f.Name] {
-				seen[f.Name] = true
-				counts[f.Name]++
+		for _, st := range sts {
+			a, b := st.window(&start, &end, true, cutoff)
+			for i := a; i < b; i++ {
+				total++
+				clear(seen)
+				for _, f := range insights.Fields(string(st.msg(i))) {
+					if !seen[f.Name] {
+						seen[f.Name] = true
+						counts[f.Name]++
+					}
+				}
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out = &GetLogGroupFieldsOutput{LogGroupFields: []LogGroupField{}}
+	if total == 0 {
+		return out, nil
 	}
 	for _, n := range []string{"@timestamp", "@message", "@logStream", "@log", "@ingestionTime"} {
-		counts[n] = len(msgs)
+		counts[n] = total
 	}
 	for n, c := range counts {
-		out.LogGroupFields = append(out.LogGroupFields, LogGroupField{Name: n, Percent: int32(c * 100 / len(msgs))})
+		out.LogGroupFields = append(out.LogGroupFields, LogGroupField{Name: n, Percent: int32(c * 100 / total)})
 	}
 	slices.SortFunc(out.LogGroupFields, func(a, b LogGroupField) int {
 		return cmp.Or(cmp.Compare(b.Percent, a.Percent), cmp.Compare(a.Name, b.Name))

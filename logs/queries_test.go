@@ -217,3 +217,32 @@ func TestGetLogGroupFieldsCountsDiscoveredFields(t *testing.T) {
 	assert.Equal(t, int32(90), got["status"])
 	assert.Equal(t, int32(90), got["latency"])
 }
+
+// A query reads snapshots of the streams (the service's readStreams), so
+// late events that arrived out of order are seen in time order and no lock
+// is held while events are copied.
+func TestQuerySeesLateEventsInTimeOrder(t *testing.T) {
+	e := queryEnv(t)
+	_, err := e.s.PutLogEvents(ctx, PutLogEventsInput{LogGroupName: "web", LogStreamName: "s", LogEvents: []InputLogEvent{
+		{Timestamp: t0.Add(-50 * time.Minute).UnixMilli(), Message: "late and early"}}})
+	require.NoError(t, err)
+	id := startQuery(t, e, StartQueryInput{LogGroupName: "web", QueryString: "fields @message | sort @timestamp asc"})
+	e.clk.Advance(0)
+	res, err := e.s.GetQueryResults(ctx, GetQueryResultsInput{QueryID: id})
+	require.NoError(t, err)
+	require.Len(t, res.Results, 2)
+	assert.Equal(t, "late and early", res.Results[0][0].Value)
+	assert.Equal(t, "GET /index 200", res.Results[1][0].Value)
+	rec, err := e.s.GetLogRecord(ctx, GetLogRecordInput{LogRecordPointer: res.Results[0][1].Value})
+	require.NoError(t, err)
+	assert.Equal(t, "late and early", rec.LogRecord["@message"])
+}
+
+func TestQueryAfterCloseFails(t *testing.T) {
+	e := queryEnv(t)
+	id := startQuery(t, e, StartQueryInput{LogGroupName: "app", QueryString: "fields @message"})
+	q := e.s.queryStore.queries[id]
+	e.s.Close()
+	e.s.runQuery(q)
+	assert.Equal(t, QueryFailed, q.info.Status)
+}
