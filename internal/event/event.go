@@ -138,8 +138,11 @@ type Call struct {
 	ReadOnly          bool
 	Data              bool // a data event rather than a management event
 	RequestParameters any
-	ResponseElements  any
-	Resources         []Resource
+	// Params, when set, builds RequestParameters only if some subscriber
+	// reads the call (see [Recorder.RecordFunc]).
+	Params           func() any
+	ResponseElements any
+	Resources        []Resource
 }
 
 // Records reports whether Record may publish anything for a call made with
@@ -210,6 +213,9 @@ func (r *Recorder) RecordFunc(ctx context.Context, c Call, params func() any, er
 		return ev.RequestID
 	}
 	ev.RequestParameters = c.RequestParameters
+	if params == nil {
+		params = c.Params
+	}
 	if params != nil {
 		ev.RequestParameters = params()
 	}
