@@ -48,9 +48,9 @@ const (
 	DefaultAccountID = "123456789012"
 )
 
-// Common holds what every service is built with. Each service's Options
-// embeds it (so users write metrics.Options{Common: op.Common{...}} or set
-// the promoted fields), and EnsureDefaults fills what is empty.
+// Common holds what every service is built with. Each service's New builds
+// one from its own Options (whose fields keep their documented names) and
+// hands it to [Service.Init], which fills what is empty with EnsureDefaults.
 type Common struct {
 	// Clock drives timestamps and scheduled work (nil: the wall clock).
 	Clock clock.Clock
