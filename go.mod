@@ -3,6 +3,7 @@ module github.com/localwatch/localwatch
 go 1.26.0
 
 require (
+	github.com/aws/smithy-go v1.28.9
 	github.com/fxamacker/cbor/v2 v2.10.0
 	github.com/google/btree v1.1.3
 	github.com/shirou/gopsutil/v4 v4.26.10

@@ -145,13 +145,18 @@ type LogEvent = event.LogEvent
 // and each service package exports sentinels for its own codes.
 type Error = awserr.Error
 
-// Sentinels for errors.Is on the common CloudWatch error codes.
+// Sentinels for errors.Is. ErrResourceNotFound matches every service's
+// not-found error whatever its AWS code (Logs' ResourceNotFoundException,
+// SNS's NotFound, CloudTrail's TrailNotFoundException, Config's
+// NoSuchConfigRuleException, ...); the others match the CloudWatch code of
+// their name. Every error is also a smithy.APIError (ErrorCode, ErrorMessage,
+// ErrorFault), as the AWS SDK's errors are.
 var (
-	ErrInvalidParameterValue       = awserr.ErrInvalidParameterValue
-	ErrMissingParameter            = awserr.ErrMissingParameter
-	ErrInvalidParameterCombination = awserr.ErrInvalidParameterCombination
-	ErrLimitExceeded               = awserr.ErrLimitExceeded
-	ErrResourceNotFound            = awserr.ErrResourceNotFound
+	ErrInvalidParameterValue             = awserr.ErrInvalidParameterValue
+	ErrMissingParameter                  = awserr.ErrMissingParameter
+	ErrInvalidParameterCombination       = awserr.ErrInvalidParameterCombination
+	ErrLimitExceeded                     = awserr.ErrLimitExceeded
+	ErrResourceNotFound            error = awserr.ErrNotFound
 )
 
 // IDSource generates the request, event and message IDs of a service. Give a

@@ -13,6 +13,9 @@ package awserr
 import (
 	"errors"
 	"fmt"
+	"strings"
+
+	"github.com/aws/smithy-go"
 )
 
 // Error is an AWS-style error.
@@ -34,11 +37,40 @@ func (e *Error) Error() string {
 }
 
 // Is reports whether target is an *Error with the same Code, so errors.Is(err,
-// sentinel) works for any message.
+// sentinel) works for any message, or target is [ErrNotFound] and e is a
+// not-found error of any service (see [IsNotFoundCode]).
 func (e *Error) Is(target error) bool {
+	if target == ErrNotFound {
+		return IsNotFoundCode(e.Code)
+	}
 	t, ok := target.(*Error)
 	return ok && t.Code == e.Code
 }
+
+// ErrNotFound matches, with errors.Is, every service's "the named resource does
+// not exist" error whatever its code (localwatch.ErrResourceNotFound re-exports it).
+var ErrNotFound = errors.New("resource not found")
+
+// IsNotFoundCode reports whether code is one of AWS's not-found codes. AWS
+// names them consistently across these services — ResourceNotFoundException
+// (Logs, CloudWatch), ResourceNotFound (CloudWatch Query), NotFound (SNS),
+// TrailNotFoundException (CloudTrail), NoSuchConfigRuleException and the other
+// NoSuch* codes (Config), DashboardNotFoundError (CloudWatch) — so the rule is
+// the name: it contains "NotFound" or starts with "NoSuch".
+func IsNotFoundCode(code string) bool {
+	return strings.Contains(code, "NotFound") || strings.HasPrefix(code, "NoSuch")
+}
+
+// ErrorFault tells the AWS SDK's smithy.APIError whether the client (4xx) or
+// the server (5xx) is at fault, so errors.As(err, &apiErr) works as with AWS.
+func (e *Error) ErrorFault() smithy.ErrorFault {
+	if e.HTTPStatus() >= 500 {
+		return smithy.FaultServer
+	}
+	return smithy.FaultClient
+}
+
+var _ smithy.APIError = (*Error)(nil)
 
 // ErrorCode returns Code (the shape the AWS SDK's smithy.APIError uses).
 func (e *Error) ErrorCode() string { return e.Code }
