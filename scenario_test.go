@@ -16,8 +16,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Scenario tests: the cross-service flows of DESIGN.md, end to end through
-// the root stack, each a plain sequence of calls on the manual clock.
+// Scenario tests: the cross-service flows of the bus (listed in wiring.go),
+// end to end through the root stack, each a plain sequence of calls on the
+// manual clock.
 
 // scenarioStart is where every scenario's manual clock starts: one minute
 // past a 5-minute (and hour) boundary, so trail delivery falls at 10:05.

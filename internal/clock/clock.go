@@ -2,7 +2,7 @@
 //
 // Every service reads [Clock.Now] instead of the wall clock and registers work that
 // must happen later (alarm evaluation, trail delivery, digests, retention sweeps) with
-// [Clock.AfterFunc]. Two implementations exist:
+// [Clock.AfterFunc]. Three implementations exist:
 //
 //   - [Real] uses the wall clock and [time.AfterFunc]. Callbacks run on their own
 //     goroutines, as with the standard library.
