@@ -171,6 +171,12 @@ func NewIDSource(seed uint64) *IDSource { return ids.New(seed) }
 // Publish publishes ev on the bus of an account, a stack or a bare *Bus, synchronously, to
 // every subscriber of its type (a [LogDelivery], a [Notification], a
 // metrics.DataEvent, ...). It returns the subscribers' errors joined.
+//
+// Subscribers are found by T, the static type argument: publish the concrete
+// event type. Publish panics with a *bus.InterfaceEventError when T is an
+// interface type (ev held in an `any`) that nobody subscribes to, since such
+// an event would silently reach no one. wiring.go lists the event types the
+// services publish and consume.
 func Publish[T any](ctx context.Context, on EventBus, ev T) error {
 	return bus.Publish(ctx, on.EventBus(), ev)
 }

@@ -9,18 +9,15 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/localwatch/localwatch/agent"
 	"github.com/localwatch/localwatch/alarms"
 	"github.com/localwatch/localwatch/config"
 	"github.com/localwatch/localwatch/dashboards"
-	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
-	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/ids"
 	"github.com/localwatch/localwatch/logs"
 	"github.com/localwatch/localwatch/metrics"
@@ -190,24 +187,6 @@ func NewAccount(opts Options) (*Account, error) {
 	return a, nil
 }
 
-// newStack builds the services of one Region on the account's bus.
-func newStack(a *Account, region string, src *ids.Source, shared *trail.Shared, opts *Options) *Stack {
-	s := &Stack{AccountID: a.AccountID, Region: region, Clock: a.Clock, Bus: a.Bus, Store: a.Store, account: a}
-	c, b := a.Clock, a.Bus
-	// Trail subscribes first so it records the API calls of everything built after it.
-	s.Trail = trail.New(trail.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Shared: shared,
-		LogGroupExists: a.logGroupExists})
-	s.Metrics = metrics.New(metrics.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID})
-	s.SNS = sns.New(sns.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID,
-		SigningKeySeed: opts.IDSeed, Endpoint: strings.ReplaceAll(opts.SNSEndpoint, "{region}", region),
-		HTTPClient: opts.HTTPClient, Logger: a.log, OnDelivery: a.logDelivery})
-	s.Alarms = alarms.New(alarms.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics, Logger: a.log})
-	s.Logs = logs.New(logs.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Logger: a.log, Store: a.Store})
-	s.Dashboards = dashboards.New(dashboards.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics})
-	s.Config = config.New(config.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Store: a.Store})
-	return s
-}
-
 // New builds a one-Region account (opts.Region; opts.Regions is ignored: use
 // [NewAccount] for several) and returns its stack. It panics if
 // opts.AccountID or opts.Region is malformed; use [NewAccount] to get an
@@ -314,77 +293,6 @@ func (a *Account) Close() {
 		u()
 	}
 	a.Bus.OnError(nil)
-}
-
-// watch logs what Options.Logger asks for.
-func (a *Account) watch() {
-	if a.log == nil {
-		return
-	}
-	a.Bus.OnError(func(err error) {
-		if _, ok := errors.AsType[*clock.PanicError](err); ok {
-			return // reportPanic logged it
-		}
-		a.log.Warn("bus handler failed", "err", err)
-	})
-	a.unsub = append(a.unsub,
-		bus.Subscribe(a.Bus, "localwatch/log", func(ctx context.Context, c alarms.StateChange) error {
-			a.log.InfoContext(ctx, "alarm state change", "alarm", c.AlarmName, "arn", c.AlarmArn,
-				"from", string(c.OldState), "to", string(c.NewState), "reason", c.StateReason, "time", c.Time)
-			return nil
-		}),
-		bus.SubscribeFiltered(a.Bus, "localwatch/log", func(c event.APICall) bool { return c.ErrorCode != "" }, func(ctx context.Context, c event.APICall) error {
-			a.log.DebugContext(ctx, "API call rejected", "source", c.EventSource, "name", c.EventName,
-				"region", c.AWSRegion, "code", c.ErrorCode, "message", c.ErrorMessage)
-			return nil
-		}),
-	)
-}
-
-// reportPanic reports a scheduled job (a timer callback: alarm evaluation,
-// trail delivery, a user's OnStateChange hook or Destination run from one)
-// that panicked and that the clock recovered: at Warn to the Logger, and to
-// the bus's OnError as a *PanicError naming the job.
-func (a *Account) reportPanic(e *clock.PanicError) {
-	if a.log != nil {
-		a.log.Warn("scheduled job panicked", "job", e.Job, "panic", e.Value, "stack", string(e.Stack))
-	}
-	a.Bus.Report(e)
-}
-
-// logGroupExists tells trail whether the log group of a CloudWatch Logs ARN
-// exists in the account's Region it names (trail cannot see logs itself). The
-// lookup is CloudTrail's own and is not recorded as an API call.
-func (a *Account) logGroupExists(ctx context.Context, groupARN string) bool {
-	p, err := arn.Parse(groupARN)
-	if err != nil || p.AccountID != a.AccountID {
-		return false
-	}
-	st := a.Region(p.Region)
-	name, ok := strings.CutPrefix(p.Resource, "log-group:")
-	if st == nil || !ok {
-		return false
-	}
-	name = strings.TrimSuffix(name, ":*")
-	for g, err := range st.Logs.DescribeLogGroupsSeq(event.Unrecorded(ctx), logs.DescribeLogGroupsInput{LogGroupNamePrefix: name}) {
-		if err != nil {
-			return false
-		}
-		if g.LogGroupName == name {
-			return true
-		}
-	}
-	return false
-}
-
-// logDelivery logs, at Warn, SNS deliveries that failed for good (the sns
-// package itself logs every attempt at Debug).
-func (a *Account) logDelivery(d sns.DeliveryAttempt) {
-	if a.log == nil || d.Err == nil || !d.Final {
-		return
-	}
-	a.log.Warn("SNS delivery failed", "topic", d.TopicArn, "subscription", d.SubscriptionArn, "protocol", d.Protocol,
-		"endpoint", d.Endpoint, "messageId", d.MessageId, "attempt", d.Attempt, "err", d.Err, "deadLettered", d.DeadLettered)
 }
 
 // NewAgent returns a runtime agent publishing this process's Go runtime

@@ -18,6 +18,24 @@
 // others from reaching it. A publisher whose event is costly to complete asks
 // [Wanted] first, with the cheap part built, and completes and publishes it only
 // when some subscriber will read it.
+//
+// # Events are routed by their static type
+//
+// Publish[T] delivers to the subscribers of T, the type argument, not to those
+// of the dynamic type of the event: an alarms.StateChange held in an `any` and
+// published as Publish[any] reaches the subscribers of `any`, never those of
+// alarms.StateChange. Because that is almost always a mistake (code that
+// gathers events of several types in one variable, then publishes them), and
+// because a dropped event is otherwise silent, Publish panics with an
+// [*InterfaceEventError] when T is an interface type that nobody subscribes
+// to. It panics rather than returning an error because the mistake is in the
+// publishing code, the same on every call, and callers often discard Publish's
+// error (it only reports failed handlers); the first test that takes the path
+// finds it. A panic in a bus handler or a scheduled job is recovered and
+// reported as usual (bus OnError, the clock's OnPanic). Publish under the
+// concrete type instead (a type switch, as in
+// `case event.Notification: bus.Publish(ctx, b, ev)`). Subscribing to an
+// interface type stays possible: Publish[I] delivers to the subscribers of I.
 package bus
 
 import (
@@ -30,7 +48,7 @@ import (
 
 // Bus routes events by their Go type. The zero value is ready to use.
 type Bus struct {
-	mu      sync.RWMutex
+	mu      sync.RWMutex // guards subs, nextID and onError; subs lists are copied on write
 	subs    map[reflect.Type][]*subscription
 	nextID  uint64
 	onError func(error)
@@ -63,6 +81,46 @@ func (e *HandlerError) Error() string {
 }
 
 func (e *HandlerError) Unwrap() error { return e.Err }
+
+// InterfaceEventError is the panic value of [Publish] called with an
+// interface type argument that has no subscriber: the event would reach
+// nobody, since subscribers are keyed by the static type. Publish the event
+// under its concrete type instead.
+type InterfaceEventError struct {
+	// Type is the interface type Publish was called with.
+	Type reflect.Type
+	// Event is the event (its dynamic type is what should have been used).
+	Event any
+}
+
+func (e *InterfaceEventError) Error() string {
+	return fmt.Sprintf("bus: Publish[%v] of a %T reaches no subscriber: the bus routes events by the static type argument, "+
+		"so the subscribers of %T never see it; publish it under its concrete type (a type switch, or Publish[%T])",
+		e.Type, e.Event, e.Event, e.Event)
+}
+
+// Subscribers returns the names given to Subscribe by the subscribers of
+// each event type, in delivery order: what is wired to the bus, for tests
+// and for debugging a flow.
+func (b *Bus) Subscribers() map[reflect.Type][]string {
+	if b == nil {
+		return nil
+	}
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	out := make(map[reflect.Type][]string, len(b.subs))
+	for typ, list := range b.subs {
+		if len(list) == 0 {
+			continue
+		}
+		names := make([]string, len(list))
+		for i, s := range list {
+			names[i] = s.name
+		}
+		out[typ] = names
+	}
+	return out
+}
 
 // EventBus returns b, so a bare *Bus serves wherever an account or stack's
 // bus is asked for (localwatch.Subscribe, localwatch.Publish).
@@ -181,14 +239,26 @@ func wants[T any](s *subscription, ev T) (ok bool) {
 // Publish delivers ev to every subscriber of T that wants it (see
 // [SubscribeFiltered]), in subscription order. It returns
 // the failures joined (nil if every handler succeeded). A nil Bus drops the event.
+//
+// Subscribers are found by T, the static type argument. Publish panics with
+// an [*InterfaceEventError] when T is an interface type with no subscriber
+// on b (a nil Bus has none): such an event could never reach the
+// subscribers of its dynamic type (see the package doc).
 func Publish[T any](ctx context.Context, b *Bus, ev T) error {
+	typ := reflect.TypeFor[T]()
 	if b == nil {
+		if typ.Kind() == reflect.Interface {
+			panic(&InterfaceEventError{Type: typ, Event: ev})
+		}
 		return nil
 	}
 	b.mu.RLock()
-	list := b.subs[reflect.TypeFor[T]()]
+	list := b.subs[typ]
 	onError := b.onError
 	b.mu.RUnlock()
+	if len(list) == 0 && typ.Kind() == reflect.Interface {
+		panic(&InterfaceEventError{Type: typ, Event: ev})
+	}
 	var errs []error
 	for _, s := range list {
 		if err := deliver(ctx, s, ev); err != nil {

@@ -3,6 +3,8 @@ package bus
 import (
 	"context"
 	"errors"
+	"fmt"
+	"reflect"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -91,4 +93,92 @@ func TestPanickingPredicateIsReportedNotFatal(t *testing.T) {
 	require.ErrorAs(t, err, &he)
 	assert.True(t, he.Panicked)
 	assert.Len(t, observed, 1)
+}
+
+func (p ping) String() string { return "ping" }
+
+// The trap Publish guards against: subscribers are keyed by the static type
+// argument, so an event published under an interface type reaches only the
+// subscribers of that interface type.
+func TestPublishUnderInterfaceTypeWithNoSubscriberPanics(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name    string
+		publish func(b *Bus) error
+		panics  bool
+	}{
+		{"any holding a concrete event panics", func(b *Bus) error { return Publish[any](ctx, b, ping{1}) }, true},
+		{"a named interface holding a concrete event panics", func(b *Bus) error { return Publish[fmt.Stringer](ctx, b, ping{1}) }, true},
+		{"a nil interface value panics too", func(b *Bus) error { return Publish[error](ctx, b, nil) }, true},
+		{"a nil bus does not hide it", func(*Bus) error { return Publish[any](ctx, nil, ping{1}) }, true},
+		{"a concrete type nobody subscribes to is dropped quietly", func(b *Bus) error { return Publish(ctx, b, 42) }, false},
+		{"a concrete type on a nil bus is dropped quietly", func(*Bus) error { return Publish(ctx, nil, ping{}) }, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var b Bus
+			var got []ping
+			Subscribe(&b, "ping", func(_ context.Context, p ping) error { got = append(got, p); return nil })
+			if !tc.panics {
+				assert.NoError(t, tc.publish(&b))
+				return
+			}
+			var ie *InterfaceEventError
+			func() {
+				defer func() {
+					r := recover()
+					require.NotNil(t, r, "Publish did not panic")
+					err, ok := r.(error)
+					require.True(t, ok, "panic value %T is not an error", r)
+					require.ErrorAs(t, err, &ie)
+				}()
+				_ = tc.publish(&b)
+			}()
+			assert.Empty(t, got, "the subscriber of the concrete type must not see it")
+			assert.Equal(t, reflect.Interface, ie.Type.Kind())
+			assert.Contains(t, ie.Error(), "reaches no subscriber")
+		})
+	}
+}
+
+func TestPublishUnderInterfaceTypeReachesItsOwnSubscribers(t *testing.T) {
+	var b Bus
+	var got []string
+	Subscribe(&b, "stringer", func(_ context.Context, s fmt.Stringer) error { got = append(got, s.String()); return nil })
+	require.NoError(t, Publish[fmt.Stringer](context.Background(), &b, ping{1}))
+	assert.Equal(t, []string{"ping"}, got)
+}
+
+func TestInterfacePublishInAHandlerIsReportedAsAPanickedHandler(t *testing.T) {
+	var b Bus
+	var observed []error
+	b.OnError(func(err error) { observed = append(observed, err) })
+	Subscribe(&b, "forwarder", func(ctx context.Context, p ping) error {
+		var ev any = pong{p.N}
+		return Publish(ctx, &b, ev) // the mistake: T is any
+	})
+	err := Publish(context.Background(), &b, ping{1})
+	var ie *InterfaceEventError
+	require.ErrorAs(t, err, &ie)
+	require.Len(t, observed, 1)
+	var he *HandlerError
+	require.ErrorAs(t, observed[0], &he)
+	assert.True(t, he.Panicked)
+	assert.Equal(t, "forwarder", he.Subscriber)
+}
+
+func TestSubscribersListsNamesByTypeInDeliveryOrder(t *testing.T) {
+	var b Bus
+	Subscribe(&b, "a", func(context.Context, ping) error { return nil })
+	unsub := Subscribe(&b, "gone", func(context.Context, ping) error { return nil })
+	SubscribeFiltered(&b, "b", func(ping) bool { return true }, func(context.Context, ping) error { return nil })
+	Subscribe(&b, "p", func(context.Context, pong) error { return nil })
+	unsubPong := Subscribe(&b, "q", func(context.Context, int) error { return nil })
+	unsub()
+	unsubPong()
+	assert.Equal(t, map[reflect.Type][]string{
+		reflect.TypeFor[ping](): {"a", "b"},
+		reflect.TypeFor[pong](): {"p"},
+	}, b.Subscribers())
+	assert.Nil(t, (*Bus)(nil).Subscribers())
 }
