@@ -15,6 +15,7 @@ import (
 
 	"github.com/localwatch/localwatch"
 	"github.com/localwatch/localwatch/alarms"
+	"github.com/localwatch/localwatch/localwatchtest"
 	"github.com/localwatch/localwatch/logs"
 	"github.com/localwatch/localwatch/metrics"
 	"github.com/localwatch/localwatch/objstore"
@@ -298,14 +299,8 @@ func TestGlobalServiceEventOutsideUSEast1WithoutUSEast1(t *testing.T) {
 // CloudTrail does not log the metric queries of alarm evaluations; the
 // actions they take (the SNS publish) and users' own queries are logged.
 func TestAlarmEvaluationQueriesAreNotLogged(t *testing.T) {
-	clk := localwatch.NewManualClock(acctStart)
-	st := localwatch.New(localwatch.Options{Clock: clk, IDSeed: 1})
-	defer st.Close()
-	var calls []string
-	localwatch.Subscribe(st, "calls", func(_ context.Context, c localwatch.APICall) error {
-		calls = append(calls, c.EventSource+" "+c.EventName)
-		return nil
-	})
+	st := localwatchtest.NewStack(t, localwatch.Options{Clock: localwatch.NewManualClock(acctStart)})
+	recorded := localwatchtest.Record[localwatch.APICall](t, st)
 	ctx := context.Background()
 	topic, err := st.SNS.CreateTopic(ctx, sns.CreateTopicInput{Name: "alerts"})
 	require.NoError(t, err)
@@ -316,11 +311,15 @@ func TestAlarmEvaluationQueriesAreNotLogged(t *testing.T) {
 	_, err = st.Metrics.PutMetricData(ctx, metrics.PutMetricDataInput{Namespace: "Shop",
 		MetricData: []metrics.MetricDatum{{MetricName: "Orders", Value: metrics.Float(5)}}})
 	require.NoError(t, err)
-	clk.Advance(10 * time.Minute)
-	_, err = st.Metrics.GetMetricData(ctx, metrics.GetMetricDataInput{StartTime: acctStart, EndTime: clk.Now(),
+	st.Advance(10 * time.Minute)
+	_, err = st.Metrics.GetMetricData(ctx, metrics.GetMetricDataInput{StartTime: acctStart, EndTime: st.Now(),
 		MetricDataQueries: []metrics.MetricDataQuery{{Id: "m", MetricStat: &metrics.MetricStat{
 			Metric: metrics.Metric{Namespace: "Shop", MetricName: "Orders"}, Period: 60, Stat: "Sum"}}}})
 	require.NoError(t, err)
+	var calls []string
+	for _, c := range recorded.Events() {
+		calls = append(calls, c.EventSource+" "+c.EventName)
+	}
 	require.Equal(t, []string{
 		"sns.amazonaws.com CreateTopic",
 		"monitoring.amazonaws.com PutMetricAlarm",
@@ -341,11 +340,10 @@ func TestStackCloseClosesItsRegionOnly(t *testing.T) {
 	afterOne := clk.Pending()
 	require.Less(t, afterOne, before)
 	require.Positive(t, afterOne, "us-east-1 keeps its schedules")
-	var seen int
-	localwatch.Subscribe(a, "count", func(context.Context, localwatch.APICall) error { seen++; return nil })
+	calls := localwatchtest.Record[localwatch.APICall](t, a)
 	_, err = a.Region("us-east-1").Metrics.ListMetrics(context.Background(), metrics.ListMetricsInput{})
 	require.NoError(t, err)
-	require.Equal(t, 1, seen, "Subscribe on the account sees the calls of its Regions")
+	require.Equal(t, 1, calls.Len(), "Subscribe on the account sees the calls of its Regions")
 	a.Close()
 	require.Zero(t, clk.Pending())
 }
@@ -386,25 +384,23 @@ func TestSubscribeOnABareBus(t *testing.T) {
 	b := new(localwatch.Bus)
 	svc := metrics.New(metrics.Options{Clock: localwatch.NewManualClock(acctStart), Bus: b, IDs: localwatch.NewIDSource(1)})
 	defer svc.Close()
-	var names []string
-	localwatch.Subscribe(b, "calls", func(_ context.Context, c localwatch.APICall) error {
-		names = append(names, c.EventName)
-		return nil
-	})
+	calls := localwatchtest.Record[localwatch.APICall](t, b)
 	require.NoError(t, localwatch.Publish(context.Background(), b, metrics.DataEvent{Input: metrics.PutMetricDataInput{
 		Namespace: "Shop", MetricData: []metrics.MetricDatum{{MetricName: "Orders", Value: metrics.Float(1)}}}}))
 	out, err := svc.ListMetrics(context.Background(), metrics.ListMetricsInput{})
 	require.NoError(t, err)
 	require.Len(t, out.Metrics, 1)
+	var names []string
+	for _, c := range calls.Events() {
+		names = append(names, c.EventName)
+	}
 	require.Equal(t, []string{"PutMetricData", "ListMetrics"}, names)
 }
 
 // An assumed-role caller is recorded with AWS's userIdentity: the sts ARN,
 // the session issuer, and the session attributes.
 func TestAssumedRoleRecord(t *testing.T) {
-	clk := localwatch.NewManualClock(acctStart)
-	st := localwatch.New(localwatch.Options{Clock: clk, IDSeed: 1})
-	defer st.Close()
+	st := localwatchtest.NewStack(t, localwatch.Options{Clock: localwatch.NewManualClock(acctStart)})
 	id := localwatch.AssumedRole("123456789012", "deploy", "ci-42", "ASIAEXAMPLE")
 	id.SessionCreated = acctStart.Add(-10 * time.Minute)
 	_, err := st.SNS.CreateTopic(localwatch.WithIdentity(context.Background(), id), sns.CreateTopicInput{Name: "t"})

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/aws/smithy-go"
 	"github.com/localwatch/localwatch"
+	"github.com/localwatch/localwatch/localwatchtest"
 	"github.com/localwatch/localwatch/config"
 	"github.com/localwatch/localwatch/logs"
 	"github.com/localwatch/localwatch/sns"
@@ -18,8 +18,7 @@ import (
 // not-found sentinel against each service's own not-found code, and that
 // every error is a smithy.APIError as the AWS SDK's are.
 func TestEveryServicesNotFoundMatchesErrResourceNotFound(t *testing.T) {
-	st := localwatch.New(localwatch.Options{Clock: localwatch.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)), IDSeed: 1})
-	defer st.Close()
+	st := localwatchtest.NewStack(t)
 	ctx := context.Background()
 	calls := map[string]func() error{
 		"Logs DeleteLogGroup": func() error {

@@ -1,12 +1,11 @@
 package localwatch_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
-	"github.com/localwatch/localwatch"
 	"github.com/localwatch/localwatch/config"
+	"github.com/localwatch/localwatch/localwatchtest"
 	"github.com/localwatch/localwatch/logs"
 	"github.com/localwatch/localwatch/sns"
 	"github.com/localwatch/localwatch/trail"
@@ -43,11 +42,7 @@ func TestScenarioConfigChangeToRuleToCompliance(t *testing.T) {
 		}
 		return subjects, messages
 	}
-	var compliance []config.ComplianceChangeEvent
-	localwatch.Subscribe(st, "test", func(_ context.Context, ev config.ComplianceChangeEvent) error {
-		compliance = append(compliance, ev)
-		return nil
-	})
+	complianceChanges := localwatchtest.Record[config.ComplianceChangeEvent](t, st)
 
 	_, err = st.Config.PutConfigurationRecorder(ctx, config.PutConfigurationRecorderInput{ConfigurationRecorder: config.ConfigurationRecorder{RoleARN: "arn:aws:iam::123456789012:role/config"}})
 	require.NoError(t, err)
@@ -132,6 +127,7 @@ func TestScenarioConfigChangeToRuleToCompliance(t *testing.T) {
 	assertRuleCompliance(t, sc, config.Compliant)
 
 	// The application saw the two flips on the bus too.
+	compliance := complianceChanges.Events()
 	require.Len(t, compliance, 2)
 	assert.Nil(t, compliance[0].Old)
 	assert.Equal(t, config.NonCompliant, compliance[0].New.ComplianceType)

@@ -1,12 +1,11 @@
 package localwatch_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
-	"github.com/localwatch/localwatch"
 	"github.com/localwatch/localwatch/alarms"
+	"github.com/localwatch/localwatch/localwatchtest"
 	"github.com/localwatch/localwatch/metrics"
 	"github.com/localwatch/localwatch/sns"
 	"github.com/stretchr/testify/assert"
@@ -19,14 +18,19 @@ type seen struct {
 	At       string
 }
 
+func seenAll(changes []alarms.StateChange) []seen {
+	out := make([]seen, len(changes))
+	for i, c := range changes {
+		out[i] = seen{c.AlarmName, c.OldState, c.NewState, c.Time.Format(time.TimeOnly)}
+	}
+	return out
+}
+
 func TestScenarioAlarmStateChangesObservable(t *testing.T) {
 	sc := newScenario(t)
 	st, ctx := sc.st, sc.alice
-	var viaBus, viaHook []seen
-	localwatch.Subscribe(st, "app", func(_ context.Context, c alarms.StateChange) error {
-		viaBus = append(viaBus, seen{c.AlarmName, c.OldState, c.NewState, c.Time.Format(time.TimeOnly)})
-		return nil
-	})
+	onBus := localwatchtest.Record[alarms.StateChange](t, st)
+	var viaHook []seen
 	st.Alarms.OnStateChange(func(c alarms.StateChange) {
 		viaHook = append(viaHook, seen{c.AlarmName, c.OldState, c.NewState, c.Time.Format(time.TimeOnly)})
 	})
@@ -96,6 +100,7 @@ func TestScenarioAlarmStateChangesObservable(t *testing.T) {
 		{"disk-full", "ALARM", "INSUFFICIENT_DATA", "10:05:00"}, // its next evaluation
 		{"service-down", "ALARM", "OK", "10:05:00"},
 	}
+	viaBus := seenAll(onBus.Events())
 	assert.Equal(t, want, viaBus, "bus subscribers see each transition once, in order")
 	assert.Equal(t, want, viaHook, "OnStateChange hooks see the same")
 	assert.Equal(t, []string{"cpu-high ALARM", "disk-full ALARM", "service-down ALARM", "disk-full INSUFFICIENT_DATA", "service-down OK"}, described)
@@ -132,6 +137,7 @@ func TestScenarioAlarmStateChangesObservable(t *testing.T) {
 	require.NoError(t, err)
 	_, err = st.Alarms.SetAlarmState(ctx, alarms.SetAlarmStateInput{AlarmName: "disk-full", StateValue: alarms.StateAlarm, StateReason: "again"})
 	require.NoError(t, err)
+	viaBus = seenAll(onBus.Events())
 	assert.Equal(t, seen{"service-down", "OK", "ALARM", "10:06:00"}, viaBus[len(viaBus)-1])
 	assert.Equal(t, viaBus, viaHook)
 	assert.Equal(t, 0, queue.Len(), "actions disabled: no notification")

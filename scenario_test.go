@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/localwatch/localwatch"
+	"github.com/localwatch/localwatch/localwatchtest"
 	"github.com/localwatch/localwatch/objstore"
 	"github.com/stretchr/testify/require"
 )
@@ -34,19 +35,19 @@ var aliceIdentity = localwatch.Identity{Type: "IAMUser", PrincipalID: "AIDAJ45Q7
 	AccountID: account, AccessKeyID: "AKIAIOSFODNN7EXAMPLE", UserName: "alice"}
 
 type scenario struct {
-	st    *localwatch.Stack
+	st    *localwatchtest.Stack
 	clk   *localwatch.ManualClock
 	store *objstore.Memory
 	alice context.Context // an IAM user's calls
 }
 
+// newScenario is a localwatchtest stack (IDSeed 1, closed when t ends) at
+// scenarioStart, whose object store the scenario reads.
 func newScenario(t testing.TB) *scenario {
 	t.Helper()
-	clk := localwatch.NewManualClock(scenarioStart)
 	store := &objstore.Memory{}
-	st := localwatch.New(localwatch.Options{Clock: clk, IDSeed: 1, Store: store})
-	t.Cleanup(st.Close)
-	return &scenario{st: st, clk: clk, store: store,
+	st := localwatchtest.NewStack(t, localwatch.Options{Clock: localwatch.NewManualClock(scenarioStart), Store: store})
+	return &scenario{st: st, clk: st.Clock, store: store,
 		alice: localwatch.WithIdentity(context.Background(), aliceIdentity)}
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/localwatch/localwatch"
+	"github.com/localwatch/localwatch/localwatchtest"
 	"github.com/localwatch/localwatch/sns"
 	"github.com/stretchr/testify/require"
 )
@@ -51,8 +52,7 @@ func TestSettleSendsSNSDeliveriesOnTheManualClock(t *testing.T) {
 		got <- r.Header.Get("x-amz-sns-message-type")
 	}))
 	t.Cleanup(srv.Close)
-	st := localwatch.New(localwatch.Options{Clock: localwatch.NewManualClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)), IDSeed: 1})
-	t.Cleanup(st.Close)
+	st := localwatchtest.NewStack(t)
 	ctx := context.Background()
 	topic, err := st.SNS.CreateTopic(ctx, sns.CreateTopicInput{Name: "ops"})
 	require.NoError(t, err)

@@ -10,8 +10,9 @@
 // run every piece of scheduled work that falls due (alarm evaluations, trail
 // deliveries and digests, metric-filter publishing, retention, SNS retries)
 // synchronously, in time order, before they return, so what the bus carried
-// is in the recorders as soon as they return. [Stack.Settle] sends the queued
-// HTTP/S deliveries to their endpoints, which happen off the clock.
+// is in the recorders as soon as they return. Stack.Settle(ctx)
+// ([localwatch.Stack.Settle]) sends the queued SNS HTTP/S deliveries to their
+// endpoints, which happen off the clock.
 //
 //	func TestCPUAlarmPages(t *testing.T) {
 //		st := localwatchtest.NewStack(t)
@@ -26,7 +27,6 @@
 package localwatchtest
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -118,13 +118,4 @@ func (s *Stack) AdvanceToNext(period time.Duration) {
 		s.t.Fatalf("localwatchtest: AdvanceToNext(%v): the period must be positive", period)
 	}
 	s.AdvanceTo(s.Clock.Now().Truncate(period).Add(period))
-}
-
-// Settle sends the SNS HTTP/S deliveries queued so far and applies their
-// results ([localwatch.Account.Settle]); it fails the test on error.
-func (s *Stack) Settle() {
-	s.t.Helper()
-	if err := s.Stack.Settle(context.Background()); err != nil {
-		s.t.Fatalf("localwatchtest: Settle: %v", err)
-	}
 }
