@@ -7,8 +7,8 @@ import (
 
 	"github.com/aws/smithy-go"
 	"github.com/localwatch/localwatch"
-	"github.com/localwatch/localwatch/localwatchtest"
 	"github.com/localwatch/localwatch/config"
+	"github.com/localwatch/localwatch/localwatchtest"
 	"github.com/localwatch/localwatch/logs"
 	"github.com/localwatch/localwatch/sns"
 	"github.com/localwatch/localwatch/trail"
