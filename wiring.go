@@ -48,8 +48,8 @@ var routes = []route{
 		Publishers: "every service operation, once, through internal/op (op.Do -> event.Recorder), " +
 			"only when bus.Wanted says a subscriber reads it",
 		PerRegion: []string{
-			"trail/<region>", // trail.New: event history, trails' log files, Insights, CloudWatch Logs delivery (filtered to the Region's calls)
-			"config",         // config.New: related events of recorded resources (filtered by config's wantsCall)
+			"trail/<region>", // trail.New: event history and trails (filtered: management events, and data events while a trail selects them)
+			"config",         // config.New: relatedEvents of recorded resources (filtered: successful writes of other services in its Region)
 		},
 		PerAccount: []string{
 			"localwatch/log", // watch: rejected calls at Debug (filtered to ErrorCode != ""; only with Options.Logger)
@@ -60,7 +60,7 @@ var routes = []route{
 		Flow:       "metric data produced inside the stack (PutMetricData without an API call)",
 		Publishers: "logs metric filters (logs/metricfilters.go), the runtime and host agent (agent), users",
 		PerRegion: []string{
-			"metrics", // metrics.New: stores it if AccountID and Region are the service's
+			"metrics", // metrics.New: stores it when AccountID and Region are empty or the service's
 		},
 	},
 	{
@@ -69,7 +69,7 @@ var routes = []route{
 		Publishers: "alarm SNS actions (alarms/actions.go), Config's delivery channel (config/notify.go), " +
 			"CloudTrail's log-file notifications (trail/delivery.go), users",
 		PerRegion: []string{
-			"sns", // sns.New: delivers it if the topic ARN is the service's Region; NotFound otherwise
+			"sns", // sns.New: publishes it when the topic ARN names the service's account and Region (NotFound for a missing topic)
 		},
 	},
 	{
