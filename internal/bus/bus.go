@@ -82,7 +82,7 @@ func (e *HandlerError) Error() string {
 
 func (e *HandlerError) Unwrap() error { return e.Err }
 
-// InterfaceEventError is the panic value of [Publish] called with an
+// InterfaceEventError is the panic value of [Publish] and [Wanted] called with an
 // interface type argument that has no subscriber: the event would reach
 // nobody, since subscribers are keyed by the static type. Publish the event
 // under its concrete type instead.
@@ -211,14 +211,23 @@ func HasSubscribers[T any](b *Bus) bool {
 // subscriber of T reads every event, or the predicate of a [SubscribeFiltered]
 // one returns true for ev (a predicate that panics counts as true, so the
 // panic is reported when the event is published). Publishers call it with the
-// cheap part of an event built, to skip completing one nobody reads.
+// cheap part of an event built, to skip completing one nobody reads. Like
+// Publish, it panics with an [*InterfaceEventError] when T is an interface
+// type with no subscriber, rather than answer a silent false.
 func Wanted[T any](b *Bus, ev T) bool {
+	typ := reflect.TypeFor[T]()
 	if b == nil {
+		if typ.Kind() == reflect.Interface {
+			panic(&InterfaceEventError{Type: typ, Event: ev})
+		}
 		return false
 	}
 	b.mu.RLock()
-	list := b.subs[reflect.TypeFor[T]()]
+	list := b.subs[typ]
 	b.mu.RUnlock()
+	if len(list) == 0 && typ.Kind() == reflect.Interface {
+		panic(&InterfaceEventError{Type: typ, Event: ev})
+	}
 	for _, s := range list {
 		if s.wants == nil || wants(s, ev) {
 			return true

@@ -111,6 +111,14 @@ func TestPublishUnderInterfaceTypeWithNoSubscriberPanics(t *testing.T) {
 		{"a named interface holding a concrete event panics", func(b *Bus) error { return Publish[fmt.Stringer](ctx, b, ping{1}) }, true},
 		{"a nil interface value panics too", func(b *Bus) error { return Publish[error](ctx, b, nil) }, true},
 		{"a nil bus does not hide it", func(*Bus) error { return Publish[any](ctx, nil, ping{1}) }, true},
+		{"asking Wanted under an interface type panics too", func(b *Bus) error { Wanted[any](b, ping{1}); return nil }, true},
+		{"asking Wanted of a nil bus under an interface type panics too", func(*Bus) error { Wanted[any](nil, ping{1}); return nil }, true},
+		{"asking Wanted of a concrete type nobody subscribes to answers false", func(b *Bus) error {
+			if Wanted(b, 42) {
+				return errors.New("wanted")
+			}
+			return nil
+		}, false},
 		{"a concrete type nobody subscribes to is dropped quietly", func(b *Bus) error { return Publish(ctx, b, 42) }, false},
 		{"a concrete type on a nil bus is dropped quietly", func(*Bus) error { return Publish(ctx, nil, ping{}) }, false},
 	}
