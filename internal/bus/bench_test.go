@@ -38,3 +38,21 @@ func BenchmarkPublish(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkWanted measures the question a publisher asks before completing
+// an event: with a filtered subscriber that declines, and with none.
+func BenchmarkWanted(b *testing.B) {
+	b.Run("filtered-subscriber", func(b *testing.B) {
+		var bus Bus
+		SubscribeFiltered(&bus, "f", func(ev benchEvent) bool { return ev.N > 1 }, func(context.Context, benchEvent) error { return nil })
+		for b.Loop() {
+			_ = Wanted(&bus, benchEvent{N: 1})
+		}
+	})
+	b.Run("no-subscriber", func(b *testing.B) {
+		var bus Bus
+		for b.Loop() {
+			_ = Wanted(&bus, benchEvent{N: 1})
+		}
+	})
+}
