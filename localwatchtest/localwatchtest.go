@@ -6,11 +6,12 @@
 // events of one type that cross the account's bus (API calls, alarm state
 // changes, notifications, configuration changes, ...) for the test to read.
 //
-// Time moves only when the test says: [Stack.Advance] and [Stack.AdvanceTo]
-// run every piece of scheduled work that falls due (alarm evaluations, trail
-// deliveries and digests, metric-filter publishing, retention, SNS retries)
-// synchronously, in time order, before they return, so what the bus carried
-// is in the recorders as soon as they return. Stack.Settle(ctx)
+// Time moves only when the test says: [Stack.Advance], [Stack.AdvanceTo] and
+// [Stack.AdvanceToNext] run every piece of scheduled work that falls due
+// (alarm evaluations, trail deliveries and digests, metric-filter
+// publishing, retention, SNS retries) synchronously, in time order, before
+// they return, so what the bus carried is in the recorders as soon as they
+// return. Stack.Settle(ctx)
 // ([localwatch.Stack.Settle]) sends the queued SNS HTTP/S deliveries to their
 // endpoints, which happen off the clock.
 //

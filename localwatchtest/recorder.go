@@ -27,7 +27,8 @@ type Recorder[T any] struct {
 // [localwatch.Stack], a [localwatch.Account], a [*Stack] or a bare
 // *localwatch.Bus) until the test ends. T is the concrete event type, for
 // example [localwatch.APICall], alarms.StateChange, [localwatch.Notification],
-// metrics.DataEvent or config.ChangeEvent; the account's wiring lists them.
+// metrics.DataEvent or config.ChangeEvent (wiring.go of package localwatch
+// lists them all).
 // Since the bus is the account's, the recorder sees every Region's events.
 //
 // Recording [localwatch.APICall] makes every operation build its CloudTrail
