@@ -1,12 +1,12 @@
 // Package op is the one path every API operation of every service takes, and
 // the one set-up every service is built with.
 //
-// A service embeds an [op.Service] built by [NewService] from its [Common]
+// A service embeds an [op.Service] initialised by [Service.Init] from its [Common]
 // options (filled by [Common.EnsureDefaults]: clock, IDs, Region, account).
 // Each exported operation is then a thin wrapper:
 //
 //	func (s *Service) PutMetricData(ctx context.Context, in PutMetricDataInput) (PutMetricDataOutput, error) {
-//		return op.Do(ctx, &s.Op, event.Call{Name: "PutMetricData", Data: true}, in, s.putMetricData)
+//		return op.Do(ctx, &s.op, event.Call{Name: "PutMetricData", Data: true}, in, s.putMetricData)
 //	}
 //
 // and [Do] does, in this order and nowhere else:
