@@ -88,7 +88,7 @@ func (c *Common) EnsureDefaults() {
 
 // Service is the part of every service that [Do] needs: its filled Common,
 // its CloudTrail recorder and its closed flag. Services embed it as a field
-// (by value) and never copy it after NewService.
+// (by value) and never copy it after Init.
 type Service struct {
 	Common
 	// Name is the service's short name ("metrics", "logs", ...), the key the
