@@ -113,6 +113,8 @@ type Service struct {
 	timers []clock.Timer
 	unsub  []func()
 
+	deliveries deliveryState // log delivery sources, destinations and deliveries (deliveries.go)
+
 	queryStore queryStore // Logs Insights queries and saved definitions (queries.go)
 }
 
