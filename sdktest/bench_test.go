@@ -38,11 +38,13 @@ func BenchmarkPutMetricData1000(b *testing.B) {
 		e := newEnv(b)
 		in := &cloudwatch.PutMetricDataInput{Namespace: aws.String("Bench"), MetricData: sdkData}
 		b.ReportAllocs()
+		cpu0 := processCPU()
 		for b.Loop() {
 			if _, err := e.cw.PutMetricData(ctx, in); err != nil {
 				b.Fatal(err)
 			}
 		}
+		reportCPU(b, cpu0)
 	})
 	b.Run("sdk-client-only", func(b *testing.B) {
 		// The floor: the SDK client alone (serialize, gzip, sign, send,
@@ -54,21 +56,25 @@ func BenchmarkPutMetricData1000(b *testing.B) {
 		})
 		in := &cloudwatch.PutMetricDataInput{Namespace: aws.String("Bench"), MetricData: sdkData}
 		b.ReportAllocs()
+		cpu0 := processCPU()
 		for b.Loop() {
 			if _, err := cw.PutMetricData(ctx, in); err != nil {
 				b.Fatal(err)
 			}
 		}
+		reportCPU(b, cpu0)
 	})
 	b.Run("go", func(b *testing.B) {
 		e := newEnv(b)
 		in := metrics.PutMetricDataInput{Namespace: "Bench", MetricData: goData}
 		b.ReportAllocs()
+		cpu0 := processCPU()
 		for b.Loop() {
 			if _, err := e.stack.Metrics.PutMetricData(ctx, in); err != nil {
 				b.Fatal(err)
 			}
 		}
+		reportCPU(b, cpu0)
 	})
 }
 
@@ -104,12 +110,14 @@ func BenchmarkGetMetricData100(b *testing.B) {
 		e := setup(b)
 		in := &cloudwatch.GetMetricDataInput{StartTime: &start, EndTime: &end, MetricDataQueries: sdkQ}
 		b.ReportAllocs()
+		cpu0 := processCPU()
 		for b.Loop() {
 			out, err := e.cw.GetMetricData(ctx, in)
 			if err != nil || len(out.MetricDataResults) != 100 || len(out.MetricDataResults[0].Values) != 12 {
 				b.Fatal(err)
 			}
 		}
+		reportCPU(b, cpu0)
 	})
 	b.Run("sdk-client-only", func(b *testing.B) {
 		// The floor: the SDK client alone (serialize, sign, send,
@@ -122,23 +130,27 @@ func BenchmarkGetMetricData100(b *testing.B) {
 		})
 		in := &cloudwatch.GetMetricDataInput{StartTime: &start, EndTime: &end, MetricDataQueries: sdkQ}
 		b.ReportAllocs()
+		cpu0 := processCPU()
 		for b.Loop() {
 			out, err := cw.GetMetricData(ctx, in)
 			if err != nil || len(out.MetricDataResults) != 100 || len(out.MetricDataResults[0].Values) != 12 {
 				b.Fatal(err)
 			}
 		}
+		reportCPU(b, cpu0)
 	})
 	b.Run("go", func(b *testing.B) {
 		e := setup(b)
 		in := metrics.GetMetricDataInput{StartTime: start, EndTime: end, MetricDataQueries: goQ}
 		b.ReportAllocs()
+		cpu0 := processCPU()
 		for b.Loop() {
 			out, err := e.stack.Metrics.GetMetricData(ctx, in)
 			if err != nil || len(out.MetricDataResults) != 100 || len(out.MetricDataResults[0].Values) != 12 {
 				b.Fatal(err)
 			}
 		}
+		reportCPU(b, cpu0)
 	})
 }
 
@@ -175,4 +187,11 @@ func getMetricDataResponse(n, points int, start time.Time) []byte {
 			"StatusCode": smithycbor.String("Complete"), "Timestamps": ts, "Values": vs}
 	}
 	return smithycbor.Encode(smithycbor.Map{"MetricDataResults": results, "Messages": smithycbor.List{}})
+}
+
+// reportCPU reports the CPU time the process used per iteration since cpu0
+// (from processCPU) as cpu-ns/op: on a shared machine, where wall time
+// swings with the other load, compare this.
+func reportCPU(b *testing.B, cpu0 int64) {
+	b.ReportMetric(float64(processCPU()-cpu0)/float64(b.N), "cpu-ns/op")
 }
