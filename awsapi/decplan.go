@@ -40,7 +40,7 @@ type decPlan struct {
 	// offs: decStruct, each field's offset in the struct, or noOffset
 	// when it is reached through an embedded pointer (memdec.go).
 	offs []uintptr
-	elem   *decPlan    // decPointer, decSlice, decMap
+	elem *decPlan // decPointer, decSlice, decMap
 	// slab is how many pointees of a decPointer are allocated at once
 	// (0: one by one), so that a thousand *float64 Values cost a handful of
 	// allocations; only small pointees are batched. slabID indexes the
