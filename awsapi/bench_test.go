@@ -257,3 +257,9 @@ func BenchmarkDecodeCBORPutMetricData(b *testing.B) {
 func reportCPU(b *testing.B, cpu0 int64) {
 	b.ReportMetric(float64(processCPU()-cpu0)/float64(b.N), "cpu-ns/op")
 }
+
+// BenchmarkHandlerJSONSmallPutMetricData is BenchmarkHandlerSmallPutMetricData
+// in awsJson 1.0, what cmd/localwatch's server benchmark sends.
+func BenchmarkHandlerJSONSmallPutMetricData(b *testing.B) {
+	benchHandler(b, protoJSON, "PutMetricData", putInput(1))
+}

@@ -3,10 +3,13 @@ package awsapi
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -59,16 +62,17 @@ type Credential struct {
 type Handler struct {
 	acct *localwatch.Account
 	opts Options
-	ids  *ids.Source
+	ids  *ids.Source // nil: random request IDs from newRequestID
 	log  *slog.Logger
+	// anyKey is the identity of a key not in Options.Credentials (without
+	// its AccessKeyID), built once.
+	anyKey localwatch.Identity
 }
 
 // NewHandler returns a Handler serving acct.
 func NewHandler(acct *localwatch.Account, opts Options) *Handler {
-	h := &Handler{acct: acct, opts: opts, ids: opts.RequestIDs, log: opts.Logger}
-	if h.ids == nil {
-		h.ids = ids.Random()
-	}
+	h := &Handler{acct: acct, opts: opts, ids: opts.RequestIDs, log: opts.Logger,
+		anyKey: localwatch.IAMUser(acct.AccountID, "localwatch", "")}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
@@ -107,6 +111,31 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
+// requestID returns a new request ID: from Options.RequestIDs when set,
+// else a random (version 4) UUID from the runtime's per-thread generator,
+// with no lock and one allocation.
+func (h *Handler) requestID() string {
+	if h.ids != nil {
+		return h.ids.UUID()
+	}
+	var b [16]byte
+	binary.LittleEndian.PutUint64(b[:8], rand.Uint64())
+	binary.LittleEndian.PutUint64(b[8:], rand.Uint64())
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	out[8] = '-'
+	hex.Encode(out[9:13], b[4:6])
+	out[13] = '-'
+	hex.Encode(out[14:18], b[6:8])
+	out[18] = '-'
+	hex.Encode(out[19:23], b[8:10])
+	out[23] = '-'
+	hex.Encode(out[24:], b[10:])
+	return string(out[:])
+}
+
 // call is one request on its way through the handler.
 type call struct {
 	proto protocol
@@ -117,7 +146,7 @@ type call struct {
 
 // ServeHTTP routes r by its protocol and signature and answers as AWS does.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	c := &call{proto: protoQuery, reqID: h.ids.UUID()}
+	c := &call{proto: protoQuery, reqID: h.requestID()}
 	// Header keys in canonical form, set directly: what Header.Set would
 	// do, without canonicalizing the key on every request.
 	w.Header()["X-Amzn-Requestid"] = []string{c.reqID}
@@ -149,9 +178,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, c *call) int {
 		if r.Method != http.MethodPost {
 			return h.writeError(w, c, serialization("rpc-v2-cbor requests are POST, not %s.", r.Method))
 		}
-	case r.Header.Get("X-Amz-Target") != "":
+	case header(r.Header, "X-Amz-Target") != "":
 		c.proto = protoJSON
-		target := r.Header.Get("X-Amz-Target")
+		target := header(r.Header, "X-Amz-Target")
 		i := strings.LastIndexByte(target, '.')
 		if i < 0 {
 			return h.writeError(w, c, unknownOperation(c, target))
@@ -160,7 +189,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, c *call) int {
 		if c.svc = serviceByPrefix(target[:i]); c.svc == nil || !c.svc.speaks(protoJSON) {
 			return h.writeError(w, c, unknownOperation(c, target))
 		}
-		if ct := mediaType(r.Header.Get("Content-Type")); ct != "application/x-amz-json-"+c.svc.model.JSONVersion && ct != "application/json" && !(ct == "" && r.ContentLength == 0) {
+		if ct := mediaType(header(r.Header, "Content-Type")); ct != "application/x-amz-json-"+c.svc.model.JSONVersion && ct != "application/json" && !(ct == "" && r.ContentLength == 0) {
 			return h.writeError(w, c, serialization("Content-Type %q is not supported; awsJson%s requests are application/x-amz-json-%s.", ct, strings.ReplaceAll(c.svc.model.JSONVersion, ".", "_"), c.svc.model.JSONVersion))
 		}
 	case h.snsDelegated(r):
@@ -184,7 +213,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, c *call) int {
 		if r.Method != http.MethodPost && r.Method != http.MethodGet {
 			return h.writeError(w, c, &awserr.Error{Code: "InvalidAction", Message: "Method " + r.Method + " is not supported."})
 		}
-		ct := mediaType(r.Header.Get("Content-Type"))
+		ct := mediaType(header(r.Header, "Content-Type"))
 		if len(body) > 0 && ct != "application/x-www-form-urlencoded" {
 			return h.writeError(w, c, &awserr.Error{Code: "InvalidAction", Message: fmt.Sprintf("Content-Type %q is not supported; query requests are application/x-www-form-urlencoded.", ct)})
 		}
@@ -237,8 +266,8 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, c *call) int {
 	in := reflect.New(op.in)
 	switch c.proto {
 	case protoCBOR:
-		if len(body) > 0 && mediaType(r.Header.Get("Content-Type")) != "application/cbor" {
-			return h.writeError(w, c, serialization("Content-Type %q is not supported; rpc-v2-cbor requests are application/cbor.", r.Header.Get("Content-Type")))
+		if len(body) > 0 && mediaType(header(r.Header, "Content-Type")) != "application/cbor" {
+			return h.writeError(w, c, serialization("Content-Type %q is not supported; rpc-v2-cbor requests are application/cbor.", header(r.Header, "Content-Type")))
 		}
 		err = decodeCBOR(body, in.Interface())
 	case protoJSON:
@@ -326,7 +355,7 @@ func readBody(r *http.Request, limit int64, bb *bodyBuf) (raw, body []byte, err 
 		return nil, nil, serialization("The request body is truncated: %d of %d bytes.", len(raw), r.ContentLength)
 	}
 	body = raw
-	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
+	switch enc := strings.ToLower(strings.TrimSpace(header(r.Header, "Content-Encoding"))); enc {
 	case "", "identity":
 	case "gzip":
 		if bb.zr == nil {
@@ -385,7 +414,8 @@ func (h *Handler) identify(r *http.Request, c *call, sig *signature, raw []byte,
 	}
 	id := cred.Identity
 	if !known || id.Type == "" {
-		id = localwatch.IAMUser(h.acct.AccountID, "localwatch", sig.accessKey)
+		id = h.anyKey
+		id.AccessKeyID = sig.accessKey
 	}
 	if id.AccessKeyID == "" {
 		id.AccessKeyID = sig.accessKey
@@ -540,7 +570,7 @@ func (h *Handler) snsDelegated(r *http.Request) bool {
 	if strings.HasPrefix(r.URL.Path, snsPrefix) {
 		return true
 	}
-	if r.Method != http.MethodGet || r.Header.Get("Authorization") != "" || r.URL.Query().Get("X-Amz-Credential") != "" {
+	if r.Method != http.MethodGet || header(r.Header, "Authorization") != "" || r.URL.Query().Get("X-Amz-Credential") != "" {
 		return false
 	}
 	if strings.HasSuffix(r.URL.Path, ".pem") {
