@@ -209,6 +209,8 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, c *call) int {
 	}
 
 	var form url.Values
+	var qr *queryReader // the one-pass form reader, when it read the form
+	var version string
 	if c.proto == protoQuery {
 		if r.Method != http.MethodPost && r.Method != http.MethodGet {
 			return h.writeError(w, c, &awserr.Error{Code: "InvalidAction", Message: "Method " + r.Method + " is not supported."})
@@ -217,16 +219,20 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, c *call) int {
 		if len(body) > 0 && ct != "application/x-www-form-urlencoded" {
 			return h.writeError(w, c, &awserr.Error{Code: "InvalidAction", Message: fmt.Sprintf("Content-Type %q is not supported; query requests are application/x-www-form-urlencoded.", ct)})
 		}
-		form, err = url.ParseQuery(string(body))
-		if err != nil {
-			return h.writeError(w, c, &awserr.Error{Code: "MalformedQueryString", Message: "The request body is not a valid form: " + err.Error()})
-		}
-		for k, v := range r.URL.Query() {
-			if _, ok := form[k]; !ok {
-				form[k] = v
+		if r.URL.RawQuery == "" {
+			qr = queryPool.Get().(*queryReader)
+			defer qr.release()
+			var ok bool
+			if c.op, version, ok = qr.readForm(body); !ok {
+				qr = nil
 			}
 		}
-		c.op = form.Get("Action")
+		if qr == nil {
+			if form, err = parseForm(r, body); err != nil {
+				return h.writeError(w, c, err)
+			}
+			c.op, version = form.Get("Action"), form.Get("Version")
+		}
 		if c.op == "" {
 			return h.writeError(w, c, &awserr.Error{Code: "MissingAction", Message: "Missing Action"})
 		}
@@ -236,12 +242,12 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, c *call) int {
 	sig, err := parseSignature(r)
 	if err != nil {
 		if c.svc == nil {
-			c.svc = queryService("", form.Get("Version"))
+			c.svc = queryService("", version)
 		}
 		return h.writeError(w, c, authFailure(c, err))
 	}
 	if c.proto == protoQuery {
-		if c.svc = queryService(sig.service, form.Get("Version")); c.svc == nil {
+		if c.svc = queryService(sig.service, version); c.svc == nil {
 			return h.writeError(w, c, &awserr.Error{Code: "InvalidAction", Message: fmt.Sprintf("The action %s is not valid for this web service.", c.op)})
 		}
 		if int64(len(raw)) > c.svc.bodyLimit || int64(len(body)) > c.svc.bodyLimit {
@@ -273,7 +279,16 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, c *call) int {
 	case protoJSON:
 		err = decodeJSON(body, in.Elem())
 	case protoQuery:
-		err = decodeQuery(form, in.Elem())
+		if qr != nil {
+			if err = qr.decode(in.Elem()); err == errQuerySlow {
+				in.Elem().SetZero()
+				if form, err = parseForm(r, body); err == nil {
+					err = decodeQuery(form, in.Elem())
+				}
+			}
+		} else {
+			err = decodeQuery(form, in.Elem())
+		}
 	}
 	if err != nil {
 		return h.writeError(w, c, err)
@@ -525,6 +540,21 @@ func decodeJSONReference(body []byte, dst reflect.Value) error {
 		return typeErr("", "a structure", tree)
 	}
 	return assign(dst, tree, "", false)
+}
+
+// parseForm parses an awsQuery body into a map, with the URL's query
+// parameters that the body does not have.
+func parseForm(r *http.Request, body []byte) (url.Values, error) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, &awserr.Error{Code: "MalformedQueryString", Message: "The request body is not a valid form: " + err.Error()}
+	}
+	for k, v := range r.URL.Query() {
+		if _, ok := form[k]; !ok {
+			form[k] = v
+		}
+	}
+	return form, nil
 }
 
 // decodeQuery decodes awsQuery form parameters into dst.
