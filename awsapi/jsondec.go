@@ -77,6 +77,15 @@ func (r *jsonReader) peek() byte {
 	return 0
 }
 
+// jsonSpecial marks the bytes str must look at: the closing quote, a
+// backslash, control characters and non-ASCII bytes.
+var jsonSpecial = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf
+	}
+	return t
+}()
+
 // str reads a string without escapes, valid UTF-8, no control characters;
 // the result aliases the body.
 func (r *jsonReader) str() ([]byte, error) {
@@ -87,7 +96,15 @@ func (r *jsonReader) str() ([]byte, error) {
 	start := r.off
 	ascii := true
 	for r.off < len(r.b) {
-		c := r.b[r.off]
+		// Plain bytes in a tight loop; the switch sees only the others.
+		b, i := r.b, r.off
+		for i < len(b) && !jsonSpecial[b[i]] {
+			i++
+		}
+		if r.off = i; i == len(b) {
+			break
+		}
+		c := b[i]
 		switch {
 		case c == '"':
 			s := r.b[start:r.off]
