@@ -334,6 +334,8 @@ func rawPNG(op string, in, out reflect.Value) ([]byte, bool) {
 type bodyBuf struct {
 	raw, dec bytes.Buffer
 	zr       *gzip.Reader
+	lr       io.LimitedReader // reading a body, so no reader is allocated per request
+	br       bytes.Reader     // the wire bytes, for the gzip reader
 }
 
 var bodyPool = sync.Pool{New: func() any { return new(bodyBuf) }}
@@ -344,6 +346,8 @@ func (bb *bodyBuf) release() {
 	}
 	bb.raw.Reset()
 	bb.dec.Reset()
+	bb.lr = io.LimitedReader{}
+	bb.br.Reset(nil)
 	bodyPool.Put(bb)
 }
 
@@ -359,7 +363,8 @@ func readBody(r *http.Request, limit int64, bb *bodyBuf) (raw, body []byte, err 
 	if r.ContentLength > 0 {
 		bb.raw.Grow(int(r.ContentLength) + bytes.MinRead)
 	}
-	if _, err = bb.raw.ReadFrom(io.LimitReader(r.Body, limit+1)); err != nil {
+	bb.lr = io.LimitedReader{R: r.Body, N: limit + 1}
+	if _, err = bb.raw.ReadFrom(&bb.lr); err != nil {
 		return nil, nil, serialization("The request body could not be read: %v.", err)
 	}
 	raw = bb.raw.Bytes()
@@ -376,12 +381,14 @@ func readBody(r *http.Request, limit int64, bb *bodyBuf) (raw, body []byte, err 
 		if bb.zr == nil {
 			bb.zr = new(gzip.Reader)
 		}
-		if err := bb.zr.Reset(bytes.NewReader(raw)); err != nil {
+		bb.br.Reset(raw)
+		if err := bb.zr.Reset(&bb.br); err != nil {
 			return nil, nil, serialization("The gzip request body is malformed: %v.", err)
 		}
 		// The limit applies to the decoded body too: a small gzip body
 		// must not expand into gigabytes.
-		if _, err := bb.dec.ReadFrom(io.LimitReader(bb.zr, limit+1)); err != nil {
+		bb.lr = io.LimitedReader{R: bb.zr, N: limit + 1}
+		if _, err := bb.dec.ReadFrom(&bb.lr); err != nil {
 			return nil, nil, serialization("The gzip request body is malformed: %v.", err)
 		}
 		body = bb.dec.Bytes()
@@ -451,16 +458,29 @@ func clientIP(remote string) string {
 }
 
 // writeOutput encodes a successful operation's output in c's protocol.
-// jsonContentType is awsJson's Content-Type for a JSON version.
-func jsonContentType(version string) string {
+// jsonContentType is awsJson's Content-Type for a JSON version, as a
+// header value.
+func jsonContentType(version string) []string {
 	switch version {
 	case "1.0":
-		return "application/x-amz-json-1.0"
+		return hdrJSON10
 	case "1.1":
-		return "application/x-amz-json-1.1"
+		return hdrJSON11
 	}
-	return "application/x-amz-json-" + version
+	return []string{"application/x-amz-json-" + version}
 }
+
+// Answer header values shared by every response, so that setting them
+// allocates nothing: net/http and httptest only read them, and Header.Set
+// and Add replace a value slice or append past its length (cap == len)
+// rather than write into it.
+var (
+	hdrCBOR       = []string{"application/cbor"}
+	hdrSmithyCBOR = []string{"rpc-v2-cbor"}
+	hdrXML        = []string{"text/xml"}
+	hdrJSON10     = []string{"application/x-amz-json-1.0"}
+	hdrJSON11     = []string{"application/x-amz-json-1.1"}
+)
 
 // The encoders write into pooled buffers: the ResponseWriter copies.
 var outPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
@@ -475,16 +495,16 @@ func (h *Handler) writeOutput(w http.ResponseWriter, c *call, out reflect.Value)
 	switch c.proto {
 	case protoCBOR:
 		hd := w.Header()
-		hd["Smithy-Protocol"] = []string{"rpc-v2-cbor"}
-		hd["Content-Type"] = []string{"application/cbor"}
+		hd["Smithy-Protocol"] = hdrSmithyCBOR
+		hd["Content-Type"] = hdrCBOR
 		*buf = appendCBORPlanned((*buf)[:0], out, decPlanFor(out.Type()))
 		_, _ = w.Write(*buf)
 	case protoJSON:
-		w.Header()["Content-Type"] = []string{jsonContentType(c.svc.model.JSONVersion)}
+		w.Header()["Content-Type"] = jsonContentType(c.svc.model.JSONVersion)
 		*buf = appendJSONPlanned((*buf)[:0], out, decPlanFor(out.Type()))
 		_, _ = w.Write(*buf)
 	case protoQuery:
-		w.Header()["Content-Type"] = []string{"text/xml"}
+		w.Header()["Content-Type"] = hdrXML
 		b := (*buf)[:0]
 		b = append(b, `<`...)
 		b = append(b, c.op...)
