@@ -17,8 +17,12 @@ import (
 )
 
 // The SDK benchmarks make the same call through the real SDK client over the
-// in-process transport ("sdk") and directly on the Go API ("go"), in one run,
-// so their ratio is the cost of the wire layer plus the SDK. Run:
+// in-process transport ("sdk"), through the SDK client alone against a
+// transport that answers a canned response without localwatch
+// ("sdk-client-only": the floor no server can go under) and directly on the
+// Go API ("go"), in one run: sdk/go is the cost of the wire layer plus the
+// SDK, sdk-client-only/go the SDK's own share. cpu-ns/op is the process's
+// CPU time per call, steadier than ns/op on a shared machine. Run:
 //
 //	cd sdktest && go test -run '^$' -bench . -count 5 -cpu 1
 
