@@ -146,6 +146,7 @@ func benchHandler(b *testing.B, proto protocol, op string, in any) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu0 := processCPU()
 	for b.Loop() {
 		hr := httptest.NewRequest("POST", "http://localhost"+q.path, bytes.NewReader(q.body))
 		for k, v := range q.header {
@@ -157,6 +158,7 @@ func benchHandler(b *testing.B, proto protocol, op string, in any) {
 			b.Fatalf("%d %s", w.Code, w.Body)
 		}
 	}
+	reportCPU(b, cpu0)
 }
 
 func BenchmarkHandlerPutMetricData(b *testing.B) {
@@ -176,11 +178,13 @@ func BenchmarkDirectPutMetricData(b *testing.B) {
 	st := r.acct.Region("us-east-1")
 	in := putInput(1000)
 	b.ReportAllocs()
+	cpu0 := processCPU()
 	for b.Loop() {
 		if _, err := st.Metrics.PutMetricData(context.Background(), in); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu0)
 }
 
 func BenchmarkHandlerGetMetricData(b *testing.B) {
@@ -203,11 +207,13 @@ func BenchmarkDirectGetMetricData(b *testing.B) {
 	}
 	in := getInput(100)
 	b.ReportAllocs()
+	cpu0 := processCPU()
 	for b.Loop() {
 		if _, err := st.Metrics.GetMetricData(context.Background(), in); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu0)
 }
 
 // BenchmarkHandlerSmallPutMetricData is the server's unit of work: one
@@ -221,11 +227,13 @@ func BenchmarkDirectSmallPutMetricData(b *testing.B) {
 	st := r.acct.Region("us-east-1")
 	in := putInput(1)
 	b.ReportAllocs()
+	cpu0 := processCPU()
 	for b.Loop() {
 		if _, err := st.Metrics.PutMetricData(context.Background(), in); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu0)
 }
 
 // BenchmarkDecodeCBORPutMetricData is the CBOR decoder alone on the body of
@@ -233,10 +241,25 @@ func BenchmarkDirectSmallPutMetricData(b *testing.B) {
 func BenchmarkDecodeCBORPutMetricData(b *testing.B) {
 	body := smithyCBOR(appendCBOR(nil, reflect.ValueOf(putInput(1000))))
 	b.ReportAllocs()
+	cpu0 := processCPU()
 	for b.Loop() {
 		var in metrics.PutMetricDataInput
 		if err := decodeCBOR(body, &in); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu0)
+}
+
+// reportCPU reports the CPU time the process used per iteration since cpu0
+// (from processCPU) as cpu-ns/op: on a shared machine, where wall time
+// swings with the other load, compare this.
+func reportCPU(b *testing.B, cpu0 int64) {
+	b.ReportMetric(float64(processCPU()-cpu0)/float64(b.N), "cpu-ns/op")
+}
+
+// BenchmarkHandlerJSONSmallPutMetricData is BenchmarkHandlerSmallPutMetricData
+// in awsJson 1.0, what cmd/localwatch's server benchmark sends.
+func BenchmarkHandlerJSONSmallPutMetricData(b *testing.B) {
+	benchHandler(b, protoJSON, "PutMetricData", putInput(1))
 }

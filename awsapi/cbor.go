@@ -70,11 +70,16 @@ func decodeCBORReference(body []byte, v reflect.Value) error {
 	return decodeCBORWith(body, v, false)
 }
 
-func decodeCBORWith(body []byte, v reflect.Value, fast bool) error {
+func decodeCBORWith(body []byte, v reflect.Value, fast bool) (err error) {
 	sc := scratchPool.Get().(*decScratch)
 	defer scratchPool.Put(sc)
 	r := &cborReader{b: body, fast: fast, decScratch: sc}
-	if err := r.decode(v, decPlanFor(v.Type()), 0); err != nil {
+	if v.CanAddr() {
+		err = r.decodeAt(v.Addr().UnsafePointer(), decPlanFor(v.Type()), 0)
+	} else {
+		err = r.decode(v, decPlanFor(v.Type()), 0)
+	}
+	if err != nil {
 		return err
 	}
 	if r.off != len(body) {

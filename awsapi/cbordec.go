@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"time"
+	"unsafe"
 )
 
 // cborReader decodes a CBOR request body straight into a service's Input
@@ -594,4 +595,173 @@ func (r *cborReader) generic(depth int) (any, error) {
 		return r.number()
 	}
 	return nil, &decodeError{msg: "unsupported CBOR simple value"}
+}
+
+// decodeAt is decode's direct road (memdec.go): it reads one item into the
+// memory at ptr, of plan p, and answers exactly as decode would. The kinds
+// it does not write itself it hands to decode.
+func (r *cborReader) decodeAt(ptr unsafe.Pointer, p *decPlan, depth int) error {
+	switch p.kind {
+	case decPointer, decTime, decStruct, decSlice, decString, decBool, decInt, decFloat:
+	default:
+		return r.decode(valueAt(p, ptr), p, depth)
+	}
+	if !r.depthOK(depth) {
+		return &decodeError{msg: "CBOR nested too deeply"}
+	}
+	start := r.off
+	major, info, arg, indef, err := r.head()
+	if err != nil {
+		return err
+	}
+	if major == 7 && (info == 22 || info == 23) {
+		return nil // null, undefined: absent
+	}
+	mismatch := func(want string) error {
+		return &decodeError{msg: "expected " + want + ", found CBOR " + cborTypeName(major)}
+	}
+	switch p.kind {
+	case decPointer:
+		r.off = start
+		elem := r.newPointeeAt(p)
+		if err := r.decodeAt(elem, p.elem, depth); err != nil {
+			return err
+		}
+		*(*unsafe.Pointer)(ptr) = elem
+		return nil
+	case decTime:
+		if major != 6 || arg != 1 {
+			return mismatch("a timestamp (tag 1)")
+		}
+		secs, err := r.number()
+		if err != nil {
+			return err
+		}
+		if math.IsNaN(secs) || math.Abs(secs) > 1e11 {
+			return &decodeError{msg: "timestamp out of range"}
+		}
+		whole, frac := math.Modf(secs)
+		*(*time.Time)(ptr) = time.Unix(int64(whole), int64(frac*1e9)).UTC()
+		return nil
+	case decStruct:
+		if major != 5 {
+			return mismatch("a structure")
+		}
+		sp := p.plan
+		guess := 0
+		for i := uint64(0); indef || i < arg; i++ {
+			if indef && r.isBreak() {
+				break
+			}
+			if i == maxCBORItems {
+				return &decodeError{msg: "malformed CBOR: too many items"}
+			}
+			key, ok := r.shortText()
+			if !ok {
+				km, _, kn, kind, err := r.head()
+				if err != nil {
+					return err
+				}
+				if km != 3 {
+					return &decodeError{msg: "map key is CBOR " + cborTypeName(km) + ", not a text string"}
+				}
+				if key, err = r.text(3, kn, kind); err != nil {
+					return err
+				}
+			}
+			// Encoders write members in the shape's order: try the one
+			// after the last match first.
+			fi, ok := guess, guess < len(sp.fields) && sp.fields[guess].name == string(key)
+			if !ok {
+				fi, ok = sp.lookup(key)
+			}
+			if !ok {
+				if err := r.skip(depth + 1); err != nil {
+					return err
+				}
+				continue
+			}
+			guess = fi + 1
+			fp := p.fields[fi]
+			if fp.kind == decString {
+				// The common case inline: a short string member.
+				if s, ok := r.shortText(); ok {
+					*(*string)(fieldAt(p, ptr, fi)) = r.intern(s)
+					continue
+				}
+			}
+			if err := r.decodeAt(fieldAt(p, ptr, fi), fp, depth+1); err != nil {
+				return within(err, sp.fields[fi].name)
+			}
+		}
+		return nil
+	case decSlice:
+		if major != 4 {
+			return mismatch("a list")
+		}
+		if !indef && arg > uint64(len(r.b)-r.off) { // each item takes at least a byte
+			return errCBORShort
+		}
+		a := r.arena(p)
+		if a == nil {
+			// A list inside a list of its own type.
+			r.off = start
+			return r.decode(valueAt(p, ptr), p, depth)
+		}
+		n := 0
+		for ; indef || n < int(arg); n++ {
+			if indef && r.isBreak() {
+				break
+			}
+			if n == maxCBORItems {
+				a.finish(p, nil, 0, n)
+				return &decodeError{msg: "malformed CBOR: too many items"}
+			}
+			if err := r.decodeAt(a.item(p, n), p.elem, depth+1); err != nil {
+				a.finish(p, nil, 0, n+1)
+				return within(err, "["+strconv.Itoa(n)+"]")
+			}
+		}
+		a.finish(p, ptr, n, n)
+		return nil
+	case decString:
+		if major != 3 {
+			return mismatch("a string")
+		}
+		s, err := r.text(3, arg, indef)
+		if err != nil {
+			return err
+		}
+		*(*string)(ptr) = r.intern(s)
+		return nil
+	case decBool:
+		if major != 7 || (info != 20 && info != 21) {
+			return mismatch("a boolean")
+		}
+		*(*bool)(ptr) = info == 21
+		return nil
+	case decInt:
+		var n int64
+		switch {
+		case major == 0 && arg <= math.MaxInt64:
+			n = int64(arg)
+		case major == 1 && arg <= math.MaxInt64:
+			n = -1 - int64(arg)
+		default:
+			return mismatch("an integer")
+		}
+		if !setIntAt(p, ptr, n) {
+			return &decodeError{msg: strconv.FormatInt(n, 10) + " is out of range"}
+		}
+		return nil
+	case decFloat:
+		r.off = start
+		f, err := r.number()
+		if err != nil {
+			return err
+		}
+		setFloatAt(p, ptr, f)
+		return nil
+	}
+	return &decodeError{msg: "unsupported member type " + p.typ.String()}
 }

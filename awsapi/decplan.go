@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // A decode plan is what the request decoders need of one Go type, computed
@@ -36,7 +37,10 @@ type decPlan struct {
 	typ    reflect.Type
 	plan   *structPlan // decStruct
 	fields []*decPlan  // decStruct: parallel to plan.fields
-	elem   *decPlan    // decPointer, decSlice, decMap
+	// offs: decStruct, each field's offset in the struct, or noOffset
+	// when it is reached through an embedded pointer (memdec.go).
+	offs []uintptr
+	elem *decPlan // decPointer, decSlice, decMap
 	// slab is how many pointees of a decPointer are allocated at once
 	// (0: one by one), so that a thousand *float64 Values cost a handful of
 	// allocations; only small pointees are batched. slabID indexes the
@@ -110,8 +114,10 @@ func buildDecPlan(t reflect.Type, building map[reflect.Type]*decPlan) *decPlan {
 		p.kind = decStruct
 		p.plan = planFor(t)
 		p.fields = make([]*decPlan, len(p.plan.fields))
+		p.offs = make([]uintptr, len(p.plan.fields))
 		for i := range p.plan.fields {
 			p.fields[i] = buildDecPlan(p.plan.fields[i].typ, building)
+			p.offs[i] = fieldOffset(t, p.plan.fields[i].index)
 		}
 	case reflect.Slice:
 		if t == bytesType {
@@ -139,6 +145,23 @@ func buildDecPlan(t reflect.Type, building map[reflect.Type]*decPlan) *decPlan {
 	return p
 }
 
+// fieldOffset returns the offset of the field at index (a path through
+// embedded structs) in t, or noOffset when the path goes through a pointer.
+func fieldOffset(t reflect.Type, index []int) uintptr {
+	var off uintptr
+	for i, x := range index {
+		if i > 0 {
+			if t.Kind() != reflect.Struct {
+				return noOffset
+			}
+		}
+		f := t.Field(x)
+		off += f.Offset
+		t = f.Type
+	}
+	return off
+}
+
 // setTime stores t into v (a settable time.Time) without boxing it.
 func setTime(v reflect.Value, t time.Time) {
 	*v.Addr().Interface().(*time.Time) = t
@@ -150,6 +173,7 @@ type decScratch struct {
 	strs   [256]string
 	slabs  []slab        // by decPlan.slabID
 	splats []listScratch // by decPlan.scratchID
+	arenas []listArena   // by decPlan.scratchID (memdec.go)
 }
 
 // listScratch is where a list of unknown length (CBOR's indefinite-length
@@ -211,7 +235,8 @@ func (ls *listScratch) done(v reflect.Value, n int) {
 }
 
 type slab struct {
-	s    reflect.Value // a slice of the pointee type
+	s    reflect.Value  // a slice of the pointee type (newPointee)
+	base unsafe.Pointer // or its first element (newPointeeAt)
 	next int
 }
 
@@ -254,6 +279,7 @@ func (s *decScratch) newPointee(p *decPlan) reflect.Value {
 	sl := &s.slabs[p.slabID]
 	if !sl.s.IsValid() || sl.next == sl.s.Len() {
 		sl.s = reflect.MakeSlice(reflect.SliceOf(p.typ.Elem()), p.slab, p.slab)
+		sl.base = nil
 		sl.next = 0
 	}
 	v := sl.s.Index(sl.next).Addr()

@@ -45,8 +45,11 @@
 // which the SDKs use for PutMetricData).
 //
 // Request bodies are decoded in one pass straight into the Input, by
-// decode plans computed once per Go type (decplan.go): each field is set by
-// index, with no intermediate map[string]any; short strings that repeat
+// decode plans computed once per Go type (decplan.go): each member is
+// written straight to its memory at the field offset the plan holds
+// (memdec.go), with no intermediate map[string]any nor reflect.Value per
+// member; lists are cut from per-type arenas (one allocation for many
+// lists, each with cap == len); short strings that repeat
 // (metric names, dimension names and values, units) are interned in a small
 // table; small pointees (a datum's *float64 Value) come from slabs; the
 // body buffers are pooled. The one-pass readers only take the common road:
@@ -59,7 +62,12 @@
 // reader for CBOR, encoding/json into a tree and then assign for JSON —
 // which decides every error, so answers read as they always have; fuzz
 // targets check the two roads decode alike, and the CBOR one against
-// fxamacker's reflective Unmarshal. awsQuery forms go through a tree.
+// fxamacker's reflective Unmarshal. awsQuery forms are read pair by pair
+// (querydec.go): each member's parameters must come together, as botocore
+// and url.Values.Encode send them (list items in any member.N order);
+// anything else goes through url.ParseQuery and a tree, the reference way.
+// The plans are computed from the types at run time, so a field that
+// becomes a pointer or a new member needs no regeneration.
 //
 // Answers are written by this package's small CBOR encoder, which writes what
 // smithy-go's decoder expects (definite lengths, integers for integer shapes,

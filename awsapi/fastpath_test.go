@@ -1,6 +1,7 @@
 package awsapi
 
 import (
+	"net/url"
 	"time"
 
 	"reflect"
@@ -32,6 +33,28 @@ func TestOnePassReadersTakeClientBodies(t *testing.T) {
 		fast, ref := reflect.New(c.typ).Elem(), reflect.New(c.typ).Elem()
 		require.NoError(t, decodeCBORWith(c.body, fast, true), c.name)
 		require.NoError(t, decodeCBORReference(c.body, ref), c.name)
+		assert.Equal(t, ref.Interface(), fast.Interface(), c.name)
+		assert.False(t, fast.IsZero(), c.name)
+	}
+	// awsQuery: url.Values.Encode's order (sorted keys, as aws-sdk-go v1
+	// sends) and botocore's (depth first, items in order).
+	for _, c := range []struct {
+		name string
+		body string
+		typ  reflect.Type
+	}{
+		{"sorted PutMetricData", queryBody(putInput(50)), reflect.TypeFor[metrics.PutMetricDataInput]()},
+		{"sorted GetMetricData", queryBody(getInput(20)), reflect.TypeFor[metrics.GetMetricDataInput]()},
+		{"botocore PutMetricData", "Action=PutMetricData&Version=2010-08-01&Namespace=N&MetricData.member.1.MetricName=m&MetricData.member.1.Dimensions.member.1.Name=a&MetricData.member.1.Dimensions.member.1.Value=b&MetricData.member.1.Timestamp=2026-12-07T14%3A00%3A00Z&MetricData.member.1.Value=1.5&MetricData.member.1.Unit=Count&MetricData.member.2.MetricName=m&MetricData.member.2.Values.member.1=1&MetricData.member.2.Values.member.2=2&MetricData.member.2.Counts=", reflect.TypeFor[metrics.PutMetricDataInput]()},
+	} {
+		qr := &queryReader{}
+		_, _, ok := qr.readForm([]byte(c.body))
+		require.True(t, ok, c.name)
+		fast, ref := reflect.New(c.typ).Elem(), reflect.New(c.typ).Elem()
+		require.NoError(t, qr.decode(fast), c.name)
+		form, err := url.ParseQuery(c.body)
+		require.NoError(t, err, c.name)
+		require.NoError(t, decodeQuery(form, ref), c.name)
 		assert.Equal(t, ref.Interface(), fast.Interface(), c.name)
 		assert.False(t, fast.IsZero(), c.name)
 	}
@@ -119,4 +142,11 @@ func TestPlannedEncodersMatch(t *testing.T) {
 			}
 		}
 	}
+}
+
+// queryBody is in as the awsQuery body url.Values.Encode writes.
+func queryBody(in any) string {
+	form := url.Values{"Action": {"X"}, "Version": {"2010-08-01"}}
+	queryForm(form, "", reflect.ValueOf(in))
+	return form.Encode()
 }

@@ -96,7 +96,31 @@ func FuzzDecodeQuery(f *testing.F) {
 	f.Add(string(b))
 	f.Add("Action=Publish&Message=m&MessageAttributes.entry.1.Name=a&MessageAttributes.entry.1.Value.DataType=String&MessageAttributes.entry.1.Value.StringValue=x")
 	f.Add("Action=PutMetricData&MetricData.member.1.MetricName=m&MetricData.member.1.Value=1.5&MetricData.member.1.Timestamp=2026-12-07T14%3A00%3A00Z")
+	f.Add("Action=GetMetricData&MetricDataQueries.member.2.Id=b&MetricDataQueries.member.1.Id=a&MetricDataQueries.member.1.MetricStat.Period=60&StartTime=1700000000&Unknown=x")
+	f.Add("Action=PutMetricData&Namespace=N&MetricData.member.1.Values=&MetricData.member.1.StorageResolution=1&MetricData.member.1.Dimensions.member.1.Name=a+b")
 	f.Fuzz(func(t *testing.T, s string) {
+		// Differential: what the one-pass reader accepts, the reference
+		// road (url.ParseQuery, decodeQuery) accepts alike.
+		for _, typ := range []reflect.Type{reflect.TypeFor[metrics.PutMetricDataInput](), reflect.TypeFor[metrics.GetMetricDataInput](), reflect.TypeFor[sns.PublishInput]()} {
+			qr := &queryReader{}
+			if _, _, ok := qr.readForm([]byte(s)); !ok {
+				continue
+			}
+			fast, ref := reflect.New(typ).Elem(), reflect.New(typ).Elem()
+			if qr.decode(fast) != nil {
+				continue
+			}
+			form, err := url.ParseQuery(s)
+			if err != nil {
+				t.Fatalf("the fast reader read a form url.ParseQuery rejects: %v", err)
+			}
+			if err := decodeQuery(form, ref); err != nil {
+				t.Fatalf("%s: the fast reader accepted what the reference rejects: %v", typ, err)
+			}
+			if a, c := appendJSON(nil, fast), appendJSON(nil, ref); !bytes.Equal(a, c) {
+				t.Fatalf("%s: fast %s\nreference %s", typ, a, c)
+			}
+		}
 		form, err := url.ParseQuery(s)
 		if err != nil {
 			return

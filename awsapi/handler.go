@@ -3,10 +3,13 @@ package awsapi
 import (
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -59,16 +62,17 @@ type Credential struct {
 type Handler struct {
 	acct *localwatch.Account
 	opts Options
-	ids  *ids.Source
+	ids  *ids.Source // nil: random request IDs from newRequestID
 	log  *slog.Logger
+	// anyKey is the identity of a key not in Options.Credentials (without
+	// its AccessKeyID), built once.
+	anyKey localwatch.Identity
 }
 
 // NewHandler returns a Handler serving acct.
 func NewHandler(acct *localwatch.Account, opts Options) *Handler {
-	h := &Handler{acct: acct, opts: opts, ids: opts.RequestIDs, log: opts.Logger}
-	if h.ids == nil {
-		h.ids = ids.Random()
-	}
+	h := &Handler{acct: acct, opts: opts, ids: opts.RequestIDs, log: opts.Logger,
+		anyKey: localwatch.IAMUser(acct.AccountID, "localwatch", "")}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
@@ -107,6 +111,31 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
+// requestID returns a new request ID: from Options.RequestIDs when set,
+// else a random (version 4) UUID from the runtime's per-thread generator,
+// with no lock and one allocation.
+func (h *Handler) requestID() string {
+	if h.ids != nil {
+		return h.ids.UUID()
+	}
+	var b [16]byte
+	binary.LittleEndian.PutUint64(b[:8], rand.Uint64())
+	binary.LittleEndian.PutUint64(b[8:], rand.Uint64())
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	out[8] = '-'
+	hex.Encode(out[9:13], b[4:6])
+	out[13] = '-'
+	hex.Encode(out[14:18], b[6:8])
+	out[18] = '-'
+	hex.Encode(out[19:23], b[8:10])
+	out[23] = '-'
+	hex.Encode(out[24:], b[10:])
+	return string(out[:])
+}
+
 // call is one request on its way through the handler.
 type call struct {
 	proto protocol
@@ -117,7 +146,7 @@ type call struct {
 
 // ServeHTTP routes r by its protocol and signature and answers as AWS does.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	c := &call{proto: protoQuery, reqID: h.ids.UUID()}
+	c := &call{proto: protoQuery, reqID: h.requestID()}
 	// Header keys in canonical form, set directly: what Header.Set would
 	// do, without canonicalizing the key on every request.
 	w.Header()["X-Amzn-Requestid"] = []string{c.reqID}
@@ -149,9 +178,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, c *call) int {
 		if r.Method != http.MethodPost {
 			return h.writeError(w, c, serialization("rpc-v2-cbor requests are POST, not %s.", r.Method))
 		}
-	case r.Header.Get("X-Amz-Target") != "":
+	case header(r.Header, "X-Amz-Target") != "":
 		c.proto = protoJSON
-		target := r.Header.Get("X-Amz-Target")
+		target := header(r.Header, "X-Amz-Target")
 		i := strings.LastIndexByte(target, '.')
 		if i < 0 {
 			return h.writeError(w, c, unknownOperation(c, target))
@@ -160,7 +189,7 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, c *call) int {
 		if c.svc = serviceByPrefix(target[:i]); c.svc == nil || !c.svc.speaks(protoJSON) {
 			return h.writeError(w, c, unknownOperation(c, target))
 		}
-		if ct := mediaType(r.Header.Get("Content-Type")); ct != "application/x-amz-json-"+c.svc.model.JSONVersion && ct != "application/json" && !(ct == "" && r.ContentLength == 0) {
+		if ct := mediaType(header(r.Header, "Content-Type")); ct != "application/x-amz-json-"+c.svc.model.JSONVersion && ct != "application/json" && !(ct == "" && r.ContentLength == 0) {
 			return h.writeError(w, c, serialization("Content-Type %q is not supported; awsJson%s requests are application/x-amz-json-%s.", ct, strings.ReplaceAll(c.svc.model.JSONVersion, ".", "_"), c.svc.model.JSONVersion))
 		}
 	case h.snsDelegated(r):
@@ -180,24 +209,30 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, c *call) int {
 	}
 
 	var form url.Values
+	var qr *queryReader // the one-pass form reader, when it read the form
+	var version string
 	if c.proto == protoQuery {
 		if r.Method != http.MethodPost && r.Method != http.MethodGet {
 			return h.writeError(w, c, &awserr.Error{Code: "InvalidAction", Message: "Method " + r.Method + " is not supported."})
 		}
-		ct := mediaType(r.Header.Get("Content-Type"))
+		ct := mediaType(header(r.Header, "Content-Type"))
 		if len(body) > 0 && ct != "application/x-www-form-urlencoded" {
 			return h.writeError(w, c, &awserr.Error{Code: "InvalidAction", Message: fmt.Sprintf("Content-Type %q is not supported; query requests are application/x-www-form-urlencoded.", ct)})
 		}
-		form, err = url.ParseQuery(string(body))
-		if err != nil {
-			return h.writeError(w, c, &awserr.Error{Code: "MalformedQueryString", Message: "The request body is not a valid form: " + err.Error()})
-		}
-		for k, v := range r.URL.Query() {
-			if _, ok := form[k]; !ok {
-				form[k] = v
+		if r.URL.RawQuery == "" {
+			qr = queryPool.Get().(*queryReader)
+			defer qr.release()
+			var ok bool
+			if c.op, version, ok = qr.readForm(body); !ok {
+				qr = nil
 			}
 		}
-		c.op = form.Get("Action")
+		if qr == nil {
+			if form, err = parseForm(r, body); err != nil {
+				return h.writeError(w, c, err)
+			}
+			c.op, version = form.Get("Action"), form.Get("Version")
+		}
 		if c.op == "" {
 			return h.writeError(w, c, &awserr.Error{Code: "MissingAction", Message: "Missing Action"})
 		}
@@ -207,12 +242,12 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, c *call) int {
 	sig, err := parseSignature(r)
 	if err != nil {
 		if c.svc == nil {
-			c.svc = queryService("", form.Get("Version"))
+			c.svc = queryService("", version)
 		}
 		return h.writeError(w, c, authFailure(c, err))
 	}
 	if c.proto == protoQuery {
-		if c.svc = queryService(sig.service, form.Get("Version")); c.svc == nil {
+		if c.svc = queryService(sig.service, version); c.svc == nil {
 			return h.writeError(w, c, &awserr.Error{Code: "InvalidAction", Message: fmt.Sprintf("The action %s is not valid for this web service.", c.op)})
 		}
 		if int64(len(raw)) > c.svc.bodyLimit || int64(len(body)) > c.svc.bodyLimit {
@@ -237,14 +272,23 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, c *call) int {
 	in := reflect.New(op.in)
 	switch c.proto {
 	case protoCBOR:
-		if len(body) > 0 && mediaType(r.Header.Get("Content-Type")) != "application/cbor" {
-			return h.writeError(w, c, serialization("Content-Type %q is not supported; rpc-v2-cbor requests are application/cbor.", r.Header.Get("Content-Type")))
+		if len(body) > 0 && mediaType(header(r.Header, "Content-Type")) != "application/cbor" {
+			return h.writeError(w, c, serialization("Content-Type %q is not supported; rpc-v2-cbor requests are application/cbor.", header(r.Header, "Content-Type")))
 		}
 		err = decodeCBOR(body, in.Interface())
 	case protoJSON:
 		err = decodeJSON(body, in.Elem())
 	case protoQuery:
-		err = decodeQuery(form, in.Elem())
+		if qr != nil {
+			if err = qr.decode(in.Elem()); err == errQuerySlow {
+				in.Elem().SetZero()
+				if form, err = parseForm(r, body); err == nil {
+					err = decodeQuery(form, in.Elem())
+				}
+			}
+		} else {
+			err = decodeQuery(form, in.Elem())
+		}
 	}
 	if err != nil {
 		return h.writeError(w, c, err)
@@ -290,6 +334,8 @@ func rawPNG(op string, in, out reflect.Value) ([]byte, bool) {
 type bodyBuf struct {
 	raw, dec bytes.Buffer
 	zr       *gzip.Reader
+	lr       io.LimitedReader // reading a body, so no reader is allocated per request
+	br       bytes.Reader     // the wire bytes, for the gzip reader
 }
 
 var bodyPool = sync.Pool{New: func() any { return new(bodyBuf) }}
@@ -300,6 +346,8 @@ func (bb *bodyBuf) release() {
 	}
 	bb.raw.Reset()
 	bb.dec.Reset()
+	bb.lr = io.LimitedReader{}
+	bb.br.Reset(nil)
 	bodyPool.Put(bb)
 }
 
@@ -315,7 +363,8 @@ func readBody(r *http.Request, limit int64, bb *bodyBuf) (raw, body []byte, err 
 	if r.ContentLength > 0 {
 		bb.raw.Grow(int(r.ContentLength) + bytes.MinRead)
 	}
-	if _, err = bb.raw.ReadFrom(io.LimitReader(r.Body, limit+1)); err != nil {
+	bb.lr = io.LimitedReader{R: r.Body, N: limit + 1}
+	if _, err = bb.raw.ReadFrom(&bb.lr); err != nil {
 		return nil, nil, serialization("The request body could not be read: %v.", err)
 	}
 	raw = bb.raw.Bytes()
@@ -326,18 +375,20 @@ func readBody(r *http.Request, limit int64, bb *bodyBuf) (raw, body []byte, err 
 		return nil, nil, serialization("The request body is truncated: %d of %d bytes.", len(raw), r.ContentLength)
 	}
 	body = raw
-	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
+	switch enc := strings.ToLower(strings.TrimSpace(header(r.Header, "Content-Encoding"))); enc {
 	case "", "identity":
 	case "gzip":
 		if bb.zr == nil {
 			bb.zr = new(gzip.Reader)
 		}
-		if err := bb.zr.Reset(bytes.NewReader(raw)); err != nil {
+		bb.br.Reset(raw)
+		if err := bb.zr.Reset(&bb.br); err != nil {
 			return nil, nil, serialization("The gzip request body is malformed: %v.", err)
 		}
 		// The limit applies to the decoded body too: a small gzip body
 		// must not expand into gigabytes.
-		if _, err := bb.dec.ReadFrom(io.LimitReader(bb.zr, limit+1)); err != nil {
+		bb.lr = io.LimitedReader{R: bb.zr, N: limit + 1}
+		if _, err := bb.dec.ReadFrom(&bb.lr); err != nil {
 			return nil, nil, serialization("The gzip request body is malformed: %v.", err)
 		}
 		body = bb.dec.Bytes()
@@ -385,7 +436,8 @@ func (h *Handler) identify(r *http.Request, c *call, sig *signature, raw []byte,
 	}
 	id := cred.Identity
 	if !known || id.Type == "" {
-		id = localwatch.IAMUser(h.acct.AccountID, "localwatch", sig.accessKey)
+		id = h.anyKey
+		id.AccessKeyID = sig.accessKey
 	}
 	if id.AccessKeyID == "" {
 		id.AccessKeyID = sig.accessKey
@@ -406,16 +458,29 @@ func clientIP(remote string) string {
 }
 
 // writeOutput encodes a successful operation's output in c's protocol.
-// jsonContentType is awsJson's Content-Type for a JSON version.
-func jsonContentType(version string) string {
+// jsonContentType is awsJson's Content-Type for a JSON version, as a
+// header value.
+func jsonContentType(version string) []string {
 	switch version {
 	case "1.0":
-		return "application/x-amz-json-1.0"
+		return hdrJSON10
 	case "1.1":
-		return "application/x-amz-json-1.1"
+		return hdrJSON11
 	}
-	return "application/x-amz-json-" + version
+	return []string{"application/x-amz-json-" + version}
 }
+
+// Answer header values shared by every response, so that setting them
+// allocates nothing: net/http and httptest only read them, and Header.Set
+// and Add replace a value slice or append past its length (cap == len)
+// rather than write into it.
+var (
+	hdrCBOR       = []string{"application/cbor"}
+	hdrSmithyCBOR = []string{"rpc-v2-cbor"}
+	hdrXML        = []string{"text/xml"}
+	hdrJSON10     = []string{"application/x-amz-json-1.0"}
+	hdrJSON11     = []string{"application/x-amz-json-1.1"}
+)
 
 // The encoders write into pooled buffers: the ResponseWriter copies.
 var outPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
@@ -430,16 +495,16 @@ func (h *Handler) writeOutput(w http.ResponseWriter, c *call, out reflect.Value)
 	switch c.proto {
 	case protoCBOR:
 		hd := w.Header()
-		hd["Smithy-Protocol"] = []string{"rpc-v2-cbor"}
-		hd["Content-Type"] = []string{"application/cbor"}
+		hd["Smithy-Protocol"] = hdrSmithyCBOR
+		hd["Content-Type"] = hdrCBOR
 		*buf = appendCBORPlanned((*buf)[:0], out, decPlanFor(out.Type()))
 		_, _ = w.Write(*buf)
 	case protoJSON:
-		w.Header()["Content-Type"] = []string{jsonContentType(c.svc.model.JSONVersion)}
+		w.Header()["Content-Type"] = jsonContentType(c.svc.model.JSONVersion)
 		*buf = appendJSONPlanned((*buf)[:0], out, decPlanFor(out.Type()))
 		_, _ = w.Write(*buf)
 	case protoQuery:
-		w.Header()["Content-Type"] = []string{"text/xml"}
+		w.Header()["Content-Type"] = hdrXML
 		b := (*buf)[:0]
 		b = append(b, `<`...)
 		b = append(b, c.op...)
@@ -497,6 +562,21 @@ func decodeJSONReference(body []byte, dst reflect.Value) error {
 	return assign(dst, tree, "", false)
 }
 
+// parseForm parses an awsQuery body into a map, with the URL's query
+// parameters that the body does not have.
+func parseForm(r *http.Request, body []byte) (url.Values, error) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, &awserr.Error{Code: "MalformedQueryString", Message: "The request body is not a valid form: " + err.Error()}
+	}
+	for k, v := range r.URL.Query() {
+		if _, ok := form[k]; !ok {
+			form[k] = v
+		}
+	}
+	return form, nil
+}
+
 // decodeQuery decodes awsQuery form parameters into dst.
 func decodeQuery(form url.Values, dst reflect.Value) error {
 	tree := map[string]any{}
@@ -540,7 +620,7 @@ func (h *Handler) snsDelegated(r *http.Request) bool {
 	if strings.HasPrefix(r.URL.Path, snsPrefix) {
 		return true
 	}
-	if r.Method != http.MethodGet || r.Header.Get("Authorization") != "" || r.URL.Query().Get("X-Amz-Credential") != "" {
+	if r.Method != http.MethodGet || header(r.Header, "Authorization") != "" || r.URL.Query().Get("X-Amz-Credential") != "" {
 		return false
 	}
 	if strings.HasSuffix(r.URL.Path, ".pem") {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // jsonReader decodes an awsJson body straight into a service's Input with
@@ -40,7 +41,13 @@ func decodeJSONFast(body []byte, dst reflect.Value) error {
 	if r.off >= len(r.b) || r.b[r.off] != '{' {
 		return errJSONSlow
 	}
-	if err := r.decode(dst, decPlanFor(dst.Type()), 0); err != nil {
+	var err error
+	if dst.CanAddr() {
+		err = r.decodeAt(dst.Addr().UnsafePointer(), decPlanFor(dst.Type()), 0)
+	} else {
+		err = r.decode(dst, decPlanFor(dst.Type()), 0)
+	}
+	if err != nil {
 		return err
 	}
 	r.ws()
@@ -70,6 +77,15 @@ func (r *jsonReader) peek() byte {
 	return 0
 }
 
+// jsonSpecial marks the bytes str must look at: the closing quote, a
+// backslash, control characters and non-ASCII bytes.
+var jsonSpecial = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf
+	}
+	return t
+}()
+
 // str reads a string without escapes, valid UTF-8, no control characters;
 // the result aliases the body.
 func (r *jsonReader) str() ([]byte, error) {
@@ -80,7 +96,15 @@ func (r *jsonReader) str() ([]byte, error) {
 	start := r.off
 	ascii := true
 	for r.off < len(r.b) {
-		c := r.b[r.off]
+		// Plain bytes in a tight loop; the switch sees only the others.
+		b, i := r.b, r.off
+		for i < len(b) && !jsonSpecial[b[i]] {
+			i++
+		}
+		if r.off = i; i == len(b) {
+			break
+		}
+		c := b[i]
 		switch {
 		case c == '"':
 			s := r.b[start:r.off]
@@ -551,6 +575,201 @@ func (r *jsonReader) decode(v reflect.Value, p *decPlan, depth int) error {
 			}
 		}
 		v.SetFloat(f)
+		return nil
+	}
+	return errJSONSlow
+}
+
+// decodeAt is decode's direct road (memdec.go): it reads one value into the
+// memory at ptr, of plan p, and answers exactly as decode would. The kinds
+// it does not write itself it hands to decode.
+func (r *jsonReader) decodeAt(ptr unsafe.Pointer, p *decPlan, depth int) error {
+	switch p.kind {
+	case decPointer, decTime, decStruct, decSlice, decString, decBool, decInt, decFloat:
+	default:
+		return r.decode(valueAt(p, ptr), p, depth)
+	}
+	if depth > 32 {
+		return errJSONSlow
+	}
+	c := r.peek()
+	if c == 'n' {
+		if r.lit("null") {
+			return nil // null: absent
+		}
+		return errJSONSlow
+	}
+	switch p.kind {
+	case decPointer:
+		elem := r.newPointeeAt(p)
+		if err := r.decodeAt(elem, p.elem, depth); err != nil {
+			return err
+		}
+		*(*unsafe.Pointer)(ptr) = elem
+		return nil
+	case decTime:
+		var tm time.Time
+		if c == '"' {
+			s, err := r.str()
+			if err != nil {
+				return err
+			}
+			if tm, err = parseTime(string(s), ""); err != nil {
+				return errJSONSlow
+			}
+		} else {
+			n, err := r.num()
+			if err != nil {
+				return err
+			}
+			f, err := strconv.ParseFloat(string(n), 64)
+			if err != nil || math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1e11 {
+				return errJSONSlow
+			}
+			sec, frac := math.Modf(f)
+			tm = time.Unix(int64(sec), int64(math.Round(frac*1e3))*1e6).UTC()
+		}
+		*(*time.Time)(ptr) = tm
+		return nil
+	case decStruct:
+		if c != '{' {
+			return errJSONSlow
+		}
+		r.off++
+		if r.peek() == '}' {
+			r.off++
+			return nil
+		}
+		sp := p.plan
+		if len(sp.fields) > 64 {
+			return errJSONSlow
+		}
+		var seen uint64
+		guess := 0
+		for {
+			key, err := r.str()
+			if err != nil {
+				return err
+			}
+			if r.peek() != ':' {
+				return errJSONSlow
+			}
+			r.off++
+			fi, ok := guess, guess < len(sp.fields) && sp.fields[guess].name == string(key)
+			if !ok {
+				fi, ok = sp.lookup(key)
+			}
+			if !ok {
+				if err := r.skip(depth + 1); err != nil {
+					return err
+				}
+			} else {
+				if seen&(1<<fi) != 0 {
+					return errJSONSlow // a member twice: the reference decides
+				}
+				seen |= 1 << fi
+				guess = fi + 1
+				if err := r.decodeAt(fieldAt(p, ptr, fi), p.fields[fi], depth+1); err != nil {
+					return err
+				}
+			}
+			switch r.peek() {
+			case ',':
+				r.off++
+			case '}':
+				r.off++
+				return nil
+			default:
+				return errJSONSlow
+			}
+		}
+	case decSlice:
+		if c != '[' {
+			return errJSONSlow
+		}
+		a := r.arena(p)
+		if a == nil {
+			// A list inside a list of its own type.
+			return r.decode(valueAt(p, ptr), p, depth)
+		}
+		r.off++
+		if r.peek() == ']' {
+			r.off++
+			a.finish(p, ptr, 0, 0)
+			return nil
+		}
+		for n := 0; ; {
+			if err := r.decodeAt(a.item(p, n), p.elem, depth+1); err != nil {
+				a.finish(p, nil, 0, n+1)
+				return err
+			}
+			n++
+			switch r.peek() {
+			case ',':
+				r.off++
+			case ']':
+				r.off++
+				a.finish(p, ptr, n, n)
+				return nil
+			default:
+				a.finish(p, nil, 0, n)
+				return errJSONSlow
+			}
+		}
+	case decString:
+		s, err := r.str()
+		if err != nil {
+			return err
+		}
+		*(*string)(ptr) = r.intern(s)
+		return nil
+	case decBool:
+		switch {
+		case r.lit("true"):
+			*(*bool)(ptr) = true
+		case r.lit("false"):
+			*(*bool)(ptr) = false
+		default:
+			return errJSONSlow
+		}
+		return nil
+	case decInt:
+		n, err := r.num()
+		if err != nil {
+			return err
+		}
+		i, err := strconv.ParseInt(string(n), 10, 64)
+		if err != nil || !setIntAt(p, ptr, i) {
+			return errJSONSlow
+		}
+		return nil
+	case decFloat:
+		var f float64
+		if c == '"' {
+			s, err := r.str()
+			if err != nil {
+				return err
+			}
+			switch string(s) {
+			case "NaN":
+				f = math.NaN()
+			case "Infinity":
+				f = math.Inf(1)
+			case "-Infinity":
+				f = math.Inf(-1)
+			default:
+				return errJSONSlow
+			}
+		} else {
+			n, err := r.num()
+			if err != nil {
+				return err
+			}
+			if f, err = strconv.ParseFloat(string(n), 64); err != nil {
+				return errJSONSlow
+			}
+		}
+		setFloatAt(p, ptr, f)
 		return nil
 	}
 	return errJSONSlow

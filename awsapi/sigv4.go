@@ -18,7 +18,7 @@ import (
 // presigned URL's X-Amz-* query parameters.
 type signature struct {
 	accessKey, date, region, service string
-	signedHeaders                    []string
+	signedHeaders                    string // as signed: lower-case names joined by ';'
 	signature                        string
 	amzDate                          string // X-Amz-Date, 20060102T150405Z
 	expires                          int    // presigned: X-Amz-Expires seconds
@@ -38,12 +38,12 @@ type authError struct {
 func (e *authError) Error() string { return e.msg }
 
 func parseSignature(r *http.Request) (*signature, error) {
-	if h := r.Header.Get("Authorization"); h != "" {
+	if h := header(r.Header, "Authorization"); h != "" {
 		alg, rest, _ := strings.Cut(strings.TrimSpace(h), " ")
 		if alg != sigv4Algorithm {
 			return nil, &authError{msg: "Authorization header requires the AWS4-HMAC-SHA256 algorithm (Signature Version 4)."}
 		}
-		s := &signature{amzDate: r.Header.Get("X-Amz-Date")}
+		s := &signature{amzDate: header(r.Header, "X-Amz-Date")}
 		var cred, signed string
 		for part := range strings.SplitSeq(rest, ",") {
 			k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
@@ -76,9 +76,28 @@ func parseSignature(r *http.Request) (*signature, error) {
 	return s, s.fill(q.Get("X-Amz-Credential"), q.Get("X-Amz-SignedHeaders"), "query string")
 }
 
+// header returns the first value of h under key, which must be in
+// canonical form: Header.Get without canonicalizing the key again.
+func header(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
 func (s *signature) fill(cred, signed, where string) error {
-	parts := strings.Split(cred, "/")
-	if len(parts) != 5 || parts[0] == "" || parts[4] != "aws4_request" {
+	// AccessKeyId/date/region/service/aws4_request, cut without
+	// allocating the parts.
+	var parts [5]string
+	rest, n := cred, 0
+	for ; n < 5; n++ {
+		var ok bool
+		if parts[n], rest, ok = strings.Cut(rest, "/"); !ok {
+			n++
+			break
+		}
+	}
+	if n != 5 || rest != "" || parts[0] == "" || parts[4] != "aws4_request" {
 		return &authError{msg: where + " requires a Credential parameter of the form AccessKeyId/date/region/service/aws4_request."}
 	}
 	if signed == "" {
@@ -88,7 +107,7 @@ func (s *signature) fill(cred, signed, where string) error {
 		return &authError{msg: where + " requires a Signature parameter."}
 	}
 	s.accessKey, s.date, s.region, s.service = parts[0], parts[1], parts[2], parts[3]
-	s.signedHeaders = strings.Split(signed, ";")
+	s.signedHeaders = signed
 	return nil
 }
 
@@ -115,14 +134,14 @@ func (s *signature) verify(r *http.Request, body []byte, secret string) bool {
 	cr.WriteByte('\n')
 	cr.WriteString(canonicalQuery(r.URL.Query(), s.presigned))
 	cr.WriteByte('\n')
-	for _, h := range s.signedHeaders {
+	for h := range strings.SplitSeq(s.signedHeaders, ";") {
 		cr.WriteString(h)
 		cr.WriteByte(':')
 		cr.WriteString(headerValue(r, h))
 		cr.WriteByte('\n')
 	}
 	cr.WriteByte('\n')
-	cr.WriteString(strings.Join(s.signedHeaders, ";"))
+	cr.WriteString(s.signedHeaders)
 	cr.WriteByte('\n')
 	payload := r.Header.Get("X-Amz-Content-Sha256")
 	if payload == "" {
