@@ -58,6 +58,8 @@ type fixture struct {
 	queue2   *sns.Queue // not subscribed yet
 	token    string     // a Config rule's result token, for PutEvaluations
 
+	deliveryID string // a Logs delivery from source "cf" to destination "bucket"
+
 	queryID     string // a completed Logs Insights query
 	runningID   string // a scheduled one (StopQuery)
 	exportID    string // a completed logs export task
@@ -170,6 +172,16 @@ func newFixture(t testing.TB) *fixture {
 	exp, err := st.Logs.CreateExportTask(ctx, fxCreateExportTask())
 	require.NoError(t, err)
 	fx.exportID = exp.TaskID
+	// Logs deliveries: source "cf" delivers to the S3 destination "bucket";
+	// source "spare" and the log-group destination "group" are unused.
+	must(st.Logs.PutDeliverySource(ctx, logs.PutDeliverySourceInput{Name: "cf", ResourceArn: fxDistribution, LogType: "ACCESS_LOGS"}))
+	must(st.Logs.PutDeliverySource(ctx, logs.PutDeliverySourceInput{Name: "spare", ResourceArn: fxDistribution + "2", LogType: "ACCESS_LOGS"}))
+	must(st.Logs.PutDeliveryDestination(ctx, fxPutDeliveryDestination()))
+	must(st.Logs.PutDeliveryDestination(ctx, logs.PutDeliveryDestinationInput{Name: "group",
+		DeliveryDestinationConfiguration: &logs.DeliveryDestinationConfiguration{DestinationResourceArn: "arn:aws:logs:us-east-1:123456789012:log-group:vended"}}))
+	dl, err := st.Logs.CreateDelivery(ctx, logs.CreateDeliveryInput{DeliverySourceName: "cf", DeliveryDestinationArn: fxDeliveryDestinationARN("bucket")})
+	require.NoError(t, err)
+	fx.deliveryID = dl.Delivery.ID
 	q, err := st.Logs.StartQuery(ctx, fxStartQuery())
 	require.NoError(t, err)
 	fx.queryID = q.QueryID
@@ -284,6 +296,17 @@ func fxPutMetricFilter() logs.PutMetricFilterInput {
 	return logs.PutMetricFilterInput{LogGroupName: "app", FilterName: "errors", FilterPattern: `{ $.level = "ERROR" }`,
 		MetricTransformations: []logs.MetricTransformation{{MetricName: "Errors", MetricNamespace: fxNamespace, MetricValue: "$.latency",
 			DefaultValue: metrics.Float(0), Unit: metrics.UnitCount}}}
+}
+
+const fxDistribution = "arn:aws:cloudfront::123456789012:distribution/E1EXAMPLE"
+
+func fxDeliveryDestinationARN(name string) string {
+	return "arn:aws:logs:us-east-1:123456789012:delivery-destination:" + name
+}
+
+func fxPutDeliveryDestination() logs.PutDeliveryDestinationInput {
+	return logs.PutDeliveryDestinationInput{Name: "bucket", OutputFormat: "json",
+		DeliveryDestinationConfiguration: &logs.DeliveryDestinationConfiguration{DestinationResourceArn: "arn:aws:s3:::access-logs"}}
 }
 
 func fxCreateExportTask() logs.CreateExportTaskInput {
@@ -450,7 +473,27 @@ func seeds(fx *fixture) map[string]any {
 		"logs.CreateExportTask":         fxCreateExportTask(),
 		"logs.DescribeExportTasks":      logs.DescribeExportTasksInput{TaskID: fx.exportID, StatusCode: "COMPLETED", Limit: logs.Int32(10)},
 		"logs.CancelExportTask":         logs.CancelExportTaskInput{TaskID: fx.exportID},
-		"logs.AssociateKmsKey":          logs.AssociateKmsKeyInput{LogGroupName: "app", KmsKeyID: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
+		"logs.PutDeliverySource": logs.PutDeliverySourceInput{Name: "cf2", ResourceArn: fxDistribution + "3", LogType: "ACCESS_LOGS",
+			Tags: map[string]string{"team": "web"}},
+		"logs.GetDeliverySource":            logs.GetDeliverySourceInput{Name: "cf"},
+		"logs.DescribeDeliverySources":      logs.DescribeDeliverySourcesInput{Limit: logs.Int32(10)},
+		"logs.DeleteDeliverySource":         logs.DeleteDeliverySourceInput{Name: "spare"},
+		"logs.PutDeliveryDestination":       fxPutDeliveryDestination(),
+		"logs.GetDeliveryDestination":       logs.GetDeliveryDestinationInput{Name: "bucket"},
+		"logs.DescribeDeliveryDestinations": logs.DescribeDeliveryDestinationsInput{Limit: logs.Int32(10)},
+		"logs.DeleteDeliveryDestination":    logs.DeleteDeliveryDestinationInput{Name: "group"},
+		"logs.PutDeliveryDestinationPolicy": logs.PutDeliveryDestinationPolicyInput{DeliveryDestinationName: "bucket",
+			DeliveryDestinationPolicy: `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"logs:CreateDelivery","Resource":"*"}]}`},
+		"logs.GetDeliveryDestinationPolicy":    logs.GetDeliveryDestinationPolicyInput{DeliveryDestinationName: "bucket"},
+		"logs.DeleteDeliveryDestinationPolicy": logs.DeleteDeliveryDestinationPolicyInput{DeliveryDestinationName: "bucket"},
+		"logs.CreateDelivery": logs.CreateDeliveryInput{DeliverySourceName: "cf", DeliveryDestinationArn: fxDeliveryDestinationARN("group"),
+			RecordFields: []string{"date", "time"}, Tags: map[string]string{"team": "web"}},
+		"logs.GetDelivery":        logs.GetDeliveryInput{ID: fx.deliveryID},
+		"logs.DescribeDeliveries": logs.DescribeDeliveriesInput{Limit: logs.Int32(10)},
+		"logs.UpdateDeliveryConfiguration": logs.UpdateDeliveryConfigurationInput{ID: fx.deliveryID, RecordFields: []string{"date"},
+			FieldDelimiter: str(","), S3DeliveryConfiguration: &logs.S3DeliveryConfiguration{SuffixPath: "AWSLogs/{account-id}/CloudFront/"}},
+		"logs.DeleteDelivery":  logs.DeleteDeliveryInput{ID: fx.deliveryID},
+		"logs.AssociateKmsKey": logs.AssociateKmsKeyInput{LogGroupName: "app", KmsKeyID: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
 		"logs.AssociateKmsKey#queries": logs.AssociateKmsKeyInput{ResourceIdentifier: "arn:aws:logs:us-east-1:123456789012:query-result:*",
 			KmsKeyID: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"},
 		"logs.DisassociateKmsKey": logs.DisassociateKmsKeyInput{ResourceIdentifier: fxGroupARN},
