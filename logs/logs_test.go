@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -690,4 +691,36 @@ func TestClosedServiceIsUnavailable(t *testing.T) {
 	e.s.Close()
 	_, err := e.s.CreateLogGroup(ctx, CreateLogGroupInput{LogGroupName: "g"})
 	assert.True(t, errors.Is(err, ErrServiceUnavailable))
+}
+
+// Every operation takes the one funnel (internal/op): after Close each fails
+// with ServiceUnavailableException (HTTP 503), changes nothing and is not
+// recorded for CloudTrail.
+func TestEveryOperationIsUnavailableAfterClose(t *testing.T) {
+	e := newEnv(t)
+	e.group(t, "g", "s")
+	e.mu.Lock()
+	recorded := len(e.calls)
+	e.mu.Unlock()
+	e.s.Close()
+	ctxType := reflect.TypeFor[context.Context]()
+	errType := reflect.TypeFor[error]()
+	sv := reflect.ValueOf(e.s)
+	ops := 0
+	for i := range sv.NumMethod() {
+		m := sv.Type().Method(i)
+		ft := m.Type
+		if ft.NumIn() != 3 || ft.In(1) != ctxType || !strings.HasSuffix(ft.In(2).Name(), "Input") ||
+			ft.NumOut() != 2 || ft.Out(1) != errType {
+			continue
+		}
+		ops++
+		out := sv.Method(i).Call([]reflect.Value{reflect.ValueOf(ctx), reflect.New(ft.In(2)).Elem()})
+		err, _ := out[1].Interface().(error)
+		assert.Equal(t, "ServiceUnavailableException", awserr.Code(err), m.Name)
+	}
+	assert.Equal(t, 47, ops, "operations found")
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	assert.Len(t, e.calls, recorded, "calls after Close are not recorded")
 }

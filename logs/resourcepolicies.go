@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 )
 
 // Resource policy limits: "Up to 10 CloudWatch Logs resource policies per
@@ -95,14 +96,11 @@ func errPolicyNotFound(name string) error {
 // 5,120 characters, checked as JSON with a Statement whose Effects are Allow
 // or Deny. Policies are stored and described; they do not gate this
 // service's own operations.
-func (s *Service) PutResourcePolicy(ctx context.Context, in PutResourcePolicyInput) (out *PutResourcePolicyOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "PutResourcePolicy", RequestParameters: in}, err)
-	}()
+func (s *Service) PutResourcePolicy(ctx context.Context, in PutResourcePolicyInput) (*PutResourcePolicyOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "PutResourcePolicy"}, in, s.putResourcePolicy)
+}
+
+func (s *Service) putResourcePolicy(ctx context.Context, c *event.Call, in PutResourcePolicyInput) (out *PutResourcePolicyOutput, err error) {
 	if in.ResourceArn == "" && in.PolicyName == "" {
 		return nil, errInvalid("policyName is required when resourceArn is not specified")
 	}
@@ -117,7 +115,7 @@ func (s *Service) PutResourcePolicy(ctx context.Context, in PutResourcePolicyInp
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.checkOpen(); err != nil {
+	if err := s.op.CheckOpen(); err != nil {
 		return nil, err
 	}
 	scope := PolicyScopeAccount
@@ -155,14 +153,11 @@ func (s *Service) PutResourcePolicy(ctx context.Context, in PutResourcePolicyInp
 // DescribeResourcePolicies lists the resource policies (account policies by
 // name, then log groups' by ARN), filtered by scope or by resourceArn, at most
 // 50 a page.
-func (s *Service) DescribeResourcePolicies(ctx context.Context, in DescribeResourcePoliciesInput) (out *DescribeResourcePoliciesOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "DescribeResourcePolicies", ReadOnly: true, RequestParameters: in}, err)
-	}()
+func (s *Service) DescribeResourcePolicies(ctx context.Context, in DescribeResourcePoliciesInput) (*DescribeResourcePoliciesOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeResourcePolicies", ReadOnly: true}, in, s.describeResourcePolicies)
+}
+
+func (s *Service) describeResourcePolicies(ctx context.Context, c *event.Call, in DescribeResourcePoliciesInput) (out *DescribeResourcePoliciesOutput, err error) {
 	switch in.PolicyScope {
 	case "", PolicyScopeAccount, PolicyScopeResource:
 	default:
@@ -192,20 +187,17 @@ func (s *Service) DescribeResourcePolicies(ctx context.Context, in DescribeResou
 
 // DeleteResourcePolicy deletes an account policy by name, or a log group's
 // policy by resourceArn (expectedRevisionId, when given, must match).
-func (s *Service) DeleteResourcePolicy(ctx context.Context, in DeleteResourcePolicyInput) (out *DeleteResourcePolicyOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "DeleteResourcePolicy", RequestParameters: in}, err)
-	}()
+func (s *Service) DeleteResourcePolicy(ctx context.Context, in DeleteResourcePolicyInput) (*DeleteResourcePolicyOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteResourcePolicy"}, in, s.deleteResourcePolicy)
+}
+
+func (s *Service) deleteResourcePolicy(ctx context.Context, c *event.Call, in DeleteResourcePolicyInput) (out *DeleteResourcePolicyOutput, err error) {
 	if in.ResourceArn == "" && in.PolicyName == "" {
 		return nil, errInvalid("policyName is required when resourceArn is not specified")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.checkOpen(); err != nil {
+	if err := s.op.CheckOpen(); err != nil {
 		return nil, err
 	}
 	key := policyKey(in.PolicyName, in.ResourceArn)
