@@ -210,7 +210,7 @@ func compileMetricFilter(in PutMetricFilterInput) (*metricFilter, error) {
 	tr.Dimensions = maps.Clone(t.Dimensions)
 	mf.desc = MetricFilter{
 		FilterName: in.FilterName, FilterPattern: in.FilterPattern, MetricTransformations: []MetricTransformation{tr},
-		LogGroupName: in.LogGroupName, ApplyOnTransformedLogs: in.ApplyOnTransformedLogs,
+		LogGroupName: in.LogGroupName, ApplyOnTransformedLogs: in.ApplyOnTransformedLogs != nil && *in.ApplyOnTransformedLogs,
 	}
 	return mf, nil
 }

@@ -86,36 +86,35 @@ const MinRetentionSweep = time.Minute
 // Service is an in-memory CloudWatch Logs: log groups and streams, events,
 // metric filters and subscription filters. It is safe for concurrent use.
 type Service struct {
+	// Set by New and never changed after.
 	op      op.Service // the funnel every operation takes (nil ctx, Close, journal, CloudTrail)
 	clock   clock.Clock
 	bus     *bus.Bus
 	ids     *ids.Source
 	region  string
 	account string
+	store   objstore.Store // where export tasks write
+	log     *slog.Logger
 
-	mu     sync.RWMutex // guards groups, names, seq, sweeps and the fields marked "under mu"
-	groups map[string]*group
-	names  []string // sorted group names
-	seq    uint64   // last event sequence number
-	sweeps int      // retention sweeps run (tests)
+	mu             sync.RWMutex // guards every field below up to mfMu
+	groups         map[string]*group
+	names          []string                  // sorted group names
+	seq            uint64                    // last event sequence number
+	sweeps         int                       // retention sweeps run (tests)
+	destinations   map[string]*destination   // CloudWatch Logs destinations by name (destinations.go)
+	policies       map[string]ResourcePolicy // resource policies by policyKey (resourcepolicies.go)
+	exports        []*exportTask             // export tasks in creation order (exporttasks.go)
+	queryResultKms string                    // the query results' KMS key (kms.go)
+	timers         []clock.Timer             // stopped by Close
+	unsub          []func()                  // bus subscriptions, ended by Close
 
-	mfMu    sync.Mutex
+	mfMu    sync.Mutex            // guards pending
 	pending map[bucketKey]*bucket // metric filter data awaiting publication
 
-	destMu sync.RWMutex
-	dests  map[string]Destination
+	destMu sync.RWMutex           // guards dests
+	dests  map[string]Destination // RegisterDestination's functions by ARN
 
-	destinations   map[string]*destination   // CloudWatch Logs destinations by name, under mu (destinations.go)
-	policies       map[string]ResourcePolicy // resource policies by policyKey, under mu (resourcepolicies.go)
-	exports        []*exportTask             // export tasks in creation order, under mu (exporttasks.go)
-	store          objstore.Store            // where export tasks write
-	queryResultKms string                    // the query results' KMS key (kms.go), under mu
-
-	log    *slog.Logger
-	timers []clock.Timer
-	unsub  []func()
-
-	queryStore queryStore // Logs Insights queries and saved definitions (queries.go)
+	queryStore queryStore // Logs Insights queries and saved definitions (queries.go), under its own mu
 }
 
 type group struct {

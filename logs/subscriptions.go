@@ -208,7 +208,7 @@ func (s *Service) storeSubscription(in PutSubscriptionFilterInput, p *filterpatt
 	sf := &subscriptionFilter{pattern: p, desc: SubscriptionFilter{
 		FilterName: in.FilterName, LogGroupName: in.LogGroupName, FilterPattern: in.FilterPattern,
 		DestinationArn: in.DestinationArn, RoleArn: in.RoleArn, Distribution: dist,
-		ApplyOnTransformedLogs: in.ApplyOnTransformedLogs, CreationTime: now,
+		ApplyOnTransformedLogs: in.ApplyOnTransformedLogs != nil && *in.ApplyOnTransformedLogs, CreationTime: now,
 	}}
 	if replacing {
 		sf.desc.CreationTime = old.desc.CreationTime
