@@ -129,16 +129,20 @@ func BenchmarkPutLogEvents(b *testing.B) {
 	b.ReportAllocs()
 	b.SetBytes(d.bytes)
 	b.ResetTimer()
+	var cpu int64
 	for range b.N {
 		b.StopTimer()
 		s, _ := benchService(b, d)
 		b.StartTimer()
+		c0 := processCPU()
 		for i, batch := range batches {
 			if _, err := s.PutLogEvents(ctx, PutLogEventsInput{LogGroupName: "bench", LogStreamName: fmt.Sprint("stream-", i%benchStreams), LogEvents: batch}); err != nil {
 				b.Fatal(err)
 			}
 		}
+		cpu += processCPU() - c0
 	}
+	b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
 	b.ReportMetric(float64(benchLines)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
 
@@ -199,9 +203,11 @@ func BenchmarkFilterLogEvents1M(b *testing.B) {
 			b.SetBytes(d.bytes)
 			b.ReportAllocs()
 			var n int
+			c0 := processCPU()
 			for range b.N {
 				n = filterAll(b, s, c.pattern)
 			}
+			b.ReportMetric(float64(processCPU()-c0)/float64(b.N), "cpu-ns/op")
 			b.ReportMetric(float64(n), "matches")
 			b.ReportMetric(float64(benchLines)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 		})
@@ -331,6 +337,7 @@ func BenchmarkPutLogEventsMetricFilters(b *testing.B) {
 	b.SetBytes(int64(len(batch) * 120))
 	b.ReportAllocs()
 	b.ResetTimer()
+	c0 := processCPU()
 	for range b.N {
 		for i := range batch {
 			batch[i].Timestamp = base + int64(n%(19*3600*1000))
@@ -340,4 +347,5 @@ func BenchmarkPutLogEventsMetricFilters(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(processCPU()-c0)/float64(b.N), "cpu-ns/op")
 }
