@@ -42,7 +42,7 @@ func plainMembers(b []byte, qm *[indexMax / 64]uint64, root *jnode, slots []jval
 	const qn = indexMax / 64
 	for {
 		st := i // the member's start, where flat resumes when it is not plain
-		cw, cm = skipQuote(qm, qn, cw, cm)
+		_, cw, cm = nextQuote(qm, qn, cw, cm)
 		var kend int
 		if kend, cw, cm = nextQuote(qm, qn, cw, cm); kend < 0 {
 			return st, 0, 0, need, memOther
@@ -81,7 +81,7 @@ func plainMembers(b []byte, qm *[indexMax / 64]uint64, root *jnode, slots []jval
 		isNum := false
 		switch {
 		case c == '"':
-			cw, cm = skipQuote(qm, qn, cw, cm)
+			_, cw, cm = nextQuote(qm, qn, cw, cm)
 			if j, cw, cm = nextQuote(qm, qn, cw, cm); j < 0 {
 				return st, 0, 0, need, memOther
 			}
@@ -124,17 +124,6 @@ func plainMembers(b []byte, qm *[indexMax / 64]uint64, root *jnode, slots []jval
 			return i, cw, cm, need, memDecide
 		}
 	}
-}
-
-// skipQuote moves the quote cursor past the next quote.
-func skipQuote(qm *[indexMax / 64]uint64, qn, cw int, cm uint64) (int, uint64) {
-	for cm == 0 {
-		if cw++; cw >= qn {
-			return cw, 0
-		}
-		cm = qm[cw&(indexMax/64-1)]
-	}
-	return cw, cm & (cm - 1)
 }
 
 // flat scans the root object at i for a pattern whose selectors are all
@@ -196,7 +185,7 @@ func (s *scanner) flat(i int, root *jnode, slots []jval) (int, bool) {
 		// The key (b[i] is its opening quote): every quote before i has been
 		// taken, so the cursor's next quote is this one and the one after it
 		// closes the key.
-		cw, cm = skipQuote(qm, qn, cw, cm)
+		_, cw, cm = nextQuote(qm, qn, cw, cm)
 		if end, cw, cm = nextQuote(qm, qn, cw, cm); end < 0 {
 			return i, false
 		}
@@ -220,7 +209,7 @@ func (s *scanner) flat(i int, root *jnode, slots []jval) (int, bool) {
 		var v jval
 		switch c := b[i]; {
 		case c == '"':
-			cw, cm = skipQuote(qm, qn, cw, cm)
+			_, cw, cm = nextQuote(qm, qn, cw, cm)
 			if end, cw, cm = nextQuote(qm, qn, cw, cm); end < 0 {
 				return i, false
 			}
