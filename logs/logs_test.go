@@ -724,3 +724,25 @@ func TestEveryOperationIsUnavailableAfterClose(t *testing.T) {
 	defer e.mu.Unlock()
 	assert.Len(t, e.calls, recorded, "calls after Close are not recorded")
 }
+
+// CloudTrail records PutLogEvents as a data event naming the group and stream,
+// never the events; a recorded Input carries the members the caller set.
+func TestPutLogEventsRecordNamesGroupAndStreamOnly(t *testing.T) {
+	e := newEnv(t)
+	e.group(t, "g", "s")
+	e.put(t, "g", "s", ev(e.now(), "secret payload"))
+	_, err := e.s.DescribeLogStreams(ctx, DescribeLogStreamsInput{LogGroupName: "g", Descending: Bool(false), Limit: Int32(5)})
+	require.NoError(t, err)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	require.Len(t, e.calls, 4)
+	put := e.calls[2]
+	assert.Equal(t, "PutLogEvents", put.EventName)
+	assert.False(t, put.Management, "a data event")
+	b, _ := json.Marshal(put.RequestParameters)
+	assert.JSONEq(t, `{"logGroupName":"g","logStreamName":"s"}`, string(b))
+	require.Len(t, put.Resources, 1)
+	assert.Equal(t, "arn:aws:logs:us-east-1:123456789012:log-group:g", put.Resources[0].ARN)
+	b, _ = json.Marshal(e.calls[3].RequestParameters)
+	assert.JSONEq(t, `{"logGroupName":"g","descending":false,"limit":5}`, string(b))
+}
