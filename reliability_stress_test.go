@@ -167,7 +167,7 @@ func TestConcurrentWritersLoseNothing(t *testing.T) {
 	// Logs: every event, and the metric filter counted every one of them
 	// once all minutes are flushed.
 	events := 0
-	for ev, err := range st.Logs.FilterLogEventsSeq(ctx, logs.FilterLogEventsInput{LogGroupName: "stress"}) {
+	for ev, err := range st.Logs.FilterLogEventsAll(ctx, logs.FilterLogEventsInput{LogGroupName: "stress"}) {
 		require.NoError(t, err)
 		require.True(t, strings.HasPrefix(ev.Message, "line "))
 		events++

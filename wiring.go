@@ -193,7 +193,7 @@ func (a *Account) logGroupExists(ctx context.Context, groupARN string) bool {
 		return false
 	}
 	name = strings.TrimSuffix(name, ":*")
-	for g, err := range st.Logs.DescribeLogGroupsSeq(event.Unrecorded(ctx), logs.DescribeLogGroupsInput{LogGroupNamePrefix: name}) {
+	for g, err := range st.Logs.DescribeLogGroupsAll(event.Unrecorded(ctx), logs.DescribeLogGroupsInput{LogGroupNamePrefix: name}) {
 		if err != nil {
 			return false
 		}

@@ -34,7 +34,7 @@ func (q *request) logs(rest []string) error {
 
 func (q *request) logGroups() error {
 	var groups []logs.LogGroup
-	for g, err := range q.stack.Logs.DescribeLogGroupsSeq(q.ctx, logs.DescribeLogGroupsInput{LogGroupNamePrefix: q.q.Get("prefix")}) {
+	for g, err := range q.stack.Logs.DescribeLogGroupsAll(q.ctx, logs.DescribeLogGroupsInput{LogGroupNamePrefix: q.q.Get("prefix")}) {
 		if err != nil {
 			return err
 		}
@@ -115,7 +115,7 @@ const maxEvents = 1000
 // there were more).
 func (q *request) filterEvents(in logs.FilterLogEventsInput) (rows []eventRow, truncated bool, err error) {
 	var all []logs.FilteredLogEvent
-	for ev, err := range q.stack.Logs.FilterLogEventsSeq(q.ctx, in) {
+	for ev, err := range q.stack.Logs.FilterLogEventsAll(q.ctx, in) {
 		if err != nil {
 			return nil, false, err
 		}
@@ -209,7 +209,7 @@ func (q *request) insights(rest []string) error {
 		return q.startQuery()
 	}
 	var groups []string
-	for g, err := range q.stack.Logs.DescribeLogGroupsSeq(q.ctx, logs.DescribeLogGroupsInput{}) {
+	for g, err := range q.stack.Logs.DescribeLogGroupsAll(q.ctx, logs.DescribeLogGroupsInput{}) {
 		if err != nil {
 			return err
 		}

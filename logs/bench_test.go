@@ -129,16 +129,20 @@ func BenchmarkPutLogEvents(b *testing.B) {
 	b.ReportAllocs()
 	b.SetBytes(d.bytes)
 	b.ResetTimer()
+	var cpu int64
 	for range b.N {
 		b.StopTimer()
 		s, _ := benchService(b, d)
 		b.StartTimer()
+		c0 := processCPU()
 		for i, batch := range batches {
 			if _, err := s.PutLogEvents(ctx, PutLogEventsInput{LogGroupName: "bench", LogStreamName: fmt.Sprint("stream-", i%benchStreams), LogEvents: batch}); err != nil {
 				b.Fatal(err)
 			}
 		}
+		cpu += processCPU() - c0
 	}
+	b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
 	b.ReportMetric(float64(benchLines)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
 
@@ -199,9 +203,11 @@ func BenchmarkFilterLogEvents1M(b *testing.B) {
 			b.SetBytes(d.bytes)
 			b.ReportAllocs()
 			var n int
+			c0 := processCPU()
 			for range b.N {
 				n = filterAll(b, s, c.pattern)
 			}
+			b.ReportMetric(float64(processCPU()-c0)/float64(b.N), "cpu-ns/op")
 			b.ReportMetric(float64(n), "matches")
 			b.ReportMetric(float64(benchLines)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 		})
@@ -300,4 +306,46 @@ func TestBenchWorkloadShape(t *testing.T) {
 		t.Fatalf("average line is %d bytes, want about 120", avg)
 	}
 	_ = time.Second
+}
+
+// BenchmarkPutLogEventsMetricFilters: one PutLogEvents of 1,000 workload
+// lines per op into a group with three metric filters (a term counted with a
+// default, a JSON pattern publishing $.latency, a space-delimited pattern with
+// a dimension), so that the op is dominated by metric-filter matching.
+func BenchmarkPutLogEventsMetricFilters(b *testing.B) {
+	d := loadBench(b)
+	s, _ := benchService(b, d)
+	for _, f := range []PutMetricFilterInput{
+		{FilterName: "errors", FilterPattern: "ERROR", MetricTransformations: []MetricTransformation{
+			{MetricName: "Errors", MetricNamespace: "Bench", MetricValue: "1", DefaultValue: new(float64)}}},
+		{FilterName: "latency", FilterPattern: "{ $.status = 5* && $.latency > 100 }", MetricTransformations: []MetricTransformation{
+			{MetricName: "Latency", MetricNamespace: "Bench", MetricValue: "$.latency"}}},
+		{FilterName: "bytes", FilterPattern: "[ip, id, user, ts, request, status = 404, bytes, referer, agent]", MetricTransformations: []MetricTransformation{
+			{MetricName: "Bytes", MetricNamespace: "Bench", MetricValue: "$bytes", Dimensions: map[string]string{"Status": "$status"}}}},
+	} {
+		f.LogGroupName = "bench"
+		if _, err := s.PutMetricFilter(ctx, f); err != nil {
+			b.Fatal(err)
+		}
+	}
+	batch := make([]InputLogEvent, 1000)
+	for i := range batch {
+		batch[i].Message = d.lines[i]
+	}
+	base := t0.UnixMilli() - 20*3600*1000
+	n := 0
+	b.SetBytes(int64(len(batch) * 120))
+	b.ReportAllocs()
+	b.ResetTimer()
+	c0 := processCPU()
+	for range b.N {
+		for i := range batch {
+			batch[i].Timestamp = base + int64(n%(19*3600*1000))
+			n++
+		}
+		if _, err := s.PutLogEvents(ctx, PutLogEventsInput{LogGroupName: "bench", LogStreamName: "stream-0", LogEvents: batch}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(processCPU()-c0)/float64(b.N), "cpu-ns/op")
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 )
 
 // MaxAccessPolicyBytes is the longest destination access policy AWS accepts
@@ -16,62 +17,6 @@ import (
 const MaxAccessPolicyBytes = 5120
 
 const msgDestinationNotFound = "The specified destination does not exist."
-
-// DestinationDescription describes a CloudWatch Logs destination (AWS's
-// Destination shape): the named endpoint in a receiving account that other
-// accounts' subscription filters deliver to, forwarding to TargetArn.
-type DestinationDescription struct {
-	DestinationName string `json:"destinationName"`
-	TargetArn       string `json:"targetArn"`
-	RoleArn         string `json:"roleArn"`
-	AccessPolicy    string `json:"accessPolicy,omitempty"`
-	Arn             string `json:"arn"`
-	CreationTime    int64  `json:"creationTime"`
-}
-
-// PutDestinationInput is the input of PutDestination.
-type PutDestinationInput struct {
-	DestinationName string            `json:"destinationName"`
-	TargetArn       string            `json:"targetArn"`
-	RoleArn         string            `json:"roleArn"`
-	Tags            map[string]string `json:"tags,omitempty"`
-}
-
-// PutDestinationOutput is the output of PutDestination.
-type PutDestinationOutput struct {
-	Destination *DestinationDescription `json:"destination,omitempty"`
-}
-
-// PutDestinationPolicyInput is the input of PutDestinationPolicy.
-type PutDestinationPolicyInput struct {
-	DestinationName string `json:"destinationName"`
-	AccessPolicy    string `json:"accessPolicy"`
-	ForceUpdate     bool   `json:"forceUpdate,omitempty"`
-}
-
-// PutDestinationPolicyOutput is the (empty) output of PutDestinationPolicy.
-type PutDestinationPolicyOutput struct{}
-
-// DescribeDestinationsInput is the input of DescribeDestinations.
-type DescribeDestinationsInput struct {
-	DestinationNamePrefix string `json:"DestinationNamePrefix,omitempty"`
-	NextToken             string `json:"nextToken,omitempty"`
-	Limit                 *int32 `json:"limit,omitempty"`
-}
-
-// DescribeDestinationsOutput is the output of DescribeDestinations.
-type DescribeDestinationsOutput struct {
-	Destinations []DestinationDescription `json:"destinations"`
-	NextToken    string                   `json:"nextToken,omitempty"`
-}
-
-// DeleteDestinationInput is the input of DeleteDestination.
-type DeleteDestinationInput struct {
-	DestinationName string `json:"destinationName"`
-}
-
-// DeleteDestinationOutput is the (empty) output of DeleteDestination.
-type DeleteDestinationOutput struct{}
 
 type destination struct {
 	desc DestinationDescription
@@ -103,14 +48,11 @@ func validateDestinationName(field, name string) error {
 // function) the destination stands for; here it names the Destination
 // function registered with RegisterDestination for that ARN, and the bus
 // carries the forwarded SubscriptionDelivery too.
-func (s *Service) PutDestination(ctx context.Context, in PutDestinationInput) (out *PutDestinationOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "PutDestination", RequestParameters: in, Resources: s.destinationResource(in.DestinationName)}, err)
-	}()
+func (s *Service) PutDestination(ctx context.Context, in PutDestinationInput) (*PutDestinationOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "PutDestination", Resources: s.destinationResource(in.DestinationName)}, in, s.putDestination)
+}
+
+func (s *Service) putDestination(ctx context.Context, c *event.Call, in PutDestinationInput) (out *PutDestinationOutput, err error) {
 	if err := validateDestinationName("destinationName", in.DestinationName); err != nil {
 		return nil, err
 	}
@@ -142,7 +84,7 @@ func (s *Service) PutDestination(ctx context.Context, in PutDestinationInput) (o
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.checkOpen(); err != nil {
+	if err := s.op.CheckOpen(); err != nil {
 		return nil, err
 	}
 	d, ok := s.destinations[in.DestinationName]
@@ -160,14 +102,11 @@ func (s *Service) PutDestination(ctx context.Context, in PutDestinationInput) (o
 // document naming the accounts (or organizations) whose subscription filters
 // may deliver to it. The document must be JSON of at most 5,120 bytes with a
 // Statement; a missing destination is ResourceNotFoundException.
-func (s *Service) PutDestinationPolicy(ctx context.Context, in PutDestinationPolicyInput) (out *PutDestinationPolicyOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "PutDestinationPolicy", RequestParameters: in, Resources: s.destinationResource(in.DestinationName)}, err)
-	}()
+func (s *Service) PutDestinationPolicy(ctx context.Context, in PutDestinationPolicyInput) (*PutDestinationPolicyOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "PutDestinationPolicy", Resources: s.destinationResource(in.DestinationName)}, in, s.putDestinationPolicy)
+}
+
+func (s *Service) putDestinationPolicy(ctx context.Context, c *event.Call, in PutDestinationPolicyInput) (out *PutDestinationPolicyOutput, err error) {
 	if err := validateDestinationName("destinationName", in.DestinationName); err != nil {
 		return nil, err
 	}
@@ -182,7 +121,7 @@ func (s *Service) PutDestinationPolicy(ctx context.Context, in PutDestinationPol
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.checkOpen(); err != nil {
+	if err := s.op.CheckOpen(); err != nil {
 		return nil, err
 	}
 	d, ok := s.destinations[in.DestinationName]
@@ -195,14 +134,11 @@ func (s *Service) PutDestinationPolicy(ctx context.Context, in PutDestinationPol
 
 // DescribeDestinations lists the destinations in name order, optionally those
 // whose name starts with DestinationNamePrefix (at most 50 a page).
-func (s *Service) DescribeDestinations(ctx context.Context, in DescribeDestinationsInput) (out *DescribeDestinationsOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "DescribeDestinations", ReadOnly: true, RequestParameters: in}, err)
-	}()
+func (s *Service) DescribeDestinations(ctx context.Context, in DescribeDestinationsInput) (*DescribeDestinationsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeDestinations", ReadOnly: true}, in, s.describeDestinations)
+}
+
+func (s *Service) describeDestinations(ctx context.Context, c *event.Call, in DescribeDestinationsInput) (out *DescribeDestinationsOutput, err error) {
 	if in.DestinationNamePrefix != "" {
 		if err := validateDestinationName("destinationNamePrefix", in.DestinationNamePrefix); err != nil {
 			return nil, err
@@ -231,20 +167,17 @@ func (s *Service) DescribeDestinations(ctx context.Context, in DescribeDestinati
 
 // DeleteDestination deletes a destination. Subscription filters that name it
 // stay, as in AWS, and their deliveries are dropped from then on.
-func (s *Service) DeleteDestination(ctx context.Context, in DeleteDestinationInput) (out *DeleteDestinationOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "DeleteDestination", RequestParameters: in, Resources: s.destinationResource(in.DestinationName)}, err)
-	}()
+func (s *Service) DeleteDestination(ctx context.Context, in DeleteDestinationInput) (*DeleteDestinationOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteDestination", Resources: s.destinationResource(in.DestinationName)}, in, s.deleteDestination)
+}
+
+func (s *Service) deleteDestination(ctx context.Context, c *event.Call, in DeleteDestinationInput) (out *DeleteDestinationOutput, err error) {
 	if err := validateDestinationName("destinationName", in.DestinationName); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.checkOpen(); err != nil {
+	if err := s.op.CheckOpen(); err != nil {
 		return nil, err
 	}
 	if _, ok := s.destinations[in.DestinationName]; !ok {
@@ -273,14 +206,17 @@ func (s *Service) DeleteDestination(ctx context.Context, in DeleteDestinationInp
 // delivery.
 func (s *Service) CrossAccountDestination() Destination {
 	return func(ctx context.Context, d SubscriptionDelivery) error {
-		return s.forwardToDestination(orBackground(ctx), d)
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		return s.forwardToDestination(ctx, d)
 	}
 }
 
 // forwardToDestination delivers d, addressed to one of s's destinations, to
 // the destination's target.
 func (s *Service) forwardToDestination(ctx context.Context, d SubscriptionDelivery) error {
-	if err := s.checkOpen(); err != nil {
+	if err := s.op.CheckOpen(); err != nil {
 		return err
 	}
 	name, ok := s.ownDestination(d.DestinationArn)

@@ -17,7 +17,9 @@
 // forward and backward tokens; FilterLogEvents searches many streams and
 // interleaves the matches in time order.
 //
-// FilterLogEventsSeq and DescribeLogGroupsSeq walk all pages as iter.Seq2.
+// Every paginated operation has an <Operation>All iterator (FilterLogEventsAll,
+// DescribeLogGroupsAll, DescribeLogStreamsAll, ...) that walks all its pages
+// as an iter.Seq2 of the page items.
 // ListLogGroups lists name, ARN and class with AWS's logGroupNamePattern
 // (alternatives by |, ^ for a prefix). A group's deletion protection
 // (CreateLogGroup, PutLogGroupDeletionProtection) refuses DeleteLogGroup and

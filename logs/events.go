@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/logs/filterpattern"
 )
 
@@ -66,7 +67,7 @@ type ingested struct {
 func (s *Service) ingest(groupName, streamName string, evs []InputLogEvent, create bool) (*PutLogEventsOutput, *ingested, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.checkOpen(); err != nil {
+	if err := s.op.CheckOpen(); err != nil {
 		return nil, nil, err
 	}
 	g, ok := s.groups[groupName]
@@ -137,15 +138,20 @@ func (s *Service) ingest(groupName, streamName string, evs []InputLogEvent, crea
 // are skipped and reported in RejectedLogEventsInfo while the rest are stored;
 // the stored events may not span more than 24 hours. Sequence tokens are ignored.
 // Matching metric filters and subscription filters run on the stored events.
-func (s *Service) PutLogEvents(ctx context.Context, in PutLogEventsInput) (out *PutLogEventsOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
+func (s *Service) PutLogEvents(ctx context.Context, in PutLogEventsInput) (*PutLogEventsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "PutLogEvents", Data: true}, in, s.putLogEvents)
+}
+
+// putLogEvents is PutLogEvents' core. CloudTrail records a data event's
+// group and stream, not its events: the record is built only when some
+// subscriber reads it, never on the ingest path otherwise.
+func (s *Service) putLogEvents(ctx context.Context, c *event.Call, in PutLogEventsInput) (*PutLogEventsOutput, error) {
+	if s.op.Rec.Records(ctx) {
+		c.Resources = s.groupResource(in.LogGroupName)
+		c.Params = func() any {
+			return map[string]any{"logGroupName": in.LogGroupName, "logStreamName": in.LogStreamName}
+		}
 	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "PutLogEvents", Data: true, RequestParameters: map[string]any{
-			"logGroupName": in.LogGroupName, "logStreamName": in.LogStreamName}, Resources: s.groupResource(in.LogGroupName)}, err)
-	}()
 	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
 		return nil, err
 	}
@@ -241,7 +247,7 @@ func (s *Service) snapshotStreams(pick func() ([]*stream, error)) ([]*stream, er
 func (s *Service) snapshotLocked(pick func() ([]*stream, error)) (snaps []*stream, dirty bool, err error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	if err := s.checkOpen(); err != nil {
+	if err := s.op.CheckOpen(); err != nil {
 		return nil, false, err
 	}
 	sts, err := pick()
@@ -303,14 +309,11 @@ func (s *Service) sortPicked(pick func() ([]*stream, error)) error {
 // nextForwardToken ("f/...") or back from a nextBackwardToken ("b/..."). Up to
 // Limit events (default and maximum 10,000) or 1 MB are returned per call; at
 // the end the same token comes back.
-func (s *Service) GetLogEvents(ctx context.Context, in GetLogEventsInput) (out *GetLogEventsOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "GetLogEvents", ReadOnly: true, Data: true, RequestParameters: in}, err)
-	}()
+func (s *Service) GetLogEvents(ctx context.Context, in GetLogEventsInput) (*GetLogEventsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "GetLogEvents", ReadOnly: true, Data: true}, in, s.getLogEvents)
+}
+
+func (s *Service) getLogEvents(ctx context.Context, c *event.Call, in GetLogEventsInput) (out *GetLogEventsOutput, err error) {
 	if err := validateStreamName("logStreamName", in.LogStreamName); err != nil {
 		return nil, err
 	}
@@ -482,14 +485,11 @@ func (st *stream) keyAtOrEnd(i int) key {
 // FilterPattern, and returns them interleaved in time order, up to Limit
 // (default and maximum 10,000) events or 1 MB per page. NextToken is set while
 // more matching events remain.
-func (s *Service) FilterLogEvents(ctx context.Context, in FilterLogEventsInput) (out *FilterLogEventsOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "FilterLogEvents", ReadOnly: true, Data: true, RequestParameters: in}, err)
-	}()
+func (s *Service) FilterLogEvents(ctx context.Context, in FilterLogEventsInput) (*FilterLogEventsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "FilterLogEvents", ReadOnly: true, Data: true}, in, s.filterLogEvents)
+}
+
+func (s *Service) filterLogEvents(ctx context.Context, c *event.Call, in FilterLogEventsInput) (out *FilterLogEventsOutput, err error) {
 	limit, err := limitOf("limit", in.Limit, MaxEventsLimit, MaxEventsLimit)
 	if err != nil {
 		return nil, err

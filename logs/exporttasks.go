@@ -11,6 +11,7 @@ import (
 
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/objstore"
 )
 
@@ -18,83 +19,6 @@ import (
 // destinationPrefix ("If you don't specify a value, the default is
 // exportedlogs", CreateExportTask).
 const DefaultExportPrefix = "exportedlogs"
-
-// ExportTaskStatusCode is the state of an export task.
-type ExportTaskStatusCode string
-
-// Export task states.
-const (
-	ExportPending       ExportTaskStatusCode = "PENDING"
-	ExportRunning       ExportTaskStatusCode = "RUNNING"
-	ExportCompleted     ExportTaskStatusCode = "COMPLETED"
-	ExportFailed        ExportTaskStatusCode = "FAILED"
-	ExportCancelled     ExportTaskStatusCode = "CANCELLED"
-	ExportPendingCancel ExportTaskStatusCode = "PENDING_CANCEL"
-)
-
-// ExportTask describes an export task.
-type ExportTask struct {
-	TaskID            string                   `json:"taskId"`
-	TaskName          string                   `json:"taskName,omitempty"`
-	LogGroupName      string                   `json:"logGroupName"`
-	From              int64                    `json:"from"`
-	To                int64                    `json:"to"`
-	Destination       string                   `json:"destination"`
-	DestinationPrefix string                   `json:"destinationPrefix"`
-	Status            *ExportTaskStatus        `json:"status,omitempty"`
-	ExecutionInfo     *ExportTaskExecutionInfo `json:"executionInfo,omitempty"`
-}
-
-// ExportTaskStatus is an export task's state and, when it failed, why.
-type ExportTaskStatus struct {
-	Code    ExportTaskStatusCode `json:"code"`
-	Message string               `json:"message,omitempty"`
-}
-
-// ExportTaskExecutionInfo says when an export task was created and finished.
-type ExportTaskExecutionInfo struct {
-	CreationTime   int64  `json:"creationTime"`
-	CompletionTime *int64 `json:"completionTime,omitempty"`
-}
-
-// CreateExportTaskInput is the input of CreateExportTask. From and To are
-// milliseconds since the epoch.
-type CreateExportTaskInput struct {
-	TaskName            string `json:"taskName,omitempty"`
-	LogGroupName        string `json:"logGroupName"`
-	LogStreamNamePrefix string `json:"logStreamNamePrefix,omitempty"`
-	From                int64  `json:"from"`
-	To                  int64  `json:"to"`
-	Destination         string `json:"destination"`
-	DestinationPrefix   string `json:"destinationPrefix,omitempty"`
-}
-
-// CreateExportTaskOutput is the output of CreateExportTask.
-type CreateExportTaskOutput struct {
-	TaskID string `json:"taskId"`
-}
-
-// DescribeExportTasksInput is the input of DescribeExportTasks.
-type DescribeExportTasksInput struct {
-	TaskID     string               `json:"taskId,omitempty"`
-	StatusCode ExportTaskStatusCode `json:"statusCode,omitempty"`
-	NextToken  string               `json:"nextToken,omitempty"`
-	Limit      *int32               `json:"limit,omitempty"`
-}
-
-// DescribeExportTasksOutput is the output of DescribeExportTasks.
-type DescribeExportTasksOutput struct {
-	ExportTasks []ExportTask `json:"exportTasks"`
-	NextToken   string       `json:"nextToken,omitempty"`
-}
-
-// CancelExportTaskInput is the input of CancelExportTask.
-type CancelExportTaskInput struct {
-	TaskID string `json:"taskId"`
-}
-
-// CancelExportTaskOutput is the (empty) output of CancelExportTask.
-type CancelExportTaskOutput struct{}
 
 type exportTask struct {
 	desc   ExportTask
@@ -134,14 +58,11 @@ func (s *Service) Store() objstore.Store { return s.store }
 // range <prefix>/<taskId>/<logStreamName>/000000.gz, gzip-compressed lines
 // "<ISO 8601 timestamp> <message>" in time order. Unlike AWS, which splits a
 // stream's export into several numbered files, one file holds each stream.
-func (s *Service) CreateExportTask(ctx context.Context, in CreateExportTaskInput) (out *CreateExportTaskOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "CreateExportTask", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
-	}()
+func (s *Service) CreateExportTask(ctx context.Context, in CreateExportTaskInput) (*CreateExportTaskOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "CreateExportTask", Resources: s.groupResource(in.LogGroupName)}, in, s.createExportTask)
+}
+
+func (s *Service) createExportTask(ctx context.Context, c *event.Call, in CreateExportTaskInput) (out *CreateExportTaskOutput, err error) {
 	if in.TaskName != "" && len(in.TaskName) > 512 {
 		return nil, errConstraint("taskName", in.TaskName, "Member must have length less than or equal to 512")
 	}
@@ -174,7 +95,7 @@ func (s *Service) CreateExportTask(ctx context.Context, in CreateExportTaskInput
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.checkOpen(); err != nil {
+	if err := s.op.CheckOpen(); err != nil {
 		return nil, err
 	}
 	if _, ok := s.groups[in.LogGroupName]; !ok {
@@ -236,7 +157,7 @@ func (s *Service) runExport(t *exportTask) {
 func (s *Service) startExport(t *exportTask) (files []exportFile, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed.Load() || t.desc.Status.Code != ExportPending {
+	if s.op.Closed() || t.desc.Status.Code != ExportPending {
 		return nil, false
 	}
 	t.desc.Status = &ExportTaskStatus{Code: ExportRunning}
@@ -294,14 +215,11 @@ func compareInt64(a, b int64) int {
 
 // DescribeExportTasks lists export tasks in creation order, optionally one
 // task or the tasks in one state, at most 50 a page.
-func (s *Service) DescribeExportTasks(ctx context.Context, in DescribeExportTasksInput) (out *DescribeExportTasksOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "DescribeExportTasks", ReadOnly: true, RequestParameters: in}, err)
-	}()
+func (s *Service) DescribeExportTasks(ctx context.Context, in DescribeExportTasksInput) (*DescribeExportTasksOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeExportTasks", ReadOnly: true}, in, s.describeExportTasks)
+}
+
+func (s *Service) describeExportTasks(ctx context.Context, c *event.Call, in DescribeExportTasksInput) (out *DescribeExportTasksOutput, err error) {
 	switch in.StatusCode {
 	case "", ExportPending, ExportRunning, ExportCompleted, ExportFailed, ExportCancelled, ExportPendingCancel:
 	default:
@@ -333,14 +251,11 @@ func (s *Service) DescribeExportTasks(ctx context.Context, in DescribeExportTask
 
 // CancelExportTask cancels a PENDING or RUNNING export task; a finished one
 // is InvalidOperationException, as in AWS.
-func (s *Service) CancelExportTask(ctx context.Context, in CancelExportTaskInput) (out *CancelExportTaskOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "CancelExportTask", RequestParameters: in}, err)
-	}()
+func (s *Service) CancelExportTask(ctx context.Context, in CancelExportTaskInput) (*CancelExportTaskOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "CancelExportTask"}, in, s.cancelExportTask)
+}
+
+func (s *Service) cancelExportTask(ctx context.Context, c *event.Call, in CancelExportTaskInput) (out *CancelExportTaskOutput, err error) {
 	if in.TaskID == "" {
 		return nil, errConstraint("taskId", "", "Member must have length greater than or equal to 1")
 	}
@@ -349,7 +264,7 @@ func (s *Service) CancelExportTask(ctx context.Context, in CancelExportTaskInput
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.checkOpen(); err != nil {
+	if err := s.op.CheckOpen(); err != nil {
 		return nil, err
 	}
 	i := slices.IndexFunc(s.exports, func(t *exportTask) bool { return t.desc.TaskID == in.TaskID })

@@ -2,6 +2,7 @@ package logs
 
 import (
 	"fmt"
+	"iter"
 	"testing"
 	"time"
 
@@ -21,19 +22,19 @@ func TestSeqWalkersFollowPages(t *testing.T) {
 	}
 	e.put(t, "g0", "s", evs...)
 	n := 0
-	for ev, err := range e.s.FilterLogEventsSeq(ctx, FilterLogEventsInput{LogGroupName: "g0", Limit: Int32(4)}) {
+	for ev, err := range e.s.FilterLogEventsAll(ctx, FilterLogEventsInput{LogGroupName: "g0", Limit: Int32(4)}) {
 		require.NoError(t, err)
 		assert.Equal(t, fmt.Sprint("m", n), ev.Message)
 		n++
 	}
 	assert.Equal(t, 25, n)
 	var names []string
-	for g, err := range e.s.DescribeLogGroupsSeq(ctx, DescribeLogGroupsInput{Limit: Int32(1)}) {
+	for g, err := range e.s.DescribeLogGroupsAll(ctx, DescribeLogGroupsInput{Limit: Int32(1)}) {
 		require.NoError(t, err)
 		names = append(names, g.LogGroupName)
 	}
 	assert.Equal(t, []string{"g0", "g1", "g2"}, names)
-	for _, err := range e.s.FilterLogEventsSeq(ctx, FilterLogEventsInput{LogGroupName: "missing"}) {
+	for _, err := range e.s.FilterLogEventsAll(ctx, FilterLogEventsInput{LogGroupName: "missing"}) {
 		assertCode(t, err, "ResourceNotFoundException")
 	}
 }
@@ -103,4 +104,58 @@ func TestConcurrentWritersAndReaders(t *testing.T) {
 	}
 	assert.Equal(t, 200.0, sum)
 	assert.Len(t, e.subs, 200)
+}
+
+// collect walks seq, failing the test on an error, and names each item.
+func collect[T any](t *testing.T, seq iter.Seq2[T, error], name func(T) string) []string {
+	t.Helper()
+	var out []string
+	for x, err := range seq {
+		require.NoError(t, err)
+		out = append(out, name(x))
+	}
+	return out
+}
+
+func TestAllIteratorsWalkEveryPage(t *testing.T) {
+	e := newEnv(t)
+	e.group(t, "g")
+	for i := range 3 {
+		e.group(t, fmt.Sprint("g", i), "s0", "s1", "s2")
+	}
+	for i := range 3 {
+		_, err := e.s.PutMetricFilter(ctx, mfInput(fmt.Sprint("m", i), "ERROR", MetricTransformation{MetricName: "E", MetricNamespace: "N", MetricValue: "1"}))
+		require.NoError(t, err)
+	}
+	for i := range 2 {
+		_, err := e.s.PutSubscriptionFilter(ctx, PutSubscriptionFilterInput{LogGroupName: "g", FilterName: fmt.Sprint("s", i), DestinationArn: lambdaARN})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, []string{"g", "g0", "g1", "g2"}, collect(t, e.s.ListLogGroupsAll(ctx, ListLogGroupsInput{Limit: Int32(1)}),
+		func(g LogGroupSummary) string { return g.LogGroupName }))
+	assert.Equal(t, []string{"s0", "s1", "s2"}, collect(t, e.s.DescribeLogStreamsAll(ctx, DescribeLogStreamsInput{LogGroupName: "g1", Limit: Int32(2)}),
+		func(st LogStream) string { return st.LogStreamName }))
+	assert.Equal(t, []string{"m0", "m1", "m2"}, collect(t, e.s.DescribeMetricFiltersAll(ctx, DescribeMetricFiltersInput{LogGroupName: "g", Limit: Int32(1)}),
+		func(f MetricFilter) string { return f.FilterName }))
+	assert.Equal(t, []string{"s0", "s1"}, collect(t, e.s.DescribeSubscriptionFiltersAll(ctx, DescribeSubscriptionFiltersInput{LogGroupName: "g", Limit: Int32(1)}),
+		func(f SubscriptionFilter) string { return f.FilterName }))
+
+	// Stopping early makes no further call.
+	e.mu.Lock()
+	before := len(e.calls)
+	e.mu.Unlock()
+	for range e.s.DescribeLogStreamsAll(ctx, DescribeLogStreamsInput{LogGroupName: "g1", Limit: Int32(1)}) {
+		break
+	}
+	e.mu.Lock()
+	assert.Equal(t, before+1, len(e.calls))
+	e.mu.Unlock()
+
+	// An error ends the walk after one yield.
+	n := 0
+	for _, err := range e.s.DescribeMetricFiltersAll(ctx, DescribeMetricFiltersInput{LogGroupName: "missing"}) {
+		assertCode(t, err, "ResourceNotFoundException")
+		n++
+	}
+	assert.Equal(t, 1, n)
 }

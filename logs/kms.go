@@ -8,28 +8,8 @@ import (
 
 	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 )
-
-// AssociateKmsKeyInput is the input of AssociateKmsKey: a log group
-// (LogGroupName, or its ARN as ResourceIdentifier) or the account's query
-// results (ResourceIdentifier arn:aws:logs:REGION:ACCOUNT:query-result:*).
-type AssociateKmsKeyInput struct {
-	LogGroupName       string `json:"logGroupName,omitempty"`
-	KmsKeyID           string `json:"kmsKeyId"`
-	ResourceIdentifier string `json:"resourceIdentifier,omitempty"`
-}
-
-// AssociateKmsKeyOutput is the (empty) output of AssociateKmsKey.
-type AssociateKmsKeyOutput struct{}
-
-// DisassociateKmsKeyInput is the input of DisassociateKmsKey.
-type DisassociateKmsKeyInput struct {
-	LogGroupName       string `json:"logGroupName,omitempty"`
-	ResourceIdentifier string `json:"resourceIdentifier,omitempty"`
-}
-
-// DisassociateKmsKeyOutput is the (empty) output of DisassociateKmsKey.
-type DisassociateKmsKeyOutput struct{}
 
 var resourceIdentifierRE = regexp.MustCompile(`^[\w+=/:,.@\-\*]*$`)
 
@@ -89,14 +69,11 @@ func (s *Service) resolveKmsTargetLocked(name, identifier string) (kmsTarget, er
 // (arn:aws:kms:REGION:ACCOUNT:key/ID) in the service's Region, as AWS
 // requires. Events are not encrypted here: the association is stored and
 // described.
-func (s *Service) AssociateKmsKey(ctx context.Context, in AssociateKmsKeyInput) (out *AssociateKmsKeyOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "AssociateKmsKey", RequestParameters: in, Resources: s.kmsResources(in.LogGroupName)}, err)
-	}()
+func (s *Service) AssociateKmsKey(ctx context.Context, in AssociateKmsKeyInput) (*AssociateKmsKeyOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "AssociateKmsKey", Resources: s.kmsResources(in.LogGroupName)}, in, s.associateKmsKey)
+}
+
+func (s *Service) associateKmsKey(ctx context.Context, c *event.Call, in AssociateKmsKeyInput) (out *AssociateKmsKeyOutput, err error) {
 	if in.KmsKeyID == "" {
 		return nil, errConstraint("kmsKeyId", "", "Member must have length greater than or equal to 1")
 	}
@@ -112,7 +89,7 @@ func (s *Service) AssociateKmsKey(ctx context.Context, in AssociateKmsKeyInput) 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.checkOpen(); err != nil {
+	if err := s.op.CheckOpen(); err != nil {
 		return nil, err
 	}
 	t, err := s.resolveKmsTargetLocked(in.LogGroupName, in.ResourceIdentifier)
@@ -130,17 +107,14 @@ func (s *Service) AssociateKmsKey(ctx context.Context, in AssociateKmsKeyInput) 
 // DisassociateKmsKey removes the KMS key of a log group or of the account's
 // query results. As in AWS, events already stored stay readable, and a target
 // without a key is not an error.
-func (s *Service) DisassociateKmsKey(ctx context.Context, in DisassociateKmsKeyInput) (out *DisassociateKmsKeyOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "DisassociateKmsKey", RequestParameters: in, Resources: s.kmsResources(in.LogGroupName)}, err)
-	}()
+func (s *Service) DisassociateKmsKey(ctx context.Context, in DisassociateKmsKeyInput) (*DisassociateKmsKeyOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DisassociateKmsKey", Resources: s.kmsResources(in.LogGroupName)}, in, s.disassociateKmsKey)
+}
+
+func (s *Service) disassociateKmsKey(ctx context.Context, c *event.Call, in DisassociateKmsKeyInput) (out *DisassociateKmsKeyOutput, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.checkOpen(); err != nil {
+	if err := s.op.CheckOpen(); err != nil {
 		return nil, err
 	}
 	t, err := s.resolveKmsTargetLocked(in.LogGroupName, in.ResourceIdentifier)

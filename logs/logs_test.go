@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -690,4 +691,58 @@ func TestClosedServiceIsUnavailable(t *testing.T) {
 	e.s.Close()
 	_, err := e.s.CreateLogGroup(ctx, CreateLogGroupInput{LogGroupName: "g"})
 	assert.True(t, errors.Is(err, ErrServiceUnavailable))
+}
+
+// Every operation takes the one funnel (internal/op): after Close each fails
+// with ServiceUnavailableException (HTTP 503), changes nothing and is not
+// recorded for CloudTrail.
+func TestEveryOperationIsUnavailableAfterClose(t *testing.T) {
+	e := newEnv(t)
+	e.group(t, "g", "s")
+	e.mu.Lock()
+	recorded := len(e.calls)
+	e.mu.Unlock()
+	e.s.Close()
+	ctxType := reflect.TypeFor[context.Context]()
+	errType := reflect.TypeFor[error]()
+	sv := reflect.ValueOf(e.s)
+	ops := 0
+	for i := range sv.NumMethod() {
+		m := sv.Type().Method(i)
+		ft := m.Type
+		if ft.NumIn() != 3 || ft.In(1) != ctxType || !strings.HasSuffix(ft.In(2).Name(), "Input") ||
+			ft.NumOut() != 2 || ft.Out(1) != errType {
+			continue
+		}
+		ops++
+		out := sv.Method(i).Call([]reflect.Value{reflect.ValueOf(ctx), reflect.New(ft.In(2)).Elem()})
+		err, _ := out[1].Interface().(error)
+		assert.Equal(t, "ServiceUnavailableException", awserr.Code(err), m.Name)
+	}
+	assert.Equal(t, 63, ops, "operations found")
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	assert.Len(t, e.calls, recorded, "calls after Close are not recorded")
+}
+
+// CloudTrail records PutLogEvents as a data event naming the group and stream,
+// never the events; a recorded Input carries the members the caller set.
+func TestPutLogEventsRecordNamesGroupAndStreamOnly(t *testing.T) {
+	e := newEnv(t)
+	e.group(t, "g", "s")
+	e.put(t, "g", "s", ev(e.now(), "secret payload"))
+	_, err := e.s.DescribeLogStreams(ctx, DescribeLogStreamsInput{LogGroupName: "g", Descending: Bool(false), Limit: Int32(5)})
+	require.NoError(t, err)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	require.Len(t, e.calls, 4)
+	put := e.calls[2]
+	assert.Equal(t, "PutLogEvents", put.EventName)
+	assert.False(t, put.Management, "a data event")
+	b, _ := json.Marshal(put.RequestParameters)
+	assert.JSONEq(t, `{"logGroupName":"g","logStreamName":"s"}`, string(b))
+	require.Len(t, put.Resources, 1)
+	assert.Equal(t, "arn:aws:logs:us-east-1:123456789012:log-group:g", put.Resources[0].ARN)
+	b, _ = json.Marshal(e.calls[3].RequestParameters)
+	assert.JSONEq(t, `{"logGroupName":"g","descending":false,"limit":5}`, string(b))
 }

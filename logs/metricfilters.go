@@ -16,6 +16,7 @@ import (
 
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/logs/filterpattern"
 	"github.com/localwatch/localwatch/metrics"
 )
@@ -209,7 +210,7 @@ func compileMetricFilter(in PutMetricFilterInput) (*metricFilter, error) {
 	tr.Dimensions = maps.Clone(t.Dimensions)
 	mf.desc = MetricFilter{
 		FilterName: in.FilterName, FilterPattern: in.FilterPattern, MetricTransformations: []MetricTransformation{tr},
-		LogGroupName: in.LogGroupName, ApplyOnTransformedLogs: in.ApplyOnTransformedLogs,
+		LogGroupName: in.LogGroupName, ApplyOnTransformedLogs: in.ApplyOnTransformedLogs != nil && *in.ApplyOnTransformedLogs,
 	}
 	return mf, nil
 }
@@ -237,14 +238,11 @@ func regexFiltersLocked(g *group, skipMetric, skipSub string) int {
 // from fields; with a DefaultValue, each ingested event that does not match adds
 // it instead. Values are aggregated per minute of event time and published as
 // metrics.DataEvent on the bus every minute.
-func (s *Service) PutMetricFilter(ctx context.Context, in PutMetricFilterInput) (out *PutMetricFilterOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "PutMetricFilter", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
-	}()
+func (s *Service) PutMetricFilter(ctx context.Context, in PutMetricFilterInput) (*PutMetricFilterOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "PutMetricFilter", Resources: s.groupResource(in.LogGroupName)}, in, s.putMetricFilter)
+}
+
+func (s *Service) putMetricFilter(ctx context.Context, c *event.Call, in PutMetricFilterInput) (out *PutMetricFilterOutput, err error) {
 	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
 		return nil, err
 	}
@@ -254,7 +252,7 @@ func (s *Service) PutMetricFilter(ctx context.Context, in PutMetricFilterInput) 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.checkOpen(); err != nil {
+	if err := s.op.CheckOpen(); err != nil {
 		return nil, err
 	}
 	g, ok := s.groups[in.LogGroupName]
@@ -277,14 +275,11 @@ func (s *Service) PutMetricFilter(ctx context.Context, in PutMetricFilterInput) 
 }
 
 // DeleteMetricFilter deletes a metric filter.
-func (s *Service) DeleteMetricFilter(ctx context.Context, in DeleteMetricFilterInput) (out *DeleteMetricFilterOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "DeleteMetricFilter", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
-	}()
+func (s *Service) DeleteMetricFilter(ctx context.Context, in DeleteMetricFilterInput) (*DeleteMetricFilterOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteMetricFilter", Resources: s.groupResource(in.LogGroupName)}, in, s.deleteMetricFilter)
+}
+
+func (s *Service) deleteMetricFilter(ctx context.Context, c *event.Call, in DeleteMetricFilterInput) (out *DeleteMetricFilterOutput, err error) {
 	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
 		return nil, err
 	}
@@ -309,14 +304,11 @@ func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys
 // DescribeMetricFilters lists metric filters, in log group then filter name
 // order: of one group (optionally with FilterNamePrefix), or of all groups, or
 // those publishing MetricName in MetricNamespace (give both or neither).
-func (s *Service) DescribeMetricFilters(ctx context.Context, in DescribeMetricFiltersInput) (out *DescribeMetricFiltersOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "DescribeMetricFilters", ReadOnly: true, RequestParameters: in}, err)
-	}()
+func (s *Service) DescribeMetricFilters(ctx context.Context, in DescribeMetricFiltersInput) (*DescribeMetricFiltersOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeMetricFilters", ReadOnly: true}, in, s.describeMetricFilters)
+}
+
+func (s *Service) describeMetricFilters(ctx context.Context, c *event.Call, in DescribeMetricFiltersInput) (out *DescribeMetricFiltersOutput, err error) {
 	// AWS's request validation (lengths, patterns) comes before the rules
 	// between parameters, and a filterNamePrefix without a logGroupName is
 	// not an error: AWS answers the matching filters of every group
@@ -418,14 +410,11 @@ func page[T any](all []T, offset, limit int, prefix string) ([]T, string) {
 
 // TestMetricFilter applies a filter pattern to up to 50 sample messages and
 // returns the matching ones with their extracted fields.
-func (s *Service) TestMetricFilter(ctx context.Context, in TestMetricFilterInput) (out *TestMetricFilterOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "TestMetricFilter", ReadOnly: true, RequestParameters: in}, err)
-	}()
+func (s *Service) TestMetricFilter(ctx context.Context, in TestMetricFilterInput) (*TestMetricFilterOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "TestMetricFilter", ReadOnly: true}, in, s.testMetricFilter)
+}
+
+func (s *Service) testMetricFilter(ctx context.Context, c *event.Call, in TestMetricFilterInput) (out *TestMetricFilterOutput, err error) {
 	p, err := compilePattern(in.FilterPattern)
 	if err != nil {
 		return nil, err
@@ -599,8 +588,18 @@ func datumOK(b *bucket) bool {
 // metrics.DataEvent on the bus (one per namespace, StatisticValues per metric,
 // dimension set and minute). The service does this every minute on its clock;
 // call it to publish at once (tests, shutdown).
+// After Close it does nothing: Close published what was pending.
 func (s *Service) FlushMetrics(ctx context.Context) {
-	ctx = orBackground(ctx)
+	if s.op.Closed() {
+		return
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	s.flushMetrics(ctx)
+}
+
+func (s *Service) flushMetrics(ctx context.Context) {
 	pending := s.takePending()
 	if len(pending) == 0 || s.bus == nil {
 		return

@@ -12,6 +12,7 @@ import (
 
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/internal/pagetoken"
 	"github.com/localwatch/localwatch/logs/insights"
 )
@@ -35,190 +36,6 @@ const (
 	// here run to completion at the clock's next tick, so none reaches it.
 	QueryTimeout = 60 * time.Minute
 )
-
-// QueryStatus is a Logs Insights query's status.
-type QueryStatus string
-
-// The query statuses.
-const (
-	QueryScheduled QueryStatus = "Scheduled"
-	QueryRunning   QueryStatus = "Running"
-	QueryComplete  QueryStatus = "Complete"
-	QueryFailed    QueryStatus = "Failed"
-	QueryCancelled QueryStatus = "Cancelled"
-	QueryTimedOut  QueryStatus = "Timeout"
-	QueryUnknown   QueryStatus = "Unknown"
-)
-
-// StartQueryInput is the input of StartQuery. Give the log groups as
-// LogGroupName, LogGroupNames or LogGroupIdentifiers (names or ARNs), one of
-// the three. StartTime and EndTime are epoch seconds, both inclusive.
-type StartQueryInput struct {
-	LogGroupName        string   `json:"logGroupName,omitempty"`
-	LogGroupNames       []string `json:"logGroupNames,omitempty"`
-	LogGroupIdentifiers []string `json:"logGroupIdentifiers,omitempty"`
-	StartTime           int64    `json:"startTime"`
-	EndTime             int64    `json:"endTime"`
-	QueryString         string   `json:"queryString"`
-	// Limit caps the rows returned (1-10,000); it overrides the query's own
-	// limit command.
-	Limit *int32 `json:"limit,omitempty"`
-	// QueryLanguage is "CWLI" (Logs Insights, the default); PPL and SQL are
-	// not modelled.
-	QueryLanguage string `json:"queryLanguage,omitempty"`
-}
-
-// StartQueryOutput is the output of StartQuery.
-type StartQueryOutput struct {
-	QueryID string `json:"queryId"`
-}
-
-// GetQueryResultsInput is the input of GetQueryResults.
-type GetQueryResultsInput struct {
-	QueryID string `json:"queryId"`
-}
-
-// ResultField is one field of a query result row.
-type ResultField struct {
-	Field string `json:"field"`
-	Value string `json:"value"`
-}
-
-// QueryStatistics are a query's counts so far.
-type QueryStatistics struct {
-	RecordsMatched   float64 `json:"recordsMatched"`
-	RecordsScanned   float64 `json:"recordsScanned"`
-	BytesScanned     float64 `json:"bytesScanned"`
-	LogGroupsScanned float64 `json:"logGroupsScanned"`
-}
-
-// GetQueryResultsOutput is the output of GetQueryResults: the rows once the
-// query is Complete (none before), its statistics and status.
-type GetQueryResultsOutput struct {
-	QueryLanguage string          `json:"queryLanguage,omitempty"`
-	Results       [][]ResultField `json:"results"`
-	Statistics    QueryStatistics `json:"statistics"`
-	Status        QueryStatus     `json:"status"`
-}
-
-// StopQueryInput is the input of StopQuery.
-type StopQueryInput struct {
-	QueryID string `json:"queryId"`
-}
-
-// StopQueryOutput is the output of StopQuery.
-type StopQueryOutput struct {
-	Success bool `json:"success"`
-}
-
-// DescribeQueriesInput is the input of DescribeQueries.
-type DescribeQueriesInput struct {
-	LogGroupName  string      `json:"logGroupName,omitempty"`
-	Status        QueryStatus `json:"status,omitempty"`
-	MaxResults    *int32      `json:"maxResults,omitempty"`
-	NextToken     string      `json:"nextToken,omitempty"`
-	QueryLanguage string      `json:"queryLanguage,omitempty"`
-}
-
-// QueryInfo describes a query (DescribeQueries). CreateTime is epoch
-// milliseconds.
-type QueryInfo struct {
-	QueryLanguage string      `json:"queryLanguage"`
-	QueryID       string      `json:"queryId"`
-	QueryString   string      `json:"queryString"`
-	Status        QueryStatus `json:"status"`
-	CreateTime    int64       `json:"createTime"`
-	LogGroupName  string      `json:"logGroupName,omitempty"`
-}
-
-// DescribeQueriesOutput is the output of DescribeQueries.
-type DescribeQueriesOutput struct {
-	Queries   []QueryInfo `json:"queries"`
-	NextToken string      `json:"nextToken,omitempty"`
-}
-
-// PutQueryDefinitionInput is the input of PutQueryDefinition: a new saved
-// query, or, with QueryDefinitionID, a change to one.
-type PutQueryDefinitionInput struct {
-	Name              string   `json:"name"`
-	QueryDefinitionID string   `json:"queryDefinitionId,omitempty"`
-	LogGroupNames     []string `json:"logGroupNames,omitempty"`
-	QueryString       string   `json:"queryString"`
-	ClientToken       string   `json:"clientToken,omitempty"`
-	QueryLanguage     string   `json:"queryLanguage,omitempty"`
-}
-
-// PutQueryDefinitionOutput is the output of PutQueryDefinition.
-type PutQueryDefinitionOutput struct {
-	QueryDefinitionID string `json:"queryDefinitionId"`
-}
-
-// QueryDefinition is a saved query. LastModified is epoch milliseconds.
-type QueryDefinition struct {
-	QueryLanguage     string   `json:"queryLanguage"`
-	QueryDefinitionID string   `json:"queryDefinitionId"`
-	Name              string   `json:"name"`
-	QueryString       string   `json:"queryString"`
-	LastModified      int64    `json:"lastModified"`
-	LogGroupNames     []string `json:"logGroupNames,omitempty"`
-}
-
-// DescribeQueryDefinitionsInput is the input of DescribeQueryDefinitions.
-type DescribeQueryDefinitionsInput struct {
-	QueryDefinitionNamePrefix string `json:"queryDefinitionNamePrefix,omitempty"`
-	MaxResults                *int32 `json:"maxResults,omitempty"`
-	NextToken                 string `json:"nextToken,omitempty"`
-	QueryLanguage             string `json:"queryLanguage,omitempty"`
-}
-
-// DescribeQueryDefinitionsOutput is the output of DescribeQueryDefinitions.
-type DescribeQueryDefinitionsOutput struct {
-	QueryDefinitions []QueryDefinition `json:"queryDefinitions"`
-	NextToken        string            `json:"nextToken,omitempty"`
-}
-
-// DeleteQueryDefinitionInput is the input of DeleteQueryDefinition.
-type DeleteQueryDefinitionInput struct {
-	QueryDefinitionID string `json:"queryDefinitionId"`
-}
-
-// DeleteQueryDefinitionOutput is the output of DeleteQueryDefinition.
-type DeleteQueryDefinitionOutput struct {
-	Success bool `json:"success"`
-}
-
-// GetLogRecordInput is the input of GetLogRecord: an @ptr from a query's
-// results.
-type GetLogRecordInput struct {
-	LogRecordPointer string `json:"logRecordPointer"`
-	Unmask           bool   `json:"unmask,omitempty"`
-}
-
-// GetLogRecordOutput is the output of GetLogRecord: every field of the event
-// (the system fields and those discovered in it).
-type GetLogRecordOutput struct {
-	LogRecord map[string]string `json:"logRecord"`
-}
-
-// GetLogGroupFieldsInput is the input of GetLogGroupFields. Time (epoch
-// seconds, default now) ends the 15 minutes of events examined.
-type GetLogGroupFieldsInput struct {
-	LogGroupName       string `json:"logGroupName,omitempty"`
-	LogGroupIdentifier string `json:"logGroupIdentifier,omitempty"`
-	Time               *int64 `json:"time,omitempty"`
-}
-
-// LogGroupField is a field found in a log group's events and the percentage
-// of events that have it.
-type LogGroupField struct {
-	Name    string `json:"name"`
-	Percent int32  `json:"percent"`
-}
-
-// GetLogGroupFieldsOutput is the output of GetLogGroupFields.
-type GetLogGroupFieldsOutput struct {
-	LogGroupFields []LogGroupField `json:"logGroupFields"`
-}
 
 // queryStore holds the Logs Insights queries and saved definitions. Its zero
 // value is ready; mu guards everything below it.
@@ -248,14 +65,11 @@ type query struct {
 // Advance of a manual clock; at once under Run), so it is Scheduled until
 // then. The query is compiled first: a malformed one answers
 // MalformedQueryException with the location (see logs/insights).
-func (s *Service) StartQuery(ctx context.Context, in StartQueryInput) (out *StartQueryOutput, err error) {
-	ctx = orBackground(ctx)
-	defer func() {
-		s.record(ctx, event.Call{Name: "StartQuery", ReadOnly: true, RequestParameters: in}, err)
-	}()
-	if err := s.open(); err != nil {
-		return nil, err
-	}
+func (s *Service) StartQuery(ctx context.Context, in StartQueryInput) (*StartQueryOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "StartQuery", ReadOnly: true}, in, s.startQuery)
+}
+
+func (s *Service) startQuery(ctx context.Context, c *event.Call, in StartQueryInput) (out *StartQueryOutput, err error) {
 	if in.QueryLanguage != "" && in.QueryLanguage != "CWLI" {
 		return nil, errInvalid("Query language %s is not supported by localwatch; only CWLI (Logs Insights) is modelled.", in.QueryLanguage)
 	}
@@ -499,14 +313,11 @@ func (qs *queryStore) lookupLocked(id string) (*query, error) {
 
 // GetQueryResults returns a query's status and, once Complete, its rows (each
 // a list of fields; rows of events end with @ptr) and statistics.
-func (s *Service) GetQueryResults(ctx context.Context, in GetQueryResultsInput) (out *GetQueryResultsOutput, err error) {
-	ctx = orBackground(ctx)
-	defer func() {
-		s.record(ctx, event.Call{Name: "GetQueryResults", ReadOnly: true, RequestParameters: in}, err)
-	}()
-	if err := s.open(); err != nil {
-		return nil, err
-	}
+func (s *Service) GetQueryResults(ctx context.Context, in GetQueryResultsInput) (*GetQueryResultsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "GetQueryResults", ReadOnly: true}, in, s.getQueryResults)
+}
+
+func (s *Service) getQueryResults(ctx context.Context, c *event.Call, in GetQueryResultsInput) (out *GetQueryResultsOutput, err error) {
 	qs := &s.queryStore
 	qs.mu.Lock()
 	defer qs.mu.Unlock()
@@ -524,14 +335,11 @@ func (s *Service) GetQueryResults(ctx context.Context, in GetQueryResultsInput) 
 
 // StopQuery cancels a query that is scheduled or running; a query that has
 // ended cannot be stopped (InvalidParameterException).
-func (s *Service) StopQuery(ctx context.Context, in StopQueryInput) (out *StopQueryOutput, err error) {
-	ctx = orBackground(ctx)
-	defer func() {
-		s.record(ctx, event.Call{Name: "StopQuery", RequestParameters: in}, err)
-	}()
-	if err := s.open(); err != nil {
-		return nil, err
-	}
+func (s *Service) StopQuery(ctx context.Context, in StopQueryInput) (*StopQueryOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "StopQuery"}, in, s.stopQuery)
+}
+
+func (s *Service) stopQuery(ctx context.Context, c *event.Call, in StopQueryInput) (out *StopQueryOutput, err error) {
 	qs := &s.queryStore
 	qs.mu.Lock()
 	defer qs.mu.Unlock()
@@ -553,14 +361,11 @@ func (s *Service) StopQuery(ctx context.Context, in StopQueryInput) (out *StopQu
 // DescribeQueries lists the queries of the last 7 days (newest first),
 // optionally those of one log group or status, MaxResults (1-1000, default
 // 1000) per page.
-func (s *Service) DescribeQueries(ctx context.Context, in DescribeQueriesInput) (out *DescribeQueriesOutput, err error) {
-	ctx = orBackground(ctx)
-	defer func() {
-		s.record(ctx, event.Call{Name: "DescribeQueries", ReadOnly: true, RequestParameters: in}, err)
-	}()
-	if err := s.open(); err != nil {
-		return nil, err
-	}
+func (s *Service) DescribeQueries(ctx context.Context, in DescribeQueriesInput) (*DescribeQueriesOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeQueries", ReadOnly: true}, in, s.describeQueries)
+}
+
+func (s *Service) describeQueries(ctx context.Context, c *event.Call, in DescribeQueriesInput) (out *DescribeQueriesOutput, err error) {
 	limit, err := limitOf("maxResults", in.MaxResults, 1000, 1000)
 	if err != nil {
 		return nil, err
@@ -607,14 +412,11 @@ func (s *Service) DescribeQueries(ctx context.Context, in DescribeQueriesInput) 
 
 // PutQueryDefinition saves a query (name 1-255 characters, query string
 // 1-10,000) or, given QueryDefinitionID, replaces a saved one.
-func (s *Service) PutQueryDefinition(ctx context.Context, in PutQueryDefinitionInput) (out *PutQueryDefinitionOutput, err error) {
-	ctx = orBackground(ctx)
-	defer func() {
-		s.record(ctx, event.Call{Name: "PutQueryDefinition", RequestParameters: in}, err)
-	}()
-	if err := s.open(); err != nil {
-		return nil, err
-	}
+func (s *Service) PutQueryDefinition(ctx context.Context, in PutQueryDefinitionInput) (*PutQueryDefinitionOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "PutQueryDefinition"}, in, s.putQueryDefinition)
+}
+
+func (s *Service) putQueryDefinition(ctx context.Context, c *event.Call, in PutQueryDefinitionInput) (out *PutQueryDefinitionOutput, err error) {
 	if n := len([]rune(in.Name)); n < 1 || n > 255 {
 		return nil, errConstraint("name", in.Name, "Member must have length between 1 and 255")
 	}
@@ -656,14 +458,11 @@ func (s *Service) PutQueryDefinition(ctx context.Context, in PutQueryDefinitionI
 
 // DescribeQueryDefinitions lists saved queries by name, optionally those
 // whose names start with a prefix, MaxResults (1-1000, default 1000) per page.
-func (s *Service) DescribeQueryDefinitions(ctx context.Context, in DescribeQueryDefinitionsInput) (out *DescribeQueryDefinitionsOutput, err error) {
-	ctx = orBackground(ctx)
-	defer func() {
-		s.record(ctx, event.Call{Name: "DescribeQueryDefinitions", ReadOnly: true, RequestParameters: in}, err)
-	}()
-	if err := s.open(); err != nil {
-		return nil, err
-	}
+func (s *Service) DescribeQueryDefinitions(ctx context.Context, in DescribeQueryDefinitionsInput) (*DescribeQueryDefinitionsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeQueryDefinitions", ReadOnly: true}, in, s.describeQueryDefinitions)
+}
+
+func (s *Service) describeQueryDefinitions(ctx context.Context, c *event.Call, in DescribeQueryDefinitionsInput) (out *DescribeQueryDefinitionsOutput, err error) {
 	limit, err := limitOf("maxResults", in.MaxResults, 1000, 1000)
 	if err != nil {
 		return nil, err
@@ -703,14 +502,11 @@ func (s *Service) DescribeQueryDefinitions(ctx context.Context, in DescribeQuery
 }
 
 // DeleteQueryDefinition deletes a saved query.
-func (s *Service) DeleteQueryDefinition(ctx context.Context, in DeleteQueryDefinitionInput) (out *DeleteQueryDefinitionOutput, err error) {
-	ctx = orBackground(ctx)
-	defer func() {
-		s.record(ctx, event.Call{Name: "DeleteQueryDefinition", RequestParameters: in}, err)
-	}()
-	if err := s.open(); err != nil {
-		return nil, err
-	}
+func (s *Service) DeleteQueryDefinition(ctx context.Context, in DeleteQueryDefinitionInput) (*DeleteQueryDefinitionOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteQueryDefinition"}, in, s.deleteQueryDefinition)
+}
+
+func (s *Service) deleteQueryDefinition(ctx context.Context, c *event.Call, in DeleteQueryDefinitionInput) (out *DeleteQueryDefinitionOutput, err error) {
 	qs := &s.queryStore
 	qs.mu.Lock()
 	defer qs.mu.Unlock()
@@ -724,14 +520,11 @@ func (s *Service) DeleteQueryDefinition(ctx context.Context, in DeleteQueryDefin
 // GetLogRecord returns every field of the event an @ptr points at: the system
 // fields (@timestamp, @message, @logStream, @log, @ingestionTime) and the
 // fields Logs Insights discovers in it.
-func (s *Service) GetLogRecord(ctx context.Context, in GetLogRecordInput) (out *GetLogRecordOutput, err error) {
-	ctx = orBackground(ctx)
-	defer func() {
-		s.record(ctx, event.Call{Name: "GetLogRecord", ReadOnly: true, Data: true, RequestParameters: in}, err)
-	}()
-	if err := s.open(); err != nil {
-		return nil, err
-	}
+func (s *Service) GetLogRecord(ctx context.Context, in GetLogRecordInput) (*GetLogRecordOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "GetLogRecord", ReadOnly: true, Data: true}, in, s.getLogRecord)
+}
+
+func (s *Service) getLogRecord(ctx context.Context, c *event.Call, in GetLogRecordInput) (out *GetLogRecordOutput, err error) {
 	gname, sname, k, ok := parseRecordPointer(in.LogRecordPointer)
 	if !ok {
 		return nil, errInvalid("The specified logRecordPointer is invalid: %.64q", in.LogRecordPointer)
@@ -778,14 +571,11 @@ func (s *Service) GetLogRecord(ctx context.Context, in GetLogRecordInput) (out *
 // minutes before Time (epoch seconds, default now) with the percentage of
 // events that have each, most common first: the system fields and the fields
 // Logs Insights discovers.
-func (s *Service) GetLogGroupFields(ctx context.Context, in GetLogGroupFieldsInput) (out *GetLogGroupFieldsOutput, err error) {
-	ctx = orBackground(ctx)
-	defer func() {
-		s.record(ctx, event.Call{Name: "GetLogGroupFields", ReadOnly: true, RequestParameters: in}, err)
-	}()
-	if err := s.open(); err != nil {
-		return nil, err
-	}
+func (s *Service) GetLogGroupFields(ctx context.Context, in GetLogGroupFieldsInput) (*GetLogGroupFieldsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "GetLogGroupFields", ReadOnly: true}, in, s.getLogGroupFields)
+}
+
+func (s *Service) getLogGroupFields(ctx context.Context, c *event.Call, in GetLogGroupFieldsInput) (out *GetLogGroupFieldsOutput, err error) {
 	end := s.nowMS()
 	if in.Time != nil {
 		if *in.Time < 0 || *in.Time > maxEpochSeconds {
@@ -843,6 +633,3 @@ func (s *Service) GetLogGroupFields(ctx context.Context, in GetLogGroupFieldsInp
 	})
 	return out, nil
 }
-
-// open reports whether the service is still open (the after-Close contract).
-func (s *Service) open() error { return s.checkOpen() }

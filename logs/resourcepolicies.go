@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 )
 
 // Resource policy limits: "Up to 10 CloudWatch Logs resource policies per
@@ -15,64 +16,6 @@ const (
 	MaxResourcePolicies        = 10
 	MaxResourcePolicyDocLength = 5120
 )
-
-// PolicyScope says whether a resource policy is the account's (ACCOUNT) or
-// attached to one log group (RESOURCE).
-type PolicyScope string
-
-// Policy scopes.
-const (
-	PolicyScopeAccount  PolicyScope = "ACCOUNT"
-	PolicyScopeResource PolicyScope = "RESOURCE"
-)
-
-// ResourcePolicy describes a resource policy.
-type ResourcePolicy struct {
-	PolicyName      string      `json:"policyName,omitempty"`
-	PolicyDocument  string      `json:"policyDocument"`
-	LastUpdatedTime int64       `json:"lastUpdatedTime"`
-	PolicyScope     PolicyScope `json:"policyScope"`
-	ResourceArn     string      `json:"resourceArn,omitempty"`
-	RevisionID      string      `json:"revisionId,omitempty"`
-}
-
-// PutResourcePolicyInput is the input of PutResourcePolicy.
-type PutResourcePolicyInput struct {
-	PolicyName         string `json:"policyName,omitempty"`
-	PolicyDocument     string `json:"policyDocument"`
-	ResourceArn        string `json:"resourceArn,omitempty"`
-	ExpectedRevisionID string `json:"expectedRevisionId,omitempty"`
-}
-
-// PutResourcePolicyOutput is the output of PutResourcePolicy.
-type PutResourcePolicyOutput struct {
-	ResourcePolicy *ResourcePolicy `json:"resourcePolicy,omitempty"`
-	RevisionID     string          `json:"revisionId,omitempty"`
-}
-
-// DescribeResourcePoliciesInput is the input of DescribeResourcePolicies.
-type DescribeResourcePoliciesInput struct {
-	NextToken   string      `json:"nextToken,omitempty"`
-	Limit       *int32      `json:"limit,omitempty"`
-	ResourceArn string      `json:"resourceArn,omitempty"`
-	PolicyScope PolicyScope `json:"policyScope,omitempty"`
-}
-
-// DescribeResourcePoliciesOutput is the output of DescribeResourcePolicies.
-type DescribeResourcePoliciesOutput struct {
-	ResourcePolicies []ResourcePolicy `json:"resourcePolicies"`
-	NextToken        string           `json:"nextToken,omitempty"`
-}
-
-// DeleteResourcePolicyInput is the input of DeleteResourcePolicy.
-type DeleteResourcePolicyInput struct {
-	PolicyName         string `json:"policyName,omitempty"`
-	ResourceArn        string `json:"resourceArn,omitempty"`
-	ExpectedRevisionID string `json:"expectedRevisionId,omitempty"`
-}
-
-// DeleteResourcePolicyOutput is the (empty) output of DeleteResourcePolicy.
-type DeleteResourcePolicyOutput struct{}
 
 // policyKey is where a resource policy is stored: an account policy by its
 // name, a log group's by the group's ARN (one policy per group).
@@ -95,14 +38,11 @@ func errPolicyNotFound(name string) error {
 // 5,120 characters, checked as JSON with a Statement whose Effects are Allow
 // or Deny. Policies are stored and described; they do not gate this
 // service's own operations.
-func (s *Service) PutResourcePolicy(ctx context.Context, in PutResourcePolicyInput) (out *PutResourcePolicyOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "PutResourcePolicy", RequestParameters: in}, err)
-	}()
+func (s *Service) PutResourcePolicy(ctx context.Context, in PutResourcePolicyInput) (*PutResourcePolicyOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "PutResourcePolicy"}, in, s.putResourcePolicy)
+}
+
+func (s *Service) putResourcePolicy(ctx context.Context, c *event.Call, in PutResourcePolicyInput) (out *PutResourcePolicyOutput, err error) {
 	if in.ResourceArn == "" && in.PolicyName == "" {
 		return nil, errInvalid("policyName is required when resourceArn is not specified")
 	}
@@ -117,7 +57,7 @@ func (s *Service) PutResourcePolicy(ctx context.Context, in PutResourcePolicyInp
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.checkOpen(); err != nil {
+	if err := s.op.CheckOpen(); err != nil {
 		return nil, err
 	}
 	scope := PolicyScopeAccount
@@ -155,14 +95,11 @@ func (s *Service) PutResourcePolicy(ctx context.Context, in PutResourcePolicyInp
 // DescribeResourcePolicies lists the resource policies (account policies by
 // name, then log groups' by ARN), filtered by scope or by resourceArn, at most
 // 50 a page.
-func (s *Service) DescribeResourcePolicies(ctx context.Context, in DescribeResourcePoliciesInput) (out *DescribeResourcePoliciesOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "DescribeResourcePolicies", ReadOnly: true, RequestParameters: in}, err)
-	}()
+func (s *Service) DescribeResourcePolicies(ctx context.Context, in DescribeResourcePoliciesInput) (*DescribeResourcePoliciesOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeResourcePolicies", ReadOnly: true}, in, s.describeResourcePolicies)
+}
+
+func (s *Service) describeResourcePolicies(ctx context.Context, c *event.Call, in DescribeResourcePoliciesInput) (out *DescribeResourcePoliciesOutput, err error) {
 	switch in.PolicyScope {
 	case "", PolicyScopeAccount, PolicyScopeResource:
 	default:
@@ -192,20 +129,17 @@ func (s *Service) DescribeResourcePolicies(ctx context.Context, in DescribeResou
 
 // DeleteResourcePolicy deletes an account policy by name, or a log group's
 // policy by resourceArn (expectedRevisionId, when given, must match).
-func (s *Service) DeleteResourcePolicy(ctx context.Context, in DeleteResourcePolicyInput) (out *DeleteResourcePolicyOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "DeleteResourcePolicy", RequestParameters: in}, err)
-	}()
+func (s *Service) DeleteResourcePolicy(ctx context.Context, in DeleteResourcePolicyInput) (*DeleteResourcePolicyOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteResourcePolicy"}, in, s.deleteResourcePolicy)
+}
+
+func (s *Service) deleteResourcePolicy(ctx context.Context, c *event.Call, in DeleteResourcePolicyInput) (out *DeleteResourcePolicyOutput, err error) {
 	if in.ResourceArn == "" && in.PolicyName == "" {
 		return nil, errInvalid("policyName is required when resourceArn is not specified")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.checkOpen(); err != nil {
+	if err := s.op.CheckOpen(); err != nil {
 		return nil, err
 	}
 	key := policyKey(in.PolicyName, in.ResourceArn)

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/localwatch/localwatch/internal/pagetoken"
@@ -21,6 +20,7 @@ import (
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/ids"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/objstore"
 )
 
@@ -75,6 +75,9 @@ type Options struct {
 	// Destination functions (Error level, naming the job); they are recovered
 	// and the service goes on either way.
 	Logger *slog.Logger
+	// Journal is set by localwatch.Account when its Options.DataDir is set;
+	// leave nil.
+	Journal op.Journal
 }
 
 // MinRetentionSweep is the shortest RetentionSweep interval.
@@ -83,39 +86,37 @@ const MinRetentionSweep = time.Minute
 // Service is an in-memory CloudWatch Logs: log groups and streams, events,
 // metric filters and subscription filters. It is safe for concurrent use.
 type Service struct {
+	// Set by New and never changed after.
+	op      op.Service // the funnel every operation takes (nil ctx, Close, journal, CloudTrail)
 	clock   clock.Clock
 	bus     *bus.Bus
 	ids     *ids.Source
 	region  string
 	account string
-	rec     *event.Recorder
+	store   objstore.Store // where export tasks write
+	log     *slog.Logger
 
-	mu     sync.RWMutex
-	groups map[string]*group
-	names  []string // sorted group names
-	seq    uint64   // last event sequence number
-	sweeps int      // retention sweeps run (tests)
-	closed atomic.Bool
+	mu             sync.RWMutex // guards every field below up to mfMu
+	groups         map[string]*group
+	names          []string                  // sorted group names
+	seq            uint64                    // last event sequence number
+	sweeps         int                       // retention sweeps run (tests)
+	destinations   map[string]*destination   // CloudWatch Logs destinations by name (destinations.go)
+	policies       map[string]ResourcePolicy // resource policies by policyKey (resourcepolicies.go)
+	exports        []*exportTask             // export tasks in creation order (exporttasks.go)
+	queryResultKms string                    // the query results' KMS key (kms.go)
+	timers         []clock.Timer             // stopped by Close
+	unsub          []func()                  // bus subscriptions, ended by Close
 
-	mfMu    sync.Mutex
+	mfMu    sync.Mutex            // guards pending
 	pending map[bucketKey]*bucket // metric filter data awaiting publication
 
-	destMu sync.RWMutex
-	dests  map[string]Destination
+	destMu sync.RWMutex           // guards dests
+	dests  map[string]Destination // RegisterDestination's functions by ARN
 
-	destinations   map[string]*destination   // CloudWatch Logs destinations by name, under mu (destinations.go)
-	policies       map[string]ResourcePolicy // resource policies by policyKey, under mu (resourcepolicies.go)
-	exports        []*exportTask             // export tasks in creation order, under mu (exporttasks.go)
-	store          objstore.Store            // where export tasks write
-	queryResultKms string                    // the query results' KMS key (kms.go), under mu
+	deliveries deliveryState // log delivery sources, destinations and deliveries (deliveries.go), under its own mu
 
-	log    *slog.Logger
-	timers []clock.Timer
-	unsub  []func()
-
-	deliveries deliveryState // log delivery sources, destinations and deliveries (deliveries.go)
-
-	queryStore queryStore // Logs Insights queries and saved definitions (queries.go)
+	queryStore queryStore // Logs Insights queries and saved definitions (queries.go), under its own mu
 }
 
 type group struct {
@@ -141,11 +142,6 @@ type group struct {
 // publication timers on the clock; Close stops them.
 func New(opts Options) *Service {
 	s := &Service{
-		clock:   opts.Clock,
-		bus:     opts.Bus,
-		ids:     opts.IDs,
-		region:  opts.Region,
-		account: opts.AccountID,
 		groups:  map[string]*group{},
 		pending: map[bucketKey]*bucket{},
 		dests:   map[string]Destination{},
@@ -157,19 +153,9 @@ func New(opts Options) *Service {
 	if s.store == nil {
 		s.store = &objstore.Memory{}
 	}
-	if s.clock == nil {
-		s.clock = clock.Real{}
-	}
-	if s.ids == nil {
-		s.ids = ids.Random()
-	}
-	if s.region == "" {
-		s.region = "us-east-1"
-	}
-	if s.account == "" {
-		s.account = "123456789012"
-	}
-	s.rec = &event.Recorder{Bus: s.bus, Clock: s.clock, IDs: s.ids, EventSource: "logs.amazonaws.com", Region: s.region, AccountID: s.account}
+	s.op.Init(op.Common{Clock: opts.Clock, Bus: opts.Bus, IDs: opts.IDs, Region: opts.Region, AccountID: opts.AccountID,
+		Logger: opts.Logger, Journal: opts.Journal}, "logs", "logs.amazonaws.com", "ServiceUnavailableException")
+	s.clock, s.bus, s.ids, s.region, s.account = s.op.Clock, s.op.Bus, s.op.IDs, s.op.Region, s.op.AccountID
 	s.log = opts.Logger
 	sweep := opts.RetentionSweep
 	if sweep <= 0 {
@@ -202,7 +188,7 @@ func (s *Service) Close() {
 		u()
 	}
 	// After the last write was refused, so nothing stored is left unpublished.
-	s.FlushMetrics(context.Background())
+	s.flushMetrics(context.Background())
 }
 
 // runJob runs scheduled work under recover: a panic is reported and the
@@ -222,13 +208,14 @@ func (s *Service) reportPanic(job string, r any) {
 	}
 }
 
-// markClosed sets closed under the write lock (so no operation that already
-// passed checkOpen under the lock is still running) and hands back the timers
-// and subscriptions to stop; ok is false when another Close got there first.
+// markClosed marks the service closed under the write lock (so no operation
+// that already passed CheckOpen under the lock is still running) and hands
+// back the timers and subscriptions to stop; ok is false when another Close
+// got there first.
 func (s *Service) markClosed() (timers []clock.Timer, unsub []func(), ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed.Swap(true) {
+	if !s.op.MarkClosed() {
 		return nil, nil, false
 	}
 	timers, unsub = s.timers, s.unsub
@@ -240,10 +227,6 @@ func (s *Service) nowMS() int64 { return s.clock.Now().UnixMilli() }
 
 func (s *Service) groupARN(name string) string {
 	return arn.New("logs", s.region, s.account, "log-group:"+name)
-}
-
-func (s *Service) record(ctx context.Context, c event.Call, err error) {
-	s.rec.Record(ctx, c, err)
 }
 
 func (s *Service) groupResource(name string) []event.Resource {
@@ -301,34 +284,13 @@ func validateTags(tags map[string]string) error {
 	return nil
 }
 
-// checkOpen fails after Close with the one after-Close error every service
-// answers (awserr.Closed, ServiceUnavailableException for CloudWatch Logs).
-func (s *Service) checkOpen() error {
-	if s.closed.Load() {
-		return awserr.Closed("ServiceUnavailableException")
-	}
-	return nil
-}
-
-// orBackground treats a nil context as context.Background(), the shared
-// contract of every localwatch operation.
-func orBackground(ctx context.Context) context.Context {
-	if ctx == nil {
-		return context.Background()
-	}
-	return ctx
-}
-
 // CreateLogGroup creates a log group. Names are 1-512 characters of
 // a-z A-Z 0-9 _ - / . #, and may not start with "aws/".
-func (s *Service) CreateLogGroup(ctx context.Context, in CreateLogGroupInput) (out *CreateLogGroupOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "CreateLogGroup", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
-	}()
+func (s *Service) CreateLogGroup(ctx context.Context, in CreateLogGroupInput) (*CreateLogGroupOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "CreateLogGroup", Resources: s.groupResource(in.LogGroupName)}, in, s.createLogGroup)
+}
+
+func (s *Service) createLogGroup(ctx context.Context, c *event.Call, in CreateLogGroupInput) (out *CreateLogGroupOutput, err error) {
 	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
 		return nil, err
 	}
@@ -351,7 +313,7 @@ func (s *Service) CreateLogGroup(ctx context.Context, in CreateLogGroupInput) (o
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.checkOpen(); err != nil {
+	if err := s.op.CheckOpen(); err != nil {
 		return nil, err
 	}
 	if _, ok := s.groups[in.LogGroupName]; ok {
@@ -376,20 +338,17 @@ func (s *Service) CreateLogGroup(ctx context.Context, in CreateLogGroupInput) (o
 
 // DeleteLogGroup deletes a log group with all its streams, events, metric filters
 // and subscription filters.
-func (s *Service) DeleteLogGroup(ctx context.Context, in DeleteLogGroupInput) (out *DeleteLogGroupOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "DeleteLogGroup", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
-	}()
+func (s *Service) DeleteLogGroup(ctx context.Context, in DeleteLogGroupInput) (*DeleteLogGroupOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteLogGroup", Resources: s.groupResource(in.LogGroupName)}, in, s.deleteLogGroup)
+}
+
+func (s *Service) deleteLogGroup(ctx context.Context, c *event.Call, in DeleteLogGroupInput) (out *DeleteLogGroupOutput, err error) {
 	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.checkOpen(); err != nil {
+	if err := s.op.CheckOpen(); err != nil {
 		return nil, err
 	}
 	g, ok := s.groups[in.LogGroupName]
@@ -440,14 +399,11 @@ func limitOf(field string, l *int32, def, maxV int32) (int, error) {
 // DescribeLogGroups lists log groups in name order, optionally those whose names
 // start with LogGroupNamePrefix or contain LogGroupNamePattern (not both), up to
 // Limit (1-50, default 50) per page.
-func (s *Service) DescribeLogGroups(ctx context.Context, in DescribeLogGroupsInput) (out *DescribeLogGroupsOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "DescribeLogGroups", ReadOnly: true, RequestParameters: in}, err)
-	}()
+func (s *Service) DescribeLogGroups(ctx context.Context, in DescribeLogGroupsInput) (*DescribeLogGroupsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeLogGroups", ReadOnly: true}, in, s.describeLogGroups)
+}
+
+func (s *Service) describeLogGroups(ctx context.Context, c *event.Call, in DescribeLogGroupsInput) (out *DescribeLogGroupsOutput, err error) {
 	limit, err := limitOf("limit", in.Limit, MaxDescribeLimit, MaxDescribeLimit)
 	if err != nil {
 		return nil, err
@@ -501,14 +457,11 @@ func (s *Service) DescribeLogGroups(ctx context.Context, in DescribeLogGroupsInp
 
 // CreateLogStream creates a log stream in a log group. Stream names are 1-512
 // characters without ':' or '*'.
-func (s *Service) CreateLogStream(ctx context.Context, in CreateLogStreamInput) (out *CreateLogStreamOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "CreateLogStream", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
-	}()
+func (s *Service) CreateLogStream(ctx context.Context, in CreateLogStreamInput) (*CreateLogStreamOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "CreateLogStream", Resources: s.groupResource(in.LogGroupName)}, in, s.createLogStream)
+}
+
+func (s *Service) createLogStream(ctx context.Context, c *event.Call, in CreateLogStreamInput) (out *CreateLogStreamOutput, err error) {
 	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
 		return nil, err
 	}
@@ -517,7 +470,7 @@ func (s *Service) CreateLogStream(ctx context.Context, in CreateLogStreamInput) 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.checkOpen(); err != nil {
+	if err := s.op.CheckOpen(); err != nil {
 		return nil, err
 	}
 	g, ok := s.groups[in.LogGroupName]
@@ -541,14 +494,11 @@ func (s *Service) addStreamLocked(g *group, name string) *stream {
 
 // DeleteLogStream deletes a log stream and its events. (Single events cannot be
 // deleted; CloudWatch Logs has no operation for it.)
-func (s *Service) DeleteLogStream(ctx context.Context, in DeleteLogStreamInput) (out *DeleteLogStreamOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "DeleteLogStream", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
-	}()
+func (s *Service) DeleteLogStream(ctx context.Context, in DeleteLogStreamInput) (*DeleteLogStreamOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteLogStream", Resources: s.groupResource(in.LogGroupName)}, in, s.deleteLogStream)
+}
+
+func (s *Service) deleteLogStream(ctx context.Context, c *event.Call, in DeleteLogStreamInput) (out *DeleteLogStreamOutput, err error) {
 	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
 		return nil, err
 	}
@@ -557,7 +507,7 @@ func (s *Service) DeleteLogStream(ctx context.Context, in DeleteLogStreamInput) 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.checkOpen(); err != nil {
+	if err := s.op.CheckOpen(); err != nil {
 		return nil, err
 	}
 	g, ok := s.groups[in.LogGroupName]
@@ -621,14 +571,11 @@ func describeStream(st *stream) LogStream {
 // DescribeLogStreams lists a group's streams ordered by name (default, with an
 // optional LogStreamNamePrefix) or by LastEventTime (no prefix allowed), in
 // ascending or Descending order, up to Limit (1-50, default 50) per page.
-func (s *Service) DescribeLogStreams(ctx context.Context, in DescribeLogStreamsInput) (out *DescribeLogStreamsOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "DescribeLogStreams", ReadOnly: true, RequestParameters: in}, err)
-	}()
+func (s *Service) DescribeLogStreams(ctx context.Context, in DescribeLogStreamsInput) (*DescribeLogStreamsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeLogStreams", ReadOnly: true}, in, s.describeLogStreams)
+}
+
+func (s *Service) describeLogStreams(ctx context.Context, c *event.Call, in DescribeLogStreamsInput) (out *DescribeLogStreamsOutput, err error) {
 	limit, err := limitOf("limit", in.Limit, MaxDescribeLimit, MaxDescribeLimit)
 	if err != nil {
 		return nil, err
@@ -705,14 +652,11 @@ func (s *Service) DescribeLogStreams(ctx context.Context, in DescribeLogStreamsI
 // PutRetentionPolicy sets how many days a group keeps events: one of
 // RetentionDays. Events older than that are hidden at once and deleted by the
 // next retention sweep.
-func (s *Service) PutRetentionPolicy(ctx context.Context, in PutRetentionPolicyInput) (out *PutRetentionPolicyOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "PutRetentionPolicy", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
-	}()
+func (s *Service) PutRetentionPolicy(ctx context.Context, in PutRetentionPolicyInput) (*PutRetentionPolicyOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "PutRetentionPolicy", Resources: s.groupResource(in.LogGroupName)}, in, s.putRetentionPolicy)
+}
+
+func (s *Service) putRetentionPolicy(ctx context.Context, c *event.Call, in PutRetentionPolicyInput) (out *PutRetentionPolicyOutput, err error) {
 	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
 		return nil, err
 	}
@@ -722,7 +666,7 @@ func (s *Service) PutRetentionPolicy(ctx context.Context, in PutRetentionPolicyI
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.checkOpen(); err != nil {
+	if err := s.op.CheckOpen(); err != nil {
 		return nil, err
 	}
 	g, ok := s.groups[in.LogGroupName]
@@ -734,20 +678,17 @@ func (s *Service) PutRetentionPolicy(ctx context.Context, in PutRetentionPolicyI
 }
 
 // DeleteRetentionPolicy makes a group keep its events forever.
-func (s *Service) DeleteRetentionPolicy(ctx context.Context, in DeleteRetentionPolicyInput) (out *DeleteRetentionPolicyOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "DeleteRetentionPolicy", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
-	}()
+func (s *Service) DeleteRetentionPolicy(ctx context.Context, in DeleteRetentionPolicyInput) (*DeleteRetentionPolicyOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteRetentionPolicy", Resources: s.groupResource(in.LogGroupName)}, in, s.deleteRetentionPolicy)
+}
+
+func (s *Service) deleteRetentionPolicy(ctx context.Context, c *event.Call, in DeleteRetentionPolicyInput) (out *DeleteRetentionPolicyOutput, err error) {
 	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.checkOpen(); err != nil {
+	if err := s.op.CheckOpen(); err != nil {
 		return nil, err
 	}
 	g, ok := s.groups[in.LogGroupName]
@@ -825,12 +766,11 @@ func maps2(m map[string]string) map[string]string {
 }
 
 // TagResource adds or replaces tags on a log group given its ARN.
-func (s *Service) TagResource(ctx context.Context, in TagResourceInput) (out *TagResourceOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() { s.record(ctx, event.Call{Name: "TagResource", RequestParameters: in}, err) }()
+func (s *Service) TagResource(ctx context.Context, in TagResourceInput) (*TagResourceOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "TagResource"}, in, s.tagResource)
+}
+
+func (s *Service) tagResource(ctx context.Context, c *event.Call, in TagResourceInput) (out *TagResourceOutput, err error) {
 	name, err := s.groupFromARN("resourceArn", in.ResourceArn)
 	if err != nil {
 		return nil, err
@@ -850,12 +790,11 @@ func (s *Service) TagResource(ctx context.Context, in TagResourceInput) (out *Ta
 }
 
 // UntagResource removes tags from a log group given its ARN.
-func (s *Service) UntagResource(ctx context.Context, in UntagResourceInput) (out *UntagResourceOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() { s.record(ctx, event.Call{Name: "UntagResource", RequestParameters: in}, err) }()
+func (s *Service) UntagResource(ctx context.Context, in UntagResourceInput) (*UntagResourceOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "UntagResource"}, in, s.untagResource)
+}
+
+func (s *Service) untagResource(ctx context.Context, c *event.Call, in UntagResourceInput) (out *UntagResourceOutput, err error) {
 	name, err := s.groupFromARN("resourceArn", in.ResourceArn)
 	if err != nil {
 		return nil, err
@@ -878,14 +817,11 @@ func (s *Service) UntagResource(ctx context.Context, in UntagResourceInput) (out
 }
 
 // ListTagsForResource returns a log group's tags given its ARN.
-func (s *Service) ListTagsForResource(ctx context.Context, in ListTagsForResourceInput) (out *ListTagsForResourceOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "ListTagsForResource", ReadOnly: true, RequestParameters: in}, err)
-	}()
+func (s *Service) ListTagsForResource(ctx context.Context, in ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "ListTagsForResource", ReadOnly: true}, in, s.listTagsForResource)
+}
+
+func (s *Service) listTagsForResource(ctx context.Context, c *event.Call, in ListTagsForResourceInput) (out *ListTagsForResourceOutput, err error) {
 	name, err := s.groupFromARN("resourceArn", in.ResourceArn)
 	if err != nil {
 		return nil, err
@@ -900,12 +836,11 @@ func (s *Service) ListTagsForResource(ctx context.Context, in ListTagsForResourc
 }
 
 // TagLogGroup is the legacy form of TagResource, by group name.
-func (s *Service) TagLogGroup(ctx context.Context, in TagLogGroupInput) (out *TagLogGroupOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() { s.record(ctx, event.Call{Name: "TagLogGroup", RequestParameters: in}, err) }()
+func (s *Service) TagLogGroup(ctx context.Context, in TagLogGroupInput) (*TagLogGroupOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "TagLogGroup"}, in, s.tagLogGroup)
+}
+
+func (s *Service) tagLogGroup(ctx context.Context, c *event.Call, in TagLogGroupInput) (out *TagLogGroupOutput, err error) {
 	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
 		return nil, err
 	}
@@ -924,12 +859,11 @@ func (s *Service) TagLogGroup(ctx context.Context, in TagLogGroupInput) (out *Ta
 }
 
 // UntagLogGroup is the legacy form of UntagResource, by group name.
-func (s *Service) UntagLogGroup(ctx context.Context, in UntagLogGroupInput) (out *UntagLogGroupOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() { s.record(ctx, event.Call{Name: "UntagLogGroup", RequestParameters: in}, err) }()
+func (s *Service) UntagLogGroup(ctx context.Context, in UntagLogGroupInput) (*UntagLogGroupOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "UntagLogGroup"}, in, s.untagLogGroup)
+}
+
+func (s *Service) untagLogGroup(ctx context.Context, c *event.Call, in UntagLogGroupInput) (out *UntagLogGroupOutput, err error) {
 	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
 		return nil, err
 	}
@@ -951,14 +885,11 @@ func (s *Service) UntagLogGroup(ctx context.Context, in UntagLogGroupInput) (out
 }
 
 // ListTagsLogGroup is the legacy form of ListTagsForResource, by group name.
-func (s *Service) ListTagsLogGroup(ctx context.Context, in ListTagsLogGroupInput) (out *ListTagsLogGroupOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "ListTagsLogGroup", ReadOnly: true, RequestParameters: in}, err)
-	}()
+func (s *Service) ListTagsLogGroup(ctx context.Context, in ListTagsLogGroupInput) (*ListTagsLogGroupOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "ListTagsLogGroup", ReadOnly: true}, in, s.listTagsLogGroup)
+}
+
+func (s *Service) listTagsLogGroup(ctx context.Context, c *event.Call, in ListTagsLogGroupInput) (out *ListTagsLogGroupOutput, err error) {
 	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
 		return nil, err
 	}
@@ -974,14 +905,11 @@ func (s *Service) ListTagsLogGroup(ctx context.Context, in ListTagsLogGroupInput
 // PutLogGroupDeletionProtection turns a group's deletion protection on or off.
 // While it is on, DeleteLogGroup and DeleteLogStream are refused with
 // ValidationException.
-func (s *Service) PutLogGroupDeletionProtection(ctx context.Context, in PutLogGroupDeletionProtectionInput) (out *PutLogGroupDeletionProtectionOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "PutLogGroupDeletionProtection", RequestParameters: in}, err)
-	}()
+func (s *Service) PutLogGroupDeletionProtection(ctx context.Context, in PutLogGroupDeletionProtectionInput) (*PutLogGroupDeletionProtectionOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "PutLogGroupDeletionProtection"}, in, s.putLogGroupDeletionProtection)
+}
+
+func (s *Service) putLogGroupDeletionProtection(ctx context.Context, c *event.Call, in PutLogGroupDeletionProtectionInput) (out *PutLogGroupDeletionProtectionOutput, err error) {
 	if in.LogGroupIdentifier == "" {
 		return nil, errConstraint("logGroupIdentifier", "", "Member must have length greater than or equal to 1")
 	}
@@ -1009,14 +937,11 @@ var accountIDRE = regexp.MustCompile(`^[0-9]{12}$`)
 // matches anywhere) and of LogGroupClass, up to Limit (1-1000, default 50)
 // per page. This service is one account: AccountIdentifiers (at most 20 IDs)
 // with IncludeLinkedAccounts select no other account's groups.
-func (s *Service) ListLogGroups(ctx context.Context, in ListLogGroupsInput) (out *ListLogGroupsOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "ListLogGroups", ReadOnly: true, RequestParameters: in}, err)
-	}()
+func (s *Service) ListLogGroups(ctx context.Context, in ListLogGroupsInput) (*ListLogGroupsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "ListLogGroups", ReadOnly: true}, in, s.listLogGroups)
+}
+
+func (s *Service) listLogGroups(ctx context.Context, c *event.Call, in ListLogGroupsInput) (out *ListLogGroupsOutput, err error) {
 	if in.LogGroupNamePattern != "" {
 		if len(in.LogGroupNamePattern) < 3 {
 			return nil, errConstraint("logGroupNamePattern", in.LogGroupNamePattern, "Member must have length greater than or equal to 3")

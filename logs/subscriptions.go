@@ -15,6 +15,7 @@ import (
 	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/logs/filterpattern"
 )
 
@@ -123,14 +124,11 @@ func destinationService(destinationArn string) (string, error) {
 // log group). Matching events ingested from then on are delivered to the
 // destination. Kinesis and Firehose destinations need a RoleArn and receive a
 // CONTROL_MESSAGE when the filter is created.
-func (s *Service) PutSubscriptionFilter(ctx context.Context, in PutSubscriptionFilterInput) (out *PutSubscriptionFilterOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "PutSubscriptionFilter", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
-	}()
+func (s *Service) PutSubscriptionFilter(ctx context.Context, in PutSubscriptionFilterInput) (*PutSubscriptionFilterOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "PutSubscriptionFilter", Resources: s.groupResource(in.LogGroupName)}, in, s.putSubscriptionFilter)
+}
+
+func (s *Service) putSubscriptionFilter(ctx context.Context, c *event.Call, in PutSubscriptionFilterInput) (out *PutSubscriptionFilterOutput, err error) {
 	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
 		return nil, err
 	}
@@ -187,7 +185,7 @@ func (s *Service) PutSubscriptionFilter(ctx context.Context, in PutSubscriptionF
 func (s *Service) storeSubscription(in PutSubscriptionFilterInput, p *filterpattern.Pattern, dist Distribution) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.checkOpen(); err != nil {
+	if err := s.op.CheckOpen(); err != nil {
 		return 0, err
 	}
 	g, ok := s.groups[in.LogGroupName]
@@ -210,7 +208,7 @@ func (s *Service) storeSubscription(in PutSubscriptionFilterInput, p *filterpatt
 	sf := &subscriptionFilter{pattern: p, desc: SubscriptionFilter{
 		FilterName: in.FilterName, LogGroupName: in.LogGroupName, FilterPattern: in.FilterPattern,
 		DestinationArn: in.DestinationArn, RoleArn: in.RoleArn, Distribution: dist,
-		ApplyOnTransformedLogs: in.ApplyOnTransformedLogs, CreationTime: now,
+		ApplyOnTransformedLogs: in.ApplyOnTransformedLogs != nil && *in.ApplyOnTransformedLogs, CreationTime: now,
 	}}
 	if replacing {
 		sf.desc.CreationTime = old.desc.CreationTime
@@ -220,14 +218,11 @@ func (s *Service) storeSubscription(in PutSubscriptionFilterInput, p *filterpatt
 }
 
 // DeleteSubscriptionFilter deletes a subscription filter.
-func (s *Service) DeleteSubscriptionFilter(ctx context.Context, in DeleteSubscriptionFilterInput) (out *DeleteSubscriptionFilterOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "DeleteSubscriptionFilter", RequestParameters: in, Resources: s.groupResource(in.LogGroupName)}, err)
-	}()
+func (s *Service) DeleteSubscriptionFilter(ctx context.Context, in DeleteSubscriptionFilterInput) (*DeleteSubscriptionFilterOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteSubscriptionFilter", Resources: s.groupResource(in.LogGroupName)}, in, s.deleteSubscriptionFilter)
+}
+
+func (s *Service) deleteSubscriptionFilter(ctx context.Context, c *event.Call, in DeleteSubscriptionFilterInput) (out *DeleteSubscriptionFilterOutput, err error) {
 	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
 		return nil, err
 	}
@@ -248,14 +243,11 @@ func (s *Service) DeleteSubscriptionFilter(ctx context.Context, in DeleteSubscri
 }
 
 // DescribeSubscriptionFilters lists a group's subscription filters in name order.
-func (s *Service) DescribeSubscriptionFilters(ctx context.Context, in DescribeSubscriptionFiltersInput) (out *DescribeSubscriptionFiltersOutput, err error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.record(ctx, event.Call{Name: "DescribeSubscriptionFilters", ReadOnly: true, RequestParameters: in}, err)
-	}()
+func (s *Service) DescribeSubscriptionFilters(ctx context.Context, in DescribeSubscriptionFiltersInput) (*DescribeSubscriptionFiltersOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeSubscriptionFilters", ReadOnly: true}, in, s.describeSubscriptionFilters)
+}
+
+func (s *Service) describeSubscriptionFilters(ctx context.Context, c *event.Call, in DescribeSubscriptionFiltersInput) (out *DescribeSubscriptionFiltersOutput, err error) {
 	if err := validateGroupName("logGroupName", in.LogGroupName); err != nil {
 		return nil, err
 	}

@@ -292,7 +292,7 @@ type GetLogEventsInput struct {
 	NextToken          string `json:"nextToken,omitempty"`
 	Limit              *int32 `json:"limit,omitempty"`
 	StartFromHead      *bool  `json:"startFromHead,omitempty"`
-	Unmask             bool   `json:"unmask,omitempty"`
+	Unmask             *bool  `json:"unmask,omitempty"`
 }
 
 // OutputLogEvent is an event GetLogEvents returns.
@@ -324,7 +324,7 @@ type FilterLogEventsInput struct {
 	NextToken           string   `json:"nextToken,omitempty"`
 	Limit               *int32   `json:"limit,omitempty"`
 	Interleaved         *bool    `json:"interleaved,omitempty"`
-	Unmask              bool     `json:"unmask,omitempty"`
+	Unmask              *bool    `json:"unmask,omitempty"`
 }
 
 // FilteredLogEvent is an event FilterLogEvents returns.
@@ -368,7 +368,7 @@ type PutMetricFilterInput struct {
 	FilterName             string                 `json:"filterName"`
 	FilterPattern          string                 `json:"filterPattern"`
 	MetricTransformations  []MetricTransformation `json:"metricTransformations"`
-	ApplyOnTransformedLogs bool                   `json:"applyOnTransformedLogs,omitempty"`
+	ApplyOnTransformedLogs *bool                  `json:"applyOnTransformedLogs,omitempty"`
 }
 
 // PutMetricFilterOutput is the (empty) output of PutMetricFilter.
@@ -437,7 +437,7 @@ type PutSubscriptionFilterInput struct {
 	DestinationArn         string       `json:"destinationArn"`
 	RoleArn                string       `json:"roleArn,omitempty"`
 	Distribution           Distribution `json:"distribution,omitempty"`
-	ApplyOnTransformedLogs bool         `json:"applyOnTransformedLogs,omitempty"`
+	ApplyOnTransformedLogs *bool        `json:"applyOnTransformedLogs,omitempty"`
 }
 
 // PutSubscriptionFilterOutput is the (empty) output of PutSubscriptionFilter.

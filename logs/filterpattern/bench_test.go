@@ -49,11 +49,13 @@ func BenchmarkMatch(b *testing.B) {
 			b.SetBytes(size / int64(len(msgs)))
 			b.ReportAllocs()
 			n := 0
+			c0 := processCPU()
 			for i := range b.N {
 				if p.Match(msgs[i&(len(msgs)-1)]) {
 					n++
 				}
 			}
+			b.ReportMetric(float64(processCPU()-c0)/float64(b.N), "cpu-ns/op")
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 		})
 	}
@@ -90,9 +92,11 @@ func BenchmarkScanJSONLines(b *testing.B) {
 	})
 	b.Run("Match", func(b *testing.B) {
 		b.SetBytes(size / int64(len(msgs)))
+		c0 := processCPU()
 		for i := range b.N {
 			p.Match(msgs[i%len(msgs)])
 		}
+		b.ReportMetric(float64(processCPU()-c0)/float64(b.N), "cpu-ns/op")
 	})
 	for _, c := range []struct {
 		name    string
