@@ -1,6 +1,7 @@
 package sns
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -19,6 +20,7 @@ import (
 	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/identity"
+	"github.com/localwatch/localwatch/internal/op"
 )
 
 // Publish limits.
@@ -200,23 +202,43 @@ func validateMessage(t *topic, body string, subject, structure, dedupID, groupID
 // a slow endpoint never slows the publisher. Failed deliveries are retried on
 // the clock.
 func (s *Service) Publish(ctx context.Context, in PublishInput) (*PublishOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
-	}
-	return s.publish(ctx, in, false)
+	return op.Do(ctx, &s.op, event.Call{Name: "Publish", Data: true}, in, s.publish)
 }
 
-func (s *Service) publish(ctx context.Context, in PublishInput, _ bool) (*PublishOutput, error) {
+// publish is Publish's core, also run (through op.Do) for the notifications
+// that reach the service over the bus. In-process deliveries happen inside
+// it, so a journal sees what they cause as part of the Publish.
+func (s *Service) publish(ctx context.Context, c *event.Call, in PublishInput) (*PublishOutput, error) {
 	out, deliveries, err := s.preparePublish(ctx, in)
-	params := map[string]any{"message": "HIDDEN_DUE_TO_SECURITY_REASONS"}
+	if s.op.Rec.Records(ctx) {
+		// Built only when the call is recorded: Publish is the hot path.
+		p := in
+		c.Params = func() any { return publishParams(&p) }
+		if target := cmp.Or(in.TopicArn, in.TargetArn); target != "" {
+			c.Resources = topicResource(target, s.op.AccountID)
+		}
+		if err == nil {
+			c.ResponseElements = map[string]any{"messageId": out.MessageId}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.deliverAll(ctx, deliveries)
+	return out, nil
+}
+
+// publishParams is Publish's requestParameters as SNS's CloudTrail records
+// them: the message and subject hidden.
+func publishParams(in *PublishInput) any {
+	params := map[string]any{"message": hidden}
 	for k, v := range map[string]string{"topicArn": in.TopicArn, "targetArn": in.TargetArn, "phoneNumber": in.PhoneNumber} {
 		if v != "" {
 			params[k] = v
 		}
 	}
 	if in.Subject != nil {
-		params["subject"] = "HIDDEN_DUE_TO_SECURITY_REASONS"
+		params["subject"] = hidden
 	}
 	if in.MessageStructure != nil {
 		params["messageStructure"] = *in.MessageStructure
@@ -224,24 +246,7 @@ func (s *Service) publish(ctx context.Context, in PublishInput, _ bool) (*Publis
 	if in.MessageGroupId != nil {
 		params["messageGroupId"] = *in.MessageGroupId
 	}
-	var resp any
-	if out != nil {
-		resp = map[string]any{"messageId": out.MessageId}
-	}
-	target := in.TopicArn
-	if target == "" {
-		target = in.TargetArn
-	}
-	var res []event.Resource
-	if target != "" {
-		res = topicResource(target, s.account)
-	}
-	s.rec.Record(ctx, event.Call{Name: "Publish", Data: true, RequestParameters: params, ResponseElements: resp, Resources: res}, err)
-	if err != nil {
-		return nil, err
-	}
-	s.deliverAll(ctx, deliveries)
-	return out, nil
+	return params
 }
 
 func (s *Service) preparePublish(ctx context.Context, in PublishInput) (*PublishOutput, *publication, error) {
@@ -334,11 +339,11 @@ func (s *Service) publishSMS(in PublishInput) (*PublishOutput, *publication, err
 	if len(in.Message) > 1600 {
 		return nil, nil, invalidParam("Message too long")
 	}
-	id := s.ids.UUID()
+	id := s.op.IDs.UUID()
 	var optedOut bool
 	s.locked(func() { optedOut = s.optedOut[in.PhoneNumber] })
 	if !optedOut { // AWS accepts an SMS to an opted-out number and drops it
-		s.addOutbox(OutboxMessage{Time: s.clock.Now(), Protocol: ProtocolSMS, Endpoint: in.PhoneNumber, MessageId: id, Type: TypeNotification, Body: in.Message})
+		s.addOutbox(OutboxMessage{Time: s.op.Clock.Now(), Protocol: ProtocolSMS, Endpoint: in.PhoneNumber, MessageId: id, Type: TypeNotification, Body: in.Message})
 	}
 	return &PublishOutput{MessageId: id}, nil, nil
 }
@@ -357,7 +362,7 @@ func (s *Service) admit(topicARN string, msgs []*message) (*publication, []admit
 	if err != nil {
 		return nil, nil, err
 	}
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	pub := &publication{topic: t.arn, displayName: t.attrs["DisplayName"], sigVersion: t.attrs["SignatureVersion"], fifo: t.fifo, time: now}
 	results := make([]admitted, len(msgs))
 	if t.fifo {
@@ -373,13 +378,13 @@ func (s *Service) admit(topicARN string, msgs []*message) (*publication, []admit
 			}
 			s.seq++
 			seq := fmt.Sprintf("%020d", uint64(1e19)+s.seq*1000)
-			id := s.ids.UUID()
+			id := s.op.IDs.UUID()
 			t.dedup.add(m.dedupID, dedupEntry{messageID: id, seq: seq, at: now})
 			results[i] = admitted{id: id, seq: &seq}
 			pub.msgs = append(pub.msgs, pubMessage{message: m, id: id, seq: seq})
 			continue
 		}
-		id := s.ids.UUID()
+		id := s.op.IDs.UUID()
 		results[i] = admitted{id: id}
 		pub.msgs = append(pub.msgs, pubMessage{message: m, id: id})
 	}
@@ -403,20 +408,23 @@ func (s *Service) admit(topicARN string, msgs []*message) (*publication, []admit
 // PublishBatch publishes up to 10 messages to a topic. Entries that fail
 // validation are reported in Failed; the others are published and delivered.
 func (s *Service) PublishBatch(ctx context.Context, in PublishBatchInput) (*PublishBatchOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "PublishBatch", Data: true}, in, s.publishBatch)
+}
+
+func (s *Service) publishBatch(ctx context.Context, c *event.Call, in PublishBatchInput) (*PublishBatchOutput, error) {
 	out, pub, err := s.preparePublishBatch(ctx, in)
-	var ids []string
-	for _, e := range in.PublishBatchRequestEntries {
-		ids = append(ids, e.Id)
+	if s.op.Rec.Records(ctx) {
+		// CloudTrail records the entries' Ids only.
+		var ids []string
+		for _, e := range in.PublishBatchRequestEntries {
+			ids = append(ids, e.Id)
+		}
+		c.RequestParameters = map[string]any{"topicArn": in.TopicArn, "publishBatchRequestEntries": ids}
+		c.Resources = topicResource(in.TopicArn, s.op.AccountID)
+		if err == nil {
+			c.ResponseElements = map[string]any{"successful": len(out.Successful), "failed": len(out.Failed)}
+		}
 	}
-	var resp any
-	if out != nil {
-		resp = map[string]any{"successful": len(out.Successful), "failed": len(out.Failed)}
-	}
-	s.rec.Record(ctx, event.Call{Name: "PublishBatch", Data: true, RequestParameters: map[string]any{"topicArn": in.TopicArn, "publishBatchRequestEntries": ids}, ResponseElements: resp, Resources: topicResource(in.TopicArn, s.account)}, err)
 	if err != nil {
 		return nil, err
 	}

@@ -98,7 +98,8 @@ type SubscribeOutput struct {
 // ConfirmSubscriptionInput is the input of ConfirmSubscription.
 type ConfirmSubscriptionInput struct {
 	TopicArn string
-	Token    string
+	// Token is the secret sent to the endpoint; CloudTrail does not record it.
+	Token string `cloudtrail:"-"`
 	// AuthenticateOnUnsubscribe "true" allows only the topic and subscription
 	// owners to unsubscribe.
 	AuthenticateOnUnsubscribe *string

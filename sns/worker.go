@@ -268,7 +268,7 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 	d := s.disp
 	if !d.addRunner(1) {
-		return closedErr()
+		return s.op.CheckOpen()
 	}
 	stop := context.AfterFunc(ctx, d.wake)
 	defer stop()
@@ -281,7 +281,7 @@ func (s *Service) Run(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return closedErr()
+	return s.op.CheckOpen()
 }
 
 // work is one Run worker.
