@@ -22,26 +22,6 @@ import (
 // Outbound statements, custom data identifiers and the machine-learning
 // identifiers are stored and returned but not applied.
 
-// PutDataProtectionPolicyInput is the input of PutDataProtectionPolicy.
-type PutDataProtectionPolicyInput struct {
-	ResourceArn          string
-	DataProtectionPolicy string
-}
-
-// PutDataProtectionPolicyOutput is the (empty) output of PutDataProtectionPolicy.
-type PutDataProtectionPolicyOutput struct{}
-
-// GetDataProtectionPolicyInput is the input of GetDataProtectionPolicy.
-type GetDataProtectionPolicyInput struct {
-	ResourceArn string
-}
-
-// GetDataProtectionPolicyOutput is the output of GetDataProtectionPolicy:
-// the policy as it was put (nil when the topic has none).
-type GetDataProtectionPolicyOutput struct {
-	DataProtectionPolicy *string
-}
-
 type dataPolicyDoc struct {
 	Name          string
 	Description   string `json:",omitempty"`
@@ -246,8 +226,7 @@ func (s *Service) putDataProtectionPolicy(ctx context.Context, _ *event.Call, in
 	if err := s.authorize(ctx, t, "PutDataProtectionPolicy"); err != nil {
 		return nil, err
 	}
-	p := in.DataProtectionPolicy
-	t.dataPolicy, t.dataDoc = &p, doc
+	t.dataPolicy, t.dataDoc = in.DataProtectionPolicy, doc
 	return &PutDataProtectionPolicyOutput{}, nil
 }
 
@@ -267,9 +246,6 @@ func (s *Service) getDataProtectionPolicy(ctx context.Context, _ *event.Call, in
 		return nil, err
 	}
 	out := &GetDataProtectionPolicyOutput{}
-	if t.dataPolicy != nil {
-		p := *t.dataPolicy
-		out.DataProtectionPolicy = &p
-	}
+	out.DataProtectionPolicy = t.dataPolicy
 	return out, nil
 }

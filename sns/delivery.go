@@ -552,10 +552,9 @@ type throttleState struct {
 // MaxRecentDeliveries is how many delivery attempts RecentDeliveries keeps.
 const MaxRecentDeliveries = 500
 
-// recentDeliveries is a ring of the latest attempts. Its zero value is ready;
-// mu guards the rest.
+// recentDeliveries is a ring of the latest attempts. Its zero value is ready.
 type recentDeliveries struct {
-	mu   sync.Mutex
+	mu   sync.Mutex // guards ring and next
 	ring []DeliveryAttempt
 	next int
 }

@@ -55,10 +55,7 @@ func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	switch r.Form.Get("Action") {
 	case "ConfirmSubscription":
-		in := ConfirmSubscriptionInput{TopicArn: r.Form.Get("TopicArn"), Token: r.Form.Get("Token")}
-		if v := r.Form.Get("AuthenticateOnUnsubscribe"); v != "" {
-			in.AuthenticateOnUnsubscribe = &v
-		}
+		in := ConfirmSubscriptionInput{TopicArn: r.Form.Get("TopicArn"), Token: r.Form.Get("Token"), AuthenticateOnUnsubscribe: r.Form.Get("AuthenticateOnUnsubscribe")}
 		out, err := op.Do(ctx, &s.op, event.Call{Name: opConfirmByURL, Resources: topicResource(in.TopicArn, s.op.AccountID)}, in, s.confirmByURL)
 		if err != nil {
 			s.writeError(w, err)
@@ -71,7 +68,7 @@ func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 				SubscriptionArn string
 			} `xml:"ConfirmSubscriptionResult"`
 			ResponseMetadata responseMetadata
-		}{Xmlns: xmlns, Result: struct{ SubscriptionArn string }{*out.SubscriptionArn}, ResponseMetadata: responseMetadata{s.op.IDs.UUID()}})
+		}{Xmlns: xmlns, Result: struct{ SubscriptionArn string }{out.SubscriptionArn}, ResponseMetadata: responseMetadata{s.op.IDs.UUID()}})
 	case "Unsubscribe":
 		_, err := op.Do(ctx, &s.op, event.Call{Name: opUnsubscribeByURL}, UnsubscribeInput{SubscriptionArn: r.Form.Get("SubscriptionArn")}, s.unsubscribeByURL)
 		if err != nil {

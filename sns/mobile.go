@@ -22,57 +22,6 @@ import (
 
 // ---- SMS attributes and the opt-out list ----
 
-// SetSMSAttributesInput is the input of SetSMSAttributes.
-type SetSMSAttributesInput struct {
-	// Attributes: MonthlySpendLimit, DeliveryStatusIAMRole,
-	// DeliveryStatusSuccessSamplingRate, DefaultSenderID, DefaultSMSType
-	// (Promotional or Transactional), UsageReportS3Bucket.
-	Attributes map[string]string
-}
-
-// SetSMSAttributesOutput is the (empty) output of SetSMSAttributes.
-type SetSMSAttributesOutput struct{}
-
-// GetSMSAttributesInput is the input of GetSMSAttributes; no Attributes means
-// all.
-type GetSMSAttributesInput struct {
-	Attributes []string
-}
-
-// GetSMSAttributesOutput is the output of GetSMSAttributes.
-type GetSMSAttributesOutput struct {
-	Attributes map[string]string
-}
-
-// CheckIfPhoneNumberIsOptedOutInput is the input of CheckIfPhoneNumberIsOptedOut.
-type CheckIfPhoneNumberIsOptedOutInput struct {
-	PhoneNumber string
-}
-
-// CheckIfPhoneNumberIsOptedOutOutput is the output of CheckIfPhoneNumberIsOptedOut.
-type CheckIfPhoneNumberIsOptedOutOutput struct {
-	IsOptedOut bool
-}
-
-// OptInPhoneNumberInput is the input of OptInPhoneNumber.
-type OptInPhoneNumberInput struct {
-	PhoneNumber string
-}
-
-// OptInPhoneNumberOutput is the (empty) output of OptInPhoneNumber.
-type OptInPhoneNumberOutput struct{}
-
-// ListPhoneNumbersOptedOutInput is the input of ListPhoneNumbersOptedOut.
-type ListPhoneNumbersOptedOutInput struct {
-	NextToken *string
-}
-
-// ListPhoneNumbersOptedOutOutput is one page (up to 100) of opted-out numbers.
-type ListPhoneNumbersOptedOutOutput struct {
-	PhoneNumbers []string
-	NextToken    *string
-}
-
 var (
 	smsAttributeNames = []string{"MonthlySpendLimit", "DeliveryStatusIAMRole", "DeliveryStatusSuccessSamplingRate", "DefaultSenderID", "DefaultSMSType", "UsageReportS3Bucket"}
 	senderIDRE        = regexp.MustCompile(`^[A-Za-z0-9]{1,11}$`)
@@ -209,106 +158,6 @@ type platformEndpoint struct {
 	attrs    map[string]string
 }
 
-// PlatformApplication is one entry of ListPlatformApplications.
-type PlatformApplication struct {
-	PlatformApplicationArn string
-	Attributes             map[string]string
-}
-
-// CreatePlatformApplicationInput is the input of CreatePlatformApplication.
-type CreatePlatformApplicationInput struct {
-	Name     string
-	Platform string
-	// Attributes: PlatformCredential and PlatformPrincipal (together),
-	// EventEndpointCreated/Deleted/Updated, EventDeliveryFailure,
-	// SuccessFeedbackRoleArn, FailureFeedbackRoleArn,
-	// SuccessFeedbackSampleRate, ApplePlatformTeamID, ApplePlatformBundleID.
-	// CloudTrail does not record them (they hold the platform credentials).
-	Attributes map[string]string `cloudtrail:"-"`
-}
-
-// CreatePlatformApplicationOutput is the output of CreatePlatformApplication.
-type CreatePlatformApplicationOutput struct {
-	PlatformApplicationArn string
-}
-
-// PlatformApplicationInput names a platform application (the input of
-// DeletePlatformApplication and GetPlatformApplicationAttributes).
-type PlatformApplicationInput struct {
-	PlatformApplicationArn string
-}
-
-// SetPlatformApplicationAttributesInput is the input of SetPlatformApplicationAttributes.
-type SetPlatformApplicationAttributesInput struct {
-	PlatformApplicationArn string
-	// Attributes, as for CreatePlatformApplication; not recorded by CloudTrail.
-	Attributes map[string]string `cloudtrail:"-"`
-}
-
-// PlatformAttributesOutput is the output of GetPlatformApplicationAttributes
-// and GetEndpointAttributes.
-type PlatformAttributesOutput struct {
-	Attributes map[string]string
-}
-
-// ListPlatformApplicationsInput is the input of ListPlatformApplications.
-type ListPlatformApplicationsInput struct {
-	NextToken *string
-}
-
-// ListPlatformApplicationsOutput is one page (up to 100) of applications.
-type ListPlatformApplicationsOutput struct {
-	PlatformApplications []PlatformApplication
-	NextToken            *string
-}
-
-// CreatePlatformEndpointInput is the input of CreatePlatformEndpoint.
-type CreatePlatformEndpointInput struct {
-	PlatformApplicationArn string
-	// Token is the device token (or registration ID) of the app on the device.
-	// CloudTrail records none of Token, CustomUserData and Attributes.
-	Token          string `cloudtrail:"-"`
-	CustomUserData string `cloudtrail:"-"`
-	// Attributes: CustomUserData, Enabled, Token.
-	Attributes map[string]string `cloudtrail:"-"`
-}
-
-// CreatePlatformEndpointOutput is the output of CreatePlatformEndpoint.
-type CreatePlatformEndpointOutput struct {
-	EndpointArn string
-}
-
-// EndpointInput names a platform endpoint (the input of DeleteEndpoint and
-// GetEndpointAttributes).
-type EndpointInput struct {
-	EndpointArn string
-}
-
-// SetEndpointAttributesInput is the input of SetEndpointAttributes.
-type SetEndpointAttributesInput struct {
-	EndpointArn string
-	// Attributes: CustomUserData, Enabled, Token; not recorded by CloudTrail.
-	Attributes map[string]string `cloudtrail:"-"`
-}
-
-// Endpoint is one entry of ListEndpointsByPlatformApplication.
-type Endpoint struct {
-	EndpointArn string
-	Attributes  map[string]string
-}
-
-// ListEndpointsByPlatformApplicationInput is the input of ListEndpointsByPlatformApplication.
-type ListEndpointsByPlatformApplicationInput struct {
-	PlatformApplicationArn string
-	NextToken              *string
-}
-
-// ListEndpointsByPlatformApplicationOutput is one page (up to 100) of endpoints.
-type ListEndpointsByPlatformApplicationOutput struct {
-	Endpoints []Endpoint
-	NextToken *string
-}
-
 // errNullAttributes is AWS's answer when the required Attributes map is
 // missing or empty.
 func errNullAttributes() error {
@@ -378,18 +227,18 @@ func (s *Service) appLocked(a string) (*platformApp, error) {
 }
 
 // GetPlatformApplicationAttributes returns an application's attributes.
-func (s *Service) GetPlatformApplicationAttributes(ctx context.Context, in PlatformApplicationInput) (*PlatformAttributesOutput, error) {
+func (s *Service) GetPlatformApplicationAttributes(ctx context.Context, in GetPlatformApplicationAttributesInput) (*GetPlatformApplicationAttributesOutput, error) {
 	return op.Do(ctx, &s.op, event.Call{Name: "GetPlatformApplicationAttributes", ReadOnly: true}, in, s.getPlatformApplicationAttributes)
 }
 
-func (s *Service) getPlatformApplicationAttributes(_ context.Context, _ *event.Call, in PlatformApplicationInput) (*PlatformAttributesOutput, error) {
+func (s *Service) getPlatformApplicationAttributes(_ context.Context, _ *event.Call, in GetPlatformApplicationAttributesInput) (*GetPlatformApplicationAttributesOutput, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	app, err := s.appLocked(in.PlatformApplicationArn)
 	if err != nil {
 		return nil, err
 	}
-	return &PlatformAttributesOutput{Attributes: maps.Clone(app.attrs)}, nil
+	return &GetPlatformApplicationAttributesOutput{Attributes: maps.Clone(app.attrs)}, nil
 }
 
 // SetPlatformApplicationAttributes sets attributes of an application.
@@ -418,25 +267,13 @@ func (s *Service) setPlatformApplicationAttributes(_ context.Context, _ *event.C
 	return &SetPlatformApplicationAttributesOutput{}, nil
 }
 
-// SetPlatformApplicationAttributesOutput is the (empty) output of SetPlatformApplicationAttributes.
-type SetPlatformApplicationAttributesOutput struct{}
-
-// DeletePlatformApplicationOutput is the (empty) output of DeletePlatformApplication.
-type DeletePlatformApplicationOutput struct{}
-
-// SetEndpointAttributesOutput is the (empty) output of SetEndpointAttributes.
-type SetEndpointAttributesOutput struct{}
-
-// DeleteEndpointOutput is the (empty) output of DeleteEndpoint.
-type DeleteEndpointOutput struct{}
-
 // DeletePlatformApplication deletes an application and its endpoints;
 // deleting one that does not exist succeeds.
-func (s *Service) DeletePlatformApplication(ctx context.Context, in PlatformApplicationInput) (*DeletePlatformApplicationOutput, error) {
+func (s *Service) DeletePlatformApplication(ctx context.Context, in DeletePlatformApplicationInput) (*DeletePlatformApplicationOutput, error) {
 	return op.Do(ctx, &s.op, event.Call{Name: "DeletePlatformApplication"}, in, s.deletePlatformApplication)
 }
 
-func (s *Service) deletePlatformApplication(_ context.Context, _ *event.Call, in PlatformApplicationInput) (*DeletePlatformApplicationOutput, error) {
+func (s *Service) deletePlatformApplication(_ context.Context, _ *event.Call, in DeletePlatformApplicationInput) (*DeletePlatformApplicationOutput, error) {
 	if err := checkARN("PlatformApplicationArn", in.PlatformApplicationArn); err != nil {
 		return nil, err
 	}
@@ -549,18 +386,18 @@ func (s *Service) endpointLocked(a string) (*platformEndpoint, error) {
 }
 
 // GetEndpointAttributes returns an endpoint's attributes.
-func (s *Service) GetEndpointAttributes(ctx context.Context, in EndpointInput) (*PlatformAttributesOutput, error) {
+func (s *Service) GetEndpointAttributes(ctx context.Context, in GetEndpointAttributesInput) (*GetEndpointAttributesOutput, error) {
 	return op.Do(ctx, &s.op, event.Call{Name: "GetEndpointAttributes", ReadOnly: true}, in, s.getEndpointAttributes)
 }
 
-func (s *Service) getEndpointAttributes(_ context.Context, _ *event.Call, in EndpointInput) (*PlatformAttributesOutput, error) {
+func (s *Service) getEndpointAttributes(_ context.Context, _ *event.Call, in GetEndpointAttributesInput) (*GetEndpointAttributesOutput, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	e, err := s.endpointLocked(in.EndpointArn)
 	if err != nil {
 		return nil, err
 	}
-	return &PlatformAttributesOutput{Attributes: maps.Clone(e.attrs)}, nil
+	return &GetEndpointAttributesOutput{Attributes: maps.Clone(e.attrs)}, nil
 }
 
 // SetEndpointAttributes sets an endpoint's CustomUserData, Enabled or Token.
@@ -593,11 +430,11 @@ func (s *Service) setEndpointAttributes(_ context.Context, _ *event.Call, in Set
 
 // DeleteEndpoint deletes an endpoint; deleting one that does not exist
 // succeeds. Subscriptions to it stay (AWS keeps them too).
-func (s *Service) DeleteEndpoint(ctx context.Context, in EndpointInput) (*DeleteEndpointOutput, error) {
+func (s *Service) DeleteEndpoint(ctx context.Context, in DeleteEndpointInput) (*DeleteEndpointOutput, error) {
 	return op.Do(ctx, &s.op, event.Call{Name: "DeleteEndpoint"}, in, s.deleteEndpoint)
 }
 
-func (s *Service) deleteEndpoint(_ context.Context, _ *event.Call, in EndpointInput) (*DeleteEndpointOutput, error) {
+func (s *Service) deleteEndpoint(_ context.Context, _ *event.Call, in DeleteEndpointInput) (*DeleteEndpointOutput, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if e, ok := s.endpoints[in.EndpointArn]; ok {
@@ -690,8 +527,8 @@ func (s *Service) publishToEndpoint(in PublishInput) (*PublishOutput, error) {
 		return nil, codeErr("EndpointDisabled", 400, "Endpoint is disabled")
 	}
 	body := in.Message
-	if in.MessageStructure != nil && *in.MessageStructure == "json" {
-		m, err := validateMessage(&topic{}, in.Message, in.Subject, in.MessageStructure, nil, nil, in.MessageAttributes)
+	if in.MessageStructure == "json" {
+		m, err := validateMessage(&topic{}, in.Message, in.Subject, in.MessageStructure, "", "", in.MessageAttributes)
 		if err != nil {
 			return nil, err
 		}

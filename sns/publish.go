@@ -122,7 +122,7 @@ func validateAttributes(attrs map[string]MessageAttributeValue) error {
 }
 
 // validateMessage applies the Publish rules shared with PublishBatch entries.
-func validateMessage(t *topic, body string, subject, structure, dedupID, groupID *string, attrs map[string]MessageAttributeValue) (*message, error) {
+func validateMessage(t *topic, body string, subject, structure, dedupID, groupID string, attrs map[string]MessageAttributeValue) (*message, error) {
 	m := &message{body: body, attrs: attrs}
 	if body == "" {
 		return nil, invalidParam("Empty message")
@@ -130,9 +130,8 @@ func validateMessage(t *topic, body string, subject, structure, dedupID, groupID
 	if !utf8.ValidString(body) {
 		return nil, invalidParam("Message")
 	}
-	if subject != nil {
-		s := *subject
-		if s == "" || utf8.RuneCountInString(s) > maxSubject || !utf8.ValidString(s) || strings.IndexFunc(s, unicode.IsControl) >= 0 {
+	if s := subject; s != "" {
+		if utf8.RuneCountInString(s) > maxSubject || !utf8.ValidString(s) || strings.IndexFunc(s, unicode.IsControl) >= 0 {
 			return nil, invalidParam("Subject")
 		}
 		m.subject = s
@@ -143,8 +142,8 @@ func validateMessage(t *topic, body string, subject, structure, dedupID, groupID
 	if messageSize(body, attrs) > MaxMessageSize {
 		return nil, invalidParam("Message too long")
 	}
-	if structure != nil && *structure != "" {
-		if *structure != "json" {
+	if structure != "" {
+		if structure != "json" {
 			return nil, invalidParam("MessageStructure")
 		}
 		var doc map[string]any
@@ -163,20 +162,20 @@ func validateMessage(t *topic, body string, subject, structure, dedupID, groupID
 			}
 		}
 	}
-	if groupID != nil {
-		if !groupIDRE.MatchString(*groupID) {
+	if groupID != "" {
+		if !groupIDRE.MatchString(groupID) {
 			return nil, invalidParam("MessageGroupId Reason: MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
 		}
-		m.groupID = *groupID
+		m.groupID = groupID
 	}
-	if dedupID != nil {
+	if dedupID != "" {
 		if !t.fifo {
 			return nil, invalidParam("MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type")
 		}
-		if !groupIDRE.MatchString(*dedupID) {
+		if !groupIDRE.MatchString(dedupID) {
 			return nil, invalidParam("MessageDeduplicationId Reason: MessageDeduplicationId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
 		}
-		m.dedupID = *dedupID
+		m.dedupID = dedupID
 	}
 	if t.fifo {
 		if m.groupID == "" {
@@ -237,14 +236,14 @@ func publishParams(in *PublishInput) any {
 			params[k] = v
 		}
 	}
-	if in.Subject != nil {
+	if in.Subject != "" {
 		params["subject"] = hidden
 	}
-	if in.MessageStructure != nil {
-		params["messageStructure"] = *in.MessageStructure
+	if in.MessageStructure != "" {
+		params["messageStructure"] = in.MessageStructure
 	}
-	if in.MessageGroupId != nil {
-		params["messageGroupId"] = *in.MessageGroupId
+	if in.MessageGroupId != "" {
+		params["messageGroupId"] = in.MessageGroupId
 	}
 	return params
 }
@@ -350,7 +349,7 @@ func (s *Service) publishSMS(in PublishInput) (*PublishOutput, *publication, err
 
 type admitted struct {
 	id  string
-	seq *string
+	seq string // FIFO topics only
 }
 
 // admit assigns IDs (and FIFO sequence numbers, applying the 5-minute
@@ -373,14 +372,14 @@ func (s *Service) admit(topicARN string, msgs []*message) (*publication, []admit
 		if t.fifo {
 			if e, ok := t.dedup.byID[m.dedupID]; ok {
 				seq := e.seq
-				results[i] = admitted{id: e.messageID, seq: &seq}
+				results[i] = admitted{id: e.messageID, seq: seq}
 				continue // a duplicate is accepted but not delivered again
 			}
 			s.seq++
 			seq := fmt.Sprintf("%020d", uint64(1e19)+s.seq*1000)
 			id := s.op.IDs.UUID()
 			t.dedup.add(m.dedupID, dedupEntry{messageID: id, seq: seq, at: now})
-			results[i] = admitted{id: id, seq: &seq}
+			results[i] = admitted{id: id, seq: seq}
 			pub.msgs = append(pub.msgs, pubMessage{message: m, id: id, seq: seq})
 			continue
 		}

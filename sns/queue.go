@@ -27,7 +27,7 @@ type Queue struct {
 	clock     clock.Clock
 	ids       *ids.Source
 
-	mu                sync.Mutex
+	mu                sync.Mutex // guards visibilityTimeout, msgs and deleted
 	visibilityTimeout time.Duration
 	msgs              []*queued
 	deleted           bool

@@ -260,10 +260,7 @@ func (s *Service) handleNotification(ctx context.Context, n event.Notification) 
 	for k, v := range n.MessageAttributes {
 		attrs[k] = MessageAttributeValue{DataType: v.DataType, StringValue: v.StringValue, BinaryValue: v.BinaryValue}
 	}
-	in := PublishInput{TopicArn: n.TopicARN, Message: n.Message, MessageAttributes: attrs}
-	if n.Subject != "" {
-		in.Subject = &n.Subject
-	}
+	in := PublishInput{TopicArn: n.TopicARN, Message: n.Message, MessageAttributes: attrs, Subject: n.Subject}
 	if _, ok := identity.From(ctx); !ok && strings.HasSuffix(n.Source, ".amazonaws.com") {
 		// An AWS service publishing on the account's behalf, as CloudTrail
 		// records it (invokedBy the service).

@@ -215,7 +215,7 @@ func (s *Service) Subscribe(ctx context.Context, in SubscribeInput) (*SubscribeO
 func (s *Service) subscribe(ctx context.Context, c *event.Call, in SubscribeInput) (*SubscribeOutput, error) {
 	out, err := s.subscribeCore(ctx, in)
 	if err == nil {
-		c.ResponseElements = map[string]any{"subscriptionArn": *out.SubscriptionArn}
+		c.ResponseElements = map[string]any{"subscriptionArn": out.SubscriptionArn}
 	}
 	return out, err
 }
@@ -224,10 +224,10 @@ func (s *Service) subscribeCore(ctx context.Context, in SubscribeInput) (*Subscr
 	if in.Protocol == "" {
 		return nil, invalidParam("Protocol")
 	}
-	if in.Endpoint == nil || *in.Endpoint == "" {
+	if in.Endpoint == "" {
 		return nil, invalidParam("Endpoint")
 	}
-	protocol, endpoint := strings.ToLower(in.Protocol), *in.Endpoint
+	protocol, endpoint := strings.ToLower(in.Protocol), in.Endpoint
 	if err := validEndpoint(protocol, endpoint); err != nil {
 		return nil, err
 	}
@@ -269,7 +269,7 @@ func (s *Service) subscribeLocked(ctx context.Context, in SubscribeInput, protoc
 		if sub.pending {
 			conf = s.renewTokenLocked(sub)
 		}
-		return s.subscribeOutput(sub, in.ReturnSubscriptionArn), conf, nil
+		return s.subscribeOutput(sub, in.ReturnSubscriptionArn != nil && *in.ReturnSubscriptionArn), conf, nil
 	}
 	if err := checkDLQType(t, endpoint, st.dlq, true); err != nil {
 		return nil, nil, err
@@ -299,7 +299,7 @@ func (s *Service) subscribeLocked(ctx context.Context, in SubscribeInput, protoc
 	t.subs = append(t.subs, sub)
 	t.targets = nil
 	s.subs[sub.arn] = sub
-	return s.subscribeOutput(sub, in.ReturnSubscriptionArn), conf, nil
+	return s.subscribeOutput(sub, in.ReturnSubscriptionArn != nil && *in.ReturnSubscriptionArn), conf, nil
 }
 
 func (s *Service) subscribeOutput(sub *subscription, returnARN bool) *SubscribeOutput {
@@ -307,7 +307,7 @@ func (s *Service) subscribeOutput(sub *subscription, returnARN bool) *SubscribeO
 	if sub.pending && !returnARN {
 		a = PendingConfirmation
 	}
-	return &SubscribeOutput{SubscriptionArn: &a}
+	return &SubscribeOutput{SubscriptionArn: a}
 }
 
 // checkFilterQuotaLocked enforces the filter-policy quotas when a subscription
@@ -398,7 +398,7 @@ const (
 func (s *Service) confirm(c *event.Call, in ConfirmSubscriptionInput, signed bool) (*ConfirmSubscriptionOutput, error) {
 	out, err := s.confirmSubscription(in, signed)
 	if err == nil {
-		c.ResponseElements = map[string]any{"subscriptionArn": *out.SubscriptionArn}
+		c.ResponseElements = map[string]any{"subscriptionArn": out.SubscriptionArn}
 	}
 	return out, err
 }
@@ -445,12 +445,12 @@ func (s *Service) confirmSubscription(in ConfirmSubscriptionInput, signed bool) 
 		sub.topic.targets = nil
 		sub.authed = signed
 		// AuthenticateOnUnsubscribe takes effect only on a signed request.
-		if signed && in.AuthenticateOnUnsubscribe != nil && strings.EqualFold(*in.AuthenticateOnUnsubscribe, "true") {
+		if signed && strings.EqualFold(in.AuthenticateOnUnsubscribe, "true") {
 			sub.authOnUnsub = true
 		}
 	}
 	a := sub.arn
-	return &ConfirmSubscriptionOutput{SubscriptionArn: &a}, nil
+	return &ConfirmSubscriptionOutput{SubscriptionArn: a}, nil
 }
 
 // dropSubscriptionLocked forgets sub.
@@ -589,10 +589,7 @@ func (s *Service) setSubscriptionAttribute(in SetSubscriptionAttributesInput) er
 	if !arn.IsARN(in.SubscriptionArn) {
 		return invalidParam("SubscriptionArn")
 	}
-	value := ""
-	if in.AttributeValue != nil {
-		value = *in.AttributeValue
-	}
+	value := in.AttributeValue
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sub, ok := s.subs[in.SubscriptionArn]

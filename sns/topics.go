@@ -32,7 +32,7 @@ type topic struct {
 	deleted    int
 	dedup      *dedupCache // FIFO topics
 	delivery   *topicDeliveryPolicy
-	dataPolicy *string
+	dataPolicy string         // "" for none
 	dataDoc    *dataPolicyDoc // parsed dataPolicy
 	// targets caches the delivery snapshot of the confirmed subscriptions; it
 	// is rebuilt (never mutated) after any change, so a publication may keep
@@ -203,8 +203,8 @@ func (s *Service) createTopicCore(in CreateTopicInput) (*CreateTopicOutput, erro
 		return nil, err
 	}
 	var dataDoc *dataPolicyDoc
-	if in.DataProtectionPolicy != nil && *in.DataProtectionPolicy != "" {
-		doc, err := parseDataPolicy(*in.DataProtectionPolicy)
+	if in.DataProtectionPolicy != "" {
+		doc, err := parseDataPolicy(in.DataProtectionPolicy)
 		if err != nil {
 			return nil, err
 		}
@@ -258,8 +258,7 @@ func (s *Service) createTopicCore(in CreateTopicInput) (*CreateTopicOutput, erro
 		t.tags = setTag(t.tags, tag)
 	}
 	if dataDoc != nil {
-		p := *in.DataProtectionPolicy
-		t.dataPolicy, t.dataDoc = &p, dataDoc
+		t.dataPolicy, t.dataDoc = in.DataProtectionPolicy, dataDoc
 	}
 	s.topics[a] = t
 	return &CreateTopicOutput{TopicArn: a}, nil
@@ -370,10 +369,7 @@ func (s *Service) setTopicAttribute(ctx context.Context, in SetTopicAttributesIn
 	if !settableTopicAttrs[in.AttributeName] && !isFeedbackAttr(in.AttributeName) {
 		return invalidParam("AttributeName")
 	}
-	value := ""
-	if in.AttributeValue != nil {
-		value = *in.AttributeValue
-	}
+	value := in.AttributeValue
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, err := s.lookupTopic(in.TopicArn)
@@ -424,20 +420,19 @@ func (s *Service) listTopics(_ context.Context, _ *event.Call, in ListTopicsInpu
 }
 
 // paginate returns the page after token (an index) and the next token.
-func paginate[T any](all []T, token *string) ([]T, *string, error) {
+func paginate[T any](all []T, token string) ([]T, string, error) {
 	start := 0
-	if token != nil && *token != "" {
-		n, err := strconv.Atoi(*token)
+	if token != "" {
+		n, err := strconv.Atoi(token)
 		if err != nil || n < 0 || n > len(all) {
-			return nil, nil, invalidParam("NextToken")
+			return nil, "", invalidParam("NextToken")
 		}
 		start = n
 	}
 	end := min(start+pageSize, len(all))
-	var next *string
+	next := ""
 	if end < len(all) {
-		t := strconv.Itoa(end)
-		next = &t
+		next = strconv.Itoa(end)
 	}
 	return all[start:end], next, nil
 }

@@ -43,8 +43,8 @@ type dispatcher struct {
 	perEndpoint int
 	maxQueued   int // per endpoint
 
-	mu       sync.Mutex
-	cond     *sync.Cond // guarded by mu; broadcast on every change below
+	mu       sync.Mutex // guards everything below
+	cond     *sync.Cond // waits on mu; broadcast on every change below
 	seq      uint64
 	queues   map[string]*endpointQueue // endpoints with queued or in-flight jobs
 	runnable []*endpointQueue          // endpoints with a queued job and a free slot, round robin
