@@ -110,3 +110,29 @@ func (s *Service) ListPhoneNumbersOptedOutAll(ctx context.Context, in ListPhoneN
 		return out.PhoneNumbers, out.NextToken, nil
 	}, in.NextToken)
 }
+
+// ListSMSSandboxPhoneNumbersAll walks the SMS sandbox's numbers with
+// ListSMSSandboxPhoneNumbers.
+func (s *Service) ListSMSSandboxPhoneNumbersAll(ctx context.Context, in ListSMSSandboxPhoneNumbersInput) iter.Seq2[SMSSandboxPhoneNumber, error] {
+	return pageItems(func(token string) ([]SMSSandboxPhoneNumber, string, error) {
+		in.NextToken = token
+		out, err := s.ListSMSSandboxPhoneNumbers(ctx, in)
+		if err != nil {
+			return nil, "", err
+		}
+		return out.PhoneNumbers, out.NextToken, nil
+	}, in.NextToken)
+}
+
+// ListOriginationNumbersAll walks the origination numbers with
+// ListOriginationNumbers.
+func (s *Service) ListOriginationNumbersAll(ctx context.Context, in ListOriginationNumbersInput) iter.Seq2[PhoneNumberInformation, error] {
+	return pageItems(func(token string) ([]PhoneNumberInformation, string, error) {
+		in.NextToken = token
+		out, err := s.ListOriginationNumbers(ctx, in)
+		if err != nil {
+			return nil, "", err
+		}
+		return out.PhoneNumbers, out.NextToken, nil
+	}, in.NextToken)
+}

@@ -338,6 +338,10 @@ func (s *Service) publishSMS(in PublishInput) (*PublishOutput, *publication, err
 	if len(in.Message) > 1600 {
 		return nil, nil, invalidParam("Message too long")
 	}
+	if !s.sandboxAllows(in.PhoneNumber) {
+		// AWS's answer for an unverified number while in the sandbox.
+		return nil, nil, invalidParam("PhoneNumber Reason: %s is not valid to publish to", in.PhoneNumber)
+	}
 	id := s.op.IDs.UUID()
 	var optedOut bool
 	s.locked(func() { optedOut = s.optedOut[in.PhoneNumber] })

@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -83,6 +84,15 @@ type Options struct {
 	OnDelivery func(DeliveryAttempt)
 	// Logger receives debug logs of deliveries. Nil discards them.
 	Logger *slog.Logger
+	// SMSSandbox puts the account in the SMS sandbox, as a new AWS account
+	// is: SMS go only to destination numbers verified with
+	// CreateSMSSandboxPhoneNumber and VerifySMSSandboxPhoneNumber. False (the
+	// default) sends SMS to any number.
+	SMSSandbox bool
+	// OriginationNumbers are the account's dedicated origination numbers,
+	// which AWS provisions outside SNS; ListOriginationNumbers lists them.
+	OriginationNumbers []PhoneNumberInformation
+
 	// Journal is set by localwatch.Account when its Options.DataDir is set;
 	// leave nil.
 	Journal op.Journal
@@ -105,6 +115,8 @@ type Service struct {
 	endLife        context.CancelFunc
 	maxFPTopic     int
 	maxFPAcct      int
+	smsSandbox     bool
+	origination    []PhoneNumberInformation
 	unsubscribeBus func()
 	// unrecorded is the context delivery results run under: internal
 	// operations that CloudTrail does not record.
@@ -128,6 +140,7 @@ type Service struct {
 	fifoCount int
 	sms       map[string]string            // SMS attributes
 	optedOut  map[string]bool              // phone numbers
+	sandbox   map[string]*sandboxNumber    // SMS sandbox destination numbers
 	apps      map[string]*platformApp      // by ARN
 	endpoints map[string]*platformEndpoint // by ARN
 	seq       uint64                       // FIFO sequence numbers
@@ -138,22 +151,25 @@ type Service struct {
 // the notifications addressed to its own account and Region.
 func New(opts Options) *Service {
 	s := &Service{
-		endpoint:   strings.TrimRight(opts.Endpoint, "/"),
-		httpClient: opts.HTTPClient,
-		onDelivery: opts.OnDelivery,
-		maxFPTopic: opts.MaxFilterPoliciesPerTopic,
-		maxFPAcct:  opts.MaxFilterPoliciesPerAccount,
-		topics:     map[string]*topic{},
-		subs:       map[string]*subscription{},
-		tokens:     map[string]*subscription{},
-		queues:     map[string]*Queue{},
-		functions:  map[string]Function{},
-		timers:     map[*retryState]clock.Timer{},
-		throttles:  map[string]*throttleState{},
-		sms:        map[string]string{"MonthlySpendLimit": "1"},
-		optedOut:   map[string]bool{},
-		apps:       map[string]*platformApp{},
-		endpoints:  map[string]*platformEndpoint{},
+		endpoint:    strings.TrimRight(opts.Endpoint, "/"),
+		httpClient:  opts.HTTPClient,
+		onDelivery:  opts.OnDelivery,
+		maxFPTopic:  opts.MaxFilterPoliciesPerTopic,
+		maxFPAcct:   opts.MaxFilterPoliciesPerAccount,
+		topics:      map[string]*topic{},
+		subs:        map[string]*subscription{},
+		tokens:      map[string]*subscription{},
+		queues:      map[string]*Queue{},
+		functions:   map[string]Function{},
+		timers:      map[*retryState]clock.Timer{},
+		throttles:   map[string]*throttleState{},
+		sms:         map[string]string{"MonthlySpendLimit": "1"},
+		optedOut:    map[string]bool{},
+		sandbox:     map[string]*sandboxNumber{},
+		smsSandbox:  opts.SMSSandbox,
+		origination: slices.Clone(opts.OriginationNumbers),
+		apps:        map[string]*platformApp{},
+		endpoints:   map[string]*platformEndpoint{},
 	}
 	s.op.Init(op.Common{Clock: opts.Clock, Bus: opts.Bus, IDs: opts.IDs, Region: opts.Region, AccountID: opts.AccountID, Logger: opts.Logger, Journal: opts.Journal},
 		"sns", "sns.amazonaws.com", "ServiceUnavailable")

@@ -421,6 +421,11 @@ func (s *Service) listTopics(_ context.Context, _ *event.Call, in ListTopicsInpu
 
 // paginate returns the page after token (an index) and the next token.
 func paginate[T any](all []T, token string) ([]T, string, error) {
+	return paginateN(all, token, pageSize)
+}
+
+// paginateN is paginate with size items per page.
+func paginateN[T any](all []T, token string, size int) ([]T, string, error) {
 	start := 0
 	if token != "" {
 		n, err := strconv.Atoi(token)
@@ -429,7 +434,7 @@ func paginate[T any](all []T, token string) ([]T, string, error) {
 		}
 		start = n
 	}
-	end := min(start+pageSize, len(all))
+	end := min(start+size, len(all))
 	next := ""
 	if end < len(all) {
 		next = strconv.Itoa(end)

@@ -1,5 +1,7 @@
 package sns
 
+import "time"
+
 // Inputs and outputs of the SMS and mobile push operations (mobile.go).
 
 // SetSMSAttributesInput is the input of SetSMSAttributes.
@@ -176,3 +178,103 @@ type SetEndpointAttributesOutput struct{}
 
 // DeleteEndpointOutput is the (empty) output of DeleteEndpoint.
 type DeleteEndpointOutput struct{}
+
+// ---- the SMS sandbox and origination numbers (sandbox.go) ----
+
+// LanguageCodeString is the language of the one-time password SMS.
+type LanguageCodeString string
+
+// SMSSandboxPhoneNumberVerificationStatus is a sandbox number's status.
+type SMSSandboxPhoneNumberVerificationStatus string
+
+// The statuses of a sandbox number.
+const (
+	SMSSandboxPhoneNumberVerificationStatusPending  SMSSandboxPhoneNumberVerificationStatus = "Pending"
+	SMSSandboxPhoneNumberVerificationStatusVerified SMSSandboxPhoneNumberVerificationStatus = "Verified"
+)
+
+// CreateSMSSandboxPhoneNumberInput is the input of CreateSMSSandboxPhoneNumber.
+type CreateSMSSandboxPhoneNumberInput struct {
+	// PhoneNumber in E.164 form ("+12065550100").
+	PhoneNumber string
+	// LanguageCode of the one-time password message (en-US, en-GB, es-419,
+	// es-ES, de-DE, fr-CA, fr-FR, it-IT, ja-JP, pt-BR, kr-KR, zh-CN, zh-TW).
+	LanguageCode LanguageCodeString
+}
+
+// CreateSMSSandboxPhoneNumberOutput is the (empty) output of CreateSMSSandboxPhoneNumber.
+type CreateSMSSandboxPhoneNumberOutput struct{}
+
+// VerifySMSSandboxPhoneNumberInput is the input of VerifySMSSandboxPhoneNumber.
+type VerifySMSSandboxPhoneNumberInput struct {
+	PhoneNumber string
+	// OneTimePassword is the code sent to the number (5–8 digits).
+	OneTimePassword string `cloudtrail:"-"`
+}
+
+// VerifySMSSandboxPhoneNumberOutput is the (empty) output of VerifySMSSandboxPhoneNumber.
+type VerifySMSSandboxPhoneNumberOutput struct{}
+
+// DeleteSMSSandboxPhoneNumberInput is the input of DeleteSMSSandboxPhoneNumber.
+type DeleteSMSSandboxPhoneNumberInput struct {
+	PhoneNumber string
+}
+
+// DeleteSMSSandboxPhoneNumberOutput is the (empty) output of DeleteSMSSandboxPhoneNumber.
+type DeleteSMSSandboxPhoneNumberOutput struct{}
+
+// GetSMSSandboxAccountStatusInput is the (empty) input of GetSMSSandboxAccountStatus.
+type GetSMSSandboxAccountStatusInput struct{}
+
+// GetSMSSandboxAccountStatusOutput is the output of GetSMSSandboxAccountStatus.
+type GetSMSSandboxAccountStatusOutput struct {
+	IsInSandbox bool
+}
+
+// ListSMSSandboxPhoneNumbersInput is the input of ListSMSSandboxPhoneNumbers.
+type ListSMSSandboxPhoneNumbersInput struct {
+	NextToken string
+	// MaxResults is the page size, 1–100 (default 100).
+	MaxResults *int32
+}
+
+// SMSSandboxPhoneNumber is one entry of ListSMSSandboxPhoneNumbers.
+type SMSSandboxPhoneNumber struct {
+	PhoneNumber string
+	Status      SMSSandboxPhoneNumberVerificationStatus
+}
+
+// ListSMSSandboxPhoneNumbersOutput is one page of ListSMSSandboxPhoneNumbers.
+type ListSMSSandboxPhoneNumbersOutput struct {
+	PhoneNumbers []SMSSandboxPhoneNumber
+	NextToken    string `json:",omitempty"`
+}
+
+// ListOriginationNumbersInput is the input of ListOriginationNumbers.
+type ListOriginationNumbersInput struct {
+	NextToken string
+	// MaxResults is the page size, 1–30 (default 30).
+	MaxResults *int32
+}
+
+// ListOriginationNumbersOutput is one page of ListOriginationNumbers.
+type ListOriginationNumbersOutput struct {
+	PhoneNumbers []PhoneNumberInformation
+	NextToken    string `json:",omitempty"`
+}
+
+// RouteType is an origination number's route.
+type RouteType string
+
+// NumberCapability is what an origination number can do: SMS, MMS, VOICE.
+type NumberCapability string
+
+// PhoneNumberInformation is one origination number (ListOriginationNumbers).
+type PhoneNumberInformation struct {
+	CreatedAt          *time.Time
+	PhoneNumber        string
+	Status             string
+	Iso2CountryCode    string
+	RouteType          RouteType
+	NumberCapabilities []NumberCapability
+}
