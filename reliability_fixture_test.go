@@ -65,6 +65,7 @@ type fixture struct {
 	logPtr      string // an @ptr of the completed query
 	platformArn string // an SNS platform application
 	endpointArn string // its endpoint
+	sandboxOTP  string // the one-time password of fxSandboxNumber, pending in the SMS sandbox
 	ruleArn     string // the managed Config rule
 }
 
@@ -203,11 +204,20 @@ func newFixture(t testing.TB) *fixture {
 	must(st.SNS.PutDataProtectionPolicy(ctx, sns.PutDataProtectionPolicyInput{ResourceArn: fx.topicArn, DataProtectionPolicy: fxDataProtectionPolicy}))
 	must(st.SNS.SetSMSAttributes(ctx, sns.SetSMSAttributesInput{Attributes: map[string]string{"DefaultSMSType": "Transactional"}}))
 	st.SNS.OptOutPhoneNumber("+15555550100")
+	must(st.SNS.CreateSMSSandboxPhoneNumber(ctx, sns.CreateSMSSandboxPhoneNumberInput{PhoneNumber: fxSandboxNumber}))
+	for _, m := range st.SNS.Outbox() {
+		if m.Endpoint == fxSandboxNumber {
+			_, fx.sandboxOTP, _ = strings.Cut(m.Body, "code is: ")
+		}
+	}
 
 	// Dashboards: one dashboard.
 	must(st.Dashboards.PutDashboard(ctx, dashboards.PutDashboardInput{DashboardName: "ops-main", DashboardBody: fxDashboardBody}))
 	return fx
 }
+
+// fxSandboxNumber is the fixture's destination number in the SMS sandbox.
+const fxSandboxNumber = "+15555550143"
 
 func fxPutRemediation() config.PutRemediationConfigurationsInput {
 	return config.PutRemediationConfigurationsInput{RemediationConfigurations: []config.RemediationConfiguration{{ConfigRuleName: "instances-have-owner",
@@ -602,6 +612,12 @@ func seeds(fx *fixture) map[string]any {
 		"sns.CheckIfPhoneNumberIsOptedOut":       sns.CheckIfPhoneNumberIsOptedOutInput{PhoneNumber: "+15555550100"},
 		"sns.ListPhoneNumbersOptedOut":           sns.ListPhoneNumbersOptedOutInput{},
 		"sns.OptInPhoneNumber":                   sns.OptInPhoneNumberInput{PhoneNumber: "+15555550100"},
+		"sns.CreateSMSSandboxPhoneNumber":        sns.CreateSMSSandboxPhoneNumberInput{PhoneNumber: "+15555550142", LanguageCode: "en-US"},
+		"sns.VerifySMSSandboxPhoneNumber":        sns.VerifySMSSandboxPhoneNumberInput{PhoneNumber: fxSandboxNumber, OneTimePassword: fx.sandboxOTP},
+		"sns.DeleteSMSSandboxPhoneNumber":        sns.DeleteSMSSandboxPhoneNumberInput{PhoneNumber: fxSandboxNumber},
+		"sns.GetSMSSandboxAccountStatus":         sns.GetSMSSandboxAccountStatusInput{},
+		"sns.ListSMSSandboxPhoneNumbers":         sns.ListSMSSandboxPhoneNumbersInput{MaxResults: ptr(int32(10))},
+		"sns.ListOriginationNumbers":             sns.ListOriginationNumbersInput{MaxResults: ptr(int32(10))},
 		"sns.Publish#sms":                        sns.PublishInput{PhoneNumber: "+15555550199", Message: "code 1234", MessageAttributes: map[string]sns.MessageAttributeValue{"AWS.SNS.SMS.SMSType": {DataType: "String", StringValue: "Transactional"}}},
 		"sns.Publish#endpoint":                   sns.PublishInput{TargetArn: fx.endpointArn, Message: `{"default":"hi","ADM":"{\"data\":{\"message\":\"hi\"}}"}`, MessageStructure: "json"},
 		"sns.AddPermission":                      sns.AddPermissionInput{TopicArn: fx.topicArn, Label: "allow-more", AWSAccountId: []string{"210987654321"}, ActionName: []string{"Publish"}},
@@ -858,6 +874,8 @@ func (fx *fixture) snapshot() string {
 	put("GetSMSAttributes", sms, err)
 	opted, err := st.SNS.ListPhoneNumbersOptedOut(ctx, sns.ListPhoneNumbersOptedOutInput{})
 	put("ListPhoneNumbersOptedOut", opted, err)
+	sandbox, err := st.SNS.ListSMSSandboxPhoneNumbers(ctx, sns.ListSMSSandboxPhoneNumbersInput{})
+	put("ListSMSSandboxPhoneNumbers", sandbox, err)
 	// dashboards
 	dl, err := st.Dashboards.ListDashboards(ctx, dashboards.ListDashboardsInput{})
 	put("ListDashboards", dl, err)

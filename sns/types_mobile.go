@@ -45,14 +45,15 @@ type OptInPhoneNumberInput struct {
 type OptInPhoneNumberOutput struct{}
 
 // ListPhoneNumbersOptedOutInput is the input of ListPhoneNumbersOptedOut.
+// Its members are lower camel case on the wire, as in AWS's model.
 type ListPhoneNumbersOptedOutInput struct {
-	NextToken string
+	NextToken string `json:"nextToken"`
 }
 
 // ListPhoneNumbersOptedOutOutput is one page (up to 100) of opted-out numbers.
 type ListPhoneNumbersOptedOutOutput struct {
-	PhoneNumbers []string
-	NextToken    string `json:",omitempty"`
+	PhoneNumbers []string `json:"phoneNumbers"`
+	NextToken    string   `json:"nextToken,omitempty"`
 }
 
 // PlatformApplication is one entry of ListPlatformApplications.
