@@ -94,7 +94,7 @@ func TestAccountAlarmNotifiesTheTopicOfItsRegion(t *testing.T) {
 		q, err := st.SNS.CreateQueue("inbox")
 		require.NoError(t, err)
 		qarn := q.ARN()
-		_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: &qarn,
+		_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: qarn,
 			Attributes: map[string]string{"RawMessageDelivery": "true"}})
 		require.NoError(t, err)
 		queues[r] = q
@@ -361,7 +361,7 @@ func TestSNSEndpointAndSeededSigning(t *testing.T) {
 		q, err := st.SNS.CreateQueue("q")
 		require.NoError(t, err)
 		qarn := q.ARN()
-		_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: &qarn})
+		_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: qarn})
 		require.NoError(t, err)
 		require.NoError(t, localwatch.Publish(ctx, st, localwatch.Notification{TopicARN: topic.TopicArn, Message: "hello"}))
 		got, err := q.ReceiveMessage(sns.ReceiveMessageInput{MaxNumberOfMessages: 1})

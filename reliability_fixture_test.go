@@ -67,6 +67,7 @@ type fixture struct {
 	logPtr      string // an @ptr of the completed query
 	platformArn string // an SNS platform application
 	endpointArn string // its endpoint
+	sandboxOTP  string // the one-time password of fxSandboxNumber, pending in the SMS sandbox
 	ruleArn     string // the managed Config rule
 }
 
@@ -99,10 +100,10 @@ func newFixture(t testing.TB) *fixture {
 	fx.queue, err = st.SNS.CreateQueue("ops-inbox")
 	require.NoError(t, err)
 	qarn := fx.queue.ARN()
-	sub, err := st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: fx.topicArn, Protocol: "sqs", Endpoint: &qarn, ReturnSubscriptionArn: true,
+	sub, err := st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: fx.topicArn, Protocol: "sqs", Endpoint: qarn, ReturnSubscriptionArn: ptr(true),
 		Attributes: map[string]string{"RawMessageDelivery": "true"}})
 	require.NoError(t, err)
-	fx.subArn = *sub.SubscriptionArn
+	fx.subArn = sub.SubscriptionArn
 	_, err = st.SNS.AddPermission(ctx, sns.AddPermissionInput{TopicArn: fx.topicArn, Label: "allow-other", AWSAccountId: []string{"210987654321"}, ActionName: []string{"Publish"}})
 	require.NoError(t, err)
 	fx.queue2, err = st.SNS.CreateQueue("ops-inbox-2")
@@ -215,11 +216,20 @@ func newFixture(t testing.TB) *fixture {
 	must(st.SNS.PutDataProtectionPolicy(ctx, sns.PutDataProtectionPolicyInput{ResourceArn: fx.topicArn, DataProtectionPolicy: fxDataProtectionPolicy}))
 	must(st.SNS.SetSMSAttributes(ctx, sns.SetSMSAttributesInput{Attributes: map[string]string{"DefaultSMSType": "Transactional"}}))
 	st.SNS.OptOutPhoneNumber("+15555550100")
+	must(st.SNS.CreateSMSSandboxPhoneNumber(ctx, sns.CreateSMSSandboxPhoneNumberInput{PhoneNumber: fxSandboxNumber}))
+	for _, m := range st.SNS.Outbox() {
+		if m.Endpoint == fxSandboxNumber {
+			_, fx.sandboxOTP, _ = strings.Cut(m.Body, "code is: ")
+		}
+	}
 
 	// Dashboards: one dashboard.
 	must(st.Dashboards.PutDashboard(ctx, dashboards.PutDashboardInput{DashboardName: "ops-main", DashboardBody: fxDashboardBody}))
 	return fx
 }
+
+// fxSandboxNumber is the fixture's destination number in the SMS sandbox.
+const fxSandboxNumber = "+15555550143"
 
 func fxPutRemediation() config.PutRemediationConfigurationsInput {
 	return config.PutRemediationConfigurationsInput{RemediationConfigurations: []config.RemediationConfiguration{{ConfigRuleName: "instances-have-owner",
@@ -629,15 +639,15 @@ func seeds(fx *fixture) map[string]any {
 
 		// sns
 		"sns.CreatePlatformApplication":          fxCreatePlatformApplication(),
-		"sns.GetPlatformApplicationAttributes":   sns.PlatformApplicationInput{PlatformApplicationArn: fx.platformArn},
+		"sns.GetPlatformApplicationAttributes":   sns.GetPlatformApplicationAttributesInput{PlatformApplicationArn: fx.platformArn},
 		"sns.SetPlatformApplicationAttributes":   sns.SetPlatformApplicationAttributesInput{PlatformApplicationArn: fx.platformArn, Attributes: map[string]string{"SuccessFeedbackSampleRate": "50"}},
 		"sns.ListPlatformApplications":           sns.ListPlatformApplicationsInput{},
-		"sns.DeletePlatformApplication":          sns.PlatformApplicationInput{PlatformApplicationArn: fx.platformArn},
+		"sns.DeletePlatformApplication":          sns.DeletePlatformApplicationInput{PlatformApplicationArn: fx.platformArn},
 		"sns.CreatePlatformEndpoint":             sns.CreatePlatformEndpointInput{PlatformApplicationArn: fx.platformArn, Token: "device-2", CustomUserData: "tablet", Attributes: map[string]string{"Enabled": "true"}},
-		"sns.GetEndpointAttributes":              sns.EndpointInput{EndpointArn: fx.endpointArn},
+		"sns.GetEndpointAttributes":              sns.GetEndpointAttributesInput{EndpointArn: fx.endpointArn},
 		"sns.SetEndpointAttributes":              sns.SetEndpointAttributesInput{EndpointArn: fx.endpointArn, Attributes: map[string]string{"CustomUserData": "phone-2"}},
 		"sns.ListEndpointsByPlatformApplication": sns.ListEndpointsByPlatformApplicationInput{PlatformApplicationArn: fx.platformArn},
-		"sns.DeleteEndpoint":                     sns.EndpointInput{EndpointArn: fx.endpointArn},
+		"sns.DeleteEndpoint":                     sns.DeleteEndpointInput{EndpointArn: fx.endpointArn},
 		"sns.PutDataProtectionPolicy":            sns.PutDataProtectionPolicyInput{ResourceArn: fx.topicArn, DataProtectionPolicy: fxDataProtectionPolicy},
 		"sns.GetDataProtectionPolicy":            sns.GetDataProtectionPolicyInput{ResourceArn: fx.topicArn},
 		"sns.SetSMSAttributes":                   sns.SetSMSAttributesInput{Attributes: map[string]string{"DefaultSMSType": "Promotional", "DefaultSenderID": "OPS", "MonthlySpendLimit": "10"}},
@@ -645,11 +655,17 @@ func seeds(fx *fixture) map[string]any {
 		"sns.CheckIfPhoneNumberIsOptedOut":       sns.CheckIfPhoneNumberIsOptedOutInput{PhoneNumber: "+15555550100"},
 		"sns.ListPhoneNumbersOptedOut":           sns.ListPhoneNumbersOptedOutInput{},
 		"sns.OptInPhoneNumber":                   sns.OptInPhoneNumberInput{PhoneNumber: "+15555550100"},
+		"sns.CreateSMSSandboxPhoneNumber":        sns.CreateSMSSandboxPhoneNumberInput{PhoneNumber: "+15555550142", LanguageCode: "en-US"},
+		"sns.VerifySMSSandboxPhoneNumber":        sns.VerifySMSSandboxPhoneNumberInput{PhoneNumber: fxSandboxNumber, OneTimePassword: fx.sandboxOTP},
+		"sns.DeleteSMSSandboxPhoneNumber":        sns.DeleteSMSSandboxPhoneNumberInput{PhoneNumber: fxSandboxNumber},
+		"sns.GetSMSSandboxAccountStatus":         sns.GetSMSSandboxAccountStatusInput{},
+		"sns.ListSMSSandboxPhoneNumbers":         sns.ListSMSSandboxPhoneNumbersInput{MaxResults: ptr(int32(10))},
+		"sns.ListOriginationNumbers":             sns.ListOriginationNumbersInput{MaxResults: ptr(int32(10))},
 		"sns.Publish#sms":                        sns.PublishInput{PhoneNumber: "+15555550199", Message: "code 1234", MessageAttributes: map[string]sns.MessageAttributeValue{"AWS.SNS.SMS.SMSType": {DataType: "String", StringValue: "Transactional"}}},
-		"sns.Publish#endpoint":                   sns.PublishInput{TargetArn: fx.endpointArn, Message: `{"default":"hi","ADM":"{\"data\":{\"message\":\"hi\"}}"}`, MessageStructure: str("json")},
+		"sns.Publish#endpoint":                   sns.PublishInput{TargetArn: fx.endpointArn, Message: `{"default":"hi","ADM":"{\"data\":{\"message\":\"hi\"}}"}`, MessageStructure: "json"},
 		"sns.AddPermission":                      sns.AddPermissionInput{TopicArn: fx.topicArn, Label: "allow-more", AWSAccountId: []string{"210987654321"}, ActionName: []string{"Publish"}},
-		"sns.ConfirmSubscription":                sns.ConfirmSubscriptionInput{TopicArn: fx.topicArn, Token: strings.Repeat("ab", 32), AuthenticateOnUnsubscribe: str("true")},
-		"sns.CreateTopic":                        sns.CreateTopicInput{Name: "alerts", Attributes: map[string]string{"DisplayName": "Alerts"}, Tags: []sns.Tag{{Key: "team", Value: "web"}}, DataProtectionPolicy: str("")},
+		"sns.ConfirmSubscription":                sns.ConfirmSubscriptionInput{TopicArn: fx.topicArn, Token: strings.Repeat("ab", 32), AuthenticateOnUnsubscribe: "true"},
+		"sns.CreateTopic":                        sns.CreateTopicInput{Name: "alerts", Attributes: map[string]string{"DisplayName": "Alerts"}, Tags: []sns.Tag{{Key: "team", Value: "web"}}, DataProtectionPolicy: ""},
 		"sns.CreateTopic#fifo":                   sns.CreateTopicInput{Name: "alerts.fifo", Attributes: map[string]string{"FifoTopic": "true", "ContentBasedDeduplication": "true"}},
 		"sns.DeleteTopic":                        sns.DeleteTopicInput{TopicArn: fx.topicArn},
 		"sns.GetSubscriptionAttributes":          sns.GetSubscriptionAttributesInput{SubscriptionArn: fx.subArn},
@@ -658,21 +674,21 @@ func seeds(fx *fixture) map[string]any {
 		"sns.ListSubscriptionsByTopic":           sns.ListSubscriptionsByTopicInput{TopicArn: fx.topicArn},
 		"sns.ListTagsForResource":                sns.ListTagsForResourceInput{ResourceArn: fx.topicArn},
 		"sns.ListTopics":                         sns.ListTopicsInput{},
-		"sns.Publish": sns.PublishInput{TopicArn: fx.topicArn, Message: "hello", Subject: str("greeting"),
+		"sns.Publish": sns.PublishInput{TopicArn: fx.topicArn, Message: "hello", Subject: "greeting",
 			MessageAttributes: map[string]sns.MessageAttributeValue{"kind": {DataType: "String", StringValue: "greeting"}, "n": {DataType: "Number", StringValue: "42"},
 				"blob": {DataType: "Binary", BinaryValue: []byte{1, 2, 3}}}},
-		"sns.Publish#structure": sns.PublishInput{TargetArn: fx.topicArn, Message: `{"default":"hi","sqs":"hi queue"}`, MessageStructure: str("json")},
-		"sns.Publish#fifo":      sns.PublishInput{TopicArn: fx.fifoArn, Message: "hello", MessageDeduplicationId: str("d-1"), MessageGroupId: str("g-1")},
+		"sns.Publish#structure": sns.PublishInput{TargetArn: fx.topicArn, Message: `{"default":"hi","sqs":"hi queue"}`, MessageStructure: "json"},
+		"sns.Publish#fifo":      sns.PublishInput{TopicArn: fx.fifoArn, Message: "hello", MessageDeduplicationId: "d-1", MessageGroupId: "g-1"},
 		"sns.PublishBatch": sns.PublishBatchInput{TopicArn: fx.topicArn, PublishBatchRequestEntries: []sns.PublishBatchRequestEntry{
-			{Id: "1", Message: "one", Subject: str("s"), MessageAttributes: map[string]sns.MessageAttributeValue{"k": {DataType: "String", StringValue: "v"}}},
-			{Id: "2", Message: `{"default":"two"}`, MessageStructure: str("json")}}},
+			{Id: "1", Message: "one", Subject: "s", MessageAttributes: map[string]sns.MessageAttributeValue{"k": {DataType: "String", StringValue: "v"}}},
+			{Id: "2", Message: `{"default":"two"}`, MessageStructure: "json"}}},
 		"sns.PublishBatch#fifo": sns.PublishBatchInput{TopicArn: fx.fifoArn, PublishBatchRequestEntries: []sns.PublishBatchRequestEntry{
-			{Id: "1", Message: "one", MessageDeduplicationId: str("d-1"), MessageGroupId: str("g")}}},
+			{Id: "1", Message: "one", MessageDeduplicationId: "d-1", MessageGroupId: "g"}}},
 		"sns.RemovePermission":          sns.RemovePermissionInput{TopicArn: fx.topicArn, Label: "allow-other"},
-		"sns.SetSubscriptionAttributes": sns.SetSubscriptionAttributesInput{SubscriptionArn: fx.subArn, AttributeName: "FilterPolicy", AttributeValue: str(`{"kind":["greeting"]}`)},
-		"sns.SetTopicAttributes":        sns.SetTopicAttributesInput{TopicArn: fx.topicArn, AttributeName: "DisplayName", AttributeValue: str("Ops")},
-		"sns.Subscribe":                 sns.SubscribeInput{TopicArn: fx.topicArn, Protocol: "sqs", Endpoint: &qarn, Attributes: map[string]string{"RawMessageDelivery": "true"}, ReturnSubscriptionArn: true},
-		"sns.Subscribe#http":            sns.SubscribeInput{TopicArn: fx.topicArn, Protocol: "https", Endpoint: str("https://example.com/hook")},
+		"sns.SetSubscriptionAttributes": sns.SetSubscriptionAttributesInput{SubscriptionArn: fx.subArn, AttributeName: "FilterPolicy", AttributeValue: `{"kind":["greeting"]}`},
+		"sns.SetTopicAttributes":        sns.SetTopicAttributesInput{TopicArn: fx.topicArn, AttributeName: "DisplayName", AttributeValue: "Ops"},
+		"sns.Subscribe":                 sns.SubscribeInput{TopicArn: fx.topicArn, Protocol: "sqs", Endpoint: qarn, Attributes: map[string]string{"RawMessageDelivery": "true"}, ReturnSubscriptionArn: ptr(true)},
+		"sns.Subscribe#http":            sns.SubscribeInput{TopicArn: fx.topicArn, Protocol: "https", Endpoint: "https://example.com/hook"},
 		"sns.TagResource":               sns.TagResourceInput{ResourceArn: fx.topicArn, Tags: []sns.Tag{{Key: "env", Value: "prod"}}},
 		"sns.Unsubscribe":               sns.UnsubscribeInput{SubscriptionArn: fx.subArn},
 		"sns.UntagResource":             sns.UntagResourceInput{ResourceArn: fx.topicArn, TagKeys: []string{"team"}},
@@ -901,6 +917,8 @@ func (fx *fixture) snapshot() string {
 	put("GetSMSAttributes", sms, err)
 	opted, err := st.SNS.ListPhoneNumbersOptedOut(ctx, sns.ListPhoneNumbersOptedOutInput{})
 	put("ListPhoneNumbersOptedOut", opted, err)
+	sandbox, err := st.SNS.ListSMSSandboxPhoneNumbers(ctx, sns.ListSMSSandboxPhoneNumbersInput{})
+	put("ListSMSSandboxPhoneNumbers", sandbox, err)
 	// dashboards
 	dl, err := st.Dashboards.ListDashboards(ctx, dashboards.ListDashboardsInput{})
 	put("ListDashboards", dl, err)
@@ -1003,3 +1021,5 @@ var (
 )
 
 var _ = math.NaN
+
+func ptr[T any](v T) *T { return &v }

@@ -168,7 +168,7 @@ func runMemoryWorkload(t *testing.T, days int, step time.Duration, only ...strin
 	queue, err := st.SNS.CreateQueue("app-inbox")
 	require.NoError(t, err)
 	qarn := queue.ARN()
-	must(st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: &qarn,
+	must(st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: qarn,
 		Attributes: map[string]string{"RawMessageDelivery": "true"}}))
 	delivered := 0
 	drain := func() {

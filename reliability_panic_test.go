@@ -201,7 +201,7 @@ func TestPanickingUserCallbacksDoNotReachTheCaller(t *testing.T) {
 				fn := st.SNS.RegisterFunction("boom", func(context.Context, sns.LambdaEvent) error { panic("function") })
 				topic, err := st.SNS.CreateTopic(ctx, sns.CreateTopicInput{Name: "t"})
 				require.NoError(t, err)
-				_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "lambda", Endpoint: &fn})
+				_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "lambda", Endpoint: fn})
 				require.NoError(t, err)
 			},
 			act: func(st *localwatch.Stack) error {

@@ -55,7 +55,7 @@ func TestConcurrentWritersLoseNothing(t *testing.T) {
 	queue, err := st.SNS.CreateQueue("stress-inbox")
 	require.NoError(t, err)
 	qarn := queue.ARN()
-	_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: &qarn,
+	_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: qarn,
 		Attributes: map[string]string{"RawMessageDelivery": "true"}})
 	require.NoError(t, err)
 	_, err = st.Config.PutConfigurationRecorder(ctx, config.PutConfigurationRecorderInput{ConfigurationRecorder: config.ConfigurationRecorder{

@@ -116,9 +116,9 @@ func TestScenarioLogsToMetricToAlarmToSNS(t *testing.T) {
 	t.Cleanup(handler.Close)
 	ep := newEndpoint(t, handler)
 	url := ep.srv.URL + "/sns"
-	sub, err := st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "http", Endpoint: &url})
+	sub, err := st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "http", Endpoint: url})
 	require.NoError(t, err)
-	require.Equal(t, "pending confirmation", *sub.SubscriptionArn)
+	require.Equal(t, "pending confirmation", sub.SubscriptionArn)
 	require.NoError(t, st.Settle(ctx))
 	require.Len(t, ep.msgs, 1)
 	confirmVia(t, handler, ep.msgs[0])
@@ -126,14 +126,14 @@ func TestScenarioLogsToMetricToAlarmToSNS(t *testing.T) {
 	queue, err := st.SNS.CreateQueue("ops-inbox")
 	require.NoError(t, err)
 	qarn := queue.ARN()
-	_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: &qarn})
+	_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: qarn})
 	require.NoError(t, err)
 	var fnEvents []sns.LambdaEvent
 	farn := st.SNS.RegisterFunction("on-alarm", func(_ context.Context, ev sns.LambdaEvent) error {
 		fnEvents = append(fnEvents, ev)
 		return nil
 	})
-	_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "lambda", Endpoint: &farn})
+	_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "lambda", Endpoint: farn})
 	require.NoError(t, err)
 
 	_, err = st.Logs.CreateLogGroup(ctx, logs.CreateLogGroupInput{LogGroupName: "/app/web"})

@@ -52,7 +52,7 @@ func TestScenarioCISConsoleLoginFailures(t *testing.T) {
 	queue, err := st.SNS.CreateQueue("security-inbox")
 	require.NoError(t, err)
 	qarn := queue.ARN()
-	_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: &qarn, Attributes: map[string]string{"RawMessageDelivery": "true"}})
+	_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: qarn, Attributes: map[string]string{"RawMessageDelivery": "true"}})
 	require.NoError(t, err)
 	var changes []alarms.StateChange
 	st.Alarms.OnStateChange(func(c alarms.StateChange) { changes = append(changes, c) })

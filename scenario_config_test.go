@@ -24,7 +24,7 @@ func TestScenarioConfigChangeToRuleToCompliance(t *testing.T) {
 	queue, err := st.SNS.CreateQueue("config-inbox")
 	require.NoError(t, err)
 	qarn := queue.ARN()
-	_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: &qarn})
+	_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: qarn})
 	require.NoError(t, err)
 	cert, err := st.SNS.SigningCertificate()
 	require.NoError(t, err)

@@ -33,7 +33,7 @@ func runOnce(t *testing.T) (objects map[string][]byte, messages, history []strin
 	queue, err := st.SNS.CreateQueue("ops-inbox")
 	require.NoError(t, err)
 	qarn := queue.ARN()
-	must(st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: &qarn}))
+	must(st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: qarn}))
 	must(st.Logs.CreateLogGroup(ctx, logs.CreateLogGroupInput{LogGroupName: "trail-events"}))
 	must(st.Trail.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: "audit-bucket", EnableLogFileValidation: true,
 		SnsTopicName: "ops", CloudWatchLogsLogGroupArn: "arn:aws:logs:us-east-1:123456789012:log-group:trail-events:*",

@@ -39,7 +39,7 @@ func TestScenarioAlarmStateChangesObservable(t *testing.T) {
 	queue, err := st.SNS.CreateQueue("pager-inbox")
 	require.NoError(t, err)
 	qarn := queue.ARN()
-	_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: &qarn, Attributes: map[string]string{"RawMessageDelivery": "true"}})
+	_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: qarn, Attributes: map[string]string{"RawMessageDelivery": "true"}})
 	require.NoError(t, err)
 
 	_, err = st.Alarms.PutMetricAlarm(ctx, alarms.PutMetricAlarmInput{AlarmName: "cpu-high", Namespace: "Shop", MetricName: "CPU",

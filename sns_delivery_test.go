@@ -28,7 +28,7 @@ func TestRunStartsSNSDeliveryWorkers(t *testing.T) {
 	ctx := context.Background()
 	topic, err := st.SNS.CreateTopic(ctx, sns.CreateTopicInput{Name: "ops"})
 	require.NoError(t, err)
-	_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "http", Endpoint: &srv.URL})
+	_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "http", Endpoint: srv.URL})
 	require.NoError(t, err)
 	require.Empty(t, got, "Subscribe only queues the confirmation")
 
@@ -56,7 +56,7 @@ func TestSettleSendsSNSDeliveriesOnTheManualClock(t *testing.T) {
 	ctx := context.Background()
 	topic, err := st.SNS.CreateTopic(ctx, sns.CreateTopicInput{Name: "ops"})
 	require.NoError(t, err)
-	_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "http", Endpoint: &srv.URL})
+	_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "http", Endpoint: srv.URL})
 	require.NoError(t, err)
 	require.ErrorIs(t, st.Run(ctx), localwatch.ErrManualClock)
 	require.NoError(t, st.Settle(ctx))

@@ -356,7 +356,7 @@ func BenchmarkStackSNSPublish(b *testing.B) {
 			b.Fatal(err)
 		}
 		fn := s.RegisterFunction("sink", func(context.Context, sns.LambdaEvent) error { return nil })
-		if _, err := s.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: sns.ProtocolLambda, Endpoint: &fn}); err != nil {
+		if _, err := s.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: sns.ProtocolLambda, Endpoint: fn}); err != nil {
 			b.Fatal(err)
 		}
 		in := sns.PublishInput{TopicArn: topic.TopicArn, Message: "order placed"}

@@ -72,7 +72,7 @@ func (q *request) sns(rest []string) error {
 		return notFound("There is no SNS page %q.", strings.Join(rest, "/"))
 	}
 	var subs []sns.Subscription
-	for s, err := range q.stack.SNS.Subscriptions(q.ctx, "") {
+	for s, err := range q.stack.SNS.ListSubscriptionsAll(q.ctx, sns.ListSubscriptionsInput{}) {
 		if err != nil {
 			return err
 		}
@@ -80,7 +80,7 @@ func (q *request) sns(rest []string) error {
 	}
 	byTopic := map[string]*topicRow{}
 	var topics []*topicRow
-	for t, err := range q.stack.SNS.Topics(q.ctx) {
+	for t, err := range q.stack.SNS.ListTopicsAll(q.ctx, sns.ListTopicsInput{}) {
 		if err != nil {
 			return err
 		}
@@ -114,7 +114,7 @@ func (q *request) snsTopic() error {
 		return notFound("There is no topic %q in %s.", arn, q.region)
 	}
 	var subs []sns.Subscription
-	for s, err := range q.stack.SNS.Subscriptions(q.ctx, arn) {
+	for s, err := range q.stack.SNS.ListSubscriptionsByTopicAll(q.ctx, sns.ListSubscriptionsByTopicInput{TopicArn: arn}) {
 		if err != nil {
 			return err
 		}

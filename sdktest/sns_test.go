@@ -216,3 +216,55 @@ func TestSNSTagResourceAnswersItsEmptyResult(t *testing.T) {
 	_, err = e.sns.UntagResource(ctx, &sns.UntagResourceInput{ResourceArn: topic.TopicArn, TagKeys: []string{"k"}})
 	require.NoError(t, err)
 }
+
+// TestSNSSMSSandboxAndOptOutList drives the SMS sandbox, the opt-out list
+// (whose members AWS spells in lower camel case) and origination numbers
+// through the SDK's client and paginators.
+func TestSNSSMSSandboxAndOptOutList(t *testing.T) {
+	e := newEnv(t)
+	const num = "+12065550100"
+	_, err := e.sns.CreateSMSSandboxPhoneNumber(ctx, &sns.CreateSMSSandboxPhoneNumberInput{PhoneNumber: aws.String(num), LanguageCode: snstypes.LanguageCodeStringEnUs})
+	require.NoError(t, err)
+	var otp string
+	for _, m := range e.stack.SNS.TakeOutbox() {
+		if m.Endpoint == num {
+			otp = m.Body[len(m.Body)-6:]
+		}
+	}
+	require.NotEmpty(t, otp)
+	_, err = e.sns.VerifySMSSandboxPhoneNumber(ctx, &sns.VerifySMSSandboxPhoneNumberInput{PhoneNumber: aws.String(num), OneTimePassword: aws.String(otp)})
+	require.NoError(t, err)
+	var numbers []snstypes.SMSSandboxPhoneNumber
+	pages := sns.NewListSMSSandboxPhoneNumbersPaginator(e.sns, &sns.ListSMSSandboxPhoneNumbersInput{})
+	for pages.HasMorePages() {
+		p, err := pages.NextPage(ctx)
+		require.NoError(t, err)
+		numbers = append(numbers, p.PhoneNumbers...)
+	}
+	require.Len(t, numbers, 1)
+	assert.Equal(t, snstypes.SMSSandboxPhoneNumberVerificationStatusVerified, numbers[0].Status)
+	st, err := e.sns.GetSMSSandboxAccountStatus(ctx, &sns.GetSMSSandboxAccountStatusInput{})
+	require.NoError(t, err)
+	assert.False(t, st.IsInSandbox)
+	_, err = e.sns.VerifySMSSandboxPhoneNumber(ctx, &sns.VerifySMSSandboxPhoneNumberInput{PhoneNumber: aws.String("+12065550101"), OneTimePassword: aws.String("123456")})
+	var nf *snstypes.ResourceNotFoundException
+	assert.ErrorAs(t, err, &nf)
+	_, err = e.sns.DeleteSMSSandboxPhoneNumber(ctx, &sns.DeleteSMSSandboxPhoneNumberInput{PhoneNumber: aws.String(num)})
+	require.NoError(t, err)
+
+	for i := range 150 {
+		e.stack.SNS.OptOutPhoneNumber(fmt.Sprintf("+1555000%04d", i))
+	}
+	var opted []string
+	optedPages := sns.NewListPhoneNumbersOptedOutPaginator(e.sns, &sns.ListPhoneNumbersOptedOutInput{})
+	for optedPages.HasMorePages() {
+		p, err := optedPages.NextPage(ctx)
+		require.NoError(t, err)
+		opted = append(opted, p.PhoneNumbers...)
+	}
+	assert.Len(t, opted, 150, "two pages, read by the SDK's paginator")
+
+	orig, err := e.sns.ListOriginationNumbers(ctx, &sns.ListOriginationNumbersInput{})
+	require.NoError(t, err)
+	assert.Empty(t, orig.PhoneNumbers)
+}

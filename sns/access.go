@@ -10,6 +10,7 @@ import (
 
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/identity"
+	"github.com/localwatch/localwatch/internal/op"
 )
 
 // The topic policy is enforced for callers from other accounts only: a caller
@@ -63,7 +64,7 @@ func globMatch(pattern, s string, fold bool) bool {
 // authorize checks the topic policy for the caller in ctx (lock held).
 func (s *Service) authorize(ctx context.Context, t *topic, action string) error {
 	id, ok := identity.From(ctx)
-	if !ok || id.Type == "AWSService" || id.AccountID == "" || id.AccountID == s.account {
+	if !ok || id.Type == "AWSService" || id.AccountID == "" || id.AccountID == s.op.AccountID {
 		return nil
 	}
 	var doc policyDoc
@@ -162,19 +163,14 @@ var validActions = []string{"AddPermission", "DeleteTopic", "GetTopicAttributes"
 // ID ("Invalid parameter: A provided account ID is not valid", as AWS answers)
 // and each ActionName one of the topic actions (see validActions).
 func (s *Service) AddPermission(ctx context.Context, in AddPermissionInput) (*AddPermissionOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
-	}
-	err := s.addPermission(ctx, in)
-	s.rec.Record(ctx, event.Call{Name: "AddPermission", RequestParameters: map[string]any{"topicArn": in.TopicArn, "label": in.Label, "aWSAccountId": in.AWSAccountId, "actionName": in.ActionName}, Resources: topicResource(in.TopicArn, s.account)}, err)
-	if err != nil {
-		return nil, err
-	}
-	return &AddPermissionOutput{}, nil
+	return op.Do(ctx, &s.op, event.Call{Name: "AddPermission", Resources: topicResource(in.TopicArn, s.op.AccountID)}, in, s.addPermission)
 }
 
-func (s *Service) addPermission(ctx context.Context, in AddPermissionInput) error {
+func (s *Service) addPermission(ctx context.Context, _ *event.Call, in AddPermissionInput) (*AddPermissionOutput, error) {
+	return &AddPermissionOutput{}, s.addStatement(ctx, in)
+}
+
+func (s *Service) addStatement(ctx context.Context, in AddPermissionInput) error {
 	if in.Label == "" {
 		return invalidParam("Label")
 	}
@@ -234,19 +230,14 @@ func (s *Service) addPermission(ctx context.Context, in AddPermissionInput) erro
 
 // RemovePermission removes the statement with Sid Label from the topic policy.
 func (s *Service) RemovePermission(ctx context.Context, in RemovePermissionInput) (*RemovePermissionOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
-	}
-	err := s.removePermission(ctx, in)
-	s.rec.Record(ctx, event.Call{Name: "RemovePermission", RequestParameters: map[string]any{"topicArn": in.TopicArn, "label": in.Label}, Resources: topicResource(in.TopicArn, s.account)}, err)
-	if err != nil {
-		return nil, err
-	}
-	return &RemovePermissionOutput{}, nil
+	return op.Do(ctx, &s.op, event.Call{Name: "RemovePermission", Resources: topicResource(in.TopicArn, s.op.AccountID)}, in, s.removePermission)
 }
 
-func (s *Service) removePermission(ctx context.Context, in RemovePermissionInput) error {
+func (s *Service) removePermission(ctx context.Context, _ *event.Call, in RemovePermissionInput) (*RemovePermissionOutput, error) {
+	return &RemovePermissionOutput{}, s.removeStatement(ctx, in)
+}
+
+func (s *Service) removeStatement(ctx context.Context, in RemovePermissionInput) error {
 	if in.Label == "" {
 		return invalidParam("Label")
 	}

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 )
 
 // Message data protection: a topic's data protection policy names managed
@@ -20,26 +21,6 @@ import (
 // with the MaskConfig character (default '#') or removes them (Redact).
 // Outbound statements, custom data identifiers and the machine-learning
 // identifiers are stored and returned but not applied.
-
-// PutDataProtectionPolicyInput is the input of PutDataProtectionPolicy.
-type PutDataProtectionPolicyInput struct {
-	ResourceArn          string
-	DataProtectionPolicy string
-}
-
-// PutDataProtectionPolicyOutput is the (empty) output of PutDataProtectionPolicy.
-type PutDataProtectionPolicyOutput struct{}
-
-// GetDataProtectionPolicyInput is the input of GetDataProtectionPolicy.
-type GetDataProtectionPolicyInput struct {
-	ResourceArn string
-}
-
-// GetDataProtectionPolicyOutput is the output of GetDataProtectionPolicy:
-// the policy as it was put (nil when the topic has none).
-type GetDataProtectionPolicyOutput struct {
-	DataProtectionPolicy *string
-}
 
 type dataPolicyDoc struct {
 	Name          string
@@ -173,14 +154,14 @@ func principalApplies(principals []string, callerARN, account string) bool {
 func (s *Service) applyInbound(doc *dataPolicyDoc, topicARN, callerARN, body string) (string, error) {
 	for i := range doc.Statement {
 		st := &doc.Statement[i]
-		if st.DataDirection != "Inbound" || !principalApplies(st.Principal, callerARN, s.account) {
+		if st.DataDirection != "Inbound" || !principalApplies(st.Principal, callerARN, s.op.AccountID) {
 			continue
 		}
 		for op, raw := range st.Operation {
 			found := st.findings(body)
 			switch op {
 			case "Audit":
-				s.log.Info("sns: data protection audit", "topic", topicARN, "statement", st.Sid, "findings", found)
+				s.op.Logger.Info("sns: data protection audit", "topic", topicARN, "statement", st.Sid, "findings", found)
 			case "Deny":
 				if len(found) > 0 {
 					return "", authorizationError("Publish to %s was denied by its data protection policy: the message contains %s", topicARN, strings.Join(found, ", "))
@@ -228,49 +209,33 @@ func deidentify(st *dataPolicyStatement, raw json.RawMessage, body string) strin
 // PutDataProtectionPolicy adds or replaces a topic's data protection policy
 // (see the package's note on what is applied).
 func (s *Service) PutDataProtectionPolicy(ctx context.Context, in PutDataProtectionPolicyInput) (*PutDataProtectionPolicyOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
-	}
-	err := s.putDataProtectionPolicy(ctx, in)
-	s.rec.Record(ctx, event.Call{Name: "PutDataProtectionPolicy", RequestParameters: map[string]any{"resourceArn": in.ResourceArn, "dataProtectionPolicy": in.DataProtectionPolicy}, Resources: topicResource(in.ResourceArn, s.account)}, err)
-	if err != nil {
-		return nil, err
-	}
-	return &PutDataProtectionPolicyOutput{}, nil
+	return op.Do(ctx, &s.op, event.Call{Name: "PutDataProtectionPolicy", Resources: topicResource(in.ResourceArn, s.op.AccountID)}, in, s.putDataProtectionPolicy)
 }
 
-func (s *Service) putDataProtectionPolicy(ctx context.Context, in PutDataProtectionPolicyInput) error {
+func (s *Service) putDataProtectionPolicy(ctx context.Context, _ *event.Call, in PutDataProtectionPolicyInput) (*PutDataProtectionPolicyOutput, error) {
 	doc, err := parseDataPolicy(in.DataProtectionPolicy)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, err := s.lookupTopic(in.ResourceArn)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := s.authorize(ctx, t, "PutDataProtectionPolicy"); err != nil {
-		return err
+		return nil, err
 	}
-	p := in.DataProtectionPolicy
-	t.dataPolicy, t.dataDoc = &p, doc
-	return nil
+	t.dataPolicy, t.dataDoc = in.DataProtectionPolicy, doc
+	return &PutDataProtectionPolicyOutput{}, nil
 }
 
 // GetDataProtectionPolicy returns a topic's data protection policy.
 func (s *Service) GetDataProtectionPolicy(ctx context.Context, in GetDataProtectionPolicyInput) (*GetDataProtectionPolicyOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
-	}
-	out, err := s.getDataProtectionPolicy(ctx, in)
-	s.rec.Record(ctx, event.Call{Name: "GetDataProtectionPolicy", ReadOnly: true, RequestParameters: map[string]any{"resourceArn": in.ResourceArn}, Resources: topicResource(in.ResourceArn, s.account)}, err)
-	return out, err
+	return op.Do(ctx, &s.op, event.Call{Name: "GetDataProtectionPolicy", ReadOnly: true, Resources: topicResource(in.ResourceArn, s.op.AccountID)}, in, s.getDataProtectionPolicy)
 }
 
-func (s *Service) getDataProtectionPolicy(ctx context.Context, in GetDataProtectionPolicyInput) (*GetDataProtectionPolicyOutput, error) {
+func (s *Service) getDataProtectionPolicy(ctx context.Context, _ *event.Call, in GetDataProtectionPolicyInput) (*GetDataProtectionPolicyOutput, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, err := s.lookupTopic(in.ResourceArn)
@@ -281,9 +246,6 @@ func (s *Service) getDataProtectionPolicy(ctx context.Context, in GetDataProtect
 		return nil, err
 	}
 	out := &GetDataProtectionPolicyOutput{}
-	if t.dataPolicy != nil {
-		p := *t.dataPolicy
-		out.DataProtectionPolicy = &p
-	}
+	out.DataProtectionPolicy = t.dataPolicy
 	return out, nil
 }

@@ -225,7 +225,7 @@ func (s *Service) deliverAll(ctx context.Context, p *publication) {
 			}
 			j, err := s.prepare(p, m, t)
 			if err != nil {
-				s.log.Error("sns: preparing delivery", "subscription", t.subArn, "err", err)
+				s.op.Logger.Error("sns: preparing delivery", "subscription", t.subArn, "err", err)
 				continue
 			}
 			s.dispatch(ctx, j)
@@ -371,11 +371,11 @@ func (s *Service) attempt(ctx context.Context, j *job) (status int, err error) {
 		if err := s.endpointUsable(j.target.endpoint); err != nil {
 			return 0, err
 		}
-		s.addOutbox(OutboxMessage{Time: s.clock.Now(), Protocol: j.target.protocol, Endpoint: j.target.endpoint, TopicArn: j.topic,
+		s.addOutbox(OutboxMessage{Time: s.op.Clock.Now(), Protocol: j.target.protocol, Endpoint: j.target.endpoint, TopicArn: j.topic,
 			SubscriptionArn: j.target.subArn, MessageId: j.id, Type: j.msgType, Body: j.body})
 		return 0, nil
 	default:
-		s.addOutbox(OutboxMessage{Time: s.clock.Now(), Protocol: j.target.protocol, Endpoint: j.target.endpoint, TopicArn: j.topic,
+		s.addOutbox(OutboxMessage{Time: s.op.Clock.Now(), Protocol: j.target.protocol, Endpoint: j.target.endpoint, TopicArn: j.topic,
 			SubscriptionArn: j.target.subArn, MessageId: j.id, Type: j.msgType, From: j.from, Subject: j.subject, Body: j.body})
 		return 0, nil
 	}
@@ -387,7 +387,7 @@ func (s *Service) callFunction(ctx context.Context, fn Function, ev LambdaEvent)
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("function panicked: %v", r)
-			s.log.Error("sns: subscribed function panicked", "subscription", ev.Records[0].EventSubscriptionArn, "panic", r)
+			s.op.Logger.Error("sns: subscribed function panicked", "subscription", ev.Records[0].EventSubscriptionArn, "panic", r)
 		}
 	}()
 	return fn(ctx, ev)
@@ -470,7 +470,7 @@ func (s *Service) dispatch(ctx context.Context, j *job) {
 // (delivered, or failed for good and dead-lettered or dropped), a retry on the
 // clock, or an immediate retry (it returns true).
 func (s *Service) afterAttempt(j *job, status int, err error) (retryNow bool) {
-	rep := DeliveryAttempt{Time: s.clock.Now(), MessageId: j.id, TopicArn: j.topic, SubscriptionArn: j.target.subArn, Protocol: j.target.protocol,
+	rep := DeliveryAttempt{Time: s.op.Clock.Now(), MessageId: j.id, TopicArn: j.topic, SubscriptionArn: j.target.subArn, Protocol: j.target.protocol,
 		Endpoint: j.target.endpoint, Type: j.msgType, Attempt: j.attempt, StatusCode: status, Err: err}
 	if err == nil {
 		rep.Final = true
@@ -499,10 +499,10 @@ func (s *Service) schedule(j *job, d time.Duration) {
 	st := &retryState{j: j}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
+	if s.op.Closed() {
 		return
 	}
-	s.timers[st] = s.clock.AfterFunc(d, func() {
+	s.timers[st] = s.op.Clock.AfterFunc(d, func() {
 		if s.takeTimer(st) {
 			defer s.recoverJob("retry", st.j)
 			s.dispatch(context.Background(), st.j)
@@ -528,7 +528,7 @@ func (s *Service) throttleWait(j *job) time.Duration {
 	if limit <= 0 || j.msgType != TypeNotification {
 		return 0
 	}
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	sec := now.Truncate(time.Second)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -552,10 +552,9 @@ type throttleState struct {
 // MaxRecentDeliveries is how many delivery attempts RecentDeliveries keeps.
 const MaxRecentDeliveries = 500
 
-// recentDeliveries is a ring of the latest attempts. Its zero value is ready;
-// mu guards the rest.
+// recentDeliveries is a ring of the latest attempts. Its zero value is ready.
 type recentDeliveries struct {
-	mu   sync.Mutex
+	mu   sync.Mutex // guards ring and next
 	ring []DeliveryAttempt
 	next int
 }
@@ -589,14 +588,14 @@ func (s *Service) RecentDeliveries() []DeliveryAttempt {
 // report logs an attempt, keeps it for RecentDeliveries and calls
 // Options.OnDelivery under recover.
 func (s *Service) report(a DeliveryAttempt) {
-	s.log.Debug("sns: delivery attempt", "messageId", a.MessageId, "subscription", a.SubscriptionArn, "attempt", a.Attempt, "err", a.Err)
+	s.op.Logger.Debug("sns: delivery attempt", "messageId", a.MessageId, "subscription", a.SubscriptionArn, "attempt", a.Attempt, "err", a.Err)
 	s.recent.add(a)
 	if s.onDelivery == nil {
 		return
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			s.log.Error("sns: OnDelivery panicked", "messageId", a.MessageId, "subscription", a.SubscriptionArn, "panic", r)
+			s.op.Logger.Error("sns: OnDelivery panicked", "messageId", a.MessageId, "subscription", a.SubscriptionArn, "panic", r)
 		}
 	}()
 	s.onDelivery(a)
@@ -606,7 +605,7 @@ func (s *Service) report(a DeliveryAttempt) {
 // go on.
 func (s *Service) recoverJob(what string, j *job) {
 	if r := recover(); r != nil {
-		s.log.Error("sns: scheduled delivery panicked", "job", what, "messageId", j.id, "subscription", j.target.subArn, "panic", r)
+		s.op.Logger.Error("sns: scheduled delivery panicked", "job", what, "messageId", j.id, "subscription", j.target.subArn, "panic", r)
 	}
 }
 
@@ -629,7 +628,7 @@ func (s *Service) deadLetter(j *job, cause error) bool {
 	attrs := map[string]MessageAttributeValue{
 		"ErrorCode":    {DataType: "String", StringValue: code},
 		"ErrorMessage": {DataType: "String", StringValue: cause.Error()},
-		"RequestID":    {DataType: "String", StringValue: s.ids.UUID()},
+		"RequestID":    {DataType: "String", StringValue: s.op.IDs.UUID()},
 	}
 	if j.target.raw {
 		maps.Copy(attrs, j.queueAttr)
@@ -652,7 +651,7 @@ type outgoing struct {
 func (s *Service) controlMessageLocked(sub *subscription, typ string) *outgoing {
 	t := sub.topic
 	_, ct := sub.httpPolicy(t)
-	e := &Envelope{Type: typ, MessageId: s.ids.UUID(), TopicArn: t.arn, Timestamp: timestamp(s.clock.Now())}
+	e := &Envelope{Type: typ, MessageId: s.op.IDs.UUID(), TopicArn: t.arn, Timestamp: timestamp(s.op.Clock.Now())}
 	if typ == TypeSubscriptionConfirmation {
 		e.Token = sub.token
 		e.Message = "You have chosen to subscribe to the topic " + t.arn + ".\nTo confirm the subscription, visit the SubscribeURL included in this message."
@@ -661,7 +660,7 @@ func (s *Service) controlMessageLocked(sub *subscription, typ string) *outgoing 
 			delete(s.tokens, sub.token)
 		}
 		sub.token = s.newToken()
-		sub.tokenExpires = s.clock.Now().Add(tokenLifetime)
+		sub.tokenExpires = s.op.Clock.Now().Add(tokenLifetime)
 		sub.pending = true
 		s.tokens[sub.token] = sub
 		e.Token = sub.token
@@ -678,12 +677,12 @@ func (s *Service) sendConfirmation(ctx context.Context, o *outgoing) {
 	}
 	h, err := s.signer()
 	if err != nil {
-		s.log.Error("sns: signing key", "err", err)
+		s.op.Logger.Error("sns: signing key", "err", err)
 		return
 	}
 	o.env.SigningCertURL = s.endpoint + "/" + h.file
 	if err := signEnvelope(o.env, h.key, o.sigVersion); err != nil {
-		s.log.Error("sns: signing", "err", err)
+		s.op.Logger.Error("sns: signing", "err", err)
 		return
 	}
 	b, _ := o.env.MarshalJSON()

@@ -109,9 +109,15 @@
 // and returned by [Service.SigningCertificate]. [Verify] and [VerifyJSON] check
 // messages as the AWS SDKs' message validators do.
 //
-// Every operation publishes an event.APICall (EventSource sns.amazonaws.com);
-// Publish and PublishBatch are data events and hide the message text as
-// CloudTrail does.
+// Every operation takes the one path of internal/op and publishes an
+// event.APICall (EventSource sns.amazonaws.com); Publish and PublishBatch are
+// data events and hide the message text as CloudTrail does, and secrets
+// (confirmation tokens, platform credentials, device tokens, phone numbers,
+// one-time passwords) are left out. When the account persists its state,
+// the journal logs every operation and, as the internal operation
+// localwatch:DeliveryResult (not recorded by CloudTrail), every HTTP/S
+// delivery result, so that a replay rebuilds retries and dead-lettering
+// without repeating the POSTs.
 //
 // # Differences from AWS
 //
@@ -134,8 +140,10 @@
 //     above only (outbound statements, other and custom identifiers are
 //     stored, not applied; a Deny answers AuthorizationError, our reading);
 //     AWS stops offering it to new customers on 30 April 2026. Push
-//     credentials are not checked with the push services; the SMS sandbox,
-//     origination numbers and the 30-day opt-in limit are not modelled; an
+//     credentials are not checked with the push services; the account is in
+//     the SMS sandbox only with Options.SMSSandbox, its one-time passwords
+//     arrive in the outbox, and origination numbers are
+//     Options.OriginationNumbers; the 30-day opt-in limit is not modelled; an
 //     invalid DefaultSenderID answers "DefaultSenderID is invalid" (AWS's
 //     text unknown).
 //   - A Subscribe repeated for the same endpoint returns the existing

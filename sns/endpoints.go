@@ -35,7 +35,7 @@ func (s *Service) functionARN(nameOrARN string) string {
 	if strings.HasPrefix(nameOrARN, "arn:") {
 		return nameOrARN
 	}
-	return arn.New("lambda", s.region, s.account, "function:"+nameOrARN)
+	return arn.New("lambda", s.op.Region, s.op.AccountID, "function:"+nameOrARN)
 }
 
 // lookupFunction finds the function for a subscription endpoint, ignoring a

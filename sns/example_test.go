@@ -21,13 +21,13 @@ func Example() {
 
 	topic, _ := svc.CreateTopic(ctx, sns.CreateTopicInput{Name: "orders"})
 	queue, _ := svc.CreateQueue("big-orders")
-	svc.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: ptr(queue.ARN()),
+	svc.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: queue.ARN(),
 		Attributes: map[string]string{"RawMessageDelivery": "true", "FilterPolicy": `{"amount":[{"numeric":[">=",100]}]}`}})
 	fn := svc.RegisterFunction("audit", func(_ context.Context, ev sns.LambdaEvent) error {
 		fmt.Println("function got:", ev.Records[0].Sns.Message)
 		return nil
 	})
-	svc.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "lambda", Endpoint: &fn,
+	svc.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "lambda", Endpoint: fn,
 		Attributes: map[string]string{"FilterPolicy": `{"region":[{"prefix":"eu-"}]}`}})
 
 	for _, o := range []struct{ amount, region string }{{"250", "eu-west-1"}, {"20", "us-east-1"}, {"120", "us-west-2"}} {
@@ -79,7 +79,7 @@ func ExampleService_Settle() {
 	svc = sns.New(sns.Options{Clock: clk, IDs: localwatch.NewIDSource(1), Endpoint: snsSrv.URL})
 	defer svc.Close()
 	topic, _ := svc.CreateTopic(ctx, sns.CreateTopicInput{Name: "ops"})
-	svc.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "http", Endpoint: &endpoint.URL})
+	svc.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "http", Endpoint: endpoint.URL})
 	svc.Settle(ctx)
 
 	svc.Publish(ctx, sns.PublishInput{TopicArn: topic.TopicArn, Message: "disk full"})

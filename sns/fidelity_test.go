@@ -53,21 +53,21 @@ func TestFIFOTopicDeliversToStandardQueueWithSequenceNumberAndNoGroupAttribute(t
 	a := f.topic(t, "t.fifo", map[string]string{"FifoTopic": "true", "ContentBasedDeduplication": "true"})
 	std := f.queue(t, "standard")
 	sub := f.subscribe(t, a, "sqs", std.ARN(), nil)
-	out, err := f.s.Publish(context.Background(), PublishInput{TopicArn: a, Message: "Test", MessageGroupId: ptr("message-group-id-1")})
+	out, err := f.s.Publish(context.Background(), PublishInput{TopicArn: a, Message: "Test", MessageGroupId: "message-group-id-1"})
 	require.NoError(t, err)
 	msgs := receiveAll(t, std)
 	require.Len(t, msgs, 1)
 	assert.Equal(t, []string{"Type", "MessageId", "SequenceNumber", "TopicArn", "Message", "Timestamp", "UnsubscribeURL"}, bodyKeys(t, msgs[0].Body))
 	env, err := ParseEnvelope([]byte(msgs[0].Body))
 	require.NoError(t, err)
-	assert.Equal(t, *out.SequenceNumber, env.SequenceNumber)
+	assert.Equal(t, out.SequenceNumber, env.SequenceNumber)
 	assert.Equal(t, "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn="+sub, env.UnsubscribeURL)
 	for _, k := range []string{"MessageGroupId", "MessageDeduplicationId", "SequenceNumber"} {
 		assert.NotContains(t, msgs[0].Attributes, k, "a standard queue gets no FIFO system attributes")
 	}
 	// A standard queue may dead-letter to a standard queue even on a FIFO topic.
 	dlq := f.queue(t, "dlq")
-	_, err = f.s.SetSubscriptionAttributes(context.Background(), SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "RedrivePolicy", AttributeValue: ptr(`{"deadLetterTargetArn":"` + dlq.ARN() + `"}`)})
+	_, err = f.s.SetSubscriptionAttributes(context.Background(), SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "RedrivePolicy", AttributeValue: `{"deadLetterTargetArn":"` + dlq.ARN() + `"}`})
 	require.NoError(t, err)
 }
 
@@ -75,7 +75,7 @@ func TestFIFOQueuesCannotSubscribeToStandardTopics(t *testing.T) {
 	f := newFixture(t)
 	a := f.topic(t, "t", nil)
 	q := f.queue(t, "q.fifo")
-	_, err := f.s.Subscribe(context.Background(), SubscribeInput{TopicArn: a, Protocol: "sqs", Endpoint: ptr(q.ARN())})
+	_, err := f.s.Subscribe(context.Background(), SubscribeInput{TopicArn: a, Protocol: "sqs", Endpoint: q.ARN()})
 	requireCode(t, err, "InvalidParameter")
 	assert.Equal(t, "Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics", awserr.Message(err))
 }
@@ -85,7 +85,7 @@ func TestFIFONotificationsAreNotSigned(t *testing.T) {
 	a := f.topic(t, "t.fifo", map[string]string{"FifoTopic": "true"})
 	q := f.queue(t, "q.fifo")
 	f.subscribe(t, a, "sqs", q.ARN(), nil)
-	_, err := f.s.Publish(context.Background(), PublishInput{TopicArn: a, Message: "Test", Subject: ptr("s"), MessageGroupId: ptr("g"), MessageDeduplicationId: ptr("d"),
+	_, err := f.s.Publish(context.Background(), PublishInput{TopicArn: a, Message: "Test", Subject: "s", MessageGroupId: "g", MessageDeduplicationId: "d",
 		MessageAttributes: map[string]MessageAttributeValue{"attr1": {DataType: "Number", StringValue: "1"}}})
 	require.NoError(t, err)
 	msgs := receiveAll(t, q)
@@ -101,7 +101,7 @@ func TestStandardTopicPassesMessageGroupIdToStandardQueues(t *testing.T) {
 	a := f.topic(t, "t", nil)
 	q := f.queue(t, "q")
 	f.subscribe(t, a, "sqs", q.ARN(), nil)
-	_, err := f.s.Publish(context.Background(), PublishInput{TopicArn: a, Message: "test signature value with attributes", MessageGroupId: ptr("my-group-id-1"),
+	_, err := f.s.Publish(context.Background(), PublishInput{TopicArn: a, Message: "test signature value with attributes", MessageGroupId: "my-group-id-1",
 		MessageAttributes: map[string]MessageAttributeValue{"attr1": {DataType: "Number", StringValue: "1"}}})
 	require.NoError(t, err)
 	msgs := receiveAll(t, q)
@@ -117,11 +117,11 @@ func TestSubscribeIsIdempotentAfterAttributeNormalisation(t *testing.T) {
 	a := f.topic(t, "t", nil)
 	q := f.queue(t, "q")
 	sub := func(attrs map[string]string) (string, error) {
-		out, err := f.s.Subscribe(context.Background(), SubscribeInput{TopicArn: a, Protocol: "sqs", Endpoint: ptr(q.ARN()), Attributes: attrs, ReturnSubscriptionArn: true})
+		out, err := f.s.Subscribe(context.Background(), SubscribeInput{TopicArn: a, Protocol: "sqs", Endpoint: q.ARN(), Attributes: attrs, ReturnSubscriptionArn: ptr(true)})
 		if err != nil {
 			return "", err
 		}
-		return *out.SubscriptionArn, nil
+		return out.SubscriptionArn, nil
 	}
 	first, err := sub(map[string]string{"RawMessageDelivery": "True"})
 	require.NoError(t, err)
@@ -163,19 +163,19 @@ func TestSubscriptionAttributeSetsAsAWS(t *testing.T) {
 		require.NoError(t, err)
 		return slices.Sorted(maps.Keys(out.Attributes)), out.Attributes
 	}
-	out, err := f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "sqs", Endpoint: ptr(q.ARN()), ReturnSubscriptionArn: true})
+	out, err := f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "sqs", Endpoint: q.ARN(), ReturnSubscriptionArn: ptr(true)})
 	require.NoError(t, err)
-	sqsSub := *out.SubscriptionArn
+	sqsSub := out.SubscriptionArn
 	got, attrs := keys(sqsSub)
 	assert.Equal(t, base, got, "a plain SQS subscription: no EffectiveDeliveryPolicy")
 	assert.Equal(t, "arn:aws:iam::123456789012:user/alice", attrs["SubscriptionPrincipal"])
 
 	// FilterPolicyScope stays hidden until a FilterPolicy exists.
-	_, err = f.s.SetSubscriptionAttributes(ctx, SetSubscriptionAttributesInput{SubscriptionArn: sqsSub, AttributeName: "FilterPolicyScope", AttributeValue: ptr("MessageBody")})
+	_, err = f.s.SetSubscriptionAttributes(ctx, SetSubscriptionAttributesInput{SubscriptionArn: sqsSub, AttributeName: "FilterPolicyScope", AttributeValue: "MessageBody"})
 	require.NoError(t, err)
 	got, _ = keys(sqsSub)
 	assert.Equal(t, base, got)
-	_, err = f.s.SetSubscriptionAttributes(ctx, SetSubscriptionAttributesInput{SubscriptionArn: sqsSub, AttributeName: "FilterPolicy", AttributeValue: ptr(`{"a":["b"]}`)})
+	_, err = f.s.SetSubscriptionAttributes(ctx, SetSubscriptionAttributesInput{SubscriptionArn: sqsSub, AttributeName: "FilterPolicy", AttributeValue: `{"a":["b"]}`})
 	require.NoError(t, err)
 	got, attrs = keys(sqsSub)
 	assert.Equal(t, append(slices.Clone(base[:2]), append([]string{"FilterPolicy", "FilterPolicyScope"}, base[2:]...)...), got)
@@ -184,16 +184,16 @@ func TestSubscriptionAttributeSetsAsAWS(t *testing.T) {
 	// Lambda with a RedrivePolicy: the base set and the policy.
 	dlq := f.queue(t, "dlq")
 	fn := f.s.RegisterFunction("f", func(context.Context, LambdaEvent) error { return nil })
-	out, err = f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "lambda", Endpoint: &fn, ReturnSubscriptionArn: true,
+	out, err = f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "lambda", Endpoint: fn, ReturnSubscriptionArn: ptr(true),
 		Attributes: map[string]string{"RedrivePolicy": `{"deadLetterTargetArn":"` + dlq.ARN() + `"}`}})
 	require.NoError(t, err)
-	got, _ = keys(*out.SubscriptionArn)
+	got, _ = keys(out.SubscriptionArn)
 	assert.Equal(t, append(slices.Clone(base[:6]), append([]string{"RedrivePolicy"}, base[6:]...)...), got)
 
 	// HTTP/S adds EffectiveDeliveryPolicy.
-	out, err = f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "https", Endpoint: ptr("https://example.com/sns"), ReturnSubscriptionArn: true})
+	out, err = f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "https", Endpoint: "https://example.com/sns", ReturnSubscriptionArn: ptr(true)})
 	require.NoError(t, err)
-	got, _ = keys(*out.SubscriptionArn)
+	got, _ = keys(out.SubscriptionArn)
 	assert.Equal(t, append(slices.Clone(base[:1]), append([]string{"EffectiveDeliveryPolicy"}, base[1:]...)...), got)
 }
 
@@ -244,5 +244,5 @@ func TestConfirmSubscriptionErrorsAsAWS(t *testing.T) {
 	// exist in the Region.
 	out, err := f.s.ConfirmSubscription(context.Background(), ConfirmSubscriptionInput{TopicArn: a + "-missing", Token: token})
 	require.NoError(t, err)
-	assert.True(t, strings.HasPrefix(*out.SubscriptionArn, a+":"))
+	assert.True(t, strings.HasPrefix(out.SubscriptionArn, a+":"))
 }

@@ -59,11 +59,11 @@ func (c *dedupCache) add(id string, e dedupEntry) {
 // entry expires (s.mu held).
 func (s *Service) armExpiryLocked(t *topic) {
 	c := t.dedup
-	if c == nil || c.timer != nil || s.closed || c.head == len(c.order) {
+	if c == nil || c.timer != nil || s.op.Closed() || c.head == len(c.order) {
 		return
 	}
-	wait := c.order[c.head].at.Add(dedupWindow).Sub(s.clock.Now())
-	c.timer = s.clock.AfterFunc(wait, func() { s.expireDedup(t) })
+	wait := c.order[c.head].at.Add(dedupWindow).Sub(s.op.Clock.Now())
+	c.timer = s.op.Clock.AfterFunc(wait, func() { s.expireDedup(t) })
 }
 
 // expireDedup is the expiry timer's callback.
@@ -72,9 +72,9 @@ func (s *Service) expireDedup(t *topic) {
 	defer s.mu.Unlock()
 	c := t.dedup
 	c.timer = nil
-	if s.closed || s.topics[t.arn] != t {
+	if s.op.Closed() || s.topics[t.arn] != t {
 		return
 	}
-	c.expire(s.clock.Now())
+	c.expire(s.op.Clock.Now())
 	s.armExpiryLocked(t)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 )
 
 const xmlns = "http://sns.amazonaws.com/doc/2010-03-31/"
@@ -33,7 +34,7 @@ type responseMetadata struct {
 }
 
 func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.enter(r.Context()); err != nil {
+	if err := s.op.CheckOpen(); err != nil {
 		s.writeError(w, err)
 		return
 	}
@@ -54,11 +55,8 @@ func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	switch r.Form.Get("Action") {
 	case "ConfirmSubscription":
-		in := ConfirmSubscriptionInput{TopicArn: r.Form.Get("TopicArn"), Token: r.Form.Get("Token")}
-		if v := r.Form.Get("AuthenticateOnUnsubscribe"); v != "" {
-			in.AuthenticateOnUnsubscribe = &v
-		}
-		out, err := s.confirm(ctx, in, false)
+		in := ConfirmSubscriptionInput{TopicArn: r.Form.Get("TopicArn"), Token: r.Form.Get("Token"), AuthenticateOnUnsubscribe: r.Form.Get("AuthenticateOnUnsubscribe")}
+		out, err := op.Do(ctx, &s.op, event.Call{Name: opConfirmByURL, Resources: topicResource(in.TopicArn, s.op.AccountID)}, in, s.confirmByURL)
 		if err != nil {
 			s.writeError(w, err)
 			return
@@ -70,10 +68,9 @@ func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 				SubscriptionArn string
 			} `xml:"ConfirmSubscriptionResult"`
 			ResponseMetadata responseMetadata
-		}{Xmlns: xmlns, Result: struct{ SubscriptionArn string }{*out.SubscriptionArn}, ResponseMetadata: responseMetadata{s.ids.UUID()}})
+		}{Xmlns: xmlns, Result: struct{ SubscriptionArn string }{out.SubscriptionArn}, ResponseMetadata: responseMetadata{s.op.IDs.UUID()}})
 	case "Unsubscribe":
-		err := s.unsubscribe(ctx, UnsubscribeInput{SubscriptionArn: r.Form.Get("SubscriptionArn")}, false)
-		s.rec.Record(ctx, event.Call{Name: "Unsubscribe", RequestParameters: map[string]any{"subscriptionArn": r.Form.Get("SubscriptionArn")}}, err)
+		_, err := op.Do(ctx, &s.op, event.Call{Name: opUnsubscribeByURL}, UnsubscribeInput{SubscriptionArn: r.Form.Get("SubscriptionArn")}, s.unsubscribeByURL)
 		if err != nil {
 			s.writeError(w, err)
 			return
@@ -82,7 +79,7 @@ func (s *Service) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			XMLName          xml.Name `xml:"UnsubscribeResponse"`
 			Xmlns            string   `xml:"xmlns,attr"`
 			ResponseMetadata responseMetadata
-		}{Xmlns: xmlns, ResponseMetadata: responseMetadata{s.ids.UUID()}})
+		}{Xmlns: xmlns, ResponseMetadata: responseMetadata{s.op.IDs.UUID()}})
 	default:
 		s.writeError(w, codeErr("InvalidAction", 400, "The action %s is not valid for this endpoint.", r.Form.Get("Action")))
 	}
@@ -113,5 +110,5 @@ func (s *Service) writeError(w http.ResponseWriter, err error) {
 			Message string
 		}
 		RequestId string
-	}{Xmlns: xmlns, Error: struct{ Type, Code, Message string }{"Sender", errCode(err), errMessage(err)}, RequestId: s.ids.UUID()})
+	}{Xmlns: xmlns, Error: struct{ Type, Code, Message string }{"Sender", errCode(err), errMessage(err)}, RequestId: s.op.IDs.UUID()})
 }

@@ -77,9 +77,9 @@ func (f *fixture) queue(t testing.TB, name string) *Queue {
 
 func (f *fixture) subscribe(t testing.TB, topicARN, protocol, endpoint string, attrs map[string]string) string {
 	t.Helper()
-	out, err := f.s.Subscribe(context.Background(), SubscribeInput{TopicArn: topicARN, Protocol: protocol, Endpoint: &endpoint, Attributes: attrs, ReturnSubscriptionArn: true})
+	out, err := f.s.Subscribe(context.Background(), SubscribeInput{TopicArn: topicARN, Protocol: protocol, Endpoint: endpoint, Attributes: attrs, ReturnSubscriptionArn: ptr(true)})
 	require.NoError(t, err)
-	return *out.SubscriptionArn
+	return out.SubscriptionArn
 }
 
 func receiveAll(t testing.TB, q *Queue) []QueueMessage {

@@ -98,9 +98,9 @@ func TestHTTPSubscriptionConfirmationFlow(t *testing.T) {
 	ctx := context.Background()
 	a := f.topic(t, "t", nil)
 	ep := newEndpoint(t, f.cert)
-	out, err := f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "http", Endpoint: &ep.srv.URL})
+	out, err := f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "http", Endpoint: ep.srv.URL})
 	require.NoError(t, err)
-	assert.Equal(t, "pending confirmation", *out.SubscriptionArn)
+	assert.Equal(t, "pending confirmation", out.SubscriptionArn)
 	assert.Empty(t, ep.messages(), "the confirmation is queued, not sent by Subscribe")
 	f.settle(t)
 
@@ -149,7 +149,7 @@ func TestHTTPSubscriptionConfirmationFlow(t *testing.T) {
 	require.NoError(t, Verify(env, served))
 
 	// Notifications carry every header and verify.
-	pub, err := f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "hello", Subject: ptr("s")})
+	pub, err := f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "hello", Subject: "s"})
 	require.NoError(t, err)
 	f.settle(t)
 	got = ep.messages()
@@ -215,9 +215,9 @@ func TestConfirmSubscriptionTokenRules(t *testing.T) {
 	f.settle(t)
 	got := ep.messages()
 	require.Len(t, got, 2)
-	out, err := f.s.ConfirmSubscription(ctx, ConfirmSubscriptionInput{TopicArn: a, Token: got[1].env.Token, AuthenticateOnUnsubscribe: ptr("true")})
+	out, err := f.s.ConfirmSubscription(ctx, ConfirmSubscriptionInput{TopicArn: a, Token: got[1].env.Token, AuthenticateOnUnsubscribe: "true"})
 	require.NoError(t, err)
-	assert.Equal(t, again, *out.SubscriptionArn)
+	assert.Equal(t, again, out.SubscriptionArn)
 	attrs, _ := f.s.GetTopicAttributes(ctx, GetTopicAttributesInput{TopicArn: a})
 	assert.Equal(t, "1", attrs.Attributes["SubscriptionsConfirmed"])
 	assert.Equal(t, "1", attrs.Attributes["SubscriptionsPending"])
@@ -273,7 +273,7 @@ func TestHTTPRetriesExhaustedGoToDeadLetterQueue(t *testing.T) {
 	ep := newEndpoint(t, f.cert)
 	sub := f.subscribe(t, a, "http", ep.srv.URL, nil)
 	f.settle(t)
-	_, err := f.s.SetSubscriptionAttributes(ctx, SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "RedrivePolicy", AttributeValue: ptr(`{"deadLetterTargetArn":"` + dlq.ARN() + `"}`)})
+	_, err := f.s.SetSubscriptionAttributes(ctx, SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "RedrivePolicy", AttributeValue: `{"deadLetterTargetArn":"` + dlq.ARN() + `"}`})
 	require.NoError(t, err)
 	ep.failN = 100
 	attempts = nil
@@ -303,7 +303,7 @@ func TestCustomDeliveryPolicySchedule(t *testing.T) {
 	sub := f.subscribe(t, a, "http", ep.srv.URL, nil)
 	f.settle(t)
 	_, err := f.s.SetSubscriptionAttributes(ctx, SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "DeliveryPolicy",
-		AttributeValue: ptr(`{"healthyRetryPolicy":{"numRetries":5,"numNoDelayRetries":2,"minDelayTarget":1,"maxDelayTarget":8,"backoffFunction":"exponential"},"requestPolicy":{"headerContentType":"application/json"}}`)})
+		AttributeValue: `{"healthyRetryPolicy":{"numRetries":5,"numNoDelayRetries":2,"minDelayTarget":1,"maxDelayTarget":8,"backoffFunction":"exponential"},"requestPolicy":{"headerContentType":"application/json"}}`})
 	require.NoError(t, err)
 	ep.failN = 100
 	attempts = nil
@@ -322,7 +322,7 @@ func TestCustomDeliveryPolicySchedule(t *testing.T) {
 	assert.Equal(t, "application/json", ep.messages()[len(ep.messages())-1].header.Get("Content-Type"))
 
 	_, err = f.s.SetSubscriptionAttributes(ctx, SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "DeliveryPolicy",
-		AttributeValue: ptr(`{"healthyRetryPolicy":{"numRetries":50,"minDelayTarget":100,"maxDelayTarget":100}}`)})
+		AttributeValue: `{"healthyRetryPolicy":{"numRetries":50,"minDelayTarget":100,"maxDelayTarget":100}}`})
 	requireCode(t, err, "InvalidParameter")
 	assert.Contains(t, err.Error(), "total retry time must not exceed 3600 seconds")
 }
@@ -401,7 +401,7 @@ func TestHTTPSDeliveryWithTheApplicationsClient(t *testing.T) {
 	f := newFixture(t, func(o *Options) { o.HTTPClient = tlsSrv.Client() })
 	ctx := context.Background()
 	a := f.topic(t, "t", nil)
-	out, err := f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "https", Endpoint: &tlsSrv.URL})
+	out, err := f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "https", Endpoint: tlsSrv.URL})
 	require.NoError(t, err)
 	f.settle(t)
 	require.Len(t, bodies, 1)
@@ -409,7 +409,7 @@ func TestHTTPSDeliveryWithTheApplicationsClient(t *testing.T) {
 	require.NoError(t, err)
 	_, err = f.s.ConfirmSubscription(ctx, ConfirmSubscriptionInput{TopicArn: a, Token: conf.Token})
 	require.NoError(t, err)
-	assert.Equal(t, PendingConfirmation, *out.SubscriptionArn)
+	assert.Equal(t, PendingConfirmation, out.SubscriptionArn)
 	_, err = f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "over TLS"})
 	require.NoError(t, err)
 	f.settle(t)

@@ -17,7 +17,7 @@ func TestSigningKeySeedSignsByteIdentically(t *testing.T) {
 		topic := f.topic(t, "alerts", nil)
 		q := f.queue(t, "inbox")
 		f.subscribe(t, topic, "sqs", q.ARN(), nil)
-		_, err := f.s.Publish(context.Background(), PublishInput{TopicArn: topic, Message: "disk full", Subject: ptr("ALARM")})
+		_, err := f.s.Publish(context.Background(), PublishInput{TopicArn: topic, Message: "disk full", Subject: "ALARM"})
 		require.NoError(t, err)
 		out, err := q.ReceiveMessage(ReceiveMessageInput{})
 		require.NoError(t, err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 )
 
 // SMS settings, the opt-out list, and mobile push (platform applications and
@@ -21,57 +22,6 @@ import (
 
 // ---- SMS attributes and the opt-out list ----
 
-// SetSMSAttributesInput is the input of SetSMSAttributes.
-type SetSMSAttributesInput struct {
-	// Attributes: MonthlySpendLimit, DeliveryStatusIAMRole,
-	// DeliveryStatusSuccessSamplingRate, DefaultSenderID, DefaultSMSType
-	// (Promotional or Transactional), UsageReportS3Bucket.
-	Attributes map[string]string
-}
-
-// SetSMSAttributesOutput is the (empty) output of SetSMSAttributes.
-type SetSMSAttributesOutput struct{}
-
-// GetSMSAttributesInput is the input of GetSMSAttributes; no Attributes means
-// all.
-type GetSMSAttributesInput struct {
-	Attributes []string
-}
-
-// GetSMSAttributesOutput is the output of GetSMSAttributes.
-type GetSMSAttributesOutput struct {
-	Attributes map[string]string
-}
-
-// CheckIfPhoneNumberIsOptedOutInput is the input of CheckIfPhoneNumberIsOptedOut.
-type CheckIfPhoneNumberIsOptedOutInput struct {
-	PhoneNumber string
-}
-
-// CheckIfPhoneNumberIsOptedOutOutput is the output of CheckIfPhoneNumberIsOptedOut.
-type CheckIfPhoneNumberIsOptedOutOutput struct {
-	IsOptedOut bool
-}
-
-// OptInPhoneNumberInput is the input of OptInPhoneNumber.
-type OptInPhoneNumberInput struct {
-	PhoneNumber string
-}
-
-// OptInPhoneNumberOutput is the (empty) output of OptInPhoneNumber.
-type OptInPhoneNumberOutput struct{}
-
-// ListPhoneNumbersOptedOutInput is the input of ListPhoneNumbersOptedOut.
-type ListPhoneNumbersOptedOutInput struct {
-	NextToken *string
-}
-
-// ListPhoneNumbersOptedOutOutput is one page (up to 100) of opted-out numbers.
-type ListPhoneNumbersOptedOutOutput struct {
-	PhoneNumbers []string
-	NextToken    *string
-}
-
 var (
 	smsAttributeNames = []string{"MonthlySpendLimit", "DeliveryStatusIAMRole", "DeliveryStatusSuccessSamplingRate", "DefaultSenderID", "DefaultSMSType", "UsageReportS3Bucket"}
 	senderIDRE        = regexp.MustCompile(`^[A-Za-z0-9]{1,11}$`)
@@ -82,58 +32,48 @@ var (
 // unknown name is "<name> is not a valid attribute", a DefaultSMSType other
 // than Promotional or Transactional "DefaultSMSType is invalid".
 func (s *Service) SetSMSAttributes(ctx context.Context, in SetSMSAttributesInput) (*SetSMSAttributesOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
-	}
-	err := s.setSMSAttributes(in)
-	s.rec.Record(ctx, event.Call{Name: "SetSMSAttributes", RequestParameters: map[string]any{"attributes": in.Attributes}}, err)
-	if err != nil {
-		return nil, err
-	}
-	return &SetSMSAttributesOutput{}, nil
+	return op.Do(ctx, &s.op, event.Call{Name: "SetSMSAttributes"}, in, s.setSMSAttributes)
 }
 
-func (s *Service) setSMSAttributes(in SetSMSAttributesInput) error {
+func (s *Service) setSMSAttributes(_ context.Context, _ *event.Call, in SetSMSAttributesInput) (*SetSMSAttributesOutput, error) {
 	for _, k := range slices.Sorted(maps.Keys(in.Attributes)) {
 		v := in.Attributes[k]
 		if !slices.Contains(smsAttributeNames, k) {
-			return codeErr("InvalidParameter", 400, "%s is not a valid attribute", k)
+			return nil, codeErr("InvalidParameter", 400, "%s is not a valid attribute", k)
 		}
 		switch k {
 		case "DefaultSMSType":
 			if v != "Promotional" && v != "Transactional" {
-				return codeErr("InvalidParameter", 400, "DefaultSMSType is invalid")
+				return nil, codeErr("InvalidParameter", 400, "DefaultSMSType is invalid")
 			}
 		case "DefaultSenderID":
 			// 1–11 letters and digits, at least one letter.
 			if !senderIDRE.MatchString(v) || !strings.ContainsFunc(v, func(r rune) bool { return r < '0' || r > '9' }) {
-				return codeErr("InvalidParameter", 400, "DefaultSenderID is invalid")
+				return nil, codeErr("InvalidParameter", 400, "DefaultSenderID is invalid")
 			}
 		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	maps.Copy(s.sms, in.Attributes)
-	return nil
+	return &SetSMSAttributesOutput{}, nil
 }
 
 // GetSMSAttributes returns the account's SMS preferences; MonthlySpendLimit
 // is "1" (USD) until set, as in a new account.
 func (s *Service) GetSMSAttributes(ctx context.Context, in GetSMSAttributesInput) (*GetSMSAttributesOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "GetSMSAttributes", ReadOnly: true}, in, s.getSMSAttributes)
+}
+
+func (s *Service) getSMSAttributes(_ context.Context, _ *event.Call, in GetSMSAttributesInput) (*GetSMSAttributesOutput, error) {
 	out := &GetSMSAttributesOutput{Attributes: map[string]string{}}
-	s.locked(func() {
-		for k, v := range s.sms {
-			if len(in.Attributes) == 0 || slices.Contains(in.Attributes, k) {
-				out.Attributes[k] = v
-			}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k, v := range s.sms {
+		if len(in.Attributes) == 0 || slices.Contains(in.Attributes, k) {
+			out.Attributes[k] = v
 		}
-	})
-	s.rec.Record(ctx, event.Call{Name: "GetSMSAttributes", ReadOnly: true, RequestParameters: map[string]any{"attributes": in.Attributes}}, nil)
+	}
 	return out, nil
 }
 
@@ -146,60 +86,58 @@ func (s *Service) OptOutPhoneNumber(phoneNumber string) {
 
 // CheckIfPhoneNumberIsOptedOut reports whether a number is on the opt-out list.
 func (s *Service) CheckIfPhoneNumberIsOptedOut(ctx context.Context, in CheckIfPhoneNumberIsOptedOutInput) (*CheckIfPhoneNumberIsOptedOutOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
-	}
-	var out *CheckIfPhoneNumberIsOptedOutOutput
-	var err error
+	return op.Do(ctx, &s.op, event.Call{Name: "CheckIfPhoneNumberIsOptedOut", ReadOnly: true, Params: hiddenPhoneNumber}, in, s.checkIfPhoneNumberIsOptedOut)
+}
+
+// hiddenPhoneNumber is the requestParameters CloudTrail records for the calls
+// that name a phone number: SNS hides the number.
+func hiddenPhoneNumber() any { return map[string]any{"phoneNumber": hidden} }
+
+// hidden replaces what SNS's CloudTrail records leave out (message bodies,
+// subjects, phone numbers).
+const hidden = "HIDDEN_DUE_TO_SECURITY_REASONS"
+
+func (s *Service) checkIfPhoneNumberIsOptedOut(_ context.Context, _ *event.Call, in CheckIfPhoneNumberIsOptedOutInput) (*CheckIfPhoneNumberIsOptedOutOutput, error) {
 	if !e164RE.MatchString(in.PhoneNumber) {
-		err = invalidParam("PhoneNumber Reason: input incorrectly formatted")
-	} else {
-		s.locked(func() { out = &CheckIfPhoneNumberIsOptedOutOutput{IsOptedOut: s.optedOut[in.PhoneNumber]} })
+		return nil, invalidParam("PhoneNumber Reason: input incorrectly formatted")
 	}
-	s.rec.Record(ctx, event.Call{Name: "CheckIfPhoneNumberIsOptedOut", ReadOnly: true, RequestParameters: map[string]any{"phoneNumber": "HIDDEN_DUE_TO_SECURITY_REASONS"}}, err)
-	return out, err
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return &CheckIfPhoneNumberIsOptedOutOutput{IsOptedOut: s.optedOut[in.PhoneNumber]}, nil
 }
 
 // OptInPhoneNumber takes a number off the opt-out list (AWS allows it once
 // every 30 days; not modelled). A number not on the list succeeds.
 func (s *Service) OptInPhoneNumber(ctx context.Context, in OptInPhoneNumberInput) (*OptInPhoneNumberOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
-	}
-	var err error
+	return op.Do(ctx, &s.op, event.Call{Name: "OptInPhoneNumber", Params: hiddenPhoneNumber}, in, s.optInPhoneNumber)
+}
+
+func (s *Service) optInPhoneNumber(_ context.Context, _ *event.Call, in OptInPhoneNumberInput) (*OptInPhoneNumberOutput, error) {
 	if !e164RE.MatchString(in.PhoneNumber) {
-		err = invalidParam("PhoneNumber Reason: input incorrectly formatted")
-	} else {
-		s.locked(func() { delete(s.optedOut, in.PhoneNumber) })
+		return nil, invalidParam("PhoneNumber Reason: input incorrectly formatted")
 	}
-	s.rec.Record(ctx, event.Call{Name: "OptInPhoneNumber", RequestParameters: map[string]any{"phoneNumber": "HIDDEN_DUE_TO_SECURITY_REASONS"}}, err)
-	if err != nil {
-		return nil, err
-	}
+	s.locked(func() { delete(s.optedOut, in.PhoneNumber) })
 	return &OptInPhoneNumberOutput{}, nil
 }
 
 // ListPhoneNumbersOptedOut lists the opt-out list, 100 numbers per page, in
 // order.
 func (s *Service) ListPhoneNumbersOptedOut(ctx context.Context, in ListPhoneNumbersOptedOutInput) (*ListPhoneNumbersOptedOutOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "ListPhoneNumbersOptedOut", ReadOnly: true}, in, s.listPhoneNumbersOptedOut)
+}
+
+func (s *Service) listPhoneNumbersOptedOut(_ context.Context, _ *event.Call, in ListPhoneNumbersOptedOutInput) (*ListPhoneNumbersOptedOutOutput, error) {
 	var all []string
 	s.locked(func() { all = slices.Sorted(maps.Keys(s.optedOut)) })
 	page, next, err := paginate(all, in.NextToken)
-	var out *ListPhoneNumbersOptedOutOutput
-	if err == nil {
-		out = &ListPhoneNumbersOptedOutOutput{PhoneNumbers: page, NextToken: next}
-		if out.PhoneNumbers == nil {
-			out.PhoneNumbers = []string{}
-		}
+	if err != nil {
+		return nil, err
 	}
-	s.rec.Record(ctx, event.Call{Name: "ListPhoneNumbersOptedOut", ReadOnly: true}, err)
-	return out, err
+	out := &ListPhoneNumbersOptedOutOutput{PhoneNumbers: page, NextToken: next}
+	if out.PhoneNumbers == nil {
+		out.PhoneNumbers = []string{}
+	}
+	return out, nil
 }
 
 // ---- platform applications and endpoints ----
@@ -220,102 +158,6 @@ type platformEndpoint struct {
 	attrs    map[string]string
 }
 
-// PlatformApplication is one entry of ListPlatformApplications.
-type PlatformApplication struct {
-	PlatformApplicationArn string
-	Attributes             map[string]string
-}
-
-// CreatePlatformApplicationInput is the input of CreatePlatformApplication.
-type CreatePlatformApplicationInput struct {
-	Name     string
-	Platform string
-	// Attributes: PlatformCredential and PlatformPrincipal (together),
-	// EventEndpointCreated/Deleted/Updated, EventDeliveryFailure,
-	// SuccessFeedbackRoleArn, FailureFeedbackRoleArn,
-	// SuccessFeedbackSampleRate, ApplePlatformTeamID, ApplePlatformBundleID.
-	Attributes map[string]string
-}
-
-// CreatePlatformApplicationOutput is the output of CreatePlatformApplication.
-type CreatePlatformApplicationOutput struct {
-	PlatformApplicationArn string
-}
-
-// PlatformApplicationInput names a platform application (the input of
-// DeletePlatformApplication and GetPlatformApplicationAttributes).
-type PlatformApplicationInput struct {
-	PlatformApplicationArn string
-}
-
-// SetPlatformApplicationAttributesInput is the input of SetPlatformApplicationAttributes.
-type SetPlatformApplicationAttributesInput struct {
-	PlatformApplicationArn string
-	Attributes             map[string]string
-}
-
-// PlatformAttributesOutput is the output of GetPlatformApplicationAttributes
-// and GetEndpointAttributes.
-type PlatformAttributesOutput struct {
-	Attributes map[string]string
-}
-
-// ListPlatformApplicationsInput is the input of ListPlatformApplications.
-type ListPlatformApplicationsInput struct {
-	NextToken *string
-}
-
-// ListPlatformApplicationsOutput is one page (up to 100) of applications.
-type ListPlatformApplicationsOutput struct {
-	PlatformApplications []PlatformApplication
-	NextToken            *string
-}
-
-// CreatePlatformEndpointInput is the input of CreatePlatformEndpoint.
-type CreatePlatformEndpointInput struct {
-	PlatformApplicationArn string
-	// Token is the device token (or registration ID) of the app on the device.
-	Token          string
-	CustomUserData string
-	// Attributes: CustomUserData, Enabled, Token.
-	Attributes map[string]string
-}
-
-// CreatePlatformEndpointOutput is the output of CreatePlatformEndpoint.
-type CreatePlatformEndpointOutput struct {
-	EndpointArn string
-}
-
-// EndpointInput names a platform endpoint (the input of DeleteEndpoint and
-// GetEndpointAttributes).
-type EndpointInput struct {
-	EndpointArn string
-}
-
-// SetEndpointAttributesInput is the input of SetEndpointAttributes.
-type SetEndpointAttributesInput struct {
-	EndpointArn string
-	Attributes  map[string]string
-}
-
-// Endpoint is one entry of ListEndpointsByPlatformApplication.
-type Endpoint struct {
-	EndpointArn string
-	Attributes  map[string]string
-}
-
-// ListEndpointsByPlatformApplicationInput is the input of ListEndpointsByPlatformApplication.
-type ListEndpointsByPlatformApplicationInput struct {
-	PlatformApplicationArn string
-	NextToken              *string
-}
-
-// ListEndpointsByPlatformApplicationOutput is one page (up to 100) of endpoints.
-type ListEndpointsByPlatformApplicationOutput struct {
-	Endpoints []Endpoint
-	NextToken *string
-}
-
 // errNullAttributes is AWS's answer when the required Attributes map is
 // missing or empty.
 func errNullAttributes() error {
@@ -333,20 +175,10 @@ func checkARN(param, a string) error {
 // CreatePlatformApplication creates a mobile push application
 // (arn:aws:sns:<region>:<account>:app/<platform>/<name>).
 func (s *Service) CreatePlatformApplication(ctx context.Context, in CreatePlatformApplicationInput) (*CreatePlatformApplicationOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
-	}
-	out, err := s.createPlatformApplication(in)
-	var resp any
-	if out != nil {
-		resp = map[string]any{"platformApplicationArn": out.PlatformApplicationArn}
-	}
-	s.rec.Record(ctx, event.Call{Name: "CreatePlatformApplication", RequestParameters: map[string]any{"name": in.Name, "platform": in.Platform}, ResponseElements: resp}, err)
-	return out, err
+	return op.Do(ctx, &s.op, event.Call{Name: "CreatePlatformApplication"}, in, s.createPlatformApplication)
 }
 
-func (s *Service) createPlatformApplication(in CreatePlatformApplicationInput) (*CreatePlatformApplicationOutput, error) {
+func (s *Service) createPlatformApplication(_ context.Context, c *event.Call, in CreatePlatformApplicationInput) (*CreatePlatformApplicationOutput, error) {
 	switch {
 	case in.Name == "":
 		return nil, invalidParam(" Reason: cannot be empty")
@@ -367,7 +199,7 @@ func (s *Service) createPlatformApplication(in CreatePlatformApplicationInput) (
 	case princ && !cred:
 		return nil, invalidParam("Attributes Reason: PlatformPrincipal attribute provided without PlatformCredential")
 	}
-	a := arn.New("sns", s.region, s.account, "app/"+in.Platform+"/"+in.Name)
+	a := arn.New("sns", s.op.Region, s.op.AccountID, "app/"+in.Platform+"/"+in.Name)
 	attrs := map[string]string{"Enabled": "true"}
 	for k, v := range in.Attributes {
 		if k != "PlatformCredential" && k != "PlatformPrincipal" { // write-only secrets
@@ -379,6 +211,7 @@ func (s *Service) createPlatformApplication(in CreatePlatformApplicationInput) (
 	if _, ok := s.apps[a]; !ok {
 		s.apps[a] = &platformApp{arn: a, attrs: attrs, endpoints: map[string]string{}}
 	}
+	c.ResponseElements = map[string]any{"platformApplicationArn": a}
 	return &CreatePlatformApplicationOutput{PlatformApplicationArn: a}, nil
 }
 
@@ -394,95 +227,73 @@ func (s *Service) appLocked(a string) (*platformApp, error) {
 }
 
 // GetPlatformApplicationAttributes returns an application's attributes.
-func (s *Service) GetPlatformApplicationAttributes(ctx context.Context, in PlatformApplicationInput) (*PlatformAttributesOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
+func (s *Service) GetPlatformApplicationAttributes(ctx context.Context, in GetPlatformApplicationAttributesInput) (*GetPlatformApplicationAttributesOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "GetPlatformApplicationAttributes", ReadOnly: true}, in, s.getPlatformApplicationAttributes)
+}
+
+func (s *Service) getPlatformApplicationAttributes(_ context.Context, _ *event.Call, in GetPlatformApplicationAttributesInput) (*GetPlatformApplicationAttributesOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	app, err := s.appLocked(in.PlatformApplicationArn)
+	if err != nil {
+		return nil, err
 	}
-	var out *PlatformAttributesOutput
-	var err error
-	s.locked(func() {
-		var app *platformApp
-		if app, err = s.appLocked(in.PlatformApplicationArn); err == nil {
-			out = &PlatformAttributesOutput{Attributes: maps.Clone(app.attrs)}
-		}
-	})
-	s.rec.Record(ctx, event.Call{Name: "GetPlatformApplicationAttributes", ReadOnly: true, RequestParameters: map[string]any{"platformApplicationArn": in.PlatformApplicationArn}}, err)
-	return out, err
+	return &GetPlatformApplicationAttributesOutput{Attributes: maps.Clone(app.attrs)}, nil
 }
 
 // SetPlatformApplicationAttributes sets attributes of an application.
 func (s *Service) SetPlatformApplicationAttributes(ctx context.Context, in SetPlatformApplicationAttributesInput) (*SetPlatformApplicationAttributesOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
+	return op.Do(ctx, &s.op, event.Call{Name: "SetPlatformApplicationAttributes"}, in, s.setPlatformApplicationAttributes)
+}
+
+func (s *Service) setPlatformApplicationAttributes(_ context.Context, _ *event.Call, in SetPlatformApplicationAttributesInput) (*SetPlatformApplicationAttributesOutput, error) {
+	if err := checkARN("PlatformApplicationArn", in.PlatformApplicationArn); err != nil {
+		return nil, err
 	}
-	err := checkARN("PlatformApplicationArn", in.PlatformApplicationArn)
-	if err == nil && len(in.Attributes) == 0 {
-		err = errNullAttributes()
+	if len(in.Attributes) == 0 {
+		return nil, errNullAttributes()
 	}
-	if err == nil {
-		s.locked(func() {
-			var app *platformApp
-			if app, err = s.appLocked(in.PlatformApplicationArn); err == nil {
-				for k, v := range in.Attributes {
-					if k != "PlatformCredential" && k != "PlatformPrincipal" {
-						app.attrs[k] = v
-					}
-				}
-			}
-		})
-	}
-	s.rec.Record(ctx, event.Call{Name: "SetPlatformApplicationAttributes", RequestParameters: map[string]any{"platformApplicationArn": in.PlatformApplicationArn}}, err)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	app, err := s.appLocked(in.PlatformApplicationArn)
 	if err != nil {
 		return nil, err
+	}
+	for k, v := range in.Attributes {
+		if k != "PlatformCredential" && k != "PlatformPrincipal" {
+			app.attrs[k] = v
+		}
 	}
 	return &SetPlatformApplicationAttributesOutput{}, nil
 }
 
-// SetPlatformApplicationAttributesOutput is the (empty) output of SetPlatformApplicationAttributes.
-type SetPlatformApplicationAttributesOutput struct{}
-
-// DeletePlatformApplicationOutput is the (empty) output of DeletePlatformApplication.
-type DeletePlatformApplicationOutput struct{}
-
-// SetEndpointAttributesOutput is the (empty) output of SetEndpointAttributes.
-type SetEndpointAttributesOutput struct{}
-
-// DeleteEndpointOutput is the (empty) output of DeleteEndpoint.
-type DeleteEndpointOutput struct{}
-
 // DeletePlatformApplication deletes an application and its endpoints;
 // deleting one that does not exist succeeds.
-func (s *Service) DeletePlatformApplication(ctx context.Context, in PlatformApplicationInput) (*DeletePlatformApplicationOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
-	}
-	err := checkARN("PlatformApplicationArn", in.PlatformApplicationArn)
-	if err == nil {
-		s.locked(func() {
-			if app, ok := s.apps[in.PlatformApplicationArn]; ok {
-				for _, e := range app.endpoints {
-					delete(s.endpoints, e)
-				}
-				delete(s.apps, in.PlatformApplicationArn)
-			}
-		})
-	}
-	s.rec.Record(ctx, event.Call{Name: "DeletePlatformApplication", RequestParameters: map[string]any{"platformApplicationArn": in.PlatformApplicationArn}}, err)
-	if err != nil {
+func (s *Service) DeletePlatformApplication(ctx context.Context, in DeletePlatformApplicationInput) (*DeletePlatformApplicationOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DeletePlatformApplication"}, in, s.deletePlatformApplication)
+}
+
+func (s *Service) deletePlatformApplication(_ context.Context, _ *event.Call, in DeletePlatformApplicationInput) (*DeletePlatformApplicationOutput, error) {
+	if err := checkARN("PlatformApplicationArn", in.PlatformApplicationArn); err != nil {
 		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if app, ok := s.apps[in.PlatformApplicationArn]; ok {
+		for _, e := range app.endpoints {
+			delete(s.endpoints, e)
+		}
+		delete(s.apps, in.PlatformApplicationArn)
 	}
 	return &DeletePlatformApplicationOutput{}, nil
 }
 
 // ListPlatformApplications lists applications, 100 per page, in ARN order.
 func (s *Service) ListPlatformApplications(ctx context.Context, in ListPlatformApplicationsInput) (*ListPlatformApplicationsOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "ListPlatformApplications", ReadOnly: true}, in, s.listPlatformApplications)
+}
+
+func (s *Service) listPlatformApplications(_ context.Context, _ *event.Call, in ListPlatformApplicationsInput) (*ListPlatformApplicationsOutput, error) {
 	var all []PlatformApplication
 	s.locked(func() {
 		for _, a := range slices.Sorted(maps.Keys(s.apps)) {
@@ -490,15 +301,14 @@ func (s *Service) ListPlatformApplications(ctx context.Context, in ListPlatformA
 		}
 	})
 	page, next, err := paginate(all, in.NextToken)
-	var out *ListPlatformApplicationsOutput
-	if err == nil {
-		out = &ListPlatformApplicationsOutput{PlatformApplications: page, NextToken: next}
-		if out.PlatformApplications == nil {
-			out.PlatformApplications = []PlatformApplication{}
-		}
+	if err != nil {
+		return nil, err
 	}
-	s.rec.Record(ctx, event.Call{Name: "ListPlatformApplications", ReadOnly: true}, err)
-	return out, err
+	out := &ListPlatformApplicationsOutput{PlatformApplications: page, NextToken: next}
+	if out.PlatformApplications == nil {
+		out.PlatformApplications = []PlatformApplication{}
+	}
+	return out, nil
 }
 
 var endpointAttrNames = []string{"CustomUserData", "Enabled", "Token"}
@@ -520,20 +330,18 @@ func validateEndpointAttrs(attrs map[string]string) error {
 // idempotent for the same token and attributes; the same token with other
 // attributes fails as AWS's does.
 func (s *Service) CreatePlatformEndpoint(ctx context.Context, in CreatePlatformEndpointInput) (*CreatePlatformEndpointOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
+	return op.Do(ctx, &s.op, event.Call{Name: "CreatePlatformEndpoint"}, in, s.createPlatformEndpoint)
+}
+
+func (s *Service) createPlatformEndpoint(_ context.Context, c *event.Call, in CreatePlatformEndpointInput) (*CreatePlatformEndpointOutput, error) {
+	out, err := s.createPlatformEndpointCore(in)
+	if err == nil {
+		c.ResponseElements = map[string]any{"endpointArn": out.EndpointArn}
 	}
-	out, err := s.createPlatformEndpoint(in)
-	var resp any
-	if out != nil {
-		resp = map[string]any{"endpointArn": out.EndpointArn}
-	}
-	s.rec.Record(ctx, event.Call{Name: "CreatePlatformEndpoint", RequestParameters: map[string]any{"platformApplicationArn": in.PlatformApplicationArn}, ResponseElements: resp}, err)
 	return out, err
 }
 
-func (s *Service) createPlatformEndpoint(in CreatePlatformEndpointInput) (*CreatePlatformEndpointOutput, error) {
+func (s *Service) createPlatformEndpointCore(in CreatePlatformEndpointInput) (*CreatePlatformEndpointOutput, error) {
 	if in.Token == "" {
 		return nil, invalidParam("Token Reason: cannot be empty")
 	}
@@ -557,7 +365,7 @@ func (s *Service) createPlatformEndpoint(in CreatePlatformEndpointInput) (*Creat
 		}
 		return &CreatePlatformEndpointOutput{EndpointArn: a}, nil
 	}
-	a := strings.Replace(app.arn, ":app/", ":endpoint/", 1) + "/" + s.ids.UUID()
+	a := strings.Replace(app.arn, ":app/", ":endpoint/", 1) + "/" + s.op.IDs.UUID()
 	s.endpoints[a] = &platformEndpoint{arn: a, app: app.arn, attrs: attrs}
 	app.endpoints[in.Token] = a
 	return &CreatePlatformEndpointOutput{EndpointArn: a}, nil
@@ -578,83 +386,73 @@ func (s *Service) endpointLocked(a string) (*platformEndpoint, error) {
 }
 
 // GetEndpointAttributes returns an endpoint's attributes.
-func (s *Service) GetEndpointAttributes(ctx context.Context, in EndpointInput) (*PlatformAttributesOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
+func (s *Service) GetEndpointAttributes(ctx context.Context, in GetEndpointAttributesInput) (*GetEndpointAttributesOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "GetEndpointAttributes", ReadOnly: true}, in, s.getEndpointAttributes)
+}
+
+func (s *Service) getEndpointAttributes(_ context.Context, _ *event.Call, in GetEndpointAttributesInput) (*GetEndpointAttributesOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, err := s.endpointLocked(in.EndpointArn)
+	if err != nil {
+		return nil, err
 	}
-	var out *PlatformAttributesOutput
-	var err error
-	s.locked(func() {
-		var e *platformEndpoint
-		if e, err = s.endpointLocked(in.EndpointArn); err == nil {
-			out = &PlatformAttributesOutput{Attributes: maps.Clone(e.attrs)}
-		}
-	})
-	s.rec.Record(ctx, event.Call{Name: "GetEndpointAttributes", ReadOnly: true, RequestParameters: map[string]any{"endpointArn": in.EndpointArn}}, err)
-	return out, err
+	return &GetEndpointAttributesOutput{Attributes: maps.Clone(e.attrs)}, nil
 }
 
 // SetEndpointAttributes sets an endpoint's CustomUserData, Enabled or Token.
 func (s *Service) SetEndpointAttributes(ctx context.Context, in SetEndpointAttributesInput) (*SetEndpointAttributesOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
-	}
-	var err error
-	s.locked(func() {
-		var e *platformEndpoint
-		if e, err = s.endpointLocked(in.EndpointArn); err != nil {
-			return
-		}
-		if len(in.Attributes) == 0 {
-			err = errNullAttributes()
-			return
-		}
-		if err = validateEndpointAttrs(in.Attributes); err != nil {
-			return
-		}
-		if tok, ok := in.Attributes["Token"]; ok && tok != e.attrs["Token"] {
-			if app := s.apps[e.app]; app != nil {
-				delete(app.endpoints, e.attrs["Token"])
-				app.endpoints[tok] = e.arn
-			}
-		}
-		maps.Copy(e.attrs, in.Attributes)
-	})
-	s.rec.Record(ctx, event.Call{Name: "SetEndpointAttributes", RequestParameters: map[string]any{"endpointArn": in.EndpointArn}}, err)
+	return op.Do(ctx, &s.op, event.Call{Name: "SetEndpointAttributes"}, in, s.setEndpointAttributes)
+}
+
+func (s *Service) setEndpointAttributes(_ context.Context, _ *event.Call, in SetEndpointAttributesInput) (*SetEndpointAttributesOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, err := s.endpointLocked(in.EndpointArn)
 	if err != nil {
 		return nil, err
 	}
+	if len(in.Attributes) == 0 {
+		return nil, errNullAttributes()
+	}
+	if err := validateEndpointAttrs(in.Attributes); err != nil {
+		return nil, err
+	}
+	if tok, ok := in.Attributes["Token"]; ok && tok != e.attrs["Token"] {
+		if app := s.apps[e.app]; app != nil {
+			delete(app.endpoints, e.attrs["Token"])
+			app.endpoints[tok] = e.arn
+		}
+	}
+	maps.Copy(e.attrs, in.Attributes)
 	return &SetEndpointAttributesOutput{}, nil
 }
 
 // DeleteEndpoint deletes an endpoint; deleting one that does not exist
 // succeeds. Subscriptions to it stay (AWS keeps them too).
-func (s *Service) DeleteEndpoint(ctx context.Context, in EndpointInput) (*DeleteEndpointOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
-	}
-	s.locked(func() {
-		if e, ok := s.endpoints[in.EndpointArn]; ok {
-			if app := s.apps[e.app]; app != nil {
-				delete(app.endpoints, e.attrs["Token"])
-			}
-			delete(s.endpoints, in.EndpointArn)
+func (s *Service) DeleteEndpoint(ctx context.Context, in DeleteEndpointInput) (*DeleteEndpointOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteEndpoint"}, in, s.deleteEndpoint)
+}
+
+func (s *Service) deleteEndpoint(_ context.Context, _ *event.Call, in DeleteEndpointInput) (*DeleteEndpointOutput, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e, ok := s.endpoints[in.EndpointArn]; ok {
+		if app := s.apps[e.app]; app != nil {
+			delete(app.endpoints, e.attrs["Token"])
 		}
-	})
-	s.rec.Record(ctx, event.Call{Name: "DeleteEndpoint", RequestParameters: map[string]any{"endpointArn": in.EndpointArn}}, nil)
+		delete(s.endpoints, in.EndpointArn)
+	}
 	return &DeleteEndpointOutput{}, nil
 }
 
 // ListEndpointsByPlatformApplication lists an application's endpoints, 100
 // per page, in ARN order.
 func (s *Service) ListEndpointsByPlatformApplication(ctx context.Context, in ListEndpointsByPlatformApplicationInput) (*ListEndpointsByPlatformApplicationOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "ListEndpointsByPlatformApplication", ReadOnly: true}, in, s.listEndpointsByPlatformApplication)
+}
+
+func (s *Service) listEndpointsByPlatformApplication(_ context.Context, _ *event.Call, in ListEndpointsByPlatformApplicationInput) (*ListEndpointsByPlatformApplicationOutput, error) {
 	var all []Endpoint
 	var err error
 	s.locked(func() {
@@ -667,19 +465,18 @@ func (s *Service) ListEndpointsByPlatformApplication(ctx context.Context, in Lis
 			all = append(all, Endpoint{EndpointArn: a, Attributes: maps.Clone(s.endpoints[a].attrs)})
 		}
 	})
-	var out *ListEndpointsByPlatformApplicationOutput
-	if err == nil {
-		var page []Endpoint
-		var next *string
-		if page, next, err = paginate(all, in.NextToken); err == nil {
-			out = &ListEndpointsByPlatformApplicationOutput{Endpoints: page, NextToken: next}
-			if out.Endpoints == nil {
-				out.Endpoints = []Endpoint{}
-			}
-		}
+	if err != nil {
+		return nil, err
 	}
-	s.rec.Record(ctx, event.Call{Name: "ListEndpointsByPlatformApplication", ReadOnly: true, RequestParameters: map[string]any{"platformApplicationArn": in.PlatformApplicationArn}}, err)
-	return out, err
+	page, next, err := paginate(all, in.NextToken)
+	if err != nil {
+		return nil, err
+	}
+	out := &ListEndpointsByPlatformApplicationOutput{Endpoints: page, NextToken: next}
+	if out.Endpoints == nil {
+		out.Endpoints = []Endpoint{}
+	}
+	return out, nil
 }
 
 // endpointUsable tells whether a subscription's platform endpoint can take a
@@ -730,14 +527,14 @@ func (s *Service) publishToEndpoint(in PublishInput) (*PublishOutput, error) {
 		return nil, codeErr("EndpointDisabled", 400, "Endpoint is disabled")
 	}
 	body := in.Message
-	if in.MessageStructure != nil && *in.MessageStructure == "json" {
-		m, err := validateMessage(&topic{}, in.Message, in.Subject, in.MessageStructure, nil, nil, in.MessageAttributes)
+	if in.MessageStructure == "json" {
+		m, err := validateMessage(&topic{}, in.Message, in.Subject, in.MessageStructure, "", "", in.MessageAttributes)
 		if err != nil {
 			return nil, err
 		}
 		body = (&pubMessage{message: m}).text(platform)
 	}
-	id := s.ids.UUID()
-	s.addOutbox(OutboxMessage{Time: s.clock.Now(), Protocol: ProtocolApplication, Endpoint: in.TargetArn, MessageId: id, Type: TypeNotification, Body: body})
+	id := s.op.IDs.UUID()
+	s.addOutbox(OutboxMessage{Time: s.op.Clock.Now(), Protocol: ProtocolApplication, Endpoint: in.TargetArn, MessageId: id, Type: TypeNotification, Body: body})
 	return &PublishOutput{MessageId: id}, nil
 }

@@ -1,6 +1,7 @@
 package sns
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -19,6 +20,7 @@ import (
 	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/identity"
+	"github.com/localwatch/localwatch/internal/op"
 )
 
 // Publish limits.
@@ -120,7 +122,7 @@ func validateAttributes(attrs map[string]MessageAttributeValue) error {
 }
 
 // validateMessage applies the Publish rules shared with PublishBatch entries.
-func validateMessage(t *topic, body string, subject, structure, dedupID, groupID *string, attrs map[string]MessageAttributeValue) (*message, error) {
+func validateMessage(t *topic, body string, subject, structure, dedupID, groupID string, attrs map[string]MessageAttributeValue) (*message, error) {
 	m := &message{body: body, attrs: attrs}
 	if body == "" {
 		return nil, invalidParam("Empty message")
@@ -128,9 +130,8 @@ func validateMessage(t *topic, body string, subject, structure, dedupID, groupID
 	if !utf8.ValidString(body) {
 		return nil, invalidParam("Message")
 	}
-	if subject != nil {
-		s := *subject
-		if s == "" || utf8.RuneCountInString(s) > maxSubject || !utf8.ValidString(s) || strings.IndexFunc(s, unicode.IsControl) >= 0 {
+	if s := subject; s != "" {
+		if utf8.RuneCountInString(s) > maxSubject || !utf8.ValidString(s) || strings.IndexFunc(s, unicode.IsControl) >= 0 {
 			return nil, invalidParam("Subject")
 		}
 		m.subject = s
@@ -141,8 +142,8 @@ func validateMessage(t *topic, body string, subject, structure, dedupID, groupID
 	if messageSize(body, attrs) > MaxMessageSize {
 		return nil, invalidParam("Message too long")
 	}
-	if structure != nil && *structure != "" {
-		if *structure != "json" {
+	if structure != "" {
+		if structure != "json" {
 			return nil, invalidParam("MessageStructure")
 		}
 		var doc map[string]any
@@ -161,20 +162,20 @@ func validateMessage(t *topic, body string, subject, structure, dedupID, groupID
 			}
 		}
 	}
-	if groupID != nil {
-		if !groupIDRE.MatchString(*groupID) {
+	if groupID != "" {
+		if !groupIDRE.MatchString(groupID) {
 			return nil, invalidParam("MessageGroupId Reason: MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
 		}
-		m.groupID = *groupID
+		m.groupID = groupID
 	}
-	if dedupID != nil {
+	if dedupID != "" {
 		if !t.fifo {
 			return nil, invalidParam("MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type")
 		}
-		if !groupIDRE.MatchString(*dedupID) {
+		if !groupIDRE.MatchString(dedupID) {
 			return nil, invalidParam("MessageDeduplicationId Reason: MessageDeduplicationId can only include alphanumeric and punctuation characters. 1 to 128 in length.")
 		}
-		m.dedupID = *dedupID
+		m.dedupID = dedupID
 	}
 	if t.fifo {
 		if m.groupID == "" {
@@ -200,48 +201,56 @@ func validateMessage(t *topic, body string, subject, structure, dedupID, groupID
 // a slow endpoint never slows the publisher. Failed deliveries are retried on
 // the clock.
 func (s *Service) Publish(ctx context.Context, in PublishInput) (*PublishOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
-	}
-	return s.publish(ctx, in, false)
+	return op.Do(ctx, &s.op, event.Call{Name: "Publish", Data: true}, in, s.publish)
 }
 
-func (s *Service) publish(ctx context.Context, in PublishInput, _ bool) (*PublishOutput, error) {
+// publish is Publish's core, also run (through op.Do) for the notifications
+// that reach the service over the bus. In-process deliveries happen inside
+// it, so a journal sees what they cause as part of the Publish.
+func (s *Service) publish(ctx context.Context, c *event.Call, in PublishInput) (*PublishOutput, error) {
 	out, deliveries, err := s.preparePublish(ctx, in)
-	params := map[string]any{"message": "HIDDEN_DUE_TO_SECURITY_REASONS"}
-	for k, v := range map[string]string{"topicArn": in.TopicArn, "targetArn": in.TargetArn, "phoneNumber": in.PhoneNumber} {
-		if v != "" {
-			params[k] = v
+	if s.op.Rec.Records(ctx) {
+		// Built only when an APICall subscriber exists (Publish is the hot
+		// path), and at once: a lazy c.Params would have to capture a copy
+		// of the Input, which costs more than the map when the call is read.
+		c.RequestParameters = publishParams(&in)
+		if target := cmp.Or(in.TopicArn, in.TargetArn); target != "" {
+			c.Resources = topicResource(target, s.op.AccountID)
+		}
+		if err == nil {
+			c.ResponseElements = map[string]any{"messageId": out.MessageId}
 		}
 	}
-	if in.Subject != nil {
-		params["subject"] = "HIDDEN_DUE_TO_SECURITY_REASONS"
-	}
-	if in.MessageStructure != nil {
-		params["messageStructure"] = *in.MessageStructure
-	}
-	if in.MessageGroupId != nil {
-		params["messageGroupId"] = *in.MessageGroupId
-	}
-	var resp any
-	if out != nil {
-		resp = map[string]any{"messageId": out.MessageId}
-	}
-	target := in.TopicArn
-	if target == "" {
-		target = in.TargetArn
-	}
-	var res []event.Resource
-	if target != "" {
-		res = topicResource(target, s.account)
-	}
-	s.rec.Record(ctx, event.Call{Name: "Publish", Data: true, RequestParameters: params, ResponseElements: resp, Resources: res}, err)
 	if err != nil {
 		return nil, err
 	}
 	s.deliverAll(ctx, deliveries)
 	return out, nil
+}
+
+// publishParams is Publish's requestParameters as SNS's CloudTrail records
+// them: the message and subject hidden.
+func publishParams(in *PublishInput) any {
+	params := map[string]any{"message": hidden}
+	if in.TopicArn != "" {
+		params["topicArn"] = in.TopicArn
+	}
+	if in.TargetArn != "" {
+		params["targetArn"] = in.TargetArn
+	}
+	if in.PhoneNumber != "" {
+		params["phoneNumber"] = in.PhoneNumber
+	}
+	if in.Subject != "" {
+		params["subject"] = hidden
+	}
+	if in.MessageStructure != "" {
+		params["messageStructure"] = in.MessageStructure
+	}
+	if in.MessageGroupId != "" {
+		params["messageGroupId"] = in.MessageGroupId
+	}
+	return params
 }
 
 func (s *Service) preparePublish(ctx context.Context, in PublishInput) (*PublishOutput, *publication, error) {
@@ -334,18 +343,22 @@ func (s *Service) publishSMS(in PublishInput) (*PublishOutput, *publication, err
 	if len(in.Message) > 1600 {
 		return nil, nil, invalidParam("Message too long")
 	}
-	id := s.ids.UUID()
+	if !s.sandboxAllows(in.PhoneNumber) {
+		// AWS's answer for an unverified number while in the sandbox.
+		return nil, nil, invalidParam("PhoneNumber Reason: %s is not valid to publish to", in.PhoneNumber)
+	}
+	id := s.op.IDs.UUID()
 	var optedOut bool
 	s.locked(func() { optedOut = s.optedOut[in.PhoneNumber] })
 	if !optedOut { // AWS accepts an SMS to an opted-out number and drops it
-		s.addOutbox(OutboxMessage{Time: s.clock.Now(), Protocol: ProtocolSMS, Endpoint: in.PhoneNumber, MessageId: id, Type: TypeNotification, Body: in.Message})
+		s.addOutbox(OutboxMessage{Time: s.op.Clock.Now(), Protocol: ProtocolSMS, Endpoint: in.PhoneNumber, MessageId: id, Type: TypeNotification, Body: in.Message})
 	}
 	return &PublishOutput{MessageId: id}, nil, nil
 }
 
 type admitted struct {
 	id  string
-	seq *string
+	seq string // FIFO topics only
 }
 
 // admit assigns IDs (and FIFO sequence numbers, applying the 5-minute
@@ -357,7 +370,7 @@ func (s *Service) admit(topicARN string, msgs []*message) (*publication, []admit
 	if err != nil {
 		return nil, nil, err
 	}
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	pub := &publication{topic: t.arn, displayName: t.attrs["DisplayName"], sigVersion: t.attrs["SignatureVersion"], fifo: t.fifo, time: now}
 	results := make([]admitted, len(msgs))
 	if t.fifo {
@@ -368,18 +381,18 @@ func (s *Service) admit(topicARN string, msgs []*message) (*publication, []admit
 		if t.fifo {
 			if e, ok := t.dedup.byID[m.dedupID]; ok {
 				seq := e.seq
-				results[i] = admitted{id: e.messageID, seq: &seq}
+				results[i] = admitted{id: e.messageID, seq: seq}
 				continue // a duplicate is accepted but not delivered again
 			}
 			s.seq++
 			seq := fmt.Sprintf("%020d", uint64(1e19)+s.seq*1000)
-			id := s.ids.UUID()
+			id := s.op.IDs.UUID()
 			t.dedup.add(m.dedupID, dedupEntry{messageID: id, seq: seq, at: now})
-			results[i] = admitted{id: id, seq: &seq}
+			results[i] = admitted{id: id, seq: seq}
 			pub.msgs = append(pub.msgs, pubMessage{message: m, id: id, seq: seq})
 			continue
 		}
-		id := s.ids.UUID()
+		id := s.op.IDs.UUID()
 		results[i] = admitted{id: id}
 		pub.msgs = append(pub.msgs, pubMessage{message: m, id: id})
 	}
@@ -403,20 +416,23 @@ func (s *Service) admit(topicARN string, msgs []*message) (*publication, []admit
 // PublishBatch publishes up to 10 messages to a topic. Entries that fail
 // validation are reported in Failed; the others are published and delivered.
 func (s *Service) PublishBatch(ctx context.Context, in PublishBatchInput) (*PublishBatchOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "PublishBatch", Data: true}, in, s.publishBatch)
+}
+
+func (s *Service) publishBatch(ctx context.Context, c *event.Call, in PublishBatchInput) (*PublishBatchOutput, error) {
 	out, pub, err := s.preparePublishBatch(ctx, in)
-	var ids []string
-	for _, e := range in.PublishBatchRequestEntries {
-		ids = append(ids, e.Id)
+	if s.op.Rec.Records(ctx) {
+		// CloudTrail records the entries' Ids only.
+		var ids []string
+		for _, e := range in.PublishBatchRequestEntries {
+			ids = append(ids, e.Id)
+		}
+		c.RequestParameters = map[string]any{"topicArn": in.TopicArn, "publishBatchRequestEntries": ids}
+		c.Resources = topicResource(in.TopicArn, s.op.AccountID)
+		if err == nil {
+			c.ResponseElements = map[string]any{"successful": len(out.Successful), "failed": len(out.Failed)}
+		}
 	}
-	var resp any
-	if out != nil {
-		resp = map[string]any{"successful": len(out.Successful), "failed": len(out.Failed)}
-	}
-	s.rec.Record(ctx, event.Call{Name: "PublishBatch", Data: true, RequestParameters: map[string]any{"topicArn": in.TopicArn, "publishBatchRequestEntries": ids}, ResponseElements: resp, Resources: topicResource(in.TopicArn, s.account)}, err)
 	if err != nil {
 		return nil, err
 	}

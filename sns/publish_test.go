@@ -29,14 +29,15 @@ func TestPublishValidationAsAWS(t *testing.T) {
 		{"empty message", PublishInput{TopicArn: std}, "InvalidParameter", "Invalid parameter: Empty message"},
 		{"message of exactly 256 KB is accepted", PublishInput{TopicArn: std, Message: big}, "", ""},
 		{"attributes count toward 256 KB", PublishInput{TopicArn: std, Message: big[:MaxMessageSize-5], MessageAttributes: map[string]MessageAttributeValue{"a": {DataType: "String", StringValue: "b"}}}, "InvalidParameter", "Invalid parameter: Message too long"},
-		{"subject of 100 characters", PublishInput{TopicArn: std, Message: "m", Subject: ptr(strings.Repeat("s", 100))}, "", ""},
-		{"subject over 100 characters", PublishInput{TopicArn: std, Message: "m", Subject: ptr(strings.Repeat("s", 101))}, "InvalidParameter", "Invalid parameter: Subject"},
-		{"subject with a line break", PublishInput{TopicArn: std, Message: "m", Subject: ptr("a\nb")}, "InvalidParameter", "Invalid parameter: Subject"},
-		{"empty subject", PublishInput{TopicArn: std, Message: "m", Subject: ptr("")}, "InvalidParameter", "Invalid parameter: Subject"},
-		{"json structure without default", PublishInput{TopicArn: std, Message: `{"sqs":"x"}`, MessageStructure: ptr("json")}, "InvalidParameter", "Invalid parameter: Message Structure - No default entry in JSON message body"},
-		{"json structure not JSON", PublishInput{TopicArn: std, Message: `nope`, MessageStructure: ptr("json")}, "InvalidParameter", "Invalid parameter: Message Structure - JSON message body failed to parse"},
-		{"json structure with non-string default", PublishInput{TopicArn: std, Message: `{"default":1}`, MessageStructure: ptr("json")}, "InvalidParameter", "Invalid parameter: Message Structure - No default entry in JSON message body"},
-		{"unknown message structure", PublishInput{TopicArn: std, Message: "m", MessageStructure: ptr("xml")}, "InvalidParameter", "Invalid parameter: MessageStructure"},
+		{"subject of 100 characters", PublishInput{TopicArn: std, Message: "m", Subject: strings.Repeat("s", 100)}, "", ""},
+		{"subject over 100 characters", PublishInput{TopicArn: std, Message: "m", Subject: strings.Repeat("s", 101)}, "InvalidParameter", "Invalid parameter: Subject"},
+		{"subject with a line break", PublishInput{TopicArn: std, Message: "m", Subject: "a\nb"}, "InvalidParameter", "Invalid parameter: Subject"},
+		{"subject with a control character", PublishInput{TopicArn: std, Message: "m", Subject: "a\tb"}, "InvalidParameter", "Invalid parameter: Subject"},
+		{"an empty subject is no subject", PublishInput{TopicArn: std, Message: "m", Subject: ""}, "", ""},
+		{"json structure without default", PublishInput{TopicArn: std, Message: `{"sqs":"x"}`, MessageStructure: "json"}, "InvalidParameter", "Invalid parameter: Message Structure - No default entry in JSON message body"},
+		{"json structure not JSON", PublishInput{TopicArn: std, Message: `nope`, MessageStructure: "json"}, "InvalidParameter", "Invalid parameter: Message Structure - JSON message body failed to parse"},
+		{"json structure with non-string default", PublishInput{TopicArn: std, Message: `{"default":1}`, MessageStructure: "json"}, "InvalidParameter", "Invalid parameter: Message Structure - No default entry in JSON message body"},
+		{"unknown message structure", PublishInput{TopicArn: std, Message: "m", MessageStructure: "xml"}, "InvalidParameter", "Invalid parameter: MessageStructure"},
 		{"attribute type unknown", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]MessageAttributeValue{"a": {DataType: "Float", StringValue: "1"}}}, "ParameterValueInvalid", "The message attribute 'a' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String."},
 		{"attribute value empty", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]MessageAttributeValue{"a": {DataType: "String"}}}, "ParameterValueInvalid", "The message attribute 'a' must contain non-empty message attribute value for message attribute type 'String'."},
 		{"number that is not a number", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]MessageAttributeValue{"a": {DataType: "Number", StringValue: "ten"}}}, "ParameterValueInvalid", "Could not cast message attribute 'a' value to number."},
@@ -52,11 +53,11 @@ func TestPublishValidationAsAWS(t *testing.T) {
 		{"attribute name starting with AWS.", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]MessageAttributeValue{"aws.x": {DataType: "String", StringValue: "x"}}}, "ParameterValueInvalid", ""},
 		{"attribute name with ..", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]MessageAttributeValue{"a..b": {DataType: "String", StringValue: "x"}}}, "ParameterValueInvalid", ""},
 		{"attribute name ending with .", PublishInput{TopicArn: std, Message: "m", MessageAttributes: map[string]MessageAttributeValue{"a.": {DataType: "String", StringValue: "x"}}}, "ParameterValueInvalid", ""},
-		{"dedup id on a standard topic", PublishInput{TopicArn: std, Message: "m", MessageDeduplicationId: ptr("d")}, "InvalidParameter", "Invalid parameter: MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type"},
-		{"group id on a standard topic is accepted", PublishInput{TopicArn: std, Message: "m", MessageGroupId: ptr("g")}, "", ""},
-		{"FIFO without group id", PublishInput{TopicArn: fifo, Message: "m", MessageDeduplicationId: ptr("d")}, "InvalidParameter", "Invalid parameter: The MessageGroupId parameter is required for FIFO topics"},
-		{"FIFO without dedup id or content-based dedup", PublishInput{TopicArn: fifo, Message: "m", MessageGroupId: ptr("g")}, "InvalidParameter", "Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"},
-		{"group id too long", PublishInput{TopicArn: fifo, Message: "m", MessageGroupId: ptr(strings.Repeat("g", 129)), MessageDeduplicationId: ptr("d")}, "InvalidParameter", ""},
+		{"dedup id on a standard topic", PublishInput{TopicArn: std, Message: "m", MessageDeduplicationId: "d"}, "InvalidParameter", "Invalid parameter: MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type"},
+		{"group id on a standard topic is accepted", PublishInput{TopicArn: std, Message: "m", MessageGroupId: "g"}, "", ""},
+		{"FIFO without group id", PublishInput{TopicArn: fifo, Message: "m", MessageDeduplicationId: "d"}, "InvalidParameter", "Invalid parameter: The MessageGroupId parameter is required for FIFO topics"},
+		{"FIFO without dedup id or content-based dedup", PublishInput{TopicArn: fifo, Message: "m", MessageGroupId: "g"}, "InvalidParameter", "Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"},
+		{"group id too long", PublishInput{TopicArn: fifo, Message: "m", MessageGroupId: strings.Repeat("g", 129), MessageDeduplicationId: "d"}, "InvalidParameter", ""},
 		{"sms to a bad number", PublishInput{PhoneNumber: "12", Message: "m"}, "InvalidParameter", ""},
 		{"platform endpoint target", PublishInput{TargetArn: "arn:aws:sns:us-east-1:123456789012:endpoint/APNS/app/1", Message: "m"}, "NotFound", "Endpoint does not exist"},
 	}
@@ -119,27 +120,27 @@ func TestFIFODeduplicationWindowOnTheClock(t *testing.T) {
 	ctx := context.Background()
 	a := f.topic(t, "orders.fifo", map[string]string{"FifoTopic": "true", "ContentBasedDeduplication": "true"})
 	q := f.queue(t, "orders.fifo")
-	_, err := f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "http", Endpoint: ptr("http://example.com")})
+	_, err := f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "http", Endpoint: "http://example.com"})
 	requireCode(t, err, "InvalidParameter")
 	f.subscribe(t, a, "sqs", q.ARN(), map[string]string{"RawMessageDelivery": "true"})
 
-	first, err := f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "order 1", MessageGroupId: ptr("g1")})
+	first, err := f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "order 1", MessageGroupId: "g1"})
 	require.NoError(t, err)
-	require.NotNil(t, first.SequenceNumber)
-	assert.Len(t, *first.SequenceNumber, 20)
+	require.NotEmpty(t, first.SequenceNumber)
+	assert.Len(t, first.SequenceNumber, 20)
 	f.clock.Advance(4 * time.Minute)
-	dup, err := f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "order 1", MessageGroupId: ptr("g2")})
+	dup, err := f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "order 1", MessageGroupId: "g2"})
 	require.NoError(t, err)
 	assert.Equal(t, first.MessageId, dup.MessageId, "content-based dedup hashes the body only")
 	assert.Equal(t, 1, q.Len())
 	f.clock.Advance(time.Minute)
-	again, err := f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "order 1", MessageGroupId: ptr("g1")})
+	again, err := f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "order 1", MessageGroupId: "g1"})
 	require.NoError(t, err)
 	assert.NotEqual(t, first.MessageId, again.MessageId, "the 5-minute window has passed")
-	assert.Greater(t, *again.SequenceNumber, *first.SequenceNumber)
+	assert.Greater(t, again.SequenceNumber, first.SequenceNumber)
 	// An explicit dedup id wins over content.
-	x, _ := f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "A", MessageGroupId: ptr("g1"), MessageDeduplicationId: ptr("same")})
-	y, _ := f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "B", MessageGroupId: ptr("g1"), MessageDeduplicationId: ptr("same")})
+	x, _ := f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "A", MessageGroupId: "g1", MessageDeduplicationId: "same"})
+	y, _ := f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "B", MessageGroupId: "g1", MessageDeduplicationId: "same"})
 	assert.Equal(t, x.MessageId, y.MessageId)
 	first1, err := q.ReceiveMessage(ReceiveMessageInput{MaxNumberOfMessages: 1})
 	require.NoError(t, err)
@@ -161,7 +162,7 @@ func TestSQSEnvelopeAndRawDelivery(t *testing.T) {
 	raw := f.queue(t, "raw")
 	f.subscribe(t, a, "sqs", env.ARN(), nil)
 	f.subscribe(t, a, "sqs", raw.ARN(), map[string]string{"RawMessageDelivery": "true"})
-	out, err := f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "hello <world> & all", Subject: ptr("greeting"),
+	out, err := f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "hello <world> & all", Subject: "greeting",
 		MessageAttributes: map[string]MessageAttributeValue{"n": {DataType: "Number", StringValue: "7"}, "b": {DataType: "Binary", BinaryValue: []byte{1, 2}}}})
 	require.NoError(t, err)
 
@@ -218,7 +219,7 @@ func TestMessageStructureJSONPerProtocol(t *testing.T) {
 	})
 	f.subscribe(t, a, "lambda", fn, nil)
 	f.subscribe(t, a, "sms", "+15555550100", nil)
-	_, err := f.s.Publish(ctx, PublishInput{TopicArn: a, MessageStructure: ptr("json"), Message: `{"default":"dflt","sqs":"for sqs","lambda":{"not":"a string"}}`,
+	_, err := f.s.Publish(ctx, PublishInput{TopicArn: a, MessageStructure: "json", Message: `{"default":"dflt","sqs":"for sqs","lambda":{"not":"a string"}}`,
 		MessageAttributes: map[string]MessageAttributeValue{"k": {DataType: "String", StringValue: "v"}}})
 	require.NoError(t, err)
 	msgs := receiveAll(t, q)

@@ -27,7 +27,7 @@ type Queue struct {
 	clock     clock.Clock
 	ids       *ids.Source
 
-	mu                sync.Mutex
+	mu                sync.Mutex // guards visibilityTimeout, msgs and deleted
 	visibilityTimeout time.Duration
 	msgs              []*queued
 	deleted           bool
@@ -86,16 +86,16 @@ func (s *Service) CreateQueue(name string) (*Queue, error) {
 	if !validQueueName(name) {
 		return nil, codeErr("InvalidParameterValue", 400, "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")
 	}
-	a := arn.New("sqs", s.region, s.account, name)
+	a := arn.New("sqs", s.op.Region, s.op.AccountID, name)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
-		return nil, closedErr()
+	if s.op.Closed() {
+		return nil, s.op.CheckOpen()
 	}
 	if q, ok := s.queues[a]; ok {
 		return q, nil
 	}
-	q := &Queue{arn: a, name: name, fifo: strings.HasSuffix(name, ".fifo"), clock: s.clock, ids: s.ids, visibilityTimeout: 30 * time.Second}
+	q := &Queue{arn: a, name: name, fifo: strings.HasSuffix(name, ".fifo"), clock: s.op.Clock, ids: s.op.IDs, visibilityTimeout: 30 * time.Second}
 	s.queues[a] = q
 	return q, nil
 }
@@ -104,7 +104,7 @@ func (s *Service) CreateQueue(name string) (*Queue, error) {
 func (s *Service) Queue(arnOrName string) (*Queue, bool) {
 	a := arnOrName
 	if !strings.HasPrefix(a, "arn:") {
-		a = arn.New("sqs", s.region, s.account, arnOrName)
+		a = arn.New("sqs", s.op.Region, s.op.AccountID, arnOrName)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

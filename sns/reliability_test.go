@@ -178,7 +178,7 @@ func TestSettleIsDeterministicAcrossSeededRuns(t *testing.T) {
 			eps = append(eps, ep)
 			sub := f.subscribe(t, a, "http", ep.srv.URL, nil)
 			if i == 0 {
-				_, err := f.s.SetSubscriptionAttributes(context.Background(), SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "RedrivePolicy", AttributeValue: ptr(`{"deadLetterTargetArn":"` + dlq.ARN() + `"}`)})
+				_, err := f.s.SetSubscriptionAttributes(context.Background(), SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "RedrivePolicy", AttributeValue: `{"deadLetterTargetArn":"` + dlq.ARN() + `"}`})
 				require.NoError(t, err)
 			}
 		}
@@ -230,7 +230,7 @@ func TestFIFODeduplicationWindowCostsOnlyWhatIsInIt(t *testing.T) {
 	f := newFixture(t)
 	a := f.topic(t, "t.fifo", map[string]string{"FifoTopic": "true"})
 	for i := range 200 {
-		_, err := f.s.Publish(context.Background(), PublishInput{TopicArn: a, Message: "m", MessageGroupId: ptr("g"), MessageDeduplicationId: ptr(strconv.Itoa(i))})
+		_, err := f.s.Publish(context.Background(), PublishInput{TopicArn: a, Message: "m", MessageGroupId: "g", MessageDeduplicationId: strconv.Itoa(i)})
 		require.NoError(t, err)
 		f.clock.Advance(time.Second)
 	}
@@ -287,12 +287,12 @@ func TestEveryOperationAnswersServiceUnavailableAfterClose(t *testing.T) {
 		"DeleteTopic":        func() error { _, err := f.s.DeleteTopic(ctx, DeleteTopicInput{TopicArn: a}); return err },
 		"GetTopicAttributes": func() error { _, err := f.s.GetTopicAttributes(ctx, GetTopicAttributesInput{TopicArn: a}); return err },
 		"SetTopicAttributes": func() error {
-			_, err := f.s.SetTopicAttributes(ctx, SetTopicAttributesInput{TopicArn: a, AttributeName: "DisplayName", AttributeValue: ptr("x")})
+			_, err := f.s.SetTopicAttributes(ctx, SetTopicAttributesInput{TopicArn: a, AttributeName: "DisplayName", AttributeValue: "x"})
 			return err
 		},
 		"ListTopics": func() error { _, err := f.s.ListTopics(ctx, ListTopicsInput{}); return err },
 		"Subscribe": func() error {
-			_, err := f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "sqs", Endpoint: ptr(q.ARN())})
+			_, err := f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "sqs", Endpoint: q.ARN()})
 			return err
 		},
 		"ConfirmSubscription": func() error {
@@ -305,7 +305,7 @@ func TestEveryOperationAnswersServiceUnavailableAfterClose(t *testing.T) {
 			return err
 		},
 		"SetSubscriptionAttributes": func() error {
-			_, err := f.s.SetSubscriptionAttributes(ctx, SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "RawMessageDelivery", AttributeValue: ptr("true")})
+			_, err := f.s.SetSubscriptionAttributes(ctx, SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "RawMessageDelivery", AttributeValue: "true"})
 			return err
 		},
 		"ListSubscriptions": func() error { _, err := f.s.ListSubscriptions(ctx, ListSubscriptionsInput{}); return err },
@@ -374,7 +374,7 @@ func TestNilContextIsBackground(t *testing.T) {
 	out, err := f.s.CreateTopic(nilCtx, CreateTopicInput{Name: "t"})
 	require.NoError(t, err)
 	q := f.queue(t, "q")
-	_, err = f.s.Subscribe(nilCtx, SubscribeInput{TopicArn: out.TopicArn, Protocol: "sqs", Endpoint: ptr(q.ARN())})
+	_, err = f.s.Subscribe(nilCtx, SubscribeInput{TopicArn: out.TopicArn, Protocol: "sqs", Endpoint: q.ARN()})
 	require.NoError(t, err)
 	_, err = f.s.Publish(nilCtx, PublishInput{TopicArn: out.TopicArn, Message: "m"})
 	require.NoError(t, err)
@@ -439,7 +439,7 @@ func TestRetryPolicyPhaseCountsCannotOverflow(t *testing.T) {
 	sub := f.subscribe(t, a, "http", "http://example.com", nil)
 	policy := `{"healthyRetryPolicy":{"numRetries":3,"minDelayTarget":1,"maxDelayTarget":1,"numNoDelayRetries":` + strconv.Itoa(math.MaxInt) +
 		`,"numMinDelayRetries":` + strconv.Itoa(math.MaxInt) + `,"numMaxDelayRetries":2}}`
-	_, err := f.s.SetSubscriptionAttributes(context.Background(), SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "DeliveryPolicy", AttributeValue: &policy})
+	_, err := f.s.SetSubscriptionAttributes(context.Background(), SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "DeliveryPolicy", AttributeValue: policy})
 	requireCode(t, err, "InvalidParameter")
 }
 
@@ -457,7 +457,7 @@ func TestAnEndpointThatFallsBehindCannotHoldUnboundedMemory(t *testing.T) {
 	dlq := f.queue(t, "dlq")
 	h := newHangingServer(t)
 	sub := f.confirmedHTTP(t, a, h.srv.URL)
-	_, err := f.s.SetSubscriptionAttributes(context.Background(), SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "RedrivePolicy", AttributeValue: ptr(`{"deadLetterTargetArn":"` + dlq.ARN() + `"}`)})
+	_, err := f.s.SetSubscriptionAttributes(context.Background(), SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "RedrivePolicy", AttributeValue: `{"deadLetterTargetArn":"` + dlq.ARN() + `"}`})
 	require.NoError(t, err)
 	for range 5 {
 		_, err := f.s.Publish(context.Background(), PublishInput{TopicArn: a, Message: "m"})

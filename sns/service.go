@@ -5,17 +5,18 @@ import (
 	"crypto/rsa"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/localwatch/localwatch/internal/arn"
-	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/identity"
 	"github.com/localwatch/localwatch/internal/ids"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/sns/filterpolicy"
 )
 
@@ -83,34 +84,51 @@ type Options struct {
 	OnDelivery func(DeliveryAttempt)
 	// Logger receives debug logs of deliveries. Nil discards them.
 	Logger *slog.Logger
+	// SMSSandbox puts the account in the SMS sandbox, as a new AWS account
+	// is: SMS go only to destination numbers verified with
+	// CreateSMSSandboxPhoneNumber and VerifySMSSandboxPhoneNumber. False (the
+	// default) sends SMS to any number.
+	SMSSandbox bool
+	// OriginationNumbers are the account's dedicated origination numbers,
+	// which AWS provisions outside SNS; ListOriginationNumbers lists them.
+	OriginationNumbers []PhoneNumberInformation
+
+	// Journal is set by localwatch.Account when its Options.DataDir is set;
+	// leave nil.
+	Journal op.Journal
 }
 
 // Service is an in-process Amazon SNS for one account and Region. All methods
 // are safe for concurrent use.
 type Service struct {
-	clock       clock.Clock
-	bus         *bus.Bus
-	ids         *ids.Source
-	region      string
-	account     string
-	endpoint    string
-	httpClient  *http.Client
-	rec         *event.Recorder
-	onDelivery  func(DeliveryAttempt)
-	recent      recentDeliveries // the latest attempts, for RecentDeliveries
-	httpTimeout time.Duration
-	disp        *dispatcher
-	life        context.Context // ends at Close: aborts deliveries in flight
-	endLife     context.CancelFunc
-	log         *slog.Logger
-	maxFPTopic  int
-	maxFPAcct   int
+	// op is the funnel every operation takes (internal/op): the clock, IDs,
+	// Region, account, logger, journal, CloudTrail recorder and closed flag.
+	op op.Service
 
+	// Set by New and never changed.
+	endpoint       string
+	httpClient     *http.Client
+	onDelivery     func(DeliveryAttempt)
+	httpTimeout    time.Duration
+	disp           *dispatcher
+	life           context.Context // ends at Close: aborts deliveries in flight
+	endLife        context.CancelFunc
+	maxFPTopic     int
+	maxFPAcct      int
+	smsSandbox     bool
+	origination    []PhoneNumberInformation
 	unsubscribeBus func()
-	sign           signerHolder
+	// unrecorded is the context delivery results run under: internal
+	// operations that CloudTrail does not record.
+	unrecorded context.Context
 
+	recent recentDeliveries // the latest attempts, for RecentDeliveries; has its own lock
+	sign   signerHolder     // the signing key, made on first use; has its own lock
+
+	// mu guards everything below: the topics, subscriptions, tokens, queues,
+	// functions, outbox, retry timers, throttles, SMS state, platform
+	// applications and endpoints, and the FIFO counters.
 	mu        sync.Mutex
-	closed    bool
 	topics    map[string]*topic // by ARN
 	subs      map[string]*subscription
 	tokens    map[string]*subscription // pending confirmation tokens
@@ -122,6 +140,7 @@ type Service struct {
 	fifoCount int
 	sms       map[string]string            // SMS attributes
 	optedOut  map[string]bool              // phone numbers
+	sandbox   map[string]*sandboxNumber    // SMS sandbox destination numbers
 	apps      map[string]*platformApp      // by ARN
 	endpoints map[string]*platformEndpoint // by ARN
 	seq       uint64                       // FIFO sequence numbers
@@ -132,43 +151,30 @@ type Service struct {
 // the notifications addressed to its own account and Region.
 func New(opts Options) *Service {
 	s := &Service{
-		clock:      opts.Clock,
-		bus:        opts.Bus,
-		ids:        opts.IDs,
-		region:     opts.Region,
-		account:    opts.AccountID,
-		endpoint:   strings.TrimRight(opts.Endpoint, "/"),
-		httpClient: opts.HTTPClient,
-		onDelivery: opts.OnDelivery,
-		log:        opts.Logger,
-		maxFPTopic: opts.MaxFilterPoliciesPerTopic,
-		maxFPAcct:  opts.MaxFilterPoliciesPerAccount,
-		topics:     map[string]*topic{},
-		subs:       map[string]*subscription{},
-		tokens:     map[string]*subscription{},
-		queues:     map[string]*Queue{},
-		functions:  map[string]Function{},
-		timers:     map[*retryState]clock.Timer{},
-		throttles:  map[string]*throttleState{},
-		sms:        map[string]string{"MonthlySpendLimit": "1"},
-		optedOut:   map[string]bool{},
-		apps:       map[string]*platformApp{},
-		endpoints:  map[string]*platformEndpoint{},
+		endpoint:    strings.TrimRight(opts.Endpoint, "/"),
+		httpClient:  opts.HTTPClient,
+		onDelivery:  opts.OnDelivery,
+		maxFPTopic:  opts.MaxFilterPoliciesPerTopic,
+		maxFPAcct:   opts.MaxFilterPoliciesPerAccount,
+		topics:      map[string]*topic{},
+		subs:        map[string]*subscription{},
+		tokens:      map[string]*subscription{},
+		queues:      map[string]*Queue{},
+		functions:   map[string]Function{},
+		timers:      map[*retryState]clock.Timer{},
+		throttles:   map[string]*throttleState{},
+		sms:         map[string]string{"MonthlySpendLimit": "1"},
+		optedOut:    map[string]bool{},
+		sandbox:     map[string]*sandboxNumber{},
+		smsSandbox:  opts.SMSSandbox,
+		origination: slices.Clone(opts.OriginationNumbers),
+		apps:        map[string]*platformApp{},
+		endpoints:   map[string]*platformEndpoint{},
 	}
-	if s.clock == nil {
-		s.clock = clock.Real{}
-	}
-	if s.ids == nil {
-		s.ids = ids.Random()
-	}
-	if s.region == "" {
-		s.region = "us-east-1"
-	}
-	if s.account == "" {
-		s.account = "123456789012"
-	}
+	s.op.Init(op.Common{Clock: opts.Clock, Bus: opts.Bus, IDs: opts.IDs, Region: opts.Region, AccountID: opts.AccountID, Logger: opts.Logger, Journal: opts.Journal},
+		"sns", "sns.amazonaws.com", "ServiceUnavailable")
 	if s.endpoint == "" {
-		s.endpoint = "https://sns." + s.region + ".amazonaws.com"
+		s.endpoint = "https://sns." + s.op.Region + ".amazonaws.com"
 	}
 	s.httpTimeout = clampDuration(opts.HTTPTimeout, 15*time.Second, 10*time.Millisecond, 15*time.Minute)
 	if s.httpClient == nil {
@@ -190,9 +196,7 @@ func New(opts Options) *Service {
 	}
 	s.disp = newDispatcher(workers, min(max(per, 1), workers), max(queued, 1))
 	s.life, s.endLife = context.WithCancel(context.Background())
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
-	}
+	s.unrecorded = event.Unrecorded(context.Background())
 	if s.maxFPTopic <= 0 {
 		s.maxFPTopic = 200
 	}
@@ -201,7 +205,6 @@ func New(opts Options) *Service {
 	}
 	s.sign.key = opts.SigningKey
 	s.sign.seed = opts.SigningKeySeed
-	s.rec = &event.Recorder{Bus: opts.Bus, Clock: s.clock, IDs: s.ids, EventSource: "sns.amazonaws.com", Region: s.region, AccountID: s.account}
 	if opts.Bus != nil {
 		s.unsubscribeBus = bus.Subscribe(opts.Bus, "sns", s.handleNotification)
 	}
@@ -215,11 +218,10 @@ func New(opts Options) *Service {
 // the Handler's actions; accessors such as Region, Queue, Outbox and
 // SigningCertificate still answer). It is safe to call more than once.
 func (s *Service) Close() {
-	timers, first := s.markClosed()
-	if !first {
+	if !s.op.MarkClosed() {
 		return
 	}
-	for _, t := range timers {
+	for _, t := range s.takeTimers() {
 		t.Stop()
 	}
 	s.endLife()
@@ -229,13 +231,12 @@ func (s *Service) Close() {
 	}
 }
 
-func (s *Service) markClosed() (timers []clock.Timer, first bool) {
+// takeTimers forgets every retry and deduplication-expiry timer, for Close
+// to stop. It runs after MarkClosed: code that arms a timer checks
+// s.op.Closed() with s.mu held, so no timer is armed after this.
+func (s *Service) takeTimers() (timers []clock.Timer) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
-		return nil, false
-	}
-	s.closed = true
 	for _, t := range s.timers {
 		timers = append(timers, t)
 	}
@@ -246,7 +247,7 @@ func (s *Service) markClosed() (timers []clock.Timer, first bool) {
 			t.dedup.timer = nil
 		}
 	}
-	return timers, true
+	return timers
 }
 
 // locked runs f with s.mu held, released even if f panics.
@@ -256,28 +257,11 @@ func (s *Service) locked(f func()) {
 	f()
 }
 
-// closedErr is what every operation answers after Close.
-func closedErr() error { return awserr.Closed("ServiceUnavailable") }
-
-// enter begins every operation: a nil ctx is context.Background(), and after
-// Close the operation fails with ServiceUnavailable.
-func (s *Service) enter(ctx context.Context) (context.Context, error) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return ctx, closedErr()
-	}
-	return ctx, nil
-}
-
 // Region returns the service's Region.
-func (s *Service) Region() string { return s.region }
+func (s *Service) Region() string { return s.op.Region }
 
 // AccountID returns the service's account.
-func (s *Service) AccountID() string { return s.account }
+func (s *Service) AccountID() string { return s.op.AccountID }
 
 // handleNotification publishes an event.Notification from the bus to its topic.
 // Errors (an unknown topic, an invalid message) go back to the bus publisher.
@@ -285,23 +269,22 @@ func (s *Service) AccountID() string { return s.account }
 // A notification for a topic of another account or Region is left to the
 // Service of that account and Region (a stack may run several on one bus).
 func (s *Service) handleNotification(ctx context.Context, n event.Notification) error {
-	if a, err := arn.Parse(n.TopicARN); err == nil && a.Service == "sns" && (a.AccountID != s.account || a.Region != s.region) {
+	if a, err := arn.Parse(n.TopicARN); err == nil && a.Service == "sns" && (a.AccountID != s.op.AccountID || a.Region != s.op.Region) {
 		return nil
 	}
 	attrs := make(map[string]MessageAttributeValue, len(n.MessageAttributes))
 	for k, v := range n.MessageAttributes {
 		attrs[k] = MessageAttributeValue{DataType: v.DataType, StringValue: v.StringValue, BinaryValue: v.BinaryValue}
 	}
-	in := PublishInput{TopicArn: n.TopicARN, Message: n.Message, MessageAttributes: attrs}
-	if n.Subject != "" {
-		in.Subject = &n.Subject
-	}
+	in := PublishInput{TopicArn: n.TopicARN, Message: n.Message, MessageAttributes: attrs, Subject: n.Subject}
 	if _, ok := identity.From(ctx); !ok && strings.HasSuffix(n.Source, ".amazonaws.com") {
 		// An AWS service publishing on the account's behalf, as CloudTrail
 		// records it (invokedBy the service).
 		ctx = identity.With(ctx, identity.Service(n.Source))
 	}
-	_, err := s.publish(ctx, in, true)
+	// The ctx goes on to the core: a journal sees the Publish as part of the
+	// call that published the notification (an alarm action, Config).
+	_, err := op.Do(ctx, &s.op, event.Call{Name: "Publish", Data: true}, in, s.publish)
 	return err
 }
 

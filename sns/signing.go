@@ -34,7 +34,7 @@ func (s *Service) signer() (*signerHolder, error) {
 	h := &s.sign
 	h.once.Do(func() {
 		if h.key == nil && h.seed != 0 {
-			h.key = keyFromSeed(h.seed, s.account, s.region)
+			h.key = keyFromSeed(h.seed, s.op.AccountID, s.op.Region)
 		}
 		if h.key == nil {
 			h.key, h.err = rsa.GenerateKey(rand.Reader, 2048)
@@ -42,11 +42,11 @@ func (s *Service) signer() (*signerHolder, error) {
 				return
 			}
 		}
-		now := s.clock.Now().Truncate(time.Second)
-		serial := new(big.Int).SetUint64(s.ids.Uint64())
+		now := s.op.Clock.Now().Truncate(time.Second)
+		serial := new(big.Int).SetUint64(s.op.IDs.Uint64())
 		tmpl := &x509.Certificate{
 			SerialNumber:          serial,
-			Subject:               pkix.Name{CommonName: "sns." + s.region + ".amazonaws.com", Organization: []string{"localwatch"}},
+			Subject:               pkix.Name{CommonName: "sns." + s.op.Region + ".amazonaws.com", Organization: []string{"localwatch"}},
 			NotBefore:             now.Add(-time.Hour),
 			NotAfter:              now.AddDate(10, 0, 0),
 			KeyUsage:              x509.KeyUsageDigitalSignature,

@@ -15,6 +15,7 @@ import (
 	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/identity"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/sns/filterpolicy"
 )
 
@@ -144,7 +145,7 @@ func (s *Service) validateSubAttrs(protocol string, attrs map[string]string, via
 				if err != nil || a.Service != "sqs" {
 					return nil, invalidParam("%sRedrivePolicy: deadLetterTargetArn is an invalid arn", reason)
 				}
-				if a.AccountID != s.account || a.Region != s.region {
+				if a.AccountID != s.op.AccountID || a.Region != s.op.Region {
 					return nil, invalidParam("%sRedrivePolicy: deadLetterTargetArn must be in the same account and region as the subscription", reason)
 				}
 				st.dlq = rp.DeadLetterTargetArn
@@ -194,7 +195,7 @@ func (s *Service) needsConfirmation(protocol, endpoint string) bool {
 		return true
 	case ProtocolSQS, ProtocolLambda, ProtocolFirehose:
 		a, err := arn.Parse(endpoint)
-		return err == nil && a.AccountID != s.account
+		return err == nil && a.AccountID != s.op.AccountID
 	}
 	return false
 }
@@ -208,34 +209,25 @@ func (s *Service) needsConfirmation(protocol, endpoint string) bool {
 // sameSubAttrs); a real conflict fails with "Subscription already exists with
 // different attributes".
 func (s *Service) Subscribe(ctx context.Context, in SubscribeInput) (*SubscribeOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
+	return op.Do(ctx, &s.op, event.Call{Name: "Subscribe", Resources: topicResource(in.TopicArn, s.op.AccountID)}, in, s.subscribe)
+}
+
+func (s *Service) subscribe(ctx context.Context, c *event.Call, in SubscribeInput) (*SubscribeOutput, error) {
+	out, err := s.subscribeCore(ctx, in)
+	if err == nil {
+		c.ResponseElements = map[string]any{"subscriptionArn": out.SubscriptionArn}
 	}
-	out, err := s.subscribe(ctx, in)
-	params := map[string]any{"topicArn": in.TopicArn, "protocol": in.Protocol, "returnSubscriptionArn": in.ReturnSubscriptionArn}
-	if in.Endpoint != nil {
-		params["endpoint"] = *in.Endpoint
-	}
-	if len(in.Attributes) > 0 {
-		params["attributes"] = in.Attributes
-	}
-	var resp any
-	if out != nil {
-		resp = map[string]any{"subscriptionArn": *out.SubscriptionArn}
-	}
-	s.rec.Record(ctx, event.Call{Name: "Subscribe", RequestParameters: params, ResponseElements: resp, Resources: topicResource(in.TopicArn, s.account)}, err)
 	return out, err
 }
 
-func (s *Service) subscribe(ctx context.Context, in SubscribeInput) (*SubscribeOutput, error) {
+func (s *Service) subscribeCore(ctx context.Context, in SubscribeInput) (*SubscribeOutput, error) {
 	if in.Protocol == "" {
 		return nil, invalidParam("Protocol")
 	}
-	if in.Endpoint == nil || *in.Endpoint == "" {
+	if in.Endpoint == "" {
 		return nil, invalidParam("Endpoint")
 	}
-	protocol, endpoint := strings.ToLower(in.Protocol), *in.Endpoint
+	protocol, endpoint := strings.ToLower(in.Protocol), in.Endpoint
 	if err := validEndpoint(protocol, endpoint); err != nil {
 		return nil, err
 	}
@@ -277,7 +269,7 @@ func (s *Service) subscribeLocked(ctx context.Context, in SubscribeInput, protoc
 		if sub.pending {
 			conf = s.renewTokenLocked(sub)
 		}
-		return s.subscribeOutput(sub, in.ReturnSubscriptionArn), conf, nil
+		return s.subscribeOutput(sub, in.ReturnSubscriptionArn != nil && *in.ReturnSubscriptionArn), conf, nil
 	}
 	if err := checkDLQType(t, endpoint, st.dlq, true); err != nil {
 		return nil, nil, err
@@ -287,7 +279,7 @@ func (s *Service) subscribeLocked(ctx context.Context, in SubscribeInput, protoc
 			return nil, nil, err
 		}
 	}
-	owner, principal := s.account, "arn:aws:iam::"+s.account+":root"
+	owner, principal := s.op.AccountID, "arn:aws:iam::"+s.op.AccountID+":root"
 	if id, ok := identity.From(ctx); ok && id.AccountID != "" {
 		owner = id.AccountID
 		principal = "arn:aws:iam::" + id.AccountID + ":root"
@@ -296,7 +288,7 @@ func (s *Service) subscribeLocked(ctx context.Context, in SubscribeInput, protoc
 		}
 	}
 	sub := &subscription{
-		arn: t.arn + ":" + s.ids.UUID(), topic: t, protocol: protocol, endpoint: endpoint, owner: owner, principal: principal,
+		arn: t.arn + ":" + s.op.IDs.UUID(), topic: t, protocol: protocol, endpoint: endpoint, owner: owner, principal: principal,
 		attrs: st.attrs, filter: st.filter, raw: st.raw, dlq: st.dlq, delivery: st.delivery,
 	}
 	var conf *outgoing
@@ -307,7 +299,7 @@ func (s *Service) subscribeLocked(ctx context.Context, in SubscribeInput, protoc
 	t.subs = append(t.subs, sub)
 	t.targets = nil
 	s.subs[sub.arn] = sub
-	return s.subscribeOutput(sub, in.ReturnSubscriptionArn), conf, nil
+	return s.subscribeOutput(sub, in.ReturnSubscriptionArn != nil && *in.ReturnSubscriptionArn), conf, nil
 }
 
 func (s *Service) subscribeOutput(sub *subscription, returnARN bool) *SubscribeOutput {
@@ -315,7 +307,7 @@ func (s *Service) subscribeOutput(sub *subscription, returnARN bool) *SubscribeO
 	if sub.pending && !returnARN {
 		a = PendingConfirmation
 	}
-	return &SubscribeOutput{SubscriptionArn: &a}
+	return &SubscribeOutput{SubscriptionArn: a}
 }
 
 // checkFilterQuotaLocked enforces the filter-policy quotas when a subscription
@@ -344,7 +336,7 @@ func (s *Service) renewTokenLocked(sub *subscription) *outgoing {
 		delete(s.tokens, sub.token)
 	}
 	sub.token = s.newToken()
-	sub.tokenExpires = s.clock.Now().Add(tokenLifetime)
+	sub.tokenExpires = s.op.Clock.Now().Add(tokenLifetime)
 	s.tokens[sub.token] = sub
 	return s.controlMessageLocked(sub, TypeSubscriptionConfirmation)
 }
@@ -352,8 +344,8 @@ func (s *Service) renewTokenLocked(sub *subscription) *outgoing {
 // newToken returns a confirmation token shaped like AWS's: the Region,
 // hex-encoded, then "/" (2f) and random hex digits, 256 in all.
 func (s *Service) newToken() string {
-	prefix := hex.EncodeToString([]byte(s.region + "/"))
-	return prefix + s.ids.Hex(256-len(prefix))
+	prefix := hex.EncodeToString([]byte(s.op.Region + "/"))
+	return prefix + s.op.IDs.Hex(256-len(prefix))
 }
 
 // wellFormedToken tells an SNS token (hex digits, at least 64) from
@@ -375,27 +367,39 @@ func wellFormedToken(tok string) bool {
 // its endpoint. Tokens expire after two days. Confirming an already confirmed
 // subscription returns its ARN.
 func (s *Service) ConfirmSubscription(ctx context.Context, in ConfirmSubscriptionInput) (*ConfirmSubscriptionOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
-	}
-	return s.confirm(ctx, in, true)
+	return op.Do(ctx, &s.op, event.Call{Name: "ConfirmSubscription", Resources: topicResource(in.TopicArn, s.op.AccountID)}, in, s.confirmSigned)
 }
+
+// confirmSigned is ConfirmSubscription as an authenticated API call.
+func (s *Service) confirmSigned(_ context.Context, c *event.Call, in ConfirmSubscriptionInput) (*ConfirmSubscriptionOutput, error) {
+	return s.confirm(c, in, true)
+}
+
+// confirmByURL is a visit to a SubscribeURL (see Handler): unauthenticated,
+// so ConfirmationWasAuthenticated stays false and AuthenticateOnUnsubscribe
+// is ignored. Its journal name, opConfirmByURL, tells it from the API call;
+// CloudTrail records it as ConfirmSubscription.
+func (s *Service) confirmByURL(_ context.Context, c *event.Call, in ConfirmSubscriptionInput) (*ConfirmSubscriptionOutput, error) {
+	c.Name = "ConfirmSubscription"
+	return s.confirm(c, in, false)
+}
+
+// Internal operation names: calls that a journal must tell from the API
+// operations of the same CloudTrail name, and the delivery results.
+const (
+	opConfirmByURL     = "localwatch:ConfirmSubscriptionByURL"
+	opUnsubscribeByURL = "localwatch:UnsubscribeByURL"
+	opDeliveryResult   = "localwatch:DeliveryResult"
+)
 
 // confirm confirms a subscription; signed tells whether the request was an
 // authenticated API call (ConfirmationWasAuthenticated) rather than a visit to
 // the SubscribeURL.
-func (s *Service) confirm(ctx context.Context, in ConfirmSubscriptionInput, signed bool) (*ConfirmSubscriptionOutput, error) {
+func (s *Service) confirm(c *event.Call, in ConfirmSubscriptionInput, signed bool) (*ConfirmSubscriptionOutput, error) {
 	out, err := s.confirmSubscription(in, signed)
-	params := map[string]any{"topicArn": in.TopicArn, "token": in.Token}
-	if in.AuthenticateOnUnsubscribe != nil {
-		params["authenticateOnUnsubscribe"] = *in.AuthenticateOnUnsubscribe
+	if err == nil {
+		c.ResponseElements = map[string]any{"subscriptionArn": out.SubscriptionArn}
 	}
-	var resp any
-	if out != nil {
-		resp = map[string]any{"subscriptionArn": *out.SubscriptionArn}
-	}
-	s.rec.Record(ctx, event.Call{Name: "ConfirmSubscription", RequestParameters: params, ResponseElements: resp, Resources: topicResource(in.TopicArn, s.account)}, err)
 	return out, err
 }
 
@@ -406,7 +410,7 @@ func (s *Service) confirmSubscription(in ConfirmSubscriptionInput, signed bool) 
 	// SNS's hex tokens is "Invalid token", one that is but is unknown or
 	// expired "Invalid parameter: Token". A valid token confirms even when
 	// TopicArn names a topic that does not exist in the Region.
-	if a, err := arn.Parse(in.TopicArn); err != nil || a.Service != "sns" || a.Region != s.region || a.AccountID != s.account {
+	if a, err := arn.Parse(in.TopicArn); err != nil || a.Service != "sns" || a.Region != s.op.Region || a.AccountID != s.op.AccountID {
 		return nil, invalidParam("Topic")
 	}
 	if in.Token == "" {
@@ -418,7 +422,7 @@ func (s *Service) confirmSubscription(in ConfirmSubscriptionInput, signed bool) 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sub, ok := s.tokens[in.Token]
-	if !ok || s.clock.Now().After(sub.tokenExpires) {
+	if !ok || s.op.Clock.Now().After(sub.tokenExpires) {
 		return nil, invalidParam("Token")
 	}
 	if sub.topic.arn != in.TopicArn {
@@ -441,12 +445,12 @@ func (s *Service) confirmSubscription(in ConfirmSubscriptionInput, signed bool) 
 		sub.topic.targets = nil
 		sub.authed = signed
 		// AuthenticateOnUnsubscribe takes effect only on a signed request.
-		if signed && in.AuthenticateOnUnsubscribe != nil && strings.EqualFold(*in.AuthenticateOnUnsubscribe, "true") {
+		if signed && strings.EqualFold(in.AuthenticateOnUnsubscribe, "true") {
 			sub.authOnUnsub = true
 		}
 	}
 	a := sub.arn
-	return &ConfirmSubscriptionOutput{SubscriptionArn: &a}, nil
+	return &ConfirmSubscriptionOutput{SubscriptionArn: a}, nil
 }
 
 // dropSubscriptionLocked forgets sub.
@@ -467,16 +471,18 @@ func (s *Service) dropSubscriptionLocked(sub *subscription) {
 // AuthenticateOnUnsubscribe, only the topic or subscription owner may
 // unsubscribe.
 func (s *Service) Unsubscribe(ctx context.Context, in UnsubscribeInput) (*UnsubscribeOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
-	}
-	err := s.unsubscribe(ctx, in, true)
-	s.rec.Record(ctx, event.Call{Name: "Unsubscribe", RequestParameters: map[string]any{"subscriptionArn": in.SubscriptionArn}}, err)
-	if err != nil {
-		return nil, err
-	}
-	return &UnsubscribeOutput{}, nil
+	return op.Do(ctx, &s.op, event.Call{Name: "Unsubscribe"}, in, s.unsubscribeSigned)
+}
+
+func (s *Service) unsubscribeSigned(ctx context.Context, _ *event.Call, in UnsubscribeInput) (*UnsubscribeOutput, error) {
+	return &UnsubscribeOutput{}, s.unsubscribe(ctx, in, true)
+}
+
+// unsubscribeByURL is a visit to an UnsubscribeURL (see Handler); CloudTrail
+// records it as Unsubscribe.
+func (s *Service) unsubscribeByURL(ctx context.Context, c *event.Call, in UnsubscribeInput) (*UnsubscribeOutput, error) {
+	c.Name = "Unsubscribe"
+	return &UnsubscribeOutput{}, s.unsubscribe(ctx, in, false)
 }
 
 func (s *Service) unsubscribe(ctx context.Context, in UnsubscribeInput, signed bool) error {
@@ -515,16 +521,10 @@ func (s *Service) unsubscribeLocked(ctx context.Context, subARN string, signed b
 
 // GetSubscriptionAttributes returns a subscription's attributes.
 func (s *Service) GetSubscriptionAttributes(ctx context.Context, in GetSubscriptionAttributesInput) (*GetSubscriptionAttributesOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
-	}
-	out, err := s.getSubscriptionAttributes(in)
-	s.rec.Record(ctx, event.Call{Name: "GetSubscriptionAttributes", ReadOnly: true, RequestParameters: map[string]any{"subscriptionArn": in.SubscriptionArn}}, err)
-	return out, err
+	return op.Do(ctx, &s.op, event.Call{Name: "GetSubscriptionAttributes", ReadOnly: true}, in, s.getSubscriptionAttributes)
 }
 
-func (s *Service) getSubscriptionAttributes(in GetSubscriptionAttributesInput) (*GetSubscriptionAttributesOutput, error) {
+func (s *Service) getSubscriptionAttributes(_ context.Context, _ *event.Call, in GetSubscriptionAttributesInput) (*GetSubscriptionAttributesOutput, error) {
 	if !arn.IsARN(in.SubscriptionArn) {
 		return nil, invalidParam("SubscriptionArn")
 	}
@@ -575,33 +575,21 @@ func boolStr(b bool) string {
 // FilterPolicyScope, RawMessageDelivery, RedrivePolicy, SubscriptionRoleArn.
 // An empty FilterPolicy removes the policy.
 func (s *Service) SetSubscriptionAttributes(ctx context.Context, in SetSubscriptionAttributesInput) (*SetSubscriptionAttributesOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
-	}
-	err := s.setSubscriptionAttributes(in)
-	params := map[string]any{"subscriptionArn": in.SubscriptionArn, "attributeName": in.AttributeName}
-	if in.AttributeValue != nil {
-		params["attributeValue"] = *in.AttributeValue
-	}
-	s.rec.Record(ctx, event.Call{Name: "SetSubscriptionAttributes", RequestParameters: params}, err)
-	if err != nil {
-		return nil, err
-	}
-	return &SetSubscriptionAttributesOutput{}, nil
+	return op.Do(ctx, &s.op, event.Call{Name: "SetSubscriptionAttributes"}, in, s.setSubscriptionAttributes)
 }
 
-func (s *Service) setSubscriptionAttributes(in SetSubscriptionAttributesInput) error {
+func (s *Service) setSubscriptionAttributes(_ context.Context, _ *event.Call, in SetSubscriptionAttributesInput) (*SetSubscriptionAttributesOutput, error) {
+	return &SetSubscriptionAttributesOutput{}, s.setSubscriptionAttribute(in)
+}
+
+func (s *Service) setSubscriptionAttribute(in SetSubscriptionAttributesInput) error {
 	if !slices.Contains(settableSubAttrs, in.AttributeName) {
 		return invalidParam("AttributeName")
 	}
 	if !arn.IsARN(in.SubscriptionArn) {
 		return invalidParam("SubscriptionArn")
 	}
-	value := ""
-	if in.AttributeValue != nil {
-		value = *in.AttributeValue
-	}
+	value := in.AttributeValue
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sub, ok := s.subs[in.SubscriptionArn]
@@ -635,10 +623,10 @@ func (s *Service) setSubscriptionAttributes(in SetSubscriptionAttributesInput) e
 
 // ListSubscriptions lists all subscriptions, 100 per page.
 func (s *Service) ListSubscriptions(ctx context.Context, in ListSubscriptionsInput) (*ListSubscriptionsOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "ListSubscriptions", ReadOnly: true}, in, s.listSubscriptions)
+}
+
+func (s *Service) listSubscriptions(_ context.Context, _ *event.Call, in ListSubscriptionsInput) (*ListSubscriptionsOutput, error) {
 	var all []Subscription
 	s.locked(func() {
 		for _, a := range slices.Sorted(maps.Keys(s.topics)) {
@@ -648,24 +636,18 @@ func (s *Service) ListSubscriptions(ctx context.Context, in ListSubscriptionsInp
 		}
 	})
 	page, next, err := paginate(all, in.NextToken)
-	var out *ListSubscriptionsOutput
-	if err == nil {
-		out = &ListSubscriptionsOutput{Subscriptions: page, NextToken: next}
+	if err != nil {
+		return nil, err
 	}
-	params := map[string]any{}
-	if in.NextToken != nil {
-		params["nextToken"] = *in.NextToken
-	}
-	s.rec.Record(ctx, event.Call{Name: "ListSubscriptions", ReadOnly: true, RequestParameters: params}, err)
-	return out, err
+	return &ListSubscriptionsOutput{Subscriptions: page, NextToken: next}, nil
 }
 
 // ListSubscriptionsByTopic lists a topic's subscriptions, 100 per page.
 func (s *Service) ListSubscriptionsByTopic(ctx context.Context, in ListSubscriptionsByTopicInput) (*ListSubscriptionsByTopicOutput, error) {
-	ctx, cerr := s.enter(ctx)
-	if cerr != nil {
-		return nil, cerr
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "ListSubscriptionsByTopic", ReadOnly: true, Resources: topicResource(in.TopicArn, s.op.AccountID)}, in, s.listSubscriptionsByTopic)
+}
+
+func (s *Service) listSubscriptionsByTopic(ctx context.Context, _ *event.Call, in ListSubscriptionsByTopicInput) (*ListSubscriptionsByTopicOutput, error) {
 	var all []Subscription
 	var err error
 	s.locked(func() {
@@ -680,21 +662,14 @@ func (s *Service) ListSubscriptionsByTopic(ctx context.Context, in ListSubscript
 			}
 		}
 	})
-	var out *ListSubscriptionsByTopicOutput
-	if err == nil {
-		var page []Subscription
-		var next *string
-		page, next, err = paginate(all, in.NextToken)
-		if err == nil {
-			out = &ListSubscriptionsByTopicOutput{Subscriptions: page, NextToken: next}
-		}
+	if err != nil {
+		return nil, err
 	}
-	params := map[string]any{"topicArn": in.TopicArn}
-	if in.NextToken != nil {
-		params["nextToken"] = *in.NextToken
+	page, next, err := paginate(all, in.NextToken)
+	if err != nil {
+		return nil, err
 	}
-	s.rec.Record(ctx, event.Call{Name: "ListSubscriptionsByTopic", ReadOnly: true, RequestParameters: params, Resources: topicResource(in.TopicArn, s.account)}, err)
-	return out, err
+	return &ListSubscriptionsByTopicOutput{Subscriptions: page, NextToken: next}, nil
 }
 
 func (sub *subscription) listEntry() Subscription {

@@ -44,7 +44,7 @@ func TestSubscribeValidation(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := f.s.Subscribe(context.Background(), SubscribeInput{TopicArn: a, Protocol: tc.protocol, Endpoint: &tc.endpoint, Attributes: tc.attrs})
+			_, err := f.s.Subscribe(context.Background(), SubscribeInput{TopicArn: a, Protocol: tc.protocol, Endpoint: tc.endpoint, Attributes: tc.attrs})
 			requireCode(t, err, "InvalidParameter")
 			if tc.msg != "" {
 				assert.Equal(t, "InvalidParameter: "+tc.msg, err.Error())
@@ -61,15 +61,15 @@ func TestSetFilterPolicyErrorsUseTheShortPrefix(t *testing.T) {
 	a := f.topic(t, "t", nil)
 	q := f.queue(t, "q")
 	sub := f.subscribe(t, a, "sqs", q.ARN(), nil)
-	_, err := f.s.SetSubscriptionAttributes(ctx, SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "FilterPolicy", AttributeValue: ptr(`{"a":[]}`)})
+	_, err := f.s.SetSubscriptionAttributes(ctx, SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "FilterPolicy", AttributeValue: `{"a":[]}`})
 	requireCode(t, err, "InvalidParameter")
 	assert.Equal(t, "InvalidParameter: Invalid parameter: FilterPolicy: Empty arrays are not allowed\n at [Source: (String)\"{\"a\":[]}\"; line: 1, column: 8]", err.Error())
 	// A body-scoped nested policy is fine; switching the scope back is not.
-	_, err = f.s.SetSubscriptionAttributes(ctx, SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "FilterPolicyScope", AttributeValue: ptr("MessageBody")})
+	_, err = f.s.SetSubscriptionAttributes(ctx, SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "FilterPolicyScope", AttributeValue: "MessageBody"})
 	require.NoError(t, err)
-	_, err = f.s.SetSubscriptionAttributes(ctx, SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "FilterPolicy", AttributeValue: ptr(`{"a":{"b":["1"]}}`)})
+	_, err = f.s.SetSubscriptionAttributes(ctx, SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "FilterPolicy", AttributeValue: `{"a":{"b":["1"]}}`})
 	require.NoError(t, err)
-	_, err = f.s.SetSubscriptionAttributes(ctx, SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "FilterPolicyScope", AttributeValue: ptr("MessageAttributes")})
+	_, err = f.s.SetSubscriptionAttributes(ctx, SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "FilterPolicyScope", AttributeValue: "MessageAttributes"})
 	requireCode(t, err, "InvalidParameter")
 	assert.Equal(t, "InvalidParameter: Invalid parameter: Filter policy scope MessageAttributes does not support nested filter policy", err.Error())
 	attrs, err := f.s.GetSubscriptionAttributes(ctx, GetSubscriptionAttributesInput{SubscriptionArn: sub})
@@ -78,7 +78,7 @@ func TestSetFilterPolicyErrorsUseTheShortPrefix(t *testing.T) {
 	assert.Equal(t, "MessageBody", attrs.Attributes["FilterPolicyScope"])
 	assert.Equal(t, "false", attrs.Attributes["PendingConfirmation"])
 	assert.Equal(t, "true", attrs.Attributes["ConfirmationWasAuthenticated"])
-	_, err = f.s.SetSubscriptionAttributes(ctx, SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "Protocol", AttributeValue: ptr("http")})
+	_, err = f.s.SetSubscriptionAttributes(ctx, SetSubscriptionAttributesInput{SubscriptionArn: sub, AttributeName: "Protocol", AttributeValue: "http"})
 	requireCode(t, err, "InvalidParameter")
 }
 
@@ -90,7 +90,7 @@ func TestFilterPolicyQuotaPerTopic(t *testing.T) {
 	}
 	f.subscribe(t, a, "sqs", f.queue(t, "nofilter").ARN(), nil)
 	endpoint := f.queue(t, "q3").ARN()
-	_, err := f.s.Subscribe(context.Background(), SubscribeInput{TopicArn: a, Protocol: "sqs", Endpoint: &endpoint, Attributes: map[string]string{"FilterPolicy": `{"a":["1"]}`}})
+	_, err := f.s.Subscribe(context.Background(), SubscribeInput{TopicArn: a, Protocol: "sqs", Endpoint: endpoint, Attributes: map[string]string{"FilterPolicy": `{"a":["1"]}`}})
 	requireCode(t, err, "FilterPolicyLimitExceeded")
 }
 
@@ -103,7 +103,7 @@ func TestSubscribeIsIdempotentPerEndpoint(t *testing.T) {
 	two := f.subscribe(t, a, "sqs", q.ARN(), map[string]string{"RawMessageDelivery": "true"})
 	assert.Equal(t, one, two)
 	ep := q.ARN()
-	_, err := f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "sqs", Endpoint: &ep, Attributes: map[string]string{"RawMessageDelivery": "false"}})
+	_, err := f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "sqs", Endpoint: ep, Attributes: map[string]string{"RawMessageDelivery": "false"}})
 	requireCode(t, err, "InvalidParameter")
 	assert.Contains(t, err.Error(), "Subscription already exists with different attributes")
 	_, err = f.s.Unsubscribe(ctx, UnsubscribeInput{SubscriptionArn: one})
@@ -120,9 +120,9 @@ func TestEmailSubscriptionConfirmAndDeliverToOutbox(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	a := f.topic(t, "t", nil)
-	out, err := f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "email", Endpoint: ptr("ops@example.com")})
+	out, err := f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "email", Endpoint: "ops@example.com"})
 	require.NoError(t, err)
-	assert.Equal(t, PendingConfirmation, *out.SubscriptionArn)
+	assert.Equal(t, PendingConfirmation, out.SubscriptionArn)
 	f.subscribe(t, a, "email-json", "json@example.com", nil)
 	list, _ := f.s.ListSubscriptions(ctx, ListSubscriptionsInput{})
 	assert.Equal(t, "PendingConfirmation", list.Subscriptions[0].SubscriptionArn)
@@ -138,7 +138,7 @@ func TestEmailSubscriptionConfirmAndDeliverToOutbox(t *testing.T) {
 	_, err = f.s.ConfirmSubscription(ctx, ConfirmSubscriptionInput{TopicArn: a, Token: jsonConf.Token})
 	require.NoError(t, err)
 
-	_, err = f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "disk full", Subject: ptr("ALARM")})
+	_, err = f.s.Publish(ctx, PublishInput{TopicArn: a, Message: "disk full", Subject: "ALARM"})
 	require.NoError(t, err)
 	box = f.s.TakeOutbox()
 	require.Len(t, box, 2)
@@ -187,9 +187,9 @@ func TestCrossAccountQueueSubscriptionNeedsConfirmation(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	a := f.topic(t, "t", nil)
-	out, err := f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "sqs", Endpoint: ptr("arn:aws:sqs:us-east-1:210987654321:theirs")})
+	out, err := f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "sqs", Endpoint: "arn:aws:sqs:us-east-1:210987654321:theirs"})
 	require.NoError(t, err)
-	assert.Equal(t, PendingConfirmation, *out.SubscriptionArn)
+	assert.Equal(t, PendingConfirmation, out.SubscriptionArn)
 }
 
 func TestBusNotificationsArePublished(t *testing.T) {
@@ -235,7 +235,7 @@ func TestDeadLetterQueueTypeMatchesTopicType(t *testing.T) {
 	fifo := f.topic(t, "t.fifo", map[string]string{"FifoTopic": "true"})
 	q := f.queue(t, "q.fifo")
 	std := f.queue(t, "std")
-	_, err := f.s.Subscribe(context.Background(), SubscribeInput{TopicArn: fifo, Protocol: "sqs", Endpoint: ptr(q.ARN()),
+	_, err := f.s.Subscribe(context.Background(), SubscribeInput{TopicArn: fifo, Protocol: "sqs", Endpoint: q.ARN(),
 		Attributes: map[string]string{"RedrivePolicy": `{"deadLetterTargetArn":"` + std.ARN() + `"}`}})
 	requireCode(t, err, "InvalidParameter")
 	assert.Contains(t, err.Error(), "must use a FIFO queue as DLQ")
@@ -276,7 +276,7 @@ func TestConcurrentPublishAndSubscribe(t *testing.T) {
 				assert.NoError(t, err)
 				if i%10 == 0 {
 					ep := f.queue(t, fmt.Sprint("q", g, "-", i)).ARN()
-					_, err := f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "sqs", Endpoint: &ep})
+					_, err := f.s.Subscribe(ctx, SubscribeInput{TopicArn: a, Protocol: "sqs", Endpoint: ep})
 					assert.NoError(t, err)
 				}
 			}

@@ -76,13 +76,13 @@ func TestTopicAttributesDefaultsAndSet(t *testing.T) {
 	_, hasSV := at["SignatureVersion"]
 	assert.False(t, hasSV, "absent SignatureVersion means 1")
 
-	_, err = f.s.SetTopicAttributes(ctx, SetTopicAttributesInput{TopicArn: a, AttributeName: "SignatureVersion", AttributeValue: ptr("2")})
+	_, err = f.s.SetTopicAttributes(ctx, SetTopicAttributesInput{TopicArn: a, AttributeName: "SignatureVersion", AttributeValue: "2"})
 	require.NoError(t, err)
-	_, err = f.s.SetTopicAttributes(ctx, SetTopicAttributesInput{TopicArn: a, AttributeName: "FifoTopic", AttributeValue: ptr("true")})
+	_, err = f.s.SetTopicAttributes(ctx, SetTopicAttributesInput{TopicArn: a, AttributeName: "FifoTopic", AttributeValue: "true"})
 	requireCode(t, err, "InvalidParameter")
-	_, err = f.s.SetTopicAttributes(ctx, SetTopicAttributesInput{TopicArn: a, AttributeName: "DeliveryPolicy", AttributeValue: ptr(`{"http":{"defaultHealthyRetryPolicy":{"numRetries":101,"minDelayTarget":1,"maxDelayTarget":1}}}`)})
+	_, err = f.s.SetTopicAttributes(ctx, SetTopicAttributesInput{TopicArn: a, AttributeName: "DeliveryPolicy", AttributeValue: `{"http":{"defaultHealthyRetryPolicy":{"numRetries":101,"minDelayTarget":1,"maxDelayTarget":1}}}`})
 	requireCode(t, err, "InvalidParameter")
-	_, err = f.s.SetTopicAttributes(ctx, SetTopicAttributesInput{TopicArn: a + "x", AttributeName: "DisplayName", AttributeValue: ptr("x")})
+	_, err = f.s.SetTopicAttributes(ctx, SetTopicAttributesInput{TopicArn: a + "x", AttributeName: "DisplayName", AttributeValue: "x"})
 	requireCode(t, err, "NotFound")
 	out, _ = f.s.GetTopicAttributes(ctx, GetTopicAttributesInput{TopicArn: a})
 	assert.Equal(t, "2", out.Attributes["SignatureVersion"])
@@ -114,15 +114,15 @@ func TestListTopicsPagesBy100(t *testing.T) {
 	p1, err := f.s.ListTopics(ctx, ListTopicsInput{})
 	require.NoError(t, err)
 	assert.Len(t, p1.Topics, 100)
-	require.NotNil(t, p1.NextToken)
+	require.NotEmpty(t, p1.NextToken)
 	p2, err := f.s.ListTopics(ctx, ListTopicsInput{NextToken: p1.NextToken})
 	require.NoError(t, err)
 	assert.Len(t, p2.Topics, 50)
-	assert.Nil(t, p2.NextToken)
-	_, err = f.s.ListTopics(ctx, ListTopicsInput{NextToken: ptr("bogus")})
+	assert.Empty(t, p2.NextToken)
+	_, err = f.s.ListTopics(ctx, ListTopicsInput{NextToken: "bogus"})
 	requireCode(t, err, "InvalidParameter")
 	n := 0
-	for tp, err := range f.s.Topics(ctx) {
+	for tp, err := range f.s.ListTopicsAll(ctx, ListTopicsInput{}) {
 		require.NoError(t, err)
 		assert.Contains(t, tp.TopicArn, ":t")
 		n++
@@ -133,13 +133,13 @@ func TestListTopicsPagesBy100(t *testing.T) {
 		f.subscribe(t, fmt.Sprintf("arn:aws:sns:us-east-1:123456789012:t%03d", i%2), "sqs", q.ARN()+fmt.Sprint(i), nil)
 	}
 	n = 0
-	for _, err := range f.s.Subscriptions(ctx, "arn:aws:sns:us-east-1:123456789012:t000") {
+	for _, err := range f.s.ListSubscriptionsByTopicAll(ctx, ListSubscriptionsByTopicInput{TopicArn: "arn:aws:sns:us-east-1:123456789012:t000"}) {
 		require.NoError(t, err)
 		n++
 	}
 	assert.Equal(t, 60, n)
 	n = 0
-	for range f.s.Subscriptions(ctx, "") {
+	for range f.s.ListSubscriptionsAll(ctx, ListSubscriptionsInput{}) {
 		n++
 	}
 	assert.Equal(t, 120, n)

@@ -19,8 +19,8 @@ type CreateTopicInput struct {
 	// Tags to add to the new topic.
 	Tags []Tag
 	// DataProtectionPolicy is the topic's message data protection policy
-	// (see PutDataProtectionPolicy).
-	DataProtectionPolicy *string
+	// (see PutDataProtectionPolicy); "" for none.
+	DataProtectionPolicy string
 }
 
 // CreateTopicOutput is the output of CreateTopic.
@@ -48,9 +48,11 @@ type GetTopicAttributesOutput struct {
 
 // SetTopicAttributesInput is the input of SetTopicAttributes.
 type SetTopicAttributesInput struct {
-	TopicArn       string
-	AttributeName  string
-	AttributeValue *string
+	TopicArn      string
+	AttributeName string
+	// AttributeValue "" removes the attribute (Policy: restores the default
+	// policy; DisplayName: sets it empty).
+	AttributeValue string
 }
 
 // SetTopicAttributesOutput is the (empty) output of SetTopicAttributes.
@@ -58,7 +60,7 @@ type SetTopicAttributesOutput struct{}
 
 // ListTopicsInput is the input of ListTopics.
 type ListTopicsInput struct {
-	NextToken *string
+	NextToken string
 }
 
 // Topic is one entry of ListTopics.
@@ -69,7 +71,7 @@ type Topic struct {
 // ListTopicsOutput is one page (up to 100 topics) of ListTopics.
 type ListTopicsOutput struct {
 	Topics    []Topic
-	NextToken *string
+	NextToken string `json:",omitempty"`
 }
 
 // SubscribeInput is the input of Subscribe.
@@ -79,34 +81,35 @@ type SubscribeInput struct {
 	Protocol string
 	// Endpoint: a URL (http/https), an e-mail address, an E.164 phone number,
 	// or an SQS queue, Lambda function, Firehose stream or platform endpoint ARN.
-	Endpoint *string
+	Endpoint string
 	// Attributes: DeliveryPolicy, FilterPolicy, FilterPolicyScope,
 	// RawMessageDelivery, RedrivePolicy, SubscriptionRoleArn.
 	Attributes map[string]string
-	// ReturnSubscriptionArn makes Subscribe return the ARN even while the
-	// subscription is pending confirmation.
-	ReturnSubscriptionArn bool
+	// ReturnSubscriptionArn true makes Subscribe return the ARN even while
+	// the subscription is pending confirmation.
+	ReturnSubscriptionArn *bool
 }
 
 // SubscribeOutput is the output of Subscribe. SubscriptionArn is the literal
 // "pending confirmation" while confirmation is pending, unless
 // ReturnSubscriptionArn was set.
 type SubscribeOutput struct {
-	SubscriptionArn *string
+	SubscriptionArn string
 }
 
 // ConfirmSubscriptionInput is the input of ConfirmSubscription.
 type ConfirmSubscriptionInput struct {
 	TopicArn string
-	Token    string
+	// Token is the secret sent to the endpoint; CloudTrail does not record it.
+	Token string `cloudtrail:"-"`
 	// AuthenticateOnUnsubscribe "true" allows only the topic and subscription
 	// owners to unsubscribe.
-	AuthenticateOnUnsubscribe *string
+	AuthenticateOnUnsubscribe string
 }
 
 // ConfirmSubscriptionOutput is the output of ConfirmSubscription.
 type ConfirmSubscriptionOutput struct {
-	SubscriptionArn *string
+	SubscriptionArn string
 }
 
 // UnsubscribeInput is the input of Unsubscribe.
@@ -131,7 +134,9 @@ type GetSubscriptionAttributesOutput struct {
 type SetSubscriptionAttributesInput struct {
 	SubscriptionArn string
 	AttributeName   string
-	AttributeValue  *string
+	// AttributeValue "" removes the attribute (an empty FilterPolicy removes
+	// the policy).
+	AttributeValue string
 }
 
 // SetSubscriptionAttributesOutput is the (empty) output of SetSubscriptionAttributes.
@@ -149,25 +154,25 @@ type Subscription struct {
 
 // ListSubscriptionsInput is the input of ListSubscriptions.
 type ListSubscriptionsInput struct {
-	NextToken *string
+	NextToken string
 }
 
 // ListSubscriptionsOutput is one page (up to 100) of ListSubscriptions.
 type ListSubscriptionsOutput struct {
 	Subscriptions []Subscription
-	NextToken     *string
+	NextToken     string `json:",omitempty"`
 }
 
 // ListSubscriptionsByTopicInput is the input of ListSubscriptionsByTopic.
 type ListSubscriptionsByTopicInput struct {
 	TopicArn  string
-	NextToken *string
+	NextToken string
 }
 
 // ListSubscriptionsByTopicOutput is one page (up to 100) of ListSubscriptionsByTopic.
 type ListSubscriptionsByTopicOutput struct {
 	Subscriptions []Subscription
-	NextToken     *string
+	NextToken     string `json:",omitempty"`
 }
 
 // MessageAttributeValue is a message attribute: DataType String, String.Array,
@@ -188,20 +193,21 @@ type PublishInput struct {
 	// Message is the body (UTF-8, ≤ 256 KB with the attributes).
 	Message string
 	// Subject is used for e-mail and included in HTTP/SQS/Lambda envelopes:
-	// at most 100 characters, no line breaks or control characters.
-	Subject *string
+	// at most 100 characters, no line breaks or control characters; "" for
+	// none.
+	Subject string
 	// MessageStructure "json" makes Message a JSON object of per-protocol
 	// messages with a required "default" key.
-	MessageStructure       *string
+	MessageStructure       string
 	MessageAttributes      map[string]MessageAttributeValue
-	MessageDeduplicationId *string
-	MessageGroupId         *string
+	MessageDeduplicationId string
+	MessageGroupId         string
 }
 
 // PublishOutput is the output of Publish. SequenceNumber is set for FIFO topics.
 type PublishOutput struct {
 	MessageId      string
-	SequenceNumber *string
+	SequenceNumber string `json:",omitempty"`
 }
 
 // PublishBatchRequestEntry is one message of PublishBatch.
@@ -209,11 +215,11 @@ type PublishBatchRequestEntry struct {
 	// Id is unique within the batch: up to 80 alphanumerics, hyphens, underscores.
 	Id                     string
 	Message                string
-	Subject                *string
-	MessageStructure       *string
+	Subject                string
+	MessageStructure       string
 	MessageAttributes      map[string]MessageAttributeValue
-	MessageDeduplicationId *string
-	MessageGroupId         *string
+	MessageDeduplicationId string
+	MessageGroupId         string
 }
 
 // PublishBatchInput is the input of PublishBatch (1–10 entries).
@@ -226,7 +232,7 @@ type PublishBatchInput struct {
 type PublishBatchResultEntry struct {
 	Id             string
 	MessageId      string
-	SequenceNumber *string
+	SequenceNumber string `json:",omitempty"`
 }
 
 // BatchResultErrorEntry is an entry that failed.
@@ -292,3 +298,23 @@ type RemovePermissionInput struct {
 
 // RemovePermissionOutput is the (empty) output of RemovePermission.
 type RemovePermissionOutput struct{}
+
+// PutDataProtectionPolicyInput is the input of PutDataProtectionPolicy.
+type PutDataProtectionPolicyInput struct {
+	ResourceArn          string
+	DataProtectionPolicy string
+}
+
+// PutDataProtectionPolicyOutput is the (empty) output of PutDataProtectionPolicy.
+type PutDataProtectionPolicyOutput struct{}
+
+// GetDataProtectionPolicyInput is the input of GetDataProtectionPolicy.
+type GetDataProtectionPolicyInput struct {
+	ResourceArn string
+}
+
+// GetDataProtectionPolicyOutput is the output of GetDataProtectionPolicy:
+// the policy as it was put ("" when the topic has none).
+type GetDataProtectionPolicyOutput struct {
+	DataProtectionPolicy string `json:",omitempty"`
+}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 )
 
 // The HTTP/S delivery pipeline.
@@ -41,8 +43,8 @@ type dispatcher struct {
 	perEndpoint int
 	maxQueued   int // per endpoint
 
-	mu       sync.Mutex
-	cond     *sync.Cond // guarded by mu; broadcast on every change below
+	mu       sync.Mutex // guards everything below
+	cond     *sync.Cond // waits on mu; broadcast on every change below
 	seq      uint64
 	queues   map[string]*endpointQueue // endpoints with queued or in-flight jobs
 	runnable []*endpointQueue          // endpoints with a queued job and a free slot, round robin
@@ -126,6 +128,29 @@ func (d *dispatcher) requeue(jobs []*job) {
 		d.relistLocked(q)
 	}
 	d.cond.Broadcast()
+}
+
+// remove takes the queued job for one subscription, message and type out of
+// its queue (a journal replaying a delivery result); nil if none is queued.
+func (d *dispatcher) remove(subArn, messageID, msgType string) *job {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, q := range d.queues {
+		for i, j := range q.jobs {
+			if j.target.subArn == subArn && j.id == messageID && j.msgType == msgType {
+				q.jobs = slices.Delete(q.jobs, i, i+1)
+				d.queued--
+				if q.listed && len(q.jobs) == 0 {
+					d.runnable = slices.DeleteFunc(d.runnable, func(x *endpointQueue) bool { return x == q })
+					q.listed = false
+				}
+				d.forgetOrRelistLocked(q)
+				d.cond.Broadcast()
+				return j
+			}
+		}
+	}
+	return nil
 }
 
 // take waits for a runnable job for a Run worker; nil means stop.
@@ -268,7 +293,7 @@ func (s *Service) Run(ctx context.Context) error {
 	}
 	d := s.disp
 	if !d.addRunner(1) {
-		return closedErr()
+		return s.op.CheckOpen()
 	}
 	stop := context.AfterFunc(ctx, d.wake)
 	defer stop()
@@ -281,7 +306,7 @@ func (s *Service) Run(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return closedErr()
+	return s.op.CheckOpen()
 }
 
 // work is one Run worker.
@@ -403,15 +428,94 @@ func (s *Service) post(ctx context.Context, j *job) (int, error) {
 	return s.postHTTP(ctx, j.target.endpoint, j.headers, j.body)
 }
 
-// afterRemoteAttempt applies an HTTP/S attempt's result: report, retry (at
-// once through the queue, or later on the clock) or give up.
+// afterRemoteAttempt applies an HTTP/S attempt's result through
+// deliveryResult, the one way a worker's (or Settle's) outcome enters the
+// service's state.
 func (s *Service) afterRemoteAttempt(j *job, status int, err error) {
+	in := deliveryResultInput{
+		SubscriptionArn: j.target.subArn, MessageId: j.id, Type: j.msgType,
+		Attempt: j.attempt, StatusCode: status,
+		job: j, err: err,
+	}
+	if err != nil {
+		in.Error = err.Error()
+		var ce *clientError
+		var fe *finalError
+		switch {
+		case errors.As(err, &ce):
+			in.ErrorKind = errorKindClient
+		case errors.As(err, &fe):
+			in.ErrorKind = errorKindFinal
+		}
+	}
+	// Unrecorded: CloudTrail logs no call for a delivery result.
+	_, _ = op.Do(s.unrecorded, &s.op, event.Call{Name: opDeliveryResult}, in, s.deliveryResult)
+}
+
+// deliveryResultInput is the outcome of one HTTP/S delivery attempt, as a
+// journal logs it (every field it needs is exported; job and err are the
+// live values and are absent on replay).
+type deliveryResultInput struct {
+	// SubscriptionArn, MessageId and Type name the job: one message (or
+	// confirmation) on its way to one subscription.
+	SubscriptionArn string
+	MessageId       string
+	Type            string
+	// Attempt counts the attempts made, this one included.
+	Attempt int
+	// StatusCode is the endpoint's HTTP status (0: no response).
+	StatusCode int
+	// Error is empty when the message was delivered; ErrorKind tells the
+	// failures not retried (errorKindClient, errorKindFinal) from the others.
+	Error     string
+	ErrorKind string
+
+	job *job
+	err error
+}
+
+const (
+	errorKindClient = "client" // the endpoint cannot take it: dead-lettered at once
+	errorKindFinal  = "final"  // a server-side failure not worth retrying
+)
+
+// deliveryResult applies the result of an HTTP/S attempt made outside the
+// service's state (by a Run worker or a Settle round): it reports the
+// attempt, then retries the job (at once through the queue, or later on the
+// clock), dead-letters it or drops it.
+//
+// It is an internal operation (opDeliveryResult), run through op.Do under an
+// Unrecorded context so that CloudTrail records nothing but a journal
+// (issue 22) logs it: replaying the journal replays the results in their
+// order instead of repeating the HTTP requests. On replay in.job is nil and
+// the job is found in the delivery queue, where the replayed Publish (or an
+// earlier replayed result's retry) left it; a result for a job that is not
+// there (the subscription has gone) changes nothing.
+func (s *Service) deliveryResult(ctx context.Context, _ *event.Call, in deliveryResultInput) (struct{}, error) {
 	if s.life.Err() != nil {
-		return // closed: results are dropped with the queue
+		return struct{}{}, nil // closed: results are dropped with the queue
 	}
-	if s.afterAttempt(j, status, err) {
-		s.dispatch(context.Background(), j)
+	j, err := in.job, in.err
+	if j == nil {
+		if j = s.disp.remove(in.SubscriptionArn, in.MessageId, in.Type); j == nil {
+			return struct{}{}, nil
+		}
+		j.attempt = in.Attempt
 	}
+	if err == nil && in.Error != "" {
+		switch in.ErrorKind {
+		case errorKindClient:
+			err = &clientError{in.Error}
+		case errorKindFinal:
+			err = &finalError{in.Error}
+		default:
+			err = errors.New(in.Error)
+		}
+	}
+	if s.afterAttempt(j, in.StatusCode, err) {
+		s.dispatch(ctx, j)
+	}
+	return struct{}{}, nil
 }
 
 // clampDuration keeps an option within [lo, hi].

@@ -164,7 +164,7 @@ func setUp(ctx context.Context, st *localwatch.Stack, out io.Writer) error {
 		}
 		return nil
 	})
-	if _, err := st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "lambda", Endpoint: &fn}); err != nil {
+	if _, err := st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "lambda", Endpoint: fn}); err != nil {
 		return err
 	}
 	// A high-resolution alarm on latency reacts within 10 seconds.

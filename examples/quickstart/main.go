@@ -69,7 +69,7 @@ func run() error {
 		return err
 	}
 	qarn := queue.ARN()
-	if _, err := st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: &qarn,
+	if _, err := st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: qarn,
 		Attributes: map[string]string{"RawMessageDelivery": "true"}}); err != nil {
 		return err
 	}

@@ -56,7 +56,7 @@ func Fill(st *localwatch.Stack, clk *localwatch.ManualClock) error {
 	if err != nil {
 		return err
 	}
-	try(st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "email", Endpoint: ptr("oncall@example.com")}))
+	try(st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "email", Endpoint: "oncall@example.com"}))
 	try(st.SNS.CreateTopic(ctx, sns.CreateTopicInput{Name: "config-changes"}))
 
 	svc := []metrics.Dimension{{Name: "Service", Value: "checkout"}}
