@@ -16,6 +16,7 @@ import (
 	"github.com/localwatch/localwatch/alarms"
 	"github.com/localwatch/localwatch/config"
 	"github.com/localwatch/localwatch/dashboards"
+	"github.com/localwatch/localwatch/insightrules"
 	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/bus"
@@ -131,6 +132,9 @@ type Stack struct {
 	Config     *config.Service // AWS Config
 	SNS        *sns.Service    // SNS
 
+	// InsightRules is CloudWatch Contributor Insights over Logs' events.
+	InsightRules *insightrules.Service
+
 	account *Account
 	owner   bool // built by New: Close closes the account
 	closed  bool // guarded by account.closeMu
@@ -205,6 +209,8 @@ func newStack(a *Account, region string, src *ids.Source, shared *trail.Shared, 
 	s.Logs = logs.New(logs.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Logger: a.log, Store: a.Store})
 	s.Dashboards = dashboards.New(dashboards.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics})
 	s.Config = config.New(config.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Store: a.Store})
+	s.InsightRules = insightrules.New(insightrules.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID,
+		Logger: a.log, Logs: insightLogs{s.Logs}})
 	return s
 }
 
@@ -430,6 +436,7 @@ func (a *Account) EventBus() *Bus { return a.Bus }
 func (s *Stack) closeServices() {
 	s.Alarms.Close()
 	s.Dashboards.Close()
+	s.InsightRules.Close()
 	s.Config.Close()
 	s.Logs.Close()
 	s.SNS.Close()
