@@ -37,7 +37,7 @@ func (l insightLogs) LogEvents(ctx context.Context, group string, start, end int
 	return func(yield func(insightrules.LogEvent, error) bool) {
 		ctx := event.Unrecorded(ctx)
 		last := end - 1 // FilterLogEvents' EndTime is inclusive
-		in := logs.FilterLogEventsInput{LogGroupName: group, StartTime: &start, EndTime: &last}
+		in := logs.FilterLogEventsInput{LogGroupName: group, StartTime: &start, EndTime: &last, Unmask: true}
 		for {
 			out, err := l.logs.FilterLogEvents(ctx, in)
 			if err != nil {

@@ -59,6 +59,7 @@ type ingested struct {
 	ingestTime    int64
 	metricFilters []*metricFilter
 	subs          []*subscriptionFilter
+	protect       []*dpPolicy // data protection policies auditing the batch (dataprotection.go)
 }
 
 // ingest stores a validated batch. With create, a missing stream is created
@@ -120,8 +121,9 @@ func (s *Service) ingest(groupName, streamName string, evs []InputLogEvent, crea
 		out.RejectedLogEventsInfo = &info
 	}
 	var work *ingested
-	if len(acc) > 0 && (len(g.metricFilters) > 0 || len(g.subs) > 0) {
-		work = &ingested{group: groupName, stream: streamName, events: acc, seq0: seq0, ingestTime: now}
+	protect := s.auditPoliciesLocked(g)
+	if len(acc) > 0 && (len(g.metricFilters) > 0 || len(g.subs) > 0 || len(protect) > 0) {
+		work = &ingested{group: groupName, stream: streamName, events: acc, seq0: seq0, ingestTime: now, protect: protect}
 		for _, name := range sortedKeys(g.metricFilters) {
 			work.metricFilters = append(work.metricFilters, g.metricFilters[name])
 		}
@@ -174,6 +176,9 @@ func (s *Service) afterIngest(ctx context.Context, w *ingested) {
 	}
 	if len(w.subs) > 0 {
 		s.deliverSubscriptions(ctx, w)
+	}
+	if len(w.protect) > 0 {
+		s.audit(ctx, w)
 	}
 }
 
@@ -409,6 +414,7 @@ func (s *Service) GetLogEvents(ctx context.Context, in GetLogEventsInput) (out *
 	if err != nil {
 		return nil, err
 	}
+	s.maskGetLogEvents(in, out)
 	return out, nil
 }
 
@@ -608,6 +614,7 @@ func (s *Service) FilterLogEvents(ctx context.Context, in FilterLogEventsInput) 
 	if err != nil {
 		return nil, err
 	}
+	s.maskFilterLogEvents(in, out)
 	return out, nil
 }
 

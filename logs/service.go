@@ -114,6 +114,7 @@ type Service struct {
 	unsub  []func()
 
 	queryStore queryStore // Logs Insights queries and saved definitions (queries.go)
+	protection protection // data protection and account policies (dataprotection.go), under mu
 }
 
 type group struct {
