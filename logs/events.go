@@ -122,7 +122,7 @@ func (s *Service) ingest(groupName, streamName string, evs []InputLogEvent, crea
 	}
 	var work *ingested
 	protect := s.auditPoliciesLocked(g)
-	if len(acc) > 0 && (len(g.metricFilters) > 0 || len(g.subs) > 0 || len(protect) > 0) {
+	if len(acc) > 0 && (len(g.metricFilters) > 0 || len(g.subs) > 0 || len(protect) > 0 || s.live.n.Load() > 0) {
 		work = &ingested{group: groupName, stream: streamName, events: acc, seq0: seq0, ingestTime: now, protect: protect}
 		for _, name := range sortedKeys(g.metricFilters) {
 			work.metricFilters = append(work.metricFilters, g.metricFilters[name])
@@ -179,6 +179,9 @@ func (s *Service) afterIngest(ctx context.Context, w *ingested) {
 	}
 	if len(w.protect) > 0 {
 		s.audit(ctx, w)
+	}
+	if s.live.n.Load() > 0 {
+		s.tailIngested(w)
 	}
 }
 

@@ -115,6 +115,7 @@ type Service struct {
 
 	queryStore queryStore // Logs Insights queries and saved definitions (queries.go)
 	protection protection // data protection and account policies (dataprotection.go), under mu
+	live       liveTails  // Live Tail sessions (livetail.go)
 }
 
 type group struct {

@@ -100,3 +100,56 @@ type DeleteDataProtectionPolicyInput struct {
 // DeleteDataProtectionPolicyOutput is the (empty) output of
 // DeleteDataProtectionPolicy.
 type DeleteDataProtectionPolicyOutput struct{}
+
+// StartLiveTailInput is the input of StartLiveTail.
+type StartLiveTailInput struct {
+	// LogGroupIdentifiers are 1 to 10 log group ARNs (or names); an ARN may
+	// not end with *.
+	LogGroupIdentifiers []string `json:"logGroupIdentifiers"`
+	// LogStreamNames (1-100) or LogStreamNamePrefixes (1-100), not both,
+	// narrow a session of one log group to some streams.
+	LogStreamNames        []string `json:"logStreamNames,omitempty"`
+	LogStreamNamePrefixes []string `json:"logStreamNamePrefixes,omitempty"`
+	// LogEventFilterPattern keeps the events that match it (filter pattern
+	// syntax, at most 1,024 characters).
+	LogEventFilterPattern string `json:"logEventFilterPattern,omitempty"`
+}
+
+// LiveTailEvent is one event of a Live Tail session's stream: the session
+// start first, then one update a second.
+type LiveTailEvent struct {
+	SessionStart  *LiveTailSessionStart  `json:"sessionStart,omitempty"`
+	SessionUpdate *LiveTailSessionUpdate `json:"sessionUpdate,omitempty"`
+}
+
+// LiveTailSessionStart describes a session as it starts.
+type LiveTailSessionStart struct {
+	RequestID             string   `json:"requestId,omitempty"`
+	SessionID             string   `json:"sessionId,omitempty"`
+	LogGroupIdentifiers   []string `json:"logGroupIdentifiers,omitempty"`
+	LogStreamNames        []string `json:"logStreamNames,omitempty"`
+	LogStreamNamePrefixes []string `json:"logStreamNamePrefixes,omitempty"`
+	LogEventFilterPattern string   `json:"logEventFilterPattern,omitempty"`
+}
+
+// LiveTailSessionUpdate is one second's matching events, at most 500.
+type LiveTailSessionUpdate struct {
+	SessionMetadata *LiveTailSessionMetadata  `json:"sessionMetadata,omitempty"`
+	SessionResults  []LiveTailSessionLogEvent `json:"sessionResults"`
+}
+
+// LiveTailSessionMetadata says whether an update was sampled.
+type LiveTailSessionMetadata struct {
+	// Sampled is true when more than 500 events matched in the second and
+	// the update holds 500 of them.
+	Sampled *bool `json:"sampled,omitempty"`
+}
+
+// LiveTailSessionLogEvent is one event of a Live Tail update.
+type LiveTailSessionLogEvent struct {
+	LogStreamName      string `json:"logStreamName,omitempty"`
+	LogGroupIdentifier string `json:"logGroupIdentifier,omitempty"`
+	Message            string `json:"message,omitempty"`
+	Timestamp          int64  `json:"timestamp,omitempty"`
+	IngestionTime      int64  `json:"ingestionTime,omitempty"`
+}
