@@ -46,6 +46,8 @@
 //     definition changed reads the earlier events with its new definition
 //     (AWS keeps what a rule found apart from the log group).
 //   - Contributor values are exact, not approximate.
-//   - Managed rules (ListManagedInsightRules, PutManagedInsightRules) are
-//     not modelled; tags are kept from PutInsightRule only.
+//   - Managed rules come from templates of AWS resources localwatch does
+//     not model: ListManagedInsightRules lists none and
+//     PutManagedInsightRules reports each rule as a failure.
+//   - Tags are kept from PutInsightRule only (TagResource serves alarms).
 package insightrules

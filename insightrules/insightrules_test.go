@@ -415,3 +415,39 @@ func TestEveryOperationFailsAfterClose(t *testing.T) {
 	assert.True(t, errors.Is(err, insightrules.ErrClosed))
 	s.Close()
 }
+
+func TestManagedRulesHaveNoTemplatesHere(t *testing.T) {
+	s, _, _ := newService(t)
+	const vpce = "arn:aws:ec2:us-east-1:123456789012:vpc-endpoint-service/vpce-svc-1"
+	list, err := s.ListManagedInsightRules(nilCtx, insightrules.ListManagedInsightRulesInput{ResourceARN: vpce})
+	require.NoError(t, err)
+	assert.Empty(t, list.ManagedRules)
+	put, err := s.PutManagedInsightRules(nilCtx, insightrules.PutManagedInsightRulesInput{ManagedRules: []insightrules.ManagedRule{{TemplateName: "VpcEndpointService-Bytes-v1", ResourceARN: vpce}}})
+	require.NoError(t, err)
+	require.Len(t, put.Failures, 1)
+	assert.Equal(t, vpce, put.Failures[0].FailureResource)
+	for _, tc := range []struct {
+		name string
+		call func() error
+		code string
+	}{
+		{"ListManagedInsightRules needs a ResourceARN", func() error {
+			_, err := s.ListManagedInsightRules(nilCtx, insightrules.ListManagedInsightRulesInput{})
+			return err
+		}, "MissingParameter"},
+		{"ListManagedInsightRules MaxResults is at least 1", func() error {
+			_, err := s.ListManagedInsightRules(nilCtx, insightrules.ListManagedInsightRulesInput{ResourceARN: vpce, MaxResults: new(int32)})
+			return err
+		}, "InvalidParameterValue"},
+		{"PutManagedInsightRules needs rules", func() error {
+			_, err := s.PutManagedInsightRules(nilCtx, insightrules.PutManagedInsightRulesInput{})
+			return err
+		}, "MissingParameter"},
+		{"a template name follows its pattern", func() error {
+			_, err := s.PutManagedInsightRules(nilCtx, insightrules.PutManagedInsightRulesInput{ManagedRules: []insightrules.ManagedRule{{TemplateName: "-bad", ResourceARN: vpce}}})
+			return err
+		}, "InvalidParameterValue"},
+	} {
+		t.Run(tc.name, func(t *testing.T) { assert.Equal(t, tc.code, awserr.Code(tc.call())) })
+	}
+}

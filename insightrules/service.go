@@ -166,6 +166,9 @@ func (s *Service) putInsightRule(_ context.Context, c *event.Call, in PutInsight
 	default:
 		return nil, errInvalid("RuleState", "must be ENABLED or DISABLED, not %q", in.RuleState)
 	}
+	if len(in.Tags) > MaxRuleTags {
+		return nil, errInvalid("Tags", "has %d members; the maximum is %d", len(in.Tags), MaxRuleTags)
+	}
 	for i, t := range in.Tags {
 		if t.Key == "" || len(t.Key) > 128 || len(t.Value) > 256 {
 			return nil, errInvalid("Tags", "member %d must have a Key of 1-128 and a Value of 0-256 characters", i+1)

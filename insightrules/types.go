@@ -181,3 +181,50 @@ type InsightRuleMetricDatapoint struct {
 	Minimum             *float64
 	Maximum             *float64
 }
+
+// ListManagedInsightRulesInput is the input of ListManagedInsightRules.
+type ListManagedInsightRulesInput struct {
+	// ResourceARN is the AWS resource whose managed rule templates to list.
+	ResourceARN string
+	NextToken   string
+	// MaxResults is 1-500 (default 100).
+	MaxResults *int32
+}
+
+// ListManagedInsightRulesOutput is the output of ListManagedInsightRules.
+type ListManagedInsightRulesOutput struct {
+	ManagedRules []ManagedRuleDescription
+	NextToken    string
+}
+
+// ManagedRuleDescription is a managed rule template of a resource and, once
+// created, the rule made from it.
+type ManagedRuleDescription struct {
+	TemplateName string
+	ResourceARN  string
+	RuleState    *ManagedRuleState
+}
+
+// ManagedRuleState names a managed rule and its state.
+type ManagedRuleState struct {
+	RuleName string
+	State    RuleState
+}
+
+// PutManagedInsightRulesInput is the input of PutManagedInsightRules.
+type PutManagedInsightRulesInput struct {
+	ManagedRules []ManagedRule
+}
+
+// ManagedRule asks for the rule of a template on a resource.
+type ManagedRule struct {
+	TemplateName string
+	ResourceARN  string
+	// Tags are up to 50.
+	Tags []Tag
+}
+
+// PutManagedInsightRulesOutput is the output of PutManagedInsightRules.
+type PutManagedInsightRulesOutput struct {
+	Failures []PartialFailure
+}
