@@ -13,7 +13,9 @@ import (
 
 	"github.com/localwatch/localwatch/insightrules"
 	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/ids"
 )
 
@@ -450,4 +452,25 @@ func TestManagedRulesHaveNoTemplatesHere(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) { assert.Equal(t, tc.code, awserr.Code(tc.call())) })
 	}
+}
+
+func TestOperationsAreRecordedForCloudTrailUnderMonitoring(t *testing.T) {
+	clk := clock.NewManual(t0)
+	var b bus.Bus
+	var calls []event.APICall
+	bus.Subscribe(&b, "t", func(_ context.Context, c event.APICall) error { calls = append(calls, c); return nil })
+	s := insightrules.New(insightrules.Options{Clock: clk, Bus: &b, IDs: ids.New(1), Region: "eu-west-1", AccountID: "111122223333"})
+	defer s.Close()
+	_, err := s.PutInsightRule(nilCtx, insightrules.PutInsightRuleInput{RuleName: "r", RuleDefinition: bytesByIP})
+	require.NoError(t, err)
+	_, err = s.DeleteInsightRules(nilCtx, insightrules.DeleteInsightRulesInput{})
+	require.Error(t, err)
+	require.Len(t, calls, 2)
+	c := calls[0]
+	assert.Equal(t, "monitoring.amazonaws.com", c.EventSource)
+	assert.Equal(t, "PutInsightRule", c.EventName)
+	assert.False(t, c.ReadOnly)
+	assert.Equal(t, []event.Resource{{ARN: "arn:aws:cloudwatch:eu-west-1:111122223333:insight-rule/r", AccountID: "111122223333", Type: "AWS::CloudWatch::InsightRule"}}, c.Resources)
+	assert.Equal(t, "DeleteInsightRules", calls[1].EventName)
+	assert.NotEmpty(t, calls[1].ErrorCode, "a rejected call is recorded with its error")
 }

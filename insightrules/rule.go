@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Limits of the rule syntax (CloudWatch User Guide, "Contributor Insights
@@ -319,23 +320,23 @@ func (r *rule) matchesGroup(name string) bool {
 
 // parsed is one event as a rule reads it.
 type parsed struct {
-	obj    any      // JSON
+	obj    string   // JSON: the message, a valid JSON object
 	fields []string // CLF
 }
 
 // parse reads a message in the rule's format; ok is false when the message
-// is not in it (a JSON rule skips events that are not JSON objects).
+// is not in it (a JSON rule skips events that are not JSON objects). A JSON
+// message is only validated here; lookup scans it for the fields the rule
+// reads, so an event costs no decoding of the fields no rule names.
 func (r *rule) parse(msg string) (parsed, bool) {
 	if r.clf {
 		return parsed{fields: splitCLF(msg)}, true
 	}
-	dec := json.NewDecoder(strings.NewReader(msg))
-	dec.UseNumber()
-	var obj map[string]any
-	if err := dec.Decode(&obj); err != nil {
+	i := skipSpace(msg, 0)
+	if i >= len(msg) || msg[i] != '{' || !json.Valid([]byte(msg)) {
 		return parsed{}, false
 	}
-	return parsed{obj: obj}, true
+	return parsed{obj: msg[i:]}, true
 }
 
 // lookup returns the value of f in p as text, and whether it is present as
@@ -349,34 +350,129 @@ func (p parsed) lookup(f field) (string, bool) {
 	}
 	v := p.obj
 	for _, st := range f.path {
+		var ok bool
 		if st.index < 0 {
-			m, ok := v.(map[string]any)
-			if !ok {
-				return "", false
-			}
-			if v, ok = m[st.name]; !ok {
-				return "", false
-			}
+			v, ok = objectField(v, st.name)
 		} else {
-			a, ok := v.([]any)
-			if !ok || st.index >= len(a) {
-				return "", false
-			}
-			v = a[st.index]
+			v, ok = arrayElem(v, st.index)
+		}
+		if !ok {
+			return "", false
 		}
 	}
-	switch x := v.(type) {
-	case string:
-		return x, true
-	case json.Number:
-		return x.String(), true
-	case bool:
-		return strconv.FormatBool(x), true
-	case nil:
-		return "null", true
-	default:
+	switch v[0] {
+	case '{', '[':
 		return "", false // an object or array is not a leaf
+	case '"':
+		if inner := v[1 : len(v)-1]; !strings.ContainsRune(inner, '\\') && utf8.ValidString(inner) {
+			return inner, true
+		}
+		var s string
+		if json.Unmarshal([]byte(v), &s) != nil {
+			return "", false
+		}
+		return s, true
+	default:
+		return v, true // a number, true, false or null as written
 	}
+}
+
+// The scanners below read valid JSON (parse checked it): each returns the
+// raw text of a value, from its first byte to its last.
+
+func skipSpace(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// valueEnd returns the index just after the value that starts at s[i].
+func valueEnd(s string, i int) int {
+	switch s[i] {
+	case '"':
+		for j := i + 1; j < len(s); j++ {
+			switch s[j] {
+			case '\\':
+				j++
+			case '"':
+				return j + 1
+			}
+		}
+		return len(s)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(s); j++ {
+			switch s[j] {
+			case '"':
+				j = valueEnd(s, j) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return len(s)
+	default:
+		j := i
+		for j < len(s) && !strings.ContainsRune(" \t\n\r,}]", rune(s[j])) {
+			j++
+		}
+		return j
+	}
+}
+
+// objectField returns the value of key in the object obj (the last one if
+// the key repeats, as encoding/json decodes).
+func objectField(obj, key string) (string, bool) {
+	if obj[0] != '{' {
+		return "", false
+	}
+	var found string
+	ok := false
+	i := skipSpace(obj, 1)
+	for i < len(obj) && obj[i] == '"' {
+		kEnd := valueEnd(obj, i)
+		k := obj[i+1 : kEnd-1]
+		if strings.ContainsRune(k, '\\') {
+			var dec string
+			if json.Unmarshal([]byte(obj[i:kEnd]), &dec) == nil {
+				k = dec
+			}
+		}
+		i = skipSpace(obj, kEnd)
+		i = skipSpace(obj, i+1) // past ':'
+		vEnd := valueEnd(obj, i)
+		if k == key {
+			found, ok = obj[i:vEnd], true
+		}
+		i = skipSpace(obj, vEnd)
+		if i < len(obj) && obj[i] == ',' {
+			i = skipSpace(obj, i+1)
+		}
+	}
+	return found, ok
+}
+
+// arrayElem returns element n of the array arr.
+func arrayElem(arr string, n int) (string, bool) {
+	if arr[0] != '[' {
+		return "", false
+	}
+	i := skipSpace(arr, 1)
+	for k := 0; i < len(arr) && arr[i] != ']'; k++ {
+		end := valueEnd(arr, i)
+		if k == n {
+			return arr[i:end], true
+		}
+		i = skipSpace(arr, end)
+		if i < len(arr) && arr[i] == ',' {
+			i = skipSpace(arr, i+1)
+		}
+	}
+	return "", false
 }
 
 // splitCLF splits a Common Log Format line into its fields: separated by
