@@ -2,6 +2,7 @@ package insightrules
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -91,4 +92,65 @@ func FuzzLookupMatchesEncodingJSON(f *testing.F) {
 			t.Fatalf("lookup(%q, %q) = %q, %v; encoding/json reads %q, %v", msg, path, got, gotOK, want, wantOK)
 		}
 	})
+}
+
+// TestLookupMatchesEncodingJSONOnRandomDocuments is the differential check
+// of FuzzLookupMatchesEncodingJSON over seeded random documents and paths.
+func TestLookupMatchesEncodingJSONOnRandomDocuments(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	names := []string{"a", "b", "k\"q", "é", "a.b"}
+	var gen func(depth int) any
+	gen = func(depth int) any {
+		switch n := rng.IntN(7); {
+		case n == 0 && depth < 3:
+			m := map[string]any{}
+			for range rng.IntN(4) {
+				m[names[rng.IntN(len(names))]] = gen(depth + 1)
+			}
+			return m
+		case n == 1 && depth < 3:
+			a := make([]any, rng.IntN(4))
+			for i := range a {
+				a[i] = gen(depth + 1)
+			}
+			return a
+		case n == 2:
+			return rng.Float64()*2000 - 1000
+		case n == 3:
+			return rng.IntN(2) == 0
+		case n == 4:
+			return nil
+		default:
+			return names[rng.IntN(len(names))] + " \\ \n\t"
+		}
+	}
+	r := &rule{}
+	for range 3000 {
+		doc := map[string]any{"a": gen(0), "b": gen(0)}
+		b, _ := json.Marshal(doc)
+		if rng.IntN(2) == 0 {
+			b, _ = json.MarshalIndent(doc, " ", "  ")
+		}
+		path := "$"
+		for range 1 + rng.IntN(3) {
+			if rng.IntN(3) == 0 {
+				path += "[" + strconv.Itoa(rng.IntN(3)) + "]"
+			} else {
+				path += "." + []string{"a", "b", "é"}[rng.IntN(3)]
+			}
+		}
+		fld, err := r.parseField(strings.Replace(path, "$[", "$.a[", 1), nil)
+		if err != nil {
+			continue
+		}
+		want, wantOK := refLookup(string(b), fld)
+		p, ok := r.parse(string(b))
+		if !ok {
+			t.Fatalf("parse refused %s", b)
+		}
+		got, gotOK := p.lookup(fld)
+		if got != want || gotOK != wantOK {
+			t.Fatalf("lookup(%s, %s) = %q, %v; encoding/json reads %q, %v", b, path, got, gotOK, want, wantOK)
+		}
+	}
 }
