@@ -97,7 +97,7 @@ func (s *Service) getInsightRuleReport(ctx context.Context, c *event.Call, in Ge
 	periodMS := int64(in.Period) * 1000
 	contribs := map[string]*contributor{}
 	periods := map[int64]*periodStats{}
-	if s.logs != nil && len(snap.enabledLog) > 0 {
+	if s.logs != nil && len(snap.enabledLog) > 0 && end > start { // events have millisecond timestamps
 		groups, err := s.logs.LogGroupNames(ctx)
 		if err != nil {
 			return nil, err
