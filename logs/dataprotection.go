@@ -492,3 +492,18 @@ func (s *Service) reportAuditFailure(group string, err error) {
 		s.log.Warn("logs: data protection findings not delivered", "logGroup", group, "err", fmt.Sprint(err))
 	}
 }
+
+// maskedBatch returns a copy of w whose events are masked by the policies
+// in effect at their ingestion (w's own events are the stored ones).
+func maskedBatch(w *ingested) *ingested {
+	cp := *w
+	cp.events = make([]InputLogEvent, len(w.events))
+	for i, e := range w.events {
+		var all []dataid.Detection
+		for _, f := range detections(e.Message, w.protect...) {
+			all = append(all, f.found...)
+		}
+		cp.events[i] = InputLogEvent{Timestamp: e.Timestamp, Message: dataid.Mask(e.Message, all)}
+	}
+	return &cp
+}

@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -141,4 +142,33 @@ func TestDataProtectionWritesAuditFindingsToTheFindingsLogGroup(t *testing.T) {
 	assert.Equal(t, "EmployeeId", rep.DataIdentifiers[1].Name)
 	masked, _ := e.s.FilterLogEvents(ctx, FilterLogEventsInput{LogGroupName: "app"})
 	assert.Equal(t, "to: ******, ****** by ********", masked.Events[0].Message)
+}
+
+func TestMetricAndSubscriptionFiltersSeeMaskedData(t *testing.T) {
+	e := newEnv(t)
+	e.group(t, "app", "s")
+	var got []SubscriptionDelivery
+	e.s.RegisterDestination(lambdaARN, func(_ context.Context, d SubscriptionDelivery) error {
+		got = append(got, d)
+		return nil
+	})
+	_, err := e.s.PutSubscriptionFilter(ctx, PutSubscriptionFilterInput{LogGroupName: "app", FilterName: "all", DestinationArn: lambdaARN})
+	require.NoError(t, err)
+	_, err = e.s.PutMetricFilter(ctx, PutMetricFilterInput{LogGroupName: "app", FilterName: "by-user", FilterPattern: `{ $.user = * }`,
+		MetricTransformations: []MetricTransformation{{MetricName: "Logins", MetricNamespace: "App", MetricValue: "1", Dimensions: map[string]string{"User": "$.user"}}}})
+	require.NoError(t, err)
+	_, err = e.s.PutDataProtectionPolicy(ctx, PutDataProtectionPolicyInput{LogGroupIdentifier: "app", PolicyDocument: dpDoc("", email)})
+	require.NoError(t, err)
+	e.put(t, "app", "s", ev(e.now(), `{"user": "a@b.io"}`))
+	require.Len(t, got, 1)
+	assert.Equal(t, `{"user": "******"}`, got[0].Message.LogEvents[0].Message, "subscriptions get masked events")
+	e.clk.Advance(time.Minute)
+	e.mu.Lock()
+	data := e.data
+	e.mu.Unlock()
+	require.NotEmpty(t, data)
+	assert.Equal(t, "******", data[0].Input.MetricData[0].Dimensions[0].Value, "metric filters read masked events")
+	un, err := e.s.FilterLogEvents(ctx, FilterLogEventsInput{LogGroupName: "app", Unmask: true})
+	require.NoError(t, err)
+	assert.Equal(t, `{"user": "a@b.io"}`, un.Events[0].Message, "the stored event is unmasked")
 }

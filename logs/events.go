@@ -171,14 +171,17 @@ func (s *Service) afterIngest(ctx context.Context, w *ingested) {
 	if w == nil {
 		return
 	}
+	if len(w.protect) > 0 {
+		// Data protection audits the events as ingested, and every egress
+		// (metric filters, subscriptions, Live Tail) sees them masked.
+		s.audit(ctx, w)
+		w = maskedBatch(w)
+	}
 	if len(w.metricFilters) > 0 {
 		s.applyMetricFilters(w)
 	}
 	if len(w.subs) > 0 {
 		s.deliverSubscriptions(ctx, w)
-	}
-	if len(w.protect) > 0 {
-		s.audit(ctx, w)
 	}
 	if s.live.n.Load() > 0 {
 		s.tailIngested(w)
