@@ -474,3 +474,16 @@ func TestOperationsAreRecordedForCloudTrailUnderMonitoring(t *testing.T) {
 	assert.Equal(t, "DeleteInsightRules", calls[1].EventName)
 	assert.NotEmpty(t, calls[1].ErrorCode, "a rejected call is recorded with its error")
 }
+
+func TestListManagedInsightRulesAllWalksTheEmptyList(t *testing.T) {
+	s, _, _ := newService(t)
+	n := 0
+	for _, err := range s.ListManagedInsightRulesAll(nilCtx, insightrules.ListManagedInsightRulesInput{ResourceARN: "arn:aws:ec2:us-east-1:123456789012:vpc-endpoint-service/x"}) {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Zero(t, n)
+	for _, err := range s.ListManagedInsightRulesAll(nilCtx, insightrules.ListManagedInsightRulesInput{}) {
+		assert.Equal(t, "MissingParameter", awserr.Code(err))
+	}
+}

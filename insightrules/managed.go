@@ -2,6 +2,7 @@ package insightrules
 
 import (
 	"context"
+	"iter"
 	"regexp"
 
 	"github.com/localwatch/localwatch/internal/awserr"
@@ -69,4 +70,27 @@ func (s *Service) PutManagedInsightRules(ctx context.Context, in PutManagedInsig
 		}
 		return out, nil
 	})
+}
+
+// ListManagedInsightRulesAll iterates over every managed rule template of a
+// resource, page by page.
+func (s *Service) ListManagedInsightRulesAll(ctx context.Context, in ListManagedInsightRulesInput) iter.Seq2[ManagedRuleDescription, error] {
+	return func(yield func(ManagedRuleDescription, error) bool) {
+		for {
+			out, err := s.ListManagedInsightRules(ctx, in)
+			if err != nil {
+				yield(ManagedRuleDescription{}, err)
+				return
+			}
+			for _, r := range out.ManagedRules {
+				if !yield(r, nil) {
+					return
+				}
+			}
+			if out.NextToken == "" {
+				return
+			}
+			in.NextToken = out.NextToken
+		}
+	}
 }

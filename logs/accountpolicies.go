@@ -3,6 +3,7 @@ package logs
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"regexp"
 	"slices"
 	"strings"
@@ -343,4 +344,27 @@ func (s *Service) DeleteAccountPolicy(ctx context.Context, in DeleteAccountPolic
 		s.protection.account.clear(s.nowMS())
 	}
 	return &DeleteAccountPolicyOutput{}, nil
+}
+
+// DescribeAccountPoliciesAll iterates over the account policies
+// DescribeAccountPolicies lists, page by page.
+func (s *Service) DescribeAccountPoliciesAll(ctx context.Context, in DescribeAccountPoliciesInput) iter.Seq2[AccountPolicy, error] {
+	return func(yield func(AccountPolicy, error) bool) {
+		for {
+			out, err := s.DescribeAccountPolicies(ctx, in)
+			if err != nil {
+				yield(AccountPolicy{}, err)
+				return
+			}
+			for _, p := range out.AccountPolicies {
+				if !yield(p, nil) {
+					return
+				}
+			}
+			if out.NextToken == "" {
+				return
+			}
+			in.NextToken = out.NextToken
+		}
+	}
 }

@@ -90,3 +90,18 @@ func TestScopedAccountPoliciesFollowTheirQuotasAndMustNotOverlap(t *testing.T) {
 	assertCode(t, put("ds2", `DataSourceName = "amazon_vpc" AND DataSourceType = "flow"`), "InvalidParameterException")
 	assertCode(t, put("all", ""), "LimitExceededException")
 }
+
+func TestDescribeAccountPoliciesAllYieldsEachPolicy(t *testing.T) {
+	e := newEnv(t)
+	for _, n := range []string{"a", "b"} {
+		_, err := e.s.PutAccountPolicy(ctx, PutAccountPolicyInput{PolicyName: n, PolicyType: PolicyTypeTransformer,
+			PolicyDocument: `{"transformerConfig": [{"parseJSON": {}}]}`, SelectionCriteria: `LogGroupNamePrefix IN ["/` + n + `/"]`})
+		require.NoError(t, err)
+	}
+	var names []string
+	for p, err := range e.s.DescribeAccountPoliciesAll(nilCtx, DescribeAccountPoliciesInput{PolicyType: PolicyTypeTransformer}) {
+		require.NoError(t, err)
+		names = append(names, p.PolicyName)
+	}
+	assert.Equal(t, []string{"a", "b"}, names)
+}
