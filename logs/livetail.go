@@ -264,7 +264,6 @@ func (s *Service) tailIngested(w *ingested) {
 	s.live.mu.Lock()
 	sessions := slices.Clone(s.live.sessions)
 	s.live.mu.Unlock()
-	mask := s.masker(w.group, "")
 	for _, t := range sessions {
 		id, ok := t.groups[w.group]
 		if !ok || !t.wantsStream(w.stream) {
@@ -273,11 +272,9 @@ func (s *Service) tailIngested(w *ingested) {
 		var evs []LiveTailSessionLogEvent
 		for _, e := range w.events {
 			if t.pattern.MatchString(e.Message) {
-				msg := e.Message
-				if mask != nil {
-					msg = mask(msg, w.ingestTime) // Live Tail shows masked data, as every egress does
-				}
-				evs = append(evs, LiveTailSessionLogEvent{LogStreamName: w.stream, LogGroupIdentifier: id, Message: msg,
+				// w's events are already masked (afterIngest): Live Tail shows
+				// masked data, as every egress does.
+				evs = append(evs, LiveTailSessionLogEvent{LogStreamName: w.stream, LogGroupIdentifier: id, Message: e.Message,
 					Timestamp: e.Timestamp, IngestionTime: w.ingestTime})
 			}
 		}
