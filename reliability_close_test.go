@@ -23,6 +23,8 @@ var closedCodes = map[string]string{
 	"logs":       "ServiceUnavailableException",
 	"trail":      "ServiceUnavailableException",
 	"config":     "ServiceUnavailableException",
+
+	"insightrules": "ServiceUnavailable", // Contributor Insights is CloudWatch's
 }
 
 // knownCloseFailures are the operations that do not yet answer the closed

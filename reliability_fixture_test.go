@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
 	"slices"
@@ -137,6 +138,7 @@ func newFixture(t testing.TB) *fixture {
 	must(st.Logs.PutDestination(ctx, fxPutDestination()))
 	must(st.Logs.PutResourcePolicy(ctx, logs.PutResourcePolicyInput{PolicyName: "route53",
 		PolicyDocument: `{"Statement":[{"Effect":"Allow","Principal":{"Service":"route53.amazonaws.com"},"Action":"logs:PutLogEvents","Resource":"*"}]}`}))
+	setupCoverage27(t, st) // insight rules, account policies, data protection
 
 	// CloudTrail: a logging trail.
 	must(st.Trail.CreateTrail(ctx, fxCreateTrail()))
@@ -383,7 +385,7 @@ func seeds(fx *fixture) map[string]any {
 	i64 := func(t time.Time) *int64 { v := t.UnixMilli(); return &v }
 	sec := func(t time.Time) *int64 { v := t.Unix(); return &v }
 	qarn := fx.queue2.ARN()
-	return map[string]any{
+	all := map[string]any{
 		// metrics
 		"metrics.DeleteAnomalyDetector": metrics.DeleteAnomalyDetectorInput{SingleMetricAnomalyDetector: &metrics.SingleMetricAnomalyDetector{
 			Namespace: fxNamespace, MetricName: "Latency", Dimensions: dims(), Stat: "Average"}},
@@ -693,6 +695,8 @@ func seeds(fx *fixture) map[string]any {
 		"sns.Unsubscribe":               sns.UnsubscribeInput{SubscriptionArn: fx.subArn},
 		"sns.UntagResource":             sns.UntagResourceInput{ResourceArn: fx.topicArn, TagKeys: []string{"team"}},
 	}
+	maps.Copy(all, seedsCoverage27())
+	return all
 }
 
 func fxMathAlarm(fx *fixture) alarms.PutMetricAlarmInput {
@@ -721,7 +725,7 @@ type operation struct {
 func operations(st *localwatch.Stack) []operation {
 	ctxT, errT := reflect.TypeFor[context.Context](), reflect.TypeFor[error]()
 	var ops []operation
-	for _, svc := range []any{st.Metrics, st.Alarms, st.Logs, st.Trail, st.Config, st.SNS, st.Dashboards} {
+	for _, svc := range []any{st.Metrics, st.Alarms, st.Logs, st.Trail, st.Config, st.SNS, st.Dashboards, st.InsightRules} {
 		v := reflect.ValueOf(svc)
 		pkg := v.Type().Elem().PkgPath()
 		pkg = pkg[strings.LastIndex(pkg, "/")+1:]
@@ -919,6 +923,7 @@ func (fx *fixture) snapshot() string {
 	put("ListPhoneNumbersOptedOut", opted, err)
 	sandbox, err := st.SNS.ListSMSSandboxPhoneNumbers(ctx, sns.ListSMSSandboxPhoneNumbersInput{})
 	put("ListSMSSandboxPhoneNumbers", sandbox, err)
+	snapshotCoverage27(ctx, st, put)
 	// dashboards
 	dl, err := st.Dashboards.ListDashboards(ctx, dashboards.ListDashboardsInput{})
 	put("ListDashboards", dl, err)

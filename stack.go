@@ -15,6 +15,7 @@ import (
 	"github.com/localwatch/localwatch/alarms"
 	"github.com/localwatch/localwatch/config"
 	"github.com/localwatch/localwatch/dashboards"
+	"github.com/localwatch/localwatch/insightrules"
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
@@ -127,6 +128,9 @@ type Stack struct {
 	Trail      *trail.Service  // CloudTrail
 	Config     *config.Service // AWS Config
 	SNS        *sns.Service    // SNS
+
+	// InsightRules is CloudWatch Contributor Insights over Logs' events.
+	InsightRules *insightrules.Service
 
 	account *Account
 	owner   bool // built by New: Close closes the account
@@ -338,6 +342,7 @@ func (a *Account) EventBus() *Bus { return a.Bus }
 func (s *Stack) closeServices() {
 	s.Alarms.Close()
 	s.Dashboards.Close()
+	s.InsightRules.Close()
 	s.Config.Close()
 	s.Logs.Close()
 	s.SNS.Close()

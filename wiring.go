@@ -9,6 +9,7 @@ import (
 	"github.com/localwatch/localwatch/alarms"
 	"github.com/localwatch/localwatch/config"
 	"github.com/localwatch/localwatch/dashboards"
+	"github.com/localwatch/localwatch/insightrules"
 	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
@@ -140,6 +141,8 @@ func newStack(a *Account, region string, src *ids.Source, shared *trail.Shared, 
 	s.Logs = logs.New(logs.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Logger: a.log, Store: a.Store})
 	s.Dashboards = dashboards.New(dashboards.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics})
 	s.Config = config.New(config.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Store: a.Store})
+	s.InsightRules = insightrules.New(insightrules.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID,
+		Logger: a.log, Logs: insightLogs{s.Logs}})
 	return s
 }
 

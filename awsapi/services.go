@@ -67,6 +67,7 @@ var services = sync.OnceValue(func() map[string]*service {
 				recv(func(s *localwatch.Stack) any { return s.Metrics }),
 				recv(func(s *localwatch.Stack) any { return s.Alarms }),
 				recv(func(s *localwatch.Stack) any { return s.Dashboards }),
+				recv(func(s *localwatch.Stack) any { return s.InsightRules }),
 			}},
 		{&service{id: "logs", signingName: "logs", namespace: "com.amazonaws.cloudwatchlogs",
 			prefixes: []string{"Logs_20140328"}, protocols: []protocol{protoJSON},

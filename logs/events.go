@@ -60,6 +60,7 @@ type ingested struct {
 	ingestTime    int64
 	metricFilters []*metricFilter
 	subs          []*subscriptionFilter
+	protect       []*dpPolicy // data protection policies auditing the batch (dataprotection.go)
 }
 
 // ingest stores a validated batch. With create, a missing stream is created
@@ -121,8 +122,9 @@ func (s *Service) ingest(groupName, streamName string, evs []InputLogEvent, crea
 		out.RejectedLogEventsInfo = &info
 	}
 	var work *ingested
-	if len(acc) > 0 && (len(g.metricFilters) > 0 || len(g.subs) > 0) {
-		work = &ingested{group: groupName, stream: streamName, events: acc, seq0: seq0, ingestTime: now}
+	protect := s.auditPoliciesLocked(g)
+	if len(acc) > 0 && (len(g.metricFilters) > 0 || len(g.subs) > 0 || len(protect) > 0 || s.live.n.Load() > 0) {
+		work = &ingested{group: groupName, stream: streamName, events: acc, seq0: seq0, ingestTime: now, protect: protect}
 		for _, name := range sortedKeys(g.metricFilters) {
 			work.metricFilters = append(work.metricFilters, g.metricFilters[name])
 		}
@@ -175,11 +177,20 @@ func (s *Service) afterIngest(ctx context.Context, w *ingested) {
 	if w == nil {
 		return
 	}
+	if len(w.protect) > 0 {
+		// Data protection audits the events as ingested, and every egress
+		// (metric filters, subscriptions, Live Tail) sees them masked.
+		s.audit(ctx, w)
+		w = maskedBatch(w)
+	}
 	if len(w.metricFilters) > 0 {
 		s.applyMetricFilters(w)
 	}
 	if len(w.subs) > 0 {
 		s.deliverSubscriptions(ctx, w)
+	}
+	if s.live.n.Load() > 0 {
+		s.tailIngested(w)
 	}
 }
 
@@ -412,6 +423,7 @@ func (s *Service) getLogEvents(ctx context.Context, c *event.Call, in GetLogEven
 	if err != nil {
 		return nil, err
 	}
+	s.maskGetLogEvents(in, out)
 	return out, nil
 }
 
@@ -608,6 +620,7 @@ func (s *Service) filterLogEvents(ctx context.Context, c *event.Call, in FilterL
 	if err != nil {
 		return nil, err
 	}
+	s.maskFilterLogEvents(in, out)
 	return out, nil
 }
 

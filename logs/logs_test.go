@@ -719,7 +719,7 @@ func TestEveryOperationIsUnavailableAfterClose(t *testing.T) {
 		err, _ := out[1].Interface().(error)
 		assert.Equal(t, "ServiceUnavailableException", awserr.Code(err), m.Name)
 	}
-	assert.Equal(t, 63, ops, "operations found")
+	assert.Equal(t, 70, ops, "operations found")
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	assert.Len(t, e.calls, recorded, "calls after Close are not recorded")

@@ -117,6 +117,8 @@ type Service struct {
 	deliveries deliveryState // log delivery sources, destinations and deliveries (deliveries.go), under its own mu
 
 	queryStore queryStore // Logs Insights queries and saved definitions (queries.go), under its own mu
+	protection protection // data protection and account policies (dataprotection.go), under mu
+	live       liveTails  // Live Tail sessions (livetail.go)
 }
 
 type group struct {
