@@ -1,6 +1,7 @@
 package trail
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -313,8 +314,7 @@ func (e *env) recordNames(t *testing.T, prefix string) []string {
 	var names []string
 	for _, k := range e.keys(t, prefix) {
 		obj, _ := e.store.Get(context.Background(), "trail-bucket", k)
-		body, _ := gunzip(obj.Body)
-		f, err := ParseLogFile(body)
+		f, err := ReadLogFile(bytes.NewReader(obj.Body))
 		require.NoError(t, err)
 		for _, r := range f.Records {
 			names = append(names, r.EventName)

@@ -70,4 +70,7 @@ func TestNoArgumentsValidatesAGeneratedTrail(t *testing.T) {
 	assert.Contains(t, stdout.String(), "2/2 digest files valid\n")
 	assert.Contains(t, stdout.String(), "log files valid\n")
 	assert.NotContains(t, stdout.String(), "INVALID")
+	// -records lists the delivered records, oldest first.
+	assert.Contains(t, stdout.String(), "\nRecords:\n2026-03-01T10:00:00Z\tcloudtrail.amazonaws.com\tStartLogging\tarn:aws:iam::"+localwatch.DefaultAccountID+":user/alice\n")
+	assert.Contains(t, stdout.String(), "\tlogs.amazonaws.com\tCreateLogGroup\t")
 }
