@@ -14,6 +14,7 @@ import (
 
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
@@ -330,10 +331,18 @@ func decodeLookupToken(s string) (lookupToken, bool) {
 // end), InvalidMaxResultsException (outside 1–50), InvalidNextTokenException
 // (a token not from the same parameters), InvalidEventCategoryException. AWS
 // throttles LookupEvents at 2 requests per second; this model does not.
-func (s *Service) LookupEvents(ctx context.Context, in LookupEventsInput) (out *LookupEventsOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
+func (s *Service) LookupEvents(ctx context.Context, in LookupEventsInput) (*LookupEventsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "LookupEvents", ReadOnly: true}, in, s.lookupEvents)
+}
+
+func (s *Service) lookupEvents(_ context.Context, call *event.Call, in LookupEventsInput) (*LookupEventsOutput, error) {
+	call.Params = func() any { return lookupEventsParams(&in) }
+	return s.lookupPage(in)
+}
+
+// lookupEventsParams are LookupEvents' requestParameters, as CloudTrail
+// records them (times in the console's format).
+func lookupEventsParams(in *LookupEventsInput) map[string]any {
 	params := map[string]any{}
 	if len(in.LookupAttributes) > 0 {
 		la := make([]map[string]any, len(in.LookupAttributes))
@@ -351,13 +360,10 @@ func (s *Service) LookupEvents(ctx context.Context, in LookupEventsInput) (out *
 	if in.MaxResults != nil {
 		params["maxResults"] = *in.MaxResults
 	}
-	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "LookupEvents", ReadOnly: true, RequestParameters: params}, err)
-	}()
-	return s.lookupEvents(in)
+	return params
 }
 
-func (s *Service) lookupEvents(in LookupEventsInput) (*LookupEventsOutput, error) {
+func (s *Service) lookupPage(in LookupEventsInput) (*LookupEventsOutput, error) {
 	var attr *LookupAttribute
 	switch len(in.LookupAttributes) {
 	case 0:
@@ -404,7 +410,7 @@ func (s *Service) lookupEvents(in LookupEventsInput) (*LookupEventsOutput, error
 	default:
 		return nil, awserr.New("InvalidEventCategoryException", "Invalid EventCategory %q: the only valid value is insight.", in.EventCategory)
 	}
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	start := now.Add(-HistoryRetention).Unix()
 	if in.StartTime != nil {
 		start = max(start, ceilUnix(*in.StartTime))

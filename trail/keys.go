@@ -13,6 +13,7 @@ import (
 
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/internal/seededkey"
 )
 
@@ -171,10 +172,11 @@ type ListPublicKeysOutput struct {
 // was created; each is generated deterministically from Shared.KeySeed when
 // first needed and is listed with its whole 30-day window, as AWS lists the
 // current key. Keys of windows that have not begun are not listed.
-func (s *Service) ListPublicKeys(ctx context.Context, in ListPublicKeysInput) (out *ListPublicKeysOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
+func (s *Service) ListPublicKeys(ctx context.Context, in ListPublicKeysInput) (*ListPublicKeysOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "ListPublicKeys", ReadOnly: true}, in, s.listPublicKeys)
+}
+
+func (s *Service) listPublicKeys(ctx context.Context, call *event.Call, in ListPublicKeysInput) (out *ListPublicKeysOutput, err error) {
 	params := map[string]any{}
 	if in.StartTime != nil {
 		params["startTime"] = in.StartTime.UTC().Format(TimeFormat)
@@ -183,9 +185,9 @@ func (s *Service) ListPublicKeys(ctx context.Context, in ListPublicKeysInput) (o
 		params["endTime"] = in.EndTime.UTC().Format(TimeFormat)
 	}
 	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "ListPublicKeys", ReadOnly: true, RequestParameters: params}, err)
+		call.RequestParameters = params
 	}()
-	now := s.clock.Now().UTC()
+	now := s.op.Clock.Now().UTC()
 	start, end := now, now
 	if in.StartTime != nil {
 		start = *in.StartTime
@@ -200,6 +202,6 @@ func (s *Service) ListPublicKeys(ctx context.Context, in ListPublicKeysInput) (o
 		return nil, awserr.New("InvalidTokenException", "Invalid NextToken %q.", *in.NextToken)
 	}
 	out = &ListPublicKeysOutput{PublicKeyList: []PublicKey{}}
-	out.PublicKeyList = append(out.PublicKeyList, s.shared.publicKeys(s.account, s.region, start.Truncate(time.Second), end, now)...)
+	out.PublicKeyList = append(out.PublicKeyList, s.shared.publicKeys(s.op.AccountID, s.op.Region, start.Truncate(time.Second), end, now)...)
 	return out, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 )
 
 // MaxTagsPerTrail is CloudTrail's tag limit per trail ("Currently, the limit
@@ -60,7 +61,7 @@ func (s *Service) taggedTrailLocked(id string) (*trailState, error) {
 		return nil, awserr.New("ResourceTypeNotSupportedException", "Resource type %s is not supported by CloudTrail.", m[3])
 	}
 	st := s.shared.trails[id]
-	if st == nil || st.cfg.Account != s.account || !(st.cfg.HomeRegion == s.region || st.cfg.MultiRegion) {
+	if st == nil || st.cfg.Account != s.op.AccountID || !(st.cfg.HomeRegion == s.op.Region || st.cfg.MultiRegion) {
 		return nil, awserr.New("ResourceNotFoundException", "Resource %s not found.", id)
 	}
 	return st, nil
@@ -78,12 +79,13 @@ type AddTagsOutput struct{}
 // AddTags adds tags to a trail, replacing the value of a key it already has,
 // up to 50 tags (TagsLimitExceededException). A trail that applies to all
 // Regions is tagged only from its home Region (InvalidHomeRegionException).
-func (s *Service) AddTags(ctx context.Context, in AddTagsInput) (out *AddTagsOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
+func (s *Service) AddTags(ctx context.Context, in AddTagsInput) (*AddTagsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "AddTags"}, in, s.addTags)
+}
+
+func (s *Service) addTags(ctx context.Context, call *event.Call, in AddTagsInput) (out *AddTagsOutput, err error) {
 	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "AddTags", RequestParameters: map[string]any{"resourceId": in.ResourceId, "tagsList": in.TagsList}}, err)
+		call.RequestParameters = map[string]any{"resourceId": in.ResourceId, "tagsList": in.TagsList}
 	}()
 	if err := validateTags(in.TagsList); err != nil {
 		return nil, err
@@ -127,12 +129,13 @@ type RemoveTagsOutput struct{}
 
 // RemoveTags removes the tags with the given keys from a trail (keys it does
 // not have are ignored).
-func (s *Service) RemoveTags(ctx context.Context, in RemoveTagsInput) (out *RemoveTagsOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
+func (s *Service) RemoveTags(ctx context.Context, in RemoveTagsInput) (*RemoveTagsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "RemoveTags"}, in, s.removeTags)
+}
+
+func (s *Service) removeTags(ctx context.Context, call *event.Call, in RemoveTagsInput) (out *RemoveTagsOutput, err error) {
 	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "RemoveTags", RequestParameters: map[string]any{"resourceId": in.ResourceId, "tagsList": in.TagsList}}, err)
+		call.RequestParameters = map[string]any{"resourceId": in.ResourceId, "tagsList": in.TagsList}
 	}()
 	if len(in.TagsList) > 200 {
 		return nil, awserr.New("InvalidTagParameterException", "A TagsList holds at most 200 tags (got %d).", len(in.TagsList))
@@ -175,12 +178,13 @@ type ListTagsOutput struct {
 }
 
 // ListTags returns the tags of trails visible in this Region (one page).
-func (s *Service) ListTags(ctx context.Context, in ListTagsInput) (out *ListTagsOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
+func (s *Service) ListTags(ctx context.Context, in ListTagsInput) (*ListTagsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "ListTags", ReadOnly: true}, in, s.listTags)
+}
+
+func (s *Service) listTags(ctx context.Context, call *event.Call, in ListTagsInput) (out *ListTagsOutput, err error) {
 	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "ListTags", ReadOnly: true, RequestParameters: map[string]any{"resourceIdList": in.ResourceIdList}}, err)
+		call.RequestParameters = map[string]any{"resourceIdList": in.ResourceIdList}
 	}()
 	if in.NextToken != nil {
 		return nil, awserr.New("InvalidTokenException", "Invalid NextToken %q.", *in.NextToken)
@@ -233,12 +237,13 @@ type PutInsightSelectorsOutput struct {
 // PutInsightSelectors stores a trail's Insights selectors (an empty list
 // turns Insights off), in its home Region. This model stores and returns
 // them and sets HasInsightSelectors; it generates no Insights events.
-func (s *Service) PutInsightSelectors(ctx context.Context, in PutInsightSelectorsInput) (out *PutInsightSelectorsOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
+func (s *Service) PutInsightSelectors(ctx context.Context, in PutInsightSelectorsInput) (*PutInsightSelectorsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "PutInsightSelectors"}, in, s.putInsightSelectors)
+}
+
+func (s *Service) putInsightSelectors(ctx context.Context, call *event.Call, in PutInsightSelectorsInput) (out *PutInsightSelectorsOutput, err error) {
 	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "PutInsightSelectors", RequestParameters: map[string]any{"trailName": in.TrailName, "insightSelectors": in.InsightSelectors}}, err)
+		call.RequestParameters = map[string]any{"trailName": in.TrailName, "insightSelectors": in.InsightSelectors}
 	}()
 	if in.InsightSelectors == nil {
 		return nil, awserr.New("InvalidParameterException", "InsightSelectors is required.")
@@ -297,12 +302,13 @@ type GetInsightSelectorsOutput struct {
 
 // GetInsightSelectors returns a trail's Insights selectors, or
 // InsightNotEnabledException for a trail without them (as AWS does).
-func (s *Service) GetInsightSelectors(ctx context.Context, in GetInsightSelectorsInput) (out *GetInsightSelectorsOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
+func (s *Service) GetInsightSelectors(ctx context.Context, in GetInsightSelectorsInput) (*GetInsightSelectorsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "GetInsightSelectors", ReadOnly: true}, in, s.getInsightSelectors)
+}
+
+func (s *Service) getInsightSelectors(ctx context.Context, call *event.Call, in GetInsightSelectorsInput) (out *GetInsightSelectorsOutput, err error) {
 	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "GetInsightSelectors", ReadOnly: true, RequestParameters: map[string]any{"trailName": in.TrailName}}, err)
+		call.RequestParameters = map[string]any{"trailName": in.TrailName}
 	}()
 	err = s.shared.locked(func() error {
 		st, err := s.findLocked(in.TrailName)
@@ -375,12 +381,13 @@ func policyTarget(resourceARN string) error {
 // dashboard or channel. A trail cannot have one
 // (ResourceTypeNotSupportedException); this model has no event data stores,
 // dashboards or channels (ResourceNotFoundException).
-func (s *Service) PutResourcePolicy(ctx context.Context, in PutResourcePolicyInput) (out *PutResourcePolicyOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
+func (s *Service) PutResourcePolicy(ctx context.Context, in PutResourcePolicyInput) (*PutResourcePolicyOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "PutResourcePolicy"}, in, s.putResourcePolicy)
+}
+
+func (s *Service) putResourcePolicy(ctx context.Context, call *event.Call, in PutResourcePolicyInput) (out *PutResourcePolicyOutput, err error) {
 	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "PutResourcePolicy", RequestParameters: map[string]any{"resourceArn": in.ResourceArn, "resourcePolicy": in.ResourcePolicy}}, err)
+		call.RequestParameters = map[string]any{"resourceArn": in.ResourceArn, "resourcePolicy": in.ResourcePolicy}
 	}()
 	if len(in.ResourcePolicy) < 1 || len(in.ResourcePolicy) > 8192 {
 		return nil, awserr.New("ResourcePolicyNotValidException", "The resource policy must be 1 to 8192 characters long.")
@@ -390,24 +397,26 @@ func (s *Service) PutResourcePolicy(ctx context.Context, in PutResourcePolicyInp
 
 // GetResourcePolicy returns the resource-based policy of an event data
 // store, dashboard or channel (see PutResourcePolicy).
-func (s *Service) GetResourcePolicy(ctx context.Context, in GetResourcePolicyInput) (out *GetResourcePolicyOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
+func (s *Service) GetResourcePolicy(ctx context.Context, in GetResourcePolicyInput) (*GetResourcePolicyOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "GetResourcePolicy", ReadOnly: true}, in, s.getResourcePolicy)
+}
+
+func (s *Service) getResourcePolicy(ctx context.Context, call *event.Call, in GetResourcePolicyInput) (out *GetResourcePolicyOutput, err error) {
 	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "GetResourcePolicy", ReadOnly: true, RequestParameters: map[string]any{"resourceArn": in.ResourceArn}}, err)
+		call.RequestParameters = map[string]any{"resourceArn": in.ResourceArn}
 	}()
 	return nil, policyTarget(in.ResourceArn)
 }
 
 // DeleteResourcePolicy deletes the resource-based policy of an event data
 // store, dashboard or channel (see PutResourcePolicy).
-func (s *Service) DeleteResourcePolicy(ctx context.Context, in DeleteResourcePolicyInput) (out *DeleteResourcePolicyOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
+func (s *Service) DeleteResourcePolicy(ctx context.Context, in DeleteResourcePolicyInput) (*DeleteResourcePolicyOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteResourcePolicy"}, in, s.deleteResourcePolicy)
+}
+
+func (s *Service) deleteResourcePolicy(ctx context.Context, call *event.Call, in DeleteResourcePolicyInput) (out *DeleteResourcePolicyOutput, err error) {
 	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "DeleteResourcePolicy", RequestParameters: map[string]any{"resourceArn": in.ResourceArn}}, err)
+		call.RequestParameters = map[string]any{"resourceArn": in.ResourceArn}
 	}()
 	return nil, policyTarget(in.ResourceArn)
 }

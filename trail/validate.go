@@ -611,7 +611,10 @@ type ValidateLogsInput struct {
 // Region>` does against AWS). It is a convenience, not an AWS API call, and
 // records no event.
 func (s *Service) ValidateLogs(ctx context.Context, in ValidateLogsInput) (*ValidationReport, error) {
-	if err := s.begin(&ctx); err != nil {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := s.op.CheckOpen(); err != nil {
 		return nil, err
 	}
 	sh := s.shared
@@ -625,16 +628,16 @@ func (s *Service) ValidateLogs(ctx context.Context, in ValidateLogsInput) (*Vali
 	}); err != nil {
 		return nil, err
 	}
-	now := s.clock.Now().UTC()
+	now := s.op.Clock.Now().UTC()
 	end := now
 	if in.EndTime != nil {
 		end = *in.EndTime
 	}
 	// The CLI loads the keys of [start, end + 2 hours].
-	pks := sh.publicKeys(s.account, s.region, in.StartTime.UTC().Truncate(time.Second), end.Add(2*time.Hour), now)
+	pks := sh.publicKeys(s.op.AccountID, s.op.Region, in.StartTime.UTC().Truncate(time.Second), end.Add(2*time.Hour), now)
 	return ValidateLogs(ctx, ValidateInput{
 		Store: sh.store(), TrailARN: c.ARN, Bucket: c.S3BucketName, Prefix: c.S3KeyPrefix,
-		AccountID: c.Account, OrganizationID: c.OrgID, SourceRegion: s.region,
+		AccountID: c.Account, OrganizationID: c.OrgID, SourceRegion: s.op.Region,
 		StartTime: in.StartTime, EndTime: end, PublicKeys: pks,
 	})
 }
