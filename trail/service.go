@@ -203,7 +203,6 @@ func (s *Service) Close() {
 	}
 }
 
-
 // Region returns the Service's Region.
 func (s *Service) Region() string { return s.op.Region }
 
