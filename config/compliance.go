@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
@@ -28,12 +29,15 @@ type GetComplianceDetailsByResourceOutput struct {
 // for one resource, sorted by rule name, filtered by up to 3 ComplianceTypes
 // (COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE), 25 per page.
 func (s *Service) GetComplianceDetailsByResource(ctx context.Context, in GetComplianceDetailsByResourceInput) (*GetComplianceDetailsByResourceOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "GetComplianceDetailsByResource", ReadOnly: true}, in, s.getComplianceDetailsByResource)
+}
+
+func (s *Service) getComplianceDetailsByResource(ctx context.Context, call *event.Call, in GetComplianceDetailsByResourceInput) (*GetComplianceDetailsByResourceOutput, error) {
 	out, err := s.complianceByResourceDetails(in)
-	s.rec.Record(ctx, event.Call{Name: "GetComplianceDetailsByResource", ReadOnly: true, RequestParameters: params(map[string]any{
-		"resourceType": in.ResourceType, "resourceId": in.ResourceID, "complianceTypes": in.ComplianceTypes, "nextToken": in.NextToken})}, err)
+	call.Params = func() any {
+		return params(map[string]any{
+			"resourceType": in.ResourceType, "resourceId": in.ResourceID, "complianceTypes": in.ComplianceTypes, "nextToken": in.NextToken})
+	}
 	return out, err
 }
 
@@ -108,12 +112,15 @@ type DescribeComplianceByResourceOutput struct {
 // compliant, else INSUFFICIENT_DATA. ComplianceTypes filters (COMPLIANT,
 // NON_COMPLIANT, INSUFFICIENT_DATA); Limit is 0 (10) to 100.
 func (s *Service) DescribeComplianceByResource(ctx context.Context, in DescribeComplianceByResourceInput) (*DescribeComplianceByResourceOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeComplianceByResource", ReadOnly: true}, in, s.describeComplianceByResource)
+}
+
+func (s *Service) describeComplianceByResource(ctx context.Context, call *event.Call, in DescribeComplianceByResourceInput) (*DescribeComplianceByResourceOutput, error) {
 	out, err := s.complianceByResource(in)
-	s.rec.Record(ctx, event.Call{Name: "DescribeComplianceByResource", ReadOnly: true, RequestParameters: params(map[string]any{
-		"resourceType": in.ResourceType, "resourceId": in.ResourceID, "complianceTypes": in.ComplianceTypes, "limit": in.Limit, "nextToken": in.NextToken})}, err)
+	call.Params = func() any {
+		return params(map[string]any{
+			"resourceType": in.ResourceType, "resourceId": in.ResourceID, "complianceTypes": in.ComplianceTypes, "limit": in.Limit, "nextToken": in.NextToken})
+	}
 	return out, err
 }
 

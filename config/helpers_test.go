@@ -110,3 +110,6 @@ func securityGroup(id string) ResourceConfig {
 	return ResourceConfig{ResourceType: "AWS::EC2::SecurityGroup", ResourceID: id, ARN: "arn:aws:ec2:us-east-1:123456789012:security-group/" + id,
 		Configuration: map[string]any{"groupId": id}}
 }
+
+// second returns the error of an operation's (output, error) pair.
+func second[T any](_ T, err error) error { return err }

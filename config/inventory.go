@@ -12,6 +12,7 @@ import (
 
 	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
@@ -40,9 +41,10 @@ type ListConfigurationRecordersOutput struct {
 // ListConfigurationRecorders returns a summary of the region's recorder
 // (none, or the one customer-managed recorder, recordingScope PAID).
 func (s *Service) ListConfigurationRecorders(ctx context.Context, in ListConfigurationRecordersInput) (*ListConfigurationRecordersOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "ListConfigurationRecorders", ReadOnly: true}, in, s.listConfigurationRecorders)
+}
+
+func (s *Service) listConfigurationRecorders(ctx context.Context, call *event.Call, in ListConfigurationRecordersInput) (*ListConfigurationRecordersOutput, error) {
 	var err error
 	out := &ListConfigurationRecordersOutput{ConfigurationRecorderSummaries: []ConfigurationRecorderSummary{}}
 	if in.MaxResults < 0 || in.MaxResults > 20 {
@@ -57,7 +59,7 @@ func (s *Service) ListConfigurationRecorders(ctx context.Context, in ListConfigu
 			}
 		}()
 	}
-	s.rec.Record(ctx, event.Call{Name: "ListConfigurationRecorders", ReadOnly: true, RequestParameters: params(map[string]any{"MaxResults": in.MaxResults, "NextToken": in.NextToken})}, err)
+	call.Params = func() any { return params(map[string]any{"MaxResults": in.MaxResults, "NextToken": in.NextToken}) }
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +67,7 @@ func (s *Service) ListConfigurationRecorders(ctx context.Context, in ListConfigu
 }
 
 func (s *Service) recorderARN(name string) string {
-	return arn.New("config", s.region, s.account, "configuration-recorder/"+name)
+	return arn.New("config", s.op.Region, s.op.AccountID, "configuration-recorder/"+name)
 }
 
 // --- GetDiscoveredResourceCounts -------------------------------------------------
@@ -97,12 +99,15 @@ type GetDiscoveredResourceCountsOutput struct {
 // resources for those resource types" (totalDiscoveredResources is then
 // their total).
 func (s *Service) GetDiscoveredResourceCounts(ctx context.Context, in GetDiscoveredResourceCountsInput) (*GetDiscoveredResourceCountsOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "GetDiscoveredResourceCounts", ReadOnly: true}, in, s.getDiscoveredResourceCounts)
+}
+
+func (s *Service) getDiscoveredResourceCounts(ctx context.Context, call *event.Call, in GetDiscoveredResourceCountsInput) (*GetDiscoveredResourceCountsOutput, error) {
 	out, err := s.discoveredCounts(in)
-	s.rec.Record(ctx, event.Call{Name: "GetDiscoveredResourceCounts", ReadOnly: true, RequestParameters: params(map[string]any{
-		"resourceTypes": in.ResourceTypes, "limit": in.Limit, "nextToken": in.NextToken})}, err)
+	call.Params = func() any {
+		return params(map[string]any{
+			"resourceTypes": in.ResourceTypes, "limit": in.Limit, "nextToken": in.NextToken})
+	}
 	return out, err
 }
 
@@ -172,6 +177,10 @@ func capped(n int) *ComplianceContributorCount {
 	return &ComplianceContributorCount{CappedCount: min(n, 100), CapExceeded: n > 100}
 }
 
+// GetComplianceSummaryByConfigRuleInput is the (empty) input of
+// GetComplianceSummaryByConfigRule.
+type GetComplianceSummaryByConfigRuleInput struct{}
+
 // GetComplianceSummaryByConfigRuleOutput holds the rules' summary.
 type GetComplianceSummaryByConfigRuleOutput struct {
 	ComplianceSummary ComplianceSummary `json:"ComplianceSummary"`
@@ -180,10 +189,12 @@ type GetComplianceSummaryByConfigRuleOutput struct {
 // GetComplianceSummaryByConfigRule returns "the number of Config rules that
 // are compliant and noncompliant, up to a maximum of 25 for each"; here the
 // cap is 100, as for ComplianceContributorCount.
-func (s *Service) GetComplianceSummaryByConfigRule(ctx context.Context) (*GetComplianceSummaryByConfigRuleOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+func (s *Service) GetComplianceSummaryByConfigRule(ctx context.Context, in GetComplianceSummaryByConfigRuleInput) (*GetComplianceSummaryByConfigRuleOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "GetComplianceSummaryByConfigRule", ReadOnly: true}, in, s.getComplianceSummaryByConfigRule)
+}
+
+func (s *Service) getComplianceSummaryByConfigRule(_ context.Context, call *event.Call, _ GetComplianceSummaryByConfigRuleInput) (*GetComplianceSummaryByConfigRuleOutput, error) {
+	call.Params = func() any { return nil } // the request has no parameters: null
 	c, nc := 0, 0
 	func() {
 		s.mu.Lock()
@@ -198,7 +209,6 @@ func (s *Service) GetComplianceSummaryByConfigRule(ctx context.Context) (*GetCom
 		}
 	}()
 	out := &GetComplianceSummaryByConfigRuleOutput{ComplianceSummary{CompliantResourceCount: capped(c), NonCompliantResourceCount: capped(nc), ComplianceSummaryTimestamp: s.now()}}
-	s.rec.Record(ctx, event.Call{Name: "GetComplianceSummaryByConfigRule", ReadOnly: true}, nil)
 	return out, nil
 }
 
@@ -222,9 +232,10 @@ type GetComplianceSummaryByResourceTypeOutput struct {
 // all resources together when none is named), how many resources comply
 // with every rule that evaluates them and how many break at least one.
 func (s *Service) GetComplianceSummaryByResourceType(ctx context.Context, in GetComplianceSummaryByResourceTypeInput) (*GetComplianceSummaryByResourceTypeOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "GetComplianceSummaryByResourceType", ReadOnly: true}, in, s.getComplianceSummaryByResourceType)
+}
+
+func (s *Service) getComplianceSummaryByResourceType(ctx context.Context, call *event.Call, in GetComplianceSummaryByResourceTypeInput) (*GetComplianceSummaryByResourceTypeOutput, error) {
 	var err error
 	out := &GetComplianceSummaryByResourceTypeOutput{ComplianceSummariesByResourceType: []ComplianceSummaryByResourceType{}}
 	if len(in.ResourceTypes) > 100 {
@@ -269,7 +280,7 @@ func (s *Service) GetComplianceSummaryByResourceType(ctx context.Context, in Get
 				ResourceType: t, ComplianceSummary: summary(func(x string) bool { return x == t })})
 		}
 	}
-	s.rec.Record(ctx, event.Call{Name: "GetComplianceSummaryByResourceType", ReadOnly: true, RequestParameters: params(map[string]any{"ResourceTypes": in.ResourceTypes})}, err)
+	call.Params = func() any { return params(map[string]any{"ResourceTypes": in.ResourceTypes}) }
 	if err != nil {
 		return nil, err
 	}
@@ -295,6 +306,12 @@ type UntagResourceInput struct {
 	ResourceArn string   `json:"ResourceArn"`
 	TagKeys     []string `json:"TagKeys"`
 }
+
+// TagResourceOutput is the (empty) TagResource response.
+type TagResourceOutput struct{}
+
+// UntagResourceOutput is the (empty) UntagResource response.
+type UntagResourceOutput struct{}
 
 // ListTagsForResourceInput lists a resource's tags.
 type ListTagsForResourceInput struct {
@@ -334,10 +351,12 @@ func hasPrefixFold(s, p string) bool {
 // at most 50 per rule: TooManyTagsException; keys of 1 to 128 characters not
 // starting with aws:, values up to 256). An ARN that names no rule fails
 // with ResourceNotFoundException.
-func (s *Service) TagResource(ctx context.Context, in TagResourceInput) error {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return errClosed()
-	}
+func (s *Service) TagResource(ctx context.Context, in TagResourceInput) (*TagResourceOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "TagResource"}, in, s.tagResource)
+}
+
+func (s *Service) tagResource(_ context.Context, call *event.Call, in TagResourceInput) (*TagResourceOutput, error) {
+	call.Params = func() any { return params(map[string]any{"ResourceArn": in.ResourceArn, "Tags": in.Tags}) }
 	err := func() error {
 		if len(in.Tags) == 0 || len(in.Tags) > MaxTagsPerResource {
 			return errf("ValidationException", "Tags has %d members; 1 to 50 are allowed.", len(in.Tags))
@@ -366,15 +385,19 @@ func (s *Service) TagResource(ctx context.Context, in TagResourceInput) error {
 		r.tags = next
 		return nil
 	}()
-	s.rec.Record(ctx, event.Call{Name: "TagResource", RequestParameters: params(map[string]any{"ResourceArn": in.ResourceArn, "Tags": in.Tags})}, err)
-	return err
+	if err != nil {
+		return nil, err
+	}
+	return &TagResourceOutput{}, nil
 }
 
 // UntagResource removes tag keys from a Config rule.
-func (s *Service) UntagResource(ctx context.Context, in UntagResourceInput) error {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return errClosed()
-	}
+func (s *Service) UntagResource(ctx context.Context, in UntagResourceInput) (*UntagResourceOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "UntagResource"}, in, s.untagResource)
+}
+
+func (s *Service) untagResource(_ context.Context, call *event.Call, in UntagResourceInput) (*UntagResourceOutput, error) {
+	call.Params = func() any { return params(map[string]any{"ResourceArn": in.ResourceArn, "TagKeys": in.TagKeys}) }
 	err := func() error {
 		if len(in.TagKeys) == 0 || len(in.TagKeys) > MaxTagsPerResource {
 			return errf("ValidationException", "TagKeys has %d members; 1 to 50 are allowed.", len(in.TagKeys))
@@ -392,16 +415,19 @@ func (s *Service) UntagResource(ctx context.Context, in UntagResourceInput) erro
 		r.tags = next
 		return nil
 	}()
-	s.rec.Record(ctx, event.Call{Name: "UntagResource", RequestParameters: params(map[string]any{"ResourceArn": in.ResourceArn, "TagKeys": in.TagKeys})}, err)
-	return err
+	if err != nil {
+		return nil, err
+	}
+	return &UntagResourceOutput{}, nil
 }
 
 // ListTagsForResource lists a Config rule's tags, sorted by key, Limit 0
 // (50) to 50 per page.
 func (s *Service) ListTagsForResource(ctx context.Context, in ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "ListTagsForResource", ReadOnly: true}, in, s.listTagsForResource)
+}
+
+func (s *Service) listTagsForResource(ctx context.Context, call *event.Call, in ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
 	out := &ListTagsForResourceOutput{Tags: []Tag{}}
 	err := func() error {
 		if in.Limit < 0 || in.Limit > 50 {
@@ -434,7 +460,9 @@ func (s *Service) ListTagsForResource(ctx context.Context, in ListTagsForResourc
 		}
 		return nil
 	}()
-	s.rec.Record(ctx, event.Call{Name: "ListTagsForResource", ReadOnly: true, RequestParameters: params(map[string]any{"ResourceArn": in.ResourceArn, "Limit": in.Limit, "NextToken": in.NextToken})}, err)
+	call.Params = func() any {
+		return params(map[string]any{"ResourceArn": in.ResourceArn, "Limit": in.Limit, "NextToken": in.NextToken})
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -458,9 +486,10 @@ type PutExternalEvaluationOutput struct{}
 // (NoSuchConfigRuleException); the evaluation follows PutEvaluations' rules
 // (InvalidParameterValueException).
 func (s *Service) PutExternalEvaluation(ctx context.Context, in PutExternalEvaluationInput) (*PutExternalEvaluationOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "PutExternalEvaluation"}, in, s.putExternalEvaluation)
+}
+
+func (s *Service) putExternalEvaluation(ctx context.Context, call *event.Call, in PutExternalEvaluationInput) (*PutExternalEvaluationOutput, error) {
 	err := func() error {
 		if err := validateEvaluations([]Evaluation{in.ExternalEvaluation}); err != nil {
 			return err
@@ -470,8 +499,10 @@ func (s *Service) PutExternalEvaluation(ctx context.Context, in PutExternalEvalu
 		}
 		return s.storeEvaluations(ctx, in.ConfigRuleName, "", []Evaluation{in.ExternalEvaluation}, s.now())
 	}()
-	s.rec.Record(ctx, event.Call{Name: "PutExternalEvaluation", RequestParameters: params(map[string]any{
-		"ConfigRuleName": in.ConfigRuleName, "ExternalEvaluation": in.ExternalEvaluation})}, err)
+	call.Params = func() any {
+		return params(map[string]any{
+			"ConfigRuleName": in.ConfigRuleName, "ExternalEvaluation": in.ExternalEvaluation})
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -518,9 +549,10 @@ type PutRemediationConfigurationsOutput struct {
 // required, MaximumAutomaticAttempts 1 to 25, RetryAttemptSeconds 1 to
 // 2,678,000).
 func (s *Service) PutRemediationConfigurations(ctx context.Context, in PutRemediationConfigurationsInput) (*PutRemediationConfigurationsOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "PutRemediationConfigurations"}, in, s.putRemediationConfigurations)
+}
+
+func (s *Service) putRemediationConfigurations(ctx context.Context, call *event.Call, in PutRemediationConfigurationsInput) (*PutRemediationConfigurationsOutput, error) {
 	err := func() error {
 		n := len(in.RemediationConfigurations)
 		if n == 0 || n > 25 {
@@ -554,7 +586,7 @@ func (s *Service) PutRemediationConfigurations(ctx context.Context, in PutRemedi
 			s.remediations = map[string]RemediationConfiguration{}
 		}
 		for _, c := range in.RemediationConfigurations {
-			c.ARN = arn.New("config", s.region, s.account, "remediation-configuration/"+c.ConfigRuleName+"/"+s.ids.UUID())
+			c.ARN = arn.New("config", s.op.Region, s.op.AccountID, "remediation-configuration/"+c.ConfigRuleName+"/"+s.op.IDs.UUID())
 			if old, ok := s.remediations[c.ConfigRuleName]; ok {
 				c.ARN = old.ARN
 			}
@@ -563,7 +595,7 @@ func (s *Service) PutRemediationConfigurations(ctx context.Context, in PutRemedi
 		}
 		return nil
 	}()
-	s.rec.Record(ctx, event.Call{Name: "PutRemediationConfigurations", RequestParameters: params(map[string]any{"RemediationConfigurations": in.RemediationConfigurations})}, err)
+	call.Params = func() any { return params(map[string]any{"RemediationConfigurations": in.RemediationConfigurations}) }
 	if err != nil {
 		return nil, err
 	}
@@ -583,9 +615,10 @@ type DescribeRemediationConfigurationsOutput struct {
 // DescribeRemediationConfigurations returns the remediation configurations
 // of the named rules (rules without one are left out).
 func (s *Service) DescribeRemediationConfigurations(ctx context.Context, in DescribeRemediationConfigurationsInput) (*DescribeRemediationConfigurationsOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeRemediationConfigurations", ReadOnly: true}, in, s.describeRemediationConfigurations)
+}
+
+func (s *Service) describeRemediationConfigurations(ctx context.Context, call *event.Call, in DescribeRemediationConfigurationsInput) (*DescribeRemediationConfigurationsOutput, error) {
 	out := &DescribeRemediationConfigurationsOutput{RemediationConfigurations: []RemediationConfiguration{}}
 	var err error
 	if len(in.ConfigRuleNames) > 25 {
@@ -602,7 +635,7 @@ func (s *Service) DescribeRemediationConfigurations(ctx context.Context, in Desc
 			}
 		}()
 	}
-	s.rec.Record(ctx, event.Call{Name: "DescribeRemediationConfigurations", ReadOnly: true, RequestParameters: params(map[string]any{"ConfigRuleNames": in.ConfigRuleNames})}, err)
+	call.Params = func() any { return params(map[string]any{"ConfigRuleNames": in.ConfigRuleNames}) }
 	if err != nil {
 		return nil, err
 	}
@@ -621,9 +654,10 @@ type DeleteRemediationConfigurationOutput struct{}
 // DeleteRemediationConfiguration deletes a rule's remediation configuration
 // (NoSuchRemediationConfigurationException if it has none).
 func (s *Service) DeleteRemediationConfiguration(ctx context.Context, in DeleteRemediationConfigurationInput) (*DeleteRemediationConfigurationOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteRemediationConfiguration"}, in, s.deleteRemediationConfiguration)
+}
+
+func (s *Service) deleteRemediationConfiguration(ctx context.Context, call *event.Call, in DeleteRemediationConfigurationInput) (*DeleteRemediationConfigurationOutput, error) {
 	err := func() error {
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -633,7 +667,9 @@ func (s *Service) DeleteRemediationConfiguration(ctx context.Context, in DeleteR
 		delete(s.remediations, in.ConfigRuleName)
 		return nil
 	}()
-	s.rec.Record(ctx, event.Call{Name: "DeleteRemediationConfiguration", RequestParameters: params(map[string]any{"ConfigRuleName": in.ConfigRuleName, "ResourceType": in.ResourceType})}, err)
+	call.Params = func() any {
+		return params(map[string]any{"ConfigRuleName": in.ConfigRuleName, "ResourceType": in.ResourceType})
+	}
 	if err != nil {
 		return nil, err
 	}

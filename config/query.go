@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
@@ -38,13 +39,16 @@ var reservedOrgs = map[string]bool{"aws": true, "amzn": true, "amazon": true, "a
 // characters, and the recorder must be recording
 // (NoRunningConfigurationRecorderException).
 func (s *Service) PutResourceConfig(ctx context.Context, in PutResourceConfigInput) (*PutResourceConfigOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
+	return op.Do(ctx, &s.op, event.Call{Name: "PutResourceConfig"}, in, s.putResourceConfig)
+}
+
+func (s *Service) putResourceConfig(ctx context.Context, call *event.Call, in PutResourceConfigInput) (*PutResourceConfigOutput, error) {
+	err := s.storeResourceConfig(ctx, in)
+	call.Params = func() any {
+		return params(map[string]any{
+			"resourceType": in.ResourceType, "schemaVersionId": in.SchemaVersionID, "resourceId": in.ResourceID,
+			"resourceName": in.ResourceName, "configuration": in.Configuration, "tags": in.Tags})
 	}
-	err := s.putResourceConfig(ctx, in)
-	s.rec.Record(ctx, event.Call{Name: "PutResourceConfig", RequestParameters: params(map[string]any{
-		"resourceType": in.ResourceType, "schemaVersionId": in.SchemaVersionID, "resourceId": in.ResourceID,
-		"resourceName": in.ResourceName, "configuration": in.Configuration, "tags": in.Tags})}, err)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +70,7 @@ func validateCustomType(t string) error {
 	return nil
 }
 
-func (s *Service) putResourceConfig(ctx context.Context, in PutResourceConfigInput) error {
+func (s *Service) storeResourceConfig(ctx context.Context, in PutResourceConfigInput) error {
 	if err := validateKey(in.ResourceType, in.ResourceID); err != nil {
 		return err
 	}
@@ -124,9 +128,10 @@ type DeleteResourceConfigOutput struct{}
 // DeleteResourceConfig records the deletion of a custom resource (a
 // ResourceDeleted item).
 func (s *Service) DeleteResourceConfig(ctx context.Context, in DeleteResourceConfigInput) (*DeleteResourceConfigOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return doThen(ctx, s, event.Call{Name: "DeleteResourceConfig"}, in, s.deleteResourceConfig)
+}
+
+func (s *Service) deleteResourceConfig(ctx context.Context, call *event.Call, in DeleteResourceConfigInput, then *func()) (*DeleteResourceConfigOutput, error) {
 	err := validateKey(in.ResourceType, in.ResourceID)
 	if err == nil {
 		err = validateCustomType(in.ResourceType)
@@ -143,11 +148,13 @@ func (s *Service) DeleteResourceConfig(ctx context.Context, in DeleteResourceCon
 			}
 		}()
 	}
-	s.rec.Record(ctx, event.Call{Name: "DeleteResourceConfig", RequestParameters: params(map[string]any{"resourceType": in.ResourceType, "resourceId": in.ResourceID})}, err)
+	call.Params = func() any {
+		return params(map[string]any{"resourceType": in.ResourceType, "resourceId": in.ResourceID})
+	}
 	if err != nil {
 		return nil, err
 	}
-	s.deliver(ctx, &out)
+	*then = func() { s.deliver(ctx, &out) }
 	return &DeleteResourceConfigOutput{}, nil
 }
 
@@ -181,13 +188,16 @@ type GetResourceConfigHistoryOutput struct {
 // 10, at most 100) per page. Items older than the retention period are not
 // returned, except the latest item of an existing resource.
 func (s *Service) GetResourceConfigHistory(ctx context.Context, in GetResourceConfigHistoryInput) (*GetResourceConfigHistoryOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "GetResourceConfigHistory", ReadOnly: true}, in, s.getResourceConfigHistory)
+}
+
+func (s *Service) getResourceConfigHistory(ctx context.Context, call *event.Call, in GetResourceConfigHistoryInput) (*GetResourceConfigHistoryOutput, error) {
 	out, err := s.history(in)
-	s.rec.Record(ctx, event.Call{Name: "GetResourceConfigHistory", ReadOnly: true, RequestParameters: params(map[string]any{
-		"resourceType": in.ResourceType, "resourceId": in.ResourceID, "laterTime": in.LaterTime, "earlierTime": in.EarlierTime,
-		"chronologicalOrder": in.ChronologicalOrder, "limit": in.Limit, "nextToken": in.NextToken})}, err)
+	call.Params = func() any {
+		return params(map[string]any{
+			"resourceType": in.ResourceType, "resourceId": in.ResourceID, "laterTime": in.LaterTime, "earlierTime": in.EarlierTime,
+			"chronologicalOrder": in.ChronologicalOrder, "limit": in.Limit, "nextToken": in.NextToken})
+	}
 	return out, err
 }
 
@@ -352,7 +362,7 @@ func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigH
 // had no item by t. Not an AWS API (AWS answers it with
 // GetResourceConfigHistory laterTime=t limit=1); it records no API call.
 func (s *Service) ConfigurationItemAt(key ResourceKey, t time.Time) (*ConfigurationItem, error) {
-	if s.done.Load() {
+	if s.op.Closed() {
 		return nil, errClosed()
 	}
 	s.mu.Lock()
@@ -394,9 +404,10 @@ type BatchGetResourceConfigOutput struct {
 // BatchGetResourceConfig returns the current configuration of each resource.
 // As in AWS it returns nothing for deleted or unknown resources and no tags.
 func (s *Service) BatchGetResourceConfig(ctx context.Context, in BatchGetResourceConfigInput) (*BatchGetResourceConfigOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "BatchGetResourceConfig", ReadOnly: true}, in, s.batchGetResourceConfig)
+}
+
+func (s *Service) batchGetResourceConfig(ctx context.Context, call *event.Call, in BatchGetResourceConfigInput) (*BatchGetResourceConfigOutput, error) {
 	var err error
 	out := &BatchGetResourceConfigOutput{BaseConfigurationItems: []BaseConfigurationItem{}, UnprocessedResourceKeys: []ResourceKey{}}
 	switch {
@@ -415,7 +426,7 @@ func (s *Service) BatchGetResourceConfig(ctx context.Context, in BatchGetResourc
 	if err == nil {
 		err = s.batchGetLocked(in.ResourceKeys, out)
 	}
-	s.rec.Record(ctx, event.Call{Name: "BatchGetResourceConfig", ReadOnly: true, RequestParameters: params(map[string]any{"resourceKeys": in.ResourceKeys})}, err)
+	call.Params = func() any { return params(map[string]any{"resourceKeys": in.ResourceKeys}) }
 	if err != nil {
 		return nil, err
 	}
@@ -456,13 +467,16 @@ type ListDiscoveredResourcesOutput struct {
 // resource ID: at most 20 ResourceIDs or a ResourceName (not both), Limit 0
 // (100) to 100 per page, deleted resources only with IncludeDeletedResources.
 func (s *Service) ListDiscoveredResources(ctx context.Context, in ListDiscoveredResourcesInput) (*ListDiscoveredResourcesOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "ListDiscoveredResources", ReadOnly: true}, in, s.listDiscoveredResources)
+}
+
+func (s *Service) listDiscoveredResources(ctx context.Context, call *event.Call, in ListDiscoveredResourcesInput) (*ListDiscoveredResourcesOutput, error) {
 	out, err := s.listDiscovered(in)
-	s.rec.Record(ctx, event.Call{Name: "ListDiscoveredResources", ReadOnly: true, RequestParameters: params(map[string]any{
-		"resourceType": in.ResourceType, "resourceIds": in.ResourceIDs, "resourceName": in.ResourceName, "limit": in.Limit,
-		"includeDeletedResources": in.IncludeDeletedResources, "nextToken": in.NextToken})}, err)
+	call.Params = func() any {
+		return params(map[string]any{
+			"resourceType": in.ResourceType, "resourceIds": in.ResourceIDs, "resourceName": in.ResourceName, "limit": in.Limit,
+			"includeDeletedResources": in.IncludeDeletedResources, "nextToken": in.NextToken})
+	}
 	return out, err
 }
 
@@ -593,7 +607,7 @@ type ImpactOutput struct {
 // at In.At, transitively up to MaxDepth, each once at its shortest distance.
 // Not an AWS API; it records no API call.
 func (s *Service) Impact(in ImpactInput) (*ImpactOutput, error) {
-	if s.done.Load() {
+	if s.op.Closed() {
 		return nil, errClosed()
 	}
 	if err := validateKey(in.ResourceType, in.ResourceID); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
@@ -217,15 +218,17 @@ type PutConfigRuleOutput struct{}
 // every recorded resource in scope (change-triggered) and once on schedule
 // (periodic), as AWS does when a rule is created.
 func (s *Service) PutConfigRule(ctx context.Context, in PutConfigRuleInput) (*PutConfigRuleOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return doThen(ctx, s, event.Call{Name: "PutConfigRule"}, in, s.putConfigRule)
+}
+
+func (s *Service) putConfigRule(ctx context.Context, call *event.Call, in PutConfigRuleInput, then *func()) (*PutConfigRuleOutput, error) {
 	name, err := s.putRule(in.ConfigRule)
-	s.rec.Record(ctx, event.Call{Name: "PutConfigRule", RequestParameters: params(map[string]any{"configRule": in.ConfigRule}), Resources: s.ruleResource(name)}, err)
+	call.Params = func() any { return params(map[string]any{"configRule": in.ConfigRule}) }
+	call.Resources = s.ruleResource(name)
 	if err != nil {
 		return nil, err
 	}
-	s.evaluateRules(ctx, []string{name})
+	*then = func() { s.evaluateRules(ctx, []string{name}) }
 	return &PutConfigRuleOutput{}, nil
 }
 
@@ -401,9 +404,9 @@ func (s *Service) putRule(c ConfigRule) (string, error) {
 		if c.ConfigRuleArn != "" || c.ConfigRuleID != "" {
 			return "", invalid("ConfigRuleArn and ConfigRuleId must not be set when creating the rule %s.", c.ConfigRuleName)
 		}
-		id := "config-rule-" + s.ids.String(6, "abcdefghijklmnopqrstuvwxyz0123456789")
+		id := "config-rule-" + s.op.IDs.String(6, "abcdefghijklmnopqrstuvwxyz0123456789")
 		c.ConfigRuleID = id
-		c.ConfigRuleArn = arn.New("config", s.region, s.account, "config-rule/"+id)
+		c.ConfigRuleArn = arn.New("config", s.op.Region, s.op.AccountID, "config-rule/"+id)
 	}
 	c.ConfigRuleState = RuleActive
 	c.Scope = cloneScope(c.Scope)
@@ -420,7 +423,7 @@ func (s *Service) putRule(c ConfigRule) (string, error) {
 	r.cfg = c
 	if r.period > 0 && !s.closed {
 		ruleName := c.ConfigRuleName
-		r.timer = clock.Every(s.clk, r.period, func(at time.Time) { s.runScheduled(ruleName, at) })
+		r.timer = clock.Every(s.op.Clock, r.period, func(at time.Time) { s.runScheduled(ruleName, at) })
 	}
 	s.rules[c.ConfigRuleName] = r
 	return c.ConfigRuleName, nil
@@ -432,7 +435,7 @@ func (s *Service) ruleResource(name string) []event.Resource {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if r := s.rules[name]; r != nil {
-		return []event.Resource{{ARN: r.cfg.ConfigRuleArn, AccountID: s.account, Type: "AWS::Config::ConfigRule"}}
+		return []event.Resource{{ARN: r.cfg.ConfigRuleArn, AccountID: s.op.AccountID, Type: "AWS::Config::ConfigRule"}}
 	}
 	return nil
 }
@@ -475,9 +478,10 @@ const describePage = 25
 // NoSuchConfigRuleException for an unknown one) or all rules, 25 per page,
 // sorted by name.
 func (s *Service) DescribeConfigRules(ctx context.Context, in DescribeConfigRulesInput) (*DescribeConfigRulesOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeConfigRules", ReadOnly: true}, in, s.describeConfigRules)
+}
+
+func (s *Service) describeConfigRules(ctx context.Context, call *event.Call, in DescribeConfigRulesInput) (*DescribeConfigRulesOutput, error) {
 	out := &DescribeConfigRulesOutput{ConfigRules: []ConfigRule{}}
 	names, next, err := s.ruleNames(in.ConfigRuleNames, in.NextToken)
 	if err == nil {
@@ -490,7 +494,9 @@ func (s *Service) DescribeConfigRules(ctx context.Context, in DescribeConfigRule
 		}()
 		out.NextToken = next
 	}
-	s.rec.Record(ctx, event.Call{Name: "DescribeConfigRules", ReadOnly: true, RequestParameters: params(map[string]any{"configRuleNames": in.ConfigRuleNames, "nextToken": in.NextToken})}, err)
+	call.Params = func() any {
+		return params(map[string]any{"configRuleNames": in.ConfigRuleNames, "nextToken": in.NextToken})
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -552,9 +558,10 @@ type DeleteConfigRuleOutput struct{}
 // DeleteConfigRule deletes a rule and all its evaluation results (at once;
 // AWS passes through the DELETING state).
 func (s *Service) DeleteConfigRule(ctx context.Context, in DeleteConfigRuleInput) (*DeleteConfigRuleOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteConfigRule"}, in, s.deleteConfigRule)
+}
+
+func (s *Service) deleteConfigRule(ctx context.Context, call *event.Call, in DeleteConfigRuleInput) (*DeleteConfigRuleOutput, error) {
 	var err error
 	res := s.ruleResource(in.ConfigRuleName)
 	func() {
@@ -570,7 +577,8 @@ func (s *Service) DeleteConfigRule(ctx context.Context, in DeleteConfigRuleInput
 		}
 		delete(s.rules, in.ConfigRuleName)
 	}()
-	s.rec.Record(ctx, event.Call{Name: "DeleteConfigRule", RequestParameters: params(map[string]any{"configRuleName": in.ConfigRuleName}), Resources: res}, err)
+	call.Params = func() any { return params(map[string]any{"configRuleName": in.ConfigRuleName}) }
+	call.Resources = res
 	if err != nil {
 		return nil, err
 	}
@@ -589,9 +597,10 @@ type StartConfigRulesEvaluationOutput struct{}
 // sends ConfigRulesEvaluationStarted to the delivery channel's topic. As in
 // AWS, a rule can be started at most once a minute (LimitExceededException).
 func (s *Service) StartConfigRulesEvaluation(ctx context.Context, in StartConfigRulesEvaluationInput) (*StartConfigRulesEvaluationOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return doThen(ctx, s, event.Call{Name: "StartConfigRulesEvaluation"}, in, s.startConfigRulesEvaluation)
+}
+
+func (s *Service) startConfigRulesEvaluation(ctx context.Context, call *event.Call, in StartConfigRulesEvaluationInput, then *func()) (*StartConfigRulesEvaluationOutput, error) {
 	var err error
 	names := slices.Clone(in.ConfigRuleNames)
 	slices.Sort(names)
@@ -622,10 +631,17 @@ func (s *Service) StartConfigRulesEvaluation(ctx context.Context, in StartConfig
 			return nil
 		}()
 	}
-	s.rec.Record(ctx, event.Call{Name: "StartConfigRulesEvaluation", RequestParameters: params(map[string]any{"configRuleNames": in.ConfigRuleNames})}, err)
+	call.Params = func() any { return params(map[string]any{"configRuleNames": in.ConfigRuleNames}) }
 	if err != nil {
 		return nil, err
 	}
+	*then = func() { s.rulesEvaluationStarted(ctx, topic, names, now) }
+	return &StartConfigRulesEvaluationOutput{}, nil
+}
+
+// rulesEvaluationStarted notifies the delivery channel's topic (if any) that
+// the evaluation of names started, and runs it.
+func (s *Service) rulesEvaluationStarted(ctx context.Context, topic string, names []string, now time.Time) {
 	if topic != "" {
 		b, _ := json.Marshal(struct {
 			AWSAccountID             string   `json:"awsAccountId"`
@@ -634,11 +650,10 @@ func (s *Service) StartConfigRulesEvaluation(ctx context.Context, in StartConfig
 			NotificationCreationTime string   `json:"notificationCreationTime"`
 			MessageType              string   `json:"messageType"`
 			RecordVersion            string   `json:"recordVersion"`
-		}{s.account, s.region, names, isoMillis(now), MessageConfigRulesEvaluationStarted, "1.0"})
-		s.publishNote(ctx, topic, s.subjectPrefix()+"Config Rules Evaluation Started for Account "+s.account, b)
+		}{s.op.AccountID, s.op.Region, names, isoMillis(now), MessageConfigRulesEvaluationStarted, "1.0"})
+		s.publishNote(ctx, topic, s.subjectPrefix()+"Config Rules Evaluation Started for Account "+s.op.AccountID, b)
 	}
 	s.evaluateRules(ctx, names)
-	return &StartConfigRulesEvaluationOutput{}, nil
 }
 
 // --- evaluation -------------------------------------------------------------
@@ -680,7 +695,7 @@ func (r *rule) applies(ci *ConfigurationItem) bool {
 }
 
 func (s *Service) newTokenLocked(rule string) string {
-	t := s.ids.UUID()
+	t := s.op.IDs.UUID()
 	s.tokens[t] = rule
 	s.tokenList = append(s.tokenList, t)
 	if len(s.tokenList) > 10000 {
@@ -697,7 +712,7 @@ func (s *Service) baseEventLocked(r *rule, now time.Time) RuleEvent {
 	}
 	return RuleEvent{Version: "1.0", RuleParameters: r.cfg.InputParameters, ExecutionRoleArn: role, ResultToken: s.newTokenLocked(r.cfg.ConfigRuleName),
 		ConfigRuleArn: r.cfg.ConfigRuleArn, ConfigRuleName: r.cfg.ConfigRuleName, ConfigRuleID: r.cfg.ConfigRuleID,
-		AccountID: s.account, Parameters: maps.Clone(r.params), Time: now}
+		AccountID: s.op.AccountID, Parameters: maps.Clone(r.params), Time: now}
 }
 
 // changeJobLocked prepares the invocation of r for item ci (prev is the
@@ -842,7 +857,7 @@ func (s *Service) scheduledJobLocked(r *rule, now time.Time) job {
 		NotificationCreationTime string `json:"notificationCreationTime"`
 		MessageType              string `json:"messageType"`
 		RecordVersion            string `json:"recordVersion"`
-	}{s.account, isoMillis(now), MessageScheduled, "1.0"})
+	}{s.op.AccountID, isoMillis(now), MessageScheduled, "1.0"})
 	ev.InvokingEvent = string(b)
 	return job{rule: r.cfg.ConfigRuleName, fn: s.functions[r.cfg.Source.SourceIdentifier], ev: ev}
 }
@@ -996,9 +1011,10 @@ type DescribeConfigRuleEvaluationStatusOutput struct {
 // DescribeConfigRuleEvaluationStatus reports each rule's last invocations and
 // last error, 25 per page sorted by name.
 func (s *Service) DescribeConfigRuleEvaluationStatus(ctx context.Context, in DescribeConfigRuleEvaluationStatusInput) (*DescribeConfigRuleEvaluationStatusOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeConfigRuleEvaluationStatus", ReadOnly: true}, in, s.describeConfigRuleEvaluationStatus)
+}
+
+func (s *Service) describeConfigRuleEvaluationStatus(ctx context.Context, call *event.Call, in DescribeConfigRuleEvaluationStatusInput) (*DescribeConfigRuleEvaluationStatusOutput, error) {
 	out := &DescribeConfigRuleEvaluationStatusOutput{ConfigRulesEvaluationStatus: []ConfigRuleEvaluationStatus{}}
 	names, next, err := s.ruleNames(in.ConfigRuleNames, in.NextToken)
 	if err == nil {
@@ -1013,7 +1029,9 @@ func (s *Service) DescribeConfigRuleEvaluationStatus(ctx context.Context, in Des
 		}()
 		out.NextToken = next
 	}
-	s.rec.Record(ctx, event.Call{Name: "DescribeConfigRuleEvaluationStatus", ReadOnly: true, RequestParameters: params(map[string]any{"configRuleNames": in.ConfigRuleNames, "nextToken": in.NextToken})}, err)
+	call.Params = func() any {
+		return params(map[string]any{"configRuleNames": in.ConfigRuleNames, "nextToken": in.NextToken})
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -1070,18 +1088,18 @@ func (s *Service) storeEvaluations(ctx context.Context, ruleName, token string, 
 	}
 	for _, c := range changes {
 		q := c.cur.EvaluationResultIdentifier.EvaluationResultQualifier
-		_ = bus.Publish(ctx, s.bus, ComplianceChangeEvent{ConfigRuleName: ruleName, ResourceType: q.ResourceType, ResourceID: q.ResourceID, Old: c.old, New: c.cur})
+		_ = bus.Publish(ctx, s.op.Bus, ComplianceChangeEvent{ConfigRuleName: ruleName, ResourceType: q.ResourceType, ResourceID: q.ResourceID, Old: c.old, New: c.cur})
 		if topic == "" {
 			continue
 		}
 		msg := complianceNote{
-			AWSAccountID: s.account, ConfigRuleName: ruleName, ConfigRuleARN: ruleARN,
-			ResourceType: q.ResourceType, ResourceID: q.ResourceID, AWSRegion: s.region,
+			AWSAccountID: s.op.AccountID, ConfigRuleName: ruleName, ConfigRuleARN: ruleARN,
+			ResourceType: q.ResourceType, ResourceID: q.ResourceID, AWSRegion: s.op.Region,
 			NewEvaluationResult: noteResult(&c.cur), OldEvaluationResult: noteResult(c.old),
 			NotificationCreationTime: isoMillis(now), MessageType: MessageComplianceChange, RecordVersion: "1.0",
 		}
 		b, _ := json.Marshal(msg)
-		subj := fmt.Sprintf("%s%s %s is %s with %s in Account %s", s.subjectPrefix(), q.ResourceType, q.ResourceID, c.cur.ComplianceType, ruleName, s.account)
+		subj := fmt.Sprintf("%s%s %s is %s with %s in Account %s", s.subjectPrefix(), q.ResourceType, q.ResourceID, c.cur.ComplianceType, ruleName, s.op.AccountID)
 		s.publishNote(ctx, topic, subj, b)
 	}
 	return nil
@@ -1158,18 +1176,21 @@ type PutEvaluationsOutput struct {
 // characters. With TestMode any non-empty token is accepted and nothing is
 // stored.
 func (s *Service) PutEvaluations(ctx context.Context, in PutEvaluationsInput) (*PutEvaluationsOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
+	return op.Do(ctx, &s.op, event.Call{Name: "PutEvaluations"}, in, s.putEvaluations)
+}
+
+func (s *Service) putEvaluations(ctx context.Context, call *event.Call, in PutEvaluationsInput) (*PutEvaluationsOutput, error) {
+	err := s.acceptEvaluations(ctx, in)
+	call.Params = func() any {
+		return params(map[string]any{"evaluations": in.Evaluations, "resultToken": in.ResultToken, "testMode": in.TestMode})
 	}
-	err := s.putEvaluations(ctx, in)
-	s.rec.Record(ctx, event.Call{Name: "PutEvaluations", RequestParameters: params(map[string]any{"evaluations": in.Evaluations, "resultToken": in.ResultToken, "testMode": in.TestMode})}, err)
 	if err != nil {
 		return nil, err
 	}
 	return &PutEvaluationsOutput{FailedEvaluations: []Evaluation{}}, nil
 }
 
-func (s *Service) putEvaluations(ctx context.Context, in PutEvaluationsInput) error {
+func (s *Service) acceptEvaluations(ctx context.Context, in PutEvaluationsInput) error {
 	if in.ResultToken == "" {
 		return invalid("The ResultToken is required.")
 	}
@@ -1276,9 +1297,10 @@ func ruleCompliance(r *rule) Compliance {
 // DescribeComplianceByConfigRule reports whether each rule is compliant
 // (filtered by ComplianceTypes: COMPLIANT, NON_COMPLIANT, INSUFFICIENT_DATA).
 func (s *Service) DescribeComplianceByConfigRule(ctx context.Context, in DescribeComplianceByConfigRuleInput) (*DescribeComplianceByConfigRuleOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeComplianceByConfigRule", ReadOnly: true}, in, s.describeComplianceByConfigRule)
+}
+
+func (s *Service) describeComplianceByConfigRule(ctx context.Context, call *event.Call, in DescribeComplianceByConfigRuleInput) (*DescribeComplianceByConfigRuleOutput, error) {
 	out := &DescribeComplianceByConfigRuleOutput{ComplianceByConfigRules: []ComplianceByConfigRule{}}
 	var err error
 	if len(in.ComplianceTypes) > 3 {
@@ -1310,7 +1332,9 @@ func (s *Service) DescribeComplianceByConfigRule(ctx context.Context, in Describ
 			}
 		}()
 	}
-	s.rec.Record(ctx, event.Call{Name: "DescribeComplianceByConfigRule", ReadOnly: true, RequestParameters: params(map[string]any{"configRuleNames": in.ConfigRuleNames, "complianceTypes": in.ComplianceTypes, "nextToken": in.NextToken})}, err)
+	call.Params = func() any {
+		return params(map[string]any{"configRuleNames": in.ConfigRuleNames, "complianceTypes": in.ComplianceTypes, "nextToken": in.NextToken})
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -1336,11 +1360,14 @@ type GetComplianceDetailsByConfigRuleOutput struct {
 // NON_COMPLIANT, NOT_APPLICABLE; INSUFFICIENT_DATA cannot be a filter),
 // Limit 0 (10) to 100 per page.
 func (s *Service) GetComplianceDetailsByConfigRule(ctx context.Context, in GetComplianceDetailsByConfigRuleInput) (*GetComplianceDetailsByConfigRuleOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "GetComplianceDetailsByConfigRule", ReadOnly: true}, in, s.getComplianceDetailsByConfigRule)
+}
+
+func (s *Service) getComplianceDetailsByConfigRule(ctx context.Context, call *event.Call, in GetComplianceDetailsByConfigRuleInput) (*GetComplianceDetailsByConfigRuleOutput, error) {
 	out, err := s.complianceDetails(in)
-	s.rec.Record(ctx, event.Call{Name: "GetComplianceDetailsByConfigRule", ReadOnly: true, RequestParameters: params(map[string]any{"configRuleName": in.ConfigRuleName, "complianceTypes": in.ComplianceTypes, "limit": in.Limit, "nextToken": in.NextToken})}, err)
+	call.Params = func() any {
+		return params(map[string]any{"configRuleName": in.ConfigRuleName, "complianceTypes": in.ComplianceTypes, "limit": in.Limit, "nextToken": in.NextToken})
+	}
 	return out, err
 }
 

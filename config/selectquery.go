@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
@@ -60,12 +61,15 @@ type SelectResourceConfigOutput struct {
 // type and ID (AWS's order is unspecified), Limit 0 (100) to 100 a page.
 // Anything else fails with InvalidExpressionException.
 func (s *Service) SelectResourceConfig(ctx context.Context, in SelectResourceConfigInput) (*SelectResourceConfigOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "SelectResourceConfig", ReadOnly: true}, in, s.selectResourceConfig)
+}
+
+func (s *Service) selectResourceConfig(ctx context.Context, call *event.Call, in SelectResourceConfigInput) (*SelectResourceConfigOutput, error) {
 	out, err := s.selectResources(in)
-	s.rec.Record(ctx, event.Call{Name: "SelectResourceConfig", ReadOnly: true, RequestParameters: params(map[string]any{
-		"expression": in.Expression, "limit": in.Limit, "nextToken": in.NextToken})}, err)
+	call.Params = func() any {
+		return params(map[string]any{
+			"expression": in.Expression, "limit": in.Limit, "nextToken": in.NextToken})
+	}
 	return out, err
 }
 
