@@ -58,7 +58,7 @@ func TestScenarioAPICallsToTrailHistoryFilesAndDigests(t *testing.T) {
 	st, ctx := sc.st, sc.alice
 
 	// 10:01 a trail with log file validation.
-	created, err := st.Trail.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: "audit-bucket", EnableLogFileValidation: true})
+	created, err := st.Trail.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: "audit-bucket", EnableLogFileValidation: trail.Bool(true)})
 	require.NoError(t, err)
 	assert.Equal(t, "arn:aws:cloudtrail:us-east-1:123456789012:trail/audit", created.TrailARN)
 	assert.True(t, created.IncludeGlobalServiceEvents, "IncludeGlobalServiceEvents defaults to true")

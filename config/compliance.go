@@ -95,7 +95,7 @@ type DescribeComplianceByResourceInput struct {
 	ResourceType    string           `json:"ResourceType,omitempty"`
 	ResourceID      string           `json:"ResourceId,omitempty"`
 	ComplianceTypes []ComplianceType `json:"ComplianceTypes,omitempty"`
-	Limit           int              `json:"Limit,omitempty"`
+	Limit           *int32           `json:"Limit,omitempty"`
 	NextToken       string           `json:"NextToken,omitempty"`
 }
 
@@ -136,10 +136,10 @@ func (s *Service) complianceByResource(in DescribeComplianceByResourceInput) (*D
 			return nil, invalid("The ComplianceType %q is not valid here: COMPLIANT, NON_COMPLIANT or INSUFFICIENT_DATA.", t)
 		}
 	}
-	if in.Limit < 0 || in.Limit > 100 {
-		return nil, invalid("The Limit %d is not valid: 0 to 100.", in.Limit)
+	if n := limitOf(in.Limit); n < 0 || n > 100 {
+		return nil, invalid("The Limit %d is not valid: 0 to 100.", n)
 	}
-	limit := in.Limit
+	limit := limitOf(in.Limit)
 	if limit == 0 {
 		limit = 10
 	}

@@ -78,7 +78,7 @@ func (h *harness) record(rc ResourceConfig) {
 
 func (h *harness) history(typ, id string) []ConfigurationItem {
 	h.t.Helper()
-	out, err := h.svc.GetResourceConfigHistory(h.ctx, GetResourceConfigHistoryInput{ResourceType: typ, ResourceID: id, ChronologicalOrder: Forward, Limit: 100})
+	out, err := h.svc.GetResourceConfigHistory(h.ctx, GetResourceConfigHistoryInput{ResourceType: typ, ResourceID: id, ChronologicalOrder: Forward, Limit: Int32(100)})
 	require.NoError(h.t, err)
 	return out.ConfigurationItems
 }

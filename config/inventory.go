@@ -21,7 +21,7 @@ import (
 // ListConfigurationRecordersInput is the input of ListConfigurationRecorders.
 // Filters are accepted and ignored: the one recorder is customer managed.
 type ListConfigurationRecordersInput struct {
-	MaxResults int    `json:"MaxResults,omitempty"`
+	MaxResults *int32 `json:"MaxResults,omitempty"`
 	NextToken  string `json:"NextToken,omitempty"`
 }
 
@@ -47,8 +47,8 @@ func (s *Service) ListConfigurationRecorders(ctx context.Context, in ListConfigu
 func (s *Service) listConfigurationRecorders(ctx context.Context, call *event.Call, in ListConfigurationRecordersInput) (*ListConfigurationRecordersOutput, error) {
 	var err error
 	out := &ListConfigurationRecordersOutput{ConfigurationRecorderSummaries: []ConfigurationRecorderSummary{}}
-	if in.MaxResults < 0 || in.MaxResults > 20 {
-		err = errf("ValidationException", "The MaxResults %d is not valid: 0 to 20.", in.MaxResults)
+	if n := limitOf(in.MaxResults); n < 0 || n > 20 {
+		err = errf("ValidationException", "The MaxResults %d is not valid: 0 to 20.", n)
 	} else {
 		func() {
 			s.mu.Lock()
@@ -75,7 +75,7 @@ func (s *Service) recorderARN(name string) string {
 // GetDiscoveredResourceCountsInput is the input of GetDiscoveredResourceCounts.
 type GetDiscoveredResourceCountsInput struct {
 	ResourceTypes []string `json:"resourceTypes,omitempty"`
-	Limit         int      `json:"limit,omitempty"`
+	Limit         *int32   `json:"limit,omitempty"`
 	NextToken     string   `json:"nextToken,omitempty"`
 }
 
@@ -115,10 +115,10 @@ func (s *Service) discoveredCounts(in GetDiscoveredResourceCountsInput) (*GetDis
 	if len(in.ResourceTypes) > 20 {
 		return nil, errf("ValidationException", "resourceTypes has %d members; at most 20 are allowed.", len(in.ResourceTypes))
 	}
-	if in.Limit < 0 || in.Limit > 100 {
-		return nil, errf("InvalidLimitException", "The limit %d is not valid: 0 to 100.", in.Limit)
+	if n := limitOf(in.Limit); n < 0 || n > 100 {
+		return nil, errf("InvalidLimitException", "The limit %d is not valid: 0 to 100.", n)
 	}
-	limit := cmp.Or(in.Limit, 100)
+	limit := cmp.Or(limitOf(in.Limit), 100)
 	skip := 0
 	if in.NextToken != "" {
 		pos, ok := pagetoken.Decode(in.NextToken)
@@ -316,7 +316,7 @@ type UntagResourceOutput struct{}
 // ListTagsForResourceInput lists a resource's tags.
 type ListTagsForResourceInput struct {
 	ResourceArn string `json:"ResourceArn"`
-	Limit       int    `json:"Limit,omitempty"`
+	Limit       *int32 `json:"Limit,omitempty"`
 	NextToken   string `json:"NextToken,omitempty"`
 }
 
@@ -430,8 +430,8 @@ func (s *Service) ListTagsForResource(ctx context.Context, in ListTagsForResourc
 func (s *Service) listTagsForResource(ctx context.Context, call *event.Call, in ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
 	out := &ListTagsForResourceOutput{Tags: []Tag{}}
 	err := func() error {
-		if in.Limit < 0 || in.Limit > 50 {
-			return errf("InvalidLimitException", "The limit %d is not valid: 0 to 50.", in.Limit)
+		if n := limitOf(in.Limit); n < 0 || n > 50 {
+			return errf("InvalidLimitException", "The limit %d is not valid: 0 to 50.", n)
 		}
 		after := ""
 		if in.NextToken != "" {
@@ -447,7 +447,7 @@ func (s *Service) listTagsForResource(ctx context.Context, call *event.Call, in 
 		if r == nil {
 			return errf("ResourceNotFoundException", "The resource %s was not found.", truncate(in.ResourceArn, 256))
 		}
-		limit := cmp.Or(in.Limit, 50)
+		limit := cmp.Or(limitOf(in.Limit), 50)
 		for _, k := range slices.Sorted(maps.Keys(r.tags)) {
 			if after != "" && k <= after {
 				continue

@@ -36,17 +36,17 @@ func TestGetDiscoveredResourceCountsMostNumerousFirst(t *testing.T) {
 	assert.Equal(t, int64(3), out.TotalDiscoveredResources, "deleted resources are not counted")
 	assert.Equal(t, []ResourceCount{{"AWS::EC2::Instance", 2}, {"AWS::EC2::SecurityGroup", 1}}, out.ResourceCounts)
 
-	out, err = h.svc.GetDiscoveredResourceCounts(h.ctx, GetDiscoveredResourceCountsInput{Limit: 1})
+	out, err = h.svc.GetDiscoveredResourceCounts(h.ctx, GetDiscoveredResourceCountsInput{Limit: Int32(1)})
 	require.NoError(t, err)
 	require.NotEmpty(t, out.NextToken)
-	next, err := h.svc.GetDiscoveredResourceCounts(h.ctx, GetDiscoveredResourceCountsInput{Limit: 1, NextToken: out.NextToken})
+	next, err := h.svc.GetDiscoveredResourceCounts(h.ctx, GetDiscoveredResourceCountsInput{Limit: Int32(1), NextToken: out.NextToken})
 	require.NoError(t, err)
 	assert.Equal(t, []ResourceCount{{"AWS::EC2::SecurityGroup", 1}}, next.ResourceCounts)
 
 	only, err := h.svc.GetDiscoveredResourceCounts(h.ctx, GetDiscoveredResourceCountsInput{ResourceTypes: []string{"AWS::EC2::SecurityGroup"}})
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), only.TotalDiscoveredResources, "the total of the requested types only")
-	_, err = h.svc.GetDiscoveredResourceCounts(h.ctx, GetDiscoveredResourceCountsInput{Limit: 101})
+	_, err = h.svc.GetDiscoveredResourceCounts(h.ctx, GetDiscoveredResourceCountsInput{Limit: Int32(101)})
 	assert.Equal(t, "InvalidLimitException", code(err))
 }
 

@@ -29,3 +29,23 @@ func absent(v any) bool {
 	}
 	return rv.IsZero()
 }
+
+// limitOf is a page size as the operations read it: absent is 0, which
+// Config's operations take as their default.
+func limitOf(p *int32) int {
+	if p == nil {
+		return 0
+	}
+	return int(*p)
+}
+
+// isTrue reports whether an optional boolean is set and true.
+func isTrue(b *bool) bool { return b != nil && *b }
+
+// Int32 returns a pointer to v, for the page sizes of inputs (Limit,
+// MaxResults).
+func Int32(v int32) *int32 { return &v }
+
+// Bool returns a pointer to v, for the optional booleans of inputs
+// (IncludeDeletedResources, TestMode).
+func Bool(v bool) *bool { return &v }

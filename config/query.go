@@ -172,7 +172,7 @@ type GetResourceConfigHistoryInput struct {
 	LaterTime          *time.Time         `json:"laterTime,omitempty"`
 	EarlierTime        *time.Time         `json:"earlierTime,omitempty"`
 	ChronologicalOrder ChronologicalOrder `json:"chronologicalOrder,omitempty"`
-	Limit              int                `json:"limit,omitempty"`
+	Limit              *int32             `json:"limit,omitempty"`
 	NextToken          string             `json:"nextToken,omitempty"`
 }
 
@@ -248,10 +248,10 @@ func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigH
 	if order != Reverse && order != Forward {
 		return nil, errf("ValidationException", "The chronologicalOrder %q is not valid: Reverse or Forward.", order)
 	}
-	if in.Limit < 0 || in.Limit > 100 {
-		return nil, errf("InvalidLimitException", "The limit %d is not valid: 0 to 100.", in.Limit)
+	if n := limitOf(in.Limit); n < 0 || n > 100 {
+		return nil, errf("InvalidLimitException", "The limit %d is not valid: 0 to 100.", n)
 	}
-	limit := in.Limit
+	limit := limitOf(in.Limit)
 	if limit == 0 {
 		limit = 10
 	}
@@ -452,8 +452,8 @@ type ListDiscoveredResourcesInput struct {
 	ResourceType            string   `json:"resourceType"`
 	ResourceIDs             []string `json:"resourceIds,omitempty"`
 	ResourceName            string   `json:"resourceName,omitempty"`
-	Limit                   int      `json:"limit,omitempty"`
-	IncludeDeletedResources bool     `json:"includeDeletedResources,omitempty"`
+	Limit                   *int32   `json:"limit,omitempty"`
+	IncludeDeletedResources *bool    `json:"includeDeletedResources,omitempty"`
 	NextToken               string   `json:"nextToken,omitempty"`
 }
 
@@ -512,10 +512,10 @@ func (s *Service) listDiscovered(in ListDiscoveredResourcesInput) (*ListDiscover
 		return nil, errf("ValidationException", "resourceIds has %d members; at most 20 are allowed.", len(in.ResourceIDs))
 	case len(in.ResourceIDs) > 0 && in.ResourceName != "":
 		return nil, errf("ValidationException", "You can specify either resourceIds or resourceName, but not both.")
-	case in.Limit < 0 || in.Limit > 100:
-		return nil, errf("InvalidLimitException", "The limit %d is not valid: 0 to 100.", in.Limit)
+	case limitOf(in.Limit) < 0 || limitOf(in.Limit) > 100:
+		return nil, errf("InvalidLimitException", "The limit %d is not valid: 0 to 100.", limitOf(in.Limit))
 	}
-	limit := in.Limit
+	limit := limitOf(in.Limit)
 	if limit == 0 {
 		limit = 100
 	}
@@ -547,7 +547,7 @@ func (s *Service) listDiscovered(in ListDiscoveredResourcesInput) (*ListDiscover
 		}
 		id := ResourceIdentifier{ResourceType: k.ResourceType, ResourceID: k.ResourceID, ResourceName: name}
 		if isDeletion(r.last.status) {
-			if !in.IncludeDeletedResources {
+			if !isTrue(in.IncludeDeletedResources) {
 				continue
 			}
 			t := r.last.captureTime()

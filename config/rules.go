@@ -1161,7 +1161,7 @@ func noteResult(r *EvaluationResult) *noteEvalResult {
 type PutEvaluationsInput struct {
 	Evaluations []Evaluation `json:"Evaluations,omitempty"`
 	ResultToken string       `json:"ResultToken"`
-	TestMode    bool         `json:"TestMode,omitempty"`
+	TestMode    *bool        `json:"TestMode,omitempty"`
 }
 
 // PutEvaluationsOutput lists evaluations that failed (none: the request
@@ -1197,7 +1197,7 @@ func (s *Service) acceptEvaluations(ctx context.Context, in PutEvaluationsInput)
 	if err := validateEvaluations(in.Evaluations); err != nil {
 		return err
 	}
-	if in.TestMode {
+	if isTrue(in.TestMode) {
 		return nil
 	}
 	var name string
@@ -1345,7 +1345,7 @@ func (s *Service) describeComplianceByConfigRule(ctx context.Context, call *even
 type GetComplianceDetailsByConfigRuleInput struct {
 	ConfigRuleName  string           `json:"ConfigRuleName"`
 	ComplianceTypes []ComplianceType `json:"ComplianceTypes,omitempty"`
-	Limit           int              `json:"Limit,omitempty"`
+	Limit           *int32           `json:"Limit,omitempty"`
 	NextToken       string           `json:"NextToken,omitempty"`
 }
 
@@ -1383,10 +1383,10 @@ func (s *Service) complianceDetails(in GetComplianceDetailsByConfigRuleInput) (*
 			return nil, invalid("The ComplianceType %q is not valid as a filter: COMPLIANT, NON_COMPLIANT or NOT_APPLICABLE.", t)
 		}
 	}
-	if in.Limit < 0 || in.Limit > 100 {
-		return nil, invalid("The Limit %d is not valid: 0 to 100.", in.Limit)
+	if n := limitOf(in.Limit); n < 0 || n > 100 {
+		return nil, invalid("The Limit %d is not valid: 0 to 100.", n)
 	}
-	limit := in.Limit
+	limit := limitOf(in.Limit)
 	if limit == 0 {
 		limit = 10
 	}

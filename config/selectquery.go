@@ -19,7 +19,7 @@ import (
 // SelectResourceConfigInput is an AWS Config advanced query.
 type SelectResourceConfigInput struct {
 	Expression string `json:"Expression"`
-	Limit      int    `json:"Limit,omitempty"`
+	Limit      *int32 `json:"Limit,omitempty"`
 	NextToken  string `json:"NextToken,omitempty"`
 }
 
@@ -77,8 +77,8 @@ func (s *Service) selectResources(in SelectResourceConfigInput) (*SelectResource
 	if len(in.Expression) == 0 || len(in.Expression) > 4096 {
 		return nil, errf("InvalidExpressionException", "The expression is not valid: 1 to 4096 characters.")
 	}
-	if in.Limit < 0 || in.Limit > 100 {
-		return nil, errf("InvalidLimitException", "The limit %d is not valid: 0 to 100.", in.Limit)
+	if n := limitOf(in.Limit); n < 0 || n > 100 {
+		return nil, errf("InvalidLimitException", "The limit %d is not valid: 0 to 100.", n)
 	}
 	q, err := parseQuery(in.Expression)
 	if err != nil {
@@ -116,7 +116,7 @@ func (s *Service) selectResources(in SelectResourceConfigInput) (*SelectResource
 	for _, f := range q.fields {
 		out.QueryInfo.SelectFields = append(out.QueryInfo.SelectFields, FieldInfo{Name: f})
 	}
-	limit := cmp.Or(in.Limit, 100)
+	limit := cmp.Or(limitOf(in.Limit), 100)
 	rows = rows[min(skip, len(rows)):]
 	if len(rows) > limit {
 		rows = rows[:limit]

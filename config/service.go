@@ -927,11 +927,15 @@ func (s *Service) putRetentionConfiguration(_ context.Context, call *event.Call,
 // DescribeRetentionConfigurationsInput is the input of DescribeRetentionConfigurations.
 type DescribeRetentionConfigurationsInput struct {
 	RetentionConfigurationNames []string `json:"RetentionConfigurationNames,omitempty"`
+	// NextToken is always "": a Region has one retention configuration, so
+	// there is never a second page.
+	NextToken string `json:"NextToken,omitempty"`
 }
 
 // DescribeRetentionConfigurationsOutput lists retention configurations.
 type DescribeRetentionConfigurationsOutput struct {
 	RetentionConfigurations []RetentionConfiguration `json:"RetentionConfigurations"`
+	NextToken               string                   `json:"NextToken,omitempty"`
 }
 
 // DescribeRetentionConfigurations returns the retention configuration, if set.
@@ -944,6 +948,8 @@ func (s *Service) describeRetentionConfigurations(ctx context.Context, call *eve
 	out := &DescribeRetentionConfigurationsOutput{RetentionConfigurations: []RetentionConfiguration{}}
 	if len(in.RetentionConfigurationNames) > 1 {
 		err = errf("InvalidParameterValueException", "RetentionConfigurationNames has %d members; at most 1 is allowed.", len(in.RetentionConfigurationNames))
+	} else if in.NextToken != "" {
+		err = errf("InvalidNextTokenException", "The nextToken %q is not valid.", truncate(in.NextToken, 40))
 	}
 	func() {
 		s.mu.Lock()
@@ -958,7 +964,7 @@ func (s *Service) describeRetentionConfigurations(ctx context.Context, call *eve
 		}
 	}()
 	call.Params = func() any {
-		return params(map[string]any{"retentionConfigurationNames": in.RetentionConfigurationNames})
+		return params(map[string]any{"retentionConfigurationNames": in.RetentionConfigurationNames, "nextToken": in.NextToken})
 	}
 	if err != nil {
 		return nil, err

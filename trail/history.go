@@ -54,14 +54,14 @@ type LookupEventsInput struct {
 	// model has none); omitted, management events are returned.
 	EventCategory string `json:",omitempty"`
 	// MaxResults is 1–50 (default 50).
-	MaxResults *int32  `json:",omitempty"`
-	NextToken  *string `json:",omitempty"`
+	MaxResults *int32 `json:",omitempty"`
+	NextToken  string `json:",omitempty"`
 }
 
 // LookupEventsOutput is the LookupEvents response.
 type LookupEventsOutput struct {
 	Events    []Event
-	NextToken *string `json:",omitempty"`
+	NextToken string `json:",omitempty"`
 }
 
 // Event is an event-history entry as LookupEvents returns it.
@@ -393,10 +393,10 @@ func (s *Service) lookupPage(in LookupEventsInput) (*LookupEventsOutput, error) 
 	}
 	hash := lookupParamsHash(&in)
 	var after *lookupToken
-	if in.NextToken != nil {
-		tok, ok := decodeLookupToken(*in.NextToken)
+	if in.NextToken != "" {
+		tok, ok := decodeLookupToken(in.NextToken)
 		if !ok || tok.hash != hash {
-			return nil, awserr.New("InvalidNextTokenException", "Invalid NextToken %q: a token must come from a previous call with the same parameters.", *in.NextToken)
+			return nil, awserr.New("InvalidNextTokenException", "Invalid NextToken %q: a token must come from a previous call with the same parameters.", in.NextToken)
 		}
 		after = &tok
 	}
@@ -438,7 +438,7 @@ func (s *Service) lookupPage(in LookupEventsInput) (*LookupEventsOutput, error) 
 	}
 	if more {
 		tok := encodeLookupToken(lookupToken{t: last.t, seq: last.seq, hash: hash})
-		out.NextToken = &tok
+		out.NextToken = tok
 	}
 	return out, nil
 }
@@ -513,26 +513,10 @@ func (s *Service) eventOf(e *entry, sc *eventScratch) Event {
 	return ev
 }
 
-// AllEvents walks every page of LookupEvents for in (newest first), for Go
-// callers who want an iterator instead of NextToken. It stops at the first
-// error, yielding it.
-func (s *Service) AllEvents(ctx context.Context, in LookupEventsInput) iter.Seq2[Event, error] {
-	return func(yield func(Event, error) bool) {
-		for {
-			out, err := s.LookupEvents(ctx, in)
-			if err != nil {
-				yield(Event{}, err)
-				return
-			}
-			for _, ev := range out.Events {
-				if !yield(ev, nil) {
-					return
-				}
-			}
-			if out.NextToken == nil {
-				return
-			}
-			in.NextToken = out.NextToken
-		}
-	}
+// LookupEventsAll walks every page of LookupEvents for in (newest first),
+// for Go callers who want an iterator instead of NextToken. It stops at the
+// first error, yielding it.
+func (s *Service) LookupEventsAll(ctx context.Context, in LookupEventsInput) iter.Seq2[Event, error] {
+	return allPages(ctx, in, s.LookupEvents, func(in *LookupEventsInput, tok string) { in.NextToken = tok },
+		func(out *LookupEventsOutput) ([]Event, string) { return out.Events, out.NextToken })
 }

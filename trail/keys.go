@@ -157,13 +157,13 @@ type PublicKey struct {
 type ListPublicKeysInput struct {
 	StartTime *time.Time `json:",omitempty"`
 	EndTime   *time.Time `json:",omitempty"`
-	NextToken *string    `json:",omitempty"`
+	NextToken string     `json:",omitempty"`
 }
 
 // ListPublicKeysOutput is the ListPublicKeys response.
 type ListPublicKeysOutput struct {
 	PublicKeyList []PublicKey
-	NextToken     *string `json:",omitempty"`
+	NextToken     string `json:",omitempty"`
 }
 
 // ListPublicKeys returns the public keys whose validity overlaps the time
@@ -198,8 +198,8 @@ func (s *Service) listPublicKeys(ctx context.Context, call *event.Call, in ListP
 	if start.After(end) {
 		return nil, awserr.New("InvalidTimeRangeException", "Start time %s is after end time %s.", start.Format(TimeFormat), end.Format(TimeFormat))
 	}
-	if in.NextToken != nil {
-		return nil, awserr.New("InvalidTokenException", "Invalid NextToken %q.", *in.NextToken)
+	if in.NextToken != "" {
+		return nil, awserr.New("InvalidTokenException", "Invalid NextToken %q.", in.NextToken)
 	}
 	out = &ListPublicKeysOutput{PublicKeyList: []PublicKey{}}
 	out.PublicKeyList = append(out.PublicKeyList, s.shared.publicKeys(s.op.AccountID, s.op.Region, start.Truncate(time.Second), end, now)...)

@@ -61,9 +61,9 @@ func bucketFS(t *testing.T) (fstest.MapFS, []string) {
 	west := New(Options{Clock: clk, Bus: b, IDs: ids.New(3), Shared: shared, Region: "eu-west-1", OrganizationID: "o-exampleorgid"})
 	t.Cleanup(west.Close)
 	ctx := identity.With(context.Background(), identity.IAMUser("123456789012", "alice", "AKIAEXAMPLE"))
-	_, err := east.CreateTrail(ctx, CreateTrailInput{Name: "audit", S3BucketName: "trail-bucket", S3KeyPrefix: "team/audit", IsMultiRegionTrail: true, EnableLogFileValidation: true})
+	_, err := east.CreateTrail(ctx, CreateTrailInput{Name: "audit", S3BucketName: "trail-bucket", S3KeyPrefix: "team/audit", IsMultiRegionTrail: ptr(true), EnableLogFileValidation: ptr(true)})
 	require.NoError(t, err)
-	_, err = east.CreateTrail(ctx, CreateTrailInput{Name: "org", S3BucketName: "trail-bucket", IsOrganizationTrail: true})
+	_, err = east.CreateTrail(ctx, CreateTrailInput{Name: "org", S3BucketName: "trail-bucket", IsOrganizationTrail: ptr(true)})
 	require.NoError(t, err)
 	for _, n := range []string{"audit", "org"} {
 		_, err = east.StartLogging(ctx, StartLoggingInput{Name: n})

@@ -162,7 +162,7 @@ func (s *Service) removeTags(ctx context.Context, call *event.Call, in RemoveTag
 // ListTagsInput is the ListTags request: trail ARNs.
 type ListTagsInput struct {
 	ResourceIdList []string
-	NextToken      *string `json:",omitempty"`
+	NextToken      string `json:",omitempty"`
 }
 
 // ResourceTag is one resource's tags in ListTags.
@@ -174,7 +174,7 @@ type ResourceTag struct {
 // ListTagsOutput is the ListTags response.
 type ListTagsOutput struct {
 	ResourceTagList []ResourceTag
-	NextToken       *string `json:",omitempty"`
+	NextToken       string `json:",omitempty"`
 }
 
 // ListTags returns the tags of trails visible in this Region (one page).
@@ -186,8 +186,8 @@ func (s *Service) listTags(ctx context.Context, call *event.Call, in ListTagsInp
 	defer func() {
 		call.RequestParameters = map[string]any{"resourceIdList": in.ResourceIdList}
 	}()
-	if in.NextToken != nil {
-		return nil, awserr.New("InvalidTokenException", "Invalid NextToken %q.", *in.NextToken)
+	if in.NextToken != "" {
+		return nil, awserr.New("InvalidTokenException", "Invalid NextToken %q.", in.NextToken)
 	}
 	out = &ListTagsOutput{ResourceTagList: []ResourceTag{}}
 	err = s.shared.locked(func() error {

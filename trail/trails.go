@@ -109,12 +109,12 @@ type CreateTrailInput struct {
 	SnsTopicName string `json:",omitempty"`
 	// IncludeGlobalServiceEvents defaults to true.
 	IncludeGlobalServiceEvents *bool  `json:",omitempty"`
-	IsMultiRegionTrail         bool   `json:",omitempty"`
-	EnableLogFileValidation    bool   `json:",omitempty"`
+	IsMultiRegionTrail         *bool  `json:",omitempty"`
+	EnableLogFileValidation    *bool  `json:",omitempty"`
 	CloudWatchLogsLogGroupArn  string `json:",omitempty"`
 	CloudWatchLogsRoleArn      string `json:",omitempty"`
 	KmsKeyId                   string `json:",omitempty"`
-	IsOrganizationTrail        bool   `json:",omitempty"`
+	IsOrganizationTrail        *bool  `json:",omitempty"`
 	TagsList                   []Tag  `json:",omitempty"`
 }
 
@@ -379,6 +379,9 @@ func (sh *Shared) locked(f func() error) error {
 
 func trailParams(name string) map[string]any { return map[string]any{"name": name} }
 
+// isTrue reports whether an optional boolean is set and true.
+func isTrue(b *bool) bool { return b != nil && *b }
+
 // CreateTrail creates a trail in this (its home) Region. A new trail is not
 // logging: call StartLogging (the console starts it for you; the API does
 // not). A multi-Region trail must include global service events and is
@@ -398,9 +401,10 @@ func (s *Service) createTrail(ctx context.Context, call *event.Call, in CreateTr
 	if in.IncludeGlobalServiceEvents != nil {
 		params["includeGlobalServiceEvents"] = *in.IncludeGlobalServiceEvents
 	}
-	params["isMultiRegionTrail"] = in.IsMultiRegionTrail
-	params["enableLogFileValidation"] = in.EnableLogFileValidation
-	params["isOrganizationTrail"] = in.IsOrganizationTrail
+	// CloudTrail records these three false when the request leaves them out.
+	params["isMultiRegionTrail"] = isTrue(in.IsMultiRegionTrail)
+	params["enableLogFileValidation"] = isTrue(in.EnableLogFileValidation)
+	params["isOrganizationTrail"] = isTrue(in.IsOrganizationTrail)
 	if in.CloudWatchLogsLogGroupArn != "" {
 		params["cloudWatchLogsLogGroupArn"] = in.CloudWatchLogsLogGroupArn
 		params["cloudWatchLogsRoleArn"] = in.CloudWatchLogsRoleArn
@@ -431,7 +435,7 @@ func (s *Service) createTrail(ctx context.Context, call *event.Call, in CreateTr
 		S3BucketName: in.S3BucketName, S3KeyPrefix: in.S3KeyPrefix, SnsTopicName: in.SnsTopicName,
 		CWLGroupARN: in.CloudWatchLogsLogGroupArn, CWLRoleARN: in.CloudWatchLogsRoleArn, KmsKeyID: in.KmsKeyId,
 		IncludeGlobal: in.IncludeGlobalServiceEvents == nil || *in.IncludeGlobalServiceEvents,
-		MultiRegion:   in.IsMultiRegionTrail, Validation: in.EnableLogFileValidation, Org: in.IsOrganizationTrail,
+		MultiRegion:   isTrue(in.IsMultiRegionTrail), Validation: isTrue(in.EnableLogFileValidation), Org: isTrue(in.IsOrganizationTrail),
 	}
 	if c.Org {
 		c.OrgID = s.orgID
@@ -804,13 +808,13 @@ type TrailInfo struct {
 
 // ListTrailsInput is the ListTrails request.
 type ListTrailsInput struct {
-	NextToken *string `json:",omitempty"`
+	NextToken string `json:",omitempty"`
 }
 
 // ListTrailsOutput is the ListTrails response.
 type ListTrailsOutput struct {
 	Trails    []TrailInfo
-	NextToken *string `json:",omitempty"`
+	NextToken string `json:",omitempty"`
 }
 
 // ListTrails lists the trails visible in this Region (one page: a Region has
@@ -823,8 +827,8 @@ func (s *Service) listTrails(ctx context.Context, call *event.Call, in ListTrail
 	defer func() {
 		call.RequestParameters = map[string]any{}
 	}()
-	if in.NextToken != nil {
-		return nil, awserr.New("InvalidTokenException", "Invalid NextToken %q.", *in.NextToken)
+	if in.NextToken != "" {
+		return nil, awserr.New("InvalidTokenException", "Invalid NextToken %q.", in.NextToken)
 	}
 	sh := s.shared
 	sh.mu.Lock()

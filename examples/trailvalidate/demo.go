@@ -52,7 +52,7 @@ func generate(dir string) error {
 	st := localwatch.New(localwatch.Options{Clock: clk, IDSeed: 1, Store: objstore.NewDir(dir)})
 	defer st.Close()
 	ctx := localwatch.WithIdentity(context.Background(), localwatch.IAMUser(st.AccountID, "alice", "AKIAIOSFODNN7EXAMPLE"))
-	if _, err := st.Trail.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: demoBucket, EnableLogFileValidation: true}); err != nil {
+	if _, err := st.Trail.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: demoBucket, EnableLogFileValidation: trail.Bool(true)}); err != nil {
 		return err
 	}
 	if _, err := st.Trail.StartLogging(ctx, trail.StartLoggingInput{Name: "audit"}); err != nil {

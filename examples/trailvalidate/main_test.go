@@ -24,7 +24,7 @@ func TestValidatesADirectoryStore(t *testing.T) {
 	ct := trail.New(trail.Options{Clock: clk, Bus: new(localwatch.Bus), IDs: localwatch.NewIDSource(1), Shared: &trail.Shared{Store: objstore.NewDir(dir), KeySeed: 1}})
 	defer ct.Close()
 	ctx := localwatch.WithIdentity(context.Background(), localwatch.Root("123456789012"))
-	_, err := ct.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: "trail-bucket", EnableLogFileValidation: true})
+	_, err := ct.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: "trail-bucket", EnableLogFileValidation: trail.Bool(true)})
 	require.NoError(t, err)
 	_, err = ct.StartLogging(ctx, trail.StartLoggingInput{Name: "audit"})
 	require.NoError(t, err)
