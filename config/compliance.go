@@ -11,20 +11,6 @@ import (
 	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
-// GetComplianceDetailsByResourceInput is the input of GetComplianceDetailsByResource.
-type GetComplianceDetailsByResourceInput struct {
-	ResourceType    string           `json:"ResourceType"`
-	ResourceID      string           `json:"ResourceId"`
-	ComplianceTypes []ComplianceType `json:"ComplianceTypes,omitempty"`
-	NextToken       string           `json:"NextToken,omitempty"`
-}
-
-// GetComplianceDetailsByResourceOutput lists the resource's evaluation results.
-type GetComplianceDetailsByResourceOutput struct {
-	EvaluationResults []EvaluationResult `json:"EvaluationResults"`
-	NextToken         string             `json:"NextToken,omitempty"`
-}
-
 // GetComplianceDetailsByResource returns the evaluation results of every rule
 // for one resource, sorted by rule name, filtered by up to 3 ComplianceTypes
 // (COMPLIANT, NON_COMPLIANT, NOT_APPLICABLE), 25 per page.
@@ -80,29 +66,6 @@ func (s *Service) complianceByResourceDetails(in GetComplianceDetailsByResourceI
 		out.EvaluationResults = append(out.EvaluationResults, *res)
 	}
 	return out, nil
-}
-
-// ComplianceByResource is one resource's compliance with the rules that
-// evaluate it.
-type ComplianceByResource struct {
-	ResourceType string      `json:"ResourceType"`
-	ResourceID   string      `json:"ResourceId"`
-	Compliance   *Compliance `json:"Compliance"`
-}
-
-// DescribeComplianceByResourceInput is the input of DescribeComplianceByResource.
-type DescribeComplianceByResourceInput struct {
-	ResourceType    string           `json:"ResourceType,omitempty"`
-	ResourceID      string           `json:"ResourceId,omitempty"`
-	ComplianceTypes []ComplianceType `json:"ComplianceTypes,omitempty"`
-	Limit           *int32           `json:"Limit,omitempty"`
-	NextToken       string           `json:"NextToken,omitempty"`
-}
-
-// DescribeComplianceByResourceOutput is a page of resource compliance.
-type DescribeComplianceByResourceOutput struct {
-	ComplianceByResources []ComplianceByResource `json:"ComplianceByResources"`
-	NextToken             string                 `json:"NextToken,omitempty"`
 }
 
 // DescribeComplianceByResource reports, for each evaluated resource (of

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/event"
@@ -17,26 +16,6 @@ import (
 )
 
 // --- ListConfigurationRecorders ------------------------------------------------
-
-// ListConfigurationRecordersInput is the input of ListConfigurationRecorders.
-// Filters are accepted and ignored: the one recorder is customer managed.
-type ListConfigurationRecordersInput struct {
-	MaxResults *int32 `json:"MaxResults,omitempty"`
-	NextToken  string `json:"NextToken,omitempty"`
-}
-
-// ConfigurationRecorderSummary is one recorder in ListConfigurationRecorders.
-type ConfigurationRecorderSummary struct {
-	ARN            string `json:"arn"`
-	Name           string `json:"name"`
-	RecordingScope string `json:"recordingScope"`
-}
-
-// ListConfigurationRecordersOutput lists the recorders.
-type ListConfigurationRecordersOutput struct {
-	ConfigurationRecorderSummaries []ConfigurationRecorderSummary `json:"ConfigurationRecorderSummaries"`
-	NextToken                      string                         `json:"NextToken,omitempty"`
-}
 
 // ListConfigurationRecorders returns a summary of the region's recorder
 // (none, or the one customer-managed recorder, recordingScope PAID).
@@ -71,26 +50,6 @@ func (s *Service) recorderARN(name string) string {
 }
 
 // --- GetDiscoveredResourceCounts -------------------------------------------------
-
-// GetDiscoveredResourceCountsInput is the input of GetDiscoveredResourceCounts.
-type GetDiscoveredResourceCountsInput struct {
-	ResourceTypes []string `json:"resourceTypes,omitempty"`
-	Limit         *int32   `json:"limit,omitempty"`
-	NextToken     string   `json:"nextToken,omitempty"`
-}
-
-// ResourceCount is the number of discovered resources of one type.
-type ResourceCount struct {
-	ResourceType string `json:"resourceType"`
-	Count        int64  `json:"count"`
-}
-
-// GetDiscoveredResourceCountsOutput is a page of counts.
-type GetDiscoveredResourceCountsOutput struct {
-	TotalDiscoveredResources int64           `json:"totalDiscoveredResources"`
-	ResourceCounts           []ResourceCount `json:"resourceCounts"`
-	NextToken                string          `json:"nextToken,omitempty"`
-}
 
 // GetDiscoveredResourceCounts returns how many resources of each type Config
 // has discovered (existing resources it records), most numerous first, at
@@ -165,25 +124,8 @@ func (s *Service) discoveredCounts(in GetDiscoveredResourceCountsInput) (*GetDis
 
 // --- compliance summaries -----------------------------------------------------------
 
-// ComplianceSummary counts compliant and non-compliant rules or resources
-// (each count capped at 100, as AWS caps it).
-type ComplianceSummary struct {
-	CompliantResourceCount     *ComplianceContributorCount `json:"CompliantResourceCount"`
-	NonCompliantResourceCount  *ComplianceContributorCount `json:"NonCompliantResourceCount"`
-	ComplianceSummaryTimestamp time.Time                   `json:"ComplianceSummaryTimestamp"`
-}
-
 func capped(n int) *ComplianceContributorCount {
 	return &ComplianceContributorCount{CappedCount: min(n, 100), CapExceeded: n > 100}
-}
-
-// GetComplianceSummaryByConfigRuleInput is the (empty) input of
-// GetComplianceSummaryByConfigRule.
-type GetComplianceSummaryByConfigRuleInput struct{}
-
-// GetComplianceSummaryByConfigRuleOutput holds the rules' summary.
-type GetComplianceSummaryByConfigRuleOutput struct {
-	ComplianceSummary ComplianceSummary `json:"ComplianceSummary"`
 }
 
 // GetComplianceSummaryByConfigRule returns "the number of Config rules that
@@ -210,22 +152,6 @@ func (s *Service) getComplianceSummaryByConfigRule(_ context.Context, call *even
 	}()
 	out := &GetComplianceSummaryByConfigRuleOutput{ComplianceSummary{CompliantResourceCount: capped(c), NonCompliantResourceCount: capped(nc), ComplianceSummaryTimestamp: s.now()}}
 	return out, nil
-}
-
-// GetComplianceSummaryByResourceTypeInput names up to 100 types (none: all).
-type GetComplianceSummaryByResourceTypeInput struct {
-	ResourceTypes []string `json:"ResourceTypes,omitempty"`
-}
-
-// ComplianceSummaryByResourceType is the summary of one type ("" for all).
-type ComplianceSummaryByResourceType struct {
-	ResourceType      string            `json:"ResourceType,omitempty"`
-	ComplianceSummary ComplianceSummary `json:"ComplianceSummary"`
-}
-
-// GetComplianceSummaryByResourceTypeOutput holds the summaries.
-type GetComplianceSummaryByResourceTypeOutput struct {
-	ComplianceSummariesByResourceType []ComplianceSummaryByResourceType `json:"ComplianceSummariesByResourceType"`
 }
 
 // GetComplianceSummaryByResourceType returns, for each named type (or for
@@ -288,43 +214,6 @@ func (s *Service) getComplianceSummaryByResourceType(ctx context.Context, call *
 }
 
 // --- tags -----------------------------------------------------------------------
-
-// Tag is a tag of a Config resource (a rule).
-type Tag struct {
-	Key   string `json:"Key"`
-	Value string `json:"Value"`
-}
-
-// TagResourceInput tags the Config resource ResourceArn (a rule's ARN).
-type TagResourceInput struct {
-	ResourceArn string `json:"ResourceArn"`
-	Tags        []Tag  `json:"Tags"`
-}
-
-// UntagResourceInput removes tags.
-type UntagResourceInput struct {
-	ResourceArn string   `json:"ResourceArn"`
-	TagKeys     []string `json:"TagKeys"`
-}
-
-// TagResourceOutput is the (empty) TagResource response.
-type TagResourceOutput struct{}
-
-// UntagResourceOutput is the (empty) UntagResource response.
-type UntagResourceOutput struct{}
-
-// ListTagsForResourceInput lists a resource's tags.
-type ListTagsForResourceInput struct {
-	ResourceArn string `json:"ResourceArn"`
-	Limit       *int32 `json:"Limit,omitempty"`
-	NextToken   string `json:"NextToken,omitempty"`
-}
-
-// ListTagsForResourceOutput is the tags, sorted by key.
-type ListTagsForResourceOutput struct {
-	Tags      []Tag  `json:"Tags"`
-	NextToken string `json:"NextToken,omitempty"`
-}
 
 // MaxTagsPerResource is AWS Config's limit of tags on one resource.
 const MaxTagsPerResource = 50
@@ -471,15 +360,6 @@ func (s *Service) listTagsForResource(ctx context.Context, call *event.Call, in 
 
 // --- PutExternalEvaluation --------------------------------------------------------
 
-// PutExternalEvaluationInput records an evaluation made outside Config.
-type PutExternalEvaluationInput struct {
-	ConfigRuleName     string     `json:"ConfigRuleName"`
-	ExternalEvaluation Evaluation `json:"ExternalEvaluation"`
-}
-
-// PutExternalEvaluationOutput is empty.
-type PutExternalEvaluationOutput struct{}
-
 // PutExternalEvaluation stores an evaluation of the named rule, as
 // PutEvaluations does for a result token (AWS uses it for process checks;
 // here any rule accepts it). The rule must exist
@@ -510,39 +390,6 @@ func (s *Service) putExternalEvaluation(ctx context.Context, call *event.Call, i
 }
 
 // --- remediation configurations ---------------------------------------------------
-
-// RemediationConfiguration is the remediation action of a rule (stored and
-// described; localwatch runs no remediation).
-type RemediationConfiguration struct {
-	ConfigRuleName           string         `json:"ConfigRuleName"`
-	TargetType               string         `json:"TargetType"` // SSM_DOCUMENT
-	TargetID                 string         `json:"TargetId"`
-	TargetVersion            string         `json:"TargetVersion,omitempty"`
-	Parameters               map[string]any `json:"Parameters,omitempty"`
-	ResourceType             string         `json:"ResourceType,omitempty"`
-	Automatic                bool           `json:"Automatic,omitempty"`
-	ExecutionControls        map[string]any `json:"ExecutionControls,omitempty"`
-	MaximumAutomaticAttempts int            `json:"MaximumAutomaticAttempts,omitempty"`
-	RetryAttemptSeconds      int64          `json:"RetryAttemptSeconds,omitempty"`
-	ARN                      string         `json:"Arn,omitempty"`
-}
-
-// PutRemediationConfigurationsInput holds 1 to 25 configurations.
-type PutRemediationConfigurationsInput struct {
-	RemediationConfigurations []RemediationConfiguration `json:"RemediationConfigurations"`
-}
-
-// FailedRemediationBatch lists configurations that were not stored.
-type FailedRemediationBatch struct {
-	FailureMessage string                     `json:"FailureMessage"`
-	FailedItems    []RemediationConfiguration `json:"FailedItems"`
-}
-
-// PutRemediationConfigurationsOutput lists the failures (none here: a bad
-// configuration fails the whole request, which changes nothing).
-type PutRemediationConfigurationsOutput struct {
-	FailedBatches []FailedRemediationBatch `json:"FailedBatches"`
-}
 
 // PutRemediationConfigurations adds or replaces the remediation
 // configuration of existing rules (TargetType SSM_DOCUMENT, TargetId
@@ -602,16 +449,6 @@ func (s *Service) putRemediationConfigurations(ctx context.Context, call *event.
 	return &PutRemediationConfigurationsOutput{FailedBatches: []FailedRemediationBatch{}}, nil
 }
 
-// DescribeRemediationConfigurationsInput names 0 to 25 rules.
-type DescribeRemediationConfigurationsInput struct {
-	ConfigRuleNames []string `json:"ConfigRuleNames"`
-}
-
-// DescribeRemediationConfigurationsOutput holds the configurations found.
-type DescribeRemediationConfigurationsOutput struct {
-	RemediationConfigurations []RemediationConfiguration `json:"RemediationConfigurations"`
-}
-
 // DescribeRemediationConfigurations returns the remediation configurations
 // of the named rules (rules without one are left out).
 func (s *Service) DescribeRemediationConfigurations(ctx context.Context, in DescribeRemediationConfigurationsInput) (*DescribeRemediationConfigurationsOutput, error) {
@@ -641,15 +478,6 @@ func (s *Service) describeRemediationConfigurations(ctx context.Context, call *e
 	}
 	return out, nil
 }
-
-// DeleteRemediationConfigurationInput names the rule.
-type DeleteRemediationConfigurationInput struct {
-	ConfigRuleName string `json:"ConfigRuleName"`
-	ResourceType   string `json:"ResourceType,omitempty"`
-}
-
-// DeleteRemediationConfigurationOutput is empty.
-type DeleteRemediationConfigurationOutput struct{}
 
 // DeleteRemediationConfiguration deletes a rule's remediation configuration
 // (NoSuchRemediationConfigurationException if it has none).

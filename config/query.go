@@ -16,19 +16,6 @@ import (
 
 // --- PutResourceConfig / DeleteResourceConfig --------------------------------
 
-// PutResourceConfigInput is the input of PutResourceConfig.
-type PutResourceConfigInput struct {
-	ResourceType    string            `json:"ResourceType"`
-	SchemaVersionID string            `json:"SchemaVersionId"`
-	ResourceID      string            `json:"ResourceId"`
-	ResourceName    string            `json:"ResourceName,omitempty"`
-	Configuration   string            `json:"Configuration"`
-	Tags            map[string]string `json:"Tags,omitempty"`
-}
-
-// PutResourceConfigOutput is empty.
-type PutResourceConfigOutput struct{}
-
 // reservedOrgs are the first ResourceType parts AWS forbids for custom types.
 var reservedOrgs = map[string]bool{"aws": true, "amzn": true, "amazon": true, "alexa": true, "custom": true}
 
@@ -116,15 +103,6 @@ func (s *Service) storeResourceConfig(ctx context.Context, in PutResourceConfigI
 	return nil
 }
 
-// DeleteResourceConfigInput is the input of DeleteResourceConfig.
-type DeleteResourceConfigInput struct {
-	ResourceType string `json:"ResourceType"`
-	ResourceID   string `json:"ResourceId"`
-}
-
-// DeleteResourceConfigOutput is empty.
-type DeleteResourceConfigOutput struct{}
-
 // DeleteResourceConfig records the deletion of a custom resource (a
 // ResourceDeleted item).
 func (s *Service) DeleteResourceConfig(ctx context.Context, in DeleteResourceConfigInput) (*DeleteResourceConfigOutput, error) {
@@ -164,23 +142,6 @@ func (s *Service) deleteResourceConfig(ctx context.Context, call *event.Call, in
 // covers (AWS: "Each call to the API is limited to span a duration of seven
 // days").
 const HistoryPageSpan = 7 * 24 * time.Hour
-
-// GetResourceConfigHistoryInput is the input of GetResourceConfigHistory.
-type GetResourceConfigHistoryInput struct {
-	ResourceType       string             `json:"resourceType"`
-	ResourceID         string             `json:"resourceId"`
-	LaterTime          *time.Time         `json:"laterTime,omitempty"`
-	EarlierTime        *time.Time         `json:"earlierTime,omitempty"`
-	ChronologicalOrder ChronologicalOrder `json:"chronologicalOrder,omitempty"`
-	Limit              *int32             `json:"limit,omitempty"`
-	NextToken          string             `json:"nextToken,omitempty"`
-}
-
-// GetResourceConfigHistoryOutput is a page of configuration items.
-type GetResourceConfigHistoryOutput struct {
-	ConfigurationItems []ConfigurationItem `json:"configurationItems"`
-	NextToken          string              `json:"nextToken,omitempty"`
-}
 
 // GetResourceConfigHistory returns the resource's configuration items whose
 // capture time is within [EarlierTime, LaterTime] (defaults: the first item,
@@ -389,18 +350,6 @@ func (s *Service) itemAtLocked(key ResourceKey, t time.Time) *item {
 
 // --- BatchGetResourceConfig ---------------------------------------------------
 
-// BatchGetResourceConfigInput lists 1 to 100 resource keys.
-type BatchGetResourceConfigInput struct {
-	ResourceKeys []ResourceKey `json:"resourceKeys"`
-}
-
-// BatchGetResourceConfigOutput holds the current items and the keys not
-// processed (always empty here: every request is processed in full).
-type BatchGetResourceConfigOutput struct {
-	BaseConfigurationItems  []BaseConfigurationItem `json:"baseConfigurationItems"`
-	UnprocessedResourceKeys []ResourceKey           `json:"unprocessedResourceKeys"`
-}
-
 // BatchGetResourceConfig returns the current configuration of each resource.
 // As in AWS it returns nothing for deleted or unknown resources and no tags.
 func (s *Service) BatchGetResourceConfig(ctx context.Context, in BatchGetResourceConfigInput) (*BatchGetResourceConfigOutput, error) {
@@ -446,22 +395,6 @@ func baseItem(c *ConfigurationItem) BaseConfigurationItem {
 }
 
 // --- ListDiscoveredResources ------------------------------------------------
-
-// ListDiscoveredResourcesInput is the input of ListDiscoveredResources.
-type ListDiscoveredResourcesInput struct {
-	ResourceType            string   `json:"resourceType"`
-	ResourceIDs             []string `json:"resourceIds,omitempty"`
-	ResourceName            string   `json:"resourceName,omitempty"`
-	Limit                   *int32   `json:"limit,omitempty"`
-	IncludeDeletedResources *bool    `json:"includeDeletedResources,omitempty"`
-	NextToken               string   `json:"nextToken,omitempty"`
-}
-
-// ListDiscoveredResourcesOutput is a page of resource identifiers.
-type ListDiscoveredResourcesOutput struct {
-	ResourceIdentifiers []ResourceIdentifier `json:"resourceIdentifiers"`
-	NextToken           string               `json:"nextToken,omitempty"`
-}
 
 // ListDiscoveredResources lists the discovered resources of a type, sorted by
 // resource ID: at most 20 ResourceIDs or a ResourceName (not both), Limit 0
@@ -569,38 +502,6 @@ func (s *Service) listDiscovered(in ListDiscoveredResourcesInput) (*ListDiscover
 }
 
 // --- relationship graph ---------------------------------------------------------
-
-// ImpactInput asks what a change to a resource would touch.
-type ImpactInput struct {
-	ResourceType string
-	ResourceID   string
-	// At is the instant whose relationships to follow (zero: now).
-	At time.Time
-	// MaxDepth bounds the walk (0: unlimited); 1 gives the direct relations.
-	MaxDepth int
-}
-
-// ImpactedResource is a resource reachable from the changed one.
-type ImpactedResource struct {
-	ResourceType string
-	ResourceID   string
-	ResourceName string
-	// Depth is the number of relationships from the changed resource.
-	Depth int
-	// Path is the chain of relationships that reaches it, starting at the
-	// changed resource (each entry names the next resource and how the
-	// previous one relates to it).
-	Path []Relationship
-	// Status is the status of its item at the instant (ResourceNotRecorded,
-	// ..., or "" if Config never recorded the resource).
-	Status ConfigurationItemStatus
-}
-
-// ImpactOutput lists the reachable resources in breadth-first order (by
-// depth, then type and ID).
-type ImpactOutput struct {
-	Resources []ImpactedResource
-}
 
 // Impact answers "what does a change to this resource affect": the resources
 // reachable from it through the relationships recorded in the items in effect

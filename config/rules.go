@@ -51,74 +51,6 @@ const (
 	RuleEvaluating      ConfigRuleState = "EVALUATING"
 )
 
-// ConfigRule is an AWS Config rule.
-type ConfigRule struct {
-	ConfigRuleName            string                    `json:"ConfigRuleName"`
-	ConfigRuleArn             string                    `json:"ConfigRuleArn,omitempty"`
-	ConfigRuleID              string                    `json:"ConfigRuleId,omitempty"`
-	Description               string                    `json:"Description,omitempty"`
-	Scope                     *Scope                    `json:"Scope,omitempty"`
-	Source                    *Source                   `json:"Source"`
-	InputParameters           string                    `json:"InputParameters,omitempty"`
-	MaximumExecutionFrequency MaximumExecutionFrequency `json:"MaximumExecutionFrequency,omitempty"`
-	ConfigRuleState           ConfigRuleState           `json:"ConfigRuleState,omitempty"`
-	CreatedBy                 string                    `json:"CreatedBy,omitempty"`
-}
-
-// Scope limits the resources whose changes trigger a rule.
-type Scope struct {
-	ComplianceResourceTypes []string `json:"ComplianceResourceTypes,omitempty"`
-	TagKey                  string   `json:"TagKey,omitempty"`
-	TagValue                string   `json:"TagValue,omitempty"`
-	ComplianceResourceID    string   `json:"ComplianceResourceId,omitempty"`
-}
-
-// Source is the owner and identifier of a rule's logic and its triggers.
-type Source struct {
-	Owner            Owner          `json:"Owner"`
-	SourceIdentifier string         `json:"SourceIdentifier,omitempty"`
-	SourceDetails    []SourceDetail `json:"SourceDetails,omitempty"`
-}
-
-// SourceDetail is one trigger of a custom rule.
-type SourceDetail struct {
-	EventSource               string                    `json:"EventSource,omitempty"` // "aws.config"
-	MessageType               string                    `json:"MessageType,omitempty"`
-	MaximumExecutionFrequency MaximumExecutionFrequency `json:"MaximumExecutionFrequency,omitempty"`
-}
-
-// Evaluation is a rule's verdict on one resource (PutEvaluations).
-type Evaluation struct {
-	ComplianceResourceType string         `json:"ComplianceResourceType"`
-	ComplianceResourceID   string         `json:"ComplianceResourceId"`
-	ComplianceType         ComplianceType `json:"ComplianceType"`
-	Annotation             string         `json:"Annotation,omitempty"`
-	OrderingTimestamp      time.Time      `json:"OrderingTimestamp"`
-}
-
-// EvaluationResultQualifier names the rule and resource of a result.
-type EvaluationResultQualifier struct {
-	ConfigRuleName string `json:"ConfigRuleName"`
-	ResourceType   string `json:"ResourceType"`
-	ResourceID     string `json:"ResourceId"`
-}
-
-// EvaluationResultIdentifier identifies a result.
-type EvaluationResultIdentifier struct {
-	EvaluationResultQualifier EvaluationResultQualifier `json:"EvaluationResultQualifier"`
-	OrderingTimestamp         time.Time                 `json:"OrderingTimestamp"`
-}
-
-// EvaluationResult is the stored result of a rule for a resource.
-type EvaluationResult struct {
-	EvaluationResultIdentifier EvaluationResultIdentifier `json:"EvaluationResultIdentifier"`
-	ComplianceType             ComplianceType             `json:"ComplianceType"`
-	ResultRecordedTime         time.Time                  `json:"ResultRecordedTime"`
-	ConfigRuleInvokedTime      time.Time                  `json:"ConfigRuleInvokedTime"`
-	Annotation                 string                     `json:"Annotation,omitempty"`
-	ResultToken                string                     `json:"ResultToken,omitempty"`
-}
-
 // RuleEvent is what a custom rule's function receives: AWS's Lambda
 // invocation event for Config rules (invokingEvent and ruleParameters are JSON
 // strings), plus decoded conveniences that are not part of AWS's event.
@@ -205,14 +137,6 @@ func (s *Service) RegisterRuleFunction(lambdaARN string, fn RuleFunction) {
 }
 
 var validMessageTypes = map[string]bool{MessageConfigurationItemChange: true, MessageOversizedConfigurationItemChange: true, MessageScheduled: true, MessageSnapshotDeliveryCompleted: true}
-
-// PutConfigRuleInput is the input of PutConfigRule.
-type PutConfigRuleInput struct {
-	ConfigRule ConfigRule `json:"ConfigRule"`
-}
-
-// PutConfigRuleOutput is empty.
-type PutConfigRuleOutput struct{}
 
 // PutConfigRule creates or updates a rule and evaluates it at once against
 // every recorded resource in scope (change-triggered) and once on schedule
@@ -459,18 +383,6 @@ func cloneRule(c ConfigRule) ConfigRule {
 	return c
 }
 
-// DescribeConfigRulesInput is the input of DescribeConfigRules.
-type DescribeConfigRulesInput struct {
-	ConfigRuleNames []string `json:"ConfigRuleNames,omitempty"`
-	NextToken       string   `json:"NextToken,omitempty"`
-}
-
-// DescribeConfigRulesOutput is a page of rules.
-type DescribeConfigRulesOutput struct {
-	ConfigRules []ConfigRule `json:"ConfigRules"`
-	NextToken   string       `json:"NextToken,omitempty"`
-}
-
 // describePage is the page size of the Describe* rule operations.
 const describePage = 25
 
@@ -547,14 +459,6 @@ func (s *Service) ruleNames(filter []string, token string) ([]string, string, er
 	return names, next, nil
 }
 
-// DeleteConfigRuleInput names the rule to delete.
-type DeleteConfigRuleInput struct {
-	ConfigRuleName string `json:"ConfigRuleName"`
-}
-
-// DeleteConfigRuleOutput is empty.
-type DeleteConfigRuleOutput struct{}
-
 // DeleteConfigRule deletes a rule and all its evaluation results (at once;
 // AWS passes through the DELETING state).
 func (s *Service) DeleteConfigRule(ctx context.Context, in DeleteConfigRuleInput) (*DeleteConfigRuleOutput, error) {
@@ -584,14 +488,6 @@ func (s *Service) deleteConfigRule(ctx context.Context, call *event.Call, in Del
 	}
 	return &DeleteConfigRuleOutput{}, nil
 }
-
-// StartConfigRulesEvaluationInput names 1 to 25 rules.
-type StartConfigRulesEvaluationInput struct {
-	ConfigRuleNames []string `json:"ConfigRuleNames"`
-}
-
-// StartConfigRulesEvaluationOutput is empty.
-type StartConfigRulesEvaluationOutput struct{}
 
 // StartConfigRulesEvaluation re-evaluates the rules now (synchronously) and
 // sends ConfigRulesEvaluationStarted to the delivery channel's topic. As in
@@ -978,36 +874,6 @@ func (s *Service) noteInvocation(name string, now time.Time, err error) {
 	st.LastSuccessfulInvocationTime, st.LastSuccessfulEvaluationTime = &t, &t
 }
 
-// ConfigRuleEvaluationStatus is what DescribeConfigRuleEvaluationStatus
-// reports for a rule: when it was activated and last invoked, and its last
-// error (for a custom rule, the error its function returned or its invalid
-// evaluations).
-type ConfigRuleEvaluationStatus struct {
-	ConfigRuleName               string     `json:"ConfigRuleName"`
-	ConfigRuleArn                string     `json:"ConfigRuleArn"`
-	ConfigRuleID                 string     `json:"ConfigRuleId"`
-	LastSuccessfulInvocationTime *time.Time `json:"LastSuccessfulInvocationTime,omitempty"`
-	LastFailedInvocationTime     *time.Time `json:"LastFailedInvocationTime,omitempty"`
-	LastSuccessfulEvaluationTime *time.Time `json:"LastSuccessfulEvaluationTime,omitempty"`
-	LastFailedEvaluationTime     *time.Time `json:"LastFailedEvaluationTime,omitempty"`
-	FirstActivatedTime           *time.Time `json:"FirstActivatedTime,omitempty"`
-	LastErrorCode                string     `json:"LastErrorCode,omitempty"`
-	LastErrorMessage             string     `json:"LastErrorMessage,omitempty"`
-	FirstEvaluationStarted       bool       `json:"FirstEvaluationStarted"`
-}
-
-// DescribeConfigRuleEvaluationStatusInput is the input of DescribeConfigRuleEvaluationStatus.
-type DescribeConfigRuleEvaluationStatusInput struct {
-	ConfigRuleNames []string `json:"ConfigRuleNames,omitempty"`
-	NextToken       string   `json:"NextToken,omitempty"`
-}
-
-// DescribeConfigRuleEvaluationStatusOutput is a page of rule statuses.
-type DescribeConfigRuleEvaluationStatusOutput struct {
-	ConfigRulesEvaluationStatus []ConfigRuleEvaluationStatus `json:"ConfigRulesEvaluationStatus"`
-	NextToken                   string                       `json:"NextToken,omitempty"`
-}
-
 // DescribeConfigRuleEvaluationStatus reports each rule's last invocations and
 // last error, 25 per page sorted by name.
 func (s *Service) DescribeConfigRuleEvaluationStatus(ctx context.Context, in DescribeConfigRuleEvaluationStatusInput) (*DescribeConfigRuleEvaluationStatusOutput, error) {
@@ -1157,19 +1023,6 @@ func noteResult(r *EvaluationResult) *noteEvalResult {
 	}
 }
 
-// PutEvaluationsInput is the input of PutEvaluations.
-type PutEvaluationsInput struct {
-	Evaluations []Evaluation `json:"Evaluations,omitempty"`
-	ResultToken string       `json:"ResultToken"`
-	TestMode    *bool        `json:"TestMode,omitempty"`
-}
-
-// PutEvaluationsOutput lists evaluations that failed (none: the request
-// succeeds or fails as a whole).
-type PutEvaluationsOutput struct {
-	FailedEvaluations []Evaluation `json:"FailedEvaluations"`
-}
-
 // PutEvaluations records a custom rule's evaluations under the result token
 // of its invocation: at most 100, ComplianceType COMPLIANT, NON_COMPLIANT or
 // NOT_APPLICABLE (INSUFFICIENT_DATA is rejected), Annotation at most 256
@@ -1241,37 +1094,6 @@ func validateEvaluations(evals []Evaluation) error {
 	return nil
 }
 
-// ComplianceContributorCount counts the non-compliant resources (capped at 100).
-type ComplianceContributorCount struct {
-	CappedCount int  `json:"CappedCount"`
-	CapExceeded bool `json:"CapExceeded"`
-}
-
-// Compliance is a rule's overall compliance.
-type Compliance struct {
-	ComplianceType             ComplianceType              `json:"ComplianceType"`
-	ComplianceContributorCount *ComplianceContributorCount `json:"ComplianceContributorCount,omitempty"`
-}
-
-// ComplianceByConfigRule is one rule's compliance.
-type ComplianceByConfigRule struct {
-	ConfigRuleName string      `json:"ConfigRuleName"`
-	Compliance     *Compliance `json:"Compliance"`
-}
-
-// DescribeComplianceByConfigRuleInput is the input of DescribeComplianceByConfigRule.
-type DescribeComplianceByConfigRuleInput struct {
-	ConfigRuleNames []string         `json:"ConfigRuleNames,omitempty"`
-	ComplianceTypes []ComplianceType `json:"ComplianceTypes,omitempty"`
-	NextToken       string           `json:"NextToken,omitempty"`
-}
-
-// DescribeComplianceByConfigRuleOutput is a page of rule compliance.
-type DescribeComplianceByConfigRuleOutput struct {
-	ComplianceByConfigRules []ComplianceByConfigRule `json:"ComplianceByConfigRules"`
-	NextToken               string                   `json:"NextToken,omitempty"`
-}
-
 // ruleCompliance derives a rule's compliance from its results:
 // NON_COMPLIANT if any resource is, else COMPLIANT if any resource is, else
 // INSUFFICIENT_DATA.
@@ -1339,20 +1161,6 @@ func (s *Service) describeComplianceByConfigRule(ctx context.Context, call *even
 		return nil, err
 	}
 	return out, nil
-}
-
-// GetComplianceDetailsByConfigRuleInput is the input of GetComplianceDetailsByConfigRule.
-type GetComplianceDetailsByConfigRuleInput struct {
-	ConfigRuleName  string           `json:"ConfigRuleName"`
-	ComplianceTypes []ComplianceType `json:"ComplianceTypes,omitempty"`
-	Limit           *int32           `json:"Limit,omitempty"`
-	NextToken       string           `json:"NextToken,omitempty"`
-}
-
-// GetComplianceDetailsByConfigRuleOutput is a page of evaluation results.
-type GetComplianceDetailsByConfigRuleOutput struct {
-	EvaluationResults []EvaluationResult `json:"EvaluationResults"`
-	NextToken         string             `json:"NextToken,omitempty"`
 }
 
 // GetComplianceDetailsByConfigRule returns a rule's evaluation results sorted

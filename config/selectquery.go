@@ -16,31 +16,6 @@ import (
 	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
-// SelectResourceConfigInput is an AWS Config advanced query.
-type SelectResourceConfigInput struct {
-	Expression string `json:"Expression"`
-	Limit      *int32 `json:"Limit,omitempty"`
-	NextToken  string `json:"NextToken,omitempty"`
-}
-
-// FieldInfo names a selected field.
-type FieldInfo struct {
-	Name string `json:"Name"`
-}
-
-// QueryInfo describes the query's columns.
-type QueryInfo struct {
-	SelectFields []FieldInfo `json:"SelectFields"`
-}
-
-// SelectResourceConfigOutput is a page of results, each a JSON document
-// holding the selected fields.
-type SelectResourceConfigOutput struct {
-	Results   []string   `json:"Results"`
-	QueryInfo *QueryInfo `json:"QueryInfo"`
-	NextToken string     `json:"NextToken,omitempty"`
-}
-
 // SelectResourceConfig runs an advanced query over the current
 // configuration items of existing, recorded resources — the resource
 // inventory. It supports the part of AWS Config's SQL its documentation

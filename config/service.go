@@ -219,14 +219,6 @@ var globalTypes = map[string]bool{"AWS::IAM::User": true, "AWS::IAM::Group": tru
 // dailyForbidden are the types AWS will not record DAILY.
 var dailyForbidden = map[string]bool{"AWS::Config::ResourceCompliance": true, "AWS::Config::ConformancePackCompliance": true, "AWS::Config::ConfigurationRecorder": true}
 
-// PutConfigurationRecorderInput is the input of PutConfigurationRecorder.
-type PutConfigurationRecorderInput struct {
-	ConfigurationRecorder ConfigurationRecorder `json:"ConfigurationRecorder"`
-}
-
-// PutConfigurationRecorderOutput is empty.
-type PutConfigurationRecorderOutput struct{}
-
 // PutConfigurationRecorder creates the region's configuration recorder or
 // updates it (same name). A second recorder under another name fails with
 // MaxNumberOfConfigurationRecordersExceededException. A new recorder is not
@@ -456,16 +448,6 @@ func (s *Service) reconcileAllLocked(now time.Time, out *outbox) {
 
 func (s *Service) recordingLocked() bool { return s.recorder != nil && s.recorderState.Recording }
 
-// DescribeConfigurationRecordersInput is the input of DescribeConfigurationRecorders.
-type DescribeConfigurationRecordersInput struct {
-	ConfigurationRecorderNames []string `json:"ConfigurationRecorderNames,omitempty"`
-}
-
-// DescribeConfigurationRecordersOutput lists the recorders.
-type DescribeConfigurationRecordersOutput struct {
-	ConfigurationRecorders []ConfigurationRecorder `json:"ConfigurationRecorders"`
-}
-
 // DescribeConfigurationRecorders returns the recorder (or, if names are given,
 // fails with NoSuchConfigurationRecorderException for a name that does not
 // exist).
@@ -493,16 +475,6 @@ func (s *Service) describeConfigurationRecorders(ctx context.Context, call *even
 		return nil, err
 	}
 	return out, nil
-}
-
-// DescribeConfigurationRecorderStatusInput is the input of DescribeConfigurationRecorderStatus.
-type DescribeConfigurationRecorderStatusInput struct {
-	ConfigurationRecorderNames []string `json:"ConfigurationRecorderNames,omitempty"`
-}
-
-// DescribeConfigurationRecorderStatusOutput lists recorder statuses.
-type DescribeConfigurationRecorderStatusOutput struct {
-	ConfigurationRecordersStatus []ConfigurationRecorderStatus `json:"ConfigurationRecordersStatus"`
 }
 
 // DescribeConfigurationRecorderStatus reports whether the recorder is
@@ -539,14 +511,6 @@ func (s *Service) describeConfigurationRecorderStatus(ctx context.Context, call 
 	}
 	return out, nil
 }
-
-// StartConfigurationRecorderInput names the recorder to start.
-type StartConfigurationRecorderInput struct {
-	ConfigurationRecorderName string `json:"ConfigurationRecorderName"`
-}
-
-// StartConfigurationRecorderOutput is empty.
-type StartConfigurationRecorderOutput struct{}
 
 // StartConfigurationRecorder starts recording. It needs a delivery channel
 // (NoAvailableDeliveryChannelException). Starting records, as AWS's discovery
@@ -586,14 +550,6 @@ func (s *Service) startConfigurationRecorder(ctx context.Context, call *event.Ca
 	return &StartConfigurationRecorderOutput{}, nil
 }
 
-// StopConfigurationRecorderInput names the recorder to stop.
-type StopConfigurationRecorderInput struct {
-	ConfigurationRecorderName string `json:"ConfigurationRecorderName"`
-}
-
-// StopConfigurationRecorderOutput is empty.
-type StopConfigurationRecorderOutput struct{}
-
 // StopConfigurationRecorder stops recording: changes declared while stopped
 // are recorded (as one item per resource) when the recorder starts again.
 func (s *Service) StopConfigurationRecorder(ctx context.Context, in StopConfigurationRecorderInput) (*StopConfigurationRecorderOutput, error) {
@@ -622,14 +578,6 @@ func (s *Service) stopConfigurationRecorder(ctx context.Context, call *event.Cal
 	return &StopConfigurationRecorderOutput{}, nil
 }
 
-// DeleteConfigurationRecorderInput names the recorder to delete.
-type DeleteConfigurationRecorderInput struct {
-	ConfigurationRecorderName string `json:"ConfigurationRecorderName"`
-}
-
-// DeleteConfigurationRecorderOutput is empty.
-type DeleteConfigurationRecorderOutput struct{}
-
 // DeleteConfigurationRecorder deletes the recorder. Recorded items stay
 // readable with GetResourceConfigHistory, as in AWS.
 func (s *Service) DeleteConfigurationRecorder(ctx context.Context, in DeleteConfigurationRecorderInput) (*DeleteConfigurationRecorderOutput, error) {
@@ -657,14 +605,6 @@ func (s *Service) deleteConfigurationRecorder(ctx context.Context, call *event.C
 }
 
 // --- delivery channel ------------------------------------------------------
-
-// PutDeliveryChannelInput is the input of PutDeliveryChannel.
-type PutDeliveryChannelInput struct {
-	DeliveryChannel DeliveryChannel `json:"DeliveryChannel"`
-}
-
-// PutDeliveryChannelOutput is empty.
-type PutDeliveryChannelOutput struct{}
 
 // PutDeliveryChannel creates or updates the region's delivery channel. It
 // needs a recorder (NoAvailableConfigurationRecorderException). If
@@ -754,16 +694,6 @@ func (s *Service) armSnapshotsLocked() {
 	s.snapTimer = clock.Every(s.op.Clock, d, func(at time.Time) { s.periodicSnapshot(at) })
 }
 
-// DescribeDeliveryChannelsInput is the input of DescribeDeliveryChannels.
-type DescribeDeliveryChannelsInput struct {
-	DeliveryChannelNames []string `json:"DeliveryChannelNames,omitempty"`
-}
-
-// DescribeDeliveryChannelsOutput lists the delivery channels.
-type DescribeDeliveryChannelsOutput struct {
-	DeliveryChannels []DeliveryChannel `json:"DeliveryChannels"`
-}
-
 // DescribeDeliveryChannels returns the delivery channel.
 func (s *Service) DescribeDeliveryChannels(ctx context.Context, in DescribeDeliveryChannelsInput) (*DescribeDeliveryChannelsOutput, error) {
 	return op.Do(ctx, &s.op, event.Call{Name: "DescribeDeliveryChannels", ReadOnly: true}, in, s.describeDeliveryChannels)
@@ -800,16 +730,6 @@ func (s *Service) describeDeliveryChannels(ctx context.Context, call *event.Call
 	return out, nil
 }
 
-// DescribeDeliveryChannelStatusInput is the input of DescribeDeliveryChannelStatus.
-type DescribeDeliveryChannelStatusInput struct {
-	DeliveryChannelNames []string `json:"DeliveryChannelNames,omitempty"`
-}
-
-// DescribeDeliveryChannelStatusOutput lists channel statuses.
-type DescribeDeliveryChannelStatusOutput struct {
-	DeliveryChannelsStatus []DeliveryChannelStatus `json:"DeliveryChannelsStatus"`
-}
-
 // DescribeDeliveryChannelStatus reports the last snapshot delivery and the
 // last notification sent.
 func (s *Service) DescribeDeliveryChannelStatus(ctx context.Context, in DescribeDeliveryChannelStatusInput) (*DescribeDeliveryChannelStatusOutput, error) {
@@ -840,14 +760,6 @@ func (s *Service) describeDeliveryChannelStatus(ctx context.Context, call *event
 	}
 	return out, nil
 }
-
-// DeleteDeliveryChannelInput names the channel to delete.
-type DeleteDeliveryChannelInput struct {
-	DeliveryChannelName string `json:"DeliveryChannelName"`
-}
-
-// DeleteDeliveryChannelOutput is empty.
-type DeleteDeliveryChannelOutput struct{}
 
 // DeleteDeliveryChannel deletes the delivery channel; it fails with
 // LastDeliveryChannelDeleteFailedException while the recorder is recording.
@@ -883,16 +795,6 @@ func (s *Service) deleteDeliveryChannel(ctx context.Context, call *event.Call, i
 
 // --- retention -------------------------------------------------------------
 
-// PutRetentionConfigurationInput sets the retention period (30 to 2557 days).
-type PutRetentionConfigurationInput struct {
-	RetentionPeriodInDays int `json:"RetentionPeriodInDays"`
-}
-
-// PutRetentionConfigurationOutput returns the configuration (named "default").
-type PutRetentionConfigurationOutput struct {
-	RetentionConfiguration RetentionConfiguration `json:"RetentionConfiguration"`
-}
-
 // PutRetentionConfiguration sets how long configuration items are kept. Items
 // older than the period are not returned and are deleted by a daily sweep on
 // the clock; the latest item of a resource that still exists is kept.
@@ -922,20 +824,6 @@ func (s *Service) putRetentionConfiguration(_ context.Context, call *event.Call,
 	// Apply the new period at once rather than waiting for the daily sweep.
 	*then = func() { s.sweepRetention(s.now()) }
 	return out, nil
-}
-
-// DescribeRetentionConfigurationsInput is the input of DescribeRetentionConfigurations.
-type DescribeRetentionConfigurationsInput struct {
-	RetentionConfigurationNames []string `json:"RetentionConfigurationNames,omitempty"`
-	// NextToken is always "": a Region has one retention configuration, so
-	// there is never a second page.
-	NextToken string `json:"NextToken,omitempty"`
-}
-
-// DescribeRetentionConfigurationsOutput lists retention configurations.
-type DescribeRetentionConfigurationsOutput struct {
-	RetentionConfigurations []RetentionConfiguration `json:"RetentionConfigurations"`
-	NextToken               string                   `json:"NextToken,omitempty"`
 }
 
 // DescribeRetentionConfigurations returns the retention configuration, if set.
@@ -971,14 +859,6 @@ func (s *Service) describeRetentionConfigurations(ctx context.Context, call *eve
 	}
 	return out, nil
 }
-
-// DeleteRetentionConfigurationInput names the configuration to delete.
-type DeleteRetentionConfigurationInput struct {
-	RetentionConfigurationName string `json:"RetentionConfigurationName"`
-}
-
-// DeleteRetentionConfigurationOutput is empty.
-type DeleteRetentionConfigurationOutput struct{}
 
 // DeleteRetentionConfiguration returns retention to the default (2557 days).
 func (s *Service) DeleteRetentionConfiguration(ctx context.Context, in DeleteRetentionConfigurationInput) (*DeleteRetentionConfigurationOutput, error) {

@@ -47,16 +47,6 @@ func ParseSnapshot(data []byte) (*Snapshot, error) {
 	return &s, nil
 }
 
-// DeliverConfigSnapshotInput names the delivery channel.
-type DeliverConfigSnapshotInput struct {
-	DeliveryChannelName string `json:"deliveryChannelName"`
-}
-
-// DeliverConfigSnapshotOutput carries the snapshot ID.
-type DeliverConfigSnapshotOutput struct {
-	ConfigSnapshotID string `json:"configSnapshotId"`
-}
-
 // snapshotNote is the message of the snapshot delivery notifications.
 type snapshotNote struct {
 	ConfigSnapshotID         string `json:"configSnapshotId,omitempty"`

@@ -36,56 +36,6 @@ const (
 var lookupKeys = []LookupAttributeKey{LookupEventID, LookupEventName, LookupReadOnly, LookupUsername,
 	LookupResourceType, LookupResourceName, LookupEventSource, LookupAccessKeyID}
 
-// LookupAttribute is one attribute key and value to match.
-type LookupAttribute struct {
-	AttributeKey   LookupAttributeKey
-	AttributeValue string
-}
-
-// LookupEventsInput is the LookupEvents request.
-type LookupEventsInput struct {
-	// LookupAttributes may hold at most one attribute.
-	LookupAttributes []LookupAttribute `json:",omitempty"`
-	// StartTime and EndTime are inclusive; the defaults are the oldest event
-	// kept (90 days) and now.
-	StartTime *time.Time `json:",omitempty"`
-	EndTime   *time.Time `json:",omitempty"`
-	// EventCategory may only be "insight" (Insights events, of which this
-	// model has none); omitted, management events are returned.
-	EventCategory string `json:",omitempty"`
-	// MaxResults is 1–50 (default 50).
-	MaxResults *int32 `json:",omitempty"`
-	NextToken  string `json:",omitempty"`
-}
-
-// LookupEventsOutput is the LookupEvents response.
-type LookupEventsOutput struct {
-	Events    []Event
-	NextToken string `json:",omitempty"`
-}
-
-// Event is an event-history entry as LookupEvents returns it.
-type Event struct {
-	EventId     string
-	EventName   string
-	ReadOnly    string // "true" or "false"
-	AccessKeyId string `json:",omitempty"`
-	EventTime   time.Time
-	EventSource string
-	Username    string          `json:",omitempty"`
-	Resources   []EventResource `json:",omitempty"`
-	// CloudTrailEvent is the full record as a JSON string.
-	CloudTrailEvent string
-}
-
-// EventResource is a resource of a history event. ResourceName is the ARN the
-// record lists (a LookupEvents ResourceName lookup matches it and the names
-// in it, see resourceNames).
-type EventResource struct {
-	ResourceType string
-	ResourceName string
-}
-
 // hentry is one event of the history. The history is a slice of hentries
 // sorted by (t, seq): arrival order, which is time order except when a
 // concurrent caller's event lands a second late (then it is inserted in

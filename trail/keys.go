@@ -142,30 +142,6 @@ func (k *signingKey) sign(msg []byte) ([]byte, error) {
 	return rsa.SignPKCS1v15(nil, k.priv, crypto.SHA256, h[:])
 }
 
-// PublicKey is a digest-signing public key (ListPublicKeys).
-type PublicKey struct {
-	// Value is the DER-encoded PKCS #1 RSAPublicKey (base64 in JSON).
-	Value             []byte
-	ValidityStartTime time.Time
-	ValidityEndTime   time.Time
-	// Fingerprint is the lower-case hex MD5 of Value; digest files name it in
-	// digestPublicKeyFingerprint.
-	Fingerprint string
-}
-
-// ListPublicKeysInput is the ListPublicKeys request.
-type ListPublicKeysInput struct {
-	StartTime *time.Time `json:",omitempty"`
-	EndTime   *time.Time `json:",omitempty"`
-	NextToken string     `json:",omitempty"`
-}
-
-// ListPublicKeysOutput is the ListPublicKeys response.
-type ListPublicKeysOutput struct {
-	PublicKeyList []PublicKey
-	NextToken     string `json:",omitempty"`
-}
-
 // ListPublicKeys returns the public keys whose validity overlaps the time
 // range (default: now) in this Region, oldest first. Each Region's key is
 // rotated every 30 days ([KeyRotation]) from when the Region's first Service

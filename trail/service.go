@@ -502,49 +502,6 @@ func (s *Service) refreshViewsLocked() {
 	sortConfigs(s.views)
 }
 
-// RecordEventInput is an event an application records itself (see
-// [Service.RecordEvent]). Zero fields get CloudTrail's defaults.
-type RecordEventInput struct {
-	// EventType defaults to AwsApiCall.
-	EventType EventType
-	// EventCategory defaults to Management (Data for an S3 object-level or
-	// other data event: data events go only to trails that select them, never
-	// to event history).
-	EventCategory       EventCategory
-	EventSource         string
-	EventName           string
-	ReadOnly            bool
-	SourceIPAddress     string
-	UserAgent           string
-	ErrorCode           string
-	ErrorMessage        string
-	RequestParameters   any
-	ResponseElements    any
-	AdditionalEventData any
-	ServiceEventDetails any
-	Resources           []Resource
-	// RequestID defaults to a new UUID for an AwsApiCall (AWS's records of
-	// API calls always carry one); it is truncated to 1 KB as AWS does.
-	RequestID string
-	// EventID defaults to a new UUID.
-	EventID string
-	// UserIdentity overrides the identity from the context (for example an
-	// AwsServiceEvent's {"type":"AWSService","invokedBy":...} or a failed
-	// sign-in's HIDDEN_DUE_TO_SECURITY_REASONS user name).
-	UserIdentity                 *UserIdentity
-	VPCEndpointID                string
-	SessionCredentialFromConsole bool
-	TLSDetails                   *TLSDetails
-	APIVersion                   string
-	SharedEventID                string
-}
-
-// RecordEventOutput returns the record as written. It is the stored record:
-// read it, do not modify it.
-type RecordEventOutput struct {
-	Record *Record
-}
-
 // RecordEvent records an event the application itself observed: a console
 // sign-in (EventType AwsConsoleSignIn, source signin.amazonaws.com), an S3
 // object-level data event (EventCategory Data), a service event

@@ -67,15 +67,6 @@ func (s *Service) taggedTrailLocked(id string) (*trailState, error) {
 	return st, nil
 }
 
-// AddTagsInput is the AddTags request: ResourceId is the trail's ARN.
-type AddTagsInput struct {
-	ResourceId string
-	TagsList   []Tag
-}
-
-// AddTagsOutput is the (empty) AddTags response.
-type AddTagsOutput struct{}
-
 // AddTags adds tags to a trail, replacing the value of a key it already has,
 // up to 50 tags (TagsLimitExceededException). A trail that applies to all
 // Regions is tagged only from its home Region (InvalidHomeRegionException).
@@ -118,15 +109,6 @@ func (s *Service) addTags(ctx context.Context, call *event.Call, in AddTagsInput
 	return &AddTagsOutput{}, nil
 }
 
-// RemoveTagsInput is the RemoveTags request: the keys of TagsList are removed.
-type RemoveTagsInput struct {
-	ResourceId string
-	TagsList   []Tag
-}
-
-// RemoveTagsOutput is the (empty) RemoveTags response.
-type RemoveTagsOutput struct{}
-
 // RemoveTags removes the tags with the given keys from a trail (keys it does
 // not have are ignored).
 func (s *Service) RemoveTags(ctx context.Context, in RemoveTagsInput) (*RemoveTagsOutput, error) {
@@ -157,24 +139,6 @@ func (s *Service) removeTags(ctx context.Context, call *event.Call, in RemoveTag
 		return nil, err
 	}
 	return &RemoveTagsOutput{}, nil
-}
-
-// ListTagsInput is the ListTags request: trail ARNs.
-type ListTagsInput struct {
-	ResourceIdList []string
-	NextToken      string `json:",omitempty"`
-}
-
-// ResourceTag is one resource's tags in ListTags.
-type ResourceTag struct {
-	ResourceId string
-	TagsList   []Tag
-}
-
-// ListTagsOutput is the ListTags response.
-type ListTagsOutput struct {
-	ResourceTagList []ResourceTag
-	NextToken       string `json:",omitempty"`
 }
 
 // ListTags returns the tags of trails visible in this Region (one page).
@@ -214,25 +178,6 @@ const (
 	ApiCallRateInsight  InsightType = "ApiCallRateInsight"
 	ApiErrorRateInsight InsightType = "ApiErrorRateInsight"
 )
-
-// InsightSelector enables one Insights type on a trail, for management
-// events (the default) and/or data events.
-type InsightSelector struct {
-	InsightType     InsightType
-	EventCategories []EventCategory `json:",omitempty"`
-}
-
-// PutInsightSelectorsInput is the PutInsightSelectors request.
-type PutInsightSelectorsInput struct {
-	TrailName        string
-	InsightSelectors []InsightSelector
-}
-
-// PutInsightSelectorsOutput is the PutInsightSelectors response.
-type PutInsightSelectorsOutput struct {
-	TrailARN         string
-	InsightSelectors []InsightSelector
-}
 
 // PutInsightSelectors stores a trail's Insights selectors (an empty list
 // turns Insights off), in its home Region. This model stores and returns
@@ -291,15 +236,6 @@ func (s *Service) putInsightSelectors(ctx context.Context, call *event.Call, in 
 	return &PutInsightSelectorsOutput{TrailARN: arnOut, InsightSelectors: slices.Clone(sels)}, nil
 }
 
-// GetInsightSelectorsInput is the GetInsightSelectors request.
-type GetInsightSelectorsInput struct{ TrailName string }
-
-// GetInsightSelectorsOutput is the GetInsightSelectors response.
-type GetInsightSelectorsOutput struct {
-	TrailARN         string
-	InsightSelectors []InsightSelector
-}
-
 // GetInsightSelectors returns a trail's Insights selectors, or
 // InsightNotEnabledException for a trail without them (as AWS does).
 func (s *Service) GetInsightSelectors(ctx context.Context, in GetInsightSelectorsInput) (*GetInsightSelectorsOutput, error) {
@@ -326,33 +262,6 @@ func (s *Service) getInsightSelectors(ctx context.Context, call *event.Call, in 
 	}
 	return out, nil
 }
-
-// PutResourcePolicyInput is the PutResourcePolicy request.
-type PutResourcePolicyInput struct {
-	ResourceArn    string
-	ResourcePolicy string
-}
-
-// PutResourcePolicyOutput is the PutResourcePolicy response.
-type PutResourcePolicyOutput struct {
-	ResourceArn    string
-	ResourcePolicy string
-}
-
-// GetResourcePolicyInput is the GetResourcePolicy request.
-type GetResourcePolicyInput struct{ ResourceArn string }
-
-// GetResourcePolicyOutput is the GetResourcePolicy response.
-type GetResourcePolicyOutput struct {
-	ResourceArn    string
-	ResourcePolicy string
-}
-
-// DeleteResourcePolicyInput is the DeleteResourcePolicy request.
-type DeleteResourcePolicyInput struct{ ResourceArn string }
-
-// DeleteResourcePolicyOutput is the (empty) DeleteResourcePolicy response.
-type DeleteResourcePolicyOutput struct{}
 
 var resourceARNPattern = regexp.MustCompile(`^[a-zA-Z0-9._/\-:]{3,256}$`)
 

@@ -61,26 +61,6 @@ func sortConfigs(c []*trailConfig) {
 	slices.SortFunc(c, func(a, b *trailConfig) int { return int(a.order) - int(b.order) })
 }
 
-// Trail describes a trail (DescribeTrails, GetTrail).
-type Trail struct {
-	Name                       string
-	S3BucketName               string
-	S3KeyPrefix                string `json:",omitempty"`
-	SnsTopicName               string `json:",omitempty"`
-	SnsTopicARN                string `json:",omitempty"`
-	IncludeGlobalServiceEvents bool
-	IsMultiRegionTrail         bool
-	HomeRegion                 string
-	TrailARN                   string
-	LogFileValidationEnabled   bool
-	CloudWatchLogsLogGroupArn  string `json:",omitempty"`
-	CloudWatchLogsRoleArn      string `json:",omitempty"`
-	KmsKeyId                   string `json:",omitempty"`
-	HasCustomEventSelectors    bool
-	HasInsightSelectors        bool
-	IsOrganizationTrail        bool
-}
-
 func (c *trailConfig) trail() Trail {
 	return Trail{
 		Name: c.Name, S3BucketName: c.S3BucketName, S3KeyPrefix: c.S3KeyPrefix,
@@ -93,52 +73,6 @@ func (c *trailConfig) trail() Trail {
 		IsOrganizationTrail: c.Org,
 	}
 }
-
-// Tag is a resource tag.
-type Tag struct {
-	Key   string
-	Value string `json:",omitempty"`
-}
-
-// CreateTrailInput is the CreateTrail request.
-type CreateTrailInput struct {
-	Name         string
-	S3BucketName string
-	S3KeyPrefix  string `json:",omitempty"`
-	// SnsTopicName is a topic name or ARN notified of every log file.
-	SnsTopicName string `json:",omitempty"`
-	// IncludeGlobalServiceEvents defaults to true.
-	IncludeGlobalServiceEvents *bool  `json:",omitempty"`
-	IsMultiRegionTrail         *bool  `json:",omitempty"`
-	EnableLogFileValidation    *bool  `json:",omitempty"`
-	CloudWatchLogsLogGroupArn  string `json:",omitempty"`
-	CloudWatchLogsRoleArn      string `json:",omitempty"`
-	KmsKeyId                   string `json:",omitempty"`
-	IsOrganizationTrail        *bool  `json:",omitempty"`
-	TagsList                   []Tag  `json:",omitempty"`
-}
-
-// CreateTrailOutput is the CreateTrail response (the new trail).
-type CreateTrailOutput struct{ Trail }
-
-// UpdateTrailInput is the UpdateTrail request; nil fields are unchanged and
-// an empty string clears an optional field.
-type UpdateTrailInput struct {
-	Name                       string
-	S3BucketName               *string `json:",omitempty"`
-	S3KeyPrefix                *string `json:",omitempty"`
-	SnsTopicName               *string `json:",omitempty"`
-	IncludeGlobalServiceEvents *bool   `json:",omitempty"`
-	IsMultiRegionTrail         *bool   `json:",omitempty"`
-	EnableLogFileValidation    *bool   `json:",omitempty"`
-	CloudWatchLogsLogGroupArn  *string `json:",omitempty"`
-	CloudWatchLogsRoleArn      *string `json:",omitempty"`
-	KmsKeyId                   *string `json:",omitempty"`
-	IsOrganizationTrail        *bool   `json:",omitempty"`
-}
-
-// UpdateTrailOutput is the UpdateTrail response.
-type UpdateTrailOutput struct{ Trail }
 
 var (
 	bucketPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
@@ -635,24 +569,6 @@ func (s *Service) homeTrail(call *event.Call, name, opName string) (st *trailSta
 	return st, err
 }
 
-// DeleteTrailInput is the DeleteTrail request (Name is a name or ARN).
-type DeleteTrailInput struct{ Name string }
-
-// DeleteTrailOutput is the (empty) DeleteTrail response.
-type DeleteTrailOutput struct{}
-
-// StartLoggingInput is the StartLogging request.
-type StartLoggingInput struct{ Name string }
-
-// StartLoggingOutput is the (empty) StartLogging response.
-type StartLoggingOutput struct{}
-
-// StopLoggingInput is the StopLogging request.
-type StopLoggingInput struct{ Name string }
-
-// StopLoggingOutput is the (empty) StopLogging response.
-type StopLoggingOutput struct{}
-
 // StartLogging starts recording events for a trail (in its home Region; not
 // on a shadow trail: InvalidHomeRegionException). With log file validation
 // on, it starts a new digest chain whose first digest has null previous-digest
@@ -724,12 +640,6 @@ func (s *Service) StopLogging(ctx context.Context, in StopLoggingInput) (*StopLo
 	return out, nil
 }
 
-// GetTrailInput is the GetTrail request.
-type GetTrailInput struct{ Name string }
-
-// GetTrailOutput is the GetTrail response.
-type GetTrailOutput struct{ Trail *Trail }
-
 // GetTrail returns one trail (a name or ARN; shadow trails too).
 func (s *Service) GetTrail(ctx context.Context, in GetTrailInput) (*GetTrailOutput, error) {
 	return op.Do(ctx, &s.op, event.Call{Name: "GetTrail", ReadOnly: true}, in, s.getTrail)
@@ -748,19 +658,6 @@ func (s *Service) getTrail(ctx context.Context, call *event.Call, in GetTrailInp
 	}
 	t := st.cfg.trail()
 	return &GetTrailOutput{Trail: &t}, nil
-}
-
-// DescribeTrailsInput is the DescribeTrails request.
-type DescribeTrailsInput struct {
-	// TrailNameList holds names or ARNs; empty lists every trail of the Region.
-	TrailNameList []string `json:"trailNameList,omitempty"`
-	// IncludeShadowTrails defaults to true.
-	IncludeShadowTrails *bool `json:"includeShadowTrails,omitempty"`
-}
-
-// DescribeTrailsOutput is the DescribeTrails response.
-type DescribeTrailsOutput struct {
-	TrailList []Trail `json:"trailList"`
 }
 
 // DescribeTrails lists trails of this Region (and shadows of multi-Region
@@ -799,24 +696,6 @@ func (s *Service) describeTrails(ctx context.Context, call *event.Call, in Descr
 	return out, nil
 }
 
-// TrailInfo is a ListTrails entry.
-type TrailInfo struct {
-	TrailARN   string
-	Name       string
-	HomeRegion string
-}
-
-// ListTrailsInput is the ListTrails request.
-type ListTrailsInput struct {
-	NextToken string `json:",omitempty"`
-}
-
-// ListTrailsOutput is the ListTrails response.
-type ListTrailsOutput struct {
-	Trails    []TrailInfo
-	NextToken string `json:",omitempty"`
-}
-
 // ListTrails lists the trails visible in this Region (one page: a Region has
 // at most five).
 func (s *Service) ListTrails(ctx context.Context, in ListTrailsInput) (*ListTrailsOutput, error) {
@@ -838,32 +717,6 @@ func (s *Service) listTrails(ctx context.Context, call *event.Call, in ListTrail
 		out.Trails = append(out.Trails, TrailInfo{TrailARN: st.cfg.ARN, Name: st.cfg.Name, HomeRegion: st.cfg.HomeRegion})
 	}
 	return out, nil
-}
-
-// GetTrailStatusInput is the GetTrailStatus request.
-type GetTrailStatusInput struct{ Name string }
-
-// GetTrailStatusOutput is the GetTrailStatus response. Times are nil when the
-// thing never happened; the string fields AWS keeps for compatibility
-// (LatestDeliveryAttemptTime, TimeLoggingStarted, ...) use TimeFormat.
-type GetTrailStatusOutput struct {
-	IsLogging                          bool
-	LatestDeliveryError                string     `json:",omitempty"`
-	LatestNotificationError            string     `json:",omitempty"`
-	LatestDeliveryTime                 *time.Time `json:",omitempty"`
-	LatestNotificationTime             *time.Time `json:",omitempty"`
-	StartLoggingTime                   *time.Time `json:",omitempty"`
-	StopLoggingTime                    *time.Time `json:",omitempty"`
-	LatestCloudWatchLogsDeliveryError  string     `json:",omitempty"`
-	LatestCloudWatchLogsDeliveryTime   *time.Time `json:",omitempty"`
-	LatestDigestDeliveryTime           *time.Time `json:",omitempty"`
-	LatestDigestDeliveryError          string     `json:",omitempty"`
-	LatestDeliveryAttemptTime          string     `json:",omitempty"`
-	LatestNotificationAttemptTime      string     `json:",omitempty"`
-	LatestNotificationAttemptSucceeded string     `json:",omitempty"`
-	LatestDeliveryAttemptSucceeded     string     `json:",omitempty"`
-	TimeLoggingStarted                 string     `json:",omitempty"`
-	TimeLoggingStopped                 string     `json:",omitempty"`
 }
 
 func tptr(t time.Time) *time.Time {
@@ -922,21 +775,6 @@ func (s *Service) getTrailStatus(ctx context.Context, call *event.Call, in GetTr
 		out.LatestNotificationAttemptSucceeded = tstr(ts.latestNotification)
 	}
 	return out, nil
-}
-
-// PutEventSelectorsInput is the PutEventSelectors request: exactly one of
-// EventSelectors and AdvancedEventSelectors.
-type PutEventSelectorsInput struct {
-	TrailName              string
-	EventSelectors         []EventSelector         `json:",omitempty"`
-	AdvancedEventSelectors []AdvancedEventSelector `json:",omitempty"`
-}
-
-// PutEventSelectorsOutput is the PutEventSelectors response.
-type PutEventSelectorsOutput struct {
-	TrailARN               string
-	EventSelectors         []EventSelector         `json:",omitempty"`
-	AdvancedEventSelectors []AdvancedEventSelector `json:",omitempty"`
 }
 
 // PutEventSelectors replaces a trail's selectors (basic or advanced: setting
@@ -1031,17 +869,6 @@ func cloneAdvanced(in []AdvancedEventSelector) []AdvancedEventSelector {
 		out[i] = sel
 	}
 	return out
-}
-
-// GetEventSelectorsInput is the GetEventSelectors request.
-type GetEventSelectorsInput struct{ TrailName string }
-
-// GetEventSelectorsOutput is the GetEventSelectors response. A trail that
-// never had selectors reports the default one (all management events).
-type GetEventSelectorsOutput struct {
-	TrailARN               string
-	EventSelectors         []EventSelector         `json:",omitempty"`
-	AdvancedEventSelectors []AdvancedEventSelector `json:",omitempty"`
 }
 
 // GetEventSelectors returns a trail's selectors.

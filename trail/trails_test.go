@@ -5,10 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/localwatch/localwatch/internal/awserr"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/localwatch/localwatch/internal/awserr"
 
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/event"

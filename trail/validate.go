@@ -23,34 +23,6 @@ import (
 	"github.com/localwatch/localwatch/objstore"
 )
 
-// ValidateInput configures [ValidateLogs], the equivalent of
-// `aws cloudtrail validate-logs`.
-type ValidateInput struct {
-	// Store holds the delivered files (an objstore.Dir over a copy of the S3
-	// bucket works for files AWS delivered).
-	Store objstore.Store
-	// TrailARN names the trail (arn:aws:cloudtrail:<home>:<account>:trail/<name>).
-	TrailARN string
-	// Bucket and Prefix locate the files (the trail's S3BucketName and
-	// S3KeyPrefix).
-	Bucket string
-	Prefix string
-	// AccountID defaults to the ARN's account (set it for organization
-	// trails, with OrganizationID).
-	AccountID      string
-	OrganizationID string
-	// SourceRegion is the Region whose files to validate (default: the home
-	// Region), as the CLI's --region.
-	SourceRegion string
-	// StartTime and EndTime bound the digests' delivery times. EndTime is
-	// required here (the CLI defaults it to now).
-	StartTime time.Time
-	EndTime   time.Time
-	// PublicKeys are the Region's public keys (ListPublicKeys over the range,
-	// from this package or from AWS).
-	PublicKeys []PublicKey
-}
-
 // FileKind tells a digest file from a log file in a result.
 type FileKind string
 
@@ -595,15 +567,6 @@ func checkLogFile(ctx context.Context, store objstore.Store, lf DigestLogFile) s
 		return ProblemHashMismatch
 	}
 	return ""
-}
-
-// ValidateLogsInput is the input of [Service.ValidateLogs].
-type ValidateLogsInput struct {
-	// TrailName is the trail's name or ARN.
-	TrailName string
-	StartTime time.Time
-	// EndTime defaults to now.
-	EndTime *time.Time
 }
 
 // ValidateLogs validates this Region's files of a trail with the Service's
