@@ -38,7 +38,7 @@ func everyOperation(s *Service, ctx context.Context) map[string]func() error {
 		"ListPublicKeys":    func() error { return e(s.ListPublicKeys(ctx, ListPublicKeysInput{})) },
 		"RecordEvent":       func() error { return e(s.RecordEvent(ctx, RecordEventInput{EventSource: "a.b", EventName: "X"})) },
 		"ValidateLogs":      func() error { return e(s.ValidateLogs(ctx, ValidateLogsInput{TrailName: "audit", StartTime: t0})) },
-		"AllEvents": func() error {
+		"LookupEventsAll": func() error {
 			for _, err := range s.LookupEventsAll(ctx, LookupEventsInput{}) {
 				return err
 			}

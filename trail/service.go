@@ -90,6 +90,8 @@ type Shared struct {
 	// gives the same keys, fingerprints and signatures on every run.
 	KeySeed uint64
 
+	// mu guards Store's lazy default and every field below except version,
+	// which is bumped under mu (on each trail change) and read without it.
 	mu       sync.Mutex
 	services map[string]*Service    // by account + "/" + region: the open Services
 	trails   map[string]*trailState // by ARN
