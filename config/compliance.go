@@ -52,9 +52,9 @@ func (s *Service) GetComplianceDetailsByResource(ctx context.Context, in GetComp
 
 func (s *Service) getComplianceDetailsByResource(ctx context.Context, call *event.Call, in GetComplianceDetailsByResourceInput) (*GetComplianceDetailsByResourceOutput, error) {
 	out, err := s.complianceByResourceDetails(in)
-	call.Params = func() any {
-		return params(map[string]any{
-			"resourceType": in.ResourceType, "resourceId": in.ResourceID, "complianceTypes": in.ComplianceTypes, "nextToken": in.NextToken})
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{
+			"resourceType": in.ResourceType, "resourceId": in.ResourceID, "complianceTypes": in.ComplianceTypes, "nextToken": in.NextToken}))
 	}
 	return out, err
 }
@@ -107,9 +107,9 @@ func (s *Service) DescribeComplianceByResource(ctx context.Context, in DescribeC
 
 func (s *Service) describeComplianceByResource(ctx context.Context, call *event.Call, in DescribeComplianceByResourceInput) (*DescribeComplianceByResourceOutput, error) {
 	out, err := s.complianceByResource(in)
-	call.Params = func() any {
-		return params(map[string]any{
-			"resourceType": in.ResourceType, "resourceId": in.ResourceID, "complianceTypes": in.ComplianceTypes, "limit": in.Limit, "nextToken": in.NextToken})
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{
+			"resourceType": in.ResourceType, "resourceId": in.ResourceID, "complianceTypes": in.ComplianceTypes, "limit": in.Limit, "nextToken": in.NextToken}))
 	}
 	return out, err
 }
@@ -315,8 +315,8 @@ func (s *Service) PutEvaluations(ctx context.Context, in PutEvaluationsInput) (*
 
 func (s *Service) putEvaluations(ctx context.Context, call *event.Call, in PutEvaluationsInput) (*PutEvaluationsOutput, error) {
 	err := s.acceptEvaluations(ctx, in)
-	call.Params = func() any {
-		return params(map[string]any{"evaluations": in.Evaluations, "resultToken": in.ResultToken, "testMode": in.TestMode})
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"evaluations": in.Evaluations, "resultToken": in.ResultToken, "testMode": in.TestMode}))
 	}
 	if err != nil {
 		return nil, err
@@ -427,8 +427,8 @@ func (s *Service) describeComplianceByConfigRule(ctx context.Context, call *even
 			}
 		}()
 	}
-	call.Params = func() any {
-		return params(map[string]any{"configRuleNames": in.ConfigRuleNames, "complianceTypes": in.ComplianceTypes, "nextToken": in.NextToken})
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"configRuleNames": in.ConfigRuleNames, "complianceTypes": in.ComplianceTypes, "nextToken": in.NextToken}))
 	}
 	if err != nil {
 		return nil, err
@@ -446,8 +446,8 @@ func (s *Service) GetComplianceDetailsByConfigRule(ctx context.Context, in GetCo
 
 func (s *Service) getComplianceDetailsByConfigRule(ctx context.Context, call *event.Call, in GetComplianceDetailsByConfigRuleInput) (*GetComplianceDetailsByConfigRuleOutput, error) {
 	out, err := s.complianceDetails(in)
-	call.Params = func() any {
-		return params(map[string]any{"configRuleName": in.ConfigRuleName, "complianceTypes": in.ComplianceTypes, "limit": in.Limit, "nextToken": in.NextToken})
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"configRuleName": in.ConfigRuleName, "complianceTypes": in.ComplianceTypes, "limit": in.Limit, "nextToken": in.NextToken}))
 	}
 	return out, err
 }

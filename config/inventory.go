@@ -38,7 +38,9 @@ func (s *Service) listConfigurationRecorders(ctx context.Context, call *event.Ca
 			}
 		}()
 	}
-	call.Params = func() any { return params(map[string]any{"MaxResults": in.MaxResults, "NextToken": in.NextToken}) }
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"MaxResults": in.MaxResults, "NextToken": in.NextToken}))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -63,9 +65,9 @@ func (s *Service) GetDiscoveredResourceCounts(ctx context.Context, in GetDiscove
 
 func (s *Service) getDiscoveredResourceCounts(ctx context.Context, call *event.Call, in GetDiscoveredResourceCountsInput) (*GetDiscoveredResourceCountsOutput, error) {
 	out, err := s.discoveredCounts(in)
-	call.Params = func() any {
-		return params(map[string]any{
-			"resourceTypes": in.ResourceTypes, "limit": in.Limit, "nextToken": in.NextToken})
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{
+			"resourceTypes": in.ResourceTypes, "limit": in.Limit, "nextToken": in.NextToken}))
 	}
 	return out, err
 }
@@ -136,7 +138,7 @@ func (s *Service) GetComplianceSummaryByConfigRule(ctx context.Context, in GetCo
 }
 
 func (s *Service) getComplianceSummaryByConfigRule(_ context.Context, call *event.Call, _ GetComplianceSummaryByConfigRuleInput) (*GetComplianceSummaryByConfigRuleOutput, error) {
-	call.Params = func() any { return nil } // the request has no parameters: null
+	call.Params = noParams // the request has no parameters: null
 	c, nc := 0, 0
 	func() {
 		s.mu.Lock()
@@ -206,7 +208,9 @@ func (s *Service) getComplianceSummaryByResourceType(ctx context.Context, call *
 				ResourceType: t, ComplianceSummary: summary(func(x string) bool { return x == t })})
 		}
 	}
-	call.Params = func() any { return params(map[string]any{"ResourceTypes": in.ResourceTypes}) }
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"ResourceTypes": in.ResourceTypes}))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -244,8 +248,10 @@ func (s *Service) TagResource(ctx context.Context, in TagResourceInput) (*TagRes
 	return op.Do(ctx, &s.op, event.Call{Name: "TagResource"}, in, s.tagResource)
 }
 
-func (s *Service) tagResource(_ context.Context, call *event.Call, in TagResourceInput) (*TagResourceOutput, error) {
-	call.Params = func() any { return params(map[string]any{"ResourceArn": in.ResourceArn, "Tags": in.Tags}) }
+func (s *Service) tagResource(ctx context.Context, call *event.Call, in TagResourceInput) (*TagResourceOutput, error) {
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"ResourceArn": in.ResourceArn, "Tags": in.Tags}))
+	}
 	err := func() error {
 		if len(in.Tags) == 0 || len(in.Tags) > MaxTagsPerResource {
 			return errf("ValidationException", "Tags has %d members; 1 to 50 are allowed.", len(in.Tags))
@@ -285,8 +291,10 @@ func (s *Service) UntagResource(ctx context.Context, in UntagResourceInput) (*Un
 	return op.Do(ctx, &s.op, event.Call{Name: "UntagResource"}, in, s.untagResource)
 }
 
-func (s *Service) untagResource(_ context.Context, call *event.Call, in UntagResourceInput) (*UntagResourceOutput, error) {
-	call.Params = func() any { return params(map[string]any{"ResourceArn": in.ResourceArn, "TagKeys": in.TagKeys}) }
+func (s *Service) untagResource(ctx context.Context, call *event.Call, in UntagResourceInput) (*UntagResourceOutput, error) {
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"ResourceArn": in.ResourceArn, "TagKeys": in.TagKeys}))
+	}
 	err := func() error {
 		if len(in.TagKeys) == 0 || len(in.TagKeys) > MaxTagsPerResource {
 			return errf("ValidationException", "TagKeys has %d members; 1 to 50 are allowed.", len(in.TagKeys))
@@ -349,8 +357,8 @@ func (s *Service) listTagsForResource(ctx context.Context, call *event.Call, in 
 		}
 		return nil
 	}()
-	call.Params = func() any {
-		return params(map[string]any{"ResourceArn": in.ResourceArn, "Limit": in.Limit, "NextToken": in.NextToken})
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"ResourceArn": in.ResourceArn, "Limit": in.Limit, "NextToken": in.NextToken}))
 	}
 	if err != nil {
 		return nil, err
@@ -379,9 +387,9 @@ func (s *Service) putExternalEvaluation(ctx context.Context, call *event.Call, i
 		}
 		return s.storeEvaluations(ctx, in.ConfigRuleName, "", []Evaluation{in.ExternalEvaluation}, s.now())
 	}()
-	call.Params = func() any {
-		return params(map[string]any{
-			"ConfigRuleName": in.ConfigRuleName, "ExternalEvaluation": in.ExternalEvaluation})
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{
+			"ConfigRuleName": in.ConfigRuleName, "ExternalEvaluation": in.ExternalEvaluation}))
 	}
 	if err != nil {
 		return nil, err
@@ -442,7 +450,9 @@ func (s *Service) putRemediationConfigurations(ctx context.Context, call *event.
 		}
 		return nil
 	}()
-	call.Params = func() any { return params(map[string]any{"RemediationConfigurations": in.RemediationConfigurations}) }
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"RemediationConfigurations": in.RemediationConfigurations}))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -472,7 +482,9 @@ func (s *Service) describeRemediationConfigurations(ctx context.Context, call *e
 			}
 		}()
 	}
-	call.Params = func() any { return params(map[string]any{"ConfigRuleNames": in.ConfigRuleNames}) }
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"ConfigRuleNames": in.ConfigRuleNames}))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -495,8 +507,8 @@ func (s *Service) deleteRemediationConfiguration(ctx context.Context, call *even
 		delete(s.remediations, in.ConfigRuleName)
 		return nil
 	}()
-	call.Params = func() any {
-		return params(map[string]any{"ConfigRuleName": in.ConfigRuleName, "ResourceType": in.ResourceType})
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"ConfigRuleName": in.ConfigRuleName, "ResourceType": in.ResourceType}))
 	}
 	if err != nil {
 		return nil, err

@@ -1,6 +1,10 @@
 package config
 
-import "reflect"
+import (
+	"reflect"
+
+	"github.com/localwatch/localwatch/internal/event"
+)
 
 // params returns an operation's requestParameters as CloudTrail shows them:
 // only the parameters the caller sent. Absent optional parameters (zero
@@ -29,6 +33,21 @@ func absent(v any) bool {
 	}
 	return rv.IsZero()
 }
+
+// setParams sets the requestParameters Config records for call (p from
+// params). Operations call it only when the call is recorded
+// (s.op.Rec.Records), so that nothing is built for a call no one reads; a
+// request with no parameters is recorded as null, not re-encoded from the
+// Input by op.Do.
+func setParams(call *event.Call, p any) {
+	if p == nil {
+		call.Params = noParams
+		return
+	}
+	call.RequestParameters = p
+}
+
+func noParams() any { return nil }
 
 // limitOf is a page size as the operations read it: absent is 0, which
 // Config's operations take as their default.

@@ -31,10 +31,10 @@ func (s *Service) PutResourceConfig(ctx context.Context, in PutResourceConfigInp
 
 func (s *Service) putResourceConfig(ctx context.Context, call *event.Call, in PutResourceConfigInput) (*PutResourceConfigOutput, error) {
 	err := s.storeResourceConfig(ctx, in)
-	call.Params = func() any {
-		return params(map[string]any{
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{
 			"resourceType": in.ResourceType, "schemaVersionId": in.SchemaVersionID, "resourceId": in.ResourceID,
-			"resourceName": in.ResourceName, "configuration": in.Configuration, "tags": in.Tags})
+			"resourceName": in.ResourceName, "configuration": in.Configuration, "tags": in.Tags}))
 	}
 	if err != nil {
 		return nil, err
@@ -126,8 +126,8 @@ func (s *Service) deleteResourceConfig(ctx context.Context, call *event.Call, in
 			}
 		}()
 	}
-	call.Params = func() any {
-		return params(map[string]any{"resourceType": in.ResourceType, "resourceId": in.ResourceID})
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"resourceType": in.ResourceType, "resourceId": in.ResourceID}))
 	}
 	if err != nil {
 		return nil, err
@@ -154,10 +154,10 @@ func (s *Service) GetResourceConfigHistory(ctx context.Context, in GetResourceCo
 
 func (s *Service) getResourceConfigHistory(ctx context.Context, call *event.Call, in GetResourceConfigHistoryInput) (*GetResourceConfigHistoryOutput, error) {
 	out, err := s.history(in)
-	call.Params = func() any {
-		return params(map[string]any{
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{
 			"resourceType": in.ResourceType, "resourceId": in.ResourceID, "laterTime": in.LaterTime, "earlierTime": in.EarlierTime,
-			"chronologicalOrder": in.ChronologicalOrder, "limit": in.Limit, "nextToken": in.NextToken})
+			"chronologicalOrder": in.ChronologicalOrder, "limit": in.Limit, "nextToken": in.NextToken}))
 	}
 	return out, err
 }
@@ -375,7 +375,9 @@ func (s *Service) batchGetResourceConfig(ctx context.Context, call *event.Call, 
 	if err == nil {
 		err = s.batchGetLocked(in.ResourceKeys, out)
 	}
-	call.Params = func() any { return params(map[string]any{"resourceKeys": in.ResourceKeys}) }
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"resourceKeys": in.ResourceKeys}))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -405,10 +407,10 @@ func (s *Service) ListDiscoveredResources(ctx context.Context, in ListDiscovered
 
 func (s *Service) listDiscoveredResources(ctx context.Context, call *event.Call, in ListDiscoveredResourcesInput) (*ListDiscoveredResourcesOutput, error) {
 	out, err := s.listDiscovered(in)
-	call.Params = func() any {
-		return params(map[string]any{
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{
 			"resourceType": in.ResourceType, "resourceIds": in.ResourceIDs, "resourceName": in.ResourceName, "limit": in.Limit,
-			"includeDeletedResources": in.IncludeDeletedResources, "nextToken": in.NextToken})
+			"includeDeletedResources": in.IncludeDeletedResources, "nextToken": in.NextToken}))
 	}
 	return out, err
 }

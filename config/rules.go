@@ -143,7 +143,9 @@ func (s *Service) PutConfigRule(ctx context.Context, in PutConfigRuleInput) (*Pu
 
 func (s *Service) putConfigRule(ctx context.Context, call *event.Call, in PutConfigRuleInput, then *func()) (*PutConfigRuleOutput, error) {
 	name, err := s.putRule(in.ConfigRule)
-	call.Params = func() any { return params(map[string]any{"configRule": in.ConfigRule}) }
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"configRule": in.ConfigRule}))
+	}
 	call.Resources = s.ruleResource(name)
 	if err != nil {
 		return nil, err
@@ -402,8 +404,8 @@ func (s *Service) describeConfigRules(ctx context.Context, call *event.Call, in 
 		}()
 		out.NextToken = next
 	}
-	call.Params = func() any {
-		return params(map[string]any{"configRuleNames": in.ConfigRuleNames, "nextToken": in.NextToken})
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"configRuleNames": in.ConfigRuleNames, "nextToken": in.NextToken}))
 	}
 	if err != nil {
 		return nil, err
@@ -477,7 +479,9 @@ func (s *Service) deleteConfigRule(ctx context.Context, call *event.Call, in Del
 		}
 		delete(s.rules, in.ConfigRuleName)
 	}()
-	call.Params = func() any { return params(map[string]any{"configRuleName": in.ConfigRuleName}) }
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"configRuleName": in.ConfigRuleName}))
+	}
 	call.Resources = res
 	if err != nil {
 		return nil, err

@@ -50,7 +50,9 @@ func (s *Service) startConfigRulesEvaluation(ctx context.Context, call *event.Ca
 			return nil
 		}()
 	}
-	call.Params = func() any { return params(map[string]any{"configRuleNames": in.ConfigRuleNames}) }
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"configRuleNames": in.ConfigRuleNames}))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -416,8 +418,8 @@ func (s *Service) describeConfigRuleEvaluationStatus(ctx context.Context, call *
 		}()
 		out.NextToken = next
 	}
-	call.Params = func() any {
-		return params(map[string]any{"configRuleNames": in.ConfigRuleNames, "nextToken": in.NextToken})
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"configRuleNames": in.ConfigRuleNames, "nextToken": in.NextToken}))
 	}
 	if err != nil {
 		return nil, err

@@ -41,9 +41,9 @@ func (s *Service) SelectResourceConfig(ctx context.Context, in SelectResourceCon
 
 func (s *Service) selectResourceConfig(ctx context.Context, call *event.Call, in SelectResourceConfigInput) (*SelectResourceConfigOutput, error) {
 	out, err := s.selectResources(in)
-	call.Params = func() any {
-		return params(map[string]any{
-			"expression": in.Expression, "limit": in.Limit, "nextToken": in.NextToken})
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{
+			"expression": in.Expression, "limit": in.Limit, "nextToken": in.NextToken}))
 	}
 	return out, err
 }

@@ -233,7 +233,9 @@ func (s *Service) PutConfigurationRecorder(ctx context.Context, in PutConfigurat
 func (s *Service) putConfigurationRecorder(ctx context.Context, call *event.Call, in PutConfigurationRecorderInput, then *func()) (*PutConfigurationRecorderOutput, error) {
 	var ob outbox
 	out, err := s.putRecorder(in, &ob)
-	call.Params = func() any { return params(map[string]any{"configurationRecorder": in.ConfigurationRecorder}) }
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"configurationRecorder": in.ConfigurationRecorder}))
+	}
 	*then = func() { s.deliver(ctx, &ob) }
 	return out, err
 }
@@ -470,7 +472,9 @@ func (s *Service) describeConfigurationRecorders(ctx context.Context, call *even
 			out.ConfigurationRecorders = append(out.ConfigurationRecorders, cloneRecorder(*s.recorder))
 		}
 	}()
-	call.Params = func() any { return params(map[string]any{"configurationRecorderNames": in.ConfigurationRecorderNames}) }
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"configurationRecorderNames": in.ConfigurationRecorderNames}))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -505,7 +509,9 @@ func (s *Service) describeConfigurationRecorderStatus(ctx context.Context, call 
 			out.ConfigurationRecordersStatus = append(out.ConfigurationRecordersStatus, st)
 		}
 	}()
-	call.Params = func() any { return params(map[string]any{"configurationRecorderNames": in.ConfigurationRecorderNames}) }
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"configurationRecorderNames": in.ConfigurationRecorderNames}))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -542,7 +548,9 @@ func (s *Service) startConfigurationRecorder(ctx context.Context, call *event.Ca
 			s.reconcileAllLocked(now, &out)
 		}
 	}()
-	call.Params = func() any { return params(map[string]any{"configurationRecorderName": in.ConfigurationRecorderName}) }
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"configurationRecorderName": in.ConfigurationRecorderName}))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -571,7 +579,9 @@ func (s *Service) stopConfigurationRecorder(ctx context.Context, call *event.Cal
 			s.armDailyLocked()
 		}
 	}()
-	call.Params = func() any { return params(map[string]any{"configurationRecorderName": in.ConfigurationRecorderName}) }
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"configurationRecorderName": in.ConfigurationRecorderName}))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -597,7 +607,9 @@ func (s *Service) deleteConfigurationRecorder(ctx context.Context, call *event.C
 			s.armDailyLocked()
 		}
 	}()
-	call.Params = func() any { return params(map[string]any{"configurationRecorderName": in.ConfigurationRecorderName}) }
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"configurationRecorderName": in.ConfigurationRecorderName}))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -616,7 +628,9 @@ func (s *Service) PutDeliveryChannel(ctx context.Context, in PutDeliveryChannelI
 
 func (s *Service) putDeliveryChannel(ctx context.Context, call *event.Call, in PutDeliveryChannelInput) (*PutDeliveryChannelOutput, error) {
 	err := s.putChannel(in.DeliveryChannel)
-	call.Params = func() any { return params(map[string]any{"deliveryChannel": in.DeliveryChannel}) }
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"deliveryChannel": in.DeliveryChannel}))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -723,7 +737,9 @@ func (s *Service) describeDeliveryChannels(ctx context.Context, call *event.Call
 			out.DeliveryChannels = append(out.DeliveryChannels, c)
 		}
 	}()
-	call.Params = func() any { return params(map[string]any{"deliveryChannelNames": in.DeliveryChannelNames}) }
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"deliveryChannelNames": in.DeliveryChannelNames}))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -754,7 +770,9 @@ func (s *Service) describeDeliveryChannelStatus(ctx context.Context, call *event
 			out.DeliveryChannelsStatus = append(out.DeliveryChannelsStatus, st)
 		}
 	}()
-	call.Params = func() any { return params(map[string]any{"deliveryChannelNames": in.DeliveryChannelNames}) }
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"deliveryChannelNames": in.DeliveryChannelNames}))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -786,7 +804,9 @@ func (s *Service) deleteDeliveryChannel(ctx context.Context, call *event.Call, i
 			}
 		}
 	}()
-	call.Params = func() any { return params(map[string]any{"deliveryChannelName": in.DeliveryChannelName}) }
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"deliveryChannelName": in.DeliveryChannelName}))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -802,7 +822,7 @@ func (s *Service) PutRetentionConfiguration(ctx context.Context, in PutRetention
 	return doThen(ctx, s, event.Call{Name: "PutRetentionConfiguration"}, in, s.putRetentionConfiguration)
 }
 
-func (s *Service) putRetentionConfiguration(_ context.Context, call *event.Call, in PutRetentionConfigurationInput, then *func()) (*PutRetentionConfigurationOutput, error) {
+func (s *Service) putRetentionConfiguration(ctx context.Context, call *event.Call, in PutRetentionConfigurationInput, then *func()) (*PutRetentionConfigurationOutput, error) {
 	var err error
 	var out *PutRetentionConfigurationOutput
 	if in.RetentionPeriodInDays < MinRetentionDays || in.RetentionPeriodInDays > MaxRetentionDays {
@@ -816,7 +836,9 @@ func (s *Service) putRetentionConfiguration(_ context.Context, call *event.Call,
 		}()
 		out = &PutRetentionConfigurationOutput{RetentionConfiguration: rc}
 	}
-	call.Params = func() any { return params(map[string]any{"retentionPeriodInDays": in.RetentionPeriodInDays}) }
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"retentionPeriodInDays": in.RetentionPeriodInDays}))
+	}
 	call.ResponseElements = out
 	if err != nil {
 		return nil, err
@@ -851,8 +873,8 @@ func (s *Service) describeRetentionConfigurations(ctx context.Context, call *eve
 			out.RetentionConfigurations = append(out.RetentionConfigurations, *s.retention)
 		}
 	}()
-	call.Params = func() any {
-		return params(map[string]any{"retentionConfigurationNames": in.RetentionConfigurationNames, "nextToken": in.NextToken})
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"retentionConfigurationNames": in.RetentionConfigurationNames, "nextToken": in.NextToken}))
 	}
 	if err != nil {
 		return nil, err
@@ -876,7 +898,9 @@ func (s *Service) deleteRetentionConfiguration(ctx context.Context, call *event.
 			s.retention = nil
 		}
 	}()
-	call.Params = func() any { return params(map[string]any{"retentionConfigurationName": in.RetentionConfigurationName}) }
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"retentionConfigurationName": in.RetentionConfigurationName}))
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -84,7 +84,9 @@ func (s *Service) deliverConfigSnapshot(ctx context.Context, call *event.Call, i
 	if err == nil {
 		out = &DeliverConfigSnapshotOutput{ConfigSnapshotID: s.op.IDs.UUID()}
 	}
-	call.Params = func() any { return params(map[string]any{"deliveryChannelName": in.DeliveryChannelName}) }
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"deliveryChannelName": in.DeliveryChannelName}))
+	}
 	call.ResponseElements = out
 	if err != nil {
 		return nil, err

@@ -285,8 +285,10 @@ func (s *Service) LookupEvents(ctx context.Context, in LookupEventsInput) (*Look
 	return op.Do(ctx, &s.op, event.Call{Name: "LookupEvents", ReadOnly: true}, in, s.lookupEvents)
 }
 
-func (s *Service) lookupEvents(_ context.Context, call *event.Call, in LookupEventsInput) (*LookupEventsOutput, error) {
-	call.Params = func() any { return lookupEventsParams(&in) }
+func (s *Service) lookupEvents(ctx context.Context, call *event.Call, in LookupEventsInput) (*LookupEventsOutput, error) {
+	if s.op.Rec.Records(ctx) {
+		call.RequestParameters = lookupEventsParams(&in)
+	}
 	return s.lookupPage(in)
 }
 
