@@ -408,7 +408,7 @@ func (s *Service) describeComplianceByConfigRule(ctx context.Context, call *even
 	err := checkComplianceFilter(in.ComplianceTypes, summaryFilter)
 	var names []string
 	if err == nil {
-		names, out.NextToken, err = s.ruleNames(in.ConfigRuleNames, in.NextToken)
+		names, out.NextToken, err = s.ruleNames(in.ConfigRuleNames, in.NextToken, describePage)
 	}
 	if err == nil {
 		func() {

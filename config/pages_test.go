@@ -51,3 +51,23 @@ func TestAllIteratorsFollowNextToken(t *testing.T) {
 		assert.ErrorIs(t, err, ErrInvalidNextToken)
 	})
 }
+
+func TestDescribeConfigRuleEvaluationStatusLimit(t *testing.T) {
+	h := newHarness(t).started(nil, nil)
+	for _, n := range []string{"r-a", "r-b", "r-c"} {
+		_, err := h.svc.PutConfigRule(h.ctx, managed(n, "REQUIRED_TAGS", `{"tag1Key":"owner"}`, nil))
+		require.NoError(t, err)
+	}
+	out, err := h.svc.DescribeConfigRuleEvaluationStatus(h.ctx, DescribeConfigRuleEvaluationStatusInput{Limit: Int32(2)})
+	require.NoError(t, err)
+	assert.Len(t, out.ConfigRulesEvaluationStatus, 2)
+	assert.NotEmpty(t, out.NextToken, "a Limit of 2 leaves a second page")
+	var names []string
+	for st, err := range h.svc.DescribeConfigRuleEvaluationStatusAll(h.ctx, DescribeConfigRuleEvaluationStatusInput{Limit: Int32(1)}) {
+		require.NoError(t, err)
+		names = append(names, st.ConfigRuleName)
+	}
+	assert.Equal(t, []string{"r-a", "r-b", "r-c"}, names)
+	_, err = h.svc.DescribeConfigRuleEvaluationStatus(h.ctx, DescribeConfigRuleEvaluationStatusInput{Limit: Int32(51)})
+	assert.ErrorIs(t, err, ErrInvalidParameterValue)
+}

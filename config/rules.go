@@ -393,7 +393,7 @@ func (s *Service) DescribeConfigRules(ctx context.Context, in DescribeConfigRule
 
 func (s *Service) describeConfigRules(ctx context.Context, call *event.Call, in DescribeConfigRulesInput) (*DescribeConfigRulesOutput, error) {
 	out := &DescribeConfigRulesOutput{ConfigRules: []ConfigRule{}}
-	names, next, err := s.ruleNames(in.ConfigRuleNames, in.NextToken)
+	names, next, err := s.ruleNames(in.ConfigRuleNames, in.NextToken, describePage)
 	if err == nil {
 		func() {
 			s.mu.Lock()
@@ -414,8 +414,8 @@ func (s *Service) describeConfigRules(ctx context.Context, call *event.Call, in 
 }
 
 // ruleNames resolves a ConfigRuleNames filter and a page token to one page of
-// rule names.
-func (s *Service) ruleNames(filter []string, token string) ([]string, string, error) {
+// at most page rule names.
+func (s *Service) ruleNames(filter []string, token string, page int) ([]string, string, error) {
 	if len(filter) > 25 {
 		return nil, "", invalid("ConfigRuleNames has %d members; at most 25 are allowed.", len(filter))
 	}
@@ -450,9 +450,9 @@ func (s *Service) ruleNames(filter []string, token string) ([]string, string, er
 		names = names[i:]
 	}
 	next := ""
-	if len(names) > describePage {
-		names = names[:describePage]
-		next = pagetoken.Encode(names[describePage-1])
+	if len(names) > page {
+		names = names[:page]
+		next = pagetoken.Encode(names[page-1])
 	}
 	return names, next, nil
 }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"maps"
@@ -398,14 +399,21 @@ func (s *Service) noteInvocation(name string, now time.Time, err error) {
 }
 
 // DescribeConfigRuleEvaluationStatus reports each rule's last invocations and
-// last error, 25 per page sorted by name.
+// last error, sorted by name, Limit (default 25, at most 50) per page.
 func (s *Service) DescribeConfigRuleEvaluationStatus(ctx context.Context, in DescribeConfigRuleEvaluationStatusInput) (*DescribeConfigRuleEvaluationStatusOutput, error) {
 	return op.Do(ctx, &s.op, event.Call{Name: "DescribeConfigRuleEvaluationStatus", ReadOnly: true}, in, s.describeConfigRuleEvaluationStatus)
 }
 
 func (s *Service) describeConfigRuleEvaluationStatus(ctx context.Context, call *event.Call, in DescribeConfigRuleEvaluationStatusInput) (*DescribeConfigRuleEvaluationStatusOutput, error) {
 	out := &DescribeConfigRuleEvaluationStatusOutput{ConfigRulesEvaluationStatus: []ConfigRuleEvaluationStatus{}}
-	names, next, err := s.ruleNames(in.ConfigRuleNames, in.NextToken)
+	var names []string
+	var next string
+	var err error
+	if n := limitOf(in.Limit); n < 0 || n > 50 {
+		err = invalid("The Limit %d is not valid: 0 to 50.", n)
+	} else {
+		names, next, err = s.ruleNames(in.ConfigRuleNames, in.NextToken, cmp.Or(n, describePage))
+	}
 	if err == nil {
 		func() {
 			s.mu.Lock()
@@ -419,7 +427,7 @@ func (s *Service) describeConfigRuleEvaluationStatus(ctx context.Context, call *
 		out.NextToken = next
 	}
 	if s.op.Rec.Records(ctx) {
-		setParams(call, params(map[string]any{"configRuleNames": in.ConfigRuleNames, "nextToken": in.NextToken}))
+		setParams(call, params(map[string]any{"configRuleNames": in.ConfigRuleNames, "nextToken": in.NextToken, "limit": in.Limit}))
 	}
 	if err != nil {
 		return nil, err

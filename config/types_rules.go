@@ -167,7 +167,9 @@ type ConfigRuleEvaluationStatus struct {
 // DescribeConfigRuleEvaluationStatusInput is the input of DescribeConfigRuleEvaluationStatus.
 type DescribeConfigRuleEvaluationStatusInput struct {
 	ConfigRuleNames []string `json:"ConfigRuleNames,omitempty"`
-	NextToken       string   `json:"NextToken,omitempty"`
+	// Limit is the page size, 0 to 50 (absent or 0: 25).
+	Limit     *int32 `json:"Limit,omitempty"`
+	NextToken string `json:"NextToken,omitempty"`
 }
 
 // DescribeConfigRuleEvaluationStatusOutput is a page of rule statuses.
