@@ -160,9 +160,7 @@ func (s *Service) listPublicKeys(ctx context.Context, call *event.Call, in ListP
 	if in.EndTime != nil {
 		params["endTime"] = in.EndTime.UTC().Format(TimeFormat)
 	}
-	defer func() {
-		call.RequestParameters = params
-	}()
+	call.RequestParameters = params
 	now := s.op.Clock.Now().UTC()
 	start, end := now, now
 	if in.StartTime != nil {

@@ -75,9 +75,7 @@ func (s *Service) AddTags(ctx context.Context, in AddTagsInput) (*AddTagsOutput,
 }
 
 func (s *Service) addTags(ctx context.Context, call *event.Call, in AddTagsInput) (out *AddTagsOutput, err error) {
-	defer func() {
-		call.RequestParameters = map[string]any{"resourceId": in.ResourceId, "tagsList": in.TagsList}
-	}()
+	call.RequestParameters = map[string]any{"resourceId": in.ResourceId, "tagsList": in.TagsList}
 	if err := validateTags(in.TagsList); err != nil {
 		return nil, err
 	}
@@ -116,9 +114,7 @@ func (s *Service) RemoveTags(ctx context.Context, in RemoveTagsInput) (*RemoveTa
 }
 
 func (s *Service) removeTags(ctx context.Context, call *event.Call, in RemoveTagsInput) (out *RemoveTagsOutput, err error) {
-	defer func() {
-		call.RequestParameters = map[string]any{"resourceId": in.ResourceId, "tagsList": in.TagsList}
-	}()
+	call.RequestParameters = map[string]any{"resourceId": in.ResourceId, "tagsList": in.TagsList}
 	if len(in.TagsList) > 200 {
 		return nil, awserr.New("InvalidTagParameterException", "A TagsList holds at most 200 tags (got %d).", len(in.TagsList))
 	}
@@ -147,9 +143,7 @@ func (s *Service) ListTags(ctx context.Context, in ListTagsInput) (*ListTagsOutp
 }
 
 func (s *Service) listTags(ctx context.Context, call *event.Call, in ListTagsInput) (out *ListTagsOutput, err error) {
-	defer func() {
-		call.RequestParameters = map[string]any{"resourceIdList": in.ResourceIdList}
-	}()
+	call.RequestParameters = map[string]any{"resourceIdList": in.ResourceIdList}
 	if in.NextToken != "" {
 		return nil, awserr.New("InvalidTokenException", "Invalid NextToken %q.", in.NextToken)
 	}
@@ -187,9 +181,7 @@ func (s *Service) PutInsightSelectors(ctx context.Context, in PutInsightSelector
 }
 
 func (s *Service) putInsightSelectors(ctx context.Context, call *event.Call, in PutInsightSelectorsInput) (out *PutInsightSelectorsOutput, err error) {
-	defer func() {
-		call.RequestParameters = map[string]any{"trailName": in.TrailName, "insightSelectors": in.InsightSelectors}
-	}()
+	call.RequestParameters = map[string]any{"trailName": in.TrailName, "insightSelectors": in.InsightSelectors}
 	if in.InsightSelectors == nil {
 		return nil, awserr.New("InvalidParameterException", "InsightSelectors is required.")
 	}
@@ -243,9 +235,7 @@ func (s *Service) GetInsightSelectors(ctx context.Context, in GetInsightSelector
 }
 
 func (s *Service) getInsightSelectors(ctx context.Context, call *event.Call, in GetInsightSelectorsInput) (out *GetInsightSelectorsOutput, err error) {
-	defer func() {
-		call.RequestParameters = map[string]any{"trailName": in.TrailName}
-	}()
+	call.RequestParameters = map[string]any{"trailName": in.TrailName}
 	err = s.shared.locked(func() error {
 		st, err := s.findLocked(in.TrailName)
 		if err != nil {
@@ -295,9 +285,7 @@ func (s *Service) PutResourcePolicy(ctx context.Context, in PutResourcePolicyInp
 }
 
 func (s *Service) putResourcePolicy(ctx context.Context, call *event.Call, in PutResourcePolicyInput) (out *PutResourcePolicyOutput, err error) {
-	defer func() {
-		call.RequestParameters = map[string]any{"resourceArn": in.ResourceArn, "resourcePolicy": in.ResourcePolicy}
-	}()
+	call.RequestParameters = map[string]any{"resourceArn": in.ResourceArn, "resourcePolicy": in.ResourcePolicy}
 	if len(in.ResourcePolicy) < 1 || len(in.ResourcePolicy) > 8192 {
 		return nil, awserr.New("ResourcePolicyNotValidException", "The resource policy must be 1 to 8192 characters long.")
 	}
@@ -311,9 +299,7 @@ func (s *Service) GetResourcePolicy(ctx context.Context, in GetResourcePolicyInp
 }
 
 func (s *Service) getResourcePolicy(ctx context.Context, call *event.Call, in GetResourcePolicyInput) (out *GetResourcePolicyOutput, err error) {
-	defer func() {
-		call.RequestParameters = map[string]any{"resourceArn": in.ResourceArn}
-	}()
+	call.RequestParameters = map[string]any{"resourceArn": in.ResourceArn}
 	return nil, policyTarget(in.ResourceArn)
 }
 
@@ -324,8 +310,6 @@ func (s *Service) DeleteResourcePolicy(ctx context.Context, in DeleteResourcePol
 }
 
 func (s *Service) deleteResourcePolicy(ctx context.Context, call *event.Call, in DeleteResourcePolicyInput) (out *DeleteResourcePolicyOutput, err error) {
-	defer func() {
-		call.RequestParameters = map[string]any{"resourceArn": in.ResourceArn}
-	}()
+	call.RequestParameters = map[string]any{"resourceArn": in.ResourceArn}
 	return nil, policyTarget(in.ResourceArn)
 }

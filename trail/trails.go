@@ -646,9 +646,7 @@ func (s *Service) GetTrail(ctx context.Context, in GetTrailInput) (*GetTrailOutp
 }
 
 func (s *Service) getTrail(ctx context.Context, call *event.Call, in GetTrailInput) (out *GetTrailOutput, err error) {
-	defer func() {
-		call.RequestParameters = trailParams(in.Name)
-	}()
+	call.RequestParameters = trailParams(in.Name)
 	sh := s.shared
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -675,9 +673,7 @@ func (s *Service) describeTrails(ctx context.Context, call *event.Call, in Descr
 	if in.IncludeShadowTrails != nil {
 		params["includeShadowTrails"] = *in.IncludeShadowTrails
 	}
-	defer func() {
-		call.RequestParameters = params
-	}()
+	call.RequestParameters = params
 	shadows := in.IncludeShadowTrails == nil || *in.IncludeShadowTrails
 	sh := s.shared
 	sh.mu.Lock()
@@ -703,9 +699,7 @@ func (s *Service) ListTrails(ctx context.Context, in ListTrailsInput) (*ListTrai
 }
 
 func (s *Service) listTrails(ctx context.Context, call *event.Call, in ListTrailsInput) (out *ListTrailsOutput, err error) {
-	defer func() {
-		call.RequestParameters = map[string]any{}
-	}()
+	call.RequestParameters = map[string]any{}
 	if in.NextToken != "" {
 		return nil, awserr.New("InvalidTokenException", "Invalid NextToken %q.", in.NextToken)
 	}
@@ -740,9 +734,7 @@ func (s *Service) GetTrailStatus(ctx context.Context, in GetTrailStatusInput) (*
 }
 
 func (s *Service) getTrailStatus(ctx context.Context, call *event.Call, in GetTrailStatusInput) (out *GetTrailStatusOutput, err error) {
-	defer func() {
-		call.RequestParameters = trailParams(in.Name)
-	}()
+	call.RequestParameters = trailParams(in.Name)
 	sh := s.shared
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -877,9 +869,7 @@ func (s *Service) GetEventSelectors(ctx context.Context, in GetEventSelectorsInp
 }
 
 func (s *Service) getEventSelectors(ctx context.Context, call *event.Call, in GetEventSelectorsInput) (out *GetEventSelectorsOutput, err error) {
-	defer func() {
-		call.RequestParameters = map[string]any{"trailName": in.TrailName}
-	}()
+	call.RequestParameters = map[string]any{"trailName": in.TrailName}
 	sh := s.shared
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
