@@ -647,10 +647,9 @@ func fxMathAlarm(fx *fixture) alarms.PutMetricAlarmInput {
 
 // operation is one exported operation of a service, found by reflection:
 // a method shaped (ctx, XInput) (*XOutput, error), or one of the shapes of
-// the few operations that answer nothing but an error ((ctx, XInput)
-// error, as Config's TagResource) or take no input ((ctx) (*XOutput,
-// error), as Config's GetComplianceSummaryByConfigRule; its input is the
-// empty struct).
+// operations that answer nothing but an error ((ctx, XInput) error) or take
+// no input ((ctx) (*XOutput, error); its input is the empty struct), which
+// the API convention retires.
 type operation struct {
 	name    string        // "logs.PutLogEvents"
 	method  reflect.Value // bound to the service
