@@ -29,6 +29,8 @@ func BenchmarkLookupEventsCall(b *testing.B) {
 	_, _ = e.svc.LookupEvents(ctx, in) // build the posting lists outside the timer
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := cpuTime()
+	defer func() { reportCPU(b, cpu, "calls") }()
 	for range b.N {
 		out, err := e.svc.LookupEvents(ctx, in)
 		if err != nil || len(out.Events) == 0 {
