@@ -138,7 +138,7 @@ func TestAccountMultiRegionTrail(t *testing.T) {
 	_, err := us.Logs.CreateLogGroup(ctx, logs.CreateLogGroupInput{LogGroupName: "trail-events"})
 	require.NoError(t, err)
 	_, err = us.Trail.CreateTrail(ctx, trail.CreateTrailInput{Name: "org-audit", S3BucketName: "audit",
-		IsMultiRegionTrail: true, EnableLogFileValidation: true,
+		IsMultiRegionTrail: trail.Bool(true), EnableLogFileValidation: trail.Bool(true),
 		CloudWatchLogsLogGroupArn: "arn:aws:logs:us-east-1:123456789012:log-group:trail-events:*",
 		CloudWatchLogsRoleArn:     "arn:aws:iam::123456789012:role/ct"})
 	require.NoError(t, err)

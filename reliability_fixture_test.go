@@ -336,7 +336,7 @@ func fxPutSubscriptionFilter() logs.PutSubscriptionFilterInput {
 
 func fxCreateTrail() trail.CreateTrailInput {
 	return trail.CreateTrailInput{Name: "audit", S3BucketName: "audit-bucket", S3KeyPrefix: "logs", SnsTopicName: "events",
-		EnableLogFileValidation: true, TagsList: []trail.Tag{{Key: "team", Value: "sec"}}}
+		EnableLogFileValidation: trail.Bool(true), TagsList: []trail.Tag{{Key: "team", Value: "sec"}}}
 }
 
 func fxPutRecorder() config.PutConfigurationRecorderInput {
@@ -549,7 +549,7 @@ func seeds(fx *fixture) map[string]any {
 		"trail.GetResourcePolicy":    trail.GetResourcePolicyInput{ResourceArn: fxChannelARN},
 		"trail.DeleteResourcePolicy": trail.DeleteResourcePolicyInput{ResourceArn: fxChannelARN},
 		"trail.CreateTrail": trail.CreateTrailInput{Name: "second", S3BucketName: "audit-bucket", S3KeyPrefix: "p", SnsTopicName: "events",
-			IncludeGlobalServiceEvents: metrics.Bool(true), IsMultiRegionTrail: true, EnableLogFileValidation: true,
+			IncludeGlobalServiceEvents: metrics.Bool(true), IsMultiRegionTrail: trail.Bool(true), EnableLogFileValidation: trail.Bool(true),
 			CloudWatchLogsLogGroupArn: fxGroupARN + ":*", CloudWatchLogsRoleArn: "arn:aws:iam::123456789012:role/trail-to-logs",
 			TagsList: []trail.Tag{{Key: "team", Value: "sec"}}},
 		"trail.DeleteTrail":       trail.DeleteTrailInput{Name: "audit"},
@@ -587,7 +587,7 @@ func seeds(fx *fixture) map[string]any {
 		"config.DeleteRetentionConfiguration":        config.DeleteRetentionConfigurationInput{RetentionConfigurationName: "default"},
 		"config.DeliverConfigSnapshot":               config.DeliverConfigSnapshotInput{DeliveryChannelName: "default"},
 		"config.DescribeComplianceByConfigRule":      config.DescribeComplianceByConfigRuleInput{ConfigRuleNames: []string{"instances-have-owner"}, ComplianceTypes: []config.ComplianceType{config.NonCompliant}},
-		"config.DescribeComplianceByResource":        config.DescribeComplianceByResourceInput{ResourceType: fxResType, ResourceID: fxInstance, ComplianceTypes: []config.ComplianceType{config.Compliant}, Limit: 10},
+		"config.DescribeComplianceByResource":        config.DescribeComplianceByResourceInput{ResourceType: fxResType, ResourceID: fxInstance, ComplianceTypes: []config.ComplianceType{config.Compliant}, Limit: config.Int32(10)},
 		"config.DescribeConfigRuleEvaluationStatus":  config.DescribeConfigRuleEvaluationStatusInput{ConfigRuleNames: []string{"instances-have-owner"}},
 		"config.DescribeConfigRules":                 config.DescribeConfigRulesInput{ConfigRuleNames: []string{"instances-have-owner"}},
 		"config.DescribeConfigurationRecorderStatus": config.DescribeConfigurationRecorderStatusInput{ConfigurationRecorderNames: []string{"default"}},
@@ -595,11 +595,11 @@ func seeds(fx *fixture) map[string]any {
 		"config.DescribeDeliveryChannelStatus":       config.DescribeDeliveryChannelStatusInput{DeliveryChannelNames: []string{"default"}},
 		"config.DescribeDeliveryChannels":            config.DescribeDeliveryChannelsInput{DeliveryChannelNames: []string{"default"}},
 		"config.DescribeRetentionConfigurations":     config.DescribeRetentionConfigurationsInput{RetentionConfigurationNames: []string{"default"}},
-		"config.GetComplianceDetailsByConfigRule":    config.GetComplianceDetailsByConfigRuleInput{ConfigRuleName: "instances-have-owner", ComplianceTypes: []config.ComplianceType{config.Compliant}, Limit: 10},
+		"config.GetComplianceDetailsByConfigRule":    config.GetComplianceDetailsByConfigRuleInput{ConfigRuleName: "instances-have-owner", ComplianceTypes: []config.ComplianceType{config.Compliant}, Limit: config.Int32(10)},
 		"config.GetComplianceDetailsByResource":      config.GetComplianceDetailsByResourceInput{ResourceType: fxResType, ResourceID: fxInstance, ComplianceTypes: []config.ComplianceType{config.Compliant}},
 		"config.GetResourceConfigHistory": config.GetResourceConfigHistoryInput{ResourceType: fxResType, ResourceID: fxInstance, LaterTime: tm(t1.Add(time.Minute)),
-			EarlierTime: tm(t0), ChronologicalOrder: "Forward", Limit: 10},
-		"config.ListDiscoveredResources": config.ListDiscoveredResourcesInput{ResourceType: fxResType, ResourceIDs: []string{fxInstance}, Limit: 10, IncludeDeletedResources: true},
+			EarlierTime: tm(t0), ChronologicalOrder: "Forward", Limit: config.Int32(10)},
+		"config.ListDiscoveredResources": config.ListDiscoveredResourcesInput{ResourceType: fxResType, ResourceIDs: []string{fxInstance}, Limit: config.Int32(10), IncludeDeletedResources: config.Bool(true)},
 		"config.PutConfigRule":           fxPutManagedRule(),
 		"config.PutConfigRule#custom":    fxPutCustomRule(),
 		"config.PutConfigRule#periodic": config.PutConfigRuleInput{ConfigRule: config.ConfigRule{ConfigRuleName: "periodic", Description: "every 3 h",
@@ -620,7 +620,7 @@ func seeds(fx *fixture) map[string]any {
 		"config.StartConfigurationRecorder": config.StartConfigurationRecorderInput{ConfigurationRecorderName: "default"},
 		"config.StopConfigurationRecorder":  config.StopConfigurationRecorderInput{ConfigurationRecorderName: "default"},
 
-		"config.GetComplianceSummaryByConfigRule": struct{}{},
+		"config.GetComplianceSummaryByConfigRule": config.GetComplianceSummaryByConfigRuleInput{},
 		"config.TagResource":                      config.TagResourceInput{ResourceArn: fx.ruleArn, Tags: []config.Tag{{Key: "env", Value: "prod"}}},
 		"config.UntagResource":                    config.UntagResourceInput{ResourceArn: fx.ruleArn, TagKeys: []string{"env"}},
 		"config.RecordResource": config.ResourceConfig{ResourceType: fxResType, ResourceID: fxInstance, ResourceName: "web-1",
@@ -632,12 +632,12 @@ func seeds(fx *fixture) map[string]any {
 		"config.DescribeRemediationConfigurations":  config.DescribeRemediationConfigurationsInput{ConfigRuleNames: []string{"instances-have-owner"}},
 		"config.DeleteRemediationConfiguration":     config.DeleteRemediationConfigurationInput{ConfigRuleName: "instances-have-owner", ResourceType: fxResType},
 		"config.GetComplianceSummaryByResourceType": config.GetComplianceSummaryByResourceTypeInput{ResourceTypes: []string{fxResType}},
-		"config.GetDiscoveredResourceCounts":        config.GetDiscoveredResourceCountsInput{ResourceTypes: []string{fxResType}, Limit: 10},
-		"config.ListConfigurationRecorders":         config.ListConfigurationRecordersInput{MaxResults: 10},
-		"config.ListTagsForResource":                config.ListTagsForResourceInput{ResourceArn: fx.ruleArn, Limit: 10},
+		"config.GetDiscoveredResourceCounts":        config.GetDiscoveredResourceCountsInput{ResourceTypes: []string{fxResType}, Limit: config.Int32(10)},
+		"config.ListConfigurationRecorders":         config.ListConfigurationRecordersInput{MaxResults: config.Int32(10)},
+		"config.ListTagsForResource":                config.ListTagsForResourceInput{ResourceArn: fx.ruleArn, Limit: config.Int32(10)},
 		"config.PutExternalEvaluation": config.PutExternalEvaluationInput{ConfigRuleName: "instances-have-owner", ExternalEvaluation: config.Evaluation{
 			ComplianceResourceType: fxResType, ComplianceResourceID: fxInstance, ComplianceType: config.NonCompliant, Annotation: "checked by hand", OrderingTimestamp: t1}},
-		"config.SelectResourceConfig": config.SelectResourceConfigInput{Expression: "SELECT resourceId, resourceType, tags WHERE resourceType = 'AWS::EC2::Instance'", Limit: 10},
+		"config.SelectResourceConfig": config.SelectResourceConfigInput{Expression: "SELECT resourceId, resourceType, tags WHERE resourceType = 'AWS::EC2::Instance'", Limit: config.Int32(10)},
 
 		// sns
 		"sns.CreatePlatformApplication":          fxCreatePlatformApplication(),
@@ -710,10 +710,9 @@ func fxMathAlarm(fx *fixture) alarms.PutMetricAlarmInput {
 
 // operation is one exported operation of a service, found by reflection:
 // a method shaped (ctx, XInput) (*XOutput, error), or one of the shapes of
-// the few operations that answer nothing but an error ((ctx, XInput)
-// error, as Config's TagResource) or take no input ((ctx) (*XOutput,
-// error), as Config's GetComplianceSummaryByConfigRule; its input is the
-// empty struct).
+// operations that answer nothing but an error ((ctx, XInput) error) or take
+// no input ((ctx) (*XOutput, error); its input is the empty struct), which
+// the API convention retires.
 type operation struct {
 	name    string        // "logs.PutLogEvents"
 	method  reflect.Value // bound to the service
@@ -871,7 +870,7 @@ func (fx *fixture) snapshot() string {
 	ret, err := st.Config.DescribeRetentionConfigurations(ctx, config.DescribeRetentionConfigurationsInput{})
 	put("DescribeRetentionConfigurations", ret, err)
 	for _, typ := range []string{fxResType, "MyCorp::Build::Runner"} {
-		lr, err := st.Config.ListDiscoveredResources(ctx, config.ListDiscoveredResourcesInput{ResourceType: typ, IncludeDeletedResources: true})
+		lr, err := st.Config.ListDiscoveredResources(ctx, config.ListDiscoveredResourcesInput{ResourceType: typ, IncludeDeletedResources: config.Bool(true)})
 		put("ListDiscoveredResources "+typ, lr, err)
 	}
 	rem, err := st.Config.DescribeRemediationConfigurations(ctx, config.DescribeRemediationConfigurationsInput{ConfigRuleNames: []string{"instances-have-owner", "custom-check"}})

@@ -192,7 +192,7 @@ func runMemoryWorkload(t *testing.T, days int, step time.Duration, only ...strin
 			MetricTransformations: []logs.MetricTransformation{{MetricName: "LatencyFromLogs", MetricNamespace: "App", MetricValue: "$.ms"}}}))
 	}
 	if busy("trail") {
-		must(st.Trail.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: "audit", EnableLogFileValidation: true}))
+		must(st.Trail.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: "audit", EnableLogFileValidation: trail.Bool(true)}))
 		must(st.Trail.PutEventSelectors(ctx, trail.PutEventSelectorsInput{TrailName: "audit", EventSelectors: []trail.EventSelector{{ReadWriteType: "All",
 			IncludeManagementEvents: metrics.Bool(true), DataResources: []trail.DataResource{{Type: "AWS::S3::Object", Values: []string{"arn:aws:s3"}}}}}}))
 		must(st.Trail.StartLogging(ctx, trail.StartLoggingInput{Name: "audit"}))

@@ -75,7 +75,7 @@ func TestConcurrentWritersLoseNothing(t *testing.T) {
 		_, _ = st.Metrics.ListMetrics(ctx, metrics.ListMetricsInput{Namespace: "Stress"})
 		_, _ = st.Alarms.DescribeAlarms(ctx, alarms.DescribeAlarmsInput{})
 		_, _ = st.Trail.LookupEvents(ctx, trail.LookupEventsInput{MaxResults: int32p(5)})
-		_, _ = st.Config.ListDiscoveredResources(ctx, config.ListDiscoveredResourcesInput{ResourceType: "MyCorp::Stress::Item", Limit: 5})
+		_, _ = st.Config.ListDiscoveredResources(ctx, config.ListDiscoveredResourcesInput{ResourceType: "MyCorp::Stress::Item", Limit: config.Int32(5)})
 	})
 
 	// Each writer writes at least perWriter times and goes on until the
@@ -181,7 +181,7 @@ func TestConcurrentWritersLoseNothing(t *testing.T) {
 	// CloudTrail: every recorded event in the event history.
 	for w := range writers {
 		n := 0
-		for _, err := range st.Trail.AllEvents(ctx, trail.LookupEventsInput{LookupAttributes: []trail.LookupAttribute{
+		for _, err := range st.Trail.LookupEventsAll(ctx, trail.LookupEventsInput{LookupAttributes: []trail.LookupAttribute{
 			{AttributeKey: "EventName", AttributeValue: fmt.Sprintf("Write%d", w)}}}) {
 			require.NoError(t, err)
 			n++
@@ -198,7 +198,7 @@ func TestConcurrentWritersLoseNothing(t *testing.T) {
 	// Config: every item.
 	items, token := 0, ""
 	for {
-		out, err := st.Config.ListDiscoveredResources(ctx, config.ListDiscoveredResourcesInput{ResourceType: "MyCorp::Stress::Item", Limit: 100, NextToken: token})
+		out, err := st.Config.ListDiscoveredResources(ctx, config.ListDiscoveredResourcesInput{ResourceType: "MyCorp::Stress::Item", Limit: config.Int32(100), NextToken: token})
 		require.NoError(t, err)
 		items += len(out.ResourceIdentifiers)
 		if token = out.NextToken; token == "" {

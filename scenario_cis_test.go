@@ -37,7 +37,7 @@ func TestScenarioCISConsoleLoginFailures(t *testing.T) {
 	st, ctx := sc.st, sc.alice
 	_, err := st.Logs.CreateLogGroup(ctx, logs.CreateLogGroupInput{LogGroupName: "CloudTrail/DefaultLogGroup"})
 	require.NoError(t, err)
-	_, err = st.Trail.CreateTrail(ctx, trail.CreateTrailInput{Name: "management-events", S3BucketName: "audit-bucket", IsMultiRegionTrail: true,
+	_, err = st.Trail.CreateTrail(ctx, trail.CreateTrailInput{Name: "management-events", S3BucketName: "audit-bucket", IsMultiRegionTrail: trail.Bool(true),
 		CloudWatchLogsLogGroupArn: "arn:aws:logs:us-east-1:123456789012:log-group:CloudTrail/DefaultLogGroup:*",
 		CloudWatchLogsRoleArn:     "arn:aws:iam::123456789012:role/CloudTrail_CloudWatchLogs_Role"})
 	require.NoError(t, err)

@@ -35,7 +35,7 @@ func runOnce(t *testing.T) (objects map[string][]byte, messages, history []strin
 	qarn := queue.ARN()
 	must(st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: qarn}))
 	must(st.Logs.CreateLogGroup(ctx, logs.CreateLogGroupInput{LogGroupName: "trail-events"}))
-	must(st.Trail.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: "audit-bucket", EnableLogFileValidation: true,
+	must(st.Trail.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: "audit-bucket", EnableLogFileValidation: trail.Bool(true),
 		SnsTopicName: "ops", CloudWatchLogsLogGroupArn: "arn:aws:logs:us-east-1:123456789012:log-group:trail-events:*",
 		CloudWatchLogsRoleArn: "arn:aws:iam::123456789012:role/trail-to-logs"}))
 	must(st.Trail.StartLogging(ctx, trail.StartLoggingInput{Name: "audit"}))
@@ -75,7 +75,7 @@ func runOnce(t *testing.T) (objects map[string][]byte, messages, history []strin
 			require.NoError(t, queue.DeleteMessage(m.ReceiptHandle))
 		}
 	}
-	for ev, err := range st.Trail.AllEvents(ctx, trail.LookupEventsInput{}) {
+	for ev, err := range st.Trail.LookupEventsAll(ctx, trail.LookupEventsInput{}) {
 		require.NoError(t, err)
 		history = append(history, ev.CloudTrailEvent)
 	}

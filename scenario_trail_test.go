@@ -1,6 +1,7 @@
 package localwatch_test
 
 import (
+	"bytes"
 	"context"
 	"regexp"
 	"testing"
@@ -57,7 +58,7 @@ func TestScenarioAPICallsToTrailHistoryFilesAndDigests(t *testing.T) {
 	st, ctx := sc.st, sc.alice
 
 	// 10:01 a trail with log file validation.
-	created, err := st.Trail.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: "audit-bucket", EnableLogFileValidation: true})
+	created, err := st.Trail.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: "audit-bucket", EnableLogFileValidation: trail.Bool(true)})
 	require.NoError(t, err)
 	assert.Equal(t, "arn:aws:cloudtrail:us-east-1:123456789012:trail/audit", created.TrailARN)
 	assert.True(t, created.IncludeGlobalServiceEvents, "IncludeGlobalServiceEvents defaults to true")
@@ -122,7 +123,7 @@ func TestScenarioAPICallsToTrailHistoryFilesAndDigests(t *testing.T) {
 	logKeys := sc.keys(t, "audit-bucket", "AWSLogs/123456789012/CloudTrail/")
 	require.Len(t, logKeys, 1)
 	assert.Regexp(t, `^AWSLogs/123456789012/CloudTrail/us-east-1/2026/11/25/123456789012_CloudTrail_us-east-1_20261125T1005Z_[A-Za-z0-9]{16}\.json\.gz$`, logKeys[0])
-	f, err := trail.ParseLogFile(sc.get(t, "audit-bucket", logKeys[0]))
+	f, err := trail.ReadLogFile(bytes.NewReader(sc.get(t, "audit-bucket", logKeys[0])))
 	require.NoError(t, err)
 	var names []string
 	for _, r := range f.Records {

@@ -112,7 +112,7 @@ func BenchmarkHistoryPage(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for n := range b.N {
-		out, err := s.GetResourceConfigHistory(ctx, GetResourceConfigHistoryInput{ResourceType: "AWS::EC2::Instance", ResourceID: fmt.Sprintf("i-%d", n%benchResources), Limit: 100})
+		out, err := s.GetResourceConfigHistory(ctx, GetResourceConfigHistoryInput{ResourceType: "AWS::EC2::Instance", ResourceID: fmt.Sprintf("i-%d", n%benchResources), Limit: Int32(100)})
 		if err != nil || len(out.ConfigurationItems) != 100 {
 			b.Fatal(err, len(out.ConfigurationItems))
 		}

@@ -49,7 +49,7 @@ func TestConcurrentUse(t *testing.T) {
 		}
 	}()
 	wg.Wait()
-	out, err := h.svc.GetResourceConfigHistory(ctx, GetResourceConfigHistoryInput{ResourceType: "AWS::EC2::SecurityGroup", ResourceID: "sg-shared", Limit: 1})
+	out, err := h.svc.GetResourceConfigHistory(ctx, GetResourceConfigHistoryInput{ResourceType: "AWS::EC2::SecurityGroup", ResourceID: "sg-shared", Limit: Int32(1)})
 	require.NoError(t, err)
 	live := 0
 	for g := range 4 {

@@ -28,7 +28,7 @@ func TestCaptureTimeIsMillisecondsSoLaterTimeLookupFindsTheItem(t *testing.T) {
 	assert.Equal(t, capture.Truncate(time.Millisecond), capture, "whole milliseconds")
 	printed, err := time.Parse(time.RFC3339Nano, capture.Format("2006-01-02T15:04:05.000Z"))
 	require.NoError(t, err)
-	out, err := h.svc.GetResourceConfigHistory(h.ctx, GetResourceConfigHistoryInput{ResourceType: "AWS::EC2::Instance", ResourceID: "i-1", LaterTime: &printed, Limit: 1})
+	out, err := h.svc.GetResourceConfigHistory(h.ctx, GetResourceConfigHistoryInput{ResourceType: "AWS::EC2::Instance", ResourceID: "i-1", LaterTime: &printed, Limit: Int32(1)})
 	require.NoError(t, err)
 	require.Len(t, out.ConfigurationItems, 1)
 	assert.Contains(t, out.ConfigurationItems[0].Configuration, "m5.large", "the item captured at that millisecond, not the one before")
@@ -154,7 +154,7 @@ func TestHistoryPageSpansAtMostSevenDaysAndMayBeShortOrEmpty(t *testing.T) {
 			empty, pages, tok := 0, 0, ""
 			for {
 				out, err := h.svc.GetResourceConfigHistory(h.ctx, GetResourceConfigHistoryInput{ResourceType: "AWS::EC2::Instance", ResourceID: "i-1",
-					ChronologicalOrder: order, Limit: 100, NextToken: tok})
+					ChronologicalOrder: order, Limit: Int32(100), NextToken: tok})
 				require.NoError(t, err)
 				pages++
 				items := out.ConfigurationItems

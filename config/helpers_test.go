@@ -78,7 +78,7 @@ func (h *harness) record(rc ResourceConfig) {
 
 func (h *harness) history(typ, id string) []ConfigurationItem {
 	h.t.Helper()
-	out, err := h.svc.GetResourceConfigHistory(h.ctx, GetResourceConfigHistoryInput{ResourceType: typ, ResourceID: id, ChronologicalOrder: Forward, Limit: 100})
+	out, err := h.svc.GetResourceConfigHistory(h.ctx, GetResourceConfigHistoryInput{ResourceType: typ, ResourceID: id, ChronologicalOrder: Forward, Limit: Int32(100)})
 	require.NoError(h.t, err)
 	return out.ConfigurationItems
 }
@@ -110,3 +110,6 @@ func securityGroup(id string) ResourceConfig {
 	return ResourceConfig{ResourceType: "AWS::EC2::SecurityGroup", ResourceID: id, ARN: "arn:aws:ec2:us-east-1:123456789012:security-group/" + id,
 		Configuration: map[string]any{"groupId": id}}
 }
+
+// second returns the error of an operation's (output, error) pair.
+func second[T any](_ T, err error) error { return err }

@@ -8,45 +8,26 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
 // --- ListConfigurationRecorders ------------------------------------------------
 
-// ListConfigurationRecordersInput is the input of ListConfigurationRecorders.
-// Filters are accepted and ignored: the one recorder is customer managed.
-type ListConfigurationRecordersInput struct {
-	MaxResults int    `json:"MaxResults,omitempty"`
-	NextToken  string `json:"NextToken,omitempty"`
-}
-
-// ConfigurationRecorderSummary is one recorder in ListConfigurationRecorders.
-type ConfigurationRecorderSummary struct {
-	ARN            string `json:"arn"`
-	Name           string `json:"name"`
-	RecordingScope string `json:"recordingScope"`
-}
-
-// ListConfigurationRecordersOutput lists the recorders.
-type ListConfigurationRecordersOutput struct {
-	ConfigurationRecorderSummaries []ConfigurationRecorderSummary `json:"ConfigurationRecorderSummaries"`
-	NextToken                      string                         `json:"NextToken,omitempty"`
-}
-
 // ListConfigurationRecorders returns a summary of the region's recorder
 // (none, or the one customer-managed recorder, recordingScope PAID).
 func (s *Service) ListConfigurationRecorders(ctx context.Context, in ListConfigurationRecordersInput) (*ListConfigurationRecordersOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "ListConfigurationRecorders", ReadOnly: true}, in, s.listConfigurationRecorders)
+}
+
+func (s *Service) listConfigurationRecorders(ctx context.Context, call *event.Call, in ListConfigurationRecordersInput) (*ListConfigurationRecordersOutput, error) {
 	var err error
 	out := &ListConfigurationRecordersOutput{ConfigurationRecorderSummaries: []ConfigurationRecorderSummary{}}
-	if in.MaxResults < 0 || in.MaxResults > 20 {
-		err = errf("ValidationException", "The MaxResults %d is not valid: 0 to 20.", in.MaxResults)
+	if n := limitOf(in.MaxResults); n < 0 || n > 20 {
+		err = errf("ValidationException", "The MaxResults %d is not valid: 0 to 20.", n)
 	} else {
 		func() {
 			s.mu.Lock()
@@ -57,7 +38,9 @@ func (s *Service) ListConfigurationRecorders(ctx context.Context, in ListConfigu
 			}
 		}()
 	}
-	s.rec.Record(ctx, event.Call{Name: "ListConfigurationRecorders", ReadOnly: true, RequestParameters: params(map[string]any{"MaxResults": in.MaxResults, "NextToken": in.NextToken})}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"MaxResults": in.MaxResults, "NextToken": in.NextToken}))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -65,30 +48,10 @@ func (s *Service) ListConfigurationRecorders(ctx context.Context, in ListConfigu
 }
 
 func (s *Service) recorderARN(name string) string {
-	return arn.New("config", s.region, s.account, "configuration-recorder/"+name)
+	return arn.New("config", s.op.Region, s.op.AccountID, "configuration-recorder/"+name)
 }
 
 // --- GetDiscoveredResourceCounts -------------------------------------------------
-
-// GetDiscoveredResourceCountsInput is the input of GetDiscoveredResourceCounts.
-type GetDiscoveredResourceCountsInput struct {
-	ResourceTypes []string `json:"resourceTypes,omitempty"`
-	Limit         int      `json:"limit,omitempty"`
-	NextToken     string   `json:"nextToken,omitempty"`
-}
-
-// ResourceCount is the number of discovered resources of one type.
-type ResourceCount struct {
-	ResourceType string `json:"resourceType"`
-	Count        int64  `json:"count"`
-}
-
-// GetDiscoveredResourceCountsOutput is a page of counts.
-type GetDiscoveredResourceCountsOutput struct {
-	TotalDiscoveredResources int64           `json:"totalDiscoveredResources"`
-	ResourceCounts           []ResourceCount `json:"resourceCounts"`
-	NextToken                string          `json:"nextToken,omitempty"`
-}
 
 // GetDiscoveredResourceCounts returns how many resources of each type Config
 // has discovered (existing resources it records), most numerous first, at
@@ -97,12 +60,15 @@ type GetDiscoveredResourceCountsOutput struct {
 // resources for those resource types" (totalDiscoveredResources is then
 // their total).
 func (s *Service) GetDiscoveredResourceCounts(ctx context.Context, in GetDiscoveredResourceCountsInput) (*GetDiscoveredResourceCountsOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "GetDiscoveredResourceCounts", ReadOnly: true}, in, s.getDiscoveredResourceCounts)
+}
+
+func (s *Service) getDiscoveredResourceCounts(ctx context.Context, call *event.Call, in GetDiscoveredResourceCountsInput) (*GetDiscoveredResourceCountsOutput, error) {
 	out, err := s.discoveredCounts(in)
-	s.rec.Record(ctx, event.Call{Name: "GetDiscoveredResourceCounts", ReadOnly: true, RequestParameters: params(map[string]any{
-		"resourceTypes": in.ResourceTypes, "limit": in.Limit, "nextToken": in.NextToken})}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{
+			"resourceTypes": in.ResourceTypes, "limit": in.Limit, "nextToken": in.NextToken}))
+	}
 	return out, err
 }
 
@@ -110,10 +76,10 @@ func (s *Service) discoveredCounts(in GetDiscoveredResourceCountsInput) (*GetDis
 	if len(in.ResourceTypes) > 20 {
 		return nil, errf("ValidationException", "resourceTypes has %d members; at most 20 are allowed.", len(in.ResourceTypes))
 	}
-	if in.Limit < 0 || in.Limit > 100 {
-		return nil, errf("InvalidLimitException", "The limit %d is not valid: 0 to 100.", in.Limit)
+	if n := limitOf(in.Limit); n < 0 || n > 100 {
+		return nil, errf("InvalidLimitException", "The limit %d is not valid: 0 to 100.", n)
 	}
-	limit := cmp.Or(in.Limit, 100)
+	limit := cmp.Or(limitOf(in.Limit), 100)
 	skip := 0
 	if in.NextToken != "" {
 		pos, ok := pagetoken.Decode(in.NextToken)
@@ -160,30 +126,19 @@ func (s *Service) discoveredCounts(in GetDiscoveredResourceCountsInput) (*GetDis
 
 // --- compliance summaries -----------------------------------------------------------
 
-// ComplianceSummary counts compliant and non-compliant rules or resources
-// (each count capped at 100, as AWS caps it).
-type ComplianceSummary struct {
-	CompliantResourceCount     *ComplianceContributorCount `json:"CompliantResourceCount"`
-	NonCompliantResourceCount  *ComplianceContributorCount `json:"NonCompliantResourceCount"`
-	ComplianceSummaryTimestamp time.Time                   `json:"ComplianceSummaryTimestamp"`
-}
-
 func capped(n int) *ComplianceContributorCount {
 	return &ComplianceContributorCount{CappedCount: min(n, 100), CapExceeded: n > 100}
-}
-
-// GetComplianceSummaryByConfigRuleOutput holds the rules' summary.
-type GetComplianceSummaryByConfigRuleOutput struct {
-	ComplianceSummary ComplianceSummary `json:"ComplianceSummary"`
 }
 
 // GetComplianceSummaryByConfigRule returns "the number of Config rules that
 // are compliant and noncompliant, up to a maximum of 25 for each"; here the
 // cap is 100, as for ComplianceContributorCount.
-func (s *Service) GetComplianceSummaryByConfigRule(ctx context.Context) (*GetComplianceSummaryByConfigRuleOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+func (s *Service) GetComplianceSummaryByConfigRule(ctx context.Context, in GetComplianceSummaryByConfigRuleInput) (*GetComplianceSummaryByConfigRuleOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "GetComplianceSummaryByConfigRule", ReadOnly: true}, in, s.getComplianceSummaryByConfigRule)
+}
+
+func (s *Service) getComplianceSummaryByConfigRule(_ context.Context, call *event.Call, _ GetComplianceSummaryByConfigRuleInput) (*GetComplianceSummaryByConfigRuleOutput, error) {
+	call.Params = noParams // the request has no parameters: null
 	c, nc := 0, 0
 	func() {
 		s.mu.Lock()
@@ -198,33 +153,17 @@ func (s *Service) GetComplianceSummaryByConfigRule(ctx context.Context) (*GetCom
 		}
 	}()
 	out := &GetComplianceSummaryByConfigRuleOutput{ComplianceSummary{CompliantResourceCount: capped(c), NonCompliantResourceCount: capped(nc), ComplianceSummaryTimestamp: s.now()}}
-	s.rec.Record(ctx, event.Call{Name: "GetComplianceSummaryByConfigRule", ReadOnly: true}, nil)
 	return out, nil
-}
-
-// GetComplianceSummaryByResourceTypeInput names up to 100 types (none: all).
-type GetComplianceSummaryByResourceTypeInput struct {
-	ResourceTypes []string `json:"ResourceTypes,omitempty"`
-}
-
-// ComplianceSummaryByResourceType is the summary of one type ("" for all).
-type ComplianceSummaryByResourceType struct {
-	ResourceType      string            `json:"ResourceType,omitempty"`
-	ComplianceSummary ComplianceSummary `json:"ComplianceSummary"`
-}
-
-// GetComplianceSummaryByResourceTypeOutput holds the summaries.
-type GetComplianceSummaryByResourceTypeOutput struct {
-	ComplianceSummariesByResourceType []ComplianceSummaryByResourceType `json:"ComplianceSummariesByResourceType"`
 }
 
 // GetComplianceSummaryByResourceType returns, for each named type (or for
 // all resources together when none is named), how many resources comply
 // with every rule that evaluates them and how many break at least one.
 func (s *Service) GetComplianceSummaryByResourceType(ctx context.Context, in GetComplianceSummaryByResourceTypeInput) (*GetComplianceSummaryByResourceTypeOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "GetComplianceSummaryByResourceType", ReadOnly: true}, in, s.getComplianceSummaryByResourceType)
+}
+
+func (s *Service) getComplianceSummaryByResourceType(ctx context.Context, call *event.Call, in GetComplianceSummaryByResourceTypeInput) (*GetComplianceSummaryByResourceTypeOutput, error) {
 	var err error
 	out := &GetComplianceSummaryByResourceTypeOutput{ComplianceSummariesByResourceType: []ComplianceSummaryByResourceType{}}
 	if len(in.ResourceTypes) > 100 {
@@ -269,7 +208,9 @@ func (s *Service) GetComplianceSummaryByResourceType(ctx context.Context, in Get
 				ResourceType: t, ComplianceSummary: summary(func(x string) bool { return x == t })})
 		}
 	}
-	s.rec.Record(ctx, event.Call{Name: "GetComplianceSummaryByResourceType", ReadOnly: true, RequestParameters: params(map[string]any{"ResourceTypes": in.ResourceTypes})}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"ResourceTypes": in.ResourceTypes}))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -277,37 +218,6 @@ func (s *Service) GetComplianceSummaryByResourceType(ctx context.Context, in Get
 }
 
 // --- tags -----------------------------------------------------------------------
-
-// Tag is a tag of a Config resource (a rule).
-type Tag struct {
-	Key   string `json:"Key"`
-	Value string `json:"Value"`
-}
-
-// TagResourceInput tags the Config resource ResourceArn (a rule's ARN).
-type TagResourceInput struct {
-	ResourceArn string `json:"ResourceArn"`
-	Tags        []Tag  `json:"Tags"`
-}
-
-// UntagResourceInput removes tags.
-type UntagResourceInput struct {
-	ResourceArn string   `json:"ResourceArn"`
-	TagKeys     []string `json:"TagKeys"`
-}
-
-// ListTagsForResourceInput lists a resource's tags.
-type ListTagsForResourceInput struct {
-	ResourceArn string `json:"ResourceArn"`
-	Limit       int    `json:"Limit,omitempty"`
-	NextToken   string `json:"NextToken,omitempty"`
-}
-
-// ListTagsForResourceOutput is the tags, sorted by key.
-type ListTagsForResourceOutput struct {
-	Tags      []Tag  `json:"Tags"`
-	NextToken string `json:"NextToken,omitempty"`
-}
 
 // MaxTagsPerResource is AWS Config's limit of tags on one resource.
 const MaxTagsPerResource = 50
@@ -334,9 +244,13 @@ func hasPrefixFold(s, p string) bool {
 // at most 50 per rule: TooManyTagsException; keys of 1 to 128 characters not
 // starting with aws:, values up to 256). An ARN that names no rule fails
 // with ResourceNotFoundException.
-func (s *Service) TagResource(ctx context.Context, in TagResourceInput) error {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return errClosed()
+func (s *Service) TagResource(ctx context.Context, in TagResourceInput) (*TagResourceOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "TagResource"}, in, s.tagResource)
+}
+
+func (s *Service) tagResource(ctx context.Context, call *event.Call, in TagResourceInput) (*TagResourceOutput, error) {
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"ResourceArn": in.ResourceArn, "Tags": in.Tags}))
 	}
 	err := func() error {
 		if len(in.Tags) == 0 || len(in.Tags) > MaxTagsPerResource {
@@ -366,14 +280,20 @@ func (s *Service) TagResource(ctx context.Context, in TagResourceInput) error {
 		r.tags = next
 		return nil
 	}()
-	s.rec.Record(ctx, event.Call{Name: "TagResource", RequestParameters: params(map[string]any{"ResourceArn": in.ResourceArn, "Tags": in.Tags})}, err)
-	return err
+	if err != nil {
+		return nil, err
+	}
+	return &TagResourceOutput{}, nil
 }
 
 // UntagResource removes tag keys from a Config rule.
-func (s *Service) UntagResource(ctx context.Context, in UntagResourceInput) error {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return errClosed()
+func (s *Service) UntagResource(ctx context.Context, in UntagResourceInput) (*UntagResourceOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "UntagResource"}, in, s.untagResource)
+}
+
+func (s *Service) untagResource(ctx context.Context, call *event.Call, in UntagResourceInput) (*UntagResourceOutput, error) {
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"ResourceArn": in.ResourceArn, "TagKeys": in.TagKeys}))
 	}
 	err := func() error {
 		if len(in.TagKeys) == 0 || len(in.TagKeys) > MaxTagsPerResource {
@@ -392,20 +312,23 @@ func (s *Service) UntagResource(ctx context.Context, in UntagResourceInput) erro
 		r.tags = next
 		return nil
 	}()
-	s.rec.Record(ctx, event.Call{Name: "UntagResource", RequestParameters: params(map[string]any{"ResourceArn": in.ResourceArn, "TagKeys": in.TagKeys})}, err)
-	return err
+	if err != nil {
+		return nil, err
+	}
+	return &UntagResourceOutput{}, nil
 }
 
 // ListTagsForResource lists a Config rule's tags, sorted by key, Limit 0
 // (50) to 50 per page.
 func (s *Service) ListTagsForResource(ctx context.Context, in ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "ListTagsForResource", ReadOnly: true}, in, s.listTagsForResource)
+}
+
+func (s *Service) listTagsForResource(ctx context.Context, call *event.Call, in ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
 	out := &ListTagsForResourceOutput{Tags: []Tag{}}
 	err := func() error {
-		if in.Limit < 0 || in.Limit > 50 {
-			return errf("InvalidLimitException", "The limit %d is not valid: 0 to 50.", in.Limit)
+		if n := limitOf(in.Limit); n < 0 || n > 50 {
+			return errf("InvalidLimitException", "The limit %d is not valid: 0 to 50.", n)
 		}
 		after := ""
 		if in.NextToken != "" {
@@ -421,7 +344,7 @@ func (s *Service) ListTagsForResource(ctx context.Context, in ListTagsForResourc
 		if r == nil {
 			return errf("ResourceNotFoundException", "The resource %s was not found.", truncate(in.ResourceArn, 256))
 		}
-		limit := cmp.Or(in.Limit, 50)
+		limit := cmp.Or(limitOf(in.Limit), 50)
 		for _, k := range slices.Sorted(maps.Keys(r.tags)) {
 			if after != "" && k <= after {
 				continue
@@ -434,7 +357,9 @@ func (s *Service) ListTagsForResource(ctx context.Context, in ListTagsForResourc
 		}
 		return nil
 	}()
-	s.rec.Record(ctx, event.Call{Name: "ListTagsForResource", ReadOnly: true, RequestParameters: params(map[string]any{"ResourceArn": in.ResourceArn, "Limit": in.Limit, "NextToken": in.NextToken})}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"ResourceArn": in.ResourceArn, "Limit": in.Limit, "NextToken": in.NextToken}))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -443,24 +368,16 @@ func (s *Service) ListTagsForResource(ctx context.Context, in ListTagsForResourc
 
 // --- PutExternalEvaluation --------------------------------------------------------
 
-// PutExternalEvaluationInput records an evaluation made outside Config.
-type PutExternalEvaluationInput struct {
-	ConfigRuleName     string     `json:"ConfigRuleName"`
-	ExternalEvaluation Evaluation `json:"ExternalEvaluation"`
-}
-
-// PutExternalEvaluationOutput is empty.
-type PutExternalEvaluationOutput struct{}
-
 // PutExternalEvaluation stores an evaluation of the named rule, as
 // PutEvaluations does for a result token (AWS uses it for process checks;
 // here any rule accepts it). The rule must exist
 // (NoSuchConfigRuleException); the evaluation follows PutEvaluations' rules
 // (InvalidParameterValueException).
 func (s *Service) PutExternalEvaluation(ctx context.Context, in PutExternalEvaluationInput) (*PutExternalEvaluationOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "PutExternalEvaluation"}, in, s.putExternalEvaluation)
+}
+
+func (s *Service) putExternalEvaluation(ctx context.Context, call *event.Call, in PutExternalEvaluationInput) (*PutExternalEvaluationOutput, error) {
 	err := func() error {
 		if err := validateEvaluations([]Evaluation{in.ExternalEvaluation}); err != nil {
 			return err
@@ -470,8 +387,10 @@ func (s *Service) PutExternalEvaluation(ctx context.Context, in PutExternalEvalu
 		}
 		return s.storeEvaluations(ctx, in.ConfigRuleName, "", []Evaluation{in.ExternalEvaluation}, s.now())
 	}()
-	s.rec.Record(ctx, event.Call{Name: "PutExternalEvaluation", RequestParameters: params(map[string]any{
-		"ConfigRuleName": in.ConfigRuleName, "ExternalEvaluation": in.ExternalEvaluation})}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{
+			"ConfigRuleName": in.ConfigRuleName, "ExternalEvaluation": in.ExternalEvaluation}))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -480,47 +399,15 @@ func (s *Service) PutExternalEvaluation(ctx context.Context, in PutExternalEvalu
 
 // --- remediation configurations ---------------------------------------------------
 
-// RemediationConfiguration is the remediation action of a rule (stored and
-// described; localwatch runs no remediation).
-type RemediationConfiguration struct {
-	ConfigRuleName           string         `json:"ConfigRuleName"`
-	TargetType               string         `json:"TargetType"` // SSM_DOCUMENT
-	TargetID                 string         `json:"TargetId"`
-	TargetVersion            string         `json:"TargetVersion,omitempty"`
-	Parameters               map[string]any `json:"Parameters,omitempty"`
-	ResourceType             string         `json:"ResourceType,omitempty"`
-	Automatic                bool           `json:"Automatic,omitempty"`
-	ExecutionControls        map[string]any `json:"ExecutionControls,omitempty"`
-	MaximumAutomaticAttempts int            `json:"MaximumAutomaticAttempts,omitempty"`
-	RetryAttemptSeconds      int64          `json:"RetryAttemptSeconds,omitempty"`
-	ARN                      string         `json:"Arn,omitempty"`
-}
-
-// PutRemediationConfigurationsInput holds 1 to 25 configurations.
-type PutRemediationConfigurationsInput struct {
-	RemediationConfigurations []RemediationConfiguration `json:"RemediationConfigurations"`
-}
-
-// FailedRemediationBatch lists configurations that were not stored.
-type FailedRemediationBatch struct {
-	FailureMessage string                     `json:"FailureMessage"`
-	FailedItems    []RemediationConfiguration `json:"FailedItems"`
-}
-
-// PutRemediationConfigurationsOutput lists the failures (none here: a bad
-// configuration fails the whole request, which changes nothing).
-type PutRemediationConfigurationsOutput struct {
-	FailedBatches []FailedRemediationBatch `json:"FailedBatches"`
-}
-
 // PutRemediationConfigurations adds or replaces the remediation
 // configuration of existing rules (TargetType SSM_DOCUMENT, TargetId
 // required, MaximumAutomaticAttempts 1 to 25, RetryAttemptSeconds 1 to
 // 2,678,000).
 func (s *Service) PutRemediationConfigurations(ctx context.Context, in PutRemediationConfigurationsInput) (*PutRemediationConfigurationsOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "PutRemediationConfigurations"}, in, s.putRemediationConfigurations)
+}
+
+func (s *Service) putRemediationConfigurations(ctx context.Context, call *event.Call, in PutRemediationConfigurationsInput) (*PutRemediationConfigurationsOutput, error) {
 	err := func() error {
 		n := len(in.RemediationConfigurations)
 		if n == 0 || n > 25 {
@@ -554,7 +441,7 @@ func (s *Service) PutRemediationConfigurations(ctx context.Context, in PutRemedi
 			s.remediations = map[string]RemediationConfiguration{}
 		}
 		for _, c := range in.RemediationConfigurations {
-			c.ARN = arn.New("config", s.region, s.account, "remediation-configuration/"+c.ConfigRuleName+"/"+s.ids.UUID())
+			c.ARN = arn.New("config", s.op.Region, s.op.AccountID, "remediation-configuration/"+c.ConfigRuleName+"/"+s.op.IDs.UUID())
 			if old, ok := s.remediations[c.ConfigRuleName]; ok {
 				c.ARN = old.ARN
 			}
@@ -563,29 +450,22 @@ func (s *Service) PutRemediationConfigurations(ctx context.Context, in PutRemedi
 		}
 		return nil
 	}()
-	s.rec.Record(ctx, event.Call{Name: "PutRemediationConfigurations", RequestParameters: params(map[string]any{"RemediationConfigurations": in.RemediationConfigurations})}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"RemediationConfigurations": in.RemediationConfigurations}))
+	}
 	if err != nil {
 		return nil, err
 	}
 	return &PutRemediationConfigurationsOutput{FailedBatches: []FailedRemediationBatch{}}, nil
 }
 
-// DescribeRemediationConfigurationsInput names 0 to 25 rules.
-type DescribeRemediationConfigurationsInput struct {
-	ConfigRuleNames []string `json:"ConfigRuleNames"`
-}
-
-// DescribeRemediationConfigurationsOutput holds the configurations found.
-type DescribeRemediationConfigurationsOutput struct {
-	RemediationConfigurations []RemediationConfiguration `json:"RemediationConfigurations"`
-}
-
 // DescribeRemediationConfigurations returns the remediation configurations
 // of the named rules (rules without one are left out).
 func (s *Service) DescribeRemediationConfigurations(ctx context.Context, in DescribeRemediationConfigurationsInput) (*DescribeRemediationConfigurationsOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeRemediationConfigurations", ReadOnly: true}, in, s.describeRemediationConfigurations)
+}
+
+func (s *Service) describeRemediationConfigurations(ctx context.Context, call *event.Call, in DescribeRemediationConfigurationsInput) (*DescribeRemediationConfigurationsOutput, error) {
 	out := &DescribeRemediationConfigurationsOutput{RemediationConfigurations: []RemediationConfiguration{}}
 	var err error
 	if len(in.ConfigRuleNames) > 25 {
@@ -602,28 +482,22 @@ func (s *Service) DescribeRemediationConfigurations(ctx context.Context, in Desc
 			}
 		}()
 	}
-	s.rec.Record(ctx, event.Call{Name: "DescribeRemediationConfigurations", ReadOnly: true, RequestParameters: params(map[string]any{"ConfigRuleNames": in.ConfigRuleNames})}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"ConfigRuleNames": in.ConfigRuleNames}))
+	}
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// DeleteRemediationConfigurationInput names the rule.
-type DeleteRemediationConfigurationInput struct {
-	ConfigRuleName string `json:"ConfigRuleName"`
-	ResourceType   string `json:"ResourceType,omitempty"`
-}
-
-// DeleteRemediationConfigurationOutput is empty.
-type DeleteRemediationConfigurationOutput struct{}
-
 // DeleteRemediationConfiguration deletes a rule's remediation configuration
 // (NoSuchRemediationConfigurationException if it has none).
 func (s *Service) DeleteRemediationConfiguration(ctx context.Context, in DeleteRemediationConfigurationInput) (*DeleteRemediationConfigurationOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteRemediationConfiguration"}, in, s.deleteRemediationConfiguration)
+}
+
+func (s *Service) deleteRemediationConfiguration(ctx context.Context, call *event.Call, in DeleteRemediationConfigurationInput) (*DeleteRemediationConfigurationOutput, error) {
 	err := func() error {
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -633,7 +507,9 @@ func (s *Service) DeleteRemediationConfiguration(ctx context.Context, in DeleteR
 		delete(s.remediations, in.ConfigRuleName)
 		return nil
 	}()
-	s.rec.Record(ctx, event.Call{Name: "DeleteRemediationConfiguration", RequestParameters: params(map[string]any{"ConfigRuleName": in.ConfigRuleName, "ResourceType": in.ResourceType})}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"ConfigRuleName": in.ConfigRuleName, "ResourceType": in.ResourceType}))
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -36,17 +36,17 @@ func TestGetDiscoveredResourceCountsMostNumerousFirst(t *testing.T) {
 	assert.Equal(t, int64(3), out.TotalDiscoveredResources, "deleted resources are not counted")
 	assert.Equal(t, []ResourceCount{{"AWS::EC2::Instance", 2}, {"AWS::EC2::SecurityGroup", 1}}, out.ResourceCounts)
 
-	out, err = h.svc.GetDiscoveredResourceCounts(h.ctx, GetDiscoveredResourceCountsInput{Limit: 1})
+	out, err = h.svc.GetDiscoveredResourceCounts(h.ctx, GetDiscoveredResourceCountsInput{Limit: Int32(1)})
 	require.NoError(t, err)
 	require.NotEmpty(t, out.NextToken)
-	next, err := h.svc.GetDiscoveredResourceCounts(h.ctx, GetDiscoveredResourceCountsInput{Limit: 1, NextToken: out.NextToken})
+	next, err := h.svc.GetDiscoveredResourceCounts(h.ctx, GetDiscoveredResourceCountsInput{Limit: Int32(1), NextToken: out.NextToken})
 	require.NoError(t, err)
 	assert.Equal(t, []ResourceCount{{"AWS::EC2::SecurityGroup", 1}}, next.ResourceCounts)
 
 	only, err := h.svc.GetDiscoveredResourceCounts(h.ctx, GetDiscoveredResourceCountsInput{ResourceTypes: []string{"AWS::EC2::SecurityGroup"}})
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), only.TotalDiscoveredResources, "the total of the requested types only")
-	_, err = h.svc.GetDiscoveredResourceCounts(h.ctx, GetDiscoveredResourceCountsInput{Limit: 101})
+	_, err = h.svc.GetDiscoveredResourceCounts(h.ctx, GetDiscoveredResourceCountsInput{Limit: Int32(101)})
 	assert.Equal(t, "InvalidLimitException", code(err))
 }
 
@@ -59,7 +59,7 @@ func TestComplianceSummariesCountRulesAndResources(t *testing.T) {
 	h.record(instance("i-2", "sg-1", "t2.micro", nil))
 	h.record(securityGroup("sg-1"))
 
-	byRule, err := h.svc.GetComplianceSummaryByConfigRule(h.ctx)
+	byRule, err := h.svc.GetComplianceSummaryByConfigRule(h.ctx, GetComplianceSummaryByConfigRuleInput{})
 	require.NoError(t, err)
 	assert.Equal(t, 1, byRule.ComplianceSummary.NonCompliantResourceCount.CappedCount, "one rule is non-compliant")
 	assert.Equal(t, 0, byRule.ComplianceSummary.CompliantResourceCount.CappedCount)
@@ -80,8 +80,8 @@ func TestTagResourceOnConfigRules(t *testing.T) {
 	rules, err := h.svc.DescribeConfigRules(h.ctx, DescribeConfigRulesInput{})
 	require.NoError(t, err)
 	a := rules.ConfigRules[0].ConfigRuleArn
-	require.NoError(t, h.svc.TagResource(h.ctx, TagResourceInput{ResourceArn: a, Tags: []Tag{{"team", "sec"}, {"env", "prod"}}}))
-	require.NoError(t, h.svc.UntagResource(h.ctx, UntagResourceInput{ResourceArn: a, TagKeys: []string{"env"}}))
+	require.NoError(t, second(h.svc.TagResource(h.ctx, TagResourceInput{ResourceArn: a, Tags: []Tag{{"team", "sec"}, {"env", "prod"}}})))
+	require.NoError(t, second(h.svc.UntagResource(h.ctx, UntagResourceInput{ResourceArn: a, TagKeys: []string{"env"}})))
 	out, err := h.svc.ListTagsForResource(h.ctx, ListTagsForResourceInput{ResourceArn: a})
 	require.NoError(t, err)
 	assert.Equal(t, []Tag{{"team", "sec"}}, out.Tags)
@@ -92,13 +92,13 @@ func TestTagResourceOnConfigRules(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, out.Tags, 1, "updating the rule keeps its tags")
 
-	assert.Equal(t, "ResourceNotFoundException", code(h.svc.TagResource(h.ctx, TagResourceInput{ResourceArn: a + "x", Tags: []Tag{{"k", "v"}}})))
-	assert.Equal(t, "ValidationException", code(h.svc.TagResource(h.ctx, TagResourceInput{ResourceArn: a, Tags: []Tag{{"aws:reserved", "v"}}})))
+	assert.Equal(t, "ResourceNotFoundException", code(second(h.svc.TagResource(h.ctx, TagResourceInput{ResourceArn: a + "x", Tags: []Tag{{"k", "v"}}}))))
+	assert.Equal(t, "ValidationException", code(second(h.svc.TagResource(h.ctx, TagResourceInput{ResourceArn: a, Tags: []Tag{{"aws:reserved", "v"}}}))))
 	many := make([]Tag, 50)
 	for i := range many {
 		many[i] = Tag{Key: string(rune('A'+i%26)) + string(rune('a'+i/26)), Value: "v"}
 	}
-	assert.Equal(t, "TooManyTagsException", code(h.svc.TagResource(h.ctx, TagResourceInput{ResourceArn: a, Tags: many})), "51 tags in all")
+	assert.Equal(t, "TooManyTagsException", code(second(h.svc.TagResource(h.ctx, TagResourceInput{ResourceArn: a, Tags: many}))), "51 tags in all")
 }
 
 func TestPutExternalEvaluationRecordsCompliance(t *testing.T) {

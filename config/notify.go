@@ -404,13 +404,13 @@ func subject(s string) string {
 	return s[:subjectLimit-3] + "..."
 }
 
-func (s *Service) subjectPrefix() string { return "[AWS Config:" + s.region + "] " }
+func (s *Service) subjectPrefix() string { return "[AWS Config:" + s.op.Region + "] " }
 
 func (s *Service) publishNote(ctx context.Context, topic, subj string, msg []byte) {
-	if topic == "" || s.bus == nil {
+	if topic == "" || s.op.Bus == nil {
 		return
 	}
-	err := bus.Publish(ctx, s.bus, event.Notification{TopicARN: topic, Subject: subject(subj), Message: string(msg), Source: EventSource})
+	err := bus.Publish(ctx, s.op.Bus, event.Notification{TopicARN: topic, Subject: subject(subj), Message: string(msg), Source: EventSource})
 	now := s.now()
 	func() {
 		s.mu.Lock()
@@ -459,7 +459,7 @@ func (s *Service) notifyChange(ctx context.Context, topic string, c change, diff
 		NotificationCreationTime: isoMillis(now), MessageType: MessageConfigurationItemChange, RecordVersion: "1.3",
 	}
 	body, _ := json.Marshal(msg)
-	subj := fmt.Sprintf("%s%s %s %s in Account %s", s.subjectPrefix(), ci.ResourceType, ci.ResourceID, verb, s.account)
+	subj := fmt.Sprintf("%s%s %s %s in Account %s", s.subjectPrefix(), ci.ResourceType, ci.ResourceID, verb, s.op.AccountID)
 	if len(body) <= MaxSNSMessageBytes {
 		s.publishNote(ctx, topic, subj, body)
 		return
@@ -510,7 +510,7 @@ func (s *Service) notifyOversized(ctx context.Context, topic, subj string, ci *C
 	msg := oversizedNotification{ConfigurationItemSummary: sum, NotificationCreationTime: isoMillis(now), MessageType: MessageOversizedConfigurationItemChange, RecordVersion: "1.0"}
 	bucket, prefix := s.channelBucket()
 	key := fmt.Sprintf("%sAWSLogs/%s/Config/%s/%s/OversizedChangeNotification/%s/%s/%s_Config_%s_ChangeNotification_%s_%s_%s_0.json.gz",
-		prefix, s.account, s.region, datePath(now), ci.ResourceType, ci.ResourceID, s.account, s.region, ci.ResourceType, ci.ResourceID, now.UTC().Format("20060102T150405Z"))
+		prefix, s.op.AccountID, s.op.Region, datePath(now), ci.ResourceType, ci.ResourceID, s.op.AccountID, s.op.Region, ci.ResourceType, ci.ResourceID, now.UTC().Format("20060102T150405Z"))
 	if err := s.store.Put(ctx, objstore.Object{Bucket: bucket, Key: key, Body: gzipBytes(body)}); err != nil {
 		code, m := "NoSuchBucket", err.Error()
 		msg.S3DeliverySummary = s3DeliverySummary{ErrorCode: &code, ErrorMessage: &m}
@@ -523,7 +523,7 @@ func (s *Service) notifyOversized(ctx context.Context, topic, subj string, ci *C
 	// The console link ends with ?time=<capture time>, as in AWS's example
 	// of the oversized notification.
 	text := fmt.Sprintf("View the Timeline for this Resource in the Console:\n    https://console.aws.amazon.com/config/home?region=%s#/timeline/%s/%s?time=%s\n\n    The full configuration item change notification for this resource exceeded the maximum size allowed by Amazon Simple Notification Service (SNS). A summary of the configuration item is provided here. You can view the complete notification in the specified Amazon S3 bucket location.\n\n    New State Record Summary:\n    ----------------------------\n    %s",
-		s.region, ci.ResourceType, ci.ResourceID, n.ConfigurationItemCaptureTime, js)
+		s.op.Region, ci.ResourceType, ci.ResourceID, n.ConfigurationItemCaptureTime, js)
 	s.publishNote(ctx, topic, subj, []byte(text))
 }
 

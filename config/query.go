@@ -10,23 +10,11 @@ import (
 	"time"
 
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
 // --- PutResourceConfig / DeleteResourceConfig --------------------------------
-
-// PutResourceConfigInput is the input of PutResourceConfig.
-type PutResourceConfigInput struct {
-	ResourceType    string            `json:"ResourceType"`
-	SchemaVersionID string            `json:"SchemaVersionId"`
-	ResourceID      string            `json:"ResourceId"`
-	ResourceName    string            `json:"ResourceName,omitempty"`
-	Configuration   string            `json:"Configuration"`
-	Tags            map[string]string `json:"Tags,omitempty"`
-}
-
-// PutResourceConfigOutput is empty.
-type PutResourceConfigOutput struct{}
 
 // reservedOrgs are the first ResourceType parts AWS forbids for custom types.
 var reservedOrgs = map[string]bool{"aws": true, "amzn": true, "amazon": true, "alexa": true, "custom": true}
@@ -38,13 +26,16 @@ var reservedOrgs = map[string]bool{"aws": true, "amzn": true, "amazon": true, "a
 // characters, and the recorder must be recording
 // (NoRunningConfigurationRecorderException).
 func (s *Service) PutResourceConfig(ctx context.Context, in PutResourceConfigInput) (*PutResourceConfigOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
+	return op.Do(ctx, &s.op, event.Call{Name: "PutResourceConfig"}, in, s.putResourceConfig)
+}
+
+func (s *Service) putResourceConfig(ctx context.Context, call *event.Call, in PutResourceConfigInput) (*PutResourceConfigOutput, error) {
+	err := s.storeResourceConfig(ctx, in)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{
+			"resourceType": in.ResourceType, "schemaVersionId": in.SchemaVersionID, "resourceId": in.ResourceID,
+			"resourceName": in.ResourceName, "configuration": in.Configuration, "tags": in.Tags}))
 	}
-	err := s.putResourceConfig(ctx, in)
-	s.rec.Record(ctx, event.Call{Name: "PutResourceConfig", RequestParameters: params(map[string]any{
-		"resourceType": in.ResourceType, "schemaVersionId": in.SchemaVersionID, "resourceId": in.ResourceID,
-		"resourceName": in.ResourceName, "configuration": in.Configuration, "tags": in.Tags})}, err)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +57,7 @@ func validateCustomType(t string) error {
 	return nil
 }
 
-func (s *Service) putResourceConfig(ctx context.Context, in PutResourceConfigInput) error {
+func (s *Service) storeResourceConfig(ctx context.Context, in PutResourceConfigInput) error {
 	if err := validateKey(in.ResourceType, in.ResourceID); err != nil {
 		return err
 	}
@@ -112,21 +103,13 @@ func (s *Service) putResourceConfig(ctx context.Context, in PutResourceConfigInp
 	return nil
 }
 
-// DeleteResourceConfigInput is the input of DeleteResourceConfig.
-type DeleteResourceConfigInput struct {
-	ResourceType string `json:"ResourceType"`
-	ResourceID   string `json:"ResourceId"`
-}
-
-// DeleteResourceConfigOutput is empty.
-type DeleteResourceConfigOutput struct{}
-
 // DeleteResourceConfig records the deletion of a custom resource (a
 // ResourceDeleted item).
 func (s *Service) DeleteResourceConfig(ctx context.Context, in DeleteResourceConfigInput) (*DeleteResourceConfigOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return doThen(ctx, s, event.Call{Name: "DeleteResourceConfig"}, in, s.deleteResourceConfig)
+}
+
+func (s *Service) deleteResourceConfig(ctx context.Context, call *event.Call, in DeleteResourceConfigInput, then *func()) (*DeleteResourceConfigOutput, error) {
 	err := validateKey(in.ResourceType, in.ResourceID)
 	if err == nil {
 		err = validateCustomType(in.ResourceType)
@@ -143,11 +126,13 @@ func (s *Service) DeleteResourceConfig(ctx context.Context, in DeleteResourceCon
 			}
 		}()
 	}
-	s.rec.Record(ctx, event.Call{Name: "DeleteResourceConfig", RequestParameters: params(map[string]any{"resourceType": in.ResourceType, "resourceId": in.ResourceID})}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"resourceType": in.ResourceType, "resourceId": in.ResourceID}))
+	}
 	if err != nil {
 		return nil, err
 	}
-	s.deliver(ctx, &out)
+	*then = func() { s.deliver(ctx, &out) }
 	return &DeleteResourceConfigOutput{}, nil
 }
 
@@ -158,36 +143,22 @@ func (s *Service) DeleteResourceConfig(ctx context.Context, in DeleteResourceCon
 // days").
 const HistoryPageSpan = 7 * 24 * time.Hour
 
-// GetResourceConfigHistoryInput is the input of GetResourceConfigHistory.
-type GetResourceConfigHistoryInput struct {
-	ResourceType       string             `json:"resourceType"`
-	ResourceID         string             `json:"resourceId"`
-	LaterTime          *time.Time         `json:"laterTime,omitempty"`
-	EarlierTime        *time.Time         `json:"earlierTime,omitempty"`
-	ChronologicalOrder ChronologicalOrder `json:"chronologicalOrder,omitempty"`
-	Limit              int                `json:"limit,omitempty"`
-	NextToken          string             `json:"nextToken,omitempty"`
-}
-
-// GetResourceConfigHistoryOutput is a page of configuration items.
-type GetResourceConfigHistoryOutput struct {
-	ConfigurationItems []ConfigurationItem `json:"configurationItems"`
-	NextToken          string              `json:"nextToken,omitempty"`
-}
-
 // GetResourceConfigHistory returns the resource's configuration items whose
 // capture time is within [EarlierTime, LaterTime] (defaults: the first item,
 // now), newest first unless ChronologicalOrder is Forward, at most Limit (0:
 // 10, at most 100) per page. Items older than the retention period are not
 // returned, except the latest item of an existing resource.
 func (s *Service) GetResourceConfigHistory(ctx context.Context, in GetResourceConfigHistoryInput) (*GetResourceConfigHistoryOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "GetResourceConfigHistory", ReadOnly: true}, in, s.getResourceConfigHistory)
+}
+
+func (s *Service) getResourceConfigHistory(ctx context.Context, call *event.Call, in GetResourceConfigHistoryInput) (*GetResourceConfigHistoryOutput, error) {
 	out, err := s.history(in)
-	s.rec.Record(ctx, event.Call{Name: "GetResourceConfigHistory", ReadOnly: true, RequestParameters: params(map[string]any{
-		"resourceType": in.ResourceType, "resourceId": in.ResourceID, "laterTime": in.LaterTime, "earlierTime": in.EarlierTime,
-		"chronologicalOrder": in.ChronologicalOrder, "limit": in.Limit, "nextToken": in.NextToken})}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{
+			"resourceType": in.ResourceType, "resourceId": in.ResourceID, "laterTime": in.LaterTime, "earlierTime": in.EarlierTime,
+			"chronologicalOrder": in.ChronologicalOrder, "limit": in.Limit, "nextToken": in.NextToken}))
+	}
 	return out, err
 }
 
@@ -238,10 +209,10 @@ func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigH
 	if order != Reverse && order != Forward {
 		return nil, errf("ValidationException", "The chronologicalOrder %q is not valid: Reverse or Forward.", order)
 	}
-	if in.Limit < 0 || in.Limit > 100 {
-		return nil, errf("InvalidLimitException", "The limit %d is not valid: 0 to 100.", in.Limit)
+	if n := limitOf(in.Limit); n < 0 || n > 100 {
+		return nil, errf("InvalidLimitException", "The limit %d is not valid: 0 to 100.", n)
 	}
-	limit := in.Limit
+	limit := limitOf(in.Limit)
 	if limit == 0 {
 		limit = 10
 	}
@@ -352,7 +323,7 @@ func (s *Service) history(in GetResourceConfigHistoryInput) (*GetResourceConfigH
 // had no item by t. Not an AWS API (AWS answers it with
 // GetResourceConfigHistory laterTime=t limit=1); it records no API call.
 func (s *Service) ConfigurationItemAt(key ResourceKey, t time.Time) (*ConfigurationItem, error) {
-	if s.done.Load() {
+	if s.op.Closed() {
 		return nil, errClosed()
 	}
 	s.mu.Lock()
@@ -379,24 +350,13 @@ func (s *Service) itemAtLocked(key ResourceKey, t time.Time) *item {
 
 // --- BatchGetResourceConfig ---------------------------------------------------
 
-// BatchGetResourceConfigInput lists 1 to 100 resource keys.
-type BatchGetResourceConfigInput struct {
-	ResourceKeys []ResourceKey `json:"resourceKeys"`
-}
-
-// BatchGetResourceConfigOutput holds the current items and the keys not
-// processed (always empty here: every request is processed in full).
-type BatchGetResourceConfigOutput struct {
-	BaseConfigurationItems  []BaseConfigurationItem `json:"baseConfigurationItems"`
-	UnprocessedResourceKeys []ResourceKey           `json:"unprocessedResourceKeys"`
-}
-
 // BatchGetResourceConfig returns the current configuration of each resource.
 // As in AWS it returns nothing for deleted or unknown resources and no tags.
 func (s *Service) BatchGetResourceConfig(ctx context.Context, in BatchGetResourceConfigInput) (*BatchGetResourceConfigOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "BatchGetResourceConfig", ReadOnly: true}, in, s.batchGetResourceConfig)
+}
+
+func (s *Service) batchGetResourceConfig(ctx context.Context, call *event.Call, in BatchGetResourceConfigInput) (*BatchGetResourceConfigOutput, error) {
 	var err error
 	out := &BatchGetResourceConfigOutput{BaseConfigurationItems: []BaseConfigurationItem{}, UnprocessedResourceKeys: []ResourceKey{}}
 	switch {
@@ -415,7 +375,9 @@ func (s *Service) BatchGetResourceConfig(ctx context.Context, in BatchGetResourc
 	if err == nil {
 		err = s.batchGetLocked(in.ResourceKeys, out)
 	}
-	s.rec.Record(ctx, event.Call{Name: "BatchGetResourceConfig", ReadOnly: true, RequestParameters: params(map[string]any{"resourceKeys": in.ResourceKeys})}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"resourceKeys": in.ResourceKeys}))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -436,33 +398,20 @@ func baseItem(c *ConfigurationItem) BaseConfigurationItem {
 
 // --- ListDiscoveredResources ------------------------------------------------
 
-// ListDiscoveredResourcesInput is the input of ListDiscoveredResources.
-type ListDiscoveredResourcesInput struct {
-	ResourceType            string   `json:"resourceType"`
-	ResourceIDs             []string `json:"resourceIds,omitempty"`
-	ResourceName            string   `json:"resourceName,omitempty"`
-	Limit                   int      `json:"limit,omitempty"`
-	IncludeDeletedResources bool     `json:"includeDeletedResources,omitempty"`
-	NextToken               string   `json:"nextToken,omitempty"`
-}
-
-// ListDiscoveredResourcesOutput is a page of resource identifiers.
-type ListDiscoveredResourcesOutput struct {
-	ResourceIdentifiers []ResourceIdentifier `json:"resourceIdentifiers"`
-	NextToken           string               `json:"nextToken,omitempty"`
-}
-
 // ListDiscoveredResources lists the discovered resources of a type, sorted by
 // resource ID: at most 20 ResourceIDs or a ResourceName (not both), Limit 0
 // (100) to 100 per page, deleted resources only with IncludeDeletedResources.
 func (s *Service) ListDiscoveredResources(ctx context.Context, in ListDiscoveredResourcesInput) (*ListDiscoveredResourcesOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "ListDiscoveredResources", ReadOnly: true}, in, s.listDiscoveredResources)
+}
+
+func (s *Service) listDiscoveredResources(ctx context.Context, call *event.Call, in ListDiscoveredResourcesInput) (*ListDiscoveredResourcesOutput, error) {
 	out, err := s.listDiscovered(in)
-	s.rec.Record(ctx, event.Call{Name: "ListDiscoveredResources", ReadOnly: true, RequestParameters: params(map[string]any{
-		"resourceType": in.ResourceType, "resourceIds": in.ResourceIDs, "resourceName": in.ResourceName, "limit": in.Limit,
-		"includeDeletedResources": in.IncludeDeletedResources, "nextToken": in.NextToken})}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{
+			"resourceType": in.ResourceType, "resourceIds": in.ResourceIDs, "resourceName": in.ResourceName, "limit": in.Limit,
+			"includeDeletedResources": in.IncludeDeletedResources, "nextToken": in.NextToken}))
+	}
 	return out, err
 }
 
@@ -498,10 +447,10 @@ func (s *Service) listDiscovered(in ListDiscoveredResourcesInput) (*ListDiscover
 		return nil, errf("ValidationException", "resourceIds has %d members; at most 20 are allowed.", len(in.ResourceIDs))
 	case len(in.ResourceIDs) > 0 && in.ResourceName != "":
 		return nil, errf("ValidationException", "You can specify either resourceIds or resourceName, but not both.")
-	case in.Limit < 0 || in.Limit > 100:
-		return nil, errf("InvalidLimitException", "The limit %d is not valid: 0 to 100.", in.Limit)
+	case limitOf(in.Limit) < 0 || limitOf(in.Limit) > 100:
+		return nil, errf("InvalidLimitException", "The limit %d is not valid: 0 to 100.", limitOf(in.Limit))
 	}
-	limit := in.Limit
+	limit := limitOf(in.Limit)
 	if limit == 0 {
 		limit = 100
 	}
@@ -533,7 +482,7 @@ func (s *Service) listDiscovered(in ListDiscoveredResourcesInput) (*ListDiscover
 		}
 		id := ResourceIdentifier{ResourceType: k.ResourceType, ResourceID: k.ResourceID, ResourceName: name}
 		if isDeletion(r.last.status) {
-			if !in.IncludeDeletedResources {
+			if !isTrue(in.IncludeDeletedResources) {
 				continue
 			}
 			t := r.last.captureTime()
@@ -556,44 +505,12 @@ func (s *Service) listDiscovered(in ListDiscoveredResourcesInput) (*ListDiscover
 
 // --- relationship graph ---------------------------------------------------------
 
-// ImpactInput asks what a change to a resource would touch.
-type ImpactInput struct {
-	ResourceType string
-	ResourceID   string
-	// At is the instant whose relationships to follow (zero: now).
-	At time.Time
-	// MaxDepth bounds the walk (0: unlimited); 1 gives the direct relations.
-	MaxDepth int
-}
-
-// ImpactedResource is a resource reachable from the changed one.
-type ImpactedResource struct {
-	ResourceType string
-	ResourceID   string
-	ResourceName string
-	// Depth is the number of relationships from the changed resource.
-	Depth int
-	// Path is the chain of relationships that reaches it, starting at the
-	// changed resource (each entry names the next resource and how the
-	// previous one relates to it).
-	Path []Relationship
-	// Status is the status of its item at the instant (ResourceNotRecorded,
-	// ..., or "" if Config never recorded the resource).
-	Status ConfigurationItemStatus
-}
-
-// ImpactOutput lists the reachable resources in breadth-first order (by
-// depth, then type and ID).
-type ImpactOutput struct {
-	Resources []ImpactedResource
-}
-
 // Impact answers "what does a change to this resource affect": the resources
 // reachable from it through the relationships recorded in the items in effect
 // at In.At, transitively up to MaxDepth, each once at its shortest distance.
 // Not an AWS API; it records no API call.
 func (s *Service) Impact(in ImpactInput) (*ImpactOutput, error) {
-	if s.done.Load() {
+	if s.op.Closed() {
 		return nil, errClosed()
 	}
 	if err := validateKey(in.ResourceType, in.ResourceID); err != nil {

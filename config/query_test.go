@@ -37,7 +37,7 @@ func TestGetResourceConfigHistory(t *testing.T) {
 	var all []string
 	page := in
 	page.ChronologicalOrder = Forward
-	page.Limit = 7
+	page.Limit = Int32(7)
 	for {
 		out, err := h.svc.GetResourceConfigHistory(h.ctx, page)
 		require.NoError(t, err)
@@ -76,8 +76,8 @@ func TestGetResourceConfigHistoryErrors(t *testing.T) {
 	}{
 		{"resourceType is required", GetResourceConfigHistoryInput{ResourceID: "sg-1"}, "ValidationException"},
 		{"resourceId is required", GetResourceConfigHistoryInput{ResourceType: other}, "ValidationException"},
-		{"limit above 100", GetResourceConfigHistoryInput{ResourceType: other, ResourceID: "sg-1", Limit: 101}, "InvalidLimitException"},
-		{"negative limit", GetResourceConfigHistoryInput{ResourceType: other, ResourceID: "sg-1", Limit: -1}, "InvalidLimitException"},
+		{"limit above 100", GetResourceConfigHistoryInput{ResourceType: other, ResourceID: "sg-1", Limit: Int32(101)}, "InvalidLimitException"},
+		{"negative limit", GetResourceConfigHistoryInput{ResourceType: other, ResourceID: "sg-1", Limit: Int32(-1)}, "InvalidLimitException"},
 		{"earlierTime after laterTime", GetResourceConfigHistoryInput{ResourceType: other, ResourceID: "sg-1", EarlierTime: &e, LaterTime: &l}, "InvalidTimeRangeException"},
 		{"garbage nextToken", GetResourceConfigHistoryInput{ResourceType: other, ResourceID: "sg-1", NextToken: "!!"}, "InvalidNextTokenException"},
 		{"nextToken of another resource", GetResourceConfigHistoryInput{ResourceType: other, ResourceID: "sg-1", NextToken: pageToken{Reverse, ResourceKey{other, "sg-2"}, 1, 1}.String()}, "InvalidNextTokenException"},
@@ -211,17 +211,17 @@ func TestListDiscoveredResources(t *testing.T) {
 		h.record(ResourceConfig{ResourceType: "AWS::S3::Bucket", ResourceID: fmt.Sprintf("b-%d", i), ResourceName: fmt.Sprintf("name-%d", i), Configuration: `{}`})
 	}
 	require.NoError(t, h.svc.RecordDeletion(h.ctx, ResourceKey{"AWS::S3::Bucket", "b-2"}))
-	out, err := h.svc.ListDiscoveredResources(h.ctx, ListDiscoveredResourcesInput{ResourceType: "AWS::S3::Bucket", Limit: 3})
+	out, err := h.svc.ListDiscoveredResources(h.ctx, ListDiscoveredResourcesInput{ResourceType: "AWS::S3::Bucket", Limit: Int32(3)})
 	require.NoError(t, err)
 	require.Len(t, out.ResourceIdentifiers, 3)
 	assert.Equal(t, "b-0", out.ResourceIdentifiers[0].ResourceID)
 	assert.Equal(t, "b-3", out.ResourceIdentifiers[2].ResourceID, "deleted resources are left out by default")
-	out, err = h.svc.ListDiscoveredResources(h.ctx, ListDiscoveredResourcesInput{ResourceType: "AWS::S3::Bucket", Limit: 3, NextToken: out.NextToken})
+	out, err = h.svc.ListDiscoveredResources(h.ctx, ListDiscoveredResourcesInput{ResourceType: "AWS::S3::Bucket", Limit: Int32(3), NextToken: out.NextToken})
 	require.NoError(t, err)
 	require.Len(t, out.ResourceIdentifiers, 1)
 	assert.Empty(t, out.NextToken)
 
-	out, err = h.svc.ListDiscoveredResources(h.ctx, ListDiscoveredResourcesInput{ResourceType: "AWS::S3::Bucket", IncludeDeletedResources: true, ResourceIDs: []string{"b-2"}})
+	out, err = h.svc.ListDiscoveredResources(h.ctx, ListDiscoveredResourcesInput{ResourceType: "AWS::S3::Bucket", IncludeDeletedResources: Bool(true), ResourceIDs: []string{"b-2"}})
 	require.NoError(t, err)
 	require.Len(t, out.ResourceIdentifiers, 1)
 	assert.NotNil(t, out.ResourceIdentifiers[0].ResourceDeletionTime)
@@ -238,7 +238,7 @@ func TestListDiscoveredResources(t *testing.T) {
 		{"resourceType is required", ListDiscoveredResourcesInput{}, "ValidationException"},
 		{"ids and name together", ListDiscoveredResourcesInput{ResourceType: "AWS::S3::Bucket", ResourceIDs: []string{"b-1"}, ResourceName: "x"}, "ValidationException"},
 		{"at most 20 ids", ListDiscoveredResourcesInput{ResourceType: "AWS::S3::Bucket", ResourceIDs: make([]string, 21)}, "ValidationException"},
-		{"limit above 100", ListDiscoveredResourcesInput{ResourceType: "AWS::S3::Bucket", Limit: 101}, "InvalidLimitException"},
+		{"limit above 100", ListDiscoveredResourcesInput{ResourceType: "AWS::S3::Bucket", Limit: Int32(101)}, "InvalidLimitException"},
 		{"bad token", ListDiscoveredResourcesInput{ResourceType: "AWS::S3::Bucket", NextToken: "%%"}, "InvalidNextTokenException"},
 	}
 	for _, c := range cases {

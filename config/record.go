@@ -210,7 +210,7 @@ type outbox struct {
 // RecordResource is not an AWS API and records no API call; the API for
 // custom resources is [Service.PutResourceConfig].
 func (s *Service) RecordResource(ctx context.Context, rc ResourceConfig) error {
-	if ctx = orBackground(ctx); s.done.Load() {
+	if ctx = orBackground(ctx); s.op.Closed() {
 		return errClosed()
 	}
 	st, err := buildState(rc)
@@ -232,7 +232,7 @@ func (s *Service) RecordResource(ctx context.Context, rc ResourceConfig) error {
 // resources lose their reverse relationships. Deleting an unknown or already
 // deleted resource does nothing.
 func (s *Service) RecordDeletion(ctx context.Context, key ResourceKey, relatedEvents ...string) error {
-	if ctx = orBackground(ctx); s.done.Load() {
+	if ctx = orBackground(ctx); s.op.Closed() {
 		return errClosed()
 	}
 	if key.ResourceType == "" || key.ResourceID == "" {
@@ -627,7 +627,7 @@ func (s *Service) armDailyLocked() {
 		s.dailyTimer = nil
 		return
 	}
-	s.dailyTimer = clock.Every(s.clk, 24*time.Hour, func(at time.Time) { s.flushDaily(at) })
+	s.dailyTimer = clock.Every(s.op.Clock, 24*time.Hour, func(at time.Time) { s.flushDaily(at) })
 }
 
 func (s *Service) flushDaily(at time.Time) {
@@ -659,8 +659,8 @@ func (s *Service) deliver(ctx context.Context, out *outbox) {
 		return
 	}
 	topic, rules := s.deliveryTargets()
-	wantEvents := bus.HasSubscribers[ChangeEvent](s.bus)
-	wantNotes := topic != "" && bus.HasSubscribers[event.Notification](s.bus)
+	wantEvents := bus.HasSubscribers[ChangeEvent](s.op.Bus)
+	wantNotes := topic != "" && bus.HasSubscribers[event.Notification](s.op.Bus)
 	if !wantEvents && !wantNotes && !rules {
 		return
 	}
@@ -678,7 +678,7 @@ func (s *Service) deliver(ctx context.Context, out *outbox) {
 					p := cloneItem(c.prev)
 					ev.Previous = &p
 				}
-				_ = bus.Publish(ctx, s.bus, ev)
+				_ = bus.Publish(ctx, s.op.Bus, ev)
 			}
 			if wantNotes {
 				s.notifyChange(ctx, topic, c, diff)
@@ -709,9 +709,9 @@ func (s *Service) full(it *item) *ConfigurationItem {
 // fill writes the API-shape item of it into ci.
 func (s *Service) fill(ci *ConfigurationItem, it *item) {
 	*ci = ConfigurationItem{
-		Version: ItemVersion, AccountID: s.account, ConfigurationItemCaptureTime: it.captureTime(),
+		Version: ItemVersion, AccountID: s.op.AccountID, ConfigurationItemCaptureTime: it.captureTime(),
 		ConfigurationItemStatus: it.status, ConfigurationStateID: strconv.FormatInt(it.sid, 10),
-		ResourceType: it.res.key.ResourceType, ResourceID: it.res.key.ResourceID, AWSRegion: s.region,
+		ResourceType: it.res.key.ResourceType, ResourceID: it.res.key.ResourceID, AWSRegion: s.op.Region,
 		Tags: map[string]string{}, RelatedEvents: slices.Clone(it.related), Relationships: slices.Clone(it.rels),
 		SupplementaryConfiguration: map[string]string{}, stateID: it.sid, md5: it.md5,
 	}

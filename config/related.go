@@ -29,7 +29,7 @@ import (
 // wantsCall is Config's filter on the API calls of the bus (bus.SubscribeFiltered).
 func (s *Service) wantsCall(ev *event.APICall) bool {
 	return ev.Management && !ev.ReadOnly && ev.ErrorCode == "" && ev.EventID != "" && ev.EventSource != EventSource &&
-		(ev.AWSRegion == "" || ev.AWSRegion == s.region) && (ev.RecipientAccountID == "" || ev.RecipientAccountID == s.account) &&
+		(ev.AWSRegion == "" || ev.AWSRegion == s.op.Region) && (ev.RecipientAccountID == "" || ev.RecipientAccountID == s.op.AccountID) &&
 		s.known.Load()
 }
 

@@ -3,17 +3,14 @@ package config
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/localwatch/localwatch/internal/arn"
-	"github.com/localwatch/localwatch/internal/awserr"
-	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
@@ -49,74 +46,6 @@ const (
 	RuleDeletingResults ConfigRuleState = "DELETING_RESULTS"
 	RuleEvaluating      ConfigRuleState = "EVALUATING"
 )
-
-// ConfigRule is an AWS Config rule.
-type ConfigRule struct {
-	ConfigRuleName            string                    `json:"ConfigRuleName"`
-	ConfigRuleArn             string                    `json:"ConfigRuleArn,omitempty"`
-	ConfigRuleID              string                    `json:"ConfigRuleId,omitempty"`
-	Description               string                    `json:"Description,omitempty"`
-	Scope                     *Scope                    `json:"Scope,omitempty"`
-	Source                    *Source                   `json:"Source"`
-	InputParameters           string                    `json:"InputParameters,omitempty"`
-	MaximumExecutionFrequency MaximumExecutionFrequency `json:"MaximumExecutionFrequency,omitempty"`
-	ConfigRuleState           ConfigRuleState           `json:"ConfigRuleState,omitempty"`
-	CreatedBy                 string                    `json:"CreatedBy,omitempty"`
-}
-
-// Scope limits the resources whose changes trigger a rule.
-type Scope struct {
-	ComplianceResourceTypes []string `json:"ComplianceResourceTypes,omitempty"`
-	TagKey                  string   `json:"TagKey,omitempty"`
-	TagValue                string   `json:"TagValue,omitempty"`
-	ComplianceResourceID    string   `json:"ComplianceResourceId,omitempty"`
-}
-
-// Source is the owner and identifier of a rule's logic and its triggers.
-type Source struct {
-	Owner            Owner          `json:"Owner"`
-	SourceIdentifier string         `json:"SourceIdentifier,omitempty"`
-	SourceDetails    []SourceDetail `json:"SourceDetails,omitempty"`
-}
-
-// SourceDetail is one trigger of a custom rule.
-type SourceDetail struct {
-	EventSource               string                    `json:"EventSource,omitempty"` // "aws.config"
-	MessageType               string                    `json:"MessageType,omitempty"`
-	MaximumExecutionFrequency MaximumExecutionFrequency `json:"MaximumExecutionFrequency,omitempty"`
-}
-
-// Evaluation is a rule's verdict on one resource (PutEvaluations).
-type Evaluation struct {
-	ComplianceResourceType string         `json:"ComplianceResourceType"`
-	ComplianceResourceID   string         `json:"ComplianceResourceId"`
-	ComplianceType         ComplianceType `json:"ComplianceType"`
-	Annotation             string         `json:"Annotation,omitempty"`
-	OrderingTimestamp      time.Time      `json:"OrderingTimestamp"`
-}
-
-// EvaluationResultQualifier names the rule and resource of a result.
-type EvaluationResultQualifier struct {
-	ConfigRuleName string `json:"ConfigRuleName"`
-	ResourceType   string `json:"ResourceType"`
-	ResourceID     string `json:"ResourceId"`
-}
-
-// EvaluationResultIdentifier identifies a result.
-type EvaluationResultIdentifier struct {
-	EvaluationResultQualifier EvaluationResultQualifier `json:"EvaluationResultQualifier"`
-	OrderingTimestamp         time.Time                 `json:"OrderingTimestamp"`
-}
-
-// EvaluationResult is the stored result of a rule for a resource.
-type EvaluationResult struct {
-	EvaluationResultIdentifier EvaluationResultIdentifier `json:"EvaluationResultIdentifier"`
-	ComplianceType             ComplianceType             `json:"ComplianceType"`
-	ResultRecordedTime         time.Time                  `json:"ResultRecordedTime"`
-	ConfigRuleInvokedTime      time.Time                  `json:"ConfigRuleInvokedTime"`
-	Annotation                 string                     `json:"Annotation,omitempty"`
-	ResultToken                string                     `json:"ResultToken,omitempty"`
-}
 
 // RuleEvent is what a custom rule's function receives: AWS's Lambda
 // invocation event for Config rules (invokingEvent and ruleParameters are JSON
@@ -205,27 +134,23 @@ func (s *Service) RegisterRuleFunction(lambdaARN string, fn RuleFunction) {
 
 var validMessageTypes = map[string]bool{MessageConfigurationItemChange: true, MessageOversizedConfigurationItemChange: true, MessageScheduled: true, MessageSnapshotDeliveryCompleted: true}
 
-// PutConfigRuleInput is the input of PutConfigRule.
-type PutConfigRuleInput struct {
-	ConfigRule ConfigRule `json:"ConfigRule"`
-}
-
-// PutConfigRuleOutput is empty.
-type PutConfigRuleOutput struct{}
-
 // PutConfigRule creates or updates a rule and evaluates it at once against
 // every recorded resource in scope (change-triggered) and once on schedule
 // (periodic), as AWS does when a rule is created.
 func (s *Service) PutConfigRule(ctx context.Context, in PutConfigRuleInput) (*PutConfigRuleOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return doThen(ctx, s, event.Call{Name: "PutConfigRule"}, in, s.putConfigRule)
+}
+
+func (s *Service) putConfigRule(ctx context.Context, call *event.Call, in PutConfigRuleInput, then *func()) (*PutConfigRuleOutput, error) {
 	name, err := s.putRule(in.ConfigRule)
-	s.rec.Record(ctx, event.Call{Name: "PutConfigRule", RequestParameters: params(map[string]any{"configRule": in.ConfigRule}), Resources: s.ruleResource(name)}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"configRule": in.ConfigRule}))
+	}
+	call.Resources = s.ruleResource(name)
 	if err != nil {
 		return nil, err
 	}
-	s.evaluateRules(ctx, []string{name})
+	*then = func() { s.evaluateRules(ctx, []string{name}) }
 	return &PutConfigRuleOutput{}, nil
 }
 
@@ -401,9 +326,9 @@ func (s *Service) putRule(c ConfigRule) (string, error) {
 		if c.ConfigRuleArn != "" || c.ConfigRuleID != "" {
 			return "", invalid("ConfigRuleArn and ConfigRuleId must not be set when creating the rule %s.", c.ConfigRuleName)
 		}
-		id := "config-rule-" + s.ids.String(6, "abcdefghijklmnopqrstuvwxyz0123456789")
+		id := "config-rule-" + s.op.IDs.String(6, "abcdefghijklmnopqrstuvwxyz0123456789")
 		c.ConfigRuleID = id
-		c.ConfigRuleArn = arn.New("config", s.region, s.account, "config-rule/"+id)
+		c.ConfigRuleArn = arn.New("config", s.op.Region, s.op.AccountID, "config-rule/"+id)
 	}
 	c.ConfigRuleState = RuleActive
 	c.Scope = cloneScope(c.Scope)
@@ -420,7 +345,7 @@ func (s *Service) putRule(c ConfigRule) (string, error) {
 	r.cfg = c
 	if r.period > 0 && !s.closed {
 		ruleName := c.ConfigRuleName
-		r.timer = clock.Every(s.clk, r.period, func(at time.Time) { s.runScheduled(ruleName, at) })
+		r.timer = clock.Every(s.op.Clock, r.period, func(at time.Time) { s.runScheduled(ruleName, at) })
 	}
 	s.rules[c.ConfigRuleName] = r
 	return c.ConfigRuleName, nil
@@ -432,7 +357,7 @@ func (s *Service) ruleResource(name string) []event.Resource {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if r := s.rules[name]; r != nil {
-		return []event.Resource{{ARN: r.cfg.ConfigRuleArn, AccountID: s.account, Type: "AWS::Config::ConfigRule"}}
+		return []event.Resource{{ARN: r.cfg.ConfigRuleArn, AccountID: s.op.AccountID, Type: "AWS::Config::ConfigRule"}}
 	}
 	return nil
 }
@@ -456,18 +381,6 @@ func cloneRule(c ConfigRule) ConfigRule {
 	return c
 }
 
-// DescribeConfigRulesInput is the input of DescribeConfigRules.
-type DescribeConfigRulesInput struct {
-	ConfigRuleNames []string `json:"ConfigRuleNames,omitempty"`
-	NextToken       string   `json:"NextToken,omitempty"`
-}
-
-// DescribeConfigRulesOutput is a page of rules.
-type DescribeConfigRulesOutput struct {
-	ConfigRules []ConfigRule `json:"ConfigRules"`
-	NextToken   string       `json:"NextToken,omitempty"`
-}
-
 // describePage is the page size of the Describe* rule operations.
 const describePage = 25
 
@@ -475,11 +388,12 @@ const describePage = 25
 // NoSuchConfigRuleException for an unknown one) or all rules, 25 per page,
 // sorted by name.
 func (s *Service) DescribeConfigRules(ctx context.Context, in DescribeConfigRulesInput) (*DescribeConfigRulesOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeConfigRules", ReadOnly: true}, in, s.describeConfigRules)
+}
+
+func (s *Service) describeConfigRules(ctx context.Context, call *event.Call, in DescribeConfigRulesInput) (*DescribeConfigRulesOutput, error) {
 	out := &DescribeConfigRulesOutput{ConfigRules: []ConfigRule{}}
-	names, next, err := s.ruleNames(in.ConfigRuleNames, in.NextToken)
+	names, next, err := s.ruleNames(in.ConfigRuleNames, in.NextToken, describePage)
 	if err == nil {
 		func() {
 			s.mu.Lock()
@@ -490,7 +404,9 @@ func (s *Service) DescribeConfigRules(ctx context.Context, in DescribeConfigRule
 		}()
 		out.NextToken = next
 	}
-	s.rec.Record(ctx, event.Call{Name: "DescribeConfigRules", ReadOnly: true, RequestParameters: params(map[string]any{"configRuleNames": in.ConfigRuleNames, "nextToken": in.NextToken})}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"configRuleNames": in.ConfigRuleNames, "nextToken": in.NextToken}))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -498,8 +414,8 @@ func (s *Service) DescribeConfigRules(ctx context.Context, in DescribeConfigRule
 }
 
 // ruleNames resolves a ConfigRuleNames filter and a page token to one page of
-// rule names.
-func (s *Service) ruleNames(filter []string, token string) ([]string, string, error) {
+// at most page rule names.
+func (s *Service) ruleNames(filter []string, token string, page int) ([]string, string, error) {
 	if len(filter) > 25 {
 		return nil, "", invalid("ConfigRuleNames has %d members; at most 25 are allowed.", len(filter))
 	}
@@ -534,27 +450,20 @@ func (s *Service) ruleNames(filter []string, token string) ([]string, string, er
 		names = names[i:]
 	}
 	next := ""
-	if len(names) > describePage {
-		names = names[:describePage]
-		next = pagetoken.Encode(names[describePage-1])
+	if len(names) > page {
+		names = names[:page]
+		next = pagetoken.Encode(names[page-1])
 	}
 	return names, next, nil
 }
 
-// DeleteConfigRuleInput names the rule to delete.
-type DeleteConfigRuleInput struct {
-	ConfigRuleName string `json:"ConfigRuleName"`
-}
-
-// DeleteConfigRuleOutput is empty.
-type DeleteConfigRuleOutput struct{}
-
 // DeleteConfigRule deletes a rule and all its evaluation results (at once;
 // AWS passes through the DELETING state).
 func (s *Service) DeleteConfigRule(ctx context.Context, in DeleteConfigRuleInput) (*DeleteConfigRuleOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteConfigRule"}, in, s.deleteConfigRule)
+}
+
+func (s *Service) deleteConfigRule(ctx context.Context, call *event.Call, in DeleteConfigRuleInput) (*DeleteConfigRuleOutput, error) {
 	var err error
 	res := s.ruleResource(in.ConfigRuleName)
 	func() {
@@ -570,830 +479,12 @@ func (s *Service) DeleteConfigRule(ctx context.Context, in DeleteConfigRuleInput
 		}
 		delete(s.rules, in.ConfigRuleName)
 	}()
-	s.rec.Record(ctx, event.Call{Name: "DeleteConfigRule", RequestParameters: params(map[string]any{"configRuleName": in.ConfigRuleName}), Resources: res}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"configRuleName": in.ConfigRuleName}))
+	}
+	call.Resources = res
 	if err != nil {
 		return nil, err
 	}
 	return &DeleteConfigRuleOutput{}, nil
-}
-
-// StartConfigRulesEvaluationInput names 1 to 25 rules.
-type StartConfigRulesEvaluationInput struct {
-	ConfigRuleNames []string `json:"ConfigRuleNames"`
-}
-
-// StartConfigRulesEvaluationOutput is empty.
-type StartConfigRulesEvaluationOutput struct{}
-
-// StartConfigRulesEvaluation re-evaluates the rules now (synchronously) and
-// sends ConfigRulesEvaluationStarted to the delivery channel's topic. As in
-// AWS, a rule can be started at most once a minute (LimitExceededException).
-func (s *Service) StartConfigRulesEvaluation(ctx context.Context, in StartConfigRulesEvaluationInput) (*StartConfigRulesEvaluationOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
-	var err error
-	names := slices.Clone(in.ConfigRuleNames)
-	slices.Sort(names)
-	names = slices.Compact(names)
-	now := s.now()
-	topic := ""
-	if len(names) == 0 || len(names) > 25 {
-		err = invalid("ConfigRuleNames has %d members; 1 to 25 are allowed.", len(in.ConfigRuleNames))
-	} else {
-		err = func() error {
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			for _, n := range names {
-				r := s.rules[n]
-				if r == nil {
-					return errf("NoSuchConfigRuleException", "The ConfigRule '%s' provided in the request is invalid. Please check the configRule name.", n)
-				}
-				if !r.lastStart.IsZero() && now.Sub(r.lastStart) < time.Minute {
-					return errf("LimitExceededException", "The evaluation of rule %s was started less than a minute ago.", n)
-				}
-			}
-			for _, n := range names {
-				s.rules[n].lastStart = now
-			}
-			if s.channel != nil {
-				topic = s.channel.SNSTopicARN
-			}
-			return nil
-		}()
-	}
-	s.rec.Record(ctx, event.Call{Name: "StartConfigRulesEvaluation", RequestParameters: params(map[string]any{"configRuleNames": in.ConfigRuleNames})}, err)
-	if err != nil {
-		return nil, err
-	}
-	if topic != "" {
-		b, _ := json.Marshal(struct {
-			AWSAccountID             string   `json:"awsAccountId"`
-			AWSRegion                string   `json:"awsRegion"`
-			ConfigRuleNames          []string `json:"configRuleNames"`
-			NotificationCreationTime string   `json:"notificationCreationTime"`
-			MessageType              string   `json:"messageType"`
-			RecordVersion            string   `json:"recordVersion"`
-		}{s.account, s.region, names, isoMillis(now), MessageConfigRulesEvaluationStarted, "1.0"})
-		s.publishNote(ctx, topic, s.subjectPrefix()+"Config Rules Evaluation Started for Account "+s.account, b)
-	}
-	s.evaluateRules(ctx, names)
-	return &StartConfigRulesEvaluationOutput{}, nil
-}
-
-// --- evaluation -------------------------------------------------------------
-
-// job is one rule invocation, prepared under the lock and run without it.
-type job struct {
-	rule    string
-	managed *managedRule
-	fn      RuleFunction
-	ev      RuleEvent
-	ci      *ConfigurationItem
-	key     ResourceKey
-}
-
-func scopeMatches(sc *Scope, ci *ConfigurationItem) bool {
-	if sc == nil {
-		return true
-	}
-	if len(sc.ComplianceResourceTypes) > 0 && !slices.Contains(sc.ComplianceResourceTypes, ci.ResourceType) {
-		return false
-	}
-	if sc.ComplianceResourceID != "" && sc.ComplianceResourceID != ci.ResourceID {
-		return false
-	}
-	if sc.TagKey != "" {
-		v, ok := ci.Tags[sc.TagKey]
-		if !ok || (sc.TagValue != "" && v != sc.TagValue) {
-			return false
-		}
-	}
-	return true
-}
-
-func (r *rule) applies(ci *ConfigurationItem) bool {
-	if r.managed != nil && !slices.Contains(r.managed.types, ci.ResourceType) {
-		return false
-	}
-	return scopeMatches(r.cfg.Scope, ci)
-}
-
-func (s *Service) newTokenLocked(rule string) string {
-	t := s.ids.UUID()
-	s.tokens[t] = rule
-	s.tokenList = append(s.tokenList, t)
-	if len(s.tokenList) > 10000 {
-		delete(s.tokens, s.tokenList[0])
-		s.tokenList = s.tokenList[1:]
-	}
-	return t
-}
-
-func (s *Service) baseEventLocked(r *rule, now time.Time) RuleEvent {
-	role := ""
-	if s.recorder != nil {
-		role = s.recorder.RoleARN
-	}
-	return RuleEvent{Version: "1.0", RuleParameters: r.cfg.InputParameters, ExecutionRoleArn: role, ResultToken: s.newTokenLocked(r.cfg.ConfigRuleName),
-		ConfigRuleArn: r.cfg.ConfigRuleArn, ConfigRuleName: r.cfg.ConfigRuleName, ConfigRuleID: r.cfg.ConfigRuleID,
-		AccountID: s.account, Parameters: maps.Clone(r.params), Time: now}
-}
-
-// changeJobLocked prepares the invocation of r for item ci (prev is the
-// resource's previous item).
-func (s *Service) changeJobLocked(r *rule, ci, prev *ConfigurationItem, leftScope bool, now time.Time) job {
-	j := job{rule: r.cfg.ConfigRuleName, managed: r.managed, ci: ci, key: ResourceKey{ci.ResourceType, ci.ResourceID}}
-	if r.managed != nil {
-		return j
-	}
-	j.fn = s.functions[r.cfg.Source.SourceIdentifier]
-	ev := s.baseEventLocked(r, now)
-	c := cloneItem(ci)
-	ev.ConfigurationItem = &c
-	ev.EventLeftScope = leftScope
-	ev.MessageType = MessageConfigurationItemChange
-	diff := Diff(prev, ci)
-	b, _ := json.Marshal(ConfigurationItemChangeNotification{ConfigurationItemDiff: &diff, ConfigurationItem: ci.NotificationForm(),
-		NotificationCreationTime: isoMillis(now), MessageType: MessageConfigurationItemChange, RecordVersion: "1.3"})
-	ev.InvokingEvent = string(b)
-	if len(b) > MaxSNSMessageBytes {
-		// Too large to deliver whole: AWS's event for a rule triggered by an
-		// oversized item carries the item's summary ("Example Event for AWS
-		// Config Rules Triggered by Oversized Configuration Item Changes"),
-		// whichever change message type the rule lists; the whole item
-		// reaches no rule.
-		n := ci.NotificationForm()
-		sum := oversizedSummary{ChangeType: diff.ChangeType, ConfigurationItemVersion: n.ConfigurationItemVersion, ConfigurationItemCaptureTime: n.ConfigurationItemCaptureTime,
-			ConfigurationStateID: n.ConfigurationStateID, AWSAccountID: n.AWSAccountID, ConfigurationItemStatus: n.ConfigurationItemStatus,
-			ResourceType: n.ResourceType, ResourceID: n.ResourceID, ResourceName: n.ResourceName, ARN: n.ARN, AWSRegion: n.AWSRegion,
-			AvailabilityZone: n.AvailabilityZone, ConfigurationStateMd5Hash: n.ConfigurationStateMd5Hash, ResourceCreationTime: n.ResourceCreationTime}
-		b, _ = json.Marshal(struct {
-			ConfigurationItemSummary oversizedSummary `json:"configurationItemSummary"`
-			MessageType              string           `json:"messageType"`
-			NotificationCreationTime string           `json:"notificationCreationTime"`
-			RecordVersion            string           `json:"recordVersion"`
-		}{sum, MessageOversizedConfigurationItemChange, isoMillis(now), "1.0"})
-		ev.InvokingEvent = string(b)
-		ev.MessageType = MessageOversizedConfigurationItemChange
-	}
-	j.ev = ev
-	return j
-}
-
-// evaluateChange runs the change-triggered rules for a new item.
-func (s *Service) evaluateChange(ctx context.Context, c change) {
-	ci := c.item
-	if ci.ConfigurationItemStatus == StatusResourceNotRecorded {
-		return
-	}
-	key := ResourceKey{ci.ResourceType, ci.ResourceID}
-	now := s.now()
-	jobs := func() []job {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		var jobs []job
-		for _, name := range slices.Sorted(maps.Keys(s.rules)) {
-			r := s.rules[name]
-			if !r.change {
-				continue
-			}
-			_, had := r.results[key]
-			switch {
-			case isDeletion(ci.ConfigurationItemStatus):
-				if had || (c.prev != nil && r.applies(c.prev)) {
-					jobs = append(jobs, s.changeJobLocked(r, ci, c.prev, false, now))
-				}
-			case r.applies(ci):
-				jobs = append(jobs, s.changeJobLocked(r, ci, c.prev, false, now))
-			case had:
-				jobs = append(jobs, s.changeJobLocked(r, ci, c.prev, true, now))
-			}
-		}
-		return jobs
-	}()
-	s.runJobs(ctx, jobs, now)
-}
-
-// evaluateRules evaluates the named rules against everything in scope now
-// (after PutConfigRule and StartConfigRulesEvaluation).
-func (s *Service) evaluateRules(ctx context.Context, names []string) {
-	now := s.now()
-	var jobs []job
-	func() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		keys := make([]ResourceKey, 0, len(s.resources))
-		for k, r := range s.resources {
-			if r.last != nil {
-				keys = append(keys, k)
-			}
-		}
-		slices.SortFunc(keys, compareKeys)
-		for _, n := range names {
-			r := s.rules[n]
-			if r == nil {
-				continue
-			}
-			if r.change {
-				for _, k := range keys {
-					res := s.resources[k]
-					it := res.last
-					if isDeletion(it.status) || it.status == StatusResourceNotRecorded {
-						continue
-					}
-					if r.managed != nil && !slices.Contains(r.managed.types, k.ResourceType) {
-						continue
-					}
-					if ci := s.full(it); r.applies(ci) {
-						var prev *ConfigurationItem
-						if p := s.previousLocked(res, it); p != nil {
-							prev = s.full(p)
-						}
-						jobs = append(jobs, s.changeJobLocked(r, ci, prev, false, now))
-					}
-				}
-			}
-			if r.period > 0 {
-				jobs = append(jobs, s.scheduledJobLocked(r, now))
-			}
-		}
-	}()
-	s.runJobs(ctx, jobs, now)
-}
-
-func (s *Service) previousLocked(r *resource, it *item) *item {
-	var prev *item
-	r.items.DescendLessOrEqual(itemRef{it.at, it.sid, it}, func(x itemRef) bool {
-		if x.it == it {
-			return true
-		}
-		prev = x.it
-		return false
-	})
-	return prev
-}
-
-func (s *Service) scheduledJobLocked(r *rule, now time.Time) job {
-	ev := s.baseEventLocked(r, now)
-	ev.MessageType = MessageScheduled
-	b, _ := json.Marshal(struct {
-		AWSAccountID             string `json:"awsAccountId"`
-		NotificationCreationTime string `json:"notificationCreationTime"`
-		MessageType              string `json:"messageType"`
-		RecordVersion            string `json:"recordVersion"`
-	}{s.account, isoMillis(now), MessageScheduled, "1.0"})
-	ev.InvokingEvent = string(b)
-	return job{rule: r.cfg.ConfigRuleName, fn: s.functions[r.cfg.Source.SourceIdentifier], ev: ev}
-}
-
-func (s *Service) runScheduled(name string, at time.Time) {
-	j, ok := func() (job, bool) {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		r := s.rules[name]
-		if r == nil {
-			return job{}, false
-		}
-		return s.scheduledJobLocked(r, at), true
-	}()
-	if ok {
-		s.runJobs(context.Background(), []job{j}, at)
-	}
-}
-
-func (s *Service) invokeSnapshotRules(ctx context.Context, invoking string, now time.Time) {
-	var jobs []job
-	func() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		for _, name := range slices.Sorted(maps.Keys(s.rules)) {
-			r := s.rules[name]
-			if !r.snapshot || (r.snapshotEvery > 0 && !r.lastSnapshot.IsZero() && now.Sub(r.lastSnapshot) < r.snapshotEvery) {
-				continue
-			}
-			r.lastSnapshot = now
-			ev := s.baseEventLocked(r, now)
-			ev.MessageType = MessageSnapshotDeliveryCompleted
-			ev.InvokingEvent = invoking
-			jobs = append(jobs, job{rule: name, fn: s.functions[r.cfg.Source.SourceIdentifier], ev: ev})
-		}
-	}()
-	s.runJobs(ctx, jobs, now)
-}
-
-func (s *Service) runJobs(ctx context.Context, jobs []job, now time.Time) {
-	for _, j := range jobs {
-		var evals []Evaluation
-		token := j.ev.ResultToken
-		switch {
-		case j.managed != nil:
-			ct, ann := NotApplicable, ""
-			if !isDeletion(j.ci.ConfigurationItemStatus) && j.ci.ConfigurationItemStatus != StatusResourceNotRecorded {
-				var params map[string]string
-				var inScope bool
-				r := func() *rule {
-					s.mu.Lock()
-					defer s.mu.Unlock()
-					r := s.rules[j.rule]
-					if r != nil {
-						params, inScope = r.params, r.applies(j.ci)
-					}
-					return r
-				}()
-				if r == nil {
-					continue
-				}
-				if inScope {
-					ct, ann = j.managed.eval(j.ci, params)
-				}
-			}
-			evals = []Evaluation{{ComplianceResourceType: j.key.ResourceType, ComplianceResourceID: j.key.ResourceID, ComplianceType: ct, Annotation: ann, OrderingTimestamp: j.ci.ConfigurationItemCaptureTime}}
-		case j.fn != nil:
-			var err error
-			evals, err = invoke(ctx, j.fn, j.ev)
-			if err == nil {
-				err = validateEvaluations(evals)
-			}
-			s.noteInvocation(j.rule, now, err)
-			if err != nil {
-				continue // a failing function records nothing, as a failing Lambda
-			}
-		default:
-			continue
-		}
-		if j.fn == nil {
-			s.noteInvocation(j.rule, now, nil)
-		}
-		_ = s.storeEvaluations(ctx, j.rule, token, evals, now)
-	}
-}
-
-// invoke runs a rule function, turning a panic into an error as a crashing
-// Lambda function fails its invocation.
-func invoke(ctx context.Context, fn RuleFunction, ev RuleEvent) (evals []Evaluation, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = errf("FunctionError", "the rule function panicked: %v", p)
-		}
-	}()
-	return fn(ctx, ev)
-}
-
-// noteInvocation updates a rule's evaluation status after an invocation.
-func (s *Service) noteInvocation(name string, now time.Time, err error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r := s.rules[name]
-	if r == nil {
-		return
-	}
-	st := &r.status
-	st.FirstEvaluationStarted = true
-	t := now
-	if err != nil {
-		st.LastFailedInvocationTime, st.LastFailedEvaluationTime = &t, &t
-		st.LastErrorCode = awserr.Code(err)
-		if st.LastErrorCode == "" {
-			st.LastErrorCode = "FunctionError"
-		}
-		st.LastErrorMessage = awserr.Message(err)
-		return
-	}
-	st.LastSuccessfulInvocationTime, st.LastSuccessfulEvaluationTime = &t, &t
-}
-
-// ConfigRuleEvaluationStatus is what DescribeConfigRuleEvaluationStatus
-// reports for a rule: when it was activated and last invoked, and its last
-// error (for a custom rule, the error its function returned or its invalid
-// evaluations).
-type ConfigRuleEvaluationStatus struct {
-	ConfigRuleName               string     `json:"ConfigRuleName"`
-	ConfigRuleArn                string     `json:"ConfigRuleArn"`
-	ConfigRuleID                 string     `json:"ConfigRuleId"`
-	LastSuccessfulInvocationTime *time.Time `json:"LastSuccessfulInvocationTime,omitempty"`
-	LastFailedInvocationTime     *time.Time `json:"LastFailedInvocationTime,omitempty"`
-	LastSuccessfulEvaluationTime *time.Time `json:"LastSuccessfulEvaluationTime,omitempty"`
-	LastFailedEvaluationTime     *time.Time `json:"LastFailedEvaluationTime,omitempty"`
-	FirstActivatedTime           *time.Time `json:"FirstActivatedTime,omitempty"`
-	LastErrorCode                string     `json:"LastErrorCode,omitempty"`
-	LastErrorMessage             string     `json:"LastErrorMessage,omitempty"`
-	FirstEvaluationStarted       bool       `json:"FirstEvaluationStarted"`
-}
-
-// DescribeConfigRuleEvaluationStatusInput is the input of DescribeConfigRuleEvaluationStatus.
-type DescribeConfigRuleEvaluationStatusInput struct {
-	ConfigRuleNames []string `json:"ConfigRuleNames,omitempty"`
-	NextToken       string   `json:"NextToken,omitempty"`
-}
-
-// DescribeConfigRuleEvaluationStatusOutput is a page of rule statuses.
-type DescribeConfigRuleEvaluationStatusOutput struct {
-	ConfigRulesEvaluationStatus []ConfigRuleEvaluationStatus `json:"ConfigRulesEvaluationStatus"`
-	NextToken                   string                       `json:"NextToken,omitempty"`
-}
-
-// DescribeConfigRuleEvaluationStatus reports each rule's last invocations and
-// last error, 25 per page sorted by name.
-func (s *Service) DescribeConfigRuleEvaluationStatus(ctx context.Context, in DescribeConfigRuleEvaluationStatusInput) (*DescribeConfigRuleEvaluationStatusOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
-	out := &DescribeConfigRuleEvaluationStatusOutput{ConfigRulesEvaluationStatus: []ConfigRuleEvaluationStatus{}}
-	names, next, err := s.ruleNames(in.ConfigRuleNames, in.NextToken)
-	if err == nil {
-		func() {
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			for _, n := range names {
-				if r := s.rules[n]; r != nil {
-					out.ConfigRulesEvaluationStatus = append(out.ConfigRulesEvaluationStatus, r.status)
-				}
-			}
-		}()
-		out.NextToken = next
-	}
-	s.rec.Record(ctx, event.Call{Name: "DescribeConfigRuleEvaluationStatus", ReadOnly: true, RequestParameters: params(map[string]any{"configRuleNames": in.ConfigRuleNames, "nextToken": in.NextToken})}, err)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// storeEvaluations records evaluations for a rule and sends compliance change
-// notifications and events.
-func (s *Service) storeEvaluations(ctx context.Context, ruleName, token string, evals []Evaluation, invoked time.Time) error {
-	type changed struct {
-		old *EvaluationResult
-		cur EvaluationResult
-	}
-	var changes []changed
-	now := s.now()
-	var ruleARN, topic string
-	if err := func() error {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		r := s.rules[ruleName]
-		if r == nil {
-			return errf("NoSuchConfigRuleException", "The ConfigRule '%s' no longer exists.", ruleName)
-		}
-		ruleARN = r.cfg.ConfigRuleArn
-		if s.channel != nil {
-			topic = s.channel.SNSTopicARN
-		}
-		for _, e := range evals {
-			k := ResourceKey{e.ComplianceResourceType, e.ComplianceResourceID}
-			old := r.results[k]
-			if old != nil && e.OrderingTimestamp.Before(old.EvaluationResultIdentifier.OrderingTimestamp) {
-				continue // an older evaluation does not replace a newer one
-			}
-			res := &EvaluationResult{
-				EvaluationResultIdentifier: EvaluationResultIdentifier{
-					EvaluationResultQualifier: EvaluationResultQualifier{ConfigRuleName: ruleName, ResourceType: k.ResourceType, ResourceID: k.ResourceID},
-					OrderingTimestamp:         e.OrderingTimestamp.UTC(),
-				},
-				ComplianceType: e.ComplianceType, ResultRecordedTime: now, ConfigRuleInvokedTime: invoked, Annotation: e.Annotation, ResultToken: token,
-			}
-			r.results[k] = res
-			if old == nil || old.ComplianceType != res.ComplianceType {
-				var oc *EvaluationResult
-				if old != nil {
-					o := *old
-					oc = &o
-				}
-				changes = append(changes, changed{oc, *res})
-			}
-		}
-		return nil
-	}(); err != nil {
-		return err
-	}
-	for _, c := range changes {
-		q := c.cur.EvaluationResultIdentifier.EvaluationResultQualifier
-		_ = bus.Publish(ctx, s.bus, ComplianceChangeEvent{ConfigRuleName: ruleName, ResourceType: q.ResourceType, ResourceID: q.ResourceID, Old: c.old, New: c.cur})
-		if topic == "" {
-			continue
-		}
-		msg := complianceNote{
-			AWSAccountID: s.account, ConfigRuleName: ruleName, ConfigRuleARN: ruleARN,
-			ResourceType: q.ResourceType, ResourceID: q.ResourceID, AWSRegion: s.region,
-			NewEvaluationResult: noteResult(&c.cur), OldEvaluationResult: noteResult(c.old),
-			NotificationCreationTime: isoMillis(now), MessageType: MessageComplianceChange, RecordVersion: "1.0",
-		}
-		b, _ := json.Marshal(msg)
-		subj := fmt.Sprintf("%s%s %s is %s with %s in Account %s", s.subjectPrefix(), q.ResourceType, q.ResourceID, c.cur.ComplianceType, ruleName, s.account)
-		s.publishNote(ctx, topic, subj, b)
-	}
-	return nil
-}
-
-// complianceNote is the ComplianceChangeNotification message, fields in
-// AWS's order.
-type complianceNote struct {
-	AWSAccountID             string          `json:"awsAccountId"`
-	ConfigRuleName           string          `json:"configRuleName"`
-	ConfigRuleARN            string          `json:"configRuleARN"`
-	ResourceType             string          `json:"resourceType"`
-	ResourceID               string          `json:"resourceId"`
-	AWSRegion                string          `json:"awsRegion"`
-	NewEvaluationResult      *noteEvalResult `json:"newEvaluationResult"`
-	OldEvaluationResult      *noteEvalResult `json:"oldEvaluationResult"`
-	NotificationCreationTime string          `json:"notificationCreationTime"`
-	MessageType              string          `json:"messageType"`
-	RecordVersion            string          `json:"recordVersion"`
-}
-
-type noteQualifier struct {
-	ConfigRuleName string `json:"configRuleName"`
-	ResourceType   string `json:"resourceType"`
-	ResourceID     string `json:"resourceId"`
-}
-
-type noteIdentifier struct {
-	EvaluationResultQualifier noteQualifier `json:"evaluationResultQualifier"`
-	OrderingTimestamp         string        `json:"orderingTimestamp"`
-}
-
-// noteEvalResult is an evaluation result in the camelCase notification shape.
-type noteEvalResult struct {
-	EvaluationResultIdentifier noteIdentifier `json:"evaluationResultIdentifier"`
-	ComplianceType             ComplianceType `json:"complianceType"`
-	ResultRecordedTime         string         `json:"resultRecordedTime"`
-	ConfigRuleInvokedTime      string         `json:"configRuleInvokedTime"`
-	Annotation                 *string        `json:"annotation"`
-	ResultToken                *string        `json:"resultToken"`
-}
-
-func noteResult(r *EvaluationResult) *noteEvalResult {
-	if r == nil {
-		return nil
-	}
-	q := r.EvaluationResultIdentifier.EvaluationResultQualifier
-	return &noteEvalResult{
-		EvaluationResultIdentifier: noteIdentifier{
-			EvaluationResultQualifier: noteQualifier{ConfigRuleName: q.ConfigRuleName, ResourceType: q.ResourceType, ResourceID: q.ResourceID},
-			OrderingTimestamp:         isoMillis(r.EvaluationResultIdentifier.OrderingTimestamp),
-		},
-		ComplianceType: r.ComplianceType, ResultRecordedTime: isoMillis(r.ResultRecordedTime),
-		ConfigRuleInvokedTime: isoMillis(r.ConfigRuleInvokedTime), Annotation: strPtr(r.Annotation), ResultToken: strPtr(r.ResultToken),
-	}
-}
-
-// PutEvaluationsInput is the input of PutEvaluations.
-type PutEvaluationsInput struct {
-	Evaluations []Evaluation `json:"Evaluations,omitempty"`
-	ResultToken string       `json:"ResultToken"`
-	TestMode    bool         `json:"TestMode,omitempty"`
-}
-
-// PutEvaluationsOutput lists evaluations that failed (none: the request
-// succeeds or fails as a whole).
-type PutEvaluationsOutput struct {
-	FailedEvaluations []Evaluation `json:"FailedEvaluations"`
-}
-
-// PutEvaluations records a custom rule's evaluations under the result token
-// of its invocation: at most 100, ComplianceType COMPLIANT, NON_COMPLIANT or
-// NOT_APPLICABLE (INSUFFICIENT_DATA is rejected), Annotation at most 256
-// characters. With TestMode any non-empty token is accepted and nothing is
-// stored.
-func (s *Service) PutEvaluations(ctx context.Context, in PutEvaluationsInput) (*PutEvaluationsOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
-	err := s.putEvaluations(ctx, in)
-	s.rec.Record(ctx, event.Call{Name: "PutEvaluations", RequestParameters: params(map[string]any{"evaluations": in.Evaluations, "resultToken": in.ResultToken, "testMode": in.TestMode})}, err)
-	if err != nil {
-		return nil, err
-	}
-	return &PutEvaluationsOutput{FailedEvaluations: []Evaluation{}}, nil
-}
-
-func (s *Service) putEvaluations(ctx context.Context, in PutEvaluationsInput) error {
-	if in.ResultToken == "" {
-		return invalid("The ResultToken is required.")
-	}
-	if err := validateEvaluations(in.Evaluations); err != nil {
-		return err
-	}
-	if in.TestMode {
-		return nil
-	}
-	var name string
-	var ok, exists bool
-	func() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		name, ok = s.tokens[in.ResultToken]
-		exists = ok && s.rules[name] != nil
-	}()
-	if !ok {
-		return errf("InvalidResultTokenException", "The result token %q is not valid.", truncate(in.ResultToken, 40))
-	}
-	if !exists {
-		return errf("NoSuchConfigRuleException", "The ConfigRule '%s' of the result token no longer exists.", name)
-	}
-	return s.storeEvaluations(ctx, name, in.ResultToken, in.Evaluations, s.now())
-}
-
-// validateEvaluations applies PutEvaluations' rules to evaluations.
-func validateEvaluations(evals []Evaluation) error {
-	if len(evals) > 100 {
-		return invalid("Evaluations has %d members; at most 100 are allowed.", len(evals))
-	}
-	for i, e := range evals {
-		switch {
-		case e.ComplianceResourceType == "" || len(e.ComplianceResourceType) > 256:
-			return invalid("Evaluations[%d].ComplianceResourceType %q is not valid: 1 to 256 characters.", i, e.ComplianceResourceType)
-		case e.ComplianceResourceID == "" || len(e.ComplianceResourceID) > 768:
-			return invalid("Evaluations[%d].ComplianceResourceId is not valid: 1 to 768 characters.", i)
-		case e.ComplianceType == InsufficientData:
-			return invalid("Evaluations[%d].ComplianceType INSUFFICIENT_DATA is not allowed in PutEvaluations.", i)
-		case e.ComplianceType != Compliant && e.ComplianceType != NonCompliant && e.ComplianceType != NotApplicable:
-			return invalid("Evaluations[%d].ComplianceType %q is not valid: COMPLIANT, NON_COMPLIANT or NOT_APPLICABLE.", i, e.ComplianceType)
-		case len(e.Annotation) > 256:
-			return invalid("Evaluations[%d].Annotation is longer than 256 characters.", i)
-		case e.OrderingTimestamp.IsZero():
-			return invalid("Evaluations[%d].OrderingTimestamp is required.", i)
-		}
-	}
-	return nil
-}
-
-// ComplianceContributorCount counts the non-compliant resources (capped at 100).
-type ComplianceContributorCount struct {
-	CappedCount int  `json:"CappedCount"`
-	CapExceeded bool `json:"CapExceeded"`
-}
-
-// Compliance is a rule's overall compliance.
-type Compliance struct {
-	ComplianceType             ComplianceType              `json:"ComplianceType"`
-	ComplianceContributorCount *ComplianceContributorCount `json:"ComplianceContributorCount,omitempty"`
-}
-
-// ComplianceByConfigRule is one rule's compliance.
-type ComplianceByConfigRule struct {
-	ConfigRuleName string      `json:"ConfigRuleName"`
-	Compliance     *Compliance `json:"Compliance"`
-}
-
-// DescribeComplianceByConfigRuleInput is the input of DescribeComplianceByConfigRule.
-type DescribeComplianceByConfigRuleInput struct {
-	ConfigRuleNames []string         `json:"ConfigRuleNames,omitempty"`
-	ComplianceTypes []ComplianceType `json:"ComplianceTypes,omitempty"`
-	NextToken       string           `json:"NextToken,omitempty"`
-}
-
-// DescribeComplianceByConfigRuleOutput is a page of rule compliance.
-type DescribeComplianceByConfigRuleOutput struct {
-	ComplianceByConfigRules []ComplianceByConfigRule `json:"ComplianceByConfigRules"`
-	NextToken               string                   `json:"NextToken,omitempty"`
-}
-
-// ruleCompliance derives a rule's compliance from its results:
-// NON_COMPLIANT if any resource is, else COMPLIANT if any resource is, else
-// INSUFFICIENT_DATA.
-func ruleCompliance(r *rule) Compliance {
-	nc, c := 0, 0
-	for _, res := range r.results {
-		switch res.ComplianceType {
-		case NonCompliant:
-			nc++
-		case Compliant:
-			c++
-		}
-	}
-	switch {
-	case nc > 0:
-		return Compliance{ComplianceType: NonCompliant, ComplianceContributorCount: &ComplianceContributorCount{CappedCount: min(nc, 100), CapExceeded: nc > 100}}
-	case c > 0:
-		return Compliance{ComplianceType: Compliant}
-	}
-	return Compliance{ComplianceType: InsufficientData}
-}
-
-// DescribeComplianceByConfigRule reports whether each rule is compliant
-// (filtered by ComplianceTypes: COMPLIANT, NON_COMPLIANT, INSUFFICIENT_DATA).
-func (s *Service) DescribeComplianceByConfigRule(ctx context.Context, in DescribeComplianceByConfigRuleInput) (*DescribeComplianceByConfigRuleOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
-	out := &DescribeComplianceByConfigRuleOutput{ComplianceByConfigRules: []ComplianceByConfigRule{}}
-	var err error
-	if len(in.ComplianceTypes) > 3 {
-		err = invalid("ComplianceTypes has %d members; at most 3 are allowed.", len(in.ComplianceTypes))
-	}
-	for _, t := range in.ComplianceTypes {
-		if err == nil && t != Compliant && t != NonCompliant && t != InsufficientData {
-			err = invalid("The ComplianceType %q is not valid here: COMPLIANT, NON_COMPLIANT or INSUFFICIENT_DATA.", t)
-		}
-	}
-	var names []string
-	if err == nil {
-		names, out.NextToken, err = s.ruleNames(in.ConfigRuleNames, in.NextToken)
-	}
-	if err == nil {
-		func() {
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			for _, n := range names {
-				r := s.rules[n]
-				if r == nil {
-					continue
-				}
-				c := ruleCompliance(r)
-				if len(in.ComplianceTypes) > 0 && !slices.Contains(in.ComplianceTypes, c.ComplianceType) {
-					continue
-				}
-				out.ComplianceByConfigRules = append(out.ComplianceByConfigRules, ComplianceByConfigRule{ConfigRuleName: n, Compliance: &c})
-			}
-		}()
-	}
-	s.rec.Record(ctx, event.Call{Name: "DescribeComplianceByConfigRule", ReadOnly: true, RequestParameters: params(map[string]any{"configRuleNames": in.ConfigRuleNames, "complianceTypes": in.ComplianceTypes, "nextToken": in.NextToken})}, err)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// GetComplianceDetailsByConfigRuleInput is the input of GetComplianceDetailsByConfigRule.
-type GetComplianceDetailsByConfigRuleInput struct {
-	ConfigRuleName  string           `json:"ConfigRuleName"`
-	ComplianceTypes []ComplianceType `json:"ComplianceTypes,omitempty"`
-	Limit           int              `json:"Limit,omitempty"`
-	NextToken       string           `json:"NextToken,omitempty"`
-}
-
-// GetComplianceDetailsByConfigRuleOutput is a page of evaluation results.
-type GetComplianceDetailsByConfigRuleOutput struct {
-	EvaluationResults []EvaluationResult `json:"EvaluationResults"`
-	NextToken         string             `json:"NextToken,omitempty"`
-}
-
-// GetComplianceDetailsByConfigRule returns a rule's evaluation results sorted
-// by resource type and ID, filtered by up to 3 ComplianceTypes (COMPLIANT,
-// NON_COMPLIANT, NOT_APPLICABLE; INSUFFICIENT_DATA cannot be a filter),
-// Limit 0 (10) to 100 per page.
-func (s *Service) GetComplianceDetailsByConfigRule(ctx context.Context, in GetComplianceDetailsByConfigRuleInput) (*GetComplianceDetailsByConfigRuleOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
-	out, err := s.complianceDetails(in)
-	s.rec.Record(ctx, event.Call{Name: "GetComplianceDetailsByConfigRule", ReadOnly: true, RequestParameters: params(map[string]any{"configRuleName": in.ConfigRuleName, "complianceTypes": in.ComplianceTypes, "limit": in.Limit, "nextToken": in.NextToken})}, err)
-	return out, err
-}
-
-func (s *Service) complianceDetails(in GetComplianceDetailsByConfigRuleInput) (*GetComplianceDetailsByConfigRuleOutput, error) {
-	if in.ConfigRuleName == "" || len(in.ConfigRuleName) > 128 {
-		return nil, invalid("The ConfigRuleName %q is not valid: 1 to 128 characters.", in.ConfigRuleName)
-	}
-	if len(in.ComplianceTypes) > 3 {
-		return nil, invalid("ComplianceTypes has %d members; at most 3 are allowed.", len(in.ComplianceTypes))
-	}
-	for _, t := range in.ComplianceTypes {
-		if t != Compliant && t != NonCompliant && t != NotApplicable {
-			return nil, invalid("The ComplianceType %q is not valid as a filter: COMPLIANT, NON_COMPLIANT or NOT_APPLICABLE.", t)
-		}
-	}
-	if in.Limit < 0 || in.Limit > 100 {
-		return nil, invalid("The Limit %d is not valid: 0 to 100.", in.Limit)
-	}
-	limit := in.Limit
-	if limit == 0 {
-		limit = 10
-	}
-	var after *ResourceKey
-	if in.NextToken != "" {
-		pos, decoded := pagetoken.Decode(in.NextToken)
-		t, id, ok := strings.Cut(pos, "\x00")
-		if !decoded || !ok {
-			return nil, errf("InvalidNextTokenException", "The nextToken %q is not valid.", truncate(in.NextToken, 40))
-		}
-		after = &ResourceKey{t, id}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	r := s.rules[in.ConfigRuleName]
-	if r == nil {
-		return nil, errf("NoSuchConfigRuleException", "The ConfigRule '%s' provided in the request is invalid. Please check the configRule name.", in.ConfigRuleName)
-	}
-	keys := slices.SortedFunc(maps.Keys(r.results), compareKeys)
-	out := &GetComplianceDetailsByConfigRuleOutput{EvaluationResults: []EvaluationResult{}}
-	for _, k := range keys {
-		if after != nil && compareKeys(k, *after) <= 0 {
-			continue
-		}
-		res := r.results[k]
-		if len(in.ComplianceTypes) > 0 && !slices.Contains(in.ComplianceTypes, res.ComplianceType) {
-			continue
-		}
-		if len(out.EvaluationResults) == limit {
-			last := out.EvaluationResults[limit-1].EvaluationResultIdentifier.EvaluationResultQualifier
-			out.NextToken = pagetoken.Encode(last.ResourceType + "\x00" + last.ResourceID)
-			break
-		}
-		out.EvaluationResults = append(out.EvaluationResults, *res)
-	}
-	return out, nil
 }

@@ -20,7 +20,7 @@ func managed(name, id, params string, scope *Scope) PutConfigRuleInput {
 
 func (h *harness) compliance(rule string) map[string]ComplianceType {
 	h.t.Helper()
-	out, err := h.svc.GetComplianceDetailsByConfigRule(h.ctx, GetComplianceDetailsByConfigRuleInput{ConfigRuleName: rule, Limit: 100})
+	out, err := h.svc.GetComplianceDetailsByConfigRule(h.ctx, GetComplianceDetailsByConfigRuleInput{ConfigRuleName: rule, Limit: Int32(100)})
 	require.NoError(h.t, err)
 	m := map[string]ComplianceType{}
 	for _, r := range out.EvaluationResults {
@@ -282,7 +282,7 @@ func TestPutEvaluationsValidation(t *testing.T) {
 		_, err := h.svc.PutEvaluations(h.ctx, c.in)
 		assert.Equal(t, c.code, awserr.Code(err), c.name)
 	}
-	_, err := h.svc.PutEvaluations(h.ctx, PutEvaluationsInput{ResultToken: "anything", TestMode: true, Evaluations: []Evaluation{ok}})
+	_, err := h.svc.PutEvaluations(h.ctx, PutEvaluationsInput{ResultToken: "anything", TestMode: Bool(true), Evaluations: []Evaluation{ok}})
 	assert.NoError(t, err, "TestMode accepts any token")
 }
 
@@ -321,7 +321,7 @@ func TestComplianceQueriesValidation(t *testing.T) {
 	}{
 		{"INSUFFICIENT_DATA cannot be a filter", GetComplianceDetailsByConfigRuleInput{ConfigRuleName: "tags", ComplianceTypes: []ComplianceType{InsufficientData}}, "InvalidParameterValueException"},
 		{"at most 3 compliance types", GetComplianceDetailsByConfigRuleInput{ConfigRuleName: "tags", ComplianceTypes: []ComplianceType{Compliant, Compliant, Compliant, Compliant}}, "InvalidParameterValueException"},
-		{"limit above 100", GetComplianceDetailsByConfigRuleInput{ConfigRuleName: "tags", Limit: 101}, "InvalidParameterValueException"},
+		{"limit above 100", GetComplianceDetailsByConfigRuleInput{ConfigRuleName: "tags", Limit: Int32(101)}, "InvalidParameterValueException"},
 		{"unknown rule", GetComplianceDetailsByConfigRuleInput{ConfigRuleName: "nope"}, "NoSuchConfigRuleException"},
 		{"bad token", GetComplianceDetailsByConfigRuleInput{ConfigRuleName: "tags", NextToken: "$$"}, "InvalidNextTokenException"},
 	}

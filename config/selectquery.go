@@ -12,33 +12,9 @@ import (
 	"unicode"
 
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/internal/pagetoken"
 )
-
-// SelectResourceConfigInput is an AWS Config advanced query.
-type SelectResourceConfigInput struct {
-	Expression string `json:"Expression"`
-	Limit      int    `json:"Limit,omitempty"`
-	NextToken  string `json:"NextToken,omitempty"`
-}
-
-// FieldInfo names a selected field.
-type FieldInfo struct {
-	Name string `json:"Name"`
-}
-
-// QueryInfo describes the query's columns.
-type QueryInfo struct {
-	SelectFields []FieldInfo `json:"SelectFields"`
-}
-
-// SelectResourceConfigOutput is a page of results, each a JSON document
-// holding the selected fields.
-type SelectResourceConfigOutput struct {
-	Results   []string   `json:"Results"`
-	QueryInfo *QueryInfo `json:"QueryInfo"`
-	NextToken string     `json:"NextToken,omitempty"`
-}
 
 // SelectResourceConfig runs an advanced query over the current
 // configuration items of existing, recorded resources — the resource
@@ -60,12 +36,15 @@ type SelectResourceConfigOutput struct {
 // type and ID (AWS's order is unspecified), Limit 0 (100) to 100 a page.
 // Anything else fails with InvalidExpressionException.
 func (s *Service) SelectResourceConfig(ctx context.Context, in SelectResourceConfigInput) (*SelectResourceConfigOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "SelectResourceConfig", ReadOnly: true}, in, s.selectResourceConfig)
+}
+
+func (s *Service) selectResourceConfig(ctx context.Context, call *event.Call, in SelectResourceConfigInput) (*SelectResourceConfigOutput, error) {
 	out, err := s.selectResources(in)
-	s.rec.Record(ctx, event.Call{Name: "SelectResourceConfig", ReadOnly: true, RequestParameters: params(map[string]any{
-		"expression": in.Expression, "limit": in.Limit, "nextToken": in.NextToken})}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{
+			"expression": in.Expression, "limit": in.Limit, "nextToken": in.NextToken}))
+	}
 	return out, err
 }
 
@@ -73,8 +52,8 @@ func (s *Service) selectResources(in SelectResourceConfigInput) (*SelectResource
 	if len(in.Expression) == 0 || len(in.Expression) > 4096 {
 		return nil, errf("InvalidExpressionException", "The expression is not valid: 1 to 4096 characters.")
 	}
-	if in.Limit < 0 || in.Limit > 100 {
-		return nil, errf("InvalidLimitException", "The limit %d is not valid: 0 to 100.", in.Limit)
+	if n := limitOf(in.Limit); n < 0 || n > 100 {
+		return nil, errf("InvalidLimitException", "The limit %d is not valid: 0 to 100.", n)
 	}
 	q, err := parseQuery(in.Expression)
 	if err != nil {
@@ -112,7 +91,7 @@ func (s *Service) selectResources(in SelectResourceConfigInput) (*SelectResource
 	for _, f := range q.fields {
 		out.QueryInfo.SelectFields = append(out.QueryInfo.SelectFields, FieldInfo{Name: f})
 	}
-	limit := cmp.Or(in.Limit, 100)
+	limit := cmp.Or(limitOf(in.Limit), 100)
 	rows = rows[min(skip, len(rows)):]
 	if len(rows) > limit {
 		rows = rows[:limit]

@@ -74,10 +74,10 @@ func TestSelectResourceConfigAnswersTheDocumentedQueries(t *testing.T) {
 
 func TestSelectResourceConfigPagesAndRejectsWhatItCannotParse(t *testing.T) {
 	h := inventory(t)
-	out, err := h.svc.SelectResourceConfig(h.ctx, SelectResourceConfigInput{Expression: "SELECT resourceId", Limit: 3})
+	out, err := h.svc.SelectResourceConfig(h.ctx, SelectResourceConfigInput{Expression: "SELECT resourceId", Limit: Int32(3)})
 	require.NoError(t, err)
 	require.Len(t, out.Results, 3)
-	next, err := h.svc.SelectResourceConfig(h.ctx, SelectResourceConfigInput{Expression: "SELECT resourceId", Limit: 3, NextToken: out.NextToken})
+	next, err := h.svc.SelectResourceConfig(h.ctx, SelectResourceConfigInput{Expression: "SELECT resourceId", Limit: Int32(3), NextToken: out.NextToken})
 	require.NoError(t, err)
 	assert.Len(t, next.Results, 1)
 	assert.Empty(t, next.NextToken)

@@ -14,6 +14,7 @@ import (
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/ids"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/objstore"
 )
 
@@ -62,6 +63,9 @@ type Options struct {
 	// nanosecond would make every millisecond of simulated time cost a
 	// delivery).
 	HistoryDeliveryInterval time.Duration
+	// Journal is set by localwatch.Account when its Options.DataDir is set;
+	// leave nil.
+	Journal op.Journal
 }
 
 // MinHistoryDeliveryInterval is the shortest Options.HistoryDeliveryInterval.
@@ -70,14 +74,12 @@ const MinHistoryDeliveryInterval = time.Minute
 // Service is AWS Config for one account and region. Create it with [New]; all
 // methods are safe for concurrent use.
 type Service struct {
-	clk     clock.Clock
-	bus     *bus.Bus
-	ids     *ids.Source
-	region  string
-	account string
-	store   objstore.Store
-	rec     event.Recorder
+	// op holds the clock, bus, IDs, Region, account and journal, records
+	// the Service's API calls and refuses calls after Close.
+	op    op.Service
+	store objstore.Store
 
+	// mu guards every field below.
 	mu sync.Mutex
 	// recorder and channel: at most one of each, as in AWS.
 	recorder      *ConfigurationRecorder
@@ -109,8 +111,24 @@ type Service struct {
 	remediations map[string]RemediationConfiguration // by rule name
 
 	unsubscribe func()
-	closed      bool
-	done        atomic.Bool // closed, readable without mu: every operation checks it first
+	closed      bool // set by Close (op.Closed is the same, readable without mu)
+}
+
+// doThen is op.Do for an operation that leaves work for after its call is
+// recorded: the notifications, deliveries and rule evaluations that follow
+// it, and that AWS sends after the call, so that the call's record precedes
+// what it causes on the bus. The core sets *then; it runs, with the ctx the
+// core was given (so that the calls it makes are nested in this one), only
+// when the call succeeded.
+func doThen[In, Out any](ctx context.Context, s *Service, c event.Call, in In, core func(ctx context.Context, call *event.Call, in In, then *func()) (Out, error)) (Out, error) {
+	var then func()
+	out, err := op.Do(ctx, &s.op, c, in, func(ctx context.Context, call *event.Call, in In) (Out, error) {
+		return core(ctx, call, in, &then)
+	})
+	if err == nil && then != nil {
+		then()
+	}
+	return out, err
 }
 
 // errClosed is what every operation answers after Close (the contract all
@@ -130,18 +148,6 @@ func orBackground(ctx context.Context) context.Context {
 // CloudTrail events to configuration items) and registers the daily retention
 // sweep on the clock; Close undoes both.
 func New(o Options) *Service {
-	if o.Clock == nil {
-		o.Clock = clock.Real{}
-	}
-	if o.IDs == nil {
-		o.IDs = ids.Random()
-	}
-	if o.Region == "" {
-		o.Region = "us-east-1"
-	}
-	if o.AccountID == "" {
-		o.AccountID = "123456789012"
-	}
 	if o.Store == nil {
 		o.Store = &objstore.Memory{}
 	}
@@ -153,8 +159,7 @@ func New(o Options) *Service {
 	}
 	s := &Service{
 		histEvery: o.HistoryDeliveryInterval,
-		clk:       o.Clock, bus: o.Bus, ids: o.IDs, region: o.Region, account: o.AccountID, store: o.Store,
-		rec:       event.Recorder{Bus: o.Bus, Clock: o.Clock, IDs: o.IDs, EventSource: EventSource, Region: o.Region, AccountID: o.AccountID},
+		store:     o.Store,
 		resources: make(map[ResourceKey]*resource),
 		byID:      make(map[string][]ResourceKey),
 		byARN:     make(map[string]ResourceKey),
@@ -165,10 +170,12 @@ func New(o Options) *Service {
 
 		declaredTypes: make(map[string]bool),
 	}
+	s.op.Init(op.Common{Clock: o.Clock, Bus: o.Bus, IDs: o.IDs, Region: o.Region, AccountID: o.AccountID, Journal: o.Journal},
+		"config", EventSource, "ServiceUnavailableException")
 	if o.Bus != nil {
 		s.unsubscribe = bus.SubscribeFiltered(o.Bus, "config", func(ev event.APICall) bool { return s.wantsCall(&ev) }, s.onAPICall)
 	}
-	s.retTimer = clock.Every(s.clk, 24*time.Hour, func(at time.Time) { s.sweepRetention(at) })
+	s.retTimer = clock.Every(s.op.Clock, 24*time.Hour, func(at time.Time) { s.sweepRetention(at) })
 	return s
 }
 
@@ -185,7 +192,7 @@ func (s *Service) Close() {
 		return
 	}
 	s.closed = true
-	s.done.Store(true)
+	s.op.MarkClosed()
 	if s.unsubscribe != nil {
 		s.unsubscribe()
 	}
@@ -201,7 +208,7 @@ func (s *Service) Close() {
 	}
 }
 
-func (s *Service) now() time.Time { return s.clk.Now().UTC() }
+func (s *Service) now() time.Time { return s.op.Clock.Now().UTC() }
 
 // --- configuration recorder -------------------------------------------------
 
@@ -212,14 +219,6 @@ var globalTypes = map[string]bool{"AWS::IAM::User": true, "AWS::IAM::Group": tru
 // dailyForbidden are the types AWS will not record DAILY.
 var dailyForbidden = map[string]bool{"AWS::Config::ResourceCompliance": true, "AWS::Config::ConformancePackCompliance": true, "AWS::Config::ConfigurationRecorder": true}
 
-// PutConfigurationRecorderInput is the input of PutConfigurationRecorder.
-type PutConfigurationRecorderInput struct {
-	ConfigurationRecorder ConfigurationRecorder `json:"ConfigurationRecorder"`
-}
-
-// PutConfigurationRecorderOutput is empty.
-type PutConfigurationRecorderOutput struct{}
-
 // PutConfigurationRecorder creates the region's configuration recorder or
 // updates it (same name). A second recorder under another name fails with
 // MaxNumberOfConfigurationRecordersExceededException. A new recorder is not
@@ -228,15 +227,16 @@ type PutConfigurationRecorderOutput struct{}
 // Changing the recording group of a running recorder records, as discovery
 // would, the resources of newly included types.
 func (s *Service) PutConfigurationRecorder(ctx context.Context, in PutConfigurationRecorderInput) (*PutConfigurationRecorderOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return doThen(ctx, s, event.Call{Name: "PutConfigurationRecorder"}, in, s.putConfigurationRecorder)
+}
+
+func (s *Service) putConfigurationRecorder(ctx context.Context, call *event.Call, in PutConfigurationRecorderInput, then *func()) (*PutConfigurationRecorderOutput, error) {
 	var ob outbox
 	out, err := s.putRecorder(in, &ob)
-	s.rec.Record(ctx, event.Call{Name: "PutConfigurationRecorder", RequestParameters: params(map[string]any{"configurationRecorder": in.ConfigurationRecorder})}, err)
-	if err == nil {
-		s.deliver(ctx, &ob)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"configurationRecorder": in.ConfigurationRecorder}))
 	}
+	*then = func() { s.deliver(ctx, &ob) }
 	return out, err
 }
 
@@ -450,23 +450,14 @@ func (s *Service) reconcileAllLocked(now time.Time, out *outbox) {
 
 func (s *Service) recordingLocked() bool { return s.recorder != nil && s.recorderState.Recording }
 
-// DescribeConfigurationRecordersInput is the input of DescribeConfigurationRecorders.
-type DescribeConfigurationRecordersInput struct {
-	ConfigurationRecorderNames []string `json:"ConfigurationRecorderNames,omitempty"`
-}
-
-// DescribeConfigurationRecordersOutput lists the recorders.
-type DescribeConfigurationRecordersOutput struct {
-	ConfigurationRecorders []ConfigurationRecorder `json:"ConfigurationRecorders"`
-}
-
 // DescribeConfigurationRecorders returns the recorder (or, if names are given,
 // fails with NoSuchConfigurationRecorderException for a name that does not
 // exist).
 func (s *Service) DescribeConfigurationRecorders(ctx context.Context, in DescribeConfigurationRecordersInput) (*DescribeConfigurationRecordersOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeConfigurationRecorders", ReadOnly: true}, in, s.describeConfigurationRecorders)
+}
+
+func (s *Service) describeConfigurationRecorders(ctx context.Context, call *event.Call, in DescribeConfigurationRecordersInput) (*DescribeConfigurationRecordersOutput, error) {
 	out := &DescribeConfigurationRecordersOutput{ConfigurationRecorders: []ConfigurationRecorder{}}
 	var err error
 	func() {
@@ -481,29 +472,22 @@ func (s *Service) DescribeConfigurationRecorders(ctx context.Context, in Describ
 			out.ConfigurationRecorders = append(out.ConfigurationRecorders, cloneRecorder(*s.recorder))
 		}
 	}()
-	s.rec.Record(ctx, event.Call{Name: "DescribeConfigurationRecorders", ReadOnly: true, RequestParameters: params(map[string]any{"configurationRecorderNames": in.ConfigurationRecorderNames})}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"configurationRecorderNames": in.ConfigurationRecorderNames}))
+	}
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// DescribeConfigurationRecorderStatusInput is the input of DescribeConfigurationRecorderStatus.
-type DescribeConfigurationRecorderStatusInput struct {
-	ConfigurationRecorderNames []string `json:"ConfigurationRecorderNames,omitempty"`
-}
-
-// DescribeConfigurationRecorderStatusOutput lists recorder statuses.
-type DescribeConfigurationRecorderStatusOutput struct {
-	ConfigurationRecordersStatus []ConfigurationRecorderStatus `json:"ConfigurationRecordersStatus"`
-}
-
 // DescribeConfigurationRecorderStatus reports whether the recorder is
 // recording and its last start/stop times.
 func (s *Service) DescribeConfigurationRecorderStatus(ctx context.Context, in DescribeConfigurationRecorderStatusInput) (*DescribeConfigurationRecorderStatusOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeConfigurationRecorderStatus", ReadOnly: true}, in, s.describeConfigurationRecorderStatus)
+}
+
+func (s *Service) describeConfigurationRecorderStatus(ctx context.Context, call *event.Call, in DescribeConfigurationRecorderStatusInput) (*DescribeConfigurationRecorderStatusOutput, error) {
 	out := &DescribeConfigurationRecorderStatusOutput{ConfigurationRecordersStatus: []ConfigurationRecorderStatus{}}
 	var err error
 	func() {
@@ -525,20 +509,14 @@ func (s *Service) DescribeConfigurationRecorderStatus(ctx context.Context, in De
 			out.ConfigurationRecordersStatus = append(out.ConfigurationRecordersStatus, st)
 		}
 	}()
-	s.rec.Record(ctx, event.Call{Name: "DescribeConfigurationRecorderStatus", ReadOnly: true, RequestParameters: params(map[string]any{"configurationRecorderNames": in.ConfigurationRecorderNames})}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"configurationRecorderNames": in.ConfigurationRecorderNames}))
+	}
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
 }
-
-// StartConfigurationRecorderInput names the recorder to start.
-type StartConfigurationRecorderInput struct {
-	ConfigurationRecorderName string `json:"ConfigurationRecorderName"`
-}
-
-// StartConfigurationRecorderOutput is empty.
-type StartConfigurationRecorderOutput struct{}
 
 // StartConfigurationRecorder starts recording. It needs a delivery channel
 // (NoAvailableDeliveryChannelException). Starting records, as AWS's discovery
@@ -546,9 +524,10 @@ type StartConfigurationRecorderOutput struct{}
 // from its last recorded item (ResourceDiscovered for resources never
 // recorded).
 func (s *Service) StartConfigurationRecorder(ctx context.Context, in StartConfigurationRecorderInput) (*StartConfigurationRecorderOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return doThen(ctx, s, event.Call{Name: "StartConfigurationRecorder"}, in, s.startConfigurationRecorder)
+}
+
+func (s *Service) startConfigurationRecorder(ctx context.Context, call *event.Call, in StartConfigurationRecorderInput, then *func()) (*StartConfigurationRecorderOutput, error) {
 	var err error
 	var out outbox
 	func() {
@@ -569,28 +548,23 @@ func (s *Service) StartConfigurationRecorder(ctx context.Context, in StartConfig
 			s.reconcileAllLocked(now, &out)
 		}
 	}()
-	s.rec.Record(ctx, event.Call{Name: "StartConfigurationRecorder", RequestParameters: params(map[string]any{"configurationRecorderName": in.ConfigurationRecorderName})}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"configurationRecorderName": in.ConfigurationRecorderName}))
+	}
 	if err != nil {
 		return nil, err
 	}
-	s.deliver(ctx, &out)
+	*then = func() { s.deliver(ctx, &out) }
 	return &StartConfigurationRecorderOutput{}, nil
 }
-
-// StopConfigurationRecorderInput names the recorder to stop.
-type StopConfigurationRecorderInput struct {
-	ConfigurationRecorderName string `json:"ConfigurationRecorderName"`
-}
-
-// StopConfigurationRecorderOutput is empty.
-type StopConfigurationRecorderOutput struct{}
 
 // StopConfigurationRecorder stops recording: changes declared while stopped
 // are recorded (as one item per resource) when the recorder starts again.
 func (s *Service) StopConfigurationRecorder(ctx context.Context, in StopConfigurationRecorderInput) (*StopConfigurationRecorderOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "StopConfigurationRecorder"}, in, s.stopConfigurationRecorder)
+}
+
+func (s *Service) stopConfigurationRecorder(ctx context.Context, call *event.Call, in StopConfigurationRecorderInput) (*StopConfigurationRecorderOutput, error) {
 	var err error
 	func() {
 		s.mu.Lock()
@@ -605,27 +579,22 @@ func (s *Service) StopConfigurationRecorder(ctx context.Context, in StopConfigur
 			s.armDailyLocked()
 		}
 	}()
-	s.rec.Record(ctx, event.Call{Name: "StopConfigurationRecorder", RequestParameters: params(map[string]any{"configurationRecorderName": in.ConfigurationRecorderName})}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"configurationRecorderName": in.ConfigurationRecorderName}))
+	}
 	if err != nil {
 		return nil, err
 	}
 	return &StopConfigurationRecorderOutput{}, nil
 }
 
-// DeleteConfigurationRecorderInput names the recorder to delete.
-type DeleteConfigurationRecorderInput struct {
-	ConfigurationRecorderName string `json:"ConfigurationRecorderName"`
-}
-
-// DeleteConfigurationRecorderOutput is empty.
-type DeleteConfigurationRecorderOutput struct{}
-
 // DeleteConfigurationRecorder deletes the recorder. Recorded items stay
 // readable with GetResourceConfigHistory, as in AWS.
 func (s *Service) DeleteConfigurationRecorder(ctx context.Context, in DeleteConfigurationRecorderInput) (*DeleteConfigurationRecorderOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteConfigurationRecorder"}, in, s.deleteConfigurationRecorder)
+}
+
+func (s *Service) deleteConfigurationRecorder(ctx context.Context, call *event.Call, in DeleteConfigurationRecorderInput) (*DeleteConfigurationRecorderOutput, error) {
 	var err error
 	func() {
 		s.mu.Lock()
@@ -638,7 +607,9 @@ func (s *Service) DeleteConfigurationRecorder(ctx context.Context, in DeleteConf
 			s.armDailyLocked()
 		}
 	}()
-	s.rec.Record(ctx, event.Call{Name: "DeleteConfigurationRecorder", RequestParameters: params(map[string]any{"configurationRecorderName": in.ConfigurationRecorderName})}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"configurationRecorderName": in.ConfigurationRecorderName}))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -647,24 +618,19 @@ func (s *Service) DeleteConfigurationRecorder(ctx context.Context, in DeleteConf
 
 // --- delivery channel ------------------------------------------------------
 
-// PutDeliveryChannelInput is the input of PutDeliveryChannel.
-type PutDeliveryChannelInput struct {
-	DeliveryChannel DeliveryChannel `json:"DeliveryChannel"`
-}
-
-// PutDeliveryChannelOutput is empty.
-type PutDeliveryChannelOutput struct{}
-
 // PutDeliveryChannel creates or updates the region's delivery channel. It
 // needs a recorder (NoAvailableConfigurationRecorderException). If
 // ConfigSnapshotDeliveryProperties sets a frequency, snapshots are delivered
 // periodically on the clock while the recorder records.
 func (s *Service) PutDeliveryChannel(ctx context.Context, in PutDeliveryChannelInput) (*PutDeliveryChannelOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "PutDeliveryChannel"}, in, s.putDeliveryChannel)
+}
+
+func (s *Service) putDeliveryChannel(ctx context.Context, call *event.Call, in PutDeliveryChannelInput) (*PutDeliveryChannelOutput, error) {
 	err := s.putChannel(in.DeliveryChannel)
-	s.rec.Record(ctx, event.Call{Name: "PutDeliveryChannel", RequestParameters: params(map[string]any{"deliveryChannel": in.DeliveryChannel})}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"deliveryChannel": in.DeliveryChannel}))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -722,7 +688,7 @@ func (s *Service) putChannel(c DeliveryChannel) error {
 	s.armSnapshotsLocked()
 	if s.histTimer == nil && s.histEvery > 0 && !s.closed {
 		s.histFrom = s.now()
-		s.histTimer = clock.Every(s.clk, s.histEvery, func(at time.Time) { s.deliverHistory(context.Background(), at) })
+		s.histTimer = clock.Every(s.op.Clock, s.histEvery, func(at time.Time) { s.deliverHistory(context.Background(), at) })
 	}
 	return nil
 }
@@ -739,24 +705,15 @@ func (s *Service) armSnapshotsLocked() {
 	if d == 0 {
 		return
 	}
-	s.snapTimer = clock.Every(s.clk, d, func(at time.Time) { s.periodicSnapshot(at) })
-}
-
-// DescribeDeliveryChannelsInput is the input of DescribeDeliveryChannels.
-type DescribeDeliveryChannelsInput struct {
-	DeliveryChannelNames []string `json:"DeliveryChannelNames,omitempty"`
-}
-
-// DescribeDeliveryChannelsOutput lists the delivery channels.
-type DescribeDeliveryChannelsOutput struct {
-	DeliveryChannels []DeliveryChannel `json:"DeliveryChannels"`
+	s.snapTimer = clock.Every(s.op.Clock, d, func(at time.Time) { s.periodicSnapshot(at) })
 }
 
 // DescribeDeliveryChannels returns the delivery channel.
 func (s *Service) DescribeDeliveryChannels(ctx context.Context, in DescribeDeliveryChannelsInput) (*DescribeDeliveryChannelsOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeDeliveryChannels", ReadOnly: true}, in, s.describeDeliveryChannels)
+}
+
+func (s *Service) describeDeliveryChannels(ctx context.Context, call *event.Call, in DescribeDeliveryChannelsInput) (*DescribeDeliveryChannelsOutput, error) {
 	out := &DescribeDeliveryChannelsOutput{DeliveryChannels: []DeliveryChannel{}}
 	var err error
 	func() {
@@ -780,29 +737,22 @@ func (s *Service) DescribeDeliveryChannels(ctx context.Context, in DescribeDeliv
 			out.DeliveryChannels = append(out.DeliveryChannels, c)
 		}
 	}()
-	s.rec.Record(ctx, event.Call{Name: "DescribeDeliveryChannels", ReadOnly: true, RequestParameters: params(map[string]any{"deliveryChannelNames": in.DeliveryChannelNames})}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"deliveryChannelNames": in.DeliveryChannelNames}))
+	}
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// DescribeDeliveryChannelStatusInput is the input of DescribeDeliveryChannelStatus.
-type DescribeDeliveryChannelStatusInput struct {
-	DeliveryChannelNames []string `json:"DeliveryChannelNames,omitempty"`
-}
-
-// DescribeDeliveryChannelStatusOutput lists channel statuses.
-type DescribeDeliveryChannelStatusOutput struct {
-	DeliveryChannelsStatus []DeliveryChannelStatus `json:"DeliveryChannelsStatus"`
-}
-
 // DescribeDeliveryChannelStatus reports the last snapshot delivery and the
 // last notification sent.
 func (s *Service) DescribeDeliveryChannelStatus(ctx context.Context, in DescribeDeliveryChannelStatusInput) (*DescribeDeliveryChannelStatusOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeDeliveryChannelStatus", ReadOnly: true}, in, s.describeDeliveryChannelStatus)
+}
+
+func (s *Service) describeDeliveryChannelStatus(ctx context.Context, call *event.Call, in DescribeDeliveryChannelStatusInput) (*DescribeDeliveryChannelStatusOutput, error) {
 	out := &DescribeDeliveryChannelStatusOutput{DeliveryChannelsStatus: []DeliveryChannelStatus{}}
 	var err error
 	func() {
@@ -820,27 +770,22 @@ func (s *Service) DescribeDeliveryChannelStatus(ctx context.Context, in Describe
 			out.DeliveryChannelsStatus = append(out.DeliveryChannelsStatus, st)
 		}
 	}()
-	s.rec.Record(ctx, event.Call{Name: "DescribeDeliveryChannelStatus", ReadOnly: true, RequestParameters: params(map[string]any{"deliveryChannelNames": in.DeliveryChannelNames})}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"deliveryChannelNames": in.DeliveryChannelNames}))
+	}
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// DeleteDeliveryChannelInput names the channel to delete.
-type DeleteDeliveryChannelInput struct {
-	DeliveryChannelName string `json:"DeliveryChannelName"`
-}
-
-// DeleteDeliveryChannelOutput is empty.
-type DeleteDeliveryChannelOutput struct{}
-
 // DeleteDeliveryChannel deletes the delivery channel; it fails with
 // LastDeliveryChannelDeleteFailedException while the recorder is recording.
 func (s *Service) DeleteDeliveryChannel(ctx context.Context, in DeleteDeliveryChannelInput) (*DeleteDeliveryChannelOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteDeliveryChannel"}, in, s.deleteDeliveryChannel)
+}
+
+func (s *Service) deleteDeliveryChannel(ctx context.Context, call *event.Call, in DeleteDeliveryChannelInput) (*DeleteDeliveryChannelOutput, error) {
 	var err error
 	func() {
 		s.mu.Lock()
@@ -859,7 +804,9 @@ func (s *Service) DeleteDeliveryChannel(ctx context.Context, in DeleteDeliveryCh
 			}
 		}
 	}()
-	s.rec.Record(ctx, event.Call{Name: "DeleteDeliveryChannel", RequestParameters: params(map[string]any{"deliveryChannelName": in.DeliveryChannelName})}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"deliveryChannelName": in.DeliveryChannelName}))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -868,23 +815,14 @@ func (s *Service) DeleteDeliveryChannel(ctx context.Context, in DeleteDeliveryCh
 
 // --- retention -------------------------------------------------------------
 
-// PutRetentionConfigurationInput sets the retention period (30 to 2557 days).
-type PutRetentionConfigurationInput struct {
-	RetentionPeriodInDays int `json:"RetentionPeriodInDays"`
-}
-
-// PutRetentionConfigurationOutput returns the configuration (named "default").
-type PutRetentionConfigurationOutput struct {
-	RetentionConfiguration RetentionConfiguration `json:"RetentionConfiguration"`
-}
-
 // PutRetentionConfiguration sets how long configuration items are kept. Items
 // older than the period are not returned and are deleted by a daily sweep on
 // the clock; the latest item of a resource that still exists is kept.
 func (s *Service) PutRetentionConfiguration(ctx context.Context, in PutRetentionConfigurationInput) (*PutRetentionConfigurationOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return doThen(ctx, s, event.Call{Name: "PutRetentionConfiguration"}, in, s.putRetentionConfiguration)
+}
+
+func (s *Service) putRetentionConfiguration(ctx context.Context, call *event.Call, in PutRetentionConfigurationInput, then *func()) (*PutRetentionConfigurationOutput, error) {
 	var err error
 	var out *PutRetentionConfigurationOutput
 	if in.RetentionPeriodInDays < MinRetentionDays || in.RetentionPeriodInDays > MaxRetentionDays {
@@ -898,34 +836,30 @@ func (s *Service) PutRetentionConfiguration(ctx context.Context, in PutRetention
 		}()
 		out = &PutRetentionConfigurationOutput{RetentionConfiguration: rc}
 	}
-	s.rec.Record(ctx, event.Call{Name: "PutRetentionConfiguration", RequestParameters: params(map[string]any{"retentionPeriodInDays": in.RetentionPeriodInDays}), ResponseElements: out}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"retentionPeriodInDays": in.RetentionPeriodInDays}))
+	}
+	call.ResponseElements = out
 	if err != nil {
 		return nil, err
 	}
 	// Apply the new period at once rather than waiting for the daily sweep.
-	s.sweepRetention(s.now())
+	*then = func() { s.sweepRetention(s.now()) }
 	return out, nil
-}
-
-// DescribeRetentionConfigurationsInput is the input of DescribeRetentionConfigurations.
-type DescribeRetentionConfigurationsInput struct {
-	RetentionConfigurationNames []string `json:"RetentionConfigurationNames,omitempty"`
-}
-
-// DescribeRetentionConfigurationsOutput lists retention configurations.
-type DescribeRetentionConfigurationsOutput struct {
-	RetentionConfigurations []RetentionConfiguration `json:"RetentionConfigurations"`
 }
 
 // DescribeRetentionConfigurations returns the retention configuration, if set.
 func (s *Service) DescribeRetentionConfigurations(ctx context.Context, in DescribeRetentionConfigurationsInput) (*DescribeRetentionConfigurationsOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeRetentionConfigurations", ReadOnly: true}, in, s.describeRetentionConfigurations)
+}
+
+func (s *Service) describeRetentionConfigurations(ctx context.Context, call *event.Call, in DescribeRetentionConfigurationsInput) (*DescribeRetentionConfigurationsOutput, error) {
 	var err error
 	out := &DescribeRetentionConfigurationsOutput{RetentionConfigurations: []RetentionConfiguration{}}
 	if len(in.RetentionConfigurationNames) > 1 {
 		err = errf("InvalidParameterValueException", "RetentionConfigurationNames has %d members; at most 1 is allowed.", len(in.RetentionConfigurationNames))
+	} else if in.NextToken != "" {
+		err = errf("InvalidNextTokenException", "The nextToken %q is not valid.", truncate(in.NextToken, 40))
 	}
 	func() {
 		s.mu.Lock()
@@ -939,26 +873,21 @@ func (s *Service) DescribeRetentionConfigurations(ctx context.Context, in Descri
 			out.RetentionConfigurations = append(out.RetentionConfigurations, *s.retention)
 		}
 	}()
-	s.rec.Record(ctx, event.Call{Name: "DescribeRetentionConfigurations", ReadOnly: true, RequestParameters: params(map[string]any{"retentionConfigurationNames": in.RetentionConfigurationNames})}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"retentionConfigurationNames": in.RetentionConfigurationNames, "nextToken": in.NextToken}))
+	}
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// DeleteRetentionConfigurationInput names the configuration to delete.
-type DeleteRetentionConfigurationInput struct {
-	RetentionConfigurationName string `json:"RetentionConfigurationName"`
-}
-
-// DeleteRetentionConfigurationOutput is empty.
-type DeleteRetentionConfigurationOutput struct{}
-
 // DeleteRetentionConfiguration returns retention to the default (2557 days).
 func (s *Service) DeleteRetentionConfiguration(ctx context.Context, in DeleteRetentionConfigurationInput) (*DeleteRetentionConfigurationOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteRetentionConfiguration"}, in, s.deleteRetentionConfiguration)
+}
+
+func (s *Service) deleteRetentionConfiguration(ctx context.Context, call *event.Call, in DeleteRetentionConfigurationInput) (*DeleteRetentionConfigurationOutput, error) {
 	var err error
 	func() {
 		s.mu.Lock()
@@ -969,7 +898,9 @@ func (s *Service) DeleteRetentionConfiguration(ctx context.Context, in DeleteRet
 			s.retention = nil
 		}
 	}()
-	s.rec.Record(ctx, event.Call{Name: "DeleteRetentionConfiguration", RequestParameters: params(map[string]any{"retentionConfigurationName": in.RetentionConfigurationName})}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"retentionConfigurationName": in.RetentionConfigurationName}))
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -47,16 +47,6 @@ func ParseSnapshot(data []byte) (*Snapshot, error) {
 	return &s, nil
 }
 
-// DeliverConfigSnapshotInput names the delivery channel.
-type DeliverConfigSnapshotInput struct {
-	DeliveryChannelName string `json:"deliveryChannelName"`
-}
-
-// DeliverConfigSnapshotOutput carries the snapshot ID.
-type DeliverConfigSnapshotOutput struct {
-	ConfigSnapshotID string `json:"configSnapshotId"`
-}
-
 // snapshotNote is the message of the snapshot delivery notifications.
 type snapshotNote struct {
 	ConfigSnapshotID         string `json:"configSnapshotId,omitempty"`
@@ -73,9 +63,10 @@ type snapshotNote struct {
 // and notifies the channel's topic (delivery started, then completed or
 // failed). Delivery happens synchronously, before the call returns.
 func (s *Service) DeliverConfigSnapshot(ctx context.Context, in DeliverConfigSnapshotInput) (*DeliverConfigSnapshotOutput, error) {
-	if ctx = orBackground(ctx); s.done.Load() {
-		return nil, errClosed()
-	}
+	return doThen(ctx, s, event.Call{Name: "DeliverConfigSnapshot"}, in, s.deliverConfigSnapshot)
+}
+
+func (s *Service) deliverConfigSnapshot(ctx context.Context, call *event.Call, in DeliverConfigSnapshotInput, then *func()) (*DeliverConfigSnapshotOutput, error) {
 	var err error
 	func() {
 		s.mu.Lock()
@@ -91,13 +82,16 @@ func (s *Service) DeliverConfigSnapshot(ctx context.Context, in DeliverConfigSna
 	}()
 	var out *DeliverConfigSnapshotOutput
 	if err == nil {
-		out = &DeliverConfigSnapshotOutput{ConfigSnapshotID: s.ids.UUID()}
+		out = &DeliverConfigSnapshotOutput{ConfigSnapshotID: s.op.IDs.UUID()}
 	}
-	s.rec.Record(ctx, event.Call{Name: "DeliverConfigSnapshot", RequestParameters: params(map[string]any{"deliveryChannelName": in.DeliveryChannelName}), ResponseElements: out}, err)
+	if s.op.Rec.Records(ctx) {
+		setParams(call, params(map[string]any{"deliveryChannelName": in.DeliveryChannelName}))
+	}
+	call.ResponseElements = out
 	if err != nil {
 		return nil, err
 	}
-	s.deliverSnapshot(ctx, out.ConfigSnapshotID, s.now())
+	*then = func() { s.deliverSnapshot(ctx, out.ConfigSnapshotID, s.now()) }
 	return out, nil
 }
 
@@ -111,7 +105,7 @@ func (s *Service) deliveringLocked() bool {
 
 func (s *Service) periodicSnapshot(at time.Time) {
 	if s.deliveringLocked() {
-		s.deliverSnapshot(context.Background(), s.ids.UUID(), at)
+		s.deliverSnapshot(context.Background(), s.op.IDs.UUID(), at)
 	}
 }
 
@@ -146,16 +140,16 @@ func (s *Service) deliverSnapshot(ctx context.Context, id string, now time.Time)
 	if ch.S3KeyPrefix != nil {
 		prefix = *ch.S3KeyPrefix + "/"
 	}
-	subj := s.subjectPrefix() + "Configuration Snapshot Delivery %s for Account " + s.account
+	subj := s.subjectPrefix() + "Configuration Snapshot Delivery %s for Account " + s.op.AccountID
 	note := func(n snapshotNote, verb string) {
 		b, _ := json.Marshal(n)
 		s.publishNote(ctx, ch.SNSTopicARN, fmt.Sprintf(subj, verb), b)
 	}
 	note(snapshotNote{ConfigSnapshotID: id, NotificationCreationTime: isoMillis(now), MessageType: MessageSnapshotDeliveryStarted, RecordVersion: "1.1"}, "Started")
-	body, _ := json.Marshal(Snapshot{FileVersion: "1.0", RequestID: s.ids.UUID(), ConfigurationItems: items})
+	body, _ := json.Marshal(Snapshot{FileVersion: "1.0", RequestID: s.op.IDs.UUID(), ConfigurationItems: items})
 	key := fmt.Sprintf("%sAWSLogs/%s/Config/%s/%s/ConfigSnapshot/%s_Config_%s_ConfigSnapshot_%s_%s.json.gz",
-		prefix, s.account, s.region, datePath(now), s.account, s.region, now.UTC().Format("20060102T150405Z"), id)
-	check := prefix + "AWSLogs/" + s.account + "/Config/ConfigWritabilityCheckFile"
+		prefix, s.op.AccountID, s.op.Region, datePath(now), s.op.AccountID, s.op.Region, now.UTC().Format("20060102T150405Z"), id)
+	check := prefix + "AWSLogs/" + s.op.AccountID + "/Config/ConfigWritabilityCheckFile"
 	err := s.store.Put(ctx, objstore.Object{Bucket: ch.S3BucketName, Key: check, Body: []byte{}})
 	if err == nil {
 		err = s.store.Put(ctx, objstore.Object{Bucket: ch.S3BucketName, Key: key, Body: gzipBytes(body)})
@@ -268,7 +262,7 @@ func (s *Service) deliverHistory(ctx context.Context, at time.Time) {
 			body, _ := json.Marshal(h)
 			first, last := items[0].ConfigurationItemCaptureTime.UTC(), items[len(items)-1].ConfigurationItemCaptureTime.UTC()
 			key := fmt.Sprintf("%sAWSLogs/%s/Config/%s/%s/ConfigHistory/%s_Config_%s_ConfigHistory_%s_%s_%s_1.json.gz",
-				prefix, s.account, s.region, datePath(at), s.account, s.region, t, first.Format("20060102T150405Z"), last.Format("20060102T150405Z"))
+				prefix, s.op.AccountID, s.op.Region, datePath(at), s.op.AccountID, s.op.Region, t, first.Format("20060102T150405Z"), last.Format("20060102T150405Z"))
 			files = append(files, file{t, windows[t], key, gzipBytes(body)})
 		}
 		return true
@@ -302,6 +296,6 @@ func (s *Service) deliverHistory(ctx context.Context, at time.Time) {
 			continue
 		}
 		b, _ := json.Marshal(snapshotNote{S3ObjectKey: f.key, S3Bucket: ch.S3BucketName, NotificationCreationTime: isoMillis(at), MessageType: MessageHistoryDeliveryCompleted, RecordVersion: "1.1"})
-		s.publishNote(ctx, ch.SNSTopicARN, s.subjectPrefix()+"Configuration History Delivery Completed for Account "+s.account, b)
+		s.publishNote(ctx, ch.SNSTopicARN, s.subjectPrefix()+"Configuration History Delivery Completed for Account "+s.op.AccountID, b)
 	}
 }

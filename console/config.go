@@ -58,7 +58,7 @@ func (q *request) configHome() error {
 		rin.NextToken = out.NextToken
 	}
 	var byResource []config.ComplianceByResource
-	if out, err := q.stack.Config.DescribeComplianceByResource(q.ctx, config.DescribeComplianceByResourceInput{Limit: 100}); err == nil {
+	if out, err := q.stack.Config.DescribeComplianceByResource(q.ctx, config.DescribeComplianceByResourceInput{Limit: config.Int32(100)}); err == nil {
 		byResource = out.ComplianceByResources
 	}
 	recorders, _ := q.stack.Config.DescribeConfigurationRecorderStatus(q.ctx, config.DescribeConfigurationRecorderStatusInput{})
@@ -73,7 +73,7 @@ func (q *request) configResources() error {
 		return badRequest("Give a resource type (type), e.g. AWS::EC2::Instance.")
 	}
 	var ids []config.ResourceIdentifier
-	in := config.ListDiscoveredResourcesInput{ResourceType: typ, IncludeDeletedResources: true, Limit: 100}
+	in := config.ListDiscoveredResourcesInput{ResourceType: typ, IncludeDeletedResources: config.Bool(true), Limit: config.Int32(100)}
 	for {
 		out, err := q.stack.Config.ListDiscoveredResources(q.ctx, in)
 		if err != nil {
@@ -110,7 +110,7 @@ func (q *request) configResource() error {
 		return badRequest("Give a resource type (type) and ID (id).")
 	}
 	var items []config.ConfigurationItem
-	in := config.GetResourceConfigHistoryInput{ResourceType: typ, ResourceID: id, ChronologicalOrder: config.Forward, Limit: 100}
+	in := config.GetResourceConfigHistoryInput{ResourceType: typ, ResourceID: id, ChronologicalOrder: config.Forward, Limit: config.Int32(100)}
 	for {
 		out, err := q.stack.Config.GetResourceConfigHistory(q.ctx, in)
 		if err != nil {
@@ -207,7 +207,7 @@ func (q *request) configRule() error {
 		return notFound("There is no Config rule named %q in %s.", name, q.region)
 	}
 	var results []config.EvaluationResult
-	in := config.GetComplianceDetailsByConfigRuleInput{ConfigRuleName: name, Limit: 100}
+	in := config.GetComplianceDetailsByConfigRuleInput{ConfigRuleName: name, Limit: config.Int32(100)}
 	for {
 		out, err := q.stack.Config.GetComplianceDetailsByConfigRule(q.ctx, in)
 		if err != nil {

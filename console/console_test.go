@@ -262,7 +262,7 @@ func TestConsoleReadsAreNotRecorded(t *testing.T) {
 	acct, _, h := fixture(t)
 	count := func() int {
 		n := 0
-		for e := range acct.Region("us-east-1").Trail.AllEvents(context.Background(), trail.LookupEventsInput{}) {
+		for e := range acct.Region("us-east-1").Trail.LookupEventsAll(context.Background(), trail.LookupEventsInput{}) {
 			if e.EventName != "LookupEvents" { // this count's own calls
 				n++
 			}

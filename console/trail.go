@@ -52,7 +52,7 @@ func (q *request) trail(rest []string) error {
 	in.StartTime, in.EndTime = &start, &end
 	var events []trail.Event
 	more := false
-	for ev, err := range q.stack.Trail.AllEvents(q.ctx, in) {
+	for ev, err := range q.stack.Trail.LookupEventsAll(q.ctx, in) {
 		if err != nil {
 			return err
 		}

@@ -105,14 +105,14 @@ func BenchmarkLookupEvents(b *testing.B) {
 		{"username+range", LookupEventsInput{LookupAttributes: []LookupAttribute{{AttributeKey: LookupUsername, AttributeValue: "bob"}}, EndTime: &mid}},
 		{"event-id", LookupEventsInput{LookupAttributes: []LookupAttribute{{AttributeKey: LookupEventID, AttributeValue: "e123456"}}}},
 	}
-	_, _ = e.svc.lookupEvents(cases[2].in) // build the posting lists outside the timer
+	_, _ = e.svc.lookupPage(cases[2].in) // build the posting lists outside the timer
 	for _, tc := range cases {
 		b.Run(tc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			cpu := cpuTime()
 			defer func() { reportCPU(b, cpu, "pages") }()
 			for range b.N {
-				out, err := e.svc.lookupEvents(tc.in)
+				out, err := e.svc.lookupPage(tc.in)
 				if err != nil || len(out.Events) == 0 {
 					b.Fatal(err, len(out.Events))
 				}

@@ -175,7 +175,7 @@ func pendingOf(p *chunked[*entry]) []*entry {
 // once (StopLogging, DeleteTrail in the home Region).
 func (s *Service) finish(arn string, last *trailConfig) {
 	recs, cfg := s.takeTrailPending(arn)
-	now := s.clock.Now().UTC().Truncate(time.Second)
+	now := s.op.Clock.Now().UTC().Truncate(time.Second)
 	var ob outbox
 	func() {
 		s.deliverMu.Lock()
@@ -370,7 +370,7 @@ func stripFreeForm(r *Record) {
 func (s *Service) queueLog(ob *outbox, rs *regionalState, c *trailConfig, recs []*entry, at time.Time) {
 	body := s.encodeLogFile(recs)
 	sum := sha256.Sum256(body)
-	key := logKey(c, s.region, at, s.ids.String(16, uniqueAlphabet))
+	key := logKey(c, s.op.Region, at, s.op.IDs.String(16, uniqueAlphabet))
 	oldest, newest := recs[0].t, recs[0].t
 	for _, e := range recs[1:] {
 		oldest, newest = min(oldest, e.t), max(newest, e.t)
@@ -382,7 +382,7 @@ func (s *Service) queueLog(ob *outbox, rs *regionalState, c *trailConfig, recs [
 	if group, acct, region := logGroupAddress(c.CWLGroupARN); group != "" {
 		// The log group is in the trail's home Region; every Region of a
 		// multi-Region trail delivers there.
-		ld := event.LogDelivery{AccountID: acct, Region: region, LogGroupName: group, LogStreamName: c.Account + "_CloudTrail_" + s.region, Source: EventSource}
+		ld := event.LogDelivery{AccountID: acct, Region: region, LogGroupName: group, LogStreamName: c.Account + "_CloudTrail_" + s.op.Region, Source: EventSource}
 		var r Record
 		for _, e := range recs {
 			s.fill(e, &r)
@@ -462,8 +462,8 @@ func (s *Service) writeDigest(ob *outbox, rs *regionalState, c *trailConfig, end
 	if !end.After(rs.chainStart) {
 		end = rs.chainStart.Add(time.Second) // never reuse the previous digest's key
 	}
-	key := digestKey(c, s.region, end)
-	sk := s.shared.regionKey(s.account, s.region, end)
+	key := digestKey(c, s.op.Region, end)
+	sk := s.shared.regionKey(s.op.AccountID, s.op.Region, end)
 	d := Digest{
 		AWSAccountID:               c.Account,
 		DigestStartTime:            rs.chainStart.UTC().Format(TimeFormat),
@@ -555,14 +555,14 @@ func (s *Service) applyStatus(ob *outbox) {
 
 // publish publishes ev on the bus (nothing to do, and no failure, without one).
 func (s *Service) publish(ctx context.Context, ev any) error {
-	if s.bus == nil {
+	if s.op.Bus == nil {
 		return nil
 	}
 	switch ev := ev.(type) {
 	case event.LogDelivery:
-		return bus.Publish(ctx, s.bus, ev)
+		return bus.Publish(ctx, s.op.Bus, ev)
 	case event.Notification:
-		return bus.Publish(ctx, s.bus, ev)
+		return bus.Publish(ctx, s.op.Bus, ev)
 	}
 	return nil
 }

@@ -30,7 +30,7 @@
 //
 //	t := trail.New(trail.Options{Clock: clk, Bus: b}) // clk := localwatch.NewManualClock(t0); b := new(localwatch.Bus)
 //	defer t.Close()
-//	t.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: "logs", EnableLogFileValidation: true})
+//	t.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: "logs", EnableLogFileValidation: trail.Bool(true)})
 //	t.StartLogging(ctx, trail.StartLoggingInput{Name: "audit"})
 //	// ... API calls of the other services ...
 //	clk.Advance(5 * time.Minute)  // the log file is in t.Store()
@@ -114,6 +114,20 @@
 // deleted newest digest leaves behind ([ValidationReport.WriteUnreferenced]).
 // It works on files AWS delivered, given AWS's public keys. The
 // examples/trailvalidate program runs it over a directory store.
+//
+// # Reading log files
+//
+// [ReadLogFile] decodes one log file from an io.Reader, gzip-compressed as
+// delivered (.json.gz) or not. [LogFiles] walks a bucket's layout in an
+// fs.FS — os.DirFS over `aws s3 sync s3://bucket dir`, or an objstore.Dir's
+// bucket folder — and yields the records of every log file in delivery-time
+// order, across prefixes, organization layers, accounts and Regions, skipping
+// digest files:
+//
+//	for r, err := range trail.LogFiles(os.DirFS("./my-trail-bucket")) {
+//		if err != nil { ... } // a file that could not be read; the walk goes on
+//		fmt.Println(r.EventTime, r.EventName)
+//	}
 //
 // # Failures and restarts
 //

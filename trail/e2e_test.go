@@ -21,9 +21,7 @@ func TestEndToEndDeliveryDigestsAndValidation(t *testing.T) {
 	assert.Regexp(t, `^AWSLogs/123456789012/CloudTrail/us-east-1/2026/03/01/123456789012_CloudTrail_us-east-1_20260301T1005Z_[A-Za-z0-9]{16}\.json\.gz$`, logs[0])
 	obj, err := e.store.Get(context.Background(), "trail-bucket", logs[0])
 	require.NoError(t, err)
-	body, err := gunzip(obj.Body)
-	require.NoError(t, err)
-	f, err := ParseLogFile(body)
+	f, err := ReadLogFile(bytes.NewReader(obj.Body))
 	require.NoError(t, err)
 	names := []string{}
 	for _, r := range f.Records {

@@ -57,7 +57,7 @@ func (s *Service) fill(e *entry, r *Record) {
 		EventTime:          time.Unix(e.t, 0).UTC(),
 		EventSource:        e.source,
 		EventName:          e.name,
-		AWSRegion:          s.region,
+		AWSRegion:          s.op.Region,
 		SourceIPAddress:    e.ip,
 		UserAgent:          e.ua,
 		RequestParameters:  e.params,
@@ -68,7 +68,7 @@ func (s *Service) fill(e *entry, r *Record) {
 		Resources:          e.resources,
 		EventType:          EventTypeAPICall,
 		ManagementEvent:    boolPtr(e.management()),
-		RecipientAccountID: s.account,
+		RecipientAccountID: s.op.AccountID,
 		EventCategory:      cat,
 	}
 }

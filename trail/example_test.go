@@ -24,7 +24,7 @@ func Example() {
 	ct := trail.New(trail.Options{Clock: clk, Bus: b, IDs: localwatch.NewIDSource(1), Shared: &trail.Shared{Store: store, KeySeed: 1}})
 	defer ct.Close()
 
-	_, _ = ct.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: "my-trail-bucket", EnableLogFileValidation: true})
+	_, _ = ct.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: "my-trail-bucket", EnableLogFileValidation: trail.Bool(true)})
 	_, _ = ct.StartLogging(ctx, trail.StartLoggingInput{Name: "audit"})
 
 	// Every service on the same bus publishes its API calls, which the trail

@@ -47,7 +47,7 @@ func (e *env) call(name string, readOnly bool) {
 
 func (e *env) trail(t testing.TB, name string, validation bool) *CreateTrailOutput {
 	t.Helper()
-	out, err := e.svc.CreateTrail(e.ctx, CreateTrailInput{Name: name, S3BucketName: "trail-bucket", EnableLogFileValidation: validation})
+	out, err := e.svc.CreateTrail(e.ctx, CreateTrailInput{Name: name, S3BucketName: "trail-bucket", EnableLogFileValidation: ptr(validation)})
 	require.NoError(t, err)
 	_, err = e.svc.StartLogging(e.ctx, StartLoggingInput{Name: name})
 	require.NoError(t, err)

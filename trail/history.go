@@ -14,6 +14,7 @@ import (
 
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
@@ -34,56 +35,6 @@ const (
 
 var lookupKeys = []LookupAttributeKey{LookupEventID, LookupEventName, LookupReadOnly, LookupUsername,
 	LookupResourceType, LookupResourceName, LookupEventSource, LookupAccessKeyID}
-
-// LookupAttribute is one attribute key and value to match.
-type LookupAttribute struct {
-	AttributeKey   LookupAttributeKey
-	AttributeValue string
-}
-
-// LookupEventsInput is the LookupEvents request.
-type LookupEventsInput struct {
-	// LookupAttributes may hold at most one attribute.
-	LookupAttributes []LookupAttribute `json:",omitempty"`
-	// StartTime and EndTime are inclusive; the defaults are the oldest event
-	// kept (90 days) and now.
-	StartTime *time.Time `json:",omitempty"`
-	EndTime   *time.Time `json:",omitempty"`
-	// EventCategory may only be "insight" (Insights events, of which this
-	// model has none); omitted, management events are returned.
-	EventCategory string `json:",omitempty"`
-	// MaxResults is 1–50 (default 50).
-	MaxResults *int32  `json:",omitempty"`
-	NextToken  *string `json:",omitempty"`
-}
-
-// LookupEventsOutput is the LookupEvents response.
-type LookupEventsOutput struct {
-	Events    []Event
-	NextToken *string `json:",omitempty"`
-}
-
-// Event is an event-history entry as LookupEvents returns it.
-type Event struct {
-	EventId     string
-	EventName   string
-	ReadOnly    string // "true" or "false"
-	AccessKeyId string `json:",omitempty"`
-	EventTime   time.Time
-	EventSource string
-	Username    string          `json:",omitempty"`
-	Resources   []EventResource `json:",omitempty"`
-	// CloudTrailEvent is the full record as a JSON string.
-	CloudTrailEvent string
-}
-
-// EventResource is a resource of a history event. ResourceName is the ARN the
-// record lists (a LookupEvents ResourceName lookup matches it and the names
-// in it, see resourceNames).
-type EventResource struct {
-	ResourceType string
-	ResourceName string
-}
 
 // hentry is one event of the history. The history is a slice of hentries
 // sorted by (t, seq): arrival order, which is time order except when a
@@ -330,10 +281,20 @@ func decodeLookupToken(s string) (lookupToken, bool) {
 // end), InvalidMaxResultsException (outside 1–50), InvalidNextTokenException
 // (a token not from the same parameters), InvalidEventCategoryException. AWS
 // throttles LookupEvents at 2 requests per second; this model does not.
-func (s *Service) LookupEvents(ctx context.Context, in LookupEventsInput) (out *LookupEventsOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
+func (s *Service) LookupEvents(ctx context.Context, in LookupEventsInput) (*LookupEventsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "LookupEvents", ReadOnly: true}, in, s.lookupEvents)
+}
+
+func (s *Service) lookupEvents(ctx context.Context, call *event.Call, in LookupEventsInput) (*LookupEventsOutput, error) {
+	if s.op.Rec.Records(ctx) {
+		call.RequestParameters = lookupEventsParams(&in)
 	}
+	return s.lookupPage(in)
+}
+
+// lookupEventsParams are LookupEvents' requestParameters, as CloudTrail
+// records them (times in the console's format).
+func lookupEventsParams(in *LookupEventsInput) map[string]any {
 	params := map[string]any{}
 	if len(in.LookupAttributes) > 0 {
 		la := make([]map[string]any, len(in.LookupAttributes))
@@ -351,13 +312,10 @@ func (s *Service) LookupEvents(ctx context.Context, in LookupEventsInput) (out *
 	if in.MaxResults != nil {
 		params["maxResults"] = *in.MaxResults
 	}
-	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "LookupEvents", ReadOnly: true, RequestParameters: params}, err)
-	}()
-	return s.lookupEvents(in)
+	return params
 }
 
-func (s *Service) lookupEvents(in LookupEventsInput) (*LookupEventsOutput, error) {
+func (s *Service) lookupPage(in LookupEventsInput) (*LookupEventsOutput, error) {
 	var attr *LookupAttribute
 	switch len(in.LookupAttributes) {
 	case 0:
@@ -387,10 +345,10 @@ func (s *Service) lookupEvents(in LookupEventsInput) (*LookupEventsOutput, error
 	}
 	hash := lookupParamsHash(&in)
 	var after *lookupToken
-	if in.NextToken != nil {
-		tok, ok := decodeLookupToken(*in.NextToken)
+	if in.NextToken != "" {
+		tok, ok := decodeLookupToken(in.NextToken)
 		if !ok || tok.hash != hash {
-			return nil, awserr.New("InvalidNextTokenException", "Invalid NextToken %q: a token must come from a previous call with the same parameters.", *in.NextToken)
+			return nil, awserr.New("InvalidNextTokenException", "Invalid NextToken %q: a token must come from a previous call with the same parameters.", in.NextToken)
 		}
 		after = &tok
 	}
@@ -404,7 +362,7 @@ func (s *Service) lookupEvents(in LookupEventsInput) (*LookupEventsOutput, error
 	default:
 		return nil, awserr.New("InvalidEventCategoryException", "Invalid EventCategory %q: the only valid value is insight.", in.EventCategory)
 	}
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	start := now.Add(-HistoryRetention).Unix()
 	if in.StartTime != nil {
 		start = max(start, ceilUnix(*in.StartTime))
@@ -432,7 +390,7 @@ func (s *Service) lookupEvents(in LookupEventsInput) (*LookupEventsOutput, error
 	}
 	if more {
 		tok := encodeLookupToken(lookupToken{t: last.t, seq: last.seq, hash: hash})
-		out.NextToken = &tok
+		out.NextToken = tok
 	}
 	return out, nil
 }
@@ -507,26 +465,10 @@ func (s *Service) eventOf(e *entry, sc *eventScratch) Event {
 	return ev
 }
 
-// AllEvents walks every page of LookupEvents for in (newest first), for Go
-// callers who want an iterator instead of NextToken. It stops at the first
-// error, yielding it.
-func (s *Service) AllEvents(ctx context.Context, in LookupEventsInput) iter.Seq2[Event, error] {
-	return func(yield func(Event, error) bool) {
-		for {
-			out, err := s.LookupEvents(ctx, in)
-			if err != nil {
-				yield(Event{}, err)
-				return
-			}
-			for _, ev := range out.Events {
-				if !yield(ev, nil) {
-					return
-				}
-			}
-			if out.NextToken == nil {
-				return
-			}
-			in.NextToken = out.NextToken
-		}
-	}
+// LookupEventsAll walks every page of LookupEvents for in (newest first),
+// for Go callers who want an iterator instead of NextToken. It stops at the
+// first error, yielding it.
+func (s *Service) LookupEventsAll(ctx context.Context, in LookupEventsInput) iter.Seq2[Event, error] {
+	return allPages(ctx, in, s.LookupEvents, func(in *LookupEventsInput, tok string) { in.NextToken = tok },
+		func(out *LookupEventsOutput) ([]Event, string) { return out.Events, out.NextToken })
 }

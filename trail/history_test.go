@@ -32,7 +32,7 @@ func TestLookupEventsValidation(t *testing.T) {
 		{"start after end", LookupEventsInput{StartTime: ptr(now), EndTime: ptr(now.Add(-time.Second))}, ErrInvalidTimeRange},
 		{"MaxResults 0", LookupEventsInput{MaxResults: ptr[int32](0)}, ErrInvalidMaxResults},
 		{"MaxResults 51", LookupEventsInput{MaxResults: ptr[int32](51)}, ErrInvalidMaxResults},
-		{"garbage NextToken", LookupEventsInput{NextToken: ptr("nope")}, ErrInvalidNextToken},
+		{"garbage NextToken", LookupEventsInput{NextToken: "nope"}, ErrInvalidNextToken},
 		{"unknown event category", LookupEventsInput{EventCategory: "Management"}, ErrInvalidEventCategory},
 		{"insight lookup by Username", LookupEventsInput{EventCategory: "insight", LookupAttributes: []LookupAttribute{{AttributeKey: LookupUsername, AttributeValue: "bob"}}}, ErrInvalidLookupAttributes},
 	}
@@ -62,7 +62,7 @@ func TestLookupEventsPaginatesNewestFirst(t *testing.T) {
 	}
 	var names []string
 	in := LookupEventsInput{LookupAttributes: []LookupAttribute{{AttributeKey: LookupEventSource, AttributeValue: "monitoring.amazonaws.com"}}, MaxResults: ptr[int32](7)}
-	for ev, err := range e.svc.AllEvents(context.Background(), in) {
+	for ev, err := range e.svc.LookupEventsAll(context.Background(), in) {
 		require.NoError(t, err)
 		names = append(names, ev.EventName)
 	}
@@ -121,7 +121,7 @@ func TestEventHistoryKeeps90DaysOfManagementEvents(t *testing.T) {
 	e.call("Recent", false)
 	names := func() []string {
 		var n []string
-		for ev, err := range e.svc.AllEvents(context.Background(), LookupEventsInput{LookupAttributes: []LookupAttribute{{AttributeKey: LookupEventSource, AttributeValue: "monitoring.amazonaws.com"}}}) {
+		for ev, err := range e.svc.LookupEventsAll(context.Background(), LookupEventsInput{LookupAttributes: []LookupAttribute{{AttributeKey: LookupEventSource, AttributeValue: "monitoring.amazonaws.com"}}}) {
 			require.NoError(t, err)
 			n = append(n, ev.EventName)
 		}
@@ -204,7 +204,7 @@ func TestLookupMatchesSlowReference(t *testing.T) {
 			}
 		}
 		var got []string
-		for ev, err := range e.svc.AllEvents(context.Background(), LookupEventsInput{LookupAttributes: attr, StartTime: &from, EndTime: &to, MaxResults: ptr(int32(rng.IntN(50) + 1))}) {
+		for ev, err := range e.svc.LookupEventsAll(context.Background(), LookupEventsInput{LookupAttributes: attr, StartTime: &from, EndTime: &to, MaxResults: ptr(int32(rng.IntN(50) + 1))}) {
 			require.NoError(t, err)
 			if ev.EventSource == "monitoring.amazonaws.com" {
 				got = append(got, ev.EventName+"/"+ev.Username)

@@ -38,8 +38,8 @@ func everyOperation(s *Service, ctx context.Context) map[string]func() error {
 		"ListPublicKeys":    func() error { return e(s.ListPublicKeys(ctx, ListPublicKeysInput{})) },
 		"RecordEvent":       func() error { return e(s.RecordEvent(ctx, RecordEventInput{EventSource: "a.b", EventName: "X"})) },
 		"ValidateLogs":      func() error { return e(s.ValidateLogs(ctx, ValidateLogsInput{TrailName: "audit", StartTime: t0})) },
-		"AllEvents": func() error {
-			for _, err := range s.AllEvents(ctx, LookupEventsInput{}) {
+		"LookupEventsAll": func() error {
+			for _, err := range s.LookupEventsAll(ctx, LookupEventsInput{}) {
 				return err
 			}
 			return nil
@@ -177,7 +177,7 @@ func TestLookupEventsTimeExtremes(t *testing.T) {
 			var got []string
 			in := LookupEventsInput{StartTime: ptr(st), EndTime: ptr(en), MaxResults: ptr(int32(1)),
 				LookupAttributes: []LookupAttribute{{AttributeKey: LookupEventName, AttributeValue: "PutMetricAlarm"}}}
-			for ev, err := range e.svc.AllEvents(e.ctx, in) {
+			for ev, err := range e.svc.LookupEventsAll(e.ctx, in) {
 				require.NoError(t, err, "%v..%v", st, en)
 				got = append(got, ev.EventId)
 			}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/internal/seededkey"
 )
 
@@ -141,40 +142,17 @@ func (k *signingKey) sign(msg []byte) ([]byte, error) {
 	return rsa.SignPKCS1v15(nil, k.priv, crypto.SHA256, h[:])
 }
 
-// PublicKey is a digest-signing public key (ListPublicKeys).
-type PublicKey struct {
-	// Value is the DER-encoded PKCS #1 RSAPublicKey (base64 in JSON).
-	Value             []byte
-	ValidityStartTime time.Time
-	ValidityEndTime   time.Time
-	// Fingerprint is the lower-case hex MD5 of Value; digest files name it in
-	// digestPublicKeyFingerprint.
-	Fingerprint string
-}
-
-// ListPublicKeysInput is the ListPublicKeys request.
-type ListPublicKeysInput struct {
-	StartTime *time.Time `json:",omitempty"`
-	EndTime   *time.Time `json:",omitempty"`
-	NextToken *string    `json:",omitempty"`
-}
-
-// ListPublicKeysOutput is the ListPublicKeys response.
-type ListPublicKeysOutput struct {
-	PublicKeyList []PublicKey
-	NextToken     *string `json:",omitempty"`
-}
-
 // ListPublicKeys returns the public keys whose validity overlaps the time
 // range (default: now) in this Region, oldest first. Each Region's key is
 // rotated every 30 days ([KeyRotation]) from when the Region's first Service
 // was created; each is generated deterministically from Shared.KeySeed when
 // first needed and is listed with its whole 30-day window, as AWS lists the
 // current key. Keys of windows that have not begun are not listed.
-func (s *Service) ListPublicKeys(ctx context.Context, in ListPublicKeysInput) (out *ListPublicKeysOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
+func (s *Service) ListPublicKeys(ctx context.Context, in ListPublicKeysInput) (*ListPublicKeysOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "ListPublicKeys", ReadOnly: true}, in, s.listPublicKeys)
+}
+
+func (s *Service) listPublicKeys(ctx context.Context, call *event.Call, in ListPublicKeysInput) (out *ListPublicKeysOutput, err error) {
 	params := map[string]any{}
 	if in.StartTime != nil {
 		params["startTime"] = in.StartTime.UTC().Format(TimeFormat)
@@ -182,10 +160,8 @@ func (s *Service) ListPublicKeys(ctx context.Context, in ListPublicKeysInput) (o
 	if in.EndTime != nil {
 		params["endTime"] = in.EndTime.UTC().Format(TimeFormat)
 	}
-	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "ListPublicKeys", ReadOnly: true, RequestParameters: params}, err)
-	}()
-	now := s.clock.Now().UTC()
+	call.RequestParameters = params
+	now := s.op.Clock.Now().UTC()
 	start, end := now, now
 	if in.StartTime != nil {
 		start = *in.StartTime
@@ -196,10 +172,10 @@ func (s *Service) ListPublicKeys(ctx context.Context, in ListPublicKeysInput) (o
 	if start.After(end) {
 		return nil, awserr.New("InvalidTimeRangeException", "Start time %s is after end time %s.", start.Format(TimeFormat), end.Format(TimeFormat))
 	}
-	if in.NextToken != nil {
-		return nil, awserr.New("InvalidTokenException", "Invalid NextToken %q.", *in.NextToken)
+	if in.NextToken != "" {
+		return nil, awserr.New("InvalidTokenException", "Invalid NextToken %q.", in.NextToken)
 	}
 	out = &ListPublicKeysOutput{PublicKeyList: []PublicKey{}}
-	out.PublicKeyList = append(out.PublicKeyList, s.shared.publicKeys(s.account, s.region, start.Truncate(time.Second), end, now)...)
+	out.PublicKeyList = append(out.PublicKeyList, s.shared.publicKeys(s.op.AccountID, s.op.Region, start.Truncate(time.Second), end, now)...)
 	return out, nil
 }

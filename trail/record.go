@@ -276,20 +276,6 @@ func rawOrNil(m json.RawMessage) any {
 	return m
 }
 
-// LogFile is the content of a CloudTrail log file: {"Records":[...]}.
-type LogFile struct {
-	Records []*Record `json:"Records"`
-}
-
-// ParseLogFile decodes the (uncompressed) JSON of a CloudTrail log file.
-func ParseLogFile(b []byte) (*LogFile, error) {
-	var f LogFile
-	if err := json.Unmarshal(b, &f); err != nil {
-		return nil, err
-	}
-	return &f, nil
-}
-
 // boolPtr returns a pointer to a shared true or false (records are immutable).
 func boolPtr(v bool) *bool {
 	if v {

@@ -1,6 +1,7 @@
 package trail
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -33,7 +34,7 @@ func TestAWSRecordsRoundTrip(t *testing.T) {
 	}
 	raw, err := os.ReadFile("testdata/aws_console_login.json")
 	require.NoError(t, err)
-	f, err := ParseLogFile(raw)
+	f, err := ReadLogFile(bytes.NewReader(raw))
 	require.NoError(t, err)
 	require.Len(t, f.Records, 1)
 	r := f.Records[0]
@@ -51,7 +52,7 @@ func TestAWSRecordsRoundTrip(t *testing.T) {
 func TestAWSFailedSignInsRoundTrip(t *testing.T) {
 	raw, err := os.ReadFile("testdata/aws_console_login_failure.json")
 	require.NoError(t, err)
-	f, err := ParseLogFile(raw)
+	f, err := ReadLogFile(bytes.NewReader(raw))
 	require.NoError(t, err)
 	require.Len(t, f.Records, 3)
 	out, err := json.Marshal(f)
@@ -200,12 +201,13 @@ func FuzzRecordJSON(f *testing.F) {
 	})
 }
 
-func FuzzParseLogFile(f *testing.F) {
+func FuzzReadLogFile(f *testing.F) {
 	b, _ := os.ReadFile("testdata/aws_console_login.json")
 	f.Add(b)
+	f.Add(gzipBytes(b))
 	f.Add([]byte(`{"Records":[null]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		lf, err := ParseLogFile(b)
+		lf, err := ReadLogFile(bytes.NewReader(b))
 		if err != nil {
 			return
 		}
@@ -218,7 +220,7 @@ func TestLogFileEncodingMatchesMarshal(t *testing.T) {
 	// json.Marshal writes for a Record.
 	raw, err := os.ReadFile("testdata/aws_console_login_failure.json")
 	require.NoError(t, err)
-	f, err := ParseLogFile(raw)
+	f, err := ReadLogFile(bytes.NewReader(raw))
 	require.NoError(t, err)
 	var w recordJSON // reused, as in encodeLogFile
 	for _, r := range []*Record{f.Records[0], f.Records[1], f.Records[2], {EventVersion: EventVersion, EventName: "x"}, f.Records[0]} {

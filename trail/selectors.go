@@ -18,46 +18,6 @@ const (
 	All       ReadWriteType = "All"
 )
 
-// EventSelector is a basic event selector.
-type EventSelector struct {
-	// ReadWriteType defaults to All.
-	ReadWriteType ReadWriteType `json:",omitempty"`
-	// IncludeManagementEvents defaults to true.
-	IncludeManagementEvents *bool `json:",omitempty"`
-	// DataResources select data events: Type AWS::S3::Object,
-	// AWS::Lambda::Function or AWS::DynamoDB::Table.
-	DataResources []DataResource `json:",omitempty"`
-	// ExcludeManagementEventSources may hold kms.amazonaws.com and
-	// rdsdata.amazonaws.com.
-	ExcludeManagementEventSources []string `json:",omitempty"`
-}
-
-// DataResource selects data events of one resource type.
-type DataResource struct {
-	Type   string
-	Values []string `json:",omitempty"`
-}
-
-// AdvancedEventSelector is an advanced event selector: an event matches when
-// every field selector matches.
-type AdvancedEventSelector struct {
-	Name           string `json:",omitempty"`
-	FieldSelectors []AdvancedFieldSelector
-}
-
-// AdvancedFieldSelector is one condition of an advanced event selector. The
-// values of one operator are OR'ed; when several operators are given, all
-// must hold.
-type AdvancedFieldSelector struct {
-	Field         string
-	Equals        []string `json:",omitempty"`
-	StartsWith    []string `json:",omitempty"`
-	EndsWith      []string `json:",omitempty"`
-	NotEquals     []string `json:",omitempty"`
-	NotStartsWith []string `json:",omitempty"`
-	NotEndsWith   []string `json:",omitempty"`
-}
-
 var excludableSources = []string{"kms.amazonaws.com", "rdsdata.amazonaws.com"}
 
 func selErr(format string, args ...any) error {

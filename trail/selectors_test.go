@@ -1,6 +1,7 @@
 package trail
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -179,8 +180,7 @@ func TestRecordEventKinds(t *testing.T) {
 	e.clk.Advance(5 * time.Minute)
 	keys := e.keys(t, "AWSLogs/")
 	obj, _ := e.store.Get(context.Background(), "trail-bucket", keys[0])
-	body, _ := gunzip(obj.Body)
-	f, err := ParseLogFile(body)
+	f, err := ReadLogFile(bytes.NewReader(obj.Body))
 	require.NoError(t, err)
 	require.Len(t, f.Records, 3)
 	login, svc := f.Records[1], f.Records[2]

@@ -13,6 +13,7 @@ import (
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/identity"
 	"github.com/localwatch/localwatch/internal/ids"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/objstore"
 )
 
@@ -70,6 +71,9 @@ type Options struct {
 	// InvalidCloudWatchLogsLogGroupArnException, as AWS does. The stack wires
 	// it to the account's CloudWatch Logs; nil skips the check.
 	LogGroupExists func(ctx context.Context, logGroupARN string) bool
+	// Journal is set by localwatch.Account when its Options.DataDir is set;
+	// leave nil.
+	Journal op.Journal
 }
 
 // Shared holds what CloudTrail shares across the Regions of one account: the
@@ -86,6 +90,8 @@ type Shared struct {
 	// gives the same keys, fingerprints and signatures on every run.
 	KeySeed uint64
 
+	// mu guards Store's lazy default and every field below except version,
+	// which is bumped under mu (on each trail change) and read without it.
 	mu       sync.Mutex
 	services map[string]*Service    // by account + "/" + region: the open Services
 	trails   map[string]*trailState // by ARN
@@ -108,14 +114,11 @@ func (sh *Shared) store() objstore.Store {
 // event.APICall on the bus into a record, keeps the Region's event history,
 // and delivers the Region's part of every trail that applies to it.
 type Service struct {
-	clock    clock.Clock
-	bus      *bus.Bus
-	ids      *ids.Source
-	region   string
-	account  string
+	// op holds the clock, bus, IDs, Region, account and journal, records
+	// the Service's own API calls and refuses calls after Close.
+	op       op.Service
 	orgID    string
 	shared   *Shared
-	rec      event.Recorder
 	interval time.Duration
 	digestIv time.Duration
 	groupOK  func(ctx context.Context, logGroupARN string) bool
@@ -123,8 +126,9 @@ type Service struct {
 	unsub   func()
 	timer   clock.Timer
 	dataSel atomic.Pointer[dataSelection] // cache of selectsData
-	closed  atomic.Bool
 
+	// mu guards everything below up to deliverMu: the event history, the
+	// trails' views and pending records, the identity cache and the slabs.
 	mu        sync.Mutex
 	history   history
 	views     []*trailConfig // trails applying in this Region, logging or not
@@ -149,11 +153,6 @@ type Service struct {
 // Close undoes both.
 func New(opts Options) *Service {
 	s := &Service{
-		clock:    opts.Clock,
-		bus:      opts.Bus,
-		ids:      opts.IDs,
-		region:   opts.Region,
-		account:  opts.AccountID,
 		orgID:    opts.OrganizationID,
 		shared:   opts.Shared,
 		interval: opts.DeliveryInterval,
@@ -162,18 +161,8 @@ func New(opts Options) *Service {
 		bufs:     make(map[string]*chunked[*entry]),
 		regional: make(map[string]*regionalState),
 	}
-	if s.clock == nil {
-		s.clock = clock.Real{}
-	}
-	if s.ids == nil {
-		s.ids = ids.Random()
-	}
-	if s.region == "" {
-		s.region = "us-east-1"
-	}
-	if s.account == "" {
-		s.account = "123456789012"
-	}
+	s.op.Init(op.Common{Clock: opts.Clock, Bus: opts.Bus, IDs: opts.IDs, Region: opts.Region, AccountID: opts.AccountID, Journal: opts.Journal},
+		"trail", EventSource, "ServiceUnavailableException")
 	if s.shared == nil {
 		s.shared = &Shared{Store: opts.Store}
 	}
@@ -188,15 +177,14 @@ func New(opts Options) *Service {
 	if r := s.digestIv % s.interval; r != 0 {
 		s.digestIv += s.interval - r
 	}
-	s.shared.noteRegion(s.account, s.region, s.clock.Now())
+	s.shared.noteRegion(s.op.AccountID, s.op.Region, s.op.Clock.Now())
 	s.shared.register(s)
-	s.rec = event.Recorder{Bus: s.bus, Clock: s.clock, IDs: s.ids, EventSource: EventSource, Region: s.region, AccountID: s.account}
-	if s.bus != nil {
-		s.unsub = bus.SubscribeFiltered(s.bus, "trail/"+s.region, func(ev event.APICall) bool { return s.wantsCall(&ev) }, func(_ context.Context, ev event.APICall) error {
+	if s.op.Bus != nil {
+		s.unsub = bus.SubscribeFiltered(s.op.Bus, "trail/"+s.op.Region, func(ev event.APICall) bool { return s.wantsCall(&ev) }, func(_ context.Context, ev event.APICall) error {
 			return s.consume(&ev)
 		})
 	}
-	s.timer = clock.Every(s.clock, s.interval, s.tick)
+	s.timer = clock.Every(s.op.Clock, s.interval, s.tick)
 	return s
 }
 
@@ -205,7 +193,7 @@ func New(opts Options) *Service {
 // operation answers awserr.Closed("ServiceUnavailableException"); Close may
 // be called again.
 func (s *Service) Close() {
-	if s.closed.Swap(true) {
+	if !s.op.MarkClosed() {
 		return
 	}
 	s.shared.unregister(s)
@@ -217,20 +205,8 @@ func (s *Service) Close() {
 	}
 }
 
-// begin is the common start of every operation: a nil ctx becomes
-// context.Background(), and a closed Service answers ServiceUnavailable.
-func (s *Service) begin(ctx *context.Context) error {
-	if *ctx == nil {
-		*ctx = context.Background()
-	}
-	if s.closed.Load() {
-		return awserr.Closed("ServiceUnavailableException")
-	}
-	return nil
-}
-
 // Region returns the Service's Region.
-func (s *Service) Region() string { return s.region }
+func (s *Service) Region() string { return s.op.Region }
 
 // Store returns the object store log and digest files are delivered to.
 func (s *Service) Store() objstore.Store { return s.shared.store() }
@@ -246,13 +222,13 @@ func (sh *Shared) register(s *Service) {
 	if sh.services == nil {
 		sh.services = make(map[string]*Service)
 	}
-	sh.services[s.account+"/"+s.region] = s
+	sh.services[s.op.AccountID+"/"+s.op.Region] = s
 }
 
 func (sh *Shared) unregister(s *Service) {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
-	if k := s.account + "/" + s.region; sh.services[k] == s {
+	if k := s.op.AccountID + "/" + s.op.Region; sh.services[k] == s {
 		delete(sh.services, k)
 	}
 }
@@ -306,7 +282,7 @@ func (s *Service) selectsData() bool {
 	on := false
 	sh.mu.Lock()
 	for _, st := range sh.trails {
-		if c := st.cfg; c.match != nil && c.Account == s.account && (c.HomeRegion == s.region || c.MultiRegion) {
+		if c := st.cfg; c.match != nil && c.Account == s.op.AccountID && (c.HomeRegion == s.op.Region || c.MultiRegion) {
 			on = true
 			break
 		}
@@ -328,9 +304,9 @@ func (s *Service) consume(ev *event.APICall) (err error) {
 		region = globalRegion
 	}
 	if region == "" {
-		region = s.region
+		region = s.op.Region
 	}
-	if region != s.region || (ev.RecipientAccountID != "" && ev.RecipientAccountID != s.account) {
+	if region != s.op.Region || (ev.RecipientAccountID != "" && ev.RecipientAccountID != s.op.AccountID) {
 		return nil
 	}
 	s.mu.Lock()
@@ -338,7 +314,7 @@ func (s *Service) consume(ev *event.APICall) (err error) {
 	e := s.allocEntryLocked(ev.Management)
 	e.t = ev.Time.Unix()
 	if ev.Time.IsZero() {
-		e.t = s.clock.Now().Unix()
+		e.t = s.op.Clock.Now().Unix()
 	}
 	e.source, e.name, e.reqID, e.eventID = ev.EventSource, ev.EventName, truncate(ev.RequestID, 1024), ev.EventID
 	e.params, e.resp = ev.RequestParameters, ev.ResponseElements
@@ -355,7 +331,7 @@ func (s *Service) consume(ev *event.APICall) (err error) {
 		}
 	}
 	if e.eventID == "" {
-		e.eventID = s.ids.UUID()
+		e.eventID = s.op.IDs.UUID()
 	}
 	e.ui, e.ip, e.ua = s.identityLocked(ev.Identity, ev.HasIdentity)
 	if ev.ErrorCode != "" || ev.ErrorMessage != "" || (ev.EventType != "" && ev.EventType != string(EventTypeAPICall)) || region != ev.AWSRegion {
@@ -407,7 +383,7 @@ const DefaultUserAgent = "localwatch"
 // carried no identity is recorded as made by the account's root user.
 func (s *Service) identityLocked(id identity.Identity, has bool) (*UserIdentity, string, string) {
 	if !has {
-		id = identity.Root(s.account)
+		id = identity.Root(s.op.AccountID)
 	}
 	if s.lastUI == nil || id != s.lastID {
 		s.lastID, s.lastUI = id, userIdentityOf(id)
@@ -520,55 +496,12 @@ func (s *Service) refreshViewsLocked() {
 		s.views = s.views[:0]
 		for _, st := range sh.trails {
 			c := st.cfg
-			if c.Account == s.account && (c.HomeRegion == s.region || c.MultiRegion) {
+			if c.Account == s.op.AccountID && (c.HomeRegion == s.op.Region || c.MultiRegion) {
 				s.views = append(s.views, c)
 			}
 		}
 	}()
 	sortConfigs(s.views)
-}
-
-// RecordEventInput is an event an application records itself (see
-// [Service.RecordEvent]). Zero fields get CloudTrail's defaults.
-type RecordEventInput struct {
-	// EventType defaults to AwsApiCall.
-	EventType EventType
-	// EventCategory defaults to Management (Data for an S3 object-level or
-	// other data event: data events go only to trails that select them, never
-	// to event history).
-	EventCategory       EventCategory
-	EventSource         string
-	EventName           string
-	ReadOnly            bool
-	SourceIPAddress     string
-	UserAgent           string
-	ErrorCode           string
-	ErrorMessage        string
-	RequestParameters   any
-	ResponseElements    any
-	AdditionalEventData any
-	ServiceEventDetails any
-	Resources           []Resource
-	// RequestID defaults to a new UUID for an AwsApiCall (AWS's records of
-	// API calls always carry one); it is truncated to 1 KB as AWS does.
-	RequestID string
-	// EventID defaults to a new UUID.
-	EventID string
-	// UserIdentity overrides the identity from the context (for example an
-	// AwsServiceEvent's {"type":"AWSService","invokedBy":...} or a failed
-	// sign-in's HIDDEN_DUE_TO_SECURITY_REASONS user name).
-	UserIdentity                 *UserIdentity
-	VPCEndpointID                string
-	SessionCredentialFromConsole bool
-	TLSDetails                   *TLSDetails
-	APIVersion                   string
-	SharedEventID                string
-}
-
-// RecordEventOutput returns the record as written. It is the stored record:
-// read it, do not modify it.
-type RecordEventOutput struct {
-	Record *Record
 }
 
 // RecordEvent records an event the application itself observed: a console
@@ -584,9 +517,15 @@ type RecordEventOutput struct {
 // us-east-1 RecordEvent hands it to the us-east-1 Service sharing this
 // Service's [Shared], or, without one, keeps nothing and returns a nil Record.
 func (s *Service) RecordEvent(ctx context.Context, in RecordEventInput) (*RecordEventOutput, error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
+	if ctx == nil {
+		ctx = context.Background()
 	}
+	// Through the funnel for Close and the journal, but not an API call:
+	// nothing is recorded for it.
+	return op.Do(event.Unrecorded(ctx), &s.op, event.Call{Name: "RecordEvent"}, in, s.recordEvent)
+}
+
+func (s *Service) recordEvent(ctx context.Context, _ *event.Call, in RecordEventInput) (*RecordEventOutput, error) {
 	if in.EventSource == "" {
 		return nil, awserr.New("InvalidParameterException", "EventSource is required")
 	}
@@ -621,17 +560,17 @@ func (s *Service) RecordEvent(ctx context.Context, in RecordEventInput) (*Record
 	default:
 		return nil, awserr.New("InvalidParameterException", "EventType %q is not AwsApiCall, AwsServiceEvent, AwsConsoleAction or AwsConsoleSignIn", et)
 	}
-	if globalSources[in.EventSource] && s.region != globalRegion {
+	if globalSources[in.EventSource] && s.op.Region != globalRegion {
 		// A global-service event belongs to us-east-1's history and trails.
-		if home := s.shared.service(s.account, globalRegion); home != nil {
+		if home := s.shared.service(s.op.AccountID, globalRegion); home != nil {
 			return home.RecordEvent(ctx, in)
 		}
 		return &RecordEventOutput{}, nil
 	}
-	region := s.region
+	region := s.op.Region
 	r := &Record{
 		EventVersion:        EventVersion,
-		EventTime:           s.clock.Now().UTC().Truncate(time.Second),
+		EventTime:           s.op.Clock.Now().UTC().Truncate(time.Second),
 		EventSource:         in.EventSource,
 		EventName:           in.EventName,
 		AWSRegion:           region,
@@ -648,7 +587,7 @@ func (s *Service) RecordEvent(ctx context.Context, in RecordEventInput) (*Record
 		EventType:           et,
 		APIVersion:          in.APIVersion,
 		ManagementEvent:     boolPtr(cat == CategoryManagement),
-		RecipientAccountID:  s.account,
+		RecipientAccountID:  s.op.AccountID,
 		SharedEventID:       in.SharedEventID,
 		VPCEndpointID:       in.VPCEndpointID,
 		EventCategory:       cat,
@@ -664,12 +603,12 @@ func (s *Service) RecordEvent(ctx context.Context, in RecordEventInput) (*Record
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if r.EventID == "" {
-		r.EventID = s.ids.UUID()
+		r.EventID = s.op.IDs.UUID()
 	}
 	if r.RequestID == "" && et == EventTypeAPICall {
 		// "The value that identifies the request. The service being called
 		// generates this value" (record contents): every API call has one.
-		r.RequestID = s.ids.UUID()
+		r.RequestID = s.op.IDs.UUID()
 	}
 	r.UserIdentity, r.SourceIPAddress, r.UserAgent = s.identityLocked(id, has)
 	if in.UserIdentity != nil {

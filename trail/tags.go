@@ -8,6 +8,7 @@ import (
 
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 )
 
 // MaxTagsPerTrail is CloudTrail's tag limit per trail ("Currently, the limit
@@ -60,31 +61,21 @@ func (s *Service) taggedTrailLocked(id string) (*trailState, error) {
 		return nil, awserr.New("ResourceTypeNotSupportedException", "Resource type %s is not supported by CloudTrail.", m[3])
 	}
 	st := s.shared.trails[id]
-	if st == nil || st.cfg.Account != s.account || !(st.cfg.HomeRegion == s.region || st.cfg.MultiRegion) {
+	if st == nil || st.cfg.Account != s.op.AccountID || !(st.cfg.HomeRegion == s.op.Region || st.cfg.MultiRegion) {
 		return nil, awserr.New("ResourceNotFoundException", "Resource %s not found.", id)
 	}
 	return st, nil
 }
 
-// AddTagsInput is the AddTags request: ResourceId is the trail's ARN.
-type AddTagsInput struct {
-	ResourceId string
-	TagsList   []Tag
-}
-
-// AddTagsOutput is the (empty) AddTags response.
-type AddTagsOutput struct{}
-
 // AddTags adds tags to a trail, replacing the value of a key it already has,
 // up to 50 tags (TagsLimitExceededException). A trail that applies to all
 // Regions is tagged only from its home Region (InvalidHomeRegionException).
-func (s *Service) AddTags(ctx context.Context, in AddTagsInput) (out *AddTagsOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "AddTags", RequestParameters: map[string]any{"resourceId": in.ResourceId, "tagsList": in.TagsList}}, err)
-	}()
+func (s *Service) AddTags(ctx context.Context, in AddTagsInput) (*AddTagsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "AddTags"}, in, s.addTags)
+}
+
+func (s *Service) addTags(ctx context.Context, call *event.Call, in AddTagsInput) (out *AddTagsOutput, err error) {
+	call.RequestParameters = map[string]any{"resourceId": in.ResourceId, "tagsList": in.TagsList}
 	if err := validateTags(in.TagsList); err != nil {
 		return nil, err
 	}
@@ -116,24 +107,14 @@ func (s *Service) AddTags(ctx context.Context, in AddTagsInput) (out *AddTagsOut
 	return &AddTagsOutput{}, nil
 }
 
-// RemoveTagsInput is the RemoveTags request: the keys of TagsList are removed.
-type RemoveTagsInput struct {
-	ResourceId string
-	TagsList   []Tag
-}
-
-// RemoveTagsOutput is the (empty) RemoveTags response.
-type RemoveTagsOutput struct{}
-
 // RemoveTags removes the tags with the given keys from a trail (keys it does
 // not have are ignored).
-func (s *Service) RemoveTags(ctx context.Context, in RemoveTagsInput) (out *RemoveTagsOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "RemoveTags", RequestParameters: map[string]any{"resourceId": in.ResourceId, "tagsList": in.TagsList}}, err)
-	}()
+func (s *Service) RemoveTags(ctx context.Context, in RemoveTagsInput) (*RemoveTagsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "RemoveTags"}, in, s.removeTags)
+}
+
+func (s *Service) removeTags(ctx context.Context, call *event.Call, in RemoveTagsInput) (out *RemoveTagsOutput, err error) {
+	call.RequestParameters = map[string]any{"resourceId": in.ResourceId, "tagsList": in.TagsList}
 	if len(in.TagsList) > 200 {
 		return nil, awserr.New("InvalidTagParameterException", "A TagsList holds at most 200 tags (got %d).", len(in.TagsList))
 	}
@@ -156,34 +137,15 @@ func (s *Service) RemoveTags(ctx context.Context, in RemoveTagsInput) (out *Remo
 	return &RemoveTagsOutput{}, nil
 }
 
-// ListTagsInput is the ListTags request: trail ARNs.
-type ListTagsInput struct {
-	ResourceIdList []string
-	NextToken      *string `json:",omitempty"`
-}
-
-// ResourceTag is one resource's tags in ListTags.
-type ResourceTag struct {
-	ResourceId string
-	TagsList   []Tag
-}
-
-// ListTagsOutput is the ListTags response.
-type ListTagsOutput struct {
-	ResourceTagList []ResourceTag
-	NextToken       *string `json:",omitempty"`
-}
-
 // ListTags returns the tags of trails visible in this Region (one page).
-func (s *Service) ListTags(ctx context.Context, in ListTagsInput) (out *ListTagsOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "ListTags", ReadOnly: true, RequestParameters: map[string]any{"resourceIdList": in.ResourceIdList}}, err)
-	}()
-	if in.NextToken != nil {
-		return nil, awserr.New("InvalidTokenException", "Invalid NextToken %q.", *in.NextToken)
+func (s *Service) ListTags(ctx context.Context, in ListTagsInput) (*ListTagsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "ListTags", ReadOnly: true}, in, s.listTags)
+}
+
+func (s *Service) listTags(ctx context.Context, call *event.Call, in ListTagsInput) (out *ListTagsOutput, err error) {
+	call.RequestParameters = map[string]any{"resourceIdList": in.ResourceIdList}
+	if in.NextToken != "" {
+		return nil, awserr.New("InvalidTokenException", "Invalid NextToken %q.", in.NextToken)
 	}
 	out = &ListTagsOutput{ResourceTagList: []ResourceTag{}}
 	err = s.shared.locked(func() error {
@@ -211,35 +173,15 @@ const (
 	ApiErrorRateInsight InsightType = "ApiErrorRateInsight"
 )
 
-// InsightSelector enables one Insights type on a trail, for management
-// events (the default) and/or data events.
-type InsightSelector struct {
-	InsightType     InsightType
-	EventCategories []EventCategory `json:",omitempty"`
-}
-
-// PutInsightSelectorsInput is the PutInsightSelectors request.
-type PutInsightSelectorsInput struct {
-	TrailName        string
-	InsightSelectors []InsightSelector
-}
-
-// PutInsightSelectorsOutput is the PutInsightSelectors response.
-type PutInsightSelectorsOutput struct {
-	TrailARN         string
-	InsightSelectors []InsightSelector
-}
-
 // PutInsightSelectors stores a trail's Insights selectors (an empty list
 // turns Insights off), in its home Region. This model stores and returns
 // them and sets HasInsightSelectors; it generates no Insights events.
-func (s *Service) PutInsightSelectors(ctx context.Context, in PutInsightSelectorsInput) (out *PutInsightSelectorsOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "PutInsightSelectors", RequestParameters: map[string]any{"trailName": in.TrailName, "insightSelectors": in.InsightSelectors}}, err)
-	}()
+func (s *Service) PutInsightSelectors(ctx context.Context, in PutInsightSelectorsInput) (*PutInsightSelectorsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "PutInsightSelectors"}, in, s.putInsightSelectors)
+}
+
+func (s *Service) putInsightSelectors(ctx context.Context, call *event.Call, in PutInsightSelectorsInput) (out *PutInsightSelectorsOutput, err error) {
+	call.RequestParameters = map[string]any{"trailName": in.TrailName, "insightSelectors": in.InsightSelectors}
 	if in.InsightSelectors == nil {
 		return nil, awserr.New("InvalidParameterException", "InsightSelectors is required.")
 	}
@@ -286,24 +228,14 @@ func (s *Service) PutInsightSelectors(ctx context.Context, in PutInsightSelector
 	return &PutInsightSelectorsOutput{TrailARN: arnOut, InsightSelectors: slices.Clone(sels)}, nil
 }
 
-// GetInsightSelectorsInput is the GetInsightSelectors request.
-type GetInsightSelectorsInput struct{ TrailName string }
-
-// GetInsightSelectorsOutput is the GetInsightSelectors response.
-type GetInsightSelectorsOutput struct {
-	TrailARN         string
-	InsightSelectors []InsightSelector
-}
-
 // GetInsightSelectors returns a trail's Insights selectors, or
 // InsightNotEnabledException for a trail without them (as AWS does).
-func (s *Service) GetInsightSelectors(ctx context.Context, in GetInsightSelectorsInput) (out *GetInsightSelectorsOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "GetInsightSelectors", ReadOnly: true, RequestParameters: map[string]any{"trailName": in.TrailName}}, err)
-	}()
+func (s *Service) GetInsightSelectors(ctx context.Context, in GetInsightSelectorsInput) (*GetInsightSelectorsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "GetInsightSelectors", ReadOnly: true}, in, s.getInsightSelectors)
+}
+
+func (s *Service) getInsightSelectors(ctx context.Context, call *event.Call, in GetInsightSelectorsInput) (out *GetInsightSelectorsOutput, err error) {
+	call.RequestParameters = map[string]any{"trailName": in.TrailName}
 	err = s.shared.locked(func() error {
 		st, err := s.findLocked(in.TrailName)
 		if err != nil {
@@ -320,33 +252,6 @@ func (s *Service) GetInsightSelectors(ctx context.Context, in GetInsightSelector
 	}
 	return out, nil
 }
-
-// PutResourcePolicyInput is the PutResourcePolicy request.
-type PutResourcePolicyInput struct {
-	ResourceArn    string
-	ResourcePolicy string
-}
-
-// PutResourcePolicyOutput is the PutResourcePolicy response.
-type PutResourcePolicyOutput struct {
-	ResourceArn    string
-	ResourcePolicy string
-}
-
-// GetResourcePolicyInput is the GetResourcePolicy request.
-type GetResourcePolicyInput struct{ ResourceArn string }
-
-// GetResourcePolicyOutput is the GetResourcePolicy response.
-type GetResourcePolicyOutput struct {
-	ResourceArn    string
-	ResourcePolicy string
-}
-
-// DeleteResourcePolicyInput is the DeleteResourcePolicy request.
-type DeleteResourcePolicyInput struct{ ResourceArn string }
-
-// DeleteResourcePolicyOutput is the (empty) DeleteResourcePolicy response.
-type DeleteResourcePolicyOutput struct{}
 
 var resourceARNPattern = regexp.MustCompile(`^[a-zA-Z0-9._/\-:]{3,256}$`)
 
@@ -375,13 +280,12 @@ func policyTarget(resourceARN string) error {
 // dashboard or channel. A trail cannot have one
 // (ResourceTypeNotSupportedException); this model has no event data stores,
 // dashboards or channels (ResourceNotFoundException).
-func (s *Service) PutResourcePolicy(ctx context.Context, in PutResourcePolicyInput) (out *PutResourcePolicyOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "PutResourcePolicy", RequestParameters: map[string]any{"resourceArn": in.ResourceArn, "resourcePolicy": in.ResourcePolicy}}, err)
-	}()
+func (s *Service) PutResourcePolicy(ctx context.Context, in PutResourcePolicyInput) (*PutResourcePolicyOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "PutResourcePolicy"}, in, s.putResourcePolicy)
+}
+
+func (s *Service) putResourcePolicy(ctx context.Context, call *event.Call, in PutResourcePolicyInput) (out *PutResourcePolicyOutput, err error) {
+	call.RequestParameters = map[string]any{"resourceArn": in.ResourceArn, "resourcePolicy": in.ResourcePolicy}
 	if len(in.ResourcePolicy) < 1 || len(in.ResourcePolicy) > 8192 {
 		return nil, awserr.New("ResourcePolicyNotValidException", "The resource policy must be 1 to 8192 characters long.")
 	}
@@ -390,24 +294,22 @@ func (s *Service) PutResourcePolicy(ctx context.Context, in PutResourcePolicyInp
 
 // GetResourcePolicy returns the resource-based policy of an event data
 // store, dashboard or channel (see PutResourcePolicy).
-func (s *Service) GetResourcePolicy(ctx context.Context, in GetResourcePolicyInput) (out *GetResourcePolicyOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "GetResourcePolicy", ReadOnly: true, RequestParameters: map[string]any{"resourceArn": in.ResourceArn}}, err)
-	}()
+func (s *Service) GetResourcePolicy(ctx context.Context, in GetResourcePolicyInput) (*GetResourcePolicyOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "GetResourcePolicy", ReadOnly: true}, in, s.getResourcePolicy)
+}
+
+func (s *Service) getResourcePolicy(ctx context.Context, call *event.Call, in GetResourcePolicyInput) (out *GetResourcePolicyOutput, err error) {
+	call.RequestParameters = map[string]any{"resourceArn": in.ResourceArn}
 	return nil, policyTarget(in.ResourceArn)
 }
 
 // DeleteResourcePolicy deletes the resource-based policy of an event data
 // store, dashboard or channel (see PutResourcePolicy).
-func (s *Service) DeleteResourcePolicy(ctx context.Context, in DeleteResourcePolicyInput) (out *DeleteResourcePolicyOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "DeleteResourcePolicy", RequestParameters: map[string]any{"resourceArn": in.ResourceArn}}, err)
-	}()
+func (s *Service) DeleteResourcePolicy(ctx context.Context, in DeleteResourcePolicyInput) (*DeleteResourcePolicyOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteResourcePolicy"}, in, s.deleteResourcePolicy)
+}
+
+func (s *Service) deleteResourcePolicy(ctx context.Context, call *event.Call, in DeleteResourcePolicyInput) (out *DeleteResourcePolicyOutput, err error) {
+	call.RequestParameters = map[string]any{"resourceArn": in.ResourceArn}
 	return nil, policyTarget(in.ResourceArn)
 }

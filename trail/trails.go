@@ -13,6 +13,7 @@ import (
 	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 )
 
 // MaxTrailsPerRegion is CloudTrail's per-Region trail limit (a multi-Region
@@ -60,26 +61,6 @@ func sortConfigs(c []*trailConfig) {
 	slices.SortFunc(c, func(a, b *trailConfig) int { return int(a.order) - int(b.order) })
 }
 
-// Trail describes a trail (DescribeTrails, GetTrail).
-type Trail struct {
-	Name                       string
-	S3BucketName               string
-	S3KeyPrefix                string `json:",omitempty"`
-	SnsTopicName               string `json:",omitempty"`
-	SnsTopicARN                string `json:",omitempty"`
-	IncludeGlobalServiceEvents bool
-	IsMultiRegionTrail         bool
-	HomeRegion                 string
-	TrailARN                   string
-	LogFileValidationEnabled   bool
-	CloudWatchLogsLogGroupArn  string `json:",omitempty"`
-	CloudWatchLogsRoleArn      string `json:",omitempty"`
-	KmsKeyId                   string `json:",omitempty"`
-	HasCustomEventSelectors    bool
-	HasInsightSelectors        bool
-	IsOrganizationTrail        bool
-}
-
 func (c *trailConfig) trail() Trail {
 	return Trail{
 		Name: c.Name, S3BucketName: c.S3BucketName, S3KeyPrefix: c.S3KeyPrefix,
@@ -92,52 +73,6 @@ func (c *trailConfig) trail() Trail {
 		IsOrganizationTrail: c.Org,
 	}
 }
-
-// Tag is a resource tag.
-type Tag struct {
-	Key   string
-	Value string `json:",omitempty"`
-}
-
-// CreateTrailInput is the CreateTrail request.
-type CreateTrailInput struct {
-	Name         string
-	S3BucketName string
-	S3KeyPrefix  string `json:",omitempty"`
-	// SnsTopicName is a topic name or ARN notified of every log file.
-	SnsTopicName string `json:",omitempty"`
-	// IncludeGlobalServiceEvents defaults to true.
-	IncludeGlobalServiceEvents *bool  `json:",omitempty"`
-	IsMultiRegionTrail         bool   `json:",omitempty"`
-	EnableLogFileValidation    bool   `json:",omitempty"`
-	CloudWatchLogsLogGroupArn  string `json:",omitempty"`
-	CloudWatchLogsRoleArn      string `json:",omitempty"`
-	KmsKeyId                   string `json:",omitempty"`
-	IsOrganizationTrail        bool   `json:",omitempty"`
-	TagsList                   []Tag  `json:",omitempty"`
-}
-
-// CreateTrailOutput is the CreateTrail response (the new trail).
-type CreateTrailOutput struct{ Trail }
-
-// UpdateTrailInput is the UpdateTrail request; nil fields are unchanged and
-// an empty string clears an optional field.
-type UpdateTrailInput struct {
-	Name                       string
-	S3BucketName               *string `json:",omitempty"`
-	S3KeyPrefix                *string `json:",omitempty"`
-	SnsTopicName               *string `json:",omitempty"`
-	IncludeGlobalServiceEvents *bool   `json:",omitempty"`
-	IsMultiRegionTrail         *bool   `json:",omitempty"`
-	EnableLogFileValidation    *bool   `json:",omitempty"`
-	CloudWatchLogsLogGroupArn  *string `json:",omitempty"`
-	CloudWatchLogsRoleArn      *string `json:",omitempty"`
-	KmsKeyId                   *string `json:",omitempty"`
-	IsOrganizationTrail        *bool   `json:",omitempty"`
-}
-
-// UpdateTrailOutput is the UpdateTrail response.
-type UpdateTrailOutput struct{ Trail }
 
 var (
 	bucketPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
@@ -236,7 +171,7 @@ func (s *Service) validateConfig(c *trailConfig) error {
 		} else if !topicPattern.MatchString(c.SnsTopicName) {
 			return awserr.New("InvalidSnsTopicNameException", "SNS topic name %q is not valid.", c.SnsTopicName)
 		} else {
-			c.SnsTopicARN = arn.New("sns", s.region, s.account, c.SnsTopicName)
+			c.SnsTopicARN = arn.New("sns", s.op.Region, s.op.AccountID, c.SnsTopicName)
 		}
 	}
 	if (c.CWLGroupARN == "") != (c.CWLRoleARN == "") {
@@ -299,7 +234,7 @@ func logGroupAddress(s string) (name, account, region string) {
 func (s *Service) visibleLocked() []*trailState {
 	var out []*trailState
 	for _, st := range s.shared.trails {
-		if st.cfg.Account == s.account && (st.cfg.HomeRegion == s.region || st.cfg.MultiRegion) {
+		if st.cfg.Account == s.op.AccountID && (st.cfg.HomeRegion == s.op.Region || st.cfg.MultiRegion) {
 			out = append(out, st)
 		}
 	}
@@ -316,10 +251,10 @@ func (s *Service) findLocked(nameOrARN string) (*trailState, error) {
 		if !trailARNRe.MatchString(nameOrARN) {
 			return nil, awserr.New("CloudTrailARNInvalidException", "ARN %s is not a valid trail ARN.", nameOrARN)
 		}
-		if st := s.shared.trails[nameOrARN]; st != nil && st.cfg.Account == s.account {
+		if st := s.shared.trails[nameOrARN]; st != nil && st.cfg.Account == s.op.AccountID {
 			return st, nil
 		}
-		return nil, errTrailNotFound(nameOrARN, s.account)
+		return nil, errTrailNotFound(nameOrARN, s.op.AccountID)
 	}
 	if err := validateTrailName(nameOrARN); err != nil {
 		return nil, err
@@ -329,12 +264,12 @@ func (s *Service) findLocked(nameOrARN string) (*trailState, error) {
 			return st, nil
 		}
 	}
-	return nil, errTrailNotFound(nameOrARN, s.account)
+	return nil, errTrailNotFound(nameOrARN, s.op.AccountID)
 }
 
 func (s *Service) homeOnly(c *trailConfig, op string) error {
-	if c.HomeRegion != s.region {
-		return awserr.New("InvalidHomeRegionException", "%s for trail %s must be called in its home Region %s, not %s.", op, c.ARN, c.HomeRegion, s.region)
+	if c.HomeRegion != s.op.Region {
+		return awserr.New("InvalidHomeRegionException", "%s for trail %s must be called in its home Region %s, not %s.", op, c.ARN, c.HomeRegion, s.op.Region)
 	}
 	return nil
 }
@@ -342,11 +277,11 @@ func (s *Service) homeOnly(c *trailConfig, op string) error {
 // checkLimitLocked enforces 5 trails per Region for a trail being created or
 // turned multi-Region (exclude is the trail being updated).
 func (s *Service) checkLimitLocked(multi bool, exclude string) error {
-	perRegion := map[string]int{s.region: 0}
+	perRegion := map[string]int{s.op.Region: 0}
 	multiCount := 0
 	for _, st := range s.shared.trails {
 		c := st.cfg
-		if c.Account != s.account || c.ARN == exclude {
+		if c.Account != s.op.AccountID || c.ARN == exclude {
 			continue
 		}
 		if c.MultiRegion {
@@ -355,14 +290,14 @@ func (s *Service) checkLimitLocked(multi bool, exclude string) error {
 			perRegion[c.HomeRegion]++
 		}
 	}
-	worst := perRegion[s.region]
+	worst := perRegion[s.op.Region]
 	if multi {
 		for _, n := range perRegion {
 			worst = max(worst, n)
 		}
 	}
 	if worst+multiCount >= MaxTrailsPerRegion {
-		return awserr.New("MaximumNumberOfTrailsExceededException", "User: %s already has %d trails in a Region.", s.account, MaxTrailsPerRegion)
+		return awserr.New("MaximumNumberOfTrailsExceededException", "User: %s already has %d trails in a Region.", s.op.AccountID, MaxTrailsPerRegion)
 	}
 	return nil
 }
@@ -378,14 +313,18 @@ func (sh *Shared) locked(f func() error) error {
 
 func trailParams(name string) map[string]any { return map[string]any{"name": name} }
 
+// isTrue reports whether an optional boolean is set and true.
+func isTrue(b *bool) bool { return b != nil && *b }
+
 // CreateTrail creates a trail in this (its home) Region. A new trail is not
 // logging: call StartLogging (the console starts it for you; the API does
 // not). A multi-Region trail must include global service events and is
 // shadowed in every Region of the stack.
-func (s *Service) CreateTrail(ctx context.Context, in CreateTrailInput) (out *CreateTrailOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
+func (s *Service) CreateTrail(ctx context.Context, in CreateTrailInput) (*CreateTrailOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "CreateTrail"}, in, s.createTrail)
+}
+
+func (s *Service) createTrail(ctx context.Context, call *event.Call, in CreateTrailInput) (out *CreateTrailOutput, err error) {
 	params := map[string]any{"name": in.Name, "s3BucketName": in.S3BucketName}
 	if in.S3KeyPrefix != "" {
 		params["s3KeyPrefix"] = in.S3KeyPrefix
@@ -396,9 +335,10 @@ func (s *Service) CreateTrail(ctx context.Context, in CreateTrailInput) (out *Cr
 	if in.IncludeGlobalServiceEvents != nil {
 		params["includeGlobalServiceEvents"] = *in.IncludeGlobalServiceEvents
 	}
-	params["isMultiRegionTrail"] = in.IsMultiRegionTrail
-	params["enableLogFileValidation"] = in.EnableLogFileValidation
-	params["isOrganizationTrail"] = in.IsOrganizationTrail
+	// CloudTrail records these three false when the request leaves them out.
+	params["isMultiRegionTrail"] = isTrue(in.IsMultiRegionTrail)
+	params["enableLogFileValidation"] = isTrue(in.EnableLogFileValidation)
+	params["isOrganizationTrail"] = isTrue(in.IsOrganizationTrail)
 	if in.CloudWatchLogsLogGroupArn != "" {
 		params["cloudWatchLogsLogGroupArn"] = in.CloudWatchLogsLogGroupArn
 		params["cloudWatchLogsRoleArn"] = in.CloudWatchLogsRoleArn
@@ -410,9 +350,9 @@ func (s *Service) CreateTrail(ctx context.Context, in CreateTrailInput) (out *Cr
 	defer func() {
 		var res []event.Resource
 		if out != nil {
-			res = []event.Resource{{ARN: out.TrailARN, AccountID: s.account, Type: "AWS::CloudTrail::Trail"}}
+			res = []event.Resource{{ARN: out.TrailARN, AccountID: s.op.AccountID, Type: "AWS::CloudTrail::Trail"}}
 		}
-		s.rec.Record(ctx, event.Call{Name: "CreateTrail", RequestParameters: params, ResponseElements: resp, Resources: res}, err)
+		call.RequestParameters, call.ResponseElements, call.Resources = params, resp, res
 	}()
 	if err := validateTrailName(in.Name); err != nil {
 		return nil, err
@@ -424,12 +364,12 @@ func (s *Service) CreateTrail(ctx context.Context, in CreateTrailInput) (out *Cr
 		return nil, awserr.New("TagsLimitExceededException", "The number of tags per trail, event data store, dashboard, or channel has exceeded the permitted amount. Currently, the limit is %d.", MaxTagsPerTrail)
 	}
 	c := &trailConfig{
-		Name: in.Name, Account: s.account, HomeRegion: s.region,
-		ARN:          arn.New("cloudtrail", s.region, s.account, "trail/"+in.Name),
+		Name: in.Name, Account: s.op.AccountID, HomeRegion: s.op.Region,
+		ARN:          arn.New("cloudtrail", s.op.Region, s.op.AccountID, "trail/"+in.Name),
 		S3BucketName: in.S3BucketName, S3KeyPrefix: in.S3KeyPrefix, SnsTopicName: in.SnsTopicName,
 		CWLGroupARN: in.CloudWatchLogsLogGroupArn, CWLRoleARN: in.CloudWatchLogsRoleArn, KmsKeyID: in.KmsKeyId,
 		IncludeGlobal: in.IncludeGlobalServiceEvents == nil || *in.IncludeGlobalServiceEvents,
-		MultiRegion:   in.IsMultiRegionTrail, Validation: in.EnableLogFileValidation, Org: in.IsOrganizationTrail,
+		MultiRegion:   isTrue(in.IsMultiRegionTrail), Validation: isTrue(in.EnableLogFileValidation), Org: isTrue(in.IsOrganizationTrail),
 	}
 	if c.Org {
 		c.OrgID = s.orgID
@@ -448,8 +388,8 @@ func (s *Service) CreateTrail(ctx context.Context, in CreateTrailInput) (out *Cr
 		}
 		for _, st := range sh.trails {
 			o := st.cfg
-			if o.Account == s.account && o.Name == c.Name && (o.HomeRegion == s.region || o.MultiRegion || c.MultiRegion) {
-				return awserr.New("TrailAlreadyExistsException", "Trail %s already exists for customer: %s", c.Name, s.account)
+			if o.Account == s.op.AccountID && o.Name == c.Name && (o.HomeRegion == s.op.Region || o.MultiRegion || c.MultiRegion) {
+				return awserr.New("TrailAlreadyExistsException", "Trail %s already exists for customer: %s", c.Name, s.op.AccountID)
 			}
 		}
 		if err := s.checkLimitLocked(c.MultiRegion, ""); err != nil {
@@ -475,10 +415,11 @@ func (s *Service) CreateTrail(ctx context.Context, in CreateTrailInput) (out *Cr
 // service events off unless the request sets them, and the reverse turns them
 // on. Disabling log file validation ends the digest chain at the next digest;
 // enabling it starts a new one.
-func (s *Service) UpdateTrail(ctx context.Context, in UpdateTrailInput) (out *UpdateTrailOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
+func (s *Service) UpdateTrail(ctx context.Context, in UpdateTrailInput) (*UpdateTrailOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "UpdateTrail"}, in, s.updateTrail)
+}
+
+func (s *Service) updateTrail(ctx context.Context, call *event.Call, in UpdateTrailInput) (out *UpdateTrailOutput, err error) {
 	params := map[string]any{"name": in.Name}
 	setS := func(k string, v *string) {
 		if v != nil {
@@ -504,13 +445,13 @@ func (s *Service) UpdateTrail(ctx context.Context, in UpdateTrailInput) (out *Up
 	defer func() {
 		var res []event.Resource
 		if resArn != "" {
-			res = []event.Resource{{ARN: resArn, AccountID: s.account, Type: "AWS::CloudTrail::Trail"}}
+			res = []event.Resource{{ARN: resArn, AccountID: s.op.AccountID, Type: "AWS::CloudTrail::Trail"}}
 		}
 		var resp any
 		if out != nil {
 			resp = map[string]any{"name": out.Name, "trailARN": out.TrailARN, "s3BucketName": out.S3BucketName}
 		}
-		s.rec.Record(ctx, event.Call{Name: "UpdateTrail", RequestParameters: params, ResponseElements: resp, Resources: res}, err)
+		call.RequestParameters, call.ResponseElements, call.Resources = params, resp, res
 	}()
 	if in.CloudWatchLogsLogGroupArn != nil && logGroupOf(*in.CloudWatchLogsLogGroupArn) != "" {
 		// Checked before the lock: the check asks another service.
@@ -559,7 +500,7 @@ func (s *Service) UpdateTrail(ctx context.Context, in UpdateTrailInput) (out *Up
 		c.Validation = *in.EnableLogFileValidation
 		if c.Validation && c.Logging {
 			c.Gen++
-			c.ChainStart = s.clock.Now().UTC().Truncate(time.Second)
+			c.ChainStart = s.op.Clock.Now().UTC().Truncate(time.Second)
 		}
 	}
 	if err := s.validateConfig(&c); err != nil {
@@ -567,8 +508,8 @@ func (s *Service) UpdateTrail(ctx context.Context, in UpdateTrailInput) (out *Up
 	}
 	if c.MultiRegion && !st.cfg.MultiRegion {
 		for _, o := range sh.trails {
-			if o != st && o.cfg.Account == s.account && o.cfg.Name == c.Name {
-				return nil, awserr.New("TrailAlreadyExistsException", "Trail %s already exists in another Region for customer: %s", c.Name, s.account)
+			if o != st && o.cfg.Account == s.op.AccountID && o.cfg.Name == c.Name {
+				return nil, awserr.New("TrailAlreadyExistsException", "Trail %s already exists in another Region for customer: %s", c.Name, s.op.AccountID)
 			}
 		}
 		if err := s.checkLimitLocked(true, c.ARN); err != nil {
@@ -583,28 +524,22 @@ func (s *Service) UpdateTrail(ctx context.Context, in UpdateTrailInput) (out *Up
 // DeleteTrail deletes a trail (in its home Region). Files already delivered
 // stay; pending events are delivered first, with a final digest when
 // validation is on.
-func (s *Service) DeleteTrail(ctx context.Context, in DeleteTrailInput) (out *DeleteTrailOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
-	sh := s.shared
+func (s *Service) DeleteTrail(ctx context.Context, in DeleteTrailInput) (*DeleteTrailOutput, error) {
+	// The DeleteTrail event is recorded (by op.Do, after the core found the
+	// trail) before the trail goes, so that the final log file includes it.
 	var st *trailState
-	err = sh.locked(func() (err error) {
-		if st, err = s.findLocked(in.Name); err == nil {
-			err = s.homeOnly(st.cfg, "DeleteTrail")
+	out, err := op.Do(ctx, &s.op, event.Call{Name: "DeleteTrail"}, in, func(_ context.Context, call *event.Call, in DeleteTrailInput) (*DeleteTrailOutput, error) {
+		var err error
+		st, err = s.homeTrail(call, in.Name, "DeleteTrail")
+		if err != nil {
+			return nil, err
 		}
-		return err
+		return &DeleteTrailOutput{}, nil
 	})
-	var res []event.Resource
-	if st != nil {
-		res = []event.Resource{{ARN: st.cfg.ARN, AccountID: s.account, Type: "AWS::CloudTrail::Trail"}}
-	}
-	// The DeleteTrail event is recorded before the trail goes, so the final
-	// log file includes it.
-	s.rec.Record(ctx, event.Call{Name: "DeleteTrail", RequestParameters: trailParams(in.Name), Resources: res}, err)
 	if err != nil {
 		return nil, err
 	}
+	sh := s.shared
 	last := st.cfg
 	_ = sh.locked(func() error {
 		if cur := sh.trails[st.cfg.ARN]; cur == st {
@@ -614,38 +549,38 @@ func (s *Service) DeleteTrail(ctx context.Context, in DeleteTrailInput) (out *De
 		return nil
 	})
 	s.finish(last.ARN, last)
-	return &DeleteTrailOutput{}, nil
+	return out, nil
 }
 
-// DeleteTrailInput is the DeleteTrail request (Name is a name or ARN).
-type DeleteTrailInput struct{ Name string }
-
-// DeleteTrailOutput is the (empty) DeleteTrail response.
-type DeleteTrailOutput struct{}
-
-// StartLoggingInput is the StartLogging request.
-type StartLoggingInput struct{ Name string }
-
-// StartLoggingOutput is the (empty) StartLogging response.
-type StartLoggingOutput struct{}
-
-// StopLoggingInput is the StopLogging request.
-type StopLoggingInput struct{ Name string }
-
-// StopLoggingOutput is the (empty) StopLogging response.
-type StopLoggingOutput struct{}
+// homeTrail is the first step of DeleteTrail and StopLogging: it finds the
+// trail named name, which must be called in its home Region, and fills call
+// for the record that op.Do then makes.
+func (s *Service) homeTrail(call *event.Call, name, opName string) (st *trailState, err error) {
+	err = s.shared.locked(func() (err error) {
+		if st, err = s.findLocked(name); err == nil {
+			err = s.homeOnly(st.cfg, opName)
+		}
+		return err
+	})
+	call.RequestParameters = trailParams(name)
+	if st != nil {
+		call.Resources = []event.Resource{{ARN: st.cfg.ARN, AccountID: s.op.AccountID, Type: "AWS::CloudTrail::Trail"}}
+	}
+	return st, err
+}
 
 // StartLogging starts recording events for a trail (in its home Region; not
 // on a shadow trail: InvalidHomeRegionException). With log file validation
 // on, it starts a new digest chain whose first digest has null previous-digest
 // fields. Starting a trail that is logging does nothing.
-func (s *Service) StartLogging(ctx context.Context, in StartLoggingInput) (out *StartLoggingOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
+func (s *Service) StartLogging(ctx context.Context, in StartLoggingInput) (*StartLoggingOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "StartLogging"}, in, s.startLogging)
+}
+
+func (s *Service) startLogging(ctx context.Context, call *event.Call, in StartLoggingInput) (out *StartLoggingOutput, err error) {
 	var res []event.Resource
 	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "StartLogging", RequestParameters: trailParams(in.Name), Resources: res}, err)
+		call.RequestParameters, call.Resources = trailParams(in.Name), res
 	}()
 	sh := s.shared
 	sh.mu.Lock()
@@ -654,7 +589,7 @@ func (s *Service) StartLogging(ctx context.Context, in StartLoggingInput) (out *
 	if err != nil {
 		return nil, err
 	}
-	res = []event.Resource{{ARN: st.cfg.ARN, AccountID: s.account, Type: "AWS::CloudTrail::Trail"}}
+	res = []event.Resource{{ARN: st.cfg.ARN, AccountID: s.op.AccountID, Type: "AWS::CloudTrail::Trail"}}
 	if err := s.homeOnly(st.cfg, "StartLogging"); err != nil {
 		return nil, err
 	}
@@ -662,7 +597,7 @@ func (s *Service) StartLogging(ctx context.Context, in StartLoggingInput) (out *
 		return &StartLoggingOutput{}, nil
 	}
 	c := *st.cfg
-	now := s.clock.Now().UTC().Truncate(time.Second)
+	now := s.op.Clock.Now().UTC().Truncate(time.Second)
 	c.Logging, c.StartTime, c.Gen, c.ChainStart = true, now, c.Gen+1, now
 	st.cfg = &c
 	s.publishLocked()
@@ -674,31 +609,27 @@ func (s *Service) StartLogging(ctx context.Context, in StartLoggingInput) (out *
 // events are delivered at once, followed by a final digest when validation is
 // on; other Regions of a multi-Region trail deliver theirs at their next
 // delivery tick.
-func (s *Service) StopLogging(ctx context.Context, in StopLoggingInput) (out *StopLoggingOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
-	sh := s.shared
+func (s *Service) StopLogging(ctx context.Context, in StopLoggingInput) (*StopLoggingOutput, error) {
+	// The StopLogging event is recorded (by op.Do) while the trail still
+	// logs, so that it is the last record of the trail's files.
 	var st *trailState
-	err = sh.locked(func() (err error) {
-		if st, err = s.findLocked(in.Name); err == nil {
-			err = s.homeOnly(st.cfg, "StopLogging")
+	out, err := op.Do(ctx, &s.op, event.Call{Name: "StopLogging"}, in, func(_ context.Context, call *event.Call, in StopLoggingInput) (*StopLoggingOutput, error) {
+		var err error
+		st, err = s.homeTrail(call, in.Name, "StopLogging")
+		if err != nil {
+			return nil, err
 		}
-		return err
+		return &StopLoggingOutput{}, nil
 	})
-	var res []event.Resource
-	if st != nil {
-		res = []event.Resource{{ARN: st.cfg.ARN, AccountID: s.account, Type: "AWS::CloudTrail::Trail"}}
-	}
-	s.rec.Record(ctx, event.Call{Name: "StopLogging", RequestParameters: trailParams(in.Name), Resources: res}, err)
 	if err != nil {
 		return nil, err
 	}
+	sh := s.shared
 	var last *trailConfig
 	_ = sh.locked(func() error {
 		if st.cfg.Logging {
 			c := *st.cfg
-			c.Logging, c.StopTime = false, s.clock.Now().UTC().Truncate(time.Second)
+			c.Logging, c.StopTime = false, s.op.Clock.Now().UTC().Truncate(time.Second)
 			st.cfg = &c
 			s.publishLocked()
 		}
@@ -706,23 +637,16 @@ func (s *Service) StopLogging(ctx context.Context, in StopLoggingInput) (out *St
 		return nil
 	})
 	s.finish(last.ARN, last)
-	return &StopLoggingOutput{}, nil
+	return out, nil
 }
 
-// GetTrailInput is the GetTrail request.
-type GetTrailInput struct{ Name string }
-
-// GetTrailOutput is the GetTrail response.
-type GetTrailOutput struct{ Trail *Trail }
-
 // GetTrail returns one trail (a name or ARN; shadow trails too).
-func (s *Service) GetTrail(ctx context.Context, in GetTrailInput) (out *GetTrailOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "GetTrail", ReadOnly: true, RequestParameters: trailParams(in.Name)}, err)
-	}()
+func (s *Service) GetTrail(ctx context.Context, in GetTrailInput) (*GetTrailOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "GetTrail", ReadOnly: true}, in, s.getTrail)
+}
+
+func (s *Service) getTrail(ctx context.Context, call *event.Call, in GetTrailInput) (out *GetTrailOutput, err error) {
+	call.RequestParameters = trailParams(in.Name)
 	sh := s.shared
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -734,26 +658,14 @@ func (s *Service) GetTrail(ctx context.Context, in GetTrailInput) (out *GetTrail
 	return &GetTrailOutput{Trail: &t}, nil
 }
 
-// DescribeTrailsInput is the DescribeTrails request.
-type DescribeTrailsInput struct {
-	// TrailNameList holds names or ARNs; empty lists every trail of the Region.
-	TrailNameList []string `json:"trailNameList,omitempty"`
-	// IncludeShadowTrails defaults to true.
-	IncludeShadowTrails *bool `json:"includeShadowTrails,omitempty"`
-}
-
-// DescribeTrailsOutput is the DescribeTrails response.
-type DescribeTrailsOutput struct {
-	TrailList []Trail `json:"trailList"`
-}
-
 // DescribeTrails lists trails of this Region (and shadows of multi-Region
 // trails unless IncludeShadowTrails is false). Names that match no trail are
 // left out, as AWS does.
-func (s *Service) DescribeTrails(ctx context.Context, in DescribeTrailsInput) (out *DescribeTrailsOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
+func (s *Service) DescribeTrails(ctx context.Context, in DescribeTrailsInput) (*DescribeTrailsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeTrails", ReadOnly: true}, in, s.describeTrails)
+}
+
+func (s *Service) describeTrails(ctx context.Context, call *event.Call, in DescribeTrailsInput) (out *DescribeTrailsOutput, err error) {
 	params := map[string]any{}
 	if in.TrailNameList != nil {
 		params["trailNameList"] = in.TrailNameList
@@ -761,9 +673,7 @@ func (s *Service) DescribeTrails(ctx context.Context, in DescribeTrailsInput) (o
 	if in.IncludeShadowTrails != nil {
 		params["includeShadowTrails"] = *in.IncludeShadowTrails
 	}
-	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "DescribeTrails", ReadOnly: true, RequestParameters: params}, err)
-	}()
+	call.RequestParameters = params
 	shadows := in.IncludeShadowTrails == nil || *in.IncludeShadowTrails
 	sh := s.shared
 	sh.mu.Lock()
@@ -771,7 +681,7 @@ func (s *Service) DescribeTrails(ctx context.Context, in DescribeTrailsInput) (o
 	out = &DescribeTrailsOutput{TrailList: []Trail{}}
 	for _, st := range s.visibleLocked() {
 		c := st.cfg
-		if !shadows && c.HomeRegion != s.region {
+		if !shadows && c.HomeRegion != s.op.Region {
 			continue
 		}
 		if len(in.TrailNameList) > 0 && !slices.Contains(in.TrailNameList, c.Name) && !slices.Contains(in.TrailNameList, c.ARN) {
@@ -782,35 +692,16 @@ func (s *Service) DescribeTrails(ctx context.Context, in DescribeTrailsInput) (o
 	return out, nil
 }
 
-// TrailInfo is a ListTrails entry.
-type TrailInfo struct {
-	TrailARN   string
-	Name       string
-	HomeRegion string
-}
-
-// ListTrailsInput is the ListTrails request.
-type ListTrailsInput struct {
-	NextToken *string `json:",omitempty"`
-}
-
-// ListTrailsOutput is the ListTrails response.
-type ListTrailsOutput struct {
-	Trails    []TrailInfo
-	NextToken *string `json:",omitempty"`
-}
-
 // ListTrails lists the trails visible in this Region (one page: a Region has
 // at most five).
-func (s *Service) ListTrails(ctx context.Context, in ListTrailsInput) (out *ListTrailsOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "ListTrails", ReadOnly: true, RequestParameters: map[string]any{}}, err)
-	}()
-	if in.NextToken != nil {
-		return nil, awserr.New("InvalidTokenException", "Invalid NextToken %q.", *in.NextToken)
+func (s *Service) ListTrails(ctx context.Context, in ListTrailsInput) (*ListTrailsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "ListTrails", ReadOnly: true}, in, s.listTrails)
+}
+
+func (s *Service) listTrails(ctx context.Context, call *event.Call, in ListTrailsInput) (out *ListTrailsOutput, err error) {
+	call.RequestParameters = map[string]any{}
+	if in.NextToken != "" {
+		return nil, awserr.New("InvalidTokenException", "Invalid NextToken %q.", in.NextToken)
 	}
 	sh := s.shared
 	sh.mu.Lock()
@@ -820,32 +711,6 @@ func (s *Service) ListTrails(ctx context.Context, in ListTrailsInput) (out *List
 		out.Trails = append(out.Trails, TrailInfo{TrailARN: st.cfg.ARN, Name: st.cfg.Name, HomeRegion: st.cfg.HomeRegion})
 	}
 	return out, nil
-}
-
-// GetTrailStatusInput is the GetTrailStatus request.
-type GetTrailStatusInput struct{ Name string }
-
-// GetTrailStatusOutput is the GetTrailStatus response. Times are nil when the
-// thing never happened; the string fields AWS keeps for compatibility
-// (LatestDeliveryAttemptTime, TimeLoggingStarted, ...) use TimeFormat.
-type GetTrailStatusOutput struct {
-	IsLogging                          bool
-	LatestDeliveryError                string     `json:",omitempty"`
-	LatestNotificationError            string     `json:",omitempty"`
-	LatestDeliveryTime                 *time.Time `json:",omitempty"`
-	LatestNotificationTime             *time.Time `json:",omitempty"`
-	StartLoggingTime                   *time.Time `json:",omitempty"`
-	StopLoggingTime                    *time.Time `json:",omitempty"`
-	LatestCloudWatchLogsDeliveryError  string     `json:",omitempty"`
-	LatestCloudWatchLogsDeliveryTime   *time.Time `json:",omitempty"`
-	LatestDigestDeliveryTime           *time.Time `json:",omitempty"`
-	LatestDigestDeliveryError          string     `json:",omitempty"`
-	LatestDeliveryAttemptTime          string     `json:",omitempty"`
-	LatestNotificationAttemptTime      string     `json:",omitempty"`
-	LatestNotificationAttemptSucceeded string     `json:",omitempty"`
-	LatestDeliveryAttemptSucceeded     string     `json:",omitempty"`
-	TimeLoggingStarted                 string     `json:",omitempty"`
-	TimeLoggingStopped                 string     `json:",omitempty"`
 }
 
 func tptr(t time.Time) *time.Time {
@@ -864,13 +729,12 @@ func tstr(t time.Time) string {
 
 // GetTrailStatus returns a trail's logging state and its latest deliveries
 // (log files, digests, notifications, CloudWatch Logs) and their errors.
-func (s *Service) GetTrailStatus(ctx context.Context, in GetTrailStatusInput) (out *GetTrailStatusOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "GetTrailStatus", ReadOnly: true, RequestParameters: trailParams(in.Name)}, err)
-	}()
+func (s *Service) GetTrailStatus(ctx context.Context, in GetTrailStatusInput) (*GetTrailStatusOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "GetTrailStatus", ReadOnly: true}, in, s.getTrailStatus)
+}
+
+func (s *Service) getTrailStatus(ctx context.Context, call *event.Call, in GetTrailStatusInput) (out *GetTrailStatusOutput, err error) {
+	call.RequestParameters = trailParams(in.Name)
 	sh := s.shared
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -905,27 +769,13 @@ func (s *Service) GetTrailStatus(ctx context.Context, in GetTrailStatusInput) (o
 	return out, nil
 }
 
-// PutEventSelectorsInput is the PutEventSelectors request: exactly one of
-// EventSelectors and AdvancedEventSelectors.
-type PutEventSelectorsInput struct {
-	TrailName              string
-	EventSelectors         []EventSelector         `json:",omitempty"`
-	AdvancedEventSelectors []AdvancedEventSelector `json:",omitempty"`
-}
-
-// PutEventSelectorsOutput is the PutEventSelectors response.
-type PutEventSelectorsOutput struct {
-	TrailARN               string
-	EventSelectors         []EventSelector         `json:",omitempty"`
-	AdvancedEventSelectors []AdvancedEventSelector `json:",omitempty"`
-}
-
 // PutEventSelectors replaces a trail's selectors (basic or advanced: setting
 // one kind removes the other). It must be called in the trail's home Region.
-func (s *Service) PutEventSelectors(ctx context.Context, in PutEventSelectorsInput) (out *PutEventSelectorsOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
+func (s *Service) PutEventSelectors(ctx context.Context, in PutEventSelectorsInput) (*PutEventSelectorsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "PutEventSelectors"}, in, s.putEventSelectors)
+}
+
+func (s *Service) putEventSelectors(ctx context.Context, call *event.Call, in PutEventSelectorsInput) (out *PutEventSelectorsOutput, err error) {
 	params := map[string]any{"trailName": in.TrailName}
 	if in.EventSelectors != nil {
 		params["eventSelectors"] = in.EventSelectors
@@ -938,7 +788,7 @@ func (s *Service) PutEventSelectors(ctx context.Context, in PutEventSelectorsInp
 		if out != nil {
 			resp = map[string]any{"trailARN": out.TrailARN}
 		}
-		s.rec.Record(ctx, event.Call{Name: "PutEventSelectors", RequestParameters: params, ResponseElements: resp}, err)
+		call.RequestParameters, call.ResponseElements = params, resp
 	}()
 	if (in.EventSelectors == nil) == (in.AdvancedEventSelectors == nil) {
 		return nil, awserr.New("InvalidParameterCombinationException", "Specify either EventSelectors or AdvancedEventSelectors, but not both.")
@@ -1013,25 +863,13 @@ func cloneAdvanced(in []AdvancedEventSelector) []AdvancedEventSelector {
 	return out
 }
 
-// GetEventSelectorsInput is the GetEventSelectors request.
-type GetEventSelectorsInput struct{ TrailName string }
-
-// GetEventSelectorsOutput is the GetEventSelectors response. A trail that
-// never had selectors reports the default one (all management events).
-type GetEventSelectorsOutput struct {
-	TrailARN               string
-	EventSelectors         []EventSelector         `json:",omitempty"`
-	AdvancedEventSelectors []AdvancedEventSelector `json:",omitempty"`
+// GetEventSelectors returns a trail's selectors.
+func (s *Service) GetEventSelectors(ctx context.Context, in GetEventSelectorsInput) (*GetEventSelectorsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "GetEventSelectors", ReadOnly: true}, in, s.getEventSelectors)
 }
 
-// GetEventSelectors returns a trail's selectors.
-func (s *Service) GetEventSelectors(ctx context.Context, in GetEventSelectorsInput) (out *GetEventSelectorsOutput, err error) {
-	if err := s.begin(&ctx); err != nil {
-		return nil, err
-	}
-	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "GetEventSelectors", ReadOnly: true, RequestParameters: map[string]any{"trailName": in.TrailName}}, err)
-	}()
+func (s *Service) getEventSelectors(ctx context.Context, call *event.Call, in GetEventSelectorsInput) (out *GetEventSelectorsOutput, err error) {
+	call.RequestParameters = map[string]any{"trailName": in.TrailName}
 	sh := s.shared
 	sh.mu.Lock()
 	defer sh.mu.Unlock()

@@ -1,13 +1,15 @@
 package trail
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/localwatch/localwatch/internal/awserr"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/localwatch/localwatch/internal/awserr"
 
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/event"
@@ -91,8 +93,8 @@ func TestCreateTrailValidation(t *testing.T) {
 		{"role without log group", CreateTrailInput{Name: "tr1", S3BucketName: "b-1", CloudWatchLogsRoleArn: "arn:aws:iam::123456789012:role/CloudTrail_CloudWatchLogs_Role"}, ErrInvalidCloudWatchLogsLogGroupArn},
 		{"malformed log group ARN", CreateTrailInput{Name: "tr1", S3BucketName: "b-1", CloudWatchLogsLogGroupArn: "arn:aws:s3:::x", CloudWatchLogsRoleArn: "arn:aws:iam::123456789012:role/r"}, ErrInvalidCloudWatchLogsLogGroupArn},
 		{"malformed role ARN", CreateTrailInput{Name: "tr1", S3BucketName: "b-1", CloudWatchLogsLogGroupArn: "arn:aws:logs:us-east-1:123456789012:log-group:g:*", CloudWatchLogsRoleArn: "role"}, ErrInvalidCloudWatchLogsRoleArn},
-		{"multi-Region trail without global events", CreateTrailInput{Name: "tr1", S3BucketName: "b-1", IsMultiRegionTrail: true, IncludeGlobalServiceEvents: ptr(false)}, ErrInvalidParameterCombination},
-		{"organization trail without an organization", CreateTrailInput{Name: "tr1", S3BucketName: "b-1", IsOrganizationTrail: true}, ErrOrganizationsNotInUse},
+		{"multi-Region trail without global events", CreateTrailInput{Name: "tr1", S3BucketName: "b-1", IsMultiRegionTrail: ptr(true), IncludeGlobalServiceEvents: ptr(false)}, ErrInvalidParameterCombination},
+		{"organization trail without an organization", CreateTrailInput{Name: "tr1", S3BucketName: "b-1", IsOrganizationTrail: ptr(true)}, ErrOrganizationsNotInUse},
 		{"bad KMS key", CreateTrailInput{Name: "tr1", S3BucketName: "b-1", KmsKeyId: "nope"}, ErrInvalidKmsKeyID},
 	}
 	for _, tc := range cases {
@@ -114,11 +116,11 @@ func TestFiveTrailsPerRegion(t *testing.T) {
 		_, err := e.svc.CreateTrail(e.ctx, CreateTrailInput{Name: fmt.Sprintf("t%d-east", i), S3BucketName: "b-1"})
 		require.NoError(t, err)
 	}
-	_, err := west.CreateTrail(e.ctx, CreateTrailInput{Name: "multi", S3BucketName: "b-1", IsMultiRegionTrail: true})
+	_, err := west.CreateTrail(e.ctx, CreateTrailInput{Name: "multi", S3BucketName: "b-1", IsMultiRegionTrail: ptr(true)})
 	require.NoError(t, err, "the multi-Region trail is the fifth in us-east-1")
 	_, err = e.svc.CreateTrail(e.ctx, CreateTrailInput{Name: "sixth", S3BucketName: "b-1"})
 	assert.ErrorIs(t, err, ErrMaximumNumberOfTrailsExceeded)
-	_, err = west.CreateTrail(e.ctx, CreateTrailInput{Name: "multi2", S3BucketName: "b-1", IsMultiRegionTrail: true})
+	_, err = west.CreateTrail(e.ctx, CreateTrailInput{Name: "multi2", S3BucketName: "b-1", IsMultiRegionTrail: ptr(true)})
 	assert.ErrorIs(t, err, ErrMaximumNumberOfTrailsExceeded, "a multi-Region trail counts in every Region")
 	_, err = west.CreateTrail(e.ctx, CreateTrailInput{Name: "west-only", S3BucketName: "b-1"})
 	assert.NoError(t, err)
@@ -130,7 +132,7 @@ func TestMultiRegionTrailIsShadowedAndManagedFromHome(t *testing.T) {
 	e := newEnv(t)
 	west := New(Options{Clock: e.clk, Bus: e.bus, IDs: nil, Region: "us-west-2", Shared: e.shared})
 	defer west.Close()
-	out, err := e.svc.CreateTrail(e.ctx, CreateTrailInput{Name: "org", S3BucketName: "trail-bucket", IsMultiRegionTrail: true, EnableLogFileValidation: true})
+	out, err := e.svc.CreateTrail(e.ctx, CreateTrailInput{Name: "org", S3BucketName: "trail-bucket", IsMultiRegionTrail: ptr(true), EnableLogFileValidation: ptr(true)})
 	require.NoError(t, err)
 	assert.True(t, out.IncludeGlobalServiceEvents)
 	assert.Equal(t, "arn:aws:cloudtrail:us-east-1:123456789012:trail/org", out.TrailARN)
@@ -201,7 +203,7 @@ func TestUpdateTrailSwitchesGlobalEventsWithScope(t *testing.T) {
 
 func TestGetTrailStatusAndLoggingLifecycle(t *testing.T) {
 	e := newEnv(t)
-	_, err := e.svc.CreateTrail(e.ctx, CreateTrailInput{Name: "tr1", S3BucketName: "trail-bucket", EnableLogFileValidation: true})
+	_, err := e.svc.CreateTrail(e.ctx, CreateTrailInput{Name: "tr1", S3BucketName: "trail-bucket", EnableLogFileValidation: ptr(true)})
 	require.NoError(t, err)
 	st, err := e.svc.GetTrailStatus(e.ctx, GetTrailStatusInput{Name: "tr1"})
 	require.NoError(t, err)
@@ -292,7 +294,7 @@ func TestKeyPrefixAndOrganizationLayout(t *testing.T) {
 	e := newEnv(t)
 	org := New(Options{Clock: e.clk, Bus: e.bus, Region: "eu-west-1", OrganizationID: "o-exampleorgid", Store: e.store})
 	defer org.Close()
-	_, err := org.CreateTrail(e.ctx, CreateTrailInput{Name: "org-trail", S3BucketName: "trail-bucket", S3KeyPrefix: "audit", IsOrganizationTrail: true, EnableLogFileValidation: true})
+	_, err := org.CreateTrail(e.ctx, CreateTrailInput{Name: "org-trail", S3BucketName: "trail-bucket", S3KeyPrefix: "audit", IsOrganizationTrail: ptr(true), EnableLogFileValidation: ptr(true)})
 	require.NoError(t, err)
 	_, err = org.StartLogging(e.ctx, StartLoggingInput{Name: "org-trail"})
 	require.NoError(t, err)
@@ -313,12 +315,26 @@ func (e *env) recordNames(t *testing.T, prefix string) []string {
 	var names []string
 	for _, k := range e.keys(t, prefix) {
 		obj, _ := e.store.Get(context.Background(), "trail-bucket", k)
-		body, _ := gunzip(obj.Body)
-		f, err := ParseLogFile(body)
+		f, err := ReadLogFile(bytes.NewReader(obj.Body))
 		require.NoError(t, err)
 		for _, r := range f.Records {
 			names = append(names, r.EventName)
 		}
 	}
 	return names
+}
+
+func TestListTrailsAllYieldsEveryVisibleTrail(t *testing.T) {
+	e := newEnv(t)
+	e.trail(t, "audit", false)
+	e.trail(t, "ops", false)
+	var names []string
+	for ti, err := range e.svc.ListTrailsAll(e.ctx, ListTrailsInput{}) {
+		require.NoError(t, err)
+		names = append(names, ti.Name)
+	}
+	assert.Equal(t, []string{"audit", "ops"}, names)
+	for _, err := range e.svc.ListTrailsAll(e.ctx, ListTrailsInput{NextToken: "nope"}) {
+		assert.Equal(t, "InvalidTokenException", awserr.Code(err))
+	}
 }

@@ -23,34 +23,6 @@ import (
 	"github.com/localwatch/localwatch/objstore"
 )
 
-// ValidateInput configures [ValidateLogs], the equivalent of
-// `aws cloudtrail validate-logs`.
-type ValidateInput struct {
-	// Store holds the delivered files (an objstore.Dir over a copy of the S3
-	// bucket works for files AWS delivered).
-	Store objstore.Store
-	// TrailARN names the trail (arn:aws:cloudtrail:<home>:<account>:trail/<name>).
-	TrailARN string
-	// Bucket and Prefix locate the files (the trail's S3BucketName and
-	// S3KeyPrefix).
-	Bucket string
-	Prefix string
-	// AccountID defaults to the ARN's account (set it for organization
-	// trails, with OrganizationID).
-	AccountID      string
-	OrganizationID string
-	// SourceRegion is the Region whose files to validate (default: the home
-	// Region), as the CLI's --region.
-	SourceRegion string
-	// StartTime and EndTime bound the digests' delivery times. EndTime is
-	// required here (the CLI defaults it to now).
-	StartTime time.Time
-	EndTime   time.Time
-	// PublicKeys are the Region's public keys (ListPublicKeys over the range,
-	// from this package or from AWS).
-	PublicKeys []PublicKey
-}
-
 // FileKind tells a digest file from a log file in a result.
 type FileKind string
 
@@ -597,21 +569,15 @@ func checkLogFile(ctx context.Context, store objstore.Store, lf DigestLogFile) s
 	return ""
 }
 
-// ValidateLogsInput is the input of [Service.ValidateLogs].
-type ValidateLogsInput struct {
-	// TrailName is the trail's name or ARN.
-	TrailName string
-	StartTime time.Time
-	// EndTime defaults to now.
-	EndTime *time.Time
-}
-
 // ValidateLogs validates this Region's files of a trail with the Service's
 // store and public keys (what `aws cloudtrail validate-logs --region <this
 // Region>` does against AWS). It is a convenience, not an AWS API call, and
 // records no event.
 func (s *Service) ValidateLogs(ctx context.Context, in ValidateLogsInput) (*ValidationReport, error) {
-	if err := s.begin(&ctx); err != nil {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := s.op.CheckOpen(); err != nil {
 		return nil, err
 	}
 	sh := s.shared
@@ -625,16 +591,16 @@ func (s *Service) ValidateLogs(ctx context.Context, in ValidateLogsInput) (*Vali
 	}); err != nil {
 		return nil, err
 	}
-	now := s.clock.Now().UTC()
+	now := s.op.Clock.Now().UTC()
 	end := now
 	if in.EndTime != nil {
 		end = *in.EndTime
 	}
 	// The CLI loads the keys of [start, end + 2 hours].
-	pks := sh.publicKeys(s.account, s.region, in.StartTime.UTC().Truncate(time.Second), end.Add(2*time.Hour), now)
+	pks := sh.publicKeys(s.op.AccountID, s.op.Region, in.StartTime.UTC().Truncate(time.Second), end.Add(2*time.Hour), now)
 	return ValidateLogs(ctx, ValidateInput{
 		Store: sh.store(), TrailARN: c.ARN, Bucket: c.S3BucketName, Prefix: c.S3KeyPrefix,
-		AccountID: c.Account, OrganizationID: c.OrgID, SourceRegion: s.region,
+		AccountID: c.Account, OrganizationID: c.OrgID, SourceRegion: s.op.Region,
 		StartTime: in.StartTime, EndTime: end, PublicKeys: pks,
 	})
 }

@@ -111,7 +111,7 @@ func run(w io.Writer, key config.ResourceKey, at time.Time, depth int) error {
 	clk.Advance(time.Hour)
 
 	fmt.Fprintf(w, "History of %s %s:\n", key.ResourceType, key.ResourceID)
-	hist, err := svc.GetResourceConfigHistory(ctx, config.GetResourceConfigHistoryInput{ResourceType: key.ResourceType, ResourceID: key.ResourceID, ChronologicalOrder: config.Forward, Limit: 100})
+	hist, err := svc.GetResourceConfigHistory(ctx, config.GetResourceConfigHistoryInput{ResourceType: key.ResourceType, ResourceID: key.ResourceID, ChronologicalOrder: config.Forward, Limit: config.Int32(100)})
 	if err != nil {
 		return err
 	}

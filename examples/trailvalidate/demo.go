@@ -31,7 +31,7 @@ func demo(stdout, stderr io.Writer) int {
 	args := []string{"-dir", dir, "-s3-bucket", demoBucket,
 		"-trail-arn", "arn:aws:cloudtrail:us-east-1:" + localwatch.DefaultAccountID + ":trail/audit",
 		"-public-keys", filepath.Join(dir, "keys.json"),
-		"-start-time", demoStart.Format(time.RFC3339), "-end-time", demoStart.Add(3 * time.Hour).Format(time.RFC3339)}
+		"-start-time", demoStart.Format(time.RFC3339), "-end-time", demoStart.Add(3 * time.Hour).Format(time.RFC3339), "-records"}
 	fmt.Fprintln(stdout, "No arguments: generated a signed trail in a temporary directory and validating it with")
 	fmt.Fprint(stdout, "  trailvalidate")
 	for _, a := range args {
@@ -52,7 +52,7 @@ func generate(dir string) error {
 	st := localwatch.New(localwatch.Options{Clock: clk, IDSeed: 1, Store: objstore.NewDir(dir)})
 	defer st.Close()
 	ctx := localwatch.WithIdentity(context.Background(), localwatch.IAMUser(st.AccountID, "alice", "AKIAIOSFODNN7EXAMPLE"))
-	if _, err := st.Trail.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: demoBucket, EnableLogFileValidation: true}); err != nil {
+	if _, err := st.Trail.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: demoBucket, EnableLogFileValidation: trail.Bool(true)}); err != nil {
 		return err
 	}
 	if _, err := st.Trail.StartLogging(ctx, trail.StartLoggingInput{Name: "audit"}); err != nil {

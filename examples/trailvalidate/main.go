@@ -16,10 +16,13 @@
 //	trailvalidate -dir ./s3 -s3-bucket my-trail-bucket \
 //	  -trail-arn arn:aws:cloudtrail:us-east-1:111122223333:trail/audit \
 //	  -public-keys keys.json -start-time 2026-03-01T00:00:00Z [-end-time ...] \
-//	  [-s3-prefix p] [-region us-west-2] [-account-id ...] [-organization-id o-...] [-verbose]
+//	  [-s3-prefix p] [-region us-west-2] [-account-id ...] [-organization-id o-...] [-verbose] [-records]
 //
 // Output and exit status are the CLI's (1 when any file is invalid); log
-// files that no digest references are listed after the summary.
+// files that no digest references are listed after the summary. With
+// -records, the records of every log file in the bucket follow, in time order
+// (trail.LogFiles over the bucket's folder), one line each: eventTime,
+// eventSource, eventName and the caller's ARN.
 //
 // Run with no arguments, it shows itself: it builds a localwatch stack on a
 // manual clock writing to a temporary directory, creates a trail with log
@@ -35,7 +38,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/localwatch/localwatch/objstore"
@@ -63,6 +68,7 @@ func run(args []string, stdout, stderr io.Writer, now time.Time) int {
 	account := fs.String("account-id", "", "account whose files to validate (organization trails)")
 	org := fs.String("organization-id", "", "organization ID (organization trails)")
 	verbose := fs.Bool("verbose", false, "also print valid files")
+	records := fs.Bool("records", false, "then print the records of the bucket's log files")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -101,10 +107,35 @@ func run(args []string, stdout, stderr io.Writer, now time.Time) int {
 	for _, k := range rep.Unreferenced {
 		fmt.Fprintf(stderr, "Log file\ts3://%s/%s\tnot referenced by any digest\n", *bucket, k)
 	}
+	if *records {
+		if err := printRecords(stdout, os.DirFS(filepath.Join(*dir, *bucket))); err != nil {
+			fmt.Fprintf(stderr, "trailvalidate: %v\n", err)
+			return 1
+		}
+	}
 	if !rep.OK() {
 		return 1
 	}
 	return 0
+}
+
+// printRecords prints the records of the CloudTrail log files in bucket (a
+// bucket's root folder), oldest file first.
+func printRecords(w io.Writer, bucket fs.FS) error {
+	fmt.Fprintln(w, "\nRecords:")
+	var errs []error
+	for r, err := range trail.LogFiles(bucket) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		caller := ""
+		if r.UserIdentity != nil {
+			caller = r.UserIdentity.ARN
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", r.EventTime.Format(trail.TimeFormat), r.EventSource, r.EventName, caller)
+	}
+	return errors.Join(errs...)
 }
 
 func parseTime(s string) (time.Time, error) {

@@ -24,7 +24,7 @@ func TestValidatesADirectoryStore(t *testing.T) {
 	ct := trail.New(trail.Options{Clock: clk, Bus: new(localwatch.Bus), IDs: localwatch.NewIDSource(1), Shared: &trail.Shared{Store: objstore.NewDir(dir), KeySeed: 1}})
 	defer ct.Close()
 	ctx := localwatch.WithIdentity(context.Background(), localwatch.Root("123456789012"))
-	_, err := ct.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: "trail-bucket", EnableLogFileValidation: true})
+	_, err := ct.CreateTrail(ctx, trail.CreateTrailInput{Name: "audit", S3BucketName: "trail-bucket", EnableLogFileValidation: trail.Bool(true)})
 	require.NoError(t, err)
 	_, err = ct.StartLogging(ctx, trail.StartLoggingInput{Name: "audit"})
 	require.NoError(t, err)
@@ -70,4 +70,7 @@ func TestNoArgumentsValidatesAGeneratedTrail(t *testing.T) {
 	assert.Contains(t, stdout.String(), "2/2 digest files valid\n")
 	assert.Contains(t, stdout.String(), "log files valid\n")
 	assert.NotContains(t, stdout.String(), "INVALID")
+	// -records lists the delivered records, oldest first.
+	assert.Contains(t, stdout.String(), "\nRecords:\n2026-03-01T10:00:00Z\tcloudtrail.amazonaws.com\tStartLogging\tarn:aws:iam::"+localwatch.DefaultAccountID+":user/alice\n")
+	assert.Contains(t, stdout.String(), "\tlogs.amazonaws.com\tCreateLogGroup\t")
 }

@@ -87,7 +87,7 @@ func Fill(st *localwatch.Stack, clk *localwatch.ManualClock) error {
 	try(st.Alarms.PutCompositeAlarm(ctx, alarms.PutCompositeAlarmInput{AlarmName: "checkout-degraded",
 		AlarmRule: `ALARM("checkout-latency-high") OR ALARM("checkout-errors")`, AlarmActions: []string{topic.TopicArn}}))
 
-	try(st.Trail.CreateTrail(ctx, trail.CreateTrailInput{Name: "management", S3BucketName: "audit-logs", EnableLogFileValidation: true}))
+	try(st.Trail.CreateTrail(ctx, trail.CreateTrailInput{Name: "management", S3BucketName: "audit-logs", EnableLogFileValidation: trail.Bool(true)}))
 	try(st.Trail.StartLogging(ctx, trail.StartLoggingInput{Name: "management"}))
 	try(st.Logs.CreateLogGroup(ctx, logs.CreateLogGroupInput{LogGroupName: "/app/checkout"}))
 	try(st.Logs.CreateLogStream(ctx, logs.CreateLogStreamInput{LogGroupName: "/app/checkout", LogStreamName: "web-1"}))
