@@ -55,10 +55,11 @@ var ErrNotFound = errors.New("resource not found")
 // names them consistently across these services — ResourceNotFoundException
 // (Logs, CloudWatch), ResourceNotFound (CloudWatch Query), NotFound (SNS),
 // TrailNotFoundException (CloudTrail), NoSuchConfigRuleException and the other
-// NoSuch* codes (Config), DashboardNotFoundError (CloudWatch) — so the rule is
-// the name: it contains "NotFound" or starts with "NoSuch".
+// NoSuch* codes and ResourceNotDiscoveredException (Config),
+// DashboardNotFoundError (CloudWatch) — so the rule is the name: it contains
+// "NotFound" or "NotDiscovered", or starts with "NoSuch".
 func IsNotFoundCode(code string) bool {
-	return strings.Contains(code, "NotFound") || strings.HasPrefix(code, "NoSuch")
+	return strings.Contains(code, "NotFound") || strings.Contains(code, "NotDiscovered") || strings.HasPrefix(code, "NoSuch")
 }
 
 // ErrorFault tells the AWS SDK's smithy.APIError whether the client (4xx) or

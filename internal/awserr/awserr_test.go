@@ -22,7 +22,7 @@ func TestIsMatchesByCode(t *testing.T) {
 }
 
 func TestNotFoundMatchesEveryServicesNotFoundCode(t *testing.T) {
-	for _, code := range []string{"ResourceNotFoundException", "ResourceNotFound", "NotFound", "TrailNotFoundException", "NoSuchConfigRuleException", "DashboardNotFoundError"} {
+	for _, code := range []string{"ResourceNotFoundException", "ResourceNotFound", "NotFound", "TrailNotFoundException", "NoSuchConfigRuleException", "DashboardNotFoundError", "ResourceNotDiscoveredException"} {
 		if !errors.Is(New(code, "x"), ErrNotFound) {
 			t.Errorf("%s does not match ErrNotFound", code)
 		}
