@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -22,6 +23,8 @@ import (
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/ids"
+	"github.com/localwatch/localwatch/internal/journal"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/logs"
 	"github.com/localwatch/localwatch/metrics"
 	"github.com/localwatch/localwatch/objstore"
@@ -75,11 +78,41 @@ type Options struct {
 	// an httptest.NewTLSServer, pass its Client().
 	HTTPClient *http.Client
 	// Logger, when set, receives alarm state changes (Info), failed bus
-	// handlers, scheduled jobs that panicked and SNS deliveries that failed
-	// for good (Warn), and rejected API calls and every SNS delivery attempt
-	// (Debug). Nil discards.
+	// handlers, scheduled jobs that panicked, SNS deliveries that failed
+	// for good and the repairs of a damaged data directory (Warn), and
+	// rejected API calls and every SNS delivery attempt (Debug). Nil
+	// discards.
 	Logger *slog.Logger
+	// DataDir, when set, makes the account's state persist in that
+	// directory (created if missing): every call is journaled there before
+	// it is acknowledged (see Sync), and an account built on a directory
+	// that holds a journal replays it first, so it starts with the state,
+	// the IDs and the schedules (alarm evaluations, trail deliveries and
+	// digests, retries) the last one had. The calls of an account with a
+	// DataDir run one at a time. CloudTrail and Config files go to
+	// DataDir/objects unless Store is set. IDSeed, if set, must be the seed
+	// the directory was created with (a new directory stores it, or a random
+	// one). Empty: everything stays in memory.
+	DataDir string
+	// Sync says when the calls journaled in DataDir are fsynced (default
+	// SyncEveryCall).
+	Sync SyncPolicy
 }
+
+// SyncPolicy says what a crash may cost an account with a DataDir.
+type SyncPolicy int
+
+const (
+	// SyncEveryCall fsyncs each change before its call returns; calls made
+	// at once share one fsync. Nothing acknowledged is lost by a process
+	// crash (kill -9) or a power loss.
+	SyncEveryCall SyncPolicy = iota
+	// SyncLoseRecentOnPowerLoss writes each change to the operating system
+	// before its call returns (a process crash loses nothing acknowledged)
+	// and fsyncs at most once a second: a power loss or OS crash may lose
+	// the changes acknowledged since the last fsync.
+	SyncLoseRecentOnPowerLoss
+)
 
 // Account is one AWS account: a [Stack] of the six services per Region, all
 // on one bus, one clock and one object store, sharing what AWS shares across
@@ -100,7 +133,9 @@ type Account struct {
 	Store objstore.Store
 
 	log     *slog.Logger
-	stacks  []*Stack // in Options.Regions order
+	svcClk  Clock            // the services' clock: Clock, or the journal's over it
+	journal *journal.Journal // nil without a DataDir
+	stacks  []*Stack         // in Options.Regions order
 	unsub   []func()
 	closeMu sync.Mutex
 	closed  bool
@@ -165,46 +200,84 @@ func NewAccount(opts Options) (*Account, error) {
 			return nil, awserr.InvalidValue(field, fmt.Sprintf("%q", r), "is listed twice")
 		}
 	}
+	if opts.Sync != SyncEveryCall && opts.Sync != SyncLoseRecentOnPowerLoss {
+		return nil, awserr.InvalidValue("Sync", int(opts.Sync), "is not a SyncPolicy")
+	}
 	if opts.Clock == nil {
 		opts.Clock = clock.NewLoop()
+	}
+	var jr *journal.Journal
+	if opts.DataDir != "" {
+		var err error
+		jr, err = journal.Open(journal.Options{Dir: opts.DataDir, Sync: journal.SyncPolicy(opts.Sync), Seed: opts.IDSeed,
+			Clock: opts.Clock, Logger: opts.Logger})
+		if err != nil {
+			return nil, err
+		}
+		if opts.Store == nil {
+			opts.Store = objstore.NewDir(filepath.Join(opts.DataDir, "objects"))
+		}
 	}
 	if opts.Store == nil {
 		opts.Store = &objstore.Memory{}
 	}
 	src := ids.Random()
 	seed := src.Uint64()
-	if opts.IDSeed != 0 {
+	if jr != nil {
+		src, seed = ids.New(jr.Seed()), jr.Seed()
+	} else if opts.IDSeed != 0 {
 		src, seed = ids.New(opts.IDSeed), opts.IDSeed
 	}
-	a := &Account{AccountID: opts.AccountID, Clock: opts.Clock, Bus: &bus.Bus{}, Store: opts.Store, log: opts.Logger}
-	a.watch()
-	if c, ok := opts.Clock.(interface {
-		OnPanic(func(*clock.PanicError)) func()
-	}); ok {
-		a.unsub = append(a.unsub, c.OnPanic(a.reportPanic))
+	a := &Account{AccountID: opts.AccountID, Clock: opts.Clock, Bus: &bus.Bus{}, Store: opts.Store, log: opts.Logger,
+		svcClk: opts.Clock, journal: jr}
+	store := opts.Store
+	if jr != nil {
+		a.svcClk = jr.Clock()
+		store = replayStore{Store: store, j: jr}
 	}
-	shared := &trail.Shared{Store: opts.Store, KeySeed: seed}
+	a.watch()
+	for _, c := range []Clock{opts.Clock, a.svcClk} {
+		if c, ok := c.(interface {
+			OnPanic(func(*clock.PanicError)) func()
+		}); ok {
+			a.unsub = append(a.unsub, c.OnPanic(a.reportPanic))
+		}
+		if jr == nil {
+			break
+		}
+	}
+	shared := &trail.Shared{Store: store, KeySeed: seed}
 	for _, region := range opts.Regions {
-		a.stacks = append(a.stacks, newStack(a, region, src, shared, &opts))
+		a.stacks = append(a.stacks, newStack(a, region, src, shared, store, &opts))
+	}
+	if jr != nil {
+		if err := a.openJournal(opts.Clock); err != nil {
+			a.Close()
+			return nil, err
+		}
 	}
 	return a, nil
 }
 
 // newStack builds the services of one Region on the account's bus.
-func newStack(a *Account, region string, src *ids.Source, shared *trail.Shared, opts *Options) *Stack {
+func newStack(a *Account, region string, src *ids.Source, shared *trail.Shared, store objstore.Store, opts *Options) *Stack {
 	s := &Stack{AccountID: a.AccountID, Region: region, Clock: a.Clock, Bus: a.Bus, Store: a.Store, account: a}
-	c, b := a.Clock, a.Bus
+	c, b := a.svcClk, a.Bus
+	var j op.Journal
+	if a.journal != nil {
+		j = a.journal
+	}
 	// Trail subscribes first so it records the API calls of everything built after it.
 	s.Trail = trail.New(trail.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Shared: shared,
 		LogGroupExists: a.logGroupExists})
-	s.Metrics = metrics.New(metrics.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID})
+	s.Metrics = metrics.New(metrics.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Journal: j})
 	s.SNS = sns.New(sns.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID,
 		SigningKeySeed: opts.IDSeed, Endpoint: strings.ReplaceAll(opts.SNSEndpoint, "{region}", region),
 		HTTPClient: opts.HTTPClient, Logger: a.log, OnDelivery: a.logDelivery})
-	s.Alarms = alarms.New(alarms.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics, Logger: a.log})
-	s.Logs = logs.New(logs.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Logger: a.log, Store: a.Store})
+	s.Alarms = alarms.New(alarms.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics, Logger: a.log, Journal: j})
+	s.Logs = logs.New(logs.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Logger: a.log, Store: store})
 	s.Dashboards = dashboards.New(dashboards.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics})
-	s.Config = config.New(config.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Store: a.Store})
+	s.Config = config.New(config.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Store: store})
 	return s
 }
 
@@ -314,6 +387,11 @@ func (a *Account) Close() {
 		u()
 	}
 	a.Bus.OnError(nil)
+	if a.journal != nil {
+		if err := a.journal.Close(); err != nil && a.log != nil {
+			a.log.Error("closing the data directory", "err", err)
+		}
+	}
 }
 
 // watch logs what Options.Logger asks for.
@@ -329,11 +407,17 @@ func (a *Account) watch() {
 	})
 	a.unsub = append(a.unsub,
 		bus.Subscribe(a.Bus, "localwatch/log", func(ctx context.Context, c alarms.StateChange) error {
+			if a.replaying() {
+				return nil // logged when it happened
+			}
 			a.log.InfoContext(ctx, "alarm state change", "alarm", c.AlarmName, "arn", c.AlarmArn,
 				"from", string(c.OldState), "to", string(c.NewState), "reason", c.StateReason, "time", c.Time)
 			return nil
 		}),
 		bus.SubscribeFiltered(a.Bus, "localwatch/log", func(c event.APICall) bool { return c.ErrorCode != "" }, func(ctx context.Context, c event.APICall) error {
+			if a.replaying() {
+				return nil
+			}
 			a.log.DebugContext(ctx, "API call rejected", "source", c.EventSource, "name", c.EventName,
 				"region", c.AWSRegion, "code", c.ErrorCode, "message", c.ErrorMessage)
 			return nil
@@ -380,7 +464,7 @@ func (a *Account) logGroupExists(ctx context.Context, groupARN string) bool {
 // logDelivery logs, at Warn, SNS deliveries that failed for good (the sns
 // package itself logs every attempt at Debug).
 func (a *Account) logDelivery(d sns.DeliveryAttempt) {
-	if a.log == nil || d.Err == nil || !d.Final {
+	if a.log == nil || d.Err == nil || !d.Final || a.replaying() {
 		return
 	}
 	a.log.Warn("SNS delivery failed", "topic", d.TopicArn, "subscription", d.SubscriptionArn, "protocol", d.Protocol,

@@ -204,7 +204,9 @@ func logBuffer() (*slog.Logger, *bytes.Buffer) {
 	return slog.New(slog.NewTextHandler(&b, nil)), &b
 }
 
-func segment(dir string, n int) string { return filepath.Join(dir, "journal", fmt.Sprintf("%08d.log", n)) }
+func segment(dir string, n int) string {
+	return filepath.Join(dir, "journal", fmt.Sprintf("%08d.log", n))
+}
 
 func TestATornTailIsCutOffReportedAndTheAccountOpens(t *testing.T) {
 	for _, cut := range []int{1, 5, 9} {
