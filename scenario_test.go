@@ -39,11 +39,15 @@ type scenario struct {
 	alice context.Context // an IAM user's calls
 }
 
-func newScenario(t testing.TB) *scenario {
+func newScenario(t testing.TB) *scenario { return newScenarioIn(t, "") }
+
+// newScenarioIn is newScenario on an account persisting in dataDir (empty:
+// in memory).
+func newScenarioIn(t testing.TB, dataDir string) *scenario {
 	t.Helper()
 	clk := localwatch.NewManualClock(scenarioStart)
 	store := &objstore.Memory{}
-	st := localwatch.New(localwatch.Options{Clock: clk, IDSeed: 1, Store: store})
+	st := localwatch.New(localwatch.Options{Clock: clk, IDSeed: 1, Store: store, DataDir: dataDir})
 	t.Cleanup(st.Close)
 	return &scenario{st: st, clk: clk, store: store,
 		alice: localwatch.WithIdentity(context.Background(), aliceIdentity)}
