@@ -275,7 +275,7 @@ func newStack(a *Account, region string, src *ids.Source, shared *trail.Shared, 
 		SigningKeySeed: opts.IDSeed, Endpoint: strings.ReplaceAll(opts.SNSEndpoint, "{region}", region),
 		HTTPClient: opts.HTTPClient, Logger: a.log, OnDelivery: a.logDelivery})
 	s.Alarms = alarms.New(alarms.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics, Logger: a.log, Journal: j})
-	s.Logs = logs.New(logs.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Logger: a.log, Store: store})
+	s.Logs = logs.New(logs.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Logger: a.log, Store: store, Journal: j})
 	s.Dashboards = dashboards.New(dashboards.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics})
 	s.Config = config.New(config.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Store: store})
 	return s

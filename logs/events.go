@@ -3,6 +3,7 @@ package logs
 import (
 	"context"
 	"fmt"
+	"github.com/localwatch/localwatch/internal/op"
 	"math"
 	"strconv"
 	"strings"
@@ -137,7 +138,15 @@ func (s *Service) ingest(groupName, streamName string, evs []InputLogEvent, crea
 // are skipped and reported in RejectedLogEventsInfo while the rest are stored;
 // the stored events may not span more than 24 hours. Sequence tokens are ignored.
 // Matching metric filters and subscription filters run on the stored events.
-func (s *Service) PutLogEvents(ctx context.Context, in PutLogEventsInput) (out *PutLogEventsOutput, err error) {
+func (s *Service) PutLogEvents(ctx context.Context, in PutLogEventsInput) (*PutLogEventsOutput, error) {
+	// Through the op funnel for the journal only: s.op has no bus, and
+	// putLogEvents records its own CloudTrail event.
+	return op.Do(ctx, &s.op, event.Call{Name: "PutLogEvents"}, in, func(ctx context.Context, _ *event.Call, in PutLogEventsInput) (*PutLogEventsOutput, error) {
+		return s.putLogEvents(ctx, in)
+	})
+}
+
+func (s *Service) putLogEvents(ctx context.Context, in PutLogEventsInput) (out *PutLogEventsOutput, err error) {
 	ctx = orBackground(ctx)
 	if err := s.checkOpen(); err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package logs
 import (
 	"context"
 	"fmt"
+	"github.com/localwatch/localwatch/internal/op"
 	"log/slog"
 	"regexp"
 	"slices"
@@ -75,6 +76,9 @@ type Options struct {
 	// Destination functions (Error level, naming the job); they are recovered
 	// and the service goes on either way.
 	Logger *slog.Logger
+	// Journal is set by localwatch.Account when its Options.DataDir is set;
+	// leave nil.
+	Journal op.Journal
 }
 
 // MinRetentionSweep is the shortest RetentionSweep interval.
@@ -89,6 +93,7 @@ type Service struct {
 	region  string
 	account string
 	rec     *event.Recorder
+	op      op.Service // no bus: journals the converted operations only
 
 	mu     sync.RWMutex
 	groups map[string]*group
@@ -168,6 +173,7 @@ func New(opts Options) *Service {
 		s.account = "123456789012"
 	}
 	s.rec = &event.Recorder{Bus: s.bus, Clock: s.clock, IDs: s.ids, EventSource: "logs.amazonaws.com", Region: s.region, AccountID: s.account}
+	s.op.Init(op.Common{Clock: s.clock, IDs: s.ids, Region: s.region, AccountID: s.account, Journal: opts.Journal}, "logs", "logs.amazonaws.com", "ServiceUnavailableException")
 	s.log = opts.Logger
 	sweep := opts.RetentionSweep
 	if sweep <= 0 {
@@ -189,6 +195,7 @@ func New(opts Options) *Service {
 // Close publishes pending metric filter data, stops the service's timers and
 // bus subscriptions. Later calls fail with ServiceUnavailableException.
 func (s *Service) Close() {
+	s.op.MarkClosed()
 	timers, unsub, ok := s.markClosed()
 	if !ok {
 		return
@@ -319,7 +326,15 @@ func orBackground(ctx context.Context) context.Context {
 
 // CreateLogGroup creates a log group. Names are 1-512 characters of
 // a-z A-Z 0-9 _ - / . #, and may not start with "aws/".
-func (s *Service) CreateLogGroup(ctx context.Context, in CreateLogGroupInput) (out *CreateLogGroupOutput, err error) {
+func (s *Service) CreateLogGroup(ctx context.Context, in CreateLogGroupInput) (*CreateLogGroupOutput, error) {
+	// Through the op funnel for the journal only: s.op has no bus, and
+	// createLogGroup records its own CloudTrail event.
+	return op.Do(ctx, &s.op, event.Call{Name: "CreateLogGroup"}, in, func(ctx context.Context, _ *event.Call, in CreateLogGroupInput) (*CreateLogGroupOutput, error) {
+		return s.createLogGroup(ctx, in)
+	})
+}
+
+func (s *Service) createLogGroup(ctx context.Context, in CreateLogGroupInput) (out *CreateLogGroupOutput, err error) {
 	ctx = orBackground(ctx)
 	if err := s.checkOpen(); err != nil {
 		return nil, err
@@ -499,7 +514,15 @@ func (s *Service) DescribeLogGroups(ctx context.Context, in DescribeLogGroupsInp
 
 // CreateLogStream creates a log stream in a log group. Stream names are 1-512
 // characters without ':' or '*'.
-func (s *Service) CreateLogStream(ctx context.Context, in CreateLogStreamInput) (out *CreateLogStreamOutput, err error) {
+func (s *Service) CreateLogStream(ctx context.Context, in CreateLogStreamInput) (*CreateLogStreamOutput, error) {
+	// Through the op funnel for the journal only: s.op has no bus, and
+	// createLogStream records its own CloudTrail event.
+	return op.Do(ctx, &s.op, event.Call{Name: "CreateLogStream"}, in, func(ctx context.Context, _ *event.Call, in CreateLogStreamInput) (*CreateLogStreamOutput, error) {
+		return s.createLogStream(ctx, in)
+	})
+}
+
+func (s *Service) createLogStream(ctx context.Context, in CreateLogStreamInput) (out *CreateLogStreamOutput, err error) {
 	ctx = orBackground(ctx)
 	if err := s.checkOpen(); err != nil {
 		return nil, err
