@@ -1,11 +1,14 @@
 package journal_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -400,5 +403,83 @@ func TestEncodeDecodeKeepsPointersTimesAndExplicitZeros(t *testing.T) {
 	}
 	if got.Zero == nil || *got.Zero != 0 || got.Nil != nil || !got.When.Equal(v.When) || got.Names[0] != "a" || got.Attrs["k"] != "v" || !bytes.Equal(got.Raw, v.Raw) {
 		t.Fatalf("round trip: %+v", got)
+	}
+}
+
+const lockChildEnv = "LOCALWATCH_JOURNAL_LOCK_CHILD"
+
+// A directory open in another process is refused with ErrLocked, and is free
+// again once that process is gone (even killed: the kernel drops its flock).
+func TestADirectoryOpenInAnotherProcessIsRefused(t *testing.T) {
+	if dir := os.Getenv(lockChildEnv); dir != "" {
+		j, err := journal.Open(journal.Options{Dir: dir})
+		if err != nil {
+			fmt.Println("error", err)
+			os.Exit(2)
+		}
+		defer j.Close()
+		fmt.Println("ready")
+		time.Sleep(time.Minute)
+		return
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestADirectoryOpenInAnotherProcessIsRefused$")
+	cmd.Env = append(os.Environ(), lockChildEnv+"="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := bufio.NewReader(out).ReadString('\n')
+	if line != "ready\n" {
+		cmd.Process.Kill()
+		t.Fatalf("child said %q", line)
+	}
+	_, err = journal.Open(journal.Options{Dir: dir})
+	if !errors.Is(err, journal.ErrLocked) || !strings.Contains(err.Error(), dir) {
+		cmd.Process.Kill()
+		t.Fatalf("Open while another process holds it = %v, want ErrLocked naming the directory", err)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	j, err := journal.Open(journal.Options{Dir: dir})
+	if err != nil {
+		t.Fatalf("Open after the other process died = %v", err)
+	}
+	j.Close()
+}
+
+// On a wall clock (clock.Loop), the scheduled work that ran while the loop
+// ran is replayed at the times it ran, and the calls at theirs.
+func TestScheduledWorkOnALoopClockIsReplayedAtItsTimes(t *testing.T) {
+	dir := t.TempDir()
+	loop := clock.NewLoop()
+	j, c := open(t, dir, loop, journal.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { loop.Run(ctx); close(done) }()
+	for i := range 5 {
+		if _, err := c.Add(context.Background(), addIn{N: i, Every: 3 * time.Millisecond}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		if total, _ := c.snapshot(); total == 5010 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the 5 timers have not all run")
+		}
+	}
+	cancel()
+	<-done
+	_, want := c.snapshot()
+	j.Close()
+	_, c2 := open(t, dir, clock.NewLoop(), journal.Options{})
+	if _, got := c2.snapshot(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("replayed:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
