@@ -29,7 +29,10 @@
 //
 //	DIR/LOCK                 flock(2)ed while open: a second process gets an error
 //	DIR/FORMAT               "localwatch journal <version>\n"; a newer version is refused
-//	DIR/seed                 the ID seed: 8 bytes little-endian + CRC-32C (4 bytes)
+//	DIR/seed                 the ID seed and the creation time (Unix ns), 8 bytes each,
+//	                         little-endian, + CRC-32C (4 bytes); services are built at
+//	                         the creation time on every open, so their first timers
+//	                         are the same
 //	DIR/journal/00000001.log segments of records, a new one past 64 MiB
 //	DIR/objects/             CloudTrail and Config files (objstore.Dir), when the
 //	                         account has no Store of its own

@@ -82,9 +82,10 @@ type Journal struct {
 	dir  string
 	opts Options
 	log  *slog.Logger
-	lock *os.File
-	seed uint64
-	clk  *clock.Virtual
+	lock    *os.File
+	seed    uint64
+	created time.Time // when the directory was created: the services are built at it
+	clk     *clock.Virtual
 
 	// mu orders the account: it is held from Begin to the end of every
 	// top-level call and around every tick, and guards seq, started and
@@ -120,7 +121,9 @@ type Journal struct {
 
 // Open locks and opens the data directory o.Dir, creating it if needed. The
 // journal does not record calls until [Journal.Replay] and [Journal.Start]
-// have run.
+// have run. Until Replay, its clock is held at the time the directory was
+// created: the services built in between register their timers as the first
+// services built on the directory did, so that the ticks replay alike.
 func Open(o Options) (*Journal, error) {
 	if o.Dir == "" {
 		return nil, errors.New("journal: no directory")
@@ -154,6 +157,7 @@ func Open(o Options) (*Journal, error) {
 		j.unlock()
 		return nil, err
 	}
+	j.clk.Hold(j.created)
 	return j, nil
 }
 
@@ -186,7 +190,8 @@ func (j *Journal) init() error {
 		for seed == 0 {
 			seed = rand.Uint64()
 		}
-		if err := writeFileSync(filepath.Join(j.dir, "seed"), encodeSeed(seed)); err != nil {
+		created := j.opts.Clock.Now()
+		if err := writeFileSync(filepath.Join(j.dir, "seed"), encodeSeed(seed, created)); err != nil {
 			return err
 		}
 		// FORMAT last: its presence says the directory is initialised.
@@ -196,7 +201,7 @@ func (j *Journal) init() error {
 		if err := syncDir(j.dir); err != nil {
 			return err
 		}
-		j.seed = seed
+		j.seed, j.created = seed, created
 		return nil
 	case err != nil:
 		return fmt.Errorf("journal: %w", err)
@@ -213,28 +218,31 @@ func (j *Journal) init() error {
 	if err != nil {
 		return fmt.Errorf("journal: %s: reading the ID seed: %w", j.dir, err)
 	}
-	seed, err := decodeSeed(sb)
+	seed, created, err := decodeSeed(sb)
 	if err != nil {
 		return fmt.Errorf("journal: %s: %w", j.dir, err)
 	}
 	if j.opts.Seed != 0 && j.opts.Seed != seed {
 		return fmt.Errorf("journal: %s was created with ID seed %d, not %d", j.dir, seed, j.opts.Seed)
 	}
-	j.seed = seed
+	j.seed, j.created = seed, created
 	j.segs, err = j.listSegments()
 	return err
 }
 
-func encodeSeed(seed uint64) []byte {
+// encodeSeed encodes the seed file: the ID seed and the creation time (Unix
+// nanoseconds), little-endian, and their CRC-32C.
+func encodeSeed(seed uint64, created time.Time) []byte {
 	b := binary.LittleEndian.AppendUint64(nil, seed)
+	b = binary.LittleEndian.AppendUint64(b, uint64(created.UnixNano()))
 	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
 }
 
-func decodeSeed(b []byte) (uint64, error) {
-	if len(b) != 12 || crc32.Checksum(b[:8], castagnoli) != binary.LittleEndian.Uint32(b[8:]) {
-		return 0, errors.New("the seed file is corrupt (the journal cannot be replayed without its ID seed)")
+func decodeSeed(b []byte) (uint64, time.Time, error) {
+	if len(b) != 20 || crc32.Checksum(b[:16], castagnoli) != binary.LittleEndian.Uint32(b[16:]) {
+		return 0, time.Time{}, errors.New("the seed file is corrupt (the journal cannot be replayed without its ID seed)")
 	}
-	return binary.LittleEndian.Uint64(b), nil
+	return binary.LittleEndian.Uint64(b), time.Unix(0, int64(binary.LittleEndian.Uint64(b[8:]))).UTC(), nil
 }
 
 // segName is the file name of segment n.
@@ -298,6 +306,7 @@ type Dispatch func(ctx context.Context, c Call) error
 func (j *Journal) Replay(dispatch Dispatch) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	j.clk.Release() // held by Open
 	j.replaying.Store(true)
 	defer j.replaying.Store(false)
 	j.tickG.Store(goid())

@@ -46,6 +46,12 @@ type addIn struct {
 func newCounter(c clock.Clock, j op.Journal, seed uint64) *counter {
 	s := &counter{}
 	s.op.Init(op.Common{Clock: c, IDs: ids.New(seed), Journal: j}, "counter", "counter.amazonaws.com", "ServiceUnavailable")
+	// Scheduled work registered when the service is built.
+	c.AfterFunc(time.Hour, func() {
+		s.mu.Lock()
+		s.log = append(s.log, "built-in timer at "+c.Now().Format(time.RFC3339)+" id "+s.op.IDs.Hex(4))
+		s.mu.Unlock()
+	})
 	return s
 }
 
@@ -481,5 +487,25 @@ func TestScheduledWorkOnALoopClockIsReplayedAtItsTimes(t *testing.T) {
 	_, c2 := open(t, dir, clock.NewLoop(), journal.Options{})
 	if _, got := c2.snapshot(); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("replayed:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// The timers services register when they are built replay like the others,
+// whenever the directory is reopened: the services are built at the time the
+// directory was created.
+func TestTimersRegisteredWhenServicesAreBuiltReplayOnALaterOpen(t *testing.T) {
+	dir := t.TempDir()
+	clk := clock.NewManual(t0)
+	j, c := open(t, dir, clk, journal.Options{})
+	clk.Advance(2 * time.Hour)
+	c.Add(context.Background(), addIn{N: 1})
+	_, want := c.snapshot()
+	if len(want) != 2 || !strings.HasPrefix(want[0], "built-in timer at 2026-01-02T04:04:05Z") {
+		t.Fatalf("log %q", want)
+	}
+	j.Close()
+	_, c2 := open(t, dir, clock.NewManual(t0.Add(24*time.Hour)), journal.Options{})
+	if _, got := c2.snapshot(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("replayed a day later:\n%q\nwant\n%q", got, want)
 	}
 }
