@@ -79,9 +79,9 @@ var ErrNewerFormat = errors.New("journal: the data directory was written by a ne
 
 // Journal is an open data directory. See the package comment.
 type Journal struct {
-	dir  string
-	opts Options
-	log  *slog.Logger
+	dir     string
+	opts    Options
+	log     *slog.Logger
 	lock    *os.File
 	seed    uint64
 	created time.Time // when the directory was created: the services are built at it
