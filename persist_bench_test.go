@@ -8,6 +8,7 @@ import (
 
 	"github.com/localwatch/localwatch"
 	"github.com/localwatch/localwatch/logs"
+	"github.com/localwatch/localwatch/metrics"
 )
 
 // The cost of persistence (issue 22): the same ingest in memory and with a
@@ -48,8 +49,7 @@ func BenchmarkPersistPutMetricData(b *testing.B) {
 				b.Run(name, func(b *testing.B) {
 					st := persistAccount(b, mode.opts(b), benchT0.Add(time.Hour))
 					var i atomic.Int64
-					put := func() {
-						in := putBatch(n)
+					put := func(in metrics.PutMetricDataInput) {
 						ts := benchT0.Add(time.Duration(i.Add(1)%3600) * time.Second)
 						for j := range in.MetricData {
 							in.MetricData[j].Timestamp = ts
@@ -62,13 +62,15 @@ func BenchmarkPersistPutMetricData(b *testing.B) {
 					if parallel {
 						b.SetParallelism(4)
 						b.RunParallel(func(pb *testing.PB) {
+							in := putBatch(n)
 							for pb.Next() {
-								put()
+								put(in)
 							}
 						})
 					} else {
+						in := putBatch(n)
 						for b.Loop() {
-							put()
+							put(in)
 						}
 					}
 					b.ReportMetric(float64(b.N)*float64(n)/b.Elapsed().Seconds(), "datapoints/s")
@@ -96,12 +98,16 @@ func BenchmarkPersistPutLogEvents(b *testing.B) {
 					}
 				}
 				base := benchT0.UnixMilli()
+				lines := make([]string, 1000)
+				for i := range lines {
+					lines[i] = logLine(i)
+				}
 				var stream, n atomic.Int64
 				put := func(name string) {
 					batch := make([]logs.InputLogEvent, 1000)
 					start := n.Add(1000)
 					for i := range batch {
-						batch[i] = logs.InputLogEvent{Timestamp: base + (start+int64(i))%(20*3600*1000), Message: logLine(i)}
+						batch[i] = logs.InputLogEvent{Timestamp: base + (start+int64(i))%(20*3600*1000), Message: lines[i]}
 					}
 					if _, err := st.Logs.PutLogEvents(ctx, logs.PutLogEventsInput{LogGroupName: "bench", LogStreamName: name, LogEvents: batch}); err != nil {
 						b.Error(err)

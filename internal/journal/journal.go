@@ -586,7 +586,7 @@ func (j *Journal) flushLocked(sync bool) {
 	}
 	if err == nil && sync && j.durable.Load() < j.written.Load() {
 		w := j.written.Load()
-		if err = j.f.Sync(); err == nil {
+		if err = datasync(j.f); err == nil {
 			j.durable.Store(w)
 			j.lastSync = time.Now()
 		}
