@@ -98,7 +98,7 @@ type Journal struct {
 	// guarded by mu until Start, then by flushMu (the leader rolls).
 	segs      []int
 	replaying atomic.Bool
-	tickG     atomic.Uint64 // goroutine running a tick or a replay, 0: none
+	holder    atomic.Uint64 // the goroutine holding mu (a call, a tick, Replay), 0: none
 
 	// bufMu guards buf and bufSeq: the framed records not yet written and
 	// the sequence number of the last of them.
@@ -309,8 +309,8 @@ func (j *Journal) Replay(dispatch Dispatch) error {
 	j.clk.Release() // held by Open
 	j.replaying.Store(true)
 	defer j.replaying.Store(false)
-	j.tickG.Store(goid())
-	defer j.tickG.Store(0)
+	j.holder.Store(goid())
+	defer j.holder.Store(0)
 	for i, n := range j.segs {
 		data, err := os.ReadFile(j.segPath(n))
 		if err != nil {
@@ -469,8 +469,11 @@ func (j *Journal) Begin(ctx context.Context, service, region, name string, readO
 	if op.WithinCallOf(ctx) || j.replaying.Load() {
 		return ctx, nil
 	}
-	if g := j.tickG.Load(); g != 0 && g == goid() {
-		// Scheduled work (run inside a tick) calling an operation.
+	g := goid()
+	if g == j.holder.Load() {
+		// An operation called by scheduled work (inside a tick) or by a
+		// hook inside a call, with a fresh context: part of what is
+		// running. (Waiting for mu would wait for ourselves.)
 		return op.WithinCall(ctx), nil
 	}
 	input, encErr := Encode(in)
@@ -479,6 +482,7 @@ func (j *Journal) Begin(ctx context.Context, service, region, name string, readO
 		j.mu.Unlock()
 		return ctx, nil
 	}
+	j.holder.Store(g)
 	t := j.clk.HoldNow()
 	j.seq++
 	r := record{Seq: j.seq, Kind: KindCall, Time: t.UnixNano(), Region: region, Service: service, Name: name,
@@ -498,6 +502,7 @@ func (j *Journal) Begin(ctx context.Context, service, region, name string, readO
 	seq := j.seq
 	return op.WithinCall(ctx), func(err error) {
 		j.clk.Release()
+		j.holder.Store(0)
 		j.mu.Unlock()
 		if !readOnly && err == nil {
 			j.commit(seq)
@@ -533,9 +538,9 @@ func (j *Journal) wake() {
 	if j.clk.Due(t) {
 		j.seq++
 		j.append(&record{Seq: j.seq, Kind: KindTick, Time: t.UnixNano()})
-		j.tickG.Store(goid())
+		j.holder.Store(goid())
 		j.clk.Fire()
-		j.tickG.Store(0)
+		j.holder.Store(0)
 	}
 	j.clk.Rearm()
 }
@@ -676,9 +681,10 @@ func (j *Journal) Close() error {
 	return err
 }
 
-// goid returns the ID of the calling goroutine. It is read only to tell the
-// tick's (or replay's) own calls from other goroutines' (see Begin), which
-// the services' scheduled work may make with a fresh context.
+// goid returns the ID of the calling goroutine. Begin reads it to tell the
+// operations called with a fresh context by the goroutine that holds the
+// account's order (scheduled work in a tick, a user's hook inside a call),
+// which are nested, from other goroutines' calls, which wait.
 func goid() uint64 {
 	var b [64]byte
 	s := b[:runtime.Stack(b[:], false)]

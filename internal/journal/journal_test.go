@@ -41,6 +41,7 @@ type addIn struct {
 	Note  string
 	At    *time.Time
 	Every time.Duration // > 0: also arm a timer adding 1000 after Every
+	Hook  bool          // call Add(N: 10) with a fresh context, as a user's hook may
 }
 
 func newCounter(c clock.Clock, j op.Journal, seed uint64) *counter {
@@ -79,6 +80,9 @@ func (s *counter) add(ctx context.Context, _ *event.Call, in addIn) (int, error)
 	s.log = append(s.log, fmt.Sprintf("add %d %s at %s id %s rid %q who %q", in.N, in.Note, s.op.Clock.Now().Format(time.RFC3339Nano), s.op.IDs.Hex(6), rid, who.UserName))
 	total := s.total
 	s.mu.Unlock()
+	if in.Hook {
+		_, _ = s.Add(context.Background(), addIn{N: 10, Note: "hook"})
+	}
 	if in.Every > 0 {
 		s.op.Clock.AfterFunc(in.Every, func() {
 			// Scheduled work calling an operation with a fresh context.
@@ -507,5 +511,32 @@ func TestTimersRegisteredWhenServicesAreBuiltReplayOnALaterOpen(t *testing.T) {
 	_, c2 := open(t, dir, clock.NewManual(t0.Add(24*time.Hour)), journal.Options{})
 	if _, got := c2.snapshot(); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("replayed a day later:\n%q\nwant\n%q", got, want)
+	}
+}
+
+// An operation called with a fresh context from inside a call (a user's hook
+// does not get the call's context) is part of that call: it neither waits
+// for the call to end (a deadlock) nor is journaled twice.
+func TestAnOperationCalledInsideACallWithAFreshContextIsNested(t *testing.T) {
+	dir := t.TempDir()
+	j, c := open(t, dir, clock.NewManual(t0), journal.Options{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.Add(context.Background(), addIn{N: 1, Hook: true})
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the nested call waited for the call it is in")
+	}
+	if got := j.LastSeq(); got != 1 {
+		t.Fatalf("%d records, want 1 (the nested call is part of the outer)", got)
+	}
+	_, want := c.snapshot()
+	j.Close()
+	_, c2 := open(t, dir, clock.NewManual(t0), journal.Options{})
+	if total, got := c2.snapshot(); total != 11 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("replayed %d %q", total, got)
 	}
 }
