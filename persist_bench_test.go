@@ -2,6 +2,8 @@ package localwatch_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -131,4 +133,42 @@ func BenchmarkPersistPutLogEvents(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkPersistReopen: opening a data directory that holds 100
+// PutMetricData calls of 1,000 datums (100,000 datapoints), replaying them.
+// Reports the replay rate and the journal's size per datapoint.
+func BenchmarkPersistReopen(b *testing.B) {
+	dir := b.TempDir()
+	const calls, datums = 100, 1000
+	clk := localwatch.NewManualClock(benchT0.Add(time.Hour))
+	acct, err := localwatch.NewAccount(localwatch.Options{Clock: clk, IDSeed: 1, DataDir: dir, Sync: localwatch.SyncLoseRecentOnPowerLoss})
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := putBatch(datums)
+	for i := range calls {
+		for j := range in.MetricData {
+			in.MetricData[j].Timestamp = benchT0.Add(time.Duration(i) * time.Second)
+		}
+		if _, err := acct.Region("us-east-1").Metrics.PutMetricData(context.Background(), in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	acct.Close()
+	segs, _ := filepath.Glob(filepath.Join(dir, "journal", "*.log"))
+	var size int64
+	for _, s := range segs {
+		st, _ := os.Stat(s)
+		size += st.Size()
+	}
+	for b.Loop() {
+		acct, err := localwatch.NewAccount(localwatch.Options{Clock: localwatch.NewManualClock(benchT0), DataDir: dir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		acct.Close()
+	}
+	b.ReportMetric(float64(b.N)*calls*datums/b.Elapsed().Seconds(), "datapoints/s")
+	b.ReportMetric(float64(size)/(calls*datums), "bytes/datapoint")
 }

@@ -20,10 +20,13 @@
 // held the services' clock (a [clock.Virtual]) stands still at the record's
 // time. Calls made inside a call (a metric filter putting data, an alarm
 // publishing to SNS) are part of the outer call and are not journaled; they
-// are recognised by the context ([op.WithinCall]) or, for scheduled work,
-// because they run on the goroutine of the tick. A tick is recorded whenever
-// the base clock wakes the virtual clock and a timer is due; replay fires the
-// same timers at the same times.
+// are recognised by their context ([op.WithinCall]) or, when they were given
+// a fresh one (scheduled work, a user's hook), because they run on the
+// goroutine that holds the order. A tick is recorded whenever the base clock
+// wakes the virtual clock and a timer is due; replay fires the same timers
+// at the same times. The services are built, on every open, with the clock
+// held at the time the directory was created, so the timers they register
+// when built are the same too.
 //
 // # Layout
 //
@@ -88,6 +91,28 @@
 // A corrupt or missing seed file, or an unreadable FORMAT, refuses to open
 // (the calls cannot be replayed without their seed); so does a FORMAT of a
 // newer version, or a LOCK held by another process.
+//
+// # What a service must do to be replayable
+//
+//   - Change state only inside an operation run by op.Do, a bus handler or
+//     hook run inside one, or a timer of the clock it was given (which runs
+//     inside a tick). Work done elsewhere — a goroutine applying the result
+//     of an HTTP delivery — must itself be an operation through op.Do (a
+//     private one, such as SNS's "localwatch:DeliveryResult"), replayed
+//     through [Replayer].
+//   - Pass op.Do the exported method's Input unchanged, under the method's
+//     name (event.Call.Name): replay calls the method of that name with the
+//     decoded Input ([MethodDispatch]).
+//   - Keep Inputs encodable: exported fields, no funcs or channels; fields
+//     tagged json:"-" are not stored (CBOR follows the json tags); an
+//     interface field comes back as map[string]any and friends.
+//   - Draw IDs and read the time only inside operations and timers.
+//   - While op.Service.Replaying, make no effect outside the process: no
+//     HTTP, no call of a Go function the user subscribed (it is not
+//     registered yet, and it ran already); its recorded outcome decides.
+//   - What is not an operation is not persisted: Go functions, action
+//     handlers and destinations the user registers are registered again by
+//     the user after the account opens.
 //
 // # What is not there yet
 //

@@ -90,8 +90,9 @@ func init() {
 		panic(err)
 	}
 	decMode, err = cbor.DecOptions{
-		DefaultMapType:   reflect.TypeOf(map[string]any(nil)),
-		MaxArrayElements: 1 << 27, MaxMapPairs: 1 << 27,
+		DefaultMapType:    reflect.TypeOf(map[string]any(nil)),
+		FieldNameMatching: cbor.FieldNameMatchingCaseSensitive,
+		MaxArrayElements:  1 << 27, MaxMapPairs: 1 << 27,
 	}.DecMode()
 	if err != nil {
 		panic(err)
