@@ -73,6 +73,11 @@
 // had not returned when the process died is replayed (it may have happened,
 // as with AWS).
 //
+// If the disk fails (a write or fsync error), the calls go on in memory, the
+// failure is logged at Error once, and every later change tries to write the
+// records again, in order; until one succeeds, what is acknowledged is not
+// durable.
+//
 // # Recovery
 //
 // Opening reads every segment in order and checks each record's length, CRC

@@ -578,9 +578,20 @@ func (j *Journal) flushLocked(sync bool) {
 	j.buf = j.spare[:0]
 	j.bufMu.Unlock()
 	err := j.writeLocked(data)
-	if cap(data) <= 4<<20 {
+	switch {
+	case err != nil && len(data) > 0:
+		// Put the records back in front of those buffered since: the next
+		// flush writes them again, in order, without a gap.
+		j.bufMu.Lock()
+		if len(j.buf) == 0 {
+			j.bufSeq = last
+		}
+		j.buf = append(data, j.buf...)
+		j.bufMu.Unlock()
+		j.spare = nil
+	case cap(data) <= 4<<20:
 		j.spare = data[:0]
-	} else {
+	default:
 		j.spare = nil
 	}
 	if err == nil && len(data) > 0 {
