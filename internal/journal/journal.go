@@ -323,6 +323,11 @@ func (j *Journal) Replay(dispatch Dispatch) error {
 				ferr = fmt.Errorf("%w: sequence number %d after %d", errDamaged, r.Seq, j.seq)
 			}
 			if ferr != nil {
+				if i == len(j.segs)-1 && allZero(data[off:]) {
+					// Zeros where the file was extended but the data
+					// never written (a power loss): a torn tail.
+					ferr = fmt.Errorf("%w: zeros", errTorn)
+				}
 				return j.repair(i, off, len(data), ferr)
 			}
 			if err := j.replayOne(&r, dispatch); err != nil {
@@ -410,6 +415,15 @@ func (j *Journal) lastFrameAt(path string, off, total int) bool {
 		return false
 	}
 	return off+headerSize+int(binary.LittleEndian.Uint32(h[:])) == total
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // copyTail copies the bytes of src from off to the end into dst.

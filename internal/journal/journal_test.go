@@ -253,6 +253,23 @@ func TestATornTailIsCutOffReportedAndTheAccountOpens(t *testing.T) {
 	}
 }
 
+func TestZerosAfterTheLastRecordAreATornTail(t *testing.T) {
+	dir := t.TempDir()
+	writeN(t, dir, 10)
+	f, _ := os.OpenFile(segment(dir, 1), os.O_APPEND|os.O_WRONLY, 0)
+	f.Write(make([]byte, 4096)) // extended by a power loss, never written
+	f.Close()
+	log, buf := logBuffer()
+	j, c := open(t, dir, clock.NewManual(t0), journal.Options{Logger: log})
+	defer j.Close()
+	if total, _ := c.snapshot(); total != 10 || !strings.Contains(buf.String(), "torn") {
+		t.Fatalf("replayed %d, log %q", total, buf.String())
+	}
+	if damaged, _ := filepath.Glob(filepath.Join(dir, "journal", "*.damaged")); len(damaged) != 0 {
+		t.Fatalf("set aside %q for zeros", damaged)
+	}
+}
+
 func TestABadCRCInTheLastRecordIsATornTail(t *testing.T) {
 	dir := t.TempDir()
 	writeN(t, dir, 10)
