@@ -2,6 +2,7 @@ package localwatch
 
 import (
 	"context"
+	"reflect"
 	"time"
 
 	"github.com/localwatch/localwatch/internal/awserr"
@@ -10,6 +11,7 @@ import (
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/identity"
 	"github.com/localwatch/localwatch/internal/ids"
+	"github.com/localwatch/localwatch/internal/op"
 )
 
 // The types below live in internal packages and are re-exported here, so that
@@ -171,7 +173,19 @@ func NewIDSource(seed uint64) *IDSource { return ids.New(seed) }
 // Publish publishes ev on the bus of an account, a stack or a bare *Bus, synchronously, to
 // every subscriber of its type (a [LogDelivery], a [Notification], a
 // metrics.DataEvent, ...). It returns the subscribers' errors joined.
+//
+// On an account with a DataDir, publishing a LogDelivery, a Notification or a
+// metrics.DataEvent is journaled like an operation (what its subscribers do
+// survives a restart); publishing another type is not.
 func Publish[T any](ctx context.Context, on EventBus, ev T) error {
+	if a := accountOf(on); a != nil && a.journal != nil {
+		if name, ok := publishNames[reflect.TypeFor[T]()]; ok {
+			_, err := op.Do(ctx, &a.publish, event.Call{Name: name}, ev, func(ctx context.Context, _ *event.Call, ev T) (struct{}, error) {
+				return struct{}{}, bus.Publish(ctx, a.Bus, ev)
+			})
+			return err
+		}
+	}
 	return bus.Publish(ctx, on.EventBus(), ev)
 }
 

@@ -6,9 +6,12 @@ import (
 	"errors"
 	"io"
 	"maps"
+	"reflect"
 
+	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/journal"
+	"github.com/localwatch/localwatch/metrics"
 	"github.com/localwatch/localwatch/objstore"
 )
 
@@ -51,7 +54,57 @@ func (a *Account) service(name, region string) any {
 		return st.Config
 	case "sns":
 		return st.SNS
+	case publishService:
+		return publishReplayer{a}
 	}
+	return nil
+}
+
+// publishService is the name events published with [Publish] are journaled
+// under, each as the operation publishNames gives its type.
+const publishService = "localwatch"
+
+// publishNames are the event types [Publish] journals: those the services
+// consume (whose effects are state).
+var publishNames = map[reflect.Type]string{
+	reflect.TypeFor[LogDelivery]():       "Publish:LogDelivery",
+	reflect.TypeFor[Notification]():      "Publish:Notification",
+	reflect.TypeFor[metrics.DataEvent](): "Publish:metrics.DataEvent",
+}
+
+// accountOf returns the account of an EventBus that is an account or a
+// stack, else nil.
+func accountOf(on EventBus) *Account {
+	switch v := on.(type) {
+	case *Account:
+		return v
+	case *Stack:
+		return v.account
+	}
+	return nil
+}
+
+// publishReplayer replays the events [Publish] journaled.
+type publishReplayer struct{ a *Account }
+
+func (p publishReplayer) ReplayOp(ctx context.Context, name string, decode func(any) error) (bool, error) {
+	switch name {
+	case "Publish:LogDelivery":
+		return true, replayPublish[LogDelivery](ctx, p.a, decode)
+	case "Publish:Notification":
+		return true, replayPublish[Notification](ctx, p.a, decode)
+	case "Publish:metrics.DataEvent":
+		return true, replayPublish[metrics.DataEvent](ctx, p.a, decode)
+	}
+	return false, nil
+}
+
+func replayPublish[T any](ctx context.Context, a *Account, decode func(any) error) error {
+	var ev T
+	if err := decode(&ev); err != nil {
+		return err
+	}
+	_ = bus.Publish(ctx, a.Bus, ev) // its subscribers' errors were answered when it happened
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/localwatch/localwatch"
 	"github.com/localwatch/localwatch/alarms"
+	"github.com/localwatch/localwatch/logs"
 	"github.com/localwatch/localwatch/metrics"
 	"github.com/localwatch/localwatch/trail"
 	"github.com/stretchr/testify/assert"
@@ -186,4 +187,28 @@ func TestADataDirOfANewerFormatIsRefused(t *testing.T) {
 	_, err := localwatch.NewAccount(localwatch.Options{DataDir: dir})
 	require.Error(t, err)
 	assert.True(t, strings.Contains(err.Error(), "newer"), err.Error())
+}
+
+// What an application publishes on the bus for the services to consume (log
+// events, metric data) survives a restart like the calls do.
+func TestPublishedEventsSurviveARestart(t *testing.T) {
+	dir := t.TempDir()
+	p := openPersistent(t, dir)
+	_, err := p.st().Logs.CreateLogGroup(p.ctx, logs.CreateLogGroupInput{LogGroupName: "app"})
+	require.NoError(t, err)
+	require.NoError(t, localwatch.Publish(p.ctx, p.acct, localwatch.LogDelivery{LogGroupName: "app", LogStreamName: "web",
+		Events: []localwatch.LogEvent{{Timestamp: persistStart.UnixMilli(), Message: "hello"}}}))
+	require.NoError(t, localwatch.Publish(p.ctx, p.st(), metrics.DataEvent{Input: metrics.PutMetricDataInput{Namespace: "App",
+		MetricData: []metrics.MetricDatum{{MetricName: "Published", Value: metrics.Float(1)}}}}))
+	p.acct.Close()
+
+	p2 := openPersistent(t, dir)
+	defer p2.acct.Close()
+	ev, err := p2.st().Logs.GetLogEvents(context.Background(), logs.GetLogEventsInput{LogGroupName: "app", LogStreamName: "web"})
+	require.NoError(t, err)
+	require.Len(t, ev.Events, 1)
+	assert.Equal(t, "hello", ev.Events[0].Message)
+	lm, err := p2.st().Metrics.ListMetrics(context.Background(), metrics.ListMetricsInput{MetricName: "Published"})
+	require.NoError(t, err)
+	assert.Len(t, lm.Metrics, 1)
 }

@@ -135,6 +135,7 @@ type Account struct {
 	log     *slog.Logger
 	svcClk  Clock            // the services' clock: Clock, or the journal's over it
 	journal *journal.Journal // nil without a DataDir
+	publish op.Service       // journals Publish (its Journal is journal)
 	stacks  []*Stack         // in Options.Regions order
 	unsub   []func()
 	closeMu sync.Mutex
@@ -233,6 +234,8 @@ func NewAccount(opts Options) (*Account, error) {
 	store := opts.Store
 	if jr != nil {
 		a.svcClk = jr.Clock()
+		a.publish.Init(op.Common{Clock: a.svcClk, IDs: src, AccountID: a.AccountID, Region: opts.Regions[0], Journal: jr},
+			publishService, "", "ServiceUnavailable")
 		store = replayStore{Store: store, j: jr}
 	}
 	a.watch()
