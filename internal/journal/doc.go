@@ -110,7 +110,10 @@
 //     decoded Input ([MethodDispatch]).
 //   - Keep Inputs encodable: exported fields, no funcs or channels; fields
 //     tagged json:"-" are not stored (CBOR follows the json tags); an
-//     interface field comes back as map[string]any and friends.
+//     interface field comes back as map[string]any and friends. An Input
+//     on a hot path may implement encoding.BinaryMarshaler and
+//     BinaryUnmarshaler: the journal then stores its own compact form (the
+//     generic form of a PutMetricData datum is about 140 bytes).
 //   - Draw IDs and read the time only inside operations and timers.
 //   - While op.Service.Replaying, make no effect outside the process: no
 //     HTTP, no call of a Go function the user subscribed (it is not
