@@ -560,3 +560,37 @@ func TestAnOperationCalledInsideACallWithAFreshContextIsNested(t *testing.T) {
 		t.Fatalf("replayed %d %q", total, got)
 	}
 }
+
+// compactIn stores itself as one byte per value.
+type compactIn struct{ Values []int }
+
+func (c compactIn) MarshalBinary() ([]byte, error) {
+	b := make([]byte, len(c.Values))
+	for i, v := range c.Values {
+		b[i] = byte(v)
+	}
+	return b, nil
+}
+
+func (c *compactIn) UnmarshalBinary(b []byte) error {
+	c.Values = make([]int, len(b))
+	for i, v := range b {
+		c.Values[i] = int(v)
+	}
+	return nil
+}
+
+func TestAnInputWithABinaryMarshalerIsStoredInItsOwnForm(t *testing.T) {
+	in := compactIn{Values: []int{1, 2, 3, 250}}
+	b, err := journal.Encode(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) != 5 { // a 4-byte CBOR byte string
+		t.Fatalf("encoded in %d bytes: %x", len(b), b)
+	}
+	var got compactIn
+	if err := journal.Decode(b, &got); err != nil || fmt.Sprint(got.Values) != "[1 2 3 250]" {
+		t.Fatalf("Decode = %v, %v", got, err)
+	}
+}
