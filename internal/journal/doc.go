@@ -67,7 +67,8 @@
 //     at Close. Nothing acknowledged is lost by a process crash; a power loss
 //     (or an OS crash) may lose the calls acknowledged since the last fsync.
 //
-// Reads and ticks are written with the next change (or at Close); losing
+// Reads and ticks are written with the next change, once a megabyte of them
+// waits, or at Close; losing
 // them loses nothing anyone was told had happened: the scheduled work runs
 // again when the clock next wakes. A call whose record was written but which
 // had not returned when the process died is replayed (it may have happened,

@@ -520,8 +520,28 @@ func (j *Journal) Begin(ctx context.Context, service, region, name string, readO
 		j.mu.Unlock()
 		if !readOnly && err == nil {
 			j.commit(seq)
+		} else {
+			j.maybeFlush()
 		}
 	}
+}
+
+// flushThreshold is how many bytes of records that nobody waits for (reads,
+// failed calls, ticks) may wait in memory before they are written.
+const flushThreshold = 1 << 20
+
+// maybeFlush writes the buffer out (without fsync) once it holds
+// flushThreshold bytes, so that a workload of reads does not grow it
+// without bound. It does not wait for a flush in progress.
+func (j *Journal) maybeFlush() {
+	j.bufMu.Lock()
+	n := len(j.buf)
+	j.bufMu.Unlock()
+	if n < flushThreshold || !j.flushMu.TryLock() {
+		return
+	}
+	defer j.flushMu.Unlock()
+	j.flushLocked(false)
 }
 
 // append frames r into the buffer.
@@ -557,6 +577,7 @@ func (j *Journal) wake() {
 		j.holder.Store(0)
 	}
 	j.clk.Rearm()
+	j.maybeFlush()
 }
 
 // commit returns once record seq is written (and, under SyncEveryCall,

@@ -594,3 +594,20 @@ func TestAnInputWithABinaryMarshalerIsStoredInItsOwnForm(t *testing.T) {
 		t.Fatalf("Decode = %v, %v", got, err)
 	}
 }
+
+// Reads are written out once a megabyte of them waits, without a change to
+// carry them: the buffer does not grow without bound.
+func TestReadsAloneAreWrittenOutInTime(t *testing.T) {
+	dir := t.TempDir()
+	j, c := open(t, dir, clock.NewManual(t0), journal.Options{})
+	defer j.Close()
+	for range 60_000 { // ~20 bytes each
+		if _, err := c.Get(context.Background(), struct{}{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := os.Stat(segment(dir, 1))
+	if err != nil || st.Size() < 1<<20 {
+		t.Fatalf("segment holds %d bytes after 60,000 reads (%v), want them written", st.Size(), err)
+	}
+}
