@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -47,11 +48,30 @@ func newScenarioIn(t testing.TB, dataDir string) *scenario {
 	t.Helper()
 	clk := localwatch.NewManualClock(scenarioStart)
 	store := &objstore.Memory{}
-	st := localwatch.New(localwatch.Options{Clock: clk, IDSeed: 1, Store: store, DataDir: dataDir})
+	opts := localwatch.Options{Clock: clk, IDSeed: 1, Store: store, DataDir: dataDir}
+	if dataDir != "" {
+		// Every operation journaled must be replayable: the journal reports
+		// one that is not at Error.
+		opts.Logger = slog.New(failOnError{t})
+	}
+	st := localwatch.New(opts)
 	t.Cleanup(st.Close)
 	return &scenario{st: st, clk: clk, store: store,
 		alice: localwatch.WithIdentity(context.Background(), aliceIdentity)}
 }
+
+// failOnError is a slog.Handler that fails the test on every Error record.
+type failOnError struct{ t testing.TB }
+
+func (h failOnError) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelError }
+func (h failOnError) Handle(_ context.Context, r slog.Record) error {
+	var attrs []string
+	r.Attrs(func(a slog.Attr) bool { attrs = append(attrs, a.String()); return true })
+	h.t.Errorf("logged at Error: %s %v", r.Message, attrs)
+	return nil
+}
+func (h failOnError) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h failOnError) WithGroup(string) slog.Handler      { return h }
 
 // get returns an object's body, gunzipped when its key ends in .gz.
 func (sc *scenario) get(t testing.TB, bucket, key string) []byte {

@@ -208,10 +208,13 @@ func NewAccount(opts Options) (*Account, error) {
 		opts.Clock = clock.NewLoop()
 	}
 	var jr *journal.Journal
+	var acct *Account // the account built below, for the journal's Check (run only once calls are made)
 	if opts.DataDir != "" {
 		var err error
 		jr, err = journal.Open(journal.Options{Dir: opts.DataDir, Sync: journal.SyncPolicy(opts.Sync), Seed: opts.IDSeed,
-			Clock: opts.Clock, Logger: opts.Logger})
+			Clock: opts.Clock, Logger: opts.Logger, Check: func(service, region, name string, in any) error {
+				return journal.CheckMethod(acct.service(service, region), name, in)
+			}})
 		if err != nil {
 			return nil, err
 		}
@@ -231,6 +234,7 @@ func NewAccount(opts Options) (*Account, error) {
 	}
 	a := &Account{AccountID: opts.AccountID, Clock: opts.Clock, Bus: &bus.Bus{}, Store: opts.Store, log: opts.Logger,
 		svcClk: opts.Clock, journal: jr}
+	acct = a
 	store := opts.Store
 	if jr != nil {
 		a.svcClk = jr.Clock()

@@ -18,6 +18,27 @@ type Replayer interface {
 
 var ctxType = reflect.TypeFor[context.Context]()
 
+// CheckMethod reports why a call of operation name with Input in on svc
+// could not be replayed by [MethodDispatch], or nil if it could: svc must
+// have an exported method of that name taking (context.Context, the type of
+// in), or be a [Replayer] (which is trusted to know its private operations).
+func CheckMethod(svc any, name string, in any) error {
+	if svc == nil {
+		return errors.New("no such service")
+	}
+	m, ok := reflect.TypeOf(svc).MethodByName(name)
+	if !ok || !replayable(m.Type) {
+		if _, isR := svc.(Replayer); isR {
+			return nil
+		}
+		return fmt.Errorf("%T has no method %s(context.Context, Input)", svc, name)
+	}
+	if want := reflect.TypeOf(in); m.Type.In(2) != want {
+		return fmt.Errorf("%T.%s takes %s, but op.Do was given a %v: pass the method's Input unchanged", svc, name, m.Type.In(2), want)
+	}
+	return nil
+}
+
 // MethodDispatch returns a Dispatch that re-invokes each call as the
 // exported method of its name on the service lookup returns for the call's
 // service and Region (nil: unknown), decoding the Input into the method's

@@ -67,6 +67,11 @@ type Options struct {
 	// SegmentSize is the size past which a new segment starts (default
 	// DefaultSegmentSize).
 	SegmentSize int64
+	// Check, when set, is asked once per service, Region and operation name
+	// whether a call could be replayed (see [CheckMethod]); a call that
+	// could not is reported to the Logger at Error: its effects would be
+	// lost, or the directory refused, at the next open.
+	Check func(service, region, name string, in any) error
 }
 
 // ErrLocked is returned by [Open] when another process has the directory
@@ -114,6 +119,8 @@ type Journal struct {
 	spare    []byte
 	lastSync time.Time // wall time of the last fsync (SyncLoseRecentOnPowerLoss)
 	writeErr error     // the last write failure, reported once
+
+	checked sync.Map // checkKey → true: operations Options.Check was asked about
 
 	written atomic.Uint64 // highest sequence number written to the file
 	durable atomic.Uint64 // highest sequence number fsynced
@@ -490,6 +497,9 @@ func (j *Journal) Begin(ctx context.Context, service, region, name string, readO
 		// running. (Waiting for mu would wait for ourselves.)
 		return op.WithinCall(ctx), nil
 	}
+	if j.opts.Check != nil {
+		j.check(service, region, name, in)
+	}
 	input, encErr := Encode(in)
 	j.mu.Lock()
 	if !j.started || j.closed {
@@ -542,6 +552,24 @@ func (j *Journal) maybeFlush() {
 	}
 	defer j.flushMu.Unlock()
 	j.flushLocked(false)
+}
+
+// checkKey names an operation checked by Options.Check.
+type checkKey struct{ service, region, name string }
+
+// check asks Options.Check about an operation the first time it is called.
+func (j *Journal) check(service, region, name string, in any) {
+	k := checkKey{service, region, name}
+	if _, done := j.checked.Load(k); done {
+		return
+	}
+	if _, dup := j.checked.LoadOrStore(k, true); dup {
+		return
+	}
+	if err := j.opts.Check(service, region, name, in); err != nil {
+		j.log.Error("journal: this operation cannot be replayed: its effects will be missing after a restart",
+			"service", service, "region", region, "name", name, "err", err)
+	}
 }
 
 // append frames r into the buffer.

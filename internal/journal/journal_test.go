@@ -611,3 +611,37 @@ func TestReadsAloneAreWrittenOutInTime(t *testing.T) {
 		t.Fatalf("segment holds %d bytes after 60,000 reads (%v), want them written", st.Size(), err)
 	}
 }
+
+func TestCheckMethodTellsWhetherACallCanBeReplayed(t *testing.T) {
+	c := newCounter(clock.NewManual(t0), nil, 1)
+	for _, tc := range []struct {
+		svc     any
+		name    string
+		in      any
+		wantErr string
+	}{
+		{c, "Add", addIn{}, ""},
+		{c, "Get", struct{}{}, ""},
+		{c, "Add", 5, "pass the method's Input unchanged"},
+		{c, "Nope", addIn{}, "has no method Nope"},
+		{c, "add", addIn{}, "has no method add"},
+		{nil, "Add", addIn{}, "no such service"},
+	} {
+		err := journal.CheckMethod(tc.svc, tc.name, tc.in)
+		if (tc.wantErr == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.wantErr)) {
+			t.Errorf("CheckMethod(%T, %s, %T) = %v, want %q", tc.svc, tc.name, tc.in, err, tc.wantErr)
+		}
+	}
+}
+
+func TestAnOperationThatCannotBeReplayedIsReportedOnce(t *testing.T) {
+	log, buf := logBuffer()
+	j, c := open(t, t.TempDir(), clock.NewManual(t0), journal.Options{Logger: log,
+		Check: func(service, region, name string, in any) error { return errors.New("no way") }})
+	defer j.Close()
+	c.Add(context.Background(), addIn{N: 1})
+	c.Add(context.Background(), addIn{N: 2})
+	if n := strings.Count(buf.String(), "level=ERROR"); n != 1 || !strings.Contains(buf.String(), "cannot be replayed") {
+		t.Fatalf("reported %d times: %q", n, buf.String())
+	}
+}
