@@ -2,6 +2,7 @@ package localwatch
 
 import (
 	"context"
+	"reflect"
 	"time"
 
 	"github.com/localwatch/localwatch/internal/awserr"
@@ -10,6 +11,7 @@ import (
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/identity"
 	"github.com/localwatch/localwatch/internal/ids"
+	"github.com/localwatch/localwatch/internal/op"
 )
 
 // The types below live in internal packages and are re-exported here, so that
@@ -177,7 +179,19 @@ func NewIDSource(seed uint64) *IDSource { return ids.New(seed) }
 // interface type (ev held in an `any`) that nobody subscribes to, since such
 // an event would silently reach no one. wiring.go lists the event types the
 // services publish and consume.
+//
+// On an account with a DataDir, publishing a LogDelivery, a Notification or a
+// metrics.DataEvent is journaled like an operation (what its subscribers do
+// survives a restart); publishing another type is not.
 func Publish[T any](ctx context.Context, on EventBus, ev T) error {
+	if a := accountOf(on); a != nil && a.journal != nil {
+		if name, ok := publishNames[reflect.TypeFor[T]()]; ok {
+			_, err := op.Do(ctx, &a.publish, event.Call{Name: name}, ev, func(ctx context.Context, _ *event.Call, ev T) (struct{}, error) {
+				return struct{}{}, bus.Publish(ctx, a.Bus, ev)
+			})
+			return err
+		}
+	}
 	return bus.Publish(ctx, on.EventBus(), ev)
 }
 

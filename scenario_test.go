@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -41,15 +42,37 @@ type scenario struct {
 	alice context.Context // an IAM user's calls
 }
 
-// newScenario is a localwatchtest stack (IDSeed 1, closed when t ends) at
-// scenarioStart, whose object store the scenario reads.
-func newScenario(t testing.TB) *scenario {
+func newScenario(t testing.TB) *scenario { return newScenarioIn(t, "") }
+
+// newScenarioIn is a localwatchtest stack (IDSeed 1, closed when t ends) at
+// scenarioStart, whose object store the scenario reads, persisting in
+// dataDir (empty: in memory).
+func newScenarioIn(t testing.TB, dataDir string) *scenario {
 	t.Helper()
 	store := &objstore.Memory{}
-	st := localwatchtest.NewStack(t, localwatch.Options{Clock: localwatch.NewManualClock(scenarioStart), Store: store})
+	opts := localwatch.Options{Clock: localwatch.NewManualClock(scenarioStart), Store: store, DataDir: dataDir}
+	if dataDir != "" {
+		// Every operation journaled must be replayable: the journal reports
+		// one that is not at Error.
+		opts.Logger = slog.New(failOnError{t})
+	}
+	st := localwatchtest.NewStack(t, opts)
 	return &scenario{st: st, clk: st.Clock, store: store,
 		alice: localwatch.WithIdentity(context.Background(), aliceIdentity)}
 }
+
+// failOnError is a slog.Handler that fails the test on every Error record.
+type failOnError struct{ t testing.TB }
+
+func (h failOnError) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelError }
+func (h failOnError) Handle(_ context.Context, r slog.Record) error {
+	var attrs []string
+	r.Attrs(func(a slog.Attr) bool { attrs = append(attrs, a.String()); return true })
+	h.t.Errorf("logged at Error: %s %v", r.Message, attrs)
+	return nil
+}
+func (h failOnError) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h failOnError) WithGroup(string) slog.Handler      { return h }
 
 // get returns an object's body, gunzipped when its key ends in .gz.
 func (sc *scenario) get(t testing.TB, bucket, key string) []byte {

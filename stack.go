@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sync"
@@ -20,6 +21,8 @@ import (
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/ids"
+	"github.com/localwatch/localwatch/internal/journal"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/logs"
 	"github.com/localwatch/localwatch/metrics"
 	"github.com/localwatch/localwatch/objstore"
@@ -73,11 +76,41 @@ type Options struct {
 	// an httptest.NewTLSServer, pass its Client().
 	HTTPClient *http.Client
 	// Logger, when set, receives alarm state changes (Info), failed bus
-	// handlers, scheduled jobs that panicked and SNS deliveries that failed
-	// for good (Warn), and rejected API calls and every SNS delivery attempt
-	// (Debug). Nil discards.
+	// handlers, scheduled jobs that panicked, SNS deliveries that failed
+	// for good and the repairs of a damaged data directory (Warn), and
+	// rejected API calls and every SNS delivery attempt (Debug). Nil
+	// discards.
 	Logger *slog.Logger
+	// DataDir, when set, makes the account's state persist in that
+	// directory (created if missing): every call is journaled there before
+	// it is acknowledged (see Sync), and an account built on a directory
+	// that holds a journal replays it first, so it starts with the state,
+	// the IDs and the schedules (alarm evaluations, trail deliveries and
+	// digests, retries) the last one had. The calls of an account with a
+	// DataDir run one at a time. CloudTrail and Config files go to
+	// DataDir/objects unless Store is set. IDSeed, if set, must be the seed
+	// the directory was created with (a new directory stores it, or a random
+	// one). Empty: everything stays in memory.
+	DataDir string
+	// Sync says when the calls journaled in DataDir are fsynced (default
+	// SyncEveryCall).
+	Sync SyncPolicy
 }
+
+// SyncPolicy says what a crash may cost an account with a DataDir.
+type SyncPolicy int
+
+const (
+	// SyncEveryCall fsyncs each change before its call returns; calls made
+	// at once share one fsync. Nothing acknowledged is lost by a process
+	// crash (kill -9) or a power loss.
+	SyncEveryCall SyncPolicy = iota
+	// SyncLoseRecentOnPowerLoss writes each change to the operating system
+	// before its call returns (a process crash loses nothing acknowledged)
+	// and fsyncs at most once a second: a power loss or OS crash may lose
+	// the changes acknowledged since the last fsync.
+	SyncLoseRecentOnPowerLoss
+)
 
 // Account is one AWS account: a [Stack] of the six services per Region, all
 // on one bus, one clock and one object store, sharing what AWS shares across
@@ -98,7 +131,10 @@ type Account struct {
 	Store objstore.Store
 
 	log     *slog.Logger
-	stacks  []*Stack // in Options.Regions order
+	svcClk  Clock            // the services' clock: Clock, or the journal's over it
+	journal *journal.Journal // nil without a DataDir
+	publish op.Service       // journals Publish (its Journal is journal)
+	stacks  []*Stack         // in Options.Regions order
 	unsub   []func()
 	closeMu sync.Mutex
 	closed  bool
@@ -166,27 +202,67 @@ func NewAccount(opts Options) (*Account, error) {
 			return nil, awserr.InvalidValue(field, fmt.Sprintf("%q", r), "is listed twice")
 		}
 	}
+	if opts.Sync != SyncEveryCall && opts.Sync != SyncLoseRecentOnPowerLoss {
+		return nil, awserr.InvalidValue("Sync", int(opts.Sync), "is not a SyncPolicy")
+	}
 	if opts.Clock == nil {
 		opts.Clock = clock.NewLoop()
+	}
+	var jr *journal.Journal
+	var acct *Account // the account built below, for the journal's Check (run only once calls are made)
+	if opts.DataDir != "" {
+		var err error
+		jr, err = journal.Open(journal.Options{Dir: opts.DataDir, Sync: journal.SyncPolicy(opts.Sync), Seed: opts.IDSeed,
+			Clock: opts.Clock, Logger: opts.Logger, Check: func(service, region, name string, in any) error {
+				return journal.CheckMethod(acct.service(service, region), name, in)
+			}})
+		if err != nil {
+			return nil, err
+		}
+		if opts.Store == nil {
+			opts.Store = objstore.NewDir(filepath.Join(opts.DataDir, "objects"))
+		}
 	}
 	if opts.Store == nil {
 		opts.Store = &objstore.Memory{}
 	}
 	src := ids.Random()
 	seed := src.Uint64()
-	if opts.IDSeed != 0 {
+	if jr != nil {
+		src, seed = ids.New(jr.Seed()), jr.Seed()
+	} else if opts.IDSeed != 0 {
 		src, seed = ids.New(opts.IDSeed), opts.IDSeed
 	}
-	a := &Account{AccountID: opts.AccountID, Clock: opts.Clock, Bus: &bus.Bus{}, Store: opts.Store, log: opts.Logger}
-	a.watch()
-	if c, ok := opts.Clock.(interface {
-		OnPanic(func(*clock.PanicError)) func()
-	}); ok {
-		a.unsub = append(a.unsub, c.OnPanic(a.reportPanic))
+	a := &Account{AccountID: opts.AccountID, Clock: opts.Clock, Bus: &bus.Bus{}, Store: opts.Store, log: opts.Logger,
+		svcClk: opts.Clock, journal: jr}
+	acct = a
+	store := opts.Store
+	if jr != nil {
+		a.svcClk = jr.Clock()
+		a.publish.Init(op.Common{Clock: a.svcClk, IDs: src, AccountID: a.AccountID, Region: opts.Regions[0], Journal: jr},
+			publishService, "", "ServiceUnavailable")
+		store = replayStore{Store: store, j: jr}
 	}
-	shared := &trail.Shared{Store: opts.Store, KeySeed: seed}
+	a.watch()
+	for _, c := range []Clock{opts.Clock, a.svcClk} {
+		if c, ok := c.(interface {
+			OnPanic(func(*clock.PanicError)) func()
+		}); ok {
+			a.unsub = append(a.unsub, c.OnPanic(a.reportPanic))
+		}
+		if jr == nil {
+			break
+		}
+	}
+	shared := &trail.Shared{Store: store, KeySeed: seed}
 	for _, region := range opts.Regions {
-		a.stacks = append(a.stacks, newStack(a, region, src, shared, &opts))
+		a.stacks = append(a.stacks, newStack(a, region, src, shared, store, &opts))
+	}
+	if jr != nil {
+		if err := a.openJournal(opts.Clock); err != nil {
+			a.Close()
+			return nil, err
+		}
 	}
 	return a, nil
 }
@@ -297,6 +373,11 @@ func (a *Account) Close() {
 		u()
 	}
 	a.Bus.OnError(nil)
+	if a.journal != nil {
+		if err := a.journal.Close(); err != nil && a.log != nil {
+			a.log.Error("closing the data directory", "err", err)
+		}
+	}
 }
 
 // NewAgent returns a runtime agent publishing this process's Go runtime

@@ -15,8 +15,10 @@ import (
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/ids"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/logs"
 	"github.com/localwatch/localwatch/metrics"
+	"github.com/localwatch/localwatch/objstore"
 	"github.com/localwatch/localwatch/sns"
 	"github.com/localwatch/localwatch/trail"
 )
@@ -126,23 +128,30 @@ type route struct {
 	PerAccount []string // subscribers of the account (made before the Regions')
 }
 
-// newStack builds the services of one Region on the account's bus.
-func newStack(a *Account, region string, src *ids.Source, shared *trail.Shared, opts *Options) *Stack {
+// newStack builds the services of one Region on the account's bus. With a
+// DataDir every service journals its calls (a.journal) and runs on the
+// journal's clock (a.svcClk); store is the account's object store, which
+// skips rewriting identical files while the journal replays.
+func newStack(a *Account, region string, src *ids.Source, shared *trail.Shared, store objstore.Store, opts *Options) *Stack {
 	s := &Stack{AccountID: a.AccountID, Region: region, Clock: a.Clock, Bus: a.Bus, Store: a.Store, account: a}
-	c, b := a.Clock, a.Bus
+	c, b := a.svcClk, a.Bus
+	var j op.Journal
+	if a.journal != nil {
+		j = a.journal
+	}
 	// Trail subscribes first so it records the API calls of everything built after it.
 	s.Trail = trail.New(trail.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Shared: shared,
-		LogGroupExists: a.logGroupExists})
-	s.Metrics = metrics.New(metrics.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID})
+		LogGroupExists: a.logGroupExists, Journal: j})
+	s.Metrics = metrics.New(metrics.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Journal: j})
 	s.SNS = sns.New(sns.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID,
 		SigningKeySeed: opts.IDSeed, Endpoint: strings.ReplaceAll(opts.SNSEndpoint, "{region}", region),
-		HTTPClient: opts.HTTPClient, Logger: a.log, OnDelivery: a.logDelivery})
-	s.Alarms = alarms.New(alarms.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics, Logger: a.log})
-	s.Logs = logs.New(logs.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Logger: a.log, Store: a.Store})
+		HTTPClient: opts.HTTPClient, Logger: a.log, OnDelivery: a.logDelivery, Journal: j})
+	s.Alarms = alarms.New(alarms.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics, Logger: a.log, Journal: j})
+	s.Logs = logs.New(logs.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Logger: a.log, Store: store, Journal: j})
 	s.Dashboards = dashboards.New(dashboards.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics})
-	s.Config = config.New(config.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Store: a.Store})
+	s.Config = config.New(config.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Store: store, Journal: j})
 	s.InsightRules = insightrules.New(insightrules.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID,
-		Logger: a.log, Logs: insightLogs{s.Logs}})
+		Logger: a.log, Logs: insightLogs{s.Logs}, Journal: j})
 	return s
 }
 
@@ -159,11 +168,17 @@ func (a *Account) watch() {
 	})
 	a.unsub = append(a.unsub,
 		bus.Subscribe(a.Bus, "localwatch/log", func(ctx context.Context, c alarms.StateChange) error {
+			if a.replaying() {
+				return nil // logged when it happened
+			}
 			a.log.InfoContext(ctx, "alarm state change", "alarm", c.AlarmName, "arn", c.AlarmArn,
 				"from", string(c.OldState), "to", string(c.NewState), "reason", c.StateReason, "time", c.Time)
 			return nil
 		}),
 		bus.SubscribeFiltered(a.Bus, "localwatch/log", func(c event.APICall) bool { return c.ErrorCode != "" }, func(ctx context.Context, c event.APICall) error {
+			if a.replaying() {
+				return nil
+			}
 			a.log.DebugContext(ctx, "API call rejected", "source", c.EventSource, "name", c.EventName,
 				"region", c.AWSRegion, "code", c.ErrorCode, "message", c.ErrorMessage)
 			return nil
@@ -210,7 +225,7 @@ func (a *Account) logGroupExists(ctx context.Context, groupARN string) bool {
 // logDelivery logs, at Warn, SNS deliveries that failed for good (the sns
 // package itself logs every attempt at Debug).
 func (a *Account) logDelivery(d sns.DeliveryAttempt) {
-	if a.log == nil || d.Err == nil || !d.Final {
+	if a.log == nil || d.Err == nil || !d.Final || a.replaying() {
 		return
 	}
 	a.log.Warn("SNS delivery failed", "topic", d.TopicArn, "subscription", d.SubscriptionArn, "protocol", d.Protocol,

@@ -3,6 +3,7 @@ package alarms
 import (
 	"context"
 	"fmt"
+	"github.com/localwatch/localwatch/internal/op"
 	"math"
 	"slices"
 	"strings"
@@ -79,12 +80,20 @@ func (s *Service) removeNameLocked(name string) {
 // seconds for high-resolution alarms); updating an alarm keeps its state, and
 // tags given on update are ignored.
 func (s *Service) PutMetricAlarm(ctx context.Context, in PutMetricAlarmInput) (*PutMetricAlarmOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
+	return op.Do(ctx, &s.op, event.Call{Name: "PutMetricAlarm"}, in, func(ctx context.Context, c *event.Call, in PutMetricAlarmInput) (*PutMetricAlarmOutput, error) {
+		c.Params = func() any { return camel(in) }
+		c.Resources = s.alarmResources(in.AlarmName)
+		return s.putMetricAlarmOp(in)
+	})
+}
+
+// alarmResources is the CloudTrail resource of the named alarm.
+func (s *Service) alarmResources(name string) []event.Resource {
+	return []event.Resource{{ARN: s.alarmARN(name), AccountID: s.account, Type: "AWS::CloudWatch::Alarm"}}
+}
+
+func (s *Service) putMetricAlarmOp(in PutMetricAlarmInput) (*PutMetricAlarmOutput, error) {
 	created, err := s.putMetricAlarm(in)
-	s.record(ctx, "PutMetricAlarm", false, in, []string{s.alarmARN(in.AlarmName)}, err)
 	if err != nil {
 		return nil, err
 	}
@@ -387,13 +396,10 @@ func checkAlarmTypes(types []AlarmType) error {
 // DescribeAlarms lists alarms in name order. Filters combine; without
 // AlarmTypes only metric alarms are returned, as in AWS.
 func (s *Service) DescribeAlarms(ctx context.Context, in DescribeAlarmsInput) (*DescribeAlarmsOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.describeAlarms(in)
-	s.record(ctx, "DescribeAlarms", true, in, nil, err)
-	return out, err
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeAlarms", ReadOnly: true}, in, func(_ context.Context, c *event.Call, in DescribeAlarmsInput) (*DescribeAlarmsOutput, error) {
+		c.Params = func() any { return camel(in) }
+		return s.describeAlarms(in)
+	})
 }
 
 func (s *Service) describeAlarms(in DescribeAlarmsInput) (*DescribeAlarmsOutput, error) {
@@ -773,13 +779,10 @@ func (s *Service) setActionsEnabled(names []string, on bool) error {
 // TimestampAscending), kept for two weeks. Without AlarmTypes only metric
 // alarms' items are returned, as in AWS. History of deleted alarms is included.
 func (s *Service) DescribeAlarmHistory(ctx context.Context, in DescribeAlarmHistoryInput) (*DescribeAlarmHistoryOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.describeAlarmHistory(in)
-	s.record(ctx, "DescribeAlarmHistory", true, in, nil, err)
-	return out, err
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeAlarmHistory", ReadOnly: true}, in, func(_ context.Context, c *event.Call, in DescribeAlarmHistoryInput) (*DescribeAlarmHistoryOutput, error) {
+		c.Params = func() any { return camel(in) }
+		return s.describeAlarmHistory(in)
+	})
 }
 
 func (s *Service) describeAlarmHistory(in DescribeAlarmHistoryInput) (*DescribeAlarmHistoryOutput, error) {

@@ -16,6 +16,7 @@ import (
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/identity"
 	"github.com/localwatch/localwatch/internal/ids"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/metrics"
 )
 
@@ -140,6 +141,9 @@ type Options struct {
 	// Logger, when set, receives the panics of OnStateChange hooks (Error,
 	// naming the hook's alarm). Nil discards them.
 	Logger *slog.Logger
+	// Journal is set by localwatch.Account when its Options.DataDir is set;
+	// leave nil.
+	Journal op.Journal
 }
 
 // Service is an in-memory CloudWatch alarms service. It is safe for concurrent
@@ -152,6 +156,7 @@ type Service struct {
 	region   string
 	account  string
 	rec      event.Recorder
+	op       op.Service
 	source   MetricSource
 	handlers map[ActionKind]ActionHandler
 	hooks    []*func(StateChange)
@@ -303,6 +308,8 @@ func New(opts Options) *Service {
 		s.hooks = append(s.hooks, &f)
 	}
 	s.rec = event.Recorder{Bus: s.bus, Clock: s.clock, IDs: s.ids, EventSource: "monitoring.amazonaws.com", Region: s.region, AccountID: s.account}
+	s.op.Init(op.Common{Clock: s.clock, Bus: s.bus, IDs: s.ids, Region: s.region, AccountID: s.account, Logger: opts.Logger, Journal: opts.Journal},
+		"alarms", "monitoring.amazonaws.com", "ServiceUnavailable")
 	s.groups[0] = &group{cadence: time.Minute}
 	s.groups[1] = &group{cadence: 10 * time.Second}
 	return s
@@ -312,6 +319,7 @@ func New(opts Options) *Service {
 // After Close every operation answers awserr.Closed("ServiceUnavailable")
 // (HTTP 503) and reads or changes nothing; Close is idempotent.
 func (s *Service) Close() {
+	s.op.MarkClosed()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed = true

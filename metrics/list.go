@@ -25,13 +25,7 @@ const (
 // dimensions (sorted by name). A metric appears as soon as its first datapoint
 // is stored (AWS may take up to 15 minutes).
 func (s *Service) ListMetrics(ctx context.Context, in ListMetricsInput) (*ListMetricsOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.listMetrics(in)
-	s.record(ctx, "ListMetrics", true, true, func() any { return listParams(&in) }, err)
-	return out, err
+	return do(ctx, s, "ListMetrics", true, in, listParams, s.listMetrics)
 }
 
 func (s *Service) listMetrics(in ListMetricsInput) (*ListMetricsOutput, error) {

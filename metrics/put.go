@@ -6,6 +6,8 @@ import (
 	"math/bits"
 
 	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 )
 
 type putScratch struct {
@@ -22,13 +24,16 @@ type putScratch struct {
 // Custom namespaces may not start with "AWS/" (reserved for AWS services, that
 // is, for producers inside the stack that send a [DataEvent] with Internal set).
 func (s *Service) PutMetricData(ctx context.Context, in PutMetricDataInput) (*PutMetricDataOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	err := s.put(in, false)
-	s.record(ctx, "PutMetricData", false, true, func() any { return putParams(&in) }, err)
-	if err != nil {
+	return op.Do(ctx, &s.op, event.Call{Name: "PutMetricData", Data: true, Resources: metricResource}, in, s.putCore)
+}
+
+// metricResource is the resource CloudTrail records metric data events on.
+var metricResource = []event.Resource{{Type: "AWS::CloudWatch::Metric"}}
+
+// putMetricData is PutMetricData's core (s.putCore, bound once in New).
+func (s *Service) putMetricData(_ context.Context, c *event.Call, in PutMetricDataInput) (*PutMetricDataOutput, error) {
+	c.Params = func() any { return putParams(&in) }
+	if err := s.put(in, false); err != nil {
 		return nil, err
 	}
 	return &PutMetricDataOutput{}, nil

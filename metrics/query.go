@@ -582,13 +582,7 @@ func (s *Service) appendStat(sc *statScratch, m *Metric, unit StandardUnit, st s
 // Unlike AWS, Datapoints are sorted by Timestamp ascending (then by unit, in
 // the order the units were first published).
 func (s *Service) GetMetricStatistics(ctx context.Context, in GetMetricStatisticsInput) (*GetMetricStatisticsOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.getMetricStatistics(in)
-	s.record(ctx, "GetMetricStatistics", true, true, func() any { return statsParams(&in) }, err)
-	return out, err
+	return do(ctx, s, "GetMetricStatistics", true, in, statsParams, s.getMetricStatistics)
 }
 
 func (s *Service) getMetricStatistics(in GetMetricStatisticsInput) (*GetMetricStatisticsOutput, error) {

@@ -13,6 +13,7 @@ import (
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/ids"
+	"github.com/localwatch/localwatch/internal/op"
 )
 
 // EventSource is the CloudTrail event source of the metrics service.
@@ -34,6 +35,9 @@ type Options struct {
 	Region string
 	// AccountID is the AWS account (default "123456789012").
 	AccountID string
+	// Journal is set by localwatch.Account when its Options.DataDir is set;
+	// leave nil.
+	Journal op.Journal
 }
 
 // Service is an in-process CloudWatch metrics endpoint for one account and
@@ -42,6 +46,8 @@ type Service struct {
 	clock   clock.Clock
 	bus     *bus.Bus
 	rec     event.Recorder
+	op      op.Service
+	putCore func(context.Context, *event.Call, PutMetricDataInput) (*PutMetricDataOutput, error)
 	region  string
 	account string
 
@@ -98,6 +104,9 @@ func New(o Options) *Service {
 			EventSource: EventSource, Region: o.Region, AccountID: o.AccountID,
 		},
 	}
+	s.op.Init(op.Common{Clock: o.Clock, Bus: o.Bus, IDs: o.IDs, Region: o.Region, AccountID: o.AccountID, Journal: o.Journal},
+		"metrics", EventSource, "ServiceUnavailable")
+	s.putCore = s.putMetricData
 	s.scratch.New = func() any { return new(putScratch) }
 	if o.Bus != nil {
 		s.unsubscribe = bus.Subscribe(o.Bus, "metrics", s.onDataEvent)
@@ -112,6 +121,7 @@ func New(o Options) *Service {
 func (s *Service) Close() {
 	s.closeOnce.Do(func() {
 		s.closed.Store(true)
+		s.op.MarkClosed()
 		if s.sweeper != nil {
 			s.sweeper.Stop()
 		}
@@ -179,4 +189,15 @@ func orBackground(ctx context.Context) context.Context {
 		return context.Background()
 	}
 	return ctx
+}
+
+// do runs a metric data operation through the op funnel: CloudTrail records
+// it as a data event on AWS::CloudWatch::Metric with params' request
+// parameters.
+func do[In, Out any](ctx context.Context, s *Service, name string, readOnly bool, in In, params func(*In) any, core func(In) (Out, error)) (Out, error) {
+	c := event.Call{Name: name, ReadOnly: readOnly, Data: true, Resources: []event.Resource{{Type: "AWS::CloudWatch::Metric"}}}
+	return op.Do(ctx, &s.op, c, in, func(_ context.Context, c *event.Call, in In) (Out, error) {
+		c.Params = func() any { return params(&in) }
+		return core(in)
+	})
 }

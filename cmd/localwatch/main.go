@@ -26,8 +26,11 @@
 //	                     (default http://<listen address>)
 //	-account ID          12-digit account ID (default 123456789012)
 //	-regions LIST        comma-separated Regions (default us-east-1)
-//	-data DIR            keep CloudTrail log/digest files and Config snapshot/history
-//	                     files under DIR (default: in memory)
+//	-data DIR            keep the account's state in DIR: every call is journaled there
+//	                     and replayed at the next start (CloudTrail and Config files
+//	                     under DIR/objects); default: in memory
+//	-sync POLICY         every-call (default: fsync before answering) or
+//	                     lose-recent-on-power-loss (a power loss may lose the last second)
 //	-seed N              deterministic IDs and signing keys (0: random)
 //	-strict              reject unknown access keys and check SigV4 signatures
 //	-credentials FILE    JSON file of access keys (see below)

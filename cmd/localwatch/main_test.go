@@ -251,3 +251,20 @@ func TestBinaryExitsZeroOnSIGINTAndSIGTERM(t *testing.T) {
 		})
 	}
 }
+
+func TestDataDirKeepsTheAccountAcrossARestart(t *testing.T) {
+	dir := t.TempDir()
+	s := startServer(t, "-data", dir, "-seed", "5")
+	code, body := query(t, s.base, "monitoring", "AKIDEXAMPLE", "secret", url.Values{
+		"Action": {"PutMetricData"}, "Version": {"2010-08-01"}, "Namespace": {"App"},
+		"MetricData.member.1.MetricName": {"Orders"}, "MetricData.member.1.Value": {"3"}})
+	require.Equal(t, http.StatusOK, code, body)
+	require.NoError(t, s.shutdown(t))
+
+	s2 := startServer(t, "-data", dir, "-seed", "5")
+	defer s2.shutdown(t)
+	code, body = query(t, s2.base, "monitoring", "AKIDEXAMPLE", "secret", url.Values{
+		"Action": {"ListMetrics"}, "Version": {"2010-08-01"}, "Namespace": {"App"}})
+	require.Equal(t, http.StatusOK, code, body)
+	assert.Contains(t, body, "<MetricName>Orders</MetricName>", "the metric put before the restart")
+}

@@ -19,7 +19,6 @@ import (
 	"github.com/localwatch/localwatch"
 	"github.com/localwatch/localwatch/awsapi"
 	"github.com/localwatch/localwatch/console"
-	"github.com/localwatch/localwatch/objstore"
 )
 
 // version is the server's version, set at link time with
@@ -35,6 +34,7 @@ type settings struct {
 	addr, url, account string
 	regions            []string
 	data               string
+	sync               string
 	seed               uint64
 	strict             bool
 	credentialsFile    string
@@ -64,7 +64,8 @@ func parseFlags(args []string, stderr io.Writer) (*settings, error) {
 	fs.StringVar(&s.url, "url", "", "base `URL` clients reach the server at, used in SNS messages (default http://<listen address>)")
 	fs.StringVar(&s.account, "account", localwatch.DefaultAccountID, "12-digit account `ID`")
 	fs.StringVar(&regions, "regions", localwatch.DefaultRegion, "comma-separated `Regions` to serve")
-	fs.StringVar(&s.data, "data", "", "`directory` for CloudTrail and Config files (default: in memory)")
+	fs.StringVar(&s.data, "data", "", "data `directory`: the account's state persists there across restarts (default: in memory)")
+	fs.StringVar(&s.sync, "sync", "every-call", "when -data is fsynced: every-call, or lose-recent-on-power-loss (faster; a power loss may lose the last second)")
 	fs.Uint64Var(&s.seed, "seed", 0, "deterministic IDs and signing keys from this `seed` (0: random)")
 	fs.BoolVar(&s.strict, "strict", false, "reject unknown access keys and check SigV4 signatures")
 	fs.StringVar(&s.credentialsFile, "credentials", "", "JSON `file` of access keys: {\"AKID\": {\"secretAccessKey\": …, \"user\"|\"role\"+\"session\"|\"root\": …}}")
@@ -211,11 +212,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		SNSEndpoint: awsapi.SNSEndpoint(base),
 		Logger:      logger,
 	}
-	if s.data != "" {
-		if err := os.MkdirAll(s.data, 0o755); err != nil {
-			return err
-		}
-		opts.Store = objstore.NewDir(s.data)
+	opts.DataDir = s.data
+	switch s.sync {
+	case "every-call":
+		opts.Sync = localwatch.SyncEveryCall
+	case "lose-recent-on-power-loss":
+		opts.Sync = localwatch.SyncLoseRecentOnPowerLoss
+	default:
+		return usageError{fmt.Errorf("-sync %q: want every-call or lose-recent-on-power-loss", s.sync)}
 	}
 	acct, err := localwatch.NewAccount(opts)
 	if err != nil {

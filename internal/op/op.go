@@ -166,3 +166,33 @@ func Do[In, Out any](ctx context.Context, s *Service, c event.Call, in In, core 
 	}
 	return out, err
 }
+
+// withinKey marks a context as inside a journaled call.
+type withinKey struct{}
+
+// WithinCall returns ctx marked as running inside a call the journal has
+// already taken: operations called with it (or with a context derived from
+// it) are nested calls, part of the outer one, and are not journaled again.
+// [Journal.Begin] marks the context it hands the core; scheduled work that
+// calls operations is run by the journal inside a tick and is recognised
+// without a mark.
+func WithinCall(ctx context.Context) context.Context {
+	if WithinCallOf(ctx) {
+		return ctx
+	}
+	return context.WithValue(ctx, withinKey{}, true)
+}
+
+// WithinCallOf reports whether ctx comes from [WithinCall].
+func WithinCallOf(ctx context.Context) bool { return ctx.Value(withinKey{}) != nil }
+
+// Replaying reports whether s's journal is replaying the recorded calls to
+// rebuild the state (while the account opens its data directory). A service
+// suppresses effects outside the process while replaying — it does not call
+// the Go functions the user subscribed (they are not registered yet, and
+// they ran already), and treats them as having succeeded (a failed attempt
+// was journaled as such by its own private operation).
+func (s *Service) Replaying() bool {
+	r, ok := s.Journal.(interface{ Replaying() bool })
+	return ok && r.Replaying()
+}

@@ -121,3 +121,41 @@ func TestParamsLeavesOutWhatTheCallerDidNotSet(t *testing.T) {
 		t.Fatal("an Input with nothing set must encode as nil")
 	}
 }
+
+type replayingJournal struct {
+	fakeJournal
+	replaying bool
+}
+
+func (j *replayingJournal) Replaying() bool { return j.replaying }
+
+func TestWithinCallMarksAContextOnce(t *testing.T) {
+	ctx := context.Background()
+	if op.WithinCallOf(ctx) {
+		t.Fatal("a fresh context is within a call")
+	}
+	in := op.WithinCall(ctx)
+	if !op.WithinCallOf(in) || op.WithinCall(in) != in {
+		t.Fatal("WithinCall did not mark the context, or marked it twice")
+	}
+}
+
+func TestReplayingAsksTheJournal(t *testing.T) {
+	s, _ := newService(nil)
+	if s.Replaying() {
+		t.Fatal("a service without a journal replays")
+	}
+	j := &replayingJournal{}
+	s2, _ := newService(j)
+	if s2.Replaying() {
+		t.Fatal("replaying before the journal says so")
+	}
+	j.replaying = true
+	if !s2.Replaying() {
+		t.Fatal("Replaying did not ask the journal")
+	}
+	s3, _ := newService(&fakeJournal{})
+	if s3.Replaying() {
+		t.Fatal("a journal without Replaying replays")
+	}
+}

@@ -1,0 +1,135 @@
+// Package journal persists a localwatch account: an ordered journal of the
+// calls made to it, replayed in order when the account is opened again.
+//
+// Every service is deterministic given its inputs, its clock and its ID
+// source (the determinism test holds the services to it). So instead of
+// storing each service's state, the journal stores what the state is a
+// function of: the calls, in the order they ran, each with the time it ran
+// at, and the moments the clock ran its scheduled work (ticks). Opening the
+// directory again rebuilds the ID source from the stored seed and re-invokes
+// every call, on the same Region's service, with the same time, request ID
+// and identity, firing the ticks where they happened; the result is the state
+// the account had, byte for byte (CloudTrail files, digest chains, alarm
+// states and their history, IDs).
+//
+// # Ordering
+//
+// The journal serialises the account: one mutex is held from Begin to the
+// end of each top-level call (reads too: reads draw IDs and land in the
+// CloudTrail event history, which is state) and around each tick. While it is
+// held the services' clock (a [clock.Virtual]) stands still at the record's
+// time. Calls made inside a call (a metric filter putting data, an alarm
+// publishing to SNS) are part of the outer call and are not journaled; they
+// are recognised by their context ([op.WithinCall]) or, when they were given
+// a fresh one (scheduled work, a user's hook), because they run on the
+// goroutine that holds the order. A tick is recorded whenever the base clock
+// wakes the virtual clock and a timer is due; replay fires the same timers
+// at the same times. The services are built, on every open, with the clock
+// held at the time the directory was created, so the timers they register
+// when built are the same too.
+//
+// # Layout
+//
+//	DIR/LOCK                 flock(2)ed while open: a second process gets an error
+//	DIR/FORMAT               "localwatch journal <version>\n"; a newer version is refused
+//	DIR/seed                 the ID seed and the creation time (Unix ns), 8 bytes each,
+//	                         little-endian, + CRC-32C (4 bytes); services are built at
+//	                         the creation time on every open, so their first timers
+//	                         are the same
+//	DIR/journal/00000001.log segments of records, a new one past 64 MiB
+//	DIR/objects/             CloudTrail and Config files (objstore.Dir), when the
+//	                         account has no Store of its own
+//
+// A record is framed as [uint32 length][uint32 CRC-32C of the payload]
+// [payload], little-endian; the payload is a CBOR array: sequence number
+// (consecutive from 1, across segments), kind (call or tick), time (Unix
+// nanoseconds), Region, service, operation name, request ID (when the caller
+// set one), identity (when the caller set one), read-only and unrecorded
+// flags, and the operation's Input encoded as CBOR (field names as in Go,
+// times in RFC 3339 with nanoseconds). Records are not compressed: most of a
+// record is its Input, already compact in CBOR, and a record is written as
+// soon as it is acknowledged, too little at a time for a block compressor to
+// gain much; compressed blocks belong with checkpoints (below).
+//
+// # Guarantees
+//
+// A call that changes state returns only once its record is written, under
+// the account's sync policy:
+//
+//   - [SyncEveryCall] (the default): written and fsync(2)ed. Nothing
+//     acknowledged is lost by a process crash (kill -9) or a power loss.
+//     Concurrent callers share one fsync (group commit: the first caller to
+//     find its record unsynced writes and syncs everything buffered so far,
+//     the others wait for it and find theirs synced), so throughput grows
+//     with concurrency.
+//   - [SyncLoseRecentOnPowerLoss]: written (write(2)) before the call returns,
+//     fsynced by the first write at least a second after the last fsync and
+//     at Close. Nothing acknowledged is lost by a process crash; a power loss
+//     (or an OS crash) may lose the calls acknowledged since the last fsync.
+//
+// Reads and ticks are written with the next change, once a megabyte of them
+// waits, or at Close; losing
+// them loses nothing anyone was told had happened: the scheduled work runs
+// again when the clock next wakes. A call whose record was written but which
+// had not returned when the process died is replayed (it may have happened,
+// as with AWS).
+//
+// If the disk fails (a write or fsync error), the calls go on in memory, the
+// failure is logged at Error once, and every later change tries to write the
+// records again, in order; until one succeeds, what is acknowledged is not
+// durable.
+//
+// # Recovery
+//
+// Opening reads every segment in order and checks each record's length, CRC
+// and sequence number. At the first bad record:
+//
+//   - a torn tail (the process died in the middle of a write: the last record
+//     is short or fails its CRC, and nothing follows it) is cut off: the
+//     segment is truncated to the valid prefix, reported to the Logger at
+//     Warn, and the account opens;
+//   - damage with valid-looking data after it (a flipped byte in the middle)
+//     also keeps the valid prefix, which is all that can be replayed in
+//     order: the rest of the segment and the later segments are renamed
+//     *.damaged (kept for inspection, never read again) and the loss is
+//     reported at Warn with its size.
+//
+// A corrupt or missing seed file, or an unreadable FORMAT, refuses to open
+// (the calls cannot be replayed without their seed); so does a FORMAT of a
+// newer version, or a LOCK held by another process.
+//
+// # What a service must do to be replayable
+//
+//   - Change state only inside an operation run by op.Do, a bus handler or
+//     hook run inside one, or a timer of the clock it was given (which runs
+//     inside a tick). Work done elsewhere — a goroutine applying the result
+//     of an HTTP delivery — must itself be an operation through op.Do (a
+//     private one, such as SNS's "localwatch:DeliveryResult"), replayed
+//     through [Replayer].
+//   - Pass op.Do the exported method's Input unchanged, under the method's
+//     name (event.Call.Name): replay calls the method of that name with the
+//     decoded Input ([MethodDispatch]).
+//   - Keep Inputs encodable: exported fields, no funcs or channels; fields
+//     tagged json:"-" are not stored (CBOR follows the json tags); an
+//     interface field comes back as map[string]any and friends. An Input
+//     on a hot path may implement encoding.BinaryMarshaler and
+//     BinaryUnmarshaler: the journal then stores its own compact form (the
+//     generic form of a PutMetricData datum is about 140 bytes).
+//   - Draw IDs and read the time only inside operations and timers.
+//   - While op.Service.Replaying, make no effect outside the process: no
+//     HTTP, no call of a Go function the user subscribed (it is not
+//     registered yet, and it ran already); its recorded outcome decides.
+//   - What is not an operation is not persisted: Go functions, action
+//     handlers and destinations the user registers are registered again by
+//     the user after the account opens.
+//
+// # What is not there yet
+//
+// Reopening replays the whole journal, so reopen time grows with it (each
+// call costs about what it cost the first time). The hooks for checkpoints
+// are in place: a checkpoint would be a snapshot of every service's state at
+// a record's sequence number, written beside the journal; opening would load
+// the newest checkpoint and replay only the segments after it, and the
+// segments before it could be deleted. Metric data would then also be
+// compacted (Gorilla-style chunks) instead of kept as the calls that put it.
+package journal

@@ -1,0 +1,820 @@
+package journal
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io/fs"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/identity"
+	"github.com/localwatch/localwatch/internal/op"
+)
+
+// Version is the directory format this package writes and reads.
+const Version = 1
+
+// DefaultSegmentSize is the size past which a new segment file is started.
+const DefaultSegmentSize = 64 << 20
+
+// SyncPolicy says when a change is fsynced before it is acknowledged.
+type SyncPolicy int
+
+const (
+	// SyncEveryCall fsyncs every change before its call returns (concurrent
+	// calls share one fsync). Nothing acknowledged is lost by a crash or a
+	// power loss.
+	SyncEveryCall SyncPolicy = iota
+	// SyncLoseRecentOnPowerLoss writes every change to the OS before its call
+	// returns and fsyncs at most once a second (on the next change) and at
+	// Close. A process crash loses nothing acknowledged; a power loss or OS
+	// crash may lose what was acknowledged since the last fsync.
+	SyncLoseRecentOnPowerLoss
+)
+
+// Options configures [Open].
+type Options struct {
+	// Dir is the data directory (created if missing).
+	Dir string
+	// Sync is the sync policy (default SyncEveryCall).
+	Sync SyncPolicy
+	// Seed is the ID seed stored in a new directory (0: a random one). An
+	// existing directory keeps its own; a different non-zero Seed is an
+	// error.
+	Seed uint64
+	// Clock is the clock the user chose; the services run on a
+	// [clock.Virtual] over it ([Journal.Clock]). Nil: the wall clock.
+	Clock clock.Clock
+	// Logger receives recovery reports (Warn) and write failures (Error).
+	// Nil discards.
+	Logger *slog.Logger
+	// SegmentSize is the size past which a new segment starts (default
+	// DefaultSegmentSize).
+	SegmentSize int64
+	// Check, when set, is asked once per service, Region and operation name
+	// whether a call could be replayed (see [CheckMethod]); a call that
+	// could not is reported to the Logger at Error: its effects would be
+	// lost, or the directory refused, at the next open.
+	Check func(service, region, name string, in any) error
+}
+
+// ErrLocked is returned by [Open] when another process has the directory
+// open.
+var ErrLocked = errors.New("journal: the data directory is in use by another process")
+
+// ErrNewerFormat is returned by [Open] for a directory written by a newer
+// version of localwatch.
+var ErrNewerFormat = errors.New("journal: the data directory was written by a newer localwatch")
+
+// Journal is an open data directory. See the package comment.
+type Journal struct {
+	dir     string
+	opts    Options
+	log     *slog.Logger
+	lock    *os.File
+	seed    uint64
+	created time.Time // when the directory was created: the services are built at it
+	clk     *clock.Virtual
+
+	// mu orders the account: it is held from Begin to the end of every
+	// top-level call and around every tick, and guards seq, started and
+	// closed.
+	mu      sync.Mutex
+	seq     uint64
+	started bool
+	closed  bool
+	// segs are the segment numbers, ascending (the last is the active one);
+	// guarded by mu until Start, then by flushMu (the leader rolls).
+	segs      []int
+	replaying atomic.Bool
+	holder    atomic.Uint64 // the goroutine holding mu (a call, a tick, Replay), 0: none
+
+	// bufMu guards buf and bufSeq: the framed records not yet written and
+	// the sequence number of the last of them.
+	bufMu  sync.Mutex
+	buf    []byte
+	bufSeq uint64
+
+	// flushMu is held by the caller writing the buffer out (the group
+	// commit's leader); it guards f, fSize, spare, lastSync and writeErr.
+	flushMu  sync.Mutex
+	f        *os.File
+	fSize    int64
+	spare    []byte
+	lastSync time.Time // wall time of the last fsync (SyncLoseRecentOnPowerLoss)
+	writeErr error     // the last write failure, reported once
+
+	checked sync.Map // checkKey → true: operations Options.Check was asked about
+
+	written atomic.Uint64 // highest sequence number written to the file
+	durable atomic.Uint64 // highest sequence number fsynced
+}
+
+// Open locks and opens the data directory o.Dir, creating it if needed. The
+// journal does not record calls until [Journal.Replay] and [Journal.Start]
+// have run. Until Replay, its clock is held at the time the directory was
+// created: the services built in between register their timers as the first
+// services built on the directory did, so that the ticks replay alike.
+func Open(o Options) (*Journal, error) {
+	if o.Dir == "" {
+		return nil, errors.New("journal: no directory")
+	}
+	if o.SegmentSize <= 0 {
+		o.SegmentSize = DefaultSegmentSize
+	}
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
+	j := &Journal{dir: o.Dir, opts: o, log: o.Logger, clk: clock.NewVirtual(o.Clock)}
+	if j.log == nil {
+		j.log = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(filepath.Join(o.Dir, "journal"), 0o755); err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	lf, err := os.OpenFile(filepath.Join(o.Dir, "LOCK"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	if err := lockFile(lf); err != nil {
+		lf.Close()
+		if errors.Is(err, ErrLocked) {
+			return nil, fmt.Errorf("%w: %s (its LOCK is held)", ErrLocked, o.Dir)
+		}
+		return nil, fmt.Errorf("journal: locking %s: %w", o.Dir, err)
+	}
+	j.lock = lf
+	if err := j.init(); err != nil {
+		j.unlock()
+		return nil, err
+	}
+	j.clk.Hold(j.created)
+	return j, nil
+}
+
+func (j *Journal) unlock() {
+	if j.lock != nil {
+		_ = unlockFile(j.lock)
+		j.lock.Close()
+		j.lock = nil
+	}
+}
+
+// formatLine is the content of FORMAT.
+func formatLine(v int) string { return "localwatch journal " + strconv.Itoa(v) + "\n" }
+
+// init reads (or, for a new directory, writes) FORMAT and seed, and lists the
+// segments.
+func (j *Journal) init() error {
+	format := filepath.Join(j.dir, "FORMAT")
+	b, err := os.ReadFile(format)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		segs, err := j.listSegments()
+		if err != nil {
+			return err
+		}
+		if len(segs) > 0 {
+			return fmt.Errorf("journal: %s has journal segments but no FORMAT file: refusing to guess", j.dir)
+		}
+		seed := j.opts.Seed
+		for seed == 0 {
+			seed = rand.Uint64()
+		}
+		created := j.opts.Clock.Now()
+		if err := writeFileSync(filepath.Join(j.dir, "seed"), encodeSeed(seed, created)); err != nil {
+			return err
+		}
+		// FORMAT last: its presence says the directory is initialised.
+		if err := writeFileSync(format, []byte(formatLine(Version))); err != nil {
+			return err
+		}
+		if err := syncDir(j.dir); err != nil {
+			return err
+		}
+		j.seed, j.created = seed, created
+		return nil
+	case err != nil:
+		return fmt.Errorf("journal: %w", err)
+	}
+	rest, ok := strings.CutPrefix(string(b), "localwatch journal ")
+	v, perr := strconv.Atoi(strings.TrimSuffix(rest, "\n"))
+	if !ok || perr != nil || v < 1 || !strings.HasSuffix(rest, "\n") {
+		return fmt.Errorf("journal: %s: unreadable FORMAT file %q", j.dir, b)
+	}
+	if v > Version {
+		return fmt.Errorf("%w: %s has format version %d, this localwatch reads version %d", ErrNewerFormat, j.dir, v, Version)
+	}
+	sb, err := os.ReadFile(filepath.Join(j.dir, "seed"))
+	if err != nil {
+		return fmt.Errorf("journal: %s: reading the ID seed: %w", j.dir, err)
+	}
+	seed, created, err := decodeSeed(sb)
+	if err != nil {
+		return fmt.Errorf("journal: %s: %w", j.dir, err)
+	}
+	if j.opts.Seed != 0 && j.opts.Seed != seed {
+		return fmt.Errorf("journal: %s was created with ID seed %d, not %d", j.dir, seed, j.opts.Seed)
+	}
+	j.seed, j.created = seed, created
+	j.segs, err = j.listSegments()
+	return err
+}
+
+// encodeSeed encodes the seed file: the ID seed and the creation time (Unix
+// nanoseconds), little-endian, and their CRC-32C.
+func encodeSeed(seed uint64, created time.Time) []byte {
+	b := binary.LittleEndian.AppendUint64(nil, seed)
+	b = binary.LittleEndian.AppendUint64(b, uint64(created.UnixNano()))
+	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
+}
+
+func decodeSeed(b []byte) (uint64, time.Time, error) {
+	if len(b) != 20 || crc32.Checksum(b[:16], castagnoli) != binary.LittleEndian.Uint32(b[16:]) {
+		return 0, time.Time{}, errors.New("the seed file is corrupt (the journal cannot be replayed without its ID seed)")
+	}
+	return binary.LittleEndian.Uint64(b), time.Unix(0, int64(binary.LittleEndian.Uint64(b[8:]))).UTC(), nil
+}
+
+// segName is the file name of segment n.
+func segName(n int) string { return fmt.Sprintf("%08d.log", n) }
+
+func (j *Journal) segPath(n int) string { return filepath.Join(j.dir, "journal", segName(n)) }
+
+// listSegments returns the numbers of the segment files, ascending.
+func (j *Journal) listSegments() ([]int, error) {
+	ents, err := os.ReadDir(filepath.Join(j.dir, "journal"))
+	if err != nil {
+		return nil, fmt.Errorf("journal: %w", err)
+	}
+	var out []int
+	for _, e := range ents {
+		name, ok := strings.CutSuffix(e.Name(), ".log")
+		if !ok || len(name) != 8 {
+			continue
+		}
+		n, err := strconv.Atoi(name)
+		if err != nil || n <= 0 {
+			continue
+		}
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// Seed returns the ID seed of the directory.
+func (j *Journal) Seed() uint64 { return j.seed }
+
+// Clock returns the clock the services must run on.
+func (j *Journal) Clock() *clock.Virtual { return j.clk }
+
+// Replaying reports whether [Journal.Replay] is running.
+func (j *Journal) Replaying() bool { return j.replaying.Load() }
+
+// Call is one recorded call handed to the dispatch function of Replay.
+type Call struct {
+	// Seq is the record's sequence number.
+	Seq uint64
+	// Service, Region and Name say which operation of which service.
+	Service, Region, Name string
+	// Input is the operation's Input, for [Decode].
+	Input []byte
+}
+
+// Dispatch re-invokes a recorded call with ctx (which carries the call's
+// request ID and identity and is marked [op.WithinCall]). It returns an
+// error only when the call cannot be re-invoked (unknown service or
+// operation, undecodable Input); the operation's own error is ignored (a
+// call that failed fails again).
+type Dispatch func(ctx context.Context, c Call) error
+
+// Replay reads the journal and re-invokes its calls in order with dispatch,
+// firing the clock's timers at the recorded ticks, with the clock held at
+// each record's time. It repairs a torn or damaged journal as the package
+// comment says. Call it once, after building the services on [Journal.Clock]
+// and before [Journal.Start].
+func (j *Journal) Replay(dispatch Dispatch) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.clk.Release() // held by Open
+	j.replaying.Store(true)
+	defer j.replaying.Store(false)
+	j.holder.Store(goid())
+	defer j.holder.Store(0)
+	for i, n := range j.segs {
+		data, err := os.ReadFile(j.segPath(n))
+		if err != nil {
+			return fmt.Errorf("journal: %w", err)
+		}
+		off := 0
+		for off < len(data) {
+			r, size, ferr := readFrame(data[off:])
+			if ferr == nil && r.Seq != j.seq+1 {
+				ferr = fmt.Errorf("%w: sequence number %d after %d", errDamaged, r.Seq, j.seq)
+			}
+			if ferr != nil {
+				if i == len(j.segs)-1 && allZero(data[off:]) {
+					// Zeros where the file was extended but the data
+					// never written (a power loss): a torn tail.
+					ferr = fmt.Errorf("%w: zeros", errTorn)
+				}
+				return j.repair(i, off, len(data), ferr)
+			}
+			if err := j.replayOne(&r, dispatch); err != nil {
+				return err
+			}
+			j.seq = r.Seq
+			off += size
+		}
+	}
+	return nil
+}
+
+// replayOne replays one record.
+func (j *Journal) replayOne(r *record, dispatch Dispatch) error {
+	j.clk.Hold(time.Unix(0, r.Time).UTC())
+	defer j.clk.Release()
+	if r.Kind == KindTick {
+		j.clk.Fire()
+		return nil
+	}
+	if dispatch == nil {
+		return nil
+	}
+	ctx := op.WithinCall(context.Background())
+	if r.RequestID != "" {
+		ctx = event.WithRequestID(ctx, r.RequestID)
+	}
+	if r.Identity != nil {
+		ctx = identity.With(ctx, r.Identity.identity())
+	}
+	if r.Unrecorded {
+		ctx = event.Unrecorded(ctx)
+	}
+	if err := dispatch(ctx, Call{Seq: r.Seq, Service: r.Service, Region: r.Region, Name: r.Name, Input: r.Input}); err != nil {
+		return fmt.Errorf("journal: %s: record %d (%s %s in %s) cannot be replayed: %w", j.dir, r.Seq, r.Service, r.Name, r.Region, err)
+	}
+	return nil
+}
+
+// repair keeps the valid prefix (off bytes) of segment j.segs[i] of size
+// total, after a bad frame: see the package comment's Recovery.
+func (j *Journal) repair(i, off, total int, cause error) error {
+	n := j.segs[i]
+	path := j.segPath(n)
+	torn := i == len(j.segs)-1 && (errors.Is(cause, errTorn) || j.lastFrameAt(path, off, total))
+	if torn {
+		j.log.Warn("journal: cut a torn record off the end of the journal (the process stopped in the middle of a write)",
+			"segment", path, "offset", off, "bytes", total-off, "cause", cause.Error(), "lastSeq", j.seq)
+	} else {
+		lost := int64(total - off)
+		for _, m := range j.segs[i+1:] {
+			if st, err := os.Stat(j.segPath(m)); err == nil {
+				lost += st.Size()
+			}
+		}
+		j.log.Warn("journal: damaged record in the journal; keeping the calls before it and setting the rest aside (*.damaged)",
+			"segment", path, "offset", off, "bytesSetAside", lost, "cause", cause.Error(), "lastSeq", j.seq)
+		if err := copyTail(path, int64(off), path+".damaged"); err != nil {
+			return err
+		}
+		for _, m := range j.segs[i+1:] {
+			if err := os.Rename(j.segPath(m), j.segPath(m)+".damaged"); err != nil {
+				return fmt.Errorf("journal: %w", err)
+			}
+		}
+		j.segs = j.segs[:i+1]
+	}
+	if err := os.Truncate(path, int64(off)); err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	return syncPath(path)
+}
+
+// lastFrameAt reports whether the damaged frame at off of the file is its
+// last one: its length field points exactly at the end (a write torn by a
+// crash, its bytes not all on disk).
+func (j *Journal) lastFrameAt(path string, off, total int) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var h [4]byte
+	if _, err := f.ReadAt(h[:], int64(off)); err != nil {
+		return false
+	}
+	return off+headerSize+int(binary.LittleEndian.Uint32(h[:])) == total
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// copyTail copies the bytes of src from off to the end into dst.
+func copyTail(src string, off int64, dst string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	if err := writeFileSync(dst, b[off:]); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Start opens the journal for appending, arms the clock and makes Begin
+// record calls. Call it once, after Replay.
+func (j *Journal) Start() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if len(j.segs) == 0 {
+		j.segs = []int{1}
+	}
+	n := j.segs[len(j.segs)-1]
+	f, err := os.OpenFile(j.segPath(n), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("journal: %w", err)
+	}
+	if err := syncDir(filepath.Join(j.dir, "journal")); err != nil {
+		f.Close()
+		return err
+	}
+	j.flushMu.Lock()
+	j.f, j.fSize, j.lastSync = f, st.Size(), time.Now()
+	j.flushMu.Unlock()
+	j.written.Store(j.seq)
+	j.durable.Store(j.seq)
+	j.started = true
+	j.clk.OnWake(j.wake)
+	j.clk.Arm()
+	return nil
+}
+
+// LastSeq returns the sequence number of the last record.
+func (j *Journal) LastSeq() uint64 {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.seq
+}
+
+// Begin implements op.Journal: see the package comment.
+func (j *Journal) Begin(ctx context.Context, service, region, name string, readOnly bool, in any) (context.Context, func(error)) {
+	if op.WithinCallOf(ctx) || j.replaying.Load() {
+		return ctx, nil
+	}
+	g := goid()
+	if g == j.holder.Load() {
+		// An operation called by scheduled work (inside a tick) or by a
+		// hook inside a call, with a fresh context: part of what is
+		// running. (Waiting for mu would wait for ourselves.)
+		return op.WithinCall(ctx), nil
+	}
+	if j.opts.Check != nil {
+		j.check(service, region, name, in)
+	}
+	input, encErr := Encode(in)
+	j.mu.Lock()
+	if !j.started || j.closed {
+		j.mu.Unlock()
+		return ctx, nil
+	}
+	j.holder.Store(g)
+	t := j.clk.HoldNow()
+	j.seq++
+	r := record{Seq: j.seq, Kind: KindCall, Time: t.UnixNano(), Region: region, Service: service, Name: name,
+		ReadOnly: readOnly, Unrecorded: event.IsUnrecorded(ctx), Input: input}
+	if id, ok := event.RequestIDFrom(ctx); ok {
+		r.RequestID = id
+	}
+	if id, ok := identity.From(ctx); ok {
+		r.Identity = toWire(id)
+	}
+	if encErr != nil {
+		j.log.Error("journal: cannot encode the input of a call; it will be replayed with an empty input",
+			"service", service, "name", name, "err", encErr)
+		r.Input = []byte{0xf6} // CBOR null
+	}
+	j.append(&r)
+	seq := j.seq
+	return op.WithinCall(ctx), func(err error) {
+		j.clk.Release()
+		j.holder.Store(0)
+		j.mu.Unlock()
+		if !readOnly && err == nil {
+			j.commit(seq)
+		} else {
+			j.maybeFlush()
+		}
+	}
+}
+
+// flushThreshold is how many bytes of records that nobody waits for (reads,
+// failed calls, ticks) may wait in memory before they are written.
+const flushThreshold = 1 << 20
+
+// maybeFlush writes the buffer out (without fsync) once it holds
+// flushThreshold bytes, so that a workload of reads does not grow it
+// without bound. It does not wait for a flush in progress.
+func (j *Journal) maybeFlush() {
+	j.bufMu.Lock()
+	n := len(j.buf)
+	j.bufMu.Unlock()
+	if n < flushThreshold || !j.flushMu.TryLock() {
+		return
+	}
+	defer j.flushMu.Unlock()
+	j.flushLocked(false)
+}
+
+// checkKey names an operation checked by Options.Check.
+type checkKey struct{ service, region, name string }
+
+// check asks Options.Check about an operation the first time it is called.
+func (j *Journal) check(service, region, name string, in any) {
+	k := checkKey{service, region, name}
+	if _, done := j.checked.Load(k); done {
+		return
+	}
+	if _, dup := j.checked.LoadOrStore(k, true); dup {
+		return
+	}
+	if err := j.opts.Check(service, region, name, in); err != nil {
+		j.log.Error("journal: this operation cannot be replayed: its effects will be missing after a restart",
+			"service", service, "region", region, "name", name, "err", err)
+	}
+}
+
+// append frames r into the buffer.
+func (j *Journal) append(r *record) {
+	j.bufMu.Lock()
+	var err error
+	j.buf, err = appendFrame(j.buf, r)
+	if err == nil {
+		j.bufSeq = r.Seq
+	}
+	j.bufMu.Unlock()
+	if err != nil {
+		// Only an Input CBOR cannot encode gets here, and Begin replaced it.
+		panic("journal: encoding a record: " + err.Error())
+	}
+}
+
+// wake is the virtual clock's wake-up: under the account's order, it records
+// a tick and runs the due timers.
+func (j *Journal) wake() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if !j.started || j.closed {
+		return
+	}
+	t := j.clk.HoldNow()
+	defer j.clk.Release()
+	if j.clk.Due(t) {
+		j.seq++
+		j.append(&record{Seq: j.seq, Kind: KindTick, Time: t.UnixNano()})
+		j.holder.Store(goid())
+		j.clk.Fire()
+		j.holder.Store(0)
+	}
+	j.clk.Rearm()
+	j.maybeFlush()
+}
+
+// commit returns once record seq is written (and, under SyncEveryCall,
+// fsynced). The first caller to find its record not yet there writes out the
+// whole buffer; callers that queued behind it on flushMu usually find theirs
+// written by it (group commit).
+func (j *Journal) commit(seq uint64) {
+	mark := &j.durable
+	if j.opts.Sync == SyncLoseRecentOnPowerLoss {
+		mark = &j.written
+	}
+	if mark.Load() >= seq {
+		return
+	}
+	j.flushMu.Lock()
+	defer j.flushMu.Unlock()
+	if mark.Load() >= seq {
+		return
+	}
+	j.flushLocked(j.opts.Sync == SyncEveryCall)
+}
+
+// flushLocked writes the buffer out and, if sync (or a second has passed
+// since the last fsync under SyncLoseRecentOnPowerLoss), fsyncs. A failure is
+// logged (once until a write succeeds again): the calls stay in memory but
+// are not durable.
+func (j *Journal) flushLocked(sync bool) {
+	if j.f == nil {
+		return
+	}
+	j.bufMu.Lock()
+	data, last := j.buf, j.bufSeq
+	j.buf = j.spare[:0]
+	j.bufMu.Unlock()
+	err := j.writeLocked(data)
+	switch {
+	case err != nil && len(data) > 0:
+		// Put the records back in front of those buffered since: the next
+		// flush writes them again, in order, without a gap.
+		j.bufMu.Lock()
+		if len(j.buf) == 0 {
+			j.bufSeq = last
+		}
+		j.buf = append(data, j.buf...)
+		j.bufMu.Unlock()
+		j.spare = nil
+	case cap(data) <= 4<<20:
+		j.spare = data[:0]
+	default:
+		j.spare = nil
+	}
+	if err == nil && len(data) > 0 {
+		j.written.Store(last)
+	}
+	if !sync && j.opts.Sync == SyncLoseRecentOnPowerLoss && time.Since(j.lastSync) >= time.Second {
+		sync = true // a real second: how much a power loss may cost, not model time
+	}
+	if err == nil && sync && j.durable.Load() < j.written.Load() {
+		w := j.written.Load()
+		if err = datasync(j.f); err == nil {
+			j.durable.Store(w)
+			j.lastSync = time.Now()
+		}
+	}
+	if err != nil {
+		if j.writeErr == nil {
+			j.log.Error("journal: writing the journal failed; calls are not durable until a write succeeds", "dir", j.dir, "err", err)
+		}
+		j.writeErr = err
+		return
+	}
+	j.writeErr = nil
+}
+
+// writeLocked appends data to the active segment, starting a new segment
+// first if the active one has reached the segment size.
+func (j *Journal) writeLocked(data []byte) error {
+	if len(data) == 0 {
+		return nil
+	}
+	if j.fSize >= j.opts.SegmentSize {
+		if err := j.rollLocked(); err != nil {
+			return err
+		}
+	}
+	n, err := j.f.Write(data)
+	j.fSize += int64(n)
+	if err != nil {
+		// Keep the file a sequence of whole frames: cut the partial write.
+		j.fSize -= int64(n)
+		_ = j.f.Truncate(j.fSize)
+		return err
+	}
+	return nil
+}
+
+// rollLocked fsyncs and closes the active segment and opens the next one.
+func (j *Journal) rollLocked() error {
+	if err := j.f.Sync(); err != nil {
+		return err
+	}
+	j.durable.Store(j.written.Load())
+	j.segs = append(j.segs, j.lastSeg()+1)
+	n := j.lastSeg()
+	f, err := os.OpenFile(j.segPath(n), os.O_CREATE|os.O_EXCL|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	if err := syncDir(filepath.Join(j.dir, "journal")); err != nil {
+		f.Close()
+		return err
+	}
+	j.f.Close()
+	j.f, j.fSize = f, 0
+	return nil
+}
+
+func (j *Journal) lastSeg() int { return j.segs[len(j.segs)-1] }
+
+// Flush writes and fsyncs everything recorded so far (reads and ticks
+// included).
+func (j *Journal) Flush() {
+	j.flushMu.Lock()
+	defer j.flushMu.Unlock()
+	j.flushLocked(true)
+}
+
+// Close flushes and fsyncs the journal, stops the clock's wake-up and
+// releases the directory. Calls made afterwards are not journaled.
+func (j *Journal) Close() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.closed {
+		return nil
+	}
+	j.closed = true
+	j.clk.Disarm()
+	j.flushMu.Lock()
+	j.flushLocked(true)
+	err := j.writeErr
+	if j.f != nil {
+		err = cmp.Or(err, j.f.Close())
+		j.f = nil
+	}
+	j.flushMu.Unlock()
+	j.unlock()
+	return err
+}
+
+// goid returns the ID of the calling goroutine. Begin reads it to tell the
+// operations called with a fresh context by the goroutine that holds the
+// account's order (scheduled work in a tick, a user's hook inside a call),
+// which are nested, from other goroutines' calls, which wait.
+func goid() uint64 {
+	var b [64]byte
+	s := b[:runtime.Stack(b[:], false)]
+	s, _ = bytes.CutPrefix(s, []byte("goroutine "))
+	i := bytes.IndexByte(s, ' ')
+	if i < 0 {
+		return 0
+	}
+	n, _ := strconv.ParseUint(string(s[:i]), 10, 64)
+	return n
+}
+
+// writeFileSync writes a whole file and fsyncs it.
+func writeFileSync(path string, b []byte) error {
+	tmp := path + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return fmt.Errorf("journal: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("journal: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+func syncPath(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	defer f.Close()
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	return nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("journal: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, errors.ErrUnsupported) {
+		return fmt.Errorf("journal: syncing %s: %w", dir, err)
+	}
+	return nil
+}

@@ -1,0 +1,647 @@
+package journal_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/identity"
+	"github.com/localwatch/localwatch/internal/ids"
+	"github.com/localwatch/localwatch/internal/journal"
+	"github.com/localwatch/localwatch/internal/op"
+)
+
+var t0 = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+// nilCtx is a nil context: a nil ctx is part of every operation's contract.
+var nilCtx context.Context
+
+// counter is a minimal service on the op funnel: Add changes state, Get reads
+// it, and a timer it arms adds on the clock.
+type counter struct {
+	op      op.Service
+	mu      sync.Mutex // guards total and log
+	total   int
+	log     []string
+	nestedN int
+}
+
+type addIn struct {
+	N     int
+	Note  string
+	At    *time.Time
+	Every time.Duration // > 0: also arm a timer adding 1000 after Every
+	Hook  bool          // call Add(N: 10) with a fresh context, as a user's hook may
+}
+
+func newCounter(c clock.Clock, j op.Journal, seed uint64) *counter {
+	s := &counter{}
+	s.op.Init(op.Common{Clock: c, IDs: ids.New(seed), Journal: j}, "counter", "counter.amazonaws.com", "ServiceUnavailable")
+	// Scheduled work registered when the service is built.
+	c.AfterFunc(time.Hour, func() {
+		s.mu.Lock()
+		s.log = append(s.log, "built-in timer at "+c.Now().Format(time.RFC3339)+" id "+s.op.IDs.Hex(4))
+		s.mu.Unlock()
+	})
+	return s
+}
+
+func (s *counter) Add(ctx context.Context, in addIn) (int, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "Add"}, in, s.add)
+}
+
+func (s *counter) Get(ctx context.Context, in struct{}) (int, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "Get", ReadOnly: true}, in, func(ctx context.Context, _ *event.Call, _ struct{}) (int, error) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.log = append(s.log, "get "+s.op.IDs.Hex(4))
+		return s.total, nil
+	})
+}
+
+func (s *counter) add(ctx context.Context, _ *event.Call, in addIn) (int, error) {
+	if in.N < 0 {
+		return 0, awserr.InvalidValue("N", in.N, "must not be negative")
+	}
+	rid, _ := event.RequestIDFrom(ctx)
+	who, _ := identity.From(ctx)
+	s.mu.Lock()
+	s.total += in.N
+	s.log = append(s.log, fmt.Sprintf("add %d %s at %s id %s rid %q who %q", in.N, in.Note, s.op.Clock.Now().Format(time.RFC3339Nano), s.op.IDs.Hex(6), rid, who.UserName))
+	total := s.total
+	s.mu.Unlock()
+	if in.Hook {
+		_, _ = s.Add(context.Background(), addIn{N: 10, Note: "hook"})
+	}
+	if in.Every > 0 {
+		s.op.Clock.AfterFunc(in.Every, func() {
+			// Scheduled work calling an operation with a fresh context.
+			_, _ = s.Add(context.Background(), addIn{N: 1000, Note: "timer"})
+		})
+	}
+	return total, nil
+}
+
+func (s *counter) snapshot() (int, []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.total, append([]string(nil), s.log...)
+}
+
+// open opens dir with a counter on it, replays and starts.
+func open(t testing.TB, dir string, base clock.Clock, o journal.Options) (*journal.Journal, *counter) {
+	t.Helper()
+	o.Dir, o.Clock = dir, base
+	j, err := journal.Open(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newCounter(j.Clock(), j, j.Seed())
+	if err := j.Replay(journal.MethodDispatch(func(service, region string) any {
+		if service == "counter" && region == "us-east-1" {
+			return c
+		}
+		return nil
+	})); err != nil {
+		j.Close()
+		t.Fatal(err)
+	}
+	if err := j.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return j, c
+}
+
+func TestReplayRebuildsTheSameStateWithTimesIDsRequestIDsAndIdentities(t *testing.T) {
+	dir := t.TempDir()
+	clk := clock.NewManual(t0)
+	j, c := open(t, dir, clk, journal.Options{})
+	ctx := identity.With(event.WithRequestID(context.Background(), "req-1"), identity.IAMUser("123456789012", "alice", ""))
+	if _, err := c.Add(ctx, addIn{N: 1, Note: "first", Every: 90 * time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Minute)
+	if _, err := c.Add(nilCtx, addIn{N: -1}); err == nil {
+		t.Fatal("negative N accepted")
+	}
+	if _, err := c.Get(context.Background(), struct{}{}); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Minute) // the timer fires at +90 s
+	if _, err := c.Add(context.Background(), addIn{N: 2, Note: "third"}); err != nil {
+		t.Fatal(err)
+	}
+	wantTotal, wantLog := c.snapshot()
+	if wantTotal != 1003 || len(wantLog) != 4 {
+		t.Fatalf("before restart: total %d, log %q", wantTotal, wantLog)
+	}
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	j2, c2 := open(t, dir, clock.NewManual(t0), journal.Options{})
+	defer j2.Close()
+	gotTotal, gotLog := c2.snapshot()
+	if gotTotal != wantTotal || strings.Join(gotLog, "\n") != strings.Join(wantLog, "\n") {
+		t.Fatalf("after replay:\n%d %q\nwant\n%d %q", gotTotal, gotLog, wantTotal, wantLog)
+	}
+	// The journal goes on after the replayed records.
+	if _, err := c2.Add(context.Background(), addIn{N: 5}); err != nil {
+		t.Fatal(err)
+	}
+	if got := j2.LastSeq(); got != 6 {
+		t.Fatalf("last sequence number %d, want 6 (4 calls, 1 failed call, 1 tick... and the new call)", got)
+	}
+}
+
+func TestConcurrentWritersAreAllDurableAndInOneOrder(t *testing.T) {
+	for _, policy := range []journal.SyncPolicy{journal.SyncEveryCall, journal.SyncLoseRecentOnPowerLoss} {
+		t.Run(fmt.Sprint(policy), func(t *testing.T) {
+			dir := t.TempDir()
+			j, c := open(t, dir, clock.NewManual(t0), journal.Options{Sync: policy, SegmentSize: 4096})
+			const writers, each = 8, 100
+			var wg sync.WaitGroup
+			for w := range writers {
+				wg.Go(func() {
+					for i := range each {
+						if _, err := c.Add(context.Background(), addIn{N: 1, Note: fmt.Sprintf("w%d-%d", w, i)}); err != nil {
+							t.Error(err)
+						}
+					}
+				})
+			}
+			wg.Wait()
+			_, want := c.snapshot()
+			j.Close()
+			segs, _ := filepath.Glob(filepath.Join(dir, "journal", "*.log"))
+			if len(segs) < 2 {
+				t.Fatalf("%d segments of 4 KiB for %d records, want several", len(segs), writers*each)
+			}
+			j2, c2 := open(t, dir, clock.NewManual(t0), journal.Options{})
+			defer j2.Close()
+			total, got := c2.snapshot()
+			if total != writers*each || strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Fatalf("replayed %d calls, want %d in the same order", total, writers*each)
+			}
+		})
+	}
+}
+
+// writeN opens dir, makes n Add calls and closes it.
+func writeN(t *testing.T, dir string, n int) {
+	t.Helper()
+	j, c := open(t, dir, clock.NewManual(t0), journal.Options{})
+	for i := range n {
+		if _, err := c.Add(context.Background(), addIn{N: 1, Note: strings.Repeat("x", i%7)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := j.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// logBuffer is a Logger writing into a buffer.
+func logBuffer() (*slog.Logger, *bytes.Buffer) {
+	var b bytes.Buffer
+	return slog.New(slog.NewTextHandler(&b, nil)), &b
+}
+
+func segment(dir string, n int) string {
+	return filepath.Join(dir, "journal", fmt.Sprintf("%08d.log", n))
+}
+
+func TestATornTailIsCutOffReportedAndTheAccountOpens(t *testing.T) {
+	for _, cut := range []int{1, 5, 9} {
+		t.Run(fmt.Sprint(cut), func(t *testing.T) {
+			dir := t.TempDir()
+			writeN(t, dir, 10)
+			st, _ := os.Stat(segment(dir, 1))
+			if err := os.Truncate(segment(dir, 1), st.Size()-int64(cut)); err != nil {
+				t.Fatal(err)
+			}
+			log, buf := logBuffer()
+			j, c := open(t, dir, clock.NewManual(t0), journal.Options{Logger: log})
+			if total, _ := c.snapshot(); total != 9 {
+				t.Fatalf("replayed %d calls, want the 9 whole ones", total)
+			}
+			if !strings.Contains(buf.String(), "level=WARN") || !strings.Contains(buf.String(), "torn") {
+				t.Fatalf("not reported: %q", buf.String())
+			}
+			if _, err := c.Add(context.Background(), addIn{N: 1}); err != nil {
+				t.Fatal(err)
+			}
+			j.Close()
+			_, c2 := open(t, dir, clock.NewManual(t0), journal.Options{})
+			if total, _ := c2.snapshot(); total != 10 {
+				t.Fatalf("after the repair and one more call: %d, want 10", total)
+			}
+		})
+	}
+}
+
+func TestZerosAfterTheLastRecordAreATornTail(t *testing.T) {
+	dir := t.TempDir()
+	writeN(t, dir, 10)
+	f, _ := os.OpenFile(segment(dir, 1), os.O_APPEND|os.O_WRONLY, 0)
+	f.Write(make([]byte, 4096)) // extended by a power loss, never written
+	f.Close()
+	log, buf := logBuffer()
+	j, c := open(t, dir, clock.NewManual(t0), journal.Options{Logger: log})
+	defer j.Close()
+	if total, _ := c.snapshot(); total != 10 || !strings.Contains(buf.String(), "torn") {
+		t.Fatalf("replayed %d, log %q", total, buf.String())
+	}
+	if damaged, _ := filepath.Glob(filepath.Join(dir, "journal", "*.damaged")); len(damaged) != 0 {
+		t.Fatalf("set aside %q for zeros", damaged)
+	}
+}
+
+func TestABadCRCInTheLastRecordIsATornTail(t *testing.T) {
+	dir := t.TempDir()
+	writeN(t, dir, 10)
+	b, _ := os.ReadFile(segment(dir, 1))
+	b[len(b)-1] ^= 0x40
+	os.WriteFile(segment(dir, 1), b, 0o644)
+	log, buf := logBuffer()
+	j, c := open(t, dir, clock.NewManual(t0), journal.Options{Logger: log})
+	defer j.Close()
+	if total, _ := c.snapshot(); total != 9 || !strings.Contains(buf.String(), "torn") {
+		t.Fatalf("replayed %d, log %q", total, buf.String())
+	}
+}
+
+func TestAFlippedByteInTheMiddleKeepsThePrefixAndSetsTheRestAside(t *testing.T) {
+	dir := t.TempDir()
+	j, c := open(t, dir, clock.NewManual(t0), journal.Options{SegmentSize: 512})
+	for range 40 {
+		c.Add(context.Background(), addIn{N: 1, Note: "0123456789"})
+	}
+	j.Close()
+	segs, _ := filepath.Glob(filepath.Join(dir, "journal", "*.log"))
+	if len(segs) < 3 {
+		t.Fatalf("%d segments", len(segs))
+	}
+	// Count the records of segment 1, then damage its third record.
+	b, _ := os.ReadFile(segment(dir, 1))
+	off := 0
+	for range 2 {
+		off += 8 + int(uint32(b[off])|uint32(b[off+1])<<8|uint32(b[off+2])<<16|uint32(b[off+3])<<24)
+	}
+	b[off+12] ^= 0xff
+	os.WriteFile(segment(dir, 1), b, 0o644)
+	log, buf := logBuffer()
+	j2, c2 := open(t, dir, clock.NewManual(t0), journal.Options{Logger: log, SegmentSize: 512})
+	defer j2.Close()
+	if total, _ := c2.snapshot(); total != 2 {
+		t.Fatalf("replayed %d calls, want the 2 before the damage", total)
+	}
+	if !strings.Contains(buf.String(), "damaged") {
+		t.Fatalf("not reported: %q", buf.String())
+	}
+	damaged, _ := filepath.Glob(filepath.Join(dir, "journal", "*.damaged"))
+	if len(damaged) != len(segs) {
+		t.Fatalf("set aside %d files, want %d (the damaged tail and every later segment)", len(damaged), len(segs))
+	}
+}
+
+func TestFlippedBytesInFORMATOrSeedRefuseToOpenButNotInLOCK(t *testing.T) {
+	for _, tc := range []struct {
+		file    string
+		wantErr string
+	}{
+		{"FORMAT", "unreadable FORMAT"},
+		{"seed", "seed file is corrupt"},
+		{"LOCK", ""},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			dir := t.TempDir()
+			writeN(t, dir, 3)
+			p := filepath.Join(dir, tc.file)
+			b, _ := os.ReadFile(p)
+			if len(b) == 0 {
+				b = []byte{0}
+			}
+			b[len(b)/2] ^= 0x21
+			os.WriteFile(p, b, 0o644)
+			j, err := journal.Open(journal.Options{Dir: dir})
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				j.Close()
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				if j != nil {
+					j.Close()
+				}
+				t.Fatalf("Open = %v, want an error saying %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestANewerFormatIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	writeN(t, dir, 1)
+	os.WriteFile(filepath.Join(dir, "FORMAT"), []byte("localwatch journal 2\n"), 0o644)
+	_, err := journal.Open(journal.Options{Dir: dir})
+	if err == nil || !strings.Contains(err.Error(), "newer") || !strings.Contains(err.Error(), "version 2") {
+		t.Fatalf("Open = %v", err)
+	}
+}
+
+func TestAnotherSeedForAnExistingDirectoryIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	j, err := journal.Open(journal.Options{Dir: dir, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.Close()
+	if _, err := journal.Open(journal.Options{Dir: dir, Seed: 8}); err == nil {
+		t.Fatal("a different seed was accepted")
+	}
+	j, err = journal.Open(journal.Options{Dir: dir})
+	if err != nil || j.Seed() != 7 {
+		t.Fatalf("Open = %v, seed %d", err, j.Seed())
+	}
+	j.Close()
+}
+
+func TestSnapshotRestoresTheSameState(t *testing.T) {
+	dir := t.TempDir()
+	clk := clock.NewManual(t0)
+	j, c := open(t, dir, clk, journal.Options{})
+	for i := range 5 {
+		c.Add(context.Background(), addIn{N: i, Every: time.Minute})
+		clk.Advance(30 * time.Second)
+	}
+	var snap bytes.Buffer
+	if err := j.Snapshot(&snap); err != nil {
+		t.Fatal(err)
+	}
+	_, want := c.snapshot()
+	c.Add(context.Background(), addIn{N: 100}) // after the snapshot: not in it
+	j.Close()
+
+	dir2 := filepath.Join(t.TempDir(), "restored")
+	if err := journal.Restore(&snap, dir2); err != nil {
+		t.Fatal(err)
+	}
+	j2, c2 := open(t, dir2, clock.NewManual(t0), journal.Options{})
+	defer j2.Close()
+	if _, got := c2.snapshot(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("restored:\n%q\nwant\n%q", got, want)
+	}
+	if err := journal.Restore(bytes.NewReader(nil), dir2); err == nil {
+		t.Fatal("restored into a directory that is not empty")
+	}
+}
+
+func TestEncodeDecodeKeepsPointersTimesAndExplicitZeros(t *testing.T) {
+	type in struct {
+		Zero  *int32
+		Nil   *float64
+		When  time.Time
+		Names []string
+		Attrs map[string]string
+		Raw   []byte
+	}
+	z := int32(0)
+	v := in{Zero: &z, When: time.Date(2026, 1, 2, 3, 4, 5, 123456789, time.UTC), Names: []string{"a"}, Attrs: map[string]string{"k": "v"}, Raw: []byte{0, 1}}
+	b, err := journal.Encode(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got in
+	if err := journal.Decode(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Zero == nil || *got.Zero != 0 || got.Nil != nil || !got.When.Equal(v.When) || got.Names[0] != "a" || got.Attrs["k"] != "v" || !bytes.Equal(got.Raw, v.Raw) {
+		t.Fatalf("round trip: %+v", got)
+	}
+}
+
+const lockChildEnv = "LOCALWATCH_JOURNAL_LOCK_CHILD"
+
+// A directory open in another process is refused with ErrLocked, and is free
+// again once that process is gone (even killed: the kernel drops its flock).
+func TestADirectoryOpenInAnotherProcessIsRefused(t *testing.T) {
+	if dir := os.Getenv(lockChildEnv); dir != "" {
+		j, err := journal.Open(journal.Options{Dir: dir})
+		if err != nil {
+			fmt.Println("error", err)
+			os.Exit(2)
+		}
+		defer j.Close()
+		fmt.Println("ready")
+		time.Sleep(time.Minute)
+		return
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestADirectoryOpenInAnotherProcessIsRefused$")
+	cmd.Env = append(os.Environ(), lockChildEnv+"="+dir)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := bufio.NewReader(out).ReadString('\n')
+	if line != "ready\n" {
+		cmd.Process.Kill()
+		t.Fatalf("child said %q", line)
+	}
+	_, err = journal.Open(journal.Options{Dir: dir})
+	if !errors.Is(err, journal.ErrLocked) || !strings.Contains(err.Error(), dir) {
+		cmd.Process.Kill()
+		t.Fatalf("Open while another process holds it = %v, want ErrLocked naming the directory", err)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	j, err := journal.Open(journal.Options{Dir: dir})
+	if err != nil {
+		t.Fatalf("Open after the other process died = %v", err)
+	}
+	j.Close()
+}
+
+// On a wall clock (clock.Loop), the scheduled work that ran while the loop
+// ran is replayed at the times it ran, and the calls at theirs.
+func TestScheduledWorkOnALoopClockIsReplayedAtItsTimes(t *testing.T) {
+	dir := t.TempDir()
+	loop := clock.NewLoop()
+	j, c := open(t, dir, loop, journal.Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { loop.Run(ctx); close(done) }()
+	for i := range 5 {
+		if _, err := c.Add(context.Background(), addIn{N: i, Every: 3 * time.Millisecond}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		if total, _ := c.snapshot(); total == 5010 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the 5 timers have not all run")
+		}
+	}
+	cancel()
+	<-done
+	_, want := c.snapshot()
+	j.Close()
+	_, c2 := open(t, dir, clock.NewLoop(), journal.Options{})
+	if _, got := c2.snapshot(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("replayed:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// The timers services register when they are built replay like the others,
+// whenever the directory is reopened: the services are built at the time the
+// directory was created.
+func TestTimersRegisteredWhenServicesAreBuiltReplayOnALaterOpen(t *testing.T) {
+	dir := t.TempDir()
+	clk := clock.NewManual(t0)
+	j, c := open(t, dir, clk, journal.Options{})
+	clk.Advance(2 * time.Hour)
+	c.Add(context.Background(), addIn{N: 1})
+	_, want := c.snapshot()
+	if len(want) != 2 || !strings.HasPrefix(want[0], "built-in timer at 2026-01-02T04:04:05Z") {
+		t.Fatalf("log %q", want)
+	}
+	j.Close()
+	_, c2 := open(t, dir, clock.NewManual(t0.Add(24*time.Hour)), journal.Options{})
+	if _, got := c2.snapshot(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("replayed a day later:\n%q\nwant\n%q", got, want)
+	}
+}
+
+// An operation called with a fresh context from inside a call (a user's hook
+// does not get the call's context) is part of that call: it neither waits
+// for the call to end (a deadlock) nor is journaled twice.
+func TestAnOperationCalledInsideACallWithAFreshContextIsNested(t *testing.T) {
+	dir := t.TempDir()
+	j, c := open(t, dir, clock.NewManual(t0), journal.Options{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.Add(context.Background(), addIn{N: 1, Hook: true})
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the nested call waited for the call it is in")
+	}
+	if got := j.LastSeq(); got != 1 {
+		t.Fatalf("%d records, want 1 (the nested call is part of the outer)", got)
+	}
+	_, want := c.snapshot()
+	j.Close()
+	_, c2 := open(t, dir, clock.NewManual(t0), journal.Options{})
+	if total, got := c2.snapshot(); total != 11 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("replayed %d %q", total, got)
+	}
+}
+
+// compactIn stores itself as one byte per value.
+type compactIn struct{ Values []int }
+
+func (c compactIn) MarshalBinary() ([]byte, error) {
+	b := make([]byte, len(c.Values))
+	for i, v := range c.Values {
+		b[i] = byte(v)
+	}
+	return b, nil
+}
+
+func (c *compactIn) UnmarshalBinary(b []byte) error {
+	c.Values = make([]int, len(b))
+	for i, v := range b {
+		c.Values[i] = int(v)
+	}
+	return nil
+}
+
+func TestAnInputWithABinaryMarshalerIsStoredInItsOwnForm(t *testing.T) {
+	in := compactIn{Values: []int{1, 2, 3, 250}}
+	b, err := journal.Encode(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) != 5 { // a 4-byte CBOR byte string
+		t.Fatalf("encoded in %d bytes: %x", len(b), b)
+	}
+	var got compactIn
+	if err := journal.Decode(b, &got); err != nil || fmt.Sprint(got.Values) != "[1 2 3 250]" {
+		t.Fatalf("Decode = %v, %v", got, err)
+	}
+}
+
+// Reads are written out once a megabyte of them waits, without a change to
+// carry them: the buffer does not grow without bound.
+func TestReadsAloneAreWrittenOutInTime(t *testing.T) {
+	dir := t.TempDir()
+	j, c := open(t, dir, clock.NewManual(t0), journal.Options{})
+	defer j.Close()
+	for range 60_000 { // ~20 bytes each
+		if _, err := c.Get(context.Background(), struct{}{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := os.Stat(segment(dir, 1))
+	if err != nil || st.Size() < 1<<20 {
+		t.Fatalf("segment holds %d bytes after 60,000 reads (%v), want them written", st.Size(), err)
+	}
+}
+
+func TestCheckMethodTellsWhetherACallCanBeReplayed(t *testing.T) {
+	c := newCounter(clock.NewManual(t0), nil, 1)
+	for _, tc := range []struct {
+		svc     any
+		name    string
+		in      any
+		wantErr string
+	}{
+		{c, "Add", addIn{}, ""},
+		{c, "Get", struct{}{}, ""},
+		{c, "Add", 5, "pass the method's Input unchanged"},
+		{c, "Nope", addIn{}, "has no method Nope"},
+		{c, "add", addIn{}, "has no method add"},
+		{nil, "Add", addIn{}, "no such service"},
+	} {
+		err := journal.CheckMethod(tc.svc, tc.name, tc.in)
+		if (tc.wantErr == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.wantErr)) {
+			t.Errorf("CheckMethod(%T, %s, %T) = %v, want %q", tc.svc, tc.name, tc.in, err, tc.wantErr)
+		}
+	}
+}
+
+func TestAnOperationThatCannotBeReplayedIsReportedOnce(t *testing.T) {
+	log, buf := logBuffer()
+	j, c := open(t, t.TempDir(), clock.NewManual(t0), journal.Options{Logger: log,
+		Check: func(service, region, name string, in any) error { return errors.New("no way") }})
+	defer j.Close()
+	c.Add(context.Background(), addIn{N: 1})
+	c.Add(context.Background(), addIn{N: 2})
+	if n := strings.Count(buf.String(), "level=ERROR"); n != 1 || !strings.Contains(buf.String(), "cannot be replayed") {
+		t.Fatalf("reported %d times: %q", n, buf.String())
+	}
+}

@@ -1,0 +1,174 @@
+package localwatch_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/localwatch/localwatch"
+	"github.com/localwatch/localwatch/logs"
+	"github.com/localwatch/localwatch/metrics"
+)
+
+// The cost of persistence (issue 22): the same ingest in memory and with a
+// data directory under each sync policy, from one goroutine and from several
+// at once (RunParallel, where concurrent calls share fsyncs):
+//
+//	go test . -run XXX -bench Persist -count 5
+
+// persistModes are the accounts compared.
+var persistModes = []struct {
+	name string
+	opts func(b *testing.B) localwatch.Options
+}{
+	{"memory", func(*testing.B) localwatch.Options { return localwatch.Options{} }},
+	{"sync-every-call", func(b *testing.B) localwatch.Options { return localwatch.Options{DataDir: b.TempDir()} }},
+	{"lose-recent-on-power-loss", func(b *testing.B) localwatch.Options {
+		return localwatch.Options{DataDir: b.TempDir(), Sync: localwatch.SyncLoseRecentOnPowerLoss}
+	}},
+}
+
+func persistAccount(b *testing.B, o localwatch.Options, t0 time.Time) *localwatch.Stack {
+	o.Clock, o.IDSeed = localwatch.NewManualClock(t0), 1
+	acct, err := localwatch.NewAccount(o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(acct.Close)
+	return acct.Region("us-east-1")
+}
+
+// BenchmarkPersistPutMetricData: PutMetricData of 1,000 datums (one second of
+// 1,000 one-second series) or of 20 per op.
+func BenchmarkPersistPutMetricData(b *testing.B) {
+	for _, mode := range persistModes {
+		for _, n := range []int{1000, 20} {
+			for _, parallel := range []bool{false, true} {
+				name := mode.name + "/" + map[int]string{1000: "1000-datums", 20: "20-datums"}[n] + map[bool]string{false: "/serial", true: "/parallel"}[parallel]
+				b.Run(name, func(b *testing.B) {
+					st := persistAccount(b, mode.opts(b), benchT0.Add(time.Hour))
+					var i atomic.Int64
+					put := func(in metrics.PutMetricDataInput) {
+						ts := benchT0.Add(time.Duration(i.Add(1)%3600) * time.Second)
+						for j := range in.MetricData {
+							in.MetricData[j].Timestamp = ts
+						}
+						if _, err := st.Metrics.PutMetricData(context.Background(), in); err != nil {
+							b.Error(err)
+						}
+					}
+					b.ReportAllocs()
+					if parallel {
+						b.SetParallelism(4)
+						b.RunParallel(func(pb *testing.PB) {
+							in := putBatch(n)
+							for pb.Next() {
+								put(in)
+							}
+						})
+					} else {
+						in := putBatch(n)
+						for b.Loop() {
+							put(in)
+						}
+					}
+					b.ReportMetric(float64(b.N)*float64(n)/b.Elapsed().Seconds(), "datapoints/s")
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkPersistPutLogEvents: PutLogEvents of 1,000 events (~90 bytes)
+// per op.
+func BenchmarkPersistPutLogEvents(b *testing.B) {
+	for _, mode := range persistModes {
+		for _, parallel := range []bool{false, true} {
+			b.Run(mode.name+map[bool]string{false: "/serial", true: "/parallel"}[parallel], func(b *testing.B) {
+				t0 := benchT0.Add(24 * time.Hour)
+				st := persistAccount(b, mode.opts(b), t0)
+				ctx := context.Background()
+				if _, err := st.Logs.CreateLogGroup(ctx, logs.CreateLogGroupInput{LogGroupName: "bench"}); err != nil {
+					b.Fatal(err)
+				}
+				for _, s := range []string{"s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7"} {
+					if _, err := st.Logs.CreateLogStream(ctx, logs.CreateLogStreamInput{LogGroupName: "bench", LogStreamName: s}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				base := benchT0.UnixMilli()
+				lines := make([]string, 1000)
+				for i := range lines {
+					lines[i] = logLine(i)
+				}
+				var stream, n atomic.Int64
+				put := func(name string) {
+					batch := make([]logs.InputLogEvent, 1000)
+					start := n.Add(1000)
+					for i := range batch {
+						batch[i] = logs.InputLogEvent{Timestamp: base + (start+int64(i))%(20*3600*1000), Message: lines[i]}
+					}
+					if _, err := st.Logs.PutLogEvents(ctx, logs.PutLogEventsInput{LogGroupName: "bench", LogStreamName: name, LogEvents: batch}); err != nil {
+						b.Error(err)
+					}
+				}
+				b.ReportAllocs()
+				if parallel {
+					b.SetParallelism(2)
+					b.RunParallel(func(pb *testing.PB) {
+						name := "s" + string(rune('0'+stream.Add(1)%8))
+						for pb.Next() {
+							put(name)
+						}
+					})
+				} else {
+					for b.Loop() {
+						put("s0")
+					}
+				}
+				b.ReportMetric(float64(b.N)*1000/b.Elapsed().Seconds(), "events/s")
+			})
+		}
+	}
+}
+
+// BenchmarkPersistReopen: opening a data directory that holds 100
+// PutMetricData calls of 1,000 datums (100,000 datapoints), replaying them.
+// Reports the replay rate and the journal's size per datapoint.
+func BenchmarkPersistReopen(b *testing.B) {
+	dir := b.TempDir()
+	const calls, datums = 100, 1000
+	clk := localwatch.NewManualClock(benchT0.Add(time.Hour))
+	acct, err := localwatch.NewAccount(localwatch.Options{Clock: clk, IDSeed: 1, DataDir: dir, Sync: localwatch.SyncLoseRecentOnPowerLoss})
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := putBatch(datums)
+	for i := range calls {
+		for j := range in.MetricData {
+			in.MetricData[j].Timestamp = benchT0.Add(time.Duration(i) * time.Second)
+		}
+		if _, err := acct.Region("us-east-1").Metrics.PutMetricData(context.Background(), in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	acct.Close()
+	segs, _ := filepath.Glob(filepath.Join(dir, "journal", "*.log"))
+	var size int64
+	for _, s := range segs {
+		st, _ := os.Stat(s)
+		size += st.Size()
+	}
+	for b.Loop() {
+		acct, err := localwatch.NewAccount(localwatch.Options{Clock: localwatch.NewManualClock(benchT0), DataDir: dir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		acct.Close()
+	}
+	b.ReportMetric(float64(b.N)*calls*datums/b.Elapsed().Seconds(), "datapoints/s")
+	b.ReportMetric(float64(size)/(calls*datums), "bytes/datapoint")
+}
