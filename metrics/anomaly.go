@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/metricmath"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
@@ -220,7 +222,7 @@ func (s *Service) target(ns, name string, dims []Dimension, stat string, single 
 		prefix = "SingleMetricAnomalyDetector."
 		m = *single
 	}
-	if m.AccountId != "" && m.AccountId != s.account {
+	if m.AccountId != "" && m.AccountId != s.op.AccountID {
 		return detectorTarget{}, awserr.InvalidValue(prefix+"AccountId", quote(m.AccountId), "cross-account anomaly detection is not available in this account")
 	}
 	if m.Namespace == "" {
@@ -261,7 +263,7 @@ func (s *Service) validateMathDetector(mm *MetricMathAnomalyDetector) error {
 	queries := make([]metricmath.Query, len(mm.MetricDataQueries))
 	for i := range mm.MetricDataQueries {
 		q := &mm.MetricDataQueries[i]
-		if err := s.validateQuery(i, q, s.clock.Now().Add(-time.Hour), s.clock.Now()); err != nil {
+		if err := s.validateQuery(i, q, s.op.Clock.Now().Add(-time.Hour), s.op.Clock.Now()); err != nil {
 			return err
 		}
 		if returnsData(q) {
@@ -341,21 +343,20 @@ func validateConfiguration(c *AnomalyDetectorConfiguration) (*time.Location, err
 // zone), InvalidParameterCombination (more than one way of designating the
 // model), LimitExceededException (the API model's code; more than MaxAnomalyDetectors models).
 func (s *Service) PutAnomalyDetector(ctx context.Context, in PutAnomalyDetectorInput) (*PutAnomalyDetectorOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	err := s.putAnomalyDetector(&in)
-	s.record(ctx, "PutAnomalyDetector", false, false, func() any {
+	return op.Do(ctx, &s.op, event.Call{Name: "PutAnomalyDetector"}, in, s.putAnomalyDetector)
+}
+
+func (s *Service) putAnomalyDetector(_ context.Context, c *event.Call, in PutAnomalyDetectorInput) (*PutAnomalyDetectorOutput, error) {
+	c.Params = func() any {
 		return anomalyParams(in.Namespace, in.MetricName, in.Dimensions, in.Stat, in.SingleMetricAnomalyDetector, in.MetricMathAnomalyDetector, in.Configuration)
-	}, err)
-	if err != nil {
+	}
+	if err := s.putAnomalyDetectorIn(&in); err != nil {
 		return nil, err
 	}
 	return &PutAnomalyDetectorOutput{}, nil
 }
 
-func (s *Service) putAnomalyDetector(in *PutAnomalyDetectorInput) error {
+func (s *Service) putAnomalyDetectorIn(in *PutAnomalyDetectorInput) error {
 	t, err := s.target(in.Namespace, in.MetricName, in.Dimensions, in.Stat, in.SingleMetricAnomalyDetector, in.MetricMathAnomalyDetector)
 	if err != nil {
 		return err
@@ -387,21 +388,20 @@ func (s *Service) putAnomalyDetector(in *PutAnomalyDetectorInput) error {
 // DeleteAnomalyDetector deletes a model, designated as in PutAnomalyDetector.
 // A model that does not exist is a ResourceNotFoundException.
 func (s *Service) DeleteAnomalyDetector(ctx context.Context, in DeleteAnomalyDetectorInput) (*DeleteAnomalyDetectorOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	err := s.deleteAnomalyDetector(&in)
-	s.record(ctx, "DeleteAnomalyDetector", false, false, func() any {
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteAnomalyDetector"}, in, s.deleteAnomalyDetector)
+}
+
+func (s *Service) deleteAnomalyDetector(_ context.Context, c *event.Call, in DeleteAnomalyDetectorInput) (*DeleteAnomalyDetectorOutput, error) {
+	c.Params = func() any {
 		return anomalyParams(in.Namespace, in.MetricName, in.Dimensions, in.Stat, in.SingleMetricAnomalyDetector, in.MetricMathAnomalyDetector, nil)
-	}, err)
-	if err != nil {
+	}
+	if err := s.deleteAnomalyDetectorIn(&in); err != nil {
 		return nil, err
 	}
 	return &DeleteAnomalyDetectorOutput{}, nil
 }
 
-func (s *Service) deleteAnomalyDetector(in *DeleteAnomalyDetectorInput) error {
+func (s *Service) deleteAnomalyDetectorIn(in *DeleteAnomalyDetectorInput) error {
 	t, err := s.target(in.Namespace, in.MetricName, in.Dimensions, in.Stat, in.SingleMetricAnomalyDetector, in.MetricMathAnomalyDetector)
 	if err != nil {
 		return err
@@ -424,19 +424,15 @@ func (s *Service) deleteAnomalyDetector(in *DeleteAnomalyDetectorInput) error {
 // from this listing). StateValue is computed from the data at the time of the
 // call, as described at AnomalyStatePendingTraining.
 func (s *Service) DescribeAnomalyDetectors(ctx context.Context, in DescribeAnomalyDetectorsInput) (*DescribeAnomalyDetectorsOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.describeAnomalyDetectors(&in)
-	s.record(ctx, "DescribeAnomalyDetectors", true, false, func() any { return describeAnomalyParams(&in) }, err)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeAnomalyDetectors", ReadOnly: true}, in, s.describeAnomalyDetectors)
 }
 
-func (s *Service) describeAnomalyDetectors(in *DescribeAnomalyDetectorsInput) (*DescribeAnomalyDetectorsOutput, error) {
+func (s *Service) describeAnomalyDetectors(_ context.Context, c *event.Call, in DescribeAnomalyDetectorsInput) (*DescribeAnomalyDetectorsOutput, error) {
+	c.Params = func() any { return describeAnomalyParams(&in) }
+	return s.describeAnomalyDetectorsIn(&in)
+}
+
+func (s *Service) describeAnomalyDetectorsIn(in *DescribeAnomalyDetectorsInput) (*DescribeAnomalyDetectorsOutput, error) {
 	if in.MaxResults < 0 || in.MaxResults > MaxDescribeAnomalyDetectors {
 		return nil, awserr.InvalidValue("MaxResults", in.MaxResults, "must be between 1 and 100")
 	}
@@ -539,7 +535,7 @@ func (s *Service) describe(d *detector) AnomalyDetector {
 	a.SingleMetricAnomalyDetector = &m
 	a.Namespace, a.MetricName, a.Dimensions, a.Stat = m.Namespace, m.MetricName, slices.Clone(m.Dimensions), m.Stat
 	ms := MetricStat{Metric: Metric{Namespace: m.Namespace, MetricName: m.MetricName, Dimensions: m.Dimensions}, Period: 300, Stat: m.Stat}
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	st, err := parseStat(m.Stat)
 	if err != nil {
 		return a
@@ -552,7 +548,7 @@ func (s *Service) describe(d *detector) AnomalyDetector {
 // mathState is the state of a metric math model: its expression evaluated
 // over the training window at its period.
 func (s *Service) mathState(d *detector) AnomalyDetectorStateValue {
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	in := GetMetricDataInput{MetricDataQueries: d.math.MetricDataQueries, StartTime: now.Add(-AnomalyTrainingWindow), EndTime: now, ScanBy: ScanByTimestampAscending}
 	out, err := s.getMetricData(&in)
 	if err != nil || len(out.MetricDataResults) == 0 {

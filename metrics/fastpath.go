@@ -103,7 +103,7 @@ func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int, 
 		return nil, err
 	}
 	sc.ts, sc.vs, sc.spans = sc.ts[:0], sc.vs[:0], sc.spans[:0]
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	t1 := endSeconds(in.EndTime)
 	lastPeriod, serves, t0 := 0, false, int64(0)
 	func() {
@@ -205,7 +205,7 @@ func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int, 
 			res.Label = q.MetricStat.Metric.MetricName
 		case metricmath.HasDynamic(q.Label):
 			if lc == nil {
-				lc = &metricmath.LabelContext{Now: now, Location: time.UTC, Region: s.region, AccountID: s.account}
+				lc = &metricmath.LabelContext{Now: now, Location: time.UTC, Region: s.op.Region, AccountID: s.op.AccountID}
 				if in.LabelOptions != nil {
 					lc.Location, _ = metricmath.ParseTimezone(in.LabelOptions.Timezone)
 				}

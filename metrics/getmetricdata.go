@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/metricmath"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
@@ -70,16 +72,21 @@ func validationError(format string, args ...any) *awserr.Error {
 // (AccountId other than the service's own) and functions that read other services (SERVICE_QUOTA, INSIGHT_RULE_METRIC,
 // DB_PERF_INSIGHTS, LAMBDA) are rejected with ValidationError.
 func (s *Service) GetMetricData(ctx context.Context, in GetMetricDataInput) (*GetMetricDataOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
+	return op.Do(ctx, &s.op, event.Call{Name: "GetMetricData", ReadOnly: true, Data: true}, in, s.getMetricDataCall)
+}
+
+func (s *Service) getMetricDataCall(ctx context.Context, c *event.Call, in GetMetricDataInput) (*GetMetricDataOutput, error) {
+	s.getMetricDataRecord(ctx, c, &in)
+	return s.getMetricDataVia(&in, true, nil)
+}
+
+// getMetricDataRecord completes the record of a GetMetricData call (see
+// dataCall); it copies in only when the call is recorded.
+func (s *Service) getMetricDataRecord(ctx context.Context, c *event.Call, in *GetMetricDataInput) {
+	if s.op.Rec.Records(ctx) {
+		in := *in
+		dataCall(c, func() any { return getMetricDataParams(&in) })
 	}
-	out, err := s.getMetricData(&in)
-	s.record(ctx, "GetMetricData", true, true, func() any { return getMetricDataParams(&in) }, err)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // GetMetricDataInto is GetMetricData writing its answer into out and reusing
@@ -90,19 +97,16 @@ func (s *Service) GetMetricData(ctx context.Context, in GetMetricDataInput) (*Ge
 // overwritten, so the caller must no longer use it. On error, out is left
 // unchanged.
 func (s *Service) GetMetricDataInto(ctx context.Context, in GetMetricDataInput, out *GetMetricDataOutput) error {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return err
-	}
-	res, err := s.getMetricDataVia(&in, true, out)
-	s.record(ctx, "GetMetricData", true, true, func() any { return getMetricDataParams(&in) }, err)
-	if err != nil {
-		return err
-	}
-	if res != out {
-		*out = *res
-	}
-	return nil
+	_, err := op.Do(ctx, &s.op, event.Call{Name: "GetMetricData", ReadOnly: true, Data: true}, in,
+		func(ctx context.Context, c *event.Call, in GetMetricDataInput) (struct{}, error) {
+			s.getMetricDataRecord(ctx, c, &in)
+			res, err := s.getMetricDataVia(&in, true, out)
+			if err == nil && res != out {
+				*out = *res
+			}
+			return struct{}{}, err
+		})
+	return err
 }
 
 // GetMetricDataPages walks every page of a GetMetricData request, following
@@ -156,10 +160,10 @@ func (s *Service) validateGetMetricData(in *GetMetricDataInput) error {
 			return validationError("The value %s for parameter LabelOptions.Timezone is invalid: %s", quote(in.LabelOptions.Timezone), err.Error())
 		}
 	}
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	for i := range in.MetricDataQueries {
 		q := &in.MetricDataQueries[i]
-		if ms := q.MetricStat; ms != nil && q.Expression == "" && plainQuery(q, s.account) && plainMetric(&ms.Metric) &&
+		if ms := q.MetricStat; ms != nil && q.Expression == "" && plainQuery(q, s.op.AccountID) && plainMetric(&ms.Metric) &&
 			validUnit(ms.Unit) && plainPeriod(ms.Period) {
 			if _, ok := parseBasic(ms.Stat); ok {
 				continue // the common case, checked without naming fields
@@ -217,7 +221,7 @@ func (s *Service) validateQuery(i int, q *MetricDataQuery, start, now time.Time)
 	if len(q.Label) > maxLabelLength {
 		return validationError("The value of %s.Label must be at most %d characters long.", field, maxLabelLength)
 	}
-	if q.AccountId != "" && q.AccountId != s.account {
+	if q.AccountId != "" && q.AccountId != s.op.AccountID {
 		return validationError("The value %s for parameter %s.AccountId is invalid: cross-account queries are not available in this account.", quote(q.AccountId), field)
 	}
 	switch {
@@ -305,14 +309,14 @@ func (s *Service) getMetricDataVia(in *GetMetricDataInput, fast bool, into *GetM
 	if minPer == 0 {
 		minPer = 60
 	}
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	env := metricmath.Env{Start: alignStart(in.StartTime, minPer, now), End: endSeconds(in.EndTime), Period: minPer}
 	results, err := prog.Eval(env, src)
 	if err != nil {
 		return nil, err
 	}
 
-	lc := metricmath.LabelContext{Now: now, Location: time.UTC, Region: s.region, AccountID: s.account}
+	lc := metricmath.LabelContext{Now: now, Location: time.UTC, Region: s.op.Region, AccountID: s.op.AccountID}
 	if in.LabelOptions != nil {
 		lc.Location, _ = metricmath.ParseTimezone(in.LabelOptions.Timezone)
 	}

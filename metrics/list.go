@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
@@ -25,16 +27,14 @@ const (
 // dimensions (sorted by name). A metric appears as soon as its first datapoint
 // is stored (AWS may take up to 15 minutes).
 func (s *Service) ListMetrics(ctx context.Context, in ListMetricsInput) (*ListMetricsOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.listMetrics(in)
-	s.record(ctx, "ListMetrics", true, true, func() any { return listParams(&in) }, err)
-	return out, err
+	return op.Do(ctx, &s.op, event.Call{Name: "ListMetrics", ReadOnly: true, Data: true}, in, s.listMetrics)
 }
 
-func (s *Service) listMetrics(in ListMetricsInput) (*ListMetricsOutput, error) {
+func (s *Service) listMetrics(ctx context.Context, c *event.Call, in ListMetricsInput) (*ListMetricsOutput, error) {
+	if s.op.Rec.Records(ctx) {
+		in := in
+		dataCall(c, func() any { return listParams(&in) })
+	}
 	if in.Namespace != "" {
 		if err := validateNamespace("Namespace", in.Namespace, true); err != nil {
 			return nil, err
@@ -75,7 +75,7 @@ func (s *Service) listMetrics(in ListMetricsInput) (*ListMetricsOutput, error) {
 		}
 		after = pos
 	}
-	since := s.clock.Now().Add(-window).Unix()
+	since := s.op.Clock.Now().Add(-window).Unix()
 
 	out := &ListMetricsOutput{Metrics: []Metric{}}
 	from := after
@@ -156,7 +156,7 @@ func (s *Service) Metrics(ctx context.Context, in ListMetricsInput) iter.Seq2[Me
 // ListMetrics), with the time of its newest datapoint, until fn returns false.
 // fn runs without the service lock held, so it may query the service.
 func (s *Service) forEachMetric(fn func(m Metric, last time.Time) bool) {
-	since := s.clock.Now().Add(-listVisibility).Unix()
+	since := s.op.Clock.Now().Add(-listVisibility).Unix()
 	type item struct {
 		m    Metric
 		last int64

@@ -6,6 +6,8 @@ import (
 	"math/bits"
 
 	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 )
 
 type putScratch struct {
@@ -22,13 +24,16 @@ type putScratch struct {
 // Custom namespaces may not start with "AWS/" (reserved for AWS services, that
 // is, for producers inside the stack that send a [DataEvent] with Internal set).
 func (s *Service) PutMetricData(ctx context.Context, in PutMetricDataInput) (*PutMetricDataOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
+	return op.Do(ctx, &s.op, event.Call{Name: "PutMetricData", Data: true}, in, s.putMetricData)
+}
+
+func (s *Service) putMetricData(ctx context.Context, c *event.Call, in PutMetricDataInput) (*PutMetricDataOutput, error) {
+	if s.op.Rec.Records(ctx) {
+		// The parameters of 1,000 datums are built only if a subscriber
+		// reads the call.
+		dataCall(c, func() any { return putParams(in) })
 	}
-	err := s.put(in, false)
-	s.record(ctx, "PutMetricData", false, true, func() any { return putParams(&in) }, err)
-	if err != nil {
+	if err := s.put(in, false); err != nil {
 		return nil, err
 	}
 	return &PutMetricDataOutput{}, nil
@@ -39,7 +44,7 @@ func (s *Service) PutMetricData(ctx context.Context, in PutMetricDataInput) (*Pu
 const maxPutCaches = 64
 
 func (s *Service) put(in PutMetricDataInput, internal bool) error {
-	nowT := s.clock.Now()
+	nowT := s.op.Clock.Now()
 	now := nowT.Unix()
 	if err := validateNamespace("Namespace", in.Namespace, internal); err != nil {
 		return err
@@ -236,7 +241,7 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 const CloudTrailTimeLayout = "Jan 2, 2006, 3:04:05 PM"
 
 // putParams renders a PutMetricData request as CloudTrail shows it.
-func putParams(in *PutMetricDataInput) any {
+func putParams(in PutMetricDataInput) any {
 	data := make([]map[string]any, 0, len(in.MetricData))
 	for _, d := range in.MetricData {
 		m := map[string]any{"metricName": d.MetricName}

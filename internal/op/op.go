@@ -33,6 +33,7 @@ import (
 	"cmp"
 	"context"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 
 	"github.com/localwatch/localwatch/internal/awserr"
@@ -156,13 +157,23 @@ func Do[In, Out any](ctx context.Context, s *Service, c event.Call, in In, core 
 	if end != nil {
 		defer func() { end(err) }()
 	}
-	out, err = core(ctx, &c, in)
+	// The core is called through a func value, so the Call it completes
+	// would escape to the heap on every call: it is borrowed from a pool
+	// instead, which keeps hot operations (GetMetricDataInto) allocation-free.
+	cp := calls.Get().(*event.Call)
+	*cp = c
+	out, err = core(ctx, cp, in)
 	if s.Rec.Records(ctx) {
-		params := c.Params
-		if params == nil && c.RequestParameters == nil {
+		params := cp.Params
+		if params == nil && cp.RequestParameters == nil {
 			params = func() any { return event.Params(in) }
 		}
-		s.Rec.RecordFunc(ctx, c, params, err)
+		s.Rec.RecordFunc(ctx, *cp, params, err)
 	}
+	*cp = event.Call{}
+	calls.Put(cp)
 	return out, err
 }
+
+// calls holds the *event.Call that Do hands its cores.
+var calls = sync.Pool{New: func() any { return new(event.Call) }}
