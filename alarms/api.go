@@ -12,19 +12,22 @@ import (
 
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/metrics"
 )
 
-// record publishes the event.APICall of an operation (what CloudTrail shows).
-func (s *Service) record(ctx context.Context, name string, readOnly bool, in any, arns []string, err error) {
-	if !s.rec.Records(ctx) {
+// alarmCall completes the CloudTrail record of an operation: the alarms it
+// names (by ARN) as its resources and its request parameters as CloudTrail
+// has always shown them here (camel: the Input's JSON with camelCase keys).
+// It builds nothing for a call nobody records.
+func (s *Service) alarmCall(ctx context.Context, c *event.Call, in any, arns ...string) {
+	if !s.op.Rec.Records(ctx) {
 		return
 	}
-	var res []event.Resource
+	c.Params = func() any { return camel(in) }
 	for _, a := range arns {
-		res = append(res, event.Resource{ARN: a, AccountID: s.account, Type: "AWS::CloudWatch::Alarm"})
+		c.Resources = append(c.Resources, event.Resource{ARN: a, AccountID: s.op.AccountID, Type: "AWS::CloudWatch::Alarm"})
 	}
-	s.rec.RecordFunc(ctx, event.Call{Name: name, ReadOnly: readOnly, Resources: res}, func() any { return camel(in) }, err)
 }
 
 func cloneDef(in PutMetricAlarmInput) *PutMetricAlarmInput {
@@ -79,12 +82,12 @@ func (s *Service) removeNameLocked(name string) {
 // seconds for high-resolution alarms); updating an alarm keeps its state, and
 // tags given on update are ignored.
 func (s *Service) PutMetricAlarm(ctx context.Context, in PutMetricAlarmInput) (*PutMetricAlarmOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	created, err := s.putMetricAlarm(in)
-	s.record(ctx, "PutMetricAlarm", false, in, []string{s.alarmARN(in.AlarmName)}, err)
+	return op.Do(ctx, &s.op, event.Call{Name: "PutMetricAlarm"}, in, s.putMetricAlarm)
+}
+
+func (s *Service) putMetricAlarm(ctx context.Context, c *event.Call, in PutMetricAlarmInput) (*PutMetricAlarmOutput, error) {
+	s.alarmCall(ctx, c, in, s.alarmARN(in.AlarmName))
+	created, err := s.storeMetricAlarm(in)
 	if err != nil {
 		return nil, err
 	}
@@ -124,13 +127,14 @@ func (s *Service) snapshotJob(name string) (job, time.Time, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.alarms[name]
-	if a == nil || a.typ != AlarmTypeMetric || s.closed {
+	if a == nil || a.typ != AlarmTypeMetric || s.op.Closed() {
 		return job{}, time.Time{}, false
 	}
-	return job{a: a, c: a.comp, q: a.query, prev: a.state, version: a.version, evalState: a.evaluationState}, s.clock.Now(), true
+	return job{a: a, c: a.comp, q: a.query, prev: a.state, version: a.version, evalState: a.evaluationState}, s.op.Clock.Now(), true
 }
 
-func (s *Service) putMetricAlarm(in PutMetricAlarmInput) (created bool, err error) {
+// storeMetricAlarm validates and stores a metric alarm's definition.
+func (s *Service) storeMetricAlarm(in PutMetricAlarmInput) (created bool, err error) {
 	if err := s.validatePutMetricAlarm(&in); err != nil {
 		return false, err
 	}
@@ -143,7 +147,7 @@ func (s *Service) putMetricAlarm(in PutMetricAlarmInput) (created bool, err erro
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	a := s.alarms[def.AlarmName]
 	if a != nil && a.typ != AlarmTypeMetric {
 		return false, awserr.InvalidValue("AlarmName", def.AlarmName, "a composite alarm with this name already exists")
@@ -229,12 +233,12 @@ func (s *Service) compositeAlarmLocked(a *alarm) CompositeAlarm {
 // references must exist. The alarm is evaluated at once and again whenever one
 // of its children changes state.
 func (s *Service) PutCompositeAlarm(ctx context.Context, in PutCompositeAlarmInput) (*PutCompositeAlarmOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.putCompositeAlarm(in)
-	s.record(ctx, "PutCompositeAlarm", false, in, []string{s.alarmARN(in.AlarmName)}, err)
+	return op.Do(ctx, &s.op, event.Call{Name: "PutCompositeAlarm"}, in, s.putCompositeAlarm)
+}
+
+func (s *Service) putCompositeAlarm(ctx context.Context, c *event.Call, in PutCompositeAlarmInput) (*PutCompositeAlarmOutput, error) {
+	s.alarmCall(ctx, c, in, s.alarmARN(in.AlarmName))
+	out, err := s.storeCompositeAlarm(in)
 	if err != nil {
 		return nil, err
 	}
@@ -242,7 +246,9 @@ func (s *Service) PutCompositeAlarm(ctx context.Context, in PutCompositeAlarmInp
 	return &PutCompositeAlarmOutput{}, nil
 }
 
-func (s *Service) putCompositeAlarm(in PutCompositeAlarmInput) (*pending, error) {
+// storeCompositeAlarm validates and stores a composite alarm, evaluates it and
+// answers the actions to deliver.
+func (s *Service) storeCompositeAlarm(in PutCompositeAlarmInput) (*pending, error) {
 	if err := validateAlarmName("AlarmName", in.AlarmName); err != nil {
 		return nil, err
 	}
@@ -313,7 +319,7 @@ func (s *Service) putCompositeAlarm(in PutCompositeAlarmInput) (*pending, error)
 	if in.ActionsSuppressor != "" && s.alarms[s.resolve(in.ActionsSuppressor)] == nil {
 		return nil, awserr.InvalidValue("ActionsSuppressor", in.ActionsSuppressor, "the alarm does not exist")
 	}
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	a := s.alarms[in.AlarmName]
 	if a != nil && a.typ != AlarmTypeComposite {
 		return nil, awserr.InvalidValue("AlarmName", in.AlarmName, "a metric alarm with this name already exists")
@@ -387,16 +393,11 @@ func checkAlarmTypes(types []AlarmType) error {
 // DescribeAlarms lists alarms in name order. Filters combine; without
 // AlarmTypes only metric alarms are returned, as in AWS.
 func (s *Service) DescribeAlarms(ctx context.Context, in DescribeAlarmsInput) (*DescribeAlarmsOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.describeAlarms(in)
-	s.record(ctx, "DescribeAlarms", true, in, nil, err)
-	return out, err
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeAlarms", ReadOnly: true}, in, s.describeAlarms)
 }
 
-func (s *Service) describeAlarms(in DescribeAlarmsInput) (*DescribeAlarmsOutput, error) {
+func (s *Service) describeAlarms(ctx context.Context, c *event.Call, in DescribeAlarmsInput) (*DescribeAlarmsOutput, error) {
+	s.alarmCall(ctx, c, in)
 	if err := checkMaxRecords(in.MaxRecords); err != nil {
 		return nil, err
 	}
@@ -514,13 +515,7 @@ func hasActionPrefix(a *alarm, prefix string) bool {
 // Statistic, ExtendedStatistic, Dimensions, Period and Unit narrow the match.
 // Metric-math alarms whose metrics include the metric are returned too.
 func (s *Service) DescribeAlarmsForMetric(ctx context.Context, in DescribeAlarmsForMetricInput) (*DescribeAlarmsForMetricOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.describeAlarmsForMetric(in)
-	s.record(ctx, "DescribeAlarmsForMetric", true, in, nil, err)
-	return out, err
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeAlarmsForMetric", ReadOnly: true}, in, s.describeAlarmsForMetric)
 }
 
 func sameDimensions(a, b []metrics.Dimension) bool {
@@ -535,7 +530,8 @@ func sameDimensions(a, b []metrics.Dimension) bool {
 	return true
 }
 
-func (s *Service) describeAlarmsForMetric(in DescribeAlarmsForMetricInput) (*DescribeAlarmsForMetricOutput, error) {
+func (s *Service) describeAlarmsForMetric(ctx context.Context, c *event.Call, in DescribeAlarmsForMetricInput) (*DescribeAlarmsForMetricOutput, error) {
+	s.alarmCall(ctx, c, in)
 	if in.MetricName == "" {
 		return nil, awserr.Missing("MetricName")
 	}
@@ -595,23 +591,23 @@ func (s *Service) describeAlarmsForMetric(in DescribeAlarmsForMetricInput) (*Des
 // rule references cannot be deleted (break the dependency first, as in AWS).
 // History of deleted alarms stays readable until it expires.
 func (s *Service) DeleteAlarms(ctx context.Context, in DeleteAlarmsInput) (*DeleteAlarmsOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteAlarms"}, in, s.deleteAlarms)
+}
+
+func (s *Service) deleteAlarms(ctx context.Context, c *event.Call, in DeleteAlarmsInput) (*DeleteAlarmsOutput, error) {
+	arns := make([]string, len(in.AlarmNames))
+	for i, n := range in.AlarmNames {
+		arns[i] = s.alarmARN(n)
 	}
-	var arns []string
-	for _, n := range in.AlarmNames {
-		arns = append(arns, s.alarmARN(n))
-	}
-	err := s.deleteAlarms(in)
-	s.record(ctx, "DeleteAlarms", false, in, arns, err)
-	if err != nil {
+	s.alarmCall(ctx, c, in, arns...)
+	if err := s.removeAlarms(in); err != nil {
 		return nil, err
 	}
 	return &DeleteAlarmsOutput{}, nil
 }
 
-func (s *Service) deleteAlarms(in DeleteAlarmsInput) error {
+// removeAlarms deletes the named alarms, all or none.
+func (s *Service) removeAlarms(in DeleteAlarmsInput) error {
 	if len(in.AlarmNames) == 0 {
 		return awserr.Missing("AlarmNames")
 	}
@@ -637,7 +633,7 @@ func (s *Service) deleteAlarms(in DeleteAlarmsInput) error {
 			}
 		}
 	}
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	for _, n := range in.AlarmNames {
 		a := s.alarms[n]
 		if a == nil {
@@ -670,12 +666,12 @@ func (s *Service) deleteAlarms(in DeleteAlarmsInput) error {
 // metric alarm; the next change of a child, for a composite alarm) may change
 // it back.
 func (s *Service) SetAlarmState(ctx context.Context, in SetAlarmStateInput) (*SetAlarmStateOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.setAlarmState(in)
-	s.record(ctx, "SetAlarmState", false, in, []string{s.alarmARN(in.AlarmName)}, err)
+	return op.Do(ctx, &s.op, event.Call{Name: "SetAlarmState"}, in, s.setAlarmState)
+}
+
+func (s *Service) setAlarmState(ctx context.Context, c *event.Call, in SetAlarmStateInput) (*SetAlarmStateOutput, error) {
+	s.alarmCall(ctx, c, in, s.alarmARN(in.AlarmName))
+	out, err := s.changeAlarmState(in)
 	if err != nil {
 		return nil, err
 	}
@@ -683,7 +679,8 @@ func (s *Service) SetAlarmState(ctx context.Context, in SetAlarmStateInput) (*Se
 	return &SetAlarmStateOutput{}, nil
 }
 
-func (s *Service) setAlarmState(in SetAlarmStateInput) (*pending, error) {
+// changeAlarmState sets the state and answers the actions to deliver.
+func (s *Service) changeAlarmState(in SetAlarmStateInput) (*pending, error) {
 	if err := validateAlarmName("AlarmName", in.AlarmName); err != nil {
 		return nil, err
 	}
@@ -712,7 +709,7 @@ func (s *Service) setAlarmState(in SetAlarmStateInput) (*pending, error) {
 	if a == nil {
 		return nil, errAlarmNotFound()
 	}
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	out := &pending{}
 	if a.state == in.StateValue {
 		a.reason, a.reasonData, a.stateUpdated = in.StateReason, in.StateReasonData, now
@@ -725,31 +722,27 @@ func (s *Service) setAlarmState(in SetAlarmStateInput) (*pending, error) {
 // EnableAlarmActions enables the actions of the named alarms; unknown names
 // are ignored.
 func (s *Service) EnableAlarmActions(ctx context.Context, in EnableAlarmActionsInput) (*EnableAlarmActionsOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	err := s.setActionsEnabled(in.AlarmNames, true)
-	s.record(ctx, "EnableAlarmActions", false, in, nil, err)
-	if err != nil {
-		return nil, err
-	}
-	return &EnableAlarmActionsOutput{}, nil
+	return op.Do(ctx, &s.op, event.Call{Name: "EnableAlarmActions"}, in,
+		func(ctx context.Context, c *event.Call, in EnableAlarmActionsInput) (*EnableAlarmActionsOutput, error) {
+			s.alarmCall(ctx, c, in)
+			if err := s.setActionsEnabled(in.AlarmNames, true); err != nil {
+				return nil, err
+			}
+			return &EnableAlarmActionsOutput{}, nil
+		})
 }
 
 // DisableAlarmActions disables the actions of the named alarms; unknown names
 // are ignored. State changes are still evaluated and recorded.
 func (s *Service) DisableAlarmActions(ctx context.Context, in DisableAlarmActionsInput) (*DisableAlarmActionsOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	err := s.setActionsEnabled(in.AlarmNames, false)
-	s.record(ctx, "DisableAlarmActions", false, in, nil, err)
-	if err != nil {
-		return nil, err
-	}
-	return &DisableAlarmActionsOutput{}, nil
+	return op.Do(ctx, &s.op, event.Call{Name: "DisableAlarmActions"}, in,
+		func(ctx context.Context, c *event.Call, in DisableAlarmActionsInput) (*DisableAlarmActionsOutput, error) {
+			s.alarmCall(ctx, c, in)
+			if err := s.setActionsEnabled(in.AlarmNames, false); err != nil {
+				return nil, err
+			}
+			return &DisableAlarmActionsOutput{}, nil
+		})
 }
 
 func (s *Service) setActionsEnabled(names []string, on bool) error {
@@ -773,16 +766,11 @@ func (s *Service) setActionsEnabled(names []string, on bool) error {
 // TimestampAscending), kept for two weeks. Without AlarmTypes only metric
 // alarms' items are returned, as in AWS. History of deleted alarms is included.
 func (s *Service) DescribeAlarmHistory(ctx context.Context, in DescribeAlarmHistoryInput) (*DescribeAlarmHistoryOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.describeAlarmHistory(in)
-	s.record(ctx, "DescribeAlarmHistory", true, in, nil, err)
-	return out, err
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeAlarmHistory", ReadOnly: true}, in, s.describeAlarmHistory)
 }
 
-func (s *Service) describeAlarmHistory(in DescribeAlarmHistoryInput) (*DescribeAlarmHistoryOutput, error) {
+func (s *Service) describeAlarmHistory(ctx context.Context, c *event.Call, in DescribeAlarmHistoryInput) (*DescribeAlarmHistoryOutput, error) {
+	s.alarmCall(ctx, c, in)
 	if err := checkMaxRecords(in.MaxRecords); err != nil {
 		return nil, err
 	}
@@ -856,7 +844,7 @@ func (s *Service) describeAlarmHistory(in DescribeAlarmHistoryInput) (*DescribeA
 
 // addHistoryPruneLocked drops expired history items.
 func (s *Service) addHistoryPruneLocked() {
-	cut := s.clock.Now().Add(-HistoryRetention)
+	cut := s.op.Clock.Now().Add(-HistoryRetention)
 	drop := 0
 	for drop < len(s.history) && s.history[drop].item.Timestamp.Before(cut) {
 		drop++
@@ -868,16 +856,11 @@ func (s *Service) addHistoryPruneLocked() {
 
 // ListTagsForResource returns the tags of an alarm, by ARN.
 func (s *Service) ListTagsForResource(ctx context.Context, in ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.listTags(in)
-	s.record(ctx, "ListTagsForResource", true, in, nil, err)
-	return out, err
+	return op.Do(ctx, &s.op, event.Call{Name: "ListTagsForResource", ReadOnly: true}, in, s.listTagsForResource)
 }
 
-func (s *Service) listTags(in ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
+func (s *Service) listTagsForResource(ctx context.Context, c *event.Call, in ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
+	s.alarmCall(ctx, c, in)
 	if in.ResourceARN == "" {
 		return nil, awserr.Missing("ResourceARN")
 	}
@@ -897,16 +880,14 @@ func (s *Service) listTags(in ListTagsForResourceInput) (*ListTagsForResourceOut
 
 // TagResource adds or replaces tags on an alarm (at most 50 in all).
 func (s *Service) TagResource(ctx context.Context, in TagResourceInput) (*TagResourceOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	err := s.tagResource(in)
-	s.record(ctx, "TagResource", false, in, []string{in.ResourceARN}, err)
-	if err != nil {
-		return nil, err
-	}
-	return &TagResourceOutput{}, nil
+	return op.Do(ctx, &s.op, event.Call{Name: "TagResource"}, in,
+		func(ctx context.Context, c *event.Call, in TagResourceInput) (*TagResourceOutput, error) {
+			s.alarmCall(ctx, c, in, in.ResourceARN)
+			if err := s.tagResource(in); err != nil {
+				return nil, err
+			}
+			return &TagResourceOutput{}, nil
+		})
 }
 
 func (s *Service) tagResource(in TagResourceInput) error {
@@ -942,16 +923,14 @@ func (s *Service) tagResource(in TagResourceInput) error {
 
 // UntagResource removes tags from an alarm; unknown keys are ignored.
 func (s *Service) UntagResource(ctx context.Context, in UntagResourceInput) (*UntagResourceOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	err := s.untagResource(in)
-	s.record(ctx, "UntagResource", false, in, []string{in.ResourceARN}, err)
-	if err != nil {
-		return nil, err
-	}
-	return &UntagResourceOutput{}, nil
+	return op.Do(ctx, &s.op, event.Call{Name: "UntagResource"}, in,
+		func(ctx context.Context, c *event.Call, in UntagResourceInput) (*UntagResourceOutput, error) {
+			s.alarmCall(ctx, c, in, in.ResourceARN)
+			if err := s.untagResource(in); err != nil {
+				return nil, err
+			}
+			return &UntagResourceOutput{}, nil
+		})
 }
 
 func (s *Service) untagResource(in UntagResourceInput) error {

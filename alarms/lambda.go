@@ -81,8 +81,8 @@ type lambdaMetricStat struct {
 
 // lambdaEventLocked renders the event a Lambda action of a receives at t.
 func (s *Service) lambdaEventLocked(a *alarm, t time.Time) string {
-	ev := lambdaEvent{Source: "aws.cloudwatch", AlarmArn: a.arn, AccountID: s.account,
-		Time: t.UTC().Format(reasonDataTimeLayout), Region: s.region}
+	ev := lambdaEvent{Source: "aws.cloudwatch", AlarmArn: a.arn, AccountID: s.op.AccountID,
+		Time: t.UTC().Format(reasonDataTimeLayout), Region: s.op.Region}
 	ev.AlarmData.AlarmName = a.name
 	ev.AlarmData.State = lambdaState{Value: a.state, Reason: a.reason, ReasonData: a.reasonData, Timestamp: t.UTC().Format(reasonDataTimeLayout)}
 	prev := a.prev

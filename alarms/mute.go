@@ -12,6 +12,7 @@ import (
 	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
@@ -351,19 +352,19 @@ func (s *Service) mutedLocked(name string, t time.Time) bool {
 }
 
 func (s *Service) muteRuleARN(name string) string {
-	return arn.New("cloudwatch", s.region, s.account, "alarm-mute-rule:"+name)
+	return arn.New("cloudwatch", s.op.Region, s.op.AccountID, "alarm-mute-rule:"+name)
 }
 
-// recordMute publishes the event.APICall of a mute-rule operation.
-func (s *Service) recordMute(ctx context.Context, name string, readOnly bool, in any, rule string, err error) {
-	if !s.rec.Records(ctx) {
+// muteCall completes the CloudTrail record of a mute-rule operation: the rule
+// it names (if any) and its request parameters (see alarmCall).
+func (s *Service) muteCall(ctx context.Context, c *event.Call, in any, rule string) {
+	if !s.op.Rec.Records(ctx) {
 		return
 	}
-	var res []event.Resource
+	c.Params = func() any { return camel(in) }
 	if rule != "" {
-		res = []event.Resource{{ARN: s.muteRuleARN(rule), AccountID: s.account, Type: "AWS::CloudWatch::AlarmMuteRule"}}
+		c.Resources = []event.Resource{{ARN: s.muteRuleARN(rule), AccountID: s.op.AccountID, Type: "AWS::CloudWatch::AlarmMuteRule"}}
 	}
-	s.rec.RecordFunc(ctx, event.Call{Name: name, ReadOnly: readOnly, Resources: res}, func() any { return camel(in) }, err)
 }
 
 // PutAlarmMuteRule creates or replaces an alarm mute rule; while it applies,
@@ -371,19 +372,19 @@ func (s *Service) recordMute(ctx context.Context, name string, readOnly bool, in
 // package documentation (Alarm mute rules) gives the schedule syntax, the
 // limits, and what we could not confirm from AWS.
 func (s *Service) PutAlarmMuteRule(ctx context.Context, in PutAlarmMuteRuleInput) (*PutAlarmMuteRuleOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	err := s.putAlarmMuteRule(in)
-	s.recordMute(ctx, "PutAlarmMuteRule", false, in, in.Name, err)
-	if err != nil {
+	return op.Do(ctx, &s.op, event.Call{Name: "PutAlarmMuteRule"}, in, s.putAlarmMuteRule)
+}
+
+func (s *Service) putAlarmMuteRule(ctx context.Context, c *event.Call, in PutAlarmMuteRuleInput) (*PutAlarmMuteRuleOutput, error) {
+	s.muteCall(ctx, c, in, in.Name)
+	if err := s.storeAlarmMuteRule(in); err != nil {
 		return nil, err
 	}
 	return &PutAlarmMuteRuleOutput{}, nil
 }
 
-func (s *Service) putAlarmMuteRule(in PutAlarmMuteRuleInput) error {
+// storeAlarmMuteRule validates and stores a mute rule.
+func (s *Service) storeAlarmMuteRule(in PutAlarmMuteRuleInput) error {
 	if err := validateAlarmName("Name", in.Name); err != nil {
 		return err
 	}
@@ -420,22 +421,17 @@ func (s *Service) putAlarmMuteRule(in PutAlarmMuteRuleInput) error {
 	if s.muteRules == nil {
 		s.muteRules = map[string]*muteRule{}
 	}
-	s.muteRules[in.Name] = &muteRule{in: c, arn: s.muteRuleARN(in.Name), updated: s.clock.Now(), sched: sched}
+	s.muteRules[in.Name] = &muteRule{in: c, arn: s.muteRuleARN(in.Name), updated: s.op.Clock.Now(), sched: sched}
 	return nil
 }
 
 // GetAlarmMuteRule describes one alarm mute rule, with its status now.
 func (s *Service) GetAlarmMuteRule(ctx context.Context, in GetAlarmMuteRuleInput) (*GetAlarmMuteRuleOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.getAlarmMuteRule(in)
-	s.recordMute(ctx, "GetAlarmMuteRule", true, in, in.AlarmMuteRuleName, err)
-	return out, err
+	return op.Do(ctx, &s.op, event.Call{Name: "GetAlarmMuteRule", ReadOnly: true}, in, s.getAlarmMuteRule)
 }
 
-func (s *Service) getAlarmMuteRule(in GetAlarmMuteRuleInput) (*GetAlarmMuteRuleOutput, error) {
+func (s *Service) getAlarmMuteRule(ctx context.Context, c *event.Call, in GetAlarmMuteRuleInput) (*GetAlarmMuteRuleOutput, error) {
+	s.muteCall(ctx, c, in, in.AlarmMuteRuleName)
 	if err := validateAlarmName("AlarmMuteRuleName", in.AlarmMuteRuleName); err != nil {
 		return nil, err
 	}
@@ -446,7 +442,7 @@ func (s *Service) getAlarmMuteRule(in GetAlarmMuteRuleInput) (*GetAlarmMuteRuleO
 		return nil, errMuteRuleNotFound(in.AlarmMuteRuleName)
 	}
 	out := &GetAlarmMuteRuleOutput{Name: r.in.Name, AlarmMuteRuleArn: r.arn, Description: r.in.Description, Rule: r.in.Rule,
-		StartDate: r.in.StartDate, ExpireDate: r.in.ExpireDate, Status: r.statusAt(s.clock.Now()), LastUpdatedTimestamp: r.updated, MuteType: r.muteType()}
+		StartDate: r.in.StartDate, ExpireDate: r.in.ExpireDate, Status: r.statusAt(s.op.Clock.Now()), LastUpdatedTimestamp: r.updated, MuteType: r.muteType()}
 	if r.in.MuteTargets != nil {
 		out.MuteTargets = &MuteTargets{AlarmNames: slices.Clone(r.in.MuteTargets.AlarmNames)}
 	}
@@ -457,16 +453,11 @@ func (s *Service) getAlarmMuteRule(in GetAlarmMuteRuleInput) (*GetAlarmMuteRuleO
 // targeting one alarm or in some statuses, MaxRecords (1..100, default 50) at
 // a time.
 func (s *Service) ListAlarmMuteRules(ctx context.Context, in ListAlarmMuteRulesInput) (*ListAlarmMuteRulesOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.listAlarmMuteRules(in)
-	s.recordMute(ctx, "ListAlarmMuteRules", true, in, "", err)
-	return out, err
+	return op.Do(ctx, &s.op, event.Call{Name: "ListAlarmMuteRules", ReadOnly: true}, in, s.listAlarmMuteRules)
 }
 
-func (s *Service) listAlarmMuteRules(in ListAlarmMuteRulesInput) (*ListAlarmMuteRulesOutput, error) {
+func (s *Service) listAlarmMuteRules(ctx context.Context, c *event.Call, in ListAlarmMuteRulesInput) (*ListAlarmMuteRulesOutput, error) {
+	s.muteCall(ctx, c, in, "")
 	if in.AlarmName != "" {
 		if err := validateAlarmName("AlarmName", in.AlarmName); err != nil {
 			return nil, err
@@ -506,7 +497,7 @@ func (s *Service) listAlarmMuteRules(in ListAlarmMuteRulesInput) (*ListAlarmMute
 		}
 	}
 	slices.Sort(names)
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	out := &ListAlarmMuteRulesOutput{AlarmMuteRuleSummaries: []AlarmMuteRuleSummary{}}
 	for _, n := range names {
 		r := s.muteRules[n]
@@ -538,20 +529,23 @@ func (o *ListAlarmMuteRulesOutput) last(s *Service) string {
 // those in ALARM (not muted by another rule, with actions enabled) run their
 // ALARM actions.
 func (s *Service) DeleteAlarmMuteRule(ctx context.Context, in DeleteAlarmMuteRuleInput) (*DeleteAlarmMuteRuleOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.deleteAlarmMuteRule(in)
-	s.recordMute(ctx, "DeleteAlarmMuteRule", false, in, in.AlarmMuteRuleName, err)
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteAlarmMuteRule"}, in, s.deleteAlarmMuteRule)
+}
+
+func (s *Service) deleteAlarmMuteRule(ctx context.Context, c *event.Call, in DeleteAlarmMuteRuleInput) (*DeleteAlarmMuteRuleOutput, error) {
+	s.muteCall(ctx, c, in, in.AlarmMuteRuleName)
+	out, err := s.removeAlarmMuteRule(in)
 	if err != nil {
 		return nil, err
 	}
+	// The actions of the alarms it unmutes are CloudWatch's own.
 	s.deliver(serviceContext, out)
 	return &DeleteAlarmMuteRuleOutput{}, nil
 }
 
-func (s *Service) deleteAlarmMuteRule(in DeleteAlarmMuteRuleInput) (*pending, error) {
+// removeAlarmMuteRule deletes a rule and answers the ALARM actions of the
+// alarms it unmutes.
+func (s *Service) removeAlarmMuteRule(in DeleteAlarmMuteRuleInput) (*pending, error) {
 	if err := validateAlarmName("AlarmMuteRuleName", in.AlarmMuteRuleName); err != nil {
 		return nil, err
 	}
@@ -562,7 +556,7 @@ func (s *Service) deleteAlarmMuteRule(in DeleteAlarmMuteRuleInput) (*pending, er
 	if r == nil {
 		return out, nil
 	}
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	active := r.mutesAt(now)
 	delete(s.muteRules, in.AlarmMuteRuleName)
 	if !active || r.in.MuteTargets == nil {

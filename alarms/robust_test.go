@@ -210,7 +210,7 @@ func TestEveryOperationAfterCloseAnswersServiceUnavailable(t *testing.T) {
 func TestPanickingStateChangeHookIsReportedAndTheRestRuns(t *testing.T) {
 	var logged strings.Builder
 	h := newHarness(t)
-	h.svc.log = slog.New(slog.NewTextHandler(&logged, nil))
+	h.svc.op.Logger = slog.New(slog.NewTextHandler(&logged, nil))
 	h.svc.OnStateChange(func(StateChange) { panic("boom") })
 	var seen int
 	h.svc.OnStateChange(func(StateChange) { seen++ })

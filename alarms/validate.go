@@ -187,8 +187,8 @@ func (s *Service) actionKind(action string) (ActionKind, string, error) {
 		if !ok || (op != "stop" && op != "terminate" && op != "reboot" && op != "recover") {
 			return "", "", awserr.InvalidValue("actions", action, "an EC2 action must be arn:aws:automate:region:ec2:stop|terminate|reboot|recover")
 		}
-		if a.Region != s.region {
-			return "", "", awserr.InvalidValue("actions", action, "Invalid region "+a.Region+" specified. Only "+s.region+" is supported.")
+		if a.Region != s.op.Region {
+			return "", "", awserr.InvalidValue("actions", action, "Invalid region "+a.Region+" specified. Only "+s.op.Region+" is supported.")
 		}
 		return ActionEC2, op, nil
 	case "swf":
