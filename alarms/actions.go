@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/metrics"
@@ -374,6 +375,8 @@ func (s *Service) deliver(ctx context.Context, out *pending) {
 	for _, j := range out.actions {
 		var err error
 		switch {
+		case j.kind == ActionSNS && !s.ownTopic(j.topic):
+			err = s.errTopicNotAuthorized(j)
 		case j.kind == ActionSNS:
 			err = bus.Publish(ctx, s.op.Bus, event.Notification{TopicARN: j.topic, Subject: j.subject, Message: j.req.Message, Source: "cloudwatch.amazonaws.com"})
 		case j.handler != nil:
@@ -391,7 +394,14 @@ func (s *Service) deliver(ctx context.Context, out *pending) {
 			data = append(data, `{"actionState":"Succeeded"`...)
 		} else {
 			item.HistorySummary = "Failed to execute action " + j.req.ActionARN
+			if j.kind == ActionSNS {
+				// AWS's summary of a failed SNS action quotes the error
+				// (AWS Knowledge Center, "Why didn't I receive an SNS
+				// notification when my CloudWatch alarm triggered?").
+				item.HistorySummary += `. Received error: "` + err.Error() + `"`
+			}
 			data = append(data, `{"actionState":"Failed"`...)
+			s.op.Logger.Warn("alarms: alarm action failed", "alarm", j.alarmName, "action", j.req.ActionARN, "error", err.Error())
 		}
 		data = append(data, `,"stateUpdateTimestamp":`...)
 		data = strconv.AppendInt(data, j.req.Time.UnixMilli(), 10)
@@ -411,6 +421,23 @@ func (s *Service) deliver(ctx context.Context, out *pending) {
 		item.HistoryData = string(append(data, '}'))
 		s.addHistory(item)
 	}
+}
+
+// ownTopic reports whether an SNS action's topic belongs to the service's
+// account. A topic of another account can only be reached in AWS when its
+// access policy lets this account's alarms publish; localwatch runs each
+// account on its own, so such an action fails as AWS's does without that
+// policy (see errTopicNotAuthorized) instead of vanishing.
+func (s *Service) ownTopic(topic string) bool {
+	a, err := arn.Parse(topic)
+	return err != nil || a.AccountID == s.op.AccountID
+}
+
+// errTopicNotAuthorized is the error AWS records for an SNS action whose
+// topic's access policy does not let the alarm publish.
+func (s *Service) errTopicNotAuthorized(j actionJob) error {
+	return fmt.Errorf("Resource: %s is not authorized to perform: SNS:Publish on resource: %s because no resource-based policy allows the SNS:Publish action",
+		j.req.AlarmArn, j.topic)
 }
 
 // addHistory adds one history item under the lock.

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -661,4 +663,40 @@ func TestTwentySecondAlarmIsHighResolution(t *testing.T) {
 	require.Equal(t, t0.Add(20*time.Second), end)
 	require.Equal(t, end.Add(-80*time.Second), start, "a minute and a period at least")
 	require.Equal(t, 4, n)
+}
+
+// An SNS action naming another account's topic cannot publish (localwatch
+// models no cross-account topic policy): AWS records the failure in the
+// alarm history with the authorization error, and nothing is delivered. The
+// own account's topic of the same alarm is still notified.
+func TestSNSActionToAnotherAccountsTopicIsRecordedAsFailed(t *testing.T) {
+	const foreign = "arn:aws:sns:us-east-1:210987654321:ops"
+	var logged strings.Builder
+	h := newHarness(t)
+	h.svc.op.Logger = slog.New(slog.NewTextHandler(&logged, nil))
+	ctx := context.Background()
+	def := cpuAlarm()
+	def.AlarmActions = []string{foreign, topic}
+	_, err := h.svc.PutMetricAlarm(ctx, def)
+	require.NoError(t, err)
+	_, err = h.svc.SetAlarmState(ctx, SetAlarmStateInput{AlarmName: "HighCPU", StateValue: StateAlarm, StateReason: "x"})
+	require.NoError(t, err)
+
+	require.Len(t, h.notes, 1, "only the own account's topic is notified")
+	assert.Equal(t, topic, h.notes[0].TopicARN)
+	hist, err := h.svc.DescribeAlarmHistory(ctx, DescribeAlarmHistoryInput{HistoryItemType: HistoryAction, ScanBy: ScanByTimestampAscending})
+	require.NoError(t, err)
+	require.Len(t, hist.AlarmHistoryItems, 2)
+	failed, ok := hist.AlarmHistoryItems[0], hist.AlarmHistoryItems[1]
+	wantErr := "Resource: arn:aws:cloudwatch:us-east-1:123456789012:alarm:HighCPU is not authorized to perform: SNS:Publish on resource: " +
+		foreign + " because no resource-based policy allows the SNS:Publish action"
+	assert.Equal(t, "Failed to execute action "+foreign+`. Received error: "`+wantErr+`"`, failed.HistorySummary)
+	var data map[string]any
+	require.NoError(t, json.Unmarshal([]byte(failed.HistoryData), &data))
+	assert.Equal(t, "Failed", data["actionState"])
+	assert.Equal(t, foreign, data["notificationResource"])
+	assert.Equal(t, wantErr, data["error"])
+	assert.Equal(t, "Successfully executed action "+topic, ok.HistorySummary)
+	assert.Contains(t, logged.String(), "level=WARN")
+	assert.Contains(t, logged.String(), foreign)
 }
