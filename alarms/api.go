@@ -374,11 +374,16 @@ func (s *Service) unlinkParentsLocked(a *alarm) {
 	}
 }
 
-func checkMaxRecords(n int) error {
-	if n != 0 && (n < 1 || n > 100) {
-		return validation("maxRecords", n, "Member must have value between 1 and 100")
+// checkMaxRecords checks a MaxRecords page size and answers the page size to
+// use (default 50).
+func checkMaxRecords(n *int32) (int, error) {
+	if n == nil {
+		return 50, nil
 	}
-	return nil
+	if *n < 1 || *n > 100 {
+		return 0, validation("maxRecords", *n, "Member must have value between 1 and 100")
+	}
+	return int(*n), nil
 }
 
 func checkAlarmTypes(types []AlarmType) error {
@@ -398,7 +403,8 @@ func (s *Service) DescribeAlarms(ctx context.Context, in DescribeAlarmsInput) (*
 
 func (s *Service) describeAlarms(ctx context.Context, c *event.Call, in DescribeAlarmsInput) (*DescribeAlarmsOutput, error) {
 	s.alarmCall(ctx, c, in)
-	if err := checkMaxRecords(in.MaxRecords); err != nil {
+	limit, err := checkMaxRecords(in.MaxRecords)
+	if err != nil {
 		return nil, err
 	}
 	if err := checkAlarmTypes(in.AlarmTypes); err != nil {
@@ -426,10 +432,6 @@ func (s *Service) describeAlarms(ctx context.Context, c *event.Call, in Describe
 			return nil, awserr.New("InvalidNextToken", "The NextToken %q is not valid.", in.NextToken)
 		}
 		after = t[1:]
-	}
-	limit := in.MaxRecords
-	if limit == 0 {
-		limit = 50
 	}
 	types := in.AlarmTypes
 	if len(types) == 0 {
@@ -771,7 +773,8 @@ func (s *Service) DescribeAlarmHistory(ctx context.Context, in DescribeAlarmHist
 
 func (s *Service) describeAlarmHistory(ctx context.Context, c *event.Call, in DescribeAlarmHistoryInput) (*DescribeAlarmHistoryOutput, error) {
 	s.alarmCall(ctx, c, in)
-	if err := checkMaxRecords(in.MaxRecords); err != nil {
+	limit, err := checkMaxRecords(in.MaxRecords)
+	if err != nil {
 		return nil, err
 	}
 	if err := checkAlarmTypes(in.AlarmTypes); err != nil {
@@ -790,7 +793,7 @@ func (s *Service) describeAlarmHistory(ctx context.Context, c *event.Call, in De
 	default:
 		return nil, validation("scanBy", in.ScanBy, "Member must satisfy enum value set: [TimestampDescending, TimestampAscending]")
 	}
-	if !in.StartDate.IsZero() && !in.EndDate.IsZero() && in.StartDate.After(in.EndDate) {
+	if in.StartDate != nil && in.EndDate != nil && in.StartDate.After(*in.EndDate) {
 		return nil, awserr.InvalidValue("StartDate", in.StartDate.Format(time.RFC3339), "StartDate must be before EndDate")
 	}
 	var after uint64
@@ -801,10 +804,6 @@ func (s *Service) describeAlarmHistory(ctx context.Context, c *event.Call, in De
 			return nil, awserr.New("InvalidNextToken", "The NextToken %q is not valid.", in.NextToken)
 		}
 		after = seq
-	}
-	limit := in.MaxRecords
-	if limit == 0 {
-		limit = 50
 	}
 	types := in.AlarmTypes
 	if len(types) == 0 {
@@ -829,7 +828,7 @@ func (s *Service) describeAlarmHistory(ctx context.Context, c *event.Call, in De
 		it := &e.item
 		if in.AlarmName != "" && it.AlarmName != in.AlarmName || in.HistoryItemType != "" && it.HistoryItemType != in.HistoryItemType ||
 			!slices.Contains(types, it.AlarmType) ||
-			!in.StartDate.IsZero() && it.Timestamp.Before(in.StartDate) || !in.EndDate.IsZero() && it.Timestamp.After(in.EndDate) {
+			in.StartDate != nil && it.Timestamp.Before(*in.StartDate) || in.EndDate != nil && it.Timestamp.After(*in.EndDate) {
 			continue
 		}
 		if len(out.AlarmHistoryItems) == limit {

@@ -93,7 +93,7 @@ type ListAlarmMuteRulesInput struct {
 	// Statuses keeps the rules in these statuses.
 	Statuses []MuteRuleStatus `json:",omitempty"`
 	// MaxRecords is 1..100 (default 50).
-	MaxRecords int    `json:",omitempty"`
+	MaxRecords *int32 `json:",omitempty"`
 	NextToken  string `json:",omitempty"`
 }
 
@@ -463,7 +463,8 @@ func (s *Service) listAlarmMuteRules(ctx context.Context, c *event.Call, in List
 			return nil, err
 		}
 	}
-	if err := checkMaxRecords(in.MaxRecords); err != nil {
+	limit, err := checkMaxRecords(in.MaxRecords)
+	if err != nil {
 		return nil, err
 	}
 	for i, st := range in.Statuses {
@@ -480,10 +481,6 @@ func (s *Service) listAlarmMuteRules(ctx context.Context, c *event.Call, in List
 			return nil, awserr.New("InvalidNextToken", "The NextToken %q is not valid.", in.NextToken)
 		}
 		after = t[1:]
-	}
-	limit := in.MaxRecords
-	if limit == 0 {
-		limit = 50
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/metrics"
 )
 
 func muteIn(name, expr, dur string, targets ...string) PutAlarmMuteRuleInput {
@@ -251,7 +252,7 @@ func TestGetAndListAlarmMuteRules(t *testing.T) {
 	var arns []string
 	tok := ""
 	for {
-		out, err := h.svc.ListAlarmMuteRules(ctx, ListAlarmMuteRulesInput{MaxRecords: 2, NextToken: tok})
+		out, err := h.svc.ListAlarmMuteRules(ctx, ListAlarmMuteRulesInput{MaxRecords: metrics.Int32(2), NextToken: tok})
 		require.NoError(t, err)
 		for _, s := range out.AlarmMuteRuleSummaries {
 			arns = append(arns, s.AlarmMuteRuleArn[strings.LastIndex(s.AlarmMuteRuleArn, ":")+1:])
@@ -275,7 +276,7 @@ func TestGetAndListAlarmMuteRules(t *testing.T) {
 		code string
 	}{
 		{"a bad token", ListAlarmMuteRulesInput{NextToken: "junk"}, "InvalidNextToken"},
-		{"MaxRecords is at most 100", ListAlarmMuteRulesInput{MaxRecords: 101}, "ValidationError"},
+		{"MaxRecords is at most 100", ListAlarmMuteRulesInput{MaxRecords: metrics.Int32(101)}, "ValidationError"},
 		{"statuses are the enum", ListAlarmMuteRulesInput{Statuses: []MuteRuleStatus{"ON"}}, "ValidationError"},
 		{"an alarm that does not exist", ListAlarmMuteRulesInput{AlarmName: "nope"}, "ResourceNotFoundException"},
 	} {

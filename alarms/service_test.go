@@ -335,14 +335,14 @@ func TestDescribeAlarmsFiltersAndPagination(t *testing.T) {
 		}
 		return n
 	}
-	out, err := h.svc.DescribeAlarms(ctx, DescribeAlarmsInput{AlarmNamePrefix: "web-", MaxRecords: 3})
+	out, err := h.svc.DescribeAlarms(ctx, DescribeAlarmsInput{AlarmNamePrefix: "web-", MaxRecords: metrics.Int32(3)})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"web-0", "web-1", "web-2"}, names(out))
 	require.NotEmpty(t, out.NextToken)
 	var all []string
 	all = append(all, names(out)...)
 	for out.NextToken != "" {
-		out, err = h.svc.DescribeAlarms(ctx, DescribeAlarmsInput{AlarmNamePrefix: "web-", MaxRecords: 3, NextToken: out.NextToken})
+		out, err = h.svc.DescribeAlarms(ctx, DescribeAlarmsInput{AlarmNamePrefix: "web-", MaxRecords: metrics.Int32(3), NextToken: out.NextToken})
 		require.NoError(t, err)
 		all = append(all, names(out)...)
 	}
@@ -372,7 +372,7 @@ func TestDescribeAlarmsFiltersAndPagination(t *testing.T) {
 
 	_, err = h.svc.DescribeAlarms(ctx, DescribeAlarmsInput{NextToken: "garbage!"})
 	assert.ErrorIs(t, err, ErrInvalidNextToken)
-	_, err = h.svc.DescribeAlarms(ctx, DescribeAlarmsInput{MaxRecords: 101})
+	_, err = h.svc.DescribeAlarms(ctx, DescribeAlarmsInput{MaxRecords: metrics.Int32(101)})
 	assert.ErrorIs(t, err, ErrValidation)
 	_, err = h.svc.DescribeAlarms(ctx, DescribeAlarmsInput{AlarmNames: []string{"a"}, AlarmNamePrefix: "b"})
 	assert.ErrorIs(t, err, ErrInvalidParameterCombination)
@@ -427,7 +427,7 @@ func TestDescribeAlarmHistoryOrderRangeAndPages(t *testing.T) {
 	var got []time.Time
 	tok := ""
 	for {
-		out, err := h.svc.DescribeAlarmHistory(ctx, DescribeAlarmHistoryInput{HistoryItemType: HistoryStateUpdate, MaxRecords: 2, NextToken: tok})
+		out, err := h.svc.DescribeAlarmHistory(ctx, DescribeAlarmHistoryInput{HistoryItemType: HistoryStateUpdate, MaxRecords: metrics.Int32(2), NextToken: tok})
 		require.NoError(t, err)
 		for _, it := range out.AlarmHistoryItems {
 			got = append(got, it.Timestamp)
@@ -441,7 +441,7 @@ func TestDescribeAlarmHistoryOrderRangeAndPages(t *testing.T) {
 		assert.True(t, got[i-1].After(got[i]), "newest first by default")
 	}
 	out, err := h.svc.DescribeAlarmHistory(ctx, DescribeAlarmHistoryInput{HistoryItemType: HistoryStateUpdate, ScanBy: ScanByTimestampAscending,
-		StartDate: t0.Add(2 * time.Second), EndDate: t0.Add(4 * time.Second)})
+		StartDate: new(t0.Add(2 * time.Second)), EndDate: new(t0.Add(4 * time.Second))})
 	require.NoError(t, err)
 	require.Len(t, out.AlarmHistoryItems, 3)
 	assert.Equal(t, t0.Add(2*time.Second), out.AlarmHistoryItems[0].Timestamp)
@@ -463,7 +463,7 @@ func TestDescribeAlarmHistoryOrderRangeAndPages(t *testing.T) {
 
 	_, err = h.svc.DescribeAlarmHistory(ctx, DescribeAlarmHistoryInput{ScanBy: "Sideways"})
 	assert.ErrorIs(t, err, ErrValidation)
-	_, err = h.svc.DescribeAlarmHistory(ctx, DescribeAlarmHistoryInput{StartDate: t0.Add(time.Hour), EndDate: t0})
+	_, err = h.svc.DescribeAlarmHistory(ctx, DescribeAlarmHistoryInput{StartDate: new(t0.Add(time.Hour)), EndDate: new(t0)})
 	assert.ErrorIs(t, err, ErrInvalidParameterValue)
 	_, err = h.svc.DescribeAlarmHistory(ctx, DescribeAlarmHistoryInput{NextToken: "%%%"})
 	assert.ErrorIs(t, err, ErrInvalidNextToken)
@@ -633,7 +633,7 @@ func TestDescribeAlarmHistoryRequestParametersOmitAbsentDates(t *testing.T) {
 	h := newHarness(t)
 	_, err := h.svc.DescribeAlarmHistory(context.Background(), DescribeAlarmHistoryInput{AlarmName: "HighCPU"})
 	require.NoError(t, err)
-	_, err = h.svc.DescribeAlarmHistory(context.Background(), DescribeAlarmHistoryInput{AlarmName: "HighCPU", StartDate: t0})
+	_, err = h.svc.DescribeAlarmHistory(context.Background(), DescribeAlarmHistoryInput{AlarmName: "HighCPU", StartDate: new(t0)})
 	require.NoError(t, err)
 	h.mu.Lock()
 	defer h.mu.Unlock()

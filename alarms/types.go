@@ -273,7 +273,7 @@ type DescribeAlarmsInput struct {
 	StateValue          StateValue `json:",omitempty"`
 	ActionPrefix        string     `json:",omitempty"`
 	// MaxRecords is 1..100 (default 50).
-	MaxRecords int    `json:",omitempty"`
+	MaxRecords *int32 `json:",omitempty"`
 	NextToken  string `json:",omitempty"`
 }
 
@@ -341,10 +341,10 @@ type DescribeAlarmHistoryInput struct {
 	AlarmName       string          `json:",omitempty"`
 	AlarmTypes      []AlarmType     `json:",omitempty"`
 	HistoryItemType HistoryItemType `json:",omitempty"`
-	StartDate       time.Time       `json:",omitzero"`
-	EndDate         time.Time       `json:",omitzero"`
+	StartDate       *time.Time      `json:",omitzero"`
+	EndDate         *time.Time      `json:",omitzero"`
 	// MaxRecords is 1..100 (default 50).
-	MaxRecords int    `json:",omitempty"`
+	MaxRecords *int32 `json:",omitempty"`
 	NextToken  string `json:",omitempty"`
 	// ScanBy defaults to TimestampDescending (newest first).
 	ScanBy ScanBy `json:",omitempty"`

@@ -23,7 +23,7 @@ type alarmRow struct {
 
 // describeAll pages through DescribeAlarms.
 func (q *request) describeAll(in alarms.DescribeAlarmsInput) (*alarms.DescribeAlarmsOutput, error) {
-	in.MaxRecords = 100
+	in.MaxRecords = metrics.Int32(100)
 	if len(in.AlarmTypes) == 0 {
 		in.AlarmTypes = []alarms.AlarmType{alarms.AlarmTypeMetric, alarms.AlarmTypeComposite}
 	}
@@ -164,7 +164,7 @@ func (q *request) alarm(name string) error {
 		return err
 	}
 	var hist []historyRow
-	for it, err := range q.stack.Alarms.HistoryItems(q.ctx, alarms.DescribeAlarmHistoryInput{AlarmName: name, AlarmTypes: []alarms.AlarmType{alarms.AlarmTypeMetric, alarms.AlarmTypeComposite}, ScanBy: alarms.ScanByTimestampDescending}) {
+	for it, err := range q.stack.Alarms.DescribeAlarmHistoryAll(q.ctx, alarms.DescribeAlarmHistoryInput{AlarmName: name, AlarmTypes: []alarms.AlarmType{alarms.AlarmTypeMetric, alarms.AlarmTypeComposite}, ScanBy: alarms.ScanByTimestampDescending}) {
 		if err != nil {
 			return err
 		}

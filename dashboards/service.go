@@ -30,6 +30,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"regexp"
 	"slices"
 	"strings"
@@ -288,6 +289,30 @@ func notFound(name string) error {
 // start with a prefix, 1,000 at a time.
 func (s *Service) ListDashboards(ctx context.Context, in ListDashboardsInput) (*ListDashboardsOutput, error) {
 	return op.Do(ctx, &s.op, event.Call{Name: "ListDashboards", ReadOnly: true}, in, s.listDashboards)
+}
+
+// ListDashboardsAll iterates over every dashboard ListDashboards returns for
+// in, page after page from in.NextToken (usually empty). Iteration stops at
+// the first error, which is yielded.
+func (s *Service) ListDashboardsAll(ctx context.Context, in ListDashboardsInput) iter.Seq2[DashboardEntry, error] {
+	return func(yield func(DashboardEntry, error) bool) {
+		for {
+			out, err := s.ListDashboards(ctx, in)
+			if err != nil {
+				yield(DashboardEntry{}, err)
+				return
+			}
+			for _, e := range out.DashboardEntries {
+				if !yield(e, nil) {
+					return
+				}
+			}
+			if out.NextToken == "" {
+				return
+			}
+			in.NextToken = out.NextToken
+		}
+	}
 }
 
 func (s *Service) listDashboards(_ context.Context, c *event.Call, in ListDashboardsInput) (*ListDashboardsOutput, error) {

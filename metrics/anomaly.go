@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -135,8 +136,9 @@ type DeleteAnomalyDetectorOutput struct{}
 
 // DescribeAnomalyDetectorsInput filters and pages the models.
 type DescribeAnomalyDetectorsInput struct {
-	NextToken  string      `json:",omitempty"`
-	MaxResults int         `json:",omitempty"`
+	NextToken string `json:",omitempty"`
+	// MaxResults is 1..100 (default 100).
+	MaxResults *int32      `json:",omitempty"`
 	Namespace  string      `json:",omitempty"`
 	MetricName string      `json:",omitempty"`
 	Dimensions []Dimension `json:",omitempty"`
@@ -427,18 +429,42 @@ func (s *Service) DescribeAnomalyDetectors(ctx context.Context, in DescribeAnoma
 	return op.Do(ctx, &s.op, event.Call{Name: "DescribeAnomalyDetectors", ReadOnly: true}, in, s.describeAnomalyDetectors)
 }
 
+// DescribeAnomalyDetectorsAll iterates over every model
+// DescribeAnomalyDetectors returns for in, page after page from in.NextToken
+// (usually empty). Iteration stops at the first error, which is yielded.
+func (s *Service) DescribeAnomalyDetectorsAll(ctx context.Context, in DescribeAnomalyDetectorsInput) iter.Seq2[AnomalyDetector, error] {
+	return func(yield func(AnomalyDetector, error) bool) {
+		for {
+			out, err := s.DescribeAnomalyDetectors(ctx, in)
+			if err != nil {
+				yield(AnomalyDetector{}, err)
+				return
+			}
+			for _, d := range out.AnomalyDetectors {
+				if !yield(d, nil) {
+					return
+				}
+			}
+			if out.NextToken == "" {
+				return
+			}
+			in.NextToken = out.NextToken
+		}
+	}
+}
+
 func (s *Service) describeAnomalyDetectors(_ context.Context, c *event.Call, in DescribeAnomalyDetectorsInput) (*DescribeAnomalyDetectorsOutput, error) {
 	c.Params = func() any { return describeAnomalyParams(&in) }
 	return s.describeAnomalyDetectorsIn(&in)
 }
 
 func (s *Service) describeAnomalyDetectorsIn(in *DescribeAnomalyDetectorsInput) (*DescribeAnomalyDetectorsOutput, error) {
-	if in.MaxResults < 0 || in.MaxResults > MaxDescribeAnomalyDetectors {
-		return nil, awserr.InvalidValue("MaxResults", in.MaxResults, "must be between 1 and 100")
-	}
-	limit := in.MaxResults
-	if limit == 0 {
-		limit = MaxDescribeAnomalyDetectors
+	limit := MaxDescribeAnomalyDetectors
+	if in.MaxResults != nil {
+		if *in.MaxResults < 1 || *in.MaxResults > MaxDescribeAnomalyDetectors {
+			return nil, awserr.InvalidValue("MaxResults", *in.MaxResults, "must be between 1 and 100")
+		}
+		limit = int(*in.MaxResults)
 	}
 	if len(in.AnomalyDetectorTypes) > 2 {
 		return nil, awserr.InvalidValue("AnomalyDetectorTypes", len(in.AnomalyDetectorTypes), "at most 2 types")
@@ -650,8 +676,8 @@ func describeAnomalyParams(in *DescribeAnomalyDetectorsInput) any {
 	if in.NextToken != "" {
 		m["nextToken"] = in.NextToken
 	}
-	if in.MaxResults != 0 {
-		m["maxResults"] = in.MaxResults
+	if in.MaxResults != nil {
+		m["maxResults"] = *in.MaxResults
 	}
 	if in.Namespace != "" {
 		m["namespace"] = in.Namespace

@@ -109,10 +109,11 @@ func (s *Service) GetMetricDataInto(ctx context.Context, in GetMetricDataInput, 
 	return err
 }
 
-// GetMetricDataPages walks every page of a GetMetricData request, following
-// NextToken from in.NextToken (usually empty) to the last page. It stops at
-// the first error, which it yields.
-func (s *Service) GetMetricDataPages(ctx context.Context, in GetMetricDataInput) iter.Seq2[*GetMetricDataOutput, error] {
+// GetMetricDataAll walks every page of a GetMetricData request, following
+// NextToken from in.NextToken (usually empty) to the last page (a page holds
+// two lists, MetricDataResults and Messages, so the pages are yielded). It
+// stops at the first error, which it yields.
+func (s *Service) GetMetricDataAll(ctx context.Context, in GetMetricDataInput) iter.Seq2[*GetMetricDataOutput, error] {
 	return func(yield func(*GetMetricDataOutput, error) bool) {
 		for {
 			out, err := s.GetMetricData(ctx, in)
@@ -152,8 +153,8 @@ func (s *Service) validateGetMetricData(in *GetMetricDataInput) error {
 	default:
 		return validationError("1 validation error detected: Value '%s' at 'scanBy' failed to satisfy constraint: Member must satisfy enum value set: [TimestampDescending, TimestampAscending]", in.ScanBy)
 	}
-	if in.MaxDatapoints < 0 {
-		return validationError("The value %d for parameter MaxDatapoints is invalid: it must be positive.", in.MaxDatapoints)
+	if in.MaxDatapoints != nil && *in.MaxDatapoints < 1 {
+		return validationError("The value %d for parameter MaxDatapoints is invalid: it must be positive.", *in.MaxDatapoints)
 	}
 	if in.LabelOptions != nil {
 		if _, err := metricmath.ParseTimezone(in.LabelOptions.Timezone); err != nil {
@@ -270,9 +271,9 @@ func (s *Service) getMetricDataVia(in *GetMetricDataInput, fast bool, into *GetM
 	if err := s.validateGetMetricData(in); err != nil {
 		return nil, err
 	}
-	maxPoints := in.MaxDatapoints
-	if maxPoints == 0 {
-		maxPoints = MaxMetricDataPoints
+	maxPoints := MaxMetricDataPoints
+	if in.MaxDatapoints != nil {
+		maxPoints = int(*in.MaxDatapoints)
 	}
 	offset := 0
 	if in.NextToken != "" {
@@ -580,8 +581,8 @@ func getMetricDataParams(in *GetMetricDataInput) any {
 	if in.ScanBy != "" {
 		m["scanBy"] = in.ScanBy
 	}
-	if in.MaxDatapoints != 0 {
-		m["maxDatapoints"] = in.MaxDatapoints
+	if in.MaxDatapoints != nil {
+		m["maxDatapoints"] = *in.MaxDatapoints
 	}
 	if in.LabelOptions != nil && in.LabelOptions.Timezone != "" {
 		m["labelOptions"] = map[string]any{"timezone": in.LabelOptions.Timezone}

@@ -126,12 +126,11 @@ func cloneMetric(m *Metric) Metric {
 	return c
 }
 
-// Metrics iterates over every metric ListMetrics would return for in (all
-// pages), for Go callers. NextToken in in is ignored. Iteration stops at the
-// first error, which is yielded.
-func (s *Service) Metrics(ctx context.Context, in ListMetricsInput) iter.Seq2[Metric, error] {
+// ListMetricsAll iterates over every metric ListMetrics returns for in, page
+// after page from in.NextToken (usually empty). Iteration stops at the first
+// error, which is yielded.
+func (s *Service) ListMetricsAll(ctx context.Context, in ListMetricsInput) iter.Seq2[Metric, error] {
 	return func(yield func(Metric, error) bool) {
-		in.NextToken = ""
 		for {
 			out, err := s.ListMetrics(ctx, in)
 			if err != nil {

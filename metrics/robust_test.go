@@ -95,12 +95,12 @@ func everyOperation(s *Service, ctx context.Context) map[string]error {
 	gmd := GetMetricDataInput{StartTime: t0.Add(-time.Hour), EndTime: t0, MetricDataQueries: []MetricDataQuery{{Id: "m", MetricStat: &MetricStat{Metric: m, Period: 60, Stat: "Sum"}}}}
 	_, errs["GetMetricData"] = s.GetMetricData(ctx, gmd)
 	errs["GetMetricDataInto"] = s.GetMetricDataInto(ctx, gmd, new(GetMetricDataOutput))
-	for _, err := range s.GetMetricDataPages(ctx, gmd) {
+	for _, err := range s.GetMetricDataAll(ctx, gmd) {
 		errs["GetMetricDataPages"] = err
 	}
 	_, errs["ListMetrics"] = s.ListMetrics(ctx, ListMetricsInput{})
 	errs["Metrics"] = nil
-	for _, err := range s.Metrics(ctx, ListMetricsInput{}) {
+	for _, err := range s.ListMetricsAll(ctx, ListMetricsInput{}) {
 		if err != nil {
 			errs["Metrics"] = err
 		}

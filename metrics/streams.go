@@ -101,7 +101,7 @@ type GetMetricStreamOutput struct {
 type ListMetricStreamsInput struct {
 	NextToken string `json:",omitempty"`
 	// MaxResults is 1..500 (default 500).
-	MaxResults int `json:",omitempty"`
+	MaxResults *int32 `json:",omitempty"`
 }
 
 // MetricStreamEntry is one stream in ListMetricStreams.
@@ -471,13 +471,19 @@ func (s *Service) ListMetricStreams(ctx context.Context, in ListMetricStreamsInp
 }
 
 func (s *Service) listMetricStreams(_ context.Context, c *event.Call, in ListMetricStreamsInput) (*ListMetricStreamsOutput, error) {
-	c.Params = func() any { return map[string]any{"maxResults": in.MaxResults} }
-	if in.MaxResults < 0 || in.MaxResults > 500 {
-		return nil, awserr.InvalidValue("MaxResults", in.MaxResults, "must be between 1 and 500")
+	c.Params = func() any {
+		var n int32 // recorded as 0 when absent, as it always was
+		if in.MaxResults != nil {
+			n = *in.MaxResults
+		}
+		return map[string]any{"maxResults": n}
 	}
-	limit := in.MaxResults
-	if limit == 0 {
-		limit = 500
+	limit := 500
+	if in.MaxResults != nil {
+		if *in.MaxResults < 1 || *in.MaxResults > 500 {
+			return nil, awserr.InvalidValue("MaxResults", *in.MaxResults, "must be between 1 and 500")
+		}
+		limit = int(*in.MaxResults)
 	}
 	after := ""
 	if in.NextToken != "" {

@@ -200,10 +200,12 @@ type GetMetricDataInput struct {
 	MetricDataQueries []MetricDataQuery
 	StartTime         time.Time
 	EndTime           time.Time
-	NextToken         string        `json:",omitempty"`
-	ScanBy            ScanBy        `json:",omitempty"`
-	MaxDatapoints     int           `json:",omitempty"`
-	LabelOptions      *LabelOptions `json:",omitempty"`
+	NextToken         string `json:",omitempty"`
+	ScanBy            ScanBy `json:",omitempty"`
+	// MaxDatapoints is the page size in datapoints (default and largest
+	// MaxMetricDataPoints).
+	MaxDatapoints *int32        `json:",omitempty"`
+	LabelOptions  *LabelOptions `json:",omitempty"`
 }
 
 // MetricDataResult is the series a query (or expression) returned.
@@ -255,6 +257,9 @@ type DataEvent struct {
 
 // Float returns a pointer to v, for MetricDatum.Value and similar fields.
 func Float(v float64) *float64 { return &v }
+
+// Int32 returns a pointer to v, for page sizes (MaxResults, MaxDatapoints).
+func Int32(v int32) *int32 { return &v }
 
 // Bool returns a pointer to v, for MetricDataQuery.ReturnData.
 func Bool(v bool) *bool { return &v }
