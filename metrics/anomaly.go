@@ -651,7 +651,7 @@ func anomalyParams(ns, name string, dims []Dimension, stat string, single *Singl
 		m["singleMetricAnomalyDetector"] = sm
 	}
 	if mm != nil {
-		q := getMetricDataParams(&GetMetricDataInput{MetricDataQueries: mm.MetricDataQueries}).(map[string]any)["metricDataQueries"]
+		q := getMetricDataParams(GetMetricDataInput{MetricDataQueries: mm.MetricDataQueries}).(map[string]any)["metricDataQueries"]
 		m["metricMathAnomalyDetector"] = map[string]any{"metricDataQueries": q}
 	}
 	if cfg != nil {

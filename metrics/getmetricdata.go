@@ -84,8 +84,8 @@ func (s *Service) getMetricDataCall(ctx context.Context, c *event.Call, in GetMe
 // dataCall); it copies in only when the call is recorded.
 func (s *Service) getMetricDataRecord(ctx context.Context, c *event.Call, in *GetMetricDataInput) {
 	if s.op.Rec.Records(ctx) {
-		in := *in
-		dataCall(c, func() any { return getMetricDataParams(&in) })
+		in := *in // captured by value: one allocation, the closure's
+		dataCall(c, func() any { return getMetricDataParams(in) })
 	}
 }
 
@@ -538,7 +538,7 @@ func decodeGMDToken(tok string, key uint64) (int, bool) {
 }
 
 // getMetricDataParams renders the request as CloudTrail shows it.
-func getMetricDataParams(in *GetMetricDataInput) any {
+func getMetricDataParams(in GetMetricDataInput) any {
 	qs := make([]map[string]any, len(in.MetricDataQueries))
 	for i, q := range in.MetricDataQueries {
 		m := map[string]any{"id": q.Id}

@@ -32,8 +32,7 @@ func (s *Service) ListMetrics(ctx context.Context, in ListMetricsInput) (*ListMe
 
 func (s *Service) listMetrics(ctx context.Context, c *event.Call, in ListMetricsInput) (*ListMetricsOutput, error) {
 	if s.op.Rec.Records(ctx) {
-		in := in
-		dataCall(c, func() any { return listParams(&in) })
+		dataCall(c, func() any { return listParams(in) })
 	}
 	if in.Namespace != "" {
 		if err := validateNamespace("Namespace", in.Namespace, true); err != nil {
@@ -178,7 +177,7 @@ func (s *Service) forEachMetric(fn func(m Metric, last time.Time) bool) {
 	}
 }
 
-func listParams(in *ListMetricsInput) any {
+func listParams(in ListMetricsInput) any {
 	m := map[string]any{}
 	if in.Namespace != "" {
 		m["namespace"] = in.Namespace

@@ -589,8 +589,8 @@ func (s *Service) GetMetricStatistics(ctx context.Context, in GetMetricStatistic
 
 func (s *Service) getMetricStatistics(ctx context.Context, c *event.Call, in GetMetricStatisticsInput) (*GetMetricStatisticsOutput, error) {
 	if s.op.Rec.Records(ctx) {
-		in := in
-		dataCall(c, func() any { return statsParams(&in) })
+		in := in // a copy the closure captures by value (the core takes in's address)
+		dataCall(c, func() any { return statsParams(in) })
 	}
 	m := Metric{Namespace: in.Namespace, MetricName: in.MetricName, Dimensions: in.Dimensions}
 	if err := validateMetric("", &m); err != nil {
@@ -744,7 +744,7 @@ func (s *Service) collectStatistics(in *GetMetricStatisticsInput, m *Metric, bas
 	return sr != nil && len(sr.streams) > 1
 }
 
-func statsParams(in *GetMetricStatisticsInput) any {
+func statsParams(in GetMetricStatisticsInput) any {
 	m := map[string]any{
 		"namespace":  in.Namespace,
 		"metricName": in.MetricName,

@@ -129,9 +129,13 @@ func (s *Service) onDataEvent(ctx context.Context, ev DataEvent) error {
 // Guide, "CloudWatch data events in CloudTrail"), with params as its request
 // parameters. The callers are hot paths: they call it only when s.op.Rec.Records(ctx).
 func dataCall(c *event.Call, params func() any) {
-	c.Resources = []event.Resource{{Type: "AWS::CloudWatch::Metric"}}
+	c.Resources = metricResources
 	c.Params = params
 }
+
+// metricResources is the resources element of every data call, shared by
+// their records (which no subscriber modifies).
+var metricResources = []event.Resource{{Type: "AWS::CloudWatch::Metric"}}
 
 // ErrClosed is the error every operation answers after Close
 // (errors.Is(err, ErrClosed)).
