@@ -78,7 +78,7 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 		return err
 	}
 	s.resolveLocked(&in, last, missing, sc)
-	s.applyLocked(&in, now, sc)
+	s.applyLocked(in.MetricData, now, sc)
 	return nil
 }
 
@@ -92,14 +92,15 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 // Doing the lookup here, under the lock, lets the CPU overlap the cache
 // misses of consecutive datums' strings and series.
 func (s *Service) prepareLocked(in *PutMetricDataInput, now int64, sc *putScratch) (last []*series, missing bool, err error) {
-	nsHash, _ := strHash(in.Namespace)
+	ns, data := in.Namespace, in.MetricData
+	nsHash, _ := strHash(ns)
 	size := requestBaseSize(in)
 	var memo [2]hashMemo
 	var lastUnit StandardUnit // the last unit found valid ("" always is)
-	last = s.lastPut[in.Namespace]
+	last = s.lastPut[ns]
 	hits, misses := 0, 0
-	for i := range in.MetricData {
-		d := &in.MetricData[i]
+	for i := range data {
+		d := &data[i]
 		// A producer usually sends the same metrics in the same order every
 		// interval: datum i is then the series datum i was last time, which
 		// an identity check confirms without hashing (see lastPut).
@@ -108,7 +109,7 @@ func (s *Service) prepareLocked(in *PutMetricDataInput, now int64, sc *putScratc
 		idSize := -1
 		plain := true // the identity is known valid (name, dimension count and dimensions)
 		// (A call that keeps missing stops trying: its order has changed.)
-		if i < len(last) && (misses <= 8 || hits >= misses) && last[i].is(in.Namespace, d.MetricName, d.Dimensions) {
+		if i < len(last) && (misses <= 8 || hits >= misses) && last[i].is(ns, d.MetricName, d.Dimensions) {
 			sr = last[i]
 			h = sr.hash
 			idSize = sr.idSize // the same strings
@@ -122,7 +123,7 @@ func (s *Service) prepareLocked(in *PutMetricDataInput, now int64, sc *putScratc
 				}
 			}
 			plain = plain && d.MetricName != "" && len(d.MetricName) <= maxNameLen && len(d.Dimensions) <= MaxDimensions && printable(d.MetricName)
-			if sr = s.lookup(h, in.Namespace, d.MetricName, d.Dimensions); sr != nil {
+			if sr = s.lookup(h, ns, d.MetricName, d.Dimensions); sr != nil {
 				idSize = sr.idSize // identitySize does not depend on dimension order
 			}
 		}
@@ -182,9 +183,9 @@ func (s *Service) resolveLocked(in *PutMetricDataInput, last []*series, missing 
 // (values, statistic sets, distributions) and advances the series' newest
 // timestamp and receive time. It cannot fail: prepareLocked validated
 // everything. s.mu is held.
-func (s *Service) applyLocked(in *PutMetricDataInput, now int64, sc *putScratch) {
-	for i := range in.MetricData {
-		d := &in.MetricData[i]
+func (s *Service) applyLocked(data []MetricDatum, now int64, sc *putScratch) {
+	for i := range data {
+		d := &data[i]
 		sr := sc.series[i]
 		st := sr.stream(unitOf(d.Unit))
 		t := sc.ts[i]
