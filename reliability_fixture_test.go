@@ -266,7 +266,7 @@ func fxPutAlarmMuteRule() alarms.PutAlarmMuteRuleInput {
 	return alarms.PutAlarmMuteRuleInput{Name: "maintenance", Description: "nightly window",
 		Rule:        alarms.MuteRule{Schedule: alarms.MuteSchedule{Expression: "cron(0 2 * * *)", Duration: "PT4H", Timezone: "UTC"}},
 		MuteTargets: &alarms.MuteTargets{AlarmNames: []string{"high-latency"}}, Tags: []alarms.Tag{{Key: "team", Value: "web"}},
-		StartDate: fixtureStart.Add(-time.Hour), ExpireDate: fixtureStart.Add(24 * time.Hour)}
+		StartDate: new(fixtureStart.Add(-time.Hour)), ExpireDate: new(fixtureStart.Add(24 * time.Hour))}
 }
 
 func fxPutCompositeAlarm(fx *fixture) alarms.PutCompositeAlarmInput {

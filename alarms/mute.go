@@ -205,7 +205,7 @@ func (sc *schedule) activeAt(t time.Time) (bool, time.Time) {
 
 // statusAt is a rule's status at t.
 func (r *muteRule) statusAt(t time.Time) MuteRuleStatus {
-	if !r.in.ExpireDate.IsZero() && !t.Before(r.in.ExpireDate) {
+	if r.in.ExpireDate != nil && !t.Before(*r.in.ExpireDate) {
 		return MuteRuleExpired
 	}
 	if !r.sched.once.IsZero() && !t.Before(r.sched.once.Add(r.sched.dur)) {
@@ -219,7 +219,7 @@ func (r *muteRule) statusAt(t time.Time) MuteRuleStatus {
 
 // mutesAt reports whether the rule applies at t.
 func (r *muteRule) mutesAt(t time.Time) bool {
-	if !r.in.StartDate.IsZero() && t.Before(r.in.StartDate) || !r.in.ExpireDate.IsZero() && !t.Before(r.in.ExpireDate) {
+	if r.in.StartDate != nil && t.Before(*r.in.StartDate) || r.in.ExpireDate != nil && !t.Before(*r.in.ExpireDate) {
 		return false
 	}
 	on, _ := r.sched.activeAt(t)
@@ -304,11 +304,12 @@ func (s *Service) storeAlarmMuteRule(in PutAlarmMuteRuleInput) error {
 	if err := validateTags(in.Tags); err != nil {
 		return err
 	}
-	if !in.StartDate.IsZero() && !in.ExpireDate.IsZero() && !in.ExpireDate.After(in.StartDate) {
+	if in.StartDate != nil && in.ExpireDate != nil && !in.ExpireDate.After(*in.StartDate) {
 		return awserr.InvalidValue("ExpireDate", in.ExpireDate.Format(time.RFC3339), "ExpireDate must be after StartDate")
 	}
 	c := in
 	c.Tags = slices.Clone(in.Tags)
+	c.StartDate, c.ExpireDate = cloneTime(in.StartDate), cloneTime(in.ExpireDate)
 	if in.MuteTargets != nil {
 		c.MuteTargets = &MuteTargets{AlarmNames: slices.Clone(in.MuteTargets.AlarmNames)}
 	}
@@ -338,7 +339,7 @@ func (s *Service) getAlarmMuteRule(ctx context.Context, c *event.Call, in GetAla
 		return nil, errMuteRuleNotFound(in.AlarmMuteRuleName)
 	}
 	out := &GetAlarmMuteRuleOutput{Name: r.in.Name, AlarmMuteRuleArn: r.arn, Description: r.in.Description, Rule: r.in.Rule,
-		StartDate: r.in.StartDate, ExpireDate: r.in.ExpireDate, Status: r.statusAt(s.op.Clock.Now()), LastUpdatedTimestamp: r.updated, MuteType: r.muteType()}
+		StartDate: cloneTime(r.in.StartDate), ExpireDate: cloneTime(r.in.ExpireDate), Status: r.statusAt(s.op.Clock.Now()), LastUpdatedTimestamp: r.updated, MuteType: r.muteType()}
 	if r.in.MuteTargets != nil {
 		out.MuteTargets = &MuteTargets{AlarmNames: slices.Clone(r.in.MuteTargets.AlarmNames)}
 	}
@@ -405,7 +406,7 @@ func (s *Service) listAlarmMuteRules(ctx context.Context, c *event.Call, in List
 			out.NextToken = pagetoken.Encode("m" + out.last(s))
 			break
 		}
-		out.AlarmMuteRuleSummaries = append(out.AlarmMuteRuleSummaries, AlarmMuteRuleSummary{AlarmMuteRuleArn: r.arn, ExpireDate: r.in.ExpireDate,
+		out.AlarmMuteRuleSummaries = append(out.AlarmMuteRuleSummaries, AlarmMuteRuleSummary{AlarmMuteRuleArn: r.arn, ExpireDate: cloneTime(r.in.ExpireDate),
 			Status: st, MuteType: r.muteType(), LastUpdatedTimestamp: r.updated})
 	}
 	return out, nil
@@ -463,6 +464,16 @@ func (s *Service) removeAlarmMuteRule(in DeleteAlarmMuteRuleInput) (*pending, er
 		s.queueListLocked(a, a.prev.value, a.actionsFor(StateAlarm), now, out, "")
 	}
 	return out, nil
+}
+
+// cloneTime copies an optional time, so that a rule shares no memory with
+// its caller.
+func cloneTime(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	return &c
 }
 
 // errMuteRuleNotFound is GetAlarmMuteRule's answer for an unknown rule:

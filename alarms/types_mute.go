@@ -46,8 +46,8 @@ type PutAlarmMuteRuleInput struct {
 	Rule        MuteRule     `json:",omitzero"`
 	MuteTargets *MuteTargets `json:",omitempty"`
 	Tags        []Tag        `json:",omitempty"`
-	StartDate   time.Time    `json:",omitzero"`
-	ExpireDate  time.Time    `json:",omitzero"`
+	StartDate   *time.Time   `json:",omitzero"`
+	ExpireDate  *time.Time   `json:",omitzero"`
 }
 
 // PutAlarmMuteRuleOutput is the (empty) response of PutAlarmMuteRule.
@@ -65,8 +65,8 @@ type GetAlarmMuteRuleOutput struct {
 	Description          string       `json:",omitempty"`
 	Rule                 MuteRule     `json:",omitzero"`
 	MuteTargets          *MuteTargets `json:",omitempty"`
-	StartDate            time.Time    `json:",omitzero"`
-	ExpireDate           time.Time    `json:",omitzero"`
+	StartDate            *time.Time   `json:",omitzero"`
+	ExpireDate           *time.Time   `json:",omitzero"`
 	Status               MuteRuleStatus
 	LastUpdatedTimestamp time.Time
 	MuteType             string
@@ -86,7 +86,7 @@ type ListAlarmMuteRulesInput struct {
 // AlarmMuteRuleSummary is one rule in ListAlarmMuteRules.
 type AlarmMuteRuleSummary struct {
 	AlarmMuteRuleArn     string
-	ExpireDate           time.Time `json:",omitzero"`
+	ExpireDate           *time.Time `json:",omitzero"`
 	Status               MuteRuleStatus
 	MuteType             string
 	LastUpdatedTimestamp time.Time
