@@ -343,7 +343,7 @@ func seeds(fx *fixture) map[string]any {
 		return []metrics.MetricDataQuery{
 			{Id: "m1", MetricStat: &metrics.MetricStat{Metric: metrics.Metric{Namespace: fxNamespace, MetricName: "Latency", Dimensions: dims()},
 				Period: 60, Stat: "Average", Unit: metrics.UnitMilliseconds}, ReturnData: metrics.Bool(false)},
-			{Id: "e1", Expression: "m1 * 2", Label: "double", Period: 60}}
+			{Id: "e1", Expression: "m1 * 2", Label: "double", Period: metrics.Int32(60)}}
 	}
 	str := func(s string) *string { return &s }
 	tm := func(t time.Time) *time.Time { return &t }

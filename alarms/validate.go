@@ -445,8 +445,8 @@ func validateMathMetrics(in *PutMetricAlarmInput) (int, error) {
 				return 0, awserr.InvalidValue(f+".MetricStat.Period", ms.Period, "all metrics of a metric math alarm must use the same period")
 			}
 			period = ms.Period
-		} else if q.Period != 0 && period == 0 {
-			period = q.Period
+		} else if q.Period != nil && period == 0 {
+			period = int(*q.Period)
 		}
 		if q.Id == in.ThresholdMetricId {
 			bandFound = true

@@ -122,8 +122,8 @@ func conditions(a alarms.MetricAlarm) string {
 		for _, m := range a.Metrics {
 			if m.MetricStat != nil {
 				period = m.MetricStat.Period
-			} else if m.Period != 0 {
-				period = m.Period
+			} else if m.Period != nil {
+				period = int(*m.Period)
 			}
 		}
 	}
@@ -308,8 +308,8 @@ func (q *request) alarmGraph(a alarms.MetricAlarm, bs []band, start, end time.Ti
 			if m.MetricStat != nil && period == 0 {
 				period = m.MetricStat.Period
 			}
-			if m.Period != 0 && period == 0 {
-				period = m.Period
+			if m.Period != nil && period == 0 {
+				period = int(*m.Period)
 			}
 		}
 	}

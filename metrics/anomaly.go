@@ -127,7 +127,7 @@ func (s *Service) validateMathDetector(mm *MetricMathAnomalyDetector) error {
 			if strings.Contains(strings.ToUpper(q.Expression), "ANOMALY_DETECTION_BAND") {
 				return awserr.InvalidValue(f+".member."+strconv.Itoa(i+1)+".Expression", quote(q.Expression), "an anomaly detector's expression cannot use ANOMALY_DETECTION_BAND")
 			}
-			queries[i] = metricmath.Query{ID: q.Id, Expression: q.Expression, Period: q.Period}
+			queries[i] = metricmath.Query{ID: q.Id, Expression: q.Expression, Period: q.period()}
 		}
 	}
 	if returned != 1 {

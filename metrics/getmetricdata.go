@@ -251,8 +251,8 @@ func (s *Service) validateQuery(i int, q *MetricDataQuery, start, now time.Time)
 			return err
 		}
 	default:
-		if q.Period != 0 {
-			if err := validatePeriod(field+".Period", q.Period, start, now); err != nil {
+		if q.Period != nil {
+			if err := validatePeriod(field+".Period", int(*q.Period), start, now); err != nil {
 				return err
 			}
 		}
@@ -299,8 +299,8 @@ func (s *Service) getMetricDataVia(in *GetMetricDataInput, fast bool, into *GetM
 			src.labels[q.Id] = q.Label
 			minPer = pmin(minPer, q.MetricStat.Period)
 		} else {
-			queries[i] = metricmath.Query{ID: q.Id, Expression: q.Expression, Period: q.Period}
-			minPer = pmin(minPer, q.Period)
+			queries[i] = metricmath.Query{ID: q.Id, Expression: q.Expression, Period: q.period()}
+			minPer = pmin(minPer, q.period())
 		}
 	}
 	prog, err := compileCached(queries)
@@ -509,7 +509,7 @@ func requestKey(in *GetMetricDataInput) uint64 {
 		fmt.Fprintf(h, "%s|", in.LabelOptions.Timezone)
 	}
 	for _, q := range in.MetricDataQueries {
-		fmt.Fprintf(h, "%q|%q|%q|%v|%d|", q.Id, q.Expression, q.Label, returnsData(&q), q.Period)
+		fmt.Fprintf(h, "%q|%q|%q|%v|%d|", q.Id, q.Expression, q.Label, returnsData(&q), q.period())
 		if ms := q.MetricStat; ms != nil {
 			fmt.Fprintf(h, "%q|%q|%v|%d|%q|%q|", ms.Metric.Namespace, ms.Metric.MetricName, ms.Metric.Dimensions, ms.Period, ms.Stat, ms.Unit)
 		}
@@ -562,8 +562,8 @@ func getMetricDataParams(in GetMetricDataInput) any {
 		if q.ReturnData != nil {
 			m["returnData"] = *q.ReturnData
 		}
-		if q.Period != 0 {
-			m["period"] = q.Period
+		if q.Period != nil {
+			m["period"] = *q.Period
 		}
 		if q.AccountId != "" {
 			m["accountId"] = q.AccountId

@@ -291,7 +291,7 @@ func TestGetMetricDataValidation(t *testing.T) {
 		{"a bad time zone", GetMetricDataInput{LabelOptions: &LabelOptions{Timezone: "CET"}, MetricDataQueries: []MetricDataQuery{ok}}, "ValidationError", "Timezone"},
 		{"a bad statistic", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{{Id: "m1", MetricStat: gmdStat("Requests", "Median")}}}, "InvalidParameterValue", "MetricDataQueries.member.1.MetricStat.Stat"},
 		{"a bad period", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{{Id: "m1", MetricStat: &MetricStat{Metric: Metric{Namespace: "App", MetricName: "R"}, Period: 45, Stat: "Sum"}}}}, "InvalidParameterValue", "MetricDataQueries.member.1.MetricStat.Period"},
-		{"a bad expression period", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{ok, {Id: "e1", Expression: "m1", Period: 90}}}, "InvalidParameterValue", "MetricDataQueries.member.2.Period"},
+		{"a bad expression period", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{ok, {Id: "e1", Expression: "m1", Period: Int32(90)}}}, "InvalidParameterValue", "MetricDataQueries.member.2.Period"},
 		{"an unknown Id in an expression", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{ok, {Id: "e1", Expression: "m1 + m9"}}}, "ValidationError", `Unknown metric or expression Id "m9" at position 6`},
 		{"a syntax error", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{ok, {Id: "e1", Expression: "SUM(m1"}}}, "ValidationError", "Error in expression e1"},
 		{"a cycle", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{{Id: "e1", Expression: "e2"}, {Id: "e2", Expression: "e1 * 2"}}}, "ValidationError", "Circular dependency"},

@@ -159,9 +159,19 @@ type MetricDataQuery struct {
 	Expression string      `json:",omitempty"`
 	Label      string      `json:",omitempty"`
 	// ReturnData defaults to true when nil.
-	ReturnData *bool  `json:",omitempty"`
-	Period     int    `json:",omitempty"`
-	AccountId  string `json:",omitempty"`
+	ReturnData *bool `json:",omitempty"`
+	// Period (seconds) is an expression's period; nil: the smallest period
+	// of the metrics it reads.
+	Period    *int32 `json:",omitempty"`
+	AccountId string `json:",omitempty"`
+}
+
+// period is q.Period, 0 when absent.
+func (q *MetricDataQuery) period() int {
+	if q.Period == nil {
+		return 0
+	}
+	return int(*q.Period)
 }
 
 // ScanBy orders GetMetricData results.
