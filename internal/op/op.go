@@ -33,7 +33,6 @@ import (
 	"cmp"
 	"context"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 
 	"github.com/localwatch/localwatch/internal/awserr"
@@ -100,6 +99,9 @@ type Service struct {
 
 	closedCode string
 	closed     atomic.Bool
+	// spare is a Call left by an earlier Do for the next one to reuse (see
+	// Do); a concurrent Do finding none allocates its own.
+	spare atomic.Pointer[event.Call]
 }
 
 // Init fills s from c (after c.EnsureDefaults()): name is the service's short
@@ -158,9 +160,13 @@ func Do[In, Out any](ctx context.Context, s *Service, c event.Call, in In, core 
 		defer func() { end(err) }()
 	}
 	// The core is called through a func value, so the Call it completes
-	// would escape to the heap on every call: it is borrowed from a pool
-	// instead, which keeps hot operations (GetMetricDataInto) allocation-free.
-	cp := calls.Get().(*event.Call)
+	// would escape to the heap on every call: the service keeps one spare
+	// instead (an atomic swap, cheaper than a sync.Pool), which keeps hot
+	// operations (GetMetricDataInto) allocation-free.
+	cp := s.spare.Swap(nil)
+	if cp == nil {
+		cp = new(event.Call)
+	}
 	*cp = c
 	out, err = core(ctx, cp, in)
 	if s.Rec.Records(ctx) {
@@ -171,9 +177,6 @@ func Do[In, Out any](ctx context.Context, s *Service, c event.Call, in In, core 
 		s.Rec.RecordFunc(ctx, *cp, params, err)
 	}
 	*cp = event.Call{}
-	calls.Put(cp)
+	s.spare.Store(cp)
 	return out, err
 }
-
-// calls holds the *event.Call that Do hands its cores.
-var calls = sync.Pool{New: func() any { return new(event.Call) }}
