@@ -169,13 +169,13 @@ func Do[In, Out any](ctx context.Context, s *Service, c event.Call, in In, core 
 	}
 	*cp = c
 	out, err = core(ctx, cp, in)
-	if s.Rec.Records(ctx) {
-		params := cp.Params
-		if params == nil && cp.RequestParameters == nil {
-			params = func() any { return event.Params(in) }
-		}
-		s.Rec.RecordFunc(ctx, *cp, params, err)
+	// RecordFunc checks Records itself (a core that builds costly parameters
+	// checks it too, before building them).
+	params := cp.Params
+	if params == nil && cp.RequestParameters == nil {
+		params = func() any { return event.Params(in) }
 	}
+	s.Rec.RecordFunc(ctx, *cp, params, err)
 	*cp = event.Call{}
 	s.spare.Store(cp)
 	return out, err
