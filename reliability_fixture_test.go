@@ -392,7 +392,7 @@ func seeds(fx *fixture) map[string]any {
 		"alarms.DescribeAlarms": alarms.DescribeAlarmsInput{AlarmNames: []string{"high-latency"}, AlarmTypes: []alarms.AlarmType{"MetricAlarm", "CompositeAlarm"},
 			StateValue: alarms.StateInsufficientData, ActionPrefix: "arn:aws:sns", MaxRecords: metrics.Int32(10)},
 		"alarms.DescribeAlarmsForMetric": alarms.DescribeAlarmsForMetricInput{MetricName: "Latency", Namespace: fxNamespace, Statistic: metrics.StatAverage,
-			Dimensions: dims(), Period: 60, Unit: metrics.UnitMilliseconds},
+			Dimensions: dims(), Period: metrics.Int32(60), Unit: metrics.UnitMilliseconds},
 		"alarms.DisableAlarmActions":  alarms.DisableAlarmActionsInput{AlarmNames: []string{"high-latency"}},
 		"alarms.EnableAlarmActions":   alarms.EnableAlarmActionsInput{AlarmNames: []string{"high-latency"}},
 		"alarms.ListTagsForResource":  alarms.ListTagsForResourceInput{ResourceARN: fxAlarmARN},

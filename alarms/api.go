@@ -556,7 +556,7 @@ func (s *Service) describeAlarmsForMetric(ctx context.Context, c *event.Call, in
 		if in.Statistic != "" && stat != string(in.Statistic) || in.ExtendedStatistic != "" && stat != in.ExtendedStatistic {
 			return false
 		}
-		return (in.Period == 0 || period == in.Period) && (in.Unit == "" || unit == in.Unit)
+		return (in.Period == nil || period == int(*in.Period)) && (in.Unit == "" || unit == in.Unit)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -377,7 +377,7 @@ func TestDescribeAlarmsFiltersAndPagination(t *testing.T) {
 	_, err = h.svc.DescribeAlarms(ctx, DescribeAlarmsInput{AlarmNames: []string{"a"}, AlarmNamePrefix: "b"})
 	assert.ErrorIs(t, err, ErrInvalidParameterCombination)
 
-	fm, err := h.svc.DescribeAlarmsForMetric(ctx, DescribeAlarmsForMetricInput{Namespace: "App", MetricName: "CPU", Period: 60})
+	fm, err := h.svc.DescribeAlarmsForMetric(ctx, DescribeAlarmsForMetricInput{Namespace: "App", MetricName: "CPU", Period: metrics.Int32(60)})
 	require.NoError(t, err)
 	assert.Len(t, fm.MetricAlarms, 8)
 	fm, err = h.svc.DescribeAlarmsForMetric(ctx, DescribeAlarmsForMetricInput{Namespace: "App", MetricName: "CPU", Statistic: metrics.StatSum})

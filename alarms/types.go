@@ -289,11 +289,12 @@ type DescribeAlarmsOutput struct {
 type DescribeAlarmsForMetricInput struct {
 	MetricName        string
 	Namespace         string
-	Statistic         metrics.Statistic    `json:",omitempty"`
-	ExtendedStatistic string               `json:",omitempty"`
-	Dimensions        []metrics.Dimension  `json:",omitempty"`
-	Period            int                  `json:",omitempty"`
-	Unit              metrics.StandardUnit `json:",omitempty"`
+	Statistic         metrics.Statistic   `json:",omitempty"`
+	ExtendedStatistic string              `json:",omitempty"`
+	Dimensions        []metrics.Dimension `json:",omitempty"`
+	// Period (seconds), when set, keeps the alarms of that period.
+	Period *int32               `json:",omitempty"`
+	Unit   metrics.StandardUnit `json:",omitempty"`
 }
 
 // DescribeAlarmsForMetricOutput is the response of DescribeAlarmsForMetric.
