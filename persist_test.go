@@ -84,7 +84,7 @@ func (p *persistent) observe() (alarm, history, stats string, events []string) {
 	st := p.st()
 	da, err := st.Alarms.DescribeAlarms(ctx, alarms.DescribeAlarmsInput{})
 	require.NoError(p.t, err)
-	dh, err := st.Alarms.DescribeAlarmHistory(ctx, alarms.DescribeAlarmHistoryInput{AlarmName: "latency-high", MaxRecords: 100})
+	dh, err := st.Alarms.DescribeAlarmHistory(ctx, alarms.DescribeAlarmHistoryInput{AlarmName: "latency-high", MaxRecords: ptr(int32(100))})
 	require.NoError(p.t, err)
 	gs, err := st.Metrics.GetMetricStatistics(ctx, metrics.GetMetricStatisticsInput{Namespace: "App", MetricName: "Latency",
 		Dimensions: []metrics.Dimension{{Name: "Host", Value: "a"}}, StartTime: persistStart, EndTime: persistStart.Add(time.Hour),

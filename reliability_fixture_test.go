@@ -290,7 +290,7 @@ func fxPutAlarmMuteRule() alarms.PutAlarmMuteRuleInput {
 	return alarms.PutAlarmMuteRuleInput{Name: "maintenance", Description: "nightly window",
 		Rule:        alarms.MuteRule{Schedule: alarms.MuteSchedule{Expression: "cron(0 2 * * *)", Duration: "PT4H", Timezone: "UTC"}},
 		MuteTargets: &alarms.MuteTargets{AlarmNames: []string{"high-latency"}}, Tags: []alarms.Tag{{Key: "team", Value: "web"}},
-		StartDate: fixtureStart.Add(-time.Hour), ExpireDate: fixtureStart.Add(24 * time.Hour)}
+		StartDate: new(fixtureStart.Add(-time.Hour)), ExpireDate: new(fixtureStart.Add(24 * time.Hour))}
 }
 
 func fxPutCompositeAlarm(fx *fixture) alarms.PutCompositeAlarmInput {
@@ -378,7 +378,7 @@ func seeds(fx *fixture) map[string]any {
 		return []metrics.MetricDataQuery{
 			{Id: "m1", MetricStat: &metrics.MetricStat{Metric: metrics.Metric{Namespace: fxNamespace, MetricName: "Latency", Dimensions: dims()},
 				Period: 60, Stat: "Average", Unit: metrics.UnitMilliseconds}, ReturnData: metrics.Bool(false)},
-			{Id: "e1", Expression: "m1 * 2", Label: "double", Period: 60}}
+			{Id: "e1", Expression: "m1 * 2", Label: "double", Period: metrics.Int32(60)}}
 	}
 	str := func(s string) *string { return &s }
 	tm := func(t time.Time) *time.Time { return &t }
@@ -390,9 +390,9 @@ func seeds(fx *fixture) map[string]any {
 		"metrics.DeleteAnomalyDetector": metrics.DeleteAnomalyDetectorInput{SingleMetricAnomalyDetector: &metrics.SingleMetricAnomalyDetector{
 			Namespace: fxNamespace, MetricName: "Latency", Dimensions: dims(), Stat: "Average"}},
 		"metrics.DescribeAnomalyDetectors": metrics.DescribeAnomalyDetectorsInput{Namespace: fxNamespace, MetricName: "Latency", Dimensions: dims(),
-			MaxResults: 10, AnomalyDetectorTypes: []metrics.AnomalyDetectorType{"SINGLE_METRIC"}},
+			MaxResults: metrics.Int32(10), AnomalyDetectorTypes: []metrics.AnomalyDetectorType{"SINGLE_METRIC"}},
 		"metrics.GetMetricData": metrics.GetMetricDataInput{MetricDataQueries: query(), StartTime: t0, EndTime: t1, ScanBy: "TimestampAscending",
-			MaxDatapoints: 100, LabelOptions: &metrics.LabelOptions{Timezone: "+0130"}},
+			MaxDatapoints: metrics.Int32(100), LabelOptions: &metrics.LabelOptions{Timezone: "+0130"}},
 		"metrics.GetMetricStatistics": metrics.GetMetricStatisticsInput{Namespace: fxNamespace, MetricName: "Latency", Dimensions: dims(),
 			StartTime: t0, EndTime: t1, Period: 60, Statistics: []metrics.Statistic{metrics.StatAverage}, Unit: metrics.UnitMilliseconds},
 		"metrics.GetMetricStatistics#extended": metrics.GetMetricStatisticsInput{Namespace: fxNamespace, MetricName: "Latency", Dimensions: dims(),
@@ -408,7 +408,7 @@ func seeds(fx *fixture) map[string]any {
 			RoleArn: "arn:aws:iam::" + fxAccount + ":role/streams", OutputFormat: metrics.MetricStreamOpenTelemetry10,
 			ExcludeFilters: []metrics.MetricStreamFilter{{Namespace: "Other"}}},
 		"metrics.GetMetricStream":    metrics.GetMetricStreamInput{Name: "to-lake"},
-		"metrics.ListMetricStreams":  metrics.ListMetricStreamsInput{MaxResults: 10},
+		"metrics.ListMetricStreams":  metrics.ListMetricStreamsInput{MaxResults: metrics.Int32(10)},
 		"metrics.DeleteMetricStream": metrics.DeleteMetricStreamInput{Name: "to-lake"},
 		"metrics.StartMetricStreams": metrics.StartMetricStreamsInput{Names: []string{"to-lake"}},
 		"metrics.StopMetricStreams":  metrics.StopMetricStreamsInput{Names: []string{"to-lake"}},
@@ -420,14 +420,14 @@ func seeds(fx *fixture) map[string]any {
 
 		// alarms
 		"alarms.DeleteAlarms":            alarms.DeleteAlarmsInput{AlarmNames: []string{"service-down"}},
-		"alarms.DescribeAlarmHistory":    alarms.DescribeAlarmHistoryInput{AlarmName: "high-latency", AlarmTypes: []alarms.AlarmType{"MetricAlarm"}, HistoryItemType: "StateUpdate", StartDate: t0, EndDate: t1.Add(time.Hour), MaxRecords: 10, ScanBy: "TimestampDescending"},
-		"alarms.DescribeAlarms#prefix":   alarms.DescribeAlarmsInput{AlarmNamePrefix: "high", ChildrenOfAlarmName: "", MaxRecords: 1},
+		"alarms.DescribeAlarmHistory":    alarms.DescribeAlarmHistoryInput{AlarmName: "high-latency", AlarmTypes: []alarms.AlarmType{"MetricAlarm"}, HistoryItemType: "StateUpdate", StartDate: new(t0), EndDate: new(t1.Add(time.Hour)), MaxRecords: metrics.Int32(10), ScanBy: "TimestampDescending"},
+		"alarms.DescribeAlarms#prefix":   alarms.DescribeAlarmsInput{AlarmNamePrefix: "high", ChildrenOfAlarmName: "", MaxRecords: metrics.Int32(1)},
 		"alarms.DescribeAlarms#children": alarms.DescribeAlarmsInput{ChildrenOfAlarmName: "service-down"},
 		"alarms.DescribeAlarms#parents":  alarms.DescribeAlarmsInput{ParentsOfAlarmName: "high-latency"},
 		"alarms.DescribeAlarms": alarms.DescribeAlarmsInput{AlarmNames: []string{"high-latency"}, AlarmTypes: []alarms.AlarmType{"MetricAlarm", "CompositeAlarm"},
-			StateValue: alarms.StateInsufficientData, ActionPrefix: "arn:aws:sns", MaxRecords: 10},
+			StateValue: alarms.StateInsufficientData, ActionPrefix: "arn:aws:sns", MaxRecords: metrics.Int32(10)},
 		"alarms.DescribeAlarmsForMetric": alarms.DescribeAlarmsForMetricInput{MetricName: "Latency", Namespace: fxNamespace, Statistic: metrics.StatAverage,
-			Dimensions: dims(), Period: 60, Unit: metrics.UnitMilliseconds},
+			Dimensions: dims(), Period: metrics.Int32(60), Unit: metrics.UnitMilliseconds},
 		"alarms.DisableAlarmActions":  alarms.DisableAlarmActionsInput{AlarmNames: []string{"high-latency"}},
 		"alarms.EnableAlarmActions":   alarms.EnableAlarmActionsInput{AlarmNames: []string{"high-latency"}},
 		"alarms.ListTagsForResource":  alarms.ListTagsForResourceInput{ResourceARN: fxAlarmARN},
@@ -440,7 +440,7 @@ func seeds(fx *fixture) map[string]any {
 		"alarms.DescribeAlarms#empty": alarms.DescribeAlarmsInput{},
 		"alarms.PutAlarmMuteRule":     fxPutAlarmMuteRule(),
 		"alarms.GetAlarmMuteRule":     alarms.GetAlarmMuteRuleInput{AlarmMuteRuleName: "maintenance"},
-		"alarms.ListAlarmMuteRules":   alarms.ListAlarmMuteRulesInput{AlarmName: "high-latency", Statuses: []alarms.MuteRuleStatus{alarms.MuteRuleScheduled}, MaxRecords: 10},
+		"alarms.ListAlarmMuteRules":   alarms.ListAlarmMuteRulesInput{AlarmName: "high-latency", Statuses: []alarms.MuteRuleStatus{alarms.MuteRuleScheduled}, MaxRecords: metrics.Int32(10)},
 		"alarms.DeleteAlarmMuteRule":  alarms.DeleteAlarmMuteRuleInput{AlarmMuteRuleName: "maintenance"},
 
 		// logs

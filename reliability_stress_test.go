@@ -208,10 +208,12 @@ func TestConcurrentWritersLoseNothing(t *testing.T) {
 	assert.Equal(t, total("config"), items, "Config items")
 	// Alarms: five per writer, each last set to OK.
 	n := 0
-	for a, err := range st.Alarms.MetricAlarms(ctx, alarms.DescribeAlarmsInput{AlarmNamePrefix: "alarm-"}) {
+	for page, err := range st.Alarms.DescribeAlarmsAll(ctx, alarms.DescribeAlarmsInput{AlarmNamePrefix: "alarm-"}) {
 		require.NoError(t, err)
-		n++
-		assert.Equal(t, alarms.StateOK, a.StateValue, a.AlarmName)
+		for _, a := range page.MetricAlarms {
+			n++
+			assert.Equal(t, alarms.StateOK, a.StateValue, a.AlarmName)
+		}
 	}
 	assert.Equal(t, writers*5, n, "alarms")
 

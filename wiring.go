@@ -148,7 +148,7 @@ func newStack(a *Account, region string, src *ids.Source, shared *trail.Shared, 
 		HTTPClient: opts.HTTPClient, Logger: a.log, OnDelivery: a.logDelivery, Journal: j})
 	s.Alarms = alarms.New(alarms.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics, Logger: a.log, Journal: j})
 	s.Logs = logs.New(logs.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Logger: a.log, Store: store, Journal: j})
-	s.Dashboards = dashboards.New(dashboards.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics})
+	s.Dashboards = dashboards.New(dashboards.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics, Journal: j})
 	s.Config = config.New(config.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Store: store, Journal: j})
 	s.InsightRules = insightrules.New(insightrules.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID,
 		Logger: a.log, Logs: insightLogs{s.Logs}, Journal: j})

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/metrics"
@@ -191,10 +192,10 @@ func (s *Service) queueActionsLocked(a *alarm, old StateValue, t time.Time, out 
 			a.suppressedBy, a.suppressedReason = SuppressedByExtensionPeriod, fmt.Sprintf("Alarm %s left ALARM state less than %d seconds ago.", supName, int(ext/time.Second))
 			s.armExtensionEndLocked(a, a.suppressorLeft.Add(ext))
 			return
-		case a.state == StateAlarm && wait > 0 && !s.closed:
+		case a.state == StateAlarm && wait > 0 && !s.op.Closed():
 			a.suppressedBy, a.suppressedReason = SuppressedByWaitPeriod, fmt.Sprintf("Waiting %d seconds for alarm %s to go to ALARM state.", int(wait/time.Second), supName)
 			version, since := a.version, a.transitioned
-			a.waitTimer = s.clock.AfterFunc(wait, func() { s.waitPeriodEnded(a, version, since, old) })
+			a.waitTimer = s.op.Clock.AfterFunc(wait, func() { s.waitPeriodEnded(a, version, since, old) })
 			return
 		}
 		a.suppressedBy, a.suppressedReason = "", ""
@@ -216,9 +217,9 @@ func (a *alarm) stopWaitTimer() {
 func (s *Service) extendSuppressionLocked(c *alarm, supName string, t time.Time, out *pending) {
 	ext := time.Duration(derefInt(c.cdef.ActionsSuppressorExtensionPeriod)) * time.Second
 	c.stopWaitTimer()
-	if ext <= 0 || s.closed {
+	if ext <= 0 || s.op.Closed() {
 		c.suppressedBy, c.suppressedReason = "", ""
-		if c.actionsEnabled && !s.closed {
+		if c.actionsEnabled && !s.op.Closed() {
 			s.queueListLocked(c, c.pendingOld, c.actionsFor(c.state), t, out, "")
 		}
 		return
@@ -230,11 +231,11 @@ func (s *Service) extendSuppressionLocked(c *alarm, supName string, t time.Time,
 // armExtensionEndLocked schedules extensionEnded for c at time at.
 func (s *Service) armExtensionEndLocked(c *alarm, at time.Time) {
 	c.stopWaitTimer()
-	if s.closed {
+	if s.op.Closed() {
 		return
 	}
 	version, since := c.version, c.transitioned
-	c.waitTimer = s.clock.AfterFunc(max(at.Sub(s.clock.Now()), 0), func() { s.extensionEnded(c, version, since) })
+	c.waitTimer = s.op.Clock.AfterFunc(max(at.Sub(s.op.Clock.Now()), 0), func() { s.extensionEnded(c, version, since) })
 }
 
 // extensionEnded runs the held-back actions of a composite alarm's current
@@ -248,7 +249,7 @@ func (s *Service) extensionEnded(c *alarm, version uint64, since time.Time) {
 func (s *Service) extensionEndedLocked(c *alarm, version uint64, since time.Time) *pending {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed || s.alarms[c.name] != c || c.version != version || !c.transitioned.Equal(since) || c.suppressedBy != SuppressedByExtensionPeriod {
+	if s.op.Closed() || s.alarms[c.name] != c || c.version != version || !c.transitioned.Equal(since) || c.suppressedBy != SuppressedByExtensionPeriod {
 		return nil
 	}
 	c.waitTimer = nil
@@ -262,7 +263,7 @@ func (s *Service) extensionEndedLocked(c *alarm, version uint64, since time.Time
 	out := &pending{}
 	if c.actionsEnabled {
 		c.resumed = &held
-		s.queueListLocked(c, c.pendingOld, c.actionsFor(c.state), s.clock.Now(), out, "")
+		s.queueListLocked(c, c.pendingOld, c.actionsFor(c.state), s.op.Clock.Now(), out, "")
 		c.resumed = nil
 	}
 	return out
@@ -279,7 +280,7 @@ func (s *Service) waitPeriodEnded(a *alarm, version uint64, since time.Time, old
 func (s *Service) waitPeriodEndedLocked(a *alarm, version uint64, since time.Time, old StateValue) *pending {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed || s.alarms[a.name] != a || a.version != version || a.state != StateAlarm || !a.transitioned.Equal(since) {
+	if s.op.Closed() || s.alarms[a.name] != a || a.version != version || a.state != StateAlarm || !a.transitioned.Equal(since) {
 		return nil
 	}
 	a.waitTimer = nil
@@ -295,7 +296,7 @@ func (s *Service) waitPeriodEndedLocked(a *alarm, version uint64, since time.Tim
 	out := &pending{}
 	if a.actionsEnabled {
 		a.resumed = &held
-		s.queueListLocked(a, old, a.actionsFor(a.state), s.clock.Now(), out, "")
+		s.queueListLocked(a, old, a.actionsFor(a.state), s.op.Clock.Now(), out, "")
 		a.resumed = nil
 	}
 	return out
@@ -356,7 +357,7 @@ func (s *Service) queueListLocked(a *alarm, old StateValue, list []string, t tim
 		j := actionJob{alarmName: a.name, alarmType: a.typ, kind: kind, handler: s.handlers[kind], req: req}
 		if kind == ActionSNS {
 			j.topic = action
-			j.subject = notificationSubject(a.state, a.name, s.region)
+			j.subject = notificationSubject(a.state, a.name, s.op.Region)
 		}
 		out.actions = append(out.actions, j)
 	}
@@ -366,7 +367,7 @@ func (s *Service) queueListLocked(a *alarm, old StateValue, list []string, t tim
 // the service's lock; each action becomes an Action history item.
 func (s *Service) deliver(ctx context.Context, out *pending) {
 	for _, c := range out.changes {
-		_ = bus.Publish(ctx, s.bus, c)
+		_ = bus.Publish(ctx, s.op.Bus, c)
 		for _, h := range out.hooks {
 			s.callHook(*h, c)
 		}
@@ -374,8 +375,10 @@ func (s *Service) deliver(ctx context.Context, out *pending) {
 	for _, j := range out.actions {
 		var err error
 		switch {
+		case j.kind == ActionSNS && !s.ownTopic(j.topic):
+			err = s.errTopicNotAuthorized(j)
 		case j.kind == ActionSNS:
-			err = bus.Publish(ctx, s.bus, event.Notification{TopicARN: j.topic, Subject: j.subject, Message: j.req.Message, Source: "cloudwatch.amazonaws.com"})
+			err = bus.Publish(ctx, s.op.Bus, event.Notification{TopicARN: j.topic, Subject: j.subject, Message: j.req.Message, Source: "cloudwatch.amazonaws.com"})
 		case j.handler != nil:
 			err = callHandler(ctx, j.handler, j.req)
 		default:
@@ -391,7 +394,14 @@ func (s *Service) deliver(ctx context.Context, out *pending) {
 			data = append(data, `{"actionState":"Succeeded"`...)
 		} else {
 			item.HistorySummary = "Failed to execute action " + j.req.ActionARN
+			if j.kind == ActionSNS {
+				// AWS's summary of a failed SNS action quotes the error
+				// (AWS Knowledge Center, "Why didn't I receive an SNS
+				// notification when my CloudWatch alarm triggered?").
+				item.HistorySummary += `. Received error: "` + err.Error() + `"`
+			}
 			data = append(data, `{"actionState":"Failed"`...)
+			s.op.Logger.Warn("alarms: alarm action failed", "alarm", j.alarmName, "action", j.req.ActionARN, "error", err.Error())
 		}
 		data = append(data, `,"stateUpdateTimestamp":`...)
 		data = strconv.AppendInt(data, j.req.Time.UnixMilli(), 10)
@@ -413,6 +423,23 @@ func (s *Service) deliver(ctx context.Context, out *pending) {
 	}
 }
 
+// ownTopic reports whether an SNS action's topic belongs to the service's
+// account. A topic of another account can only be reached in AWS when its
+// access policy lets this account's alarms publish; localwatch runs each
+// account on its own, so such an action fails as AWS's does without that
+// policy (see errTopicNotAuthorized) instead of vanishing.
+func (s *Service) ownTopic(topic string) bool {
+	a, err := arn.Parse(topic)
+	return err != nil || a.AccountID == s.op.AccountID
+}
+
+// errTopicNotAuthorized is the error AWS records for an SNS action whose
+// topic's access policy does not let the alarm publish.
+func (s *Service) errTopicNotAuthorized(j actionJob) error {
+	return fmt.Errorf("Resource: %s is not authorized to perform: SNS:Publish on resource: %s because no resource-based policy allows the SNS:Publish action",
+		j.req.AlarmArn, j.topic)
+}
+
 // addHistory adds one history item under the lock.
 func (s *Service) addHistory(it AlarmHistoryItem) {
 	s.mu.Lock()
@@ -424,8 +451,8 @@ func (s *Service) addHistory(it AlarmHistoryItem) {
 // the evaluation loop or the delivery of the other hooks and actions.
 func (s *Service) callHook(h func(StateChange), c StateChange) {
 	defer func() {
-		if r := recover(); r != nil && s.log != nil {
-			s.log.Error("alarms: OnStateChange hook panicked", "job", "OnStateChange", "alarm", c.AlarmName, "panic", fmt.Sprint(r))
+		if r := recover(); r != nil {
+			s.op.Logger.Error("alarms: OnStateChange hook panicked", "job", "OnStateChange", "alarm", c.AlarmName, "panic", fmt.Sprint(r))
 		}
 	}()
 	h(c)
@@ -554,7 +581,7 @@ func (s *Service) notificationLocked(a *alarm, old StateValue, t time.Time) stri
 		b.buf = appendJSONString(b.buf, desc)
 	}
 	b.WriteString(`,"AWSAccountId":`)
-	b.buf = appendJSONString(b.buf, s.account)
+	b.buf = appendJSONString(b.buf, s.op.AccountID)
 	b.WriteString(`,"AlarmConfigurationUpdatedTimestamp":` + jsonStr(a.configUpdated.UTC().Format(notificationTimeLayout)))
 	b.WriteString(`,"NewStateValue":`)
 	b.buf = appendJSONString(b.buf, string(a.state))
@@ -562,7 +589,7 @@ func (s *Service) notificationLocked(a *alarm, old StateValue, t time.Time) stri
 	b.buf = appendJSONString(b.buf, a.reason)
 	b.WriteString(`,"StateChangeTime":` + jsonStr(t.UTC().Format(notificationTimeLayout)))
 	b.WriteString(`,"Region":`)
-	b.buf = appendJSONString(b.buf, regionName(s.region))
+	b.buf = appendJSONString(b.buf, regionName(s.op.Region))
 	b.WriteString(`,"AlarmArn":`)
 	b.buf = appendJSONString(b.buf, a.arn)
 	b.WriteString(`,"OldStateValue":`)

@@ -3,7 +3,6 @@ package alarms
 import (
 	"context"
 	"fmt"
-	"github.com/localwatch/localwatch/internal/op"
 	"math"
 	"slices"
 	"strings"
@@ -13,19 +12,22 @@ import (
 
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/metrics"
 )
 
-// record publishes the event.APICall of an operation (what CloudTrail shows).
-func (s *Service) record(ctx context.Context, name string, readOnly bool, in any, arns []string, err error) {
-	if !s.rec.Records(ctx) {
+// alarmCall completes the CloudTrail record of an operation: the alarms it
+// names (by ARN) as its resources and its request parameters as CloudTrail
+// has always shown them here (camel: the Input's JSON with camelCase keys).
+// It builds nothing for a call nobody records.
+func (s *Service) alarmCall(ctx context.Context, c *event.Call, in any, arns ...string) {
+	if !s.op.Rec.Records(ctx) {
 		return
 	}
-	var res []event.Resource
+	c.Params = func() any { return camel(in) }
 	for _, a := range arns {
-		res = append(res, event.Resource{ARN: a, AccountID: s.account, Type: "AWS::CloudWatch::Alarm"})
+		c.Resources = append(c.Resources, event.Resource{ARN: a, AccountID: s.op.AccountID, Type: "AWS::CloudWatch::Alarm"})
 	}
-	s.rec.RecordFunc(ctx, event.Call{Name: name, ReadOnly: readOnly, Resources: res}, func() any { return camel(in) }, err)
 }
 
 func cloneDef(in PutMetricAlarmInput) *PutMetricAlarmInput {
@@ -80,20 +82,12 @@ func (s *Service) removeNameLocked(name string) {
 // seconds for high-resolution alarms); updating an alarm keeps its state, and
 // tags given on update are ignored.
 func (s *Service) PutMetricAlarm(ctx context.Context, in PutMetricAlarmInput) (*PutMetricAlarmOutput, error) {
-	return op.Do(ctx, &s.op, event.Call{Name: "PutMetricAlarm"}, in, func(ctx context.Context, c *event.Call, in PutMetricAlarmInput) (*PutMetricAlarmOutput, error) {
-		c.Params = func() any { return camel(in) }
-		c.Resources = s.alarmResources(in.AlarmName)
-		return s.putMetricAlarmOp(in)
-	})
+	return op.Do(ctx, &s.op, event.Call{Name: "PutMetricAlarm"}, in, s.putMetricAlarm)
 }
 
-// alarmResources is the CloudTrail resource of the named alarm.
-func (s *Service) alarmResources(name string) []event.Resource {
-	return []event.Resource{{ARN: s.alarmARN(name), AccountID: s.account, Type: "AWS::CloudWatch::Alarm"}}
-}
-
-func (s *Service) putMetricAlarmOp(in PutMetricAlarmInput) (*PutMetricAlarmOutput, error) {
-	created, err := s.putMetricAlarm(in)
+func (s *Service) putMetricAlarm(ctx context.Context, c *event.Call, in PutMetricAlarmInput) (*PutMetricAlarmOutput, error) {
+	s.alarmCall(ctx, c, in, s.alarmARN(in.AlarmName))
+	created, err := s.storeMetricAlarm(in)
 	if err != nil {
 		return nil, err
 	}
@@ -133,13 +127,14 @@ func (s *Service) snapshotJob(name string) (job, time.Time, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a := s.alarms[name]
-	if a == nil || a.typ != AlarmTypeMetric || s.closed {
+	if a == nil || a.typ != AlarmTypeMetric || s.op.Closed() {
 		return job{}, time.Time{}, false
 	}
-	return job{a: a, c: a.comp, q: a.query, prev: a.state, version: a.version, evalState: a.evaluationState}, s.clock.Now(), true
+	return job{a: a, c: a.comp, q: a.query, prev: a.state, version: a.version, evalState: a.evaluationState}, s.op.Clock.Now(), true
 }
 
-func (s *Service) putMetricAlarm(in PutMetricAlarmInput) (created bool, err error) {
+// storeMetricAlarm validates and stores a metric alarm's definition.
+func (s *Service) storeMetricAlarm(in PutMetricAlarmInput) (created bool, err error) {
 	if err := s.validatePutMetricAlarm(&in); err != nil {
 		return false, err
 	}
@@ -152,7 +147,7 @@ func (s *Service) putMetricAlarm(in PutMetricAlarmInput) (created bool, err erro
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	a := s.alarms[def.AlarmName]
 	if a != nil && a.typ != AlarmTypeMetric {
 		return false, awserr.InvalidValue("AlarmName", def.AlarmName, "a composite alarm with this name already exists")
@@ -238,12 +233,12 @@ func (s *Service) compositeAlarmLocked(a *alarm) CompositeAlarm {
 // references must exist. The alarm is evaluated at once and again whenever one
 // of its children changes state.
 func (s *Service) PutCompositeAlarm(ctx context.Context, in PutCompositeAlarmInput) (*PutCompositeAlarmOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.putCompositeAlarm(in)
-	s.record(ctx, "PutCompositeAlarm", false, in, []string{s.alarmARN(in.AlarmName)}, err)
+	return op.Do(ctx, &s.op, event.Call{Name: "PutCompositeAlarm"}, in, s.putCompositeAlarm)
+}
+
+func (s *Service) putCompositeAlarm(ctx context.Context, c *event.Call, in PutCompositeAlarmInput) (*PutCompositeAlarmOutput, error) {
+	s.alarmCall(ctx, c, in, s.alarmARN(in.AlarmName))
+	out, err := s.storeCompositeAlarm(in)
 	if err != nil {
 		return nil, err
 	}
@@ -251,7 +246,9 @@ func (s *Service) PutCompositeAlarm(ctx context.Context, in PutCompositeAlarmInp
 	return &PutCompositeAlarmOutput{}, nil
 }
 
-func (s *Service) putCompositeAlarm(in PutCompositeAlarmInput) (*pending, error) {
+// storeCompositeAlarm validates and stores a composite alarm, evaluates it and
+// answers the actions to deliver.
+func (s *Service) storeCompositeAlarm(in PutCompositeAlarmInput) (*pending, error) {
 	if err := validateAlarmName("AlarmName", in.AlarmName); err != nil {
 		return nil, err
 	}
@@ -322,7 +319,7 @@ func (s *Service) putCompositeAlarm(in PutCompositeAlarmInput) (*pending, error)
 	if in.ActionsSuppressor != "" && s.alarms[s.resolve(in.ActionsSuppressor)] == nil {
 		return nil, awserr.InvalidValue("ActionsSuppressor", in.ActionsSuppressor, "the alarm does not exist")
 	}
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	a := s.alarms[in.AlarmName]
 	if a != nil && a.typ != AlarmTypeComposite {
 		return nil, awserr.InvalidValue("AlarmName", in.AlarmName, "a metric alarm with this name already exists")
@@ -377,11 +374,16 @@ func (s *Service) unlinkParentsLocked(a *alarm) {
 	}
 }
 
-func checkMaxRecords(n int) error {
-	if n != 0 && (n < 1 || n > 100) {
-		return validation("maxRecords", n, "Member must have value between 1 and 100")
+// checkMaxRecords checks a MaxRecords page size and answers the page size to
+// use (default 50).
+func checkMaxRecords(n *int32) (int, error) {
+	if n == nil {
+		return 50, nil
 	}
-	return nil
+	if *n < 1 || *n > 100 {
+		return 0, validation("maxRecords", *n, "Member must have value between 1 and 100")
+	}
+	return int(*n), nil
 }
 
 func checkAlarmTypes(types []AlarmType) error {
@@ -396,14 +398,13 @@ func checkAlarmTypes(types []AlarmType) error {
 // DescribeAlarms lists alarms in name order. Filters combine; without
 // AlarmTypes only metric alarms are returned, as in AWS.
 func (s *Service) DescribeAlarms(ctx context.Context, in DescribeAlarmsInput) (*DescribeAlarmsOutput, error) {
-	return op.Do(ctx, &s.op, event.Call{Name: "DescribeAlarms", ReadOnly: true}, in, func(_ context.Context, c *event.Call, in DescribeAlarmsInput) (*DescribeAlarmsOutput, error) {
-		c.Params = func() any { return camel(in) }
-		return s.describeAlarms(in)
-	})
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeAlarms", ReadOnly: true}, in, s.describeAlarms)
 }
 
-func (s *Service) describeAlarms(in DescribeAlarmsInput) (*DescribeAlarmsOutput, error) {
-	if err := checkMaxRecords(in.MaxRecords); err != nil {
+func (s *Service) describeAlarms(ctx context.Context, c *event.Call, in DescribeAlarmsInput) (*DescribeAlarmsOutput, error) {
+	s.alarmCall(ctx, c, in)
+	limit, err := checkMaxRecords(in.MaxRecords)
+	if err != nil {
 		return nil, err
 	}
 	if err := checkAlarmTypes(in.AlarmTypes); err != nil {
@@ -431,10 +432,6 @@ func (s *Service) describeAlarms(in DescribeAlarmsInput) (*DescribeAlarmsOutput,
 			return nil, awserr.New("InvalidNextToken", "The NextToken %q is not valid.", in.NextToken)
 		}
 		after = t[1:]
-	}
-	limit := in.MaxRecords
-	if limit == 0 {
-		limit = 50
 	}
 	types := in.AlarmTypes
 	if len(types) == 0 {
@@ -520,13 +517,7 @@ func hasActionPrefix(a *alarm, prefix string) bool {
 // Statistic, ExtendedStatistic, Dimensions, Period and Unit narrow the match.
 // Metric-math alarms whose metrics include the metric are returned too.
 func (s *Service) DescribeAlarmsForMetric(ctx context.Context, in DescribeAlarmsForMetricInput) (*DescribeAlarmsForMetricOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.describeAlarmsForMetric(in)
-	s.record(ctx, "DescribeAlarmsForMetric", true, in, nil, err)
-	return out, err
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeAlarmsForMetric", ReadOnly: true}, in, s.describeAlarmsForMetric)
 }
 
 func sameDimensions(a, b []metrics.Dimension) bool {
@@ -541,7 +532,8 @@ func sameDimensions(a, b []metrics.Dimension) bool {
 	return true
 }
 
-func (s *Service) describeAlarmsForMetric(in DescribeAlarmsForMetricInput) (*DescribeAlarmsForMetricOutput, error) {
+func (s *Service) describeAlarmsForMetric(ctx context.Context, c *event.Call, in DescribeAlarmsForMetricInput) (*DescribeAlarmsForMetricOutput, error) {
+	s.alarmCall(ctx, c, in)
 	if in.MetricName == "" {
 		return nil, awserr.Missing("MetricName")
 	}
@@ -564,7 +556,7 @@ func (s *Service) describeAlarmsForMetric(in DescribeAlarmsForMetricInput) (*Des
 		if in.Statistic != "" && stat != string(in.Statistic) || in.ExtendedStatistic != "" && stat != in.ExtendedStatistic {
 			return false
 		}
-		return (in.Period == 0 || period == in.Period) && (in.Unit == "" || unit == in.Unit)
+		return (in.Period == nil || period == int(*in.Period)) && (in.Unit == "" || unit == in.Unit)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -601,23 +593,23 @@ func (s *Service) describeAlarmsForMetric(in DescribeAlarmsForMetricInput) (*Des
 // rule references cannot be deleted (break the dependency first, as in AWS).
 // History of deleted alarms stays readable until it expires.
 func (s *Service) DeleteAlarms(ctx context.Context, in DeleteAlarmsInput) (*DeleteAlarmsOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteAlarms"}, in, s.deleteAlarms)
+}
+
+func (s *Service) deleteAlarms(ctx context.Context, c *event.Call, in DeleteAlarmsInput) (*DeleteAlarmsOutput, error) {
+	arns := make([]string, len(in.AlarmNames))
+	for i, n := range in.AlarmNames {
+		arns[i] = s.alarmARN(n)
 	}
-	var arns []string
-	for _, n := range in.AlarmNames {
-		arns = append(arns, s.alarmARN(n))
-	}
-	err := s.deleteAlarms(in)
-	s.record(ctx, "DeleteAlarms", false, in, arns, err)
-	if err != nil {
+	s.alarmCall(ctx, c, in, arns...)
+	if err := s.removeAlarms(in); err != nil {
 		return nil, err
 	}
 	return &DeleteAlarmsOutput{}, nil
 }
 
-func (s *Service) deleteAlarms(in DeleteAlarmsInput) error {
+// removeAlarms deletes the named alarms, all or none.
+func (s *Service) removeAlarms(in DeleteAlarmsInput) error {
 	if len(in.AlarmNames) == 0 {
 		return awserr.Missing("AlarmNames")
 	}
@@ -643,7 +635,7 @@ func (s *Service) deleteAlarms(in DeleteAlarmsInput) error {
 			}
 		}
 	}
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	for _, n := range in.AlarmNames {
 		a := s.alarms[n]
 		if a == nil {
@@ -676,12 +668,12 @@ func (s *Service) deleteAlarms(in DeleteAlarmsInput) error {
 // metric alarm; the next change of a child, for a composite alarm) may change
 // it back.
 func (s *Service) SetAlarmState(ctx context.Context, in SetAlarmStateInput) (*SetAlarmStateOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.setAlarmState(in)
-	s.record(ctx, "SetAlarmState", false, in, []string{s.alarmARN(in.AlarmName)}, err)
+	return op.Do(ctx, &s.op, event.Call{Name: "SetAlarmState"}, in, s.setAlarmState)
+}
+
+func (s *Service) setAlarmState(ctx context.Context, c *event.Call, in SetAlarmStateInput) (*SetAlarmStateOutput, error) {
+	s.alarmCall(ctx, c, in, s.alarmARN(in.AlarmName))
+	out, err := s.changeAlarmState(in)
 	if err != nil {
 		return nil, err
 	}
@@ -689,7 +681,8 @@ func (s *Service) SetAlarmState(ctx context.Context, in SetAlarmStateInput) (*Se
 	return &SetAlarmStateOutput{}, nil
 }
 
-func (s *Service) setAlarmState(in SetAlarmStateInput) (*pending, error) {
+// changeAlarmState sets the state and answers the actions to deliver.
+func (s *Service) changeAlarmState(in SetAlarmStateInput) (*pending, error) {
 	if err := validateAlarmName("AlarmName", in.AlarmName); err != nil {
 		return nil, err
 	}
@@ -718,7 +711,7 @@ func (s *Service) setAlarmState(in SetAlarmStateInput) (*pending, error) {
 	if a == nil {
 		return nil, errAlarmNotFound()
 	}
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	out := &pending{}
 	if a.state == in.StateValue {
 		a.reason, a.reasonData, a.stateUpdated = in.StateReason, in.StateReasonData, now
@@ -731,31 +724,27 @@ func (s *Service) setAlarmState(in SetAlarmStateInput) (*pending, error) {
 // EnableAlarmActions enables the actions of the named alarms; unknown names
 // are ignored.
 func (s *Service) EnableAlarmActions(ctx context.Context, in EnableAlarmActionsInput) (*EnableAlarmActionsOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	err := s.setActionsEnabled(in.AlarmNames, true)
-	s.record(ctx, "EnableAlarmActions", false, in, nil, err)
-	if err != nil {
-		return nil, err
-	}
-	return &EnableAlarmActionsOutput{}, nil
+	return op.Do(ctx, &s.op, event.Call{Name: "EnableAlarmActions"}, in,
+		func(ctx context.Context, c *event.Call, in EnableAlarmActionsInput) (*EnableAlarmActionsOutput, error) {
+			s.alarmCall(ctx, c, in)
+			if err := s.setActionsEnabled(in.AlarmNames, true); err != nil {
+				return nil, err
+			}
+			return &EnableAlarmActionsOutput{}, nil
+		})
 }
 
 // DisableAlarmActions disables the actions of the named alarms; unknown names
 // are ignored. State changes are still evaluated and recorded.
 func (s *Service) DisableAlarmActions(ctx context.Context, in DisableAlarmActionsInput) (*DisableAlarmActionsOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	err := s.setActionsEnabled(in.AlarmNames, false)
-	s.record(ctx, "DisableAlarmActions", false, in, nil, err)
-	if err != nil {
-		return nil, err
-	}
-	return &DisableAlarmActionsOutput{}, nil
+	return op.Do(ctx, &s.op, event.Call{Name: "DisableAlarmActions"}, in,
+		func(ctx context.Context, c *event.Call, in DisableAlarmActionsInput) (*DisableAlarmActionsOutput, error) {
+			s.alarmCall(ctx, c, in)
+			if err := s.setActionsEnabled(in.AlarmNames, false); err != nil {
+				return nil, err
+			}
+			return &DisableAlarmActionsOutput{}, nil
+		})
 }
 
 func (s *Service) setActionsEnabled(names []string, on bool) error {
@@ -779,14 +768,13 @@ func (s *Service) setActionsEnabled(names []string, on bool) error {
 // TimestampAscending), kept for two weeks. Without AlarmTypes only metric
 // alarms' items are returned, as in AWS. History of deleted alarms is included.
 func (s *Service) DescribeAlarmHistory(ctx context.Context, in DescribeAlarmHistoryInput) (*DescribeAlarmHistoryOutput, error) {
-	return op.Do(ctx, &s.op, event.Call{Name: "DescribeAlarmHistory", ReadOnly: true}, in, func(_ context.Context, c *event.Call, in DescribeAlarmHistoryInput) (*DescribeAlarmHistoryOutput, error) {
-		c.Params = func() any { return camel(in) }
-		return s.describeAlarmHistory(in)
-	})
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeAlarmHistory", ReadOnly: true}, in, s.describeAlarmHistory)
 }
 
-func (s *Service) describeAlarmHistory(in DescribeAlarmHistoryInput) (*DescribeAlarmHistoryOutput, error) {
-	if err := checkMaxRecords(in.MaxRecords); err != nil {
+func (s *Service) describeAlarmHistory(ctx context.Context, c *event.Call, in DescribeAlarmHistoryInput) (*DescribeAlarmHistoryOutput, error) {
+	s.alarmCall(ctx, c, in)
+	limit, err := checkMaxRecords(in.MaxRecords)
+	if err != nil {
 		return nil, err
 	}
 	if err := checkAlarmTypes(in.AlarmTypes); err != nil {
@@ -805,7 +793,7 @@ func (s *Service) describeAlarmHistory(in DescribeAlarmHistoryInput) (*DescribeA
 	default:
 		return nil, validation("scanBy", in.ScanBy, "Member must satisfy enum value set: [TimestampDescending, TimestampAscending]")
 	}
-	if !in.StartDate.IsZero() && !in.EndDate.IsZero() && in.StartDate.After(in.EndDate) {
+	if in.StartDate != nil && in.EndDate != nil && in.StartDate.After(*in.EndDate) {
 		return nil, awserr.InvalidValue("StartDate", in.StartDate.Format(time.RFC3339), "StartDate must be before EndDate")
 	}
 	var after uint64
@@ -816,10 +804,6 @@ func (s *Service) describeAlarmHistory(in DescribeAlarmHistoryInput) (*DescribeA
 			return nil, awserr.New("InvalidNextToken", "The NextToken %q is not valid.", in.NextToken)
 		}
 		after = seq
-	}
-	limit := in.MaxRecords
-	if limit == 0 {
-		limit = 50
 	}
 	types := in.AlarmTypes
 	if len(types) == 0 {
@@ -844,7 +828,7 @@ func (s *Service) describeAlarmHistory(in DescribeAlarmHistoryInput) (*DescribeA
 		it := &e.item
 		if in.AlarmName != "" && it.AlarmName != in.AlarmName || in.HistoryItemType != "" && it.HistoryItemType != in.HistoryItemType ||
 			!slices.Contains(types, it.AlarmType) ||
-			!in.StartDate.IsZero() && it.Timestamp.Before(in.StartDate) || !in.EndDate.IsZero() && it.Timestamp.After(in.EndDate) {
+			in.StartDate != nil && it.Timestamp.Before(*in.StartDate) || in.EndDate != nil && it.Timestamp.After(*in.EndDate) {
 			continue
 		}
 		if len(out.AlarmHistoryItems) == limit {
@@ -859,7 +843,7 @@ func (s *Service) describeAlarmHistory(in DescribeAlarmHistoryInput) (*DescribeA
 
 // addHistoryPruneLocked drops expired history items.
 func (s *Service) addHistoryPruneLocked() {
-	cut := s.clock.Now().Add(-HistoryRetention)
+	cut := s.op.Clock.Now().Add(-HistoryRetention)
 	drop := 0
 	for drop < len(s.history) && s.history[drop].item.Timestamp.Before(cut) {
 		drop++
@@ -871,16 +855,11 @@ func (s *Service) addHistoryPruneLocked() {
 
 // ListTagsForResource returns the tags of an alarm, by ARN.
 func (s *Service) ListTagsForResource(ctx context.Context, in ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.listTags(in)
-	s.record(ctx, "ListTagsForResource", true, in, nil, err)
-	return out, err
+	return op.Do(ctx, &s.op, event.Call{Name: "ListTagsForResource", ReadOnly: true}, in, s.listTagsForResource)
 }
 
-func (s *Service) listTags(in ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
+func (s *Service) listTagsForResource(ctx context.Context, c *event.Call, in ListTagsForResourceInput) (*ListTagsForResourceOutput, error) {
+	s.alarmCall(ctx, c, in)
 	if in.ResourceARN == "" {
 		return nil, awserr.Missing("ResourceARN")
 	}
@@ -900,16 +879,14 @@ func (s *Service) listTags(in ListTagsForResourceInput) (*ListTagsForResourceOut
 
 // TagResource adds or replaces tags on an alarm (at most 50 in all).
 func (s *Service) TagResource(ctx context.Context, in TagResourceInput) (*TagResourceOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	err := s.tagResource(in)
-	s.record(ctx, "TagResource", false, in, []string{in.ResourceARN}, err)
-	if err != nil {
-		return nil, err
-	}
-	return &TagResourceOutput{}, nil
+	return op.Do(ctx, &s.op, event.Call{Name: "TagResource"}, in,
+		func(ctx context.Context, c *event.Call, in TagResourceInput) (*TagResourceOutput, error) {
+			s.alarmCall(ctx, c, in, in.ResourceARN)
+			if err := s.tagResource(in); err != nil {
+				return nil, err
+			}
+			return &TagResourceOutput{}, nil
+		})
 }
 
 func (s *Service) tagResource(in TagResourceInput) error {
@@ -945,16 +922,14 @@ func (s *Service) tagResource(in TagResourceInput) error {
 
 // UntagResource removes tags from an alarm; unknown keys are ignored.
 func (s *Service) UntagResource(ctx context.Context, in UntagResourceInput) (*UntagResourceOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	err := s.untagResource(in)
-	s.record(ctx, "UntagResource", false, in, []string{in.ResourceARN}, err)
-	if err != nil {
-		return nil, err
-	}
-	return &UntagResourceOutput{}, nil
+	return op.Do(ctx, &s.op, event.Call{Name: "UntagResource"}, in,
+		func(ctx context.Context, c *event.Call, in UntagResourceInput) (*UntagResourceOutput, error) {
+			s.alarmCall(ctx, c, in, in.ResourceARN)
+			if err := s.untagResource(in); err != nil {
+				return nil, err
+			}
+			return &UntagResourceOutput{}, nil
+		})
 }
 
 func (s *Service) untagResource(in UntagResourceInput) error {

@@ -105,8 +105,8 @@ func alarmPeriod(def *PutMetricAlarmInput) int {
 		if q.MetricStat != nil && q.MetricStat.Period > 0 {
 			return q.MetricStat.Period
 		}
-		if q.Period > 0 && p == 0 {
-			p = q.Period
+		if q.Period != nil && *q.Period > 0 && p == 0 {
+			p = int(*q.Period)
 		}
 	}
 	if p > 0 {

@@ -18,7 +18,7 @@ const HistoryRetention = 14 * 24 * time.Hour
 func (s *Service) addHistoryLocked(it AlarmHistoryItem) {
 	s.histSeq++
 	s.history = append(s.history, histEntry{seq: s.histSeq, item: it})
-	cut := s.clock.Now().Add(-HistoryRetention)
+	cut := s.op.Clock.Now().Add(-HistoryRetention)
 	drop := 0
 	for drop < len(s.history) && s.history[drop].item.Timestamp.Before(cut) {
 		drop++

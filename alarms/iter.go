@@ -5,19 +5,39 @@ import (
 	"iter"
 )
 
-// MetricAlarms walks every metric alarm DescribeAlarms returns for in,
-// following NextToken. The walk stops at the first error, which it yields.
-func (s *Service) MetricAlarms(ctx context.Context, in DescribeAlarmsInput) iter.Seq2[MetricAlarm, error] {
-	return func(yield func(MetricAlarm, error) bool) {
-		in.AlarmTypes = []AlarmType{AlarmTypeMetric}
+// DescribeAlarmsAll walks every page DescribeAlarms returns for in, following
+// NextToken from in.NextToken (usually empty). A page holds two lists
+// (MetricAlarms and CompositeAlarms), so the pages are yielded. The walk
+// stops at the first error, which it yields.
+func (s *Service) DescribeAlarmsAll(ctx context.Context, in DescribeAlarmsInput) iter.Seq2[*DescribeAlarmsOutput, error] {
+	return func(yield func(*DescribeAlarmsOutput, error) bool) {
 		for {
 			out, err := s.DescribeAlarms(ctx, in)
 			if err != nil {
-				yield(MetricAlarm{}, err)
+				yield(nil, err)
 				return
 			}
-			for _, a := range out.MetricAlarms {
-				if !yield(a, nil) {
+			if !yield(out, nil) || out.NextToken == "" {
+				return
+			}
+			in.NextToken = out.NextToken
+		}
+	}
+}
+
+// DescribeAlarmHistoryAll walks every item DescribeAlarmHistory returns for
+// in, following NextToken from in.NextToken (usually empty). The walk stops
+// at the first error, which it yields.
+func (s *Service) DescribeAlarmHistoryAll(ctx context.Context, in DescribeAlarmHistoryInput) iter.Seq2[AlarmHistoryItem, error] {
+	return func(yield func(AlarmHistoryItem, error) bool) {
+		for {
+			out, err := s.DescribeAlarmHistory(ctx, in)
+			if err != nil {
+				yield(AlarmHistoryItem{}, err)
+				return
+			}
+			for _, it := range out.AlarmHistoryItems {
+				if !yield(it, nil) {
 					return
 				}
 			}
@@ -29,18 +49,19 @@ func (s *Service) MetricAlarms(ctx context.Context, in DescribeAlarmsInput) iter
 	}
 }
 
-// HistoryItems walks every item DescribeAlarmHistory returns for in,
-// following NextToken. The walk stops at the first error, which it yields.
-func (s *Service) HistoryItems(ctx context.Context, in DescribeAlarmHistoryInput) iter.Seq2[AlarmHistoryItem, error] {
-	return func(yield func(AlarmHistoryItem, error) bool) {
+// ListAlarmMuteRulesAll walks every rule summary ListAlarmMuteRules returns
+// for in, following NextToken from in.NextToken (usually empty). The walk
+// stops at the first error, which it yields.
+func (s *Service) ListAlarmMuteRulesAll(ctx context.Context, in ListAlarmMuteRulesInput) iter.Seq2[AlarmMuteRuleSummary, error] {
+	return func(yield func(AlarmMuteRuleSummary, error) bool) {
 		for {
-			out, err := s.DescribeAlarmHistory(ctx, in)
+			out, err := s.ListAlarmMuteRules(ctx, in)
 			if err != nil {
-				yield(AlarmHistoryItem{}, err)
+				yield(AlarmMuteRuleSummary{}, err)
 				return
 			}
-			for _, it := range out.AlarmHistoryItems {
-				if !yield(it, nil) {
+			for _, r := range out.AlarmMuteRuleSummaries {
+				if !yield(r, nil) {
 					return
 				}
 			}

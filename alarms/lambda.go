@@ -81,8 +81,8 @@ type lambdaMetricStat struct {
 
 // lambdaEventLocked renders the event a Lambda action of a receives at t.
 func (s *Service) lambdaEventLocked(a *alarm, t time.Time) string {
-	ev := lambdaEvent{Source: "aws.cloudwatch", AlarmArn: a.arn, AccountID: s.account,
-		Time: t.UTC().Format(reasonDataTimeLayout), Region: s.region}
+	ev := lambdaEvent{Source: "aws.cloudwatch", AlarmArn: a.arn, AccountID: s.op.AccountID,
+		Time: t.UTC().Format(reasonDataTimeLayout), Region: s.op.Region}
 	ev.AlarmData.AlarmName = a.name
 	ev.AlarmData.State = lambdaState{Value: a.state, Reason: a.reason, ReasonData: a.reasonData, Timestamp: t.UTC().Format(reasonDataTimeLayout)}
 	prev := a.prev
@@ -111,7 +111,10 @@ func (s *Service) lambdaEventLocked(a *alarm, t time.Time) string {
 			cfg.Metrics = []lambdaMetric{{ID: stableID(a.arn), MetricStat: ms, ReturnData: true}}
 		} else {
 			for _, q := range d.Metrics {
-				m := lambdaMetric{ID: q.Id, Expression: q.Expression, Label: q.Label, Period: q.Period, ReturnData: q.ReturnData == nil || *q.ReturnData}
+				m := lambdaMetric{ID: q.Id, Expression: q.Expression, Label: q.Label, ReturnData: q.ReturnData == nil || *q.ReturnData}
+				if q.Period != nil {
+					m.Period = int(*q.Period)
+				}
 				if q.MetricStat != nil {
 					ms := &lambdaMetricStat{Period: q.MetricStat.Period, Stat: q.MetricStat.Stat, Unit: string(q.MetricStat.Unit)}
 					ms.Metric.Namespace, ms.Metric.Name, ms.Metric.Dimensions = q.MetricStat.Metric.Namespace, q.MetricStat.Metric.MetricName, dimensionMap(q.MetricStat.Metric.Dimensions)

@@ -12,112 +12,9 @@ import (
 	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/internal/pagetoken"
 )
-
-// MuteRuleStatus is the status of an alarm mute rule.
-type MuteRuleStatus string
-
-// The statuses of an alarm mute rule.
-const (
-	MuteRuleScheduled MuteRuleStatus = "SCHEDULED"
-	MuteRuleActive    MuteRuleStatus = "ACTIVE"
-	MuteRuleExpired   MuteRuleStatus = "EXPIRED"
-)
-
-// The mute types of an alarm mute rule.
-const (
-	MuteTypeOneTime   = "ONE_TIME"
-	MuteTypeRecurring = "RECURRING"
-)
-
-// MuteSchedule says when an alarm mute rule mutes and for how long.
-type MuteSchedule struct {
-	// Expression is cron(Minutes Hours Day-of-month Month Day-of-week) or
-	// at(yyyy-MM-ddThh:mm).
-	Expression string
-	// Duration is an ISO 8601 duration from PT1M to P15D.
-	Duration string
-	// Timezone is an IANA time zone name; UTC when empty.
-	Timezone string `json:",omitempty"`
-}
-
-// MuteRule is the configuration of an alarm mute rule (the API's Rule).
-type MuteRule struct {
-	Schedule MuteSchedule
-}
-
-// MuteTargets lists the alarms an alarm mute rule mutes (up to 100 names).
-type MuteTargets struct {
-	AlarmNames []string
-}
-
-// PutAlarmMuteRuleInput is the request of PutAlarmMuteRule.
-type PutAlarmMuteRuleInput struct {
-	Name        string
-	Description string       `json:",omitempty"`
-	Rule        MuteRule     `json:",omitzero"`
-	MuteTargets *MuteTargets `json:",omitempty"`
-	Tags        []Tag        `json:",omitempty"`
-	StartDate   time.Time    `json:",omitzero"`
-	ExpireDate  time.Time    `json:",omitzero"`
-}
-
-// PutAlarmMuteRuleOutput is the (empty) response of PutAlarmMuteRule.
-type PutAlarmMuteRuleOutput struct{}
-
-// GetAlarmMuteRuleInput is the request of GetAlarmMuteRule.
-type GetAlarmMuteRuleInput struct {
-	AlarmMuteRuleName string
-}
-
-// GetAlarmMuteRuleOutput is the response of GetAlarmMuteRule.
-type GetAlarmMuteRuleOutput struct {
-	Name                 string
-	AlarmMuteRuleArn     string
-	Description          string       `json:",omitempty"`
-	Rule                 MuteRule     `json:",omitzero"`
-	MuteTargets          *MuteTargets `json:",omitempty"`
-	StartDate            time.Time    `json:",omitzero"`
-	ExpireDate           time.Time    `json:",omitzero"`
-	Status               MuteRuleStatus
-	LastUpdatedTimestamp time.Time
-	MuteType             string
-}
-
-// ListAlarmMuteRulesInput is the request of ListAlarmMuteRules.
-type ListAlarmMuteRulesInput struct {
-	// AlarmName keeps the rules that target this alarm.
-	AlarmName string `json:",omitempty"`
-	// Statuses keeps the rules in these statuses.
-	Statuses []MuteRuleStatus `json:",omitempty"`
-	// MaxRecords is 1..100 (default 50).
-	MaxRecords int    `json:",omitempty"`
-	NextToken  string `json:",omitempty"`
-}
-
-// AlarmMuteRuleSummary is one rule in ListAlarmMuteRules.
-type AlarmMuteRuleSummary struct {
-	AlarmMuteRuleArn     string
-	ExpireDate           time.Time `json:",omitzero"`
-	Status               MuteRuleStatus
-	MuteType             string
-	LastUpdatedTimestamp time.Time
-}
-
-// ListAlarmMuteRulesOutput is the response of ListAlarmMuteRules, in name order.
-type ListAlarmMuteRulesOutput struct {
-	AlarmMuteRuleSummaries []AlarmMuteRuleSummary
-	NextToken              string `json:",omitempty"`
-}
-
-// DeleteAlarmMuteRuleInput is the request of DeleteAlarmMuteRule.
-type DeleteAlarmMuteRuleInput struct {
-	AlarmMuteRuleName string
-}
-
-// DeleteAlarmMuteRuleOutput is the (empty) response of DeleteAlarmMuteRule.
-type DeleteAlarmMuteRuleOutput struct{}
 
 // muteRule is a stored rule with its schedule compiled.
 type muteRule struct {
@@ -308,7 +205,7 @@ func (sc *schedule) activeAt(t time.Time) (bool, time.Time) {
 
 // statusAt is a rule's status at t.
 func (r *muteRule) statusAt(t time.Time) MuteRuleStatus {
-	if !r.in.ExpireDate.IsZero() && !t.Before(r.in.ExpireDate) {
+	if r.in.ExpireDate != nil && !t.Before(*r.in.ExpireDate) {
 		return MuteRuleExpired
 	}
 	if !r.sched.once.IsZero() && !t.Before(r.sched.once.Add(r.sched.dur)) {
@@ -322,7 +219,7 @@ func (r *muteRule) statusAt(t time.Time) MuteRuleStatus {
 
 // mutesAt reports whether the rule applies at t.
 func (r *muteRule) mutesAt(t time.Time) bool {
-	if !r.in.StartDate.IsZero() && t.Before(r.in.StartDate) || !r.in.ExpireDate.IsZero() && !t.Before(r.in.ExpireDate) {
+	if r.in.StartDate != nil && t.Before(*r.in.StartDate) || r.in.ExpireDate != nil && !t.Before(*r.in.ExpireDate) {
 		return false
 	}
 	on, _ := r.sched.activeAt(t)
@@ -351,19 +248,19 @@ func (s *Service) mutedLocked(name string, t time.Time) bool {
 }
 
 func (s *Service) muteRuleARN(name string) string {
-	return arn.New("cloudwatch", s.region, s.account, "alarm-mute-rule:"+name)
+	return arn.New("cloudwatch", s.op.Region, s.op.AccountID, "alarm-mute-rule:"+name)
 }
 
-// recordMute publishes the event.APICall of a mute-rule operation.
-func (s *Service) recordMute(ctx context.Context, name string, readOnly bool, in any, rule string, err error) {
-	if !s.rec.Records(ctx) {
+// muteCall completes the CloudTrail record of a mute-rule operation: the rule
+// it names (if any) and its request parameters (see alarmCall).
+func (s *Service) muteCall(ctx context.Context, c *event.Call, in any, rule string) {
+	if !s.op.Rec.Records(ctx) {
 		return
 	}
-	var res []event.Resource
+	c.Params = func() any { return camel(in) }
 	if rule != "" {
-		res = []event.Resource{{ARN: s.muteRuleARN(rule), AccountID: s.account, Type: "AWS::CloudWatch::AlarmMuteRule"}}
+		c.Resources = []event.Resource{{ARN: s.muteRuleARN(rule), AccountID: s.op.AccountID, Type: "AWS::CloudWatch::AlarmMuteRule"}}
 	}
-	s.rec.RecordFunc(ctx, event.Call{Name: name, ReadOnly: readOnly, Resources: res}, func() any { return camel(in) }, err)
 }
 
 // PutAlarmMuteRule creates or replaces an alarm mute rule; while it applies,
@@ -371,19 +268,19 @@ func (s *Service) recordMute(ctx context.Context, name string, readOnly bool, in
 // package documentation (Alarm mute rules) gives the schedule syntax, the
 // limits, and what we could not confirm from AWS.
 func (s *Service) PutAlarmMuteRule(ctx context.Context, in PutAlarmMuteRuleInput) (*PutAlarmMuteRuleOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	err := s.putAlarmMuteRule(in)
-	s.recordMute(ctx, "PutAlarmMuteRule", false, in, in.Name, err)
-	if err != nil {
+	return op.Do(ctx, &s.op, event.Call{Name: "PutAlarmMuteRule"}, in, s.putAlarmMuteRule)
+}
+
+func (s *Service) putAlarmMuteRule(ctx context.Context, c *event.Call, in PutAlarmMuteRuleInput) (*PutAlarmMuteRuleOutput, error) {
+	s.muteCall(ctx, c, in, in.Name)
+	if err := s.storeAlarmMuteRule(in); err != nil {
 		return nil, err
 	}
 	return &PutAlarmMuteRuleOutput{}, nil
 }
 
-func (s *Service) putAlarmMuteRule(in PutAlarmMuteRuleInput) error {
+// storeAlarmMuteRule validates and stores a mute rule.
+func (s *Service) storeAlarmMuteRule(in PutAlarmMuteRuleInput) error {
 	if err := validateAlarmName("Name", in.Name); err != nil {
 		return err
 	}
@@ -407,11 +304,12 @@ func (s *Service) putAlarmMuteRule(in PutAlarmMuteRuleInput) error {
 	if err := validateTags(in.Tags); err != nil {
 		return err
 	}
-	if !in.StartDate.IsZero() && !in.ExpireDate.IsZero() && !in.ExpireDate.After(in.StartDate) {
+	if in.StartDate != nil && in.ExpireDate != nil && !in.ExpireDate.After(*in.StartDate) {
 		return awserr.InvalidValue("ExpireDate", in.ExpireDate.Format(time.RFC3339), "ExpireDate must be after StartDate")
 	}
 	c := in
 	c.Tags = slices.Clone(in.Tags)
+	c.StartDate, c.ExpireDate = cloneTime(in.StartDate), cloneTime(in.ExpireDate)
 	if in.MuteTargets != nil {
 		c.MuteTargets = &MuteTargets{AlarmNames: slices.Clone(in.MuteTargets.AlarmNames)}
 	}
@@ -420,22 +318,17 @@ func (s *Service) putAlarmMuteRule(in PutAlarmMuteRuleInput) error {
 	if s.muteRules == nil {
 		s.muteRules = map[string]*muteRule{}
 	}
-	s.muteRules[in.Name] = &muteRule{in: c, arn: s.muteRuleARN(in.Name), updated: s.clock.Now(), sched: sched}
+	s.muteRules[in.Name] = &muteRule{in: c, arn: s.muteRuleARN(in.Name), updated: s.op.Clock.Now(), sched: sched}
 	return nil
 }
 
 // GetAlarmMuteRule describes one alarm mute rule, with its status now.
 func (s *Service) GetAlarmMuteRule(ctx context.Context, in GetAlarmMuteRuleInput) (*GetAlarmMuteRuleOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.getAlarmMuteRule(in)
-	s.recordMute(ctx, "GetAlarmMuteRule", true, in, in.AlarmMuteRuleName, err)
-	return out, err
+	return op.Do(ctx, &s.op, event.Call{Name: "GetAlarmMuteRule", ReadOnly: true}, in, s.getAlarmMuteRule)
 }
 
-func (s *Service) getAlarmMuteRule(in GetAlarmMuteRuleInput) (*GetAlarmMuteRuleOutput, error) {
+func (s *Service) getAlarmMuteRule(ctx context.Context, c *event.Call, in GetAlarmMuteRuleInput) (*GetAlarmMuteRuleOutput, error) {
+	s.muteCall(ctx, c, in, in.AlarmMuteRuleName)
 	if err := validateAlarmName("AlarmMuteRuleName", in.AlarmMuteRuleName); err != nil {
 		return nil, err
 	}
@@ -446,7 +339,7 @@ func (s *Service) getAlarmMuteRule(in GetAlarmMuteRuleInput) (*GetAlarmMuteRuleO
 		return nil, errMuteRuleNotFound(in.AlarmMuteRuleName)
 	}
 	out := &GetAlarmMuteRuleOutput{Name: r.in.Name, AlarmMuteRuleArn: r.arn, Description: r.in.Description, Rule: r.in.Rule,
-		StartDate: r.in.StartDate, ExpireDate: r.in.ExpireDate, Status: r.statusAt(s.clock.Now()), LastUpdatedTimestamp: r.updated, MuteType: r.muteType()}
+		StartDate: cloneTime(r.in.StartDate), ExpireDate: cloneTime(r.in.ExpireDate), Status: r.statusAt(s.op.Clock.Now()), LastUpdatedTimestamp: r.updated, MuteType: r.muteType()}
 	if r.in.MuteTargets != nil {
 		out.MuteTargets = &MuteTargets{AlarmNames: slices.Clone(r.in.MuteTargets.AlarmNames)}
 	}
@@ -457,22 +350,18 @@ func (s *Service) getAlarmMuteRule(in GetAlarmMuteRuleInput) (*GetAlarmMuteRuleO
 // targeting one alarm or in some statuses, MaxRecords (1..100, default 50) at
 // a time.
 func (s *Service) ListAlarmMuteRules(ctx context.Context, in ListAlarmMuteRulesInput) (*ListAlarmMuteRulesOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.listAlarmMuteRules(in)
-	s.recordMute(ctx, "ListAlarmMuteRules", true, in, "", err)
-	return out, err
+	return op.Do(ctx, &s.op, event.Call{Name: "ListAlarmMuteRules", ReadOnly: true}, in, s.listAlarmMuteRules)
 }
 
-func (s *Service) listAlarmMuteRules(in ListAlarmMuteRulesInput) (*ListAlarmMuteRulesOutput, error) {
+func (s *Service) listAlarmMuteRules(ctx context.Context, c *event.Call, in ListAlarmMuteRulesInput) (*ListAlarmMuteRulesOutput, error) {
+	s.muteCall(ctx, c, in, "")
 	if in.AlarmName != "" {
 		if err := validateAlarmName("AlarmName", in.AlarmName); err != nil {
 			return nil, err
 		}
 	}
-	if err := checkMaxRecords(in.MaxRecords); err != nil {
+	limit, err := checkMaxRecords(in.MaxRecords)
+	if err != nil {
 		return nil, err
 	}
 	for i, st := range in.Statuses {
@@ -490,10 +379,6 @@ func (s *Service) listAlarmMuteRules(in ListAlarmMuteRulesInput) (*ListAlarmMute
 		}
 		after = t[1:]
 	}
-	limit := in.MaxRecords
-	if limit == 0 {
-		limit = 50
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if in.AlarmName != "" && s.alarms[in.AlarmName] == nil {
@@ -506,7 +391,7 @@ func (s *Service) listAlarmMuteRules(in ListAlarmMuteRulesInput) (*ListAlarmMute
 		}
 	}
 	slices.Sort(names)
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	out := &ListAlarmMuteRulesOutput{AlarmMuteRuleSummaries: []AlarmMuteRuleSummary{}}
 	for _, n := range names {
 		r := s.muteRules[n]
@@ -521,7 +406,7 @@ func (s *Service) listAlarmMuteRules(in ListAlarmMuteRulesInput) (*ListAlarmMute
 			out.NextToken = pagetoken.Encode("m" + out.last(s))
 			break
 		}
-		out.AlarmMuteRuleSummaries = append(out.AlarmMuteRuleSummaries, AlarmMuteRuleSummary{AlarmMuteRuleArn: r.arn, ExpireDate: r.in.ExpireDate,
+		out.AlarmMuteRuleSummaries = append(out.AlarmMuteRuleSummaries, AlarmMuteRuleSummary{AlarmMuteRuleArn: r.arn, ExpireDate: cloneTime(r.in.ExpireDate),
 			Status: st, MuteType: r.muteType(), LastUpdatedTimestamp: r.updated})
 	}
 	return out, nil
@@ -538,20 +423,23 @@ func (o *ListAlarmMuteRulesOutput) last(s *Service) string {
 // those in ALARM (not muted by another rule, with actions enabled) run their
 // ALARM actions.
 func (s *Service) DeleteAlarmMuteRule(ctx context.Context, in DeleteAlarmMuteRuleInput) (*DeleteAlarmMuteRuleOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.deleteAlarmMuteRule(in)
-	s.recordMute(ctx, "DeleteAlarmMuteRule", false, in, in.AlarmMuteRuleName, err)
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteAlarmMuteRule"}, in, s.deleteAlarmMuteRule)
+}
+
+func (s *Service) deleteAlarmMuteRule(ctx context.Context, c *event.Call, in DeleteAlarmMuteRuleInput) (*DeleteAlarmMuteRuleOutput, error) {
+	s.muteCall(ctx, c, in, in.AlarmMuteRuleName)
+	out, err := s.removeAlarmMuteRule(in)
 	if err != nil {
 		return nil, err
 	}
+	// The actions of the alarms it unmutes are CloudWatch's own.
 	s.deliver(serviceContext, out)
 	return &DeleteAlarmMuteRuleOutput{}, nil
 }
 
-func (s *Service) deleteAlarmMuteRule(in DeleteAlarmMuteRuleInput) (*pending, error) {
+// removeAlarmMuteRule deletes a rule and answers the ALARM actions of the
+// alarms it unmutes.
+func (s *Service) removeAlarmMuteRule(in DeleteAlarmMuteRuleInput) (*pending, error) {
 	if err := validateAlarmName("AlarmMuteRuleName", in.AlarmMuteRuleName); err != nil {
 		return nil, err
 	}
@@ -562,7 +450,7 @@ func (s *Service) deleteAlarmMuteRule(in DeleteAlarmMuteRuleInput) (*pending, er
 	if r == nil {
 		return out, nil
 	}
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	active := r.mutesAt(now)
 	delete(s.muteRules, in.AlarmMuteRuleName)
 	if !active || r.in.MuteTargets == nil {
@@ -576,6 +464,16 @@ func (s *Service) deleteAlarmMuteRule(in DeleteAlarmMuteRuleInput) (*pending, er
 		s.queueListLocked(a, a.prev.value, a.actionsFor(StateAlarm), now, out, "")
 	}
 	return out, nil
+}
+
+// cloneTime copies an optional time, so that a rule shares no memory with
+// its caller.
+func cloneTime(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	c := *t
+	return &c
 }
 
 // errMuteRuleNotFound is GetAlarmMuteRule's answer for an unknown rule:

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/metrics"
 )
 
 func muteIn(name, expr, dur string, targets ...string) PutAlarmMuteRuleInput {
@@ -55,7 +56,7 @@ func TestPutAlarmMuteRuleValidation(t *testing.T) {
 		{"at most 100 targets", bad(func(in *PutAlarmMuteRuleInput) { in.MuteTargets.AlarmNames = many }), "ValidationError"},
 		{"target names are not empty", bad(func(in *PutAlarmMuteRuleInput) { in.MuteTargets.AlarmNames = []string{""} }), "MissingParameter"},
 		{"tag keys are not empty", bad(func(in *PutAlarmMuteRuleInput) { in.Tags = []Tag{{Key: ""}} }), "ValidationError"},
-		{"expire date follows start date", bad(func(in *PutAlarmMuteRuleInput) { in.StartDate, in.ExpireDate = t0, t0 }), "InvalidParameterValue"},
+		{"expire date follows start date", bad(func(in *PutAlarmMuteRuleInput) { in.StartDate, in.ExpireDate = new(t0), new(t0) }), "InvalidParameterValue"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHarness(t)
@@ -131,11 +132,11 @@ func TestMuteRuleStatusAndType(t *testing.T) {
 	_, err = h.svc.PutAlarmMuteRule(ctx, muteIn("daily", "cron(30 19 * * *)", "PT1H"))
 	require.NoError(t, err)
 	expiring := muteIn("expiring", "cron(30 19 * * *)", "PT1H")
-	expiring.ExpireDate = t0.Add(2 * time.Hour)
+	expiring.ExpireDate = new(t0.Add(2 * time.Hour))
 	_, err = h.svc.PutAlarmMuteRule(ctx, expiring)
 	require.NoError(t, err)
 	later := muteIn("later", "cron(30 19 * * *)", "PT1H")
-	later.StartDate = t0.Add(24 * time.Hour)
+	later.StartDate = new(t0.Add(24 * time.Hour))
 	_, err = h.svc.PutAlarmMuteRule(ctx, later)
 	require.NoError(t, err)
 
@@ -232,7 +233,7 @@ func TestGetAndListAlarmMuteRules(t *testing.T) {
 	_, err := h.svc.PutMetricAlarm(ctx, cpuAlarm())
 	require.NoError(t, err)
 	in := muteIn("r1", "cron(0 2 * * *)", "PT4H", "HighCPU")
-	in.Description, in.Tags, in.ExpireDate = "nightly", []Tag{{Key: "k", Value: "v"}}, t0.Add(48*time.Hour)
+	in.Description, in.Tags, in.ExpireDate = "nightly", []Tag{{Key: "k", Value: "v"}}, new(t0.Add(48*time.Hour))
 	in.Rule.Schedule.Timezone = "Europe/London"
 	_, err = h.svc.PutAlarmMuteRule(ctx, in)
 	require.NoError(t, err)
@@ -245,13 +246,13 @@ func TestGetAndListAlarmMuteRules(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, &GetAlarmMuteRuleOutput{Name: "r1", AlarmMuteRuleArn: "arn:aws:cloudwatch:us-east-1:123456789012:alarm-mute-rule:r1",
 		Description: "nightly", Rule: MuteRule{Schedule: MuteSchedule{Expression: "cron(0 2 * * *)", Duration: "PT4H", Timezone: "Europe/London"}},
-		MuteTargets: &MuteTargets{AlarmNames: []string{"HighCPU"}}, ExpireDate: t0.Add(48 * time.Hour), Status: MuteRuleScheduled,
+		MuteTargets: &MuteTargets{AlarmNames: []string{"HighCPU"}}, ExpireDate: new(t0.Add(48 * time.Hour)), Status: MuteRuleScheduled,
 		LastUpdatedTimestamp: t0, MuteType: MuteTypeRecurring}, got)
 
 	var arns []string
 	tok := ""
 	for {
-		out, err := h.svc.ListAlarmMuteRules(ctx, ListAlarmMuteRulesInput{MaxRecords: 2, NextToken: tok})
+		out, err := h.svc.ListAlarmMuteRules(ctx, ListAlarmMuteRulesInput{MaxRecords: metrics.Int32(2), NextToken: tok})
 		require.NoError(t, err)
 		for _, s := range out.AlarmMuteRuleSummaries {
 			arns = append(arns, s.AlarmMuteRuleArn[strings.LastIndex(s.AlarmMuteRuleArn, ":")+1:])
@@ -275,7 +276,7 @@ func TestGetAndListAlarmMuteRules(t *testing.T) {
 		code string
 	}{
 		{"a bad token", ListAlarmMuteRulesInput{NextToken: "junk"}, "InvalidNextToken"},
-		{"MaxRecords is at most 100", ListAlarmMuteRulesInput{MaxRecords: 101}, "ValidationError"},
+		{"MaxRecords is at most 100", ListAlarmMuteRulesInput{MaxRecords: metrics.Int32(101)}, "ValidationError"},
 		{"statuses are the enum", ListAlarmMuteRulesInput{Statuses: []MuteRuleStatus{"ON"}}, "ValidationError"},
 		{"an alarm that does not exist", ListAlarmMuteRulesInput{AlarmName: "nope"}, "ResourceNotFoundException"},
 	} {

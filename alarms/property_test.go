@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/localwatch/localwatch/metrics"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -179,14 +180,16 @@ func TestWalkers(t *testing.T) {
 		require.NoError(t, err)
 	}
 	n := 0
-	for a, err := range h.svc.MetricAlarms(ctx, DescribeAlarmsInput{MaxRecords: 50}) {
+	for page, err := range h.svc.DescribeAlarmsAll(ctx, DescribeAlarmsInput{MaxRecords: metrics.Int32(50)}) {
 		require.NoError(t, err)
-		assert.Equal(t, fmt.Sprintf("a%03d", n), a.AlarmName)
-		n++
+		for _, a := range page.MetricAlarms {
+			assert.Equal(t, fmt.Sprintf("a%03d", n), a.AlarmName)
+			n++
+		}
 	}
 	assert.Equal(t, 120, n)
 	n = 0
-	for _, err := range h.svc.HistoryItems(ctx, DescribeAlarmHistoryInput{HistoryItemType: HistoryConfigurationUpdate}) {
+	for _, err := range h.svc.DescribeAlarmHistoryAll(ctx, DescribeAlarmHistoryInput{HistoryItemType: HistoryConfigurationUpdate}) {
 		require.NoError(t, err)
 		n++
 		if n == 70 {
@@ -194,7 +197,7 @@ func TestWalkers(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 70, n)
-	for _, err := range h.svc.HistoryItems(ctx, DescribeAlarmHistoryInput{MaxRecords: 500}) {
+	for _, err := range h.svc.DescribeAlarmHistoryAll(ctx, DescribeAlarmHistoryInput{MaxRecords: metrics.Int32(500)}) {
 		assert.ErrorIs(t, err, ErrValidation)
 	}
 }

@@ -157,16 +157,22 @@ func everyOperation(s *Service, ctx context.Context) map[string]error {
 	_, errs["TagResource"] = s.TagResource(ctx, TagResourceInput{ResourceARN: arn, Tags: []Tag{{Key: "k", Value: "v"}}})
 	_, errs["ListTagsForResource"] = s.ListTagsForResource(ctx, ListTagsForResourceInput{ResourceARN: arn})
 	_, errs["UntagResource"] = s.UntagResource(ctx, UntagResourceInput{ResourceARN: arn, TagKeys: []string{"k"}})
-	errs["MetricAlarms"] = nil
-	for _, err := range s.MetricAlarms(ctx, DescribeAlarmsInput{}) {
+	errs["DescribeAlarmsAll"] = nil
+	for _, err := range s.DescribeAlarmsAll(ctx, DescribeAlarmsInput{}) {
 		if err != nil {
-			errs["MetricAlarms"] = err
+			errs["DescribeAlarmsAll"] = err
 		}
 	}
-	errs["HistoryItems"] = nil
-	for _, err := range s.HistoryItems(ctx, DescribeAlarmHistoryInput{}) {
+	errs["DescribeAlarmHistoryAll"] = nil
+	for _, err := range s.DescribeAlarmHistoryAll(ctx, DescribeAlarmHistoryInput{}) {
 		if err != nil {
-			errs["HistoryItems"] = err
+			errs["DescribeAlarmHistoryAll"] = err
+		}
+	}
+	errs["ListAlarmMuteRulesAll"] = nil
+	for _, err := range s.ListAlarmMuteRulesAll(ctx, ListAlarmMuteRulesInput{}) {
+		if err != nil {
+			errs["ListAlarmMuteRulesAll"] = err
 		}
 	}
 	_, errs["DeleteAlarms"] = s.DeleteAlarms(ctx, DeleteAlarmsInput{AlarmNames: []string{"c", "HighCPU"}})
@@ -195,7 +201,7 @@ func TestEveryOperationAfterCloseAnswersServiceUnavailable(t *testing.T) {
 	h.svc.Close()
 	h.svc.Close()
 	errs := everyOperation(h.svc, context.Background())
-	require.Len(t, errs, 14)
+	require.Len(t, errs, 15)
 	for op, err := range errs {
 		require.Error(t, err, op)
 		assert.ErrorIs(t, err, ErrClosed, op)
@@ -210,7 +216,7 @@ func TestEveryOperationAfterCloseAnswersServiceUnavailable(t *testing.T) {
 func TestPanickingStateChangeHookIsReportedAndTheRestRuns(t *testing.T) {
 	var logged strings.Builder
 	h := newHarness(t)
-	h.svc.log = slog.New(slog.NewTextHandler(&logged, nil))
+	h.svc.op.Logger = slog.New(slog.NewTextHandler(&logged, nil))
 	h.svc.OnStateChange(func(StateChange) { panic("boom") })
 	var seen int
 	h.svc.OnStateChange(func(StateChange) { seen++ })

@@ -139,7 +139,8 @@ type Options struct {
 	// hooks, the actions and the evaluation loop go on.
 	OnStateChange func(StateChange)
 	// Logger, when set, receives the panics of OnStateChange hooks (Error,
-	// naming the hook's alarm). Nil discards them.
+	// naming the hook's alarm) and the actions that failed (Warn). Nil
+	// discards them.
 	Logger *slog.Logger
 	// Journal is set by localwatch.Account when its Options.DataDir is set;
 	// leave nil.
@@ -149,18 +150,14 @@ type Options struct {
 // Service is an in-memory CloudWatch alarms service. It is safe for concurrent
 // use.
 type Service struct {
+	op     op.Service // clock, bus, IDs, Region, account, logger, recorder, closed flag
+	source MetricSource
+
+	// mu guards everything below (the handlers, hooks, alarms, their history
+	// and schedules, and the mute rules).
 	mu       sync.Mutex
-	clock    clock.Clock
-	bus      *bus.Bus
-	ids      *ids.Source
-	region   string
-	account  string
-	rec      event.Recorder
-	op       op.Service
-	source   MetricSource
 	handlers map[ActionKind]ActionHandler
 	hooks    []*func(StateChange)
-	log      *slog.Logger
 
 	alarms  map[string]*alarm
 	names   []string            // sorted alarm names
@@ -169,7 +166,6 @@ type Service struct {
 	histSeq uint64
 	lastSeq uint64    // scratch of describeAlarmHistory
 	groups  [2]*group // standard (1 minute) and high-resolution (10 s) evaluation
-	closed  bool
 	// suppressors counts composite alarms with an ActionsSuppressor (so state
 	// changes need not look for them when there are none).
 	suppressors int
@@ -281,25 +277,17 @@ type triggeringChild struct {
 	at    time.Time
 }
 
+// EventSource is the CloudTrail event source of the alarms service.
+const EventSource = "monitoring.amazonaws.com"
+
 // New returns a Service. Close stops its evaluation schedules.
 func New(opts Options) *Service {
 	s := &Service{
-		clock: opts.Clock, bus: opts.Bus, ids: opts.IDs, region: opts.Region, account: opts.AccountID,
-		source: opts.Metrics, handlers: map[ActionKind]ActionHandler{}, log: opts.Logger,
+		source: opts.Metrics, handlers: map[ActionKind]ActionHandler{},
 		alarms: map[string]*alarm{}, parents: map[string][]string{},
 	}
-	if s.clock == nil {
-		s.clock = clock.Real{}
-	}
-	if s.ids == nil {
-		s.ids = ids.Random()
-	}
-	if s.region == "" {
-		s.region = "us-east-1"
-	}
-	if s.account == "" {
-		s.account = "123456789012"
-	}
+	s.op.Init(op.Common{Clock: opts.Clock, Bus: opts.Bus, IDs: opts.IDs, Region: opts.Region, AccountID: opts.AccountID,
+		Logger: opts.Logger, Journal: opts.Journal}, "alarms", EventSource, "ServiceUnavailable")
 	for k, h := range opts.ActionHandlers {
 		s.handlers[k] = h
 	}
@@ -307,9 +295,6 @@ func New(opts Options) *Service {
 		f := opts.OnStateChange
 		s.hooks = append(s.hooks, &f)
 	}
-	s.rec = event.Recorder{Bus: s.bus, Clock: s.clock, IDs: s.ids, EventSource: "monitoring.amazonaws.com", Region: s.region, AccountID: s.account}
-	s.op.Init(op.Common{Clock: s.clock, Bus: s.bus, IDs: s.ids, Region: s.region, AccountID: s.account, Logger: opts.Logger, Journal: opts.Journal},
-		"alarms", "monitoring.amazonaws.com", "ServiceUnavailable")
 	s.groups[0] = &group{cadence: time.Minute}
 	s.groups[1] = &group{cadence: 10 * time.Second}
 	return s
@@ -322,7 +307,6 @@ func (s *Service) Close() {
 	s.op.MarkClosed()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.closed = true
 	for _, g := range s.groups {
 		if g.timer != nil {
 			g.timer.Stop()
@@ -364,13 +348,13 @@ func (s *Service) OnStateChange(f func(StateChange)) (remove func()) {
 }
 
 func (s *Service) alarmARN(name string) string {
-	return arn.New("cloudwatch", s.region, s.account, "alarm:"+name)
+	return arn.New("cloudwatch", s.op.Region, s.op.AccountID, "alarm:"+name)
 }
 
 // resolve maps a name or alarm ARN of this account and region to a name.
 func (s *Service) resolve(ref string) string {
 	if a, err := arn.Parse(ref); err == nil && a.Service == "cloudwatch" {
-		if name, ok := cutPrefix(a.Resource, "alarm:"); ok && a.Region == s.region && a.AccountID == s.account {
+		if name, ok := cutPrefix(a.Resource, "alarm:"); ok && a.Region == s.op.Region && a.AccountID == s.op.AccountID {
 			return name
 		}
 	}
@@ -391,9 +375,9 @@ func cutPrefix(s, p string) (string, bool) {
 func (s *Service) joinGroupLocked(a *alarm) {
 	g := s.groups[a.group]
 	g.members = append(g.members, a)
-	if g.timer == nil && !s.closed {
+	if g.timer == nil && !s.op.Closed() {
 		gi := a.group
-		g.timer = clock.Every(s.clock, g.cadence, func(at time.Time) { s.tick(gi, at) })
+		g.timer = clock.Every(s.op.Clock, g.cadence, func(at time.Time) { s.tick(gi, at) })
 	}
 }
 
@@ -466,7 +450,7 @@ func (s *Service) tick(gi int, at time.Time) {
 func (s *Service) snapshotJobs(g *group) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.closed {
+	if s.op.Closed() {
 		return false
 	}
 	g.jobs = g.jobs[:0]
@@ -738,22 +722,3 @@ func cmpInt64(a, b int64) int {
 // ErrClosed is the error every operation answers after Close
 // (errors.Is(err, ErrClosed)).
 var ErrClosed = awserr.Sentinel("ServiceUnavailable")
-
-// checkOpen answers awserr.Closed once the service is closed.
-func (s *Service) checkOpen() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return awserr.Closed("ServiceUnavailable")
-	}
-	return nil
-}
-
-// orBackground treats a nil context as context.Background(), the contract of
-// every exported operation.
-func orBackground(ctx context.Context) context.Context {
-	if ctx == nil {
-		return context.Background()
-	}
-	return ctx
-}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -333,14 +335,14 @@ func TestDescribeAlarmsFiltersAndPagination(t *testing.T) {
 		}
 		return n
 	}
-	out, err := h.svc.DescribeAlarms(ctx, DescribeAlarmsInput{AlarmNamePrefix: "web-", MaxRecords: 3})
+	out, err := h.svc.DescribeAlarms(ctx, DescribeAlarmsInput{AlarmNamePrefix: "web-", MaxRecords: metrics.Int32(3)})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"web-0", "web-1", "web-2"}, names(out))
 	require.NotEmpty(t, out.NextToken)
 	var all []string
 	all = append(all, names(out)...)
 	for out.NextToken != "" {
-		out, err = h.svc.DescribeAlarms(ctx, DescribeAlarmsInput{AlarmNamePrefix: "web-", MaxRecords: 3, NextToken: out.NextToken})
+		out, err = h.svc.DescribeAlarms(ctx, DescribeAlarmsInput{AlarmNamePrefix: "web-", MaxRecords: metrics.Int32(3), NextToken: out.NextToken})
 		require.NoError(t, err)
 		all = append(all, names(out)...)
 	}
@@ -370,12 +372,12 @@ func TestDescribeAlarmsFiltersAndPagination(t *testing.T) {
 
 	_, err = h.svc.DescribeAlarms(ctx, DescribeAlarmsInput{NextToken: "garbage!"})
 	assert.ErrorIs(t, err, ErrInvalidNextToken)
-	_, err = h.svc.DescribeAlarms(ctx, DescribeAlarmsInput{MaxRecords: 101})
+	_, err = h.svc.DescribeAlarms(ctx, DescribeAlarmsInput{MaxRecords: metrics.Int32(101)})
 	assert.ErrorIs(t, err, ErrValidation)
 	_, err = h.svc.DescribeAlarms(ctx, DescribeAlarmsInput{AlarmNames: []string{"a"}, AlarmNamePrefix: "b"})
 	assert.ErrorIs(t, err, ErrInvalidParameterCombination)
 
-	fm, err := h.svc.DescribeAlarmsForMetric(ctx, DescribeAlarmsForMetricInput{Namespace: "App", MetricName: "CPU", Period: 60})
+	fm, err := h.svc.DescribeAlarmsForMetric(ctx, DescribeAlarmsForMetricInput{Namespace: "App", MetricName: "CPU", Period: metrics.Int32(60)})
 	require.NoError(t, err)
 	assert.Len(t, fm.MetricAlarms, 8)
 	fm, err = h.svc.DescribeAlarmsForMetric(ctx, DescribeAlarmsForMetricInput{Namespace: "App", MetricName: "CPU", Statistic: metrics.StatSum})
@@ -425,7 +427,7 @@ func TestDescribeAlarmHistoryOrderRangeAndPages(t *testing.T) {
 	var got []time.Time
 	tok := ""
 	for {
-		out, err := h.svc.DescribeAlarmHistory(ctx, DescribeAlarmHistoryInput{HistoryItemType: HistoryStateUpdate, MaxRecords: 2, NextToken: tok})
+		out, err := h.svc.DescribeAlarmHistory(ctx, DescribeAlarmHistoryInput{HistoryItemType: HistoryStateUpdate, MaxRecords: metrics.Int32(2), NextToken: tok})
 		require.NoError(t, err)
 		for _, it := range out.AlarmHistoryItems {
 			got = append(got, it.Timestamp)
@@ -439,7 +441,7 @@ func TestDescribeAlarmHistoryOrderRangeAndPages(t *testing.T) {
 		assert.True(t, got[i-1].After(got[i]), "newest first by default")
 	}
 	out, err := h.svc.DescribeAlarmHistory(ctx, DescribeAlarmHistoryInput{HistoryItemType: HistoryStateUpdate, ScanBy: ScanByTimestampAscending,
-		StartDate: t0.Add(2 * time.Second), EndDate: t0.Add(4 * time.Second)})
+		StartDate: new(t0.Add(2 * time.Second)), EndDate: new(t0.Add(4 * time.Second))})
 	require.NoError(t, err)
 	require.Len(t, out.AlarmHistoryItems, 3)
 	assert.Equal(t, t0.Add(2*time.Second), out.AlarmHistoryItems[0].Timestamp)
@@ -461,7 +463,7 @@ func TestDescribeAlarmHistoryOrderRangeAndPages(t *testing.T) {
 
 	_, err = h.svc.DescribeAlarmHistory(ctx, DescribeAlarmHistoryInput{ScanBy: "Sideways"})
 	assert.ErrorIs(t, err, ErrValidation)
-	_, err = h.svc.DescribeAlarmHistory(ctx, DescribeAlarmHistoryInput{StartDate: t0.Add(time.Hour), EndDate: t0})
+	_, err = h.svc.DescribeAlarmHistory(ctx, DescribeAlarmHistoryInput{StartDate: new(t0.Add(time.Hour)), EndDate: new(t0)})
 	assert.ErrorIs(t, err, ErrInvalidParameterValue)
 	_, err = h.svc.DescribeAlarmHistory(ctx, DescribeAlarmHistoryInput{NextToken: "%%%"})
 	assert.ErrorIs(t, err, ErrInvalidNextToken)
@@ -631,7 +633,7 @@ func TestDescribeAlarmHistoryRequestParametersOmitAbsentDates(t *testing.T) {
 	h := newHarness(t)
 	_, err := h.svc.DescribeAlarmHistory(context.Background(), DescribeAlarmHistoryInput{AlarmName: "HighCPU"})
 	require.NoError(t, err)
-	_, err = h.svc.DescribeAlarmHistory(context.Background(), DescribeAlarmHistoryInput{AlarmName: "HighCPU", StartDate: t0})
+	_, err = h.svc.DescribeAlarmHistory(context.Background(), DescribeAlarmHistoryInput{AlarmName: "HighCPU", StartDate: new(t0)})
 	require.NoError(t, err)
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -661,4 +663,40 @@ func TestTwentySecondAlarmIsHighResolution(t *testing.T) {
 	require.Equal(t, t0.Add(20*time.Second), end)
 	require.Equal(t, end.Add(-80*time.Second), start, "a minute and a period at least")
 	require.Equal(t, 4, n)
+}
+
+// An SNS action naming another account's topic cannot publish (localwatch
+// models no cross-account topic policy): AWS records the failure in the
+// alarm history with the authorization error, and nothing is delivered. The
+// own account's topic of the same alarm is still notified.
+func TestSNSActionToAnotherAccountsTopicIsRecordedAsFailed(t *testing.T) {
+	const foreign = "arn:aws:sns:us-east-1:210987654321:ops"
+	var logged strings.Builder
+	h := newHarness(t)
+	h.svc.op.Logger = slog.New(slog.NewTextHandler(&logged, nil))
+	ctx := context.Background()
+	def := cpuAlarm()
+	def.AlarmActions = []string{foreign, topic}
+	_, err := h.svc.PutMetricAlarm(ctx, def)
+	require.NoError(t, err)
+	_, err = h.svc.SetAlarmState(ctx, SetAlarmStateInput{AlarmName: "HighCPU", StateValue: StateAlarm, StateReason: "x"})
+	require.NoError(t, err)
+
+	require.Len(t, h.notes, 1, "only the own account's topic is notified")
+	assert.Equal(t, topic, h.notes[0].TopicARN)
+	hist, err := h.svc.DescribeAlarmHistory(ctx, DescribeAlarmHistoryInput{HistoryItemType: HistoryAction, ScanBy: ScanByTimestampAscending})
+	require.NoError(t, err)
+	require.Len(t, hist.AlarmHistoryItems, 2)
+	failed, ok := hist.AlarmHistoryItems[0], hist.AlarmHistoryItems[1]
+	wantErr := "Resource: arn:aws:cloudwatch:us-east-1:123456789012:alarm:HighCPU is not authorized to perform: SNS:Publish on resource: " +
+		foreign + " because no resource-based policy allows the SNS:Publish action"
+	assert.Equal(t, "Failed to execute action "+foreign+`. Received error: "`+wantErr+`"`, failed.HistorySummary)
+	var data map[string]any
+	require.NoError(t, json.Unmarshal([]byte(failed.HistoryData), &data))
+	assert.Equal(t, "Failed", data["actionState"])
+	assert.Equal(t, foreign, data["notificationResource"])
+	assert.Equal(t, wantErr, data["error"])
+	assert.Equal(t, "Successfully executed action "+topic, ok.HistorySummary)
+	assert.Contains(t, logged.String(), "level=WARN")
+	assert.Contains(t, logged.String(), foreign)
 }

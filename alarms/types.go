@@ -273,7 +273,7 @@ type DescribeAlarmsInput struct {
 	StateValue          StateValue `json:",omitempty"`
 	ActionPrefix        string     `json:",omitempty"`
 	// MaxRecords is 1..100 (default 50).
-	MaxRecords int    `json:",omitempty"`
+	MaxRecords *int32 `json:",omitempty"`
 	NextToken  string `json:",omitempty"`
 }
 
@@ -289,11 +289,12 @@ type DescribeAlarmsOutput struct {
 type DescribeAlarmsForMetricInput struct {
 	MetricName        string
 	Namespace         string
-	Statistic         metrics.Statistic    `json:",omitempty"`
-	ExtendedStatistic string               `json:",omitempty"`
-	Dimensions        []metrics.Dimension  `json:",omitempty"`
-	Period            int                  `json:",omitempty"`
-	Unit              metrics.StandardUnit `json:",omitempty"`
+	Statistic         metrics.Statistic   `json:",omitempty"`
+	ExtendedStatistic string              `json:",omitempty"`
+	Dimensions        []metrics.Dimension `json:",omitempty"`
+	// Period (seconds), when set, keeps the alarms of that period.
+	Period *int32               `json:",omitempty"`
+	Unit   metrics.StandardUnit `json:",omitempty"`
 }
 
 // DescribeAlarmsForMetricOutput is the response of DescribeAlarmsForMetric.
@@ -341,10 +342,10 @@ type DescribeAlarmHistoryInput struct {
 	AlarmName       string          `json:",omitempty"`
 	AlarmTypes      []AlarmType     `json:",omitempty"`
 	HistoryItemType HistoryItemType `json:",omitempty"`
-	StartDate       time.Time       `json:",omitzero"`
-	EndDate         time.Time       `json:",omitzero"`
+	StartDate       *time.Time      `json:",omitzero"`
+	EndDate         *time.Time      `json:",omitzero"`
 	// MaxRecords is 1..100 (default 50).
-	MaxRecords int    `json:",omitempty"`
+	MaxRecords *int32 `json:",omitempty"`
 	NextToken  string `json:",omitempty"`
 	// ScanBy defaults to TimestampDescending (newest first).
 	ScanBy ScanBy `json:",omitempty"`

@@ -187,8 +187,8 @@ func (s *Service) actionKind(action string) (ActionKind, string, error) {
 		if !ok || (op != "stop" && op != "terminate" && op != "reboot" && op != "recover") {
 			return "", "", awserr.InvalidValue("actions", action, "an EC2 action must be arn:aws:automate:region:ec2:stop|terminate|reboot|recover")
 		}
-		if a.Region != s.region {
-			return "", "", awserr.InvalidValue("actions", action, "Invalid region "+a.Region+" specified. Only "+s.region+" is supported.")
+		if a.Region != s.op.Region {
+			return "", "", awserr.InvalidValue("actions", action, "Invalid region "+a.Region+" specified. Only "+s.op.Region+" is supported.")
 		}
 		return ActionEC2, op, nil
 	case "swf":
@@ -445,8 +445,8 @@ func validateMathMetrics(in *PutMetricAlarmInput) (int, error) {
 				return 0, awserr.InvalidValue(f+".MetricStat.Period", ms.Period, "all metrics of a metric math alarm must use the same period")
 			}
 			period = ms.Period
-		} else if q.Period != 0 && period == 0 {
-			period = q.Period
+		} else if q.Period != nil && period == 0 {
+			period = int(*q.Period)
 		}
 		if q.Id == in.ThresholdMetricId {
 			bandFound = true

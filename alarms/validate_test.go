@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/metrics"
 )
 
@@ -168,6 +169,35 @@ func TestPutMetricAlarmAccepts(t *testing.T) {
 			tc.mutate(&in)
 			_, err := h.svc.PutMetricAlarm(context.Background(), in)
 			require.NoError(t, err)
+		})
+	}
+}
+
+// MaxRecords is a pointer so that an explicit 0 is told from absent: AWS
+// answers ValidationError for 0 (its minimum is 1) and pages by 50 when the
+// member is absent.
+func TestExplicitZeroMaxRecordsIsRejected(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	cases := map[string]func(n *int32) error{
+		"DescribeAlarms": func(n *int32) error {
+			_, err := h.svc.DescribeAlarms(ctx, DescribeAlarmsInput{MaxRecords: n})
+			return err
+		},
+		"DescribeAlarmHistory": func(n *int32) error {
+			_, err := h.svc.DescribeAlarmHistory(ctx, DescribeAlarmHistoryInput{MaxRecords: n})
+			return err
+		},
+		"ListAlarmMuteRules": func(n *int32) error {
+			_, err := h.svc.ListAlarmMuteRules(ctx, ListAlarmMuteRulesInput{MaxRecords: n})
+			return err
+		},
+	}
+	for name, call := range cases {
+		t.Run(name, func(t *testing.T) {
+			assert.NoError(t, call(nil))
+			assert.NoError(t, call(metrics.Int32(1)))
+			assert.Equal(t, "ValidationError", awserr.Code(call(metrics.Int32(0))))
 		})
 	}
 }

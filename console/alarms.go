@@ -23,7 +23,7 @@ type alarmRow struct {
 
 // describeAll pages through DescribeAlarms.
 func (q *request) describeAll(in alarms.DescribeAlarmsInput) (*alarms.DescribeAlarmsOutput, error) {
-	in.MaxRecords = 100
+	in.MaxRecords = metrics.Int32(100)
 	if len(in.AlarmTypes) == 0 {
 		in.AlarmTypes = []alarms.AlarmType{alarms.AlarmTypeMetric, alarms.AlarmTypeComposite}
 	}
@@ -122,8 +122,8 @@ func conditions(a alarms.MetricAlarm) string {
 		for _, m := range a.Metrics {
 			if m.MetricStat != nil {
 				period = m.MetricStat.Period
-			} else if m.Period != 0 {
-				period = m.Period
+			} else if m.Period != nil {
+				period = int(*m.Period)
 			}
 		}
 	}
@@ -164,7 +164,7 @@ func (q *request) alarm(name string) error {
 		return err
 	}
 	var hist []historyRow
-	for it, err := range q.stack.Alarms.HistoryItems(q.ctx, alarms.DescribeAlarmHistoryInput{AlarmName: name, AlarmTypes: []alarms.AlarmType{alarms.AlarmTypeMetric, alarms.AlarmTypeComposite}, ScanBy: alarms.ScanByTimestampDescending}) {
+	for it, err := range q.stack.Alarms.DescribeAlarmHistoryAll(q.ctx, alarms.DescribeAlarmHistoryInput{AlarmName: name, AlarmTypes: []alarms.AlarmType{alarms.AlarmTypeMetric, alarms.AlarmTypeComposite}, ScanBy: alarms.ScanByTimestampDescending}) {
 		if err != nil {
 			return err
 		}
@@ -308,8 +308,8 @@ func (q *request) alarmGraph(a alarms.MetricAlarm, bs []band, start, end time.Ti
 			if m.MetricStat != nil && period == 0 {
 				period = m.MetricStat.Period
 			}
-			if m.Period != 0 && period == 0 {
-				period = m.Period
+			if m.Period != nil && period == 0 {
+				period = int(*m.Period)
 			}
 		}
 	}

@@ -47,7 +47,7 @@ func (q *request) metrics(rest []string) error {
 	p := q.page("metrics", "Metrics")
 	if ns == "" {
 		counts := map[string]int{}
-		for m, err := range q.stack.Metrics.Metrics(q.ctx, metrics.ListMetricsInput{}) {
+		for m, err := range q.stack.Metrics.ListMetricsAll(q.ctx, metrics.ListMetricsInput{}) {
 			if err != nil {
 				return err
 			}
@@ -67,7 +67,7 @@ func (q *request) metrics(rest []string) error {
 	search := strings.ToLower(q.q.Get("q"))
 	var all []metrics.Metric
 	total := 0
-	for m, err := range q.stack.Metrics.Metrics(q.ctx, metrics.ListMetricsInput{Namespace: ns, MetricName: q.q.Get("name")}) {
+	for m, err := range q.stack.Metrics.ListMetricsAll(q.ctx, metrics.ListMetricsInput{Namespace: ns, MetricName: q.q.Get("name")}) {
 		if err != nil {
 			return err
 		}

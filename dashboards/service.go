@@ -30,6 +30,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"regexp"
 	"slices"
 	"strings"
@@ -43,6 +44,7 @@ import (
 	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/ids"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/internal/pagetoken"
 	"github.com/localwatch/localwatch/metrics"
 )
@@ -52,15 +54,29 @@ type MetricDataSource interface {
 	GetMetricData(ctx context.Context, in metrics.GetMetricDataInput) (*metrics.GetMetricDataOutput, error)
 }
 
-// Options configure a Service. Metrics is needed for GetMetricWidgetImage.
+// Options configure a Service. The zero value works; Metrics is needed for
+// GetMetricWidgetImage.
 type Options struct {
-	Clock     clock.Clock
-	Bus       *bus.Bus
-	IDs       *ids.Source
-	Region    string
+	// Clock stamps LastModified and is "now" for widget time ranges (nil:
+	// the wall clock).
+	Clock clock.Clock
+	// Bus, when set, is where the service records its API calls.
+	Bus *bus.Bus
+	// IDs generates request and event IDs (nil: random).
+	IDs *ids.Source
+	// Region is the AWS Region (default "us-east-1").
+	Region string
+	// AccountID is the AWS account (default "123456789012").
 	AccountID string
-	Metrics   MetricDataSource
+	// Metrics answers the queries of GetMetricWidgetImage.
+	Metrics MetricDataSource
+	// Journal is set by localwatch.Account when its Options.DataDir is set;
+	// leave nil.
+	Journal op.Journal
 }
+
+// EventSource is the CloudTrail event source of the dashboards service.
+const EventSource = "monitoring.amazonaws.com"
 
 // Limits CloudWatch documents for dashboards.
 const (
@@ -75,15 +91,10 @@ const (
 // Service is CloudWatch's dashboards and GetMetricWidgetImage. It is safe for
 // concurrent use.
 type Service struct {
-	clock   clock.Clock
-	ids     *ids.Source
-	region  string
-	account string
-	source  MetricDataSource
-	rec     event.Recorder
+	op     op.Service // clock, IDs, Region, account, recorder, closed flag
+	source MetricDataSource
 
-	mu     sync.Mutex // guards closed and dashboards
-	closed bool
+	mu     sync.Mutex // guards boards
 	boards map[string]*dashboard
 }
 
@@ -95,50 +106,20 @@ type dashboard struct {
 
 // New returns a Service.
 func New(opts Options) *Service {
-	s := &Service{clock: opts.Clock, ids: opts.IDs, region: opts.Region, account: opts.AccountID, source: opts.Metrics, boards: map[string]*dashboard{}}
-	if s.clock == nil {
-		s.clock = clock.Real{}
-	}
-	if s.ids == nil {
-		s.ids = ids.Random()
-	}
-	if s.region == "" {
-		s.region = "us-east-1"
-	}
-	if s.account == "" {
-		s.account = "123456789012"
-	}
-	s.rec = event.Recorder{Bus: opts.Bus, Clock: s.clock, IDs: s.ids, EventSource: "monitoring.amazonaws.com", Region: s.region, AccountID: s.account}
+	s := &Service{source: opts.Metrics, boards: map[string]*dashboard{}}
+	s.op.Init(op.Common{Clock: opts.Clock, Bus: opts.Bus, IDs: opts.IDs, Region: opts.Region, AccountID: opts.AccountID, Journal: opts.Journal},
+		"dashboards", EventSource, "ServiceUnavailable")
 	return s
 }
 
-// Close makes every later call answer ServiceUnavailable. It is idempotent.
-func (s *Service) Close() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.closed = true
-}
-
-func (s *Service) checkOpen() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return awserr.Closed("ServiceUnavailable")
-	}
-	return nil
-}
-
-func orBackground(ctx context.Context) context.Context {
-	if ctx == nil {
-		return context.Background()
-	}
-	return ctx
-}
+// Close makes every later call answer ServiceUnavailable (HTTP 503). It is
+// idempotent.
+func (s *Service) Close() { s.op.MarkClosed() }
 
 // dashboardARN is arn:aws:cloudwatch::<account>:dashboard/<name> (dashboards
 // are global: the ARN has no Region).
 func (s *Service) dashboardARN(name string) string {
-	return arn.New("cloudwatch", "", s.account, "dashboard/"+name)
+	return arn.New("cloudwatch", "", s.op.AccountID, "dashboard/"+name)
 }
 
 var nameRE = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
@@ -151,79 +132,6 @@ func validateName(field, name string) error {
 		return awserr.New("InvalidParameterValue", "The value %q for %s is invalid: a dashboard name is 1-255 characters of A-Z, a-z, 0-9, \"-\" and \"_\".", name, field)
 	}
 	return nil
-}
-
-// ValidationMessage is a problem found in a dashboard body or widget
-// (DashboardValidationMessage).
-type ValidationMessage struct {
-	DataPath string
-	Message  string
-}
-
-// PutDashboardInput is the input of PutDashboard.
-type PutDashboardInput struct {
-	DashboardName string
-	DashboardBody string
-}
-
-// PutDashboardOutput is the output of PutDashboard: warnings about a body
-// that was stored anyway (none: every problem localwatch finds is an error).
-type PutDashboardOutput struct {
-	DashboardValidationMessages []ValidationMessage
-}
-
-// GetDashboardInput is the input of GetDashboard.
-type GetDashboardInput struct {
-	DashboardName string
-}
-
-// GetDashboardOutput is the output of GetDashboard.
-type GetDashboardOutput struct {
-	DashboardArn  string
-	DashboardBody string
-	DashboardName string
-}
-
-// ListDashboardsInput is the input of ListDashboards.
-type ListDashboardsInput struct {
-	DashboardNamePrefix string `json:",omitempty"`
-	NextToken           string `json:",omitempty"`
-}
-
-// DashboardEntry describes a dashboard. LastModified is its last change; Size
-// its body's size in bytes.
-type DashboardEntry struct {
-	DashboardName string
-	DashboardArn  string
-	LastModified  time.Time
-	Size          int64
-}
-
-// ListDashboardsOutput is the output of ListDashboards.
-type ListDashboardsOutput struct {
-	DashboardEntries []DashboardEntry
-	NextToken        string `json:",omitempty"`
-}
-
-// DeleteDashboardsInput is the input of DeleteDashboards.
-type DeleteDashboardsInput struct {
-	DashboardNames []string
-}
-
-// DeleteDashboardsOutput is the output of DeleteDashboards.
-type DeleteDashboardsOutput struct{}
-
-// GetMetricWidgetImageInput is the input of GetMetricWidgetImage: the widget
-// JSON and OutputFormat "png" (default) or "image/png" (the same bytes; over
-// HTTP the body is then the raw PNG).
-type GetMetricWidgetImageInput struct {
-	MetricWidget string
-	OutputFormat string `json:",omitempty"`
-}
-
-// GetMetricWidgetImageOutput is the output of GetMetricWidgetImage.
-type GetMetricWidgetImageOutput struct {
-	MetricWidgetImage []byte
 }
 
 // invalidInput is DashboardInvalidInputError: code InvalidParameterInput with
@@ -259,14 +167,12 @@ func (e *InvalidInputError) Unwrap() error { return e.err }
 
 // PutDashboard creates or replaces a dashboard. An invalid body answers
 // InvalidParameterInput with the validation messages and changes nothing.
-func (s *Service) PutDashboard(ctx context.Context, in PutDashboardInput) (out *PutDashboardOutput, err error) {
-	ctx = orBackground(ctx)
-	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "PutDashboard", RequestParameters: map[string]any{"dashboardName": in.DashboardName}}, err)
-	}()
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
+func (s *Service) PutDashboard(ctx context.Context, in PutDashboardInput) (*PutDashboardOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "PutDashboard"}, in, s.putDashboard)
+}
+
+func (s *Service) putDashboard(_ context.Context, c *event.Call, in PutDashboardInput) (*PutDashboardOutput, error) {
+	c.Params = func() any { return map[string]any{"dashboardName": in.DashboardName} }
 	if err := validateName("DashboardName", in.DashboardName); err != nil {
 		return nil, err
 	}
@@ -278,20 +184,18 @@ func (s *Service) PutDashboard(ctx context.Context, in PutDashboardInput) (out *
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.boards[in.DashboardName] = &dashboard{name: in.DashboardName, body: in.DashboardBody, modified: s.clock.Now()}
+	s.boards[in.DashboardName] = &dashboard{name: in.DashboardName, body: in.DashboardBody, modified: s.op.Clock.Now()}
 	return &PutDashboardOutput{DashboardValidationMessages: []ValidationMessage{}}, nil
 }
 
 // GetDashboard returns a dashboard's body; a missing one answers
 // ResourceNotFound (HTTP 404).
-func (s *Service) GetDashboard(ctx context.Context, in GetDashboardInput) (out *GetDashboardOutput, err error) {
-	ctx = orBackground(ctx)
-	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "GetDashboard", ReadOnly: true, RequestParameters: map[string]any{"dashboardName": in.DashboardName}}, err)
-	}()
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
+func (s *Service) GetDashboard(ctx context.Context, in GetDashboardInput) (*GetDashboardOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "GetDashboard", ReadOnly: true}, in, s.getDashboard)
+}
+
+func (s *Service) getDashboard(_ context.Context, c *event.Call, in GetDashboardInput) (*GetDashboardOutput, error) {
+	c.Params = func() any { return map[string]any{"dashboardName": in.DashboardName} }
 	if err := validateName("DashboardName", in.DashboardName); err != nil {
 		return nil, err
 	}
@@ -310,14 +214,36 @@ func notFound(name string) error {
 
 // ListDashboards lists dashboards in name order, optionally those whose names
 // start with a prefix, 1,000 at a time.
-func (s *Service) ListDashboards(ctx context.Context, in ListDashboardsInput) (out *ListDashboardsOutput, err error) {
-	ctx = orBackground(ctx)
-	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "ListDashboards", ReadOnly: true, RequestParameters: in}, err)
-	}()
-	if err := s.checkOpen(); err != nil {
-		return nil, err
+func (s *Service) ListDashboards(ctx context.Context, in ListDashboardsInput) (*ListDashboardsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "ListDashboards", ReadOnly: true}, in, s.listDashboards)
+}
+
+// ListDashboardsAll iterates over every dashboard ListDashboards returns for
+// in, page after page from in.NextToken (usually empty). Iteration stops at
+// the first error, which is yielded.
+func (s *Service) ListDashboardsAll(ctx context.Context, in ListDashboardsInput) iter.Seq2[DashboardEntry, error] {
+	return func(yield func(DashboardEntry, error) bool) {
+		for {
+			out, err := s.ListDashboards(ctx, in)
+			if err != nil {
+				yield(DashboardEntry{}, err)
+				return
+			}
+			for _, e := range out.DashboardEntries {
+				if !yield(e, nil) {
+					return
+				}
+			}
+			if out.NextToken == "" {
+				return
+			}
+			in.NextToken = out.NextToken
+		}
 	}
+}
+
+func (s *Service) listDashboards(_ context.Context, c *event.Call, in ListDashboardsInput) (*ListDashboardsOutput, error) {
+	c.RequestParameters = in
 	if in.DashboardNamePrefix != "" && (len(in.DashboardNamePrefix) > MaxDashboardNameLength || !nameRE.MatchString(in.DashboardNamePrefix)) {
 		return nil, awserr.InvalidValue("DashboardNamePrefix", in.DashboardNamePrefix, "a prefix is up to 255 characters of A-Z, a-z, 0-9, \"-\" and \"_\"")
 	}
@@ -338,7 +264,7 @@ func (s *Service) ListDashboards(ctx context.Context, in ListDashboardsInput) (o
 		}
 	}
 	slices.Sort(names)
-	out = &ListDashboardsOutput{DashboardEntries: []DashboardEntry{}}
+	out := &ListDashboardsOutput{DashboardEntries: []DashboardEntry{}}
 	for i, n := range names {
 		if i == listPage {
 			out.NextToken = pagetoken.Encode("d:" + names[i-1])
@@ -352,14 +278,12 @@ func (s *Service) ListDashboards(ctx context.Context, in ListDashboardsInput) (o
 
 // DeleteDashboards deletes dashboards; if any does not exist, none is deleted
 // and the answer is ResourceNotFound.
-func (s *Service) DeleteDashboards(ctx context.Context, in DeleteDashboardsInput) (out *DeleteDashboardsOutput, err error) {
-	ctx = orBackground(ctx)
-	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "DeleteDashboards", RequestParameters: map[string]any{"dashboardNames": in.DashboardNames}}, err)
-	}()
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
+func (s *Service) DeleteDashboards(ctx context.Context, in DeleteDashboardsInput) (*DeleteDashboardsOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteDashboards"}, in, s.deleteDashboards)
+}
+
+func (s *Service) deleteDashboards(_ context.Context, c *event.Call, in DeleteDashboardsInput) (*DeleteDashboardsOutput, error) {
+	c.Params = func() any { return map[string]any{"dashboardNames": in.DashboardNames} }
 	if len(in.DashboardNames) == 0 {
 		return nil, awserr.Missing("DashboardNames")
 	}
@@ -380,14 +304,12 @@ func (s *Service) DeleteDashboards(ctx context.Context, in DeleteDashboardsInput
 // GetMetricData (over the widget's start/end, default the last three hours),
 // drawn by the graph package at the widget's width and height (default 600 x
 // 400). An invalid widget answers InvalidParameterInput.
-func (s *Service) GetMetricWidgetImage(ctx context.Context, in GetMetricWidgetImageInput) (out *GetMetricWidgetImageOutput, err error) {
-	ctx = orBackground(ctx)
-	defer func() {
-		s.rec.Record(ctx, event.Call{Name: "GetMetricWidgetImage", ReadOnly: true, RequestParameters: map[string]any{"outputFormat": in.OutputFormat}}, err)
-	}()
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
+func (s *Service) GetMetricWidgetImage(ctx context.Context, in GetMetricWidgetImageInput) (*GetMetricWidgetImageOutput, error) {
+	return op.Do(ctx, &s.op, event.Call{Name: "GetMetricWidgetImage", ReadOnly: true}, in, s.getMetricWidgetImage)
+}
+
+func (s *Service) getMetricWidgetImage(ctx context.Context, c *event.Call, in GetMetricWidgetImageInput) (*GetMetricWidgetImageOutput, error) {
+	c.Params = func() any { return map[string]any{"outputFormat": in.OutputFormat} }
 	if in.MetricWidget == "" {
 		return nil, awserr.Missing("MetricWidget")
 	}
@@ -407,8 +329,10 @@ func (s *Service) GetMetricWidgetImage(ctx context.Context, in GetMetricWidgetIm
 // SVG, for pages that embed the graph (the console's dashboards). It is not
 // an AWS operation and records no API call; errors are GetMetricWidgetImage's.
 func (s *Service) MetricWidgetSVG(ctx context.Context, widget string) ([]byte, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := s.op.CheckOpen(); err != nil {
 		return nil, err
 	}
 	if widget == "" {
@@ -432,7 +356,7 @@ func (s *Service) drawWidget(ctx context.Context, widget, format string) ([]byte
 	if len(w.Metrics) > MaxMetricsPerWidget {
 		return nil, invalidInput([]ValidationMessage{{DataPath: "/metrics", Message: fmt.Sprintf("Should NOT have more than %d items", MaxMetricsPerWidget)}})
 	}
-	q, msgs := buildQuery(&w, s.clock.Now(), "")
+	q, msgs := buildQuery(&w, s.op.Clock.Now(), "")
 	if len(msgs) > 0 {
 		return nil, invalidInput(msgs)
 	}

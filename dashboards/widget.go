@@ -329,7 +329,9 @@ func buildQuery(w *MetricWidget, now time.Time, path string) (*query, []Validati
 		mq := metrics.MetricDataQuery{Id: id, Label: r.opts.Label, ReturnData: &ret}
 		if r.opts.Expression != "" {
 			mq.Expression = r.opts.Expression
-			mq.Period = period
+			if period != 0 {
+				mq.Period = metrics.Int32(int32(period))
+			}
 		} else {
 			p, err := intOf(r.opts.Period, period, 1, 31536000)
 			if err != nil {

@@ -4,164 +4,18 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/metricmath"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/internal/pagetoken"
 )
-
-// AnomalyDetectorStateValue is the training state of an anomaly detection
-// model (AnomalyDetector.StateValue).
-type AnomalyDetectorStateValue string
-
-// The anomaly detector states. localwatch trains a model when it is used (the
-// model is a function of the data, see the model notes in anomaly_model.go),
-// so the state describes the data the model would train on now: the metric's
-// datapoints of the last two weeks outside the ExcludedTimeRanges, at a
-// 5-minute period (the default period of a model's graph).
-//
-//   - PENDING_TRAINING: no datapoint at all;
-//   - TRAINED_INSUFFICIENT_DATA: fewer than AnomalyMinTrainingPoints
-//     5-minute datapoints, or data spanning less than a day (no daily
-//     pattern can be learnt yet);
-//   - TRAINED: otherwise.
-const (
-	AnomalyStatePendingTraining         AnomalyDetectorStateValue = "PENDING_TRAINING"
-	AnomalyStateTrainedInsufficientData AnomalyDetectorStateValue = "TRAINED_INSUFFICIENT_DATA"
-	AnomalyStateTrained                 AnomalyDetectorStateValue = "TRAINED"
-)
-
-// AnomalyDetectorType is the kind of an anomaly detector.
-type AnomalyDetectorType string
-
-// The anomaly detector types.
-const (
-	AnomalyDetectorSingleMetric AnomalyDetectorType = "SINGLE_METRIC"
-	AnomalyDetectorMetricMath   AnomalyDetectorType = "METRIC_MATH"
-)
-
-// Anomaly detection limits.
-const (
-	// MaxAnomalyDetectors is how many anomaly detection models an account
-	// may have per Region.
-	MaxAnomalyDetectors = 500
-	// MaxExcludedTimeRanges is how many ExcludedTimeRanges a configuration
-	// may hold.
-	MaxExcludedTimeRanges = 10
-	// MaxDescribeAnomalyDetectors is DescribeAnomalyDetectors' largest
-	// MaxResults.
-	MaxDescribeAnomalyDetectors = 100
-	maxMetricTimezoneLength     = 50
-	maxAnomalyStatLength        = 50
-)
-
-// ErrResourceNotFoundException is returned by DeleteAnomalyDetector for a
-// model that does not exist.
-var ErrResourceNotFoundException = awserr.Sentinel("ResourceNotFoundException")
-
-// Range is a time range, StartTime inclusive, EndTime exclusive.
-type Range struct {
-	StartTime time.Time
-	EndTime   time.Time
-}
-
-// AnomalyDetectorConfiguration says how a model trains: up to 10 time ranges
-// to leave out of training (deployments, incidents) and the time zone whose
-// days (and daylight saving time changes) the daily pattern follows.
-type AnomalyDetectorConfiguration struct {
-	ExcludedTimeRanges []Range `json:",omitempty"`
-	// MetricTimezone is an IANA time zone name such as "America/New_York"
-	// (default UTC).
-	MetricTimezone string `json:",omitempty"`
-}
-
-// SingleMetricAnomalyDetector designates one metric and statistic.
-type SingleMetricAnomalyDetector struct {
-	AccountId  string      `json:",omitempty"`
-	Namespace  string      `json:",omitempty"`
-	MetricName string      `json:",omitempty"`
-	Dimensions []Dimension `json:",omitempty"`
-	Stat       string      `json:",omitempty"`
-}
-
-// MetricMathAnomalyDetector designates a metric math expression: the queries,
-// exactly one of which returns data (the expression the model is for).
-type MetricMathAnomalyDetector struct {
-	MetricDataQueries []MetricDataQuery
-}
-
-// MetricCharacteristics describes the metric to the model.
-type MetricCharacteristics struct {
-	// PeriodicSpikes says that spikes recur and are normal.
-	PeriodicSpikes *bool `json:",omitempty"`
-}
-
-// PutAnomalyDetectorInput is the request of PutAnomalyDetector. Give either
-// SingleMetricAnomalyDetector, MetricMathAnomalyDetector, or the deprecated
-// top-level Namespace, MetricName, Dimensions and Stat.
-type PutAnomalyDetectorInput struct {
-	Namespace                   string      `json:",omitempty"`
-	MetricName                  string      `json:",omitempty"`
-	Dimensions                  []Dimension `json:",omitempty"`
-	Stat                        string      `json:",omitempty"`
-	Configuration               *AnomalyDetectorConfiguration
-	MetricCharacteristics       *MetricCharacteristics
-	SingleMetricAnomalyDetector *SingleMetricAnomalyDetector
-	MetricMathAnomalyDetector   *MetricMathAnomalyDetector
-}
-
-// PutAnomalyDetectorOutput is the (empty) response of PutAnomalyDetector.
-type PutAnomalyDetectorOutput struct{}
-
-// DeleteAnomalyDetectorInput designates the model to delete, as in
-// PutAnomalyDetectorInput.
-type DeleteAnomalyDetectorInput struct {
-	Namespace                   string      `json:",omitempty"`
-	MetricName                  string      `json:",omitempty"`
-	Dimensions                  []Dimension `json:",omitempty"`
-	Stat                        string      `json:",omitempty"`
-	SingleMetricAnomalyDetector *SingleMetricAnomalyDetector
-	MetricMathAnomalyDetector   *MetricMathAnomalyDetector
-}
-
-// DeleteAnomalyDetectorOutput is the (empty) response of DeleteAnomalyDetector.
-type DeleteAnomalyDetectorOutput struct{}
-
-// DescribeAnomalyDetectorsInput filters and pages the models.
-type DescribeAnomalyDetectorsInput struct {
-	NextToken  string      `json:",omitempty"`
-	MaxResults int         `json:",omitempty"`
-	Namespace  string      `json:",omitempty"`
-	MetricName string      `json:",omitempty"`
-	Dimensions []Dimension `json:",omitempty"`
-	// AnomalyDetectorTypes defaults to SINGLE_METRIC.
-	AnomalyDetectorTypes []AnomalyDetectorType `json:",omitempty"`
-}
-
-// AnomalyDetector describes one model. For a single-metric model the
-// deprecated top-level Namespace, MetricName, Dimensions and Stat repeat
-// SingleMetricAnomalyDetector, as AWS returns them.
-type AnomalyDetector struct {
-	Namespace                   string      `json:",omitempty"`
-	MetricName                  string      `json:",omitempty"`
-	Dimensions                  []Dimension `json:",omitempty"`
-	Stat                        string      `json:",omitempty"`
-	Configuration               *AnomalyDetectorConfiguration
-	StateValue                  AnomalyDetectorStateValue
-	MetricCharacteristics       *MetricCharacteristics       `json:",omitempty"`
-	SingleMetricAnomalyDetector *SingleMetricAnomalyDetector `json:",omitempty"`
-	MetricMathAnomalyDetector   *MetricMathAnomalyDetector   `json:",omitempty"`
-}
-
-// DescribeAnomalyDetectorsOutput is a page of models.
-type DescribeAnomalyDetectorsOutput struct {
-	AnomalyDetectors []AnomalyDetector
-	NextToken        string `json:",omitempty"`
-}
 
 // detector is a stored model definition.
 type detector struct {
@@ -220,7 +74,7 @@ func (s *Service) target(ns, name string, dims []Dimension, stat string, single 
 		prefix = "SingleMetricAnomalyDetector."
 		m = *single
 	}
-	if m.AccountId != "" && m.AccountId != s.account {
+	if m.AccountId != "" && m.AccountId != s.op.AccountID {
 		return detectorTarget{}, awserr.InvalidValue(prefix+"AccountId", quote(m.AccountId), "cross-account anomaly detection is not available in this account")
 	}
 	if m.Namespace == "" {
@@ -261,7 +115,7 @@ func (s *Service) validateMathDetector(mm *MetricMathAnomalyDetector) error {
 	queries := make([]metricmath.Query, len(mm.MetricDataQueries))
 	for i := range mm.MetricDataQueries {
 		q := &mm.MetricDataQueries[i]
-		if err := s.validateQuery(i, q, s.clock.Now().Add(-time.Hour), s.clock.Now()); err != nil {
+		if err := s.validateQuery(i, q, s.op.Clock.Now().Add(-time.Hour), s.op.Clock.Now()); err != nil {
 			return err
 		}
 		if returnsData(q) {
@@ -273,7 +127,7 @@ func (s *Service) validateMathDetector(mm *MetricMathAnomalyDetector) error {
 			if strings.Contains(strings.ToUpper(q.Expression), "ANOMALY_DETECTION_BAND") {
 				return awserr.InvalidValue(f+".member."+strconv.Itoa(i+1)+".Expression", quote(q.Expression), "an anomaly detector's expression cannot use ANOMALY_DETECTION_BAND")
 			}
-			queries[i] = metricmath.Query{ID: q.Id, Expression: q.Expression, Period: q.Period}
+			queries[i] = metricmath.Query{ID: q.Id, Expression: q.Expression, Period: q.period()}
 		}
 	}
 	if returned != 1 {
@@ -341,21 +195,20 @@ func validateConfiguration(c *AnomalyDetectorConfiguration) (*time.Location, err
 // zone), InvalidParameterCombination (more than one way of designating the
 // model), LimitExceededException (the API model's code; more than MaxAnomalyDetectors models).
 func (s *Service) PutAnomalyDetector(ctx context.Context, in PutAnomalyDetectorInput) (*PutAnomalyDetectorOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	err := s.putAnomalyDetector(&in)
-	s.record(ctx, "PutAnomalyDetector", false, false, func() any {
+	return op.Do(ctx, &s.op, event.Call{Name: "PutAnomalyDetector"}, in, s.putAnomalyDetector)
+}
+
+func (s *Service) putAnomalyDetector(_ context.Context, c *event.Call, in PutAnomalyDetectorInput) (*PutAnomalyDetectorOutput, error) {
+	c.Params = func() any {
 		return anomalyParams(in.Namespace, in.MetricName, in.Dimensions, in.Stat, in.SingleMetricAnomalyDetector, in.MetricMathAnomalyDetector, in.Configuration)
-	}, err)
-	if err != nil {
+	}
+	if err := s.putAnomalyDetectorIn(&in); err != nil {
 		return nil, err
 	}
 	return &PutAnomalyDetectorOutput{}, nil
 }
 
-func (s *Service) putAnomalyDetector(in *PutAnomalyDetectorInput) error {
+func (s *Service) putAnomalyDetectorIn(in *PutAnomalyDetectorInput) error {
 	t, err := s.target(in.Namespace, in.MetricName, in.Dimensions, in.Stat, in.SingleMetricAnomalyDetector, in.MetricMathAnomalyDetector)
 	if err != nil {
 		return err
@@ -387,21 +240,20 @@ func (s *Service) putAnomalyDetector(in *PutAnomalyDetectorInput) error {
 // DeleteAnomalyDetector deletes a model, designated as in PutAnomalyDetector.
 // A model that does not exist is a ResourceNotFoundException.
 func (s *Service) DeleteAnomalyDetector(ctx context.Context, in DeleteAnomalyDetectorInput) (*DeleteAnomalyDetectorOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	err := s.deleteAnomalyDetector(&in)
-	s.record(ctx, "DeleteAnomalyDetector", false, false, func() any {
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteAnomalyDetector"}, in, s.deleteAnomalyDetector)
+}
+
+func (s *Service) deleteAnomalyDetector(_ context.Context, c *event.Call, in DeleteAnomalyDetectorInput) (*DeleteAnomalyDetectorOutput, error) {
+	c.Params = func() any {
 		return anomalyParams(in.Namespace, in.MetricName, in.Dimensions, in.Stat, in.SingleMetricAnomalyDetector, in.MetricMathAnomalyDetector, nil)
-	}, err)
-	if err != nil {
+	}
+	if err := s.deleteAnomalyDetectorIn(&in); err != nil {
 		return nil, err
 	}
 	return &DeleteAnomalyDetectorOutput{}, nil
 }
 
-func (s *Service) deleteAnomalyDetector(in *DeleteAnomalyDetectorInput) error {
+func (s *Service) deleteAnomalyDetectorIn(in *DeleteAnomalyDetectorInput) error {
 	t, err := s.target(in.Namespace, in.MetricName, in.Dimensions, in.Stat, in.SingleMetricAnomalyDetector, in.MetricMathAnomalyDetector)
 	if err != nil {
 		return err
@@ -424,25 +276,45 @@ func (s *Service) deleteAnomalyDetector(in *DeleteAnomalyDetectorInput) error {
 // from this listing). StateValue is computed from the data at the time of the
 // call, as described at AnomalyStatePendingTraining.
 func (s *Service) DescribeAnomalyDetectors(ctx context.Context, in DescribeAnomalyDetectorsInput) (*DescribeAnomalyDetectorsOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.describeAnomalyDetectors(&in)
-	s.record(ctx, "DescribeAnomalyDetectors", true, false, func() any { return describeAnomalyParams(&in) }, err)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return op.Do(ctx, &s.op, event.Call{Name: "DescribeAnomalyDetectors", ReadOnly: true}, in, s.describeAnomalyDetectors)
 }
 
-func (s *Service) describeAnomalyDetectors(in *DescribeAnomalyDetectorsInput) (*DescribeAnomalyDetectorsOutput, error) {
-	if in.MaxResults < 0 || in.MaxResults > MaxDescribeAnomalyDetectors {
-		return nil, awserr.InvalidValue("MaxResults", in.MaxResults, "must be between 1 and 100")
+// DescribeAnomalyDetectorsAll iterates over every model
+// DescribeAnomalyDetectors returns for in, page after page from in.NextToken
+// (usually empty). Iteration stops at the first error, which is yielded.
+func (s *Service) DescribeAnomalyDetectorsAll(ctx context.Context, in DescribeAnomalyDetectorsInput) iter.Seq2[AnomalyDetector, error] {
+	return func(yield func(AnomalyDetector, error) bool) {
+		for {
+			out, err := s.DescribeAnomalyDetectors(ctx, in)
+			if err != nil {
+				yield(AnomalyDetector{}, err)
+				return
+			}
+			for _, d := range out.AnomalyDetectors {
+				if !yield(d, nil) {
+					return
+				}
+			}
+			if out.NextToken == "" {
+				return
+			}
+			in.NextToken = out.NextToken
+		}
 	}
-	limit := in.MaxResults
-	if limit == 0 {
-		limit = MaxDescribeAnomalyDetectors
+}
+
+func (s *Service) describeAnomalyDetectors(_ context.Context, c *event.Call, in DescribeAnomalyDetectorsInput) (*DescribeAnomalyDetectorsOutput, error) {
+	c.Params = func() any { return describeAnomalyParams(&in) }
+	return s.describeAnomalyDetectorsIn(&in)
+}
+
+func (s *Service) describeAnomalyDetectorsIn(in *DescribeAnomalyDetectorsInput) (*DescribeAnomalyDetectorsOutput, error) {
+	limit := MaxDescribeAnomalyDetectors
+	if in.MaxResults != nil {
+		if *in.MaxResults < 1 || *in.MaxResults > MaxDescribeAnomalyDetectors {
+			return nil, awserr.InvalidValue("MaxResults", *in.MaxResults, "must be between 1 and 100")
+		}
+		limit = int(*in.MaxResults)
 	}
 	if len(in.AnomalyDetectorTypes) > 2 {
 		return nil, awserr.InvalidValue("AnomalyDetectorTypes", len(in.AnomalyDetectorTypes), "at most 2 types")
@@ -539,7 +411,7 @@ func (s *Service) describe(d *detector) AnomalyDetector {
 	a.SingleMetricAnomalyDetector = &m
 	a.Namespace, a.MetricName, a.Dimensions, a.Stat = m.Namespace, m.MetricName, slices.Clone(m.Dimensions), m.Stat
 	ms := MetricStat{Metric: Metric{Namespace: m.Namespace, MetricName: m.MetricName, Dimensions: m.Dimensions}, Period: 300, Stat: m.Stat}
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	st, err := parseStat(m.Stat)
 	if err != nil {
 		return a
@@ -552,7 +424,7 @@ func (s *Service) describe(d *detector) AnomalyDetector {
 // mathState is the state of a metric math model: its expression evaluated
 // over the training window at its period.
 func (s *Service) mathState(d *detector) AnomalyDetectorStateValue {
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	in := GetMetricDataInput{MetricDataQueries: d.math.MetricDataQueries, StartTime: now.Add(-AnomalyTrainingWindow), EndTime: now, ScanBy: ScanByTimestampAscending}
 	out, err := s.getMetricData(&in)
 	if err != nil || len(out.MetricDataResults) == 0 {
@@ -629,7 +501,7 @@ func anomalyParams(ns, name string, dims []Dimension, stat string, single *Singl
 		m["singleMetricAnomalyDetector"] = sm
 	}
 	if mm != nil {
-		q := getMetricDataParams(&GetMetricDataInput{MetricDataQueries: mm.MetricDataQueries}).(map[string]any)["metricDataQueries"]
+		q := getMetricDataParams(GetMetricDataInput{MetricDataQueries: mm.MetricDataQueries}).(map[string]any)["metricDataQueries"]
 		m["metricMathAnomalyDetector"] = map[string]any{"metricDataQueries": q}
 	}
 	if cfg != nil {
@@ -654,8 +526,8 @@ func describeAnomalyParams(in *DescribeAnomalyDetectorsInput) any {
 	if in.NextToken != "" {
 		m["nextToken"] = in.NextToken
 	}
-	if in.MaxResults != 0 {
-		m["maxResults"] = in.MaxResults
+	if in.MaxResults != nil {
+		m["maxResults"] = *in.MaxResults
 	}
 	if in.Namespace != "" {
 		m["namespace"] = in.Namespace

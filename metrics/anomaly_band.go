@@ -24,7 +24,7 @@ import (
 // with too little training data there are none.
 func (src *mathSource) Band(id string, arg metricmath.Series, stddevs float64) (lower, upper metricmath.Series, err error) {
 	s := src.s
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	period := int64(arg.Period)
 	if period <= 0 {
 		period = 60

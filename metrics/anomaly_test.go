@@ -151,7 +151,7 @@ func TestAnomalyDetectorLifecycle(t *testing.T) {
 
 	// Pagination.
 	var names []string
-	in := DescribeAnomalyDetectorsInput{MaxResults: 1, AnomalyDetectorTypes: []AnomalyDetectorType{AnomalyDetectorSingleMetric, AnomalyDetectorMetricMath}}
+	in := DescribeAnomalyDetectorsInput{MaxResults: Int32(1), AnomalyDetectorTypes: []AnomalyDetectorType{AnomalyDetectorSingleMetric, AnomalyDetectorMetricMath}}
 	for {
 		out, err := s.DescribeAnomalyDetectors(ctx, in)
 		require.NoError(t, err)
@@ -171,7 +171,7 @@ func TestAnomalyDetectorLifecycle(t *testing.T) {
 		in   DescribeAnomalyDetectorsInput
 		code string
 	}{
-		{"MaxResults above 100", DescribeAnomalyDetectorsInput{MaxResults: 101}, "InvalidParameterValue"},
+		{"MaxResults above 100", DescribeAnomalyDetectorsInput{MaxResults: Int32(101)}, "InvalidParameterValue"},
 		{"an unknown type", DescribeAnomalyDetectorsInput{AnomalyDetectorTypes: []AnomalyDetectorType{"BOTH"}}, "InvalidParameterValue"},
 		{"a foreign NextToken", DescribeAnomalyDetectorsInput{NextToken: "bm9wZQ"}, "InvalidNextToken"},
 	} {

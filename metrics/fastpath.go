@@ -103,7 +103,7 @@ func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int, 
 		return nil, err
 	}
 	sc.ts, sc.vs, sc.spans = sc.ts[:0], sc.vs[:0], sc.spans[:0]
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	t1 := endSeconds(in.EndTime)
 	lastPeriod, serves, t0 := 0, false, int64(0)
 	func() {
@@ -189,9 +189,7 @@ func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int, 
 				vs[k] = src[j]
 			}
 		} else {
-			for j := range src {
-				ts[j] = time.Unix(srcT[j], 0).UTC()
-			}
+			unixTimes(ts, srcT)
 			copy(vs, src)
 		}
 		res.Id, res.Timestamps, res.Values, res.StatusCode = q.Id, ts, vs, StatusComplete
@@ -205,7 +203,7 @@ func (s *Service) metricStatData(in *GetMetricDataInput, offset, maxPoints int, 
 			res.Label = q.MetricStat.Metric.MetricName
 		case metricmath.HasDynamic(q.Label):
 			if lc == nil {
-				lc = &metricmath.LabelContext{Now: now, Location: time.UTC, Region: s.region, AccountID: s.account}
+				lc = &metricmath.LabelContext{Now: now, Location: time.UTC, Region: s.op.Region, AccountID: s.op.AccountID}
 				if in.LabelOptions != nil {
 					lc.Location, _ = metricmath.ParseTimezone(in.LabelOptions.Timezone)
 				}
@@ -265,4 +263,14 @@ func reuseSlice[T any](buf []T, n int) []T {
 		return make([]T, n)
 	}
 	return buf[:n]
+}
+
+// unixTimes sets ts[j] to Unix second src[j] in UTC; ts is at least as long
+// as src. (One loop without bounds checks: it runs for every datapoint a
+// MetricStat query returns.)
+func unixTimes(ts []time.Time, src []int64) {
+	ts = ts[:len(src)]
+	for j, t := range src {
+		ts[j] = time.Unix(t, 0).UTC()
+	}
 }

@@ -135,7 +135,7 @@ func randomMetricStatRequest(r *rand.Rand, now time.Time, names, hosts []string,
 		in.ScanBy = ScanByTimestampDescending
 	}
 	if r.IntN(3) == 0 {
-		in.MaxDatapoints = 1 + r.IntN(40)
+		in.MaxDatapoints = Int32(int32(1 + r.IntN(40)))
 	}
 	if r.IntN(5) == 0 {
 		in.LabelOptions = &LabelOptions{Timezone: "+0130"}

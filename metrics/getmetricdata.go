@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/metricmath"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
@@ -70,16 +72,21 @@ func validationError(format string, args ...any) *awserr.Error {
 // (AccountId other than the service's own) and functions that read other services (SERVICE_QUOTA, INSIGHT_RULE_METRIC,
 // DB_PERF_INSIGHTS, LAMBDA) are rejected with ValidationError.
 func (s *Service) GetMetricData(ctx context.Context, in GetMetricDataInput) (*GetMetricDataOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
+	return op.Do(ctx, &s.op, event.Call{Name: "GetMetricData", ReadOnly: true, Data: true}, in, s.getMetricDataCall)
+}
+
+func (s *Service) getMetricDataCall(ctx context.Context, c *event.Call, in GetMetricDataInput) (*GetMetricDataOutput, error) {
+	s.getMetricDataRecord(ctx, c, &in)
+	return s.getMetricDataVia(&in, true, nil)
+}
+
+// getMetricDataRecord completes the record of a GetMetricData call (see
+// dataCall); it copies in only when the call is recorded.
+func (s *Service) getMetricDataRecord(ctx context.Context, c *event.Call, in *GetMetricDataInput) {
+	if s.op.Rec.Records(ctx) {
+		in := *in // captured by value: one allocation, the closure's
+		dataCall(c, func() any { return getMetricDataParams(in) })
 	}
-	out, err := s.getMetricData(&in)
-	s.record(ctx, "GetMetricData", true, true, func() any { return getMetricDataParams(&in) }, err)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // GetMetricDataInto is GetMetricData writing its answer into out and reusing
@@ -90,25 +97,23 @@ func (s *Service) GetMetricData(ctx context.Context, in GetMetricDataInput) (*Ge
 // overwritten, so the caller must no longer use it. On error, out is left
 // unchanged.
 func (s *Service) GetMetricDataInto(ctx context.Context, in GetMetricDataInput, out *GetMetricDataOutput) error {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return err
-	}
-	res, err := s.getMetricDataVia(&in, true, out)
-	s.record(ctx, "GetMetricData", true, true, func() any { return getMetricDataParams(&in) }, err)
-	if err != nil {
-		return err
-	}
-	if res != out {
-		*out = *res
-	}
-	return nil
+	_, err := op.Do(ctx, &s.op, event.Call{Name: "GetMetricData", ReadOnly: true, Data: true}, in,
+		func(ctx context.Context, c *event.Call, in GetMetricDataInput) (struct{}, error) {
+			s.getMetricDataRecord(ctx, c, &in)
+			res, err := s.getMetricDataVia(&in, true, out)
+			if err == nil && res != out {
+				*out = *res
+			}
+			return struct{}{}, err
+		})
+	return err
 }
 
-// GetMetricDataPages walks every page of a GetMetricData request, following
-// NextToken from in.NextToken (usually empty) to the last page. It stops at
-// the first error, which it yields.
-func (s *Service) GetMetricDataPages(ctx context.Context, in GetMetricDataInput) iter.Seq2[*GetMetricDataOutput, error] {
+// GetMetricDataAll walks every page of a GetMetricData request, following
+// NextToken from in.NextToken (usually empty) to the last page (a page holds
+// two lists, MetricDataResults and Messages, so the pages are yielded). It
+// stops at the first error, which it yields.
+func (s *Service) GetMetricDataAll(ctx context.Context, in GetMetricDataInput) iter.Seq2[*GetMetricDataOutput, error] {
 	return func(yield func(*GetMetricDataOutput, error) bool) {
 		for {
 			out, err := s.GetMetricData(ctx, in)
@@ -148,18 +153,18 @@ func (s *Service) validateGetMetricData(in *GetMetricDataInput) error {
 	default:
 		return validationError("1 validation error detected: Value '%s' at 'scanBy' failed to satisfy constraint: Member must satisfy enum value set: [TimestampDescending, TimestampAscending]", in.ScanBy)
 	}
-	if in.MaxDatapoints < 0 {
-		return validationError("The value %d for parameter MaxDatapoints is invalid: it must be positive.", in.MaxDatapoints)
+	if in.MaxDatapoints != nil && *in.MaxDatapoints < 1 {
+		return validationError("The value %d for parameter MaxDatapoints is invalid: it must be positive.", *in.MaxDatapoints)
 	}
 	if in.LabelOptions != nil {
 		if _, err := metricmath.ParseTimezone(in.LabelOptions.Timezone); err != nil {
 			return validationError("The value %s for parameter LabelOptions.Timezone is invalid: %s", quote(in.LabelOptions.Timezone), err.Error())
 		}
 	}
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	for i := range in.MetricDataQueries {
 		q := &in.MetricDataQueries[i]
-		if ms := q.MetricStat; ms != nil && q.Expression == "" && plainQuery(q, s.account) && plainMetric(&ms.Metric) &&
+		if ms := q.MetricStat; ms != nil && q.Expression == "" && plainQuery(q, s.op.AccountID) && plainMetric(&ms.Metric) &&
 			validUnit(ms.Unit) && plainPeriod(ms.Period) {
 			if _, ok := parseBasic(ms.Stat); ok {
 				continue // the common case, checked without naming fields
@@ -217,7 +222,7 @@ func (s *Service) validateQuery(i int, q *MetricDataQuery, start, now time.Time)
 	if len(q.Label) > maxLabelLength {
 		return validationError("The value of %s.Label must be at most %d characters long.", field, maxLabelLength)
 	}
-	if q.AccountId != "" && q.AccountId != s.account {
+	if q.AccountId != "" && q.AccountId != s.op.AccountID {
 		return validationError("The value %s for parameter %s.AccountId is invalid: cross-account queries are not available in this account.", quote(q.AccountId), field)
 	}
 	switch {
@@ -246,8 +251,8 @@ func (s *Service) validateQuery(i int, q *MetricDataQuery, start, now time.Time)
 			return err
 		}
 	default:
-		if q.Period != 0 {
-			if err := validatePeriod(field+".Period", q.Period, start, now); err != nil {
+		if q.Period != nil {
+			if err := validatePeriod(field+".Period", int(*q.Period), start, now); err != nil {
 				return err
 			}
 		}
@@ -266,9 +271,9 @@ func (s *Service) getMetricDataVia(in *GetMetricDataInput, fast bool, into *GetM
 	if err := s.validateGetMetricData(in); err != nil {
 		return nil, err
 	}
-	maxPoints := in.MaxDatapoints
-	if maxPoints == 0 {
-		maxPoints = MaxMetricDataPoints
+	maxPoints := MaxMetricDataPoints
+	if in.MaxDatapoints != nil {
+		maxPoints = int(*in.MaxDatapoints)
 	}
 	offset := 0
 	if in.NextToken != "" {
@@ -294,8 +299,8 @@ func (s *Service) getMetricDataVia(in *GetMetricDataInput, fast bool, into *GetM
 			src.labels[q.Id] = q.Label
 			minPer = pmin(minPer, q.MetricStat.Period)
 		} else {
-			queries[i] = metricmath.Query{ID: q.Id, Expression: q.Expression, Period: q.Period}
-			minPer = pmin(minPer, q.Period)
+			queries[i] = metricmath.Query{ID: q.Id, Expression: q.Expression, Period: q.period()}
+			minPer = pmin(minPer, q.period())
 		}
 	}
 	prog, err := compileCached(queries)
@@ -305,14 +310,14 @@ func (s *Service) getMetricDataVia(in *GetMetricDataInput, fast bool, into *GetM
 	if minPer == 0 {
 		minPer = 60
 	}
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	env := metricmath.Env{Start: alignStart(in.StartTime, minPer, now), End: endSeconds(in.EndTime), Period: minPer}
 	results, err := prog.Eval(env, src)
 	if err != nil {
 		return nil, err
 	}
 
-	lc := metricmath.LabelContext{Now: now, Location: time.UTC, Region: s.region, AccountID: s.account}
+	lc := metricmath.LabelContext{Now: now, Location: time.UTC, Region: s.op.Region, AccountID: s.op.AccountID}
 	if in.LabelOptions != nil {
 		lc.Location, _ = metricmath.ParseTimezone(in.LabelOptions.Timezone)
 	}
@@ -504,7 +509,7 @@ func requestKey(in *GetMetricDataInput) uint64 {
 		fmt.Fprintf(h, "%s|", in.LabelOptions.Timezone)
 	}
 	for _, q := range in.MetricDataQueries {
-		fmt.Fprintf(h, "%q|%q|%q|%v|%d|", q.Id, q.Expression, q.Label, returnsData(&q), q.Period)
+		fmt.Fprintf(h, "%q|%q|%q|%v|%d|", q.Id, q.Expression, q.Label, returnsData(&q), q.period())
 		if ms := q.MetricStat; ms != nil {
 			fmt.Fprintf(h, "%q|%q|%v|%d|%q|%q|", ms.Metric.Namespace, ms.Metric.MetricName, ms.Metric.Dimensions, ms.Period, ms.Stat, ms.Unit)
 		}
@@ -533,7 +538,7 @@ func decodeGMDToken(tok string, key uint64) (int, bool) {
 }
 
 // getMetricDataParams renders the request as CloudTrail shows it.
-func getMetricDataParams(in *GetMetricDataInput) any {
+func getMetricDataParams(in GetMetricDataInput) any {
 	qs := make([]map[string]any, len(in.MetricDataQueries))
 	for i, q := range in.MetricDataQueries {
 		m := map[string]any{"id": q.Id}
@@ -557,8 +562,8 @@ func getMetricDataParams(in *GetMetricDataInput) any {
 		if q.ReturnData != nil {
 			m["returnData"] = *q.ReturnData
 		}
-		if q.Period != 0 {
-			m["period"] = q.Period
+		if q.Period != nil {
+			m["period"] = *q.Period
 		}
 		if q.AccountId != "" {
 			m["accountId"] = q.AccountId
@@ -576,8 +581,8 @@ func getMetricDataParams(in *GetMetricDataInput) any {
 	if in.ScanBy != "" {
 		m["scanBy"] = in.ScanBy
 	}
-	if in.MaxDatapoints != 0 {
-		m["maxDatapoints"] = in.MaxDatapoints
+	if in.MaxDatapoints != nil {
+		m["maxDatapoints"] = *in.MaxDatapoints
 	}
 	if in.LabelOptions != nil && in.LabelOptions.Timezone != "" {
 		m["labelOptions"] = map[string]any{"timezone": in.LabelOptions.Timezone}

@@ -167,7 +167,7 @@ func TestGetMetricDataArithmeticErrorMessage(t *testing.T) {
 func TestGetMetricDataPagination(t *testing.T) {
 	s, _ := gmdService(t)
 	in := GetMetricDataInput{
-		MaxDatapoints: 3, ScanBy: ScanByTimestampAscending,
+		MaxDatapoints: Int32(3), ScanBy: ScanByTimestampAscending,
 		MetricDataQueries: []MetricDataQuery{
 			{Id: "m1", MetricStat: gmdStat("Requests", "Sum")},
 			{Id: "m2", MetricStat: gmdStat("Errors", "Sum")},
@@ -204,7 +204,7 @@ func TestGetMetricDataPagination(t *testing.T) {
 	in.NextToken = ""
 	in.StartTime, in.EndTime = gmdT0, gmdT0.Add(5*time.Minute)
 	var walked int
-	for out, err := range s.GetMetricDataPages(context.Background(), in) {
+	for out, err := range s.GetMetricDataAll(context.Background(), in) {
 		require.NoError(t, err)
 		assert.Equal(t, pages[walked].MetricDataResults, out.MetricDataResults)
 		walked++
@@ -287,11 +287,11 @@ func TestGetMetricDataValidation(t *testing.T) {
 		{"neither MetricStat nor Expression", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{{Id: "m1", Label: "x"}}}, "ValidationError", "The parameter MetricDataQueries.member.1.MetricStat is required."},
 		{"both MetricStat and Expression", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{{Id: "m1", MetricStat: gmdStat("Requests", "Sum"), Expression: "1"}}}, "ValidationError", "mutually exclusive"},
 		{"a bad ScanBy", GetMetricDataInput{ScanBy: "Newest", MetricDataQueries: []MetricDataQuery{ok}}, "ValidationError", "scanBy"},
-		{"a negative MaxDatapoints", GetMetricDataInput{MaxDatapoints: -1, MetricDataQueries: []MetricDataQuery{ok}}, "ValidationError", "MaxDatapoints"},
+		{"a negative MaxDatapoints", GetMetricDataInput{MaxDatapoints: Int32(-1), MetricDataQueries: []MetricDataQuery{ok}}, "ValidationError", "MaxDatapoints"},
 		{"a bad time zone", GetMetricDataInput{LabelOptions: &LabelOptions{Timezone: "CET"}, MetricDataQueries: []MetricDataQuery{ok}}, "ValidationError", "Timezone"},
 		{"a bad statistic", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{{Id: "m1", MetricStat: gmdStat("Requests", "Median")}}}, "InvalidParameterValue", "MetricDataQueries.member.1.MetricStat.Stat"},
 		{"a bad period", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{{Id: "m1", MetricStat: &MetricStat{Metric: Metric{Namespace: "App", MetricName: "R"}, Period: 45, Stat: "Sum"}}}}, "InvalidParameterValue", "MetricDataQueries.member.1.MetricStat.Period"},
-		{"a bad expression period", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{ok, {Id: "e1", Expression: "m1", Period: 90}}}, "InvalidParameterValue", "MetricDataQueries.member.2.Period"},
+		{"a bad expression period", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{ok, {Id: "e1", Expression: "m1", Period: Int32(90)}}}, "InvalidParameterValue", "MetricDataQueries.member.2.Period"},
 		{"an unknown Id in an expression", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{ok, {Id: "e1", Expression: "m1 + m9"}}}, "ValidationError", `Unknown metric or expression Id "m9" at position 6`},
 		{"a syntax error", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{ok, {Id: "e1", Expression: "SUM(m1"}}}, "ValidationError", "Error in expression e1"},
 		{"a cycle", GetMetricDataInput{MetricDataQueries: []MetricDataQuery{{Id: "e1", Expression: "e2"}, {Id: "e2", Expression: "e1 * 2"}}}, "ValidationError", "Circular dependency"},

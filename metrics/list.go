@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/internal/pagetoken"
 )
 
@@ -25,10 +27,13 @@ const (
 // dimensions (sorted by name). A metric appears as soon as its first datapoint
 // is stored (AWS may take up to 15 minutes).
 func (s *Service) ListMetrics(ctx context.Context, in ListMetricsInput) (*ListMetricsOutput, error) {
-	return do(ctx, s, "ListMetrics", true, in, listParams, s.listMetrics)
+	return op.Do(ctx, &s.op, event.Call{Name: "ListMetrics", ReadOnly: true, Data: true}, in, s.listMetrics)
 }
 
-func (s *Service) listMetrics(in ListMetricsInput) (*ListMetricsOutput, error) {
+func (s *Service) listMetrics(ctx context.Context, c *event.Call, in ListMetricsInput) (*ListMetricsOutput, error) {
+	if s.op.Rec.Records(ctx) {
+		dataCall(c, func() any { return listParams(in) })
+	}
 	if in.Namespace != "" {
 		if err := validateNamespace("Namespace", in.Namespace, true); err != nil {
 			return nil, err
@@ -69,7 +74,7 @@ func (s *Service) listMetrics(in ListMetricsInput) (*ListMetricsOutput, error) {
 		}
 		after = pos
 	}
-	since := s.clock.Now().Add(-window).Unix()
+	since := s.op.Clock.Now().Add(-window).Unix()
 
 	out := &ListMetricsOutput{Metrics: []Metric{}}
 	from := after
@@ -120,12 +125,11 @@ func cloneMetric(m *Metric) Metric {
 	return c
 }
 
-// Metrics iterates over every metric ListMetrics would return for in (all
-// pages), for Go callers. NextToken in in is ignored. Iteration stops at the
-// first error, which is yielded.
-func (s *Service) Metrics(ctx context.Context, in ListMetricsInput) iter.Seq2[Metric, error] {
+// ListMetricsAll iterates over every metric ListMetrics returns for in, page
+// after page from in.NextToken (usually empty). Iteration stops at the first
+// error, which is yielded.
+func (s *Service) ListMetricsAll(ctx context.Context, in ListMetricsInput) iter.Seq2[Metric, error] {
 	return func(yield func(Metric, error) bool) {
-		in.NextToken = ""
 		for {
 			out, err := s.ListMetrics(ctx, in)
 			if err != nil {
@@ -150,7 +154,7 @@ func (s *Service) Metrics(ctx context.Context, in ListMetricsInput) iter.Seq2[Me
 // ListMetrics), with the time of its newest datapoint, until fn returns false.
 // fn runs without the service lock held, so it may query the service.
 func (s *Service) forEachMetric(fn func(m Metric, last time.Time) bool) {
-	since := s.clock.Now().Add(-listVisibility).Unix()
+	since := s.op.Clock.Now().Add(-listVisibility).Unix()
 	type item struct {
 		m    Metric
 		last int64
@@ -173,7 +177,7 @@ func (s *Service) forEachMetric(fn func(m Metric, last time.Time) bool) {
 	}
 }
 
-func listParams(in *ListMetricsInput) any {
+func listParams(in ListMetricsInput) any {
 	m := map[string]any{}
 	if in.Namespace != "" {
 		m["namespace"] = in.Namespace

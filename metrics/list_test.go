@@ -116,7 +116,7 @@ func TestListMetricsPaginatesBy500(t *testing.T) {
 		assert.Equal(t, fmt.Sprintf("%05d", i), m.Dimensions[0].Value)
 	}
 	n := 0
-	for _, err := range s.Metrics(ctx, ListMetricsInput{}) {
+	for _, err := range s.ListMetricsAll(ctx, ListMetricsInput{}) {
 		require.NoError(t, err)
 		n++
 	}

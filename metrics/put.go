@@ -24,15 +24,15 @@ type putScratch struct {
 // Custom namespaces may not start with "AWS/" (reserved for AWS services, that
 // is, for producers inside the stack that send a [DataEvent] with Internal set).
 func (s *Service) PutMetricData(ctx context.Context, in PutMetricDataInput) (*PutMetricDataOutput, error) {
-	return op.Do(ctx, &s.op, event.Call{Name: "PutMetricData", Data: true, Resources: metricResource}, in, s.putCore)
+	return op.Do(ctx, &s.op, event.Call{Name: "PutMetricData", Data: true}, in, s.putMetricData)
 }
 
-// metricResource is the resource CloudTrail records metric data events on.
-var metricResource = []event.Resource{{Type: "AWS::CloudWatch::Metric"}}
-
-// putMetricData is PutMetricData's core (s.putCore, bound once in New).
-func (s *Service) putMetricData(_ context.Context, c *event.Call, in PutMetricDataInput) (*PutMetricDataOutput, error) {
-	c.Params = func() any { return putParams(&in) }
+func (s *Service) putMetricData(ctx context.Context, c *event.Call, in PutMetricDataInput) (*PutMetricDataOutput, error) {
+	if s.op.Rec.Records(ctx) {
+		// The parameters of 1,000 datums are built only if a subscriber
+		// reads the call.
+		dataCall(c, func() any { return putParams(in) })
+	}
 	if err := s.put(in, false); err != nil {
 		return nil, err
 	}
@@ -43,9 +43,14 @@ func (s *Service) putMetricData(_ context.Context, c *event.Call, in PutMetricDa
 // cache for (Service.lastPut).
 const maxPutCaches = 64
 
+// put stores one PutMetricData call, all or nothing, in three steps under the
+// write lock: prepareLocked validates every datum and looks its series up,
+// creating nothing (a rejected call changes nothing); resolveLocked creates
+// the series that do not exist yet and remembers the call's order;
+// applyLocked writes the values into their series' blocks. The steps share
+// the call's scratch (hashes, timestamps and series by datum).
 func (s *Service) put(in PutMetricDataInput, internal bool) error {
-	nowT := s.clock.Now()
-	now := nowT.Unix()
+	now := s.op.Clock.Now().Unix()
 	if err := validateNamespace("Namespace", in.Namespace, internal); err != nil {
 		return err
 	}
@@ -63,22 +68,39 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 	sc.hashes = sc.hashes[:0]
 	sc.ts = sc.ts[:0]
 	sc.series = sc.series[:0]
-	nsHash, _ := strHash(in.Namespace)
-	size := requestBaseSize(&in)
-	var memo [2]hashMemo
-	var lastUnit StandardUnit // the last unit found valid ("" always is)
-	missing := false
 
-	// One pass validates each datum, hashes its identity and looks its series
-	// up (without creating it: a rejected call must change nothing). Doing
-	// the lookup here, under the lock, lets the CPU overlap the cache misses
-	// of consecutive datums' strings and series.
+	// Validating under the lock lets the lookups of consecutive datums
+	// overlap their cache misses (see prepareLocked).
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	last := s.lastPut[in.Namespace]
+	last, missing, err := s.prepareLocked(&in, now, sc)
+	if err != nil {
+		return err
+	}
+	s.resolveLocked(&in, last, missing, sc)
+	s.applyLocked(in.MetricData, now, sc)
+	return nil
+}
+
+// prepareLocked validates the call's datums and the request size, and fills
+// sc with each datum's identity hash, timestamp and series (nil for a series
+// that does not exist yet: nothing is created before the whole call is
+// valid). It answers the namespace's positional cache (lastPut) and whether a
+// series is missing. s.mu is held.
+//
+// One pass validates each datum, hashes its identity and looks its series up.
+// Doing the lookup here, under the lock, lets the CPU overlap the cache
+// misses of consecutive datums' strings and series.
+func (s *Service) prepareLocked(in *PutMetricDataInput, now int64, sc *putScratch) (last []*series, missing bool, err error) {
+	ns, data := in.Namespace, in.MetricData
+	nsHash, _ := strHash(ns)
+	size := requestBaseSize(in)
+	var memo [2]hashMemo
+	var lastUnit StandardUnit // the last unit found valid ("" always is)
+	last = s.lastPut[ns]
 	hits, misses := 0, 0
-	for i := range in.MetricData {
-		d := &in.MetricData[i]
+	for i := range data {
+		d := &data[i]
 		// A producer usually sends the same metrics in the same order every
 		// interval: datum i is then the series datum i was last time, which
 		// an identity check confirms without hashing (see lastPut).
@@ -87,7 +109,7 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 		idSize := -1
 		plain := true // the identity is known valid (name, dimension count and dimensions)
 		// (A call that keeps missing stops trying: its order has changed.)
-		if i < len(last) && (misses <= 8 || hits >= misses) && last[i].is(in.Namespace, d.MetricName, d.Dimensions) {
+		if i < len(last) && (misses <= 8 || hits >= misses) && last[i].is(ns, d.MetricName, d.Dimensions) {
 			sr = last[i]
 			h = sr.hash
 			idSize = sr.idSize // the same strings
@@ -97,11 +119,11 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 			h, plain = metricHash(nsHash, d.MetricName, d.Dimensions, &memo)
 			if !plain {
 				if err := validateDimensions(fieldRef{"MetricData.member.%d.Dimensions", i}, d.Dimensions); err != nil {
-					return err
+					return nil, false, err
 				}
 			}
 			plain = plain && d.MetricName != "" && len(d.MetricName) <= maxNameLen && len(d.Dimensions) <= MaxDimensions && printable(d.MetricName)
-			if sr = s.lookup(h, in.Namespace, d.MetricName, d.Dimensions); sr != nil {
+			if sr = s.lookup(h, ns, d.MetricName, d.Dimensions); sr != nil {
 				idSize = sr.idSize // identitySize does not depend on dimension order
 			}
 		}
@@ -115,7 +137,7 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 			// A valid identity with one valid value: validateDatum would
 			// accept it.
 		} else if err := validateDatum(i, d, now, &lastUnit); err != nil {
-			return err
+			return nil, false, err
 		}
 		if idSize < 0 {
 			idSize = identitySize(d.MetricName, d.Dimensions)
@@ -127,8 +149,15 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 		sc.series = append(sc.series, sr)
 	}
 	if size > MaxRequestBytes {
-		return awserr.New("RequestEntityTooLarge", "Request size %d bytes exceeds the limit of %d bytes", size, MaxRequestBytes).WithStatus(413)
+		return nil, false, awserr.New("RequestEntityTooLarge", "Request size %d bytes exceeds the limit of %d bytes", size, MaxRequestBytes).WithStatus(413)
 	}
+	return last, missing, nil
+}
+
+// resolveLocked creates the series prepareLocked did not find (a datum may
+// name one an earlier datum of the call created) and keeps the call's series
+// order as the namespace's positional cache. s.mu is held.
+func (s *Service) resolveLocked(in *PutMetricDataInput, last []*series, missing bool, sc *putScratch) {
 	if missing {
 		for i, sr := range sc.series {
 			if sr == nil {
@@ -148,8 +177,15 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 		s.lastPut = make(map[string][]*series)
 	}
 	s.lastPut[in.Namespace] = append(last[:0], sc.series...)
-	for i := range in.MetricData {
-		d := &in.MetricData[i]
+}
+
+// applyLocked writes each datum into the block of its series and minute
+// (values, statistic sets, distributions) and advances the series' newest
+// timestamp and receive time. It cannot fail: prepareLocked validated
+// everything. s.mu is held.
+func (s *Service) applyLocked(data []MetricDatum, now int64, sc *putScratch) {
+	for i := range data {
+		d := &data[i]
 		sr := sc.series[i]
 		st := sr.stream(unitOf(d.Unit))
 		t := sc.ts[i]
@@ -233,7 +269,6 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 			sr.lastRecv = now
 		}
 	}
-	return nil
 }
 
 // CloudTrailTimeLayout is how CloudTrail records show the times in CloudWatch
@@ -241,7 +276,7 @@ func (s *Service) put(in PutMetricDataInput, internal bool) error {
 const CloudTrailTimeLayout = "Jan 2, 2006, 3:04:05 PM"
 
 // putParams renders a PutMetricData request as CloudTrail shows it.
-func putParams(in *PutMetricDataInput) any {
+func putParams(in PutMetricDataInput) any {
 	data := make([]map[string]any, 0, len(in.MetricData))
 	for _, d := range in.MetricData {
 		m := map[string]any{"metricName": d.MetricName}

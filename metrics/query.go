@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/localwatch/localwatch/internal/awserr"
+	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 )
 
 // Retention boundaries by age (CloudWatch "Metrics retention").
@@ -422,7 +424,7 @@ func (s *Service) statSeries(ms MetricStat, start, end time.Time) (timestamps []
 	if err != nil {
 		return nil, nil, err
 	}
-	ts, values, _ := s.statData(&ms, st, start, end, s.clock.Now())
+	ts, values, _ := s.statData(&ms, st, start, end, s.op.Clock.Now())
 	if len(values) == 0 {
 		return nil, nil, nil
 	}
@@ -451,7 +453,7 @@ func (s *Service) checkStat(ms *MetricStat, start, end time.Time) (stat, error) 
 	if !validUnit(ms.Unit) {
 		return stat{}, awserr.InvalidValue("MetricStat.Unit", quote(string(ms.Unit)), "not a CloudWatch standard unit")
 	}
-	if err := validatePeriod("MetricStat.Period", ms.Period, start, s.clock.Now()); err != nil {
+	if err := validatePeriod("MetricStat.Period", ms.Period, start, s.op.Clock.Now()); err != nil {
 		return stat{}, err
 	}
 	if !start.Before(end) {
@@ -582,10 +584,21 @@ func (s *Service) appendStat(sc *statScratch, m *Metric, unit StandardUnit, st s
 // Unlike AWS, Datapoints are sorted by Timestamp ascending (then by unit, in
 // the order the units were first published).
 func (s *Service) GetMetricStatistics(ctx context.Context, in GetMetricStatisticsInput) (*GetMetricStatisticsOutput, error) {
-	return do(ctx, s, "GetMetricStatistics", true, in, statsParams, s.getMetricStatistics)
+	return op.Do(ctx, &s.op, event.Call{Name: "GetMetricStatistics", ReadOnly: true, Data: true}, in, s.getMetricStatistics)
 }
 
-func (s *Service) getMetricStatistics(in GetMetricStatisticsInput) (*GetMetricStatisticsOutput, error) {
+func (s *Service) getMetricStatistics(ctx context.Context, c *event.Call, in GetMetricStatisticsInput) (*GetMetricStatisticsOutput, error) {
+	if s.op.Rec.Records(ctx) {
+		// The Input is larger than what a closure captures by value, and the
+		// core takes its address: capture its members instead, so that the
+		// record costs one allocation (the closure) and only when recorded.
+		ns, name, dims, unit := in.Namespace, in.MetricName, in.Dimensions, in.Unit
+		start, end, period, stats, ext := in.StartTime, in.EndTime, in.Period, in.Statistics, in.ExtendedStatistics
+		dataCall(c, func() any {
+			return statsParams(GetMetricStatisticsInput{Namespace: ns, MetricName: name, Dimensions: dims, StartTime: start, EndTime: end,
+				Period: period, Statistics: stats, ExtendedStatistics: ext, Unit: unit})
+		})
+	}
 	m := Metric{Namespace: in.Namespace, MetricName: in.MetricName, Dimensions: in.Dimensions}
 	if err := validateMetric("", &m); err != nil {
 		return nil, err
@@ -636,7 +649,7 @@ func (s *Service) getMetricStatistics(in GetMetricStatisticsInput) (*GetMetricSt
 	if !validUnit(in.Unit) {
 		return nil, awserr.InvalidValue("Unit", quote(string(in.Unit)), "not a CloudWatch standard unit")
 	}
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	if err := validatePeriod("Period", in.Period, in.StartTime, now); err != nil {
 		return nil, err
 	}
@@ -738,7 +751,7 @@ func (s *Service) collectStatistics(in *GetMetricStatisticsInput, m *Metric, bas
 	return sr != nil && len(sr.streams) > 1
 }
 
-func statsParams(in *GetMetricStatisticsInput) any {
+func statsParams(in GetMetricStatisticsInput) any {
 	m := map[string]any{
 		"namespace":  in.Namespace,
 		"metricName": in.MetricName,

@@ -95,14 +95,20 @@ func everyOperation(s *Service, ctx context.Context) map[string]error {
 	gmd := GetMetricDataInput{StartTime: t0.Add(-time.Hour), EndTime: t0, MetricDataQueries: []MetricDataQuery{{Id: "m", MetricStat: &MetricStat{Metric: m, Period: 60, Stat: "Sum"}}}}
 	_, errs["GetMetricData"] = s.GetMetricData(ctx, gmd)
 	errs["GetMetricDataInto"] = s.GetMetricDataInto(ctx, gmd, new(GetMetricDataOutput))
-	for _, err := range s.GetMetricDataPages(ctx, gmd) {
-		errs["GetMetricDataPages"] = err
+	for _, err := range s.GetMetricDataAll(ctx, gmd) {
+		errs["GetMetricDataAll"] = err
 	}
 	_, errs["ListMetrics"] = s.ListMetrics(ctx, ListMetricsInput{})
-	errs["Metrics"] = nil
-	for _, err := range s.Metrics(ctx, ListMetricsInput{}) {
+	errs["ListMetricsAll"] = nil
+	for _, err := range s.ListMetricsAll(ctx, ListMetricsInput{}) {
 		if err != nil {
-			errs["Metrics"] = err
+			errs["ListMetricsAll"] = err
+		}
+	}
+	errs["DescribeAnomalyDetectorsAll"] = nil
+	for _, err := range s.DescribeAnomalyDetectorsAll(ctx, DescribeAnomalyDetectorsInput{}) {
+		if err != nil {
+			errs["DescribeAnomalyDetectorsAll"] = err
 		}
 	}
 	_, errs["PutAnomalyDetector"] = s.PutAnomalyDetector(ctx, PutAnomalyDetectorInput{SingleMetricAnomalyDetector: &SingleMetricAnomalyDetector{Namespace: "App", MetricName: "M", Stat: "Average"}})
@@ -132,7 +138,7 @@ func TestEveryOperationAfterCloseAnswersServiceUnavailable(t *testing.T) {
 	s.Close()
 	s.Close() // idempotent
 	errs := everyOperation(s, context.Background())
-	require.Len(t, errs, 10)
+	require.Len(t, errs, 11)
 	for op, err := range errs {
 		require.Error(t, err, op)
 		assert.ErrorIs(t, err, ErrClosed, op)

@@ -35,7 +35,7 @@ func (src *mathSource) read(ms MetricStat, label string) (metricmath.Series, []S
 	if err != nil {
 		return metricmath.Series{}, nil, err
 	}
-	ts, values, units := src.s.statData(&ms, st, src.start, src.end, src.s.clock.Now())
+	ts, values, units := src.s.statData(&ms, st, src.start, src.end, src.s.op.Clock.Now())
 	if ts == nil {
 		ts = []int64{}
 	}
@@ -55,8 +55,8 @@ func (s *Service) mathSeries(ms MetricStat, label string, times []int64, values 
 			Dimensions: dimsToMath(ms.Metric.Dimensions),
 			Stat:       ms.Stat,
 			Period:     ms.Period,
-			AccountID:  s.account,
-			Region:     s.region,
+			AccountID:  s.op.AccountID,
+			Region:     s.op.Region,
 		},
 	}
 }
@@ -90,7 +90,7 @@ func (src *mathSource) Metric(id string) (metricmath.Series, error) {
 func (src *mathSource) Search(q *metricmath.SearchQuery, stat string, period int) ([]metricmath.Series, error) {
 	var matches []Metric
 	var dims []metricmath.Dimension
-	since := src.s.clock.Now().Add(-listVisibility).Unix()
+	since := src.s.op.Clock.Now().Add(-listVisibility).Unix()
 	visit := func(sr *series) bool {
 		if sr.lastRecv < since {
 			return true

@@ -3,7 +3,6 @@ package metrics
 import (
 	"context"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/google/btree"
@@ -43,16 +42,10 @@ type Options struct {
 // Service is an in-process CloudWatch metrics endpoint for one account and
 // Region. Its methods are safe for concurrent use.
 type Service struct {
-	clock   clock.Clock
-	bus     *bus.Bus
-	rec     event.Recorder
-	op      op.Service
-	putCore func(context.Context, *event.Call, PutMetricDataInput) (*PutMetricDataOutput, error)
-	region  string
-	account string
+	op op.Service // clock, bus, IDs, Region, account, recorder, closed flag
 
-	mu      sync.RWMutex
-	table   []slot // open-addressing index by identity hash (store.go)
+	mu      sync.RWMutex // guards table, nseries, nextDue, catalog, lastPut and the series they hold
+	table   []slot       // open-addressing index by identity hash (store.go)
 	nseries int
 	nextDue int64                  // earliest time (Unix s) the retention sweep has work
 	catalog *btree.BTreeG[*series] // ordered by series key: ListMetrics order
@@ -65,8 +58,6 @@ type Service struct {
 
 	unsubscribe func()
 	sweeper     clock.Timer
-	closeOnce   sync.Once
-	closed      atomic.Bool // set by Close: every operation then answers awserr.Closed
 
 	scratch sync.Pool // *putScratch
 
@@ -81,37 +72,16 @@ type Service struct {
 // and records every operation as an event.APICall. Call Close to stop its
 // retention timer and bus subscription.
 func New(o Options) *Service {
-	if o.Clock == nil {
-		o.Clock = clock.Real{}
-	}
-	if o.IDs == nil {
-		o.IDs = ids.Random()
-	}
-	if o.Region == "" {
-		o.Region = "us-east-1"
-	}
-	if o.AccountID == "" {
-		o.AccountID = "123456789012"
-	}
 	s := &Service{
-		clock:   o.Clock,
-		bus:     o.Bus,
-		region:  o.Region,
-		account: o.AccountID,
 		catalog: btree.NewG(16, func(a, b *series) bool { return a.key < b.key }),
-		rec: event.Recorder{
-			Bus: o.Bus, Clock: o.Clock, IDs: o.IDs,
-			EventSource: EventSource, Region: o.Region, AccountID: o.AccountID,
-		},
 	}
 	s.op.Init(op.Common{Clock: o.Clock, Bus: o.Bus, IDs: o.IDs, Region: o.Region, AccountID: o.AccountID, Journal: o.Journal},
 		"metrics", EventSource, "ServiceUnavailable")
-	s.putCore = s.putMetricData
 	s.scratch.New = func() any { return new(putScratch) }
 	if o.Bus != nil {
 		s.unsubscribe = bus.Subscribe(o.Bus, "metrics", s.onDataEvent)
 	}
-	s.sweeper = clock.Every(o.Clock, sweepInterval, s.sweep)
+	s.sweeper = clock.Every(s.op.Clock, sweepInterval, s.sweep)
 	return s
 }
 
@@ -119,21 +89,20 @@ func New(o Options) *Service {
 // operation answers awserr.Closed("ServiceUnavailable") (HTTP 503) and reads
 // or changes nothing; Close is idempotent.
 func (s *Service) Close() {
-	s.closeOnce.Do(func() {
-		s.closed.Store(true)
-		s.op.MarkClosed()
-		if s.sweeper != nil {
-			s.sweeper.Stop()
-		}
-		s.streams.mu.Lock()
-		if s.streams.timer != nil {
-			s.streams.timer.Stop()
-		}
-		s.streams.mu.Unlock()
-		if s.unsubscribe != nil {
-			s.unsubscribe()
-		}
-	})
+	if !s.op.MarkClosed() {
+		return
+	}
+	if s.sweeper != nil {
+		s.sweeper.Stop()
+	}
+	s.streams.mu.Lock()
+	if s.streams.timer != nil {
+		s.streams.timer.Stop()
+	}
+	s.streams.mu.Unlock()
+	if s.unsubscribe != nil {
+		s.unsubscribe()
+	}
 }
 
 // onDataEvent ingests metric data sent over the bus by producers inside the
@@ -141,11 +110,11 @@ func (s *Service) Close() {
 // namespaces and are not API calls, so they are not recorded; other events are
 // recorded as PutMetricData calls (as the CloudWatch agent's calls are).
 func (s *Service) onDataEvent(ctx context.Context, ev DataEvent) error {
-	if (ev.AccountID != "" && ev.AccountID != s.account) || (ev.Region != "" && ev.Region != s.region) {
+	if (ev.AccountID != "" && ev.AccountID != s.op.AccountID) || (ev.Region != "" && ev.Region != s.op.Region) {
 		return nil
 	}
 	if ev.Internal {
-		if err := s.checkOpen(); err != nil {
+		if err := s.op.CheckOpen(); err != nil {
 			return err
 		}
 		return s.put(ev.Input, true)
@@ -154,50 +123,20 @@ func (s *Service) onDataEvent(ctx context.Context, ev DataEvent) error {
 	return err
 }
 
-// record publishes the API-call event of one operation. CloudTrail logs
-// CloudWatch's metric APIs — PutMetricData, GetMetricData,
-// GetMetricStatistics and ListMetrics — as data events on the resource type
-// AWS::CloudWatch::Metric (CloudWatch User Guide, "CloudWatch data events in
-// CloudTrail"), so data calls carry that resource.
-func (s *Service) record(ctx context.Context, name string, readOnly, data bool, params func() any, err error) {
-	if !s.rec.Records(ctx) {
-		return
-	}
-	c := event.Call{Name: name, ReadOnly: readOnly, Data: data}
-	if data {
-		c.Resources = []event.Resource{{Type: "AWS::CloudWatch::Metric"}}
-	}
-	s.rec.RecordFunc(ctx, c, params, err)
+// dataCall completes c for one of the metric APIs — PutMetricData,
+// GetMetricData, GetMetricStatistics and ListMetrics — that CloudTrail logs as
+// data events on the resource type AWS::CloudWatch::Metric (CloudWatch User
+// Guide, "CloudWatch data events in CloudTrail"), with params as its request
+// parameters. The callers are hot paths: they call it only when s.op.Rec.Records(ctx).
+func dataCall(c *event.Call, params func() any) {
+	c.Resources = metricResources
+	c.Params = params
 }
+
+// metricResources is the resources element of every data call, shared by
+// their records (which no subscriber modifies).
+var metricResources = []event.Resource{{Type: "AWS::CloudWatch::Metric"}}
 
 // ErrClosed is the error every operation answers after Close
 // (errors.Is(err, ErrClosed)).
 var ErrClosed = awserr.Sentinel("ServiceUnavailable")
-
-// checkOpen answers awserr.Closed once the service is closed.
-func (s *Service) checkOpen() error {
-	if s.closed.Load() {
-		return awserr.Closed("ServiceUnavailable")
-	}
-	return nil
-}
-
-// orBackground treats a nil context as context.Background(), the contract of
-// every exported operation.
-func orBackground(ctx context.Context) context.Context {
-	if ctx == nil {
-		return context.Background()
-	}
-	return ctx
-}
-
-// do runs a metric data operation through the op funnel: CloudTrail records
-// it as a data event on AWS::CloudWatch::Metric with params' request
-// parameters.
-func do[In, Out any](ctx context.Context, s *Service, name string, readOnly bool, in In, params func(*In) any, core func(In) (Out, error)) (Out, error) {
-	c := event.Call{Name: name, ReadOnly: readOnly, Data: true, Resources: []event.Resource{{Type: "AWS::CloudWatch::Metric"}}}
-	return op.Do(ctx, &s.op, c, in, func(_ context.Context, c *event.Call, in In) (Out, error) {
-		c.Params = func() any { return params(&in) }
-		return core(in)
-	})
-}

@@ -13,135 +13,10 @@ import (
 	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/internal/pagetoken"
 )
-
-// MetricStreamOutputFormat is the output format of a metric stream.
-type MetricStreamOutputFormat string
-
-// The output formats of a metric stream.
-const (
-	MetricStreamJSON            MetricStreamOutputFormat = "json"
-	MetricStreamOpenTelemetry07 MetricStreamOutputFormat = "opentelemetry0.7"
-	MetricStreamOpenTelemetry10 MetricStreamOutputFormat = "opentelemetry1.0"
-)
-
-// The states of a metric stream.
-const (
-	MetricStreamRunning = "running"
-	MetricStreamStopped = "stopped"
-)
-
-// Tag is a key-value pair on a metric stream.
-type Tag struct {
-	Key   string
-	Value string
-}
-
-// MetricStreamFilter names a namespace and, optionally, metrics in it.
-type MetricStreamFilter struct {
-	Namespace   string   `json:",omitempty"`
-	MetricNames []string `json:",omitempty"`
-}
-
-// MetricStreamStatisticsMetric is a namespace and metric name pair.
-type MetricStreamStatisticsMetric struct {
-	Namespace  string
-	MetricName string
-}
-
-// MetricStreamStatisticsConfiguration adds statistics to some metrics.
-type MetricStreamStatisticsConfiguration struct {
-	IncludeMetrics       []MetricStreamStatisticsMetric
-	AdditionalStatistics []string
-}
-
-// PutMetricStreamInput is the request of PutMetricStream.
-type PutMetricStreamInput struct {
-	Name                         string
-	IncludeFilters               []MetricStreamFilter `json:",omitempty"`
-	ExcludeFilters               []MetricStreamFilter `json:",omitempty"`
-	FirehoseArn                  string
-	RoleArn                      string
-	OutputFormat                 MetricStreamOutputFormat
-	Tags                         []Tag                                 `json:",omitempty"`
-	StatisticsConfigurations     []MetricStreamStatisticsConfiguration `json:",omitempty"`
-	IncludeLinkedAccountsMetrics *bool                                 `json:",omitempty"`
-}
-
-// PutMetricStreamOutput is the response of PutMetricStream.
-type PutMetricStreamOutput struct {
-	Arn string
-}
-
-// GetMetricStreamInput is the request of GetMetricStream.
-type GetMetricStreamInput struct {
-	Name string
-}
-
-// GetMetricStreamOutput is the response of GetMetricStream.
-type GetMetricStreamOutput struct {
-	Arn                          string
-	Name                         string
-	IncludeFilters               []MetricStreamFilter `json:",omitempty"`
-	ExcludeFilters               []MetricStreamFilter `json:",omitempty"`
-	FirehoseArn                  string
-	RoleArn                      string
-	State                        string
-	CreationDate                 time.Time
-	LastUpdateDate               time.Time
-	OutputFormat                 MetricStreamOutputFormat
-	StatisticsConfigurations     []MetricStreamStatisticsConfiguration `json:",omitempty"`
-	IncludeLinkedAccountsMetrics bool
-}
-
-// ListMetricStreamsInput is the request of ListMetricStreams.
-type ListMetricStreamsInput struct {
-	NextToken string `json:",omitempty"`
-	// MaxResults is 1..500 (default 500).
-	MaxResults int `json:",omitempty"`
-}
-
-// MetricStreamEntry is one stream in ListMetricStreams.
-type MetricStreamEntry struct {
-	Arn            string
-	CreationDate   time.Time
-	LastUpdateDate time.Time
-	Name           string
-	FirehoseArn    string
-	State          string
-	OutputFormat   MetricStreamOutputFormat
-}
-
-// ListMetricStreamsOutput is the response of ListMetricStreams, in name order.
-type ListMetricStreamsOutput struct {
-	NextToken string `json:",omitempty"`
-	Entries   []MetricStreamEntry
-}
-
-// DeleteMetricStreamInput is the request of DeleteMetricStream.
-type DeleteMetricStreamInput struct {
-	Name string
-}
-
-// DeleteMetricStreamOutput is the (empty) response of DeleteMetricStream.
-type DeleteMetricStreamOutput struct{}
-
-// StartMetricStreamsInput is the request of StartMetricStreams.
-type StartMetricStreamsInput struct {
-	Names []string
-}
-
-// StartMetricStreamsOutput is the (empty) response of StartMetricStreams.
-type StartMetricStreamsOutput struct{}
-
-// StopMetricStreamsInput is the request of StopMetricStreams.
-type StopMetricStreamsInput struct {
-	Names []string
-}
-
-// StopMetricStreamsOutput is the (empty) response of StopMetricStreams.
-type StopMetricStreamsOutput struct{}
 
 // MetricStreamRecord is what a metric stream delivers for one minute: the
 // Firehose record, in the stream's output format (for json, one JSON object
@@ -220,7 +95,7 @@ func (s *Service) OnMetricStream(firehoseARN string, f func(MetricStreamRecord))
 }
 
 func (s *Service) metricStreamARN(name string) string {
-	return arn.New("cloudwatch", s.region, s.account, "metric-stream/"+name)
+	return arn.New("cloudwatch", s.op.Region, s.op.AccountID, "metric-stream/"+name)
 }
 
 func validStreamName(field, name string) error {
@@ -260,8 +135,8 @@ func (s *Service) checkStreamARN(field, v, service string) error {
 		return awserr.InvalidValue(field, quote(v), "must be at most 1024 characters")
 	}
 	p := strings.SplitN(v, ":", 6)
-	if len(p) != 6 || p[0] != "arn" || p[2] != service || p[4] != s.account || p[5] == "" {
-		return awserr.InvalidValue(field, quote(v), fmt.Sprintf("must be the ARN of a %s resource in account %s", service, s.account))
+	if len(p) != 6 || p[0] != "arn" || p[2] != service || p[4] != s.op.AccountID || p[5] == "" {
+		return awserr.InvalidValue(field, quote(v), fmt.Sprintf("must be the ARN of a %s resource in account %s", service, s.op.AccountID))
 	}
 	return nil
 }
@@ -404,18 +279,13 @@ func cloneStatConfigs(cs []MetricStreamStatisticsConfiguration) []MetricStreamSt
 // documentation (Metric streams) gives the rules, the JSON format and the
 // differences from AWS.
 func (s *Service) PutMetricStream(ctx context.Context, in PutMetricStreamInput) (*PutMetricStreamOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.putMetricStream(in)
-	s.record(ctx, "PutMetricStream", false, false, func() any {
-		return map[string]any{"name": in.Name, "firehoseArn": in.FirehoseArn, "outputFormat": in.OutputFormat}
-	}, err)
-	return out, err
+	return op.Do(ctx, &s.op, event.Call{Name: "PutMetricStream"}, in, s.putMetricStream)
 }
 
-func (s *Service) putMetricStream(in PutMetricStreamInput) (*PutMetricStreamOutput, error) {
+func (s *Service) putMetricStream(_ context.Context, c *event.Call, in PutMetricStreamInput) (*PutMetricStreamOutput, error) {
+	c.Params = func() any {
+		return map[string]any{"name": in.Name, "firehoseArn": in.FirehoseArn, "outputFormat": in.OutputFormat}
+	}
 	st, err := s.compileMetricStream(in)
 	if err != nil {
 		return nil, err
@@ -423,10 +293,10 @@ func (s *Service) putMetricStream(in PutMetricStreamInput) (*PutMetricStreamOutp
 	ms := &s.streams
 	ms.mu.Lock()
 	defer ms.mu.Unlock()
-	if s.closed.Load() {
+	if s.op.Closed() {
 		return nil, awserr.Closed("ServiceUnavailable")
 	}
-	now := s.clock.Now()
+	now := s.op.Clock.Now()
 	st.arn, st.state, st.created, st.updated = s.metricStreamARN(in.Name), MetricStreamRunning, now, now
 	if old := ms.streams[in.Name]; old != nil {
 		st.state, st.created = old.state, old.created
@@ -436,23 +306,18 @@ func (s *Service) putMetricStream(in PutMetricStreamInput) (*PutMetricStreamOutp
 	}
 	ms.streams[in.Name] = st
 	if ms.timer == nil {
-		ms.timer = clock.EveryNamed(s.clock, "metrics: metric streams", time.Minute, s.streamMinute)
+		ms.timer = clock.EveryNamed(s.op.Clock, "metrics: metric streams", time.Minute, s.streamMinute)
 	}
 	return &PutMetricStreamOutput{Arn: st.arn}, nil
 }
 
 // GetMetricStream describes one metric stream.
 func (s *Service) GetMetricStream(ctx context.Context, in GetMetricStreamInput) (*GetMetricStreamOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.getMetricStream(in)
-	s.record(ctx, "GetMetricStream", true, false, func() any { return map[string]any{"name": in.Name} }, err)
-	return out, err
+	return op.Do(ctx, &s.op, event.Call{Name: "GetMetricStream", ReadOnly: true}, in, s.getMetricStream)
 }
 
-func (s *Service) getMetricStream(in GetMetricStreamInput) (*GetMetricStreamOutput, error) {
+func (s *Service) getMetricStream(_ context.Context, c *event.Call, in GetMetricStreamInput) (*GetMetricStreamOutput, error) {
+	c.Params = func() any { return map[string]any{"name": in.Name} }
 	if err := validStreamName("Name", in.Name); err != nil {
 		return nil, err
 	}
@@ -475,22 +340,23 @@ func (s *Service) getMetricStream(in GetMetricStreamInput) (*GetMetricStreamOutp
 // ListMetricStreams lists the metric streams in name order, MaxResults
 // (1..500, default 500) at a time.
 func (s *Service) ListMetricStreams(ctx context.Context, in ListMetricStreamsInput) (*ListMetricStreamsOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	out, err := s.listMetricStreams(in)
-	s.record(ctx, "ListMetricStreams", true, false, func() any { return map[string]any{"maxResults": in.MaxResults} }, err)
-	return out, err
+	return op.Do(ctx, &s.op, event.Call{Name: "ListMetricStreams", ReadOnly: true}, in, s.listMetricStreams)
 }
 
-func (s *Service) listMetricStreams(in ListMetricStreamsInput) (*ListMetricStreamsOutput, error) {
-	if in.MaxResults < 0 || in.MaxResults > 500 {
-		return nil, awserr.InvalidValue("MaxResults", in.MaxResults, "must be between 1 and 500")
+func (s *Service) listMetricStreams(_ context.Context, c *event.Call, in ListMetricStreamsInput) (*ListMetricStreamsOutput, error) {
+	c.Params = func() any {
+		var n int32 // recorded as 0 when absent, as it always was
+		if in.MaxResults != nil {
+			n = *in.MaxResults
+		}
+		return map[string]any{"maxResults": n}
 	}
-	limit := in.MaxResults
-	if limit == 0 {
-		limit = 500
+	limit := 500
+	if in.MaxResults != nil {
+		if *in.MaxResults < 1 || *in.MaxResults > 500 {
+			return nil, awserr.InvalidValue("MaxResults", *in.MaxResults, "must be between 1 and 500")
+		}
+		limit = int(*in.MaxResults)
 	}
 	after := ""
 	if in.NextToken != "" {
@@ -525,54 +391,47 @@ func (s *Service) listMetricStreams(in ListMetricStreamsInput) (*ListMetricStrea
 
 // DeleteMetricStream deletes a metric stream; an unknown name is not an error.
 func (s *Service) DeleteMetricStream(ctx context.Context, in DeleteMetricStreamInput) (*DeleteMetricStreamOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
+	return op.Do(ctx, &s.op, event.Call{Name: "DeleteMetricStream"}, in, s.deleteMetricStream)
+}
+
+func (s *Service) deleteMetricStream(_ context.Context, c *event.Call, in DeleteMetricStreamInput) (*DeleteMetricStreamOutput, error) {
+	c.Params = func() any { return map[string]any{"name": in.Name} }
+	if err := validStreamName("Name", in.Name); err != nil {
 		return nil, err
 	}
-	err := validStreamName("Name", in.Name)
-	if err == nil {
-		ms := &s.streams
-		ms.mu.Lock()
-		delete(ms.streams, in.Name)
-		if len(ms.streams) == 0 && ms.timer != nil {
-			ms.timer.Stop() // no stream left: no minute job either
-			ms.timer = nil
-		}
-		ms.mu.Unlock()
+	ms := &s.streams
+	ms.mu.Lock()
+	delete(ms.streams, in.Name)
+	if len(ms.streams) == 0 && ms.timer != nil {
+		ms.timer.Stop() // no stream left: no minute job either
+		ms.timer = nil
 	}
-	s.record(ctx, "DeleteMetricStream", false, false, func() any { return map[string]any{"name": in.Name} }, err)
-	if err != nil {
-		return nil, err
-	}
+	ms.mu.Unlock()
 	return &DeleteMetricStreamOutput{}, nil
 }
 
 // StartMetricStreams sets streams running, all or none.
 func (s *Service) StartMetricStreams(ctx context.Context, in StartMetricStreamsInput) (*StartMetricStreamsOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	err := s.setStreamsState(in.Names, MetricStreamRunning)
-	s.record(ctx, "StartMetricStreams", false, false, func() any { return map[string]any{"names": in.Names} }, err)
-	if err != nil {
-		return nil, err
-	}
-	return &StartMetricStreamsOutput{}, nil
+	return op.Do(ctx, &s.op, event.Call{Name: "StartMetricStreams"}, in,
+		func(_ context.Context, c *event.Call, in StartMetricStreamsInput) (*StartMetricStreamsOutput, error) {
+			c.Params = func() any { return map[string]any{"names": in.Names} }
+			if err := s.setStreamsState(in.Names, MetricStreamRunning); err != nil {
+				return nil, err
+			}
+			return &StartMetricStreamsOutput{}, nil
+		})
 }
 
 // StopMetricStreams stops streams, all or none.
 func (s *Service) StopMetricStreams(ctx context.Context, in StopMetricStreamsInput) (*StopMetricStreamsOutput, error) {
-	ctx = orBackground(ctx)
-	if err := s.checkOpen(); err != nil {
-		return nil, err
-	}
-	err := s.setStreamsState(in.Names, MetricStreamStopped)
-	s.record(ctx, "StopMetricStreams", false, false, func() any { return map[string]any{"names": in.Names} }, err)
-	if err != nil {
-		return nil, err
-	}
-	return &StopMetricStreamsOutput{}, nil
+	return op.Do(ctx, &s.op, event.Call{Name: "StopMetricStreams"}, in,
+		func(_ context.Context, c *event.Call, in StopMetricStreamsInput) (*StopMetricStreamsOutput, error) {
+			c.Params = func() any { return map[string]any{"names": in.Names} }
+			if err := s.setStreamsState(in.Names, MetricStreamStopped); err != nil {
+				return nil, err
+			}
+			return &StopMetricStreamsOutput{}, nil
+		})
 }
 
 func (s *Service) setStreamsState(names []string, state string) error {
@@ -619,7 +478,7 @@ func (st *metricStream) covers(ns, name string) bool {
 
 // streamMinute delivers the minute [at-60s, at) of every running stream.
 func (s *Service) streamMinute(at time.Time) {
-	if s.closed.Load() {
+	if s.op.Closed() {
 		return
 	}
 	ms := &s.streams
@@ -712,9 +571,9 @@ func appendStreamJSON(b []byte, s *Service, st *metricStream, sr *series, unit S
 	b = append(b, `{"metric_stream_name":`...)
 	b = strconv.AppendQuote(b, st.in.Name)
 	b = append(b, `,"account_id":`...)
-	b = strconv.AppendQuote(b, s.account)
+	b = strconv.AppendQuote(b, s.op.AccountID)
 	b = append(b, `,"region":`...)
-	b = strconv.AppendQuote(b, s.region)
+	b = strconv.AppendQuote(b, s.op.Region)
 	b = append(b, `,"namespace":`...)
 	b = strconv.AppendQuote(b, sr.metric.Namespace)
 	b = append(b, `,"metric_name":`...)

@@ -90,7 +90,7 @@ type otelPoint struct {
 // appendOTelRequest appends one length-prefixed ExportMetricsServiceRequest.
 func appendOTelRequest(b []byte, s *Service, st *metricStream, t0 int64, points []otelPoint) []byte {
 	var res pb
-	for _, kv := range [][2]string{{"cloud.provider", "aws"}, {"cloud.account.id", s.account}, {"cloud.region", s.region}, {"aws.exporter.arn", st.arn}} {
+	for _, kv := range [][2]string{{"cloud.provider", "aws"}, {"cloud.account.id", s.op.AccountID}, {"cloud.region", s.op.Region}, {"aws.exporter.arn", st.arn}} {
 		res = res.msg(1, keyValue(kv[0], kv[1]))
 	}
 	var scope pb

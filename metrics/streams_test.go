@@ -163,7 +163,7 @@ func TestMetricStreamLifecycle(t *testing.T) {
 	_, err = s.StartMetricStreams(ctx, StartMetricStreamsInput{Names: []string{"b"}})
 	require.NoError(t, err)
 
-	page, err := s.ListMetricStreams(ctx, ListMetricStreamsInput{MaxResults: 1})
+	page, err := s.ListMetricStreams(ctx, ListMetricStreamsInput{MaxResults: Int32(1)})
 	require.NoError(t, err)
 	require.Len(t, page.Entries, 1)
 	assert.Equal(t, "a", page.Entries[0].Name)
@@ -175,7 +175,7 @@ func TestMetricStreamLifecycle(t *testing.T) {
 	assert.Empty(t, page.NextToken)
 	_, err = s.ListMetricStreams(ctx, ListMetricStreamsInput{NextToken: "junk"})
 	assert.Equal(t, "InvalidNextToken", awserr.Code(err))
-	_, err = s.ListMetricStreams(ctx, ListMetricStreamsInput{MaxResults: 501})
+	_, err = s.ListMetricStreams(ctx, ListMetricStreamsInput{MaxResults: Int32(501)})
 	assert.Equal(t, "InvalidParameterValue", awserr.Code(err))
 
 	_, err = s.DeleteMetricStream(ctx, DeleteMetricStreamInput{Name: "b"})

@@ -159,9 +159,19 @@ type MetricDataQuery struct {
 	Expression string      `json:",omitempty"`
 	Label      string      `json:",omitempty"`
 	// ReturnData defaults to true when nil.
-	ReturnData *bool  `json:",omitempty"`
-	Period     int    `json:",omitempty"`
-	AccountId  string `json:",omitempty"`
+	ReturnData *bool `json:",omitempty"`
+	// Period (seconds) is an expression's period; nil: the smallest period
+	// of the metrics it reads.
+	Period    *int32 `json:",omitempty"`
+	AccountId string `json:",omitempty"`
+}
+
+// period is q.Period, 0 when absent.
+func (q *MetricDataQuery) period() int {
+	if q.Period == nil {
+		return 0
+	}
+	return int(*q.Period)
 }
 
 // ScanBy orders GetMetricData results.
@@ -200,10 +210,12 @@ type GetMetricDataInput struct {
 	MetricDataQueries []MetricDataQuery
 	StartTime         time.Time
 	EndTime           time.Time
-	NextToken         string        `json:",omitempty"`
-	ScanBy            ScanBy        `json:",omitempty"`
-	MaxDatapoints     int           `json:",omitempty"`
-	LabelOptions      *LabelOptions `json:",omitempty"`
+	NextToken         string `json:",omitempty"`
+	ScanBy            ScanBy `json:",omitempty"`
+	// MaxDatapoints is the page size in datapoints (default and largest
+	// MaxMetricDataPoints).
+	MaxDatapoints *int32        `json:",omitempty"`
+	LabelOptions  *LabelOptions `json:",omitempty"`
 }
 
 // MetricDataResult is the series a query (or expression) returned.
@@ -255,6 +267,9 @@ type DataEvent struct {
 
 // Float returns a pointer to v, for MetricDatum.Value and similar fields.
 func Float(v float64) *float64 { return &v }
+
+// Int32 returns a pointer to v, for page sizes (MaxResults, MaxDatapoints).
+func Int32(v int32) *int32 { return &v }
 
 // Bool returns a pointer to v, for MetricDataQuery.ReturnData.
 func Bool(v bool) *bool { return &v }
