@@ -54,6 +54,8 @@ func (a *Account) service(name, region string) any {
 		return st.Config
 	case "sns":
 		return st.SNS
+	case "insightrules":
+		return st.InsightRules
 	case publishService:
 		return publishReplayer{a}
 	}

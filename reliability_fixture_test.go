@@ -50,7 +50,7 @@ const (
 type fixture struct {
 	st       *localwatch.Stack
 	clk      *localwatch.ManualClock
-	store    *objstore.Memory
+	store    objstore.Store
 	topicArn string // "ops": a queue subscribes to it
 	quietArn string // "events": for alarm actions, Config and CloudTrail
 	fifoArn  string
@@ -74,12 +74,42 @@ type fixture struct {
 
 // newFixture builds the stack and its resources; every call gives the same
 // state (IDSeed).
-func newFixture(t testing.TB) *fixture {
+func newFixture(t testing.TB) *fixture { return newFixtureIn(t, "") }
+
+// openFixture opens a fixture's account on dataDir (empty: in memory)
+// without creating anything: on a directory that holds a journal it is the
+// state the journal replays.
+func openFixture(t testing.TB, dataDir string) *fixture {
 	t.Helper()
 	clk := localwatch.NewManualClock(fixtureStart)
-	store := &objstore.Memory{}
-	st := localwatch.New(localwatch.Options{Clock: clk, IDSeed: 7, Store: store})
-	fx := &fixture{st: st, clk: clk, store: store}
+	fx := &fixture{clk: clk}
+	opts := localwatch.Options{Clock: clk, IDSeed: 7, DataDir: dataDir, Setup: fx.register}
+	if dataDir == "" {
+		opts.Store = &objstore.Memory{}
+	}
+	fx.st = localwatch.New(opts)
+	fx.store = fx.st.Store // DataDir/objects with a DataDir
+	return fx
+}
+
+// register registers the fixture's functions (Options.Setup): the Logs
+// destination of its subscription filter and its custom Config rule's
+// function.
+func (fx *fixture) register(a *localwatch.Account) {
+	st := a.Region("us-east-1")
+	st.Logs.RegisterDestination(fxDestARN, func(context.Context, logs.SubscriptionDelivery) error { return nil })
+	st.Config.RegisterRuleFunction(fxLambda, func(_ context.Context, ev config.RuleEvent) ([]config.Evaluation, error) {
+		fx.token = ev.ResultToken
+		return nil, nil
+	})
+}
+
+// newFixtureIn is newFixture on an account persisting in dataDir (empty: in
+// memory).
+func newFixtureIn(t testing.TB, dataDir string) *fixture {
+	t.Helper()
+	fx := openFixture(t, dataDir)
+	st := fx.st
 	ctx := context.Background()
 	must := func(_ any, err error) {
 		t.Helper()
@@ -128,7 +158,6 @@ func newFixture(t testing.TB) *fixture {
 
 	// Logs: a group with a stream, events, a metric filter and a
 	// subscription filter to a registered destination.
-	st.Logs.RegisterDestination(fxDestARN, func(context.Context, logs.SubscriptionDelivery) error { return nil })
 	must(st.Logs.CreateLogGroup(ctx, logs.CreateLogGroupInput{LogGroupName: "app", Tags: map[string]string{"team": "web"}}))
 	must(st.Logs.CreateLogStream(ctx, logs.CreateLogStreamInput{LogGroupName: "app", LogStreamName: "web-1"}))
 	must(st.Logs.PutLogEvents(ctx, fxPutLogEvents()))
@@ -146,10 +175,6 @@ func newFixture(t testing.TB) *fixture {
 
 	// Config: a running recorder, a delivery channel, a managed and a custom
 	// rule, a recorded resource, a retention configuration.
-	st.Config.RegisterRuleFunction(fxLambda, func(_ context.Context, ev config.RuleEvent) ([]config.Evaluation, error) {
-		fx.token = ev.ResultToken
-		return nil, nil
-	})
 	must(st.Config.PutConfigurationRecorder(ctx, fxPutRecorder()))
 	must(st.Config.PutDeliveryChannel(ctx, fxPutDeliveryChannel(fx)))
 	must(st.Config.StartConfigurationRecorder(ctx, config.StartConfigurationRecorderInput{ConfigurationRecorderName: "default"}))
@@ -188,7 +213,7 @@ func newFixture(t testing.TB) *fixture {
 	q, err := st.Logs.StartQuery(ctx, fxStartQuery())
 	require.NoError(t, err)
 	fx.queryID = q.QueryID
-	clk.Advance(0) // runs the query
+	fx.clk.Advance(0) // runs the query
 	res, err := st.Logs.GetQueryResults(ctx, logs.GetQueryResultsInput{QueryID: fx.queryID})
 	require.NoError(t, err)
 	for _, row := range res.Results {
@@ -932,7 +957,13 @@ func (fx *fixture) snapshot() string {
 			put("  dashboard", body, err)
 		}
 	}
-	fmt.Fprintf(&b, "queues %d %d outbox %d\n", fx.queue.Len(), fx.queue2.Len(), len(st.SNS.Outbox()))
+	qlen := func(name string) int {
+		if q, ok := st.SNS.Queue(name); ok {
+			return q.Len()
+		}
+		return -1
+	}
+	fmt.Fprintf(&b, "queues %d %d outbox %d\n", qlen("ops-inbox"), qlen("ops-inbox-2"), len(st.SNS.Outbox()))
 	// the object store
 	for _, bucket := range []string{"audit-bucket", "config-bucket"} {
 		keys, err := fx.store.List(context.Background(), bucket, "")

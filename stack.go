@@ -95,6 +95,15 @@ type Options struct {
 	// Sync says when the calls journaled in DataDir are fsynced (default
 	// SyncEveryCall).
 	Sync SyncPolicy
+	// Setup, when set, is called once the services are built and before a
+	// DataDir's journal is replayed, to register what the account's calls
+	// rely on but the journal cannot hold: Go functions — Config rule
+	// functions (config.Service.RegisterRuleFunction), Logs destinations
+	// (logs.Service.RegisterDestination), SNS function subscribers. Register
+	// them here rather than after NewAccount, so that the replayed calls find
+	// them as the original calls did. Its calls on the services are made as
+	// usual (and journaled: use it for registrations, not for data).
+	Setup func(*Account)
 }
 
 // SyncPolicy says what a crash may cost an account with a DataDir.
@@ -257,6 +266,9 @@ func NewAccount(opts Options) (*Account, error) {
 	shared := &trail.Shared{Store: store, KeySeed: seed}
 	for _, region := range opts.Regions {
 		a.stacks = append(a.stacks, newStack(a, region, src, shared, store, &opts))
+	}
+	if opts.Setup != nil {
+		opts.Setup(a)
 	}
 	if jr != nil {
 		if err := a.openJournal(opts.Clock); err != nil {

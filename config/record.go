@@ -210,12 +210,22 @@ type outbox struct {
 // RecordResource is not an AWS API and records no API call; the API for
 // custom resources is [Service.PutResourceConfig].
 func (s *Service) RecordResource(ctx context.Context, rc ResourceConfig) error {
-	if ctx = orBackground(ctx); s.op.Closed() {
-		return errClosed()
-	}
+	// Not an API call: CloudTrail records none (event.Unrecorded), as before.
+	_, err := doThen(event.Unrecorded(orBackground(ctx)), s, event.Call{Name: opRecordResource}, rc, s.recordResource)
+	return err
+}
+
+// Internal operations: not AWS API calls (CloudTrail records nothing), but
+// changes an account with a DataDir journals and replays (see ReplayOp).
+const (
+	opRecordResource = "localwatch:RecordResource"
+	opRecordDeletion = "localwatch:RecordDeletion"
+)
+
+func (s *Service) recordResource(ctx context.Context, _ *event.Call, rc ResourceConfig, then *func()) (struct{}, error) {
 	st, err := buildState(rc)
 	if err != nil {
-		return err
+		return struct{}{}, err
 	}
 	var out outbox
 	func() {
@@ -223,8 +233,8 @@ func (s *Service) RecordResource(ctx context.Context, rc ResourceConfig) error {
 		defer s.mu.Unlock()
 		s.declareLocked(ResourceKey{rc.ResourceType, rc.ResourceID}, st, rc.RelatedEvents, &out)
 	}()
-	s.deliver(ctx, &out)
-	return nil
+	*then = func() { s.deliver(ctx, &out) }
+	return struct{}{}, nil
 }
 
 // RecordDeletion declares that a resource was deleted: a ResourceDeleted item
@@ -232,20 +242,53 @@ func (s *Service) RecordResource(ctx context.Context, rc ResourceConfig) error {
 // resources lose their reverse relationships. Deleting an unknown or already
 // deleted resource does nothing.
 func (s *Service) RecordDeletion(ctx context.Context, key ResourceKey, relatedEvents ...string) error {
-	if ctx = orBackground(ctx); s.op.Closed() {
-		return errClosed()
-	}
+	_, err := doThen(event.Unrecorded(orBackground(ctx)), s, event.Call{Name: opRecordDeletion}, recordDeletionInput{Key: key, RelatedEvents: relatedEvents}, s.recordDeletion)
+	return err
+}
+
+// recordDeletionInput is RecordDeletion's journaled input.
+type recordDeletionInput struct {
+	Key           ResourceKey
+	RelatedEvents []string
+}
+
+func (s *Service) recordDeletion(ctx context.Context, _ *event.Call, in recordDeletionInput, then *func()) (struct{}, error) {
+	key := in.Key
 	if key.ResourceType == "" || key.ResourceID == "" {
-		return errf("ValidationException", "resourceType and resourceId are required.")
+		return struct{}{}, errf("ValidationException", "resourceType and resourceId are required.")
 	}
 	var out outbox
 	func() {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		s.deleteLocked(key, relatedEvents, &out)
+		s.deleteLocked(key, in.RelatedEvents, &out)
 	}()
-	s.deliver(ctx, &out)
-	return nil
+	*then = func() { s.deliver(ctx, &out) }
+	return struct{}{}, nil
+}
+
+// ReplayOp replays one of the service's internal operations from an
+// account's journal (RecordResource and RecordDeletion; the API operations
+// are replayed by name). decode fills the input; known is false for another
+// name. Applications do not call it.
+func (s *Service) ReplayOp(ctx context.Context, name string, decode func(in any) error) (known bool, err error) {
+	switch name {
+	case opRecordResource:
+		var rc ResourceConfig
+		if err := decode(&rc); err != nil {
+			return true, err
+		}
+		_, err = doThen(event.Unrecorded(ctx), s, event.Call{Name: name}, rc, s.recordResource)
+	case opRecordDeletion:
+		var in recordDeletionInput
+		if err := decode(&in); err != nil {
+			return true, err
+		}
+		_, err = doThen(event.Unrecorded(ctx), s, event.Call{Name: name}, in, s.recordDeletion)
+	default:
+		return false, nil
+	}
+	return true, err
 }
 
 func validateKey(t, id string) error {

@@ -118,17 +118,16 @@ type Service struct {
 // recorded: the notifications, deliveries and rule evaluations that follow
 // it, and that AWS sends after the call, so that the call's record precedes
 // what it causes on the bus. The core sets *then; it runs, with the ctx the
-// core was given (so that the calls it makes are nested in this one), only
+// core was given and still inside the call (event.Call.After: a journal sees
+// what it causes as part of this call, and replays it with it), only
 // when the call succeeded.
 func doThen[In, Out any](ctx context.Context, s *Service, c event.Call, in In, core func(ctx context.Context, call *event.Call, in In, then *func()) (Out, error)) (Out, error) {
-	var then func()
-	out, err := op.Do(ctx, &s.op, c, in, func(ctx context.Context, call *event.Call, in In) (Out, error) {
-		return core(ctx, call, in, &then)
+	return op.Do(ctx, &s.op, c, in, func(ctx context.Context, call *event.Call, in In) (Out, error) {
+		var then func()
+		out, err := core(ctx, call, in, &then)
+		call.After = then
+		return out, err
 	})
-	if err == nil && then != nil {
-		then()
-	}
-	return out, err
 }
 
 // errClosed is what every operation answers after Close (the contract all

@@ -80,8 +80,17 @@ func (s *Service) getSMSAttributes(_ context.Context, _ *event.Call, in GetSMSAt
 // OptOutPhoneNumber puts a number on the account's opt-out list, as a
 // recipient replying STOP does (not an AWS API; the application simulates
 // the reply). SMS to an opted-out number are accepted and not delivered.
+// It is journaled (localwatch:OptOutPhoneNumber) on an account with a DataDir.
 func (s *Service) OptOutPhoneNumber(phoneNumber string) {
-	s.locked(func() { s.optedOut[phoneNumber] = true })
+	_, _ = op.Do(s.unrecorded, &s.op, event.Call{Name: opOptOut}, optOutInput{PhoneNumber: phoneNumber}, s.optOutPhoneNumber)
+}
+
+// optOutInput is the journaled input of OptOutPhoneNumber.
+type optOutInput struct{ PhoneNumber string }
+
+func (s *Service) optOutPhoneNumber(_ context.Context, _ *event.Call, in optOutInput) (struct{}, error) {
+	s.locked(func() { s.optedOut[in.PhoneNumber] = true })
+	return struct{}{}, nil
 }
 
 // CheckIfPhoneNumberIsOptedOut reports whether a number is on the opt-out list.

@@ -1,8 +1,11 @@
 package sns
 
 import (
+	"context"
 	"crypto/md5"
 	"encoding/hex"
+	"github.com/localwatch/localwatch/internal/event"
+	"github.com/localwatch/localwatch/internal/op"
 	"slices"
 	"strconv"
 	"strings"
@@ -81,17 +84,25 @@ func validQueueName(name string) bool {
 }
 
 // CreateQueue creates (or returns) the in-memory queue name in the service's
-// account and Region; its ARN is arn:aws:sqs:<region>:<account>:<name>.
+// account and Region; its ARN is arn:aws:sqs:<region>:<account>:<name>. It is
+// not an SNS API call (CloudTrail records nothing) but it changes the
+// service's state, so an account with a DataDir journals it
+// (localwatch:CreateQueue) like the delivery results.
 func (s *Service) CreateQueue(name string) (*Queue, error) {
+	return op.Do(s.unrecorded, &s.op, event.Call{Name: opCreateQueue}, queueInput{Name: name}, s.createQueue)
+}
+
+// queueInput names a queue for the journaled queue operations.
+type queueInput struct{ Name string }
+
+func (s *Service) createQueue(_ context.Context, _ *event.Call, in queueInput) (*Queue, error) {
+	name := in.Name
 	if !validQueueName(name) {
 		return nil, codeErr("InvalidParameterValue", 400, "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")
 	}
 	a := arn.New("sqs", s.op.Region, s.op.AccountID, name)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.op.Closed() {
-		return nil, s.op.CheckOpen()
-	}
 	if q, ok := s.queues[a]; ok {
 		return q, nil
 	}
@@ -113,13 +124,19 @@ func (s *Service) Queue(arnOrName string) (*Queue, bool) {
 }
 
 // DeleteQueue deletes a queue; deliveries to it then fail as a client error.
+// Like CreateQueue it is journaled (localwatch:DeleteQueue).
 func (s *Service) DeleteQueue(arnOrName string) {
-	q, ok := s.Queue(arnOrName)
+	_, _ = op.Do(s.unrecorded, &s.op, event.Call{Name: opDeleteQueue}, queueInput{Name: arnOrName}, s.deleteQueue)
+}
+
+func (s *Service) deleteQueue(_ context.Context, _ *event.Call, in queueInput) (struct{}, error) {
+	q, ok := s.Queue(in.Name)
 	if !ok {
-		return
+		return struct{}{}, nil
 	}
 	s.locked(func() { delete(s.queues, q.arn) })
 	q.locked(func() { q.deleted = true })
+	return struct{}{}, nil
 }
 
 // locked runs f with q.mu held, released even if f panics.

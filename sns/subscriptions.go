@@ -390,6 +390,9 @@ const (
 	opConfirmByURL     = "localwatch:ConfirmSubscriptionByURL"
 	opUnsubscribeByURL = "localwatch:UnsubscribeByURL"
 	opDeliveryResult   = "localwatch:DeliveryResult"
+	opCreateQueue      = "localwatch:CreateQueue"
+	opDeleteQueue      = "localwatch:DeleteQueue"
+	opOptOut           = "localwatch:OptOutPhoneNumber"
 )
 
 // confirm confirms a subscription; signed tells whether the request was an

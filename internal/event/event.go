@@ -143,6 +143,11 @@ type Call struct {
 	Params           func() any
 	ResponseElements any
 	Resources        []Resource
+	// After, when set by an operation's core, runs once the call is
+	// recorded and succeeded, still inside the call (op.Do): the work that
+	// AWS does after answering (Config's notifications and rule
+	// evaluations), whose own records must follow the call's.
+	After func()
 }
 
 // Records reports whether Record may publish anything for a call made with

@@ -21,7 +21,8 @@
 //  5. the call is recorded once for CloudTrail, its request parameters built
 //     (only if a subscriber reads them) by the core's Params, else from the
 //     Input by [event.Params] — the one encoder shared with the wire layer;
-//  6. the journal learns the outcome (end), which for a change waits until it
+//  6. the core's c.After, if it set one, runs (still inside the call);
+//  7. the journal learns the outcome (end), which for a change waits until it
 //     is durable under the journal's sync policy.
 //
 // Operations that call other operations (a metric filter putting data, an
@@ -176,8 +177,12 @@ func Do[In, Out any](ctx context.Context, s *Service, c event.Call, in In, core 
 		params = func() any { return event.Params(in) }
 	}
 	s.Rec.RecordFunc(ctx, *cp, params, err)
+	after := cp.After
 	*cp = event.Call{}
 	s.spare.Store(cp)
+	if after != nil && err == nil {
+		after()
+	}
 	return out, err
 }
 
