@@ -5,19 +5,21 @@ import (
 	"reflect"
 	"time"
 
+	"github.com/localwatch/localwatch/bus"
+	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/internal/awserr"
-	"github.com/localwatch/localwatch/internal/bus"
-	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/identity"
 	"github.com/localwatch/localwatch/internal/ids"
 	"github.com/localwatch/localwatch/internal/op"
 )
 
-// The types below live in internal packages and are re-exported here, so that
-// every package's Options can be filled from outside the module. Because they
-// are aliases, `go doc` shows their methods only on the original; their doc
-// comments list what they offer.
+// The clock and the bus are public packages (github.com/localwatch/localwatch/clock
+// and .../bus: `go doc` shows their methods there); the names below are
+// aliases of them kept for convenience, so a program needs only this package
+// to build a stack. The other aliased types (identities, API-call records,
+// errors, ID sources) live in internal packages and are re-exported here so
+// that every package's Options can be filled from outside the module.
 
 // Clock is the source of time every service reads: Now() time.Time and
 // AfterFunc(d, f) Timer. Use [NewManualClock] in tests and the default

@@ -8,8 +8,8 @@ import (
 	"maps"
 	"reflect"
 
-	"github.com/localwatch/localwatch/internal/bus"
-	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/bus"
+	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/internal/journal"
 	"github.com/localwatch/localwatch/metrics"
 	"github.com/localwatch/localwatch/objstore"

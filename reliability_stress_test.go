@@ -11,8 +11,8 @@ import (
 
 	"github.com/localwatch/localwatch"
 	"github.com/localwatch/localwatch/alarms"
+	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/config"
-	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/logs"
 	"github.com/localwatch/localwatch/metrics"
 	"github.com/localwatch/localwatch/sns"

@@ -7,12 +7,12 @@ import (
 	"strings"
 
 	"github.com/localwatch/localwatch/alarms"
+	"github.com/localwatch/localwatch/bus"
+	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/config"
 	"github.com/localwatch/localwatch/dashboards"
 	"github.com/localwatch/localwatch/insightrules"
 	"github.com/localwatch/localwatch/internal/arn"
-	"github.com/localwatch/localwatch/internal/bus"
-	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/ids"
 	"github.com/localwatch/localwatch/internal/op"
@@ -29,7 +29,7 @@ import (
 // services.
 //
 // Services never call each other. Each one publishes events on the
-// account's bus (internal/bus: typed, synchronous, in subscription order)
+// account's bus (package bus: typed, synchronous, in subscription order)
 // and subscribes to the events it consumes in its own New, which newStack
 // below calls in an order that matters (trail first, so that it records
 // the calls of everything built after it). The account itself subscribes

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/localwatch/localwatch/alarms"
-	"github.com/localwatch/localwatch/internal/bus"
-	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/bus"
+	"github.com/localwatch/localwatch/clock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

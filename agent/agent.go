@@ -70,9 +70,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/localwatch/localwatch/bus"
+	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/internal/awserr"
-	"github.com/localwatch/localwatch/internal/bus"
-	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/metrics"
 )
 

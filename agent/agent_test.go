@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/localwatch/localwatch/internal/bus"
-	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/bus"
+	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/metrics"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

@@ -15,9 +15,9 @@ import (
 
 	"github.com/shirou/gopsutil/v4/cpu"
 
+	"github.com/localwatch/localwatch/bus"
+	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/internal/awserr"
-	"github.com/localwatch/localwatch/internal/bus"
-	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/metrics"
 )
 

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/localwatch/localwatch/bus"
 	"github.com/localwatch/localwatch/internal/arn"
-	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/metrics"
 )

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/localwatch/localwatch/alarms"
-	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/internal/ids"
 	"github.com/localwatch/localwatch/metrics"
 )

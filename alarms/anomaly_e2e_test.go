@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/localwatch/localwatch/alarms"
-	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/internal/ids"
 	"github.com/localwatch/localwatch/metrics"
 )

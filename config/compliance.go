@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/localwatch/localwatch/internal/bus"
+	"github.com/localwatch/localwatch/bus"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/internal/pagetoken"

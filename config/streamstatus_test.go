@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/localwatch/localwatch/bus"
 	"github.com/localwatch/localwatch/internal/awserr"
-	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

@@ -15,9 +15,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/graph"
 	"github.com/localwatch/localwatch/internal/awserr"
-	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/ids"
 	"github.com/localwatch/localwatch/metrics"
 )

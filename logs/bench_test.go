@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/internal/ids"
 	"github.com/localwatch/localwatch/logs/filterpattern"
 )

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/internal/ids"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

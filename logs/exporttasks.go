@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/objstore"

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/internal/ids"
 	"github.com/localwatch/localwatch/objstore"
 	"github.com/stretchr/testify/assert"

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/localwatch/localwatch/internal/bus"
+	"github.com/localwatch/localwatch/bus"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/metrics"
 	"github.com/stretchr/testify/assert"

@@ -14,7 +14,7 @@ import (
 
 	"github.com/localwatch/localwatch/internal/pagetoken"
 
-	"github.com/localwatch/localwatch/internal/bus"
+	"github.com/localwatch/localwatch/bus"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/logs/filterpattern"

@@ -12,8 +12,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/localwatch/localwatch/bus"
 	"github.com/localwatch/localwatch/internal/arn"
-	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/logs/filterpattern"

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/clock"
 )
 
 // The benchmark workload (issue 2): 1,000 series (metric Latency, dimension

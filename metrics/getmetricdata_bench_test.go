@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/clock"
 )
 
 // GetMetricData benchmarks:

@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/internal/awserr"
-	"github.com/localwatch/localwatch/internal/clock"
 )
 
 var updateGolden = flag.Bool("update-streams", false, "rewrite testdata/metric_stream.golden.jsonl")

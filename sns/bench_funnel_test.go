@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/localwatch/localwatch/internal/bus"
+	"github.com/localwatch/localwatch/bus"
 	"github.com/localwatch/localwatch/internal/event"
 )
 

@@ -3,7 +3,7 @@ package sns
 import (
 	"time"
 
-	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/clock"
 )
 
 // dedupCache is a FIFO topic's deduplication window: the deduplication IDs

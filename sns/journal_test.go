@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/localwatch/localwatch/internal/bus"
+	"github.com/localwatch/localwatch/bus"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

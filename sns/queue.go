@@ -12,8 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/internal/arn"
-	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/ids"
 )
 

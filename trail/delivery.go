@@ -13,8 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/localwatch/localwatch/bus"
 	"github.com/localwatch/localwatch/internal/awserr"
-	"github.com/localwatch/localwatch/internal/bus"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/objstore"
 )

@@ -11,7 +11,7 @@ import (
 
 	"github.com/localwatch/localwatch/internal/awserr"
 
-	"github.com/localwatch/localwatch/internal/bus"
+	"github.com/localwatch/localwatch/bus"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

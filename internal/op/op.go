@@ -36,9 +36,9 @@ import (
 	"log/slog"
 	"sync/atomic"
 
+	"github.com/localwatch/localwatch/bus"
+	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/internal/awserr"
-	"github.com/localwatch/localwatch/internal/bus"
-	"github.com/localwatch/localwatch/internal/clock"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/ids"
 )

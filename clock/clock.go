@@ -2,7 +2,7 @@
 //
 // Every service reads [Clock.Now] instead of the wall clock and registers work that
 // must happen later (alarm evaluation, trail delivery, digests, retention sweeps) with
-// [Clock.AfterFunc]. Three implementations exist:
+// [Clock.AfterFunc]. Three implementations serve applications and tests:
 //
 //   - [Real] uses the wall clock and [time.AfterFunc]. Callbacks run on their own
 //     goroutines, as with the standard library.
@@ -13,6 +13,10 @@
 //     timers synchronously, on the caller's goroutine, in time order (ties in
 //     registration order), and sets Now to each timer's due time while it runs, so a
 //     test is a plain sequence of calls and every run is identical.
+//
+// A fourth, [Virtual], is the clock the services of an account with a data
+// directory run on: it lays the journal's recorded ticks over one of the
+// three, so that replaying a journal runs the same timers at the same times.
 //
 // None starts goroutines of its own beyond what [time.AfterFunc] does for Real.
 //

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/localwatch/localwatch/internal/clock"
+	"github.com/localwatch/localwatch/clock"
 )
 
 var vt0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
