@@ -2,6 +2,7 @@ package logs
 
 import (
 	"context"
+	"github.com/localwatch/localwatch/internal/pages"
 	"iter"
 )
 
@@ -17,26 +18,7 @@ import (
 // page's items and setToken sets the next page's token on the input.
 func all[In any, Out any, T any](ctx context.Context, in In, call func(context.Context, In) (*Out, error),
 	items func(*Out) ([]T, string), setToken func(*In, string)) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		for {
-			out, err := call(ctx, in)
-			if err != nil {
-				var zero T
-				yield(zero, err)
-				return
-			}
-			list, next := items(out)
-			for _, x := range list {
-				if !yield(x, nil) {
-					return
-				}
-			}
-			if next == "" {
-				return
-			}
-			setToken(&in, next)
-		}
-	}
+	return pages.All(ctx, in, call, setToken, items)
 }
 
 // FilterLogEventsAll walks every event FilterLogEvents would return across all

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
+	"github.com/localwatch/localwatch/internal/pages"
 	"iter"
 	"math"
 	"slices"
@@ -469,6 +470,6 @@ func (s *Service) eventOf(e *entry, sc *eventScratch) Event {
 // for Go callers who want an iterator instead of NextToken. It stops at the
 // first error, yielding it.
 func (s *Service) LookupEventsAll(ctx context.Context, in LookupEventsInput) iter.Seq2[Event, error] {
-	return allPages(ctx, in, s.LookupEvents, func(in *LookupEventsInput, tok string) { in.NextToken = tok },
+	return pages.All(ctx, in, s.LookupEvents, func(in *LookupEventsInput, tok string) { in.NextToken = tok },
 		func(out *LookupEventsOutput) ([]Event, string) { return out.Events, out.NextToken })
 }
