@@ -72,7 +72,13 @@
 //     pointers (*int32, *int64, *float64, *bool, *time.Time), so that an
 //     explicit zero is told from absent, as AWS does; optional strings are
 //     string ("" is absent); lists and maps are values (nil or empty is
-//     absent). Enums are named string types with constants.
+//     absent). Enums are named string types with constants. The exception,
+//     kept on the hottest inputs: where AWS rejects a member's zero value
+//     anyway, a value may stand and zero means absent —
+//     MetricDatum.Timestamp (the zero time is year 1) and StorageResolution
+//     (AWS takes 1 or 60), PutMetricAlarm's Period, EvaluationPeriods and
+//     DatapointsToAlarm; an explicit 0 there gets the error for a missing
+//     member instead of the one for a bad value.
 //   - Pagination: NextToken is a string in both the Input and the Output (""
 //     is the first page, and the last); page sizes are *int32 under AWS's
 //     member name (Limit, MaxResults, MaxRecords, ...).
