@@ -32,6 +32,13 @@
 // error shape with its query code and HTTP status, comes from AWS's service
 // models (botocore's), compiled into model_gen.go by `go generate`.
 //
+// Event stream operations (CloudWatch Logs StartLiveTail, whose method
+// returns an iterator of events) answer Content-Type
+// application/vnd.amazon.eventstream: an initial-response message, then one
+// message per event, flushed as it comes, ending with an exception message
+// (SessionTimeoutException, SessionStreamingException) when the session
+// ends with an error. [Handler.Transport] streams these too.
+//
 // # Encoding
 //
 // The services' Input and Output types carry AWS's member names, so one

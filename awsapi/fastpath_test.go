@@ -126,11 +126,12 @@ func fill(v reflect.Value, depth int) {
 }
 
 // TestPlannedEncodersMatch: the encoders that follow a type's plan write
-// every served Output, zero and filled, exactly as the generic ones do.
+// every served Output (an event stream's event), zero and filled, exactly
+// as the generic ones do.
 func TestPlannedEncodersMatch(t *testing.T) {
 	for id, s := range services() {
 		for name, op := range s.ops {
-			typ := op.fn.Type().Out(0)
+			typ := op.outType()
 			for _, filled := range []bool{false, true} {
 				v := reflect.New(typ.Elem())
 				if filled {

@@ -81,7 +81,9 @@ func NewHandler(acct *localwatch.Account, opts Options) *Handler {
 }
 
 // Transport returns an http.RoundTripper that hands each request to the
-// handler in process: no socket, no goroutine. Point an SDK client's
+// handler in process: no socket, no goroutine (but for event stream
+// operations such as StartLiveTail, served in a goroutine whose events the
+// response body streams as they come). Point an SDK client's
 // HTTPClient (with any endpoint URL) at it.
 func (h *Handler) Transport() http.RoundTripper { return transport{h} }
 
@@ -100,6 +102,9 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	r.RemoteAddr = "127.0.0.1:0"
 	r.RequestURI = r.URL.RequestURI()
+	if isStreamRequest(r) {
+		return t.streamRoundTrip(req, r)
+	}
 	rec := httptest.NewRecorder()
 	t.h.ServeHTTP(rec, r)
 	if req.Body != nil {
@@ -299,6 +304,9 @@ func (h *Handler) serve(w http.ResponseWriter, r *http.Request, c *call) int {
 	res := op.fn.Call([]reflect.Value{op.recv(stack), reflect.ValueOf(ctx), in.Elem()})
 	if e, _ := res[1].Interface().(error); e != nil {
 		return h.writeError(w, c, e)
+	}
+	if op.stream {
+		return h.writeStream(w, r, c, res[0])
 	}
 	if png, ok := rawPNG(c.op, in.Elem(), res[0]); ok {
 		// GetMetricWidgetImage with OutputFormat image/png answers the PNG

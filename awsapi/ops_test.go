@@ -27,7 +27,7 @@ func TestOperationTable(t *testing.T) {
 	}
 	for id, ops := range map[string][]string{
 		"cloudwatch": {"PutMetricData", "GetMetricData", "GetMetricStatistics", "ListMetrics", "PutMetricAlarm", "DescribeAlarms", "SetAlarmState", "TagResource", "PutAnomalyDetector", "PutAlarmMuteRule", "GetAlarmMuteRule", "ListAlarmMuteRules", "DeleteAlarmMuteRule", "PutMetricStream", "GetMetricStream", "ListMetricStreams", "DeleteMetricStream", "StartMetricStreams", "StopMetricStreams"},
-		"logs":       {"CreateLogGroup", "PutLogEvents", "GetLogEvents", "FilterLogEvents", "PutMetricFilter", "PutSubscriptionFilter", "TagResource", "PutDestination", "PutDestinationPolicy", "DescribeDestinations", "DeleteDestination"},
+		"logs":       {"CreateLogGroup", "PutLogEvents", "GetLogEvents", "FilterLogEvents", "PutMetricFilter", "PutSubscriptionFilter", "TagResource", "PutDestination", "PutDestinationPolicy", "DescribeDestinations", "DeleteDestination", "StartLiveTail"},
 		"cloudtrail": {"CreateTrail", "StartLogging", "LookupEvents", "GetTrailStatus", "PutEventSelectors", "ListPublicKeys"},
 		"config":     {"PutConfigurationRecorder", "PutConfigRule", "GetResourceConfigHistory", "PutEvaluations", "DeliverConfigSnapshot"},
 		"sns":        {"CreateTopic", "Subscribe", "Publish", "PublishBatch", "GetTopicAttributes", "TagResource"},
@@ -111,7 +111,7 @@ func TestServedTypesEncodable(t *testing.T) {
 	for id, s := range services() {
 		for name, op := range s.ops {
 			walk(fmt.Sprintf("%s.%s.in", id, name), op.in)
-			walk(fmt.Sprintf("%s.%s.out", id, name), op.fn.Type().Out(0))
+			walk(fmt.Sprintf("%s.%s.out", id, name), op.outType())
 		}
 	}
 	require.NotEmpty(t, seen)

@@ -32,6 +32,9 @@ type operation struct {
 	recv func(*localwatch.Stack) reflect.Value
 	fn   reflect.Value // the method expression: receiver first
 	in   reflect.Type  // the Input struct type
+	// stream: the method returns an iterator of events (an event stream
+	// operation, eventstream.go) rather than *XOutput.
+	stream bool
 }
 
 type protocol int
@@ -123,19 +126,30 @@ var services = sync.OnceValue(func() map[string]*service {
 			t := rf(&localwatch.Stack{}).Type()
 			for m := range t.NumMethod() {
 				meth := t.Method(m)
-				if !s.modelOps[meth.Name] || !isOperation(meth.Type) {
+				stream := isStreamOperation(meth.Type)
+				if !s.modelOps[meth.Name] || !isOperation(meth.Type) && !stream {
 					continue
 				}
 				if _, dup := s.ops[meth.Name]; dup {
 					continue
 				}
-				s.ops[meth.Name] = &operation{name: meth.Name, recv: d.recvs[i], fn: meth.Func, in: meth.Type.In(2)}
+				s.ops[meth.Name] = &operation{name: meth.Name, recv: d.recvs[i], fn: meth.Func, in: meth.Type.In(2), stream: stream}
 			}
 		}
 		out[s.id] = s
 	}
 	return out
 })
+
+// outType is the type the codecs encode for op: its *XOutput or, for an
+// event stream operation, a pointer to its event type.
+func (op *operation) outType() reflect.Type {
+	t := op.fn.Type().Out(0)
+	if op.stream {
+		return reflect.PointerTo(t.In(0).In(0))
+	}
+	return t
+}
 
 // isOperation reports whether a method type (receiver first) is
 // func(context.Context, XInput) (*XOutput, error).
