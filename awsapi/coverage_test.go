@@ -11,7 +11,7 @@ import (
 // serves at least (issue 27 counts coverage against botocore's models; the
 // README's coverage table comes from this test's log: go test ./awsapi -run
 // Coverage -v). A service losing an operation fails here.
-var coverageFloor = map[string]int{"cloudwatch": 42, "logs": 70, "cloudtrail": 21, "config": 38, "sns": 42}
+var coverageFloor = map[string]int{"cloudwatch": 42, "logs": 70, "cloudtrail": 21, "config": 41, "sns": 42}
 
 func TestCoverageAgainstTheModels(t *testing.T) {
 	ids := make([]string, 0)
