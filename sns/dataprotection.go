@@ -3,7 +3,7 @@ package sns
 import (
 	"context"
 	"encoding/json"
-	"regexp"
+	"github.com/localwatch/localwatch/internal/dataid"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -36,38 +36,6 @@ type dataPolicyStatement struct {
 	Principal      []string
 	DataIdentifier []string
 	Operation      map[string]json.RawMessage
-}
-
-// dataIdentifiers are the managed identifiers we detect, by the name at the
-// end of their ARN (arn:aws:dataprotection::aws:data-identifier/<name>).
-var dataIdentifiers = map[string]*regexp.Regexp{
-	"EmailAddress":     regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`),
-	"CreditCardNumber": regexp.MustCompile(`\b(?:\d[ -]?){12,18}\d\b`),
-	"IpAddress":        regexp.MustCompile(`\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b`),
-	"AwsSecretKey":     regexp.MustCompile(`\b[A-Za-z0-9/+]{40}\b`),
-	"PhoneNumber-US":   regexp.MustCompile(`\+?1?[ -.]?\(?\d{3}\)?[ -.]?\d{3}[ -.]?\d{4}\b`),
-}
-
-// luhn reports whether a card-number candidate passes the Luhn check, as
-// card-number detectors require.
-func luhn(s string) bool {
-	sum, n := 0, 0
-	for i := len(s) - 1; i >= 0; i-- {
-		c := s[i]
-		if c < '0' || c > '9' {
-			continue
-		}
-		d := int(c - '0')
-		if n%2 == 1 {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-		n++
-	}
-	return n >= 13 && sum%10 == 0
 }
 
 // parseDataPolicy validates a data protection policy as AWS's documents
@@ -115,26 +83,13 @@ func parseDataPolicy(s string) (*dataPolicyDoc, error) {
 	return &doc, nil
 }
 
-// identifierName returns the managed identifier's name from its ARN.
-func identifierName(a string) string {
-	return a[strings.LastIndexByte(a, '/')+1:]
-}
-
-// findings returns the managed identifiers of st found in text.
+// findings returns the managed identifiers of st found in text (detected by
+// internal/dataid, the detectors CloudWatch Logs' data protection uses too).
 func (st *dataPolicyStatement) findings(text string) []string {
 	var found []string
-	for _, id := range st.DataIdentifier {
-		name := identifierName(id)
-		re := dataIdentifiers[name]
-		if re == nil {
-			continue
-		}
-		for _, m := range re.FindAllString(text, -1) {
-			if name == "CreditCardNumber" && !luhn(m) {
-				continue
-			}
-			found = append(found, name)
-			break
+	for _, a := range st.DataIdentifier {
+		if id, ok := dataid.ParseARN(a); ok && len(id.Find(text)) > 0 {
+			found = append(found, id.Name)
 		}
 	}
 	return found
@@ -187,20 +142,16 @@ func deidentify(st *dataPolicyStatement, raw json.RawMessage, body string) strin
 		r, _ := utf8.DecodeRuneInString(cfg.MaskConfig.MaskWithCharacter)
 		mask = string(r)
 	}
-	for _, id := range st.DataIdentifier {
-		name := identifierName(id)
-		re := dataIdentifiers[name]
-		if re == nil {
+	for _, a := range st.DataIdentifier {
+		id, ok := dataid.ParseARN(a)
+		if !ok {
 			continue
 		}
-		body = re.ReplaceAllStringFunc(body, func(m string) string {
-			if name == "CreditCardNumber" && !luhn(m) {
-				return m
-			}
+		body = dataid.Replace(body, id.Find(body), func(m string) string {
 			if cfg.RedactConfig != nil {
 				return ""
 			}
-			return strings.Repeat(mask, len([]rune(m)))
+			return strings.Repeat(mask, utf8.RuneCountInString(m))
 		})
 	}
 	return body

@@ -126,6 +126,13 @@ func (id *Identifier) Find(text string) []Detection {
 // Mask replaces every byte range in ds (possibly overlapping, in any order)
 // by asterisks, one per character, as AWS shows masked data.
 func Mask(text string, ds []Detection) string {
+	return Replace(text, ds, func(m string) string { return strings.Repeat("*", utf8.RuneCountInString(m)) })
+}
+
+// Replace replaces every byte range in ds (possibly overlapping, in any
+// order; overlapping ranges are merged into the first) by with(the text it
+// covers): Mask's asterisks, SNS's MaskWithCharacter, or "" to redact.
+func Replace(text string, ds []Detection, with func(match string) string) string {
 	if len(ds) == 0 {
 		return text
 	}
@@ -140,7 +147,7 @@ func Mask(text string, ds []Detection) string {
 		}
 		start := max(d.Start, pos)
 		b.WriteString(text[pos:start])
-		b.WriteString(strings.Repeat("*", utf8.RuneCountInString(text[start:d.End])))
+		b.WriteString(with(text[start:d.End]))
 		pos = d.End
 	}
 	b.WriteString(text[pos:])

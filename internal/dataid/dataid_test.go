@@ -58,3 +58,15 @@ func TestMaskReplacesEachCharacterOfEveryDetection(t *testing.T) {
 	assert.Equal(t, "é**", Mask("éàü", []Detection{{2, 6}}))
 	assert.Equal(t, "same", Mask("same", nil))
 }
+
+func TestReplaceRedactsOrMasksEachDetectionOnce(t *testing.T) {
+	text := "mail a@example.com or b@example.org"
+	id, _ := ParseARN(ARNPrefix + "EmailAddress")
+	ds := id.Find(text)
+	if got := Replace(text, ds, func(string) string { return "" }); got != "mail  or " {
+		t.Fatalf("redacted: %q", got)
+	}
+	if got := Replace(text, append(ds, ds...), func(m string) string { return "#" }); got != "mail # or #" {
+		t.Fatalf("replaced overlapping detections: %q", got)
+	}
+}
