@@ -46,7 +46,14 @@ func (s *Source) Bytes(n int) []byte {
 
 // UUID returns a random (version 4) UUID in its canonical lower-case form.
 func (s *Source) UUID() string {
-	b := s.Bytes(16)
+	var b [16]byte
+	copy(b[:], s.Bytes(16))
+	return FormatUUID(b)
+}
+
+// FormatUUID marks b as a random (version 4, RFC 4122 variant) UUID and
+// returns it in its canonical lower-case form.
+func FormatUUID(b [16]byte) string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	var out [36]byte
