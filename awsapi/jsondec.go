@@ -582,7 +582,9 @@ func (r *jsonReader) decode(v reflect.Value, p *decPlan, depth int) error {
 
 // decodeAt is decode's direct road (memdec.go): it reads one value into the
 // memory at ptr, of plan p, and answers exactly as decode would. The kinds
-// it does not write itself it hands to decode.
+// it does not write itself it hands to decode. Its object-member loop
+// repeats decode's on purpose: sharing it through a per-member callback
+// measured slower on PutMetricData of 1,000 datums.
 func (r *jsonReader) decodeAt(ptr unsafe.Pointer, p *decPlan, depth int) error {
 	switch p.kind {
 	case decPointer, decTime, decStruct, decSlice, decString, decBool, decInt, decFloat:

@@ -173,7 +173,9 @@ func Do[In, Out any](ctx context.Context, s *Service, c event.Call, in In, core 
 	// RecordFunc checks Records itself (a core that builds costly parameters
 	// checks it too, before building them).
 	params := cp.Params
-	if params == nil && cp.RequestParameters == nil {
+	if params == nil && cp.RequestParameters == nil && s.Rec.Records(ctx) {
+		// Built only for a call someone records: the closure copies in to
+		// the heap.
 		params = func() any { return event.Params(in) }
 	}
 	s.Rec.RecordFunc(ctx, *cp, params, err)
