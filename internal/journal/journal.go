@@ -368,10 +368,25 @@ func (j *Journal) replayOne(r *record, dispatch Dispatch) error {
 	if r.Unrecorded {
 		ctx = event.Unrecorded(ctx)
 	}
-	if err := dispatch(ctx, Call{Seq: r.Seq, Service: r.Service, Region: r.Region, Name: r.Name, Input: r.Input}); err != nil {
+	if err := j.dispatchOne(ctx, r, dispatch); err != nil {
 		return fmt.Errorf("journal: %s: record %d (%s %s in %s) cannot be replayed: %w", j.dir, r.Seq, r.Service, r.Name, r.Region, err)
 	}
 	return nil
+}
+
+// dispatchOne replays r. A call is journaled before it runs, so a call that
+// panicked is in the journal and panics again when replayed: that is
+// recovered and reported (Warn), and the replay goes on with what the call
+// changed before it panicked — the state the original left behind — instead
+// of leaving a directory that can never be opened again.
+func (j *Journal) dispatchOne(ctx context.Context, r *record, dispatch Dispatch) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			j.log.Warn("journal: a replayed call panicked, as the original call did; the replay goes on",
+				"seq", r.Seq, "service", r.Service, "region", r.Region, "name", r.Name, "panic", fmt.Sprint(v))
+		}
+	}()
+	return dispatch(ctx, Call{Seq: r.Seq, Service: r.Service, Region: r.Region, Name: r.Name, Input: r.Input})
 }
 
 // repair keeps the valid prefix (off bytes) of segment j.segs[i] of size

@@ -45,6 +45,7 @@ type addIn struct {
 	At    *time.Time
 	Every time.Duration // > 0: also arm a timer adding 1000 after Every
 	Hook  bool          // call Add(N: 10) with a fresh context, as a user's hook may
+	Panic bool          // panic after adding, as a bug in an operation would
 }
 
 func newCounter(c clock.Clock, j op.Journal, seed uint64) *counter {
@@ -83,6 +84,9 @@ func (s *counter) add(ctx context.Context, _ *event.Call, in addIn) (int, error)
 	s.log = append(s.log, fmt.Sprintf("add %d %s at %s id %s rid %q who %q", in.N, in.Note, s.op.Clock.Now().Format(time.RFC3339Nano), s.op.IDs.Hex(6), rid, who.UserName))
 	total := s.total
 	s.mu.Unlock()
+	if in.Panic {
+		panic("add: a bug")
+	}
 	if in.Hook {
 		_, _ = s.Add(context.Background(), addIn{N: 10, Note: "hook"})
 	}
@@ -643,5 +647,36 @@ func TestAnOperationThatCannotBeReplayedIsReportedOnce(t *testing.T) {
 	c.Add(context.Background(), addIn{N: 2})
 	if n := strings.Count(buf.String(), "level=ERROR"); n != 1 || !strings.Contains(buf.String(), "cannot be replayed") {
 		t.Fatalf("reported %d times: %q", n, buf.String())
+	}
+}
+
+// A call that panicked is journaled (before it ran) and panics again on
+// replay: the directory still opens, with the state the original left.
+func TestACallThatPanickedDoesNotStopTheReplay(t *testing.T) {
+	dir := t.TempDir()
+	base := clock.NewManual(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	j, c := open(t, dir, base, journal.Options{})
+	ctx := context.Background()
+	if _, err := c.Add(ctx, addIn{N: 1}); err != nil {
+		t.Fatal(err)
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Fatal("the call did not panic")
+			}
+		}()
+		_, _ = c.Add(ctx, addIn{N: 5, Panic: true})
+	}()
+	if _, err := c.Add(ctx, addIn{N: 2}); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := c.snapshot()
+	j.Close()
+
+	j2, c2 := open(t, dir, clock.NewManual(base.Now()), journal.Options{})
+	defer j2.Close()
+	if got, _ := c2.snapshot(); got != want || got != 8 {
+		t.Fatalf("total after replay = %d, want %d (8)", got, want)
 	}
 }
