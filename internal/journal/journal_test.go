@@ -10,10 +10,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/fxamacker/cbor/v2"
 
 	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/internal/awserr"
@@ -678,5 +681,55 @@ func TestACallThatPanickedDoesNotStopTheReplay(t *testing.T) {
 	defer j2.Close()
 	if got, _ := c2.snapshot(); got != want || got != 8 {
 		t.Fatalf("total after replay = %d, want %d (8)", got, want)
+	}
+}
+
+// codecIn has a codec registered with op.RegisterInputCodec: one byte per
+// value after a version byte.
+type codecIn struct{ Values []int }
+
+func init() {
+	op.RegisterInputCodec(func(dst []byte, in *codecIn) []byte {
+		dst = append(dst, 1)
+		for _, v := range in.Values {
+			dst = append(dst, byte(v))
+		}
+		return dst
+	}, func(b []byte, in *codecIn) error {
+		if len(b) == 0 || b[0] != 1 {
+			return errors.New("codecIn: bad version")
+		}
+		in.Values = make([]int, len(b)-1)
+		for i, v := range b[1:] {
+			in.Values[i] = int(v)
+		}
+		return nil
+	})
+}
+
+func TestAnInputWithARegisteredCodecIsStoredInItsForm(t *testing.T) {
+	for _, n := range []int{0, 3, 22, 23, 300, 70000} {
+		in := codecIn{Values: make([]int, n)}
+		for i := range in.Values {
+			in.Values[i] = i % 256
+		}
+		b, err := journal.Encode(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b[0]>>5 != 2 {
+			t.Fatalf("%d values: not a CBOR byte string: %x", n, b[:1])
+		}
+		var raw []byte // what a CBOR decoder makes of it: the codec's bytes
+		if err := cbor.Unmarshal(b, &raw); err != nil || len(raw) != n+1 {
+			t.Fatalf("%d values: CBOR reads %d bytes, %v", n, len(raw), err)
+		}
+		var got codecIn
+		if err := journal.Decode(b, &got); err != nil || !slices.Equal(got.Values, in.Values) {
+			t.Fatalf("%d values: Decode = %v, %v", n, len(got.Values), err)
+		}
+		if err := journal.Decode(b[:len(b)-1], &got); err == nil {
+			t.Fatalf("%d values: a short byte string decoded", n)
+		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/fxamacker/cbor/v2"
 
 	"github.com/localwatch/localwatch/internal/identity"
+	"github.com/localwatch/localwatch/internal/op"
 )
 
 // Kind tells a call record from a tick record.
@@ -99,12 +100,88 @@ func init() {
 	}
 }
 
-// Encode encodes an operation's Input the way the journal stores it.
-func Encode(in any) ([]byte, error) { return encMode.Marshal(in) }
+// Encode encodes an operation's Input the way the journal stores it: as CBOR
+// (field names as in Go), or, for an Input type with a registered
+// [op.InputCodec], as a CBOR byte string holding the codec's form.
+func Encode(in any) ([]byte, error) {
+	if in != nil {
+		if c, ok := op.InputCodecFor(reflect.TypeOf(in)); ok {
+			// Room for the longest byte-string head in front, filled in
+			// once the length is known.
+			const room = 9
+			b := c.Append(make([]byte, room, room+4096), in)
+			n := uint64(len(b) - room)
+			head := appendHead(make([]byte, 0, room), 2, n)
+			start := room - len(head)
+			copy(b[start:], head)
+			return b[start:], nil
+		}
+	}
+	return encMode.Marshal(in)
+}
 
 // Decode decodes an Input stored by the journal into v (a pointer to the
 // operation's Input type).
-func Decode(data []byte, v any) error { return decMode.Unmarshal(data, v) }
+func Decode(data []byte, v any) error {
+	if len(data) > 0 && data[0]>>5 == 2 { // a byte string: a codec's form
+		if t := reflect.TypeOf(v); t != nil && t.Kind() == reflect.Pointer {
+			if c, ok := op.InputCodecFor(t.Elem()); ok {
+				payload, err := byteString(data)
+				if err != nil {
+					return err
+				}
+				return c.Decode(payload, v)
+			}
+		}
+		// Else an encoding.BinaryUnmarshaler, which CBOR handles.
+	}
+	return decMode.Unmarshal(data, v)
+}
+
+// appendHead appends a CBOR head of major type major and argument n.
+func appendHead(b []byte, major byte, n uint64) []byte {
+	m := major << 5
+	switch {
+	case n < 24:
+		return append(b, m|byte(n))
+	case n <= 0xff:
+		return append(b, m|24, byte(n))
+	case n <= 0xffff:
+		return binary.BigEndian.AppendUint16(append(b, m|25), uint16(n))
+	case n <= 0xffffffff:
+		return binary.BigEndian.AppendUint32(append(b, m|26), uint32(n))
+	}
+	return binary.BigEndian.AppendUint64(append(b, m|27), n)
+}
+
+// byteString returns the content of the definite-length CBOR byte string
+// that is all of data.
+func byteString(data []byte) ([]byte, error) {
+	if len(data) == 0 || data[0]>>5 != 2 {
+		return nil, errors.New("journal: not a CBOR byte string")
+	}
+	ai := data[0] & 0x1f
+	var n uint64
+	h := 1
+	switch {
+	case ai < 24:
+		n = uint64(ai)
+	case ai == 24 && len(data) >= 2:
+		n, h = uint64(data[1]), 2
+	case ai == 25 && len(data) >= 3:
+		n, h = uint64(binary.BigEndian.Uint16(data[1:])), 3
+	case ai == 26 && len(data) >= 5:
+		n, h = uint64(binary.BigEndian.Uint32(data[1:])), 5
+	case ai == 27 && len(data) >= 9:
+		n, h = binary.BigEndian.Uint64(data[1:]), 9
+	default:
+		return nil, errors.New("journal: bad CBOR byte string head")
+	}
+	if n != uint64(len(data)-h) {
+		return nil, fmt.Errorf("journal: CBOR byte string of %d bytes holds %d", n, len(data)-h)
+	}
+	return data[h:], nil
+}
 
 // headerSize is the frame header: payload length and CRC-32C.
 const headerSize = 8
@@ -114,15 +191,45 @@ const maxRecord = 1 << 30
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
+// recordHead is record without its Input: appendFrame encodes it and then
+// appends the Input as it is (already CBOR), which is what encoding record
+// gives, without copying and re-checking a large Input.
+type recordHead struct {
+	_          struct{} `cbor:",toarray"`
+	Seq        uint64
+	Kind       Kind
+	Time       int64
+	Region     string
+	Service    string
+	Name       string
+	RequestID  string
+	Identity   *wireIdentity
+	ReadOnly   bool
+	Unrecorded bool
+}
+
 // appendFrame appends r, framed, to b.
 func appendFrame(b []byte, r *record) ([]byte, error) {
-	payload, err := encMode.Marshal(r)
+	input := []byte(r.Input)
+	if len(input) == 0 {
+		input = []byte{0xf6} // CBOR null, as encoding record gives
+	}
+	head, err := encMode.Marshal(recordHead{Seq: r.Seq, Kind: r.Kind, Time: r.Time, Region: r.Region,
+		Service: r.Service, Name: r.Name, RequestID: r.RequestID, Identity: r.Identity, ReadOnly: r.ReadOnly,
+		Unrecorded: r.Unrecorded})
 	if err != nil {
 		return b, err
 	}
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(payload)))
-	b = binary.LittleEndian.AppendUint32(b, crc32.Checksum(payload, castagnoli))
-	return append(b, payload...), nil
+	if head[0] != 0x80|10 {
+		return b, fmt.Errorf("journal: record head encoded as %#x", head[0])
+	}
+	head[0] = 0x80 | 11 // the array gains the Input
+	size := len(head) + len(input)
+	crc := crc32.Update(crc32.Checksum(head, castagnoli), castagnoli, input)
+	b = binary.LittleEndian.AppendUint32(b, uint32(size))
+	b = binary.LittleEndian.AppendUint32(b, crc)
+	b = append(b, head...)
+	return append(b, input...), nil
 }
 
 // errTorn and errDamaged classify a bad frame.
