@@ -119,11 +119,20 @@ type Journal struct {
 	spare    []byte
 	lastSync time.Time // wall time of the last fsync (SyncLoseRecentOnPowerLoss)
 	writeErr error     // the last write failure, reported once
+	// sealed are the segments closed but not yet compressed (compress.go),
+	// oldest first; compressErr stops compression after a failure.
+	sealed      []int
+	compressErr error
 
 	checked sync.Map // checkKey → true: operations Options.Check was asked about
 
 	written atomic.Uint64 // highest sequence number written to the file
 	durable atomic.Uint64 // highest sequence number fsynced
+
+	// kick wakes the writer (see writer); stopped is closed when it has
+	// returned. Both are made by Start.
+	kick    chan struct{}
+	stopped chan struct{}
 }
 
 // Open locks and opens the data directory o.Dir, creating it if needed. The
@@ -265,7 +274,7 @@ func (j *Journal) listSegments() ([]int, error) {
 	}
 	var out []int
 	for _, e := range ents {
-		name, ok := strings.CutSuffix(e.Name(), ".log")
+		name, ok := strings.CutSuffix(strings.TrimSuffix(e.Name(), zstSuffix), ".log")
 		if !ok || len(name) != 8 {
 			continue
 		}
@@ -276,7 +285,7 @@ func (j *Journal) listSegments() ([]int, error) {
 		out = append(out, n)
 	}
 	slices.Sort(out)
-	return out, nil
+	return slices.Compact(out), nil // a crash while compressing leaves both forms
 }
 
 // Seed returns the ID seed of the directory.
@@ -319,9 +328,12 @@ func (j *Journal) Replay(dispatch Dispatch) error {
 	j.holder.Store(goid())
 	defer j.holder.Store(0)
 	for i, n := range j.segs {
-		data, err := os.ReadFile(j.segPath(n))
+		data, damaged, err := j.readSegment(n)
 		if err != nil {
-			return fmt.Errorf("journal: %w", err)
+			return err
+		}
+		if damaged != nil {
+			j.log.Warn("journal: damaged compressed segment; replaying what decodes before the damage", "segment", j.zstPath(n), "cause", damaged.Error())
 		}
 		off := 0
 		for off < len(data) {
@@ -342,6 +354,11 @@ func (j *Journal) Replay(dispatch Dispatch) error {
 			}
 			j.seq = r.Seq
 			off += size
+		}
+		if damaged != nil {
+			// What followed the damage is lost: the later segments
+			// cannot be replayed in order.
+			return j.repair(i, off, off, damaged)
 		}
 	}
 	return nil
@@ -401,7 +418,7 @@ func (j *Journal) repair(i, off, total int, cause error) error {
 	} else {
 		lost := int64(total - off)
 		for _, m := range j.segs[i+1:] {
-			if st, err := os.Stat(j.segPath(m)); err == nil {
+			if st, err := os.Stat(j.segFile(m)); err == nil {
 				lost += st.Size()
 			}
 		}
@@ -411,7 +428,7 @@ func (j *Journal) repair(i, off, total int, cause error) error {
 			return err
 		}
 		for _, m := range j.segs[i+1:] {
-			if err := os.Rename(j.segPath(m), j.segPath(m)+".damaged"); err != nil {
+			if err := os.Rename(j.segFile(m), j.segFile(m)+".damaged"); err != nil {
 				return fmt.Errorf("journal: %w", err)
 			}
 		}
@@ -468,6 +485,14 @@ func (j *Journal) Start() error {
 	if len(j.segs) == 0 {
 		j.segs = []int{1}
 	}
+	if _, err := os.Stat(j.zstPath(j.lastSeg())); err == nil {
+		j.segs = append(j.segs, j.lastSeg()+1) // only sealed segments are compressed
+	}
+	for _, m := range j.segs[:len(j.segs)-1] {
+		if _, err := os.Stat(j.segPath(m)); err == nil {
+			j.sealed = append(j.sealed, m)
+		}
+	}
 	n := j.segs[len(j.segs)-1]
 	f, err := os.OpenFile(j.segPath(n), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
@@ -487,6 +512,8 @@ func (j *Journal) Start() error {
 	j.flushMu.Unlock()
 	j.written.Store(j.seq)
 	j.durable.Store(j.seq)
+	j.kick, j.stopped = make(chan struct{}, 1), make(chan struct{})
+	go j.writer()
 	j.started = true
 	j.clk.OnWake(j.wake)
 	j.clk.Arm()
@@ -539,6 +566,14 @@ func (j *Journal) Begin(ctx context.Context, service, region, name string, readO
 	}
 	j.append(&r)
 	seq := j.seq
+	if !readOnly {
+		// Write (and sync) the record while the call runs; the call
+		// waits for it only at its end (commit).
+		select {
+		case j.kick <- struct{}{}:
+		default: // the writer has a wake-up pending, which will take this record too
+		}
+	}
 	return op.WithinCall(ctx), func(err error) {
 		j.clk.Release()
 		j.holder.Store(0)
@@ -621,6 +656,25 @@ func (j *Journal) wake() {
 	}
 	j.clk.Rearm()
 	j.maybeFlush()
+}
+
+// writer is the journal's one goroutine, from Start to Close: woken by each
+// change as soon as its record is in the buffer, it writes the buffer out
+// (and, under SyncEveryCall, fsyncs it) while the call itself runs, so that
+// the disk's latency overlaps the call's work instead of following it. Each
+// call still waits, at its end, until its record is durable (commit), and
+// does the write itself if the writer has not got to it.
+func (j *Journal) writer() {
+	defer close(j.stopped)
+	for range j.kick {
+		j.flushMu.Lock()
+		j.flushLocked(j.opts.Sync == SyncEveryCall)
+		j.flushMu.Unlock()
+		if len(j.kick) == 0 {
+			j.compressSealed()
+		}
+	}
+	j.compressSealed()
 }
 
 // commit returns once record seq is written (and, under SyncEveryCall,
@@ -734,6 +788,7 @@ func (j *Journal) rollLocked() error {
 		return err
 	}
 	j.f.Close()
+	j.sealed = append(j.sealed, n-1)
 	j.f, j.fSize = f, 0
 	return nil
 }
@@ -758,6 +813,10 @@ func (j *Journal) Close() error {
 	}
 	j.closed = true
 	j.clk.Disarm()
+	if j.kick != nil {
+		close(j.kick)
+		<-j.stopped
+	}
 	j.flushMu.Lock()
 	j.flushLocked(true)
 	err := j.writeErr

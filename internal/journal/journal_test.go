@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/fxamacker/cbor/v2"
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/internal/awserr"
@@ -193,7 +194,7 @@ func TestConcurrentWritersAreAllDurableAndInOneOrder(t *testing.T) {
 			wg.Wait()
 			_, want := c.snapshot()
 			j.Close()
-			segs, _ := filepath.Glob(filepath.Join(dir, "journal", "*.log"))
+			segs, _ := filepath.Glob(filepath.Join(dir, "journal", "*.log*"))
 			if len(segs) < 2 {
 				t.Fatalf("%d segments of 4 KiB for %d records, want several", len(segs), writers*each)
 			}
@@ -229,6 +230,26 @@ func logBuffer() (*slog.Logger, *bytes.Buffer) {
 
 func segment(dir string, n int) string {
 	return filepath.Join(dir, "journal", fmt.Sprintf("%08d.log", n))
+}
+
+// decompressSegment turns sealed segment n back into its plain form, as if
+// the journal had not compressed it yet.
+func decompressSegment(t *testing.T, dir string, n int) {
+	t.Helper()
+	zb, err := os.ReadFile(segment(dir, n) + ".zst")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := zstd.NewReader(nil)
+	defer d.Close()
+	b, err := d.DecodeAll(zb, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(segment(dir, n), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(segment(dir, n) + ".zst")
 }
 
 func TestATornTailIsCutOffReportedAndTheAccountOpens(t *testing.T) {
@@ -298,10 +319,11 @@ func TestAFlippedByteInTheMiddleKeepsThePrefixAndSetsTheRestAside(t *testing.T) 
 		c.Add(context.Background(), addIn{N: 1, Note: "0123456789"})
 	}
 	j.Close()
-	segs, _ := filepath.Glob(filepath.Join(dir, "journal", "*.log"))
+	segs, _ := filepath.Glob(filepath.Join(dir, "journal", "*.log*"))
 	if len(segs) < 3 {
 		t.Fatalf("%d segments", len(segs))
 	}
+	decompressSegment(t, dir, 1) // this test is about a plain one
 	// Count the records of segment 1, then damage its third record.
 	b, _ := os.ReadFile(segment(dir, 1))
 	off := 0
@@ -731,5 +753,108 @@ func TestAnInputWithARegisteredCodecIsStoredInItsForm(t *testing.T) {
 		if err := journal.Decode(b[:len(b)-1], &got); err == nil {
 			t.Fatalf("%d values: a short byte string decoded", n)
 		}
+	}
+}
+
+// Sealed segments are compressed by the writer; the directory reopens with
+// the same calls, and a snapshot carries the compressed files.
+func TestSealedSegmentsAreCompressedAndReplayTheSame(t *testing.T) {
+	dir := t.TempDir()
+	j, c := open(t, dir, clock.NewManual(t0), journal.Options{SegmentSize: 2048})
+	for i := range 200 {
+		c.Add(context.Background(), addIn{N: 1, Note: fmt.Sprintf("note %d repeated repeated repeated", i)})
+	}
+	_, want := c.snapshot()
+	j.Close()
+	zst, _ := filepath.Glob(filepath.Join(dir, "journal", "*.log.zst"))
+	plain, _ := filepath.Glob(filepath.Join(dir, "journal", "*.log"))
+	if len(zst) < 3 || len(plain) != 1 {
+		t.Fatalf("%d compressed and %d plain segments, want every sealed one compressed and the active one plain", len(zst), len(plain))
+	}
+	var zsize, psize int64
+	for _, f := range zst {
+		st, _ := os.Stat(f)
+		zsize += st.Size()
+		psize += 2048
+	}
+	if zsize*2 > psize {
+		t.Errorf("compressed segments hold %d bytes for about %d", zsize, psize)
+	}
+	j2, c2 := open(t, dir, clock.NewManual(t0), journal.Options{SegmentSize: 2048})
+	if total, got := c2.snapshot(); total != 200 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("replayed %d", total)
+	}
+	var snap bytes.Buffer
+	if err := j2.Snapshot(&snap); err != nil {
+		t.Fatal(err)
+	}
+	j2.Close()
+	restored := filepath.Join(t.TempDir(), "r")
+	if err := journal.Restore(&snap, restored); err != nil {
+		t.Fatal(err)
+	}
+	j3, c3 := open(t, restored, clock.NewManual(t0), journal.Options{SegmentSize: 2048})
+	defer j3.Close()
+	if total, _ := c3.snapshot(); total != 200 {
+		t.Fatalf("restored %d", total)
+	}
+}
+
+// A crash between writing a segment's compressed form and removing its plain
+// form leaves both: each call is replayed once.
+func TestBothFormsOfASegmentReplayOnce(t *testing.T) {
+	dir := t.TempDir()
+	j, c := open(t, dir, clock.NewManual(t0), journal.Options{SegmentSize: 1024})
+	for range 60 {
+		c.Add(context.Background(), addIn{N: 1, Note: "0123456789"})
+	}
+	j.Close()
+	zb, _ := os.ReadFile(segment(dir, 1) + ".zst")
+	decompressSegment(t, dir, 1)
+	os.WriteFile(segment(dir, 1)+".zst", zb, 0o644)
+	j2, c2 := open(t, dir, clock.NewManual(t0), journal.Options{SegmentSize: 1024})
+	defer j2.Close()
+	if total, _ := c2.snapshot(); total != 60 {
+		t.Fatalf("replayed %d calls, want 60", total)
+	}
+}
+
+// Damage in a compressed segment keeps the calls before it (what decodes)
+// and sets the rest aside, reported.
+func TestAFlippedByteInACompressedSegmentKeepsThePrefix(t *testing.T) {
+	dir := t.TempDir()
+	j, c := open(t, dir, clock.NewManual(t0), journal.Options{SegmentSize: 1024})
+	for range 60 {
+		c.Add(context.Background(), addIn{N: 1, Note: "0123456789"})
+	}
+	j.Close()
+	p := segment(dir, 2) + ".zst"
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0xff
+	os.WriteFile(p, b, 0o644)
+	log, buf := logBuffer()
+	j2, c2 := open(t, dir, clock.NewManual(t0), journal.Options{Logger: log, SegmentSize: 1024})
+	total, _ := c2.snapshot()
+	j2.Close()
+	if total == 0 || total >= 60 {
+		t.Fatalf("replayed %d calls, want those of segment 1 and none after the damage", total)
+	}
+	if !strings.Contains(buf.String(), "damaged compressed segment") {
+		t.Fatalf("not reported: %q", buf.String())
+	}
+	if _, err := os.Stat(p + ".damaged"); err != nil {
+		t.Fatal("the damaged file was not set aside")
+	}
+	// It opens again with the same calls, and takes new ones.
+	j3, c3 := open(t, dir, clock.NewManual(t0), journal.Options{SegmentSize: 1024})
+	defer j3.Close()
+	if again, _ := c3.snapshot(); again != total {
+		t.Fatalf("reopened with %d calls, then %d", total, again)
+	}
+	if _, err := c3.Add(context.Background(), addIn{N: 1}); err != nil {
+		t.Fatal(err)
 	}
 }

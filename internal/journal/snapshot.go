@@ -32,7 +32,7 @@ func (j *Journal) Snapshot(w io.Writer) error {
 	tw := tar.NewWriter(w)
 	files := []string{"FORMAT", "seed"}
 	for _, n := range j.segs {
-		files = append(files, "journal/"+segName(n))
+		files = append(files, "journal/"+filepath.Base(j.segFile(n)))
 	}
 	for _, name := range files {
 		b, err := os.ReadFile(filepath.Join(j.dir, filepath.FromSlash(name)))
@@ -78,7 +78,8 @@ func Restore(r io.Reader, dir string) error {
 		name := path.Clean(h.Name)
 		ok := name == "FORMAT" || name == "seed"
 		if base, found := strings.CutPrefix(name, "journal/"); found {
-			ok = len(base) == 12 && strings.HasSuffix(base, ".log") && !strings.Contains(base, "/")
+			plain := strings.TrimSuffix(base, zstSuffix)
+			ok = len(plain) == 12 && strings.HasSuffix(plain, ".log") && !strings.Contains(base, "/")
 		}
 		if !ok || h.Typeflag != tar.TypeReg {
 			return fmt.Errorf("journal: restore: unexpected entry %q in the snapshot", h.Name)
