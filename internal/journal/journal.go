@@ -813,21 +813,31 @@ func (j *Journal) Close() error {
 	}
 	j.closed = true
 	j.clk.Disarm()
-	if j.kick != nil {
-		close(j.kick)
-		<-j.stopped
-	}
 	j.flushMu.Lock()
 	j.flushLocked(true)
 	err := j.writeErr
 	if j.f != nil {
+		if err == nil && j.fSize >= sealOnClose {
+			// Seal it, to be compressed now; the next Start begins
+			// the next segment.
+			j.sealed = append(j.sealed, j.lastSeg())
+		}
 		err = cmp.Or(err, j.f.Close())
 		j.f = nil
 	}
 	j.flushMu.Unlock()
+	if j.kick != nil {
+		close(j.kick)
+		<-j.stopped // the writer compresses what is sealed before it returns
+	}
 	j.unlock()
 	return err
 }
+
+// sealOnClose is the size from which Close seals the active segment, so
+// that it is compressed, rather than leaving it to be appended to by the
+// next run.
+const sealOnClose = 1 << 20
 
 // goid returns the ID of the calling goroutine. Begin reads it to tell the
 // operations called with a fresh context by the goroutine that holds the
