@@ -36,7 +36,10 @@
 //	                         little-endian, + CRC-32C (4 bytes); services are built at
 //	                         the creation time on every open, so their first timers
 //	                         are the same
-//	DIR/journal/00000001.log segments of records, a new one past 64 MiB
+//	DIR/journal/00000001.log segments of records, a new one past 64 MiB; the
+//	                         last is the active one, appended to
+//	DIR/journal/00000001.log.zst
+//	                         a sealed segment, compressed (below)
 //	DIR/objects/             CloudTrail and Config files (objstore.Dir), when the
 //	                         account has no Store of its own
 //
@@ -46,10 +49,32 @@
 // nanoseconds), Region, service, operation name, request ID (when the caller
 // set one), identity (when the caller set one), read-only and unrecorded
 // flags, and the operation's Input encoded as CBOR (field names as in Go,
-// times in RFC 3339 with nanoseconds). Records are not compressed: most of a
-// record is its Input, already compact in CBOR, and a record is written as
-// soon as it is acknowledged, too little at a time for a block compressor to
-// gain much; compressed blocks belong with checkpoints (below).
+// times in RFC 3339 with nanoseconds), or, for an Input type with a
+// registered [op.InputCodec] (PutMetricData, PutLogEvents: the hot paths,
+// where the generic form costs more than the call), as a CBOR byte string
+// holding the codec's compact form.
+//
+// Records are written as they come, uncompressed: a record is written as
+// soon as its call needs it, too little at a time for a compressor to gain
+// much. When a segment is sealed (the journal moves on past 64 MiB, or
+// Close finds the active segment past 1 MiB) it never changes again, and
+// the writer compresses it whole into NNNNNNNN.log.zst, one zstd frame with
+// its content checksum, whose content is the segment unchanged: records
+// repeat most of their bytes (names, dimensions, heads, log lines), so
+// segments shrink several-fold. The compressed file is fsynced and renamed
+// into place before the plain one is removed: a crash leaves one complete
+// form, or both (the compressed one is read).
+//
+// # The writer
+//
+// The journal has one goroutine, from Start to Close, the writer (the
+// design's "bounded workers" for disk I/O): a call that changes state wakes
+// it as soon as its record is buffered, and it writes and fsyncs the buffer
+// while the call itself runs, so the disk's latency overlaps the call's
+// work instead of following it. The call still returns only once its record
+// is durable (below); if the writer has not got to it, the call writes it
+// itself. When it has nothing to write, the writer compresses the sealed
+// segments.
 //
 // # Guarantees
 //
@@ -81,8 +106,9 @@
 //
 // # Recovery
 //
-// Opening reads every segment in order and checks each record's length, CRC
-// and sequence number. At the first bad record:
+// Opening reads every segment in order (a compressed one decompressed, its
+// checksum checked) and checks each record's length, CRC and sequence
+// number. At the first bad record:
 //
 //   - a torn tail (the process died in the middle of a write: the last record
 //     is short or fails its CRC, and nothing follows it) is cut off: the
@@ -92,7 +118,10 @@
 //     also keeps the valid prefix, which is all that can be replayed in
 //     order: the rest of the segment and the later segments are renamed
 //     *.damaged (kept for inspection, never read again) and the loss is
-//     reported at Warn with its size.
+//     reported at Warn with its size;
+//   - a compressed segment that does not decode is handled the same way:
+//     what decodes before the damage is kept (as a plain segment), the
+//     compressed file and the later segments are set aside as *.damaged.
 //
 // A corrupt or missing seed file, or an unreadable FORMAT, refuses to open
 // (the calls cannot be replayed without their seed); so does a FORMAT of a
@@ -126,10 +155,11 @@
 // # What is not there yet
 //
 // Reopening replays the whole journal, so reopen time grows with it (each
-// call costs about what it cost the first time). The hooks for checkpoints
-// are in place: a checkpoint would be a snapshot of every service's state at
-// a record's sequence number, written beside the journal; opening would load
+// call costs about what it cost the first time), and no segment is ever
+// deleted. Checkpoints would end both: a checkpoint is a snapshot of every
+// service's state (its data, its schedules, the ID source's position) at a
+// record's sequence number, written beside the journal; opening would load
 // the newest checkpoint and replay only the segments after it, and the
-// segments before it could be deleted. Metric data would then also be
-// compacted (Gorilla-style chunks) instead of kept as the calls that put it.
+// segments before it could be deleted. Metric data would then be kept as
+// compressed chunks (Gorilla-style) instead of the calls that put it.
 package journal
