@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -281,11 +282,37 @@ func TestATornTailIsCutOffReportedAndTheAccountOpens(t *testing.T) {
 	}
 }
 
-func TestZerosAfterTheLastRecordAreATornTail(t *testing.T) {
+// The zeros the writer writes ahead of the records (or left where a power
+// loss extended the file but lost the data) are the journal's unused end:
+// cut off without a report, nothing set aside.
+func TestZerosAfterTheLastRecordAreTheUnusedEnd(t *testing.T) {
 	dir := t.TempDir()
 	writeN(t, dir, 10)
 	f, _ := os.OpenFile(segment(dir, 1), os.O_APPEND|os.O_WRONLY, 0)
-	f.Write(make([]byte, 4096)) // extended by a power loss, never written
+	f.Write(make([]byte, 4096))
+	f.Close()
+	log, buf := logBuffer()
+	j, c := open(t, dir, clock.NewManual(t0), journal.Options{Logger: log})
+	defer j.Close()
+	if total, _ := c.snapshot(); total != 10 || strings.Contains(buf.String(), "WARN") {
+		t.Fatalf("replayed %d, log %q", total, buf.String())
+	}
+	if damaged, _ := filepath.Glob(filepath.Join(dir, "journal", "*.damaged")); len(damaged) != 0 {
+		t.Fatalf("set aside %q for zeros", damaged)
+	}
+}
+
+// A crash in the middle of a record written into the zeros ahead leaves the
+// record's start and then zeros: a torn tail, cut off and reported, not
+// damage (nothing set aside).
+func TestARecordTornInTheZerosAheadIsATornTail(t *testing.T) {
+	dir := t.TempDir()
+	writeN(t, dir, 10)
+	b, _ := os.ReadFile(segment(dir, 1))
+	size := 8 + int(binary.LittleEndian.Uint32(b))
+	f, _ := os.OpenFile(segment(dir, 1), os.O_APPEND|os.O_WRONLY, 0)
+	f.Write(b[:size/2]) // a record's first half (a copy of the first record's)
+	f.Write(make([]byte, 4096))
 	f.Close()
 	log, buf := logBuffer()
 	j, c := open(t, dir, clock.NewManual(t0), journal.Options{Logger: log})
@@ -294,7 +321,7 @@ func TestZerosAfterTheLastRecordAreATornTail(t *testing.T) {
 		t.Fatalf("replayed %d, log %q", total, buf.String())
 	}
 	if damaged, _ := filepath.Glob(filepath.Join(dir, "journal", "*.damaged")); len(damaged) != 0 {
-		t.Fatalf("set aside %q for zeros", damaged)
+		t.Fatalf("set aside %q for a torn record", damaged)
 	}
 }
 

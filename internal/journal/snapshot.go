@@ -42,6 +42,9 @@ func (j *Journal) Snapshot(w io.Writer) error {
 		if err != nil {
 			return fmt.Errorf("journal: snapshot: %w", err)
 		}
+		if j.f != nil && name == "journal/"+segName(j.lastSeg()) && int64(len(b)) > j.fSize {
+			b = b[:j.fSize] // not the zeros written ahead
+		}
 		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(b)), ModTime: time.Unix(0, 0), Typeflag: tar.TypeReg}); err != nil {
 			return fmt.Errorf("journal: snapshot: %w", err)
 		}
