@@ -570,10 +570,12 @@ func (j *Journal) Begin(ctx context.Context, service, region, name string, readO
 	if j.opts.Check != nil {
 		j.check(service, region, name, in)
 	}
-	input, encErr := Encode(in)
+	bp := inputBufs.Get().(*[]byte)
+	input, encErr := encodeTo(*bp, in)
 	j.mu.Lock()
 	if !j.started || j.closed {
 		j.mu.Unlock()
+		inputBufs.Put(bp)
 		return ctx, nil
 	}
 	j.holder.Store(g)
@@ -593,6 +595,10 @@ func (j *Journal) Begin(ctx context.Context, service, region, name string, readO
 		r.Input = []byte{0xf6} // CBOR null
 	}
 	j.append(&r)
+	if cap(input) <= 1<<20 {
+		*bp = input[:0]
+	}
+	inputBufs.Put(bp)
 	seq := j.seq
 	if !readOnly {
 		// Write (and sync) the record while the call runs; the call

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"reflect"
+	"sync"
 	"time"
 
 	"github.com/fxamacker/cbor/v2"
@@ -103,22 +104,30 @@ func init() {
 // Encode encodes an operation's Input the way the journal stores it: as CBOR
 // (field names as in Go), or, for an Input type with a registered
 // [op.InputCodec], as a CBOR byte string holding the codec's form.
-func Encode(in any) ([]byte, error) {
+func Encode(in any) ([]byte, error) { return encodeTo(nil, in) }
+
+// encodeTo is Encode into buf's storage when it is large enough (the result
+// may or may not share it).
+func encodeTo(buf []byte, in any) ([]byte, error) {
 	if in != nil {
 		if c, ok := op.InputCodecFor(reflect.TypeOf(in)); ok {
 			// Room for the longest byte-string head in front, filled in
 			// once the length is known.
 			const room = 9
-			b := c.Append(make([]byte, room, room+4096), in)
-			n := uint64(len(b) - room)
-			head := appendHead(make([]byte, 0, room), 2, n)
-			start := room - len(head)
-			copy(b[start:], head)
+			var head [room]byte
+			b := c.Append(append(buf[:0], head[:]...), in)
+			h := appendHead(head[:0], 2, uint64(len(b)-room))
+			start := room - len(h)
+			copy(b[start:], h)
 			return b[start:], nil
 		}
 	}
 	return encMode.Marshal(in)
 }
+
+// inputBufs recycles the buffers Begin encodes Inputs into: the record is
+// copied into the journal's buffer, so the encoding is garbage at once.
+var inputBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // Decode decodes an Input stored by the journal into v (a pointer to the
 // operation's Input type).
