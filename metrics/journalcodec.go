@@ -69,6 +69,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"sync"
 	"time"
@@ -96,23 +97,121 @@ const (
 	flagSameRes              // StorageResolution as the previous datum's
 )
 
-// codecEnc is an encoder's string table (string → index), reused across
-// calls.
+// codecEnc is an encoder's string table, reused across calls: an
+// open-addressing hash set of the call's strings (a Go map costs twice as
+// much: a lookup and then an insert), and the index of the last MetricName
+// and dimension names by position, which a call usually repeats.
 type codecEnc struct {
-	index map[string]uint32
-	n     uint32
+	slots []uint32 // index+1 in strs; 0: empty; a power of 2 long
+	strs  []string
+	seed  maphash.Seed
+
+	name      string // the last MetricName written…
+	nameRef   uint32 // …and its index
+	hasName   bool
+	dimNames  [4]string // the last dimension name at positions 0–3…
+	dimRefs   [4]uint32 // …and their indexes
+	dimCached uint8     // the positions cached (bits)
 }
 
-var codecEncs = sync.Pool{New: func() any { return &codecEnc{index: make(map[string]uint32)} }}
+// maxPooledSlots bounds the table a pooled encoder keeps.
+const maxPooledSlots = 1 << 16
+
+var codecEncs = sync.Pool{New: func() any { return &codecEnc{slots: make([]uint32, 256), seed: maphash.MakeSeed()} }}
+
+// reset empties the table for the next call.
+func (e *codecEnc) reset() {
+	if len(e.slots) > maxPooledSlots {
+		e.slots, e.strs = make([]uint32, 256), nil
+	} else if len(e.strs) > 0 {
+		clear(e.slots)
+		clear(e.strs)
+		e.strs = e.strs[:0]
+	}
+	e.name, e.hasName = "", false
+	e.dimNames, e.dimCached = [4]string{}, 0
+}
+
+// ref appends a reference to the string at index i.
+func ref(dst []byte, i uint32) []byte {
+	if i < 64 {
+		return append(dst, byte(i<<1))
+	}
+	return binary.AppendUvarint(dst, uint64(i)<<1)
+}
 
 // str appends a reference to s: its index if the call wrote it before, else
 // s itself.
 func (e *codecEnc) str(dst []byte, s string) []byte {
-	if i, ok := e.index[s]; ok {
-		return binary.AppendUvarint(dst, uint64(i)<<1)
+	i, isNew := e.lookup(s)
+	if !isNew {
+		return ref(dst, i)
 	}
-	e.index[s] = e.n
-	e.n++
+	dst = binary.AppendUvarint(dst, uint64(len(s))<<1|1)
+	return append(dst, s...)
+}
+
+// lookup answers the index of s in the table, adding it if it is new.
+func (e *codecEnc) lookup(s string) (i uint32, isNew bool) {
+	if 2*(len(e.strs)+1) > len(e.slots) {
+		e.grow()
+	}
+	mask := uint64(len(e.slots) - 1)
+	for h := maphash.String(e.seed, s) & mask; ; h = (h + 1) & mask {
+		v := e.slots[h]
+		if v == 0 {
+			i = uint32(len(e.strs))
+			e.strs = append(e.strs, s)
+			e.slots[h] = i + 1
+			return i, true
+		}
+		if e.strs[v-1] == s {
+			return v - 1, false
+		}
+	}
+}
+
+// grow doubles the slots and re-inserts the strings.
+func (e *codecEnc) grow() {
+	e.slots = make([]uint32, 2*len(e.slots))
+	mask := uint64(len(e.slots) - 1)
+	for i, s := range e.strs {
+		h := maphash.String(e.seed, s) & mask
+		for e.slots[h] != 0 {
+			h = (h + 1) & mask
+		}
+		e.slots[h] = uint32(i) + 1
+	}
+}
+
+// nameStr is str for a MetricName.
+func (e *codecEnc) nameStr(dst []byte, s string) []byte {
+	if e.hasName && s == e.name {
+		return ref(dst, e.nameRef)
+	}
+	i, isNew := e.lookup(s)
+	e.name, e.nameRef, e.hasName = s, i, true
+	if !isNew {
+		return ref(dst, i)
+	}
+	dst = binary.AppendUvarint(dst, uint64(len(s))<<1|1)
+	return append(dst, s...)
+}
+
+// dimStr is str for the name of the dimension at position j.
+func (e *codecEnc) dimStr(dst []byte, j int, s string) []byte {
+	if j >= len(e.dimNames) {
+		return e.str(dst, s)
+	}
+	if e.dimCached&(1<<j) != 0 && s == e.dimNames[j] {
+		return ref(dst, e.dimRefs[j])
+	}
+	i, isNew := e.lookup(s)
+	e.dimNames[j], e.dimRefs[j] = s, i
+	e.dimCached |= 1 << j
+	if !isNew {
+		return ref(dst, i)
+	}
 	dst = binary.AppendUvarint(dst, uint64(len(s))<<1|1)
 	return append(dst, s...)
 }
@@ -120,6 +219,9 @@ func (e *codecEnc) str(dst []byte, s string) []byte {
 // sameTime reports whether a and b decode the same: both zero, or the same
 // instant at the same UTC offset.
 func sameTime(a, b time.Time) bool {
+	if a == b { // usually: the call's datums share one Timestamp
+		return true
+	}
 	if a.IsZero() || b.IsZero() {
 		return a.IsZero() && b.IsZero()
 	}
@@ -140,8 +242,7 @@ func appendF64(dst []byte, f float64) []byte {
 func appendPutMetricData(dst []byte, in *PutMetricDataInput) []byte {
 	e := codecEncs.Get().(*codecEnc)
 	defer func() {
-		clear(e.index) // keeps its buckets, drops the strings
-		e.n = 0
+		e.reset()
 		codecEncs.Put(e)
 	}()
 
@@ -181,12 +282,12 @@ func appendPutMetricData(dst []byte, in *PutMetricDataInput) []byte {
 		flagsAt := len(dst)
 		dst = append(dst, 0)
 		var flags byte
-		dst = e.str(dst, d.MetricName)
+		dst = e.nameStr(dst, d.MetricName)
 		if d.Dimensions != nil {
 			flags |= flagDims
 			dst = binary.AppendUvarint(dst, uint64(len(d.Dimensions)))
-			for _, dim := range d.Dimensions {
-				dst = e.str(dst, dim.Name)
+			for j, dim := range d.Dimensions {
+				dst = e.dimStr(dst, j, dim.Name)
 				dst = e.str(dst, dim.Value)
 			}
 		}
