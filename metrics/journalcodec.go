@@ -432,6 +432,17 @@ func (d *codecDec) f64() float64 {
 }
 
 func (d *codecDec) str() string {
+	// The usual case, a one-byte reference, inlined.
+	if d.off < len(d.data) {
+		if b := d.data[d.off]; b < 0x80 && b&1 == 0 && int(b>>1) < len(d.table) {
+			d.off++
+			return d.table[b>>1]
+		}
+	}
+	return d.strSlow()
+}
+
+func (d *codecDec) strSlow() string {
 	x := d.uvarint()
 	if x&1 == 0 {
 		i := x >> 1
