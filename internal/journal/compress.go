@@ -63,14 +63,27 @@ func compressBytes(b []byte) []byte {
 // decompressBytes decodes a compressed segment. On damage it returns what
 // decoded before it with the error.
 func decompressBytes(b []byte, limit uint64) ([]byte, error) {
-	d, err := zstd.NewReader(bytes.NewReader(b), zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(limit),
-		zstd.WithDecoderMaxWindow(64<<20))
+	opts := []zstd.DOption{zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(limit), zstd.WithDecoderMaxWindow(64 << 20)}
+	var h zstd.Header
+	if h.Decode(b) == nil && h.HasFCS && h.FrameContentSize <= limit {
+		// The frame says its size (ours do): decode in one allocation.
+		d, err := zstd.NewReader(nil, opts...)
+		if err != nil {
+			return nil, err
+		}
+		out, err := d.DecodeAll(b, make([]byte, 0, h.FrameContentSize))
+		d.Close()
+		if err == nil {
+			return out, nil
+		}
+	}
+	// Stream it, to keep what decodes before damage.
+	d, err := zstd.NewReader(bytes.NewReader(b), opts...)
 	if err != nil {
 		return nil, err
 	}
 	defer d.Close()
 	var out bytes.Buffer
-	out.Grow(len(b) * 4)
 	_, err = io.Copy(&out, d)
 	return out.Bytes(), err
 }
