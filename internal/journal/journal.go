@@ -20,6 +20,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/internal/event"
@@ -117,6 +118,13 @@ type Journal struct {
 	f        *os.File
 	fSize    int64 // bytes of records in f
 	fAlloc   int64 // f's length: past fSize, zeros written ahead (preallocate)
+	// direct: f is open with O_DIRECT|O_DSYNC (SyncEveryCall where the file
+	// system allows): a write is durable when it returns and is written in
+	// whole aligned blocks from wbuf, tail being the records' bytes in
+	// f's last, partial block (written again with the next records).
+	direct bool
+	tail   []byte
+	wbuf   []byte
 	spare    []byte
 	lastSync time.Time // wall time of the last fsync (SyncLoseRecentOnPowerLoss)
 	writeErr error     // the last write failure, reported once
@@ -522,7 +530,7 @@ func (j *Journal) Start() error {
 		}
 	}
 	n := j.segs[len(j.segs)-1]
-	f, err := os.OpenFile(j.segPath(n), os.O_CREATE|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(j.segPath(n), os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return fmt.Errorf("journal: %w", err)
 	}
@@ -536,8 +544,11 @@ func (j *Journal) Start() error {
 		return err
 	}
 	j.flushMu.Lock()
+	defer j.flushMu.Unlock()
 	j.f, j.fSize, j.fAlloc, j.lastSync = f, st.Size(), st.Size(), time.Now()
-	j.flushMu.Unlock()
+	if err := j.tryDirectLocked(); err != nil {
+		return err
+	}
 	j.written.Store(j.seq)
 	j.durable.Store(j.seq)
 	j.kick, j.stopped = make(chan struct{}, 1), make(chan struct{})
@@ -765,6 +776,9 @@ func (j *Journal) flushLocked(sync bool) {
 	}
 	if err == nil && len(data) > 0 {
 		j.written.Store(last)
+		if j.direct {
+			j.durable.Store(last) // O_DSYNC: durable when written
+		}
 	}
 	if !sync && j.opts.Sync == SyncLoseRecentOnPowerLoss && time.Since(j.lastSync) >= time.Second {
 		sync = true // a real second: how much a power loss may cost, not model time
@@ -797,6 +811,9 @@ func (j *Journal) writeLocked(data []byte) error {
 			return err
 		}
 	}
+	if j.direct {
+		return j.writeDirectLocked(data)
+	}
 	if end := j.fSize + int64(len(data)); end > j.fAlloc {
 		// Records beyond the zeros written ahead: the file grows with
 		// them (their fsync then also writes the new size).
@@ -813,6 +830,77 @@ func (j *Journal) writeLocked(data []byte) error {
 	return nil
 }
 
+// directBlock is the alignment of O_DIRECT writes: their offset, length and
+// buffer address (a multiple of the devices' logical block sizes).
+const directBlock = 4096
+
+// useDirectIO turns the O_DIRECT path off (tests of the other path).
+var useDirectIO = true
+
+// alignedBuf returns a zeroed buffer of n bytes (n a multiple of
+// directBlock) whose address is aligned to directBlock.
+func alignedBuf(n int) []byte {
+	b := make([]byte, n+directBlock)
+	off := directBlock - int(uintptr(unsafe.Pointer(&b[0]))&(directBlock-1))
+	return b[off : off+n : off+n]
+}
+
+func alignUp(n int64) int64 { return (n + directBlock - 1) &^ (directBlock - 1) }
+
+// tryDirectLocked reopens the active segment with O_DIRECT|O_DSYNC under
+// SyncEveryCall (see openDirect), reading its last partial block into tail;
+// where that is not available it keeps the file as it is.
+func (j *Journal) tryDirectLocked() error {
+	j.direct, j.tail = false, nil
+	if j.opts.Sync != SyncEveryCall || !useDirectIO {
+		return nil
+	}
+	df, err := openDirect(j.f.Name(), os.O_WRONLY)
+	if err != nil {
+		return nil // written through the page cache, fsynced
+	}
+	start := j.fSize &^ (directBlock - 1)
+	tail := make([]byte, j.fSize-start)
+	if _, err := j.f.ReadAt(tail, start); err != nil {
+		df.Close()
+		return fmt.Errorf("journal: %w", err)
+	}
+	j.f.Close()
+	j.f, j.direct, j.tail = df, true, tail
+	return nil
+}
+
+// writeDirectLocked writes data after the records of the active segment in
+// whole aligned blocks: the partial last block (tail) again, then data,
+// then zeros to the block's end. When it returns the records are durable.
+func (j *Journal) writeDirectLocked(data []byte) error {
+	start := j.fSize &^ (directBlock - 1)
+	n := len(j.tail) + len(data)
+	padded := int(alignUp(int64(n)))
+	if cap(j.wbuf) < padded {
+		j.wbuf = alignedBuf(int(alignUp(int64(padded) + int64(padded)/4)))
+	}
+	buf := j.wbuf[:padded]
+	copy(buf, j.tail)
+	copy(buf[len(j.tail):], data)
+	clear(buf[n:])
+	if _, err := j.f.WriteAt(buf, start); err != nil {
+		// What is past fSize is not records: cut it (it may hold a
+		// part of this write).
+		_ = j.f.Truncate(j.fSize)
+		j.fAlloc = j.fSize
+		return err
+	}
+	j.fAlloc = max(j.fAlloc, start+int64(padded))
+	j.fSize += int64(len(data))
+	newStart := j.fSize &^ (directBlock - 1)
+	j.tail = append(j.tail[:0], buf[newStart-start:j.fSize-start]...)
+	if cap(j.wbuf) > 4<<20 {
+		j.wbuf = nil
+	}
+	return nil
+}
+
 // preallocStep is how much zeroed space the writer keeps ahead of the
 // records in the active segment. fdatasync(2) of a write within the file's
 // length writes the data only; a write that extends the file must also
@@ -823,7 +911,7 @@ func (j *Journal) writeLocked(data []byte) error {
 // cut them off.
 const preallocStep = 1 << 20
 
-var zeros [preallocStep]byte
+var zeros = alignedBuf(preallocStep)
 
 // preallocate writes zeros ahead of the records of the active segment when
 // less than half a step is left, and fsyncs them (so that the new size is
@@ -835,8 +923,11 @@ func (j *Journal) preallocate() {
 	if j.f == nil || j.writeErr != nil || j.fAlloc-j.fSize >= preallocStep/2 || j.fAlloc >= j.opts.SegmentSize {
 		return
 	}
-	step := min(preallocStep, j.opts.SegmentSize-j.fAlloc) // a segment ends past SegmentSize
-	if _, err := j.f.WriteAt(zeros[:step], j.fAlloc); err != nil {
+	// A segment ends past SegmentSize; O_DIRECT writes whole blocks (the
+	// block fAlloc is in is written with the records).
+	from := alignUp(j.fAlloc)
+	step := alignUp(min(preallocStep, max(j.opts.SegmentSize-from, directBlock)))
+	if _, err := j.f.WriteAt(zeros[:step], from); err != nil {
 		_ = j.f.Truncate(j.fAlloc)
 		return
 	}
@@ -844,7 +935,7 @@ func (j *Journal) preallocate() {
 		_ = j.f.Truncate(j.fAlloc)
 		return
 	}
-	j.fAlloc += step
+	j.fAlloc = from + step
 }
 
 // trimLocked cuts the zeros written ahead off the active segment.
@@ -870,7 +961,7 @@ func (j *Journal) rollLocked() error {
 	j.durable.Store(j.written.Load())
 	j.segs = append(j.segs, j.lastSeg()+1)
 	n := j.lastSeg()
-	f, err := os.OpenFile(j.segPath(n), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(j.segPath(n), os.O_CREATE|os.O_EXCL|os.O_RDWR, 0o644)
 	if err != nil {
 		return err
 	}
@@ -881,7 +972,7 @@ func (j *Journal) rollLocked() error {
 	j.f.Close()
 	j.sealed = append(j.sealed, n-1)
 	j.f, j.fSize, j.fAlloc = f, 0, 0
-	return nil
+	return j.tryDirectLocked()
 }
 
 func (j *Journal) lastSeg() int { return j.segs[len(j.segs)-1] }

@@ -885,3 +885,39 @@ func TestAFlippedByteInACompressedSegmentKeepsThePrefix(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The write paths (O_DIRECT in whole blocks, or through the page cache with
+// fdatasync) give the same journal: records of every size, across segment
+// rolls and reopenings (which must pick up the partial last block).
+func TestBothWritePathsKeepEveryRecord(t *testing.T) {
+	for _, direct := range []bool{true, false} {
+		t.Run(fmt.Sprint("direct=", direct), func(t *testing.T) {
+			defer journal.SetDirectIO(journal.SetDirectIO(direct))
+			dir := t.TempDir()
+			total := 0
+			for round := range 3 {
+				j, c := open(t, dir, clock.NewManual(t0), journal.Options{SegmentSize: 20000})
+				if round == 0 {
+					t.Logf("O_DIRECT in use: %v", j.DirectIO())
+				}
+				if n, _ := c.snapshot(); n != total {
+					t.Fatalf("round %d: reopened with %d calls, want %d", round, n, total)
+				}
+				for i := range 150 {
+					note := strings.Repeat("x", (i*37+round*11)%5000)
+					if _, err := c.Add(context.Background(), addIn{N: 1, Note: note}); err != nil {
+						t.Fatal(err)
+					}
+					total++
+				}
+				if err := j.Close(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			segs, _ := filepath.Glob(filepath.Join(dir, "journal", "*.log*"))
+			if len(segs) < 5 {
+				t.Fatalf("%d segments, want several rolls", len(segs))
+			}
+		})
+	}
+}
