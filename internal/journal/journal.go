@@ -114,17 +114,17 @@ type Journal struct {
 
 	// flushMu is held by the caller writing the buffer out (the group
 	// commit's leader); it guards f, fSize, spare, lastSync and writeErr.
-	flushMu  sync.Mutex
-	f        *os.File
-	fSize    int64 // bytes of records in f
-	fAlloc   int64 // f's length: past fSize, zeros written ahead (preallocate)
+	flushMu sync.Mutex
+	f       *os.File
+	fSize   int64 // bytes of records in f
+	fAlloc  int64 // f's length: past fSize, zeros written ahead (preallocate)
 	// direct: f is open with O_DIRECT|O_DSYNC (SyncEveryCall where the file
 	// system allows): a write is durable when it returns and is written in
 	// whole aligned blocks from wbuf, tail being the records' bytes in
 	// f's last, partial block (written again with the next records).
-	direct bool
-	tail   []byte
-	wbuf   []byte
+	direct   bool
+	tail     []byte
+	wbuf     []byte
 	spare    []byte
 	lastSync time.Time // wall time of the last fsync (SyncLoseRecentOnPowerLoss)
 	writeErr error     // the last write failure, reported once
