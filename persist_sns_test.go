@@ -1,0 +1,201 @@
+package localwatch_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/localwatch/localwatch"
+	"github.com/localwatch/localwatch/sns"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// snsAccount opens an account on dir ("" keeps it in memory) with seed; setup
+// runs as Options.Setup.
+func snsAccount(t *testing.T, dir string, seed uint64, setup func(*localwatch.Account)) (*localwatch.Account, *localwatch.ManualClock) {
+	t.Helper()
+	clk := localwatch.NewManualClock(persistStart)
+	acct, err := localwatch.NewAccount(localwatch.Options{Clock: clk, IDSeed: seed, DataDir: dir, Setup: setup})
+	require.NoError(t, err)
+	return acct, clk
+}
+
+// drainQueue receives everything visible now (without hiding it for long)
+// and returns it as JSON, with the queue's counts: the queue's whole state
+// as a consumer sees it.
+func drainQueue(t *testing.T, q *sns.Queue) string {
+	t.Helper()
+	zero := 0
+	out, err := q.ReceiveMessage(sns.ReceiveMessageInput{MaxNumberOfMessages: 10, VisibilityTimeout: &zero})
+	require.NoError(t, err)
+	b, err := json.Marshal(struct {
+		Len, Visible int
+		Messages     []sns.QueueMessage
+	}{q.Len(), q.ApproximateNumberOfMessages(), out.Messages})
+	require.NoError(t, err)
+	return string(b)
+}
+
+// The in-memory queues' changes survive a restart: what a consumer received,
+// deleted or made visible again is as it was, with the same receive counts,
+// visibility and receipt handles.
+func TestSNSQueueChangesSurviveARestart(t *testing.T) {
+	ctx := context.Background()
+	type env struct {
+		t   *testing.T
+		st  *localwatch.Stack
+		clk *localwatch.ManualClock
+		q   *sns.Queue
+	}
+	publish := func(e env, msg string) {
+		e.t.Helper()
+		topics, err := e.st.SNS.ListTopics(ctx, sns.ListTopicsInput{})
+		require.NoError(e.t, err)
+		_, err = e.st.SNS.Publish(ctx, sns.PublishInput{TopicArn: topics.Topics[0].TopicArn, Message: msg})
+		require.NoError(e.t, err)
+	}
+	receive := func(e env, n int) []sns.QueueMessage {
+		e.t.Helper()
+		out, err := e.q.ReceiveMessage(sns.ReceiveMessageInput{MaxNumberOfMessages: n})
+		require.NoError(e.t, err)
+		return out.Messages
+	}
+	cases := []struct {
+		name string
+		run  func(e env)
+	}{
+		{"received and deleted", func(e env) {
+			publish(e, "one")
+			publish(e, "two")
+			for _, m := range receive(e, 10) {
+				require.NoError(e.t, e.q.DeleteMessage(m.ReceiptHandle))
+			}
+			publish(e, "three")
+		}},
+		{"received, not deleted", func(e env) {
+			e.q.SendMessage("direct", nil)
+			publish(e, "one")
+			receive(e, 1)
+			e.clk.Advance(10 * time.Second)
+		}},
+		{"received again after the visibility timeout", func(e env) {
+			publish(e, "one")
+			receive(e, 1)
+			e.clk.Advance(31 * time.Second)
+			m := receive(e, 1)
+			require.Len(e.t, m, 1)
+			require.Equal(e.t, "2", m[0].Attributes["ApproximateReceiveCount"])
+		}},
+		{"visibility changed", func(e env) {
+			publish(e, "one")
+			publish(e, "two")
+			ms := receive(e, 2)
+			require.NoError(e.t, e.q.ChangeMessageVisibility(ms[0].ReceiptHandle, 0))
+			require.NoError(e.t, e.q.ChangeMessageVisibility(ms[1].ReceiptHandle, 3600))
+		}},
+		{"queue visibility timeout set", func(e env) {
+			require.NoError(e.t, e.q.SetVisibilityTimeout(600))
+			publish(e, "one")
+			receive(e, 1)
+			e.clk.Advance(5 * time.Minute) // visible again after 30 s, not after 600 s
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			script := func(dir string) (*localwatch.Account, env) {
+				acct, clk := snsAccount(t, dir, 11, nil)
+				st := acct.Region("us-east-1")
+				topic, err := st.SNS.CreateTopic(ctx, sns.CreateTopicInput{Name: "t"})
+				require.NoError(t, err)
+				q, err := st.SNS.CreateQueue("q")
+				require.NoError(t, err)
+				_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: q.ARN()})
+				require.NoError(t, err)
+				e := env{t: t, st: st, clk: clk, q: q}
+				tc.run(e)
+				return acct, e
+			}
+			control, ce := script("")
+			defer control.Close()
+
+			dir := t.TempDir()
+			acct, e := script(dir)
+			end := e.clk.Now()
+			acct.Close()
+			re, clk := snsAccount(t, dir, 11, nil)
+			defer re.Close()
+			clk.Set(end)
+			q, ok := re.Region("us-east-1").SNS.Queue("q")
+			require.True(t, ok)
+
+			assert.Equal(t, drainQueue(t, ce.q), drainQueue(t, q), "the queue after the restart")
+			ce.clk.Advance(time.Hour)
+			clk.Advance(time.Hour)
+			assert.Equal(t, drainQueue(t, ce.q), drainQueue(t, q), "an hour later")
+		})
+	}
+}
+
+// A Go function subscribed to a topic may consume a queue while its
+// delivery runs inside the Publish (the queue's changes are then part of
+// that call): it does not deadlock on the journal, and a restart gives the
+// same queue.
+func TestSNSQueueChangedInsideADeliverySurvivesARestart(t *testing.T) {
+	ctx := context.Background()
+	var calls int
+	setup := func(a *localwatch.Account) {
+		s := a.Region("us-east-1").SNS
+		s.RegisterFunction("consumer", func(context.Context, sns.LambdaEvent) error {
+			calls++
+			q, ok := s.Queue("q")
+			if !ok {
+				return nil
+			}
+			out, err := q.ReceiveMessage(sns.ReceiveMessageInput{MaxNumberOfMessages: 1})
+			if err != nil {
+				return err
+			}
+			for _, m := range out.Messages {
+				if err := q.DeleteMessage(m.ReceiptHandle); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	script := func(dir string) (*localwatch.Account, *sns.Queue, *localwatch.ManualClock) {
+		acct, clk := snsAccount(t, dir, 12, setup)
+		s := acct.Region("us-east-1").SNS
+		q, err := s.CreateQueue("q")
+		require.NoError(t, err)
+		q.SendMessage("a", nil)
+		q.SendMessage("b", nil)
+		q.SendMessage("c", nil)
+		topic, err := s.CreateTopic(ctx, sns.CreateTopicInput{Name: "t"})
+		require.NoError(t, err)
+		_, err = s.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "lambda",
+			Endpoint: "arn:aws:lambda:us-east-1:123456789012:function:consumer"})
+		require.NoError(t, err)
+		for range 2 {
+			_, err = s.Publish(ctx, sns.PublishInput{TopicArn: topic.TopicArn, Message: "go"})
+			require.NoError(t, err)
+		}
+		return acct, q, clk
+	}
+	control, cq, _ := script("")
+	defer control.Close()
+	dir := t.TempDir()
+	acct, _, clk := script(dir)
+	require.Equal(t, 4, calls)
+	end := clk.Now()
+	acct.Close()
+	re, clk := snsAccount(t, dir, 12, setup)
+	defer re.Close()
+	clk.Set(end)
+	q, ok := re.Region("us-east-1").SNS.Queue("q")
+	require.True(t, ok)
+	assert.Equal(t, 1, q.Len())
+	assert.Equal(t, drainQueue(t, cq), drainQueue(t, q))
+}
