@@ -199,3 +199,57 @@ func TestSNSQueueChangedInsideADeliverySurvivesARestart(t *testing.T) {
 	assert.Equal(t, 1, q.Len())
 	assert.Equal(t, drainQueue(t, cq), drainQueue(t, q))
 }
+
+// With a DataDir and no IDSeed, SNS's signing key is derived from the seed
+// the directory keeps: after a restart the messages are signed, and the
+// certificate served, as before.
+func TestSNSSigningKeySurvivesARestart(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	publish := func(s *sns.Service, q *sns.Queue, topic, msg string) *sns.Envelope {
+		t.Helper()
+		_, err := s.Publish(ctx, sns.PublishInput{TopicArn: topic, Message: msg})
+		require.NoError(t, err)
+		out, err := q.ReceiveMessage(sns.ReceiveMessageInput{})
+		require.NoError(t, err)
+		require.Len(t, out.Messages, 1)
+		var env sns.Envelope
+		require.NoError(t, json.Unmarshal([]byte(out.Messages[0].Body), &env))
+		require.NotEmpty(t, env.Signature)
+		return &env
+	}
+	acct, clk := snsAccount(t, dir, 0, nil)
+	s := acct.Region("us-east-1").SNS
+	topic, err := s.CreateTopic(ctx, sns.CreateTopicInput{Name: "t"})
+	require.NoError(t, err)
+	q, err := s.CreateQueue("q")
+	require.NoError(t, err)
+	_, err = s.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "sqs", Endpoint: q.ARN()})
+	require.NoError(t, err)
+	_, err = s.SigningCertURL() // outside any operation, before anything was signed
+	require.NoError(t, err)
+	clk.Advance(time.Minute)
+	first := publish(s, q, topic.TopicArn, "one")
+	cert, err := s.SigningCertificate()
+	require.NoError(t, err)
+	pem, err := s.SigningCertificatePEM()
+	require.NoError(t, err)
+	end := clk.Now()
+	acct.Close()
+
+	re, clk := snsAccount(t, dir, 0, nil)
+	defer re.Close()
+	clk.Set(end)
+	s = re.Region("us-east-1").SNS
+	q, ok := s.Queue("q")
+	require.True(t, ok)
+	pem2, err := s.SigningCertificatePEM()
+	require.NoError(t, err)
+	assert.Equal(t, string(pem), string(pem2), "the certificate served at SigningCertURL")
+	url, err := s.SigningCertURL()
+	require.NoError(t, err)
+	assert.Equal(t, first.SigningCertURL, url)
+	second := publish(s, q, topic.TopicArn, "two")
+	assert.Equal(t, first.SigningCertURL, second.SigningCertURL)
+	assert.NoError(t, sns.Verify(second, cert), "signed with the key from before the restart")
+}

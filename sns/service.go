@@ -205,6 +205,7 @@ func New(opts Options) *Service {
 	}
 	s.sign.key = opts.SigningKey
 	s.sign.seed = opts.SigningKeySeed
+	s.sign.built = s.op.Clock.Now()
 	if opts.Bus != nil {
 		s.unsubscribeBus = bus.Subscribe(opts.Bus, "sns", s.handleNotification)
 	}
