@@ -3,6 +3,7 @@ package localwatch_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
@@ -252,4 +253,68 @@ func TestSNSSigningKeySurvivesARestart(t *testing.T) {
 	second := publish(s, q, topic.TopicArn, "two")
 	assert.Equal(t, first.SigningCertURL, second.SigningCertURL)
 	assert.NoError(t, sns.Verify(second, cert), "signed with the key from before the restart")
+}
+
+// A Go function's retry fired by the clock is not run again when the account
+// reopens: its outcome was journaled, and replay applies it. (The first
+// attempt and its immediate retries run inside the Publish, with the
+// function Setup registers, and run again on replay as the Publish does.)
+func TestSNSFunctionRetriesAreNotRepeatedOnReplay(t *testing.T) {
+	ctx := context.Background()
+	cases := []struct {
+		name  string
+		fails int // the function fails its first calls
+		live  int // calls before the restart
+	}{
+		// Attempts 1–4 inside the Publish (3 immediate retries), the 5th
+		// after 1 s on the clock, the 6th after another second.
+		{"the clock's retry succeeds", 4, 5},
+		{"the clock's retry fails and is retried again", 5, 6},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var calls int
+			setup := func(a *localwatch.Account) {
+				n := 0 // this account's calls: the function is deterministic
+				a.Region("us-east-1").SNS.RegisterFunction("flaky", func(context.Context, sns.LambdaEvent) error {
+					calls++
+					n++
+					if n <= tc.fails {
+						return errors.New("not yet")
+					}
+					return nil
+				})
+			}
+			dir := t.TempDir()
+			acct, clk := snsAccount(t, dir, 13, setup)
+			st := acct.Region("us-east-1")
+			topic, err := st.SNS.CreateTopic(ctx, sns.CreateTopicInput{Name: "t"})
+			require.NoError(t, err)
+			_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "lambda",
+				Endpoint: "arn:aws:lambda:us-east-1:123456789012:function:flaky"})
+			require.NoError(t, err)
+			_, err = st.SNS.Publish(ctx, sns.PublishInput{TopicArn: topic.TopicArn, Message: "m"})
+			require.NoError(t, err)
+			require.Equal(t, 4, calls, "the first attempt and the immediate retries")
+			for range 2 {
+				clk.Advance(time.Second)
+				require.NoError(t, acct.Settle(ctx))
+			}
+			require.Equal(t, tc.live, calls)
+			before := st.SNS.RecentDeliveries()
+			require.True(t, before[0].Final)
+			end := clk.Now()
+			acct.Close()
+
+			calls = 0
+			re, clk := snsAccount(t, dir, 13, setup)
+			defer re.Close()
+			clk.Set(end)
+			assert.Equal(t, 4, calls, "replay calls the function only inside the replayed Publish")
+			assert.Equal(t, before, re.Region("us-east-1").SNS.RecentDeliveries())
+			clk.Advance(time.Minute)
+			require.NoError(t, re.Settle(ctx))
+			assert.Equal(t, 4, calls, "no retry is left to run")
+		})
+	}
 }
