@@ -96,6 +96,16 @@ func TestSNSQueueChangesSurviveARestart(t *testing.T) {
 			require.NoError(e.t, e.q.ChangeMessageVisibility(ms[0].ReceiptHandle, 0))
 			require.NoError(e.t, e.q.ChangeMessageVisibility(ms[1].ReceiptHandle, 3600))
 		}},
+		{"received with a visibility timeout of its own", func(e env) {
+			publish(e, "one")
+			publish(e, "two")
+			vt := 120
+			_, err := e.q.ReceiveMessage(sns.ReceiveMessageInput{MaxNumberOfMessages: 1, VisibilityTimeout: &vt})
+			require.NoError(e.t, err)
+			e.clk.Advance(time.Minute)
+			receive(e, 1)
+			e.clk.Advance(90 * time.Second) // past both messages' visibility
+		}},
 		{"queue visibility timeout set", func(e env) {
 			require.NoError(e.t, e.q.SetVisibilityTimeout(600))
 			publish(e, "one")
