@@ -272,14 +272,18 @@ func TestSNSSigningKeySurvivesARestart(t *testing.T) {
 func TestSNSFunctionRetriesAreNotRepeatedOnReplay(t *testing.T) {
 	ctx := context.Background()
 	cases := []struct {
-		name  string
-		fails int // the function fails its first calls
-		live  int // calls before the restart
+		name   string
+		fails  int  // the function fails its first calls
+		live   int  // calls before the restart
+		queued bool // the clock's retry waits for the workers at the restart
 	}{
 		// Attempts 1–4 inside the Publish (3 immediate retries), the 5th
 		// after 1 s on the clock, the 6th after another second.
-		{"the clock's retry succeeds", 4, 5},
-		{"the clock's retry fails and is retried again", 5, 6},
+		{"the clock's retry succeeds", 4, 5, false},
+		{"the clock's retry fails and is retried again", 5, 6, false},
+		// Closed before a Settle: the retry is still queued after the
+		// restart, and the workers make it then, once.
+		{"the clock's retry is made after the restart", 4, 4, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -308,11 +312,13 @@ func TestSNSFunctionRetriesAreNotRepeatedOnReplay(t *testing.T) {
 			require.Equal(t, 4, calls, "the first attempt and the immediate retries")
 			for range 2 {
 				clk.Advance(time.Second)
-				require.NoError(t, acct.Settle(ctx))
+				if !tc.queued {
+					require.NoError(t, acct.Settle(ctx))
+				}
 			}
 			require.Equal(t, tc.live, calls)
 			before := st.SNS.RecentDeliveries()
-			require.True(t, before[0].Final)
+			require.Equal(t, !tc.queued, before[0].Final)
 			end := clk.Now()
 			acct.Close()
 
@@ -324,7 +330,12 @@ func TestSNSFunctionRetriesAreNotRepeatedOnReplay(t *testing.T) {
 			assert.Equal(t, before, re.Region("us-east-1").SNS.RecentDeliveries())
 			clk.Advance(time.Minute)
 			require.NoError(t, re.Settle(ctx))
-			assert.Equal(t, 4, calls, "no retry is left to run")
+			if tc.queued {
+				assert.Equal(t, 5, calls, "the queued retry, once")
+				assert.True(t, re.Region("us-east-1").SNS.RecentDeliveries()[0].Final)
+			} else {
+				assert.Equal(t, 4, calls, "no retry is left to run")
+			}
 		})
 	}
 }
