@@ -90,7 +90,10 @@ type Options struct {
 	// DataDir run one at a time. CloudTrail and Config files go to
 	// DataDir/objects unless Store is set. IDSeed, if set, must be the seed
 	// the directory was created with (a new directory stores it, or a random
-	// one). Empty: everything stays in memory.
+	// one). SNS's signing key is derived from that seed, so that a reopened
+	// account signs (and serves its SigningCertURL) as before; like a key
+	// derived from IDSeed, it is only as strong as the 64-bit seed. Empty:
+	// everything stays in memory.
 	DataDir string
 	// Sync says when the calls journaled in DataDir are fsynced (default
 	// SyncEveryCall).
@@ -264,8 +267,16 @@ func NewAccount(opts Options) (*Account, error) {
 		}
 	}
 	shared := &trail.Shared{Store: store, KeySeed: seed}
+	// SNS signs with a key derived from the seed when there is one to keep:
+	// IDSeed, or the seed of a DataDir (random when IDSeed is 0, then stored),
+	// so that a reopened account signs as before. Otherwise (in memory,
+	// unseeded) the key is random.
+	var signSeed uint64
+	if jr != nil || opts.IDSeed != 0 {
+		signSeed = seed
+	}
 	for _, region := range opts.Regions {
-		a.stacks = append(a.stacks, newStack(a, region, src, shared, store, &opts))
+		a.stacks = append(a.stacks, newStack(a, region, src, shared, store, &opts, signSeed))
 	}
 	if opts.Setup != nil {
 		opts.Setup(a)

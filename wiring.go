@@ -131,8 +131,11 @@ type route struct {
 // newStack builds the services of one Region on the account's bus. With a
 // DataDir every service journals its calls (a.journal) and runs on the
 // journal's clock (a.svcClk); store is the account's object store, which
-// skips rewriting identical files while the journal replays.
-func newStack(a *Account, region string, src *ids.Source, shared *trail.Shared, store objstore.Store, opts *Options) *Stack {
+// skips rewriting identical files while the journal replays. signSeed, when
+// non-zero, derives SNS's signing key (sns.Options.SigningKeySeed): the
+// account's IDSeed, or the seed stored in its DataDir, so that the key and
+// the signatures are the same after a restart.
+func newStack(a *Account, region string, src *ids.Source, shared *trail.Shared, store objstore.Store, opts *Options, signSeed uint64) *Stack {
 	s := &Stack{AccountID: a.AccountID, Region: region, Clock: a.Clock, Bus: a.Bus, Store: a.Store, account: a}
 	c, b := a.svcClk, a.Bus
 	var j op.Journal
@@ -144,7 +147,7 @@ func newStack(a *Account, region string, src *ids.Source, shared *trail.Shared, 
 		LogGroupExists: a.logGroupExists, Journal: j})
 	s.Metrics = metrics.New(metrics.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Journal: j})
 	s.SNS = sns.New(sns.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID,
-		SigningKeySeed: opts.IDSeed, Endpoint: strings.ReplaceAll(opts.SNSEndpoint, "{region}", region),
+		SigningKeySeed: signSeed, Endpoint: strings.ReplaceAll(opts.SNSEndpoint, "{region}", region),
 		HTTPClient: opts.HTTPClient, Logger: a.log, OnDelivery: a.logDelivery, Journal: j})
 	s.Alarms = alarms.New(alarms.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics, Logger: a.log, Journal: j})
 	s.Logs = logs.New(logs.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Logger: a.log, Store: store, Journal: j})

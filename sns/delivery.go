@@ -206,9 +206,13 @@ type job struct {
 	queueAttr map[string]MessageAttributeValue // SQS
 	queueSys  map[string]string                // SQS FIFO system attributes
 	lambda    *LambdaEvent
-	subject   string // outbox
-	from      string // outbox (e-mail)
-	dlqBody   string
+	// outside marks a Go function's retry fired by the clock on a service
+	// with a journal: it is attempted by the delivery workers, outside any
+	// call, like an HTTP/S POST (see retryOutside).
+	outside bool
+	subject string // outbox
+	from    string // outbox (e-mail)
+	dlqBody string
 }
 
 // deliverAll delivers a publication synchronously, in subscription order.
@@ -434,7 +438,26 @@ func (j *job) nextDelay() (time.Duration, bool) {
 // remote reports whether j goes to a party outside the process (HTTP/S): it
 // is queued for the workers instead of attempted in the calling goroutine.
 func (j *job) remote() bool {
-	return j.target.protocol == ProtocolHTTP || j.target.protocol == ProtocolHTTPS
+	return j.target.protocol == ProtocolHTTP || j.target.protocol == ProtocolHTTPS || j.outside
+}
+
+// retryOutside makes a Go function's retry, fired by the clock, an attempt
+// of the delivery workers when the service has a journal. Called inside the
+// clock's tick, the function's outcome (and anything it calls) would be part
+// of the tick, which a journal replays by firing the timer again: replay
+// would call the user's function again, and its outcome, not recorded,
+// could differ. Made by the workers (Run or Settle), the attempt is outside
+// any call: its outcome is journaled as a delivery result
+// (opDeliveryResult), which replay applies without calling the function, and
+// what the function calls is journaled as calls of its own. The first
+// attempt and its immediate retries still run inside the Publish, before it
+// returns.
+func (s *Service) retryOutside(j *job) {
+	if j.target.protocol != ProtocolLambda || s.op.Journal == nil {
+		return
+	}
+	j.outside = true
+	j.target.endpointKey = "lambda:" + j.target.endpoint
 }
 
 // dispatch moves j on: it waits on the clock for the throttle, is queued for
@@ -505,6 +528,7 @@ func (s *Service) schedule(j *job, d time.Duration) {
 	s.timers[st] = s.op.Clock.AfterFunc(d, func() {
 		if s.takeTimer(st) {
 			defer s.recoverJob("retry", st.j)
+			s.retryOutside(st.j)
 			s.dispatch(context.Background(), st.j)
 		}
 	})

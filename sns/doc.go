@@ -93,7 +93,11 @@
 // the RedrivePolicy queue with ErrorCode, ErrorMessage and RequestID
 // attributes, or is dropped. An immediate retry goes back to the queue; a
 // delayed one is a timer on the clock whose callback only queues the POST
-// (the clock never waits on an endpoint). The queue, the timers and the FIFO
+// (the clock never waits on an endpoint). On a service with a journal (an
+// account with a DataDir), a Go function's delayed retry is queued the same
+// way and called by the workers (Run or Settle), so that its outcome is
+// journaled as a delivery result and replay does not call the function
+// again. The queue, the timers and the FIFO
 // deduplication window hold only messages in flight (a window empties on the
 // clock five minutes after its last message). No goroutines are started but
 // Run's workers and Settle's own, which it joins; [Service.Close] stops the

@@ -29,6 +29,9 @@ type Queue struct {
 	fifo      bool
 	clock     clock.Clock
 	ids       *ids.Source
+	// svc runs the queue's changes as the service's journaled operations
+	// (nil for a queue built outside a Service).
+	svc *Service
 
 	mu                sync.Mutex // guards visibilityTimeout, msgs and deleted
 	visibilityTimeout time.Duration
@@ -106,7 +109,7 @@ func (s *Service) createQueue(_ context.Context, _ *event.Call, in queueInput) (
 	if q, ok := s.queues[a]; ok {
 		return q, nil
 	}
-	q := &Queue{arn: a, name: name, fifo: strings.HasSuffix(name, ".fifo"), clock: s.op.Clock, ids: s.op.IDs, visibilityTimeout: 30 * time.Second}
+	q := &Queue{arn: a, name: name, fifo: strings.HasSuffix(name, ".fifo"), clock: s.op.Clock, ids: s.op.IDs, svc: s, visibilityTimeout: 30 * time.Second}
 	s.queues[a] = q
 	return q, nil
 }
@@ -153,8 +156,18 @@ func (q *Queue) ARN() string { return q.arn }
 func (q *Queue) Name() string { return q.name }
 
 // SetVisibilityTimeout sets the queue's default visibility timeout (SQS's
-// VisibilityTimeout attribute, 0–43200 seconds; default 30).
+// VisibilityTimeout attribute, 0–43200 seconds; default 30). Journaled
+// (localwatch:QueueSetVisibilityTimeout), like every change of a queue.
 func (q *Queue) SetVisibilityTimeout(seconds int) error {
+	_, err := queueOp(q, opQueueSetVisibilityTimeout, queueChangeInput{Queue: q.arn, Seconds: seconds}, (*Service).queueSetVisibilityTimeout)
+	return err
+}
+
+func (s *Service) queueSetVisibilityTimeout(_ context.Context, _ *event.Call, in queueChangeInput) (struct{}, error) {
+	return struct{}{}, in.queue(s, func(q *Queue) error { return q.setVisibilityTimeout(in.Seconds) })
+}
+
+func (q *Queue) setVisibilityTimeout(seconds int) error {
 	if seconds < 0 || seconds > 43200 {
 		return codeErr("InvalidAttributeValue", 400, "Invalid value for the parameter VisibilityTimeout.")
 	}
@@ -162,9 +175,28 @@ func (q *Queue) SetVisibilityTimeout(seconds int) error {
 	return nil
 }
 
-// SendMessage adds a message, as SQS SendMessage does, and returns its MessageId.
+// SendMessage adds a message, as SQS SendMessage does, and returns its
+// MessageId. Journaled (localwatch:QueueSendMessage).
 func (q *Queue) SendMessage(body string, attrs map[string]MessageAttributeValue) string {
-	return q.send(body, attrs, nil)
+	id, _ := queueOp(q, opQueueSendMessage, queueSendInput{Queue: q.arn, Body: body, MessageAttributes: attrs}, (*Service).queueSendMessage)
+	return id
+}
+
+// queueSendInput is the journaled input of Queue.SendMessage.
+type queueSendInput struct {
+	Queue             string
+	Body              string
+	MessageAttributes map[string]MessageAttributeValue
+
+	q *Queue // the live queue; absent on replay
+}
+
+func (s *Service) queueSendMessage(_ context.Context, _ *event.Call, in queueSendInput) (id string, _ error) {
+	err := queueOf(s, in.q, in.Queue, func(q *Queue) error {
+		id = q.send(in.Body, in.MessageAttributes, nil)
+		return nil
+	})
+	return id, err
 }
 
 func (q *Queue) send(body string, attrs map[string]MessageAttributeValue, sys map[string]string) string {
@@ -181,8 +213,32 @@ func (q *Queue) send(body string, attrs map[string]MessageAttributeValue, sys ma
 }
 
 // ReceiveMessage returns up to MaxNumberOfMessages visible messages and hides
-// them for the visibility timeout.
+// them for the visibility timeout. It changes the queue (visibility, receive
+// counts, receipt handles), so it is journaled (localwatch:QueueReceiveMessage).
 func (q *Queue) ReceiveMessage(in ReceiveMessageInput) (*ReceiveMessageOutput, error) {
+	return queueOp(q, opQueueReceiveMessage, queueReceiveInput{Queue: q.arn, ReceiveMessageInput: in}, (*Service).queueReceiveMessage)
+}
+
+// queueReceiveInput is the journaled input of Queue.ReceiveMessage.
+type queueReceiveInput struct {
+	Queue string
+	ReceiveMessageInput
+
+	q *Queue
+}
+
+func (s *Service) queueReceiveMessage(_ context.Context, _ *event.Call, in queueReceiveInput) (out *ReceiveMessageOutput, _ error) {
+	err := queueOf(s, in.q, in.Queue, func(q *Queue) (err error) {
+		out, err = q.receiveMessage(in.ReceiveMessageInput)
+		return err
+	})
+	if out == nil && err == nil {
+		out = &ReceiveMessageOutput{Messages: []QueueMessage{}}
+	}
+	return out, err
+}
+
+func (q *Queue) receiveMessage(in ReceiveMessageInput) (*ReceiveMessageOutput, error) {
 	n := in.MaxNumberOfMessages
 	if n == 0 {
 		n = 1
@@ -242,7 +298,17 @@ func copyMap(m map[string]string) map[string]string {
 }
 
 // DeleteMessage deletes the message last received with receiptHandle.
+// Journaled (localwatch:QueueDeleteMessage).
 func (q *Queue) DeleteMessage(receiptHandle string) error {
+	_, err := queueOp(q, opQueueDeleteMessage, queueChangeInput{Queue: q.arn, ReceiptHandle: receiptHandle}, (*Service).queueDeleteMessage)
+	return err
+}
+
+func (s *Service) queueDeleteMessage(_ context.Context, _ *event.Call, in queueChangeInput) (struct{}, error) {
+	return struct{}{}, in.queue(s, func(q *Queue) error { return q.deleteMessage(in.ReceiptHandle) })
+}
+
+func (q *Queue) deleteMessage(receiptHandle string) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	i := slices.IndexFunc(q.msgs, func(m *queued) bool { return m.msg.ReceiptHandle == receiptHandle && receiptHandle != "" })
@@ -254,8 +320,19 @@ func (q *Queue) DeleteMessage(receiptHandle string) error {
 }
 
 // ChangeMessageVisibility makes a received message visible again after
-// seconds (0 makes it visible at once).
+// seconds (0 makes it visible at once). Journaled
+// (localwatch:QueueChangeMessageVisibility).
 func (q *Queue) ChangeMessageVisibility(receiptHandle string, seconds int) error {
+	_, err := queueOp(q, opQueueChangeMessageVisibility, queueChangeInput{Queue: q.arn, ReceiptHandle: receiptHandle, Seconds: seconds},
+		(*Service).queueChangeMessageVisibility)
+	return err
+}
+
+func (s *Service) queueChangeMessageVisibility(_ context.Context, _ *event.Call, in queueChangeInput) (struct{}, error) {
+	return struct{}{}, in.queue(s, func(q *Queue) error { return q.changeMessageVisibility(in.ReceiptHandle, in.Seconds) })
+}
+
+func (q *Queue) changeMessageVisibility(receiptHandle string, seconds int) error {
 	if seconds < 0 || seconds > 43200 {
 		return codeErr("InvalidParameterValue", 400, "Value %d for parameter VisibilityTimeout is invalid. Reason: Must be between 0 and 43200, if provided.", seconds)
 	}
@@ -288,4 +365,75 @@ func (q *Queue) Len() int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	return len(q.msgs)
+}
+
+// queueChangeInput is the journaled input of the Queue methods that change
+// a message or the queue's settings.
+type queueChangeInput struct {
+	Queue         string
+	ReceiptHandle string `json:",omitempty"`
+	Seconds       int    `json:",omitempty"`
+
+	q *Queue
+}
+
+func (in queueChangeInput) queue(s *Service, f func(*Queue) error) error {
+	return queueOf(s, in.q, in.Queue, f)
+}
+
+// queueInputs are the journaled inputs of the Queue methods; queueOp hands
+// each the live queue.
+type queueInputs interface {
+	queueSendInput | queueReceiveInput | queueChangeInput
+}
+
+// queueOp runs one change of q as a private operation of its service
+// (name, in), journaled like the delivery results and replayed by ReplayOp,
+// so that a reopened account holds the queue as it was: its messages, their
+// receive counts, visibility and receipt handles (drawn from the service's
+// IDs inside the operation, so the replay draws the same ones). CloudTrail
+// records nothing (SQS is not modelled as a service). Called inside another
+// call — from a Go function subscribed to a topic, an OnDelivery hook — it is
+// part of that call (op.Do and the journal see it as nested). A queue built
+// outside a Service, or one deleted since (which a restart would not bring
+// back), is changed directly.
+func queueOp[In queueInputs, Out any](q *Queue, name string, in In, core func(s *Service, ctx context.Context, c *event.Call, in In) (Out, error)) (Out, error) {
+	s := q.svc
+	var deleted bool
+	q.locked(func() { deleted = q.deleted })
+	if s == nil || deleted {
+		return core(nil, context.Background(), &event.Call{}, withQueue(in, q))
+	}
+	return op.Do(s.unrecorded, &s.op, event.Call{Name: name}, withQueue(in, q), func(ctx context.Context, c *event.Call, in In) (Out, error) {
+		return core(s, ctx, c, in)
+	})
+}
+
+// withQueue sets the live queue of a journaled queue input.
+func withQueue[In queueInputs](in In, q *Queue) In {
+	switch v := any(&in).(type) {
+	case *queueSendInput:
+		v.q = q
+	case *queueReceiveInput:
+		v.q = q
+	case *queueChangeInput:
+		v.q = q
+	}
+	return in
+}
+
+// queueOf runs f on the live queue q or, on replay (q nil), on the queue the
+// input names; a replayed change of a queue that no longer exists changes
+// nothing.
+func queueOf(s *Service, q *Queue, arnOrName string, f func(*Queue) error) error {
+	if q == nil {
+		var ok bool
+		if s == nil {
+			return nil
+		}
+		if q, ok = s.Queue(arnOrName); !ok {
+			return nil
+		}
+	}
+	return f(q)
 }

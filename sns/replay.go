@@ -51,8 +51,32 @@ func (s *Service) ReplayOp(ctx context.Context, name string, decode func(in any)
 			return true, err
 		}
 		_, err = op.Do(event.Unrecorded(ctx), &s.op, event.Call{Name: name}, in, s.optOutPhoneNumber)
+	case opQueueSendMessage:
+		err = replayQueueOp(ctx, s, name, decode, (*Service).queueSendMessage)
+	case opQueueReceiveMessage:
+		err = replayQueueOp(ctx, s, name, decode, (*Service).queueReceiveMessage)
+	case opQueueDeleteMessage:
+		err = replayQueueOp(ctx, s, name, decode, (*Service).queueDeleteMessage)
+	case opQueueChangeMessageVisibility:
+		err = replayQueueOp(ctx, s, name, decode, (*Service).queueChangeMessageVisibility)
+	case opQueueSetVisibilityTimeout:
+		err = replayQueueOp(ctx, s, name, decode, (*Service).queueSetVisibilityTimeout)
 	default:
 		return false, nil
 	}
 	return true, err
+}
+
+// replayQueueOp replays one change of an in-memory queue (see queueOp); the
+// queue is found by the ARN its input names.
+func replayQueueOp[In queueInputs, Out any](ctx context.Context, s *Service, name string, decode func(in any) error,
+	core func(s *Service, ctx context.Context, c *event.Call, in In) (Out, error)) error {
+	var in In
+	if err := decode(&in); err != nil {
+		return err
+	}
+	_, err := op.Do(event.Unrecorded(ctx), &s.op, event.Call{Name: name}, in, func(ctx context.Context, c *event.Call, in In) (Out, error) {
+		return core(s, ctx, c, in)
+	})
+	return err
 }

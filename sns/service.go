@@ -205,6 +205,7 @@ func New(opts Options) *Service {
 	}
 	s.sign.key = opts.SigningKey
 	s.sign.seed = opts.SigningKeySeed
+	s.sign.built = s.op.Clock.Now()
 	if opts.Bus != nil {
 		s.unsubscribeBus = bus.Subscribe(opts.Bus, "sns", s.handleNotification)
 	}
@@ -214,9 +215,10 @@ func New(opts Options) *Service {
 // Close stops the service: pending retries and queued deliveries are
 // dropped, deliveries in flight are aborted, Run and Settle return, the bus
 // subscription ends, and every operation afterwards returns the
-// ServiceUnavailable error (the SNS operations, CreateQueue, Run, Settle and
-// the Handler's actions; accessors such as Region, Queue, Outbox and
-// SigningCertificate still answer). It is safe to call more than once.
+// ServiceUnavailable error (the SNS operations, CreateQueue, the queues'
+// changes (SendMessage then returns ""), Run, Settle and the Handler's
+// actions; accessors such as Region, Queue, Outbox and SigningCertificate
+// still answer). It is safe to call more than once.
 func (s *Service) Close() {
 	if !s.op.MarkClosed() {
 		return

@@ -4,8 +4,10 @@ import (
 	"crypto/md5"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/pem"
 	"math/big"
@@ -16,14 +18,15 @@ import (
 // signerHolder lazily builds the service's signing key and self-signed
 // certificate. The key is Options.SigningKey, the key derived from
 // Options.SigningKeySeed, or a 2048-bit RSA key from crypto/rand; the
-// certificate is created once, valid from the service clock's time at
-// creation for ten years, with a serial number from the seeded ids source, so
-// with a fixed (or seeded) key the certificate and every signature are
-// byte-identical across runs.
+// certificate is created once, valid from the service clock's time when the
+// service was built for ten years, with a serial number derived from the
+// key, so with a fixed (or seeded) key the certificate and every signature
+// are byte-identical across runs, whenever the certificate is first needed.
 type signerHolder struct {
 	once    sync.Once
 	key     *rsa.PrivateKey
-	seed    uint64 // Options.SigningKeySeed
+	seed    uint64    // Options.SigningKeySeed
+	built   time.Time // the service clock's time when New built the service
 	cert    *x509.Certificate
 	certPEM []byte
 	file    string // SimpleNotificationService-<md5>.pem
@@ -42,8 +45,15 @@ func (s *Service) signer() (*signerHolder, error) {
 				return
 			}
 		}
-		now := s.op.Clock.Now().Truncate(time.Second)
-		serial := new(big.Int).SetUint64(s.op.IDs.Uint64())
+		// The certificate depends on nothing but the key and the time the
+		// service was built, not on when it is first needed: its first use
+		// may be outside any operation (SigningCertURL called before a
+		// message was signed), which an account's journal does not replay,
+		// so drawing an ID or reading the clock here would make a reopened
+		// account's certificate (and the IDs after it) differ.
+		now := h.built.Truncate(time.Second)
+		keySum := sha256.Sum256(h.key.PublicKey.N.Bytes())
+		serial := new(big.Int).SetUint64(binary.BigEndian.Uint64(keySum[:8]) >> 1)
 		tmpl := &x509.Certificate{
 			SerialNumber:          serial,
 			Subject:               pkix.Name{CommonName: "sns." + s.op.Region + ".amazonaws.com", Organization: []string{"localwatch"}},

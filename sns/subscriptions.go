@@ -393,6 +393,13 @@ const (
 	opCreateQueue      = "localwatch:CreateQueue"
 	opDeleteQueue      = "localwatch:DeleteQueue"
 	opOptOut           = "localwatch:OptOutPhoneNumber"
+
+	// The changes of an in-memory queue (queue.go).
+	opQueueSendMessage             = "localwatch:QueueSendMessage"
+	opQueueReceiveMessage          = "localwatch:QueueReceiveMessage"
+	opQueueDeleteMessage           = "localwatch:QueueDeleteMessage"
+	opQueueChangeMessageVisibility = "localwatch:QueueChangeMessageVisibility"
+	opQueueSetVisibilityTimeout    = "localwatch:QueueSetVisibilityTimeout"
 )
 
 // confirm confirms a subscription; signed tells whether the request was an

@@ -417,10 +417,20 @@ func (s *Service) sendRound(ctx context.Context, round []*job) {
 }
 
 // post makes one attempt at a queued HTTP/S job, bounded by the endpoint
-// timeout and aborted by Close. The caller undoes the attempt (attempt--)
+// timeout and aborted by Close, or calls the Go function of a retry queued
+// by retryOutside. The caller undoes the attempt (attempt--)
 // when its own ctx ended it.
 func (s *Service) post(ctx context.Context, j *job) (int, error) {
 	j.attempt++
+	if j.outside {
+		// A Go function's retry (retryOutside): called here, outside any
+		// call, aborted by Close.
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		stop := context.AfterFunc(s.life, cancel)
+		defer stop()
+		return s.attempt(ctx, j)
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.httpTimeout)
 	defer cancel()
 	stop := context.AfterFunc(s.life, cancel)
