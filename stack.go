@@ -104,8 +104,11 @@ type Options struct {
 	// functions (config.Service.RegisterRuleFunction), Logs destinations
 	// (logs.Service.RegisterDestination), SNS function subscribers. Register
 	// them here rather than after NewAccount, so that the replayed calls find
-	// them as the original calls did. Its calls on the services are made as
-	// usual (and journaled: use it for registrations, not for data).
+	// them as the original calls did: the replay calls them again with the
+	// inputs the original calls gave them, which is how the state they
+	// decided is rebuilt, so they must answer the same way (one that also
+	// acts outside the process acts again). Its calls on the services are
+	// made as usual (and journaled: use it for registrations, not for data).
 	Setup func(*Account)
 }
 

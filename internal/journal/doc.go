@@ -141,16 +141,24 @@
 //   - Keep Inputs encodable: exported fields, no funcs or channels; fields
 //     tagged json:"-" are not stored (CBOR follows the json tags); an
 //     interface field comes back as map[string]any and friends. An Input
-//     on a hot path may implement encoding.BinaryMarshaler and
-//     BinaryUnmarshaler: the journal then stores its own compact form (the
-//     generic form of a PutMetricData datum is about 140 bytes).
+//     on a hot path registers an [op.InputCodec] (or implements
+//     encoding.BinaryMarshaler and BinaryUnmarshaler): the journal then
+//     stores its compact form (the generic form of a PutMetricData datum is
+//     about 140 bytes, the codec's about 22).
 //   - Draw IDs and read the time only inside operations and timers.
-//   - While op.Service.Replaying, make no effect outside the process: no
-//     HTTP, no call of a Go function the user subscribed (it is not
-//     registered yet, and it ran already); its recorded outcome decides.
+//   - While op.Service.Replaying, make no effect outside the process (no
+//     HTTP): the recorded outcome of such work decides.
 //   - What is not an operation is not persisted: Go functions, action
-//     handlers and destinations the user registers are registered again by
-//     the user after the account opens.
+//     handlers and destinations the user registers are registered again on
+//     every open (localwatch's Options.Setup, before the replay). A Go
+//     function called inside an operation (a Config rule function, a Logs
+//     destination, the first delivery attempts of an SNS function
+//     subscriber) is called again by the replay with the same input, which
+//     is how the state it gave is rebuilt: it must give the same answer
+//     (a function that also acts outside the process acts again). Work
+//     done outside any operation (SNS retries fired by the clock on an
+//     account with a DataDir, which the delivery workers run) is not
+//     called again: its outcome is journaled.
 //
 // # What is not there yet
 //
