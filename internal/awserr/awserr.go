@@ -151,6 +151,18 @@ func Combination(format string, args ...any) *Error {
 	return New("InvalidParameterCombination", format, args...)
 }
 
+// NotDurable is the error of a call that changed state in an account with a
+// DataDir whose journal could not write it (the disk failed): the change is
+// in memory but not durable, so it is not acknowledged. Like AWS's internal
+// errors it means the request may or may not have taken effect: it is lost
+// if the process stops before a later write succeeds (each later change
+// writes the waiting records again, in order). code is the service's own
+// "unavailable" code, as for [Closed], with HTTP status 503.
+func NotDurable(code string, cause error) *Error {
+	return &Error{Code: code, StatusCode: 503,
+		Message: "The request was applied but could not be written to the data directory (" + cause.Error() + "); it may or may not persist."}
+}
+
 // Closed returns the error every operation of a service answers after the
 // service's Close: code is the service's own "unavailable" code
 // ("ServiceUnavailable" for CloudWatch and SNS, "ServiceUnavailableException"

@@ -14,3 +14,11 @@ func (j *Journal) DirectIO() bool {
 	defer j.flushMu.Unlock()
 	return j.direct
 }
+
+// BreakDisk makes every later write of the journal fail, as a failed disk
+// would.
+func (j *Journal) BreakDisk() {
+	j.flushMu.Lock()
+	defer j.flushMu.Unlock()
+	j.f.Close() // writes to a closed file fail
+}

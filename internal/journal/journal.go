@@ -567,7 +567,7 @@ func (j *Journal) LastSeq() uint64 {
 }
 
 // Begin implements op.Journal: see the package comment.
-func (j *Journal) Begin(ctx context.Context, service, region, name string, readOnly bool, in any) (context.Context, func(error)) {
+func (j *Journal) Begin(ctx context.Context, service, region, name string, readOnly bool, in any) (context.Context, func(error) error) {
 	if op.WithinCallOf(ctx) || j.replaying.Load() {
 		return ctx, nil
 	}
@@ -619,15 +619,15 @@ func (j *Journal) Begin(ctx context.Context, service, region, name string, readO
 		default: // the writer has a wake-up pending, which will take this record too
 		}
 	}
-	return op.WithinCall(ctx), func(err error) {
+	return op.WithinCall(ctx), func(err error) error {
 		j.clk.Release()
 		j.holder.Store(0)
 		j.mu.Unlock()
 		if !readOnly && err == nil {
-			j.commit(seq)
-		} else {
-			j.maybeFlush()
+			return j.commit(seq)
 		}
+		j.maybeFlush()
+		return nil
 	}
 }
 
@@ -729,20 +729,24 @@ func (j *Journal) writer() {
 // fsynced). The first caller to find its record not yet there writes out the
 // whole buffer; callers that queued behind it on flushMu usually find theirs
 // written by it (group commit).
-func (j *Journal) commit(seq uint64) {
+func (j *Journal) commit(seq uint64) error {
 	mark := &j.durable
 	if j.opts.Sync == SyncLoseRecentOnPowerLoss {
 		mark = &j.written
 	}
 	if mark.Load() >= seq {
-		return
+		return nil
 	}
 	j.flushMu.Lock()
 	defer j.flushMu.Unlock()
 	if mark.Load() >= seq {
-		return
+		return nil
 	}
 	j.flushLocked(j.opts.Sync == SyncEveryCall)
+	if mark.Load() >= seq {
+		return nil
+	}
+	return cmp.Or(j.writeErr, errors.New("the journal is closed"))
 }
 
 // flushLocked writes the buffer out and, if sync (or a second has passed

@@ -921,3 +921,32 @@ func TestBothWritePathsKeepEveryRecord(t *testing.T) {
 		})
 	}
 }
+
+// A change the journal cannot write is not acknowledged: the call fails
+// (with the service's unavailable code), reported once to the Logger; reads
+// still answer.
+func TestAChangeTheDiskCannotTakeFails(t *testing.T) {
+	for _, policy := range []journal.SyncPolicy{journal.SyncEveryCall, journal.SyncLoseRecentOnPowerLoss} {
+		t.Run(fmt.Sprint(policy), func(t *testing.T) {
+			log, buf := logBuffer()
+			j, c := open(t, t.TempDir(), clock.NewManual(t0), journal.Options{Sync: policy, Logger: log})
+			if _, err := c.Add(context.Background(), addIn{N: 1}); err != nil {
+				t.Fatal(err)
+			}
+			j.BreakDisk()
+			for range 2 {
+				_, err := c.Add(context.Background(), addIn{N: 1})
+				if awserr.Code(err) != "ServiceUnavailable" {
+					t.Fatalf("a change the disk did not take: err = %v", err)
+				}
+			}
+			if _, err := c.Get(context.Background(), struct{}{}); err != nil {
+				t.Fatalf("a read: %v", err)
+			}
+			if n := strings.Count(buf.String(), "writing the journal failed"); n != 1 {
+				t.Fatalf("reported %d times: %q", n, buf.String())
+			}
+			j.Close()
+		})
+	}
+}

@@ -138,9 +138,11 @@ type Journal interface {
 	// calls it makes in turn are recognised as nested and not journaled
 	// again) and end, which Do calls once with the call's outcome after the
 	// call was recorded. For a call that changed state, end returns once the
-	// call is durable under the journal's sync policy. A nested call (ctx
-	// already marked) returns ctx unchanged and a nil end.
-	Begin(ctx context.Context, service, region, name string, readOnly bool, in any) (context.Context, func(err error))
+	// call is durable under the journal's sync policy, or an error when it
+	// could not be made durable (the disk failed); Do then fails the call
+	// (see [awserr.NotDurable]). A nested call (ctx already marked) returns
+	// ctx unchanged and a nil end.
+	Begin(ctx context.Context, service, region, name string, readOnly bool, in any) (context.Context, func(err error) error)
 }
 
 // Do runs one operation of s: see the package comment for its steps. c names
@@ -153,12 +155,18 @@ func Do[In, Out any](ctx context.Context, s *Service, c event.Call, in In, core 
 	if s.closed.Load() {
 		return out, awserr.Closed(s.closedCode)
 	}
-	var end func(error)
+	var end func(error) error
 	if s.Journal != nil {
 		ctx, end = s.Journal.Begin(ctx, s.Name, s.Region, c.Name, c.ReadOnly, in)
 	}
 	if end != nil {
-		defer func() { end(err) }()
+		defer func() {
+			if jerr := end(err); jerr != nil && err == nil {
+				// Acknowledged means durable: a change the journal
+				// could not write is not acknowledged.
+				err = awserr.NotDurable(s.closedCode, jerr)
+			}
+		}()
 	}
 	// The core is called through a func value, so the Call it completes
 	// would escape to the heap on every call: the service keeps one spare

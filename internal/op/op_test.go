@@ -3,6 +3,7 @@ package op_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,16 +26,17 @@ type echoIn struct {
 type fakeJournal struct {
 	begun []string
 	ended []error
+	fail  error // what end returns: the disk failed
 }
 
 type nestedKey struct{}
 
-func (j *fakeJournal) Begin(ctx context.Context, service, region, name string, readOnly bool, in any) (context.Context, func(error)) {
+func (j *fakeJournal) Begin(ctx context.Context, service, region, name string, readOnly bool, in any) (context.Context, func(error) error) {
 	if ctx.Value(nestedKey{}) != nil {
 		return ctx, nil
 	}
 	j.begun = append(j.begun, service+"/"+region+"/"+name)
-	return context.WithValue(ctx, nestedKey{}, true), func(err error) { j.ended = append(j.ended, err) }
+	return context.WithValue(ctx, nestedKey{}, true), func(err error) error { j.ended = append(j.ended, err); return j.fail }
 }
 
 func newService(j op.Journal) (*op.Service, *[]event.APICall) {
@@ -157,5 +159,22 @@ func TestReplayingAsksTheJournal(t *testing.T) {
 	s3, _ := newService(&fakeJournal{})
 	if s3.Replaying() {
 		t.Fatal("a journal without Replaying replays")
+	}
+}
+
+// Acknowledged means durable: a change the journal could not write fails
+// with the service's unavailable code (503); a call that failed anyway
+// keeps its own error.
+func TestDoFailsAChangeTheJournalCouldNotWrite(t *testing.T) {
+	j := &fakeJournal{fail: errors.New("disk full")}
+	s, _ := newService(j)
+	_, err := op.Do(context.Background(), s, event.Call{Name: "Echo"}, echoIn{Name: "a"}, echo)
+	var ae *awserr.Error
+	if !errors.As(err, &ae) || ae.Code != "ServiceUnavailable" || ae.HTTPStatus() != 503 || !strings.Contains(ae.Message, "disk full") {
+		t.Fatalf("err = %v", err)
+	}
+	_, err = op.Do(context.Background(), s, event.Call{Name: "Echo"}, echoIn{}, echo)
+	if awserr.Code(err) != "ValidationException" {
+		t.Fatalf("a call that failed: err = %v", err)
 	}
 }
