@@ -22,7 +22,7 @@ type fakeJournal struct {
 
 type journaledKey struct{}
 
-func (j *fakeJournal) Begin(ctx context.Context, service, region, name string, readOnly bool, in any) (context.Context, func(error)) {
+func (j *fakeJournal) Begin(ctx context.Context, service, region, name string, readOnly bool, in any) (context.Context, func(error) error) {
 	if ctx.Value(journaledKey{}) != nil {
 		return ctx, nil
 	}
@@ -30,7 +30,7 @@ func (j *fakeJournal) Begin(ctx context.Context, service, region, name string, r
 	j.names = append(j.names, name)
 	j.ins = append(j.ins, in)
 	j.mu.Unlock()
-	return context.WithValue(ctx, journaledKey{}, true), func(error) {}
+	return context.WithValue(ctx, journaledKey{}, true), func(error) error { return nil }
 }
 
 func (j *fakeJournal) logged() ([]string, []any) {

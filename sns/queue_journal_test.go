@@ -19,7 +19,7 @@ type timedJournal struct {
 	times []time.Time
 }
 
-func (j *timedJournal) Begin(ctx context.Context, service, region, name string, readOnly bool, in any) (context.Context, func(error)) {
+func (j *timedJournal) Begin(ctx context.Context, service, region, name string, readOnly bool, in any) (context.Context, func(error) error) {
 	n := len(j.names)
 	ctx, end := j.fakeJournal.Begin(ctx, service, region, name, readOnly, in)
 	if len(j.names) > n {
