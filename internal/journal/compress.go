@@ -88,46 +88,72 @@ func decompressBytes(b []byte, limit uint64) ([]byte, error) {
 	return out.Bytes(), err
 }
 
-// readSegment returns the bytes of segment n, from its compressed form if it
-// has one. damaged is set when the compressed form does not decode and there
-// is no plain form to fall back on: data is then what decoded before the
-// damage, now also written as the plain segment (and the compressed file
-// renamed *.damaged), so that the repair works on the plain file.
-func (j *Journal) readSegment(n int) (data []byte, damaged error, err error) {
-	zb, zerr := os.ReadFile(j.zstPath(n))
-	if zerr == nil {
+// segRead is what loadSegment read of a segment.
+type segRead struct {
+	data []byte
+	// zerr: the compressed form did not decode (data is what decoded
+	// before the damage); plain: the plain form was read instead of it.
+	zerr  error
+	plain bool
+	err   error // the segment cannot be read
+}
+
+// loadSegment reads segment n, from its compressed form if it has one. It
+// only reads (Replay runs it ahead, on another goroutine, for the next
+// segment while it replays one); readSegment acts on what it found.
+func (j *Journal) loadSegment(n int) segRead {
+	zb, err := os.ReadFile(j.zstPath(n))
+	if err == nil {
 		data, derr := decompressBytes(zb, j.maxSegmentContent())
 		if derr == nil {
-			return data, nil, nil
+			return segRead{data: data}
 		}
 		if plain, err := os.ReadFile(j.segPath(n)); err == nil {
-			// A crash during compression left both forms; the plain
-			// one is whole (it is removed only after the other is).
-			j.log.Warn("journal: a compressed segment does not decode; reading its plain form", "segment", j.zstPath(n), "err", derr.Error())
-			if err := os.Rename(j.zstPath(n), j.zstPath(n)+".damaged"); err != nil {
-				return nil, nil, fmt.Errorf("journal: %w", err)
-			}
-			return plain, nil, nil
+			return segRead{data: plain, zerr: derr, plain: true}
 		}
-		if err := writeFileSync(j.segPath(n), data); err != nil {
-			return nil, nil, err
-		}
+		return segRead{data: data, zerr: derr}
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return segRead{err: fmt.Errorf("journal: %w", err)}
+	}
+	data, err := os.ReadFile(j.segPath(n))
+	if err != nil {
+		return segRead{err: fmt.Errorf("journal: %w", err)}
+	}
+	return segRead{data: data}
+}
+
+// readSegment returns the bytes of segment n as loadSegment read them (r).
+// damaged is set when the compressed form does not decode and there is no
+// plain form to fall back on: data is then what decoded before the damage,
+// now also written as the plain segment (and the compressed file renamed
+// *.damaged), so that the repair works on the plain file.
+func (j *Journal) readSegment(n int, r segRead) (data []byte, damaged error, err error) {
+	if r.err != nil {
+		return nil, nil, r.err
+	}
+	if r.zerr == nil {
+		return r.data, nil, nil
+	}
+	if r.plain {
+		// A crash during compression left both forms; the plain one is
+		// whole (it is removed only after the other is).
+		j.log.Warn("journal: a compressed segment does not decode; reading its plain form", "segment", j.zstPath(n), "err", r.zerr.Error())
 		if err := os.Rename(j.zstPath(n), j.zstPath(n)+".damaged"); err != nil {
 			return nil, nil, fmt.Errorf("journal: %w", err)
 		}
-		if err := syncDir(filepath.Dir(j.segPath(n))); err != nil {
-			return nil, nil, err
-		}
-		return data, fmt.Errorf("%w: compressed segment: %v (%d bytes decoded before it)", errDamaged, derr, len(data)), nil
+		return r.data, nil, nil
 	}
-	if !errors.Is(zerr, os.ErrNotExist) {
-		return nil, nil, fmt.Errorf("journal: %w", zerr)
+	if err := writeFileSync(j.segPath(n), r.data); err != nil {
+		return nil, nil, err
 	}
-	data, err = os.ReadFile(j.segPath(n))
-	if err != nil {
+	if err := os.Rename(j.zstPath(n), j.zstPath(n)+".damaged"); err != nil {
 		return nil, nil, fmt.Errorf("journal: %w", err)
 	}
-	return data, nil, nil
+	if err := syncDir(filepath.Dir(j.segPath(n))); err != nil {
+		return nil, nil, err
+	}
+	return r.data, fmt.Errorf("%w: compressed segment: %v (%d bytes decoded before it)", errDamaged, r.zerr, len(r.data)), nil
 }
 
 // segFile returns the path of segment n as it is on disk: its compressed

@@ -336,10 +336,23 @@ func (j *Journal) Replay(dispatch Dispatch) error {
 	defer j.replaying.Store(false)
 	j.holder.Store(goid())
 	defer j.holder.Store(0)
+	// The next segment is read (and decompressed) on another goroutine
+	// while one is replayed; it ends with the loop.
+	next := make(chan segRead, 1)
+	load := func(i int) {
+		if i < len(j.segs) {
+			go func(n int) { next <- j.loadSegment(n) }(j.segs[i])
+		}
+	}
+	load(0)
 	for i, n := range j.segs {
-		data, damaged, err := j.readSegment(n)
+		r := <-next
+		data, damaged, err := j.readSegment(n, r)
 		if err != nil {
 			return err
+		}
+		if damaged == nil {
+			load(i + 1)
 		}
 		if damaged != nil {
 			j.log.Warn("journal: damaged compressed segment; replaying what decodes before the damage", "segment", j.zstPath(n), "cause", damaged.Error())
