@@ -237,3 +237,72 @@ func BenchmarkPersistMetricsOnDisk(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPersistReopenDay: the reopen workload, one day of 1,000
+// series at 1-second resolution (86.4 M datapoints, counts) plus 1 M log
+// events (1,000 PutLogEvents of 1,000), written into a data directory,
+// closed, and opened again. Heavy (minutes, about 2 GB of memory and 1 GB
+// of disk): run it alone with -benchtime 1x.
+//
+//	go test . -run XXX -bench PersistReopenDay -benchtime 1x
+func BenchmarkPersistReopenDay(b *testing.B) {
+	const series, seconds = 1000, 86400
+	dir := b.TempDir()
+	t0 := benchT0
+	acct, err := localwatch.NewAccount(localwatch.Options{Clock: localwatch.NewManualClock(t0.Add(seconds * time.Second)),
+		IDSeed: 1, DataDir: dir, Sync: localwatch.SyncLoseRecentOnPowerLoss})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	st := acct.Region("us-east-1")
+	r := rand.New(rand.NewPCG(42, 7))
+	in := putBatch(series)
+	vals := make([]float64, series)
+	for s := range seconds {
+		for j := range in.MetricData {
+			vals[j] = float64(r.IntN(40))
+			in.MetricData[j].Timestamp = t0.Add(time.Duration(s) * time.Second)
+			in.MetricData[j].Value = &vals[j]
+		}
+		if _, err := st.Metrics.PutMetricData(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := st.Logs.CreateLogGroup(ctx, logs.CreateLogGroupInput{LogGroupName: "day"}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := st.Logs.CreateLogStream(ctx, logs.CreateLogStreamInput{LogGroupName: "day", LogStreamName: "s"}); err != nil {
+		b.Fatal(err)
+	}
+	base := t0.Add(seconds * time.Second).Add(-time.Hour).UnixMilli()
+	batch := make([]logs.InputLogEvent, 1000)
+	for c := range 1000 {
+		for i := range batch {
+			batch[i] = logs.InputLogEvent{Timestamp: base + int64(c*1000+i)/1000, Message: logLine(i)}
+		}
+		if _, err := st.Logs.PutLogEvents(ctx, logs.PutLogEventsInput{LogGroupName: "day", LogStreamName: "s", LogEvents: batch}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	acct.Close()
+	var size int64
+	filepath.WalkDir(filepath.Join(dir, "journal"), func(_ string, d fs.DirEntry, _ error) error {
+		if d != nil && !d.IsDir() {
+			if info, err := d.Info(); err == nil {
+				size += info.Size()
+			}
+		}
+		return nil
+	})
+	b.ResetTimer()
+	for b.Loop() {
+		acct, err := localwatch.NewAccount(localwatch.Options{Clock: localwatch.NewManualClock(t0), DataDir: dir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		acct.Close()
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/reopen")
+	b.ReportMetric(float64(size)/(1<<20), "journal-MiB")
+}
