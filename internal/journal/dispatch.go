@@ -95,9 +95,15 @@ func MethodDispatch(lookup func(service, region string) any) Dispatch {
 			}
 			return fmt.Errorf("%T has no method %s(context.Context, Input)", svc, c.Name)
 		}
-		in := reflect.New(m.Type.In(2))
-		if err := Decode(c.Input, in.Interface()); err != nil {
-			return &decodeError{fmt.Errorf("decoding the input of %s as %s: %w", c.Name, m.Type.In(2), err)}
+		if c.LearnType != nil {
+			c.LearnType(m.Type.In(2))
+		}
+		in := c.Decoded
+		if !in.IsValid() || in.Type().Elem() != m.Type.In(2) {
+			in = reflect.New(m.Type.In(2))
+			if err := Decode(c.Input, in.Interface()); err != nil {
+				return &decodeError{fmt.Errorf("decoding the input of %s as %s: %w", c.Name, m.Type.In(2), err)}
+			}
 		}
 		m.Func.Call([]reflect.Value{v, reflect.ValueOf(ctx), in.Elem()})
 		return nil

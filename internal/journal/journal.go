@@ -13,6 +13,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strconv"
@@ -134,6 +135,8 @@ type Journal struct {
 	compressErr error
 
 	checked sync.Map // checkKey → true: operations Options.Check was asked about
+
+	inputTypes sync.Map // typeKey → reflect.Type: the Input types replay has met (readAhead)
 
 	written atomic.Uint64 // highest sequence number written to the file
 	durable atomic.Uint64 // highest sequence number fsynced
@@ -314,6 +317,12 @@ type Call struct {
 	Service, Region, Name string
 	// Input is the operation's Input, for [Decode].
 	Input []byte
+	// Decoded, when valid, is Input already decoded (a pointer to the
+	// Input type the dispatch reported through LearnType before).
+	Decoded reflect.Value
+	// LearnType, when set, is told the Input type of the call's operation,
+	// so that the replay can decode later calls of it ahead.
+	LearnType func(reflect.Type)
 }
 
 // Dispatch re-invokes a recorded call with ctx (which carries the call's
@@ -336,64 +345,152 @@ func (j *Journal) Replay(dispatch Dispatch) error {
 	defer j.replaying.Store(false)
 	j.holder.Store(goid())
 	defer j.holder.Store(0)
-	// The next segment is read (and decompressed) on another goroutine
-	// while one is replayed; it ends with the loop.
-	next := make(chan segRead, 1)
-	load := func(i int) {
-		if i < len(j.segs) {
-			go func(n int) { next <- j.loadSegment(n) }(j.segs[i])
-		}
-	}
-	load(0)
-	for i, n := range j.segs {
-		r := <-next
-		data, damaged, err := j.readSegment(n, r)
-		if err != nil {
-			return err
-		}
-		if damaged == nil {
-			load(i + 1)
-		}
-		if damaged != nil {
-			j.log.Warn("journal: damaged compressed segment; replaying what decodes before the damage", "segment", j.zstPath(n), "cause", damaged.Error())
-		}
-		off := 0
-		for off < len(data) {
-			r, size, ferr := readFrame(data[off:])
-			if ferr == nil && r.Seq != j.seq+1 {
-				ferr = fmt.Errorf("%w: sequence number %d after %d", errDamaged, r.Seq, j.seq)
-			}
-			if ferr != nil {
-				if i == len(j.segs)-1 && allZero(data[off:]) {
-					// The zeros written ahead of the records, not
-					// used yet: the end of the journal, nothing lost.
-					return j.trimZeros(i, off, len(data))
-				}
-				if i == len(j.segs)-1 && frameThenZeros(data[off:]) {
-					// A record whose write the crash tore, in the
-					// zeros written ahead (or where the file was
-					// extended but the data never written).
-					ferr = fmt.Errorf("%w: %v, then zeros", errTorn, ferr)
-				}
-				return j.repair(i, off, len(data), ferr)
-			}
-			if err := j.replayOne(&r, dispatch); err != nil {
+	stop := make(chan struct{})
+	chunks := make(chan replayChunk, 2)
+	done := make(chan struct{})
+	go j.readAhead(chunks, stop, done)
+	defer func() {
+		close(stop)
+		<-done
+	}()
+	var (
+		data    []byte
+		damaged error
+	)
+	for c := range chunks {
+		i := c.seg
+		if c.load != nil {
+			var err error
+			data, damaged, err = j.readSegment(j.segs[i], *c.load)
+			if err != nil {
 				return err
 			}
-			j.seq = r.Seq
-			off += size
+			if damaged != nil {
+				j.log.Warn("journal: damaged compressed segment; replaying what decodes before the damage", "segment", j.zstPath(j.segs[i]), "cause", damaged.Error())
+			}
 		}
-		if damaged != nil {
+		for k := range c.recs {
+			p := &c.recs[k]
+			if p.r.Seq != j.seq+1 {
+				return j.repair(i, p.off, len(data), fmt.Errorf("%w: sequence number %d after %d", errDamaged, p.r.Seq, j.seq))
+			}
+			if err := j.replayOne(&p.r, p.in, dispatch); err != nil {
+				return err
+			}
+			j.seq = p.r.Seq
+			c.recs[k] = preparedRecord{} // garbage now
+		}
+		if ferr := c.ferr; ferr != nil {
+			off := c.off
+			if i == len(j.segs)-1 && allZero(data[off:]) {
+				// The zeros written ahead of the records, not used
+				// yet: the end of the journal, nothing lost.
+				return j.trimZeros(i, off, len(data))
+			}
+			if i == len(j.segs)-1 && frameThenZeros(data[off:]) {
+				// A record whose write the crash tore, in the zeros
+				// written ahead (or where the file was extended but
+				// the data never written).
+				ferr = fmt.Errorf("%w: %v, then zeros", errTorn, ferr)
+			}
+			return j.repair(i, off, len(data), ferr)
+		}
+		if c.last && damaged != nil {
 			// What followed the damage is lost: the later segments
 			// cannot be replayed in order.
-			return j.repair(i, off, off, damaged)
+			return j.repair(i, len(data), len(data), damaged)
 		}
 	}
 	return nil
 }
 
+// replayChunk is a run of records of segment seg that readAhead read (and
+// whose Inputs it decoded) for Replay: load is set on a segment's first
+// chunk, last on its last; ferr is a bad frame at offset off after recs.
+type replayChunk struct {
+	seg  int
+	load *segRead
+	recs []preparedRecord
+	ferr error
+	off  int
+	last bool
+}
+
+// preparedRecord is a record read ahead, at offset off of its segment, with
+// its Input decoded (in, a pointer) when the type of its operation's Input
+// is known (learnType).
+type preparedRecord struct {
+	r   record
+	off int
+	in  reflect.Value
+}
+
+// replayChunkSize is how many records a chunk carries: enough to keep the
+// channel cheap, few enough to bound the decoded Inputs held ahead.
+const replayChunkSize = 32
+
+// readAhead is Replay's second goroutine: it reads each segment (and
+// decompresses it), splits it into records and decodes their Inputs, a
+// chunk ahead of the replay, until the journal ends, a frame is bad, or stop
+// is closed. It only reads: Replay does the repairs.
+func (j *Journal) readAhead(out chan<- replayChunk, stop <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	defer close(out)
+	send := func(c replayChunk) bool {
+		select {
+		case out <- c:
+			return true
+		case <-stop:
+			return false
+		}
+	}
+	for i, n := range j.segs {
+		load := j.loadSegment(n)
+		c := replayChunk{seg: i, load: &load}
+		if load.err != nil {
+			c.last = true
+			send(c)
+			return
+		}
+		data := load.data
+		off := 0
+		for off < len(data) {
+			r, size, ferr := readFrame(data[off:])
+			if ferr != nil {
+				c.ferr, c.off = ferr, off
+				send(c)
+				return
+			}
+			p := preparedRecord{r: r, off: off}
+			if r.Kind == KindCall {
+				if t, ok := j.inputTypes.Load(typeKey{r.Service, r.Name}); ok {
+					v := reflect.New(t.(reflect.Type))
+					if Decode(r.Input, v.Interface()) == nil {
+						p.in = v
+					}
+				}
+			}
+			c.recs = append(c.recs, p)
+			off += size
+			if len(c.recs) == replayChunkSize && off < len(data) {
+				if !send(c) {
+					return
+				}
+				c = replayChunk{seg: i, recs: make([]preparedRecord, 0, replayChunkSize)}
+			}
+		}
+		c.last = true
+		if !send(c) || load.zerr != nil && !load.plain {
+			return // after a damaged compressed segment nothing is replayed
+		}
+	}
+}
+
+// typeKey names an operation whose Input type readAhead has learnt.
+type typeKey struct{ service, name string }
+
 // replayOne replays one record.
-func (j *Journal) replayOne(r *record, dispatch Dispatch) error {
+func (j *Journal) replayOne(r *record, in reflect.Value, dispatch Dispatch) error {
 	j.clk.Hold(time.Unix(0, r.Time).UTC())
 	defer j.clk.Release()
 	if r.Kind == KindTick {
@@ -413,7 +510,7 @@ func (j *Journal) replayOne(r *record, dispatch Dispatch) error {
 	if r.Unrecorded {
 		ctx = event.Unrecorded(ctx)
 	}
-	if err := j.dispatchOne(ctx, r, dispatch); err != nil {
+	if err := j.dispatchOne(ctx, r, in, dispatch); err != nil {
 		return fmt.Errorf("journal: %s: record %d (%s %s in %s) cannot be replayed: %w", j.dir, r.Seq, r.Service, r.Name, r.Region, err)
 	}
 	return nil
@@ -424,14 +521,20 @@ func (j *Journal) replayOne(r *record, dispatch Dispatch) error {
 // recovered and reported (Warn), and the replay goes on with what the call
 // changed before it panicked — the state the original left behind — instead
 // of leaving a directory that can never be opened again.
-func (j *Journal) dispatchOne(ctx context.Context, r *record, dispatch Dispatch) (err error) {
+func (j *Journal) dispatchOne(ctx context.Context, r *record, in reflect.Value, dispatch Dispatch) (err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			j.log.Warn("journal: a replayed call panicked, as the original call did; the replay goes on",
 				"seq", r.Seq, "service", r.Service, "region", r.Region, "name", r.Name, "panic", fmt.Sprint(v))
 		}
 	}()
-	return dispatch(ctx, Call{Seq: r.Seq, Service: r.Service, Region: r.Region, Name: r.Name, Input: r.Input})
+	return dispatch(ctx, Call{Seq: r.Seq, Service: r.Service, Region: r.Region, Name: r.Name, Input: r.Input, Decoded: in,
+		LearnType: func(t reflect.Type) {
+			k := typeKey{r.Service, r.Name}
+			if _, ok := j.inputTypes.Load(k); !ok {
+				j.inputTypes.Store(k, t)
+			}
+		}})
 }
 
 // repair keeps the valid prefix (off bytes) of segment j.segs[i] of size
