@@ -9,10 +9,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/internal/awserr"
 )
 
@@ -286,5 +288,40 @@ func TestStrHashFlagsExactly(t *testing.T) {
 		}
 		require.Equal(t, want, bad, "%q", s)
 		require.Equal(t, !want, ascii(s), "%q", s)
+	}
+}
+
+// A new series keeps copies of its strings, not the caller's: those may be
+// slices of a large buffer (a request body, a journal record) that the
+// series would otherwise keep alive.
+func TestANewSeriesDoesNotKeepTheCallersStrings(t *testing.T) {
+	s := New(Options{Clock: clock.NewManual(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))})
+	big := strings.Repeat("x", 1<<16) + "AppLatencyHosthost-1"
+	ns, name, dn, dv := big[1<<16:1<<16+3], big[1<<16+3:1<<16+10], big[1<<16+10:1<<16+14], big[1<<16+14:]
+	if _, err := s.PutMetricData(context.Background(), PutMetricDataInput{Namespace: ns, MetricData: []MetricDatum{{
+		MetricName: name, Dimensions: []Dimension{{Name: dn, Value: dv}}, Value: Float(1)}}}); err != nil {
+		t.Fatal(err)
+	}
+	inBig := func(x string) bool {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(x)))
+		b := uintptr(unsafe.Pointer(unsafe.StringData(big)))
+		return p >= b && p < b+uintptr(len(big))
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	n := 0
+	s.catalog.Ascend(func(sr *series) bool {
+		n++
+		m := sr.metric
+		if m.Namespace != "App" || m.MetricName != "Latency" || m.Dimensions[0] != (Dimension{"Host", "host-1"}) {
+			t.Fatalf("series %+v", m)
+		}
+		if inBig(m.Namespace) || inBig(m.MetricName) || inBig(m.Dimensions[0].Name) || inBig(m.Dimensions[0].Value) {
+			t.Fatal("the series keeps the caller's buffer")
+		}
+		return true
+	})
+	if n != 1 {
+		t.Fatalf("%d series", n)
 	}
 }

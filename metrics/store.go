@@ -563,16 +563,21 @@ func (s *Service) tableInsert(sr *series) {
 	s.table[i] = slot{sr.hash, sr}
 }
 
-// create adds a new series; the caller holds s.mu for writing.
+// create adds a new series; the caller holds s.mu for writing. The series
+// keeps copies of its strings: the caller's may be slices of a much larger
+// string (a request body, a journal record's payload) that the series would
+// otherwise keep alive for as long as it lives.
 func (s *Service) create(h uint64, ns, name string, dims []Dimension) *series {
 	sr := &series{hash: h}
-	m := Metric{Namespace: ns, MetricName: name}
+	m := Metric{Namespace: strings.Clone(ns), MetricName: strings.Clone(name)}
 	if len(dims) > 0 {
 		if len(dims) <= len(sr.inline) {
 			m.Dimensions = sr.inline[:len(dims):len(dims)]
-			copy(m.Dimensions, dims)
 		} else {
-			m.Dimensions = slices.Clone(dims)
+			m.Dimensions = make([]Dimension, len(dims))
+		}
+		for i, d := range dims {
+			m.Dimensions[i] = Dimension{Name: strings.Clone(d.Name), Value: strings.Clone(d.Value)}
 		}
 		slices.SortFunc(m.Dimensions, func(a, b Dimension) int { return strings.Compare(a.Name, b.Name) })
 	}
