@@ -182,7 +182,7 @@ func BenchmarkPersistReopen(b *testing.B) {
 // sealed segments compressed). Reports the directory's journal size per
 // datapoint and the time to open it again (replaying it) per op. Two value
 // series: "lognormal", the metrics benchmarks' seeded log-normal latencies,
-// whose 52-bit mantissas are random (incompressible: about 6.8 bytes of
+// whose 52-bit mantissas are random (incompressible: about 6.7 bytes of
 // entropy per value), and "counts", small integer counts (requests per
 // second per host), the common case of real metrics.
 //
