@@ -215,15 +215,7 @@ func BenchmarkPersistMetricsOnDisk(b *testing.B) {
 				}
 			}
 			acct.Close()
-			var size int64
-			filepath.WalkDir(filepath.Join(dir, "journal"), func(_ string, d fs.DirEntry, _ error) error {
-				if d != nil && !d.IsDir() {
-					if info, err := d.Info(); err == nil {
-						size += info.Size()
-					}
-				}
-				return nil
-			})
+			size := journalSize(dir)
 			for b.Loop() {
 				acct, err := localwatch.NewAccount(localwatch.Options{Clock: localwatch.NewManualClock(benchT0), DataDir: dir})
 				if err != nil {
@@ -286,15 +278,7 @@ func BenchmarkPersistReopenDay(b *testing.B) {
 		}
 	}
 	acct.Close()
-	var size int64
-	filepath.WalkDir(filepath.Join(dir, "journal"), func(_ string, d fs.DirEntry, _ error) error {
-		if d != nil && !d.IsDir() {
-			if info, err := d.Info(); err == nil {
-				size += info.Size()
-			}
-		}
-		return nil
-	})
+	size := journalSize(dir)
 	b.ResetTimer()
 	for b.Loop() {
 		acct, err := localwatch.NewAccount(localwatch.Options{Clock: localwatch.NewManualClock(t0), DataDir: dir})
@@ -305,4 +289,18 @@ func BenchmarkPersistReopenDay(b *testing.B) {
 	}
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/reopen")
 	b.ReportMetric(float64(size)/(1<<20), "journal-MiB")
+}
+
+// journalSize returns the bytes the files of dir's journal hold.
+func journalSize(dir string) int64 {
+	var size int64
+	filepath.WalkDir(filepath.Join(dir, "journal"), func(_ string, d fs.DirEntry, _ error) error {
+		if d != nil && !d.IsDir() {
+			if info, err := d.Info(); err == nil {
+				size += info.Size()
+			}
+		}
+		return nil
+	})
+	return size
 }
