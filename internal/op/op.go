@@ -68,6 +68,9 @@ type Common struct {
 	// Journal, when set, persists every call (see [Journal]); nil keeps the
 	// service in memory only.
 	Journal Journal
+	// States, when set, collects the services' checkpoint hooks
+	// ([Service.SetStateHooks]).
+	States *States
 }
 
 // EnsureDefaults fills the empty fields of c with their defaults: the wall
