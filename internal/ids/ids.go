@@ -15,13 +15,31 @@ import (
 // use the sequence each caller sees depends on scheduling, as it must.
 type Source struct {
 	mu  sync.Mutex
+	pcg *rand.PCG
 	rng *rand.Rand
 }
 
 // New returns a Source seeded with seed. The zero seed is a valid seed like any
 // other; use [Random] for a source that differs on every run.
 func New(seed uint64) *Source {
-	return &Source{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))}
+	pcg := rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)
+	return &Source{pcg: pcg, rng: rand.New(pcg)}
+}
+
+// MarshalBinary returns the source's position in its sequence (a
+// checkpoint keeps it).
+func (s *Source) MarshalBinary() ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pcg.MarshalBinary()
+}
+
+// UnmarshalBinary moves the source to a position MarshalBinary returned:
+// it then draws what the marshalled source would have drawn next.
+func (s *Source) UnmarshalBinary(b []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.pcg.UnmarshalBinary(b)
 }
 
 // Random returns a Source seeded from crypto/rand.

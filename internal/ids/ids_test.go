@@ -23,3 +23,27 @@ func TestFormats(t *testing.T) {
 	assert.Len(t, s.Bytes(13), 13)
 	assert.NotEqual(t, Random().UUID(), Random().UUID())
 }
+
+// A source moved to a marshalled position draws what the original draws
+// next.
+func TestASourceMovedToAMarshalledPositionDrawsTheSame(t *testing.T) {
+	a := New(7)
+	a.UUID()
+	a.Hex(5)
+	pos, err := a.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := New(99)
+	if err := b.UnmarshalBinary(pos); err != nil {
+		t.Fatal(err)
+	}
+	for range 10 {
+		if x, y := a.UUID(), b.UUID(); x != y {
+			t.Fatalf("%s != %s", x, y)
+		}
+	}
+	if err := b.UnmarshalBinary([]byte("junk")); err == nil {
+		t.Fatal("junk accepted")
+	}
+}
