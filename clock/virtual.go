@@ -34,6 +34,10 @@ type Virtual struct {
 	wakeAt time.Time // valid when wake != nil
 	onWake func()
 	panics panicHooks
+	// expect and unexpected are set between BeginRestore and EndRestore
+	// (virtual_state.go).
+	expect     map[timerKey][]uint64
+	unexpected []string
 }
 
 // NewVirtual returns a Virtual over base, disarmed: its timers wait until
@@ -190,8 +194,15 @@ func (v *Virtual) AfterFunc(d time.Duration, f func()) Timer { return v.AfterFun
 func (v *Virtual) AfterFuncNamed(name string, d time.Duration, f func()) Timer {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	v.seq++
-	t := &manualTimer{mu: &v.mu, heap: &v.timers, at: v.nowLocked().Add(max(d, 0)), seq: v.seq, name: name, f: f, index: -1}
+	at := v.nowLocked().Add(max(d, 0))
+	var seq uint64
+	if v.expect != nil {
+		seq = v.restoredSeqLocked(name, at)
+	} else {
+		v.seq++
+		seq = v.seq
+	}
+	t := &manualTimer{mu: &v.mu, heap: &v.timers, at: at, seq: seq, name: name, f: f, index: -1}
 	heap.Push(&v.timers, t)
 	if t.index == 0 {
 		v.rearmLocked()
