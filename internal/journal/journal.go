@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"io/fs"
 	"log/slog"
 	"math/rand/v2"
@@ -74,6 +75,13 @@ type Options struct {
 	// could not is reported to the Logger at Error: its effects would be
 	// lost, or the directory refused, at the next open.
 	Check func(service, region, name string, in any) error
+	// SaveState, when set, writes the account's whole state for a
+	// checkpoint (see checkpoint.go), or returns ErrNoCheckpoint; Close
+	// calls it. LoadState reads what SaveState wrote into the account's
+	// services, just built; Replay calls it before the records after the
+	// checkpoint.
+	SaveState func(w io.Writer) error
+	LoadState func(r io.Reader) error
 }
 
 // ErrLocked is returned by [Open] when another process has the directory
@@ -137,6 +145,8 @@ type Journal struct {
 	checked sync.Map // checkKey → true: operations Options.Check was asked about
 
 	inputTypes sync.Map // typeKey → reflect.Type: the Input types replay has met (readAhead)
+
+	ckptSeq uint64 // the sequence number of the checkpoint loaded or written (0: none); under mu
 
 	written atomic.Uint64 // highest sequence number written to the file
 	durable atomic.Uint64 // highest sequence number fsynced
@@ -345,10 +355,23 @@ func (j *Journal) Replay(dispatch Dispatch) error {
 	defer j.replaying.Store(false)
 	j.holder.Store(goid())
 	defer j.holder.Store(0)
+	var from replayFrom
+	checkpointed := false
+	if j.opts.LoadState != nil {
+		if h, state, ok := j.openCheckpoint(); ok {
+			err := j.opts.LoadState(state)
+			state.Close()
+			if err != nil {
+				return fmt.Errorf("journal: %s: loading the checkpoint: %w (remove %s to replay the whole journal instead)", j.dir, err, j.checkpointPath())
+			}
+			j.seq, j.ckptSeq, checkpointed = h.Seq, h.Seq, true
+			from = replayFrom{seg: slices.Index(j.segs, h.Segment), off: int(h.Offset)}
+		}
+	}
 	stop := make(chan struct{})
 	chunks := make(chan replayChunk, 2)
 	done := make(chan struct{})
-	go j.readAhead(chunks, stop, done)
+	go j.readAhead(from, chunks, stop, done)
 	defer func() {
 		close(stop)
 		<-done
@@ -371,6 +394,11 @@ func (j *Journal) Replay(dispatch Dispatch) error {
 		}
 		for k := range c.recs {
 			p := &c.recs[k]
+			if checkpointed && p.r.Seq != j.seq+1 {
+				return fmt.Errorf("journal: %s: the record after the checkpoint is number %d, not %d (remove %s to replay the whole journal instead)",
+					j.dir, p.r.Seq, j.seq+1, j.checkpointPath())
+			}
+			checkpointed = false
 			if p.r.Seq != j.seq+1 {
 				return j.repair(i, p.off, len(data), fmt.Errorf("%w: sequence number %d after %d", errDamaged, p.r.Seq, j.seq))
 			}
@@ -433,7 +461,11 @@ const replayChunkSize = 32
 // decompresses it), splits it into records and decodes their Inputs, a
 // chunk ahead of the replay, until the journal ends, a frame is bad, or stop
 // is closed. It only reads: Replay does the repairs.
-func (j *Journal) readAhead(out chan<- replayChunk, stop <-chan struct{}, done chan<- struct{}) {
+// replayFrom is where replay starts: segment j.segs[seg], at offset off of
+// its content (after a checkpoint).
+type replayFrom struct{ seg, off int }
+
+func (j *Journal) readAhead(from replayFrom, out chan<- replayChunk, stop <-chan struct{}, done chan<- struct{}) {
 	defer close(done)
 	defer close(out)
 	send := func(c replayChunk) bool {
@@ -445,6 +477,9 @@ func (j *Journal) readAhead(out chan<- replayChunk, stop <-chan struct{}, done c
 		}
 	}
 	for i, n := range j.segs {
+		if i < from.seg {
+			continue
+		}
 		load := j.loadSegment(n)
 		c := replayChunk{seg: i, load: &load}
 		if load.err != nil {
@@ -454,6 +489,9 @@ func (j *Journal) readAhead(out chan<- replayChunk, stop <-chan struct{}, done c
 		}
 		data := load.data
 		off := 0
+		if i == from.seg {
+			off = min(from.off, len(data))
+		}
 		for off < len(data) {
 			r, size, ferr := readFrame(data[off:])
 			if ferr != nil {
@@ -1123,6 +1161,15 @@ func (j *Journal) Close() error {
 			err = cmp.Or(err, datasync(j.f))
 		} else {
 			err = cmp.Or(err, terr)
+		}
+		if err == nil && j.opts.SaveState != nil && j.seq > j.ckptSeq {
+			switch cerr := j.writeCheckpointLocked(); {
+			case cerr == nil:
+				j.ckptSeq = j.seq
+			case errors.Is(cerr, ErrNoCheckpoint):
+			default:
+				j.log.Warn("journal: writing the checkpoint failed; the next open replays the journal from the last one", "dir", j.dir, "err", cerr.Error())
+			}
 		}
 		if err == nil && j.fSize >= sealOnClose {
 			// Seal it, to be compressed now; the next Start begins

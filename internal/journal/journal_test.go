@@ -5,8 +5,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -948,5 +951,166 @@ func TestAChangeTheDiskCannotTakeFails(t *testing.T) {
 			}
 			j.Close()
 		})
+	}
+}
+
+// checkpointed opens dir with a counter whose state SaveState/LoadState
+// keep (total, log, ID position, the clock's timers), and counts the calls
+// the replay dispatches.
+func checkpointed(t *testing.T, dir string, log *slog.Logger, loadErr error) (*journal.Journal, *counter, *int, error) {
+	t.Helper()
+	var j *journal.Journal
+	var c *counter
+	replayed := new(int)
+	type state struct {
+		Total int
+		Log   []string
+		IDs   []byte
+		Clock clock.VirtualState
+	}
+	o := journal.Options{Dir: dir, Clock: clock.NewManual(t0), Logger: log,
+		SaveState: func(w io.Writer) error {
+			total, lg := c.snapshot()
+			pos, _ := c.op.IDs.MarshalBinary()
+			return json.NewEncoder(w).Encode(state{total, lg, pos, j.Clock().State()})
+		},
+		LoadState: func(r io.Reader) error {
+			if loadErr != nil {
+				return loadErr
+			}
+			var st state
+			if err := json.NewDecoder(r).Decode(&st); err != nil {
+				return err
+			}
+			c.mu.Lock()
+			c.total, c.log = st.Total, st.Log
+			c.mu.Unlock()
+			if err := c.op.IDs.UnmarshalBinary(st.IDs); err != nil {
+				return err
+			}
+			j.Clock().BeginRestore(st.Clock)
+			for _, tm := range st.Clock.Timers { // the built-in timer
+				clk := j.Clock()
+				clk.AfterFunc(tm.At.Sub(clk.Now()), func() {
+					c.mu.Lock()
+					c.log = append(c.log, "built-in timer at "+clk.Now().Format(time.RFC3339)+" id "+c.op.IDs.Hex(4))
+					c.mu.Unlock()
+				})
+			}
+			return j.Clock().EndRestore()
+		}}
+	j, err := journal.Open(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c = newCounter(j.Clock(), j, j.Seed())
+	err = j.Replay(func(ctx context.Context, call journal.Call) error {
+		*replayed++
+		return journal.MethodDispatch(func(string, string) any { return c })(ctx, call)
+	})
+	if err != nil {
+		j.Close()
+		return nil, nil, nil, err
+	}
+	if err := j.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return j, c, replayed, nil
+}
+
+// Close writes a checkpoint; opening loads it and replays only the records
+// after it (a crash after the checkpoint leaves some); the state is the one
+// a whole replay gives.
+func TestACheckpointIsLoadedInsteadOfTheRecordsBeforeIt(t *testing.T) {
+	dir := t.TempDir()
+	j, c, _, _ := checkpointed(t, dir, nil, nil)
+	for i := range 20 {
+		c.Add(context.Background(), addIn{N: i, Note: "before"})
+	}
+	j.Close()
+	if _, err := os.Stat(filepath.Join(dir, "checkpoint")); err != nil {
+		t.Fatal("no checkpoint written at Close")
+	}
+	j2, c2, replayed, _ := checkpointed(t, dir, nil, nil)
+	if *replayed != 0 {
+		t.Fatalf("replayed %d calls behind the checkpoint", *replayed)
+	}
+	for i := range 5 {
+		c2.Add(context.Background(), addIn{N: i, Note: "after"})
+	}
+	j2.Flush()
+	// A crash: copy the directory as it is while open (no Close, no new
+	// checkpoint).
+	crashed := filepath.Join(t.TempDir(), "crashed")
+	copyDir(t, dir, crashed)
+	j2.Close()
+	_, want := c2.snapshot()
+
+	j3, c3, replayed3, _ := checkpointed(t, crashed, nil, nil)
+	defer j3.Close()
+	if *replayed3 != 5 {
+		t.Fatalf("replayed %d calls after the checkpoint, want 5", *replayed3)
+	}
+	if _, got := c3.snapshot(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("state after checkpoint + tail:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// The same state as replaying the whole journal.
+	whole := filepath.Join(t.TempDir(), "whole")
+	copyDir(t, crashed, whole)
+	os.Remove(filepath.Join(whole, "checkpoint"))
+	j4, c4, replayed4, _ := checkpointed(t, whole, nil, nil)
+	defer j4.Close()
+	if _, got := c4.snapshot(); *replayed4 != 25 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("whole replay: %d calls, state differs", *replayed4)
+	}
+}
+
+// A damaged checkpoint is reported and the whole journal replayed; one a
+// service refuses fails the open, naming the file to remove.
+func TestABadCheckpointIsNotUsed(t *testing.T) {
+	dir := t.TempDir()
+	j, c, _, _ := checkpointed(t, dir, nil, nil)
+	for i := range 10 {
+		c.Add(context.Background(), addIn{N: i})
+	}
+	j.Close()
+	refused := filepath.Join(t.TempDir(), "refused")
+	copyDir(t, dir, refused)
+	if _, _, _, err := checkpointed(t, refused, nil, errors.New("no")); err == nil || !strings.Contains(err.Error(), "remove") {
+		t.Fatalf("err = %v", err)
+	}
+	p := filepath.Join(dir, "checkpoint")
+	b, _ := os.ReadFile(p)
+	b[len(b)/2] ^= 0xff
+	os.WriteFile(p, b, 0o644)
+	log, buf := logBuffer()
+	j2, c2, replayed, _ := checkpointed(t, dir, log, nil)
+	defer j2.Close()
+	if total, _ := c2.snapshot(); *replayed != 10 || total != 45 || !strings.Contains(buf.String(), "checkpoint cannot be used") {
+		t.Fatalf("replayed %d, total %d, log %q", *replayed, total, buf.String())
+	}
+}
+
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(to, rel), 0o755)
+		}
+		if d.Name() == "LOCK" {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(to, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

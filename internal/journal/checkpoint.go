@@ -1,0 +1,181 @@
+package journal
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// Checkpoints. When the journal closes, and Options.SaveState is set, it
+// writes DIR/checkpoint: the account's whole state (what SaveState writes:
+// every service's state, the ID source's position, the clock's pending
+// timers) as of the last record, with that record's sequence number and the
+// position after it in the journal (segment number and offset in the
+// segment's content). Opening loads the checkpoint with Options.LoadState
+// instead of replaying the records before it, and replays only those after
+// it (a crash after the checkpoint leaves some).
+//
+// Layout: "LWCKPT01", the sequence number (8 bytes), the segment number (8),
+// the offset (8) and the clock's time (Unix ns, 8), little-endian; then the
+// state, zstd-compressed; then a CRC-32C (4 bytes) of everything before it.
+// It is written to checkpoint.tmp, fsynced and renamed, so a crash leaves
+// the previous checkpoint or the new one whole.
+//
+// The journal is kept whole: a checkpoint that cannot be read is reported
+// and the whole journal replayed instead; one that reads but does not load
+// (a service refuses it) fails the open with an error that names the file
+// to remove to replay the whole journal instead.
+
+const checkpointMagic = "LWCKPT01"
+
+// checkpointHeader is the fixed part of a checkpoint file.
+type checkpointHeader struct {
+	Seq     uint64
+	Segment int
+	Offset  int64
+	Time    time.Time
+}
+
+func (j *Journal) checkpointPath() string { return filepath.Join(j.dir, "checkpoint") }
+
+// ErrNoCheckpoint, returned by Options.SaveState, says that no checkpoint
+// is to be written this time (not every service of the account can save
+// its state): the journal is then replayed whole on the next open.
+var ErrNoCheckpoint = errors.New("journal: no checkpoint")
+
+// writeCheckpointLocked writes the checkpoint of the state after record
+// j.seq, at the end of the active segment (flushed, trimmed). Called by
+// Close with mu and flushMu held.
+func (j *Journal) writeCheckpointLocked() error {
+	h := checkpointHeader{Seq: j.seq, Segment: j.lastSeg(), Offset: j.fSize, Time: j.clk.HoldNow()}
+	defer j.clk.Release()
+	tmp := j.checkpointPath() + ".tmp"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp)
+	defer f.Close()
+	crc := crc32.New(castagnoli)
+	bw := bufio.NewWriterSize(io.MultiWriter(f, crc), 1<<20)
+	var head [40]byte
+	copy(head[:], checkpointMagic)
+	binary.LittleEndian.PutUint64(head[8:], h.Seq)
+	binary.LittleEndian.PutUint64(head[16:], uint64(h.Segment))
+	binary.LittleEndian.PutUint64(head[24:], uint64(h.Offset))
+	binary.LittleEndian.PutUint64(head[32:], uint64(h.Time.UnixNano()))
+	if _, err := bw.Write(head[:]); err != nil {
+		return err
+	}
+	zw, err := zstd.NewWriter(bw, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderCRC(true))
+	if err != nil {
+		return err
+	}
+	if err := j.opts.SaveState(zw); err != nil {
+		zw.Close()
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if _, err := f.Write(binary.LittleEndian.AppendUint32(nil, crc.Sum32())); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, j.checkpointPath()); err != nil {
+		return err
+	}
+	return syncDir(j.dir)
+}
+
+// openCheckpoint checks the checkpoint file and returns its header and a
+// reader of its state (to close), or ok false when there is none or it
+// cannot be used (reported).
+func (j *Journal) openCheckpoint() (h checkpointHeader, state io.ReadCloser, ok bool) {
+	f, err := os.Open(j.checkpointPath())
+	if errors.Is(err, os.ErrNotExist) {
+		return h, nil, false
+	}
+	bad := func(why string, args ...any) (checkpointHeader, io.ReadCloser, bool) {
+		if f != nil {
+			f.Close()
+		}
+		j.log.Warn("journal: the checkpoint cannot be used; replaying the whole journal", append([]any{"file", j.checkpointPath(), "why", why}, args...)...)
+		return checkpointHeader{}, nil, false
+	}
+	if err != nil {
+		return bad(err.Error())
+	}
+	st, err := f.Stat()
+	if err != nil || st.Size() < 44 {
+		return bad("too short")
+	}
+	// Check the CRC first, in one pass over the file.
+	crc := crc32.New(castagnoli)
+	if _, err := io.Copy(crc, io.NewSectionReader(f, 0, st.Size()-4)); err != nil {
+		return bad(err.Error())
+	}
+	var tail [4]byte
+	if _, err := f.ReadAt(tail[:], st.Size()-4); err != nil || binary.LittleEndian.Uint32(tail[:]) != crc.Sum32() {
+		return bad("CRC mismatch")
+	}
+	var head [40]byte
+	if _, err := f.ReadAt(head[:], 0); err != nil || string(head[:8]) != checkpointMagic {
+		return bad("not a checkpoint of this format")
+	}
+	h = checkpointHeader{Seq: binary.LittleEndian.Uint64(head[8:]), Segment: int(binary.LittleEndian.Uint64(head[16:])),
+		Offset: int64(binary.LittleEndian.Uint64(head[24:])), Time: time.Unix(0, int64(binary.LittleEndian.Uint64(head[32:]))).UTC()}
+	// The position must be in the journal: the segment there, and at
+	// least as long.
+	if n, err := j.segmentLen(h.Segment); err != nil || n < h.Offset {
+		return bad("its position is not in the journal", "segment", h.Segment, "offset", h.Offset)
+	}
+	zr, err := zstd.NewReader(bufio.NewReaderSize(io.NewSectionReader(f, 40, st.Size()-44), 1<<20), zstd.WithDecoderConcurrency(1))
+	if err != nil {
+		return bad(err.Error())
+	}
+	return h, &checkpointReader{zr: zr, f: f}, true
+}
+
+// segmentLen returns the length of segment n's content.
+func (j *Journal) segmentLen(n int) (int64, error) {
+	if b, err := os.ReadFile(j.zstPath(n)); err == nil {
+		var zh zstd.Header
+		if err := zh.Decode(b); err == nil && zh.HasFCS {
+			return int64(zh.FrameContentSize), nil
+		}
+		data, err := decompressBytes(b, j.maxSegmentContent())
+		return int64(len(data)), err
+	}
+	st, err := os.Stat(j.segPath(n))
+	if err != nil {
+		return 0, err
+	}
+	return st.Size(), nil
+}
+
+type checkpointReader struct {
+	zr *zstd.Decoder
+	f  *os.File
+}
+
+func (c *checkpointReader) Read(p []byte) (int, error) { return c.zr.Read(p) }
+func (c *checkpointReader) Close() error {
+	c.zr.Close()
+	return c.f.Close()
+}
