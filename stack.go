@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"path/filepath"
@@ -149,6 +150,8 @@ type Account struct {
 	svcClk  Clock            // the services' clock: Clock, or the journal's over it
 	journal *journal.Journal // nil without a DataDir
 	publish op.Service       // journals Publish (its Journal is journal)
+	states  *op.States       // the services' checkpoint hooks (with a DataDir)
+	ids     *ids.Source      // the services' ID source
 	stacks  []*Stack         // in Options.Regions order
 	unsub   []func()
 	closeMu sync.Mutex
@@ -230,7 +233,9 @@ func NewAccount(opts Options) (*Account, error) {
 		jr, err = journal.Open(journal.Options{Dir: opts.DataDir, Sync: journal.SyncPolicy(opts.Sync), Seed: opts.IDSeed,
 			Clock: opts.Clock, Logger: opts.Logger, Check: func(service, region, name string, in any) error {
 				return journal.CheckMethod(acct.service(service, region), name, in)
-			}})
+			},
+			SaveState: func(w io.Writer) error { return acct.saveState(w) },
+			LoadState: func(r io.Reader) error { return acct.loadState(r) }})
 		if err != nil {
 			return nil, err
 		}
@@ -249,7 +254,10 @@ func NewAccount(opts Options) (*Account, error) {
 		src, seed = ids.New(opts.IDSeed), opts.IDSeed
 	}
 	a := &Account{AccountID: opts.AccountID, Clock: opts.Clock, Bus: &bus.Bus{}, Store: opts.Store, log: opts.Logger,
-		svcClk: opts.Clock, journal: jr}
+		svcClk: opts.Clock, journal: jr, ids: src}
+	if jr != nil {
+		a.states = &op.States{}
+	}
 	acct = a
 	store := opts.Store
 	if jr != nil {
