@@ -160,14 +160,22 @@
 //     account with a DataDir, which the delivery workers run) is not
 //     called again: its outcome is journaled.
 //
-// # What is not there yet
+// # Checkpoints
 //
-// Reopening replays the whole journal, so reopen time grows with it (each
-// call costs about what it cost the first time), and no segment is ever
-// deleted. Checkpoints would end both: a checkpoint is a snapshot of every
-// service's state (its data, its schedules, the ID source's position) at a
-// record's sequence number, written beside the journal; opening would load
-// the newest checkpoint and replay only the segments after it, and the
-// segments before it could be deleted. Metric data would then be kept as
-// compressed chunks (Gorilla-style) instead of the calls that put it.
+// Replaying a long journal takes about as long as the calls took. So when
+// the journal closes it also writes DIR/checkpoint (checkpoint.go): the
+// account's whole state as of its last record (Options.SaveState: every
+// service's state, the ID source's position, the clock's pending timers with
+// their order), with that record's sequence number and the position after
+// it. Opening loads it (Options.LoadState) and replays only the records
+// after it — none after a clean Close, those made since after a crash. The
+// checkpoint is written to a temporary file, fsynced and renamed, with a
+// CRC-32C over it; one that cannot be read is reported and the whole journal
+// replayed; one a service refuses fails the open, naming the file to remove.
+//
+// The journal itself is kept whole (no segment is deleted): the checkpoint
+// only spares the replay, and removing it gives the whole replay back.
+// Deleting the segments a checkpoint covers, and writing checkpoints while
+// running rather than at Close only, are the next steps.
+//
 package journal
