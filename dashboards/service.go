@@ -73,6 +73,9 @@ type Options struct {
 	// Journal is set by localwatch.Account when its Options.DataDir is set;
 	// leave nil.
 	Journal op.Journal
+	// States is set by localwatch.Account when its Options.DataDir is set;
+	// collects the service's checkpoint hooks.
+	States *op.States
 }
 
 // EventSource is the CloudTrail event source of the dashboards service.
@@ -107,8 +110,9 @@ type dashboard struct {
 // New returns a Service.
 func New(opts Options) *Service {
 	s := &Service{source: opts.Metrics, boards: map[string]*dashboard{}}
-	s.op.Init(op.Common{Clock: opts.Clock, Bus: opts.Bus, IDs: opts.IDs, Region: opts.Region, AccountID: opts.AccountID, Journal: opts.Journal},
+	s.op.Init(op.Common{Clock: opts.Clock, Bus: opts.Bus, IDs: opts.IDs, Region: opts.Region, AccountID: opts.AccountID, Journal: opts.Journal, States: opts.States},
 		"dashboards", EventSource, "ServiceUnavailable")
+	s.op.SetStateHooks(op.StateHooks{Save: s.saveState, Load: s.loadState})
 	return s
 }
 

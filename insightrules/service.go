@@ -63,6 +63,9 @@ type Options struct {
 	// Journal is set by localwatch.Account when its Options.DataDir is set;
 	// leave nil.
 	Journal op.Journal
+	// States is set by localwatch.Account when its Options.DataDir is set;
+	// collects the service's checkpoint hooks.
+	States *op.States
 	// Logs reads the log events rules analyse.
 	Logs LogSource
 }
@@ -96,7 +99,8 @@ type span struct{ from, to int64 }
 func New(opts Options) *Service {
 	s := &Service{logs: opts.Logs, rules: map[string]*ruleEntry{}}
 	s.op.Init(op.Common{Clock: opts.Clock, Bus: opts.Bus, IDs: opts.IDs, Region: opts.Region, AccountID: opts.AccountID,
-		Logger: opts.Logger, Journal: opts.Journal}, "insightrules", "monitoring.amazonaws.com", "ServiceUnavailable")
+		Logger: opts.Logger, Journal: opts.Journal, States: opts.States}, "insightrules", "monitoring.amazonaws.com", "ServiceUnavailable")
+	s.op.SetStateHooks(op.StateHooks{Save: s.saveState, Load: s.loadState})
 	return s
 }
 
