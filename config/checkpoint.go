@@ -187,7 +187,7 @@ var (
 
 func init() {
 	var err error
-	ckEncMode, err = cbor.EncOptions{Time: cbor.TimeRFC3339Nano}.EncMode()
+	ckEncMode, err = cbor.EncOptions{Time: cbor.TimeRFC3339Nano, Sort: cbor.SortBytewiseLexical}.EncMode()
 	if err != nil {
 		panic(err)
 	}
@@ -309,20 +309,20 @@ func (s *Service) loadState(r io.Reader) (err error) {
 			err = ckErr("%v", p)
 		}
 	}()
-	br := bufio.NewReaderSize(r, 1<<16)
-	v, err := br.ReadByte()
+	data, err := io.ReadAll(r)
 	if err != nil {
-		return ckErr("reading the version: %v", err)
+		return ckErr("reading: %v", err)
 	}
-	if v != checkpointVersion {
-		return ckErr("version %d, not %d", v, checkpointVersion)
+	if len(data) == 0 {
+		return ckErr("empty")
+	}
+	if data[0] != checkpointVersion {
+		return ckErr("version %d, not %d", data[0], checkpointVersion)
 	}
 	var st ckState
-	if err := ckDecMode.NewDecoder(br).Decode(&st); err != nil {
+	// Unmarshal refuses trailing data after the value.
+	if err := ckDecMode.Unmarshal(data[1:], &st); err != nil {
 		return ckErr("%v", err)
-	}
-	if _, err := br.ReadByte(); err != io.EOF {
-		return ckErr("trailing data after the state")
 	}
 	return s.restore(&st)
 }
