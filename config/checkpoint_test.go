@@ -168,7 +168,7 @@ func (w *ckWorld) observe() map[string]ckAnswer {
 		}
 	}
 	var keys []ResourceKey
-	for _, typ := range []string{"AWS::EC2::Instance", "AWS::EC2::SecurityGroup", "MyCo::Build::Runner", "AWS::S3::Bucket"} {
+	for _, typ := range []string{"AWS::EC2::Instance", "AWS::EC2::SecurityGroup", "MyCo::Build::Runner", "AWS::S3::Bucket", "AWS::Logs::LogGroup"} {
 		m["list/"+typ] = ckCall(s.ListDiscoveredResources(ctx, ListDiscoveredResourcesInput{ResourceType: typ, IncludeDeletedResources: Bool(true)}))
 		if out, err := s.ListDiscoveredResources(ctx, ListDiscoveredResourcesInput{ResourceType: typ, IncludeDeletedResources: Bool(true)}); err == nil {
 			for _, r := range out.ResourceIdentifiers {
@@ -212,6 +212,10 @@ func (w *ckWorld) later() []ckAnswer {
 	// lastSnapshot bounds the snapshot rule.
 	r = append(r, ckCall(s.DeliverConfigSnapshot(ctx, DeliverConfigSnapshotInput{DeliveryChannelName: "default"})))
 	r = append(r, ckCall(s.StartConfigurationRecorder(ctx, StartConfigurationRecorderInput{"default"})))
+	// Another service's call naming resources by ARN and by ID (byARN, byID,
+	// known): linked to their next items.
+	require.NoError(w.t, bus.Publish(ctx, w.bus, event.APICall{EventID: "evt-ext-1", EventSource: "ec2.amazonaws.com", EventName: "ModifyInstanceAttribute",
+		Management: true, RequestParameters: map[string]any{"instanceId": "i-2", "target": "arn:runner"}}))
 	r = append(r, ckCall(struct{}{}, s.RecordResource(ctx, ckInstance("i-2", "m5.xlarge", map[string]string{"team": "web"}))))
 	r = append(r, ckCall(struct{}{}, s.RecordDeletion(ctx, ResourceKey{"AWS::EC2::SecurityGroup", "sg-1"}, "evt-del")))
 	w.clk.Advance(90 * time.Minute)
@@ -289,6 +293,11 @@ func (w *ckWorld) build() {
 	require.NoError(t, s.RecordResource(ctx, ResourceConfig{ResourceType: "MyCo::Build::Runner", ResourceID: "r-3", ARN: "arn:runner", Configuration: `{"size":4}`}))
 	must(s.StartConfigRulesEvaluation(ctx, StartConfigRulesEvaluationInput{ConfigRuleNames: []string{"change"}}))
 	require.NoError(t, s.RecordResource(ctx, ckInstance("i-4", "t3.small", map[string]string{"team": "web"})))
+	i1 := ckInstance("i-1", "m5.2xlarge", map[string]string{"team": "web"}, sgRel)
+	i1.RelatedEvents = []string{"evt-i1a", "evt-i1b"}
+	require.NoError(t, s.RecordResource(ctx, i1))
+	// A type outside Config's enum that the application declared.
+	require.NoError(t, s.RecordResource(ctx, ResourceConfig{ResourceType: "AWS::Logs::LogGroup", ResourceID: "lg-1", Configuration: `{}`}))
 }
 
 func ckSave(t *testing.T, s *Service) []byte {
