@@ -30,7 +30,7 @@ type ckWorld struct {
 	t     *testing.T
 	clk   *clock.Manual
 	ids   *ids.Source
-	store *objstore.Memory
+	store *outageStore
 	bus   *bus.Bus
 	svc   *Service
 	mu    sync.Mutex
@@ -61,7 +61,7 @@ func (w *ckWorld) add(format string, args ...any) {
 }
 
 func newCkWorld(t *testing.T, start time.Time) *ckWorld {
-	w := &ckWorld{t: t, clk: clock.NewManual(start), ids: ids.New(42), store: &objstore.Memory{}, bus: &bus.Bus{}}
+	w := &ckWorld{t: t, clk: clock.NewManual(start), ids: ids.New(42), store: &outageStore{}, bus: &bus.Bus{}}
 	bus.Subscribe(w.bus, "notes", func(_ context.Context, n event.Notification) error {
 		b, err := json.Marshal(n)
 		require.NoError(t, err)
@@ -298,6 +298,12 @@ func (w *ckWorld) build() {
 	require.NoError(t, s.RecordResource(ctx, i1))
 	// A type outside Config's enum that the application declared.
 	require.NoError(t, s.RecordResource(ctx, ResourceConfig{ResourceType: "AWS::Logs::LogGroup", ResourceID: "lg-1", Configuration: `{}`}))
+	// A bucket outage: the history file of the window fails (histRetry), as
+	// does the snapshot delivery.
+	w.store.down.Store(true)
+	w.clk.Advance(3 * time.Hour)
+	w.store.down.Store(false)
+	require.NoError(t, s.RecordResource(ctx, ckInstance("i-4", "t3.medium", map[string]string{"team": "web"})))
 }
 
 func ckSave(t *testing.T, s *Service) []byte {
