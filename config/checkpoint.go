@@ -461,6 +461,9 @@ func (s *Service) restore(st *ckState) error {
 		if cr.Results != nil {
 			r.results = make(map[ResourceKey]*EvaluationResult, len(cr.Results))
 			for _, res := range cr.Results {
+				if res.Result == nil {
+					return ckErr("rule %q: no result for %v", name, res.Key)
+				}
 				r.results[res.Key] = res.Result
 			}
 		}
@@ -471,6 +474,9 @@ func (s *Service) restore(st *ckState) error {
 	}
 	if st.Recorder != nil && (st.Recorder.RecordingGroup == nil || st.Recorder.RecordingGroup.RecordingStrategy == nil || st.Recorder.RecordingMode == nil) {
 		return ckErr("the recorder is incomplete")
+	}
+	if g := st.Recorder; g != nil && g.RecordingGroup.RecordingStrategy.UseOnly == ExclusionByResourceTypes && g.RecordingGroup.ExclusionByResourceTypes == nil {
+		return ckErr("the recorder's exclusion list is missing")
 	}
 	if st.Channel != nil && (st.ChannelState.ConfigSnapshotDeliveryInfo == nil || st.ChannelState.ConfigHistoryDeliveryInfo == nil || st.ChannelState.ConfigStreamDeliveryInfo == nil) {
 		return ckErr("the delivery channel status is incomplete")

@@ -23,7 +23,7 @@ func ruleTimerName(rule string) string { return timerRulePfx + rule }
 // among the service's schedules. Schedules due at the same instant run in
 // the order they were (re-)registered with the clock; a checkpoint needs
 // this to re-arm them in that order on a clock that does not restore it
-// itself (see pendingOrder in checkpoint.go).
+// itself (see restore in checkpoint.go).
 type timerArm struct {
 	at  time.Time
 	seq int64
