@@ -13,7 +13,6 @@ import (
 
 	"github.com/google/btree"
 	"github.com/localwatch/localwatch/bus"
-	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/internal/event"
 )
 
@@ -670,7 +669,7 @@ func (s *Service) armDailyLocked() {
 		s.dailyTimer = nil
 		return
 	}
-	s.dailyTimer = clock.Every(s.op.Clock, 24*time.Hour, func(at time.Time) { s.flushDaily(at) })
+	s.dailyTimer = s.armDailyTimerLocked()
 }
 
 func (s *Service) flushDaily(at time.Time) {

@@ -103,6 +103,7 @@ type rule struct {
 	snapshotEvery time.Duration     // snapshot-triggered: at most one run per (0: every delivery)
 	lastSnapshot  time.Time
 	timer         clock.Timer
+	arm           timerArm // when and in which order timer was created
 	results       map[ResourceKey]*EvaluationResult
 	lastStart     time.Time
 	status        ConfigRuleEvaluationStatus
@@ -344,8 +345,7 @@ func (s *Service) putRule(c ConfigRule) (string, error) {
 	c.Source = &src
 	r.cfg = c
 	if r.period > 0 && !s.closed {
-		ruleName := c.ConfigRuleName
-		r.timer = clock.Every(s.op.Clock, r.period, func(at time.Time) { s.runScheduled(ruleName, at) })
+		r.timer = s.armRuleLocked(c.ConfigRuleName, r)
 	}
 	s.rules[c.ConfigRuleName] = r
 	return c.ConfigRuleName, nil

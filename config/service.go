@@ -66,6 +66,9 @@ type Options struct {
 	// Journal is set by localwatch.Account when its Options.DataDir is set;
 	// leave nil.
 	Journal op.Journal
+	// States is set by localwatch.Account when its Options.DataDir is set;
+	// collects the service's checkpoint hooks. Leave nil.
+	States *op.States
 }
 
 // MinHistoryDeliveryInterval is the shortest Options.HistoryDeliveryInterval.
@@ -94,6 +97,10 @@ type Service struct {
 	dailyTimer    clock.Timer
 	retention     *RetentionConfiguration
 	retTimer      clock.Timer
+	// snapArm, histArm, dailyArm, retArm: when and in which order (timerSeq)
+	// each schedule above was created, for checkpoints (see armEvery).
+	snapArm, histArm, dailyArm, retArm timerArm
+	timerSeq                           int64
 
 	resources map[ResourceKey]*resource
 	byID      map[string][]ResourceKey // resource ID -> keys, to link API calls
@@ -169,12 +176,13 @@ func New(o Options) *Service {
 
 		declaredTypes: make(map[string]bool),
 	}
-	s.op.Init(op.Common{Clock: o.Clock, Bus: o.Bus, IDs: o.IDs, Region: o.Region, AccountID: o.AccountID, Journal: o.Journal},
+	s.op.Init(op.Common{Clock: o.Clock, Bus: o.Bus, IDs: o.IDs, Region: o.Region, AccountID: o.AccountID, Journal: o.Journal, States: o.States},
 		"config", EventSource, "ServiceUnavailableException")
 	if o.Bus != nil {
 		s.unsubscribe = bus.SubscribeFiltered(o.Bus, "config", func(ev event.APICall) bool { return s.wantsCall(&ev) }, s.onAPICall)
 	}
-	s.retTimer = clock.Every(s.op.Clock, 24*time.Hour, func(at time.Time) { s.sweepRetention(at) })
+	s.retTimer = s.armRetention()
+	s.op.SetStateHooks(op.StateHooks{Save: s.saveState, Load: s.loadState})
 	return s
 }
 
@@ -687,7 +695,7 @@ func (s *Service) putChannel(c DeliveryChannel) error {
 	s.armSnapshotsLocked()
 	if s.histTimer == nil && s.histEvery > 0 && !s.closed {
 		s.histFrom = s.now()
-		s.histTimer = clock.Every(s.op.Clock, s.histEvery, func(at time.Time) { s.deliverHistory(context.Background(), at) })
+		s.histTimer = s.armHistoryLocked()
 	}
 	return nil
 }
@@ -704,7 +712,7 @@ func (s *Service) armSnapshotsLocked() {
 	if d == 0 {
 		return
 	}
-	s.snapTimer = clock.Every(s.op.Clock, d, func(at time.Time) { s.periodicSnapshot(at) })
+	s.snapTimer = s.armSnapshotTimerLocked(d)
 }
 
 // DescribeDeliveryChannels returns the delivery channel.
