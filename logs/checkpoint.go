@@ -2,6 +2,7 @@ package logs
 
 import (
 	"bufio"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/logs/insights"
 	"github.com/localwatch/localwatch/metrics"
+	"github.com/localwatch/localwatch/objstore"
 )
 
 // Checkpoints (op.StateHooks): saveState writes the service's whole state,
@@ -25,9 +27,14 @@ import (
 //
 // Service
 //
-//	op, clock, bus, ids, region, account, store, log, sweep: set by New from
-//	  the Options (not state; the ID source and the clock are restored by
-//	  the account itself)
+//	op, clock, bus, ids, region, account, log, sweep, ownStore: set by New
+//	  from the Options (not state; the ID source and the clock are restored
+//	  by the account itself)
+//	store: the Options' store (an account's, persisted by the account) is
+//	  not saved; the service's own in-memory store (Options.Store nil) is:
+//	  the objects of the buckets export tasks wrote to (the only ones the
+//	  service writes; objects a user put in other buckets of Service.Store
+//	  are not saved)
 //	mu, mfMu, destMu: locks (not state)
 //	groups: saved (ckGroup, below), in name order
 //	names: rebuilt (the sorted group names)
@@ -88,6 +95,7 @@ type ckState struct {
 	QueryDefs       []QueryDefinition
 	AccountDP       ckHistory
 	AccountPolicies []ckAccountPolicies
+	Objects         []objstore.Object // the service's own store's export objects (ownStore)
 }
 
 type ckGroup struct {
@@ -183,6 +191,15 @@ type ckAccountPolicies struct {
 	Policies []AccountPolicy
 }
 
+// ckEncMode sorts map keys, so that a state is always written the same.
+var ckEncMode = func() cbor.EncMode {
+	m, err := cbor.EncOptions{Sort: cbor.SortCanonical}.EncMode()
+	if err != nil {
+		panic(err)
+	}
+	return m
+}()
+
 var ckDecMode = func() cbor.DecMode {
 	m, err := cbor.DecOptions{
 		MaxArrayElements: 1<<31 - 1,
@@ -202,7 +219,7 @@ func (s *Service) saveState(w io.Writer) error {
 	if err := bw.WriteByte(checkpointVersion); err != nil {
 		return err
 	}
-	if err := cbor.NewEncoder(bw).Encode(st); err != nil {
+	if err := ckEncMode.NewEncoder(bw).Encode(st); err != nil {
 		return fmt.Errorf("logs checkpoint: %w", err)
 	}
 	return bw.Flush()
@@ -240,6 +257,9 @@ func (s *Service) snapshotState() *ckState {
 	}
 	for _, t := range s.exports {
 		st.Exports = append(st.Exports, ckExport{Desc: t.describe(), Prefix: t.prefix, Due: t.due.UnixNano()})
+	}
+	if s.ownStore {
+		st.Objects = s.saveObjects()
 	}
 	st.AccountDP = saveHistory(&s.protection.account)
 	for _, t := range policyTypes {
@@ -302,6 +322,26 @@ func (s *Service) snapshotState() *ckState {
 	}
 	qs.mu.Unlock()
 	return st
+}
+
+// saveObjects returns the objects of the service's own store in the buckets
+// its export tasks wrote to (the service writes nowhere else).
+func (s *Service) saveObjects() []objstore.Object {
+	var buckets []string
+	for _, t := range s.exports {
+		buckets = append(buckets, t.desc.Destination)
+	}
+	slices.Sort(buckets)
+	var objs []objstore.Object
+	for _, b := range slices.Compact(buckets) {
+		keys, _ := s.store.List(context.Background(), b, "")
+		for _, k := range keys {
+			if o, err := s.store.Get(context.Background(), b, k); err == nil {
+				objs = append(objs, o)
+			}
+		}
+	}
+	return objs
 }
 
 func saveHistory(h *dpHistory) ckHistory {
@@ -496,6 +536,13 @@ func (s *Service) restore(st *ckState) error {
 	for i := range st.QueryDefs {
 		d := st.QueryDefs[i]
 		b.defs[d.QueryDefinitionID] = &d
+	}
+	if s.ownStore {
+		for _, o := range st.Objects {
+			if err := s.store.Put(context.Background(), o); err != nil {
+				return ckErr("object %s/%s: %v", o.Bucket, o.Key, err)
+			}
+		}
 	}
 	s.install(st, &b)
 	return nil

@@ -58,7 +58,7 @@ type query struct {
 	stats    QueryStatistics
 	timer    interface{ Stop() bool }
 	due      time.Time // when timer runs (checkpoints arm it again then)
-	finished int64 // ms
+	finished int64     // ms
 }
 
 // StartQuery schedules a Logs Insights query over the events of the named

@@ -90,15 +90,16 @@ const MinRetentionSweep = time.Minute
 // metric filters and subscription filters. It is safe for concurrent use.
 type Service struct {
 	// Set by New and never changed after.
-	op      op.Service // the funnel every operation takes (nil ctx, Close, journal, CloudTrail)
-	clock   clock.Clock
-	bus     *bus.Bus
-	ids     *ids.Source
-	region  string
-	account string
-	store   objstore.Store // where export tasks write
-	log     *slog.Logger
-	sweep   time.Duration // the retention sweep's period (checkpoint.go arms it again)
+	op       op.Service // the funnel every operation takes (nil ctx, Close, journal, CloudTrail)
+	clock    clock.Clock
+	bus      *bus.Bus
+	ids      *ids.Source
+	region   string
+	account  string
+	store    objstore.Store // where export tasks write
+	ownStore bool           // store is the service's own (Options.Store was nil): checkpoints save it
+	log      *slog.Logger
+	sweep    time.Duration // the retention sweep's period (checkpoint.go arms it again)
 
 	mu             sync.RWMutex // guards every field below up to mfMu
 	groups         map[string]*group
@@ -157,7 +158,7 @@ func New(opts Options) *Service {
 		store:        opts.Store,
 	}
 	if s.store == nil {
-		s.store = &objstore.Memory{}
+		s.store, s.ownStore = &objstore.Memory{}, true
 	}
 	s.op.Init(op.Common{Clock: opts.Clock, Bus: opts.Bus, IDs: opts.IDs, Region: opts.Region, AccountID: opts.AccountID,
 		Logger: opts.Logger, Journal: opts.Journal, States: opts.States}, "logs", "logs.amazonaws.com", "ServiceUnavailableException")
