@@ -181,7 +181,7 @@ func ckPopulate(t *testing.T, e *ckEnv) {
 		ev(now(), "5.6.7.8 dave PUT 201 33"), ev(now(), "ERROR x")}}))
 	ok(s.PutDataProtectionPolicy(ctx, PutDataProtectionPolicyInput{LogGroupIdentifier: "app", PolicyDocument: dpDoc("", email, ip)}))
 	// Pending at the checkpoint: an export task and a query.
-	ok(s.CreateExportTask(ctx, CreateExportTaskInput{TaskName: "pending", LogGroupName: "app", LogStreamNamePrefix: "web", From: 0, To: now(),
+	ok(s.CreateExportTask(ctx, CreateExportTaskInput{TaskName: "pending", LogGroupName: "app", LogStreamNamePrefix: "web-1", From: 0, To: now(),
 		Destination: "archive", DestinationPrefix: "p2"}))
 	ok(s.StartQuery(ctx, StartQueryInput{LogGroupName: "app", QueryString: "stats count(*) by @logStream",
 		StartTime: now()/1000 - 3*3600, EndTime: now() / 1000}))
@@ -255,6 +255,42 @@ func ckObserve(t *testing.T, e *ckEnv) map[string]any {
 	return out
 }
 
+// ckInternals returns the state no read shows directly (or not before a
+// long time): stream bookkeeping, due times, prefixes, tags, histories.
+func ckInternals(s *Service) string {
+	var b bytes.Buffer
+	s.mu.RLock()
+	for _, n := range s.names {
+		g := s.groups[n]
+		for _, sn := range g.streamNames {
+			st := g.streams[sn]
+			fmt.Fprintf(&b, "%s/%s n=%d sorted=%d drops=%d bytes=%d %d %d %d %v\n", n, sn, st.count, st.sortedN, st.drops, st.bytes,
+				st.first, st.last, st.lastIngest, st.hasEvents)
+		}
+		if h := s.protection.groups[g]; h != nil {
+			for _, sp := range h.spans {
+				fmt.Fprintf(&b, "dp %s %d %d %d %s\n", n, sp.from, sp.to, sp.pol.updated, sp.pol.doc)
+			}
+		}
+	}
+	for _, sp := range s.protection.account.spans {
+		fmt.Fprintf(&b, "account dp %d %d %d\n", sp.from, sp.to, sp.pol.updated)
+	}
+	for _, t := range s.exports {
+		fmt.Fprintf(&b, "export %s %s %v\n", t.desc.TaskID, t.prefix, t.due.UnixNano())
+	}
+	for _, n := range sortedKeys(s.destinations) {
+		fmt.Fprintf(&b, "destination %s %v\n", n, s.destinations[n].tags)
+	}
+	s.mu.RUnlock()
+	s.queryStore.mu.Lock()
+	for _, q := range s.queryStore.order {
+		fmt.Fprintf(&b, "query %s %v %d %d %d %d %v\n", q.info.QueryID, q.groups, q.start, q.end, q.limit, q.finished, q.due.UnixNano())
+	}
+	s.queryStore.mu.Unlock()
+	return b.String()
+}
+
 func ckSave(t testing.TB, s *Service) []byte {
 	var buf bytes.Buffer
 	require.NoError(t, s.saveState(&buf))
@@ -274,6 +310,7 @@ func TestCheckpointRestoresEverything(t *testing.T) {
 	require.NoError(t, b.s.loadState(bytes.NewReader(saved)))
 
 	assert.Equal(t, saved, ckSave(t, b.s), "B saves what A saved")
+	assert.Equal(t, ckInternals(a.s), ckInternals(b.s))
 	am, bm := [4]int{}, [4]int{}
 	am[0], am[1], am[2], am[3] = a.marks()
 	bm[0], bm[1], bm[2], bm[3] = b.marks()
@@ -301,6 +338,11 @@ func TestCheckpointRestoresEverything(t *testing.T) {
 	assert.NotEmpty(t, b.published(bm[0], bm[1], bm[2], bm[3])[0], "metric filter data published")
 	assert.NotEmpty(t, b.published(bm[0], bm[1], bm[2], bm[3])[2], "subscription deliveries")
 	assert.Equal(t, ckSave(t, a.s), ckSave(t, b.s))
+	for _, e := range []*ckEnv{a, b} {
+		e.clk.Advance(QueryResultsRetention) // finished queries expire
+	}
+	assert.Equal(t, ckObserve(t, a), ckObserve(t, b))
+	assert.Equal(t, ckInternals(a.s), ckInternals(b.s))
 }
 
 func TestCheckpointRejectsBadData(t *testing.T) {
