@@ -156,7 +156,7 @@ func ckPopulate(t *testing.T, e *ckEnv) {
 	ok(s.PutLogEvents(ctx, PutLogEventsInput{LogGroupName: "app", LogStreamName: "web-2", LogEvents: []InputLogEvent{
 		ev(now()-500, "ERROR mail bob@example.com from 10.1.2.3"), ev(now(), "1.2.3.4 bob POST 500 12")}}))
 	ok(s.PutLogEvents(ctx, PutLogEventsInput{LogGroupName: "short", LogStreamName: "s", LogEvents: []InputLogEvent{
-		ev(now()-30*3600*1000, "very old"), ev(now()-20*3600*1000, "old"), ev(now(), "new")}}))
+		ev(now()-30*3600*1000, "very old"), ev(now()-23*3600*1000, "expiring"), ev(now()-20*3600*1000, "old"), ev(now(), "new")}}))
 	ok(s.PutLogEvents(ctx, PutLogEventsInput{LogGroupName: "gone", LogStreamName: "s", LogEvents: []InputLogEvent{ev(now(), "x")}}))
 
 	// Exports and queries that run.
