@@ -24,6 +24,7 @@ type exportTask struct {
 	desc   ExportTask
 	prefix string // logStreamNamePrefix
 	timer  clock.Timer
+	due    time.Time // when timer runs (checkpoints arm it again then)
 }
 
 func (t *exportTask) describe() ExportTask {
@@ -114,7 +115,8 @@ func (s *Service) createExportTask(ctx context.Context, c *event.Call, in Create
 		ExecutionInfo: &ExportTaskExecutionInfo{CreationTime: s.nowMS()},
 	}}
 	s.exports = append(s.exports, t)
-	t.timer = clock.AfterFuncNamed(s.clock, "logs export task "+id, 0, func() { s.runExport(t) })
+	t.due = s.clock.Now()
+	t.timer = clock.AfterFuncNamed(s.clock, exportTimerName(id), 0, func() { s.runExport(t) })
 	return &CreateExportTaskOutput{TaskID: id}, nil
 }
 
@@ -285,3 +287,6 @@ func (s *Service) cancelExportTask(ctx context.Context, c *event.Call, in Cancel
 	}
 	return &CancelExportTaskOutput{}, nil
 }
+
+// exportTimerName names a pending export task's timer.
+func exportTimerName(id string) string { return "logs export task " + id }

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/internal/awserr"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/internal/op"
@@ -56,7 +57,8 @@ type query struct {
 	results  [][]ResultField
 	stats    QueryStatistics
 	timer    interface{ Stop() bool }
-	finished int64 // ms
+	due      time.Time // when timer runs (checkpoints arm it again then)
+	finished int64     // ms
 }
 
 // StartQuery schedules a Logs Insights query over the events of the named
@@ -153,7 +155,8 @@ func (s *Service) startQuery(ctx context.Context, c *event.Call, in StartQueryIn
 	}
 	qs.queries[q.info.QueryID] = q
 	qs.order = append(qs.order, q)
-	q.timer = s.clock.AfterFunc(0, func() { s.runQuery(q) })
+	q.due = s.clock.Now()
+	q.timer = clock.AfterFuncNamed(s.clock, queryTimerName(q.info.QueryID), 0, func() { s.runQuery(q) })
 	return &StartQueryOutput{QueryID: q.info.QueryID}, nil
 }
 
@@ -633,3 +636,6 @@ func (s *Service) getLogGroupFields(ctx context.Context, c *event.Call, in GetLo
 	})
 	return out, nil
 }
+
+// queryTimerName names a scheduled query's timer.
+func queryTimerName(id string) string { return "logs query " + id }

@@ -78,6 +78,9 @@ type Options struct {
 	// Journal is set by localwatch.Account when its Options.DataDir is set;
 	// leave nil.
 	Journal op.Journal
+	// States is set by localwatch.Account when its Options.DataDir is set;
+	// collects the service's checkpoint hooks.
+	States *op.States
 }
 
 // MinRetentionSweep is the shortest RetentionSweep interval.
@@ -87,14 +90,16 @@ const MinRetentionSweep = time.Minute
 // metric filters and subscription filters. It is safe for concurrent use.
 type Service struct {
 	// Set by New and never changed after.
-	op      op.Service // the funnel every operation takes (nil ctx, Close, journal, CloudTrail)
-	clock   clock.Clock
-	bus     *bus.Bus
-	ids     *ids.Source
-	region  string
-	account string
-	store   objstore.Store // where export tasks write
-	log     *slog.Logger
+	op       op.Service // the funnel every operation takes (nil ctx, Close, journal, CloudTrail)
+	clock    clock.Clock
+	bus      *bus.Bus
+	ids      *ids.Source
+	region   string
+	account  string
+	store    objstore.Store // where export tasks write
+	ownStore bool           // store is the service's own (Options.Store was nil): checkpoints save it
+	log      *slog.Logger
+	sweep    time.Duration // the retention sweep's period (checkpoint.go arms it again)
 
 	mu             sync.RWMutex // guards every field below up to mfMu
 	groups         map[string]*group
@@ -153,27 +158,41 @@ func New(opts Options) *Service {
 		store:        opts.Store,
 	}
 	if s.store == nil {
-		s.store = &objstore.Memory{}
+		s.store, s.ownStore = &objstore.Memory{}, true
 	}
 	s.op.Init(op.Common{Clock: opts.Clock, Bus: opts.Bus, IDs: opts.IDs, Region: opts.Region, AccountID: opts.AccountID,
-		Logger: opts.Logger, Journal: opts.Journal}, "logs", "logs.amazonaws.com", "ServiceUnavailableException")
+		Logger: opts.Logger, Journal: opts.Journal, States: opts.States}, "logs", "logs.amazonaws.com", "ServiceUnavailableException")
 	s.clock, s.bus, s.ids, s.region, s.account = s.op.Clock, s.op.Bus, s.op.IDs, s.op.Region, s.op.AccountID
 	s.log = opts.Logger
 	sweep := opts.RetentionSweep
 	if sweep <= 0 {
 		sweep = time.Hour
 	}
-	sweep = max(sweep, MinRetentionSweep)
-	s.timers = append(s.timers,
-		clock.Every(s.clock, sweep, func(time.Time) { s.runJob("logs retention sweep", s.sweepRetention) }),
-		clock.Every(s.clock, time.Minute, func(time.Time) {
-			s.runJob("logs metric filter publication", func() { s.FlushMetrics(context.Background()) })
-		}),
-	)
+	s.sweep = max(sweep, MinRetentionSweep)
+	s.timers = s.armServiceTimers()
 	if s.bus != nil {
 		s.unsub = append(s.unsub, bus.Subscribe(s.bus, "logs", s.onLogDelivery))
 	}
+	s.op.SetStateHooks(op.StateHooks{Save: s.saveState, Load: s.loadState})
 	return s
+}
+
+// Names of the service's own schedules (unique among its timers, so a
+// checkpoint can arm them again in their place).
+const (
+	timerRetentionSweep = "logs retention sweep"
+	timerMetricPublish  = "logs metric filter publication"
+)
+
+// armServiceTimers registers the retention sweep and the metric filter
+// publication, in this order (the order they run in at the same instant).
+func (s *Service) armServiceTimers() []clock.Timer {
+	return []clock.Timer{
+		clock.EveryNamed(s.clock, timerRetentionSweep, s.sweep, func(time.Time) { s.runJob(timerRetentionSweep, s.sweepRetention) }),
+		clock.EveryNamed(s.clock, timerMetricPublish, time.Minute, func(time.Time) {
+			s.runJob(timerMetricPublish, func() { s.FlushMetrics(context.Background()) })
+		}),
+	}
 }
 
 // Close publishes pending metric filter data, stops the service's timers and
