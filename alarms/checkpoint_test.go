@@ -221,9 +221,9 @@ func TestCheckpointRestoresEverything(t *testing.T) {
 		case m < 9:
 			return 95, 60, 0
 		case m < 40:
-			return 30 + float64(m%7), 20, map[bool]float64{true: 1}[m >= 20 && m < 25]
+			return 30 + float64(m%7), 20, map[bool]float64{true: 1}[m >= 20 && m < 25 || m >= 38]
 		case m < 60:
-			return 99, 70 + float64(m%3), 0
+			return 99, 70 + float64(m%3), map[bool]float64{true: 1}[m < 43]
 		case m < 90:
 			return 10, 5, map[bool]float64{true: 1}[m >= 70 && m < 72]
 		}
@@ -263,29 +263,35 @@ func TestCheckpointRestoresEverything(t *testing.T) {
 	require.Len(t, out.CompositeAlarms, 1)
 	require.Equal(t, alarms.SuppressedByWaitPeriod, out.CompositeAlarms[0].ActionsSuppressedBy, "the scenario has a wait timer pending at the checkpoint")
 
-	var ck bytes.Buffer
-	require.NoError(t, a.hooks(t).Save(&ck))
-	saved := bytes.Clone(ck.Bytes())
-
-	b := newCkRig(t, start, src.ms)
-	pos, err := a.ids.MarshalBinary()
-	require.NoError(t, err)
-	require.NoError(t, b.ids.UnmarshalBinary(pos))
-	b.clk.Set(a.clk.Now())
-	require.NoError(t, b.hooks(t).Load(bytes.NewReader(saved)))
-	require.Equal(t, a.clk.Pending(), b.clk.Pending(), "every pending timer is armed again")
-
-	// A second checkpoint of B is the first one, byte for byte.
-	var ck2 bytes.Buffer
-	require.NoError(t, b.hooks(t).Save(&ck2))
-	require.Equal(t, saved, ck2.Bytes())
-
+	// reload builds a service at the start time, moves its IDs and clock to
+	// r's and loads r's checkpoint into it.
+	reload := func(r *ckRig) *ckRig {
+		var ck bytes.Buffer
+		require.NoError(t, r.hooks(t).Save(&ck))
+		saved := bytes.Clone(ck.Bytes())
+		n := newCkRig(t, start, src.ms)
+		pos, err := r.ids.MarshalBinary()
+		require.NoError(t, err)
+		require.NoError(t, n.ids.UnmarshalBinary(pos))
+		n.clk.Set(r.clk.Now())
+		require.NoError(t, n.hooks(t).Load(bytes.NewReader(saved)))
+		require.Equal(t, r.clk.Pending(), n.clk.Pending(), "every pending timer is armed again")
+		// A checkpoint of the new service is the same, byte for byte.
+		var ck2 bytes.Buffer
+		require.NoError(t, n.hooks(t).Save(&ck2))
+		require.Equal(t, saved, ck2.Bytes())
+		return n
+	}
+	b := reload(a)
 	require.Equal(t, ckDescribe(t, a.svc), ckDescribe(t, b.svc))
 	a.mu.Lock()
 	before := len(a.log)
 	a.mu.Unlock()
 
-	// Hours more, both the same way.
+	// Hours more, both the same way; B is checkpointed and loaded again
+	// every 13 minutes (into a new service), catching timers in all states.
+	var blog []string
+	suppressed := map[string]bool{}
 	for ; m < 200; m++ {
 		step(m, a, b)
 		if m == 30 {
@@ -296,11 +302,27 @@ func TestCheckpointRestoresEverything(t *testing.T) {
 				require.NoError(t, err)
 			}
 		}
+		if m%13 == 0 || m%37 == 1 || m%37 == 3 || m >= 38 && m <= 56 && m%3 == 0 {
+			da := ckDescribe(t, a.svc)
+			require.Equal(t, da, ckDescribe(t, b.svc), "minute %d", m)
+			for _, k := range []alarms.ActionsSuppressedBy{alarms.SuppressedByWaitPeriod, alarms.SuppressedByExtensionPeriod, alarms.SuppressedByAlarm} {
+				if strings.Contains(da, `"ActionsSuppressedBy":"`+string(k)+`"`) {
+					suppressed[string(k)] = true
+				}
+			}
+			b.mu.Lock()
+			blog = append(blog, b.log...)
+			b.mu.Unlock()
+			old := b
+			b = reload(old)
+			old.svc.Close()
+		}
 	}
 	a.mu.Lock()
 	b.mu.Lock()
+	blog = append(blog, b.log...)
 	require.Greater(t, len(a.log)-before, 20, "the scenario goes on delivering")
-	require.Equal(t, a.log[before:], b.log)
+	require.Equal(t, a.log[before:], blog)
 	a.mu.Unlock()
 	b.mu.Unlock()
 	require.Equal(t, ckDescribe(t, a.svc), ckDescribe(t, b.svc))
@@ -308,6 +330,7 @@ func TestCheckpointRestoresEverything(t *testing.T) {
 	require.NoError(t, a.hooks(t).Save(&sa))
 	require.NoError(t, b.hooks(t).Save(&sb))
 	require.Equal(t, sa.Bytes(), sb.Bytes())
+	require.Len(t, suppressed, 3, "checkpoints taken while actions were suppressed by: %v", suppressed)
 }
 
 // TestCheckpointRejectsBadData: Load answers an error, never panics, for
