@@ -176,6 +176,11 @@ func TestCheckpointRestoresEverything(t *testing.T) {
 		Period: 60, EvaluationPeriods: 3, DatapointsToAlarm: 2, Threshold: ptr(80.0), ComparisonOperator: alarms.GreaterThanThreshold,
 		AlarmActions: []string{ckTopic, scaling}, OKActions: []string{ckTopic}, InsufficientDataActions: []string{},
 		Dimensions: []metrics.Dimension{}, Tags: []alarms.Tag{{Key: "team", Value: "a"}}, TreatMissingData: alarms.TreatNotBreaching})
+	// Auto Scaling actions repeat every Period (here two evaluations) while
+	// the alarm stays in ALARM (lastAutoScaling).
+	put(alarms.PutMetricAlarmInput{AlarmName: "scale", Namespace: "App", MetricName: "CPU", Statistic: metrics.StatMaximum,
+		Period: 120, EvaluationPeriods: 1, Threshold: ptr(50.0), ComparisonOperator: alarms.GreaterThanThreshold,
+		AlarmActions: []string{scaling}})
 	put(alarms.PutMetricAlarmInput{AlarmName: "cpu-hr", Namespace: "App", MetricName: "CPUHR", Statistic: metrics.StatMaximum,
 		Period: 10, EvaluationPeriods: 2, Threshold: ptr(50.0), ComparisonOperator: alarms.GreaterThanOrEqualToThreshold,
 		AlarmActions: []string{ckTopic, lambda}, OKActions: []string{lambda}})
