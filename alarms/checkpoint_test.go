@@ -70,8 +70,16 @@ func (r *ckRig) hooks(t *testing.T) op.StateHooks {
 // ckSource is a metrics.Service on its own clock, shared (read only) by the
 // two services of the checkpoint test.
 type ckSource struct {
-	clk *clock.Manual
-	ms  *metrics.Service
+	clk  *clock.Manual
+	ms   *metrics.Service
+	fail bool // answer an error (EvaluationState EVALUATION_ERROR)
+}
+
+func (s *ckSource) GetMetricData(ctx context.Context, in metrics.GetMetricDataInput) (*metrics.GetMetricDataOutput, error) {
+	if s.fail {
+		return nil, fmt.Errorf("source down")
+	}
+	return s.ms.GetMetricData(ctx, in)
 }
 
 func (s *ckSource) put(t *testing.T, at time.Time, name string, v float64, highRes bool) {
@@ -164,7 +172,7 @@ func TestCheckpointRestoresEverything(t *testing.T) {
 	}
 	src.clk.Set(start)
 
-	a := newCkRig(t, start, src.ms)
+	a := newCkRig(t, start, src)
 	yes, no, wait, ext := true, false, 300, 600
 	put := func(in alarms.PutMetricAlarmInput) {
 		_, err := a.svc.PutMetricAlarm(ctx, in)
@@ -277,7 +285,7 @@ func TestCheckpointRestoresEverything(t *testing.T) {
 		var ck bytes.Buffer
 		require.NoError(t, r.hooks(t).Save(&ck))
 		saved := bytes.Clone(ck.Bytes())
-		n := newCkRig(t, start, src.ms)
+		n := newCkRig(t, start, src)
 		pos, err := r.ids.MarshalBinary()
 		require.NoError(t, err)
 		require.NoError(t, n.ids.UnmarshalBinary(pos))
@@ -288,6 +296,7 @@ func TestCheckpointRestoresEverything(t *testing.T) {
 		var ck2 bytes.Buffer
 		require.NoError(t, n.hooks(t).Save(&ck2))
 		require.Equal(t, saved, ck2.Bytes())
+		require.Equal(t, ckDescribe(t, r.svc), ckDescribe(t, n.svc))
 		return n
 	}
 	b := reload(a)
@@ -301,7 +310,9 @@ func TestCheckpointRestoresEverything(t *testing.T) {
 	var blog []string
 	suppressed := map[string]bool{}
 	for ; m < 200; m++ {
+		src.fail = m == 65
 		step(m, a, b)
+		src.fail = false
 		if m == 30 {
 			for _, r := range []*ckRig{a, b} {
 				_, err := r.svc.DeleteAlarmMuteRule(ctx, alarms.DeleteAlarmMuteRuleInput{AlarmMuteRuleName: "once"})
