@@ -414,10 +414,9 @@ func (s *Service) loadState(r io.Reader) (err error) {
 	var arms []arm
 	for gi := range s.groups {
 		g := s.groups[gi]
-		g.members = members[gi]
+		g.members, g.seq = members[gi], st.Groups[gi].Seq
 		if len(g.members) > 0 && !s.op.Closed() {
 			arms = append(arms, arm{st.Groups[gi].Seq, func() {
-				g.seq = st.Groups[gi].Seq
 				g.timer = clock.EveryNamed(s.op.Clock, groupTimerNames[gi], g.cadence, func(at time.Time) { s.tick(gi, at) })
 			}})
 		}
