@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/localwatch/localwatch/bus"
+	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/internal/arn"
 	"github.com/localwatch/localwatch/internal/event"
 	"github.com/localwatch/localwatch/metrics"
@@ -194,8 +195,7 @@ func (s *Service) queueActionsLocked(a *alarm, old StateValue, t time.Time, out 
 			return
 		case a.state == StateAlarm && wait > 0 && !s.op.Closed():
 			a.suppressedBy, a.suppressedReason = SuppressedByWaitPeriod, fmt.Sprintf("Waiting %d seconds for alarm %s to go to ALARM state.", int(wait/time.Second), supName)
-			version, since := a.version, a.transitioned
-			a.waitTimer = s.op.Clock.AfterFunc(wait, func() { s.waitPeriodEnded(a, version, since, old) })
+			s.armWaitLocked(a, &waitArm{Kind: waitKindWait, Due: s.op.Clock.Now().Add(wait), Version: a.version, Since: a.transitioned, Old: old})
 			return
 		}
 		a.suppressedBy, a.suppressedReason = "", ""
@@ -209,6 +209,7 @@ func (a *alarm) stopWaitTimer() {
 		a.waitTimer.Stop()
 		a.waitTimer = nil
 	}
+	a.wait = nil
 }
 
 // extendSuppressionLocked starts a composite's extension period when its
@@ -234,8 +235,48 @@ func (s *Service) armExtensionEndLocked(c *alarm, at time.Time) {
 	if s.op.Closed() {
 		return
 	}
-	version, since := c.version, c.transitioned
-	c.waitTimer = s.op.Clock.AfterFunc(max(at.Sub(s.op.Clock.Now()), 0), func() { s.extensionEnded(c, version, since) })
+	s.armWaitLocked(c, &waitArm{Kind: waitKindExtension, Due: at, Version: c.version, Since: c.transitioned})
+}
+
+// Kinds of waitArm.
+const (
+	waitKindWait      = "wait"      // the suppressor's wait period: waitPeriodEnded
+	waitKindExtension = "extension" // the suppressor's extension period: extensionEnded
+)
+
+// waitArm is a pending wait or extension timer of a composite alarm: what
+// its function captured, when it is due, and its registration number.
+type waitArm struct {
+	Kind    string
+	Due     time.Time
+	Version uint64
+	Since   time.Time
+	Old     StateValue // waitKindWait: the old state of the transition
+	Seq     uint64
+}
+
+// waitTimerName is the clock name of a composite alarm's wait or extension
+// timer: unique among the service's pending timers (an alarm has one at most).
+func waitTimerName(kind, alarm string) string { return "alarms/" + kind + "/" + alarm }
+
+// armWaitLocked registers a's wait or extension timer, due at w.Due (at
+// once if past). The function forgets w when it runs.
+func (s *Service) armWaitLocked(a *alarm, w *waitArm) {
+	w.Seq = s.nextArmSeqLocked()
+	a.wait = w
+	f := func() {
+		s.mu.Lock()
+		if a.wait == w {
+			a.wait = nil
+		}
+		s.mu.Unlock()
+		if w.Kind == waitKindWait {
+			s.waitPeriodEnded(a, w.Version, w.Since, w.Old)
+		} else {
+			s.extensionEnded(a, w.Version, w.Since)
+		}
+	}
+	a.waitTimer = clock.AfterFuncNamed(s.op.Clock, waitTimerName(w.Kind, a.name), max(w.Due.Sub(s.op.Clock.Now()), 0), f)
 }
 
 // extensionEnded runs the held-back actions of a composite alarm's current

@@ -145,6 +145,9 @@ type Options struct {
 	// Journal is set by localwatch.Account when its Options.DataDir is set;
 	// leave nil.
 	Journal op.Journal
+	// States is set by localwatch.Account when its Options.DataDir is set;
+	// collects the service's checkpoint hooks.
+	States *op.States
 }
 
 // Service is an in-memory CloudWatch alarms service. It is safe for concurrent
@@ -171,6 +174,16 @@ type Service struct {
 	suppressors int
 	// muteRules are the alarm mute rules by name (mute.go).
 	muteRules map[string]*muteRule
+	// armSeq numbers the registrations of the service's timers (group
+	// schedules and composite wait/extension timers), so that a checkpoint
+	// can arm them again in the order they were registered (checkpoint.go).
+	armSeq uint64
+}
+
+// nextArmSeqLocked answers the number of the timer registration happening now.
+func (s *Service) nextArmSeqLocked() uint64 {
+	s.armSeq++
+	return s.armSeq
 }
 
 // group is the set of alarms evaluated at one cadence, driven by one clock
@@ -178,6 +191,7 @@ type Service struct {
 type group struct {
 	cadence time.Duration
 	timer   clock.Timer
+	seq     uint64 // armSeq of the registration of the schedule's pending timer
 	members []*alarm
 	run     sync.Mutex // serializes ticks, guards the scratch buffers below
 	jobs    []job
@@ -268,7 +282,10 @@ type alarm struct {
 	suppressedReason string
 	suppressorLeft   time.Time // when the suppressor last left ALARM
 	waitTimer        clock.Timer
-	triggering       []triggeringChild
+	// wait is what waitTimer's function needs, its due time and kind, while
+	// it is pending (checkpoint.go arms it again from this).
+	wait       *waitArm
+	triggering []triggeringChild
 }
 
 type triggeringChild struct {
@@ -287,7 +304,7 @@ func New(opts Options) *Service {
 		alarms: map[string]*alarm{}, parents: map[string][]string{},
 	}
 	s.op.Init(op.Common{Clock: opts.Clock, Bus: opts.Bus, IDs: opts.IDs, Region: opts.Region, AccountID: opts.AccountID,
-		Logger: opts.Logger, Journal: opts.Journal}, "alarms", EventSource, "ServiceUnavailable")
+		Logger: opts.Logger, Journal: opts.Journal, States: opts.States}, "alarms", EventSource, "ServiceUnavailable")
 	for k, h := range opts.ActionHandlers {
 		s.handlers[k] = h
 	}
@@ -297,6 +314,7 @@ func New(opts Options) *Service {
 	}
 	s.groups[0] = &group{cadence: time.Minute}
 	s.groups[1] = &group{cadence: 10 * time.Second}
+	s.op.SetStateHooks(op.StateHooks{Save: s.saveState, Load: s.loadState})
 	return s
 }
 
@@ -376,9 +394,18 @@ func (s *Service) joinGroupLocked(a *alarm) {
 	g := s.groups[a.group]
 	g.members = append(g.members, a)
 	if g.timer == nil && !s.op.Closed() {
-		gi := a.group
-		g.timer = clock.Every(s.op.Clock, g.cadence, func(at time.Time) { s.tick(gi, at) })
+		s.armGroupLocked(a.group)
 	}
+}
+
+// groupTimerNames are the names of the groups' evaluation schedules.
+var groupTimerNames = [2]string{"alarms/evaluate/60s", "alarms/evaluate/10s"}
+
+// armGroupLocked starts the evaluation schedule of group gi.
+func (s *Service) armGroupLocked(gi int) {
+	g := s.groups[gi]
+	g.seq = s.nextArmSeqLocked()
+	g.timer = clock.EveryNamed(s.op.Clock, groupTimerNames[gi], g.cadence, func(at time.Time) { s.tick(gi, at) })
 }
 
 func (s *Service) leaveGroupLocked(a *alarm) {
@@ -450,6 +477,8 @@ func (s *Service) tick(gi int, at time.Time) {
 func (s *Service) snapshotJobs(g *group) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// The schedule registered its next run just before this tick.
+	g.seq = s.nextArmSeqLocked()
 	if s.op.Closed() {
 		return false
 	}
