@@ -40,7 +40,7 @@ type stateHead struct {
 }
 
 // trailSharedKey names trail's account-wide state (trail.Shared), loaded
-// before the Regions' services (its key sorts first).
+// before the Regions' services.
 var trailSharedKey = op.StateKey{Name: "trail-shared"}
 
 // stateKeys returns the keys the account's checkpoint must hold.
@@ -56,9 +56,14 @@ func (a *Account) stateKeys() []op.StateKey {
 
 // saveState writes the account's checkpoint (journal.Options.SaveState).
 func (a *Account) saveState(w io.Writer) error {
-	keys := a.states.Keys()
-	for _, k := range a.stateKeys() {
-		if !slices.Contains(keys, k) {
+	have := a.states.Keys()
+	// In the account's order (trail's shared state, then each Region in
+	// Options.Regions order), which is the order the services were built
+	// in: loaded in it, timers of the same name and due time in several
+	// Regions take back their places in it.
+	keys := a.stateKeys()
+	for _, k := range keys {
+		if !slices.Contains(have, k) {
 			return journal.ErrNoCheckpoint
 		}
 	}

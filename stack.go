@@ -397,6 +397,10 @@ func (a *Account) Close() {
 		return
 	}
 	a.closed = true
+	if a.journal != nil {
+		// Before the services close: it saves their state.
+		_ = a.journal.Checkpoint() // a failure is logged; the journal stays whole
+	}
 	for _, s := range a.stacks {
 		if !s.closed {
 			s.closed = true

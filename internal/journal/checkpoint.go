@@ -13,7 +13,8 @@ import (
 	"github.com/klauspost/compress/zstd"
 )
 
-// Checkpoints. When the journal closes, and Options.SaveState is set, it
+// Checkpoints. [Journal.Checkpoint] (which the account calls as it
+// closes, before closing its services), when Options.SaveState is set,
 // writes DIR/checkpoint: the account's whole state (what SaveState writes:
 // every service's state, the ID source's position, the clock's pending
 // timers) as of the last record, with that record's sequence number and the
@@ -51,11 +52,10 @@ func (j *Journal) checkpointPath() string { return filepath.Join(j.dir, "checkpo
 var ErrNoCheckpoint = errors.New("journal: no checkpoint")
 
 // writeCheckpointLocked writes the checkpoint of the state after record
-// j.seq, at the end of the active segment (flushed, trimmed). Called by
-// Close with mu and flushMu held.
-func (j *Journal) writeCheckpointLocked() error {
-	h := checkpointHeader{Seq: j.seq, Segment: j.lastSeg(), Offset: j.fSize, Time: j.clk.HoldNow()}
-	defer j.clk.Release()
+// j.seq, at the end of the active segment (flushed), with the clock held
+// at now. Called by Checkpoint with mu and flushMu held.
+func (j *Journal) writeCheckpointLocked(now time.Time) error {
+	h := checkpointHeader{Seq: j.seq, Segment: j.lastSeg(), Offset: j.fSize, Time: now}
 	tmp := j.checkpointPath() + ".tmp"
 	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
 	if err != nil {

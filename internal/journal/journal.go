@@ -845,7 +845,15 @@ func (j *Journal) wake() {
 		return
 	}
 	t := j.clk.HoldNow()
-	defer j.clk.Release()
+	j.tickLocked(t)
+	j.clk.Release()
+	j.clk.Rearm()
+	j.maybeFlush()
+}
+
+// tickLocked records a tick and runs the timers due at t, the held time, if
+// there are any. Called with mu held.
+func (j *Journal) tickLocked(t time.Time) {
 	if j.clk.Due(t) {
 		j.seq++
 		j.append(&record{Seq: j.seq, Kind: KindTick, Time: t.UnixNano()})
@@ -853,8 +861,40 @@ func (j *Journal) wake() {
 		j.clk.Fire()
 		j.holder.Store(0)
 	}
-	j.clk.Rearm()
-	j.maybeFlush()
+}
+
+// Checkpoint writes a checkpoint of the account (Options.SaveState) as of
+// now, after running the timers due by now (so that none is overdue in it),
+// unless nothing was recorded since the last one. Call it before closing
+// the services, whose state it saves; Close does not write one.
+func (j *Journal) Checkpoint() error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if !j.started || j.closed || j.opts.SaveState == nil {
+		return nil
+	}
+	t := j.clk.HoldNow()
+	defer j.clk.Release()
+	j.tickLocked(t)
+	j.flushMu.Lock()
+	defer j.flushMu.Unlock()
+	j.flushLocked(true)
+	if j.writeErr != nil {
+		return j.writeErr
+	}
+	if j.seq == j.ckptSeq {
+		return nil
+	}
+	switch err := j.writeCheckpointLocked(t); {
+	case err == nil:
+		j.ckptSeq = j.seq
+		return nil
+	case errors.Is(err, ErrNoCheckpoint):
+		return nil
+	default:
+		j.log.Warn("journal: writing the checkpoint failed; the next open replays the journal from the last one", "dir", j.dir, "err", err.Error())
+		return err
+	}
 }
 
 // writer is the journal's one goroutine, from Start to Close: woken by each
@@ -1162,15 +1202,7 @@ func (j *Journal) Close() error {
 		} else {
 			err = cmp.Or(err, terr)
 		}
-		if err == nil && j.opts.SaveState != nil && j.seq > j.ckptSeq {
-			switch cerr := j.writeCheckpointLocked(); {
-			case cerr == nil:
-				j.ckptSeq = j.seq
-			case errors.Is(cerr, ErrNoCheckpoint):
-			default:
-				j.log.Warn("journal: writing the checkpoint failed; the next open replays the journal from the last one", "dir", j.dir, "err", cerr.Error())
-			}
-		}
+
 		if err == nil && j.fSize >= sealOnClose {
 			// Seal it, to be compressed now; the next Start begins
 			// the next segment.

@@ -1027,6 +1027,9 @@ func TestACheckpointIsLoadedInsteadOfTheRecordsBeforeIt(t *testing.T) {
 	for i := range 20 {
 		c.Add(context.Background(), addIn{N: i, Note: "before"})
 	}
+	if err := j.Checkpoint(); err != nil {
+		t.Fatal(err)
+	}
 	j.Close()
 	if _, err := os.Stat(filepath.Join(dir, "checkpoint")); err != nil {
 		t.Fatal("no checkpoint written at Close")
@@ -1073,6 +1076,7 @@ func TestABadCheckpointIsNotUsed(t *testing.T) {
 	for i := range 10 {
 		c.Add(context.Background(), addIn{N: i})
 	}
+	j.Checkpoint()
 	j.Close()
 	refused := filepath.Join(t.TempDir(), "refused")
 	copyDir(t, dir, refused)
