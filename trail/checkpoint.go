@@ -635,7 +635,7 @@ func (s *Service) loadState(r io.Reader) (err error) {
 	s.regional = regional
 	s.views = nil
 	s.viewsVer = s.shared.version.Load() - 1 // re-read the trails
-	s.lastUI = nil // a cache: recomputed on the next call
+	s.lastUI = nil                           // a cache: recomputed on the next call
 	s.mgmtSlab, s.dataSlab, s.scratch = nil, nil, Record{}
 	s.dataSel.Store(nil)
 	if s.timer != nil {

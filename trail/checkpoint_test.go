@@ -253,6 +253,18 @@ func ckSave(t *testing.T, h func(*bytes.Buffer) error) []byte {
 func TestCheckpointRoundTrip(t *testing.T) {
 	a := newCkWorld(t, &ckStore{})
 	a.setup(t)
+	// What the checkpoint must carry is there.
+	eu, east := a.svc["eu-west-1"], a.svc["us-east-1"]
+	badARN := "arn:aws:cloudtrail:eu-west-1:123456789012:trail/bad"
+	goneARN := "arn:aws:cloudtrail:us-east-1:123456789012:trail/gone"
+	require.NotEmpty(t, eu.regional[badARN].unsent, "unsent files")
+	require.True(t, eu.regional[goneARN].chain, "gone trail's open chain in eu-west-1")
+	require.NotNil(t, eu.regional[goneARN].prev)
+	require.NotZero(t, eu.bufs[goneARN].len())
+	require.NotZero(t, east.bufs["arn:aws:cloudtrail:us-east-1:123456789012:trail/multi"].len())
+	require.NotZero(t, east.history.entries.len())
+	require.NotEmpty(t, east.regional["arn:aws:cloudtrail:us-east-1:123456789012:trail/mgmt"].logs, "digest's pending log files")
+	require.NotEmpty(t, a.objects(t))
 
 	// Checkpoint A (Shared, then each Region), with no call or timer running.
 	sharedCk := ckSave(t, func(b *bytes.Buffer) error { return a.shared.StateHooks().Save(b) })
