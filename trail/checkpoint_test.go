@@ -62,11 +62,24 @@ type ckWorld struct {
 	ctx    context.Context
 }
 
-func newCkWorld(t *testing.T, store *ckStore) *ckWorld {
+// newCkWorld builds the world at t0; eu-west-1's Service is built euDelay
+// later (its key windows start then).
+func newCkWorld(t *testing.T, store *ckStore, euDelay time.Duration) *ckWorld {
 	w := &ckWorld{clk: clock.NewManual(t0), bus: &bus.Bus{}, ids: ids.New(42), store: store,
 		svc: map[string]*Service{}, rec: map[string]*event.Recorder{}}
 	w.shared = &Shared{Store: store, KeySeed: 7}
+	// CloudWatch Logs and SNS refuse the deliveries (the trails' status keeps
+	// the errors).
+	t.Cleanup(bus.Subscribe(w.bus, "test-logs", func(_ context.Context, ev event.LogDelivery) error {
+		return errors.New("ResourceNotFoundException: no group " + ev.LogGroupName)
+	}))
+	t.Cleanup(bus.Subscribe(w.bus, "test-sns", func(_ context.Context, ev event.Notification) error {
+		return errors.New("NotFound: " + ev.TopicARN)
+	}))
 	for _, r := range ckRegions {
+		if r == "eu-west-1" {
+			w.clk.Advance(euDelay)
+		}
 		w.svc[r] = New(Options{Clock: w.clk, Bus: w.bus, IDs: w.ids, Region: r, Shared: w.shared, OrganizationID: "o-abc123"})
 		t.Cleanup(w.svc[r].Close)
 		w.rec[r] = &event.Recorder{Bus: w.bus, Clock: w.clk, IDs: w.ids, EventSource: "monitoring.amazonaws.com", Region: r, AccountID: "123456789012"}
@@ -94,6 +107,9 @@ func (w *ckWorld) events(t *testing.T, n int) {
 			_, err = svc.RecordEvent(bob, RecordEventInput{EventType: EventTypeConsoleSignIn, EventSource: "signin.amazonaws.com", EventName: "ConsoleLogin",
 				ResponseElements: map[string]any{"ConsoleLogin": "Success"}, AdditionalEventData: map[string]any{"MFAUsed": "No"},
 				TLSDetails: &TLSDetails{TLSVersion: "TLSv1.3"}, SessionCredentialFromConsole: true})
+			require.NoError(t, err)
+			_, err = svc.RecordEvent(bob, RecordEventInput{EventType: EventTypeConsoleSignIn, EventSource: "signin.amazonaws.com", EventName: "ConsoleLogin",
+				ErrorMessage: "Failed authentication"})
 			require.NoError(t, err)
 			_, err = svc.RecordEvent(w.ctx, RecordEventInput{EventSource: "iam.amazonaws.com", EventName: "CreateUser", ErrorCode: "EntityAlreadyExists", ErrorMessage: "exists",
 				ServiceEventDetails: []any{1.5, "x", nil}})
@@ -161,6 +177,22 @@ func (w *ckWorld) setup(t *testing.T) {
 	require.NoError(t, err)
 	w.events(t, 2)
 	w.clk.Advance(3 * time.Minute) // records pending
+	w.events(t, 1)
+	// At a digest boundary: multi stops and starts again in the same second
+	// (its final digest ends a second after the boundary, where the next
+	// chain must start: lastEnd); mgmt stops there and starts two minutes
+	// later (its next chain starts at its ChainStart).
+	w.clk.Set(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	for _, n := range []string{"multi", "mgmt"} {
+		_, err = east.StopLogging(ctx, StopLoggingInput{Name: n})
+		require.NoError(t, err)
+	}
+	_, err = east.StartLogging(ctx, StartLoggingInput{Name: "multi"})
+	require.NoError(t, err)
+	w.events(t, 1)
+	w.clk.Advance(2 * time.Minute)
+	_, err = east.StartLogging(ctx, StartLoggingInput{Name: "mgmt"})
+	require.NoError(t, err)
 	w.events(t, 1)
 	// gone: deleted in its home Region; eu-west-1 still holds its pending
 	// records and open chain, delivered at its next tick.
@@ -251,7 +283,7 @@ func ckSave(t *testing.T, h func(*bytes.Buffer) error) []byte {
 }
 
 func TestCheckpointRoundTrip(t *testing.T) {
-	a := newCkWorld(t, &ckStore{})
+	a := newCkWorld(t, &ckStore{}, time.Minute)
 	a.setup(t)
 	// What the checkpoint must carry is there.
 	eu, east := a.svc["eu-west-1"], a.svc["us-east-1"]
@@ -263,7 +295,8 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	require.NotZero(t, eu.bufs[goneARN].len())
 	require.NotZero(t, east.bufs["arn:aws:cloudtrail:us-east-1:123456789012:trail/multi"].len())
 	require.NotZero(t, east.history.entries.len())
-	require.NotEmpty(t, east.regional["arn:aws:cloudtrail:us-east-1:123456789012:trail/mgmt"].logs, "digest's pending log files")
+	require.True(t, eu.regional["arn:aws:cloudtrail:us-east-1:123456789012:trail/multi"].chain, "open chain")
+	require.False(t, east.regional["arn:aws:cloudtrail:us-east-1:123456789012:trail/mgmt"].chain, "closed chain, to restart")
 	require.NotEmpty(t, a.objects(t))
 
 	// Checkpoint A (Shared, then each Region), with no call or timer running.
@@ -282,7 +315,7 @@ func TestCheckpointRoundTrip(t *testing.T) {
 		require.NoError(t, storeB.Memory.Put(context.Background(), o))
 	}
 	storeB.setFail("bad-bucket", true)
-	b := newCkWorld(t, storeB)
+	b := newCkWorld(t, storeB, 0)
 	for _, r := range ckRegions {
 		b.svc[r].timer.Stop() // what the account's clock does before Load
 	}
@@ -323,6 +356,10 @@ func TestCheckpointRoundTrip(t *testing.T) {
 		require.NoError(t, err)
 		w.events(t, 1)
 		w.clk.Advance(3 * time.Hour)
+		_, err = w.svc["eu-west-1"].CreateTrail(w.ctx, CreateTrailInput{Name: "late", S3BucketName: "basic-bucket"})
+		require.NoError(t, err)
+		w.events(t, 1)
+		w.clk.Advance(time.Hour)
 	}
 	compare("later")
 
@@ -337,13 +374,13 @@ func TestCheckpointRoundTrip(t *testing.T) {
 		require.NotZero(t, rep.ValidDigests, "%s %s", c.region, c.trail)
 		digests += rep.ValidDigests
 		// The chain reaches back before the checkpoint.
-		require.False(t, rep.FoundStart.After(a.clk.Now().Add(-5*time.Hour-9*time.Minute-30*time.Minute)), "%s %s: found %v", c.region, c.trail, rep.FoundStart)
+		require.False(t, rep.FoundStart.After(a.clk.Now().Add(-6*time.Hour-9*time.Minute-30*time.Minute)), "%s %s: found %v", c.region, c.trail, rep.FoundStart)
 	}
 	require.Greater(t, digests, 8)
 }
 
 func TestCheckpointLoadGarbage(t *testing.T) {
-	w := newCkWorld(t, &ckStore{})
+	w := newCkWorld(t, &ckStore{}, 0)
 	w.setup(t)
 	good := ckSave(t, func(b *bytes.Buffer) error { return w.svc["us-east-1"].saveState(b) })
 	goodShared := ckSave(t, func(b *bytes.Buffer) error { return w.shared.StateHooks().Save(b) })
@@ -355,12 +392,12 @@ func TestCheckpointLoadGarbage(t *testing.T) {
 		"trailing":  append(append([]byte{}, good...), 0),
 		"wrongtype": {checkpointVersion, 0x83, 1, 2, 3},
 	} {
-		fresh := newCkWorld(t, &ckStore{})
+		fresh := newCkWorld(t, &ckStore{}, 0)
 		require.Error(t, fresh.svc["us-east-1"].loadState(bytes.NewReader(data)), name)
 		require.Error(t, fresh.shared.StateHooks().Load(bytes.NewReader(data)), name)
 	}
 	// A Region's checkpoint does not load into another Region.
-	fresh := newCkWorld(t, &ckStore{})
+	fresh := newCkWorld(t, &ckStore{}, 0)
 	require.Error(t, fresh.svc["eu-west-1"].loadState(bytes.NewReader(good)))
 	require.NoError(t, fresh.shared.StateHooks().Load(bytes.NewReader(goodShared)))
 	// Every truncation is an error, never a panic.
