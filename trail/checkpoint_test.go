@@ -133,6 +133,10 @@ func (w *ckWorld) setup(t *testing.T) {
 	_, err = east.CreateTrail(ctx, CreateTrailInput{Name: "gone", S3BucketName: "multi-bucket", S3KeyPrefix: "gone", IsMultiRegionTrail: ptr(true),
 		EnableLogFileValidation: ptr(true)})
 	require.NoError(t, err)
+	// steady: validated and logging, never touched: its chain runs across
+	// the checkpoint in one generation.
+	_, err = east.CreateTrail(ctx, CreateTrailInput{Name: "steady", S3BucketName: "trail-bucket", EnableLogFileValidation: ptr(true)})
+	require.NoError(t, err)
 	_, err = eu.CreateTrail(ctx, CreateTrailInput{Name: "basic", S3BucketName: "basic-bucket", IsOrganizationTrail: ptr(true)})
 	require.NoError(t, err)
 	_, err = eu.CreateTrail(ctx, CreateTrailInput{Name: "bad", S3BucketName: "bad-bucket", EnableLogFileValidation: ptr(true)})
@@ -156,7 +160,7 @@ func (w *ckWorld) setup(t *testing.T) {
 	require.NoError(t, err)
 	_, err = east.AddTags(ctx, AddTagsInput{ResourceId: "arn:aws:cloudtrail:us-east-1:123456789012:trail/multi", TagsList: []Tag{{Key: "k", Value: "v"}}})
 	require.NoError(t, err)
-	for _, n := range []string{"mgmt", "multi", "gone"} {
+	for _, n := range []string{"mgmt", "multi", "gone", "steady"} {
 		_, err = east.StartLogging(ctx, StartLoggingInput{Name: n})
 		require.NoError(t, err)
 	}
@@ -366,7 +370,7 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	// The digest chains cross the checkpoint and validate.
 	digests := 0
 	for _, c := range []struct{ region, trail string }{
-		{"us-east-1", "mgmt"}, {"us-east-1", "multi"}, {"eu-west-1", "multi"}, {"eu-west-1", "bad"},
+		{"us-east-1", "mgmt"}, {"us-east-1", "multi"}, {"us-east-1", "steady"}, {"eu-west-1", "multi"}, {"eu-west-1", "bad"},
 	} {
 		rep, err := b.svc[c.region].ValidateLogs(b.ctx, ValidateLogsInput{TrailName: c.trail, StartTime: t0})
 		require.NoError(t, err)
