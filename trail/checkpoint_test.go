@@ -354,9 +354,11 @@ func TestCheckpointRoundTrip(t *testing.T) {
 		w.events(t, 2)
 		w.clk.Advance(7 * time.Minute)
 		w.store.setFail("bad-bucket", false) // unsent files go out at the next delivery
+		_, err := w.svc["eu-west-1"].StartLogging(w.ctx, StartLoggingInput{Name: "basic"}) // an organization trail's keys
+		require.NoError(t, err)
 		w.events(t, 2)
 		w.clk.Advance(2 * time.Hour)
-		_, err := w.svc["us-east-1"].StopLogging(w.ctx, StopLoggingInput{Name: "multi"})
+		_, err = w.svc["us-east-1"].StopLogging(w.ctx, StopLoggingInput{Name: "multi"})
 		require.NoError(t, err)
 		w.events(t, 1)
 		w.clk.Advance(3 * time.Hour)
