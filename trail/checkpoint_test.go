@@ -353,7 +353,7 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	for _, w := range []*ckWorld{a, b} {
 		w.events(t, 2)
 		w.clk.Advance(7 * time.Minute)
-		w.store.setFail("bad-bucket", false) // unsent files go out at the next delivery
+		w.store.setFail("bad-bucket", false)                                               // unsent files go out at the next delivery
 		_, err := w.svc["eu-west-1"].StartLogging(w.ctx, StartLoggingInput{Name: "basic"}) // an organization trail's keys
 		require.NoError(t, err)
 		w.events(t, 2)
