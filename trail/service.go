@@ -74,6 +74,9 @@ type Options struct {
 	// Journal is set by localwatch.Account when its Options.DataDir is set;
 	// leave nil.
 	Journal op.Journal
+	// States is set by localwatch.Account when its Options.DataDir is set;
+	// collects the service's checkpoint hooks.
+	States *op.States
 }
 
 // Shared holds what CloudTrail shares across the Regions of one account: the
@@ -161,7 +164,7 @@ func New(opts Options) *Service {
 		bufs:     make(map[string]*chunked[*entry]),
 		regional: make(map[string]*regionalState),
 	}
-	s.op.Init(op.Common{Clock: opts.Clock, Bus: opts.Bus, IDs: opts.IDs, Region: opts.Region, AccountID: opts.AccountID, Journal: opts.Journal},
+	s.op.Init(op.Common{Clock: opts.Clock, Bus: opts.Bus, IDs: opts.IDs, Region: opts.Region, AccountID: opts.AccountID, Journal: opts.Journal, States: opts.States},
 		"trail", EventSource, "ServiceUnavailableException")
 	if s.shared == nil {
 		s.shared = &Shared{Store: opts.Store}
@@ -184,7 +187,8 @@ func New(opts Options) *Service {
 			return s.consume(&ev)
 		})
 	}
-	s.timer = clock.Every(s.op.Clock, s.interval, s.tick)
+	s.timer = clock.EveryNamed(s.op.Clock, s.timerName(), s.interval, s.tick)
+	s.op.SetStateHooks(op.StateHooks{Save: s.saveState, Load: s.loadState})
 	return s
 }
 
