@@ -47,7 +47,7 @@ var trailSharedKey = op.StateKey{Name: "trail-shared"}
 func (a *Account) stateKeys() []op.StateKey {
 	keys := []op.StateKey{trailSharedKey}
 	for _, st := range a.stacks {
-		for _, name := range []string{"metrics", "alarms", "dashboards", "logs", "trail", "config", "sns", "insightrules"} {
+		for _, name := range []string{"trail", "metrics", "sns", "alarms", "logs", "dashboards", "config", "insightrules"} { // as newStack builds them
 			keys = append(keys, op.StateKey{Name: name, Region: st.Region})
 		}
 	}

@@ -278,6 +278,9 @@ func NewAccount(opts Options) (*Account, error) {
 		}
 	}
 	shared := &trail.Shared{Store: store, KeySeed: seed}
+	if a.states != nil {
+		a.states.Add(trailSharedKey, shared.StateHooks())
+	}
 	// SNS signs with a key derived from the seed when there is one to keep:
 	// IDSeed, or the seed of a DataDir (random when IDSeed is 0, then stored),
 	// so that a reopened account signs as before. Otherwise (in memory,

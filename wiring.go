@@ -144,17 +144,17 @@ func newStack(a *Account, region string, src *ids.Source, shared *trail.Shared, 
 	}
 	// Trail subscribes first so it records the API calls of everything built after it.
 	s.Trail = trail.New(trail.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Shared: shared,
-		LogGroupExists: a.logGroupExists, Journal: j})
+		LogGroupExists: a.logGroupExists, Journal: j, States: a.states})
 	s.Metrics = metrics.New(metrics.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Journal: j})
 	s.SNS = sns.New(sns.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID,
 		SigningKeySeed: signSeed, Endpoint: strings.ReplaceAll(opts.SNSEndpoint, "{region}", region),
 		HTTPClient: opts.HTTPClient, Logger: a.log, OnDelivery: a.logDelivery, Journal: j})
-	s.Alarms = alarms.New(alarms.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics, Logger: a.log, Journal: j})
-	s.Logs = logs.New(logs.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Logger: a.log, Store: store, Journal: j})
-	s.Dashboards = dashboards.New(dashboards.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics, Journal: j})
-	s.Config = config.New(config.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Store: store, Journal: j})
+	s.Alarms = alarms.New(alarms.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics, Logger: a.log, Journal: j, States: a.states})
+	s.Logs = logs.New(logs.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Logger: a.log, Store: store, Journal: j, States: a.states})
+	s.Dashboards = dashboards.New(dashboards.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics, Journal: j, States: a.states})
+	s.Config = config.New(config.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Store: store, Journal: j, States: a.states})
 	s.InsightRules = insightrules.New(insightrules.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID,
-		Logger: a.log, Logs: insightLogs{s.Logs}, Journal: j})
+		Logger: a.log, Logs: insightLogs{s.Logs}, Journal: j, States: a.states})
 	return s
 }
 
