@@ -254,6 +254,7 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	if again := ckSave(t, b.s); !bytes.Equal(again, data) {
 		t.Fatalf("B saves %d bytes that differ from A's %d", len(again), len(data))
 	}
+	ckCompareStore(t, "after Load", a, b)
 	ckCompare(t, "after Load", a, b)
 	if testing.Verbose() {
 		t.Logf("checkpoint: %d bytes; snapshot:\n%.20000s", len(data), ckSnapshot(t, newCkSide()))
@@ -267,6 +268,7 @@ func TestCheckpointRoundTrip(t *testing.T) {
 				ckPut(t, x, 10+i)
 			}
 		}
+		ckCompareStore(t, fmt.Sprintf("after step %d", i), a, b)
 		ckCompare(t, fmt.Sprintf("after step %d", i), a, b)
 	}
 	// Deleting every stream stops the minute job; a checkpoint then has
@@ -334,5 +336,56 @@ func TestCheckpointBadData(t *testing.T) {
 	out := ckMust(s.ListMetrics(context.Background(), ListMetricsInput{}))
 	if len(out.Metrics) != 0 {
 		t.Errorf("a failed Load left %d metrics", len(out.Metrics))
+	}
+}
+
+// ckStoreDump prints the series store field by field, apart from
+// saveState, so that a field saveState drops shows even when no answer
+// reads it (per-second detail flags, agedTo, the chunk's layout).
+func ckStoreDump(s *Service) string {
+	var b strings.Builder
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	fmt.Fprintf(&b, "nextDue %d nseries %d\n", s.nextDue, s.nseries)
+	blk := func(bl *block) {
+		fmt.Fprintf(&b, "  %d %v %v %v %x %v", bl.start, bl.sum, bl.min, bl.max, bl.occ, bl.vals)
+		if x := bl.x; x != nil {
+			fmt.Fprintf(&b, " x{%v %v/%v %v/%v %v %v %v}", x.count, x.secs, x.secs == nil, x.weights, x.weights == nil, x.sets, x.noPct, x.minuteOnly)
+			if x.sk != nil {
+				fmt.Fprintf(&b, " sk{%v %v}", x.sk.zero, x.sk.bins)
+			}
+		}
+		b.WriteByte('\n')
+	}
+	s.catalog.Ascend(func(sr *series) bool {
+		fmt.Fprintf(&b, "%x %d %d %d %q %v first=%v\n", sr.hash, sr.lastTS, sr.lastRecv, sr.idSize, sr.key, sr.metric, len(sr.streams) > 0 && sr.streams[0] == &sr.first)
+		for _, st := range sr.streams {
+			inChunk := st.hasHead && cap(st.head[0].vals) > 0 && st.headOff < len(st.chunk) && &st.head[0].vals[:cap(st.head[0].vals)][0] == &st.chunk[st.headOff]
+			fmt.Fprintf(&b, " %s head=%v chunk=%d used=%d headOff=%d inChunk=%v agedTo=%d\n", st.unit, st.hasHead, len(st.chunk), st.used, st.headOff, inChunk, st.agedTo)
+			for _, lv := range st.levels() {
+				for i := range lv {
+					blk(&lv[i])
+				}
+			}
+		}
+		return true
+	})
+	if got := s.catalog.Len(); got != s.nseries {
+		fmt.Fprintf(&b, "catalog %d != nseries %d\n", got, s.nseries)
+	}
+	return b.String()
+}
+
+func ckCompareStore(t *testing.T, when string, a, b *ckSide) {
+	t.Helper()
+	da, db := ckStoreDump(a.s), ckStoreDump(b.s)
+	if da != db {
+		la, lb := strings.Split(da, "\n"), strings.Split(db, "\n")
+		for i := range min(len(la), len(lb)) {
+			if la[i] != lb[i] {
+				t.Fatalf("%s: stores differ at line %d:\nA: %.400s\nB: %.400s", when, i, la[i], lb[i])
+			}
+		}
+		t.Fatalf("%s: stores differ", when)
 	}
 }
