@@ -109,7 +109,7 @@ func ckBuildA(t *testing.T, x *ckSide) {
 	// Metric streams.
 	role := "arn:aws:iam::123456789012:role/ck"
 	ckMust(x.s.PutMetricStream(ctx, PutMetricStreamInput{Name: "js", FirehoseArn: ckFirehose, RoleArn: role, OutputFormat: MetricStreamJSON,
-		IncludeFilters: []MetricStreamFilter{{Namespace: "CK/App"}, {Namespace: "CK/Hi", MetricNames: []string{"Hi"}}},
+		IncludeFilters:           []MetricStreamFilter{{Namespace: "CK/App"}, {Namespace: "CK/Hi", MetricNames: []string{"Hi"}}},
 		StatisticsConfigurations: []MetricStreamStatisticsConfiguration{{IncludeMetrics: []MetricStreamStatisticsMetric{{"CK/App", "Latency"}}, AdditionalStatistics: []string{"p99", "tm90"}}},
 		Tags:                     []Tag{{"k", "v"}}, IncludeLinkedAccountsMetrics: Bool(true)}))
 	ckMust(x.s.PutMetricStream(ctx, PutMetricStreamInput{Name: "ot", FirehoseArn: ckFirehose, RoleArn: role, OutputFormat: MetricStreamOpenTelemetry10,
@@ -388,4 +388,33 @@ func ckCompareStore(t *testing.T, when string, a, b *ckSide) {
 		}
 		t.Fatalf("%s: stores differ", when)
 	}
+}
+
+// BenchmarkCheckpoint saves and loads the benchmark workload (1,000 series ×
+// 3,600 one-second points).
+func BenchmarkCheckpoint(b *testing.B) {
+	s := ingestWorkload(b, benchValues())
+	var buf bytes.Buffer
+	var save, load time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		buf.Reset()
+		t0 := time.Now()
+		if err := s.saveState(&buf); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		c := New(Options{Clock: clock.NewManual(benchStart.Add(benchPoints * time.Second))})
+		if err := c.loadState(bytes.NewReader(buf.Bytes())); err != nil {
+			b.Fatal(err)
+		}
+		load += time.Since(t1)
+		save += t1.Sub(t0)
+		c.Close()
+	}
+	b.ReportMetric(float64(save)/1e6/float64(b.N), "save-ms")
+	b.ReportMetric(float64(load)/1e6/float64(b.N), "load-ms")
+	b.ReportMetric(float64(buf.Len()), "bytes")
+	b.ReportMetric(float64(buf.Len())/(benchSeries*benchPoints), "bytes/point")
+	b.Logf("save %v, load %v per op", save/time.Duration(b.N), load/time.Duration(b.N))
 }
