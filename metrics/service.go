@@ -37,6 +37,9 @@ type Options struct {
 	// Journal is set by localwatch.Account when its Options.DataDir is set;
 	// leave nil.
 	Journal op.Journal
+	// States is set by localwatch.Account when its Options.DataDir is set;
+	// collects the service's checkpoint hooks.
+	States *op.States
 }
 
 // Service is an in-process CloudWatch metrics endpoint for one account and
@@ -75,13 +78,14 @@ func New(o Options) *Service {
 	s := &Service{
 		catalog: btree.NewG(16, func(a, b *series) bool { return a.key < b.key }),
 	}
-	s.op.Init(op.Common{Clock: o.Clock, Bus: o.Bus, IDs: o.IDs, Region: o.Region, AccountID: o.AccountID, Journal: o.Journal},
+	s.op.Init(op.Common{Clock: o.Clock, Bus: o.Bus, IDs: o.IDs, Region: o.Region, AccountID: o.AccountID, Journal: o.Journal, States: o.States},
 		"metrics", EventSource, "ServiceUnavailable")
 	s.scratch.New = func() any { return new(putScratch) }
 	if o.Bus != nil {
 		s.unsubscribe = bus.Subscribe(o.Bus, "metrics", s.onDataEvent)
 	}
-	s.sweeper = clock.Every(s.op.Clock, sweepInterval, s.sweep)
+	s.sweeper = clock.EveryNamed(s.op.Clock, s.sweepTimerName(), sweepInterval, s.sweep)
+	s.op.SetStateHooks(op.StateHooks{Save: s.saveState, Load: s.loadState})
 	return s
 }
 

@@ -306,7 +306,7 @@ func (s *Service) putMetricStream(_ context.Context, c *event.Call, in PutMetric
 	}
 	ms.streams[in.Name] = st
 	if ms.timer == nil {
-		ms.timer = clock.EveryNamed(s.op.Clock, "metrics: metric streams", time.Minute, s.streamMinute)
+		ms.timer = clock.EveryNamed(s.op.Clock, s.streamsTimerName(), time.Minute, s.streamMinute)
 	}
 	return &PutMetricStreamOutput{Arn: st.arn}, nil
 }
