@@ -145,7 +145,7 @@ func newStack(a *Account, region string, src *ids.Source, shared *trail.Shared, 
 	// Trail subscribes first so it records the API calls of everything built after it.
 	s.Trail = trail.New(trail.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Shared: shared,
 		LogGroupExists: a.logGroupExists, Journal: j, States: a.states})
-	s.Metrics = metrics.New(metrics.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Journal: j})
+	s.Metrics = metrics.New(metrics.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Journal: j, States: a.states})
 	s.SNS = sns.New(sns.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID,
 		SigningKeySeed: signSeed, Endpoint: strings.ReplaceAll(opts.SNSEndpoint, "{region}", region),
 		HTTPClient: opts.HTTPClient, Logger: a.log, OnDelivery: a.logDelivery, Journal: j})
