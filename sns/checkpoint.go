@@ -1,7 +1,6 @@
 package sns
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -350,6 +349,22 @@ func (s *Service) saveState(w io.Writer) error {
 				addSub(sub)
 			}
 		}
+		// The pending timers' arming order, as ranks from 1 (what a load
+		// renumbers them to), so that a loaded service saves the same bytes.
+		var arms []uint64
+		for r := range s.timers {
+			arms = append(arms, r.arm)
+		}
+		for _, t := range topics {
+			if t.dedup != nil && t.dedup.timer != nil {
+				arms = append(arms, t.dedup.arm)
+			}
+		}
+		slices.Sort(arms)
+		rank := make(map[uint64]uint64, len(arms))
+		for i, a := range arms {
+			rank[a] = uint64(i + 1)
+		}
 		for _, t := range topics {
 			ct := ckTopic{Live: s.topics[t.arn] == t, Arn: t.arn, Name: t.name, Fifo: t.fifo, Attrs: t.attrs, Tags: t.tags,
 				Deleted: t.deleted, DataPolicy: t.dataPolicy}
@@ -365,7 +380,7 @@ func (s *Service) saveState(w io.Writer) error {
 					cd.Order = append(cd.Order, ckDedupKey{ID: k.id, At: c.enc(k.at)})
 				}
 				if cd.Timer {
-					cd.Due, cd.Arm = c.enc(d.due), d.arm
+					cd.Due, cd.Arm = c.enc(d.due), rank[d.arm]
 				}
 				ct.Dedup = cd
 			}
@@ -396,7 +411,7 @@ func (s *Service) saveState(w io.Writer) error {
 		}
 		sort.Slice(retries, func(i, j int) bool { return retries[i].arm < retries[j].arm })
 		for _, r := range retries {
-			st.Retries = append(st.Retries, ckRetry{Job: c.job(r.j), Due: c.enc(r.due), Arm: r.arm})
+			st.Retries = append(st.Retries, ckRetry{Job: c.job(r.j), Due: c.enc(r.due), Arm: rank[r.arm]})
 		}
 		st.Throttles = make(map[string]ckThrottle, len(s.throttles))
 		for k, v := range s.throttles {
@@ -487,20 +502,20 @@ func (s *Service) loadState(r io.Reader) (err error) {
 			err = fmt.Errorf("sns checkpoint: unreadable: %v", p)
 		}
 	}()
-	br := bufio.NewReader(r)
-	v, err := br.ReadByte()
+	data, err := io.ReadAll(r)
 	if err != nil {
 		return fmt.Errorf("sns checkpoint: %w", err)
 	}
-	if v != checkpointVersion {
-		return fmt.Errorf("sns checkpoint: version %d, want %d", v, checkpointVersion)
+	if len(data) == 0 {
+		return errors.New("sns checkpoint: empty")
+	}
+	if data[0] != checkpointVersion {
+		return fmt.Errorf("sns checkpoint: version %d, want %d", data[0], checkpointVersion)
 	}
 	var st ckState
-	if err := ckDecMode.NewDecoder(br).Decode(&st); err != nil {
+	// Unmarshal rejects extraneous data after the value.
+	if err := ckDecMode.Unmarshal(data[1:], &st); err != nil {
 		return fmt.Errorf("sns checkpoint: %w", err)
-	}
-	if _, err := br.ReadByte(); err != io.EOF {
-		return errors.New("sns checkpoint: data after the state")
 	}
 	return s.apply(&st)
 }

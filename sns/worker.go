@@ -54,10 +54,10 @@ type dispatcher struct {
 	// Settle round) and not yet done, each as it was when taken (before the
 	// attempt counted): a checkpoint saves them as queued, for the attempt
 	// whose result it cannot know to be made again after a load.
-	flying   map[*job]job
-	runners  int  // active Run calls
-	driving  bool // a Settle is sending a round itself
-	closed   bool
+	flying  map[*job]job
+	runners int  // active Run calls
+	driving bool // a Settle is sending a round itself
+	closed  bool
 }
 
 type endpointQueue struct {
