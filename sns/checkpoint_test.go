@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,10 +36,34 @@ func ckService(clk *clock.Manual, src *ids.Source) *Service {
 	return s
 }
 
+// ckRequests records the POSTs the test servers get: headers and body.
+var (
+	ckMu       sync.Mutex
+	ckRequests []string
+)
+
+func ckTake() []string {
+	ckMu.Lock()
+	defer ckMu.Unlock()
+	out := ckRequests
+	ckRequests = nil
+	// Endpoints are served concurrently: compare each one's POSTs in order.
+	slices.SortStableFunc(out, func(a, b string) int {
+		return strings.Compare(strings.SplitN(a, "/", 2)[0], strings.SplitN(b, "/", 2)[0])
+	})
+	return out
+}
+
 // ckServer answers 500 to a body containing "fail", 200 otherwise.
 func ckServer(t *testing.T) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
+		h := r.Header.Clone()
+		h.Del("Content-Length")
+		h.Del("Accept-Encoding")
+		ckMu.Lock()
+		ckRequests = append(ckRequests, r.Host+r.URL.Path+" "+fmt.Sprint(h)+" "+string(b))
+		ckMu.Unlock()
 		if strings.Contains(string(b), "fail") {
 			w.WriteHeader(http.StatusInternalServerError)
 		}
@@ -289,18 +315,27 @@ func TestCheckpointSaveLoadIsIndistinguishable(t *testing.T) {
 			s.locked(func() { otp = s.sandbox["+15555550102"].otp })
 			return otp
 		}()}))
-		for range 240 {
+		for range 310 {
 			clk.Advance(time.Second)
 			rec(nil, s.Settle(ctx))
 		}
+		// The deduplication window has expired: the ID is new again.
+		rec(s.Publish(ctx, PublishInput{TopicArn: fifo, Message: "again later", MessageGroupId: "g3", MessageDeduplicationId: "d-later"}))
+		rec(nil, s.Settle(ctx))
 		for _, name := range []string{"q", "fq.fifo", "dlq"} {
 			qu, _ := s.Queue(name)
 			rec(qu.ReceiveMessage(ReceiveMessageInput{MaxNumberOfMessages: 10}))
 		}
 		return out
 	}
-	outA, outB := run(a, clkA), run(b, clkB)
+	ckTake()
+	outA := run(a, clkA)
+	postsA := ckTake()
+	outB := run(b, clkB)
+	postsB := ckTake()
 	require.Equal(t, outA, outB)
+	require.NotEmpty(t, postsA)
+	require.Equal(t, postsA, postsB, "the same POSTs (headers and bodies)")
 	require.Equal(t, ckDumpOf(t, a, clkA), ckDumpOf(t, b, clkB))
 	require.True(t, bytes.Equal(ckSave(t, a), ckSave(t, b)), "the same checkpoint after the same calls")
 }
