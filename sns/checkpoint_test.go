@@ -302,6 +302,19 @@ func TestCheckpointSaveLoadIsIndistinguishable(t *testing.T) {
 		for _, in := range confirms {
 			rec(s.ConfirmSubscription(ctx, in))
 		}
+		// An unauthenticated unsubscribe (a visit to the UnsubscribeURL) of
+		// a subscription confirmed with AuthenticateOnUnsubscribe is refused.
+		var jsonSub string
+		s.locked(func() {
+			for _, k := range sortedKeys(s.subs) {
+				if s.subs[k].protocol == ProtocolEmailJSON {
+					jsonSub = k
+				}
+			}
+		})
+		unsubErr := s.unsubscribe(ctx, UnsubscribeInput{SubscriptionArn: jsonSub}, false)
+		require.Error(t, unsubErr)
+		rec(nil, unsubErr)
 		std, fifo := "arn:aws:sns:us-east-1:123456789012:std", "arn:aws:sns:us-east-1:123456789012:f.fifo"
 		rec(s.Publish(ctx, PublishInput{TopicArn: fifo, Message: "again", MessageGroupId: "g3", MessageDeduplicationId: "d-later"}))
 		rec(s.Publish(ctx, PublishInput{TopicArn: fifo, Message: "new", MessageGroupId: "g1"}))
