@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/localwatch/localwatch/clock"
 	"github.com/localwatch/localwatch/sns/filterpolicy"
 )
 
@@ -419,7 +420,18 @@ func (s *Service) postHTTP(ctx context.Context, endpoint string, h http.Header, 
 }
 
 // retryState is a job waiting for its next attempt on the clock.
-type retryState struct{ j *job }
+type retryState struct {
+	j   *job
+	due time.Time // when the timer fires
+	arm uint64    // the timer's place in the service's arming order (Service.armSeq)
+}
+
+// retryTimerName names the timer of a job waiting for its next attempt (or
+// for its throttle): unique among the service's pending timers, since a
+// message (or control message) waits for one subscription at most once.
+func retryTimerName(j *job) string {
+	return "sns/retry " + j.target.subArn + " " + j.msgType + " " + j.id
+}
 
 // nextDelay returns the wait before the retry after j.attempt attempts.
 func (j *job) nextDelay() (time.Duration, bool) {
@@ -519,13 +531,19 @@ func (s *Service) afterAttempt(j *job, status int, err error) (retryNow bool) {
 
 // schedule runs j again after d on the clock.
 func (s *Service) schedule(j *job, d time.Duration) {
-	st := &retryState{j: j}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.op.Closed() {
 		return
 	}
-	s.timers[st] = s.op.Clock.AfterFunc(d, func() {
+	s.armRetryLocked(j, s.op.Clock.Now().Add(d))
+}
+
+// armRetryLocked arms the timer that runs j again at due (s.mu held).
+func (s *Service) armRetryLocked(j *job, due time.Time) {
+	s.armSeq++
+	st := &retryState{j: j, due: due, arm: s.armSeq}
+	s.timers[st] = clock.AfterFuncNamed(s.op.Clock, retryTimerName(j), due.Sub(s.op.Clock.Now()), func() {
 		if s.takeTimer(st) {
 			defer s.recoverJob("retry", st.j)
 			s.retryOutside(st.j)

@@ -17,6 +17,8 @@ type dedupCache struct {
 	order []dedupKey // arrival order; order[head:] are live
 	head  int
 	timer clock.Timer // pending expiry, nil when the window is empty
+	due   time.Time   // when timer fires
+	arm   uint64      // the timer's place in the service's arming order (Service.armSeq)
 }
 
 type dedupEntry struct {
@@ -62,8 +64,19 @@ func (s *Service) armExpiryLocked(t *topic) {
 	if c == nil || c.timer != nil || s.op.Closed() || c.head == len(c.order) {
 		return
 	}
-	wait := c.order[c.head].at.Add(dedupWindow).Sub(s.op.Clock.Now())
-	c.timer = s.op.Clock.AfterFunc(wait, func() { s.expireDedup(t) })
+	s.armDedupLocked(t, c.order[c.head].at.Add(dedupWindow))
+}
+
+// dedupTimerName names the expiry timer of a topic's window: unique among
+// the service's pending timers (a topic has at most one).
+func dedupTimerName(topicARN string) string { return "sns/dedup-expiry " + topicARN }
+
+// armDedupLocked arms t's expiry timer for due (s.mu held).
+func (s *Service) armDedupLocked(t *topic, due time.Time) {
+	c := t.dedup
+	s.armSeq++
+	c.due, c.arm = due, s.armSeq
+	c.timer = clock.AfterFuncNamed(s.op.Clock, dedupTimerName(t.arn), due.Sub(s.op.Clock.Now()), func() { s.expireDedup(t) })
 }
 
 // expireDedup is the expiry timer's callback.

@@ -96,6 +96,9 @@ type Options struct {
 	// Journal is set by localwatch.Account when its Options.DataDir is set;
 	// leave nil.
 	Journal op.Journal
+	// States is set by localwatch.Account when its Options.DataDir is set;
+	// collects the service's checkpoint hooks.
+	States *op.States
 }
 
 // Service is an in-process Amazon SNS for one account and Region. All methods
@@ -144,6 +147,9 @@ type Service struct {
 	apps      map[string]*platformApp      // by ARN
 	endpoints map[string]*platformEndpoint // by ARN
 	seq       uint64                       // FIFO sequence numbers
+	// armSeq counts the retry and deduplication-expiry timers armed, so that
+	// a checkpoint arms the pending ones again in their original order.
+	armSeq uint64
 }
 
 // New returns a Service. If opts.Bus is set, it subscribes to event.Notification
@@ -171,7 +177,7 @@ func New(opts Options) *Service {
 		apps:        map[string]*platformApp{},
 		endpoints:   map[string]*platformEndpoint{},
 	}
-	s.op.Init(op.Common{Clock: opts.Clock, Bus: opts.Bus, IDs: opts.IDs, Region: opts.Region, AccountID: opts.AccountID, Logger: opts.Logger, Journal: opts.Journal},
+	s.op.Init(op.Common{Clock: opts.Clock, Bus: opts.Bus, IDs: opts.IDs, Region: opts.Region, AccountID: opts.AccountID, Logger: opts.Logger, Journal: opts.Journal, States: opts.States},
 		"sns", "sns.amazonaws.com", "ServiceUnavailable")
 	if s.endpoint == "" {
 		s.endpoint = "https://sns." + s.op.Region + ".amazonaws.com"
@@ -209,6 +215,7 @@ func New(opts Options) *Service {
 	if opts.Bus != nil {
 		s.unsubscribeBus = bus.Subscribe(opts.Bus, "sns", s.handleNotification)
 	}
+	s.op.SetStateHooks(op.StateHooks{Save: s.saveState, Load: s.loadState})
 	return s
 }
 

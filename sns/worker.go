@@ -50,9 +50,14 @@ type dispatcher struct {
 	runnable []*endpointQueue          // endpoints with a queued job and a free slot, round robin
 	queued   int
 	inflight int
-	runners  int  // active Run calls
-	driving  bool // a Settle is sending a round itself
-	closed   bool
+	// flying holds the jobs taken for an attempt (by a Run worker or a
+	// Settle round) and not yet done, each as it was when taken (before the
+	// attempt counted): a checkpoint saves them as queued, for the attempt
+	// whose result it cannot know to be made again after a load.
+	flying  map[*job]job
+	runners int  // active Run calls
+	driving bool // a Settle is sending a round itself
+	closed  bool
 }
 
 type endpointQueue struct {
@@ -63,7 +68,7 @@ type endpointQueue struct {
 }
 
 func newDispatcher(workers, perEndpoint, maxQueued int) *dispatcher {
-	d := &dispatcher{workers: workers, perEndpoint: perEndpoint, maxQueued: maxQueued, queues: map[string]*endpointQueue{}}
+	d := &dispatcher{workers: workers, perEndpoint: perEndpoint, maxQueued: maxQueued, queues: map[string]*endpointQueue{}, flying: map[*job]job{}}
 	d.cond = sync.NewCond(&d.mu)
 	return d
 }
@@ -172,6 +177,7 @@ func (d *dispatcher) take(ctx context.Context) *job {
 	q.active++
 	d.queued--
 	d.inflight++
+	d.flying[j] = *j
 	d.relistLocked(q)
 	return j
 }
@@ -181,6 +187,7 @@ func (d *dispatcher) done(j *job) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.inflight--
+	delete(d.flying, j)
 	if q := d.queues[j.target.endpointKey]; q != nil {
 		q.active--
 		d.forgetOrRelistLocked(q)
@@ -216,6 +223,9 @@ func (d *dispatcher) nextRound(ctx context.Context) (round []*job, settled bool,
 				d.forgetOrRelistLocked(q)
 			}
 			slices.SortFunc(round, func(a, b *job) int { return compareSeq(a.seq, b.seq) })
+			for _, j := range round {
+				d.flying[j] = *j
+			}
 			d.runnable = d.runnable[:0]
 			d.queued -= len(round)
 			d.inflight += len(round)
@@ -236,11 +246,14 @@ func compareSeq(a, b uint64) int {
 	return 0
 }
 
-// endRound ends a Settle's round of n jobs.
-func (d *dispatcher) endRound(n int) {
+// endRound ends a Settle's round.
+func (d *dispatcher) endRound(round []*job) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.inflight -= n
+	d.inflight -= len(round)
+	for _, j := range round {
+		delete(d.flying, j)
+	}
 	d.driving = false
 	d.cond.Broadcast()
 }
@@ -268,6 +281,7 @@ func (d *dispatcher) close() {
 	defer d.mu.Unlock()
 	d.closed = true
 	d.queues = map[string]*endpointQueue{}
+	d.flying = map[*job]job{}
 	d.runnable = nil
 	d.queued = 0
 	d.cond.Broadcast()
@@ -361,7 +375,7 @@ func (s *Service) Settle(ctx context.Context) error {
 // applied in queue order.
 func (s *Service) sendRound(ctx context.Context, round []*job) {
 	d := s.disp
-	defer d.endRound(len(round))
+	defer d.endRound(round)
 	type result struct {
 		status    int
 		err       error
