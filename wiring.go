@@ -148,7 +148,7 @@ func newStack(a *Account, region string, src *ids.Source, shared *trail.Shared, 
 	s.Metrics = metrics.New(metrics.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Journal: j, States: a.states})
 	s.SNS = sns.New(sns.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID,
 		SigningKeySeed: signSeed, Endpoint: strings.ReplaceAll(opts.SNSEndpoint, "{region}", region),
-		HTTPClient: opts.HTTPClient, Logger: a.log, OnDelivery: a.logDelivery, Journal: j})
+		HTTPClient: opts.HTTPClient, Logger: a.log, OnDelivery: a.logDelivery, Journal: j, States: a.states})
 	s.Alarms = alarms.New(alarms.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics, Logger: a.log, Journal: j, States: a.states})
 	s.Logs = logs.New(logs.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Logger: a.log, Store: store, Journal: j, States: a.states})
 	s.Dashboards = dashboards.New(dashboards.Options{Clock: c, Bus: b, IDs: src, Region: region, AccountID: a.AccountID, Metrics: s.Metrics, Journal: j, States: a.states})
