@@ -177,5 +177,4 @@
 // only spares the replay, and removing it gives the whole replay back.
 // Deleting the segments a checkpoint covers, and writing checkpoints while
 // running rather than at Close only, are the next steps.
-//
 package journal
