@@ -298,7 +298,8 @@ func (s *Service) deleteTopic(ctx context.Context, _ *event.Call, in DeleteTopic
 	if err := s.authorize(ctx, t, "DeleteTopic"); err != nil {
 		return nil, err
 	}
-	for _, sub := range t.subs {
+	// dropSubscriptionLocked deletes from t.subs: range over a copy.
+	for _, sub := range slices.Clone(t.subs) {
 		s.dropSubscriptionLocked(sub)
 	}
 	if t.fifo {
