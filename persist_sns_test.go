@@ -309,67 +309,63 @@ func snsFunctionRetries(t *testing.T, fails, live int, queued, viaCheckpoint boo
 		queued      bool
 	}{fails, live, queued}
 	shared := 0
-	{
-		{
-			var calls int
-			setup := func(a *localwatch.Account) {
-				n := 0 // this account's calls: the function is deterministic
-				if viaCheckpoint {
-					n = shared
-				}
-				a.Region("us-east-1").SNS.RegisterFunction("flaky", func(context.Context, sns.LambdaEvent) error {
-					shared++
-					calls++
-					n++
-					if n <= tc.fails {
-						return errors.New("not yet")
-					}
-					return nil
-				})
-			}
-			dir := t.TempDir()
-			acct, clk := snsAccount(t, dir, 13, setup)
-			st := acct.Region("us-east-1")
-			topic, err := st.SNS.CreateTopic(ctx, sns.CreateTopicInput{Name: "t"})
-			require.NoError(t, err)
-			_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "lambda",
-				Endpoint: "arn:aws:lambda:us-east-1:123456789012:function:flaky"})
-			require.NoError(t, err)
-			_, err = st.SNS.Publish(ctx, sns.PublishInput{TopicArn: topic.TopicArn, Message: "m"})
-			require.NoError(t, err)
-			require.Equal(t, 4, calls, "the first attempt and the immediate retries")
-			for range 2 {
-				clk.Advance(time.Second)
-				if !tc.queued {
-					require.NoError(t, acct.Settle(ctx))
-				}
-			}
-			require.Equal(t, tc.live, calls)
-			before := st.SNS.RecentDeliveries()
-			require.Equal(t, !tc.queued, before[0].Final)
-			end := clk.Now()
-			acct.Close()
-			replayed := 4 // the function's calls inside the replayed Publish
-			if viaCheckpoint {
-				replayed = 0
-			} else {
-				require.NoError(t, os.Remove(filepath.Join(dir, "checkpoint")))
-			}
-
-			calls = 0
-			re, clk := snsAccount(t, dir, 13, setup)
-			defer re.Close()
-			clk.Set(end)
-			assert.Equal(t, replayed, calls, "replay calls the function only inside the replayed Publish")
-			assert.Equal(t, before, re.Region("us-east-1").SNS.RecentDeliveries())
-			clk.Advance(time.Minute)
-			require.NoError(t, re.Settle(ctx))
-			if tc.queued {
-				assert.Equal(t, replayed+1, calls, "the queued retry, once")
-				assert.True(t, re.Region("us-east-1").SNS.RecentDeliveries()[0].Final)
-			} else {
-				assert.Equal(t, replayed, calls, "no retry is left to run")
-			}
+	var calls int
+	setup := func(a *localwatch.Account) {
+		n := 0 // this account's calls: the function is deterministic
+		if viaCheckpoint {
+			n = shared
 		}
+		a.Region("us-east-1").SNS.RegisterFunction("flaky", func(context.Context, sns.LambdaEvent) error {
+			shared++
+			calls++
+			n++
+			if n <= tc.fails {
+				return errors.New("not yet")
+			}
+			return nil
+		})
+	}
+	dir := t.TempDir()
+	acct, clk := snsAccount(t, dir, 13, setup)
+	st := acct.Region("us-east-1")
+	topic, err := st.SNS.CreateTopic(ctx, sns.CreateTopicInput{Name: "t"})
+	require.NoError(t, err)
+	_, err = st.SNS.Subscribe(ctx, sns.SubscribeInput{TopicArn: topic.TopicArn, Protocol: "lambda",
+		Endpoint: "arn:aws:lambda:us-east-1:123456789012:function:flaky"})
+	require.NoError(t, err)
+	_, err = st.SNS.Publish(ctx, sns.PublishInput{TopicArn: topic.TopicArn, Message: "m"})
+	require.NoError(t, err)
+	require.Equal(t, 4, calls, "the first attempt and the immediate retries")
+	for range 2 {
+		clk.Advance(time.Second)
+		if !tc.queued {
+			require.NoError(t, acct.Settle(ctx))
+		}
+	}
+	require.Equal(t, tc.live, calls)
+	before := st.SNS.RecentDeliveries()
+	require.Equal(t, !tc.queued, before[0].Final)
+	end := clk.Now()
+	acct.Close()
+	replayed := 4 // the function's calls inside the replayed Publish
+	if viaCheckpoint {
+		replayed = 0
+	} else {
+		require.NoError(t, os.Remove(filepath.Join(dir, "checkpoint")))
+	}
+
+	calls = 0
+	re, clk := snsAccount(t, dir, 13, setup)
+	defer re.Close()
+	clk.Set(end)
+	assert.Equal(t, replayed, calls, "replay calls the function only inside the replayed Publish")
+	assert.Equal(t, before, re.Region("us-east-1").SNS.RecentDeliveries())
+	clk.Advance(time.Minute)
+	require.NoError(t, re.Settle(ctx))
+	if tc.queued {
+		assert.Equal(t, replayed+1, calls, "the queued retry, once")
+		assert.True(t, re.Region("us-east-1").SNS.RecentDeliveries()[0].Final)
+	} else {
+		assert.Equal(t, replayed, calls, "no retry is left to run")
 	}
 }
