@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -157,8 +158,10 @@ func (s *Service) deliverAll(ob *outbox, views []*trailConfig, bufs map[string]*
 		seen[c.ARN] = true
 		s.deliverLocked(ob, c, pendingOf(bufs[c.ARN]), at, digestDue, false)
 	}
-	for arn, rs := range s.regional {
-		if !seen[arn] {
+	// In ARN order: deliveries draw IDs, so their order must not be the
+	// map's.
+	for _, arn := range slices.Sorted(maps.Keys(s.regional)) {
+		if rs := s.regional[arn]; !seen[arn] {
 			s.deliverLocked(ob, rs.cfg, pendingOf(bufs[arn]), at, digestDue, true)
 		}
 	}
