@@ -115,9 +115,21 @@ func replayPublish[T any](ctx context.Context, a *Account, decode func(any) erro
 // then happened already.
 func (a *Account) replaying() bool { return a.journal != nil && a.journal.Replaying() }
 
-// ErrNoDataDir is returned by [Account.Snapshot] and [Restore] for an
-// account without Options.DataDir.
+// ErrNoDataDir is returned by [Account.Snapshot], [Account.Checkpoint] and
+// [Restore] for an account without Options.DataDir.
 var ErrNoDataDir = errors.New("localwatch: the account has no DataDir")
+
+// Checkpoint writes a checkpoint of the account now (Close writes one too):
+// the next open of its DataDir loads it and replays only the calls made
+// after it, which bounds the replay after a crash. Calls and scheduled work
+// wait while it is written (seconds for a day of one-second metrics). It
+// needs Options.DataDir.
+func (a *Account) Checkpoint() error {
+	if a.journal == nil {
+		return ErrNoDataDir
+	}
+	return a.journal.Checkpoint()
+}
 
 // Snapshot writes a consistent copy of the account's state to w (a tar
 // stream of its data directory's journal and ID seed, without the CloudTrail

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/localwatch/localwatch"
 )
 
 // TestEveryServiceSurvivesARestartThroughItsCheckpoint: Close writes a
@@ -84,4 +86,33 @@ func copyTree(t *testing.T, from, to string) {
 		}
 		return os.WriteFile(filepath.Join(to, rel), b, 0o644)
 	}))
+}
+
+// Account.Checkpoint while running: a crash after it replays only what
+// came after it, and the state is the live one.
+func TestACheckpointWhileRunningBoundsTheReplayAfterACrash(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the whole fixture several times")
+	}
+	dir := t.TempDir()
+	fx := newFixtureIn(t, dir)
+	fx.clk.Advance(time.Hour)
+	require.NoError(t, fx.st.Account().Checkpoint())
+	_, err := os.Stat(filepath.Join(dir, "checkpoint"))
+	require.NoError(t, err)
+	fx.clk.Advance(time.Hour)
+	live := fx.snapshot()
+	require.NoError(t, fx.st.Account().Snapshot(io.Discard)) // writes out what the journal holds
+	crashed := filepath.Join(t.TempDir(), "crashed")
+	copyTree(t, dir, crashed)
+	end := fx.clk.Now()
+	fx.st.Close()
+
+	re := openFixture(t, crashed)
+	defer re.st.Close()
+	re.clk.Set(end)
+	assertSameLines(t, live, re.snapshot())
+	mem := newFixture(t)
+	defer mem.st.Close()
+	require.ErrorIs(t, mem.st.Account().Checkpoint(), localwatch.ErrNoDataDir)
 }
