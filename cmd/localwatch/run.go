@@ -35,6 +35,7 @@ type settings struct {
 	regions            []string
 	data               string
 	sync               string
+	checkpointEvery    time.Duration
 	seed               uint64
 	strict             bool
 	credentialsFile    string
@@ -66,6 +67,7 @@ func parseFlags(args []string, stderr io.Writer) (*settings, error) {
 	fs.StringVar(&regions, "regions", localwatch.DefaultRegion, "comma-separated `Regions` to serve")
 	fs.StringVar(&s.data, "data", "", "data `directory`: the account's state persists there across restarts (default: in memory)")
 	fs.StringVar(&s.sync, "sync", "every-call", "when -data is fsynced: every-call, or lose-recent-on-power-loss (faster; a power loss may lose the last second)")
+	fs.DurationVar(&s.checkpointEvery, "checkpoint-every", time.Hour, "with -data, write a checkpoint this often (0: only at shutdown), so that a crash replays at most this much; calls wait while one is written")
 	fs.Uint64Var(&s.seed, "seed", 0, "deterministic IDs and signing keys from this `seed` (0: random)")
 	fs.BoolVar(&s.strict, "strict", false, "reject unknown access keys and check SigV4 signatures")
 	fs.StringVar(&s.credentialsFile, "credentials", "", "JSON `file` of access keys: {\"AKID\": {\"secretAccessKey\": …, \"user\"|\"role\"+\"session\"|\"root\": …}}")
@@ -253,6 +255,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		defer close(runDone)
 		_ = acct.Run(runCtx)
 	}()
+	if s.data != "" && s.checkpointEvery > 0 {
+		go checkpointEvery(runCtx, acct, s.checkpointEvery, logger)
+	}
 	hs := &http.Server{
 		Handler:           srv,
 		ReadHeaderTimeout: 30 * time.Second,
@@ -371,4 +376,21 @@ func (s *server) health(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
 	_, _ = w.Write(append(b, '\n'))
+}
+
+// checkpointEvery writes a checkpoint of acct every d (wall time) until ctx
+// ends; shutdown writes the last one (Close).
+func checkpointEvery(ctx context.Context, acct *localwatch.Account, d time.Duration, logger *slog.Logger) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := acct.Checkpoint(); err != nil {
+				logger.Warn("writing a checkpoint", "err", err)
+			}
+		}
+	}
 }
