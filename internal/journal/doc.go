@@ -162,8 +162,9 @@
 //
 // # Checkpoints
 //
-// Replaying a long journal takes about as long as the calls took. So when
-// the journal closes it also writes DIR/checkpoint (checkpoint.go): the
+// Replaying a long journal takes about as long as the calls took. So
+// [Journal.Checkpoint] (called by the account as it closes, and when its
+// user asks: Account.Checkpoint) writes DIR/checkpoint (checkpoint.go): the
 // account's whole state as of its last record (Options.SaveState: every
 // service's state, the ID source's position, the clock's pending timers with
 // their order), with that record's sequence number and the position after
@@ -175,6 +176,7 @@
 //
 // The journal itself is kept whole (no segment is deleted): the checkpoint
 // only spares the replay, and removing it gives the whole replay back.
-// Deleting the segments a checkpoint covers, and writing checkpoints while
-// running rather than at Close only, are the next steps.
+// Deleting the segments a checkpoint covers (keeping the previous checkpoint
+// to fall back on) is the next step; so is a checkpoint that does not stop
+// the calls while the services save their state.
 package journal
