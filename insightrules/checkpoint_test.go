@@ -84,24 +84,24 @@ type ckView struct {
 func (c *ckService) view(t *testing.T) ckView {
 	t.Helper()
 	v := ckView{Tags: map[string][]Tag{}, Reports: map[string][]*GetInsightRuleReportOutput{}}
-	for r, err := range c.s.DescribeInsightRulesAll(nil, DescribeInsightRulesInput{}) {
+	for r, err := range c.s.DescribeInsightRulesAll(context.Background(), DescribeInsightRulesInput{}) {
 		require.NoError(t, err)
 		v.Rules = append(v.Rules, r)
 	}
 	two := int32(2)
-	p, err := c.s.DescribeInsightRules(nil, DescribeInsightRulesInput{MaxResults: &two})
+	p, err := c.s.DescribeInsightRules(context.Background(), DescribeInsightRulesInput{MaxResults: &two})
 	require.NoError(t, err)
 	v.Page = p
 	for _, r := range v.Rules {
 		v.Tags[r.Name] = c.s.Tags(r.Name)
 		for _, order := range []string{"", "Maximum"} {
-			rep, err := c.s.GetInsightRuleReport(nil, GetInsightRuleReportInput{RuleName: r.Name, StartTime: ckT0.Add(-time.Hour),
+			rep, err := c.s.GetInsightRuleReport(context.Background(), GetInsightRuleReportInput{RuleName: r.Name, StartTime: ckT0.Add(-time.Hour),
 				EndTime: ckT0.Add(3 * time.Hour), Period: 60, Metrics: reportMetrics, OrderBy: order})
 			require.NoError(t, err)
 			v.Reports[r.Name] = append(v.Reports[r.Name], rep)
 		}
 	}
-	_, err = c.s.GetInsightRuleReport(nil, GetInsightRuleReportInput{RuleName: "gone", StartTime: ckT0, EndTime: ckT0.Add(time.Hour), Period: 60})
+	_, err = c.s.GetInsightRuleReport(context.Background(), GetInsightRuleReportInput{RuleName: "gone", StartTime: ckT0, EndTime: ckT0.Add(time.Hour), Period: 60})
 	require.Error(t, err)
 	v.Missing = err.Error()
 	return v
@@ -126,7 +126,7 @@ func TestCheckpointRestoresEveryRule(t *testing.T) {
 		ingest(logs, a.clk.Now(), events)
 	}
 	put := func(in PutInsightRuleInput) {
-		_, err := a.s.PutInsightRule(nil, in)
+		_, err := a.s.PutInsightRule(context.Background(), in)
 		require.NoError(t, err)
 	}
 	step(time.Minute, 3) // before every rule: never counts
@@ -136,19 +136,19 @@ func TestCheckpointRestoresEveryRule(t *testing.T) {
 	put(PutInsightRuleInput{RuleName: "updated", RuleDefinition: ckCountRule(`"g"`, "$.ip"), Tags: []Tag{{"k", "v"}}})
 	put(PutInsightRuleInput{RuleName: "gone", RuleDefinition: ckSumRule})
 	step(time.Minute+250*time.Millisecond, 4)
-	_, err := a.s.DisableInsightRules(nil, DisableInsightRulesInput{RuleNames: []string{"toggle", "nope"}})
+	_, err := a.s.DisableInsightRules(context.Background(), DisableInsightRulesInput{RuleNames: []string{"toggle", "nope"}})
 	require.NoError(t, err)
 	step(time.Minute, 5) // toggle off: these do not count for it
-	_, err = a.s.EnableInsightRules(nil, EnableInsightRulesInput{RuleNames: []string{"toggle"}})
+	_, err = a.s.EnableInsightRules(context.Background(), EnableInsightRulesInput{RuleNames: []string{"toggle"}})
 	require.NoError(t, err)
 	step(time.Minute, 2)
-	_, err = a.s.DisableInsightRules(nil, DisableInsightRulesInput{RuleNames: []string{"toggle"}})
+	_, err = a.s.DisableInsightRules(context.Background(), DisableInsightRulesInput{RuleNames: []string{"toggle"}})
 	require.NoError(t, err)
 	step(time.Minute, 3)
-	_, err = a.s.EnableInsightRules(nil, EnableInsightRulesInput{RuleNames: []string{"toggle"}})
+	_, err = a.s.EnableInsightRules(context.Background(), EnableInsightRulesInput{RuleNames: []string{"toggle"}})
 	require.NoError(t, err) // toggle: two closed spans and an open one
 	put(PutInsightRuleInput{RuleName: "updated", RuleDefinition: ckCountRule(`"api-*"`, "$.method"), RuleState: StateDisabled, Tags: []Tag{{"ignored", "x"}}})
-	_, err = a.s.DeleteInsightRules(nil, DeleteInsightRulesInput{RuleNames: []string{"gone"}})
+	_, err = a.s.DeleteInsightRules(context.Background(), DeleteInsightRulesInput{RuleNames: []string{"gone"}})
 	require.NoError(t, err)
 	step(time.Minute, 4)
 	// No call makes a managed rule here (no resource has templates); the
@@ -184,21 +184,21 @@ func TestCheckpointRestoresEveryRule(t *testing.T) {
 	// The same further calls on both give the same answers.
 	for _, c := range []*ckService{a, b} {
 		c.clk.Advance(time.Minute)
-		_, err := c.s.DisableInsightRules(nil, DisableInsightRulesInput{RuleNames: []string{"bytes", "managed"}})
+		_, err := c.s.DisableInsightRules(context.Background(), DisableInsightRulesInput{RuleNames: []string{"bytes", "managed"}})
 		require.NoError(t, err)
-		_, err = c.s.EnableInsightRules(nil, EnableInsightRulesInput{RuleNames: []string{"count", "updated"}})
+		_, err = c.s.EnableInsightRules(context.Background(), EnableInsightRulesInput{RuleNames: []string{"count", "updated"}})
 		require.NoError(t, err)
-		_, err = c.s.PutInsightRule(nil, PutInsightRuleInput{RuleName: "new", RuleDefinition: ckSumRule, Tags: []Tag{{"n", "1"}}})
+		_, err = c.s.PutInsightRule(context.Background(), PutInsightRuleInput{RuleName: "new", RuleDefinition: ckSumRule, Tags: []Tag{{"n", "1"}}})
 		require.NoError(t, err)
-		_, err = c.s.PutInsightRule(nil, PutInsightRuleInput{RuleName: "toggle", RuleDefinition: ckCountRule(`"api-*"`, "$.method")})
+		_, err = c.s.PutInsightRule(context.Background(), PutInsightRuleInput{RuleName: "toggle", RuleDefinition: ckCountRule(`"api-*"`, "$.method")})
 		require.NoError(t, err)
 	}
 	ingest(logs, a.clk.Now(), 6)
 	for _, c := range []*ckService{a, b} {
 		c.clk.Advance(time.Minute)
-		_, err := c.s.DisableInsightRules(nil, DisableInsightRulesInput{RuleNames: []string{"count"}})
+		_, err := c.s.DisableInsightRules(context.Background(), DisableInsightRulesInput{RuleNames: []string{"count"}})
 		require.NoError(t, err)
-		_, err = c.s.DeleteInsightRules(nil, DeleteInsightRulesInput{RuleNames: []string{"updated"}})
+		_, err = c.s.DeleteInsightRules(context.Background(), DeleteInsightRulesInput{RuleNames: []string{"updated"}})
 		require.NoError(t, err)
 	}
 	ingest(logs, a.clk.Now(), 3)
@@ -221,7 +221,7 @@ func TestCheckpointOfNoRules(t *testing.T) {
 func TestCheckpointLoadRejectsBadData(t *testing.T) {
 	a := newCkService(t, nil)
 	for _, n := range []string{"x", "y"} {
-		_, err := a.s.PutInsightRule(nil, PutInsightRuleInput{RuleName: n, RuleDefinition: ckSumRule, Tags: []Tag{{"k", n}}})
+		_, err := a.s.PutInsightRule(context.Background(), PutInsightRuleInput{RuleName: n, RuleDefinition: ckSumRule, Tags: []Tag{{"k", n}}})
 		require.NoError(t, err)
 	}
 	var buf bytes.Buffer

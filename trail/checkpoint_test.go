@@ -98,7 +98,7 @@ func (w *ckWorld) events(t *testing.T, n int) {
 			w.rec[r].Record(bob, event.Call{Name: "DescribeAlarms", ReadOnly: true, ResponseElements: map[string]any{"x": []int{1, 2}},
 				Resources: []event.Resource{{ARN: "arn:aws:cloudwatch:" + r + ":123456789012:alarm:a", Type: "AWS::CloudWatch::Alarm", AccountID: "123456789012"}}}, nil)
 			w.rec[r].Record(w.ctx, event.Call{Name: "PutMetricData", RequestParameters: map[string]any{"bad": math.NaN()}}, errors.New("boom"))
-			w.rec[r].Record(nil, event.Call{Name: "GetMetricData", Data: true, ReadOnly: true}, nil)
+			w.rec[r].Record(context.Background(), event.Call{Name: "GetMetricData", Data: true, ReadOnly: true}, nil)
 			svc := w.svc[r]
 			_, err := svc.RecordEvent(w.ctx, RecordEventInput{EventSource: "s3.amazonaws.com", EventName: "PutObject", EventCategory: CategoryData,
 				Resources:         []Resource{{Type: "AWS::S3::Object", ARN: "arn:aws:s3:::data-bucket/k"}},
