@@ -133,8 +133,9 @@ func (a *Account) Checkpoint() error {
 
 // Snapshot writes a consistent copy of the account's state to w (a tar
 // stream of its data directory's journal and ID seed, without the CloudTrail
-// and Config files, which replaying it writes again): the calls made before
-// it, none made after. Calls wait while it is written. It needs
+// and Config files, which replaying it writes again, and without the
+// checkpoint: the copy opens by replaying the whole journal): the calls made
+// before it, none made after. Calls wait while it is written. It needs
 // Options.DataDir; [Restore] builds an account from the copy.
 func (a *Account) Snapshot(w io.Writer) error {
 	if a.journal == nil {
