@@ -99,7 +99,7 @@ func (a *Account) saveState(w io.Writer) error {
 
 // loadState loads a checkpoint into the account's services, just built
 // (journal.Options.LoadState).
-func (a *Account) loadState(r io.Reader) error {
+func (a *Account) loadState(r io.Reader) (err error) {
 	br := bufio.NewReaderSize(r, 1<<20)
 	n, err := binary.ReadUvarint(br)
 	if err != nil || n > 1<<30 {
@@ -126,23 +126,32 @@ func (a *Account) loadState(r io.Reader) error {
 	}
 	clk := a.journal.Clock()
 	clk.BeginRestore(head.Clock)
-	for _, k := range head.Keys {
+	// Ended even when a Load fails or panics: the clock must not stay held
+	// in restore mode.
+	defer func() {
+		if endErr := clk.EndRestore(); err == nil {
+			err = endErr
+		}
+	}()
+	return a.loadServices(br, head.Keys)
+}
+
+// loadServices loads the states of keys, in order, from br.
+func (a *Account) loadServices(br *bufio.Reader, keys []op.StateKey) error {
+	for _, k := range keys {
 		h, err := a.states.Hooks(k)
 		if err != nil {
-			clk.EndRestore()
 			return fmt.Errorf("the checkpoint has state for %s in %q, which this account does not have", k.Name, k.Region)
 		}
 		cr := &chunkReader{r: br}
 		if err := h.Load(cr); err != nil {
-			clk.EndRestore()
 			return fmt.Errorf("loading the state of %s in %q: %w", k.Name, k.Region, err)
 		}
 		if err := cr.drain(); err != nil {
-			clk.EndRestore()
 			return fmt.Errorf("reading the state of %s in %q: %w", k.Name, k.Region, err)
 		}
 	}
-	return clk.EndRestore()
+	return nil
 }
 
 func cmpErr(err error, otherwise string) string {

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"bufio"
 	"cmp"
 	"context"
 	"errors"
@@ -16,6 +15,7 @@ import (
 	"github.com/google/btree"
 
 	"github.com/localwatch/localwatch/clock"
+	"github.com/localwatch/localwatch/internal/op"
 )
 
 // Checkpoints (op.StateHooks): saveState writes the service's whole state,
@@ -208,14 +208,10 @@ func (s *Service) saveState(w io.Writer) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.snapshotLocked()
-	bw := bufio.NewWriterSize(w, 1<<16)
-	if err := bw.WriteByte(checkpointVersion); err != nil {
-		return err
-	}
-	if err := ckEncMode.NewEncoder(bw).Encode(st); err != nil {
+	if err := op.WriteState(w, checkpointVersion, ckEncMode, st); err != nil {
 		return fmt.Errorf("config checkpoint: %w", err)
 	}
-	return bw.Flush()
+	return nil
 }
 
 func armOf(t clock.Timer, a timerArm) *ckArm {
@@ -309,19 +305,8 @@ func (s *Service) loadState(r io.Reader) (err error) {
 			err = ckErr("%v", p)
 		}
 	}()
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return ckErr("reading: %v", err)
-	}
-	if len(data) == 0 {
-		return ckErr("empty")
-	}
-	if data[0] != checkpointVersion {
-		return ckErr("version %d, not %d", data[0], checkpointVersion)
-	}
 	var st ckState
-	// Unmarshal refuses trailing data after the value.
-	if err := ckDecMode.Unmarshal(data[1:], &st); err != nil {
+	if err := op.ReadState(r, checkpointVersion, ckDecMode, &st); err != nil {
 		return ckErr("%v", err)
 	}
 	return s.restore(&st)

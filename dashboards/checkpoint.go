@@ -1,13 +1,13 @@
 package dashboards
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"slices"
 	"time"
 
 	"github.com/fxamacker/cbor/v2"
+	"github.com/localwatch/localwatch/internal/op"
 )
 
 // Checkpoints (op.StateHooks): saveState writes the service's whole state,
@@ -76,14 +76,10 @@ func (s *Service) saveState(w io.Writer) error {
 		st.Boards = append(st.Boards, ckBoard{Name: d.name, Body: d.body, ModSec: d.modified.Unix(), ModNanos: int64(d.modified.Nanosecond())})
 	}
 	s.mu.Unlock()
-	bw := bufio.NewWriter(w)
-	if err := bw.WriteByte(checkpointVersion); err != nil {
-		return err
-	}
-	if err := cbor.NewEncoder(bw).Encode(&st); err != nil {
+	if err := op.WriteState(w, checkpointVersion, nil, &st); err != nil {
 		return ckErr("%v", err)
 	}
-	return bw.Flush()
+	return nil
 }
 
 // loadState replaces the service's state with the one saveState wrote
@@ -94,18 +90,8 @@ func (s *Service) loadState(r io.Reader) (err error) {
 			err = ckErr("%v", p)
 		}
 	}()
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return ckErr("reading: %v", err)
-	}
-	if len(data) == 0 {
-		return ckErr("empty")
-	}
-	if data[0] != checkpointVersion {
-		return ckErr("version %d, not %d", data[0], checkpointVersion)
-	}
 	var st ckState
-	if err := ckDecMode.Unmarshal(data[1:], &st); err != nil {
+	if err := op.ReadState(r, checkpointVersion, ckDecMode, &st); err != nil {
 		return ckErr("%v", err)
 	}
 	boards := make(map[string]*dashboard, len(st.Boards))

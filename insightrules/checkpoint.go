@@ -1,12 +1,12 @@
 package insightrules
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"slices"
 
 	"github.com/fxamacker/cbor/v2"
+	"github.com/localwatch/localwatch/internal/op"
 )
 
 // Checkpoints (op.StateHooks): saveState writes the service's whole state,
@@ -100,14 +100,10 @@ func (s *Service) saveState(w io.Writer) error {
 		st.Rules = append(st.Rules, r)
 	}
 	s.mu.Unlock()
-	bw := bufio.NewWriter(w)
-	if err := bw.WriteByte(checkpointVersion); err != nil {
-		return err
-	}
-	if err := cbor.NewEncoder(bw).Encode(&st); err != nil {
+	if err := op.WriteState(w, checkpointVersion, nil, &st); err != nil {
 		return ckErr("%v", err)
 	}
-	return bw.Flush()
+	return nil
 }
 
 // loadState replaces the service's state with the one saveState wrote
@@ -118,18 +114,8 @@ func (s *Service) loadState(r io.Reader) (err error) {
 			err = ckErr("%v", p)
 		}
 	}()
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return ckErr("reading: %v", err)
-	}
-	if len(data) == 0 {
-		return ckErr("empty")
-	}
-	if data[0] != checkpointVersion {
-		return ckErr("version %d, not %d", data[0], checkpointVersion)
-	}
 	var st ckState
-	if err := ckDecMode.Unmarshal(data[1:], &st); err != nil {
+	if err := op.ReadState(r, checkpointVersion, ckDecMode, &st); err != nil {
 		return ckErr("%v", err)
 	}
 	rules := make(map[string]*ruleEntry, len(st.Rules))

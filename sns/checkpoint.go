@@ -12,6 +12,7 @@ import (
 	"github.com/fxamacker/cbor/v2"
 
 	"github.com/localwatch/localwatch/clock"
+	"github.com/localwatch/localwatch/internal/op"
 )
 
 // Checkpoints (op.StateHooks): saveState writes the service's whole state,
@@ -448,15 +449,10 @@ func (s *Service) saveState(w io.Writer) error {
 	if c.err != nil {
 		return fmt.Errorf("sns checkpoint: %w", c.err)
 	}
-	b, err := ckEncMode.Marshal(st)
-	if err != nil {
+	if err := op.WriteState(w, checkpointVersion, ckEncMode, st); err != nil {
 		return fmt.Errorf("sns checkpoint: %w", err)
 	}
-	if _, err := w.Write([]byte{checkpointVersion}); err != nil {
-		return err
-	}
-	_, err = w.Write(b)
-	return err
+	return nil
 }
 
 // save returns the dispatcher's jobs, queued or taken for an attempt (as
@@ -502,19 +498,8 @@ func (s *Service) loadState(r io.Reader) (err error) {
 			err = fmt.Errorf("sns checkpoint: unreadable: %v", p)
 		}
 	}()
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return fmt.Errorf("sns checkpoint: %w", err)
-	}
-	if len(data) == 0 {
-		return errors.New("sns checkpoint: empty")
-	}
-	if data[0] != checkpointVersion {
-		return fmt.Errorf("sns checkpoint: version %d, want %d", data[0], checkpointVersion)
-	}
 	var st ckState
-	// Unmarshal rejects extraneous data after the value.
-	if err := ckDecMode.Unmarshal(data[1:], &st); err != nil {
+	if err := op.ReadState(r, checkpointVersion, ckDecMode, &st); err != nil {
 		return fmt.Errorf("sns checkpoint: %w", err)
 	}
 	return s.apply(&st)

@@ -154,10 +154,18 @@ func (j *Journal) openCheckpoint() (h checkpointHeader, state io.ReadCloser, ok 
 
 // segmentLen returns the length of segment n's content.
 func (j *Journal) segmentLen(n int) (int64, error) {
-	if b, err := os.ReadFile(j.zstPath(n)); err == nil {
+	if f, err := os.Open(j.zstPath(n)); err == nil {
+		defer f.Close()
+		// The frame's head says the size (ours do): read no more of it.
+		head := make([]byte, zstd.HeaderMaxSize)
+		k, _ := io.ReadFull(f, head)
 		var zh zstd.Header
-		if err := zh.Decode(b); err == nil && zh.HasFCS {
+		if err := zh.Decode(head[:k]); err == nil && zh.HasFCS {
 			return int64(zh.FrameContentSize), nil
+		}
+		b, err := os.ReadFile(j.zstPath(n))
+		if err != nil {
+			return 0, err
 		}
 		data, err := decompressBytes(b, j.maxSegmentContent())
 		return int64(len(data)), err

@@ -959,6 +959,13 @@ func TestAChangeTheDiskCannotTakeFails(t *testing.T) {
 // the replay dispatches.
 func checkpointed(t *testing.T, dir string, log *slog.Logger, loadErr error) (*journal.Journal, *counter, *int, error) {
 	t.Helper()
+	return checkpointedSized(t, dir, log, loadErr, 0)
+}
+
+// checkpointedSized is checkpointed with segments of segSize bytes (0: the
+// default).
+func checkpointedSized(t *testing.T, dir string, log *slog.Logger, loadErr error, segSize int64) (*journal.Journal, *counter, *int, error) {
+	t.Helper()
 	var j *journal.Journal
 	var c *counter
 	replayed := new(int)
@@ -968,7 +975,7 @@ func checkpointed(t *testing.T, dir string, log *slog.Logger, loadErr error) (*j
 		IDs   []byte
 		Clock clock.VirtualState
 	}
-	o := journal.Options{Dir: dir, Clock: clock.NewManual(t0), Logger: log,
+	o := journal.Options{Dir: dir, Clock: clock.NewManual(t0), Logger: log, SegmentSize: segSize,
 		SaveState: func(w io.Writer) error {
 			total, lg := c.snapshot()
 			pos, _ := c.op.IDs.MarshalBinary()
@@ -1116,5 +1123,31 @@ func copyDir(t *testing.T, from, to string) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A checkpoint whose segment was sealed and compressed since it was written
+// is found there (its position is in the segment's content).
+func TestACheckpointInACompressedSegmentIsLoaded(t *testing.T) {
+	dir := t.TempDir()
+	j, c, _, _ := checkpointedSized(t, dir, nil, nil, 2048)
+	for i := range 20 {
+		c.Add(context.Background(), addIn{N: i, Note: "before the checkpoint"})
+	}
+	if err := j.Checkpoint(); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 30 {
+		c.Add(context.Background(), addIn{N: i, Note: "after the checkpoint, across several segments"})
+	}
+	_, want := c.snapshot()
+	j.Close()
+	if zst, _ := filepath.Glob(filepath.Join(dir, "journal", "*.zst")); len(zst) < 2 {
+		t.Fatalf("%d compressed segments", len(zst))
+	}
+	j2, c2, replayed, _ := checkpointedSized(t, dir, nil, nil, 2048)
+	defer j2.Close()
+	if _, got := c2.snapshot(); *replayed != 30 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("replayed %d calls after the checkpoint, want 30; state equal: %v", *replayed, strings.Join(got, "\n") == strings.Join(want, "\n"))
 	}
 }

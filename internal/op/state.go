@@ -1,10 +1,13 @@
 package op
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"sort"
 	"sync"
+
+	"github.com/fxamacker/cbor/v2"
 )
 
 // StateHooks are a service's checkpoint functions. A checkpoint is a
@@ -88,4 +91,41 @@ func (s *Service) SetStateHooks(h StateHooks) {
 	if s.States != nil {
 		s.States.Add(StateKey{s.Name, s.Region}, h)
 	}
+}
+
+// WriteState writes v as the state envelope most services use: a version
+// byte, then v encoded as one CBOR value with enc (nil: CBOR's defaults).
+// ReadState reads it back.
+func WriteState(w io.Writer, version byte, enc cbor.EncMode, v any) error {
+	var b []byte
+	var err error
+	if enc == nil {
+		b, err = cbor.Marshal(v)
+	} else {
+		b, err = enc.Marshal(v)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write([]byte{version}); err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// ReadState reads what WriteState wrote into v, decoding with dec: it
+// refuses an empty stream, another version and data after the value.
+func ReadState(r io.Reader, version byte, dec cbor.DecMode, v any) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return fmt.Errorf("reading: %w", err)
+	}
+	if len(data) == 0 {
+		return errors.New("empty")
+	}
+	if data[0] != version {
+		return fmt.Errorf("version %d, not %d", data[0], version)
+	}
+	return dec.Unmarshal(data[1:], v) // refuses trailing data
 }
