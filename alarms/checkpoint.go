@@ -1,7 +1,6 @@
 package alarms
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +15,7 @@ import (
 	"github.com/fxamacker/cbor/v2"
 
 	"github.com/localwatch/localwatch/clock"
+	"github.com/localwatch/localwatch/internal/op"
 )
 
 // Checkpoints (op.StateHooks): saveState writes the service's whole state,
@@ -233,7 +233,7 @@ func (s *Service) saveState(w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("alarms: encoding the checkpoint: %w", err)
 	}
-	if _, err := w.Write([]byte{checkpointVersion}); err != nil {
+	if _, err := w.Write([]byte{checkpointVersion}); err != nil { // op.ReadState's envelope
 		return err
 	}
 	_, err = w.Write(b)
@@ -248,21 +248,9 @@ func (s *Service) loadState(r io.Reader) (err error) {
 			err = fmt.Errorf("alarms: the checkpoint is not valid: %v", p)
 		}
 	}()
-	br := bufio.NewReader(r)
-	v, err := br.ReadByte()
-	if err != nil {
-		return fmt.Errorf("alarms: reading the checkpoint: %w", err)
-	}
-	if v != checkpointVersion {
-		return fmt.Errorf("alarms: the checkpoint has version %d, this localwatch reads %d", v, checkpointVersion)
-	}
-	body, err := io.ReadAll(br)
-	if err != nil {
-		return fmt.Errorf("alarms: reading the checkpoint: %w", err)
-	}
 	var st ckState
-	if err := ckDec.Unmarshal(body, &st); err != nil {
-		return fmt.Errorf("alarms: decoding the checkpoint: %w", err)
+	if err := op.ReadState(r, checkpointVersion, ckDec, &st); err != nil {
+		return fmt.Errorf("alarms: reading the checkpoint: %w", err)
 	}
 
 	// Build everything first; the service is changed only once it all checks.
