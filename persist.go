@@ -131,18 +131,23 @@ func (a *Account) Checkpoint() error {
 	return a.journal.Checkpoint()
 }
 
-// Snapshot writes a consistent copy of the account's state to w (a tar
-// stream of its data directory's journal and ID seed, without the CloudTrail
-// and Config files, which replaying it writes again, and without the
-// checkpoint: the copy opens by replaying the whole journal): the calls made
-// before it, none made after. Calls wait while it is written. It needs
-// Options.DataDir; [Restore] builds an account from the copy.
+// Snapshot writes a consistent copy of the account's state to w: a tar
+// stream of its data directory (the ID seed, the last checkpoint, the
+// journal after it, and the CloudTrail and Config files in DataDir/objects),
+// holding the calls made before it and none made after. Calls wait while it
+// is written. Files in a Store of the user's own (Options.Store) are not
+// copied. It needs Options.DataDir; [Restore] builds an account from the
+// copy.
 func (a *Account) Snapshot(w io.Writer) error {
 	if a.journal == nil {
 		return ErrNoDataDir
 	}
 	return a.journal.Snapshot(w)
 }
+
+// objectsDir is the directory under DataDir that holds the account's
+// objects (CloudTrail and Config files) when it has no Store of its own.
+const objectsDir = "objects"
 
 // Restore builds an account from a copy written by [Account.Snapshot]: it
 // unpacks the copy into opts.DataDir (which must be empty or not exist) and
@@ -152,7 +157,7 @@ func Restore(r io.Reader, opts Options) (*Account, error) {
 	if opts.DataDir == "" {
 		return nil, ErrNoDataDir
 	}
-	if err := journal.Restore(r, opts.DataDir); err != nil {
+	if err := journal.Restore(r, opts.DataDir, objectsDir); err != nil {
 		return nil, err
 	}
 	return NewAccount(opts)

@@ -1,17 +1,24 @@
 package localwatch_test
 
 import (
+	"archive/tar"
+	"bytes"
 	"context"
+	"io"
 	"io/fs"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/klauspost/compress/zstd"
+
 	"github.com/localwatch/localwatch"
+	"github.com/localwatch/localwatch/internal/journal"
 	"github.com/localwatch/localwatch/logs"
 	"github.com/localwatch/localwatch/metrics"
 )
@@ -139,8 +146,9 @@ func BenchmarkPersistPutLogEvents(b *testing.B) {
 }
 
 // BenchmarkPersistReopen: opening a data directory that holds 100
-// PutMetricData calls of 1,000 datums (100,000 datapoints), replaying them.
-// Reports the replay rate and the journal's size per datapoint.
+// PutMetricData calls of 1,000 datums (100,000 datapoints) in its journal,
+// without a checkpoint, replaying them. Reports the replay rate and the
+// journal's size per datapoint.
 func BenchmarkPersistReopen(b *testing.B) {
 	dir := b.TempDir()
 	const calls, datums = 100, 1000
@@ -158,33 +166,90 @@ func BenchmarkPersistReopen(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	snap, size := wholeJournal(b, acct)
 	acct.Close()
-	segs, _ := filepath.Glob(filepath.Join(dir, "journal", "*.log*"))
-	var size int64
-	for _, s := range segs {
-		st, _ := os.Stat(s)
-		size += st.Size()
-	}
 	for b.Loop() {
-		acct, err := localwatch.NewAccount(localwatch.Options{Clock: localwatch.NewManualClock(benchT0), DataDir: dir})
-		if err != nil {
-			b.Fatal(err)
-		}
-		acct.Close()
+		reopenByReplay(b, snap)
 	}
 	b.ReportMetric(float64(b.N)*calls*datums/b.Elapsed().Seconds(), "datapoints/s")
 	b.ReportMetric(float64(size)/(calls*datums), "bytes/datapoint")
 }
 
+// wholeJournal returns a snapshot of acct's directory taken before its
+// first checkpoint (so it holds the whole journal), and the bytes its
+// journal takes once its segments are sealed and compressed, as the
+// journal's writer compresses them (zstd, default level).
+func wholeJournal(b *testing.B, acct *localwatch.Account) (snap []byte, journalBytes int64) {
+	b.Helper()
+	var buf bytes.Buffer
+	if err := acct.Snapshot(&buf); err != nil {
+		b.Fatal(err)
+	}
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithEncoderCRC(true), zstd.WithEncoderLevel(zstd.SpeedDefault))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer enc.Close()
+	tr := tar.NewReader(bytes.NewReader(buf.Bytes()))
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		switch {
+		case h.Name == "checkpoint":
+			b.Fatal("the snapshot has a checkpoint: it does not hold the whole journal")
+		case strings.HasPrefix(h.Name, "journal/") && strings.HasSuffix(h.Name, ".zst"):
+			journalBytes += h.Size
+		case strings.HasPrefix(h.Name, "journal/"):
+			plain, err := io.ReadAll(tr)
+			if err != nil {
+				b.Fatal(err)
+			}
+			journalBytes += int64(len(enc.EncodeAll(plain, nil)))
+		}
+	}
+	return buf.Bytes(), journalBytes
+}
+
+// reopenByReplay restores snap (from wholeJournal) into a new directory,
+// with the benchmark's timer stopped, and opens it: a replay of the whole
+// journal. It returns how long the open took.
+func reopenByReplay(b *testing.B, snap []byte) time.Duration {
+	b.Helper()
+	b.StopTimer()
+	dir := filepath.Join(b.TempDir(), "replay")
+	if err := journal.Restore(bytes.NewReader(snap), dir, "objects"); err != nil {
+		b.Fatal(err)
+	}
+	b.StartTimer()
+	start := time.Now()
+	acct, err := localwatch.NewAccount(localwatch.Options{Clock: localwatch.NewManualClock(benchT0), DataDir: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	took := time.Since(start)
+	b.StopTimer()
+	acct.Close()
+	os.RemoveAll(dir)
+	b.StartTimer()
+	return took
+}
+
 // BenchmarkPersistMetricsOnDisk: the workload of the metrics benchmarks
 // (1,000 one-second series for an hour, 3.6 M datapoints, in calls of 1,000
-// datums) put into an account with a data directory, then closed (the
-// sealed segments compressed). Reports the directory's journal size per
-// datapoint and the time to open it again (replaying it) per op. Two value
-// series: "lognormal", the metrics benchmarks' seeded log-normal latencies,
-// whose 52-bit mantissas are random (incompressible: about 6.7 bytes of
-// entropy per value), and "counts", small integer counts (requests per
-// second per host), the common case of real metrics.
+// datums) put into an account with a data directory. Reports, per
+// datapoint, the journal the calls left (its segments compressed, as sealed
+// segments are) and the directory after Close, which writes a checkpoint
+// and removes the journal it covers (compaction); and the time to open the
+// directory again: replaying the whole journal, or loading the checkpoint.
+// Two value series: "lognormal", the metrics benchmarks' seeded log-normal
+// latencies, whose 52-bit mantissas are random (incompressible: about 6.7
+// bytes of entropy per value), and "counts", small integer counts (requests
+// per second per host), the common case of real metrics.
 //
 //	go test . -run XXX -bench PersistMetricsOnDisk -benchtime 3x -count 5
 func BenchmarkPersistMetricsOnDisk(b *testing.B) {
@@ -214,18 +279,24 @@ func BenchmarkPersistMetricsOnDisk(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+			snap, journalBytes := wholeJournal(b, acct)
 			acct.Close()
-			size := journalSize(dir)
+			compacted := dirSize(dir)
+			var replay, load time.Duration
 			for b.Loop() {
+				replay += reopenByReplay(b, snap)
+				start := time.Now()
 				acct, err := localwatch.NewAccount(localwatch.Options{Clock: localwatch.NewManualClock(benchT0), DataDir: dir})
 				if err != nil {
 					b.Fatal(err)
 				}
+				load += time.Since(start)
 				acct.Close()
 			}
-			b.ReportMetric(float64(size)/(series*points), "bytes/datapoint")
-			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/reopen")
-			b.ReportMetric(float64(b.N)*series*points/b.Elapsed().Seconds(), "datapoints/s")
+			b.ReportMetric(float64(journalBytes)/(series*points), "journal-bytes/datapoint")
+			b.ReportMetric(float64(compacted)/(series*points), "compacted-bytes/datapoint")
+			b.ReportMetric(replay.Seconds()/float64(b.N), "s/reopen-replay")
+			b.ReportMetric(load.Seconds()/float64(b.N), "s/reopen-checkpoint")
 		})
 	}
 }
@@ -279,9 +350,9 @@ func BenchmarkPersistReopenDay(b *testing.B) {
 		}
 	}
 	closing := time.Now()
-	acct.Close() // writes the checkpoint
+	acct.Close() // writes the checkpoint, removes the journal it covers
 	closeTime := time.Since(closing)
-	size := journalSize(dir)
+	size := dirSize(dir)
 	ckpt, err := os.Stat(filepath.Join(dir, "checkpoint"))
 	if err != nil {
 		b.Fatal("no checkpoint:", err)
@@ -295,15 +366,15 @@ func BenchmarkPersistReopenDay(b *testing.B) {
 		acct.Close()
 	}
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/reopen")
-	b.ReportMetric(float64(size)/(1<<20), "journal-MiB")
+	b.ReportMetric(float64(size)/(1<<20), "dir-MiB")
 	b.ReportMetric(float64(ckpt.Size())/(1<<20), "checkpoint-MiB")
 	b.ReportMetric(closeTime.Seconds(), "s/close")
 }
 
-// journalSize returns the bytes the files of dir's journal hold.
-func journalSize(dir string) int64 {
+// dirSize returns the bytes the files under dir hold.
+func dirSize(dir string) int64 {
 	var size int64
-	filepath.WalkDir(filepath.Join(dir, "journal"), func(_ string, d fs.DirEntry, _ error) error {
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, _ error) error {
 		if d != nil && !d.IsDir() {
 			if info, err := d.Info(); err == nil {
 				size += info.Size()

@@ -1,6 +1,7 @@
 package localwatch_test
 
 import (
+	"bytes"
 	"io"
 	"io/fs"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/localwatch/localwatch"
+	"github.com/localwatch/localwatch/internal/journal"
 )
 
 // TestEveryServiceSurvivesARestartThroughItsCheckpoint: Close writes a
@@ -28,6 +30,9 @@ func TestEveryServiceSurvivesARestartThroughItsCheckpoint(t *testing.T) {
 	fx.clk.Advance(2 * time.Hour)
 	before := fx.snapshot()
 	end := fx.clk.Now()
+	// The whole journal, which the checkpoint Close writes removes.
+	var journalBefore bytes.Buffer
+	require.NoError(t, fx.st.Account().Snapshot(&journalBefore))
 	fx.st.Close()
 	_, err := os.Stat(filepath.Join(dir, "checkpoint"))
 	require.NoError(t, err, "Close wrote no checkpoint")
@@ -52,10 +57,19 @@ func TestEveryServiceSurvivesARestartThroughItsCheckpoint(t *testing.T) {
 	again.clk.Set(re.clk.Now())
 	assertSameLines(t, live, again.snapshot())
 
-	// The same as replaying the whole journal.
+	// The same as replaying the whole journal: the one before the first
+	// checkpoint, then the segments after it.
 	whole := filepath.Join(t.TempDir(), "whole")
-	copyTree(t, crashed, whole)
-	require.NoError(t, os.Remove(filepath.Join(whole, "checkpoint")))
+	require.NoError(t, journal.Restore(&journalBefore, whole, "objects"))
+	segs, err := os.ReadDir(filepath.Join(crashed, "journal"))
+	require.NoError(t, err)
+	for _, seg := range segs {
+		b, err := os.ReadFile(filepath.Join(crashed, "journal", seg.Name()))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(whole, "journal", seg.Name()), b, 0o644))
+	}
+	_, err = os.Stat(filepath.Join(whole, "checkpoint"))
+	require.ErrorIs(t, err, fs.ErrNotExist)
 	full := openFixture(t, whole)
 	defer full.st.Close()
 	full.clk.Set(re.clk.Now())
@@ -115,4 +129,44 @@ func TestACheckpointWhileRunningBoundsTheReplayAfterACrash(t *testing.T) {
 	mem := newFixture(t)
 	defer mem.st.Close()
 	require.ErrorIs(t, mem.st.Account().Checkpoint(), localwatch.ErrNoDataDir)
+}
+
+// Once a checkpoint has removed the journal before it, Account.Snapshot
+// carries the checkpoint, the journal after it and the account's objects
+// (the CloudTrail and Config files, which no replay writes again): the
+// restored account is the live one, and runs on alike.
+func TestASnapshotCarriesTheCheckpointTheJournalAfterItAndTheObjects(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the whole fixture several times")
+	}
+	dir := t.TempDir()
+	fx := newFixtureIn(t, dir)
+	fx.clk.Advance(time.Hour)
+	require.NoError(t, fx.st.Account().Checkpoint())
+	fx.clk.Advance(time.Hour)
+	live := fx.snapshot()
+	var snap bytes.Buffer
+	require.NoError(t, fx.st.Account().Snapshot(&snap))
+	end := fx.clk.Now()
+
+	restored := filepath.Join(t.TempDir(), "restored")
+	require.NoError(t, journal.Restore(bytes.NewReader(snap.Bytes()), restored, "objects"))
+	for _, f := range []string{"checkpoint", "objects/audit-bucket"} {
+		_, err := os.Stat(filepath.Join(restored, f))
+		require.NoError(t, err, "the snapshot has no %s", f)
+	}
+	re := openFixture(t, restored)
+	defer re.st.Close()
+	re.clk.Set(end)
+	assertSameLines(t, live, re.snapshot())
+
+	fx.clk.Advance(time.Hour)
+	re.clk.Advance(time.Hour)
+	assertSameLines(t, fx.snapshot(), re.snapshot())
+	fx.st.Close()
+
+	// A snapshot is restored only into an empty directory, and only with
+	// the entries a snapshot has.
+	require.ErrorContains(t, journal.Restore(bytes.NewReader(snap.Bytes()), restored, "objects"), "not empty")
+	require.ErrorContains(t, journal.Restore(bytes.NewReader(snap.Bytes()), filepath.Join(t.TempDir(), "x")), "unexpected entry")
 }

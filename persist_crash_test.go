@@ -52,7 +52,8 @@ func crashCounts(t testing.TB, acct *localwatch.Account) (count, sum [crashWrite
 
 // crashChild is the writer: crashWriters goroutines each put 1, 2, 3, ... on
 // their own metric (going on from what the directory holds) and print
-// "ack <writer> <value>" once PutMetricData has returned, until killed.
+// "ack <writer> <value>" once PutMetricData has returned, until killed; a
+// further goroutine writes a checkpoint every 2 ms.
 func crashChild(t *testing.T, dir string) {
 	policy, _ := strconv.Atoi(os.Getenv(crashSyncEnv))
 	acct, err := openCrashAccount(dir, localwatch.SyncPolicy(policy))
@@ -82,12 +83,24 @@ func crashChild(t *testing.T, dir string) {
 			}
 		})
 	}
+	// Checkpoints while the writers write, so that kills also land while
+	// one is written and while it removes the segments it covers.
+	wg.Go(func() {
+		for {
+			time.Sleep(2 * time.Millisecond)
+			if err := acct.Checkpoint(); err != nil {
+				fmt.Println("error", err)
+				os.Exit(2)
+			}
+		}
+	})
 	wg.Wait()
 }
 
 // A writer killed with SIGKILL at random moments loses nothing it was told
 // had happened, under both sync policies (both write before acknowledging):
-// after each kill the directory reopens (a torn tail is cut), every
+// after each kill (some in the middle of a checkpoint, or of removing the
+// segments it covers) the directory reopens (a torn tail is cut), every
 // acknowledged value is there, and each writer's values are a gap-free
 // prefix 1..n (sum n(n+1)/2), so the state is consistent.
 func TestCrashLosesNothingAcknowledged(t *testing.T) {

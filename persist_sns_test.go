@@ -1,16 +1,17 @@
 package localwatch_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/localwatch/localwatch"
+	"github.com/localwatch/localwatch/internal/journal"
 	"github.com/localwatch/localwatch/sns"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -297,7 +298,8 @@ func TestSNSFunctionRetriesAreNotRepeatedOnReplay(t *testing.T) {
 }
 
 // snsFunctionRetries is one case of TestSNSFunctionRetriesAreNotRepeatedOnReplay:
-// reopened by replaying the whole journal (the checkpoint removed), or by
+// reopened by replaying the whole journal (a snapshot taken before Close,
+// which has no checkpoint yet), or by
 // loading the checkpoint Close wrote — then no call before it is replayed,
 // and the function is not called again for them (its own history is its
 // own: here it keeps counting across the restart, as an outside system
@@ -346,12 +348,18 @@ func snsFunctionRetries(t *testing.T, fails, live int, queued, viaCheckpoint boo
 	before := st.SNS.RecentDeliveries()
 	require.Equal(t, !tc.queued, before[0].Final)
 	end := clk.Now()
-	acct.Close()
 	replayed := 4 // the function's calls inside the replayed Publish
 	if viaCheckpoint {
 		replayed = 0
+		acct.Close()
 	} else {
-		require.NoError(t, os.Remove(filepath.Join(dir, "checkpoint")))
+		// The whole journal, before the checkpoint Close writes
+		// removes it.
+		var whole bytes.Buffer
+		require.NoError(t, acct.Snapshot(&whole))
+		acct.Close()
+		dir = filepath.Join(t.TempDir(), "whole")
+		require.NoError(t, journal.Restore(&whole, dir, "objects"))
 	}
 
 	calls = 0

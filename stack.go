@@ -235,12 +235,13 @@ func NewAccount(opts Options) (*Account, error) {
 				return journal.CheckMethod(acct.service(service, region), name, in)
 			},
 			SaveState: func(w io.Writer) error { return acct.saveState(w) },
-			LoadState: func(r io.Reader) error { return acct.loadState(r) }})
+			LoadState: func(r io.Reader) error { return acct.loadState(r) },
+			Beside:    []string{objectsDir}})
 		if err != nil {
 			return nil, err
 		}
 		if opts.Store == nil {
-			opts.Store = objstore.NewDir(filepath.Join(opts.DataDir, "objects"))
+			opts.Store = objstore.NewDir(filepath.Join(opts.DataDir, objectsDir))
 		}
 	}
 	if opts.Store == nil {

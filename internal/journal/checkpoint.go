@@ -4,35 +4,40 @@ import (
 	"bufio"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
 )
 
 // Checkpoints. [Journal.Checkpoint] (which the account calls as it
-// closes, before closing its services), when Options.SaveState is set,
-// writes DIR/checkpoint: the account's whole state (what SaveState writes:
-// every service's state, the ID source's position, the clock's pending
-// timers) as of the last record, with that record's sequence number and the
-// position after it in the journal (segment number and offset in the
-// segment's content). Opening loads the checkpoint with Options.LoadState
-// instead of replaying the records before it, and replays only those after
-// it (a crash after the checkpoint leaves some).
+// closes, before closing its services, and when its user asks), when
+// Options.SaveState is set, begins a new segment and writes DIR/checkpoint:
+// the account's whole state (what SaveState writes: every service's state,
+// the ID source's position, the clock's pending timers) as of the last
+// record, with that record's sequence number and the position after it in
+// the journal (segment number and offset in the segment's content: the new
+// segment's start). It then removes the segments before that position. Opening
+// loads the checkpoint with Options.LoadState instead of replaying the
+// records before it, and replays only those after it (a crash after the
+// checkpoint leaves some).
 //
 // Layout: "LWCKPT01", the sequence number (8 bytes), the segment number (8),
 // the offset (8) and the clock's time (Unix ns, 8), little-endian; then the
 // state, zstd-compressed; then a CRC-32C (4 bytes) of everything before it.
 // It is written to checkpoint.tmp, fsynced and renamed, so a crash leaves
-// the previous checkpoint or the new one whole.
+// the previous checkpoint or the new one whole; the covered segments are
+// removed only once the new one is in place.
 //
-// The journal is kept whole: a checkpoint that cannot be read is reported
-// and the whole journal replayed instead; one that reads but does not load
-// (a service refuses it) fails the open with an error that names the file
-// to remove to replay the whole journal instead.
+// A checkpoint that cannot be read is reported and the whole journal
+// replayed, when the journal still begins at segment 1; otherwise, and when
+// a service refuses a checkpoint, the open fails with an error naming what
+// to do (see the package comment).
 
 const checkpointMagic = "LWCKPT01"
 
@@ -103,20 +108,63 @@ func (j *Journal) writeCheckpointLocked(now time.Time) error {
 	return syncDir(j.dir)
 }
 
+// dropCoveredLocked removes the segments the checkpoint just written covers:
+// every one before the active segment, at whose start it points. It removes
+// them oldest first, so that a crash in the middle leaves a journal that
+// does not begin at segment 1, which is never replayed whole (see Replay).
+// A segment it cannot remove is reported; the next open removes it. Called
+// by Checkpoint with mu and flushMu held.
+func (j *Journal) dropCoveredLocked() {
+	active := j.lastSeg()
+	for _, n := range j.segs[:len(j.segs)-1] {
+		for _, p := range []string{j.segPath(n), j.zstPath(n)} {
+			if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+				j.log.Warn("journal: removing a segment the checkpoint covers failed; the next open removes it", "segment", p, "err", err.Error())
+			}
+		}
+	}
+	j.segs = []int{active}
+	j.sealed = slices.DeleteFunc(j.sealed, func(n int) bool { return n < active })
+	if err := syncDir(filepath.Join(j.dir, "journal")); err != nil {
+		j.log.Warn("journal: syncing the journal directory after removing the segments a checkpoint covers failed", "dir", j.dir, "err", err.Error())
+	}
+}
+
+// dropBefore removes the segments before segment first, which the
+// checkpoint loaded covers (left by a crash while the checkpoint that
+// covers them removed them). Called by Replay.
+func (j *Journal) dropBefore(first int) {
+	i := 0
+	for i < len(j.segs) && j.segs[i] < first {
+		for _, p := range []string{j.segPath(j.segs[i]), j.zstPath(j.segs[i])} {
+			if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+				j.log.Warn("journal: removing a segment the checkpoint covers failed", "segment", p, "err", err.Error())
+			}
+		}
+		i++
+	}
+	j.segs = j.segs[i:]
+}
+
+// errNoCheckpointFile: there is no checkpoint.
+var errNoCheckpointFile = errors.New("no checkpoint")
+
 // openCheckpoint checks the checkpoint file and returns its header and a
-// reader of its state (to close), or ok false when there is none or it
-// cannot be used (reported).
-func (j *Journal) openCheckpoint() (h checkpointHeader, state io.ReadCloser, ok bool) {
+// reader of its state (to close), or why it cannot be used
+// (errNoCheckpointFile when there is none).
+func (j *Journal) openCheckpoint() (h checkpointHeader, state io.ReadCloser, why error) {
 	f, err := os.Open(j.checkpointPath())
 	if errors.Is(err, os.ErrNotExist) {
-		return h, nil, false
+		return h, nil, errNoCheckpointFile
 	}
-	bad := func(why string, args ...any) (checkpointHeader, io.ReadCloser, bool) {
+	bad := func(why string, args ...any) (checkpointHeader, io.ReadCloser, error) {
 		if f != nil {
 			f.Close()
 		}
-		j.log.Warn("journal: the checkpoint cannot be used; replaying the whole journal", append([]any{"file", j.checkpointPath(), "why", why}, args...)...)
-		return checkpointHeader{}, nil, false
+		if len(args) > 0 {
+			why = fmt.Sprint(append([]any{why}, args...)...)
+		}
+		return checkpointHeader{}, nil, errors.New(why)
 	}
 	if err != nil {
 		return bad(err.Error())
@@ -143,13 +191,13 @@ func (j *Journal) openCheckpoint() (h checkpointHeader, state io.ReadCloser, ok 
 	// The position must be in the journal: the segment there, and at
 	// least as long.
 	if n, err := j.segmentLen(h.Segment); err != nil || n < h.Offset {
-		return bad("its position is not in the journal", "segment", h.Segment, "offset", h.Offset)
+		return bad(fmt.Sprintf("its position (segment %d, offset %d) is not in the journal", h.Segment, h.Offset))
 	}
 	zr, err := zstd.NewReader(bufio.NewReaderSize(io.NewSectionReader(f, 40, st.Size()-44), 1<<20), zstd.WithDecoderConcurrency(1))
 	if err != nil {
 		return bad(err.Error())
 	}
-	return h, &checkpointReader{zr: zr, f: f}, true
+	return h, &checkpointReader{zr: zr, f: f}, nil
 }
 
 // segmentLen returns the length of segment n's content.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 
 	"github.com/klauspost/compress/zstd"
@@ -182,6 +183,11 @@ func (j *Journal) compressSegment(n int) error {
 	}
 	j.flushMu.Lock()
 	defer j.flushMu.Unlock()
+	if !slices.Contains(j.segs, n) {
+		// A checkpoint covered it and removed it meanwhile.
+		os.Remove(j.zstPath(n))
+		return nil
+	}
 	if err := os.Remove(j.segPath(n)); err != nil {
 		return err
 	}
@@ -205,8 +211,8 @@ func (j *Journal) compressSealed() {
 			// Leave it plain (it reads the same); try no more this run.
 			j.compressErr = err
 			j.log.Warn("journal: compressing a sealed segment failed; it stays uncompressed", "segment", j.segPath(n), "err", err.Error())
-		} else {
-			j.sealed = j.sealed[1:]
+		} else if len(j.sealed) > 0 && j.sealed[0] == n {
+			j.sealed = j.sealed[1:] // (a checkpoint may have removed it from the list meanwhile)
 		}
 		j.flushMu.Unlock()
 		if len(j.kick) > 0 {

@@ -36,8 +36,10 @@
 //	                         little-endian, + CRC-32C (4 bytes); services are built at
 //	                         the creation time on every open, so their first timers
 //	                         are the same
-//	DIR/journal/00000001.log segments of records, a new one past 64 MiB; the
-//	                         last is the active one, appended to
+//	DIR/checkpoint           the account's state as of a record (below)
+//	DIR/journal/00000001.log segments of records, a new one past 64 MiB and at
+//	                         each checkpoint; the last is the active one,
+//	                         appended to; those a checkpoint covers are removed
 //	DIR/journal/00000001.log.zst
 //	                         a sealed segment, compressed (below)
 //	DIR/objects/             CloudTrail and Config files (objstore.Dir), when the
@@ -160,7 +162,7 @@
 //     account with a DataDir, which the delivery workers run) is not
 //     called again: its outcome is journaled.
 //
-// # Checkpoints
+// # Checkpoints and compaction
 //
 // Replaying a long journal takes about as long as the calls took. So
 // [Journal.Checkpoint] (called by the account as it closes, and when its
@@ -168,15 +170,25 @@
 // account's whole state as of its last record (Options.SaveState: every
 // service's state, the ID source's position, the clock's pending timers with
 // their order), with that record's sequence number and the position after
-// it. Opening loads it (Options.LoadState) and replays only the records
-// after it — none after a clean Close, those made since after a crash. The
-// checkpoint is written to a temporary file, fsynced and renamed, with a
-// CRC-32C over it; one that cannot be read is reported and the whole journal
-// replayed; one a service refuses fails the open, naming the file to remove.
+// it, which is the start of a new segment (the checkpoint begins one). The
+// checkpoint is written to a temporary file, fsynced, renamed and its
+// directory fsynced, with a CRC-32C over it; then the segments before its
+// position, which it covers, are removed, oldest first. The directory thus
+// holds one checkpoint and the journal after it (as PostgreSQL keeps one
+// checkpoint and the WAL after its redo point, and Prometheus one WAL
+// checkpoint and the segments after it).
 //
-// The journal itself is kept whole (no segment is deleted): the checkpoint
-// only spares the replay, and removing it gives the whole replay back.
-// Deleting the segments a checkpoint covers (keeping the previous checkpoint
-// to fall back on) is the next step; so is a checkpoint that does not stop
-// the calls while the services save their state.
+// Opening loads the checkpoint (Options.LoadState) and replays only the
+// records after it — none after a clean Close, those made since after a
+// crash — and removes covered segments a crash left. A checkpoint that
+// cannot be read (damage) is reported and the whole journal replayed if the
+// journal still begins at its first segment (a crash before the covered
+// segments were removed); otherwise nothing else can rebuild the state, and
+// the open fails with an error that says so and leaves the directory as it
+// is, for the user to restore from a snapshot ([Journal.Snapshot], which
+// carries the checkpoint, the journal after it and the account's objects).
+// A checkpoint a service refuses fails the open too.
+//
+// Calls wait while a checkpoint is written (the services save their state
+// with the account standing still).
 package journal

@@ -82,6 +82,12 @@ type Options struct {
 	// checkpoint.
 	SaveState func(w io.Writer) error
 	LoadState func(r io.Reader) error
+	// Beside names directories under Dir that hold files the account
+	// writes beside the journal (its objects: "objects"): Snapshot copies
+	// them, Restore accepts them. A checkpoint's state may refer to them
+	// (the CloudTrail files its digests cover), and the records that wrote
+	// them may be gone.
+	Beside []string
 }
 
 // ErrLocked is returned by [Open] when another process has the directory
@@ -357,16 +363,35 @@ func (j *Journal) Replay(dispatch Dispatch) error {
 	defer j.holder.Store(0)
 	var from replayFrom
 	checkpointed := false
+	// Without a checkpoint the journal is replayed from its first record,
+	// which only a journal beginning at segment 1 holds.
+	whole := len(j.segs) == 0 || j.segs[0] == 1
+	why := errNoCheckpointFile
 	if j.opts.LoadState != nil {
-		if h, state, ok := j.openCheckpoint(); ok {
+		var h checkpointHeader
+		var state io.ReadCloser
+		if h, state, why = j.openCheckpoint(); why == nil {
 			err := j.opts.LoadState(state)
 			state.Close()
 			if err != nil {
+				if !whole {
+					return fmt.Errorf("journal: %s: loading the checkpoint %s: %w (the journal before it was removed when it was written: restore the directory from a snapshot)", j.dir, j.checkpointPath(), err)
+				}
 				return fmt.Errorf("journal: %s: loading the checkpoint: %w (remove %s to replay the whole journal instead)", j.dir, err, j.checkpointPath())
 			}
 			j.seq, j.ckptSeq, checkpointed = h.Seq, h.Seq, true
+			j.dropBefore(h.Segment)
 			from = replayFrom{seg: slices.Index(j.segs, h.Segment), off: int(h.Offset)}
 		}
+	}
+	switch {
+	case checkpointed:
+	case !whole && errors.Is(why, errNoCheckpointFile):
+		return fmt.Errorf("journal: %s: the journal begins at segment %d (the segments before it were removed when a checkpoint was written) but there is no checkpoint: the state cannot be rebuilt (restore the directory from a snapshot)", j.dir, j.segs[0])
+	case !whole:
+		return fmt.Errorf("journal: %s: the checkpoint %s cannot be used (%v) and the journal before it was removed when it was written: the state cannot be rebuilt (restore the directory from a snapshot)", j.dir, j.checkpointPath(), why)
+	case !errors.Is(why, errNoCheckpointFile):
+		j.log.Warn("journal: the checkpoint cannot be used; replaying the whole journal", "file", j.checkpointPath(), "why", why.Error())
 	}
 	stop := make(chan struct{})
 	chunks := make(chan replayChunk, 2)
@@ -885,9 +910,18 @@ func (j *Journal) Checkpoint() error {
 	if j.seq == j.ckptSeq {
 		return nil
 	}
+	// Begin a new segment, so that the checkpoint's position is the start
+	// of one and it covers every segment before it whole.
+	if j.fSize > 0 {
+		if err := j.rollLocked(); err != nil {
+			j.log.Warn("journal: writing the checkpoint failed; the next open replays the journal from the last one", "dir", j.dir, "err", err.Error())
+			return err
+		}
+	}
 	switch err := j.writeCheckpointLocked(t); {
 	case err == nil:
 		j.ckptSeq = j.seq
+		j.dropCoveredLocked()
 		return nil
 	case errors.Is(err, ErrNoCheckpoint):
 		return nil
@@ -1157,16 +1191,17 @@ func (j *Journal) rollLocked() error {
 		return err
 	}
 	j.durable.Store(j.written.Load())
-	j.segs = append(j.segs, j.lastSeg()+1)
-	n := j.lastSeg()
+	n := j.lastSeg() + 1
 	f, err := os.OpenFile(j.segPath(n), os.O_CREATE|os.O_EXCL|os.O_RDWR, 0o644)
 	if err != nil {
 		return err
 	}
 	if err := syncDir(filepath.Join(j.dir, "journal")); err != nil {
 		f.Close()
+		os.Remove(j.segPath(n))
 		return err
 	}
+	j.segs = append(j.segs, n)
 	j.f.Close()
 	j.sealed = append(j.sealed, n-1)
 	j.f, j.fSize, j.fAlloc = f, 0, 0

@@ -1027,21 +1027,30 @@ func checkpointedSized(t *testing.T, dir string, log *slog.Logger, loadErr error
 
 // Close writes a checkpoint; opening loads it and replays only the records
 // after it (a crash after the checkpoint leaves some); the state is the one
-// a whole replay gives.
+// a whole replay gives. The segments the checkpoint covers are removed.
 func TestACheckpointIsLoadedInsteadOfTheRecordsBeforeIt(t *testing.T) {
 	dir := t.TempDir()
 	j, c, _, _ := checkpointed(t, dir, nil, nil)
 	for i := range 20 {
 		c.Add(context.Background(), addIn{N: i, Note: "before"})
 	}
+	// The whole journal, as it was before the checkpoint removed it.
+	whole := filepath.Join(t.TempDir(), "whole")
+	snapshotTo(t, j, whole)
 	if err := j.Checkpoint(); err != nil {
 		t.Fatal(err)
+	}
+	if segs := segmentFiles(t, dir); len(segs) != 1 || segs[0] != "00000002.log" {
+		t.Fatalf("segments after the checkpoint: %v, want only the new active one", segs)
 	}
 	j.Close()
 	if _, err := os.Stat(filepath.Join(dir, "checkpoint")); err != nil {
 		t.Fatal("no checkpoint written at Close")
 	}
-	j2, c2, replayed, _ := checkpointed(t, dir, nil, nil)
+	j2, c2, replayed, err := checkpointed(t, dir, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if *replayed != 0 {
 		t.Fatalf("replayed %d calls behind the checkpoint", *replayed)
 	}
@@ -1056,7 +1065,10 @@ func TestACheckpointIsLoadedInsteadOfTheRecordsBeforeIt(t *testing.T) {
 	j2.Close()
 	_, want := c2.snapshot()
 
-	j3, c3, replayed3, _ := checkpointed(t, crashed, nil, nil)
+	j3, c3, replayed3, err := checkpointed(t, crashed, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer j3.Close()
 	if *replayed3 != 5 {
 		t.Fatalf("replayed %d calls after the checkpoint, want 5", *replayed3)
@@ -1064,42 +1076,170 @@ func TestACheckpointIsLoadedInsteadOfTheRecordsBeforeIt(t *testing.T) {
 	if _, got := c3.snapshot(); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("state after checkpoint + tail:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	// The same state as replaying the whole journal.
-	whole := filepath.Join(t.TempDir(), "whole")
-	copyDir(t, crashed, whole)
-	os.Remove(filepath.Join(whole, "checkpoint"))
-	j4, c4, replayed4, _ := checkpointed(t, whole, nil, nil)
+	// The same state as replaying the whole journal: the records the
+	// checkpoint covers, then the tail.
+	for _, f := range segmentFiles(t, crashed) {
+		b, err := os.ReadFile(filepath.Join(crashed, "journal", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(whole, "journal", f), b, 0o644)
+	}
+	j4, c4, replayed4, err := checkpointed(t, whole, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer j4.Close()
 	if _, got := c4.snapshot(); *replayed4 != 25 || strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("whole replay: %d calls, state differs", *replayed4)
 	}
 }
 
-// A damaged checkpoint is reported and the whole journal replayed; one a
-// service refuses fails the open, naming the file to remove.
-func TestABadCheckpointIsNotUsed(t *testing.T) {
+// snapshotTo copies j's directory into dir through Snapshot and Restore
+// (the segment written to has no zeros ahead in the copy).
+func snapshotTo(t *testing.T, j *journal.Journal, dir string) {
+	t.Helper()
+	var b bytes.Buffer
+	if err := j.Snapshot(&b); err != nil {
+		t.Fatal(err)
+	}
+	if err := journal.Restore(&b, dir); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// segmentFiles lists dir's journal segment files.
+func segmentFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(filepath.Join(dir, "journal"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range ents {
+		out = append(out, e.Name())
+	}
+	return out
+}
+
+// Once a checkpoint has removed the segments it covers, nothing else can
+// rebuild the state: a checkpoint that is missing, damaged or refused fails
+// the open with an error that says so (and the directory is left as it
+// was).
+func TestACheckpointWithoutTheJournalBeforeItCannotFallBack(t *testing.T) {
 	dir := t.TempDir()
 	j, c, _, _ := checkpointed(t, dir, nil, nil)
 	for i := range 10 {
 		c.Add(context.Background(), addIn{N: i})
 	}
-	j.Checkpoint()
+	if err := j.Checkpoint(); err != nil {
+		t.Fatal(err)
+	}
 	j.Close()
-	refused := filepath.Join(t.TempDir(), "refused")
-	copyDir(t, dir, refused)
-	if _, _, _, err := checkpointed(t, refused, nil, errors.New("no")); err == nil || !strings.Contains(err.Error(), "remove") {
-		t.Fatalf("err = %v", err)
-	}
 	p := filepath.Join(dir, "checkpoint")
-	b, _ := os.ReadFile(p)
-	b[len(b)/2] ^= 0xff
-	os.WriteFile(p, b, 0o644)
-	log, buf := logBuffer()
-	j2, c2, replayed, _ := checkpointed(t, dir, log, nil)
-	defer j2.Close()
-	if total, _ := c2.snapshot(); *replayed != 10 || total != 45 || !strings.Contains(buf.String(), "checkpoint cannot be used") {
-		t.Fatalf("replayed %d, total %d, log %q", *replayed, total, buf.String())
+	good, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
 	}
+	damaged := bytes.Clone(good)
+	damaged[len(damaged)/2] ^= 0xff
+	for _, tc := range []struct {
+		name    string
+		ckpt    []byte // nil: none
+		loadErr error
+		want    string
+	}{
+		{"missing", nil, nil, "but there is no checkpoint"},
+		{"damaged", damaged, nil, "CRC mismatch"},
+		{"truncated", good[:30], nil, "too short"},
+		{"refused by a service", good, errors.New("no"), "loading the checkpoint"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := filepath.Join(t.TempDir(), "d")
+			copyDir(t, dir, d)
+			os.Remove(filepath.Join(d, "checkpoint"))
+			if tc.ckpt != nil {
+				os.WriteFile(filepath.Join(d, "checkpoint"), tc.ckpt, 0o644)
+			}
+			before := segmentFiles(t, d)
+			_, _, _, err := checkpointed(t, d, nil, tc.loadErr)
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "restore the directory from a snapshot") {
+				t.Fatalf("err = %v", err)
+			}
+			if after := segmentFiles(t, d); !slices.Equal(before, after) {
+				t.Fatalf("segments %v became %v", before, after)
+			}
+		})
+	}
+}
+
+// A crash after the checkpoint was written but before the segments it
+// covers were all removed: opening loads the checkpoint and removes them;
+// if the checkpoint cannot be used and the journal still begins at its
+// first segment, the damage is reported and the whole journal replayed; a
+// checkpoint a service refuses fails the open, naming the file to remove.
+func TestACrashBeforeTheCoveredSegmentsWereRemoved(t *testing.T) {
+	dir := t.TempDir()
+	j, c, _, _ := checkpointedSized(t, dir, nil, nil, 512)
+	for i := range 10 {
+		c.Add(context.Background(), addIn{N: i, Note: "several segments of them"})
+	}
+	before := filepath.Join(t.TempDir(), "before")
+	snapshotTo(t, j, before)
+	if err := j.Checkpoint(); err != nil {
+		t.Fatal(err)
+	}
+	j.Close()
+	// The crash: the checkpoint and the new segment are there, the
+	// covered segments not removed yet.
+	crash := func(t *testing.T, ckpt []byte) string {
+		d := filepath.Join(t.TempDir(), "d")
+		copyDir(t, before, d)
+		for _, f := range segmentFiles(t, dir) {
+			b, _ := os.ReadFile(filepath.Join(dir, "journal", f))
+			os.WriteFile(filepath.Join(d, "journal", f), b, 0o644)
+		}
+		os.WriteFile(filepath.Join(d, "checkpoint"), ckpt, 0o644)
+		return d
+	}
+	good, err := os.ReadFile(filepath.Join(dir, "checkpoint"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("loaded", func(t *testing.T) {
+		d := crash(t, good)
+		j2, c2, replayed, err := checkpointedSized(t, d, nil, nil, 512)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer j2.Close()
+		if total, _ := c2.snapshot(); *replayed != 0 || total != 45 {
+			t.Fatalf("replayed %d, total %d", *replayed, total)
+		}
+		if segs := segmentFiles(t, d); !slices.Equal(segs, segmentFiles(t, dir)) {
+			t.Fatalf("segments %v, want the covered ones removed: %v", segs, segmentFiles(t, dir))
+		}
+	})
+	t.Run("damaged", func(t *testing.T) {
+		bad := bytes.Clone(good)
+		bad[len(bad)/2] ^= 0xff
+		d := crash(t, bad)
+		log, buf := logBuffer()
+		j2, c2, replayed, err := checkpointedSized(t, d, log, nil, 512)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer j2.Close()
+		if total, _ := c2.snapshot(); *replayed != 10 || total != 45 || !strings.Contains(buf.String(), "checkpoint cannot be used") {
+			t.Fatalf("replayed %d, total %d, log %q", *replayed, total, buf.String())
+		}
+	})
+	t.Run("refused", func(t *testing.T) {
+		d := crash(t, good)
+		if _, _, _, err := checkpointedSized(t, d, nil, errors.New("no"), 512); err == nil || !strings.Contains(err.Error(), "remove") {
+			t.Fatalf("err = %v", err)
+		}
+	})
 }
 
 func copyDir(t *testing.T, from, to string) {
@@ -1142,8 +1282,8 @@ func TestACheckpointInACompressedSegmentIsLoaded(t *testing.T) {
 	}
 	_, want := c.snapshot()
 	j.Close()
-	if zst, _ := filepath.Glob(filepath.Join(dir, "journal", "*.zst")); len(zst) < 2 {
-		t.Fatalf("%d compressed segments", len(zst))
+	if segs := segmentFiles(t, dir); len(segs) < 2 || !strings.HasSuffix(segs[0], ".zst") {
+		t.Fatalf("segments %v: want the checkpoint's (the first) compressed", segs)
 	}
 	j2, c2, replayed, _ := checkpointedSized(t, dir, nil, nil, 2048)
 	defer j2.Close()
