@@ -65,7 +65,7 @@ import (
 //	               read).
 //	block
 //	  start, sum, min, max, occ, vals
-//	               saved (values as raw little-endian float64s)
+//	               saved (values as byte planes: ckEnc.f64s)
 //	  x            saved (nil or not)
 //	blockExt
 //	  count, secs, weights, sets, sk, noPct, minuteOnly
@@ -103,7 +103,9 @@ import (
 // the end. Load reads it all into new structures and only
 // then replaces the service's state: bad data leaves the service unchanged.
 
-const checkpointVersion = 1
+// checkpointVersion: 2 writes values as byte planes (ckEnc.f64s); Load
+// reads version 1 too, which wrote them side by side.
+const checkpointVersion = 2
 
 func (s *Service) sweepTimerName() string   { return "metrics " + s.op.Region + ": retention sweep" }
 func (s *Service) streamsTimerName() string { return "metrics " + s.op.Region + ": metric streams" }
@@ -268,16 +270,33 @@ func (e *ckEnc) optLen(isNil bool, n int) {
 	}
 }
 
+// ckPlaneChunk is how many float64s f64s writes as one group of byte planes.
+const ckPlaneChunk = 4096
+
+// f64s writes v in groups of ckPlaneChunk values, each group as eight byte
+// planes: the lowest byte of every value's IEEE 754 bits, then the next
+// byte of every value, up to the sign-and-exponent byte (the shuffle of
+// Blosc and HDF5). A series' values share their exponents and, for integer
+// counts and values of few significant digits, their low mantissa bytes
+// (zero), so planes hold long runs that the checkpoint's compressor
+// squeezes to little (and skips over fast), where the values side by side
+// interleave them with the bytes that vary.
 func (e *ckEnc) f64s(v []float64) {
-	if len(v) == 0 {
-		return
-	}
-	if littleEndian {
-		e.buf = append(e.buf, unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), 8*len(v))...)
-		return
-	}
-	for _, x := range v {
-		e.f64(x)
+	for len(v) > 0 {
+		n := min(len(v), ckPlaneChunk)
+		e.buf = slices.Grow(e.buf, 8*n)
+		out := e.buf[len(e.buf) : len(e.buf)+8*n]
+		vs := v[:n]
+		p0, p1, p2, p3 := out[:n], out[n:2*n], out[2*n:3*n], out[3*n:4*n]
+		p4, p5, p6, p7 := out[4*n:5*n], out[5*n:6*n], out[6*n:7*n], out[7*n:8*n]
+		for i := range vs {
+			u := math.Float64bits(vs[i])
+			p0[i], p1[i], p2[i], p3[i] = byte(u), byte(u>>8), byte(u>>16), byte(u>>24)
+			p4[i], p5[i], p6[i], p7[i] = byte(u>>32), byte(u>>40), byte(u>>48), byte(u>>56)
+		}
+		e.buf = e.buf[:len(e.buf)+8*n]
+		v = v[n:]
+		e.flushIf()
 	}
 }
 
@@ -410,10 +429,10 @@ func (s *Service) loadState(r io.Reader) (err error) {
 	if _, err := io.ReadFull(r, v[:]); err != nil {
 		return errCkTruncated
 	}
-	if v[0] != checkpointVersion {
-		return fmt.Errorf("metrics checkpoint: version %d, want %d", v[0], checkpointVersion)
+	if v[0] != checkpointVersion && v[0] != 1 {
+		return fmt.Errorf("metrics checkpoint: version %d, want 1 or %d", v[0], checkpointVersion)
 	}
-	d := &ckDec{r: r, buf: make([]byte, 2*ckFrame)}
+	d := &ckDec{r: r, buf: make([]byte, 2*ckFrame), version: v[0]}
 	n := d.length(1 << 30)
 	mb := d.bytesN(n)
 	if d.err != nil {
@@ -502,6 +521,7 @@ var errCkTruncated = errors.New("metrics checkpoint: truncated data")
 // its own buffer, checksumming what it consumes.
 type ckDec struct {
 	r        io.Reader
+	version  byte   // of the checkpoint: 1 wrote values side by side
 	buf      []byte // 2*ckFrame
 	pos, end int
 	crc      uint32
@@ -658,24 +678,45 @@ func (d *ckDec) str() string {
 	return string(d.bytesN(n))
 }
 
-// f64sInto fills v.
+// f64sInto fills v: a whole number of ckEnc.f64s's groups of byte planes
+// (all but the last of ckPlaneChunk values), or, in a version 1 checkpoint,
+// the values' bytes side by side.
 func (d *ckDec) f64sInto(v []float64) {
 	if len(v) == 0 {
 		return
 	}
-	if littleEndian {
-		d.read(unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), 8*len(v)))
+	if d.version == 1 {
+		if littleEndian {
+			d.read(unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), 8*len(v)))
+			return
+		}
+		for i := range v {
+			v[i] = d.f64()
+		}
 		return
 	}
-	for i := range v {
-		v[i] = d.f64()
+	for len(v) > 0 && d.err == nil {
+		n := min(len(v), ckPlaneChunk)
+		if !d.need(8 * n) {
+			return
+		}
+		in := d.buf[d.pos : d.pos+8*n]
+		vs := v[:n]
+		p0, p1, p2, p3 := in[:n], in[n:2*n], in[2*n:3*n], in[3*n:4*n]
+		p4, p5, p6, p7 := in[4*n:5*n], in[5*n:6*n], in[6*n:7*n], in[7*n:8*n]
+		for i := range vs {
+			vs[i] = math.Float64frombits(uint64(p0[i]) | uint64(p1[i])<<8 | uint64(p2[i])<<16 | uint64(p3[i])<<24 |
+				uint64(p4[i])<<32 | uint64(p5[i])<<40 | uint64(p6[i])<<48 | uint64(p7[i])<<56)
+		}
+		d.pos += 8 * n
+		v = v[n:]
 	}
 }
 
 // f64s reads n float64s into a new slice (len = cap), growing it as the data
 // arrives.
 func (d *ckDec) f64s(n int) []float64 {
-	if n <= 4096 {
+	if n <= ckPlaneChunk {
 		v := make([]float64, n)
 		d.f64sInto(v)
 		return v

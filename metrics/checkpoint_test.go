@@ -2,10 +2,13 @@ package metrics
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -285,6 +288,42 @@ func TestCheckpointRoundTrip(t *testing.T) {
 		ckPut(t, x, 99)
 	}
 	ckCompare(t, "without streams", a, c)
+}
+
+// A checkpoint written by version 1 (values side by side, before the byte
+// planes; testdata/checkpoint-v1.bin.gz is ckBuildA's state saved by it)
+// loads into the same service as version 2's of the same state, which then
+// saves what version 2 saves.
+func TestCheckpointVersion1IsRead(t *testing.T) {
+	f, err := os.Open("testdata/checkpoint-v1.bin.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v1[0] != 1 {
+		t.Fatalf("testdata checkpoint is version %d", v1[0])
+	}
+	a := newCkSide()
+	ckBuildA(t, a)
+	a.q.Drain()
+	v2 := ckSave(t, a.s)
+	if v2[0] != checkpointVersion || bytes.Equal(v1[1:], v2[1:]) {
+		t.Fatal("version 2 writes what version 1 wrote")
+	}
+	b := ckRestore(t, a, v1)
+	ckCompareStore(t, "version 1 loaded", a, b)
+	ckCompare(t, "version 1 loaded", a, b)
+	if again := ckSave(t, b.s); !bytes.Equal(again, v2) {
+		t.Fatal("a service loaded from version 1 saves differently")
+	}
 }
 
 func TestCheckpointEmpty(t *testing.T) {

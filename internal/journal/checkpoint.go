@@ -79,7 +79,7 @@ func (j *Journal) writeCheckpointLocked(now time.Time) error {
 	if _, err := bw.Write(head[:]); err != nil {
 		return err
 	}
-	zw, err := zstd.NewWriter(bw, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderCRC(true))
+	zw, err := zstd.NewWriter(bw, zstd.WithEncoderConcurrency(2), zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderCRC(true))
 	if err != nil {
 		return err
 	}
@@ -193,7 +193,7 @@ func (j *Journal) openCheckpoint() (h checkpointHeader, state io.ReadCloser, why
 	if n, err := j.segmentLen(h.Segment); err != nil || n < h.Offset {
 		return bad(fmt.Sprintf("its position (segment %d, offset %d) is not in the journal", h.Segment, h.Offset))
 	}
-	zr, err := zstd.NewReader(bufio.NewReaderSize(io.NewSectionReader(f, 40, st.Size()-44), 1<<20), zstd.WithDecoderConcurrency(1))
+	zr, err := zstd.NewReader(bufio.NewReaderSize(io.NewSectionReader(f, 40, st.Size()-44), 1<<20), zstd.WithDecoderConcurrency(2))
 	if err != nil {
 		return bad(err.Error())
 	}
