@@ -1,6 +1,7 @@
 package journal_test
 
 import (
+	"archive/tar"
 	"bufio"
 	"bytes"
 	"context"
@@ -469,6 +470,54 @@ func TestSnapshotRestoresTheSameState(t *testing.T) {
 	if err := journal.Restore(bytes.NewReader(nil), dir2); err == nil {
 		t.Fatal("restored into a directory that is not empty")
 	}
+}
+
+// FuzzRestore: Restore unpacks only a snapshot's entries, only inside its
+// directory (no entry escapes it: "..", absolute names, links), and
+// refuses the rest without panicking.
+func FuzzRestore(f *testing.F) {
+	dir := f.TempDir()
+	clk := clock.NewManual(t0)
+	j, c := open(f, dir, clk, journal.Options{Beside: []string{"objects"}})
+	for i := range 3 {
+		c.Add(context.Background(), addIn{N: i})
+	}
+	os.MkdirAll(filepath.Join(dir, "objects", "b"), 0o755)
+	os.WriteFile(filepath.Join(dir, "objects", "b", "key"), []byte("object"), 0o644)
+	var snap bytes.Buffer
+	if err := j.Snapshot(&snap); err != nil {
+		f.Fatal(err)
+	}
+	j.Close()
+	f.Add(snap.Bytes())
+	for _, name := range []string{"../escape", "/abs", "objects/../../escape", "journal/../../escape", "objects/a/../../../escape"} {
+		var b bytes.Buffer
+		tw := tar.NewWriter(&b)
+		tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: 1, Typeflag: tar.TypeReg})
+		tw.Write([]byte("x"))
+		tw.Close()
+		f.Add(b.Bytes())
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		parent := t.TempDir()
+		into := filepath.Join(parent, "into")
+		_ = journal.Restore(bytes.NewReader(data), into, "objects")
+		ents, err := os.ReadDir(parent)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range ents {
+			if e.Name() != "into" {
+				t.Fatalf("Restore wrote %q outside its directory", e.Name())
+			}
+		}
+		filepath.WalkDir(into, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && d.Type()&fs.ModeSymlink != 0 {
+				t.Fatalf("Restore made a link: %s", p)
+			}
+			return nil
+		})
+	})
 }
 
 func TestEncodeDecodeKeepsPointersTimesAndExplicitZeros(t *testing.T) {
