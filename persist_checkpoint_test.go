@@ -1,14 +1,17 @@
 package localwatch_test
 
 import (
+	"archive/tar"
 	"bytes"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/localwatch/localwatch"
@@ -169,4 +172,61 @@ func TestASnapshotCarriesTheCheckpointTheJournalAfterItAndTheObjects(t *testing.
 	// the entries a snapshot has.
 	require.ErrorContains(t, journal.Restore(bytes.NewReader(snap.Bytes()), restored, "objects"), "not empty")
 	require.ErrorContains(t, journal.Restore(bytes.NewReader(snap.Bytes()), filepath.Join(t.TempDir(), "x")), "unexpected entry")
+}
+
+// Options.CheckpointAfter: an account whose journal grows by that much
+// since its last checkpoint writes the next one by itself (the call that
+// finds it so writes it before it runs). Here every few calls: the alarm,
+// its history, the metric and the CloudTrail history are those of the same
+// calls in memory; the journal a snapshot (or a crash) holds is only what
+// came after the last checkpoint; and it opens to the same account.
+func TestAnAccountCheckpointsByItselfOnceItsJournalHasGrownByCheckpointAfter(t *testing.T) {
+	control := openPersistent(t, "")
+	defer control.acct.Close()
+	control.firstHalf()
+	control.secondHalf()
+
+	dir := t.TempDir()
+	clk := localwatch.NewManualClock(persistStart)
+	acct, err := localwatch.NewAccount(localwatch.Options{Clock: clk, IDSeed: 9, DataDir: dir, CheckpointAfter: 1 << 10})
+	require.NoError(t, err)
+	p := &persistent{t: t, clk: clk, acct: acct, ctx: control.ctx}
+	p.firstHalf()
+	p.secondHalf()
+	wantAlarm, wantHist, wantStats, wantEvents := control.observe()
+	alarm, hist, stats, events := p.observe()
+	require.Equal(t, wantAlarm, alarm)
+	require.Equal(t, wantHist, hist)
+	require.Equal(t, wantStats, stats)
+	require.Equal(t, wantEvents, events)
+
+	_, err = os.Stat(filepath.Join(dir, "checkpoint"))
+	require.NoError(t, err, "no checkpoint was written")
+	var snap bytes.Buffer
+	require.NoError(t, acct.Snapshot(&snap))
+	tr := tar.NewReader(bytes.NewReader(snap.Bytes()))
+	var journalBytes int64
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err)
+		if strings.HasPrefix(h.Name, "journal/") {
+			journalBytes += h.Size
+		}
+	}
+	assert.Less(t, journalBytes, int64(4<<10), "the journal after the last checkpoint")
+	acct.Close()
+
+	re, err := localwatch.Restore(bytes.NewReader(snap.Bytes()), localwatch.Options{Clock: localwatch.NewManualClock(persistStart),
+		DataDir: filepath.Join(t.TempDir(), "restored")})
+	require.NoError(t, err)
+	defer re.Close()
+	p2 := &persistent{t: t, acct: re, ctx: control.ctx}
+	alarm, hist, stats, events = p2.observe()
+	assert.Equal(t, wantAlarm, alarm)
+	assert.Equal(t, wantHist, hist)
+	assert.Equal(t, wantStats, stats)
+	assert.Equal(t, wantEvents, events[len(events)-len(wantEvents):], "the CloudTrail history (the observation's own reads come first)")
 }

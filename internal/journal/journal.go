@@ -82,6 +82,13 @@ type Options struct {
 	// checkpoint.
 	SaveState func(w io.Writer) error
 	LoadState func(r io.Reader) error
+	// CheckpointAfter, when positive, makes the journal write a checkpoint
+	// by itself once CheckpointAfter bytes of records (framed, before
+	// compression) were appended since the last one: the call that finds
+	// it so writes it before it runs, under the account's order, as
+	// Checkpoint would. It bounds what a crash leaves to replay and the
+	// journal's size on disk. 0: only Checkpoint writes checkpoints.
+	CheckpointAfter int64
 	// Beside names directories under Dir that hold files the account
 	// writes beside the journal (its objects: "objects"): Snapshot copies
 	// them, Restore accepts them. A checkpoint's state may refer to them
@@ -153,6 +160,9 @@ type Journal struct {
 	inputTypes sync.Map // typeKey → reflect.Type: the Input types replay has met (readAhead)
 
 	ckptSeq uint64 // the sequence number of the checkpoint loaded or written (0: none); under mu
+	// sinceCkpt is how many bytes of records were appended since the last
+	// checkpoint (or the open); under mu.
+	sinceCkpt int64
 
 	written atomic.Uint64 // highest sequence number written to the file
 	durable atomic.Uint64 // highest sequence number fsynced
@@ -768,6 +778,12 @@ func (j *Journal) Begin(ctx context.Context, service, region, name string, readO
 		inputBufs.Put(bp)
 		return ctx, nil
 	}
+	if j.opts.CheckpointAfter > 0 && j.sinceCkpt >= j.opts.CheckpointAfter {
+		// The journal since the last checkpoint has reached the size
+		// that bounds it: this call writes the next one before it runs
+		// (a failure is logged and the call goes on).
+		_ = j.checkpointLocked()
+	}
 	j.holder.Store(g)
 	t := j.clk.HoldNow()
 	j.seq++
@@ -846,11 +862,13 @@ func (j *Journal) check(service, region, name string, in any) {
 	}
 }
 
-// append frames r into the buffer.
+// append frames r into the buffer. Called with mu held.
 func (j *Journal) append(r *record) {
 	j.bufMu.Lock()
 	var err error
+	n := len(j.buf)
 	j.buf, err = appendFrame(j.buf, r)
+	j.sinceCkpt += int64(len(j.buf) - n)
 	if err == nil {
 		j.bufSeq = r.Seq
 	}
@@ -895,9 +913,23 @@ func (j *Journal) tickLocked(t time.Time) {
 func (j *Journal) Checkpoint() error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	if !j.started || j.closed || j.opts.SaveState == nil {
+	if !j.started || j.closed {
 		return nil
 	}
+	return j.checkpointLocked()
+}
+
+// checkpointLocked is Checkpoint, called with mu held (by Checkpoint, and
+// by Begin when the journal has grown by Options.CheckpointAfter since the
+// last checkpoint).
+func (j *Journal) checkpointLocked() error {
+	if j.opts.SaveState == nil {
+		return nil
+	}
+	// Whatever happens below, the next automatic attempt waits for
+	// another CheckpointAfter of records (a failing checkpoint is not
+	// retried on every call).
+	j.sinceCkpt = 0
 	t := j.clk.HoldNow()
 	defer j.clk.Release()
 	j.tickLocked(t)

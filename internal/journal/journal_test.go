@@ -1015,6 +1015,14 @@ func checkpointed(t *testing.T, dir string, log *slog.Logger, loadErr error) (*j
 // default).
 func checkpointedSized(t *testing.T, dir string, log *slog.Logger, loadErr error, segSize int64) (*journal.Journal, *counter, *int, error) {
 	t.Helper()
+	return checkpointedWith(t, dir, log, loadErr, journal.Options{SegmentSize: segSize})
+}
+
+// checkpointedWith is checkpointed with base's SegmentSize and
+// CheckpointAfter.
+func checkpointedWith(t *testing.T, dir string, log *slog.Logger, loadErr error, base journal.Options) (*journal.Journal, *counter, *int, error) {
+	t.Helper()
+	segSize := base.SegmentSize
 	var j *journal.Journal
 	var c *counter
 	replayed := new(int)
@@ -1024,7 +1032,7 @@ func checkpointedSized(t *testing.T, dir string, log *slog.Logger, loadErr error
 		IDs   []byte
 		Clock clock.VirtualState
 	}
-	o := journal.Options{Dir: dir, Clock: clock.NewManual(t0), Logger: log, SegmentSize: segSize,
+	o := journal.Options{Dir: dir, Clock: clock.NewManual(t0), Logger: log, SegmentSize: segSize, CheckpointAfter: base.CheckpointAfter,
 		SaveState: func(w io.Writer) error {
 			total, lg := c.snapshot()
 			pos, _ := c.op.IDs.MarshalBinary()
@@ -1154,6 +1162,44 @@ func snapshotTo(t *testing.T, j *journal.Journal, dir string) {
 	}
 	if err := journal.Restore(&b, dir); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// With CheckpointAfter, the call that finds that many bytes of records
+// since the last checkpoint writes the next one before it runs: the
+// journal stays bounded (the covered segments removed), a crash replays
+// only the calls since the last one, and the state is the one the calls
+// made.
+func TestACheckpointIsWrittenOnceTheJournalHasGrownByCheckpointAfter(t *testing.T) {
+	dir := t.TempDir()
+	const after = 2048
+	j, c, _, err := checkpointedWith(t, dir, nil, nil, journal.Options{CheckpointAfter: after})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 200 {
+		c.Add(context.Background(), addIn{N: i, Note: "a note that makes the record some forty bytes longer"})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "checkpoint")); err != nil {
+		t.Fatal("no checkpoint was written:", err)
+	}
+	if segs := segmentFiles(t, dir); len(segs) != 1 {
+		t.Fatalf("segments %v: the covered ones were not removed", segs)
+	}
+	crashed := filepath.Join(t.TempDir(), "crashed")
+	snapshotTo(t, j, crashed)
+	_, want := c.snapshot()
+	j.Close()
+	j2, c2, replayed, err := checkpointed(t, crashed, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j2.Close()
+	if *replayed == 0 || *replayed > after/40 {
+		t.Fatalf("replayed %d calls after the last checkpoint, want between 1 and %d", *replayed, after/40)
+	}
+	if _, got := c2.snapshot(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("state after the crash:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 
