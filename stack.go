@@ -118,7 +118,10 @@ type Options struct {
 	// them as the original calls did: the replay calls them again with the
 	// inputs the original calls gave them, which is how the state they
 	// decided is rebuilt, so they must answer the same way (one that also
-	// acts outside the process acts again). Its calls on the services are
+	// acts outside the process acts again). Calls a checkpoint covers are
+	// not replayed (their effects are in it), so those functions are not
+	// called again for them: one whose answers depend on its own history
+	// must keep that history itself. Its calls on the services are
 	// made as usual (and journaled: use it for registrations, not for data).
 	Setup func(*Account)
 }

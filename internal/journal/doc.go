@@ -189,6 +189,14 @@
 // carries the checkpoint, the journal after it and the account's objects).
 // A checkpoint a service refuses fails the open too.
 //
+// Besides Checkpoint, with Options.CheckpointAfter the journal writes a
+// checkpoint by itself once that many bytes of records were appended since
+// the last one: the call that finds it so writes it before it runs, under
+// the account's order (no goroutine of its own). That bounds both the
+// journal on disk and what a crash leaves to replay.
+//
 // Calls wait while a checkpoint is written (the services save their state
-// with the account standing still).
+// with the account standing still). The state is compressed with zstd on a
+// second goroutine while the services save it, and decompressed ahead of
+// the services' Load on opening.
 package journal
