@@ -106,7 +106,11 @@ func copyTree(t *testing.T, from, to string) {
 }
 
 // Account.Checkpoint while running: a crash after it replays only what
-// came after it, and the state is the live one.
+// came after it, and the state is the live one. Account.Snapshot then (the
+// journal before the checkpoint removed) carries the checkpoint, the
+// journal after it and the account's objects (the CloudTrail and Config
+// files, which no replay writes again): the restored account is the live
+// one, and runs on alike.
 func TestACheckpointWhileRunningBoundsTheReplayAfterACrash(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the whole fixture several times")
@@ -119,38 +123,16 @@ func TestACheckpointWhileRunningBoundsTheReplayAfterACrash(t *testing.T) {
 	require.NoError(t, err)
 	fx.clk.Advance(time.Hour)
 	live := fx.snapshot()
-	require.NoError(t, fx.st.Account().Snapshot(io.Discard)) // writes out what the journal holds
+	var snap bytes.Buffer
+	require.NoError(t, fx.st.Account().Snapshot(&snap)) // also writes out what the journal holds
 	crashed := filepath.Join(t.TempDir(), "crashed")
 	copyTree(t, dir, crashed)
 	end := fx.clk.Now()
-	fx.st.Close()
 
 	re := openFixture(t, crashed)
 	defer re.st.Close()
 	re.clk.Set(end)
 	assertSameLines(t, live, re.snapshot())
-	mem := newFixture(t)
-	defer mem.st.Close()
-	require.ErrorIs(t, mem.st.Account().Checkpoint(), localwatch.ErrNoDataDir)
-}
-
-// Once a checkpoint has removed the journal before it, Account.Snapshot
-// carries the checkpoint, the journal after it and the account's objects
-// (the CloudTrail and Config files, which no replay writes again): the
-// restored account is the live one, and runs on alike.
-func TestASnapshotCarriesTheCheckpointTheJournalAfterItAndTheObjects(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the whole fixture several times")
-	}
-	dir := t.TempDir()
-	fx := newFixtureIn(t, dir)
-	fx.clk.Advance(time.Hour)
-	require.NoError(t, fx.st.Account().Checkpoint())
-	fx.clk.Advance(time.Hour)
-	live := fx.snapshot()
-	var snap bytes.Buffer
-	require.NoError(t, fx.st.Account().Snapshot(&snap))
-	end := fx.clk.Now()
 
 	restored := filepath.Join(t.TempDir(), "restored")
 	require.NoError(t, journal.Restore(bytes.NewReader(snap.Bytes()), restored, "objects"))
@@ -158,20 +140,23 @@ func TestASnapshotCarriesTheCheckpointTheJournalAfterItAndTheObjects(t *testing.
 		_, err := os.Stat(filepath.Join(restored, f))
 		require.NoError(t, err, "the snapshot has no %s", f)
 	}
-	re := openFixture(t, restored)
-	defer re.st.Close()
-	re.clk.Set(end)
-	assertSameLines(t, live, re.snapshot())
-
+	fromSnap := openFixture(t, restored)
+	defer fromSnap.st.Close()
+	fromSnap.clk.Set(end)
+	assertSameLines(t, live, fromSnap.snapshot())
 	fx.clk.Advance(time.Hour)
-	re.clk.Advance(time.Hour)
-	assertSameLines(t, fx.snapshot(), re.snapshot())
+	fromSnap.clk.Advance(time.Hour)
+	assertSameLines(t, fx.snapshot(), fromSnap.snapshot())
 	fx.st.Close()
 
 	// A snapshot is restored only into an empty directory, and only with
 	// the entries a snapshot has.
 	require.ErrorContains(t, journal.Restore(bytes.NewReader(snap.Bytes()), restored, "objects"), "not empty")
 	require.ErrorContains(t, journal.Restore(bytes.NewReader(snap.Bytes()), filepath.Join(t.TempDir(), "x")), "unexpected entry")
+
+	mem := newFixture(t)
+	defer mem.st.Close()
+	require.ErrorIs(t, mem.st.Account().Checkpoint(), localwatch.ErrNoDataDir)
 }
 
 // Options.CheckpointAfter: an account whose journal grows by that much
