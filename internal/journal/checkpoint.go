@@ -189,8 +189,13 @@ func (j *Journal) openCheckpoint() (h checkpointHeader, state io.ReadCloser, why
 	h = checkpointHeader{Seq: binary.LittleEndian.Uint64(head[8:]), Segment: int(binary.LittleEndian.Uint64(head[16:])),
 		Offset: int64(binary.LittleEndian.Uint64(head[24:])), Time: time.Unix(0, int64(binary.LittleEndian.Uint64(head[32:]))).UTC()}
 	// The position must be in the journal: the segment there, and at
-	// least as long.
-	if n, err := j.segmentLen(h.Segment); err != nil || n < h.Offset {
+	// least as long. A checkpoint at the start of a segment that is gone,
+	// with none after it, is the end of the journal (the empty segment
+	// the checkpoint began was lost, or removed by hand): nothing came
+	// after it.
+	n, err := j.segmentLen(h.Segment)
+	endOfJournal := h.Offset == 0 && errors.Is(err, os.ErrNotExist) && (len(j.segs) == 0 || j.segs[len(j.segs)-1] < h.Segment)
+	if !endOfJournal && (err != nil || n < h.Offset) {
 		return bad(fmt.Sprintf("its position (segment %d, offset %d) is not in the journal", h.Segment, h.Offset))
 	}
 	zr, err := zstd.NewReader(bufio.NewReaderSize(io.NewSectionReader(f, 40, st.Size()-44), 1<<20), zstd.WithDecoderConcurrency(2))

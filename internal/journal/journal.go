@@ -391,6 +391,14 @@ func (j *Journal) Replay(dispatch Dispatch) error {
 			}
 			j.seq, j.ckptSeq, checkpointed = h.Seq, h.Seq, true
 			j.dropBefore(h.Segment)
+			if !slices.Contains(j.segs, h.Segment) {
+				// Its segment is gone and nothing came after it
+				// (openCheckpoint): begin it again, empty.
+				if err := writeFileSync(j.segPath(h.Segment), nil); err != nil {
+					return err
+				}
+				j.segs = append(j.segs, h.Segment)
+			}
 			from = replayFrom{seg: slices.Index(j.segs, h.Segment), off: int(h.Offset)}
 		}
 	}

@@ -1268,6 +1268,43 @@ func TestACheckpointWithoutTheJournalBeforeItCannotFallBack(t *testing.T) {
 	}
 }
 
+// The empty segment a checkpoint begins, lost (or removed by hand) with
+// nothing after it, is the end of the journal: the open loads the
+// checkpoint and begins the segment again.
+func TestACheckpointWhoseEmptySegmentIsGoneIsTheEndOfTheJournal(t *testing.T) {
+	dir := t.TempDir()
+	j, c, _, _ := checkpointed(t, dir, nil, nil)
+	for i := range 10 {
+		c.Add(context.Background(), addIn{N: i})
+	}
+	if err := j.Checkpoint(); err != nil {
+		t.Fatal(err)
+	}
+	j.Close()
+	segs := segmentFiles(t, dir)
+	if len(segs) != 1 {
+		t.Fatalf("segments %v", segs)
+	}
+	os.Remove(filepath.Join(dir, "journal", segs[0]))
+	j2, c2, replayed, err := checkpointed(t, dir, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2.Add(context.Background(), addIn{N: 100})
+	j2.Close()
+	if total, _ := c2.snapshot(); *replayed != 0 || total != 145 {
+		t.Fatalf("replayed %d, total %d", *replayed, total)
+	}
+	j3, c3, replayed3, err := checkpointed(t, dir, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j3.Close()
+	if total, _ := c3.snapshot(); *replayed3 != 1 || total != 145 {
+		t.Fatalf("after the next open: replayed %d, total %d", *replayed3, total)
+	}
+}
+
 // A crash after the checkpoint was written but before the segments it
 // covers were all removed: opening loads the checkpoint and removes them;
 // if the checkpoint cannot be used and the journal still begins at its
