@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/fxamacker/cbor/v2"
+	"github.com/klauspost/compress/s2"
 
 	"github.com/localwatch/localwatch/internal/journal"
 )
@@ -41,8 +42,12 @@ func TestPutLogEventsCodecRoundTrips(t *testing.T) {
 	for _, c := range codecCases {
 		t.Run(c.name, func(t *testing.T) {
 			b := appendPutLogEventsInput(nil, &c.in)
-			if b[0] != putLogEventsCodecV1 {
-				t.Fatalf("first byte %d, not the version", b[0])
+			want := byte(putLogEventsCodecV1)
+			if n := putLogEventsInputSize(&c.in); n >= s2MinBody && n <= s2MaxBody {
+				want = putLogEventsCodecV2
+			}
+			if b[0] != want {
+				t.Fatalf("first byte %d, not version %d", b[0], want)
 			}
 			var got PutLogEventsInput
 			if err := decodePutLogEventsInput(b, &got); err != nil {
@@ -50,6 +55,12 @@ func TestPutLogEventsCodecRoundTrips(t *testing.T) {
 			}
 			if !reflect.DeepEqual(got, c.in) {
 				t.Fatalf("round trip:\n got %#v\nwant %#v", got, c.in)
+			}
+			// Version 1, which journals written before version 2 hold
+			// for every call, still decodes.
+			var v1 PutLogEventsInput
+			if err := decodePutLogEventsInput(appendPutLogEventsV1(nil, &c.in), &v1); err != nil || !reflect.DeepEqual(v1, c.in) {
+				t.Fatalf("version 1 form: %v", err)
 			}
 			// Appending keeps what dst held.
 			b2 := appendPutLogEventsInput([]byte("prefix"), &c.in)
@@ -67,7 +78,7 @@ func TestPutLogEventsCodecRoundTrips(t *testing.T) {
 
 func TestPutLogEventsCodecSizeIsExact(t *testing.T) {
 	for _, c := range codecCases {
-		b := appendPutLogEventsInput(nil, &c.in)
+		b := appendPutLogEventsV1(nil, &c.in)
 		if n := putLogEventsInputSize(&c.in); n != len(b) {
 			t.Errorf("%s: size %d computed for %d bytes", c.name, n, len(b))
 		}
@@ -92,7 +103,13 @@ func TestPutLogEventsCodecRejectsBadData(t *testing.T) {
 	}{
 		{"empty", nil},
 		{"unknown version 0", append([]byte{0}, good[1:]...)},
-		{"unknown version 2", append([]byte{2}, good[1:]...)},
+		{"unknown version 3", append([]byte{3}, good[1:]...)},
+		{"version 2, body not S2", append([]byte{putLogEventsCodecV2}, good[1:]...)},
+		{"version 2, no body", []byte{putLogEventsCodecV2}},
+		{"version 2, S2 of a bad body", append([]byte{putLogEventsCodecV2}, s2.Encode(nil, good[1:len(good)-1])...)},
+		{"version 2, S2 of a body with a trailing byte", append([]byte{putLogEventsCodecV2}, s2.Encode(nil, append(append([]byte{}, good[1:]...), 0))...)},
+		{"version 2, S2 of a body past s2MaxBody", append([]byte{putLogEventsCodecV2}, s2.Encode(nil, make([]byte, s2MaxBody+1))...)},
+		{"version 2, S2 whose length lies", append(append([]byte{putLogEventsCodecV2}, binary.AppendUvarint(nil, 1000)...), s2.Encode(nil, good[1:])[1:]...)},
 		{"trailing byte", append(append([]byte{}, good...), 0)},
 		{"count over the data", bigCount},
 		{"count of MaxUint64", hugeCount},
@@ -171,6 +188,7 @@ func FuzzPutLogEventsCodec(f *testing.F) {
 	}
 	f.Add([]byte{})
 	f.Add([]byte{putLogEventsCodecV1, 0, 0, 0, 0})
+	f.Add(appendPutLogEventsInput(nil, &PutLogEventsInput{LogGroupName: "g", LogStreamName: "s", LogEvents: benchCodecEvents(20)})) // version 2
 	f.Fuzz(func(t *testing.T, data []byte) {
 		// Arbitrary bytes: decode never panics; what decodes re-encodes to
 		// a form that decodes to the same Input.
@@ -223,7 +241,8 @@ func benchCodecEvents(n int) []InputLogEvent {
 
 // BenchmarkPutLogEventsCodec: the journal form of one PutLogEvents of 1,000
 // events (~90-byte messages). Reports the form's bytes per event beyond the
-// message bytes.
+// message bytes (negative: the form is version 2, compressed) and per
+// message byte.
 func BenchmarkPutLogEventsCodec(b *testing.B) {
 	in := PutLogEventsInput{LogGroupName: "bench", LogStreamName: "s0", LogEvents: benchCodecEvents(1000)}
 	msgBytes := 0
