@@ -297,34 +297,7 @@ func (e *ckEnc) f64s(v []float64) {
 			}
 		}
 		e.buf = append(e.buf, mask)
-		e.buf = slices.Grow(e.buf, bits.OnesCount8(mask)*n)
-		if mask == 0xff {
-			// Every plane (random mantissas): in one pass.
-			out := e.buf[len(e.buf) : len(e.buf)+8*n]
-			p0, p1, p2, p3 := out[:n], out[n:2*n], out[2*n:3*n], out[3*n:4*n]
-			p4, p5, p6, p7 := out[4*n:5*n], out[5*n:6*n], out[6*n:7*n], out[7*n:8*n]
-			for i := range vs {
-				u := math.Float64bits(vs[i])
-				p0[i], p1[i], p2[i], p3[i] = byte(u), byte(u>>8), byte(u>>16), byte(u>>24)
-				p4[i], p5[i], p6[i], p7[i] = byte(u>>32), byte(u>>40), byte(u>>48), byte(u>>56)
-			}
-			e.buf = e.buf[:len(e.buf)+8*n]
-			v = v[n:]
-			e.flushIf()
-			continue
-		}
-		for k := range 8 {
-			if mask&(1<<k) == 0 {
-				continue
-			}
-			out := e.buf[len(e.buf) : len(e.buf)+n]
-			out = out[:len(vs)]
-			shift := uint(8 * k)
-			for i := range vs {
-				out[i] = byte(math.Float64bits(vs[i]) >> shift)
-			}
-			e.buf = e.buf[:len(e.buf)+n]
-		}
+		e.buf = appendPlanes(e.buf, vs, mask)
 		v = v[n:]
 		e.flushIf()
 	}
@@ -728,36 +701,12 @@ func (d *ckDec) f64sInto(v []float64) {
 	for len(v) > 0 && d.err == nil {
 		n := min(len(v), ckPlaneChunk)
 		mask := d.byte()
-		if !d.need(bits.OnesCount8(mask) * n) {
+		k := bits.OnesCount8(mask) * n
+		if !d.need(k) {
 			return
 		}
-		if mask == 0xff {
-			in := d.buf[d.pos : d.pos+8*n]
-			vs := v[:n]
-			p0, p1, p2, p3 := in[:n], in[n:2*n], in[2*n:3*n], in[3*n:4*n]
-			p4, p5, p6, p7 := in[4*n:5*n], in[5*n:6*n], in[6*n:7*n], in[7*n:8*n]
-			for i := range vs {
-				vs[i] = math.Float64frombits(uint64(p0[i]) | uint64(p1[i])<<8 | uint64(p2[i])<<16 | uint64(p3[i])<<24 |
-					uint64(p4[i])<<32 | uint64(p5[i])<<40 | uint64(p6[i])<<48 | uint64(p7[i])<<56)
-			}
-			d.pos += 8 * n
-			v = v[n:]
-			continue
-		}
-		us := unsafe.Slice((*uint64)(unsafe.Pointer(&v[0])), n) // float64 and uint64 share size and alignment
-		clear(us)
-		for k := range 8 {
-			if mask&(1<<k) == 0 {
-				continue
-			}
-			in := d.buf[d.pos : d.pos+n]
-			in = in[:len(us)]
-			shift := uint(8 * k)
-			for i := range us {
-				us[i] |= uint64(in[i]) << shift
-			}
-			d.pos += n
-		}
+		readPlanes(v[:n], d.buf[d.pos:d.pos+k], mask)
+		d.pos += k
 		v = v[n:]
 	}
 }
