@@ -6,7 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/fxamacker/cbor/v2"
 	"github.com/localwatch/localwatch/internal/op"
 )
 
@@ -46,18 +45,6 @@ type ckBoard struct {
 	ModNanos int64 // modified: nanoseconds within the second
 }
 
-var ckDecMode = func() cbor.DecMode {
-	m, err := cbor.DecOptions{
-		MaxArrayElements:  1<<31 - 1,
-		MaxMapPairs:       1<<31 - 1,
-		ExtraReturnErrors: cbor.ExtraDecErrorUnknownField,
-	}.DecMode()
-	if err != nil {
-		panic(err)
-	}
-	return m
-}()
-
 func ckErr(format string, args ...any) error {
 	return fmt.Errorf("dashboards checkpoint: "+format, args...)
 }
@@ -91,7 +78,7 @@ func (s *Service) loadState(r io.Reader) (err error) {
 		}
 	}()
 	var st ckState
-	if err := op.ReadState(r, checkpointVersion, ckDecMode, &st); err != nil {
+	if err := op.ReadState(r, checkpointVersion, op.StrictStateDecMode, &st); err != nil {
 		return ckErr("%v", err)
 	}
 	boards := make(map[string]*dashboard, len(st.Boards))

@@ -5,7 +5,6 @@ import (
 	"io"
 	"slices"
 
-	"github.com/fxamacker/cbor/v2"
 	"github.com/localwatch/localwatch/internal/op"
 )
 
@@ -61,18 +60,6 @@ type ckSpan struct {
 	From, To int64
 }
 
-var ckDecMode = func() cbor.DecMode {
-	m, err := cbor.DecOptions{
-		MaxArrayElements:  1<<31 - 1,
-		MaxMapPairs:       1<<31 - 1,
-		ExtraReturnErrors: cbor.ExtraDecErrorUnknownField,
-	}.DecMode()
-	if err != nil {
-		panic(err)
-	}
-	return m
-}()
-
 func ckErr(format string, args ...any) error {
 	return fmt.Errorf("insightrules checkpoint: "+format, args...)
 }
@@ -115,7 +102,7 @@ func (s *Service) loadState(r io.Reader) (err error) {
 		}
 	}()
 	var st ckState
-	if err := op.ReadState(r, checkpointVersion, ckDecMode, &st); err != nil {
+	if err := op.ReadState(r, checkpointVersion, op.StrictStateDecMode, &st); err != nil {
 		return ckErr("%v", err)
 	}
 	rules := make(map[string]*ruleEntry, len(st.Rules))

@@ -14,6 +14,7 @@ import (
 	"github.com/fxamacker/cbor/v2"
 
 	"github.com/localwatch/localwatch/clock"
+	"github.com/localwatch/localwatch/internal/op"
 	"github.com/localwatch/localwatch/logs/insights"
 	"github.com/localwatch/localwatch/metrics"
 	"github.com/localwatch/localwatch/objstore"
@@ -194,18 +195,6 @@ type ckAccountPolicies struct {
 // ckEncMode sorts map keys, so that a state is always written the same.
 var ckEncMode = func() cbor.EncMode {
 	m, err := cbor.EncOptions{Sort: cbor.SortCanonical}.EncMode()
-	if err != nil {
-		panic(err)
-	}
-	return m
-}()
-
-var ckDecMode = func() cbor.DecMode {
-	m, err := cbor.DecOptions{
-		MaxArrayElements: 1<<31 - 1,
-		MaxMapPairs:      1<<31 - 1,
-		MaxNestedLevels:  64,
-	}.DecMode()
 	if err != nil {
 		panic(err)
 	}
@@ -400,7 +389,7 @@ func (s *Service) loadState(r io.Reader) (err error) {
 		return ckErr("version %d, not %d", v, checkpointVersion)
 	}
 	var st ckState
-	if err := ckDecMode.NewDecoder(br).Decode(&st); err != nil {
+	if err := op.StateDecMode.NewDecoder(br).Decode(&st); err != nil {
 		return ckErr("%v", err)
 	}
 	return s.restore(&st)

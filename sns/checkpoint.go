@@ -271,18 +271,6 @@ var ckEncMode = func() cbor.EncMode {
 	return m
 }()
 
-var ckDecMode = func() cbor.DecMode {
-	m, err := cbor.DecOptions{
-		MaxArrayElements: 1<<31 - 1,
-		MaxMapPairs:      1<<31 - 1,
-		MaxNestedLevels:  64,
-	}.DecMode()
-	if err != nil {
-		panic(err)
-	}
-	return m
-}()
-
 func (c *ckTimes) job(j *job) ckJob {
 	return ckJob{
 		Topic: j.topic, MsgType: j.msgType, ID: j.id, Attempt: j.attempt, Body: j.body, Headers: j.headers,
@@ -499,7 +487,7 @@ func (s *Service) loadState(r io.Reader) (err error) {
 		}
 	}()
 	var st ckState
-	if err := op.ReadState(r, checkpointVersion, ckDecMode, &st); err != nil {
+	if err := op.ReadState(r, checkpointVersion, op.StateDecMode, &st); err != nil {
 		return fmt.Errorf("sns checkpoint: %w", err)
 	}
 	return s.apply(&st)

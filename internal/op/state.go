@@ -114,6 +114,32 @@ func WriteState(w io.Writer, version byte, enc cbor.EncMode, v any) error {
 	return err
 }
 
+// StateDecMode decodes a checkpoint's state: arrays and maps as long as
+// the data holds (a state holds whatever the service held), nesting up to
+// 64 levels.
+var StateDecMode = mustDecMode(cbor.DecOptions{
+	MaxArrayElements: 1<<31 - 1,
+	MaxMapPairs:      1<<31 - 1,
+	MaxNestedLevels:  64,
+})
+
+// StrictStateDecMode decodes a checkpoint's state like StateDecMode but
+// refuses fields its target does not have, and keeps the default nesting
+// limit.
+var StrictStateDecMode = mustDecMode(cbor.DecOptions{
+	MaxArrayElements:  1<<31 - 1,
+	MaxMapPairs:       1<<31 - 1,
+	ExtraReturnErrors: cbor.ExtraDecErrorUnknownField,
+})
+
+func mustDecMode(o cbor.DecOptions) cbor.DecMode {
+	m, err := o.DecMode()
+	if err != nil {
+		panic("op: " + err.Error())
+	}
+	return m
+}
+
 // ReadState reads what WriteState wrote into v, decoding with dec: it
 // refuses an empty stream, another version and data after the value.
 func ReadState(r io.Reader, version byte, dec cbor.DecMode, v any) error {
