@@ -78,10 +78,10 @@ var codecBodies = sync.Pool{New: func() any { return new([]byte) }}
 func appendPutLogEventsInput(dst []byte, in *PutLogEventsInput) []byte {
 	n := putLogEventsInputSize(in)
 	if n < s2MinBody || n > s2MaxBody {
-		return appendPutLogEventsV1(dst, in)
+		return appendPutLogEventsV1Sized(dst, in, n)
 	}
 	bp := codecBodies.Get().(*[]byte)
-	body := appendPutLogEventsV1((*bp)[:0], in)
+	body := appendPutLogEventsV1Sized((*bp)[:0], in, n)
 	need := s2.MaxEncodedLen(len(body) - 1)
 	dst = slices.Grow(dst, 1+need)
 	dst = append(dst, putLogEventsCodecV2)
@@ -133,7 +133,13 @@ func putLogEventsInputSize(in *PutLogEventsInput) int {
 // appendPutLogEventsV1 appends the version 1 form of in to dst, growing dst
 // at most once, to room for its exact size.
 func appendPutLogEventsV1(dst []byte, in *PutLogEventsInput) []byte {
-	dst = slices.Grow(dst, putLogEventsInputSize(in))
+	return appendPutLogEventsV1Sized(dst, in, putLogEventsInputSize(in))
+}
+
+// appendPutLogEventsV1Sized is appendPutLogEventsV1 given the form's size
+// (putLogEventsInputSize(in)).
+func appendPutLogEventsV1Sized(dst []byte, in *PutLogEventsInput, size int) []byte {
+	dst = slices.Grow(dst, size)
 	count := uint64(0)
 	if in.LogEvents != nil {
 		count = uint64(len(in.LogEvents)) + 1

@@ -109,36 +109,28 @@ func (j *Journal) writeCheckpointLocked(now time.Time) error {
 }
 
 // dropCoveredLocked removes the segments the checkpoint just written covers:
-// every one before the active segment, at whose start it points. It removes
-// them oldest first, so that a crash in the middle leaves a journal that
-// does not begin at segment 1, which is never replayed whole (see Replay).
-// A segment it cannot remove is reported; the next open removes it. Called
-// by Checkpoint with mu and flushMu held.
+// every one before the active segment, at whose start it points (see
+// dropBefore). Called by Checkpoint with mu and flushMu held.
 func (j *Journal) dropCoveredLocked() {
 	active := j.lastSeg()
-	for _, n := range j.segs[:len(j.segs)-1] {
-		for _, p := range []string{j.segPath(n), j.zstPath(n)} {
-			if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
-				j.log.Warn("journal: removing a segment the checkpoint covers failed; the next open removes it", "segment", p, "err", err.Error())
-			}
-		}
-	}
-	j.segs = []int{active}
+	j.dropBefore(active)
 	j.sealed = slices.DeleteFunc(j.sealed, func(n int) bool { return n < active })
 	if err := syncDir(filepath.Join(j.dir, "journal")); err != nil {
 		j.log.Warn("journal: syncing the journal directory after removing the segments a checkpoint covers failed", "dir", j.dir, "err", err.Error())
 	}
 }
 
-// dropBefore removes the segments before segment first, which the
-// checkpoint loaded covers (left by a crash while the checkpoint that
-// covers them removed them). Called by Replay.
+// dropBefore removes the segments before segment first, which a
+// checkpoint covers, oldest first, so that a crash in the middle leaves a
+// journal that does not begin at segment 1, which is never replayed whole
+// (see Replay). A segment it cannot remove is reported; the next open
+// removes it (Replay calls dropBefore too, for those a crash left).
 func (j *Journal) dropBefore(first int) {
 	i := 0
 	for i < len(j.segs) && j.segs[i] < first {
 		for _, p := range []string{j.segPath(j.segs[i]), j.zstPath(j.segs[i])} {
 			if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
-				j.log.Warn("journal: removing a segment the checkpoint covers failed", "segment", p, "err", err.Error())
+				j.log.Warn("journal: removing a segment a checkpoint covers failed; the next open removes it", "segment", p, "err", err.Error())
 			}
 		}
 		i++

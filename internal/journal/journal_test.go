@@ -1203,6 +1203,23 @@ func TestACheckpointIsWrittenOnceTheJournalHasGrownByCheckpointAfter(t *testing.
 	}
 }
 
+// checkpointedAndClosed returns a directory holding 10 calls (Add 0 to 9,
+// a total of 45), a checkpoint of them, and the empty segment it began: the
+// segments it covers removed.
+func checkpointedAndClosed(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	j, c, _, _ := checkpointed(t, dir, nil, nil)
+	for i := range 10 {
+		c.Add(context.Background(), addIn{N: i})
+	}
+	if err := j.Checkpoint(); err != nil {
+		t.Fatal(err)
+	}
+	j.Close()
+	return dir
+}
+
 // segmentFiles lists dir's journal segment files.
 func segmentFiles(t *testing.T, dir string) []string {
 	t.Helper()
@@ -1222,15 +1239,7 @@ func segmentFiles(t *testing.T, dir string) []string {
 // the open with an error that says so (and the directory is left as it
 // was).
 func TestACheckpointWithoutTheJournalBeforeItCannotFallBack(t *testing.T) {
-	dir := t.TempDir()
-	j, c, _, _ := checkpointed(t, dir, nil, nil)
-	for i := range 10 {
-		c.Add(context.Background(), addIn{N: i})
-	}
-	if err := j.Checkpoint(); err != nil {
-		t.Fatal(err)
-	}
-	j.Close()
+	dir := checkpointedAndClosed(t)
 	p := filepath.Join(dir, "checkpoint")
 	good, err := os.ReadFile(p)
 	if err != nil {
@@ -1272,15 +1281,7 @@ func TestACheckpointWithoutTheJournalBeforeItCannotFallBack(t *testing.T) {
 // nothing after it, is the end of the journal: the open loads the
 // checkpoint and begins the segment again.
 func TestACheckpointWhoseEmptySegmentIsGoneIsTheEndOfTheJournal(t *testing.T) {
-	dir := t.TempDir()
-	j, c, _, _ := checkpointed(t, dir, nil, nil)
-	for i := range 10 {
-		c.Add(context.Background(), addIn{N: i})
-	}
-	if err := j.Checkpoint(); err != nil {
-		t.Fatal(err)
-	}
-	j.Close()
+	dir := checkpointedAndClosed(t)
 	segs := segmentFiles(t, dir)
 	if len(segs) != 1 {
 		t.Fatalf("segments %v", segs)
