@@ -150,9 +150,19 @@ func TestACheckpointWhileRunningBoundsTheReplayAfterACrash(t *testing.T) {
 	fx.st.Close()
 
 	// A snapshot is restored only into an empty directory, and only with
-	// the entries a snapshot has.
+	// the entries a snapshot has (objects/ is not one without "objects").
 	require.ErrorContains(t, journal.Restore(bytes.NewReader(snap.Bytes()), restored, "objects"), "not empty")
-	require.ErrorContains(t, journal.Restore(bytes.NewReader(snap.Bytes()), filepath.Join(t.TempDir(), "x")), "unexpected entry")
+	// A refused snapshot leaves the directory as it was: missing, or
+	// empty.
+	missing := filepath.Join(t.TempDir(), "x")
+	require.ErrorContains(t, journal.Restore(bytes.NewReader(snap.Bytes()), missing), "unexpected entry")
+	_, err = os.Stat(missing)
+	require.ErrorIs(t, err, fs.ErrNotExist)
+	empty := t.TempDir()
+	require.ErrorContains(t, journal.Restore(bytes.NewReader(snap.Bytes()), empty), "unexpected entry")
+	left, err := os.ReadDir(empty)
+	require.NoError(t, err)
+	require.Empty(t, left)
 
 	mem := newFixture(t)
 	defer mem.st.Close()

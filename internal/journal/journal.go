@@ -790,7 +790,7 @@ func (j *Journal) Begin(ctx context.Context, service, region, name string, readO
 		// The journal since the last checkpoint has reached the size
 		// that bounds it: this call writes the next one before it runs
 		// (a failure is logged and the call goes on).
-		_ = j.checkpointLocked()
+		j.autoCheckpointLocked()
 	}
 	j.holder.Store(g)
 	t := j.clk.HoldNow()
@@ -925,6 +925,20 @@ func (j *Journal) Checkpoint() error {
 		return nil
 	}
 	return j.checkpointLocked()
+}
+
+// autoCheckpointLocked writes the checkpoint Options.CheckpointAfter asks
+// for, from Begin, with mu held. The call that found it due did not ask for
+// it: a failure, even a panicking SaveState, is logged and the call goes on
+// (checkpointLocked releases the clock and flushMu in defers; mu stays
+// with the call).
+func (j *Journal) autoCheckpointLocked() {
+	defer func() {
+		if p := recover(); p != nil {
+			j.log.Error("journal: writing a checkpoint panicked; the journal is kept and the calls go on", "dir", j.dir, "panic", fmt.Sprint(p))
+		}
+	}()
+	_ = j.checkpointLocked()
 }
 
 // checkpointLocked is Checkpoint, called with mu held (by Checkpoint, and

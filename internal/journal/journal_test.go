@@ -474,7 +474,7 @@ func TestSnapshotRestoresTheSameState(t *testing.T) {
 
 // FuzzRestore: Restore unpacks only a snapshot's entries, only inside its
 // directory (no entry escapes it: "..", absolute names, links), and
-// refuses the rest without panicking.
+// refuses the rest without panicking, leaving nothing behind.
 func FuzzRestore(f *testing.F) {
 	dir := f.TempDir()
 	clk := clock.NewManual(t0)
@@ -501,7 +501,10 @@ func FuzzRestore(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		parent := t.TempDir()
 		into := filepath.Join(parent, "into")
-		_ = journal.Restore(bytes.NewReader(data), into, "objects")
+		rerr := journal.Restore(bytes.NewReader(data), into, "objects")
+		if _, err := os.Stat(into); rerr != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("a refused snapshot (%v) left %s behind", rerr, into)
+		}
 		ents, err := os.ReadDir(parent)
 		if err != nil {
 			t.Fatal(err)
@@ -1218,6 +1221,42 @@ func checkpointedAndClosed(t *testing.T) string {
 	}
 	j.Close()
 	return dir
+}
+
+// A checkpoint CheckpointAfter asks for is the call's own business only in
+// passing: when it fails, even by a panicking SaveState, the failure is
+// logged, the call runs, and the account goes on (nothing stays locked);
+// the next one is tried after another CheckpointAfter of records.
+func TestAFailingAutomaticCheckpointLetsTheCallsGoOn(t *testing.T) {
+	dir := t.TempDir()
+	log, buf := logBuffer()
+	saves := 0
+	j, c := open(t, dir, clock.NewManual(t0), journal.Options{Logger: log, CheckpointAfter: 512,
+		SaveState: func(io.Writer) error {
+			saves++
+			if saves == 1 {
+				panic("a service's Save panicked")
+			}
+			return errors.New("a service's Save failed")
+		}})
+	defer j.Close()
+	for i := range 40 {
+		if _, err := c.Add(context.Background(), addIn{N: i, Note: "some forty bytes of note in every record here"}); err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	if total, _ := c.snapshot(); total != 780 {
+		t.Fatalf("total %d after 40 calls, want 780", total)
+	}
+	if saves < 2 || !strings.Contains(buf.String(), "writing a checkpoint panicked") {
+		t.Fatalf("%d checkpoint attempts; log %q", saves, buf.String())
+	}
+	if saves > 40*100/512+1 {
+		t.Fatalf("%d checkpoint attempts for 40 calls: retried on every call", saves)
+	}
+	if err := j.Checkpoint(); err == nil {
+		t.Fatal("an explicit Checkpoint hides the failure")
+	}
 }
 
 // segmentFiles lists dir's journal segment files.

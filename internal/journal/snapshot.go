@@ -103,10 +103,31 @@ func snapshotFile(tw *tar.Writer, name string, f *os.File, n int64) error {
 // dir, which must not exist or be empty; [Open] then opens it. beside are
 // the directories besides the journal the snapshot may hold (the
 // Options.Beside of the journal that wrote it).
+//
+// A snapshot that cannot be restored (unreadable, or holding what a
+// snapshot does not) leaves dir as it was: what Restore wrote is removed.
 func Restore(r io.Reader, dir string, beside ...string) error {
-	if ents, err := os.ReadDir(dir); err == nil && len(ents) > 0 {
+	ents, err := os.ReadDir(dir)
+	if err == nil && len(ents) > 0 {
 		return fmt.Errorf("journal: restore: %s is not empty", dir)
 	}
+	existed := err == nil
+	if err := restore(r, dir, beside); err != nil {
+		if existed {
+			written, _ := os.ReadDir(dir)
+			for _, e := range written {
+				os.RemoveAll(filepath.Join(dir, e.Name()))
+			}
+		} else {
+			os.RemoveAll(dir)
+		}
+		return err
+	}
+	return nil
+}
+
+// restore is Restore into dir, empty or missing.
+func restore(r io.Reader, dir string, beside []string) error {
 	if err := os.MkdirAll(filepath.Join(dir, "journal"), 0o755); err != nil {
 		return fmt.Errorf("journal: restore: %w", err)
 	}
